@@ -1,0 +1,16 @@
+//! Pure report functions over records: no storage, no GUI. Each report renders to JSON, CSV
+//! and a text table for the CLI.
+
+mod pipeline;
+mod totals;
+
+pub use pipeline::{ClosedRow, PipelineReport, StageRow, pipeline_by_stage};
+pub use totals::StageTotals;
+
+/// Money in reports: a decimal string with exactly two decimals, e.g. `"104000.00"`.
+pub fn money_string(value: rust_decimal::Decimal) -> String {
+    format!(
+        "{:.2}",
+        value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    )
+}

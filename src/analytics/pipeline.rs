@@ -1,0 +1,176 @@
+//! Pipeline analysis by stage: what `forsat report pipeline` prints.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::{StageTotals, money_string};
+use crate::domain::{Id, Opportunity, Stage, StageKind};
+
+/// One open stage's active deals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StageRow {
+    pub stage: String,
+    pub count: u64,
+    #[serde(serialize_with = "money")]
+    pub expected: Decimal,
+    #[serde(serialize_with = "money")]
+    pub weighted: Decimal,
+}
+
+/// Won or lost deals.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ClosedRow {
+    pub count: u64,
+    #[serde(serialize_with = "money")]
+    pub amount: Decimal,
+}
+
+/// Open stages in order, then won and lost, of one pipeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PipelineReport {
+    pub base_currency: String,
+    pub stages: Vec<StageRow>,
+    pub won: ClosedRow,
+    pub lost: ClosedRow,
+}
+
+fn money<S: serde::Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&money_string(*value))
+}
+
+/// Groups the active deals of the pipeline whose `stages` are given (in pipeline order) by stage.
+pub fn pipeline_by_stage<'a>(
+    base_currency: &str,
+    stages: &[&Stage],
+    opportunities: impl IntoIterator<Item = &'a Opportunity>,
+) -> PipelineReport {
+    let index: std::collections::HashMap<Id, usize> =
+        stages.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+    let mut totals = vec![StageTotals::default(); stages.len()];
+    for opp in opportunities {
+        if let (true, Some(&i)) = (opp.active, index.get(&opp.stage)) {
+            totals[i].add(opp);
+        }
+    }
+    let mut report = PipelineReport {
+        base_currency: base_currency.to_owned(),
+        stages: Vec::new(),
+        won: ClosedRow::default(),
+        lost: ClosedRow::default(),
+    };
+    for (stage, t) in stages.iter().zip(totals) {
+        match stage.kind {
+            StageKind::Open => report.stages.push(StageRow {
+                stage: stage.name.clone(),
+                count: t.count,
+                expected: t.expected,
+                weighted: t.weighted,
+            }),
+            StageKind::Won => {
+                report.won.count += t.count;
+                report.won.amount += t.expected;
+            }
+            StageKind::Lost => {
+                report.lost.count += t.count;
+                report.lost.amount += t.expected;
+            }
+        }
+    }
+    report
+}
+
+impl PipelineReport {
+    /// The report as JSON, amounts as decimal strings.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("reports serialize to JSON")
+    }
+
+    /// One row per open stage, then `Won` and `Lost` (weighted = amount for won, 0 for lost).
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("stage,count,expected,weighted\n");
+        for row in self.rows() {
+            let _ = writeln!(
+                out,
+                "{},{},{},{}",
+                csv_cell(&row[0]),
+                row[1],
+                row[2],
+                row[3]
+            );
+        }
+        out
+    }
+
+    /// An aligned text table for a terminal.
+    pub fn to_table(&self) -> String {
+        let header = [
+            "Stage".to_owned(),
+            "Count".to_owned(),
+            format!("Expected ({})", self.base_currency),
+            format!("Weighted ({})", self.base_currency),
+        ];
+        let rows = self.rows();
+        let widths: Vec<usize> = (0..4)
+            .map(|c| {
+                rows.iter()
+                    .map(|r| r[c].chars().count())
+                    .chain([header[c].chars().count()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let mut out = String::new();
+        for row in std::iter::once(&header).chain(rows.iter()) {
+            let _ = writeln!(
+                out,
+                "{:<w0$}  {:>w1$}  {:>w2$}  {:>w3$}",
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                w0 = widths[0],
+                w1 = widths[1],
+                w2 = widths[2],
+                w3 = widths[3]
+            );
+        }
+        out
+    }
+
+    fn rows(&self) -> Vec<[String; 4]> {
+        let closed = |name: &str, row: &ClosedRow, weighted: Decimal| {
+            [
+                name.to_owned(),
+                row.count.to_string(),
+                money_string(row.amount),
+                money_string(weighted),
+            ]
+        };
+        self.stages
+            .iter()
+            .map(|r| {
+                [
+                    r.stage.clone(),
+                    r.count.to_string(),
+                    money_string(r.expected),
+                    money_string(r.weighted),
+                ]
+            })
+            .chain([
+                closed("Won", &self.won, self.won.amount),
+                closed("Lost", &self.lost, Decimal::ZERO),
+            ])
+            .collect()
+    }
+}
+
+/// Quotes a CSV cell when it holds a separator, quote or line break (RFC 4180).
+fn csv_cell(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}

@@ -1,0 +1,114 @@
+//! The command line: `forsat [--db PATH]` opens the window; subcommands work headless on the
+//! same database, for scripts and tests.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::command::Command;
+use crate::workspace::{Workspace, system_clock};
+
+/// Forsat: a local-first sales-pipeline CRM. Without a subcommand it opens the window.
+#[derive(Debug, Parser)]
+#[command(name = "forsat", version, about, long_about = None)]
+pub struct Cli {
+    /// The database file. Default: forsat.redb in the user's data folder
+    /// (~/.local/share/forsat on Linux).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Render the window once at 1400x900, save it as a PNG and exit.
+    #[arg(long, value_name = "OUT.png")]
+    pub screenshot: Option<PathBuf>,
+    /// The view the window opens on.
+    #[arg(long, value_enum, default_value_t = View::Pipeline)]
+    pub view: View,
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+/// The views the window can open on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum View {
+    /// The pipeline board.
+    Pipeline,
+}
+
+/// Headless subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Add realistic generated opportunities (deterministic for a seed).
+    Demo {
+        /// How many opportunities to add.
+        #[arg(long, default_value_t = 1000)]
+        opps: usize,
+        /// Seed of the generator: the same seed gives the same deals.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Print a report.
+    Report {
+        #[command(subcommand)]
+        report: Report,
+    },
+}
+
+/// The reports the CLI prints.
+#[derive(Debug, Subcommand)]
+pub enum Report {
+    /// Open stages of the default pipeline with count, expected and weighted revenue of their
+    /// active deals, then won and lost totals.
+    Pipeline {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// Output formats of reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+/// The database used when `--db` is not given: `forsat.redb` in the user's data folder.
+pub fn default_db_path() -> PathBuf {
+    directories::ProjectDirs::from("", "", "Forsat")
+        .map(|dirs| dirs.data_dir().join("forsat.redb"))
+        .unwrap_or_else(|| PathBuf::from("forsat.redb"))
+}
+
+/// Runs a headless subcommand and returns what it prints; the error is the message for stderr.
+pub fn run(command: CliCommand, db: &Path) -> Result<String, String> {
+    let mut ws = Workspace::open(db, system_clock()).map_err(|e| e.to_string())?;
+    match command {
+        CliCommand::Demo { opps, seed } => {
+            let started = Instant::now();
+            let (batch, summary) = crate::demo::generate(&ws, opps, seed);
+            ws.apply(Command::InsertBatch(Box::new(batch)))
+                .map_err(|e| e.to_string())?;
+            Ok(format!(
+                "Added {} opportunities ({} won, {} lost), {} accounts, {} salespeople and {} stage events to {} in {:.1} s.\n",
+                summary.opportunities,
+                summary.won,
+                summary.lost,
+                summary.accounts,
+                summary.salespeople,
+                summary.stage_events,
+                db.display(),
+                started.elapsed().as_secs_f64()
+            ))
+        }
+        CliCommand::Report {
+            report: Report::Pipeline { format },
+        } => {
+            let report = ws.pipeline_report(ws.default_pipeline().id);
+            Ok(match format {
+                Format::Table => report.to_table(),
+                Format::Csv => report.to_csv(),
+                Format::Json => report.to_json() + "\n",
+            })
+        }
+    }
+}

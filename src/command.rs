@@ -1,0 +1,46 @@
+//! Every change a user (or the CLI) can make. Views never mutate records: they return a
+//! `Command`, and [`crate::workspace::Workspace::apply`] validates it, writes it with its history
+//! in one transaction, updates memory and hands back the inverse for undo.
+
+use crate::domain::{Account, Id, Lookup, Opportunity, StageEvent};
+
+/// One user action.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Creates a deal. When `new_account` is set, the deal's account is the account of that name
+    /// (matched case-insensitively) or a new one created in the same transaction.
+    CreateOpportunity {
+        opp: Box<Opportunity>,
+        new_account: Option<String>,
+    },
+    /// Replaces an existing deal's fields (the form's Save); `new_account` as for creation.
+    UpdateOpportunity {
+        opp: Box<Opportunity>,
+        new_account: Option<String>,
+    },
+    /// Moves a deal to another stage (a drag on the board); `loss_reason` for a Lost stage.
+    MoveToStage {
+        opp: Id,
+        stage: Id,
+        loss_reason: Option<Id>,
+    },
+    /// Deletes a deal and its stage events (the undo of a creation). `account` is deleted too
+    /// when given, if no other deal uses it.
+    DeleteOpportunity { id: Id, account: Option<Id> },
+    /// Adds generated records (demo data) in one transaction.
+    InsertBatch(Box<Batch>),
+    /// Records that the GUI has started on this file, with the sample pipeline when given.
+    FirstStart { sample: Option<Box<Batch>> },
+    /// Removes the sample pipeline's deals, and its accounts and salespeople no longer in use.
+    ClearSample,
+}
+
+/// Records with ids assigned in advance from [`crate::workspace::Workspace::next_id`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Batch {
+    pub lookups: Vec<Lookup>,
+    pub accounts: Vec<Account>,
+    pub opportunities: Vec<Opportunity>,
+    /// Each deal's stage moves, creation first, in time order.
+    pub stage_events: Vec<StageEvent>,
+}

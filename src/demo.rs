@@ -1,0 +1,341 @@
+//! Realistic generated pipelines: the first start's sample and `forsat demo`. Deterministic
+//! for a seed, so tests and benchmarks can rely on them.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Days, Duration, Utc};
+use rust_decimal::Decimal;
+
+use crate::command::Batch;
+use crate::domain::*;
+use crate::workspace::Workspace;
+
+const COMPANIES: [&str; 24] = [
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Vandelay",
+    "Tyrell",
+    "Cyberdyne",
+    "Aperture",
+    "Pars Data",
+    "Delta PC",
+    "Société Générale d'Équipement",
+    "Café Müller",
+    "Nordwind",
+    "Aria Systems",
+    "Kavir Steel",
+    "Sepid Pharma",
+    "Zagros Logistics",
+    "Bluefin",
+    "Lumière Studio",
+    "Øresund Shipping",
+    "Núñez & Hijos",
+    "Tabriz Carpets",
+    "Keystone Health",
+];
+const FORMS: [&str; 6] = ["", " Ltd", " GmbH", " SA", " Inc.", " & Co."];
+const DEALS: [&str; 12] = [
+    "CRM rollout",
+    "Annual support",
+    "Office fit-out",
+    "Cloud migration",
+    "Fleet renewal",
+    "Security audit",
+    "Training programme",
+    "Data platform",
+    "ERP licences",
+    "Website redesign",
+    "Solar installation",
+    "Warehouse racking",
+];
+const SALESPEOPLE: [&str; 6] = [
+    "Sara Rahimi",
+    "Lucas Martin",
+    "Amélie Durand",
+    "Reza Karimi",
+    "Emma Thompson",
+    "Daniel Okafor",
+];
+const NEXT_STEPS: [&str; 6] = [
+    "Call back about budget",
+    "Send revised quotation",
+    "Demo for the IT team",
+    "Meet the decision maker",
+    "Check references",
+    "Draft the contract",
+];
+
+/// SplitMix64: tiny, fast and the same on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0).
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// Uniform in `[0, 1)`.
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// What [`generate`] made, for the CLI to report.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub opportunities: usize,
+    pub accounts: usize,
+    pub salespeople: usize,
+    pub stage_events: usize,
+    pub won: usize,
+    pub lost: usize,
+}
+
+/// The sample pipeline added on the GUI's first start: a few dozen deals.
+pub fn sample(ws: &Workspace) -> Batch {
+    generate(ws, 36, 2026).0
+}
+
+/// `count` deals over several accounts and salespeople in the default pipeline, created over
+/// the last two years and closing up to a year ahead; about a quarter won and a quarter lost.
+pub fn generate(ws: &Workspace, count: usize, seed: u64) -> (Batch, Summary) {
+    let mut rng = Rng(seed ^ 0x466F_7273_6174); // "Forsat"
+    let now = ws.now();
+    let mut next_id = ws.next_id();
+    let mut take_id = || {
+        next_id += 1;
+        next_id - 1
+    };
+    let mut batch = Batch::default();
+    let mut summary = Summary::default();
+
+    let pipeline = ws.default_pipeline().id;
+    let stages: Vec<&Stage> = ws.stages_of(pipeline).collect();
+    let open: Vec<&Stage> = stages
+        .iter()
+        .copied()
+        .filter(|s| s.kind == StageKind::Open)
+        .collect();
+    let won = ws.stage_of_kind(pipeline, StageKind::Won);
+    let lost = ws.stage_of_kind(pipeline, StageKind::Lost);
+    if open.is_empty() || count == 0 {
+        return (batch, summary);
+    }
+    let sources: Vec<Id> = ws
+        .lookups(LookupKind::Source)
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    let reasons: Vec<Id> = ws
+        .lookups(LookupKind::LossReason)
+        .iter()
+        .map(|l| l.id)
+        .collect();
+
+    let mut salespeople = Vec::new();
+    for name in SALESPEOPLE {
+        let existing = ws
+            .lookups(LookupKind::Salesperson)
+            .into_iter()
+            .find(|l| l.name == name)
+            .map(|l| l.id);
+        salespeople.push(existing.unwrap_or_else(|| {
+            let lookup = Lookup {
+                id: take_id(),
+                kind: LookupKind::Salesperson,
+                name: name.to_owned(),
+                active: true,
+            };
+            let id = lookup.id;
+            batch.lookups.push(lookup);
+            id
+        }));
+    }
+    summary.salespeople = batch.lookups.len();
+
+    let account_count = (count / 4).clamp(3, 100_000);
+    let mut accounts: Vec<Account> = Vec::with_capacity(account_count);
+    let existing: HashMap<String, &Account> =
+        ws.accounts().map(|a| (a.name.to_lowercase(), a)).collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    for i in 0..account_count {
+        let base = format!(
+            "{}{}",
+            COMPANIES[i % COMPANIES.len()],
+            FORMS[(i / COMPANIES.len()) % FORMS.len()]
+        );
+        let round = i / (COMPANIES.len() * FORMS.len());
+        let name = if round == 0 {
+            base
+        } else {
+            format!("{base} {}", round + 1)
+        };
+        if !seen.insert(name.to_lowercase()) {
+            continue;
+        }
+        if let Some(a) = existing.get(&name.to_lowercase()) {
+            accounts.push((*a).clone());
+            continue;
+        }
+        let account = Account {
+            id: take_id(),
+            source: sources
+                .get(rng.below(sources.len().max(1) as u64) as usize)
+                .copied(),
+            industry: rng
+                .pick(&[
+                    "Retail",
+                    "Manufacturing",
+                    "Health",
+                    "Logistics",
+                    "Energy",
+                    "Software",
+                ])
+                .to_string(),
+            email: format!("sales@{}.example", slug(&name)),
+            name,
+            ..Account::default()
+        };
+        batch.accounts.push(account.clone());
+        accounts.push(account);
+    }
+    summary.accounts = batch.accounts.len();
+
+    let settings = ws.settings().clone();
+    for _ in 0..count {
+        let account = rng.pick(&accounts).clone();
+        let created = now - Duration::minutes(rng.below(730 * 24 * 60) as i64);
+        let mut opp = Opportunity::draft(&account, open[0], &settings, created);
+        opp.id = take_id();
+        opp.name = format!("{} – {}", account.name, rng.pick(&DEALS));
+        opp.salesperson = Some(*rng.pick(&salespeople));
+        opp.amount = amount(&mut rng);
+        opp.expected_close = created
+            .date_naive()
+            .checked_add_days(Days::new(20 + rng.below(345)));
+        opp.priority = [0, 0, 0, 1, 1, 2, 3][rng.below(7) as usize];
+        opp.business_type = if rng.below(10) < 3 {
+            BusinessType::Existing
+        } else {
+            BusinessType::New
+        };
+        opp.description = format!(
+            "{} for {} ({} staff).",
+            rng.pick(&DEALS),
+            account.name,
+            10 + rng.below(990)
+        );
+
+        // The deal's path: through some open stages, then maybe to Won or Lost.
+        let outcome = rng.below(4);
+        let last_open = match outcome {
+            0 => open.len() - 1,
+            _ => rng.below(open.len() as u64) as usize,
+        };
+        let mut path: Vec<&Stage> = open[..=last_open].to_vec();
+        match (outcome, won, lost) {
+            (0, Some(w), _) => path.push(w),
+            (1, _, Some(l)) => path.push(l),
+            _ => {}
+        }
+        let end = now.min(
+            opp.expected_close
+                .and_then(|d| d.and_hms_opt(17, 0, 0))
+                .map_or(now, |d| d.and_utc()),
+        );
+        let end = if outcome < 2 { end } else { now };
+        let times = step_times(&mut rng, created, end.max(created), path.len());
+        batch.stage_events.push(StageEvent {
+            id: take_id(),
+            opportunity: opp.id,
+            from: None,
+            to: path[0].id,
+            at: created,
+        });
+        for (pair, at) in path.windows(2).zip(times) {
+            let reason = (pair[1].kind == StageKind::Lost)
+                .then(|| {
+                    reasons
+                        .get(rng.below(reasons.len().max(1) as u64) as usize)
+                        .copied()
+                })
+                .flatten();
+            opp.enter_stage(pair[1], reason, at);
+            opp.updated = at;
+            batch.stage_events.push(StageEvent {
+                id: take_id(),
+                opportunity: opp.id,
+                from: Some(pair[0].id),
+                to: pair[1].id,
+                at,
+            });
+        }
+        if opp.closed.is_none() {
+            opp.next_step = rng.pick(&NEXT_STEPS).to_string();
+            if rng.below(10) == 0 {
+                let stage = path[path.len() - 1];
+                opp.set_probability(Decimal::from(5 + rng.below(19) * 5), stage);
+            }
+        }
+        match path[path.len() - 1].kind {
+            StageKind::Won => summary.won += 1,
+            StageKind::Lost => summary.lost += 1,
+            StageKind::Open => {}
+        }
+        batch.opportunities.push(opp);
+    }
+    summary.opportunities = batch.opportunities.len();
+    summary.stage_events = batch.stage_events.len();
+    (batch, summary)
+}
+
+/// Amounts from a few hundred to a few million, log-uniform and rounded as people quote them.
+fn amount(rng: &mut Rng) -> Decimal {
+    let value = 10f64.powf(2.5 + rng.unit() * 4.0); // 316 .. 3,162,277
+    let step = if value < 10_000.0 {
+        50.0
+    } else if value < 1_000_000.0 {
+        500.0
+    } else {
+        10_000.0
+    };
+    Decimal::from(((value / step).round() * step) as u64)
+}
+
+/// `steps - 1` increasing instants between `start` and `end` for the moves after creation.
+fn step_times(
+    rng: &mut Rng,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    steps: usize,
+) -> Vec<DateTime<Utc>> {
+    let span = (end - start).num_minutes().max(1) as u64;
+    let mut offsets: Vec<u64> = (1..steps).map(|_| 1 + rng.below(span)).collect();
+    offsets.sort_unstable();
+    offsets
+        .into_iter()
+        .map(|m| start + Duration::minutes(m as i64))
+        .collect()
+}
+
+fn slug(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_lowercase()
+}

@@ -1,0 +1,7 @@
+//! Plain data and the rules of a sales pipeline: no egui, no redb, no I/O.
+
+mod records;
+mod rules;
+
+pub use records::*;
+pub use rules::*;

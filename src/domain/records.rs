@@ -1,0 +1,207 @@
+//! The records Forsat keeps. Every type here is stored with postcard (not self-describing), so
+//! decimals and timestamps use explicit serde adapters and no type uses `flatten`, `untagged` or
+//! `tag`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Identifier of any record. One counter serves every table, so an id names one record only.
+pub type Id = u64;
+
+/// A sales team's pipeline: an ordered set of stages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pipeline {
+    pub id: Id,
+    pub name: String,
+    pub sequence: u32,
+}
+
+/// Whether a stage holds open deals or closes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StageKind {
+    Open,
+    Won,
+    Lost,
+}
+
+/// One step of a pipeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stage {
+    pub id: Id,
+    pub pipeline: Id,
+    pub name: String,
+    pub sequence: u32,
+    /// Probability (0–100) a deal gets on entering this stage unless the user overrode it.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub probability: Decimal,
+    pub kind: StageKind,
+    /// The "expected result": what a deal must meet before it moves on.
+    pub requirements: String,
+    /// Days in the stage after which a deal counts as stale.
+    pub rotting_days: Option<u32>,
+    pub folded: bool,
+}
+
+/// The lookup tables: each dropdown of the opportunity form is one kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum LookupKind {
+    Source,
+    Campaign,
+    Salesperson,
+    LossReason,
+    Competitor,
+    Tag,
+}
+
+/// One value of a lookup table (a salesperson, a source, a loss reason...).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lookup {
+    pub id: Id,
+    pub kind: LookupKind,
+    pub name: String,
+    pub active: bool,
+}
+
+/// A company the user sells to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: Id,
+    pub name: String,
+    pub source: Option<Id>,
+    pub industry: String,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub address: String,
+    pub notes: String,
+}
+
+/// Whether a deal is with a new customer or grows an existing one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BusinessType {
+    #[default]
+    New,
+    Existing,
+}
+
+/// Whether the amount is typed in or summed from the lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AmountMode {
+    #[default]
+    Manual,
+    FromLines,
+}
+
+/// A product line of an opportunity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    pub product: Option<Id>,
+    pub description: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub quantity: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub unit_price: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub discount_pct: Decimal,
+}
+
+/// A deal in the pipeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opportunity {
+    pub id: Id,
+    pub name: String,
+    pub account: Id,
+    pub business_type: BusinessType,
+    pub source: Option<Id>,
+    pub pipeline: Id,
+    pub stage: Id,
+    pub next_step: String,
+    pub campaign: Option<Id>,
+    pub salesperson: Option<Id>,
+    /// ISO 4217 code of the amount's currency.
+    pub currency: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    pub amount_mode: AmountMode,
+    pub lines: Vec<Line>,
+    pub expected_close: Option<NaiveDate>,
+    /// False when archived.
+    pub active: bool,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub probability: Decimal,
+    /// True when the user set the probability instead of following the stage default.
+    pub probability_overridden: bool,
+    /// Whether the deal counts in the forecast.
+    pub forecast: bool,
+    pub competitor: Option<Id>,
+    pub loss_reason: Option<Id>,
+    pub description: String,
+    pub win_loss_report: String,
+    /// 0 to 3 stars.
+    pub priority: u8,
+    pub tags: Vec<Id>,
+    #[serde(with = "chrono::serde::ts_milliseconds")]
+    pub created: DateTime<Utc>,
+    #[serde(with = "chrono::serde::ts_milliseconds")]
+    pub updated: DateTime<Utc>,
+    #[serde(with = "chrono::serde::ts_milliseconds")]
+    pub stage_entered: DateTime<Utc>,
+    pub closed: Option<NaiveDate>,
+}
+
+/// Which kind of record a history entry is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum EntityKind {
+    Pipeline,
+    Stage,
+    Lookup,
+    Account,
+    Opportunity,
+}
+
+/// One changed field of one record, written in the same transaction as the change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: Id,
+    /// All entries of one user action share this number.
+    pub action: Id,
+    pub entity: EntityKind,
+    pub entity_id: Id,
+    #[serde(with = "chrono::serde::ts_milliseconds")]
+    pub at: DateTime<Utc>,
+    /// The field's key, e.g. `stage`; `created` and `deleted` for whole records.
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// A typed record of a stage move; the funnel and leakage reports are computed from these.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageEvent {
+    pub id: Id,
+    pub opportunity: Id,
+    /// None when the deal was created in `to`.
+    pub from: Option<Id>,
+    pub to: Id,
+    #[serde(with = "chrono::serde::ts_milliseconds")]
+    pub at: DateTime<Utc>,
+}
+
+/// Workspace-wide settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// ISO 4217 code every total is reported in.
+    pub base_currency: String,
+    /// A new deal's expected close is today plus this many days.
+    pub close_offset_days: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            base_currency: "USD".to_owned(),
+            close_offset_days: 42,
+        }
+    }
+}

@@ -1,0 +1,708 @@
+//! The rules of a deal's life: defaults, stage moves, probability, weighted value, validation.
+
+use std::fmt;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::records::*;
+use crate::tr;
+
+/// The largest amount accepted: a trillion in any currency is a typo, not a deal.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0); // 1e12
+
+/// A stage of the default pipeline, before it has an id.
+pub struct StageTemplate {
+    pub name: &'static str,
+    pub probability: u32,
+    pub kind: StageKind,
+    pub requirements: &'static str,
+    pub folded: bool,
+}
+
+/// The stages every new pipeline starts with (Odoo's defaults).
+pub const DEFAULT_STAGES: [StageTemplate; 5] = [
+    StageTemplate {
+        name: "New",
+        probability: 10,
+        kind: StageKind::Open,
+        requirements: "A contact and a need worth following up.",
+        folded: false,
+    },
+    StageTemplate {
+        name: "Qualified",
+        probability: 30,
+        kind: StageKind::Open,
+        requirements: "Budget, decision maker, need and timeline confirmed.",
+        folded: false,
+    },
+    StageTemplate {
+        name: "Proposition",
+        probability: 70,
+        kind: StageKind::Open,
+        requirements: "A quotation or proposal has been sent.",
+        folded: false,
+    },
+    StageTemplate {
+        name: "Won",
+        probability: 100,
+        kind: StageKind::Won,
+        requirements: "The customer has signed.",
+        folded: false,
+    },
+    StageTemplate {
+        name: "Lost",
+        probability: 0,
+        kind: StageKind::Lost,
+        requirements: "",
+        folded: true,
+    },
+];
+
+/// The loss reasons a new database starts with (Odoo's defaults).
+pub const DEFAULT_LOSS_REASONS: [&str; 6] = [
+    "Too expensive",
+    "We don't have people/skills",
+    "Not enough stock",
+    "Lost to competitor",
+    "No budget",
+    "No decision",
+];
+
+/// The sources a new database starts with (SuiteCRM's lead sources).
+pub const DEFAULT_SOURCES: [&str; 14] = [
+    "Cold Call",
+    "Existing Customer",
+    "Self Generated",
+    "Employee",
+    "Partner",
+    "Public Relations",
+    "Direct Mail",
+    "Conference",
+    "Trade Show",
+    "Web Site",
+    "Word of mouth",
+    "Email",
+    "Campaign",
+    "Other",
+];
+
+/// Amount × probability / 100, rounded to cents half away from zero (Odoo's prorated revenue).
+pub fn weighted(amount: Decimal, probability: Decimal) -> Decimal {
+    (amount * probability / Decimal::ONE_HUNDRED)
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// A field of a record, as named in validation messages and history entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Name,
+    Account,
+    BusinessType,
+    Source,
+    Pipeline,
+    Stage,
+    NextStep,
+    Campaign,
+    Salesperson,
+    Currency,
+    Amount,
+    AmountMode,
+    Lines,
+    ExpectedClose,
+    Active,
+    Probability,
+    ProbabilityOverridden,
+    Forecast,
+    Competitor,
+    LossReason,
+    Description,
+    WinLossReport,
+    Priority,
+    Tags,
+    Closed,
+}
+
+impl Field {
+    /// Every field, in form order.
+    pub const ALL: [Field; 25] = [
+        Field::Name,
+        Field::Account,
+        Field::BusinessType,
+        Field::Source,
+        Field::Pipeline,
+        Field::Stage,
+        Field::NextStep,
+        Field::Campaign,
+        Field::Salesperson,
+        Field::Currency,
+        Field::Amount,
+        Field::AmountMode,
+        Field::Lines,
+        Field::ExpectedClose,
+        Field::Active,
+        Field::Probability,
+        Field::ProbabilityOverridden,
+        Field::Forecast,
+        Field::Competitor,
+        Field::LossReason,
+        Field::Description,
+        Field::WinLossReport,
+        Field::Priority,
+        Field::Tags,
+        Field::Closed,
+    ];
+
+    /// The field whose [`Field::key`] is `key`.
+    pub fn from_key(key: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// The stable key written in history entries and exports.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Account => "account",
+            Field::BusinessType => "business_type",
+            Field::Source => "source",
+            Field::Pipeline => "pipeline",
+            Field::Stage => "stage",
+            Field::NextStep => "next_step",
+            Field::Campaign => "campaign",
+            Field::Salesperson => "salesperson",
+            Field::Currency => "currency",
+            Field::Amount => "amount",
+            Field::AmountMode => "amount_mode",
+            Field::Lines => "lines",
+            Field::ExpectedClose => "expected_close",
+            Field::Active => "active",
+            Field::Probability => "probability",
+            Field::ProbabilityOverridden => "probability_overridden",
+            Field::Forecast => "forecast",
+            Field::Competitor => "competitor",
+            Field::LossReason => "loss_reason",
+            Field::Description => "description",
+            Field::WinLossReport => "win_loss_report",
+            Field::Priority => "priority",
+            Field::Tags => "tags",
+            Field::Closed => "closed",
+        }
+    }
+
+    /// The field's name as the user sees it on the form.
+    pub fn label(self) -> String {
+        match self {
+            Field::Name => tr!("Name"),
+            Field::Account => tr!("Account"),
+            Field::BusinessType => tr!("Business type"),
+            Field::Source => tr!("Source"),
+            Field::Pipeline => tr!("Pipeline"),
+            Field::Stage => tr!("Stage"),
+            Field::NextStep => tr!("Next step"),
+            Field::Campaign => tr!("Campaign"),
+            Field::Salesperson => tr!("Salesperson"),
+            Field::Currency => tr!("Currency"),
+            Field::Amount => tr!("Amount"),
+            Field::AmountMode => tr!("Amount mode"),
+            Field::Lines => tr!("Lines"),
+            Field::ExpectedClose => tr!("Expected close"),
+            Field::Active => tr!("Active"),
+            Field::Probability => tr!("Probability"),
+            Field::ProbabilityOverridden => tr!("Probability overridden"),
+            Field::Forecast => tr!("Forecast"),
+            Field::Competitor => tr!("Competitor"),
+            Field::LossReason => tr!("Loss reason"),
+            Field::Description => tr!("Description"),
+            Field::WinLossReport => tr!("Win/loss report"),
+            Field::Priority => tr!("Priority"),
+            Field::Tags => tr!("Tags"),
+            Field::Closed => tr!("Closed"),
+        }
+    }
+}
+
+/// What is wrong with a field's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    NotANumber(String),
+    NotADate(String),
+    Negative,
+    TooLarge,
+    TooManyDecimals(u32),
+    OutOfRange { min: u32, max: u32 },
+    TooLong(usize),
+    BadCurrency(String),
+    Unknown,
+    WrongPipeline,
+}
+
+/// A rejected value: names the field and the reason, for the form and the CLI alike.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: Field,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(field: Field, problem: Problem) -> Self {
+        Self { field, problem }
+    }
+
+    /// The reason alone, for a message shown beside the field itself.
+    pub fn reason(&self) -> String {
+        match &self.problem {
+            Problem::Required => tr!("is required"),
+            Problem::NotANumber(text) => tr!("“{text}” is not a number", text = text),
+            Problem::NotADate(text) => {
+                tr!("“{text}” is not a date (use YYYY-MM-DD)", text = text)
+            }
+            Problem::Negative => tr!("must not be negative"),
+            Problem::TooLarge => tr!("is too large"),
+            Problem::TooManyDecimals(n) => tr!("allows at most {n} decimals", n = n),
+            Problem::OutOfRange { min, max } => {
+                tr!("must be between {min} and {max}", min = min, max = max)
+            }
+            Problem::TooLong(n) => tr!("must be at most {n} characters", n = n),
+            Problem::BadCurrency(text) => {
+                tr!("“{text}” is not a three-letter currency code", text = text)
+            }
+            Problem::Unknown => tr!("refers to a record that does not exist"),
+            Problem::WrongPipeline => tr!("belongs to another pipeline"),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field.label(), self.reason())
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// Longest text accepted in a one-line field.
+pub const MAX_LINE_CHARS: usize = 200;
+/// Longest text accepted in a multi-line field.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+/// Parses a typed amount: digits with an optional `.` and up to two decimals; `,` and spaces
+/// group thousands. Empty means zero.
+pub fn parse_amount(field: Field, text: &str) -> Result<Decimal, FieldError> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '_'))
+        .collect();
+    if cleaned.is_empty() {
+        return Ok(Decimal::ZERO);
+    }
+    let value = cleaned
+        .parse::<Decimal>()
+        .map_err(|_| FieldError::new(field, Problem::NotANumber(text.trim().to_owned())))?;
+    check_amount(field, value)?;
+    Ok(value.normalize())
+}
+
+fn check_amount(field: Field, value: Decimal) -> Result<(), FieldError> {
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(FieldError::new(field, Problem::Negative));
+    }
+    if value > MAX_AMOUNT {
+        return Err(FieldError::new(field, Problem::TooLarge));
+    }
+    if value.normalize().scale() > 2 {
+        return Err(FieldError::new(field, Problem::TooManyDecimals(2)));
+    }
+    Ok(())
+}
+
+/// Parses a probability in percent, 0 to 100 with up to two decimals; a trailing `%` is allowed.
+pub fn parse_probability(text: &str) -> Result<Decimal, FieldError> {
+    let field = Field::Probability;
+    let trimmed = text.trim().trim_end_matches('%').trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::new(field, Problem::Required));
+    }
+    let value = trimmed
+        .parse::<Decimal>()
+        .map_err(|_| FieldError::new(field, Problem::NotANumber(text.trim().to_owned())))?;
+    check_probability(value)?;
+    Ok(value.normalize())
+}
+
+fn check_probability(value: Decimal) -> Result<(), FieldError> {
+    if value < Decimal::ZERO || value > Decimal::ONE_HUNDRED {
+        return Err(FieldError::new(
+            Field::Probability,
+            Problem::OutOfRange { min: 0, max: 100 },
+        ));
+    }
+    if value.normalize().scale() > 2 {
+        return Err(FieldError::new(
+            Field::Probability,
+            Problem::TooManyDecimals(2),
+        ));
+    }
+    Ok(())
+}
+
+/// Parses an ISO date (YYYY-MM-DD); empty means no date.
+pub fn parse_date(field: Field, text: &str) -> Result<Option<NaiveDate>, FieldError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
+        .map(Some)
+        .ok_or_else(|| FieldError::new(field, Problem::NotADate(trimmed.to_owned())))
+}
+
+/// Checks a name-like field: required, one line, not too long. Returns it trimmed.
+pub fn clean_name(field: Field, text: &str) -> Result<String, FieldError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::new(field, Problem::Required));
+    }
+    if trimmed.chars().count() > MAX_LINE_CHARS {
+        return Err(FieldError::new(field, Problem::TooLong(MAX_LINE_CHARS)));
+    }
+    Ok(trimmed.to_owned())
+}
+
+impl Opportunity {
+    /// A new deal for `account` in `stage`, with the defaults a salesperson expects: the
+    /// account's name and source, the stage's probability, closing `close_offset_days` from today.
+    pub fn draft(
+        account: &Account,
+        stage: &Stage,
+        settings: &Settings,
+        now: DateTime<Utc>,
+    ) -> Opportunity {
+        let mut opp = Opportunity {
+            id: 0,
+            name: account.name.clone(),
+            account: account.id,
+            business_type: BusinessType::New,
+            source: account.source,
+            pipeline: stage.pipeline,
+            stage: stage.id,
+            next_step: String::new(),
+            campaign: None,
+            salesperson: None,
+            currency: settings.base_currency.clone(),
+            amount: Decimal::ZERO,
+            amount_mode: AmountMode::Manual,
+            lines: Vec::new(),
+            expected_close: now
+                .date_naive()
+                .checked_add_days(Days::new(settings.close_offset_days.into())),
+            active: true,
+            probability: stage.probability,
+            probability_overridden: false,
+            forecast: true,
+            competitor: None,
+            loss_reason: None,
+            description: String::new(),
+            win_loss_report: String::new(),
+            priority: 0,
+            tags: Vec::new(),
+            created: now,
+            updated: now,
+            stage_entered: now,
+            closed: None,
+        };
+        opp.enter_stage(stage, None, now);
+        opp
+    }
+
+    /// Moves the deal into `stage` and applies its consequences: Won sets 100 % and the closed
+    /// date; Lost sets 0 %, the loss reason and the closed date; an open stage reopens a closed
+    /// deal and, unless the user overrode it, takes the stage's probability.
+    pub fn enter_stage(&mut self, stage: &Stage, loss_reason: Option<Id>, now: DateTime<Utc>) {
+        let was_closed = self.closed.is_some();
+        if self.stage != stage.id {
+            self.stage_entered = now;
+        }
+        self.stage = stage.id;
+        self.pipeline = stage.pipeline;
+        match stage.kind {
+            StageKind::Won => {
+                self.probability = Decimal::ONE_HUNDRED;
+                self.probability_overridden = false;
+                self.loss_reason = None;
+                self.closed.get_or_insert(now.date_naive());
+            }
+            StageKind::Lost => {
+                self.probability = Decimal::ZERO;
+                self.probability_overridden = false;
+                self.loss_reason = loss_reason;
+                self.closed.get_or_insert(now.date_naive());
+            }
+            StageKind::Open => {
+                if was_closed {
+                    self.closed = None;
+                    self.loss_reason = None;
+                    self.probability_overridden = false;
+                }
+                if !self.probability_overridden {
+                    self.probability = stage.probability;
+                }
+            }
+        }
+    }
+
+    /// Sets a probability typed by the user; it stops following the stage default unless it
+    /// equals it.
+    pub fn set_probability(&mut self, probability: Decimal, stage: &Stage) {
+        self.probability = probability;
+        self.probability_overridden = probability != stage.probability;
+    }
+
+    /// Goes back to the stage's default probability.
+    pub fn reset_probability(&mut self, stage: &Stage) {
+        self.probability = stage.probability;
+        self.probability_overridden = false;
+    }
+
+    /// Expected revenue × probability, in the deal's currency.
+    pub fn weighted(&self) -> Decimal {
+        weighted(self.amount, self.probability)
+    }
+
+    /// True when the deal is open and its expected close date has passed.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.closed.is_none() && self.expected_close.is_some_and(|d| d < today)
+    }
+
+    /// Checks the rules that need no other record. Every problem is reported, not just the first.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if let Err(e) = clean_name(Field::Name, &self.name) {
+            errors.push(e);
+        }
+        for (field, text) in [
+            (Field::NextStep, &self.next_step),
+            (Field::Description, &self.description),
+            (Field::WinLossReport, &self.win_loss_report),
+        ] {
+            let max = if field == Field::NextStep {
+                MAX_LINE_CHARS
+            } else {
+                MAX_TEXT_CHARS
+            };
+            if text.chars().count() > max {
+                errors.push(FieldError::new(field, Problem::TooLong(max)));
+            }
+        }
+        if !is_currency_code(&self.currency) {
+            errors.push(FieldError::new(
+                Field::Currency,
+                Problem::BadCurrency(self.currency.clone()),
+            ));
+        }
+        if let Err(e) = check_amount(Field::Amount, self.amount) {
+            errors.push(e);
+        }
+        if let Err(e) = check_probability(self.probability) {
+            errors.push(e);
+        }
+        if self.priority > 3 {
+            errors.push(FieldError::new(
+                Field::Priority,
+                Problem::OutOfRange { min: 0, max: 3 },
+            ));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Three ASCII capital letters, as ISO 4217 codes are.
+pub fn is_currency_code(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone as _;
+
+    fn dec(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap()
+    }
+
+    fn stage(id: Id, template: &StageTemplate) -> Stage {
+        Stage {
+            id,
+            pipeline: 1,
+            name: template.name.to_owned(),
+            sequence: id as u32,
+            probability: Decimal::from(template.probability),
+            kind: template.kind,
+            requirements: template.requirements.to_owned(),
+            rotting_days: None,
+            folded: template.folded,
+        }
+    }
+
+    fn stages() -> Vec<Stage> {
+        DEFAULT_STAGES
+            .iter()
+            .enumerate()
+            .map(|(i, t)| stage(10 + i as Id, t))
+            .collect()
+    }
+
+    fn account() -> Account {
+        Account {
+            id: 5,
+            name: "Société Générale d'Équipement".to_owned(),
+            source: Some(77),
+            ..Account::default()
+        }
+    }
+
+    #[test]
+    fn draft_takes_account_name_source_stage_probability_and_close_offset() {
+        let stages = stages();
+        let opp = Opportunity::draft(&account(), &stages[0], &Settings::default(), now());
+        assert_eq!(opp.name, "Société Générale d'Équipement");
+        assert_eq!(opp.source, Some(77));
+        assert_eq!(opp.probability, dec("10"));
+        assert!(!opp.probability_overridden);
+        assert_eq!(
+            opp.expected_close,
+            NaiveDate::from_ymd_opt(2027, 1, 3),
+            "22 Nov 2026 + 42 days"
+        );
+        assert_eq!(opp.currency, "USD");
+        assert_eq!(opp.closed, None);
+    }
+
+    #[test]
+    fn probability_follows_stage_unless_overridden() {
+        let stages = stages();
+        let mut opp = Opportunity::draft(&account(), &stages[0], &Settings::default(), now());
+        opp.enter_stage(&stages[1], None, now());
+        assert_eq!(opp.probability, dec("30"));
+        opp.set_probability(dec("45"), &stages[1]);
+        assert!(opp.probability_overridden);
+        opp.enter_stage(&stages[2], None, now());
+        assert_eq!(opp.probability, dec("45"), "an override survives a move");
+        opp.reset_probability(&stages[2]);
+        assert_eq!(opp.probability, dec("70"));
+        assert!(!opp.probability_overridden);
+    }
+
+    #[test]
+    fn won_sets_100_and_closed_date_lost_sets_0_and_reason_and_reopening_clears_both() {
+        let stages = stages();
+        let mut opp = Opportunity::draft(&account(), &stages[1], &Settings::default(), now());
+        opp.set_probability(dec("55"), &stages[1]);
+        opp.enter_stage(&stages[3], None, now());
+        assert_eq!(opp.probability, dec("100"));
+        assert_eq!(opp.closed, Some(now().date_naive()));
+        opp.enter_stage(&stages[4], Some(99), now());
+        assert_eq!(opp.probability, Decimal::ZERO);
+        assert_eq!(opp.loss_reason, Some(99));
+        assert!(opp.closed.is_some());
+        opp.enter_stage(&stages[2], None, now());
+        assert_eq!(opp.closed, None);
+        assert_eq!(opp.loss_reason, None);
+        assert_eq!(
+            opp.probability,
+            dec("70"),
+            "reopened deals follow the stage"
+        );
+    }
+
+    #[test]
+    fn weighted_rounds_to_cents_half_away_from_zero() {
+        assert_eq!(weighted(dec("104000"), dec("10")), dec("10400.00"));
+        assert_eq!(weighted(dec("0.05"), dec("50")), dec("0.03"));
+        assert_eq!(weighted(dec("1234.55"), dec("33.33")), dec("411.48"));
+        assert_eq!(weighted(dec("0.01"), dec("50")), dec("0.01"));
+    }
+
+    #[test]
+    fn amount_parsing_names_the_field_and_reason() {
+        assert_eq!(
+            parse_amount(Field::Amount, " 1,250,000.50 "),
+            Ok(dec("1250000.5"))
+        );
+        assert_eq!(parse_amount(Field::Amount, ""), Ok(Decimal::ZERO));
+        let err = parse_amount(Field::Amount, "12k").unwrap_err();
+        assert_eq!(err.to_string(), "Amount: “12k” is not a number");
+        assert_eq!(
+            parse_amount(Field::Amount, "-5").unwrap_err().to_string(),
+            "Amount: must not be negative"
+        );
+        assert_eq!(
+            parse_amount(Field::Amount, "1.234").unwrap_err().problem,
+            Problem::TooManyDecimals(2)
+        );
+        assert_eq!(
+            parse_amount(Field::Amount, "5000000000000")
+                .unwrap_err()
+                .problem,
+            Problem::TooLarge
+        );
+    }
+
+    #[test]
+    fn probability_and_date_parsing() {
+        assert_eq!(parse_probability("45 %"), Ok(dec("45")));
+        assert_eq!(
+            parse_probability("120").unwrap_err().to_string(),
+            "Probability: must be between 0 and 100"
+        );
+        assert_eq!(
+            parse_date(Field::ExpectedClose, "2027-02-30")
+                .unwrap_err()
+                .to_string(),
+            "Expected close: “2027-02-30” is not a date (use YYYY-MM-DD)"
+        );
+        assert_eq!(parse_date(Field::ExpectedClose, " "), Ok(None));
+    }
+
+    #[test]
+    fn validate_reports_every_problem() {
+        let stages = stages();
+        let mut opp = Opportunity::draft(&account(), &stages[0], &Settings::default(), now());
+        opp.name = "  ".to_owned();
+        opp.currency = "usd".to_owned();
+        opp.priority = 4;
+        let fields: Vec<Field> = opp
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, [Field::Name, Field::Currency, Field::Priority]);
+    }
+
+    #[test]
+    fn overdue_only_while_open() {
+        let stages = stages();
+        let mut opp = Opportunity::draft(&account(), &stages[0], &Settings::default(), now());
+        opp.expected_close = NaiveDate::from_ymd_opt(2026, 11, 1);
+        assert!(opp.is_overdue(now().date_naive()));
+        opp.enter_stage(&stages[3], None, now());
+        assert!(!opp.is_overdue(now().date_naive()));
+    }
+
+    #[test]
+    fn max_amount_is_one_trillion() {
+        assert_eq!(MAX_AMOUNT, Decimal::from(1_000_000_000_000u64));
+    }
+}

@@ -1,0 +1,111 @@
+//! The translation layer and locale-aware formatting of numbers, money and dates.
+//!
+//! Strings are looked up by their English text (gettext style), so English needs no catalog and
+//! a missing translation falls back to readable English. Persian and French catalogs plug in here.
+
+use std::fmt::Display;
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Translates `key` in the current locale, filling `{name}` placeholders:
+/// `tr!("Lost {n} deals", n = count)`.
+#[macro_export]
+macro_rules! tr {
+    ($key:literal) => {
+        $crate::i18n::translate($key).to_owned()
+    };
+    ($key:literal, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::i18n::fill(
+            $crate::i18n::translate($key),
+            &[$((stringify!($name), &$value as &dyn ::std::fmt::Display)),+],
+        )
+    };
+}
+
+/// The current locale's text for `key`. Only English exists so far: the key is its own text.
+pub fn translate(key: &'static str) -> &'static str {
+    key
+}
+
+/// Replaces each `{name}` in `template` by its value.
+pub fn fill(template: &str, values: &[(&str, &dyn Display)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    out
+}
+
+/// Groups the integer digits by thousands: `1234567.5` → `1,234,567.50` with 2 decimals.
+pub fn format_number(value: Decimal, decimals: u32) -> String {
+    let rounded = value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+    let text = format!("{:.*}", decimals as usize, rounded.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::with_capacity(text.len() + int.len() / 3 + 1);
+    if rounded.is_sign_negative() && !rounded.is_zero() {
+        grouped.push('-');
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if !frac.is_empty() {
+        grouped.push('.');
+        grouped.push_str(frac);
+    }
+    grouped
+}
+
+/// Money as shown on cards and totals: whole units with the currency's symbol or code.
+pub fn format_money(value: Decimal, currency: &str) -> String {
+    let number = format_number(value, 0);
+    match currency_symbol(currency) {
+        Some(symbol) => format!("{symbol}{number}"),
+        None => format!("{number} {currency}"),
+    }
+}
+
+fn currency_symbol(currency: &str) -> Option<&'static str> {
+    match currency {
+        "USD" => Some("$"),
+        "EUR" => Some("€"),
+        "GBP" => Some("£"),
+        "JPY" => Some("¥"),
+        _ => None,
+    }
+}
+
+/// A probability as `30 %` (no trailing zeros).
+pub fn format_percent(value: Decimal) -> String {
+    format!("{} %", value.normalize())
+}
+
+/// A date as the user reads it. ISO until the date-format setting arrives.
+pub fn format_date(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_group_thousands_and_round_half_away_from_zero() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(format_number(d("1234567.505"), 2), "1,234,567.51");
+        assert_eq!(format_number(d("999.5"), 0), "1,000");
+        assert_eq!(format_number(d("-1200"), 0), "-1,200");
+        assert_eq!(format_number(d("12"), 2), "12.00");
+        assert_eq!(format_money(d("104000"), "USD"), "$104,000");
+        assert_eq!(format_money(d("2500000000"), "IRR"), "2,500,000,000 IRR");
+        assert_eq!(format_percent(d("30.00")), "30 %");
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(tr!("{a} of {b}", a = 3, b = "five"), "3 of five");
+    }
+}

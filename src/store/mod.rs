@@ -1,0 +1,270 @@
+//! The durable truth: one redb file holding every record as a version byte plus postcard.
+//!
+//! Opening never writes to a file it has not recognised: a missing file is created, a Forsat
+//! file is opened, and anything else (empty, foreign, damaged, newer) is refused untouched.
+
+mod codec;
+mod error;
+mod tables;
+
+use std::io::Read as _;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use redb::{Database, DatabaseError, Durability};
+
+pub use codec::{CodecError, RECORD_VERSION, decode, encode};
+pub use error::StoreError;
+pub use tables::{Records, SCHEMA_VERSION, Tx};
+
+use crate::domain::{EntityKind, HistoryEntry, Id};
+use tables::{APP_TAG, META, META_APP, META_SCHEMA, ReadError};
+
+/// The first bytes of every redb file.
+const REDB_MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0A];
+
+/// An open database file, locked against other processes for as long as it lives.
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens the Forsat database at `path`, creating it (and its folder) when missing, and
+    /// reads every record into memory.
+    pub fn open(path: &Path) -> Result<(Store, Records), StoreError> {
+        if !path.exists() {
+            return Self::create(path);
+        }
+        check_header(path)?;
+        let refusal = |e: ReadError| read_refusal(path, e);
+        // A read-only look first: a foreign, newer or damaged file is refused before any
+        // write. Only a file that needs crash recovery goes on to the repairing open below.
+        let read_only = guard(path, || redb::Builder::new().open_read_only(path))?;
+        match read_only {
+            Ok(db) => {
+                check_meta(path, &db)?;
+                let records = guard(path, || tables::load(&db))?.map_err(refusal)?;
+                drop(db);
+                let db = guard(path, || Database::builder().open(path))?
+                    .map_err(|e| open_refusal(path, e))?;
+                return Ok((Store::wrap(db, path), records));
+            }
+            // Not shut down cleanly: redb recovers it below, checking every page as it goes.
+            Err(DatabaseError::RepairAborted) => {}
+            Err(e) => return Err(open_refusal(path, e)),
+        }
+        let db = guard(path, || {
+            Database::builder()
+                .set_check_integrity_on_open(true)
+                .open(path)
+        })?
+        .map_err(|e| open_refusal(path, e))?;
+        check_meta(path, &db)?;
+        let records = guard(path, || tables::load(&db))?.map_err(refusal)?;
+        Ok((Store::wrap(db, path), records))
+    }
+
+    fn create(path: &Path) -> Result<(Store, Records), StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        let db = Database::builder()
+            .create(path)
+            .map_err(|e| open_refusal(path, e))?;
+        let store = Store::wrap(db, path);
+        let txn = store.begin()?;
+        {
+            let mut meta = txn.open_table(META).map_err(|e| store.write_failed(e))?;
+            meta.insert(META_APP, APP_TAG)
+                .map_err(|e| store.write_failed(e))?;
+            meta.insert(META_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())
+                .map_err(|e| store.write_failed(e))?;
+        }
+        txn.commit().map_err(|e| store.write_failed(e))?;
+        Ok((
+            store,
+            Records {
+                next_id: 1,
+                ..Records::default()
+            },
+        ))
+    }
+
+    fn wrap(db: Database, path: &Path) -> Store {
+        Store {
+            db,
+            path: path.to_owned(),
+        }
+    }
+
+    /// The file this store writes to.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The error for a failed write to this store.
+    pub fn write_failed(&self, e: impl Into<redb::Error>) -> StoreError {
+        StoreError::Write {
+            path: self.path.clone(),
+            detail: e.into().to_string(),
+        }
+    }
+
+    fn begin(&self) -> Result<redb::WriteTransaction, StoreError> {
+        let mut txn = self.db.begin_write().map_err(|e| self.write_failed(e))?;
+        txn.set_durability(Durability::Immediate)
+            .map_err(|e| self.write_failed(e))?;
+        Ok(txn)
+    }
+
+    /// Runs `f` in one durable write transaction: everything it writes commits together when it
+    /// returns `Ok`; when it (or the commit) fails the transaction is dropped and nothing is written.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let txn = self.begin()?;
+        let value = {
+            let mut tx = Tx::open(&txn).map_err(|e| self.write_failed(e))?;
+            let value = f(&mut tx)?;
+            tx.finish().map_err(|e| self.write_failed(e))?;
+            value
+        };
+        txn.commit().map_err(|e| self.write_failed(e))?;
+        Ok(value)
+    }
+
+    /// One record's history, oldest first.
+    pub fn history(&self, entity: EntityKind, id: Id) -> Result<Vec<HistoryEntry>, StoreError> {
+        tables::history(&self.db, entity, id).map_err(|e| read_refusal(&self.path, e))
+    }
+}
+
+/// Refuses empty files and files that are not redb databases, reading only their first bytes.
+fn check_header(path: &Path) -> Result<(), StoreError> {
+    let io = |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut head = [0u8; REDB_MAGIC.len()];
+    let mut read = 0;
+    while read < head.len() {
+        match file.read(&mut head[read..]).map_err(io)? {
+            0 => break,
+            n => read += n,
+        }
+    }
+    let detail = if read == 0 {
+        "the file is empty"
+    } else if head[..read] != REDB_MAGIC[..read.min(REDB_MAGIC.len())] || read < head.len() {
+        "it is not a database file"
+    } else {
+        return Ok(());
+    };
+    Err(StoreError::Foreign {
+        path: path.to_owned(),
+        detail: detail.to_owned(),
+    })
+}
+
+/// Refuses redb files of other programs and files of a newer schema.
+fn check_meta(path: &Path, db: &impl redb::ReadableDatabase) -> Result<(), StoreError> {
+    let foreign = |detail: &str| StoreError::Foreign {
+        path: path.to_owned(),
+        detail: detail.to_owned(),
+    };
+    let corrupt = |e: redb::Error| StoreError::Corrupt {
+        path: path.to_owned(),
+        detail: e.to_string(),
+    };
+    let txn = db.begin_read().map_err(|e| corrupt(e.into()))?;
+    let meta = match txn.open_table(META) {
+        Ok(t) => t,
+        Err(redb::TableError::TableDoesNotExist(_)) => {
+            return Err(foreign("a database of another program"));
+        }
+        Err(e) => return Err(corrupt(e.into())),
+    };
+    let app = meta.get(META_APP).map_err(|e| corrupt(e.into()))?;
+    if app.as_ref().map(|v| v.value()) != Some(APP_TAG) {
+        return Err(foreign("a database of another program"));
+    }
+    let schema = meta
+        .get(META_SCHEMA)
+        .map_err(|e| corrupt(e.into()))?
+        .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
+        .map(u32::from_le_bytes)
+        .ok_or_else(|| StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: "its schema version is missing".to_owned(),
+        })?;
+    if schema > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            detail: format!("schema {schema}; this version reads up to {SCHEMA_VERSION}"),
+        });
+    }
+    Ok(())
+}
+
+/// Runs a redb call that may panic on a damaged file, turning the panic into a refusal.
+fn guard<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, StoreError> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| StoreError::Corrupt {
+        path: path.to_owned(),
+        detail: panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "the storage engine could not read it".to_owned()),
+    })
+}
+
+fn open_refusal(path: &Path, e: DatabaseError) -> StoreError {
+    match e {
+        DatabaseError::DatabaseAlreadyOpen => StoreError::AlreadyOpen(path.to_owned()),
+        DatabaseError::UpgradeRequired(v) => StoreError::TooNew {
+            path: path.to_owned(),
+            detail: format!("storage format {v}"),
+        },
+        DatabaseError::Storage(redb::StorageError::Io(source)) => StoreError::Io {
+            path: path.to_owned(),
+            source,
+        },
+        other => StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: other.to_string(),
+        },
+    }
+}
+
+fn read_refusal(path: &Path, e: ReadError) -> StoreError {
+    match e {
+        ReadError::Record {
+            table,
+            key,
+            error: error @ CodecError::NewerVersion(_),
+        } => StoreError::TooNew {
+            path: path.to_owned(),
+            detail: format!("{table} record {key}: {error}"),
+        },
+        ReadError::Record { table, key, error } => StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: format!("{table} record {key}: {error}"),
+        },
+        ReadError::Storage(e) => StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        },
+    }
+}

@@ -1,0 +1,336 @@
+//! The eframe application: owns the workspace, routes to views, applies what they ask for
+//! after the frame.
+
+use std::path::PathBuf;
+
+use egui::{Color32, RichText};
+
+use super::board::BoardView;
+use super::dialogs::{self, Dialog};
+use super::form::OpportunityForm;
+use super::screenshot::{Capture, Outcome};
+use super::theme;
+use crate::cli::View;
+use crate::command::Command;
+use crate::domain::{Id, StageKind};
+use crate::workspace::{ApplyError, Clock, Filter, Workspace};
+use crate::{demo, tr};
+
+/// What the app is started with.
+pub struct AppOptions {
+    pub db: PathBuf,
+    pub clock: Clock,
+    pub view: View,
+    /// Where to save a screenshot, and how to report it, for `--screenshot`.
+    pub screenshot: Option<(PathBuf, Outcome)>,
+}
+
+/// What a view asks the app to do; applied after the views have drawn.
+#[derive(Debug)]
+pub enum Action {
+    Apply(Command),
+    /// Open a deal in the form.
+    Open(Id),
+    /// Open the form on a new deal in this stage.
+    New {
+        stage: Id,
+    },
+    /// Move a deal, asking first for a loss reason when the stage is a Lost one.
+    Move {
+        opp: Id,
+        stage: Id,
+    },
+    CloseForm,
+    Undo,
+    AskClearSample,
+}
+
+/// A line in the status bar.
+struct Status {
+    text: String,
+    error: bool,
+}
+
+/// The state of an opened database.
+struct Ready {
+    ws: Workspace,
+    filter: Filter,
+    board: BoardView,
+    form: Option<OpportunityForm>,
+    dialog: Option<Dialog>,
+    /// Inverse commands, most recent last.
+    undo: Vec<Command>,
+    status: Option<Status>,
+}
+
+/// The Forsat window.
+pub struct App {
+    /// The open database, or the message saying why it could not be opened.
+    state: Result<Box<Ready>, String>,
+    capture: Option<Capture>,
+}
+
+impl App {
+    /// Opens the database; on the GUI's first start on an empty file, adds the sample pipeline.
+    pub fn new(ctx: &egui::Context, options: AppOptions) -> Self {
+        theme::apply(ctx);
+        let AppOptions {
+            db,
+            clock,
+            view: View::Pipeline,
+            screenshot,
+        } = options;
+        let mut capture = screenshot.map(|(path, outcome)| Capture::new(path, outcome));
+        let state = Workspace::open(&db, clock)
+            .map_err(|e| e.to_string())
+            .and_then(|mut ws| {
+                if !ws.first_start_done() {
+                    let sample = (ws.opportunity_count() == 0).then(|| Box::new(demo::sample(&ws)));
+                    ws.apply(Command::FirstStart { sample })
+                        .map_err(|e| e.to_string())?;
+                }
+                Ok(Box::new(Ready {
+                    ws,
+                    filter: Filter::default(),
+                    board: BoardView::default(),
+                    form: None,
+                    dialog: None,
+                    undo: Vec::new(),
+                    status: None,
+                }))
+            });
+        if let (Err(message), Some(capture)) = (&state, &mut capture) {
+            eprintln!("forsat: {message}");
+            capture.fail_with(message.clone());
+        }
+        App { state, capture }
+    }
+
+    /// The open workspace, for tests.
+    pub fn workspace(&self) -> Option<&Workspace> {
+        self.state.as_ref().ok().map(|r| &r.ws)
+    }
+
+    /// The error screen's message when the database could not be opened.
+    pub fn open_error(&self) -> Option<&str> {
+        self.state.as_ref().err().map(String::as_str)
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        match &mut self.state {
+            Ok(ready) => ready.ui(ui),
+            Err(message) => error_screen_ui(ui, message),
+        }
+        if let Some(capture) = &mut self.capture {
+            capture.on_frame(ui.ctx());
+        }
+    }
+}
+
+fn error_screen_ui(ui: &mut egui::Ui, message: &str) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.vertical_centered(|ui| {
+            ui.add_space(ui.available_height() / 3.0);
+            ui.heading(tr!("Forsat cannot open this database"));
+            ui.add_space(12.0);
+            ui.label(RichText::new(message).color(theme::ERROR));
+            ui.add_space(12.0);
+            ui.label(tr!(
+                "Nothing was changed. Start Forsat with --db PATH to use another file."
+            ));
+        });
+    });
+}
+
+impl Ready {
+    fn ui(&mut self, ui: &mut egui::Ui) {
+        let mut actions = Vec::new();
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z)) {
+            actions.push(Action::Undo);
+        }
+        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui, &mut actions));
+        egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar_ui(ui));
+        if let Some(form) = &mut self.form {
+            egui::Panel::right("form")
+                .resizable(true)
+                .default_size(theme::FORM_WIDTH)
+                .min_size(340.0)
+                .show(ui, |ui| actions.extend(form.ui(ui, &self.ws)));
+        }
+        egui::CentralPanel::default()
+            .frame(egui::Frame::central_panel(ui.style()).fill(theme::BOARD_FILL))
+            .show(ui, |ui| {
+                let selected = self.form.as_ref().and_then(|f| f.opportunity_id());
+                actions.extend(self.board.ui(ui, &self.ws, &self.filter, selected));
+            });
+        if let Some(dialog) = &mut self.dialog {
+            match dialogs::dialog_ui(ui.ctx(), dialog, &self.ws) {
+                dialogs::Outcome::Open => {}
+                dialogs::Outcome::Cancel => self.dialog = None,
+                dialogs::Outcome::Run(command) => {
+                    self.dialog = None;
+                    actions.push(Action::Apply(command));
+                }
+            }
+        }
+        for action in actions {
+            self.handle(action);
+        }
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        ui.horizontal(|ui| {
+            ui.menu_button(tr!("File"), |ui| {
+                let clear = ui.add_enabled(
+                    self.ws.has_sample(),
+                    egui::Button::new(tr!("Clear sample data…")),
+                );
+                if clear.clicked() {
+                    actions.push(Action::AskClearSample);
+                }
+                if ui.button(tr!("Quit")).clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.separator();
+            ui.label(RichText::new("Forsat").strong().color(theme::TEXT_STRONG));
+            ui.label(RichText::new(&self.ws.default_pipeline().name).color(theme::TEXT_MUTED));
+            ui.separator();
+            super::board::filter_bar_ui(ui, &self.ws, &mut self.filter);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let undo = ui
+                    .add_enabled(!self.undo.is_empty(), egui::Button::new(tr!("Undo")))
+                    .on_hover_text(tr!("Undo the last change (Ctrl+Z)"));
+                if undo.clicked() {
+                    actions.push(Action::Undo);
+                }
+            });
+        });
+    }
+
+    fn status_bar_ui(&self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            match &self.status {
+                Some(Status { text, error: true }) => {
+                    ui.label(RichText::new(text).color(theme::ERROR));
+                }
+                Some(Status { text, error: false }) => {
+                    ui.label(text);
+                }
+                None => {
+                    ui.label(tr!("{n} deals", n = self.ws.opportunity_count()));
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(
+                    RichText::new(self.ws.path().display().to_string())
+                        .small()
+                        .color(Color32::GRAY),
+                );
+            });
+        });
+    }
+
+    fn handle(&mut self, action: Action) {
+        match action {
+            Action::Apply(command) => {
+                self.run(command);
+            }
+            Action::Open(id) => {
+                if let Some(opp) = self.ws.opportunity(id) {
+                    self.form = Some(OpportunityForm::edit(&self.ws, opp.clone()));
+                }
+            }
+            Action::New { stage } => {
+                self.form = OpportunityForm::new_in(&self.ws, stage);
+            }
+            Action::Move { opp, stage } => {
+                let lost = self
+                    .ws
+                    .stage(stage)
+                    .is_some_and(|s| s.kind == StageKind::Lost);
+                if lost {
+                    self.dialog = Some(Dialog::loss_reason(opp, stage));
+                } else {
+                    self.run(Command::MoveToStage {
+                        opp,
+                        stage,
+                        loss_reason: None,
+                    });
+                }
+            }
+            Action::CloseForm => self.form = None,
+            Action::Undo => {
+                if let Some(command) = self.undo.pop()
+                    && self.apply(command, false)
+                {
+                    self.say(tr!("Undone."), false);
+                }
+            }
+            Action::AskClearSample => self.dialog = Some(Dialog::ClearSample),
+        }
+    }
+
+    /// Applies a command the user asked for, keeping its inverse for undo.
+    fn run(&mut self, command: Command) {
+        let saved_form = matches!(
+            command,
+            Command::CreateOpportunity { .. } | Command::UpdateOpportunity { .. }
+        );
+        if self.apply(command, true) && saved_form {
+            self.form = None;
+            self.say(tr!("Saved."), false);
+        }
+    }
+
+    fn apply(&mut self, command: Command, undoable: bool) -> bool {
+        let clears_form = matches!(command, Command::ClearSample);
+        match self.ws.apply(command) {
+            Ok(applied) => {
+                if let (true, Some(inverse)) = (undoable, applied.inverse) {
+                    self.undo.push(inverse);
+                }
+                if clears_form {
+                    self.form = None;
+                    self.undo.clear();
+                }
+                // The form shows the record as stored now (its history included).
+                if let Some(form) = &mut self.form
+                    && let Some(id) = form.opportunity_id()
+                {
+                    match self.ws.opportunity(id) {
+                        Some(opp) if !form.is_dirty() => {
+                            *form = OpportunityForm::edit(&self.ws, opp.clone())
+                        }
+                        Some(_) => {}
+                        None => self.form = None,
+                    }
+                }
+                self.status = None;
+                true
+            }
+            Err(ApplyError::Invalid(errors)) if self.form.is_some() => {
+                let text = errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                if let Some(form) = &mut self.form {
+                    form.show_errors(errors);
+                }
+                self.say(text, true);
+                false
+            }
+            Err(e) => {
+                self.say(e.to_string(), true);
+                false
+            }
+        }
+    }
+
+    fn say(&mut self, text: String, error: bool) {
+        self.status = Some(Status { text, error });
+    }
+}

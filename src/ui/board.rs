@@ -1,0 +1,397 @@
+//! The pipeline board: a column per open stage with totals, draggable cards, Won and Lost drop
+//! zones, and the filter bar above it.
+
+use std::collections::HashMap;
+
+use egui::{Align, FontId, Layout, RichText, ScrollArea, Sense, Stroke, StrokeKind, vec2};
+
+use super::app::Action;
+use super::theme;
+use super::widgets::{lookup_combo, stars, text_line, text_line_right};
+use crate::analytics::StageTotals;
+use crate::domain::{Id, LookupKind, Opportunity, Stage, StageKind};
+use crate::i18n::{format_date, format_money, format_percent};
+use crate::tr;
+use crate::workspace::{CloseWindow, Filter, Workspace};
+
+/// What a dragged card carries.
+#[derive(Clone, Copy, Debug)]
+struct CardDrag {
+    opp: Id,
+    from: Id,
+}
+
+/// Filtered columns, recomputed only when the data, the filter or the pipeline changes.
+struct FilteredColumns {
+    generation: u64,
+    filter: Filter,
+    pipeline: Id,
+    columns: HashMap<Id, (Vec<Id>, StageTotals)>,
+}
+
+/// The board view. Without a filter it reads the workspace's cached columns directly.
+#[derive(Default)]
+pub struct BoardView {
+    filtered: Option<FilteredColumns>,
+}
+
+impl BoardView {
+    /// Draws the board; `selected` is the deal open in the form.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        filter: &Filter,
+        selected: Option<Id>,
+    ) -> Vec<Action> {
+        let pipeline = ws.default_pipeline().id;
+        self.refresh(ws, filter, pipeline);
+        let mut actions = Vec::new();
+        let stages: Vec<&Stage> = ws.stages_of(pipeline).collect();
+
+        egui::Panel::bottom("close_zones")
+            .frame(egui::Frame::NONE.inner_margin(egui::Margin::symmetric(0, 6)))
+            .show_separator_line(false)
+            .show(ui, |ui| {
+                ui.columns(2, |cols| {
+                    for (ui, kind) in cols.iter_mut().zip([StageKind::Won, StageKind::Lost]) {
+                        if let Some(stage) = stages.iter().find(|s| s.kind == kind) {
+                            let (_, totals) = self.column(ws, filter, stage.id);
+                            actions.extend(close_zone_ui(ui, stage, totals));
+                        }
+                    }
+                });
+            });
+
+        ScrollArea::horizontal()
+            .id_salt("board")
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                ui.horizontal_top(|ui| {
+                    for stage in stages.iter().filter(|s| s.kind == StageKind::Open) {
+                        let (ids, totals) = self.column(ws, filter, stage.id);
+                        actions.extend(column_ui(ui, ws, stage, ids, totals, selected));
+                    }
+                });
+            });
+        actions
+    }
+
+    fn refresh(&mut self, ws: &Workspace, filter: &Filter, pipeline: Id) {
+        if filter.is_empty() {
+            self.filtered = None;
+            return;
+        }
+        let fresh = self.filtered.as_ref().is_some_and(|f| {
+            f.generation == ws.generation() && f.filter == *filter && f.pipeline == pipeline
+        });
+        if fresh {
+            return;
+        }
+        let columns = ws
+            .stages_of(pipeline)
+            .map(|stage| {
+                let ids = ws.filtered_column(stage.id, filter);
+                let totals = StageTotals::of(ids.iter().filter_map(|id| ws.opportunity(*id)));
+                (stage.id, (ids, totals))
+            })
+            .collect();
+        self.filtered = Some(FilteredColumns {
+            generation: ws.generation(),
+            filter: filter.clone(),
+            pipeline,
+            columns,
+        });
+    }
+
+    /// A stage's visible deal ids and their totals.
+    fn column<'a>(
+        &'a self,
+        ws: &'a Workspace,
+        filter: &Filter,
+        stage: Id,
+    ) -> (&'a [Id], StageTotals) {
+        match &self.filtered {
+            Some(f) if !filter.is_empty() => f
+                .columns
+                .get(&stage)
+                .map_or((&[][..], StageTotals::ZERO), |(ids, t)| {
+                    (ids.as_slice(), *t)
+                }),
+            _ => {
+                let column = ws.column(stage);
+                (&column.ids, column.totals)
+            }
+        }
+    }
+}
+
+fn column_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    stage: &Stage,
+    ids: &[Id],
+    totals: StageTotals,
+    selected: Option<Id>,
+) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let currency = &ws.settings().base_currency;
+    ui.allocate_ui_with_layout(
+        vec2(theme::COLUMN_WIDTH, ui.available_height()),
+        Layout::top_down(Align::Min),
+        |ui| {
+            egui::Frame::new()
+                .fill(theme::COLUMN_FILL)
+                .corner_radius(theme::CARD_RADIUS)
+                .inner_margin(egui::Margin::same(8))
+                .show(ui, |ui| {
+                    ui.set_width(theme::COLUMN_WIDTH - 16.0);
+                    ui.horizontal(|ui| {
+                        let title = ui.label(RichText::new(&stage.name).strong().size(15.0));
+                        if !stage.requirements.is_empty() {
+                            title.on_hover_text(&stage.requirements);
+                        }
+                        ui.label(RichText::new(totals.count.to_string()).color(theme::TEXT_MUTED));
+                        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                            let add = ui
+                                .small_button("+")
+                                .accessible_name(tr!("New deal in {stage}", stage = stage.name))
+                                .on_hover_text(tr!("New deal in {stage}", stage = stage.name));
+                            if add.clicked() {
+                                actions.push(Action::New { stage: stage.id });
+                            }
+                        });
+                    });
+                    ui.horizontal(|ui| {
+                        ui.label(
+                            RichText::new(format_money(totals.expected, currency))
+                                .strong()
+                                .color(theme::TEXT_STRONG),
+                        )
+                        .on_hover_text(tr!("Expected revenue"));
+                        ui.label(
+                            RichText::new(tr!(
+                                "weighted {amount}",
+                                amount = format_money(totals.weighted, currency)
+                            ))
+                            .color(theme::TEXT_MUTED),
+                        )
+                        .on_hover_text(tr!("Expected revenue × probability"));
+                    });
+                    probability_bar_ui(ui, stage);
+                });
+            let frame = egui::Frame::new()
+                .fill(theme::COLUMN_FILL)
+                .corner_radius(theme::CARD_RADIUS)
+                .inner_margin(egui::Margin::same(6));
+            let (_, dropped) = ui.dnd_drop_zone::<CardDrag, ()>(frame, |ui| {
+                ui.set_width(theme::COLUMN_WIDTH - 12.0);
+                ScrollArea::vertical()
+                    .id_salt(("column", stage.id))
+                    .auto_shrink(false)
+                    .show_rows(ui, theme::CARD_HEIGHT, ids.len(), |ui, range| {
+                        for id in &ids[range] {
+                            if let Some(opp) = ws.opportunity(*id) {
+                                actions.extend(card_ui(ui, ws, opp, selected == Some(*id)));
+                            }
+                        }
+                    });
+            });
+            if let Some(drag) = dropped
+                && drag.from != stage.id
+            {
+                actions.push(Action::Move {
+                    opp: drag.opp,
+                    stage: stage.id,
+                });
+            }
+        },
+    );
+    actions
+}
+
+/// A thin bar under the column header showing the stage's default probability.
+fn probability_bar_ui(ui: &mut egui::Ui, stage: &Stage) {
+    let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), 3.0), Sense::hover());
+    ui.painter().rect_filled(rect, 1.5, theme::CARD_STROKE);
+    let share =
+        (stage.probability.to_string().parse::<f32>().unwrap_or(0.0) / 100.0).clamp(0.0, 1.0);
+    let mut filled = rect;
+    filled.set_width(rect.width() * share);
+    ui.painter().rect_filled(filled, 1.5, theme::PROGRESS);
+}
+
+/// One deal's card: painted directly (no child widgets), clickable and draggable.
+fn card_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity, selected: bool) -> Option<Action> {
+    let drag = CardDrag {
+        opp: opp.id,
+        from: opp.stage,
+    };
+    let inner = ui.dnd_drag_source(egui::Id::unique(("card", opp.id)), drag, |ui| {
+        let size = vec2(ui.available_width(), theme::CARD_HEIGHT);
+        let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &opp.name));
+        if ui.is_rect_visible(rect) {
+            paint_card(ui, rect, ws, opp, selected || response.hovered());
+        }
+        response
+    });
+    inner.inner.clicked().then_some(Action::Open(opp.id))
+}
+
+fn paint_card(ui: &egui::Ui, rect: egui::Rect, ws: &Workspace, opp: &Opportunity, highlight: bool) {
+    let painter = ui.painter_at(rect);
+    let stroke = if highlight {
+        Stroke::new(2.0, theme::CARD_SELECTED)
+    } else {
+        Stroke::new(1.0, theme::CARD_STROKE)
+    };
+    painter.rect(
+        rect,
+        theme::CARD_RADIUS,
+        theme::CARD_FILL,
+        stroke,
+        StrokeKind::Inside,
+    );
+    let inner = rect.shrink2(vec2(
+        theme::CARD_MARGIN.left as f32,
+        theme::CARD_MARGIN.top as f32,
+    ));
+    let width = inner.width();
+    let account = ws.account(opp.account).map_or("", |a| a.name.as_str());
+    let mut y = inner.top();
+    let name = text_line(
+        &painter,
+        egui::pos2(inner.left(), y),
+        &opp.name,
+        FontId::proportional(14.0),
+        theme::TEXT_STRONG,
+        width,
+    );
+    y = name.bottom() + 2.0;
+    let account = text_line(
+        &painter,
+        egui::pos2(inner.left(), y),
+        account,
+        FontId::proportional(12.5),
+        theme::TEXT_MUTED,
+        width,
+    );
+    y = account.bottom() + 5.0;
+    let amount = text_line(
+        &painter,
+        egui::pos2(inner.left(), y),
+        &format_money(opp.amount, &opp.currency),
+        FontId::proportional(13.5),
+        theme::TEXT_STRONG,
+        width * 0.6,
+    );
+    text_line_right(
+        &painter,
+        egui::pos2(inner.right(), y),
+        &format_percent(opp.probability),
+        FontId::proportional(12.5),
+        theme::TEXT_MUTED,
+    );
+    y = amount.bottom() + 3.0;
+    if let Some(date) = opp.expected_close {
+        let overdue = opp.is_overdue(ws.today());
+        text_line(
+            &painter,
+            egui::pos2(inner.left(), y),
+            &format_date(date),
+            FontId::proportional(12.0),
+            if overdue {
+                theme::OVERDUE
+            } else {
+                theme::TEXT_MUTED
+            },
+            width * 0.6,
+        );
+    }
+    text_line_right(
+        &painter,
+        egui::pos2(inner.right(), y),
+        &stars(opp.priority),
+        FontId::proportional(12.0),
+        theme::STAR,
+    );
+}
+
+/// The Won or Lost drop zone under the columns, with that stage's totals.
+fn close_zone_ui(ui: &mut egui::Ui, stage: &Stage, totals: StageTotals) -> Option<Action> {
+    let color = if stage.kind == StageKind::Won {
+        theme::WON
+    } else {
+        theme::LOST
+    };
+    let frame = egui::Frame::new()
+        .fill(color.gamma_multiply(0.08))
+        .stroke(Stroke::new(1.0, color.gamma_multiply(0.5)))
+        .corner_radius(theme::CARD_RADIUS)
+        .inner_margin(egui::Margin::symmetric(12, 6));
+    let (_, dropped) = ui.dnd_drop_zone::<CardDrag, ()>(frame, |ui| {
+        ui.set_width(ui.available_width());
+        ui.set_height(theme::CLOSE_ZONE_HEIGHT - 12.0);
+        ui.horizontal_centered(|ui| {
+            ui.label(RichText::new(&stage.name).strong().size(15.0).color(color));
+            ui.label(
+                RichText::new(tr!(
+                    "{n} deals · {amount}",
+                    n = totals.count,
+                    amount = format_money(totals.expected, "USD")
+                ))
+                .color(theme::TEXT_MUTED),
+            );
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                ui.label(
+                    RichText::new(tr!(
+                        "Drop a card here to mark it {stage}",
+                        stage = stage.name
+                    ))
+                    .italics()
+                    .color(theme::TEXT_MUTED),
+                );
+            });
+        });
+    });
+    dropped
+        .filter(|d| d.from != stage.id)
+        .map(|d| Action::Move {
+            opp: d.opp,
+            stage: stage.id,
+        })
+}
+
+/// The filter bar: text, salesperson and expected-close window.
+pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter) {
+    let label = ui.label(tr!("Search"));
+    ui.add(
+        egui::TextEdit::singleline(&mut filter.text)
+            .hint_text(tr!("name, account, next step…"))
+            .desired_width(200.0),
+    )
+    .labelled_by(label.id);
+    let label = ui.label(tr!("Salesperson"));
+    lookup_combo(
+        ui,
+        label.id,
+        ws,
+        LookupKind::Salesperson,
+        &mut filter.salesperson,
+        &tr!("Everyone"),
+    );
+    let label = ui.label(tr!("Closing"));
+    egui::ComboBox::from_id_salt("filter_close")
+        .selected_text(filter.close.label())
+        .show_ui(ui, |ui| {
+            for window in CloseWindow::ALL {
+                ui.selectable_value(&mut filter.close, window, window.label());
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if !filter.is_empty() && ui.button(tr!("Clear filters")).clicked() {
+        *filter = Filter::default();
+    }
+}

@@ -1,0 +1,97 @@
+//! Modal dialogs: the loss reason asked when a deal is lost, and confirmations.
+
+use egui::RichText;
+
+use super::theme;
+use super::widgets::lookup_combo;
+use crate::command::Command;
+use crate::domain::{Id, LookupKind};
+use crate::tr;
+use crate::workspace::Workspace;
+
+/// An open dialog and what it has gathered so far.
+pub enum Dialog {
+    /// Moving `opp` to the Lost stage `stage`: the reason is optional but asked.
+    LossReason {
+        opp: Id,
+        stage: Id,
+        reason: Option<Id>,
+    },
+    /// "Clear sample data": removes the sample deals after confirmation.
+    ClearSample,
+}
+
+impl Dialog {
+    pub fn loss_reason(opp: Id, stage: Id) -> Dialog {
+        Dialog::LossReason {
+            opp,
+            stage,
+            reason: None,
+        }
+    }
+}
+
+/// What the user did with the dialog this frame.
+pub enum Outcome {
+    Open,
+    Cancel,
+    Run(Command),
+}
+
+/// Shows `dialog` as a modal window.
+pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Outcome {
+    let mut outcome = Outcome::Open;
+    let modal = egui::Modal::new(egui::Id::unique("dialog")).show(ctx, |ui| {
+        ui.set_width(380.0);
+        match dialog {
+            Dialog::LossReason { opp, stage, reason } => {
+                let name = ws.opportunity(*opp).map_or("", |o| o.name.as_str());
+                ui.heading(tr!("Mark as lost"));
+                ui.label(RichText::new(name).strong());
+                ui.add_space(6.0);
+                let label = ui.label(tr!("Loss reason"));
+                lookup_combo(
+                    ui,
+                    label.id,
+                    ws,
+                    LookupKind::LossReason,
+                    reason,
+                    &tr!("No reason given"),
+                );
+                ui.add_space(10.0);
+                ui.horizontal(|ui| {
+                    if ui.button(tr!("Mark as lost")).clicked() {
+                        outcome = Outcome::Run(Command::MoveToStage {
+                            opp: *opp,
+                            stage: *stage,
+                            loss_reason: *reason,
+                        });
+                    }
+                    if ui.button(tr!("Cancel")).clicked() {
+                        outcome = Outcome::Cancel;
+                    }
+                });
+            }
+            Dialog::ClearSample => {
+                ui.heading(tr!("Clear sample data?"));
+                ui.label(tr!(
+                    "This removes the sample deals, and the sample accounts and salespeople that nothing else uses. Your own records stay."
+                ));
+                ui.label(RichText::new(tr!("This cannot be undone.")).color(theme::ERROR));
+                ui.add_space(10.0);
+                ui.horizontal(|ui| {
+                    if ui.button(tr!("Clear sample data")).clicked() {
+                        outcome = Outcome::Run(Command::ClearSample);
+                    }
+                    if ui.button(tr!("Cancel")).clicked() {
+                        outcome = Outcome::Cancel;
+                    }
+                });
+            }
+        }
+    });
+    if matches!(outcome, Outcome::Open) && modal.should_close() {
+        outcome = Outcome::Cancel;
+    }
+    outcome
+}

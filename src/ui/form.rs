@@ -1,0 +1,559 @@
+//! The opportunity form: every field of a deal, validated inline, saved as one command.
+
+use egui::{RichText, TextEdit};
+
+use super::app::Action;
+use super::theme;
+use super::widgets::lookup_combo;
+use crate::command::Command;
+use crate::domain::*;
+use crate::i18n::format_date;
+use crate::tr;
+use crate::workspace::Workspace;
+
+/// The form's state: a draft of the deal plus the raw text of fields that must parse.
+pub struct OpportunityForm {
+    draft: Opportunity,
+    /// The deal as stored; None while creating.
+    original: Option<Opportunity>,
+    account_text: String,
+    amount_text: String,
+    probability_text: String,
+    close_text: String,
+    errors: Vec<FieldError>,
+    history: Vec<HistoryEntry>,
+    dirty: bool,
+}
+
+impl OpportunityForm {
+    /// Edits a stored deal.
+    pub fn edit(ws: &Workspace, opp: Opportunity) -> Self {
+        let history = ws
+            .history(EntityKind::Opportunity, opp.id)
+            .unwrap_or_default();
+        let account = ws
+            .account(opp.account)
+            .map(|a| a.name.clone())
+            .unwrap_or_default();
+        Self::with(opp.clone(), Some(opp), account, history)
+    }
+
+    /// A new deal in `stage`, with the defaults of [`Opportunity::draft`].
+    pub fn new_in(ws: &Workspace, stage: Id) -> Option<Self> {
+        let stage = ws.stage(stage)?;
+        let draft = Opportunity::draft(&Account::default(), stage, ws.settings(), ws.now());
+        Some(Self::with(draft, None, String::new(), Vec::new()))
+    }
+
+    fn with(
+        draft: Opportunity,
+        original: Option<Opportunity>,
+        account_text: String,
+        history: Vec<HistoryEntry>,
+    ) -> Self {
+        OpportunityForm {
+            amount_text: draft.amount.to_string(),
+            probability_text: draft.probability.normalize().to_string(),
+            close_text: draft.expected_close.map(format_date).unwrap_or_default(),
+            account_text,
+            errors: Vec::new(),
+            history,
+            dirty: false,
+            original,
+            draft,
+        }
+    }
+
+    /// The stored deal being edited, if any.
+    pub fn opportunity_id(&self) -> Option<Id> {
+        self.original.as_ref().map(|o| o.id)
+    }
+
+    /// Whether the user changed anything since the form opened.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Shows errors the workspace found when saving.
+    pub fn show_errors(&mut self, errors: Vec<FieldError>) {
+        self.errors = errors;
+    }
+
+    fn error(&self, field: Field) -> Option<&FieldError> {
+        self.errors.iter().find(|e| e.field == field)
+    }
+
+    /// Draws the form; returns Save (as a command) or Close.
+    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Vec<Action> {
+        let mut actions = Vec::new();
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            let title = if self.original.is_some() {
+                self.draft.name.clone()
+            } else {
+                tr!("New deal")
+            };
+            ui.heading(title);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button("✕")
+                    .accessible_name(tr!("Close the form"))
+                    .clicked()
+                {
+                    actions.push(Action::CloseForm);
+                }
+            });
+        });
+        if !self.errors.is_empty() {
+            let text = self
+                .errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n");
+            ui.label(RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR));
+        }
+        egui::Panel::bottom("form_buttons")
+            .show_separator_line(true)
+            .show(ui, |ui| {
+                ui.add_space(4.0);
+                ui.horizontal(|ui| {
+                    if ui.button(RichText::new(tr!("Save")).strong()).clicked()
+                        && let Some(command) = self.save(ws)
+                    {
+                        actions.push(Action::Apply(command));
+                    }
+                    if ui.button(tr!("Cancel")).clicked() {
+                        actions.push(Action::CloseForm);
+                    }
+                });
+            });
+        egui::ScrollArea::vertical()
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                let before = (
+                    self.draft.clone(),
+                    self.account_text.clone(),
+                    self.amount_text.clone(),
+                    self.probability_text.clone(),
+                    self.close_text.clone(),
+                );
+                egui::Grid::new("opportunity_grid")
+                    .num_columns(2)
+                    .spacing([10.0, 6.0])
+                    .striped(false)
+                    .show(ui, |ui| self.fields_ui(ui, ws));
+                let after = (
+                    &self.draft,
+                    &self.account_text,
+                    &self.amount_text,
+                    &self.probability_text,
+                    &self.close_text,
+                );
+                if (&before.0, &before.1, &before.2, &before.3, &before.4) != after {
+                    self.dirty = true;
+                }
+                ui.add_space(10.0);
+                self.history_ui(ui);
+            });
+        actions
+    }
+
+    /// A labelled row; the field's error, if any, shows under its widget.
+    fn row<R>(
+        &self,
+        ui: &mut egui::Ui,
+        field: Field,
+        add: impl FnOnce(&mut egui::Ui, egui::Id) -> R,
+    ) -> R {
+        let label = ui.label(field.label());
+        let inner = ui
+            .vertical(|ui| {
+                let inner = add(ui, label.id);
+                if let Some(error) = self.error(field) {
+                    ui.label(RichText::new(error.reason()).color(theme::ERROR));
+                }
+                inner
+            })
+            .inner;
+        ui.end_row();
+        inner
+    }
+
+    fn text_row(ui: &mut egui::Ui, label: egui::Id, text: &mut String) {
+        ui.add(TextEdit::singleline(text).desired_width(f32::INFINITY))
+            .labelled_by(label);
+    }
+
+    fn fields_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+        let mut name = std::mem::take(&mut self.draft.name);
+        self.row(ui, Field::Name, |ui, l| Self::text_row(ui, l, &mut name));
+        self.draft.name = name;
+
+        let mut account_text = std::mem::take(&mut self.account_text);
+        let picked = self.row(ui, Field::Account, |ui, l| {
+            account_ui(ui, l, ws, &mut account_text)
+        });
+        self.account_text = account_text;
+        if let Some(account) = picked.and_then(|id| ws.account(id)) {
+            self.account_text = account.name.clone();
+            self.draft.account = account.id;
+            if self.original.is_none() {
+                self.draft.source = self.draft.source.or(account.source);
+            }
+        }
+
+        self.stage_rows(ui, ws);
+
+        let mut amount = std::mem::take(&mut self.amount_text);
+        self.row(ui, Field::Amount, |ui, l| {
+            ui.horizontal(|ui| {
+                ui.add(TextEdit::singleline(&mut amount).desired_width(150.0))
+                    .labelled_by(l);
+                ui.label(&self.draft.currency);
+            });
+        });
+        self.amount_text = amount;
+
+        let mut probability = std::mem::take(&mut self.probability_text);
+        let reset = self.row(ui, Field::Probability, |ui, l| {
+            ui.horizontal(|ui| {
+                ui.add(TextEdit::singleline(&mut probability).desired_width(60.0))
+                    .labelled_by(l);
+                ui.label("%");
+                self.draft.probability_overridden
+                    && ui.small_button(tr!("Reset to stage default")).clicked()
+            })
+            .inner
+        });
+        self.probability_text = probability;
+        if reset && let Some(stage) = ws.stage(self.draft.stage) {
+            self.draft.reset_probability(stage);
+            self.probability_text = self.draft.probability.normalize().to_string();
+        }
+
+        let mut close = std::mem::take(&mut self.close_text);
+        self.row(ui, Field::ExpectedClose, |ui, l| {
+            ui.add(
+                TextEdit::singleline(&mut close)
+                    .hint_text("YYYY-MM-DD")
+                    .desired_width(120.0),
+            )
+            .labelled_by(l);
+        });
+        self.close_text = close;
+
+        let d = &mut self.draft;
+        let none = tr!("None");
+        for (field, kind) in [
+            (Field::Salesperson, LookupKind::Salesperson),
+            (Field::Source, LookupKind::Source),
+            (Field::Campaign, LookupKind::Campaign),
+            (Field::Competitor, LookupKind::Competitor),
+        ] {
+            let value = match field {
+                Field::Salesperson => &mut d.salesperson,
+                Field::Source => &mut d.source,
+                Field::Campaign => &mut d.campaign,
+                _ => &mut d.competitor,
+            };
+            let label = ui.label(field.label());
+            lookup_combo(ui, label.id, ws, kind, value, &none);
+            ui.end_row();
+        }
+        let label = ui.label(Field::NextStep.label());
+        Self::text_row(ui, label.id, &mut d.next_step);
+        ui.end_row();
+
+        let label = ui.label(Field::BusinessType.label());
+        egui::ComboBox::from_id_salt("business_type")
+            .selected_text(business_type_label(d.business_type))
+            .show_ui(ui, |ui| {
+                for t in [BusinessType::New, BusinessType::Existing] {
+                    ui.selectable_value(&mut d.business_type, t, business_type_label(t));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.end_row();
+
+        ui.label(Field::Priority.label());
+        ui.horizontal(|ui| {
+            for i in 1..=3u8 {
+                let star = if d.priority >= i { "★" } else { "☆" };
+                let button = ui
+                    .add(
+                        egui::Button::new(RichText::new(star).color(theme::STAR).size(16.0))
+                            .frame(false),
+                    )
+                    .accessible_name(tr!("Priority {n}", n = i));
+                if button.clicked() {
+                    d.priority = if d.priority == i { i - 1 } else { i };
+                }
+            }
+        });
+        ui.end_row();
+
+        ui.label(Field::Tags.label());
+        tags_ui(ui, ws, &mut d.tags);
+        ui.end_row();
+
+        ui.label(Field::Forecast.label());
+        ui.checkbox(&mut d.forecast, tr!("Include in the forecast"));
+        ui.end_row();
+
+        ui.label(Field::Active.label());
+        ui.checkbox(&mut d.active, tr!("Active (clear to archive)"));
+        ui.end_row();
+
+        for (field, text) in [
+            (Field::Description, &mut d.description),
+            (Field::WinLossReport, &mut d.win_loss_report),
+        ] {
+            let label = ui.label(field.label());
+            ui.add(
+                TextEdit::multiline(text)
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+        }
+
+        if let Some(original) = &self.original {
+            let stamp = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+            for (label, value) in [
+                (tr!("Created"), stamp(original.created)),
+                (tr!("Updated"), stamp(original.updated)),
+                (tr!("In stage since"), stamp(original.stage_entered)),
+                (
+                    Field::Closed.label(),
+                    original
+                        .closed
+                        .map(format_date)
+                        .unwrap_or_else(|| "—".to_owned()),
+                ),
+            ] {
+                ui.label(RichText::new(label).color(theme::TEXT_MUTED));
+                ui.label(RichText::new(value).color(theme::TEXT_MUTED));
+                ui.end_row();
+            }
+        }
+    }
+
+    /// Pipeline, stage and (for a Lost stage) loss reason.
+    fn stage_rows(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+        let pipelines = ws.pipelines();
+        let label = ui.label(Field::Pipeline.label());
+        let mut pipeline = self.draft.pipeline;
+        let current = pipelines
+            .iter()
+            .find(|p| p.id == pipeline)
+            .map_or(String::new(), |p| p.name.clone());
+        egui::ComboBox::from_id_salt("pipeline")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                for p in pipelines {
+                    ui.selectable_value(&mut pipeline, p.id, &p.name);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.end_row();
+        let mut stage = self.draft.stage;
+        if pipeline != self.draft.pipeline
+            && let Some(first) = ws.stages_of(pipeline).next()
+        {
+            stage = first.id;
+        }
+
+        let current = ws.stage(stage).map_or(String::new(), |s| s.name.clone());
+        self.row(ui, Field::Stage, |ui, l| {
+            egui::ComboBox::from_id_salt("stage")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    for s in ws.stages_of(pipeline) {
+                        ui.selectable_value(&mut stage, s.id, &s.name);
+                    }
+                })
+                .response
+                .labelled_by(l);
+        });
+        if stage != self.draft.stage
+            && let Some(s) = ws.stage(stage)
+        {
+            self.draft.enter_stage(s, self.draft.loss_reason, ws.now());
+            self.probability_text = self.draft.probability.normalize().to_string();
+        }
+        if ws
+            .stage(self.draft.stage)
+            .is_some_and(|s| s.kind == StageKind::Lost)
+        {
+            let label = ui.label(Field::LossReason.label());
+            lookup_combo(
+                ui,
+                label.id,
+                ws,
+                LookupKind::LossReason,
+                &mut self.draft.loss_reason,
+                &tr!("No reason given"),
+            );
+            ui.end_row();
+        }
+    }
+
+    fn history_ui(&self, ui: &mut egui::Ui) {
+        if self.original.is_none() {
+            return;
+        }
+        egui::CollapsingHeader::new(tr!("History ({n})", n = self.history.len()))
+            .default_open(true)
+            .show(ui, |ui| {
+                for entry in self.history.iter().rev() {
+                    let when = entry.at.format("%Y-%m-%d %H:%M").to_string();
+                    let what = match entry.field.as_str() {
+                        "created" => tr!("created"),
+                        "deleted" => tr!("deleted"),
+                        key => {
+                            let label = Field::from_key(key).map_or(key.to_owned(), Field::label);
+                            tr!(
+                                "{field}: {old} → {new}",
+                                field = label,
+                                old = if entry.old.is_empty() {
+                                    "—"
+                                } else {
+                                    &entry.old
+                                },
+                                new = if entry.new.is_empty() {
+                                    "—"
+                                } else {
+                                    &entry.new
+                                }
+                            )
+                        }
+                    };
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(RichText::new(when).small().color(theme::TEXT_MUTED));
+                        ui.label(what);
+                    });
+                }
+            });
+    }
+
+    /// Parses and checks the form; returns the command to apply, or shows what is wrong.
+    fn save(&mut self, ws: &Workspace) -> Option<Command> {
+        let mut errors = Vec::new();
+        let mut opp = self.draft.clone();
+        match parse_amount(Field::Amount, &self.amount_text) {
+            Ok(amount) => opp.amount = amount,
+            Err(e) => errors.push(e),
+        }
+        match parse_date(Field::ExpectedClose, &self.close_text) {
+            Ok(date) => opp.expected_close = date,
+            Err(e) => errors.push(e),
+        }
+        match parse_probability(&self.probability_text) {
+            Ok(p) if p != opp.probability => {
+                if let Some(stage) = ws.stage(opp.stage) {
+                    opp.set_probability(p, stage);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(e),
+        }
+        let account_text = self.account_text.trim();
+        let current = ws.account(opp.account).map(|a| a.name.as_str());
+        let new_account = if account_text.is_empty() {
+            errors.push(FieldError::new(Field::Account, Problem::Required));
+            None
+        } else if current.is_some_and(|name| name.eq_ignore_ascii_case(account_text)) {
+            None
+        } else {
+            Some(account_text.to_owned())
+        };
+        if opp.name.trim().is_empty() {
+            opp.name = account_text.to_owned();
+        }
+        if let Err(found) = opp.validate() {
+            errors.extend(
+                found
+                    .into_iter()
+                    .filter(|e| !(e.field == Field::Name && account_text.is_empty())),
+            );
+        }
+        if !errors.is_empty() {
+            self.errors = errors;
+            return None;
+        }
+        self.errors.clear();
+        let opp = Box::new(opp);
+        Some(if self.original.is_some() {
+            Command::UpdateOpportunity { opp, new_account }
+        } else {
+            Command::CreateOpportunity { opp, new_account }
+        })
+    }
+}
+
+fn business_type_label(t: BusinessType) -> String {
+    match t {
+        BusinessType::New => tr!("New business"),
+        BusinessType::Existing => tr!("Existing business"),
+    }
+}
+
+/// The account field: free text with matching accounts offered below it. Returns the account
+/// picked from the suggestions, if one was.
+fn account_ui(ui: &mut egui::Ui, label: egui::Id, ws: &Workspace, text: &mut String) -> Option<Id> {
+    let edit = ui
+        .add(
+            TextEdit::singleline(text)
+                .hint_text(tr!("Type to find or create an account"))
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label);
+    let typed = text.trim();
+    if typed.is_empty() || ws.account_by_name(typed).is_some() {
+        return None;
+    }
+    let mut picked = None;
+    if edit.has_focus() || edit.changed() {
+        for account in ws.account_suggestions(typed, 5) {
+            if ui.small_button(&account.name).clicked() {
+                picked = Some(account.id);
+            }
+        }
+    }
+    ui.label(
+        RichText::new(tr!("A new account “{name}” will be created.", name = typed))
+            .small()
+            .color(theme::TEXT_MUTED),
+    );
+    picked
+}
+
+/// Tags as checkboxes in a menu.
+fn tags_ui(ui: &mut egui::Ui, ws: &Workspace, tags: &mut Vec<Id>) {
+    let names: Vec<&str> = tags.iter().map(|t| ws.lookup_name(Some(*t))).collect();
+    let title = if names.is_empty() {
+        tr!("No tags")
+    } else {
+        names.join(", ")
+    };
+    ui.menu_button(title, |ui| {
+        let all = ws.lookups(LookupKind::Tag);
+        if all.is_empty() {
+            ui.label(tr!("No tags defined yet"));
+        }
+        for tag in all {
+            let mut on = tags.contains(&tag.id);
+            if ui.checkbox(&mut on, &tag.name).changed() {
+                if on {
+                    tags.push(tag.id);
+                } else {
+                    tags.retain(|t| *t != tag.id);
+                }
+            }
+        }
+    });
+}

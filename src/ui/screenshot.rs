@@ -1,0 +1,106 @@
+//! `--screenshot`: render the window, write it as PNG, close.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+/// Frames rendered before the capture, so fonts and layout have settled.
+const WARM_UP_FRAMES: u32 = 3;
+
+/// How the capture ended, shared between the app and `run`.
+#[derive(Clone, Default)]
+pub struct Outcome(Arc<Mutex<Option<Result<(), String>>>>);
+
+impl Outcome {
+    fn set(&self, result: Result<(), String>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+    }
+
+    fn get(&self) -> Option<Result<(), String>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Exit code for the process: failure when no PNG was written.
+    pub fn exit_code(&self, path: &Path) -> ExitCode {
+        match self.get() {
+            Some(Ok(())) => ExitCode::SUCCESS,
+            Some(Err(message)) => {
+                eprintln!("forsat: {message}");
+                ExitCode::FAILURE
+            }
+            None => {
+                eprintln!(
+                    "forsat: the window closed before the screenshot {} was taken",
+                    path.display()
+                );
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+/// Drives one capture from inside the app's frames.
+pub struct Capture {
+    path: PathBuf,
+    outcome: Outcome,
+    frames: u32,
+    requested: bool,
+    /// Set when the app failed to start: the capture still shows its message, then fails.
+    error: Option<String>,
+}
+
+impl Capture {
+    pub fn new(path: PathBuf, outcome: Outcome) -> Self {
+        Self {
+            path,
+            outcome,
+            frames: 0,
+            requested: false,
+            error: None,
+        }
+    }
+
+    /// Makes the process fail with `message` even though the PNG is written.
+    pub fn fail_with(&mut self, message: String) {
+        self.error = Some(message);
+    }
+
+    /// Called once per frame: counts frames, requests the capture, closes when it is saved.
+    pub fn on_frame(&mut self, ctx: &egui::Context) {
+        if let Some(result) = self.outcome.get() {
+            if result.is_ok()
+                && let Some(message) = self.error.take()
+            {
+                self.outcome.set(Err(message));
+            }
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            return;
+        }
+        self.frames += 1;
+        ctx.request_repaint();
+        if self.frames >= WARM_UP_FRAMES && !self.requested {
+            self.requested = true;
+            let path = self.path.clone();
+            let outcome = self.outcome.clone();
+            let repaint = ctx.clone();
+            ctx.request_screenshot(move |image| {
+                outcome.set(write_png(&path, &image));
+                repaint.request_repaint();
+            });
+        }
+    }
+}
+
+/// Writes an RGBA PNG.
+pub fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
+    let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
+    let file = std::fs::File::create(path).map_err(|e| fail(&e))?;
+    let [width, height] = image.size;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width as u32, height as u32);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|e| fail(&e))?;
+    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+    writer.write_image_data(&bytes).map_err(|e| fail(&e))?;
+    writer.finish().map_err(|e| fail(&e))
+}

@@ -1,0 +1,42 @@
+//! Colours, sizes and spacing in one place, so views never scatter literals.
+
+use egui::{Color32, CornerRadius, Margin, Stroke};
+
+/// Width of a board column.
+pub const COLUMN_WIDTH: f32 = 276.0;
+/// Height of a card on the board; fixed, so columns lay out only the visible cards.
+pub const CARD_HEIGHT: f32 = 84.0;
+/// Height of the Won and Lost drop zones.
+pub const CLOSE_ZONE_HEIGHT: f32 = 46.0;
+/// Width of the opportunity form panel.
+pub const FORM_WIDTH: f32 = 420.0;
+
+pub const CARD_FILL: Color32 = Color32::WHITE;
+pub const CARD_STROKE: Color32 = Color32::from_rgb(0xD5, 0xD9, 0xE0);
+pub const CARD_SELECTED: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
+pub const COLUMN_FILL: Color32 = Color32::from_rgb(0xEF, 0xF1, 0xF5);
+pub const BOARD_FILL: Color32 = Color32::from_rgb(0xF7, 0xF8, 0xFA);
+pub const TEXT_MUTED: Color32 = Color32::from_rgb(0x5F, 0x67, 0x73);
+pub const TEXT_STRONG: Color32 = Color32::from_rgb(0x1F, 0x24, 0x2B);
+pub const OVERDUE: Color32 = Color32::from_rgb(0xC6, 0x28, 0x28);
+pub const WON: Color32 = Color32::from_rgb(0x2E, 0x7D, 0x32);
+pub const LOST: Color32 = Color32::from_rgb(0xB7, 0x1C, 0x1C);
+pub const STAR: Color32 = Color32::from_rgb(0xF2, 0xA9, 0x00);
+pub const ERROR: Color32 = Color32::from_rgb(0xC6, 0x28, 0x28);
+/// The bar under a column header, tinted by the stage's probability.
+pub const PROGRESS: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
+
+pub const CARD_RADIUS: CornerRadius = CornerRadius::same(6);
+
+/// A card's frame margins.
+pub const CARD_MARGIN: Margin = Margin::symmetric(10, 8);
+
+/// Sets the light theme and spacing used throughout the app.
+pub fn apply(ctx: &egui::Context) {
+    ctx.set_theme(egui::ThemePreference::Light);
+    ctx.all_styles_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        style.spacing.button_padding = egui::vec2(8.0, 3.0);
+        style.visuals.widgets.noninteractive.bg_stroke = Stroke::new(1.0, CARD_STROKE);
+    });
+}

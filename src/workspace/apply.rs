@@ -1,0 +1,701 @@
+//! Applying commands: validate, write with history in one transaction, then update memory.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+
+use super::Workspace;
+use crate::command::{Batch, Command};
+use crate::domain::*;
+use crate::i18n::{format_date, format_percent};
+use crate::store::{StoreError, Tx};
+use crate::tr;
+
+/// What an applied command left behind.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// The command that undoes this one, when it can be undone.
+    pub inverse: Option<Command>,
+    /// The deal created, if any.
+    pub created: Option<Id>,
+}
+
+/// Why a command was refused. Nothing of it was written.
+#[derive(Debug)]
+pub enum ApplyError {
+    /// Values that break a rule, each naming its field.
+    Invalid(Vec<FieldError>),
+    /// The record the command names no longer exists.
+    Missing(EntityKind, Id),
+    /// Generated records whose ids are not fresh and distinct (a programming error upstream).
+    StaleIds,
+    /// The database could not be written.
+    Store(StoreError),
+}
+
+impl From<StoreError> for ApplyError {
+    fn from(e: StoreError) -> Self {
+        ApplyError::Store(e)
+    }
+}
+
+impl From<FieldError> for ApplyError {
+    fn from(e: FieldError) -> Self {
+        ApplyError::Invalid(vec![e])
+    }
+}
+
+impl std::fmt::Display for ApplyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApplyError::Invalid(errors) => {
+                let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                f.write_str(&messages.join("; "))
+            }
+            ApplyError::Missing(kind, id) => f.write_str(&tr!(
+                "{kind} {id} no longer exists",
+                kind = format!("{kind:?}"),
+                id = id
+            )),
+            ApplyError::StaleIds => {
+                f.write_str(&tr!("generated records must use fresh, distinct ids"))
+            }
+            ApplyError::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ApplyError {}
+
+/// The write side of one command: history entries share `action`; `at` is when it happened.
+#[derive(Clone, Copy)]
+struct Stamp {
+    action: Id,
+    at: DateTime<Utc>,
+}
+
+impl Stamp {
+    /// The same action, dated `at` (generated records carry their own past dates).
+    fn dated(self, at: DateTime<Utc>) -> Stamp {
+        Stamp { at, ..self }
+    }
+}
+
+fn history(
+    tx: &mut Tx<'_>,
+    stamp: &Stamp,
+    entity: EntityKind,
+    entity_id: Id,
+    field: &str,
+    old: String,
+    new: String,
+) -> Result<(), redb::Error> {
+    let entry = HistoryEntry {
+        id: tx.new_id(),
+        action: stamp.action,
+        entity,
+        entity_id,
+        at: stamp.at,
+        field: field.to_owned(),
+        old,
+        new,
+    };
+    tx.put_history(&entry)
+}
+
+impl Workspace {
+    /// Validates `cmd`, writes it and its history in one durable transaction, then updates
+    /// memory and the cached totals. On error nothing was written and memory is unchanged.
+    pub fn apply(&mut self, cmd: Command) -> Result<Applied, ApplyError> {
+        let applied = match cmd {
+            Command::CreateOpportunity { opp, new_account } => {
+                self.save_opportunity(None, *opp, new_account)?
+            }
+            Command::UpdateOpportunity { opp, new_account } => {
+                let old = self
+                    .opportunity(opp.id)
+                    .cloned()
+                    .ok_or(ApplyError::Missing(EntityKind::Opportunity, opp.id))?;
+                self.save_opportunity(Some(old), *opp, new_account)?
+            }
+            Command::MoveToStage {
+                opp,
+                stage,
+                loss_reason,
+            } => {
+                let old = self
+                    .opportunity(opp)
+                    .cloned()
+                    .ok_or(ApplyError::Missing(EntityKind::Opportunity, opp))?;
+                let stage = self
+                    .stage(stage)
+                    .ok_or(ApplyError::Missing(EntityKind::Stage, stage))?;
+                let mut new = old.clone();
+                new.enter_stage(stage, loss_reason, self.now());
+                self.save_opportunity(Some(old), new, None)?
+            }
+            Command::DeleteOpportunity { id, account } => self.delete_opportunity(id, account)?,
+            Command::InsertBatch(batch) => self.insert_batch(*batch, false)?,
+            Command::FirstStart { sample } => {
+                self.insert_batch(sample.map_or_else(Batch::default, |b| *b), true)?
+            }
+            Command::ClearSample => self.clear_sample()?,
+        };
+        self.generation += 1;
+        Ok(applied)
+    }
+
+    /// Checks that every id `opp` refers to exists and has the right kind.
+    fn check_references(&self, opp: &Opportunity, extra: &HashSet<Id>) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        match self.stage(opp.stage) {
+            None => errors.push(FieldError::new(Field::Stage, Problem::Unknown)),
+            Some(s) if s.pipeline != opp.pipeline => {
+                errors.push(FieldError::new(Field::Stage, Problem::WrongPipeline))
+            }
+            Some(_) => {}
+        }
+        if !extra.contains(&opp.account) && self.account(opp.account).is_none() {
+            errors.push(FieldError::new(Field::Account, Problem::Unknown));
+        }
+        let lookups = [
+            (Field::Source, LookupKind::Source, opp.source),
+            (Field::Campaign, LookupKind::Campaign, opp.campaign),
+            (Field::Salesperson, LookupKind::Salesperson, opp.salesperson),
+            (Field::Competitor, LookupKind::Competitor, opp.competitor),
+            (Field::LossReason, LookupKind::LossReason, opp.loss_reason),
+        ]
+        .into_iter()
+        .chain(
+            opp.tags
+                .iter()
+                .map(|t| (Field::Tags, LookupKind::Tag, Some(*t))),
+        );
+        for (field, kind, id) in lookups {
+            let Some(id) = id else { continue };
+            let known = extra.contains(&id) || self.lookup(id).is_some_and(|l| l.kind == kind);
+            if !known {
+                errors.push(FieldError::new(field, Problem::Unknown));
+            }
+        }
+        errors
+    }
+
+    /// Every field of a deal as the history shows it: names instead of ids.
+    fn field_values(&self, o: &Opportunity) -> Vec<(Field, String)> {
+        let name = |id: Option<Id>| self.lookup_name(id).to_owned();
+        let date = |d: Option<chrono::NaiveDate>| d.map(format_date).unwrap_or_default();
+        let tags: Vec<&str> = o.tags.iter().map(|t| self.lookup_name(Some(*t))).collect();
+        vec![
+            (Field::Name, o.name.clone()),
+            (
+                Field::Account,
+                self.account(o.account)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default(),
+            ),
+            (Field::BusinessType, format!("{:?}", o.business_type)),
+            (Field::Source, name(o.source)),
+            (
+                Field::Pipeline,
+                self.pipelines
+                    .iter()
+                    .find(|p| p.id == o.pipeline)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
+            ),
+            (
+                Field::Stage,
+                self.stage(o.stage)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+            ),
+            (Field::NextStep, o.next_step.clone()),
+            (Field::Campaign, name(o.campaign)),
+            (Field::Salesperson, name(o.salesperson)),
+            (Field::Currency, o.currency.clone()),
+            (Field::Amount, o.amount.to_string()),
+            (Field::AmountMode, format!("{:?}", o.amount_mode)),
+            (Field::Lines, format!("{:?}", o.lines)),
+            (Field::ExpectedClose, date(o.expected_close)),
+            (Field::Active, o.active.to_string()),
+            (Field::Probability, format_percent(o.probability)),
+            (
+                Field::ProbabilityOverridden,
+                o.probability_overridden.to_string(),
+            ),
+            (Field::Forecast, o.forecast.to_string()),
+            (Field::Competitor, name(o.competitor)),
+            (Field::LossReason, name(o.loss_reason)),
+            (Field::Description, o.description.clone()),
+            (Field::WinLossReport, o.win_loss_report.clone()),
+            (Field::Priority, o.priority.to_string()),
+            (Field::Tags, tags.join(", ")),
+            (Field::Closed, date(o.closed)),
+        ]
+    }
+
+    /// Creates (`old` is None) or replaces a deal, with its history and stage event.
+    fn save_opportunity(
+        &mut self,
+        old: Option<Opportunity>,
+        mut new: Opportunity,
+        new_account: Option<String>,
+    ) -> Result<Applied, ApplyError> {
+        let now = self.now();
+        // The account: an existing one, or one to create with the deal.
+        let mut create_account = None;
+        if let Some(name) = new_account {
+            let name = clean_name(Field::Account, &name)?;
+            match self.account_by_name(&name) {
+                Some(a) => new.account = a.id,
+                None => {
+                    if new.name.trim().is_empty() {
+                        new.name = name.clone();
+                    }
+                    create_account = Some(Account {
+                        name,
+                        ..Account::default()
+                    });
+                }
+            }
+        }
+        new.name = new.name.trim().to_owned();
+        if new.name.is_empty()
+            && let Some(a) = self.account(new.account)
+        {
+            new.name = a.name.clone();
+        }
+        let stage = self
+            .stage(new.stage)
+            .cloned()
+            .ok_or(FieldError::new(Field::Stage, Problem::Unknown))?;
+        if old.as_ref().is_none_or(|o| o.stage != new.stage) {
+            new.enter_stage(&stage, new.loss_reason, now);
+        }
+        new.updated = now;
+        if old.is_none() {
+            new.created = now;
+            new.stage_entered = now;
+        }
+        let mut errors = new.validate().err().unwrap_or_default();
+        let pending: HashSet<Id> = create_account.iter().map(|_| new.account).collect();
+        let mut refs = self.check_references(&new, &pending);
+        if create_account.is_some() {
+            refs.retain(|e| e.field != Field::Account);
+        }
+        errors.extend(refs);
+        if !errors.is_empty() {
+            return Err(ApplyError::Invalid(errors));
+        }
+
+        let old_values = old.as_ref().map(|o| self.field_values(o));
+        let stage_name = |id: Option<Id>| {
+            id.and_then(|id| self.stage(id))
+                .map(|s| s.name.clone())
+                .unwrap_or_default()
+        };
+        let from_name = stage_name(old.as_ref().map(|o| o.stage));
+        let to_name = stage_name(Some(new.stage));
+        let (account, event, new) = self.write(|tx| {
+            let stamp = Stamp {
+                action: tx.new_id(),
+                at: now,
+            };
+            let mut account = create_account;
+            if let Some(a) = &mut account {
+                a.id = tx.new_id();
+                new.account = a.id;
+                tx.put_account(a)?;
+                history(
+                    tx,
+                    &stamp,
+                    EntityKind::Account,
+                    a.id,
+                    "created",
+                    String::new(),
+                    a.name.clone(),
+                )?;
+            }
+            if old.is_none() {
+                new.id = tx.new_id();
+            }
+            tx.put_opportunity(&new)?;
+            let entity = (EntityKind::Opportunity, new.id);
+            match &old_values {
+                None => history(
+                    tx,
+                    &stamp,
+                    entity.0,
+                    entity.1,
+                    "created",
+                    String::new(),
+                    new.name.clone(),
+                )?,
+                Some(before) => {
+                    // Values are compared after naming, so a renamed account shows as a change.
+                    let after = self.field_values(&new);
+                    for ((field, was), (_, is)) in before.iter().zip(after) {
+                        if *was != is {
+                            history(tx, &stamp, entity.0, entity.1, field.key(), was.clone(), is)?;
+                        }
+                    }
+                }
+            }
+            let event = if old.as_ref().is_none_or(|o| o.stage != new.stage) {
+                let event = StageEvent {
+                    id: tx.new_id(),
+                    opportunity: new.id,
+                    from: old.as_ref().map(|o| o.stage),
+                    to: new.stage,
+                    at: now,
+                };
+                tx.put_stage_event(&event)?;
+                if old.is_some() {
+                    debug_assert_ne!(from_name, to_name);
+                }
+                Some(event)
+            } else {
+                None
+            };
+            Ok((account, event, new))
+        })?;
+
+        if let Some(a) = account {
+            self.accounts.insert(a.id, a);
+        }
+        self.stage_events.extend(event);
+        let id = new.id;
+        let created = old.is_none();
+        let inverse = match &old {
+            None => Command::DeleteOpportunity { id, account: None },
+            Some(o) => Command::UpdateOpportunity {
+                opp: Box::new(o.clone()),
+                new_account: None,
+            },
+        };
+        self.install(old.as_ref(), new);
+        Ok(Applied {
+            inverse: Some(inverse),
+            created: created.then_some(id),
+        })
+    }
+
+    /// Puts a deal's new version in memory and moves it between the cached columns.
+    fn install(&mut self, old: Option<&Opportunity>, new: Opportunity) {
+        if let Some(old) = old.filter(|o| o.active)
+            && let Some(column) = self.columns.get_mut(&old.stage)
+        {
+            column.remove(old, &self.opportunities);
+        }
+        let id = new.id;
+        self.opportunities.insert(id, new);
+        let new = &self.opportunities[&id];
+        if new.active {
+            self.columns
+                .entry(new.stage)
+                .or_default()
+                .insert(new, &self.opportunities);
+        }
+    }
+
+    /// Removes deals from memory and the cached columns.
+    fn uninstall(&mut self, ids: &HashSet<Id>) {
+        for id in ids {
+            if let Some(old) = self.opportunities.get(id).filter(|o| o.active)
+                && let Some(column) = self.columns.get_mut(&old.stage)
+            {
+                column.remove(old, &self.opportunities);
+            }
+            self.opportunities.remove(id);
+        }
+        self.stage_events.retain(|e| !ids.contains(&e.opportunity));
+    }
+
+    fn delete_opportunity(&mut self, id: Id, account: Option<Id>) -> Result<Applied, ApplyError> {
+        let opp = self
+            .opportunity(id)
+            .cloned()
+            .ok_or(ApplyError::Missing(EntityKind::Opportunity, id))?;
+        let drop_account = account.filter(|a| {
+            *a == opp.account && !self.opportunities().any(|o| o.id != id && o.account == *a)
+        });
+        let events: Vec<Id> = self
+            .stage_events
+            .iter()
+            .filter(|e| e.opportunity == id)
+            .map(|e| e.id)
+            .collect();
+        let now = self.now();
+        self.write(|tx| {
+            let stamp = Stamp {
+                action: tx.new_id(),
+                at: now,
+            };
+            tx.delete_opportunity(id)?;
+            for e in &events {
+                tx.delete_stage_event(*e)?;
+            }
+            let name = opp.name.clone();
+            history(
+                tx,
+                &stamp,
+                EntityKind::Opportunity,
+                id,
+                "deleted",
+                name,
+                String::new(),
+            )?;
+            if let Some(a) = drop_account {
+                tx.delete_account(a)?;
+                let name = self.account(a).map(|a| a.name.clone()).unwrap_or_default();
+                history(
+                    tx,
+                    &stamp,
+                    EntityKind::Account,
+                    a,
+                    "deleted",
+                    name,
+                    String::new(),
+                )?;
+            }
+            Ok(())
+        })?;
+        self.uninstall(&HashSet::from([id]));
+        if let Some(a) = drop_account {
+            self.accounts.remove(&a);
+        }
+        Ok(Applied::default())
+    }
+
+    /// Writes generated records whose ids were assigned from [`Workspace::next_id`].
+    fn insert_batch(&mut self, batch: Batch, first_start: bool) -> Result<Applied, ApplyError> {
+        let Batch {
+            lookups,
+            accounts,
+            opportunities,
+            stage_events,
+        } = batch;
+        let ids: Vec<Id> = lookups
+            .iter()
+            .map(|l| l.id)
+            .chain(accounts.iter().map(|a| a.id))
+            .chain(opportunities.iter().map(|o| o.id))
+            .chain(stage_events.iter().map(|e| e.id))
+            .collect();
+        let fresh: HashSet<Id> = ids.iter().copied().collect();
+        if fresh.len() != ids.len() || ids.iter().any(|&id| id < self.next_id()) {
+            return Err(ApplyError::StaleIds);
+        }
+        let mut errors = Vec::new();
+        for opp in &opportunities {
+            errors.extend(opp.validate().err().unwrap_or_default());
+            errors.extend(self.check_references(opp, &fresh));
+        }
+        for e in &stage_events {
+            if !fresh.contains(&e.opportunity)
+                || self.stage(e.to).is_none()
+                || e.from.is_some_and(|f| self.stage(f).is_none())
+            {
+                errors.push(FieldError::new(Field::Stage, Problem::Unknown));
+            }
+        }
+        if !errors.is_empty() {
+            errors.truncate(20);
+            return Err(ApplyError::Invalid(errors));
+        }
+        let now = self.now();
+        let sample: Vec<(EntityKind, Id)> = if first_start {
+            lookups
+                .iter()
+                .map(|l| (EntityKind::Lookup, l.id))
+                .chain(accounts.iter().map(|a| (EntityKind::Account, a.id)))
+                .chain(
+                    opportunities
+                        .iter()
+                        .map(|o| (EntityKind::Opportunity, o.id)),
+                )
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let stage_names: std::collections::HashMap<Id, String> =
+            self.stages.iter().map(|s| (s.id, s.name.clone())).collect();
+        let max_id = ids.iter().copied().max().unwrap_or(0);
+        self.write(|tx| {
+            tx.take_ids_below(max_id + 1);
+            let stamp = Stamp {
+                action: tx.new_id(),
+                at: now,
+            };
+            for l in &lookups {
+                tx.put_lookup(l)?;
+                history(
+                    tx,
+                    &stamp,
+                    EntityKind::Lookup,
+                    l.id,
+                    "created",
+                    String::new(),
+                    l.name.clone(),
+                )?;
+            }
+            for a in &accounts {
+                tx.put_account(a)?;
+                history(
+                    tx,
+                    &stamp,
+                    EntityKind::Account,
+                    a.id,
+                    "created",
+                    String::new(),
+                    a.name.clone(),
+                )?;
+            }
+            for o in &opportunities {
+                tx.put_opportunity(o)?;
+                history(
+                    tx,
+                    &stamp.dated(o.created),
+                    EntityKind::Opportunity,
+                    o.id,
+                    "created",
+                    String::new(),
+                    o.name.clone(),
+                )?;
+            }
+            for e in &stage_events {
+                tx.put_stage_event(e)?;
+                if let Some(from) = e.from {
+                    history(
+                        tx,
+                        &stamp.dated(e.at),
+                        EntityKind::Opportunity,
+                        e.opportunity,
+                        Field::Stage.key(),
+                        stage_names[&from].clone(),
+                        stage_names[&e.to].clone(),
+                    )?;
+                }
+            }
+            if first_start {
+                tx.put_sample(&sample)?;
+                tx.put_first_start_done()?;
+            }
+            Ok(())
+        })?;
+        if first_start {
+            self.sample = sample;
+            self.first_start_done = true;
+        }
+        self.lookups.extend(lookups.into_iter().map(|l| (l.id, l)));
+        self.accounts
+            .extend(accounts.into_iter().map(|a| (a.id, a)));
+        self.stage_events.extend(stage_events);
+        self.stage_events.sort_by_key(|e| (e.at, e.id));
+        for o in opportunities {
+            self.install(None, o);
+        }
+        Ok(Applied::default())
+    }
+
+    fn clear_sample(&mut self) -> Result<Applied, ApplyError> {
+        let of_kind = |kind: EntityKind| -> HashSet<Id> {
+            self.sample
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, id)| *id)
+                .collect()
+        };
+        let opps: HashSet<Id> = of_kind(EntityKind::Opportunity)
+            .into_iter()
+            .filter(|id| self.opportunities.contains_key(id))
+            .collect();
+        let remaining = || {
+            self.opportunities
+                .values()
+                .filter(|o| !opps.contains(&o.id))
+        };
+        let accounts: Vec<Id> = of_kind(EntityKind::Account)
+            .into_iter()
+            .filter(|a| self.accounts.contains_key(a) && !remaining().any(|o| o.account == *a))
+            .collect();
+        let lookups: Vec<Id> = of_kind(EntityKind::Lookup)
+            .into_iter()
+            .filter(|l| {
+                self.lookups.contains_key(l)
+                    && !remaining().any(|o| {
+                        [
+                            o.source,
+                            o.campaign,
+                            o.salesperson,
+                            o.competitor,
+                            o.loss_reason,
+                        ]
+                        .contains(&Some(*l))
+                            || o.tags.contains(l)
+                    })
+                    && !self
+                        .accounts
+                        .values()
+                        .any(|a| a.source == Some(*l) && !accounts.contains(&a.id))
+            })
+            .collect();
+        let events: Vec<Id> = self
+            .stage_events
+            .iter()
+            .filter(|e| opps.contains(&e.opportunity))
+            .map(|e| e.id)
+            .collect();
+        let now = self.now();
+        self.write(|tx| {
+            let stamp = Stamp {
+                action: tx.new_id(),
+                at: now,
+            };
+            let forget = |tx: &mut Tx<'_>, kind: EntityKind, id: Id, name: String| {
+                tx.delete_history_of(kind, id)?;
+                history(
+                    tx,
+                    &stamp,
+                    kind,
+                    id,
+                    "deleted",
+                    name,
+                    tr!("sample data cleared"),
+                )
+            };
+            for id in &opps {
+                tx.delete_opportunity(*id)?;
+                forget(
+                    tx,
+                    EntityKind::Opportunity,
+                    *id,
+                    self.opportunities[id].name.clone(),
+                )?;
+            }
+            for id in &events {
+                tx.delete_stage_event(*id)?;
+            }
+            for id in &accounts {
+                tx.delete_account(*id)?;
+                forget(tx, EntityKind::Account, *id, self.accounts[id].name.clone())?;
+            }
+            for id in &lookups {
+                tx.delete_lookup(*id)?;
+                forget(tx, EntityKind::Lookup, *id, self.lookups[id].name.clone())?;
+            }
+            tx.put_sample(&[])?;
+            Ok(())
+        })?;
+        self.uninstall(&opps);
+        for id in &accounts {
+            self.accounts.remove(id);
+        }
+        for id in &lookups {
+            self.lookups.remove(id);
+        }
+        self.sample.clear();
+        Ok(Applied::default())
+    }
+}

@@ -1,0 +1,70 @@
+//! The board's columns: each stage's active deals in card order, with running totals, updated
+//! one deal at a time so a move never rescans the pipeline.
+
+use std::cmp::Reverse;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::analytics::StageTotals;
+use crate::domain::{Id, Opportunity};
+
+/// One stage's active deals.
+#[derive(Clone, Debug, Default)]
+pub struct Column {
+    /// Deal ids in card order: priority first, then the nearest expected close, then age.
+    pub ids: Vec<Id>,
+    pub totals: StageTotals,
+}
+
+type CardKey = (Reverse<u8>, NaiveDate, Id);
+
+fn card_key(opp: &Opportunity) -> CardKey {
+    (
+        Reverse(opp.priority),
+        opp.expected_close.unwrap_or(NaiveDate::MAX),
+        opp.id,
+    )
+}
+
+impl Column {
+    pub(super) const EMPTY: Column = Column {
+        ids: Vec::new(),
+        totals: StageTotals::ZERO,
+    };
+
+    /// Appends without keeping the order; [`Self::sort`] must follow (bulk loading).
+    pub(super) fn push_unsorted(&mut self, opp: &Opportunity) {
+        self.ids.push(opp.id);
+        self.totals.add(opp);
+    }
+
+    pub(super) fn sort(&mut self, opps: &HashMap<Id, Opportunity>) {
+        self.ids.sort_by_cached_key(|id| card_key(&opps[id]));
+    }
+
+    /// Inserts `opp` at its place in card order.
+    pub(super) fn insert(&mut self, opp: &Opportunity, opps: &HashMap<Id, Opportunity>) {
+        let key = card_key(opp);
+        let at = self
+            .ids
+            .partition_point(|id| opps.get(id).map(card_key).is_some_and(|k| k < key));
+        self.ids.insert(at, opp.id);
+        self.totals.add(opp);
+    }
+
+    /// Removes `opp` (as it was when inserted).
+    pub(super) fn remove(&mut self, opp: &Opportunity, opps: &HashMap<Id, Opportunity>) {
+        let key = card_key(opp);
+        let at = self
+            .ids
+            .partition_point(|id| opps.get(id).map(card_key).is_some_and(|k| k < key));
+        if self.ids.get(at) == Some(&opp.id) {
+            self.ids.remove(at);
+        } else if let Some(pos) = self.ids.iter().position(|&id| id == opp.id) {
+            // Only reached if the map already holds the new version: stay correct regardless.
+            self.ids.remove(pos);
+        }
+        self.totals.remove(opp);
+    }
+}

@@ -1,0 +1,342 @@
+//! The in-memory model: every record, indexes and cached totals, over the durable store.
+//! All changes go through [`Workspace::apply`].
+
+mod apply;
+mod columns;
+mod filter;
+
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::analytics::{PipelineReport, StageTotals, pipeline_by_stage};
+use crate::domain::*;
+use crate::store::{Records, Store, StoreError};
+
+pub use apply::{Applied, ApplyError};
+pub use columns::Column;
+pub use filter::{CloseWindow, Filter};
+
+/// Where "now" comes from: the system clock in the app, a fixed instant in tests.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// The real clock.
+pub fn system_clock() -> Clock {
+    Arc::new(Utc::now)
+}
+
+/// All records of one database, kept in memory and in step with the store.
+pub struct Workspace {
+    store: Store,
+    clock: Clock,
+    settings: Settings,
+    pipelines: Vec<Pipeline>,
+    stages: Vec<Stage>,
+    lookups: BTreeMap<Id, Lookup>,
+    accounts: HashMap<Id, Account>,
+    opportunities: HashMap<Id, Opportunity>,
+    stage_events: Vec<StageEvent>,
+    /// Active deals per stage in card order, with their totals.
+    columns: HashMap<Id, Column>,
+    sample: Vec<(EntityKind, Id)>,
+    first_start_done: bool,
+    /// Mirrors the store's id counter after each commit.
+    next_id: Cell<Id>,
+    /// Bumped by every applied command; views cache what they derive and compare this.
+    generation: u64,
+}
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workspace")
+            .field("store", &self.store)
+            .field("opportunities", &self.opportunities.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Workspace {
+    /// Opens (or creates) the database at `path`. A new file gets the default pipeline, stages,
+    /// loss reasons and sources in its first transaction.
+    pub fn open(path: &Path, clock: Clock) -> Result<Workspace, StoreError> {
+        let (store, records) = Store::open(path)?;
+        let Records {
+            pipelines,
+            stages,
+            lookups,
+            accounts,
+            opportunities,
+            stage_events,
+            settings,
+            sample,
+            first_start_done,
+            next_id,
+        } = records;
+        let mut ws = Workspace {
+            store,
+            clock,
+            settings: settings.clone().unwrap_or_default(),
+            pipelines,
+            stages,
+            lookups: lookups.into_iter().map(|l| (l.id, l)).collect(),
+            accounts: accounts.into_iter().map(|a| (a.id, a)).collect(),
+            opportunities: opportunities.into_iter().map(|o| (o.id, o)).collect(),
+            stage_events,
+            columns: HashMap::new(),
+            sample,
+            first_start_done,
+            next_id: Cell::new(next_id),
+            generation: 0,
+        };
+        if settings.is_none() {
+            ws.initialize()?;
+        }
+        ws.sort_config();
+        ws.rebuild_columns();
+        Ok(ws)
+    }
+
+    /// Writes the default configuration of a new database.
+    fn initialize(&mut self) -> Result<(), StoreError> {
+        let settings = Settings::default();
+        let (pipeline, stages, lookups) = self.write(|tx| {
+            tx.put_settings(&settings)?;
+            let pipeline = Pipeline {
+                id: tx.new_id(),
+                name: "Sales".to_owned(),
+                sequence: 1,
+            };
+            tx.put_pipeline(&pipeline)?;
+            let mut stages = Vec::new();
+            for (i, t) in DEFAULT_STAGES.iter().enumerate() {
+                let stage = Stage {
+                    id: tx.new_id(),
+                    pipeline: pipeline.id,
+                    name: t.name.to_owned(),
+                    sequence: i as u32 + 1,
+                    probability: t.probability.into(),
+                    kind: t.kind,
+                    requirements: t.requirements.to_owned(),
+                    rotting_days: None,
+                    folded: t.folded,
+                };
+                tx.put_stage(&stage)?;
+                stages.push(stage);
+            }
+            let mut lookups = Vec::new();
+            let defaults = DEFAULT_LOSS_REASONS
+                .iter()
+                .map(|n| (LookupKind::LossReason, n))
+                .chain(DEFAULT_SOURCES.iter().map(|n| (LookupKind::Source, n)));
+            for (kind, name) in defaults {
+                let lookup = Lookup {
+                    id: tx.new_id(),
+                    kind,
+                    name: (*name).to_owned(),
+                    active: true,
+                };
+                tx.put_lookup(&lookup)?;
+                lookups.push(lookup);
+            }
+            Ok((pipeline, stages, lookups))
+        })?;
+        self.settings = settings;
+        self.pipelines.push(pipeline);
+        self.stages.extend(stages);
+        self.lookups.extend(lookups.into_iter().map(|l| (l.id, l)));
+        Ok(())
+    }
+
+    fn sort_config(&mut self) {
+        self.pipelines.sort_by_key(|p| (p.sequence, p.id));
+        self.stages.sort_by_key(|s| (s.pipeline, s.sequence, s.id));
+    }
+
+    /// The current time from the workspace's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// Today's date (UTC) from the workspace's clock.
+    pub fn today(&self) -> NaiveDate {
+        self.now().date_naive()
+    }
+
+    /// The file this workspace is stored in.
+    pub fn path(&self) -> &Path {
+        self.store.path()
+    }
+
+    /// Changes whenever a command is applied.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The id the next created record gets; generated batches assign ids from here.
+    pub fn next_id(&self) -> Id {
+        self.next_id.get()
+    }
+
+    /// Runs `f` in one durable transaction and, once it committed, mirrors the id counter.
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&mut crate::store::Tx<'_>) -> Result<T, redb::Error>,
+    ) -> Result<T, StoreError> {
+        let (value, next) = self.store.write(|tx| {
+            let value = f(tx).map_err(|e| self.store.write_failed(e))?;
+            Ok::<_, StoreError>((value, tx.next_id()))
+        })?;
+        self.next_id.set(next);
+        Ok(value)
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Pipelines in display order.
+    pub fn pipelines(&self) -> &[Pipeline] {
+        &self.pipelines
+    }
+
+    /// The first pipeline: where new deals go and what the CLI reports by default.
+    pub fn default_pipeline(&self) -> &Pipeline {
+        // `open` guarantees at least one pipeline: a new file gets "Sales".
+        &self.pipelines[0]
+    }
+
+    /// The stages of `pipeline` in order.
+    pub fn stages_of(&self, pipeline: Id) -> impl Iterator<Item = &Stage> {
+        self.stages.iter().filter(move |s| s.pipeline == pipeline)
+    }
+
+    /// The first stage of `kind` in `pipeline`.
+    pub fn stage_of_kind(&self, pipeline: Id, kind: StageKind) -> Option<&Stage> {
+        self.stages_of(pipeline).find(|s| s.kind == kind)
+    }
+
+    pub fn stage(&self, id: Id) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.id == id)
+    }
+
+    pub fn lookup(&self, id: Id) -> Option<&Lookup> {
+        self.lookups.get(&id)
+    }
+
+    /// The active values of one lookup table, by name.
+    pub fn lookups(&self, kind: LookupKind) -> Vec<&Lookup> {
+        let mut out: Vec<&Lookup> = self
+            .lookups
+            .values()
+            .filter(|l| l.kind == kind && l.active)
+            .collect();
+        out.sort_by_key(|l| l.name.to_lowercase());
+        out
+    }
+
+    /// The display name of an optional lookup, empty when unset.
+    pub fn lookup_name(&self, id: Option<Id>) -> &str {
+        id.and_then(|id| self.lookups.get(&id))
+            .map_or("", |l| l.name.as_str())
+    }
+
+    pub fn account(&self, id: Id) -> Option<&Account> {
+        self.accounts.get(&id)
+    }
+
+    pub fn accounts(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.values()
+    }
+
+    /// The account named `name`, ignoring case and surrounding spaces.
+    pub fn account_by_name(&self, name: &str) -> Option<&Account> {
+        let wanted = name.trim().to_lowercase();
+        self.accounts
+            .values()
+            .find(|a| a.name.to_lowercase() == wanted)
+    }
+
+    /// Up to `limit` account names containing `text` (case-insensitive), by name.
+    pub fn account_suggestions(&self, text: &str, limit: usize) -> Vec<&Account> {
+        let wanted = text.trim().to_lowercase();
+        let mut out: Vec<&Account> = self
+            .accounts
+            .values()
+            .filter(|a| a.name.to_lowercase().contains(&wanted))
+            .collect();
+        out.sort_by_key(|a| a.name.to_lowercase());
+        out.truncate(limit);
+        out
+    }
+
+    pub fn opportunity(&self, id: Id) -> Option<&Opportunity> {
+        self.opportunities.get(&id)
+    }
+
+    pub fn opportunities(&self) -> impl Iterator<Item = &Opportunity> {
+        self.opportunities.values()
+    }
+
+    pub fn opportunity_count(&self) -> usize {
+        self.opportunities.len()
+    }
+
+    /// Every stage move, in the order they happened.
+    pub fn stage_events(&self) -> &[StageEvent] {
+        &self.stage_events
+    }
+
+    /// The active deals of `stage` in card order, with their totals (cached, kept up to date).
+    pub fn column(&self, stage: Id) -> &Column {
+        static EMPTY: Column = Column::EMPTY;
+        self.columns.get(&stage).unwrap_or(&EMPTY)
+    }
+
+    /// Totals of a stage's active deals.
+    pub fn stage_totals(&self, stage: Id) -> StageTotals {
+        self.column(stage).totals
+    }
+
+    /// Whether the sample pipeline is present.
+    pub fn has_sample(&self) -> bool {
+        !self.sample.is_empty()
+    }
+
+    /// Whether the GUI has started on this file before.
+    pub fn first_start_done(&self) -> bool {
+        self.first_start_done
+    }
+
+    /// One record's history, oldest first.
+    pub fn history(&self, entity: EntityKind, id: Id) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.store.history(entity, id)
+    }
+
+    /// The pipeline report of `pipeline`, by stage.
+    pub fn pipeline_report(&self, pipeline: Id) -> PipelineReport {
+        let stages: Vec<&Stage> = self.stages_of(pipeline).collect();
+        pipeline_by_stage(
+            &self.settings.base_currency,
+            &stages,
+            self.opportunities.values(),
+        )
+    }
+
+    fn rebuild_columns(&mut self) {
+        self.columns.clear();
+        for opp in self.opportunities.values() {
+            if opp.active {
+                self.columns
+                    .entry(opp.stage)
+                    .or_default()
+                    .push_unsorted(opp);
+            }
+        }
+        for column in self.columns.values_mut() {
+            column.sort(&self.opportunities);
+        }
+    }
+}
