@@ -7,7 +7,7 @@ use egui::{Align, FontId, Layout, RichText, ScrollArea, Sense, Stroke, StrokeKin
 
 use super::app::Action;
 use super::theme;
-use super::widgets::{lookup_combo, stars, text_line, text_line_right};
+use super::widgets::{lookup_combo, paint_priority, text_line, text_line_right};
 use crate::analytics::StageTotals;
 use crate::domain::{Id, LookupKind, Opportunity, Stage, StageKind};
 use crate::i18n::{format_date, format_money, format_percent};
@@ -221,26 +221,51 @@ fn probability_bar_ui(ui: &mut egui::Ui, stage: &Stage) {
     ui.painter().rect_filled(filled, 1.5, theme::PROGRESS);
 }
 
-/// One deal's card: painted directly (no child widgets), clickable and draggable.
+/// One deal's card: painted directly (no child widgets), clickable and draggable. While it is
+/// dragged, a faded placeholder keeps its place and the card follows the pointer.
 fn card_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity, selected: bool) -> Option<Action> {
-    let drag = CardDrag {
-        opp: opp.id,
-        from: opp.stage,
-    };
-    let inner = ui.dnd_drag_source(egui::Id::unique(("card", opp.id)), drag, |ui| {
-        let size = vec2(ui.available_width(), theme::CARD_HEIGHT);
-        let (rect, response) = ui.allocate_exact_size(size, Sense::click());
-        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &opp.name));
-        if ui.is_rect_visible(rect) {
-            paint_card(ui, rect, ws, opp, selected || response.hovered());
+    let id = egui::Id::unique(("card", opp.id));
+    let size = vec2(ui.available_width(), theme::CARD_HEIGHT);
+    if ui.ctx().is_being_dragged(id) {
+        egui::DragAndDrop::set_payload(
+            ui.ctx(),
+            CardDrag {
+                opp: opp.id,
+                from: opp.stage,
+            },
+        );
+        let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+        ui.painter().rect_filled(
+            rect,
+            theme::CARD_RADIUS,
+            theme::CARD_STROKE.gamma_multiply(0.5),
+        );
+        if let Some(pointer) = ui.ctx().pointer_interact_pos() {
+            let layer = egui::LayerId::new(egui::Order::Tooltip, id);
+            let floating = egui::Rect::from_center_size(pointer, size);
+            paint_card(&ui.ctx().layer_painter(layer), floating, ws, opp, true);
         }
-        response
-    });
-    inner.inner.clicked().then_some(Action::Open(opp.id))
+        return None;
+    }
+    let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+    let response = ui
+        .interact(rect, id, Sense::click_and_drag())
+        .on_hover_cursor(egui::CursorIcon::Grab);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &opp.name));
+    if ui.is_rect_visible(rect) {
+        let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
+        paint_card(&painter, rect, ws, opp, selected || response.hovered());
+    }
+    response.clicked().then_some(Action::Open(opp.id))
 }
 
-fn paint_card(ui: &egui::Ui, rect: egui::Rect, ws: &Workspace, opp: &Opportunity, highlight: bool) {
-    let painter = ui.painter_at(rect);
+fn paint_card(
+    painter: &egui::Painter,
+    rect: egui::Rect,
+    ws: &Workspace,
+    opp: &Opportunity,
+    highlight: bool,
+) {
     let stroke = if highlight {
         Stroke::new(2.0, theme::CARD_SELECTED)
     } else {
@@ -261,7 +286,7 @@ fn paint_card(ui: &egui::Ui, rect: egui::Rect, ws: &Workspace, opp: &Opportunity
     let account = ws.account(opp.account).map_or("", |a| a.name.as_str());
     let mut y = inner.top();
     let name = text_line(
-        &painter,
+        painter,
         egui::pos2(inner.left(), y),
         &opp.name,
         FontId::proportional(14.0),
@@ -270,7 +295,7 @@ fn paint_card(ui: &egui::Ui, rect: egui::Rect, ws: &Workspace, opp: &Opportunity
     );
     y = name.bottom() + 2.0;
     let account = text_line(
-        &painter,
+        painter,
         egui::pos2(inner.left(), y),
         account,
         FontId::proportional(12.5),
@@ -279,7 +304,7 @@ fn paint_card(ui: &egui::Ui, rect: egui::Rect, ws: &Workspace, opp: &Opportunity
     );
     y = account.bottom() + 5.0;
     let amount = text_line(
-        &painter,
+        painter,
         egui::pos2(inner.left(), y),
         &format_money(opp.amount, &opp.currency),
         FontId::proportional(13.5),
@@ -287,7 +312,7 @@ fn paint_card(ui: &egui::Ui, rect: egui::Rect, ws: &Workspace, opp: &Opportunity
         width * 0.6,
     );
     text_line_right(
-        &painter,
+        painter,
         egui::pos2(inner.right(), y),
         &format_percent(opp.probability),
         FontId::proportional(12.5),
@@ -297,7 +322,7 @@ fn paint_card(ui: &egui::Ui, rect: egui::Rect, ws: &Workspace, opp: &Opportunity
     if let Some(date) = opp.expected_close {
         let overdue = opp.is_overdue(ws.today());
         text_line(
-            &painter,
+            painter,
             egui::pos2(inner.left(), y),
             &format_date(date),
             FontId::proportional(12.0),
@@ -309,11 +334,11 @@ fn paint_card(ui: &egui::Ui, rect: egui::Rect, ws: &Workspace, opp: &Opportunity
             width * 0.6,
         );
     }
-    text_line_right(
-        &painter,
+    paint_priority(
+        painter,
         egui::pos2(inner.right(), y),
-        &stars(opp.priority),
-        FontId::proportional(12.0),
+        14.0,
+        opp.priority,
         theme::STAR,
     );
 }

@@ -46,7 +46,7 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
         match dialog {
             Dialog::LossReason { opp, stage, reason } => {
                 let name = ws.opportunity(*opp).map_or("", |o| o.name.as_str());
-                ui.heading(tr!("Mark as lost"));
+                ui.heading(tr!("Why was this deal lost?"));
                 ui.label(RichText::new(name).strong());
                 ui.add_space(6.0);
                 let label = ui.label(tr!("Loss reason"));

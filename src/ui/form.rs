@@ -4,7 +4,7 @@ use egui::{RichText, TextEdit};
 
 use super::app::Action;
 use super::theme;
-use super::widgets::lookup_combo;
+use super::widgets::{lookup_combo, star_button};
 use crate::command::Command;
 use crate::domain::*;
 use crate::i18n::format_date;
@@ -96,8 +96,8 @@ impl OpportunityForm {
             ui.heading(title);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui
-                    .button("✕")
-                    .accessible_name(tr!("Close the form"))
+                    .button(tr!("Close"))
+                    .on_hover_text(tr!("Close the form"))
                     .clicked()
                 {
                     actions.push(Action::CloseForm);
@@ -280,14 +280,7 @@ impl OpportunityForm {
         ui.label(Field::Priority.label());
         ui.horizontal(|ui| {
             for i in 1..=3u8 {
-                let star = if d.priority >= i { "★" } else { "☆" };
-                let button = ui
-                    .add(
-                        egui::Button::new(RichText::new(star).color(theme::STAR).size(16.0))
-                            .frame(false),
-                    )
-                    .accessible_name(tr!("Priority {n}", n = i));
-                if button.clicked() {
+                if star_button(ui, d.priority >= i, tr!("Priority {n}", n = i)).clicked() {
                     d.priority = if d.priority == i { i - 1 } else { i };
                 }
             }
@@ -417,7 +410,7 @@ impl OpportunityForm {
                         key => {
                             let label = Field::from_key(key).map_or(key.to_owned(), Field::label);
                             tr!(
-                                "{field}: {old} → {new}",
+                                "{field}: {old} » {new}",
                                 field = label,
                                 old = if entry.old.is_empty() {
                                     "—"

@@ -67,9 +67,71 @@ pub fn text_line_right(
     rect
 }
 
-/// `★★☆` for a priority of 2 out of 3.
-pub fn stars(priority: u8) -> String {
-    (0..3)
-        .map(|i| if i < priority { '★' } else { '☆' })
-        .collect()
+/// A five-pointed star, filled or outlined. Painted, since the default fonts lack ★.
+pub fn paint_star(
+    painter: &egui::Painter,
+    center: Pos2,
+    radius: f32,
+    filled: bool,
+    color: Color32,
+) {
+    let points: Vec<Pos2> = (0..10)
+        .map(|i| {
+            let r = if i % 2 == 0 { radius } else { radius * 0.45 };
+            let angle = -std::f32::consts::FRAC_PI_2 + i as f32 * std::f32::consts::PI / 5.0;
+            center + egui::vec2(angle.cos(), angle.sin()) * r
+        })
+        .collect();
+    // A star is not convex: fill it as five triangles around the centre, then stroke the outline.
+    if filled {
+        for i in 0..5 {
+            let outer = points[2 * i];
+            let before = points[(2 * i + 9) % 10];
+            let after = points[2 * i + 1];
+            painter.add(egui::Shape::convex_polygon(
+                vec![before, outer, after, center],
+                color,
+                egui::Stroke::NONE,
+            ));
+        }
+        painter.add(egui::Shape::convex_polygon(
+            (0..5).map(|i| points[2 * i + 1]).collect(),
+            color,
+            egui::Stroke::NONE,
+        ));
+    }
+    painter.add(egui::Shape::closed_line(
+        points,
+        egui::Stroke::new(1.0, color),
+    ));
+}
+
+/// Three stars, `priority` of them filled, ending at `right_top`.
+pub fn paint_priority(
+    painter: &egui::Painter,
+    right_top: Pos2,
+    size: f32,
+    priority: u8,
+    color: Color32,
+) {
+    for i in 0..3u8 {
+        let center = Pos2::new(
+            right_top.x - size * (2.5 - f32::from(i)) - 1.0,
+            right_top.y + size / 2.0,
+        );
+        paint_star(painter, center, size * 0.45, i < priority, color);
+    }
+}
+
+/// A clickable star for the priority field.
+pub fn star_button(ui: &mut egui::Ui, filled: bool, name: String) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(22.0, 22.0), egui::Sense::click());
+    let response = response.accessible_name(name);
+    let color = if response.hovered() {
+        super::theme::STAR.gamma_multiply(0.8)
+    } else {
+        super::theme::STAR
+    };
+    paint_star(ui.painter(), rect.center(), 9.0, filled, color);
+    response
 }

@@ -1,0 +1,96 @@
+use egui::{Pos2, vec2};
+use egui_kittest::kittest::Queryable as _;
+use forsat::domain::EntityKind;
+use rust_decimal::Decimal;
+
+use crate::{Fixture, deal, harness, label, stage_id};
+
+/// Drags with the pointer from `from` to `to` in small steps, as a hand would.
+fn drag(harness: &mut egui_kittest::Harness<'_, forsat::ui::App>, from: Pos2, to: Pos2) {
+    harness.hover_at(from);
+    harness.run();
+    harness.drag_at(from);
+    harness.run();
+    for step in 1..=6 {
+        let t = step as f32 / 6.0;
+        harness.hover_at(from + (to - from) * t);
+        harness.run();
+    }
+    harness.drop_at(to);
+    harness.run();
+}
+
+#[test]
+fn drag_card_to_qualified_sets_stage_probability_totals_and_history() {
+    let fixture = Fixture::new();
+    let mut harness = harness(&fixture.path);
+    let card = harness
+        .get_by_label("Café Müller – espresso machines")
+        .rect()
+        .center();
+    // Below the Qualified column's header: its "+" button sits at the header's right end.
+    let plus = harness.get_by_label("New deal in Qualified").rect();
+    let target = Pos2::new(plus.center().x - 100.0, plus.bottom() + 200.0);
+    drag(&mut harness, card, target);
+
+    let ws = harness.state().workspace().unwrap();
+    let opp = deal(ws, "Café Müller – espresso machines");
+    let qualified = stage_id(ws, "Qualified");
+    assert_eq!(opp.stage, qualified);
+    assert_eq!(opp.probability, Decimal::from(30));
+    let totals = ws.stage_totals(qualified);
+    assert_eq!(totals.count, 2);
+    assert_eq!(totals.expected, Decimal::from(52_500));
+    assert_eq!(
+        totals.weighted,
+        Decimal::from(15_750),
+        "12,500×30% + 40,000×30%"
+    );
+    assert_eq!(ws.stage_totals(stage_id(ws, "New")).count, 0);
+    // The header shows the new totals at once.
+    label(&harness, "$52,500");
+    label(&harness, "weighted $15,750");
+
+    let history = ws.history(EntityKind::Opportunity, opp.id).unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|h| h.field == "stage" && h.old == "New" && h.new == "Qualified"),
+        "{history:?}"
+    );
+    let id = opp.id;
+    drop(harness);
+    let reopened = fixture.reopen();
+    assert_eq!(
+        reopened.opportunity(id).unwrap().stage,
+        qualified,
+        "the move persisted"
+    );
+}
+
+#[test]
+fn dropping_on_lost_asks_for_the_reason_and_records_it() {
+    let fixture = Fixture::new();
+    let mut harness = harness(&fixture.path);
+    let card = harness
+        .get_by_label("Nordwind – fleet renewal")
+        .rect()
+        .center();
+    let lost_zone = label(&harness, "Drop a card here to mark it Lost")
+        .rect()
+        .center();
+    drag(&mut harness, card, lost_zone - vec2(200.0, 0.0));
+    harness.get_by_label("Loss reason").click();
+    harness.run();
+    harness.get_by_label("Too expensive").click();
+    harness.run();
+    harness.get_by_label("Mark as lost").click();
+    harness.run();
+
+    let ws = harness.state().workspace().unwrap();
+    let opp = deal(ws, "Nordwind – fleet renewal");
+    assert_eq!(ws.stage(opp.stage).unwrap().name, "Lost");
+    assert_eq!(opp.probability, Decimal::ZERO);
+    assert_eq!(ws.lookup_name(opp.loss_reason), "Too expensive");
+    assert_eq!(opp.closed, Some(ws.today()));
+}

@@ -1,0 +1,124 @@
+//! GUI flows driven through the real `App` with egui_kittest: drag, click, type.
+
+mod board;
+mod form;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{TimeZone as _, Utc};
+use egui_kittest::Harness;
+use forsat::cli::View;
+use forsat::command::Command;
+use forsat::domain::{Account, Id, Opportunity, StageKind};
+use forsat::ui::{App, AppOptions, WINDOW_SIZE};
+use forsat::workspace::{Clock, Workspace};
+
+/// Sunday 22 November 2026, 09:30 UTC: every test sees the same "now".
+pub fn clock() -> Clock {
+    Arc::new(|| Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap())
+}
+
+/// A temporary database with two deals: one in New, one in Qualified.
+pub struct Fixture {
+    _dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+impl Fixture {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pipeline.redb");
+        let mut ws = Workspace::open(&path, clock()).unwrap();
+        add_deal(
+            &mut ws,
+            "Café Müller",
+            "Café Müller – espresso machines",
+            "12500",
+            StageKind::Open,
+            0,
+        );
+        add_deal(
+            &mut ws,
+            "Nordwind GmbH",
+            "Nordwind – fleet renewal",
+            "40000",
+            StageKind::Open,
+            1,
+        );
+        Fixture { _dir: dir, path }
+    }
+
+    pub fn reopen(&self) -> Workspace {
+        Workspace::open(&self.path, clock()).unwrap()
+    }
+}
+
+/// Creates a deal for a new account in the `nth` stage of `kind`, through a command.
+pub fn add_deal(
+    ws: &mut Workspace,
+    account: &str,
+    name: &str,
+    amount: &str,
+    kind: StageKind,
+    nth: usize,
+) -> Id {
+    let pipeline = ws.default_pipeline().id;
+    let stage = ws
+        .stages_of(pipeline)
+        .filter(|s| s.kind == kind)
+        .nth(nth)
+        .unwrap()
+        .clone();
+    let mut opp = Opportunity::draft(&Account::default(), &stage, ws.settings(), ws.now());
+    opp.name = name.to_owned();
+    opp.amount = amount.parse().unwrap();
+    let applied = ws
+        .apply(Command::CreateOpportunity {
+            opp: Box::new(opp),
+            new_account: Some(account.to_owned()),
+        })
+        .unwrap();
+    applied.created.unwrap()
+}
+
+/// The real app on `path`, in a 1400x900 window.
+pub fn harness(path: &Path) -> Harness<'static, App> {
+    let db = path.to_owned();
+    let mut harness = Harness::builder()
+        .with_size(egui::Vec2::from(WINDOW_SIZE))
+        .build_eframe(move |cc| {
+            App::new(
+                &cc.egui_ctx,
+                AppOptions {
+                    db,
+                    clock: clock(),
+                    view: View::Pipeline,
+                    screenshot: None,
+                },
+            )
+        });
+    harness.run();
+    harness
+}
+
+/// The id of the stage called `name` in the default pipeline.
+pub fn stage_id(ws: &Workspace, name: &str) -> Id {
+    ws.stages_of(ws.default_pipeline().id)
+        .find(|s| s.name == name)
+        .unwrap()
+        .id
+}
+
+/// The deal called `name`.
+pub fn deal<'a>(ws: &'a Workspace, name: &str) -> &'a Opportunity {
+    ws.opportunities().find(|o| o.name == name).unwrap()
+}
+
+/// The label showing exactly `text` (not its text-run child).
+pub fn label<'a>(harness: &'a Harness<'static, App>, text: &'a str) -> egui_kittest::Node<'a> {
+    use egui_kittest::kittest::Queryable as _;
+    harness.get_by(move |n| {
+        n.role() == egui::accesskit::Role::Label && n.value().as_deref() == Some(text)
+    })
+}

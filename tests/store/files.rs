@@ -1,0 +1,155 @@
+//! Opening files: the checked-in fixture, refusals of files that are not ours, a second instance.
+
+use std::path::Path;
+use std::process::Command as Process;
+
+use forsat::store::StoreError;
+use forsat::workspace::Workspace;
+use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition};
+
+use crate::{clock, open};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema1.redb");
+const FIXTURE_REPORT: &str = include_str!("../fixtures/schema1-pipeline.json");
+
+fn copy_fixture(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("copy.redb");
+    std::fs::copy(FIXTURE, &path).unwrap();
+    path
+}
+
+#[test]
+fn a_database_written_by_schema_1_still_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = open(&copy_fixture(dir.path()));
+    assert_eq!(ws.opportunity_count(), 40);
+    let report = ws.pipeline_report(ws.default_pipeline().id).to_json();
+    assert_eq!(report.trim(), FIXTURE_REPORT.trim());
+    let opp = ws.opportunities().next().unwrap();
+    let history = ws
+        .history(forsat::domain::EntityKind::Opportunity, opp.id)
+        .unwrap();
+    assert_eq!(history[0].field, "created");
+}
+
+/// Opens `path`, expects a refusal, and checks the file was not touched.
+fn refused(path: &Path) -> StoreError {
+    let before = std::fs::read(path).unwrap();
+    let err = Workspace::open(path, clock()).unwrap_err();
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        before,
+        "{} was modified",
+        path.display()
+    );
+    err
+}
+
+#[test]
+fn empty_and_foreign_files_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.redb");
+    std::fs::write(&empty, b"").unwrap();
+    let err = refused(&empty);
+    assert!(matches!(err, StoreError::Foreign { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("is not a Forsat database (the file is empty)")
+    );
+
+    let png = dir.path().join("picture.redb");
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    bytes.extend((0..4000u32).map(|i| (i * 31 % 251) as u8));
+    std::fs::write(&png, &bytes).unwrap();
+    assert!(matches!(refused(&png), StoreError::Foreign { .. }));
+
+    // A redb database of some other program.
+    let other = dir.path().join("other.redb");
+    {
+        let db = redb::Database::create(&other).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(TableDefinition::<u64, u64>::new("contacts"))
+            .unwrap()
+            .insert(1, 2)
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let err = refused(&other);
+    assert!(matches!(err, StoreError::Foreign { .. }), "{err}");
+}
+
+#[test]
+fn a_record_from_a_newer_version_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_fixture(dir.path());
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let table = TableDefinition::<u64, &[u8]>::new("opportunities");
+        let (key, mut value) = {
+            let txn = db.begin_read().unwrap();
+            let t = txn.open_table(table).unwrap();
+            let (k, v) = t.first().unwrap().unwrap();
+            (k.value(), v.value().to_vec())
+        };
+        value[0] = forsat::store::RECORD_VERSION + 1;
+        let txn = db.begin_write().unwrap();
+        txn.open_table(table)
+            .unwrap()
+            .insert(key, value.as_slice())
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let err = refused(&path);
+    assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("written by a newer version of Forsat")
+    );
+}
+
+#[test]
+fn a_second_instance_is_told_forsat_is_already_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("busy.redb");
+    let _first = open(&path);
+    let output = Process::new(env!("CARGO_BIN_EXE_forsat"))
+        .arg("--db")
+        .arg(&path)
+        .args(["report", "pipeline"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("Forsat is already running with this file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_cli_reports_the_pipeline_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_fixture(dir.path());
+    let output = Process::new(env!("CARGO_BIN_EXE_forsat"))
+        .arg("--db")
+        .arg(&path)
+        .args(["report", "pipeline", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["base_currency"], "USD");
+    let stages: Vec<&str> = json["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["New", "Qualified", "Proposition"]);
+    assert_eq!(
+        json.to_string(),
+        serde_json::from_str::<serde_json::Value>(FIXTURE_REPORT)
+            .unwrap()
+            .to_string()
+    );
+}

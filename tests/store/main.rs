@@ -1,0 +1,45 @@
+//! The store and workspace through their public API: durability, history, refusals.
+
+mod files;
+mod workspace;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{TimeZone as _, Utc};
+use forsat::command::Command;
+use forsat::domain::{Account, Id, Opportunity, StageKind};
+use forsat::workspace::{Clock, Workspace};
+
+pub fn clock() -> Clock {
+    Arc::new(|| Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap())
+}
+
+pub fn open(path: &Path) -> Workspace {
+    Workspace::open(path, clock()).unwrap()
+}
+
+/// A new deal for `account` in the first open stage, created through a command.
+pub fn create(ws: &mut Workspace, account: &str, name: &str, amount: &str) -> Id {
+    let stage = ws
+        .stage_of_kind(ws.default_pipeline().id, StageKind::Open)
+        .unwrap()
+        .clone();
+    let mut opp = Opportunity::draft(&Account::default(), &stage, ws.settings(), ws.now());
+    opp.name = name.to_owned();
+    opp.amount = amount.parse().unwrap();
+    ws.apply(Command::CreateOpportunity {
+        opp: Box::new(opp),
+        new_account: Some(account.to_owned()),
+    })
+    .unwrap()
+    .created
+    .unwrap()
+}
+
+pub fn stage(ws: &Workspace, name: &str) -> Id {
+    ws.stages_of(ws.default_pipeline().id)
+        .find(|s| s.name == name)
+        .unwrap()
+        .id
+}

@@ -1,0 +1,277 @@
+use forsat::analytics::StageTotals;
+use forsat::command::Command;
+use forsat::domain::{EntityKind, Field, Problem, StageKind};
+use forsat::workspace::ApplyError;
+use rust_decimal::Decimal;
+
+use crate::{create, open, stage};
+
+#[test]
+fn a_new_file_gets_the_default_pipeline_stages_and_lookups() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = open(&dir.path().join("new.redb"));
+    let stages: Vec<(String, Decimal, StageKind)> = ws
+        .stages_of(ws.default_pipeline().id)
+        .map(|s| (s.name.clone(), s.probability, s.kind))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            ("New".into(), 10.into(), StageKind::Open),
+            ("Qualified".into(), 30.into(), StageKind::Open),
+            ("Proposition".into(), 70.into(), StageKind::Open),
+            ("Won".into(), 100.into(), StageKind::Won),
+            ("Lost".into(), 0.into(), StageKind::Lost),
+        ]
+    );
+    assert_eq!(ws.default_pipeline().name, "Sales");
+    assert_eq!(ws.lookups(forsat::domain::LookupKind::LossReason).len(), 6);
+    assert_eq!(ws.lookups(forsat::domain::LookupKind::Source).len(), 14);
+    assert_eq!(
+        ws.opportunity_count(),
+        0,
+        "the CLI and tests get no sample deals"
+    );
+}
+
+#[test]
+fn every_change_survives_a_reopen_with_its_history_and_stage_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = open(&path);
+    let id = create(&mut ws, "Tabriz Carpets", "", "250000");
+    let won = stage(&ws, "Won");
+    ws.apply(Command::MoveToStage {
+        opp: id,
+        stage: stage(&ws, "Qualified"),
+        loss_reason: None,
+    })
+    .unwrap();
+    let mut opp = ws.opportunity(id).unwrap().clone();
+    opp.amount = "262500.50".parse().unwrap();
+    opp.next_step = "Send the contract".into();
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(opp),
+        new_account: None,
+    })
+    .unwrap();
+    ws.apply(Command::MoveToStage {
+        opp: id,
+        stage: won,
+        loss_reason: None,
+    })
+    .unwrap();
+    let before = ws.opportunity(id).unwrap().clone();
+    drop(ws);
+
+    let ws = open(&path);
+    let after = ws.opportunity(id).unwrap();
+    assert_eq!(after, &before);
+    assert_eq!(
+        after.name, "Tabriz Carpets",
+        "the name defaults to the account's"
+    );
+    assert_eq!(after.stage, won);
+    assert_eq!(after.probability, Decimal::ONE_HUNDRED);
+    assert_eq!(after.closed, Some(ws.today()));
+    let fields: Vec<(String, String, String)> = ws
+        .history(EntityKind::Opportunity, id)
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.field, h.old, h.new))
+        .collect();
+    let has = |f: &str, old: &str, new: &str| {
+        fields.contains(&(f.to_owned(), old.to_owned(), new.to_owned()))
+    };
+    assert!(has("created", "", "Tabriz Carpets"), "{fields:?}");
+    assert!(has("stage", "New", "Qualified"), "{fields:?}");
+    assert!(has("amount", "250000", "262500.50"), "{fields:?}");
+    assert!(has("next_step", "", "Send the contract"), "{fields:?}");
+    assert!(has("stage", "Qualified", "Won"), "{fields:?}");
+    assert!(has("probability", "30 %", "100 %"), "{fields:?}");
+    let moves: Vec<(Option<u64>, u64)> = ws
+        .stage_events()
+        .iter()
+        .filter(|e| e.opportunity == id)
+        .map(|e| (e.from, e.to))
+        .collect();
+    let (new, qualified) = (stage(&ws, "New"), stage(&ws, "Qualified"));
+    assert_eq!(
+        moves,
+        [(None, new), (Some(new), qualified), (Some(qualified), won)]
+    );
+    let account = ws.account(after.account).unwrap();
+    assert_eq!(
+        ws.history(EntityKind::Account, account.id).unwrap()[0].field,
+        "created"
+    );
+}
+
+#[test]
+fn a_refused_command_writes_nothing_and_names_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = open(&path);
+    let id = create(&mut ws, "Keystone Health", "Keystone – imaging", "90000");
+    let history = ws.history(EntityKind::Opportunity, id).unwrap().len();
+    let generation = ws.generation();
+    let mut opp = ws.opportunity(id).unwrap().clone();
+    opp.amount = "-5".parse().unwrap();
+    opp.probability = "140".parse().unwrap();
+    let err = ws
+        .apply(Command::UpdateOpportunity {
+            opp: Box::new(opp),
+            new_account: None,
+        })
+        .unwrap_err();
+    let ApplyError::Invalid(errors) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        errors.iter().map(|e| e.field).collect::<Vec<_>>(),
+        [Field::Amount, Field::Probability]
+    );
+    assert_eq!(errors[0].problem, Problem::Negative);
+    assert_eq!(
+        err.to_string(),
+        "Amount: must not be negative; Probability: must be between 0 and 100"
+    );
+    assert_eq!(ws.generation(), generation);
+    assert_eq!(
+        ws.history(EntityKind::Opportunity, id).unwrap().len(),
+        history
+    );
+    drop(ws);
+    let ws = open(&path);
+    assert_eq!(ws.opportunity(id).unwrap().amount, Decimal::from(90_000));
+    assert_eq!(
+        ws.history(EntityKind::Opportunity, id).unwrap().len(),
+        history
+    );
+}
+
+#[test]
+fn an_existing_account_is_matched_by_name_not_duplicated() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&dir.path().join("crm.redb"));
+    let a = create(&mut ws, "Pars Data", "Pars Data – servers", "1000");
+    let b = create(&mut ws, "  pars data ", "Pars Data – support", "2000");
+    assert_eq!(
+        ws.opportunity(a).unwrap().account,
+        ws.opportunity(b).unwrap().account
+    );
+    assert_eq!(ws.accounts().count(), 1);
+}
+
+#[test]
+fn cached_totals_match_a_full_recount_after_many_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&dir.path().join("crm.redb"));
+    let (batch, _) = forsat::demo::generate(&ws, 300, 11);
+    ws.apply(Command::InsertBatch(Box::new(batch))).unwrap();
+    let stages: Vec<u64> = ws
+        .stages_of(ws.default_pipeline().id)
+        .map(|s| s.id)
+        .collect();
+    let ids: Vec<u64> = ws.opportunities().map(|o| o.id).take(60).collect();
+    for (i, id) in ids.iter().enumerate() {
+        let target = stages[(i * 7) % stages.len()];
+        ws.apply(Command::MoveToStage {
+            opp: *id,
+            stage: target,
+            loss_reason: None,
+        })
+        .unwrap();
+        if i % 3 == 0 {
+            let mut opp = ws.opportunity(*id).unwrap().clone();
+            opp.priority = (i % 4) as u8;
+            opp.amount += Decimal::from(i as u64 * 17);
+            opp.active = i % 5 != 0;
+            ws.apply(Command::UpdateOpportunity {
+                opp: Box::new(opp),
+                new_account: None,
+            })
+            .unwrap();
+        }
+    }
+    for stage in stages {
+        let recount = StageTotals::of(ws.opportunities().filter(|o| o.active && o.stage == stage));
+        assert_eq!(ws.stage_totals(stage), recount);
+        let column = &ws.column(stage).ids;
+        assert_eq!(column.len() as u64, recount.count);
+        let keys: Vec<_> = column
+            .iter()
+            .map(|id| {
+                let o = ws.opportunity(*id).unwrap();
+                (std::cmp::Reverse(o.priority), o.expected_close, o.id)
+            })
+            .collect();
+        assert!(keys.is_sorted(), "cards stay in order");
+    }
+}
+
+#[test]
+fn undo_restores_the_previous_version_and_deletes_a_creation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&dir.path().join("crm.redb"));
+    let id = create(&mut ws, "Globex", "Globex – ERP licences", "48000");
+    let before = ws.opportunity(id).unwrap().clone();
+    let applied = ws
+        .apply(Command::MoveToStage {
+            opp: id,
+            stage: stage(&ws, "Proposition"),
+            loss_reason: None,
+        })
+        .unwrap();
+    ws.apply(applied.inverse.unwrap()).unwrap();
+    let undone = ws.opportunity(id).unwrap();
+    assert_eq!(undone.stage, before.stage);
+    assert_eq!(undone.probability, before.probability);
+    let count = ws.stage_events().len();
+    assert_eq!(
+        count, 3,
+        "the undo is a move too: creation, move, move back"
+    );
+
+    ws.apply(forsat::command::Command::DeleteOpportunity { id, account: None })
+        .unwrap();
+    assert!(ws.opportunity(id).is_none());
+    assert_eq!(ws.stage_totals(before.stage).count, 0);
+}
+
+#[test]
+fn the_sample_pipeline_is_added_once_and_can_be_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = open(&path);
+    let own = create(&mut ws, "My Customer", "My own deal", "5000");
+    let sample = forsat::demo::sample(&ws);
+    let sample_count = sample.opportunities.len();
+    assert!(sample_count >= 30);
+    ws.apply(Command::FirstStart {
+        sample: Some(Box::new(sample)),
+    })
+    .unwrap();
+    assert!(ws.first_start_done());
+    assert_eq!(ws.opportunity_count(), sample_count + 1);
+    let won = ws.stage_totals(stage(&ws, "Won")).count;
+    let lost = ws.stage_totals(stage(&ws, "Lost")).count;
+    assert!(won > 0 && lost > 0, "some won ({won}) and lost ({lost})");
+    drop(ws);
+
+    let mut ws = open(&path);
+    assert!(ws.has_sample());
+    ws.apply(Command::ClearSample).unwrap();
+    assert_eq!(ws.opportunity_count(), 1);
+    assert!(ws.opportunity(own).is_some());
+    assert_eq!(ws.accounts().count(), 1);
+    assert!(
+        ws.lookups(forsat::domain::LookupKind::Salesperson)
+            .is_empty()
+    );
+    assert!(ws.stage_events().iter().all(|e| e.opportunity == own));
+    drop(ws);
+    let ws = open(&path);
+    assert_eq!(ws.opportunity_count(), 1);
+    assert!(!ws.has_sample());
+}
