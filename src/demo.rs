@@ -176,7 +176,8 @@ pub fn generate(ws: &Workspace, count: usize, seed: u64) -> (Batch, Summary) {
     for i in 0..account_count {
         let base = format!(
             "{}{}",
-            COMPANIES[i % COMPANIES.len()],
+            // A stride coprime with the list's length mixes the names of a small sample.
+            COMPANIES[(i * 7) % COMPANIES.len()],
             FORMS[(i / COMPANIES.len()) % FORMS.len()]
         );
         let round = i / (COMPANIES.len() * FORMS.len());
@@ -219,15 +220,24 @@ pub fn generate(ws: &Workspace, count: usize, seed: u64) -> (Batch, Summary) {
     let settings = ws.settings().clone();
     for _ in 0..count {
         let account = rng.pick(&accounts).clone();
-        let created = now - Duration::minutes(rng.below(730 * 24 * 60) as i64);
+        // Closed deals spread over two years; open ones are younger and mostly close ahead.
+        let outcome = rng.below(4);
+        let age_days = if outcome < 2 { 730 } else { 270 };
+        let created = now - Duration::minutes(rng.below(age_days * 24 * 60) as i64);
         let mut opp = Opportunity::draft(&account, open[0], &settings, created);
         opp.id = take_id();
         opp.name = format!("{} – {}", account.name, rng.pick(&DEALS));
         opp.salesperson = Some(*rng.pick(&salespeople));
         opp.amount = amount(&mut rng);
-        opp.expected_close = created
-            .date_naive()
-            .checked_add_days(Days::new(20 + rng.below(345)));
+        opp.expected_close = if outcome < 2 {
+            created
+                .date_naive()
+                .checked_add_days(Days::new(20 + rng.below(345)))
+        } else {
+            let today = now.date_naive();
+            let ahead = rng.below(280) as i64 - 40;
+            today.checked_add_signed(Duration::days(ahead))
+        };
         opp.priority = [0, 0, 0, 1, 1, 2, 3][rng.below(7) as usize];
         opp.business_type = if rng.below(10) < 3 {
             BusinessType::Existing
@@ -242,7 +252,6 @@ pub fn generate(ws: &Workspace, count: usize, seed: u64) -> (Batch, Summary) {
         );
 
         // The deal's path: through some open stages, then maybe to Won or Lost.
-        let outcome = rng.below(4);
         let last_open = match outcome {
             0 => open.len() - 1,
             _ => rng.below(open.len() as u64) as usize,

@@ -7,7 +7,7 @@ use egui::{Align, FontId, Layout, RichText, ScrollArea, Sense, Stroke, StrokeKin
 
 use super::app::Action;
 use super::theme;
-use super::widgets::{lookup_combo, paint_priority, text_line, text_line_right};
+use super::widgets::{lookup_combo, paint_priority, text_line};
 use crate::analytics::StageTotals;
 use crate::domain::{Id, LookupKind, Opportunity, Stage, StageKind};
 use crate::i18n::{format_date, format_money, format_percent};
@@ -57,7 +57,8 @@ impl BoardView {
                     for (ui, kind) in cols.iter_mut().zip([StageKind::Won, StageKind::Lost]) {
                         if let Some(stage) = stages.iter().find(|s| s.kind == kind) {
                             let (_, totals) = self.column(ws, filter, stage.id);
-                            actions.extend(close_zone_ui(ui, stage, totals));
+                            let currency = &ws.settings().base_currency;
+                            actions.extend(close_zone_ui(ui, stage, totals, currency));
                         }
                     }
                 });
@@ -67,10 +68,18 @@ impl BoardView {
             .id_salt("board")
             .auto_shrink(false)
             .show(ui, |ui| {
+                let open: Vec<&&Stage> = stages
+                    .iter()
+                    .filter(|s| s.kind == StageKind::Open)
+                    .collect();
+                // Columns share the width, within readable bounds; beyond that the board scrolls.
+                let gap = ui.spacing().item_spacing.x;
+                let width = (ui.available_width() / open.len().max(1) as f32 - gap)
+                    .clamp(theme::COLUMN_WIDTH, theme::COLUMN_MAX_WIDTH);
                 ui.horizontal_top(|ui| {
-                    for stage in stages.iter().filter(|s| s.kind == StageKind::Open) {
+                    for stage in open {
                         let (ids, totals) = self.column(ws, filter, stage.id);
-                        actions.extend(column_ui(ui, ws, stage, ids, totals, selected));
+                        actions.extend(column_ui(ui, ws, stage, ids, totals, selected, width));
                     }
                 });
             });
@@ -133,11 +142,12 @@ fn column_ui(
     ids: &[Id],
     totals: StageTotals,
     selected: Option<Id>,
+    width: f32,
 ) -> Vec<Action> {
     let mut actions = Vec::new();
     let currency = &ws.settings().base_currency;
     ui.allocate_ui_with_layout(
-        vec2(theme::COLUMN_WIDTH, ui.available_height()),
+        vec2(width, ui.available_height()),
         Layout::top_down(Align::Min),
         |ui| {
             egui::Frame::new()
@@ -145,7 +155,7 @@ fn column_ui(
                 .corner_radius(theme::CARD_RADIUS)
                 .inner_margin(egui::Margin::same(8))
                 .show(ui, |ui| {
-                    ui.set_width(theme::COLUMN_WIDTH - 16.0);
+                    ui.set_width(width - 16.0);
                     ui.horizontal(|ui| {
                         let title = ui.label(RichText::new(&stage.name).strong().size(15.0));
                         if !stage.requirements.is_empty() {
@@ -185,7 +195,7 @@ fn column_ui(
                 .corner_radius(theme::CARD_RADIUS)
                 .inner_margin(egui::Margin::same(6));
             let (_, dropped) = ui.dnd_drop_zone::<CardDrag, ()>(frame, |ui| {
-                ui.set_width(theme::COLUMN_WIDTH - 12.0);
+                ui.set_width(width - 12.0);
                 ScrollArea::vertical()
                     .id_salt(("column", stage.id))
                     .auto_shrink(false)
@@ -284,55 +294,45 @@ fn paint_card(
     ));
     let width = inner.width();
     let account = ws.account(opp.account).map_or("", |a| a.name.as_str());
-    let mut y = inner.top();
-    let name = text_line(
-        painter,
-        egui::pos2(inner.left(), y),
-        &opp.name,
-        FontId::proportional(14.0),
-        theme::TEXT_STRONG,
-        width,
-    );
-    y = name.bottom() + 2.0;
-    let account = text_line(
-        painter,
-        egui::pos2(inner.left(), y),
-        account,
-        FontId::proportional(12.5),
-        theme::TEXT_MUTED,
-        width,
-    );
-    y = account.bottom() + 5.0;
-    let amount = text_line(
-        painter,
-        egui::pos2(inner.left(), y),
-        &format_money(opp.amount, &opp.currency),
-        FontId::proportional(13.5),
-        theme::TEXT_STRONG,
-        width * 0.6,
-    );
-    text_line_right(
-        painter,
-        egui::pos2(inner.right(), y),
-        &format_percent(opp.probability),
-        FontId::proportional(12.5),
-        theme::TEXT_MUTED,
-    );
-    y = amount.bottom() + 3.0;
-    if let Some(date) = opp.expected_close {
-        let overdue = opp.is_overdue(ws.today());
+    let (left, right) = (inner.left(), inner.right());
+    // Lines top-down: each returns its bottom for the next; right-hand items share a line.
+    let line = |y: f32, text: &str, size: f32, color, max: f32| {
         text_line(
             painter,
-            egui::pos2(inner.left(), y),
-            &format_date(date),
-            FontId::proportional(12.0),
-            if overdue {
-                theme::OVERDUE
-            } else {
-                theme::TEXT_MUTED
-            },
-            width * 0.6,
-        );
+            egui::pos2(left, y),
+            false,
+            text,
+            FontId::proportional(size),
+            color,
+            max,
+        )
+        .bottom()
+    };
+    let name_bottom = line(inner.top(), &opp.name, 14.0, theme::TEXT_STRONG, width);
+    let account_bottom = line(name_bottom + 2.0, account, 12.5, theme::TEXT_MUTED, width);
+    let y = account_bottom + 5.0;
+    let money = format_money(opp.amount, &opp.currency);
+    let amount_bottom = line(y, &money, 13.5, theme::TEXT_STRONG, width * 0.6);
+    let percent = format_percent(opp.probability);
+    let font = FontId::proportional(12.5);
+    text_line(
+        painter,
+        egui::pos2(right, y),
+        true,
+        &percent,
+        font,
+        theme::TEXT_MUTED,
+        width * 0.4,
+    );
+    let y = amount_bottom + 3.0;
+    if let Some(date) = opp.expected_close {
+        let overdue = opp.is_overdue(ws.today());
+        let color = if overdue {
+            theme::OVERDUE
+        } else {
+            theme::TEXT_MUTED
+        };
+        line(y, &format_date(date), 12.0, color, width * 0.6);
     }
     paint_priority(
         painter,
@@ -344,7 +344,12 @@ fn paint_card(
 }
 
 /// The Won or Lost drop zone under the columns, with that stage's totals.
-fn close_zone_ui(ui: &mut egui::Ui, stage: &Stage, totals: StageTotals) -> Option<Action> {
+fn close_zone_ui(
+    ui: &mut egui::Ui,
+    stage: &Stage,
+    totals: StageTotals,
+    currency: &str,
+) -> Option<Action> {
     let color = if stage.kind == StageKind::Won {
         theme::WON
     } else {
@@ -364,7 +369,7 @@ fn close_zone_ui(ui: &mut egui::Ui, stage: &Stage, totals: StageTotals) -> Optio
                 RichText::new(tr!(
                     "{n} deals · {amount}",
                     n = totals.count,
-                    amount = format_money(totals.expected, "USD")
+                    amount = format_money(totals.expected, currency)
                 ))
                 .color(theme::TEXT_MUTED),
             );

@@ -7,7 +7,7 @@ use super::theme;
 use super::widgets::{lookup_combo, star_button};
 use crate::command::Command;
 use crate::domain::*;
-use crate::i18n::format_date;
+use crate::i18n::{format_date, format_number};
 use crate::tr;
 use crate::workspace::Workspace;
 
@@ -52,7 +52,7 @@ impl OpportunityForm {
         history: Vec<HistoryEntry>,
     ) -> Self {
         OpportunityForm {
-            amount_text: draft.amount.to_string(),
+            amount_text: format_number(draft.amount, draft.amount.normalize().scale().min(2)),
             probability_text: draft.probability.normalize().to_string(),
             close_text: draft.expected_close.map(format_date).unwrap_or_default(),
             account_text,

@@ -2,8 +2,10 @@
 
 use egui::{Color32, CornerRadius, Margin, Stroke};
 
-/// Width of a board column.
+/// Narrowest board column; with many stages the board scrolls sideways instead.
 pub const COLUMN_WIDTH: f32 = 276.0;
+/// Widest board column: wider cards only spread their text apart.
+pub const COLUMN_MAX_WIDTH: f32 = 440.0;
 /// Height of a card on the board; fixed, so columns lay out only the visible cards.
 pub const CARD_HEIGHT: f32 = 84.0;
 /// Height of the Won and Lost drop zones.

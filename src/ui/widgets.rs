@@ -23,7 +23,7 @@ pub fn lookup_combo(
     };
     egui::ComboBox::from_id_salt((label, kind as u8))
         .selected_text(selected)
-        .width(ui.available_width().min(240.0))
+        .width(ui.available_width().min(180.0))
         .show_ui(ui, |ui| {
             ui.selectable_value(value, None, none);
             for lookup in ws.lookups(kind) {
@@ -35,10 +35,12 @@ pub fn lookup_combo(
     before != *value
 }
 
-/// Paints one line of text at `pos` (left-top), cut with `…` at `max_width`. Returns its rect.
+/// Paints one line of text cut with `…` at `max_width`. `anchor` is its top-left corner, or its
+/// top-right corner when `right_aligned`. Returns its rect.
 pub fn text_line(
     painter: &egui::Painter,
-    pos: Pos2,
+    anchor: Pos2,
+    right_aligned: bool,
     text: &str,
     font: FontId,
     color: Color32,
@@ -47,23 +49,13 @@ pub fn text_line(
     let mut job = LayoutJob::single_section(text.to_owned(), egui::TextFormat::simple(font, color));
     job.wrap = TextWrapping::truncate_at_width(max_width.max(1.0));
     let galley = painter.layout_job(job);
-    let rect = Rect::from_min_size(pos, galley.size());
-    painter.galley(pos, galley, color);
-    rect
-}
-
-/// Paints one line of text whose right edge is at `right_top`. Returns its rect.
-pub fn text_line_right(
-    painter: &egui::Painter,
-    right_top: Pos2,
-    text: &str,
-    font: FontId,
-    color: Color32,
-) -> Rect {
-    let galley = painter.layout_no_wrap(text.to_owned(), font, color);
-    let pos = Pos2::new(right_top.x - galley.size().x, right_top.y);
-    let rect = Rect::from_min_size(pos, galley.size());
-    painter.galley(pos, galley, color);
+    let x = if right_aligned {
+        anchor.x - galley.size().x
+    } else {
+        anchor.x
+    };
+    let rect = Rect::from_min_size(Pos2::new(x, anchor.y), galley.size());
+    painter.galley(rect.min, galley, color);
     rect
 }
 

@@ -75,10 +75,37 @@ struct Stamp {
 }
 
 impl Stamp {
+    /// A new action at `at`, numbered from the transaction's ids.
+    fn begin(tx: &mut Tx<'_>, at: DateTime<Utc>) -> Stamp {
+        Stamp {
+            action: tx.new_id(),
+            at,
+        }
+    }
+
     /// The same action, dated `at` (generated records carry their own past dates).
     fn dated(self, at: DateTime<Utc>) -> Stamp {
         Stamp { at, ..self }
     }
+}
+
+/// The entry that records a record's creation under its name.
+fn created(
+    tx: &mut Tx<'_>,
+    stamp: &Stamp,
+    entity: EntityKind,
+    entity_id: Id,
+    name: &str,
+) -> Result<(), redb::Error> {
+    history(
+        tx,
+        stamp,
+        entity,
+        entity_id,
+        "created",
+        String::new(),
+        name.to_owned(),
+    )
 }
 
 fn history(
@@ -298,24 +325,13 @@ impl Workspace {
         let from_name = stage_name(old.as_ref().map(|o| o.stage));
         let to_name = stage_name(Some(new.stage));
         let (account, event, new) = self.write(|tx| {
-            let stamp = Stamp {
-                action: tx.new_id(),
-                at: now,
-            };
+            let stamp = Stamp::begin(tx, now);
             let mut account = create_account;
             if let Some(a) = &mut account {
                 a.id = tx.new_id();
                 new.account = a.id;
                 tx.put_account(a)?;
-                history(
-                    tx,
-                    &stamp,
-                    EntityKind::Account,
-                    a.id,
-                    "created",
-                    String::new(),
-                    a.name.clone(),
-                )?;
+                created(tx, &stamp, EntityKind::Account, a.id, &a.name)?;
             }
             if old.is_none() {
                 new.id = tx.new_id();
@@ -323,15 +339,7 @@ impl Workspace {
             tx.put_opportunity(&new)?;
             let entity = (EntityKind::Opportunity, new.id);
             match &old_values {
-                None => history(
-                    tx,
-                    &stamp,
-                    entity.0,
-                    entity.1,
-                    "created",
-                    String::new(),
-                    new.name.clone(),
-                )?,
+                None => created(tx, &stamp, entity.0, entity.1, &new.name)?,
                 Some(before) => {
                     // Values are compared after naming, so a renamed account shows as a change.
                     let after = self.field_values(&new);
@@ -412,6 +420,15 @@ impl Workspace {
         self.stage_events.retain(|e| !ids.contains(&e.opportunity));
     }
 
+    /// The ids of the stage events of `opps`.
+    fn events_of(&self, opps: &HashSet<Id>) -> Vec<Id> {
+        self.stage_events
+            .iter()
+            .filter(|e| opps.contains(&e.opportunity))
+            .map(|e| e.id)
+            .collect()
+    }
+
     fn delete_opportunity(&mut self, id: Id, account: Option<Id>) -> Result<Applied, ApplyError> {
         let opp = self
             .opportunity(id)
@@ -420,18 +437,10 @@ impl Workspace {
         let drop_account = account.filter(|a| {
             *a == opp.account && !self.opportunities().any(|o| o.id != id && o.account == *a)
         });
-        let events: Vec<Id> = self
-            .stage_events
-            .iter()
-            .filter(|e| e.opportunity == id)
-            .map(|e| e.id)
-            .collect();
+        let events = self.events_of(&HashSet::from([id]));
         let now = self.now();
         self.write(|tx| {
-            let stamp = Stamp {
-                action: tx.new_id(),
-                at: now,
-            };
+            let stamp = Stamp::begin(tx, now);
             tx.delete_opportunity(id)?;
             for e in &events {
                 tx.delete_stage_event(*e)?;
@@ -524,44 +533,23 @@ impl Workspace {
         let max_id = ids.iter().copied().max().unwrap_or(0);
         self.write(|tx| {
             tx.take_ids_below(max_id + 1);
-            let stamp = Stamp {
-                action: tx.new_id(),
-                at: now,
-            };
+            let stamp = Stamp::begin(tx, now);
             for l in &lookups {
                 tx.put_lookup(l)?;
-                history(
-                    tx,
-                    &stamp,
-                    EntityKind::Lookup,
-                    l.id,
-                    "created",
-                    String::new(),
-                    l.name.clone(),
-                )?;
+                created(tx, &stamp, EntityKind::Lookup, l.id, &l.name)?;
             }
             for a in &accounts {
                 tx.put_account(a)?;
-                history(
-                    tx,
-                    &stamp,
-                    EntityKind::Account,
-                    a.id,
-                    "created",
-                    String::new(),
-                    a.name.clone(),
-                )?;
+                created(tx, &stamp, EntityKind::Account, a.id, &a.name)?;
             }
             for o in &opportunities {
                 tx.put_opportunity(o)?;
-                history(
+                created(
                     tx,
                     &stamp.dated(o.created),
                     EntityKind::Opportunity,
                     o.id,
-                    "created",
-                    String::new(),
-                    o.name.clone(),
+                    &o.name,
                 )?;
             }
             for e in &stage_events {
@@ -641,18 +629,10 @@ impl Workspace {
                         .any(|a| a.source == Some(*l) && !accounts.contains(&a.id))
             })
             .collect();
-        let events: Vec<Id> = self
-            .stage_events
-            .iter()
-            .filter(|e| opps.contains(&e.opportunity))
-            .map(|e| e.id)
-            .collect();
+        let events = self.events_of(&opps);
         let now = self.now();
         self.write(|tx| {
-            let stamp = Stamp {
-                action: tx.new_id(),
-                at: now,
-            };
+            let stamp = Stamp::begin(tx, now);
             let forget = |tx: &mut Tx<'_>, kind: EntityKind, id: Id, name: String| {
                 tx.delete_history_of(kind, id)?;
                 history(

@@ -22,7 +22,7 @@ fn drag(harness: &mut egui_kittest::Harness<'_, forsat::ui::App>, from: Pos2, to
 
 #[test]
 fn drag_card_to_qualified_sets_stage_probability_totals_and_history() {
-    let fixture = Fixture::new();
+    let fixture = Fixture::two_deals();
     let mut harness = harness(&fixture.path);
     let card = harness
         .get_by_label("Café Müller – espresso machines")
@@ -70,7 +70,7 @@ fn drag_card_to_qualified_sets_stage_probability_totals_and_history() {
 
 #[test]
 fn dropping_on_lost_asks_for_the_reason_and_records_it() {
-    let fixture = Fixture::new();
+    let fixture = Fixture::two_deals();
     let mut harness = harness(&fixture.path);
     let card = harness
         .get_by_label("Nordwind – fleet renewal")

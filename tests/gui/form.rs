@@ -16,7 +16,7 @@ fn type_into(harness: &mut egui_kittest::Harness<'_, forsat::ui::App>, label: &s
 
 #[test]
 fn create_an_opportunity_through_the_form() {
-    let fixture = Fixture::new();
+    let fixture = Fixture::two_deals();
     let mut harness = harness(&fixture.path);
     harness.get_by_label("New deal in New").click();
     harness.run();
@@ -46,7 +46,7 @@ fn create_an_opportunity_through_the_form() {
 
 #[test]
 fn a_bad_amount_shows_a_message_and_saves_nothing() {
-    let fixture = Fixture::new();
+    let fixture = Fixture::two_deals();
     let mut harness = harness(&fixture.path);
     harness.get_by_label("Nordwind – fleet renewal").click();
     harness.run();

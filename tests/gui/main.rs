@@ -26,7 +26,7 @@ pub struct Fixture {
 }
 
 impl Fixture {
-    pub fn new() -> Self {
+    pub fn two_deals() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pipeline.redb");
         let mut ws = Workspace::open(&path, clock()).unwrap();
