@@ -99,9 +99,11 @@ impl App {
                     status: None,
                 }))
             });
-        if let (Err(message), Some(capture)) = (&state, &mut capture) {
-            eprintln!("forsat: {message}");
-            capture.fail_with(message.clone());
+        if let Err(message) = &state {
+            match &mut capture {
+                Some(capture) => capture.fail_with(message.clone()),
+                None => eprintln!("forsat: {message}"),
+            }
         }
         App { state, capture }
     }
@@ -137,9 +139,9 @@ fn error_screen_ui(ui: &mut egui::Ui, message: &str) {
             ui.add_space(12.0);
             ui.label(RichText::new(message).color(theme::ERROR));
             ui.add_space(12.0);
-            ui.label(tr!(
-                "Nothing was changed. Start Forsat with --db PATH to use another file."
-            ));
+            if ui.button(tr!("Quit")).clicked() {
+                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+            }
         });
     });
 }

@@ -94,3 +94,68 @@ fn dropping_on_lost_asks_for_the_reason_and_records_it() {
     assert_eq!(ws.lookup_name(opp.loss_reason), "Too expensive");
     assert_eq!(opp.closed, Some(ws.today()));
 }
+
+#[test]
+fn undo_moves_the_card_back() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    let card = harness
+        .get_by_label("Café Müller – espresso machines")
+        .rect()
+        .center();
+    let plus = harness.get_by_label("New deal in Proposition").rect();
+    drag(
+        &mut harness,
+        card,
+        Pos2::new(plus.center().x - 100.0, plus.bottom() + 300.0),
+    );
+    let ws = harness.state().workspace().unwrap();
+    assert_eq!(
+        deal(ws, "Café Müller – espresso machines").stage,
+        stage_id(ws, "Proposition")
+    );
+    harness.get_by_label("Undo").click();
+    harness.run();
+    let ws = harness.state().workspace().unwrap();
+    let opp = deal(ws, "Café Müller – espresso machines");
+    assert_eq!(opp.stage, stage_id(ws, "New"));
+    assert_eq!(opp.probability, Decimal::from(10));
+    label(&harness, "$12,500");
+}
+
+#[test]
+fn first_start_adds_the_sample_which_the_file_menu_clears() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fresh.redb");
+    let mut harness = harness(&path);
+    let count = harness.state().workspace().unwrap().opportunity_count();
+    assert!(count >= 30, "{count} sample deals");
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Clear sample data…").click();
+    harness.run();
+    harness.get_by_label("Clear sample data").click();
+    harness.run();
+    assert_eq!(harness.state().workspace().unwrap().opportunity_count(), 0);
+    drop(harness);
+    // The sample is offered once: a restart on the cleared file stays empty.
+    let harness = crate::harness(&path);
+    assert_eq!(harness.state().workspace().unwrap().opportunity_count(), 0);
+}
+
+#[test]
+fn a_foreign_file_gets_a_message_and_stays_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.redb");
+    std::fs::write(&path, "Meeting notes, not a database\n").unwrap();
+    let harness = harness(&path);
+    assert!(harness.state().workspace().is_none());
+    label(&harness, "Forsat cannot open this database");
+    let message = harness.state().open_error().unwrap();
+    assert!(message.contains("is not a Forsat database"), "{message}");
+    drop(harness);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "Meeting notes, not a database\n"
+    );
+}

@@ -275,3 +275,79 @@ fn the_sample_pipeline_is_added_once_and_can_be_cleared() {
     assert_eq!(ws.opportunity_count(), 1);
     assert!(!ws.has_sample());
 }
+
+#[test]
+fn the_filter_matches_text_salesperson_and_close_window() {
+    use forsat::command::Batch;
+    use forsat::domain::{Lookup, LookupKind};
+    use forsat::workspace::{CloseWindow, Filter};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&dir.path().join("crm.redb"));
+    let sara = ws.next_id();
+    ws.apply(Command::InsertBatch(Box::new(Batch {
+        lookups: vec![Lookup {
+            id: sara,
+            kind: LookupKind::Salesperson,
+            name: "Sara Rahimi".into(),
+            active: true,
+        }],
+        ..Batch::default()
+    })))
+    .unwrap();
+    let mut deal = |account: &str, name: &str, close: &str, next_step: &str, salesperson| {
+        let id = create(&mut ws, account, name, "1000");
+        let mut opp = ws.opportunity(id).unwrap().clone();
+        opp.expected_close = Some(close.parse().unwrap());
+        opp.next_step = next_step.into();
+        opp.salesperson = salesperson;
+        ws.apply(Command::UpdateOpportunity {
+            opp: Box::new(opp),
+            new_account: None,
+        })
+        .unwrap();
+        id
+    };
+    // Today is Sunday 2026-11-22.
+    let mill = deal(
+        "Kavir Steel",
+        "Kavir Steel – rolling mill",
+        "2026-11-20",
+        "",
+        Some(sara),
+    );
+    let laptops = deal(
+        "Delta PC",
+        "Delta PC – laptops",
+        "2026-12-10",
+        "Call ACME's CFO",
+        None,
+    );
+    let support = deal("Acme", "Acme – support", "2027-02-01", "", None);
+    let new = stage(&ws, "New");
+    let shown = |filter: Filter| {
+        let mut ids = ws.filtered_column(new, &filter);
+        ids.sort();
+        ids
+    };
+    let text = |t: &str| Filter {
+        text: t.into(),
+        ..Filter::default()
+    };
+    let close = |c| Filter {
+        close: c,
+        ..Filter::default()
+    };
+    assert_eq!(shown(text("  acme ")), [laptops, support]);
+    assert_eq!(shown(text("kavir")), [mill]);
+    assert_eq!(shown(close(CloseWindow::Overdue)), [mill]);
+    assert_eq!(shown(close(CloseWindow::ThisWeek)), [mill]);
+    assert_eq!(shown(close(CloseWindow::ThisMonth)), [mill]);
+    assert_eq!(shown(close(CloseWindow::ThisQuarter)), [mill, laptops]);
+    let by_sara = Filter {
+        salesperson: Some(sara),
+        ..Filter::default()
+    };
+    assert_eq!(shown(by_sara), [mill]);
+    assert_eq!(shown(Filter::default()).len(), 3);
+}
