@@ -306,7 +306,8 @@ impl Ready {
                         Some(opp) if !form.is_dirty() => {
                             *form = OpportunityForm::edit(&self.ws, opp.clone())
                         }
-                        Some(_) => {}
+                        // Keep the user's edits, but not a stage the board has since changed.
+                        Some(opp) => form.follow_stage(opp),
                         None => self.form = None,
                     }
                 }

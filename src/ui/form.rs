@@ -74,6 +74,23 @@ impl OpportunityForm {
         self.dirty
     }
 
+    /// Takes the stage (and what the stage decides) from the stored deal, so saving the form
+    /// after a move on the board does not move the deal back.
+    pub fn follow_stage(&mut self, stored: &Opportunity) {
+        let d = &mut self.draft;
+        d.pipeline = stored.pipeline;
+        d.stage = stored.stage;
+        d.stage_entered = stored.stage_entered;
+        d.probability = stored.probability;
+        d.probability_overridden = stored.probability_overridden;
+        d.loss_reason = stored.loss_reason;
+        d.closed = stored.closed;
+        self.probability_text = stored.probability.normalize().to_string();
+        if let Some(original) = &mut self.original {
+            *original = stored.clone();
+        }
+    }
+
     /// Shows errors the workspace found when saving.
     pub fn show_errors(&mut self, errors: Vec<FieldError>) {
         self.errors = errors;

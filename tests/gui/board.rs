@@ -3,10 +3,10 @@ use egui_kittest::kittest::Queryable as _;
 use forsat::domain::EntityKind;
 use rust_decimal::Decimal;
 
-use crate::{Fixture, deal, harness, label, stage_id};
+use crate::{Fixture, card, deal, harness, label, stage_id};
 
 /// Drags with the pointer from `from` to `to` in small steps, as a hand would.
-fn drag(harness: &mut egui_kittest::Harness<'_, forsat::ui::App>, from: Pos2, to: Pos2) {
+pub fn drag(harness: &mut egui_kittest::Harness<'_, forsat::ui::App>, from: Pos2, to: Pos2) {
     harness.hover_at(from);
     harness.run();
     harness.drag_at(from);
@@ -24,14 +24,13 @@ fn drag(harness: &mut egui_kittest::Harness<'_, forsat::ui::App>, from: Pos2, to
 fn drag_card_to_qualified_sets_stage_probability_totals_and_history() {
     let fixture = Fixture::two_deals();
     let mut harness = harness(&fixture.path);
-    let card = harness
-        .get_by_label("Café Müller – espresso machines")
+    let from = card(&harness, "Café Müller – espresso machines")
         .rect()
         .center();
     // Below the Qualified column's header: its "+" button sits at the header's right end.
     let plus = harness.get_by_label("New deal in Qualified").rect();
     let target = Pos2::new(plus.center().x - 100.0, plus.bottom() + 200.0);
-    drag(&mut harness, card, target);
+    drag(&mut harness, from, target);
 
     let ws = harness.state().workspace().unwrap();
     let opp = deal(ws, "Café Müller – espresso machines");
@@ -72,14 +71,11 @@ fn drag_card_to_qualified_sets_stage_probability_totals_and_history() {
 fn dropping_on_lost_asks_for_the_reason_and_records_it() {
     let fixture = Fixture::two_deals();
     let mut harness = harness(&fixture.path);
-    let card = harness
-        .get_by_label("Nordwind – fleet renewal")
-        .rect()
-        .center();
+    let from = card(&harness, "Nordwind – fleet renewal").rect().center();
     let lost_zone = label(&harness, "Drop a card here to mark it Lost")
         .rect()
         .center();
-    drag(&mut harness, card, lost_zone - vec2(200.0, 0.0));
+    drag(&mut harness, from, lost_zone - vec2(200.0, 0.0));
     harness.get_by_label("Loss reason").click();
     harness.run();
     harness.get_by_label("Too expensive").click();
@@ -99,14 +95,13 @@ fn dropping_on_lost_asks_for_the_reason_and_records_it() {
 fn undo_moves_the_card_back() {
     let fixture = Fixture::two_deals();
     let mut harness = harness(&fixture.path);
-    let card = harness
-        .get_by_label("Café Müller – espresso machines")
+    let from = card(&harness, "Café Müller – espresso machines")
         .rect()
         .center();
     let plus = harness.get_by_label("New deal in Proposition").rect();
     drag(
         &mut harness,
-        card,
+        from,
         Pos2::new(plus.center().x - 100.0, plus.bottom() + 300.0),
     );
     let ws = harness.state().workspace().unwrap();

@@ -122,3 +122,9 @@ pub fn label<'a>(harness: &'a Harness<'static, App>, text: &'a str) -> egui_kitt
         n.role() == egui::accesskit::Role::Label && n.value().as_deref() == Some(text)
     })
 }
+
+/// The card of the deal called `name` on the board.
+pub fn card<'a>(harness: &'a Harness<'static, App>, name: &'a str) -> egui_kittest::Node<'a> {
+    use egui_kittest::kittest::Queryable as _;
+    harness.get_by_role_and_label(egui::accesskit::Role::Button, name)
+}
