@@ -5,7 +5,7 @@ mod board;
 mod dialogs;
 mod form;
 mod screenshot;
-pub mod theme;
+mod theme;
 mod widgets;
 
 use std::path::Path;

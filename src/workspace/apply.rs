@@ -317,13 +317,6 @@ impl Workspace {
         }
 
         let old_values = old.as_ref().map(|o| self.field_values(o));
-        let stage_name = |id: Option<Id>| {
-            id.and_then(|id| self.stage(id))
-                .map(|s| s.name.clone())
-                .unwrap_or_default()
-        };
-        let from_name = stage_name(old.as_ref().map(|o| o.stage));
-        let to_name = stage_name(Some(new.stage));
         let (account, event, new) = self.write(|tx| {
             let stamp = Stamp::begin(tx, now);
             let mut account = create_account;
@@ -359,9 +352,6 @@ impl Workspace {
                     at: now,
                 };
                 tx.put_stage_event(&event)?;
-                if old.is_some() {
-                    debug_assert_ne!(from_name, to_name);
-                }
                 Some(event)
             } else {
                 None
@@ -369,6 +359,7 @@ impl Workspace {
             Ok((account, event, new))
         })?;
 
+        let created_account = account.as_ref().map(|a| a.id);
         if let Some(a) = account {
             self.accounts.insert(a.id, a);
         }
@@ -376,7 +367,11 @@ impl Workspace {
         let id = new.id;
         let created = old.is_none();
         let inverse = match &old {
-            None => Command::DeleteOpportunity { id, account: None },
+            // Undoing a creation also removes the account created with it.
+            None => Command::DeleteOpportunity {
+                id,
+                account: created_account,
+            },
             Some(o) => Command::UpdateOpportunity {
                 opp: Box::new(o.clone()),
                 new_account: None,

@@ -351,3 +351,43 @@ fn the_filter_matches_text_salesperson_and_close_window() {
     assert_eq!(shown(by_sara), [mill]);
     assert_eq!(shown(Filter::default()).len(), 3);
 }
+
+#[test]
+fn undoing_a_creation_removes_the_account_created_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&dir.path().join("crm.redb"));
+    let keep = create(&mut ws, "Sepid Pharma", "Sepid – cold chain", "30000");
+    let stage = ws.opportunity(keep).unwrap().stage;
+    let stage = ws.stage(stage).unwrap().clone();
+    let draft = forsat::domain::Opportunity::draft(
+        &forsat::domain::Account::default(),
+        &stage,
+        ws.settings(),
+        ws.now(),
+    );
+    let applied = ws
+        .apply(Command::CreateOpportunity {
+            opp: Box::new(draft.clone()),
+            new_account: Some("Lumière Studio".into()),
+        })
+        .unwrap();
+    assert_eq!(ws.accounts().count(), 2);
+    ws.apply(applied.inverse.unwrap()).unwrap();
+    assert_eq!(
+        ws.accounts().count(),
+        1,
+        "the new account went with its deal"
+    );
+    assert_eq!(ws.opportunity_count(), 1);
+
+    // An existing account stays when a deal made for it is undone.
+    let applied = ws
+        .apply(Command::CreateOpportunity {
+            opp: Box::new(draft),
+            new_account: Some("sepid pharma".into()),
+        })
+        .unwrap();
+    ws.apply(applied.inverse.unwrap()).unwrap();
+    assert_eq!(ws.accounts().count(), 1);
+    assert!(ws.opportunity(keep).is_some());
+}
