@@ -59,6 +59,11 @@ pub fn format_number(value: Decimal, decimals: u32) -> String {
     grouped
 }
 
+/// A count with grouped thousands: `16,683`.
+pub fn format_count(count: impl Into<u64>) -> String {
+    format_number(Decimal::from(count.into()), 0)
+}
+
 /// Money as shown on cards and totals: whole units with the currency's symbol or code.
 pub fn format_money(value: Decimal, currency: &str) -> String {
     let number = format_number(value, 0);
@@ -102,6 +107,7 @@ mod tests {
         assert_eq!(format_money(d("104000"), "USD"), "$104,000");
         assert_eq!(format_money(d("2500000000"), "IRR"), "2,500,000,000 IRR");
         assert_eq!(format_percent(d("30.00")), "30 %");
+        assert_eq!(format_count(1_000_000u64), "1,000,000");
     }
 
     #[test]

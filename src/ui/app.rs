@@ -13,6 +13,7 @@ use super::theme;
 use crate::cli::View;
 use crate::command::Command;
 use crate::domain::{Id, StageKind};
+use crate::i18n::format_count;
 use crate::workspace::{ApplyError, Clock, Filter, Workspace};
 use crate::{demo, tr};
 
@@ -222,7 +223,10 @@ impl Ready {
                     ui.label(text);
                 }
                 None => {
-                    ui.label(tr!("{n} deals", n = self.ws.opportunity_count()));
+                    ui.label(tr!(
+                        "{n} deals",
+                        n = format_count(self.ws.opportunity_count() as u64)
+                    ));
                 }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

@@ -10,7 +10,7 @@ use super::theme;
 use super::widgets::{lookup_combo, paint_priority, text_line};
 use crate::analytics::StageTotals;
 use crate::domain::{Id, LookupKind, Opportunity, Stage, StageKind};
-use crate::i18n::{format_date, format_money, format_percent};
+use crate::i18n::{format_count, format_date, format_money, format_percent};
 use crate::tr;
 use crate::workspace::{CloseWindow, Filter, Workspace};
 
@@ -161,7 +161,9 @@ fn column_ui(
                         if !stage.requirements.is_empty() {
                             title.on_hover_text(&stage.requirements);
                         }
-                        ui.label(RichText::new(totals.count.to_string()).color(theme::TEXT_MUTED));
+                        ui.label(
+                            RichText::new(format_count(totals.count)).color(theme::TEXT_MUTED),
+                        );
                         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                             let add = ui
                                 .small_button("+")
@@ -368,7 +370,7 @@ fn close_zone_ui(
             ui.label(
                 RichText::new(tr!(
                     "{n} deals · {amount}",
-                    n = totals.count,
+                    n = format_count(totals.count),
                     amount = format_money(totals.expected, currency)
                 ))
                 .color(theme::TEXT_MUTED),
