@@ -306,9 +306,9 @@ impl Workspace {
             new.stage_entered = now;
         }
         let mut errors = new.validate().err().unwrap_or_default();
-        let pending: HashSet<Id> = create_account.iter().map(|_| new.account).collect();
-        let mut refs = self.check_references(&new, &pending);
+        let mut refs = self.check_references(&new, &HashSet::new());
         if create_account.is_some() {
+            // The account is created in the same transaction, so it cannot exist yet.
             refs.retain(|e| e.field != Field::Account);
         }
         errors.extend(refs);
