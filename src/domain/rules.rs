@@ -88,6 +88,15 @@ pub const DEFAULT_SOURCES: [&str; 14] = [
 ];
 
 /// Amount × probability / 100, rounded to cents half away from zero (Odoo's prorated revenue).
+///
+/// ```
+/// use forsat::domain::weighted;
+/// use rust_decimal::Decimal;
+///
+/// let amount: Decimal = "1234.55".parse().unwrap();
+/// let probability: Decimal = "33.33".parse().unwrap();
+/// assert_eq!(weighted(amount, probability).to_string(), "411.48");
+/// ```
 pub fn weighted(amount: Decimal, probability: Decimal) -> Decimal {
     (amount * probability / Decimal::ONE_HUNDRED)
         .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
