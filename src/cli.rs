@@ -32,6 +32,8 @@ pub struct Cli {
 pub enum View {
     /// The pipeline board.
     Pipeline,
+    /// The opportunity list.
+    List,
 }
 
 /// Headless subcommands.

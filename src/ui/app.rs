@@ -9,6 +9,7 @@ use super::board::BoardView;
 use super::dialogs::{self, Dialog};
 use super::form::OpportunityForm;
 use super::screenshot::{Capture, Outcome};
+use super::table::ListView;
 use super::theme;
 use crate::cli::View;
 use crate::command::Command;
@@ -44,6 +45,8 @@ pub enum Action {
     CloseForm,
     Undo,
     AskClearSample,
+    /// Show a message in the status bar (e.g. a cell that did not parse).
+    Error(String),
 }
 
 /// A line in the status bar.
@@ -55,8 +58,10 @@ struct Status {
 /// The state of an opened database.
 struct Ready {
     ws: Workspace,
+    view: View,
     filter: Filter,
     board: BoardView,
+    list: ListView,
     form: Option<OpportunityForm>,
     dialog: Option<Dialog>,
     /// Inverse commands, most recent last.
@@ -78,7 +83,7 @@ impl App {
         let AppOptions {
             db,
             clock,
-            view: View::Pipeline,
+            view,
             screenshot,
         } = options;
         let mut capture = screenshot.map(|(path, outcome)| Capture::new(path, outcome));
@@ -92,8 +97,10 @@ impl App {
                 }
                 Ok(Box::new(Ready {
                     ws,
+                    view,
                     filter: Filter::default(),
                     board: BoardView::default(),
+                    list: ListView::default(),
                     form: None,
                     dialog: None,
                     undo: Vec::new(),
@@ -166,7 +173,10 @@ impl Ready {
             .frame(egui::Frame::central_panel(ui.style()).fill(theme::BOARD_FILL))
             .show(ui, |ui| {
                 let selected = self.form.as_ref().and_then(|f| f.opportunity_id());
-                actions.extend(self.board.ui(ui, &self.ws, &self.filter, selected));
+                actions.extend(match self.view {
+                    View::Pipeline => self.board.ui(ui, &self.ws, &self.filter, selected),
+                    View::List => self.list.ui(ui, &self.ws, &self.filter, selected),
+                });
             });
         if let Some(dialog) = &mut self.dialog {
             match dialogs::dialog_ui(ui.ctx(), dialog, &self.ws) {
@@ -200,6 +210,9 @@ impl Ready {
             ui.separator();
             ui.label(RichText::new("Forsat").strong().color(theme::TEXT_STRONG));
             ui.label(RichText::new(&self.ws.default_pipeline().name).color(theme::TEXT_MUTED));
+            ui.separator();
+            ui.selectable_value(&mut self.view, View::Pipeline, tr!("Pipeline"));
+            ui.selectable_value(&mut self.view, View::List, tr!("List"));
             ui.separator();
             super::board::filter_bar_ui(ui, &self.ws, &mut self.filter);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -276,6 +289,7 @@ impl Ready {
                 }
             }
             Action::AskClearSample => self.dialog = Some(Dialog::ClearSample),
+            Action::Error(message) => self.say(message, true),
         }
     }
 

@@ -5,6 +5,7 @@ mod board;
 mod dialogs;
 mod form;
 mod screenshot;
+mod table;
 mod theme;
 mod widgets;
 

@@ -6,8 +6,8 @@ use egui::{Color32, FontId, Pos2, Rect};
 use crate::domain::{Id, LookupKind};
 use crate::workspace::Workspace;
 
-/// A dropdown over one lookup table, with an empty choice named `none`.
-/// Returns true when the choice changed.
+/// A dropdown over one lookup table, with an empty choice named `none`, named for assistive
+/// technology (and tests) by the visible label `label`. Returns true when the choice changed.
 pub fn lookup_combo(
     ui: &mut egui::Ui,
     label: egui::Id,
@@ -16,12 +16,26 @@ pub fn lookup_combo(
     value: &mut Option<Id>,
     none: &str,
 ) -> bool {
+    let (response, changed) = lookup_combo_box(ui, (label, kind as u8), ws, kind, value, none);
+    response.labelled_by(label);
+    changed
+}
+
+/// The dropdown of [`lookup_combo`] without a label, for table cells: the caller names it.
+pub fn lookup_combo_box(
+    ui: &mut egui::Ui,
+    id_salt: impl egui::AsIdSalt,
+    ws: &Workspace,
+    kind: LookupKind,
+    value: &mut Option<Id>,
+    none: &str,
+) -> (egui::Response, bool) {
     let before = *value;
     let selected = match ws.lookup_name(*value) {
         "" => none.to_owned(),
         name => name.to_owned(),
     };
-    egui::ComboBox::from_id_salt((label, kind as u8))
+    let response = egui::ComboBox::from_id_salt(id_salt)
         .selected_text(selected)
         .width(ui.available_width().min(180.0))
         .show_ui(ui, |ui| {
@@ -30,9 +44,8 @@ pub fn lookup_combo(
                 ui.selectable_value(value, Some(lookup.id), &lookup.name);
             }
         })
-        .response
-        .labelled_by(label);
-    before != *value
+        .response;
+    (response, before != *value)
 }
 
 /// Paints one line of text cut with `…` at `max_width`. `anchor` is its top-left corner, or its

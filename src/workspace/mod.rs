@@ -4,6 +4,7 @@
 mod apply;
 mod columns;
 mod filter;
+mod list;
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
@@ -19,6 +20,7 @@ use crate::store::{Records, Store, StoreError};
 pub use apply::{Applied, ApplyError};
 pub use columns::Column;
 pub use filter::{CloseWindow, Filter};
+pub use list::{ListColumn, Sort};
 
 /// Where "now" comes from: the system clock in the app, a fixed instant in tests.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;

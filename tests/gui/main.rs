@@ -2,6 +2,7 @@
 
 mod board;
 mod form;
+mod list;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

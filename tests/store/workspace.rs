@@ -391,3 +391,23 @@ fn undoing_a_creation_removes_the_account_created_with_it() {
     assert_eq!(ws.accounts().count(), 1);
     assert!(ws.opportunity(keep).is_some());
 }
+
+#[test]
+fn the_list_sorts_by_any_column_and_keeps_ties_in_creation_order() {
+    use forsat::workspace::{Filter, ListColumn, Sort};
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&dir.path().join("crm.redb"));
+    let a = create(&mut ws, "Kavir Steel", "b deal", "500");
+    let b = create(&mut ws, "Acme", "A deal", "500");
+    let c = create(&mut ws, "Zagros", "c deal", "90");
+    let sort = |column, descending| ws.list(&Filter::default(), Sort { column, descending });
+    assert_eq!(sort(ListColumn::Amount, false), [c, a, b]);
+    assert_eq!(
+        sort(ListColumn::Amount, true),
+        [a, b, c],
+        "ties stay in creation order"
+    );
+    assert_eq!(sort(ListColumn::Name, false), [b, a, c], "case-insensitive");
+    assert_eq!(sort(ListColumn::Account, true), [c, a, b]);
+    assert_eq!(sort(ListColumn::Stage, false), [a, b, c]);
+}

@@ -1,0 +1,345 @@
+//! The opportunity list: a virtualised table sortable by any column, with inline editing of the
+//! fields people fix in bulk and the totals of the rows shown.
+
+use egui::{Align, Layout, RichText, Sense};
+use egui_extras::{Column, TableBuilder};
+
+use super::app::Action;
+use super::theme;
+use super::widgets::lookup_combo_box;
+use crate::analytics::StageTotals;
+use crate::command::Command;
+use crate::domain::*;
+use crate::i18n::{format_count, format_date, format_money, format_number, format_percent};
+use crate::tr;
+use crate::workspace::{Filter, ListColumn, Sort, Workspace};
+
+/// Initial column widths, in [`ListColumn::ALL`] order; the last column takes the rest.
+const COLUMN_WIDTHS: [f32; 10] = [
+    240.0, 150.0, 125.0, 100.0, 80.0, 95.0, 105.0, 145.0, 170.0, 90.0,
+];
+
+/// Height of a row; fixed, so the table lays out only the visible rows.
+const ROW_HEIGHT: f32 = 26.0;
+
+/// The rows in order, recomputed only when the data, the filter or the order changes.
+struct Rows {
+    generation: u64,
+    filter: Filter,
+    sort: Sort,
+    ids: Vec<Id>,
+    totals: StageTotals,
+}
+
+/// A cell being edited in place: the text typed so far.
+struct CellEdit {
+    opp: Id,
+    column: ListColumn,
+    text: String,
+}
+
+/// The list view.
+#[derive(Default)]
+pub struct ListView {
+    sort: Sort,
+    rows: Option<Rows>,
+    editing: Option<CellEdit>,
+}
+
+impl ListView {
+    /// Draws the list; `selected` is the deal open in the form.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        filter: &Filter,
+        selected: Option<Id>,
+    ) -> Vec<Action> {
+        self.refresh(ws, filter);
+        let mut actions = Vec::new();
+        // Taken out for the frame, so cells can borrow `self` mutably; never cloned per frame.
+        let Some(rows) = self.rows.take() else {
+            return actions;
+        };
+        let currency = &ws.settings().base_currency;
+        egui::Panel::bottom("list_totals").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let t = &rows.totals;
+                ui.label(RichText::new(tr!("{n} deals", n = format_count(t.count))).strong());
+                ui.separator();
+                ui.label(tr!(
+                    "Expected {amount}",
+                    amount = format_money(t.expected, currency)
+                ));
+                ui.separator();
+                ui.label(tr!(
+                    "Weighted {amount}",
+                    amount = format_money(t.weighted, currency)
+                ));
+            });
+        });
+        let ids = &rows.ids;
+        let mut sort = self.sort;
+        // A child ui: the table draws its column lines down to its ui's bottom, which must stop
+        // above the totals.
+        ui.vertical(|ui| {
+            let mut table = TableBuilder::new(ui)
+                .id_salt("opportunity_list")
+                .striped(true)
+                .resizable(true)
+                .auto_shrink(false)
+                .cell_layout(Layout::left_to_right(Align::Center));
+            for (i, width) in COLUMN_WIDTHS.into_iter().enumerate() {
+                table = table.column(if i + 1 == COLUMN_WIDTHS.len() {
+                    Column::remainder().at_least(width)
+                } else {
+                    Column::initial(width).at_least(60.0).clip(true)
+                });
+            }
+            table
+                .header(28.0, |mut header| {
+                    for column in ListColumn::ALL {
+                        header.col(|ui| sort_header_ui(ui, column, &mut sort));
+                    }
+                })
+                .body(|body| {
+                    body.rows(ROW_HEIGHT, ids.len(), |mut row| {
+                        let Some(opp) = ws.opportunity(ids[row.index()]) else {
+                            return;
+                        };
+                        row.set_selected(selected == Some(opp.id));
+                        for column in ListColumn::ALL {
+                            row.col(|ui| actions.extend(self.cell_ui(ui, ws, opp, column)));
+                        }
+                    });
+                });
+        });
+        self.rows = Some(rows);
+        self.sort = sort;
+        actions
+    }
+
+    fn refresh(&mut self, ws: &Workspace, filter: &Filter) {
+        let fresh = self.rows.as_ref().is_some_and(|r| {
+            r.generation == ws.generation() && r.filter == *filter && r.sort == self.sort
+        });
+        if !fresh {
+            let ids = ws.list(filter, self.sort);
+            let totals = StageTotals::of(ids.iter().filter_map(|id| ws.opportunity(*id)));
+            self.rows = Some(Rows {
+                generation: ws.generation(),
+                filter: filter.clone(),
+                sort: self.sort,
+                ids,
+                totals,
+            });
+        }
+    }
+
+    fn cell_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        opp: &Opportunity,
+        column: ListColumn,
+    ) -> Option<Action> {
+        if let Some(edit) = self
+            .editing
+            .as_mut()
+            .filter(|e| e.opp == opp.id && e.column == column)
+        {
+            let outcome = edit_cell_ui(ui, ws, opp, edit)?;
+            self.editing = None;
+            return outcome;
+        }
+        let muted = |text: String| RichText::new(text).color(theme::TEXT_MUTED);
+        match column {
+            ListColumn::Name => {
+                let name = ui
+                    .add(egui::Label::new(&opp.name).truncate().sense(Sense::click()))
+                    .on_hover_text(tr!("Open the deal"));
+                return name.clicked().then_some(Action::Open(opp.id));
+            }
+            ListColumn::Account => {
+                ui.add(
+                    egui::Label::new(ws.account(opp.account).map_or("", |a| a.name.as_str()))
+                        .truncate(),
+                );
+            }
+            ListColumn::Stage => return stage_cell_ui(ui, ws, opp),
+            ListColumn::Salesperson => {
+                let mut value = opp.salesperson;
+                let (response, changed) = lookup_combo_box(
+                    ui,
+                    ("salesperson", opp.id),
+                    ws,
+                    LookupKind::Salesperson,
+                    &mut value,
+                    &tr!("Nobody"),
+                );
+                response.accessible_name(tr!("Salesperson of {name}", name = opp.name));
+                if changed {
+                    let mut changed = opp.clone();
+                    changed.salesperson = value;
+                    return Some(update(changed));
+                }
+            }
+            ListColumn::Weighted => {
+                ui.label(muted(format_money(opp.weighted(), &opp.currency)));
+            }
+            ListColumn::Created => {
+                ui.label(muted(format_date(opp.created.date_naive())));
+            }
+            ListColumn::Amount
+            | ListColumn::Probability
+            | ListColumn::ExpectedClose
+            | ListColumn::NextStep => {
+                let (shown, text) = editable_text(opp, column);
+                let mut label = RichText::new(shown);
+                if column == ListColumn::ExpectedClose && opp.is_overdue(ws.today()) {
+                    label = label.color(theme::OVERDUE);
+                }
+                let response = ui
+                    .add(egui::Label::new(label).truncate().sense(Sense::click()))
+                    .on_hover_text(tr!("Click to edit"));
+                if response.clicked() {
+                    self.editing = Some(CellEdit {
+                        opp: opp.id,
+                        column,
+                        text,
+                    });
+                }
+            }
+        }
+        None
+    }
+}
+
+/// A column header that sorts by its column; a second click reverses the order.
+fn sort_header_ui(ui: &mut egui::Ui, column: ListColumn, sort: &mut Sort) {
+    let active = sort.column == column;
+    let response = ui.add(
+        egui::Button::new(RichText::new(column.label()).strong())
+            .frame(false)
+            .sense(Sense::click()),
+    );
+    if active {
+        // A small triangle: the default fonts have no arrow glyphs.
+        let r = response.rect;
+        let (x, y) = (r.right() + 8.0, r.center().y);
+        let points = if sort.descending {
+            vec![
+                egui::pos2(x - 4.0, y - 2.5),
+                egui::pos2(x + 4.0, y - 2.5),
+                egui::pos2(x, y + 3.5),
+            ]
+        } else {
+            vec![
+                egui::pos2(x - 4.0, y + 2.5),
+                egui::pos2(x + 4.0, y + 2.5),
+                egui::pos2(x, y - 3.5),
+            ]
+        };
+        ui.painter().add(egui::Shape::convex_polygon(
+            points,
+            theme::TEXT_STRONG,
+            egui::Stroke::NONE,
+        ));
+    }
+    if response.clicked() {
+        *sort = Sort {
+            column,
+            descending: active && !sort.descending,
+        };
+    }
+}
+
+/// The stage as a dropdown; picking a Lost stage asks for the reason like a drop on the board.
+fn stage_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) -> Option<Action> {
+    let mut stage = opp.stage;
+    let current = ws.stage(stage).map_or(String::new(), |s| s.name.clone());
+    egui::ComboBox::from_id_salt(("stage", opp.id))
+        .selected_text(current)
+        .width(ui.available_width().min(120.0))
+        .show_ui(ui, |ui| {
+            for s in ws.stages_of(opp.pipeline) {
+                ui.selectable_value(&mut stage, s.id, &s.name);
+            }
+        })
+        .response
+        .accessible_name(tr!("Stage of {name}", name = opp.name));
+    (stage != opp.stage).then_some(Action::Move { opp: opp.id, stage })
+}
+
+/// What an editable cell shows, and the text its editor starts with.
+fn editable_text(opp: &Opportunity, column: ListColumn) -> (String, String) {
+    match column {
+        ListColumn::Amount => (
+            format_money(opp.amount, &opp.currency),
+            format_number(opp.amount, opp.amount.normalize().scale().min(2)),
+        ),
+        ListColumn::Probability => (
+            format_percent(opp.probability),
+            opp.probability.normalize().to_string(),
+        ),
+        ListColumn::ExpectedClose => {
+            let date = opp.expected_close.map(format_date).unwrap_or_default();
+            (date.clone(), date)
+        }
+        _ => (opp.next_step.clone(), opp.next_step.clone()),
+    }
+}
+
+/// The editor of a cell: Enter or leaving the cell saves, Escape cancels. Returns
+/// `Some(action)` when the edit ended (the action is None on cancel).
+fn edit_cell_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    opp: &Opportunity,
+    edit: &mut CellEdit,
+) -> Option<Option<Action>> {
+    let response = ui.add(egui::TextEdit::singleline(&mut edit.text).desired_width(f32::INFINITY));
+    let response = response.accessible_name(tr!(
+        "{field} of {name}",
+        field = edit.column.label(),
+        name = opp.name
+    ));
+    if !response.has_focus() && !response.lost_focus() {
+        response.request_focus();
+        return None;
+    }
+    if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        return Some(None);
+    }
+    if !response.lost_focus() {
+        return None;
+    }
+    let mut changed = opp.clone();
+    let parsed = match edit.column {
+        ListColumn::Amount => parse_amount(Field::Amount, &edit.text).map(|a| changed.amount = a),
+        ListColumn::Probability => parse_probability(&edit.text).map(|p| {
+            if let Some(stage) = ws.stage(opp.stage) {
+                changed.set_probability(p, stage);
+            }
+        }),
+        ListColumn::ExpectedClose => {
+            parse_date(Field::ExpectedClose, &edit.text).map(|d| changed.expected_close = d)
+        }
+        _ => {
+            changed.next_step = edit.text.trim().to_owned();
+            Ok(())
+        }
+    };
+    Some(Some(match parsed {
+        Err(error) => Action::Error(format!("{}: {error}", opp.name)),
+        Ok(()) if changed == *opp => return Some(None),
+        Ok(()) => update(changed),
+    }))
+}
+
+fn update(opp: Opportunity) -> Action {
+    Action::Apply(Command::UpdateOpportunity {
+        opp: Box::new(opp),
+        new_account: None,
+    })
+}
