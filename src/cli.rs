@@ -7,6 +7,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::command::Command;
+use crate::domain::EntityKind;
 use crate::workspace::{Workspace, system_clock};
 
 /// Forsat: a local-first sales-pipeline CRM. Without a subcommand it opens the window.
@@ -47,6 +48,13 @@ pub enum CliCommand {
         /// Seed of the generator: the same seed gives the same deals.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Print one opportunity's history: every change with its time, field, old and new value.
+    History {
+        /// The opportunity's id (shown by exports and `report`).
+        id: u64,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Print a report.
     Report {
@@ -102,6 +110,7 @@ pub fn run(command: CliCommand, db: &Path) -> Result<String, String> {
                 started.elapsed().as_secs_f64()
             ))
         }
+        CliCommand::History { id, format } => history(&ws, id, format),
         CliCommand::Report {
             report: Report::Pipeline { format },
         } => {
@@ -113,4 +122,42 @@ pub fn run(command: CliCommand, db: &Path) -> Result<String, String> {
             })
         }
     }
+}
+
+/// One history line as the CLI prints it.
+#[derive(serde::Serialize)]
+struct HistoryLine {
+    at: String,
+    field: String,
+    old: String,
+    new: String,
+}
+
+fn history(ws: &Workspace, id: u64, format: Format) -> Result<String, String> {
+    let entries = ws
+        .history(EntityKind::Opportunity, id)
+        .map_err(|e| e.to_string())?;
+    if entries.is_empty() && ws.opportunity(id).is_none() {
+        return Err(format!(
+            "there is no opportunity {id} in {}",
+            ws.path().display()
+        ));
+    }
+    let lines: Vec<HistoryLine> = entries
+        .into_iter()
+        .map(|h| HistoryLine {
+            at: h.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            field: h.field,
+            old: h.old,
+            new: h.new,
+        })
+        .collect();
+    let rows = lines
+        .iter()
+        .map(|l| [l.at.clone(), l.field.clone(), l.old.clone(), l.new.clone()]);
+    Ok(match format {
+        Format::Json => serde_json::to_string_pretty(&lines).map_err(|e| e.to_string())? + "\n",
+        Format::Csv => crate::analytics::csv(&["at", "field", "old", "new"], rows),
+        Format::Table => crate::analytics::table(&["At", "Field", "Old", "New"], rows),
+    })
 }

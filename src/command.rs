@@ -27,6 +27,13 @@ pub enum Command {
     /// Deletes a deal and its stage events (the undo of a creation). `account` is deleted too
     /// when given, if no other deal uses it.
     DeleteOpportunity { id: Id, account: Option<Id> },
+    /// Puts back a deleted deal with its id and stage events (the undo of a deletion), and its
+    /// account when that was deleted with it.
+    RestoreOpportunity {
+        opp: Box<Opportunity>,
+        account: Option<Box<Account>>,
+        stage_events: Vec<StageEvent>,
+    },
     /// Adds generated records (demo data) in one transaction.
     InsertBatch(Box<Batch>),
     /// Records that the GUI has started on this file, with the sample pipeline when given.

@@ -2,9 +2,11 @@
 //! and a text table for the CLI.
 
 mod pipeline;
+mod render;
 mod totals;
 
 pub use pipeline::{ClosedRow, PipelineReport, StageRow, pipeline_by_stage};
+pub use render::{csv, table};
 pub use totals::StageTotals;
 
 /// Money in reports: a decimal string with exactly two decimals, e.g. `"104000.00"`.

@@ -1,10 +1,9 @@
 //! Pipeline analysis by stage: what `forsat report pipeline` prints.
 
-use std::fmt::Write as _;
-
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::render::{csv, table};
 use super::{StageTotals, money_string};
 use crate::domain::{Id, Opportunity, Stage, StageKind};
 
@@ -89,54 +88,14 @@ impl PipelineReport {
 
     /// One row per open stage, then `Won` and `Lost` (weighted = amount for won, 0 for lost).
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("stage,count,expected,weighted\n");
-        for row in self.rows() {
-            let _ = writeln!(
-                out,
-                "{},{},{},{}",
-                csv_cell(&row[0]),
-                row[1],
-                row[2],
-                row[3]
-            );
-        }
-        out
+        csv(&["stage", "count", "expected", "weighted"], self.rows())
     }
 
     /// An aligned text table for a terminal.
     pub fn to_table(&self) -> String {
-        let header = [
-            "Stage".to_owned(),
-            "Count".to_owned(),
-            format!("Expected ({})", self.base_currency),
-            format!("Weighted ({})", self.base_currency),
-        ];
-        let rows = self.rows();
-        let widths: Vec<usize> = (0..4)
-            .map(|c| {
-                rows.iter()
-                    .map(|r| r[c].chars().count())
-                    .chain([header[c].chars().count()])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let mut out = String::new();
-        for row in std::iter::once(&header).chain(rows.iter()) {
-            let _ = writeln!(
-                out,
-                "{:<w0$}  {:>w1$}  {:>w2$}  {:>w3$}",
-                row[0],
-                row[1],
-                row[2],
-                row[3],
-                w0 = widths[0],
-                w1 = widths[1],
-                w2 = widths[2],
-                w3 = widths[3]
-            );
-        }
-        out
+        let expected = format!("Expected ({})", self.base_currency);
+        let weighted = format!("Weighted ({})", self.base_currency);
+        table(&["Stage", "Count", &expected, &weighted], self.rows())
     }
 
     fn rows(&self) -> Vec<[String; 4]> {
@@ -163,14 +122,5 @@ impl PipelineReport {
                 closed("Lost", &self.lost, Decimal::ZERO),
             ])
             .collect()
-    }
-}
-
-/// Quotes a CSV cell when it holds a separator, quote or line break (RFC 4180).
-fn csv_cell(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
     }
 }

@@ -15,7 +15,7 @@ use crate::cli::View;
 use crate::command::Command;
 use crate::domain::{Id, StageKind};
 use crate::i18n::format_count;
-use crate::workspace::{ApplyError, Clock, Filter, Workspace};
+use crate::workspace::{Applied, ApplyError, Clock, Filter, UndoStack, Workspace};
 use crate::{demo, tr};
 
 /// What the app is started with.
@@ -44,6 +44,7 @@ pub enum Action {
     },
     CloseForm,
     Undo,
+    Redo,
     AskClearSample,
     /// Show a message in the status bar (e.g. a cell that did not parse).
     Error(String),
@@ -64,8 +65,7 @@ struct Ready {
     list: ListView,
     form: Option<OpportunityForm>,
     dialog: Option<Dialog>,
-    /// Inverse commands, most recent last.
-    undo: Vec<Command>,
+    undo: UndoStack,
     status: Option<Status>,
 }
 
@@ -103,7 +103,7 @@ impl App {
                     list: ListView::default(),
                     form: None,
                     dialog: None,
-                    undo: Vec::new(),
+                    undo: UndoStack::default(),
                     status: None,
                 }))
             });
@@ -157,7 +157,10 @@ fn error_screen_ui(ui: &mut egui::Ui, message: &str) {
 impl Ready {
     fn ui(&mut self, ui: &mut egui::Ui) {
         let mut actions = Vec::new();
-        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z)) {
+        let redo_keys = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+        if ui.input_mut(|i| i.consume_key(redo_keys, egui::Key::Z)) {
+            actions.push(Action::Redo);
+        } else if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z)) {
             actions.push(Action::Undo);
         }
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui, &mut actions));
@@ -216,8 +219,14 @@ impl Ready {
             ui.separator();
             super::board::filter_bar_ui(ui, &self.ws, &mut self.filter);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let redo = ui
+                    .add_enabled(self.undo.can_redo(), egui::Button::new(tr!("Redo")))
+                    .on_hover_text(tr!("Redo what was undone (Ctrl+Shift+Z)"));
+                if redo.clicked() {
+                    actions.push(Action::Redo);
+                }
                 let undo = ui
-                    .add_enabled(!self.undo.is_empty(), egui::Button::new(tr!("Undo")))
+                    .add_enabled(self.undo.can_undo(), egui::Button::new(tr!("Undo")))
                     .on_hover_text(tr!("Undo the last change (Ctrl+Z)"));
                 if undo.clicked() {
                     actions.push(Action::Undo);
@@ -282,10 +291,17 @@ impl Ready {
             }
             Action::CloseForm => self.form = None,
             Action::Undo => {
-                if let Some(command) = self.undo.pop()
-                    && self.apply(command, false)
+                if let Some(result) = self.undo.undo(&mut self.ws)
+                    && self.settle(result)
                 {
                     self.say(tr!("Undone."), false);
+                }
+            }
+            Action::Redo => {
+                if let Some(result) = self.undo.redo(&mut self.ws)
+                    && self.settle(result)
+                {
+                    self.say(tr!("Redone."), false);
                 }
             }
             Action::AskClearSample => self.dialog = Some(Dialog::ClearSample),
@@ -299,23 +315,17 @@ impl Ready {
             command,
             Command::CreateOpportunity { .. } | Command::UpdateOpportunity { .. }
         );
-        if self.apply(command, true) && saved_form {
+        let result = self.undo.run(&mut self.ws, command);
+        if self.settle(result) && saved_form {
             self.form = None;
             self.say(tr!("Saved."), false);
         }
     }
 
-    fn apply(&mut self, command: Command, undoable: bool) -> bool {
-        let clears_form = matches!(command, Command::ClearSample);
-        match self.ws.apply(command) {
-            Ok(applied) => {
-                if let (true, Some(inverse)) = (undoable, applied.inverse) {
-                    self.undo.push(inverse);
-                }
-                if clears_form {
-                    self.form = None;
-                    self.undo.clear();
-                }
+    /// Brings the form and the status bar in line with a command's outcome; true on success.
+    fn settle(&mut self, result: Result<Applied, ApplyError>) -> bool {
+        match result {
+            Ok(_) => {
                 // The form shows the record as stored now (its history included).
                 if let Some(form) = &mut self.form
                     && let Some(id) = form.opportunity_id()

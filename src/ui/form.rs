@@ -424,6 +424,7 @@ impl OpportunityForm {
                     let what = match entry.field.as_str() {
                         "created" => tr!("created"),
                         "deleted" => tr!("deleted"),
+                        "restored" => tr!("restored"),
                         key => {
                             let label = Field::from_key(key).map_or(key.to_owned(), Field::label);
                             tr!(
@@ -441,6 +442,12 @@ impl OpportunityForm {
                                 }
                             )
                         }
+                    };
+                    // Stage moves are what a salesperson scans for: they stand out.
+                    let what = if entry.field == Field::Stage.key() {
+                        RichText::new(what).strong().color(theme::PROGRESS)
+                    } else {
+                        RichText::new(what)
                     };
                     ui.horizontal_wrapped(|ui| {
                         ui.label(RichText::new(when).small().color(theme::TEXT_MUTED));

@@ -162,6 +162,11 @@ impl Workspace {
                 self.save_opportunity(Some(old), new, None)?
             }
             Command::DeleteOpportunity { id, account } => self.delete_opportunity(id, account)?,
+            Command::RestoreOpportunity {
+                opp,
+                account,
+                stage_events,
+            } => self.restore_opportunity(*opp, account.map(|a| *a), stage_events)?,
             Command::InsertBatch(batch) => self.insert_batch(*batch, false)?,
             Command::FirstStart { sample } => {
                 self.insert_batch(sample.map_or_else(Batch::default, |b| *b), true)?
@@ -429,16 +434,24 @@ impl Workspace {
             .opportunity(id)
             .cloned()
             .ok_or(ApplyError::Missing(EntityKind::Opportunity, id))?;
-        let drop_account = account.filter(|a| {
-            *a == opp.account && !self.opportunities().any(|o| o.id != id && o.account == *a)
-        });
-        let events = self.events_of(&HashSet::from([id]));
+        let dropped_account = account
+            .filter(|a| {
+                *a == opp.account && !self.opportunities().any(|o| o.id != id && o.account == *a)
+            })
+            .and_then(|a| self.account(a).cloned());
+        let ids = HashSet::from([id]);
+        let events: Vec<StageEvent> = self
+            .stage_events
+            .iter()
+            .filter(|e| ids.contains(&e.opportunity))
+            .cloned()
+            .collect();
         let now = self.now();
         self.write(|tx| {
             let stamp = Stamp::begin(tx, now);
             tx.delete_opportunity(id)?;
             for e in &events {
-                tx.delete_stage_event(*e)?;
+                tx.delete_stage_event(e.id)?;
             }
             let name = opp.name.clone();
             history(
@@ -450,14 +463,14 @@ impl Workspace {
                 name,
                 String::new(),
             )?;
-            if let Some(a) = drop_account {
-                tx.delete_account(a)?;
-                let name = self.account(a).map(|a| a.name.clone()).unwrap_or_default();
+            if let Some(a) = &dropped_account {
+                tx.delete_account(a.id)?;
+                let name = a.name.clone();
                 history(
                     tx,
                     &stamp,
                     EntityKind::Account,
-                    a,
+                    a.id,
                     "deleted",
                     name,
                     String::new(),
@@ -465,11 +478,86 @@ impl Workspace {
             }
             Ok(())
         })?;
-        self.uninstall(&HashSet::from([id]));
-        if let Some(a) = drop_account {
-            self.accounts.remove(&a);
+        self.uninstall(&ids);
+        if let Some(a) = &dropped_account {
+            self.accounts.remove(&a.id);
         }
-        Ok(Applied::default())
+        Ok(Applied {
+            inverse: Some(Command::RestoreOpportunity {
+                opp: Box::new(opp),
+                account: dropped_account.map(Box::new),
+                stage_events: events,
+            }),
+            created: None,
+        })
+    }
+
+    /// Puts a deleted deal back with its id, stage events and (when given) account.
+    fn restore_opportunity(
+        &mut self,
+        opp: Opportunity,
+        account: Option<Account>,
+        events: Vec<StageEvent>,
+    ) -> Result<Applied, ApplyError> {
+        let taken = self.opportunity(opp.id).is_some()
+            || account
+                .as_ref()
+                .is_some_and(|a| self.account(a.id).is_some())
+            || events.iter().any(|e| e.opportunity != opp.id);
+        if taken {
+            return Err(ApplyError::StaleIds);
+        }
+        let extra: HashSet<Id> = account.iter().map(|a| a.id).collect();
+        let mut errors = opp.validate().err().unwrap_or_default();
+        errors.extend(self.check_references(&opp, &extra));
+        if !errors.is_empty() {
+            return Err(ApplyError::Invalid(errors));
+        }
+        let now = self.now();
+        self.write(|tx| {
+            let stamp = Stamp::begin(tx, now);
+            if let Some(a) = &account {
+                tx.put_account(a)?;
+                let name = a.name.clone();
+                history(
+                    tx,
+                    &stamp,
+                    EntityKind::Account,
+                    a.id,
+                    "restored",
+                    String::new(),
+                    name,
+                )?;
+            }
+            tx.put_opportunity(&opp)?;
+            for e in &events {
+                tx.put_stage_event(e)?;
+            }
+            let name = opp.name.clone();
+            history(
+                tx,
+                &stamp,
+                EntityKind::Opportunity,
+                opp.id,
+                "restored",
+                String::new(),
+                name,
+            )
+        })?;
+        let inverse = Command::DeleteOpportunity {
+            id: opp.id,
+            account: account.as_ref().map(|a| a.id),
+        };
+        if let Some(a) = account {
+            self.accounts.insert(a.id, a);
+        }
+        self.stage_events.extend(events);
+        self.stage_events.sort_by_key(|e| (e.at, e.id));
+        self.install(None, opp);
+        Ok(Applied {
+            inverse: Some(inverse),
+            created: None,
+        })
     }
 
     /// Writes generated records whose ids were assigned from [`Workspace::next_id`].

@@ -5,6 +5,7 @@ mod apply;
 mod columns;
 mod filter;
 mod list;
+mod undo;
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
@@ -21,6 +22,7 @@ pub use apply::{Applied, ApplyError};
 pub use columns::Column;
 pub use filter::{CloseWindow, Filter};
 pub use list::{ListColumn, Sort};
+pub use undo::UndoStack;
 
 /// Where "now" comes from: the system clock in the app, a fixed instant in tests.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;

@@ -92,7 +92,7 @@ fn dropping_on_lost_asks_for_the_reason_and_records_it() {
 }
 
 #[test]
-fn undo_moves_the_card_back() {
+fn undo_moves_the_card_back_and_redo_moves_it_again() {
     let fixture = Fixture::two_deals();
     let mut harness = harness(&fixture.path);
     let from = card(&harness, "Café Müller – espresso machines")
@@ -116,6 +116,12 @@ fn undo_moves_the_card_back() {
     assert_eq!(opp.stage, stage_id(ws, "New"));
     assert_eq!(opp.probability, Decimal::from(10));
     label(&harness, "$12,500");
+
+    harness.get_by_label("Redo").click();
+    harness.run();
+    let ws = harness.state().workspace().unwrap();
+    let opp = deal(ws, "Café Müller – espresso machines");
+    assert_eq!(opp.stage, stage_id(ws, "Proposition"));
 }
 
 #[test]

@@ -153,3 +153,52 @@ fn the_cli_reports_the_pipeline_as_json() {
             .to_string()
     );
 }
+
+#[test]
+fn the_cli_prints_an_opportunitys_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_fixture(dir.path());
+    // A deal that moved at least once after its creation.
+    let id = {
+        let ws = open(&path);
+        ws.opportunities()
+            .map(|o| o.id)
+            .filter(|id| {
+                ws.stage_events()
+                    .iter()
+                    .filter(|e| e.opportunity == *id)
+                    .count()
+                    > 1
+            })
+            .min()
+            .unwrap()
+    };
+    let run = |args: &[&str]| {
+        Process::new(env!("CARGO_BIN_EXE_forsat"))
+            .arg("--db")
+            .arg(&path)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let output = run(&["history", &id.to_string(), "--format", "json"]);
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let lines = json.as_array().unwrap();
+    assert_eq!(lines[0]["field"], "created");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["field"] == "stage" && l["old"] == "New")
+    );
+    assert!(lines[0]["at"].as_str().unwrap().ends_with('Z'));
+
+    let table = run(&["history", &id.to_string()]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.starts_with("At "), "{text}");
+    assert!(text.contains("stage"), "{text}");
+
+    let missing = run(&["history", "987654321"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("there is no opportunity 987654321"));
+}

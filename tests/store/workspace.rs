@@ -411,3 +411,82 @@ fn the_list_sorts_by_any_column_and_keeps_ties_in_creation_order() {
     assert_eq!(sort(ListColumn::Account, true), [c, a, b]);
     assert_eq!(sort(ListColumn::Stage, false), [a, b, c]);
 }
+
+#[test]
+fn the_undo_stack_undoes_redoes_and_forgets_redo_on_a_new_action() {
+    use forsat::workspace::UndoStack;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&dir.path().join("crm.redb"));
+    let mut stack = UndoStack::default();
+    let stage_of = |ws: &forsat::workspace::Workspace, id| ws.opportunity(id).unwrap().stage;
+
+    // A creation: undo deletes it (and its new account), redo brings back the same id.
+    let new_stage = stage(&ws, "New");
+    let draft = forsat::domain::Opportunity::draft(
+        &forsat::domain::Account::default(),
+        ws.stage(new_stage).unwrap(),
+        ws.settings(),
+        ws.now(),
+    );
+    let id = stack
+        .run(
+            &mut ws,
+            Command::CreateOpportunity {
+                opp: Box::new(draft),
+                new_account: Some("Tabriz Carpets".into()),
+            },
+        )
+        .unwrap()
+        .created
+        .unwrap();
+    let qualified = stage(&ws, "Qualified");
+    let move_to = |stage| Command::MoveToStage {
+        opp: id,
+        stage,
+        loss_reason: None,
+    };
+    stack.run(&mut ws, move_to(qualified)).unwrap();
+    assert!(stack.can_undo() && !stack.can_redo());
+
+    stack.undo(&mut ws).unwrap().unwrap();
+    assert_eq!(stage_of(&ws, id), new_stage);
+    stack.undo(&mut ws).unwrap().unwrap();
+    assert!(ws.opportunity(id).is_none());
+    assert_eq!(ws.accounts().count(), 0);
+    assert!(stack.undo(&mut ws).is_none(), "nothing left to undo");
+
+    stack.redo(&mut ws).unwrap().unwrap();
+    assert_eq!(ws.opportunity(id).unwrap().name, "Tabriz Carpets");
+    assert_eq!(ws.accounts().count(), 1);
+    // Its stage events came back with it: creation, the move and the move back.
+    assert_eq!(
+        ws.stage_events()
+            .iter()
+            .filter(|e| e.opportunity == id)
+            .count(),
+        3
+    );
+    stack.redo(&mut ws).unwrap().unwrap();
+    assert_eq!(stage_of(&ws, id), qualified);
+    assert!(!stack.can_redo());
+
+    // A new action after an undo drops what could have been redone.
+    stack.undo(&mut ws).unwrap().unwrap();
+    assert!(stack.can_redo());
+    let proposition = stage(&ws, "Proposition");
+    stack.run(&mut ws, move_to(proposition)).unwrap();
+    assert!(!stack.can_redo());
+
+    // Every step is in the history: nothing was rewritten.
+    let history = ws.history(EntityKind::Opportunity, id).unwrap();
+    let fields: Vec<&str> = history.iter().map(|h| h.field.as_str()).collect();
+    assert_eq!(
+        fields.iter().filter(|f| **f == "stage").count(),
+        5,
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&"deleted") && fields.contains(&"restored"),
+        "{fields:?}"
+    );
+}
