@@ -89,23 +89,22 @@ impl Stamp {
     }
 }
 
-/// The entry that records a record's creation under its name.
-fn created(
+/// An entry about a whole record under its name: `created` and `restored` (the name as the new
+/// value) or `deleted` (the name as the old value).
+fn lifecycle(
     tx: &mut Tx<'_>,
     stamp: &Stamp,
     entity: EntityKind,
     entity_id: Id,
+    event: &str,
     name: &str,
 ) -> Result<(), redb::Error> {
-    history(
-        tx,
-        stamp,
-        entity,
-        entity_id,
-        "created",
-        String::new(),
-        name.to_owned(),
-    )
+    let (old, new) = if event == "deleted" {
+        (name.to_owned(), String::new())
+    } else {
+        (String::new(), name.to_owned())
+    };
+    history(tx, stamp, entity, entity_id, event, old, new)
 }
 
 fn history(
@@ -329,7 +328,7 @@ impl Workspace {
                 a.id = tx.new_id();
                 new.account = a.id;
                 tx.put_account(a)?;
-                created(tx, &stamp, EntityKind::Account, a.id, &a.name)?;
+                lifecycle(tx, &stamp, EntityKind::Account, a.id, "created", &a.name)?;
             }
             if old.is_none() {
                 new.id = tx.new_id();
@@ -337,7 +336,7 @@ impl Workspace {
             tx.put_opportunity(&new)?;
             let entity = (EntityKind::Opportunity, new.id);
             match &old_values {
-                None => created(tx, &stamp, entity.0, entity.1, &new.name)?,
+                None => lifecycle(tx, &stamp, entity.0, entity.1, "created", &new.name)?,
                 Some(before) => {
                     // Values are compared after naming, so a renamed account shows as a change.
                     let after = self.field_values(&new);
@@ -453,28 +452,17 @@ impl Workspace {
             for e in &events {
                 tx.delete_stage_event(e.id)?;
             }
-            let name = opp.name.clone();
-            history(
+            lifecycle(
                 tx,
                 &stamp,
                 EntityKind::Opportunity,
                 id,
                 "deleted",
-                name,
-                String::new(),
+                &opp.name,
             )?;
             if let Some(a) = &dropped_account {
                 tx.delete_account(a.id)?;
-                let name = a.name.clone();
-                history(
-                    tx,
-                    &stamp,
-                    EntityKind::Account,
-                    a.id,
-                    "deleted",
-                    name,
-                    String::new(),
-                )?;
+                lifecycle(tx, &stamp, EntityKind::Account, a.id, "deleted", &a.name)?;
             }
             Ok(())
         })?;
@@ -518,30 +506,19 @@ impl Workspace {
             let stamp = Stamp::begin(tx, now);
             if let Some(a) = &account {
                 tx.put_account(a)?;
-                let name = a.name.clone();
-                history(
-                    tx,
-                    &stamp,
-                    EntityKind::Account,
-                    a.id,
-                    "restored",
-                    String::new(),
-                    name,
-                )?;
+                lifecycle(tx, &stamp, EntityKind::Account, a.id, "restored", &a.name)?;
             }
             tx.put_opportunity(&opp)?;
             for e in &events {
                 tx.put_stage_event(e)?;
             }
-            let name = opp.name.clone();
-            history(
+            lifecycle(
                 tx,
                 &stamp,
                 EntityKind::Opportunity,
                 opp.id,
                 "restored",
-                String::new(),
-                name,
+                &opp.name,
             )
         })?;
         let inverse = Command::DeleteOpportunity {
@@ -619,19 +596,21 @@ impl Workspace {
             let stamp = Stamp::begin(tx, now);
             for l in &lookups {
                 tx.put_lookup(l)?;
-                created(tx, &stamp, EntityKind::Lookup, l.id, &l.name)?;
+                lifecycle(tx, &stamp, EntityKind::Lookup, l.id, "created", &l.name)?;
             }
             for a in &accounts {
                 tx.put_account(a)?;
-                created(tx, &stamp, EntityKind::Account, a.id, &a.name)?;
+                lifecycle(tx, &stamp, EntityKind::Account, a.id, "created", &a.name)?;
             }
             for o in &opportunities {
                 tx.put_opportunity(o)?;
-                created(
+                let stamp = stamp.dated(o.created);
+                lifecycle(
                     tx,
-                    &stamp.dated(o.created),
+                    &stamp,
                     EntityKind::Opportunity,
                     o.id,
+                    "created",
                     &o.name,
                 )?;
             }
