@@ -38,6 +38,12 @@ pub enum Command {
     InsertBatch(Box<Batch>),
     /// Records that the GUI has started on this file, with the sample pipeline when given.
     FirstStart { sample: Option<Box<Batch>> },
+    /// Moves deals to the trash: off the board, the list and the reports, restorable.
+    Trash { ids: Vec<Id> },
+    /// Takes deals out of the trash.
+    RestoreFromTrash { ids: Vec<Id> },
+    /// Deletes every deal in the trash for good (asked for with a confirmation).
+    EmptyTrash,
     /// Removes the sample pipeline's deals, and its accounts and salespeople no longer in use.
     ClearSample,
 }

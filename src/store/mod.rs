@@ -5,6 +5,7 @@
 
 mod codec;
 mod error;
+mod migrate;
 mod tables;
 
 use std::io::Read as _;
@@ -15,7 +16,7 @@ use redb::{Database, DatabaseError, Durability};
 
 pub use codec::{CodecError, RECORD_VERSION, decode, encode};
 pub use error::StoreError;
-pub use tables::{Records, SCHEMA_VERSION, Tx};
+pub use tables::{Records, SCHEMA_VERSION, TrashEntry, Tx};
 
 use crate::domain::{EntityKind, HistoryEntry, Id};
 use tables::{APP_TAG, META, META_APP, META_SCHEMA, ReadError};
@@ -49,12 +50,17 @@ impl Store {
         let read_only = guard(path, || redb::Builder::new().open_read_only(path))?;
         match read_only {
             Ok(db) => {
-                check_meta(path, &db)?;
+                let schema = check_meta(path, &db)?;
                 let records = guard(path, || tables::load(&db))?.map_err(refusal)?;
                 drop(db);
+                if schema < SCHEMA_VERSION {
+                    migrate::back_up(path, schema)?;
+                }
                 let db = guard(path, || Database::builder().open(path))?
                     .map_err(|e| open_refusal(path, e))?;
-                return Ok((Store::wrap(db, path), records));
+                let store = Store::wrap(db, path);
+                migrate::run(&store, schema)?;
+                return Ok((store, records));
             }
             // Not shut down cleanly: redb recovers it below, checking every page as it goes.
             Err(DatabaseError::RepairAborted) => {}
@@ -66,9 +72,14 @@ impl Store {
                 .open(path)
         })?
         .map_err(|e| open_refusal(path, e))?;
-        check_meta(path, &db)?;
+        let schema = check_meta(path, &db)?;
         let records = guard(path, || tables::load(&db))?.map_err(refusal)?;
-        Ok((Store::wrap(db, path), records))
+        if schema < SCHEMA_VERSION {
+            migrate::back_up(path, schema)?;
+        }
+        let store = Store::wrap(db, path);
+        migrate::run(&store, schema)?;
+        Ok((store, records))
     }
 
     fn create(path: &Path) -> Result<(Store, Records), StoreError> {
@@ -178,8 +189,8 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
     })
 }
 
-/// Refuses redb files of other programs and files of a newer schema.
-fn check_meta(path: &Path, db: &impl redb::ReadableDatabase) -> Result<(), StoreError> {
+/// Refuses redb files of other programs and files of a newer schema; returns the file's schema.
+fn check_meta(path: &Path, db: &impl redb::ReadableDatabase) -> Result<u32, StoreError> {
     let foreign = |detail: &str| StoreError::Foreign {
         path: path.to_owned(),
         detail: detail.to_owned(),
@@ -215,7 +226,7 @@ fn check_meta(path: &Path, db: &impl redb::ReadableDatabase) -> Result<(), Store
             detail: format!("schema {schema}; this version reads up to {SCHEMA_VERSION}"),
         });
     }
-    Ok(())
+    Ok(schema)
 }
 
 /// Runs a redb call that may panic on a damaged file, turning the panic into a refusal.

@@ -16,6 +16,8 @@ pub(super) const LOOKUPS: TableDefinition<u64, &[u8]> = TableDefinition::new("lo
 pub(super) const ACCOUNTS: TableDefinition<u64, &[u8]> = TableDefinition::new("accounts");
 pub(super) const OPPORTUNITIES: TableDefinition<u64, &[u8]> = TableDefinition::new("opportunities");
 pub(super) const STAGE_EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("stage_events");
+/// Deals in the trash: id → when they were trashed (a timestamp in milliseconds).
+pub(super) const TRASH: TableDefinition<u64, &[u8]> = TableDefinition::new("trash");
 /// History keyed by (entity kind, record id, entry id): one record's history is one range.
 pub(super) const HISTORY: TableDefinition<(u8, u64, u64), &[u8]> = TableDefinition::new("history");
 
@@ -29,7 +31,7 @@ const META_FIRST_START: &str = "first_start_done";
 /// The value of `meta.app` in every Forsat database.
 pub(super) const APP_TAG: &[u8] = b"forsat";
 /// The schema this build writes; older ones are migrated on open, newer ones refused.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 fn entity_code(kind: EntityKind) -> u8 {
     match kind {
@@ -58,6 +60,16 @@ pub struct Records {
     pub first_start_done: bool,
     /// The id the next new record gets.
     pub next_id: Id,
+    /// Deals in the trash, with when they were put there.
+    pub trash: Vec<TrashEntry>,
+}
+
+/// A deal in the trash.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TrashEntry {
+    pub opportunity: Id,
+    #[serde(with = "chrono::serde::ts_milliseconds")]
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 /// A failure while reading records: which table and record, and why.
@@ -142,6 +154,7 @@ pub(super) fn load(db: &impl redb::ReadableDatabase) -> Result<Records, ReadErro
         sample: read_meta(&meta, META_SAMPLE)?.unwrap_or_default(),
         first_start_done: read_meta(&meta, META_FIRST_START)?.unwrap_or(false),
         next_id: read_next_id(&meta)?,
+        trash: read_all(&txn, TRASH)?,
     })
 }
 
@@ -182,6 +195,7 @@ pub struct Tx<'t> {
     accounts: Table<'t, u64, &'static [u8]>,
     opportunities: Table<'t, u64, &'static [u8]>,
     stage_events: Table<'t, u64, &'static [u8]>,
+    trash: Table<'t, u64, &'static [u8]>,
     history: Table<'t, (u8, u64, u64), &'static [u8]>,
     next_id: Id,
     next_id_dirty: bool,
@@ -199,6 +213,7 @@ impl<'t> Tx<'t> {
             accounts: txn.open_table(ACCOUNTS)?,
             opportunities: txn.open_table(OPPORTUNITIES)?,
             stage_events: txn.open_table(STAGE_EVENTS)?,
+            trash: txn.open_table(TRASH)?,
             history: txn.open_table(HISTORY)?,
             next_id,
             next_id_dirty: false,
@@ -273,6 +288,15 @@ impl<'t> Tx<'t> {
             (entity_code(h.entity), h.entity_id, h.id),
             codec::encode(h).as_slice(),
         )?;
+        Ok(())
+    }
+
+    pub fn put_trash(&mut self, entry: &TrashEntry) -> Result<(), redb::Error> {
+        Self::put(&mut self.trash, entry.opportunity, entry)
+    }
+
+    pub fn delete_trash(&mut self, opportunity: Id) -> Result<(), redb::Error> {
+        self.trash.remove(opportunity)?;
         Ok(())
     }
 

@@ -46,6 +46,7 @@ pub enum Action {
     Undo,
     Redo,
     AskClearSample,
+    AskEmptyTrash,
     /// Show a message in the status bar (e.g. a cell that did not parse).
     Error(String),
 }
@@ -178,7 +179,7 @@ impl Ready {
                 let selected = self.form.as_ref().and_then(|f| f.opportunity_id());
                 actions.extend(match self.view {
                     View::Pipeline => self.board.ui(ui, &self.ws, &self.filter, selected),
-                    View::List => self.list.ui(ui, &self.ws, &self.filter, selected),
+                    View::List => self.list.ui(ui, &self.ws, &mut self.filter, selected),
                 });
             });
         if let Some(dialog) = &mut self.dialog {
@@ -305,6 +306,7 @@ impl Ready {
                 }
             }
             Action::AskClearSample => self.dialog = Some(Dialog::ClearSample),
+            Action::AskEmptyTrash => self.dialog = Some(Dialog::EmptyTrash),
             Action::Error(message) => self.say(message, true),
         }
     }

@@ -45,6 +45,11 @@ impl BoardView {
         selected: Option<Id>,
     ) -> Vec<Action> {
         let pipeline = ws.default_pipeline().id;
+        // The trash is the list's: the board always shows the deals outside it.
+        let filter = &Filter {
+            trash: false,
+            ..filter.clone()
+        };
         self.refresh(ws, filter, pipeline);
         let mut actions = Vec::new();
         let stages: Vec<&Stage> = ws.stages_of(pipeline).collect();

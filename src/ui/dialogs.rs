@@ -19,6 +19,8 @@ pub enum Dialog {
     },
     /// "Clear sample data": removes the sample deals after confirmation.
     ClearSample,
+    /// "Empty trash": deletes the trashed deals for good after confirmation.
+    EmptyTrash,
 }
 
 impl Dialog {
@@ -73,20 +75,27 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
                 });
             }
             Dialog::ClearSample => {
-                ui.heading(tr!("Clear sample data?"));
-                ui.label(tr!(
-                    "This removes the sample deals, and the sample accounts and salespeople that nothing else uses. Your own records stay."
-                ));
-                ui.label(RichText::new(tr!("This cannot be undone.")).color(theme::ERROR));
-                ui.add_space(10.0);
-                ui.horizontal(|ui| {
-                    if ui.button(tr!("Clear sample data")).clicked() {
-                        outcome = Outcome::Run(Command::ClearSample);
-                    }
-                    if ui.button(tr!("Cancel")).clicked() {
-                        outcome = Outcome::Cancel;
-                    }
-                });
+                outcome = confirm_ui(
+                    ui,
+                    &tr!("Clear sample data?"),
+                    &tr!(
+                        "This removes the sample deals, and the sample accounts and salespeople that nothing else uses. Your own records stay."
+                    ),
+                    &tr!("Clear sample data"),
+                    Command::ClearSample,
+                );
+            }
+            Dialog::EmptyTrash => {
+                outcome = confirm_ui(
+                    ui,
+                    &tr!("Empty the trash?"),
+                    &tr!(
+                        "The {n} deals in the trash are deleted for good, with their stage moves. Their history stays.",
+                        n = ws.trash_count()
+                    ),
+                    &tr!("Delete for good"),
+                    Command::EmptyTrash,
+                );
             }
         }
     });
@@ -94,4 +103,28 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
         outcome = Outcome::Cancel;
     }
     outcome
+}
+
+/// A confirmation for an action that cannot be undone.
+fn confirm_ui(
+    ui: &mut egui::Ui,
+    title: &str,
+    text: &str,
+    confirm: &str,
+    command: Command,
+) -> Outcome {
+    ui.heading(title);
+    ui.label(text);
+    ui.label(RichText::new(tr!("This cannot be undone.")).color(theme::ERROR));
+    ui.add_space(10.0);
+    ui.horizontal(|ui| {
+        if ui.button(confirm).clicked() {
+            Outcome::Run(command)
+        } else if ui.button(tr!("Cancel")).clicked() {
+            Outcome::Cancel
+        } else {
+            Outcome::Open
+        }
+    })
+    .inner
 }

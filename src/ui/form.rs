@@ -143,6 +143,14 @@ impl OpportunityForm {
                     if ui.button(tr!("Cancel")).clicked() {
                         actions.push(Action::CloseForm);
                     }
+                    if let Some(id) = self.opportunity_id() {
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            if ui.button(tr!("Move to trash")).clicked() {
+                                actions.push(Action::Apply(Command::Trash { ids: vec![id] }));
+                                actions.push(Action::CloseForm);
+                            }
+                        });
+                    }
                 });
             });
         egui::ScrollArea::vertical()

@@ -52,7 +52,7 @@ impl ListView {
         &mut self,
         ui: &mut egui::Ui,
         ws: &Workspace,
-        filter: &Filter,
+        filter: &mut Filter,
         selected: Option<Id>,
     ) -> Vec<Action> {
         self.refresh(ws, filter);
@@ -76,6 +76,17 @@ impl ListView {
                     "Weighted {amount}",
                     amount = format_money(t.weighted, currency)
                 ));
+                ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                    let trash = tr!("Trash ({n})", n = format_count(ws.trash_count() as u64));
+                    ui.toggle_value(&mut filter.trash, trash)
+                        .on_hover_text(tr!("Show the deals in the trash"));
+                    if filter.trash
+                        && ws.trash_count() > 0
+                        && ui.button(tr!("Empty trash…")).clicked()
+                    {
+                        actions.push(Action::AskEmptyTrash);
+                    }
+                });
             });
         });
         let ids = &rows.ids;
@@ -154,6 +165,17 @@ impl ListView {
         }
         let muted = |text: String| RichText::new(text).color(theme::TEXT_MUTED);
         match column {
+            ListColumn::Name if ws.is_trashed(opp.id) => {
+                let restore = ui
+                    .small_button(tr!("Restore"))
+                    .accessible_name(tr!("Restore {name}", name = opp.name));
+                ui.label(&opp.name);
+                if restore.clicked() {
+                    return Some(Action::Apply(Command::RestoreFromTrash {
+                        ids: vec![opp.id],
+                    }));
+                }
+            }
             ListColumn::Name => {
                 let name = ui
                     .add(egui::Label::new(&opp.name).truncate().sense(Sense::click()))

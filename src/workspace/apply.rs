@@ -8,7 +8,7 @@ use super::Workspace;
 use crate::command::{Batch, Command};
 use crate::domain::*;
 use crate::i18n::{format_date, format_percent};
-use crate::store::{StoreError, Tx};
+use crate::store::{StoreError, TrashEntry, Tx};
 use crate::tr;
 
 /// What an applied command left behind.
@@ -171,6 +171,9 @@ impl Workspace {
                 self.insert_batch(sample.map_or_else(Batch::default, |b| *b), true)?
             }
             Command::ClearSample => self.clear_sample()?,
+            Command::Trash { ids } => self.set_trashed(ids, true)?,
+            Command::RestoreFromTrash { ids } => self.set_trashed(ids, false)?,
+            Command::EmptyTrash => self.empty_trash()?,
         };
         self.generation += 1;
         Ok(applied)
@@ -390,15 +393,16 @@ impl Workspace {
 
     /// Puts a deal's new version in memory and moves it between the cached columns.
     fn install(&mut self, old: Option<&Opportunity>, new: Opportunity) {
-        if let Some(old) = old.filter(|o| o.active)
+        if let Some(old) = old.filter(|o| self.on_board(o))
             && let Some(column) = self.columns.get_mut(&old.stage)
         {
             column.remove(old, &self.opportunities);
         }
         let id = new.id;
+        let on_board = self.on_board(&new);
         self.opportunities.insert(id, new);
         let new = &self.opportunities[&id];
-        if new.active {
+        if on_board {
             self.columns
                 .entry(new.stage)
                 .or_default()
@@ -409,14 +413,88 @@ impl Workspace {
     /// Removes deals from memory and the cached columns.
     fn uninstall(&mut self, ids: &HashSet<Id>) {
         for id in ids {
-            if let Some(old) = self.opportunities.get(id).filter(|o| o.active)
-                && let Some(column) = self.columns.get_mut(&old.stage)
-            {
-                column.remove(old, &self.opportunities);
-            }
+            self.leave_board(*id);
             self.opportunities.remove(id);
+            self.trash.remove(id);
         }
         self.stage_events.retain(|e| !ids.contains(&e.opportunity));
+    }
+
+    /// Takes a deal off its board column (before it is trashed or deleted).
+    fn leave_board(&mut self, id: Id) {
+        if let Some(old) = self.opportunities.get(&id).filter(|o| self.on_board(o))
+            && let Some(column) = self.columns.get_mut(&old.stage)
+        {
+            column.remove(old, &self.opportunities);
+        }
+    }
+
+    /// Moves deals to the trash, or back from it: one transaction, one history entry each.
+    fn set_trashed(&mut self, ids: Vec<Id>, trashed: bool) -> Result<Applied, ApplyError> {
+        for id in &ids {
+            if self.opportunity(*id).is_none() || self.is_trashed(*id) == trashed {
+                return Err(ApplyError::Missing(EntityKind::Opportunity, *id));
+            }
+        }
+        let now = self.now();
+        self.write(|tx| {
+            let stamp = Stamp::begin(tx, now);
+            for id in &ids {
+                let name = &self.opportunities[id].name;
+                if trashed {
+                    tx.put_trash(&TrashEntry {
+                        opportunity: *id,
+                        at: now,
+                    })?;
+                    lifecycle(tx, &stamp, EntityKind::Opportunity, *id, "trashed", name)?;
+                } else {
+                    tx.delete_trash(*id)?;
+                    lifecycle(tx, &stamp, EntityKind::Opportunity, *id, "restored", name)?;
+                }
+            }
+            Ok(())
+        })?;
+        for id in &ids {
+            if trashed {
+                self.leave_board(*id);
+                self.trash.insert(*id, now);
+            } else {
+                self.trash.remove(id);
+                let opp = self.opportunities[id].clone();
+                self.install(None, opp);
+            }
+        }
+        let inverse = if trashed {
+            Command::RestoreFromTrash { ids }
+        } else {
+            Command::Trash { ids }
+        };
+        Ok(Applied {
+            inverse: Some(inverse),
+            created: None,
+        })
+    }
+
+    /// Deletes every deal in the trash for good, with its stage events; its history stays.
+    fn empty_trash(&mut self) -> Result<Applied, ApplyError> {
+        let ids: HashSet<Id> = self.trash.keys().copied().collect();
+        let events = self.events_of(&ids);
+        let now = self.now();
+        self.write(|tx| {
+            let stamp = Stamp::begin(tx, now);
+            for id in &ids {
+                tx.delete_opportunity(*id)?;
+                tx.delete_trash(*id)?;
+                let name = &self.opportunities[id].name;
+                lifecycle(tx, &stamp, EntityKind::Opportunity, *id, "deleted", name)?;
+            }
+            for e in &events {
+                tx.delete_stage_event(*e)?;
+            }
+            Ok(())
+        })?;
+        self.uninstall(&ids);
+        Ok(Applied::default())
     }
 
     /// The ids of the stage events of `opps`.

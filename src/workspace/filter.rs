@@ -70,11 +70,16 @@ pub struct Filter {
     pub text: String,
     pub salesperson: Option<Id>,
     pub close: CloseWindow,
+    /// Show the deals in the trash instead of the others (the list's trash view).
+    pub trash: bool,
 }
 
 impl Filter {
     pub fn is_empty(&self) -> bool {
-        self.text.trim().is_empty() && self.salesperson.is_none() && self.close == CloseWindow::Any
+        self.text.trim().is_empty()
+            && self.salesperson.is_none()
+            && self.close == CloseWindow::Any
+            && !self.trash
     }
 }
 
@@ -82,6 +87,9 @@ impl Workspace {
     /// Whether `opp` passes `filter`. `needle` is the filter's text, trimmed and lowercased
     /// once by the caller.
     pub fn matches(&self, opp: &Opportunity, filter: &Filter, needle: &str) -> bool {
+        if self.is_trashed(opp.id) != filter.trash {
+            return false;
+        }
         if filter.salesperson.is_some() && opp.salesperson != filter.salesperson {
             return false;
         }

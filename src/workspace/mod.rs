@@ -46,6 +46,8 @@ pub struct Workspace {
     /// Active deals per stage in card order, with their totals.
     columns: HashMap<Id, Column>,
     sample: Vec<(EntityKind, Id)>,
+    /// Deals in the trash and when they were put there; they are on no board, list or report.
+    trash: HashMap<Id, DateTime<Utc>>,
     first_start_done: bool,
     /// Mirrors the store's id counter after each commit.
     next_id: Cell<Id>,
@@ -78,6 +80,7 @@ impl Workspace {
             sample,
             first_start_done,
             next_id,
+            trash,
         } = records;
         let mut ws = Workspace {
             store,
@@ -91,6 +94,7 @@ impl Workspace {
             stage_events,
             columns: HashMap::new(),
             sample,
+            trash: trash.into_iter().map(|t| (t.opportunity, t.at)).collect(),
             first_start_done,
             next_id: Cell::new(next_id),
             generation: 0,
@@ -325,14 +329,31 @@ impl Workspace {
         pipeline_by_stage(
             &self.settings.base_currency,
             &stages,
-            self.opportunities.values(),
+            self.opportunities
+                .values()
+                .filter(|o| !self.is_trashed(o.id)),
         )
+    }
+
+    /// Whether the deal is in the trash.
+    pub fn is_trashed(&self, id: Id) -> bool {
+        self.trash.contains_key(&id)
+    }
+
+    /// How many deals are in the trash.
+    pub fn trash_count(&self) -> usize {
+        self.trash.len()
+    }
+
+    /// Whether the deal shows on the board: active and not in the trash.
+    fn on_board(&self, opp: &Opportunity) -> bool {
+        opp.active && !self.is_trashed(opp.id)
     }
 
     fn rebuild_columns(&mut self) {
         self.columns.clear();
         for opp in self.opportunities.values() {
-            if opp.active {
+            if opp.active && !self.trash.contains_key(&opp.id) {
                 self.columns
                     .entry(opp.stage)
                     .or_default()

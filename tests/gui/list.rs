@@ -114,3 +114,48 @@ fn inline_edits_save_through_commands() {
     assert_eq!(opp.stage, stage_id(ws, "Proposition"));
     assert_eq!(opp.probability, Decimal::from(70));
 }
+
+#[test]
+fn delete_to_trash_restore_and_empty_the_trash() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    let name = "Café Müller – espresso machines";
+    crate::card(&harness, name).click();
+    harness.run();
+    harness.get_by_label("Move to trash").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_role_and_label(egui::accesskit::Role::Button, name)
+            .is_none()
+    );
+    let ws = harness.state().workspace().unwrap();
+    assert!(ws.is_trashed(deal(ws, name).id));
+
+    harness.get_by_label("List").click();
+    harness.run();
+    harness.get_by_label("Trash (1)").click();
+    harness.run();
+    harness.get_by_label(&format!("Restore {name}")).click();
+    harness.run();
+    let ws = harness.state().workspace().unwrap();
+    assert!(!ws.is_trashed(deal(ws, name).id));
+    assert_eq!(ws.stage_totals(stage_id(ws, "New")).count, 1);
+
+    // Trash it again from the list's trash view, and empty the trash for good.
+    harness.get_by_label("Trash (0)").click();
+    harness.run();
+    label(&harness, name).click();
+    harness.run();
+    harness.get_by_label("Move to trash").click();
+    harness.run();
+    harness.get_by_label("Trash (1)").click();
+    harness.run();
+    harness.get_by_label("Empty trash…").click();
+    harness.run();
+    harness.get_by_label("Delete for good").click();
+    harness.run();
+    let ws = harness.state().workspace().unwrap();
+    assert!(ws.opportunities().all(|o| o.name != name));
+    assert_eq!(ws.trash_count(), 0);
+}

@@ -202,3 +202,35 @@ fn the_cli_prints_an_opportunitys_history() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("there is no opportunity 987654321"));
 }
+
+#[test]
+fn opening_a_schema_1_file_migrates_it_after_a_backup_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_fixture(dir.path());
+    let original = std::fs::read(&path).unwrap();
+    let mut ws = open(&path);
+    let backups: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("copy.redb.schema-1-"))
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert_eq!(
+        std::fs::read(&backups[0]).unwrap(),
+        original,
+        "the backup is the old file"
+    );
+    // The migrated file takes schema-2 records (the trash) and keeps them.
+    let id = ws.opportunities().next().unwrap().id;
+    ws.apply(forsat::command::Command::Trash { ids: vec![id] })
+        .unwrap();
+    drop(ws);
+    assert!(open(&path).is_trashed(id));
+    let db = redb::ReadOnlyDatabase::open(&path).unwrap();
+    let txn = db.begin_read().unwrap();
+    let meta = txn
+        .open_table(TableDefinition::<&str, &[u8]>::new("meta"))
+        .unwrap();
+    let schema = meta.get("schema").unwrap().unwrap().value().to_vec();
+    assert_eq!(schema, forsat::store::SCHEMA_VERSION.to_le_bytes());
+}

@@ -490,3 +490,77 @@ fn the_undo_stack_undoes_redoes_and_forgets_redo_on_a_new_action() {
         "{fields:?}"
     );
 }
+
+#[test]
+fn the_trash_hides_deals_restores_them_and_empties_only_when_asked() {
+    use forsat::workspace::{Filter, Sort, UndoStack};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = open(&path);
+    let keep = create(&mut ws, "Acme", "Acme – keep", "1000");
+    let gone = create(&mut ws, "Globex", "Globex – gone", "2500");
+    let new = stage(&ws, "New");
+    let mut stack = UndoStack::default();
+    stack
+        .run(&mut ws, Command::Trash { ids: vec![gone] })
+        .unwrap();
+    assert_eq!(ws.stage_totals(new).count, 1);
+    assert_eq!(ws.stage_totals(new).expected, Decimal::from(1000));
+    assert_eq!(ws.list(&Filter::default(), Sort::default()), [keep]);
+    let trash = Filter {
+        trash: true,
+        ..Filter::default()
+    };
+    assert_eq!(ws.list(&trash, Sort::default()), [gone]);
+    assert_eq!(
+        ws.pipeline_report(ws.default_pipeline().id).stages[0].count,
+        1
+    );
+    drop(ws);
+
+    // The trash survives a restart; undo is per session, restore is a command of its own.
+    let mut ws = open(&path);
+    assert!(ws.is_trashed(gone));
+    ws.apply(Command::RestoreFromTrash { ids: vec![gone] })
+        .unwrap();
+    assert_eq!(ws.stage_totals(new).count, 2);
+    ws.apply(Command::Trash { ids: vec![gone] }).unwrap();
+    let applied = ws.apply(Command::EmptyTrash).unwrap();
+    assert!(
+        applied.inverse.is_none(),
+        "emptying the trash cannot be undone"
+    );
+    assert!(ws.opportunity(gone).is_none());
+    assert_eq!(ws.trash_count(), 0);
+    assert!(ws.stage_events().iter().all(|e| e.opportunity != gone));
+    let fields: Vec<String> = ws
+        .history(EntityKind::Opportunity, gone)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.field)
+        .collect();
+    assert_eq!(
+        fields,
+        ["created", "trashed", "restored", "trashed", "deleted"],
+        "the history outlives the deal"
+    );
+    drop(ws);
+    assert!(open(&path).opportunity(gone).is_none());
+}
+
+#[test]
+fn undoing_a_trash_restores_the_deal() {
+    use forsat::workspace::UndoStack;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&dir.path().join("crm.redb"));
+    let id = create(&mut ws, "Acme", "Acme – deal", "1000");
+    let mut stack = UndoStack::default();
+    stack
+        .run(&mut ws, Command::Trash { ids: vec![id] })
+        .unwrap();
+    stack.undo(&mut ws).unwrap().unwrap();
+    assert!(!ws.is_trashed(id));
+    assert_eq!(ws.stage_totals(stage(&ws, "New")).count, 1);
+    stack.redo(&mut ws).unwrap().unwrap();
+    assert!(ws.is_trashed(id));
+}
