@@ -2,6 +2,8 @@
 //! `Command`, and [`crate::workspace::Workspace::apply`] validates it, writes it with its history
 //! in one transaction, updates memory and hands back the inverse for undo.
 
+use chrono::NaiveDate;
+
 use crate::domain::{Account, Id, Lookup, Opportunity, StageEvent};
 
 /// One user action.
@@ -18,6 +20,10 @@ pub enum Command {
         opp: Box<Opportunity>,
         new_account: Option<String>,
     },
+    /// Replaces several deals at once (the undo of a mass update, and its redo).
+    UpdateOpportunities { opps: Vec<Opportunity> },
+    /// Sets the same fields on many deals: one transaction, one undo step.
+    MassUpdate { ids: Vec<Id>, patch: MassPatch },
     /// Moves a deal to another stage (a drag on the board); `loss_reason` for a Lost stage.
     MoveToStage {
         opp: Id,
@@ -56,4 +62,42 @@ pub struct Batch {
     pub opportunities: Vec<Opportunity>,
     /// Each deal's stage moves, creation first, in time order.
     pub stage_events: Vec<StageEvent>,
+}
+
+/// The fields a mass update sets; `None` leaves a field as each deal has it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MassPatch {
+    pub stage: Option<Id>,
+    pub salesperson: Option<Option<Id>>,
+    pub expected_close: Option<Option<NaiveDate>>,
+    pub forecast: Option<bool>,
+    pub source: Option<Option<Id>>,
+    pub campaign: Option<Option<Id>>,
+}
+
+impl MassPatch {
+    /// Whether the patch changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == MassPatch::default()
+    }
+
+    /// Sets the patch's fields on `opp`; a new stage's rules are applied when it is saved.
+    pub fn apply_to(&self, opp: &mut Opportunity) {
+        let MassPatch {
+            stage,
+            salesperson,
+            expected_close,
+            forecast,
+            source,
+            campaign,
+        } = *self;
+        if let Some(stage) = stage {
+            opp.stage = stage;
+        }
+        opp.salesperson = salesperson.unwrap_or(opp.salesperson);
+        opp.expected_close = expected_close.unwrap_or(opp.expected_close);
+        opp.forecast = forecast.unwrap_or(opp.forecast);
+        opp.source = source.unwrap_or(opp.source);
+        opp.campaign = campaign.unwrap_or(opp.campaign);
+    }
 }

@@ -4,6 +4,7 @@ mod app;
 mod board;
 mod dialogs;
 mod form;
+mod mass_update;
 mod screenshot;
 mod table;
 mod theme;

@@ -1,10 +1,13 @@
 //! The opportunity list: a virtualised table sortable by any column, with inline editing of the
 //! fields people fix in bulk and the totals of the rows shown.
 
+use std::collections::HashSet;
+
 use egui::{Align, Layout, RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
 use super::app::Action;
+use super::mass_update::MassUpdateBar;
 use super::theme;
 use super::widgets::lookup_combo_box;
 use crate::analytics::StageTotals;
@@ -44,6 +47,13 @@ pub struct ListView {
     sort: Sort,
     rows: Option<Rows>,
     editing: Option<CellEdit>,
+    /// Selected deals, for mass updates.
+    selection: HashSet<Id>,
+    /// The row a Shift-click selects from.
+    anchor: Option<Id>,
+    /// A name clicked this frame, with the keys held; handled after the table is drawn.
+    clicked: Option<(Id, egui::Modifiers)>,
+    mass_update: MassUpdateBar,
 }
 
 impl ListView {
@@ -76,6 +86,13 @@ impl ListView {
                     "Weighted {amount}",
                     amount = format_money(t.weighted, currency)
                 ));
+                ui.separator();
+                if ui.button(tr!("Select all")).clicked() {
+                    self.selection = rows.ids.iter().copied().collect();
+                }
+                if !self.selection.is_empty() && ui.button(tr!("Clear selection")).clicked() {
+                    self.selection.clear();
+                }
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                     let trash = tr!("Trash ({n})", n = format_count(ws.trash_count() as u64));
                     ui.toggle_value(&mut filter.trash, trash)
@@ -89,6 +106,13 @@ impl ListView {
                 });
             });
         });
+        if !self.selection.is_empty() {
+            let mut selection: Vec<Id> = self.selection.iter().copied().collect();
+            selection.sort_unstable();
+            egui::Panel::top("mass_update").show(ui, |ui| {
+                actions.extend(self.mass_update.ui(ui, ws, selection))
+            });
+        }
         let ids = &rows.ids;
         let mut sort = self.sort;
         // A child ui: the table draws its column lines down to its ui's bottom, which must stop
@@ -118,16 +142,43 @@ impl ListView {
                         let Some(opp) = ws.opportunity(ids[row.index()]) else {
                             return;
                         };
-                        row.set_selected(selected == Some(opp.id));
+                        row.set_selected(
+                            selected == Some(opp.id) || self.selection.contains(&opp.id),
+                        );
                         for column in ListColumn::ALL {
                             row.col(|ui| actions.extend(self.cell_ui(ui, ws, opp, column)));
                         }
                     });
                 });
         });
+        if let Some((id, modifiers)) = self.clicked.take() {
+            actions.extend(self.select(&rows.ids, id, modifiers));
+        }
         self.rows = Some(rows);
         self.sort = sort;
         actions
+    }
+
+    /// Click selects one deal and opens it; Ctrl-click toggles; Shift-click selects the range
+    /// from the last clicked row.
+    fn select(&mut self, ids: &[Id], id: Id, modifiers: egui::Modifiers) -> Option<Action> {
+        let position = |id: Id| ids.iter().position(|x| *x == id);
+        if modifiers.shift
+            && let (Some(from), Some(to)) = (self.anchor.and_then(position), position(id))
+        {
+            let (from, to) = (from.min(to), from.max(to));
+            self.selection = ids[from..=to].iter().copied().collect();
+            return None;
+        }
+        self.anchor = Some(id);
+        if modifiers.command {
+            if !self.selection.remove(&id) {
+                self.selection.insert(id);
+            }
+            return None;
+        }
+        self.selection.clear();
+        Some(Action::Open(id))
     }
 
     fn refresh(&mut self, ws: &Workspace, filter: &Filter) {
@@ -144,6 +195,16 @@ impl ListView {
                 ids,
                 totals,
             });
+            // Only what is shown stays selected: a mass update never reaches hidden deals.
+            if self.selection.is_empty() {
+                return;
+            }
+            let shown: HashSet<Id> = self
+                .rows
+                .iter()
+                .flat_map(|r| r.ids.iter().copied())
+                .collect();
+            self.selection.retain(|id| shown.contains(id));
         }
     }
 
@@ -179,8 +240,10 @@ impl ListView {
             ListColumn::Name => {
                 let name = ui
                     .add(egui::Label::new(&opp.name).truncate().sense(Sense::click()))
-                    .on_hover_text(tr!("Open the deal"));
-                return name.clicked().then_some(Action::Open(opp.id));
+                    .on_hover_text(tr!("Open the deal; Ctrl-click or Shift-click to select"));
+                if name.clicked() {
+                    self.clicked = Some((opp.id, ui.input(|i| i.modifiers)));
+                }
             }
             ListColumn::Account => {
                 ui.add(

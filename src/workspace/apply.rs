@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 
 use super::Workspace;
-use crate::command::{Batch, Command};
+use crate::command::{Batch, Command, MassPatch};
 use crate::domain::*;
 use crate::i18n::{format_date, format_percent};
 use crate::store::{StoreError, TrashEntry, Tx};
@@ -171,6 +171,11 @@ impl Workspace {
                 self.insert_batch(sample.map_or_else(Batch::default, |b| *b), true)?
             }
             Command::ClearSample => self.clear_sample()?,
+            Command::UpdateOpportunities { opps } => self.update_many(opps)?,
+            Command::MassUpdate { ids, patch } => {
+                let news = self.patched(&ids, &patch)?;
+                self.update_many(news)?
+            }
             Command::Trash { ids } => self.set_trashed(ids, true)?,
             Command::RestoreFromTrash { ids } => self.set_trashed(ids, false)?,
             Command::EmptyTrash => self.empty_trash()?,
@@ -269,6 +274,89 @@ impl Workspace {
         ]
     }
 
+    /// Normalises `new` against its stored version `old` (None while creating) and checks it:
+    /// the name defaults to the account's, a stage change applies the stage's rules, the
+    /// timestamps are set. `account_pending` when its account is created in the same transaction.
+    fn prepare(
+        &self,
+        old: Option<&Opportunity>,
+        new: &mut Opportunity,
+        now: DateTime<Utc>,
+        account_pending: bool,
+    ) -> Result<(), Vec<FieldError>> {
+        new.name = new.name.trim().to_owned();
+        if new.name.is_empty()
+            && let Some(a) = self.account(new.account)
+        {
+            new.name = a.name.clone();
+        }
+        let Some(stage) = self.stage(new.stage) else {
+            return Err(vec![FieldError::new(Field::Stage, Problem::Unknown)]);
+        };
+        if old.is_none_or(|o| o.stage != new.stage) {
+            new.enter_stage(stage, new.loss_reason, now);
+        }
+        new.updated = now;
+        if old.is_none() {
+            new.created = now;
+            new.stage_entered = now;
+        }
+        let mut errors = new.validate().err().unwrap_or_default();
+        let mut refs = self.check_references(new, &HashSet::new());
+        if account_pending {
+            // The account is created in the same transaction, so it cannot exist yet.
+            refs.retain(|e| e.field != Field::Account);
+        }
+        errors.extend(refs);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Writes one deal with its history (`created`, or one entry per changed field) and, when
+    /// its stage changed, a stage event, which it returns. `account` is one created with it.
+    fn write_opportunity(
+        &self,
+        tx: &mut Tx<'_>,
+        stamp: &Stamp,
+        old: Option<&Opportunity>,
+        new: &Opportunity,
+        account: Option<&Account>,
+    ) -> Result<Option<StageEvent>, redb::Error> {
+        tx.put_opportunity(new)?;
+        let (entity, id) = (EntityKind::Opportunity, new.id);
+        match old {
+            None => lifecycle(tx, stamp, entity, id, "created", &new.name)?,
+            Some(old) => {
+                // Values are compared after naming, so a renamed account shows as a change.
+                let before = self.field_values(old);
+                let mut after = self.field_values(new);
+                if let (Some(a), Some(value)) = (account, after.get_mut(1)) {
+                    value.1 = a.name.clone();
+                }
+                for ((field, was), (_, is)) in before.into_iter().zip(after) {
+                    if was != is {
+                        history(tx, stamp, entity, id, field.key(), was, is)?;
+                    }
+                }
+            }
+        }
+        if old.is_some_and(|o| o.stage == new.stage) {
+            return Ok(None);
+        }
+        let event = StageEvent {
+            id: tx.new_id(),
+            opportunity: id,
+            from: old.map(|o| o.stage),
+            to: new.stage,
+            at: stamp.at,
+        };
+        tx.put_stage_event(&event)?;
+        Ok(Some(event))
+    }
+
     /// Creates (`old` is None) or replaces a deal, with its history and stage event.
     fn save_opportunity(
         &mut self,
@@ -294,36 +382,8 @@ impl Workspace {
                 }
             }
         }
-        new.name = new.name.trim().to_owned();
-        if new.name.is_empty()
-            && let Some(a) = self.account(new.account)
-        {
-            new.name = a.name.clone();
-        }
-        let stage = self
-            .stage(new.stage)
-            .cloned()
-            .ok_or(FieldError::new(Field::Stage, Problem::Unknown))?;
-        if old.as_ref().is_none_or(|o| o.stage != new.stage) {
-            new.enter_stage(&stage, new.loss_reason, now);
-        }
-        new.updated = now;
-        if old.is_none() {
-            new.created = now;
-            new.stage_entered = now;
-        }
-        let mut errors = new.validate().err().unwrap_or_default();
-        let mut refs = self.check_references(&new, &HashSet::new());
-        if create_account.is_some() {
-            // The account is created in the same transaction, so it cannot exist yet.
-            refs.retain(|e| e.field != Field::Account);
-        }
-        errors.extend(refs);
-        if !errors.is_empty() {
-            return Err(ApplyError::Invalid(errors));
-        }
-
-        let old_values = old.as_ref().map(|o| self.field_values(o));
+        self.prepare(old.as_ref(), &mut new, now, create_account.is_some())
+            .map_err(ApplyError::Invalid)?;
         let (account, event, new) = self.write(|tx| {
             let stamp = Stamp::begin(tx, now);
             let mut account = create_account;
@@ -336,33 +396,7 @@ impl Workspace {
             if old.is_none() {
                 new.id = tx.new_id();
             }
-            tx.put_opportunity(&new)?;
-            let entity = (EntityKind::Opportunity, new.id);
-            match &old_values {
-                None => lifecycle(tx, &stamp, entity.0, entity.1, "created", &new.name)?,
-                Some(before) => {
-                    // Values are compared after naming, so a renamed account shows as a change.
-                    let after = self.field_values(&new);
-                    for ((field, was), (_, is)) in before.iter().zip(after) {
-                        if *was != is {
-                            history(tx, &stamp, entity.0, entity.1, field.key(), was.clone(), is)?;
-                        }
-                    }
-                }
-            }
-            let event = if old.as_ref().is_none_or(|o| o.stage != new.stage) {
-                let event = StageEvent {
-                    id: tx.new_id(),
-                    opportunity: new.id,
-                    from: old.as_ref().map(|o| o.stage),
-                    to: new.stage,
-                    at: now,
-                };
-                tx.put_stage_event(&event)?;
-                Some(event)
-            } else {
-                None
-            };
+            let event = self.write_opportunity(tx, &stamp, old.as_ref(), &new, account.as_ref())?;
             Ok((account, event, new))
         })?;
 
@@ -389,6 +423,59 @@ impl Workspace {
             inverse: Some(inverse),
             created: created.then_some(id),
         })
+    }
+
+    /// Replaces several stored deals in one transaction: one history entry per changed field
+    /// per deal, one undo step.
+    fn update_many(&mut self, news: Vec<Opportunity>) -> Result<Applied, ApplyError> {
+        let now = self.now();
+        let mut pairs = Vec::with_capacity(news.len());
+        let mut errors = Vec::new();
+        for mut new in news {
+            let old = self
+                .opportunity(new.id)
+                .cloned()
+                .ok_or(ApplyError::Missing(EntityKind::Opportunity, new.id))?;
+            match self.prepare(Some(&old), &mut new, now, false) {
+                Ok(()) => pairs.push((old, new)),
+                Err(found) => errors.extend(found),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ApplyError::Invalid(errors));
+        }
+        let events = self.write(|tx| {
+            let stamp = Stamp::begin(tx, now);
+            let mut events = Vec::new();
+            for (old, new) in &pairs {
+                events.extend(self.write_opportunity(tx, &stamp, Some(old), new, None)?);
+            }
+            Ok(events)
+        })?;
+        self.stage_events.extend(events);
+        let mut olds = Vec::with_capacity(pairs.len());
+        for (old, new) in pairs {
+            self.install(Some(&old), new);
+            olds.push(old);
+        }
+        Ok(Applied {
+            inverse: Some(Command::UpdateOpportunities { opps: olds }),
+            created: None,
+        })
+    }
+
+    /// The deals `ids` with `patch` applied, for [`Self::update_many`].
+    fn patched(&self, ids: &[Id], patch: &MassPatch) -> Result<Vec<Opportunity>, ApplyError> {
+        ids.iter()
+            .map(|id| {
+                let mut opp = self
+                    .opportunity(*id)
+                    .cloned()
+                    .ok_or(ApplyError::Missing(EntityKind::Opportunity, *id))?;
+                patch.apply_to(&mut opp);
+                Ok(opp)
+            })
+            .collect()
     }
 
     /// Puts a deal's new version in memory and moves it between the cached columns.

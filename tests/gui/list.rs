@@ -159,3 +159,52 @@ fn delete_to_trash_restore_and_empty_the_trash() {
     assert!(ws.opportunities().all(|o| o.name != name));
     assert_eq!(ws.trash_count(), 0);
 }
+
+#[test]
+fn select_three_rows_mass_update_the_stage_then_undo_and_redo() {
+    use egui::accesskit::Role;
+    let fixture = Fixture::two_deals();
+    let mut harness = list_harness(&fixture);
+    label(&harness, "Café Müller – espresso machines").click();
+    harness.run();
+    harness.get_by_label("Close").click();
+    harness.run();
+    label(&harness, "Zagros – depot racking").click_modifiers(Modifiers::SHIFT);
+    harness.run();
+    label(&harness, "3 selected");
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Stage")
+        .click();
+    harness.run();
+    harness.get_by_label("Won").click();
+    harness.run();
+    harness.get_by_label("Apply to 3 deals").click();
+    harness.run();
+
+    let names = [
+        "Café Müller – espresso machines",
+        "Nordwind – fleet renewal",
+        "Zagros – depot racking",
+    ];
+    let stages = |harness: &egui_kittest::Harness<'static, forsat::ui::App>| {
+        let ws = harness.state().workspace().unwrap();
+        names
+            .map(|n| ws.stage(deal(ws, n).stage).unwrap().name.clone())
+            .to_vec()
+    };
+    assert_eq!(stages(&harness), ["Won", "Won", "Won"]);
+    let ws = harness.state().workspace().unwrap();
+    assert!(
+        names
+            .iter()
+            .all(|n| deal(ws, n).probability == Decimal::from(100))
+    );
+    assert_eq!(ws.stage_totals(stage_id(ws, "Won")).count, 3);
+
+    harness.get_by_label("Undo").click();
+    harness.run();
+    assert_eq!(stages(&harness), ["New", "Qualified", "Proposition"]);
+    harness.get_by_label("Redo").click();
+    harness.run();
+    assert_eq!(stages(&harness), ["Won", "Won", "Won"]);
+}

@@ -564,3 +564,49 @@ fn undoing_a_trash_restores_the_deal() {
     stack.redo(&mut ws).unwrap().unwrap();
     assert!(ws.is_trashed(id));
 }
+
+#[test]
+fn a_mass_update_is_one_step_with_one_entry_per_changed_field() {
+    use forsat::command::MassPatch;
+    use forsat::workspace::UndoStack;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&dir.path().join("crm.redb"));
+    let ids = [
+        create(&mut ws, "Acme", "Acme – one", "1000"),
+        create(&mut ws, "Globex", "Globex – two", "2000"),
+    ];
+    let mut stack = UndoStack::default();
+    let proposition = stage(&ws, "Proposition");
+    let patch = MassPatch {
+        stage: Some(proposition),
+        forecast: Some(false),
+        expected_close: Some(Some("2027-03-31".parse().unwrap())),
+        ..MassPatch::default()
+    };
+    stack
+        .run(
+            &mut ws,
+            Command::MassUpdate {
+                ids: ids.to_vec(),
+                patch,
+            },
+        )
+        .unwrap();
+    for id in ids {
+        let opp = ws.opportunity(id).unwrap();
+        assert_eq!(opp.stage, proposition);
+        assert_eq!(opp.probability, Decimal::from(70));
+        assert!(!opp.forecast);
+        let history = ws.history(EntityKind::Opportunity, id).unwrap();
+        let changed: Vec<&str> = history[1..].iter().map(|h| h.field.as_str()).collect();
+        assert_eq!(
+            changed,
+            ["stage", "expected_close", "probability", "forecast"],
+            "one entry per changed field"
+        );
+        assert!(history[1..].windows(2).all(|w| w[0].action == w[1].action));
+    }
+    stack.undo(&mut ws).unwrap().unwrap();
+    assert!(ids.iter().all(|id| ws.opportunity(*id).unwrap().forecast));
+    assert!(!stack.can_undo(), "the mass update was one step");
+}

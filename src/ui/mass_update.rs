@@ -1,0 +1,140 @@
+//! The bar above the list while rows are selected: set the same fields on every selected deal
+//! in one command (one transaction, one undo step).
+
+use egui::RichText;
+
+use super::app::Action;
+use crate::command::{Command, MassPatch};
+use crate::domain::{Field, Id, LookupKind, parse_date};
+use crate::i18n::format_count;
+use crate::tr;
+use crate::workspace::Workspace;
+
+/// What the user has chosen so far; every field starts as "keep".
+#[derive(Default)]
+pub struct MassUpdateBar {
+    patch: MassPatch,
+    close_text: String,
+}
+
+impl MassUpdateBar {
+    /// Draws the bar for `selection`; returns the command once the user applies it.
+    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, selection: Vec<Id>) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let keep = tr!("Keep");
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(tr!(
+                    "{n} selected",
+                    n = format_count(selection.len() as u64)
+                ))
+                .strong(),
+            );
+            ui.separator();
+            let label = ui.label(tr!("Stage"));
+            let current = self
+                .patch
+                .stage
+                .and_then(|s| ws.stage(s))
+                .map_or(keep.clone(), |s| s.name.clone());
+            egui::ComboBox::from_id_salt("mass_stage")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.patch.stage, None, &keep);
+                    for s in ws.stages_of(ws.default_pipeline().id) {
+                        ui.selectable_value(&mut self.patch.stage, Some(s.id), &s.name);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            for (field, kind) in [
+                (Field::Salesperson, LookupKind::Salesperson),
+                (Field::Source, LookupKind::Source),
+                (Field::Campaign, LookupKind::Campaign),
+            ] {
+                let value = match kind {
+                    LookupKind::Salesperson => &mut self.patch.salesperson,
+                    LookupKind::Source => &mut self.patch.source,
+                    _ => &mut self.patch.campaign,
+                };
+                keep_or_lookup_ui(ui, field, kind, ws, value, &keep);
+            }
+            let label = ui.label(Field::ExpectedClose.label());
+            ui.add(
+                egui::TextEdit::singleline(&mut self.close_text)
+                    .hint_text(tr!("keep"))
+                    .desired_width(90.0),
+            )
+            .labelled_by(label.id);
+            let label = ui.label(Field::Forecast.label());
+            let shown = match self.patch.forecast {
+                None => keep.clone(),
+                Some(true) => tr!("Included"),
+                Some(false) => tr!("Left out"),
+            };
+            egui::ComboBox::from_id_salt("mass_forecast")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.patch.forecast, None, &keep);
+                    ui.selectable_value(&mut self.patch.forecast, Some(true), tr!("Included"));
+                    ui.selectable_value(&mut self.patch.forecast, Some(false), tr!("Left out"));
+                })
+                .response
+                .labelled_by(label.id);
+            ui.separator();
+            let apply = tr!(
+                "Apply to {n} deals",
+                n = format_count(selection.len() as u64)
+            );
+            if ui.button(RichText::new(apply).strong()).clicked() {
+                actions.extend(self.command(selection));
+            }
+        });
+        actions
+    }
+
+    /// The mass update, or a message when the date does not parse or nothing was chosen.
+    fn command(&mut self, ids: Vec<Id>) -> Option<Action> {
+        let mut patch = self.patch.clone();
+        if !self.close_text.trim().is_empty() {
+            match parse_date(Field::ExpectedClose, &self.close_text) {
+                Ok(date) => patch.expected_close = Some(date),
+                Err(e) => return Some(Action::Error(e.to_string())),
+            }
+        }
+        if patch.is_empty() {
+            return Some(Action::Error(tr!("Choose at least one field to change.")));
+        }
+        *self = MassUpdateBar::default();
+        Some(Action::Apply(Command::MassUpdate { ids, patch }))
+    }
+}
+
+/// A dropdown offering "keep", "none" and the lookup's values.
+fn keep_or_lookup_ui(
+    ui: &mut egui::Ui,
+    field: Field,
+    kind: LookupKind,
+    ws: &Workspace,
+    value: &mut Option<Option<Id>>,
+    keep: &str,
+) {
+    let label = ui.label(field.label());
+    let none = tr!("None");
+    let shown = match value {
+        None => keep.to_owned(),
+        Some(None) => none.clone(),
+        Some(Some(id)) => ws.lookup_name(Some(*id)).to_owned(),
+    };
+    egui::ComboBox::from_id_salt(("mass", kind as u8))
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, keep);
+            ui.selectable_value(value, Some(None), &none);
+            for lookup in ws.lookups(kind) {
+                ui.selectable_value(value, Some(Some(lookup.id)), &lookup.name);
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
