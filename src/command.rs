@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::{Account, Id, Lookup, Opportunity, StageEvent};
+use crate::domain::{Account, Filter, Id, Lookup, Opportunity, SavedFilter, StageEvent};
 
 /// One user action.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,6 +50,12 @@ pub enum Command {
     RestoreFromTrash { ids: Vec<Id> },
     /// Deletes every deal in the trash for good (asked for with a confirmation).
     EmptyTrash,
+    /// Names the current search; a name already saved gets the new filter.
+    SaveFilter { name: String, filter: Filter },
+    /// Forgets a saved search.
+    DeleteSavedFilter { id: Id },
+    /// Replaces every saved search (the undo of saving or deleting one).
+    SetSavedFilters { filters: Vec<SavedFilter> },
     /// Removes the sample pipeline's deals, and its accounts and salespeople no longer in use.
     ClearSample,
 }

@@ -1,7 +1,9 @@
 //! Plain data and the rules of a sales pipeline: no egui, no redb, no I/O.
 
+mod filter;
 mod records;
 mod rules;
 
+pub use filter::*;
 pub use records::*;
 pub use rules::*;

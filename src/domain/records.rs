@@ -158,6 +158,7 @@ pub enum EntityKind {
     Lookup,
     Account,
     Opportunity,
+    SavedFilter,
 }
 
 /// One changed field of one record, written in the same transaction as the change.

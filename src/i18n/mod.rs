@@ -64,6 +64,15 @@ pub fn format_count(count: impl Into<u64>) -> String {
     format_number(Decimal::from(count.into()), 0)
 }
 
+/// "1 deal", "12 deals": a count of deals with its noun. English plural rules until the
+/// catalogs bring their own (Persian and French count differently).
+pub fn deals(count: impl Into<u64>) -> String {
+    match count.into() {
+        1 => crate::tr!("1 deal"),
+        n => crate::tr!("{n} deals", n = format_count(n)),
+    }
+}
+
 /// Money as shown on cards and totals: whole units with the currency's symbol or code.
 pub fn format_money(value: Decimal, currency: &str) -> String {
     let number = format_number(value, 0);
@@ -108,6 +117,8 @@ mod tests {
         assert_eq!(format_money(d("2500000000"), "IRR"), "2,500,000,000 IRR");
         assert_eq!(format_percent(d("30.00")), "30 %");
         assert_eq!(format_count(1_000_000u64), "1,000,000");
+        assert_eq!(deals(1u64), "1 deal");
+        assert_eq!(deals(12_500u64), "12,500 deals");
     }
 
     #[test]

@@ -27,6 +27,7 @@ const META_NEXT_ID: &str = "next_id";
 const META_SETTINGS: &str = "settings";
 const META_SAMPLE: &str = "sample";
 const META_FIRST_START: &str = "first_start_done";
+const META_SAVED_FILTERS: &str = "saved_filters";
 
 /// The value of `meta.app` in every Forsat database.
 pub(super) const APP_TAG: &[u8] = b"forsat";
@@ -40,6 +41,7 @@ fn entity_code(kind: EntityKind) -> u8 {
         EntityKind::Lookup => 3,
         EntityKind::Account => 4,
         EntityKind::Opportunity => 5,
+        EntityKind::SavedFilter => 6,
     }
 }
 
@@ -62,6 +64,8 @@ pub struct Records {
     pub next_id: Id,
     /// Deals in the trash, with when they were put there.
     pub trash: Vec<TrashEntry>,
+    /// Searches the user named.
+    pub saved_filters: Vec<SavedFilter>,
 }
 
 /// A deal in the trash.
@@ -155,6 +159,7 @@ pub(super) fn load(db: &impl redb::ReadableDatabase) -> Result<Records, ReadErro
         first_start_done: read_meta(&meta, META_FIRST_START)?.unwrap_or(false),
         next_id: read_next_id(&meta)?,
         trash: read_all(&txn, TRASH)?,
+        saved_filters: read_meta(&meta, META_SAVED_FILTERS)?.unwrap_or_default(),
     })
 }
 
@@ -339,6 +344,10 @@ impl<'t> Tx<'t> {
 
     pub fn put_sample(&mut self, sample: &[(EntityKind, Id)]) -> Result<(), redb::Error> {
         self.put_meta(META_SAMPLE, &sample)
+    }
+
+    pub fn put_saved_filters(&mut self, filters: &[SavedFilter]) -> Result<(), redb::Error> {
+        self.put_meta(META_SAVED_FILTERS, &filters)
     }
 
     pub fn put_first_start_done(&mut self) -> Result<(), redb::Error> {

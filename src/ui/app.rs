@@ -9,12 +9,13 @@ use super::board::BoardView;
 use super::dialogs::{self, Dialog};
 use super::form::OpportunityForm;
 use super::screenshot::{Capture, Outcome};
+use super::search::Search;
 use super::table::ListView;
 use super::theme;
 use crate::cli::View;
 use crate::command::Command;
 use crate::domain::{Id, StageKind};
-use crate::i18n::format_count;
+use crate::i18n::deals;
 use crate::workspace::{Applied, ApplyError, Clock, Filter, UndoStack, Workspace};
 use crate::{demo, tr};
 
@@ -62,6 +63,7 @@ struct Ready {
     ws: Workspace,
     view: View,
     filter: Filter,
+    search: Search,
     board: BoardView,
     list: ListView,
     form: Option<OpportunityForm>,
@@ -100,6 +102,7 @@ impl App {
                     ws,
                     view,
                     filter: Filter::default(),
+                    search: Search::default(),
                     board: BoardView::default(),
                     list: ListView::default(),
                     form: None,
@@ -165,6 +168,11 @@ impl Ready {
             actions.push(Action::Undo);
         }
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui, &mut actions));
+        if self.search.is_open() {
+            egui::Panel::top("advanced_search").show(ui, |ui| {
+                self.search.panel_ui(ui, &self.ws, &mut self.filter)
+            });
+        }
         egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar_ui(ui));
         if let Some(form) = &mut self.form {
             egui::Panel::right("form")
@@ -219,6 +227,7 @@ impl Ready {
             ui.selectable_value(&mut self.view, View::List, tr!("List"));
             ui.separator();
             super::board::filter_bar_ui(ui, &self.ws, &mut self.filter);
+            actions.extend(self.search.buttons_ui(ui, &self.ws, &mut self.filter));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let redo = ui
                     .add_enabled(self.undo.can_redo(), egui::Button::new(tr!("Redo")))
@@ -246,10 +255,7 @@ impl Ready {
                     ui.label(text);
                 }
                 None => {
-                    ui.label(tr!(
-                        "{n} deals",
-                        n = format_count(self.ws.opportunity_count() as u64)
-                    ));
+                    ui.label(deals(self.ws.opportunity_count() as u64));
                 }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

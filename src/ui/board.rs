@@ -10,7 +10,7 @@ use super::theme;
 use super::widgets::{lookup_combo, paint_priority, text_line};
 use crate::analytics::StageTotals;
 use crate::domain::{Id, LookupKind, Opportunity, Stage, StageKind};
-use crate::i18n::{format_count, format_date, format_money, format_percent};
+use crate::i18n::{deals, format_count, format_date, format_money, format_percent};
 use crate::tr;
 use crate::workspace::{CloseWindow, Filter, Workspace};
 
@@ -374,8 +374,8 @@ fn close_zone_ui(
             ui.label(RichText::new(&stage.name).strong().size(15.0).color(color));
             ui.label(
                 RichText::new(tr!(
-                    "{n} deals · {amount}",
-                    n = format_count(totals.count),
+                    "{deals} · {amount}",
+                    deals = deals(totals.count),
                     amount = format_money(totals.expected, currency)
                 ))
                 .color(theme::TEXT_MUTED),

@@ -6,6 +6,7 @@ mod dialogs;
 mod form;
 mod mass_update;
 mod screenshot;
+mod search;
 mod table;
 mod theme;
 mod widgets;

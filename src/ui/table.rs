@@ -13,7 +13,7 @@ use super::widgets::lookup_combo_box;
 use crate::analytics::StageTotals;
 use crate::command::Command;
 use crate::domain::*;
-use crate::i18n::{format_count, format_date, format_money, format_number, format_percent};
+use crate::i18n::{deals, format_count, format_date, format_money, format_number, format_percent};
 use crate::tr;
 use crate::workspace::{Filter, ListColumn, Sort, Workspace};
 
@@ -75,7 +75,7 @@ impl ListView {
         egui::Panel::bottom("list_totals").show(ui, |ui| {
             ui.horizontal(|ui| {
                 let t = &rows.totals;
-                ui.label(RichText::new(tr!("{n} deals", n = format_count(t.count))).strong());
+                ui.label(RichText::new(deals(t.count)).strong());
                 ui.separator();
                 ui.label(tr!(
                     "Expected {amount}",

@@ -176,6 +176,28 @@ impl Workspace {
                 let news = self.patched(&ids, &patch)?;
                 self.update_many(news)?
             }
+            Command::SaveFilter { name, filter } => {
+                let name = clean_name(Field::Name, &name)?;
+                let mut filters = self.saved_filters.clone();
+                let existing = filters
+                    .iter_mut()
+                    .find(|f| f.name.to_lowercase() == name.to_lowercase());
+                match existing {
+                    Some(saved) => saved.filter = filter,
+                    None => filters.push(SavedFilter {
+                        id: self.next_id(),
+                        name,
+                        filter,
+                    }),
+                }
+                self.set_saved_filters(filters)?
+            }
+            Command::DeleteSavedFilter { id } => {
+                let mut filters = self.saved_filters.clone();
+                filters.retain(|f| f.id != id);
+                self.set_saved_filters(filters)?
+            }
+            Command::SetSavedFilters { filters } => self.set_saved_filters(filters)?,
             Command::Trash { ids } => self.set_trashed(ids, true)?,
             Command::RestoreFromTrash { ids } => self.set_trashed(ids, false)?,
             Command::EmptyTrash => self.empty_trash()?,
@@ -558,6 +580,50 @@ impl Workspace {
         };
         Ok(Applied {
             inverse: Some(inverse),
+            created: None,
+        })
+    }
+
+    /// Replaces the saved searches, with a history entry for each one added, changed or removed.
+    fn set_saved_filters(&mut self, filters: Vec<SavedFilter>) -> Result<Applied, ApplyError> {
+        let before = std::mem::take(&mut self.saved_filters);
+        let now = self.now();
+        let kind = EntityKind::SavedFilter;
+        let written = self.write(|tx| {
+            let stamp = Stamp::begin(tx, now);
+            // Ids come from the store's counter: mark the ones handed out in advance as taken.
+            let max = filters.iter().map(|f| f.id + 1).max().unwrap_or(0);
+            tx.take_ids_below(max);
+            for f in &filters {
+                match before.iter().find(|b| b.id == f.id) {
+                    None => lifecycle(tx, &stamp, kind, f.id, "created", &f.name)?,
+                    Some(b) if b != f => history(
+                        tx,
+                        &stamp,
+                        kind,
+                        f.id,
+                        "filter",
+                        b.name.clone(),
+                        f.name.clone(),
+                    )?,
+                    Some(_) => {}
+                }
+            }
+            for b in before
+                .iter()
+                .filter(|b| !filters.iter().any(|f| f.id == b.id))
+            {
+                lifecycle(tx, &stamp, kind, b.id, "deleted", &b.name)?;
+            }
+            tx.put_saved_filters(&filters)
+        });
+        if let Err(e) = written {
+            self.saved_filters = before;
+            return Err(e.into());
+        }
+        self.saved_filters = filters;
+        Ok(Applied {
+            inverse: Some(Command::SetSavedFilters { filters: before }),
             created: None,
         })
     }

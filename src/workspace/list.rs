@@ -101,13 +101,13 @@ impl Workspace {
         }
     }
 
-    /// The active deals passing `filter` (in the trash view, every trashed deal), in `sort` order. O(n log n): callers cache the result
+    /// The deals passing `filter`, in `sort` order. O(n log n): callers cache the result
     /// until the data, the filter or the order changes.
     pub fn list(&self, filter: &Filter, sort: Sort) -> Vec<Id> {
         let needle = filter.text.trim().to_lowercase();
         let mut ids: Vec<Id> = self
             .opportunities()
-            .filter(|o| (o.active || filter.trash) && self.matches(o, filter, &needle))
+            .filter(|o| self.matches(o, filter, &needle))
             .map(|o| o.id)
             .collect();
         ids.sort_unstable();

@@ -18,9 +18,9 @@ use crate::analytics::{PipelineReport, StageTotals, pipeline_by_stage};
 use crate::domain::*;
 use crate::store::{Records, Store, StoreError};
 
+pub use crate::domain::{CloseWindow, Filter};
 pub use apply::{Applied, ApplyError};
 pub use columns::Column;
-pub use filter::{CloseWindow, Filter};
 pub use list::{ListColumn, Sort};
 pub use undo::UndoStack;
 
@@ -48,6 +48,7 @@ pub struct Workspace {
     sample: Vec<(EntityKind, Id)>,
     /// Deals in the trash and when they were put there; they are on no board, list or report.
     trash: HashMap<Id, DateTime<Utc>>,
+    saved_filters: Vec<SavedFilter>,
     first_start_done: bool,
     /// Mirrors the store's id counter after each commit.
     next_id: Cell<Id>,
@@ -81,6 +82,7 @@ impl Workspace {
             first_start_done,
             next_id,
             trash,
+            saved_filters,
         } = records;
         let mut ws = Workspace {
             store,
@@ -95,6 +97,7 @@ impl Workspace {
             columns: HashMap::new(),
             sample,
             trash: trash.into_iter().map(|t| (t.opportunity, t.at)).collect(),
+            saved_filters,
             first_start_done,
             next_id: Cell::new(next_id),
             generation: 0,
@@ -338,6 +341,11 @@ impl Workspace {
     /// Whether the deal is in the trash.
     pub fn is_trashed(&self, id: Id) -> bool {
         self.trash.contains_key(&id)
+    }
+
+    /// The searches the user named, in the order they were saved.
+    pub fn saved_filters(&self) -> &[SavedFilter] {
+        &self.saved_filters
     }
 
     /// How many deals are in the trash.

@@ -610,3 +610,73 @@ fn a_mass_update_is_one_step_with_one_entry_per_changed_field() {
     assert!(ids.iter().all(|id| ws.opportunity(*id).unwrap().forecast));
     assert!(!stack.can_undo(), "the mass update was one step");
 }
+
+#[test]
+fn the_advanced_search_and_saved_searches() {
+    use forsat::domain::{Filter, Status};
+    use forsat::workspace::Sort;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = open(&path);
+    let small = create(&mut ws, "Acme", "Acme – small", "900");
+    let mid = create(&mut ws, "Globex", "Globex – mid", "15000");
+    let big = create(&mut ws, "Hooli", "Hooli – big", "2500000");
+    let mut archived = ws.opportunity(mid).unwrap().clone();
+    archived.active = false;
+    archived.forecast = false;
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(archived),
+        new_account: None,
+    })
+    .unwrap();
+    let list = |ws: &forsat::workspace::Workspace, f: &Filter| ws.list(f, Sort::default());
+    let amounts = Filter {
+        amount_min: Some(1000.into()),
+        amount_max: Some(3_000_000.into()),
+        ..Filter::default()
+    };
+    assert_eq!(list(&ws, &amounts), [big], "the archived deal is hidden");
+    let archived_only = Filter {
+        status: Status::Archived,
+        ..Filter::default()
+    };
+    assert_eq!(list(&ws, &archived_only), [mid]);
+    let out_of_forecast = Filter {
+        status: Status::All,
+        forecast: Some(false),
+        ..Filter::default()
+    };
+    assert_eq!(list(&ws, &out_of_forecast), [mid]);
+    let created_today = Filter {
+        created_from: Some(ws.today()),
+        created_to: Some(ws.today()),
+        probability_max: Some(10.into()),
+        ..Filter::default()
+    };
+    let mut ids = list(&ws, &created_today);
+    ids.sort();
+    assert_eq!(ids, [small, big]);
+
+    ws.apply(Command::SaveFilter {
+        name: "Big deals".into(),
+        filter: amounts.clone(),
+    })
+    .unwrap();
+    ws.apply(Command::SaveFilter {
+        name: "big DEALS".into(),
+        filter: archived_only.clone(),
+    })
+    .unwrap();
+    assert_eq!(ws.saved_filters().len(), 1, "the same name replaces the filter");
+    drop(ws);
+    let mut ws = open(&path);
+    let saved = ws.saved_filters()[0].clone();
+    assert_eq!(saved.name, "Big deals");
+    assert_eq!(saved.filter, archived_only);
+    let applied = ws
+        .apply(Command::DeleteSavedFilter { id: saved.id })
+        .unwrap();
+    assert!(ws.saved_filters().is_empty());
+    ws.apply(applied.inverse.unwrap()).unwrap();
+    assert_eq!(ws.saved_filters(), [saved]);
+}
