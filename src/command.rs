@@ -4,7 +4,9 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::{Account, Filter, Id, Lookup, Opportunity, SavedFilter, StageEvent};
+use crate::domain::{
+    Account, Filter, Id, ListColumn, Lookup, Opportunity, SavedFilter, StageEvent,
+};
 
 /// One user action.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +58,8 @@ pub enum Command {
     DeleteSavedFilter { id: Id },
     /// Replaces every saved search (the undo of saving or deleting one).
     SetSavedFilters { filters: Vec<SavedFilter> },
+    /// Chooses the list's visible columns, in order.
+    SetListColumns { columns: Vec<ListColumn> },
     /// Removes the sample pipeline's deals, and its accounts and salespeople no longer in use.
     ClearSample,
 }

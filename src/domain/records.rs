@@ -159,6 +159,8 @@ pub enum EntityKind {
     Account,
     Opportunity,
     SavedFilter,
+    /// Settings and preferences (one record, id 0).
+    Settings,
 }
 
 /// One changed field of one record, written in the same transaction as the change.

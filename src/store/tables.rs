@@ -28,6 +28,7 @@ const META_SETTINGS: &str = "settings";
 const META_SAMPLE: &str = "sample";
 const META_FIRST_START: &str = "first_start_done";
 const META_SAVED_FILTERS: &str = "saved_filters";
+const META_LIST_COLUMNS: &str = "list_columns";
 
 /// The value of `meta.app` in every Forsat database.
 pub(super) const APP_TAG: &[u8] = b"forsat";
@@ -42,6 +43,7 @@ fn entity_code(kind: EntityKind) -> u8 {
         EntityKind::Account => 4,
         EntityKind::Opportunity => 5,
         EntityKind::SavedFilter => 6,
+        EntityKind::Settings => 7,
     }
 }
 
@@ -66,6 +68,8 @@ pub struct Records {
     pub trash: Vec<TrashEntry>,
     /// Searches the user named.
     pub saved_filters: Vec<SavedFilter>,
+    /// The list's visible columns, when the user chose them.
+    pub list_columns: Option<Vec<ListColumn>>,
 }
 
 /// A deal in the trash.
@@ -160,6 +164,7 @@ pub(super) fn load(db: &impl redb::ReadableDatabase) -> Result<Records, ReadErro
         next_id: read_next_id(&meta)?,
         trash: read_all(&txn, TRASH)?,
         saved_filters: read_meta(&meta, META_SAVED_FILTERS)?.unwrap_or_default(),
+        list_columns: read_meta(&meta, META_LIST_COLUMNS)?,
     })
 }
 
@@ -348,6 +353,10 @@ impl<'t> Tx<'t> {
 
     pub fn put_saved_filters(&mut self, filters: &[SavedFilter]) -> Result<(), redb::Error> {
         self.put_meta(META_SAVED_FILTERS, &filters)
+    }
+
+    pub fn put_list_columns(&mut self, columns: &[ListColumn]) -> Result<(), redb::Error> {
+        self.put_meta(META_LIST_COLUMNS, &columns)
     }
 
     pub fn put_first_start_done(&mut self) -> Result<(), redb::Error> {

@@ -17,10 +17,21 @@ use crate::i18n::{deals, format_count, format_date, format_money, format_number,
 use crate::tr;
 use crate::workspace::{Filter, ListColumn, Sort, Workspace};
 
-/// Initial column widths, in [`ListColumn::ALL`] order; the last column takes the rest.
-const COLUMN_WIDTHS: [f32; 10] = [
-    240.0, 150.0, 125.0, 100.0, 80.0, 95.0, 105.0, 145.0, 170.0, 90.0,
-];
+/// A column's initial width; the last shown column takes the rest of the table.
+fn initial_width(column: ListColumn) -> f32 {
+    match column {
+        ListColumn::Name => 240.0,
+        ListColumn::Account => 150.0,
+        ListColumn::Stage => 125.0,
+        ListColumn::Amount => 100.0,
+        ListColumn::Probability => 80.0,
+        ListColumn::Weighted => 95.0,
+        ListColumn::ExpectedClose => 105.0,
+        ListColumn::Salesperson => 145.0,
+        ListColumn::NextStep => 170.0,
+        ListColumn::Created => 90.0,
+    }
+}
 
 /// Height of a row; fixed, so the table lays out only the visible rows.
 const ROW_HEIGHT: f32 = 26.0;
@@ -94,6 +105,7 @@ impl ListView {
                     self.selection.clear();
                 }
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                    actions.extend(column_chooser_ui(ui, ws));
                     let trash = tr!("Trash ({n})", n = format_count(ws.trash_count() as u64));
                     ui.toggle_value(&mut filter.trash, trash)
                         .on_hover_text(tr!("Show the deals in the trash"));
@@ -124,17 +136,19 @@ impl ListView {
                 .resizable(true)
                 .auto_shrink(false)
                 .cell_layout(Layout::left_to_right(Align::Center));
-            for (i, width) in COLUMN_WIDTHS.into_iter().enumerate() {
-                table = table.column(if i + 1 == COLUMN_WIDTHS.len() {
-                    Column::remainder().at_least(width)
+            let columns = ws.list_columns();
+            for (i, column) in columns.iter().enumerate() {
+                let width = initial_width(*column);
+                table = table.column(if i + 1 == columns.len() {
+                    Column::remainder().at_least(width.min(120.0))
                 } else {
                     Column::initial(width).at_least(60.0).clip(true)
                 });
             }
             table
                 .header(28.0, |mut header| {
-                    for column in ListColumn::ALL {
-                        header.col(|ui| sort_header_ui(ui, column, &mut sort));
+                    for column in columns {
+                        header.col(|ui| sort_header_ui(ui, *column, &mut sort));
                     }
                 })
                 .body(|body| {
@@ -145,8 +159,8 @@ impl ListView {
                         row.set_selected(
                             selected == Some(opp.id) || self.selection.contains(&opp.id),
                         );
-                        for column in ListColumn::ALL {
-                            row.col(|ui| actions.extend(self.cell_ui(ui, ws, opp, column)));
+                        for column in columns {
+                            row.col(|ui| actions.extend(self.cell_ui(ui, ws, opp, *column)));
                         }
                     });
                 });
@@ -427,4 +441,24 @@ fn update(opp: Opportunity) -> Action {
         opp: Box::new(opp),
         new_account: None,
     })
+}
+
+/// The "Columns" menu: a checkbox per column; the name always shows.
+fn column_chooser_ui(ui: &mut egui::Ui, ws: &Workspace) -> Option<Action> {
+    let mut chosen = None;
+    ui.menu_button(tr!("Columns"), |ui| {
+        let shown = ws.list_columns();
+        for column in ListColumn::ALL.into_iter().skip(1) {
+            let mut on = shown.contains(&column);
+            if ui.checkbox(&mut on, column.label()).changed() {
+                // Keep the canonical order, so a column comes back where it was.
+                let columns = ListColumn::ALL
+                    .into_iter()
+                    .filter(|c| if *c == column { on } else { shown.contains(c) })
+                    .collect();
+                chosen = Some(Action::Apply(Command::SetListColumns { columns }));
+            }
+        }
+    });
+    chosen
 }

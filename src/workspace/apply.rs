@@ -198,6 +198,7 @@ impl Workspace {
                 self.set_saved_filters(filters)?
             }
             Command::SetSavedFilters { filters } => self.set_saved_filters(filters)?,
+            Command::SetListColumns { columns } => self.set_list_columns(columns)?,
             Command::Trash { ids } => self.set_trashed(ids, true)?,
             Command::RestoreFromTrash { ids } => self.set_trashed(ids, false)?,
             Command::EmptyTrash => self.empty_trash()?,
@@ -624,6 +625,39 @@ impl Workspace {
         self.saved_filters = filters;
         Ok(Applied {
             inverse: Some(Command::SetSavedFilters { filters: before }),
+            created: None,
+        })
+    }
+
+    /// Chooses the list's columns. The name column always stays, first.
+    fn set_list_columns(&mut self, mut columns: Vec<ListColumn>) -> Result<Applied, ApplyError> {
+        columns.retain(|c| *c != ListColumn::Name);
+        columns.insert(0, ListColumn::Name);
+        columns.dedup();
+        let names = |cols: &[ListColumn]| {
+            cols.iter()
+                .map(|c| c.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let (old, new) = (names(&self.list_columns), names(&columns));
+        let now = self.now();
+        self.write(|tx| {
+            let stamp = Stamp::begin(tx, now);
+            history(
+                tx,
+                &stamp,
+                EntityKind::Settings,
+                0,
+                "list_columns",
+                old,
+                new,
+            )?;
+            tx.put_list_columns(&columns)
+        })?;
+        let before = std::mem::replace(&mut self.list_columns, columns);
+        Ok(Applied {
+            inverse: Some(Command::SetListColumns { columns: before }),
             created: None,
         })
     }

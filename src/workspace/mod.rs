@@ -18,10 +18,11 @@ use crate::analytics::{PipelineReport, StageTotals, pipeline_by_stage};
 use crate::domain::*;
 use crate::store::{Records, Store, StoreError};
 
+pub use crate::domain::ListColumn;
 pub use crate::domain::{CloseWindow, Filter};
 pub use apply::{Applied, ApplyError};
 pub use columns::Column;
-pub use list::{ListColumn, Sort};
+pub use list::Sort;
 pub use undo::UndoStack;
 
 /// Where "now" comes from: the system clock in the app, a fixed instant in tests.
@@ -49,6 +50,7 @@ pub struct Workspace {
     /// Deals in the trash and when they were put there; they are on no board, list or report.
     trash: HashMap<Id, DateTime<Utc>>,
     saved_filters: Vec<SavedFilter>,
+    list_columns: Vec<ListColumn>,
     first_start_done: bool,
     /// Mirrors the store's id counter after each commit.
     next_id: Cell<Id>,
@@ -83,6 +85,7 @@ impl Workspace {
             next_id,
             trash,
             saved_filters,
+            list_columns,
         } = records;
         let mut ws = Workspace {
             store,
@@ -98,6 +101,7 @@ impl Workspace {
             sample,
             trash: trash.into_iter().map(|t| (t.opportunity, t.at)).collect(),
             saved_filters,
+            list_columns: list_columns.unwrap_or_else(|| ListColumn::ALL.to_vec()),
             first_start_done,
             next_id: Cell::new(next_id),
             generation: 0,
@@ -346,6 +350,11 @@ impl Workspace {
     /// The searches the user named, in the order they were saved.
     pub fn saved_filters(&self) -> &[SavedFilter] {
         &self.saved_filters
+    }
+
+    /// The list's visible columns, in order.
+    pub fn list_columns(&self) -> &[ListColumn] {
+        &self.list_columns
     }
 
     /// How many deals are in the trash.

@@ -269,3 +269,22 @@ fn the_advanced_search_filters_by_amount_range() {
     harness.run();
     label(&harness, "Amount to: “20000x” is not a number");
 }
+
+#[test]
+fn the_column_chooser_hides_a_column_and_remembers_it() {
+    use egui::accesskit::Role;
+    let fixture = Fixture::two_deals();
+    let mut harness = list_harness(&fixture);
+    assert!(harness.query_by_role_and_label(Role::Button, "Next step").is_some());
+    harness.get_by_label("Columns").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::CheckBox, "Next step").click();
+    harness.run();
+    assert!(harness.query_by_role_and_label(Role::Button, "Next step").is_none());
+    drop(harness);
+    let mut harness = crate::harness(&fixture.path);
+    harness.get_by_label("List").click();
+    harness.run();
+    assert!(harness.query_by_role_and_label(Role::Button, "Next step").is_none());
+    assert!(harness.query_by_role_and_label(Role::Button, "Amount").is_some());
+}

@@ -667,7 +667,11 @@ fn the_advanced_search_and_saved_searches() {
         filter: archived_only.clone(),
     })
     .unwrap();
-    assert_eq!(ws.saved_filters().len(), 1, "the same name replaces the filter");
+    assert_eq!(
+        ws.saved_filters().len(),
+        1,
+        "the same name replaces the filter"
+    );
     drop(ws);
     let mut ws = open(&path);
     let saved = ws.saved_filters()[0].clone();
