@@ -58,6 +58,20 @@ pub enum Command {
     DeleteSavedFilter { id: Id },
     /// Replaces every saved search (the undo of saving or deleting one).
     SetSavedFilters { filters: Vec<SavedFilter> },
+    /// Merges duplicates into `survivor` (its fields as the user picked them): their stage
+    /// events and history move to it, and they go to the trash. One undo step.
+    Merge {
+        survivor: Box<Opportunity>,
+        merged: Vec<Id>,
+    },
+    /// Undoes a merge: the survivor's earlier version, and the moved events and history
+    /// entries back to the deals (`(moved id, deal it came from)`), out of the trash.
+    Unmerge {
+        survivor: Box<Opportunity>,
+        merged: Vec<Id>,
+        events: Vec<(Id, Id)>,
+        history: Vec<(Id, Id)>,
+    },
     /// Chooses the list's visible columns, in order.
     SetListColumns { columns: Vec<ListColumn> },
     /// Removes the sample pipeline's deals, and its accounts and salespeople no longer in use.

@@ -193,28 +193,7 @@ mod tests {
     }
 
     fn opp(expected_close: Option<NaiveDate>) -> Opportunity {
-        use crate::domain::*;
-        use chrono::TimeZone as _;
-        let stage = Stage {
-            id: 2,
-            pipeline: 1,
-            name: "New".into(),
-            sequence: 1,
-            probability: 10.into(),
-            kind: StageKind::Open,
-            requirements: String::new(),
-            rotting_days: None,
-            folded: false,
-        };
-        let account = Account {
-            id: 3,
-            name: "Acme".into(),
-            ..Account::default()
-        };
-        let now = chrono::Utc
-            .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
-            .unwrap();
-        let mut opp = Opportunity::draft(&account, &stage, &Settings::default(), now);
+        let mut opp = crate::domain::test_support::opportunity(1, 3, "Acme");
         opp.expected_close = expected_close;
         opp
     }

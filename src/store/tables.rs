@@ -330,6 +330,39 @@ impl<'t> Tx<'t> {
         Ok(())
     }
 
+    /// Moves history entries from record `from` to record `to` (a merge, or its undo): all of
+    /// them, or only those in `only`. Returns the ids of the moved entries.
+    pub fn move_history(
+        &mut self,
+        entity: EntityKind,
+        from: Id,
+        to: Id,
+        only: Option<&[Id]>,
+    ) -> Result<Vec<Id>, redb::Error> {
+        let code = entity_code(entity);
+        let mut entries = Vec::new();
+        for row in self
+            .history
+            .range((code, from, 0)..=(code, from, u64::MAX))?
+        {
+            let (key, value) = row?;
+            let id = key.value().2;
+            if only.is_none_or(|ids| ids.contains(&id)) {
+                entries.push(value.value().to_vec());
+            }
+        }
+        let mut moved = Vec::with_capacity(entries.len());
+        for bytes in entries {
+            let mut entry: HistoryEntry = codec::decode(&bytes)
+                .map_err(|e| redb::Error::Corrupted(format!("history entry: {e}")))?;
+            self.history.remove((code, from, entry.id))?;
+            entry.entity_id = to;
+            self.put_history(&entry)?;
+            moved.push(entry.id);
+        }
+        Ok(moved)
+    }
+
     /// Removes a record's whole history (used when the sample pipeline is cleared).
     pub fn delete_history_of(&mut self, entity: EntityKind, id: Id) -> Result<(), redb::Error> {
         let code = entity_code(entity);

@@ -48,6 +48,8 @@ pub enum Action {
     Redo,
     AskClearSample,
     AskEmptyTrash,
+    /// Open the merge dialog on these duplicates.
+    AskMerge(Vec<Id>),
     /// Show a message in the status bar (e.g. a cell that did not parse).
     Error(String),
 }
@@ -313,6 +315,9 @@ impl Ready {
             }
             Action::AskClearSample => self.dialog = Some(Dialog::ClearSample),
             Action::AskEmptyTrash => self.dialog = Some(Dialog::EmptyTrash),
+            Action::AskMerge(ids) => {
+                self.dialog = Some(Dialog::Merge(super::merge::MergeDialog::new(ids)))
+            }
             Action::Error(message) => self.say(message, true),
         }
     }

@@ -2,6 +2,7 @@
 
 use egui::RichText;
 
+use super::merge::{MergeDialog, MergeOutcome};
 use super::theme;
 use super::widgets::lookup_combo;
 use crate::command::Command;
@@ -21,6 +22,8 @@ pub enum Dialog {
     ClearSample,
     /// "Empty trash": deletes the trashed deals for good after confirmation.
     EmptyTrash,
+    /// Merging duplicates.
+    Merge(MergeDialog),
 }
 
 impl Dialog {
@@ -44,7 +47,7 @@ pub enum Outcome {
 pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Outcome {
     let mut outcome = Outcome::Open;
     let modal = egui::Modal::new(egui::Id::unique("dialog")).show(ctx, |ui| {
-        ui.set_width(380.0);
+        ui.set_min_width(380.0);
         match dialog {
             Dialog::LossReason { opp, stage, reason } => {
                 let name = ws.opportunity(*opp).map_or("", |o| o.name.as_str());
@@ -84,6 +87,13 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
                     &tr!("Clear sample data"),
                     Command::ClearSample,
                 );
+            }
+            Dialog::Merge(merge) => {
+                outcome = match merge.ui(ui, ws) {
+                    MergeOutcome::Open => Outcome::Open,
+                    MergeOutcome::Cancel => Outcome::Cancel,
+                    MergeOutcome::Merge(command) => Outcome::Run(command),
+                };
             }
             Dialog::EmptyTrash => {
                 outcome = confirm_ui(

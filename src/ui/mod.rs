@@ -5,6 +5,7 @@ mod board;
 mod dialogs;
 mod form;
 mod mass_update;
+mod merge;
 mod screenshot;
 mod search;
 mod table;

@@ -65,6 +65,8 @@ pub struct ListView {
     /// A name clicked this frame, with the keys held; handled after the table is drawn.
     clicked: Option<(Id, egui::Modifiers)>,
     mass_update: MassUpdateBar,
+    /// Duplicate groups found by "Find duplicates", with the data generation they were found at.
+    duplicates: Option<(u64, Vec<Vec<Id>>)>,
 }
 
 impl ListView {
@@ -104,6 +106,11 @@ impl ListView {
                 if !self.selection.is_empty() && ui.button(tr!("Clear selection")).clicked() {
                     self.selection.clear();
                 }
+                ui.separator();
+                if ui.button(tr!("Find duplicates")).clicked() {
+                    let live = ws.opportunities().filter(|o| !ws.is_trashed(o.id));
+                    self.duplicates = Some((ws.generation(), duplicate_groups(live)));
+                }
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                     actions.extend(column_chooser_ui(ui, ws));
                     let trash = tr!("Trash ({n})", n = format_count(ws.trash_count() as u64));
@@ -118,6 +125,21 @@ impl ListView {
                 });
             });
         });
+        if let Some((generation, groups)) = &mut self.duplicates {
+            if *generation != ws.generation() {
+                // A merge (or any change) happened: find them again among what is left.
+                let live = ws.opportunities().filter(|o| !ws.is_trashed(o.id));
+                *groups = duplicate_groups(live);
+                *generation = ws.generation();
+            }
+            let mut hide = false;
+            egui::Panel::top("duplicates").show(ui, |ui| {
+                hide = duplicates_ui(ui, ws, groups, &mut actions);
+            });
+            if hide {
+                self.duplicates = None;
+            }
+        }
         if !self.selection.is_empty() {
             let mut selection: Vec<Id> = self.selection.iter().copied().collect();
             selection.sort_unstable();
@@ -461,4 +483,43 @@ fn column_chooser_ui(ui: &mut egui::Ui, ws: &Workspace) -> Option<Action> {
         }
     });
     chosen
+}
+
+/// The duplicate groups, each with a Merge button. Returns true when the user hides them.
+fn duplicates_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    groups: &[Vec<Id>],
+    actions: &mut Vec<Action>,
+) -> bool {
+    let mut hide = false;
+    ui.horizontal(|ui| {
+        let title = match groups.len() {
+            0 => tr!("No duplicates found."),
+            n => tr!("Possible duplicates: {n} groups", n = n),
+        };
+        ui.label(RichText::new(title).strong());
+        hide = ui.button(tr!("Hide")).clicked();
+    });
+    egui::ScrollArea::vertical()
+        .max_height(140.0)
+        .show(ui, |ui| {
+            for group in groups {
+                ui.horizontal(|ui| {
+                    let names: Vec<&str> = group
+                        .iter()
+                        .filter_map(|id| ws.opportunity(*id))
+                        .map(|o| o.name.as_str())
+                        .collect();
+                    let merge = ui
+                        .button(tr!("Merge…"))
+                        .accessible_name(tr!("Merge {names}", names = names.join(" / ")));
+                    if merge.clicked() {
+                        actions.push(Action::AskMerge(group.clone()));
+                    }
+                    ui.label(names.join("  /  "));
+                });
+            }
+        });
+    hide
 }

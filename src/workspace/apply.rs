@@ -1,6 +1,6 @@
 //! Applying commands: validate, write with history in one transaction, then update memory.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -199,6 +199,13 @@ impl Workspace {
             }
             Command::SetSavedFilters { filters } => self.set_saved_filters(filters)?,
             Command::SetListColumns { columns } => self.set_list_columns(columns)?,
+            Command::Merge { survivor, merged } => self.merge(*survivor, merged)?,
+            Command::Unmerge {
+                survivor,
+                merged,
+                events,
+                history,
+            } => self.unmerge(*survivor, merged, events, history)?,
             Command::Trash { ids } => self.set_trashed(ids, true)?,
             Command::RestoreFromTrash { ids } => self.set_trashed(ids, false)?,
             Command::EmptyTrash => self.empty_trash()?,
@@ -627,6 +634,164 @@ impl Workspace {
             inverse: Some(Command::SetSavedFilters { filters: before }),
             created: None,
         })
+    }
+
+    /// Merges the deals `merged` into `new` (the survivor's new version).
+    fn merge(&mut self, mut new: Opportunity, merged: Vec<Id>) -> Result<Applied, ApplyError> {
+        let missing = |id| ApplyError::Missing(EntityKind::Opportunity, id);
+        let old = self.opportunity(new.id).cloned().ok_or(missing(new.id))?;
+        if let Some(&bad) = merged
+            .iter()
+            .find(|m| **m == new.id || self.opportunity(**m).is_none() || self.is_trashed(**m))
+        {
+            return Err(missing(bad));
+        }
+        let now = self.now();
+        self.prepare(Some(&old), &mut new, now, false)
+            .map_err(ApplyError::Invalid)?;
+        let moved_events: Vec<(Id, Id)> = self
+            .stage_events
+            .iter()
+            .filter(|e| merged.contains(&e.opportunity))
+            .map(|e| (e.id, e.opportunity))
+            .collect();
+        let names: Vec<String> = merged
+            .iter()
+            .map(|m| self.opportunities[m].name.clone())
+            .collect();
+        let survivor = new.id;
+        let (event, moved_history) = self.write(|tx| {
+            let stamp = Stamp::begin(tx, now);
+            let event = self.write_opportunity(tx, &stamp, Some(&old), &new, None)?;
+            self.repoint_events(tx, &moved_events, |_| survivor)?;
+            let mut moved = Vec::new();
+            for m in &merged {
+                let ids = tx.move_history(EntityKind::Opportunity, *m, survivor, None)?;
+                moved.extend(ids.into_iter().map(|h| (h, *m)));
+                tx.put_trash(&TrashEntry {
+                    opportunity: *m,
+                    at: now,
+                })?;
+                let into = new.name.clone();
+                history(
+                    tx,
+                    &stamp,
+                    EntityKind::Opportunity,
+                    *m,
+                    "merged_into",
+                    String::new(),
+                    into,
+                )?;
+            }
+            let joined = names.join(", ");
+            history(
+                tx,
+                &stamp,
+                EntityKind::Opportunity,
+                survivor,
+                "merged",
+                String::new(),
+                joined,
+            )?;
+            Ok((event, moved))
+        })?;
+        self.stage_events.extend(event);
+        self.reassign_events(&moved_events, |_| survivor);
+        self.install(Some(&old), new);
+        for m in &merged {
+            self.leave_board(*m);
+            self.trash.insert(*m, now);
+        }
+        Ok(Applied {
+            inverse: Some(Command::Unmerge {
+                survivor: Box::new(old),
+                merged,
+                events: moved_events,
+                history: moved_history,
+            }),
+            created: None,
+        })
+    }
+
+    fn unmerge(
+        &mut self,
+        mut earlier: Opportunity,
+        merged: Vec<Id>,
+        events: Vec<(Id, Id)>,
+        moved_history: Vec<(Id, Id)>,
+    ) -> Result<Applied, ApplyError> {
+        let missing = |id| ApplyError::Missing(EntityKind::Opportunity, id);
+        let current = self
+            .opportunity(earlier.id)
+            .cloned()
+            .ok_or(missing(earlier.id))?;
+        if let Some(&bad) = merged.iter().find(|m| !self.is_trashed(**m)) {
+            return Err(missing(bad));
+        }
+        let now = self.now();
+        self.prepare(Some(&current), &mut earlier, now, false)
+            .map_err(ApplyError::Invalid)?;
+        let survivor = earlier.id;
+        let event = self.write(|tx| {
+            let stamp = Stamp::begin(tx, now);
+            let event = self.write_opportunity(tx, &stamp, Some(&current), &earlier, None)?;
+            self.repoint_events(tx, &events, |from| from)?;
+            for m in &merged {
+                let ids: Vec<Id> = moved_history
+                    .iter()
+                    .filter(|(_, from)| from == m)
+                    .map(|(h, _)| *h)
+                    .collect();
+                tx.move_history(EntityKind::Opportunity, survivor, *m, Some(&ids))?;
+                tx.delete_trash(*m)?;
+                let name = &self.opportunities[m].name;
+                lifecycle(tx, &stamp, EntityKind::Opportunity, *m, "restored", name)?;
+            }
+            Ok(event)
+        })?;
+        self.stage_events.extend(event);
+        self.reassign_events(&events, |from| from);
+        self.install(Some(&current), earlier);
+        for m in &merged {
+            self.trash.remove(m);
+            let opp = self.opportunities[m].clone();
+            self.install(None, opp);
+        }
+        Ok(Applied {
+            inverse: Some(Command::Merge {
+                survivor: Box::new(current),
+                merged,
+            }),
+            created: None,
+        })
+    }
+
+    /// Writes the stage events `moves` (event id, the deal it came from) pointed at the deal
+    /// `owner` names for that origin: the survivor in a merge, the origin itself in its undo.
+    fn repoint_events(
+        &self,
+        tx: &mut Tx<'_>,
+        moves: &[(Id, Id)],
+        owner: impl Fn(Id) -> Id,
+    ) -> Result<(), redb::Error> {
+        for (event, from) in moves {
+            if let Some(e) = self.stage_events.iter().find(|e| e.id == *event) {
+                let mut e = e.clone();
+                e.opportunity = owner(*from);
+                tx.put_stage_event(&e)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Self::repoint_events`] for the events in memory.
+    fn reassign_events(&mut self, moves: &[(Id, Id)], owner: impl Fn(Id) -> Id) {
+        let origin: HashMap<Id, Id> = moves.iter().copied().collect();
+        for e in &mut self.stage_events {
+            if let Some(from) = origin.get(&e.id) {
+                e.opportunity = owner(*from);
+            }
+        }
     }
 
     /// Chooses the list's columns. The name column always stays, first.

@@ -275,16 +275,84 @@ fn the_column_chooser_hides_a_column_and_remembers_it() {
     use egui::accesskit::Role;
     let fixture = Fixture::two_deals();
     let mut harness = list_harness(&fixture);
-    assert!(harness.query_by_role_and_label(Role::Button, "Next step").is_some());
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Button, "Next step")
+            .is_some()
+    );
     harness.get_by_label("Columns").click();
     harness.run();
-    harness.get_by_role_and_label(Role::CheckBox, "Next step").click();
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Next step")
+        .click();
     harness.run();
-    assert!(harness.query_by_role_and_label(Role::Button, "Next step").is_none());
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Button, "Next step")
+            .is_none()
+    );
     drop(harness);
     let mut harness = crate::harness(&fixture.path);
     harness.get_by_label("List").click();
     harness.run();
-    assert!(harness.query_by_role_and_label(Role::Button, "Next step").is_none());
-    assert!(harness.query_by_role_and_label(Role::Button, "Amount").is_some());
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Button, "Next step")
+            .is_none()
+    );
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Button, "Amount")
+            .is_some()
+    );
+}
+
+#[test]
+fn merge_two_duplicates_picking_fields_from_each() {
+    let fixture = Fixture::two_deals();
+    let mut ws = fixture.reopen();
+    let dup = add_deal(
+        &mut ws,
+        "café müller",
+        "cafe muller – ESPRESSO machines",
+        "9000",
+        StageKind::Open,
+        1,
+    );
+    drop(ws);
+    let mut harness = harness(&fixture.path);
+    harness.get_by_label("List").click();
+    harness.run();
+    harness.get_by_label("Find duplicates").click();
+    harness.run();
+    label(&harness, "Possible duplicates: 1 groups");
+    harness
+        .get_by_label("Merge Café Müller – espresso machines / cafe muller – ESPRESSO machines")
+        .click();
+    harness.run();
+    // Keep the first deal, but take the duplicate's amount and stage.
+    use egui::accesskit::Role;
+    harness
+        .get_by_role_and_label(Role::RadioButton, "$9,000")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::RadioButton, "Qualified")
+        .click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Merge").click();
+    harness.run();
+
+    let ws = harness.state().workspace().unwrap();
+    let kept = deal(ws, "Café Müller – espresso machines");
+    assert_eq!(kept.amount, Decimal::from(9000));
+    assert_eq!(kept.stage, stage_id(ws, "Qualified"));
+    assert_eq!(kept.probability, Decimal::from(30));
+    assert!(ws.is_trashed(dup));
+    let history = ws
+        .history(forsat::domain::EntityKind::Opportunity, kept.id)
+        .unwrap();
+    assert!(history.iter().any(|h| h.field == "merged"));
+    assert_eq!(history.iter().filter(|h| h.field == "created").count(), 2);
+    label(&harness, "No duplicates found.");
 }

@@ -684,3 +684,88 @@ fn the_advanced_search_and_saved_searches() {
     ws.apply(applied.inverse.unwrap()).unwrap();
     assert_eq!(ws.saved_filters(), [saved]);
 }
+
+#[test]
+fn merging_moves_events_and_history_to_the_survivor_and_undo_puts_them_back() {
+    use forsat::workspace::UndoStack;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = open(&path);
+    let keep = create(&mut ws, "Café Müller", "Café Müller – espresso", "12000");
+    let dup = create(&mut ws, "café müller", "cafe muller –  ESPRESSO", "15000");
+    ws.apply(Command::MoveToStage {
+        opp: dup,
+        stage: stage(&ws, "Qualified"),
+        loss_reason: None,
+    })
+    .unwrap();
+    let live = |ws: &forsat::workspace::Workspace| {
+        forsat::domain::duplicate_groups(ws.opportunities().filter(|o| !ws.is_trashed(o.id)))
+    };
+    assert_eq!(live(&ws), [vec![keep, dup]]);
+    let events_of = |ws: &forsat::workspace::Workspace, id| {
+        ws.stage_events()
+            .iter()
+            .filter(|e| e.opportunity == id)
+            .count()
+    };
+    let dup_history = ws.history(EntityKind::Opportunity, dup).unwrap().len();
+
+    // Keep the first deal, with the duplicate's amount and stage.
+    let mut survivor = ws.opportunity(keep).unwrap().clone();
+    let other = ws.opportunity(dup).unwrap().clone();
+    survivor.amount = other.amount;
+    survivor.stage = other.stage;
+    let mut stack = UndoStack::default();
+    stack
+        .run(
+            &mut ws,
+            Command::Merge {
+                survivor: Box::new(survivor),
+                merged: vec![dup],
+            },
+        )
+        .unwrap();
+    let merged = ws.opportunity(keep).unwrap();
+    assert_eq!(merged.amount, Decimal::from(15_000));
+    assert_eq!(merged.stage, stage(&ws, "Qualified"));
+    assert!(ws.is_trashed(dup));
+    assert!(live(&ws).is_empty());
+    assert_eq!(events_of(&ws, dup), 0);
+    assert_eq!(
+        events_of(&ws, keep),
+        4,
+        "both creations, the duplicate's move, the merge's move"
+    );
+    let history = ws.history(EntityKind::Opportunity, keep).unwrap();
+    assert!(history.len() > dup_history);
+    assert!(
+        history
+            .iter()
+            .any(|h| h.field == "merged" && h.new == "cafe muller –  ESPRESSO")
+    );
+    assert_eq!(ws.stage_totals(stage(&ws, "Qualified")).count, 1);
+    drop(ws);
+
+    let mut ws = open(&path);
+    assert_eq!(events_of(&ws, keep), 4, "the merge is durable");
+    let mut stack2 = UndoStack::default();
+    std::mem::swap(&mut stack, &mut stack2);
+    stack2.undo(&mut ws).unwrap().unwrap();
+    assert!(!ws.is_trashed(dup));
+    assert_eq!(ws.opportunity(keep).unwrap().amount, Decimal::from(12_000));
+    assert_eq!(events_of(&ws, dup), 2);
+    let back = ws.history(EntityKind::Opportunity, dup).unwrap();
+    assert!(
+        back.len() > dup_history,
+        "its own history came back, plus what happened to it"
+    );
+    assert!(
+        back.iter()
+            .any(|h| h.field == "stage" && h.new == "Qualified")
+    );
+    assert_eq!(live(&ws), [vec![keep, dup]]);
+    stack2.redo(&mut ws).unwrap().unwrap();
+    assert!(ws.is_trashed(dup));
+    assert_eq!(events_of(&ws, dup), 0);
+}
