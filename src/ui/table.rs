@@ -501,10 +501,14 @@ fn duplicates_ui(
         ui.label(RichText::new(title).strong());
         hide = ui.button(tr!("Hide")).clicked();
     });
-    egui::ScrollArea::vertical()
-        .max_height(140.0)
-        .show(ui, |ui| {
-            for group in groups {
+    // Virtualised: a large pipeline can hold thousands of groups.
+    let row_height = ui.spacing().interact_size.y;
+    egui::ScrollArea::vertical().max_height(140.0).show_rows(
+        ui,
+        row_height,
+        groups.len(),
+        |ui, range| {
+            for group in &groups[range] {
                 ui.horizontal(|ui| {
                     let names: Vec<&str> = group
                         .iter()
@@ -520,6 +524,7 @@ fn duplicates_ui(
                     ui.label(names.join("  /  "));
                 });
             }
-        });
+        },
+    );
     hide
 }
