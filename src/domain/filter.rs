@@ -92,6 +92,7 @@ pub struct Filter {
     pub text: String,
     pub salesperson: Option<Id>,
     pub close: CloseWindow,
+    pub stage: Option<Id>,
     pub source: Option<Id>,
     pub campaign: Option<Id>,
     #[serde(with = "rust_decimal::serde::str_option")]
@@ -153,6 +154,7 @@ impl Filter {
             };
         let lookup = |wanted: Option<Id>, value: Option<Id>| wanted.is_none() || wanted == value;
         status
+            && self.stage.is_none_or(|s| s == opp.stage)
             && lookup(self.salesperson, opp.salesperson)
             && lookup(self.source, opp.source)
             && lookup(self.campaign, opp.campaign)

@@ -179,6 +179,23 @@ impl Search {
         }
         ui.horizontal_wrapped(|ui| {
             let none = tr!("Any");
+            let label = ui.label(Field::Stage.label());
+            let current = filter
+                .stage
+                .and_then(|s| ws.stage(s))
+                .map_or(none.clone(), |s| s.name.clone());
+            egui::ComboBox::from_id_salt("search_stage")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut filter.stage, None, &none);
+                    for p in ws.pipelines() {
+                        for s in ws.stages_of(p.id) {
+                            ui.selectable_value(&mut filter.stage, Some(s.id), &s.name);
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
             for (field, kind) in [
                 (Field::Source, LookupKind::Source),
                 (Field::Campaign, LookupKind::Campaign),

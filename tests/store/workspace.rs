@@ -656,6 +656,17 @@ fn the_advanced_search_and_saved_searches() {
     let mut ids = list(&ws, &created_today);
     ids.sort();
     assert_eq!(ids, [small, big]);
+    ws.apply(Command::MoveToStage {
+        opp: big,
+        stage: stage(&ws, "Qualified"),
+        loss_reason: None,
+    })
+    .unwrap();
+    let qualified = Filter {
+        stage: Some(stage(&ws, "Qualified")),
+        ..Filter::default()
+    };
+    assert_eq!(list(&ws, &qualified), [big]);
 
     ws.apply(Command::SaveFilter {
         name: "Big deals".into(),
