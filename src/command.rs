@@ -53,7 +53,7 @@ pub enum Command {
     /// Deletes every deal in the trash for good (asked for with a confirmation).
     EmptyTrash,
     /// Names the current search; a name already saved gets the new filter.
-    SaveFilter { name: String, filter: Filter },
+    SaveFilter { name: String, filter: Box<Filter> },
     /// Forgets a saved search.
     DeleteSavedFilter { id: Id },
     /// Replaces every saved search (the undo of saving or deleting one).

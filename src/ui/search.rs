@@ -152,7 +152,7 @@ impl Search {
             if save.clicked() {
                 actions.push(Action::Apply(Command::SaveFilter {
                     name: std::mem::take(&mut self.save_name),
-                    filter: filter.clone(),
+                    filter: Box::new(filter.clone()),
                 }));
                 ui.close();
             }

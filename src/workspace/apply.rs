@@ -183,11 +183,11 @@ impl Workspace {
                     .iter_mut()
                     .find(|f| f.name.to_lowercase() == name.to_lowercase());
                 match existing {
-                    Some(saved) => saved.filter = filter,
+                    Some(saved) => saved.filter = *filter,
                     None => filters.push(SavedFilter {
                         id: self.next_id(),
                         name,
-                        filter,
+                        filter: *filter,
                     }),
                 }
                 self.set_saved_filters(filters)?

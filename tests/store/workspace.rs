@@ -670,12 +670,12 @@ fn the_advanced_search_and_saved_searches() {
 
     ws.apply(Command::SaveFilter {
         name: "Big deals".into(),
-        filter: amounts.clone(),
+        filter: Box::new(amounts.clone()),
     })
     .unwrap();
     ws.apply(Command::SaveFilter {
         name: "big DEALS".into(),
-        filter: archived_only.clone(),
+        filter: Box::new(archived_only.clone()),
     })
     .unwrap();
     assert_eq!(
