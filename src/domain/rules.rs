@@ -476,6 +476,81 @@ impl Opportunity {
         self.probability_overridden = false;
     }
 
+    /// `current` (the deal as stored now) with the fields this edited copy changed from
+    /// `original` (the version the edit started from): saving a form keeps what was changed
+    /// elsewhere meanwhile (a drag, a list edit, a mass update).
+    pub fn rebase(&self, original: &Opportunity, current: &Opportunity) -> Opportunity {
+        // Naming every field makes a new field a compile error here until it is handled.
+        let Opportunity {
+            id: _,
+            name: _,
+            account: _,
+            business_type: _,
+            source: _,
+            pipeline: _,
+            stage: _,
+            next_step: _,
+            campaign: _,
+            salesperson: _,
+            currency: _,
+            amount: _,
+            amount_mode: _,
+            lines: _,
+            expected_close: _,
+            active: _,
+            probability: _,
+            probability_overridden: _,
+            forecast: _,
+            competitor: _,
+            loss_reason: _,
+            description: _,
+            win_loss_report: _,
+            priority: _,
+            tags: _,
+            created: _,
+            updated: _,
+            stage_entered: _,
+            closed: _,
+        } = self;
+        let mut out = current.clone();
+        macro_rules! take_changed {
+            ($($field:ident),* $(,)?) => {
+                $(if self.$field != original.$field {
+                    out.$field = self.$field.clone();
+                })*
+            };
+        }
+        take_changed!(
+            name,
+            account,
+            business_type,
+            source,
+            pipeline,
+            stage,
+            next_step,
+            campaign,
+            salesperson,
+            currency,
+            amount,
+            amount_mode,
+            lines,
+            expected_close,
+            active,
+            probability,
+            probability_overridden,
+            forecast,
+            competitor,
+            loss_reason,
+            description,
+            win_loss_report,
+            priority,
+            tags,
+            stage_entered,
+            closed,
+        );
+        out
+    }
+
     /// Expected revenue × probability, in the deal's currency.
     pub fn weighted(&self) -> Decimal {
         weighted(self.amount, self.probability)
@@ -708,6 +783,23 @@ mod tests {
         assert!(opp.is_overdue(now().date_naive()));
         opp.enter_stage(&stages[3], None, now());
         assert!(!opp.is_overdue(now().date_naive()));
+    }
+
+    #[test]
+    fn rebase_keeps_changes_made_elsewhere_and_takes_the_edits() {
+        let stages = stages();
+        let original = Opportunity::draft(&account(), &stages[0], &Settings::default(), now());
+        let mut current = original.clone();
+        current.enter_stage(&stages[1], None, now());
+        current.amount = dec("5000");
+        let mut edited = original.clone();
+        edited.next_step = "Call Monday".into();
+        edited.amount = dec("7000");
+        let saved = edited.rebase(&original, &current);
+        assert_eq!(saved.stage, stages[1].id, "the move made elsewhere stays");
+        assert_eq!(saved.probability, dec("30"));
+        assert_eq!(saved.next_step, "Call Monday");
+        assert_eq!(saved.amount, dec("7000"), "an edit of the same field wins");
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub struct OpportunityForm {
     errors: Vec<FieldError>,
     history: Vec<HistoryEntry>,
     dirty: bool,
+    account_match: AccountMatch,
 }
 
 impl OpportunityForm {
@@ -59,6 +60,7 @@ impl OpportunityForm {
             errors: Vec::new(),
             history,
             dirty: false,
+            account_match: AccountMatch::default(),
             original,
             draft,
         }
@@ -216,10 +218,12 @@ impl OpportunityForm {
         self.draft.name = name;
 
         let mut account_text = std::mem::take(&mut self.account_text);
+        let mut matched = std::mem::take(&mut self.account_match);
         let picked = self.row(ui, Field::Account, |ui, l| {
-            account_ui(ui, l, ws, &mut account_text)
+            account_ui(ui, l, ws, &mut account_text, &mut matched)
         });
         self.account_text = account_text;
+        self.account_match = matched;
         if let Some(account) = picked.and_then(|id| ws.account(id)) {
             self.account_text = account.name.clone();
             self.draft.account = account.id;
@@ -499,6 +503,13 @@ impl OpportunityForm {
         if opp.name.trim().is_empty() {
             opp.name = account_text.to_owned();
         }
+        // Only what this form changed is saved over what was changed elsewhere meanwhile.
+        if let (Some(original), Some(current)) = (
+            &self.original,
+            self.opportunity_id().and_then(|id| ws.opportunity(id)),
+        ) {
+            opp = opp.rebase(original, current);
+        }
         if let Err(found) = opp.validate() {
             errors.extend(
                 found
@@ -527,9 +538,45 @@ fn business_type_label(t: BusinessType) -> String {
     }
 }
 
+/// What the account field's text matches, worked out once per text and data change (scanning
+/// every account each frame would cost at 100k accounts).
+#[derive(Default)]
+struct AccountMatch {
+    text: String,
+    generation: u64,
+    exists: bool,
+    suggestions: Vec<(Id, String)>,
+}
+
+impl AccountMatch {
+    fn refresh(&mut self, ws: &Workspace, text: &str) {
+        if self.text == text && self.generation == ws.generation() {
+            return;
+        }
+        let typed = text.trim();
+        self.exists = typed.is_empty() || ws.account_by_name(typed).is_some();
+        self.suggestions = if self.exists {
+            Vec::new()
+        } else {
+            ws.account_suggestions(typed, 5)
+                .into_iter()
+                .map(|a| (a.id, a.name.clone()))
+                .collect()
+        };
+        self.text = text.to_owned();
+        self.generation = ws.generation();
+    }
+}
+
 /// The account field: free text with matching accounts offered below it. Returns the account
 /// picked from the suggestions, if one was.
-fn account_ui(ui: &mut egui::Ui, label: egui::Id, ws: &Workspace, text: &mut String) -> Option<Id> {
+fn account_ui(
+    ui: &mut egui::Ui,
+    label: egui::Id,
+    ws: &Workspace,
+    text: &mut String,
+    matched: &mut AccountMatch,
+) -> Option<Id> {
     let edit = ui
         .add(
             TextEdit::singleline(text)
@@ -537,22 +584,25 @@ fn account_ui(ui: &mut egui::Ui, label: egui::Id, ws: &Workspace, text: &mut Str
                 .desired_width(f32::INFINITY),
         )
         .labelled_by(label);
-    let typed = text.trim();
-    if typed.is_empty() || ws.account_by_name(typed).is_some() {
+    matched.refresh(ws, text);
+    if matched.exists {
         return None;
     }
     let mut picked = None;
     if edit.has_focus() || edit.changed() {
-        for account in ws.account_suggestions(typed, 5) {
-            if ui.small_button(&account.name).clicked() {
-                picked = Some(account.id);
+        for (id, name) in &matched.suggestions {
+            if ui.small_button(name).clicked() {
+                picked = Some(*id);
             }
         }
     }
     ui.label(
-        RichText::new(tr!("A new account “{name}” will be created.", name = typed))
-            .small()
-            .color(theme::TEXT_MUTED),
+        RichText::new(tr!(
+            "A new account “{name}” will be created.",
+            name = text.trim()
+        ))
+        .small()
+        .color(theme::TEXT_MUTED),
     );
     picked
 }

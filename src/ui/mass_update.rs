@@ -1,6 +1,8 @@
 //! The bar above the list while rows are selected: set the same fields on every selected deal
 //! in one command (one transaction, one undo step).
 
+use std::collections::HashSet;
+
 use egui::RichText;
 
 use super::app::Action;
@@ -19,7 +21,12 @@ pub struct MassUpdateBar {
 
 impl MassUpdateBar {
     /// Draws the bar for `selection`; returns the command once the user applies it.
-    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, selection: Vec<Id>) -> Vec<Action> {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        selection: &HashSet<Id>,
+    ) -> Vec<Action> {
         let mut actions = Vec::new();
         let keep = tr!("Keep");
         ui.horizontal_wrapped(|ui| {
@@ -87,7 +94,10 @@ impl MassUpdateBar {
                 n = format_count(selection.len() as u64)
             );
             if ui.button(RichText::new(apply).strong()).clicked() {
-                actions.extend(self.command(selection));
+                // The ids are listed only when applied: a selection can hold a million deals.
+                let mut ids: Vec<Id> = selection.iter().copied().collect();
+                ids.sort_unstable();
+                actions.extend(self.command(ids));
             }
         });
         actions

@@ -141,10 +141,8 @@ impl ListView {
             }
         }
         if !self.selection.is_empty() {
-            let mut selection: Vec<Id> = self.selection.iter().copied().collect();
-            selection.sort_unstable();
             egui::Panel::top("mass_update").show(ui, |ui| {
-                actions.extend(self.mass_update.ui(ui, ws, selection))
+                actions.extend(self.mass_update.ui(ui, ws, &self.selection))
             });
         }
         let ids = &rows.ids;

@@ -172,7 +172,9 @@ impl Workspace {
             }
             Command::ClearSample => self.clear_sample()?,
             Command::UpdateOpportunities { opps } => self.update_many(opps)?,
-            Command::MassUpdate { ids, patch } => {
+            Command::MassUpdate { mut ids, patch } => {
+                ids.sort_unstable();
+                ids.dedup();
                 let news = self.patched(&ids, &patch)?;
                 self.update_many(news)?
             }
@@ -325,6 +327,11 @@ impl Workspace {
         };
         if old.is_none_or(|o| o.stage != new.stage) {
             new.enter_stage(stage, new.loss_reason, now);
+            // A move the caller did not date (a mass update) happens now; an undo keeps the
+            // date the deal really entered the stage it goes back to.
+            if old.is_some_and(|o| o.stage_entered == new.stage_entered) {
+                new.stage_entered = now;
+            }
         }
         new.updated = now;
         if old.is_none() {
@@ -457,7 +464,10 @@ impl Workspace {
 
     /// Replaces several stored deals in one transaction: one history entry per changed field
     /// per deal, one undo step.
-    fn update_many(&mut self, news: Vec<Opportunity>) -> Result<Applied, ApplyError> {
+    fn update_many(&mut self, mut news: Vec<Opportunity>) -> Result<Applied, ApplyError> {
+        // One version per deal: a deal named twice would leave its cached column twice.
+        news.sort_by_key(|o| o.id);
+        news.dedup_by_key(|o| o.id);
         let now = self.now();
         let mut pairs = Vec::with_capacity(news.len());
         let mut errors = Vec::new();
@@ -547,7 +557,9 @@ impl Workspace {
     }
 
     /// Moves deals to the trash, or back from it: one transaction, one history entry each.
-    fn set_trashed(&mut self, ids: Vec<Id>, trashed: bool) -> Result<Applied, ApplyError> {
+    fn set_trashed(&mut self, mut ids: Vec<Id>, trashed: bool) -> Result<Applied, ApplyError> {
+        ids.sort_unstable();
+        ids.dedup();
         for id in &ids {
             if self.opportunity(*id).is_none() || self.is_trashed(*id) == trashed {
                 return Err(ApplyError::Missing(EntityKind::Opportunity, *id));
@@ -598,10 +610,11 @@ impl Workspace {
         let now = self.now();
         let kind = EntityKind::SavedFilter;
         let written = self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
-            // Ids come from the store's counter: mark the ones handed out in advance as taken.
+            // Ids come from the store's counter: mark the ones handed out in advance as taken
+            // before the action takes its own.
             let max = filters.iter().map(|f| f.id + 1).max().unwrap_or(0);
             tx.take_ids_below(max);
+            let stamp = Stamp::begin(tx, now);
             for f in &filters {
                 match before.iter().find(|b| b.id == f.id) {
                     None => lifecycle(tx, &stamp, kind, f.id, "created", &f.name)?,
@@ -637,7 +650,9 @@ impl Workspace {
     }
 
     /// Merges the deals `merged` into `new` (the survivor's new version).
-    fn merge(&mut self, mut new: Opportunity, merged: Vec<Id>) -> Result<Applied, ApplyError> {
+    fn merge(&mut self, mut new: Opportunity, mut merged: Vec<Id>) -> Result<Applied, ApplyError> {
+        merged.sort_unstable();
+        merged.dedup();
         let missing = |id| ApplyError::Missing(EntityKind::Opportunity, id);
         let old = self.opportunity(new.id).cloned().ok_or(missing(new.id))?;
         if let Some(&bad) = merged
@@ -879,6 +894,7 @@ impl Workspace {
         self.write(|tx| {
             let stamp = Stamp::begin(tx, now);
             tx.delete_opportunity(id)?;
+            tx.delete_trash(id)?;
             for e in &events {
                 tx.delete_stage_event(e.id)?;
             }
@@ -1139,6 +1155,7 @@ impl Workspace {
             };
             for id in &opps {
                 tx.delete_opportunity(*id)?;
+                tx.delete_trash(*id)?;
                 forget(
                     tx,
                     EntityKind::Opportunity,

@@ -109,6 +109,13 @@ impl Workspace {
         if settings.is_none() {
             ws.initialize()?;
         }
+        if ws.pipelines.is_empty() {
+            // Every Forsat file gets a pipeline in its first transaction: this one was damaged.
+            return Err(StoreError::Corrupt {
+                path: path.to_owned(),
+                detail: "it has no pipeline".to_owned(),
+            });
+        }
         ws.sort_config();
         ws.rebuild_columns();
         Ok(ws)

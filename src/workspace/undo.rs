@@ -34,19 +34,23 @@ impl UndoStack {
         Self::step(ws, &mut self.redo, &mut self.undo)
     }
 
-    /// Applies the top of `from` and pushes its inverse on `to`. A step that fails (its record
-    /// changed meanwhile in a way that refuses it) is dropped, so the stacks never stall.
+    /// Applies the top of `from` and pushes its inverse on `to`. When the write failed (a full
+    /// disk) the step stays, to be tried again. When the step no longer applies (its record
+    /// changed in a way that refuses it), the steps below it were built on the same state and
+    /// are dropped with it, so no inverse ever runs on a state it was not made for.
     fn step(
         ws: &mut Workspace,
         from: &mut Vec<Command>,
         to: &mut Vec<Command>,
     ) -> Option<Result<Applied, ApplyError>> {
         let command = from.pop()?;
-        Some(ws.apply(command).inspect(|applied| {
-            if let Some(inverse) = &applied.inverse {
-                to.push(inverse.clone());
-            }
-        }))
+        let result = ws.apply(command.clone());
+        match &result {
+            Ok(applied) => to.extend(applied.inverse.clone()),
+            Err(ApplyError::Store(_)) => from.push(command),
+            Err(_) => from.clear(),
+        }
+        Some(result)
     }
 
     pub fn can_undo(&self) -> bool {

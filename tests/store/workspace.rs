@@ -780,3 +780,60 @@ fn merging_moves_events_and_history_to_the_survivor_and_undo_puts_them_back() {
     assert!(ws.is_trashed(dup));
     assert_eq!(events_of(&ws, dup), 0);
 }
+
+#[test]
+fn deleting_a_trashed_deal_leaves_no_trace_in_the_trash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = open(&path);
+    let id = create(&mut ws, "Acme", "Acme – deal", "1000");
+    ws.apply(Command::Trash { ids: vec![id, id] }).unwrap();
+    assert_eq!(ws.trash_count(), 1, "an id named twice counts once");
+    ws.apply(Command::DeleteOpportunity { id, account: None })
+        .unwrap();
+    drop(ws);
+    let mut ws = open(&path);
+    assert_eq!(ws.trash_count(), 0);
+    ws.apply(Command::EmptyTrash).unwrap();
+}
+
+#[test]
+fn undoing_a_move_keeps_when_the_deal_entered_its_stage_and_a_mass_move_dates_it_now() {
+    use forsat::command::MassPatch;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&dir.path().join("crm.redb"));
+    let (batch, _) = forsat::demo::generate(&ws, 40, 3);
+    ws.apply(Command::InsertBatch(Box::new(batch))).unwrap();
+    let opp = ws
+        .opportunities()
+        .find(|o| o.closed.is_none() && o.stage_entered < ws.now())
+        .unwrap()
+        .clone();
+    let target = ws
+        .stages_of(opp.pipeline)
+        .find(|s| s.id != opp.stage && s.kind == forsat::domain::StageKind::Open)
+        .unwrap()
+        .id;
+    let applied = ws
+        .apply(Command::MoveToStage {
+            opp: opp.id,
+            stage: target,
+            loss_reason: None,
+        })
+        .unwrap();
+    assert_eq!(ws.opportunity(opp.id).unwrap().stage_entered, ws.now());
+    ws.apply(applied.inverse.unwrap()).unwrap();
+    assert_eq!(
+        ws.opportunity(opp.id).unwrap().stage_entered,
+        opp.stage_entered
+    );
+    ws.apply(Command::MassUpdate {
+        ids: vec![opp.id],
+        patch: MassPatch {
+            stage: Some(target),
+            ..MassPatch::default()
+        },
+    })
+    .unwrap();
+    assert_eq!(ws.opportunity(opp.id).unwrap().stage_entered, ws.now());
+}
