@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use egui::RichText;
 
 use super::app::Action;
+use super::widgets::{forecast_combo, optional_stage_combo};
 use crate::command::{Command, MassPatch};
 use crate::domain::{Field, Id, LookupKind, parse_date};
 use crate::i18n::format_count;
@@ -38,22 +39,7 @@ impl MassUpdateBar {
                 .strong(),
             );
             ui.separator();
-            let label = ui.label(tr!("Stage"));
-            let current = self
-                .patch
-                .stage
-                .and_then(|s| ws.stage(s))
-                .map_or(keep.clone(), |s| s.name.clone());
-            egui::ComboBox::from_id_salt("mass_stage")
-                .selected_text(current)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.patch.stage, None, &keep);
-                    for s in ws.stages_of(ws.default_pipeline().id) {
-                        ui.selectable_value(&mut self.patch.stage, Some(s.id), &s.name);
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            optional_stage_combo(ui, ws, &mut self.patch.stage, &keep);
             for (field, kind) in [
                 (Field::Salesperson, LookupKind::Salesperson),
                 (Field::Source, LookupKind::Source),
@@ -73,21 +59,7 @@ impl MassUpdateBar {
                     .desired_width(90.0),
             )
             .labelled_by(label.id);
-            let label = ui.label(Field::Forecast.label());
-            let shown = match self.patch.forecast {
-                None => keep.clone(),
-                Some(true) => tr!("Included"),
-                Some(false) => tr!("Left out"),
-            };
-            egui::ComboBox::from_id_salt("mass_forecast")
-                .selected_text(shown)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.patch.forecast, None, &keep);
-                    ui.selectable_value(&mut self.patch.forecast, Some(true), tr!("Included"));
-                    ui.selectable_value(&mut self.patch.forecast, Some(false), tr!("Left out"));
-                })
-                .response
-                .labelled_by(label.id);
+            forecast_combo(ui, &mut self.patch.forecast, &keep);
             ui.separator();
             let apply = tr!(
                 "Apply to {n} deals",

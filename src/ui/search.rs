@@ -5,7 +5,7 @@ use egui::RichText;
 
 use super::app::Action;
 use super::theme;
-use super::widgets::lookup_combo;
+use super::widgets::{forecast_combo, lookup_combo, optional_stage_combo};
 use crate::command::Command;
 use crate::domain::*;
 use crate::i18n::{format_date, format_number};
@@ -179,23 +179,7 @@ impl Search {
         }
         ui.horizontal_wrapped(|ui| {
             let none = tr!("Any");
-            let label = ui.label(Field::Stage.label());
-            let current = filter
-                .stage
-                .and_then(|s| ws.stage(s))
-                .map_or(none.clone(), |s| s.name.clone());
-            egui::ComboBox::from_id_salt("search_stage")
-                .selected_text(current)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut filter.stage, None, &none);
-                    for p in ws.pipelines() {
-                        for s in ws.stages_of(p.id) {
-                            ui.selectable_value(&mut filter.stage, Some(s.id), &s.name);
-                        }
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            optional_stage_combo(ui, ws, &mut filter.stage, &none);
             for (field, kind) in [
                 (Field::Source, LookupKind::Source),
                 (Field::Campaign, LookupKind::Campaign),
@@ -218,21 +202,7 @@ impl Search {
                 })
                 .response
                 .labelled_by(label.id);
-            let label = ui.label(Field::Forecast.label());
-            let shown = match filter.forecast {
-                None => none.clone(),
-                Some(true) => tr!("Included"),
-                Some(false) => tr!("Left out"),
-            };
-            egui::ComboBox::from_id_salt("search_forecast")
-                .selected_text(shown)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut filter.forecast, None, &none);
-                    ui.selectable_value(&mut filter.forecast, Some(true), tr!("Included"));
-                    ui.selectable_value(&mut filter.forecast, Some(false), tr!("Left out"));
-                })
-                .response
-                .labelled_by(label.id);
+            forecast_combo(ui, &mut filter.forecast, &none);
         });
         ui.horizontal_wrapped(|ui| {
             let mut errors = Vec::new();

@@ -48,6 +48,45 @@ pub fn lookup_combo_box(
     (response, before != *value)
 }
 
+/// A labelled dropdown of every pipeline's stages with a first choice `none` ("Any", "Keep").
+pub fn optional_stage_combo(ui: &mut egui::Ui, ws: &Workspace, value: &mut Option<Id>, none: &str) {
+    let label = ui.label(crate::domain::Field::Stage.label());
+    let current = value
+        .and_then(|s| ws.stage(s))
+        .map_or(none.to_owned(), |s| s.name.clone());
+    egui::ComboBox::from_id_salt((label.id, "stage"))
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, none);
+            for p in ws.pipelines() {
+                for s in ws.stages_of(p.id) {
+                    ui.selectable_value(value, Some(s.id), &s.name);
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+/// A labelled dropdown for the forecast flag: `none` ("Any", "Keep"), included or left out.
+pub fn forecast_combo(ui: &mut egui::Ui, value: &mut Option<bool>, none: &str) {
+    let label = ui.label(crate::domain::Field::Forecast.label());
+    let name = |v: Option<bool>| match v {
+        None => none.to_owned(),
+        Some(true) => crate::tr!("Included"),
+        Some(false) => crate::tr!("Left out"),
+    };
+    egui::ComboBox::from_id_salt((label.id, "forecast"))
+        .selected_text(name(*value))
+        .show_ui(ui, |ui| {
+            for choice in [None, Some(true), Some(false)] {
+                ui.selectable_value(value, choice, name(choice));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
 /// Paints one line of text cut with `…` at `max_width`. `anchor` is its top-left corner, or its
 /// top-right corner when `right_aligned`. Returns its rect.
 pub fn text_line(
