@@ -1,6 +1,6 @@
 //! Applying commands: validate, write with history in one transaction, then update memory.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
@@ -8,7 +8,7 @@ use super::Workspace;
 use crate::command::{Batch, Command, MassPatch};
 use crate::domain::*;
 use crate::i18n::{format_date, format_percent};
-use crate::store::{StoreError, TrashEntry, Tx};
+use crate::store::{StoreError, Tx};
 use crate::tr;
 
 /// What an applied command left behind.
@@ -69,14 +69,14 @@ impl std::error::Error for ApplyError {}
 
 /// The write side of one command: history entries share `action`; `at` is when it happened.
 #[derive(Clone, Copy)]
-struct Stamp {
-    action: Id,
-    at: DateTime<Utc>,
+pub(super) struct Stamp {
+    pub(super) action: Id,
+    pub(super) at: DateTime<Utc>,
 }
 
 impl Stamp {
     /// A new action at `at`, numbered from the transaction's ids.
-    fn begin(tx: &mut Tx<'_>, at: DateTime<Utc>) -> Stamp {
+    pub(super) fn begin(tx: &mut Tx<'_>, at: DateTime<Utc>) -> Stamp {
         Stamp {
             action: tx.new_id(),
             at,
@@ -84,14 +84,14 @@ impl Stamp {
     }
 
     /// The same action, dated `at` (generated records carry their own past dates).
-    fn dated(self, at: DateTime<Utc>) -> Stamp {
+    pub(super) fn dated(self, at: DateTime<Utc>) -> Stamp {
         Stamp { at, ..self }
     }
 }
 
 /// An entry about a whole record under its name: `created` and `restored` (the name as the new
 /// value) or `deleted` (the name as the old value).
-fn lifecycle(
+pub(super) fn lifecycle(
     tx: &mut Tx<'_>,
     stamp: &Stamp,
     entity: EntityKind,
@@ -107,7 +107,7 @@ fn lifecycle(
     history(tx, stamp, entity, entity_id, event, old, new)
 }
 
-fn history(
+pub(super) fn history(
     tx: &mut Tx<'_>,
     stamp: &Stamp,
     entity: EntityKind,
@@ -217,7 +217,11 @@ impl Workspace {
     }
 
     /// Checks that every id `opp` refers to exists and has the right kind.
-    fn check_references(&self, opp: &Opportunity, extra: &HashSet<Id>) -> Vec<FieldError> {
+    pub(super) fn check_references(
+        &self,
+        opp: &Opportunity,
+        extra: &HashSet<Id>,
+    ) -> Vec<FieldError> {
         let mut errors = Vec::new();
         match self.stage(opp.stage) {
             None => errors.push(FieldError::new(Field::Stage, Problem::Unknown)),
@@ -253,7 +257,7 @@ impl Workspace {
     }
 
     /// Every field of a deal as the history shows it: names instead of ids.
-    fn field_values(&self, o: &Opportunity) -> Vec<(Field, String)> {
+    pub(super) fn field_values(&self, o: &Opportunity) -> Vec<(Field, String)> {
         let name = |id: Option<Id>| self.lookup_name(id).to_owned();
         let date = |d: Option<chrono::NaiveDate>| d.map(format_date).unwrap_or_default();
         let tags: Vec<&str> = o.tags.iter().map(|t| self.lookup_name(Some(*t))).collect();
@@ -309,7 +313,7 @@ impl Workspace {
     /// Normalises `new` against its stored version `old` (None while creating) and checks it:
     /// the name defaults to the account's, a stage change applies the stage's rules, the
     /// timestamps are set. `account_pending` when its account is created in the same transaction.
-    fn prepare(
+    pub(super) fn prepare(
         &self,
         old: Option<&Opportunity>,
         new: &mut Opportunity,
@@ -354,7 +358,7 @@ impl Workspace {
 
     /// Writes one deal with its history (`created`, or one entry per changed field) and, when
     /// its stage changed, a stage event, which it returns. `account` is one created with it.
-    fn write_opportunity(
+    pub(super) fn write_opportunity(
         &self,
         tx: &mut Tx<'_>,
         stamp: &Stamp,
@@ -395,7 +399,7 @@ impl Workspace {
     }
 
     /// Creates (`old` is None) or replaces a deal, with its history and stage event.
-    fn save_opportunity(
+    pub(super) fn save_opportunity(
         &mut self,
         old: Option<Opportunity>,
         mut new: Opportunity,
@@ -464,7 +468,10 @@ impl Workspace {
 
     /// Replaces several stored deals in one transaction: one history entry per changed field
     /// per deal, one undo step.
-    fn update_many(&mut self, mut news: Vec<Opportunity>) -> Result<Applied, ApplyError> {
+    pub(super) fn update_many(
+        &mut self,
+        mut news: Vec<Opportunity>,
+    ) -> Result<Applied, ApplyError> {
         // One version per deal: a deal named twice would leave its cached column twice.
         news.sort_by_key(|o| o.id);
         news.dedup_by_key(|o| o.id);
@@ -505,7 +512,11 @@ impl Workspace {
     }
 
     /// The deals `ids` with `patch` applied, for [`Self::update_many`].
-    fn patched(&self, ids: &[Id], patch: &MassPatch) -> Result<Vec<Opportunity>, ApplyError> {
+    pub(super) fn patched(
+        &self,
+        ids: &[Id],
+        patch: &MassPatch,
+    ) -> Result<Vec<Opportunity>, ApplyError> {
         ids.iter()
             .map(|id| {
                 let mut opp = self
@@ -519,7 +530,7 @@ impl Workspace {
     }
 
     /// Puts a deal's new version in memory and moves it between the cached columns.
-    fn install(&mut self, old: Option<&Opportunity>, new: Opportunity) {
+    pub(super) fn install(&mut self, old: Option<&Opportunity>, new: Opportunity) {
         if let Some(old) = old.filter(|o| self.on_board(o))
             && let Some(column) = self.columns.get_mut(&old.stage)
         {
@@ -538,7 +549,7 @@ impl Workspace {
     }
 
     /// Removes deals from memory and the cached columns.
-    fn uninstall(&mut self, ids: &HashSet<Id>) {
+    pub(super) fn uninstall(&mut self, ids: &HashSet<Id>) {
         for id in ids {
             self.leave_board(*id);
             self.opportunities.remove(id);
@@ -548,7 +559,7 @@ impl Workspace {
     }
 
     /// Takes a deal off its board column (before it is trashed or deleted).
-    fn leave_board(&mut self, id: Id) {
+    pub(super) fn leave_board(&mut self, id: Id) {
         if let Some(old) = self.opportunities.get(&id).filter(|o| self.on_board(o))
             && let Some(column) = self.columns.get_mut(&old.stage)
         {
@@ -556,316 +567,8 @@ impl Workspace {
         }
     }
 
-    /// Moves deals to the trash, or back from it: one transaction, one history entry each.
-    fn set_trashed(&mut self, mut ids: Vec<Id>, trashed: bool) -> Result<Applied, ApplyError> {
-        ids.sort_unstable();
-        ids.dedup();
-        for id in &ids {
-            if self.opportunity(*id).is_none() || self.is_trashed(*id) == trashed {
-                return Err(ApplyError::Missing(EntityKind::Opportunity, *id));
-            }
-        }
-        let now = self.now();
-        self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
-            for id in &ids {
-                let name = &self.opportunities[id].name;
-                if trashed {
-                    tx.put_trash(&TrashEntry {
-                        opportunity: *id,
-                        at: now,
-                    })?;
-                    lifecycle(tx, &stamp, EntityKind::Opportunity, *id, "trashed", name)?;
-                } else {
-                    tx.delete_trash(*id)?;
-                    lifecycle(tx, &stamp, EntityKind::Opportunity, *id, "restored", name)?;
-                }
-            }
-            Ok(())
-        })?;
-        for id in &ids {
-            if trashed {
-                self.leave_board(*id);
-                self.trash.insert(*id, now);
-            } else {
-                self.trash.remove(id);
-                let opp = self.opportunities[id].clone();
-                self.install(None, opp);
-            }
-        }
-        let inverse = if trashed {
-            Command::RestoreFromTrash { ids }
-        } else {
-            Command::Trash { ids }
-        };
-        Ok(Applied {
-            inverse: Some(inverse),
-            created: None,
-        })
-    }
-
-    /// Replaces the saved searches, with a history entry for each one added, changed or removed.
-    fn set_saved_filters(&mut self, filters: Vec<SavedFilter>) -> Result<Applied, ApplyError> {
-        let before = std::mem::take(&mut self.saved_filters);
-        let now = self.now();
-        let kind = EntityKind::SavedFilter;
-        let written = self.write(|tx| {
-            // Ids come from the store's counter: mark the ones handed out in advance as taken
-            // before the action takes its own.
-            let max = filters.iter().map(|f| f.id + 1).max().unwrap_or(0);
-            tx.take_ids_below(max);
-            let stamp = Stamp::begin(tx, now);
-            for f in &filters {
-                match before.iter().find(|b| b.id == f.id) {
-                    None => lifecycle(tx, &stamp, kind, f.id, "created", &f.name)?,
-                    Some(b) if b != f => history(
-                        tx,
-                        &stamp,
-                        kind,
-                        f.id,
-                        "filter",
-                        b.name.clone(),
-                        f.name.clone(),
-                    )?,
-                    Some(_) => {}
-                }
-            }
-            for b in before
-                .iter()
-                .filter(|b| !filters.iter().any(|f| f.id == b.id))
-            {
-                lifecycle(tx, &stamp, kind, b.id, "deleted", &b.name)?;
-            }
-            tx.put_saved_filters(&filters)
-        });
-        if let Err(e) = written {
-            self.saved_filters = before;
-            return Err(e.into());
-        }
-        self.saved_filters = filters;
-        Ok(Applied {
-            inverse: Some(Command::SetSavedFilters { filters: before }),
-            created: None,
-        })
-    }
-
-    /// Merges the deals `merged` into `new` (the survivor's new version).
-    fn merge(&mut self, mut new: Opportunity, mut merged: Vec<Id>) -> Result<Applied, ApplyError> {
-        merged.sort_unstable();
-        merged.dedup();
-        let missing = |id| ApplyError::Missing(EntityKind::Opportunity, id);
-        let old = self.opportunity(new.id).cloned().ok_or(missing(new.id))?;
-        if let Some(&bad) = merged
-            .iter()
-            .find(|m| **m == new.id || self.opportunity(**m).is_none() || self.is_trashed(**m))
-        {
-            return Err(missing(bad));
-        }
-        let now = self.now();
-        self.prepare(Some(&old), &mut new, now, false)
-            .map_err(ApplyError::Invalid)?;
-        let moved_events: Vec<(Id, Id)> = self
-            .stage_events
-            .iter()
-            .filter(|e| merged.contains(&e.opportunity))
-            .map(|e| (e.id, e.opportunity))
-            .collect();
-        let names: Vec<String> = merged
-            .iter()
-            .map(|m| self.opportunities[m].name.clone())
-            .collect();
-        let survivor = new.id;
-        let (event, moved_history) = self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
-            let event = self.write_opportunity(tx, &stamp, Some(&old), &new, None)?;
-            self.repoint_events(tx, &moved_events, |_| survivor)?;
-            let mut moved = Vec::new();
-            for m in &merged {
-                let ids = tx.move_history(EntityKind::Opportunity, *m, survivor, None)?;
-                moved.extend(ids.into_iter().map(|h| (h, *m)));
-                tx.put_trash(&TrashEntry {
-                    opportunity: *m,
-                    at: now,
-                })?;
-                let into = new.name.clone();
-                history(
-                    tx,
-                    &stamp,
-                    EntityKind::Opportunity,
-                    *m,
-                    "merged_into",
-                    String::new(),
-                    into,
-                )?;
-            }
-            let joined = names.join(", ");
-            history(
-                tx,
-                &stamp,
-                EntityKind::Opportunity,
-                survivor,
-                "merged",
-                String::new(),
-                joined,
-            )?;
-            Ok((event, moved))
-        })?;
-        self.stage_events.extend(event);
-        self.reassign_events(&moved_events, |_| survivor);
-        self.install(Some(&old), new);
-        for m in &merged {
-            self.leave_board(*m);
-            self.trash.insert(*m, now);
-        }
-        Ok(Applied {
-            inverse: Some(Command::Unmerge {
-                survivor: Box::new(old),
-                merged,
-                events: moved_events,
-                history: moved_history,
-            }),
-            created: None,
-        })
-    }
-
-    fn unmerge(
-        &mut self,
-        mut earlier: Opportunity,
-        merged: Vec<Id>,
-        events: Vec<(Id, Id)>,
-        moved_history: Vec<(Id, Id)>,
-    ) -> Result<Applied, ApplyError> {
-        let missing = |id| ApplyError::Missing(EntityKind::Opportunity, id);
-        let current = self
-            .opportunity(earlier.id)
-            .cloned()
-            .ok_or(missing(earlier.id))?;
-        if let Some(&bad) = merged.iter().find(|m| !self.is_trashed(**m)) {
-            return Err(missing(bad));
-        }
-        let now = self.now();
-        self.prepare(Some(&current), &mut earlier, now, false)
-            .map_err(ApplyError::Invalid)?;
-        let survivor = earlier.id;
-        let event = self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
-            let event = self.write_opportunity(tx, &stamp, Some(&current), &earlier, None)?;
-            self.repoint_events(tx, &events, |from| from)?;
-            for m in &merged {
-                let ids: Vec<Id> = moved_history
-                    .iter()
-                    .filter(|(_, from)| from == m)
-                    .map(|(h, _)| *h)
-                    .collect();
-                tx.move_history(EntityKind::Opportunity, survivor, *m, Some(&ids))?;
-                tx.delete_trash(*m)?;
-                let name = &self.opportunities[m].name;
-                lifecycle(tx, &stamp, EntityKind::Opportunity, *m, "restored", name)?;
-            }
-            Ok(event)
-        })?;
-        self.stage_events.extend(event);
-        self.reassign_events(&events, |from| from);
-        self.install(Some(&current), earlier);
-        for m in &merged {
-            self.trash.remove(m);
-            let opp = self.opportunities[m].clone();
-            self.install(None, opp);
-        }
-        Ok(Applied {
-            inverse: Some(Command::Merge {
-                survivor: Box::new(current),
-                merged,
-            }),
-            created: None,
-        })
-    }
-
-    /// Writes the stage events `moves` (event id, the deal it came from) pointed at the deal
-    /// `owner` names for that origin: the survivor in a merge, the origin itself in its undo.
-    fn repoint_events(
-        &self,
-        tx: &mut Tx<'_>,
-        moves: &[(Id, Id)],
-        owner: impl Fn(Id) -> Id,
-    ) -> Result<(), redb::Error> {
-        for (event, from) in moves {
-            if let Some(e) = self.stage_events.iter().find(|e| e.id == *event) {
-                let mut e = e.clone();
-                e.opportunity = owner(*from);
-                tx.put_stage_event(&e)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// [`Self::repoint_events`] for the events in memory.
-    fn reassign_events(&mut self, moves: &[(Id, Id)], owner: impl Fn(Id) -> Id) {
-        let origin: HashMap<Id, Id> = moves.iter().copied().collect();
-        for e in &mut self.stage_events {
-            if let Some(from) = origin.get(&e.id) {
-                e.opportunity = owner(*from);
-            }
-        }
-    }
-
-    /// Chooses the list's columns. The name column always stays, first.
-    fn set_list_columns(&mut self, mut columns: Vec<ListColumn>) -> Result<Applied, ApplyError> {
-        columns.retain(|c| *c != ListColumn::Name);
-        columns.insert(0, ListColumn::Name);
-        columns.dedup();
-        let names = |cols: &[ListColumn]| {
-            cols.iter()
-                .map(|c| c.label())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let (old, new) = (names(&self.list_columns), names(&columns));
-        let now = self.now();
-        self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
-            history(
-                tx,
-                &stamp,
-                EntityKind::Settings,
-                0,
-                "list_columns",
-                old,
-                new,
-            )?;
-            tx.put_list_columns(&columns)
-        })?;
-        let before = std::mem::replace(&mut self.list_columns, columns);
-        Ok(Applied {
-            inverse: Some(Command::SetListColumns { columns: before }),
-            created: None,
-        })
-    }
-
-    /// Deletes every deal in the trash for good, with its stage events; its history stays.
-    fn empty_trash(&mut self) -> Result<Applied, ApplyError> {
-        let ids: HashSet<Id> = self.trash.keys().copied().collect();
-        let events = self.events_of(&ids);
-        let now = self.now();
-        self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
-            for id in &ids {
-                tx.delete_opportunity(*id)?;
-                tx.delete_trash(*id)?;
-                let name = &self.opportunities[id].name;
-                lifecycle(tx, &stamp, EntityKind::Opportunity, *id, "deleted", name)?;
-            }
-            for e in &events {
-                tx.delete_stage_event(*e)?;
-            }
-            Ok(())
-        })?;
-        self.uninstall(&ids);
-        Ok(Applied::default())
-    }
-
     /// The ids of the stage events of `opps`.
-    fn events_of(&self, opps: &HashSet<Id>) -> Vec<Id> {
+    pub(super) fn events_of(&self, opps: &HashSet<Id>) -> Vec<Id> {
         self.stage_events
             .iter()
             .filter(|e| opps.contains(&e.opportunity))
@@ -873,7 +576,11 @@ impl Workspace {
             .collect()
     }
 
-    fn delete_opportunity(&mut self, id: Id, account: Option<Id>) -> Result<Applied, ApplyError> {
+    pub(super) fn delete_opportunity(
+        &mut self,
+        id: Id,
+        account: Option<Id>,
+    ) -> Result<Applied, ApplyError> {
         let opp = self
             .opportunity(id)
             .cloned()
@@ -927,7 +634,7 @@ impl Workspace {
     }
 
     /// Puts a deleted deal back with its id, stage events and (when given) account.
-    fn restore_opportunity(
+    pub(super) fn restore_opportunity(
         &mut self,
         opp: Opportunity,
         account: Option<Account>,
@@ -981,210 +688,5 @@ impl Workspace {
             inverse: Some(inverse),
             created: None,
         })
-    }
-
-    /// Writes generated records whose ids were assigned from [`Workspace::next_id`].
-    fn insert_batch(&mut self, batch: Batch, first_start: bool) -> Result<Applied, ApplyError> {
-        let Batch {
-            lookups,
-            accounts,
-            opportunities,
-            stage_events,
-        } = batch;
-        let ids: Vec<Id> = lookups
-            .iter()
-            .map(|l| l.id)
-            .chain(accounts.iter().map(|a| a.id))
-            .chain(opportunities.iter().map(|o| o.id))
-            .chain(stage_events.iter().map(|e| e.id))
-            .collect();
-        let fresh: HashSet<Id> = ids.iter().copied().collect();
-        if fresh.len() != ids.len() || ids.iter().any(|&id| id < self.next_id()) {
-            return Err(ApplyError::StaleIds);
-        }
-        let mut errors = Vec::new();
-        for opp in &opportunities {
-            errors.extend(opp.validate().err().unwrap_or_default());
-            errors.extend(self.check_references(opp, &fresh));
-        }
-        for e in &stage_events {
-            if !fresh.contains(&e.opportunity)
-                || self.stage(e.to).is_none()
-                || e.from.is_some_and(|f| self.stage(f).is_none())
-            {
-                errors.push(FieldError::new(Field::Stage, Problem::Unknown));
-            }
-        }
-        if !errors.is_empty() {
-            errors.truncate(20);
-            return Err(ApplyError::Invalid(errors));
-        }
-        let now = self.now();
-        let sample: Vec<(EntityKind, Id)> = if first_start {
-            lookups
-                .iter()
-                .map(|l| (EntityKind::Lookup, l.id))
-                .chain(accounts.iter().map(|a| (EntityKind::Account, a.id)))
-                .chain(
-                    opportunities
-                        .iter()
-                        .map(|o| (EntityKind::Opportunity, o.id)),
-                )
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let stage_names: std::collections::HashMap<Id, String> =
-            self.stages.iter().map(|s| (s.id, s.name.clone())).collect();
-        let max_id = ids.iter().copied().max().unwrap_or(0);
-        self.write(|tx| {
-            tx.take_ids_below(max_id + 1);
-            let stamp = Stamp::begin(tx, now);
-            for l in &lookups {
-                tx.put_lookup(l)?;
-                lifecycle(tx, &stamp, EntityKind::Lookup, l.id, "created", &l.name)?;
-            }
-            for a in &accounts {
-                tx.put_account(a)?;
-                lifecycle(tx, &stamp, EntityKind::Account, a.id, "created", &a.name)?;
-            }
-            for o in &opportunities {
-                tx.put_opportunity(o)?;
-                let stamp = stamp.dated(o.created);
-                lifecycle(
-                    tx,
-                    &stamp,
-                    EntityKind::Opportunity,
-                    o.id,
-                    "created",
-                    &o.name,
-                )?;
-            }
-            for e in &stage_events {
-                tx.put_stage_event(e)?;
-                if let Some(from) = e.from {
-                    history(
-                        tx,
-                        &stamp.dated(e.at),
-                        EntityKind::Opportunity,
-                        e.opportunity,
-                        Field::Stage.key(),
-                        stage_names[&from].clone(),
-                        stage_names[&e.to].clone(),
-                    )?;
-                }
-            }
-            if first_start {
-                tx.put_sample(&sample)?;
-                tx.put_first_start_done()?;
-            }
-            Ok(())
-        })?;
-        if first_start {
-            self.sample = sample;
-            self.first_start_done = true;
-        }
-        self.lookups.extend(lookups.into_iter().map(|l| (l.id, l)));
-        self.accounts
-            .extend(accounts.into_iter().map(|a| (a.id, a)));
-        self.stage_events.extend(stage_events);
-        self.stage_events.sort_by_key(|e| (e.at, e.id));
-        for o in opportunities {
-            self.install(None, o);
-        }
-        Ok(Applied::default())
-    }
-
-    fn clear_sample(&mut self) -> Result<Applied, ApplyError> {
-        let of_kind = |kind: EntityKind| -> HashSet<Id> {
-            self.sample
-                .iter()
-                .filter(|(k, _)| *k == kind)
-                .map(|(_, id)| *id)
-                .collect()
-        };
-        let opps: HashSet<Id> = of_kind(EntityKind::Opportunity)
-            .into_iter()
-            .filter(|id| self.opportunities.contains_key(id))
-            .collect();
-        let remaining = || {
-            self.opportunities
-                .values()
-                .filter(|o| !opps.contains(&o.id))
-        };
-        let accounts: Vec<Id> = of_kind(EntityKind::Account)
-            .into_iter()
-            .filter(|a| self.accounts.contains_key(a) && !remaining().any(|o| o.account == *a))
-            .collect();
-        let lookups: Vec<Id> = of_kind(EntityKind::Lookup)
-            .into_iter()
-            .filter(|l| {
-                self.lookups.contains_key(l)
-                    && !remaining().any(|o| {
-                        [
-                            o.source,
-                            o.campaign,
-                            o.salesperson,
-                            o.competitor,
-                            o.loss_reason,
-                        ]
-                        .contains(&Some(*l))
-                            || o.tags.contains(l)
-                    })
-                    && !self
-                        .accounts
-                        .values()
-                        .any(|a| a.source == Some(*l) && !accounts.contains(&a.id))
-            })
-            .collect();
-        let events = self.events_of(&opps);
-        let now = self.now();
-        self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
-            let forget = |tx: &mut Tx<'_>, kind: EntityKind, id: Id, name: String| {
-                tx.delete_history_of(kind, id)?;
-                history(
-                    tx,
-                    &stamp,
-                    kind,
-                    id,
-                    "deleted",
-                    name,
-                    tr!("sample data cleared"),
-                )
-            };
-            for id in &opps {
-                tx.delete_opportunity(*id)?;
-                tx.delete_trash(*id)?;
-                forget(
-                    tx,
-                    EntityKind::Opportunity,
-                    *id,
-                    self.opportunities[id].name.clone(),
-                )?;
-            }
-            for id in &events {
-                tx.delete_stage_event(*id)?;
-            }
-            for id in &accounts {
-                tx.delete_account(*id)?;
-                forget(tx, EntityKind::Account, *id, self.accounts[id].name.clone())?;
-            }
-            for id in &lookups {
-                tx.delete_lookup(*id)?;
-                forget(tx, EntityKind::Lookup, *id, self.lookups[id].name.clone())?;
-            }
-            tx.put_sample(&[])?;
-            Ok(())
-        })?;
-        self.uninstall(&opps);
-        for id in &accounts {
-            self.accounts.remove(id);
-        }
-        for id in &lookups {
-            self.lookups.remove(id);
-        }
-        self.sample.clear();
-        Ok(Applied::default())
     }
 }

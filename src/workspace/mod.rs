@@ -2,9 +2,13 @@
 //! All changes go through [`Workspace::apply`].
 
 mod apply;
+mod batch;
 mod columns;
 mod filter;
 mod list;
+mod merge;
+mod preferences;
+mod trash;
 mod undo;
 
 use std::cell::Cell;

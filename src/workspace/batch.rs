@@ -1,0 +1,221 @@
+//! Generated records in bulk (demo data, the sample pipeline) and clearing the sample.
+
+use std::collections::HashSet;
+
+use super::Workspace;
+use super::apply::{Applied, ApplyError, Stamp, history, lifecycle};
+use crate::command::Batch;
+use crate::domain::*;
+use crate::store::Tx;
+use crate::tr;
+
+impl Workspace {
+    /// Writes generated records whose ids were assigned from [`Workspace::next_id`].
+    pub(super) fn insert_batch(
+        &mut self,
+        batch: Batch,
+        first_start: bool,
+    ) -> Result<Applied, ApplyError> {
+        let Batch {
+            lookups,
+            accounts,
+            opportunities,
+            stage_events,
+        } = batch;
+        let ids: Vec<Id> = lookups
+            .iter()
+            .map(|l| l.id)
+            .chain(accounts.iter().map(|a| a.id))
+            .chain(opportunities.iter().map(|o| o.id))
+            .chain(stage_events.iter().map(|e| e.id))
+            .collect();
+        let fresh: HashSet<Id> = ids.iter().copied().collect();
+        if fresh.len() != ids.len() || ids.iter().any(|&id| id < self.next_id()) {
+            return Err(ApplyError::StaleIds);
+        }
+        let mut errors = Vec::new();
+        for opp in &opportunities {
+            errors.extend(opp.validate().err().unwrap_or_default());
+            errors.extend(self.check_references(opp, &fresh));
+        }
+        for e in &stage_events {
+            if !fresh.contains(&e.opportunity)
+                || self.stage(e.to).is_none()
+                || e.from.is_some_and(|f| self.stage(f).is_none())
+            {
+                errors.push(FieldError::new(Field::Stage, Problem::Unknown));
+            }
+        }
+        if !errors.is_empty() {
+            errors.truncate(20);
+            return Err(ApplyError::Invalid(errors));
+        }
+        let now = self.now();
+        let sample: Vec<(EntityKind, Id)> = if first_start {
+            lookups
+                .iter()
+                .map(|l| (EntityKind::Lookup, l.id))
+                .chain(accounts.iter().map(|a| (EntityKind::Account, a.id)))
+                .chain(
+                    opportunities
+                        .iter()
+                        .map(|o| (EntityKind::Opportunity, o.id)),
+                )
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let stage_names: std::collections::HashMap<Id, String> =
+            self.stages.iter().map(|s| (s.id, s.name.clone())).collect();
+        let max_id = ids.iter().copied().max().unwrap_or(0);
+        self.write(|tx| {
+            tx.take_ids_below(max_id + 1);
+            let stamp = Stamp::begin(tx, now);
+            for l in &lookups {
+                tx.put_lookup(l)?;
+                lifecycle(tx, &stamp, EntityKind::Lookup, l.id, "created", &l.name)?;
+            }
+            for a in &accounts {
+                tx.put_account(a)?;
+                lifecycle(tx, &stamp, EntityKind::Account, a.id, "created", &a.name)?;
+            }
+            for o in &opportunities {
+                tx.put_opportunity(o)?;
+                let stamp = stamp.dated(o.created);
+                lifecycle(
+                    tx,
+                    &stamp,
+                    EntityKind::Opportunity,
+                    o.id,
+                    "created",
+                    &o.name,
+                )?;
+            }
+            for e in &stage_events {
+                tx.put_stage_event(e)?;
+                if let Some(from) = e.from {
+                    history(
+                        tx,
+                        &stamp.dated(e.at),
+                        EntityKind::Opportunity,
+                        e.opportunity,
+                        Field::Stage.key(),
+                        stage_names[&from].clone(),
+                        stage_names[&e.to].clone(),
+                    )?;
+                }
+            }
+            if first_start {
+                tx.put_sample(&sample)?;
+                tx.put_first_start_done()?;
+            }
+            Ok(())
+        })?;
+        if first_start {
+            self.sample = sample;
+            self.first_start_done = true;
+        }
+        self.lookups.extend(lookups.into_iter().map(|l| (l.id, l)));
+        self.accounts
+            .extend(accounts.into_iter().map(|a| (a.id, a)));
+        self.stage_events.extend(stage_events);
+        self.stage_events.sort_by_key(|e| (e.at, e.id));
+        for o in opportunities {
+            self.install(None, o);
+        }
+        Ok(Applied::default())
+    }
+
+    pub(super) fn clear_sample(&mut self) -> Result<Applied, ApplyError> {
+        let of_kind = |kind: EntityKind| -> HashSet<Id> {
+            self.sample
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, id)| *id)
+                .collect()
+        };
+        let opps: HashSet<Id> = of_kind(EntityKind::Opportunity)
+            .into_iter()
+            .filter(|id| self.opportunities.contains_key(id))
+            .collect();
+        let remaining = || {
+            self.opportunities
+                .values()
+                .filter(|o| !opps.contains(&o.id))
+        };
+        let accounts: Vec<Id> = of_kind(EntityKind::Account)
+            .into_iter()
+            .filter(|a| self.accounts.contains_key(a) && !remaining().any(|o| o.account == *a))
+            .collect();
+        let lookups: Vec<Id> = of_kind(EntityKind::Lookup)
+            .into_iter()
+            .filter(|l| {
+                self.lookups.contains_key(l)
+                    && !remaining().any(|o| {
+                        [
+                            o.source,
+                            o.campaign,
+                            o.salesperson,
+                            o.competitor,
+                            o.loss_reason,
+                        ]
+                        .contains(&Some(*l))
+                            || o.tags.contains(l)
+                    })
+                    && !self
+                        .accounts
+                        .values()
+                        .any(|a| a.source == Some(*l) && !accounts.contains(&a.id))
+            })
+            .collect();
+        let events = self.events_of(&opps);
+        let now = self.now();
+        self.write(|tx| {
+            let stamp = Stamp::begin(tx, now);
+            let forget = |tx: &mut Tx<'_>, kind: EntityKind, id: Id, name: String| {
+                tx.delete_history_of(kind, id)?;
+                history(
+                    tx,
+                    &stamp,
+                    kind,
+                    id,
+                    "deleted",
+                    name,
+                    tr!("sample data cleared"),
+                )
+            };
+            for id in &opps {
+                tx.delete_opportunity(*id)?;
+                tx.delete_trash(*id)?;
+                forget(
+                    tx,
+                    EntityKind::Opportunity,
+                    *id,
+                    self.opportunities[id].name.clone(),
+                )?;
+            }
+            for id in &events {
+                tx.delete_stage_event(*id)?;
+            }
+            for id in &accounts {
+                tx.delete_account(*id)?;
+                forget(tx, EntityKind::Account, *id, self.accounts[id].name.clone())?;
+            }
+            for id in &lookups {
+                tx.delete_lookup(*id)?;
+                forget(tx, EntityKind::Lookup, *id, self.lookups[id].name.clone())?;
+            }
+            tx.put_sample(&[])?;
+            Ok(())
+        })?;
+        self.uninstall(&opps);
+        for id in &accounts {
+            self.accounts.remove(id);
+        }
+        for id in &lookups {
+            self.lookups.remove(id);
+        }
+        self.sample.clear();
+        Ok(Applied::default())
+    }
+}

@@ -1,0 +1,175 @@
+//! Merging duplicates into one deal, and undoing it.
+
+use std::collections::HashMap;
+
+use super::Workspace;
+use super::apply::{Applied, ApplyError, Stamp, history, lifecycle};
+use crate::command::Command;
+use crate::domain::*;
+use crate::store::{TrashEntry, Tx};
+
+impl Workspace {
+    /// Merges the deals `merged` into `new` (the survivor's new version).
+    pub(super) fn merge(
+        &mut self,
+        mut new: Opportunity,
+        mut merged: Vec<Id>,
+    ) -> Result<Applied, ApplyError> {
+        merged.sort_unstable();
+        merged.dedup();
+        let missing = |id| ApplyError::Missing(EntityKind::Opportunity, id);
+        let old = self.opportunity(new.id).cloned().ok_or(missing(new.id))?;
+        if let Some(&bad) = merged
+            .iter()
+            .find(|m| **m == new.id || self.opportunity(**m).is_none() || self.is_trashed(**m))
+        {
+            return Err(missing(bad));
+        }
+        let now = self.now();
+        self.prepare(Some(&old), &mut new, now, false)
+            .map_err(ApplyError::Invalid)?;
+        let moved_events: Vec<(Id, Id)> = self
+            .stage_events
+            .iter()
+            .filter(|e| merged.contains(&e.opportunity))
+            .map(|e| (e.id, e.opportunity))
+            .collect();
+        let names: Vec<String> = merged
+            .iter()
+            .map(|m| self.opportunities[m].name.clone())
+            .collect();
+        let survivor = new.id;
+        let (event, moved_history) = self.write(|tx| {
+            let stamp = Stamp::begin(tx, now);
+            let event = self.write_opportunity(tx, &stamp, Some(&old), &new, None)?;
+            self.repoint_events(tx, &moved_events, |_| survivor)?;
+            let mut moved = Vec::new();
+            for m in &merged {
+                let ids = tx.move_history(EntityKind::Opportunity, *m, survivor, None)?;
+                moved.extend(ids.into_iter().map(|h| (h, *m)));
+                tx.put_trash(&TrashEntry {
+                    opportunity: *m,
+                    at: now,
+                })?;
+                let into = new.name.clone();
+                history(
+                    tx,
+                    &stamp,
+                    EntityKind::Opportunity,
+                    *m,
+                    "merged_into",
+                    String::new(),
+                    into,
+                )?;
+            }
+            let joined = names.join(", ");
+            history(
+                tx,
+                &stamp,
+                EntityKind::Opportunity,
+                survivor,
+                "merged",
+                String::new(),
+                joined,
+            )?;
+            Ok((event, moved))
+        })?;
+        self.stage_events.extend(event);
+        self.reassign_events(&moved_events, |_| survivor);
+        self.install(Some(&old), new);
+        for m in &merged {
+            self.leave_board(*m);
+            self.trash.insert(*m, now);
+        }
+        Ok(Applied {
+            inverse: Some(Command::Unmerge {
+                survivor: Box::new(old),
+                merged,
+                events: moved_events,
+                history: moved_history,
+            }),
+            created: None,
+        })
+    }
+
+    pub(super) fn unmerge(
+        &mut self,
+        mut earlier: Opportunity,
+        merged: Vec<Id>,
+        events: Vec<(Id, Id)>,
+        moved_history: Vec<(Id, Id)>,
+    ) -> Result<Applied, ApplyError> {
+        let missing = |id| ApplyError::Missing(EntityKind::Opportunity, id);
+        let current = self
+            .opportunity(earlier.id)
+            .cloned()
+            .ok_or(missing(earlier.id))?;
+        if let Some(&bad) = merged.iter().find(|m| !self.is_trashed(**m)) {
+            return Err(missing(bad));
+        }
+        let now = self.now();
+        self.prepare(Some(&current), &mut earlier, now, false)
+            .map_err(ApplyError::Invalid)?;
+        let survivor = earlier.id;
+        let event = self.write(|tx| {
+            let stamp = Stamp::begin(tx, now);
+            let event = self.write_opportunity(tx, &stamp, Some(&current), &earlier, None)?;
+            self.repoint_events(tx, &events, |from| from)?;
+            for m in &merged {
+                let ids: Vec<Id> = moved_history
+                    .iter()
+                    .filter(|(_, from)| from == m)
+                    .map(|(h, _)| *h)
+                    .collect();
+                tx.move_history(EntityKind::Opportunity, survivor, *m, Some(&ids))?;
+                tx.delete_trash(*m)?;
+                let name = &self.opportunities[m].name;
+                lifecycle(tx, &stamp, EntityKind::Opportunity, *m, "restored", name)?;
+            }
+            Ok(event)
+        })?;
+        self.stage_events.extend(event);
+        self.reassign_events(&events, |from| from);
+        self.install(Some(&current), earlier);
+        for m in &merged {
+            self.trash.remove(m);
+            let opp = self.opportunities[m].clone();
+            self.install(None, opp);
+        }
+        Ok(Applied {
+            inverse: Some(Command::Merge {
+                survivor: Box::new(current),
+                merged,
+            }),
+            created: None,
+        })
+    }
+
+    /// Writes the stage events `moves` (event id, the deal it came from) pointed at the deal
+    /// `owner` names for that origin: the survivor in a merge, the origin itself in its undo.
+    pub(super) fn repoint_events(
+        &self,
+        tx: &mut Tx<'_>,
+        moves: &[(Id, Id)],
+        owner: impl Fn(Id) -> Id,
+    ) -> Result<(), redb::Error> {
+        for (event, from) in moves {
+            if let Some(e) = self.stage_events.iter().find(|e| e.id == *event) {
+                let mut e = e.clone();
+                e.opportunity = owner(*from);
+                tx.put_stage_event(&e)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Self::repoint_events`] for the events in memory.
+    pub(super) fn reassign_events(&mut self, moves: &[(Id, Id)], owner: impl Fn(Id) -> Id) {
+        let origin: HashMap<Id, Id> = moves.iter().copied().collect();
+        for e in &mut self.stage_events {
+            if let Some(from) = origin.get(&e.id) {
+                e.opportunity = owner(*from);
+            }
+        }
+    }
+}
