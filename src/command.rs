@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 
 use crate::domain::{
-    Account, Filter, Id, ListColumn, Lookup, Opportunity, SavedFilter, StageEvent,
+    Account, EntityKind, Filter, Id, ListColumn, Lookup, Opportunity, Record, SavedFilter,
+    StageEvent,
 };
 
 /// One user action.
@@ -76,6 +77,48 @@ pub enum Command {
     SetListColumns { columns: Vec<ListColumn> },
     /// Removes the sample pipeline's deals, and its accounts and salespeople no longer in use.
     ClearSample,
+    /// Creates, edits or deletes accounts, contacts, leads, activities, products or
+    /// currencies, with the deals that must change with them: one transaction, one undo step.
+    Change(Box<Change>),
+    /// Turns a lead into an account, a contact and a deal.
+    ConvertLead(Box<ConvertLead>),
+}
+
+/// What a [`Command::Change`] does, in this order: records put, deals put back, deals
+/// replaced, deals deleted, records removed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Change {
+    /// Records created (id 0: a fresh id is taken) or replaced.
+    pub put: Vec<Record>,
+    /// Deleted deals put back with their ids and stage events.
+    pub restore_deals: Vec<(Opportunity, Vec<StageEvent>)>,
+    /// Existing deals replaced (an account's deals moved to another account).
+    pub update_deals: Vec<Opportunity>,
+    /// Deals deleted with their stage events.
+    pub delete_deals: Vec<Id>,
+    /// Records deleted.
+    pub remove: Vec<(EntityKind, Id)>,
+}
+
+impl Change {
+    /// Creates or replaces one record.
+    pub fn put(record: Record) -> Change {
+        Change {
+            put: vec![record],
+            ..Change::default()
+        }
+    }
+}
+
+/// How a lead becomes a deal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConvertLead {
+    pub lead: Id,
+    /// An existing account, or None for the account named `account_name` (matched ignoring
+    /// case, created when there is none).
+    pub account: Option<Id>,
+    pub account_name: String,
+    pub stage: Id,
 }
 
 /// Records with ids assigned in advance from [`crate::workspace::Workspace::next_id`].

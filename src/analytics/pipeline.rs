@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::render::{csv, table};
 use super::{StageTotals, money_string};
-use crate::domain::{Id, Opportunity, Stage, StageKind};
+use crate::domain::{Id, Opportunity, Rates, Stage, StageKind};
 
 /// One open stage's active deals.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -39,9 +39,10 @@ fn money<S: serde::Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error>
     s.serialize_str(&money_string(*value))
 }
 
-/// Groups the active deals of the pipeline whose `stages` are given (in pipeline order) by stage.
+/// Groups the active deals of the pipeline whose `stages` are given (in pipeline order) by stage,
+/// in the base currency of `rates`.
 pub fn pipeline_by_stage<'a>(
-    base_currency: &str,
+    rates: &Rates,
     stages: &[&Stage],
     opportunities: impl IntoIterator<Item = &'a Opportunity>,
 ) -> PipelineReport {
@@ -50,11 +51,11 @@ pub fn pipeline_by_stage<'a>(
     let mut totals = vec![StageTotals::default(); stages.len()];
     for opp in opportunities {
         if let (true, Some(&i)) = (opp.active, index.get(&opp.stage)) {
-            totals[i].add(opp);
+            totals[i].add(opp, rates);
         }
     }
     let mut report = PipelineReport {
-        base_currency: base_currency.to_owned(),
+        base_currency: rates.base().to_owned(),
         stages: Vec::new(),
         won: ClosedRow::default(),
         lost: ClosedRow::default(),

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::domain::Opportunity;
+use crate::domain::{Opportunity, Rates};
 
 /// Count, expected revenue and weighted revenue of a set of deals.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -20,25 +20,26 @@ impl StageTotals {
         weighted: Decimal::ZERO,
     };
 
-    /// Adds one deal.
-    pub fn add(&mut self, opp: &Opportunity) {
+    /// Adds one deal, converted to the base currency at `rates`.
+    pub fn add(&mut self, opp: &Opportunity, rates: &Rates) {
         self.count += 1;
-        self.expected += opp.amount;
-        self.weighted += opp.weighted();
+        self.expected += opp.expected_base(rates);
+        self.weighted += opp.weighted_base(rates);
     }
 
-    /// Removes a deal added before: the exact inverse of [`Self::add`], since decimals are exact.
-    pub fn remove(&mut self, opp: &Opportunity) {
+    /// Removes a deal added before at the same rates: the exact inverse of [`Self::add`], since
+    /// decimals are exact.
+    pub fn remove(&mut self, opp: &Opportunity, rates: &Rates) {
         self.count -= 1;
-        self.expected -= opp.amount;
-        self.weighted -= opp.weighted();
+        self.expected -= opp.expected_base(rates);
+        self.weighted -= opp.weighted_base(rates);
     }
 
-    /// Totals of `opps`.
-    pub fn of<'a>(opps: impl IntoIterator<Item = &'a Opportunity>) -> StageTotals {
+    /// Totals of `opps` in the base currency.
+    pub fn of<'a>(opps: impl IntoIterator<Item = &'a Opportunity>, rates: &Rates) -> StageTotals {
         let mut totals = StageTotals::default();
         for opp in opps {
-            totals.add(opp);
+            totals.add(opp, rates);
         }
         totals
     }

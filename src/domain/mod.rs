@@ -4,12 +4,14 @@ mod duplicates;
 mod filter;
 mod list;
 mod records;
+mod related;
 mod rules;
 
 pub use duplicates::*;
 pub use filter::*;
 pub use list::*;
 pub use records::*;
+pub use related::*;
 pub use rules::*;
 
 /// Records for unit tests of the domain.

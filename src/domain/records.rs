@@ -148,6 +148,9 @@ pub struct Opportunity {
     #[serde(with = "chrono::serde::ts_milliseconds")]
     pub stage_entered: DateTime<Utc>,
     pub closed: Option<NaiveDate>,
+    /// The account's contact this deal is with. Last, so schema 2 records convert by appending
+    /// one byte (postcard's `None`).
+    pub contact: Option<Id>,
 }
 
 /// Which kind of record a history entry is about.
@@ -161,6 +164,11 @@ pub enum EntityKind {
     SavedFilter,
     /// Settings and preferences (one record, id 0).
     Settings,
+    Contact,
+    Lead,
+    Activity,
+    Product,
+    Currency,
 }
 
 /// One changed field of one record, written in the same transaction as the change.
@@ -207,4 +215,107 @@ impl Default for Settings {
             close_offset_days: 42,
         }
     }
+}
+
+/// A person at an account.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub id: Id,
+    pub account: Id,
+    pub name: String,
+    /// Their job or part in the deal ("CFO", "decision maker").
+    pub role: String,
+    pub email: String,
+    pub phone: String,
+}
+
+/// An unqualified prospect, before it becomes an account and a deal.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lead {
+    pub id: Id,
+    pub name: String,
+    pub company: String,
+    pub contact_name: String,
+    pub email: String,
+    pub phone: String,
+    pub source: Option<Id>,
+    pub notes: String,
+    pub salesperson: Option<Id>,
+    /// What the lead became; None while it is still a lead.
+    pub converted: Option<Conversion>,
+}
+
+/// The records a converted lead turned into.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversion {
+    pub account: Id,
+    pub contact: Option<Id>,
+    pub opportunity: Id,
+    #[serde(with = "chrono::serde::ts_milliseconds")]
+    pub at: DateTime<Utc>,
+}
+
+/// What an activity is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ActivityKind {
+    #[default]
+    Call,
+    Meeting,
+    Email,
+    Task,
+}
+
+impl ActivityKind {
+    pub const ALL: [ActivityKind; 4] = [
+        ActivityKind::Call,
+        ActivityKind::Meeting,
+        ActivityKind::Email,
+        ActivityKind::Task,
+    ];
+}
+
+/// The record an activity is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ActivityLink {
+    Opportunity(Id),
+    Account(Id),
+}
+
+/// A call, meeting, email or task planned for a deal or an account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub id: Id,
+    pub kind: ActivityKind,
+    pub summary: String,
+    pub due: NaiveDate,
+    pub done: bool,
+    pub link: ActivityLink,
+}
+
+/// An item of the catalog that deal lines are priced from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    pub id: Id,
+    pub code: String,
+    pub name: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub unit_price: Decimal,
+    /// ISO 4217 code of the unit price.
+    pub currency: String,
+    pub active: bool,
+}
+
+/// A currency deals can be in, with what one unit is worth in the base currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Currency {
+    pub id: Id,
+    /// ISO 4217 code, three capital letters.
+    pub code: String,
+    pub name: String,
+    /// Base-currency units per unit of this one (1 for the base currency itself).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub rate: Decimal,
+    /// The day the rate was set.
+    pub rate_date: NaiveDate,
+    pub active: bool,
 }

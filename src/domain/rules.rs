@@ -130,11 +130,34 @@ pub enum Field {
     Priority,
     Tags,
     Closed,
+    Contact,
+    // Fields of the records around a deal.
+    Industry,
+    Phone,
+    Email,
+    Website,
+    Address,
+    Notes,
+    Role,
+    Company,
+    ContactName,
+    Kind,
+    Summary,
+    Due,
+    Done,
+    Link,
+    Code,
+    UnitPrice,
+    Rate,
+    RateDate,
+    Product,
+    Quantity,
+    Discount,
 }
 
 impl Field {
-    /// Every field, in form order.
-    pub const ALL: [Field; 25] = [
+    /// Every field of a deal, in form order.
+    pub const ALL: [Field; 26] = [
         Field::Name,
         Field::Account,
         Field::BusinessType,
@@ -160,11 +183,41 @@ impl Field {
         Field::Priority,
         Field::Tags,
         Field::Closed,
+        Field::Contact,
+    ];
+
+    /// The fields of accounts, contacts, leads, activities, products, currencies and lines
+    /// that deals do not have.
+    pub const OTHER: [Field; 21] = [
+        Field::Industry,
+        Field::Phone,
+        Field::Email,
+        Field::Website,
+        Field::Address,
+        Field::Notes,
+        Field::Role,
+        Field::Company,
+        Field::ContactName,
+        Field::Kind,
+        Field::Summary,
+        Field::Due,
+        Field::Done,
+        Field::Link,
+        Field::Code,
+        Field::UnitPrice,
+        Field::Rate,
+        Field::RateDate,
+        Field::Product,
+        Field::Quantity,
+        Field::Discount,
     ];
 
     /// The field whose [`Field::key`] is `key`.
     pub fn from_key(key: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.key() == key)
+        Field::ALL
+            .into_iter()
+            .chain(Field::OTHER)
+            .find(|f| f.key() == key)
     }
 
     /// The stable key written in history entries and exports.
@@ -195,6 +248,28 @@ impl Field {
             Field::Priority => "priority",
             Field::Tags => "tags",
             Field::Closed => "closed",
+            Field::Contact => "contact",
+            Field::Industry => "industry",
+            Field::Phone => "phone",
+            Field::Email => "email",
+            Field::Website => "website",
+            Field::Address => "address",
+            Field::Notes => "notes",
+            Field::Role => "role",
+            Field::Company => "company",
+            Field::ContactName => "contact_name",
+            Field::Kind => "kind",
+            Field::Summary => "summary",
+            Field::Due => "due",
+            Field::Done => "done",
+            Field::Link => "link",
+            Field::Code => "code",
+            Field::UnitPrice => "unit_price",
+            Field::Rate => "rate",
+            Field::RateDate => "rate_date",
+            Field::Product => "product",
+            Field::Quantity => "quantity",
+            Field::Discount => "discount",
         }
     }
 
@@ -226,6 +301,28 @@ impl Field {
             Field::Priority => tr!("Priority"),
             Field::Tags => tr!("Tags"),
             Field::Closed => tr!("Closed"),
+            Field::Contact => tr!("Contact"),
+            Field::Industry => tr!("Industry"),
+            Field::Phone => tr!("Phone"),
+            Field::Email => tr!("Email"),
+            Field::Website => tr!("Website"),
+            Field::Address => tr!("Address"),
+            Field::Notes => tr!("Notes"),
+            Field::Role => tr!("Role"),
+            Field::Company => tr!("Company"),
+            Field::ContactName => tr!("Contact name"),
+            Field::Kind => tr!("Kind"),
+            Field::Summary => tr!("Summary"),
+            Field::Due => tr!("Due"),
+            Field::Done => tr!("Done"),
+            Field::Link => tr!("Linked to"),
+            Field::Code => tr!("Code"),
+            Field::UnitPrice => tr!("Unit price"),
+            Field::Rate => tr!("Rate"),
+            Field::RateDate => tr!("Rate date"),
+            Field::Product => tr!("Product"),
+            Field::Quantity => tr!("Quantity"),
+            Field::Discount => tr!("Discount %"),
         }
     }
 }
@@ -242,6 +339,14 @@ pub enum Problem {
     OutOfRange { min: u32, max: u32 },
     TooLong(usize),
     BadCurrency(String),
+    NotAnEmail(String),
+    /// The record is still used by others (an account with deals).
+    InUse(usize),
+    /// An account that still has this many deals.
+    HasDeals(usize),
+    /// Another record already has this value.
+    Duplicate(String),
+    AlreadyConverted,
     Unknown,
     WrongPipeline,
 }
@@ -276,6 +381,14 @@ impl FieldError {
             Problem::BadCurrency(text) => {
                 tr!("“{text}” is not a three-letter currency code", text = text)
             }
+            Problem::NotAnEmail(text) => tr!("“{text}” is not an email address", text = text),
+            Problem::InUse(n) => tr!("is still in use ({n} records)", n = n),
+            Problem::HasDeals(n) => tr!(
+                "still has {n} deals: reassign them to another account first",
+                n = n
+            ),
+            Problem::Duplicate(text) => tr!("“{text}” is already taken", text = text),
+            Problem::AlreadyConverted => tr!("this lead has already been converted"),
             Problem::Unknown => tr!("refers to a record that does not exist"),
             Problem::WrongPipeline => tr!("belongs to another pipeline"),
         }
@@ -313,7 +426,7 @@ pub fn parse_amount(field: Field, text: &str) -> Result<Decimal, FieldError> {
     Ok(value.normalize())
 }
 
-fn check_amount(field: Field, value: Decimal) -> Result<(), FieldError> {
+pub(super) fn check_amount(field: Field, value: Decimal) -> Result<(), FieldError> {
     if value.is_sign_negative() && !value.is_zero() {
         return Err(FieldError::new(field, Problem::Negative));
     }
@@ -340,7 +453,7 @@ pub fn parse_probability(text: &str) -> Result<Decimal, FieldError> {
     Ok(value.normalize())
 }
 
-fn check_probability(value: Decimal) -> Result<(), FieldError> {
+pub(super) fn check_probability(value: Decimal) -> Result<(), FieldError> {
     if value < Decimal::ZERO || value > Decimal::ONE_HUNDRED {
         return Err(FieldError::new(
             Field::Probability,
@@ -422,6 +535,7 @@ impl Opportunity {
             updated: now,
             stage_entered: now,
             closed: None,
+            contact: None,
         };
         opp.enter_stage(stage, None, now);
         opp
@@ -511,6 +625,7 @@ impl Opportunity {
             updated: _,
             stage_entered: _,
             closed: _,
+            contact: _,
         } = self;
         let mut out = current.clone();
         macro_rules! take_changed {
@@ -547,6 +662,7 @@ impl Opportunity {
             tags,
             stage_entered,
             closed,
+            contact,
         );
         out
     }
@@ -592,6 +708,9 @@ impl Opportunity {
         }
         if let Err(e) = check_probability(self.probability) {
             errors.push(e);
+        }
+        for line in &self.lines {
+            errors.extend(line.validate().err().unwrap_or_default());
         }
         if self.priority > 3 {
             errors.push(FieldError::new(

@@ -1,11 +1,18 @@
 //! Schema migrations: each runs in one write transaction, after a copy of the file was kept.
 //!
 //! - 1 → 2: adds the `trash` table (deals moved to the trash). Nothing to convert.
+//! - 2 → 3: adds contacts, leads, activities, products and currencies; every deal gains its
+//!   primary contact (last field, so an old record plus postcard's one-byte `None` is the new
+//!   layout, checked by decoding it before it is written).
 
 use std::path::{Path, PathBuf};
 
-use super::tables::{META, META_SCHEMA};
+use redb::ReadableTable as _;
+
+use super::codec;
+use super::tables::*;
 use super::{SCHEMA_VERSION, Store, StoreError};
+use crate::domain::Opportunity;
 
 /// Copies the file before a migration, as `NAME.schema-N-UNIXTIME.bak` beside it.
 pub(super) fn back_up(path: &Path, schema: u32) -> Result<PathBuf, StoreError> {
@@ -29,12 +36,41 @@ pub(super) fn run(store: &Store, from: u32) -> Result<(), StoreError> {
     }
     let txn = store.begin()?;
     {
-        // Schema 2's trash table is created by opening it; later steps convert records here.
-        txn.open_table(super::tables::TRASH)
-            .map_err(|e| store.write_failed(e))?;
+        // New tables are created by opening them.
+        for table in [TRASH, CONTACTS, LEADS, ACTIVITIES, PRODUCTS, CURRENCIES] {
+            txn.open_table(table).map_err(|e| store.write_failed(e))?;
+        }
+        if from < 3 {
+            add_opportunity_contact(store, &txn)?;
+        }
         let mut meta = txn.open_table(META).map_err(|e| store.write_failed(e))?;
         meta.insert(META_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())
             .map_err(|e| store.write_failed(e))?;
     }
     txn.commit().map_err(|e| store.write_failed(e))
+}
+
+fn add_opportunity_contact(store: &Store, txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    let mut table = txn
+        .open_table(OPPORTUNITIES)
+        .map_err(|e| store.write_failed(e))?;
+    let mut converted = Vec::new();
+    for row in table.iter().map_err(|e| store.write_failed(e))? {
+        let (key, value) = row.map_err(|e| store.write_failed(e))?;
+        let mut bytes = value.value().to_vec();
+        bytes.push(0);
+        if let Err(error) = codec::decode::<Opportunity>(&bytes) {
+            return Err(StoreError::Corrupt {
+                path: store.path().to_owned(),
+                detail: format!("opportunity {} cannot be converted: {error}", key.value()),
+            });
+        }
+        converted.push((key.value(), bytes));
+    }
+    for (key, bytes) in converted {
+        table
+            .insert(key, bytes.as_slice())
+            .map_err(|e| store.write_failed(e))?;
+    }
+    Ok(())
 }

@@ -18,6 +18,11 @@ pub(super) const OPPORTUNITIES: TableDefinition<u64, &[u8]> = TableDefinition::n
 pub(super) const STAGE_EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("stage_events");
 /// Deals in the trash: id → when they were trashed (a timestamp in milliseconds).
 pub(super) const TRASH: TableDefinition<u64, &[u8]> = TableDefinition::new("trash");
+pub(super) const CONTACTS: TableDefinition<u64, &[u8]> = TableDefinition::new("contacts");
+pub(super) const LEADS: TableDefinition<u64, &[u8]> = TableDefinition::new("leads");
+pub(super) const ACTIVITIES: TableDefinition<u64, &[u8]> = TableDefinition::new("activities");
+pub(super) const PRODUCTS: TableDefinition<u64, &[u8]> = TableDefinition::new("products");
+pub(super) const CURRENCIES: TableDefinition<u64, &[u8]> = TableDefinition::new("currencies");
 /// History keyed by (entity kind, record id, entry id): one record's history is one range.
 pub(super) const HISTORY: TableDefinition<(u8, u64, u64), &[u8]> = TableDefinition::new("history");
 
@@ -33,7 +38,7 @@ const META_LIST_COLUMNS: &str = "list_columns";
 /// The value of `meta.app` in every Forsat database.
 pub(super) const APP_TAG: &[u8] = b"forsat";
 /// The schema this build writes; older ones are migrated on open, newer ones refused.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 fn entity_code(kind: EntityKind) -> u8 {
     match kind {
@@ -44,6 +49,11 @@ fn entity_code(kind: EntityKind) -> u8 {
         EntityKind::Opportunity => 5,
         EntityKind::SavedFilter => 6,
         EntityKind::Settings => 7,
+        EntityKind::Contact => 8,
+        EntityKind::Lead => 9,
+        EntityKind::Activity => 10,
+        EntityKind::Product => 11,
+        EntityKind::Currency => 12,
     }
 }
 
@@ -70,6 +80,11 @@ pub struct Records {
     pub saved_filters: Vec<SavedFilter>,
     /// The list's visible columns, when the user chose them.
     pub list_columns: Option<Vec<ListColumn>>,
+    pub contacts: Vec<Contact>,
+    pub leads: Vec<Lead>,
+    pub activities: Vec<Activity>,
+    pub products: Vec<Product>,
+    pub currencies: Vec<Currency>,
 }
 
 /// A deal in the trash.
@@ -165,6 +180,11 @@ pub(super) fn load(db: &impl redb::ReadableDatabase) -> Result<Records, ReadErro
         trash: read_all(&txn, TRASH)?,
         saved_filters: read_meta(&meta, META_SAVED_FILTERS)?.unwrap_or_default(),
         list_columns: read_meta(&meta, META_LIST_COLUMNS)?,
+        contacts: read_all(&txn, CONTACTS)?,
+        leads: read_all(&txn, LEADS)?,
+        activities: read_all(&txn, ACTIVITIES)?,
+        products: read_all(&txn, PRODUCTS)?,
+        currencies: read_all(&txn, CURRENCIES)?,
     })
 }
 
@@ -206,6 +226,11 @@ pub struct Tx<'t> {
     opportunities: Table<'t, u64, &'static [u8]>,
     stage_events: Table<'t, u64, &'static [u8]>,
     trash: Table<'t, u64, &'static [u8]>,
+    contacts: Table<'t, u64, &'static [u8]>,
+    leads: Table<'t, u64, &'static [u8]>,
+    activities: Table<'t, u64, &'static [u8]>,
+    products: Table<'t, u64, &'static [u8]>,
+    currencies: Table<'t, u64, &'static [u8]>,
     history: Table<'t, (u8, u64, u64), &'static [u8]>,
     next_id: Id,
     next_id_dirty: bool,
@@ -224,6 +249,11 @@ impl<'t> Tx<'t> {
             opportunities: txn.open_table(OPPORTUNITIES)?,
             stage_events: txn.open_table(STAGE_EVENTS)?,
             trash: txn.open_table(TRASH)?,
+            contacts: txn.open_table(CONTACTS)?,
+            leads: txn.open_table(LEADS)?,
+            activities: txn.open_table(ACTIVITIES)?,
+            products: txn.open_table(PRODUCTS)?,
+            currencies: txn.open_table(CURRENCIES)?,
             history: txn.open_table(HISTORY)?,
             next_id,
             next_id_dirty: false,
@@ -287,6 +317,34 @@ impl<'t> Tx<'t> {
 
     pub fn put_opportunity(&mut self, o: &Opportunity) -> Result<(), redb::Error> {
         Self::put(&mut self.opportunities, o.id, o)
+    }
+
+    /// Creates or replaces an account, contact, lead, activity, product or currency.
+    pub fn put_record(&mut self, record: &Record) -> Result<(), redb::Error> {
+        let id = record.id();
+        match record {
+            Record::Account(r) => Self::put(&mut self.accounts, id, r),
+            Record::Contact(r) => Self::put(&mut self.contacts, id, r),
+            Record::Lead(r) => Self::put(&mut self.leads, id, r),
+            Record::Activity(r) => Self::put(&mut self.activities, id, r),
+            Record::Product(r) => Self::put(&mut self.products, id, r),
+            Record::Currency(r) => Self::put(&mut self.currencies, id, r),
+        }
+    }
+
+    /// Deletes a record of a kind [`Self::put_record`] writes; other kinds are ignored.
+    pub fn delete_record(&mut self, kind: EntityKind, id: Id) -> Result<(), redb::Error> {
+        let table = match kind {
+            EntityKind::Account => &mut self.accounts,
+            EntityKind::Contact => &mut self.contacts,
+            EntityKind::Lead => &mut self.leads,
+            EntityKind::Activity => &mut self.activities,
+            EntityKind::Product => &mut self.products,
+            EntityKind::Currency => &mut self.currencies,
+            _ => return Ok(()),
+        };
+        table.remove(id)?;
+        Ok(())
     }
 
     pub fn put_stage_event(&mut self, e: &StageEvent) -> Result<(), redb::Error> {

@@ -221,7 +221,10 @@ impl ListView {
         });
         if !fresh {
             let ids = ws.list(filter, self.sort);
-            let totals = StageTotals::of(ids.iter().filter_map(|id| ws.opportunity(*id)));
+            let totals = StageTotals::of(
+                ids.iter().filter_map(|id| ws.opportunity(*id)),
+                ws.rates(),
+            );
             self.rows = Some(Rows {
                 generation: ws.generation(),
                 filter: filter.clone(),

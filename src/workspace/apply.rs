@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::Workspace;
 use crate::command::{Batch, Command, MassPatch};
 use crate::domain::*;
-use crate::i18n::{format_date, format_percent};
+use crate::i18n::{format_date, format_number, format_percent};
 use crate::store::{StoreError, Tx};
 use crate::tr;
 
@@ -211,6 +211,8 @@ impl Workspace {
             Command::Trash { ids } => self.set_trashed(ids, true)?,
             Command::RestoreFromTrash { ids } => self.set_trashed(ids, false)?,
             Command::EmptyTrash => self.empty_trash()?,
+            Command::Change(change) => self.apply_change(*change)?,
+            Command::ConvertLead(c) => self.convert_lead(*c)?,
         };
         self.generation += 1;
         Ok(applied)
@@ -232,6 +234,26 @@ impl Workspace {
         }
         if !extra.contains(&opp.account) && self.account(opp.account).is_none() {
             errors.push(FieldError::new(Field::Account, Problem::Unknown));
+        }
+        if let Some(contact) = opp.contact {
+            let known = extra.contains(&contact)
+                || self
+                    .contact(contact)
+                    .is_some_and(|c| c.account == opp.account);
+            if !known {
+                errors.push(FieldError::new(Field::Contact, Problem::Unknown));
+            }
+        }
+        if self.rates.rate(&opp.currency).is_none() {
+            errors.push(FieldError::new(Field::Currency, Problem::Unknown));
+        }
+        let unknown_product = opp
+            .lines
+            .iter()
+            .filter_map(|l| l.product)
+            .any(|p| self.product(p).is_none());
+        if unknown_product {
+            errors.push(FieldError::new(Field::Product, Problem::Unknown));
         }
         let lookups = [
             (Field::Source, LookupKind::Source, opp.source),
@@ -291,7 +313,7 @@ impl Workspace {
             (Field::Currency, o.currency.clone()),
             (Field::Amount, o.amount.to_string()),
             (Field::AmountMode, format!("{:?}", o.amount_mode)),
-            (Field::Lines, format!("{:?}", o.lines)),
+            (Field::Lines, self.lines_text(&o.lines)),
             (Field::ExpectedClose, date(o.expected_close)),
             (Field::Active, o.active.to_string()),
             (Field::Probability, format_percent(o.probability)),
@@ -307,7 +329,34 @@ impl Workspace {
             (Field::Priority, o.priority.to_string()),
             (Field::Tags, tags.join(", ")),
             (Field::Closed, date(o.closed)),
+            (
+                Field::Contact,
+                o.contact
+                    .and_then(|c| self.contact(c))
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+            ),
         ]
+    }
+
+    /// Lines as the history shows them: "2 × Seat licence at 450 less 10 %; ...".
+    fn lines_text(&self, lines: &[Line]) -> String {
+        let number = |d: rust_decimal::Decimal| format_number(d, d.normalize().scale().min(3));
+        lines
+            .iter()
+            .map(|l| {
+                let what = l
+                    .product
+                    .and_then(|p| self.product(p))
+                    .map_or(l.description.as_str(), |p| p.name.as_str());
+                let mut text = format!("{} × {what} @ {}", number(l.quantity), number(l.unit_price));
+                if !l.discount_pct.is_zero() {
+                    text.push_str(&format!(" −{} %", number(l.discount_pct)));
+                }
+                text
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     /// Normalises `new` against its stored version `old` (None while creating) and checks it:
@@ -321,6 +370,9 @@ impl Workspace {
         account_pending: bool,
     ) -> Result<(), Vec<FieldError>> {
         new.name = new.name.trim().to_owned();
+        if new.amount_mode == AmountMode::FromLines {
+            new.amount = lines_amount(&new.lines);
+        }
         if new.name.is_empty()
             && let Some(a) = self.account(new.account)
         {
@@ -534,7 +586,7 @@ impl Workspace {
         if let Some(old) = old.filter(|o| self.on_board(o))
             && let Some(column) = self.columns.get_mut(&old.stage)
         {
-            column.remove(old, &self.opportunities);
+            column.remove(old, &self.opportunities, &self.rates);
         }
         let id = new.id;
         let on_board = self.on_board(&new);
@@ -544,7 +596,7 @@ impl Workspace {
             self.columns
                 .entry(new.stage)
                 .or_default()
-                .insert(new, &self.opportunities);
+                .insert(new, &self.opportunities, &self.rates);
         }
     }
 
@@ -563,7 +615,7 @@ impl Workspace {
         if let Some(old) = self.opportunities.get(&id).filter(|o| self.on_board(o))
             && let Some(column) = self.columns.get_mut(&old.stage)
         {
-            column.remove(old, &self.opportunities);
+            column.remove(old, &self.opportunities, &self.rates);
         }
     }
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::analytics::StageTotals;
-use crate::domain::{Id, Opportunity};
+use crate::domain::{Id, Opportunity, Rates};
 
 /// One stage's active deals.
 #[derive(Clone, Debug, Default)]
@@ -34,9 +34,9 @@ impl Column {
     };
 
     /// Appends without keeping the order; [`Self::sort`] must follow (bulk loading).
-    pub(super) fn push_unsorted(&mut self, opp: &Opportunity) {
+    pub(super) fn push_unsorted(&mut self, opp: &Opportunity, rates: &Rates) {
         self.ids.push(opp.id);
-        self.totals.add(opp);
+        self.totals.add(opp, rates);
     }
 
     pub(super) fn sort(&mut self, opps: &HashMap<Id, Opportunity>) {
@@ -44,17 +44,27 @@ impl Column {
     }
 
     /// Inserts `opp` at its place in card order.
-    pub(super) fn insert(&mut self, opp: &Opportunity, opps: &HashMap<Id, Opportunity>) {
+    pub(super) fn insert(
+        &mut self,
+        opp: &Opportunity,
+        opps: &HashMap<Id, Opportunity>,
+        rates: &Rates,
+    ) {
         let key = card_key(opp);
         let at = self
             .ids
             .partition_point(|id| opps.get(id).map(card_key).is_some_and(|k| k < key));
         self.ids.insert(at, opp.id);
-        self.totals.add(opp);
+        self.totals.add(opp, rates);
     }
 
     /// Removes `opp` (as it was when inserted).
-    pub(super) fn remove(&mut self, opp: &Opportunity, opps: &HashMap<Id, Opportunity>) {
+    pub(super) fn remove(
+        &mut self,
+        opp: &Opportunity,
+        opps: &HashMap<Id, Opportunity>,
+        rates: &Rates,
+    ) {
         let key = card_key(opp);
         let at = self
             .ids
@@ -65,6 +75,6 @@ impl Column {
             // Only reached if the map already holds the new version: stay correct regardless.
             self.ids.remove(pos);
         }
-        self.totals.remove(opp);
+        self.totals.remove(opp, rates);
     }
 }

@@ -42,9 +42,10 @@ impl Workspace {
                 self.stage(opp.stage)
                     .map_or(Decimal::MAX, |s| Decimal::from(s.sequence)),
             ),
-            ListColumn::Amount => Key::Number(opp.amount),
+            // Deals in other currencies sort by their value in the base currency.
+            ListColumn::Amount => Key::Number(opp.expected_base(&self.rates)),
             ListColumn::Probability => Key::Number(opp.probability),
-            ListColumn::Weighted => Key::Number(opp.weighted()),
+            ListColumn::Weighted => Key::Number(opp.weighted_base(&self.rates)),
             ListColumn::ExpectedClose => Key::Instant(opp.expected_close.map_or(i64::MAX, |d| {
                 i64::from(chrono::Datelike::num_days_from_ce(&d))
             })),

@@ -8,6 +8,7 @@ mod filter;
 mod list;
 mod merge;
 mod preferences;
+mod related;
 mod trash;
 mod undo;
 
@@ -27,6 +28,7 @@ pub use crate::domain::{CloseWindow, Filter};
 pub use apply::{Applied, ApplyError};
 pub use columns::Column;
 pub use list::Sort;
+pub use related::{AccountSummary, OpenActivity};
 pub use undo::UndoStack;
 
 /// Where "now" comes from: the system clock in the app, a fixed instant in tests.
@@ -55,6 +57,15 @@ pub struct Workspace {
     trash: HashMap<Id, DateTime<Utc>>,
     saved_filters: Vec<SavedFilter>,
     list_columns: Vec<ListColumn>,
+    contacts: BTreeMap<Id, Contact>,
+    leads: BTreeMap<Id, Lead>,
+    activities: BTreeMap<Id, Activity>,
+    products: BTreeMap<Id, Product>,
+    currencies: BTreeMap<Id, Currency>,
+    /// The currencies' rates, kept in step with `currencies` and the base currency.
+    rates: Rates,
+    /// Each deal's next open activity: (due, activity id). Updated per activity change.
+    next_activity: HashMap<Id, (NaiveDate, Id)>,
     first_start_done: bool,
     /// Mirrors the store's id counter after each commit.
     next_id: Cell<Id>,
@@ -90,11 +101,18 @@ impl Workspace {
             trash,
             saved_filters,
             list_columns,
+            contacts,
+            leads,
+            activities,
+            products,
+            currencies,
         } = records;
+        let settings_or_default = settings.clone().unwrap_or_default();
+        let rates = Rates::new(&settings_or_default.base_currency, &currencies);
         let mut ws = Workspace {
             store,
             clock,
-            settings: settings.clone().unwrap_or_default(),
+            settings: settings_or_default,
             pipelines,
             stages,
             lookups: lookups.into_iter().map(|l| (l.id, l)).collect(),
@@ -106,6 +124,13 @@ impl Workspace {
             trash: trash.into_iter().map(|t| (t.opportunity, t.at)).collect(),
             saved_filters,
             list_columns: list_columns.unwrap_or_else(|| ListColumn::ALL.to_vec()),
+            contacts: contacts.into_iter().map(|r| (r.id, r)).collect(),
+            leads: leads.into_iter().map(|r| (r.id, r)).collect(),
+            activities: activities.into_iter().map(|r| (r.id, r)).collect(),
+            products: products.into_iter().map(|r| (r.id, r)).collect(),
+            currencies: currencies.into_iter().map(|r| (r.id, r)).collect(),
+            rates,
+            next_activity: HashMap::new(),
             first_start_done,
             next_id: Cell::new(next_id),
             generation: 0,
@@ -122,6 +147,7 @@ impl Workspace {
         }
         ws.sort_config();
         ws.rebuild_columns();
+        ws.rebuild_next_activities();
         Ok(ws)
     }
 
@@ -345,7 +371,7 @@ impl Workspace {
     pub fn pipeline_report(&self, pipeline: Id) -> PipelineReport {
         let stages: Vec<&Stage> = self.stages_of(pipeline).collect();
         pipeline_by_stage(
-            &self.settings.base_currency,
+            &self.rates,
             &stages,
             self.opportunities
                 .values()
@@ -385,7 +411,7 @@ impl Workspace {
                 self.columns
                     .entry(opp.stage)
                     .or_default()
-                    .push_unsorted(opp);
+                    .push_unsorted(opp, &self.rates);
             }
         }
         for column in self.columns.values_mut() {

@@ -1,0 +1,502 @@
+//! The records around a deal (accounts, contacts, leads, activities, products, currencies) and
+//! the money rules that join them: line totals and conversion to the base currency.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::records::*;
+use super::rules::*;
+
+/// Rounds to cents, half away from zero, as every money figure is.
+pub fn cents(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+impl Line {
+    /// Quantity × unit price less the discount, in cents.
+    pub fn total(&self) -> Decimal {
+        cents(
+            self.quantity * self.unit_price * (Decimal::ONE_HUNDRED - self.discount_pct)
+                / Decimal::ONE_HUNDRED,
+        )
+    }
+
+    /// Checks quantity, price and discount; errors name the line (1-based) in their field.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if let Err(e) = check_quantity(self.quantity) {
+            errors.push(e);
+        }
+        if let Err(e) = check_amount(Field::UnitPrice, self.unit_price) {
+            errors.push(e);
+        }
+        if self.discount_pct < Decimal::ZERO || self.discount_pct > Decimal::ONE_HUNDRED {
+            errors.push(FieldError::new(
+                Field::Discount,
+                Problem::OutOfRange { min: 0, max: 100 },
+            ));
+        }
+        if self.description.chars().count() > MAX_LINE_CHARS {
+            errors.push(FieldError::new(
+                Field::Lines,
+                Problem::TooLong(MAX_LINE_CHARS),
+            ));
+        }
+        finish(errors)
+    }
+}
+
+/// The sum of the lines' totals.
+pub fn lines_amount(lines: &[Line]) -> Decimal {
+    lines.iter().map(Line::total).sum()
+}
+
+/// Parses a quantity: positive, up to three decimals.
+pub fn parse_quantity(text: &str) -> Result<Decimal, FieldError> {
+    let value = parse_decimal(Field::Quantity, text)?;
+    check_quantity(value)?;
+    Ok(value.normalize())
+}
+
+fn check_quantity(value: Decimal) -> Result<(), FieldError> {
+    if value <= Decimal::ZERO {
+        Err(FieldError::new(Field::Quantity, Problem::Required))
+    } else if value.normalize().scale() > 3 {
+        Err(FieldError::new(Field::Quantity, Problem::TooManyDecimals(3)))
+    } else if value > MAX_AMOUNT {
+        Err(FieldError::new(Field::Quantity, Problem::TooLarge))
+    } else {
+        Ok(())
+    }
+}
+
+/// Parses a discount in percent, 0 to 100; a trailing `%` is allowed, empty means none.
+pub fn parse_discount(text: &str) -> Result<Decimal, FieldError> {
+    let trimmed = text.trim().trim_end_matches('%');
+    if trimmed.trim().is_empty() {
+        return Ok(Decimal::ZERO);
+    }
+    let value = parse_decimal(Field::Discount, trimmed)?;
+    if value < Decimal::ZERO || value > Decimal::ONE_HUNDRED {
+        return Err(FieldError::new(
+            Field::Discount,
+            Problem::OutOfRange { min: 0, max: 100 },
+        ));
+    }
+    Ok(value.normalize())
+}
+
+/// Parses an exchange rate: positive, up to eight decimals.
+pub fn parse_rate(text: &str) -> Result<Decimal, FieldError> {
+    let value = parse_decimal(Field::Rate, text)?;
+    check_rate(value)?;
+    Ok(value.normalize())
+}
+
+fn check_rate(value: Decimal) -> Result<(), FieldError> {
+    if value <= Decimal::ZERO {
+        return Err(FieldError::new(Field::Rate, Problem::Required));
+    }
+    if value.normalize().scale() > 8 {
+        return Err(FieldError::new(Field::Rate, Problem::TooManyDecimals(8)));
+    }
+    if value > MAX_AMOUNT {
+        return Err(FieldError::new(Field::Rate, Problem::TooLarge));
+    }
+    Ok(())
+}
+
+fn parse_decimal(field: Field, text: &str) -> Result<Decimal, FieldError> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '_'))
+        .collect();
+    if cleaned.is_empty() {
+        return Err(FieldError::new(field, Problem::Required));
+    }
+    cleaned
+        .parse::<Decimal>()
+        .map_err(|_| FieldError::new(field, Problem::NotANumber(text.trim().to_owned())))
+}
+
+/// What each currency is worth in the base currency.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rates {
+    base: String,
+    rates: HashMap<String, Decimal>,
+}
+
+impl Rates {
+    /// The rates of `currencies`, reported in `base`.
+    pub fn new<'a>(base: &str, currencies: impl IntoIterator<Item = &'a Currency>) -> Rates {
+        Rates {
+            base: base.to_owned(),
+            rates: currencies
+                .into_iter()
+                .map(|c| (c.code.clone(), c.rate))
+                .collect(),
+        }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// What one unit of `code` is worth in the base currency, if the currency is known.
+    pub fn rate(&self, code: &str) -> Option<Decimal> {
+        if code == self.base {
+            Some(Decimal::ONE)
+        } else {
+            self.rates.get(code).copied()
+        }
+    }
+
+    /// `amount` of `code` in the base currency, in cents. A currency without a rate counts at
+    /// par: records are checked on save, so only a damaged or hand-edited file has one.
+    pub fn to_base(&self, amount: Decimal, code: &str) -> Decimal {
+        match self.rate(code) {
+            Some(rate) if rate != Decimal::ONE => cents(amount * rate),
+            _ => amount,
+        }
+    }
+
+    /// `amount` of `from` in currency `to` (a product's price on a deal in another currency).
+    pub fn convert(&self, amount: Decimal, from: &str, to: &str) -> Decimal {
+        match (self.rate(from), self.rate(to)) {
+            (Some(a), Some(b)) if from != to => cents(amount * a / b),
+            _ => amount,
+        }
+    }
+}
+
+impl Opportunity {
+    /// The amount in the base currency.
+    pub fn expected_base(&self, rates: &Rates) -> Decimal {
+        rates.to_base(self.amount, &self.currency)
+    }
+
+    /// The weighted value in the base currency.
+    pub fn weighted_base(&self, rates: &Rates) -> Decimal {
+        weighted(self.expected_base(rates), self.probability)
+    }
+}
+
+fn finish(errors: Vec<FieldError>) -> Result<(), Vec<FieldError>> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Trims every one-line field of a record and checks its length; `name` fields are required.
+fn check_texts(errors: &mut Vec<FieldError>, fields: &mut [(Field, &mut String, bool)]) {
+    for (field, text, required) in fields.iter_mut() {
+        let trimmed = text.trim();
+        if *required && trimmed.is_empty() {
+            errors.push(FieldError::new(*field, Problem::Required));
+        }
+        let max = if matches!(field, Field::Notes | Field::Address) {
+            MAX_TEXT_CHARS
+        } else {
+            MAX_LINE_CHARS
+        };
+        if trimmed.chars().count() > max {
+            errors.push(FieldError::new(*field, Problem::TooLong(max)));
+        }
+        if trimmed.len() != text.len() {
+            **text = trimmed.to_owned();
+        }
+    }
+}
+
+fn check_email(errors: &mut Vec<FieldError>, email: &str) {
+    let plausible = email.is_empty()
+        || email
+            .split_once('@')
+            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
+    if !plausible {
+        errors.push(FieldError::new(
+            Field::Email,
+            Problem::NotAnEmail(email.to_owned()),
+        ));
+    }
+}
+
+fn check_currency(errors: &mut Vec<FieldError>, code: &str) {
+    if !is_currency_code(code) {
+        errors.push(FieldError::new(
+            Field::Currency,
+            Problem::BadCurrency(code.to_owned()),
+        ));
+    }
+}
+
+/// A record of one of the kinds around a deal: what the generic create, edit and delete
+/// commands carry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Record {
+    Account(Account),
+    Contact(Contact),
+    Lead(Lead),
+    Activity(Activity),
+    Product(Product),
+    Currency(Currency),
+}
+
+impl Record {
+    pub fn kind(&self) -> EntityKind {
+        match self {
+            Record::Account(_) => EntityKind::Account,
+            Record::Contact(_) => EntityKind::Contact,
+            Record::Lead(_) => EntityKind::Lead,
+            Record::Activity(_) => EntityKind::Activity,
+            Record::Product(_) => EntityKind::Product,
+            Record::Currency(_) => EntityKind::Currency,
+        }
+    }
+
+    pub fn id(&self) -> Id {
+        match self {
+            Record::Account(r) => r.id,
+            Record::Contact(r) => r.id,
+            Record::Lead(r) => r.id,
+            Record::Activity(r) => r.id,
+            Record::Product(r) => r.id,
+            Record::Currency(r) => r.id,
+        }
+    }
+
+    pub fn set_id(&mut self, id: Id) {
+        match self {
+            Record::Account(r) => r.id = id,
+            Record::Contact(r) => r.id = id,
+            Record::Lead(r) => r.id = id,
+            Record::Activity(r) => r.id = id,
+            Record::Product(r) => r.id = id,
+            Record::Currency(r) => r.id = id,
+        }
+    }
+
+    /// What the record is called in history and messages.
+    pub fn title(&self) -> String {
+        match self {
+            Record::Account(r) => r.name.clone(),
+            Record::Contact(r) => r.name.clone(),
+            Record::Lead(r) => r.name.clone(),
+            Record::Activity(r) => r.summary.clone(),
+            Record::Product(r) => r.name.clone(),
+            Record::Currency(r) => r.code.clone(),
+        }
+    }
+
+    /// Trims its texts and checks the rules that need no other record.
+    pub fn normalize_and_validate(&mut self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        match self {
+            Record::Account(a) => {
+                check_texts(
+                    &mut errors,
+                    &mut [
+                        (Field::Name, &mut a.name, true),
+                        (Field::Industry, &mut a.industry, false),
+                        (Field::Phone, &mut a.phone, false),
+                        (Field::Email, &mut a.email, false),
+                        (Field::Website, &mut a.website, false),
+                        (Field::Address, &mut a.address, false),
+                        (Field::Notes, &mut a.notes, false),
+                    ],
+                );
+                check_email(&mut errors, &a.email);
+            }
+            Record::Contact(c) => {
+                check_texts(
+                    &mut errors,
+                    &mut [
+                        (Field::Name, &mut c.name, true),
+                        (Field::Role, &mut c.role, false),
+                        (Field::Email, &mut c.email, false),
+                        (Field::Phone, &mut c.phone, false),
+                    ],
+                );
+                check_email(&mut errors, &c.email);
+            }
+            Record::Lead(l) => {
+                check_texts(
+                    &mut errors,
+                    &mut [
+                        (Field::Name, &mut l.name, true),
+                        (Field::Company, &mut l.company, false),
+                        (Field::ContactName, &mut l.contact_name, false),
+                        (Field::Email, &mut l.email, false),
+                        (Field::Phone, &mut l.phone, false),
+                        (Field::Notes, &mut l.notes, false),
+                    ],
+                );
+                check_email(&mut errors, &l.email);
+            }
+            Record::Activity(a) => {
+                check_texts(&mut errors, &mut [(Field::Summary, &mut a.summary, true)]);
+            }
+            Record::Product(p) => {
+                check_texts(
+                    &mut errors,
+                    &mut [
+                        (Field::Code, &mut p.code, false),
+                        (Field::Name, &mut p.name, true),
+                    ],
+                );
+                if let Err(e) = check_amount(Field::UnitPrice, p.unit_price) {
+                    errors.push(e);
+                }
+                check_currency(&mut errors, &p.currency);
+            }
+            Record::Currency(c) => {
+                c.code = c.code.trim().to_uppercase();
+                check_currency(&mut errors, &c.code);
+                check_texts(&mut errors, &mut [(Field::Name, &mut c.name, false)]);
+                if let Err(e) = check_rate(c.rate) {
+                    errors.push(e);
+                }
+            }
+        }
+        finish(errors)
+    }
+}
+
+/// Which of the three colours a deal's next activity shows (Odoo's activity states).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActivityState {
+    /// Due before today.
+    Late,
+    Today,
+    Planned,
+}
+
+impl ActivityState {
+    /// The state of an activity due on `due`, seen on `today`.
+    pub fn of(due: NaiveDate, today: NaiveDate) -> ActivityState {
+        match due.cmp(&today) {
+            std::cmp::Ordering::Less => ActivityState::Late,
+            std::cmp::Ordering::Equal => ActivityState::Today,
+            std::cmp::Ordering::Greater => ActivityState::Planned,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
+    fn line(quantity: &str, price: &str, discount: &str) -> Line {
+        Line {
+            product: None,
+            description: String::new(),
+            quantity: dec(quantity),
+            unit_price: dec(price),
+            discount_pct: dec(discount),
+        }
+    }
+
+    #[test]
+    fn line_totals_apply_the_discount_and_round_to_cents() {
+        assert_eq!(line("3", "19.99", "0").total(), dec("59.97"));
+        assert_eq!(line("3", "19.99", "10").total(), dec("53.97"));
+        // 2.5 × 0.99 × 0.85 = 2.103750 → 2.10; 1 × 0.05 × 0.5 = 0.025 → 0.03 (away from zero).
+        assert_eq!(line("2.5", "0.99", "15").total(), dec("2.10"));
+        assert_eq!(line("1", "0.05", "50").total(), dec("0.03"));
+        assert_eq!(line("4", "100", "100").total(), dec("0"));
+        let lines = [line("3", "19.99", "10"), line("1", "0.05", "50")];
+        assert_eq!(lines_amount(&lines), dec("54.00"));
+    }
+
+    #[test]
+    fn line_errors_name_the_field() {
+        let errors = line("0", "-1", "120").validate().unwrap_err();
+        let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, [Field::Quantity, Field::UnitPrice, Field::Discount]);
+        assert_eq!(
+            parse_discount("15 %").map(|d| d.to_string()),
+            Ok("15".to_owned())
+        );
+        assert_eq!(
+            parse_discount("150").unwrap_err().to_string(),
+            "Discount %: must be between 0 and 100"
+        );
+        assert_eq!(
+            parse_quantity("two").unwrap_err().to_string(),
+            "Quantity: “two” is not a number"
+        );
+        assert_eq!(
+            parse_rate("0").unwrap_err().to_string(),
+            "Rate: is required"
+        );
+    }
+
+    #[test]
+    fn rates_convert_to_the_base_currency_in_cents() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let eur = Currency {
+            id: 1,
+            code: "EUR".into(),
+            name: "Euro".into(),
+            rate: dec("1.0825"),
+            rate_date: day,
+            active: true,
+        };
+        let rates = Rates::new("USD", [&eur]);
+        assert_eq!(rates.to_base(dec("1000"), "EUR"), dec("1082.50"));
+        assert_eq!(rates.to_base(dec("0.01"), "EUR"), dec("0.01"));
+        assert_eq!(rates.to_base(dec("1000"), "USD"), dec("1000"));
+        assert_eq!(rates.convert(dec("1082.50"), "USD", "EUR"), dec("1000.00"));
+        let mut opp = crate::domain::test_support::opportunity(5, 1, "Deal");
+        opp.currency = "EUR".into();
+        opp.amount = dec("20000");
+        opp.probability = dec("30");
+        assert_eq!(opp.expected_base(&rates), dec("21650.00"));
+        assert_eq!(opp.weighted_base(&rates), dec("6495.00"));
+    }
+
+    #[test]
+    fn records_are_trimmed_and_checked() {
+        let mut contact = Record::Contact(Contact {
+            name: "  Sara Ahmadi ".into(),
+            email: "sara-at-example".into(),
+            ..Contact::default()
+        });
+        let errors = contact.normalize_and_validate().unwrap_err();
+        assert_eq!(
+            errors[0].to_string(),
+            "Email: “sara-at-example” is not an email address"
+        );
+        assert_eq!(contact.title(), "Sara Ahmadi");
+        let mut currency = Record::Currency(Currency {
+            id: 0,
+            code: " eur".into(),
+            name: "Euro".into(),
+            rate: dec("-1"),
+            rate_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            active: true,
+        });
+        let errors = currency.normalize_and_validate().unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, Field::Rate);
+        assert_eq!(currency.title(), "EUR");
+    }
+
+    #[test]
+    fn activity_state_follows_the_due_date() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        assert_eq!(ActivityState::of(day(21), today), ActivityState::Late);
+        assert_eq!(ActivityState::of(day(22), today), ActivityState::Today);
+        assert_eq!(ActivityState::of(day(23), today), ActivityState::Planned);
+    }
+}

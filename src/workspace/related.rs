@@ -1,0 +1,781 @@
+//! Accounts, contacts, leads, activities, products and currencies: one generic change command
+//! that creates, edits and deletes them (and the deals that must move with them) in one
+//! transaction, lead conversion, and the queries the views need.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::Workspace;
+use super::apply::{Applied, ApplyError, Stamp, history, lifecycle};
+use crate::command::{Change, Command, ConvertLead};
+use crate::domain::*;
+use crate::i18n::{format_date, format_number};
+
+/// An account's deals (not in the trash) with their totals in the base currency.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountSummary {
+    /// Open deals first, then won, then lost; each by expected close.
+    pub deals: Vec<Id>,
+    pub open: (u64, Decimal),
+    pub won: (u64, Decimal),
+    pub lost: (u64, Decimal),
+}
+
+/// An activity not done yet, with what it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenActivity {
+    pub activity: Activity,
+    /// The deal's or account's name.
+    pub about: String,
+}
+
+impl Workspace {
+    pub fn contact(&self, id: Id) -> Option<&Contact> {
+        self.contacts.get(&id)
+    }
+
+    /// The contacts of `account`, by name.
+    pub fn contacts_of(&self, account: Id) -> Vec<&Contact> {
+        let mut out: Vec<&Contact> = self
+            .contacts
+            .values()
+            .filter(|c| c.account == account)
+            .collect();
+        out.sort_by_key(|c| c.name.to_lowercase());
+        out
+    }
+
+    pub fn lead(&self, id: Id) -> Option<&Lead> {
+        self.leads.get(&id)
+    }
+
+    /// Every lead, oldest first.
+    pub fn leads(&self) -> impl Iterator<Item = &Lead> {
+        self.leads.values()
+    }
+
+    pub fn activity(&self, id: Id) -> Option<&Activity> {
+        self.activities.get(&id)
+    }
+
+    /// The activities of a deal or an account: open ones by due date, then done ones.
+    pub fn activities_of(&self, link: ActivityLink) -> Vec<&Activity> {
+        let mut out: Vec<&Activity> = self
+            .activities
+            .values()
+            .filter(|a| a.link == link)
+            .collect();
+        out.sort_by_key(|a| (a.done, a.due, a.id));
+        out
+    }
+
+    /// Activities not done yet whose deal or account exists (a trashed deal's wait), by due date.
+    pub fn open_activities(&self) -> Vec<OpenActivity> {
+        let mut out: Vec<OpenActivity> = self
+            .activities
+            .values()
+            .filter(|a| !a.done)
+            .filter_map(|a| {
+                let about = match a.link {
+                    ActivityLink::Opportunity(id) => self
+                        .opportunity(id)
+                        .filter(|_| !self.is_trashed(id))
+                        .map(|o| o.name.clone()),
+                    ActivityLink::Account(id) => self.account(id).map(|x| x.name.clone()),
+                }?;
+                Some(OpenActivity {
+                    activity: a.clone(),
+                    about,
+                })
+            })
+            .collect();
+        out.sort_by_key(|o| (o.activity.due, o.activity.id));
+        out
+    }
+
+    /// The due date of a deal's next open activity, if it has one.
+    pub fn next_activity(&self, opp: Id) -> Option<NaiveDate> {
+        self.next_activity.get(&opp).map(|(due, _)| *due)
+    }
+
+    pub fn product(&self, id: Id) -> Option<&Product> {
+        self.products.get(&id)
+    }
+
+    /// Every product, by code then name.
+    pub fn products(&self) -> Vec<&Product> {
+        let mut out: Vec<&Product> = self.products.values().collect();
+        out.sort_by_key(|p| (p.code.to_lowercase(), p.name.to_lowercase()));
+        out
+    }
+
+    pub fn currency(&self, id: Id) -> Option<&Currency> {
+        self.currencies.get(&id)
+    }
+
+    /// The currencies besides the base one, by code.
+    pub fn currencies(&self) -> Vec<&Currency> {
+        let mut out: Vec<&Currency> = self.currencies.values().collect();
+        out.sort_by(|a, b| a.code.cmp(&b.code));
+        out
+    }
+
+    /// The codes a deal or product can be in: the base currency, then the active others.
+    pub fn currency_codes(&self) -> Vec<String> {
+        std::iter::once(self.settings.base_currency.clone())
+            .chain(
+                self.currencies()
+                    .into_iter()
+                    .filter(|c| c.active)
+                    .map(|c| c.code.clone()),
+            )
+            .collect()
+    }
+
+    /// Every currency's rate to the base currency.
+    pub fn rates(&self) -> &Rates {
+        &self.rates
+    }
+
+    /// Every account, by name.
+    pub fn accounts_by_name(&self) -> Vec<&Account> {
+        let mut out: Vec<&Account> = self.accounts.values().collect();
+        out.sort_by_cached_key(|a| (a.name.to_lowercase(), a.id));
+        out
+    }
+
+    /// `account`'s deals and their open, won and lost totals in the base currency.
+    pub fn account_summary(&self, account: Id) -> AccountSummary {
+        let mut deals: Vec<&Opportunity> = self
+            .opportunities
+            .values()
+            .filter(|o| o.account == account && !self.is_trashed(o.id))
+            .collect();
+        let kind = |o: &Opportunity| self.stage(o.stage).map_or(StageKind::Open, |s| s.kind);
+        let rank = |k: StageKind| match k {
+            StageKind::Open => 0,
+            StageKind::Won => 1,
+            StageKind::Lost => 2,
+        };
+        deals.sort_by_key(|o| (rank(kind(o)), o.expected_close, o.id));
+        let mut summary = AccountSummary::default();
+        for o in deals {
+            let slot = match kind(o) {
+                StageKind::Open => &mut summary.open,
+                StageKind::Won => &mut summary.won,
+                StageKind::Lost => &mut summary.lost,
+            };
+            slot.0 += 1;
+            slot.1 += o.expected_base(&self.rates);
+            summary.deals.push(o.id);
+        }
+        summary
+    }
+
+    /// The change that deletes `account` with its contacts and activities, or, given
+    /// `reassign_to`, moves its deals, contacts and activities there first.
+    pub fn delete_account_change(&self, account: Id, reassign_to: Option<Id>) -> Change {
+        let mut change = Change::default();
+        for c in self.contacts.values().filter(|c| c.account == account) {
+            match reassign_to {
+                Some(to) => change.put.push(Record::Contact(Contact {
+                    account: to,
+                    ..c.clone()
+                })),
+                None => change.remove.push((EntityKind::Contact, c.id)),
+            }
+        }
+        let link = ActivityLink::Account(account);
+        for a in self.activities.values().filter(|a| a.link == link) {
+            match reassign_to {
+                Some(to) => change.put.push(Record::Activity(Activity {
+                    link: ActivityLink::Account(to),
+                    ..a.clone()
+                })),
+                None => change.remove.push((EntityKind::Activity, a.id)),
+            }
+        }
+        if let Some(to) = reassign_to {
+            change.update_deals = self
+                .opportunities
+                .values()
+                .filter(|o| o.account == account)
+                .map(|o| Opportunity {
+                    account: to,
+                    ..o.clone()
+                })
+                .collect();
+        }
+        change.remove.push((EntityKind::Account, account));
+        change
+    }
+
+    /// The stored version of a record, if it exists.
+    fn stored(&self, kind: EntityKind, id: Id) -> Option<Record> {
+        match kind {
+            EntityKind::Account => self.accounts.get(&id).cloned().map(Record::Account),
+            EntityKind::Contact => self.contacts.get(&id).cloned().map(Record::Contact),
+            EntityKind::Lead => self.leads.get(&id).cloned().map(Record::Lead),
+            EntityKind::Activity => self.activities.get(&id).cloned().map(Record::Activity),
+            EntityKind::Product => self.products.get(&id).cloned().map(Record::Product),
+            EntityKind::Currency => self.currencies.get(&id).cloned().map(Record::Currency),
+            _ => None,
+        }
+    }
+
+    /// A record's fields as its history shows them: names instead of ids.
+    fn record_fields(&self, record: &Record) -> Vec<(Field, String)> {
+        let lookup = |id: Option<Id>| self.lookup_name(id).to_owned();
+        let number = |d: Decimal| format_number(d, d.normalize().scale().min(8));
+        match record {
+            Record::Account(a) => vec![
+                (Field::Name, a.name.clone()),
+                (Field::Source, lookup(a.source)),
+                (Field::Industry, a.industry.clone()),
+                (Field::Phone, a.phone.clone()),
+                (Field::Email, a.email.clone()),
+                (Field::Website, a.website.clone()),
+                (Field::Address, a.address.clone()),
+                (Field::Notes, a.notes.clone()),
+            ],
+            Record::Contact(c) => vec![
+                (Field::Name, c.name.clone()),
+                (
+                    Field::Account,
+                    self.account(c.account)
+                        .map(|a| a.name.clone())
+                        .unwrap_or_default(),
+                ),
+                (Field::Role, c.role.clone()),
+                (Field::Email, c.email.clone()),
+                (Field::Phone, c.phone.clone()),
+            ],
+            Record::Lead(l) => vec![
+                (Field::Name, l.name.clone()),
+                (Field::Company, l.company.clone()),
+                (Field::ContactName, l.contact_name.clone()),
+                (Field::Email, l.email.clone()),
+                (Field::Phone, l.phone.clone()),
+                (Field::Source, lookup(l.source)),
+                (Field::Notes, l.notes.clone()),
+                (Field::Salesperson, lookup(l.salesperson)),
+            ],
+            Record::Activity(a) => vec![
+                (Field::Kind, format!("{:?}", a.kind)),
+                (Field::Summary, a.summary.clone()),
+                (Field::Due, format_date(a.due)),
+                (Field::Done, a.done.to_string()),
+                (Field::Link, format!("{:?}", a.link)),
+            ],
+            Record::Product(p) => vec![
+                (Field::Code, p.code.clone()),
+                (Field::Name, p.name.clone()),
+                (Field::UnitPrice, number(p.unit_price)),
+                (Field::Currency, p.currency.clone()),
+                (Field::Active, p.active.to_string()),
+            ],
+            Record::Currency(c) => vec![
+                (Field::Code, c.code.clone()),
+                (Field::Name, c.name.clone()),
+                (Field::Rate, number(c.rate)),
+                (Field::RateDate, format_date(c.rate_date)),
+                (Field::Active, c.active.to_string()),
+            ],
+        }
+    }
+
+    /// Checks a change against the state it would leave: every reference resolves, nothing
+    /// still in use is deleted, currency codes are unique.
+    fn check_change(&self, change: &mut Change) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        for record in &mut change.put {
+            errors.extend(record.normalize_and_validate().err().unwrap_or_default());
+        }
+        let removed: HashSet<(EntityKind, Id)> = change.remove.iter().copied().collect();
+        let put: HashMap<(EntityKind, Id), &Record> = change
+            .put
+            .iter()
+            .filter(|r| r.id() != 0)
+            .map(|r| ((r.kind(), r.id()), r))
+            .collect();
+        let exists = |kind: EntityKind, id: Id| {
+            !removed.contains(&(kind, id))
+                && (put.contains_key(&(kind, id)) || self.stored(kind, id).is_some())
+        };
+        let deleted_deals: HashSet<Id> = change.delete_deals.iter().copied().collect();
+        let restored: HashSet<Id> = change.restore_deals.iter().map(|(o, _)| o.id).collect();
+        let deal_exists = |id: Id| {
+            restored.contains(&id) || (!deleted_deals.contains(&id) && self.opportunity(id).is_some())
+        };
+        let mut codes: HashMap<String, Id> = self
+            .currencies
+            .values()
+            .filter(|c| !removed.contains(&(EntityKind::Currency, c.id)))
+            .map(|c| (c.code.clone(), c.id))
+            .collect();
+        for record in &change.put {
+            let lookup_ok = |id: Option<Id>, kind| {
+                id.is_none_or(|id| self.lookup(id).is_some_and(|l| l.kind == kind))
+            };
+            match record {
+                Record::Account(a) if !lookup_ok(a.source, LookupKind::Source) => {
+                    errors.push(FieldError::new(Field::Source, Problem::Unknown));
+                }
+                Record::Contact(c) if !exists(EntityKind::Account, c.account) => {
+                    errors.push(FieldError::new(Field::Account, Problem::Unknown));
+                }
+                Record::Lead(l) => {
+                    if !lookup_ok(l.source, LookupKind::Source) {
+                        errors.push(FieldError::new(Field::Source, Problem::Unknown));
+                    }
+                    if !lookup_ok(l.salesperson, LookupKind::Salesperson) {
+                        errors.push(FieldError::new(Field::Salesperson, Problem::Unknown));
+                    }
+                }
+                Record::Activity(a) => {
+                    let ok = match a.link {
+                        ActivityLink::Opportunity(id) => deal_exists(id),
+                        ActivityLink::Account(id) => exists(EntityKind::Account, id),
+                    };
+                    if !ok {
+                        errors.push(FieldError::new(Field::Link, Problem::Unknown));
+                    }
+                }
+                Record::Product(p) if self.rates.rate(&p.currency).is_none() => {
+                    errors.push(FieldError::new(Field::Currency, Problem::Unknown));
+                }
+                Record::Currency(c) => {
+                    let taken = c.code == self.settings.base_currency
+                        || codes.get(&c.code).is_some_and(|&id| id != c.id);
+                    if taken {
+                        errors.push(FieldError::new(
+                            Field::Code,
+                            Problem::Duplicate(c.code.clone()),
+                        ));
+                    }
+                    if let Some(old) = self.currencies.get(&c.id).filter(|o| o.code != c.code) {
+                        let used = self.currency_uses(&old.code);
+                        if used > 0 {
+                            errors.push(FieldError::new(Field::Code, Problem::InUse(used)));
+                        }
+                        codes.remove(&old.code);
+                    }
+                    codes.insert(c.code.clone(), c.id);
+                }
+                _ => {}
+            }
+        }
+        // Deals as the change leaves them, for what removed records may still be used by.
+        let updated: HashMap<Id, &Opportunity> =
+            change.update_deals.iter().map(|o| (o.id, o)).collect();
+        let deals_after = || {
+            self.opportunities
+                .values()
+                .filter(|o| !deleted_deals.contains(&o.id))
+                .map(|o| updated.get(&o.id).copied().unwrap_or(o))
+        };
+        for &(kind, id) in &change.remove {
+            if self.stored(kind, id).is_none() {
+                errors.push(FieldError::new(Field::Name, Problem::Unknown));
+                continue;
+            }
+            let (field, used) = match kind {
+                EntityKind::Account => (
+                    Field::Account,
+                    deals_after().filter(|o| o.account == id).count(),
+                ),
+                EntityKind::Contact => (
+                    Field::Contact,
+                    deals_after().filter(|o| o.contact == Some(id)).count(),
+                ),
+                EntityKind::Currency => {
+                    let code = &self.currencies[&id].code;
+                    (Field::Currency, self.currency_uses(code))
+                }
+                EntityKind::Product => (
+                    Field::Product,
+                    deals_after()
+                        .filter(|o| o.lines.iter().any(|l| l.product == Some(id)))
+                        .count(),
+                ),
+                _ => (Field::Name, 0),
+            };
+            if used > 0 {
+                let problem = if kind == EntityKind::Account {
+                    Problem::HasDeals(used)
+                } else {
+                    Problem::InUse(used)
+                };
+                errors.push(FieldError::new(field, problem));
+            }
+        }
+        // What removed accounts and deleted deals leave behind must go with them.
+        let orphan_contacts = self
+            .contacts
+            .values()
+            .filter(|c| !removed.contains(&(EntityKind::Contact, c.id)))
+            .filter(|c| !put.contains_key(&(EntityKind::Contact, c.id)))
+            .any(|c| removed.contains(&(EntityKind::Account, c.account)));
+        let orphan_activities = self
+            .activities
+            .values()
+            .filter(|a| !removed.contains(&(EntityKind::Activity, a.id)))
+            .filter(|a| !put.contains_key(&(EntityKind::Activity, a.id)))
+            .any(|a| match a.link {
+                ActivityLink::Opportunity(id) => deleted_deals.contains(&id),
+                ActivityLink::Account(id) => removed.contains(&(EntityKind::Account, id)),
+            });
+        if orphan_contacts {
+            errors.push(FieldError::new(Field::Contact, Problem::InUse(1)));
+        }
+        if orphan_activities {
+            errors.push(FieldError::new(Field::Link, Problem::InUse(1)));
+        }
+        errors
+    }
+
+    /// How many deals and products are in currency `code`.
+    fn currency_uses(&self, code: &str) -> usize {
+        self.opportunities
+            .values()
+            .filter(|o| o.currency == code)
+            .count()
+            + self.products.values().filter(|p| p.currency == code).count()
+    }
+
+    /// Applies a [`Change`]: records created, edited and deleted, deals replaced, deleted or put
+    /// back, all in one transaction with their history.
+    pub(super) fn apply_change(&mut self, mut change: Change) -> Result<Applied, ApplyError> {
+        let mut errors = self.check_change(&mut change);
+        let now = self.now();
+        let put_ids: HashSet<Id> = change.put.iter().map(Record::id).collect();
+        let mut deal_pairs = Vec::with_capacity(change.update_deals.len());
+        for mut new in std::mem::take(&mut change.update_deals) {
+            let old = self
+                .opportunity(new.id)
+                .cloned()
+                .ok_or(ApplyError::Missing(EntityKind::Opportunity, new.id))?;
+            match self.prepare(Some(&old), &mut new, now, false) {
+                Ok(()) => deal_pairs.push((old, new)),
+                Err(found) => errors.extend(found),
+            }
+        }
+        for (opp, _) in &change.restore_deals {
+            if self.opportunity(opp.id).is_some() {
+                return Err(ApplyError::StaleIds);
+            }
+            errors.extend(opp.validate().err().unwrap_or_default());
+            errors.extend(self.check_references(opp, &put_ids));
+        }
+        let mut deleted = Vec::with_capacity(change.delete_deals.len());
+        for id in &change.delete_deals {
+            let opp = self
+                .opportunity(*id)
+                .cloned()
+                .ok_or(ApplyError::Missing(EntityKind::Opportunity, *id))?;
+            let events: Vec<StageEvent> = self
+                .stage_events
+                .iter()
+                .filter(|e| e.opportunity == *id)
+                .cloned()
+                .collect();
+            deleted.push((opp, events));
+        }
+        if !errors.is_empty() {
+            return Err(ApplyError::Invalid(errors));
+        }
+        let removed: Vec<Record> = change
+            .remove
+            .iter()
+            .filter_map(|&(kind, id)| self.stored(kind, id))
+            .collect();
+        let (puts, events) = self.write(|tx| {
+            let stamp = Stamp::begin(tx, now);
+            let mut puts = Vec::with_capacity(change.put.len());
+            for record in &change.put {
+                let mut record = record.clone();
+                if record.id() == 0 {
+                    record.set_id(tx.new_id());
+                }
+                let old = self.stored(record.kind(), record.id());
+                self.write_record(tx, &stamp, old.as_ref(), &record)?;
+                puts.push((old, record));
+            }
+            for (opp, events) in &change.restore_deals {
+                tx.put_opportunity(opp)?;
+                for e in events {
+                    tx.put_stage_event(e)?;
+                }
+                lifecycle(tx, &stamp, EntityKind::Opportunity, opp.id, "restored", &opp.name)?;
+            }
+            let mut events = Vec::new();
+            for (old, new) in &deal_pairs {
+                events.extend(self.write_opportunity(tx, &stamp, Some(old), new, None)?);
+            }
+            for (opp, events) in &deleted {
+                tx.delete_opportunity(opp.id)?;
+                tx.delete_trash(opp.id)?;
+                for e in events {
+                    tx.delete_stage_event(e.id)?;
+                }
+                lifecycle(tx, &stamp, EntityKind::Opportunity, opp.id, "deleted", &opp.name)?;
+            }
+            for record in &removed {
+                tx.delete_record(record.kind(), record.id())?;
+                lifecycle(tx, &stamp, record.kind(), record.id(), "deleted", &record.title())?;
+            }
+            Ok((puts, events))
+        })?;
+
+        // Memory, in the transaction's order.
+        let mut inverse = Change::default();
+        for (old, record) in puts {
+            match old {
+                Some(old) => inverse.put.push(old),
+                None => inverse.remove.push((record.kind(), record.id())),
+            }
+            self.install_record(record);
+        }
+        for (opp, events) in change.restore_deals {
+            inverse.delete_deals.push(opp.id);
+            self.stage_events.extend(events);
+            self.install(None, opp);
+        }
+        self.stage_events.sort_by_key(|e| (e.at, e.id));
+        self.stage_events.extend(events);
+        for (old, new) in deal_pairs {
+            self.install(Some(&old), new);
+            inverse.update_deals.push(old);
+        }
+        let deleted_ids: HashSet<Id> = deleted.iter().map(|(o, _)| o.id).collect();
+        self.uninstall(&deleted_ids);
+        inverse.restore_deals = deleted;
+        for record in removed {
+            self.uninstall_record(record.kind(), record.id());
+            inverse.put.push(record);
+        }
+        // Put back what was deleted before what refers to it: accounts first.
+        inverse.put.sort_by_key(|r| r.kind() != EntityKind::Account);
+        self.after_records_changed();
+        Ok(Applied {
+            inverse: Some(Command::Change(Box::new(inverse))),
+            created: None,
+        })
+    }
+
+    /// Writes one record with its history: `created`, or one entry per changed field.
+    fn write_record(
+        &self,
+        tx: &mut crate::store::Tx<'_>,
+        stamp: &Stamp,
+        old: Option<&Record>,
+        new: &Record,
+    ) -> Result<(), redb::Error> {
+        tx.put_record(new)?;
+        let (kind, id) = (new.kind(), new.id());
+        match old {
+            None => lifecycle(tx, stamp, kind, id, "created", &new.title()),
+            Some(old) => {
+                for ((field, was), (_, is)) in
+                    self.record_fields(old).into_iter().zip(self.record_fields(new))
+                {
+                    if was != is {
+                        history(tx, stamp, kind, id, field.key(), was, is)?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn install_record(&mut self, record: Record) {
+        match record {
+            Record::Account(r) => {
+                self.accounts.insert(r.id, r);
+            }
+            Record::Contact(r) => {
+                self.contacts.insert(r.id, r);
+            }
+            Record::Lead(r) => {
+                self.leads.insert(r.id, r);
+            }
+            Record::Activity(r) => {
+                self.activities.insert(r.id, r);
+            }
+            Record::Product(r) => {
+                self.products.insert(r.id, r);
+            }
+            Record::Currency(r) => {
+                self.currencies.insert(r.id, r);
+            }
+        }
+    }
+
+    fn uninstall_record(&mut self, kind: EntityKind, id: Id) {
+        match kind {
+            EntityKind::Account => drop(self.accounts.remove(&id)),
+            EntityKind::Contact => drop(self.contacts.remove(&id)),
+            EntityKind::Lead => drop(self.leads.remove(&id)),
+            EntityKind::Activity => drop(self.activities.remove(&id)),
+            EntityKind::Product => drop(self.products.remove(&id)),
+            EntityKind::Currency => drop(self.currencies.remove(&id)),
+            _ => {}
+        }
+    }
+
+    /// Brings the rates, the column totals and the next activities in line with the records.
+    /// A rate change re-totals every column: it is rare, and every total must follow at once.
+    pub(super) fn after_records_changed(&mut self) {
+        let rates = Rates::new(&self.settings.base_currency, self.currencies.values());
+        if rates != self.rates {
+            self.rates = rates;
+            self.rebuild_columns();
+        }
+        self.rebuild_next_activities();
+    }
+
+    /// Each deal's earliest open activity.
+    pub(super) fn rebuild_next_activities(&mut self) {
+        self.next_activity.clear();
+        for a in self.activities.values().filter(|a| !a.done) {
+            if let ActivityLink::Opportunity(opp) = a.link {
+                let entry = self.next_activity.entry(opp).or_insert((a.due, a.id));
+                if (a.due, a.id) < *entry {
+                    *entry = (a.due, a.id);
+                }
+            }
+        }
+    }
+
+    /// Converts a lead: the account (picked, matched by name or created), a contact from the
+    /// lead's contact details, a deal in the chosen stage, and the lead marked converted.
+    pub(super) fn convert_lead(&mut self, c: ConvertLead) -> Result<Applied, ApplyError> {
+        let lead = self
+            .lead(c.lead)
+            .cloned()
+            .ok_or(ApplyError::Missing(EntityKind::Lead, c.lead))?;
+        if lead.converted.is_some() {
+            return Err(ApplyError::Invalid(vec![FieldError::new(
+                Field::Name,
+                Problem::AlreadyConverted,
+            )]));
+        }
+        let stage = self
+            .stage(c.stage)
+            .cloned()
+            .ok_or(ApplyError::Missing(EntityKind::Stage, c.stage))?;
+        let now = self.now();
+        let (account, create_account) = match c.account {
+            Some(id) => (
+                self.account(id)
+                    .cloned()
+                    .ok_or(ApplyError::Missing(EntityKind::Account, id))?,
+                false,
+            ),
+            None => {
+                let name = clean_name(Field::Account, &c.account_name)?;
+                match self.account_by_name(&name) {
+                    Some(a) => (a.clone(), false),
+                    None => (
+                        Account {
+                            name,
+                            source: lead.source,
+                            phone: lead.phone.clone(),
+                            email: lead.email.clone(),
+                            ..Account::default()
+                        },
+                        true,
+                    ),
+                }
+            }
+        };
+        let mut contact = (!lead.contact_name.trim().is_empty()).then(|| {
+            Record::Contact(Contact {
+                id: 0,
+                account: account.id,
+                name: lead.contact_name.clone(),
+                role: String::new(),
+                email: lead.email.clone(),
+                phone: lead.phone.clone(),
+            })
+        });
+        if let Some(contact) = &mut contact
+            && let Err(errors) = contact.normalize_and_validate()
+        {
+            return Err(ApplyError::Invalid(errors));
+        }
+        let mut opp = Opportunity::draft(&account, &stage, &self.settings, now);
+        opp.name = lead.name.clone();
+        opp.source = lead.source.or(account.source);
+        opp.salesperson = lead.salesperson;
+        opp.description = lead.notes.clone();
+        self.prepare(None, &mut opp, now, create_account)
+            .map_err(ApplyError::Invalid)?;
+        let (account, contact, opp, converted, event) = self.write(|tx| {
+            let stamp = Stamp::begin(tx, now);
+            let mut account = account;
+            if create_account {
+                account.id = tx.new_id();
+                tx.put_account(&account)?;
+                lifecycle(tx, &stamp, EntityKind::Account, account.id, "created", &account.name)?;
+            }
+            let mut contact = contact;
+            if let Some(Record::Contact(ct)) = &mut contact {
+                ct.id = tx.new_id();
+                ct.account = account.id;
+            }
+            if let Some(record) = &contact {
+                self.write_record(tx, &stamp, None, record)?;
+            }
+            opp.id = tx.new_id();
+            opp.account = account.id;
+            opp.contact = contact.as_ref().map(Record::id);
+            let event = self.write_opportunity(tx, &stamp, None, &opp, Some(&account))?;
+            let converted = Lead {
+                converted: Some(Conversion {
+                    account: account.id,
+                    contact: opp.contact,
+                    opportunity: opp.id,
+                    at: now,
+                }),
+                ..lead.clone()
+            };
+            tx.put_record(&Record::Lead(converted.clone()))?;
+            history(
+                tx,
+                &stamp,
+                EntityKind::Lead,
+                lead.id,
+                "converted",
+                String::new(),
+                opp.name.clone(),
+            )?;
+            Ok((account, contact, opp, converted, event))
+        })?;
+        let mut inverse = Change {
+            put: vec![Record::Lead(lead)],
+            delete_deals: vec![opp.id],
+            ..Change::default()
+        };
+        if let Some(contact) = &contact {
+            inverse.remove.push((EntityKind::Contact, contact.id()));
+        }
+        if create_account {
+            inverse.remove.push((EntityKind::Account, account.id));
+            self.accounts.insert(account.id, account);
+        }
+        if let Some(contact) = contact {
+            self.install_record(contact);
+        }
+        self.install_record(Record::Lead(converted));
+        self.stage_events.extend(event);
+        let id = opp.id;
+        self.install(None, opp);
+        Ok(Applied {
+            inverse: Some(Command::Change(Box::new(inverse))),
+            created: Some(id),
+        })
+    }
+}
