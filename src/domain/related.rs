@@ -64,7 +64,10 @@ fn check_quantity(value: Decimal) -> Result<(), FieldError> {
     if value <= Decimal::ZERO {
         Err(FieldError::new(Field::Quantity, Problem::Required))
     } else if value.normalize().scale() > 3 {
-        Err(FieldError::new(Field::Quantity, Problem::TooManyDecimals(3)))
+        Err(FieldError::new(
+            Field::Quantity,
+            Problem::TooManyDecimals(3),
+        ))
     } else if value > MAX_AMOUNT {
         Err(FieldError::new(Field::Quantity, Problem::TooLarge))
     } else {

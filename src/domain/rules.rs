@@ -336,7 +336,10 @@ pub enum Problem {
     Negative,
     TooLarge,
     TooManyDecimals(u32),
-    OutOfRange { min: u32, max: u32 },
+    OutOfRange {
+        min: u32,
+        max: u32,
+    },
     TooLong(usize),
     BadCurrency(String),
     NotAnEmail(String),

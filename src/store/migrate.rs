@@ -5,6 +5,7 @@
 //!   primary contact (last field, so an old record plus postcard's one-byte `None` is the new
 //!   layout, checked by decoding it before it is written).
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use redb::ReadableTable as _;
@@ -50,6 +51,17 @@ pub(super) fn run(store: &Store, from: u32) -> Result<(), StoreError> {
     txn.commit().map_err(|e| store.write_failed(e))
 }
 
+/// A stored deal of a file of `schema` in this build's layout.
+pub(super) fn upgrade_opportunity(bytes: &[u8], schema: u32) -> Cow<'_, [u8]> {
+    if schema < 3 {
+        let mut bytes = bytes.to_vec();
+        bytes.push(0);
+        Cow::Owned(bytes)
+    } else {
+        Cow::Borrowed(bytes)
+    }
+}
+
 fn add_opportunity_contact(store: &Store, txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     let mut table = txn
         .open_table(OPPORTUNITIES)
@@ -57,8 +69,7 @@ fn add_opportunity_contact(store: &Store, txn: &redb::WriteTransaction) -> Resul
     let mut converted = Vec::new();
     for row in table.iter().map_err(|e| store.write_failed(e))? {
         let (key, value) = row.map_err(|e| store.write_failed(e))?;
-        let mut bytes = value.value().to_vec();
-        bytes.push(0);
+        let bytes = upgrade_opportunity(value.value(), 2).into_owned();
         if let Err(error) = codec::decode::<Opportunity>(&bytes) {
             return Err(StoreError::Corrupt {
                 path: store.path().to_owned(),

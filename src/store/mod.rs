@@ -51,7 +51,7 @@ impl Store {
         match read_only {
             Ok(db) => {
                 let schema = check_meta(path, &db)?;
-                let records = guard(path, || tables::load(&db))?.map_err(refusal)?;
+                let records = guard(path, || tables::load(&db, schema))?.map_err(refusal)?;
                 drop(db);
                 if schema < SCHEMA_VERSION {
                     migrate::back_up(path, schema)?;
@@ -73,7 +73,7 @@ impl Store {
         })?
         .map_err(|e| open_refusal(path, e))?;
         let schema = check_meta(path, &db)?;
-        let records = guard(path, || tables::load(&db))?.map_err(refusal)?;
+        let records = guard(path, || tables::load(&db, schema))?.map_err(refusal)?;
         if schema < SCHEMA_VERSION {
             migrate::back_up(path, schema)?;
         }

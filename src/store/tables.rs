@@ -116,6 +116,15 @@ fn read_all<T: serde::de::DeserializeOwned>(
     txn: &redb::ReadTransaction,
     def: TableDefinition<u64, &[u8]>,
 ) -> Result<Vec<T>, ReadError> {
+    read_all_upgraded(txn, def, |bytes| std::borrow::Cow::Borrowed(bytes))
+}
+
+/// Reads a table whose records `upgrade` brings to this build's layout first.
+fn read_all_upgraded<T: serde::de::DeserializeOwned>(
+    txn: &redb::ReadTransaction,
+    def: TableDefinition<u64, &[u8]>,
+    upgrade: impl Fn(&[u8]) -> std::borrow::Cow<'_, [u8]>,
+) -> Result<Vec<T>, ReadError> {
     let table = match txn.open_table(def) {
         Ok(t) => t,
         Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
@@ -125,7 +134,7 @@ fn read_all<T: serde::de::DeserializeOwned>(
     for row in table.iter()? {
         let (key, value) = row?;
         out.push(
-            codec::decode(value.value()).map_err(|error| ReadError::Record {
+            codec::decode(&upgrade(value.value())).map_err(|error| ReadError::Record {
                 table: def.name().to_owned(),
                 key: key.value().to_string(),
                 error,
@@ -162,8 +171,8 @@ fn read_next_id(
         .max(1))
 }
 
-/// Reads every table into memory.
-pub(super) fn load(db: &impl redb::ReadableDatabase) -> Result<Records, ReadError> {
+/// Reads every table of a file of `schema` into memory, in this build's layout.
+pub(super) fn load(db: &impl redb::ReadableDatabase, schema: u32) -> Result<Records, ReadError> {
     let txn = db.begin_read()?;
     let meta = txn.open_table(META)?;
     Ok(Records {
@@ -171,7 +180,9 @@ pub(super) fn load(db: &impl redb::ReadableDatabase) -> Result<Records, ReadErro
         stages: read_all(&txn, STAGES)?,
         lookups: read_all(&txn, LOOKUPS)?,
         accounts: read_all(&txn, ACCOUNTS)?,
-        opportunities: read_all(&txn, OPPORTUNITIES)?,
+        opportunities: read_all_upgraded(&txn, OPPORTUNITIES, |bytes| {
+            super::migrate::upgrade_opportunity(bytes, schema)
+        })?,
         stage_events: read_all(&txn, STAGE_EVENTS)?,
         settings: read_meta(&meta, META_SETTINGS)?,
         sample: read_meta(&meta, META_SAMPLE)?.unwrap_or_default(),

@@ -106,10 +106,8 @@ impl BoardView {
             .stages_of(pipeline)
             .map(|stage| {
                 let ids = ws.filtered_column(stage.id, filter);
-                let totals = StageTotals::of(
-                ids.iter().filter_map(|id| ws.opportunity(*id)),
-                ws.rates(),
-            );
+                let totals =
+                    StageTotals::of(ids.iter().filter_map(|id| ws.opportunity(*id)), ws.rates());
                 (stage.id, (ids, totals))
             })
             .collect();

@@ -221,10 +221,8 @@ impl ListView {
         });
         if !fresh {
             let ids = ws.list(filter, self.sort);
-            let totals = StageTotals::of(
-                ids.iter().filter_map(|id| ws.opportunity(*id)),
-                ws.rates(),
-            );
+            let totals =
+                StageTotals::of(ids.iter().filter_map(|id| ws.opportunity(*id)), ws.rates());
             self.rows = Some(Rows {
                 generation: ws.generation(),
                 filter: filter.clone(),

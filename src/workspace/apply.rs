@@ -349,7 +349,8 @@ impl Workspace {
                     .product
                     .and_then(|p| self.product(p))
                     .map_or(l.description.as_str(), |p| p.name.as_str());
-                let mut text = format!("{} × {what} @ {}", number(l.quantity), number(l.unit_price));
+                let mut text =
+                    format!("{} × {what} @ {}", number(l.quantity), number(l.unit_price));
                 if !l.discount_pct.is_zero() {
                     text.push_str(&format!(" −{} %", number(l.discount_pct)));
                 }
@@ -361,16 +362,20 @@ impl Workspace {
 
     /// Normalises `new` against its stored version `old` (None while creating) and checks it:
     /// the name defaults to the account's, a stage change applies the stage's rules, the
-    /// timestamps are set. `account_pending` when its account is created in the same transaction.
+    /// timestamps are set. `pending`: ids of records written in the same transaction, which
+    /// it may refer to although they are not stored yet.
     pub(super) fn prepare(
         &self,
         old: Option<&Opportunity>,
         new: &mut Opportunity,
         now: DateTime<Utc>,
-        account_pending: bool,
+        pending: &HashSet<Id>,
     ) -> Result<(), Vec<FieldError>> {
         new.name = new.name.trim().to_owned();
-        if new.amount_mode == AmountMode::FromLines {
+        // Lines that break a rule are reported by `validate` below, not summed.
+        if new.amount_mode == AmountMode::FromLines
+            && new.lines.iter().all(|l| l.validate().is_ok())
+        {
             new.amount = lines_amount(&new.lines);
         }
         if new.name.is_empty()
@@ -395,12 +400,7 @@ impl Workspace {
             new.stage_entered = now;
         }
         let mut errors = new.validate().err().unwrap_or_default();
-        let mut refs = self.check_references(new, &HashSet::new());
-        if account_pending {
-            // The account is created in the same transaction, so it cannot exist yet.
-            refs.retain(|e| e.field != Field::Account);
-        }
-        errors.extend(refs);
+        errors.extend(self.check_references(new, pending));
         if errors.is_empty() {
             Ok(())
         } else {
@@ -475,7 +475,9 @@ impl Workspace {
                 }
             }
         }
-        self.prepare(old.as_ref(), &mut new, now, create_account.is_some())
+        // An account created with the deal gets its id in the transaction.
+        let pending: HashSet<Id> = create_account.iter().map(|_| new.account).collect();
+        self.prepare(old.as_ref(), &mut new, now, &pending)
             .map_err(ApplyError::Invalid)?;
         let (account, event, new) = self.write(|tx| {
             let stamp = Stamp::begin(tx, now);
@@ -535,7 +537,7 @@ impl Workspace {
                 .opportunity(new.id)
                 .cloned()
                 .ok_or(ApplyError::Missing(EntityKind::Opportunity, new.id))?;
-            match self.prepare(Some(&old), &mut new, now, false) {
+            match self.prepare(Some(&old), &mut new, now, &HashSet::new()) {
                 Ok(()) => pairs.push((old, new)),
                 Err(found) => errors.extend(found),
             }
@@ -593,10 +595,11 @@ impl Workspace {
         self.opportunities.insert(id, new);
         let new = &self.opportunities[&id];
         if on_board {
-            self.columns
-                .entry(new.stage)
-                .or_default()
-                .insert(new, &self.opportunities, &self.rates);
+            self.columns.entry(new.stage).or_default().insert(
+                new,
+                &self.opportunities,
+                &self.rates,
+            );
         }
     }
 

@@ -1,6 +1,6 @@
 //! Merging duplicates into one deal, and undoing it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::Workspace;
 use super::apply::{Applied, ApplyError, Stamp, history, lifecycle};
@@ -26,7 +26,7 @@ impl Workspace {
             return Err(missing(bad));
         }
         let now = self.now();
-        self.prepare(Some(&old), &mut new, now, false)
+        self.prepare(Some(&old), &mut new, now, &HashSet::new())
             .map_err(ApplyError::Invalid)?;
         let moved_events: Vec<(Id, Id)> = self
             .stage_events
@@ -108,7 +108,7 @@ impl Workspace {
             return Err(missing(bad));
         }
         let now = self.now();
-        self.prepare(Some(&current), &mut earlier, now, false)
+        self.prepare(Some(&current), &mut earlier, now, &HashSet::new())
             .map_err(ApplyError::Invalid)?;
         let survivor = earlier.id;
         let event = self.write(|tx| {

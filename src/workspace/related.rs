@@ -307,7 +307,8 @@ impl Workspace {
         let deleted_deals: HashSet<Id> = change.delete_deals.iter().copied().collect();
         let restored: HashSet<Id> = change.restore_deals.iter().map(|(o, _)| o.id).collect();
         let deal_exists = |id: Id| {
-            restored.contains(&id) || (!deleted_deals.contains(&id) && self.opportunity(id).is_some())
+            restored.contains(&id)
+                || (!deleted_deals.contains(&id) && self.opportunity(id).is_some())
         };
         let mut codes: HashMap<String, Id> = self
             .currencies
@@ -442,7 +443,11 @@ impl Workspace {
             .values()
             .filter(|o| o.currency == code)
             .count()
-            + self.products.values().filter(|p| p.currency == code).count()
+            + self
+                .products
+                .values()
+                .filter(|p| p.currency == code)
+                .count()
     }
 
     /// Applies a [`Change`]: records created, edited and deleted, deals replaced, deleted or put
@@ -457,7 +462,7 @@ impl Workspace {
                 .opportunity(new.id)
                 .cloned()
                 .ok_or(ApplyError::Missing(EntityKind::Opportunity, new.id))?;
-            match self.prepare(Some(&old), &mut new, now, false) {
+            match self.prepare(Some(&old), &mut new, now, &put_ids) {
                 Ok(()) => deal_pairs.push((old, new)),
                 Err(found) => errors.extend(found),
             }
@@ -496,11 +501,16 @@ impl Workspace {
             let mut puts = Vec::with_capacity(change.put.len());
             for record in &change.put {
                 let mut record = record.clone();
-                if record.id() == 0 {
+                // New records come without an id; one with an id that is not stored was
+                // deleted and is put back (an undo).
+                let event = if record.id() == 0 {
                     record.set_id(tx.new_id());
-                }
+                    "created"
+                } else {
+                    "restored"
+                };
                 let old = self.stored(record.kind(), record.id());
-                self.write_record(tx, &stamp, old.as_ref(), &record)?;
+                self.write_record(tx, &stamp, old.as_ref(), &record, event)?;
                 puts.push((old, record));
             }
             for (opp, events) in &change.restore_deals {
@@ -508,7 +518,14 @@ impl Workspace {
                 for e in events {
                     tx.put_stage_event(e)?;
                 }
-                lifecycle(tx, &stamp, EntityKind::Opportunity, opp.id, "restored", &opp.name)?;
+                lifecycle(
+                    tx,
+                    &stamp,
+                    EntityKind::Opportunity,
+                    opp.id,
+                    "restored",
+                    &opp.name,
+                )?;
             }
             let mut events = Vec::new();
             for (old, new) in &deal_pairs {
@@ -520,11 +537,25 @@ impl Workspace {
                 for e in events {
                     tx.delete_stage_event(e.id)?;
                 }
-                lifecycle(tx, &stamp, EntityKind::Opportunity, opp.id, "deleted", &opp.name)?;
+                lifecycle(
+                    tx,
+                    &stamp,
+                    EntityKind::Opportunity,
+                    opp.id,
+                    "deleted",
+                    &opp.name,
+                )?;
             }
             for record in &removed {
                 tx.delete_record(record.kind(), record.id())?;
-                lifecycle(tx, &stamp, record.kind(), record.id(), "deleted", &record.title())?;
+                lifecycle(
+                    tx,
+                    &stamp,
+                    record.kind(),
+                    record.id(),
+                    "deleted",
+                    &record.title(),
+                )?;
             }
             Ok((puts, events))
         })?;
@@ -565,21 +596,25 @@ impl Workspace {
         })
     }
 
-    /// Writes one record with its history: `created`, or one entry per changed field.
+    /// Writes one record with its history: `event` (created or restored) for a new one, or one
+    /// entry per changed field.
     fn write_record(
         &self,
         tx: &mut crate::store::Tx<'_>,
         stamp: &Stamp,
         old: Option<&Record>,
         new: &Record,
+        event: &str,
     ) -> Result<(), redb::Error> {
         tx.put_record(new)?;
         let (kind, id) = (new.kind(), new.id());
         match old {
-            None => lifecycle(tx, stamp, kind, id, "created", &new.title()),
+            None => lifecycle(tx, stamp, kind, id, event, &new.title()),
             Some(old) => {
-                for ((field, was), (_, is)) in
-                    self.record_fields(old).into_iter().zip(self.record_fields(new))
+                for ((field, was), (_, is)) in self
+                    .record_fields(old)
+                    .into_iter()
+                    .zip(self.record_fields(new))
                 {
                     if was != is {
                         history(tx, stamp, kind, id, field.key(), was, is)?;
@@ -711,7 +746,8 @@ impl Workspace {
         opp.source = lead.source.or(account.source);
         opp.salesperson = lead.salesperson;
         opp.description = lead.notes.clone();
-        self.prepare(None, &mut opp, now, create_account)
+        let pending: HashSet<Id> = create_account.then_some(opp.account).into_iter().collect();
+        self.prepare(None, &mut opp, now, &pending)
             .map_err(ApplyError::Invalid)?;
         let (account, contact, opp, converted, event) = self.write(|tx| {
             let stamp = Stamp::begin(tx, now);
@@ -719,7 +755,14 @@ impl Workspace {
             if create_account {
                 account.id = tx.new_id();
                 tx.put_account(&account)?;
-                lifecycle(tx, &stamp, EntityKind::Account, account.id, "created", &account.name)?;
+                lifecycle(
+                    tx,
+                    &stamp,
+                    EntityKind::Account,
+                    account.id,
+                    "created",
+                    &account.name,
+                )?;
             }
             let mut contact = contact;
             if let Some(Record::Contact(ct)) = &mut contact {
@@ -727,7 +770,7 @@ impl Workspace {
                 ct.account = account.id;
             }
             if let Some(record) = &contact {
-                self.write_record(tx, &stamp, None, record)?;
+                self.write_record(tx, &stamp, None, record, "created")?;
             }
             opp.id = tx.new_id();
             opp.account = account.id;

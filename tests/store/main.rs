@@ -1,6 +1,7 @@
 //! The store and workspace through their public API: durability, history, refusals.
 
 mod files;
+mod related;
 mod workspace;
 
 use std::path::Path;

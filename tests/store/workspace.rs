@@ -195,7 +195,10 @@ fn cached_totals_match_a_full_recount_after_many_changes() {
         }
     }
     for stage in stages {
-        let recount = StageTotals::of(ws.opportunities().filter(|o| o.active && o.stage == stage));
+        let recount = StageTotals::of(
+            ws.opportunities().filter(|o| o.active && o.stage == stage),
+            ws.rates(),
+        );
         assert_eq!(ws.stage_totals(stage), recount);
         let column = &ws.column(stage).ids;
         assert_eq!(column.len() as u64, recount.count);

@@ -1,0 +1,344 @@
+//! Accounts, contacts, leads, activities, products and currencies through commands.
+
+use chrono::NaiveDate;
+use forsat::command::{Change, Command, ConvertLead};
+use forsat::domain::*;
+use forsat::workspace::{UndoStack, Workspace};
+use rust_decimal::Decimal;
+use tempfile::TempDir;
+
+use super::{create, open, stage};
+
+fn dec(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+fn put(ws: &mut Workspace, record: Record) -> Result<(), String> {
+    ws.apply(Command::Change(Box::new(Change::put(record))))
+        .map(drop)
+        .map_err(|e| e.to_string())
+}
+
+fn add_currency(ws: &mut Workspace, code: &str, rate: &str) -> Id {
+    put(
+        ws,
+        Record::Currency(Currency {
+            id: 0,
+            code: code.into(),
+            name: code.into(),
+            rate: dec(rate),
+            rate_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            active: true,
+        }),
+    )
+    .unwrap();
+    ws.currencies().iter().find(|c| c.code == code).unwrap().id
+}
+
+fn add_lead(ws: &mut Workspace, name: &str, company: &str) -> Id {
+    put(
+        ws,
+        Record::Lead(Lead {
+            name: name.into(),
+            company: company.into(),
+            contact_name: "Sara Ahmadi".into(),
+            email: "sara@example.com".into(),
+            phone: "+98 21 5555 0101".into(),
+            notes: "Met at the trade show".into(),
+            ..Lead::default()
+        }),
+    )
+    .unwrap();
+    ws.leads().find(|l| l.name == name).unwrap().id
+}
+
+#[test]
+fn converting_a_lead_matches_an_account_by_name_or_creates_one() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = open(&dir.path().join("f.redb"));
+    let deal = create(&mut ws, "Persia Foods", "Existing deal", "1000");
+    let existing = ws.opportunity(deal).unwrap().account;
+    let new_stage = stage(&ws, "New");
+
+    let lead = add_lead(&mut ws, "ERP rollout", "persia foods ");
+    let mut undo = UndoStack::default();
+    let applied = undo
+        .run(
+            &mut ws,
+            Command::ConvertLead(Box::new(ConvertLead {
+                lead,
+                account: None,
+                account_name: "persia foods ".into(),
+                stage: new_stage,
+            })),
+        )
+        .unwrap();
+    let opp = ws.opportunity(applied.created.unwrap()).unwrap().clone();
+    assert_eq!(opp.account, existing, "matched by name, ignoring case");
+    assert_eq!(opp.name, "ERP rollout");
+    assert_eq!(opp.description, "Met at the trade show");
+    let contact = ws.contact(opp.contact.unwrap()).unwrap();
+    assert_eq!(
+        (contact.name.as_str(), contact.account),
+        ("Sara Ahmadi", existing)
+    );
+    let conversion = ws.lead(lead).unwrap().converted.clone().unwrap();
+    assert_eq!(conversion.opportunity, opp.id);
+    assert_eq!(ws.accounts().count(), 1);
+    assert_eq!(ws.column(new_stage).ids.len(), 2);
+
+    // One undo step takes back the deal, the contact and the link; redo puts them back as they were.
+    undo.undo(&mut ws).unwrap().unwrap();
+    assert!(ws.opportunity(opp.id).is_none());
+    assert!(ws.contact(contact_id(&opp)).is_none());
+    assert!(ws.lead(lead).unwrap().converted.is_none());
+    assert_eq!(ws.column(new_stage).ids.len(), 1);
+    undo.redo(&mut ws).unwrap().unwrap();
+    assert_eq!(ws.opportunity(opp.id), Some(&opp));
+    assert_eq!(ws.lead(lead).unwrap().converted, Some(conversion));
+
+    // A lead whose company is unknown gets a new account with the lead's details.
+    let other = add_lead(&mut ws, "Warehouse scanners", "Caspian Logistics");
+    let applied = ws
+        .apply(Command::ConvertLead(Box::new(ConvertLead {
+            lead: other,
+            account: None,
+            account_name: "Caspian Logistics".into(),
+            stage: new_stage,
+        })))
+        .unwrap();
+    let opp = ws.opportunity(applied.created.unwrap()).unwrap();
+    let account = ws.account(opp.account).unwrap();
+    assert_eq!(account.name, "Caspian Logistics");
+    assert_eq!(account.email, "sara@example.com");
+    assert_eq!(ws.accounts().count(), 2);
+    // Converting twice is refused, naming why.
+    let again = ws.apply(Command::ConvertLead(Box::new(ConvertLead {
+        lead: other,
+        account: None,
+        account_name: "Caspian Logistics".into(),
+        stage: new_stage,
+    })));
+    assert_eq!(
+        again.unwrap_err().to_string(),
+        "Name: this lead has already been converted"
+    );
+
+    // All of it is on disk.
+    let path = ws.path().to_owned();
+    drop(ws);
+    let ws = open(&path);
+    assert_eq!(ws.accounts().count(), 2);
+    assert_eq!(ws.leads().filter(|l| l.converted.is_some()).count(), 2);
+}
+
+fn contact_id(opp: &Opportunity) -> Id {
+    opp.contact.unwrap()
+}
+
+#[test]
+fn the_amount_follows_the_lines_with_discounts_and_rounding() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = open(&dir.path().join("f.redb"));
+    let id = create(&mut ws, "Acme", "Licences", "0");
+    let mut opp = ws.opportunity(id).unwrap().clone();
+    opp.amount_mode = AmountMode::FromLines;
+    opp.lines = vec![
+        Line {
+            product: None,
+            description: "Seat licence".into(),
+            quantity: dec("3"),
+            unit_price: dec("19.99"),
+            discount_pct: dec("10"),
+        },
+        Line {
+            product: None,
+            description: "Setup".into(),
+            quantity: dec("2.5"),
+            unit_price: dec("0.99"),
+            discount_pct: dec("15"),
+        },
+    ];
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(opp.clone()),
+        new_account: None,
+    })
+    .unwrap();
+    // 53.973 → 53.97 and 2.10375 → 2.10.
+    assert_eq!(ws.opportunity(id).unwrap().amount, dec("56.07"));
+    let new = stage(&ws, "New");
+    assert_eq!(ws.stage_totals(new).expected, dec("56.07"));
+    assert_eq!(ws.stage_totals(new).weighted, dec("5.61"));
+
+    // A bad line is refused, naming the field.
+    opp.lines[0].discount_pct = dec("120");
+    let err = ws
+        .apply(Command::UpdateOpportunity {
+            opp: Box::new(opp),
+            new_account: None,
+        })
+        .unwrap_err();
+    assert_eq!(err.to_string(), "Discount %: must be between 0 and 100");
+    let history = ws.history(EntityKind::Opportunity, id).unwrap();
+    let lines = history.iter().find(|h| h.field == "lines").unwrap();
+    assert_eq!(
+        lines.new,
+        "3 × Seat licence @ 19.99 −10 %; 2.5 × Setup @ 0.99 −15 %"
+    );
+}
+
+#[test]
+fn column_totals_convert_to_the_base_currency_and_follow_rate_changes() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = open(&dir.path().join("f.redb"));
+    let eur = add_currency(&mut ws, "EUR", "1.08");
+    create(&mut ws, "Acme", "Dollar deal", "1000");
+    let euro = create(&mut ws, "Brandt GmbH", "Euro deal", "2000");
+    let mut opp = ws.opportunity(euro).unwrap().clone();
+    opp.currency = "EUR".into();
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(opp),
+        new_account: None,
+    })
+    .unwrap();
+    let new = stage(&ws, "New");
+    // 1000 USD + 2000 EUR × 1.08 = 3160 USD; weighted at 10 %.
+    assert_eq!(ws.stage_totals(new).expected, dec("3160.00"));
+    assert_eq!(ws.stage_totals(new).weighted, dec("316.00"));
+    let report = ws.pipeline_report(ws.default_pipeline().id);
+    assert_eq!(report.stages[0].expected, dec("3160.00"));
+
+    // A new rate changes every total at once, and undo brings the old one back.
+    let mut currency = ws.currency(eur).unwrap().clone();
+    currency.rate = dec("1.1");
+    let mut undo = UndoStack::default();
+    undo.run(
+        &mut ws,
+        Command::Change(Box::new(Change::put(Record::Currency(currency)))),
+    )
+    .unwrap();
+    assert_eq!(ws.stage_totals(new).expected, dec("3200.00"));
+    undo.undo(&mut ws).unwrap().unwrap();
+    assert_eq!(ws.stage_totals(new).expected, dec("3160.00"));
+
+    // An unknown currency on a deal, a duplicate code, and deleting a currency in use are refused.
+    let mut opp = ws.opportunity(euro).unwrap().clone();
+    opp.currency = "GBP".into();
+    let err = ws
+        .apply(Command::UpdateOpportunity {
+            opp: Box::new(opp),
+            new_account: None,
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Currency: refers to a record that does not exist"
+    );
+    let dup = put(
+        &mut ws,
+        Record::Currency(Currency {
+            id: 0,
+            code: "eur".into(),
+            name: String::new(),
+            rate: dec("1"),
+            rate_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            active: true,
+        }),
+    );
+    assert_eq!(dup.unwrap_err(), "Code: “EUR” is already taken");
+    let err = ws
+        .apply(Command::Change(Box::new(Change {
+            remove: vec![(EntityKind::Currency, eur)],
+            ..Change::default()
+        })))
+        .unwrap_err();
+    assert_eq!(err.to_string(), "Currency: is still in use (1 records)");
+}
+
+#[test]
+fn an_account_with_deals_is_not_deleted_unless_they_are_reassigned() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = open(&dir.path().join("f.redb"));
+    let deal = create(&mut ws, "Acme", "Renewal", "500");
+    let acme = ws.opportunity(deal).unwrap().account;
+    let other = create(&mut ws, "Globex", "Pilot", "100");
+    let globex = ws.opportunity(other).unwrap().account;
+    put(
+        &mut ws,
+        Record::Contact(Contact {
+            account: acme,
+            name: "Wile E.".into(),
+            ..Contact::default()
+        }),
+    )
+    .unwrap();
+    put(
+        &mut ws,
+        Record::Activity(Activity {
+            id: 0,
+            kind: ActivityKind::Call,
+            summary: "Call about renewal".into(),
+            due: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+            done: false,
+            link: ActivityLink::Account(acme),
+        }),
+    )
+    .unwrap();
+
+    let refused = ws.apply(Command::Change(Box::new(
+        ws.delete_account_change(acme, None),
+    )));
+    assert_eq!(
+        refused.unwrap_err().to_string(),
+        "Account: still has 1 deals: reassign them to another account first"
+    );
+    assert!(ws.account(acme).is_some());
+
+    let mut undo = UndoStack::default();
+    let reassign = ws.delete_account_change(acme, Some(globex));
+    undo.run(&mut ws, Command::Change(Box::new(reassign)))
+        .unwrap();
+    assert!(ws.account(acme).is_none());
+    assert_eq!(ws.opportunity(deal).unwrap().account, globex);
+    assert_eq!(ws.contacts_of(globex).len(), 1);
+    assert_eq!(ws.activities_of(ActivityLink::Account(globex)).len(), 1);
+    assert_eq!(ws.account_summary(globex).open, (2, dec("600")));
+
+    undo.undo(&mut ws).unwrap().unwrap();
+    assert_eq!(ws.opportunity(deal).unwrap().account, acme);
+    assert_eq!(ws.contacts_of(acme).len(), 1);
+    assert_eq!(ws.activities_of(ActivityLink::Account(acme)).len(), 1);
+    let history = ws.history(EntityKind::Account, acme).unwrap();
+    let events: Vec<&str> = history.iter().map(|h| h.field.as_str()).collect();
+    assert_eq!(events, ["created", "deleted", "restored"]);
+}
+
+#[test]
+fn a_deal_shows_its_next_open_activity() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = open(&dir.path().join("f.redb"));
+    let deal = create(&mut ws, "Acme", "Renewal", "500");
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    for (summary, due) in [("Send quote", day(27)), ("Call back", day(21))] {
+        put(
+            &mut ws,
+            Record::Activity(Activity {
+                id: 0,
+                kind: ActivityKind::Task,
+                summary: summary.into(),
+                due,
+                done: false,
+                link: ActivityLink::Opportunity(deal),
+            }),
+        )
+        .unwrap();
+    }
+    assert_eq!(ws.next_activity(deal), Some(day(21)));
+    let late = ws.open_activities()[0].activity.clone();
+    assert_eq!(late.summary, "Call back");
+    put(&mut ws, Record::Activity(Activity { done: true, ..late })).unwrap();
+    assert_eq!(ws.next_activity(deal), Some(day(27)));
+    assert_eq!(ws.open_activities().len(), 1);
+    let history = ws.history(EntityKind::Activity, ws.open_activities()[0].activity.id);
+    assert_eq!(history.unwrap()[0].field, "created");
+}
