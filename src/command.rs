@@ -129,6 +129,9 @@ pub struct Batch {
     pub opportunities: Vec<Opportunity>,
     /// Each deal's stage moves, creation first, in time order.
     pub stage_events: Vec<StageEvent>,
+    /// Contacts, leads, activities, products and currencies; accounts and deals they name
+    /// are in the batch or stored.
+    pub records: Vec<Record>,
 }
 
 /// The fields a mass update sets; `None` leaves a field as each deal has it.

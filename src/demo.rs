@@ -310,7 +310,177 @@ pub fn generate(ws: &Workspace, count: usize, seed: u64) -> (Batch, Summary) {
     }
     summary.opportunities = batch.opportunities.len();
     summary.stage_events = batch.stage_events.len();
+    let mut extras = Rng(seed ^ 0x6578_7472_6173); // "extras"
+    add_related(ws, &mut batch, &mut extras, &mut take_id, &accounts);
     (batch, summary)
+}
+
+const CONTACTS: [(&str, &str); 8] = [
+    ("Sara Ahmadi", "CFO"),
+    ("Jean Dupont", "IT manager"),
+    ("Maryam Hosseini", "Head of purchasing"),
+    ("Oliver Brown", "CEO"),
+    ("Chloé Bernard", "Operations director"),
+    ("Ali Moradi", "Project lead"),
+    ("Hannah Schmidt", "Procurement"),
+    ("Kenji Sato", "CTO"),
+];
+const PRODUCTS: [(&str, &str, u32, &str); 6] = [
+    ("LIC-SEAT", "Seat licence (annual)", 450, "USD"),
+    ("SVC-ONB", "Onboarding workshop", 2_400, "USD"),
+    ("SVC-SUP", "Premium support plan", 6_000, "USD"),
+    ("HW-KIT", "Scanner kit", 1_250, "EUR"),
+    ("SVC-DEV", "Custom development (day)", 900, "EUR"),
+    ("SVC-TRN", "Training day", 780, "GBP"),
+];
+const ACTIVITIES: [(ActivityKind, &str); 6] = [
+    (ActivityKind::Call, "Call about the budget"),
+    (ActivityKind::Meeting, "Demo for the team"),
+    (ActivityKind::Email, "Send the revised quotation"),
+    (ActivityKind::Task, "Prepare the contract draft"),
+    (ActivityKind::Call, "Follow up on the proposal"),
+    (ActivityKind::Meeting, "Meet the decision maker"),
+];
+const LEADS: [(&str, &str, &str); 6] = [
+    ("Fleet tracking", "Caspian Logistics", "Reza Tehrani"),
+    ("Clinic software", "Keystone Health", "Laura Chen"),
+    ("Point of sale upgrade", "Boulangerie Paul", "Paul Lefèvre"),
+    ("Solar roof", "Alborz Textiles", "Nasrin Jafari"),
+    ("Website relaunch", "Nordwind", "Jonas Berg"),
+    ("Data warehouse", "Tabriz Carpets", "Babak Alavi"),
+];
+
+/// Currencies, products, contacts, activities and leads around the generated deals: some deals
+/// in euros and pounds, some priced from product lines, a contact per account, upcoming and late
+/// activities on open deals. Uses its own random stream so the deals themselves stay the same.
+fn add_related(
+    ws: &Workspace,
+    batch: &mut Batch,
+    rng: &mut Rng,
+    take_id: &mut impl FnMut() -> Id,
+    accounts: &[Account],
+) {
+    let today = ws.today();
+    let base = ws.settings().base_currency.clone();
+    let mut currencies: Vec<Currency> = ws.currencies().into_iter().cloned().collect();
+    for (code, name, rate) in [("EUR", "Euro", "1.08"), ("GBP", "Pound sterling", "1.27")] {
+        if code != base && !currencies.iter().any(|c| c.code == code) {
+            let currency = Currency {
+                id: take_id(),
+                code: code.to_owned(),
+                name: name.to_owned(),
+                rate: rate.parse().expect("a decimal literal"),
+                rate_date: today,
+                active: true,
+            };
+            batch.records.push(Record::Currency(currency.clone()));
+            currencies.push(currency);
+        }
+    }
+    let rates = Rates::new(&base, &currencies);
+    let foreign: Vec<String> = currencies.iter().map(|c| c.code.clone()).collect();
+    let products: Vec<Product> = PRODUCTS
+        .iter()
+        .filter(|(_, _, _, currency)| rates.rate(currency).is_some())
+        .map(|&(code, name, price, currency)| Product {
+            id: take_id(),
+            code: code.to_owned(),
+            name: name.to_owned(),
+            unit_price: price.into(),
+            currency: currency.to_owned(),
+            active: true,
+        })
+        .collect();
+    batch
+        .records
+        .extend(products.iter().cloned().map(Record::Product));
+
+    let mut first_contact: HashMap<Id, Id> = HashMap::new();
+    for account in accounts.iter().filter(|a| ws.account(a.id).is_none()) {
+        let (name, role) = *rng.pick(&CONTACTS);
+        let contact = Contact {
+            id: take_id(),
+            account: account.id,
+            name: name.to_owned(),
+            role: role.to_owned(),
+            email: format!("{}@{}.example", slug(name), slug(&account.name)),
+            phone: format!("+1 555 {:04}", rng.below(10_000)),
+        };
+        first_contact.insert(account.id, contact.id);
+        batch.records.push(Record::Contact(contact));
+    }
+
+    for (i, opp) in batch.opportunities.iter_mut().enumerate() {
+        opp.contact = first_contact.get(&opp.account).copied();
+        if !foreign.is_empty() && i % 6 == 5 {
+            opp.currency = rng.pick(&foreign).clone();
+        }
+        if !products.is_empty() && i % 5 == 2 {
+            let count = 1 + rng.below(3) as usize;
+            opp.lines = (0..count)
+                .map(|_| {
+                    let product = rng.pick(&products);
+                    Line {
+                        product: Some(product.id),
+                        description: product.name.clone(),
+                        quantity: Decimal::from(1 + rng.below(20)),
+                        unit_price: rates.convert(
+                            product.unit_price,
+                            &product.currency,
+                            &opp.currency,
+                        ),
+                        discount_pct: Decimal::from([0, 0, 5, 10, 15][rng.below(5) as usize]),
+                    }
+                })
+                .collect();
+            opp.amount_mode = AmountMode::FromLines;
+            opp.amount = lines_amount(&opp.lines);
+        }
+        if opp.closed.is_none() && rng.below(3) < 2 {
+            let (kind, summary) = *rng.pick(&ACTIVITIES);
+            let due = today
+                .checked_add_signed(Duration::days(rng.below(24) as i64 - 6))
+                .unwrap_or(today);
+            batch.records.push(Record::Activity(Activity {
+                id: take_id(),
+                kind,
+                summary: summary.to_owned(),
+                due,
+                done: false,
+                link: ActivityLink::Opportunity(opp.id),
+            }));
+        }
+    }
+
+    let sources: Vec<Id> = ws
+        .lookups(LookupKind::Source)
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    let salespeople: Vec<Id> = batch
+        .lookups
+        .iter()
+        .filter(|l| l.kind == LookupKind::Salesperson)
+        .map(|l| l.id)
+        .collect();
+    for &(name, company, contact) in &LEADS {
+        batch.records.push(Record::Lead(Lead {
+            id: take_id(),
+            name: name.to_owned(),
+            company: company.to_owned(),
+            contact_name: contact.to_owned(),
+            email: format!("{}@{}.example", slug(contact), slug(company)),
+            phone: format!("+1 555 {:04}", rng.below(10_000)),
+            source: sources
+                .get(rng.below(sources.len().max(1) as u64) as usize)
+                .copied(),
+            notes: String::new(),
+            salesperson: salespeople
+                .get(rng.below(salespeople.len().max(1) as u64) as usize)
+                .copied(),
+            converted: None,
+        }));
+    }
 }
 
 /// Amounts from a few hundred to a few million, log-uniform and rounded as people quote them.

@@ -251,7 +251,7 @@ impl Workspace {
             .lines
             .iter()
             .filter_map(|l| l.product)
-            .any(|p| self.product(p).is_none());
+            .any(|p| !extra.contains(&p) && self.product(p).is_none());
         if unknown_product {
             errors.push(FieldError::new(Field::Product, Problem::Unknown));
         }

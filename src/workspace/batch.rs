@@ -21,6 +21,7 @@ impl Workspace {
             accounts,
             opportunities,
             stage_events,
+            mut records,
         } = batch;
         let ids: Vec<Id> = lookups
             .iter()
@@ -28,15 +29,31 @@ impl Workspace {
             .chain(accounts.iter().map(|a| a.id))
             .chain(opportunities.iter().map(|o| o.id))
             .chain(stage_events.iter().map(|e| e.id))
+            .chain(records.iter().map(Record::id))
             .collect();
         let fresh: HashSet<Id> = ids.iter().copied().collect();
         if fresh.len() != ids.len() || ids.iter().any(|&id| id < self.next_id()) {
             return Err(ApplyError::StaleIds);
         }
         let mut errors = Vec::new();
+        for record in &mut records {
+            errors.extend(record.normalize_and_validate().err().unwrap_or_default());
+        }
+        let codes: HashSet<&str> = records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Currency(c) => Some(c.code.as_str()),
+                _ => None,
+            })
+            .collect();
         for opp in &opportunities {
             errors.extend(opp.validate().err().unwrap_or_default());
-            errors.extend(self.check_references(opp, &fresh));
+            let mut refs = self.check_references(opp, &fresh);
+            // A currency of the batch has no rate until the batch is written.
+            if codes.contains(opp.currency.as_str()) {
+                refs.retain(|e| e.field != Field::Currency);
+            }
+            errors.extend(refs);
         }
         for e in &stage_events {
             if !fresh.contains(&e.opportunity)
@@ -61,6 +78,7 @@ impl Workspace {
                         .iter()
                         .map(|o| (EntityKind::Opportunity, o.id)),
                 )
+                .chain(records.iter().map(|r| (r.kind(), r.id())))
                 .collect()
         } else {
             Vec::new()
@@ -91,6 +109,10 @@ impl Workspace {
                     &o.name,
                 )?;
             }
+            for r in &records {
+                tx.put_record(r)?;
+                lifecycle(tx, &stamp, r.kind(), r.id(), "created", &r.title())?;
+            }
             for e in &stage_events {
                 tx.put_stage_event(e)?;
                 if let Some(from) = e.from {
@@ -120,6 +142,11 @@ impl Workspace {
             .extend(accounts.into_iter().map(|a| (a.id, a)));
         self.stage_events.extend(stage_events);
         self.stage_events.sort_by_key(|e| (e.at, e.id));
+        for r in records {
+            self.install_record(r);
+        }
+        // The batch's rates first, so its deals are totalled at them.
+        self.after_records_changed();
         for o in opportunities {
             self.install(None, o);
         }
@@ -168,6 +195,7 @@ impl Workspace {
                         .any(|a| a.source == Some(*l) && !accounts.contains(&a.id))
             })
             .collect();
+        let records = self.sample_records_to_clear(&opps, &accounts);
         let events = self.events_of(&opps);
         let now = self.now();
         self.write(|tx| {
@@ -205,6 +233,10 @@ impl Workspace {
                 tx.delete_lookup(*id)?;
                 forget(tx, EntityKind::Lookup, *id, self.lookups[id].name.clone())?;
             }
+            for r in &records {
+                tx.delete_record(r.kind(), r.id())?;
+                forget(tx, r.kind(), r.id(), r.title())?;
+            }
             tx.put_sample(&[])?;
             Ok(())
         })?;
@@ -215,6 +247,10 @@ impl Workspace {
         for id in &lookups {
             self.lookups.remove(id);
         }
+        for r in &records {
+            self.uninstall_record(r.kind(), r.id());
+        }
+        self.after_records_changed();
         self.sample.clear();
         Ok(Applied::default())
     }

@@ -625,7 +625,7 @@ impl Workspace {
         }
     }
 
-    fn install_record(&mut self, record: Record) {
+    pub(super) fn install_record(&mut self, record: Record) {
         match record {
             Record::Account(r) => {
                 self.accounts.insert(r.id, r);
@@ -648,7 +648,65 @@ impl Workspace {
         }
     }
 
-    fn uninstall_record(&mut self, kind: EntityKind, id: Id) {
+    /// What clearing the sample removes besides its deals, accounts and lookups: the contacts
+    /// and activities of what goes, the sample's leads, and its products and currencies no
+    /// remaining deal or product uses.
+    pub(super) fn sample_records_to_clear(
+        &self,
+        opps: &HashSet<Id>,
+        accounts: &[Id],
+    ) -> Vec<Record> {
+        let sample: HashSet<(EntityKind, Id)> = self.sample.iter().copied().collect();
+        let in_sample = |r: &Record| sample.contains(&(r.kind(), r.id()));
+        let remaining = || {
+            self.opportunities
+                .values()
+                .filter(|o| !opps.contains(&o.id))
+        };
+        let gone = |link: ActivityLink| match link {
+            ActivityLink::Opportunity(id) => opps.contains(&id),
+            ActivityLink::Account(id) => accounts.contains(&id),
+        };
+        let contacts = self
+            .contacts
+            .values()
+            .filter(|c| accounts.contains(&c.account))
+            .map(|c| Record::Contact(c.clone()));
+        let activities = self
+            .activities
+            .values()
+            .filter(|a| gone(a.link))
+            .map(|a| Record::Activity(a.clone()));
+        let leads = self.leads.values().map(|l| Record::Lead(l.clone()));
+        let products = self
+            .products
+            .values()
+            .filter(|p| !remaining().any(|o| o.lines.iter().any(|l| l.product == Some(p.id))))
+            .map(|p| Record::Product(p.clone()));
+        let kept_products: Vec<&Product> = self
+            .products
+            .values()
+            .filter(|p| !sample.contains(&(EntityKind::Product, p.id)))
+            .collect();
+        let currencies = self
+            .currencies
+            .values()
+            .filter(|c| {
+                !remaining().any(|o| o.currency == c.code)
+                    && !kept_products.iter().any(|p| p.currency == c.code)
+            })
+            .map(|c| Record::Currency(c.clone()));
+        let mut out: Vec<Record> = contacts.chain(activities).collect();
+        out.extend(
+            leads
+                .chain(products)
+                .chain(currencies)
+                .filter(|r| in_sample(r)),
+        );
+        out
+    }
+
+    pub(super) fn uninstall_record(&mut self, kind: EntityKind, id: Id) {
         match kind {
             EntityKind::Account => drop(self.accounts.remove(&id)),
             EntityKind::Contact => drop(self.contacts.remove(&id)),
