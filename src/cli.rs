@@ -35,6 +35,16 @@ pub enum View {
     Pipeline,
     /// The opportunity list.
     List,
+    /// Accounts and their detail.
+    Accounts,
+    /// Leads and their conversion.
+    Leads,
+    /// Open activities: overdue, today, upcoming.
+    Activities,
+    /// The product catalog.
+    Products,
+    /// Currencies and their rates.
+    Currencies,
 }
 
 /// Headless subcommands.

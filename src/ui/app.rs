@@ -5,9 +5,13 @@ use std::path::PathBuf;
 
 use egui::{Color32, RichText};
 
+use super::accounts::AccountsView;
+use super::activities::ActivitiesView;
 use super::board::BoardView;
+use super::catalog::CatalogView;
 use super::dialogs::{self, Dialog};
 use super::form::OpportunityForm;
+use super::leads::LeadsView;
 use super::screenshot::{Capture, Outcome};
 use super::search::Search;
 use super::table::ListView;
@@ -34,6 +38,8 @@ pub enum Action {
     Apply(Command),
     /// Open a deal in the form.
     Open(Id),
+    /// Show an account's detail in the Accounts view.
+    OpenAccount(Id),
     /// Open the form on a new deal in this stage.
     New {
         stage: Id,
@@ -68,6 +74,10 @@ struct Ready {
     search: Search,
     board: BoardView,
     list: ListView,
+    accounts: AccountsView,
+    leads: LeadsView,
+    activities: ActivitiesView,
+    catalog: CatalogView,
     form: Option<OpportunityForm>,
     dialog: Option<Dialog>,
     undo: UndoStack,
@@ -107,6 +117,10 @@ impl App {
                     search: Search::default(),
                     board: BoardView::default(),
                     list: ListView::default(),
+                    accounts: AccountsView::default(),
+                    leads: LeadsView::default(),
+                    activities: ActivitiesView::default(),
+                    catalog: CatalogView::default(),
                     form: None,
                     dialog: None,
                     undo: UndoStack::default(),
@@ -170,7 +184,7 @@ impl Ready {
             actions.push(Action::Undo);
         }
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui, &mut actions));
-        if self.search.is_open() {
+        if self.search.is_open() && self.view_has_filters() {
             egui::Panel::top("advanced_search").show(ui, |ui| {
                 self.search.panel_ui(ui, &self.ws, &mut self.filter)
             });
@@ -190,6 +204,10 @@ impl Ready {
                 actions.extend(match self.view {
                     View::Pipeline => self.board.ui(ui, &self.ws, &self.filter, selected),
                     View::List => self.list.ui(ui, &self.ws, &mut self.filter, selected),
+                    View::Accounts => self.accounts.ui(ui, &self.ws),
+                    View::Leads => self.leads.ui(ui, &self.ws),
+                    View::Activities => self.activities.ui(ui, &self.ws),
+                    View::Products | View::Currencies => self.catalog.ui(ui, &self.ws, self.view),
                 });
             });
         if let Some(dialog) = &mut self.dialog {
@@ -225,11 +243,22 @@ impl Ready {
             ui.label(RichText::new("Forsat").strong().color(theme::TEXT_STRONG));
             ui.label(RichText::new(&self.ws.default_pipeline().name).color(theme::TEXT_MUTED));
             ui.separator();
-            ui.selectable_value(&mut self.view, View::Pipeline, tr!("Pipeline"));
-            ui.selectable_value(&mut self.view, View::List, tr!("List"));
-            ui.separator();
-            super::board::filter_bar_ui(ui, &self.ws, &mut self.filter);
-            actions.extend(self.search.buttons_ui(ui, &self.ws, &mut self.filter));
+            for (view, name) in [
+                (View::Pipeline, tr!("Pipeline")),
+                (View::List, tr!("List")),
+                (View::Accounts, tr!("Accounts")),
+                (View::Leads, tr!("Leads")),
+                (View::Activities, tr!("Activities")),
+                (View::Products, tr!("Products")),
+                (View::Currencies, tr!("Currencies")),
+            ] {
+                ui.selectable_value(&mut self.view, view, name);
+            }
+            if self.view_has_filters() {
+                ui.separator();
+                super::board::filter_bar_ui(ui, &self.ws, &mut self.filter);
+                actions.extend(self.search.buttons_ui(ui, &self.ws, &mut self.filter));
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let redo = ui
                     .add_enabled(self.undo.can_redo(), egui::Button::new(tr!("Redo")))
@@ -245,6 +274,11 @@ impl Ready {
                 }
             });
         });
+    }
+
+    /// Whether the current view shows deals, which the filter bar narrows.
+    fn view_has_filters(&self) -> bool {
+        matches!(self.view, View::Pipeline | View::List)
     }
 
     fn status_bar_ui(&self, ui: &mut egui::Ui) {
@@ -279,6 +313,10 @@ impl Ready {
                 if let Some(opp) = self.ws.opportunity(id) {
                     self.form = Some(OpportunityForm::edit(&self.ws, opp.clone()));
                 }
+            }
+            Action::OpenAccount(id) => {
+                self.view = View::Accounts;
+                self.accounts.select(id);
             }
             Action::New { stage } => {
                 self.form = OpportunityForm::new_in(&self.ws, stage);

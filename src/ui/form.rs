@@ -4,7 +4,7 @@ use egui::{RichText, TextEdit};
 
 use super::app::Action;
 use super::theme;
-use super::widgets::{lookup_combo, star_button};
+use super::widgets::{history_ui, lookup_combo, star_button};
 use crate::command::Command;
 use crate::domain::*;
 use crate::i18n::{format_date, format_number};
@@ -425,48 +425,9 @@ impl OpportunityForm {
     }
 
     fn history_ui(&self, ui: &mut egui::Ui) {
-        if self.original.is_none() {
-            return;
+        if self.original.is_some() {
+            history_ui(ui, &self.history);
         }
-        egui::CollapsingHeader::new(tr!("History ({n})", n = self.history.len()))
-            .default_open(true)
-            .show(ui, |ui| {
-                for entry in self.history.iter().rev() {
-                    let when = entry.at.format("%Y-%m-%d %H:%M").to_string();
-                    let what = match entry.field.as_str() {
-                        "created" => tr!("created"),
-                        "deleted" => tr!("deleted"),
-                        "restored" => tr!("restored"),
-                        key => {
-                            let label = Field::from_key(key).map_or(key.to_owned(), Field::label);
-                            tr!(
-                                "{field}: {old} » {new}",
-                                field = label,
-                                old = if entry.old.is_empty() {
-                                    "—"
-                                } else {
-                                    &entry.old
-                                },
-                                new = if entry.new.is_empty() {
-                                    "—"
-                                } else {
-                                    &entry.new
-                                }
-                            )
-                        }
-                    };
-                    // Stage moves are what a salesperson scans for: they stand out.
-                    let what = if entry.field == Field::Stage.key() {
-                        RichText::new(what).strong().color(theme::PROGRESS)
-                    } else {
-                        RichText::new(what)
-                    };
-                    ui.horizontal_wrapped(|ui| {
-                        ui.label(RichText::new(when).small().color(theme::TEXT_MUTED));
-                        ui.label(what);
-                    });
-                }
-            });
     }
 
     /// Parses and checks the form; returns the command to apply, or shows what is wrong.

@@ -1,9 +1,13 @@
 //! The egui window: a thin [`App`] shell routing to one file per view.
 
+mod accounts;
+mod activities;
 mod app;
 mod board;
+mod catalog;
 mod dialogs;
 mod form;
+mod leads;
 mod mass_update;
 mod merge;
 mod screenshot;

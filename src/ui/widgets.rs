@@ -3,8 +3,55 @@
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{Color32, FontId, Pos2, Rect};
 
-use crate::domain::{Id, LookupKind};
+use egui::RichText;
+
+use super::theme;
+use crate::domain::{Field, HistoryEntry, Id, LookupKind};
+use crate::tr;
 use crate::workspace::Workspace;
+
+/// A record's history, newest first, in a collapsible section ("History (n)").
+pub fn history_ui(ui: &mut egui::Ui, history: &[HistoryEntry]) {
+    egui::CollapsingHeader::new(tr!("History ({n})", n = history.len()))
+        .default_open(true)
+        .show(ui, |ui| {
+            for entry in history.iter().rev() {
+                let when = entry.at.format("%Y-%m-%d %H:%M").to_string();
+                let what = match entry.field.as_str() {
+                    "created" => tr!("created"),
+                    "deleted" => tr!("deleted"),
+                    "restored" => tr!("restored"),
+                    "converted" => tr!("converted into “{deal}”", deal = entry.new),
+                    key => {
+                        let label = Field::from_key(key).map_or(key.to_owned(), Field::label);
+                        let shown = |v: &str| {
+                            if v.is_empty() {
+                                "—".to_owned()
+                            } else {
+                                v.to_owned()
+                            }
+                        };
+                        tr!(
+                            "{field}: {old} » {new}",
+                            field = label,
+                            old = shown(&entry.old),
+                            new = shown(&entry.new)
+                        )
+                    }
+                };
+                // Stage moves are what a salesperson scans for: they stand out.
+                let what = if entry.field == Field::Stage.key() {
+                    RichText::new(what).strong().color(theme::PROGRESS)
+                } else {
+                    RichText::new(what)
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(when).small().color(theme::TEXT_MUTED));
+                    ui.label(what);
+                });
+            }
+        });
+}
 
 /// A dropdown over one lookup table, with an empty choice named `none`, named for assistive
 /// technology (and tests) by the visible label `label`. Returns true when the choice changed.
