@@ -75,7 +75,15 @@ pub fn deals(count: impl Into<u64>) -> String {
 
 /// Money as shown on cards and totals: whole units with the currency's symbol or code.
 pub fn format_money(value: Decimal, currency: &str) -> String {
-    let number = format_number(value, 0);
+    money_with(format_number(value, 0), currency)
+}
+
+/// Money to the cent, where cents matter: line totals, prices.
+pub fn format_money_cents(value: Decimal, currency: &str) -> String {
+    money_with(format_number(value, 2), currency)
+}
+
+fn money_with(number: String, currency: &str) -> String {
     match currency_symbol(currency) {
         Some(symbol) => format!("{symbol}{number}"),
         None => format!("{number} {currency}"),

@@ -9,7 +9,7 @@ use super::app::Action;
 use super::theme;
 use super::widgets::{lookup_combo, paint_priority, text_line};
 use crate::analytics::StageTotals;
-use crate::domain::{Id, LookupKind, Opportunity, Stage, StageKind};
+use crate::domain::{ActivityState, Id, LookupKind, Opportunity, Stage, StageKind};
 use crate::i18n::{deals, format_count, format_date, format_money, format_percent};
 use crate::tr;
 use crate::workspace::{CloseWindow, Filter, Workspace};
@@ -342,6 +342,12 @@ fn paint_card(
         };
         line(y, &format_date(date), 12.0, color, width * 0.6);
     }
+    // The next activity's dot sits left of the stars, which take up to 3 × 14 px.
+    painter.circle_filled(
+        egui::pos2(inner.right() - 56.0, y + 7.0),
+        4.5,
+        next_activity_color(ws, opp.id),
+    );
     paint_priority(
         painter,
         egui::pos2(inner.right(), y),
@@ -349,6 +355,19 @@ fn paint_card(
         opp.priority,
         theme::STAR,
     );
+}
+
+/// The colour of a card's next-activity dot: late red, today amber, planned green, none grey.
+fn next_activity_color(ws: &Workspace, opp: Id) -> egui::Color32 {
+    let state = ws
+        .next_activity(opp)
+        .map(|due| ActivityState::of(due, ws.today()));
+    match state {
+        Some(ActivityState::Late) => theme::ACTIVITY_LATE,
+        Some(ActivityState::Today) => theme::ACTIVITY_TODAY,
+        Some(ActivityState::Planned) => theme::ACTIVITY_PLANNED,
+        None => theme::ACTIVITY_NONE,
+    }
 }
 
 /// The Won or Lost drop zone under the columns, with that stage's totals.
@@ -431,5 +450,56 @@ pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter) {
         .labelled_by(label.id);
     if !filter.is_empty() && ui.button(tr!("Clear filters")).clicked() {
         *filter = Filter::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::{Change, Command};
+    use crate::domain::{Activity, ActivityKind, ActivityLink, Record};
+    use chrono::{Days, TimeZone as _};
+
+    #[test]
+    fn a_card_shows_its_next_activity_in_colour() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock: crate::workspace::Clock =
+            std::sync::Arc::new(|| chrono::Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap());
+        let mut ws = Workspace::open(&dir.path().join("f.redb"), clock).unwrap();
+        let stage = ws
+            .stage_of_kind(ws.default_pipeline().id, StageKind::Open)
+            .unwrap()
+            .clone();
+        let opp = Opportunity::draft(&Default::default(), &stage, ws.settings(), ws.now());
+        let id = ws
+            .apply(Command::CreateOpportunity {
+                opp: Box::new(opp),
+                new_account: Some("Acme".into()),
+            })
+            .unwrap()
+            .created
+            .unwrap();
+        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_NONE);
+        let today = ws.today();
+        let plan = |ws: &mut Workspace, due, summary: &str| {
+            let activity = Activity {
+                id: 0,
+                kind: ActivityKind::Call,
+                summary: summary.into(),
+                due,
+                done: false,
+                link: ActivityLink::Opportunity(id),
+            };
+            ws.apply(Command::Change(Box::new(Change::put(Record::Activity(
+                activity,
+            )))))
+            .unwrap();
+        };
+        plan(&mut ws, today + Days::new(3), "planned");
+        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_PLANNED);
+        plan(&mut ws, today, "today");
+        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_TODAY);
+        plan(&mut ws, today - Days::new(1), "late");
+        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_LATE);
     }
 }

@@ -1,18 +1,413 @@
-//! Placeholder, being written.
+//! The catalog: products (what deal lines are priced from) and currencies with their rates to
+//! the base currency. Each is a table with an editor above it.
+
+use std::collections::HashMap;
+
+use egui::{RichText, TextEdit};
+use egui_extras::{Column, TableBuilder};
+use rust_decimal::Decimal;
 
 use super::app::Action;
+use super::theme;
+use crate::cli::View;
+use crate::command::{Change, Command};
+use crate::domain::*;
+use crate::i18n::{format_count, format_date, format_number};
+use crate::tr;
 use crate::workspace::Workspace;
 
+const ROW_HEIGHT: f32 = 26.0;
+
+/// The Products and Currencies views.
 #[derive(Default)]
-pub struct CatalogView {}
+pub struct CatalogView {
+    product: Option<ProductEditor>,
+    currency: Option<CurrencyEditor>,
+    /// Deals per currency code, and the generation it was counted at.
+    uses: (u64, HashMap<String, usize>),
+}
+
+/// A product being created (id 0) or edited; numbers stay text until saved.
+struct ProductEditor {
+    product: Product,
+    price: String,
+    error: Option<String>,
+}
+
+/// A currency being created (id 0) or edited.
+struct CurrencyEditor {
+    currency: Currency,
+    rate: String,
+    date: String,
+    error: Option<String>,
+}
+
+fn amount_text(value: Decimal, max_decimals: u32) -> String {
+    format_number(value, value.normalize().scale().min(max_decimals))
+}
 
 impl CatalogView {
-    pub fn ui(
-        &mut self,
-        _ui: &mut egui::Ui,
-        _ws: &Workspace,
-        _view: crate::cli::View,
-    ) -> Vec<Action> {
-        Vec::new()
+    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, view: View) -> Vec<Action> {
+        let mut actions = Vec::new();
+        ui.add_space(4.0);
+        match view {
+            View::Currencies => self.currencies_ui(ui, ws, &mut actions),
+            _ => self.products_ui(ui, ws, &mut actions),
+        }
+        actions
     }
+
+    fn products_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
+        ui.horizontal(|ui| {
+            ui.heading(tr!("Products"));
+            if ui.button(tr!("New product")).clicked() {
+                self.product = Some(ProductEditor {
+                    product: Product {
+                        currency: ws.settings().base_currency.clone(),
+                        active: true,
+                        ..Product::default()
+                    },
+                    price: String::new(),
+                    error: None,
+                });
+            }
+        });
+        if let Some(editor) = &mut self.product
+            && editor.ui(ui, ws, actions)
+        {
+            self.product = None;
+        }
+        ui.add_space(6.0);
+        let products = ws.products();
+        if products.is_empty() {
+            ui.label(
+                RichText::new(tr!(
+                    "No products yet. Products price the lines of a deal: add one with “New product”."
+                ))
+                .color(theme::TEXT_MUTED),
+            );
+            return;
+        }
+        let mut picked = None;
+        ui.vertical(|ui| {
+            TableBuilder::new(ui)
+                .id_salt("products")
+                .striped(true)
+                .column(Column::exact(110.0))
+                .column(Column::remainder().at_least(200.0))
+                .column(Column::exact(140.0))
+                .column(Column::exact(80.0))
+                .column(Column::exact(80.0))
+                .header(ROW_HEIGHT, |mut header| {
+                    for title in [
+                        Field::Code.label(),
+                        Field::Name.label(),
+                        Field::UnitPrice.label(),
+                        Field::Currency.label(),
+                        Field::Active.label(),
+                    ] {
+                        header.col(|ui| {
+                            ui.strong(title);
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(ROW_HEIGHT, products.len(), |mut row| {
+                        let p = products[row.index()];
+                        row.col(|ui| {
+                            ui.label(&p.code);
+                        });
+                        row.col(|ui| {
+                            if ui.link(&p.name).clicked() {
+                                picked = Some(p.clone());
+                            }
+                        });
+                        row.col(|ui| {
+                            ui.label(amount_text(p.unit_price, 2));
+                        });
+                        row.col(|ui| {
+                            ui.label(&p.currency);
+                        });
+                        row.col(|ui| {
+                            ui.label(if p.active { tr!("Yes") } else { tr!("No") });
+                        });
+                    });
+                });
+        });
+        if let Some(product) = picked {
+            self.product = Some(ProductEditor {
+                price: amount_text(product.unit_price, 2),
+                product,
+                error: None,
+            });
+        }
+    }
+
+    fn currencies_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
+        let base = ws.settings().base_currency.clone();
+        ui.horizontal(|ui| {
+            ui.heading(tr!("Currencies"));
+            if ui.button(tr!("New currency")).clicked() {
+                self.currency = Some(CurrencyEditor {
+                    currency: Currency {
+                        id: 0,
+                        code: String::new(),
+                        name: String::new(),
+                        rate: Decimal::ONE,
+                        rate_date: ws.today(),
+                        active: true,
+                    },
+                    rate: String::new(),
+                    date: format_date(ws.today()),
+                    error: None,
+                });
+            }
+        });
+        ui.label(
+            RichText::new(tr!(
+                "Every total is shown in the base currency, {base}. A rate says what one unit of a currency is worth in {base}; changing it updates every total at once.",
+                base = base
+            ))
+            .color(theme::TEXT_MUTED),
+        );
+        if let Some(editor) = &mut self.currency
+            && editor.ui(ui, ws, actions)
+        {
+            self.currency = None;
+        }
+        ui.add_space(6.0);
+        if self.uses.0 != ws.generation() || self.uses.1.is_empty() {
+            let mut uses: HashMap<String, usize> = HashMap::new();
+            for o in ws.opportunities() {
+                *uses.entry(o.currency.clone()).or_default() += 1;
+            }
+            self.uses = (ws.generation(), uses);
+        }
+        let currencies = ws.currencies();
+        let mut picked = None;
+        let deals_in =
+            |code: &str| format_count(self.uses.1.get(code).copied().unwrap_or(0) as u64);
+        egui::Grid::new("currencies")
+            .num_columns(6)
+            .striped(true)
+            .spacing([18.0, 8.0])
+            .show(ui, |ui| {
+                for title in [
+                    Field::Code.label(),
+                    Field::Name.label(),
+                    Field::Rate.label(),
+                    Field::RateDate.label(),
+                    Field::Active.label(),
+                    tr!("Deals"),
+                ] {
+                    ui.strong(title);
+                }
+                ui.end_row();
+                ui.label(RichText::new(&base).strong());
+                ui.label(tr!("Base currency"));
+                ui.label("1");
+                ui.label("—");
+                ui.label(tr!("Yes"));
+                ui.label(deals_in(&base));
+                ui.end_row();
+                for c in currencies {
+                    if ui.link(RichText::new(&c.code).strong()).clicked() {
+                        picked = Some(c.clone());
+                    }
+                    ui.label(&c.name);
+                    ui.label(tr!(
+                        "1 {code} = {value} {base}",
+                        code = c.code,
+                        value = amount_text(c.rate, 8),
+                        base = base
+                    ));
+                    ui.label(format_date(c.rate_date));
+                    ui.label(if c.active { tr!("Yes") } else { tr!("No") });
+                    ui.label(deals_in(&c.code));
+                    ui.end_row();
+                }
+            });
+        if let Some(currency) = picked {
+            self.currency = Some(CurrencyEditor {
+                rate: amount_text(currency.rate, 8),
+                date: format_date(currency.rate_date),
+                currency,
+                error: None,
+            });
+        }
+    }
+}
+
+/// The editor's buttons: Save, Cancel and (for a stored record) Delete. Returns which.
+fn editor_buttons(ui: &mut egui::Ui, stored: bool) -> (bool, bool, bool) {
+    ui.horizontal(|ui| {
+        let save = ui.button(RichText::new(tr!("Save")).strong()).clicked();
+        let cancel = ui.button(tr!("Cancel")).clicked();
+        let delete = stored && ui.button(tr!("Delete")).clicked();
+        (save, cancel, delete)
+    })
+    .inner
+}
+
+/// A labelled one-line text field in a two-column grid.
+fn text_row(ui: &mut egui::Ui, field: Field, text: &mut String, width: f32) {
+    let label = ui.label(field.label());
+    ui.add(TextEdit::singleline(text).desired_width(width))
+        .labelled_by(label.id);
+    ui.end_row();
+}
+
+fn change_command(change: Change) -> Action {
+    Action::Apply(Command::Change(Box::new(change)))
+}
+
+fn delete_command(kind: EntityKind, id: Id) -> Action {
+    change_command(Change {
+        remove: vec![(kind, id)],
+        ..Change::default()
+    })
+}
+
+fn error_ui(ui: &mut egui::Ui, error: &Option<String>) {
+    if let Some(error) = error {
+        ui.label(RichText::new(error).color(theme::ERROR));
+    }
+}
+
+fn editor_frame(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
+    egui::Frame::group(ui.style())
+        .fill(theme::CARD_FILL)
+        .inner_margin(egui::Margin::same(10))
+        .show(ui, add);
+}
+
+impl ProductEditor {
+    /// Draws the editor; true when it is done (saved, cancelled or deleted).
+    fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) -> bool {
+        let mut done = false;
+        editor_frame(ui, |ui| {
+            let p = &mut self.product;
+            egui::Grid::new("product_editor")
+                .num_columns(2)
+                .spacing([10.0, 6.0])
+                .show(ui, |ui| {
+                    text_row(ui, Field::Code, &mut p.code, 120.0);
+                    text_row(ui, Field::Name, &mut p.name, 320.0);
+                    text_row(ui, Field::UnitPrice, &mut self.price, 120.0);
+                    let label = ui.label(Field::Currency.label());
+                    egui::ComboBox::from_id_salt("product_currency")
+                        .selected_text(&p.currency)
+                        .show_ui(ui, |ui| {
+                            for code in ws.currency_codes() {
+                                ui.selectable_value(&mut p.currency, code.clone(), code);
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                    ui.end_row();
+                    ui.label(Field::Active.label());
+                    ui.checkbox(&mut p.active, tr!("Offered on new lines"));
+                    ui.end_row();
+                });
+            error_ui(ui, &self.error);
+            let (save, cancel, delete) = editor_buttons(ui, p.id != 0);
+            if save {
+                match parse_amount(Field::UnitPrice, &self.price) {
+                    Ok(price) => {
+                        p.unit_price = price;
+                        let mut record = Record::Product(p.clone());
+                        match record.normalize_and_validate() {
+                            Ok(()) => {
+                                actions.push(change_command(Change::put(record)));
+                                done = true;
+                            }
+                            Err(errors) => self.error = Some(joined(&errors)),
+                        }
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
+            if delete {
+                actions.push(delete_command(EntityKind::Product, p.id));
+                done = true;
+            }
+            done |= cancel;
+        });
+        done
+    }
+}
+
+impl CurrencyEditor {
+    /// Draws the editor; true when it is done (saved, cancelled or deleted).
+    fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) -> bool {
+        let mut done = false;
+        let base = ws.settings().base_currency.clone();
+        editor_frame(ui, |ui| {
+            let c = &mut self.currency;
+            egui::Grid::new("currency_editor")
+                .num_columns(2)
+                .spacing([10.0, 6.0])
+                .show(ui, |ui| {
+                    text_row(ui, Field::Code, &mut c.code, 60.0);
+                    text_row(ui, Field::Name, &mut c.name, 220.0);
+                    let label = ui.label(Field::Rate.label());
+                    ui.horizontal(|ui| {
+                        ui.add(TextEdit::singleline(&mut self.rate).desired_width(110.0))
+                            .labelled_by(label.id);
+                        ui.label(tr!("{base} per unit", base = base));
+                    });
+                    ui.end_row();
+                    text_row(ui, Field::RateDate, &mut self.date, 100.0);
+                    ui.label(Field::Active.label());
+                    ui.checkbox(&mut c.active, tr!("Offered for new deals"));
+                    ui.end_row();
+                });
+            error_ui(ui, &self.error);
+            let (save, cancel, delete) = editor_buttons(ui, c.id != 0);
+            if save {
+                let parsed = parse_rate(&self.rate).and_then(|rate| {
+                    let date = parse_date(Field::RateDate, &self.date)?
+                        .ok_or_else(|| FieldError::new(Field::RateDate, Problem::Required))?;
+                    Ok((rate, date))
+                });
+                match parsed {
+                    Ok((rate, date)) => {
+                        // A new rate without a new date was set today.
+                        let rate_date = if rate != c.rate && date == c.rate_date {
+                            ws.today()
+                        } else {
+                            date
+                        };
+                        let mut record = Record::Currency(Currency {
+                            rate,
+                            rate_date,
+                            ..c.clone()
+                        });
+                        match record.normalize_and_validate() {
+                            Ok(()) => {
+                                actions.push(change_command(Change::put(record)));
+                                done = true;
+                            }
+                            Err(errors) => self.error = Some(joined(&errors)),
+                        }
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
+            if delete {
+                actions.push(delete_command(EntityKind::Currency, c.id));
+                done = true;
+            }
+            done |= cancel;
+        });
+        done
+    }
+}
+
+fn joined(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -2,12 +2,14 @@
 
 use egui::{RichText, TextEdit};
 
+use super::activity_panel::ActivityPanel;
 use super::app::Action;
+use super::lines::LinesEditor;
 use super::theme;
 use super::widgets::{history_ui, lookup_combo, star_button};
 use crate::command::Command;
 use crate::domain::*;
-use crate::i18n::{format_date, format_number};
+use crate::i18n::{format_date, format_money, format_number};
 use crate::tr;
 use crate::workspace::Workspace;
 
@@ -24,6 +26,10 @@ pub struct OpportunityForm {
     history: Vec<HistoryEntry>,
     dirty: bool,
     account_match: AccountMatch,
+    lines: LinesEditor,
+    /// Problems of the lines, each naming its line.
+    line_errors: Vec<String>,
+    activities: ActivityPanel,
 }
 
 impl OpportunityForm {
@@ -61,6 +67,9 @@ impl OpportunityForm {
             history,
             dirty: false,
             account_match: AccountMatch::default(),
+            lines: LinesEditor::new(&draft.lines),
+            line_errors: Vec::new(),
+            activities: ActivityPanel::default(),
             original,
             draft,
         }
@@ -123,11 +132,12 @@ impl OpportunityForm {
                 }
             });
         });
-        if !self.errors.is_empty() {
+        if !self.errors.is_empty() || !self.line_errors.is_empty() {
             let text = self
                 .errors
                 .iter()
                 .map(ToString::to_string)
+                .chain(self.line_errors.iter().cloned())
                 .collect::<Vec<_>>()
                 .join("\n");
             ui.label(RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR));
@@ -164,21 +174,49 @@ impl OpportunityForm {
                     self.amount_text.clone(),
                     self.probability_text.clone(),
                     self.close_text.clone(),
+                    self.lines.clone(),
                 );
                 egui::Grid::new("opportunity_grid")
                     .num_columns(2)
                     .spacing([10.0, 6.0])
                     .striped(false)
                     .show(ui, |ui| self.fields_ui(ui, ws));
+                // The lines sit right under the amount they make up.
+                if self.draft.amount_mode == AmountMode::FromLines {
+                    egui::CollapsingHeader::new(Field::Lines.label())
+                        .default_open(true)
+                        .show(ui, |ui| self.lines.ui(ui, ws, &self.draft.currency));
+                }
+                egui::Grid::new("opportunity_grid_more")
+                    .num_columns(2)
+                    .spacing([10.0, 6.0])
+                    .striped(false)
+                    .show(ui, |ui| self.more_fields_ui(ui, ws));
                 let after = (
                     &self.draft,
                     &self.account_text,
                     &self.amount_text,
                     &self.probability_text,
                     &self.close_text,
+                    &self.lines,
                 );
-                if (&before.0, &before.1, &before.2, &before.3, &before.4) != after {
+                let before = (
+                    &before.0, &before.1, &before.2, &before.3, &before.4, &before.5,
+                );
+                if before != after {
                     self.dirty = true;
+                }
+                if let Some(id) = self.opportunity_id() {
+                    ui.add_space(10.0);
+                    egui::CollapsingHeader::new(tr!("Activities"))
+                        .default_open(true)
+                        .show(ui, |ui| {
+                            actions.extend(self.activities.ui(
+                                ui,
+                                ws,
+                                ActivityLink::Opportunity(id),
+                            ))
+                        });
                 }
                 ui.add_space(10.0);
                 self.history_ui(ui);
@@ -232,18 +270,13 @@ impl OpportunityForm {
             }
         }
 
+        self.contact_row(ui, ws);
         self.stage_rows(ui, ws);
+        self.amount_rows(ui, ws);
+    }
 
-        let mut amount = std::mem::take(&mut self.amount_text);
-        self.row(ui, Field::Amount, |ui, l| {
-            ui.horizontal(|ui| {
-                ui.add(TextEdit::singleline(&mut amount).desired_width(150.0))
-                    .labelled_by(l);
-                ui.label(&self.draft.currency);
-            });
-        });
-        self.amount_text = amount;
-
+    /// The fields under the lines.
+    fn more_fields_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
         let mut probability = std::mem::take(&mut self.probability_text);
         let reset = self.row(ui, Field::Probability, |ui, l| {
             ui.horizontal(|ui| {
@@ -363,6 +396,107 @@ impl OpportunityForm {
         }
     }
 
+    /// The deal's contact, among its account's contacts.
+    fn contact_row(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+        let label = ui.label(Field::Contact.label());
+        let none = tr!("None");
+        let contacts = ws.contacts_of(self.draft.account);
+        // A contact of another account (the account was changed) is dropped.
+        if self
+            .draft
+            .contact
+            .is_some_and(|c| !contacts.iter().any(|x| x.id == c))
+        {
+            self.draft.contact = None;
+        }
+        let shown = self
+            .draft
+            .contact
+            .and_then(|c| ws.contact(c))
+            .map_or(none.clone(), contact_label);
+        egui::ComboBox::from_id_salt("contact")
+            .selected_text(shown)
+            .width(ui.available_width().min(260.0))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut self.draft.contact, None, none);
+                for c in &contacts {
+                    ui.selectable_value(&mut self.draft.contact, Some(c.id), contact_label(c));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.end_row();
+    }
+
+    /// Amount (typed in, or the lines' sum) and currency.
+    fn amount_rows(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+        ui.label(Field::AmountMode.label());
+        let mut mode = self.draft.amount_mode;
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut mode, AmountMode::Manual, tr!("Typed in"));
+            ui.radio_value(&mut mode, AmountMode::FromLines, tr!("From lines"));
+        });
+        ui.end_row();
+        if mode != self.draft.amount_mode {
+            // Back to a typed amount keeps the last computed one.
+            if mode == AmountMode::Manual {
+                let total = self.lines.total();
+                self.amount_text = format_number(total, total.normalize().scale().min(2));
+            }
+            self.draft.amount_mode = mode;
+        }
+
+        let mut amount = std::mem::take(&mut self.amount_text);
+        let mut currency = self.draft.currency.clone();
+        let from_lines = self.draft.amount_mode == AmountMode::FromLines;
+        let total = self.lines.total();
+        self.row(ui, Field::Amount, |ui, l| {
+            ui.horizontal(|ui| {
+                if from_lines {
+                    ui.label(RichText::new(format_number(total, 2)).strong())
+                        .labelled_by(l);
+                } else {
+                    ui.add(TextEdit::singleline(&mut amount).desired_width(150.0))
+                        .labelled_by(l);
+                }
+                egui::ComboBox::from_id_salt("currency")
+                    .selected_text(&currency)
+                    .width(70.0)
+                    .show_ui(ui, |ui| {
+                        for code in ws.currency_codes() {
+                            ui.selectable_value(&mut currency, code.clone(), code);
+                        }
+                    })
+                    .response
+                    .accessible_name(Field::Currency.label());
+            });
+        });
+        self.amount_text = amount;
+        self.draft.currency = currency;
+        if self.draft.currency != ws.settings().base_currency {
+            let amount = if from_lines {
+                Some(total)
+            } else {
+                parse_amount(Field::Amount, &self.amount_text).ok()
+            };
+            if let Some(amount) = amount {
+                ui.label("");
+                ui.label(
+                    RichText::new(tr!(
+                        "≈ {amount} at today's rate",
+                        amount = format_money(
+                            ws.rates().to_base(amount, &self.draft.currency),
+                            &ws.settings().base_currency
+                        )
+                    ))
+                    .small()
+                    .color(theme::TEXT_MUTED),
+                );
+                ui.end_row();
+            }
+        }
+    }
+
     /// Pipeline, stage and (for a Lost stage) loss reason.
     fn stage_rows(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
         let pipelines = ws.pipelines();
@@ -434,9 +568,20 @@ impl OpportunityForm {
     fn save(&mut self, ws: &Workspace) -> Option<Command> {
         let mut errors = Vec::new();
         let mut opp = self.draft.clone();
-        match parse_amount(Field::Amount, &self.amount_text) {
-            Ok(amount) => opp.amount = amount,
-            Err(e) => errors.push(e),
+        let mut line_errors = Vec::new();
+        match self.lines.parse() {
+            Ok(lines) => opp.lines = lines,
+            Err(found) if opp.amount_mode == AmountMode::FromLines => line_errors = found,
+            // Lines being typed while the amount is typed in are kept as they were.
+            Err(_) => {}
+        }
+        if opp.amount_mode == AmountMode::FromLines {
+            opp.amount = lines_amount(&opp.lines);
+        } else {
+            match parse_amount(Field::Amount, &self.amount_text) {
+                Ok(amount) => opp.amount = amount,
+                Err(e) => errors.push(e),
+            }
         }
         match parse_date(Field::ExpectedClose, &self.close_text) {
             Ok(date) => opp.expected_close = date,
@@ -478,17 +623,27 @@ impl OpportunityForm {
                     .filter(|e| !(e.field == Field::Name && account_text.is_empty())),
             );
         }
-        if !errors.is_empty() {
+        if !errors.is_empty() || !line_errors.is_empty() {
             self.errors = errors;
+            self.line_errors = line_errors;
             return None;
         }
         self.errors.clear();
+        self.line_errors.clear();
         let opp = Box::new(opp);
         Some(if self.original.is_some() {
             Command::UpdateOpportunity { opp, new_account }
         } else {
             Command::CreateOpportunity { opp, new_account }
         })
+    }
+}
+
+fn contact_label(c: &Contact) -> String {
+    if c.role.is_empty() {
+        c.name.clone()
+    } else {
+        format!("{} ({})", c.name, c.role)
     }
 }
 

@@ -2,12 +2,14 @@
 
 mod accounts;
 mod activities;
+mod activity_panel;
 mod app;
 mod board;
 mod catalog;
 mod dialogs;
 mod form;
 mod leads;
+mod lines;
 mod mass_update;
 mod merge;
 mod screenshot;

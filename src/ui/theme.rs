@@ -24,6 +24,11 @@ pub const OVERDUE: Color32 = Color32::from_rgb(0xC6, 0x28, 0x28);
 pub const WON: Color32 = Color32::from_rgb(0x2E, 0x7D, 0x32);
 pub const LOST: Color32 = Color32::from_rgb(0xB7, 0x1C, 0x1C);
 pub const STAR: Color32 = Color32::from_rgb(0xF2, 0xA9, 0x00);
+/// Next-activity dots (Odoo's colours): late, due today, planned, none.
+pub const ACTIVITY_LATE: Color32 = Color32::from_rgb(0xD3, 0x2F, 0x2F);
+pub const ACTIVITY_TODAY: Color32 = Color32::from_rgb(0xE0, 0x8E, 0x0B);
+pub const ACTIVITY_PLANNED: Color32 = Color32::from_rgb(0x2E, 0x9D, 0x45);
+pub const ACTIVITY_NONE: Color32 = Color32::from_rgb(0xB4, 0xBA, 0xC3);
 pub const ERROR: Color32 = Color32::from_rgb(0xC6, 0x28, 0x28);
 /// The bar under a column header, tinted by the stage's probability.
 pub const PROGRESS: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);

@@ -52,7 +52,7 @@ impl Workspace {
     }
 
     /// Every lead, oldest first.
-    pub fn leads(&self) -> impl Iterator<Item = &Lead> {
+    pub fn leads(&self) -> impl DoubleEndedIterator<Item = &Lead> {
         self.leads.values()
     }
 

@@ -93,3 +93,80 @@ fn saving_an_edited_form_keeps_a_move_made_on_the_board_meanwhile() {
     assert_eq!(opp.probability, Decimal::from(30));
     assert_eq!(opp.next_step, "Taste test on Friday");
 }
+
+/// Adds two products to the fixture's file.
+fn add_products(fixture: &Fixture) {
+    use forsat::command::{Change, Command};
+    use forsat::domain::{Product, Record};
+    let mut ws = fixture.reopen();
+    for (code, name, price) in [
+        ("LIC", "Seat licence", "450"),
+        ("ONB", "Onboarding workshop", "2400"),
+    ] {
+        let product = Product {
+            id: 0,
+            code: code.into(),
+            name: name.into(),
+            unit_price: price.parse().unwrap(),
+            currency: "USD".into(),
+            active: true,
+        };
+        ws.apply(Command::Change(Box::new(Change::put(Record::Product(
+            product,
+        )))))
+        .unwrap();
+    }
+}
+
+fn pick(harness: &mut egui_kittest::Harness<'_, forsat::ui::App>, combo: &str, choice: &str) {
+    harness.get_by_label(combo).click();
+    harness.run();
+    harness.get_by_label(choice).click();
+    harness.run();
+}
+
+#[test]
+fn two_lines_on_the_form_make_the_amount() {
+    let fixture = Fixture::two_deals();
+    add_products(&fixture);
+    let mut harness = harness(&fixture.path);
+    card(&harness, "Nordwind – fleet renewal").click();
+    harness.run();
+    harness.get_by_label("From lines").click();
+    harness.run();
+    harness.get_by_label("Add line").click();
+    harness.run();
+    harness.get_by_label("Add line").click();
+    harness.run();
+    pick(&mut harness, "Line 1 product", "LIC · Seat licence");
+    type_into(&mut harness, "Line 1 Quantity", "3");
+    type_into(&mut harness, "Line 1 Discount %", "10");
+    pick(&mut harness, "Line 2 product", "ONB · Onboarding workshop");
+    // 3 × 450 less 10 % = 1,215.00, plus 2,400.00.
+    label(&harness, "$1,215.00");
+    label(&harness, "3,615.00");
+    harness.get_by_label("Save").click();
+    harness.run();
+
+    let ws = harness.state().workspace().unwrap();
+    let opp = deal(ws, "Nordwind – fleet renewal");
+    assert_eq!(opp.amount, Decimal::from(3615));
+    assert_eq!(opp.lines.len(), 2);
+    assert_eq!(opp.lines[0].discount_pct, Decimal::from(10));
+    let qualified = stage_id(ws, "Qualified");
+    assert_eq!(ws.stage_totals(qualified).expected, Decimal::from(3615));
+
+    // Back to a typed amount keeps the computed one.
+    card(&harness, "Nordwind – fleet renewal").click();
+    harness.run();
+    harness.get_by_label("Typed in").click();
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    let opp = deal(
+        harness.state().workspace().unwrap(),
+        "Nordwind – fleet renewal",
+    );
+    assert_eq!(opp.amount_mode, forsat::domain::AmountMode::Manual);
+    assert_eq!(opp.amount, Decimal::from(3615));
+}

@@ -88,6 +88,8 @@ pub fn harness(path: &Path) -> Harness<'static, App> {
     let db = path.to_owned();
     let mut harness = Harness::builder()
         .with_size(egui::Vec2::from(WINDOW_SIZE))
+        // Grids that gain rows take a few frames to settle their column widths.
+        .with_max_steps(10)
         .build_eframe(move |cc| {
             App::new(
                 &cc.egui_ctx,
