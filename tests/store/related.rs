@@ -207,6 +207,19 @@ fn column_totals_convert_to_the_base_currency_and_follow_rate_changes() {
     assert_eq!(ws.stage_totals(new).weighted, dec("316.00"));
     let report = ws.pipeline_report(ws.default_pipeline().id);
     assert_eq!(report.stages[0].expected, dec("3160.00"));
+    // The CLI's report converts too.
+    let path = ws.path().to_owned();
+    drop(ws);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
+        .arg("--db")
+        .arg(&path)
+        .args(["report", "pipeline", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let csv = String::from_utf8(output.stdout).unwrap();
+    assert!(csv.contains("New,2,3160.00,316.00"), "{csv}");
+    let mut ws = open(&path);
 
     // A new rate changes every total at once, and undo brings the old one back.
     let mut currency = ws.currency(eur).unwrap().clone();
