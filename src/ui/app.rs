@@ -254,11 +254,6 @@ impl Ready {
             ] {
                 ui.selectable_value(&mut self.view, view, name);
             }
-            if self.view_has_filters() {
-                ui.separator();
-                super::board::filter_bar_ui(ui, &self.ws, &mut self.filter);
-                actions.extend(self.search.buttons_ui(ui, &self.ws, &mut self.filter));
-            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let redo = ui
                     .add_enabled(self.undo.can_redo(), egui::Button::new(tr!("Redo")))
@@ -274,6 +269,13 @@ impl Ready {
                 }
             });
         });
+        // The deal views' filters get their own row: with every view's tab there is no room.
+        if self.view_has_filters() {
+            ui.horizontal(|ui| {
+                super::board::filter_bar_ui(ui, &self.ws, &mut self.filter);
+                actions.extend(self.search.buttons_ui(ui, &self.ws, &mut self.filter));
+            });
+        }
     }
 
     /// Whether the current view shows deals, which the filter bar narrows.

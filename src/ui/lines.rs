@@ -132,11 +132,12 @@ impl LinesEditor {
                     product_combo(ui, ws, row, currency, n);
                     for (text, width, what) in [
                         (&mut row.quantity, 44.0, Field::Quantity),
-                        (&mut row.unit_price, 80.0, Field::UnitPrice),
+                        (&mut row.unit_price, 76.0, Field::UnitPrice),
                         (&mut row.discount, 40.0, Field::Discount),
                     ] {
                         let name = tr!("Line {n} {field}", n = n, field = what.label());
-                        let edit = ui.add(TextEdit::singleline(text).desired_width(width));
+                        // Sized explicitly: a grid cell would otherwise shrink it to its header.
+                        let edit = ui.add_sized([width, 20.0], TextEdit::singleline(text));
                         edit.accessible_name(name);
                     }
                     match row.parse() {
@@ -201,7 +202,7 @@ fn product_combo(ui: &mut egui::Ui, ws: &Workspace, row: &mut Row, currency: &st
     let before = row.product;
     let response = egui::ComboBox::from_id_salt(("line_product", n))
         .selected_text(shown)
-        .width(170.0)
+        .width(150.0)
         .show_ui(ui, |ui| {
             for p in ws.products().into_iter().filter(|p| p.active) {
                 let text = if p.code.is_empty() {

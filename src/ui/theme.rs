@@ -11,7 +11,7 @@ pub const CARD_HEIGHT: f32 = 84.0;
 /// Height of the Won and Lost drop zones.
 pub const CLOSE_ZONE_HEIGHT: f32 = 46.0;
 /// Width of the opportunity form panel.
-pub const FORM_WIDTH: f32 = 420.0;
+pub const FORM_WIDTH: f32 = 500.0;
 
 pub const CARD_FILL: Color32 = Color32::WHITE;
 pub const CARD_STROKE: Color32 = Color32::from_rgb(0xD5, 0xD9, 0xE0);
