@@ -415,7 +415,8 @@ fn add_related(
         if !foreign.is_empty() && i % 6 == 5 {
             opp.currency = rng.pick(&foreign).clone();
         }
-        if !products.is_empty() && i % 5 == 2 {
+        // Some foreign-currency deals are priced from lines too.
+        if !products.is_empty() && (i % 5 == 2 || (i % 6 == 5 && i % 4 == 1)) {
             let count = 1 + rng.below(3) as usize;
             opp.lines = (0..count)
                 .map(|_| {

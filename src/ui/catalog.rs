@@ -94,10 +94,10 @@ impl CatalogView {
                 .id_salt("products")
                 .striped(true)
                 .column(Column::exact(110.0))
-                .column(Column::remainder().at_least(200.0))
-                .column(Column::exact(140.0))
+                .column(Column::initial(320.0).at_least(160.0).resizable(true))
+                .column(Column::exact(120.0))
                 .column(Column::exact(80.0))
-                .column(Column::exact(80.0))
+                .column(Column::remainder())
                 .header(ROW_HEIGHT, |mut header| {
                     for title in [
                         Field::Code.label(),
@@ -123,7 +123,7 @@ impl CatalogView {
                             }
                         });
                         row.col(|ui| {
-                            ui.label(amount_text(p.unit_price, 2));
+                            ui.label(format_number(p.unit_price, 2));
                         });
                         row.col(|ui| {
                             ui.label(&p.currency);
@@ -211,7 +211,7 @@ impl CatalogView {
                 ui.label(deals_in(&base));
                 ui.end_row();
                 for c in currencies {
-                    if ui.link(RichText::new(&c.code).strong()).clicked() {
+                    if ui.link(&c.code).on_hover_text(tr!("Edit")).clicked() {
                         picked = Some(c.clone());
                     }
                     ui.label(&c.name);

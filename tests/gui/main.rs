@@ -1,6 +1,7 @@
 //! GUI flows driven through the real `App` with egui_kittest: drag, click, type.
 
 mod board;
+mod catalog;
 mod form;
 mod list;
 
