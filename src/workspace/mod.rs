@@ -66,6 +66,10 @@ pub struct Workspace {
     rates: Rates,
     /// Each deal's next open activity: (due, activity id). Updated per activity change.
     next_activity: HashMap<Id, (NaiveDate, Id)>,
+    /// Contact ids per account and activity ids per deal or account, so a form lists them
+    /// without scanning every record each frame.
+    contacts_by_account: HashMap<Id, Vec<Id>>,
+    activities_by_link: HashMap<ActivityLink, Vec<Id>>,
     first_start_done: bool,
     /// Mirrors the store's id counter after each commit.
     next_id: Cell<Id>,
@@ -131,6 +135,8 @@ impl Workspace {
             currencies: currencies.into_iter().map(|r| (r.id, r)).collect(),
             rates,
             next_activity: HashMap::new(),
+            contacts_by_account: HashMap::new(),
+            activities_by_link: HashMap::new(),
             first_start_done,
             next_id: Cell::new(next_id),
             generation: 0,
@@ -147,7 +153,7 @@ impl Workspace {
         }
         ws.sort_config();
         ws.rebuild_columns();
-        ws.rebuild_next_activities();
+        ws.rebuild_related_indexes();
         Ok(ws)
     }
 

@@ -38,11 +38,11 @@ impl Workspace {
 
     /// The contacts of `account`, by name.
     pub fn contacts_of(&self, account: Id) -> Vec<&Contact> {
-        let mut out: Vec<&Contact> = self
-            .contacts
-            .values()
-            .filter(|c| c.account == account)
-            .collect();
+        let ids = self
+            .contacts_by_account
+            .get(&account)
+            .map_or(&[][..], |v| v);
+        let mut out: Vec<&Contact> = ids.iter().filter_map(|id| self.contacts.get(id)).collect();
         out.sort_by_key(|c| c.name.to_lowercase());
         out
     }
@@ -62,10 +62,10 @@ impl Workspace {
 
     /// The activities of a deal or an account: open ones by due date, then done ones.
     pub fn activities_of(&self, link: ActivityLink) -> Vec<&Activity> {
-        let mut out: Vec<&Activity> = self
-            .activities
-            .values()
-            .filter(|a| a.link == link)
+        let ids = self.activities_by_link.get(&link).map_or(&[][..], |v| v);
+        let mut out: Vec<&Activity> = ids
+            .iter()
+            .filter_map(|id| self.activities.get(id))
             .collect();
         out.sort_by_key(|a| (a.done, a.due, a.id));
         out
@@ -178,7 +178,7 @@ impl Workspace {
     /// `reassign_to`, moves its deals, contacts and activities there first.
     pub fn delete_account_change(&self, account: Id, reassign_to: Option<Id>) -> Change {
         let mut change = Change::default();
-        for c in self.contacts.values().filter(|c| c.account == account) {
+        for c in self.contacts_of(account) {
             match reassign_to {
                 Some(to) => change.put.push(Record::Contact(Contact {
                     account: to,
@@ -188,7 +188,7 @@ impl Workspace {
             }
         }
         let link = ActivityLink::Account(account);
-        for a in self.activities.values().filter(|a| a.link == link) {
+        for a in self.activities_of(link) {
             match reassign_to {
                 Some(to) => change.put.push(Record::Activity(Activity {
                     link: ActivityLink::Account(to),
@@ -626,18 +626,29 @@ impl Workspace {
     }
 
     pub(super) fn install_record(&mut self, record: Record) {
+        self.unindex(record.kind(), record.id());
         match record {
             Record::Account(r) => {
                 self.accounts.insert(r.id, r);
             }
             Record::Contact(r) => {
+                self.contacts_by_account
+                    .entry(r.account)
+                    .or_default()
+                    .push(r.id);
                 self.contacts.insert(r.id, r);
             }
             Record::Lead(r) => {
                 self.leads.insert(r.id, r);
             }
             Record::Activity(r) => {
+                self.activities_by_link
+                    .entry(r.link)
+                    .or_default()
+                    .push(r.id);
+                let link = r.link;
                 self.activities.insert(r.id, r);
+                self.refresh_next_activity(link);
             }
             Record::Product(r) => {
                 self.products.insert(r.id, r);
@@ -707,18 +718,41 @@ impl Workspace {
     }
 
     pub(super) fn uninstall_record(&mut self, kind: EntityKind, id: Id) {
+        self.unindex(kind, id);
         match kind {
             EntityKind::Account => drop(self.accounts.remove(&id)),
             EntityKind::Contact => drop(self.contacts.remove(&id)),
             EntityKind::Lead => drop(self.leads.remove(&id)),
-            EntityKind::Activity => drop(self.activities.remove(&id)),
+            EntityKind::Activity => {
+                if let Some(a) = self.activities.remove(&id) {
+                    self.refresh_next_activity(a.link);
+                }
+            }
             EntityKind::Product => drop(self.products.remove(&id)),
             EntityKind::Currency => drop(self.currencies.remove(&id)),
             _ => {}
         }
     }
 
-    /// Brings the rates, the column totals and the next activities in line with the records.
+    /// Takes a stored contact or activity out of the indexes, before it is replaced or removed.
+    fn unindex(&mut self, kind: EntityKind, id: Id) {
+        let list = match kind {
+            EntityKind::Contact => self
+                .contacts
+                .get(&id)
+                .and_then(|c| self.contacts_by_account.get_mut(&c.account)),
+            EntityKind::Activity => self
+                .activities
+                .get(&id)
+                .and_then(|a| self.activities_by_link.get_mut(&a.link)),
+            _ => None,
+        };
+        if let Some(list) = list {
+            list.retain(|x| *x != id);
+        }
+    }
+
+    /// Brings the rates and, when they changed, the column totals in line with the currencies.
     /// A rate change re-totals every column: it is rare, and every total must follow at once.
     pub(super) fn after_records_changed(&mut self) {
         let rates = Rates::new(&self.settings.base_currency, self.currencies.values());
@@ -726,18 +760,47 @@ impl Workspace {
             self.rates = rates;
             self.rebuild_columns();
         }
-        self.rebuild_next_activities();
     }
 
-    /// Each deal's earliest open activity.
-    pub(super) fn rebuild_next_activities(&mut self) {
+    /// Recomputes a deal's next open activity from its own activities.
+    fn refresh_next_activity(&mut self, link: ActivityLink) {
+        let ActivityLink::Opportunity(opp) = link else {
+            return;
+        };
+        let next = self
+            .activities_by_link
+            .get(&link)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.activities.get(id))
+            .filter(|a| !a.done)
+            .map(|a| (a.due, a.id))
+            .min();
+        match next {
+            Some(next) => self.next_activity.insert(opp, next),
+            None => self.next_activity.remove(&opp),
+        };
+    }
+
+    /// Builds the contact and activity indexes and every deal's next activity (on open).
+    pub(super) fn rebuild_related_indexes(&mut self) {
+        self.contacts_by_account.clear();
+        for c in self.contacts.values() {
+            self.contacts_by_account
+                .entry(c.account)
+                .or_default()
+                .push(c.id);
+        }
+        self.activities_by_link.clear();
         self.next_activity.clear();
-        for a in self.activities.values().filter(|a| !a.done) {
-            if let ActivityLink::Opportunity(opp) = a.link {
+        for a in self.activities.values() {
+            self.activities_by_link
+                .entry(a.link)
+                .or_default()
+                .push(a.id);
+            if let (ActivityLink::Opportunity(opp), false) = (a.link, a.done) {
                 let entry = self.next_activity.entry(opp).or_insert((a.due, a.id));
-                if (a.due, a.id) < *entry {
-                    *entry = (a.due, a.id);
-                }
+                *entry = (*entry).min((a.due, a.id));
             }
         }
     }
