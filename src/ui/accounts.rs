@@ -1,18 +1,1077 @@
-//! Placeholder, being written.
+//! The Accounts view: a searchable list of every account beside the selected account's detail:
+//! its fields, its deals with their totals, its contacts, its activities and its history.
+//!
+//! Everything that scans the workspace (the sorted list, the search, an account's deals,
+//! contacts, activities and history) is cached and recomputed only when the data
+//! ([`Workspace::generation`]), the search text or the selected account changes.
 
+use egui::{Color32, FontId, Margin, RichText, Sense, TextEdit, vec2};
+
+use super::activity_panel::ActivityPanel;
 use super::app::Action;
-use crate::workspace::Workspace;
+use super::theme;
+use super::widgets::{history_ui, lookup_combo, text_line};
+use crate::command::{Change, Command};
+use crate::domain::{
+    Account, ActivityLink, Contact, EntityKind, Field, FieldError, HistoryEntry, Id, LookupKind,
+    Problem, Record, StageKind,
+};
+use crate::i18n::{format_count, format_date, format_money, format_money_cents};
+use crate::tr;
+use crate::workspace::{AccountSummary, Workspace};
 
+/// The list panel's initial width.
+const LIST_WIDTH: f32 = 380.0;
+/// Height of a row of the list (name over industry); fixed, so only visible rows are laid out.
+const ROW_HEIGHT: f32 = 44.0;
+/// Widest a field of the account's grid grows.
+const FIELD_MAX_WIDTH: f32 = 460.0;
+/// How many accounts the reassign dropdown lists at once; typing narrows them.
+const REASSIGN_CHOICES: usize = 50;
+/// The background of the selected row.
+const SELECTED_FILL: Color32 = Color32::from_rgb(0xE3, 0xEC, 0xFB);
+/// An activity due today (amber) and one planned later (green), as on the board's cards.
+/// The background of the inline delete question.
+const ASK_FILL: Color32 = Color32::from_rgb(0xFD, 0xF3, 0xF2);
+
+/// The accounts view.
 #[derive(Default)]
-pub struct AccountsView {}
+pub struct AccountsView {
+    search: String,
+    list: AccountList,
+    /// The account shown on the right (or a new one being typed), if any.
+    detail: Option<Detail>,
+    /// An account asked for by [`AccountsView::select`], shown on the next frame.
+    requested: Option<Id>,
+    /// Scroll the list to the shown account on the next frame.
+    reveal: bool,
+    /// What the command sent last frame was for: handled once its outcome is known.
+    pending: Option<Pending>,
+}
 
-impl AccountsView {
-    pub fn ui(&mut self, _ui: &mut egui::Ui, _ws: &Workspace) -> Vec<Action> {
-        Vec::new()
+/// Every account by name, and those the search shows.
+#[derive(Default)]
+struct AccountList {
+    /// The data generation `sorted` was built at; None before the first build.
+    generation: Option<u64>,
+    /// Every account by name, with its name in lower case for the search.
+    sorted: Vec<(Id, String)>,
+    /// The search `shown` was filtered with.
+    search: String,
+    shown: Vec<Id>,
+}
+
+impl AccountList {
+    fn refresh(&mut self, ws: &Workspace, search: &str) {
+        let stale = self.generation != Some(ws.generation());
+        if stale {
+            self.sorted = ws
+                .accounts_by_name()
+                .into_iter()
+                .map(|a| (a.id, a.name.to_lowercase()))
+                .collect();
+            self.generation = Some(ws.generation());
+        }
+        if stale || self.search != search {
+            let needle = search.trim().to_lowercase();
+            self.shown = self
+                .sorted
+                .iter()
+                .filter(|(_, name)| name.contains(&needle))
+                .map(|(id, _)| *id)
+                .collect();
+            self.search = search.to_owned();
+        }
+    }
+
+    /// Up to `limit` accounts other than `except` whose name contains `text`, by name.
+    fn matching(&self, text: &str, except: Id, limit: usize) -> Vec<Id> {
+        let needle = text.trim().to_lowercase();
+        self.sorted
+            .iter()
+            .filter(|(id, name)| *id != except && name.contains(&needle))
+            .take(limit)
+            .map(|(id, _)| *id)
+            .collect()
     }
 }
 
+/// A command sent last frame whose success changes what the view shows.
+struct Pending {
+    /// The data generation when it was sent: a changed one next frame means it was applied.
+    generation: u64,
+    kind: PendingKind,
+}
+
+enum PendingKind {
+    /// A new account of this name was saved: show it.
+    NewAccount(String),
+    /// The new-contact form was saved: empty it.
+    ContactAdded,
+    /// A contact being edited was saved: close its editor.
+    ContactSaved,
+    /// The account was deleted after moving its deals to this one: show that one.
+    Reassigned(Id),
+}
+
+/// The selected account (or a new one) being edited, with its related records.
+struct Detail {
+    /// None while creating an account.
+    id: Option<Id>,
+    draft: Account,
+    /// The account as stored when the draft was taken (empty while creating).
+    original: Account,
+    errors: Vec<FieldError>,
+    delete: Option<DeleteAsk>,
+    new_contact: ContactDraft,
+    /// The contact being edited in its row.
+    editing_contact: Option<(Id, ContactDraft)>,
+    contact_errors: Vec<FieldError>,
+    activities: ActivityPanel,
+    related: Option<Related>,
+}
+
+/// What the detail shows around the account, read once per data change.
+struct Related {
+    generation: u64,
+    summary: AccountSummary,
+    /// Every deal of the account, those in the trash included (they block a deletion too).
+    deals_total: usize,
+    contacts: Vec<Id>,
+    activities: Vec<Id>,
+    history: Result<Vec<HistoryEntry>, String>,
+}
+
+impl Related {
+    fn read(ws: &Workspace, id: Id) -> Related {
+        Related {
+            generation: ws.generation(),
+            summary: ws.account_summary(id),
+            deals_total: ws.opportunities().filter(|o| o.account == id).count(),
+            contacts: ws.contacts_of(id).into_iter().map(|c| c.id).collect(),
+            activities: ws
+                .activities_of(ActivityLink::Account(id))
+                .into_iter()
+                .map(|a| a.id)
+                .collect(),
+            history: ws
+                .history(EntityKind::Account, id)
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// The inline question asked before deleting an account.
+#[derive(Default)]
+struct DeleteAsk {
+    /// The account its deals move to.
+    target: Option<Id>,
+    /// Text narrowing the reassign dropdown.
+    find: String,
+    /// The dropdown's choices: (data generation, `find`) they were computed for, and the ids.
+    choices: Option<(u64, String, Vec<Id>)>,
+}
+
+#[derive(Clone, Default)]
+struct ContactDraft {
+    name: String,
+    role: String,
+    email: String,
+    phone: String,
+}
+
+impl ContactDraft {
+    fn of(contact: &Contact) -> Self {
+        ContactDraft {
+            name: contact.name.clone(),
+            role: contact.role.clone(),
+            email: contact.email.clone(),
+            phone: contact.phone.clone(),
+        }
+    }
+
+    /// The contact to put, trimmed and checked; or what is wrong with it.
+    fn record(&self, id: Id, account: Id) -> Result<Record, Vec<FieldError>> {
+        let mut record = Record::Contact(Contact {
+            id,
+            account,
+            name: self.name.clone(),
+            role: self.role.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+        });
+        record.normalize_and_validate().map(|()| record)
+    }
+}
+
+impl Detail {
+    fn of(account: &Account) -> Self {
+        Detail {
+            id: Some(account.id),
+            draft: account.clone(),
+            original: account.clone(),
+            ..Detail::new_account()
+        }
+    }
+
+    fn new_account() -> Self {
+        Detail {
+            id: None,
+            draft: Account::default(),
+            original: Account::default(),
+            errors: Vec::new(),
+            delete: None,
+            new_contact: ContactDraft::default(),
+            editing_contact: None,
+            contact_errors: Vec::new(),
+            activities: ActivityPanel::default(),
+            related: None,
+        }
+    }
+
+    fn is_dirty(&self) -> bool {
+        self.draft != self.original
+    }
+
+    /// Follows the stored account: a change made elsewhere (an undo, a save) shows at once
+    /// unless the user has edits of their own, which are kept.
+    fn follow(&mut self, ws: &Workspace) {
+        let Some(id) = self.id else {
+            return;
+        };
+        if let Some(stored) = ws.account(id)
+            && *stored != self.original
+        {
+            if self.draft == self.original || self.draft == *stored {
+                self.draft = stored.clone();
+                self.errors.clear();
+            }
+            self.original = stored.clone();
+        }
+        if self.related.as_ref().map(|r| r.generation) != Some(ws.generation()) {
+            self.related = Some(Related::read(ws, id));
+        }
+    }
+
+    /// Checks the draft; returns the command saving it, or shows what is wrong.
+    fn save(&mut self, ws: &Workspace) -> Option<Command> {
+        let mut record = Record::Account(self.draft.clone());
+        let mut errors = record.normalize_and_validate().err().unwrap_or_default();
+        if let Record::Account(account) = &record {
+            self.draft = account.clone();
+            // Deals find their account by name: a second account of the same name would be
+            // ambiguous. Checked only when the name changes, so older duplicates stay editable.
+            let wanted = account.name.to_lowercase();
+            let renamed = self.id.is_none() || self.original.name.to_lowercase() != wanted;
+            let taken = renamed
+                && !wanted.is_empty()
+                && ws
+                    .accounts()
+                    .any(|a| Some(a.id) != self.id && a.name.to_lowercase() == wanted);
+            if taken {
+                errors.push(FieldError::new(
+                    Field::Name,
+                    Problem::Duplicate(account.name.clone()),
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            self.errors = errors;
+            return None;
+        }
+        self.errors.clear();
+        Some(Command::Change(Box::new(Change::put(record))))
+    }
+
+    fn error(&self, field: Field) -> Option<&FieldError> {
+        self.errors.iter().find(|e| e.field == field)
+    }
+
+    /// Draws the detail; returns the actions asked for and what to do once they succeed.
+    fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        list: &AccountList,
+        actions: &mut Vec<Action>,
+    ) -> Option<PendingKind> {
+        let mut pending = None;
+        let title = match self.id {
+            Some(_) => self.original.name.clone(),
+            None => tr!("New account"),
+        };
+        ui.heading(RichText::new(title).strong().color(theme::TEXT_STRONG));
+        if let Some(related) = &self.related {
+            let s = &related.summary;
+            ui.label(
+                RichText::new(tr!(
+                    "{deals} · {contacts} · {activities}",
+                    deals = crate::i18n::deals(s.deals.len() as u64),
+                    contacts = contacts_count(related.contacts.len()),
+                    activities = activities_count(related.activities.len())
+                ))
+                .color(theme::TEXT_MUTED),
+            );
+        }
+        ui.add_space(6.0);
+        if !self.errors.is_empty() {
+            let text = self
+                .errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n");
+            ui.label(RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR));
+        }
+        egui::Grid::new("account_grid")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| self.fields_ui(ui, ws));
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            let save = if self.id.is_some() {
+                tr!("Save account")
+            } else {
+                tr!("Create account")
+            };
+            let button = egui::Button::new(RichText::new(save).strong());
+            if ui.add_enabled(self.is_dirty(), button).clicked()
+                && let Some(command) = self.save(ws)
+            {
+                actions.push(Action::Apply(command));
+                if self.id.is_none() {
+                    pending = Some(PendingKind::NewAccount(self.draft.name.clone()));
+                }
+            }
+            if self.id.is_some() && self.is_dirty() && ui.button(tr!("Discard changes")).clicked() {
+                self.draft = self.original.clone();
+                self.errors.clear();
+            }
+            if self.id.is_some()
+                && self.delete.is_none()
+                && ui.button(tr!("Delete account…")).clicked()
+            {
+                self.delete = Some(DeleteAsk::default());
+            }
+        });
+        let Some(id) = self.id else {
+            return pending;
+        };
+        if self.delete.is_some() {
+            ui.add_space(6.0);
+            pending = pending.or(self.delete_ui(ui, ws, list, id, actions));
+        }
+        ui.add_space(10.0);
+        self.deals_ui(ui, ws, actions);
+        pending = pending.or(self.contacts_ui(ui, ws, id, actions));
+        let activities = self.related.as_ref().map_or(0, |r| r.activities.len());
+        egui::CollapsingHeader::new(tr!("Activities ({n})", n = format_count(activities as u64)))
+            .id_salt("account_activities")
+            .default_open(true)
+            .show(ui, |ui| {
+                actions.extend(self.activities.ui(ui, ws, ActivityLink::Account(id)));
+            });
+        match self.related.as_ref().map(|r| &r.history) {
+            Some(Ok(history)) => history_ui(ui, history),
+            Some(Err(e)) => {
+                ui.label(
+                    RichText::new(tr!("The history cannot be read: {error}", error = e))
+                        .color(theme::ERROR),
+                );
+            }
+            None => {}
+        }
+        pending
+    }
+
+    /// A labelled row of the grid; the field's error, if any, shows under its widget.
+    fn row(&self, ui: &mut egui::Ui, field: Field, add: impl FnOnce(&mut egui::Ui, egui::Id, f32)) {
+        let label = ui.label(field.label());
+        let width = (ui.available_width() - 8.0).clamp(160.0, FIELD_MAX_WIDTH);
+        ui.vertical(|ui| {
+            add(ui, label.id, width);
+            if let Some(error) = self.error(field) {
+                ui.label(RichText::new(error.reason()).color(theme::ERROR));
+            }
+        });
+        ui.end_row();
+    }
+
+    fn fields_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+        let mut draft = std::mem::take(&mut self.draft);
+        self.row(ui, Field::Name, |ui, l, w| {
+            ui.add(TextEdit::singleline(&mut draft.name).desired_width(w))
+                .labelled_by(l);
+        });
+        self.row(ui, Field::Source, |ui, l, _| {
+            lookup_combo(
+                ui,
+                l,
+                ws,
+                LookupKind::Source,
+                &mut draft.source,
+                &tr!("None"),
+            );
+        });
+        for (field, text) in [
+            (Field::Industry, &mut draft.industry),
+            (Field::Phone, &mut draft.phone),
+            (Field::Email, &mut draft.email),
+            (Field::Website, &mut draft.website),
+        ] {
+            self.row(ui, field, |ui, l, w| {
+                ui.add(TextEdit::singleline(text).desired_width(w))
+                    .labelled_by(l);
+            });
+        }
+        for (field, text, rows) in [
+            (Field::Address, &mut draft.address, 2),
+            (Field::Notes, &mut draft.notes, 3),
+        ] {
+            self.row(ui, field, |ui, l, w| {
+                ui.add(
+                    TextEdit::multiline(text)
+                        .desired_rows(rows)
+                        .desired_width(w),
+                )
+                .labelled_by(l);
+            });
+        }
+        self.draft = draft;
+    }
+
+    /// The inline question before a deletion: where the deals go, or a plain confirmation.
+    fn delete_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        list: &AccountList,
+        id: Id,
+        actions: &mut Vec<Action>,
+    ) -> Option<PendingKind> {
+        let name = self.original.name.clone();
+        let (deals, shown) = self
+            .related
+            .as_ref()
+            .map_or((0, 0), |r| (r.deals_total, r.summary.deals.len()));
+        let ask = self.delete.as_mut()?;
+        let mut pending = None;
+        let mut close = false;
+        egui::Frame::new()
+            .fill(ASK_FILL)
+            .stroke(egui::Stroke::new(1.0, theme::ERROR.gamma_multiply(0.4)))
+            .corner_radius(6)
+            .inner_margin(Margin::same(10))
+            .show(ui, |ui| {
+                if deals == 0 {
+                    ui.label(
+                        RichText::new(tr!(
+                            "Delete {account} with its contacts and activities?",
+                            account = name
+                        ))
+                        .strong(),
+                    );
+                    ui.horizontal(|ui| {
+                        if ui.button(tr!("Yes, delete")).clicked() {
+                            let change = ws.delete_account_change(id, None);
+                            actions.push(Action::Apply(Command::Change(Box::new(change))));
+                            close = true;
+                        }
+                        if ui.button(tr!("Cancel")).clicked() {
+                            close = true;
+                        }
+                    });
+                    return;
+                }
+                let text = if deals == 1 {
+                    tr!("{account} has 1 deal. Reassign it to:", account = name)
+                } else {
+                    tr!(
+                        "{account} has {n} deals. Reassign them to:",
+                        account = name,
+                        n = format_count(deals as u64)
+                    )
+                };
+                let label = ui.label(RichText::new(text).strong());
+                if deals > shown {
+                    ui.label(
+                        RichText::new(tr!(
+                            "({n} of them in the trash)",
+                            n = format_count((deals - shown) as u64)
+                        ))
+                        .small()
+                        .color(theme::TEXT_MUTED),
+                    );
+                }
+                ui.horizontal_wrapped(|ui| {
+                    reassign_combo(ui, label.id, ws, list, id, ask);
+                    let go = egui::Button::new(tr!("Reassign and delete"));
+                    if ui.add_enabled(ask.target.is_some(), go).clicked()
+                        && let Some(target) = ask.target
+                    {
+                        let change = ws.delete_account_change(id, Some(target));
+                        actions.push(Action::Apply(Command::Change(Box::new(change))));
+                        pending = Some(PendingKind::Reassigned(target));
+                        close = true;
+                    }
+                    if ui.button(tr!("Cancel")).clicked() {
+                        close = true;
+                    }
+                });
+                ui.label(
+                    RichText::new(tr!(
+                        "Its contacts and activities move there too; then it is deleted."
+                    ))
+                    .small()
+                    .color(theme::TEXT_MUTED),
+                );
+            });
+        if close {
+            self.delete = None;
+        }
+        pending
+    }
+
+    /// The account's deals: totals by outcome, then one row per deal.
+    fn deals_ui(&self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
+        let Some(related) = &self.related else {
+            return;
+        };
+        let summary = &related.summary;
+        let base = &ws.settings().base_currency;
+        egui::CollapsingHeader::new(tr!(
+            "Opportunities ({n})",
+            n = format_count(summary.deals.len() as u64)
+        ))
+        .id_salt("account_deals")
+        .default_open(true)
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                for (name, (count, amount), color) in [
+                    (tr!("Open"), summary.open, theme::PROGRESS),
+                    (tr!("Won"), summary.won, theme::WON),
+                    (tr!("Lost"), summary.lost, theme::LOST),
+                ] {
+                    let text = tr!(
+                        "{outcome}: {count} · {amount}",
+                        outcome = name,
+                        count = format_count(count),
+                        amount = format_money_cents(amount, base)
+                    );
+                    ui.label(RichText::new(text).strong().color(color));
+                    ui.add_space(12.0);
+                }
+            });
+            if summary.deals.is_empty() {
+                ui.label(RichText::new(tr!("No deals yet.")).color(theme::TEXT_MUTED));
+                return;
+            }
+            egui::Grid::new("account_deals_grid")
+                .num_columns(4)
+                .striped(true)
+                .spacing([14.0, 4.0])
+                .show(ui, |ui| {
+                    for header in [
+                        tr!("Deal"),
+                        tr!("Stage"),
+                        tr!("Amount"),
+                        tr!("Expected close"),
+                    ] {
+                        ui.label(RichText::new(header).small().color(theme::TEXT_MUTED));
+                    }
+                    ui.end_row();
+                    for opp in summary.deals.iter().filter_map(|id| ws.opportunity(*id)) {
+                        if ui
+                            .link(&opp.name)
+                            .on_hover_text(tr!("Open the deal"))
+                            .clicked()
+                        {
+                            actions.push(Action::Open(opp.id));
+                        }
+                        let stage = ws.stage(opp.stage);
+                        let color = match stage.map(|s| s.kind) {
+                            Some(StageKind::Won) => theme::WON,
+                            Some(StageKind::Lost) => theme::LOST,
+                            _ => theme::TEXT_STRONG,
+                        };
+                        ui.label(RichText::new(stage.map_or("", |s| s.name.as_str())).color(color));
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            ui.label(format_money(opp.amount, &opp.currency));
+                        });
+                        let close = opp.expected_close.map_or("—".to_owned(), format_date);
+                        let overdue = opp.is_overdue(ws.today());
+                        ui.label(RichText::new(close).color(if overdue {
+                            theme::OVERDUE
+                        } else {
+                            theme::TEXT_MUTED
+                        }));
+                        ui.end_row();
+                    }
+                });
+        });
+    }
+
+    /// The account's contacts: one row each (or an editor), then the form adding one.
+    fn contacts_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        account: Id,
+        actions: &mut Vec<Action>,
+    ) -> Option<PendingKind> {
+        let ids = self.related.as_ref()?.contacts.clone();
+        let mut pending = None;
+        egui::CollapsingHeader::new(tr!("Contacts ({n})", n = format_count(ids.len() as u64)))
+            .id_salt("account_contacts")
+            .default_open(true)
+            .show(ui, |ui| {
+                if !ids.is_empty() {
+                    egui::Grid::new("account_contacts_grid")
+                        .num_columns(5)
+                        .striped(true)
+                        .spacing([14.0, 4.0])
+                        .show(ui, |ui| {
+                            for header in [tr!("Name"), tr!("Role"), tr!("Email"), tr!("Phone")] {
+                                ui.label(RichText::new(header).small().color(theme::TEXT_MUTED));
+                            }
+                            ui.end_row();
+                            for contact in ids.iter().filter_map(|id| ws.contact(*id)) {
+                                if let Some(p) = self.contact_row_ui(ui, contact, actions) {
+                                    pending = Some(p);
+                                }
+                                ui.end_row();
+                            }
+                        });
+                }
+                ui.add_space(4.0);
+                ui.horizontal_wrapped(|ui| {
+                    let c = &mut self.new_contact;
+                    for (text, hint, name) in [
+                        (&mut c.name, tr!("Name"), tr!("New contact name")),
+                        (&mut c.role, tr!("Role"), tr!("New contact role")),
+                        (&mut c.email, tr!("Email"), tr!("New contact email")),
+                        (&mut c.phone, tr!("Phone"), tr!("New contact phone")),
+                    ] {
+                        ui.add(
+                            TextEdit::singleline(text)
+                                .hint_text(hint)
+                                .desired_width(120.0),
+                        )
+                        .accessible_name(name);
+                    }
+                    if ui.button(tr!("Add contact")).clicked() {
+                        match self.new_contact.record(0, account) {
+                            Ok(record) => {
+                                self.contact_errors.clear();
+                                let change = Change::put(record);
+                                actions.push(Action::Apply(Command::Change(Box::new(change))));
+                                pending = Some(PendingKind::ContactAdded);
+                            }
+                            Err(errors) => self.contact_errors = errors,
+                        }
+                    }
+                });
+                errors_ui(ui, &self.contact_errors);
+            });
+        pending
+    }
+
+    /// One contact's row: its fields with Edit and Delete, or their editors.
+    fn contact_row_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        contact: &Contact,
+        actions: &mut Vec<Action>,
+    ) -> Option<PendingKind> {
+        let mut pending = None;
+        match &mut self.editing_contact {
+            Some((id, draft)) if *id == contact.id => {
+                for (text, name) in [
+                    (&mut draft.name, tr!("Contact name")),
+                    (&mut draft.role, tr!("Contact role")),
+                    (&mut draft.email, tr!("Contact email")),
+                    (&mut draft.phone, tr!("Contact phone")),
+                ] {
+                    ui.add(TextEdit::singleline(text).desired_width(110.0))
+                        .accessible_name(name);
+                }
+                let mut cancel = false;
+                ui.horizontal(|ui| {
+                    if ui.small_button(tr!("Save contact")).clicked() {
+                        match draft.record(contact.id, contact.account) {
+                            Ok(record) => {
+                                self.contact_errors.clear();
+                                let change = Change::put(record);
+                                actions.push(Action::Apply(Command::Change(Box::new(change))));
+                                pending = Some(PendingKind::ContactSaved);
+                            }
+                            Err(errors) => self.contact_errors = errors,
+                        }
+                    }
+                    cancel = ui.small_button(tr!("Cancel")).clicked();
+                });
+                if cancel {
+                    self.editing_contact = None;
+                    self.contact_errors.clear();
+                }
+            }
+            _ => {
+                ui.label(&contact.name);
+                ui.label(RichText::new(&contact.role).color(theme::TEXT_MUTED));
+                ui.label(&contact.email);
+                ui.label(&contact.phone);
+                ui.horizontal(|ui| {
+                    let edit = ui
+                        .small_button(tr!("Edit"))
+                        .accessible_name(tr!("Edit {name}", name = contact.name));
+                    if edit.clicked() {
+                        self.editing_contact = Some((contact.id, ContactDraft::of(contact)));
+                        self.contact_errors.clear();
+                    }
+                    let delete = ui
+                        .small_button(tr!("Delete"))
+                        .accessible_name(tr!("Delete {name}", name = contact.name));
+                    if delete.clicked() {
+                        let change = Change {
+                            remove: vec![(EntityKind::Contact, contact.id)],
+                            ..Change::default()
+                        };
+                        actions.push(Action::Apply(Command::Change(Box::new(change))));
+                    }
+                });
+            }
+        }
+        pending
+    }
+}
+
+/// The dropdown of the accounts an account's deals can move to, narrowed by typing.
+fn reassign_combo(
+    ui: &mut egui::Ui,
+    label: egui::Id,
+    ws: &Workspace,
+    list: &AccountList,
+    except: Id,
+    ask: &mut DeleteAsk,
+) {
+    let selected = ask
+        .target
+        .and_then(|id| ws.account(id))
+        .map_or(tr!("Choose an account"), |a| a.name.clone());
+    egui::ComboBox::from_id_salt("reassign_to")
+        .selected_text(selected)
+        .width(220.0)
+        .height(320.0)
+        .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
+        .show_ui(ui, |ui| {
+            ui.add(
+                TextEdit::singleline(&mut ask.find)
+                    .hint_text(tr!("Find an account"))
+                    .desired_width(200.0),
+            )
+            .accessible_name(tr!("Find an account"));
+            let fresh = ask
+                .choices
+                .as_ref()
+                .is_some_and(|(g, find, _)| *g == ws.generation() && *find == ask.find);
+            if !fresh {
+                let ids = list.matching(&ask.find, except, REASSIGN_CHOICES + 1);
+                ask.choices = Some((ws.generation(), ask.find.clone(), ids));
+            }
+            let Some((_, _, ids)) = &ask.choices else {
+                return;
+            };
+            for account in ids
+                .iter()
+                .take(REASSIGN_CHOICES)
+                .filter_map(|id| ws.account(*id))
+            {
+                let response =
+                    ui.selectable_value(&mut ask.target, Some(account.id), &account.name);
+                if response.clicked() {
+                    ui.close();
+                }
+            }
+            if ids.is_empty() {
+                ui.label(RichText::new(tr!("No other account matches.")).color(theme::TEXT_MUTED));
+            } else if ids.len() > REASSIGN_CHOICES {
+                ui.label(
+                    RichText::new(tr!("Type to find more accounts…"))
+                        .small()
+                        .color(theme::TEXT_MUTED),
+                );
+            }
+        })
+        .response
+        .labelled_by(label);
+}
+
+/// Errors of an inline form, one line in red.
+fn errors_ui(ui: &mut egui::Ui, errors: &[FieldError]) {
+    if !errors.is_empty() {
+        let text = errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        ui.label(RichText::new(text).color(theme::ERROR));
+    }
+}
+
+/// "1 contact", "3 contacts".
+fn contacts_count(n: usize) -> String {
+    match n {
+        1 => tr!("1 contact"),
+        n => tr!("{n} contacts", n = format_count(n as u64)),
+    }
+}
+
+/// "1 activity", "3 activities".
+fn activities_count(n: usize) -> String {
+    match n {
+        1 => tr!("1 activity"),
+        n => tr!("{n} activities", n = format_count(n as u64)),
+    }
+}
+
+/// One account of the list: its name over its industry; selected, it is highlighted.
+fn account_row_ui(ui: &mut egui::Ui, account: &Account, selected: bool) -> egui::Response {
+    let size = vec2(ui.available_width(), ROW_HEIGHT);
+    let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+    response.widget_info(|| {
+        egui::WidgetInfo::selected(egui::Role::ListItem, true, selected, &account.name)
+    });
+    if ui.is_rect_visible(rect) {
+        let painter = ui.painter();
+        let fill = if selected {
+            SELECTED_FILL
+        } else if response.hovered() {
+            theme::COLUMN_FILL
+        } else {
+            Color32::TRANSPARENT
+        };
+        painter.rect_filled(rect, 0, fill);
+        if selected {
+            let bar = egui::Rect::from_min_size(rect.min, vec2(3.0, rect.height()));
+            painter.rect_filled(bar, 0, theme::CARD_SELECTED);
+        }
+        let width = rect.width() - 24.0;
+        let left = rect.left_top() + vec2(12.0, 6.0);
+        text_line(
+            painter,
+            left,
+            false,
+            &account.name,
+            FontId::proportional(14.0),
+            theme::TEXT_STRONG,
+            width,
+        );
+        let industry = if account.industry.is_empty() {
+            "—"
+        } else {
+            account.industry.as_str()
+        };
+        text_line(
+            painter,
+            left + vec2(0.0, 19.0),
+            false,
+            industry,
+            FontId::proportional(12.0),
+            theme::TEXT_MUTED,
+            width,
+        );
+        painter.hline(
+            rect.x_range(),
+            rect.bottom() - 0.5,
+            egui::Stroke::new(1.0, theme::CARD_STROKE),
+        );
+    }
+    response.on_hover_cursor(egui::CursorIcon::PointingHand)
+}
+
 impl AccountsView {
+    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Vec<Action> {
+        let mut actions = Vec::new();
+        self.settle(ws);
+        if let Some(id) = self.requested.take()
+            && let Some(account) = ws.account(id)
+        {
+            self.detail = Some(Detail::of(account));
+            self.reveal = true;
+        }
+        if let Some(detail) = &self.detail
+            && let Some(id) = detail.id
+            && ws.account(id).is_none()
+        {
+            // Deleted (here, by an undo, or elsewhere).
+            self.detail = None;
+        }
+        self.list.refresh(ws, &self.search);
+        if self.reveal
+            && let Some(id) = self.detail.as_ref().and_then(|d| d.id)
+            && !self.list.shown.contains(&id)
+        {
+            self.search.clear();
+            self.list.refresh(ws, &self.search);
+        }
+        if self.detail.is_none()
+            && let Some(account) = self.list.shown.first().and_then(|id| ws.account(*id))
+        {
+            self.detail = Some(Detail::of(account));
+        }
+        if let Some(detail) = &mut self.detail {
+            detail.follow(ws);
+        }
+
+        egui::Panel::left("accounts_list")
+            .resizable(true)
+            .default_size(LIST_WIDTH)
+            .min_size(240.0)
+            .max_size((ui.available_width() * 0.6).max(260.0))
+            .show(ui, |ui| self.list_ui(ui, ws));
+
+        let pending = egui::ScrollArea::vertical()
+            .id_salt("account_detail")
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                egui::Frame::new()
+                    .inner_margin(Margin::symmetric(18, 12))
+                    .show(ui, |ui| match &mut self.detail {
+                        Some(detail) => detail.ui(ui, ws, &self.list, &mut actions),
+                        None => {
+                            ui.add_space(40.0);
+                            ui.label(
+                                RichText::new(tr!(
+                                    "No account yet. Create one with “New account”."
+                                ))
+                                .color(theme::TEXT_MUTED),
+                            );
+                            None
+                        }
+                    })
+                    .inner
+            })
+            .inner;
+        if let Some(kind) = pending {
+            self.pending = Some(Pending {
+                generation: ws.generation(),
+                kind,
+            });
+        }
+        actions
+    }
+
+    /// Once the command sent last frame has been applied (the data changed), does what its
+    /// success calls for. When it was refused, the status bar says why and the forms stay.
+    fn settle(&mut self, ws: &Workspace) {
+        let Some(pending) = self.pending.take() else {
+            return;
+        };
+        if pending.generation == ws.generation() {
+            return;
+        }
+        let detail = self.detail.as_mut();
+        match pending.kind {
+            PendingKind::NewAccount(name) => {
+                let created = ws
+                    .accounts()
+                    .filter(|a| a.name == name)
+                    .max_by_key(|a| a.id);
+                if let Some(account) = created {
+                    self.requested = Some(account.id);
+                }
+            }
+            PendingKind::ContactAdded => {
+                if let Some(d) = detail {
+                    d.new_contact = ContactDraft::default();
+                }
+            }
+            PendingKind::ContactSaved => {
+                if let Some(d) = detail {
+                    d.editing_contact = None;
+                }
+            }
+            PendingKind::Reassigned(target) => self.requested = Some(target),
+        }
+    }
+
+    /// The search, the New button and the virtualised list.
+    fn list_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            let total = self.list.sorted.len() as u64;
+            let shown = self.list.shown.len() as u64;
+            let count = if shown == total {
+                tr!("{n} accounts", n = format_count(total))
+            } else {
+                tr!(
+                    "{shown} of {n} accounts",
+                    shown = format_count(shown),
+                    n = format_count(total)
+                )
+            };
+            ui.label(RichText::new(count).strong().color(theme::TEXT_STRONG));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(tr!("New account")).clicked() {
+                    self.detail = Some(Detail::new_account());
+                }
+            });
+        });
+        ui.add(
+            TextEdit::singleline(&mut self.search)
+                .hint_text(tr!("Search accounts by name"))
+                .desired_width(f32::INFINITY),
+        )
+        .accessible_name(tr!("Search accounts"));
+        // A search typed this frame filters at once.
+        self.list.refresh(ws, &self.search);
+        ui.add_space(4.0);
+        let ids = &self.list.shown;
+        if ids.is_empty() {
+            let text = if self.list.sorted.is_empty() {
+                tr!("No accounts yet.")
+            } else {
+                tr!("No account matches “{text}”.", text = self.search.trim())
+            };
+            ui.label(RichText::new(text).color(theme::TEXT_MUTED));
+            return;
+        }
+        let selected = self.detail.as_ref().and_then(|d| d.id);
+        let mut scroll = egui::ScrollArea::vertical()
+            .id_salt("accounts_rows")
+            .auto_shrink(false);
+        if std::mem::take(&mut self.reveal)
+            && let Some(index) = selected.and_then(|id| ids.iter().position(|x| *x == id))
+        {
+            // Rows are packed without spacing (below): row i starts at i × ROW_HEIGHT.
+            let visible = ui.available_height();
+            let offset = (index as f32 * ROW_HEIGHT - visible / 2.0).max(0.0);
+            scroll = scroll.vertical_scroll_offset(offset);
+        }
+        let mut clicked = None;
+        ui.scope(|ui| {
+            ui.spacing_mut().item_spacing.y = 0.0;
+            scroll.show_rows(ui, ROW_HEIGHT, ids.len(), |ui, range| {
+                ui.spacing_mut().item_spacing.y = 0.0;
+                for id in &ids[range] {
+                    if let Some(account) = ws.account(*id)
+                        && account_row_ui(ui, account, selected == Some(*id)).clicked()
+                    {
+                        clicked = Some(*id);
+                    }
+                }
+            });
+        });
+        if let Some(id) = clicked
+            && selected != Some(id)
+            && let Some(account) = ws.account(id)
+        {
+            self.detail = Some(Detail::of(account));
+        }
+    }
+
     /// Shows the account's detail.
-    pub fn select(&mut self, _id: crate::domain::Id) {}
+    pub fn select(&mut self, id: Id) {
+        self.requested = Some(id);
+    }
 }

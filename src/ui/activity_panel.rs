@@ -40,59 +40,70 @@ pub fn state_color(due: chrono::NaiveDate, today: chrono::NaiveDate) -> egui::Co
     }
 }
 
-/// The "Done" command for an activity.
-pub fn mark_done(activity: &Activity) -> Action {
+/// The command saving `activity` (new with id 0, or changed).
+fn put(activity: Activity) -> Action {
     Action::Apply(Command::Change(Box::new(Change::put(Record::Activity(
-        Activity {
-            done: true,
-            ..activity.clone()
-        },
+        activity,
     )))))
+}
+
+/// One activity: done box, kind, summary (struck through once done), due date in its state's
+/// colour, Delete.
+fn row_ui(ui: &mut egui::Ui, ws: &Workspace, a: &Activity, actions: &mut Vec<Action>) {
+    let mut done = a.done;
+    let done_box = ui
+        .add(egui::Checkbox::without_text(&mut done))
+        .on_hover_text(tr!("Mark as done"))
+        .accessible_name(tr!("Done: {summary}", summary = a.summary));
+    if done_box.changed() {
+        actions.push(put(Activity { done, ..a.clone() }));
+    }
+    ui.label(RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED));
+    let summary = RichText::new(&a.summary);
+    ui.label(if a.done {
+        summary.strikethrough().color(theme::TEXT_MUTED)
+    } else {
+        summary
+    });
+    let color = if a.done {
+        theme::TEXT_MUTED
+    } else {
+        state_color(a.due, ws.today())
+    };
+    ui.label(RichText::new(format_date(a.due)).color(color));
+    let delete = ui
+        .small_button(tr!("Delete"))
+        .accessible_name(tr!("Delete activity {summary}", summary = a.summary));
+    if delete.clicked() {
+        let change = Change {
+            remove: vec![(EntityKind::Activity, a.id)],
+            ..Change::default()
+        };
+        actions.push(Action::Apply(Command::Change(Box::new(change))));
+    }
 }
 
 impl ActivityPanel {
     /// Lists the activities of `link`, open ones first, and the line to add one.
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, link: ActivityLink) -> Vec<Action> {
         let mut actions = Vec::new();
-        let today = ws.today();
         let activities = ws.activities_of(link);
         if activities.is_empty() {
             ui.label(RichText::new(tr!("No activities yet.")).color(theme::TEXT_MUTED));
-        }
-        for a in activities {
-            ui.horizontal(|ui| {
-                if a.done {
-                    ui.label(RichText::new(tr!("Done")).small().color(theme::TEXT_MUTED));
-                } else {
-                    let (rect, _) =
-                        ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
-                    ui.painter()
-                        .circle_filled(rect.center(), 4.5, state_color(a.due, today));
-                }
-                let color = if a.done {
-                    theme::TEXT_MUTED
-                } else {
-                    theme::TEXT_STRONG
-                };
-                ui.label(RichText::new(kind_label(a.kind)).strong().color(color));
-                ui.label(RichText::new(&a.summary).color(color));
-                ui.label(RichText::new(format_date(a.due)).color(if a.done {
-                    theme::TEXT_MUTED
-                } else {
-                    state_color(a.due, today)
-                }));
-                if !a.done
-                    && ui
-                        .small_button(tr!("Done"))
-                        .on_hover_text(tr!("Mark “{summary}” as done", summary = a.summary))
-                        .clicked()
-                {
-                    actions.push(mark_done(a));
-                }
-            });
+        } else {
+            egui::Grid::new(("activities_grid", link))
+                .num_columns(5)
+                .striped(true)
+                .spacing([12.0, 4.0])
+                .show(ui, |ui| {
+                    for a in activities {
+                        row_ui(ui, ws, a, &mut actions);
+                        ui.end_row();
+                    }
+                });
         }
         ui.add_space(4.0);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_id_salt(("activity_kind", link))
                 .selected_text(kind_label(self.kind))
                 .width(90.0)
@@ -103,25 +114,26 @@ impl ActivityPanel {
                 })
                 .response
                 .accessible_name(tr!("New activity kind"));
-            let name = tr!("New activity summary");
             ui.add(
                 TextEdit::singleline(&mut self.summary)
                     .hint_text(tr!("What is next?"))
-                    .desired_width(150.0),
+                    .desired_width(170.0),
             )
-            .accessible_name(name);
+            .accessible_name(tr!("New activity summary"));
             if self.due.is_empty() {
+                let today = ws.today();
                 self.due = format_date(today.checked_add_days(Days::new(1)).unwrap_or(today));
             }
-            let name = tr!("New activity due date");
-            ui.add(TextEdit::singleline(&mut self.due).desired_width(84.0))
-                .accessible_name(name);
-            if ui.button(tr!("Plan")).clicked() {
+            ui.add(
+                TextEdit::singleline(&mut self.due)
+                    .hint_text("YYYY-MM-DD")
+                    .desired_width(84.0),
+            )
+            .accessible_name(tr!("New activity due date"));
+            if ui.button(tr!("Add activity")).clicked() {
                 match self.planned(link) {
                     Ok(activity) => {
-                        actions.push(Action::Apply(Command::Change(Box::new(Change::put(
-                            Record::Activity(activity),
-                        )))));
+                        actions.push(put(activity));
                         self.summary.clear();
                         self.error = None;
                     }

@@ -341,14 +341,14 @@ impl Ready {
             Action::CloseForm => self.form = None,
             Action::Undo => {
                 if let Some(result) = self.undo.undo(&mut self.ws)
-                    && self.settle(result)
+                    && self.settle(result, false)
                 {
                     self.say(tr!("Undone."), false);
                 }
             }
             Action::Redo => {
                 if let Some(result) = self.undo.redo(&mut self.ws)
-                    && self.settle(result)
+                    && self.settle(result, false)
                 {
                     self.say(tr!("Redone."), false);
                 }
@@ -369,14 +369,15 @@ impl Ready {
             Command::CreateOpportunity { .. } | Command::UpdateOpportunity { .. }
         );
         let result = self.undo.run(&mut self.ws, command);
-        if self.settle(result) && saved_form {
+        if self.settle(result, saved_form) && saved_form {
             self.form = None;
             self.say(tr!("Saved."), false);
         }
     }
 
     /// Brings the form and the status bar in line with a command's outcome; true on success.
-    fn settle(&mut self, result: Result<Applied, ApplyError>) -> bool {
+    /// `from_form` when the form's Save sent it: only then are its errors the form's to show.
+    fn settle(&mut self, result: Result<Applied, ApplyError>, from_form: bool) -> bool {
         match result {
             Ok(_) => {
                 // The form shows the record as stored now (its history included).
@@ -395,7 +396,7 @@ impl Ready {
                 self.status = None;
                 true
             }
-            Err(ApplyError::Invalid(errors)) if self.form.is_some() => {
+            Err(ApplyError::Invalid(errors)) if from_form && self.form.is_some() => {
                 let text = errors
                     .iter()
                     .map(ToString::to_string)

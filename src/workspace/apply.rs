@@ -378,10 +378,14 @@ impl Workspace {
         {
             new.amount = lines_amount(&new.lines);
         }
-        if new.name.is_empty()
-            && let Some(a) = self.account(new.account)
-        {
-            new.name = a.name.clone();
+        // A new deal's name and source default to its account's.
+        if let Some(a) = self.account(new.account) {
+            if new.name.is_empty() {
+                new.name = a.name.clone();
+            }
+            if old.is_none() && new.source.is_none() {
+                new.source = a.source;
+            }
         }
         let Some(stage) = self.stage(new.stage) else {
             return Err(vec![FieldError::new(Field::Stage, Problem::Unknown)]);

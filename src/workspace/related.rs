@@ -321,8 +321,20 @@ impl Workspace {
                 id.is_none_or(|id| self.lookup(id).is_some_and(|l| l.kind == kind))
             };
             match record {
-                Record::Account(a) if !lookup_ok(a.source, LookupKind::Source) => {
-                    errors.push(FieldError::new(Field::Source, Problem::Unknown));
+                Record::Account(a) => {
+                    if !lookup_ok(a.source, LookupKind::Source) {
+                        errors.push(FieldError::new(Field::Source, Problem::Unknown));
+                    }
+                    // Deals find their account by name, so two accounts must not share one.
+                    if self
+                        .account_by_name(&a.name)
+                        .is_some_and(|other| other.id != a.id)
+                    {
+                        errors.push(FieldError::new(
+                            Field::Name,
+                            Problem::Duplicate(a.name.clone()),
+                        ));
+                    }
                 }
                 Record::Contact(c) if !exists(EntityKind::Account, c.account) => {
                     errors.push(FieldError::new(Field::Account, Problem::Unknown));

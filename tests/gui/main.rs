@@ -1,5 +1,6 @@
 //! GUI flows driven through the real `App` with egui_kittest: drag, click, type.
 
+mod accounts;
 mod board;
 mod catalog;
 mod form;

@@ -260,6 +260,17 @@ fn the_sample_pipeline_is_added_once_and_can_be_cleared() {
     let won = ws.stage_totals(stage(&ws, "Won")).count;
     let lost = ws.stage_totals(stage(&ws, "Lost")).count;
     assert!(won > 0 && lost > 0, "some won ({won}) and lost ({lost})");
+    // Around the deals: currencies, products, contacts, leads and activities.
+    assert_eq!(ws.currencies().len(), 2);
+    assert!(ws.products().len() >= 5);
+    assert_eq!(ws.leads().count(), 6);
+    assert!(!ws.open_activities().is_empty());
+    let foreign = ws.opportunities().filter(|o| o.currency != "USD").count();
+    let priced = ws.opportunities().filter(|o| !o.lines.is_empty()).count();
+    assert!(
+        foreign > 0 && priced > 0,
+        "{foreign} foreign, {priced} from lines"
+    );
     drop(ws);
 
     let mut ws = open(&path);
@@ -273,10 +284,14 @@ fn the_sample_pipeline_is_added_once_and_can_be_cleared() {
             .is_empty()
     );
     assert!(ws.stage_events().iter().all(|e| e.opportunity == own));
+    assert!(ws.currencies().is_empty() && ws.products().is_empty());
+    assert_eq!(ws.leads().count(), 0);
+    assert!(ws.open_activities().is_empty());
     drop(ws);
     let ws = open(&path);
     assert_eq!(ws.opportunity_count(), 1);
     assert!(!ws.has_sample());
+    assert!(ws.currencies().is_empty());
 }
 
 #[test]
