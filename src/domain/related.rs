@@ -112,11 +112,7 @@ fn check_rate(value: Decimal) -> Result<(), FieldError> {
 }
 
 fn parse_decimal(field: Field, text: &str) -> Result<Decimal, FieldError> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '_'))
-        .collect();
+    let cleaned = without_grouping(text);
     if cleaned.is_empty() {
         return Err(FieldError::new(field, Problem::Required));
     }

@@ -414,11 +414,7 @@ pub const MAX_TEXT_CHARS: usize = 20_000;
 /// Parses a typed amount: digits with an optional `.` and up to two decimals; `,` and spaces
 /// group thousands. Empty means zero.
 pub fn parse_amount(field: Field, text: &str) -> Result<Decimal, FieldError> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '_'))
-        .collect();
+    let cleaned = without_grouping(text);
     if cleaned.is_empty() {
         return Ok(Decimal::ZERO);
     }
@@ -427,6 +423,14 @@ pub fn parse_amount(field: Field, text: &str) -> Result<Decimal, FieldError> {
         .map_err(|_| FieldError::new(field, Problem::NotANumber(text.trim().to_owned())))?;
     check_amount(field, value)?;
     Ok(value.normalize())
+}
+
+/// A typed number without the spaces, commas and underscores that group its thousands.
+pub(super) fn without_grouping(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '_'))
+        .collect()
 }
 
 pub(super) fn check_amount(field: Field, value: Decimal) -> Result<(), FieldError> {

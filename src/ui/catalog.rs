@@ -315,14 +315,7 @@ impl ProductEditor {
                 match parse_amount(Field::UnitPrice, &self.price) {
                     Ok(price) => {
                         p.unit_price = price;
-                        let mut record = Record::Product(p.clone());
-                        match record.normalize_and_validate() {
-                            Ok(()) => {
-                                actions.push(change_command(Change::put(record)));
-                                done = true;
-                            }
-                            Err(errors) => self.error = Some(joined(&errors)),
-                        }
+                        done = submit(Record::Product(p.clone()), actions, &mut self.error);
                     }
                     Err(e) => self.error = Some(e.to_string()),
                 }
@@ -378,18 +371,12 @@ impl CurrencyEditor {
                         } else {
                             date
                         };
-                        let mut record = Record::Currency(Currency {
+                        let record = Record::Currency(Currency {
                             rate,
                             rate_date,
                             ..c.clone()
                         });
-                        match record.normalize_and_validate() {
-                            Ok(()) => {
-                                actions.push(change_command(Change::put(record)));
-                                done = true;
-                            }
-                            Err(errors) => self.error = Some(joined(&errors)),
-                        }
+                        done = submit(record, actions, &mut self.error);
                     }
                     Err(e) => self.error = Some(e.to_string()),
                 }
@@ -404,10 +391,17 @@ impl CurrencyEditor {
     }
 }
 
-fn joined(errors: &[FieldError]) -> String {
-    errors
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
+/// Checks an edited record and, when it is right, asks to save it; true when asked.
+fn submit(mut record: Record, actions: &mut Vec<Action>, error: &mut Option<String>) -> bool {
+    match record.normalize_and_validate() {
+        Ok(()) => {
+            actions.push(change_command(Change::put(record)));
+            true
+        }
+        Err(errors) => {
+            let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            *error = Some(text.join("; "));
+            false
+        }
+    }
 }

@@ -107,6 +107,27 @@ pub(super) fn lifecycle(
     history(tx, stamp, entity, entity_id, event, old, new)
 }
 
+/// Puts back a deleted deal with its stage events, and says so in its history.
+pub(super) fn write_restored(
+    tx: &mut Tx<'_>,
+    stamp: &Stamp,
+    opp: &Opportunity,
+    events: &[StageEvent],
+) -> Result<(), redb::Error> {
+    tx.put_opportunity(opp)?;
+    for e in events {
+        tx.put_stage_event(e)?;
+    }
+    lifecycle(
+        tx,
+        stamp,
+        EntityKind::Opportunity,
+        opp.id,
+        "restored",
+        &opp.name,
+    )
+}
+
 pub(super) fn history(
     tx: &mut Tx<'_>,
     stamp: &Stamp,
@@ -720,18 +741,7 @@ impl Workspace {
                 tx.put_account(a)?;
                 lifecycle(tx, &stamp, EntityKind::Account, a.id, "restored", &a.name)?;
             }
-            tx.put_opportunity(&opp)?;
-            for e in &events {
-                tx.put_stage_event(e)?;
-            }
-            lifecycle(
-                tx,
-                &stamp,
-                EntityKind::Opportunity,
-                opp.id,
-                "restored",
-                &opp.name,
-            )
+            write_restored(tx, &stamp, &opp, &events)
         })?;
         let inverse = Command::DeleteOpportunity {
             id: opp.id,

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::Workspace;
-use super::apply::{Applied, ApplyError, Stamp, history, lifecycle};
+use super::apply::{Applied, ApplyError, Stamp, history, lifecycle, write_restored};
 use crate::command::{Change, Command, ConvertLead};
 use crate::domain::*;
 use crate::i18n::{format_date, format_number};
@@ -526,18 +526,7 @@ impl Workspace {
                 puts.push((old, record));
             }
             for (opp, events) in &change.restore_deals {
-                tx.put_opportunity(opp)?;
-                for e in events {
-                    tx.put_stage_event(e)?;
-                }
-                lifecycle(
-                    tx,
-                    &stamp,
-                    EntityKind::Opportunity,
-                    opp.id,
-                    "restored",
-                    &opp.name,
-                )?;
+                write_restored(tx, &stamp, opp, events)?;
             }
             let mut events = Vec::new();
             for (old, new) in &deal_pairs {

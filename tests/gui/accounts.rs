@@ -1,23 +1,12 @@
 //! The Accounts view: the list, an account's detail, its inline forms and deletion.
 
 use egui::accesskit::{Role, Toggled};
-use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use forsat::domain::{ActivityKind, ActivityLink, Id};
 use forsat::ui::App;
 
-use crate::{Fixture, deal, harness, label};
-
-/// Replaces the text of the field named `name` with `text`.
-fn type_into(harness: &mut Harness<'_, App>, name: &str, text: &str) {
-    harness.get_by_label(name).focus();
-    harness.run();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.run();
-    harness.get_by_label(name).type_text(text);
-    harness.run();
-}
+use crate::{Fixture, deal, harness, label, type_into};
 
 fn click_button(harness: &mut Harness<'_, App>, name: &str) {
     harness.get_by_role_and_label(Role::Button, name).click();

@@ -1,18 +1,8 @@
-use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable as _;
 use forsat::domain::EntityKind;
 use rust_decimal::Decimal;
 
-use crate::{Fixture, card, deal, harness, label, stage_id};
-
-fn type_into(harness: &mut egui_kittest::Harness<'_, forsat::ui::App>, label: &str, text: &str) {
-    harness.get_by_label(label).focus();
-    harness.run();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.run();
-    harness.get_by_label(label).type_text(text);
-    harness.run();
-}
+use crate::{Fixture, card, deal, harness, label, stage_id, type_into};
 
 #[test]
 fn create_an_opportunity_through_the_form() {

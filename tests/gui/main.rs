@@ -120,6 +120,17 @@ pub fn deal<'a>(ws: &'a Workspace, name: &str) -> &'a Opportunity {
     ws.opportunities().find(|o| o.name == name).unwrap()
 }
 
+/// Replaces the text of the field named `name` with `text`.
+pub fn type_into(harness: &mut Harness<'_, App>, name: &str, text: &str) {
+    use egui_kittest::kittest::Queryable as _;
+    harness.get_by_label(name).focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness.get_by_label(name).type_text(text);
+    harness.run();
+}
+
 /// The label showing exactly `text` (not its text-run child).
 pub fn label<'a>(harness: &'a Harness<'static, App>, text: &'a str) -> egui_kittest::Node<'a> {
     use egui_kittest::kittest::Queryable as _;
