@@ -1,13 +1,227 @@
-//! Placeholder, being written.
+//! The open activities, overdue first, then today's, then upcoming ones: each marked done with
+//! one click, and linked to the deal or account it is about.
 
+use chrono::NaiveDate;
+use egui::{Align, Color32, Layout, RichText, ScrollArea, vec2};
+
+use super::activity_panel::kind_label;
 use super::app::Action;
-use crate::workspace::Workspace;
+use super::theme;
+use crate::command::{Change, Command};
+use crate::domain::{Activity, ActivityLink, ActivityState, Record};
+use crate::i18n::{format_count, format_date};
+use crate::tr;
+use crate::workspace::{OpenActivity, Workspace};
 
+/// Height of a row (a heading or an activity); fixed, so only the visible rows are laid out.
+const ROW_HEIGHT: f32 = 28.0;
+
+/// A row of the list: a group's heading or one activity.
+enum Row {
+    Heading(ActivityState, usize),
+    Item(OpenActivity),
+}
+
+/// The rows, recomputed only when the data or the day changes.
+struct Rows {
+    generation: u64,
+    today: NaiveDate,
+    rows: Vec<Row>,
+    count: usize,
+}
+
+/// The activities view.
 #[derive(Default)]
-pub struct ActivitiesView {}
+pub struct ActivitiesView {
+    rows: Option<Rows>,
+}
 
 impl ActivitiesView {
-    pub fn ui(&mut self, _ui: &mut egui::Ui, _ws: &Workspace) -> Vec<Action> {
-        Vec::new()
+    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Vec<Action> {
+        let today = ws.today();
+        self.refresh(ws, today);
+        let mut actions = Vec::new();
+        let Some(rows) = &self.rows else {
+            return actions;
+        };
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            ui.heading(tr!("Activities"));
+            ui.label(
+                RichText::new(tr!("{n} open", n = format_count(rows.count as u64)))
+                    .color(theme::TEXT_MUTED),
+            );
+        });
+        ui.add_space(4.0);
+        if rows.count == 0 {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() / 3.0);
+                ui.label(
+                    RichText::new(tr!("Nothing to do: no open activities."))
+                        .size(16.0)
+                        .color(theme::TEXT_MUTED),
+                );
+                let hint = tr!("Plan calls, meetings and tasks from a deal or an account.");
+                ui.label(RichText::new(hint).color(theme::TEXT_MUTED));
+            });
+            return actions;
+        }
+        ScrollArea::vertical()
+            .id_salt("open_activities")
+            .auto_shrink(false)
+            .show_rows(ui, ROW_HEIGHT, rows.rows.len(), |ui, range| {
+                for row in &rows.rows[range] {
+                    match row {
+                        Row::Heading(state, n) => heading_ui(ui, *state, *n),
+                        Row::Item(open) => actions.extend(item_ui(ui, open, today)),
+                    }
+                }
+            });
+        actions
     }
+
+    fn refresh(&mut self, ws: &Workspace, today: NaiveDate) {
+        let fresh = self
+            .rows
+            .as_ref()
+            .is_some_and(|r| r.generation == ws.generation() && r.today == today);
+        if fresh {
+            return;
+        }
+        let open = ws.open_activities();
+        let count = open.len();
+        let mut groups: [Vec<OpenActivity>; 3] = Default::default();
+        for o in open {
+            let group = match ActivityState::of(o.activity.due, today) {
+                ActivityState::Late => 0,
+                ActivityState::Today => 1,
+                ActivityState::Planned => 2,
+            };
+            groups[group].push(o);
+        }
+        let mut rows = Vec::with_capacity(count + 3);
+        let states = [
+            ActivityState::Late,
+            ActivityState::Today,
+            ActivityState::Planned,
+        ];
+        for (state, group) in states.into_iter().zip(groups) {
+            rows.push(Row::Heading(state, group.len()));
+            rows.extend(group.into_iter().map(Row::Item));
+        }
+        self.rows = Some(Rows {
+            generation: ws.generation(),
+            today,
+            rows,
+            count,
+        });
+    }
+}
+
+fn color(state: ActivityState) -> Color32 {
+    match state {
+        ActivityState::Late => theme::ACTIVITY_LATE,
+        ActivityState::Today => theme::ACTIVITY_TODAY,
+        ActivityState::Planned => theme::ACTIVITY_PLANNED,
+    }
+}
+
+fn heading_ui(ui: &mut egui::Ui, state: ActivityState, n: usize) {
+    let title = match state {
+        ActivityState::Late => tr!("Overdue ({n})", n = format_count(n as u64)),
+        ActivityState::Today => tr!("Today ({n})", n = format_count(n as u64)),
+        ActivityState::Planned => tr!("Upcoming ({n})", n = format_count(n as u64)),
+    };
+    ui.allocate_ui_with_layout(
+        vec2(ui.available_width(), ROW_HEIGHT),
+        Layout::left_to_right(Align::Max),
+        |ui| {
+            let text = RichText::new(title).strong().size(15.0).color(color(state));
+            ui.label(text);
+            if n == 0 {
+                ui.label(RichText::new(tr!("none")).color(theme::TEXT_MUTED));
+            }
+        },
+    );
+}
+
+/// How far the due date is from today: "3 days late", "today", "in 5 days".
+fn relative(due: NaiveDate, today: NaiveDate) -> String {
+    match (due - today).num_days() {
+        0 => tr!("today"),
+        -1 => tr!("1 day late"),
+        1 => tr!("tomorrow"),
+        n if n < 0 => tr!("{n} days late", n = format_count(n.unsigned_abs())),
+        n => tr!("in {n} days", n = format_count(n as u64)),
+    }
+}
+
+/// A fixed-width cell of a row.
+fn cell<R>(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    ui.allocate_ui_with_layout(
+        vec2(width, ROW_HEIGHT),
+        Layout::left_to_right(Align::Center),
+        |ui| {
+            ui.set_width(width);
+            add(ui)
+        },
+    )
+    .inner
+}
+
+/// One activity: Done, kind, summary, due date and what it is about.
+fn item_ui(ui: &mut egui::Ui, open: &OpenActivity, today: NaiveDate) -> Option<Action> {
+    let a = &open.activity;
+    let state = ActivityState::of(a.due, today);
+    let mut action = None;
+    ui.allocate_ui_with_layout(
+        vec2(ui.available_width(), ROW_HEIGHT),
+        Layout::left_to_right(Align::Center),
+        |ui| {
+            ui.add_space(12.0);
+            cell(ui, 64.0, |ui| {
+                let done = ui
+                    .button(tr!("Done"))
+                    .accessible_name(tr!("Mark “{summary}” done", summary = a.summary))
+                    .on_hover_text(tr!("Mark as done"));
+                if done.clicked() {
+                    action = Some(Action::Apply(Command::Change(Box::new(Change::put(
+                        Record::Activity(Activity {
+                            done: true,
+                            ..a.clone()
+                        }),
+                    )))));
+                }
+            });
+            cell(ui, 70.0, |ui| {
+                ui.label(RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED));
+            });
+            let rest = ui.available_width();
+            let summary_width = (rest * 0.4).clamp(160.0, 380.0);
+            cell(ui, summary_width, |ui| {
+                ui.add(
+                    egui::Label::new(RichText::new(&a.summary).color(theme::TEXT_STRONG))
+                        .truncate(),
+                );
+            });
+            cell(ui, 90.0, |ui| {
+                ui.label(RichText::new(format_date(a.due)).color(color(state)));
+            });
+            cell(ui, 100.0, |ui| {
+                ui.label(RichText::new(relative(a.due, today)).color(theme::TEXT_MUTED));
+            });
+            let (what, target) = match a.link {
+                ActivityLink::Opportunity(id) => (tr!("Deal"), Action::Open(id)),
+                ActivityLink::Account(id) => (tr!("Account"), Action::OpenAccount(id)),
+            };
+            ui.label(RichText::new(what).size(12.0).color(theme::TEXT_MUTED));
+            let link = ui
+                .add(egui::Link::new(&open.about))
+                .on_hover_text(tr!("Open {name}", name = open.about));
+            if link.clicked() {
+                action = Some(target);
+            }
+        },
+    );
+    action
 }

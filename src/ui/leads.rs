@@ -1,13 +1,924 @@
-//! Placeholder, being written.
+//! The leads: a filterable, virtualised list beside a form that edits, deletes and converts the
+//! selected lead into an account, a contact and a deal.
+
+use egui::{FontId, RichText, ScrollArea, Sense, Stroke, StrokeKind, TextEdit, vec2};
 
 use super::app::Action;
+use super::theme;
+use super::widgets::{history_ui, lookup_combo, text_line};
+use crate::command::{Change, Command, ConvertLead};
+use crate::domain::*;
+use crate::i18n::{format_count, format_date};
+use crate::tr;
 use crate::workspace::Workspace;
 
+/// Height of a row of the list; fixed, so the list lays out only the visible rows.
+const ROW_HEIGHT: f32 = 62.0;
+/// How many existing accounts the account picker offers at most.
+const ACCOUNT_CHOICES: usize = 20;
+/// The form's widest extent: wider fields only spread the text apart.
+const FORM_MAX_WIDTH: f32 = 720.0;
+
+/// The width of the form's label column, shared by its two grids so their fields line up.
+const LABEL_WIDTH: f32 = 100.0;
+
+/// Which leads the list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Show {
+    #[default]
+    Open,
+    Converted,
+    All,
+}
+
+impl Show {
+    fn label(self) -> String {
+        match self {
+            Show::Open => tr!("Open"),
+            Show::Converted => tr!("Converted"),
+            Show::All => tr!("All"),
+        }
+    }
+
+    fn admits(self, lead: &Lead) -> bool {
+        match self {
+            Show::Open => lead.converted.is_none(),
+            Show::Converted => lead.converted.is_some(),
+            Show::All => true,
+        }
+    }
+}
+
+/// The list's rows, newest first, recomputed only when the data or the filter changes.
+struct Rows {
+    generation: u64,
+    show: Show,
+    search: String,
+    ids: Vec<Id>,
+}
+
+/// The leads view.
 #[derive(Default)]
-pub struct LeadsView {}
+pub struct LeadsView {
+    show: Show,
+    search: String,
+    rows: Option<Rows>,
+    editor: Option<Editor>,
+    /// Whether the view was shown before (the first time, the first lead is selected).
+    started: bool,
+    /// The data generation the editor was last brought in line with.
+    synced: u64,
+    /// After saving a new lead: the lowest id it can have, to select it once it exists.
+    awaiting_new: Option<Id>,
+    /// The selected lead's history with the lead id and data generation it was read at.
+    history: Option<(Id, u64, Vec<HistoryEntry>)>,
+}
 
 impl LeadsView {
-    pub fn ui(&mut self, _ui: &mut egui::Ui, _ws: &Workspace) -> Vec<Action> {
-        Vec::new()
+    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Vec<Action> {
+        let mut actions = Vec::new();
+        self.sync(ws);
+        self.refresh(ws);
+        if !self.started {
+            self.started = true;
+            if self.editor.is_none()
+                && let Some(lead) = self.rows.as_ref().and_then(|r| r.ids.first())
+                && let Some(lead) = ws.lead(*lead)
+            {
+                self.editor = Some(Editor::edit(lead.clone()));
+            }
+        }
+        egui::Panel::left("leads_list")
+            .resizable(true)
+            .default_size(360.0)
+            .min_size(260.0)
+            .show(ui, |ui| self.list_ui(ui, ws));
+        if let Some(editor) = &mut self.editor {
+            let id = editor.id();
+            if let Some(id) = id
+                && !self
+                    .history
+                    .as_ref()
+                    .is_some_and(|(h, g, _)| *h == id && *g == ws.generation())
+            {
+                let entries = ws.history(EntityKind::Lead, id).unwrap_or_default();
+                self.history = Some((id, ws.generation(), entries));
+            }
+            let history = match (&self.history, id) {
+                (Some((h, _, entries)), Some(id)) if *h == id => entries.as_slice(),
+                _ => &[],
+            };
+            let outcome = ui
+                .vertical(|ui| {
+                    ui.set_max_width(FORM_MAX_WIDTH);
+                    egui::Frame::new()
+                        .inner_margin(egui::Margin::symmetric(12, 0))
+                        .show(ui, |ui| editor.ui(ui, ws, history))
+                        .inner
+                })
+                .inner;
+            match outcome {
+                Outcome::None => {}
+                Outcome::Close => self.editor = None,
+                Outcome::Saved { action, new } => {
+                    if new {
+                        self.awaiting_new = Some(ws.next_id());
+                    }
+                    actions.push(action);
+                }
+                Outcome::Act(action) => actions.push(action),
+            }
+        } else {
+            empty_form_ui(ui);
+        }
+        actions
+    }
+
+    /// Brings the form in line with the stored data after a change: a lead saved, converted,
+    /// undone or deleted; a new lead selected once it exists.
+    fn sync(&mut self, ws: &Workspace) {
+        if self.synced == ws.generation() {
+            return;
+        }
+        self.synced = ws.generation();
+        if let Some(first_id) = self.awaiting_new.take()
+            && let Some(lead) = ws.leads().next_back().filter(|l| l.id >= first_id)
+        {
+            self.editor = Some(Editor::edit(lead.clone()));
+            return;
+        }
+        let Some(editor) = &mut self.editor else {
+            return;
+        };
+        let Some(original) = &editor.original else {
+            return;
+        };
+        match ws.lead(original.id) {
+            None => self.editor = None,
+            Some(stored) if stored != original => {
+                // No edits, or edits that are what is stored now (just saved): show the stored
+                // lead. Otherwise keep the user's edits.
+                if same_fields(&editor.draft, original) || same_fields(&editor.draft, stored) {
+                    editor.draft = stored.clone();
+                    editor.errors.clear();
+                }
+                if stored.converted != original.converted {
+                    editor.convert = ConvertDraft::default();
+                }
+                editor.original = Some(stored.clone());
+            }
+            Some(_) => {}
+        }
+    }
+
+    fn refresh(&mut self, ws: &Workspace) {
+        let fresh = self.rows.as_ref().is_some_and(|r| {
+            r.generation == ws.generation() && r.show == self.show && r.search == self.search
+        });
+        if fresh {
+            return;
+        }
+        let needle = self.search.trim().to_lowercase();
+        let matches = |l: &Lead| {
+            needle.is_empty()
+                || [&l.name, &l.company, &l.contact_name, &l.email]
+                    .iter()
+                    .any(|t| t.to_lowercase().contains(&needle))
+        };
+        // Newest first: the leads are kept in id order, and ids only grow.
+        let ids = ws
+            .leads()
+            .filter(|l| self.show.admits(l) && matches(l))
+            .map(|l| l.id)
+            .rev()
+            .collect();
+        self.rows = Some(Rows {
+            generation: ws.generation(),
+            show: self.show,
+            search: self.search.clone(),
+            ids,
+        });
+    }
+
+    fn list_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            ui.heading(tr!("Leads"));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(tr!("New lead")).clicked() {
+                    self.editor = Some(Editor::new());
+                }
+            });
+        });
+        ui.horizontal(|ui| {
+            for show in [Show::Open, Show::Converted, Show::All] {
+                ui.selectable_value(&mut self.show, show, show.label());
+            }
+        });
+        ui.add(
+            TextEdit::singleline(&mut self.search)
+                .hint_text(tr!("Search leads"))
+                .desired_width(f32::INFINITY),
+        )
+        .on_hover_text(tr!("Name, company, contact or email"));
+        // The rows follow the filter typed this frame.
+        self.refresh(ws);
+        let Some(rows) = &self.rows else {
+            return;
+        };
+        ui.label(
+            RichText::new(tr!("{n} shown", n = format_count(rows.ids.len() as u64)))
+                .small()
+                .color(theme::TEXT_MUTED),
+        );
+        if rows.ids.is_empty() {
+            ui.add_space(12.0);
+            ui.label(RichText::new(tr!("No leads here.")).color(theme::TEXT_MUTED));
+            return;
+        }
+        let selected = self.editor.as_ref().and_then(Editor::id);
+        let mut clicked = None;
+        ScrollArea::vertical()
+            .id_salt("leads_rows")
+            .auto_shrink(false)
+            .show_rows(ui, ROW_HEIGHT, rows.ids.len(), |ui, range| {
+                for id in &rows.ids[range] {
+                    if let Some(lead) = ws.lead(*id)
+                        && lead_row_ui(ui, ws, lead, selected == Some(*id))
+                    {
+                        clicked = Some(lead.clone());
+                    }
+                }
+            });
+        if let Some(lead) = clicked
+            && selected != Some(lead.id)
+        {
+            self.editor = Some(Editor::edit(lead));
+        }
+    }
+}
+
+/// One lead in the list, painted: name and a Converted tag, company and contact, source and
+/// salesperson. Returns whether it was clicked.
+fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -> bool {
+    let size = vec2(ui.available_width(), ROW_HEIGHT);
+    let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &lead.name));
+    if !ui.is_rect_visible(rect) {
+        return response.clicked();
+    }
+    let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
+    let card = rect.shrink2(vec2(2.0, 2.0));
+    let stroke = if selected {
+        Stroke::new(2.0, theme::CARD_SELECTED)
+    } else if response.hovered() {
+        Stroke::new(1.0, theme::CARD_SELECTED)
+    } else {
+        Stroke::new(1.0, theme::CARD_STROKE)
+    };
+    painter.rect(
+        card,
+        theme::CARD_RADIUS,
+        theme::CARD_FILL,
+        stroke,
+        StrokeKind::Inside,
+    );
+    let inner = card.shrink2(vec2(10.0, 5.0));
+    let mut name_width = inner.width();
+    if lead.converted.is_some() {
+        let tag = tr!("Converted");
+        let galley = painter.layout_no_wrap(tag, FontId::proportional(11.0), theme::WON);
+        let tag_rect = egui::Rect::from_min_size(
+            egui::pos2(inner.right() - galley.size().x - 12.0, inner.top()),
+            galley.size() + vec2(12.0, 4.0),
+        );
+        painter.rect_filled(tag_rect, 8.0, theme::WON.gamma_multiply(0.12));
+        painter.galley(tag_rect.min + vec2(6.0, 2.0), galley, theme::WON);
+        name_width -= tag_rect.width() + 8.0;
+    }
+    let line = |y: f32, text: &str, size: f32, color, max: f32| {
+        text_line(
+            &painter,
+            egui::pos2(inner.left(), y),
+            false,
+            text,
+            FontId::proportional(size),
+            color,
+            max,
+        )
+        .bottom()
+    };
+    let joined = |parts: [&str; 2]| {
+        parts
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let bottom = line(
+        inner.top(),
+        &lead.name,
+        14.0,
+        theme::TEXT_STRONG,
+        name_width,
+    );
+    let who = joined([&lead.company, &lead.contact_name]);
+    let bottom = line(bottom + 2.0, &who, 12.5, theme::TEXT_MUTED, inner.width());
+    let source = ws.lookup_name(lead.source);
+    let salesperson = ws.lookup_name(lead.salesperson);
+    let origin = match (source, salesperson) {
+        ("", "") => String::new(),
+        (s, "") => tr!("Source: {source}", source = s),
+        ("", p) => p.to_owned(),
+        (s, p) => tr!("{salesperson} · from {source}", salesperson = p, source = s),
+    };
+    line(
+        bottom + 2.0,
+        &origin,
+        11.5,
+        theme::TEXT_MUTED,
+        inner.width(),
+    );
+    response.clicked()
+}
+
+fn empty_form_ui(ui: &mut egui::Ui) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() / 3.0);
+        ui.label(
+            RichText::new(tr!("Select a lead, or create one with “New lead”."))
+                .color(theme::TEXT_MUTED),
+        );
+    });
+}
+
+/// Whether two versions of a lead have the same fields, conversion aside.
+fn same_fields(a: &Lead, b: &Lead) -> bool {
+    (
+        a.id,
+        &a.name,
+        &a.company,
+        &a.contact_name,
+        &a.email,
+        &a.phone,
+        a.source,
+        &a.notes,
+        a.salesperson,
+    ) == (
+        b.id,
+        &b.name,
+        &b.company,
+        &b.contact_name,
+        &b.email,
+        &b.phone,
+        b.source,
+        &b.notes,
+        b.salesperson,
+    )
+}
+
+/// What the form asks for.
+enum Outcome {
+    None,
+    Close,
+    /// A lead put; `new` when it is created.
+    Saved {
+        action: Action,
+        new: bool,
+    },
+    Act(Action),
+}
+
+/// The form on one lead, stored or new.
+struct Editor {
+    /// The lead as stored; None while creating.
+    original: Option<Lead>,
+    draft: Lead,
+    errors: Vec<FieldError>,
+    confirm_delete: bool,
+    convert: ConvertDraft,
+}
+
+impl Editor {
+    fn new() -> Self {
+        Editor {
+            original: None,
+            draft: Lead::default(),
+            errors: Vec::new(),
+            confirm_delete: false,
+            convert: ConvertDraft::default(),
+        }
+    }
+
+    fn edit(lead: Lead) -> Self {
+        Editor {
+            original: Some(lead.clone()),
+            draft: lead,
+            ..Editor::new()
+        }
+    }
+
+    /// The stored lead's id; None for a new one.
+    fn id(&self) -> Option<Id> {
+        self.original.as_ref().map(|l| l.id)
+    }
+
+    fn is_dirty(&self) -> bool {
+        self.original
+            .as_ref()
+            .is_none_or(|o| !same_fields(&self.draft, o))
+    }
+
+    fn error(&self, field: Field) -> Option<&FieldError> {
+        self.errors.iter().find(|e| e.field == field)
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, history: &[HistoryEntry]) -> Outcome {
+        let mut outcome = Outcome::None;
+        ui.add_space(6.0);
+        let title = match &self.original {
+            Some(lead) => lead.name.clone(),
+            None => tr!("New lead"),
+        };
+        ui.heading(title);
+        ScrollArea::vertical()
+            .id_salt("lead_form")
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                ui.add_space(4.0);
+                egui::Grid::new("lead_grid")
+                    .num_columns(2)
+                    .min_col_width(LABEL_WIDTH)
+                    .spacing([10.0, 6.0])
+                    .show(ui, |ui| self.fields_ui(ui, ws));
+                ui.add_space(8.0);
+                if let Some(o) = self.buttons_ui(ui, ws) {
+                    outcome = o;
+                }
+                if let Some(original) = &self.original {
+                    ui.add_space(10.0);
+                    let dirty = self.is_dirty();
+                    let action = egui::Frame::new()
+                        .fill(theme::COLUMN_FILL)
+                        .corner_radius(theme::CARD_RADIUS)
+                        .inner_margin(egui::Margin::same(10))
+                        .show(ui, |ui| {
+                            ui.set_width(ui.available_width());
+                            match &original.converted {
+                                Some(conversion) => converted_ui(ui, ws, conversion),
+                                None => self.convert.ui(ui, ws, original, &self.draft, dirty),
+                            }
+                        })
+                        .inner;
+                    if let Some(action) = action {
+                        outcome = Outcome::Act(action);
+                    }
+                    ui.add_space(10.0);
+                    history_ui(ui, history);
+                }
+            });
+        outcome
+    }
+
+    /// A labelled row; the field's error, if any, shows under its widget.
+    fn row(&self, ui: &mut egui::Ui, field: Field, add: impl FnOnce(&mut egui::Ui, egui::Id)) {
+        let label = ui.label(field.label());
+        ui.vertical(|ui| {
+            add(ui, label.id);
+            if let Some(error) = self.error(field) {
+                ui.label(RichText::new(error.reason()).color(theme::ERROR));
+            }
+        });
+        ui.end_row();
+    }
+
+    fn fields_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+        let mut draft = std::mem::take(&mut self.draft);
+        for (field, text) in [
+            (Field::Name, &mut draft.name),
+            (Field::Company, &mut draft.company),
+            (Field::ContactName, &mut draft.contact_name),
+            (Field::Email, &mut draft.email),
+            (Field::Phone, &mut draft.phone),
+        ] {
+            self.row(ui, field, |ui, label| {
+                ui.add(TextEdit::singleline(text).desired_width(f32::INFINITY))
+                    .labelled_by(label);
+            });
+        }
+        let none = tr!("None");
+        for (field, kind, value) in [
+            (Field::Source, LookupKind::Source, &mut draft.source),
+            (
+                Field::Salesperson,
+                LookupKind::Salesperson,
+                &mut draft.salesperson,
+            ),
+        ] {
+            self.row(ui, field, |ui, label| {
+                lookup_combo(ui, label, ws, kind, value, &none);
+            });
+        }
+        self.row(ui, Field::Notes, |ui, label| {
+            ui.add(
+                TextEdit::multiline(&mut draft.notes)
+                    .desired_rows(4)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label);
+        });
+        self.draft = draft;
+    }
+
+    /// Save, Revert or Cancel, and Delete with its confirmation.
+    fn buttons_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Option<Outcome> {
+        let mut outcome = None;
+        let dirty = self.is_dirty();
+        ui.horizontal(|ui| {
+            let save = ui.add_enabled(
+                dirty,
+                egui::Button::new(RichText::new(tr!("Save")).strong()),
+            );
+            if save.clicked() {
+                outcome = self.save(ws);
+            }
+            match &self.original {
+                None => {
+                    if ui.button(tr!("Cancel")).clicked() {
+                        outcome = Some(Outcome::Close);
+                    }
+                }
+                Some(original) => {
+                    let revert = ui
+                        .add_enabled(dirty, egui::Button::new(tr!("Revert")))
+                        .on_hover_text(tr!("Forget the changes not saved"));
+                    if revert.clicked() {
+                        self.draft = original.clone();
+                        self.errors.clear();
+                    }
+                    if !self.confirm_delete
+                        && ui
+                            .button(RichText::new(tr!("Delete lead…")).color(theme::ERROR))
+                            .clicked()
+                    {
+                        self.confirm_delete = true;
+                    }
+                }
+            }
+        });
+        if let (true, Some(original)) = (self.confirm_delete, &self.original) {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new(tr!("Delete the lead “{name}”?", name = original.name))
+                        .color(theme::ERROR),
+                );
+                if ui.button(tr!("Delete")).clicked() {
+                    self.confirm_delete = false;
+                    outcome = Some(Outcome::Act(Action::Apply(Command::Change(Box::new(
+                        Change {
+                            remove: vec![(EntityKind::Lead, original.id)],
+                            ..Change::default()
+                        },
+                    )))));
+                }
+                if ui.button(tr!("Keep it")).clicked() {
+                    self.confirm_delete = false;
+                }
+            });
+        }
+        outcome
+    }
+
+    /// Checks the draft and asks to store it; errors show under their fields instead.
+    fn save(&mut self, ws: &Workspace) -> Option<Outcome> {
+        let id = self.id();
+        let converted = id
+            .and_then(|id| ws.lead(id))
+            .and_then(|l| l.converted.clone());
+        let mut record = Record::Lead(Lead {
+            id: id.unwrap_or(0),
+            converted,
+            ..self.draft.clone()
+        });
+        if let Err(errors) = record.normalize_and_validate() {
+            self.errors = errors;
+            return None;
+        }
+        self.errors.clear();
+        if let Record::Lead(lead) = &record {
+            // What will be stored, so the form reads as saved once it is.
+            self.draft = lead.clone();
+        }
+        Some(Outcome::Saved {
+            action: Action::Apply(Command::Change(Box::new(Change::put(record)))),
+            new: id.is_none(),
+        })
+    }
+}
+
+/// "Converted on DATE into deal “NAME” (account “A”)" with buttons opening both.
+fn converted_ui(ui: &mut egui::Ui, ws: &Workspace, conversion: &Conversion) -> Option<Action> {
+    let mut action = None;
+    let deal = ws.opportunity(conversion.opportunity);
+    let account = ws.account(conversion.account);
+    ui.label(RichText::new(tr!("Converted")).strong().color(theme::WON));
+    ui.label(tr!(
+        "Converted on {date} into deal “{deal}” (account “{account}”)",
+        date = format_date(conversion.at.date_naive()),
+        deal = deal.map_or_else(|| tr!("deleted"), |d| d.name.clone()),
+        account = account.map_or_else(|| tr!("deleted"), |a| a.name.clone()),
+    ));
+    if let Some(contact) = conversion.contact.and_then(|c| ws.contact(c)) {
+        ui.label(
+            RichText::new(tr!("Contact: {name}", name = contact.name)).color(theme::TEXT_MUTED),
+        );
+    }
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(deal.is_some(), egui::Button::new(tr!("Open deal")))
+            .clicked()
+        {
+            action = Some(Action::Open(conversion.opportunity));
+        }
+        if ui
+            .add_enabled(account.is_some(), egui::Button::new(tr!("Open account")))
+            .clicked()
+        {
+            action = Some(Action::OpenAccount(conversion.account));
+        }
+    });
+    action
+}
+
+/// What an account name matches, worked out once per text and data change (a scan of every
+/// account each frame would cost at 100k accounts).
+#[derive(Default)]
+struct NameMatch {
+    key: Option<(String, u64)>,
+    existing: Option<(Id, String)>,
+}
+
+impl NameMatch {
+    fn get(&mut self, ws: &Workspace, text: &str) -> Option<&(Id, String)> {
+        let key = (text.to_owned(), ws.generation());
+        if self.key.as_ref() != Some(&key) {
+            self.existing = ws
+                .account_by_name(text)
+                .filter(|_| !text.trim().is_empty())
+                .map(|a| (a.id, a.name.clone()));
+            self.key = Some(key);
+        }
+        self.existing.as_ref()
+    }
+}
+
+/// The existing accounts the picker offers: those containing its search text, by name.
+#[derive(Default)]
+struct Choices {
+    key: Option<(String, u64)>,
+    accounts: Vec<(Id, String)>,
+}
+
+impl Choices {
+    fn get(&mut self, ws: &Workspace, text: &str) -> &[(Id, String)] {
+        let key = (text.to_owned(), ws.generation());
+        if self.key.as_ref() != Some(&key) {
+            self.accounts = first_accounts_containing(ws, text, ACCOUNT_CHOICES);
+            self.key = Some(key);
+        }
+        &self.accounts
+    }
+}
+
+/// Up to `limit` accounts whose name contains `text` (ignoring case), by name. Picks the first
+/// ones without sorting every match, which would cost at 100k accounts.
+fn first_accounts_containing(ws: &Workspace, text: &str, limit: usize) -> Vec<(Id, String)> {
+    let wanted = text.trim().to_lowercase();
+    let mut found: Vec<(String, Id, &str)> = ws
+        .accounts()
+        .filter_map(|a| {
+            let lower = a.name.to_lowercase();
+            lower
+                .contains(&wanted)
+                .then_some((lower, a.id, a.name.as_str()))
+        })
+        .collect();
+    if found.len() > limit {
+        found.select_nth_unstable(limit);
+        found.truncate(limit);
+    }
+    found.sort_unstable();
+    found
+        .into_iter()
+        .map(|(_, id, name)| (id, name.to_owned()))
+        .collect()
+}
+
+/// The conversion's choices: the account (typed, matched or picked) and the stage.
+#[derive(Default)]
+struct ConvertDraft {
+    account_text: String,
+    /// Whether the user typed the account name (else it follows the company).
+    edited: bool,
+    /// An existing account picked from the list.
+    picked: Option<(Id, String)>,
+    stage: Option<Id>,
+    matched: NameMatch,
+    /// The text the account picker's list is narrowed by.
+    find: String,
+    /// Whether the account picker was open last frame.
+    picker_open: bool,
+    choices: Choices,
+}
+
+impl ConvertDraft {
+    fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        lead: &Lead,
+        draft: &Lead,
+        dirty: bool,
+    ) -> Option<Action> {
+        if !self.edited {
+            let from = if draft.company.trim().is_empty() {
+                &draft.name
+            } else {
+                &draft.company
+            };
+            from.trim().clone_into(&mut self.account_text);
+        }
+        ui.label(RichText::new(tr!("Convert to opportunity")).strong());
+        let explained = tr!(
+            "Creates a deal from the lead, a contact for its contact name, and the account if new."
+        );
+        ui.label(RichText::new(explained).small().color(theme::TEXT_MUTED));
+        ui.add_space(4.0);
+        let pipeline = ws.default_pipeline();
+        let stages: Vec<&Stage> = ws
+            .stages_of(pipeline.id)
+            .filter(|s| s.kind == StageKind::Open)
+            .collect();
+        if self.stage.is_none_or(|s| !stages.iter().any(|x| x.id == s)) {
+            self.stage = stages.first().map(|s| s.id);
+        }
+        egui::Grid::new("convert_grid")
+            .num_columns(2)
+            .min_col_width(LABEL_WIDTH)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| {
+                let label = ui.label(Field::Account.label());
+                ui.vertical(|ui| self.account_ui(ui, ws, label.id));
+                ui.end_row();
+
+                ui.label(Field::Pipeline.label());
+                ui.label(&pipeline.name);
+                ui.end_row();
+
+                let label = ui.label(Field::Stage.label());
+                let current = self
+                    .stage
+                    .and_then(|s| ws.stage(s))
+                    .map_or(String::new(), |s| s.name.clone());
+                egui::ComboBox::from_id_salt("convert_stage")
+                    .selected_text(current)
+                    .show_ui(ui, |ui| {
+                        for s in &stages {
+                            ui.selectable_value(&mut self.stage, Some(s.id), &s.name);
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.end_row();
+            });
+        ui.add_space(6.0);
+        let named = self.picked.is_some() || !self.account_text.trim().is_empty();
+        let ready = named && self.stage.is_some() && !dirty;
+        let button = ui
+            .add_enabled(
+                ready,
+                egui::Button::new(RichText::new(tr!("Convert to opportunity")).strong()),
+            )
+            .on_disabled_hover_text(if dirty {
+                tr!("Save the lead's changes first.")
+            } else {
+                tr!("Name the account and choose a stage.")
+            });
+        if dirty {
+            ui.label(
+                RichText::new(tr!("Save the lead's changes first."))
+                    .small()
+                    .color(theme::TEXT_MUTED),
+            );
+        }
+        if button.clicked()
+            && let Some(stage) = self.stage
+        {
+            let (account, account_name) = match &self.picked {
+                Some((id, name)) => (Some(*id), name.clone()),
+                None => (None, self.account_text.trim().to_owned()),
+            };
+            return Some(Action::Apply(Command::ConvertLead(Box::new(ConvertLead {
+                lead: lead.id,
+                account,
+                account_name,
+                stage,
+            }))));
+        }
+        None
+    }
+
+    /// The account name, what it will do, and a picker of existing accounts like it.
+    fn account_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, label: egui::Id) {
+        let mut picked = None;
+        ui.horizontal(|ui| {
+            let edit = ui
+                .add(
+                    TextEdit::singleline(&mut self.account_text)
+                        .hint_text(tr!("Account name"))
+                        .desired_width(ui.available_width() - 150.0),
+                )
+                .labelled_by(label);
+            if edit.changed() {
+                self.edited = true;
+            }
+            let picker = egui::ComboBox::from_id_salt("convert_account_pick")
+                .selected_text(tr!("Existing accounts"))
+                .width(140.0)
+                .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
+                .show_ui(ui, |ui| {
+                    ui.set_min_width(260.0);
+                    let find = ui
+                        .add(
+                            TextEdit::singleline(&mut self.find)
+                                .hint_text(tr!("Find an account"))
+                                .desired_width(f32::INFINITY),
+                        )
+                        .accessible_name(tr!("Find an account"));
+                    if !self.picker_open {
+                        // Just opened: typing narrows the list.
+                        find.request_focus();
+                        self.picker_open = true;
+                    }
+                    let choices = self.choices.get(ws, self.find.trim());
+                    if choices.is_empty() {
+                        ui.label(RichText::new(tr!("No account matches")).color(theme::TEXT_MUTED));
+                    }
+                    for (id, name) in choices {
+                        if ui.selectable_label(false, name).clicked() {
+                            picked = Some((*id, name.clone()));
+                            ui.close();
+                        }
+                    }
+                    if choices.len() == ACCOUNT_CHOICES {
+                        ui.label(
+                            RichText::new(tr!("Type more of the name to see others."))
+                                .small()
+                                .color(theme::TEXT_MUTED),
+                        );
+                    }
+                });
+            if picker.inner.is_none() {
+                self.picker_open = false;
+            }
+            picker
+                .response
+                .accessible_name(tr!("Existing accounts"))
+                .on_hover_text(tr!("Pick an existing account"));
+        });
+        if let Some((id, name)) = picked {
+            self.account_text = name.clone();
+            self.edited = true;
+            self.picked = Some((id, name));
+        }
+        // A picked account holds while its name is the text.
+        if self
+            .picked
+            .as_ref()
+            .is_some_and(|(_, name)| *name != self.account_text)
+        {
+            self.picked = None;
+        }
+        let text = self.account_text.trim();
+        let (message, color) = if let Some((_, name)) = &self.picked {
+            (
+                tr!("Uses the existing account “{name}”", name = name),
+                theme::WON,
+            )
+        } else if let Some((_, name)) = self.matched.get(ws, text) {
+            (
+                tr!("Matches existing account “{name}”", name = name),
+                theme::WON,
+            )
+        } else if text.is_empty() {
+            (tr!("Name the account."), theme::ERROR)
+        } else {
+            (
+                tr!("Creates the account “{name}”", name = text),
+                theme::TEXT_MUTED,
+            )
+        };
+        ui.label(RichText::new(message).small().color(color));
     }
 }

@@ -325,7 +325,7 @@ impl Workspace {
             .values()
             .filter(|a| a.name.to_lowercase().contains(&wanted))
             .collect();
-        out.sort_by_key(|a| a.name.to_lowercase());
+        out.sort_by_cached_key(|a| a.name.to_lowercase());
         out.truncate(limit);
         out
     }

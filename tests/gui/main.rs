@@ -4,6 +4,7 @@ mod accounts;
 mod board;
 mod catalog;
 mod form;
+mod leads;
 mod list;
 
 use std::path::{Path, PathBuf};
