@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
-use egui::{Align, FontId, Layout, RichText, ScrollArea, Sense, Stroke, StrokeKind, vec2};
+use egui::{Align, FontId, Layout, RichText, ScrollArea, Sense, Stroke, vec2};
 
 use super::app::Action;
 use super::theme;
-use super::widgets::{lookup_combo, paint_priority, text_line};
+use super::widgets::{lookup_combo, paint_card_frame, paint_priority, text_line};
 use crate::analytics::StageTotals;
 use crate::domain::{ActivityState, Id, LookupKind, Opportunity, Stage, StageKind};
 use crate::i18n::{deals, format_count, format_date, format_money, format_percent};
@@ -284,18 +284,7 @@ fn paint_card(
     opp: &Opportunity,
     highlight: bool,
 ) {
-    let stroke = if highlight {
-        Stroke::new(2.0, theme::CARD_SELECTED)
-    } else {
-        Stroke::new(1.0, theme::CARD_STROKE)
-    };
-    painter.rect(
-        rect,
-        theme::CARD_RADIUS,
-        theme::CARD_FILL,
-        stroke,
-        StrokeKind::Inside,
-    );
+    paint_card_frame(painter, rect, highlight, false);
     let inner = rect.shrink2(vec2(
         theme::CARD_MARGIN.left as f32,
         theme::CARD_MARGIN.top as f32,

@@ -1,11 +1,11 @@
 //! The leads: a filterable, virtualised list beside a form that edits, deletes and converts the
 //! selected lead into an account, a contact and a deal.
 
-use egui::{FontId, RichText, ScrollArea, Sense, Stroke, StrokeKind, TextEdit, vec2};
+use egui::{FontId, RichText, ScrollArea, Sense, TextEdit, vec2};
 
 use super::app::Action;
 use super::theme;
-use super::widgets::{history_ui, lookup_combo, text_line};
+use super::widgets::{history_ui, lookup_combo, paint_card_frame, text_line};
 use crate::command::{Change, Command, ConvertLead};
 use crate::domain::*;
 use crate::i18n::{format_count, format_date};
@@ -269,20 +269,7 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
     }
     let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
     let card = rect.shrink2(vec2(2.0, 2.0));
-    let stroke = if selected {
-        Stroke::new(2.0, theme::CARD_SELECTED)
-    } else if response.hovered() {
-        Stroke::new(1.0, theme::CARD_SELECTED)
-    } else {
-        Stroke::new(1.0, theme::CARD_STROKE)
-    };
-    painter.rect(
-        card,
-        theme::CARD_RADIUS,
-        theme::CARD_FILL,
-        stroke,
-        StrokeKind::Inside,
-    );
+    paint_card_frame(&painter, card, selected, response.hovered());
     let inner = card.shrink2(vec2(10.0, 5.0));
     let mut name_width = inner.width();
     if lead.converted.is_some() {

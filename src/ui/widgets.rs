@@ -226,3 +226,21 @@ pub fn star_button(ui: &mut egui::Ui, filled: bool, name: String) -> egui::Respo
     paint_star(ui.painter(), rect.center(), 9.0, filled, color);
     response
 }
+
+/// A card's white frame: a thick blue edge when selected, a thin blue one when hovered.
+pub fn paint_card_frame(painter: &egui::Painter, rect: Rect, selected: bool, hovered: bool) {
+    let stroke = if selected {
+        egui::Stroke::new(2.0, theme::CARD_SELECTED)
+    } else if hovered {
+        egui::Stroke::new(1.0, theme::CARD_SELECTED)
+    } else {
+        egui::Stroke::new(1.0, theme::CARD_STROKE)
+    };
+    painter.rect(
+        rect,
+        theme::CARD_RADIUS,
+        theme::CARD_FILL,
+        stroke,
+        egui::StrokeKind::Inside,
+    );
+}
