@@ -410,13 +410,19 @@ fn add_related(
         batch.records.push(Record::Contact(contact));
     }
 
+    // The first open deals in another currency are priced from lines, to show both at once.
+    let mut foreign_priced = 0;
     for (i, opp) in batch.opportunities.iter_mut().enumerate() {
         opp.contact = first_contact.get(&opp.account).copied();
+        let mut priced = i % 5 == 2;
         if !foreign.is_empty() && i % 6 == 5 {
             opp.currency = rng.pick(&foreign).clone();
+            if opp.closed.is_none() && foreign_priced < 2 {
+                foreign_priced += 1;
+                priced = true;
+            }
         }
-        // Some foreign-currency deals are priced from lines too.
-        if !products.is_empty() && (i % 5 == 2 || (i % 6 == 5 && i % 4 == 1)) {
+        if !products.is_empty() && priced {
             let count = 1 + rng.below(3) as usize;
             opp.lines = (0..count)
                 .map(|_| {
