@@ -368,10 +368,19 @@ impl Ready {
             command,
             Command::CreateOpportunity { .. } | Command::UpdateOpportunity { .. }
         );
+        let done = match &command {
+            Command::Change(_) => Some(tr!("Saved.")),
+            Command::ConvertLead(_) => Some(tr!("Converted: the deal is on the board.")),
+            _ => None,
+        };
         let result = self.undo.run(&mut self.ws, command);
-        if self.settle(result, saved_form) && saved_form {
-            self.form = None;
-            self.say(tr!("Saved."), false);
+        if self.settle(result, saved_form) {
+            if saved_form {
+                self.form = None;
+                self.say(tr!("Saved."), false);
+            } else if let Some(done) = done {
+                self.say(done, false);
+            }
         }
     }
 

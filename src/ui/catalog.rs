@@ -25,6 +25,9 @@ pub struct CatalogView {
     currency: Option<CurrencyEditor>,
     /// Deals per currency code, and the generation it was counted at.
     uses: (u64, HashMap<String, usize>),
+    /// The data generation when an editor asked to save: the editor closes once the data
+    /// changed (the save was applied) and stays, with what was typed, when it was refused.
+    saving: Option<u64>,
 }
 
 /// A product being created (id 0) or edited; numbers stay text until saved.
@@ -49,6 +52,12 @@ fn amount_text(value: Decimal, max_decimals: u32) -> String {
 impl CatalogView {
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, view: View) -> Vec<Action> {
         let mut actions = Vec::new();
+        if let Some(generation) = self.saving.take()
+            && generation != ws.generation()
+        {
+            self.product = None;
+            self.currency = None;
+        }
         ui.add_space(4.0);
         match view {
             View::Currencies => self.currencies_ui(ui, ws, &mut actions),
@@ -72,10 +81,12 @@ impl CatalogView {
                 });
             }
         });
-        if let Some(editor) = &mut self.product
-            && editor.ui(ui, ws, actions)
-        {
-            self.product = None;
+        if let Some(editor) = &mut self.product {
+            match editor.ui(ui, ws, actions) {
+                Outcome::Open => {}
+                Outcome::Saving => self.saving = Some(ws.generation()),
+                Outcome::Done => self.product = None,
+            }
         }
         ui.add_space(6.0);
         let products = ws.products();
@@ -170,10 +181,12 @@ impl CatalogView {
             ))
             .color(theme::TEXT_MUTED),
         );
-        if let Some(editor) = &mut self.currency
-            && editor.ui(ui, ws, actions)
-        {
-            self.currency = None;
+        if let Some(editor) = &mut self.currency {
+            match editor.ui(ui, ws, actions) {
+                Outcome::Open => {}
+                Outcome::Saving => self.saving = Some(ws.generation()),
+                Outcome::Done => self.currency = None,
+            }
         }
         ui.add_space(6.0);
         if self.uses.0 != ws.generation() || self.uses.1.is_empty() {
@@ -238,6 +251,15 @@ impl CatalogView {
     }
 }
 
+/// What an editor did this frame.
+enum Outcome {
+    Open,
+    /// Asked to save: it closes once the save is applied.
+    Saving,
+    /// Cancelled, or asked to delete.
+    Done,
+}
+
 /// The editor's buttons: Save, Cancel and (for a stored record) Delete. Returns which.
 fn editor_buttons(ui: &mut egui::Ui, stored: bool) -> (bool, bool, bool) {
     ui.horizontal(|ui| {
@@ -282,9 +304,9 @@ fn editor_frame(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
 }
 
 impl ProductEditor {
-    /// Draws the editor; true when it is done (saved, cancelled or deleted).
-    fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) -> bool {
-        let mut done = false;
+    /// Draws the editor and says what it did.
+    fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) -> Outcome {
+        let mut outcome = Outcome::Open;
         editor_frame(ui, |ui| {
             let p = &mut self.product;
             egui::Grid::new("product_editor")
@@ -315,25 +337,29 @@ impl ProductEditor {
                 match parse_amount(Field::UnitPrice, &self.price) {
                     Ok(price) => {
                         p.unit_price = price;
-                        done = submit(Record::Product(p.clone()), actions, &mut self.error);
+                        if submit(Record::Product(p.clone()), actions, &mut self.error) {
+                            outcome = Outcome::Saving;
+                        }
                     }
                     Err(e) => self.error = Some(e.to_string()),
                 }
             }
             if delete {
                 actions.push(delete_command(EntityKind::Product, p.id));
-                done = true;
+                outcome = Outcome::Done;
             }
-            done |= cancel;
+            if cancel {
+                outcome = Outcome::Done;
+            }
         });
-        done
+        outcome
     }
 }
 
 impl CurrencyEditor {
-    /// Draws the editor; true when it is done (saved, cancelled or deleted).
-    fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) -> bool {
-        let mut done = false;
+    /// Draws the editor and says what it did.
+    fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) -> Outcome {
+        let mut outcome = Outcome::Open;
         let base = ws.settings().base_currency.clone();
         editor_frame(ui, |ui| {
             let c = &mut self.currency;
@@ -376,18 +402,22 @@ impl CurrencyEditor {
                             rate_date,
                             ..c.clone()
                         });
-                        done = submit(record, actions, &mut self.error);
+                        if submit(record, actions, &mut self.error) {
+                            outcome = Outcome::Saving;
+                        }
                     }
                     Err(e) => self.error = Some(e.to_string()),
                 }
             }
             if delete {
                 actions.push(delete_command(EntityKind::Currency, c.id));
-                done = true;
+                outcome = Outcome::Done;
             }
-            done |= cancel;
+            if cancel {
+                outcome = Outcome::Done;
+            }
         });
-        done
+        outcome
     }
 }
 

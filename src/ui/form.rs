@@ -130,6 +130,15 @@ impl OpportunityForm {
                 {
                     actions.push(Action::CloseForm);
                 }
+                if self.original.is_some()
+                    && ws.account(self.draft.account).is_some()
+                    && ui
+                        .button(tr!("Open account"))
+                        .on_hover_text(tr!("The account's details, contacts and other deals"))
+                        .clicked()
+                {
+                    actions.push(Action::OpenAccount(self.draft.account));
+                }
             });
         });
         if !self.errors.is_empty() || !self.line_errors.is_empty() {

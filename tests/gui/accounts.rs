@@ -181,3 +181,23 @@ fn a_new_account_with_an_activity_and_no_deals_is_deleted_after_asking() {
     assert!(ws.account(id).is_none());
     assert!(ws.activities_of(ActivityLink::Account(id)).is_empty());
 }
+
+#[test]
+fn a_deal_opens_its_account_and_the_account_opens_its_deal() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    crate::card(&harness, "Café Müller – espresso machines").click();
+    harness.run();
+    click_button(&mut harness, "Open account");
+    // Café Müller's detail: its one open deal in the totals.
+    label(&harness, "Open: 1 · $12,500.00");
+    harness
+        .get_by_role_and_label(Role::Link, "Café Müller – espresso machines")
+        .click();
+    harness.run();
+    // The deal's form, beside the account.
+    click_button(&mut harness, "Move to trash");
+    let ws = harness.state().workspace().unwrap();
+    let deal = deal(ws, "Café Müller – espresso machines");
+    assert!(ws.is_trashed(deal.id));
+}
