@@ -65,13 +65,14 @@ pub enum Command {
         survivor: Box<Opportunity>,
         merged: Vec<Id>,
     },
-    /// Undoes a merge: the survivor's earlier version, and the moved events and history
-    /// entries back to the deals (`(moved id, deal it came from)`), out of the trash.
+    /// Undoes a merge: the survivor's earlier version, and the moved events, history entries
+    /// and activities back to the deals (`(moved id, deal it came from)`), out of the trash.
     Unmerge {
         survivor: Box<Opportunity>,
         merged: Vec<Id>,
         events: Vec<(Id, Id)>,
         history: Vec<(Id, Id)>,
+        activities: Vec<(Id, Id)>,
     },
     /// Chooses the list's visible columns, in order.
     SetListColumns { columns: Vec<ListColumn> },

@@ -105,11 +105,15 @@ fn check_rate(value: Decimal) -> Result<(), FieldError> {
     if value.normalize().scale() > 8 {
         return Err(FieldError::new(Field::Rate, Problem::TooManyDecimals(8)));
     }
-    if value > MAX_AMOUNT {
+    if value > MAX_RATE {
         return Err(FieldError::new(Field::Rate, Problem::TooLarge));
     }
     Ok(())
 }
+
+/// The largest rate accepted. With amounts up to [`MAX_AMOUNT`], a million deals at this rate
+/// still total well inside a decimal's range.
+pub const MAX_RATE: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
 
 fn parse_decimal(field: Field, text: &str) -> Result<Decimal, FieldError> {
     let cleaned = without_grouping(text);
@@ -157,15 +161,19 @@ impl Rates {
     /// par: records are checked on save, so only a damaged or hand-edited file has one.
     pub fn to_base(&self, amount: Decimal, code: &str) -> Decimal {
         match self.rate(code) {
-            Some(rate) if rate != Decimal::ONE => cents(amount * rate),
+            Some(rate) if rate != Decimal::ONE => amount.checked_mul(rate).map_or(amount, cents),
             _ => amount,
         }
     }
 
     /// `amount` of `from` in currency `to` (a product's price on a deal in another currency).
     pub fn convert(&self, amount: Decimal, from: &str, to: &str) -> Decimal {
+        // Rates are positive and capped, so only a damaged file can overflow: keep the amount.
         match (self.rate(from), self.rate(to)) {
-            (Some(a), Some(b)) if from != to => cents(amount * a / b),
+            (Some(a), Some(b)) if from != to => amount
+                .checked_mul(a)
+                .and_then(|v| v.checked_div(b))
+                .map_or(amount, cents),
             _ => amount,
         }
     }
@@ -436,6 +444,10 @@ mod tests {
         assert_eq!(
             parse_rate("0").unwrap_err().to_string(),
             "Rate: is required"
+        );
+        assert_eq!(
+            parse_rate("2000000").unwrap_err().to_string(),
+            "Rate: is too large"
         );
     }
 

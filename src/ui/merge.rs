@@ -7,7 +7,7 @@ use egui::RichText;
 
 use super::theme;
 use crate::command::Command;
-use crate::domain::{Field, Id, Opportunity};
+use crate::domain::{Field, Id, Line, Opportunity, Rates};
 use crate::i18n::{format_date, format_money, format_percent};
 use crate::tr;
 use crate::workspace::Workspace;
@@ -105,7 +105,7 @@ impl MergeDialog {
         ui.add_space(10.0);
         ui.horizontal(|ui| {
             if ui.button(RichText::new(tr!("Merge")).strong()).clicked() {
-                MergeOutcome::Merge(self.command(&records))
+                MergeOutcome::Merge(self.command(&records, ws.rates()))
             } else if ui.button(tr!("Cancel")).clicked() {
                 MergeOutcome::Cancel
             } else {
@@ -116,23 +116,32 @@ impl MergeDialog {
     }
 
     /// The kept deal with the picked values and everyone's product lines.
-    fn command(&self, records: &[&Opportunity]) -> Command {
+    fn command(&self, records: &[&Opportunity], rates: &Rates) -> Command {
         let find = |id: Id| records.iter().find(|r| r.id == id).copied();
         let mut survivor = find(self.survivor)
             .cloned()
             .unwrap_or_else(|| records[0].clone());
+        let own_currency = survivor.currency.clone();
         for (field, from) in &self.picks {
             if let Some(from) = find(*from) {
                 take(&mut survivor, from, *field);
             }
+        }
+        let to = survivor.currency.clone();
+        for line in &mut survivor.lines {
+            line.unit_price = rates.convert(line.unit_price, &own_currency, &to);
         }
         let merged: Vec<Id> = records
             .iter()
             .map(|r| r.id)
             .filter(|id| *id != survivor.id)
             .collect();
+        // Lines priced in another currency are converted to the kept deal's.
         for r in records.iter().filter(|r| merged.contains(&r.id)) {
-            survivor.lines.extend(r.lines.iter().cloned());
+            survivor.lines.extend(r.lines.iter().map(|l| Line {
+                unit_price: rates.convert(l.unit_price, &r.currency, &survivor.currency),
+                ..l.clone()
+            }));
         }
         Command::Merge {
             survivor: Box::new(survivor),
@@ -145,13 +154,22 @@ impl MergeDialog {
 fn take(to: &mut Opportunity, from: &Opportunity, field: Field) {
     match field {
         Field::Name => to.name = from.name.clone(),
-        Field::Account => to.account = from.account,
+        Field::Account => {
+            // A contact belongs to its account.
+            to.account = from.account;
+            to.contact = from.contact;
+        }
         Field::Stage => {
             to.pipeline = from.pipeline;
             to.stage = from.stage;
             to.loss_reason = from.loss_reason;
         }
-        Field::Amount => to.amount = from.amount,
+        // An amount comes with its currency and how it was made.
+        Field::Amount => {
+            to.amount = from.amount;
+            to.currency = from.currency.clone();
+            to.amount_mode = from.amount_mode;
+        }
         Field::Probability => {
             to.probability = from.probability;
             to.probability_overridden = from.probability_overridden;

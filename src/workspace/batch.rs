@@ -193,6 +193,11 @@ impl Workspace {
                         .accounts
                         .values()
                         .any(|a| a.source == Some(*l) && !accounts.contains(&a.id))
+                    // The user's own leads keep their source and salesperson.
+                    && !self.leads().any(|lead| {
+                        !self.sample.contains(&(EntityKind::Lead, lead.id))
+                            && [lead.source, lead.salesperson].contains(&Some(*l))
+                    })
             })
             .collect();
         let records = self.sample_records_to_clear(&opps, &accounts);

@@ -38,11 +38,20 @@ impl Workspace {
             .iter()
             .map(|m| self.opportunities[m].name.clone())
             .collect();
+        let moved_activities: Vec<(Id, Id)> = merged
+            .iter()
+            .flat_map(|m| {
+                self.activities_of(ActivityLink::Opportunity(*m))
+                    .into_iter()
+                    .map(|a| (a.id, *m))
+            })
+            .collect();
         let survivor = new.id;
-        let (event, moved_history) = self.write(|tx| {
+        let (event, moved_history, activities) = self.write(|tx| {
             let stamp = Stamp::begin(tx, now);
             let event = self.write_opportunity(tx, &stamp, Some(&old), &new, None)?;
             self.repoint_events(tx, &moved_events, |_| survivor)?;
+            let activities = self.repoint_activities(tx, &moved_activities, |_| survivor)?;
             let mut moved = Vec::new();
             for m in &merged {
                 let ids = tx.move_history(EntityKind::Opportunity, *m, survivor, None)?;
@@ -72,10 +81,13 @@ impl Workspace {
                 String::new(),
                 joined,
             )?;
-            Ok((event, moved))
+            Ok((event, moved, activities))
         })?;
         self.stage_events.extend(event);
         self.reassign_events(&moved_events, |_| survivor);
+        for a in activities {
+            self.install_record(Record::Activity(a));
+        }
         self.install(Some(&old), new);
         for m in &merged {
             self.leave_board(*m);
@@ -87,6 +99,7 @@ impl Workspace {
                 merged,
                 events: moved_events,
                 history: moved_history,
+                activities: moved_activities,
             }),
             created: None,
         })
@@ -98,6 +111,7 @@ impl Workspace {
         merged: Vec<Id>,
         events: Vec<(Id, Id)>,
         moved_history: Vec<(Id, Id)>,
+        moved_activities: Vec<(Id, Id)>,
     ) -> Result<Applied, ApplyError> {
         let missing = |id| ApplyError::Missing(EntityKind::Opportunity, id);
         let current = self
@@ -111,10 +125,11 @@ impl Workspace {
         self.prepare(Some(&current), &mut earlier, now, &HashSet::new())
             .map_err(ApplyError::Invalid)?;
         let survivor = earlier.id;
-        let event = self.write(|tx| {
+        let (event, activities) = self.write(|tx| {
             let stamp = Stamp::begin(tx, now);
             let event = self.write_opportunity(tx, &stamp, Some(&current), &earlier, None)?;
             self.repoint_events(tx, &events, |from| from)?;
+            let activities = self.repoint_activities(tx, &moved_activities, |from| from)?;
             for m in &merged {
                 let ids: Vec<Id> = moved_history
                     .iter()
@@ -126,10 +141,13 @@ impl Workspace {
                 let name = &self.opportunities[m].name;
                 lifecycle(tx, &stamp, EntityKind::Opportunity, *m, "restored", name)?;
             }
-            Ok(event)
+            Ok((event, activities))
         })?;
         self.stage_events.extend(event);
         self.reassign_events(&events, |from| from);
+        for a in activities {
+            self.install_record(Record::Activity(a));
+        }
         self.install(Some(&current), earlier);
         for m in &merged {
             self.trash.remove(m);
@@ -161,6 +179,28 @@ impl Workspace {
             }
         }
         Ok(())
+    }
+
+    /// Writes the activities `moves` (activity id, the deal it came from) linked to the deal
+    /// `owner` names, as [`Self::repoint_events`] does; returns them for memory.
+    fn repoint_activities(
+        &self,
+        tx: &mut Tx<'_>,
+        moves: &[(Id, Id)],
+        owner: impl Fn(Id) -> Id,
+    ) -> Result<Vec<Activity>, redb::Error> {
+        let mut out = Vec::with_capacity(moves.len());
+        for (id, from) in moves {
+            if let Some(a) = self.activity(*id) {
+                let moved = Activity {
+                    link: ActivityLink::Opportunity(owner(*from)),
+                    ..a.clone()
+                };
+                tx.put_record(&Record::Activity(moved.clone()))?;
+                out.push(moved);
+            }
+        }
+        Ok(out)
     }
 
     /// [`Self::repoint_events`] for the events in memory.

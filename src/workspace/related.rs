@@ -310,12 +310,46 @@ impl Workspace {
             restored.contains(&id)
                 || (!deleted_deals.contains(&id) && self.opportunity(id).is_some())
         };
+        // Deals as the change leaves them, for what records may still be used by.
+        let updated: HashMap<Id, &Opportunity> =
+            change.update_deals.iter().map(|o| (o.id, o)).collect();
+        let deals_after = || {
+            self.opportunities
+                .values()
+                .filter(|o| !deleted_deals.contains(&o.id))
+                .map(|o| updated.get(&o.id).copied().unwrap_or(o))
+                .chain(change.restore_deals.iter().map(|(o, _)| o))
+        };
+        // Currency codes as the change leaves them: unique, and never the base currency's.
         let mut codes: HashMap<String, Id> = self
             .currencies
             .values()
             .filter(|c| !removed.contains(&(EntityKind::Currency, c.id)))
             .map(|c| (c.code.clone(), c.id))
             .collect();
+        for record in &change.put {
+            let Record::Currency(c) = record else {
+                continue;
+            };
+            if let Some(old) = self.currencies.get(&c.id).filter(|o| o.code != c.code) {
+                let used = self.currency_uses(&old.code);
+                if used > 0 {
+                    errors.push(FieldError::new(Field::Code, Problem::InUse(used)));
+                }
+                codes.remove(&old.code);
+            }
+            let taken = c.code == self.settings.base_currency
+                || codes.get(&c.code).is_some_and(|&id| id != c.id);
+            if taken {
+                errors.push(FieldError::new(
+                    Field::Code,
+                    Problem::Duplicate(c.code.clone()),
+                ));
+            }
+            codes.insert(c.code.clone(), c.id);
+        }
+        let known_currency =
+            |code: &str| code == self.settings.base_currency || codes.contains_key(code);
         for record in &change.put {
             let lookup_ok = |id: Option<Id>, kind| {
                 id.is_none_or(|id| self.lookup(id).is_some_and(|l| l.kind == kind))
@@ -336,8 +370,19 @@ impl Workspace {
                         ));
                     }
                 }
-                Record::Contact(c) if !exists(EntityKind::Account, c.account) => {
-                    errors.push(FieldError::new(Field::Account, Problem::Unknown));
+                Record::Contact(c) => {
+                    if !exists(EntityKind::Account, c.account) {
+                        errors.push(FieldError::new(Field::Account, Problem::Unknown));
+                    }
+                    // A contact that changes account must not stay a deal's contact elsewhere.
+                    let moved = self
+                        .contact(c.id)
+                        .is_some_and(|old| old.account != c.account);
+                    let stranded = moved
+                        && deals_after().any(|o| o.contact == Some(c.id) && o.account != c.account);
+                    if stranded {
+                        errors.push(FieldError::new(Field::Contact, Problem::InUse(1)));
+                    }
                 }
                 Record::Lead(l) => {
                     if !lookup_ok(l.source, LookupKind::Source) {
@@ -356,39 +401,12 @@ impl Workspace {
                         errors.push(FieldError::new(Field::Link, Problem::Unknown));
                     }
                 }
-                Record::Product(p) if self.rates.rate(&p.currency).is_none() => {
+                Record::Product(p) if !known_currency(&p.currency) => {
                     errors.push(FieldError::new(Field::Currency, Problem::Unknown));
-                }
-                Record::Currency(c) => {
-                    let taken = c.code == self.settings.base_currency
-                        || codes.get(&c.code).is_some_and(|&id| id != c.id);
-                    if taken {
-                        errors.push(FieldError::new(
-                            Field::Code,
-                            Problem::Duplicate(c.code.clone()),
-                        ));
-                    }
-                    if let Some(old) = self.currencies.get(&c.id).filter(|o| o.code != c.code) {
-                        let used = self.currency_uses(&old.code);
-                        if used > 0 {
-                            errors.push(FieldError::new(Field::Code, Problem::InUse(used)));
-                        }
-                        codes.remove(&old.code);
-                    }
-                    codes.insert(c.code.clone(), c.id);
                 }
                 _ => {}
             }
         }
-        // Deals as the change leaves them, for what removed records may still be used by.
-        let updated: HashMap<Id, &Opportunity> =
-            change.update_deals.iter().map(|o| (o.id, o)).collect();
-        let deals_after = || {
-            self.opportunities
-                .values()
-                .filter(|o| !deleted_deals.contains(&o.id))
-                .map(|o| updated.get(&o.id).copied().unwrap_or(o))
-        };
         for &(kind, id) in &change.remove {
             if self.stored(kind, id).is_none() {
                 errors.push(FieldError::new(Field::Name, Problem::Unknown));
@@ -405,7 +423,20 @@ impl Workspace {
                 ),
                 EntityKind::Currency => {
                     let code = &self.currencies[&id].code;
-                    (Field::Currency, self.currency_uses(code))
+                    let products_after = self
+                        .products
+                        .values()
+                        .filter(|p| {
+                            !removed.contains(&(EntityKind::Product, p.id))
+                                && !put.contains_key(&(EntityKind::Product, p.id))
+                        })
+                        .chain(change.put.iter().filter_map(|r| match r {
+                            Record::Product(p) => Some(p),
+                            _ => None,
+                        }));
+                    let used = deals_after().filter(|o| &o.currency == code).count()
+                        + products_after.filter(|p| &p.currency == code).count();
+                    (Field::Currency, used)
                 }
                 EntityKind::Product => (
                     Field::Product,
@@ -425,6 +456,10 @@ impl Workspace {
             }
         }
         // What removed accounts and deleted deals leave behind must go with them.
+        let removes_account = change.remove.iter().any(|(k, _)| *k == EntityKind::Account);
+        if !removes_account && deleted_deals.is_empty() {
+            return errors;
+        }
         let orphan_contacts = self
             .contacts
             .values()
@@ -465,9 +500,25 @@ impl Workspace {
     /// Applies a [`Change`]: records created, edited and deleted, deals replaced, deleted or put
     /// back, all in one transaction with their history.
     pub(super) fn apply_change(&mut self, mut change: Change) -> Result<Applied, ApplyError> {
+        // Ids come from this workspace and name each record once (a programming error if not).
+        let distinct = |ids: &[Id]| ids.iter().collect::<HashSet<_>>().len() == ids.len();
+        let deal_ids: Vec<Id> = change.update_deals.iter().map(|o| o.id).collect();
+        let stored_ids: Vec<Id> = change
+            .put
+            .iter()
+            .map(Record::id)
+            .filter(|id| *id != 0)
+            .collect();
+        if !distinct(&deal_ids)
+            || !distinct(&change.delete_deals)
+            || !distinct(&stored_ids)
+            || stored_ids.iter().any(|id| *id >= self.next_id())
+        {
+            return Err(ApplyError::StaleIds);
+        }
         let mut errors = self.check_change(&mut change);
         let now = self.now();
-        let put_ids: HashSet<Id> = change.put.iter().map(Record::id).collect();
+        let put_ids: HashSet<Id> = stored_ids.into_iter().collect();
         let mut deal_pairs = Vec::with_capacity(change.update_deals.len());
         for mut new in std::mem::take(&mut change.update_deals) {
             let old = self
@@ -628,6 +679,8 @@ impl Workspace {
 
     pub(super) fn install_record(&mut self, record: Record) {
         self.unindex(record.kind(), record.id());
+        // An activity moved to another deal leaves that deal's next activity to recompute.
+        let old_link = self.activities.get(&record.id()).map(|a| a.link);
         match record {
             Record::Account(r) => {
                 self.accounts.insert(r.id, r);
@@ -650,6 +703,9 @@ impl Workspace {
                 let link = r.link;
                 self.activities.insert(r.id, r);
                 self.refresh_next_activity(link);
+                if let Some(old) = old_link.filter(|old| *old != link) {
+                    self.refresh_next_activity(old);
+                }
             }
             Record::Product(r) => {
                 self.products.insert(r.id, r);
@@ -690,16 +746,13 @@ impl Workspace {
             .filter(|a| gone(a.link))
             .map(|a| Record::Activity(a.clone()));
         let leads = self.leads.values().map(|l| Record::Lead(l.clone()));
-        let products = self
-            .products
-            .values()
-            .filter(|p| !remaining().any(|o| o.lines.iter().any(|l| l.product == Some(p.id))))
-            .map(|p| Record::Product(p.clone()));
-        let kept_products: Vec<&Product> = self
-            .products
-            .values()
-            .filter(|p| !sample.contains(&(EntityKind::Product, p.id)))
-            .collect();
+        // A sample product a remaining deal uses stays, and so does its currency.
+        let (products, kept_products): (Vec<&Product>, Vec<&Product>) =
+            self.products.values().partition(|p| {
+                sample.contains(&(EntityKind::Product, p.id))
+                    && !remaining().any(|o| o.lines.iter().any(|l| l.product == Some(p.id)))
+            });
+        let products = products.into_iter().map(|p| Record::Product(p.clone()));
         let currencies = self
             .currencies
             .values()

@@ -61,10 +61,16 @@ impl Workspace {
         })
     }
 
-    /// Deletes every deal in the trash for good, with its stage events; its history stays.
+    /// Deletes every deal in the trash for good, with its stage events and activities; its
+    /// history stays.
     pub(super) fn empty_trash(&mut self) -> Result<Applied, ApplyError> {
         let ids: HashSet<Id> = self.trash.keys().copied().collect();
         let events = self.events_of(&ids);
+        let activities: Vec<(Id, String)> = ids
+            .iter()
+            .flat_map(|id| self.activities_of(ActivityLink::Opportunity(*id)))
+            .map(|a| (a.id, a.summary.clone()))
+            .collect();
         let now = self.now();
         self.write(|tx| {
             let stamp = Stamp::begin(tx, now);
@@ -77,9 +83,16 @@ impl Workspace {
             for e in &events {
                 tx.delete_stage_event(*e)?;
             }
+            for (id, summary) in &activities {
+                tx.delete_record(EntityKind::Activity, *id)?;
+                lifecycle(tx, &stamp, EntityKind::Activity, *id, "deleted", summary)?;
+            }
             Ok(())
         })?;
         self.uninstall(&ids);
+        for (id, _) in &activities {
+            self.uninstall_record(EntityKind::Activity, *id);
+        }
         Ok(Applied::default())
     }
 }

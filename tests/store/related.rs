@@ -355,3 +355,198 @@ fn a_deal_shows_its_next_open_activity() {
     let history = ws.history(EntityKind::Activity, ws.open_activities()[0].activity.id);
     assert_eq!(history.unwrap()[0].field, "created");
 }
+
+fn plan(ws: &mut Workspace, deal: Id, summary: &str, day: u32) -> Id {
+    put(
+        ws,
+        Record::Activity(Activity {
+            id: 0,
+            kind: ActivityKind::Task,
+            summary: summary.into(),
+            due: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+            done: false,
+            link: ActivityLink::Opportunity(deal),
+        }),
+    )
+    .unwrap();
+    ws.activities_of(ActivityLink::Opportunity(deal))
+        .iter()
+        .find(|a| a.summary == summary)
+        .unwrap()
+        .id
+}
+
+#[test]
+fn activities_follow_their_deal_through_moves_merges_and_the_trash() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = open(&dir.path().join("f.redb"));
+    let a = create(&mut ws, "Acme", "Renewal", "500");
+    let b = create(&mut ws, "Acme", "Renewal (copy)", "500");
+    let call = plan(&mut ws, b, "Call back", 25);
+
+    // Moved to another deal: both deals' next activity follow.
+    let mut moved = ws.activity(call).unwrap().clone();
+    moved.link = ActivityLink::Opportunity(a);
+    put(&mut ws, Record::Activity(moved.clone())).unwrap();
+    assert_eq!(ws.next_activity(b), None);
+    assert!(ws.next_activity(a).is_some());
+    moved.link = ActivityLink::Opportunity(b);
+    put(&mut ws, Record::Activity(moved)).unwrap();
+
+    // Merged into the survivor, and back on undo.
+    let mut undo = UndoStack::default();
+    let survivor = ws.opportunity(a).unwrap().clone();
+    undo.run(
+        &mut ws,
+        Command::Merge {
+            survivor: Box::new(survivor),
+            merged: vec![b],
+        },
+    )
+    .unwrap();
+    assert_eq!(ws.activities_of(ActivityLink::Opportunity(a)).len(), 1);
+    assert_eq!(ws.open_activities().len(), 1);
+    undo.undo(&mut ws).unwrap().unwrap();
+    assert_eq!(ws.activities_of(ActivityLink::Opportunity(b)).len(), 1);
+    assert_eq!(ws.next_activity(a), None);
+
+    // Emptying the trash deletes them with the deal.
+    ws.apply(Command::Trash { ids: vec![b] }).unwrap();
+    ws.apply(Command::EmptyTrash).unwrap();
+    assert!(ws.activity(call).is_none());
+    let path = ws.path().to_owned();
+    drop(ws);
+    assert!(open(&path).activity(call).is_none());
+}
+
+#[test]
+fn changes_that_would_leave_dangling_records_are_refused() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = open(&dir.path().join("f.redb"));
+    let deal = create(&mut ws, "Acme", "Renewal", "500");
+    let acme = ws.opportunity(deal).unwrap().account;
+    let other = create(&mut ws, "Globex", "Pilot", "100");
+    let globex = ws.opportunity(other).unwrap().account;
+    put(
+        &mut ws,
+        Record::Contact(Contact {
+            account: acme,
+            name: "Wile E.".into(),
+            ..Contact::default()
+        }),
+    )
+    .unwrap();
+    let contact = ws.contacts_of(acme)[0].clone();
+    let mut opp = ws.opportunity(deal).unwrap().clone();
+    opp.contact = Some(contact.id);
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(opp.clone()),
+        new_account: None,
+    })
+    .unwrap();
+
+    // The deal's contact cannot move to another account under it.
+    let moved = put(
+        &mut ws,
+        Record::Contact(Contact {
+            account: globex,
+            ..contact
+        }),
+    );
+    assert_eq!(moved.unwrap_err(), "Contact: is still in use (1 records)");
+
+    // A product cannot arrive in a currency removed by the same change.
+    let eur = add_currency(&mut ws, "EUR", "1.08");
+    let both = ws.apply(Command::Change(Box::new(Change {
+        put: vec![Record::Product(Product {
+            name: "Kit".into(),
+            unit_price: dec("10"),
+            currency: "EUR".into(),
+            active: true,
+            ..Product::default()
+        })],
+        remove: vec![(EntityKind::Currency, eur)],
+        ..Change::default()
+    })));
+    assert_eq!(
+        both.unwrap_err().to_string(),
+        "Currency: refers to a record that does not exist; Currency: is still in use (1 records)"
+    );
+
+    // The same deal twice, or an id this file never gave out, is refused before anything.
+    let twice = ws.apply(Command::Change(Box::new(Change {
+        update_deals: vec![opp.clone(), opp],
+        ..Change::default()
+    })));
+    assert!(matches!(
+        twice,
+        Err(forsat::workspace::ApplyError::StaleIds)
+    ));
+    let unused = ws.next_id() + 10;
+    let forged = put(
+        &mut ws,
+        Record::Lead(Lead {
+            id: unused,
+            name: "Forged".into(),
+            ..Lead::default()
+        }),
+    );
+    assert_eq!(
+        forged.unwrap_err(),
+        "generated records must use fresh, distinct ids"
+    );
+    assert_eq!(ws.column(stage(&ws, "New")).totals.expected, dec("600"));
+}
+
+#[test]
+fn clearing_the_sample_keeps_what_the_users_own_records_use() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = open(&dir.path().join("f.redb"));
+    let sample = forsat::demo::sample(&ws);
+    ws.apply(Command::FirstStart {
+        sample: Some(Box::new(sample)),
+    })
+    .unwrap();
+    let kit = ws
+        .products()
+        .into_iter()
+        .find(|p| p.currency == "EUR")
+        .unwrap()
+        .clone();
+    let seller = ws.lookups(LookupKind::Salesperson)[0].id;
+    let own = create(&mut ws, "My Customer", "My own deal", "0");
+    let mut opp = ws.opportunity(own).unwrap().clone();
+    opp.lines = vec![Line {
+        product: Some(kit.id),
+        description: kit.name.clone(),
+        quantity: dec("1"),
+        unit_price: dec("1350"),
+        discount_pct: dec("0"),
+    }];
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(opp),
+        new_account: None,
+    })
+    .unwrap();
+    put(
+        &mut ws,
+        Record::Lead(Lead {
+            name: "My lead".into(),
+            salesperson: Some(seller),
+            ..Lead::default()
+        }),
+    )
+    .unwrap();
+
+    ws.apply(Command::ClearSample).unwrap();
+    assert_eq!(ws.products().len(), 1, "the product my deal uses stays");
+    assert_eq!(
+        ws.rates().rate("EUR"),
+        Some(dec("1.08")),
+        "and its currency"
+    );
+    assert!(ws.lookup(seller).is_some(), "my lead's salesperson stays");
+    let lead = ws.leads().next().unwrap().clone();
+    assert_eq!(lead.name, "My lead");
+    put(&mut ws, Record::Lead(lead)).unwrap();
+}
