@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::domain::{
     Account, EntityKind, Filter, Id, ListColumn, Lookup, Opportunity, Record, SavedFilter,
-    StageEvent,
+    Settings, StageEvent,
 };
 
 /// One user action.
@@ -85,8 +85,8 @@ pub enum Command {
     ConvertLead(Box<ConvertLead>),
 }
 
-/// What a [`Command::Change`] does, in this order: records put, deals put back, deals
-/// replaced, deals deleted, records removed.
+/// What a [`Command::Change`] does, in this order: settings, records put, deals put back,
+/// deals replaced, deals deleted, records removed.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Change {
     /// Records created (id 0: a fresh id is taken) or replaced.
@@ -99,6 +99,8 @@ pub struct Change {
     pub delete_deals: Vec<Id>,
     /// Records deleted.
     pub remove: Vec<(EntityKind, Id)>,
+    /// New settings (a new base currency comes with its currencies rebased in `put`).
+    pub settings: Option<Settings>,
 }
 
 impl Change {

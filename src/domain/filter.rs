@@ -38,7 +38,7 @@ impl CloseWindow {
     }
 
     /// Whether a deal closing on `date` falls in the window, seen from `today`. Weeks start on
-    /// Monday until the first-day-of-week setting arrives.
+    /// the day the settings say.
     pub fn contains(self, opp: &Opportunity, today: NaiveDate) -> bool {
         let Some(date) = opp.expected_close else {
             return self == CloseWindow::Any;
@@ -47,7 +47,8 @@ impl CloseWindow {
             CloseWindow::Any => return true,
             CloseWindow::Overdue => return opp.is_overdue(today),
             CloseWindow::ThisWeek => {
-                let start = today - Days::new(today.weekday().num_days_from_monday().into());
+                let first = crate::i18n::week_start().weekday();
+                let start = today - Days::new(today.weekday().days_since(first).into());
                 (start, start + Days::new(7))
             }
             CloseWindow::ThisMonth => {
@@ -71,16 +72,19 @@ pub enum Status {
     Active,
     Archived,
     All,
+    /// Active deals that sat in their stage longer than its threshold.
+    Stale,
 }
 
 impl Status {
-    pub const ALL: [Status; 3] = [Status::Active, Status::Archived, Status::All];
+    pub const ALL: [Status; 4] = [Status::Active, Status::Archived, Status::All, Status::Stale];
 
     pub fn label(self) -> String {
         match self {
             Status::Active => tr!("Active"),
             Status::Archived => tr!("Archived"),
             Status::All => tr!("Active and archived"),
+            Status::Stale => tr!("Stale (in their stage too long)"),
         }
     }
 }
@@ -148,7 +152,8 @@ impl Filter {
         // The trash view shows every trashed deal, archived or not.
         let status = self.trash
             || match self.status {
-                Status::Active => opp.active,
+                // Whether an active deal is stale needs its stage: the workspace checks that.
+                Status::Active | Status::Stale => opp.active,
                 Status::Archived => !opp.active,
                 Status::All => true,
             };

@@ -199,6 +199,65 @@ pub struct StageEvent {
     pub at: DateTime<Utc>,
 }
 
+/// How dates are written and read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DateFormat {
+    /// 2026-11-22
+    #[default]
+    Iso,
+    /// 22/11/2026
+    DayMonthYear,
+    /// 11/22/2026
+    MonthDayYear,
+}
+
+impl DateFormat {
+    pub const ALL: [DateFormat; 3] = [
+        DateFormat::Iso,
+        DateFormat::DayMonthYear,
+        DateFormat::MonthDayYear,
+    ];
+
+    /// The chrono pattern of the format.
+    pub fn pattern(self) -> &'static str {
+        match self {
+            DateFormat::Iso => "%Y-%m-%d",
+            DateFormat::DayMonthYear => "%d/%m/%Y",
+            DateFormat::MonthDayYear => "%m/%d/%Y",
+        }
+    }
+
+    /// The format as a hint in an empty date field.
+    pub fn hint(self) -> &'static str {
+        match self {
+            DateFormat::Iso => "YYYY-MM-DD",
+            DateFormat::DayMonthYear => "DD/MM/YYYY",
+            DateFormat::MonthDayYear => "MM/DD/YYYY",
+        }
+    }
+}
+
+/// The day weeks start on ("this week" filters, calendars).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WeekStart {
+    #[default]
+    Monday,
+    Sunday,
+    Saturday,
+}
+
+impl WeekStart {
+    pub const ALL: [WeekStart; 3] = [WeekStart::Monday, WeekStart::Sunday, WeekStart::Saturday];
+
+    pub fn weekday(self) -> chrono::Weekday {
+        match self {
+            WeekStart::Monday => chrono::Weekday::Mon,
+            WeekStart::Sunday => chrono::Weekday::Sun,
+            WeekStart::Saturday => chrono::Weekday::Sat,
+        }
+    }
+}
+
 /// Workspace-wide settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
@@ -206,6 +265,12 @@ pub struct Settings {
     pub base_currency: String,
     /// A new deal's expected close is today plus this many days.
     pub close_offset_days: u32,
+    pub date_format: DateFormat,
+    pub week_start: WeekStart,
+    /// Whether a copy of the file is kept each day it is opened.
+    pub backups: bool,
+    /// How many daily copies are kept.
+    pub backups_keep: u32,
 }
 
 impl Default for Settings {
@@ -213,6 +278,27 @@ impl Default for Settings {
         Self {
             base_currency: "USD".to_owned(),
             close_offset_days: 42,
+            date_format: DateFormat::Iso,
+            week_start: WeekStart::Monday,
+            backups: true,
+            backups_keep: 7,
+        }
+    }
+}
+
+/// The settings as schema 3 and earlier stored them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsV3 {
+    pub base_currency: String,
+    pub close_offset_days: u32,
+}
+
+impl From<SettingsV3> for Settings {
+    fn from(old: SettingsV3) -> Settings {
+        Settings {
+            base_currency: old.base_currency,
+            close_offset_days: old.close_offset_days,
+            ..Settings::default()
         }
     }
 }

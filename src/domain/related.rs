@@ -206,7 +206,7 @@ fn check_texts(errors: &mut Vec<FieldError>, fields: &mut [(Field, &mut String, 
         if *required && trimmed.is_empty() {
             errors.push(FieldError::new(*field, Problem::Required));
         }
-        let max = if matches!(field, Field::Notes | Field::Address) {
+        let max = if matches!(field, Field::Notes | Field::Address | Field::Requirements) {
             MAX_TEXT_CHARS
         } else {
             MAX_LINE_CHARS
@@ -252,6 +252,9 @@ pub enum Record {
     Activity(Activity),
     Product(Product),
     Currency(Currency),
+    Pipeline(Pipeline),
+    Stage(Stage),
+    Lookup(Lookup),
 }
 
 impl Record {
@@ -263,6 +266,9 @@ impl Record {
             Record::Activity(_) => EntityKind::Activity,
             Record::Product(_) => EntityKind::Product,
             Record::Currency(_) => EntityKind::Currency,
+            Record::Pipeline(_) => EntityKind::Pipeline,
+            Record::Stage(_) => EntityKind::Stage,
+            Record::Lookup(_) => EntityKind::Lookup,
         }
     }
 
@@ -274,6 +280,9 @@ impl Record {
             Record::Activity(r) => r.id,
             Record::Product(r) => r.id,
             Record::Currency(r) => r.id,
+            Record::Pipeline(r) => r.id,
+            Record::Stage(r) => r.id,
+            Record::Lookup(r) => r.id,
         }
     }
 
@@ -285,6 +294,9 @@ impl Record {
             Record::Activity(r) => r.id = id,
             Record::Product(r) => r.id = id,
             Record::Currency(r) => r.id = id,
+            Record::Pipeline(r) => r.id = id,
+            Record::Stage(r) => r.id = id,
+            Record::Lookup(r) => r.id = id,
         }
     }
 
@@ -297,6 +309,9 @@ impl Record {
             Record::Activity(r) => r.summary.clone(),
             Record::Product(r) => r.name.clone(),
             Record::Currency(r) => r.code.clone(),
+            Record::Pipeline(r) => r.name.clone(),
+            Record::Stage(r) => r.name.clone(),
+            Record::Lookup(r) => r.name.clone(),
         }
     }
 
@@ -369,8 +384,47 @@ impl Record {
                     errors.push(e);
                 }
             }
+            Record::Pipeline(p) => {
+                check_texts(&mut errors, &mut [(Field::Name, &mut p.name, true)]);
+            }
+            Record::Stage(s) => {
+                check_texts(
+                    &mut errors,
+                    &mut [
+                        (Field::Name, &mut s.name, true),
+                        (Field::Requirements, &mut s.requirements, false),
+                    ],
+                );
+                // A won stage is certain and a lost one hopeless, whatever was typed.
+                match s.kind {
+                    StageKind::Won => s.probability = Decimal::ONE_HUNDRED,
+                    StageKind::Lost => s.probability = Decimal::ZERO,
+                    StageKind::Open => {}
+                }
+                if let Err(e) = check_probability(s.probability) {
+                    errors.push(e);
+                }
+                if s.rotting_days.is_some_and(|d| d == 0 || d > 3650) {
+                    errors.push(FieldError::new(
+                        Field::RottingDays,
+                        Problem::OutOfRange { min: 1, max: 3650 },
+                    ));
+                }
+            }
+            Record::Lookup(l) => {
+                check_texts(&mut errors, &mut [(Field::Name, &mut l.name, true)]);
+            }
         }
         finish(errors)
+    }
+}
+
+impl Opportunity {
+    /// How many days the open deal has sat in `stage` beyond its rotting threshold, if it has.
+    pub fn stale_days(&self, stage: &Stage, today: NaiveDate) -> Option<i64> {
+        let threshold = i64::from(stage.rotting_days?);
+        let days = (today - self.stage_entered.date_naive()).num_days();
+        (stage.kind == StageKind::Open && self.closed.is_none() && days > threshold).then_some(days)
     }
 }
 

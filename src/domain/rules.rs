@@ -153,6 +153,11 @@ pub enum Field {
     Product,
     Quantity,
     Discount,
+    Requirements,
+    RottingDays,
+    Folded,
+    Sequence,
+    Backups,
 }
 
 impl Field {
@@ -188,7 +193,7 @@ impl Field {
 
     /// The fields of accounts, contacts, leads, activities, products, currencies and lines
     /// that deals do not have.
-    pub const OTHER: [Field; 21] = [
+    pub const OTHER: [Field; 26] = [
         Field::Industry,
         Field::Phone,
         Field::Email,
@@ -210,6 +215,11 @@ impl Field {
         Field::Product,
         Field::Quantity,
         Field::Discount,
+        Field::Requirements,
+        Field::RottingDays,
+        Field::Folded,
+        Field::Sequence,
+        Field::Backups,
     ];
 
     /// The field whose [`Field::key`] is `key`.
@@ -270,6 +280,11 @@ impl Field {
             Field::Product => "product",
             Field::Quantity => "quantity",
             Field::Discount => "discount",
+            Field::Requirements => "requirements",
+            Field::RottingDays => "rotting_days",
+            Field::Folded => "folded",
+            Field::Sequence => "sequence",
+            Field::Backups => "backups",
         }
     }
 
@@ -323,6 +338,11 @@ impl Field {
             Field::Product => tr!("Product"),
             Field::Quantity => tr!("Quantity"),
             Field::Discount => tr!("Discount %"),
+            Field::Requirements => tr!("Expected result"),
+            Field::RottingDays => tr!("Stale after (days)"),
+            Field::Folded => tr!("Folded"),
+            Field::Sequence => tr!("Order"),
+            Field::Backups => tr!("Backups to keep"),
         }
     }
 }
@@ -350,6 +370,10 @@ pub enum Problem {
     /// Another record already has this value.
     Duplicate(String),
     AlreadyConverted,
+    /// The last record of its kind, which cannot go.
+    LastOne,
+    /// A pipeline would have no open stage left for its deals.
+    NeedsOpenStage,
     Unknown,
     WrongPipeline,
 }
@@ -371,9 +395,11 @@ impl FieldError {
         match &self.problem {
             Problem::Required => tr!("is required"),
             Problem::NotANumber(text) => tr!("“{text}” is not a number", text = text),
-            Problem::NotADate(text) => {
-                tr!("“{text}” is not a date (use YYYY-MM-DD)", text = text)
-            }
+            Problem::NotADate(text) => tr!(
+                "“{text}” is not a date (use {format})",
+                text = text,
+                format = crate::i18n::date_format().hint()
+            ),
             Problem::Negative => tr!("must not be negative"),
             Problem::TooLarge => tr!("is too large"),
             Problem::TooManyDecimals(n) => tr!("allows at most {n} decimals", n = n),
@@ -392,6 +418,8 @@ impl FieldError {
             ),
             Problem::Duplicate(text) => tr!("“{text}” is already taken", text = text),
             Problem::AlreadyConverted => tr!("this lead has already been converted"),
+            Problem::LastOne => tr!("the last one cannot be deleted"),
+            Problem::NeedsOpenStage => tr!("every pipeline needs at least one open stage"),
             Problem::Unknown => tr!("refers to a record that does not exist"),
             Problem::WrongPipeline => tr!("belongs to another pipeline"),
         }
@@ -476,13 +504,15 @@ pub(super) fn check_probability(value: Decimal) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// Parses an ISO date (YYYY-MM-DD); empty means no date.
+/// Parses a date in the format of the settings, or ISO (YYYY-MM-DD); empty means no date.
 pub fn parse_date(field: Field, text: &str) -> Result<Option<NaiveDate>, FieldError> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+    let format = crate::i18n::date_format();
+    NaiveDate::parse_from_str(trimmed, format.pattern())
+        .or_else(|_| NaiveDate::parse_from_str(trimmed, DateFormat::Iso.pattern()))
         .ok()
         .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
         .map(Some)

@@ -6,6 +6,8 @@
 use std::fmt::Display;
 
 use chrono::NaiveDate;
+
+use crate::domain::{DateFormat, WeekStart};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Translates `key` in the current locale, filling `{name}` placeholders:
@@ -105,9 +107,31 @@ pub fn format_percent(value: Decimal) -> String {
     format!("{} %", value.normalize())
 }
 
-/// A date as the user reads it. ISO until the date-format setting arrives.
+thread_local! {
+    /// The date format and first day of the week of the open workspace. Per thread, since
+    /// each window (and each test) runs its workspace on one thread.
+    static DATES: std::cell::Cell<(DateFormat, WeekStart)> =
+        const { std::cell::Cell::new((DateFormat::Iso, WeekStart::Monday)) };
+}
+
+/// Makes dates follow the settings (called when a workspace opens and when they change).
+pub fn set_dates(format: DateFormat, week_start: WeekStart) {
+    DATES.with(|d| d.set((format, week_start)));
+}
+
+/// The date format in use.
+pub fn date_format() -> DateFormat {
+    DATES.with(|d| d.get().0)
+}
+
+/// The first day of the week in use.
+pub fn week_start() -> WeekStart {
+    DATES.with(|d| d.get().1)
+}
+
+/// A date as the user reads it, in the format of the settings.
 pub fn format_date(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
+    date.format(date_format().pattern()).to_string()
 }
 
 #[cfg(test)]

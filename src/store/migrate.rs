@@ -4,6 +4,8 @@
 //! - 2 → 3: adds contacts, leads, activities, products and currencies; every deal gains its
 //!   primary contact (last field, so an old record plus postcard's one-byte `None` is the new
 //!   layout, checked by decoding it before it is written).
+//! - 3 → 4: the settings gain date format, week start and backups (decoded as schema 3 wrote
+//!   them, written back with the defaults for the new fields).
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -13,7 +15,7 @@ use redb::ReadableTable as _;
 use super::codec;
 use super::tables::*;
 use super::{SCHEMA_VERSION, Store, StoreError};
-use crate::domain::Opportunity;
+use crate::domain::{Opportunity, Settings, SettingsV3};
 
 /// Copies the file before a migration, as `NAME.schema-N-UNIXTIME.bak` beside it.
 pub(super) fn back_up(path: &Path, schema: u32) -> Result<PathBuf, StoreError> {
@@ -45,6 +47,26 @@ pub(super) fn run(store: &Store, from: u32) -> Result<(), StoreError> {
             add_opportunity_contact(store, &txn)?;
         }
         let mut meta = txn.open_table(META).map_err(|e| store.write_failed(e))?;
+        if from < 4 {
+            let old = meta
+                .get(META_SETTINGS)
+                .map_err(|e| store.write_failed(e))?
+                .map(|v| codec::decode::<SettingsV3>(v.value()));
+            match old {
+                Some(Ok(old)) => {
+                    let new = codec::encode(&Settings::from(old));
+                    meta.insert(META_SETTINGS, new.as_slice())
+                        .map_err(|e| store.write_failed(e))?;
+                }
+                Some(Err(error)) => {
+                    return Err(StoreError::Corrupt {
+                        path: store.path().to_owned(),
+                        detail: format!("the settings cannot be converted: {error}"),
+                    });
+                }
+                None => {}
+            }
+        }
         meta.insert(META_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())
             .map_err(|e| store.write_failed(e))?;
     }

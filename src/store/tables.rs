@@ -29,7 +29,7 @@ pub(super) const HISTORY: TableDefinition<(u8, u64, u64), &[u8]> = TableDefiniti
 pub(super) const META_APP: &str = "app";
 pub(super) const META_SCHEMA: &str = "schema";
 const META_NEXT_ID: &str = "next_id";
-const META_SETTINGS: &str = "settings";
+pub(super) const META_SETTINGS: &str = "settings";
 const META_SAMPLE: &str = "sample";
 const META_FIRST_START: &str = "first_start_done";
 const META_SAVED_FILTERS: &str = "saved_filters";
@@ -38,7 +38,7 @@ const META_LIST_COLUMNS: &str = "list_columns";
 /// The value of `meta.app` in every Forsat database.
 pub(super) const APP_TAG: &[u8] = b"forsat";
 /// The schema this build writes; older ones are migrated on open, newer ones refused.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 fn entity_code(kind: EntityKind) -> u8 {
     match kind {
@@ -184,7 +184,11 @@ pub(super) fn load(db: &impl redb::ReadableDatabase, schema: u32) -> Result<Reco
             super::migrate::upgrade_opportunity(bytes, schema)
         })?,
         stage_events: read_all(&txn, STAGE_EVENTS)?,
-        settings: read_meta(&meta, META_SETTINGS)?,
+        settings: if schema < 4 {
+            read_meta::<SettingsV3>(&meta, META_SETTINGS)?.map(Settings::from)
+        } else {
+            read_meta(&meta, META_SETTINGS)?
+        },
         sample: read_meta(&meta, META_SAMPLE)?.unwrap_or_default(),
         first_start_done: read_meta(&meta, META_FIRST_START)?.unwrap_or(false),
         next_id: read_next_id(&meta)?,
@@ -340,6 +344,9 @@ impl<'t> Tx<'t> {
             Record::Activity(r) => Self::put(&mut self.activities, id, r),
             Record::Product(r) => Self::put(&mut self.products, id, r),
             Record::Currency(r) => Self::put(&mut self.currencies, id, r),
+            Record::Pipeline(r) => Self::put(&mut self.pipelines, id, r),
+            Record::Stage(r) => Self::put(&mut self.stages, id, r),
+            Record::Lookup(r) => Self::put(&mut self.lookups, id, r),
         }
     }
 
@@ -352,6 +359,9 @@ impl<'t> Tx<'t> {
             EntityKind::Activity => &mut self.activities,
             EntityKind::Product => &mut self.products,
             EntityKind::Currency => &mut self.currencies,
+            EntityKind::Pipeline => &mut self.pipelines,
+            EntityKind::Stage => &mut self.stages,
+            EntityKind::Lookup => &mut self.lookups,
             _ => return Ok(()),
         };
         table.remove(id)?;

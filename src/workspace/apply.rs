@@ -11,6 +11,27 @@ use crate::i18n::{format_date, format_number, format_percent};
 use crate::store::{StoreError, Tx};
 use crate::tr;
 
+/// Records written in the same transaction as a deal, which it may refer to although they
+/// are not stored yet: their ids, and stages (new or changed) by value.
+#[derive(Default)]
+pub(super) struct Pending<'a> {
+    pub(super) ids: HashSet<Id>,
+    pub(super) stages: Vec<&'a Stage>,
+}
+
+impl<'a> Pending<'a> {
+    pub(super) fn ids(ids: HashSet<Id>) -> Pending<'a> {
+        Pending {
+            ids,
+            stages: Vec::new(),
+        }
+    }
+
+    fn stage(&self, id: Id) -> Option<&'a Stage> {
+        self.stages.iter().copied().find(|s| s.id == id)
+    }
+}
+
 /// What an applied command left behind.
 #[derive(Debug, Default)]
 pub struct Applied {
@@ -241,13 +262,10 @@ impl Workspace {
     }
 
     /// Checks that every id `opp` refers to exists and has the right kind.
-    pub(super) fn check_references(
-        &self,
-        opp: &Opportunity,
-        extra: &HashSet<Id>,
-    ) -> Vec<FieldError> {
+    pub(super) fn check_references(&self, opp: &Opportunity, pending: &Pending) -> Vec<FieldError> {
+        let extra = &pending.ids;
         let mut errors = Vec::new();
-        match self.stage(opp.stage) {
+        match pending.stage(opp.stage).or_else(|| self.stage(opp.stage)) {
             None => errors.push(FieldError::new(Field::Stage, Problem::Unknown)),
             Some(s) if s.pipeline != opp.pipeline => {
                 errors.push(FieldError::new(Field::Stage, Problem::WrongPipeline))
@@ -391,7 +409,7 @@ impl Workspace {
         old: Option<&Opportunity>,
         new: &mut Opportunity,
         now: DateTime<Utc>,
-        pending: &HashSet<Id>,
+        pending: &Pending,
     ) -> Result<(), Vec<FieldError>> {
         new.name = new.name.trim().to_owned();
         // Lines that break a rule are reported by `validate` below, not summed.
@@ -409,7 +427,7 @@ impl Workspace {
                 new.source = a.source;
             }
         }
-        let Some(stage) = self.stage(new.stage) else {
+        let Some(stage) = pending.stage(new.stage).or_else(|| self.stage(new.stage)) else {
             return Err(vec![FieldError::new(Field::Stage, Problem::Unknown)]);
         };
         if old.is_none_or(|o| o.stage != new.stage) {
@@ -502,7 +520,7 @@ impl Workspace {
             }
         }
         // An account created with the deal gets its id in the transaction.
-        let pending: HashSet<Id> = create_account.iter().map(|_| new.account).collect();
+        let pending = Pending::ids(create_account.iter().map(|_| new.account).collect());
         self.prepare(old.as_ref(), &mut new, now, &pending)
             .map_err(ApplyError::Invalid)?;
         let (account, event, new) = self.write(|tx| {
@@ -563,7 +581,7 @@ impl Workspace {
                 .opportunity(new.id)
                 .cloned()
                 .ok_or(ApplyError::Missing(EntityKind::Opportunity, new.id))?;
-            match self.prepare(Some(&old), &mut new, now, &HashSet::new()) {
+            match self.prepare(Some(&old), &mut new, now, &Pending::default()) {
                 Ok(()) => pairs.push((old, new)),
                 Err(found) => errors.extend(found),
             }
@@ -731,7 +749,7 @@ impl Workspace {
         }
         let extra: HashSet<Id> = account.iter().map(|a| a.id).collect();
         let mut errors = opp.validate().err().unwrap_or_default();
-        errors.extend(self.check_references(&opp, &extra));
+        errors.extend(self.check_references(&opp, &Pending::ids(extra)));
         if !errors.is_empty() {
             return Err(ApplyError::Invalid(errors));
         }

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::Workspace;
-use super::apply::{Applied, ApplyError, Stamp, history, lifecycle};
+use super::apply::{Applied, ApplyError, Pending, Stamp, history, lifecycle};
 use crate::command::Batch;
 use crate::domain::*;
 use crate::store::Tx;
@@ -48,7 +48,7 @@ impl Workspace {
             .collect();
         for opp in &opportunities {
             errors.extend(opp.validate().err().unwrap_or_default());
-            let mut refs = self.check_references(opp, &fresh);
+            let mut refs = self.check_references(opp, &Pending::ids(fresh.clone()));
             // A currency of the batch has no rate until the batch is written.
             if codes.contains(opp.currency.as_str()) {
                 refs.retain(|e| e.field != Field::Currency);

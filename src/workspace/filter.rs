@@ -1,7 +1,7 @@
 //! Matching deals against a [`Filter`]: the search shared by the board and the list.
 
 use super::Workspace;
-use crate::domain::{Filter, Id, Opportunity};
+use crate::domain::{Filter, Id, Opportunity, Status};
 
 impl Workspace {
     /// Whether `opp` passes `filter`. `needle` is the filter's text, trimmed and lowercased
@@ -11,6 +11,9 @@ impl Workspace {
             return false;
         }
         if !filter.matches_fields(opp, self.today()) {
+            return false;
+        }
+        if filter.status == Status::Stale && self.stale_days(opp).is_none() {
             return false;
         }
         if needle.is_empty() {
@@ -25,6 +28,12 @@ impl Workspace {
         ]
         .iter()
         .any(|field| field.to_lowercase().contains(needle))
+    }
+
+    /// How long the deal has sat in its stage, when that is beyond the stage's threshold.
+    pub fn stale_days(&self, opp: &Opportunity) -> Option<i64> {
+        self.stage(opp.stage)
+            .and_then(|stage| opp.stale_days(stage, self.today()))
     }
 
     /// The ids of `stage`'s active deals that pass `filter`, in card order.

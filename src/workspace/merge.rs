@@ -1,9 +1,9 @@
 //! Merging duplicates into one deal, and undoing it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::Workspace;
-use super::apply::{Applied, ApplyError, Stamp, history, lifecycle};
+use super::apply::{Applied, ApplyError, Pending, Stamp, history, lifecycle};
 use crate::command::Command;
 use crate::domain::*;
 use crate::store::{TrashEntry, Tx};
@@ -26,7 +26,7 @@ impl Workspace {
             return Err(missing(bad));
         }
         let now = self.now();
-        self.prepare(Some(&old), &mut new, now, &HashSet::new())
+        self.prepare(Some(&old), &mut new, now, &Pending::default())
             .map_err(ApplyError::Invalid)?;
         let moved_events: Vec<(Id, Id)> = self
             .stage_events
@@ -122,7 +122,7 @@ impl Workspace {
             return Err(missing(bad));
         }
         let now = self.now();
-        self.prepare(Some(&current), &mut earlier, now, &HashSet::new())
+        self.prepare(Some(&current), &mut earlier, now, &Pending::default())
             .map_err(ApplyError::Invalid)?;
         let survivor = earlier.id;
         let (event, activities) = self.write(|tx| {

@@ -4,6 +4,7 @@
 mod apply;
 mod batch;
 mod columns;
+mod config;
 mod filter;
 mod list;
 mod merge;
@@ -151,6 +152,7 @@ impl Workspace {
                 detail: "it has no pipeline".to_owned(),
             });
         }
+        crate::i18n::set_dates(ws.settings.date_format, ws.settings.week_start);
         ws.sort_config();
         ws.rebuild_columns();
         ws.rebuild_related_indexes();

@@ -5,13 +5,14 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::Workspace;
-use super::apply::{Applied, ApplyError, Stamp, history, lifecycle, write_restored};
+use super::apply::{Applied, ApplyError, Pending, Stamp, history, lifecycle, write_restored};
+use super::config::uses_lookup;
 use crate::command::{Change, Command, ConvertLead};
 use crate::domain::*;
-use crate::i18n::{format_date, format_number};
+use crate::i18n::{format_date, format_number, format_percent};
 
 /// An account's deals (not in the trash) with their totals in the base currency.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,6 +30,42 @@ pub struct OpenActivity {
     pub activity: Activity,
     /// The deal's or account's name.
     pub about: String,
+}
+
+/// The settings as their history shows them.
+fn settings_fields(s: &Settings) -> Vec<(&'static str, String)> {
+    vec![
+        ("base_currency", s.base_currency.clone()),
+        ("close_offset_days", s.close_offset_days.to_string()),
+        ("date_format", s.date_format.hint().to_owned()),
+        ("week_start", format!("{:?}", s.week_start)),
+        ("backups", s.backups.to_string()),
+        ("backups_keep", s.backups_keep.to_string()),
+    ]
+}
+
+/// The rules of the settings that need no record: a currency code, offsets and counts in range.
+fn check_settings(s: &Settings) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if !is_currency_code(&s.base_currency) {
+        errors.push(FieldError::new(
+            Field::Currency,
+            Problem::BadCurrency(s.base_currency.clone()),
+        ));
+    }
+    if s.close_offset_days > 3650 {
+        errors.push(FieldError::new(
+            Field::ExpectedClose,
+            Problem::OutOfRange { min: 0, max: 3650 },
+        ));
+    }
+    if !(1..=365).contains(&s.backups_keep) {
+        errors.push(FieldError::new(
+            Field::Backups,
+            Problem::OutOfRange { min: 1, max: 365 },
+        ));
+    }
+    errors
 }
 
 impl Workspace {
@@ -221,6 +258,14 @@ impl Workspace {
             EntityKind::Activity => self.activities.get(&id).cloned().map(Record::Activity),
             EntityKind::Product => self.products.get(&id).cloned().map(Record::Product),
             EntityKind::Currency => self.currencies.get(&id).cloned().map(Record::Currency),
+            EntityKind::Pipeline => self
+                .pipelines
+                .iter()
+                .find(|p| p.id == id)
+                .cloned()
+                .map(Record::Pipeline),
+            EntityKind::Stage => self.stage(id).cloned().map(Record::Stage),
+            EntityKind::Lookup => self.lookup(id).cloned().map(Record::Lookup),
             _ => None,
         }
     }
@@ -276,6 +321,35 @@ impl Workspace {
                 (Field::Currency, p.currency.clone()),
                 (Field::Active, p.active.to_string()),
             ],
+            Record::Pipeline(p) => vec![
+                (Field::Name, p.name.clone()),
+                (Field::Sequence, p.sequence.to_string()),
+            ],
+            Record::Stage(s) => vec![
+                (Field::Name, s.name.clone()),
+                (
+                    Field::Pipeline,
+                    self.pipelines
+                        .iter()
+                        .find(|p| p.id == s.pipeline)
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                ),
+                (Field::Sequence, s.sequence.to_string()),
+                (Field::Probability, format_percent(s.probability)),
+                (Field::Kind, format!("{:?}", s.kind)),
+                (Field::Requirements, s.requirements.clone()),
+                (
+                    Field::RottingDays,
+                    s.rotting_days.map(|d| d.to_string()).unwrap_or_default(),
+                ),
+                (Field::Folded, s.folded.to_string()),
+            ],
+            Record::Lookup(l) => vec![
+                (Field::Kind, format!("{:?}", l.kind)),
+                (Field::Name, l.name.clone()),
+                (Field::Active, l.active.to_string()),
+            ],
             Record::Currency(c) => vec![
                 (Field::Code, c.code.clone()),
                 (Field::Name, c.name.clone()),
@@ -320,6 +394,13 @@ impl Workspace {
                 .map(|o| updated.get(&o.id).copied().unwrap_or(o))
                 .chain(change.restore_deals.iter().map(|(o, _)| o))
         };
+        let base = change
+            .settings
+            .as_ref()
+            .map_or(&self.settings.base_currency, |s| &s.base_currency);
+        if let Some(settings) = &change.settings {
+            errors.extend(check_settings(settings));
+        }
         // Currency codes as the change leaves them: unique, and never the base currency's.
         let mut codes: HashMap<String, Id> = self
             .currencies
@@ -338,8 +419,7 @@ impl Workspace {
                 }
                 codes.remove(&old.code);
             }
-            let taken = c.code == self.settings.base_currency
-                || codes.get(&c.code).is_some_and(|&id| id != c.id);
+            let taken = c.code == *base || codes.get(&c.code).is_some_and(|&id| id != c.id);
             if taken {
                 errors.push(FieldError::new(
                     Field::Code,
@@ -348,8 +428,7 @@ impl Workspace {
             }
             codes.insert(c.code.clone(), c.id);
         }
-        let known_currency =
-            |code: &str| code == self.settings.base_currency || codes.contains_key(code);
+        let known_currency = |code: &str| code == base || codes.contains_key(code);
         for record in &change.put {
             let lookup_ok = |id: Option<Id>, kind| {
                 id.is_none_or(|id| self.lookup(id).is_some_and(|l| l.kind == kind))
@@ -421,6 +500,8 @@ impl Workspace {
                     Field::Contact,
                     deals_after().filter(|o| o.contact == Some(id)).count(),
                 ),
+                // A currency that becomes the base one stays in use by its deals, rightly.
+                EntityKind::Currency if self.currencies[&id].code == *base => (Field::Currency, 0),
                 EntityKind::Currency => {
                     let code = &self.currencies[&id].code;
                     let products_after = self
@@ -444,6 +525,43 @@ impl Workspace {
                         .filter(|o| o.lines.iter().any(|l| l.product == Some(id)))
                         .count(),
                 ),
+                EntityKind::Stage => (
+                    Field::Stage,
+                    deals_after().filter(|o| o.stage == id).count(),
+                ),
+                EntityKind::Pipeline => (
+                    Field::Pipeline,
+                    deals_after().filter(|o| o.pipeline == id).count()
+                        + self
+                            .stages_of(id)
+                            .filter(|s| !removed.contains(&(EntityKind::Stage, s.id)))
+                            .count(),
+                ),
+                EntityKind::Lookup => {
+                    let accounts_after = self
+                        .accounts
+                        .values()
+                        .filter(|a| !put.contains_key(&(EntityKind::Account, a.id)))
+                        .chain(change.put.iter().filter_map(|r| match r {
+                            Record::Account(a) => Some(a),
+                            _ => None,
+                        }));
+                    let leads_after = self
+                        .leads
+                        .values()
+                        .filter(|l| !put.contains_key(&(EntityKind::Lead, l.id)))
+                        .chain(change.put.iter().filter_map(|r| match r {
+                            Record::Lead(l) => Some(l),
+                            _ => None,
+                        }));
+                    let used = Some(id);
+                    let deals = deals_after().filter(|o| uses_lookup(o, id)).count();
+                    let accounts = accounts_after.filter(|a| a.source == used).count();
+                    let leads = leads_after
+                        .filter(|l| l.source == used || l.salesperson == used)
+                        .count();
+                    (Field::Name, deals + accounts + leads)
+                }
                 _ => (Field::Name, 0),
             };
             if used > 0 {
@@ -455,6 +573,7 @@ impl Workspace {
                 errors.push(FieldError::new(field, problem));
             }
         }
+        errors.extend(self.check_pipelines(change, &removed));
         // What removed accounts and deleted deals leave behind must go with them.
         let removes_account = change.remove.iter().any(|(k, _)| *k == EntityKind::Account);
         if !removes_account && deleted_deals.is_empty() {
@@ -480,6 +599,117 @@ impl Workspace {
         }
         if orphan_activities {
             errors.push(FieldError::new(Field::Link, Problem::InUse(1)));
+        }
+        errors
+    }
+
+    /// The change that makes `settings` the settings; a new base currency rebases every rate
+    /// (the old base becomes a currency at its rate, the new one leaves the list).
+    pub fn settings_change(&self, settings: Settings) -> Change {
+        let mut change = Change::default();
+        let (old, new) = (&self.settings.base_currency, &settings.base_currency);
+        if old != new
+            && let Some(pivot) = self.currencies.values().find(|c| &c.code == new)
+        {
+            let rebase = |rate: Decimal| {
+                (rate / pivot.rate)
+                    .round_dp_with_strategy(8, RoundingStrategy::MidpointAwayFromZero)
+            };
+            for c in self.currencies.values().filter(|c| c.id != pivot.id) {
+                change.put.push(Record::Currency(Currency {
+                    rate: rebase(c.rate),
+                    ..c.clone()
+                }));
+            }
+            change.put.push(Record::Currency(Currency {
+                id: 0,
+                code: old.clone(),
+                name: String::new(),
+                rate: rebase(Decimal::ONE),
+                rate_date: self.today(),
+                active: true,
+            }));
+            change.remove.push((EntityKind::Currency, pivot.id));
+        }
+        change.settings = Some(settings);
+        change
+    }
+
+    /// Checks what a change does to pipelines and stages: every stage in an existing pipeline,
+    /// a stage holding deals keeps its pipeline and kind, every pipeline keeps an open stage,
+    /// and at least one pipeline remains.
+    fn check_pipelines(
+        &self,
+        change: &Change,
+        removed: &HashSet<(EntityKind, Id)>,
+    ) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let stage_puts: Vec<&Stage> = change
+            .put
+            .iter()
+            .filter_map(|r| match r {
+                Record::Stage(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        let touches = !stage_puts.is_empty()
+            || change.put.iter().any(|r| r.kind() == EntityKind::Pipeline)
+            || removed
+                .iter()
+                .any(|(k, _)| matches!(k, EntityKind::Stage | EntityKind::Pipeline));
+        if !touches {
+            return errors;
+        }
+        let pipelines_after: Vec<Id> = self
+            .pipelines
+            .iter()
+            .map(|p| p.id)
+            .filter(|id| !removed.contains(&(EntityKind::Pipeline, *id)))
+            .chain(change.put.iter().filter_map(|r| match r {
+                Record::Pipeline(p) if self.stored(EntityKind::Pipeline, p.id).is_none() => {
+                    Some(p.id)
+                }
+                _ => None,
+            }))
+            .collect();
+        if pipelines_after.is_empty() {
+            errors.push(FieldError::new(Field::Pipeline, Problem::LastOne));
+        }
+        let updated: HashMap<Id, &Opportunity> =
+            change.update_deals.iter().map(|o| (o.id, o)).collect();
+        for s in &stage_puts {
+            if !pipelines_after.contains(&s.pipeline) {
+                errors.push(FieldError::new(Field::Pipeline, Problem::Unknown));
+            }
+            if let Some(old) = self
+                .stage(s.id)
+                .filter(|old| old.kind != s.kind || old.pipeline != s.pipeline)
+            {
+                // Rare (a stage changes kind or pipeline), so a scan of every deal is fine.
+                let holding = self
+                    .opportunities
+                    .values()
+                    .filter(|o| updated.get(&o.id).copied().unwrap_or(o).stage == old.id)
+                    .count();
+                if holding > 0 {
+                    errors.push(FieldError::new(Field::Kind, Problem::InUse(holding)));
+                }
+            }
+        }
+        let stages_after: Vec<&Stage> = self
+            .stages
+            .iter()
+            .filter(|s| !removed.contains(&(EntityKind::Stage, s.id)))
+            .filter(|s| !stage_puts.iter().any(|p| p.id == s.id))
+            .chain(stage_puts.iter().copied())
+            .collect();
+        let without_open = pipelines_after.iter().any(|p| {
+            !stages_after
+                .iter()
+                .any(|s| s.pipeline == *p && s.kind == StageKind::Open)
+        });
+        if without_open {
+            errors.push(FieldError::new(Field::Stage, Problem::NeedsOpenStage));
         }
         errors
     }
@@ -518,14 +748,24 @@ impl Workspace {
         }
         let mut errors = self.check_change(&mut change);
         let now = self.now();
-        let put_ids: HashSet<Id> = stored_ids.into_iter().collect();
+        let pending = Pending {
+            ids: stored_ids.into_iter().collect(),
+            stages: change
+                .put
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Stage(s) => Some(s),
+                    _ => None,
+                })
+                .collect(),
+        };
         let mut deal_pairs = Vec::with_capacity(change.update_deals.len());
         for mut new in std::mem::take(&mut change.update_deals) {
             let old = self
                 .opportunity(new.id)
                 .cloned()
                 .ok_or(ApplyError::Missing(EntityKind::Opportunity, new.id))?;
-            match self.prepare(Some(&old), &mut new, now, &put_ids) {
+            match self.prepare(Some(&old), &mut new, now, &pending) {
                 Ok(()) => deal_pairs.push((old, new)),
                 Err(found) => errors.extend(found),
             }
@@ -535,7 +775,7 @@ impl Workspace {
                 return Err(ApplyError::StaleIds);
             }
             errors.extend(opp.validate().err().unwrap_or_default());
-            errors.extend(self.check_references(opp, &put_ids));
+            errors.extend(self.check_references(opp, &pending));
         }
         let mut deleted = Vec::with_capacity(change.delete_deals.len());
         for id in &change.delete_deals {
@@ -561,6 +801,17 @@ impl Workspace {
             .collect();
         let (puts, events) = self.write(|tx| {
             let stamp = Stamp::begin(tx, now);
+            if let Some(settings) = &change.settings {
+                tx.put_settings(settings)?;
+                for ((key, was), (_, is)) in settings_fields(&self.settings)
+                    .into_iter()
+                    .zip(settings_fields(settings))
+                {
+                    if was != is {
+                        history(tx, &stamp, EntityKind::Settings, 0, key, was, is)?;
+                    }
+                }
+            }
             let mut puts = Vec::with_capacity(change.put.len());
             for record in &change.put {
                 let mut record = record.clone();
@@ -614,6 +865,10 @@ impl Workspace {
 
         // Memory, in the transaction's order.
         let mut inverse = Change::default();
+        if let Some(settings) = change.settings {
+            crate::i18n::set_dates(settings.date_format, settings.week_start);
+            inverse.settings = Some(std::mem::replace(&mut self.settings, settings));
+        }
         for (old, record) in puts {
             match old {
                 Some(old) => inverse.put.push(old),
@@ -713,6 +968,19 @@ impl Workspace {
             Record::Currency(r) => {
                 self.currencies.insert(r.id, r);
             }
+            Record::Pipeline(r) => {
+                self.pipelines.retain(|p| p.id != r.id);
+                self.pipelines.push(r);
+                self.sort_config();
+            }
+            Record::Stage(r) => {
+                self.stages.retain(|s| s.id != r.id);
+                self.stages.push(r);
+                self.sort_config();
+            }
+            Record::Lookup(r) => {
+                self.lookups.insert(r.id, r);
+            }
         }
     }
 
@@ -784,6 +1052,12 @@ impl Workspace {
             }
             EntityKind::Product => drop(self.products.remove(&id)),
             EntityKind::Currency => drop(self.currencies.remove(&id)),
+            EntityKind::Pipeline => self.pipelines.retain(|p| p.id != id),
+            EntityKind::Stage => {
+                self.stages.retain(|s| s.id != id);
+                self.columns.remove(&id);
+            }
+            EntityKind::Lookup => drop(self.lookups.remove(&id)),
             _ => {}
         }
     }
@@ -921,7 +1195,7 @@ impl Workspace {
         opp.source = lead.source.or(account.source);
         opp.salesperson = lead.salesperson;
         opp.description = lead.notes.clone();
-        let pending: HashSet<Id> = create_account.then_some(opp.account).into_iter().collect();
+        let pending = Pending::ids(create_account.then_some(opp.account).into_iter().collect());
         self.prepare(None, &mut opp, now, &pending)
             .map_err(ApplyError::Invalid)?;
         let (account, contact, opp, converted, event) = self.write(|tx| {
