@@ -45,6 +45,8 @@ pub enum View {
     Products,
     /// Currencies and their rates.
     Currencies,
+    /// Pipelines, stages, lookup tables and settings.
+    Settings,
 }
 
 /// Headless subcommands.

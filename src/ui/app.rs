@@ -14,6 +14,7 @@ use super::form::OpportunityForm;
 use super::leads::LeadsView;
 use super::screenshot::{Capture, Outcome};
 use super::search::Search;
+use super::settings::SettingsView;
 use super::table::ListView;
 use super::theme;
 use crate::cli::View;
@@ -78,6 +79,7 @@ struct Ready {
     leads: LeadsView,
     activities: ActivitiesView,
     catalog: CatalogView,
+    settings: SettingsView,
     form: Option<OpportunityForm>,
     dialog: Option<Dialog>,
     undo: UndoStack,
@@ -121,6 +123,7 @@ impl App {
                     leads: LeadsView::default(),
                     activities: ActivitiesView::default(),
                     catalog: CatalogView::default(),
+                    settings: SettingsView::default(),
                     form: None,
                     dialog: None,
                     undo: UndoStack::default(),

@@ -1,0 +1,13 @@
+//! Placeholder, being written.
+
+use super::app::Action;
+use crate::workspace::Workspace;
+
+#[derive(Default)]
+pub struct LookupsEditor {}
+
+impl LookupsEditor {
+    pub fn ui(&mut self, _ui: &mut egui::Ui, _ws: &Workspace) -> Vec<Action> {
+        Vec::new()
+    }
+}
