@@ -211,6 +211,7 @@ impl Ready {
                     View::Leads => self.leads.ui(ui, &self.ws),
                     View::Activities => self.activities.ui(ui, &self.ws),
                     View::Products | View::Currencies => self.catalog.ui(ui, &self.ws, self.view),
+                    View::Settings => self.settings.ui(ui, &self.ws),
                 });
             });
         if let Some(dialog) = &mut self.dialog {
@@ -254,6 +255,7 @@ impl Ready {
                 (View::Activities, tr!("Activities")),
                 (View::Products, tr!("Products")),
                 (View::Currencies, tr!("Currencies")),
+                (View::Settings, tr!("Settings")),
             ] {
                 ui.selectable_value(&mut self.view, view, name);
             }

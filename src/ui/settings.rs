@@ -4,10 +4,12 @@ use super::app::Action;
 use crate::workspace::Workspace;
 
 #[derive(Default)]
-pub struct SettingsView {}
+pub struct SettingsView {
+    lookups: super::lookups::LookupsEditor,
+}
 
 impl SettingsView {
-    pub fn ui(&mut self, _ui: &mut egui::Ui, _ws: &Workspace) -> Vec<Action> {
-        Vec::new()
+    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Vec<Action> {
+        self.lookups.ui(ui, ws)
     }
 }
