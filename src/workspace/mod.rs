@@ -286,14 +286,17 @@ impl Workspace {
         self.lookups.get(&id)
     }
 
-    /// The active values of one lookup table, by name.
+    /// The active values of one lookup table, by name: what dropdowns offer.
     pub fn lookups(&self, kind: LookupKind) -> Vec<&Lookup> {
-        let mut out: Vec<&Lookup> = self
-            .lookups
-            .values()
-            .filter(|l| l.kind == kind && l.active)
-            .collect();
-        out.sort_by_key(|l| l.name.to_lowercase());
+        let mut out = self.all_lookups(kind);
+        out.retain(|l| l.active);
+        out
+    }
+
+    /// Every value of one lookup table, inactive ones included, by name.
+    pub fn all_lookups(&self, kind: LookupKind) -> Vec<&Lookup> {
+        let mut out: Vec<&Lookup> = self.lookups.values().filter(|l| l.kind == kind).collect();
+        out.sort_by_cached_key(|l| l.name.to_lowercase());
         out
     }
 
