@@ -6,8 +6,10 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::analytics::PipelineReport;
 use crate::command::Command;
-use crate::domain::EntityKind;
+use crate::domain::{EntityKind, Id};
+use crate::tr;
 use crate::workspace::{Workspace, system_clock};
 
 /// Forsat: a local-first sales-pipeline CRM. Without a subcommand it opens the window.
@@ -78,11 +80,14 @@ pub enum CliCommand {
 /// The reports the CLI prints.
 #[derive(Debug, Subcommand)]
 pub enum Report {
-    /// Open stages of the default pipeline with count, expected and weighted revenue of their
-    /// active deals, then won and lost totals.
+    /// Open stages of a pipeline with count, expected and weighted revenue of their active
+    /// deals, then won and lost totals.
     Pipeline {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// The pipeline's name, or `all` for every pipeline; the first pipeline when omitted.
+        #[arg(long, value_name = "NAME|all")]
+        pipeline: Option<String>,
     },
 }
 
@@ -124,14 +129,52 @@ pub fn run(command: CliCommand, db: &Path) -> Result<String, String> {
         }
         CliCommand::History { id, format } => history(&ws, id, format),
         CliCommand::Report {
-            report: Report::Pipeline { format },
+            report: Report::Pipeline { format, pipeline },
         } => {
-            let report = ws.pipeline_report(ws.default_pipeline().id);
-            Ok(match format {
-                Format::Table => report.to_table(),
-                Format::Csv => report.to_csv(),
-                Format::Json => report.to_json() + "\n",
-            })
+            let pipelines: Vec<Id> = match pipeline.as_deref().map(str::trim) {
+                None => vec![ws.default_pipeline().id],
+                Some(name) if name.eq_ignore_ascii_case("all") => {
+                    ws.pipelines().iter().map(|p| p.id).collect()
+                }
+                Some(name) => vec![
+                    ws.pipelines()
+                        .iter()
+                        .find(|p| p.name.eq_ignore_ascii_case(name))
+                        .ok_or_else(|| {
+                            let known: Vec<&str> =
+                                ws.pipelines().iter().map(|p| p.name.as_str()).collect();
+                            tr!(
+                                "there is no pipeline “{name}” (there are: {known}; or all)",
+                                name = name,
+                                known = known.join(", ")
+                            )
+                        })?
+                        .id,
+                ],
+            };
+            let reports: Vec<PipelineReport> =
+                pipelines.iter().map(|p| ws.pipeline_report(*p)).collect();
+            Ok(PipelineReport::render_all(&reports, format))
+        }
+    }
+}
+
+impl PipelineReport {
+    /// Reports of one or more pipelines in `format`: tables titled by pipeline, one CSV, or a
+    /// JSON object (one pipeline) or array (several).
+    fn render_all(reports: &[PipelineReport], format: Format) -> String {
+        match (format, reports) {
+            (Format::Table, [one]) => one.to_table(),
+            (Format::Table, _) => reports
+                .iter()
+                .map(|r| format!("{}\n{}", r.pipeline, r.to_table()))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            (Format::Csv, _) => PipelineReport::csv_of(reports),
+            (Format::Json, [one]) => one.to_json() + "\n",
+            (Format::Json, _) => {
+                serde_json::to_string_pretty(reports).expect("reports serialize to JSON") + "\n"
+            }
         }
     }
 }

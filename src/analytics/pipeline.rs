@@ -29,6 +29,7 @@ pub struct ClosedRow {
 /// Open stages in order, then won and lost, of one pipeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PipelineReport {
+    pub pipeline: String,
     pub base_currency: String,
     pub stages: Vec<StageRow>,
     pub won: ClosedRow,
@@ -42,6 +43,7 @@ fn money<S: serde::Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error>
 /// Groups the active deals of the pipeline whose `stages` are given (in pipeline order) by stage,
 /// in the base currency of `rates`.
 pub fn pipeline_by_stage<'a>(
+    pipeline: &str,
     rates: &Rates,
     stages: &[&Stage],
     opportunities: impl IntoIterator<Item = &'a Opportunity>,
@@ -55,6 +57,7 @@ pub fn pipeline_by_stage<'a>(
         }
     }
     let mut report = PipelineReport {
+        pipeline: pipeline.to_owned(),
         base_currency: rates.base().to_owned(),
         stages: Vec::new(),
         won: ClosedRow::default(),
@@ -87,9 +90,25 @@ impl PipelineReport {
         serde_json::to_string_pretty(self).expect("reports serialize to JSON")
     }
 
-    /// One row per open stage, then `Won` and `Lost` (weighted = amount for won, 0 for lost).
+    /// One row per open stage, then `Won` and `Lost` (weighted = amount for won, 0 for lost),
+    /// each starting with the pipeline's name.
     pub fn to_csv(&self) -> String {
-        csv(&["stage", "count", "expected", "weighted"], self.rows())
+        Self::csv_of(std::slice::from_ref(self))
+    }
+
+    /// The CSV of several pipelines' reports, one after the other under one header.
+    pub fn csv_of(reports: &[PipelineReport]) -> String {
+        let rows = reports.iter().flat_map(|r| {
+            r.rows()
+                .into_iter()
+                .map(|[stage, count, expected, weighted]| {
+                    [r.pipeline.clone(), stage, count, expected, weighted]
+                })
+        });
+        csv(
+            &["pipeline", "stage", "count", "expected", "weighted"],
+            rows,
+        )
     }
 
     /// An aligned text table for a terminal.

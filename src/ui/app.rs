@@ -71,6 +71,8 @@ struct Status {
 struct Ready {
     ws: Workspace,
     view: View,
+    /// The pipeline the board and the list show.
+    pipeline: Id,
     filter: Filter,
     search: Search,
     board: BoardView,
@@ -113,6 +115,7 @@ impl App {
                         .map_err(|e| e.to_string())?;
                 }
                 Ok(Box::new(Ready {
+                    pipeline: ws.default_pipeline().id,
                     ws,
                     view,
                     filter: Filter::default(),
@@ -205,8 +208,14 @@ impl Ready {
             .show(ui, |ui| {
                 let selected = self.form.as_ref().and_then(|f| f.opportunity_id());
                 actions.extend(match self.view {
-                    View::Pipeline => self.board.ui(ui, &self.ws, &self.filter, selected),
-                    View::List => self.list.ui(ui, &self.ws, &mut self.filter, selected),
+                    View::Pipeline => {
+                        self.board
+                            .ui(ui, &self.ws, &self.filter, self.pipeline, selected)
+                    }
+                    View::List => {
+                        self.list
+                            .ui(ui, &self.ws, &mut self.filter, self.pipeline, selected)
+                    }
                     View::Accounts => self.accounts.ui(ui, &self.ws),
                     View::Leads => self.leads.ui(ui, &self.ws),
                     View::Activities => self.activities.ui(ui, &self.ws),
@@ -245,7 +254,7 @@ impl Ready {
             });
             ui.separator();
             ui.label(RichText::new("Forsat").strong().color(theme::TEXT_STRONG));
-            ui.label(RichText::new(&self.ws.default_pipeline().name).color(theme::TEXT_MUTED));
+            self.pipeline_ui(ui);
             ui.separator();
             for (view, name) in [
                 (View::Pipeline, tr!("Pipeline")),
@@ -281,6 +290,30 @@ impl Ready {
                 actions.extend(self.search.buttons_ui(ui, &self.ws, &mut self.filter));
             });
         }
+    }
+
+    /// The pipeline the board and the list show: a dropdown once there are several.
+    fn pipeline_ui(&mut self, ui: &mut egui::Ui) {
+        let pipelines = self.ws.pipelines();
+        // A pipeline deleted (or undone) meanwhile gives way to the first one.
+        let current = match pipelines.iter().find(|p| p.id == self.pipeline) {
+            Some(p) => p,
+            None => self.ws.default_pipeline(),
+        };
+        self.pipeline = current.id;
+        if pipelines.len() < 2 {
+            ui.label(RichText::new(&current.name).color(theme::TEXT_MUTED));
+            return;
+        }
+        egui::ComboBox::from_id_salt("pipeline_switcher")
+            .selected_text(&current.name)
+            .show_ui(ui, |ui| {
+                for p in pipelines {
+                    ui.selectable_value(&mut self.pipeline, p.id, &p.name);
+                }
+            })
+            .response
+            .accessible_name(tr!("Pipeline shown"));
     }
 
     /// Whether the current view shows deals, which the filter bar narrows.

@@ -36,15 +36,15 @@ pub struct BoardView {
 }
 
 impl BoardView {
-    /// Draws the board; `selected` is the deal open in the form.
+    /// Draws the board of `pipeline`; `selected` is the deal open in the form.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         ws: &Workspace,
         filter: &Filter,
+        pipeline: Id,
         selected: Option<Id>,
     ) -> Vec<Action> {
-        let pipeline = ws.default_pipeline().id;
         // The trash is the list's: the board always shows the deals outside it.
         let filter = &Filter {
             trash: false,
@@ -285,6 +285,16 @@ fn paint_card(
     highlight: bool,
 ) {
     paint_card_frame(painter, rect, highlight, false);
+    // A deal sitting in its stage too long has an amber edge and says for how long.
+    let stale = ws.stale_days(opp);
+    if stale.is_some() && !highlight {
+        painter.rect_stroke(
+            rect,
+            theme::CARD_RADIUS,
+            Stroke::new(2.0, theme::STALE),
+            egui::StrokeKind::Inside,
+        );
+    }
     let inner = rect.shrink2(vec2(
         theme::CARD_MARGIN.left as f32,
         theme::CARD_MARGIN.top as f32,
@@ -322,6 +332,7 @@ fn paint_card(
         width * 0.4,
     );
     let y = amount_bottom + 3.0;
+    let mut x = left;
     if let Some(date) = opp.expected_close {
         let overdue = opp.is_overdue(ws.today());
         let color = if overdue {
@@ -329,7 +340,29 @@ fn paint_card(
         } else {
             theme::TEXT_MUTED
         };
-        line(y, &format_date(date), 12.0, color, width * 0.6);
+        let font = FontId::proportional(12.0);
+        x = text_line(
+            painter,
+            egui::pos2(left, y),
+            false,
+            &format_date(date),
+            font,
+            color,
+            width * 0.4,
+        )
+        .right()
+            + 8.0;
+    }
+    if let Some(days) = stale {
+        text_line(
+            painter,
+            egui::pos2(x, y),
+            false,
+            &tr!("stale {n} days", n = days),
+            FontId::proportional(12.0),
+            theme::STALE,
+            (inner.right() - 64.0 - x).max(1.0),
+        );
     }
     // The next activity's dot sits left of the stars, which take up to 3 × 14 px.
     painter.circle_filled(

@@ -550,6 +550,29 @@ impl OpportunityForm {
             self.draft.enter_stage(s, self.draft.loss_reason, ws.now());
             self.probability_text = self.draft.probability.normalize().to_string();
         }
+        // What the stage expects before the deal moves on.
+        if let Some(s) = ws
+            .stage(self.draft.stage)
+            .filter(|s| !s.requirements.is_empty())
+        {
+            ui.label("");
+            ui.label(
+                RichText::new(tr!("Expected: {text}", text = s.requirements))
+                    .small()
+                    .italics()
+                    .color(theme::TEXT_MUTED),
+            );
+            ui.end_row();
+        }
+        if let Some(days) = self.original.as_ref().and_then(|o| ws.stale_days(o)) {
+            ui.label("");
+            ui.label(
+                RichText::new(tr!("Stale: {n} days in this stage", n = days))
+                    .small()
+                    .color(theme::STALE),
+            );
+            ui.end_row();
+        }
         if ws
             .stage(self.draft.stage)
             .is_some_and(|s| s.kind == StageKind::Lost)

@@ -40,6 +40,7 @@ const ROW_HEIGHT: f32 = 26.0;
 struct Rows {
     generation: u64,
     filter: Filter,
+    pipeline: Id,
     sort: Sort,
     ids: Vec<Id>,
     totals: StageTotals,
@@ -70,15 +71,16 @@ pub struct ListView {
 }
 
 impl ListView {
-    /// Draws the list; `selected` is the deal open in the form.
+    /// Draws the deals of `pipeline`; `selected` is the deal open in the form.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         ws: &Workspace,
         filter: &mut Filter,
+        pipeline: Id,
         selected: Option<Id>,
     ) -> Vec<Action> {
-        self.refresh(ws, filter);
+        self.refresh(ws, filter, pipeline);
         let mut actions = Vec::new();
         // Taken out for the frame, so cells can borrow `self` mutably; never cloned per frame.
         let Some(rows) = self.rows.take() else {
@@ -215,17 +217,22 @@ impl ListView {
         Some(Action::Open(id))
     }
 
-    fn refresh(&mut self, ws: &Workspace, filter: &Filter) {
+    fn refresh(&mut self, ws: &Workspace, filter: &Filter, pipeline: Id) {
         let fresh = self.rows.as_ref().is_some_and(|r| {
-            r.generation == ws.generation() && r.filter == *filter && r.sort == self.sort
+            r.generation == ws.generation()
+                && r.filter == *filter
+                && r.sort == self.sort
+                && r.pipeline == pipeline
         });
         if !fresh {
-            let ids = ws.list(filter, self.sort);
+            let mut ids = ws.list(filter, self.sort);
+            ids.retain(|id| ws.opportunity(*id).is_some_and(|o| o.pipeline == pipeline));
             let totals =
                 StageTotals::of(ids.iter().filter_map(|id| ws.opportunity(*id)), ws.rates());
             self.rows = Some(Rows {
                 generation: ws.generation(),
                 filter: filter.clone(),
+                pipeline,
                 sort: self.sort,
                 ids,
                 totals,

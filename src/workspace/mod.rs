@@ -381,7 +381,13 @@ impl Workspace {
     /// The pipeline report of `pipeline`, by stage.
     pub fn pipeline_report(&self, pipeline: Id) -> PipelineReport {
         let stages: Vec<&Stage> = self.stages_of(pipeline).collect();
+        let name = self
+            .pipelines
+            .iter()
+            .find(|p| p.id == pipeline)
+            .map_or("", |p| p.name.as_str());
         pipeline_by_stage(
+            name,
             &self.rates,
             &stages,
             self.opportunities

@@ -636,8 +636,8 @@ impl Workspace {
     }
 
     /// Checks what a change does to pipelines and stages: every stage in an existing pipeline,
-    /// a stage holding deals keeps its pipeline and kind, every pipeline keeps an open stage,
-    /// and at least one pipeline remains.
+    /// a stage holding deals keeps its pipeline and kind, a pipeline with stages keeps an open
+    /// one, and at least one pipeline remains.
     fn check_pipelines(
         &self,
         change: &Change,
@@ -703,10 +703,10 @@ impl Workspace {
             .filter(|s| !stage_puts.iter().any(|p| p.id == s.id))
             .chain(stage_puts.iter().copied())
             .collect();
+        // A new pipeline starts without stages; once it has some, one must be open.
         let without_open = pipelines_after.iter().any(|p| {
-            !stages_after
-                .iter()
-                .any(|s| s.pipeline == *p && s.kind == StageKind::Open)
+            let mut stages = stages_after.iter().filter(|s| s.pipeline == *p).peekable();
+            stages.peek().is_some() && !stages.any(|s| s.kind == StageKind::Open)
         });
         if without_open {
             errors.push(FieldError::new(Field::Stage, Problem::NeedsOpenStage));

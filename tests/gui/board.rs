@@ -160,3 +160,98 @@ fn a_foreign_file_gets_a_message_and_stays_untouched() {
         "Meeting notes, not a database\n"
     );
 }
+
+#[test]
+fn a_deal_left_in_its_stage_too_long_shows_as_stale() {
+    use forsat::command::{Change, Command};
+    use forsat::domain::Record;
+    let fixture = Fixture::two_deals();
+    {
+        let mut ws = fixture.reopen();
+        let mut new = ws.stage(stage_id(&ws, "New")).unwrap().clone();
+        new.rotting_days = Some(10);
+        ws.apply(Command::Change(Box::new(Change::put(Record::Stage(new)))))
+            .unwrap();
+    }
+    // Twelve days later.
+    let later = crate::clock()() + chrono::Duration::days(12);
+    let mut harness = crate::harness_at(&fixture.path, std::sync::Arc::new(move || later));
+    let ws = harness.state().workspace().unwrap();
+    let cafe = deal(ws, "Café Müller – espresso machines");
+    assert_eq!(ws.stale_days(cafe), Some(12));
+    let nordwind = deal(ws, "Nordwind – fleet renewal");
+    assert_eq!(ws.stale_days(nordwind), None, "Qualified has no threshold");
+    // The card paints "stale 12 days" (painted text is not in the accessibility tree); the
+    // form says it in words.
+    card(&harness, "Café Müller – espresso machines").click();
+    harness.run();
+    label(&harness, "Stale: 12 days in this stage");
+}
+
+#[test]
+fn the_pipeline_switcher_shows_another_pipelines_board_and_list() {
+    use forsat::command::{Change, Command};
+    use forsat::domain::{Account, Opportunity, Pipeline, Record, Stage, StageKind};
+    let fixture = Fixture::two_deals();
+    {
+        let mut ws = fixture.reopen();
+        let services = Pipeline {
+            id: 0,
+            name: "Services".into(),
+            sequence: 2,
+        };
+        ws.apply(Command::Change(Box::new(Change::put(Record::Pipeline(
+            services,
+        )))))
+        .unwrap();
+        let pipeline = ws
+            .pipelines()
+            .iter()
+            .find(|p| p.name == "Services")
+            .unwrap()
+            .id;
+        let stages = ["Scoping", "Done", "Dropped"]
+            .iter()
+            .zip([StageKind::Open, StageKind::Won, StageKind::Lost])
+            .enumerate()
+            .map(|(i, (name, kind))| {
+                Record::Stage(Stage {
+                    id: 0,
+                    pipeline,
+                    name: (*name).into(),
+                    sequence: i as u32 + 1,
+                    probability: Decimal::from(20),
+                    kind,
+                    requirements: String::new(),
+                    rotting_days: None,
+                    folded: false,
+                })
+            })
+            .collect();
+        ws.apply(Command::Change(Box::new(Change {
+            put: stages,
+            ..Change::default()
+        })))
+        .unwrap();
+        let scoping = ws.stage_of_kind(pipeline, StageKind::Open).unwrap().clone();
+        let mut opp = Opportunity::draft(&Account::default(), &scoping, ws.settings(), ws.now());
+        opp.name = "Audit retainer".into();
+        ws.apply(Command::CreateOpportunity {
+            opp: Box::new(opp),
+            new_account: Some("Nordwind GmbH".into()),
+        })
+        .unwrap();
+    }
+    let mut harness = harness(&fixture.path);
+    card(&harness, "Nordwind – fleet renewal");
+    assert!(harness.query_by_label("Audit retainer").is_none());
+    harness.get_by_label("Pipeline shown").click();
+    harness.run();
+    harness.get_by_label("Services").click();
+    harness.run();
+    card(&harness, "Audit retainer");
+    assert!(harness.query_by_label("Nordwind – fleet renewal").is_none());
+    harness.get_by_label("List").click();
+    harness.run();
+    label(&harness, "1 deal");
+}

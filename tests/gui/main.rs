@@ -88,6 +88,11 @@ pub fn add_deal(
 
 /// The real app on `path`, in a 1400x900 window.
 pub fn harness(path: &Path) -> Harness<'static, App> {
+    harness_at(path, clock())
+}
+
+/// The real app on `path`, seeing the time `clock` gives.
+pub fn harness_at(path: &Path, clock: Clock) -> Harness<'static, App> {
     let db = path.to_owned();
     let mut harness = Harness::builder()
         .with_size(egui::Vec2::from(WINDOW_SIZE))
@@ -98,7 +103,7 @@ pub fn harness(path: &Path) -> Harness<'static, App> {
                 &cc.egui_ctx,
                 AppOptions {
                     db,
-                    clock: clock(),
+                    clock: clock.clone(),
                     view: View::Pipeline,
                     screenshot: None,
                 },

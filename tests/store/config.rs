@@ -273,3 +273,62 @@ fn a_new_base_currency_rebases_every_rate_and_keeps_the_totals() {
     assert_eq!(ws.currencies()[0].rate, "1.25".parse::<Decimal>().unwrap());
     assert_eq!(ws.stage_totals(new).expected, Decimal::from(1000));
 }
+
+#[test]
+fn the_cli_reports_one_pipeline_or_all() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("f.redb");
+    let mut ws = open(&path);
+    create(&mut ws, "Acme", "Renewal", "1000");
+    let services = Pipeline {
+        id: 0,
+        name: "Services".into(),
+        sequence: 2,
+    };
+    change(&mut ws, Change::put(Record::Pipeline(services))).unwrap();
+    let pipeline = ws.pipelines()[1].id;
+    let scoping = Stage {
+        id: 0,
+        pipeline,
+        name: "Scoping".into(),
+        sequence: 1,
+        probability: Decimal::from(20),
+        kind: StageKind::Open,
+        requirements: String::new(),
+        rotting_days: None,
+        folded: false,
+    };
+    change(&mut ws, Change::put(Record::Stage(scoping))).unwrap();
+    drop(ws);
+    let report = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
+            .arg("--db")
+            .arg(&path)
+            .args(["report", "pipeline"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, csv, _) = report(&["--pipeline", "all", "--format", "csv"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        csv.starts_with("pipeline,stage,count,expected,weighted\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("Sales,New,1,1000.00,100.00\n"), "{csv}");
+    assert!(csv.contains("Services,Scoping,0,0.00,0.00\n"), "{csv}");
+    let (_, json, _) = report(&["--pipeline", "services", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["pipeline"], "Services");
+    let (code, _, err) = report(&["--pipeline", "Nope"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("there is no pipeline “Nope” (there are: Sales, Services; or all)"),
+        "{err}"
+    );
+}
