@@ -3,6 +3,7 @@
 //! Opening never writes to a file it has not recognised: a missing file is created, a Forsat
 //! file is opened, and anything else (empty, foreign, damaged, newer) is refused untouched.
 
+mod backup;
 mod codec;
 mod error;
 mod migrate;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use redb::{Database, DatabaseError, Durability};
 
+pub use backup::backups_of;
 pub use codec::{CodecError, RECORD_VERSION, decode, encode};
 pub use error::StoreError;
 pub use tables::{Records, SCHEMA_VERSION, TrashEntry, Tx};
@@ -38,10 +40,15 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// Opens the Forsat database at `path`, creating it (and its folder) when missing, and
-    /// reads every record into memory.
-    pub fn open(path: &Path) -> Result<(Store, Records), StoreError> {
+    /// reads every record into memory. A file closed cleanly is first copied as the backup of
+    /// `today` when its settings keep backups (see [`backups_of`]); a failed backup does not stop
+    /// the opening but is returned beside it.
+    pub fn open(
+        path: &Path,
+        today: chrono::NaiveDate,
+    ) -> Result<(Store, Records, Option<StoreError>), StoreError> {
         if !path.exists() {
-            return Self::create(path);
+            return Self::create(path).map(|(store, records)| (store, records, None));
         }
         check_header(path)?;
         let refusal = |e: ReadError| read_refusal(path, e);
@@ -53,6 +60,11 @@ impl Store {
                 let schema = check_meta(path, &db)?;
                 let records = guard(path, || tables::load(&db, schema))?.map_err(refusal)?;
                 drop(db);
+                // Now, before anything writes, the file is a clean copy of the last commit.
+                let backup_failed = match &records.settings {
+                    Some(s) if s.backups => backup::daily(path, today, s.backups_keep).err(),
+                    _ => None,
+                };
                 if schema < SCHEMA_VERSION {
                     migrate::back_up(path, schema)?;
                 }
@@ -60,7 +72,7 @@ impl Store {
                     .map_err(|e| open_refusal(path, e))?;
                 let store = Store::wrap(db, path);
                 migrate::run(&store, schema)?;
-                return Ok((store, records));
+                return Ok((store, records, backup_failed));
             }
             // Not shut down cleanly: redb recovers it below, checking every page as it goes.
             Err(DatabaseError::RepairAborted) => {}
@@ -79,7 +91,7 @@ impl Store {
         }
         let store = Store::wrap(db, path);
         migrate::run(&store, schema)?;
-        Ok((store, records))
+        Ok((store, records, None))
     }
 
     fn create(path: &Path) -> Result<(Store, Records), StoreError> {

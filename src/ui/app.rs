@@ -114,6 +114,11 @@ impl App {
                     ws.apply(Command::FirstStart { sample })
                         .map_err(|e| e.to_string())?;
                 }
+                // Today's backup, when the settings keep them; a failure only warns.
+                let status = ws.backup_failed().map(|e| Status {
+                    text: tr!("No backup could be made today: {error}", error = e),
+                    error: true,
+                });
                 Ok(Box::new(Ready {
                     pipeline: ws.default_pipeline().id,
                     ws,
@@ -130,7 +135,7 @@ impl App {
                     form: None,
                     dialog: None,
                     undo: UndoStack::default(),
-                    status: None,
+                    status,
                 }))
             });
         if let Err(message) = &state {

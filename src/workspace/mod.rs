@@ -76,6 +76,7 @@ pub struct Workspace {
     next_id: Cell<Id>,
     /// Bumped by every applied command; views cache what they derive and compare this.
     generation: u64,
+    backup_failed: Option<StoreError>,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -91,7 +92,7 @@ impl Workspace {
     /// Opens (or creates) the database at `path`. A new file gets the default pipeline, stages,
     /// loss reasons and sources in its first transaction.
     pub fn open(path: &Path, clock: Clock) -> Result<Workspace, StoreError> {
-        let (store, records) = Store::open(path)?;
+        let (store, records, backup_failed) = Store::open(path, clock().date_naive())?;
         let Records {
             pipelines,
             stages,
@@ -141,6 +142,7 @@ impl Workspace {
             first_start_done,
             next_id: Cell::new(next_id),
             generation: 0,
+            backup_failed,
         };
         if settings.is_none() {
             ws.initialize()?;
@@ -371,6 +373,11 @@ impl Workspace {
     /// Whether the GUI has started on this file before.
     pub fn first_start_done(&self) -> bool {
         self.first_start_done
+    }
+
+    /// Why today's backup could not be made, when it could not (the file opened regardless).
+    pub fn backup_failed(&self) -> Option<&StoreError> {
+        self.backup_failed.as_ref()
     }
 
     /// One record's history, oldest first.

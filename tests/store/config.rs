@@ -332,3 +332,60 @@ fn the_cli_reports_one_pipeline_or_all() {
         "{err}"
     );
 }
+
+#[test]
+fn a_verified_backup_is_kept_each_day_it_is_opened_and_old_ones_go() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("crm.redb");
+    let backups = || -> Vec<String> {
+        forsat::store::backups_of(&path)
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect()
+    };
+    let mut ws = open(&path);
+    assert!(backups().is_empty(), "a new file has nothing to back up");
+    create(&mut ws, "Acme", "Renewal", "1000");
+    let settings = Settings {
+        backups_keep: 3,
+        ..ws.settings().clone()
+    };
+    let keep = ws.settings_change(settings);
+    change(&mut ws, keep).unwrap();
+    drop(ws);
+    // Older copies from earlier days, more than are kept.
+    for day in ["2026-11-18", "2026-11-19", "2026-11-20", "2026-11-21"] {
+        std::fs::write(dir.path().join(format!("crm.redb.{day}.backup")), b"old").unwrap();
+    }
+
+    let ws = open(&path);
+    assert!(ws.backup_failed().is_none());
+    drop(ws);
+    drop(open(&path));
+    assert_eq!(
+        backups(),
+        [
+            "crm.redb.2026-11-22.backup",
+            "crm.redb.2026-11-21.backup",
+            "crm.redb.2026-11-20.backup"
+        ],
+        "one a day, the newest three"
+    );
+    // The copy is the database as it was, deal included.
+    let copy = dir.path().join("copy.redb");
+    std::fs::copy(dir.path().join("crm.redb.2026-11-22.backup"), &copy).unwrap();
+    assert_eq!(open(&copy).opportunity_count(), 1);
+
+    // Turned off, nothing is copied.
+    let mut ws = open(&path);
+    let off = Settings {
+        backups: false,
+        ..ws.settings().clone()
+    };
+    let off = ws.settings_change(off);
+    change(&mut ws, off).unwrap();
+    drop(ws);
+    std::fs::remove_file(dir.path().join("crm.redb.2026-11-22.backup")).unwrap();
+    drop(open(&path));
+    assert_eq!(backups().len(), 2);
+}
