@@ -307,7 +307,7 @@ impl OpportunityForm {
         self.row(ui, Field::ExpectedClose, |ui, l| {
             ui.add(
                 TextEdit::singleline(&mut close)
-                    .hint_text("YYYY-MM-DD")
+                    .hint_text(crate::i18n::date_format().hint())
                     .desired_width(120.0),
             )
             .labelled_by(l);
