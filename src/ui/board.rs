@@ -1,7 +1,7 @@
 //! The pipeline board: a column per open stage with totals, draggable cards, Won and Lost drop
 //! zones, and the filter bar above it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use egui::{Align, FontId, Layout, RichText, ScrollArea, Sense, Stroke, vec2};
 
@@ -33,6 +33,8 @@ struct FilteredColumns {
 #[derive(Default)]
 pub struct BoardView {
     filtered: Option<FilteredColumns>,
+    /// Folded stages the user opened in this session.
+    unfolded: HashSet<Id>,
 }
 
 impl BoardView {
@@ -77,16 +79,40 @@ impl BoardView {
                     .iter()
                     .filter(|s| s.kind == StageKind::Open)
                     .collect();
-                // Columns share the width, within readable bounds; beyond that the board scrolls.
+                let folded = |s: &Stage| s.folded && !self.unfolded.contains(&s.id);
+                let (narrow, wide) =
+                    open.iter().fold(
+                        (0, 0),
+                        |(n, w), s| {
+                            if folded(s) { (n + 1, w) } else { (n, w + 1) }
+                        },
+                    );
+                // Columns share the width left by folded ones, within readable bounds; beyond
+                // that the board scrolls.
                 let gap = ui.spacing().item_spacing.x;
-                let width = (ui.available_width() / open.len().max(1) as f32 - gap)
+                let room = ui.available_width() - narrow as f32 * (theme::FOLDED_WIDTH + gap);
+                let width = (room / wide.max(1) as f32 - gap)
                     .clamp(theme::COLUMN_WIDTH, theme::COLUMN_MAX_WIDTH);
+                let mut toggled = None;
                 ui.horizontal_top(|ui| {
                     for stage in open {
                         let (ids, totals) = self.column(ws, filter, stage.id);
-                        actions.extend(column_ui(ui, ws, stage, ids, totals, selected, width));
+                        let (column, toggle) = if folded(stage) {
+                            folded_column_ui(ui, ws, stage, totals)
+                        } else {
+                            column_ui(ui, ws, stage, ids, totals, selected, width)
+                        };
+                        actions.extend(column);
+                        if toggle {
+                            toggled = Some(stage.id);
+                        }
                     }
                 });
+                if let Some(stage) = toggled
+                    && !self.unfolded.remove(&stage)
+                {
+                    self.unfolded.insert(stage);
+                }
             });
         actions
     }
@@ -141,6 +167,47 @@ impl BoardView {
     }
 }
 
+/// A folded stage: a narrow column with its name and totals that takes dropped cards; "Show"
+/// unfolds it for the session. Returns the actions and whether "Show" was clicked.
+fn folded_column_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    stage: &Stage,
+    totals: StageTotals,
+) -> (Vec<Action>, bool) {
+    let mut actions = Vec::new();
+    let mut show = false;
+    let frame = egui::Frame::new()
+        .fill(theme::COLUMN_FILL)
+        .corner_radius(theme::CARD_RADIUS)
+        .inner_margin(egui::Margin::same(8));
+    let (_, dropped) = ui.dnd_drop_zone::<CardDrag, ()>(frame, |ui| {
+        ui.set_width(theme::FOLDED_WIDTH - 16.0);
+        ui.set_min_height(ui.available_height());
+        let title = ui.label(RichText::new(&stage.name).strong().size(15.0));
+        if !stage.requirements.is_empty() {
+            title.on_hover_text(&stage.requirements);
+        }
+        ui.label(RichText::new(deals(totals.count)).color(theme::TEXT_MUTED));
+        ui.label(
+            RichText::new(format_money(totals.expected, &ws.settings().base_currency))
+                .color(theme::TEXT_MUTED),
+        );
+        show = ui
+            .small_button(tr!("Show"))
+            .accessible_name(tr!("Show the cards of {stage}", stage = stage.name))
+            .clicked();
+    });
+    if let Some(drag) = dropped.filter(|d| d.from != stage.id) {
+        actions.push(Action::Move {
+            opp: drag.opp,
+            stage: stage.id,
+        });
+    }
+    (actions, show)
+}
+
+/// A stage's column; for a folded stage shown anyway, returns whether "Fold" was clicked.
 fn column_ui(
     ui: &mut egui::Ui,
     ws: &Workspace,
@@ -149,7 +216,8 @@ fn column_ui(
     totals: StageTotals,
     selected: Option<Id>,
     width: f32,
-) -> Vec<Action> {
+) -> (Vec<Action>, bool) {
+    let mut fold = false;
     let mut actions = Vec::new();
     let currency = &ws.settings().base_currency;
     ui.allocate_ui_with_layout(
@@ -178,6 +246,11 @@ fn column_ui(
                             if add.clicked() {
                                 actions.push(Action::New { stage: stage.id });
                             }
+                            fold = stage.folded
+                                && ui
+                                    .small_button(tr!("Fold"))
+                                    .accessible_name(tr!("Fold {stage}", stage = stage.name))
+                                    .clicked();
                         });
                     });
                     ui.horizontal(|ui| {
@@ -225,7 +298,7 @@ fn column_ui(
             }
         },
     );
-    actions
+    (actions, fold)
 }
 
 /// A thin bar under the column header showing the stage's default probability.

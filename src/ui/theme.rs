@@ -11,6 +11,8 @@ pub const CARD_HEIGHT: f32 = 84.0;
 /// Height of the Won and Lost drop zones.
 pub const CLOSE_ZONE_HEIGHT: f32 = 46.0;
 /// Width of the opportunity form panel.
+/// Width of a folded stage's column.
+pub const FOLDED_WIDTH: f32 = 150.0;
 pub const FORM_WIDTH: f32 = 500.0;
 
 pub const CARD_FILL: Color32 = Color32::WHITE;

@@ -255,3 +255,28 @@ fn the_pipeline_switcher_shows_another_pipelines_board_and_list() {
     harness.run();
     label(&harness, "1 deal");
 }
+
+#[test]
+fn a_folded_stage_shows_only_its_totals_until_opened() {
+    use forsat::command::{Change, Command};
+    use forsat::domain::Record;
+    let fixture = Fixture::two_deals();
+    {
+        let mut ws = fixture.reopen();
+        let mut qualified = ws.stage(stage_id(&ws, "Qualified")).unwrap().clone();
+        qualified.folded = true;
+        ws.apply(Command::Change(Box::new(Change::put(Record::Stage(
+            qualified,
+        )))))
+        .unwrap();
+    }
+    let mut harness = harness(&fixture.path);
+    assert!(harness.query_by_label("Nordwind – fleet renewal").is_none());
+    label(&harness, "1 deal");
+    harness.get_by_label("Show the cards of Qualified").click();
+    harness.run();
+    card(&harness, "Nordwind – fleet renewal");
+    harness.get_by_label("Fold Qualified").click();
+    harness.run();
+    assert!(harness.query_by_label("Nordwind – fleet renewal").is_none());
+}

@@ -6,6 +6,7 @@ mod catalog;
 mod form;
 mod leads;
 mod list;
+mod lookups;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
