@@ -59,6 +59,24 @@ pub const DEFAULT_STAGES: [StageTemplate; 5] = [
     },
 ];
 
+/// The default stages (New, Qualified, Proposition, Won, Lost) of `pipeline`, without ids.
+pub fn default_stages(pipeline: Id) -> impl Iterator<Item = Stage> {
+    DEFAULT_STAGES
+        .iter()
+        .zip(1..)
+        .map(move |(t, sequence)| Stage {
+            id: 0,
+            pipeline,
+            name: t.name.to_owned(),
+            sequence,
+            probability: t.probability.into(),
+            kind: t.kind,
+            requirements: t.requirements.to_owned(),
+            rotting_days: None,
+            folded: t.folded,
+        })
+}
+
 /// The loss reasons a new database starts with (Odoo's defaults).
 pub const DEFAULT_LOSS_REASONS: [&str; 6] = [
     "Too expensive",

@@ -173,17 +173,10 @@ impl Workspace {
             };
             tx.put_pipeline(&pipeline)?;
             let mut stages = Vec::new();
-            for (i, t) in DEFAULT_STAGES.iter().enumerate() {
+            for stage in default_stages(pipeline.id) {
                 let stage = Stage {
                     id: tx.new_id(),
-                    pipeline: pipeline.id,
-                    name: t.name.to_owned(),
-                    sequence: i as u32 + 1,
-                    probability: t.probability.into(),
-                    kind: t.kind,
-                    requirements: t.requirements.to_owned(),
-                    rotting_days: None,
-                    folded: t.folded,
+                    ..stage
                 };
                 tx.put_stage(&stage)?;
                 stages.push(stage);

@@ -635,6 +635,28 @@ impl Workspace {
         change
     }
 
+    /// The change creating a pipeline called `name` with the default stages: ids are assigned
+    /// in advance so the stages can name their pipeline.
+    pub fn new_pipeline_change(&self, name: &str) -> Change {
+        let id = self.next_id();
+        let sequence = self.pipelines.iter().map(|p| p.sequence).max().unwrap_or(0) + 1;
+        let pipeline = Record::Pipeline(Pipeline {
+            id,
+            name: name.to_owned(),
+            sequence,
+        });
+        let stages = default_stages(id).zip(1..).map(|(stage, n)| {
+            Record::Stage(Stage {
+                id: id + n,
+                ..stage
+            })
+        });
+        Change {
+            put: std::iter::once(pipeline).chain(stages).collect(),
+            ..Change::default()
+        }
+    }
+
     /// Checks what a change does to pipelines and stages: every stage in an existing pipeline,
     /// a stage holding deals keeps its pipeline and kind, a pipeline with stages keeps an open
     /// one, and at least one pipeline remains.
@@ -739,13 +761,17 @@ impl Workspace {
             .map(Record::id)
             .filter(|id| *id != 0)
             .collect();
-        if !distinct(&deal_ids)
-            || !distinct(&change.delete_deals)
-            || !distinct(&stored_ids)
-            || stored_ids.iter().any(|id| *id >= self.next_id())
-        {
+        if !distinct(&deal_ids) || !distinct(&change.delete_deals) || !distinct(&stored_ids) {
             return Err(ApplyError::StaleIds);
         }
+        // Ids at or past the counter were assigned in advance (records that name each other,
+        // like a new pipeline and its stages): they are new, and the counter moves past them.
+        let first_new = self.next_id();
+        let preassigned = stored_ids
+            .iter()
+            .copied()
+            .filter(|id| *id >= first_new)
+            .max();
         let mut errors = self.check_change(&mut change);
         let now = self.now();
         let pending = Pending {
@@ -800,6 +826,9 @@ impl Workspace {
             .filter_map(|&(kind, id)| self.stored(kind, id))
             .collect();
         let (puts, events) = self.write(|tx| {
+            if let Some(last) = preassigned {
+                tx.take_ids_below(last + 1);
+            }
             let stamp = Stamp::begin(tx, now);
             if let Some(settings) = &change.settings {
                 tx.put_settings(settings)?;
@@ -815,10 +844,12 @@ impl Workspace {
             let mut puts = Vec::with_capacity(change.put.len());
             for record in &change.put {
                 let mut record = record.clone();
-                // New records come without an id; one with an id that is not stored was
-                // deleted and is put back (an undo).
+                // New records come without an id or with one assigned in advance; one with an
+                // older id that is not stored was deleted and is put back (an undo).
                 let event = if record.id() == 0 {
                     record.set_id(tx.new_id());
+                    "created"
+                } else if record.id() >= first_new {
                     "created"
                 } else {
                     "restored"

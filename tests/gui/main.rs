@@ -7,6 +7,7 @@ mod form;
 mod leads;
 mod list;
 mod lookups;
+mod settings;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
