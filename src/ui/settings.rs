@@ -359,7 +359,7 @@ impl PipelinesTab {
             });
         }
         if let Some(order) = reorder {
-            actions.push(change_action(reorder_pipelines_change(ws, &order)));
+            actions.push(change_action(ws.reorder_pipelines_change(&order)));
         }
         ui.add_space(8.0);
         match &mut self.new_pipeline {
@@ -609,28 +609,15 @@ impl PipelinesTab {
             };
             let label = ui.label(RichText::new(text).strong());
             ui.horizontal(|ui| {
-                let others: Vec<&Pipeline> = ws
+                let others: Vec<(Id, &str)> = ws
                     .pipelines()
                     .iter()
                     .filter(|p| p.id != pipeline.id)
+                    .map(|p| (p.id, p.name.as_str()))
                     .collect();
-                let chosen = ask
-                    .target
-                    .and_then(|t| others.iter().find(|p| p.id == t))
-                    .map_or_else(|| tr!("Choose a pipeline"), |p| p.name.clone());
-                egui::ComboBox::from_id_salt("settings_pipeline_target")
-                    .selected_text(chosen)
-                    .show_ui(ui, |ui| {
-                        for p in &others {
-                            ui.selectable_value(&mut ask.target, Some(p.id), &p.name);
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-                let go = egui::Button::new(tr!("Move and delete"));
-                if ui.add_enabled(ask.target.is_some(), go).clicked()
-                    && let Some(target) = ask.target
-                {
+                let placeholder = tr!("Choose a pipeline");
+                let go = move_target_ui(ui, label.id, &others, &mut ask.target, &placeholder);
+                if go && let Some(target) = ask.target {
                     let change = ws.delete_pipeline_change(pipeline.id, Some(target));
                     actions.push(change_action(change));
                     deleted = true;
@@ -861,24 +848,14 @@ impl PipelinesTab {
             };
             let label = ui.label(RichText::new(text).strong());
             ui.horizontal(|ui| {
-                let others: Vec<&&Stage> = stages.iter().filter(|s| s.id != stage.id).collect();
-                let chosen = ask
-                    .target
-                    .and_then(|t| others.iter().find(|s| s.id == t))
-                    .map_or_else(|| tr!("Choose a stage"), |s| s.name.clone());
-                egui::ComboBox::from_id_salt("settings_stage_target")
-                    .selected_text(chosen)
-                    .show_ui(ui, |ui| {
-                        for s in &others {
-                            ui.selectable_value(&mut ask.target, Some(s.id), &s.name);
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-                let go = egui::Button::new(tr!("Move and delete"));
-                if ui.add_enabled(ask.target.is_some(), go).clicked()
-                    && let Some(target) = ask.target
-                {
+                let others: Vec<(Id, &str)> = stages
+                    .iter()
+                    .filter(|s| s.id != stage.id)
+                    .map(|s| (s.id, s.name.as_str()))
+                    .collect();
+                let placeholder = tr!("Choose a stage");
+                let go = move_target_ui(ui, label.id, &others, &mut ask.target, &placeholder);
+                if go && let Some(target) = ask.target {
                     actions.push(change_action(
                         ws.delete_stage_change(stage.id, Some(target)),
                     ));
@@ -1019,24 +996,29 @@ fn paint_drag_ghost(ui: &egui::Ui, drag_id: egui::Id, name: &str) {
     painter.galley(rect.min + vec2(10.0, 5.0), galley, theme::TEXT_STRONG);
 }
 
-/// The pipelines put in the order of `ordered` (their ids), those whose place changed.
-fn reorder_pipelines_change(ws: &Workspace, ordered: &[Id]) -> Change {
-    let put = ordered
-        .iter()
-        .filter_map(|id| ws.pipelines().iter().find(|p| p.id == *id))
-        .enumerate()
-        .filter(|(i, p)| p.sequence != *i as u32 + 1)
-        .map(|(i, p)| {
-            Record::Pipeline(Pipeline {
-                sequence: i as u32 + 1,
-                ..p.clone()
-            })
+/// Where the deals of something deleted go: a dropdown of `choices` (id, name) labelled by
+/// `label`, and "Move and delete", enabled once one is chosen. True when it was clicked.
+fn move_target_ui(
+    ui: &mut egui::Ui,
+    label: egui::Id,
+    choices: &[(Id, &str)],
+    target: &mut Option<Id>,
+    placeholder: &str,
+) -> bool {
+    let chosen = target
+        .and_then(|t| choices.iter().find(|(id, _)| *id == t))
+        .map_or(placeholder, |(_, name)| name);
+    egui::ComboBox::from_id_salt((label, "move_target"))
+        .selected_text(chosen)
+        .show_ui(ui, |ui| {
+            for (id, name) in choices {
+                ui.selectable_value(target, Some(*id), *name);
+            }
         })
-        .collect();
-    Change {
-        put,
-        ..Change::default()
-    }
+        .response
+        .labelled_by(label);
+    ui.add_enabled(target.is_some(), egui::Button::new(tr!("Move and delete")))
+        .clicked()
 }
 
 /// Gives a pipeline without stages the default ones.

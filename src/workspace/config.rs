@@ -8,22 +8,35 @@ use crate::domain::*;
 impl Workspace {
     /// Gives the stages of a pipeline the order of `ordered` (their ids).
     pub fn reorder_stages_change(&self, ordered: &[Id]) -> Change {
-        let put = ordered
-            .iter()
-            .filter_map(|id| self.stage(*id))
-            .enumerate()
-            .filter(|(i, s)| s.sequence != *i as u32 + 1)
-            .map(|(i, s)| {
+        let stages = ordered.iter().filter_map(|id| self.stage(*id));
+        resequence(
+            stages,
+            |s| s.sequence,
+            |s, sequence| {
                 Record::Stage(Stage {
-                    sequence: i as u32 + 1,
+                    sequence,
                     ..s.clone()
                 })
-            })
-            .collect();
-        Change {
-            put,
-            ..Change::default()
-        }
+            },
+        )
+    }
+
+    /// Gives the pipelines the order of `ordered` (their ids); the first is the one the board
+    /// opens on.
+    pub fn reorder_pipelines_change(&self, ordered: &[Id]) -> Change {
+        let pipelines = ordered
+            .iter()
+            .filter_map(|id| self.pipelines.iter().find(|p| p.id == *id));
+        resequence(
+            pipelines,
+            |p| p.sequence,
+            |p, sequence| {
+                Record::Pipeline(Pipeline {
+                    sequence,
+                    ..p.clone()
+                })
+            },
+        )
     }
 
     /// Saves `stage`; when `apply_to_followers`, its open deals that follow the stage's default
@@ -170,6 +183,23 @@ impl Workspace {
         }
         change.remove.push((EntityKind::Lookup, id));
         change
+    }
+}
+
+/// Numbers `items` 1, 2, 3… in their order: the change puts those whose number changed.
+fn resequence<'a, T: 'a>(
+    items: impl Iterator<Item = &'a T>,
+    sequence: impl Fn(&T) -> u32,
+    with: impl Fn(&T, u32) -> Record,
+) -> Change {
+    let put = items
+        .zip(1..)
+        .filter(|(item, n)| sequence(item) != *n)
+        .map(|(item, n)| with(item, n))
+        .collect();
+    Change {
+        put,
+        ..Change::default()
     }
 }
 
