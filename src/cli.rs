@@ -154,24 +154,25 @@ pub fn run(command: CliCommand, db: &Path) -> Result<String, String> {
             };
             let reports: Vec<PipelineReport> =
                 pipelines.iter().map(|p| ws.pipeline_report(*p)).collect();
-            Ok(PipelineReport::render_all(&reports, format))
+            let all = pipeline.is_some_and(|p| p.trim().eq_ignore_ascii_case("all"));
+            Ok(PipelineReport::render_all(&reports, format, all))
         }
     }
 }
 
 impl PipelineReport {
     /// Reports of one or more pipelines in `format`: tables titled by pipeline, one CSV, or a
-    /// JSON object (one pipeline) or array (several).
-    fn render_all(reports: &[PipelineReport], format: Format) -> String {
+    /// JSON object (one pipeline asked for by name) or array (`all`, however many there are).
+    fn render_all(reports: &[PipelineReport], format: Format, all: bool) -> String {
         match (format, reports) {
-            (Format::Table, [one]) => one.to_table(),
+            (Format::Table, [one]) if !all => one.to_table(),
             (Format::Table, _) => reports
                 .iter()
                 .map(|r| format!("{}\n{}", r.pipeline, r.to_table()))
                 .collect::<Vec<_>>()
                 .join("\n"),
             (Format::Csv, _) => PipelineReport::csv_of(reports),
-            (Format::Json, [one]) => one.to_json() + "\n",
+            (Format::Json, [one]) if !all => one.to_json() + "\n",
             (Format::Json, _) => {
                 serde_json::to_string_pretty(reports).expect("reports serialize to JSON") + "\n"
             }

@@ -91,7 +91,7 @@ pub fn parse_discount(text: &str) -> Result<Decimal, FieldError> {
     Ok(value.normalize())
 }
 
-/// Parses an exchange rate: positive, up to eight decimals.
+/// Parses an exchange rate: positive, up to [`RATE_DECIMALS`] decimals.
 pub fn parse_rate(text: &str) -> Result<Decimal, FieldError> {
     let value = parse_decimal(Field::Rate, text)?;
     check_rate(value)?;
@@ -102,14 +102,20 @@ fn check_rate(value: Decimal) -> Result<(), FieldError> {
     if value <= Decimal::ZERO {
         return Err(FieldError::new(Field::Rate, Problem::Required));
     }
-    if value.normalize().scale() > 8 {
-        return Err(FieldError::new(Field::Rate, Problem::TooManyDecimals(8)));
+    if value.normalize().scale() > RATE_DECIMALS {
+        return Err(FieldError::new(
+            Field::Rate,
+            Problem::TooManyDecimals(RATE_DECIMALS),
+        ));
     }
     if value > MAX_RATE {
         return Err(FieldError::new(Field::Rate, Problem::TooLarge));
     }
     Ok(())
 }
+
+/// Decimals a rate keeps: enough for a weak currency against a strong one (1 IRR in KWD).
+pub const RATE_DECIMALS: u32 = 12;
 
 /// The largest rate accepted. With amounts up to [`MAX_AMOUNT`], a million deals at this rate
 /// still total well inside a decimal's range.

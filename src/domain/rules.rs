@@ -390,6 +390,10 @@ pub enum Problem {
     AlreadyConverted,
     /// The last record of its kind, which cannot go.
     LastOne,
+    /// A currency that is not in the list of currencies.
+    NotListed(String),
+    /// A value set once, when the record is created.
+    Fixed,
     /// A pipeline would have no open stage left for its deals.
     NeedsOpenStage,
     Unknown,
@@ -437,6 +441,11 @@ impl FieldError {
             Problem::Duplicate(text) => tr!("“{text}” is already taken", text = text),
             Problem::AlreadyConverted => tr!("this lead has already been converted"),
             Problem::LastOne => tr!("the last one cannot be deleted"),
+            Problem::NotListed(code) => tr!(
+                "“{code}” is not in the list of currencies: add it with its rate first",
+                code = code
+            ),
+            Problem::Fixed => tr!("cannot be changed once created"),
             Problem::NeedsOpenStage => tr!("every pipeline needs at least one open stage"),
             Problem::Unknown => tr!("refers to a record that does not exist"),
             Problem::WrongPipeline => tr!("belongs to another pipeline"),

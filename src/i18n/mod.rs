@@ -129,6 +129,21 @@ pub fn week_start() -> WeekStart {
     DATES.with(|d| d.get().1)
 }
 
+/// A date as history entries store it: ISO, whatever the display format, so the stored text
+/// never changes meaning; [`display_stored`] shows it in the format of the settings.
+pub fn stored_date(date: NaiveDate) -> String {
+    date.format(DateFormat::Iso.pattern()).to_string()
+}
+
+/// A stored value as the user reads it: an ISO date in the format of the settings, other text
+/// unchanged.
+pub fn display_stored(value: &str) -> std::borrow::Cow<'_, str> {
+    match NaiveDate::parse_from_str(value, DateFormat::Iso.pattern()) {
+        Ok(date) if value.len() == 10 => format_date(date).into(),
+        _ => value.into(),
+    }
+}
+
 /// A date as the user reads it, in the format of the settings.
 pub fn format_date(date: NaiveDate) -> String {
     date.format(date_format().pattern()).to_string()

@@ -7,34 +7,43 @@ use chrono::NaiveDate;
 
 use super::{StoreError, check_header, check_meta, guard, open_refusal};
 
-/// The backups of `path`, newest first.
+/// The backups of `path`, newest first: files named exactly `NAME.YYYY-MM-DD.backup` beside it
+/// (another file's backups, or anything named by hand, are never counted or pruned).
 pub fn backups_of(path: &Path) -> Vec<PathBuf> {
-    let Some(dir) = path.parent() else {
-        return Vec::new();
+    let mut dated: Vec<(NaiveDate, PathBuf)> = entries_beside(path)
+        .filter_map(|p| {
+            let date = backup_date(path, &p)?;
+            Some((date, p))
+        })
+        .collect();
+    dated.sort_by_key(|(date, _)| std::cmp::Reverse(*date));
+    dated.into_iter().map(|(_, p)| p).collect()
+}
+
+/// The date in the name of `candidate` when it is a backup of `path`.
+fn backup_date(path: &Path, candidate: &Path) -> Option<NaiveDate> {
+    let base = path.file_name()?.to_str()?;
+    let name = candidate.file_name()?.to_str()?;
+    let date = name
+        .strip_prefix(base)?
+        .strip_prefix('.')?
+        .strip_suffix(".backup")?;
+    NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .ok()
+        .filter(|_| date.len() == 10)
+}
+
+/// The files in the folder of `path`.
+fn entries_beside(path: &Path) -> impl Iterator<Item = PathBuf> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
     };
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let prefix = format!(
-        "{}.",
-        path.file_name().unwrap_or_default().to_string_lossy()
-    );
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+    std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| {
-            let name = p.file_name().unwrap_or_default().to_string_lossy();
-            name.starts_with(&prefix) && name.ends_with(".backup")
-        })
-        .collect();
-    // The date in the name sorts the copies.
-    out.sort();
-    out.reverse();
-    out
 }
 
 /// Copies the file at `path` (closed cleanly: nothing has it open for writing) as today's
@@ -59,12 +68,21 @@ pub(super) fn daily(
         let p = p.to_owned();
         move |source| StoreError::Io { path: p, source }
     };
-    std::fs::copy(path, &partial).map_err(io(&partial))?;
-    if let Err(e) = verify(&partial) {
+    // A copy cut short (a full disk, a crash) must not stay to fill the disk.
+    for stale in entries_beside(path).filter(|p| {
+        p.extension().is_some_and(|e| e == "partial")
+            && backup_date(path, &p.with_extension("")).is_some()
+    }) {
+        let _ = std::fs::remove_file(stale);
+    }
+    let made = std::fs::copy(path, &partial)
+        .map_err(io(&partial))
+        .and_then(|_| verify(&partial))
+        .and_then(|()| std::fs::rename(&partial, &target).map_err(io(&target)));
+    if let Err(e) = made {
         let _ = std::fs::remove_file(&partial);
         return Err(e);
     }
-    std::fs::rename(&partial, &target).map_err(io(&target))?;
     for old in backups_of(path).into_iter().skip(keep.max(1) as usize) {
         std::fs::remove_file(&old).map_err(io(&old))?;
     }

@@ -28,7 +28,7 @@ pub fn history_ui(ui: &mut egui::Ui, history: &[HistoryEntry]) {
                             if v.is_empty() {
                                 "—".to_owned()
                             } else {
-                                v.to_owned()
+                                crate::i18n::display_stored(v).into_owned()
                             }
                         };
                         tr!(

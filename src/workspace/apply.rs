@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::Workspace;
 use crate::command::{Batch, Command, MassPatch};
 use crate::domain::*;
-use crate::i18n::{format_date, format_number, format_percent};
+use crate::i18n::{format_number, format_percent, stored_date};
 use crate::store::{StoreError, Tx};
 use crate::tr;
 
@@ -321,7 +321,7 @@ impl Workspace {
     /// Every field of a deal as the history shows it: names instead of ids.
     pub(super) fn field_values(&self, o: &Opportunity) -> Vec<(Field, String)> {
         let name = |id: Option<Id>| self.lookup_name(id).to_owned();
-        let date = |d: Option<chrono::NaiveDate>| d.map(format_date).unwrap_or_default();
+        let date = |d: Option<chrono::NaiveDate>| d.map(stored_date).unwrap_or_default();
         let tags: Vec<&str> = o.tags.iter().map(|t| self.lookup_name(Some(*t))).collect();
         vec![
             (Field::Name, o.name.clone()),

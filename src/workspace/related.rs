@@ -12,7 +12,7 @@ use super::apply::{Applied, ApplyError, Pending, Stamp, history, lifecycle, writ
 use super::config::uses_lookup;
 use crate::command::{Change, Command, ConvertLead};
 use crate::domain::*;
-use crate::i18n::{format_date, format_number, format_percent};
+use crate::i18n::{format_number, format_percent, stored_date};
 
 /// An account's deals (not in the trash) with their totals in the base currency.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -310,7 +310,7 @@ impl Workspace {
             Record::Activity(a) => vec![
                 (Field::Kind, format!("{:?}", a.kind)),
                 (Field::Summary, a.summary.clone()),
-                (Field::Due, format_date(a.due)),
+                (Field::Due, stored_date(a.due)),
                 (Field::Done, a.done.to_string()),
                 (Field::Link, format!("{:?}", a.link)),
             ],
@@ -354,7 +354,7 @@ impl Workspace {
                 (Field::Code, c.code.clone()),
                 (Field::Name, c.name.clone()),
                 (Field::Rate, number(c.rate)),
-                (Field::RateDate, format_date(c.rate_date)),
+                (Field::RateDate, stored_date(c.rate_date)),
                 (Field::Active, c.active.to_string()),
             ],
         }
@@ -400,6 +400,7 @@ impl Workspace {
             .map_or(&self.settings.base_currency, |s| &s.base_currency);
         if let Some(settings) = &change.settings {
             errors.extend(check_settings(settings));
+            errors.extend(self.check_rebase(change, &settings.base_currency));
         }
         // Currency codes as the change leaves them: unique, and never the base currency's.
         let mut codes: HashMap<String, Id> = self
@@ -479,6 +480,9 @@ impl Workspace {
                     if !ok {
                         errors.push(FieldError::new(Field::Link, Problem::Unknown));
                     }
+                }
+                Record::Lookup(l) if self.lookup(l.id).is_some_and(|old| old.kind != l.kind) => {
+                    errors.push(FieldError::new(Field::Kind, Problem::Fixed));
                 }
                 Record::Product(p) if !known_currency(&p.currency) => {
                     errors.push(FieldError::new(Field::Currency, Problem::Unknown));
@@ -603,8 +607,9 @@ impl Workspace {
         errors
     }
 
-    /// The change that makes `settings` the settings; a new base currency rebases every rate
-    /// (the old base becomes a currency at its rate, the new one leaves the list).
+    /// The change that makes `settings` the settings; a new base currency (one of the listed
+    /// currencies) rebases every rate to [`RATE_DECIMALS`] decimals: the old base becomes a
+    /// currency at its rate, the new one leaves the list.
     pub fn settings_change(&self, settings: Settings) -> Change {
         let mut change = Change::default();
         let (old, new) = (&self.settings.base_currency, &settings.base_currency);
@@ -613,7 +618,7 @@ impl Workspace {
         {
             let rebase = |rate: Decimal| {
                 (rate / pivot.rate)
-                    .round_dp_with_strategy(8, RoundingStrategy::MidpointAwayFromZero)
+                    .round_dp_with_strategy(RATE_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
             };
             for c in self.currencies.values().filter(|c| c.id != pivot.id) {
                 change.put.push(Record::Currency(Currency {
@@ -657,6 +662,31 @@ impl Workspace {
         }
     }
 
+    /// A new base currency must be a listed currency that leaves the list in the same change,
+    /// while the old base joins it: the change [`Self::settings_change`] builds.
+    fn check_rebase(&self, change: &Change, base: &str) -> Vec<FieldError> {
+        let old = &self.settings.base_currency;
+        if base == old {
+            return Vec::new();
+        }
+        let pivot_leaves = self
+            .currencies
+            .values()
+            .any(|c| c.code == base && change.remove.contains(&(EntityKind::Currency, c.id)));
+        let old_joins = change
+            .put
+            .iter()
+            .any(|r| matches!(r, Record::Currency(c) if &c.code == old));
+        if pivot_leaves && old_joins {
+            Vec::new()
+        } else {
+            vec![FieldError::new(
+                Field::Currency,
+                Problem::NotListed(base.to_owned()),
+            )]
+        }
+    }
+
     /// Checks what a change does to pipelines and stages: every stage in an existing pipeline,
     /// a stage holding deals keeps its pipeline and kind, a pipeline with stages keeps an open
     /// one, and at least one pipeline remains.
@@ -682,20 +712,38 @@ impl Workspace {
         if !touches {
             return errors;
         }
-        let pipelines_after: Vec<Id> = self
+        let pipeline_puts: Vec<&Pipeline> = change
+            .put
+            .iter()
+            .filter_map(|r| match r {
+                Record::Pipeline(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        let mut pipelines: Vec<&Pipeline> = self
             .pipelines
             .iter()
-            .map(|p| p.id)
-            .filter(|id| !removed.contains(&(EntityKind::Pipeline, *id)))
-            .chain(change.put.iter().filter_map(|r| match r {
-                Record::Pipeline(p) if self.stored(EntityKind::Pipeline, p.id).is_none() => {
-                    Some(p.id)
-                }
-                _ => None,
-            }))
+            .filter(|p| !removed.contains(&(EntityKind::Pipeline, p.id)))
+            .filter(|p| !pipeline_puts.iter().any(|n| n.id == p.id))
+            .chain(pipeline_puts.iter().copied())
             .collect();
+        pipelines.sort_by_key(|p| (p.sequence, p.id));
+        let pipelines_after: Vec<Id> = pipelines.iter().map(|p| p.id).collect();
         if pipelines_after.is_empty() {
             errors.push(FieldError::new(Field::Pipeline, Problem::LastOne));
+        }
+        // `--pipeline NAME` and people tell pipelines apart by name.
+        for (i, p) in pipelines.iter().enumerate() {
+            let lower = p.name.to_lowercase();
+            if pipelines[..i]
+                .iter()
+                .any(|q| q.name.to_lowercase() == lower)
+            {
+                errors.push(FieldError::new(
+                    Field::Pipeline,
+                    Problem::Duplicate(p.name.clone()),
+                ));
+            }
         }
         let updated: HashMap<Id, &Opportunity> =
             change.update_deals.iter().map(|o| (o.id, o)).collect();
@@ -725,10 +773,16 @@ impl Workspace {
             .filter(|s| !stage_puts.iter().any(|p| p.id == s.id))
             .chain(stage_puts.iter().copied())
             .collect();
-        // A new pipeline starts without stages; once it has some, one must be open.
-        let without_open = pipelines_after.iter().any(|p| {
-            let mut stages = stages_after.iter().filter(|s| s.pipeline == *p).peekable();
-            stages.peek().is_some() && !stages.any(|s| s.kind == StageKind::Open)
+        // A new pipeline starts without stages; once it has some, one must be open. The first
+        // pipeline, where the board opens and leads convert, always has one.
+        let has_open = |p: Id| {
+            stages_after
+                .iter()
+                .any(|s| s.pipeline == p && s.kind == StageKind::Open)
+        };
+        let without_open = pipelines_after.iter().enumerate().any(|(i, p)| {
+            let has_stages = stages_after.iter().any(|s| s.pipeline == *p);
+            (i == 0 || has_stages) && !has_open(*p)
         });
         if without_open {
             errors.push(FieldError::new(Field::Stage, Problem::NeedsOpenStage));

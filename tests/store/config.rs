@@ -389,3 +389,107 @@ fn a_verified_backup_is_kept_each_day_it_is_opened_and_old_ones_go() {
     drop(open(&path));
     assert_eq!(backups().len(), 2);
 }
+
+#[test]
+fn backups_prune_only_their_own_copies_and_clean_up_partial_ones() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = open(&path);
+    create(&mut ws, "Acme", "Renewal", "1000");
+    let keep_one = Settings {
+        backups_keep: 1,
+        ..ws.settings().clone()
+    };
+    let keep_one = ws.settings_change(keep_one);
+    change(&mut ws, keep_one).unwrap();
+    drop(ws);
+    let others = [
+        "crm.redb.old.2026-11-21.backup",
+        "crm.redb.before-upgrade.backup",
+        "crm.redb.2026-11-21.backup.partial",
+    ];
+    for name in others.iter().chain(["crm.redb.2026-11-20.backup"].iter()) {
+        std::fs::write(dir.path().join(name), b"x").unwrap();
+    }
+    let ws = open(&path);
+    assert!(ws.backup_failed().is_none());
+    let present = |name: &str| dir.path().join(name).exists();
+    assert!(present("crm.redb.2026-11-22.backup"));
+    assert!(
+        !present("crm.redb.2026-11-20.backup"),
+        "older own copy pruned"
+    );
+    assert!(
+        present(others[0]) && present(others[1]),
+        "other files untouched"
+    );
+    assert!(!present(others[2]), "a copy cut short is removed");
+}
+
+#[test]
+fn configuration_that_would_break_the_pipeline_or_rates_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = open(&dir.path().join("f.redb"));
+    // A base currency that is not listed has no rate to rebase from.
+    let chf = Settings {
+        base_currency: "CHF".into(),
+        ..ws.settings().clone()
+    };
+    let chf = ws.settings_change(chf);
+    assert_eq!(
+        change(&mut ws, chf).unwrap_err(),
+        "Currency: “CHF” is not in the list of currencies: add it with its rate first"
+    );
+    // A lookup value keeps its table.
+    let reason = ws.lookups(LookupKind::LossReason)[0].clone();
+    let moved = Change::put(Record::Lookup(Lookup {
+        kind: LookupKind::Tag,
+        ..reason
+    }));
+    assert_eq!(
+        change(&mut ws, moved).unwrap_err(),
+        "Kind: cannot be changed once created"
+    );
+    // Pipelines have distinct names, and the first one keeps an open stage.
+    let twin = ws.new_pipeline_change("SALES");
+    assert_eq!(
+        change(&mut ws, twin).unwrap_err(),
+        "Pipeline: “SALES” is already taken"
+    );
+    let empty_first = Change::put(Record::Pipeline(Pipeline {
+        id: 0,
+        name: "Empty".into(),
+        sequence: 0,
+    }));
+    assert_eq!(
+        change(&mut ws, empty_first).unwrap_err(),
+        "Stage: every pipeline needs at least one open stage"
+    );
+}
+
+#[test]
+fn history_keeps_dates_in_iso_whatever_the_display_format() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = open(&dir.path().join("f.redb"));
+    let deal = create(&mut ws, "Acme", "Renewal", "1000");
+    let us = Settings {
+        date_format: DateFormat::MonthDayYear,
+        ..ws.settings().clone()
+    };
+    let us = ws.settings_change(us);
+    change(&mut ws, us).unwrap();
+    let mut opp = ws.opportunity(deal).unwrap().clone();
+    opp.expected_close = chrono::NaiveDate::from_ymd_opt(2027, 1, 2);
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(opp),
+        new_account: None,
+    })
+    .unwrap();
+    let history = ws.history(EntityKind::Opportunity, deal).unwrap();
+    let close = history
+        .iter()
+        .find(|h| h.field == "expected_close")
+        .unwrap();
+    assert_eq!(close.new, "2027-01-02");
+    assert_eq!(forsat::i18n::display_stored(&close.new), "01/02/2027");
+}
