@@ -2,7 +2,8 @@
 //!
 //! Layers, each depending only on those above it in this list:
 //! `domain` (plain data and rules) → `store` (redb) and `analytics` (pure reports) →
-//! `workspace` + `command` (the in-memory model every change goes through) → `cli` and `ui`.
+//! `workspace` + `command` (the in-memory model every change goes through) → `interchange`
+//! (import and export files) → `cli` and `ui`.
 
 pub mod analytics;
 pub mod cli;
@@ -10,6 +11,7 @@ pub mod command;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod interchange;
 pub mod store;
 pub mod ui;
 pub mod workspace;
