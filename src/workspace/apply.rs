@@ -17,6 +17,8 @@ use crate::tr;
 pub(super) struct Pending<'a> {
     pub(super) ids: HashSet<Id>,
     pub(super) stages: Vec<&'a Stage>,
+    /// Codes of currencies written in the same transaction.
+    pub(super) currencies: Vec<&'a str>,
 }
 
 impl<'a> Pending<'a> {
@@ -24,6 +26,7 @@ impl<'a> Pending<'a> {
         Pending {
             ids,
             stages: Vec::new(),
+            currencies: Vec::new(),
         }
     }
 
@@ -284,7 +287,9 @@ impl Workspace {
                 errors.push(FieldError::new(Field::Contact, Problem::Unknown));
             }
         }
-        if self.rates.rate(&opp.currency).is_none() {
+        if self.rates.rate(&opp.currency).is_none()
+            && !pending.currencies.contains(&opp.currency.as_str())
+        {
             errors.push(FieldError::new(Field::Currency, Problem::Unknown));
         }
         let unknown_product = opp

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use super::Workspace;
 use super::apply::{Applied, ApplyError, Pending, Stamp, history, lifecycle};
-use crate::command::Batch;
+use crate::command::{Batch, Change, Command};
 use crate::domain::*;
 use crate::store::Tx;
 use crate::tr;
@@ -133,6 +133,20 @@ impl Workspace {
             }
             Ok(())
         })?;
+        // Undone by deleting what it added (the first start's sample is cleared instead).
+        let inverse = (!first_start).then(|| {
+            let remove = lookups
+                .iter()
+                .map(|l| (EntityKind::Lookup, l.id))
+                .chain(accounts.iter().map(|a| (EntityKind::Account, a.id)))
+                .chain(records.iter().map(|r| (r.kind(), r.id())))
+                .collect();
+            Command::Change(Box::new(Change {
+                delete_deals: opportunities.iter().map(|o| o.id).collect(),
+                remove,
+                ..Change::default()
+            }))
+        });
         if first_start {
             self.sample = sample;
             self.first_start_done = true;
@@ -150,7 +164,10 @@ impl Workspace {
         for o in opportunities {
             self.install(None, o);
         }
-        Ok(Applied::default())
+        Ok(Applied {
+            inverse,
+            created: None,
+        })
     }
 
     pub(super) fn clear_sample(&mut self) -> Result<Applied, ApplyError> {

@@ -431,8 +431,12 @@ impl Workspace {
         }
         let known_currency = |code: &str| code == base || codes.contains_key(code);
         for record in &change.put {
+            // A value may be put back by the same change (the redo of an import).
             let lookup_ok = |id: Option<Id>, kind| {
-                id.is_none_or(|id| self.lookup(id).is_some_and(|l| l.kind == kind))
+                id.is_none_or(|id| match put.get(&(EntityKind::Lookup, id)) {
+                    Some(Record::Lookup(l)) => l.kind == kind,
+                    _ => self.lookup(id).is_some_and(|l| l.kind == kind),
+                })
             };
             match record {
                 Record::Account(a) => {
@@ -546,6 +550,7 @@ impl Workspace {
                         .accounts
                         .values()
                         .filter(|a| !put.contains_key(&(EntityKind::Account, a.id)))
+                        .filter(|a| !removed.contains(&(EntityKind::Account, a.id)))
                         .chain(change.put.iter().filter_map(|r| match r {
                             Record::Account(a) => Some(a),
                             _ => None,
@@ -554,6 +559,7 @@ impl Workspace {
                         .leads
                         .values()
                         .filter(|l| !put.contains_key(&(EntityKind::Lead, l.id)))
+                        .filter(|l| !removed.contains(&(EntityKind::Lead, l.id)))
                         .chain(change.put.iter().filter_map(|r| match r {
                             Record::Lead(l) => Some(l),
                             _ => None,
@@ -835,6 +841,14 @@ impl Workspace {
                 .iter()
                 .filter_map(|r| match r {
                     Record::Stage(s) => Some(s),
+                    _ => None,
+                })
+                .collect(),
+            currencies: change
+                .put
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Currency(c) => Some(c.code.as_str()),
                     _ => None,
                 })
                 .collect(),

@@ -855,3 +855,41 @@ fn undoing_a_move_keeps_when_the_deal_entered_its_stage_and_a_mass_move_dates_it
     .unwrap();
     assert_eq!(ws.opportunity(opp.id).unwrap().stage_entered, ws.now());
 }
+
+#[test]
+fn an_inserted_batch_is_one_undo_step() {
+    use forsat::workspace::UndoStack;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = open(&path);
+    let own = create(&mut ws, "My Customer", "My own deal", "5000");
+    let before = (
+        ws.opportunity_count(),
+        ws.accounts().count(),
+        ws.leads().count(),
+    );
+    let (batch, summary) = forsat::demo::generate(&ws, 60, 9);
+    let mut undo = UndoStack::default();
+    undo.run(&mut ws, Command::InsertBatch(Box::new(batch)))
+        .unwrap();
+    assert_eq!(ws.opportunity_count(), before.0 + summary.opportunities);
+    assert!(!ws.currencies().is_empty() && !ws.open_activities().is_empty());
+    undo.undo(&mut ws).unwrap().unwrap();
+    assert_eq!(
+        (
+            ws.opportunity_count(),
+            ws.accounts().count(),
+            ws.leads().count()
+        ),
+        before
+    );
+    assert!(ws.currencies().is_empty() && ws.products().is_empty());
+    assert!(ws.stage_events().iter().all(|e| e.opportunity == own));
+    undo.redo(&mut ws).unwrap().unwrap();
+    assert_eq!(ws.opportunity_count(), before.0 + summary.opportunities);
+    drop(ws);
+    assert_eq!(
+        open(&path).opportunity_count(),
+        before.0 + summary.opportunities
+    );
+}
