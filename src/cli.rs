@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::analytics::PipelineReport;
 use crate::command::Command;
 use crate::domain::{EntityKind, Id};
+use crate::interchange;
 use crate::tr;
 use crate::workspace::{Workspace, system_clock};
 
@@ -75,6 +76,29 @@ pub enum CliCommand {
         #[command(subcommand)]
         report: Report,
     },
+    /// Write records to a CSV or XLSX file (CSV to standard output without --out).
+    Export {
+        #[arg(long, value_enum, default_value_t = interchange::Kind::Opportunities)]
+        what: interchange::Kind,
+        /// The file format; by default the extension of --out, else CSV.
+        #[arg(long, value_enum)]
+        format: Option<interchange::Format>,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Add the deals of a CSV file, with the accounts, contacts and lists they need, in one
+    /// transaction: all or nothing unless --skip-bad-rows.
+    Import {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = interchange::Source::Auto)]
+        from: interchange::Source,
+        /// Check the file and say what would be created, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the good rows and report the bad ones (exit code 1 when any was skipped).
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
 }
 
 /// The reports the CLI prints.
@@ -128,6 +152,69 @@ pub fn run(command: CliCommand, db: &Path) -> Result<String, String> {
             ))
         }
         CliCommand::History { id, format } => history(&ws, id, format),
+        CliCommand::Export { what, format, out } => {
+            let format = format.unwrap_or_else(|| {
+                out.as_deref()
+                    .map_or(interchange::Format::Csv, interchange::Format::of_path)
+            });
+            let bytes = interchange::export(&ws, what, format)?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &bytes)
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    Ok(tr!(
+                        "Wrote {what} to {path}.",
+                        what = what.as_str(),
+                        path = path.display()
+                    ) + "\n")
+                }
+                None if format == interchange::Format::Xlsx => {
+                    Err(tr!("an XLSX export needs --out FILE"))
+                }
+                // CSV is text: it goes to standard output as it is.
+                None => String::from_utf8(bytes).map_err(|e| e.to_string()),
+            }
+        }
+        CliCommand::Import {
+            file,
+            from,
+            dry_run,
+            skip_bad_rows,
+        } => {
+            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let options = interchange::ImportOptions {
+                from,
+                dry_run,
+                skip_bad_rows,
+            };
+            let summary =
+                interchange::import(&mut ws, &bytes, &options).map_err(|e| e.to_string())?;
+            let mut lines = vec![tr!(
+                "{verb} {deals} deals ({accounts} new accounts, {contacts} contacts, {lookups} list values, {stages} stages) from {rows} rows of {file}; {skipped} rows skipped.",
+                verb = if dry_run {
+                    tr!("Would import")
+                } else {
+                    tr!("Imported")
+                },
+                deals = summary.deals,
+                accounts = summary.accounts,
+                contacts = summary.contacts,
+                lookups = summary.lookups,
+                stages = summary.stages,
+                rows = summary.rows,
+                file = file.display(),
+                skipped = summary.skipped_rows
+            )];
+            lines.extend(summary.messages.iter().cloned());
+            lines.extend(summary.errors.iter().map(ToString::to_string));
+            let text = lines.join("\n");
+            // Rows left out are a failure for scripts, even though the rest was imported.
+            if summary.skipped_rows > 0 {
+                Err(text)
+            } else {
+                Ok(text + "\n")
+            }
+        }
         CliCommand::Report {
             report: Report::Pipeline { format, pipeline },
         } => {

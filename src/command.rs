@@ -132,9 +132,11 @@ pub struct Batch {
     pub opportunities: Vec<Opportunity>,
     /// Each deal's stage moves, creation first, in time order.
     pub stage_events: Vec<StageEvent>,
-    /// Contacts, leads, activities, products and currencies; accounts and deals they name
-    /// are in the batch or stored.
+    /// Contacts, leads, activities, products, currencies, pipelines and stages; what they
+    /// name is in the batch or stored.
     pub records: Vec<Record>,
+    /// Deals of the batch that go straight to the trash (an import of trashed deals).
+    pub trash: Vec<Id>,
 }
 
 /// The fields a mass update sets; `None` leaves a field as each deal has it.

@@ -1,2 +1,162 @@
 //! Files in and out: CSV and XLSX export, CSV import (Forsat's own format first; Odoo,
 //! SuiteCRM and Pipedrive follow).
+//!
+//! **Export** builds a [`Table`] of typed cells from the workspace ([`table`]), then a writer
+//! turns it into bytes: CSV (UTF-8, a header row, RFC 4180 quoting, CRLF line ends, plain
+//! decimals, ISO 8601 dates, RFC 3339 UTC timestamps) or XLSX (numbers, dates and money as
+//! typed cells with formats, a bold frozen header). A CSV text cell beginning with `=`, `+`,
+//! `-`, `@`, tab or carriage return is written with a leading `'` so no spreadsheet evaluates it
+//! (CSV injection); the importer removes that one apostrophe again.
+//!
+//! **Import** reads a CSV file, detects its format from the header, parses every cell (numbers
+//! and dates column by column, never row by row), and writes every deal with the accounts,
+//! contacts, lookups, products and stages it needs in one [`crate::command::Command`]. Any bad
+//! cell stops the import before anything is written, unless
+//! [`ImportOptions::skip_bad_rows`] is set.
+//!
+//! The columns of each kind are listed in [`columns`]; the opportunity columns are named by
+//! [`crate::domain::Field::key`] where the field exists.
+
+pub mod columns;
+mod csv_file;
+mod export;
+mod import;
+mod parse;
+mod table;
+mod xlsx;
+
+use std::path::Path;
+
+use crate::domain::Id;
+use crate::workspace::Workspace;
+
+pub use columns::Column;
+pub use export::{table, table_of};
+pub use import::{ImportError, ImportOptions, ImportSummary, RowError};
+pub use table::{Cell, Table};
+
+/// What an export contains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Kind {
+    /// Every deal with every field, references by name.
+    Opportunities,
+    /// Every account.
+    Accounts,
+    /// Every stage move of every deal.
+    StageEvents,
+    /// Every change of every deal.
+    History,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [
+        Kind::Opportunities,
+        Kind::Accounts,
+        Kind::StageEvents,
+        Kind::History,
+    ];
+
+    /// The spelling of the command line (`stage-events`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Opportunities => "opportunities",
+            Kind::Accounts => "accounts",
+            Kind::StageEvents => "stage-events",
+            Kind::History => "history",
+        }
+    }
+}
+
+/// The file format of an export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Format {
+    /// Comma-separated values, UTF-8.
+    Csv,
+    /// An Excel workbook with typed cells.
+    Xlsx,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    /// The format a file name's extension names (`.xlsx`, anything else CSV).
+    pub fn of_path(path: &Path) -> Format {
+        let xlsx = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+        if xlsx { Format::Xlsx } else { Format::Csv }
+    }
+}
+
+/// The system a file to import comes from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Source {
+    /// Detected from the header row.
+    #[default]
+    Auto,
+    /// A Forsat opportunities export (or any CSV with its column names).
+    Forsat,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Auto => "auto",
+            Source::Forsat => "forsat",
+        }
+    }
+}
+
+/// The whole of one kind as a file.
+pub fn export(ws: &Workspace, what: Kind, format: Format) -> Result<Vec<u8>, String> {
+    write(&table(ws, what)?, format)
+}
+
+/// One kind restricted to the deals `ids` (the list's filter or selection, in its order):
+/// those deals, their stage moves or history, or their accounts.
+pub fn export_filtered(
+    ws: &Workspace,
+    what: Kind,
+    ids: &[Id],
+    format: Format,
+) -> Result<Vec<u8>, String> {
+    write(&table_of(ws, what, Some(ids))?, format)
+}
+
+/// Exports one kind to the file at `path` (replaced if it exists).
+pub fn export_to(ws: &Workspace, what: Kind, format: Format, path: &Path) -> Result<(), String> {
+    let bytes = export(ws, what, format)?;
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// A table as the bytes of a file.
+pub fn write(table: &Table, format: Format) -> Result<Vec<u8>, String> {
+    match format {
+        Format::Csv => csv_file::write(table),
+        Format::Xlsx => xlsx::write(table),
+    }
+}
+
+/// Imports the deals of a CSV file into `ws` (see [`ImportOptions`]). On error nothing was
+/// written, and the error lists every bad cell.
+pub fn import(
+    ws: &mut Workspace,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<ImportSummary, ImportError> {
+    import::import(ws, bytes, options)
+}
+
+/// Checks a CSV file as [`import`] would and says what it would create, writing nothing.
+pub fn check(
+    ws: &Workspace,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<ImportSummary, ImportError> {
+    import::check(ws, bytes, options)
+}

@@ -6,7 +6,7 @@ use super::Workspace;
 use super::apply::{Applied, ApplyError, Pending, Stamp, history, lifecycle};
 use crate::command::{Batch, Change, Command};
 use crate::domain::*;
-use crate::store::Tx;
+use crate::store::{TrashEntry, Tx};
 use crate::tr;
 
 impl Workspace {
@@ -22,6 +22,7 @@ impl Workspace {
             opportunities,
             stage_events,
             mut records,
+            trash,
         } = batch;
         let ids: Vec<Id> = lookups
             .iter()
@@ -39,29 +40,42 @@ impl Workspace {
         for record in &mut records {
             errors.extend(record.normalize_and_validate().err().unwrap_or_default());
         }
-        let codes: HashSet<&str> = records
-            .iter()
-            .filter_map(|r| match r {
-                Record::Currency(c) => Some(c.code.as_str()),
-                _ => None,
-            })
-            .collect();
+        // What the batch itself adds may be named by its deals: stages and currencies too.
+        let pending = Pending {
+            ids: fresh.clone(),
+            stages: records
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Stage(s) => Some(s),
+                    _ => None,
+                })
+                .collect(),
+            currencies: records
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Currency(c) => Some(c.code.as_str()),
+                    _ => None,
+                })
+                .collect(),
+        };
+        errors.extend(self.check_batch_pipelines(&records));
         for opp in &opportunities {
             errors.extend(opp.validate().err().unwrap_or_default());
-            let mut refs = self.check_references(opp, &Pending::ids(fresh.clone()));
-            // A currency of the batch has no rate until the batch is written.
-            if codes.contains(opp.currency.as_str()) {
-                refs.retain(|e| e.field != Field::Currency);
-            }
-            errors.extend(refs);
+            errors.extend(self.check_references(opp, &pending));
         }
+        let stage_known =
+            |id: Id| self.stage(id).is_some() || pending.stages.iter().any(|s| s.id == id);
         for e in &stage_events {
             if !fresh.contains(&e.opportunity)
-                || self.stage(e.to).is_none()
-                || e.from.is_some_and(|f| self.stage(f).is_none())
+                || !stage_known(e.to)
+                || e.from.is_some_and(|f| !stage_known(f))
             {
                 errors.push(FieldError::new(Field::Stage, Problem::Unknown));
             }
+        }
+        let deal_ids: HashSet<Id> = opportunities.iter().map(|o| o.id).collect();
+        if trash.iter().any(|id| !deal_ids.contains(id)) {
+            errors.push(FieldError::new(Field::Name, Problem::Unknown));
         }
         if !errors.is_empty() {
             errors.truncate(20);
@@ -83,8 +97,12 @@ impl Workspace {
         } else {
             Vec::new()
         };
-        let stage_names: std::collections::HashMap<Id, String> =
-            self.stages.iter().map(|s| (s.id, s.name.clone())).collect();
+        let stage_names: std::collections::HashMap<Id, String> = self
+            .stages
+            .iter()
+            .chain(pending.stages.iter().copied())
+            .map(|s| (s.id, s.name.clone()))
+            .collect();
         let max_id = ids.iter().copied().max().unwrap_or(0);
         self.write(|tx| {
             tx.take_ids_below(max_id + 1);
@@ -127,6 +145,17 @@ impl Workspace {
                     )?;
                 }
             }
+            for id in &trash {
+                tx.put_trash(&TrashEntry {
+                    opportunity: *id,
+                    at: now,
+                })?;
+                let name = opportunities
+                    .iter()
+                    .find(|o| o.id == *id)
+                    .map_or("", |o| o.name.as_str());
+                lifecycle(tx, &stamp, EntityKind::Opportunity, *id, "trashed", name)?;
+            }
             if first_start {
                 tx.put_sample(&sample)?;
                 tx.put_first_start_done()?;
@@ -159,8 +188,10 @@ impl Workspace {
         for r in records {
             self.install_record(r);
         }
-        // The batch's rates first, so its deals are totalled at them.
+        // The batch's rates first, so its deals are totalled at them; trashed deals stay off
+        // the board.
         self.after_records_changed();
+        self.trash.extend(trash.iter().map(|id| (*id, now)));
         for o in opportunities {
             self.install(None, o);
         }
@@ -168,6 +199,36 @@ impl Workspace {
             inverse,
             created: None,
         })
+    }
+
+    /// The pipelines and stages a batch adds: a stage in a pipeline that exists or comes with
+    /// it, and a new pipeline with an open stage.
+    fn check_batch_pipelines(&self, records: &[Record]) -> Vec<FieldError> {
+        let new_pipelines: Vec<Id> = records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Pipeline(p) => Some(p.id),
+                _ => None,
+            })
+            .collect();
+        let stages = || {
+            records.iter().filter_map(|r| match r {
+                Record::Stage(s) => Some(s),
+                _ => None,
+            })
+        };
+        let mut errors = Vec::new();
+        let known = |p: Id| new_pipelines.contains(&p) || self.pipelines.iter().any(|x| x.id == p);
+        if stages().any(|s| !known(s.pipeline)) {
+            errors.push(FieldError::new(Field::Pipeline, Problem::Unknown));
+        }
+        let without_open = new_pipelines
+            .iter()
+            .any(|p| !stages().any(|s| s.pipeline == *p && s.kind == StageKind::Open));
+        if without_open {
+            errors.push(FieldError::new(Field::Stage, Problem::NeedsOpenStage));
+        }
+        errors
     }
 
     pub(super) fn clear_sample(&mut self) -> Result<Applied, ApplyError> {

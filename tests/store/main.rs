@@ -2,6 +2,7 @@
 
 mod config;
 mod files;
+mod interchange;
 mod related;
 mod workspace;
 

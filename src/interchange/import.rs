@@ -1,0 +1,1378 @@
+//! Importing deals from a CSV file: read, check every cell, then write every deal with the
+//! records it needs in one transaction — or nothing.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use rust_decimal::Decimal;
+
+use super::Source;
+use super::columns::{Column, OPPORTUNITIES};
+use super::csv_file;
+use super::parse::{DateStyle, DayMonth, NumberStyle, parse_bool};
+use super::table::decimal_text;
+use crate::command::{Batch, Command};
+use crate::domain::*;
+use crate::tr;
+use crate::workspace::Workspace;
+
+/// How to import.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// The format of the file; [`Source::Auto`] detects it from the header.
+    pub from: Source,
+    /// Check everything and report what would be created, writing nothing.
+    pub dry_run: bool,
+    /// Import the good rows and report the bad ones, instead of importing nothing.
+    pub skip_bad_rows: bool,
+}
+
+/// A cell that could not be imported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    /// The row as a spreadsheet numbers it: the header is row 1.
+    pub row: usize,
+    /// The column's header as the file has it (a Forsat column key when the file lacks it).
+    pub column: String,
+    /// The cell's text.
+    pub value: String,
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = if self.value.is_empty() {
+            tr!(
+                "row {row}, {column}: {reason}",
+                row = self.row,
+                column = self.column,
+                reason = self.reason
+            )
+        } else {
+            tr!(
+                "row {row}, {column} “{value}”: {reason}",
+                row = self.row,
+                column = self.column,
+                value = shorten(&self.value),
+                reason = self.reason
+            )
+        };
+        f.write_str(&text)
+    }
+}
+
+/// A long or multi-line value cut for a one-line message.
+fn shorten(value: &str) -> String {
+    let one_line = value.replace(['\r', '\n'], " ");
+    if one_line.chars().count() > 60 {
+        one_line.chars().take(57).chain("...".chars()).collect()
+    } else {
+        one_line
+    }
+}
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// The format read (never [`Source::Auto`]).
+    pub format: Source,
+    pub dry_run: bool,
+    /// Rows with data read from the file (blank rows are not counted).
+    pub rows: usize,
+    /// Deals created.
+    pub deals: usize,
+    pub accounts: usize,
+    pub contacts: usize,
+    /// Sources, campaigns, salespeople, competitors, loss reasons and tags.
+    pub lookups: usize,
+    pub products: usize,
+    pub pipelines: usize,
+    pub stages: usize,
+    /// Rows left out because of bad cells ([`ImportOptions::skip_bad_rows`]).
+    pub skipped_rows: usize,
+    /// The bad cells of the skipped rows.
+    pub errors: Vec<RowError>,
+    /// Whether the deals kept the ids of the file (an import into an empty database).
+    pub kept_ids: bool,
+    /// What else to tell the user: columns ignored, records created, date orders guessed.
+    pub messages: Vec<String>,
+}
+
+/// Why nothing was imported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportError {
+    /// The file cannot be read as a CSV of deals (not UTF-8, no header, unknown format).
+    Unreadable(String),
+    /// Cells that are not valid; `rows` rows have at least one.
+    BadRows {
+        errors: Vec<RowError>,
+        rows: usize,
+        messages: Vec<String>,
+    },
+    /// The database refused or failed the write.
+    Write(String),
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Unreadable(why) => f.write_str(why),
+            ImportError::BadRows { errors, rows, .. } => {
+                writeln!(
+                    f,
+                    "{}",
+                    tr!(
+                        "{rows} rows have bad cells; nothing was imported:",
+                        rows = rows
+                    )
+                )?;
+                for e in errors {
+                    writeln!(f, "  {e}")?;
+                }
+                Ok(())
+            }
+            ImportError::Write(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Imports, or with `dry_run` checks.
+pub fn import(
+    ws: &mut Workspace,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<ImportSummary, ImportError> {
+    let (rows, mut summary) = read(ws, bytes, options)?;
+    let plan = Plan::build(ws, &rows);
+    plan.describe(ws, &mut summary);
+    if options.dry_run || plan.batch.opportunities.is_empty() {
+        return Ok(summary);
+    }
+    summary.kept_ids = plan.kept_ids;
+    ws.apply(plan.command())
+        .map_err(|e| ImportError::Write(e.to_string()))?;
+    Ok(summary)
+}
+
+/// What [`import`] would do, writing nothing.
+pub fn check(
+    ws: &Workspace,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<ImportSummary, ImportError> {
+    let (rows, mut summary) = read(ws, bytes, options)?;
+    Plan::build(ws, &rows).describe(ws, &mut summary);
+    summary.dry_run = true;
+    Ok(summary)
+}
+
+/// A header as compared: case, spaces, underscores and a trailing colon ignored.
+fn normalize_header(header: &str) -> String {
+    header
+        .trim()
+        .trim_end_matches(':')
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Which file column holds each Forsat column.
+struct Mapping {
+    index: HashMap<Column, usize>,
+    headers: Vec<String>,
+    unknown: Vec<String>,
+    /// Headers naming a column an earlier header already named.
+    repeated: Vec<String>,
+}
+
+impl Mapping {
+    fn forsat(headers: &[String]) -> Mapping {
+        let keys: HashMap<String, Column> = OPPORTUNITIES
+            .iter()
+            .map(|c| (normalize_header(c.key()), *c))
+            .collect();
+        let mut index = HashMap::new();
+        let mut unknown = Vec::new();
+        let mut repeated = Vec::new();
+        for (i, header) in headers.iter().enumerate() {
+            match keys.get(&normalize_header(header)) {
+                Some(column) if !index.contains_key(column) => {
+                    index.insert(*column, i);
+                }
+                Some(_) => repeated.push(header.clone()),
+                None if header.trim().is_empty() => {}
+                None => unknown.push(header.clone()),
+            }
+        }
+        Mapping {
+            index,
+            headers: headers.to_vec(),
+            unknown,
+            repeated,
+        }
+    }
+
+    /// Whether the header is a Forsat opportunities header: an account column, and more known
+    /// columns than unknown ones.
+    fn is_forsat(&self) -> bool {
+        self.index.contains_key(&Column::Field(Field::Account))
+            && self.index.len() > self.unknown.len()
+    }
+
+    /// The column's header as the file writes it, or its key when the file lacks it.
+    fn header(&self, column: Column) -> String {
+        self.index
+            .get(&column)
+            .map_or_else(|| column.key().to_owned(), |&i| self.headers[i].clone())
+    }
+
+    /// The column's cells of every row, apostrophe guard removed.
+    fn values<'a>(
+        &self,
+        rows: &'a [(usize, Vec<String>)],
+        column: Column,
+    ) -> impl Iterator<Item = &'a str> {
+        let i = self.index.get(&column).copied();
+        rows.iter().filter_map(move |(_, cells)| {
+            i.and_then(|i| cells.get(i)).map(|c| csv_file::restore(c))
+        })
+    }
+}
+
+/// One row as read: cells parsed, references still names.
+struct RowIn {
+    id: Option<Id>,
+    name: String,
+    account: String,
+    contact: String,
+    business_type: BusinessType,
+    source: String,
+    pipeline: String,
+    stage: String,
+    next_step: String,
+    campaign: String,
+    salesperson: String,
+    currency: String,
+    amount: Decimal,
+    amount_mode: AmountMode,
+    lines: Vec<LineIn>,
+    expected_close: Option<NaiveDate>,
+    active: bool,
+    probability: Option<Decimal>,
+    probability_overridden: Option<bool>,
+    forecast: bool,
+    competitor: String,
+    loss_reason: String,
+    description: String,
+    win_loss_report: String,
+    priority: u8,
+    tags: Vec<String>,
+    created: DateTime<Utc>,
+    updated: Option<DateTime<Utc>>,
+    stage_entered: Option<DateTime<Utc>>,
+    closed: Option<NaiveDate>,
+    trashed: bool,
+}
+
+struct LineIn {
+    product: String,
+    line: Line,
+}
+
+/// Every number and date column's style, decided from all its values.
+struct Styles {
+    amount: NumberStyle,
+    probability: NumberStyle,
+    dates: HashMap<Column, DateStyle>,
+}
+
+/// Reads the file into rows ready to plan: every cell checked. Bad rows stop the import, or
+/// are left out and reported with `skip_bad_rows`.
+fn read(
+    ws: &Workspace,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<(Vec<RowIn>, ImportSummary), ImportError> {
+    let mut records = csv_file::read(bytes).map_err(ImportError::Unreadable)?;
+    if records.is_empty() {
+        return Err(ImportError::Unreadable(tr!("the file is empty")));
+    }
+    let headers = records.remove(0);
+    let rows: Vec<(usize, Vec<String>)> = (2..)
+        .zip(records)
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+        .collect();
+    let mapping = Mapping::forsat(&headers);
+    let format = match options.from {
+        Source::Forsat => Source::Forsat,
+        Source::Auto if mapping.is_forsat() => Source::Forsat,
+        Source::Auto => {
+            return Err(ImportError::Unreadable(tr!(
+                "the columns ({headers}) are not those of a format Forsat imports",
+                headers = headers.join(", ")
+            )));
+        }
+    };
+    if !mapping.index.contains_key(&Column::Field(Field::Account)) {
+        return Err(ImportError::Unreadable(tr!(
+            "the file has no “account” column: every deal needs an account"
+        )));
+    }
+    let mut summary = ImportSummary {
+        format,
+        dry_run: options.dry_run,
+        rows: rows.len(),
+        ..ImportSummary::default()
+    };
+    for header in &mapping.unknown {
+        summary.messages.push(tr!(
+            "column “{header}” is not a Forsat column: ignored",
+            header = header
+        ));
+    }
+    for header in &mapping.repeated {
+        summary.messages.push(tr!(
+            "column “{header}” repeats an earlier column: ignored",
+            header = header
+        ));
+    }
+    let format_setting = crate::i18n::date_format();
+    let mut styles = Styles {
+        amount: NumberStyle::infer(mapping.values(&rows, Column::Field(Field::Amount))),
+        probability: NumberStyle::infer(mapping.values(&rows, Column::Field(Field::Probability))),
+        dates: HashMap::new(),
+    };
+    for column in [
+        Column::Field(Field::ExpectedClose),
+        Column::Field(Field::Closed),
+        Column::Created,
+        Column::Updated,
+        Column::StageEntered,
+    ] {
+        let style = DateStyle::infer(mapping.values(&rows, column), format_setting);
+        if style.guessed {
+            let order = match style.order {
+                DayMonth::DayFirst => tr!("day/month/year"),
+                DayMonth::MonthFirst => tr!("month/day/year"),
+            };
+            summary.messages.push(tr!(
+                "column “{column}”: no date shows whether the day or the month comes first; read as {order} (the date format of the settings)",
+                column = mapping.header(column),
+                order = order
+            ));
+        }
+        styles.dates.insert(column, style);
+    }
+    let mut good = Vec::with_capacity(rows.len());
+    let mut errors = Vec::new();
+    let mut bad_rows = 0;
+    for (row, cells) in &rows {
+        let mut reader = RowReader {
+            ws,
+            mapping: &mapping,
+            styles: &styles,
+            row: *row,
+            cells,
+            errors: Vec::new(),
+        };
+        let parsed = reader.read();
+        if reader.errors.is_empty() {
+            good.push(parsed);
+        } else {
+            bad_rows += 1;
+            errors.append(&mut reader.errors);
+        }
+    }
+    if !errors.is_empty() && !options.skip_bad_rows {
+        return Err(ImportError::BadRows {
+            errors,
+            rows: bad_rows,
+            messages: summary.messages,
+        });
+    }
+    summary.skipped_rows = bad_rows;
+    summary.errors = errors;
+    Ok((good, summary))
+}
+
+/// Reads one row's cells, collecting every bad one.
+struct RowReader<'a> {
+    ws: &'a Workspace,
+    mapping: &'a Mapping,
+    styles: &'a Styles,
+    row: usize,
+    cells: &'a [String],
+    errors: Vec<RowError>,
+}
+
+impl<'a> RowReader<'a> {
+    /// The cell's text without the apostrophe guarding a formula; empty when absent.
+    fn raw(&self, column: Column) -> &'a str {
+        self.mapping
+            .index
+            .get(&column)
+            .and_then(|&i| self.cells.get(i))
+            .map_or("", |c| csv_file::restore(c))
+    }
+
+    fn fail(&mut self, column: Column, reason: String) {
+        self.errors.push(RowError {
+            row: self.row,
+            column: self.mapping.header(column),
+            value: self.raw(column).to_owned(),
+            reason,
+        });
+    }
+
+    fn field_error(&mut self, column: Column, error: &FieldError) {
+        self.fail(column, error.reason());
+    }
+
+    /// Free text kept as written (descriptions keep their spaces and line breaks).
+    fn text(&self, field: Field) -> String {
+        self.raw(Column::Field(field)).to_owned()
+    }
+
+    /// A one-line name (of an account, a lookup, a stage): trimmed, at most 200 characters.
+    fn name(&mut self, field: Field) -> String {
+        let text = self.raw(Column::Field(field)).trim().to_owned();
+        if !text.is_empty()
+            && let Err(e) = clean_name(field, &text)
+        {
+            self.field_error(Column::Field(field), &e);
+        }
+        text
+    }
+
+    fn bool(&mut self, column: Column, default: bool) -> bool {
+        let text = self.raw(column).trim();
+        if text.is_empty() {
+            return default;
+        }
+        parse_bool(text).unwrap_or_else(|| {
+            self.fail(
+                column,
+                tr!("is not true or false (write true/false, yes/no or 1/0)"),
+            );
+            default
+        })
+    }
+
+    fn date(&mut self, field: Field) -> Option<NaiveDate> {
+        let column = Column::Field(field);
+        let text = self.raw(column).trim();
+        if text.is_empty() {
+            return None;
+        }
+        let parsed = self.styles.dates[&column].parse_date(text);
+        if parsed.is_none() {
+            let e = FieldError::new(field, Problem::NotADate(text.to_owned()));
+            self.field_error(column, &e);
+        }
+        parsed
+    }
+
+    fn timestamp(&mut self, column: Column) -> Option<DateTime<Utc>> {
+        let text = self.raw(column).trim();
+        if text.is_empty() {
+            return None;
+        }
+        let parsed = self.styles.dates[&column].parse_timestamp(text);
+        if parsed.is_none() {
+            self.fail(
+                column,
+                tr!("is not a date and time (write it like 2026-11-22T09:30:00Z)"),
+            );
+        }
+        parsed
+    }
+
+    fn amount(&mut self) -> Option<Decimal> {
+        let column = Column::Field(Field::Amount);
+        let text = self.raw(column).trim();
+        if text.is_empty() {
+            return None;
+        }
+        let checked = match self.styles.amount.parse(text) {
+            Some(value) => parse_amount(Field::Amount, &decimal_text(value)),
+            None => Err(FieldError::new(
+                Field::Amount,
+                Problem::NotANumber(text.to_owned()),
+            )),
+        };
+        checked.map_err(|e| self.field_error(column, &e)).ok()
+    }
+
+    fn probability(&mut self) -> Option<Decimal> {
+        let column = Column::Field(Field::Probability);
+        let text = self.raw(column).trim();
+        if text.is_empty() {
+            return None;
+        }
+        let checked = match self.styles.probability.parse(text) {
+            Some(value) => parse_probability(&decimal_text(value)),
+            None => Err(FieldError::new(
+                Field::Probability,
+                Problem::NotANumber(text.to_owned()),
+            )),
+        };
+        checked.map_err(|e| self.field_error(column, &e)).ok()
+    }
+
+    fn lines(&mut self) -> Vec<LineIn> {
+        let column = Column::Field(Field::Lines);
+        let text = self.raw(column).trim();
+        if text.is_empty() {
+            return Vec::new();
+        }
+        match lines_from_json(text) {
+            Ok(lines) => lines,
+            Err(reason) => {
+                self.fail(column, reason);
+                Vec::new()
+            }
+        }
+    }
+
+    fn read(&mut self) -> RowIn {
+        let id = match self.raw(Column::Id).trim() {
+            "" => None,
+            text => match text.parse::<Id>() {
+                Ok(id) if id > 0 => Some(id),
+                _ => {
+                    self.fail(Column::Id, tr!("is not an id (a whole number above 0)"));
+                    None
+                }
+            },
+        };
+        let account = self.name(Field::Account);
+        if account.is_empty() {
+            let e = FieldError::new(Field::Account, Problem::Required);
+            self.field_error(Column::Field(Field::Account), &e);
+        }
+        let mut name = self.raw(Column::Field(Field::Name)).trim().to_owned();
+        if name.is_empty() {
+            name = account.clone();
+        }
+        let business_type =
+            match normalize_header(self.raw(Column::Field(Field::BusinessType))).as_str() {
+                "" | "new" => BusinessType::New,
+                "existing" => BusinessType::Existing,
+                _ => {
+                    self.fail(
+                        Column::Field(Field::BusinessType),
+                        tr!("is not “new” or “existing”"),
+                    );
+                    BusinessType::New
+                }
+            };
+        let amount_mode =
+            match normalize_header(self.raw(Column::Field(Field::AmountMode))).as_str() {
+                "" | "manual" => AmountMode::Manual,
+                "fromlines" => AmountMode::FromLines,
+                _ => {
+                    self.fail(
+                        Column::Field(Field::AmountMode),
+                        tr!("is not “manual” or “from_lines”"),
+                    );
+                    AmountMode::Manual
+                }
+            };
+        let currency = match self.raw(Column::Field(Field::Currency)).trim() {
+            "" => self.ws.settings().base_currency.clone(),
+            code => {
+                let code = code.to_uppercase();
+                let problem = if !is_currency_code(&code) {
+                    Some(Problem::BadCurrency(code.clone()))
+                } else if self.ws.rates().rate(&code).is_none() {
+                    Some(Problem::NotListed(code.clone()))
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    let e = FieldError::new(Field::Currency, problem);
+                    self.field_error(Column::Field(Field::Currency), &e);
+                }
+                code
+            }
+        };
+        let lines = self.lines();
+        let amount = self.amount().unwrap_or_else(|| {
+            if amount_mode == AmountMode::FromLines {
+                lines.iter().map(|l| l.line.total()).sum()
+            } else {
+                Decimal::ZERO
+            }
+        });
+        let priority = match self.raw(Column::Field(Field::Priority)).trim() {
+            "" => 0,
+            text => match text.parse::<u8>() {
+                Ok(p) if p <= 3 => p,
+                _ => {
+                    let e =
+                        FieldError::new(Field::Priority, Problem::OutOfRange { min: 0, max: 3 });
+                    self.field_error(Column::Field(Field::Priority), &e);
+                    0
+                }
+            },
+        };
+        let mut tags: Vec<String> = Vec::new();
+        for tag in self.raw(Column::Field(Field::Tags)).split(';') {
+            let tag = tag.trim();
+            if tag.is_empty() || tags.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
+                continue;
+            }
+            if let Err(e) = clean_name(Field::Tags, tag) {
+                self.field_error(Column::Field(Field::Tags), &e);
+            }
+            tags.push(tag.to_owned());
+        }
+        let created = self.timestamp(Column::Created);
+        let row = RowIn {
+            id,
+            contact: self.name(Field::Contact),
+            business_type,
+            source: self.name(Field::Source),
+            pipeline: self.name(Field::Pipeline),
+            stage: self.name(Field::Stage),
+            next_step: self.text(Field::NextStep),
+            campaign: self.name(Field::Campaign),
+            salesperson: self.name(Field::Salesperson),
+            amount,
+            amount_mode,
+            expected_close: self.date(Field::ExpectedClose),
+            active: self.bool(Column::Field(Field::Active), true),
+            probability: self.probability(),
+            probability_overridden: match self
+                .raw(Column::Field(Field::ProbabilityOverridden))
+                .trim()
+            {
+                "" => None,
+                _ => Some(self.bool(Column::Field(Field::ProbabilityOverridden), false)),
+            },
+            forecast: self.bool(Column::Field(Field::Forecast), true),
+            competitor: self.name(Field::Competitor),
+            loss_reason: self.name(Field::LossReason),
+            description: self.text(Field::Description),
+            win_loss_report: self.text(Field::WinLossReport),
+            priority,
+            tags,
+            created: created.unwrap_or_else(|| self.ws.now()),
+            updated: self.timestamp(Column::Updated),
+            stage_entered: self.timestamp(Column::StageEntered),
+            closed: self.date(Field::Closed),
+            trashed: self.bool(Column::Trashed, false),
+            name,
+            account,
+            currency,
+            lines,
+        };
+        // The deal's own rules, on a draft with the row's values.
+        let mut draft = Opportunity::draft(
+            &Account::default(),
+            &default_stages(0).next().expect("five default stages"),
+            self.ws.settings(),
+            row.created,
+        );
+        draft.name = row.name.clone();
+        draft.next_step = row.next_step.clone();
+        draft.description = row.description.clone();
+        draft.win_loss_report = row.win_loss_report.clone();
+        draft.currency = row.currency.clone();
+        draft.amount = row.amount;
+        draft.lines = row.lines.iter().map(|l| l.line.clone()).collect();
+        draft.probability = row.probability.unwrap_or_default();
+        draft.priority = row.priority;
+        if let Err(found) = draft.validate() {
+            let reported: HashSet<String> = self.errors.iter().map(|e| e.column.clone()).collect();
+            for e in found {
+                let field = match e.field {
+                    Field::Quantity | Field::UnitPrice | Field::Discount => Field::Lines,
+                    field => field,
+                };
+                let column = Column::Field(field);
+                // A cell already reported (a bad currency code, a missing account the name
+                // defaults to) is not reported twice.
+                let account_missing = field == Field::Name && row.account.is_empty();
+                if account_missing || reported.contains(&self.mapping.header(column)) {
+                    continue;
+                }
+                let reason = if field == e.field {
+                    e.reason()
+                } else {
+                    e.to_string()
+                };
+                self.fail(column, reason);
+            }
+        }
+        row
+    }
+}
+
+/// The lines of a deal from its `lines` cell: a JSON array of objects with `product` (code or
+/// name), `description`, `quantity`, `unit_price` and `discount_pct` (numbers or strings).
+fn lines_from_json(text: &str) -> Result<Vec<LineIn>, String> {
+    use serde_json::Value;
+    let not_lines = || {
+        tr!(
+            "is not a list of lines (a JSON array like [{{\"product\":\"SVC-ONB\",\"quantity\":\"2\",\"unit_price\":\"2400\"}}])"
+        )
+    };
+    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(text) else {
+        return Err(not_lines());
+    };
+    let mut lines = Vec::with_capacity(items.len());
+    for (n, item) in (1..).zip(items) {
+        let Value::Object(map) = item else {
+            return Err(not_lines());
+        };
+        let field = |key: &str| -> Result<String, String> {
+            match map.get(key) {
+                None | Some(Value::Null) => Ok(String::new()),
+                Some(Value::String(s)) => Ok(s.clone()),
+                Some(Value::Number(n)) => Ok(n.to_string()),
+                Some(_) => Err(not_lines()),
+            }
+        };
+        let in_line = |e: FieldError| tr!("line {n}: {error}", n = n, error = e);
+        let product = field("product")?.trim().to_owned();
+        if !product.is_empty() {
+            clean_name(Field::Product, &product).map_err(in_line)?;
+        }
+        let unit_price = field("unit_price")?;
+        let line = Line {
+            product: None,
+            description: field("description")?,
+            quantity: parse_quantity(&field("quantity")?).map_err(in_line)?,
+            unit_price: parse_amount(Field::UnitPrice, &unit_price).map_err(in_line)?,
+            discount_pct: parse_discount(&field("discount_pct")?).map_err(in_line)?,
+        };
+        lines.push(LineIn { product, line });
+    }
+    Ok(lines)
+}
+
+/// A stage a row names: stored, or one the import creates (index into `Plan::new_stages`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum StageRef {
+    Stored(Id),
+    New(usize),
+}
+
+/// A pipeline a row names: stored, or one the import creates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum PipelineRef {
+    Stored(Id),
+    New(usize),
+}
+
+/// Ids for the new records: from the workspace's counter, skipping the ids the file's deals
+/// keep.
+struct Ids {
+    next: Id,
+    reserved: HashSet<Id>,
+}
+
+impl Ids {
+    fn take(&mut self) -> Id {
+        while self.reserved.contains(&self.next) {
+            self.next += 1;
+        }
+        self.next += 1;
+        self.next - 1
+    }
+}
+
+/// Everything an import writes, ids assigned.
+struct Plan {
+    /// New pipelines and stages.
+    config: Vec<Record>,
+    batch: Batch,
+    /// Deals to put in the trash once written.
+    trash: Vec<Id>,
+    kept_ids: bool,
+    new_pipelines: Vec<Pipeline>,
+    new_stages: Vec<Stage>,
+    new_lookups: BTreeMap<LookupKind, Vec<String>>,
+}
+
+impl Plan {
+    /// The one command writing everything: new pipelines and stages, the deals with what they
+    /// need, the trashed ones put in the trash; one transaction, one undo step.
+    fn command(self) -> Command {
+        let mut batch = self.batch;
+        batch.records.splice(0..0, self.config);
+        batch.trash = self.trash;
+        Command::InsertBatch(Box::new(batch))
+    }
+
+    fn build(ws: &Workspace, rows: &[RowIn]) -> Plan {
+        let file_ids: Vec<Id> = rows.iter().filter_map(|r| r.id).collect();
+        let distinct: HashSet<Id> = file_ids.iter().copied().collect();
+        let kept_ids = ws.opportunity_count() == 0
+            && !rows.is_empty()
+            && file_ids.len() == rows.len()
+            && distinct.len() == rows.len()
+            && file_ids.iter().all(|&id| id >= ws.next_id());
+        let mut ids = Ids {
+            next: ws.next_id(),
+            reserved: if kept_ids { distinct } else { HashSet::new() },
+        };
+
+        // Pipelines and stages: stored ones by name (case ignored), new ones created.
+        let stored_pipelines: HashMap<String, Id> = ws
+            .pipelines()
+            .iter()
+            .map(|p| (p.name.trim().to_lowercase(), p.id))
+            .collect();
+        let mut new_pipeline_names: Vec<String> = Vec::new();
+        let mut new_stage_keys: Vec<(PipelineRef, String)> = Vec::new();
+        let mut stage_rows: Vec<Vec<usize>> = Vec::new();
+        let mut row_stages: Vec<StageRef> = Vec::with_capacity(rows.len());
+        let first_stage_name = DEFAULT_STAGES[0].name;
+        for (i, r) in rows.iter().enumerate() {
+            let pipeline = if r.pipeline.is_empty() {
+                PipelineRef::Stored(ws.default_pipeline().id)
+            } else {
+                let key = r.pipeline.to_lowercase();
+                match stored_pipelines.get(&key) {
+                    Some(id) => PipelineRef::Stored(*id),
+                    None => PipelineRef::New(
+                        match new_pipeline_names
+                            .iter()
+                            .position(|n| n.to_lowercase() == key)
+                        {
+                            Some(n) => n,
+                            None => {
+                                new_pipeline_names.push(r.pipeline.clone());
+                                new_pipeline_names.len() - 1
+                            }
+                        },
+                    ),
+                }
+            };
+            let stored_stage = match pipeline {
+                PipelineRef::Stored(p) if r.stage.is_empty() => ws
+                    .stage_of_kind(p, StageKind::Open)
+                    .or_else(|| ws.stages_of(p).next()),
+                PipelineRef::Stored(p) => {
+                    let key = r.stage.to_lowercase();
+                    ws.stages_of(p)
+                        .find(|s| s.name.trim().to_lowercase() == key)
+                }
+                PipelineRef::New(_) => None,
+            };
+            if let Some(stage) = stored_stage {
+                row_stages.push(StageRef::Stored(stage.id));
+                continue;
+            }
+            let name = if r.stage.is_empty() {
+                first_stage_name
+            } else {
+                &r.stage
+            };
+            let key = (pipeline, name.to_lowercase());
+            let n = match new_stage_keys.iter().position(|k| *k == key) {
+                Some(n) => n,
+                None => {
+                    new_stage_keys.push(key);
+                    stage_rows.push(Vec::new());
+                    new_stage_keys.len() - 1
+                }
+            };
+            stage_rows[n].push(i);
+            row_stages.push(StageRef::New(n));
+        }
+        // A new stage's kind and probability come from its deals: all closed at 100 % (or 0 %)
+        // make it a Won (Lost) stage. Every new pipeline gets an open stage.
+        let mut drafts: Vec<(PipelineRef, String, StageKind, Decimal)> = new_stage_keys
+            .iter()
+            .zip(&stage_rows)
+            .map(|((pipeline, _), members)| {
+                let name = rows[members[0]].stage.clone();
+                let name = if name.is_empty() {
+                    first_stage_name.to_owned()
+                } else {
+                    name
+                };
+                let (kind, probability) = infer_stage(&name, members.iter().map(|&i| &rows[i]));
+                (*pipeline, name, kind, probability)
+            })
+            .collect();
+        for n in 0..new_pipeline_names.len() {
+            let has_open = drafts
+                .iter()
+                .any(|(p, _, kind, _)| *p == PipelineRef::New(n) && *kind == StageKind::Open);
+            if !has_open {
+                drafts.push((
+                    PipelineRef::New(n),
+                    first_stage_name.to_owned(),
+                    StageKind::Open,
+                    DEFAULT_STAGES[0].probability.into(),
+                ));
+            }
+        }
+        let max_sequence = ws.pipelines().iter().map(|p| p.sequence).max().unwrap_or(0);
+        let new_pipelines: Vec<Pipeline> = new_pipeline_names
+            .iter()
+            .zip(1..)
+            .map(|(name, n)| Pipeline {
+                id: ids.take(),
+                name: name.clone(),
+                sequence: max_sequence + n,
+            })
+            .collect();
+        let pipeline_id = |p: PipelineRef| match p {
+            PipelineRef::Stored(id) => id,
+            PipelineRef::New(n) => new_pipelines[n].id,
+        };
+        // Open stages before closing ones, after the pipeline's stored stages.
+        let mut order: Vec<usize> = (0..drafts.len()).collect();
+        order.sort_by_key(|&n| {
+            let rank = match drafts[n].2 {
+                StageKind::Open => 0,
+                StageKind::Won => 1,
+                StageKind::Lost => 2,
+            };
+            (rank, n)
+        });
+        let mut new_stages: Vec<Stage> = drafts
+            .iter()
+            .map(|(pipeline, name, kind, probability)| Stage {
+                id: 0,
+                pipeline: pipeline_id(*pipeline),
+                name: name.clone(),
+                sequence: 0,
+                probability: *probability,
+                kind: *kind,
+                requirements: String::new(),
+                rotting_days: None,
+                folded: *kind == StageKind::Lost,
+            })
+            .collect();
+        let mut sequences: HashMap<Id, u32> = HashMap::new();
+        for &n in &order {
+            let stage = &mut new_stages[n];
+            let next = sequences.entry(stage.pipeline).or_insert_with(|| {
+                ws.stages_of(stage.pipeline)
+                    .map(|s| s.sequence)
+                    .max()
+                    .unwrap_or(0)
+            });
+            *next += 1;
+            stage.sequence = *next;
+            stage.id = ids.take();
+        }
+        let stage_of = |r: StageRef| -> &Stage {
+            match r {
+                StageRef::Stored(id) => ws.stage(id).expect("a stored stage"),
+                StageRef::New(n) => &new_stages[n],
+            }
+        };
+        // Where a closed deal was created: its pipeline's first open stage.
+        let first_open = |pipeline: Id| -> Option<Id> {
+            ws.stage_of_kind(pipeline, StageKind::Open)
+                .map(|s| s.id)
+                .or_else(|| {
+                    order
+                        .iter()
+                        .map(|&n| &new_stages[n])
+                        .find(|s| s.pipeline == pipeline && s.kind == StageKind::Open)
+                        .map(|s| s.id)
+                })
+        };
+
+        let mut refs = References::new(ws);
+        let mut batch = Batch::default();
+        let mut trash = Vec::new();
+        for (r, stage_ref) in rows.iter().zip(&row_stages) {
+            let stage = stage_of(*stage_ref);
+            let account = refs.account(&mut ids, &r.account);
+            let opp_id = if kept_ids {
+                r.id.expect("kept ids are all present")
+            } else {
+                ids.take()
+            };
+            let probability = r.probability.unwrap_or(match stage.kind {
+                StageKind::Won => Decimal::ONE_HUNDRED,
+                StageKind::Lost => Decimal::ZERO,
+                StageKind::Open => stage.probability,
+            });
+            let stage_entered = r.stage_entered.unwrap_or(r.created);
+            let closed = match stage.kind {
+                StageKind::Open => None,
+                StageKind::Won | StageKind::Lost => {
+                    Some(r.closed.unwrap_or(stage_entered.date_naive()))
+                }
+            };
+            let lines = r
+                .lines
+                .iter()
+                .map(|l| Line {
+                    product: refs.product(&mut ids, &l.product, &l.line, &r.currency),
+                    ..l.line.clone()
+                })
+                .collect();
+            let opp = Opportunity {
+                id: opp_id,
+                name: r.name.clone(),
+                account,
+                business_type: r.business_type,
+                source: refs.lookup(&mut ids, LookupKind::Source, &r.source),
+                pipeline: stage.pipeline,
+                stage: stage.id,
+                next_step: r.next_step.clone(),
+                campaign: refs.lookup(&mut ids, LookupKind::Campaign, &r.campaign),
+                salesperson: refs.lookup(&mut ids, LookupKind::Salesperson, &r.salesperson),
+                currency: r.currency.clone(),
+                amount: r.amount,
+                amount_mode: r.amount_mode,
+                lines,
+                expected_close: r.expected_close,
+                active: r.active,
+                probability,
+                probability_overridden: r
+                    .probability_overridden
+                    .unwrap_or(probability != stage.probability),
+                forecast: r.forecast,
+                competitor: refs.lookup(&mut ids, LookupKind::Competitor, &r.competitor),
+                loss_reason: refs.lookup(&mut ids, LookupKind::LossReason, &r.loss_reason),
+                description: r.description.clone(),
+                win_loss_report: r.win_loss_report.clone(),
+                priority: r.priority,
+                tags: r
+                    .tags
+                    .iter()
+                    .filter_map(|t| refs.lookup(&mut ids, LookupKind::Tag, t))
+                    .collect(),
+                created: r.created,
+                updated: r.updated.unwrap_or(stage_entered.max(r.created)),
+                stage_entered,
+                closed,
+                contact: refs.contact(&mut ids, account, &r.contact),
+            };
+            // Its stage history: created in its stage, or created in the first open stage and
+            // closed when it entered its closing stage (on its closed date).
+            let opening = match stage.kind {
+                StageKind::Open => stage.id,
+                _ => first_open(stage.pipeline).unwrap_or(stage.id),
+            };
+            batch.stage_events.push(StageEvent {
+                id: ids.take(),
+                opportunity: opp.id,
+                from: None,
+                to: opening,
+                at: opp.created,
+            });
+            if let (Some(closed), true) = (opp.closed, opening != stage.id) {
+                let at = if stage_entered.date_naive() == closed {
+                    stage_entered
+                } else {
+                    closed.and_time(NaiveTime::MIN).and_utc()
+                };
+                batch.stage_events.push(StageEvent {
+                    id: ids.take(),
+                    opportunity: opp.id,
+                    from: Some(opening),
+                    to: stage.id,
+                    at: at.max(opp.created),
+                });
+            }
+            if r.trashed {
+                trash.push(opp.id);
+            }
+            batch.opportunities.push(opp);
+        }
+        batch.lookups = refs.new_lookups;
+        batch.accounts = refs.new_accounts;
+        batch.records = refs.new_records;
+        let mut new_lookups: BTreeMap<LookupKind, Vec<String>> = BTreeMap::new();
+        for l in &batch.lookups {
+            new_lookups.entry(l.kind).or_default().push(l.name.clone());
+        }
+        let ordered_stages: Vec<Stage> = order.iter().map(|&n| new_stages[n].clone()).collect();
+        Plan {
+            config: new_pipelines
+                .iter()
+                .cloned()
+                .map(Record::Pipeline)
+                .chain(ordered_stages.iter().cloned().map(Record::Stage))
+                .collect(),
+            batch,
+            trash,
+            kept_ids,
+            new_pipelines,
+            new_stages: ordered_stages,
+            new_lookups,
+        }
+    }
+
+    /// Fills the summary's counts and tells what is new.
+    fn describe(&self, ws: &Workspace, summary: &mut ImportSummary) {
+        let count = |kind: EntityKind| {
+            self.batch
+                .records
+                .iter()
+                .filter(|r| r.kind() == kind)
+                .count()
+        };
+        summary.deals = self.batch.opportunities.len();
+        summary.accounts = self.batch.accounts.len();
+        summary.contacts = count(EntityKind::Contact);
+        summary.products = count(EntityKind::Product);
+        summary.lookups = self.batch.lookups.len();
+        summary.pipelines = self.new_pipelines.len();
+        summary.stages = self.new_stages.len();
+        summary.kept_ids = self.kept_ids;
+        for p in &self.new_pipelines {
+            summary
+                .messages
+                .push(tr!("new pipeline “{name}”", name = p.name));
+        }
+        for s in &self.new_stages {
+            let pipeline = ws
+                .pipelines()
+                .iter()
+                .chain(&self.new_pipelines)
+                .find(|p| p.id == s.pipeline)
+                .map_or("", |p| p.name.as_str());
+            let kind = match s.kind {
+                StageKind::Open => tr!("open"),
+                StageKind::Won => tr!("won"),
+                StageKind::Lost => tr!("lost"),
+            };
+            summary.messages.push(tr!(
+                "new stage “{name}” ({kind}, {probability} %) at the end of pipeline “{pipeline}”",
+                name = s.name,
+                kind = kind,
+                probability = s.probability.normalize(),
+                pipeline = pipeline
+            ));
+        }
+        for (kind, names) in &self.new_lookups {
+            let what = match kind {
+                LookupKind::Source => tr!("new sources"),
+                LookupKind::Campaign => tr!("new campaigns"),
+                LookupKind::Salesperson => tr!("new salespeople"),
+                LookupKind::LossReason => tr!("new loss reasons"),
+                LookupKind::Competitor => tr!("new competitors"),
+                LookupKind::Tag => tr!("new tags"),
+            };
+            summary
+                .messages
+                .push(format!("{what}: {}", names.join(", ")));
+        }
+        if summary.products > 0 {
+            let codes: Vec<&str> = self
+                .batch
+                .records
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Product(p) => Some(p.code.as_str()),
+                    _ => None,
+                })
+                .collect();
+            summary.messages.push(tr!(
+                "new products (priced as on their first line): {codes}",
+                codes = codes.join(", ")
+            ));
+        }
+    }
+}
+
+/// The kind and default probability of a stage the import creates, from its deals: all
+/// closed at 100 % make it won, all closed at 0 % lost (a name with "lost" decides when the
+/// probabilities do not), otherwise open at its deals' usual probability.
+fn infer_stage<'a>(name: &str, rows: impl Iterator<Item = &'a RowIn>) -> (StageKind, Decimal) {
+    let rows: Vec<&RowIn> = rows.collect();
+    let all_closed = !rows.is_empty() && rows.iter().all(|r| r.closed.is_some());
+    if all_closed {
+        let all_at = |p: Decimal| rows.iter().all(|r| r.probability == Some(p));
+        if all_at(Decimal::ONE_HUNDRED) {
+            return (StageKind::Won, Decimal::ONE_HUNDRED);
+        }
+        if all_at(Decimal::ZERO) || name.to_lowercase().contains("lost") {
+            return (StageKind::Lost, Decimal::ZERO);
+        }
+        return (StageKind::Won, Decimal::ONE_HUNDRED);
+    }
+    let probability = rows
+        .iter()
+        .filter(|r| r.closed.is_none() && r.probability_overridden != Some(true))
+        .find_map(|r| r.probability)
+        .unwrap_or(DEFAULT_STAGES[0].probability.into());
+    (StageKind::Open, probability)
+}
+
+/// Accounts, contacts, lookups and products by name: stored ones found (case ignored), new
+/// ones created once.
+struct References<'w> {
+    ws: &'w Workspace,
+    accounts: HashMap<String, Id>,
+    lookups: HashMap<(LookupKind, String), Id>,
+    contacts: HashMap<(Id, String), Id>,
+    contacts_loaded: HashSet<Id>,
+    products: HashMap<String, Id>,
+    new_accounts: Vec<Account>,
+    new_lookups: Vec<Lookup>,
+    new_records: Vec<Record>,
+}
+
+impl<'w> References<'w> {
+    fn new(ws: &'w Workspace) -> References<'w> {
+        let mut lookups = HashMap::new();
+        for kind in [
+            LookupKind::Source,
+            LookupKind::Campaign,
+            LookupKind::Salesperson,
+            LookupKind::LossReason,
+            LookupKind::Competitor,
+            LookupKind::Tag,
+        ] {
+            for l in ws.all_lookups(kind) {
+                lookups
+                    .entry((kind, l.name.trim().to_lowercase()))
+                    .or_insert(l.id);
+            }
+        }
+        let mut accounts = HashMap::new();
+        for a in ws.accounts_by_name() {
+            accounts.entry(a.name.trim().to_lowercase()).or_insert(a.id);
+        }
+        let mut products = HashMap::new();
+        let stored = ws.products();
+        for p in &stored {
+            if !p.code.trim().is_empty() {
+                products.entry(p.code.trim().to_lowercase()).or_insert(p.id);
+            }
+        }
+        for p in &stored {
+            products.entry(p.name.trim().to_lowercase()).or_insert(p.id);
+        }
+        References {
+            ws,
+            accounts,
+            lookups,
+            contacts: HashMap::new(),
+            contacts_loaded: HashSet::new(),
+            products,
+            new_accounts: Vec::new(),
+            new_lookups: Vec::new(),
+            new_records: Vec::new(),
+        }
+    }
+
+    fn account(&mut self, ids: &mut Ids, name: &str) -> Id {
+        let key = name.to_lowercase();
+        if let Some(id) = self.accounts.get(&key) {
+            return *id;
+        }
+        let id = ids.take();
+        self.new_accounts.push(Account {
+            id,
+            name: name.to_owned(),
+            ..Account::default()
+        });
+        self.accounts.insert(key, id);
+        id
+    }
+
+    fn lookup(&mut self, ids: &mut Ids, kind: LookupKind, name: &str) -> Option<Id> {
+        if name.is_empty() {
+            return None;
+        }
+        let key = (kind, name.to_lowercase());
+        if let Some(id) = self.lookups.get(&key) {
+            return Some(*id);
+        }
+        let id = ids.take();
+        self.new_lookups.push(Lookup {
+            id,
+            kind,
+            name: name.to_owned(),
+            active: true,
+        });
+        self.lookups.insert(key, id);
+        Some(id)
+    }
+
+    fn contact(&mut self, ids: &mut Ids, account: Id, name: &str) -> Option<Id> {
+        if name.is_empty() {
+            return None;
+        }
+        if self.contacts_loaded.insert(account) {
+            for c in self.ws.contacts_of(account) {
+                self.contacts
+                    .entry((account, c.name.trim().to_lowercase()))
+                    .or_insert(c.id);
+            }
+        }
+        let key = (account, name.to_lowercase());
+        if let Some(id) = self.contacts.get(&key) {
+            return Some(*id);
+        }
+        let id = ids.take();
+        self.new_records.push(Record::Contact(Contact {
+            id,
+            account,
+            name: name.to_owned(),
+            ..Contact::default()
+        }));
+        self.contacts.insert(key, id);
+        Some(id)
+    }
+
+    /// The product a line names (by code, else by name); a new one takes the line's price
+    /// in the deal's currency.
+    fn product(&mut self, ids: &mut Ids, key: &str, line: &Line, currency: &str) -> Option<Id> {
+        if key.is_empty() {
+            return None;
+        }
+        let lower = key.to_lowercase();
+        if let Some(id) = self.products.get(&lower) {
+            return Some(*id);
+        }
+        let id = ids.take();
+        self.new_records.push(Record::Product(Product {
+            id,
+            code: key.to_owned(),
+            name: key.to_owned(),
+            unit_price: line.unit_price,
+            currency: currency.to_owned(),
+            active: true,
+        }));
+        self.products.insert(lower, id);
+        Some(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_ignore_case_spaces_underscores_and_a_trailing_colon() {
+        assert_eq!(normalize_header(" Expected Close: "), "expectedclose");
+        assert_eq!(normalize_header("expected_close"), "expectedclose");
+        let mapping = Mapping::forsat(&["Account:".into(), "STAGE".into(), "Colour".into()]);
+        assert!(mapping.is_forsat());
+        assert_eq!(mapping.unknown, vec!["Colour".to_owned()]);
+    }
+
+    #[test]
+    fn lines_cells_are_json_arrays() {
+        let lines = lines_from_json(
+            r#"[{"product":"SVC-ONB","description":"Onboarding","quantity":"2","unit_price":2400,"discount_pct":"5"}]"#,
+        )
+        .unwrap();
+        assert_eq!(lines[0].product, "SVC-ONB");
+        assert_eq!(lines[0].line.total(), Decimal::from(4560));
+        assert!(lines_from_json("not json").is_err());
+        let err = lines_from_json(r#"[{"quantity":"0"}]"#).err().unwrap();
+        assert!(err.starts_with("line 1: Quantity"), "{err}");
+    }
+}

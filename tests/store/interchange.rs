@@ -1,0 +1,940 @@
+//! Export to CSV and XLSX, import of Forsat CSV: round trips, injection, fixtures, refusals.
+
+use std::path::Path;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use forsat::command::{Batch, Change, Command};
+use forsat::domain::*;
+use forsat::interchange::{
+    self, Format, ImportError, ImportOptions, ImportSummary, Kind, Source, columns,
+};
+use forsat::workspace::Workspace;
+use rust_decimal::Decimal;
+use tempfile::TempDir;
+
+use super::{create, open, stage};
+
+fn csv(ws: &Workspace, what: Kind) -> String {
+    String::from_utf8(interchange::export(ws, what, Format::Csv).unwrap()).unwrap()
+}
+
+fn import(ws: &mut Workspace, bytes: &[u8]) -> Result<ImportSummary, ImportError> {
+    interchange::import(ws, bytes, &ImportOptions::default())
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/interchange")
+        .join(name);
+    std::fs::read(path).unwrap()
+}
+
+/// Equal texts, or a failure naming the first line that differs.
+fn assert_same(first: &str, second: &str) {
+    if first != second {
+        let (n, (a, b)) = first
+            .split("\r\n")
+            .zip(second.split("\r\n"))
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+            .unwrap_or((0, ("(lengths differ)", "")));
+        panic!(
+            "exports differ at record line {}:\n  {a}\n  {b}\n({} vs {} bytes)",
+            n + 1,
+            first.len(),
+            second.len()
+        );
+    }
+}
+
+fn put(ws: &mut Workspace, record: Record) {
+    ws.apply(Command::Change(Box::new(Change::put(record))))
+        .unwrap();
+}
+
+/// The currencies of `from` added to `to` (an "empty" database still lists its currencies).
+fn copy_currencies(from: &Workspace, to: &mut Workspace) {
+    let currencies: Vec<Currency> = from.currencies().into_iter().cloned().collect();
+    for c in currencies {
+        put(to, Record::Currency(Currency { id: 0, ..c }));
+    }
+}
+
+fn euro(ws: &mut Workspace) {
+    put(
+        ws,
+        Record::Currency(Currency {
+            id: 0,
+            code: "EUR".into(),
+            name: "Euro".into(),
+            rate: "1.08".parse().unwrap(),
+            rate_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            active: true,
+        }),
+    );
+}
+
+fn fresh(dir: &TempDir, name: &str) -> Workspace {
+    open(&dir.path().join(name))
+}
+
+fn deal<'a>(ws: &'a Workspace, name: &str) -> &'a Opportunity {
+    ws.opportunities()
+        .find(|o| o.name == name)
+        .unwrap_or_else(|| panic!("no deal {name}"))
+}
+
+#[test]
+fn a_demo_pipeline_survives_export_import_export_byte_for_byte() {
+    let dir = TempDir::new().unwrap();
+    let mut src = fresh(&dir, "src.redb");
+    euro(&mut src);
+    let (mut batch, _) = forsat::demo::generate(&src, 80, 7);
+    // Campaigns, competitors, tags and reports the demo leaves empty.
+    let mut next = batch_max_id(&batch) + 1;
+    let mut lookup = |kind: LookupKind, name: &str| {
+        next += 1;
+        batch.lookups.push(Lookup {
+            id: next - 1,
+            kind,
+            name: name.into(),
+            active: true,
+        });
+        next - 1
+    };
+    let tags = [
+        lookup(LookupKind::Tag, "vip"),
+        lookup(LookupKind::Tag, "مشتری ویژه"),
+        lookup(LookupKind::Tag, "=risky"),
+    ];
+    let campaign = lookup(LookupKind::Campaign, "Nowruz ۱۴۰۵");
+    let competitor = lookup(LookupKind::Competitor, "Rival, Inc.");
+    for (i, opp) in batch.opportunities.iter_mut().enumerate() {
+        if i % 3 == 0 {
+            opp.tags = tags[..1 + i % 3].to_vec();
+            opp.campaign = Some(campaign);
+        }
+        if i % 4 == 1 {
+            opp.tags = vec![tags[2], tags[1]];
+            opp.competitor = Some(competitor);
+            opp.win_loss_report = "Price, then \"timing\".\nNext time: call earlier.".into();
+        }
+    }
+    src.apply(Command::InsertBatch(Box::new(batch))).unwrap();
+    let some: Vec<Id> = {
+        let mut ids: Vec<Id> = src.opportunities().map(|o| o.id).collect();
+        ids.sort_unstable();
+        ids.into_iter().step_by(11).collect()
+    };
+    src.apply(Command::Trash { ids: some.clone() }).unwrap();
+    let first = csv(&src, Kind::Opportunities);
+    assert!(first.starts_with(&(columns::opportunities().join(",") + "\r\n")));
+    assert!(
+        first.contains("\"[{\"\"product\"\":\"\""),
+        "lines are JSON cells"
+    );
+    assert!(first.contains(",EUR,"), "some deals are in euros");
+    assert!(first.contains("'=risky"), "a tag like a formula is guarded");
+
+    let mut dst = fresh(&dir, "dst.redb");
+    copy_currencies(&src, &mut dst);
+    let summary = import(&mut dst, first.as_bytes()).unwrap();
+    assert_eq!(summary.deals, 80);
+    assert!(summary.kept_ids, "an empty database keeps the file's ids");
+    assert_eq!(summary.skipped_rows, 0);
+    assert_eq!(dst.trash_count(), some.len());
+    assert_same(&first, &csv(&dst, Kind::Opportunities));
+
+    // Every deal has its stage history: created in its stage, or created then closed.
+    for o in dst.opportunities() {
+        let events: Vec<&StageEvent> = dst
+            .stage_events()
+            .iter()
+            .filter(|e| e.opportunity == o.id)
+            .collect();
+        let kind = dst.stage(o.stage).unwrap().kind;
+        let expected = if kind == StageKind::Open { 1 } else { 2 };
+        assert_eq!(events.len(), expected, "{}", o.name);
+        assert_eq!(events[0].from, None);
+        assert_eq!(events.last().unwrap().to, o.stage);
+    }
+
+    // The same file after a reopen: everything was written.
+    let path = dst.path().to_owned();
+    drop(dst);
+    let dst = open(&path);
+    assert_same(&first, &csv(&dst, Kind::Opportunities));
+}
+
+fn batch_max_id(batch: &Batch) -> Id {
+    batch
+        .lookups
+        .iter()
+        .map(|l| l.id)
+        .chain(batch.accounts.iter().map(|a| a.id))
+        .chain(batch.opportunities.iter().map(|o| o.id))
+        .chain(batch.stage_events.iter().map(|e| e.id))
+        .chain(batch.records.iter().map(Record::id))
+        .max()
+        .unwrap()
+}
+
+/// SplitMix64, for a generator that is the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    fn chance(&mut self, one_in: u64) -> bool {
+        self.below(one_in) == 0
+    }
+
+    /// A date between 1900 and 2199.
+    fn date(&mut self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(1900, 1, 1)
+            .unwrap()
+            .checked_add_days(Days::new(self.below(109_500)))
+            .unwrap()
+    }
+
+    /// A moment between 1970 and 2150, to the millisecond or the second.
+    fn moment(&mut self) -> DateTime<Utc> {
+        let mut ms = self.below(5_680_000_000_000) as i64;
+        if self.chance(2) {
+            ms -= ms % 1000;
+        }
+        DateTime::from_timestamp_millis(ms).unwrap()
+    }
+
+    fn amount(&mut self) -> Decimal {
+        match self.below(5) {
+            0 => Decimal::new(1, 2),
+            1 => Decimal::new(99_999_999_999_999, 2),
+            2 => Decimal::ZERO,
+            _ => Decimal::new(self.below(100_000_000_000) as i64, 2),
+        }
+    }
+}
+
+const DEAL_NAMES: [&str; 14] = [
+    "شرکت داده‌پردازان",
+    "Société Générale d'Équipement",
+    "Café \"Müller\", GmbH",
+    "Núñez & Hijos",
+    "Øresund, Shipping",
+    "=SUM(A1)",
+    "+1 deal",
+    "-2 deal",
+    "@x deal",
+    "Zoë's \"big\" one",
+    "株式会社テスト",
+    "Emoji 🚀 rollout",
+    "'quoted start",
+    "''=double",
+];
+const ACCOUNTS: [&str; 9] = [
+    "شرکت داده‌پردازان",
+    "Société Générale d'Équipement",
+    "Café \"Müller\", GmbH",
+    "Núñez & Hijos",
+    "=Formula Corp",
+    "Acme",
+    "@Home Ltd",
+    "-Minus Inc",
+    "株式会社テスト",
+];
+const TEXTS: [&str; 11] = [
+    "",
+    "Line one\nline two",
+    "Quotes \"here\", commas, and\r\nCRLF",
+    "\tstarts with a tab",
+    "\rstarts with a carriage return",
+    "=1+2",
+    "ends with a newline\n",
+    "  spaces around  ",
+    "Persian: شرکت داده‌پردازان\nAccents: àéîõü ß",
+    "-minus first",
+    "'=already guarded",
+];
+
+/// New lookups of one kind in `batch`; names starting with O are inactive.
+fn lookups(
+    batch: &mut Batch,
+    take: &mut dyn FnMut() -> Id,
+    kind: LookupKind,
+    names: &[&str],
+) -> Vec<Id> {
+    names
+        .iter()
+        .map(|name| {
+            let id = take();
+            batch.lookups.push(Lookup {
+                id,
+                kind,
+                name: (*name).into(),
+                active: !name.starts_with('O'),
+            });
+            id
+        })
+        .collect()
+}
+
+/// `count` random deals in the default pipeline, with every kind of reference.
+fn random_deals(ws: &mut Workspace, count: usize, seed: u64) {
+    let mut rng = Rng(seed);
+    let mut next = ws.next_id();
+    let mut take = || {
+        next += 1;
+        next - 1
+    };
+    let mut batch = Batch::default();
+    let salespeople = lookups(
+        &mut batch,
+        &mut take,
+        LookupKind::Salesperson,
+        &["Reza Karimi", "Amélie Durand", "محمد رضایی", "O'Brien, Pat"],
+    );
+    let tags = lookups(
+        &mut batch,
+        &mut take,
+        LookupKind::Tag,
+        &["vip", "شرکت", "=tag", "naïve", "a,b", "\"quoted\""],
+    );
+    let campaigns = lookups(
+        &mut batch,
+        &mut take,
+        LookupKind::Campaign,
+        &["Spring \"26\"", "Nowruz ۱۴۰۵"],
+    );
+    let competitors = lookups(
+        &mut batch,
+        &mut take,
+        LookupKind::Competitor,
+        &["Odoo", "Other"],
+    );
+    let mut sources: Vec<Id> = ws
+        .lookups(LookupKind::Source)
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    sources.extend(lookups(
+        &mut batch,
+        &mut take,
+        LookupKind::Source,
+        &["Fair, Tehran"],
+    ));
+    let reasons: Vec<Id> = ws
+        .lookups(LookupKind::LossReason)
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    let accounts: Vec<Id> = ACCOUNTS
+        .iter()
+        .map(|name| {
+            let id = take();
+            batch.accounts.push(Account {
+                id,
+                name: (*name).into(),
+                ..Account::default()
+            });
+            id
+        })
+        .collect();
+    let contacts: Vec<(Id, Id)> = accounts
+        .iter()
+        .zip(
+            ["Maryam Hosseini", "Jean \"JD\" Dupont", "Chloé Bernard"]
+                .iter()
+                .cycle(),
+        )
+        .map(|(&account, name)| {
+            let id = take();
+            batch.records.push(Record::Contact(Contact {
+                id,
+                account,
+                name: (*name).into(),
+                ..Contact::default()
+            }));
+            (account, id)
+        })
+        .collect();
+    let products: Vec<Id> = [("SVC-ONB", "Onboarding workshop"), ("", "Consulting, day")]
+        .iter()
+        .map(|(code, name)| {
+            let id = take();
+            batch.records.push(Record::Product(Product {
+                id,
+                code: (*code).into(),
+                name: (*name).into(),
+                unit_price: 2400.into(),
+                currency: "USD".into(),
+                active: true,
+            }));
+            id
+        })
+        .collect();
+    let stages: Vec<Stage> = ws.stages_of(ws.default_pipeline().id).cloned().collect();
+    for i in 0..count {
+        let stage = rng.pick(&stages).clone();
+        let account = *rng.pick(&accounts);
+        let mut opp = Opportunity::draft(&Account::default(), &stage, ws.settings(), rng.moment());
+        opp.id = take();
+        opp.name = format!("{} {i}", rng.pick(&DEAL_NAMES));
+        opp.account = account;
+        opp.contact = rng
+            .chance(2)
+            .then(|| contacts.iter().find(|(a, _)| *a == account).unwrap().1);
+        opp.business_type = if rng.chance(3) {
+            BusinessType::Existing
+        } else {
+            BusinessType::New
+        };
+        opp.source = rng.chance(2).then(|| *rng.pick(&sources));
+        opp.next_step = rng.pick(&TEXTS).replace(['\n', '\r'], " ");
+        opp.campaign = rng.chance(3).then(|| *rng.pick(&campaigns));
+        opp.salesperson = (!rng.chance(5)).then(|| *rng.pick(&salespeople));
+        opp.currency = if rng.chance(3) { "EUR" } else { "USD" }.into();
+        opp.amount = rng.amount();
+        if rng.chance(4) {
+            opp.lines = (0..1 + rng.below(3))
+                .map(|_| Line {
+                    product: rng.chance(3).then(|| *rng.pick(&products)),
+                    description: rng.pick(&TEXTS).replace(['\n', '\r'], " "),
+                    quantity: Decimal::new(1 + rng.below(100_000) as i64, 3),
+                    unit_price: Decimal::new(rng.below(10_000_000) as i64, 2),
+                    discount_pct: Decimal::new(rng.below(1001) as i64, 1),
+                })
+                .collect();
+            opp.amount_mode = AmountMode::FromLines;
+            opp.amount = lines_amount(&opp.lines);
+        }
+        opp.expected_close = (!rng.chance(5)).then(|| rng.date());
+        opp.active = !rng.chance(6);
+        if stage.kind == StageKind::Open && rng.chance(3) {
+            opp.probability = Decimal::new(rng.below(10_001) as i64, 2);
+            opp.probability_overridden = true;
+        }
+        opp.forecast = !rng.chance(4);
+        opp.competitor = rng.chance(3).then(|| *rng.pick(&competitors));
+        if stage.kind == StageKind::Lost {
+            opp.loss_reason = Some(*rng.pick(&reasons));
+        }
+        opp.description = match rng.below(4) {
+            0 => "x".repeat(3000) + "\n" + *rng.pick(&TEXTS),
+            _ => rng.pick(&TEXTS).to_string(),
+        };
+        opp.win_loss_report = rng.pick(&TEXTS).to_string();
+        opp.priority = rng.below(4) as u8;
+        let mut deal_tags = tags.clone();
+        deal_tags.retain(|_| rng.chance(3));
+        opp.tags = deal_tags;
+        opp.updated = rng.moment();
+        opp.stage_entered = rng.moment();
+        opp.closed = (stage.kind != StageKind::Open).then(|| rng.date());
+        batch.opportunities.push(opp);
+    }
+    let trash: Vec<Id> = batch
+        .opportunities
+        .iter()
+        .filter(|o| o.id % 9 == 0)
+        .map(|o| o.id)
+        .collect();
+    ws.apply(Command::InsertBatch(Box::new(batch))).unwrap();
+    if !trash.is_empty() {
+        ws.apply(Command::Trash { ids: trash }).unwrap();
+    }
+}
+
+#[test]
+fn random_deals_survive_export_import_export_byte_for_byte() {
+    for seed in [1, 2026, 0xF0F5A7] {
+        let dir = TempDir::new().unwrap();
+        let mut src = fresh(&dir, "src.redb");
+        euro(&mut src);
+        random_deals(&mut src, 200, seed);
+        let first = csv(&src, Kind::Opportunities);
+        assert!(first.contains(",true\r\n"), "some deals are in the trash");
+        assert!(first.contains(",999999999999.99,") && first.contains(",0.01,"));
+
+        let mut dst = fresh(&dir, "dst.redb");
+        euro(&mut dst);
+        let summary = import(&mut dst, first.as_bytes()).unwrap();
+        assert_eq!(
+            (summary.deals, summary.kept_ids),
+            (200, true),
+            "seed {seed}"
+        );
+        assert_eq!(summary.stages, 0);
+        assert_same(&first, &csv(&dst, Kind::Opportunities));
+        // Byte-identical files could still hide a text changed both ways: compare the texts.
+        for o in src.opportunities() {
+            let texts = |o: &Opportunity| {
+                let lines: Vec<String> = o.lines.iter().map(|l| l.description.clone()).collect();
+                (
+                    o.name.clone(),
+                    o.next_step.clone(),
+                    o.description.clone(),
+                    o.win_loss_report.clone(),
+                    lines,
+                )
+            };
+            assert_eq!(texts(o), texts(dst.opportunity(o.id).unwrap()));
+        }
+
+        // Into a database that already has deals: fresh ids, the same deals otherwise.
+        let again = import(&mut dst, first.as_bytes()).unwrap();
+        assert!(!again.kept_ids);
+        assert_eq!((again.deals, again.accounts, again.lookups), (200, 0, 0));
+        assert_eq!(dst.opportunity_count(), 400);
+    }
+}
+
+#[test]
+fn cells_that_look_like_formulas_are_guarded_and_read_back_unchanged() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    for name in ["=SUM(A1)", "+1", "-2", "@x"] {
+        create(&mut ws, "Acme", name, "0");
+    }
+    let id = create(&mut ws, "Acme", "Tabbed", "1500");
+    let mut opp = ws.opportunity(id).unwrap().clone();
+    opp.next_step = "\tx".into();
+    opp.description = "\rcarriage".into();
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(opp),
+        new_account: None,
+    })
+    .unwrap();
+    let text = csv(&ws, Kind::Opportunities);
+    for guarded in ["'=SUM(A1)", "'+1", "'-2", "'@x", "'\tx", "\"'\rcarriage\""] {
+        assert!(text.contains(guarded), "{guarded:?} in {text}");
+    }
+    assert!(
+        !text.contains(",-"),
+        "numbers are never guarded, and none is negative"
+    );
+
+    let mut other = fresh(&dir, "b.redb");
+    import(&mut other, text.as_bytes()).unwrap();
+    for name in ["=SUM(A1)", "+1", "-2", "@x"] {
+        deal(&other, name);
+    }
+    assert_eq!(deal(&other, "Tabbed").next_step, "\tx");
+    assert_eq!(deal(&other, "Tabbed").description, "\rcarriage");
+    assert_same(&text, &csv(&other, Kind::Opportunities));
+}
+
+#[test]
+fn a_hand_written_file_with_quotes_newlines_persian_and_money_imports() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    create(&mut ws, "Acme", "Existing deal", "100");
+    let accounts_before = ws.accounts().count();
+    let summary = import(&mut ws, &fixture("hand.csv")).unwrap();
+    assert_eq!(summary.format, Source::Forsat);
+    assert_eq!((summary.rows, summary.deals), (3, 3));
+    assert!(!summary.kept_ids);
+    assert_eq!(summary.accounts, 2, "ACME is the stored Acme");
+    assert_eq!(ws.accounts().count(), accounts_before + 2);
+    assert_eq!(summary.contacts, 2);
+    assert_eq!(summary.stages, 1);
+    assert_eq!(summary.lookups, 4, "two salespeople and two tags");
+    let messages = summary.messages.join("\n");
+    assert!(messages.contains("“Colour”"), "{messages}");
+    assert!(
+        messages.contains("new stage “Negotiation” (open, 10 %)"),
+        "{messages}"
+    );
+    assert!(
+        messages.contains("new salespeople: Reza Karimi, Amélie Durand"),
+        "{messages}"
+    );
+
+    let rollout = deal(&ws, "Rollout, phase 2");
+    assert_eq!(
+        ws.account(rollout.account).unwrap().name,
+        "شرکت داده‌پردازان"
+    );
+    assert_eq!(
+        ws.contact(rollout.contact.unwrap()).unwrap().name,
+        "مریم حسینی"
+    );
+    assert_eq!(rollout.amount, Decimal::from(1500));
+    assert_eq!(rollout.stage, stage(&ws, "Qualified"));
+    assert_eq!(rollout.probability, Decimal::from(30));
+    assert!(!rollout.probability_overridden);
+    assert_eq!(
+        rollout.expected_close,
+        NaiveDate::from_ymd_opt(2026, 12, 31)
+    );
+    assert_eq!(rollout.description, "Line one\r\nline two with \"quotes\"");
+    let tags: Vec<&str> = rollout
+        .tags
+        .iter()
+        .map(|t| ws.lookup_name(Some(*t)))
+        .collect();
+    assert_eq!(tags, ["vip", "مشتری ویژه"]);
+    assert_eq!(rollout.created, ws.now());
+
+    let cafe = deal(&ws, "Café order");
+    assert_eq!(cafe.amount, Decimal::ZERO, "an empty amount is zero");
+    assert_eq!(cafe.expected_close, NaiveDate::from_ymd_opt(2027, 2, 1));
+    let negotiation = ws.stage(cafe.stage).unwrap();
+    assert_eq!(negotiation.name, "Negotiation");
+    assert_eq!(negotiation.kind, StageKind::Open);
+    assert_eq!(negotiation.pipeline, ws.default_pipeline().id);
+    assert_eq!(ws.stage_totals(negotiation.id).count, 1);
+
+    let renewal = deal(&ws, "Renewal");
+    assert_eq!(ws.account(renewal.account).unwrap().name, "Acme");
+    assert_eq!(renewal.amount, Decimal::from(2000));
+    assert_eq!(renewal.stage, stage(&ws, "Won"));
+    assert_eq!(renewal.probability, Decimal::ONE_HUNDRED);
+    assert_eq!(renewal.closed, Some(ws.today()));
+    assert_eq!(
+        renewal.description, "=SUM(A1)",
+        "one guarding apostrophe removed"
+    );
+    let events: Vec<(Option<Id>, Id)> = ws
+        .stage_events()
+        .iter()
+        .filter(|e| e.opportunity == renewal.id)
+        .map(|e| (e.from, e.to))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            (None, stage(&ws, "New")),
+            (Some(stage(&ws, "New")), stage(&ws, "Won"))
+        ]
+    );
+}
+
+#[test]
+fn day_and_month_order_is_read_from_the_whole_column() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    let summary = import(&mut ws, &fixture("month-first.csv")).unwrap();
+    assert!(summary.messages.is_empty(), "{:?}", summary.messages);
+    let fleet = deal(&ws, "Fleet");
+    assert_eq!(fleet.amount, "12500.50".parse().unwrap());
+    assert_eq!(fleet.expected_close, NaiveDate::from_ymd_opt(2026, 12, 31));
+    assert_eq!(fleet.closed, NaiveDate::from_ymd_opt(2026, 12, 15));
+    let racking = deal(&ws, "Racking");
+    assert_eq!(racking.expected_close, NaiveDate::from_ymd_opt(2027, 1, 2));
+    assert_eq!(racking.amount, Decimal::from(900));
+
+    // No value decides: the settings' date format does, and the import says so.
+    let mut other = fresh(&dir, "b.redb");
+    forsat::i18n::set_dates(DateFormat::MonthDayYear, WeekStart::Monday);
+    let summary = import(&mut other, &fixture("ambiguous-dates.csv")).unwrap();
+    assert!(
+        summary.messages[0].contains("month/day/year"),
+        "{:?}",
+        summary.messages
+    );
+    assert_eq!(
+        deal(&other, "First").expected_close,
+        NaiveDate::from_ymd_opt(2027, 1, 2)
+    );
+    forsat::i18n::set_dates(DateFormat::Iso, WeekStart::Monday);
+    let mut third = fresh(&dir, "c.redb");
+    import(&mut third, &fixture("ambiguous-dates.csv")).unwrap();
+    assert_eq!(
+        deal(&third, "First").expected_close,
+        NaiveDate::from_ymd_opt(2027, 2, 1)
+    );
+}
+
+#[test]
+fn a_semicolon_file_with_decimal_commas_imports() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    let summary = import(&mut ws, &fixture("semicolon.csv")).unwrap();
+    assert_eq!(summary.deals, 2);
+    let solar = deal(&ws, "Solaranlage");
+    assert_eq!(solar.amount, Decimal::from(1500));
+    assert_eq!(solar.probability, "35.5".parse().unwrap());
+    assert!(solar.probability_overridden);
+    assert_eq!(solar.expected_close, NaiveDate::from_ymd_opt(2027, 3, 2));
+    assert_eq!(deal(&ws, "Wartung").amount, Decimal::from(12000));
+}
+
+/// Everything a bad import must leave as it was.
+fn state(ws: &Workspace) -> (usize, usize, u64, Id, String, String) {
+    (
+        ws.opportunity_count(),
+        ws.accounts().count(),
+        ws.generation(),
+        ws.next_id(),
+        csv(ws, Kind::Opportunities),
+        csv(ws, Kind::History),
+    )
+}
+
+#[test]
+fn a_bad_row_stops_the_import_and_the_database_is_left_as_it_was() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    create(&mut ws, "Acme", "Before", "10");
+    let before = state(&ws);
+    let bytes = fixture("bad-rows.csv");
+
+    let Err(ImportError::BadRows { errors, rows, .. }) = import(&mut ws, &bytes) else {
+        panic!("the bad rows are refused");
+    };
+    assert_eq!(rows, 2);
+    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "row 3, amount “12abc”: “12abc” is not a number",
+            "row 4, expected_close “2027-02-30”: “2027-02-30” is not a date (use YYYY-MM-DD)",
+            "row 4, probability “150”: must be between 0 and 100",
+        ]
+    );
+    assert_eq!(state(&ws), before);
+    let path = ws.path().to_owned();
+    drop(ws);
+    let mut ws = open(&path);
+    assert_eq!(state(&ws).4, before.4, "nothing reached the file");
+
+    // A dry run checks and counts, and writes nothing.
+    let options = ImportOptions {
+        dry_run: true,
+        skip_bad_rows: true,
+        ..ImportOptions::default()
+    };
+    let before = state(&ws);
+    let summary = interchange::import(&mut ws, &bytes, &options).unwrap();
+    assert!(summary.dry_run);
+    assert_eq!(
+        (summary.deals, summary.accounts, summary.skipped_rows),
+        (2, 1, 2)
+    );
+    assert_eq!(state(&ws), before);
+
+    // Skipping bad rows imports the rest and reports the skipped ones.
+    let options = ImportOptions {
+        skip_bad_rows: true,
+        ..ImportOptions::default()
+    };
+    let summary = interchange::import(&mut ws, &bytes, &options).unwrap();
+    assert_eq!((summary.deals, summary.skipped_rows), (2, 2));
+    assert_eq!(summary.errors.len(), 3);
+    assert_eq!(summary.errors[0].row, 3);
+    assert_eq!(ws.opportunity_count(), 3);
+    deal(&ws, "Good one");
+    assert_eq!(deal(&ws, "Good two").stage, stage(&ws, "Qualified"));
+}
+
+#[test]
+fn files_that_are_not_deals_are_refused_with_a_reason() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    let refused = |ws: &mut Workspace, bytes: &[u8]| match import(ws, bytes) {
+        Err(ImportError::Unreadable(why)) => why,
+        other => panic!("{other:?}"),
+    };
+    assert!(refused(&mut ws, b"").contains("empty"));
+    assert!(refused(&mut ws, b"\xff\xfeA,B\n").contains("UTF-8"));
+    assert!(refused(&mut ws, b"Colour,Size\nred,1\n").contains("Colour, Size"));
+    let forced = interchange::import(
+        &mut ws,
+        b"Name,Stage\nX,New\n",
+        &ImportOptions {
+            from: Source::Forsat,
+            ..ImportOptions::default()
+        },
+    );
+    assert!(matches!(forced, Err(ImportError::Unreadable(why)) if why.contains("account")));
+    // A currency the database does not list is a bad cell, like on the form.
+    let Err(ImportError::BadRows { errors, .. }) = import(&mut ws, b"account,currency\nAcme,GBP\n")
+    else {
+        panic!("GBP is not listed");
+    };
+    assert!(errors[0].reason.contains("not in the list of currencies"));
+    assert_eq!(ws.opportunity_count(), 0);
+    // A header without rows imports nothing and writes nothing.
+    let generation = ws.generation();
+    let summary = import(&mut ws, columns::opportunities().join(",").as_bytes()).unwrap();
+    assert_eq!((summary.rows, summary.deals), (0, 0));
+    assert_eq!(ws.generation(), generation);
+}
+
+#[test]
+fn a_new_pipeline_and_its_stages_are_created_from_the_file() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    let file = "account,name,pipeline,stage,probability,closed\r\n\
+                Acme,One,Enterprise,Discovery,20,\r\n\
+                Acme,Two,Enterprise,Signed,100,2026-10-01\r\n\
+                Acme,Three,enterprise,Dropped,0,2026-10-02\r\n";
+    let summary = import(&mut ws, file.as_bytes()).unwrap();
+    assert_eq!(
+        (summary.pipelines, summary.stages, summary.deals),
+        (1, 3, 3)
+    );
+    let pipeline = ws
+        .pipelines()
+        .iter()
+        .find(|p| p.name == "Enterprise")
+        .unwrap()
+        .id;
+    let stages: Vec<(String, StageKind)> = ws
+        .stages_of(pipeline)
+        .map(|s| (s.name.clone(), s.kind))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            ("Discovery".to_owned(), StageKind::Open),
+            ("Signed".to_owned(), StageKind::Won),
+            ("Dropped".to_owned(), StageKind::Lost),
+        ]
+    );
+    let two = deal(&ws, "Two");
+    assert_eq!(two.closed, NaiveDate::from_ymd_opt(2026, 10, 1));
+    let closing = ws
+        .stage_events()
+        .iter()
+        .find(|e| e.opportunity == two.id && e.from.is_some())
+        .unwrap();
+    // Closed before it was created (the file has no created column): closed on creation.
+    assert_eq!(closing.at, two.created);
+    assert_eq!(ws.stage_totals(deal(&ws, "One").stage).count, 1);
+}
+
+#[test]
+fn the_other_kinds_and_a_selection_export_too() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    let a = create(&mut ws, "Acme", "Alpha", "100");
+    let b = create(&mut ws, "Globex", "Beta", "200");
+    ws.apply(Command::MoveToStage {
+        opp: a,
+        stage: stage(&ws, "Won"),
+        loss_reason: None,
+    })
+    .unwrap();
+    let accounts = csv(&ws, Kind::Accounts);
+    assert!(accounts.starts_with("id,name,source,industry,phone,email,website,address,notes\r\n"));
+    assert_eq!(accounts.lines().count(), 3);
+    let events = csv(&ws, Kind::StageEvents);
+    assert!(events.starts_with("id,opportunity,opportunity_name,pipeline,from,to,at\r\n"));
+    assert!(
+        events.contains(",Alpha,Sales,New,Won,2026-11-22T09:30:00Z\r\n"),
+        "{events}"
+    );
+    let history = csv(&ws, Kind::History);
+    assert!(history.contains(",stage,New,Won\r\n"), "{history}");
+
+    let only_b = interchange::export_filtered(&ws, Kind::Opportunities, &[b], Format::Csv).unwrap();
+    let only_b = String::from_utf8(only_b).unwrap();
+    assert_eq!(only_b.lines().count(), 2);
+    assert!(only_b.contains(",Beta,Globex,"));
+    let b_events = interchange::export_filtered(&ws, Kind::StageEvents, &[b], Format::Csv).unwrap();
+    assert_eq!(String::from_utf8(b_events).unwrap().lines().count(), 2);
+    let b_accounts = interchange::export_filtered(&ws, Kind::Accounts, &[b], Format::Csv).unwrap();
+    assert!(String::from_utf8(b_accounts).unwrap().contains(",Globex,"));
+}
+
+#[test]
+fn xlsx_exports_are_workbooks() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    euro(&mut ws);
+    let (batch, _) = forsat::demo::generate(&ws, 30, 3);
+    ws.apply(Command::InsertBatch(Box::new(batch))).unwrap();
+    for what in Kind::ALL {
+        let bytes = interchange::export(&ws, what, Format::Xlsx).unwrap();
+        assert!(bytes.starts_with(b"PK\x03\x04"), "{what:?} is a zip");
+        let has = |name: &[u8]| bytes.windows(name.len()).any(|w| w == name);
+        assert!(has(b"[Content_Types].xml"));
+        assert!(has(b"xl/worksheets/sheet1.xml"));
+    }
+    let path = dir.path().join("deals.xlsx");
+    assert_eq!(Format::of_path(&path), Format::Xlsx);
+    interchange::export_to(&ws, Kind::Opportunities, Format::Xlsx, &path).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() > 1000);
+}
+
+#[test]
+fn the_cli_exports_and_imports() {
+    let dir = TempDir::new().unwrap();
+    let from = dir.path().join("from.redb");
+    let mut ws = open(&from);
+    let (batch, _) = forsat::demo::generate(&ws, 30, 5);
+    ws.apply(Command::InsertBatch(Box::new(batch))).unwrap();
+    let currencies: Vec<Currency> = ws.currencies().into_iter().cloned().collect();
+    let exported = csv(&ws, Kind::Opportunities);
+    drop(ws);
+    let cli = |db: &Path, args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+
+    // Export: to a file (the format from the extension), to standard output, XLSX needs a file.
+    let file = dir.path().join("deals.csv");
+    let (code, said, _) = cli(&from, &["export", "--out", file.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{said}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), exported);
+    let (code, stdout, _) = cli(&from, &["export", "--what", "accounts"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.starts_with("id,name,source"), "{stdout}");
+    let (code, _, err) = cli(&from, &["export", "--format", "xlsx"]);
+    assert_eq!(
+        (code, err.trim()),
+        (Some(1), "forsat: an XLSX export needs --out FILE")
+    );
+
+    // Import into a new file that lists the same currencies: a dry run writes nothing, then
+    // every deal comes in with its id.
+    let to = dir.path().join("to.redb");
+    let mut ws = open(&to);
+    for c in currencies {
+        let c = Currency { id: 0, ..c };
+        ws.apply(Command::Change(Box::new(Change::put(Record::Currency(c)))))
+            .unwrap();
+    }
+    drop(ws);
+    let (code, said, err) = cli(&to, &["import", file.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(said.starts_with("Would import 30 deals"), "{said}");
+    assert_eq!(open(&to).opportunity_count(), 0);
+    let (code, said, err) = cli(&to, &["import", file.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(said.starts_with("Imported 30 deals"), "{said}");
+    assert_eq!(csv(&open(&to), Kind::Opportunities), exported);
+
+    // A file with a bad row: nothing imported, the row named, exit code 1.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, fixture("bad-rows.csv")).unwrap();
+    let (code, _, err) = cli(&to, &["import", bad.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("row 3"), "{err}");
+    assert_eq!(open(&to).opportunity_count(), 30);
+}
