@@ -12,6 +12,8 @@ use forsat::workspace::Workspace;
 use rust_decimal::Decimal;
 use tempfile::TempDir;
 
+use forsat::demo::Rng;
+
 use super::{create, open, stage};
 
 fn csv(ws: &Workspace, what: Kind) -> String {
@@ -179,26 +181,15 @@ fn batch_max_id(batch: &Batch) -> Id {
         .unwrap()
 }
 
-/// SplitMix64, for a generator that is the same on every run.
-struct Rng(u64);
+/// Random values for the property test, on the demo's generator.
+trait Random {
+    fn chance(&mut self, one_in: u64) -> bool;
+    fn date(&mut self) -> NaiveDate;
+    fn moment(&mut self) -> DateTime<Utc>;
+    fn amount(&mut self) -> Decimal;
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-
+impl Random for Rng {
     fn chance(&mut self, one_in: u64) -> bool {
         self.below(one_in) == 0
     }
