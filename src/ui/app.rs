@@ -236,6 +236,10 @@ impl Ready {
                     self.dialog = None;
                     actions.push(Action::Apply(command));
                 }
+                dialogs::Outcome::Done(message) => {
+                    self.dialog = None;
+                    self.say(message, false);
+                }
             }
         }
         for action in actions {
@@ -252,6 +256,12 @@ impl Ready {
                 );
                 if clear.clicked() {
                     actions.push(Action::AskClearSample);
+                }
+                if ui.button(tr!("Export…")).clicked() {
+                    let (shown, selected) = self.list.shown_and_selected();
+                    self.dialog = Some(Dialog::Export(super::export::ExportDialog::new(
+                        &self.ws, shown, selected,
+                    )));
                 }
                 if ui.button(tr!("Quit")).clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);

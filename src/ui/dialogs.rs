@@ -1,7 +1,8 @@
-//! Modal dialogs: the loss reason asked when a deal is lost, and confirmations.
+//! Modal dialogs: the loss reason asked when a deal is lost, confirmations, merge and export.
 
 use egui::RichText;
 
+use super::export::{ExportDialog, ExportOutcome};
 use super::merge::{MergeDialog, MergeOutcome};
 use super::theme;
 use super::widgets::lookup_combo;
@@ -24,6 +25,8 @@ pub enum Dialog {
     EmptyTrash,
     /// Merging duplicates.
     Merge(MergeDialog),
+    /// Writing deals, accounts, stage moves or history to a file.
+    Export(ExportDialog),
 }
 
 impl Dialog {
@@ -41,6 +44,8 @@ pub enum Outcome {
     Open,
     Cancel,
     Run(Command),
+    /// Done without a command (a file written): the message for the status bar.
+    Done(String),
 }
 
 /// Shows `dialog` as a modal window.
@@ -93,6 +98,13 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
                     MergeOutcome::Open => Outcome::Open,
                     MergeOutcome::Cancel => Outcome::Cancel,
                     MergeOutcome::Merge(command) => Outcome::Run(command),
+                };
+            }
+            Dialog::Export(export) => {
+                outcome = match export.ui(ui, ws) {
+                    ExportOutcome::Open => Outcome::Open,
+                    ExportOutcome::Cancel => Outcome::Cancel,
+                    ExportOutcome::Done(message) => Outcome::Done(message),
                 };
             }
             Dialog::EmptyTrash => {

@@ -7,6 +7,7 @@ mod app;
 mod board;
 mod catalog;
 mod dialogs;
+mod export;
 mod form;
 mod leads;
 mod lines;

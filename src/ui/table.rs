@@ -71,6 +71,21 @@ pub struct ListView {
 }
 
 impl ListView {
+    /// The deals the list shows (its search, in its order) and those selected, for an export.
+    pub fn shown_and_selected(&self) -> (Vec<Id>, Vec<Id>) {
+        let shown: Vec<Id> = self
+            .rows
+            .as_ref()
+            .map(|r| r.ids.clone())
+            .unwrap_or_default();
+        let selected = shown
+            .iter()
+            .copied()
+            .filter(|id| self.selection.contains(id))
+            .collect();
+        (shown, selected)
+    }
+
     /// Draws the deals of `pipeline`; `selected` is the deal open in the form.
     pub fn ui(
         &mut self,

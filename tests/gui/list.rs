@@ -356,3 +356,37 @@ fn merge_two_duplicates_picking_fields_from_each() {
     assert_eq!(history.iter().filter(|h| h.field == "created").count(), 2);
     label(&harness, "No duplicates found.");
 }
+
+#[test]
+fn the_list_search_is_exported_to_a_file_the_user_names() {
+    use egui::accesskit::Role;
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    harness.get_by_label("List").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "File").click();
+    harness.run();
+    harness.get_by_label("Export…").click();
+    harness.run();
+    harness.get_by_label("XLSX (Excel)").click();
+    harness.run();
+    let out = fixture.path.with_file_name("deals.xlsx");
+    let field = harness.get_by_role_and_label(Role::TextInput, "File");
+    field.focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "File")
+        .type_text(out.to_str().unwrap());
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Export")
+        .click();
+    harness.run();
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"), "an XLSX (zip) file");
+    label(
+        &harness,
+        &format!("Exported opportunities to {}.", out.display()),
+    );
+}

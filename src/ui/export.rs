@@ -1,0 +1,170 @@
+//! The export dialog: what to write (deals, accounts, stage moves, history), which deals (all,
+//! the list's current search, or its selection), CSV or XLSX, and where.
+
+use std::path::PathBuf;
+
+use egui::RichText;
+
+use super::theme;
+use crate::domain::Id;
+use crate::interchange::{self, Format, Kind};
+use crate::tr;
+use crate::workspace::Workspace;
+
+/// Which deals an export covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    Everything,
+    Shown,
+    Selected,
+}
+
+/// The dialog's state. The deals shown and selected are taken when it opens.
+pub struct ExportDialog {
+    what: Kind,
+    scope: Scope,
+    format: Format,
+    path: String,
+    /// Whether the user typed a path of their own (else it follows the choices).
+    path_typed: bool,
+    shown: Vec<Id>,
+    selected: Vec<Id>,
+    error: Option<String>,
+}
+
+/// What the user did this frame.
+pub enum ExportOutcome {
+    Open,
+    Cancel,
+    /// Written: the message for the status bar.
+    Done(String),
+}
+
+fn kind_label(kind: Kind) -> String {
+    match kind {
+        Kind::Opportunities => tr!("Opportunities"),
+        Kind::Accounts => tr!("Accounts"),
+        Kind::StageEvents => tr!("Stage moves"),
+        Kind::History => tr!("History"),
+    }
+}
+
+impl ExportDialog {
+    /// A dialog for the deals `shown` by the list (in its order) and those `selected`.
+    pub fn new(ws: &Workspace, shown: Vec<Id>, selected: Vec<Id>) -> ExportDialog {
+        let mut dialog = ExportDialog {
+            what: Kind::Opportunities,
+            scope: Scope::Everything,
+            format: Format::Csv,
+            path: String::new(),
+            path_typed: false,
+            shown,
+            selected,
+            error: None,
+        };
+        dialog.path = dialog.default_path(ws).display().to_string();
+        dialog
+    }
+
+    /// `forsat-opportunities-2026-11-22.csv` in the user's documents folder (or home).
+    fn default_path(&self, ws: &Workspace) -> PathBuf {
+        let dir = directories::UserDirs::new()
+            .and_then(|d| {
+                d.document_dir()
+                    .map(|p| p.to_owned())
+                    .or(Some(d.home_dir().to_owned()))
+            })
+            .unwrap_or_else(|| PathBuf::from("."));
+        dir.join(format!(
+            "forsat-{}-{}.{}",
+            self.what.as_str(),
+            ws.today().format("%Y-%m-%d"),
+            self.format.as_str()
+        ))
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> ExportOutcome {
+        ui.heading(tr!("Export"));
+        ui.add_space(6.0);
+        egui::Grid::new("export_grid")
+            .num_columns(2)
+            .spacing([12.0, 8.0])
+            .show(ui, |ui| {
+                ui.label(tr!("What"));
+                ui.horizontal(|ui| {
+                    for kind in Kind::ALL {
+                        ui.radio_value(&mut self.what, kind, kind_label(kind));
+                    }
+                });
+                ui.end_row();
+                ui.label(tr!("Deals"));
+                ui.vertical(|ui| {
+                    let all = tr!("All ({n})", n = ws.opportunity_count());
+                    ui.radio_value(&mut self.scope, Scope::Everything, all);
+                    let shown = tr!("The list's search ({n})", n = self.shown.len());
+                    ui.radio_value(&mut self.scope, Scope::Shown, shown);
+                    let selected = tr!("The selected rows ({n})", n = self.selected.len());
+                    ui.add_enabled_ui(!self.selected.is_empty(), |ui| {
+                        ui.radio_value(&mut self.scope, Scope::Selected, selected);
+                    });
+                });
+                ui.end_row();
+                ui.label(tr!("Format"));
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut self.format, Format::Csv, "CSV");
+                    ui.radio_value(&mut self.format, Format::Xlsx, "XLSX (Excel)");
+                });
+                ui.end_row();
+                let label = ui.label(tr!("File"));
+                let edit = ui
+                    .add(egui::TextEdit::singleline(&mut self.path).desired_width(420.0))
+                    .labelled_by(label.id);
+                self.path_typed |= edit.changed();
+                ui.end_row();
+            });
+        // The suggested name follows the choices until the user types their own.
+        if !self.path_typed {
+            self.path = self.default_path(ws).display().to_string();
+        }
+        if let Some(error) = &self.error {
+            ui.label(RichText::new(error).color(theme::ERROR));
+        }
+        ui.add_space(10.0);
+        let mut outcome = ExportOutcome::Open;
+        ui.horizontal(|ui| {
+            if ui.button(RichText::new(tr!("Export")).strong()).clicked() {
+                match self.write(ws) {
+                    Ok(message) => outcome = ExportOutcome::Done(message),
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            if ui.button(tr!("Cancel")).clicked() {
+                outcome = ExportOutcome::Cancel;
+            }
+        });
+        outcome
+    }
+
+    /// Writes the file; the message says what went where.
+    fn write(&self, ws: &Workspace) -> Result<String, String> {
+        let path = PathBuf::from(self.path.trim());
+        if self.path.trim().is_empty() {
+            return Err(tr!("File: is required"));
+        }
+        let ids = match self.scope {
+            Scope::Everything => None,
+            Scope::Shown => Some(self.shown.as_slice()),
+            Scope::Selected => Some(self.selected.as_slice()),
+        };
+        let bytes = match ids {
+            None => interchange::export(ws, self.what, self.format)?,
+            Some(ids) => interchange::export_filtered(ws, self.what, ids, self.format)?,
+        };
+        std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(tr!(
+            "Exported {what} to {path}.",
+            what = kind_label(self.what).to_lowercase(),
+            path = path.display()
+        ))
+    }
+}
