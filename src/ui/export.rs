@@ -84,6 +84,7 @@ impl ExportDialog {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> ExportOutcome {
+        ui.set_min_width(560.0);
         ui.heading(tr!("Export"));
         ui.add_space(6.0);
         egui::Grid::new("export_grid")
