@@ -8,8 +8,9 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rust_decimal::Decimal;
 
 use super::Source;
-use super::columns::{Column, OPPORTUNITIES};
+use super::columns::Column;
 use super::csv_file;
+use super::formats::{self, Dialect, Outcome, Target};
 use super::parse::{DateStyle, DayMonth, NumberStyle, parse_bool};
 use super::table::decimal_text;
 use crate::command::{Batch, Command};
@@ -146,7 +147,7 @@ pub fn import(
     options: &ImportOptions,
 ) -> Result<ImportSummary, ImportError> {
     let (rows, mut summary) = read(ws, bytes, options)?;
-    let plan = Plan::build(ws, &rows);
+    let plan = Plan::build(ws, &rows, Dialect::of(summary.format).stage_order);
     plan.describe(ws, &mut summary);
     if options.dry_run || plan.batch.opportunities.is_empty() {
         return Ok(summary);
@@ -164,13 +165,13 @@ pub fn check(
     options: &ImportOptions,
 ) -> Result<ImportSummary, ImportError> {
     let (rows, mut summary) = read(ws, bytes, options)?;
-    Plan::build(ws, &rows).describe(ws, &mut summary);
+    Plan::build(ws, &rows, Dialect::of(summary.format).stage_order).describe(ws, &mut summary);
     summary.dry_run = true;
     Ok(summary)
 }
 
 /// A header as compared: case, spaces, underscores and a trailing colon ignored.
-fn normalize_header(header: &str) -> String {
+pub(super) fn normalize_header(header: &str) -> String {
     header
         .trim()
         .trim_end_matches(':')
@@ -180,28 +181,44 @@ fn normalize_header(header: &str) -> String {
         .collect()
 }
 
-/// Which file column holds each Forsat column.
+/// The target of a Forsat field's column.
+const fn f(field: Field) -> Target {
+    Target::Column(Column::Field(field))
+}
+
+/// Which file column holds each field of a format.
 struct Mapping {
-    index: HashMap<Column, usize>,
+    dialect: Dialect,
+    index: HashMap<Target, usize>,
     headers: Vec<String>,
     unknown: Vec<String>,
+    /// Headers of the format that Forsat does not keep.
+    ignored: Vec<String>,
     /// Headers naming a column an earlier header already named.
     repeated: Vec<String>,
+    /// Whether the header row has one of the format's signature headers.
+    signed: bool,
 }
 
 impl Mapping {
-    fn forsat(headers: &[String]) -> Mapping {
-        let keys: HashMap<String, Column> = OPPORTUNITIES
-            .iter()
-            .map(|c| (normalize_header(c.key()), *c))
+    fn new(source: Source, headers: &[String]) -> Mapping {
+        let keys: HashMap<String, Target> = formats::headers(source)
+            .into_iter()
+            .map(|(h, t)| (normalize_header(h), t))
             .collect();
+        let signature = formats::signature(source);
         let mut index = HashMap::new();
         let mut unknown = Vec::new();
+        let mut ignored = Vec::new();
         let mut repeated = Vec::new();
+        let mut signed = false;
         for (i, header) in headers.iter().enumerate() {
-            match keys.get(&normalize_header(header)) {
-                Some(column) if !index.contains_key(column) => {
-                    index.insert(*column, i);
+            let key = normalize_header(header);
+            signed |= signature.contains(&key.as_str());
+            match keys.get(&key) {
+                Some(Target::Ignored) => ignored.push(header.clone()),
+                Some(target) if !index.contains_key(target) => {
+                    index.insert(*target, i);
                 }
                 Some(_) => repeated.push(header.clone()),
                 None if header.trim().is_empty() => {}
@@ -209,34 +226,67 @@ impl Mapping {
             }
         }
         Mapping {
+            dialect: Dialect::of(source),
             index,
             headers: headers.to_vec(),
             unknown,
+            ignored,
             repeated,
+            signed,
         }
     }
 
-    /// Whether the header is a Forsat opportunities header: an account column, and more known
-    /// columns than unknown ones.
-    fn is_forsat(&self) -> bool {
-        self.index.contains_key(&Column::Field(Field::Account))
-            && self.index.len() > self.unknown.len()
+    /// The mapping of the format the header row is in: one of the format's signature
+    /// headers, more known columns than unknown ones, and the most known columns.
+    fn detect(headers: &[String]) -> Option<Mapping> {
+        let mut best: Option<Mapping> = None;
+        for source in formats::DETECTED {
+            let mapping = Mapping::new(source, headers);
+            let known = mapping.known();
+            if mapping.signed
+                && known > mapping.unknown.len()
+                && best.as_ref().is_none_or(|b| known > b.known())
+            {
+                best = Some(mapping);
+            }
+        }
+        best
+    }
+
+    /// How many headers the format knows.
+    fn known(&self) -> usize {
+        self.index.len() + self.ignored.len()
+    }
+
+    /// Where the column is in the file.
+    fn position(&self, column: Column) -> Option<usize> {
+        self.index.get(&Target::Column(column)).copied()
     }
 
     /// The column's header as the file writes it, or its key when the file lacks it.
     fn header(&self, column: Column) -> String {
-        self.index
-            .get(&column)
-            .map_or_else(|| column.key().to_owned(), |&i| self.headers[i].clone())
+        self.position(column)
+            .map_or_else(|| column.key().to_owned(), |i| self.headers[i].clone())
+    }
+
+    /// The target's header as the file writes it.
+    fn target_header(&self, target: Target) -> String {
+        match target {
+            Target::Column(column) => self.header(column),
+            _ => self
+                .index
+                .get(&target)
+                .map_or_else(String::new, |&i| self.headers[i].clone()),
+        }
     }
 
     /// The column's cells of every row, apostrophe guard removed.
     fn values<'a>(
         &self,
         rows: &'a [(usize, Vec<String>)],
-        column: Column,
+        target: Target,
     ) -> impl Iterator<Item = &'a str> {
-        let i = self.index.get(&column).copied();
+        let i = self.index.get(&target).copied();
         rows.iter().filter_map(move |(_, cells)| {
             i.and_then(|i| cells.get(i)).map(|c| csv_file::restore(c))
         })
@@ -276,6 +326,9 @@ struct RowIn {
     stage_entered: Option<DateTime<Utc>>,
     closed: Option<NaiveDate>,
     trashed: bool,
+    /// Won or lost by the format's own rule: the deal goes to its pipeline's won or lost
+    /// stage, whatever stage the file names.
+    outcome: Option<StageKind>,
 }
 
 struct LineIn {
@@ -287,7 +340,7 @@ struct LineIn {
 struct Styles {
     amount: NumberStyle,
     probability: NumberStyle,
-    dates: HashMap<Column, DateStyle>,
+    dates: HashMap<Target, DateStyle>,
 }
 
 /// Reads the file into rows ready to plan: every cell checked. Bad rows stop the import, or
@@ -306,18 +359,21 @@ fn read(
         .zip(records)
         .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
         .collect();
-    let mapping = Mapping::forsat(&headers);
-    let format = match options.from {
-        Source::Forsat => Source::Forsat,
-        Source::Auto if mapping.is_forsat() => Source::Forsat,
-        Source::Auto => {
-            return Err(ImportError::Unreadable(tr!(
+    let mapping = match options.from {
+        Source::Auto => Mapping::detect(&headers).ok_or_else(|| {
+            ImportError::Unreadable(tr!(
                 "the columns ({headers}) are not those of a format Forsat imports",
                 headers = headers.join(", ")
-            )));
-        }
+            ))
+        })?,
+        source => Mapping::new(source, &headers),
     };
-    if !mapping.index.contains_key(&Column::Field(Field::Account)) {
+    let format = mapping.dialect.source;
+    let account_column = mapping.position(Column::Field(Field::Account)).is_some();
+    let fallback_column = mapping.position(Column::Field(Field::Name)).is_some()
+        || mapping.position(Column::Field(Field::Contact)).is_some();
+    let names_accounts = account_column || (mapping.dialect.account_fallback && fallback_column);
+    if !names_accounts {
         return Err(ImportError::Unreadable(tr!(
             "the file has no “account” column: every deal needs an account"
         )));
@@ -329,8 +385,22 @@ fn read(
         ..ImportSummary::default()
     };
     for header in &mapping.unknown {
+        summary.messages.push(if format == Source::Forsat {
+            tr!(
+                "column “{header}” is not a Forsat column: ignored",
+                header = header
+            )
+        } else {
+            tr!(
+                "column “{header}” is not a {format} column Forsat knows: ignored",
+                header = header,
+                format = format.label()
+            )
+        });
+    }
+    for header in &mapping.ignored {
         summary.messages.push(tr!(
-            "column “{header}” is not a Forsat column: ignored",
+            "column “{header}” has nothing to go to in Forsat: not imported",
             header = header
         ));
     }
@@ -342,18 +412,20 @@ fn read(
     }
     let format_setting = crate::i18n::date_format();
     let mut styles = Styles {
-        amount: NumberStyle::infer(mapping.values(&rows, Column::Field(Field::Amount))),
-        probability: NumberStyle::infer(mapping.values(&rows, Column::Field(Field::Probability))),
+        amount: NumberStyle::infer(mapping.values(&rows, f(Field::Amount))),
+        probability: NumberStyle::infer(mapping.values(&rows, f(Field::Probability))),
         dates: HashMap::new(),
     };
-    for column in [
-        Column::Field(Field::ExpectedClose),
-        Column::Field(Field::Closed),
-        Column::Created,
-        Column::Updated,
-        Column::StageEntered,
+    for target in [
+        f(Field::ExpectedClose),
+        f(Field::Closed),
+        Target::Column(Column::Created),
+        Target::Column(Column::Updated),
+        Target::Column(Column::StageEntered),
+        Target::WonTime,
+        Target::LostTime,
     ] {
-        let style = DateStyle::infer(mapping.values(&rows, column), format_setting);
+        let style = DateStyle::infer(mapping.values(&rows, target), format_setting);
         if style.guessed {
             let order = match style.order {
                 DayMonth::DayFirst => tr!("day/month/year"),
@@ -361,11 +433,11 @@ fn read(
             };
             summary.messages.push(tr!(
                 "column “{column}”: no date shows whether the day or the month comes first; read as {order} (the date format of the settings)",
-                column = mapping.header(column),
+                column = mapping.target_header(target),
                 order = order
             ));
         }
-        styles.dates.insert(column, style);
+        styles.dates.insert(target, style);
     }
     let mut good = Vec::with_capacity(rows.len());
     let mut errors = Vec::new();
@@ -412,9 +484,13 @@ struct RowReader<'a> {
 impl<'a> RowReader<'a> {
     /// The cell's text without the apostrophe guarding a formula; empty when absent.
     fn raw(&self, column: Column) -> &'a str {
+        self.raw_target(Target::Column(column))
+    }
+
+    fn raw_target(&self, target: Target) -> &'a str {
         self.mapping
             .index
-            .get(&column)
+            .get(&target)
             .and_then(|&i| self.cells.get(i))
             .map_or("", |c| csv_file::restore(c))
     }
@@ -468,7 +544,7 @@ impl<'a> RowReader<'a> {
         if text.is_empty() {
             return None;
         }
-        let parsed = self.styles.dates[&column].parse_date(text);
+        let parsed = self.styles.dates[&Target::Column(column)].parse_date(text);
         if parsed.is_none() {
             let e = FieldError::new(field, Problem::NotADate(text.to_owned()));
             self.field_error(column, &e);
@@ -477,16 +553,22 @@ impl<'a> RowReader<'a> {
     }
 
     fn timestamp(&mut self, column: Column) -> Option<DateTime<Utc>> {
-        let text = self.raw(column).trim();
+        self.moment(Target::Column(column))
+    }
+
+    fn moment(&mut self, target: Target) -> Option<DateTime<Utc>> {
+        let text = self.raw_target(target).trim();
         if text.is_empty() {
             return None;
         }
-        let parsed = self.styles.dates[&column].parse_timestamp(text);
+        let parsed = self.styles.dates[&target].parse_timestamp(text);
         if parsed.is_none() {
-            self.fail(
-                column,
-                tr!("is not a date and time (write it like 2026-11-22T09:30:00Z)"),
-            );
+            self.errors.push(RowError {
+                row: self.row,
+                column: self.mapping.target_header(target),
+                value: text.to_owned(),
+                reason: tr!("is not a date and time (write it like 2026-11-22T09:30:00Z)"),
+            });
         }
         parsed
     }
@@ -538,6 +620,74 @@ impl<'a> RowReader<'a> {
         }
     }
 
+    /// The code of the listed currency named `name` (SuiteCRM writes "US Dollars").
+    fn currency_named(&self, name: &str) -> Option<String> {
+        let name = name.trim().to_lowercase();
+        self.ws
+            .currencies()
+            .into_iter()
+            .find(|c| c.name.trim().to_lowercase() == name)
+            .map(|c| c.code.clone())
+    }
+
+    /// Applies the format's rule for won and lost deals: such a deal goes to its pipeline's
+    /// won or lost stage at 100 or 0 %, closed when the file says it was won or lost, else on
+    /// its expected close.
+    fn outcome(&mut self, row: &mut RowIn) {
+        let outcome = match self.mapping.dialect.outcome {
+            Outcome::Stage => None,
+            // Odoo archives a lost deal at 0 %; an archived deal at another probability is
+            // only archived.
+            Outcome::Archived => {
+                (!row.active && row.probability == Some(Decimal::ZERO)).then_some(StageKind::Lost)
+            }
+            Outcome::ClosedStage => match normalize_header(&row.stage).as_str() {
+                "closedwon" => Some(StageKind::Won),
+                "closedlost" => Some(StageKind::Lost),
+                _ => None,
+            },
+            Outcome::Status => match normalize_header(self.raw_target(Target::Status)).as_str() {
+                "" | "open" => None,
+                "won" => Some(StageKind::Won),
+                "lost" => Some(StageKind::Lost),
+                "deleted" => {
+                    row.trashed = true;
+                    None
+                }
+                _ => {
+                    self.errors.push(RowError {
+                        row: self.row,
+                        column: self.mapping.target_header(Target::Status),
+                        value: self.raw_target(Target::Status).to_owned(),
+                        reason: tr!("is not “open”, “won” or “lost”"),
+                    });
+                    None
+                }
+            },
+        };
+        let Some(kind) = outcome else {
+            return;
+        };
+        let (template, time) = match kind {
+            StageKind::Won => (&DEFAULT_STAGES[3], Target::WonTime),
+            _ => (&DEFAULT_STAGES[4], Target::LostTime),
+        };
+        row.outcome = Some(kind);
+        row.active = true;
+        row.stage = template.name.to_owned();
+        row.probability = None;
+        row.probability_overridden = None;
+        match self.moment(time) {
+            Some(at) => {
+                row.closed = Some(at.date_naive());
+                row.stage_entered = Some(at.max(row.created));
+            }
+            None => {
+                row.closed = row.closed.or(row.expected_close);
+            }
+        }
+    }
+
     fn read(&mut self) -> RowIn {
         let id = match self.raw(Column::Id).trim() {
             "" => None,
@@ -549,7 +699,15 @@ impl<'a> RowReader<'a> {
                 }
             },
         };
-        let account = self.name(Field::Account);
+        let mut account = self.name(Field::Account);
+        if account.is_empty() && self.mapping.dialect.account_fallback {
+            // Deals of the other systems may have no company: the contact's name, else the
+            // deal's own, names the account.
+            account = self.raw(Column::Field(Field::Contact)).trim().to_owned();
+            if account.is_empty() {
+                account = self.raw(Column::Field(Field::Name)).trim().to_owned();
+            }
+        }
         if account.is_empty() {
             let e = FieldError::new(Field::Account, Problem::Required);
             self.field_error(Column::Field(Field::Account), &e);
@@ -560,8 +718,8 @@ impl<'a> RowReader<'a> {
         }
         let business_type =
             match normalize_header(self.raw(Column::Field(Field::BusinessType))).as_str() {
-                "" | "new" => BusinessType::New,
-                "existing" => BusinessType::Existing,
+                "" | "new" | "newbusiness" => BusinessType::New,
+                "existing" | "existingbusiness" => BusinessType::Existing,
                 _ => {
                     self.fail(
                         Column::Field(Field::BusinessType),
@@ -583,7 +741,13 @@ impl<'a> RowReader<'a> {
                 }
             };
         let currency = match self.raw(Column::Field(Field::Currency)).trim() {
-            "" => self.ws.settings().base_currency.clone(),
+            // SuiteCRM writes its default currency as -99.
+            "" | "-99" => self.ws.settings().base_currency.clone(),
+            name if !is_currency_code(&name.to_uppercase())
+                && self.currency_named(name).is_some() =>
+            {
+                self.currency_named(name).unwrap_or_default()
+            }
             code => {
                 let code = code.to_uppercase();
                 let problem = if !is_currency_code(&code) {
@@ -608,8 +772,11 @@ impl<'a> RowReader<'a> {
                 Decimal::ZERO
             }
         });
-        let priority = match self.raw(Column::Field(Field::Priority)).trim() {
-            "" => 0,
+        let priority = match normalize_header(self.raw(Column::Field(Field::Priority))).as_str() {
+            "" | "normal" | "low" => 0,
+            "good" | "medium" => 1,
+            "verygood" | "high" => 2,
+            "excellent" | "veryhigh" => 3,
             text => match text.parse::<u8>() {
                 Ok(p) if p <= 3 => p,
                 _ => {
@@ -621,7 +788,8 @@ impl<'a> RowReader<'a> {
             },
         };
         let mut tags: Vec<String> = Vec::new();
-        for tag in self.raw(Column::Field(Field::Tags)).split(';') {
+        let separator = self.mapping.dialect.tag_separator;
+        for tag in self.raw(Column::Field(Field::Tags)).split(separator) {
             let tag = tag.trim();
             if tag.is_empty() || tags.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
                 continue;
@@ -632,7 +800,7 @@ impl<'a> RowReader<'a> {
             tags.push(tag.to_owned());
         }
         let created = self.timestamp(Column::Created);
-        let row = RowIn {
+        let mut row = RowIn {
             id,
             contact: self.name(Field::Contact),
             business_type,
@@ -670,7 +838,9 @@ impl<'a> RowReader<'a> {
             account,
             currency,
             lines,
+            outcome: None,
         };
+        self.outcome(&mut row);
         // The deal's own rules, on a draft with the row's values.
         let mut draft = Opportunity::draft(
             &Account::default(),
@@ -810,7 +980,9 @@ impl Plan {
         Command::InsertBatch(Box::new(batch))
     }
 
-    fn build(ws: &Workspace, rows: &[RowIn]) -> Plan {
+    /// The plan writing `rows`; new stages follow `stage_order` (the format's usual stages,
+    /// case ignored) where they are in it, else the order the file first names them.
+    fn build(ws: &Workspace, rows: &[RowIn], stage_order: &[&str]) -> Plan {
         let file_ids: Vec<Id> = rows.iter().filter_map(|r| r.id).collect();
         let distinct: HashSet<Id> = file_ids.iter().copied().collect();
         let kept_ids = ws.opportunity_count() == 0
@@ -856,6 +1028,11 @@ impl Plan {
                 }
             };
             let stored_stage = match pipeline {
+                PipelineRef::Stored(p)
+                    if r.outcome.is_some_and(|k| ws.stage_of_kind(p, k).is_some()) =>
+                {
+                    r.outcome.and_then(|k| ws.stage_of_kind(p, k))
+                }
                 PipelineRef::Stored(p) if r.stage.is_empty() => ws
                     .stage_of_kind(p, StageKind::Open)
                     .or_else(|| ws.stages_of(p).next()),
@@ -938,7 +1115,11 @@ impl Plan {
                 StageKind::Won => 1,
                 StageKind::Lost => 2,
             };
-            (rank, n)
+            let usual = stage_order
+                .iter()
+                .position(|s| s.eq_ignore_ascii_case(&drafts[n].1))
+                .unwrap_or(usize::MAX);
+            (rank, usual, n)
         });
         let mut new_stages: Vec<Stage> = drafts
             .iter()
@@ -1189,6 +1370,16 @@ impl Plan {
 /// probabilities do not), otherwise open at its deals' usual probability.
 fn infer_stage<'a>(name: &str, rows: impl Iterator<Item = &'a RowIn>) -> (StageKind, Decimal) {
     let rows: Vec<&RowIn> = rows.collect();
+    for kind in [StageKind::Won, StageKind::Lost] {
+        if !rows.is_empty() && rows.iter().all(|r| r.outcome == Some(kind)) {
+            let probability = if kind == StageKind::Won {
+                Decimal::ONE_HUNDRED
+            } else {
+                Decimal::ZERO
+            };
+            return (kind, probability);
+        }
+    }
     let all_closed = !rows.is_empty() && rows.iter().all(|r| r.closed.is_some());
     if all_closed {
         let all_at = |p: Decimal| rows.iter().all(|r| r.probability == Some(p));
@@ -1358,9 +1549,33 @@ mod tests {
     fn headers_ignore_case_spaces_underscores_and_a_trailing_colon() {
         assert_eq!(normalize_header(" Expected Close: "), "expectedclose");
         assert_eq!(normalize_header("expected_close"), "expectedclose");
-        let mapping = Mapping::forsat(&["Account:".into(), "STAGE".into(), "Colour".into()]);
-        assert!(mapping.is_forsat());
+        let headers = |hs: &[&str]| -> Vec<String> { hs.iter().map(|h| (*h).to_owned()).collect() };
+        let mapping = Mapping::detect(&headers(&["Account:", "STAGE", "Colour"])).expect("Forsat");
+        assert_eq!(mapping.dialect.source, Source::Forsat);
         assert_eq!(mapping.unknown, vec!["Colour".to_owned()]);
+        let detected = |hs: &[&str]| Mapping::detect(&headers(hs)).map(|m| m.dialect.source);
+        assert_eq!(
+            detected(&["Opportunity", "Customer", "Expected Revenue", "Stage"]),
+            Some(Source::Odoo)
+        );
+        assert_eq!(
+            detected(&["name", "partner_id", "expected_revenue", "stage_id"]),
+            Some(Source::Odoo)
+        );
+        assert_eq!(
+            detected(&[
+                "Opportunity Name",
+                "Opportunity Amount",
+                "Sales Stage",
+                "Account Name"
+            ]),
+            Some(Source::Suitecrm)
+        );
+        assert_eq!(
+            detected(&["Deal - Title", "DEAL - VALUE:", "deal -  status"]),
+            Some(Source::Pipedrive)
+        );
+        assert_eq!(detected(&["Colour", "Size"]), None);
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Files in and out: CSV and XLSX export, CSV import (Forsat's own format first; Odoo,
-//! SuiteCRM and Pipedrive follow).
+//! Files in and out: CSV and XLSX export, CSV import of Forsat's own format and of Odoo,
+//! SuiteCRM and Pipedrive exports.
 //!
 //! **Export** builds a [`Table`] of typed cells from the workspace ([`table`]), then a writer
 //! turns it into bytes: CSV (UTF-8, a header row, RFC 4180 quoting, CRLF line ends, plain
@@ -12,7 +12,9 @@
 //! and dates column by column, never row by row), and writes every deal with the accounts,
 //! contacts, lookups, products and stages it needs in one [`crate::command::Command`]. Any bad
 //! cell stops the import before anything is written, unless
-//! [`ImportOptions::skip_bad_rows`] is set.
+//! [`ImportOptions::skip_bad_rows`] is set. Each format is a table of headers naming the
+//! importer's fields plus a few value rules (how tags are separated, how a deal is won or
+//! lost); see `formats.rs`. Everything after the header is shared.
 //!
 //! The columns of each kind are listed in [`columns`]; the opportunity columns are named by
 //! [`crate::domain::Field::key`] where the field exists.
@@ -20,6 +22,7 @@
 pub mod columns;
 mod csv_file;
 mod export;
+mod formats;
 mod import;
 mod parse;
 mod table;
@@ -101,6 +104,12 @@ pub enum Source {
     Auto,
     /// A Forsat opportunities export (or any CSV with its column names).
     Forsat,
+    /// An Odoo CRM list export (crm.lead), with field labels or technical names as headers.
+    Odoo,
+    /// A SuiteCRM or SugarCRM Opportunities export.
+    Suitecrm,
+    /// A Pipedrive deals export.
+    Pipedrive,
 }
 
 impl Source {
@@ -108,6 +117,20 @@ impl Source {
         match self {
             Source::Auto => "auto",
             Source::Forsat => "forsat",
+            Source::Odoo => "odoo",
+            Source::Suitecrm => "suitecrm",
+            Source::Pipedrive => "pipedrive",
+        }
+    }
+
+    /// The system's name as people write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Auto => "auto",
+            Source::Forsat => "Forsat",
+            Source::Odoo => "Odoo",
+            Source::Suitecrm => "SuiteCRM",
+            Source::Pipedrive => "Pipedrive",
         }
     }
 }

@@ -929,3 +929,249 @@ fn the_cli_exports_and_imports() {
     assert!(err.contains("row 3"), "{err}");
     assert_eq!(open(&to).opportunity_count(), 30);
 }
+
+/// A stage of the default pipeline by name, and its board column's count and amount.
+fn column(ws: &Workspace, name: &str) -> (u64, Decimal) {
+    let id = ws
+        .stages_of(ws.default_pipeline().id)
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no stage {name}"))
+        .id;
+    let totals = ws.stage_totals(id);
+    (totals.count, totals.expected)
+}
+
+fn dec(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+fn owner<'a>(ws: &'a Workspace, opp: &Opportunity) -> &'a str {
+    ws.lookup_name(opp.salesperson)
+}
+
+fn stage_name<'a>(ws: &'a Workspace, opp: &Opportunity) -> &'a str {
+    &ws.stage(opp.stage).unwrap().name
+}
+
+#[test]
+fn an_odoo_export_with_labels_imports_with_its_outcomes_and_totals() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    let summary = import(&mut ws, &fixture("odoo-labels.csv")).unwrap();
+    assert_eq!(summary.format, Source::Odoo);
+    assert_eq!((summary.rows, summary.deals), (5, 5));
+    let messages = summary.messages.join("\n");
+    assert!(messages.contains("“Properties”"), "{messages}");
+    assert!(messages.contains("“Sales Team”"), "{messages}");
+    assert!(
+        messages.contains("new stage “Demo Scheduled” (open, 50 %)"),
+        "{messages}"
+    );
+
+    let design = deal(&ws, "Office Design \"Phase 2\"");
+    assert_eq!(ws.account(design.account).unwrap().name, "Deco Addict");
+    assert_eq!(design.amount, dec("24000"));
+    assert_eq!(stage_name(&ws, design), "Qualified");
+    assert_eq!(owner(&ws, design), "Mitchell Admin");
+    assert_eq!(design.priority, 2);
+    assert_eq!(design.description, "Two floors\nopen plan");
+    let tags: Vec<&str> = design
+        .tags
+        .iter()
+        .map(|t| ws.lookup_name(Some(*t)))
+        .collect();
+    assert_eq!(tags, ["Design", "Office"]);
+    assert_eq!(design.created.to_rfc3339(), "2026-03-01T10:15:00+00:00");
+
+    let persian = deal(&ws, "فروش سرور");
+    assert_eq!(persian.amount, Decimal::ZERO, "an empty amount is zero");
+    assert_eq!(owner(&ws, persian), "سارا احمدی");
+    assert_eq!(stage_name(&ws, persian), "Proposition");
+
+    let cafe = deal(&ws, "Café machines");
+    assert_eq!(ws.account(cafe.account).unwrap().name, "Société Générale");
+    assert_eq!(cafe.amount, dec("18500.50"));
+    assert_eq!(stage_name(&ws, cafe), "Won");
+    assert_eq!(cafe.priority, 3);
+
+    // Archived at 0 %: lost, in the Lost column with its reason.
+    let lost = deal(&ws, "Lost deal");
+    assert_eq!(stage_name(&ws, lost), "Lost");
+    assert!(lost.active);
+    assert_eq!(ws.lookup_name(lost.loss_reason), "Too expensive");
+    assert_eq!(lost.closed, NaiveDate::from_ymd_opt(2026, 5, 31));
+    let events = ws
+        .stage_events()
+        .iter()
+        .filter(|e| e.opportunity == lost.id)
+        .count();
+    assert_eq!(events, 2, "created, then lost");
+
+    let demo = deal(&ws, "Demo prep");
+    assert_eq!(demo.currency, ws.settings().base_currency);
+
+    assert_eq!(column(&ws, "Qualified"), (1, dec("24000")));
+    assert_eq!(column(&ws, "Proposition"), (1, Decimal::ZERO));
+    assert_eq!(column(&ws, "Won"), (1, dec("18500.50")));
+    assert_eq!(column(&ws, "Lost"), (1, dec("5000")));
+    assert_eq!(column(&ws, "Demo Scheduled"), (1, dec("7500")));
+}
+
+#[test]
+fn an_odoo_export_with_technical_names_imports() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    let summary = import(&mut ws, &fixture("odoo-technical.csv")).unwrap();
+    assert_eq!(summary.format, Source::Odoo);
+    assert_eq!(summary.deals, 4);
+    let renewal = deal(&ws, "Renewal, 2027");
+    assert_eq!(renewal.amount, dec("12000"));
+    assert_eq!(stage_name(&ws, renewal), "New");
+    assert_eq!(ws.lookup_name(renewal.source), "Website");
+    assert_eq!(ws.lookup_name(renewal.campaign), "Fall Promo");
+    assert_eq!(renewal.tags.len(), 2);
+    assert_eq!(renewal.priority, 1);
+    let tender = deal(&ws, "Lost tender");
+    assert_eq!(stage_name(&ws, tender), "Lost");
+    assert_eq!(owner(&ws, tender), "Marc Demo");
+    assert_eq!(ws.lookup_name(tender.loss_reason), "Not enough stock");
+    // Archived at 10 %: only archived, off the board.
+    let archived = deal(&ws, "Archived only");
+    assert!(!archived.active);
+    assert_eq!(stage_name(&ws, archived), "New");
+    let signed = deal(&ws, "Signed");
+    assert_eq!(stage_name(&ws, signed), "Won");
+    assert_eq!(signed.description, "Çà et là");
+    assert_eq!(column(&ws, "New"), (1, dec("12000")));
+    assert_eq!(column(&ws, "Won"), (1, dec("2500")));
+    assert_eq!(column(&ws, "Lost"), (1, dec("9000")));
+}
+
+#[test]
+fn a_suitecrm_export_with_locale_money_and_dates_imports() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    create(&mut ws, "Acme", "Existing deal", "100");
+    let summary = import(&mut ws, &fixture("suitecrm.csv")).unwrap();
+    assert_eq!(summary.format, Source::Suitecrm);
+    assert_eq!(summary.deals, 5);
+    let messages = summary.messages.join("\n");
+    assert!(messages.contains("“Custom Field”"), "{messages}");
+    // New stages in SuiteCRM's order, open, at their deals' probability.
+    let names: Vec<(String, StageKind, Decimal)> = ws
+        .stages_of(ws.default_pipeline().id)
+        .map(|s| (s.name.clone(), s.kind, s.probability))
+        .skip(5)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Prospecting".to_owned(), StageKind::Open, dec("10")),
+            ("Negotiation/Review".to_owned(), StageKind::Open, dec("80")),
+        ]
+    );
+
+    let hosting = deal(&ws, "Hosting \"Gold\"");
+    assert_eq!(ws.account(hosting.account).unwrap().name, "Müller GmbH");
+    assert_eq!(hosting.amount, dec("1500"));
+    assert_eq!(hosting.currency, ws.settings().base_currency);
+    assert_eq!(
+        hosting.expected_close,
+        NaiveDate::from_ymd_opt(2026, 12, 31)
+    );
+    assert_eq!(hosting.business_type, BusinessType::New);
+    assert_eq!(hosting.next_step, "Call back");
+    assert_eq!(hosting.description, "Line one\nline two");
+    assert_eq!(owner(&ws, hosting), "sally");
+    assert_eq!(hosting.created.to_rfc3339(), "2026-11-01T09:30:00+00:00");
+
+    let persian = deal(&ws, "نرم‌افزار حسابداری");
+    assert_eq!(persian.amount, dec("12250.50"));
+    assert_eq!(persian.business_type, BusinessType::Existing);
+    assert_eq!(stage_name(&ws, persian), "Negotiation/Review");
+
+    let win = deal(&ws, "Big win");
+    assert_eq!(stage_name(&ws, win), "Won");
+    assert_eq!(win.closed, NaiveDate::from_ymd_opt(2026, 6, 30));
+    assert_eq!(win.account, deal(&ws, "Existing deal").account);
+    let dropped = deal(&ws, "Dropped");
+    assert_eq!(stage_name(&ws, dropped), "Lost");
+    assert_eq!(dropped.amount, Decimal::ZERO);
+    assert_eq!(dropped.closed, NaiveDate::from_ymd_opt(2026, 7, 15));
+
+    assert_eq!(column(&ws, "Prospecting"), (2, dec("2000")));
+    assert_eq!(column(&ws, "Negotiation/Review"), (1, dec("12250.50")));
+    assert_eq!(column(&ws, "Won"), (1, dec("3000")));
+    assert_eq!(column(&ws, "Lost"), (1, Decimal::ZERO));
+}
+
+#[test]
+fn a_pipedrive_export_imports_open_won_and_lost_deals() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    let summary = import(&mut ws, &fixture("pipedrive.csv")).unwrap();
+    assert_eq!(summary.format, Source::Pipedrive);
+    assert_eq!(summary.deals, 4);
+    assert_eq!(summary.pipelines, 0, "Sales is the stored pipeline");
+    assert_eq!(
+        summary.stages, 1,
+        "only Contact Made: won and lost deals use Won and Lost"
+    );
+    let messages = summary.messages.join("\n");
+    assert!(messages.contains("“Deal - Notes”"), "{messages}");
+
+    let fleet = deal(&ws, "Fleet \"XL\" order");
+    assert_eq!(ws.account(fleet.account).unwrap().name, "Ørsted Logistik");
+    assert_eq!(
+        ws.contact(fleet.contact.unwrap()).unwrap().name,
+        "Åsa Lindqvist"
+    );
+    assert_eq!(fleet.amount, dec("25000"));
+    assert_eq!(stage_name(&ws, fleet), "Qualified");
+    assert_eq!(owner(&ws, fleet), "Jane Roe");
+    assert_eq!(fleet.tags.len(), 2);
+
+    let support = deal(&ws, "قرارداد پشتیبانی");
+    assert_eq!(support.amount, Decimal::ZERO);
+    assert_eq!(stage_name(&ws, support), "Contact Made");
+
+    let won = deal(&ws, "Won deal");
+    assert_eq!(stage_name(&ws, won), "Won");
+    assert_eq!(won.probability, Decimal::ONE_HUNDRED);
+    assert_eq!(won.closed, NaiveDate::from_ymd_opt(2026, 8, 15));
+    let closing = ws
+        .stage_events()
+        .iter()
+        .find(|e| e.opportunity == won.id && e.from.is_some())
+        .unwrap();
+    assert_eq!(closing.at.to_rfc3339(), "2026-08-15T16:45:00+00:00");
+    let lost = deal(&ws, "Lost deal");
+    assert_eq!(stage_name(&ws, lost), "Lost");
+    assert_eq!(ws.lookup_name(lost.loss_reason), "Price");
+    assert_eq!(lost.closed, NaiveDate::from_ymd_opt(2026, 7, 10));
+
+    assert_eq!(column(&ws, "Qualified"), (1, dec("25000")));
+    assert_eq!(column(&ws, "Contact Made"), (1, Decimal::ZERO));
+    assert_eq!(column(&ws, "Won"), (1, dec("4200.75")));
+    assert_eq!(column(&ws, "Lost"), (1, dec("800")));
+}
+
+#[test]
+fn a_foreign_format_can_be_forced_and_checked_dry() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    let options = ImportOptions {
+        from: Source::Pipedrive,
+        dry_run: true,
+        ..ImportOptions::default()
+    };
+    let generation = ws.generation();
+    let summary = interchange::import(&mut ws, &fixture("pipedrive.csv"), &options).unwrap();
+    assert_eq!((summary.format, summary.deals), (Source::Pipedrive, 4));
+    assert_eq!(ws.generation(), generation);
+    let bad = "Deal - Title,Deal - Status\r\nX,maybe\r\n";
+    let Err(ImportError::BadRows { errors, .. }) = import(&mut ws, bad.as_bytes()) else {
+        panic!("maybe is no status");
+    };
+    assert_eq!(errors[0].column, "Deal - Status");
+}

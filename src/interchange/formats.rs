@@ -1,0 +1,246 @@
+//! The formats Forsat imports: each is a table of headers naming the importer's fields plus a
+//! few value rules ([`Dialect`]); reading, checking and writing are shared.
+
+use super::Source;
+use super::columns::{Column, OPPORTUNITIES};
+use crate::domain::Field;
+
+/// What a file column feeds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) enum Target {
+    /// A Forsat column.
+    Column(Column),
+    /// Pipedrive's `open`/`won`/`lost`.
+    Status,
+    /// When the deal was won (its closing moment when it is won).
+    WonTime,
+    /// When the deal was lost (its closing moment when it is lost).
+    LostTime,
+    /// A column of the format that Forsat does not keep (reported as not imported).
+    Ignored,
+}
+
+/// How a format says a deal was won or lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Outcome {
+    /// By the stage's kind only (Forsat; Odoo's won stage too).
+    Stage,
+    /// Odoo: an archived deal ("Active" false) at 0 % is lost; won deals are in a won stage.
+    Archived,
+    /// SuiteCRM: the stages "Closed Won" and "Closed Lost".
+    ClosedStage,
+    /// Pipedrive: the status column, `open`, `won` or `lost`.
+    Status,
+}
+
+/// A format's value rules.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Dialect {
+    pub source: Source,
+    /// Between the tags of a cell.
+    pub tag_separator: char,
+    pub outcome: Outcome,
+    /// Whether a deal without an account takes its contact's (else its own) name as the
+    /// account, as the other systems allow deals without a company.
+    pub account_fallback: bool,
+    /// Stage names in the format's usual order: new stages are created in this order.
+    pub stage_order: &'static [&'static str],
+}
+
+impl Dialect {
+    pub fn of(source: Source) -> Dialect {
+        let (tag_separator, outcome, stage_order): (char, Outcome, &[&str]) = match source {
+            Source::Auto | Source::Forsat => (';', Outcome::Stage, &[]),
+            Source::Odoo => (',', Outcome::Archived, &[]),
+            Source::Suitecrm => (',', Outcome::ClosedStage, &SUITECRM_STAGES),
+            Source::Pipedrive => (',', Outcome::Status, &[]),
+        };
+        Dialect {
+            source,
+            tag_separator,
+            outcome,
+            account_fallback: !matches!(source, Source::Forsat | Source::Auto),
+            stage_order,
+        }
+    }
+}
+
+/// SuiteCRM's (and SugarCRM's) default sales stages in order.
+pub(super) const SUITECRM_STAGES: [&str; 10] = [
+    "Prospecting",
+    "Qualification",
+    "Needs Analysis",
+    "Value Proposition",
+    "Id. Decision Makers",
+    "Perception Analysis",
+    "Proposal/Price Quote",
+    "Negotiation/Review",
+    "Closed Won",
+    "Closed Lost",
+];
+
+const fn f(field: Field) -> Target {
+    Target::Column(Column::Field(field))
+}
+
+/// Odoo crm.lead: field labels and import-compatible technical names.
+const ODOO: &[(&str, Target)] = &[
+    ("Opportunity", f(Field::Name)),
+    ("name", f(Field::Name)),
+    ("Customer", f(Field::Account)),
+    ("partner_id", f(Field::Account)),
+    ("Contact Name", f(Field::Contact)),
+    ("contact_name", f(Field::Contact)),
+    ("Email", Target::Ignored),
+    ("email_from", Target::Ignored),
+    ("Phone", Target::Ignored),
+    ("Mobile", Target::Ignored),
+    ("Salesperson", f(Field::Salesperson)),
+    ("user_id", f(Field::Salesperson)),
+    ("Sales Team", Target::Ignored),
+    ("team_id", Target::Ignored),
+    ("Stage", f(Field::Stage)),
+    ("stage_id", f(Field::Stage)),
+    ("Expected Revenue", f(Field::Amount)),
+    ("Probability", f(Field::Probability)),
+    ("Expected Closing", f(Field::ExpectedClose)),
+    ("date_deadline", f(Field::ExpectedClose)),
+    ("Closed Date", f(Field::Closed)),
+    ("date_closed", f(Field::Closed)),
+    ("Lost Reason", f(Field::LossReason)),
+    ("lost_reason_id", f(Field::LossReason)),
+    ("Active", f(Field::Active)),
+    ("Tags", f(Field::Tags)),
+    ("tag_ids", f(Field::Tags)),
+    ("Priority", f(Field::Priority)),
+    ("Created on", Target::Column(Column::Created)),
+    ("create_date", Target::Column(Column::Created)),
+    ("Last Updated on", Target::Column(Column::Updated)),
+    ("write_date", Target::Column(Column::Updated)),
+    ("Source", f(Field::Source)),
+    ("source_id", f(Field::Source)),
+    ("Campaign", f(Field::Campaign)),
+    ("campaign_id", f(Field::Campaign)),
+    ("Currency", f(Field::Currency)),
+    ("company_currency", f(Field::Currency)),
+    ("currency_id", f(Field::Currency)),
+    ("Description", f(Field::Description)),
+    ("Internal Notes", f(Field::Description)),
+    ("Notes", f(Field::Description)),
+    ("Medium", Target::Ignored),
+    ("medium_id", Target::Ignored),
+    ("Company", Target::Ignored),
+    ("company_id", Target::Ignored),
+    ("Type", Target::Ignored),
+    ("ID", Target::Ignored),
+];
+
+/// SuiteCRM / SugarCRM Opportunities: field labels.
+const SUITECRM: &[(&str, Target)] = &[
+    ("Opportunity Name", f(Field::Name)),
+    ("Name", f(Field::Name)),
+    ("Opportunity Amount", f(Field::Amount)),
+    ("Amount", f(Field::Amount)),
+    ("Currency", f(Field::Currency)),
+    ("Expected Close Date", f(Field::ExpectedClose)),
+    ("Sales Stage", f(Field::Stage)),
+    ("Probability (%)", f(Field::Probability)),
+    ("Next Step", f(Field::NextStep)),
+    ("Type", f(Field::BusinessType)),
+    ("Account Name", f(Field::Account)),
+    ("Lead Source", f(Field::Source)),
+    ("Campaign", f(Field::Campaign)),
+    ("Campaign Name", f(Field::Campaign)),
+    ("Assigned User", f(Field::Salesperson)),
+    ("Assigned to", f(Field::Salesperson)),
+    ("Date Created", Target::Column(Column::Created)),
+    ("Date Modified", Target::Column(Column::Updated)),
+    ("Description", f(Field::Description)),
+    ("ID", Target::Ignored),
+    ("Amount (Default Currency)", Target::Ignored),
+    ("Created By", Target::Ignored),
+    ("Modified By", Target::Ignored),
+    ("Deleted", Target::Ignored),
+];
+
+/// Pipedrive deals: "Deal - " and the field's label.
+const PIPEDRIVE: &[(&str, Target)] = &[
+    ("Deal - Title", f(Field::Name)),
+    ("Deal - Value", f(Field::Amount)),
+    ("Deal - Currency", f(Field::Currency)),
+    ("Deal - Stage", f(Field::Stage)),
+    ("Deal - Pipeline", f(Field::Pipeline)),
+    ("Deal - Status", Target::Status),
+    ("Deal - Expected close date", f(Field::ExpectedClose)),
+    ("Deal - Organization", f(Field::Account)),
+    ("Deal - Contact person", f(Field::Contact)),
+    ("Deal - Owner", f(Field::Salesperson)),
+    ("Deal - Lost reason", f(Field::LossReason)),
+    ("Deal - Probability", f(Field::Probability)),
+    ("Deal - Deal created", Target::Column(Column::Created)),
+    ("Deal - Update time", Target::Column(Column::Updated)),
+    ("Deal - Won time", Target::WonTime),
+    ("Deal - Lost time", Target::LostTime),
+    ("Deal - Deal closed on", Target::Ignored),
+    ("Deal - Close time", Target::Ignored),
+    ("Deal - Source", f(Field::Source)),
+    ("Deal - Source channel", f(Field::Source)),
+    ("Deal - Label", f(Field::Tags)),
+    ("Deal - Next activity date", Target::Ignored),
+    ("Deal - Last activity date", Target::Ignored),
+    ("Deal - ID", Target::Ignored),
+    ("Deal - Creator", Target::Ignored),
+    ("Deal - Weighted value", Target::Ignored),
+    ("Deal - Visible to", Target::Ignored),
+    ("Deal - Stage change time", Target::Ignored),
+    ("Deal - Activities to do", Target::Ignored),
+    ("Deal - Done activities", Target::Ignored),
+    ("Deal - Total activities", Target::Ignored),
+    ("Deal - Email messages count", Target::Ignored),
+    ("Deal - Product quantity", Target::Ignored),
+    ("Deal - Product amount", Target::Ignored),
+];
+
+/// The headers a format reads and what each feeds.
+pub(super) fn headers(source: Source) -> Vec<(&'static str, Target)> {
+    match source {
+        Source::Auto | Source::Forsat => OPPORTUNITIES
+            .iter()
+            .map(|c| (c.key(), Target::Column(*c)))
+            .collect(),
+        Source::Odoo => ODOO.to_vec(),
+        Source::Suitecrm => SUITECRM.to_vec(),
+        Source::Pipedrive => PIPEDRIVE.to_vec(),
+    }
+}
+
+/// The formats tried when detecting, in order of preference on a tie.
+pub(super) const DETECTED: [Source; 4] = [
+    Source::Forsat,
+    Source::Pipedrive,
+    Source::Suitecrm,
+    Source::Odoo,
+];
+
+/// Headers (as `normalize_header` writes them) of which a header row must
+/// have one to be of the format.
+pub(super) fn signature(source: Source) -> &'static [&'static str] {
+    match source {
+        Source::Auto | Source::Forsat => &["account"],
+        Source::Odoo => &[
+            "expectedrevenue",
+            "customer",
+            "partnerid",
+            "stageid",
+            "expectedclosing",
+            "datedeadline",
+        ],
+        Source::Suitecrm => &[
+            "opportunityname",
+            "opportunityamount",
+            "salesstage",
+            "accountname",
+        ],
+        Source::Pipedrive => &["deal-title", "deal-value", "deal-stage", "deal-status"],
+    }
+}
