@@ -146,16 +146,29 @@ pub fn import(
     bytes: &[u8],
     options: &ImportOptions,
 ) -> Result<ImportSummary, ImportError> {
+    let (summary, command) = prepare(ws, bytes, options)?;
+    if let Some(command) = command {
+        ws.apply(command)
+            .map_err(|e| ImportError::Write(e.to_string()))?;
+    }
+    Ok(summary)
+}
+
+/// What [`import`] would write, as one command (None for a dry run or a file without deals),
+/// for a caller that applies it itself (the window, through its undo stack).
+pub fn prepare(
+    ws: &Workspace,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<(ImportSummary, Option<Command>), ImportError> {
     let (rows, mut summary) = read(ws, bytes, options)?;
     let plan = Plan::build(ws, &rows, Dialect::of(summary.format).stage_order);
     plan.describe(ws, &mut summary);
     if options.dry_run || plan.batch.opportunities.is_empty() {
-        return Ok(summary);
+        return Ok((summary, None));
     }
     summary.kept_ids = plan.kept_ids;
-    ws.apply(plan.command())
-        .map_err(|e| ImportError::Write(e.to_string()))?;
-    Ok(summary)
+    Ok((summary, Some(plan.command())))
 }
 
 /// What [`import`] would do, writing nothing.

@@ -175,6 +175,16 @@ pub fn import(
     import::import(ws, bytes, options)
 }
 
+/// The command importing a CSV file and what it will do, without applying it (None when there
+/// is nothing to write): the window runs it through its undo stack.
+pub fn prepare_import(
+    ws: &Workspace,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<(ImportSummary, Option<crate::command::Command>), ImportError> {
+    import::prepare(ws, bytes, options)
+}
+
 /// Checks a CSV file as [`import`] would and says what it would create, writing nothing.
 pub fn check(
     ws: &Workspace,

@@ -257,6 +257,9 @@ impl Ready {
                 if clear.clicked() {
                     actions.push(Action::AskClearSample);
                 }
+                if ui.button(tr!("Import…")).clicked() {
+                    self.dialog = Some(Dialog::Import(Default::default()));
+                }
                 if ui.button(tr!("Export…")).clicked() {
                     let (shown, selected) = self.list.shown_and_selected();
                     self.dialog = Some(Dialog::Export(super::export::ExportDialog::new(
@@ -424,6 +427,10 @@ impl Ready {
         let done = match &command {
             Command::Change(_) => Some(tr!("Saved.")),
             Command::ConvertLead(_) => Some(tr!("Converted: the deal is on the board.")),
+            Command::InsertBatch(batch) => Some(tr!(
+                "Imported {n} deals (Undo takes them back).",
+                n = batch.opportunities.len()
+            )),
             _ => None,
         };
         let result = self.undo.run(&mut self.ws, command);

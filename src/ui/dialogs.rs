@@ -1,8 +1,10 @@
-//! Modal dialogs: the loss reason asked when a deal is lost, confirmations, merge and export.
+//! Modal dialogs: the loss reason asked when a deal is lost, confirmations, merge, export and
+//! import.
 
 use egui::RichText;
 
 use super::export::{ExportDialog, ExportOutcome};
+use super::import::{ImportDialog, ImportOutcome};
 use super::merge::{MergeDialog, MergeOutcome};
 use super::theme;
 use super::widgets::lookup_combo;
@@ -27,6 +29,8 @@ pub enum Dialog {
     Merge(MergeDialog),
     /// Writing deals, accounts, stage moves or history to a file.
     Export(ExportDialog),
+    /// Reading deals from a file.
+    Import(ImportDialog),
 }
 
 impl Dialog {
@@ -105,6 +109,13 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
                     ExportOutcome::Open => Outcome::Open,
                     ExportOutcome::Cancel => Outcome::Cancel,
                     ExportOutcome::Done(message) => Outcome::Done(message),
+                };
+            }
+            Dialog::Import(import) => {
+                outcome = match import.ui(ui, ws) {
+                    ImportOutcome::Open => Outcome::Open,
+                    ImportOutcome::Cancel => Outcome::Cancel,
+                    ImportOutcome::Import(command) => Outcome::Run(command),
                 };
             }
             Dialog::EmptyTrash => {

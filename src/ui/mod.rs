@@ -9,6 +9,7 @@ mod catalog;
 mod dialogs;
 mod export;
 mod form;
+mod import;
 mod leads;
 mod lines;
 mod lookups;

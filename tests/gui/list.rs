@@ -390,3 +390,50 @@ fn the_list_search_is_exported_to_a_file_the_user_names() {
         &format!("Exported opportunities to {}.", out.display()),
     );
 }
+
+#[test]
+fn a_file_is_checked_then_imported_as_one_undoable_step() {
+    use egui::accesskit::Role;
+    let fixture = Fixture::two_deals();
+    let file = fixture.path.with_file_name("pipedrive.csv");
+    std::fs::write(
+        &file,
+        "Deal - Title,Deal - Value,Deal - Currency,Deal - Stage,Deal - Status,Deal - Organization,Deal - Owner\n\
+         Fleet tablets,\"12,000\",USD,Qualified,open,Nordwind GmbH,Lucas Martin\n\
+         Café renovation,4500,USD,New,open,Café Müller,Lucas Martin\n",
+    )
+    .unwrap();
+    let mut harness = harness(&fixture.path);
+    harness.get_by_role_and_label(Role::Button, "File").click();
+    harness.run();
+    harness.get_by_label("Import…").click();
+    harness.run();
+    let field = harness.get_by_role_and_label(Role::TextInput, "File");
+    field.focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "File")
+        .type_text(file.to_str().unwrap());
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Check").click();
+    harness.run();
+    label(
+        &harness,
+        "Pipedrive: 2 deals from 2 rows; 0 new accounts, 0 contacts, 1 list values, 0 stages.",
+    );
+    assert_eq!(harness.state().workspace().unwrap().opportunity_count(), 2);
+    harness
+        .get_by_role_and_label(Role::Button, "Import")
+        .click();
+    harness.run();
+    let ws = harness.state().workspace().unwrap();
+    assert_eq!(ws.opportunity_count(), 4);
+    let tablets = deal(ws, "Fleet tablets");
+    assert_eq!(tablets.amount, Decimal::from(12_000));
+    assert_eq!(tablets.stage, stage_id(ws, "Qualified"));
+    assert_eq!(ws.account(tablets.account).unwrap().name, "Nordwind GmbH");
+    label(&harness, "Imported 2 deals (Undo takes them back).");
+    harness.get_by_role_and_label(Role::Button, "Undo").click();
+    harness.run();
+    assert_eq!(harness.state().workspace().unwrap().opportunity_count(), 2);
+}
