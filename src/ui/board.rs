@@ -7,7 +7,7 @@ use egui::{Align, FontId, Layout, RichText, ScrollArea, Sense, Stroke, vec2};
 
 use super::app::Action;
 use super::theme;
-use super::widgets::{lookup_combo, paint_card_frame, paint_priority, text_line};
+use super::widgets::{card_line, lookup_combo, paint_card_frame, paint_priority, text_line};
 use crate::analytics::StageTotals;
 use crate::domain::{ActivityState, Id, LookupKind, Opportunity, Stage, StageKind};
 use crate::i18n::{deals, format_count, format_date, format_money, format_percent};
@@ -377,16 +377,7 @@ fn paint_card(
     let (left, right) = (inner.left(), inner.right());
     // Lines top-down: each returns its bottom for the next; right-hand items share a line.
     let line = |y: f32, text: &str, size: f32, color, max: f32| {
-        text_line(
-            painter,
-            egui::pos2(left, y),
-            false,
-            text,
-            FontId::proportional(size),
-            color,
-            max,
-        )
-        .bottom()
+        card_line(painter, left, y, text, size, color, max)
     };
     let name_bottom = line(inner.top(), &opp.name, 14.0, theme::TEXT_STRONG, width);
     let account_bottom = line(name_bottom + 2.0, account, 12.5, theme::TEXT_MUTED, width);

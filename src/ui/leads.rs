@@ -5,7 +5,7 @@ use egui::{FontId, RichText, ScrollArea, Sense, TextEdit, vec2};
 
 use super::app::Action;
 use super::theme;
-use super::widgets::{history_ui, lookup_combo, paint_card_frame, text_line};
+use super::widgets::{card_line, history_ui, lookup_combo, paint_card_frame};
 use crate::command::{Change, Command, ConvertLead};
 use crate::domain::*;
 use crate::i18n::{format_count, format_date};
@@ -284,16 +284,7 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
         name_width -= tag_rect.width() + 8.0;
     }
     let line = |y: f32, text: &str, size: f32, color, max: f32| {
-        text_line(
-            &painter,
-            egui::pos2(inner.left(), y),
-            false,
-            text,
-            FontId::proportional(size),
-            color,
-            max,
-        )
-        .bottom()
+        card_line(&painter, inner.left(), y, text, size, color, max)
     };
     let joined = |parts: [&str; 2]| {
         parts
