@@ -186,6 +186,7 @@ pub fn run(command: CliCommand, db: &Path) -> Result<String, String> {
                 from,
                 dry_run,
                 skip_bad_rows,
+                ..interchange::ImportOptions::default()
             };
             let summary =
                 interchange::import(&mut ws, &bytes, &options).map_err(|e| e.to_string())?;

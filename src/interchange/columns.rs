@@ -2,6 +2,7 @@
 //! columns use [`Field::key`] where a field exists.
 
 use crate::domain::Field;
+use crate::tr;
 
 /// One column of an opportunities file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -25,6 +26,18 @@ impl Column {
             Column::Updated => "updated",
             Column::StageEntered => "stage_entered",
             Column::Trashed => "trashed",
+        }
+    }
+
+    /// The column's name as the user sees it.
+    pub fn label(self) -> String {
+        match self {
+            Column::Id => tr!("Id"),
+            Column::Field(field) => field.label(),
+            Column::Created => tr!("Created"),
+            Column::Updated => tr!("Updated"),
+            Column::StageEntered => tr!("In its stage since"),
+            Column::Trashed => tr!("In the trash"),
         }
     }
 }

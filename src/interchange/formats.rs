@@ -4,10 +4,11 @@
 use super::Source;
 use super::columns::{Column, OPPORTUNITIES};
 use crate::domain::Field;
+use crate::tr;
 
 /// What a file column feeds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(super) enum Target {
+pub enum Target {
     /// A Forsat column.
     Column(Column),
     /// Pipedrive's `open`/`won`/`lost`.
@@ -18,6 +19,42 @@ pub(super) enum Target {
     LostTime,
     /// A column of the format that Forsat does not keep (reported as not imported).
     Ignored,
+}
+
+impl Target {
+    /// What the column feeds, as the mapping step names it.
+    pub fn label(self) -> String {
+        match self {
+            Target::Column(column) => column.label(),
+            Target::Status => tr!("Status (open, won or lost)"),
+            Target::WonTime => tr!("Won on"),
+            Target::LostTime => tr!("Lost on"),
+            Target::Ignored => tr!("Not imported"),
+        }
+    }
+
+    /// What a user may map a column to: nothing, the columns files most often have, then
+    /// every other column of a Forsat file.
+    pub fn choices() -> impl Iterator<Item = Target> {
+        const FIRST: [Field; 10] = [
+            Field::Name,
+            Field::Account,
+            Field::Contact,
+            Field::Amount,
+            Field::Currency,
+            Field::Stage,
+            Field::ExpectedClose,
+            Field::Probability,
+            Field::Salesperson,
+            Field::Source,
+        ];
+        let first = FIRST.map(|field| Target::Column(Column::Field(field)));
+        let rest = OPPORTUNITIES
+            .iter()
+            .map(|c| Target::Column(*c))
+            .filter(move |t| !first.contains(t));
+        std::iter::once(Target::Ignored).chain(first).chain(rest)
+    }
 }
 
 /// How a format says a deal was won or lost.

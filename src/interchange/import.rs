@@ -19,7 +19,7 @@ use crate::tr;
 use crate::workspace::Workspace;
 
 /// How to import.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportOptions {
     /// The format of the file; [`Source::Auto`] detects it from the header.
     pub from: Source,
@@ -27,6 +27,10 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Import the good rows and report the bad ones, instead of importing nothing.
     pub skip_bad_rows: bool,
+    /// The user's column mapping: what the file's column at each position (0 for the first)
+    /// feeds, over what the format says. A column given the target of another loses it to
+    /// the other; [`Target::Ignored`] leaves a column out.
+    pub columns: BTreeMap<usize, Target>,
 }
 
 /// A cell that could not be imported.
@@ -161,14 +165,7 @@ pub fn prepare(
     bytes: &[u8],
     options: &ImportOptions,
 ) -> Result<(ImportSummary, Option<Command>), ImportError> {
-    let (rows, mut summary) = read(ws, bytes, options)?;
-    let plan = Plan::build(ws, &rows, Dialect::of(summary.format).stage_order);
-    plan.describe(ws, &mut summary);
-    if options.dry_run || plan.batch.opportunities.is_empty() {
-        return Ok((summary, None));
-    }
-    summary.kept_ids = plan.kept_ids;
-    Ok((summary, Some(plan.command())))
+    ImportJob::start(bytes, options)?.finish(ws)
 }
 
 /// What [`import`] would do, writing nothing.
@@ -177,10 +174,11 @@ pub fn check(
     bytes: &[u8],
     options: &ImportOptions,
 ) -> Result<ImportSummary, ImportError> {
-    let (rows, mut summary) = read(ws, bytes, options)?;
-    Plan::build(ws, &rows, Dialect::of(summary.format).stage_order).describe(ws, &mut summary);
-    summary.dry_run = true;
-    Ok(summary)
+    let options = ImportOptions {
+        dry_run: true,
+        ..options.clone()
+    };
+    prepare(ws, bytes, &options).map(|(summary, _)| summary)
 }
 
 /// A header as compared: case, spaces, underscores and a trailing colon ignored.
@@ -204,6 +202,8 @@ struct Mapping {
     dialect: Dialect,
     index: HashMap<Target, usize>,
     headers: Vec<String>,
+    /// What each column feeds (None: a header the format does not know).
+    targets: Vec<Option<Target>>,
     unknown: Vec<String>,
     /// Headers of the format that Forsat does not keep.
     ignored: Vec<String>,
@@ -214,26 +214,50 @@ struct Mapping {
 }
 
 impl Mapping {
-    fn new(source: Source, headers: &[String]) -> Mapping {
+    /// The format's mapping of `headers`, then the user's `choices` over it (see
+    /// [`ImportOptions::columns`]).
+    fn new(source: Source, headers: &[String], choices: &BTreeMap<usize, Target>) -> Mapping {
         let keys: HashMap<String, Target> = formats::headers(source)
             .into_iter()
             .map(|(h, t)| (normalize_header(h), t))
             .collect();
         let signature = formats::signature(source);
+        let mut signed = false;
+        let mut targets: Vec<Option<Target>> = headers
+            .iter()
+            .map(|header| {
+                let key = normalize_header(header);
+                signed |= signature.contains(&key.as_str());
+                keys.get(&key).copied()
+            })
+            .collect();
         let mut index = HashMap::new();
+        // The user's choices first, so a chosen target is taken from the header that had it.
+        for (&i, &target) in choices.iter().filter(|(i, _)| **i < headers.len()) {
+            targets[i] = Some(target);
+            if target != Target::Ignored {
+                index.insert(target, i);
+            }
+        }
         let mut unknown = Vec::new();
         let mut ignored = Vec::new();
         let mut repeated = Vec::new();
-        let mut signed = false;
         for (i, header) in headers.iter().enumerate() {
-            let key = normalize_header(header);
-            signed |= signature.contains(&key.as_str());
-            match keys.get(&key) {
+            if choices.contains_key(&i) {
+                continue;
+            }
+            match targets[i] {
                 Some(Target::Ignored) => ignored.push(header.clone()),
-                Some(target) if !index.contains_key(target) => {
-                    index.insert(*target, i);
+                Some(target) if !index.contains_key(&target) => {
+                    index.insert(target, i);
                 }
-                Some(_) => repeated.push(header.clone()),
+                Some(target) => {
+                    // Named by the user elsewhere: this column quietly gives way.
+                    if !choices.values().any(|t| *t == target) {
+                        repeated.push(header.clone());
+                    }
+                    targets[i] = Some(Target::Ignored);
+                }
                 None if header.trim().is_empty() => {}
                 None => unknown.push(header.clone()),
             }
@@ -242,6 +266,7 @@ impl Mapping {
             dialect: Dialect::of(source),
             index,
             headers: headers.to_vec(),
+            targets,
             unknown,
             ignored,
             repeated,
@@ -254,7 +279,7 @@ impl Mapping {
     fn detect(headers: &[String]) -> Option<Mapping> {
         let mut best: Option<Mapping> = None;
         for source in formats::DETECTED {
-            let mapping = Mapping::new(source, headers);
+            let mapping = Mapping::new(source, headers, &BTreeMap::new());
             let known = mapping.known();
             if mapping.signed
                 && known > mapping.unknown.len()
@@ -356,132 +381,218 @@ struct Styles {
     dates: HashMap<Target, DateStyle>,
 }
 
-/// Reads the file into rows ready to plan: every cell checked. Bad rows stop the import, or
-/// are left out and reported with `skip_bad_rows`.
-fn read(
-    ws: &Workspace,
-    bytes: &[u8],
-    options: &ImportOptions,
-) -> Result<(Vec<RowIn>, ImportSummary), ImportError> {
-    let mut records = csv_file::read(bytes).map_err(ImportError::Unreadable)?;
-    if records.is_empty() {
-        return Err(ImportError::Unreadable(tr!("the file is empty")));
-    }
-    let headers = records.remove(0);
-    let rows: Vec<(usize, Vec<String>)> = (2..)
-        .zip(records)
-        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
-        .collect();
-    let mapping = match options.from {
-        Source::Auto => Mapping::detect(&headers).ok_or_else(|| {
-            ImportError::Unreadable(tr!(
-                "the columns ({headers}) are not those of a format Forsat imports",
-                headers = headers.join(", ")
-            ))
-        })?,
-        source => Mapping::new(source, &headers),
-    };
-    let format = mapping.dialect.source;
-    let account_column = mapping.position(Column::Field(Field::Account)).is_some();
-    let fallback_column = mapping.position(Column::Field(Field::Name)).is_some()
-        || mapping.position(Column::Field(Field::Contact)).is_some();
-    let names_accounts = account_column || (mapping.dialect.account_fallback && fallback_column);
-    if !names_accounts {
-        return Err(ImportError::Unreadable(tr!(
-            "the file has no “account” column: every deal needs an account"
-        )));
-    }
-    let mut summary = ImportSummary {
-        format,
-        dry_run: options.dry_run,
-        rows: rows.len(),
-        ..ImportSummary::default()
-    };
-    for header in &mapping.unknown {
-        summary.messages.push(if format == Source::Forsat {
-            tr!(
-                "column “{header}” is not a Forsat column: ignored",
-                header = header
-            )
+/// An import in steps, so a window can show its progress: [`ImportJob::start`] reads the file
+/// and maps its columns (what the mapping step of the window shows), [`ImportJob::step`] checks
+/// rows a slice at a time, [`ImportJob::finish`] checks the rest and plans the one command.
+pub struct ImportJob {
+    options: ImportOptions,
+    mapping: Mapping,
+    styles: Styles,
+    rows: Vec<(usize, Vec<String>)>,
+    summary: ImportSummary,
+    /// The rows checked so far: the good ones read, the bad ones' cells.
+    good: Vec<RowIn>,
+    errors: Vec<RowError>,
+    bad_rows: usize,
+}
+
+impl ImportJob {
+    /// Reads the file, detects or takes its format, maps its columns and decides how each
+    /// number and date column is written. Fails when the file is no CSV of deals.
+    pub fn start(bytes: &[u8], options: &ImportOptions) -> Result<ImportJob, ImportError> {
+        let mut records = csv_file::read(bytes).map_err(ImportError::Unreadable)?;
+        if records.is_empty() {
+            return Err(ImportError::Unreadable(tr!("the file is empty")));
+        }
+        let headers = records.remove(0);
+        let rows: Vec<(usize, Vec<String>)> = (2..)
+            .zip(records)
+            .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+            .collect();
+        let mapping = match options.from {
+            Source::Auto => Mapping::detect(&headers).ok_or_else(|| {
+                ImportError::Unreadable(tr!(
+                    "the columns ({headers}) are not those of a format Forsat imports",
+                    headers = headers.join(", ")
+                ))
+            })?,
+            source => Mapping::new(source, &headers, &options.columns),
+        };
+        let mapping = if options.columns.is_empty() {
+            mapping
         } else {
-            tr!(
-                "column “{header}” is not a {format} column Forsat knows: ignored",
-                header = header,
-                format = format.label()
-            )
-        });
-    }
-    for header in &mapping.ignored {
-        summary.messages.push(tr!(
-            "column “{header}” has nothing to go to in Forsat: not imported",
-            header = header
-        ));
-    }
-    for header in &mapping.repeated {
-        summary.messages.push(tr!(
-            "column “{header}” repeats an earlier column: ignored",
-            header = header
-        ));
-    }
-    let format_setting = crate::i18n::date_format();
-    let mut styles = Styles {
-        amount: NumberStyle::infer(mapping.values(&rows, f(Field::Amount))),
-        probability: NumberStyle::infer(mapping.values(&rows, f(Field::Probability))),
-        dates: HashMap::new(),
-    };
-    for target in [
-        f(Field::ExpectedClose),
-        f(Field::Closed),
-        Target::Column(Column::Created),
-        Target::Column(Column::Updated),
-        Target::Column(Column::StageEntered),
-        Target::WonTime,
-        Target::LostTime,
-    ] {
-        let style = DateStyle::infer(mapping.values(&rows, target), format_setting);
-        if style.guessed {
-            let order = match style.order {
-                DayMonth::DayFirst => tr!("day/month/year"),
-                DayMonth::MonthFirst => tr!("month/day/year"),
-            };
+            Mapping::new(mapping.dialect.source, &headers, &options.columns)
+        };
+        let format = mapping.dialect.source;
+        let mut summary = ImportSummary {
+            format,
+            dry_run: options.dry_run,
+            rows: rows.len(),
+            ..ImportSummary::default()
+        };
+        for header in &mapping.unknown {
+            summary.messages.push(if format == Source::Forsat {
+                tr!(
+                    "column “{header}” is not a Forsat column: ignored",
+                    header = header
+                )
+            } else {
+                tr!(
+                    "column “{header}” is not a {format} column Forsat knows: ignored",
+                    header = header,
+                    format = format.label()
+                )
+            });
+        }
+        for header in &mapping.ignored {
             summary.messages.push(tr!(
+                "column “{header}” has nothing to go to in Forsat: not imported",
+                header = header
+            ));
+        }
+        for header in &mapping.repeated {
+            summary.messages.push(tr!(
+                "column “{header}” repeats an earlier column: ignored",
+                header = header
+            ));
+        }
+        let format_setting = crate::i18n::date_format();
+        let mut styles = Styles {
+            amount: NumberStyle::infer(mapping.values(&rows, f(Field::Amount))),
+            probability: NumberStyle::infer(mapping.values(&rows, f(Field::Probability))),
+            dates: HashMap::new(),
+        };
+        for target in [
+            f(Field::ExpectedClose),
+            f(Field::Closed),
+            Target::Column(Column::Created),
+            Target::Column(Column::Updated),
+            Target::Column(Column::StageEntered),
+            Target::WonTime,
+            Target::LostTime,
+        ] {
+            let style = DateStyle::infer(mapping.values(&rows, target), format_setting);
+            if style.guessed {
+                let order = match style.order {
+                    DayMonth::DayFirst => tr!("day/month/year"),
+                    DayMonth::MonthFirst => tr!("month/day/year"),
+                };
+                summary.messages.push(tr!(
                 "column “{column}”: no date shows whether the day or the month comes first; read as {order} (the date format of the settings)",
                 column = mapping.target_header(target),
                 order = order
             ));
+            }
+            styles.dates.insert(target, style);
         }
-        styles.dates.insert(target, style);
-    }
-    let mut good = Vec::with_capacity(rows.len());
-    let mut errors = Vec::new();
-    let mut bad_rows = 0;
-    for (row, cells) in &rows {
-        let mut reader = RowReader {
-            ws,
-            mapping: &mapping,
-            styles: &styles,
-            row: *row,
-            cells,
+        Ok(ImportJob {
+            options: options.clone(),
+            mapping,
+            styles,
+            good: Vec::with_capacity(rows.len()),
+            rows,
+            summary,
             errors: Vec::new(),
-        };
-        let parsed = reader.read();
-        if reader.errors.is_empty() {
-            good.push(parsed);
-        } else {
-            bad_rows += 1;
-            errors.append(&mut reader.errors);
+            bad_rows: 0,
+        })
+    }
+
+    /// The format read (never [`Source::Auto`]).
+    pub fn format(&self) -> Source {
+        self.mapping.dialect.source
+    }
+
+    /// The file's header row.
+    pub fn headers(&self) -> &[String] {
+        &self.mapping.headers
+    }
+
+    /// What each column of the file feeds: None for a header the format does not know,
+    /// [`Target::Ignored`] for one left out.
+    pub fn targets(&self) -> &[Option<Target>] {
+        &self.mapping.targets
+    }
+
+    /// The first `n` rows with data, as the file writes them.
+    pub fn sample(&self, n: usize) -> impl Iterator<Item = &[String]> {
+        self.rows.iter().take(n).map(|(_, cells)| cells.as_slice())
+    }
+
+    /// Why the columns as mapped cannot be imported (no column names the deals' accounts).
+    pub fn unusable(&self) -> Option<String> {
+        let mapping = &self.mapping;
+        let account_column = mapping.position(Column::Field(Field::Account)).is_some();
+        let fallback_column = mapping.position(Column::Field(Field::Name)).is_some()
+            || mapping.position(Column::Field(Field::Contact)).is_some();
+        let names_accounts =
+            account_column || (mapping.dialect.account_fallback && fallback_column);
+        (!names_accounts)
+            .then(|| tr!("the file has no “account” column: every deal needs an account"))
+    }
+
+    /// Rows with data in the file.
+    pub fn rows(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Rows checked so far.
+    pub fn checked(&self) -> usize {
+        self.good.len() + self.bad_rows
+    }
+
+    /// Checks up to `n` more rows; true when every row is checked.
+    pub fn step(&mut self, ws: &Workspace, n: usize) -> bool {
+        let from = self.checked();
+        let to = from.saturating_add(n).min(self.rows.len());
+        for (row, cells) in &self.rows[from..to] {
+            let mut reader = RowReader {
+                ws,
+                mapping: &self.mapping,
+                styles: &self.styles,
+                row: *row,
+                cells,
+                errors: Vec::new(),
+            };
+            let parsed = reader.read();
+            if reader.errors.is_empty() {
+                self.good.push(parsed);
+            } else {
+                self.bad_rows += 1;
+                self.errors.append(&mut reader.errors);
+            }
         }
+        to == self.rows.len()
     }
-    if !errors.is_empty() && !options.skip_bad_rows {
-        return Err(ImportError::BadRows {
-            errors,
-            rows: bad_rows,
-            messages: summary.messages,
-        });
+
+    /// Checks the rows left and plans the import: what it does, and the command that does it
+    /// (None for a dry run or a file without deals). Bad rows stop it unless
+    /// [`ImportOptions::skip_bad_rows`] is set.
+    pub fn finish(
+        mut self,
+        ws: &Workspace,
+    ) -> Result<(ImportSummary, Option<Command>), ImportError> {
+        if let Some(why) = self.unusable() {
+            return Err(ImportError::Unreadable(why));
+        }
+        self.step(ws, usize::MAX);
+        let mut summary = self.summary;
+        if !self.errors.is_empty() && !self.options.skip_bad_rows {
+            return Err(ImportError::BadRows {
+                errors: self.errors,
+                rows: self.bad_rows,
+                messages: summary.messages,
+            });
+        }
+        summary.skipped_rows = self.bad_rows;
+        summary.errors = self.errors;
+        let plan = Plan::build(ws, &self.good, Dialect::of(summary.format).stage_order);
+        plan.describe(ws, &mut summary);
+        if self.options.dry_run || plan.batch.opportunities.is_empty() {
+            return Ok((summary, None));
+        }
+        summary.kept_ids = plan.kept_ids;
+        Ok((summary, Some(plan.command())))
     }
-    summary.skipped_rows = bad_rows;
-    summary.errors = errors;
-    Ok((good, summary))
 }
 
 /// Reads one row's cells, collecting every bad one.

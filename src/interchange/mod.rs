@@ -35,7 +35,8 @@ use crate::workspace::Workspace;
 
 pub use columns::Column;
 pub use export::{table, table_of};
-pub use import::{ImportError, ImportOptions, ImportSummary, RowError};
+pub use formats::Target;
+pub use import::{ImportError, ImportJob, ImportOptions, ImportSummary, RowError};
 pub use table::{Cell, Table};
 
 /// What an export contains.

@@ -258,7 +258,7 @@ impl Ready {
                     actions.push(Action::AskClearSample);
                 }
                 if ui.button(tr!("Import…")).clicked() {
-                    self.dialog = Some(Dialog::Import(Default::default()));
+                    self.dialog = Some(Dialog::Import(Box::default()));
                 }
                 if ui.button(tr!("Export…")).clicked() {
                     let (shown, selected) = self.list.shown_and_selected();

@@ -30,7 +30,7 @@ pub enum Dialog {
     /// Writing deals, accounts, stage moves or history to a file.
     Export(ExportDialog),
     /// Reading deals from a file.
-    Import(ImportDialog),
+    Import(Box<ImportDialog>),
 }
 
 impl Dialog {

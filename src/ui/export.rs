@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use egui::RichText;
 
+use super::file_field::{FileField, Pick};
 use super::theme;
 use crate::domain::Id;
 use crate::interchange::{self, Format, Kind};
@@ -24,7 +25,7 @@ pub struct ExportDialog {
     what: Kind,
     scope: Scope,
     format: Format,
-    path: String,
+    file: FileField,
     /// Whether the user typed a path of their own (else it follows the choices).
     path_typed: bool,
     shown: Vec<Id>,
@@ -56,13 +57,13 @@ impl ExportDialog {
             what: Kind::Opportunities,
             scope: Scope::Everything,
             format: Format::Csv,
-            path: String::new(),
+            file: FileField::default(),
             path_typed: false,
             shown,
             selected,
             error: None,
         };
-        dialog.path = dialog.default_path(ws).display().to_string();
+        dialog.file.path = dialog.default_path(ws).display().to_string();
         dialog
     }
 
@@ -117,15 +118,16 @@ impl ExportDialog {
                 });
                 ui.end_row();
                 let label = ui.label(tr!("File"));
-                let edit = ui
-                    .add(egui::TextEdit::singleline(&mut self.path).desired_width(420.0))
-                    .labelled_by(label.id);
-                self.path_typed |= edit.changed();
+                let filter = match self.format {
+                    Format::Csv => ("CSV", ["csv"].as_slice()),
+                    Format::Xlsx => ("Excel", ["xlsx"].as_slice()),
+                };
+                self.path_typed |= self.file.ui(ui, label.id, Pick::Save, filter);
                 ui.end_row();
             });
         // The suggested name follows the choices until the user types their own.
         if !self.path_typed {
-            self.path = self.default_path(ws).display().to_string();
+            self.file.path = self.default_path(ws).display().to_string();
         }
         if let Some(error) = &self.error {
             ui.label(RichText::new(error).color(theme::ERROR));
@@ -148,10 +150,7 @@ impl ExportDialog {
 
     /// Writes the file; the message says what went where.
     fn write(&self, ws: &Workspace) -> Result<String, String> {
-        let path = PathBuf::from(self.path.trim());
-        if self.path.trim().is_empty() {
-            return Err(tr!("File: is required"));
-        }
+        let path = self.file.path().ok_or_else(|| tr!("File: is required"))?;
         let ids = match self.scope {
             Scope::Everything => None,
             Scope::Shown => Some(self.shown.as_slice()),

@@ -1,26 +1,66 @@
-//! The import dialog: a file, its format (detected or chosen), a check that says what would be
-//! created and lists bad cells, then the import as one undoable step.
+//! The import wizard: a file and its format (detected or chosen); its columns, each mapped to
+//! what it feeds with the first rows beside it; a check that says what would be created and
+//! lists bad cells; then the import, with a progress bar, as one undoable step.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use clap::ValueEnum as _;
 use egui::RichText;
 
+use super::file_field::{FileField, Pick};
 use super::theme;
 use crate::command::Command;
-use crate::interchange::{self, ImportOptions, ImportSummary, Source};
+use crate::interchange::{ImportJob, ImportOptions, ImportSummary, Source, Target};
 use crate::tr;
 use crate::workspace::Workspace;
 
 /// How many bad cells the dialog lists; the rest are counted.
 const SHOWN_ERRORS: usize = 12;
+/// Rows shown beside each column in the mapping step.
+const SAMPLE_ROWS: usize = 3;
+/// How long one frame may spend checking rows, so the window stays responsive.
+const FRAME_BUDGET: Duration = Duration::from_millis(30);
+/// Rows checked between two looks at the clock.
+const ROWS_PER_SLICE: usize = 500;
+
+/// The wizard's steps, in order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+enum Step {
+    #[default]
+    File,
+    Columns,
+    Check,
+    Import,
+}
+
+/// Rows being checked a slice per frame: a dry run for the check, or the import itself.
+struct Run {
+    job: ImportJob,
+    dry_run: bool,
+    /// Every row is checked; the plan is made and the command returned on the next frame,
+    /// after one frame has said so.
+    rows_done: bool,
+}
 
 /// The dialog's state.
 #[derive(Default)]
 pub struct ImportDialog {
-    path: String,
+    step: Step,
+    file: FileField,
     from: Source,
     skip_bad_rows: bool,
+    /// The user's mapping over the format's, by column position.
+    columns: BTreeMap<usize, Target>,
+    /// The file as read when leaving the first step.
+    bytes: Vec<u8>,
+    /// The file read and mapped, for the mapping step; or why it cannot be.
+    mapped: Option<Result<ImportJob, String>>,
+    /// A note on how the format was found (not recognised, so mapped by hand).
+    format_note: Option<String>,
     /// The last check: what it found, or why the file cannot be imported.
     checked: Option<Result<ImportSummary, String>>,
+    run: Option<Run>,
 }
 
 /// What the user did this frame.
@@ -43,88 +83,304 @@ impl ImportDialog {
             from: self.from,
             dry_run,
             skip_bad_rows: self.skip_bad_rows,
+            columns: self.columns.clone(),
         }
     }
 
-    fn read(&self) -> Result<Vec<u8>, String> {
-        let path = self.path.trim();
-        if path.is_empty() {
-            return Err(tr!("File: is required"));
+    /// Reads and maps the file. A header no format has is mapped by hand, from Forsat's
+    /// column names.
+    fn map(&mut self) {
+        self.format_note = None;
+        let mut mapped = ImportJob::start(&self.bytes, &self.options(true));
+        if mapped.is_err() && self.from == Source::Auto {
+            let options = ImportOptions {
+                from: Source::Forsat,
+                ..self.options(true)
+            };
+            if let Ok(job) = ImportJob::start(&self.bytes, &options) {
+                self.from = Source::Forsat;
+                self.format_note = Some(tr!(
+                    "Forsat does not recognise these columns: say what each one holds."
+                ));
+                mapped = Ok(job);
+            }
         }
-        std::fs::read(path).map_err(|e| format!("{path}: {e}"))
+        self.mapped = Some(mapped.map_err(|e| e.to_string()));
+        self.checked = None;
+    }
+
+    /// Leaves the first step: reads the file, detects its format, maps its columns. False
+    /// (with the reason kept to show) when the file cannot be read or is no CSV of deals.
+    fn read_file(&mut self) -> bool {
+        let read = self
+            .file
+            .path()
+            .ok_or_else(|| tr!("File: is required"))
+            .and_then(|path| std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display())));
+        match read {
+            Ok(bytes) => {
+                self.bytes = bytes;
+                self.columns.clear();
+                self.map();
+            }
+            Err(e) => self.mapped = Some(Err(e)),
+        }
+        matches!(self.mapped, Some(Ok(_)))
+    }
+
+    /// Starts checking (a dry run) or importing, a slice of rows per frame.
+    fn start_run(&mut self, dry_run: bool) {
+        match ImportJob::start(&self.bytes, &self.options(dry_run)) {
+            Ok(job) => {
+                self.run = Some(Run {
+                    job,
+                    dry_run,
+                    rows_done: false,
+                });
+            }
+            Err(e) => self.checked = Some(Err(e.to_string())),
+        }
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> ImportOutcome {
-        ui.set_min_width(560.0);
+        ui.set_min_width(640.0);
         ui.heading(tr!("Import deals"));
+        self.steps_ui(ui);
+        ui.add_space(6.0);
+        if let Some(outcome) = self.run_ui(ui, ws) {
+            return outcome;
+        }
+        match self.step {
+            Step::File => self.file_ui(ui),
+            Step::Columns => self.columns_ui(ui),
+            Step::Check | Step::Import => self.check_ui(ui),
+        }
+    }
+
+    /// Where the wizard is: "1 File › 2 Columns › 3 Check › 4 Import".
+    fn steps_ui(&self, ui: &mut egui::Ui) {
+        let names = [
+            (Step::File, tr!("1 File")),
+            (Step::Columns, tr!("2 Columns")),
+            (Step::Check, tr!("3 Check")),
+            (Step::Import, tr!("4 Import")),
+        ];
+        ui.horizontal(|ui| {
+            for (i, (step, name)) in names.into_iter().enumerate() {
+                if i > 0 {
+                    ui.label(RichText::new("›").color(theme::TEXT_MUTED));
+                }
+                let text = RichText::new(name);
+                ui.label(if step == self.step {
+                    text.strong().color(theme::TEXT_STRONG)
+                } else {
+                    text.color(theme::TEXT_MUTED)
+                });
+            }
+        });
+    }
+
+    fn file_ui(&mut self, ui: &mut egui::Ui) -> ImportOutcome {
         ui.label(
             RichText::new(tr!(
-                "A CSV exported by Forsat, Odoo, SuiteCRM or Pipedrive. Missing accounts, stages and list values are created; everything is one step you can undo."
+                "A CSV exported by Forsat, Odoo, SuiteCRM or Pipedrive, or any CSV whose columns you map. Missing accounts, stages and list values are created; everything is one step you can undo."
             ))
             .color(theme::TEXT_MUTED),
         );
         ui.add_space(6.0);
-        let before = (self.path.clone(), self.from, self.skip_bad_rows);
+        let mut changed = false;
         egui::Grid::new("import_grid")
             .num_columns(2)
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
                 let label = ui.label(tr!("File"));
-                ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(420.0))
-                    .labelled_by(label.id);
+                changed |= self
+                    .file
+                    .ui(ui, label.id, Pick::Open, ("CSV", &["csv", "txt"]));
                 ui.end_row();
                 let label = ui.label(tr!("Format"));
                 egui::ComboBox::from_id_salt("import_from")
                     .selected_text(source_label(self.from))
                     .show_ui(ui, |ui| {
                         for source in Source::value_variants() {
-                            ui.selectable_value(&mut self.from, *source, source_label(*source));
+                            changed |= ui
+                                .selectable_value(&mut self.from, *source, source_label(*source))
+                                .changed();
                         }
                     })
                     .response
                     .labelled_by(label.id);
                 ui.end_row();
-                ui.label("");
-                ui.checkbox(
-                    &mut self.skip_bad_rows,
-                    tr!("Import the good rows and leave out the bad ones"),
-                );
-                ui.end_row();
             });
-        // A check is only good for what it checked.
-        if before != (self.path.clone(), self.from, self.skip_bad_rows) {
-            self.checked = None;
+        if changed {
+            self.mapped = None;
+        }
+        if let Some(Err(e)) = &self.mapped {
+            ui.label(RichText::new(e).color(theme::ERROR));
+        }
+        self.buttons(ui, false, &tr!("Next"), true, |dialog| {
+            if dialog.read_file() {
+                dialog.step = Step::Columns;
+            }
+        })
+    }
+
+    fn columns_ui(&mut self, ui: &mut egui::Ui) -> ImportOutcome {
+        let Some(Ok(job)) = &self.mapped else {
+            self.step = Step::File;
+            return ImportOutcome::Open;
+        };
+        ui.label(
+            RichText::new(tr!(
+                "{format} file, {rows} rows. Check what each column holds; columns marked “Not imported” are left out.",
+                format = job.format().label(),
+                rows = job.rows()
+            ))
+            .strong(),
+        );
+        if let Some(note) = &self.format_note {
+            ui.label(RichText::new(note).color(theme::STALE));
+        }
+        let mut chosen = None;
+        egui::ScrollArea::vertical()
+            .max_height(340.0)
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                egui::Grid::new("import_columns")
+                    .num_columns(3)
+                    .striped(true)
+                    .spacing([12.0, 6.0])
+                    .show(ui, |ui| {
+                        ui.label(RichText::new(tr!("Column in the file")).strong());
+                        ui.label(RichText::new(tr!("Imported as")).strong());
+                        ui.label(RichText::new(tr!("First rows")).strong());
+                        ui.end_row();
+                        let samples: Vec<&[String]> = job.sample(SAMPLE_ROWS).collect();
+                        for (i, (header, target)) in
+                            job.headers().iter().zip(job.targets()).enumerate()
+                        {
+                            let label = ui.label(header);
+                            if let Some(target) = target_combo(ui, i, *target, label.id) {
+                                chosen = Some((i, target));
+                            }
+                            let values: Vec<&str> = samples
+                                .iter()
+                                .filter_map(|row| row.get(i).map(String::as_str))
+                                .filter(|v| !v.trim().is_empty())
+                                .collect();
+                            ui.label(
+                                RichText::new(shorten(&values.join(" · "), 60))
+                                    .color(theme::TEXT_MUTED),
+                            );
+                            ui.end_row();
+                        }
+                    });
+            });
+        let unusable = job.unusable();
+        if let Some(why) = &unusable {
+            ui.label(RichText::new(why).color(theme::ERROR));
+        }
+        if let Some((i, target)) = chosen {
+            self.columns.insert(i, target);
+            self.map();
+        }
+        self.buttons(ui, true, &tr!("Check"), unusable.is_none(), |dialog| {
+            dialog.step = Step::Check;
+            dialog.start_run(true);
+        })
+    }
+
+    fn check_ui(&mut self, ui: &mut egui::Ui) -> ImportOutcome {
+        let skip = ui.checkbox(
+            &mut self.skip_bad_rows,
+            tr!("Import the good rows and leave out the bad ones"),
+        );
+        if skip.changed() {
+            self.start_run(true);
         }
         self.result_ui(ui);
+        let ready = matches!(&self.checked, Some(Ok(s)) if s.deals > 0);
+        self.buttons(ui, true, &tr!("Import"), ready, |dialog| {
+            dialog.step = Step::Import;
+            dialog.start_run(false);
+        })
+    }
+
+    /// Back (except on the first step), the step's action, and Cancel.
+    fn buttons(
+        &mut self,
+        ui: &mut egui::Ui,
+        back: bool,
+        action: &str,
+        enabled: bool,
+        run: impl FnOnce(&mut Self),
+    ) -> ImportOutcome {
         ui.add_space(10.0);
         let mut outcome = ImportOutcome::Open;
         ui.horizontal(|ui| {
-            if ui.button(tr!("Check")).clicked() {
-                self.checked = Some(self.read().and_then(|bytes| {
-                    interchange::check(ws, &bytes, &self.options(true)).map_err(|e| e.to_string())
-                }));
+            if back && ui.button(tr!("Back")).clicked() {
+                self.step = match self.step {
+                    Step::Import | Step::Check => Step::Columns,
+                    _ => Step::File,
+                };
             }
-            let ready = matches!(&self.checked, Some(Ok(s)) if s.deals > 0);
-            let import = ui.add_enabled(
-                ready,
-                egui::Button::new(RichText::new(tr!("Import")).strong()),
-            );
-            if import.clicked() {
-                let prepared = self.read().and_then(|bytes| {
-                    interchange::prepare_import(ws, &bytes, &self.options(false))
-                        .map_err(|e| e.to_string())
-                });
-                match prepared {
-                    Ok((_, Some(command))) => outcome = ImportOutcome::Import(command),
-                    Ok((summary, None)) => self.checked = Some(Ok(summary)),
-                    Err(e) => self.checked = Some(Err(e)),
-                }
+            let button = egui::Button::new(RichText::new(action).strong());
+            if ui.add_enabled(enabled, button).clicked() {
+                run(self);
             }
             if ui.button(tr!("Cancel")).clicked() {
                 outcome = ImportOutcome::Cancel;
             }
         });
         outcome
+    }
+
+    /// Checks rows for a frame's budget and shows the progress; when every row is checked,
+    /// the check's result, or the import's command. None when nothing is running.
+    fn run_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Option<ImportOutcome> {
+        let run = self.run.as_mut()?;
+        if run.rows_done {
+            let Run { job, dry_run, .. } = self.run.take()?;
+            return Some(match job.finish(ws) {
+                Ok((_, Some(command))) if !dry_run => ImportOutcome::Import(command),
+                result => {
+                    self.step = Step::Check;
+                    self.checked = Some(result.map(|(s, _)| s).map_err(|e| e.to_string()));
+                    ImportOutcome::Open
+                }
+            });
+        }
+        let started = Instant::now();
+        while !run.rows_done && started.elapsed() < FRAME_BUDGET {
+            run.rows_done = run.job.step(ws, ROWS_PER_SLICE);
+        }
+        let (done, total) = (run.job.checked(), run.job.rows().max(1));
+        let text = if run.rows_done {
+            tr!("Planning {n} deals…", n = done)
+        } else if run.dry_run {
+            tr!(
+                "Checking row {done} of {total}…",
+                done = done,
+                total = total
+            )
+        } else {
+            tr!(
+                "Importing row {done} of {total}…",
+                done = done,
+                total = total
+            )
+        };
+        ui.label(text);
+        ui.add(egui::ProgressBar::new(done as f32 / total as f32).show_percentage());
+        ui.add_space(10.0);
+        if ui.button(tr!("Stop")).clicked() {
+            // Nothing is written before the last frame: stopping leaves the database as it was.
+            self.run = None;
+            self.step = Step::Columns;
+        } else {
+            ui.ctx().request_repaint();
+        }
+        Some(ImportOutcome::Open)
     }
 
     /// What the last check found.
@@ -162,5 +418,49 @@ impl ImportDialog {
                 }
             }
         }
+    }
+}
+
+/// The choice of what column `i` feeds; Some when the user picked another.
+fn target_combo(
+    ui: &mut egui::Ui,
+    i: usize,
+    current: Option<Target>,
+    label: egui::Id,
+) -> Option<Target> {
+    let shown = match current {
+        Some(target) => RichText::new(target.label()),
+        None => RichText::new(tr!("Not recognised: not imported")).color(theme::STALE),
+    };
+    let mut picked = None;
+    egui::ComboBox::from_id_salt(("import_column", i))
+        .selected_text(shown)
+        .width(220.0)
+        .height(320.0)
+        .show_ui(ui, |ui| {
+            // The format's own special columns (Pipedrive's status) stay choosable.
+            let special = current.filter(|t| !Target::choices().any(|c| c == *t));
+            for target in special.into_iter().chain(Target::choices()) {
+                if ui
+                    .selectable_label(current == Some(target), target.label())
+                    .clicked()
+                    && current != Some(target)
+                {
+                    picked = Some(target);
+                }
+            }
+        })
+        .response
+        .labelled_by(label);
+    picked
+}
+
+/// A value cut to `max` characters on one line.
+fn shorten(value: &str, max: usize) -> String {
+    let one_line = value.replace(['\r', '\n'], " ");
+    if one_line.chars().count() > max {
+        one_line.chars().take(max - 1).chain(['…']).collect()
+    } else {
+        one_line
     }
 }

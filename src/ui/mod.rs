@@ -8,6 +8,7 @@ mod board;
 mod catalog;
 mod dialogs;
 mod export;
+mod file_field;
 mod form;
 mod import;
 mod leads;

@@ -1,3 +1,5 @@
+use std::path::Path;
+
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable as _;
 use rust_decimal::Decimal;
@@ -391,6 +393,29 @@ fn the_list_search_is_exported_to_a_file_the_user_names() {
     );
 }
 
+/// File → Import…
+fn open_import(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>) {
+    use egui::accesskit::Role;
+    harness.get_by_role_and_label(Role::Button, "File").click();
+    harness.run();
+    harness.get_by_label("Import…").click();
+    harness.run();
+}
+
+/// Types `file` into the import wizard's first step and goes on to its columns.
+fn import_file(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>, file: &Path) {
+    use egui::accesskit::Role;
+    let field = harness.get_by_role_and_label(Role::TextInput, "File");
+    field.focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "File")
+        .type_text(file.to_str().unwrap());
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Next").click();
+    harness.run();
+}
+
 #[test]
 fn a_file_is_checked_then_imported_as_one_undoable_step() {
     use egui::accesskit::Role;
@@ -404,17 +429,12 @@ fn a_file_is_checked_then_imported_as_one_undoable_step() {
     )
     .unwrap();
     let mut harness = harness(&fixture.path);
-    harness.get_by_role_and_label(Role::Button, "File").click();
-    harness.run();
-    harness.get_by_label("Import…").click();
-    harness.run();
-    let field = harness.get_by_role_and_label(Role::TextInput, "File");
-    field.focus();
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::TextInput, "File")
-        .type_text(file.to_str().unwrap());
-    harness.run();
+    open_import(&mut harness);
+    import_file(&mut harness, &file);
+    label(
+        &harness,
+        "Pipedrive file, 2 rows. Check what each column holds; columns marked “Not imported” are left out.",
+    );
     harness.get_by_role_and_label(Role::Button, "Check").click();
     harness.run();
     label(
@@ -436,4 +456,66 @@ fn a_file_is_checked_then_imported_as_one_undoable_step() {
     harness.get_by_role_and_label(Role::Button, "Undo").click();
     harness.run();
     assert_eq!(harness.state().workspace().unwrap().opportunity_count(), 2);
+}
+
+#[test]
+fn columns_no_format_has_are_mapped_by_hand_with_the_first_rows_beside_them() {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::NodeT as _;
+    let fixture = Fixture::two_deals();
+    let file = fixture.path.with_file_name("own.csv");
+    std::fs::write(
+        &file,
+        "Deal,Company,Worth,Colour\nKiosk rollout,Nordwind GmbH,\"7,500\",blue\n",
+    )
+    .unwrap();
+    let mut harness = harness(&fixture.path);
+    open_import(&mut harness);
+    harness.get_by_role_and_label(Role::Button, "Next").click();
+    harness.run();
+    label(&harness, "File: is required");
+    import_file(&mut harness, &file);
+    label(
+        &harness,
+        "Forsat does not recognise these columns: say what each one holds.",
+    );
+    label(&harness, "Kiosk rollout");
+    label(
+        &harness,
+        "the file has no “account” column: every deal needs an account",
+    );
+    assert!(
+        harness
+            .get_by_role_and_label(Role::Button, "Check")
+            .accesskit_node()
+            .is_disabled(),
+        "no check before every deal has an account"
+    );
+    for (column, target) in [
+        ("Deal", "Name"),
+        ("Company", "Account"),
+        ("Worth", "Amount"),
+    ] {
+        harness
+            .get_by_role_and_label(Role::ComboBox, column)
+            .click();
+        harness.run();
+        harness.get_by_role_and_label(Role::Button, target).click();
+        harness.run();
+    }
+    harness.get_by_role_and_label(Role::Button, "Check").click();
+    harness.run();
+    label(
+        &harness,
+        "Forsat: 1 deals from 1 rows; 0 new accounts, 0 contacts, 0 list values, 0 stages.",
+    );
+    label(&harness, "column “Colour” is not a Forsat column: ignored");
+    harness
+        .get_by_role_and_label(Role::Button, "Import")
+        .click();
+    harness.run();
+    let ws = harness.state().workspace().unwrap();
+    let kiosk = deal(ws, "Kiosk rollout");
+    assert_eq!(kiosk.amount, Decimal::from(7_500));
+    assert_eq!(ws.account(kiosk.account).unwrap().name, "Nordwind GmbH");
 }

@@ -1175,3 +1175,70 @@ fn a_foreign_format_can_be_forced_and_checked_dry() {
     };
     assert_eq!(errors[0].column, "Deal - Status");
 }
+
+#[test]
+fn the_users_column_mapping_goes_over_the_formats() {
+    use forsat::interchange::{Column, ImportJob, Target};
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    let file = "Deal - Title,Deal - Value,Budget,Deal - Organization,Deal - Owner\r\n\
+                Kiosks,100,7500,Nordwind GmbH,Lucas Martin\r\n";
+    let amount = Target::Column(Column::Field(Field::Amount));
+    let options = ImportOptions {
+        // Budget is what the deal is worth; the owner is not to be imported.
+        columns: [(2, amount), (4, Target::Ignored)].into(),
+        ..ImportOptions::default()
+    };
+    let job = ImportJob::start(file.as_bytes(), &options).unwrap();
+    assert_eq!(job.format(), Source::Pipedrive);
+    assert_eq!(
+        job.targets(),
+        [
+            Some(Target::Column(Column::Field(Field::Name))),
+            Some(Target::Ignored),
+            Some(amount),
+            Some(Target::Column(Column::Field(Field::Account))),
+            Some(Target::Ignored),
+        ]
+    );
+    let summary = interchange::import(&mut ws, file.as_bytes(), &options).unwrap();
+    assert!(
+        summary.messages.iter().all(|m| !m.contains("Deal - Value")),
+        "a column that gives way to the user's choice is not reported: {:?}",
+        summary.messages
+    );
+    let kiosks = deal(&ws, "Kiosks");
+    assert_eq!(kiosks.amount, Decimal::from(7_500));
+    assert_eq!(kiosks.salesperson, None);
+    // Without the mapping the same file takes the value and the owner.
+    import(&mut ws, file.as_bytes()).unwrap();
+    let amounts: Vec<Decimal> = ws
+        .opportunities()
+        .filter(|o| o.name == "Kiosks")
+        .map(|o| o.amount)
+        .collect();
+    assert!(amounts.contains(&Decimal::from(100)), "{amounts:?}");
+}
+
+#[test]
+fn an_import_checked_a_slice_at_a_time_plans_what_one_go_plans() {
+    use forsat::interchange::ImportJob;
+    let dir = TempDir::new().unwrap();
+    let ws = fresh(&dir, "a.redb");
+    let bytes = fixture("pipedrive.csv");
+    let options = ImportOptions::default();
+    let mut job = ImportJob::start(&bytes, &options).unwrap();
+    let rows = job.rows();
+    assert!(rows > 2);
+    assert_eq!(job.sample(2).count(), 2);
+    let mut progress = vec![job.checked()];
+    while !job.step(&ws, 1) {
+        progress.push(job.checked());
+    }
+    assert_eq!(progress, (0..rows).collect::<Vec<_>>(), "one row per step");
+    let (stepped, command) = job.finish(&ws).unwrap();
+    let (at_once, _) = interchange::prepare_import(&ws, &bytes, &options).unwrap();
+    assert_eq!(stepped, at_once);
+    assert!(command.is_some());
+    assert_eq!(ws.opportunity_count(), 0, "planning writes nothing");
+}
