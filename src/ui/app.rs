@@ -261,7 +261,9 @@ impl Ready {
                     self.dialog = Some(Dialog::Import(Box::default()));
                 }
                 if ui.button(tr!("Export…")).clicked() {
-                    let (shown, selected) = self.list.shown_and_selected();
+                    let (shown, selected) =
+                        self.list
+                            .shown_and_selected(&self.ws, &self.filter, self.pipeline);
                     self.dialog = Some(Dialog::Export(super::export::ExportDialog::new(
                         &self.ws, shown, selected,
                     )));

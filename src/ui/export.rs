@@ -103,7 +103,7 @@ impl ExportDialog {
                 ui.vertical(|ui| {
                     let all = tr!("All ({n})", n = ws.opportunity_count());
                     ui.radio_value(&mut self.scope, Scope::Everything, all);
-                    let shown = tr!("The list's search ({n})", n = self.shown.len());
+                    let shown = tr!("The current search ({n})", n = self.shown.len());
                     ui.radio_value(&mut self.scope, Scope::Shown, shown);
                     let selected = tr!("The selected rows ({n})", n = self.selected.len());
                     ui.add_enabled_ui(!self.selected.is_empty(), |ui| {

@@ -230,20 +230,25 @@ impl ImportDialog {
             self.step = Step::File;
             return ImportOutcome::Open;
         };
-        ui.label(
-            RichText::new(tr!(
-                "{format} file, {rows} rows. Check what each column holds; columns marked “Not imported” are left out.",
-                format = job.format().label(),
-                rows = job.rows()
-            ))
-            .strong(),
-        );
-        if let Some(note) = &self.format_note {
-            ui.label(RichText::new(note).color(theme::STALE));
-        }
+        match &self.format_note {
+            None => ui.label(
+                RichText::new(tr!(
+                    "{format} file, {rows} rows. Check what each column holds; columns marked “Not imported” are left out.",
+                    format = job.format().label(),
+                    rows = job.rows()
+                ))
+                .strong(),
+            ),
+            Some(note) => ui.label(
+                RichText::new(tr!("{rows} rows. {note}", rows = job.rows(), note = note))
+                    .strong()
+                    .color(theme::STALE),
+            ),
+        };
         let mut chosen = None;
         egui::ScrollArea::vertical()
             .max_height(340.0)
+            .min_scrolled_height(300.0)
             .auto_shrink([false, true])
             .show(ui, |ui| {
                 egui::Grid::new("import_columns")

@@ -72,7 +72,14 @@ pub struct ListView {
 
 impl ListView {
     /// The deals the list shows (its search, in its order) and those selected, for an export.
-    pub fn shown_and_selected(&self) -> (Vec<Id>, Vec<Id>) {
+    pub fn shown_and_selected(
+        &mut self,
+        ws: &Workspace,
+        filter: &Filter,
+        pipeline: Id,
+    ) -> (Vec<Id>, Vec<Id>) {
+        // The list may not have been drawn since the data or the search changed.
+        self.refresh(ws, filter, pipeline);
         let shown: Vec<Id> = self
             .rows
             .as_ref()

@@ -477,7 +477,7 @@ fn columns_no_format_has_are_mapped_by_hand_with_the_first_rows_beside_them() {
     import_file(&mut harness, &file);
     label(
         &harness,
-        "Forsat does not recognise these columns: say what each one holds.",
+        "1 rows. Forsat does not recognise these columns: say what each one holds.",
     );
     label(&harness, "Kiosk rollout");
     label(
