@@ -4,11 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::analytics::PipelineReport;
+use crate::analytics::reports::{GroupBy, Params, Period, Scope, WinLossBy};
 use crate::command::Command;
-use crate::domain::{EntityKind, Id};
+use crate::domain::{EntityKind, LookupKind};
 use crate::interchange;
 use crate::tr;
 use crate::workspace::{Workspace, system_clock};
@@ -101,18 +102,175 @@ pub enum CliCommand {
     },
 }
 
-/// The reports the CLI prints.
+/// The reports the CLI prints (definitions in the README, "Reports").
 #[derive(Debug, Subcommand)]
 pub enum Report {
-    /// Open stages of a pipeline with count, expected and weighted revenue of their active
-    /// deals, then won and lost totals.
+    /// Open active deals with count, expected and weighted revenue, by stage, salesperson,
+    /// source or expected-close month.
     Pipeline {
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// The pipeline's name, or `all` for every pipeline; the first pipeline when omitted.
-        #[arg(long, value_name = "NAME|all")]
-        pipeline: Option<String>,
+        #[arg(long, value_enum, default_value_t = GroupBy::Stage)]
+        by: GroupBy,
+        #[command(flatten)]
+        common: ReportOptions,
     },
+    /// How many deals reached each open stage, and the conversion from the stage before.
+    Funnel {
+        #[command(flatten)]
+        common: ReportOptions,
+    },
+    /// Per open stage: deals entered, advanced, lost there (and their amount), open now, and
+    /// the conversion to the next stage.
+    Leakage {
+        #[command(flatten)]
+        common: ReportOptions,
+    },
+    /// Open forecast deals by expected close, won deals by closing, per period and salesperson.
+    Forecast {
+        #[arg(long, value_enum, default_value_t = Period::Month)]
+        by: Period,
+        /// Two years back to a year ahead by default.
+        #[command(flatten)]
+        period: Dates,
+        /// Only this salesperson's deals.
+        #[arg(long, value_name = "NAME")]
+        salesperson: Option<String>,
+        #[command(flatten)]
+        common: ReportOptions,
+    },
+    /// Deals won and lost (closed in the period), by loss reason, competitor, source or
+    /// salesperson, with the win rate.
+    Winloss {
+        #[arg(long, value_enum, default_value_t = WinLossBy::Reason)]
+        by: WinLossBy,
+        /// Every closed deal by default.
+        #[command(flatten)]
+        period: Dates,
+        #[command(flatten)]
+        common: ReportOptions,
+    },
+    /// Per salesperson and period: deals won and the pipeline expected to close.
+    Grid {
+        #[arg(long, value_enum, default_value_t = Period::Month)]
+        by: Period,
+        /// Two years back to a year ahead by default.
+        #[command(flatten)]
+        period: Dates,
+        #[command(flatten)]
+        common: ReportOptions,
+    },
+}
+
+/// The period of a report, both days included.
+#[derive(Debug, clap::Args)]
+pub struct Dates {
+    /// The first day (YYYY-MM-DD).
+    #[arg(long)]
+    from: Option<NaiveDate>,
+    /// The last day (YYYY-MM-DD).
+    #[arg(long)]
+    to: Option<NaiveDate>,
+}
+
+/// What every report takes: which deals, and how to print.
+#[derive(Debug, clap::Args)]
+pub struct ReportOptions {
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// The pipeline's name, or `all` for every pipeline; the first pipeline when omitted.
+    #[arg(long, value_name = "NAME|all")]
+    pipeline: Option<String>,
+    /// Only deals created on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    created_from: Option<NaiveDate>,
+    /// Only deals created on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    created_to: Option<NaiveDate>,
+}
+
+impl Report {
+    /// The report's parameters (names resolved in `ws`) and the options common to all.
+    fn params(self, ws: &Workspace) -> Result<(Params, ReportOptions), String> {
+        Ok(match self {
+            Report::Pipeline { by, common } => (Params::Pipeline { by }, common),
+            Report::Funnel { common } => (Params::Funnel, common),
+            Report::Leakage { common } => (Params::Leakage, common),
+            Report::Forecast {
+                by,
+                period: Dates { from, to },
+                salesperson,
+                common,
+            } => {
+                let salesperson = salesperson
+                    .map(|name| {
+                        ws.all_lookups(LookupKind::Salesperson)
+                            .into_iter()
+                            .find(|l| l.name.eq_ignore_ascii_case(name.trim()))
+                            .map(|l| l.id)
+                            .ok_or_else(|| {
+                                tr!("Salesperson: there is no salesperson “{name}”", name = name)
+                            })
+                    })
+                    .transpose()?;
+                let params = Params::Forecast {
+                    by,
+                    from,
+                    to,
+                    salesperson,
+                };
+                (params, common)
+            }
+            Report::Winloss {
+                by,
+                period: Dates { from, to },
+                common,
+            } => (Params::WinLoss { by, from, to }, common),
+            Report::Grid {
+                by,
+                period: Dates { from, to },
+                common,
+            } => (Params::Grid { by, from, to }, common),
+        })
+    }
+}
+
+/// Prints a report.
+fn report(ws: &Workspace, report: Report) -> Result<String, String> {
+    let (params, options) = report.params(ws)?;
+    let pipeline = match options.pipeline.as_deref().map(str::trim) {
+        None => Some(ws.default_pipeline().id),
+        Some(name) if name.eq_ignore_ascii_case("all") => None,
+        Some(name) => Some(
+            ws.pipelines()
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(name))
+                .ok_or_else(|| {
+                    let known: Vec<&str> = ws.pipelines().iter().map(|p| p.name.as_str()).collect();
+                    tr!(
+                        "there is no pipeline “{name}” (there are: {known}; or all)",
+                        name = name,
+                        known = known.join(", ")
+                    )
+                })?
+                .id,
+        ),
+    };
+    if pipeline.is_none() && matches!(params, Params::Funnel | Params::Leakage) {
+        return Err(tr!(
+            "the {report} report follows one pipeline's stages: name it with --pipeline",
+            report = params.name()
+        ));
+    }
+    let scope = Scope {
+        pipeline,
+        created_from: options.created_from,
+        created_to: options.created_to,
+    };
+    let report = ws.report(&scope, &params);
+    Ok(match options.format {
+        Format::Table => report.to_text(),
+        Format::Csv => report.to_csv(),
+        Format::Json => report.to_json(),
+    })
 }
 
 /// Output formats of reports.
@@ -216,55 +374,7 @@ pub fn run(command: CliCommand, db: &Path) -> Result<String, String> {
                 Ok(text + "\n")
             }
         }
-        CliCommand::Report {
-            report: Report::Pipeline { format, pipeline },
-        } => {
-            let pipelines: Vec<Id> = match pipeline.as_deref().map(str::trim) {
-                None => vec![ws.default_pipeline().id],
-                Some(name) if name.eq_ignore_ascii_case("all") => {
-                    ws.pipelines().iter().map(|p| p.id).collect()
-                }
-                Some(name) => vec![
-                    ws.pipelines()
-                        .iter()
-                        .find(|p| p.name.eq_ignore_ascii_case(name))
-                        .ok_or_else(|| {
-                            let known: Vec<&str> =
-                                ws.pipelines().iter().map(|p| p.name.as_str()).collect();
-                            tr!(
-                                "there is no pipeline “{name}” (there are: {known}; or all)",
-                                name = name,
-                                known = known.join(", ")
-                            )
-                        })?
-                        .id,
-                ],
-            };
-            let reports: Vec<PipelineReport> =
-                pipelines.iter().map(|p| ws.pipeline_report(*p)).collect();
-            let all = pipeline.is_some_and(|p| p.trim().eq_ignore_ascii_case("all"));
-            Ok(PipelineReport::render_all(&reports, format, all))
-        }
-    }
-}
-
-impl PipelineReport {
-    /// Reports of one or more pipelines in `format`: tables titled by pipeline, one CSV, or a
-    /// JSON object (one pipeline asked for by name) or array (`all`, however many there are).
-    fn render_all(reports: &[PipelineReport], format: Format, all: bool) -> String {
-        match (format, reports) {
-            (Format::Table, [one]) if !all => one.to_table(),
-            (Format::Table, _) => reports
-                .iter()
-                .map(|r| format!("{}\n{}", r.pipeline, r.to_table()))
-                .collect::<Vec<_>>()
-                .join("\n"),
-            (Format::Csv, _) => PipelineReport::csv_of(reports),
-            (Format::Json, [one]) if !all => one.to_json() + "\n",
-            (Format::Json, _) => {
-                serde_json::to_string_pretty(reports).expect("reports serialize to JSON") + "\n"
-            }
-        }
+        CliCommand::Report { report: r } => report(&ws, r),
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::domain::{
     Account, EntityKind, Filter, Id, ListColumn, Lookup, Opportunity, Record, SavedFilter,
-    Settings, StageEvent,
+    SavedReport, Settings, StageEvent,
 };
 
 /// One user action.
@@ -59,6 +59,8 @@ pub enum Command {
     DeleteSavedFilter { id: Id },
     /// Replaces every saved search (the undo of saving or deleting one).
     SetSavedFilters { filters: Vec<SavedFilter> },
+    /// Replaces the saved reports (saving, renaming or deleting one, and its undo).
+    SetSavedReports { reports: Vec<SavedReport> },
     /// Merges duplicates into `survivor` (its fields as the user picked them): their stage
     /// events and history move to it, and they go to the trash. One undo step.
     Merge {

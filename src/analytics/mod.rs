@@ -1,11 +1,10 @@
 //! Pure report functions over records: no storage, no GUI. Each report renders to JSON, CSV
 //! and a text table for the CLI.
 
-mod pipeline;
 mod render;
+pub mod reports;
 mod totals;
 
-pub use pipeline::{ClosedRow, PipelineReport, StageRow, pipeline_by_stage};
 pub use render::{csv, table};
 pub use totals::StageTotals;
 

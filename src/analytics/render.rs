@@ -4,10 +4,7 @@ use std::fmt::Write as _;
 
 /// Rows as CSV with a header line; cells are quoted when they hold a separator, quote or
 /// line break.
-pub fn csv<const N: usize>(
-    header: &[&str; N],
-    rows: impl IntoIterator<Item = [String; N]>,
-) -> String {
+pub fn csv<R: AsRef<[String]>>(header: &[&str], rows: impl IntoIterator<Item = R>) -> String {
     let mut out = String::new();
     let mut line = |cells: &[&str]| {
         let quoted: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
@@ -15,7 +12,8 @@ pub fn csv<const N: usize>(
     };
     line(header);
     for row in rows {
-        line(&row.each_ref().map(String::as_str));
+        let cells: Vec<&str> = row.as_ref().iter().map(String::as_str).collect();
+        line(&cells);
     }
     out
 }
@@ -30,20 +28,18 @@ fn csv_cell(text: &str) -> String {
 
 /// Rows as a table aligned for a terminal; columns whose every cell is a number are
 /// right-aligned.
-pub fn table<const N: usize>(
-    header: &[&str; N],
-    rows: impl IntoIterator<Item = [String; N]>,
-) -> String {
-    let rows: Vec<[String; N]> = rows.into_iter().collect();
-    let numeric: Vec<bool> = (0..N)
+pub fn table<R: AsRef<[String]>>(header: &[&str], rows: impl IntoIterator<Item = R>) -> String {
+    let n = header.len();
+    let rows: Vec<Vec<String>> = rows.into_iter().map(|r| r.as_ref().to_vec()).collect();
+    let numeric: Vec<bool> = (0..n)
         .map(|c| {
-            !rows.is_empty()
+            rows.iter().any(|r| !r[c].is_empty())
                 && rows
                     .iter()
-                    .all(|r| r[c].parse::<rust_decimal::Decimal>().is_ok())
+                    .all(|r| r[c].is_empty() || r[c].parse::<rust_decimal::Decimal>().is_ok())
         })
         .collect();
-    let widths: Vec<usize> = (0..N)
+    let widths: Vec<usize> = (0..n)
         .map(|c| {
             rows.iter()
                 .map(|r| r[c].chars().count())
@@ -53,9 +49,9 @@ pub fn table<const N: usize>(
         })
         .collect();
     let mut out = String::new();
-    let header = header.map(str::to_owned);
+    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
     for row in std::iter::once(&header).chain(&rows) {
-        let cells: Vec<String> = (0..N)
+        let cells: Vec<String> = (0..n)
             .map(|c| {
                 let pad = " ".repeat(widths[c] - row[c].chars().count());
                 if numeric[c] {

@@ -169,6 +169,7 @@ pub enum EntityKind {
     Activity,
     Product,
     Currency,
+    SavedReport,
 }
 
 /// One changed field of one record, written in the same transaction as the change.

@@ -33,6 +33,7 @@ pub(super) const META_SETTINGS: &str = "settings";
 const META_SAMPLE: &str = "sample";
 const META_FIRST_START: &str = "first_start_done";
 const META_SAVED_FILTERS: &str = "saved_filters";
+const META_SAVED_REPORTS: &str = "saved_reports";
 const META_LIST_COLUMNS: &str = "list_columns";
 
 /// The value of `meta.app` in every Forsat database.
@@ -54,6 +55,7 @@ fn entity_code(kind: EntityKind) -> u8 {
         EntityKind::Activity => 10,
         EntityKind::Product => 11,
         EntityKind::Currency => 12,
+        EntityKind::SavedReport => 13,
     }
 }
 
@@ -78,6 +80,7 @@ pub struct Records {
     pub trash: Vec<TrashEntry>,
     /// Searches the user named.
     pub saved_filters: Vec<SavedFilter>,
+    pub saved_reports: Vec<SavedReport>,
     /// The list's visible columns, when the user chose them.
     pub list_columns: Option<Vec<ListColumn>>,
     pub contacts: Vec<Contact>,
@@ -194,6 +197,7 @@ pub(super) fn load(db: &impl redb::ReadableDatabase, schema: u32) -> Result<Reco
         next_id: read_next_id(&meta)?,
         trash: read_all(&txn, TRASH)?,
         saved_filters: read_meta(&meta, META_SAVED_FILTERS)?.unwrap_or_default(),
+        saved_reports: read_meta(&meta, META_SAVED_REPORTS)?.unwrap_or_default(),
         list_columns: read_meta(&meta, META_LIST_COLUMNS)?,
         contacts: read_all(&txn, CONTACTS)?,
         leads: read_all(&txn, LEADS)?,
@@ -465,6 +469,10 @@ impl<'t> Tx<'t> {
 
     pub fn put_saved_filters(&mut self, filters: &[SavedFilter]) -> Result<(), redb::Error> {
         self.put_meta(META_SAVED_FILTERS, &filters)
+    }
+
+    pub fn put_saved_reports(&mut self, reports: &[SavedReport]) -> Result<(), redb::Error> {
+        self.put_meta(META_SAVED_REPORTS, &reports)
     }
 
     pub fn put_list_columns(&mut self, columns: &[ListColumn]) -> Result<(), redb::Error> {

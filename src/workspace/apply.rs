@@ -245,6 +245,7 @@ impl Workspace {
                 self.set_saved_filters(filters)?
             }
             Command::SetSavedFilters { filters } => self.set_saved_filters(filters)?,
+            Command::SetSavedReports { reports } => self.set_saved_reports(reports)?,
             Command::SetListColumns { columns } => self.set_list_columns(columns)?,
             Command::Merge { survivor, merged } => self.merge(*survivor, merged)?,
             Command::Unmerge {

@@ -20,7 +20,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::analytics::{PipelineReport, StageTotals, pipeline_by_stage};
+use crate::analytics::StageTotals;
+use crate::analytics::reports::{self, Data, Params, Report, Scope};
 use crate::domain::*;
 use crate::store::{Records, Store, StoreError};
 
@@ -57,6 +58,7 @@ pub struct Workspace {
     /// Deals in the trash and when they were put there; they are on no board, list or report.
     trash: HashMap<Id, DateTime<Utc>>,
     saved_filters: Vec<SavedFilter>,
+    saved_reports: Vec<SavedReport>,
     list_columns: Vec<ListColumn>,
     contacts: BTreeMap<Id, Contact>,
     leads: BTreeMap<Id, Lead>,
@@ -106,6 +108,7 @@ impl Workspace {
             next_id,
             trash,
             saved_filters,
+            saved_reports,
             list_columns,
             contacts,
             leads,
@@ -129,6 +132,7 @@ impl Workspace {
             sample,
             trash: trash.into_iter().map(|t| (t.opportunity, t.at)).collect(),
             saved_filters,
+            saved_reports,
             list_columns: list_columns.unwrap_or_else(|| ListColumn::ALL.to_vec()),
             contacts: contacts.into_iter().map(|r| (r.id, r)).collect(),
             leads: leads.into_iter().map(|r| (r.id, r)).collect(),
@@ -378,22 +382,24 @@ impl Workspace {
         self.store.history(entity, id)
     }
 
-    /// The pipeline report of `pipeline`, by stage.
-    pub fn pipeline_report(&self, pipeline: Id) -> PipelineReport {
-        let stages: Vec<&Stage> = self.stages_of(pipeline).collect();
-        let name = self
-            .pipelines
-            .iter()
-            .find(|p| p.id == pipeline)
-            .map_or("", |p| p.name.as_str());
-        pipeline_by_stage(
-            name,
+    /// What the reports read for `scope`.
+    pub fn report_data(&self, scope: &Scope) -> Data<'_> {
+        Data::new(
+            scope,
+            self.opportunities.values(),
+            |id| self.is_trashed(id),
+            &self.stage_events,
+            &self.pipelines,
+            self.pipelines.iter().flat_map(|p| self.stages_of(p.id)),
+            self.lookups.values(),
             &self.rates,
-            &stages,
-            self.opportunities
-                .values()
-                .filter(|o| !self.is_trashed(o.id)),
+            self.today(),
         )
+    }
+
+    /// The report `params` names, over `scope`.
+    pub fn report(&self, scope: &Scope, params: &Params) -> Report {
+        reports::run(&self.report_data(scope), params)
     }
 
     /// Whether the deal is in the trash.
@@ -404,6 +410,11 @@ impl Workspace {
     /// The searches the user named, in the order they were saved.
     pub fn saved_filters(&self) -> &[SavedFilter] {
         &self.saved_filters
+    }
+
+    /// The reports the user named, in the order they were saved.
+    pub fn saved_reports(&self) -> &[SavedReport] {
+        &self.saved_reports
     }
 
     /// The list's visible columns, in order.

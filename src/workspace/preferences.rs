@@ -5,6 +5,37 @@ use super::apply::{Applied, ApplyError, Stamp, history, lifecycle};
 use crate::command::Command;
 use crate::domain::*;
 
+/// A list of named things kept as one preference: saved searches and saved reports.
+trait Saved: Clone + PartialEq {
+    const KIND: EntityKind;
+    /// The history field of a change to one.
+    const FIELD: &'static str;
+    fn id(&self) -> Id;
+    fn name(&self) -> &str;
+}
+
+impl Saved for SavedFilter {
+    const KIND: EntityKind = EntityKind::SavedFilter;
+    const FIELD: &'static str = "filter";
+    fn id(&self) -> Id {
+        self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Saved for SavedReport {
+    const KIND: EntityKind = EntityKind::SavedReport;
+    const FIELD: &'static str = "report";
+    fn id(&self) -> Id {
+        self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 impl Workspace {
     /// Replaces the saved searches, with a history entry for each one added, changed or removed.
     pub(super) fn set_saved_filters(
@@ -12,46 +43,77 @@ impl Workspace {
         filters: Vec<SavedFilter>,
     ) -> Result<Applied, ApplyError> {
         let before = std::mem::take(&mut self.saved_filters);
+        let result = self.write_saved(&before, &filters, |tx, all| tx.put_saved_filters(all));
+        let (kept, undo) = if result.is_ok() {
+            (filters, before)
+        } else {
+            (before, Vec::new())
+        };
+        self.saved_filters = kept;
+        result.map(|()| Applied {
+            inverse: Some(Command::SetSavedFilters { filters: undo }),
+            created: None,
+        })
+    }
+
+    /// Replaces the saved reports, with a history entry for each one added, changed or removed.
+    pub(super) fn set_saved_reports(
+        &mut self,
+        reports: Vec<SavedReport>,
+    ) -> Result<Applied, ApplyError> {
+        let before = std::mem::take(&mut self.saved_reports);
+        let result = self.write_saved(&before, &reports, |tx, all| tx.put_saved_reports(all));
+        let (kept, undo) = if result.is_ok() {
+            (reports, before)
+        } else {
+            (before, Vec::new())
+        };
+        self.saved_reports = kept;
+        result.map(|()| Applied {
+            inverse: Some(Command::SetSavedReports { reports: undo }),
+            created: None,
+        })
+    }
+
+    /// Writes a new list of saved things in one transaction with its history.
+    fn write_saved<T: Saved>(
+        &mut self,
+        before: &[T],
+        after: &[T],
+        put: impl FnOnce(&mut crate::store::Tx, &[T]) -> Result<(), redb::Error>,
+    ) -> Result<(), ApplyError> {
         let now = self.now();
-        let kind = EntityKind::SavedFilter;
-        let written = self.write(|tx| {
+        let kind = T::KIND;
+        self.write(|tx| {
             // Ids come from the store's counter: mark the ones handed out in advance as taken
             // before the action takes its own.
-            let max = filters.iter().map(|f| f.id + 1).max().unwrap_or(0);
+            let max = after.iter().map(|f| f.id() + 1).max().unwrap_or(0);
             tx.take_ids_below(max);
             let stamp = Stamp::begin(tx, now);
-            for f in &filters {
-                match before.iter().find(|b| b.id == f.id) {
-                    None => lifecycle(tx, &stamp, kind, f.id, "created", &f.name)?,
+            for f in after {
+                match before.iter().find(|b| b.id() == f.id()) {
+                    None => lifecycle(tx, &stamp, kind, f.id(), "created", f.name())?,
                     Some(b) if b != f => history(
                         tx,
                         &stamp,
                         kind,
-                        f.id,
-                        "filter",
-                        b.name.clone(),
-                        f.name.clone(),
+                        f.id(),
+                        T::FIELD,
+                        b.name().to_owned(),
+                        f.name().to_owned(),
                     )?,
                     Some(_) => {}
                 }
             }
             for b in before
                 .iter()
-                .filter(|b| !filters.iter().any(|f| f.id == b.id))
+                .filter(|b| !after.iter().any(|f| f.id() == b.id()))
             {
-                lifecycle(tx, &stamp, kind, b.id, "deleted", &b.name)?;
+                lifecycle(tx, &stamp, kind, b.id(), "deleted", b.name())?;
             }
-            tx.put_saved_filters(&filters)
-        });
-        if let Err(e) = written {
-            self.saved_filters = before;
-            return Err(e.into());
-        }
-        self.saved_filters = filters;
-        Ok(Applied {
-            inverse: Some(Command::SetSavedFilters { filters: before }),
-            created: None,
-        })
+            put(tx, after)
+        })?;
+        Ok(())
     }
 
     /// Chooses the list's columns. The name column always stays, first.

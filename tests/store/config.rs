@@ -316,15 +316,13 @@ fn the_cli_reports_one_pipeline_or_all() {
     };
     let (code, csv, _) = report(&["--pipeline", "all", "--format", "csv"]);
     assert_eq!(code, Some(0));
-    assert!(
-        csv.starts_with("pipeline,stage,count,expected,weighted\n"),
-        "{csv}"
-    );
-    assert!(csv.contains("Sales,New,1,1000.00,100.00\n"), "{csv}");
-    assert!(csv.contains("Services,Scoping,0,0.00,0.00\n"), "{csv}");
+    assert!(csv.starts_with("key,count,expected,weighted\n"), "{csv}");
+    assert!(csv.contains("Sales / New,1,1000.00,100.00\n"), "{csv}");
+    assert!(csv.contains("Services / Scoping,0,0.00,0.00\n"), "{csv}");
     let (_, json, _) = report(&["--pipeline", "services", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(json["pipeline"], "Services");
+    assert_eq!(json["report"], "pipeline");
+    assert_eq!(json["rows"][0]["key"], "Scoping");
     let (code, _, err) = report(&["--pipeline", "Nope"]);
     assert_eq!(code, Some(1));
     assert!(

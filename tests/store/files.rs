@@ -3,9 +3,11 @@
 use std::path::Path;
 use std::process::Command as Process;
 
+use forsat::analytics::reports::{GroupBy, Params, Rows, Scope, WinLossBy};
 use forsat::store::StoreError;
 use forsat::workspace::Workspace;
 use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition};
+use rust_decimal::Decimal;
 
 use crate::{clock, open};
 
@@ -23,8 +25,28 @@ fn a_database_written_by_schema_1_still_opens() {
     let dir = tempfile::tempdir().unwrap();
     let ws = open(&copy_fixture(dir.path()));
     assert_eq!(ws.opportunity_count(), 40);
-    let report = ws.pipeline_report(ws.default_pipeline().id).to_json();
-    assert_eq!(report.trim(), FIXTURE_REPORT.trim());
+    let scope = Scope {
+        pipeline: Some(ws.default_pipeline().id),
+        ..Scope::default()
+    };
+    let report = ws.report(&scope, &Params::Pipeline { by: GroupBy::Stage });
+    assert_eq!(report.to_json().trim(), FIXTURE_REPORT.trim());
+    // Won and lost deals as the schema-1 build counted them: 5 won, 12 lost.
+    let closed = Params::WinLoss {
+        by: WinLossBy::Reason,
+        from: None,
+        to: None,
+    };
+    let Rows::WinLoss(rows) = ws.report(&scope, &closed).rows else {
+        panic!("a win/loss report");
+    };
+    let won: u64 = rows.iter().map(|r| r.won).sum();
+    let lost: u64 = rows.iter().map(|r| r.lost).sum();
+    let won_amount: Decimal = rows.iter().map(|r| r.won_amount).sum();
+    let lost_amount: Decimal = rows.iter().map(|r| r.lost_amount).sum();
+    assert_eq!((won, lost), (5, 12));
+    assert_eq!(won_amount, Decimal::from(1_403_350));
+    assert_eq!(lost_amount, Decimal::from(4_884_900));
     let opp = ws.opportunities().next().unwrap();
     let history = ws
         .history(forsat::domain::EntityKind::Opportunity, opp.id)
@@ -139,11 +161,11 @@ fn the_cli_reports_the_pipeline_as_json() {
     assert!(output.status.success());
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["base_currency"], "USD");
-    let stages: Vec<&str> = json["stages"]
+    let stages: Vec<&str> = json["rows"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| s["stage"].as_str().unwrap())
+        .map(|s| s["key"].as_str().unwrap())
         .collect();
     assert_eq!(stages, ["New", "Qualified", "Proposition"]);
     assert_eq!(

@@ -4,6 +4,7 @@ mod config;
 mod files;
 mod interchange;
 mod related;
+mod reports;
 mod workspace;
 
 use std::path::Path;

@@ -1,6 +1,7 @@
 //! Accounts, contacts, leads, activities, products and currencies through commands.
 
 use chrono::NaiveDate;
+use forsat::analytics::reports::{GroupBy, Params, Rows, Scope};
 use forsat::command::{Change, Command, ConvertLead};
 use forsat::domain::*;
 use forsat::workspace::{UndoStack, Workspace};
@@ -205,8 +206,15 @@ fn column_totals_convert_to_the_base_currency_and_follow_rate_changes() {
     // 1000 USD + 2000 EUR × 1.08 = 3160 USD; weighted at 10 %.
     assert_eq!(ws.stage_totals(new).expected, dec("3160.00"));
     assert_eq!(ws.stage_totals(new).weighted, dec("316.00"));
-    let report = ws.pipeline_report(ws.default_pipeline().id);
-    assert_eq!(report.stages[0].expected, dec("3160.00"));
+    let scope = Scope {
+        pipeline: Some(ws.default_pipeline().id),
+        ..Scope::default()
+    };
+    let report = ws.report(&scope, &Params::Pipeline { by: GroupBy::Stage });
+    let Rows::Pipeline(rows) = report.rows else {
+        panic!("a pipeline report");
+    };
+    assert_eq!(rows[0].expected, dec("3160.00"));
     // The CLI's report converts too.
     let path = ws.path().to_owned();
     drop(ws);

@@ -1,4 +1,5 @@
 use forsat::analytics::StageTotals;
+use forsat::analytics::reports::{GroupBy, Params, Rows, Scope};
 use forsat::command::Command;
 use forsat::domain::{EntityKind, Field, Problem, StageKind};
 use forsat::workspace::ApplyError;
@@ -530,10 +531,15 @@ fn the_trash_hides_deals_restores_them_and_empties_only_when_asked() {
         ..Filter::default()
     };
     assert_eq!(ws.list(&trash, Sort::default()), [gone]);
-    assert_eq!(
-        ws.pipeline_report(ws.default_pipeline().id).stages[0].count,
-        1
-    );
+    let scope = Scope {
+        pipeline: Some(ws.default_pipeline().id),
+        ..Scope::default()
+    };
+    let by_stage = Params::Pipeline { by: GroupBy::Stage };
+    let Rows::Pipeline(rows) = ws.report(&scope, &by_stage).rows else {
+        panic!("a pipeline report");
+    };
+    assert_eq!(rows[0].count, 1, "the trashed deal is on no report");
     drop(ws);
 
     // The trash survives a restart; undo is per session, restore is a command of its own.

@@ -1,0 +1,674 @@
+//! Every report on a small hand-made pipeline whose figures are worked out by hand below, and
+//! the CLI printing what the workspace computes.
+
+use chrono::{DateTime, NaiveDate, TimeZone as _, Utc};
+use forsat::analytics::reports::{
+    self, Data, FunnelRow, GridRow, GroupBy, LeakageRow, Params, Period, PipelineRow, Rows, Scope,
+    WinLossBy, WinLossRow,
+};
+use forsat::domain::*;
+use rust_decimal::Decimal;
+
+const SALES: Id = 1;
+const OTHER: Id = 2;
+const NEW: Id = 10;
+const QUALIFIED: Id = 11;
+const PROPOSITION: Id = 12;
+const WON: Id = 13;
+const LOST: Id = 14;
+const OTHER_NEW: Id = 20;
+const REZA: Id = 30;
+const AMELIE: Id = 31;
+const PRICE: Id = 40;
+const TIMING: Id = 41;
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&day(text).and_hms_opt(9, 0, 0).unwrap())
+}
+
+fn dec(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+fn stage(
+    id: Id,
+    pipeline: Id,
+    name: &str,
+    sequence: u32,
+    probability: u32,
+    kind: StageKind,
+) -> Stage {
+    Stage {
+        id,
+        pipeline,
+        name: name.to_owned(),
+        sequence,
+        probability: Decimal::from(probability),
+        kind,
+        requirements: String::new(),
+        rotting_days: None,
+        folded: false,
+    }
+}
+
+/// The hand-made data: two pipelines, two salespeople, two loss reasons, a euro at 1.10.
+struct World {
+    pipelines: Vec<Pipeline>,
+    stages: Vec<Stage>,
+    lookups: Vec<Lookup>,
+    deals: Vec<Opportunity>,
+    events: Vec<StageEvent>,
+    rates: Rates,
+}
+
+impl World {
+    fn new() -> World {
+        let pipelines = vec![
+            Pipeline {
+                id: SALES,
+                name: "Sales".into(),
+                sequence: 0,
+            },
+            Pipeline {
+                id: OTHER,
+                name: "Other".into(),
+                sequence: 1,
+            },
+        ];
+        let stages = vec![
+            stage(NEW, SALES, "New", 0, 10, StageKind::Open),
+            stage(QUALIFIED, SALES, "Qualified", 1, 30, StageKind::Open),
+            stage(PROPOSITION, SALES, "Proposition", 2, 70, StageKind::Open),
+            stage(WON, SALES, "Won", 3, 100, StageKind::Won),
+            stage(LOST, SALES, "Lost", 4, 0, StageKind::Lost),
+            stage(OTHER_NEW, OTHER, "Inbound", 0, 20, StageKind::Open),
+        ];
+        let lookup = |id, kind, name: &str| Lookup {
+            id,
+            kind,
+            name: name.to_owned(),
+            active: true,
+        };
+        let lookups = vec![
+            lookup(REZA, LookupKind::Salesperson, "Reza Karimi"),
+            lookup(AMELIE, LookupKind::Salesperson, "Amélie Durand"),
+            lookup(PRICE, LookupKind::LossReason, "Price"),
+            lookup(TIMING, LookupKind::LossReason, "Timing"),
+        ];
+        let euro = Currency {
+            id: 90,
+            code: "EUR".into(),
+            name: "Euro".into(),
+            rate: dec("1.10"),
+            rate_date: day("2026-11-01"),
+            active: true,
+        };
+        let rates = Rates::new("USD", [&euro]);
+        let mut world = World {
+            pipelines,
+            stages,
+            lookups,
+            deals: Vec::new(),
+            events: Vec::new(),
+            rates,
+        };
+        // A: every stage in turn, then won on 5 October.
+        world.deal(
+            100,
+            "A",
+            &[NEW, QUALIFIED, PROPOSITION, WON],
+            "1000",
+            "USD",
+            |o| {
+                o.salesperson = Some(REZA);
+                o.closed = Some(day("2026-10-05"));
+                o.created = at("2026-01-10");
+            },
+        );
+        // B: skips Qualified; 2000 EUR = 2200 USD at 70 %.
+        world.deal(101, "B", &[NEW, PROPOSITION], "2000", "EUR", |o| {
+            o.salesperson = Some(AMELIE);
+            o.expected_close = Some(day("2026-12-15"));
+            o.created = at("2026-02-01");
+        });
+        // C: moved back from Qualified to New; no close date.
+        world.deal(102, "C", &[NEW, QUALIFIED, NEW], "500", "USD", |o| {
+            o.salesperson = Some(REZA);
+            o.expected_close = None;
+            o.created = at("2026-03-01");
+        });
+        // D: lost from Qualified, for its price.
+        world.deal(103, "D", &[NEW, QUALIFIED, LOST], "800", "USD", |o| {
+            o.salesperson = Some(AMELIE);
+            o.loss_reason = Some(PRICE);
+            o.closed = Some(day("2026-09-10"));
+            o.created = at("2026-03-05");
+        });
+        // E: lost from New, then reopened in Qualified.
+        world.deal(104, "E", &[NEW, LOST, QUALIFIED], "300", "USD", |o| {
+            o.salesperson = Some(REZA);
+            o.expected_close = Some(day("2027-01-20"));
+            o.created = at("2026-04-01");
+        });
+        // F: lost from New, 400 EUR = 440 USD.
+        world.deal(105, "F", &[NEW, LOST], "400", "EUR", |o| {
+            o.salesperson = Some(REZA);
+            o.loss_reason = Some(TIMING);
+            o.closed = Some(day("2026-08-01"));
+            o.created = at("2026-04-02");
+        });
+        // G: in the trash — on no report.
+        world.deal(106, "G", &[NEW], "9999", "USD", |o| {
+            o.created = at("2026-04-03");
+        });
+        // H: the other pipeline, not in the forecast.
+        world.deal(107, "H", &[OTHER_NEW], "700", "USD", |o| {
+            o.salesperson = Some(AMELIE);
+            o.expected_close = Some(day("2026-12-01"));
+            o.forecast = false;
+            o.created = at("2026-05-01");
+        });
+        // J: archived in New.
+        world.deal(108, "J", &[NEW], "250", "USD", |o| {
+            o.active = false;
+            o.salesperson = Some(REZA);
+            o.expected_close = Some(day("2026-12-20"));
+            o.created = at("2026-06-01");
+        });
+        world
+    }
+
+    /// A deal that went through `path` (created in the first stage), now in the last.
+    fn deal(
+        &mut self,
+        id: Id,
+        name: &str,
+        path: &[Id],
+        amount: &str,
+        currency: &str,
+        set: impl FnOnce(&mut Opportunity),
+    ) {
+        let last = self
+            .stages
+            .iter()
+            .find(|s| s.id == *path.last().unwrap())
+            .unwrap();
+        let mut opp = Opportunity::draft(
+            &Account::default(),
+            last,
+            &Settings::default(),
+            at("2026-01-01"),
+        );
+        opp.id = id;
+        opp.name = name.to_owned();
+        opp.amount = dec(amount);
+        opp.currency = currency.to_owned();
+        set(&mut opp);
+        let mut from = None;
+        for (i, to) in path.iter().enumerate() {
+            self.events.push(StageEvent {
+                id: id * 10 + i as Id,
+                opportunity: id,
+                from,
+                to: *to,
+                at: opp.created,
+            });
+            from = Some(*to);
+        }
+        self.deals.push(opp);
+    }
+
+    fn data(&self, scope: &Scope) -> Data<'_> {
+        Data::new(
+            scope,
+            &self.deals,
+            |id| id == 106,
+            &self.events,
+            &self.pipelines,
+            &self.stages,
+            &self.lookups,
+            &self.rates,
+            day("2026-11-22"),
+        )
+    }
+}
+
+fn sales() -> Scope {
+    Scope {
+        pipeline: Some(SALES),
+        ..Scope::default()
+    }
+}
+
+fn pipeline_row(key: &str, count: u64, expected: &str, weighted: &str) -> PipelineRow {
+    PipelineRow {
+        key: key.into(),
+        count,
+        expected: dec(expected),
+        weighted: dec(weighted),
+    }
+}
+
+#[test]
+fn pipeline_analysis_groups_open_active_deals_in_the_base_currency() {
+    let world = World::new();
+    let data = world.data(&sales());
+    // Open and active: C (New, 500 at 10 %), E (Qualified, 300 at 30 %), B (Proposition,
+    // 2000 EUR = 2200 USD at 70 %). J is archived, G in the trash.
+    assert_eq!(
+        reports::pipeline(&data, GroupBy::Stage),
+        [
+            pipeline_row("New", 1, "500", "50"),
+            pipeline_row("Qualified", 1, "300", "90"),
+            pipeline_row("Proposition", 1, "2200", "1540"),
+        ]
+    );
+    assert_eq!(
+        reports::pipeline(&data, GroupBy::Salesperson),
+        [
+            pipeline_row("Amélie Durand", 1, "2200", "1540"),
+            pipeline_row("Reza Karimi", 2, "800", "140"),
+        ]
+    );
+    assert_eq!(
+        reports::pipeline(&data, GroupBy::Month),
+        [
+            pipeline_row("2026-12", 1, "2200", "1540"),
+            pipeline_row("2027-01", 1, "300", "90"),
+            pipeline_row(reports::NONE, 1, "500", "50"),
+        ]
+    );
+    // Every pipeline: stages named with their pipeline; H's 700 at 20 % in Other.
+    let all = world.data(&Scope::default());
+    let rows = reports::pipeline(&all, GroupBy::Stage);
+    let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "Sales / New",
+            "Sales / Qualified",
+            "Sales / Proposition",
+            "Other / Inbound"
+        ]
+    );
+    assert_eq!(rows[3], pipeline_row("Other / Inbound", 1, "700", "140"));
+}
+
+fn funnel_row(
+    stage_id: Id,
+    stage: &str,
+    reached: u64,
+    amount: &str,
+    conv: Option<f64>,
+) -> FunnelRow {
+    FunnelRow {
+        stage_id,
+        stage: stage.into(),
+        reached,
+        reached_amount: dec(amount),
+        conversion_from_previous: conv,
+    }
+}
+
+#[test]
+fn the_funnel_counts_skips_backward_moves_reopened_and_won_deals() {
+    let world = World::new();
+    let data = world.data(&sales());
+    // Furthest open stage: A won → Proposition; B skipped to Proposition; C back to New but
+    // reached Qualified; D and E (reopened) Qualified; F and J New.
+    // New: all 7 = 1000 + 2200 + 500 + 800 + 300 + 440 + 250 = 5490.
+    // Qualified: A B C D E = 1000 + 2200 + 500 + 800 + 300 = 4800, 5/7.
+    // Proposition: A B = 3200, 2/5.
+    assert_eq!(
+        reports::funnel(&data),
+        [
+            funnel_row(NEW, "New", 7, "5490", None),
+            funnel_row(QUALIFIED, "Qualified", 5, "4800", Some(0.7143)),
+            funnel_row(PROPOSITION, "Proposition", 2, "3200", Some(0.4)),
+        ]
+    );
+    assert_eq!(
+        reports::reached_deals(&data, QUALIFIED),
+        [100, 101, 102, 103, 104]
+    );
+    assert_eq!(reports::reached_deals(&data, PROPOSITION), [100, 101]);
+    // One pipeline's stages: none for every pipeline at once.
+    assert!(reports::funnel(&world.data(&Scope::default())).is_empty());
+    // Created from March on: C D E F J.
+    let march = Scope {
+        created_from: Some(day("2026-03-01")),
+        ..sales()
+    };
+    let rows = reports::funnel(&world.data(&march));
+    assert_eq!(
+        (rows[0].reached, rows[1].reached, rows[2].reached),
+        (5, 3, 0)
+    );
+}
+
+#[test]
+fn leakage_shows_where_deals_are_lost() {
+    let world = World::new();
+    let data = world.data(&sales());
+    let row = |stage_id, stage: &str, counts: [u64; 4], lost_amount: &str, conv| LeakageRow {
+        stage_id,
+        stage: stage.into(),
+        entered: counts[0],
+        advanced: counts[1],
+        lost: counts[2],
+        lost_amount: dec(lost_amount),
+        open: counts[3],
+        conversion_to_next: conv,
+    };
+    // Lost now: D (from Qualified, 800) and F (from New, 400 EUR = 440). E was lost from New
+    // but is open again. Open and active now: C in New, E in Qualified, B in Proposition.
+    // The last stage advances to Won: A.
+    assert_eq!(
+        reports::leakage(&data),
+        [
+            row(NEW, "New", [7, 5, 1, 1], "440", 0.7143),
+            row(QUALIFIED, "Qualified", [5, 2, 1, 1], "800", 0.4),
+            row(PROPOSITION, "Proposition", [2, 1, 0, 1], "0", 0.5),
+        ]
+    );
+}
+
+#[test]
+fn the_forecast_places_open_deals_by_expected_close_and_won_ones_by_closing() {
+    let world = World::new();
+    let data = world.data(&sales());
+    let (from, to) = data.default_period();
+    assert_eq!((from, to), (day("2024-11-01"), day("2027-11-30")));
+    let rows = reports::forecast(&data, Period::Month, from, to, None);
+    let summary: Vec<(&str, &str, u64, Decimal, Decimal, u64, Decimal)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.period.as_str(),
+                r.salesperson.as_str(),
+                r.open_count,
+                r.unweighted,
+                r.weighted,
+                r.won_count,
+                r.won_amount,
+            )
+        })
+        .collect();
+    // A won in October; B (2200 at 70 %) in December; E (300 at 30 %) in January. C has no
+    // close date; J is archived; H is another pipeline.
+    let zero = Decimal::ZERO;
+    assert_eq!(
+        summary,
+        [
+            ("2026-10", "Reza Karimi", 0, zero, zero, 1, dec("1000")),
+            (
+                "2026-12",
+                "Amélie Durand",
+                1,
+                dec("2200"),
+                dec("1540"),
+                0,
+                zero
+            ),
+            ("2027-01", "Reza Karimi", 1, dec("300"), dec("90"), 0, zero),
+        ]
+    );
+    let quarters: Vec<(String, String)> = reports::forecast(&data, Period::Quarter, from, to, None)
+        .into_iter()
+        .map(|r| (r.period, r.salesperson))
+        .collect();
+    assert_eq!(
+        quarters,
+        [
+            ("2026-Q4".into(), "Amélie Durand".into()),
+            ("2026-Q4".into(), "Reza Karimi".into()),
+            ("2027-Q1".into(), "Reza Karimi".into()),
+        ]
+    );
+    let reza = reports::forecast(&data, Period::Month, from, to, Some(REZA));
+    assert_eq!(reza.len(), 2);
+    assert!(reza.iter().all(|r| r.salesperson == "Reza Karimi"));
+    // A backdated range: only what was won then.
+    let past = reports::forecast(
+        &data,
+        Period::Month,
+        day("2026-01-01"),
+        day("2026-10-31"),
+        None,
+    );
+    assert_eq!(past.len(), 1);
+    assert_eq!((past[0].won_count, past[0].open_count), (1, 0));
+    assert_eq!(
+        Period::Quarter.all(day("2026-11-15"), day("2027-03-01")),
+        ["2026-Q4", "2027-Q1"]
+    );
+}
+
+#[test]
+fn win_loss_counts_closed_deals_and_their_win_rate() {
+    let world = World::new();
+    let data = world.data(&sales());
+    let row = |key: &str, won, lost, won_amount: &str, lost_amount: &str, win_rate| WinLossRow {
+        key: key.into(),
+        won,
+        lost,
+        won_amount: dec(won_amount),
+        lost_amount: dec(lost_amount),
+        win_rate,
+    };
+    assert_eq!(
+        reports::winloss(&data, WinLossBy::Reason, None, None),
+        [
+            row("Price", 0, 1, "0", "800", 0.0),
+            row("Timing", 0, 1, "0", "440", 0.0),
+            row(reports::NONE, 1, 0, "1000", "0", 1.0),
+        ]
+    );
+    assert_eq!(
+        reports::winloss(&data, WinLossBy::Salesperson, None, None),
+        [
+            row("Amélie Durand", 0, 1, "0", "800", 0.0),
+            row("Reza Karimi", 1, 1, "1000", "440", 0.5),
+        ]
+    );
+    // Closed from September on: F (August) is left out.
+    assert_eq!(
+        reports::winloss(&data, WinLossBy::Salesperson, Some(day("2026-09-01")), None),
+        [
+            row("Amélie Durand", 0, 1, "0", "800", 0.0),
+            row("Reza Karimi", 1, 0, "1000", "0", 1.0),
+        ]
+    );
+}
+
+#[test]
+fn the_sales_grid_shows_won_and_pipeline_per_salesperson_and_period() {
+    let world = World::new();
+    let data = world.data(&Scope::default());
+    let (from, to) = data.default_period();
+    let row = |salesperson: &str, period: &str, won: (u64, &str), pipeline: (u64, &str)| GridRow {
+        salesperson: salesperson.into(),
+        period: period.into(),
+        won_count: won.0,
+        won_amount: dec(won.1),
+        pipeline_count: pipeline.0,
+        pipeline_amount: dec(pipeline.1),
+    };
+    // Every pipeline: H (700, December) joins B in Amélie's December whatever its forecast flag.
+    assert_eq!(
+        reports::grid(&data, Period::Month, from, to),
+        [
+            row("Amélie Durand", "2026-12", (0, "0"), (2, "2900")),
+            row("Reza Karimi", "2026-10", (1, "1000"), (0, "0")),
+            row("Reza Karimi", "2027-01", (0, "0"), (1, "300")),
+        ]
+    );
+}
+
+#[test]
+fn a_report_prints_as_json_csv_and_a_table() {
+    let world = World::new();
+    let data = world.data(&sales());
+    let report = reports::run(&data, &Params::Funnel);
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(json["report"], "funnel");
+    assert_eq!(json["base_currency"], "USD");
+    assert_eq!(json["rows"][1]["reached_amount"], "4800.00");
+    assert_eq!(json["rows"][1]["conversion_from_previous"], 0.7143);
+    assert!(json["rows"][0]["conversion_from_previous"].is_null());
+    assert_eq!(
+        report.to_csv(),
+        "stage,reached,reached_amount,conversion_from_previous\n\
+         New,7,5490.00,\n\
+         Qualified,5,4800.00,0.7143\n\
+         Proposition,2,3200.00,0.4\n"
+    );
+    assert!(
+        report
+            .to_text()
+            .contains("Qualified          5         4800.00  ")
+    );
+    let Rows::Funnel(rows) = report.rows else {
+        panic!("a funnel");
+    };
+    assert_eq!(rows.len(), 3);
+}
+
+#[test]
+fn the_cli_prints_what_the_workspace_computes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.redb");
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
+            .arg("--db")
+            .arg(&path)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    cli(&["demo", "--opps", "300"]);
+    let printed: Vec<String> = [
+        vec!["pipeline", "--by", "salesperson"],
+        vec!["funnel"],
+        vec!["leakage"],
+        // Explicit periods: the CLI's today is the machine's, the workspace's the test clock's.
+        vec![
+            "forecast",
+            "--by",
+            "quarter",
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2028-12-31",
+        ],
+        vec!["winloss", "--by", "source"],
+        vec!["grid", "--from", "2024-01-01", "--to", "2028-12-31"],
+    ]
+    .iter()
+    .map(|args| {
+        let mut all = vec!["report"];
+        all.extend(args);
+        all.extend(["--format", "json"]);
+        cli(&all)
+    })
+    .collect();
+    let ws = super::open(&path);
+    let scope = Scope {
+        pipeline: Some(ws.default_pipeline().id),
+        ..Scope::default()
+    };
+    let params = [
+        Params::Pipeline {
+            by: GroupBy::Salesperson,
+        },
+        Params::Funnel,
+        Params::Leakage,
+        Params::Forecast {
+            by: Period::Quarter,
+            from: Some(day("2024-01-01")),
+            to: Some(day("2028-12-31")),
+            salesperson: None,
+        },
+        Params::WinLoss {
+            by: WinLossBy::Source,
+            from: None,
+            to: None,
+        },
+        Params::Grid {
+            by: Period::Month,
+            from: Some(day("2024-01-01")),
+            to: Some(day("2028-12-31")),
+        },
+    ];
+    for (printed, params) in printed.iter().zip(&params) {
+        let report = ws.report(&scope, params);
+        assert_eq!(*printed, report.to_json(), "{}", params.name());
+        let json: serde_json::Value = serde_json::from_str(printed).unwrap();
+        assert!(
+            !json["rows"].as_array().unwrap().is_empty(),
+            "{}",
+            params.name()
+        );
+    }
+}
+
+#[test]
+fn saved_reports_are_kept_with_history_and_undone_in_one_step() {
+    use forsat::command::Command;
+    use forsat::workspace::UndoStack;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = super::open(&path);
+    let id = ws.next_id();
+    let saved = SavedReport {
+        id,
+        name: "Quarterly forecast, Reza".into(),
+        scope: Scope {
+            pipeline: Some(ws.default_pipeline().id),
+            created_from: Some(day("2026-01-01")),
+            created_to: None,
+        },
+        params: Params::Forecast {
+            by: Period::Quarter,
+            from: Some(day("2025-01-01")),
+            to: None,
+            salesperson: Some(7),
+        },
+    };
+    let mut undo = UndoStack::default();
+    undo.run(
+        &mut ws,
+        Command::SetSavedReports {
+            reports: vec![saved.clone()],
+        },
+    )
+    .unwrap();
+    drop(ws);
+    let mut ws = super::open(&path);
+    assert_eq!(ws.saved_reports(), std::slice::from_ref(&saved));
+    let history = ws.history(EntityKind::SavedReport, id).unwrap();
+    assert_eq!(history[0].field, "created");
+    let mut renamed = saved.clone();
+    renamed.name = "Forecast by quarter".into();
+    let mut undo = UndoStack::default();
+    undo.run(
+        &mut ws,
+        Command::SetSavedReports {
+            reports: vec![renamed.clone()],
+        },
+    )
+    .unwrap();
+    assert_eq!(ws.saved_reports(), [renamed]);
+    undo.undo(&mut ws).unwrap().unwrap();
+    assert_eq!(ws.saved_reports(), [saved]);
+}
