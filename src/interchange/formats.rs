@@ -251,6 +251,87 @@ pub(super) fn headers(source: Source) -> Vec<(&'static str, Target)> {
     }
 }
 
+/// Headers other spreadsheets often give a deal's fields (as `normalize_header` writes them):
+/// the import wizard's first guess for a file no format matches.
+const USUAL: &[(Field, &[&str])] = &[
+    (
+        Field::Name,
+        &[
+            "deal",
+            "dealname",
+            "title",
+            "opportunity",
+            "opportunityname",
+            "subject",
+        ],
+    ),
+    (
+        Field::Account,
+        &[
+            "company",
+            "companyname",
+            "organization",
+            "organisation",
+            "customer",
+            "client",
+            "accountname",
+        ],
+    ),
+    (Field::Contact, &["contactname", "contactperson", "person"]),
+    (
+        Field::Amount,
+        &[
+            "value",
+            "dealvalue",
+            "revenue",
+            "expectedrevenue",
+            "worth",
+            "total",
+        ],
+    ),
+    (
+        Field::Stage,
+        &["phase", "salesstage", "dealstage", "pipelinestage"],
+    ),
+    (
+        Field::ExpectedClose,
+        &[
+            "closedate",
+            "expectedclosedate",
+            "closeby",
+            "closingdate",
+            "deadline",
+        ],
+    ),
+    (
+        Field::Probability,
+        &["chance", "likelihood", "winprobability"],
+    ),
+    (
+        Field::Salesperson,
+        &[
+            "owner",
+            "dealowner",
+            "salesrep",
+            "rep",
+            "assignedto",
+            "user",
+        ],
+    ),
+    (Field::Source, &["leadsource", "channel"]),
+    (Field::Description, &["notes", "note", "comments"]),
+    (Field::Tags, &["labels", "label"]),
+    (Field::LossReason, &["lostreason", "reasonlost"]),
+];
+
+/// What a header no format knows most likely holds, by the names other spreadsheets use.
+pub(super) fn usual(key: &str) -> Option<Target> {
+    USUAL
+        .iter()
+        .find(|(_, names)| names.contains(&key))
+        .map(|(field, _)| f(*field))
+}
+
 /// The formats tried when detecting, in order of preference on a tie.
 pub(super) const DETECTED: [Source; 4] = [
     Source::Forsat,

@@ -530,6 +530,25 @@ impl ImportJob {
             .then(|| tr!("the file has no “account” column: every deal needs an account"))
     }
 
+    /// A first guess for the columns the format does not know, from the names other
+    /// spreadsheets give a deal's fields ("Company", "Value", "Owner"...), each target once and
+    /// only where no column has it yet: what the wizard proposes for the user to check.
+    pub fn guesses(&self) -> BTreeMap<usize, Target> {
+        let mut taken: HashSet<Target> = self.mapping.index.keys().copied().collect();
+        let mut guesses = BTreeMap::new();
+        for (i, header) in self.mapping.headers.iter().enumerate() {
+            if self.mapping.targets[i].is_some() {
+                continue;
+            }
+            if let Some(target) = formats::usual(&normalize_header(header))
+                && taken.insert(target)
+            {
+                guesses.insert(i, target);
+            }
+        }
+        guesses
+    }
+
     /// Rows with data in the file.
     pub fn rows(&self) -> usize {
         self.rows.len()

@@ -56,8 +56,9 @@ pub struct ImportDialog {
     bytes: Vec<u8>,
     /// The file read and mapped, for the mapping step; or why it cannot be.
     mapped: Option<Result<ImportJob, String>>,
-    /// A note on how the format was found (not recognised, so mapped by hand).
-    format_note: Option<String>,
+    /// Whether no format matched the file's header, so its columns are mapped by hand from
+    /// Forsat's own (the user's choice of format stays as it was, for the next file).
+    by_hand: bool,
     /// The last check: what it found, or why the file cannot be imported.
     checked: Option<Result<ImportSummary, String>>,
     run: Option<Run>,
@@ -80,7 +81,11 @@ fn source_label(source: Source) -> String {
 impl ImportDialog {
     fn options(&self, dry_run: bool) -> ImportOptions {
         ImportOptions {
-            from: self.from,
+            from: if self.by_hand {
+                Source::Forsat
+            } else {
+                self.from
+            },
             dry_run,
             skip_bad_rows: self.skip_bad_rows,
             columns: self.columns.clone(),
@@ -88,21 +93,18 @@ impl ImportDialog {
     }
 
     /// Reads and maps the file. A header no format has is mapped by hand, from Forsat's
-    /// column names.
+    /// column names, starting from a guess.
     fn map(&mut self) {
-        self.format_note = None;
         let mut mapped = ImportJob::start(&self.bytes, &self.options(true));
-        if mapped.is_err() && self.from == Source::Auto {
-            let options = ImportOptions {
-                from: Source::Forsat,
-                ..self.options(true)
-            };
-            if let Ok(job) = ImportJob::start(&self.bytes, &options) {
-                self.from = Source::Forsat;
-                self.format_note = Some(tr!(
-                    "Forsat does not recognise these columns: say what each one holds."
-                ));
-                mapped = Ok(job);
+        if mapped.is_err() && self.from == Source::Auto && !self.by_hand {
+            self.by_hand = true;
+            match ImportJob::start(&self.bytes, &self.options(true)) {
+                Ok(job) => {
+                    // Headers such as "Company" or "Value" are most likely what they say.
+                    self.columns.extend(job.guesses());
+                    mapped = ImportJob::start(&self.bytes, &self.options(true));
+                }
+                Err(_) => self.by_hand = false,
             }
         }
         self.mapped = Some(mapped.map_err(|e| e.to_string()));
@@ -121,6 +123,7 @@ impl ImportDialog {
             Ok(bytes) => {
                 self.bytes = bytes;
                 self.columns.clear();
+                self.by_hand = false;
                 self.map();
             }
             Err(e) => self.mapped = Some(Err(e)),
@@ -230,21 +233,20 @@ impl ImportDialog {
             self.step = Step::File;
             return ImportOutcome::Open;
         };
-        match &self.format_note {
-            None => ui.label(
-                RichText::new(tr!(
-                    "{format} file, {rows} rows. Check what each column holds; columns marked “Not imported” are left out.",
-                    format = job.format().label(),
-                    rows = job.rows()
-                ))
-                .strong(),
-            ),
-            Some(note) => ui.label(
-                RichText::new(tr!("{rows} rows. {note}", rows = job.rows(), note = note))
-                    .strong()
-                    .color(theme::STALE),
-            ),
+        let heading = if self.by_hand {
+            RichText::new(tr!(
+                "{rows} rows. Forsat does not recognise this format: check what each column holds.",
+                rows = job.rows()
+            ))
+            .color(theme::STALE)
+        } else {
+            RichText::new(tr!(
+                "{format} file, {rows} rows. Check what each column holds; columns marked “Not imported” are left out.",
+                format = job.format().label(),
+                rows = job.rows()
+            ))
         };
+        ui.label(heading.strong());
         let mut chosen = None;
         egui::ScrollArea::vertical()
             .max_height(340.0)

@@ -466,7 +466,7 @@ fn columns_no_format_has_are_mapped_by_hand_with_the_first_rows_beside_them() {
     let file = fixture.path.with_file_name("own.csv");
     std::fs::write(
         &file,
-        "Deal,Company,Worth,Colour\nKiosk rollout,Nordwind GmbH,\"7,500\",blue\n",
+        "Deal,Firm,Worth,Colour\nKiosk rollout,Nordwind GmbH,\"7,500\",blue\n",
     )
     .unwrap();
     let mut harness = harness(&fixture.path);
@@ -477,7 +477,7 @@ fn columns_no_format_has_are_mapped_by_hand_with_the_first_rows_beside_them() {
     import_file(&mut harness, &file);
     label(
         &harness,
-        "1 rows. Forsat does not recognise these columns: say what each one holds.",
+        "1 rows. Forsat does not recognise this format: check what each column holds.",
     );
     label(&harness, "Kiosk rollout");
     label(
@@ -491,18 +491,25 @@ fn columns_no_format_has_are_mapped_by_hand_with_the_first_rows_beside_them() {
             .is_disabled(),
         "no check before every deal has an account"
     );
-    for (column, target) in [
-        ("Deal", "Name"),
-        ("Company", "Account"),
-        ("Worth", "Amount"),
-    ] {
-        harness
-            .get_by_role_and_label(Role::ComboBox, column)
-            .click();
-        harness.run();
-        harness.get_by_role_and_label(Role::Button, target).click();
-        harness.run();
+    // "Deal" and "Worth" are guessed; "Firm" is the user's to map.
+    for (column, guess) in [("Deal", "Name"), ("Worth", "Amount")] {
+        assert_eq!(
+            harness
+                .get_by_role_and_label(Role::ComboBox, column)
+                .accesskit_node()
+                .value()
+                .as_deref(),
+            Some(guess)
+        );
     }
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Firm")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Account")
+        .click();
+    harness.run();
     harness.get_by_role_and_label(Role::Button, "Check").click();
     harness.run();
     label(

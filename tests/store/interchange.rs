@@ -1242,3 +1242,24 @@ fn an_import_checked_a_slice_at_a_time_plans_what_one_go_plans() {
     assert!(command.is_some());
     assert_eq!(ws.opportunity_count(), 0, "planning writes nothing");
 }
+
+#[test]
+fn headers_other_spreadsheets_use_are_guessed_once_each() {
+    use forsat::interchange::{Column, ImportJob, Target};
+    let options = ImportOptions {
+        from: Source::Forsat,
+        ..ImportOptions::default()
+    };
+    let file = "Deal,Company,Client,Value,Stage,Colour\r\nKiosks,Nordwind,Acme,10,New,red\r\n";
+    let job = ImportJob::start(file.as_bytes(), &options).unwrap();
+    let field = |f| Target::Column(Column::Field(f));
+    // "Client" would be the account too, but "Company" came first; "Stage" is Forsat's own.
+    assert_eq!(
+        job.guesses().into_iter().collect::<Vec<_>>(),
+        [
+            (0, field(Field::Name)),
+            (1, field(Field::Account)),
+            (3, field(Field::Amount)),
+        ]
+    );
+}
