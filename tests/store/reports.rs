@@ -610,6 +610,28 @@ fn the_cli_prints_what_the_workspace_computes() {
             to: Some(day("2028-12-31")),
         },
     ];
+    // The pipeline by stage is the board's column totals.
+    let by_stage = ws.report(&scope, &Params::Pipeline { by: GroupBy::Stage });
+    let Rows::Pipeline(rows) = by_stage.rows else {
+        panic!("a pipeline report");
+    };
+    let open: Vec<&Stage> = ws
+        .stages_of(ws.default_pipeline().id)
+        .filter(|s| s.kind == StageKind::Open)
+        .collect();
+    assert_eq!(rows.len(), open.len());
+    for (row, stage) in rows.iter().zip(open) {
+        let column = ws.stage_totals(stage.id);
+        assert_eq!(
+            (row.key.as_str(), row.count, row.expected, row.weighted),
+            (
+                stage.name.as_str(),
+                column.count,
+                column.expected,
+                column.weighted
+            )
+        );
+    }
     for (printed, params) in printed.iter().zip(&params) {
         let report = ws.report(&scope, params);
         assert_eq!(*printed, report.to_json(), "{}", params.name());
