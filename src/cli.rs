@@ -45,6 +45,8 @@ pub enum View {
     Leads,
     /// Open activities: overdue, today, upcoming.
     Activities,
+    /// Reports and charts: funnel, revenue, leakage, forecast, won and lost, sales grid.
+    Reports,
     /// The product catalog.
     Products,
     /// Currencies and their rates.

@@ -2,7 +2,7 @@
 //! win/loss and the sales grid — as pure functions of a [`Data`] snapshot. Definitions are in
 //! the README ("Reports"); amounts are in the base currency, ratios have 4 decimals.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{Datelike as _, Months, NaiveDate};
 use rust_decimal::Decimal;
@@ -109,8 +109,9 @@ impl<'a> Data<'a> {
         opp.active && self.kind(opp) == Some(StageKind::Open)
     }
 
-    fn name(&self, id: Option<Id>) -> String {
-        id.and_then(|id| self.names.get(&id))
+    /// The name of the lookup a group's key holds; [`NONE`] for no value.
+    fn name(&self, key: Key) -> String {
+        key.and_then(|id| self.names.get(&(id as Id)))
             .map_or_else(|| NONE.to_owned(), |n| (*n).to_owned())
     }
 
@@ -149,13 +150,6 @@ fn money<S: serde::Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error>
     s.serialize_str(&super::money_string(*value))
 }
 
-/// Keys in name order (case ignored), the deals without one last.
-fn by_key<T>(rows: BTreeMap<String, T>) -> Vec<(String, T)> {
-    let mut rows: Vec<(String, T)> = rows.into_iter().collect();
-    rows.sort_by(|(a, _), (b, _)| person_order(a, b));
-    rows
-}
-
 /// What `pipeline` groups open deals by.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum,
@@ -180,57 +174,91 @@ pub struct PipelineRow {
     pub weighted: Decimal,
 }
 
+/// Count, amount and weighted amount of a group of deals, in the base currency.
+#[derive(Clone, Copy, Debug, Default)]
+struct Sums {
+    count: u64,
+    amount: Decimal,
+    weighted: Decimal,
+}
+
+impl Sums {
+    fn add(&mut self, data: &Data, opp: &Opportunity) {
+        let amount = data.amount(opp);
+        self.count += 1;
+        self.amount += amount;
+        self.weighted += crate::domain::weighted(amount, opp.probability);
+    }
+}
+
+/// A group's key while summing: an id (None: no value), so no text is made per deal.
+type Key = Option<i64>;
+
+fn id_key(id: Option<Id>) -> Key {
+    id.map(|id| id as i64)
+}
+
 /// Pipeline analysis: the open active deals by stage (in pipeline order, every open stage),
 /// salesperson, source or expected-close month.
 pub fn pipeline(data: &Data, by: GroupBy) -> Vec<PipelineRow> {
-    let mut groups: BTreeMap<String, PipelineRow> = BTreeMap::new();
-    let several = data.pipelines.len() > 1;
-    let stage_key =
-        |stage: &Stage| match data.pipelines.iter().find(|(p, _)| p.id == stage.pipeline) {
-            Some((p, _)) if several => format!("{} / {}", p.name, stage.name),
-            _ => stage.name.clone(),
-        };
+    let mut groups: HashMap<Key, Sums> = HashMap::new();
     for opp in data.deals.iter().filter(|o| data.is_open(o)) {
         let key = match by {
-            GroupBy::Stage => data
-                .stages
-                .get(&opp.stage)
-                .map_or_else(String::new, |s| stage_key(s)),
-            GroupBy::Salesperson => data.name(opp.salesperson),
-            GroupBy::Source => data.name(opp.source),
-            GroupBy::Month => opp.expected_close.map_or_else(|| NONE.to_owned(), month),
+            GroupBy::Stage => id_key(Some(opp.stage)),
+            GroupBy::Salesperson => id_key(opp.salesperson),
+            GroupBy::Source => id_key(opp.source),
+            GroupBy::Month => opp.expected_close.map(|d| Period::Month.code(d)),
         };
-        let row = groups.entry(key.clone()).or_insert_with(|| PipelineRow {
-            key,
-            count: 0,
-            expected: Decimal::ZERO,
-            weighted: Decimal::ZERO,
-        });
-        row.count += 1;
-        row.expected += data.amount(opp);
-        row.weighted += opp.weighted_base(data.rates);
+        groups.entry(key).or_default().add(data, opp);
     }
+    let row = |key: String, sums: Sums| PipelineRow {
+        key,
+        count: sums.count,
+        expected: sums.amount,
+        weighted: sums.weighted,
+    };
     match by {
-        GroupBy::Stage => data
-            .pipelines
-            .iter()
-            .flat_map(|(_, stages)| stages.iter().filter(|s| s.kind == StageKind::Open))
-            .map(|s| {
-                let key = stage_key(s);
-                groups.remove(&key).unwrap_or(PipelineRow {
-                    key,
-                    count: 0,
-                    expected: Decimal::ZERO,
-                    weighted: Decimal::ZERO,
+        GroupBy::Stage => {
+            let several = data.pipelines.len() > 1;
+            data.pipelines
+                .iter()
+                .flat_map(|(p, stages)| {
+                    stages
+                        .iter()
+                        .filter(|s| s.kind == StageKind::Open)
+                        .map(move |s| (p, s))
                 })
-            })
-            .collect(),
-        // `YYYY-MM` sorts by date; "none" after every digit.
-        GroupBy::Month => groups.into_values().collect(),
-        GroupBy::Salesperson | GroupBy::Source => {
-            by_key(groups).into_iter().map(|(_, r)| r).collect()
+                .map(|(p, s)| {
+                    let key = if several {
+                        format!("{} / {}", p.name, s.name)
+                    } else {
+                        s.name.clone()
+                    };
+                    let sums = groups.get(&id_key(Some(s.id))).copied().unwrap_or_default();
+                    row(key, sums)
+                })
+                .collect()
         }
+        GroupBy::Month => {
+            let mut keys: Vec<Key> = groups.keys().copied().collect();
+            // Months in order, no date last.
+            keys.sort_by_key(|k| (k.is_none(), *k));
+            keys.into_iter()
+                .map(|k| row(Period::Month.label(k), groups[&k]))
+                .collect()
+        }
+        GroupBy::Salesperson | GroupBy::Source => by_name(data, groups)
+            .into_iter()
+            .map(|(name, sums)| row(name, sums))
+            .collect(),
     }
+}
+
+/// Groups keyed by a lookup's id as (name, group), by name with case ignored, no value last.
+fn by_name<T>(data: &Data, groups: HashMap<Key, T>) -> Vec<(String, T)> {
+    let mut rows: Vec<(String, T)> = groups.into_iter().map(|(k, v)| (data.name(k), v)).collect();
+    rows.sort_by(|(a, _), (b, _)| person_order(a, b));
+    rows
 }
 
 /// How far each deal of the one pipeline got: the index of the furthest open stage it was
@@ -240,6 +268,8 @@ struct Progress {
     open: Vec<Id>,
     furthest: Vec<Option<usize>>,
     lost_from: Vec<Option<Id>>,
+    /// Per open stage, the deals that reached it and their amount.
+    reached: Vec<(u64, Decimal)>,
 }
 
 impl Progress {
@@ -250,7 +280,14 @@ impl Progress {
             .filter(|s| s.kind == StageKind::Open)
             .map(|s| s.id)
             .collect();
-        let position: HashMap<Id, usize> = open.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+        // A pipeline has a handful of stages: a scan beats hashing for each of millions of
+        // stage moves.
+        let position = |stage: Id| open.iter().position(|s| *s == stage);
+        let lost: Vec<Id> = stages
+            .iter()
+            .filter(|s| s.kind == StageKind::Lost)
+            .map(|s| s.id)
+            .collect();
         let index: HashMap<Id, usize> = data
             .deals
             .iter()
@@ -262,7 +299,7 @@ impl Progress {
             .iter()
             .map(|o| match data.kind(o) {
                 Some(StageKind::Won) => open.len().checked_sub(1),
-                _ => position.get(&o.stage).copied(),
+                _ => position(o.stage),
             })
             .collect();
         let mut lost_from = vec![None; data.deals.len()];
@@ -270,30 +307,31 @@ impl Progress {
             let Some(&i) = index.get(&event.opportunity) else {
                 continue;
             };
-            if let Some(&k) = position.get(&event.to) {
+            if let Some(k) = position(event.to) {
                 furthest[i] = furthest[i].max(Some(k));
-            } else if data.stages.get(&event.to).map(|s| s.kind) == Some(StageKind::Lost) {
+            } else if lost.contains(&event.to) {
                 lost_from[i] = event.from;
             }
+        }
+        // Deals that got exactly as far as each stage, then those that got at least as far.
+        let mut reached = vec![(0u64, Decimal::ZERO); open.len()];
+        for (opp, furthest) in data.deals.iter().zip(&furthest) {
+            if let Some(k) = *furthest {
+                reached[k].0 += 1;
+                reached[k].1 += data.amount(opp);
+            }
+        }
+        for k in (1..reached.len()).rev() {
+            let (count, amount) = reached[k];
+            reached[k - 1].0 += count;
+            reached[k - 1].1 += amount;
         }
         Some(Progress {
             open,
             furthest,
             lost_from,
+            reached,
         })
-    }
-
-    /// Deals that reached open stage `k`, and their amount.
-    fn reached(&self, data: &Data, k: usize) -> (u64, Decimal) {
-        let mut count = 0;
-        let mut amount = Decimal::ZERO;
-        for (opp, furthest) in data.deals.iter().zip(&self.furthest) {
-            if furthest.is_some_and(|f| f >= k) {
-                count += 1;
-                amount += data.amount(opp);
-            }
-        }
-        (count, amount)
     }
 }
 
@@ -336,7 +374,7 @@ pub fn funnel(data: &Data) -> Vec<FunnelRow> {
     };
     let mut rows: Vec<FunnelRow> = Vec::with_capacity(progress.open.len());
     for (k, stage) in progress.open.iter().enumerate() {
-        let (reached, reached_amount) = progress.reached(data, k);
+        let (reached, reached_amount) = progress.reached[k];
         let conversion_from_previous = rows.last().map(|prev| ratio(reached, prev.reached));
         rows.push(FunnelRow {
             stage_id: *stage,
@@ -402,7 +440,7 @@ pub fn leakage(data: &Data) -> Vec<LeakageRow> {
             _ => {}
         }
     }
-    let reached: Vec<u64> = (0..n).map(|k| progress.reached(data, k).0).collect();
+    let reached: Vec<u64> = progress.reached.iter().map(|(count, _)| *count).collect();
     progress
         .open
         .iter()
@@ -438,29 +476,36 @@ pub enum Period {
 impl Period {
     /// The period `date` falls in.
     pub fn of(self, date: NaiveDate) -> String {
+        self.label(Some(self.code(date)))
+    }
+
+    /// The period `date` falls in as a number that sorts like the periods (months or
+    /// quarters since year 0), for grouping without making text for each deal.
+    fn code(self, date: NaiveDate) -> i64 {
+        let months = i64::from(date.year()) * 12 + i64::from(date.month0());
         match self {
-            Period::Month => month(date),
-            Period::Quarter => format!("{}-Q{}", date.year(), date.month0() / 3 + 1),
+            Period::Month => months,
+            Period::Quarter => months.div_euclid(3),
+        }
+    }
+
+    /// The text of a period's code: `YYYY-MM` or `YYYY-Qn`; [`NONE`] for no date.
+    fn label(self, code: Key) -> String {
+        let Some(code) = code else {
+            return NONE.to_owned();
+        };
+        match self {
+            Period::Month => format!("{:04}-{:02}", code.div_euclid(12), code.rem_euclid(12) + 1),
+            Period::Quarter => format!("{}-Q{}", code.div_euclid(4), code.rem_euclid(4) + 1),
         }
     }
 
     /// Every period from the one holding `from` to the one holding `to`, in order.
     pub fn all(self, from: NaiveDate, to: NaiveDate) -> Vec<String> {
-        let mut periods = Vec::new();
-        let mut month = from.with_day(1).expect("day 1 exists");
-        while month <= to {
-            let period = self.of(month);
-            if periods.last() != Some(&period) {
-                periods.push(period);
-            }
-            month = month + Months::new(1);
-        }
-        periods
+        (self.code(from)..=self.code(to))
+            .map(|code| self.label(Some(code)))
+            .collect()
     }
-}
-
-fn month(date: NaiveDate) -> String {
-    format!("{:04}-{:02}", date.year(), date.month())
 }
 
 /// One salesperson's forecast for one period.
@@ -488,8 +533,8 @@ pub fn forecast(
     to: NaiveDate,
     salesperson: Option<Id>,
 ) -> Vec<ForecastRow> {
-    let within = |d: Option<NaiveDate>| d.filter(|d| (from..=to).contains(d));
-    let mut rows: BTreeMap<(String, String), ForecastRow> = BTreeMap::new();
+    // Per (period, salesperson): open deals, won deals.
+    let mut groups: HashMap<(i64, Key), (Sums, Sums)> = HashMap::new();
     for opp in &data.deals {
         if salesperson.is_some_and(|s| opp.salesperson != Some(s)) {
             continue;
@@ -499,30 +544,34 @@ pub fn forecast(
             Some(StageKind::Won) => (opp.closed, true),
             _ => continue,
         };
-        let Some(date) = within(date) else { continue };
-        let key = (by.of(date), data.name(opp.salesperson));
-        let row = rows.entry(key.clone()).or_insert_with(|| ForecastRow {
-            period: key.0,
-            salesperson: key.1,
-            ..ForecastRow::default()
-        });
-        let amount = data.amount(opp);
-        if won {
-            row.won_count += 1;
-            row.won_amount += amount;
-        } else {
-            row.open_count += 1;
-            row.unweighted += amount;
-            row.weighted += opp.weighted_base(data.rates);
-        }
+        let Some(date) = date.filter(|d| (from..=to).contains(d)) else {
+            continue;
+        };
+        let group = groups
+            .entry((by.code(date), id_key(opp.salesperson)))
+            .or_default();
+        if won { &mut group.1 } else { &mut group.0 }.add(data, opp);
     }
-    let mut rows: Vec<ForecastRow> = rows.into_values().collect();
-    rows.sort_by(|a, b| {
-        a.period
-            .cmp(&b.period)
-            .then(person_order(&a.salesperson, &b.salesperson))
+    let mut rows: Vec<(i64, ForecastRow)> = groups
+        .into_iter()
+        .map(|((code, person), (open, won))| {
+            let row = ForecastRow {
+                period: by.label(Some(code)),
+                salesperson: data.name(person),
+                open_count: open.count,
+                unweighted: open.amount,
+                weighted: open.weighted,
+                won_count: won.count,
+                won_amount: won.amount,
+            };
+            (code, row)
+        })
+        .collect();
+    rows.sort_by(|(a, ra), (b, rb)| {
+        a.cmp(b)
+            .then(person_order(&ra.salesperson, &rb.salesperson))
     });
-    rows
+    rows.into_iter().map(|(_, row)| row).collect()
 }
 
 /// Salespeople by name, no salesperson last.
@@ -566,7 +615,8 @@ pub fn winloss(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Vec<WinLossRow> {
-    let mut rows: BTreeMap<String, WinLossRow> = BTreeMap::new();
+    // Per key: won deals, lost deals.
+    let mut groups: HashMap<Key, (Sums, Sums)> = HashMap::new();
     for opp in &data.deals {
         let won = match data.kind(opp) {
             Some(StageKind::Won) => true,
@@ -579,29 +629,24 @@ pub fn winloss(
         if !in_period {
             continue;
         }
-        let key = data.name(match by {
+        let key = id_key(match by {
             WinLossBy::Reason => opp.loss_reason,
             WinLossBy::Competitor => opp.competitor,
             WinLossBy::Source => opp.source,
             WinLossBy::Salesperson => opp.salesperson,
         });
-        let row = rows.entry(key.clone()).or_insert_with(|| WinLossRow {
-            key,
-            ..WinLossRow::default()
-        });
-        if won {
-            row.won += 1;
-            row.won_amount += data.amount(opp);
-        } else {
-            row.lost += 1;
-            row.lost_amount += data.amount(opp);
-        }
+        let group = groups.entry(key).or_default();
+        if won { &mut group.0 } else { &mut group.1 }.add(data, opp);
     }
-    by_key(rows)
+    by_name(data, groups)
         .into_iter()
-        .map(|(_, mut row)| {
-            row.win_rate = ratio(row.won, row.won + row.lost);
-            row
+        .map(|(key, (won, lost))| WinLossRow {
+            key,
+            won: won.count,
+            lost: lost.count,
+            won_amount: won.amount,
+            lost_amount: lost.amount,
+            win_rate: ratio(won.count, won.count + lost.count),
         })
         .collect()
 }
@@ -622,7 +667,8 @@ pub struct GridRow {
 /// The sales grid from `from` to `to`: per salesperson and period, deals won (by closing
 /// date) and the pipeline (open active deals by expected-close date).
 pub fn grid(data: &Data, by: Period, from: NaiveDate, to: NaiveDate) -> Vec<GridRow> {
-    let mut rows: BTreeMap<(String, String), GridRow> = BTreeMap::new();
+    // Per (salesperson, period): won deals, the pipeline.
+    let mut groups: HashMap<(Key, i64), (Sums, Sums)> = HashMap::new();
     for opp in &data.deals {
         let (date, won) = match data.kind(opp) {
             Some(StageKind::Open) if opp.active => (opp.expected_close, false),
@@ -632,23 +678,27 @@ pub fn grid(data: &Data, by: Period, from: NaiveDate, to: NaiveDate) -> Vec<Grid
         let Some(date) = date.filter(|d| (from..=to).contains(d)) else {
             continue;
         };
-        let key = (data.name(opp.salesperson), by.of(date));
-        let row = rows.entry(key.clone()).or_insert_with(|| GridRow {
-            salesperson: key.0,
-            period: key.1,
-            ..GridRow::default()
-        });
-        if won {
-            row.won_count += 1;
-            row.won_amount += data.amount(opp);
-        } else {
-            row.pipeline_count += 1;
-            row.pipeline_amount += data.amount(opp);
-        }
+        let group = groups
+            .entry((id_key(opp.salesperson), by.code(date)))
+            .or_default();
+        if won { &mut group.0 } else { &mut group.1 }.add(data, opp);
     }
-    let mut rows: Vec<GridRow> = rows.into_values().collect();
-    rows.sort_by(|a, b| person_order(&a.salesperson, &b.salesperson).then(a.period.cmp(&b.period)));
-    rows
+    let mut rows: Vec<(i64, GridRow)> = groups
+        .into_iter()
+        .map(|((person, code), (won, pipeline))| {
+            let row = GridRow {
+                salesperson: data.name(person),
+                period: by.label(Some(code)),
+                won_count: won.count,
+                won_amount: won.amount,
+                pipeline_count: pipeline.count,
+                pipeline_amount: pipeline.amount,
+            };
+            (code, row)
+        })
+        .collect();
+    rows.sort_by(|(a, ra), (b, rb)| person_order(&ra.salesperson, &rb.salesperson).then(a.cmp(b)));
+    rows.into_iter().map(|(_, row)| row).collect()
 }
 
 /// A report the user named, to open again from the Reports view.

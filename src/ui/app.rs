@@ -12,6 +12,7 @@ use super::catalog::CatalogView;
 use super::dialogs::{self, Dialog};
 use super::form::OpportunityForm;
 use super::leads::LeadsView;
+use super::reports::ReportsView;
 use super::screenshot::{Capture, Outcome};
 use super::search::Search;
 use super::settings::SettingsView;
@@ -39,6 +40,11 @@ pub enum Action {
     Apply(Command),
     /// Open a deal in the form.
     Open(Id),
+    /// Open the list showing only `ids` (a funnel stage's deals), under a chip saying `label`.
+    OpenPinned {
+        label: String,
+        ids: Vec<Id>,
+    },
     /// Show an account's detail in the Accounts view.
     OpenAccount(Id),
     /// Open the form on a new deal in this stage.
@@ -59,6 +65,8 @@ pub enum Action {
     AskMerge(Vec<Id>),
     /// Show a message in the status bar (e.g. a cell that did not parse).
     Error(String),
+    /// Say in the status bar that something was done (e.g. a file written).
+    Done(String),
 }
 
 /// A line in the status bar.
@@ -80,6 +88,7 @@ struct Ready {
     accounts: AccountsView,
     leads: LeadsView,
     activities: ActivitiesView,
+    reports: ReportsView,
     catalog: CatalogView,
     settings: SettingsView,
     form: Option<OpportunityForm>,
@@ -130,6 +139,7 @@ impl App {
                     accounts: AccountsView::default(),
                     leads: LeadsView::default(),
                     activities: ActivitiesView::default(),
+                    reports: ReportsView::default(),
                     catalog: CatalogView::default(),
                     settings: SettingsView::default(),
                     form: None,
@@ -224,6 +234,7 @@ impl Ready {
                     View::Accounts => self.accounts.ui(ui, &self.ws),
                     View::Leads => self.leads.ui(ui, &self.ws),
                     View::Activities => self.activities.ui(ui, &self.ws),
+                    View::Reports => self.reports.ui(ui, &self.ws, &mut self.pipeline),
                     View::Products | View::Currencies => self.catalog.ui(ui, &self.ws, self.view),
                     View::Settings => self.settings.ui(ui, &self.ws),
                 });
@@ -282,6 +293,7 @@ impl Ready {
                 (View::Accounts, tr!("Accounts")),
                 (View::Leads, tr!("Leads")),
                 (View::Activities, tr!("Activities")),
+                (View::Reports, tr!("Reports")),
                 (View::Products, tr!("Products")),
                 (View::Currencies, tr!("Currencies")),
                 (View::Settings, tr!("Settings")),
@@ -374,6 +386,16 @@ impl Ready {
                     self.form = Some(OpportunityForm::edit(&self.ws, opp.clone()));
                 }
             }
+            Action::OpenPinned { label, ids } => {
+                // The pinned deals show whatever else the search says: archived ones too,
+                // since the funnel counts them.
+                self.filter = Filter {
+                    status: crate::domain::Status::All,
+                    ..Filter::default()
+                };
+                self.list.pin(label, ids);
+                self.view = View::List;
+            }
             Action::OpenAccount(id) => {
                 self.view = View::Accounts;
                 self.accounts.select(id);
@@ -417,6 +439,7 @@ impl Ready {
                 self.dialog = Some(Dialog::Merge(super::merge::MergeDialog::new(ids)))
             }
             Action::Error(message) => self.say(message, true),
+            Action::Done(message) => self.say(message, false),
         }
     }
 

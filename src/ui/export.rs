@@ -69,14 +69,7 @@ impl ExportDialog {
 
     /// `forsat-opportunities-2026-11-22.csv` in the user's documents folder (or home).
     fn default_path(&self, ws: &Workspace) -> PathBuf {
-        let dir = directories::UserDirs::new()
-            .and_then(|d| {
-                d.document_dir()
-                    .map(|p| p.to_owned())
-                    .or(Some(d.home_dir().to_owned()))
-            })
-            .unwrap_or_else(|| PathBuf::from("."));
-        dir.join(format!(
+        super::file_field::documents_dir().join(format!(
             "forsat-{}-{}.{}",
             self.what.as_str(),
             ws.today().format("%Y-%m-%d"),

@@ -8,6 +8,13 @@ use std::sync::mpsc;
 
 use crate::tr;
 
+/// Where files are written by default: the user's documents folder, else their home.
+pub fn documents_dir() -> PathBuf {
+    directories::UserDirs::new()
+        .map(|d| d.document_dir().unwrap_or(d.home_dir()).to_owned())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
 /// Which dialog the button opens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pick {

@@ -16,6 +16,7 @@ mod lines;
 mod lookups;
 mod mass_update;
 mod merge;
+mod reports;
 mod screenshot;
 mod search;
 mod settings;

@@ -46,6 +46,13 @@ struct Rows {
     totals: StageTotals,
 }
 
+/// A transient restriction of the rows to some deals (a funnel stage's), on top of the
+/// search; unlike the search it is never saved.
+struct Pinned {
+    label: String,
+    ids: HashSet<Id>,
+}
+
 /// A cell being edited in place: the text typed so far.
 struct CellEdit {
     opp: Id,
@@ -68,6 +75,7 @@ pub struct ListView {
     mass_update: MassUpdateBar,
     /// Duplicate groups found by "Find duplicates", with the data generation they were found at.
     duplicates: Option<(u64, Vec<Vec<Id>>)>,
+    pinned: Option<Pinned>,
 }
 
 impl ListView {
@@ -91,6 +99,17 @@ impl ListView {
             .filter(|id| self.selection.contains(id))
             .collect();
         (shown, selected)
+    }
+
+    /// Shows only `ids` (and what the search lets through of them) until the chip's ✖ is
+    /// clicked; `label` says what they are.
+    pub fn pin(&mut self, label: String, ids: impl IntoIterator<Item = Id>) {
+        self.pinned = Some(Pinned {
+            label,
+            ids: ids.into_iter().collect(),
+        });
+        self.rows = None;
+        self.selection.clear();
     }
 
     /// Draws the deals of `pipeline`; `selected` is the deal open in the form.
@@ -164,6 +183,13 @@ impl ListView {
                 self.duplicates = None;
             }
         }
+        let unpinned = self
+            .pinned
+            .as_ref()
+            .is_some_and(|p| pinned_chip_ui(ui, &p.label, rows.ids.len()));
+        if unpinned {
+            self.pinned = None;
+        }
         if !self.selection.is_empty() {
             egui::Panel::top("mass_update").show(ui, |ui| {
                 actions.extend(self.mass_update.ui(ui, ws, &self.selection))
@@ -212,7 +238,10 @@ impl ListView {
         if let Some((id, modifiers)) = self.clicked.take() {
             actions.extend(self.select(&rows.ids, id, modifiers));
         }
-        self.rows = Some(rows);
+        // Unpinned, the rows are computed again next frame.
+        if !unpinned {
+            self.rows = Some(rows);
+        }
         self.sort = sort;
         actions
     }
@@ -249,6 +278,9 @@ impl ListView {
         if !fresh {
             let mut ids = ws.list(filter, self.sort);
             ids.retain(|id| ws.opportunity(*id).is_some_and(|o| o.pipeline == pipeline));
+            if let Some(pinned) = &self.pinned {
+                ids.retain(|id| pinned.ids.contains(id));
+            }
             let totals =
                 StageTotals::of(ids.iter().filter_map(|id| ws.opportunity(*id)), ws.rates());
             self.rows = Some(Rows {
@@ -362,6 +394,32 @@ impl ListView {
         }
         None
     }
+}
+
+/// The chip over the rows saying which deals they are pinned to, with a ✖ that shows the
+/// whole search again. True when it was clicked.
+fn pinned_chip_ui(ui: &mut egui::Ui, label: &str, shown: usize) -> bool {
+    let mut clear = false;
+    egui::Panel::top("pinned").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            egui::Frame::new()
+                .fill(theme::CHIP_FILL)
+                .corner_radius(theme::CARD_RADIUS)
+                .inner_margin(egui::Margin::symmetric(10, 3))
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.label(RichText::new(label).strong().color(theme::TEXT_STRONG));
+                        ui.label(RichText::new(deals(shown as u64)).color(theme::TEXT_MUTED));
+                        clear = ui
+                            .small_button("×")
+                            .accessible_name(tr!("Show all deals again"))
+                            .on_hover_text(tr!("Show all deals again"))
+                            .clicked();
+                    });
+                });
+        });
+    });
+    clear
 }
 
 /// A column header that sorts by its column; a second click reverses the order.

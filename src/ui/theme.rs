@@ -37,6 +37,35 @@ pub const ERROR: Color32 = Color32::from_rgb(0xC6, 0x28, 0x28);
 /// The bar under a column header, tinted by the stage's probability.
 pub const PROGRESS: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
 
+/// Report charts: expected and weighted revenue, the funnel's bars, the conversion line, lost
+/// amounts that are not the worst leak.
+pub const CHART_EXPECTED: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
+pub const CHART_WEIGHTED: Color32 = Color32::from_rgb(0xF2, 0x8E, 0x2B);
+pub const CHART_FUNNEL: Color32 = Color32::from_rgb(0xC9, 0xD8, 0xF5);
+pub const CHART_LINE: Color32 = Color32::from_rgb(0x5E, 0x35, 0xB1);
+pub const CHART_LOST_MUTED: Color32 = Color32::from_rgb(0xEF, 0xB4, 0xB4);
+/// One colour per salesperson in stacked charts (Tableau 10), repeated past ten.
+pub const CHART_SERIES: [Color32; 10] = [
+    Color32::from_rgb(0x4E, 0x79, 0xA7),
+    Color32::from_rgb(0xF2, 0x8E, 0x2B),
+    Color32::from_rgb(0xE1, 0x57, 0x59),
+    Color32::from_rgb(0x76, 0xB7, 0xB2),
+    Color32::from_rgb(0x59, 0xA1, 0x4F),
+    Color32::from_rgb(0xED, 0xC9, 0x48),
+    Color32::from_rgb(0xB0, 0x7A, 0xA1),
+    Color32::from_rgb(0xFF, 0x9D, 0xA7),
+    Color32::from_rgb(0x9C, 0x75, 0x5F),
+    Color32::from_rgb(0xBA, 0xB0, 0xAC),
+];
+/// The chip naming a restriction of the list (a funnel stage's deals).
+pub const CHIP_FILL: Color32 = Color32::from_rgb(0xE3, 0xEC, 0xFB);
+
+/// Height of a chart on the reports dashboard, and of a card's table under it.
+pub const CHART_HEIGHT: f32 = 250.0;
+pub const REPORT_TABLE_HEIGHT: f32 = 150.0;
+/// Height of a row in report tables.
+pub const REPORT_ROW_HEIGHT: f32 = 22.0;
+
 pub const CARD_RADIUS: CornerRadius = CornerRadius::same(6);
 
 /// A card's frame margins.

@@ -7,6 +7,7 @@ mod form;
 mod leads;
 mod list;
 mod lookups;
+mod reports;
 mod settings;
 
 use std::path::{Path, PathBuf};
