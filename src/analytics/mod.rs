@@ -1,6 +1,7 @@
 //! Pure report functions over records: no storage, no GUI. Each report renders to JSON, CSV
 //! and a text table for the CLI.
 
+pub mod facts;
 mod render;
 pub mod reports;
 mod totals;

@@ -3,11 +3,13 @@
 //! the README ("Reports"); amounts are in the base currency, ratios have 4 decimals.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Datelike as _, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::facts::{DealFacts, Facts, IdMap};
 use crate::domain::{Id, Lookup, Opportunity, Pipeline, Rates, Stage, StageEvent, StageKind};
 use crate::interchange::{Cell, Table};
 
@@ -24,71 +26,109 @@ pub struct Scope {
     pub created_to: Option<NaiveDate>,
 }
 
-/// What a report reads: the deals in its scope and what names them, borrowed from the
-/// workspace.
+/// What a report reads: the deals in its scope with their [`Facts`], and what names them,
+/// borrowed from the workspace.
 pub struct Data<'a> {
-    deals: Vec<&'a Opportunity>,
-    events: &'a [StageEvent],
-    stages: HashMap<Id, &'a Stage>,
+    /// Each deal in the scope and where its facts are.
+    deals: Vec<(&'a Opportunity, u32)>,
+    facts: Arc<Facts>,
+    stages: IdMap<&'a Stage>,
     /// The pipelines in the scope, in order, with their stages in order.
     pipelines: Vec<(&'a Pipeline, Vec<&'a Stage>)>,
-    names: HashMap<Id, &'a str>,
+    names: IdMap<&'a str>,
     rates: &'a Rates,
     today: NaiveDate,
 }
 
+/// Everything a report may read, as the workspace holds it.
+#[derive(Clone, Copy)]
+pub struct Records<'a, O, T, L> {
+    /// Every deal, those in the trash too.
+    pub opportunities: O,
+    /// Whether a deal is in the trash (left out of every report).
+    pub trashed: T,
+    pub pipelines: &'a [Pipeline],
+    /// Every stage, in pipeline order.
+    pub stages: &'a [Stage],
+    /// Every lookup value (salespeople, sources, reasons...).
+    pub lookups: L,
+    pub rates: &'a Rates,
+    pub today: NaiveDate,
+}
+
 impl<'a> Data<'a> {
-    /// The deals of `scope` among `opportunities` (those `trashed` says are in the trash left
-    /// out); `stages` in pipeline order.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
+    /// The deals of `scope` among `records`, with their facts worked out from the stage moves
+    /// `events`.
+    pub fn new<O, T, L>(
         scope: &Scope,
-        opportunities: impl IntoIterator<Item = &'a Opportunity>,
-        trashed: impl Fn(Id) -> bool,
-        events: &'a [StageEvent],
-        pipelines: &'a [Pipeline],
-        stages: impl IntoIterator<Item = &'a Stage>,
-        lookups: impl IntoIterator<Item = &'a Lookup>,
-        rates: &'a Rates,
-        today: NaiveDate,
-    ) -> Data<'a> {
+        records: Records<'a, O, T, L>,
+        events: &[StageEvent],
+    ) -> Data<'a>
+    where
+        O: IntoIterator<Item = &'a Opportunity> + Clone,
+        T: Fn(Id) -> bool,
+        L: IntoIterator<Item = &'a Lookup>,
+    {
+        let facts = Facts::new(
+            records.opportunities.clone(),
+            events,
+            records.stages,
+            records.rates,
+        );
+        Data::with_facts(scope, records, Arc::new(facts))
+    }
+
+    /// The deals of `scope` among `records`, with `facts` worked out before (the workspace
+    /// keeps them until the data changes).
+    pub fn with_facts<O, T, L>(
+        scope: &Scope,
+        records: Records<'a, O, T, L>,
+        facts: Arc<Facts>,
+    ) -> Data<'a>
+    where
+        O: IntoIterator<Item = &'a Opportunity>,
+        T: Fn(Id) -> bool,
+        L: IntoIterator<Item = &'a Lookup>,
+    {
         let in_scope = |o: &Opportunity| {
             let created = o.created.date_naive();
             scope.pipeline.is_none_or(|p| o.pipeline == p)
                 && scope.created_from.is_none_or(|from| created >= from)
                 && scope.created_to.is_none_or(|to| created <= to)
         };
-        let deals = opportunities
+        let deals = records
+            .opportunities
             .into_iter()
-            .filter(|o| in_scope(o) && !trashed(o.id))
+            .filter(|o| in_scope(o) && !(records.trashed)(o.id))
+            .filter_map(|o| facts.position(o.id).map(|i| (o, i)))
             .collect();
-        let stages: Vec<&Stage> = stages.into_iter().collect();
-        let pipelines = pipelines
+        let pipelines = records
+            .pipelines
             .iter()
             .filter(|p| scope.pipeline.is_none_or(|id| p.id == id))
             .map(|p| {
-                (
-                    p,
-                    stages
-                        .iter()
-                        .copied()
-                        .filter(|s| s.pipeline == p.id)
-                        .collect(),
-                )
+                let stages = records.stages.iter().filter(|s| s.pipeline == p.id);
+                (p, stages.collect())
             })
             .collect();
         Data {
             deals,
-            events,
-            stages: stages.into_iter().map(|s| (s.id, s)).collect(),
+            facts,
+            stages: records.stages.iter().map(|s| (s.id, s)).collect(),
             pipelines,
-            names: lookups
+            names: records
+                .lookups
                 .into_iter()
                 .map(|l| (l.id, l.name.as_str()))
                 .collect(),
-            rates,
-            today,
+            rates: records.rates,
+            today: records.today,
         }
+    }
+
+    /// Each deal in the scope with its facts.
+    fn each(&self) -> impl Iterator<Item = (&'a Opportunity, &DealFacts)> + '_ {
+        self.deals.iter().map(|&(opp, i)| (opp, self.facts.at(i)))
     }
 
     /// The base currency amounts are in.
@@ -115,10 +155,6 @@ impl<'a> Data<'a> {
             .map_or_else(|| NONE.to_owned(), |n| (*n).to_owned())
     }
 
-    fn amount(&self, opp: &Opportunity) -> Decimal {
-        opp.expected_base(self.rates)
-    }
-
     /// The only pipeline of the scope, for the reports that follow one pipeline's stages.
     fn pipeline(&self) -> Option<&(&'a Pipeline, Vec<&'a Stage>)> {
         match self.pipelines.as_slice() {
@@ -127,14 +163,19 @@ impl<'a> Data<'a> {
         }
     }
 
-    /// The default period of the forecast and the grid: two years back to one year forward,
-    /// whole months.
+    /// The default period of the forecast and the grid (see [`default_period`]).
     pub fn default_period(&self) -> (NaiveDate, NaiveDate) {
-        let month = self.today.with_day(1).expect("day 1 exists");
-        let from = month - Months::new(24);
-        let to = month + Months::new(13) - chrono::Days::new(1);
-        (from, to)
+        default_period(self.today)
     }
+}
+
+/// The default period of the forecast and the grid seen on `today`: two years back to one year
+/// forward, whole months.
+pub fn default_period(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let month = today.with_day(1).expect("day 1 exists");
+    let from = month - Months::new(24);
+    let to = month + Months::new(13) - chrono::Days::new(1);
+    (from, to)
 }
 
 /// A ratio with 4 decimals; 0 when there is nothing to divide.
@@ -183,11 +224,10 @@ struct Sums {
 }
 
 impl Sums {
-    fn add(&mut self, data: &Data, opp: &Opportunity) {
-        let amount = data.amount(opp);
+    fn add(&mut self, facts: &DealFacts) {
         self.count += 1;
-        self.amount += amount;
-        self.weighted += crate::domain::weighted(amount, opp.probability);
+        self.amount += facts.amount;
+        self.weighted += facts.weighted;
     }
 }
 
@@ -202,14 +242,14 @@ fn id_key(id: Option<Id>) -> Key {
 /// salesperson, source or expected-close month.
 pub fn pipeline(data: &Data, by: GroupBy) -> Vec<PipelineRow> {
     let mut groups: HashMap<Key, Sums> = HashMap::new();
-    for opp in data.deals.iter().filter(|o| data.is_open(o)) {
+    for (opp, facts) in data.each().filter(|(o, _)| data.is_open(o)) {
         let key = match by {
             GroupBy::Stage => id_key(Some(opp.stage)),
             GroupBy::Salesperson => id_key(opp.salesperson),
             GroupBy::Source => id_key(opp.source),
             GroupBy::Month => opp.expected_close.map(|d| Period::Month.code(d)),
         };
-        groups.entry(key).or_default().add(data, opp);
+        groups.entry(key).or_default().add(facts);
     }
     let row = |key: String, sums: Sums| PipelineRow {
         key,
@@ -266,8 +306,8 @@ fn by_name<T>(data: &Data, groups: HashMap<Key, T>) -> Vec<(String, T)> {
 /// an open stage. Also, for each deal, the stage it left for the last time it was lost.
 struct Progress {
     open: Vec<Id>,
+    /// Per deal of the scope, in its order.
     furthest: Vec<Option<usize>>,
-    lost_from: Vec<Option<Id>>,
     /// Per open stage, the deals that reached it and their amount.
     reached: Vec<(u64, Decimal)>,
 }
@@ -280,45 +320,25 @@ impl Progress {
             .filter(|s| s.kind == StageKind::Open)
             .map(|s| s.id)
             .collect();
-        // A pipeline has a handful of stages: a scan beats hashing for each of millions of
-        // stage moves.
+        // A pipeline has a handful of stages: a scan beats hashing.
         let position = |stage: Id| open.iter().position(|s| *s == stage);
-        let lost: Vec<Id> = stages
-            .iter()
-            .filter(|s| s.kind == StageKind::Lost)
-            .map(|s| s.id)
-            .collect();
-        let index: HashMap<Id, usize> = data
-            .deals
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (o.id, i))
-            .collect();
-        let mut furthest: Vec<Option<usize>> = data
-            .deals
-            .iter()
-            .map(|o| match data.kind(o) {
+        let furthest: Vec<Option<usize>> = data
+            .each()
+            .map(|(opp, facts)| match data.kind(opp) {
                 Some(StageKind::Won) => open.len().checked_sub(1),
-                _ => position(o.stage),
+                _ => {
+                    let entered = data.facts.entered(facts).iter();
+                    let moved = entered.filter_map(|s| position(*s)).max();
+                    moved.max(position(opp.stage))
+                }
             })
             .collect();
-        let mut lost_from = vec![None; data.deals.len()];
-        for event in data.events {
-            let Some(&i) = index.get(&event.opportunity) else {
-                continue;
-            };
-            if let Some(k) = position(event.to) {
-                furthest[i] = furthest[i].max(Some(k));
-            } else if lost.contains(&event.to) {
-                lost_from[i] = event.from;
-            }
-        }
         // Deals that got exactly as far as each stage, then those that got at least as far.
         let mut reached = vec![(0u64, Decimal::ZERO); open.len()];
-        for (opp, furthest) in data.deals.iter().zip(&furthest) {
+        for ((_, facts), furthest) in data.each().zip(&furthest) {
             if let Some(k) = *furthest {
                 reached[k].0 += 1;
-                reached[k].1 += data.amount(opp);
+                reached[k].1 += facts.amount;
             }
         }
         for k in (1..reached.len()).rev() {
@@ -329,7 +349,6 @@ impl Progress {
         Some(Progress {
             open,
             furthest,
-            lost_from,
             reached,
         })
     }
@@ -345,11 +364,10 @@ pub fn reached_deals(data: &Data, stage: Id) -> Vec<Id> {
     let Some(k) = progress.open.iter().position(|s| *s == stage) else {
         return Vec::new();
     };
-    data.deals
-        .iter()
+    data.each()
         .zip(&progress.furthest)
         .filter(|(_, furthest)| furthest.is_some_and(|f| f >= k))
-        .map(|(opp, _)| opp.id)
+        .map(|((opp, _), _)| opp.id)
         .collect()
 }
 
@@ -413,27 +431,22 @@ pub fn leakage(data: &Data) -> Vec<LeakageRow> {
     let Some(progress) = Progress::of(data) else {
         return Vec::new();
     };
-    let stage_of: HashMap<Id, usize> = progress
-        .open
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (*s, i))
-        .collect();
+    let stage_of = |stage: Id| progress.open.iter().position(|s| *s == stage);
     let n = progress.open.len();
     let mut lost = vec![(0u64, Decimal::ZERO); n];
     let mut open = vec![0u64; n];
     let mut won = 0;
-    for (i, opp) in data.deals.iter().enumerate() {
+    for (opp, facts) in data.each() {
         match data.kind(opp) {
             Some(StageKind::Won) => won += 1,
             Some(StageKind::Lost) => {
-                if let Some(&k) = progress.lost_from[i].and_then(|s| stage_of.get(&s)) {
+                if let Some(k) = facts.lost_from.and_then(stage_of) {
                     lost[k].0 += 1;
-                    lost[k].1 += data.amount(opp);
+                    lost[k].1 += facts.amount;
                 }
             }
             Some(StageKind::Open) if opp.active => {
-                if let Some(&k) = stage_of.get(&opp.stage) {
+                if let Some(k) = stage_of(opp.stage) {
                     open[k] += 1;
                 }
             }
@@ -535,7 +548,7 @@ pub fn forecast(
 ) -> Vec<ForecastRow> {
     // Per (period, salesperson): open deals, won deals.
     let mut groups: HashMap<(i64, Key), (Sums, Sums)> = HashMap::new();
-    for opp in &data.deals {
+    for (opp, facts) in data.each() {
         if salesperson.is_some_and(|s| opp.salesperson != Some(s)) {
             continue;
         }
@@ -550,7 +563,7 @@ pub fn forecast(
         let group = groups
             .entry((by.code(date), id_key(opp.salesperson)))
             .or_default();
-        if won { &mut group.1 } else { &mut group.0 }.add(data, opp);
+        if won { &mut group.1 } else { &mut group.0 }.add(facts);
     }
     let mut rows: Vec<(i64, ForecastRow)> = groups
         .into_iter()
@@ -617,7 +630,7 @@ pub fn winloss(
 ) -> Vec<WinLossRow> {
     // Per key: won deals, lost deals.
     let mut groups: HashMap<Key, (Sums, Sums)> = HashMap::new();
-    for opp in &data.deals {
+    for (opp, facts) in data.each() {
         let won = match data.kind(opp) {
             Some(StageKind::Won) => true,
             Some(StageKind::Lost) => false,
@@ -636,7 +649,7 @@ pub fn winloss(
             WinLossBy::Salesperson => opp.salesperson,
         });
         let group = groups.entry(key).or_default();
-        if won { &mut group.0 } else { &mut group.1 }.add(data, opp);
+        if won { &mut group.0 } else { &mut group.1 }.add(facts);
     }
     by_name(data, groups)
         .into_iter()
@@ -669,7 +682,7 @@ pub struct GridRow {
 pub fn grid(data: &Data, by: Period, from: NaiveDate, to: NaiveDate) -> Vec<GridRow> {
     // Per (salesperson, period): won deals, the pipeline.
     let mut groups: HashMap<(Key, i64), (Sums, Sums)> = HashMap::new();
-    for opp in &data.deals {
+    for (opp, facts) in data.each() {
         let (date, won) = match data.kind(opp) {
             Some(StageKind::Open) if opp.active => (opp.expected_close, false),
             Some(StageKind::Won) => (opp.closed, true),
@@ -681,7 +694,7 @@ pub fn grid(data: &Data, by: Period, from: NaiveDate, to: NaiveDate) -> Vec<Grid
         let group = groups
             .entry((id_key(opp.salesperson), by.code(date)))
             .or_default();
-        if won { &mut group.0 } else { &mut group.1 }.add(data, opp);
+        if won { &mut group.0 } else { &mut group.1 }.add(facts);
     }
     let mut rows: Vec<(i64, GridRow)> = groups
         .into_iter()

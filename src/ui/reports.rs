@@ -437,7 +437,7 @@ impl ReportsView {
             }
         }
         let scope = self.scope(card, pipeline);
-        self.controls_ui(ui, ws, card, &scope);
+        self.controls_ui(ui, ws, card);
         let available = ui.available_height();
         let cached = self.cards[card.index()].report(ws, &scope);
         let currency = cached.report.base_currency.as_str();
@@ -536,7 +536,7 @@ impl ReportsView {
     }
 
     /// The settings of a card, above its chart.
-    fn controls_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, card: Card, scope: &Scope) {
+    fn controls_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, card: Card) {
         let title = card.title();
         let today = ws.today();
         let measure = &mut self.measure;
@@ -616,7 +616,7 @@ impl ReportsView {
             }
         });
         if range_mut(&mut state.params).is_some() {
-            ui.horizontal_wrapped(|ui| range_ui(ui, ws, card, state, scope, today));
+            ui.horizontal_wrapped(|ui| range_ui(ui, card, state, today));
         }
     }
 

@@ -21,7 +21,8 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::analytics::StageTotals;
-use crate::analytics::reports::{self, Data, Params, Report, Scope};
+use crate::analytics::facts::Facts;
+use crate::analytics::reports::{self, Data, Params, Records as ReportRecords, Report, Scope};
 use crate::domain::*;
 use crate::store::{Records, Store, StoreError};
 
@@ -59,6 +60,8 @@ pub struct Workspace {
     trash: HashMap<Id, DateTime<Utc>>,
     saved_filters: Vec<SavedFilter>,
     saved_reports: Vec<SavedReport>,
+    /// The reports' facts of every deal, and the generation they were worked out at.
+    facts: std::sync::Mutex<Option<(u64, Arc<Facts>)>>,
     list_columns: Vec<ListColumn>,
     contacts: BTreeMap<Id, Contact>,
     leads: BTreeMap<Id, Lead>,
@@ -133,6 +136,7 @@ impl Workspace {
             trash: trash.into_iter().map(|t| (t.opportunity, t.at)).collect(),
             saved_filters,
             saved_reports,
+            facts: std::sync::Mutex::new(None),
             list_columns: list_columns.unwrap_or_else(|| ListColumn::ALL.to_vec()),
             contacts: contacts.into_iter().map(|r| (r.id, r)).collect(),
             leads: leads.into_iter().map(|r| (r.id, r)).collect(),
@@ -382,19 +386,33 @@ impl Workspace {
         self.store.history(entity, id)
     }
 
-    /// What the reports read for `scope`.
+    /// What the reports read for `scope`. The deals' [`Facts`] are worked out once per
+    /// change of the data and shared by every report until the next.
     pub fn report_data(&self, scope: &Scope) -> Data<'_> {
-        Data::new(
-            scope,
-            self.opportunities.values(),
-            |id| self.is_trashed(id),
-            &self.stage_events,
-            &self.pipelines,
-            self.pipelines.iter().flat_map(|p| self.stages_of(p.id)),
-            self.lookups.values(),
-            &self.rates,
-            self.today(),
-        )
+        let records = ReportRecords {
+            opportunities: self.opportunities.values(),
+            trashed: |id| self.is_trashed(id),
+            pipelines: &self.pipelines,
+            stages: &self.stages,
+            lookups: self.lookups.values(),
+            rates: &self.rates,
+            today: self.today(),
+        };
+        let mut cached = self.facts.lock().unwrap_or_else(|e| e.into_inner());
+        let facts = match &*cached {
+            Some((generation, facts)) if *generation == self.generation => facts.clone(),
+            _ => {
+                let facts = Arc::new(Facts::new(
+                    self.opportunities.values(),
+                    &self.stage_events,
+                    &self.stages,
+                    &self.rates,
+                ));
+                *cached = Some((self.generation, facts.clone()));
+                facts
+            }
+        };
+        Data::with_facts(scope, records, facts)
     }
 
     /// The report `params` names, over `scope`.

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone as _, Utc};
 use forsat::analytics::reports::{
-    self, Data, FunnelRow, GridRow, GroupBy, LeakageRow, Params, Period, PipelineRow, Rows, Scope,
-    WinLossBy, WinLossRow,
+    self, Data, FunnelRow, GridRow, GroupBy, LeakageRow, Params, Period, PipelineRow, Records,
+    Rows, Scope, WinLossBy, WinLossRow,
 };
 use forsat::domain::*;
 use rust_decimal::Decimal;
@@ -223,17 +223,16 @@ impl World {
     }
 
     fn data(&self, scope: &Scope) -> Data<'_> {
-        Data::new(
-            scope,
-            &self.deals,
-            |id| id == 106,
-            &self.events,
-            &self.pipelines,
-            &self.stages,
-            &self.lookups,
-            &self.rates,
-            day("2026-11-22"),
-        )
+        let records = Records {
+            opportunities: &self.deals,
+            trashed: |id| id == 106,
+            pipelines: &self.pipelines,
+            stages: &self.stages,
+            lookups: &self.lookups,
+            rates: &self.rates,
+            today: day("2026-11-22"),
+        };
+        Data::new(scope, records, &self.events)
     }
 }
 
@@ -693,4 +692,35 @@ fn saved_reports_are_kept_with_history_and_undone_in_one_step() {
     assert_eq!(ws.saved_reports(), [renamed]);
     undo.undo(&mut ws).unwrap().unwrap();
     assert_eq!(ws.saved_reports(), [saved]);
+}
+
+#[test]
+fn reports_follow_every_change_of_the_data() {
+    use forsat::command::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = super::open(&dir.path().join("crm.redb"));
+    let first = super::create(&mut ws, "Acme", "Acme – kiosks", "1000");
+    super::create(&mut ws, "Delta", "Delta – racks", "500");
+    let scope = Scope {
+        pipeline: Some(ws.default_pipeline().id),
+        ..Scope::default()
+    };
+    let reached = |ws: &forsat::workspace::Workspace| {
+        let Rows::Funnel(rows) = ws.report(&scope, &Params::Funnel).rows else {
+            panic!("a funnel");
+        };
+        rows.iter().map(|r| r.reached).collect::<Vec<_>>()
+    };
+    assert_eq!(reached(&ws), [2, 0, 0]);
+    // The facts worked out for the first report are not reused once a deal moved.
+    let qualified = super::stage(&ws, "Qualified");
+    ws.apply(Command::MoveToStage {
+        opp: first,
+        stage: qualified,
+        loss_reason: None,
+    })
+    .unwrap();
+    assert_eq!(reached(&ws), [2, 1, 0]);
+    ws.apply(Command::Trash { ids: vec![first] }).unwrap();
+    assert_eq!(reached(&ws), [1, 0, 0]);
 }

@@ -6,11 +6,10 @@ use egui::RichText;
 
 use super::super::theme;
 use super::{Card, CardState};
-use crate::analytics::reports::{GroupBy, Params, Period, Scope, WinLossBy};
+use crate::analytics::reports::{self, GroupBy, Params, Period, WinLossBy};
 use crate::domain::{Field, parse_date};
 use crate::i18n::format_date;
 use crate::tr;
-use crate::workspace::Workspace;
 
 /// The ranges offered by the cards that look at a period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,14 +171,7 @@ pub(super) fn period_ui(ui: &mut egui::Ui, title: &str, by: &mut Period) {
 }
 
 /// The range of a card with a period: a preset, or dates typed.
-pub(super) fn range_ui(
-    ui: &mut egui::Ui,
-    ws: &Workspace,
-    card: Card,
-    state: &mut CardState,
-    scope: &Scope,
-    today: NaiveDate,
-) {
+pub(super) fn range_ui(ui: &mut egui::Ui, card: Card, state: &mut CardState, today: NaiveDate) {
     let label = ui.label(tr!("Period"));
     let mut range = state.range;
     let custom = tr!("Dates…");
@@ -206,7 +198,7 @@ pub(super) fn range_ui(
                 let (default_from, default_to) = match card {
                     Card::WinLoss => (None, None),
                     _ => {
-                        let (f, t) = ws.report_data(scope).default_period();
+                        let (f, t) = reports::default_period(today);
                         (Some(f), Some(t))
                     }
                 };

@@ -1,0 +1,136 @@
+//! What the reports need of each deal beyond its record, worked out in one pass over the deals
+//! and their stage moves and kept until the data changes: so a dashboard of reports over a
+//! million deals converts each amount and walks the stage moves once, not once per report.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rust_decimal::Decimal;
+
+use crate::domain::{Id, Opportunity, Rates, Stage, StageEvent, StageKind};
+
+/// A hasher for record ids: ids are small distinct integers handed out in order, so one
+/// multiplication spreads them well enough, at a fraction of SipHash's cost. Not for keys an
+/// attacker chooses.
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // Fibonacci hashing (the golden ratio's 64-bit fraction), as FxHash does.
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A map keyed by record ids.
+pub type IdMap<V> = HashMap<Id, V, BuildHasherDefault<IdHasher>>;
+
+/// One deal's facts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DealFacts {
+    /// The amount in the base currency.
+    pub amount: Decimal,
+    /// The weighted amount in the base currency.
+    pub weighted: Decimal,
+    /// Where its entered stages start in [`Facts::entered`], and how many.
+    entered: (u32, u32),
+    /// The stage it was in when it was last moved to a lost stage.
+    pub lost_from: Option<Id>,
+}
+
+/// The facts of every deal, found by id.
+#[derive(Debug, Default)]
+pub struct Facts {
+    index: IdMap<u32>,
+    deals: Vec<DealFacts>,
+    /// Each deal's distinct entered stages (creation counts), one deal after the other.
+    entered: Vec<Id>,
+}
+
+impl Facts {
+    /// The facts of `opportunities` from their stage moves `events` (in the order they
+    /// happened) through `stages`.
+    pub fn new<'a>(
+        opportunities: impl IntoIterator<Item = &'a Opportunity>,
+        events: &[StageEvent],
+        stages: &[Stage],
+        rates: &Rates,
+    ) -> Facts {
+        let lost: Vec<Id> = stages
+            .iter()
+            .filter(|s| s.kind == StageKind::Lost)
+            .map(|s| s.id)
+            .collect();
+        let mut index = IdMap::default();
+        let mut deals = Vec::new();
+        for opp in opportunities {
+            index.insert(opp.id, deals.len() as u32);
+            let amount = opp.expected_base(rates);
+            deals.push(DealFacts {
+                amount,
+                weighted: crate::domain::weighted(amount, opp.probability),
+                ..DealFacts::default()
+            });
+        }
+        // Two passes over the moves: count each deal's, then place them, so every deal's
+        // stages lie together in one vector instead of a vector each.
+        let mut counts = vec![0u32; deals.len()];
+        let owner: Vec<Option<u32>> = events
+            .iter()
+            .map(|e| index.get(&e.opportunity).copied())
+            .collect();
+        for i in owner.iter().flatten() {
+            counts[*i as usize] += 1;
+        }
+        let mut start = 0u32;
+        for (facts, count) in deals.iter_mut().zip(&counts) {
+            facts.entered = (start, 0);
+            start += count;
+        }
+        let mut entered = vec![0; start as usize];
+        for (event, i) in events.iter().zip(&owner) {
+            let Some(i) = i else { continue };
+            let facts = &mut deals[*i as usize];
+            let (first, len) = facts.entered;
+            let taken = &entered[first as usize..(first + len) as usize];
+            if !taken.contains(&event.to) {
+                entered[(first + len) as usize] = event.to;
+                facts.entered.1 += 1;
+            }
+            if lost.contains(&event.to) {
+                facts.lost_from = event.from;
+            }
+        }
+        Facts {
+            index,
+            deals,
+            entered,
+        }
+    }
+
+    /// Where the facts of the deal `id` are.
+    pub fn position(&self, id: Id) -> Option<u32> {
+        self.index.get(&id).copied()
+    }
+
+    /// The facts at `position`.
+    pub fn at(&self, position: u32) -> &DealFacts {
+        &self.deals[position as usize]
+    }
+
+    /// The distinct stages `facts`' deal ever entered.
+    pub fn entered(&self, facts: &DealFacts) -> &[Id] {
+        let (first, len) = facts.entered;
+        &self.entered[first as usize..(first + len) as usize]
+    }
+}
