@@ -1,0 +1,418 @@
+//! A short pass over every workload of issue 8, Forsat and SQLite side by side in one process,
+//! printed as one table with the issue's targets: open and load 1k/100k/1M deals, one durable
+//! stage move, a 100k-row CSV import, each report over 1M deals, the board's and the list's frame
+//! cost at 1k/100k/1M and resident memory after loading 1M. Medians of a few runs, without
+//! criterion's long sampling (`cargo bench --bench compare` for that). Run it with
+//! `scripts/bench-summary`.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command as Process;
+use std::time::Duration;
+
+use common::fixtures::Fixture;
+use common::frames::Window;
+use common::{SIZES, clock, median_of, scratch, size_label, sqlite, timed};
+use egui_kittest::Harness;
+use forsat::cli::View;
+use forsat::ui::{App, AppOptions, WINDOW_SIZE};
+use forsat::workspace::Workspace;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--resident") {
+        resident_child(&args[i + 1], Path::new(&args[i + 2]));
+        return;
+    }
+    println!("{}", machine());
+    let mut table = Table::default();
+    let fixtures: Vec<Fixture> = SIZES.iter().map(|n| Fixture::get(*n)).collect();
+    let large = &fixtures[fixtures.len() - 1];
+
+    for f in &fixtures {
+        let runs = if f.deals >= 1_000_000 { 3 } else { 7 };
+        progress(&format!("open + load {}", size_label(f.deals)));
+        let forsat = median_of(runs, || {
+            let (ws, t) = timed(|| Workspace::open(&f.forsat, clock()).expect("the fixture opens"));
+            drop(ws);
+            t
+        });
+        let sql = median_of(runs, || {
+            let (loaded, t) = timed(|| sqlite::open_and_load(&f.sqlite));
+            drop(loaded);
+            t
+        });
+        let target = (f.deals == 100_000).then_some(Target::Ratio(1.0));
+        table.compare(
+            &format!("open + load {}", size_label(f.deals)),
+            forsat,
+            sql,
+            target,
+        );
+    }
+
+    // The writes and the reports run on copies of the 1M fixtures, sharing one loaded workspace.
+    let dir = scratch();
+    let copy = large.copy_to(dir.path());
+    progress("durable edit at 1M");
+    let mut ws = Workspace::open(&copy.forsat, clock()).expect("the copy opens");
+    let mut conn = sqlite::open(&copy.sqlite);
+    let (opp, stages) = common::edit_target(&ws);
+    let mut step = 0;
+    let forsat = median_of(30, || {
+        step += 1;
+        let to = stages[step % 2];
+        timed(|| common::forsat_move(&mut ws, opp, to)).1
+    });
+    let mut mover = sqlite::Mover::new(&conn);
+    let mut step = 0;
+    let sql = median_of(30, || {
+        step += 1;
+        let (from, to) = (stages[(step + 1) % 2], stages[step % 2]);
+        timed(|| mover.move_to(&mut conn, opp, from, to, ws.now())).1
+    });
+    table.compare(
+        "durable edit (stage move) at 1M",
+        forsat,
+        sql,
+        Some(Target::Ratio(2.0)),
+    );
+
+    let (from, to) = common::default_period(&ws);
+    for (name, params) in common::reports() {
+        progress(&format!("report {name} at 1M"));
+        let expected = common::report_count(&common::forsat_report(&ws, &params));
+        let (got, _) = sqlite::report(&conn, name, from, to);
+        assert_eq!(
+            got, expected,
+            "the SQL of {name} counts the deals Forsat's report counts"
+        );
+        let forsat = median_of(5, || timed(|| common::forsat_report(&ws, &params)).1);
+        let sql = median_of(5, || timed(|| sqlite::report(&conn, name, from, to)).1);
+        table.compare(
+            &format!("report {name} at 1M"),
+            forsat,
+            sql,
+            Some(Target::Within(Duration::from_millis(50))),
+        );
+    }
+    drop((ws, conn, dir));
+
+    progress("import 100k rows of Forsat CSV");
+    let medium = &fixtures[1];
+    let csv = medium.csv();
+    let currencies: Vec<_> = Workspace::open(&medium.forsat, clock())
+        .expect("the fixture opens")
+        .currencies()
+        .into_iter()
+        .cloned()
+        .collect();
+    let forsat = median_of(3, || {
+        let dir = scratch();
+        let mut ws = common::empty_forsat(&dir.path().join("import.redb"), &currencies);
+        let (deals, t) = timed(|| common::forsat_import(&mut ws, &csv));
+        assert_eq!(deals, medium.deals);
+        t
+    });
+    let source = sqlite::open(&medium.sqlite);
+    let sql = median_of(3, || {
+        let dir = scratch();
+        let mut conn = sqlite::empty_like(&dir.path().join("import.db"), &source);
+        let (deals, t) = timed(|| sqlite::import(&mut conn, &csv));
+        assert_eq!(deals, medium.deals);
+        t
+    });
+    drop(source);
+    table.compare(
+        "import 100k CSV rows",
+        forsat,
+        sql,
+        Some(Target::Within(Duration::from_secs(1))),
+    );
+
+    for (view, name) in [(View::Pipeline, "board"), (View::List, "list")] {
+        let mut frames = Vec::new();
+        for f in &fixtures {
+            progress(&format!("{name} frames at {}", size_label(f.deals)));
+            let mut window = Window::open(&f.forsat, view);
+            let frame = window.median_frame(if f.deals >= 1_000_000 { 150 } else { 300 });
+            let target = (f.deals >= 1_000_000).then_some(Target::Within(Duration::from_millis(4)));
+            table.single(
+                &format!(
+                    "{name} frame at {} (median, scrolling)",
+                    size_label(f.deals)
+                ),
+                frame,
+                target,
+            );
+            frames.push(frame);
+        }
+        table.ratio(
+            &format!("{name} frame(1M) / frame(1k)"),
+            frames[frames.len() - 1].as_secs_f64() / frames[0].as_secs_f64(),
+            1.5,
+        );
+    }
+
+    progress("resident memory after loading 1M");
+    let forsat = resident(Side::Forsat, &large.forsat);
+    let sql = resident(Side::Sqlite, &large.sqlite);
+    table.memory("resident memory after loading 1M", forsat, sql, 1 << 30);
+
+    progress("kittest's own cost per frame, board at 100k");
+    let kittest = kittest_overhead(&fixtures[1].forsat);
+
+    println!();
+    table.print();
+    println!();
+    println!("{kittest}");
+}
+
+/// One step of egui_kittest's Harness against a bare frame on the same window, both still with
+/// the pointer on the same spot: kittest builds an AccessKit tree each step (a real window
+/// without a screen reader does not) but also switches animations off. Told, not tabled: the
+/// frame rows are bare frames, as eframe runs them.
+fn kittest_overhead(db: &Path) -> String {
+    let bare = Window::open(db, View::Pipeline).median_frame_still(100);
+    let path = db.to_owned();
+    let mut harness = Harness::builder()
+        .with_size(egui::Vec2::from(WINDOW_SIZE))
+        .build_eframe(move |cc| {
+            App::new(
+                &cc.egui_ctx,
+                AppOptions {
+                    db: path,
+                    clock: clock(),
+                    view: View::Pipeline,
+                    screenshot: None,
+                },
+            )
+        });
+    // The pointer rests where the bare window's does, so both draw the same hovered card.
+    harness.hover_at(common::frames::POINTER);
+    harness.step();
+    let step = median_of(100, || timed(|| harness.step()).1);
+    format!(
+        "egui_kittest step, board at 100k, still: {} (bare frame, still: {}; kittest also \
+         turns animations off, so the difference is not all AccessKit)",
+        human(step),
+        human(bare)
+    )
+}
+
+#[derive(Clone, Copy)]
+enum Side {
+    Forsat,
+    Sqlite,
+}
+
+/// Resident memory (VmRSS) of a fresh process that loaded `db` on `side`, in bytes: measured
+/// in a child so neither side's allocations linger in the other's figure.
+fn resident(side: Side, db: &Path) -> u64 {
+    let name = match side {
+        Side::Forsat => "forsat",
+        Side::Sqlite => "sqlite",
+    };
+    let exe = std::env::current_exe().expect("the summary's own path");
+    let out = Process::new(exe)
+        .arg("--resident")
+        .arg(name)
+        .arg(db)
+        .output()
+        .expect("the child runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("the child prints its resident bytes")
+}
+
+/// The child of [`resident`]: loads, then prints VmRSS in bytes with everything still held.
+fn resident_child(side: &str, db: &Path) {
+    let held: Box<dyn std::any::Any> = match side {
+        "forsat" => Box::new(Workspace::open(db, clock()).expect("the fixture opens")),
+        _ => Box::new(sqlite::open_and_load(db).1),
+    };
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS is reported");
+    println!("{}", kib * 1024);
+    drop(held);
+}
+
+/// CPU model, cores and memory, for the README beside the table.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let ram = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or_else(
+            || "unknown".to_owned(),
+            |kib| format!("{:.1} GiB", kib as f64 / 1048576.0),
+        );
+    format!(
+        "Machine: {cpu}, {cores} cores, {ram} RAM; SQLite {}",
+        rusqlite::version()
+    )
+}
+
+fn progress(what: &str) {
+    eprintln!("bench: {what}");
+}
+
+/// What the issue asks of a row.
+#[derive(Clone, Copy)]
+enum Target {
+    /// Forsat / SQLite at most this.
+    Ratio(f64),
+    /// Forsat within this time.
+    Within(Duration),
+}
+
+#[derive(Default)]
+struct Table {
+    rows: Vec<[String; 6]>,
+}
+
+impl Table {
+    fn compare(&mut self, workload: &str, forsat: Duration, sql: Duration, target: Option<Target>) {
+        let ratio = forsat.as_secs_f64() / sql.as_secs_f64();
+        let (target, met) = match target {
+            Some(Target::Ratio(max)) => (format!("<= {max}x SQLite"), Some(ratio <= max)),
+            Some(Target::Within(max)) => (format!("<= {}", human(max)), Some(forsat <= max)),
+            None => (String::new(), None),
+        };
+        self.rows.push([
+            workload.to_owned(),
+            human(forsat),
+            human(sql),
+            format!("{ratio:.2}"),
+            target,
+            verdict(met),
+        ]);
+    }
+
+    fn single(&mut self, workload: &str, forsat: Duration, target: Option<Target>) {
+        let (target, met) = match target {
+            Some(Target::Within(max)) => (format!("<= {}", human(max)), Some(forsat <= max)),
+            _ => (String::new(), None),
+        };
+        self.rows.push([
+            workload.to_owned(),
+            human(forsat),
+            "-".to_owned(),
+            "-".to_owned(),
+            target,
+            verdict(met),
+        ]);
+    }
+
+    fn ratio(&mut self, workload: &str, ratio: f64, max: f64) {
+        self.rows.push([
+            workload.to_owned(),
+            format!("{ratio:.2}"),
+            "-".to_owned(),
+            "-".to_owned(),
+            format!("<= {max}"),
+            verdict(Some(ratio <= max)),
+        ]);
+    }
+
+    fn memory(&mut self, workload: &str, forsat: u64, sql: u64, max: u64) {
+        let mib = |b: u64| format!("{:.0} MiB", b as f64 / 1048576.0);
+        self.rows.push([
+            workload.to_owned(),
+            mib(forsat),
+            mib(sql),
+            format!("{:.2}", forsat as f64 / sql as f64),
+            format!("<= {}", mib(max)),
+            verdict(Some(forsat <= max)),
+        ]);
+    }
+
+    fn print(&self) {
+        let header = ["workload", "Forsat", "SQLite", "ratio", "target", "met"];
+        let widths: Vec<usize> = (0..header.len())
+            .map(|c| {
+                self.rows
+                    .iter()
+                    .map(|r| r[c].chars().count())
+                    .chain([header[c].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: &[String]| {
+            let padded: Vec<String> = cells
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(i, (cell, w))| {
+                    let pad = w - cell.chars().count();
+                    if i == 0 {
+                        format!("{cell}{}", " ".repeat(pad))
+                    } else {
+                        format!("{}{cell}", " ".repeat(pad))
+                    }
+                })
+                .collect();
+            format!("| {} |", padded.join(" | "))
+        };
+        println!("{}", line(&header.map(String::from)));
+        let rule: Vec<String> = widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if i == 0 {
+                    "-".repeat(w + 2)
+                } else {
+                    format!("{}:", "-".repeat(w + 1))
+                }
+            })
+            .collect();
+        println!("|{}|", rule.join("|"));
+        for row in &self.rows {
+            println!("{}", line(row));
+        }
+    }
+}
+
+fn verdict(met: Option<bool>) -> String {
+    match met {
+        Some(true) => "yes".to_owned(),
+        Some(false) => "NO".to_owned(),
+        None => String::new(),
+    }
+}
+
+/// A duration with a unit that keeps three significant digits.
+fn human(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s >= 1.0 {
+        format!("{s:.2} s")
+    } else if s >= 1e-3 {
+        format!("{:.2} ms", s * 1e3)
+    } else {
+        format!("{:.1} µs", s * 1e6)
+    }
+}
