@@ -653,6 +653,35 @@ impl Workspace {
         }
     }
 
+    /// Puts new deals in memory. Many at once (an import) go to the end of their columns,
+    /// which are then sorted once: inserting each at its place would shift the column's ids
+    /// for every deal, quadratic in the batch.
+    pub(super) fn install_new(&mut self, opps: Vec<Opportunity>) {
+        const ONE_BY_ONE: usize = 64;
+        if opps.len() < ONE_BY_ONE {
+            for opp in opps {
+                self.install(None, opp);
+            }
+            return;
+        }
+        let mut touched = HashSet::new();
+        for opp in opps {
+            if self.on_board(&opp) {
+                touched.insert(opp.stage);
+                self.columns
+                    .entry(opp.stage)
+                    .or_default()
+                    .push_unsorted(&opp, &self.rates);
+            }
+            self.opportunities.insert(opp.id, opp);
+        }
+        for stage in touched {
+            if let Some(column) = self.columns.get_mut(&stage) {
+                column.sort(&self.opportunities);
+            }
+        }
+    }
+
     /// Removes deals from memory and the cached columns.
     pub(super) fn uninstall(&mut self, ids: &HashSet<Id>) {
         for id in ids {

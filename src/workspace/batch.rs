@@ -192,9 +192,7 @@ impl Workspace {
         // the board.
         self.after_records_changed();
         self.trash.extend(trash.iter().map(|id| (*id, now)));
-        for o in opportunities {
-            self.install(None, o);
-        }
+        self.install_new(opportunities);
         Ok(Applied {
             inverse,
             created: None,

@@ -491,6 +491,19 @@ fn random_deals_survive_export_import_export_byte_for_byte() {
         assert!(!again.kept_ids);
         assert_eq!((again.deals, again.accounts, again.lookups), (200, 0, 0));
         assert_eq!(dst.opportunity_count(), 400);
+        // The board's columns after a big import are those a fresh start builds.
+        let columns = |ws: &Workspace| -> Vec<(Vec<Id>, u64, Decimal)> {
+            ws.stages_of(ws.default_pipeline().id)
+                .map(|s| {
+                    let column = ws.column(s.id);
+                    (column.ids.clone(), column.totals.count, column.totals.weighted)
+                })
+                .collect()
+        };
+        let imported = columns(&dst);
+        let path = dst.path().to_owned();
+        drop(dst);
+        assert_eq!(imported, columns(&open(&path)), "seed {seed}");
     }
 }
 
