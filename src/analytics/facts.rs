@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::domain::{Id, Opportunity, Rates, Stage, StageEvent, StageKind};
@@ -32,63 +33,95 @@ impl Hasher for IdHasher {
     }
 }
 
-/// A map keyed by record ids.
-pub type IdMap<V> = HashMap<Id, V, BuildHasherDefault<IdHasher>>;
+/// A map keyed by integers the program makes (ids, period numbers), hashed by [`IdHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
-/// One deal's facts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// A map keyed by record ids.
+pub type IdMap<V> = FastMap<Id, V>;
+
+/// One deal's facts: the fields reports read, copied out of the record so a report walks one
+/// compact vector instead of a map of whole deals, and what is worked out from its stage
+/// moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DealFacts {
+    pub id: Id,
+    pub pipeline: Id,
+    pub stage: Id,
+    /// Its stage's kind (None for a stage the data does not have).
+    pub kind: Option<StageKind>,
+    pub active: bool,
+    pub forecast: bool,
+    /// In the trash: on no report.
+    pub trashed: bool,
+    pub salesperson: Option<Id>,
+    pub source: Option<Id>,
+    pub loss_reason: Option<Id>,
+    pub competitor: Option<Id>,
+    pub created: NaiveDate,
+    pub expected_close: Option<NaiveDate>,
+    pub closed: Option<NaiveDate>,
     /// The amount in the base currency.
     pub amount: Decimal,
     /// The weighted amount in the base currency.
     pub weighted: Decimal,
-    /// Where its entered stages start in [`Facts::entered`], and how many.
-    entered: (u32, u32),
     /// The stage it was in when it was last moved to a lost stage.
     pub lost_from: Option<Id>,
+    /// Where its entered stages start in [`Facts::entered`], and how many.
+    entered: (u32, u32),
 }
 
-/// The facts of every deal, found by id.
+/// The facts of every deal.
 #[derive(Debug, Default)]
 pub struct Facts {
-    index: IdMap<u32>,
     deals: Vec<DealFacts>,
     /// Each deal's distinct entered stages (creation counts), one deal after the other.
     entered: Vec<Id>,
 }
 
 impl Facts {
-    /// The facts of `opportunities` from their stage moves `events` (in the order they
-    /// happened) through `stages`.
+    /// The facts of `opportunities` (those `trashed` says are in the trash marked so) from
+    /// their stage moves `events` (in the order they happened) through `stages`.
     pub fn new<'a>(
         opportunities: impl IntoIterator<Item = &'a Opportunity>,
+        trashed: impl Fn(Id) -> bool,
         events: &[StageEvent],
         stages: &[Stage],
         rates: &Rates,
     ) -> Facts {
-        let lost: Vec<Id> = stages
-            .iter()
-            .filter(|s| s.kind == StageKind::Lost)
-            .map(|s| s.id)
-            .collect();
+        let kinds: IdMap<StageKind> = stages.iter().map(|s| (s.id, s.kind)).collect();
         let mut index = IdMap::default();
         let mut deals = Vec::new();
         for opp in opportunities {
             index.insert(opp.id, deals.len() as u32);
             let amount = opp.expected_base(rates);
             deals.push(DealFacts {
+                id: opp.id,
+                pipeline: opp.pipeline,
+                stage: opp.stage,
+                kind: kinds.get(&opp.stage).copied(),
+                active: opp.active,
+                forecast: opp.forecast,
+                trashed: trashed(opp.id),
+                salesperson: opp.salesperson,
+                source: opp.source,
+                loss_reason: opp.loss_reason,
+                competitor: opp.competitor,
+                created: opp.created.date_naive(),
+                expected_close: opp.expected_close,
+                closed: opp.closed,
                 amount,
                 weighted: crate::domain::weighted(amount, opp.probability),
-                ..DealFacts::default()
+                lost_from: None,
+                entered: (0, 0),
             });
         }
         // Two passes over the moves: count each deal's, then place them, so every deal's
         // stages lie together in one vector instead of a vector each.
-        let mut counts = vec![0u32; deals.len()];
         let owner: Vec<Option<u32>> = events
             .iter()
             .map(|e| index.get(&e.opportunity).copied())
             .collect();
+        let mut counts = vec![0u32; deals.len()];
         for i in owner.iter().flatten() {
             counts[*i as usize] += 1;
         }
@@ -107,25 +140,16 @@ impl Facts {
                 entered[(first + len) as usize] = event.to;
                 facts.entered.1 += 1;
             }
-            if lost.contains(&event.to) {
+            if kinds.get(&event.to) == Some(&StageKind::Lost) {
                 facts.lost_from = event.from;
             }
         }
-        Facts {
-            index,
-            deals,
-            entered,
-        }
+        Facts { deals, entered }
     }
 
-    /// Where the facts of the deal `id` are.
-    pub fn position(&self, id: Id) -> Option<u32> {
-        self.index.get(&id).copied()
-    }
-
-    /// The facts at `position`.
-    pub fn at(&self, position: u32) -> &DealFacts {
-        &self.deals[position as usize]
+    /// Every deal's facts.
+    pub fn deals(&self) -> &[DealFacts] {
+        &self.deals
     }
 
     /// The distinct stages `facts`' deal ever entered.

@@ -2,15 +2,14 @@
 //! win/loss and the sales grid — as pure functions of a [`Data`] snapshot. Definitions are in
 //! the README ("Reports"); amounts are in the base currency, ratios have 4 decimals.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{Datelike as _, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::facts::{DealFacts, Facts, IdMap};
-use crate::domain::{Id, Lookup, Opportunity, Pipeline, Rates, Stage, StageEvent, StageKind};
+use super::facts::{DealFacts, Facts, FastMap, IdMap};
+use crate::domain::{Id, Lookup, Pipeline, Rates, Stage, StageKind};
 use crate::interchange::{Cell, Table};
 
 /// The key of deals without a value for what they are grouped by (no salesperson, no date).
@@ -26,11 +25,11 @@ pub struct Scope {
     pub created_to: Option<NaiveDate>,
 }
 
-/// What a report reads: the deals in its scope with their [`Facts`], and what names them,
+/// What a report reads: the deals in its scope (their [`Facts`]), and what names them,
 /// borrowed from the workspace.
 pub struct Data<'a> {
-    /// Each deal in the scope and where its facts are.
-    deals: Vec<(&'a Opportunity, u32)>,
+    /// Where each deal in the scope is in `facts`.
+    deals: Vec<u32>,
     facts: Arc<Facts>,
     stages: IdMap<&'a Stage>,
     /// The pipelines in the scope, in order, with their stages in order.
@@ -40,13 +39,9 @@ pub struct Data<'a> {
     today: NaiveDate,
 }
 
-/// Everything a report may read, as the workspace holds it.
+/// What names and converts the deals of a report, as the workspace holds it.
 #[derive(Clone, Copy)]
-pub struct Records<'a, O, T, L> {
-    /// Every deal, those in the trash too.
-    pub opportunities: O,
-    /// Whether a deal is in the trash (left out of every report).
-    pub trashed: T,
+pub struct Records<'a, L> {
     pub pipelines: &'a [Pipeline],
     /// Every stage, in pipeline order.
     pub stages: &'a [Stage],
@@ -57,50 +52,22 @@ pub struct Records<'a, O, T, L> {
 }
 
 impl<'a> Data<'a> {
-    /// The deals of `scope` among `records`, with their facts worked out from the stage moves
-    /// `events`.
-    pub fn new<O, T, L>(
-        scope: &Scope,
-        records: Records<'a, O, T, L>,
-        events: &[StageEvent],
-    ) -> Data<'a>
+    /// The deals of `scope` among `facts` (worked out by [`Facts::new`]; the workspace keeps
+    /// them until the data changes), named by `records`.
+    pub fn new<L>(scope: &Scope, records: Records<'a, L>, facts: Arc<Facts>) -> Data<'a>
     where
-        O: IntoIterator<Item = &'a Opportunity> + Clone,
-        T: Fn(Id) -> bool,
         L: IntoIterator<Item = &'a Lookup>,
     {
-        let facts = Facts::new(
-            records.opportunities.clone(),
-            events,
-            records.stages,
-            records.rates,
-        );
-        Data::with_facts(scope, records, Arc::new(facts))
-    }
-
-    /// The deals of `scope` among `records`, with `facts` worked out before (the workspace
-    /// keeps them until the data changes).
-    pub fn with_facts<O, T, L>(
-        scope: &Scope,
-        records: Records<'a, O, T, L>,
-        facts: Arc<Facts>,
-    ) -> Data<'a>
-    where
-        O: IntoIterator<Item = &'a Opportunity>,
-        T: Fn(Id) -> bool,
-        L: IntoIterator<Item = &'a Lookup>,
-    {
-        let in_scope = |o: &Opportunity| {
-            let created = o.created.date_naive();
-            scope.pipeline.is_none_or(|p| o.pipeline == p)
-                && scope.created_from.is_none_or(|from| created >= from)
-                && scope.created_to.is_none_or(|to| created <= to)
+        let in_scope = |f: &DealFacts| {
+            !f.trashed
+                && scope.pipeline.is_none_or(|p| f.pipeline == p)
+                && scope.created_from.is_none_or(|from| f.created >= from)
+                && scope.created_to.is_none_or(|to| f.created <= to)
         };
-        let deals = records
-            .opportunities
-            .into_iter()
-            .filter(|o| in_scope(o) && !(records.trashed)(o.id))
-            .filter_map(|o| facts.position(o.id).map(|i| (o, i)))
+        let deals = (0u32..)
+            .zip(facts.deals())
+            .filter(|(_, f)| in_scope(f))
+            .map(|(i, _)| i)
             .collect();
         let pipelines = records
             .pipelines
@@ -126,9 +93,10 @@ impl<'a> Data<'a> {
         }
     }
 
-    /// Each deal in the scope with its facts.
-    fn each(&self) -> impl Iterator<Item = (&'a Opportunity, &DealFacts)> + '_ {
-        self.deals.iter().map(|&(opp, i)| (opp, self.facts.at(i)))
+    /// The facts of each deal in the scope.
+    fn each(&self) -> impl Iterator<Item = &DealFacts> + '_ {
+        let all = self.facts.deals();
+        self.deals.iter().map(move |&i| &all[i as usize])
     }
 
     /// The base currency amounts are in.
@@ -141,12 +109,8 @@ impl<'a> Data<'a> {
         self.deals.len()
     }
 
-    fn kind(&self, opp: &Opportunity) -> Option<StageKind> {
-        self.stages.get(&opp.stage).map(|s| s.kind)
-    }
-
-    fn is_open(&self, opp: &Opportunity) -> bool {
-        opp.active && self.kind(opp) == Some(StageKind::Open)
+    fn is_open(f: &DealFacts) -> bool {
+        f.active && f.kind == Some(StageKind::Open)
     }
 
     /// The name of the lookup a group's key holds; [`NONE`] for no value.
@@ -241,15 +205,15 @@ fn id_key(id: Option<Id>) -> Key {
 /// Pipeline analysis: the open active deals by stage (in pipeline order, every open stage),
 /// salesperson, source or expected-close month.
 pub fn pipeline(data: &Data, by: GroupBy) -> Vec<PipelineRow> {
-    let mut groups: HashMap<Key, Sums> = HashMap::new();
-    for (opp, facts) in data.each().filter(|(o, _)| data.is_open(o)) {
+    let mut groups: FastMap<Key, Sums> = FastMap::default();
+    for f in data.each().filter(|f| Data::is_open(f)) {
         let key = match by {
-            GroupBy::Stage => id_key(Some(opp.stage)),
-            GroupBy::Salesperson => id_key(opp.salesperson),
-            GroupBy::Source => id_key(opp.source),
-            GroupBy::Month => opp.expected_close.map(|d| Period::Month.code(d)),
+            GroupBy::Stage => id_key(Some(f.stage)),
+            GroupBy::Salesperson => id_key(f.salesperson),
+            GroupBy::Source => id_key(f.source),
+            GroupBy::Month => f.expected_close.map(|d| Period::Month.code(d)),
         };
-        groups.entry(key).or_default().add(facts);
+        groups.entry(key).or_default().add(f);
     }
     let row = |key: String, sums: Sums| PipelineRow {
         key,
@@ -295,7 +259,7 @@ pub fn pipeline(data: &Data, by: GroupBy) -> Vec<PipelineRow> {
 }
 
 /// Groups keyed by a lookup's id as (name, group), by name with case ignored, no value last.
-fn by_name<T>(data: &Data, groups: HashMap<Key, T>) -> Vec<(String, T)> {
+fn by_name<T>(data: &Data, groups: FastMap<Key, T>) -> Vec<(String, T)> {
     let mut rows: Vec<(String, T)> = groups.into_iter().map(|(k, v)| (data.name(k), v)).collect();
     rows.sort_by(|(a, _), (b, _)| person_order(a, b));
     rows
@@ -324,21 +288,21 @@ impl Progress {
         let position = |stage: Id| open.iter().position(|s| *s == stage);
         let furthest: Vec<Option<usize>> = data
             .each()
-            .map(|(opp, facts)| match data.kind(opp) {
+            .map(|f| match f.kind {
                 Some(StageKind::Won) => open.len().checked_sub(1),
                 _ => {
-                    let entered = data.facts.entered(facts).iter();
+                    let entered = data.facts.entered(f).iter();
                     let moved = entered.filter_map(|s| position(*s)).max();
-                    moved.max(position(opp.stage))
+                    moved.max(position(f.stage))
                 }
             })
             .collect();
         // Deals that got exactly as far as each stage, then those that got at least as far.
         let mut reached = vec![(0u64, Decimal::ZERO); open.len()];
-        for ((_, facts), furthest) in data.each().zip(&furthest) {
+        for (f, furthest) in data.each().zip(&furthest) {
             if let Some(k) = *furthest {
                 reached[k].0 += 1;
-                reached[k].1 += facts.amount;
+                reached[k].1 += f.amount;
             }
         }
         for k in (1..reached.len()).rev() {
@@ -367,7 +331,7 @@ pub fn reached_deals(data: &Data, stage: Id) -> Vec<Id> {
     data.each()
         .zip(&progress.furthest)
         .filter(|(_, furthest)| furthest.is_some_and(|f| f >= k))
-        .map(|((opp, _), _)| opp.id)
+        .map(|(f, _)| f.id)
         .collect()
 }
 
@@ -436,17 +400,17 @@ pub fn leakage(data: &Data) -> Vec<LeakageRow> {
     let mut lost = vec![(0u64, Decimal::ZERO); n];
     let mut open = vec![0u64; n];
     let mut won = 0;
-    for (opp, facts) in data.each() {
-        match data.kind(opp) {
+    for f in data.each() {
+        match f.kind {
             Some(StageKind::Won) => won += 1,
             Some(StageKind::Lost) => {
-                if let Some(k) = facts.lost_from.and_then(stage_of) {
+                if let Some(k) = f.lost_from.and_then(stage_of) {
                     lost[k].0 += 1;
-                    lost[k].1 += facts.amount;
+                    lost[k].1 += f.amount;
                 }
             }
-            Some(StageKind::Open) if opp.active => {
-                if let Some(k) = stage_of(opp.stage) {
+            Some(StageKind::Open) if f.active => {
+                if let Some(k) = stage_of(f.stage) {
                     open[k] += 1;
                 }
             }
@@ -547,23 +511,23 @@ pub fn forecast(
     salesperson: Option<Id>,
 ) -> Vec<ForecastRow> {
     // Per (period, salesperson): open deals, won deals.
-    let mut groups: HashMap<(i64, Key), (Sums, Sums)> = HashMap::new();
-    for (opp, facts) in data.each() {
-        if salesperson.is_some_and(|s| opp.salesperson != Some(s)) {
+    let mut groups: FastMap<(i64, Key), (Sums, Sums)> = FastMap::default();
+    for f in data.each() {
+        if salesperson.is_some_and(|s| f.salesperson != Some(s)) {
             continue;
         }
-        let (date, won) = match data.kind(opp) {
-            Some(StageKind::Open) if opp.active && opp.forecast => (opp.expected_close, false),
-            Some(StageKind::Won) => (opp.closed, true),
+        let (date, won) = match f.kind {
+            Some(StageKind::Open) if f.active && f.forecast => (f.expected_close, false),
+            Some(StageKind::Won) => (f.closed, true),
             _ => continue,
         };
         let Some(date) = date.filter(|d| (from..=to).contains(d)) else {
             continue;
         };
         let group = groups
-            .entry((by.code(date), id_key(opp.salesperson)))
+            .entry((by.code(date), id_key(f.salesperson)))
             .or_default();
-        if won { &mut group.1 } else { &mut group.0 }.add(facts);
+        if won { &mut group.1 } else { &mut group.0 }.add(f);
     }
     let mut rows: Vec<(i64, ForecastRow)> = groups
         .into_iter()
@@ -629,27 +593,27 @@ pub fn winloss(
     to: Option<NaiveDate>,
 ) -> Vec<WinLossRow> {
     // Per key: won deals, lost deals.
-    let mut groups: HashMap<Key, (Sums, Sums)> = HashMap::new();
-    for (opp, facts) in data.each() {
-        let won = match data.kind(opp) {
+    let mut groups: FastMap<Key, (Sums, Sums)> = FastMap::default();
+    for f in data.each() {
+        let won = match f.kind {
             Some(StageKind::Won) => true,
             Some(StageKind::Lost) => false,
             _ => continue,
         };
-        let closed = opp.closed;
+        let closed = f.closed;
         let in_period = from.is_none_or(|f| closed.is_some_and(|c| c >= f))
             && to.is_none_or(|t| closed.is_some_and(|c| c <= t));
         if !in_period {
             continue;
         }
         let key = id_key(match by {
-            WinLossBy::Reason => opp.loss_reason,
-            WinLossBy::Competitor => opp.competitor,
-            WinLossBy::Source => opp.source,
-            WinLossBy::Salesperson => opp.salesperson,
+            WinLossBy::Reason => f.loss_reason,
+            WinLossBy::Competitor => f.competitor,
+            WinLossBy::Source => f.source,
+            WinLossBy::Salesperson => f.salesperson,
         });
         let group = groups.entry(key).or_default();
-        if won { &mut group.0 } else { &mut group.1 }.add(facts);
+        if won { &mut group.0 } else { &mut group.1 }.add(f);
     }
     by_name(data, groups)
         .into_iter()
@@ -681,20 +645,20 @@ pub struct GridRow {
 /// date) and the pipeline (open active deals by expected-close date).
 pub fn grid(data: &Data, by: Period, from: NaiveDate, to: NaiveDate) -> Vec<GridRow> {
     // Per (salesperson, period): won deals, the pipeline.
-    let mut groups: HashMap<(Key, i64), (Sums, Sums)> = HashMap::new();
-    for (opp, facts) in data.each() {
-        let (date, won) = match data.kind(opp) {
-            Some(StageKind::Open) if opp.active => (opp.expected_close, false),
-            Some(StageKind::Won) => (opp.closed, true),
+    let mut groups: FastMap<(Key, i64), (Sums, Sums)> = FastMap::default();
+    for f in data.each() {
+        let (date, won) = match f.kind {
+            Some(StageKind::Open) if f.active => (f.expected_close, false),
+            Some(StageKind::Won) => (f.closed, true),
             _ => continue,
         };
         let Some(date) = date.filter(|d| (from..=to).contains(d)) else {
             continue;
         };
         let group = groups
-            .entry((id_key(opp.salesperson), by.code(date)))
+            .entry((id_key(f.salesperson), by.code(date)))
             .or_default();
-        if won { &mut group.0 } else { &mut group.1 }.add(facts);
+        if won { &mut group.0 } else { &mut group.1 }.add(f);
     }
     let mut rows: Vec<(i64, GridRow)> = groups
         .into_iter()

@@ -38,6 +38,11 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// redb's page cache. Everything is read once into memory at open, and each change writes a few
+/// pages, so a large cache (redb's default is 1 GiB) would only hold a second copy of the file:
+/// with a million deals it kept half a gigabyte resident after loading.
+const CACHE_SIZE: usize = 32 * 1024 * 1024;
+
 impl Store {
     /// Opens the Forsat database at `path`, creating it (and its folder) when missing, and
     /// reads every record into memory. A file closed cleanly is first copied as the backup of
@@ -54,7 +59,11 @@ impl Store {
         let refusal = |e: ReadError| read_refusal(path, e);
         // A read-only look first: a foreign, newer or damaged file is refused before any
         // write. Only a file that needs crash recovery goes on to the repairing open below.
-        let read_only = guard(path, || redb::Builder::new().open_read_only(path))?;
+        let read_only = guard(path, || {
+            redb::Builder::new()
+                .set_cache_size(CACHE_SIZE)
+                .open_read_only(path)
+        })?;
         match read_only {
             Ok(db) => {
                 let schema = check_meta(path, &db)?;
@@ -68,8 +77,10 @@ impl Store {
                 if schema < SCHEMA_VERSION {
                     migrate::back_up(path, schema)?;
                 }
-                let db = guard(path, || Database::builder().open(path))?
-                    .map_err(|e| open_refusal(path, e))?;
+                let db = guard(path, || {
+                    Database::builder().set_cache_size(CACHE_SIZE).open(path)
+                })?
+                .map_err(|e| open_refusal(path, e))?;
                 let store = Store::wrap(db, path);
                 migrate::run(&store, schema)?;
                 return Ok((store, records, backup_failed));
@@ -80,6 +91,7 @@ impl Store {
         }
         let db = guard(path, || {
             Database::builder()
+                .set_cache_size(CACHE_SIZE)
                 .set_check_integrity_on_open(true)
                 .open(path)
         })?
@@ -102,6 +114,7 @@ impl Store {
             })?;
         }
         let db = Database::builder()
+            .set_cache_size(CACHE_SIZE)
             .create(path)
             .map_err(|e| open_refusal(path, e))?;
         let store = Store::wrap(db, path);

@@ -390,8 +390,6 @@ impl Workspace {
     /// change of the data and shared by every report until the next.
     pub fn report_data(&self, scope: &Scope) -> Data<'_> {
         let records = ReportRecords {
-            opportunities: self.opportunities.values(),
-            trashed: |id| self.is_trashed(id),
             pipelines: &self.pipelines,
             stages: &self.stages,
             lookups: self.lookups.values(),
@@ -404,6 +402,7 @@ impl Workspace {
             _ => {
                 let facts = Arc::new(Facts::new(
                     self.opportunities.values(),
+                    |id| self.is_trashed(id),
                     &self.stage_events,
                     &self.stages,
                     &self.rates,
@@ -412,7 +411,7 @@ impl Workspace {
                 facts
             }
         };
-        Data::with_facts(scope, records, facts)
+        Data::new(scope, records, facts)
     }
 
     /// The report `params` names, over `scope`.

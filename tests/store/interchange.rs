@@ -496,7 +496,11 @@ fn random_deals_survive_export_import_export_byte_for_byte() {
             ws.stages_of(ws.default_pipeline().id)
                 .map(|s| {
                     let column = ws.column(s.id);
-                    (column.ids.clone(), column.totals.count, column.totals.weighted)
+                    (
+                        column.ids.clone(),
+                        column.totals.count,
+                        column.totals.weighted,
+                    )
                 })
                 .collect()
         };

@@ -2,6 +2,7 @@
 //! the CLI printing what the workspace computes.
 
 use chrono::{DateTime, NaiveDate, TimeZone as _, Utc};
+use forsat::analytics::facts::Facts;
 use forsat::analytics::reports::{
     self, Data, FunnelRow, GridRow, GroupBy, LeakageRow, Params, Period, PipelineRow, Records,
     Rows, Scope, WinLossBy, WinLossRow,
@@ -223,16 +224,21 @@ impl World {
     }
 
     fn data(&self, scope: &Scope) -> Data<'_> {
+        let facts = Facts::new(
+            &self.deals,
+            |id| id == 106,
+            &self.events,
+            &self.stages,
+            &self.rates,
+        );
         let records = Records {
-            opportunities: &self.deals,
-            trashed: |id| id == 106,
             pipelines: &self.pipelines,
             stages: &self.stages,
             lookups: &self.lookups,
             rates: &self.rates,
             today: day("2026-11-22"),
         };
-        Data::new(scope, records, &self.events)
+        Data::new(scope, records, std::sync::Arc::new(facts))
     }
 }
 
