@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::num::NonZeroU64;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -53,10 +54,10 @@ pub struct DealFacts {
     pub forecast: bool,
     /// In the trash: on no report.
     pub trashed: bool,
-    pub salesperson: Option<Id>,
-    pub source: Option<Id>,
-    pub loss_reason: Option<Id>,
-    pub competitor: Option<Id>,
+    salesperson: Ref,
+    source: Ref,
+    loss_reason: Ref,
+    competitor: Ref,
     pub created: NaiveDate,
     pub expected_close: Option<NaiveDate>,
     pub closed: Option<NaiveDate>,
@@ -65,9 +66,40 @@ pub struct DealFacts {
     /// The weighted amount in the base currency.
     pub weighted: Decimal,
     /// The stage it was in when it was last moved to a lost stage.
-    pub lost_from: Option<Id>,
+    lost_from: Ref,
     /// Where its entered stages start in [`Facts::entered`], and how many.
     entered: (u32, u32),
+}
+
+/// An optional reference in half the room of an `Option<Id>`: ids start at 1, so 0 is free to
+/// mean none. A million deals' facts are read by every report, so their size is its speed.
+type Ref = Option<NonZeroU64>;
+
+fn to_ref(id: Option<Id>) -> Ref {
+    id.and_then(NonZeroU64::new)
+}
+
+impl DealFacts {
+    pub fn salesperson(&self) -> Option<Id> {
+        self.salesperson.map(NonZeroU64::get)
+    }
+
+    pub fn source(&self) -> Option<Id> {
+        self.source.map(NonZeroU64::get)
+    }
+
+    pub fn loss_reason(&self) -> Option<Id> {
+        self.loss_reason.map(NonZeroU64::get)
+    }
+
+    pub fn competitor(&self) -> Option<Id> {
+        self.competitor.map(NonZeroU64::get)
+    }
+
+    /// The stage it was in when it was last moved to a lost stage.
+    pub fn lost_from(&self) -> Option<Id> {
+        self.lost_from.map(NonZeroU64::get)
+    }
 }
 
 /// The facts of every deal.
@@ -102,10 +134,10 @@ impl Facts {
                 active: opp.active,
                 forecast: opp.forecast,
                 trashed: trashed(opp.id),
-                salesperson: opp.salesperson,
-                source: opp.source,
-                loss_reason: opp.loss_reason,
-                competitor: opp.competitor,
+                salesperson: to_ref(opp.salesperson),
+                source: to_ref(opp.source),
+                loss_reason: to_ref(opp.loss_reason),
+                competitor: to_ref(opp.competitor),
                 created: opp.created.date_naive(),
                 expected_close: opp.expected_close,
                 closed: opp.closed,
@@ -141,7 +173,7 @@ impl Facts {
                 facts.entered.1 += 1;
             }
             if kinds.get(&event.to) == Some(&StageKind::Lost) {
-                facts.lost_from = event.from;
+                facts.lost_from = to_ref(event.from);
             }
         }
         Facts { deals, entered }

@@ -209,8 +209,8 @@ pub fn pipeline(data: &Data, by: GroupBy) -> Vec<PipelineRow> {
     for f in data.each().filter(|f| Data::is_open(f)) {
         let key = match by {
             GroupBy::Stage => id_key(Some(f.stage)),
-            GroupBy::Salesperson => id_key(f.salesperson),
-            GroupBy::Source => id_key(f.source),
+            GroupBy::Salesperson => id_key(f.salesperson()),
+            GroupBy::Source => id_key(f.source()),
             GroupBy::Month => f.expected_close.map(|d| Period::Month.code(d)),
         };
         groups.entry(key).or_default().add(f);
@@ -267,11 +267,11 @@ fn by_name<T>(data: &Data, groups: FastMap<Key, T>) -> Vec<(String, T)> {
 
 /// How far each deal of the one pipeline got: the index of the furthest open stage it was
 /// ever moved into (creation counts), all of them for a won deal; None when it never reached
-/// an open stage. Also, for each deal, the stage it left for the last time it was lost.
+/// an open stage.
 struct Progress {
     open: Vec<Id>,
-    /// Per deal of the scope, in its order.
-    furthest: Vec<Option<usize>>,
+    /// Per deal of the scope, in its order (a pipeline has far fewer than 65,536 stages).
+    furthest: Vec<Option<u16>>,
     /// Per open stage, the deals that reached it and their amount.
     reached: Vec<(u64, Decimal)>,
 }
@@ -285,11 +285,11 @@ impl Progress {
             .map(|s| s.id)
             .collect();
         // A pipeline has a handful of stages: a scan beats hashing.
-        let position = |stage: Id| open.iter().position(|s| *s == stage);
-        let furthest: Vec<Option<usize>> = data
+        let position = |stage: Id| open.iter().position(|s| *s == stage).map(|k| k as u16);
+        let furthest: Vec<Option<u16>> = data
             .each()
             .map(|f| match f.kind {
-                Some(StageKind::Won) => open.len().checked_sub(1),
+                Some(StageKind::Won) => open.len().checked_sub(1).map(|k| k as u16),
                 _ => {
                     let entered = data.facts.entered(f).iter();
                     let moved = entered.filter_map(|s| position(*s)).max();
@@ -300,7 +300,7 @@ impl Progress {
         // Deals that got exactly as far as each stage, then those that got at least as far.
         let mut reached = vec![(0u64, Decimal::ZERO); open.len()];
         for (f, furthest) in data.each().zip(&furthest) {
-            if let Some(k) = *furthest {
+            if let Some(k) = furthest.map(usize::from) {
                 reached[k].0 += 1;
                 reached[k].1 += f.amount;
             }
@@ -330,7 +330,7 @@ pub fn reached_deals(data: &Data, stage: Id) -> Vec<Id> {
     };
     data.each()
         .zip(&progress.furthest)
-        .filter(|(_, furthest)| furthest.is_some_and(|f| f >= k))
+        .filter(|(_, furthest)| furthest.is_some_and(|f| usize::from(f) >= k))
         .map(|(f, _)| f.id)
         .collect()
 }
@@ -404,7 +404,7 @@ pub fn leakage(data: &Data) -> Vec<LeakageRow> {
         match f.kind {
             Some(StageKind::Won) => won += 1,
             Some(StageKind::Lost) => {
-                if let Some(k) = f.lost_from.and_then(stage_of) {
+                if let Some(k) = f.lost_from().and_then(stage_of) {
                     lost[k].0 += 1;
                     lost[k].1 += f.amount;
                 }
@@ -513,7 +513,7 @@ pub fn forecast(
     // Per (period, salesperson): open deals, won deals.
     let mut groups: FastMap<(i64, Key), (Sums, Sums)> = FastMap::default();
     for f in data.each() {
-        if salesperson.is_some_and(|s| f.salesperson != Some(s)) {
+        if salesperson.is_some_and(|s| f.salesperson() != Some(s)) {
             continue;
         }
         let (date, won) = match f.kind {
@@ -525,7 +525,7 @@ pub fn forecast(
             continue;
         };
         let group = groups
-            .entry((by.code(date), id_key(f.salesperson)))
+            .entry((by.code(date), id_key(f.salesperson())))
             .or_default();
         if won { &mut group.1 } else { &mut group.0 }.add(f);
     }
@@ -607,10 +607,10 @@ pub fn winloss(
             continue;
         }
         let key = id_key(match by {
-            WinLossBy::Reason => f.loss_reason,
-            WinLossBy::Competitor => f.competitor,
-            WinLossBy::Source => f.source,
-            WinLossBy::Salesperson => f.salesperson,
+            WinLossBy::Reason => f.loss_reason(),
+            WinLossBy::Competitor => f.competitor(),
+            WinLossBy::Source => f.source(),
+            WinLossBy::Salesperson => f.salesperson(),
         });
         let group = groups.entry(key).or_default();
         if won { &mut group.0 } else { &mut group.1 }.add(f);
@@ -656,7 +656,7 @@ pub fn grid(data: &Data, by: Period, from: NaiveDate, to: NaiveDate) -> Vec<Grid
             continue;
         };
         let group = groups
-            .entry((id_key(f.salesperson), by.code(date)))
+            .entry((id_key(f.salesperson()), by.code(date)))
             .or_default();
         if won { &mut group.0 } else { &mut group.1 }.add(f);
     }
