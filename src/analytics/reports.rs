@@ -265,55 +265,91 @@ fn by_name<T>(data: &Data, groups: FastMap<Key, T>) -> Vec<(String, T)> {
     rows
 }
 
-/// How far each deal of the one pipeline got: the index of the furthest open stage it was
-/// ever moved into (creation counts), all of them for a won deal; None when it never reached
-/// an open stage.
+/// What the funnel and the leakage count over the one pipeline's open stages, in one pass.
 struct Progress {
     open: Vec<Id>,
-    /// Per deal of the scope, in its order (a pipeline has far fewer than 65,536 stages).
-    furthest: Vec<Option<u16>>,
     /// Per open stage, the deals that reached it and their amount.
     reached: Vec<(u64, Decimal)>,
+    /// Per open stage, the deals lost from it and their amount.
+    lost: Vec<(u64, Decimal)>,
+    /// Per open stage, the active deals in it now.
+    now: Vec<u64>,
+    won: u64,
 }
 
 impl Progress {
-    fn of(data: &Data) -> Option<Progress> {
+    /// The open stages of the scope's one pipeline, in order.
+    fn open_stages(data: &Data) -> Option<Vec<Id>> {
         let (_, stages) = data.pipeline()?;
-        let open: Vec<Id> = stages
-            .iter()
-            .filter(|s| s.kind == StageKind::Open)
-            .map(|s| s.id)
-            .collect();
+        Some(
+            stages
+                .iter()
+                .filter(|s| s.kind == StageKind::Open)
+                .map(|s| s.id)
+                .collect(),
+        )
+    }
+
+    /// The furthest of the `open` stages the deal was ever moved into (creation counts); the
+    /// last for a won deal; None when it never was in one.
+    fn furthest(data: &Data, open: &[Id], f: &DealFacts) -> Option<usize> {
         // A pipeline has a handful of stages: a scan beats hashing.
-        let position = |stage: Id| open.iter().position(|s| *s == stage).map(|k| k as u16);
-        let furthest: Vec<Option<u16>> = data
-            .each()
-            .map(|f| match f.kind {
-                Some(StageKind::Won) => open.len().checked_sub(1).map(|k| k as u16),
-                _ => {
-                    let entered = data.facts.entered(f).iter();
-                    let moved = entered.filter_map(|s| position(*s)).max();
-                    moved.max(position(f.stage))
-                }
-            })
-            .collect();
+        let position = |stage: Id| open.iter().position(|s| *s == stage);
+        match f.kind {
+            Some(StageKind::Won) => open.len().checked_sub(1),
+            _ => {
+                let moved = data
+                    .facts
+                    .entered(f)
+                    .iter()
+                    .filter_map(|s| position(*s))
+                    .max();
+                moved.max(position(f.stage))
+            }
+        }
+    }
+
+    fn of(data: &Data) -> Option<Progress> {
+        let open = Progress::open_stages(data)?;
+        let n = open.len();
+        let position = |stage: Id| open.iter().position(|s| *s == stage);
         // Deals that got exactly as far as each stage, then those that got at least as far.
-        let mut reached = vec![(0u64, Decimal::ZERO); open.len()];
-        for (f, furthest) in data.each().zip(&furthest) {
-            if let Some(k) = furthest.map(usize::from) {
+        let mut reached = vec![(0u64, Decimal::ZERO); n];
+        let mut lost = vec![(0u64, Decimal::ZERO); n];
+        let mut now = vec![0u64; n];
+        let mut won = 0;
+        for f in data.each() {
+            if let Some(k) = Progress::furthest(data, &open, f) {
                 reached[k].0 += 1;
                 reached[k].1 += f.amount;
             }
+            match f.kind {
+                Some(StageKind::Won) => won += 1,
+                Some(StageKind::Lost) => {
+                    if let Some(k) = f.lost_from().and_then(position) {
+                        lost[k].0 += 1;
+                        lost[k].1 += f.amount;
+                    }
+                }
+                Some(StageKind::Open) if f.active => {
+                    if let Some(k) = position(f.stage) {
+                        now[k] += 1;
+                    }
+                }
+                _ => {}
+            }
         }
-        for k in (1..reached.len()).rev() {
+        for k in (1..n).rev() {
             let (count, amount) = reached[k];
             reached[k - 1].0 += count;
             reached[k - 1].1 += amount;
         }
         Some(Progress {
             open,
-            furthest,
             reached,
+            lost,
+            now,
+            won,
         })
     }
 }
@@ -322,16 +358,15 @@ impl Progress {
 /// a later open stage, or won), in the scope's order; empty when the scope has several
 /// pipelines or `stage` is not one of its open stages.
 pub fn reached_deals(data: &Data, stage: Id) -> Vec<Id> {
-    let Some(progress) = Progress::of(data) else {
+    let Some(open) = Progress::open_stages(data) else {
         return Vec::new();
     };
-    let Some(k) = progress.open.iter().position(|s| *s == stage) else {
+    let Some(k) = open.iter().position(|s| *s == stage) else {
         return Vec::new();
     };
     data.each()
-        .zip(&progress.furthest)
-        .filter(|(_, furthest)| furthest.is_some_and(|f| usize::from(f) >= k))
-        .map(|(f, _)| f.id)
+        .filter(|f| Progress::furthest(data, &open, f).is_some_and(|far| far >= k))
+        .map(|f| f.id)
         .collect()
 }
 
@@ -395,43 +430,21 @@ pub fn leakage(data: &Data) -> Vec<LeakageRow> {
     let Some(progress) = Progress::of(data) else {
         return Vec::new();
     };
-    let stage_of = |stage: Id| progress.open.iter().position(|s| *s == stage);
-    let n = progress.open.len();
-    let mut lost = vec![(0u64, Decimal::ZERO); n];
-    let mut open = vec![0u64; n];
-    let mut won = 0;
-    for f in data.each() {
-        match f.kind {
-            Some(StageKind::Won) => won += 1,
-            Some(StageKind::Lost) => {
-                if let Some(k) = f.lost_from().and_then(stage_of) {
-                    lost[k].0 += 1;
-                    lost[k].1 += f.amount;
-                }
-            }
-            Some(StageKind::Open) if f.active => {
-                if let Some(k) = stage_of(f.stage) {
-                    open[k] += 1;
-                }
-            }
-            _ => {}
-        }
-    }
     let reached: Vec<u64> = progress.reached.iter().map(|(count, _)| *count).collect();
     progress
         .open
         .iter()
         .enumerate()
         .map(|(k, stage)| {
-            let advanced = reached.get(k + 1).copied().unwrap_or(won);
+            let advanced = reached.get(k + 1).copied().unwrap_or(progress.won);
             LeakageRow {
                 stage_id: *stage,
                 stage: data.stages[stage].name.clone(),
                 entered: reached[k],
                 advanced,
-                lost: lost[k].0,
-                lost_amount: lost[k].1,
-                open: open[k],
+                lost: progress.lost[k].0,
+                lost_amount: progress.lost[k].1,
+                open: progress.now[k],
                 conversion_to_next: ratio(advanced, reached[k]),
             }
         })

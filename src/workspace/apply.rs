@@ -642,7 +642,7 @@ impl Workspace {
         }
         let id = new.id;
         let on_board = self.on_board(&new);
-        self.opportunities.insert(id, new);
+        self.opportunities.insert(id, Box::new(new));
         let new = &self.opportunities[&id];
         if on_board {
             self.columns.entry(new.stage).or_default().insert(
@@ -673,7 +673,7 @@ impl Workspace {
                     .or_default()
                     .push_unsorted(&opp, &self.rates);
             }
-            self.opportunities.insert(opp.id, opp);
+            self.opportunities.insert(opp.id, Box::new(opp));
         }
         for stage in touched {
             if let Some(column) = self.columns.get_mut(&stage) {

@@ -241,11 +241,7 @@ impl Workspace {
             .into_iter()
             .filter(|id| self.opportunities.contains_key(id))
             .collect();
-        let remaining = || {
-            self.opportunities
-                .values()
-                .filter(|o| !opps.contains(&o.id))
-        };
+        let remaining = || self.opportunities().filter(|o| !opps.contains(&o.id));
         let accounts: Vec<Id> = of_kind(EntityKind::Account)
             .into_iter()
             .filter(|a| self.accounts.contains_key(a) && !remaining().any(|o| o.account == *a))

@@ -9,6 +9,9 @@ use chrono::NaiveDate;
 use crate::analytics::StageTotals;
 use crate::domain::{Id, Opportunity, Rates};
 
+/// Every deal by id, boxed (see `Workspace::opportunities`).
+pub type Deals = HashMap<Id, Box<Opportunity>>;
+
 /// One stage's active deals.
 #[derive(Clone, Debug, Default)]
 pub struct Column {
@@ -39,36 +42,26 @@ impl Column {
         self.totals.add(opp, rates);
     }
 
-    pub(super) fn sort(&mut self, opps: &HashMap<Id, Opportunity>) {
+    pub(super) fn sort(&mut self, opps: &Deals) {
         self.ids.sort_by_cached_key(|id| card_key(&opps[id]));
     }
 
     /// Inserts `opp` at its place in card order.
-    pub(super) fn insert(
-        &mut self,
-        opp: &Opportunity,
-        opps: &HashMap<Id, Opportunity>,
-        rates: &Rates,
-    ) {
+    pub(super) fn insert(&mut self, opp: &Opportunity, opps: &Deals, rates: &Rates) {
         let key = card_key(opp);
         let at = self
             .ids
-            .partition_point(|id| opps.get(id).map(card_key).is_some_and(|k| k < key));
+            .partition_point(|id| opps.get(id).map(|o| card_key(o)).is_some_and(|k| k < key));
         self.ids.insert(at, opp.id);
         self.totals.add(opp, rates);
     }
 
     /// Removes `opp` (as it was when inserted).
-    pub(super) fn remove(
-        &mut self,
-        opp: &Opportunity,
-        opps: &HashMap<Id, Opportunity>,
-        rates: &Rates,
-    ) {
+    pub(super) fn remove(&mut self, opp: &Opportunity, opps: &Deals, rates: &Rates) {
         let key = card_key(opp);
         let at = self
             .ids
-            .partition_point(|id| opps.get(id).map(card_key).is_some_and(|k| k < key));
+            .partition_point(|id| opps.get(id).map(|o| card_key(o)).is_some_and(|k| k < key));
         if self.ids.get(at) == Some(&opp.id) {
             self.ids.remove(at);
         } else if let Some(pos) = self.ids.iter().position(|&id| id == opp.id) {

@@ -43,8 +43,7 @@ impl Workspace {
     /// probability take the new one (deals with a probability of their own keep it).
     pub fn stage_change(&self, stage: Stage, apply_to_followers: bool) -> Change {
         let update_deals = if apply_to_followers && stage.kind == StageKind::Open {
-            self.opportunities
-                .values()
+            self.opportunities()
                 .filter(|o| o.stage == stage.id && !o.probability_overridden)
                 .filter(|o| o.closed.is_none() && o.probability != stage.probability)
                 .map(|o| Opportunity {
@@ -64,10 +63,7 @@ impl Workspace {
 
     /// How many deals, archived and trashed ones included, sit in `stage`.
     pub fn deals_in_stage(&self, stage: Id) -> usize {
-        self.opportunities
-            .values()
-            .filter(|o| o.stage == stage)
-            .count()
+        self.opportunities().filter(|o| o.stage == stage).count()
     }
 
     /// Deletes `stage`, moving its deals to `target` first (which applies its rules: a won
@@ -75,8 +71,7 @@ impl Workspace {
     pub fn delete_stage_change(&self, stage: Id, target: Option<Id>) -> Change {
         let update_deals = match target {
             Some(target) => self
-                .opportunities
-                .values()
+                .opportunities()
                 .filter(|o| o.stage == stage)
                 .map(|o| {
                     let mut moved = o.clone();
@@ -101,11 +96,7 @@ impl Workspace {
     pub fn delete_pipeline_change(&self, pipeline: Id, move_to: Option<Id>) -> Change {
         let mut change = Change::default();
         if let Some(to) = move_to {
-            for o in self
-                .opportunities
-                .values()
-                .filter(|o| o.pipeline == pipeline)
-            {
+            for o in self.opportunities().filter(|o| o.pipeline == pipeline) {
                 let kind = self.stage(o.stage).map_or(StageKind::Open, |s| s.kind);
                 if let Some(target) = self.stage_of_kind(to, kind) {
                     change.update_deals.push(Opportunity {
@@ -127,11 +118,7 @@ impl Workspace {
     /// How many deals, accounts and leads use the lookup value `id`.
     pub fn lookup_uses(&self, id: Id) -> usize {
         let used = Some(id);
-        let deals = self
-            .opportunities
-            .values()
-            .filter(|o| uses_lookup(o, id))
-            .count();
+        let deals = self.opportunities().filter(|o| uses_lookup(o, id)).count();
         let accounts = self.accounts().filter(|a| a.source == used).count();
         let leads = self
             .leads()
@@ -149,7 +136,7 @@ impl Workspace {
             }
         };
         let mut change = Change::default();
-        for o in self.opportunities.values().filter(|o| uses_lookup(o, id)) {
+        for o in self.opportunities().filter(|o| uses_lookup(o, id)) {
             let mut o = o.clone();
             for field in [
                 &mut o.source,

@@ -151,7 +151,7 @@ impl Workspace {
         self.install(Some(&current), earlier);
         for m in &merged {
             self.trash.remove(m);
-            let opp = self.opportunities[m].clone();
+            let opp = (*self.opportunities[m]).clone();
             self.install(None, opp);
         }
         Ok(Applied {

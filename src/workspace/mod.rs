@@ -25,6 +25,7 @@ use crate::analytics::facts::Facts;
 use crate::analytics::reports::{self, Data, Params, Records as ReportRecords, Report, Scope};
 use crate::domain::*;
 use crate::store::{Records, Store, StoreError};
+use columns::Deals;
 
 pub use crate::domain::ListColumn;
 pub use crate::domain::{CloseWindow, Filter};
@@ -51,7 +52,9 @@ pub struct Workspace {
     stages: Vec<Stage>,
     lookups: BTreeMap<Id, Lookup>,
     accounts: HashMap<Id, Account>,
-    opportunities: HashMap<Id, Opportunity>,
+    /// Boxed: a map's buckets are sized for its largest value and up to half of them stay
+    /// empty, so a million deals stored inline took twice their size.
+    opportunities: Deals,
     stage_events: Vec<StageEvent>,
     /// Active deals per stage in card order, with their totals.
     columns: HashMap<Id, Column>,
@@ -129,7 +132,10 @@ impl Workspace {
             stages,
             lookups: lookups.into_iter().map(|l| (l.id, l)).collect(),
             accounts: accounts.into_iter().map(|a| (a.id, a)).collect(),
-            opportunities: opportunities.into_iter().map(|o| (o.id, o)).collect(),
+            opportunities: opportunities
+                .into_iter()
+                .map(|o| (o.id, Box::new(o)))
+                .collect(),
             stage_events,
             columns: HashMap::new(),
             sample,
@@ -339,11 +345,11 @@ impl Workspace {
     }
 
     pub fn opportunity(&self, id: Id) -> Option<&Opportunity> {
-        self.opportunities.get(&id)
+        self.opportunities.get(&id).map(|o| &**o)
     }
 
     pub fn opportunities(&self) -> impl Iterator<Item = &Opportunity> {
-        self.opportunities.values()
+        self.opportunities.values().map(|o| &**o)
     }
 
     pub fn opportunity_count(&self) -> usize {
@@ -401,7 +407,7 @@ impl Workspace {
             Some((generation, facts)) if *generation == self.generation => facts.clone(),
             _ => {
                 let facts = Arc::new(Facts::new(
-                    self.opportunities.values(),
+                    self.opportunities(),
                     |id| self.is_trashed(id),
                     &self.stage_events,
                     &self.stages,

@@ -186,8 +186,7 @@ impl Workspace {
     /// `account`'s deals and their open, won and lost totals in the base currency.
     pub fn account_summary(&self, account: Id) -> AccountSummary {
         let mut deals: Vec<&Opportunity> = self
-            .opportunities
-            .values()
+            .opportunities()
             .filter(|o| o.account == account && !self.is_trashed(o.id))
             .collect();
         let kind = |o: &Opportunity| self.stage(o.stage).map_or(StageKind::Open, |s| s.kind);
@@ -236,8 +235,7 @@ impl Workspace {
         }
         if let Some(to) = reassign_to {
             change.update_deals = self
-                .opportunities
-                .values()
+                .opportunities()
                 .filter(|o| o.account == account)
                 .map(|o| Opportunity {
                     account: to,
@@ -388,8 +386,7 @@ impl Workspace {
         let updated: HashMap<Id, &Opportunity> =
             change.update_deals.iter().map(|o| (o.id, o)).collect();
         let deals_after = || {
-            self.opportunities
-                .values()
+            self.opportunities()
                 .filter(|o| !deleted_deals.contains(&o.id))
                 .map(|o| updated.get(&o.id).copied().unwrap_or(o))
                 .chain(change.restore_deals.iter().map(|(o, _)| o))
@@ -763,8 +760,7 @@ impl Workspace {
             {
                 // Rare (a stage changes kind or pipeline), so a scan of every deal is fine.
                 let holding = self
-                    .opportunities
-                    .values()
+                    .opportunities()
                     .filter(|o| updated.get(&o.id).copied().unwrap_or(o).stage == old.id)
                     .count();
                 if holding > 0 {
@@ -798,10 +794,7 @@ impl Workspace {
 
     /// How many deals and products are in currency `code`.
     fn currency_uses(&self, code: &str) -> usize {
-        self.opportunities
-            .values()
-            .filter(|o| o.currency == code)
-            .count()
+        self.opportunities().filter(|o| o.currency == code).count()
             + self
                 .products
                 .values()
@@ -1093,11 +1086,7 @@ impl Workspace {
     ) -> Vec<Record> {
         let sample: HashSet<(EntityKind, Id)> = self.sample.iter().copied().collect();
         let in_sample = |r: &Record| sample.contains(&(r.kind(), r.id()));
-        let remaining = || {
-            self.opportunities
-                .values()
-                .filter(|o| !opps.contains(&o.id))
-        };
+        let remaining = || self.opportunities().filter(|o| !opps.contains(&o.id));
         let gone = |link: ActivityLink| match link {
             ActivityLink::Opportunity(id) => opps.contains(&id),
             ActivityLink::Account(id) => accounts.contains(&id),

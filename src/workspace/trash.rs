@@ -46,7 +46,7 @@ impl Workspace {
                 self.trash.insert(*id, now);
             } else {
                 self.trash.remove(id);
-                let opp = self.opportunities[id].clone();
+                let opp = (*self.opportunities[id]).clone();
                 self.install(None, opp);
             }
         }
