@@ -296,7 +296,16 @@ pub fn run(command: CliCommand, db: &Path) -> Result<String, String> {
     match command {
         CliCommand::Demo { opps, seed } => {
             let started = Instant::now();
+            // Progress on stderr, so scripts reading stdout get only the summary.
+            eprintln!("{}", tr!("Generating {n} deals…", n = opps));
             let (batch, summary) = crate::demo::generate(&ws, opps, seed);
+            eprintln!(
+                "{}",
+                tr!(
+                    "Writing them in one transaction ({seconds} s so far)…",
+                    seconds = format!("{:.1}", started.elapsed().as_secs_f64())
+                )
+            );
             ws.apply(Command::InsertBatch(Box::new(batch)))
                 .map_err(|e| e.to_string())?;
             Ok(format!(
