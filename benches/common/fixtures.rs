@@ -63,7 +63,7 @@ impl Fixture {
                 .iter()
                 .flat_map(|p| ws.stages_of(p.id).cloned())
                 .collect(),
-            lookups: LOOKUP_KINDS
+            lookups: LookupKind::ALL
                 .iter()
                 .flat_map(|k| ws.all_lookups(*k).into_iter().cloned())
                 .collect(),
@@ -116,15 +116,6 @@ impl Fixture {
         bytes
     }
 }
-
-const LOOKUP_KINDS: [LookupKind; 6] = [
-    LookupKind::Source,
-    LookupKind::Campaign,
-    LookupKind::Salesperson,
-    LookupKind::LossReason,
-    LookupKind::Competitor,
-    LookupKind::Tag,
-];
 
 fn remove(path: &Path) {
     if path.exists() {

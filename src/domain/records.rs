@@ -54,6 +54,18 @@ pub enum LookupKind {
     Tag,
 }
 
+impl LookupKind {
+    /// Every lookup table, in the order the form shows them.
+    pub const ALL: [LookupKind; 6] = [
+        LookupKind::Source,
+        LookupKind::Campaign,
+        LookupKind::Salesperson,
+        LookupKind::LossReason,
+        LookupKind::Competitor,
+        LookupKind::Tag,
+    ];
+}
+
 /// One value of a lookup table (a salesperson, a source, a loss reason...).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lookup {

@@ -1559,14 +1559,7 @@ struct References<'w> {
 impl<'w> References<'w> {
     fn new(ws: &'w Workspace) -> References<'w> {
         let mut lookups = HashMap::new();
-        for kind in [
-            LookupKind::Source,
-            LookupKind::Campaign,
-            LookupKind::Salesperson,
-            LookupKind::LossReason,
-            LookupKind::Competitor,
-            LookupKind::Tag,
-        ] {
+        for kind in LookupKind::ALL {
             for l in ws.all_lookups(kind) {
                 lookups
                     .entry((kind, l.name.trim().to_lowercase()))

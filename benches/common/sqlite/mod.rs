@@ -438,24 +438,15 @@ fn stage_kind(code: i64) -> StageKind {
     }
 }
 
-const LOOKUP_KINDS: [LookupKind; 6] = [
-    LookupKind::Source,
-    LookupKind::Campaign,
-    LookupKind::Salesperson,
-    LookupKind::LossReason,
-    LookupKind::Competitor,
-    LookupKind::Tag,
-];
-
 fn lookup_kind_code(kind: LookupKind) -> i64 {
-    LOOKUP_KINDS
+    LookupKind::ALL
         .iter()
         .position(|k| *k == kind)
         .expect("every kind is listed") as i64
 }
 
 fn lookup_kind(code: i64) -> LookupKind {
-    LOOKUP_KINDS[code as usize]
+    LookupKind::ALL[code as usize]
 }
 
 fn activity_kind_code(kind: ActivityKind) -> i64 {
