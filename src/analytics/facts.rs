@@ -2,43 +2,12 @@
 //! and their stage moves and kept until the data changes: so a dashboard of reports over a
 //! million deals converts each amount and walks the stage moves once, not once per report.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::num::NonZeroU64;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::domain::{Id, Opportunity, Rates, Stage, StageEvent, StageKind};
-
-/// A hasher for record ids: ids are small distinct integers handed out in order, so one
-/// multiplication spreads them well enough, at a fraction of SipHash's cost. Not for keys an
-/// attacker chooses.
-#[derive(Default, Clone, Copy)]
-pub struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        // Fibonacci hashing (the golden ratio's 64-bit fraction), as FxHash does.
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-/// A map keyed by integers the program makes (ids, period numbers), hashed by [`IdHasher`].
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
-
-/// A map keyed by record ids.
-pub type IdMap<V> = FastMap<Id, V>;
+use crate::domain::{Id, IdMap, Opportunity, Rates, Stage, StageEvent, StageKind};
 
 /// One deal's facts: the fields reports read, copied out of the record so a report walks one
 /// compact vector instead of a map of whole deals, and what is worked out from its stage

@@ -8,8 +8,8 @@ use chrono::{Datelike as _, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::facts::{DealFacts, Facts, FastMap, IdMap};
-use crate::domain::{Id, Lookup, Pipeline, Rates, Stage, StageKind};
+use super::facts::{DealFacts, Facts};
+use crate::domain::{FastMap, Id, IdMap, Lookup, Pipeline, Rates, Stage, StageKind};
 use crate::interchange::{Cell, Table};
 
 /// The key of deals without a value for what they are grouped by (no salesperson, no date).

@@ -2,6 +2,7 @@
 
 mod duplicates;
 mod filter;
+mod ids;
 mod list;
 mod records;
 mod related;
@@ -9,6 +10,7 @@ mod rules;
 
 pub use duplicates::*;
 pub use filter::*;
+pub use ids::*;
 pub use list::*;
 pub use records::*;
 pub use related::*;

@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use csv::StringRecord;
+
 use super::table::{Cell, Table};
 
 /// The first characters that make a spreadsheet read a cell as a formula (OWASP's list).
@@ -53,8 +55,9 @@ pub fn write(table: &Table) -> Result<Vec<u8>, String> {
 
 /// A CSV file's records as text, the header first. Accepts a UTF-8 byte-order mark and a comma,
 /// semicolon or tab as separator (the one the header line uses most); rows may be shorter or
-/// longer than the header.
-pub fn read(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
+/// longer than the header. A record keeps its cells in one buffer (two allocations a row, not
+/// one a cell: 100k rows of 40 columns are 4M cells).
+pub fn read(bytes: &[u8]) -> Result<Vec<StringRecord>, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Err(e) = std::str::from_utf8(bytes) {
         return Err(crate::tr!(
@@ -62,17 +65,15 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
             at = e.valid_up_to() + 1
         ));
     }
-    let mut reader = csv::ReaderBuilder::new()
+    let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(separator(bytes))
         .from_reader(bytes);
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| e.to_string())?;
-        rows.push(record.iter().map(str::to_owned).collect());
-    }
-    Ok(rows)
+    reader
+        .into_records()
+        .map(|record| record.map_err(|e| e.to_string()))
+        .collect()
 }
 
 /// The separator the first line uses most, outside quotes: `,` unless `;` or tab wins.

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use csv::StringRecord;
 use rust_decimal::Decimal;
 
 use super::Source;
@@ -321,13 +322,12 @@ impl Mapping {
     /// The column's cells of every row, apostrophe guard removed.
     fn values<'a>(
         &self,
-        rows: &'a [(usize, Vec<String>)],
+        rows: &'a [(usize, StringRecord)],
         target: Target,
     ) -> impl Iterator<Item = &'a str> {
         let i = self.index.get(&target).copied();
-        rows.iter().filter_map(move |(_, cells)| {
-            i.and_then(|i| cells.get(i)).map(|c| csv_file::restore(c))
-        })
+        rows.iter()
+            .filter_map(move |(_, cells)| i.and_then(|i| cells.get(i)).map(csv_file::restore))
     }
 }
 
@@ -388,7 +388,7 @@ pub struct ImportJob {
     options: ImportOptions,
     mapping: Mapping,
     styles: Styles,
-    rows: Vec<(usize, Vec<String>)>,
+    rows: Vec<(usize, StringRecord)>,
     summary: ImportSummary,
     /// The rows checked so far: the good ones read, the bad ones' cells.
     good: Vec<RowIn>,
@@ -400,12 +400,13 @@ impl ImportJob {
     /// Reads the file, detects or takes its format, maps its columns and decides how each
     /// number and date column is written. Fails when the file is no CSV of deals.
     pub fn start(bytes: &[u8], options: &ImportOptions) -> Result<ImportJob, ImportError> {
-        let mut records = csv_file::read(bytes).map_err(ImportError::Unreadable)?;
-        if records.is_empty() {
+        let records = csv_file::read(bytes).map_err(ImportError::Unreadable)?;
+        let mut records = records.into_iter();
+        let Some(headers) = records.next() else {
             return Err(ImportError::Unreadable(tr!("the file is empty")));
-        }
-        let headers = records.remove(0);
-        let rows: Vec<(usize, Vec<String>)> = (2..)
+        };
+        let headers: Vec<String> = headers.iter().map(str::to_owned).collect();
+        let rows: Vec<(usize, StringRecord)> = (2..)
             .zip(records)
             .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
             .collect();
@@ -514,8 +515,11 @@ impl ImportJob {
     }
 
     /// The first `n` rows with data, as the file writes them.
-    pub fn sample(&self, n: usize) -> impl Iterator<Item = &[String]> {
-        self.rows.iter().take(n).map(|(_, cells)| cells.as_slice())
+    pub fn sample(&self, n: usize) -> impl Iterator<Item = Vec<&str>> {
+        self.rows
+            .iter()
+            .take(n)
+            .map(|(_, cells)| cells.iter().collect())
     }
 
     /// Why the columns as mapped cannot be imported (no column names the deals' accounts).
@@ -563,7 +567,55 @@ impl ImportJob {
     pub fn step(&mut self, ws: &Workspace, n: usize) -> bool {
         let from = self.checked();
         let to = from.saturating_add(n).min(self.rows.len());
-        for (row, cells) in &self.rows[from..to] {
+        let checked = self.check(ws, from..to);
+        self.take(checked);
+        to == self.rows.len()
+    }
+
+    /// Checks every row left, on every core: rows are checked independently, and the halves
+    /// are joined in the file's order.
+    fn step_all(&mut self, ws: &Workspace) {
+        let from = self.checked();
+        let left = self.rows.len() - from;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        if threads < 2 || left < 4096 {
+            self.step(ws, usize::MAX);
+            return;
+        }
+        let chunk = left.div_ceil(threads);
+        let this = &*self;
+        // Messages name the date format of the settings, which is the calling thread's.
+        let dates = (crate::i18n::date_format(), crate::i18n::week_start());
+        let parts: Vec<Checked> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (from..self.rows.len())
+                .step_by(chunk)
+                .map(|start| {
+                    let end = (start + chunk).min(this.rows.len());
+                    scope.spawn(move || {
+                        crate::i18n::set_dates(dates.0, dates.1);
+                        this.check(ws, start..end)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a row check does not panic"))
+                .collect()
+        });
+        for part in parts {
+            self.take(part);
+        }
+    }
+
+    /// Reads the rows in `range`.
+    fn check(&self, ws: &Workspace, range: std::ops::Range<usize>) -> Checked {
+        let template = RowReader::template(ws);
+        let mut checked = Checked {
+            good: Vec::with_capacity(range.len()),
+            errors: Vec::new(),
+            bad_rows: 0,
+        };
+        for (row, cells) in &self.rows[range] {
             let mut reader = RowReader {
                 ws,
                 mapping: &self.mapping,
@@ -572,15 +624,21 @@ impl ImportJob {
                 cells,
                 errors: Vec::new(),
             };
-            let parsed = reader.read();
+            let parsed = reader.read(&template);
             if reader.errors.is_empty() {
-                self.good.push(parsed);
+                checked.good.push(parsed);
             } else {
-                self.bad_rows += 1;
-                self.errors.append(&mut reader.errors);
+                checked.bad_rows += 1;
+                checked.errors.append(&mut reader.errors);
             }
         }
-        to == self.rows.len()
+        checked
+    }
+
+    fn take(&mut self, mut checked: Checked) {
+        self.good.append(&mut checked.good);
+        self.errors.append(&mut checked.errors);
+        self.bad_rows += checked.bad_rows;
     }
 
     /// Checks the rows left and plans the import: what it does, and the command that does it
@@ -593,7 +651,7 @@ impl ImportJob {
         if let Some(why) = self.unusable() {
             return Err(ImportError::Unreadable(why));
         }
-        self.step(ws, usize::MAX);
+        self.step_all(ws);
         let mut summary = self.summary;
         if !self.errors.is_empty() && !self.options.skip_bad_rows {
             return Err(ImportError::BadRows {
@@ -614,13 +672,20 @@ impl ImportJob {
     }
 }
 
+/// Rows read: the good ones, the bad ones' cells.
+struct Checked {
+    good: Vec<RowIn>,
+    errors: Vec<RowError>,
+    bad_rows: usize,
+}
+
 /// Reads one row's cells, collecting every bad one.
 struct RowReader<'a> {
     ws: &'a Workspace,
     mapping: &'a Mapping,
     styles: &'a Styles,
     row: usize,
-    cells: &'a [String],
+    cells: &'a StringRecord,
     errors: Vec<RowError>,
 }
 
@@ -635,7 +700,7 @@ impl<'a> RowReader<'a> {
             .index
             .get(&target)
             .and_then(|&i| self.cells.get(i))
-            .map_or("", |c| csv_file::restore(c))
+            .map_or("", csv_file::restore)
     }
 
     fn fail(&mut self, column: Column, reason: String) {
@@ -831,7 +896,19 @@ impl<'a> RowReader<'a> {
         }
     }
 
-    fn read(&mut self) -> RowIn {
+    /// The draft a row's values are checked on (made once per batch of rows: it allocates).
+    fn template(ws: &Workspace) -> Opportunity {
+        let mut draft = Opportunity::draft(
+            &Account::default(),
+            &default_stages(0).next().expect("five default stages"),
+            ws.settings(),
+            ws.now(),
+        );
+        draft.currency.clear();
+        draft
+    }
+
+    fn read(&mut self, template: &Opportunity) -> RowIn {
         let id = match self.raw(Column::Id).trim() {
             "" => None,
             text => match text.parse::<Id>() {
@@ -984,23 +1061,27 @@ impl<'a> RowReader<'a> {
             outcome: None,
         };
         self.outcome(&mut row);
-        // The deal's own rules, on a draft with the row's values.
-        let mut draft = Opportunity::draft(
-            &Account::default(),
-            &default_stages(0).next().expect("five default stages"),
-            self.ws.settings(),
-            row.created,
-        );
-        draft.name = row.name.clone();
-        draft.next_step = row.next_step.clone();
-        draft.description = row.description.clone();
-        draft.win_loss_report = row.win_loss_report.clone();
-        draft.currency = row.currency.clone();
-        draft.amount = row.amount;
-        draft.lines = row.lines.iter().map(|l| l.line.clone()).collect();
-        draft.probability = row.probability.unwrap_or_default();
-        draft.priority = row.priority;
-        if let Err(found) = draft.validate() {
+        // The deal's own rules, on a draft with the row's values: its text is lent to the
+        // draft and taken back, not copied.
+        let mut draft = Opportunity {
+            created: row.created,
+            amount: row.amount,
+            lines: row.lines.iter().map(|l| l.line.clone()).collect(),
+            probability: row.probability.unwrap_or_default(),
+            priority: row.priority,
+            ..template.clone()
+        };
+        let lent = |draft: &mut Opportunity, row: &mut RowIn| {
+            std::mem::swap(&mut draft.name, &mut row.name);
+            std::mem::swap(&mut draft.next_step, &mut row.next_step);
+            std::mem::swap(&mut draft.description, &mut row.description);
+            std::mem::swap(&mut draft.win_loss_report, &mut row.win_loss_report);
+            std::mem::swap(&mut draft.currency, &mut row.currency);
+        };
+        lent(&mut draft, &mut row);
+        let valid = draft.validate();
+        lent(&mut draft, &mut row);
+        if let Err(found) = valid {
             let reported: HashSet<String> = self.errors.iter().map(|e| e.column.clone()).collect();
             for e in found {
                 let field = match e.field {
@@ -1149,7 +1230,18 @@ impl Plan {
         let mut stage_rows: Vec<Vec<usize>> = Vec::new();
         let mut row_stages: Vec<StageRef> = Vec::with_capacity(rows.len());
         let first_stage_name = DEFAULT_STAGES[0].name;
+        // Rows name few pipelines and stages: each spelling is resolved once.
+        let mut resolved: foldhash::HashMap<(&str, &str, Option<StageKind>), StageRef> =
+            foldhash::HashMap::default();
         for (i, r) in rows.iter().enumerate() {
+            let spelling = (r.pipeline.as_str(), r.stage.as_str(), r.outcome);
+            if let Some(&stage) = resolved.get(&spelling) {
+                if let StageRef::New(n) = stage {
+                    stage_rows[n].push(i);
+                }
+                row_stages.push(stage);
+                continue;
+            }
             let pipeline = if r.pipeline.is_empty() {
                 PipelineRef::Stored(ws.default_pipeline().id)
             } else {
@@ -1187,6 +1279,7 @@ impl Plan {
                 PipelineRef::New(_) => None,
             };
             if let Some(stage) = stored_stage {
+                resolved.insert(spelling, StageRef::Stored(stage.id));
                 row_stages.push(StageRef::Stored(stage.id));
                 continue;
             }
@@ -1205,6 +1298,7 @@ impl Plan {
                 }
             };
             stage_rows[n].push(i);
+            resolved.insert(spelling, StageRef::New(n));
             row_stages.push(StageRef::New(n));
         }
         // A new stage's kind and probability come from its deals: all closed at 100 % (or 0 %)
@@ -1546,111 +1640,147 @@ fn infer_stage<'a>(name: &str, rows: impl Iterator<Item = &'a RowIn>) -> (StageK
 /// ones created once.
 struct References<'w> {
     ws: &'w Workspace,
-    accounts: HashMap<String, Id>,
-    lookups: HashMap<(LookupKind, String), Id>,
-    contacts: HashMap<(Id, String), Id>,
-    contacts_loaded: HashSet<Id>,
-    products: HashMap<String, Id>,
+    accounts: Names,
+    lookups: foldhash::HashMap<LookupKind, Names>,
+    /// Contacts by their account and name (see [`References::contact`]).
+    contacts: Names,
+    contacts_loaded: foldhash::HashSet<Id>,
+    products: Names,
+    /// The caseless key being looked up: reused, so a name found costs no allocation.
+    key: String,
     new_accounts: Vec<Account>,
     new_lookups: Vec<Lookup>,
     new_records: Vec<Record>,
 }
 
+/// Ids by caseless name.
+type Names = foldhash::HashMap<String, Id>;
+
+/// `name` trimmed and lower-cased into `key` (cleared first).
+fn caseless<'k>(key: &'k mut String, name: &str) -> &'k str {
+    key.clear();
+    key.extend(name.trim().chars().flat_map(char::to_lowercase));
+    key
+}
+
+/// Adds `name` under its caseless key unless the key is taken.
+fn keep_first(names: &mut Names, name: &str, id: Id) {
+    let mut key = String::new();
+    caseless(&mut key, name);
+    names.entry(key).or_insert(id);
+}
+
 impl<'w> References<'w> {
     fn new(ws: &'w Workspace) -> References<'w> {
-        let mut lookups = HashMap::new();
+        let mut lookups = foldhash::HashMap::default();
         for kind in LookupKind::ALL {
+            let names: &mut Names = lookups.entry(kind).or_default();
             for l in ws.all_lookups(kind) {
-                lookups
-                    .entry((kind, l.name.trim().to_lowercase()))
-                    .or_insert(l.id);
+                keep_first(names, &l.name, l.id);
             }
         }
-        let mut accounts = HashMap::new();
+        let mut accounts = Names::default();
         for a in ws.accounts_by_name() {
-            accounts.entry(a.name.trim().to_lowercase()).or_insert(a.id);
+            keep_first(&mut accounts, &a.name, a.id);
         }
-        let mut products = HashMap::new();
+        let mut products = Names::default();
         let stored = ws.products();
         for p in &stored {
             if !p.code.trim().is_empty() {
-                products.entry(p.code.trim().to_lowercase()).or_insert(p.id);
+                keep_first(&mut products, &p.code, p.id);
             }
         }
         for p in &stored {
-            products.entry(p.name.trim().to_lowercase()).or_insert(p.id);
+            keep_first(&mut products, &p.name, p.id);
         }
         References {
             ws,
             accounts,
             lookups,
-            contacts: HashMap::new(),
-            contacts_loaded: HashSet::new(),
+            contacts: Names::default(),
+            contacts_loaded: foldhash::HashSet::default(),
             products,
+            key: String::new(),
             new_accounts: Vec::new(),
             new_lookups: Vec::new(),
             new_records: Vec::new(),
         }
     }
 
-    fn account(&mut self, ids: &mut Ids, name: &str) -> Id {
-        let key = name.to_lowercase();
-        if let Some(id) = self.accounts.get(&key) {
+    /// The id `names` has for `name`, else a new one `create` makes the record of.
+    fn find_or(
+        names: &mut Names,
+        key: &mut String,
+        ids: &mut Ids,
+        name: &str,
+        create: impl FnOnce(Id),
+    ) -> Id {
+        if let Some(id) = names.get(caseless(key, name)) {
             return *id;
         }
         let id = ids.take();
-        self.new_accounts.push(Account {
-            id,
-            name: name.to_owned(),
-            ..Account::default()
-        });
-        self.accounts.insert(key, id);
+        create(id);
+        names.insert(key.clone(), id);
         id
+    }
+
+    fn account(&mut self, ids: &mut Ids, name: &str) -> Id {
+        let new = &mut self.new_accounts;
+        Self::find_or(&mut self.accounts, &mut self.key, ids, name, |id| {
+            new.push(Account {
+                id,
+                name: name.to_owned(),
+                ..Account::default()
+            });
+        })
     }
 
     fn lookup(&mut self, ids: &mut Ids, kind: LookupKind, name: &str) -> Option<Id> {
         if name.is_empty() {
             return None;
         }
-        let key = (kind, name.to_lowercase());
-        if let Some(id) = self.lookups.get(&key) {
-            return Some(*id);
-        }
-        let id = ids.take();
-        self.new_lookups.push(Lookup {
-            id,
-            kind,
-            name: name.to_owned(),
-            active: true,
-        });
-        self.lookups.insert(key, id);
-        Some(id)
+        let names = self.lookups.entry(kind).or_default();
+        let new = &mut self.new_lookups;
+        Some(Self::find_or(names, &mut self.key, ids, name, |id| {
+            new.push(Lookup {
+                id,
+                kind,
+                name: name.to_owned(),
+                active: true,
+            });
+        }))
     }
 
+    /// A contact is keyed by its account's id and its name.
     fn contact(&mut self, ids: &mut Ids, account: Id, name: &str) -> Option<Id> {
         if name.is_empty() {
             return None;
         }
         if self.contacts_loaded.insert(account) {
             for c in self.ws.contacts_of(account) {
-                self.contacts
-                    .entry((account, c.name.trim().to_lowercase()))
-                    .or_insert(c.id);
+                keep_first(
+                    &mut self.contacts,
+                    &format!("{account}\u{0}{}", c.name.trim()),
+                    c.id,
+                );
             }
         }
-        let key = (account, name.to_lowercase());
-        if let Some(id) = self.contacts.get(&key) {
-            return Some(*id);
-        }
-        let id = ids.take();
-        self.new_records.push(Record::Contact(Contact {
-            id,
-            account,
-            name: name.to_owned(),
-            ..Contact::default()
-        }));
-        self.contacts.insert(key, id);
-        Some(id)
+        let new = &mut self.new_records;
+        let keyed = format!("{account}\u{0}{name}");
+        Some(Self::find_or(
+            &mut self.contacts,
+            &mut self.key,
+            ids,
+            &keyed,
+            |id| {
+                new.push(Record::Contact(Contact {
+                    id,
+                    account,
+                    name: name.to_owned(),
+                    ..Contact::default()
+                }));
+            },
+        ))
     }
 
     /// The product a line names (by code, else by name); a new one takes the line's price
@@ -1659,21 +1789,23 @@ impl<'w> References<'w> {
         if key.is_empty() {
             return None;
         }
-        let lower = key.to_lowercase();
-        if let Some(id) = self.products.get(&lower) {
-            return Some(*id);
-        }
-        let id = ids.take();
-        self.new_records.push(Record::Product(Product {
-            id,
-            code: key.to_owned(),
-            name: key.to_owned(),
-            unit_price: line.unit_price,
-            currency: currency.to_owned(),
-            active: true,
-        }));
-        self.products.insert(lower, id);
-        Some(id)
+        let new = &mut self.new_records;
+        Some(Self::find_or(
+            &mut self.products,
+            &mut self.key,
+            ids,
+            key,
+            |id| {
+                new.push(Record::Product(Product {
+                    id,
+                    code: key.to_owned(),
+                    name: key.to_owned(),
+                    unit_price: line.unit_price,
+                    currency: currency.to_owned(),
+                    active: true,
+                }));
+            },
+        ))
     }
 }
 

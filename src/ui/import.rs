@@ -262,7 +262,7 @@ impl ImportDialog {
                         ui.label(RichText::new(tr!("Imported as")).strong());
                         ui.label(RichText::new(tr!("First rows")).strong());
                         ui.end_row();
-                        let samples: Vec<&[String]> = job.sample(SAMPLE_ROWS).collect();
+                        let samples: Vec<Vec<&str>> = job.sample(SAMPLE_ROWS).collect();
                         for (i, (header, target)) in
                             job.headers().iter().zip(job.targets()).enumerate()
                         {
@@ -272,7 +272,7 @@ impl ImportDialog {
                             }
                             let values: Vec<&str> = samples
                                 .iter()
-                                .filter_map(|row| row.get(i).map(String::as_str))
+                                .filter_map(|row| row.get(i).copied())
                                 .filter(|v| !v.trim().is_empty())
                                 .collect();
                             ui.label(

@@ -15,14 +15,14 @@ use crate::tr;
 /// are not stored yet: their ids, and stages (new or changed) by value.
 #[derive(Default)]
 pub(super) struct Pending<'a> {
-    pub(super) ids: HashSet<Id>,
+    pub(super) ids: IdSet,
     pub(super) stages: Vec<&'a Stage>,
     /// Codes of currencies written in the same transaction.
     pub(super) currencies: Vec<&'a str>,
 }
 
 impl<'a> Pending<'a> {
-    pub(super) fn ids(ids: HashSet<Id>) -> Pending<'a> {
+    pub(super) fn ids(ids: IdSet) -> Pending<'a> {
         Pending {
             ids,
             stages: Vec::new(),
@@ -782,7 +782,7 @@ impl Workspace {
         if taken {
             return Err(ApplyError::StaleIds);
         }
-        let extra: HashSet<Id> = account.iter().map(|a| a.id).collect();
+        let extra: IdSet = account.iter().map(|a| a.id).collect();
         let mut errors = opp.validate().err().unwrap_or_default();
         errors.extend(self.check_references(&opp, &Pending::ids(extra)));
         if !errors.is_empty() {

@@ -32,7 +32,7 @@ impl Workspace {
             .chain(stage_events.iter().map(|e| e.id))
             .chain(records.iter().map(Record::id))
             .collect();
-        let fresh: HashSet<Id> = ids.iter().copied().collect();
+        let fresh: IdSet = ids.iter().copied().collect();
         if fresh.len() != ids.len() || ids.iter().any(|&id| id < self.next_id()) {
             return Err(ApplyError::StaleIds);
         }
@@ -73,7 +73,7 @@ impl Workspace {
                 errors.push(FieldError::new(Field::Stage, Problem::Unknown));
             }
         }
-        let deal_ids: HashSet<Id> = opportunities.iter().map(|o| o.id).collect();
+        let deal_ids: IdSet = opportunities.iter().map(|o| o.id).collect();
         if trash.iter().any(|id| !deal_ids.contains(id)) {
             errors.push(FieldError::new(Field::Name, Problem::Unknown));
         }
@@ -115,6 +115,13 @@ impl Workspace {
                 tx.put_account(a)?;
                 lifecycle(tx, &stamp, EntityKind::Account, a.id, "created", &a.name)?;
             }
+            // A deal's stage moves follow its creation in its history: the history table is
+            // keyed by deal, so this appends instead of going back over written pages.
+            let mut moves: Vec<(&StageEvent, Id)> = stage_events
+                .iter()
+                .filter_map(|e| Some((e, e.from?)))
+                .collect();
+            moves.sort_by_key(|(e, _)| (e.opportunity, e.id));
             for o in &opportunities {
                 tx.put_opportunity(o)?;
                 let stamp = stamp.dated(o.created);
@@ -126,6 +133,21 @@ impl Workspace {
                     "created",
                     &o.name,
                 )?;
+                let first = moves.partition_point(|(e, _)| e.opportunity < o.id);
+                for (e, from) in moves[first..]
+                    .iter()
+                    .take_while(|(e, _)| e.opportunity == o.id)
+                {
+                    history(
+                        tx,
+                        &stamp.dated(e.at),
+                        EntityKind::Opportunity,
+                        o.id,
+                        Field::Stage.key(),
+                        stage_names[from].clone(),
+                        stage_names[&e.to].clone(),
+                    )?;
+                }
             }
             for r in &records {
                 tx.put_record(r)?;
@@ -133,17 +155,6 @@ impl Workspace {
             }
             for e in &stage_events {
                 tx.put_stage_event(e)?;
-                if let Some(from) = e.from {
-                    history(
-                        tx,
-                        &stamp.dated(e.at),
-                        EntityKind::Opportunity,
-                        e.opportunity,
-                        Field::Stage.key(),
-                        stage_names[&from].clone(),
-                        stage_names[&e.to].clone(),
-                    )?;
-                }
             }
             for id in &trash {
                 tx.put_trash(&TrashEntry {

@@ -13,10 +13,10 @@ mod related;
 mod trash;
 mod undo;
 
-use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -81,7 +81,8 @@ pub struct Workspace {
     activities_by_link: HashMap<ActivityLink, Vec<Id>>,
     first_start_done: bool,
     /// Mirrors the store's id counter after each commit.
-    next_id: Cell<Id>,
+    /// (Atomic rather than a `Cell` so the workspace can be read from several threads.)
+    next_id: AtomicU64,
     /// Bumped by every applied command; views cache what they derive and compare this.
     generation: u64,
     backup_failed: Option<StoreError>,
@@ -154,7 +155,7 @@ impl Workspace {
             contacts_by_account: HashMap::new(),
             activities_by_link: HashMap::new(),
             first_start_done,
-            next_id: Cell::new(next_id),
+            next_id: AtomicU64::new(next_id),
             generation: 0,
             backup_failed,
         };
@@ -246,7 +247,7 @@ impl Workspace {
 
     /// The id the next created record gets; generated batches assign ids from here.
     pub fn next_id(&self) -> Id {
-        self.next_id.get()
+        self.next_id.load(Ordering::Relaxed)
     }
 
     /// Runs `f` in one durable transaction and, once it committed, mirrors the id counter.
@@ -258,7 +259,7 @@ impl Workspace {
             let value = f(tx).map_err(|e| self.store.write_failed(e))?;
             Ok::<_, StoreError>((value, tx.next_id()))
         })?;
-        self.next_id.set(next);
+        self.next_id.store(next, Ordering::Relaxed);
         Ok(value)
     }
 

@@ -1280,3 +1280,55 @@ fn headers_other_spreadsheets_use_are_guessed_once_each() {
         ]
     );
 }
+
+/// A big file is checked on every core: the bad cells still come in the file's order with
+/// their row numbers, the date format of the settings still names itself in their messages,
+/// and the good rows are imported in order.
+#[test]
+fn a_big_file_checked_on_every_core_reports_and_imports_in_the_files_order() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    let mut settings = ws.settings().clone();
+    settings.date_format = DateFormat::DayMonthYear;
+    ws.apply(Command::Change(Box::new(ws.settings_change(settings))))
+        .unwrap();
+    let mut file = String::from("name,account,amount,expected_close\r\n");
+    let bad = [5, 4_000, 9_000, 11_999];
+    for n in 0..12_000 {
+        let close = if bad.contains(&n) {
+            "31/02/2027"
+        } else {
+            "01/03/2027"
+        };
+        file.push_str(&format!("Deal {n},Account {},{n},{close}\r\n", n % 50));
+    }
+    let Err(ImportError::BadRows { errors, rows, .. }) = import(&mut ws, file.as_bytes()) else {
+        panic!("the bad rows are refused");
+    };
+    assert_eq!(rows, 4);
+    assert_eq!(
+        errors.iter().map(|e| e.row).collect::<Vec<_>>(),
+        bad.map(|n| n + 2),
+        "header is row 1"
+    );
+    assert!(
+        errors[3].to_string().contains("DD/MM/YYYY"),
+        "{}",
+        errors[3]
+    );
+    let options = ImportOptions {
+        skip_bad_rows: true,
+        ..ImportOptions::default()
+    };
+    let summary = interchange::import(&mut ws, file.as_bytes(), &options).unwrap();
+    assert_eq!((summary.deals, summary.accounts), (11_996, 50));
+    let mut deals: Vec<&Opportunity> = ws.opportunities().collect();
+    deals.sort_by_key(|o| o.id);
+    let names: Vec<&str> = deals.iter().map(|o| o.name.as_str()).collect();
+    let expected: Vec<String> = (0..12_000)
+        .filter(|n| !bad.contains(n))
+        .map(|n| format!("Deal {n}"))
+        .collect();
+    assert_eq!(names, expected);
+    assert_eq!(deals[0].expected_close, NaiveDate::from_ymd_opt(2027, 3, 1));
+}
