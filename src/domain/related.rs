@@ -1,8 +1,6 @@
 //! The records around a deal (accounts, contacts, leads, activities, products, currencies) and
 //! the money rules that join them: line totals and conversion to the base currency.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -135,7 +133,8 @@ fn parse_decimal(field: Field, text: &str) -> Result<Decimal, FieldError> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rates {
     base: String,
-    rates: HashMap<String, Decimal>,
+    /// (foldhash: every deal's total asks for its currency's rate, a million at load.)
+    rates: foldhash::HashMap<String, Decimal>,
 }
 
 impl Rates {

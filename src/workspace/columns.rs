@@ -2,15 +2,14 @@
 //! one deal at a time so a move never rescans the pipeline.
 
 use std::cmp::Reverse;
-use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
 use crate::analytics::StageTotals;
-use crate::domain::{Id, Opportunity, Rates};
+use crate::domain::{Id, IdMap, Opportunity, Rates};
 
 /// Every deal by id, boxed (see `Workspace::opportunities`).
-pub type Deals = HashMap<Id, Box<Opportunity>>;
+pub type Deals = IdMap<Box<Opportunity>>;
 
 /// One stage's active deals.
 #[derive(Clone, Debug, Default)]
@@ -35,6 +34,28 @@ impl Column {
         ids: Vec::new(),
         totals: StageTotals::ZERO,
     };
+
+    /// The columns of `deals` (those on the board), each sorted once by keys worked out once.
+    pub(super) fn build<'a>(
+        deals: impl Iterator<Item = &'a Opportunity>,
+        rates: &Rates,
+    ) -> IdMap<Column> {
+        let mut keyed: IdMap<(Vec<CardKey>, StageTotals)> = IdMap::default();
+        for opp in deals {
+            let (keys, totals) = keyed.entry(opp.stage).or_default();
+            keys.push(card_key(opp));
+            totals.add(opp, rates);
+        }
+        keyed
+            .into_iter()
+            .map(|(stage, (mut keys, totals))| {
+                // Keys end with the id: no two are equal, so an unstable sort is exact.
+                keys.sort_unstable();
+                let ids = keys.into_iter().map(|(_, _, id)| id).collect();
+                (stage, Column { ids, totals })
+            })
+            .collect()
+    }
 
     /// Appends without keeping the order; [`Self::sort`] must follow (bulk loading).
     pub(super) fn push_unsorted(&mut self, opp: &Opportunity, rates: &Rates) {

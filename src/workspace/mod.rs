@@ -51,16 +51,16 @@ pub struct Workspace {
     pipelines: Vec<Pipeline>,
     stages: Vec<Stage>,
     lookups: BTreeMap<Id, Lookup>,
-    accounts: HashMap<Id, Account>,
+    accounts: IdMap<Account>,
     /// Boxed: a map's buckets are sized for its largest value and up to half of them stay
     /// empty, so a million deals stored inline took twice their size.
     opportunities: Deals,
     stage_events: Vec<StageEvent>,
     /// Active deals per stage in card order, with their totals.
-    columns: HashMap<Id, Column>,
+    columns: IdMap<Column>,
     sample: Vec<(EntityKind, Id)>,
     /// Deals in the trash and when they were put there; they are on no board, list or report.
-    trash: HashMap<Id, DateTime<Utc>>,
+    trash: IdMap<DateTime<Utc>>,
     saved_filters: Vec<SavedFilter>,
     saved_reports: Vec<SavedReport>,
     /// The reports' facts of every deal, and the generation they were worked out at.
@@ -74,10 +74,10 @@ pub struct Workspace {
     /// The currencies' rates, kept in step with `currencies` and the base currency.
     rates: Rates,
     /// Each deal's next open activity: (due, activity id). Updated per activity change.
-    next_activity: HashMap<Id, (NaiveDate, Id)>,
+    next_activity: IdMap<(NaiveDate, Id)>,
     /// Contact ids per account and activity ids per deal or account, so a form lists them
     /// without scanning every record each frame.
-    contacts_by_account: HashMap<Id, Vec<Id>>,
+    contacts_by_account: IdMap<Vec<Id>>,
     activities_by_link: HashMap<ActivityLink, Vec<Id>>,
     first_start_done: bool,
     /// Mirrors the store's id counter after each commit.
@@ -125,6 +125,16 @@ impl Workspace {
         } = records;
         let settings_or_default = settings.clone().unwrap_or_default();
         let rates = Rates::new(&settings_or_default.base_currency, &currencies);
+        let trash: IdMap<DateTime<Utc>> =
+            trash.into_iter().map(|t| (t.opportunity, t.at)).collect();
+        // The board's columns from the loaded vector, read in order, before the deals are
+        // scattered over the map.
+        let columns = Column::build(
+            opportunities
+                .iter()
+                .filter(|o| o.active && !trash.contains_key(&o.id)),
+            &rates,
+        );
         let mut ws = Workspace {
             store,
             clock,
@@ -138,9 +148,9 @@ impl Workspace {
                 .map(|o| (o.id, Box::new(o)))
                 .collect(),
             stage_events,
-            columns: HashMap::new(),
+            columns,
             sample,
-            trash: trash.into_iter().map(|t| (t.opportunity, t.at)).collect(),
+            trash,
             saved_filters,
             saved_reports,
             facts: std::sync::Mutex::new(None),
@@ -151,8 +161,8 @@ impl Workspace {
             products: products.into_iter().map(|r| (r.id, r)).collect(),
             currencies: currencies.into_iter().map(|r| (r.id, r)).collect(),
             rates,
-            next_activity: HashMap::new(),
-            contacts_by_account: HashMap::new(),
+            next_activity: IdMap::default(),
+            contacts_by_account: IdMap::default(),
             activities_by_link: HashMap::new(),
             first_start_done,
             next_id: AtomicU64::new(next_id),
@@ -171,7 +181,6 @@ impl Workspace {
         }
         crate::i18n::set_dates(ws.settings.date_format, ws.settings.week_start);
         ws.sort_config();
-        ws.rebuild_columns();
         ws.rebuild_related_indexes();
         Ok(ws)
     }
@@ -457,17 +466,13 @@ impl Workspace {
     }
 
     fn rebuild_columns(&mut self) {
-        self.columns.clear();
-        for opp in self.opportunities.values() {
-            if opp.active && !self.trash.contains_key(&opp.id) {
-                self.columns
-                    .entry(opp.stage)
-                    .or_default()
-                    .push_unsorted(opp, &self.rates);
-            }
-        }
-        for column in self.columns.values_mut() {
-            column.sort(&self.opportunities);
-        }
+        let trash = &self.trash;
+        self.columns = Column::build(
+            self.opportunities
+                .values()
+                .map(|o| &**o)
+                .filter(|o| o.active && !trash.contains_key(&o.id)),
+            &self.rates,
+        );
     }
 }
