@@ -97,6 +97,25 @@ fn main() {
             Some(Target::Within(Duration::from_millis(50))),
         );
     }
+    // The reports' facts are worked out once per change of the data: the first report after
+    // an edit pays for them.
+    progress("report after an edit at 1M");
+    let funnel = common::reports()
+        .into_iter()
+        .find(|(name, _)| *name == "funnel")
+        .expect("the funnel is benchmarked")
+        .1;
+    let mut step = 0;
+    let after_edit = median_of(5, || {
+        step += 1;
+        common::forsat_move(&mut ws, opp, stages[step % 2]);
+        timed(|| common::forsat_report(&ws, &funnel)).1
+    });
+    table.single(
+        "report funnel after an edit at 1M",
+        after_edit,
+        Some(Target::Within(Duration::from_millis(50))),
+    );
     drop((ws, conn, dir));
 
     progress("import 100k rows of Forsat CSV");

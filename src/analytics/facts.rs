@@ -7,7 +7,7 @@ use std::num::NonZeroU64;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::domain::{Id, IdMap, Opportunity, Rates, Stage, StageEvent, StageKind};
+use crate::domain::{Id, IdMap, IdSet, Opportunity, Rates, Stage, StageEvent, StageKind};
 
 /// One deal's facts: the fields reports read, copied out of the record so a report walks one
 /// compact vector instead of a map of whole deals, and what is worked out from its stage
@@ -72,80 +72,152 @@ impl DealFacts {
 }
 
 /// The facts of every deal.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Facts {
     deals: Vec<DealFacts>,
     /// Each deal's distinct entered stages (creation counts), one deal after the other.
     entered: Vec<Id>,
+    /// Where each deal is in `deals`.
+    index: IdMap<u32>,
+    /// Entered stages no deal points at any more (left behind by [`Facts::patch`]).
+    unused: usize,
+}
+
+/// What the facts of a deal are worked out from.
+pub struct Sources<'a, T> {
+    /// Whether a deal is in the trash.
+    pub trashed: T,
+    /// Every stage move, in the order they happened.
+    pub events: &'a [StageEvent],
+    pub stages: &'a [Stage],
+    pub rates: &'a Rates,
+}
+
+impl<'a, T: Fn(Id) -> bool> Sources<'a, T> {
+    fn kinds(&self) -> IdMap<StageKind> {
+        self.stages.iter().map(|s| (s.id, s.kind)).collect()
+    }
+
+    /// A deal's facts from its record, before its stage moves are placed.
+    fn record(&self, opp: &Opportunity, kinds: &IdMap<StageKind>) -> DealFacts {
+        let amount = opp.expected_base(self.rates);
+        DealFacts {
+            id: opp.id,
+            pipeline: opp.pipeline,
+            stage: opp.stage,
+            kind: kinds.get(&opp.stage).copied(),
+            active: opp.active,
+            forecast: opp.forecast,
+            trashed: (self.trashed)(opp.id),
+            salesperson: to_ref(opp.salesperson),
+            source: to_ref(opp.source),
+            loss_reason: to_ref(opp.loss_reason),
+            competitor: to_ref(opp.competitor),
+            created: opp.created.date_naive(),
+            expected_close: opp.expected_close,
+            closed: opp.closed,
+            amount,
+            weighted: crate::domain::weighted(amount, opp.probability),
+            lost_from: None,
+            entered: (0, 0),
+        }
+    }
 }
 
 impl Facts {
-    /// The facts of `opportunities` (those `trashed` says are in the trash marked so) from
-    /// their stage moves `events` (in the order they happened) through `stages`.
+    /// The facts of `opportunities` from `sources`.
     pub fn new<'a>(
         opportunities: impl IntoIterator<Item = &'a Opportunity>,
-        trashed: impl Fn(Id) -> bool,
-        events: &[StageEvent],
-        stages: &[Stage],
-        rates: &Rates,
+        sources: &Sources<'_, impl Fn(Id) -> bool>,
     ) -> Facts {
-        let kinds: IdMap<StageKind> = stages.iter().map(|s| (s.id, s.kind)).collect();
-        let mut index = IdMap::default();
-        let mut deals = Vec::new();
+        let kinds = sources.kinds();
+        let mut facts = Facts::default();
         for opp in opportunities {
-            index.insert(opp.id, deals.len() as u32);
-            let amount = opp.expected_base(rates);
-            deals.push(DealFacts {
-                id: opp.id,
-                pipeline: opp.pipeline,
-                stage: opp.stage,
-                kind: kinds.get(&opp.stage).copied(),
-                active: opp.active,
-                forecast: opp.forecast,
-                trashed: trashed(opp.id),
-                salesperson: to_ref(opp.salesperson),
-                source: to_ref(opp.source),
-                loss_reason: to_ref(opp.loss_reason),
-                competitor: to_ref(opp.competitor),
-                created: opp.created.date_naive(),
-                expected_close: opp.expected_close,
-                closed: opp.closed,
-                amount,
-                weighted: crate::domain::weighted(amount, opp.probability),
-                lost_from: None,
-                entered: (0, 0),
-            });
+            facts.index.insert(opp.id, facts.deals.len() as u32);
+            facts.deals.push(sources.record(opp, &kinds));
         }
-        // Two passes over the moves: count each deal's, then place them, so every deal's
-        // stages lie together in one vector instead of a vector each.
-        let owner: Vec<Option<u32>> = events
+        let index = &facts.index;
+        let moves: Vec<(u32, &StageEvent)> = sources
+            .events
             .iter()
-            .map(|e| index.get(&e.opportunity).copied())
+            .filter_map(|e| Some((*index.get(&e.opportunity)?, e)))
             .collect();
-        let mut counts = vec![0u32; deals.len()];
-        for i in owner.iter().flatten() {
+        facts.place(&moves, &kinds);
+        facts
+    }
+
+    /// Brings the facts of the deals `changed` (created, edited, moved, trashed, restored or
+    /// deleted) up to date: their records are read again and their stage moves placed again,
+    /// after the others. The other deals are not visited; only the moves are walked, once.
+    pub fn patch<'a>(
+        &mut self,
+        changed: &IdSet,
+        deal: impl Fn(Id) -> Option<&'a Opportunity>,
+        sources: &Sources<'_, impl Fn(Id) -> bool>,
+    ) {
+        let kinds = sources.kinds();
+        for &id in changed {
+            let at = self.index.get(&id).map(|&i| i as usize);
+            if let Some(at) = at {
+                self.unused += self.deals[at].entered.1 as usize;
+            }
+            match (deal(id), at) {
+                (Some(opp), Some(at)) => self.deals[at] = sources.record(opp, &kinds),
+                (Some(opp), None) => {
+                    self.index.insert(id, self.deals.len() as u32);
+                    self.deals.push(sources.record(opp, &kinds));
+                }
+                // A deleted deal stays, marked as on no report, so no index moves.
+                (None, Some(at)) => {
+                    self.deals[at].trashed = true;
+                    self.deals[at].entered = (0, 0);
+                }
+                (None, None) => {}
+            }
+        }
+        let index = &self.index;
+        let moves: Vec<(u32, &StageEvent)> = sources
+            .events
+            .iter()
+            .filter(|e| changed.contains(&e.opportunity))
+            .filter_map(|e| Some((*index.get(&e.opportunity)?, e)))
+            .collect();
+        self.place(&moves, &kinds);
+    }
+
+    /// Stage moves and the entries left unused by patches; past half, a rebuild pays.
+    pub fn worn(&self) -> bool {
+        self.unused > self.entered.len() / 2
+    }
+
+    /// Places the deals' stage `moves` (in the order they happened) after the entered stages
+    /// already placed: two passes, counting each deal's first, so every deal's stages lie
+    /// together in one vector instead of a vector each.
+    fn place(&mut self, moves: &[(u32, &StageEvent)], kinds: &IdMap<StageKind>) {
+        let mut counts = vec![0u32; self.deals.len()];
+        for (i, _) in moves {
             counts[*i as usize] += 1;
         }
-        let mut start = 0u32;
-        for (facts, count) in deals.iter_mut().zip(&counts) {
-            facts.entered = (start, 0);
-            start += count;
+        let mut start = self.entered.len() as u32;
+        for (facts, count) in self.deals.iter_mut().zip(&counts) {
+            if *count > 0 {
+                facts.entered = (start, 0);
+                start += count;
+            }
         }
-        let mut entered = vec![0; start as usize];
-        for (event, i) in events.iter().zip(&owner) {
-            let Some(i) = i else { continue };
-            let facts = &mut deals[*i as usize];
+        self.entered.resize(start as usize, 0);
+        for (i, event) in moves {
+            let facts = &mut self.deals[*i as usize];
             let (first, len) = facts.entered;
-            let taken = &entered[first as usize..(first + len) as usize];
+            let taken = &self.entered[first as usize..(first + len) as usize];
             if !taken.contains(&event.to) {
-                entered[(first + len) as usize] = event.to;
+                self.entered[(first + len) as usize] = event.to;
                 facts.entered.1 += 1;
             }
             if kinds.get(&event.to) == Some(&StageKind::Lost) {
                 facts.lost_from = to_ref(event.from);
             }
         }
-        Facts { deals, entered }
     }
 
     /// Every deal's facts.

@@ -635,6 +635,7 @@ impl Workspace {
 
     /// Puts a deal's new version in memory and moves it between the cached columns.
     pub(super) fn install(&mut self, old: Option<&Opportunity>, new: Opportunity) {
+        self.facts_changed([new.id]);
         if let Some(old) = old.filter(|o| self.on_board(o))
             && let Some(column) = self.columns.get_mut(&old.stage)
         {
@@ -658,6 +659,7 @@ impl Workspace {
     /// for every deal, quadratic in the batch.
     pub(super) fn install_new(&mut self, opps: Vec<Opportunity>) {
         const ONE_BY_ONE: usize = 64;
+        self.facts_changed(opps.iter().map(|o| o.id));
         if opps.len() < ONE_BY_ONE {
             for opp in opps {
                 self.install(None, opp);
@@ -684,6 +686,7 @@ impl Workspace {
 
     /// Removes deals from memory and the cached columns.
     pub(super) fn uninstall(&mut self, ids: &HashSet<Id>) {
+        self.facts_changed(ids.iter().copied());
         for id in ids {
             self.leave_board(*id);
             self.opportunities.remove(id);

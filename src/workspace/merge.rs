@@ -205,6 +205,7 @@ impl Workspace {
 
     /// [`Self::repoint_events`] for the events in memory.
     pub(super) fn reassign_events(&mut self, moves: &[(Id, Id)], owner: impl Fn(Id) -> Id) {
+        self.facts_stale();
         let origin: HashMap<Id, Id> = moves.iter().copied().collect();
         for e in &mut self.stage_events {
             if let Some(from) = origin.get(&e.id) {

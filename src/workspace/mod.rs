@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::analytics::StageTotals;
-use crate::analytics::facts::Facts;
+use crate::analytics::facts::{Facts, Sources};
 use crate::analytics::reports::{self, Data, Params, Records as ReportRecords, Report, Scope};
 use crate::domain::*;
 use crate::store::{Records, Store, StoreError};
@@ -63,8 +63,8 @@ pub struct Workspace {
     trash: IdMap<DateTime<Utc>>,
     saved_filters: Vec<SavedFilter>,
     saved_reports: Vec<SavedReport>,
-    /// The reports' facts of every deal, and the generation they were worked out at.
-    facts: std::sync::Mutex<Option<(u64, Arc<Facts>)>>,
+    /// The reports' facts of every deal, kept up to date deal by deal.
+    facts: std::sync::Mutex<FactsCache>,
     list_columns: Vec<ListColumn>,
     contacts: BTreeMap<Id, Contact>,
     leads: BTreeMap<Id, Lead>,
@@ -86,6 +86,13 @@ pub struct Workspace {
     /// Bumped by every applied command; views cache what they derive and compare this.
     generation: u64,
     backup_failed: Option<StoreError>,
+}
+
+/// The reports' facts as last worked out, and the deals changed since.
+#[derive(Default)]
+struct FactsCache {
+    facts: Option<Arc<Facts>>,
+    changed: IdSet,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -153,7 +160,7 @@ impl Workspace {
             trash,
             saved_filters,
             saved_reports,
-            facts: std::sync::Mutex::new(None),
+            facts: std::sync::Mutex::default(),
             list_columns: list_columns.unwrap_or_else(|| ListColumn::ALL.to_vec()),
             contacts: contacts.into_iter().map(|r| (r.id, r)).collect(),
             leads: leads.into_iter().map(|r| (r.id, r)).collect(),
@@ -412,22 +419,57 @@ impl Workspace {
             rates: &self.rates,
             today: self.today(),
         };
-        let mut cached = self.facts.lock().unwrap_or_else(|e| e.into_inner());
-        let facts = match &*cached {
-            Some((generation, facts)) if *generation == self.generation => facts.clone(),
-            _ => {
-                let facts = Arc::new(Facts::new(
-                    self.opportunities(),
-                    |id| self.is_trashed(id),
-                    &self.stage_events,
-                    &self.stages,
-                    &self.rates,
-                ));
-                *cached = Some((self.generation, facts.clone()));
-                facts
-            }
+        Data::new(scope, records, self.facts())
+    }
+
+    /// The reports' facts of every deal: worked out in full once, then for each change only
+    /// those of the deals it changed, so the first report after a stage move at a million
+    /// deals does not wait for a million deals.
+    pub fn facts(&self) -> Arc<Facts> {
+        let mut cache = self.facts.lock().unwrap_or_else(|e| e.into_inner());
+        let sources = Sources {
+            trashed: |id| self.is_trashed(id),
+            events: &self.stage_events,
+            stages: &self.stages,
+            rates: &self.rates,
         };
-        Data::new(scope, records, facts)
+        let facts = match cache.facts.take() {
+            Some(facts) if cache.changed.is_empty() => facts,
+            Some(mut facts) => {
+                // Cloned only while a report still holds the old facts.
+                let patched = Arc::make_mut(&mut facts);
+                patched.patch(&cache.changed, |id| self.opportunity(id), &sources);
+                if patched.worn() {
+                    Arc::new(Facts::new(self.opportunities(), &sources))
+                } else {
+                    facts
+                }
+            }
+            None => Arc::new(Facts::new(self.opportunities(), &sources)),
+        };
+        cache.changed.clear();
+        cache.facts = Some(facts.clone());
+        facts
+    }
+
+    /// Notes that the deals `ids` changed (record, stage moves or trash), for [`Self::facts`].
+    /// Past a tenth of the deals, working them all out again is as quick: the facts are
+    /// dropped.
+    pub(super) fn facts_changed(&mut self, ids: impl IntoIterator<Item = Id>) {
+        let deals = self.opportunities.len();
+        let cache = self.facts.get_mut().unwrap_or_else(|e| e.into_inner());
+        if cache.facts.is_some() {
+            cache.changed.extend(ids);
+            if cache.changed.len() > deals / 10 {
+                *cache = FactsCache::default();
+            }
+        }
+    }
+
+    /// Notes that every deal's facts are to be worked out again (stages, rates or merged
+    /// deals changed).
+    pub(super) fn facts_stale(&mut self) {
+        *self.facts.get_mut().unwrap_or_else(|e| e.into_inner()) = FactsCache::default();
     }
 
     /// The report `params` names, over `scope`.

@@ -1066,6 +1066,8 @@ impl Workspace {
                 self.sort_config();
             }
             Record::Stage(r) => {
+                // Its kind may have changed: every deal in it is won, lost or open anew.
+                self.facts_stale();
                 self.stages.retain(|s| s.id != r.id);
                 self.stages.push(r);
                 self.sort_config();
@@ -1142,6 +1144,7 @@ impl Workspace {
             EntityKind::Currency => drop(self.currencies.remove(&id)),
             EntityKind::Pipeline => self.pipelines.retain(|p| p.id != id),
             EntityKind::Stage => {
+                self.facts_stale();
                 self.stages.retain(|s| s.id != id);
                 self.columns.remove(&id);
             }
@@ -1174,6 +1177,7 @@ impl Workspace {
         let rates = Rates::new(&self.settings.base_currency, self.currencies.values());
         if rates != self.rates {
             self.rates = rates;
+            self.facts_stale();
             self.rebuild_columns();
         }
     }

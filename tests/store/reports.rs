@@ -2,7 +2,7 @@
 //! the CLI printing what the workspace computes.
 
 use chrono::{DateTime, NaiveDate, TimeZone as _, Utc};
-use forsat::analytics::facts::Facts;
+use forsat::analytics::facts::{Facts, Sources};
 use forsat::analytics::reports::{
     self, Data, FunnelRow, GridRow, GroupBy, LeakageRow, Params, Period, PipelineRow, Records,
     Rows, Scope, WinLossBy, WinLossRow,
@@ -226,10 +226,12 @@ impl World {
     fn data(&self, scope: &Scope) -> Data<'_> {
         let facts = Facts::new(
             &self.deals,
-            |id| id == 106,
-            &self.events,
-            &self.stages,
-            &self.rates,
+            &Sources {
+                trashed: |id| id == 106,
+                events: &self.events,
+                stages: &self.stages,
+                rates: &self.rates,
+            },
         );
         let records = Records {
             pipelines: &self.pipelines,
@@ -729,4 +731,188 @@ fn reports_follow_every_change_of_the_data() {
     assert_eq!(reached(&ws), [2, 1, 0]);
     ws.apply(Command::Trash { ids: vec![first] }).unwrap();
     assert_eq!(reached(&ws), [1, 0, 0]);
+}
+
+/// Each deal's facts as a report reads them, keyed by deal: the same whether worked out in
+/// full or patched (where in the vectors they lie may differ).
+fn facts_by_deal(facts: &Facts) -> std::collections::BTreeMap<Id, String> {
+    facts
+        .deals()
+        .iter()
+        .filter(|f| !f.trashed)
+        .map(|f| {
+            let mut entered = facts.entered(f).to_vec();
+            entered.sort_unstable();
+            let seen = (
+                (f.pipeline, f.stage, f.kind, f.active, f.forecast),
+                (f.salesperson(), f.source(), f.loss_reason(), f.competitor()),
+                (f.created, f.expected_close, f.closed, f.amount, f.weighted),
+                (f.lost_from(), entered),
+            );
+            (f.id, format!("{seen:?}"))
+        })
+        .collect()
+}
+
+/// After every kind of change, the facts the workspace patched deal by deal are those worked
+/// out afresh from every deal.
+#[test]
+fn facts_patched_after_each_change_equal_facts_worked_out_afresh() {
+    use forsat::command::{Change, Command, MassPatch};
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = super::open(&dir.path().join("crm.redb"));
+    let (batch, _) = forsat::demo::generate(&ws, 400, 3);
+    ws.apply(Command::InsertBatch(Box::new(batch))).unwrap();
+    let fresh = |ws: &forsat::workspace::Workspace| {
+        let stages: Vec<Stage> = ws
+            .pipelines()
+            .iter()
+            .flat_map(|p| ws.stages_of(p.id))
+            .cloned()
+            .collect();
+        Facts::new(
+            ws.opportunities(),
+            &Sources {
+                trashed: |id| ws.is_trashed(id),
+                events: ws.stage_events(),
+                stages: &stages,
+                rates: ws.rates(),
+            },
+        )
+    };
+    let check = |ws: &forsat::workspace::Workspace, what: &str| {
+        let kept = ws.facts();
+        assert_eq!(
+            facts_by_deal(&kept),
+            facts_by_deal(&fresh(ws)),
+            "after {what}"
+        );
+    };
+    check(&ws, "the first report");
+    let pipeline = ws.default_pipeline().id;
+    let kind = |ws: &forsat::workspace::Workspace, k| ws.stage_of_kind(pipeline, k).unwrap().id;
+    let (won, lost) = (kind(&ws, StageKind::Won), kind(&ws, StageKind::Lost));
+    let first = kind(&ws, StageKind::Open);
+    let open = &ws.column(first).ids;
+    let (a, b, c) = (open[0], open[1], open[2]);
+    let reason = ws.all_lookups(LookupKind::LossReason)[0].id;
+    let second = ws
+        .stages_of(pipeline)
+        .filter(|s| s.kind == StageKind::Open)
+        .nth(1)
+        .unwrap()
+        .id;
+
+    let mut undo = Vec::new();
+    let mut run = |ws: &mut forsat::workspace::Workspace, what: &str, cmd: Command| {
+        let applied = ws.apply(cmd).unwrap_or_else(|e| panic!("{what}: {e}"));
+        undo.extend(applied.inverse);
+        check(ws, what);
+    };
+    run(
+        &mut ws,
+        "a move",
+        Command::MoveToStage {
+            opp: a,
+            stage: second,
+            loss_reason: None,
+        },
+    );
+    run(
+        &mut ws,
+        "a win",
+        Command::MoveToStage {
+            opp: b,
+            stage: won,
+            loss_reason: None,
+        },
+    );
+    run(
+        &mut ws,
+        "a loss",
+        Command::MoveToStage {
+            opp: c,
+            stage: lost,
+            loss_reason: Some(reason),
+        },
+    );
+    let mut edited = ws.opportunity(a).unwrap().clone();
+    edited.amount = "123456.78".parse().unwrap();
+    edited.forecast = false;
+    run(
+        &mut ws,
+        "an edit",
+        Command::UpdateOpportunity {
+            opp: Box::new(edited),
+            new_account: None,
+        },
+    );
+    run(
+        &mut ws,
+        "a mass update",
+        Command::MassUpdate {
+            ids: vec![a, b],
+            patch: MassPatch {
+                stage: Some(second),
+                ..MassPatch::default()
+            },
+        },
+    );
+    run(&mut ws, "trashing", Command::Trash { ids: vec![a, c] });
+    run(
+        &mut ws,
+        "restoring",
+        Command::RestoreFromTrash { ids: vec![c] },
+    );
+    let made = super::create(&mut ws, "Zeta", "Zeta – new", "77");
+    check(&ws, "a new deal");
+    let survivor = ws.opportunity(made).unwrap().clone();
+    run(
+        &mut ws,
+        "a merge",
+        Command::Merge {
+            survivor: Box::new(survivor),
+            merged: vec![b],
+        },
+    );
+    run(
+        &mut ws,
+        "a deletion",
+        Command::DeleteOpportunity {
+            id: made,
+            account: None,
+        },
+    );
+    let mut currency = ws.currencies().into_iter().next().unwrap().clone();
+    currency.rate *= Decimal::TWO;
+    run(
+        &mut ws,
+        "a new rate",
+        Command::Change(Box::new(Change::put(Record::Currency(currency)))),
+    );
+    let mut stage = ws.stage(second).unwrap().clone();
+    stage.probability = Decimal::from(55);
+    let change = ws.stage_change(stage, true);
+    run(
+        &mut ws,
+        "a stage's probability given to its deals",
+        Command::Change(Box::new(change)),
+    );
+    forsat::interchange::import(
+        &mut ws,
+        b"name,account,stage,amount\r\nImported,Omega,Won,5\r\n",
+        &forsat::interchange::ImportOptions::default(),
+    )
+    .unwrap();
+    check(&ws, "an import");
+    while let Some(inverse) = undo.pop() {
+        let what = format!("undoing {inverse:?}")
+            .chars()
+            .take(60)
+            .collect::<String>();
+        ws.apply(inverse).unwrap_or_else(|e| panic!("{what}: {e}"));
+        check(&ws, &what);
+    }
+    ws.apply(Command::EmptyTrash).unwrap();
+    check(&ws, "emptying the trash");
 }
