@@ -146,43 +146,74 @@ impl Facts {
         facts
     }
 
-    /// Brings the facts of the deals `changed` (created, edited, moved, trashed, restored or
-    /// deleted) up to date: their records are read again and their stage moves placed again,
-    /// after the others. The other deals are not visited; only the moves are walked, once.
+    /// Brings the facts up to date after changes: the deals `changed` (created, edited,
+    /// moved, trashed, restored or deleted) are read again, and the stage moves `added` since
+    /// (in any order) are placed after those of their deals. Only those deals are visited.
+    /// Moves are only ever added to a deal that stays (its others are deleted with it, or
+    /// re-pointed by a merge, after which the facts are worked out afresh).
     pub fn patch<'a>(
         &mut self,
         changed: &IdSet,
+        added: &[StageEvent],
         deal: impl Fn(Id) -> Option<&'a Opportunity>,
         sources: &Sources<'_, impl Fn(Id) -> bool>,
     ) {
         let kinds = sources.kinds();
         for &id in changed {
             let at = self.index.get(&id).map(|&i| i as usize);
-            if let Some(at) = at {
-                self.unused += self.deals[at].entered.1 as usize;
-            }
             match (deal(id), at) {
-                (Some(opp), Some(at)) => self.deals[at] = sources.record(opp, &kinds),
+                (Some(opp), Some(at)) => {
+                    let old = self.deals[at];
+                    self.deals[at] = DealFacts {
+                        lost_from: old.lost_from,
+                        entered: old.entered,
+                        ..sources.record(opp, &kinds)
+                    };
+                }
                 (Some(opp), None) => {
                     self.index.insert(id, self.deals.len() as u32);
                     self.deals.push(sources.record(opp, &kinds));
                 }
-                // A deleted deal stays, marked as on no report, so no index moves.
+                // A deleted deal stays, on no report, so no index moves; its moves come back
+                // with it if it is restored.
                 (None, Some(at)) => {
-                    self.deals[at].trashed = true;
-                    self.deals[at].entered = (0, 0);
+                    let facts = &mut self.deals[at];
+                    self.unused += facts.entered.1 as usize;
+                    facts.trashed = true;
+                    facts.entered = (0, 0);
+                    facts.lost_from = None;
                 }
                 (None, None) => {}
             }
         }
-        let index = &self.index;
-        let moves: Vec<(u32, &StageEvent)> = sources
-            .events
-            .iter()
-            .filter(|e| changed.contains(&e.opportunity))
-            .filter_map(|e| Some((*index.get(&e.opportunity)?, e)))
-            .collect();
-        self.place(&moves, &kinds);
+        let mut added: Vec<&StageEvent> = added.iter().collect();
+        added.sort_by_key(|e| (e.at, e.id));
+        for event in added {
+            if deal(event.opportunity).is_none() {
+                continue;
+            }
+            if let Some(&i) = self.index.get(&event.opportunity) {
+                self.enter(i as usize, event, &kinds);
+            }
+        }
+    }
+
+    /// Places one more stage move of deal `i` after its others, moving its entered stages to
+    /// the end of the vector when they are not there already.
+    fn enter(&mut self, i: usize, event: &StageEvent, kinds: &IdMap<StageKind>) {
+        let (first, len) = self.deals[i].entered;
+        let (first, len) = (first as usize, len as usize);
+        if !self.entered[first..first + len].contains(&event.to) {
+            if first + len != self.entered.len() {
+                self.entered.extend_from_within(first..first + len);
+                self.unused += len;
+            }
+            self.entered.push(event.to);
+            self.deals[i].entered = ((self.entered.len() - len - 1) as u32, len as u32 + 1);
+        }
+        if kinds.get(&event.to) == Some(&StageKind::Lost) {
+            self.deals[i].lost_from = to_ref(event.from);
+        }
     }
 
     /// Stage moves and the entries left unused by patches; past half, a rebuild pays.

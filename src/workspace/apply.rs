@@ -549,7 +549,7 @@ impl Workspace {
         if let Some(a) = account {
             self.accounts.insert(a.id, a);
         }
-        self.stage_events.extend(event);
+        self.add_stage_events(event);
         let id = new.id;
         let created = old.is_none();
         let inverse = match &old {
@@ -603,7 +603,7 @@ impl Workspace {
             }
             Ok(events)
         })?;
-        self.stage_events.extend(events);
+        self.add_stage_events(events);
         let mut olds = Vec::with_capacity(pairs.len());
         for (old, new) in pairs {
             self.install(Some(&old), new);
@@ -807,7 +807,7 @@ impl Workspace {
         if let Some(a) = account {
             self.accounts.insert(a.id, a);
         }
-        self.stage_events.extend(events);
+        self.add_stage_events(events);
         self.stage_events.sort_by_key(|e| (e.at, e.id));
         self.install(None, opp);
         Ok(Applied {

@@ -194,7 +194,7 @@ impl Workspace {
         self.lookups.extend(lookups.into_iter().map(|l| (l.id, l)));
         self.accounts
             .extend(accounts.into_iter().map(|a| (a.id, a)));
-        self.stage_events.extend(stage_events);
+        self.add_stage_events(stage_events);
         self.stage_events.sort_by_key(|e| (e.at, e.id));
         for r in records {
             self.install_record(r);

@@ -83,7 +83,7 @@ impl Workspace {
             )?;
             Ok((event, moved, activities))
         })?;
-        self.stage_events.extend(event);
+        self.add_stage_events(event);
         self.reassign_events(&moved_events, |_| survivor);
         for a in activities {
             self.install_record(Record::Activity(a));
@@ -143,7 +143,7 @@ impl Workspace {
             }
             Ok((event, activities))
         })?;
-        self.stage_events.extend(event);
+        self.add_stage_events(event);
         self.reassign_events(&events, |from| from);
         for a in activities {
             self.install_record(Record::Activity(a));

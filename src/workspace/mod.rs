@@ -93,6 +93,8 @@ pub struct Workspace {
 struct FactsCache {
     facts: Option<Arc<Facts>>,
     changed: IdSet,
+    /// Stage moves added since.
+    events: Vec<StageEvent>,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -438,7 +440,8 @@ impl Workspace {
             Some(mut facts) => {
                 // Cloned only while a report still holds the old facts.
                 let patched = Arc::make_mut(&mut facts);
-                patched.patch(&cache.changed, |id| self.opportunity(id), &sources);
+                let deal = |id| self.opportunity(id);
+                patched.patch(&cache.changed, &cache.events, deal, &sources);
                 if patched.worn() {
                     Arc::new(Facts::new(self.opportunities(), &sources))
                 } else {
@@ -448,11 +451,22 @@ impl Workspace {
             None => Arc::new(Facts::new(self.opportunities(), &sources)),
         };
         cache.changed.clear();
+        cache.events.clear();
         cache.facts = Some(facts.clone());
         facts
     }
 
-    /// Notes that the deals `ids` changed (record, stage moves or trash), for [`Self::facts`].
+    /// Adds stage moves to memory (callers keep them in time order).
+    pub(super) fn add_stage_events(&mut self, events: impl IntoIterator<Item = StageEvent>) {
+        let at = self.stage_events.len();
+        self.stage_events.extend(events);
+        let cache = self.facts.get_mut().unwrap_or_else(|e| e.into_inner());
+        if cache.facts.is_some() {
+            cache.events.extend_from_slice(&self.stage_events[at..]);
+        }
+    }
+
+    /// Notes that the deals `ids` changed (record or trash), for [`Self::facts`].
     /// Past a tenth of the deals, working them all out again is as quick: the facts are
     /// dropped.
     pub(super) fn facts_changed(&mut self, ids: impl IntoIterator<Item = Id>) {

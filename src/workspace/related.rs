@@ -970,11 +970,11 @@ impl Workspace {
         }
         for (opp, events) in change.restore_deals {
             inverse.delete_deals.push(opp.id);
-            self.stage_events.extend(events);
+            self.add_stage_events(events);
             self.install(None, opp);
         }
         self.stage_events.sort_by_key(|e| (e.at, e.id));
-        self.stage_events.extend(events);
+        self.add_stage_events(events);
         for (old, new) in deal_pairs {
             self.install(Some(&old), new);
             inverse.update_deals.push(old);
@@ -1354,7 +1354,7 @@ impl Workspace {
             self.install_record(contact);
         }
         self.install_record(Record::Lead(converted));
-        self.stage_events.extend(event);
+        self.add_stage_events(event);
         let id = opp.id;
         self.install(None, opp);
         Ok(Applied {
