@@ -180,6 +180,20 @@ impl Store {
         Ok(value)
     }
 
+    /// redb's full check of the open file: every page's checksum and every tree's structure.
+    /// A damaged file it could repair is reported as damaged all the same (what was lost
+    /// cannot be told).
+    pub fn check_integrity(&mut self) -> Result<(), StoreError> {
+        match self.db.check_integrity() {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: "damaged pages were found and repaired".to_owned(),
+            }),
+            Err(e) => Err(open_refusal(&self.path, e)),
+        }
+    }
+
     /// One record's history, oldest first.
     pub fn history(&self, entity: EntityKind, id: Id) -> Result<Vec<HistoryEntry>, StoreError> {
         tables::history(&self.db, entity, id).map_err(|e| read_refusal(&self.path, e))

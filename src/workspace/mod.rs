@@ -243,6 +243,11 @@ impl Workspace {
         self.stages.sort_by_key(|s| (s.pipeline, s.sequence, s.id));
     }
 
+    /// Checks the whole file (see [`Store::check_integrity`]).
+    pub fn check_integrity(&mut self) -> Result<(), StoreError> {
+        self.store.check_integrity()
+    }
+
     /// The current time from the workspace's clock.
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
