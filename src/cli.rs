@@ -58,6 +58,12 @@ pub enum View {
 /// Headless subcommands.
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
+    /// Check the whole file (every page's checksum, every record) without changing it; a
+    /// damaged file's message names the newest backup that opens. Exit code 1 when damaged.
+    Check,
+    /// Make today's backup now (beside the file, checked, the oldest beyond the number the
+    /// settings keep removed).
+    Backup,
     /// Add realistic generated opportunities (deterministic for a seed).
     Demo {
         /// How many opportunities to add.
@@ -292,8 +298,32 @@ pub fn default_db_path() -> PathBuf {
 
 /// Runs a headless subcommand and returns what it prints; the error is the message for stderr.
 pub fn run(command: CliCommand, db: &Path) -> Result<String, String> {
+    // These two work on the file as it is, damaged or not, and never open it for writing.
+    match command {
+        CliCommand::Check => {
+            let records = crate::store::check(db).map_err(|e| e.to_string())?;
+            Ok(tr!(
+                "{path} is sound: every page and record checked ({deals} deals, {accounts} accounts, {events} stage moves).",
+                path = db.display(),
+                deals = records.opportunities.len(),
+                accounts = records.accounts.len(),
+                events = records.stage_events.len()
+            ) + "\n")
+        }
+        CliCommand::Backup => {
+            let today = system_clock()().date_naive();
+            let made = crate::store::back_up_now(db, today).map_err(|e| e.to_string())?;
+            Ok(tr!("Backed up to {path} (checked).", path = made.display()) + "\n")
+        }
+        command => run_on(command, db),
+    }
+}
+
+/// The commands that work on the open workspace.
+fn run_on(command: CliCommand, db: &Path) -> Result<String, String> {
     let mut ws = Workspace::open(db, system_clock()).map_err(|e| e.to_string())?;
     match command {
+        CliCommand::Check | CliCommand::Backup => Err(tr!("this command does not open the file")),
         CliCommand::Demo { opps, seed } => {
             let started = Instant::now();
             // Progress on stderr, so scripts reading stdout get only the summary.

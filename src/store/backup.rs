@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::{StoreError, check_header, check_meta, guard, open_refusal};
+use super::tables::{self, Records};
+use super::{StoreError, check_header, check_meta, guard, open_refusal, read_refusal, with_backup};
+use crate::domain::Settings;
 
 /// The backups of `path`, newest first: files named exactly `NAME.YYYY-MM-DD.backup` beside it
 /// (another file's backups, or anything named by hand, are never counted or pruned).
@@ -55,13 +57,79 @@ pub(super) fn daily(
     today: NaiveDate,
     keep: u32,
 ) -> Result<Option<PathBuf>, StoreError> {
-    let mut name = path.file_name().unwrap_or_default().to_owned();
-    name.push(format!(".{}.backup", today.format("%Y-%m-%d")));
-    let target = path.with_file_name(&name);
+    let target = dated(path, today);
     if target.exists() {
         return Ok(None);
     }
-    let mut partial_name = name.clone();
+    make(path, &target, keep).map(Some)
+}
+
+/// Today's backup of `path`, made now (replacing one made earlier today) while no Forsat has
+/// the file open, checked and pruned to the number the settings keep (`forsat backup`).
+pub fn now(path: &Path, today: NaiveDate) -> Result<PathBuf, StoreError> {
+    let reader = reader(path)?;
+    let keep = match &reader {
+        Some(db) => {
+            let schema = check_meta(path, db)?;
+            guard(path, || tables::settings(db, schema))?
+                .map_err(|e| read_refusal(path, e))?
+                .unwrap_or_default()
+                .backups_keep
+        }
+        None => Settings::default().backups_keep,
+    };
+    make(path, &dated(path, today), keep)
+}
+
+/// Checks the whole file at `path`, leaving it untouched, while no Forsat has it open: a copy
+/// is checked page by page, then every record of it decoded (`forsat check`). A damaged file's
+/// refusal names the newest backup that opens.
+pub fn check(path: &Path) -> Result<Records, StoreError> {
+    let _reader = reader(path)?;
+    let copy = std::env::temp_dir().join(format!(
+        "forsat-check-{}-{}.redb",
+        std::process::id(),
+        path.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    let checked = std::fs::copy(path, &copy)
+        .map_err(|source| StoreError::Io {
+            path: copy.clone(),
+            source,
+        })
+        .and_then(|_| verify(&copy))
+        .and_then(|()| {
+            let db = guard(&copy, || redb::Builder::new().open_read_only(&copy))?
+                .map_err(|e| open_refusal(&copy, e))?;
+            let schema = check_meta(&copy, &db)?;
+            guard(&copy, || tables::load(&db, schema))?.map_err(|e| read_refusal(&copy, e))
+        });
+    let _ = std::fs::remove_file(&copy);
+    checked.map_err(|e| with_backup(path, damaged(path, e)))
+}
+
+/// A read-only handle on `path`, held while it is copied: opening it fails while a Forsat has
+/// the file open, and no Forsat opens it for writing meanwhile. A file left unclean by a crash
+/// is copied as it is (its copy's check recovers it).
+fn reader(path: &Path) -> Result<Option<redb::ReadOnlyDatabase>, StoreError> {
+    check_header(path)?;
+    match guard(path, || redb::Builder::new().open_read_only(path))? {
+        Ok(db) => Ok(Some(db)),
+        Err(redb::DatabaseError::RepairAborted) => Ok(None),
+        Err(e) => Err(with_backup(path, open_refusal(path, e))),
+    }
+}
+
+/// The name of the backup of `path` made on `day`.
+fn dated(path: &Path, day: NaiveDate) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(format!(".{}.backup", day.format("%Y-%m-%d")));
+    path.with_file_name(name)
+}
+
+/// Copies `path` to `target` through a partial file, checks the copy, and keeps the newest
+/// `keep` backups.
+fn make(path: &Path, target: &Path, keep: u32) -> Result<PathBuf, StoreError> {
+    let mut partial_name = target.file_name().unwrap_or_default().to_owned();
     partial_name.push(".partial");
     let partial = path.with_file_name(partial_name);
     let io = |p: &Path| {
@@ -77,8 +145,8 @@ pub(super) fn daily(
     }
     let made = std::fs::copy(path, &partial)
         .map_err(io(&partial))
-        .and_then(|_| verify(&partial))
-        .and_then(|()| std::fs::rename(&partial, &target).map_err(io(&target)));
+        .and_then(|_| verify(&partial).map_err(|e| damaged(path, e)))
+        .and_then(|()| std::fs::rename(&partial, target).map_err(io(target)));
     if let Err(e) = made {
         let _ = std::fs::remove_file(&partial);
         return Err(e);
@@ -86,13 +154,44 @@ pub(super) fn daily(
     for old in backups_of(path).into_iter().skip(keep.max(1) as usize) {
         std::fs::remove_file(&old).map_err(io(&old))?;
     }
-    Ok(Some(target))
+    Ok(target.to_owned())
 }
 
-/// Opens a copy read-only and checks it is a Forsat database this build reads.
+/// Checks a new copy page by page — redb's integrity check verifies the checksum of every page
+/// of the committed trees, and writes only to the copy — and that it is a Forsat database this
+/// build reads. A plain open trusts the pages it reads: a flipped bit in a record would be
+/// read as data.
 fn verify(copy: &Path) -> Result<(), StoreError> {
     check_header(copy)?;
-    let db = guard(copy, || redb::Builder::new().open_read_only(copy))?
-        .map_err(|e| open_refusal(copy, e))?;
+    let db = guard(copy, || {
+        redb::Builder::new()
+            .set_check_integrity_on_open(true)
+            .open(copy)
+    })?
+    .map_err(|e| open_refusal(copy, e))?;
     check_meta(copy, &db).map(drop)
+}
+
+/// What a failed check of a fresh byte-for-byte copy says about the original.
+fn damaged(path: &Path, found: StoreError) -> StoreError {
+    match found {
+        StoreError::Corrupt { detail, .. } | StoreError::Foreign { detail, .. } => {
+            StoreError::Corrupt {
+                path: path.to_owned(),
+                detail: format!("a check of every page found: {detail}"),
+            }
+        }
+        other => other,
+    }
+}
+
+/// The newest backup of `path` that opens as a Forsat database (read-only: it is not changed).
+pub fn newest_good(path: &Path) -> Option<PathBuf> {
+    backups_of(path).into_iter().find(|backup| {
+        check_header(backup).is_ok()
+            && guard(backup, || redb::Builder::new().open_read_only(backup))
+                .ok()
+                .and_then(Result::ok)
+                .is_some_and(|db| check_meta(backup, &db).is_ok())
+    })
 }

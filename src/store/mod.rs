@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use redb::{Database, DatabaseError, Durability};
 
-pub use backup::backups_of;
+pub use backup::{backups_of, check, newest_good, now as back_up_now};
 pub use codec::{CodecError, RECORD_VERSION, decode, encode};
 pub use error::StoreError;
 pub use tables::{Records, SCHEMA_VERSION, TrashEntry, Tx};
@@ -71,7 +71,10 @@ impl Store {
                 drop(db);
                 // Now, before anything writes, the file is a clean copy of the last commit.
                 let backup_failed = match &records.settings {
-                    Some(s) if s.backups => backup::daily(path, today, s.backups_keep).err(),
+                    Some(s) if s.backups => match backup::daily(path, today, s.backups_keep) {
+                        Err(e @ StoreError::Corrupt { .. }) => return Err(with_backup(path, e)),
+                        made => made.err(),
+                    },
                     _ => None,
                 };
                 if schema < SCHEMA_VERSION {
@@ -280,6 +283,20 @@ fn guard<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, StoreError> {
     })
 }
 
+/// A refusal of a damaged file that names the newest backup to restore, if one opens.
+fn with_backup(path: &Path, e: StoreError) -> StoreError {
+    match (e, backup::newest_good(path)) {
+        (StoreError::Corrupt { path, detail }, Some(backup)) => StoreError::Corrupt {
+            path,
+            detail: format!(
+                "{detail}; the newest backup that opens is {}",
+                backup.display()
+            ),
+        },
+        (e, _) => e,
+    }
+}
+
 fn open_refusal(path: &Path, e: DatabaseError) -> StoreError {
     match e {
         DatabaseError::DatabaseAlreadyOpen => StoreError::AlreadyOpen(path.to_owned()),
@@ -287,6 +304,15 @@ fn open_refusal(path: &Path, e: DatabaseError) -> StoreError {
             path: path.to_owned(),
             detail: format!("storage format {v}"),
         },
+        // A page past the end of the file: the file was cut short.
+        DatabaseError::Storage(redb::StorageError::Io(source))
+            if source.kind() == std::io::ErrorKind::UnexpectedEof =>
+        {
+            StoreError::Corrupt {
+                path: path.to_owned(),
+                detail: "it ends before its last page: the file was cut short".to_owned(),
+            }
+        }
         DatabaseError::Storage(redb::StorageError::Io(source)) => StoreError::Io {
             path: path.to_owned(),
             source,

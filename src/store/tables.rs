@@ -175,6 +175,25 @@ fn read_next_id(
 }
 
 /// Reads every table of a file of `schema` into memory, in this build's layout.
+fn read_settings(
+    meta: &redb::ReadOnlyTable<&str, &[u8]>,
+    schema: u32,
+) -> Result<Option<Settings>, ReadError> {
+    if schema < 4 {
+        Ok(read_meta::<SettingsV3>(meta, META_SETTINGS)?.map(Settings::from))
+    } else {
+        read_meta(meta, META_SETTINGS)
+    }
+}
+
+/// The settings alone (what a backup needs to know how many to keep).
+pub(super) fn settings(
+    db: &impl redb::ReadableDatabase,
+    schema: u32,
+) -> Result<Option<Settings>, ReadError> {
+    read_settings(&db.begin_read()?.open_table(META)?, schema)
+}
+
 pub(super) fn load(db: &impl redb::ReadableDatabase, schema: u32) -> Result<Records, ReadError> {
     let txn = db.begin_read()?;
     let meta = txn.open_table(META)?;
@@ -187,11 +206,7 @@ pub(super) fn load(db: &impl redb::ReadableDatabase, schema: u32) -> Result<Reco
             super::migrate::upgrade_opportunity(bytes, schema)
         })?,
         stage_events: read_all(&txn, STAGE_EVENTS)?,
-        settings: if schema < 4 {
-            read_meta::<SettingsV3>(&meta, META_SETTINGS)?.map(Settings::from)
-        } else {
-            read_meta(&meta, META_SETTINGS)?
-        },
+        settings: read_settings(&meta, schema)?,
         sample: read_meta(&meta, META_SAMPLE)?.unwrap_or_default(),
         first_start_done: read_meta(&meta, META_FIRST_START)?.unwrap_or(false),
         next_id: read_next_id(&meta)?,

@@ -134,18 +134,25 @@ fn a_second_instance_is_told_forsat_is_already_running() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("busy.redb");
     let _first = open(&path);
-    let output = Process::new(env!("CARGO_BIN_EXE_forsat"))
-        .arg("--db")
-        .arg(&path)
-        .args(["report", "pipeline"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (code, stderr) = forsat(&path, &["report", "pipeline"]);
+    assert_eq!(code, Some(1));
     assert!(
         stderr.contains("Forsat is already running with this file"),
         "{stderr}"
     );
+}
+
+/// Runs the binary on `db`: its exit code, and what it printed on both streams.
+fn forsat(db: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let output = Process::new(env!("CARGO_BIN_EXE_forsat"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.code(), text)
 }
 
 #[test]
@@ -255,4 +262,164 @@ fn opening_a_schema_1_file_migrates_it_after_a_backup_copy() {
         .unwrap();
     let schema = meta.get("schema").unwrap().unwrap().value().to_vec();
     assert_eq!(schema, forsat::store::SCHEMA_VERSION.to_le_bytes());
+}
+
+/// A clean file with a few hundred demo deals, and what it holds as an export.
+fn demo_file(dir: &Path) -> (std::path::PathBuf, String) {
+    let path = dir.join("good.redb");
+    let mut ws = open(&path);
+    let (batch, _) = forsat::demo::generate(&ws, 300, 5);
+    ws.apply(forsat::command::Command::InsertBatch(Box::new(batch)))
+        .unwrap();
+    let export = export_of(&ws);
+    (path, export)
+}
+
+fn export_of(ws: &Workspace) -> String {
+    let what = forsat::interchange::Kind::Opportunities;
+    let bytes = forsat::interchange::export(ws, what, forsat::interchange::Format::Csv).unwrap();
+    String::from_utf8(bytes).unwrap()
+}
+
+/// A damaged copy is refused with a message and left byte for byte as it was, or — damage in
+/// a part of the file nothing uses — opens with every deal as it was. Never a panic.
+fn refused_or_intact(path: &Path, export: &str, what: &str) -> bool {
+    let before = std::fs::read(path).unwrap();
+    match Workspace::open(path, clock()) {
+        Err(err) => {
+            assert!(
+                matches!(err, StoreError::Corrupt { .. } | StoreError::Foreign { .. }),
+                "{what}: {err}"
+            );
+            assert!(err.to_string().contains("left untouched"), "{what}: {err}");
+            assert_eq!(std::fs::read(path).unwrap(), before, "{what}: modified");
+            true
+        }
+        Ok(ws) => {
+            assert_eq!(export_of(&ws), export, "{what}: opened with other data");
+            false
+        }
+    }
+}
+
+#[test]
+fn truncated_and_bit_flipped_files_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, export) = demo_file(dir.path());
+    let bytes = std::fs::read(&good).unwrap();
+    let len = bytes.len();
+    // Each case under its own name: the first open of a day checks a copy page by page.
+    let damaged = |case: &str| dir.path().join(format!("{case}.redb"));
+    for cut in [1, 100, 512, 4096, len / 3, len / 2, len - 4096, len - 1] {
+        let damaged = damaged(&format!("cut-{cut}"));
+        std::fs::write(&damaged, &bytes[..cut]).unwrap();
+        assert!(
+            refused_or_intact(&damaged, &export, &format!("cut at {cut}")),
+            "a file cut at {cut} of {len} bytes opened"
+        );
+    }
+    let mut rng = forsat::demo::Rng(9);
+    let mut caught = Vec::new();
+    for n in 0..20 {
+        let at = rng.below(len as u64) as usize;
+        let mut flipped = bytes.clone();
+        flipped[at] ^= 1 << rng.below(8);
+        let damaged = damaged(&format!("flip-{n}"));
+        std::fs::write(&damaged, &flipped).unwrap();
+        if refused_or_intact(&damaged, &export, &format!("flip {n} at {at}")) {
+            caught.push(flipped);
+        }
+    }
+    println!(
+        "{} of 20 flipped files refused, the others intact",
+        caught.len()
+    );
+    let flipped = caught
+        .first()
+        .expect("no flip was caught: the check reads nothing");
+
+    // The refusal names the newest backup that opens.
+    let named = damaged("named");
+    std::fs::write(&named, flipped).unwrap();
+    let backup = dir.path().join("named.redb.2026-11-20.backup");
+    std::fs::write(&backup, &bytes).unwrap();
+    let err = refused(&named);
+    assert!(
+        err.to_string().contains(&format!(
+            "the newest backup that opens is {}",
+            backup.display()
+        )),
+        "{err}"
+    );
+
+    // The command line says so and exits with 1.
+    let damaged = damaged("cli");
+    std::fs::write(&damaged, &bytes[..len / 2]).unwrap();
+    let (code, stderr) = forsat(&damaged, &["report", "pipeline"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("is damaged and cannot be opened"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_cli_checks_a_file_and_backs_it_up_without_changing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, _) = demo_file(dir.path());
+    let bytes = std::fs::read(&good).unwrap();
+    let (code, text) = forsat(&good, &["check"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("is sound: every page and record checked (300 deals"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read(&good).unwrap(),
+        bytes,
+        "check wrote to the file"
+    );
+
+    let (code, text) = forsat(&good, &["backup"]);
+    assert_eq!(code, Some(0), "{text}");
+    let backups = forsat::store::backups_of(&good);
+    assert_eq!(backups.len(), 1);
+    assert!(text.contains(&backups[0].display().to_string()), "{text}");
+    assert_eq!(
+        std::fs::read(&good).unwrap(),
+        bytes,
+        "backup wrote to the file"
+    );
+
+    // A damaged file: exit 1, the file as it was, the backup named.
+    let mut rng = forsat::demo::Rng(9);
+    let damaged = loop {
+        let mut flipped = bytes.clone();
+        let at = rng.below(bytes.len() as u64) as usize;
+        flipped[at] ^= 1 << rng.below(8);
+        std::fs::write(&good, &flipped).unwrap();
+        if forsat(&good, &["check"]).0 == Some(1) {
+            break flipped;
+        }
+    };
+    let (code, text) = forsat(&good, &["check"]);
+    assert_eq!(code, Some(1));
+    assert!(text.contains("is damaged"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "the newest backup that opens is {}",
+            backups[0].display()
+        )),
+        "{text}"
+    );
+    assert_eq!(std::fs::read(&good).unwrap(), damaged);
+
+    // Neither runs while Forsat has the file open.
+    std::fs::write(&good, &bytes).unwrap();
+    let _open = open(&good);
+    for command in ["check", "backup"] {
+        let (code, text) = forsat(&good, &[command]);
+        assert_eq!(code, Some(1), "{command}: {text}");
+        assert!(text.contains("already running"), "{command}: {text}");
+    }
 }
