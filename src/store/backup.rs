@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::tables::{self, Records};
 use super::{StoreError, check_header, check_meta, guard, open_refusal, read_refusal, with_backup};
@@ -117,6 +117,26 @@ fn reader(path: &Path) -> Result<Option<redb::ReadOnlyDatabase>, StoreError> {
         Err(redb::DatabaseError::RepairAborted) => Ok(None),
         Err(e) => Err(with_backup(path, open_refusal(path, e))),
     }
+}
+
+/// Puts `backup` in the place of the file at `path` (closed: no Forsat has it open), which
+/// is kept beside it renamed `NAME.damaged-TIME`, never deleted. Returns that new name.
+pub fn restore(path: &Path, backup: &Path, now: DateTime<Utc>) -> Result<PathBuf, StoreError> {
+    let io = |p: &Path| {
+        let p = p.to_owned();
+        move |source| StoreError::Io { path: p, source }
+    };
+    let mut kept = path.file_name().unwrap_or_default().to_owned();
+    kept.push(format!(".damaged-{}", now.format("%Y-%m-%d-%H%M%S")));
+    let kept = path.with_file_name(kept);
+    let mut partial = path.file_name().unwrap_or_default().to_owned();
+    partial.push(".restoring.partial");
+    let partial = path.with_file_name(partial);
+    // The copy is complete before anything is renamed: a failure leaves the damaged file.
+    std::fs::copy(backup, &partial).map_err(io(&partial))?;
+    std::fs::rename(path, &kept).map_err(io(path))?;
+    std::fs::rename(&partial, path).map_err(io(path))?;
+    Ok(kept)
 }
 
 /// The name of the backup of `path` made on `day`.

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use redb::{Database, DatabaseError, Durability};
 
-pub use backup::{backups_of, check, newest_good, now as back_up_now};
+pub use backup::{backups_of, check, newest_good, now as back_up_now, restore};
 pub use codec::{CodecError, RECORD_VERSION, decode, encode};
 pub use error::StoreError;
 pub use tables::{Records, SCHEMA_VERSION, TrashEntry, Tx};
@@ -52,6 +52,14 @@ impl Store {
         path: &Path,
         today: chrono::NaiveDate,
     ) -> Result<(Store, Records, Option<StoreError>), StoreError> {
+        // A damaged file's refusal names the backup to restore.
+        Self::open_checked(path, today).map_err(|e| with_backup(path, e))
+    }
+
+    fn open_checked(
+        path: &Path,
+        today: chrono::NaiveDate,
+    ) -> Result<(Store, Records, Option<StoreError>), StoreError> {
         if !path.exists() {
             return Self::create(path).map(|(store, records)| (store, records, None));
         }
@@ -72,7 +80,7 @@ impl Store {
                 // Now, before anything writes, the file is a clean copy of the last commit.
                 let backup_failed = match &records.settings {
                     Some(s) if s.backups => match backup::daily(path, today, s.backups_keep) {
-                        Err(e @ StoreError::Corrupt { .. }) => return Err(with_backup(path, e)),
+                        Err(e @ StoreError::Corrupt { .. }) => return Err(e),
                         made => made.err(),
                     },
                     _ => None,

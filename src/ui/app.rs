@@ -99,9 +99,19 @@ struct Ready {
 
 /// The Forsat window.
 pub struct App {
-    /// The open database, or the message saying why it could not be opened.
-    state: Result<Box<Ready>, String>,
+    /// The open database, or why it could not be opened.
+    state: Result<Box<Ready>, Box<Refusal>>,
     capture: Option<Capture>,
+}
+
+/// Why the database could not be opened, and what the error screen can do about it.
+struct Refusal {
+    message: String,
+    db: PathBuf,
+    clock: Clock,
+    view: View,
+    /// For a damaged file: the newest backup that opens, offered in its place.
+    backup: Option<PathBuf>,
 }
 
 impl App {
@@ -115,43 +125,11 @@ impl App {
             screenshot,
         } = options;
         let mut capture = screenshot.map(|(path, outcome)| Capture::new(path, outcome));
-        let state = Workspace::open(&db, clock)
-            .map_err(|e| e.to_string())
-            .and_then(|mut ws| {
-                if !ws.first_start_done() {
-                    let sample = (ws.opportunity_count() == 0).then(|| Box::new(demo::sample(&ws)));
-                    ws.apply(Command::FirstStart { sample })
-                        .map_err(|e| e.to_string())?;
-                }
-                // Today's backup, when the settings keep them; a failure only warns.
-                let status = ws.backup_failed().map(|e| Status {
-                    text: tr!("No backup could be made today: {error}", error = e),
-                    error: true,
-                });
-                Ok(Box::new(Ready {
-                    pipeline: ws.default_pipeline().id,
-                    ws,
-                    view,
-                    filter: Filter::default(),
-                    search: Search::default(),
-                    board: BoardView::default(),
-                    list: ListView::default(),
-                    accounts: AccountsView::default(),
-                    leads: LeadsView::default(),
-                    activities: ActivitiesView::default(),
-                    reports: ReportsView::default(),
-                    catalog: CatalogView::default(),
-                    settings: SettingsView::default(),
-                    form: None,
-                    dialog: None,
-                    undo: UndoStack::default(),
-                    status,
-                }))
-            });
-        if let Err(message) = &state {
+        let state = Ready::open(&db, clock, view);
+        if let Err(refusal) = &state {
             match &mut capture {
-                Some(capture) => capture.fail_with(message.clone()),
-                None => eprintln!("forsat: {message}"),
+                Some(capture) => capture.fail_with(refusal.message.clone()),
+                None => eprintln!("forsat: {}", refusal.message),
             }
         }
         App { state, capture }
@@ -164,15 +142,55 @@ impl App {
 
     /// The error screen's message when the database could not be opened.
     pub fn open_error(&self) -> Option<&str> {
-        self.state.as_ref().err().map(String::as_str)
+        self.state.as_ref().err().map(|r| r.message.as_str())
     }
+
+    /// Puts the refused file's newest good backup in its place (the damaged file is kept
+    /// beside it, renamed) and opens it.
+    fn restore(&mut self) {
+        let Err(refusal) = &mut self.state else {
+            return;
+        };
+        let Some(backup) = refusal.backup.take() else {
+            return;
+        };
+        let now = (refusal.clock)();
+        match crate::store::restore(&refusal.db, &backup, now) {
+            Ok(kept) => {
+                self.state = Ready::open(&refusal.db, refusal.clock.clone(), refusal.view);
+                if let Ok(ready) = &mut self.state {
+                    ready.status = Some(Status {
+                        text: tr!(
+                            "Restored {backup}. The damaged file was kept as {kept}.",
+                            backup = file_name(&backup),
+                            kept = file_name(&kept)
+                        ),
+                        error: false,
+                    });
+                }
+            }
+            Err(e) => refusal.message = e.to_string(),
+        }
+    }
+}
+
+/// The last part of a path, for a message.
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         match &mut self.state {
             Ok(ready) => ready.ui(ui),
-            Err(message) => error_screen_ui(ui, message),
+            Err(refusal) => {
+                if error_screen_ui(ui, refusal) {
+                    self.restore();
+                }
+            }
         }
         if let Some(capture) = &mut self.capture {
             capture.on_frame(ui.ctx());
@@ -180,22 +198,83 @@ impl eframe::App for App {
     }
 }
 
-fn error_screen_ui(ui: &mut egui::Ui, message: &str) {
+/// The screen instead of the window's views; true when the user asks for the backup.
+fn error_screen_ui(ui: &mut egui::Ui, refusal: &Refusal) -> bool {
+    let mut restore = false;
     egui::CentralPanel::default().show(ui, |ui| {
         ui.vertical_centered(|ui| {
             ui.add_space(ui.available_height() / 3.0);
             ui.heading(tr!("Forsat cannot open this database"));
             ui.add_space(12.0);
-            ui.label(RichText::new(message).color(theme::ERROR));
+            ui.label(RichText::new(&refusal.message).color(theme::ERROR));
             ui.add_space(12.0);
+            if let Some(backup) = &refusal.backup {
+                ui.label(tr!(
+                    "The damaged file will be kept beside it under another name."
+                ));
+                let text = tr!("Restore {backup}", backup = file_name(backup));
+                restore = ui.button(text).clicked();
+                ui.add_space(6.0);
+            }
             if ui.button(tr!("Quit")).clicked() {
                 ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
             }
         });
     });
+    restore
 }
 
 impl Ready {
+    /// Opens the database at `db`; on the GUI's first start on an empty file, adds the sample
+    /// pipeline.
+    fn open(db: &std::path::Path, clock: Clock, view: View) -> Result<Box<Ready>, Box<Refusal>> {
+        let refusal = |message: String, backup: Option<PathBuf>| {
+            Box::new(Refusal {
+                message,
+                db: db.to_owned(),
+                clock: clock.clone(),
+                view,
+                backup,
+            })
+        };
+        let mut ws = Workspace::open(db, clock.clone()).map_err(|e| {
+            let damaged = matches!(e, crate::store::StoreError::Corrupt { .. });
+            refusal(
+                e.to_string(),
+                damaged.then(|| crate::store::newest_good(db)).flatten(),
+            )
+        })?;
+        if !ws.first_start_done() {
+            let sample = (ws.opportunity_count() == 0).then(|| Box::new(demo::sample(&ws)));
+            ws.apply(Command::FirstStart { sample })
+                .map_err(|e| refusal(e.to_string(), None))?;
+        }
+        // Today's backup, when the settings keep them; a failure only warns.
+        let status = ws.backup_failed().map(|e| Status {
+            text: tr!("No backup could be made today: {error}", error = e),
+            error: true,
+        });
+        Ok(Box::new(Ready {
+            pipeline: ws.default_pipeline().id,
+            ws,
+            view,
+            filter: Filter::default(),
+            search: Search::default(),
+            board: BoardView::default(),
+            list: ListView::default(),
+            accounts: AccountsView::default(),
+            leads: LeadsView::default(),
+            activities: ActivitiesView::default(),
+            reports: ReportsView::default(),
+            catalog: CatalogView::default(),
+            settings: SettingsView::default(),
+            form: None,
+            dialog: None,
+            undo: UndoStack::default(),
+            status,
+        }))
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui) {
         let mut actions = Vec::new();
         let redo_keys = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;

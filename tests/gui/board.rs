@@ -280,3 +280,47 @@ fn a_folded_stage_shows_only_its_totals_until_opened() {
     harness.run();
     assert!(harness.query_by_label("Nordwind – fleet renewal").is_none());
 }
+
+#[test]
+fn a_damaged_file_is_replaced_by_its_newest_backup_on_request() {
+    let fixture = Fixture::two_deals();
+    let path = &fixture.path;
+    let bytes = std::fs::read(path).unwrap();
+    let backup = path.with_file_name("pipeline.redb.2026-11-21.backup");
+    std::fs::write(&backup, &bytes).unwrap();
+    // Cut short, as a full disk or a failing copy leaves a file.
+    let damaged = bytes[..bytes.len() / 2].to_vec();
+    std::fs::write(path, &damaged).unwrap();
+
+    let mut harness = harness(path);
+    label(&harness, "Forsat cannot open this database");
+    let message = harness.state().open_error().unwrap().to_owned();
+    assert!(
+        message.contains("the newest backup that opens is"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read(path).unwrap(), damaged, "refused untouched");
+    harness
+        .get_by_label("Restore pipeline.redb.2026-11-21.backup")
+        .click();
+    harness.run();
+
+    let ws = harness.state().workspace().expect("the backup is open");
+    assert_eq!(ws.opportunity_count(), 2);
+    card(&harness, "Nordwind – fleet renewal");
+    let kept: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("pipeline.redb.damaged-2026-11-22-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the damaged file is kept");
+    let status = format!(
+        "Restored pipeline.redb.2026-11-21.backup. The damaged file was kept as {}.",
+        kept[0]
+    );
+    label(&harness, &status);
+    assert_eq!(
+        std::fs::read(path.with_file_name(&kept[0])).unwrap(),
+        damaged
+    );
+}
