@@ -379,6 +379,10 @@ pub enum Problem {
         max: u32,
     },
     TooLong(usize),
+    /// Control characters (invisible codes; in one-line fields also tabs and line breaks).
+    ControlCharacters,
+    /// A date outside [`FIRST_YEAR`]..=[`LAST_YEAR`].
+    DateOutOfRange,
     BadCurrency(String),
     NotAnEmail(String),
     /// The record is still used by others (an account with deals).
@@ -429,6 +433,14 @@ impl FieldError {
                 tr!("must be between {min} and {max}", min = min, max = max)
             }
             Problem::TooLong(n) => tr!("must be at most {n} characters", n = n),
+            Problem::ControlCharacters => {
+                tr!("must not contain control characters (invisible codes, tabs or line breaks)")
+            }
+            Problem::DateOutOfRange => tr!(
+                "must be a date between the years {first} and {last}",
+                first = FIRST_YEAR,
+                last = LAST_YEAR
+            ),
             Problem::BadCurrency(text) => {
                 tr!("“{text}” is not a three-letter currency code", text = text)
             }
@@ -463,6 +475,15 @@ impl std::error::Error for FieldError {}
 
 /// Longest text accepted in a one-line field.
 pub const MAX_LINE_CHARS: usize = 200;
+/// The first and last years a date may have.
+pub const FIRST_YEAR: i32 = 1900;
+pub const LAST_YEAR: i32 = 2200;
+
+/// Whether `text` has a control character; a multi-line text may have line breaks and tabs.
+fn has_control(text: &str, multi_line: bool) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !(multi_line && matches!(c, '\n' | '\r' | '\t')))
+}
 /// Longest text accepted in a multi-line field.
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
@@ -541,7 +562,7 @@ pub fn parse_date(field: Field, text: &str) -> Result<Option<NaiveDate>, FieldEr
     NaiveDate::parse_from_str(trimmed, format.pattern())
         .or_else(|_| NaiveDate::parse_from_str(trimmed, DateFormat::Iso.pattern()))
         .ok()
-        .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
+        .filter(|d| (FIRST_YEAR..=LAST_YEAR).contains(&chrono::Datelike::year(d)))
         .map(Some)
         .ok_or_else(|| FieldError::new(field, Problem::NotADate(trimmed.to_owned())))
 }
@@ -554,6 +575,9 @@ pub fn clean_name(field: Field, text: &str) -> Result<String, FieldError> {
     }
     if trimmed.chars().count() > MAX_LINE_CHARS {
         return Err(FieldError::new(field, Problem::TooLong(MAX_LINE_CHARS)));
+    }
+    if has_control(trimmed, false) {
+        return Err(FieldError::new(field, Problem::ControlCharacters));
     }
     Ok(trimmed.to_owned())
 }
@@ -752,13 +776,25 @@ impl Opportunity {
             (Field::Description, &self.description),
             (Field::WinLossReport, &self.win_loss_report),
         ] {
-            let max = if field == Field::NextStep {
+            let one_line = field == Field::NextStep;
+            let max = if one_line {
                 MAX_LINE_CHARS
             } else {
                 MAX_TEXT_CHARS
             };
             if text.chars().count() > max {
                 errors.push(FieldError::new(field, Problem::TooLong(max)));
+            } else if has_control(text, !one_line) {
+                errors.push(FieldError::new(field, Problem::ControlCharacters));
+            }
+        }
+        for (field, date) in [
+            (Field::ExpectedClose, self.expected_close),
+            (Field::Closed, self.closed),
+        ] {
+            let year = date.map(|d| chrono::Datelike::year(&d));
+            if year.is_some_and(|y| !(FIRST_YEAR..=LAST_YEAR).contains(&y)) {
+                errors.push(FieldError::new(field, Problem::DateOutOfRange));
             }
         }
         if !is_currency_code(&self.currency) {

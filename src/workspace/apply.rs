@@ -425,8 +425,9 @@ impl Workspace {
             new.amount = lines_amount(&new.lines);
         }
         // A new deal's name and source default to its account's.
+        // A saved deal's name cleared is refused by `validate`, not silently replaced.
         if let Some(a) = self.account(new.account) {
-            if new.name.is_empty() {
+            if old.is_none() && new.name.is_empty() {
                 new.name = a.name.clone();
             }
             if old.is_none() && new.source.is_none() {

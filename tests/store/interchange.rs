@@ -395,7 +395,7 @@ fn random_deals(ws: &mut Workspace, count: usize, seed: u64) {
             BusinessType::New
         };
         opp.source = rng.chance(2).then(|| *rng.pick(&sources));
-        opp.next_step = rng.pick(&TEXTS).replace(['\n', '\r'], " ");
+        opp.next_step = rng.pick(&TEXTS).replace(['\n', '\r', '\t'], " ");
         opp.campaign = rng.chance(3).then(|| *rng.pick(&campaigns));
         opp.salesperson = (!rng.chance(5)).then(|| *rng.pick(&salespeople));
         opp.currency = if rng.chance(3) { "EUR" } else { "USD" }.into();
@@ -520,7 +520,8 @@ fn cells_that_look_like_formulas_are_guarded_and_read_back_unchanged() {
     }
     let id = create(&mut ws, "Acme", "Tabbed", "1500");
     let mut opp = ws.opportunity(id).unwrap().clone();
-    opp.next_step = "\tx".into();
+    // Tabs and line breaks are for multi-line text: a one-line field refuses them.
+    opp.win_loss_report = "\tx".into();
     opp.description = "\rcarriage".into();
     ws.apply(Command::UpdateOpportunity {
         opp: Box::new(opp),
@@ -541,7 +542,7 @@ fn cells_that_look_like_formulas_are_guarded_and_read_back_unchanged() {
     for name in ["=SUM(A1)", "+1", "-2", "@x"] {
         deal(&other, name);
     }
-    assert_eq!(deal(&other, "Tabbed").next_step, "\tx");
+    assert_eq!(deal(&other, "Tabbed").win_loss_report, "\tx");
     assert_eq!(deal(&other, "Tabbed").description, "\rcarriage");
     assert_same(&text, &csv(&other, Kind::Opportunities));
 }

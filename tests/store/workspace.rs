@@ -899,3 +899,157 @@ fn an_inserted_batch_is_one_undo_step() {
         before.0 + summary.opportunities
     );
 }
+
+/// Every field of a deal given values no deal should have: each is refused with a message
+/// naming the field, and nothing reaches the file — not the deal, not its history.
+#[test]
+fn invalid_values_of_every_field_are_refused_by_name_and_nothing_is_saved() {
+    use chrono::NaiveDate;
+    use forsat::domain::{Line, Opportunity};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = open(&path);
+    let id = create(&mut ws, "Acme", "Acme – kiosks", "1000");
+    let before = ws.opportunity(id).unwrap().clone();
+    let history = ws.history(EntityKind::Opportunity, id).unwrap().len();
+    let long = "x".repeat(100_000);
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+    let line = |quantity: i64, discount: i64| Line {
+        product: None,
+        description: "Kiosk".into(),
+        quantity: quantity.into(),
+        unit_price: 100.into(),
+        discount_pct: discount.into(),
+    };
+    type Edit = Box<dyn Fn(&mut Opportunity)>;
+    let cases: Vec<(&str, Field, Edit)> = vec![
+        (
+            "negative amount",
+            Field::Amount,
+            Box::new(|o| o.amount = Decimal::from(-5)),
+        ),
+        (
+            "absurd amount",
+            Field::Amount,
+            Box::new(|o| o.amount = Decimal::from(10u64.pow(15))),
+        ),
+        (
+            "three decimals",
+            Field::Amount,
+            Box::new(|o| o.amount = "1.005".parse().unwrap()),
+        ),
+        (
+            "probability 101",
+            Field::Probability,
+            Box::new(|o| o.probability = 101.into()),
+        ),
+        (
+            "probability -1",
+            Field::Probability,
+            Box::new(|o| o.probability = (-1).into()),
+        ),
+        (
+            "empty name",
+            Field::Name,
+            Box::new(|o| o.name = "  ".into()),
+        ),
+        (
+            "100 KB name",
+            Field::Name,
+            Box::new(move |o| o.name = "n".repeat(100_000)),
+        ),
+        (
+            "a bell in the name",
+            Field::Name,
+            Box::new(|o| o.name = "Acme\u{7}".into()),
+        ),
+        (
+            "a line break in the name",
+            Field::Name,
+            Box::new(|o| o.name = "Ac\nme".into()),
+        ),
+        (
+            "NUL in the next step",
+            Field::NextStep,
+            Box::new(|o| o.next_step = "call\0".into()),
+        ),
+        (
+            "100 KB description",
+            Field::Description,
+            Box::new(move |o| o.description = long.clone()),
+        ),
+        (
+            "escape in the description",
+            Field::Description,
+            Box::new(|o| o.description = "red \u{1b}[31m text".into()),
+        ),
+        (
+            "year 1000",
+            Field::ExpectedClose,
+            Box::new(move |o| o.expected_close = date(1000, 1, 1)),
+        ),
+        (
+            "year 9999",
+            Field::ExpectedClose,
+            Box::new(move |o| o.expected_close = date(9999, 12, 31)),
+        ),
+        (
+            "currency usd",
+            Field::Currency,
+            Box::new(|o| o.currency = "usd".into()),
+        ),
+        (
+            "currency EURO",
+            Field::Currency,
+            Box::new(|o| o.currency = "EURO".into()),
+        ),
+        ("priority 4", Field::Priority, Box::new(|o| o.priority = 4)),
+        (
+            "a line of -3",
+            Field::Quantity,
+            Box::new(move |o| o.lines = vec![line(-3, 0)]),
+        ),
+        (
+            "a discount of 150 %",
+            Field::Discount,
+            Box::new(move |o| o.lines = vec![line(1, 150)]),
+        ),
+    ];
+    for (what, field, edit) in &cases {
+        let mut opp = before.clone();
+        edit(&mut opp);
+        let refused = ws.apply(Command::UpdateOpportunity {
+            opp: Box::new(opp),
+            new_account: None,
+        });
+        let Err(ApplyError::Invalid(errors)) = refused else {
+            panic!("{what}: not refused ({refused:?})");
+        };
+        assert!(
+            errors.iter().any(|e| e.field == *field),
+            "{what}: {errors:?} does not name {field:?}"
+        );
+        let message = errors
+            .iter()
+            .find(|e| e.field == *field)
+            .unwrap()
+            .to_string();
+        assert!(
+            message.starts_with(field.label().as_str()),
+            "{what}: {message}"
+        );
+        assert_eq!(
+            ws.opportunity(id),
+            Some(&before),
+            "{what}: changed in memory"
+        );
+    }
+    drop(ws);
+    let ws = open(&path);
+    assert_eq!(ws.opportunity(id), Some(&before), "changed on disk");
+    assert_eq!(
+        ws.history(EntityKind::Opportunity, id).unwrap().len(),
+        history,
+        "history entries were written"
+    );
+}
