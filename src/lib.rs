@@ -10,6 +10,7 @@ pub mod cli;
 pub mod command;
 pub mod demo;
 pub mod domain;
+pub mod fuzzing;
 pub mod i18n;
 pub mod interchange;
 pub mod store;

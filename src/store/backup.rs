@@ -1,5 +1,5 @@
 //! Daily backups: a verified copy of the file the first time it is opened each day, the
-//! newest few kept beside it as `NAME.YYYY-MM-DD.backup`.
+//! newest few kept in the `backups` folder beside it as `NAME.YYYY-MM-DD.backup`.
 
 use std::path::{Path, PathBuf};
 
@@ -9,10 +9,11 @@ use super::tables::{self, Records};
 use super::{StoreError, check_header, check_meta, guard, open_refusal, read_refusal, with_backup};
 use crate::domain::Settings;
 
-/// The backups of `path`, newest first: files named exactly `NAME.YYYY-MM-DD.backup` beside it
-/// (another file's backups, or anything named by hand, are never counted or pruned).
+/// The backups of `path`, newest first: files named exactly `NAME.YYYY-MM-DD.backup` in the
+/// `backups` folder beside it, or beside it (where earlier versions kept them). Another file's
+/// backups, or anything named by hand, are never counted or pruned.
 pub fn backups_of(path: &Path) -> Vec<PathBuf> {
-    let mut dated: Vec<(NaiveDate, PathBuf)> = entries_beside(path)
+    let mut dated: Vec<(NaiveDate, PathBuf)> = entries(path)
         .filter_map(|p| {
             let date = backup_date(path, &p)?;
             Some((date, p))
@@ -35,14 +36,24 @@ fn backup_date(path: &Path, candidate: &Path) -> Option<NaiveDate> {
         .filter(|_| date.len() == 10)
 }
 
-/// The files in the folder of `path`.
-fn entries_beside(path: &Path) -> impl Iterator<Item = PathBuf> {
-    let dir = match path.parent() {
+/// The folder of `path`.
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
-    };
-    std::fs::read_dir(dir)
+    }
+}
+
+/// Where new backups of `path` go.
+pub fn folder(path: &Path) -> PathBuf {
+    folder_of(path).join("backups")
+}
+
+/// The files beside `path` and in its backups folder.
+fn entries(path: &Path) -> impl Iterator<Item = PathBuf> {
+    [folder_of(path), folder(path)]
         .into_iter()
+        .flat_map(std::fs::read_dir)
         .flatten()
         .flatten()
         .map(|e| e.path())
@@ -139,11 +150,11 @@ pub fn restore(path: &Path, backup: &Path, now: DateTime<Utc>) -> Result<PathBuf
     Ok(kept)
 }
 
-/// The name of the backup of `path` made on `day`.
+/// The backup of `path` made on `day`.
 fn dated(path: &Path, day: NaiveDate) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_owned();
     name.push(format!(".{}.backup", day.format("%Y-%m-%d")));
-    path.with_file_name(name)
+    folder(path).join(name)
 }
 
 /// Copies `path` to `target` through a partial file, checks the copy, and keeps the newest
@@ -151,13 +162,16 @@ fn dated(path: &Path, day: NaiveDate) -> PathBuf {
 fn make(path: &Path, target: &Path, keep: u32) -> Result<PathBuf, StoreError> {
     let mut partial_name = target.file_name().unwrap_or_default().to_owned();
     partial_name.push(".partial");
-    let partial = path.with_file_name(partial_name);
+    let partial = target.with_file_name(partial_name);
     let io = |p: &Path| {
         let p = p.to_owned();
         move |source| StoreError::Io { path: p, source }
     };
+    if let Some(folder) = target.parent() {
+        std::fs::create_dir_all(folder).map_err(io(folder))?;
+    }
     // A copy cut short (a full disk, a crash) must not stay to fill the disk.
-    for stale in entries_beside(path).filter(|p| {
+    for stale in entries(path).filter(|p| {
         p.extension().is_some_and(|e| e == "partial")
             && backup_date(path, &p.with_extension("")).is_some()
     }) {

@@ -324,3 +324,21 @@ fn a_damaged_file_is_replaced_by_its_newest_backup_on_request() {
         damaged
     );
 }
+
+#[test]
+fn a_second_window_on_an_open_file_says_forsat_is_already_running() {
+    let fixture = Fixture::two_deals();
+    let _first = fixture.reopen();
+    let harness = harness(&fixture.path);
+    assert!(harness.state().workspace().is_none());
+    label(&harness, "Forsat cannot open this database");
+    let message = harness.state().open_error().unwrap();
+    assert!(
+        message.contains("Forsat is already running with this file"),
+        "{message}"
+    );
+    assert!(
+        harness.query_by_label_contains("Restore").is_none(),
+        "no backup is offered for a file that is only busy"
+    );
+}

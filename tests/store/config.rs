@@ -351,9 +351,17 @@ fn a_verified_backup_is_kept_each_day_it_is_opened_and_old_ones_go() {
     let keep = ws.settings_change(settings);
     change(&mut ws, keep).unwrap();
     drop(ws);
-    // Older copies from earlier days, more than are kept.
-    for day in ["2026-11-18", "2026-11-19", "2026-11-20", "2026-11-21"] {
-        std::fs::write(dir.path().join(format!("crm.redb.{day}.backup")), b"old").unwrap();
+    // Older copies from earlier days, more than are kept: two in the backups folder, two
+    // beside the file where earlier versions kept them.
+    let folder = dir.path().join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    for (day, at) in [
+        ("2026-11-18", dir.path()),
+        ("2026-11-19", dir.path()),
+        ("2026-11-20", folder.as_path()),
+        ("2026-11-21", folder.as_path()),
+    ] {
+        std::fs::write(at.join(format!("crm.redb.{day}.backup")), b"old").unwrap();
     }
 
     let ws = open(&path);
@@ -371,7 +379,7 @@ fn a_verified_backup_is_kept_each_day_it_is_opened_and_old_ones_go() {
     );
     // The copy is the database as it was, deal included.
     let copy = dir.path().join("copy.redb");
-    std::fs::copy(dir.path().join("crm.redb.2026-11-22.backup"), &copy).unwrap();
+    std::fs::copy(folder.join("crm.redb.2026-11-22.backup"), &copy).unwrap();
     assert_eq!(open(&copy).opportunity_count(), 1);
 
     // Turned off, nothing is copied.
@@ -383,7 +391,7 @@ fn a_verified_backup_is_kept_each_day_it_is_opened_and_old_ones_go() {
     let off = ws.settings_change(off);
     change(&mut ws, off).unwrap();
     drop(ws);
-    std::fs::remove_file(dir.path().join("crm.redb.2026-11-22.backup")).unwrap();
+    std::fs::remove_file(folder.join("crm.redb.2026-11-22.backup")).unwrap();
     drop(open(&path));
     assert_eq!(backups().len(), 2);
 }
@@ -404,15 +412,16 @@ fn backups_prune_only_their_own_copies_and_clean_up_partial_ones() {
     let others = [
         "crm.redb.old.2026-11-21.backup",
         "crm.redb.before-upgrade.backup",
-        "crm.redb.2026-11-21.backup.partial",
+        "backups/crm.redb.2026-11-21.backup.partial",
     ];
+    std::fs::create_dir(dir.path().join("backups")).unwrap();
     for name in others.iter().chain(["crm.redb.2026-11-20.backup"].iter()) {
         std::fs::write(dir.path().join(name), b"x").unwrap();
     }
     let ws = open(&path);
     assert!(ws.backup_failed().is_none());
     let present = |name: &str| dir.path().join(name).exists();
-    assert!(present("crm.redb.2026-11-22.backup"));
+    assert!(present("backups/crm.redb.2026-11-22.backup"));
     assert!(
         !present("crm.redb.2026-11-20.backup"),
         "older own copy pruned"

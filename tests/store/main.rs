@@ -2,6 +2,7 @@
 
 mod config;
 mod files;
+mod fuzz_corpus;
 mod interchange;
 mod related;
 mod reports;
