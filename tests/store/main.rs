@@ -1,5 +1,6 @@
 //! The store and workspace through their public API: durability, history, refusals.
 
+mod codec;
 mod config;
 mod files;
 mod fuzz_corpus;
