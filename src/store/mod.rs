@@ -12,6 +12,7 @@ mod tables;
 use std::io::Read as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use redb::{Database, DatabaseError, Durability};
 
@@ -28,7 +29,9 @@ const REDB_MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0
 
 /// An open database file, locked against other processes for as long as it lives.
 pub struct Store {
-    db: Database,
+    /// None after a failed write: redb refuses every transaction after an I/O error (a full
+    /// disk) until the file is opened again, which the next write does.
+    db: Mutex<Option<Database>>,
     path: PathBuf,
 }
 
@@ -149,9 +152,30 @@ impl Store {
 
     fn wrap(db: Database, path: &Path) -> Store {
         Store {
-            db,
+            db: Mutex::new(Some(db)),
             path: path.to_owned(),
         }
+    }
+
+    /// Runs `f` on the open database, opened again first if a failed write closed it.
+    fn with_db<T>(
+        &self,
+        f: impl FnOnce(&mut Database) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut slot = self.db.lock().unwrap_or_else(PoisonError::into_inner);
+        let db = match &mut *slot {
+            Some(db) => db,
+            None => {
+                let reopened = guard(&self.path, || {
+                    Database::builder()
+                        .set_cache_size(CACHE_SIZE)
+                        .open(&self.path)
+                })?
+                .map_err(|e| open_refusal(&self.path, e))?;
+                slot.insert(reopened)
+            }
+        };
+        f(db)
     }
 
     /// The file this store writes to.
@@ -168,10 +192,12 @@ impl Store {
     }
 
     fn begin(&self) -> Result<redb::WriteTransaction, StoreError> {
-        let mut txn = self.db.begin_write().map_err(|e| self.write_failed(e))?;
-        txn.set_durability(Durability::Immediate)
-            .map_err(|e| self.write_failed(e))?;
-        Ok(txn)
+        self.with_db(|db| {
+            let mut txn = db.begin_write().map_err(|e| self.write_failed(e))?;
+            txn.set_durability(Durability::Immediate)
+                .map_err(|e| self.write_failed(e))?;
+            Ok(txn)
+        })
     }
 
     /// Runs `f` in one durable write transaction: everything it writes commits together when it
@@ -181,33 +207,40 @@ impl Store {
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let txn = self.begin()?;
-        let value = {
-            let mut tx = Tx::open(&txn).map_err(|e| self.write_failed(e))?;
-            let value = f(&mut tx)?;
-            tx.finish().map_err(|e| self.write_failed(e))?;
-            value
-        };
-        txn.commit().map_err(|e| self.write_failed(e))?;
-        Ok(value)
+        let written = (|| {
+            let value = {
+                let mut tx = Tx::open(&txn).map_err(|e| self.write_failed(e))?;
+                let value = f(&mut tx)?;
+                tx.finish().map_err(|e| self.write_failed(e))?;
+                value
+            };
+            txn.commit().map_err(|e| self.write_failed(e))?;
+            Ok(value)
+        })();
+        if written.is_err() {
+            // The file is closed (the lock released too) and opened again by the next write.
+            *self.db.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        }
+        written
     }
 
     /// redb's full check of the open file: every page's checksum and every tree's structure.
     /// A damaged file it could repair is reported as damaged all the same (what was lost
     /// cannot be told).
     pub fn check_integrity(&mut self) -> Result<(), StoreError> {
-        match self.db.check_integrity() {
+        self.with_db(|db| match db.check_integrity() {
             Ok(true) => Ok(()),
             Ok(false) => Err(StoreError::Corrupt {
                 path: self.path.clone(),
                 detail: "damaged pages were found and repaired".to_owned(),
             }),
             Err(e) => Err(open_refusal(&self.path, e)),
-        }
+        })
     }
 
     /// One record's history, oldest first.
     pub fn history(&self, entity: EntityKind, id: Id) -> Result<Vec<HistoryEntry>, StoreError> {
-        tables::history(&self.db, entity, id).map_err(|e| read_refusal(&self.path, e))
+        self.with_db(|db| tables::history(db, entity, id).map_err(|e| read_refusal(&self.path, e)))
     }
 }
 
