@@ -160,3 +160,59 @@ fn two_lines_on_the_form_make_the_amount() {
     assert_eq!(opp.amount_mode, forsat::domain::AmountMode::Manual);
     assert_eq!(opp.amount, Decimal::from(3615));
 }
+
+#[test]
+fn a_save_on_a_full_disk_says_so_and_keeps_the_form_as_typed() {
+    let Some(disk) = crate::tmpfs::Tmpfs::mount("4m") else {
+        eprintln!("full-disk test not run: cannot mount a tmpfs here");
+        return;
+    };
+    let path = disk.path().join("pipeline.redb");
+    {
+        let mut ws = forsat::workspace::Workspace::open(&path, crate::clock()).unwrap();
+        crate::add_deal(
+            &mut ws,
+            "Nordwind GmbH",
+            "Nordwind – fleet renewal",
+            "40000",
+            forsat::domain::StageKind::Open,
+            0,
+        );
+    }
+    let mut harness = harness(&path);
+    let filler = disk.fill();
+    card(&harness, "Nordwind – fleet renewal").click();
+    harness.run();
+    let long = "x".repeat(20_000);
+    type_into(&mut harness, "Amount", "55,000");
+    type_into(&mut harness, "Description", &long);
+    harness.get_by_label("Save").click();
+    harness.run();
+
+    assert!(
+        harness
+            .query_by_label_contains("Nothing of this change was saved")
+            .is_some(),
+        "the status bar says the save failed"
+    );
+    assert_eq!(
+        harness.get_by_label("Amount").value().as_deref(),
+        Some("55,000"),
+        "the form keeps what was typed"
+    );
+    let ws = harness.state().workspace().unwrap();
+    assert_eq!(
+        deal(ws, "Nordwind – fleet renewal").amount,
+        Decimal::from(40_000)
+    );
+
+    // Space back: the same Save goes through.
+    std::fs::remove_file(filler).unwrap();
+    harness.get_by_label("Save").click();
+    harness.run();
+    let ws = harness.state().workspace().unwrap();
+    assert_eq!(
+        deal(ws, "Nordwind – fleet renewal").amount,
+        Decimal::from(55_000)
+    );
+}

@@ -9,6 +9,8 @@ mod list;
 mod lookups;
 mod reports;
 mod settings;
+#[path = "../common/tmpfs.rs"]
+mod tmpfs;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

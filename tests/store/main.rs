@@ -7,6 +7,8 @@ mod fuzz_corpus;
 mod interchange;
 mod related;
 mod reports;
+#[path = "../common/tmpfs.rs"]
+mod tmpfs;
 mod workspace;
 
 use std::path::Path;
