@@ -18,8 +18,8 @@ fn workspace() -> &'static Workspace {
         .get_or_init(|| {
             let dir = tempfile::tempdir().expect("a temporary folder");
             let path = dir.path().join("fuzz.redb");
-            let ws = Workspace::open(&path, forsat::workspace::system_clock())
-                .expect("a new database");
+            let ws =
+                Workspace::open(&path, forsat::workspace::system_clock()).expect("a new database");
             Fixture { _dir: dir, ws }
         })
         .ws
