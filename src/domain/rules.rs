@@ -479,13 +479,14 @@ pub const MAX_LINE_CHARS: usize = 200;
 pub const FIRST_YEAR: i32 = 1900;
 pub const LAST_YEAR: i32 = 2200;
 
+/// Longest text accepted in a multi-line field.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
 /// Whether `text` has a control character; a multi-line text may have line breaks and tabs.
 fn has_control(text: &str, multi_line: bool) -> bool {
     text.chars()
         .any(|c| c.is_control() && !(multi_line && matches!(c, '\n' | '\r' | '\t')))
 }
-/// Longest text accepted in a multi-line field.
-pub const MAX_TEXT_CHARS: usize = 20_000;
 
 /// Parses a typed amount: digits with an optional `.` and up to two decimals; `,` and spaces
 /// group thousands. Empty means zero.
@@ -501,9 +502,10 @@ pub fn parse_amount(field: Field, text: &str) -> Result<Decimal, FieldError> {
     Ok(value.normalize())
 }
 
-/// A typed number without the spaces, commas and underscores that group its thousands.
+/// A typed number in Latin digits, without the spaces, commas and underscores that group its
+/// thousands.
 pub(super) fn without_grouping(text: &str) -> String {
-    text.trim()
+    crate::i18n::latin_digits(text.trim())
         .chars()
         .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '_'))
         .collect()
@@ -525,7 +527,8 @@ pub(super) fn check_amount(field: Field, value: Decimal) -> Result<(), FieldErro
 /// Parses a probability in percent, 0 to 100 with up to two decimals; a trailing `%` is allowed.
 pub fn parse_probability(text: &str) -> Result<Decimal, FieldError> {
     let field = Field::Probability;
-    let trimmed = text.trim().trim_end_matches('%').trim();
+    let latin = crate::i18n::latin_digits(text);
+    let trimmed = latin.trim().trim_end_matches('%').trim();
     if trimmed.is_empty() {
         return Err(FieldError::new(field, Problem::Required));
     }
@@ -559,8 +562,9 @@ pub fn parse_date(field: Field, text: &str) -> Result<Option<NaiveDate>, FieldEr
         return Ok(None);
     }
     let format = crate::i18n::date_format();
-    NaiveDate::parse_from_str(trimmed, format.pattern())
-        .or_else(|_| NaiveDate::parse_from_str(trimmed, DateFormat::Iso.pattern()))
+    let latin = crate::i18n::latin_digits(trimmed);
+    NaiveDate::parse_from_str(&latin, format.pattern())
+        .or_else(|_| NaiveDate::parse_from_str(&latin, DateFormat::Iso.pattern()))
         .ok()
         .filter(|d| (FIRST_YEAR..=LAST_YEAR).contains(&chrono::Datelike::year(d)))
         .map(Some)
@@ -842,6 +846,23 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap()
+    }
+
+    #[test]
+    fn persian_and_arabic_indic_digits_are_read_as_numbers_and_dates() {
+        let amount = |t| parse_amount(Field::Amount, t).unwrap();
+        assert_eq!(amount("۱٬۵۰۰٬۰۰۰"), dec("1500000"));
+        assert_eq!(amount("۱۲۳٫۴۵"), dec("123.45"));
+        assert_eq!(amount("١٢٣"), dec("123"));
+        assert_eq!(amount("۱۲,۵۰۰.۵۰"), dec("12500.5"));
+        assert_eq!(parse_probability("۴۵٪").unwrap(), dec("45"));
+        assert_eq!(
+            parse_date(Field::ExpectedClose, "۲۰۲۶-۱۱-۲۲").unwrap(),
+            NaiveDate::from_ymd_opt(2026, 11, 22)
+        );
+        // The message shows what was typed, in the digits it was typed in.
+        let e = parse_amount(Field::Amount, "۱۲ک").unwrap_err();
+        assert_eq!(e.problem, Problem::NotANumber("۱۲ک".into()));
     }
 
     fn stage(id: Id, template: &StageTemplate) -> Stage {

@@ -149,6 +149,25 @@ pub fn format_date(date: NaiveDate) -> String {
     date.format(date_format().pattern()).to_string()
 }
 
+/// `text` with Persian (۰–۹) and Arabic-Indic (٠–٩) digits, the Arabic decimal point (٫),
+/// thousands separator (٬) and percent sign (٪) as their Latin counterparts, so typed numbers
+/// and dates are read whichever digits the keyboard gives.
+pub fn latin_digits(text: &str) -> std::borrow::Cow<'_, str> {
+    let latin = |c: char| match c {
+        '\u{06F0}'..='\u{06F9}' => char::from_digit(u32::from(c) - 0x06F0, 10),
+        '\u{0660}'..='\u{0669}' => char::from_digit(u32::from(c) - 0x0660, 10),
+        '\u{066B}' => Some('.'),
+        '\u{066C}' => Some(','),
+        '\u{066A}' => Some('%'),
+        _ => None,
+    };
+    if text.chars().any(|c| latin(c).is_some()) {
+        std::borrow::Cow::Owned(text.chars().map(|c| latin(c).unwrap_or(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
