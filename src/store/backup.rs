@@ -103,10 +103,7 @@ pub fn check(path: &Path) -> Result<Records, StoreError> {
         path.file_name().unwrap_or_default().to_string_lossy()
     ));
     let checked = std::fs::copy(path, &copy)
-        .map_err(|source| StoreError::Io {
-            path: copy.clone(),
-            source,
-        })
+        .map_err(io(&copy))
         .and_then(|_| verify(&copy))
         .and_then(|()| {
             let db = guard(&copy, || redb::Builder::new().open_read_only(&copy))?
@@ -133,10 +130,6 @@ fn reader(path: &Path) -> Result<Option<redb::ReadOnlyDatabase>, StoreError> {
 /// Puts `backup` in the place of the file at `path` (closed: no Forsat has it open), which
 /// is kept beside it renamed `NAME.damaged-TIME`, never deleted. Returns that new name.
 pub fn restore(path: &Path, backup: &Path, now: DateTime<Utc>) -> Result<PathBuf, StoreError> {
-    let io = |p: &Path| {
-        let p = p.to_owned();
-        move |source| StoreError::Io { path: p, source }
-    };
     let mut kept = path.file_name().unwrap_or_default().to_owned();
     kept.push(format!(".damaged-{}", now.format("%Y-%m-%d-%H%M%S")));
     let kept = path.with_file_name(kept);
@@ -148,6 +141,12 @@ pub fn restore(path: &Path, backup: &Path, now: DateTime<Utc>) -> Result<PathBuf
     std::fs::rename(path, &kept).map_err(io(path))?;
     std::fs::rename(&partial, path).map_err(io(path))?;
     Ok(kept)
+}
+
+/// An I/O error's conversion naming the file it happened to.
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
+    let path = path.to_owned();
+    move |source| StoreError::Io { path, source }
 }
 
 /// The backup of `path` made on `day`.
@@ -163,10 +162,6 @@ fn make(path: &Path, target: &Path, keep: u32) -> Result<PathBuf, StoreError> {
     let mut partial_name = target.file_name().unwrap_or_default().to_owned();
     partial_name.push(".partial");
     let partial = target.with_file_name(partial_name);
-    let io = |p: &Path| {
-        let p = p.to_owned();
-        move |source| StoreError::Io { path: p, source }
-    };
     if let Some(folder) = target.parent() {
         std::fs::create_dir_all(folder).map_err(io(folder))?;
     }

@@ -660,13 +660,14 @@ impl Workspace {
     /// for every deal, quadratic in the batch.
     pub(super) fn install_new(&mut self, opps: Vec<Opportunity>) {
         const ONE_BY_ONE: usize = 64;
-        self.facts_changed(opps.iter().map(|o| o.id));
         if opps.len() < ONE_BY_ONE {
             for opp in opps {
                 self.install(None, opp);
             }
             return;
         }
+        // (One by one, `install` notes each deal for the reports' facts.)
+        self.facts_changed(opps.iter().map(|o| o.id));
         let mut touched = HashSet::new();
         for opp in opps {
             if self.on_board(&opp) {
