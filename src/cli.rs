@@ -9,10 +9,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::analytics::reports::{GroupBy, Params, Period, Scope, WinLossBy};
 use crate::command::Command;
-use crate::domain::{EntityKind, LookupKind};
+use crate::domain::{EntityKind, Language, LookupKind};
 use crate::interchange;
-use crate::tr;
 use crate::workspace::{Workspace, system_clock};
+use crate::{tr, trn};
 
 /// Forsat: a local-first sales-pipeline CRM. Without a subcommand it opens the window.
 #[derive(Debug, Parser)]
@@ -25,11 +25,18 @@ pub struct Cli {
     /// Render the window once at 1400x900, save it as a PNG and exit.
     #[arg(long, value_name = "OUT.png")]
     pub screenshot: Option<PathBuf>,
+    /// The language of the window and the messages (en, fa or fr), whatever the settings say.
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_language)]
+    pub locale: Option<Language>,
     /// The view the window opens on.
     #[arg(long, value_enum, default_value_t = View::Pipeline)]
     pub view: View,
     #[command(subcommand)]
     pub command: Option<CliCommand>,
+}
+
+fn parse_language(code: &str) -> Result<Language, String> {
+    Language::from_code(code).ok_or_else(|| format!("“{code}” is not one of en, fa, fr"))
 }
 
 /// The views the window can open on.
@@ -327,7 +334,7 @@ fn run_on(command: CliCommand, db: &Path) -> Result<String, String> {
         CliCommand::Demo { opps, seed } => {
             let started = Instant::now();
             // Progress on stderr, so scripts reading stdout get only the summary.
-            eprintln!("{}", tr!("Generating {n} deals…", n = opps));
+            eprintln!("{}", trn!(opps, "Generating {n} deals…"));
             let (batch, summary) = crate::demo::generate(&ws, opps, seed);
             eprintln!(
                 "{}",

@@ -271,6 +271,68 @@ impl WeekStart {
     }
 }
 
+/// The language of the window and of the command line's messages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Language {
+    #[default]
+    English,
+    Persian,
+    French,
+}
+
+impl Language {
+    pub const ALL: [Language; 3] = [Language::English, Language::Persian, Language::French];
+
+    /// The ISO 639-1 code: `en`, `fa`, `fr`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::Persian => "fa",
+            Language::French => "fr",
+        }
+    }
+
+    /// The language for a code or a POSIX locale name (`fa`, `fr_FR.UTF-8`, `en-GB`).
+    pub fn from_code(code: &str) -> Option<Language> {
+        let lang = code
+            .split(['_', '-', '.', '@'])
+            .next()?
+            .to_ascii_lowercase();
+        Language::ALL.into_iter().find(|l| l.code() == lang)
+    }
+
+    /// The language's own name, as its speakers look for it in a list.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Language::English => "English",
+            Language::Persian => "فارسی",
+            Language::French => "Français",
+        }
+    }
+
+    /// Whether it is written right to left (the layout mirrors).
+    pub fn right_to_left(self) -> bool {
+        self == Language::Persian
+    }
+
+    /// The calendar its speakers date by.
+    pub fn calendar(self) -> Calendar {
+        match self {
+            Language::Persian => Calendar::Jalali,
+            Language::English | Language::French => Calendar::Gregorian,
+        }
+    }
+}
+
+/// The calendar dates are shown and typed in; stored dates are always Gregorian (ISO).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Calendar {
+    #[default]
+    Gregorian,
+    /// The Solar Hijri calendar of Iran (months from Farvardin, years from 1 AP).
+    Jalali,
+}
+
 /// Workspace-wide settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
@@ -284,6 +346,10 @@ pub struct Settings {
     pub backups: bool,
     /// How many daily copies are kept.
     pub backups_keep: u32,
+    /// None follows the system's locale.
+    pub language: Option<Language>,
+    /// None follows the language (Jalali in Persian).
+    pub calendar: Option<Calendar>,
 }
 
 impl Default for Settings {
@@ -295,6 +361,33 @@ impl Default for Settings {
             week_start: WeekStart::Monday,
             backups: true,
             backups_keep: 7,
+            language: None,
+            calendar: None,
+        }
+    }
+}
+
+/// The settings as schema 4 stored them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsV4 {
+    pub base_currency: String,
+    pub close_offset_days: u32,
+    pub date_format: DateFormat,
+    pub week_start: WeekStart,
+    pub backups: bool,
+    pub backups_keep: u32,
+}
+
+impl From<SettingsV4> for Settings {
+    fn from(old: SettingsV4) -> Settings {
+        Settings {
+            base_currency: old.base_currency,
+            close_offset_days: old.close_offset_days,
+            date_format: old.date_format,
+            week_start: old.week_start,
+            backups: old.backups,
+            backups_keep: old.backups_keep,
+            ..Settings::default()
         }
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::records::*;
-use crate::tr;
+use crate::{tr, trn};
 
 /// The largest amount accepted: a trillion in any currency is a typo, not a deal.
 pub const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0); // 1e12
@@ -424,15 +424,15 @@ impl FieldError {
             Problem::NotADate(text) => tr!(
                 "“{text}” is not a date (use {format})",
                 text = text,
-                format = crate::i18n::date_format().hint()
+                format = crate::i18n::date_hint()
             ),
             Problem::Negative => tr!("must not be negative"),
             Problem::TooLarge => tr!("is too large"),
-            Problem::TooManyDecimals(n) => tr!("allows at most {n} decimals", n = n),
+            Problem::TooManyDecimals(n) => trn!(n, "allows at most {n} decimals"),
             Problem::OutOfRange { min, max } => {
                 tr!("must be between {min} and {max}", min = min, max = max)
             }
-            Problem::TooLong(n) => tr!("must be at most {n} characters", n = n),
+            Problem::TooLong(n) => trn!(n, "must be at most {n} characters"),
             Problem::ControlCharacters => {
                 tr!("must not contain control characters (invisible codes, tabs or line breaks)")
             }
@@ -445,10 +445,10 @@ impl FieldError {
                 tr!("“{text}” is not a three-letter currency code", text = text)
             }
             Problem::NotAnEmail(text) => tr!("“{text}” is not an email address", text = text),
-            Problem::InUse(n) => tr!("is still in use ({n} records)", n = n),
-            Problem::HasDeals(n) => tr!(
-                "still has {n} deals: reassign them to another account first",
-                n = n
+            Problem::InUse(n) => trn!(n, "is still in use ({n} records)"),
+            Problem::HasDeals(n) => trn!(
+                n,
+                "still has {n} deals: reassign them to another account first"
             ),
             Problem::Duplicate(text) => tr!("“{text}” is already taken", text = text),
             Problem::AlreadyConverted => tr!("this lead has already been converted"),
@@ -561,11 +561,7 @@ pub fn parse_date(field: Field, text: &str) -> Result<Option<NaiveDate>, FieldEr
     if trimmed.is_empty() {
         return Ok(None);
     }
-    let format = crate::i18n::date_format();
-    let latin = crate::i18n::latin_digits(trimmed);
-    NaiveDate::parse_from_str(&latin, format.pattern())
-        .or_else(|_| NaiveDate::parse_from_str(&latin, DateFormat::Iso.pattern()))
-        .ok()
+    crate::i18n::parse_date_text(trimmed)
         .filter(|d| (FIRST_YEAR..=LAST_YEAR).contains(&chrono::Datelike::year(d)))
         .map(Some)
         .ok_or_else(|| FieldError::new(field, Problem::NotADate(trimmed.to_owned())))

@@ -584,15 +584,15 @@ impl ImportJob {
         }
         let chunk = left.div_ceil(threads);
         let this = &*self;
-        // Messages name the date format of the settings, which is the calling thread's.
-        let dates = (crate::i18n::date_format(), crate::i18n::week_start());
+        // Messages are in the language and date format of the calling thread.
+        let local = crate::i18n::current();
         let parts: Vec<Checked> = std::thread::scope(|scope| {
             let handles: Vec<_> = (from..self.rows.len())
                 .step_by(chunk)
                 .map(|start| {
                     let end = (start + chunk).min(this.rows.len());
                     scope.spawn(move || {
-                        crate::i18n::set_dates(dates.0, dates.1);
+                        crate::i18n::install(local);
                         this.check(ws, start..end)
                     })
                 })

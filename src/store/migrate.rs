@@ -6,6 +6,7 @@
 //!   layout, checked by decoding it before it is written).
 //! - 3 → 4: the settings gain date format, week start and backups (decoded as schema 3 wrote
 //!   them, written back with the defaults for the new fields).
+//! - 4 → 5: the settings gain language and calendar (both "follow the system").
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use redb::ReadableTable as _;
 use super::codec;
 use super::tables::*;
 use super::{SCHEMA_VERSION, Store, StoreError};
-use crate::domain::{Opportunity, Settings, SettingsV3};
+use crate::domain::{Opportunity, Settings, SettingsV3, SettingsV4};
 
 /// Copies the file before a migration, as `NAME.schema-N-UNIXTIME.bak` beside it.
 pub(super) fn back_up(path: &Path, schema: u32) -> Result<PathBuf, StoreError> {
@@ -47,14 +48,17 @@ pub(super) fn run(store: &Store, from: u32) -> Result<(), StoreError> {
             add_opportunity_contact(store, &txn)?;
         }
         let mut meta = txn.open_table(META).map_err(|e| store.write_failed(e))?;
-        if from < 4 {
+        if from < 5 {
             let old = meta
                 .get(META_SETTINGS)
                 .map_err(|e| store.write_failed(e))?
-                .map(|v| codec::decode::<SettingsV3>(v.value()));
+                .map(|v| match from {
+                    ..4 => codec::decode::<SettingsV3>(v.value()).map(Settings::from),
+                    _ => codec::decode::<SettingsV4>(v.value()).map(Settings::from),
+                });
             match old {
                 Some(Ok(old)) => {
-                    let new = codec::encode(&Settings::from(old));
+                    let new = codec::encode(&old);
                     meta.insert(META_SETTINGS, new.as_slice())
                         .map_err(|e| store.write_failed(e))?;
                 }

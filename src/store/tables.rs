@@ -39,7 +39,7 @@ const META_LIST_COLUMNS: &str = "list_columns";
 /// The value of `meta.app` in every Forsat database.
 pub(super) const APP_TAG: &[u8] = b"forsat";
 /// The schema this build writes; older ones are migrated on open, newer ones refused.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 fn entity_code(kind: EntityKind) -> u8 {
     match kind {

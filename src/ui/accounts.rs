@@ -17,8 +17,8 @@ use crate::domain::{
     Problem, Record, StageKind,
 };
 use crate::i18n::{format_count, format_date, format_money, format_money_cents};
-use crate::tr;
 use crate::workspace::{AccountSummary, Workspace};
+use crate::{tr, trn};
 
 /// The list panel's initial width.
 const LIST_WIDTH: f32 = 380.0;
@@ -365,7 +365,7 @@ impl Detail {
         self.deals_ui(ui, ws, actions);
         pending = pending.or(self.contacts_ui(ui, ws, id, actions));
         let activities = self.related.as_ref().map_or(0, |r| r.activities.len());
-        egui::CollapsingHeader::new(tr!("Activities ({n})", n = format_count(activities as u64)))
+        egui::CollapsingHeader::new(trn!(activities, "Activities ({n})"))
             .id_salt("account_activities")
             .default_open(true)
             .show(ui, |ui| {
@@ -483,24 +483,17 @@ impl Detail {
                     });
                     return;
                 }
-                let text = if deals == 1 {
-                    tr!("{account} has 1 deal. Reassign it to:", account = name)
-                } else {
-                    tr!(
-                        "{account} has {n} deals. Reassign them to:",
-                        account = name,
-                        n = format_count(deals as u64)
-                    )
-                };
+                let text = trn!(
+                    deals,
+                    "{account} has {n} deals. Reassign them to:",
+                    account = name
+                );
                 let label = ui.label(RichText::new(text).strong());
                 if deals > shown {
                     ui.label(
-                        RichText::new(tr!(
-                            "({n} of them in the trash)",
-                            n = format_count((deals - shown) as u64)
-                        ))
-                        .small()
-                        .color(theme::TEXT_MUTED),
+                        RichText::new(trn!(deals - shown, "({n} of them in the trash)"))
+                            .small()
+                            .color(theme::TEXT_MUTED),
                     );
                 }
                 ui.horizontal_wrapped(|ui| {
@@ -539,76 +532,78 @@ impl Detail {
         };
         let summary = &related.summary;
         let base = &ws.settings().base_currency;
-        egui::CollapsingHeader::new(tr!(
-            "Opportunities ({n})",
-            n = format_count(summary.deals.len() as u64)
-        ))
-        .id_salt("account_deals")
-        .default_open(true)
-        .show(ui, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                for (name, (count, amount), color) in [
-                    (tr!("Open"), summary.open, theme::PROGRESS),
-                    (tr!("Won"), summary.won, theme::WON),
-                    (tr!("Lost"), summary.lost, theme::LOST),
-                ] {
-                    let text = tr!(
-                        "{outcome}: {count} · {amount}",
-                        outcome = name,
-                        count = format_count(count),
-                        amount = format_money_cents(amount, base)
-                    );
-                    ui.label(RichText::new(text).strong().color(color));
-                    ui.add_space(12.0);
-                }
-            });
-            if summary.deals.is_empty() {
-                ui.label(RichText::new(tr!("No deals yet.")).color(theme::TEXT_MUTED));
-                return;
-            }
-            egui::Grid::new("account_deals_grid")
-                .num_columns(4)
-                .striped(true)
-                .spacing([14.0, 4.0])
-                .show(ui, |ui| {
-                    for header in [
-                        tr!("Deal"),
-                        tr!("Stage"),
-                        tr!("Amount"),
-                        tr!("Expected close"),
+        egui::CollapsingHeader::new(trn!(summary.deals.len(), "Opportunities ({n})"))
+            .id_salt("account_deals")
+            .default_open(true)
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    for (name, (count, amount), color) in [
+                        (tr!("Open"), summary.open, theme::PROGRESS),
+                        (tr!("Won"), summary.won, theme::WON),
+                        (tr!("Lost"), summary.lost, theme::LOST),
                     ] {
-                        ui.label(RichText::new(header).small().color(theme::TEXT_MUTED));
-                    }
-                    ui.end_row();
-                    for opp in summary.deals.iter().filter_map(|id| ws.opportunity(*id)) {
-                        if ui
-                            .link(&opp.name)
-                            .on_hover_text(tr!("Open the deal"))
-                            .clicked()
-                        {
-                            actions.push(Action::Open(opp.id));
-                        }
-                        let stage = ws.stage(opp.stage);
-                        let color = match stage.map(|s| s.kind) {
-                            Some(StageKind::Won) => theme::WON,
-                            Some(StageKind::Lost) => theme::LOST,
-                            _ => theme::TEXT_STRONG,
-                        };
-                        ui.label(RichText::new(stage.map_or("", |s| s.name.as_str())).color(color));
-                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            ui.label(format_money(opp.amount, &opp.currency));
-                        });
-                        let close = opp.expected_close.map_or("—".to_owned(), format_date);
-                        let overdue = opp.is_overdue(ws.today());
-                        ui.label(RichText::new(close).color(if overdue {
-                            theme::OVERDUE
-                        } else {
-                            theme::TEXT_MUTED
-                        }));
-                        ui.end_row();
+                        let text = tr!(
+                            "{outcome}: {count} · {amount}",
+                            outcome = name,
+                            count = format_count(count),
+                            amount = format_money_cents(amount, base)
+                        );
+                        ui.label(RichText::new(text).strong().color(color));
+                        ui.add_space(12.0);
                     }
                 });
-        });
+                if summary.deals.is_empty() {
+                    ui.label(RichText::new(tr!("No deals yet.")).color(theme::TEXT_MUTED));
+                    return;
+                }
+                egui::Grid::new("account_deals_grid")
+                    .num_columns(4)
+                    .striped(true)
+                    .spacing([14.0, 4.0])
+                    .show(ui, |ui| {
+                        for header in [
+                            tr!("Deal"),
+                            tr!("Stage"),
+                            tr!("Amount"),
+                            tr!("Expected close"),
+                        ] {
+                            ui.label(RichText::new(header).small().color(theme::TEXT_MUTED));
+                        }
+                        ui.end_row();
+                        for opp in summary.deals.iter().filter_map(|id| ws.opportunity(*id)) {
+                            if ui
+                                .link(&opp.name)
+                                .on_hover_text(tr!("Open the deal"))
+                                .clicked()
+                            {
+                                actions.push(Action::Open(opp.id));
+                            }
+                            let stage = ws.stage(opp.stage);
+                            let color = match stage.map(|s| s.kind) {
+                                Some(StageKind::Won) => theme::WON,
+                                Some(StageKind::Lost) => theme::LOST,
+                                _ => theme::TEXT_STRONG,
+                            };
+                            ui.label(
+                                RichText::new(stage.map_or("", |s| s.name.as_str())).color(color),
+                            );
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    ui.label(format_money(opp.amount, &opp.currency));
+                                },
+                            );
+                            let close = opp.expected_close.map_or("—".to_owned(), format_date);
+                            let overdue = opp.is_overdue(ws.today());
+                            ui.label(RichText::new(close).color(if overdue {
+                                theme::OVERDUE
+                            } else {
+                                theme::TEXT_MUTED
+                            }));
+                            ui.end_row();
+                        }
+                    });
+            });
     }
 
     /// The account's contacts: one row each (or an editor), then the form adding one.
@@ -621,7 +616,7 @@ impl Detail {
     ) -> Option<PendingKind> {
         let ids = self.related.as_ref()?.contacts.clone();
         let mut pending = None;
-        egui::CollapsingHeader::new(tr!("Contacts ({n})", n = format_count(ids.len() as u64)))
+        egui::CollapsingHeader::new(trn!(ids.len(), "Contacts ({n})"))
             .id_salt("account_contacts")
             .default_open(true)
             .show(ui, |ui| {
@@ -820,18 +815,12 @@ fn errors_ui(ui: &mut egui::Ui, errors: &[FieldError]) {
 
 /// "1 contact", "3 contacts".
 fn contacts_count(n: usize) -> String {
-    match n {
-        1 => tr!("1 contact"),
-        n => tr!("{n} contacts", n = format_count(n as u64)),
-    }
+    trn!(n, "{n} contacts")
 }
 
 /// "1 activity", "3 activities".
 fn activities_count(n: usize) -> String {
-    match n {
-        1 => tr!("1 activity"),
-        n => tr!("{n} activities", n = format_count(n as u64)),
-    }
+    trn!(n, "{n} activities")
 }
 
 /// One account of the list: its name over its industry; selected, it is highlighted.
@@ -1002,12 +991,12 @@ impl AccountsView {
             let total = self.list.sorted.len() as u64;
             let shown = self.list.shown.len() as u64;
             let count = if shown == total {
-                tr!("{n} accounts", n = format_count(total))
+                trn!(total, "{n} accounts")
             } else {
-                tr!(
+                trn!(
+                    total,
                     "{shown} of {n} accounts",
-                    shown = format_count(shown),
-                    n = format_count(total)
+                    shown = format_count(shown)
                 )
             };
             ui.label(RichText::new(count).strong().color(theme::TEXT_STRONG));

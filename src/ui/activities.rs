@@ -9,9 +9,9 @@ use super::app::Action;
 use super::theme;
 use crate::command::{Change, Command};
 use crate::domain::{Activity, ActivityLink, ActivityState, Record};
-use crate::i18n::{format_count, format_date};
-use crate::tr;
+use crate::i18n::format_date;
 use crate::workspace::{OpenActivity, Workspace};
+use crate::{tr, trn};
 
 /// Height of a row (a heading or an activity); fixed, so only the visible rows are laid out.
 const ROW_HEIGHT: f32 = 28.0;
@@ -47,10 +47,7 @@ impl ActivitiesView {
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             ui.heading(tr!("Activities"));
-            ui.label(
-                RichText::new(tr!("{n} open", n = format_count(rows.count as u64)))
-                    .color(theme::TEXT_MUTED),
-            );
+            ui.label(RichText::new(trn!(rows.count, "{n} open")).color(theme::TEXT_MUTED));
         });
         ui.add_space(4.0);
         if rows.count == 0 {
@@ -128,9 +125,9 @@ fn color(state: ActivityState) -> Color32 {
 
 fn heading_ui(ui: &mut egui::Ui, state: ActivityState, n: usize) {
     let title = match state {
-        ActivityState::Late => tr!("Overdue ({n})", n = format_count(n as u64)),
-        ActivityState::Today => tr!("Today ({n})", n = format_count(n as u64)),
-        ActivityState::Planned => tr!("Upcoming ({n})", n = format_count(n as u64)),
+        ActivityState::Late => trn!(n, "Overdue ({n})"),
+        ActivityState::Today => trn!(n, "Today ({n})"),
+        ActivityState::Planned => trn!(n, "Upcoming ({n})"),
     };
     ui.allocate_ui_with_layout(
         vec2(ui.available_width(), ROW_HEIGHT),
@@ -149,10 +146,9 @@ fn heading_ui(ui: &mut egui::Ui, state: ActivityState, n: usize) {
 fn relative(due: NaiveDate, today: NaiveDate) -> String {
     match (due - today).num_days() {
         0 => tr!("today"),
-        -1 => tr!("1 day late"),
         1 => tr!("tomorrow"),
-        n if n < 0 => tr!("{n} days late", n = format_count(n.unsigned_abs())),
-        n => tr!("in {n} days", n = format_count(n as u64)),
+        n if n < 0 => trn!(n.unsigned_abs(), "{n} days late"),
+        n => trn!(n, "in {n} days"),
     }
 }
 

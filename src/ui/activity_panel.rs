@@ -126,7 +126,7 @@ impl ActivityPanel {
             }
             ui.add(
                 TextEdit::singleline(&mut self.due)
-                    .hint_text(crate::i18n::date_format().hint())
+                    .hint_text(crate::i18n::date_hint())
                     .desired_width(84.0),
             )
             .accessible_name(tr!("New activity due date"));

@@ -23,7 +23,7 @@ use crate::command::Command;
 use crate::domain::{Id, StageKind};
 use crate::i18n::deals;
 use crate::workspace::{Applied, ApplyError, Clock, Filter, UndoStack, Workspace};
-use crate::{demo, tr};
+use crate::{demo, tr, trn};
 
 /// What the app is started with.
 pub struct AppOptions {
@@ -184,6 +184,7 @@ fn file_name(path: &std::path::Path) -> String {
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        super::text::follow_language(ui.ctx());
         match &mut self.state {
             Ok(ready) => ready.ui(ui),
             Err(refusal) => {
@@ -531,9 +532,9 @@ impl Ready {
         let done = match &command {
             Command::Change(_) => Some(tr!("Saved.")),
             Command::ConvertLead(_) => Some(tr!("Converted: the deal is on the board.")),
-            Command::InsertBatch(batch) => Some(tr!(
-                "Imported {n} deals (Undo takes them back).",
-                n = batch.opportunities.len()
+            Command::InsertBatch(batch) => Some(trn!(
+                batch.opportunities.len(),
+                "Imported {n} deals (Undo takes them back)."
             )),
             _ => None,
         };

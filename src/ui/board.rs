@@ -11,8 +11,8 @@ use super::widgets::{card_line, lookup_combo, paint_card_frame, paint_priority, 
 use crate::analytics::StageTotals;
 use crate::domain::{ActivityState, Id, LookupKind, Opportunity, Stage, StageKind};
 use crate::i18n::{deals, format_count, format_date, format_money, format_percent};
-use crate::tr;
 use crate::workspace::{CloseWindow, Filter, Workspace};
+use crate::{tr, trn};
 
 /// What a dragged card carries.
 #[derive(Clone, Copy, Debug)]
@@ -422,7 +422,7 @@ fn paint_card(
             painter,
             egui::pos2(x, y),
             false,
-            &tr!("stale {n} days", n = days),
+            &trn!(days, "stale {n} days"),
             FontId::proportional(12.0),
             theme::STALE,
             (inner.right() - 64.0 - x).max(1.0),

@@ -10,8 +10,8 @@ use super::theme;
 use super::widgets::lookup_combo;
 use crate::command::Command;
 use crate::domain::{Id, LookupKind};
-use crate::tr;
 use crate::workspace::Workspace;
+use crate::{tr, trn};
 
 /// An open dialog and what it has gathered so far.
 pub enum Dialog {
@@ -122,10 +122,7 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
                 outcome = confirm_ui(
                     ui,
                     &tr!("Empty the trash?"),
-                    &tr!(
-                        "The {n} deals in the trash are deleted for good, with their stage moves. Their history stays.",
-                        n = ws.trash_count()
-                    ),
+                    &trn!(ws.trash_count(), "The {n} deals in the trash are deleted for good, with their stage moves. Their history stays."),
                     &tr!("Delete for good"),
                     Command::EmptyTrash,
                 );

@@ -9,8 +9,8 @@ use super::file_field::{FileField, Pick};
 use super::theme;
 use crate::domain::Id;
 use crate::interchange::{self, Format, Kind};
-use crate::tr;
 use crate::workspace::Workspace;
+use crate::{tr, trn};
 
 /// Which deals an export covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,11 +94,11 @@ impl ExportDialog {
                 ui.end_row();
                 ui.label(tr!("Deals"));
                 ui.vertical(|ui| {
-                    let all = tr!("All ({n})", n = ws.opportunity_count());
+                    let all = trn!(ws.opportunity_count(), "All ({n})");
                     ui.radio_value(&mut self.scope, Scope::Everything, all);
-                    let shown = tr!("The current search ({n})", n = self.shown.len());
+                    let shown = trn!(self.shown.len(), "The current search ({n})");
                     ui.radio_value(&mut self.scope, Scope::Shown, shown);
-                    let selected = tr!("The selected rows ({n})", n = self.selected.len());
+                    let selected = trn!(self.selected.len(), "The selected rows ({n})");
                     ui.add_enabled_ui(!self.selected.is_empty(), |ui| {
                         ui.radio_value(&mut self.scope, Scope::Selected, selected);
                     });

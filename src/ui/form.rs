@@ -10,8 +10,8 @@ use super::widgets::{history_ui, lookup_combo, star_button};
 use crate::command::Command;
 use crate::domain::*;
 use crate::i18n::{format_date, format_money, format_number};
-use crate::tr;
 use crate::workspace::Workspace;
+use crate::{tr, trn};
 
 /// The form's state: a draft of the deal plus the raw text of fields that must parse.
 pub struct OpportunityForm {
@@ -307,7 +307,7 @@ impl OpportunityForm {
         self.row(ui, Field::ExpectedClose, |ui, l| {
             ui.add(
                 TextEdit::singleline(&mut close)
-                    .hint_text(crate::i18n::date_format().hint())
+                    .hint_text(crate::i18n::date_hint())
                     .desired_width(120.0),
             )
             .labelled_by(l);
@@ -351,7 +351,7 @@ impl OpportunityForm {
         ui.label(Field::Priority.label());
         ui.horizontal(|ui| {
             for i in 1..=3u8 {
-                if star_button(ui, d.priority >= i, tr!("Priority {n}", n = i)).clicked() {
+                if star_button(ui, d.priority >= i, trn!(i, "Priority {n}")).clicked() {
                     d.priority = if d.priority == i { i - 1 } else { i };
                 }
             }
@@ -567,7 +567,7 @@ impl OpportunityForm {
         if let Some(days) = self.original.as_ref().and_then(|o| ws.stale_days(o)) {
             ui.label("");
             ui.label(
-                RichText::new(tr!("Stale: {n} days in this stage", n = days))
+                RichText::new(trn!(days, "Stale: {n} days in this stage"))
                     .small()
                     .color(theme::STALE),
             );

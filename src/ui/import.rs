@@ -12,8 +12,8 @@ use super::file_field::{FileField, Pick};
 use super::theme;
 use crate::command::Command;
 use crate::interchange::{ImportJob, ImportOptions, ImportSummary, Source, Target};
-use crate::tr;
 use crate::workspace::Workspace;
+use crate::{tr, trn};
 
 /// How many bad cells the dialog lists; the rest are counted.
 const SHOWN_ERRORS: usize = 12;
@@ -363,7 +363,7 @@ impl ImportDialog {
         }
         let (done, total) = (run.job.checked(), run.job.rows().max(1));
         let text = if run.rows_done {
-            tr!("Planning {n} deals…", n = done)
+            trn!(done, "Planning {n} deals…")
         } else if run.dry_run {
             tr!(
                 "Checking row {done} of {total}…",
@@ -413,7 +413,7 @@ impl ImportDialog {
                 );
                 if s.skipped_rows > 0 {
                     ui.label(
-                        RichText::new(tr!("{n} rows left out:", n = s.skipped_rows))
+                        RichText::new(trn!(s.skipped_rows, "{n} rows left out:"))
                             .color(theme::ERROR),
                     );
                 }

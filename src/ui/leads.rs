@@ -8,9 +8,9 @@ use super::theme;
 use super::widgets::{card_line, history_ui, lookup_combo, paint_card_frame};
 use crate::command::{Change, Command, ConvertLead};
 use crate::domain::*;
-use crate::i18n::{format_count, format_date};
-use crate::tr;
+use crate::i18n::format_date;
 use crate::workspace::Workspace;
+use crate::{tr, trn};
 
 /// Height of a row of the list; fixed, so the list lays out only the visible rows.
 const ROW_HEIGHT: f32 = 62.0;
@@ -227,7 +227,7 @@ impl LeadsView {
             return;
         };
         ui.label(
-            RichText::new(tr!("{n} shown", n = format_count(rows.ids.len() as u64)))
+            RichText::new(trn!(rows.ids.len(), "{n} shown"))
                 .small()
                 .color(theme::TEXT_MUTED),
         );

@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use super::theme;
 use crate::domain::*;
 use crate::i18n::{format_money_cents, format_number};
-use crate::tr;
 use crate::workspace::Workspace;
+use crate::{tr, trn};
 
 /// One line as typed: the numbers stay text until they parse.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,7 +88,7 @@ impl LinesEditor {
                 Err(found) => errors.extend(
                     found
                         .iter()
-                        .map(|e| tr!("Line {n}: {error}", n = i + 1, error = e)),
+                        .map(|e| trn!(i + 1, "Line {n}: {error}", error = e)),
                 ),
             }
         }
@@ -135,7 +135,7 @@ impl LinesEditor {
                         (&mut row.unit_price, 76.0, Field::UnitPrice),
                         (&mut row.discount, 40.0, Field::Discount),
                     ] {
-                        let name = tr!("Line {n} {field}", n = n, field = what.label());
+                        let name = trn!(n, "Line {n} {field}", field = what.label());
                         // Sized explicitly: a grid cell would otherwise shrink it to its header.
                         let edit = ui.add_sized([width, 20.0], TextEdit::singleline(text));
                         edit.accessible_name(name);
@@ -154,7 +154,7 @@ impl LinesEditor {
                     };
                     if ui
                         .small_button(tr!("Remove"))
-                        .on_hover_text(tr!("Remove line {n}", n = n))
+                        .on_hover_text(trn!(n, "Remove line {n}"))
                         .clicked()
                     {
                         remove = Some(i);
@@ -214,7 +214,7 @@ fn product_combo(ui: &mut egui::Ui, ws: &Workspace, row: &mut Row, currency: &st
             }
         })
         .response;
-    let name = tr!("Line {n} product", n = n);
+    let name = trn!(n, "Line {n} product");
     response.accessible_name(name);
     if row.product != before
         && let Some(p) = row.product.and_then(|p| ws.product(p))

@@ -11,8 +11,8 @@ use super::theme;
 use crate::command::{Change, Command};
 use crate::domain::{Field, Id, Lookup, LookupKind, Record};
 use crate::i18n::format_count;
-use crate::tr;
 use crate::workspace::Workspace;
+use crate::{tr, trn};
 
 /// The tables, in the order the selector lists them.
 const KINDS: [LookupKind; 6] = [
@@ -473,18 +473,11 @@ impl LookupsEditor {
                     });
                     return;
                 }
-                let text = if uses == 1 {
-                    tr!(
-                        "“{name}” is used by 1 record. Replace it with:",
-                        name = name
-                    )
-                } else {
-                    tr!(
-                        "“{name}” is used by {n} records. Replace it with:",
-                        name = name,
-                        n = format_count(uses as u64)
-                    )
-                };
+                let text = trn!(
+                    uses,
+                    "“{name}” is used by {n} records. Replace it with:",
+                    name = name
+                );
                 let label = ui.label(RichText::new(text).strong());
                 ui.horizontal_wrapped(|ui| {
                     replace_combo(ui, label.id, ws, lookup, &mut ask.replace_with);

@@ -9,9 +9,8 @@ use super::app::Action;
 use super::widgets::{forecast_combo, optional_stage_combo};
 use crate::command::{Command, MassPatch};
 use crate::domain::{Field, Id, LookupKind, parse_date};
-use crate::i18n::format_count;
-use crate::tr;
 use crate::workspace::Workspace;
+use crate::{tr, trn};
 
 /// What the user has chosen so far; every field starts as "keep".
 #[derive(Default)]
@@ -31,13 +30,7 @@ impl MassUpdateBar {
         let mut actions = Vec::new();
         let keep = tr!("Keep");
         ui.horizontal_wrapped(|ui| {
-            ui.label(
-                RichText::new(tr!(
-                    "{n} selected",
-                    n = format_count(selection.len() as u64)
-                ))
-                .strong(),
-            );
+            ui.label(RichText::new(trn!(selection.len(), "{n} selected")).strong());
             ui.separator();
             optional_stage_combo(ui, ws, &mut self.patch.stage, &keep);
             for (field, kind) in [
@@ -61,10 +54,7 @@ impl MassUpdateBar {
             .labelled_by(label.id);
             forecast_combo(ui, &mut self.patch.forecast, &keep);
             ui.separator();
-            let apply = tr!(
-                "Apply to {n} deals",
-                n = format_count(selection.len() as u64)
-            );
+            let apply = trn!(selection.len(), "Apply to {n} deals");
             if ui.button(RichText::new(apply).strong()).clicked() {
                 // The ids are listed only when applied: a selection can hold a million deals.
                 let mut ids: Vec<Id> = selection.iter().copied().collect();

@@ -9,8 +9,8 @@ use super::theme;
 use crate::command::Command;
 use crate::domain::{Field, Id, Line, Opportunity, Rates};
 use crate::i18n::{format_date, format_money, format_percent};
-use crate::tr;
 use crate::workspace::Workspace;
+use crate::{tr, trn};
 
 /// The fields whose value the user picks.
 const FIELDS: [Field; 12] = [
@@ -78,7 +78,7 @@ impl MergeDialog {
             .show(ui, |ui| {
                 ui.label("");
                 for (i, r) in records.iter().enumerate() {
-                    ui.radio_value(&mut self.survivor, r.id, tr!("Keep deal {n}", n = i + 1));
+                    ui.radio_value(&mut self.survivor, r.id, trn!(i + 1, "Keep deal {n}"));
                 }
                 ui.end_row();
                 for field in FIELDS {
@@ -204,6 +204,6 @@ fn value(ws: &Workspace, opp: &Opportunity, field: Field) -> String {
         Field::Campaign => ws.lookup_name(opp.campaign).to_owned(),
         Field::NextStep => opp.next_step.clone(),
         Field::Description => opp.description.chars().take(60).collect(),
-        _ => tr!("{n} of 3 stars", n = opp.priority),
+        _ => trn!(opp.priority, "{n} of 3 stars"),
     }
 }

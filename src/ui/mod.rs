@@ -21,6 +21,7 @@ mod screenshot;
 mod search;
 mod settings;
 mod table;
+pub mod text;
 mod theme;
 mod widgets;
 

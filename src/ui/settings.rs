@@ -20,8 +20,8 @@ use super::theme;
 use crate::command::{Change, Command};
 use crate::domain::*;
 use crate::i18n::{deals, format_count, format_percent};
-use crate::tr;
 use crate::workspace::Workspace;
+use crate::{tr, trn};
 
 /// The pipeline list's initial width.
 const PIPELINE_LIST_WIDTH: f32 = 260.0;
@@ -578,10 +578,10 @@ impl PipelinesTab {
         ask_frame(ui, theme::ERROR, |ui| {
             if held == 0 {
                 ui.label(
-                    RichText::new(tr!(
+                    RichText::new(trn!(
+                        ws.stages_of(pipeline.id).count(),
                         "Delete the pipeline {pipeline} and its {n} stages?",
-                        pipeline = pipeline.name,
-                        n = format_count(ws.stages_of(pipeline.id).count() as u64)
+                        pipeline = pipeline.name
                     ))
                     .strong(),
                 );
@@ -595,18 +595,11 @@ impl PipelinesTab {
                 });
                 return;
             }
-            let text = if held == 1 {
-                tr!(
-                    "{pipeline} has 1 deal. Move it to:",
-                    pipeline = pipeline.name
-                )
-            } else {
-                tr!(
-                    "{pipeline} has {n} deals. Move them to:",
-                    pipeline = pipeline.name,
-                    n = format_count(held as u64)
-                )
-            };
+            let text = trn!(
+                held,
+                "{pipeline} has {n} deals. Move them to:",
+                pipeline = pipeline.name
+            );
             let label = ui.label(RichText::new(text).strong());
             ui.horizontal(|ui| {
                 let others: Vec<(Id, &str)> = ws
@@ -748,7 +741,7 @@ impl PipelinesTab {
                     });
                     cell(ui, STALE_WIDTH, |ui| match stage.rotting_days {
                         Some(days) => {
-                            ui.label(tr!("{n} days", n = days));
+                            ui.label(trn!(days, "{n} days"));
                         }
                         None => {
                             ui.label(muted("—".to_owned()))
@@ -837,15 +830,11 @@ impl PipelinesTab {
                 });
                 return;
             }
-            let text = if held == 1 {
-                tr!("1 deal is in {stage}. Move it to:", stage = stage.name)
-            } else {
-                tr!(
-                    "{n} deals are in {stage}. Move them to:",
-                    n = format_count(held as u64),
-                    stage = stage.name
-                )
-            };
+            let text = trn!(
+                held,
+                "{n} deals are in {stage}. Move them to:",
+                stage = stage.name
+            );
             let label = ui.label(RichText::new(text).strong());
             ui.horizontal(|ui| {
                 let others: Vec<(Id, &str)> = stages
@@ -1353,18 +1342,11 @@ impl StageEditor {
         let mut outcome = None;
         ask_frame(ui, theme::PROGRESS, |ui| {
             let percent = format_percent(stage.probability);
-            let text = if n == 1 {
-                tr!(
-                    "Apply {percent} to the 1 open deal that follows the stage's default? (deals with a probability of their own keep it)",
-                    percent = percent
-                )
-            } else {
-                tr!(
-                    "Apply {percent} to the {n} open deals that follow the stage's default? (deals with a probability of their own keep it)",
-                    percent = percent,
-                    n = format_count(n as u64)
-                )
-            };
+            let text = trn!(
+                n,
+                "Apply {percent} to the {n} open deals that follow the stage's default? (deals with a probability of their own keep it)",
+                percent = percent
+            );
             ui.label(RichText::new(text).strong());
             ui.horizontal(|ui| {
                 for (answer, apply) in
@@ -1398,6 +1380,8 @@ struct GeneralDraft {
     week_start: WeekStart,
     backups: bool,
     backups_keep: String,
+    language: Option<Language>,
+    calendar: Option<Calendar>,
 }
 
 /// A row of the General grid that can hold a bad number.
@@ -1416,6 +1400,8 @@ impl GeneralDraft {
             week_start: s.week_start,
             backups: s.backups,
             backups_keep: s.backups_keep.to_string(),
+            language: s.language,
+            calendar: s.calendar,
         }
     }
 
@@ -1456,6 +1442,8 @@ impl GeneralDraft {
                 week_start: self.week_start,
                 backups: self.backups,
                 backups_keep: keep,
+                language: self.language,
+                calendar: self.calendar,
             }),
             _ => Err(errors),
         }
@@ -1605,6 +1593,44 @@ impl GeneralTab {
                 pattern = format.hint()
             )
         };
+        let language_name = |language: Option<Language>| match language {
+            Some(language) => language.native_name().to_owned(),
+            None => tr!(
+                "As the system ({language})",
+                language = crate::i18n::system_language().native_name()
+            ),
+        };
+        let label = ui.label(tr!("Language"));
+        egui::ComboBox::from_id_salt("settings_language")
+            .selected_text(language_name(draft.language))
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                for language in std::iter::once(None).chain(Language::ALL.map(Some)) {
+                    ui.selectable_value(&mut draft.language, language, language_name(language));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.end_row();
+
+        let calendar_name = |calendar: Option<Calendar>| match calendar {
+            None => tr!("As the language"),
+            Some(Calendar::Gregorian) => tr!("Gregorian"),
+            Some(Calendar::Jalali) => tr!("Jalali (Solar Hijri)"),
+        };
+        let label = ui.label(tr!("Calendar"));
+        egui::ComboBox::from_id_salt("settings_calendar")
+            .selected_text(calendar_name(draft.calendar))
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                for calendar in [None, Some(Calendar::Gregorian), Some(Calendar::Jalali)] {
+                    ui.selectable_value(&mut draft.calendar, calendar, calendar_name(calendar));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.end_row();
+
         let label = ui.label(tr!("Date format"));
         egui::ComboBox::from_id_salt("settings_date_format")
             .selected_text(example(draft.date_format))

@@ -13,9 +13,9 @@ use super::widgets::lookup_combo_box;
 use crate::analytics::StageTotals;
 use crate::command::Command;
 use crate::domain::*;
-use crate::i18n::{deals, format_count, format_date, format_money, format_number, format_percent};
-use crate::tr;
+use crate::i18n::{deals, format_date, format_money, format_number, format_percent};
 use crate::workspace::{Filter, ListColumn, Sort, Workspace};
+use crate::{tr, trn};
 
 /// A column's initial width; the last shown column takes the rest of the table.
 fn initial_width(column: ListColumn) -> f32 {
@@ -156,7 +156,7 @@ impl ListView {
                 }
                 ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                     actions.extend(column_chooser_ui(ui, ws));
-                    let trash = tr!("Trash ({n})", n = format_count(ws.trash_count() as u64));
+                    let trash = trn!(ws.trash_count(), "Trash ({n})");
                     ui.toggle_value(&mut filter.trash, trash)
                         .on_hover_text(tr!("Show the deals in the trash"));
                     if filter.trash
@@ -582,7 +582,7 @@ fn duplicates_ui(
     ui.horizontal(|ui| {
         let title = match groups.len() {
             0 => tr!("No duplicates found."),
-            n => tr!("Possible duplicates: {n} groups", n = n),
+            n => trn!(n, "Possible duplicates: {n} groups"),
         };
         ui.label(RichText::new(title).strong());
         hide = ui.button(tr!("Hide")).clicked();

@@ -7,12 +7,12 @@ use egui::RichText;
 
 use super::theme;
 use crate::domain::{Field, HistoryEntry, Id, LookupKind};
-use crate::tr;
 use crate::workspace::Workspace;
+use crate::{tr, trn};
 
 /// A record's history, newest first, in a collapsible section ("History (n)").
 pub fn history_ui(ui: &mut egui::Ui, history: &[HistoryEntry]) {
-    egui::CollapsingHeader::new(tr!("History ({n})", n = history.len()))
+    egui::CollapsingHeader::new(trn!(history.len(), "History ({n})"))
         .default_open(true)
         .show(ui, |ui| {
             for entry in history.iter().rev() {

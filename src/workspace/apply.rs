@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::Workspace;
 use crate::command::{Batch, Command, MassPatch};
 use crate::domain::*;
-use crate::i18n::{format_number, format_percent, stored_date};
+use crate::i18n::{stored_date, stored_number, stored_percent};
 use crate::store::{StoreError, Tx};
 use crate::tr;
 
@@ -362,7 +362,7 @@ impl Workspace {
             (Field::Lines, self.lines_text(&o.lines)),
             (Field::ExpectedClose, date(o.expected_close)),
             (Field::Active, o.active.to_string()),
-            (Field::Probability, format_percent(o.probability)),
+            (Field::Probability, stored_percent(o.probability)),
             (
                 Field::ProbabilityOverridden,
                 o.probability_overridden.to_string(),
@@ -387,7 +387,7 @@ impl Workspace {
 
     /// Lines as the history shows them: "2 × Seat licence at 450 less 10 %; ...".
     fn lines_text(&self, lines: &[Line]) -> String {
-        let number = |d: rust_decimal::Decimal| format_number(d, d.normalize().scale().min(3));
+        let number = |d: rust_decimal::Decimal| stored_number(d, d.normalize().scale().min(3));
         lines
             .iter()
             .map(|l| {

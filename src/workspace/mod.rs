@@ -188,7 +188,7 @@ impl Workspace {
                 detail: "it has no pipeline".to_owned(),
             });
         }
-        crate::i18n::set_dates(ws.settings.date_format, ws.settings.week_start);
+        crate::i18n::follow(&ws.settings);
         ws.sort_config();
         ws.rebuild_related_indexes();
         Ok(ws)

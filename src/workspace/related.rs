@@ -12,7 +12,7 @@ use super::apply::{Applied, ApplyError, Pending, Stamp, history, lifecycle, writ
 use super::config::uses_lookup;
 use crate::command::{Change, Command, ConvertLead};
 use crate::domain::*;
-use crate::i18n::{format_number, format_percent, stored_date};
+use crate::i18n::{stored_date, stored_number, stored_percent};
 
 /// An account's deals (not in the trash) with their totals in the base currency.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -271,7 +271,7 @@ impl Workspace {
     /// A record's fields as its history shows them: names instead of ids.
     fn record_fields(&self, record: &Record) -> Vec<(Field, String)> {
         let lookup = |id: Option<Id>| self.lookup_name(id).to_owned();
-        let number = |d: Decimal| format_number(d, d.normalize().scale().min(8));
+        let number = |d: Decimal| stored_number(d, d.normalize().scale().min(8));
         match record {
             Record::Account(a) => vec![
                 (Field::Name, a.name.clone()),
@@ -334,7 +334,7 @@ impl Workspace {
                         .unwrap_or_default(),
                 ),
                 (Field::Sequence, s.sequence.to_string()),
-                (Field::Probability, format_percent(s.probability)),
+                (Field::Probability, stored_percent(s.probability)),
                 (Field::Kind, format!("{:?}", s.kind)),
                 (Field::Requirements, s.requirements.clone()),
                 (
@@ -958,7 +958,7 @@ impl Workspace {
         // Memory, in the transaction's order.
         let mut inverse = Change::default();
         if let Some(settings) = change.settings {
-            crate::i18n::set_dates(settings.date_format, settings.week_start);
+            crate::i18n::follow(&settings);
             inverse.settings = Some(std::mem::replace(&mut self.settings, settings));
         }
         for (old, record) in puts {

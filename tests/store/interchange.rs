@@ -649,7 +649,11 @@ fn day_and_month_order_is_read_from_the_whole_column() {
 
     // No value decides: the settings' date format does, and the import says so.
     let mut other = fresh(&dir, "b.redb");
-    forsat::i18n::set_dates(DateFormat::MonthDayYear, WeekStart::Monday);
+    let english = forsat::i18n::current();
+    forsat::i18n::install(forsat::i18n::Local {
+        date_format: DateFormat::MonthDayYear,
+        ..english
+    });
     let summary = import(&mut other, &fixture("ambiguous-dates.csv")).unwrap();
     assert!(
         summary.messages[0].contains("month/day/year"),
@@ -660,7 +664,7 @@ fn day_and_month_order_is_read_from_the_whole_column() {
         deal(&other, "First").expected_close,
         NaiveDate::from_ymd_opt(2027, 1, 2)
     );
-    forsat::i18n::set_dates(DateFormat::Iso, WeekStart::Monday);
+    forsat::i18n::install(english);
     let mut third = fresh(&dir, "c.redb");
     import(&mut third, &fixture("ambiguous-dates.csv")).unwrap();
     assert_eq!(

@@ -102,7 +102,7 @@ impl DateField {
     /// The field labelled `label`; true when its date changed.
     pub(super) fn ui(&mut self, ui: &mut egui::Ui, label: String) -> bool {
         let label = ui.label(label);
-        let hint = crate::i18n::date_format().hint();
+        let hint = crate::i18n::date_hint();
         let response = ui
             .add(
                 egui::TextEdit::singleline(&mut self.text)
