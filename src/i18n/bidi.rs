@@ -27,6 +27,21 @@ pub fn has_right_to_left(text: &str) -> bool {
     })
 }
 
+/// Whether `c` is an Arabic-script digit or number sign (Persian ۰–۹, Arabic-Indic ٠–٩, ٪ ٫ ٬).
+/// They read left to right, but a shaper given only them takes the run for Arabic script and
+/// draws it right to left: such stretches are handed to it turned.
+pub fn is_arabic_number(c: char) -> bool {
+    matches!(c, '\u{0660}'..='\u{066C}' | '\u{06F0}'..='\u{06F9}')
+}
+
+/// Whether text must be laid out by [`visual_runs`]: it has right-to-left letters or
+/// Arabic-script digits.
+pub fn needs_reordering(text: &str) -> bool {
+    text.chars().any(|c| {
+        c >= '\u{0590}' && (is_arabic_number(c) || has_right_to_left(c.encode_utf8(&mut [0; 4])))
+    })
+}
+
 /// The direction of a paragraph: its first strong character's (rule P2), or `fallback` for
 /// text without one (a number, a dash).
 pub fn paragraph_is_right_to_left(text: &str, fallback: bool) -> bool {

@@ -5,6 +5,8 @@
 //! contacts, activities and history) is cached and recomputed only when the data
 //! ([`Workspace::generation`]), the search text or the selected account changes.
 
+use crate::ui::direction;
+use crate::ui::text::bidi;
 use egui::{Color32, FontId, Margin, RichText, Sense, TextEdit, vec2};
 
 use super::activity_panel::ActivityPanel;
@@ -300,10 +302,17 @@ impl Detail {
             Some(_) => self.original.name.clone(),
             None => tr!("New account"),
         };
-        ui.heading(RichText::new(title).strong().color(theme::TEXT_STRONG));
+        ui.label(bidi(
+            ui,
+            RichText::new(title)
+                .strong()
+                .color(theme::TEXT_STRONG)
+                .heading(),
+        ));
         if let Some(related) = &self.related {
             let s = &related.summary;
-            ui.label(
+            ui.label(bidi(
+                ui,
                 RichText::new(tr!(
                     "{deals} · {contacts} · {activities}",
                     deals = crate::i18n::deals(s.deals.len() as u64),
@@ -311,7 +320,7 @@ impl Detail {
                     activities = activities_count(related.activities.len())
                 ))
                 .color(theme::TEXT_MUTED),
-            );
+            ));
         }
         ui.add_space(6.0);
         if !self.errors.is_empty() {
@@ -321,7 +330,10 @@ impl Detail {
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join("\n");
-            ui.label(RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR));
+            ui.label(bidi(
+                ui,
+                RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR),
+            ));
         }
         egui::Grid::new("account_grid")
             .num_columns(2)
@@ -334,7 +346,7 @@ impl Detail {
             } else {
                 tr!("Create account")
             };
-            let button = egui::Button::new(RichText::new(save).strong());
+            let button = egui::Button::new(bidi(ui, RichText::new(save).strong()));
             if ui.add_enabled(self.is_dirty(), button).clicked()
                 && let Some(command) = self.save(ws)
             {
@@ -343,13 +355,16 @@ impl Detail {
                     pending = Some(PendingKind::NewAccount(self.draft.name.clone()));
                 }
             }
-            if self.id.is_some() && self.is_dirty() && ui.button(tr!("Discard changes")).clicked() {
+            if self.id.is_some()
+                && self.is_dirty()
+                && ui.button(bidi(ui, tr!("Discard changes"))).clicked()
+            {
                 self.draft = self.original.clone();
                 self.errors.clear();
             }
             if self.id.is_some()
                 && self.delete.is_none()
-                && ui.button(tr!("Delete account…")).clicked()
+                && ui.button(bidi(ui, tr!("Delete account…"))).clicked()
             {
                 self.delete = Some(DeleteAsk::default());
             }
@@ -365,7 +380,7 @@ impl Detail {
         self.deals_ui(ui, ws, actions);
         pending = pending.or(self.contacts_ui(ui, ws, id, actions));
         let activities = self.related.as_ref().map_or(0, |r| r.activities.len());
-        egui::CollapsingHeader::new(trn!(activities, "Activities ({n})"))
+        egui::CollapsingHeader::new(bidi(ui, trn!(activities, "Activities ({n})")))
             .id_salt("account_activities")
             .default_open(true)
             .show(ui, |ui| {
@@ -374,10 +389,11 @@ impl Detail {
         match self.related.as_ref().map(|r| &r.history) {
             Some(Ok(history)) => history_ui(ui, history),
             Some(Err(e)) => {
-                ui.label(
+                ui.label(bidi(
+                    ui,
                     RichText::new(tr!("The history cannot be read: {error}", error = e))
                         .color(theme::ERROR),
-                );
+                ));
             }
             None => {}
         }
@@ -386,12 +402,12 @@ impl Detail {
 
     /// A labelled row of the grid; the field's error, if any, shows under its widget.
     fn row(&self, ui: &mut egui::Ui, field: Field, add: impl FnOnce(&mut egui::Ui, egui::Id, f32)) {
-        let label = ui.label(field.label());
+        let label = ui.label(bidi(ui, field.label()));
         let width = (ui.available_width() - 8.0).clamp(160.0, FIELD_MAX_WIDTH);
         ui.vertical(|ui| {
             add(ui, label.id, width);
             if let Some(error) = self.error(field) {
-                ui.label(RichText::new(error.reason()).color(theme::ERROR));
+                ui.label(bidi(ui, RichText::new(error.reason()).color(theme::ERROR)));
             }
         });
         ui.end_row();
@@ -464,20 +480,21 @@ impl Detail {
             .inner_margin(Margin::same(10))
             .show(ui, |ui| {
                 if deals == 0 {
-                    ui.label(
+                    ui.label(bidi(
+                        ui,
                         RichText::new(tr!(
                             "Delete {account} with its contacts and activities?",
                             account = name
                         ))
                         .strong(),
-                    );
+                    ));
                     ui.horizontal(|ui| {
-                        if ui.button(tr!("Yes, delete")).clicked() {
+                        if ui.button(bidi(ui, tr!("Yes, delete"))).clicked() {
                             let change = ws.delete_account_change(id, None);
                             actions.push(Action::Apply(Command::Change(Box::new(change))));
                             close = true;
                         }
-                        if ui.button(tr!("Cancel")).clicked() {
+                        if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
                             close = true;
                         }
                     });
@@ -488,17 +505,18 @@ impl Detail {
                     "{account} has {n} deals. Reassign them to:",
                     account = name
                 );
-                let label = ui.label(RichText::new(text).strong());
+                let label = ui.label(bidi(ui, RichText::new(text).strong()));
                 if deals > shown {
-                    ui.label(
+                    ui.label(bidi(
+                        ui,
                         RichText::new(trn!(deals - shown, "({n} of them in the trash)"))
                             .small()
                             .color(theme::TEXT_MUTED),
-                    );
+                    ));
                 }
                 ui.horizontal_wrapped(|ui| {
                     reassign_combo(ui, label.id, ws, list, id, ask);
-                    let go = egui::Button::new(tr!("Reassign and delete"));
+                    let go = egui::Button::new(bidi(ui, tr!("Reassign and delete")));
                     if ui.add_enabled(ask.target.is_some(), go).clicked()
                         && let Some(target) = ask.target
                     {
@@ -507,17 +525,18 @@ impl Detail {
                         pending = Some(PendingKind::Reassigned(target));
                         close = true;
                     }
-                    if ui.button(tr!("Cancel")).clicked() {
+                    if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
                         close = true;
                     }
                 });
-                ui.label(
+                ui.label(bidi(
+                    ui,
                     RichText::new(tr!(
                         "Its contacts and activities move there too; then it is deleted."
                     ))
                     .small()
                     .color(theme::TEXT_MUTED),
-                );
+                ));
             });
         if close {
             self.delete = None;
@@ -532,7 +551,7 @@ impl Detail {
         };
         let summary = &related.summary;
         let base = &ws.settings().base_currency;
-        egui::CollapsingHeader::new(trn!(summary.deals.len(), "Opportunities ({n})"))
+        egui::CollapsingHeader::new(bidi(ui, trn!(summary.deals.len(), "Opportunities ({n})")))
             .id_salt("account_deals")
             .default_open(true)
             .show(ui, |ui| {
@@ -548,12 +567,15 @@ impl Detail {
                             count = format_count(count),
                             amount = format_money_cents(amount, base)
                         );
-                        ui.label(RichText::new(text).strong().color(color));
+                        ui.label(bidi(ui, RichText::new(text).strong().color(color)));
                         ui.add_space(12.0);
                     }
                 });
                 if summary.deals.is_empty() {
-                    ui.label(RichText::new(tr!("No deals yet.")).color(theme::TEXT_MUTED));
+                    ui.label(bidi(
+                        ui,
+                        RichText::new(tr!("No deals yet.")).color(theme::TEXT_MUTED),
+                    ));
                     return;
                 }
                 egui::Grid::new("account_deals_grid")
@@ -567,13 +589,16 @@ impl Detail {
                             tr!("Amount"),
                             tr!("Expected close"),
                         ] {
-                            ui.label(RichText::new(header).small().color(theme::TEXT_MUTED));
+                            ui.label(bidi(
+                                ui,
+                                RichText::new(header).small().color(theme::TEXT_MUTED),
+                            ));
                         }
                         ui.end_row();
                         for opp in summary.deals.iter().filter_map(|id| ws.opportunity(*id)) {
                             if ui
                                 .link(&opp.name)
-                                .on_hover_text(tr!("Open the deal"))
+                                .on_hover_text(bidi(ui, tr!("Open the deal")))
                                 .clicked()
                             {
                                 actions.push(Action::Open(opp.id));
@@ -584,22 +609,23 @@ impl Detail {
                                 Some(StageKind::Lost) => theme::LOST,
                                 _ => theme::TEXT_STRONG,
                             };
-                            ui.label(
+                            ui.label(bidi(
+                                ui,
                                 RichText::new(stage.map_or("", |s| s.name.as_str())).color(color),
-                            );
-                            ui.with_layout(
-                                egui::Layout::right_to_left(egui::Align::Center),
-                                |ui| {
-                                    ui.label(format_money(opp.amount, &opp.currency));
-                                },
-                            );
+                            ));
+                            ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
+                                ui.label(bidi(ui, format_money(opp.amount, &opp.currency)));
+                            });
                             let close = opp.expected_close.map_or("—".to_owned(), format_date);
                             let overdue = opp.is_overdue(ws.today());
-                            ui.label(RichText::new(close).color(if overdue {
-                                theme::OVERDUE
-                            } else {
-                                theme::TEXT_MUTED
-                            }));
+                            ui.label(bidi(
+                                ui,
+                                RichText::new(close).color(if overdue {
+                                    theme::OVERDUE
+                                } else {
+                                    theme::TEXT_MUTED
+                                }),
+                            ));
                             ui.end_row();
                         }
                     });
@@ -616,7 +642,7 @@ impl Detail {
     ) -> Option<PendingKind> {
         let ids = self.related.as_ref()?.contacts.clone();
         let mut pending = None;
-        egui::CollapsingHeader::new(trn!(ids.len(), "Contacts ({n})"))
+        egui::CollapsingHeader::new(bidi(ui, trn!(ids.len(), "Contacts ({n})")))
             .id_salt("account_contacts")
             .default_open(true)
             .show(ui, |ui| {
@@ -627,7 +653,10 @@ impl Detail {
                         .spacing([14.0, 4.0])
                         .show(ui, |ui| {
                             for header in [tr!("Name"), tr!("Role"), tr!("Email"), tr!("Phone")] {
-                                ui.label(RichText::new(header).small().color(theme::TEXT_MUTED));
+                                ui.label(bidi(
+                                    ui,
+                                    RichText::new(header).small().color(theme::TEXT_MUTED),
+                                ));
                             }
                             ui.end_row();
                             for contact in ids.iter().filter_map(|id| ws.contact(*id)) {
@@ -649,12 +678,12 @@ impl Detail {
                     ] {
                         ui.add(
                             TextEdit::singleline(text)
-                                .hint_text(hint)
+                                .hint_text(bidi(ui, hint))
                                 .desired_width(120.0),
                         )
                         .accessible_name(name);
                     }
-                    if ui.button(tr!("Add contact")).clicked() {
+                    if ui.button(bidi(ui, tr!("Add contact"))).clicked() {
                         match self.new_contact.record(0, account) {
                             Ok(record) => {
                                 self.contact_errors.clear();
@@ -692,7 +721,7 @@ impl Detail {
                 }
                 let mut cancel = false;
                 ui.horizontal(|ui| {
-                    if ui.small_button(tr!("Save contact")).clicked() {
+                    if ui.small_button(bidi(ui, tr!("Save contact"))).clicked() {
                         match draft.record(contact.id, contact.account) {
                             Ok(record) => {
                                 self.contact_errors.clear();
@@ -703,7 +732,7 @@ impl Detail {
                             Err(errors) => self.contact_errors = errors,
                         }
                     }
-                    cancel = ui.small_button(tr!("Cancel")).clicked();
+                    cancel = ui.small_button(bidi(ui, tr!("Cancel"))).clicked();
                 });
                 if cancel {
                     self.editing_contact = None;
@@ -711,20 +740,23 @@ impl Detail {
                 }
             }
             _ => {
-                ui.label(&contact.name);
-                ui.label(RichText::new(&contact.role).color(theme::TEXT_MUTED));
-                ui.label(&contact.email);
-                ui.label(&contact.phone);
+                ui.label(bidi(ui, &contact.name));
+                ui.label(bidi(
+                    ui,
+                    RichText::new(&contact.role).color(theme::TEXT_MUTED),
+                ));
+                ui.label(bidi(ui, &contact.email));
+                ui.label(bidi(ui, &contact.phone));
                 ui.horizontal(|ui| {
                     let edit = ui
-                        .small_button(tr!("Edit"))
+                        .small_button(bidi(ui, tr!("Edit")))
                         .accessible_name(tr!("Edit {name}", name = contact.name));
                     if edit.clicked() {
                         self.editing_contact = Some((contact.id, ContactDraft::of(contact)));
                         self.contact_errors.clear();
                     }
                     let delete = ui
-                        .small_button(tr!("Delete"))
+                        .small_button(bidi(ui, tr!("Delete")))
                         .accessible_name(tr!("Delete {name}", name = contact.name));
                     if delete.clicked() {
                         let change = Change {
@@ -754,14 +786,14 @@ fn reassign_combo(
         .and_then(|id| ws.account(id))
         .map_or(tr!("Choose an account"), |a| a.name.clone());
     egui::ComboBox::from_id_salt("reassign_to")
-        .selected_text(selected)
+        .selected_text(bidi(ui, selected))
         .width(220.0)
         .height(320.0)
         .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
         .show_ui(ui, |ui| {
             ui.add(
                 TextEdit::singleline(&mut ask.find)
-                    .hint_text(tr!("Find an account"))
+                    .hint_text(bidi(ui, tr!("Find an account")))
                     .desired_width(200.0),
             )
             .accessible_name(tr!("Find an account"));
@@ -782,19 +814,23 @@ fn reassign_combo(
                 .filter_map(|id| ws.account(*id))
             {
                 let response =
-                    ui.selectable_value(&mut ask.target, Some(account.id), &account.name);
+                    ui.selectable_value(&mut ask.target, Some(account.id), bidi(ui, &account.name));
                 if response.clicked() {
                     ui.close();
                 }
             }
             if ids.is_empty() {
-                ui.label(RichText::new(tr!("No other account matches.")).color(theme::TEXT_MUTED));
+                ui.label(bidi(
+                    ui,
+                    RichText::new(tr!("No other account matches.")).color(theme::TEXT_MUTED),
+                ));
             } else if ids.len() > REASSIGN_CHOICES {
-                ui.label(
+                ui.label(bidi(
+                    ui,
                     RichText::new(tr!("Type to find more accounts…"))
                         .small()
                         .color(theme::TEXT_MUTED),
-                );
+                ));
             }
         })
         .response
@@ -809,7 +845,7 @@ fn errors_ui(ui: &mut egui::Ui, errors: &[FieldError]) {
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("; ");
-        ui.label(RichText::new(text).color(theme::ERROR));
+        ui.label(bidi(ui, RichText::new(text).color(theme::ERROR)));
     }
 }
 
@@ -912,12 +948,14 @@ impl AccountsView {
             detail.follow(ws);
         }
 
-        egui::Panel::left("accounts_list")
+        direction::start_panel("accounts_list")
             .resizable(true)
             .default_size(LIST_WIDTH)
             .min_size(240.0)
             .max_size((ui.available_width() * 0.6).max(260.0))
-            .show(ui, |ui| self.list_ui(ui, ws));
+            .show(ui, |ui| {
+                direction::reading(ui, |ui| self.list_ui(ui, ws)).inner
+            });
 
         let pending = egui::ScrollArea::vertical()
             .id_salt("account_detail")
@@ -929,12 +967,13 @@ impl AccountsView {
                         Some(detail) => detail.ui(ui, ws, &self.list, &mut actions),
                         None => {
                             ui.add_space(40.0);
-                            ui.label(
+                            ui.label(bidi(
+                                ui,
                                 RichText::new(tr!(
                                     "No account yet. Create one with “New account”."
                                 ))
                                 .color(theme::TEXT_MUTED),
-                            );
+                            ));
                             None
                         }
                     })
@@ -999,16 +1038,19 @@ impl AccountsView {
                     shown = format_count(shown)
                 )
             };
-            ui.label(RichText::new(count).strong().color(theme::TEXT_STRONG));
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button(tr!("New account")).clicked() {
+            ui.label(bidi(
+                ui,
+                RichText::new(count).strong().color(theme::TEXT_STRONG),
+            ));
+            ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
+                if ui.button(bidi(ui, tr!("New account"))).clicked() {
                     self.detail = Some(Detail::new_account());
                 }
             });
         });
         ui.add(
             TextEdit::singleline(&mut self.search)
-                .hint_text(tr!("Search accounts by name"))
+                .hint_text(bidi(ui, tr!("Search accounts by name")))
                 .desired_width(f32::INFINITY),
         )
         .accessible_name(tr!("Search accounts"));
@@ -1022,7 +1064,7 @@ impl AccountsView {
             } else {
                 tr!("No account matches “{text}”.", text = self.search.trim())
             };
-            ui.label(RichText::new(text).color(theme::TEXT_MUTED));
+            ui.label(bidi(ui, RichText::new(text).color(theme::TEXT_MUTED)));
             return;
         }
         let selected = self.detail.as_ref().and_then(|d| d.id);

@@ -1,8 +1,10 @@
 //! The open activities, overdue first, then today's, then upcoming ones: each marked done with
 //! one click, and linked to the deal or account it is about.
 
+use crate::ui::direction;
+use crate::ui::text::bidi;
 use chrono::NaiveDate;
-use egui::{Align, Color32, Layout, RichText, ScrollArea, vec2};
+use egui::{Align, Color32, RichText, ScrollArea, vec2};
 
 use super::activity_panel::kind_label;
 use super::app::Action;
@@ -46,20 +48,24 @@ impl ActivitiesView {
         };
         ui.add_space(6.0);
         ui.horizontal(|ui| {
-            ui.heading(tr!("Activities"));
-            ui.label(RichText::new(trn!(rows.count, "{n} open")).color(theme::TEXT_MUTED));
+            ui.label(bidi(ui, RichText::new(tr!("Activities")).heading()));
+            ui.label(bidi(
+                ui,
+                RichText::new(trn!(rows.count, "{n} open")).color(theme::TEXT_MUTED),
+            ));
         });
         ui.add_space(4.0);
         if rows.count == 0 {
             ui.vertical_centered(|ui| {
                 ui.add_space(ui.available_height() / 3.0);
-                ui.label(
+                ui.label(bidi(
+                    ui,
                     RichText::new(tr!("Nothing to do: no open activities."))
                         .size(16.0)
                         .color(theme::TEXT_MUTED),
-                );
+                ));
                 let hint = tr!("Plan calls, meetings and tasks from a deal or an account.");
-                ui.label(RichText::new(hint).color(theme::TEXT_MUTED));
+                ui.label(bidi(ui, RichText::new(hint).color(theme::TEXT_MUTED)));
             });
             return actions;
         }
@@ -131,12 +137,15 @@ fn heading_ui(ui: &mut egui::Ui, state: ActivityState, n: usize) {
     };
     ui.allocate_ui_with_layout(
         vec2(ui.available_width(), ROW_HEIGHT),
-        Layout::left_to_right(Align::Max),
+        direction::start_to_end(Align::Max),
         |ui| {
             let text = RichText::new(title).strong().size(15.0).color(color(state));
-            ui.label(text);
+            ui.label(bidi(ui, text));
             if n == 0 {
-                ui.label(RichText::new(tr!("none")).color(theme::TEXT_MUTED));
+                ui.label(bidi(
+                    ui,
+                    RichText::new(tr!("none")).color(theme::TEXT_MUTED),
+                ));
             }
         },
     );
@@ -156,7 +165,7 @@ fn relative(due: NaiveDate, today: NaiveDate) -> String {
 fn cell<R>(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
     ui.allocate_ui_with_layout(
         vec2(width, ROW_HEIGHT),
-        Layout::left_to_right(Align::Center),
+        direction::start_to_end(Align::Center),
         |ui| {
             ui.set_width(width);
             add(ui)
@@ -172,14 +181,14 @@ fn item_ui(ui: &mut egui::Ui, open: &OpenActivity, today: NaiveDate) -> Option<A
     let mut action = None;
     ui.allocate_ui_with_layout(
         vec2(ui.available_width(), ROW_HEIGHT),
-        Layout::left_to_right(Align::Center),
+        direction::start_to_end(Align::Center),
         |ui| {
             ui.add_space(12.0);
             cell(ui, 64.0, |ui| {
                 let done = ui
-                    .button(tr!("Done"))
+                    .button(bidi(ui, tr!("Done")))
                     .accessible_name(tr!("Mark “{summary}” done", summary = a.summary))
-                    .on_hover_text(tr!("Mark as done"));
+                    .on_hover_text(bidi(ui, tr!("Mark as done")));
                 if done.clicked() {
                     action = Some(Action::Apply(Command::Change(Box::new(Change::put(
                         Record::Activity(Activity {
@@ -190,30 +199,45 @@ fn item_ui(ui: &mut egui::Ui, open: &OpenActivity, today: NaiveDate) -> Option<A
                 }
             });
             cell(ui, 70.0, |ui| {
-                ui.label(RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED));
+                ui.label(bidi(
+                    ui,
+                    RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED),
+                ));
             });
             let rest = ui.available_width();
             let summary_width = (rest * 0.4).clamp(160.0, 380.0);
             cell(ui, summary_width, |ui| {
                 ui.add(
-                    egui::Label::new(RichText::new(&a.summary).color(theme::TEXT_STRONG))
-                        .truncate(),
+                    egui::Label::new(bidi(
+                        ui,
+                        RichText::new(&a.summary).color(theme::TEXT_STRONG),
+                    ))
+                    .truncate(),
                 );
             });
             cell(ui, 90.0, |ui| {
-                ui.label(RichText::new(format_date(a.due)).color(color(state)));
+                ui.label(bidi(
+                    ui,
+                    RichText::new(format_date(a.due)).color(color(state)),
+                ));
             });
             cell(ui, 100.0, |ui| {
-                ui.label(RichText::new(relative(a.due, today)).color(theme::TEXT_MUTED));
+                ui.label(bidi(
+                    ui,
+                    RichText::new(relative(a.due, today)).color(theme::TEXT_MUTED),
+                ));
             });
             let (what, target) = match a.link {
                 ActivityLink::Opportunity(id) => (tr!("Deal"), Action::Open(id)),
                 ActivityLink::Account(id) => (tr!("Account"), Action::OpenAccount(id)),
             };
-            ui.label(RichText::new(what).size(12.0).color(theme::TEXT_MUTED));
+            ui.label(bidi(
+                ui,
+                RichText::new(what).size(12.0).color(theme::TEXT_MUTED),
+            ));
             let link = ui
                 .add(egui::Link::new(&open.about))
-                .on_hover_text(tr!("Open {name}", name = open.about));
+                .on_hover_text(bidi(ui, tr!("Open {name}", name = open.about)));
             if link.clicked() {
                 action = Some(target);
             }

@@ -1,6 +1,8 @@
 //! The eframe application: owns the workspace, routes to views, applies what they ask for
 //! after the frame.
 
+use crate::ui::direction;
+use crate::ui::text::bidi;
 use std::path::PathBuf;
 
 use egui::{Color32, RichText};
@@ -203,24 +205,34 @@ impl eframe::App for App {
 fn error_screen_ui(ui: &mut egui::Ui, refusal: &Refusal) -> bool {
     let mut restore = false;
     egui::CentralPanel::default().show(ui, |ui| {
-        ui.vertical_centered(|ui| {
-            ui.add_space(ui.available_height() / 3.0);
-            ui.heading(tr!("Forsat cannot open this database"));
-            ui.add_space(12.0);
-            ui.label(RichText::new(&refusal.message).color(theme::ERROR));
-            ui.add_space(12.0);
-            if let Some(backup) = &refusal.backup {
-                ui.label(tr!(
-                    "The damaged file will be kept beside it under another name."
+        direction::reading(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() / 3.0);
+                ui.label(bidi(
+                    ui,
+                    RichText::new(tr!("Forsat cannot open this database")).heading(),
                 ));
-                let text = tr!("Restore {backup}", backup = file_name(backup));
-                restore = ui.button(text).clicked();
-                ui.add_space(6.0);
-            }
-            if ui.button(tr!("Quit")).clicked() {
-                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-            }
-        });
+                ui.add_space(12.0);
+                ui.label(bidi(
+                    ui,
+                    RichText::new(&refusal.message).color(theme::ERROR),
+                ));
+                ui.add_space(12.0);
+                if let Some(backup) = &refusal.backup {
+                    ui.label(bidi(
+                        ui,
+                        tr!("The damaged file will be kept beside it under another name."),
+                    ));
+                    let text = tr!("Restore {backup}", backup = file_name(backup));
+                    restore = ui.button(bidi(ui, text)).clicked();
+                    ui.add_space(6.0);
+                }
+                if ui.button(bidi(ui, tr!("Quit"))).clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+        })
+        .inner
     });
     restore
 }
@@ -284,40 +296,54 @@ impl Ready {
         } else if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z)) {
             actions.push(Action::Undo);
         }
-        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui, &mut actions));
+        egui::Panel::top("top_bar").show(ui, |ui| {
+            direction::reading(ui, |ui| self.top_bar_ui(ui, &mut actions)).inner
+        });
         if self.search.is_open() && self.view_has_filters() {
             egui::Panel::top("advanced_search").show(ui, |ui| {
-                self.search.panel_ui(ui, &self.ws, &mut self.filter)
+                direction::reading(ui, |ui| {
+                    self.search.panel_ui(ui, &self.ws, &mut self.filter)
+                })
+                .inner
             });
         }
-        egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar_ui(ui));
+        egui::Panel::bottom("status_bar").show(ui, |ui| {
+            direction::reading(ui, |ui| self.status_bar_ui(ui)).inner
+        });
         if let Some(form) = &mut self.form {
-            egui::Panel::right("form")
+            direction::end_panel("form")
                 .resizable(true)
                 .default_size(theme::FORM_WIDTH)
                 .min_size(340.0)
-                .show(ui, |ui| actions.extend(form.ui(ui, &self.ws)));
+                .show(ui, |ui| {
+                    direction::reading(ui, |ui| actions.extend(form.ui(ui, &self.ws))).inner
+                });
         }
         egui::CentralPanel::default()
             .frame(egui::Frame::central_panel(ui.style()).fill(theme::BOARD_FILL))
             .show(ui, |ui| {
-                let selected = self.form.as_ref().and_then(|f| f.opportunity_id());
-                actions.extend(match self.view {
-                    View::Pipeline => {
-                        self.board
-                            .ui(ui, &self.ws, &self.filter, self.pipeline, selected)
-                    }
-                    View::List => {
-                        self.list
-                            .ui(ui, &self.ws, &mut self.filter, self.pipeline, selected)
-                    }
-                    View::Accounts => self.accounts.ui(ui, &self.ws),
-                    View::Leads => self.leads.ui(ui, &self.ws),
-                    View::Activities => self.activities.ui(ui, &self.ws),
-                    View::Reports => self.reports.ui(ui, &self.ws, &mut self.pipeline),
-                    View::Products | View::Currencies => self.catalog.ui(ui, &self.ws, self.view),
-                    View::Settings => self.settings.ui(ui, &self.ws),
-                });
+                direction::reading(ui, |ui| {
+                    let selected = self.form.as_ref().and_then(|f| f.opportunity_id());
+                    actions.extend(match self.view {
+                        View::Pipeline => {
+                            self.board
+                                .ui(ui, &self.ws, &self.filter, self.pipeline, selected)
+                        }
+                        View::List => {
+                            self.list
+                                .ui(ui, &self.ws, &mut self.filter, self.pipeline, selected)
+                        }
+                        View::Accounts => self.accounts.ui(ui, &self.ws),
+                        View::Leads => self.leads.ui(ui, &self.ws),
+                        View::Activities => self.activities.ui(ui, &self.ws),
+                        View::Reports => self.reports.ui(ui, &self.ws, &mut self.pipeline),
+                        View::Products | View::Currencies => {
+                            self.catalog.ui(ui, &self.ws, self.view)
+                        }
+                        View::Settings => self.settings.ui(ui, &self.ws),
+                    });
+                })
+                .inner
             });
         if let Some(dialog) = &mut self.dialog {
             match dialogs::dialog_ui(ui.ctx(), dialog, &self.ws) {
@@ -340,18 +366,18 @@ impl Ready {
 
     fn top_bar_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         ui.horizontal(|ui| {
-            ui.menu_button(tr!("File"), |ui| {
+            ui.menu_button(bidi(ui, tr!("File")), |ui| {
                 let clear = ui.add_enabled(
                     self.ws.has_sample(),
-                    egui::Button::new(tr!("Clear sample data…")),
+                    egui::Button::new(bidi(ui, tr!("Clear sample data…"))),
                 );
                 if clear.clicked() {
                     actions.push(Action::AskClearSample);
                 }
-                if ui.button(tr!("Import…")).clicked() {
+                if ui.button(bidi(ui, tr!("Import…"))).clicked() {
                     self.dialog = Some(Dialog::Import(Box::default()));
                 }
-                if ui.button(tr!("Export…")).clicked() {
+                if ui.button(bidi(ui, tr!("Export…"))).clicked() {
                     let (shown, selected) =
                         self.list
                             .shown_and_selected(&self.ws, &self.filter, self.pipeline);
@@ -359,12 +385,15 @@ impl Ready {
                         &self.ws, shown, selected,
                     )));
                 }
-                if ui.button(tr!("Quit")).clicked() {
+                if ui.button(bidi(ui, tr!("Quit"))).clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             });
             ui.separator();
-            ui.label(RichText::new("Forsat").strong().color(theme::TEXT_STRONG));
+            ui.label(bidi(
+                ui,
+                RichText::new("Forsat").strong().color(theme::TEXT_STRONG),
+            ));
             self.pipeline_ui(ui);
             ui.separator();
             for (view, name) in [
@@ -378,18 +407,24 @@ impl Ready {
                 (View::Currencies, tr!("Currencies")),
                 (View::Settings, tr!("Settings")),
             ] {
-                ui.selectable_value(&mut self.view, view, name);
+                ui.selectable_value(&mut self.view, view, bidi(ui, name));
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
                 let redo = ui
-                    .add_enabled(self.undo.can_redo(), egui::Button::new(tr!("Redo")))
-                    .on_hover_text(tr!("Redo what was undone (Ctrl+Shift+Z)"));
+                    .add_enabled(
+                        self.undo.can_redo(),
+                        egui::Button::new(bidi(ui, tr!("Redo"))),
+                    )
+                    .on_hover_text(bidi(ui, tr!("Redo what was undone (Ctrl+Shift+Z)")));
                 if redo.clicked() {
                     actions.push(Action::Redo);
                 }
                 let undo = ui
-                    .add_enabled(self.undo.can_undo(), egui::Button::new(tr!("Undo")))
-                    .on_hover_text(tr!("Undo the last change (Ctrl+Z)"));
+                    .add_enabled(
+                        self.undo.can_undo(),
+                        egui::Button::new(bidi(ui, tr!("Undo"))),
+                    )
+                    .on_hover_text(bidi(ui, tr!("Undo the last change (Ctrl+Z)")));
                 if undo.clicked() {
                     actions.push(Action::Undo);
                 }
@@ -414,14 +449,17 @@ impl Ready {
         };
         self.pipeline = current.id;
         if pipelines.len() < 2 {
-            ui.label(RichText::new(&current.name).color(theme::TEXT_MUTED));
+            ui.label(bidi(
+                ui,
+                RichText::new(&current.name).color(theme::TEXT_MUTED),
+            ));
             return;
         }
         egui::ComboBox::from_id_salt("pipeline_switcher")
-            .selected_text(&current.name)
+            .selected_text(bidi(ui, &current.name))
             .show_ui(ui, |ui| {
                 for p in pipelines {
-                    ui.selectable_value(&mut self.pipeline, p.id, &p.name);
+                    ui.selectable_value(&mut self.pipeline, p.id, bidi(ui, &p.name));
                 }
             })
             .response
@@ -437,21 +475,22 @@ impl Ready {
         ui.horizontal(|ui| {
             match &self.status {
                 Some(Status { text, error: true }) => {
-                    ui.label(RichText::new(text).color(theme::ERROR));
+                    ui.label(bidi(ui, RichText::new(text).color(theme::ERROR)));
                 }
                 Some(Status { text, error: false }) => {
-                    ui.label(text);
+                    ui.label(bidi(ui, text));
                 }
                 None => {
-                    ui.label(deals(self.ws.opportunity_count() as u64));
+                    ui.label(bidi(ui, deals(self.ws.opportunity_count() as u64)));
                 }
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label(
+            ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
+                ui.label(bidi(
+                    ui,
                     RichText::new(self.ws.path().display().to_string())
                         .small()
                         .color(Color32::GRAY),
-                );
+                ));
             });
         });
     }

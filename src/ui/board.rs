@@ -1,13 +1,15 @@
 //! The pipeline board: a column per open stage with totals, draggable cards, Won and Lost drop
 //! zones, and the filter bar above it.
 
+use crate::ui::direction;
+use crate::ui::text::bidi;
 use std::collections::{HashMap, HashSet};
 
-use egui::{Align, FontId, Layout, RichText, ScrollArea, Sense, Stroke, vec2};
+use egui::{Align, FontId, RichText, ScrollArea, Sense, Stroke, vec2};
 
 use super::app::Action;
 use super::theme;
-use super::widgets::{card_line, lookup_combo, paint_card_frame, paint_priority, text_line};
+use super::widgets::{lookup_combo, paint_card_frame, paint_priority, text_line};
 use crate::analytics::StageTotals;
 use crate::domain::{ActivityState, Id, LookupKind, Opportunity, Stage, StageKind};
 use crate::i18n::{deals, format_count, format_date, format_money, format_percent};
@@ -60,15 +62,23 @@ impl BoardView {
             .frame(egui::Frame::NONE.inner_margin(egui::Margin::symmetric(0, 6)))
             .show_separator_line(false)
             .show(ui, |ui| {
-                ui.columns(2, |cols| {
-                    for (ui, kind) in cols.iter_mut().zip([StageKind::Won, StageKind::Lost]) {
-                        if let Some(stage) = stages.iter().find(|s| s.kind == kind) {
-                            let (_, totals) = self.column(ws, filter, stage.id);
-                            let currency = &ws.settings().base_currency;
-                            actions.extend(close_zone_ui(ui, stage, totals, currency));
+                direction::reading(ui, |ui| {
+                    ui.columns(2, |cols| {
+                        // Won where reading starts.
+                        let mut kinds = [StageKind::Won, StageKind::Lost];
+                        if crate::i18n::right_to_left() {
+                            kinds.reverse();
                         }
-                    }
-                });
+                        for (ui, kind) in cols.iter_mut().zip(kinds) {
+                            if let Some(stage) = stages.iter().find(|s| s.kind == kind) {
+                                let (_, totals) = self.column(ws, filter, stage.id);
+                                let currency = &ws.settings().base_currency;
+                                actions.extend(close_zone_ui(ui, stage, totals, currency));
+                            }
+                        }
+                    });
+                })
+                .inner
             });
 
         ScrollArea::horizontal()
@@ -184,17 +194,21 @@ fn folded_column_ui(
     let (_, dropped) = ui.dnd_drop_zone::<CardDrag, ()>(frame, |ui| {
         ui.set_width(theme::FOLDED_WIDTH - 16.0);
         ui.set_min_height(ui.available_height());
-        let title = ui.label(RichText::new(&stage.name).strong().size(15.0));
+        let title = ui.label(bidi(ui, RichText::new(&stage.name).strong().size(15.0)));
         if !stage.requirements.is_empty() {
-            title.on_hover_text(&stage.requirements);
+            title.on_hover_text(bidi(ui, &stage.requirements));
         }
-        ui.label(RichText::new(deals(totals.count)).color(theme::TEXT_MUTED));
-        ui.label(
+        ui.label(bidi(
+            ui,
+            RichText::new(deals(totals.count)).color(theme::TEXT_MUTED),
+        ));
+        ui.label(bidi(
+            ui,
             RichText::new(format_money(totals.expected, &ws.settings().base_currency))
                 .color(theme::TEXT_MUTED),
-        );
+        ));
         show = ui
-            .small_button(tr!("Show"))
+            .small_button(bidi(ui, tr!("Show")))
             .accessible_name(tr!("Show the cards of {stage}", stage = stage.name))
             .clicked();
     });
@@ -222,7 +236,7 @@ fn column_ui(
     let currency = &ws.settings().base_currency;
     ui.allocate_ui_with_layout(
         vec2(width, ui.available_height()),
-        Layout::top_down(Align::Min),
+        direction::top_down_start(),
         |ui| {
             egui::Frame::new()
                 .fill(theme::COLUMN_FILL)
@@ -231,43 +245,50 @@ fn column_ui(
                 .show(ui, |ui| {
                     ui.set_width(width - 16.0);
                     ui.horizontal(|ui| {
-                        let title = ui.label(RichText::new(&stage.name).strong().size(15.0));
+                        let title =
+                            ui.label(bidi(ui, RichText::new(&stage.name).strong().size(15.0)));
                         if !stage.requirements.is_empty() {
-                            title.on_hover_text(&stage.requirements);
+                            title.on_hover_text(bidi(ui, &stage.requirements));
                         }
-                        ui.label(
+                        ui.label(bidi(
+                            ui,
                             RichText::new(format_count(totals.count)).color(theme::TEXT_MUTED),
-                        );
-                        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                        ));
+                        ui.with_layout(direction::end_to_start(Align::Center), |ui| {
                             let add = ui
-                                .small_button("+")
+                                .small_button(bidi(ui, "+"))
                                 .accessible_name(tr!("New deal in {stage}", stage = stage.name))
-                                .on_hover_text(tr!("New deal in {stage}", stage = stage.name));
+                                .on_hover_text(bidi(
+                                    ui,
+                                    tr!("New deal in {stage}", stage = stage.name),
+                                ));
                             if add.clicked() {
                                 actions.push(Action::New { stage: stage.id });
                             }
                             fold = stage.folded
                                 && ui
-                                    .small_button(tr!("Fold"))
+                                    .small_button(bidi(ui, tr!("Fold")))
                                     .accessible_name(tr!("Fold {stage}", stage = stage.name))
                                     .clicked();
                         });
                     });
                     ui.horizontal(|ui| {
-                        ui.label(
+                        ui.label(bidi(
+                            ui,
                             RichText::new(format_money(totals.expected, currency))
                                 .strong()
                                 .color(theme::TEXT_STRONG),
-                        )
-                        .on_hover_text(tr!("Expected revenue"));
-                        ui.label(
+                        ))
+                        .on_hover_text(bidi(ui, tr!("Expected revenue")));
+                        ui.label(bidi(
+                            ui,
                             RichText::new(tr!(
                                 "weighted {amount}",
                                 amount = format_money(totals.weighted, currency)
                             ))
                             .color(theme::TEXT_MUTED),
-                        )
-                        .on_hover_text(tr!("Expected revenue × probability"));
+                        ))
+                        .on_hover_text(bidi(ui, tr!("Expected revenue × probability")));
                     });
                     probability_bar_ui(ui, stage);
                 });
@@ -280,7 +301,7 @@ fn column_ui(
                 ScrollArea::vertical()
                     .id_salt(("column", stage.id))
                     .auto_shrink(false)
-                    .show_rows(ui, theme::CARD_HEIGHT, ids.len(), |ui, range| {
+                    .show_rows(ui, theme::card_height(ui.ctx()), ids.len(), |ui, range| {
                         for id in &ids[range] {
                             if let Some(opp) = ws.opportunity(*id) {
                                 actions.extend(card_ui(ui, ws, opp, selected == Some(*id)));
@@ -316,7 +337,7 @@ fn probability_bar_ui(ui: &mut egui::Ui, stage: &Stage) {
 /// dragged, a faded placeholder keeps its place and the card follows the pointer.
 fn card_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity, selected: bool) -> Option<Action> {
     let id = egui::Id::unique(("card", opp.id));
-    let size = vec2(ui.available_width(), theme::CARD_HEIGHT);
+    let size = vec2(ui.available_width(), theme::card_height(ui.ctx()));
     if ui.ctx().is_being_dragged(id) {
         egui::DragAndDrop::set_payload(
             ui.ctx(),
@@ -375,9 +396,22 @@ fn paint_card(
     let width = inner.width();
     let account = ws.account(opp.account).map_or("", |a| a.name.as_str());
     let (left, right) = (inner.left(), inner.right());
-    // Lines top-down: each returns its bottom for the next; right-hand items share a line.
+    // Lines start where reading does: mirrored in right-to-left languages.
+    let rtl = crate::i18n::right_to_left();
+    let from_start = |offset: f32| if rtl { right - offset } else { left + offset };
+    let at_start = |offset: f32, y: f32, text: &str, font: FontId, color, max: f32| {
+        text_line(
+            painter,
+            egui::pos2(from_start(offset), y),
+            rtl,
+            text,
+            font,
+            color,
+            max,
+        )
+    };
     let line = |y: f32, text: &str, size: f32, color, max: f32| {
-        card_line(painter, left, y, text, size, color, max)
+        at_start(0.0, y, text, FontId::proportional(size), color, max).bottom()
     };
     let name_bottom = line(inner.top(), &opp.name, 14.0, theme::TEXT_STRONG, width);
     let account_bottom = line(name_bottom + 2.0, account, 12.5, theme::TEXT_MUTED, width);
@@ -388,15 +422,15 @@ fn paint_card(
     let font = FontId::proportional(12.5);
     text_line(
         painter,
-        egui::pos2(right, y),
-        true,
+        egui::pos2(from_start(width), y),
+        !rtl,
         &percent,
         font,
         theme::TEXT_MUTED,
         width * 0.4,
     );
     let y = amount_bottom + 3.0;
-    let mut x = left;
+    let mut offset = 0.0;
     if let Some(date) = opp.expected_close {
         let overdue = opp.is_overdue(ws.today());
         let color = if overdue {
@@ -405,38 +439,27 @@ fn paint_card(
             theme::TEXT_MUTED
         };
         let font = FontId::proportional(12.0);
-        x = text_line(
-            painter,
-            egui::pos2(left, y),
-            false,
-            &format_date(date),
-            font,
-            color,
-            width * 0.4,
-        )
-        .right()
-            + 8.0;
+        offset = at_start(0.0, y, &format_date(date), font, color, width * 0.4).width() + 8.0;
     }
     if let Some(days) = stale {
-        text_line(
-            painter,
-            egui::pos2(x, y),
-            false,
+        at_start(
+            offset,
+            y,
             &trn!(days, "stale {n} days"),
             FontId::proportional(12.0),
             theme::STALE,
-            (inner.right() - 64.0 - x).max(1.0),
+            (width - 64.0 - offset).max(1.0),
         );
     }
-    // The next activity's dot sits left of the stars, which take up to 3 × 14 px.
+    // The next activity's dot sits before the stars, which take up to 3 × 14 px at the end.
     painter.circle_filled(
-        egui::pos2(inner.right() - 56.0, y + 7.0),
+        egui::pos2(from_start(width - 56.0), y + 7.0),
         4.5,
         next_activity_color(ws, opp.id),
     );
     paint_priority(
         painter,
-        egui::pos2(inner.right(), y),
+        egui::pos2(if rtl { left + 44.0 } else { right }, y),
         14.0,
         opp.priority,
         theme::STAR,
@@ -477,24 +500,29 @@ fn close_zone_ui(
         ui.set_width(ui.available_width());
         ui.set_height(theme::CLOSE_ZONE_HEIGHT - 12.0);
         ui.horizontal_centered(|ui| {
-            ui.label(RichText::new(&stage.name).strong().size(15.0).color(color));
-            ui.label(
+            ui.label(bidi(
+                ui,
+                RichText::new(&stage.name).strong().size(15.0).color(color),
+            ));
+            ui.label(bidi(
+                ui,
                 RichText::new(tr!(
                     "{deals} · {amount}",
                     deals = deals(totals.count),
                     amount = format_money(totals.expected, currency)
                 ))
                 .color(theme::TEXT_MUTED),
-            );
-            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                ui.label(
+            ));
+            ui.with_layout(direction::end_to_start(Align::Center), |ui| {
+                ui.label(bidi(
+                    ui,
                     RichText::new(tr!(
                         "Drop a card here to mark it {stage}",
                         stage = stage.name
                     ))
                     .italics()
                     .color(theme::TEXT_MUTED),
-                );
+                ));
             });
         });
     });
@@ -508,14 +536,14 @@ fn close_zone_ui(
 
 /// The filter bar: text, salesperson and expected-close window.
 pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter) {
-    let label = ui.label(tr!("Search"));
+    let label = ui.label(bidi(ui, tr!("Search")));
     ui.add(
         egui::TextEdit::singleline(&mut filter.text)
-            .hint_text(tr!("name, account, next step…"))
+            .hint_text(bidi(ui, tr!("name, account, next step…")))
             .desired_width(200.0),
     )
     .labelled_by(label.id);
-    let label = ui.label(tr!("Salesperson"));
+    let label = ui.label(bidi(ui, tr!("Salesperson")));
     lookup_combo(
         ui,
         label.id,
@@ -524,17 +552,17 @@ pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter) {
         &mut filter.salesperson,
         &tr!("Everyone"),
     );
-    let label = ui.label(tr!("Closing"));
+    let label = ui.label(bidi(ui, tr!("Closing")));
     egui::ComboBox::from_id_salt("filter_close")
-        .selected_text(filter.close.label())
+        .selected_text(bidi(ui, filter.close.label()))
         .show_ui(ui, |ui| {
             for window in CloseWindow::ALL {
-                ui.selectable_value(&mut filter.close, window, window.label());
+                ui.selectable_value(&mut filter.close, window, bidi(ui, window.label()));
             }
         })
         .response
         .labelled_by(label.id);
-    if !filter.is_empty() && ui.button(tr!("Clear filters")).clicked() {
+    if !filter.is_empty() && ui.button(bidi(ui, tr!("Clear filters"))).clicked() {
         *filter = Filter::default();
     }
 }

@@ -1,6 +1,7 @@
 //! The catalog: products (what deal lines are priced from) and currencies with their rates to
 //! the base currency. Each is a table with an editor above it.
 
+use crate::ui::text::bidi;
 use std::collections::HashMap;
 
 use egui::{RichText, TextEdit};
@@ -68,8 +69,8 @@ impl CatalogView {
 
     fn products_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
         ui.horizontal(|ui| {
-            ui.heading(tr!("Products"));
-            if ui.button(tr!("New product")).clicked() {
+            ui.label(bidi(ui, RichText::new(tr!("Products")).heading()));
+            if ui.button(bidi(ui, tr!("New product"))).clicked() {
                 self.product = Some(ProductEditor {
                     product: Product {
                         currency: ws.settings().base_currency.clone(),
@@ -92,11 +93,10 @@ impl CatalogView {
         let products = ws.products();
         if products.is_empty() {
             ui.label(
-                RichText::new(tr!(
+                bidi(ui, RichText::new(tr!(
                     "No products yet. Products price the lines of a deal: add one with “New product”."
                 ))
-                .color(theme::TEXT_MUTED),
-            );
+                .color(theme::TEXT_MUTED)));
             return;
         }
         let mut picked = None;
@@ -118,7 +118,7 @@ impl CatalogView {
                         Field::Active.label(),
                     ] {
                         header.col(|ui| {
-                            ui.strong(title);
+                            ui.label(bidi(ui, RichText::new(title).strong()));
                         });
                     }
                 })
@@ -126,7 +126,7 @@ impl CatalogView {
                     body.rows(ROW_HEIGHT, products.len(), |mut row| {
                         let p = products[row.index()];
                         row.col(|ui| {
-                            ui.label(&p.code);
+                            ui.label(bidi(ui, &p.code));
                         });
                         row.col(|ui| {
                             if ui.link(&p.name).clicked() {
@@ -134,13 +134,13 @@ impl CatalogView {
                             }
                         });
                         row.col(|ui| {
-                            ui.label(format_number(p.unit_price, 2));
+                            ui.label(bidi(ui, format_number(p.unit_price, 2)));
                         });
                         row.col(|ui| {
-                            ui.label(&p.currency);
+                            ui.label(bidi(ui, &p.currency));
                         });
                         row.col(|ui| {
-                            ui.label(if p.active { tr!("Yes") } else { tr!("No") });
+                            ui.label(bidi(ui, if p.active { tr!("Yes") } else { tr!("No") }));
                         });
                     });
                 });
@@ -157,8 +157,8 @@ impl CatalogView {
     fn currencies_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
         let base = ws.settings().base_currency.clone();
         ui.horizontal(|ui| {
-            ui.heading(tr!("Currencies"));
-            if ui.button(tr!("New currency")).clicked() {
+            ui.label(bidi(ui, RichText::new(tr!("Currencies")).heading()));
+            if ui.button(bidi(ui, tr!("New currency"))).clicked() {
                 self.currency = Some(CurrencyEditor {
                     currency: Currency {
                         id: 0,
@@ -175,12 +175,11 @@ impl CatalogView {
             }
         });
         ui.label(
-            RichText::new(tr!(
+            bidi(ui, RichText::new(tr!(
                 "Every total is shown in the base currency, {base}. A rate says what one unit of a currency is worth in {base}; changing it updates every total at once.",
                 base = base
             ))
-            .color(theme::TEXT_MUTED),
-        );
+            .color(theme::TEXT_MUTED)));
         if let Some(editor) = &mut self.currency {
             match editor.ui(ui, ws, actions) {
                 Outcome::Open => {}
@@ -213,30 +212,37 @@ impl CatalogView {
                     Field::Active.label(),
                     tr!("Deals"),
                 ] {
-                    ui.strong(title);
+                    ui.label(bidi(ui, RichText::new(title).strong()));
                 }
                 ui.end_row();
-                ui.label(RichText::new(&base).strong());
-                ui.label(tr!("Base currency"));
-                ui.label("1");
-                ui.label("—");
-                ui.label(tr!("Yes"));
-                ui.label(deals_in(&base));
+                ui.label(bidi(ui, RichText::new(&base).strong()));
+                ui.label(bidi(ui, tr!("Base currency")));
+                ui.label(bidi(ui, "1"));
+                ui.label(bidi(ui, "—"));
+                ui.label(bidi(ui, tr!("Yes")));
+                ui.label(bidi(ui, deals_in(&base)));
                 ui.end_row();
                 for c in currencies {
-                    if ui.link(&c.code).on_hover_text(tr!("Edit")).clicked() {
+                    if ui
+                        .link(&c.code)
+                        .on_hover_text(bidi(ui, tr!("Edit")))
+                        .clicked()
+                    {
                         picked = Some(c.clone());
                     }
-                    ui.label(&c.name);
-                    ui.label(tr!(
-                        "1 {code} = {value} {base}",
-                        code = c.code,
-                        value = amount_text(c.rate, 8),
-                        base = base
+                    ui.label(bidi(ui, &c.name));
+                    ui.label(bidi(
+                        ui,
+                        tr!(
+                            "1 {code} = {value} {base}",
+                            code = c.code,
+                            value = amount_text(c.rate, 8),
+                            base = base
+                        ),
                     ));
-                    ui.label(format_date(c.rate_date));
-                    ui.label(if c.active { tr!("Yes") } else { tr!("No") });
-                    ui.label(deals_in(&c.code));
+                    ui.label(bidi(ui, format_date(c.rate_date)));
+                    ui.label(bidi(ui, if c.active { tr!("Yes") } else { tr!("No") }));
+                    ui.label(bidi(ui, deals_in(&c.code)));
                     ui.end_row();
                 }
             });
@@ -263,9 +269,11 @@ enum Outcome {
 /// The editor's buttons: Save, Cancel and (for a stored record) Delete. Returns which.
 fn editor_buttons(ui: &mut egui::Ui, stored: bool) -> (bool, bool, bool) {
     ui.horizontal(|ui| {
-        let save = ui.button(RichText::new(tr!("Save")).strong()).clicked();
-        let cancel = ui.button(tr!("Cancel")).clicked();
-        let delete = stored && ui.button(tr!("Delete")).clicked();
+        let save = ui
+            .button(bidi(ui, RichText::new(tr!("Save")).strong()))
+            .clicked();
+        let cancel = ui.button(bidi(ui, tr!("Cancel"))).clicked();
+        let delete = stored && ui.button(bidi(ui, tr!("Delete"))).clicked();
         (save, cancel, delete)
     })
     .inner
@@ -273,7 +281,7 @@ fn editor_buttons(ui: &mut egui::Ui, stored: bool) -> (bool, bool, bool) {
 
 /// A labelled one-line text field in a two-column grid.
 fn text_row(ui: &mut egui::Ui, field: Field, text: &mut String, width: f32) {
-    let label = ui.label(field.label());
+    let label = ui.label(bidi(ui, field.label()));
     ui.add(TextEdit::singleline(text).desired_width(width))
         .labelled_by(label.id);
     ui.end_row();
@@ -292,7 +300,7 @@ fn delete_command(kind: EntityKind, id: Id) -> Action {
 
 fn error_ui(ui: &mut egui::Ui, error: &Option<String>) {
     if let Some(error) = error {
-        ui.label(RichText::new(error).color(theme::ERROR));
+        ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
     }
 }
 
@@ -316,19 +324,19 @@ impl ProductEditor {
                     text_row(ui, Field::Code, &mut p.code, 120.0);
                     text_row(ui, Field::Name, &mut p.name, 320.0);
                     text_row(ui, Field::UnitPrice, &mut self.price, 120.0);
-                    let label = ui.label(Field::Currency.label());
+                    let label = ui.label(bidi(ui, Field::Currency.label()));
                     egui::ComboBox::from_id_salt("product_currency")
-                        .selected_text(&p.currency)
+                        .selected_text(bidi(ui, &p.currency))
                         .show_ui(ui, |ui| {
                             for code in ws.currency_codes() {
-                                ui.selectable_value(&mut p.currency, code.clone(), code);
+                                ui.selectable_value(&mut p.currency, code.clone(), bidi(ui, code));
                             }
                         })
                         .response
                         .labelled_by(label.id);
                     ui.end_row();
-                    ui.label(Field::Active.label());
-                    ui.checkbox(&mut p.active, tr!("Offered on new lines"));
+                    ui.label(bidi(ui, Field::Active.label()));
+                    ui.checkbox(&mut p.active, bidi(ui, tr!("Offered on new lines")));
                     ui.end_row();
                 });
             error_ui(ui, &self.error);
@@ -369,16 +377,16 @@ impl CurrencyEditor {
                 .show(ui, |ui| {
                     text_row(ui, Field::Code, &mut c.code, 60.0);
                     text_row(ui, Field::Name, &mut c.name, 220.0);
-                    let label = ui.label(Field::Rate.label());
+                    let label = ui.label(bidi(ui, Field::Rate.label()));
                     ui.horizontal(|ui| {
                         ui.add(TextEdit::singleline(&mut self.rate).desired_width(110.0))
                             .labelled_by(label.id);
-                        ui.label(tr!("{base} per unit", base = base));
+                        ui.label(bidi(ui, tr!("{base} per unit", base = base)));
                     });
                     ui.end_row();
                     text_row(ui, Field::RateDate, &mut self.date, 100.0);
-                    ui.label(Field::Active.label());
-                    ui.checkbox(&mut c.active, tr!("Offered for new deals"));
+                    ui.label(bidi(ui, Field::Active.label()));
+                    ui.checkbox(&mut c.active, bidi(ui, tr!("Offered for new deals")));
                     ui.end_row();
                 });
             error_ui(ui, &self.error);

@@ -1,6 +1,7 @@
 //! Modal dialogs: the loss reason asked when a deal is lost, confirmations, merge, export and
 //! import.
 
+use crate::ui::text::bidi;
 use egui::RichText;
 
 use super::export::{ExportDialog, ExportOutcome};
@@ -60,10 +61,10 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
         match dialog {
             Dialog::LossReason { opp, stage, reason } => {
                 let name = ws.opportunity(*opp).map_or("", |o| o.name.as_str());
-                ui.heading(tr!("Why was this deal lost?"));
-                ui.label(RichText::new(name).strong());
+                ui.label(bidi(ui, RichText::new(tr!("Why was this deal lost?")).heading()));
+                ui.label(bidi(ui, RichText::new(name).strong()));
                 ui.add_space(6.0);
-                let label = ui.label(tr!("Loss reason"));
+                let label = ui.label(bidi(ui, tr!("Loss reason")));
                 lookup_combo(
                     ui,
                     label.id,
@@ -74,14 +75,14 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
                 );
                 ui.add_space(10.0);
                 ui.horizontal(|ui| {
-                    if ui.button(tr!("Mark as lost")).clicked() {
+                    if ui.button(bidi(ui, tr!("Mark as lost"))).clicked() {
                         outcome = Outcome::Run(Command::MoveToStage {
                             opp: *opp,
                             stage: *stage,
                             loss_reason: *reason,
                         });
                     }
-                    if ui.button(tr!("Cancel")).clicked() {
+                    if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
                         outcome = Outcome::Cancel;
                     }
                 });
@@ -143,14 +144,17 @@ fn confirm_ui(
     confirm: &str,
     command: Command,
 ) -> Outcome {
-    ui.heading(title);
-    ui.label(text);
-    ui.label(RichText::new(tr!("This cannot be undone.")).color(theme::ERROR));
+    ui.label(bidi(ui, RichText::new(title).heading()));
+    ui.label(bidi(ui, text));
+    ui.label(bidi(
+        ui,
+        RichText::new(tr!("This cannot be undone.")).color(theme::ERROR),
+    ));
     ui.add_space(10.0);
     ui.horizontal(|ui| {
-        if ui.button(confirm).clicked() {
+        if ui.button(bidi(ui, confirm)).clicked() {
             Outcome::Run(command)
-        } else if ui.button(tr!("Cancel")).clicked() {
+        } else if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
             Outcome::Cancel
         } else {
             Outcome::Open

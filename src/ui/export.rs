@@ -1,6 +1,7 @@
 //! The export dialog: what to write (deals, accounts, stage moves, history), which deals (all,
 //! the list's current search, or its selection), CSV or XLSX, and where.
 
+use crate::ui::text::bidi;
 use std::path::PathBuf;
 
 use egui::RichText;
@@ -79,38 +80,38 @@ impl ExportDialog {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> ExportOutcome {
         ui.set_min_width(560.0);
-        ui.heading(tr!("Export"));
+        ui.label(bidi(ui, RichText::new(tr!("Export")).heading()));
         ui.add_space(6.0);
         egui::Grid::new("export_grid")
             .num_columns(2)
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
-                ui.label(tr!("What"));
+                ui.label(bidi(ui, tr!("What")));
                 ui.horizontal(|ui| {
                     for kind in Kind::ALL {
-                        ui.radio_value(&mut self.what, kind, kind_label(kind));
+                        ui.radio_value(&mut self.what, kind, bidi(ui, kind_label(kind)));
                     }
                 });
                 ui.end_row();
-                ui.label(tr!("Deals"));
+                ui.label(bidi(ui, tr!("Deals")));
                 ui.vertical(|ui| {
                     let all = trn!(ws.opportunity_count(), "All ({n})");
-                    ui.radio_value(&mut self.scope, Scope::Everything, all);
+                    ui.radio_value(&mut self.scope, Scope::Everything, bidi(ui, all));
                     let shown = trn!(self.shown.len(), "The current search ({n})");
-                    ui.radio_value(&mut self.scope, Scope::Shown, shown);
+                    ui.radio_value(&mut self.scope, Scope::Shown, bidi(ui, shown));
                     let selected = trn!(self.selected.len(), "The selected rows ({n})");
                     ui.add_enabled_ui(!self.selected.is_empty(), |ui| {
-                        ui.radio_value(&mut self.scope, Scope::Selected, selected);
+                        ui.radio_value(&mut self.scope, Scope::Selected, bidi(ui, selected));
                     });
                 });
                 ui.end_row();
-                ui.label(tr!("Format"));
+                ui.label(bidi(ui, tr!("Format")));
                 ui.horizontal(|ui| {
-                    ui.radio_value(&mut self.format, Format::Csv, "CSV");
-                    ui.radio_value(&mut self.format, Format::Xlsx, "XLSX (Excel)");
+                    ui.radio_value(&mut self.format, Format::Csv, bidi(ui, "CSV"));
+                    ui.radio_value(&mut self.format, Format::Xlsx, bidi(ui, "XLSX (Excel)"));
                 });
                 ui.end_row();
-                let label = ui.label(tr!("File"));
+                let label = ui.label(bidi(ui, tr!("File")));
                 let filter = match self.format {
                     Format::Csv => ("CSV", ["csv"].as_slice()),
                     Format::Xlsx => ("Excel", ["xlsx"].as_slice()),
@@ -123,18 +124,21 @@ impl ExportDialog {
             self.file.path = self.default_path(ws).display().to_string();
         }
         if let Some(error) = &self.error {
-            ui.label(RichText::new(error).color(theme::ERROR));
+            ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
         }
         ui.add_space(10.0);
         let mut outcome = ExportOutcome::Open;
         ui.horizontal(|ui| {
-            if ui.button(RichText::new(tr!("Export")).strong()).clicked() {
+            if ui
+                .button(bidi(ui, RichText::new(tr!("Export")).strong()))
+                .clicked()
+            {
                 match self.write(ws) {
                     Ok(message) => outcome = ExportOutcome::Done(message),
                     Err(e) => self.error = Some(e),
                 }
             }
-            if ui.button(tr!("Cancel")).clicked() {
+            if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
                 outcome = ExportOutcome::Cancel;
             }
         });

@@ -3,6 +3,7 @@
 //! keeps drawing. Where no dialog can open, the button gives nothing back and the typed path
 //! is what counts, so the field always works.
 
+use crate::ui::text::bidi;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -66,7 +67,10 @@ impl FileField {
                 .add(egui::TextEdit::singleline(&mut self.path).desired_width(360.0))
                 .labelled_by(label)
                 .changed();
-            let browse = ui.add_enabled(self.waiting.is_none(), egui::Button::new(tr!("Browse…")));
+            let browse = ui.add_enabled(
+                self.waiting.is_none(),
+                egui::Button::new(bidi(ui, tr!("Browse…"))),
+            );
             if browse.clicked() {
                 self.waiting = Some(self.open_dialog(ui.ctx().clone(), pick, filter));
             }

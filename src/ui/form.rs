@@ -1,5 +1,7 @@
 //! The opportunity form: every field of a deal, validated inline, saved as one command.
 
+use crate::ui::direction;
+use crate::ui::text::bidi;
 use egui::{RichText, TextEdit};
 
 use super::activity_panel::ActivityPanel;
@@ -121,11 +123,11 @@ impl OpportunityForm {
             } else {
                 tr!("New deal")
             };
-            ui.heading(title);
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(bidi(ui, RichText::new(title).heading()));
+            ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
                 if ui
-                    .button(tr!("Close"))
-                    .on_hover_text(tr!("Close the form"))
+                    .button(bidi(ui, tr!("Close")))
+                    .on_hover_text(bidi(ui, tr!("Close the form")))
                     .clicked()
                 {
                     actions.push(Action::CloseForm);
@@ -133,8 +135,11 @@ impl OpportunityForm {
                 if self.original.is_some()
                     && ws.account(self.draft.account).is_some()
                     && ui
-                        .button(tr!("Open account"))
-                        .on_hover_text(tr!("The account's details, contacts and other deals"))
+                        .button(bidi(ui, tr!("Open account")))
+                        .on_hover_text(bidi(
+                            ui,
+                            tr!("The account's details, contacts and other deals"),
+                        ))
                         .clicked()
                 {
                     actions.push(Action::OpenAccount(self.draft.account));
@@ -149,30 +154,38 @@ impl OpportunityForm {
                 .chain(self.line_errors.iter().cloned())
                 .collect::<Vec<_>>()
                 .join("\n");
-            ui.label(RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR));
+            ui.label(bidi(
+                ui,
+                RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR),
+            ));
         }
         egui::Panel::bottom("form_buttons")
             .show_separator_line(true)
             .show(ui, |ui| {
-                ui.add_space(4.0);
-                ui.horizontal(|ui| {
-                    if ui.button(RichText::new(tr!("Save")).strong()).clicked()
-                        && let Some(command) = self.save(ws)
-                    {
-                        actions.push(Action::Apply(command));
-                    }
-                    if ui.button(tr!("Cancel")).clicked() {
-                        actions.push(Action::CloseForm);
-                    }
-                    if let Some(id) = self.opportunity_id() {
-                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            if ui.button(tr!("Move to trash")).clicked() {
-                                actions.push(Action::Apply(Command::Trash { ids: vec![id] }));
-                                actions.push(Action::CloseForm);
-                            }
-                        });
-                    }
-                });
+                direction::reading(ui, |ui| {
+                    ui.add_space(4.0);
+                    ui.horizontal(|ui| {
+                        if ui
+                            .button(bidi(ui, RichText::new(tr!("Save")).strong()))
+                            .clicked()
+                            && let Some(command) = self.save(ws)
+                        {
+                            actions.push(Action::Apply(command));
+                        }
+                        if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                            actions.push(Action::CloseForm);
+                        }
+                        if let Some(id) = self.opportunity_id() {
+                            ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
+                                if ui.button(bidi(ui, tr!("Move to trash"))).clicked() {
+                                    actions.push(Action::Apply(Command::Trash { ids: vec![id] }));
+                                    actions.push(Action::CloseForm);
+                                }
+                            });
+                        }
+                    });
+                })
+                .inner
             });
         egui::ScrollArea::vertical()
             .auto_shrink(false)
@@ -192,7 +205,7 @@ impl OpportunityForm {
                     .show(ui, |ui| self.fields_ui(ui, ws));
                 // The lines sit right under the amount they make up.
                 if self.draft.amount_mode == AmountMode::FromLines {
-                    egui::CollapsingHeader::new(Field::Lines.label())
+                    egui::CollapsingHeader::new(bidi(ui, Field::Lines.label()))
                         .default_open(true)
                         .show(ui, |ui| self.lines.ui(ui, ws, &self.draft.currency));
                 }
@@ -217,7 +230,7 @@ impl OpportunityForm {
                 }
                 if let Some(id) = self.opportunity_id() {
                     ui.add_space(10.0);
-                    egui::CollapsingHeader::new(tr!("Activities"))
+                    egui::CollapsingHeader::new(bidi(ui, tr!("Activities")))
                         .default_open(true)
                         .show(ui, |ui| {
                             actions.extend(self.activities.ui(
@@ -240,12 +253,12 @@ impl OpportunityForm {
         field: Field,
         add: impl FnOnce(&mut egui::Ui, egui::Id) -> R,
     ) -> R {
-        let label = ui.label(field.label());
+        let label = ui.label(bidi(ui, field.label()));
         let inner = ui
             .vertical(|ui| {
                 let inner = add(ui, label.id);
                 if let Some(error) = self.error(field) {
-                    ui.label(RichText::new(error.reason()).color(theme::ERROR));
+                    ui.label(bidi(ui, RichText::new(error.reason()).color(theme::ERROR)));
                 }
                 inner
             })
@@ -291,9 +304,11 @@ impl OpportunityForm {
             ui.horizontal(|ui| {
                 ui.add(TextEdit::singleline(&mut probability).desired_width(60.0))
                     .labelled_by(l);
-                ui.label("%");
+                ui.label(bidi(ui, "%"));
                 self.draft.probability_overridden
-                    && ui.small_button(tr!("Reset to stage default")).clicked()
+                    && ui
+                        .small_button(bidi(ui, tr!("Reset to stage default")))
+                        .clicked()
             })
             .inner
         });
@@ -307,7 +322,7 @@ impl OpportunityForm {
         self.row(ui, Field::ExpectedClose, |ui, l| {
             ui.add(
                 TextEdit::singleline(&mut close)
-                    .hint_text(crate::i18n::date_hint())
+                    .hint_text(bidi(ui, crate::i18n::date_hint()))
                     .desired_width(120.0),
             )
             .labelled_by(l);
@@ -328,27 +343,27 @@ impl OpportunityForm {
                 Field::Campaign => &mut d.campaign,
                 _ => &mut d.competitor,
             };
-            let label = ui.label(field.label());
+            let label = ui.label(bidi(ui, field.label()));
             lookup_combo(ui, label.id, ws, kind, value, &none);
             ui.end_row();
         }
-        let label = ui.label(Field::NextStep.label());
+        let label = ui.label(bidi(ui, Field::NextStep.label()));
         Self::text_row(ui, label.id, &mut d.next_step);
         ui.end_row();
 
-        let label = ui.label(Field::BusinessType.label());
+        let label = ui.label(bidi(ui, Field::BusinessType.label()));
         egui::ComboBox::from_id_salt("business_type")
-            .selected_text(business_type_label(d.business_type))
+            .selected_text(bidi(ui, business_type_label(d.business_type)))
             .show_ui(ui, |ui| {
                 for t in [BusinessType::New, BusinessType::Existing] {
-                    ui.selectable_value(&mut d.business_type, t, business_type_label(t));
+                    ui.selectable_value(&mut d.business_type, t, bidi(ui, business_type_label(t)));
                 }
             })
             .response
             .labelled_by(label.id);
         ui.end_row();
 
-        ui.label(Field::Priority.label());
+        ui.label(bidi(ui, Field::Priority.label()));
         ui.horizontal(|ui| {
             for i in 1..=3u8 {
                 if star_button(ui, d.priority >= i, trn!(i, "Priority {n}")).clicked() {
@@ -358,23 +373,23 @@ impl OpportunityForm {
         });
         ui.end_row();
 
-        ui.label(Field::Tags.label());
+        ui.label(bidi(ui, Field::Tags.label()));
         tags_ui(ui, ws, &mut d.tags);
         ui.end_row();
 
-        ui.label(Field::Forecast.label());
-        ui.checkbox(&mut d.forecast, tr!("Include in the forecast"));
+        ui.label(bidi(ui, Field::Forecast.label()));
+        ui.checkbox(&mut d.forecast, bidi(ui, tr!("Include in the forecast")));
         ui.end_row();
 
-        ui.label(Field::Active.label());
-        ui.checkbox(&mut d.active, tr!("Active (clear to archive)"));
+        ui.label(bidi(ui, Field::Active.label()));
+        ui.checkbox(&mut d.active, bidi(ui, tr!("Active (clear to archive)")));
         ui.end_row();
 
         for (field, text) in [
             (Field::Description, &mut d.description),
             (Field::WinLossReport, &mut d.win_loss_report),
         ] {
-            let label = ui.label(field.label());
+            let label = ui.label(bidi(ui, field.label()));
             ui.add(
                 TextEdit::multiline(text)
                     .desired_rows(3)
@@ -398,8 +413,8 @@ impl OpportunityForm {
                         .unwrap_or_else(|| "—".to_owned()),
                 ),
             ] {
-                ui.label(RichText::new(label).color(theme::TEXT_MUTED));
-                ui.label(RichText::new(value).color(theme::TEXT_MUTED));
+                ui.label(bidi(ui, RichText::new(label).color(theme::TEXT_MUTED)));
+                ui.label(bidi(ui, RichText::new(value).color(theme::TEXT_MUTED)));
                 ui.end_row();
             }
         }
@@ -407,7 +422,7 @@ impl OpportunityForm {
 
     /// The deal's contact, among its account's contacts.
     fn contact_row(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
-        let label = ui.label(Field::Contact.label());
+        let label = ui.label(bidi(ui, Field::Contact.label()));
         let none = tr!("None");
         let contacts = ws.contacts_of(self.draft.account);
         // A contact of another account (the account was changed) is dropped.
@@ -424,12 +439,16 @@ impl OpportunityForm {
             .and_then(|c| ws.contact(c))
             .map_or(none.clone(), contact_label);
         egui::ComboBox::from_id_salt("contact")
-            .selected_text(shown)
+            .selected_text(bidi(ui, shown))
             .width(ui.available_width().min(260.0))
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut self.draft.contact, None, none);
+                ui.selectable_value(&mut self.draft.contact, None, bidi(ui, none));
                 for c in &contacts {
-                    ui.selectable_value(&mut self.draft.contact, Some(c.id), contact_label(c));
+                    ui.selectable_value(
+                        &mut self.draft.contact,
+                        Some(c.id),
+                        bidi(ui, contact_label(c)),
+                    );
                 }
             })
             .response
@@ -439,11 +458,15 @@ impl OpportunityForm {
 
     /// Amount (typed in, or the lines' sum) and currency.
     fn amount_rows(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
-        ui.label(Field::AmountMode.label());
+        ui.label(bidi(ui, Field::AmountMode.label()));
         let mut mode = self.draft.amount_mode;
         ui.horizontal(|ui| {
-            ui.radio_value(&mut mode, AmountMode::Manual, tr!("Typed in"));
-            ui.radio_value(&mut mode, AmountMode::FromLines, tr!("From lines"));
+            ui.radio_value(&mut mode, AmountMode::Manual, bidi(ui, tr!("Typed in")));
+            ui.radio_value(
+                &mut mode,
+                AmountMode::FromLines,
+                bidi(ui, tr!("From lines")),
+            );
         });
         ui.end_row();
         if mode != self.draft.amount_mode {
@@ -462,18 +485,18 @@ impl OpportunityForm {
         self.row(ui, Field::Amount, |ui, l| {
             ui.horizontal(|ui| {
                 if from_lines {
-                    ui.label(RichText::new(format_number(total, 2)).strong())
+                    ui.label(bidi(ui, RichText::new(format_number(total, 2)).strong()))
                         .labelled_by(l);
                 } else {
                     ui.add(TextEdit::singleline(&mut amount).desired_width(150.0))
                         .labelled_by(l);
                 }
                 egui::ComboBox::from_id_salt("currency")
-                    .selected_text(&currency)
+                    .selected_text(bidi(ui, &currency))
                     .width(70.0)
                     .show_ui(ui, |ui| {
                         for code in ws.currency_codes() {
-                            ui.selectable_value(&mut currency, code.clone(), code);
+                            ui.selectable_value(&mut currency, code.clone(), bidi(ui, code));
                         }
                     })
                     .response
@@ -490,7 +513,8 @@ impl OpportunityForm {
             };
             if let Some(amount) = amount {
                 ui.label("");
-                ui.label(
+                ui.label(bidi(
+                    ui,
                     RichText::new(tr!(
                         "≈ {amount} at today's rate",
                         amount = format_money(
@@ -500,7 +524,7 @@ impl OpportunityForm {
                     ))
                     .small()
                     .color(theme::TEXT_MUTED),
-                );
+                ));
                 ui.end_row();
             }
         }
@@ -509,17 +533,17 @@ impl OpportunityForm {
     /// Pipeline, stage and (for a Lost stage) loss reason.
     fn stage_rows(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
         let pipelines = ws.pipelines();
-        let label = ui.label(Field::Pipeline.label());
+        let label = ui.label(bidi(ui, Field::Pipeline.label()));
         let mut pipeline = self.draft.pipeline;
         let current = pipelines
             .iter()
             .find(|p| p.id == pipeline)
             .map_or(String::new(), |p| p.name.clone());
         egui::ComboBox::from_id_salt("pipeline")
-            .selected_text(current)
+            .selected_text(bidi(ui, current))
             .show_ui(ui, |ui| {
                 for p in pipelines {
-                    ui.selectable_value(&mut pipeline, p.id, &p.name);
+                    ui.selectable_value(&mut pipeline, p.id, bidi(ui, &p.name));
                 }
             })
             .response
@@ -535,10 +559,10 @@ impl OpportunityForm {
         let current = ws.stage(stage).map_or(String::new(), |s| s.name.clone());
         self.row(ui, Field::Stage, |ui, l| {
             egui::ComboBox::from_id_salt("stage")
-                .selected_text(current)
+                .selected_text(bidi(ui, current))
                 .show_ui(ui, |ui| {
                     for s in ws.stages_of(pipeline) {
-                        ui.selectable_value(&mut stage, s.id, &s.name);
+                        ui.selectable_value(&mut stage, s.id, bidi(ui, &s.name));
                     }
                 })
                 .response
@@ -556,28 +580,30 @@ impl OpportunityForm {
             .filter(|s| !s.requirements.is_empty())
         {
             ui.label("");
-            ui.label(
+            ui.label(bidi(
+                ui,
                 RichText::new(tr!("Expected: {text}", text = s.requirements))
                     .small()
                     .italics()
                     .color(theme::TEXT_MUTED),
-            );
+            ));
             ui.end_row();
         }
         if let Some(days) = self.original.as_ref().and_then(|o| ws.stale_days(o)) {
             ui.label("");
-            ui.label(
+            ui.label(bidi(
+                ui,
                 RichText::new(trn!(days, "Stale: {n} days in this stage"))
                     .small()
                     .color(theme::STALE),
-            );
+            ));
             ui.end_row();
         }
         if ws
             .stage(self.draft.stage)
             .is_some_and(|s| s.kind == StageKind::Lost)
         {
-            let label = ui.label(Field::LossReason.label());
+            let label = ui.label(bidi(ui, Field::LossReason.label()));
             lookup_combo(
                 ui,
                 label.id,
@@ -728,7 +754,7 @@ fn account_ui(
     let edit = ui
         .add(
             TextEdit::singleline(text)
-                .hint_text(tr!("Type to find or create an account"))
+                .hint_text(bidi(ui, tr!("Type to find or create an account")))
                 .desired_width(f32::INFINITY),
         )
         .labelled_by(label);
@@ -739,19 +765,20 @@ fn account_ui(
     let mut picked = None;
     if edit.has_focus() || edit.changed() {
         for (id, name) in &matched.suggestions {
-            if ui.small_button(name).clicked() {
+            if ui.small_button(bidi(ui, name)).clicked() {
                 picked = Some(*id);
             }
         }
     }
-    ui.label(
+    ui.label(bidi(
+        ui,
         RichText::new(tr!(
             "A new account “{name}” will be created.",
             name = text.trim()
         ))
         .small()
         .color(theme::TEXT_MUTED),
-    );
+    ));
     picked
 }
 
@@ -763,14 +790,14 @@ fn tags_ui(ui: &mut egui::Ui, ws: &Workspace, tags: &mut Vec<Id>) {
     } else {
         names.join(", ")
     };
-    ui.menu_button(title, |ui| {
+    ui.menu_button(bidi(ui, title), |ui| {
         let all = ws.lookups(LookupKind::Tag);
         if all.is_empty() {
-            ui.label(tr!("No tags defined yet"));
+            ui.label(bidi(ui, tr!("No tags defined yet")));
         }
         for tag in all {
             let mut on = tags.contains(&tag.id);
-            if ui.checkbox(&mut on, &tag.name).changed() {
+            if ui.checkbox(&mut on, bidi(ui, &tag.name)).changed() {
                 if on {
                     tags.push(tag.id);
                 } else {

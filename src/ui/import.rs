@@ -2,6 +2,7 @@
 //! what it feeds with the first rows beside it; a check that says what would be created and
 //! lists bad cells; then the import, with a progress bar, as one undoable step.
 
+use crate::ui::text::bidi;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -147,7 +148,7 @@ impl ImportDialog {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> ImportOutcome {
         ui.set_min_width(640.0);
-        ui.heading(tr!("Import deals"));
+        ui.label(bidi(ui, RichText::new(tr!("Import deals")).heading()));
         self.steps_ui(ui);
         ui.add_space(6.0);
         if let Some(outcome) = self.run_ui(ui, ws) {
@@ -171,43 +172,49 @@ impl ImportDialog {
         ui.horizontal(|ui| {
             for (i, (step, name)) in names.into_iter().enumerate() {
                 if i > 0 {
-                    ui.label(RichText::new("›").color(theme::TEXT_MUTED));
+                    ui.label(bidi(ui, RichText::new("›").color(theme::TEXT_MUTED)));
                 }
                 let text = RichText::new(name);
-                ui.label(if step == self.step {
-                    text.strong().color(theme::TEXT_STRONG)
-                } else {
-                    text.color(theme::TEXT_MUTED)
-                });
+                ui.label(bidi(
+                    ui,
+                    if step == self.step {
+                        text.strong().color(theme::TEXT_STRONG)
+                    } else {
+                        text.color(theme::TEXT_MUTED)
+                    },
+                ));
             }
         });
     }
 
     fn file_ui(&mut self, ui: &mut egui::Ui) -> ImportOutcome {
         ui.label(
-            RichText::new(tr!(
+            bidi(ui, RichText::new(tr!(
                 "A CSV exported by Forsat, Odoo, SuiteCRM or Pipedrive, or any CSV whose columns you map. Missing accounts, stages and list values are created; everything is one step you can undo."
             ))
-            .color(theme::TEXT_MUTED),
-        );
+            .color(theme::TEXT_MUTED)));
         ui.add_space(6.0);
         let mut changed = false;
         egui::Grid::new("import_grid")
             .num_columns(2)
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
-                let label = ui.label(tr!("File"));
+                let label = ui.label(bidi(ui, tr!("File")));
                 changed |= self
                     .file
                     .ui(ui, label.id, Pick::Open, ("CSV", &["csv", "txt"]));
                 ui.end_row();
-                let label = ui.label(tr!("Format"));
+                let label = ui.label(bidi(ui, tr!("Format")));
                 egui::ComboBox::from_id_salt("import_from")
-                    .selected_text(source_label(self.from))
+                    .selected_text(bidi(ui, source_label(self.from)))
                     .show_ui(ui, |ui| {
                         for source in Source::value_variants() {
                             changed |= ui
-                                .selectable_value(&mut self.from, *source, source_label(*source))
+                                .selectable_value(
+                                    &mut self.from,
+                                    *source,
+                                    bidi(ui, source_label(*source)),
+                                )
                                 .changed();
                         }
                     })
@@ -219,7 +226,7 @@ impl ImportDialog {
             self.mapped = None;
         }
         if let Some(Err(e)) = &self.mapped {
-            ui.label(RichText::new(e).color(theme::ERROR));
+            ui.label(bidi(ui, RichText::new(e).color(theme::ERROR)));
         }
         self.buttons(ui, false, &tr!("Next"), true, |dialog| {
             if dialog.read_file() {
@@ -246,7 +253,7 @@ impl ImportDialog {
                 rows = job.rows()
             ))
         };
-        ui.label(heading.strong());
+        ui.label(bidi(ui, heading.strong()));
         let mut chosen = None;
         egui::ScrollArea::vertical()
             .max_height(340.0)
@@ -258,15 +265,15 @@ impl ImportDialog {
                     .striped(true)
                     .spacing([12.0, 6.0])
                     .show(ui, |ui| {
-                        ui.label(RichText::new(tr!("Column in the file")).strong());
-                        ui.label(RichText::new(tr!("Imported as")).strong());
-                        ui.label(RichText::new(tr!("First rows")).strong());
+                        ui.label(bidi(ui, RichText::new(tr!("Column in the file")).strong()));
+                        ui.label(bidi(ui, RichText::new(tr!("Imported as")).strong()));
+                        ui.label(bidi(ui, RichText::new(tr!("First rows")).strong()));
                         ui.end_row();
                         let samples: Vec<Vec<&str>> = job.sample(SAMPLE_ROWS).collect();
                         for (i, (header, target)) in
                             job.headers().iter().zip(job.targets()).enumerate()
                         {
-                            let label = ui.label(header);
+                            let label = ui.label(bidi(ui, header));
                             if let Some(target) = target_combo(ui, i, *target, label.id) {
                                 chosen = Some((i, target));
                             }
@@ -275,17 +282,18 @@ impl ImportDialog {
                                 .filter_map(|row| row.get(i).copied())
                                 .filter(|v| !v.trim().is_empty())
                                 .collect();
-                            ui.label(
+                            ui.label(bidi(
+                                ui,
                                 RichText::new(shorten(&values.join(" · "), 60))
                                     .color(theme::TEXT_MUTED),
-                            );
+                            ));
                             ui.end_row();
                         }
                     });
             });
         let unusable = job.unusable();
         if let Some(why) = &unusable {
-            ui.label(RichText::new(why).color(theme::ERROR));
+            ui.label(bidi(ui, RichText::new(why).color(theme::ERROR)));
         }
         if let Some((i, target)) = chosen {
             self.columns.insert(i, target);
@@ -300,7 +308,7 @@ impl ImportDialog {
     fn check_ui(&mut self, ui: &mut egui::Ui) -> ImportOutcome {
         let skip = ui.checkbox(
             &mut self.skip_bad_rows,
-            tr!("Import the good rows and leave out the bad ones"),
+            bidi(ui, tr!("Import the good rows and leave out the bad ones")),
         );
         if skip.changed() {
             self.start_run(true);
@@ -325,17 +333,17 @@ impl ImportDialog {
         ui.add_space(10.0);
         let mut outcome = ImportOutcome::Open;
         ui.horizontal(|ui| {
-            if back && ui.button(tr!("Back")).clicked() {
+            if back && ui.button(bidi(ui, tr!("Back"))).clicked() {
                 self.step = match self.step {
                     Step::Import | Step::Check => Step::Columns,
                     _ => Step::File,
                 };
             }
-            let button = egui::Button::new(RichText::new(action).strong());
+            let button = egui::Button::new(bidi(ui, RichText::new(action).strong()));
             if ui.add_enabled(enabled, button).clicked() {
                 run(self);
             }
-            if ui.button(tr!("Cancel")).clicked() {
+            if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
                 outcome = ImportOutcome::Cancel;
             }
         });
@@ -377,10 +385,10 @@ impl ImportDialog {
                 total = total
             )
         };
-        ui.label(text);
+        ui.label(bidi(ui, text));
         ui.add(egui::ProgressBar::new(done as f32 / total as f32).show_percentage());
         ui.add_space(10.0);
-        if ui.button(tr!("Stop")).clicked() {
+        if ui.button(bidi(ui, tr!("Stop"))).clicked() {
             // Nothing is written before the last frame: stopping leaves the database as it was.
             self.run = None;
             self.step = Step::Columns;
@@ -395,11 +403,11 @@ impl ImportDialog {
         match &self.checked {
             None => {}
             Some(Err(e)) => {
-                ui.label(RichText::new(e).color(theme::ERROR));
+                ui.label(bidi(ui, RichText::new(e).color(theme::ERROR)));
             }
             Some(Ok(s)) => {
                 ui.label(
-                    RichText::new(tr!(
+                    bidi(ui, RichText::new(tr!(
                         "{format}: {deals} deals from {rows} rows; {accounts} new accounts, {contacts} contacts, {lookups} list values, {stages} stages.",
                         format = s.format.label(),
                         deals = s.deals,
@@ -409,19 +417,22 @@ impl ImportDialog {
                         lookups = s.lookups,
                         stages = s.stages
                     ))
-                    .strong(),
-                );
+                    .strong()));
                 if s.skipped_rows > 0 {
-                    ui.label(
+                    ui.label(bidi(
+                        ui,
                         RichText::new(trn!(s.skipped_rows, "{n} rows left out:"))
                             .color(theme::ERROR),
-                    );
+                    ));
                 }
                 for e in s.errors.iter().take(SHOWN_ERRORS) {
-                    ui.label(RichText::new(e.to_string()).small().color(theme::ERROR));
+                    ui.label(bidi(
+                        ui,
+                        RichText::new(e.to_string()).small().color(theme::ERROR),
+                    ));
                 }
                 for m in &s.messages {
-                    ui.label(RichText::new(m).small().color(theme::TEXT_MUTED));
+                    ui.label(bidi(ui, RichText::new(m).small().color(theme::TEXT_MUTED)));
                 }
             }
         }
@@ -441,7 +452,7 @@ fn target_combo(
     };
     let mut picked = None;
     egui::ComboBox::from_id_salt(("import_column", i))
-        .selected_text(shown)
+        .selected_text(bidi(ui, shown))
         .width(220.0)
         .height(320.0)
         .show_ui(ui, |ui| {
@@ -449,7 +460,7 @@ fn target_combo(
             let special = current.filter(|t| !Target::choices().any(|c| c == *t));
             for target in special.into_iter().chain(Target::choices()) {
                 if ui
-                    .selectable_label(current == Some(target), target.label())
+                    .selectable_label(current == Some(target), bidi(ui, target.label()))
                     .clicked()
                     && current != Some(target)
                 {

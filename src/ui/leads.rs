@@ -1,6 +1,8 @@
 //! The leads: a filterable, virtualised list beside a form that edits, deletes and converts the
 //! selected lead into an account, a contact and a deal.
 
+use crate::ui::direction;
+use crate::ui::text::bidi;
 use egui::{FontId, RichText, ScrollArea, Sense, TextEdit, vec2};
 
 use super::app::Action;
@@ -88,11 +90,13 @@ impl LeadsView {
                 self.editor = Some(Editor::edit(lead.clone()));
             }
         }
-        egui::Panel::left("leads_list")
+        direction::start_panel("leads_list")
             .resizable(true)
             .default_size(360.0)
             .min_size(260.0)
-            .show(ui, |ui| self.list_ui(ui, ws));
+            .show(ui, |ui| {
+                direction::reading(ui, |ui| self.list_ui(ui, ws)).inner
+            });
         if let Some(editor) = &mut self.editor {
             let id = editor.id();
             if let Some(id) = id
@@ -203,37 +207,41 @@ impl LeadsView {
     fn list_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
         ui.add_space(6.0);
         ui.horizontal(|ui| {
-            ui.heading(tr!("Leads"));
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button(tr!("New lead")).clicked() {
+            ui.label(bidi(ui, RichText::new(tr!("Leads")).heading()));
+            ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
+                if ui.button(bidi(ui, tr!("New lead"))).clicked() {
                     self.editor = Some(Editor::new());
                 }
             });
         });
         ui.horizontal(|ui| {
             for show in [Show::Open, Show::Converted, Show::All] {
-                ui.selectable_value(&mut self.show, show, show.label());
+                ui.selectable_value(&mut self.show, show, bidi(ui, show.label()));
             }
         });
         ui.add(
             TextEdit::singleline(&mut self.search)
-                .hint_text(tr!("Search leads"))
+                .hint_text(bidi(ui, tr!("Search leads")))
                 .desired_width(f32::INFINITY),
         )
-        .on_hover_text(tr!("Name, company, contact or email"));
+        .on_hover_text(bidi(ui, tr!("Name, company, contact or email")));
         // The rows follow the filter typed this frame.
         self.refresh(ws);
         let Some(rows) = &self.rows else {
             return;
         };
-        ui.label(
+        ui.label(bidi(
+            ui,
             RichText::new(trn!(rows.ids.len(), "{n} shown"))
                 .small()
                 .color(theme::TEXT_MUTED),
-        );
+        ));
         if rows.ids.is_empty() {
             ui.add_space(12.0);
-            ui.label(RichText::new(tr!("No leads here.")).color(theme::TEXT_MUTED));
+            ui.label(bidi(
+                ui,
+                RichText::new(tr!("No leads here.")).color(theme::TEXT_MUTED),
+            ));
             return;
         }
         let selected = self.editor.as_ref().and_then(Editor::id);
@@ -324,10 +332,11 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
 fn empty_form_ui(ui: &mut egui::Ui) {
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() / 3.0);
-        ui.label(
+        ui.label(bidi(
+            ui,
             RichText::new(tr!("Select a lead, or create one with “New lead”."))
                 .color(theme::TEXT_MUTED),
-        );
+        ));
     });
 }
 
@@ -419,7 +428,7 @@ impl Editor {
             Some(lead) => lead.name.clone(),
             None => tr!("New lead"),
         };
-        ui.heading(title);
+        ui.label(bidi(ui, RichText::new(title).heading()));
         ScrollArea::vertical()
             .id_salt("lead_form")
             .auto_shrink(false)
@@ -461,11 +470,11 @@ impl Editor {
 
     /// A labelled row; the field's error, if any, shows under its widget.
     fn row(&self, ui: &mut egui::Ui, field: Field, add: impl FnOnce(&mut egui::Ui, egui::Id)) {
-        let label = ui.label(field.label());
+        let label = ui.label(bidi(ui, field.label()));
         ui.vertical(|ui| {
             add(ui, label.id);
             if let Some(error) = self.error(field) {
-                ui.label(RichText::new(error.reason()).color(theme::ERROR));
+                ui.label(bidi(ui, RichText::new(error.reason()).color(theme::ERROR)));
             }
         });
         ui.end_row();
@@ -516,28 +525,31 @@ impl Editor {
         ui.horizontal(|ui| {
             let save = ui.add_enabled(
                 dirty,
-                egui::Button::new(RichText::new(tr!("Save")).strong()),
+                egui::Button::new(bidi(ui, RichText::new(tr!("Save")).strong())),
             );
             if save.clicked() {
                 outcome = self.save(ws);
             }
             match &self.original {
                 None => {
-                    if ui.button(tr!("Cancel")).clicked() {
+                    if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
                         outcome = Some(Outcome::Close);
                     }
                 }
                 Some(original) => {
                     let revert = ui
-                        .add_enabled(dirty, egui::Button::new(tr!("Revert")))
-                        .on_hover_text(tr!("Forget the changes not saved"));
+                        .add_enabled(dirty, egui::Button::new(bidi(ui, tr!("Revert"))))
+                        .on_hover_text(bidi(ui, tr!("Forget the changes not saved")));
                     if revert.clicked() {
                         self.draft = original.clone();
                         self.errors.clear();
                     }
                     if !self.confirm_delete
                         && ui
-                            .button(RichText::new(tr!("Delete lead…")).color(theme::ERROR))
+                            .button(bidi(
+                                ui,
+                                RichText::new(tr!("Delete lead…")).color(theme::ERROR),
+                            ))
                             .clicked()
                     {
                         self.confirm_delete = true;
@@ -547,11 +559,12 @@ impl Editor {
         });
         if let (true, Some(original)) = (self.confirm_delete, &self.original) {
             ui.horizontal_wrapped(|ui| {
-                ui.label(
+                ui.label(bidi(
+                    ui,
                     RichText::new(tr!("Delete the lead “{name}”?", name = original.name))
                         .color(theme::ERROR),
-                );
-                if ui.button(tr!("Delete")).clicked() {
+                ));
+                if ui.button(bidi(ui, tr!("Delete"))).clicked() {
                     self.confirm_delete = false;
                     outcome = Some(Outcome::Act(Action::Apply(Command::Change(Box::new(
                         Change {
@@ -560,7 +573,7 @@ impl Editor {
                         },
                     )))));
                 }
-                if ui.button(tr!("Keep it")).clicked() {
+                if ui.button(bidi(ui, tr!("Keep it"))).clicked() {
                     self.confirm_delete = false;
                 }
             });
@@ -600,27 +613,40 @@ fn converted_ui(ui: &mut egui::Ui, ws: &Workspace, conversion: &Conversion) -> O
     let mut action = None;
     let deal = ws.opportunity(conversion.opportunity);
     let account = ws.account(conversion.account);
-    ui.label(RichText::new(tr!("Converted")).strong().color(theme::WON));
-    ui.label(tr!(
-        "Converted on {date} into deal “{deal}” (account “{account}”)",
-        date = format_date(conversion.at.date_naive()),
-        deal = deal.map_or_else(|| tr!("deleted"), |d| d.name.clone()),
-        account = account.map_or_else(|| tr!("deleted"), |a| a.name.clone()),
+    ui.label(bidi(
+        ui,
+        RichText::new(tr!("Converted")).strong().color(theme::WON),
+    ));
+    ui.label(bidi(
+        ui,
+        tr!(
+            "Converted on {date} into deal “{deal}” (account “{account}”)",
+            date = format_date(conversion.at.date_naive()),
+            deal = deal.map_or_else(|| tr!("deleted"), |d| d.name.clone()),
+            account = account.map_or_else(|| tr!("deleted"), |a| a.name.clone()),
+        ),
     ));
     if let Some(contact) = conversion.contact.and_then(|c| ws.contact(c)) {
-        ui.label(
+        ui.label(bidi(
+            ui,
             RichText::new(tr!("Contact: {name}", name = contact.name)).color(theme::TEXT_MUTED),
-        );
+        ));
     }
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(deal.is_some(), egui::Button::new(tr!("Open deal")))
+            .add_enabled(
+                deal.is_some(),
+                egui::Button::new(bidi(ui, tr!("Open deal"))),
+            )
             .clicked()
         {
             action = Some(Action::Open(conversion.opportunity));
         }
         if ui
-            .add_enabled(account.is_some(), egui::Button::new(tr!("Open account")))
+            .add_enabled(
+                account.is_some(),
+                egui::Button::new(bidi(ui, tr!("Open account"))),
+            )
             .clicked()
         {
             action = Some(Action::OpenAccount(conversion.account));
@@ -727,11 +753,17 @@ impl ConvertDraft {
             };
             from.trim().clone_into(&mut self.account_text);
         }
-        ui.label(RichText::new(tr!("Convert to opportunity")).strong());
+        ui.label(bidi(
+            ui,
+            RichText::new(tr!("Convert to opportunity")).strong(),
+        ));
         let explained = tr!(
             "Creates a deal from the lead, a contact for its contact name, and the account if new."
         );
-        ui.label(RichText::new(explained).small().color(theme::TEXT_MUTED));
+        ui.label(bidi(
+            ui,
+            RichText::new(explained).small().color(theme::TEXT_MUTED),
+        ));
         ui.add_space(4.0);
         let pipeline = ws.default_pipeline();
         let stages: Vec<&Stage> = ws
@@ -746,24 +778,24 @@ impl ConvertDraft {
             .min_col_width(LABEL_WIDTH)
             .spacing([10.0, 6.0])
             .show(ui, |ui| {
-                let label = ui.label(Field::Account.label());
+                let label = ui.label(bidi(ui, Field::Account.label()));
                 ui.vertical(|ui| self.account_ui(ui, ws, label.id));
                 ui.end_row();
 
-                ui.label(Field::Pipeline.label());
-                ui.label(&pipeline.name);
+                ui.label(bidi(ui, Field::Pipeline.label()));
+                ui.label(bidi(ui, &pipeline.name));
                 ui.end_row();
 
-                let label = ui.label(Field::Stage.label());
+                let label = ui.label(bidi(ui, Field::Stage.label()));
                 let current = self
                     .stage
                     .and_then(|s| ws.stage(s))
                     .map_or(String::new(), |s| s.name.clone());
                 egui::ComboBox::from_id_salt("convert_stage")
-                    .selected_text(current)
+                    .selected_text(bidi(ui, current))
                     .show_ui(ui, |ui| {
                         for s in &stages {
-                            ui.selectable_value(&mut self.stage, Some(s.id), &s.name);
+                            ui.selectable_value(&mut self.stage, Some(s.id), bidi(ui, &s.name));
                         }
                     })
                     .response
@@ -776,19 +808,26 @@ impl ConvertDraft {
         let button = ui
             .add_enabled(
                 ready,
-                egui::Button::new(RichText::new(tr!("Convert to opportunity")).strong()),
+                egui::Button::new(bidi(
+                    ui,
+                    RichText::new(tr!("Convert to opportunity")).strong(),
+                )),
             )
-            .on_disabled_hover_text(if dirty {
-                tr!("Save the lead's changes first.")
-            } else {
-                tr!("Name the account and choose a stage.")
-            });
+            .on_disabled_hover_text(bidi(
+                ui,
+                if dirty {
+                    tr!("Save the lead's changes first.")
+                } else {
+                    tr!("Name the account and choose a stage.")
+                },
+            ));
         if dirty {
-            ui.label(
+            ui.label(bidi(
+                ui,
                 RichText::new(tr!("Save the lead's changes first."))
                     .small()
                     .color(theme::TEXT_MUTED),
-            );
+            ));
         }
         if button.clicked()
             && let Some(stage) = self.stage
@@ -814,7 +853,7 @@ impl ConvertDraft {
             let edit = ui
                 .add(
                     TextEdit::singleline(&mut self.account_text)
-                        .hint_text(tr!("Account name"))
+                        .hint_text(bidi(ui, tr!("Account name")))
                         .desired_width(ui.available_width() - 150.0),
                 )
                 .labelled_by(label);
@@ -822,7 +861,7 @@ impl ConvertDraft {
                 self.edited = true;
             }
             let picker = egui::ComboBox::from_id_salt("convert_account_pick")
-                .selected_text(tr!("Existing accounts"))
+                .selected_text(bidi(ui, tr!("Existing accounts")))
                 .width(140.0)
                 .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
                 .show_ui(ui, |ui| {
@@ -830,7 +869,7 @@ impl ConvertDraft {
                     let find = ui
                         .add(
                             TextEdit::singleline(&mut self.find)
-                                .hint_text(tr!("Find an account"))
+                                .hint_text(bidi(ui, tr!("Find an account")))
                                 .desired_width(f32::INFINITY),
                         )
                         .accessible_name(tr!("Find an account"));
@@ -841,20 +880,24 @@ impl ConvertDraft {
                     }
                     let choices = self.choices.get(ws, self.find.trim());
                     if choices.is_empty() {
-                        ui.label(RichText::new(tr!("No account matches")).color(theme::TEXT_MUTED));
+                        ui.label(bidi(
+                            ui,
+                            RichText::new(tr!("No account matches")).color(theme::TEXT_MUTED),
+                        ));
                     }
                     for (id, name) in choices {
-                        if ui.selectable_label(false, name).clicked() {
+                        if ui.selectable_label(false, bidi(ui, name)).clicked() {
                             picked = Some((*id, name.clone()));
                             ui.close();
                         }
                     }
                     if choices.len() == ACCOUNT_CHOICES {
-                        ui.label(
+                        ui.label(bidi(
+                            ui,
                             RichText::new(tr!("Type more of the name to see others."))
                                 .small()
                                 .color(theme::TEXT_MUTED),
-                        );
+                        ));
                     }
                 });
             if picker.inner.is_none() {
@@ -863,7 +906,7 @@ impl ConvertDraft {
             picker
                 .response
                 .accessible_name(tr!("Existing accounts"))
-                .on_hover_text(tr!("Pick an existing account"));
+                .on_hover_text(bidi(ui, tr!("Pick an existing account")));
         });
         if let Some((id, name)) = picked {
             self.account_text = name.clone();
@@ -897,6 +940,6 @@ impl ConvertDraft {
                 theme::TEXT_MUTED,
             )
         };
-        ui.label(RichText::new(message).small().color(color));
+        ui.label(bidi(ui, RichText::new(message).small().color(color)));
     }
 }

@@ -1,6 +1,8 @@
 //! The product lines of a deal on its form: product, quantity, unit price, discount and the
 //! line total, kept in step as the user types.
 
+use crate::ui::direction;
+use crate::ui::text::bidi;
 use egui::{RichText, TextEdit};
 use rust_decimal::Decimal;
 
@@ -124,7 +126,10 @@ impl LinesEditor {
                     tr!("Total"),
                     String::new(),
                 ] {
-                    ui.label(RichText::new(header).small().color(theme::TEXT_MUTED));
+                    ui.label(bidi(
+                        ui,
+                        RichText::new(header).small().color(theme::TEXT_MUTED),
+                    ));
                 }
                 ui.end_row();
                 for (i, row) in self.rows.iter_mut().enumerate() {
@@ -141,20 +146,21 @@ impl LinesEditor {
                         edit.accessible_name(name);
                     }
                     match row.parse() {
-                        Ok(line) => ui.label(format_money_cents(line.total(), currency)),
+                        Ok(line) => ui.label(bidi(ui, format_money_cents(line.total(), currency))),
                         Err(errors) => ui
-                            .label(RichText::new("—").color(theme::ERROR))
-                            .on_hover_text(
+                            .label(bidi(ui, RichText::new("—").color(theme::ERROR)))
+                            .on_hover_text(bidi(
+                                ui,
                                 errors
                                     .iter()
                                     .map(ToString::to_string)
                                     .collect::<Vec<_>>()
                                     .join("\n"),
-                            ),
+                            )),
                     };
                     if ui
-                        .small_button(tr!("Remove"))
-                        .on_hover_text(trn!(n, "Remove line {n}"))
+                        .small_button(bidi(ui, tr!("Remove")))
+                        .on_hover_text(bidi(ui, trn!(n, "Remove line {n}")))
                         .clicked()
                     {
                         remove = Some(i);
@@ -166,7 +172,7 @@ impl LinesEditor {
             self.rows.remove(i);
         }
         ui.horizontal(|ui| {
-            if ui.button(tr!("Add line")).clicked() {
+            if ui.button(bidi(ui, tr!("Add line"))).clicked() {
                 self.rows.push(Row {
                     product: None,
                     description: String::new(),
@@ -175,13 +181,14 @@ impl LinesEditor {
                     discount: String::new(),
                 });
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label(
+            ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
+                ui.label(bidi(
+                    ui,
                     RichText::new(format_money_cents(self.total(), currency))
                         .strong()
                         .color(theme::TEXT_STRONG),
-                );
-                ui.label(tr!("Lines total"));
+                ));
+                ui.label(bidi(ui, tr!("Lines total")));
             });
         });
     }
@@ -201,7 +208,7 @@ fn product_combo(ui: &mut egui::Ui, ws: &Workspace, row: &mut Row, currency: &st
     };
     let before = row.product;
     let response = egui::ComboBox::from_id_salt(("line_product", n))
-        .selected_text(shown)
+        .selected_text(bidi(ui, shown))
         .width(150.0)
         .show_ui(ui, |ui| {
             for p in ws.products().into_iter().filter(|p| p.active) {
@@ -210,7 +217,7 @@ fn product_combo(ui: &mut egui::Ui, ws: &Workspace, row: &mut Row, currency: &st
                 } else {
                     format!("{} · {}", p.code, p.name)
                 };
-                ui.selectable_value(&mut row.product, Some(p.id), text);
+                ui.selectable_value(&mut row.product, Some(p.id), bidi(ui, text));
             }
         })
         .response;

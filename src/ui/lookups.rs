@@ -2,9 +2,11 @@
 //! user adds, renames, deactivates and deletes. A value in use is replaced by another one (or
 //! cleared) on every deal, account and lead in the same undoable change.
 
+use crate::ui::direction;
+use crate::ui::text::bidi;
 use std::collections::HashMap;
 
-use egui::{Align, Layout, Margin, RichText, Stroke, TextEdit};
+use egui::{Align, Margin, RichText, Stroke, TextEdit};
 
 use super::app::Action;
 use super::theme;
@@ -119,7 +121,7 @@ impl LookupsEditor {
         let mut actions = Vec::new();
         self.settle(ws);
         let kind = self.kind.unwrap_or(LookupKind::LossReason);
-        egui::Panel::left("lookup_tables")
+        direction::start_panel("lookup_tables")
             .resizable(false)
             .exact_size(TABLES_WIDTH)
             .frame(egui::Frame::new().inner_margin(Margin {
@@ -128,7 +130,9 @@ impl LookupsEditor {
                 top: 4,
                 bottom: 4,
             }))
-            .show(ui, |ui| self.tables_ui(ui, ws, kind));
+            .show(ui, |ui| {
+                direction::reading(ui, |ui| self.tables_ui(ui, ws, kind)).inner
+            });
         egui::ScrollArea::both()
             .id_salt("lookup_values")
             .auto_shrink(false)
@@ -184,7 +188,7 @@ impl LookupsEditor {
 
     /// The selector of the six tables, each with how many values it holds.
     fn tables_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, shown: LookupKind) {
-        ui.label(RichText::new(tr!("Dropdown lists")).strong());
+        ui.label(bidi(ui, RichText::new(tr!("Dropdown lists")).strong()));
         ui.add_space(4.0);
         for kind in KINDS {
             let name = table_name(kind);
@@ -209,24 +213,27 @@ impl LookupsEditor {
         kind: LookupKind,
         actions: &mut Vec<Action>,
     ) {
-        ui.heading(table_name(kind));
-        ui.label(RichText::new(table_help(kind)).color(theme::TEXT_MUTED));
+        ui.label(bidi(ui, RichText::new(table_name(kind)).heading()));
+        ui.label(bidi(
+            ui,
+            RichText::new(table_help(kind)).color(theme::TEXT_MUTED),
+        ));
         ui.label(
-            RichText::new(tr!(
+            bidi(ui, RichText::new(tr!(
                 "An inactive value stays on the records that use it but is no longer offered in dropdowns."
             ))
             .small()
-            .color(theme::TEXT_MUTED),
-        );
+            .color(theme::TEXT_MUTED)));
         ui.add_space(8.0);
         self.add_ui(ui, ws, kind, actions);
         ui.add_space(10.0);
         let values = ws.all_lookups(kind);
         if values.is_empty() {
-            ui.label(
+            ui.label(bidi(
+                ui,
                 RichText::new(tr!("This list is empty. Add its first value above."))
                     .color(theme::TEXT_MUTED),
-            );
+            ));
             return;
         }
         self.count_uses(ws, kind);
@@ -284,11 +291,11 @@ impl LookupsEditor {
     ) {
         let mut add = false;
         ui.horizontal_wrapped(|ui| {
-            let label = ui.label(tr!("New value"));
+            let label = ui.label(bidi(ui, tr!("New value")));
             let field = ui
                 .add(
                     TextEdit::singleline(&mut self.new_name)
-                        .hint_text(tr!("Name"))
+                        .hint_text(bidi(ui, tr!("Name")))
                         .desired_width(NEW_VALUE_WIDTH),
                 )
                 .labelled_by(label.id);
@@ -297,7 +304,7 @@ impl LookupsEditor {
                 // Values are often added one after another.
                 field.request_focus();
             }
-            add = ui.button(tr!("Add")).clicked() || enter;
+            add = ui.button(bidi(ui, tr!("Add"))).clicked() || enter;
         });
         if add {
             let lookup = Lookup {
@@ -333,14 +340,14 @@ impl LookupsEditor {
                 if !lookup.active {
                     text = text.italics().color(theme::TEXT_MUTED);
                 }
-                ui.add(egui::Label::new(text).truncate());
+                ui.add(egui::Label::new(bidi(ui, text)).truncate());
             });
             cell(ui, widths.active, |ui| {
                 let mut active = lookup.active;
                 let toggled = ui
                     .checkbox(&mut active, "")
                     .accessible_name(tr!("Active: {name}", name = name))
-                    .on_hover_text(tr!("Offered in dropdowns"))
+                    .on_hover_text(bidi(ui, tr!("Offered in dropdowns")))
                     .changed();
                 if toggled {
                     let record = Record::Lookup(Lookup {
@@ -358,11 +365,11 @@ impl LookupsEditor {
                 } else {
                     RichText::new(format_count(uses as u64))
                 };
-                ui.label(text);
+                ui.label(bidi(ui, text));
             });
             cell(ui, widths.buttons, |ui| {
                 let edit = ui
-                    .small_button(tr!("Edit"))
+                    .small_button(bidi(ui, tr!("Edit")))
                     .accessible_name(tr!("Edit {name}", name = name));
                 if edit.clicked() {
                     self.rename = Some(Rename {
@@ -373,7 +380,7 @@ impl LookupsEditor {
                     });
                 }
                 let delete = ui
-                    .small_button(tr!("Delete"))
+                    .small_button(bidi(ui, tr!("Delete")))
                     .accessible_name(tr!("Delete {name}", name = name));
                 if delete.clicked() {
                     self.delete = Some(DeleteAsk {
@@ -411,8 +418,10 @@ impl LookupsEditor {
                 save = ui.input(|i| i.key_pressed(egui::Key::Enter));
                 cancel = ui.input(|i| i.key_pressed(egui::Key::Escape));
             }
-            save |= ui.button(RichText::new(tr!("Save")).strong()).clicked();
-            cancel |= ui.button(tr!("Cancel")).clicked();
+            save |= ui
+                .button(bidi(ui, RichText::new(tr!("Save")).strong()))
+                .clicked();
+            cancel |= ui.button(bidi(ui, tr!("Cancel"))).clicked();
         });
         error_ui(ui, &rename.error);
         if cancel {
@@ -461,15 +470,16 @@ impl LookupsEditor {
             .outer_margin(Margin::symmetric(0, 4))
             .show(ui, |ui| {
                 if uses == 0 {
-                    ui.label(
+                    ui.label(bidi(
+                        ui,
                         RichText::new(tr!("Delete “{name}”? No record uses it.", name = name))
                             .strong(),
-                    );
+                    ));
                     ui.horizontal(|ui| {
-                        if ui.button(tr!("Yes, delete")).clicked() {
+                        if ui.button(bidi(ui, tr!("Yes, delete"))).clicked() {
                             go = Some(None);
                         }
-                        close = ui.button(tr!("Cancel")).clicked();
+                        close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
                     });
                     return;
                 }
@@ -478,14 +488,14 @@ impl LookupsEditor {
                     "“{name}” is used by {n} records. Replace it with:",
                     name = name
                 );
-                let label = ui.label(RichText::new(text).strong());
+                let label = ui.label(bidi(ui, RichText::new(text).strong()));
                 ui.horizontal_wrapped(|ui| {
                     replace_combo(ui, label.id, ws, lookup, &mut ask.replace_with);
-                    let button = egui::Button::new(tr!("Replace and delete"));
+                    let button = egui::Button::new(bidi(ui, tr!("Replace and delete")));
                     if ui.add_enabled(ask.replace_with.is_some(), button).clicked() {
                         go = ask.replace_with;
                     }
-                    close = ui.button(tr!("Cancel")).clicked();
+                    close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
                 });
             });
         if let Some(replace_with) = go {
@@ -516,7 +526,7 @@ fn replace_combo(
         Some(Some(id)) => ws.lookup_name(Some(id)).to_owned(),
     };
     egui::ComboBox::from_id_salt(("replace_lookup", deleted.id))
-        .selected_text(selected)
+        .selected_text(bidi(ui, selected))
         .width(220.0)
         .height(320.0)
         .show_ui(ui, |ui| {
@@ -530,10 +540,10 @@ fn replace_combo(
                     RichText::new(tr!("{name} (inactive)", name = other.name))
                         .color(theme::TEXT_MUTED)
                 };
-                ui.selectable_value(choice, Some(Some(other.id)), text);
+                ui.selectable_value(choice, Some(Some(other.id)), bidi(ui, text));
             }
             ui.separator();
-            ui.selectable_value(choice, Some(None), none);
+            ui.selectable_value(choice, Some(None), bidi(ui, none));
         })
         .response
         .labelled_by(label);
@@ -543,15 +553,15 @@ fn replace_combo(
 fn header_ui(ui: &mut egui::Ui, widths: Widths) {
     ui.horizontal(|ui| {
         cell(ui, widths.name, |ui| {
-            ui.strong(Field::Name.label());
+            ui.label(bidi(ui, RichText::new(Field::Name.label()).strong()));
         });
         cell(ui, widths.active, |ui| {
-            ui.strong(Field::Active.label());
+            ui.label(bidi(ui, RichText::new(Field::Active.label()).strong()));
         });
         cell(ui, widths.uses, |ui| {
-            ui.strong(tr!("Used by")).on_hover_text(tr!(
+            ui.label(bidi(ui, RichText::new(tr!("Used by")).strong())).on_hover_text(bidi(ui, tr!(
                 "How many deals, accounts and leads use the value, archived and trashed deals included."
-            ));
+            )));
         });
     });
 }
@@ -560,7 +570,7 @@ fn header_ui(ui: &mut egui::Ui, widths: Widths) {
 fn cell(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui)) {
     ui.allocate_ui_with_layout(
         egui::vec2(width, ROW_HEIGHT),
-        Layout::left_to_right(Align::Center),
+        direction::start_to_end(Align::Center),
         |ui| {
             ui.set_width(width);
             ui.set_min_height(ROW_HEIGHT);
@@ -592,7 +602,7 @@ fn validated(ws: &Workspace, lookup: Lookup) -> Result<Record, String> {
 /// A refused value's reason, in red.
 fn error_ui(ui: &mut egui::Ui, error: &Option<String>) {
     if let Some(error) = error {
-        ui.label(RichText::new(error).color(theme::ERROR));
+        ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
     }
 }
 

@@ -1,6 +1,7 @@
 //! The bar above the list while rows are selected: set the same fields on every selected deal
 //! in one command (one transaction, one undo step).
 
+use crate::ui::text::bidi;
 use std::collections::HashSet;
 
 use egui::RichText;
@@ -30,7 +31,10 @@ impl MassUpdateBar {
         let mut actions = Vec::new();
         let keep = tr!("Keep");
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(trn!(selection.len(), "{n} selected")).strong());
+            ui.label(bidi(
+                ui,
+                RichText::new(trn!(selection.len(), "{n} selected")).strong(),
+            ));
             ui.separator();
             optional_stage_combo(ui, ws, &mut self.patch.stage, &keep);
             for (field, kind) in [
@@ -45,17 +49,17 @@ impl MassUpdateBar {
                 };
                 keep_or_lookup_ui(ui, field, kind, ws, value, &keep);
             }
-            let label = ui.label(Field::ExpectedClose.label());
+            let label = ui.label(bidi(ui, Field::ExpectedClose.label()));
             ui.add(
                 egui::TextEdit::singleline(&mut self.close_text)
-                    .hint_text(tr!("keep"))
+                    .hint_text(bidi(ui, tr!("keep")))
                     .desired_width(90.0),
             )
             .labelled_by(label.id);
             forecast_combo(ui, &mut self.patch.forecast, &keep);
             ui.separator();
             let apply = trn!(selection.len(), "Apply to {n} deals");
-            if ui.button(RichText::new(apply).strong()).clicked() {
+            if ui.button(bidi(ui, RichText::new(apply).strong())).clicked() {
                 // The ids are listed only when applied: a selection can hold a million deals.
                 let mut ids: Vec<Id> = selection.iter().copied().collect();
                 ids.sort_unstable();
@@ -91,7 +95,7 @@ fn keep_or_lookup_ui(
     value: &mut Option<Option<Id>>,
     keep: &str,
 ) {
-    let label = ui.label(field.label());
+    let label = ui.label(bidi(ui, field.label()));
     let none = tr!("None");
     let shown = match value {
         None => keep.to_owned(),
@@ -99,12 +103,12 @@ fn keep_or_lookup_ui(
         Some(Some(id)) => ws.lookup_name(Some(*id)).to_owned(),
     };
     egui::ComboBox::from_id_salt(("mass", kind as u8))
-        .selected_text(shown)
+        .selected_text(bidi(ui, shown))
         .show_ui(ui, |ui| {
-            ui.selectable_value(value, None, keep);
-            ui.selectable_value(value, Some(None), &none);
+            ui.selectable_value(value, None, bidi(ui, keep));
+            ui.selectable_value(value, Some(None), bidi(ui, &none));
             for lookup in ws.lookups(kind) {
-                ui.selectable_value(value, Some(Some(lookup.id)), &lookup.name);
+                ui.selectable_value(value, Some(Some(lookup.id)), bidi(ui, &lookup.name));
             }
         })
         .response

@@ -1,6 +1,7 @@
 //! The merge dialog: duplicates side by side, the user picks the record to keep and, field by
 //! field, whose value it takes.
 
+use crate::ui::text::bidi;
 use std::collections::HashMap;
 
 use egui::RichText;
@@ -63,13 +64,12 @@ impl MergeDialog {
         if records.len() < 2 {
             return MergeOutcome::Cancel;
         }
-        ui.heading(tr!("Merge duplicates"));
+        ui.label(bidi(ui, RichText::new(tr!("Merge duplicates")).heading()));
         ui.label(
-            RichText::new(tr!(
+            bidi(ui, RichText::new(tr!(
                 "Pick the deal to keep and, for each field, the value it keeps. The others move to the trash; their history and stage moves go to the kept deal."
             ))
-            .color(theme::TEXT_MUTED),
-        );
+            .color(theme::TEXT_MUTED)));
         ui.add_space(6.0);
         egui::Grid::new("merge_grid")
             .num_columns(records.len() + 1)
@@ -78,11 +78,15 @@ impl MergeDialog {
             .show(ui, |ui| {
                 ui.label("");
                 for (i, r) in records.iter().enumerate() {
-                    ui.radio_value(&mut self.survivor, r.id, trn!(i + 1, "Keep deal {n}"));
+                    ui.radio_value(
+                        &mut self.survivor,
+                        r.id,
+                        bidi(ui, trn!(i + 1, "Keep deal {n}")),
+                    );
                 }
                 ui.end_row();
                 for field in FIELDS {
-                    ui.label(field.label());
+                    ui.label(bidi(ui, field.label()));
                     for r in &records {
                         let chosen = self.picks.get(&field).copied().unwrap_or(self.survivor);
                         let text = value(ws, r, field);
@@ -93,7 +97,7 @@ impl MergeDialog {
                         };
                         if ui
                             .radio(chosen == r.id, shown)
-                            .on_hover_text(field.label())
+                            .on_hover_text(bidi(ui, field.label()))
                             .clicked()
                         {
                             self.picks.insert(field, r.id);
@@ -104,9 +108,12 @@ impl MergeDialog {
             });
         ui.add_space(10.0);
         ui.horizontal(|ui| {
-            if ui.button(RichText::new(tr!("Merge")).strong()).clicked() {
+            if ui
+                .button(bidi(ui, RichText::new(tr!("Merge")).strong()))
+                .clicked()
+            {
                 MergeOutcome::Merge(self.command(&records, ws.rates()))
-            } else if ui.button(tr!("Cancel")).clicked() {
+            } else if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
                 MergeOutcome::Cancel
             } else {
                 MergeOutcome::Open

@@ -7,6 +7,7 @@ mod app;
 mod board;
 mod catalog;
 mod dialogs;
+pub mod direction;
 mod export;
 mod file_field;
 mod form;

@@ -8,10 +8,12 @@ mod charts;
 mod controls;
 mod files;
 
+use crate::ui::direction;
+use crate::ui::text::bidi;
 use std::sync::mpsc;
 
 use chrono::NaiveDate;
-use egui::{Align, Layout, RichText};
+use egui::{Align, RichText};
 
 use super::app::Action;
 use super::theme;
@@ -329,23 +331,23 @@ impl ReportsView {
 
     fn scope_bar_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, pipeline: Id) {
         ui.horizontal_wrapped(|ui| {
-            ui.heading(tr!("Reports"));
+            ui.label(bidi(ui, RichText::new(tr!("Reports")).heading()));
             ui.separator();
             let name = ws
                 .pipelines()
                 .iter()
                 .find(|p| p.id == pipeline)
                 .map_or("", |p| p.name.as_str());
-            ui.label(tr!("Pipeline: {name}", name = name))
-                .on_hover_text(tr!("Switch the pipeline in the top bar"));
+            ui.label(bidi(ui, tr!("Pipeline: {name}", name = name)))
+                .on_hover_text(bidi(ui, tr!("Switch the pipeline in the top bar")));
             if ws.pipelines().len() > 1 {
-                ui.checkbox(&mut self.all_pipelines, tr!("All pipelines"))
-                    .on_hover_text(tr!(
+                ui.checkbox(&mut self.all_pipelines, bidi(ui, tr!("All pipelines")))
+                    .on_hover_text(bidi(ui, tr!(
                         "Revenue, forecast, won and lost and the grid add every pipeline up; the funnel and the leakage follow one pipeline's stages"
-                    ));
+                    )));
             }
             ui.separator();
-            ui.label(RichText::new(tr!("Deals created")).color(theme::TEXT_MUTED));
+            ui.label(bidi(ui, RichText::new(tr!("Deals created")).color(theme::TEXT_MUTED)));
             self.created_from.ui(ui, tr!("from"));
             self.created_to.ui(ui, tr!("to"));
         });
@@ -360,26 +362,31 @@ impl ReportsView {
         actions: &mut Vec<Action>,
     ) {
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(tr!("Saved reports:")).color(theme::TEXT_MUTED));
+            ui.label(bidi(
+                ui,
+                RichText::new(tr!("Saved reports:")).color(theme::TEXT_MUTED),
+            ));
             let saved = ws.saved_reports();
             if saved.is_empty() {
-                ui.label(
+                ui.label(bidi(
+                    ui,
                     RichText::new(tr!("none yet: a card's Save… keeps its settings here"))
                         .color(theme::TEXT_MUTED),
-                );
+                ));
             }
             for report in saved {
                 let card = Card::of(&report.params);
-                let open = ui
-                    .button(&report.name)
-                    .on_hover_text(tr!("Open this {report} report", report = card.title()));
+                let open = ui.button(bidi(ui, &report.name)).on_hover_text(bidi(
+                    ui,
+                    tr!("Open this {report} report", report = card.title()),
+                ));
                 if open.clicked() {
                     self.open_saved(ws, report, pipeline);
                 }
                 let delete = ui
-                    .small_button("×")
+                    .small_button(bidi(ui, "×"))
                     .accessible_name(tr!("Delete the saved report {name}", name = report.name))
-                    .on_hover_text(tr!("Delete this saved report"));
+                    .on_hover_text(bidi(ui, tr!("Delete this saved report")));
                 if delete.clicked() {
                     let reports = saved
                         .iter()
@@ -476,11 +483,13 @@ impl ReportsView {
                 let rect = charts::leakage_ui(ui, rows, currency, height(56.0));
                 let (worst, lowest) = charts::leakage_summary(rows, currency);
                 match worst {
-                    Some(worst) => ui.label(RichText::new(worst).color(theme::LOST).strong()),
-                    None => ui.label(tr!("No deal was lost from an open stage.")),
+                    Some(worst) => {
+                        ui.label(bidi(ui, RichText::new(worst).color(theme::LOST).strong()))
+                    }
+                    None => ui.label(bidi(ui, tr!("No deal was lost from an open stage."))),
                 };
                 if let Some(lowest) = lowest {
-                    ui.label(lowest);
+                    ui.label(bidi(ui, lowest));
                 }
                 Some(rect)
             }
@@ -543,30 +552,33 @@ impl ReportsView {
         let state = &mut self.cards[card.index()];
         ui.horizontal_wrapped(|ui| match &mut state.params {
             Params::Funnel => {
-                ui.label(
+                ui.label(bidi(
+                    ui,
                     RichText::new(tr!("Click a stage to see the deals that reached it."))
                         .color(theme::TEXT_MUTED),
-                );
+                ));
             }
             Params::Leakage => {
-                ui.label(
+                ui.label(bidi(
+                    ui,
                     RichText::new(tr!("Where deals are lost, and how many move on."))
                         .color(theme::TEXT_MUTED),
-                );
+                ));
             }
             Params::Pipeline { by: GroupBy::Month } => {
-                ui.label(
+                ui.label(bidi(
+                    ui,
                     RichText::new(tr!("Open deals by the month they are expected to close."))
                         .color(theme::TEXT_MUTED),
-                );
+                ));
             }
             Params::Pipeline { by } => {
-                let label = ui.label(tr!("By"));
+                let label = ui.label(bidi(ui, tr!("By")));
                 egui::ComboBox::from_id_salt("revenue_by")
-                    .selected_text(group_label(*by))
+                    .selected_text(bidi(ui, group_label(*by)))
                     .show_ui(ui, |ui| {
                         for choice in [GroupBy::Stage, GroupBy::Salesperson, GroupBy::Source] {
-                            ui.selectable_value(by, choice, group_label(choice));
+                            ui.selectable_value(by, choice, bidi(ui, group_label(choice)));
                         }
                     })
                     .response
@@ -576,7 +588,7 @@ impl ReportsView {
                 by, salesperson, ..
             } => {
                 period_ui(ui, &title, by);
-                let label = ui.label(tr!("Salesperson"));
+                let label = ui.label(bidi(ui, tr!("Salesperson")));
                 lookup_combo(
                     ui,
                     label.id,
@@ -585,12 +597,12 @@ impl ReportsView {
                     salesperson,
                     &tr!("Everyone"),
                 );
-                let label = ui.label(tr!("Bars"));
+                let label = ui.label(bidi(ui, tr!("Bars")));
                 egui::ComboBox::from_id_salt("forecast_measure")
-                    .selected_text(measure.label())
+                    .selected_text(bidi(ui, measure.label()))
                     .show_ui(ui, |ui| {
                         for choice in Measure::ALL {
-                            ui.selectable_value(measure, choice, choice.label());
+                            ui.selectable_value(measure, choice, bidi(ui, choice.label()));
                         }
                     })
                     .response
@@ -598,9 +610,9 @@ impl ReportsView {
             }
             Params::Grid { by, .. } => period_ui(ui, &title, by),
             Params::WinLoss { by, .. } => {
-                let label = ui.label(tr!("By"));
+                let label = ui.label(bidi(ui, tr!("By")));
                 egui::ComboBox::from_id_salt("winloss_by")
-                    .selected_text(winloss_label(*by))
+                    .selected_text(bidi(ui, winloss_label(*by)))
                     .show_ui(ui, |ui| {
                         for choice in [
                             WinLossBy::Reason,
@@ -608,7 +620,7 @@ impl ReportsView {
                             WinLossBy::Source,
                             WinLossBy::Salesperson,
                         ] {
-                            ui.selectable_value(by, choice, winloss_label(choice));
+                            ui.selectable_value(by, choice, bidi(ui, winloss_label(choice)));
                         }
                     })
                     .response
@@ -672,15 +684,19 @@ impl ReportsView {
             let mut close = false;
             let modal = egui::Modal::new(egui::Id::unique("save_report")).show(ctx, |ui| {
                 ui.set_min_width(380.0);
-                ui.heading(tr!("Save the {report} report", report = card.title()));
-                ui.label(
+                ui.label(bidi(
+                    ui,
+                    RichText::new(tr!("Save the {report} report", report = card.title())).heading(),
+                ));
+                ui.label(bidi(
+                    ui,
                     RichText::new(tr!(
                         "Its settings and scope, to open again from the list of saved reports."
                     ))
                     .color(theme::TEXT_MUTED),
-                );
+                ));
                 ui.add_space(6.0);
-                let label = ui.label(tr!("Report name"));
+                let label = ui.label(bidi(ui, tr!("Report name")));
                 let field = ui
                     .add(egui::TextEdit::singleline(&mut dialog.name).desired_width(300.0))
                     .labelled_by(label.id);
@@ -689,7 +705,7 @@ impl ReportsView {
                 ui.horizontal(|ui| {
                     let save = ui.add_enabled(
                         !dialog.name.trim().is_empty(),
-                        egui::Button::new(RichText::new(tr!("Save")).strong()),
+                        egui::Button::new(bidi(ui, RichText::new(tr!("Save")).strong())),
                     );
                     if (save.clicked() || enter) && !dialog.name.trim().is_empty() {
                         let saved = SavedReport {
@@ -704,7 +720,7 @@ impl ReportsView {
                         }));
                         close = true;
                     }
-                    if ui.button(tr!("Cancel")).clicked() {
+                    if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
                         close = true;
                     }
                 });
@@ -746,41 +762,42 @@ fn card_header_ui(ui: &mut egui::Ui, card: Card, full: bool) -> Option<CardAsk> 
     let title = card.title();
     let mut ask = None;
     ui.horizontal(|ui| {
-        ui.label(
+        ui.label(bidi(
+            ui,
             RichText::new(&title)
                 .strong()
                 .size(16.0)
                 .color(theme::TEXT_STRONG),
-        );
-        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+        ));
+        ui.with_layout(direction::end_to_start(Align::Center), |ui| {
             let save = ui
-                .small_button(tr!("Save…"))
+                .small_button(bidi(ui, tr!("Save…")))
                 .accessible_name(tr!("Save the {report} report", report = title))
-                .on_hover_text(tr!("Keep these settings under a name"));
+                .on_hover_text(bidi(ui, tr!("Keep these settings under a name")));
             if save.clicked() {
                 ask = Some(CardAsk::Save);
             }
             let png = ui
-                .small_button(tr!("PNG…"))
+                .small_button(bidi(ui, tr!("PNG…")))
                 .accessible_name(tr!("Save the {report} chart as PNG", report = title))
-                .on_hover_text(tr!("Save the chart as a PNG image"));
+                .on_hover_text(bidi(ui, tr!("Save the chart as a PNG image")));
             if png.clicked() {
                 ask = Some(CardAsk::File(FileKind::Png));
             }
             let export = ui
-                .small_button(tr!("Export…"))
+                .small_button(bidi(ui, tr!("Export…")))
                 .accessible_name(tr!("Export {report}", report = title))
-                .on_hover_text(tr!("Write the rows as CSV or XLSX"));
+                .on_hover_text(bidi(ui, tr!("Write the rows as CSV or XLSX")));
             if export.clicked() {
                 ask = Some(CardAsk::File(FileKind::Csv));
             }
             if full {
-                if ui.small_button(tr!("Back")).clicked() {
+                if ui.small_button(bidi(ui, tr!("Back"))).clicked() {
                     ask = Some(CardAsk::Back);
                 }
             } else {
                 let open = ui
-                    .small_button(tr!("Full size"))
+                    .small_button(bidi(ui, tr!("Full size")))
                     .accessible_name(tr!("Open {report} full size", report = title));
                 if open.clicked() {
                     ask = Some(CardAsk::FullSize);
@@ -793,7 +810,7 @@ fn card_header_ui(ui: &mut egui::Ui, card: Card, full: bool) -> Option<CardAsk> 
 
 fn empty_ui(ui: &mut egui::Ui, text: String) {
     ui.add_space(24.0);
-    ui.label(RichText::new(text).color(theme::TEXT_MUTED));
+    ui.label(bidi(ui, RichText::new(text).color(theme::TEXT_MUTED)));
     ui.add_space(24.0);
 }
 

@@ -1,6 +1,7 @@
 //! The advanced search (ranges, lookups, status, forecast) and the saved searches, shared by
 //! the board and the list.
 
+use crate::ui::text::bidi;
 use egui::RichText;
 
 use super::app::Action;
@@ -121,20 +122,23 @@ impl Search {
         {
             self.load(filter);
         }
-        ui.menu_button(tr!("Saved searches"), |ui| {
+        ui.menu_button(bidi(ui, tr!("Saved searches")), |ui| {
             let saved = ws.saved_filters();
             if saved.is_empty() {
-                ui.label(RichText::new(tr!("No saved searches yet")).color(theme::TEXT_MUTED));
+                ui.label(bidi(
+                    ui,
+                    RichText::new(tr!("No saved searches yet")).color(theme::TEXT_MUTED),
+                ));
             }
             for s in saved {
                 ui.horizontal(|ui| {
-                    if ui.button(&s.name).clicked() {
+                    if ui.button(bidi(ui, &s.name)).clicked() {
                         *filter = s.filter.clone();
                         self.load(filter);
                         ui.close();
                     }
                     let forget = ui
-                        .small_button(tr!("Delete"))
+                        .small_button(bidi(ui, tr!("Delete")))
                         .accessible_name(tr!("Delete the saved search {name}", name = s.name));
                     if forget.clicked() {
                         actions.push(Action::Apply(Command::DeleteSavedFilter { id: s.id }));
@@ -142,12 +146,12 @@ impl Search {
                 });
             }
             ui.separator();
-            let label = ui.label(tr!("Save the current search as"));
+            let label = ui.label(bidi(ui, tr!("Save the current search as")));
             ui.add(egui::TextEdit::singleline(&mut self.save_name).desired_width(180.0))
                 .labelled_by(label.id);
             let save = ui.add_enabled(
                 !self.save_name.trim().is_empty(),
-                egui::Button::new(tr!("Save search")),
+                egui::Button::new(bidi(ui, tr!("Save search"))),
             );
             if save.clicked() {
                 actions.push(Action::Apply(Command::SaveFilter {
@@ -184,7 +188,7 @@ impl Search {
                 (Field::Source, LookupKind::Source),
                 (Field::Campaign, LookupKind::Campaign),
             ] {
-                let label = ui.label(field.label());
+                let label = ui.label(bidi(ui, field.label()));
                 let value = if kind == LookupKind::Source {
                     &mut filter.source
                 } else {
@@ -192,12 +196,12 @@ impl Search {
                 };
                 lookup_combo(ui, label.id, ws, kind, value, &none);
             }
-            let label = ui.label(tr!("Status"));
+            let label = ui.label(bidi(ui, tr!("Status")));
             egui::ComboBox::from_id_salt("search_status")
-                .selected_text(filter.status.label())
+                .selected_text(bidi(ui, filter.status.label()))
                 .show_ui(ui, |ui| {
                     for s in Status::ALL {
-                        ui.selectable_value(&mut filter.status, s, s.label());
+                        ui.selectable_value(&mut filter.status, s, bidi(ui, s.label()));
                     }
                 })
                 .response
@@ -215,9 +219,9 @@ impl Search {
             for (i, (bound, text)) in Bound::ALL.into_iter().zip(&mut self.texts).enumerate() {
                 // Bounds come in pairs: "Amount [from] – [to]".
                 if i % 2 == 0 {
-                    ui.label(&names[i / 2]);
+                    ui.label(bidi(ui, &names[i / 2]));
                 } else {
-                    ui.label("–");
+                    ui.label(bidi(ui, "–"));
                 }
                 ui.add(egui::TextEdit::singleline(text).desired_width(85.0))
                     .accessible_name(bound.label());
@@ -232,7 +236,7 @@ impl Search {
             self.errors = errors;
         });
         for error in &self.errors {
-            ui.label(RichText::new(error).color(theme::ERROR));
+            ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
         }
         self.last = filter.clone();
     }

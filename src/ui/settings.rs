@@ -10,9 +10,11 @@
 //! question closes only once the data generation shows its command was applied: a refused save
 //! (its reason in the status bar) keeps what was typed.
 
+use crate::ui::direction;
+use crate::ui::text::bidi;
 use std::collections::HashMap;
 
-use egui::{Align, Color32, FontId, Layout, Margin, RichText, Stroke, TextEdit, vec2};
+use egui::{Align, Color32, FontId, Margin, RichText, Stroke, TextEdit, vec2};
 use rust_decimal::Decimal;
 
 use super::app::Action;
@@ -75,7 +77,11 @@ impl SettingsView {
                 (Section::Lists, tr!("Lists")),
                 (Section::General, tr!("General")),
             ] {
-                ui.selectable_value(&mut self.section, section, RichText::new(name).size(15.0));
+                ui.selectable_value(
+                    &mut self.section,
+                    section,
+                    bidi(ui, RichText::new(name).size(15.0)),
+                );
             }
         });
         ui.separator();
@@ -305,12 +311,14 @@ impl PipelinesTab {
             self.delete_stage = None;
         }
 
-        egui::Panel::left("settings_pipelines")
+        direction::start_panel("settings_pipelines")
             .resizable(true)
             .default_size(PIPELINE_LIST_WIDTH)
             .min_size(200.0)
             .max_size((ui.available_width() * 0.4).max(220.0))
-            .show(ui, |ui| self.list_ui(ui, ws, pid, actions));
+            .show(ui, |ui| {
+                direction::reading(ui, |ui| self.list_ui(ui, ws, pid, actions)).inner
+            });
         egui::ScrollArea::vertical()
             .id_salt("settings_pipeline")
             .auto_shrink(false)
@@ -324,11 +332,12 @@ impl PipelinesTab {
     /// The pipelines, with their order and the new-pipeline form.
     fn list_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, pid: Id, actions: &mut Vec<Action>) {
         ui.add_space(8.0);
-        ui.label(
+        ui.label(bidi(
+            ui,
             RichText::new(tr!("Pipelines"))
                 .strong()
                 .color(theme::TEXT_STRONG),
-        );
+        ));
         ui.add_space(2.0);
         let pipelines = ws.pipelines();
         let ids: Vec<Id> = pipelines.iter().map(|p| p.id).collect();
@@ -349,7 +358,7 @@ impl PipelinesTab {
                 let response = ui
                     .add(button)
                     .accessible_name(&p.name)
-                    .on_hover_text(summary);
+                    .on_hover_text(bidi(ui, summary));
                 if response.clicked() {
                     self.selected = Some(p.id);
                 }
@@ -364,7 +373,7 @@ impl PipelinesTab {
         ui.add_space(8.0);
         match &mut self.new_pipeline {
             None => {
-                if ui.button(tr!("New pipeline")).clicked() {
+                if ui.button(bidi(ui, tr!("New pipeline"))).clicked() {
                     self.new_pipeline = Some(NameDraft::default());
                 }
             }
@@ -372,23 +381,28 @@ impl PipelinesTab {
                 let mut close = false;
                 let mut created = None;
                 editor_frame(ui, |ui| {
-                    let label = ui.label(tr!("New pipeline name"));
+                    let label = ui.label(bidi(ui, tr!("New pipeline name")));
                     let field = ui
                         .add(
                             TextEdit::singleline(&mut draft.text)
-                                .hint_text(tr!("e.g. Partners"))
+                                .hint_text(bidi(ui, tr!("e.g. Partners")))
                                 .desired_width(f32::INFINITY),
                         )
                         .labelled_by(label.id);
                     let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if let Some(error) = &draft.error {
-                        ui.label(RichText::new(error).color(theme::ERROR));
+                        ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
                     }
-                    ui.label(muted(tr!(
-                        "It starts with the stages New, Qualified, Proposition, Won and Lost."
-                    )));
+                    ui.label(bidi(
+                        ui,
+                        muted(tr!(
+                            "It starts with the stages New, Qualified, Proposition, Won and Lost."
+                        )),
+                    ));
                     ui.horizontal(|ui| {
-                        let create = ui.button(RichText::new(tr!("Create")).strong()).clicked();
+                        let create = ui
+                            .button(bidi(ui, RichText::new(tr!("Create")).strong()))
+                            .clicked();
                         if create || enter {
                             match new_pipeline_command(ws, &draft.text) {
                                 Ok((name, command)) => {
@@ -399,7 +413,7 @@ impl PipelinesTab {
                                 Err(errors) => draft.error = Some(error_text(&errors)),
                             }
                         }
-                        close = ui.button(tr!("Cancel")).clicked();
+                        close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
                     });
                 });
                 if let Some(name) = created {
@@ -411,9 +425,9 @@ impl PipelinesTab {
             }
         }
         ui.add_space(10.0);
-        ui.label(muted(tr!(
+        ui.label(bidi(ui, muted(tr!(
             "The board opens on the first pipeline; the arrows change the order. Pick another one above the board."
-        )));
+        ))));
     }
 
     /// The selected pipeline: its name, deletion and stages.
@@ -428,11 +442,13 @@ impl PipelinesTab {
             return;
         };
         let stages: Vec<&Stage> = ws.stages_of(pid).collect();
-        ui.heading(
+        ui.label(bidi(
+            ui,
             RichText::new(&pipeline.name)
                 .strong()
-                .color(theme::TEXT_STRONG),
-        );
+                .color(theme::TEXT_STRONG)
+                .heading(),
+        ));
         let mut summary = tr!(
             "{stages} stages · {deals}",
             stages = format_count(stages.len() as u64),
@@ -441,7 +457,7 @@ impl PipelinesTab {
         if pid == ws.default_pipeline().id {
             summary = tr!("{summary} · the board opens on it", summary = summary);
         }
-        ui.label(muted(summary));
+        ui.label(bidi(ui, muted(summary)));
         ui.add_space(6.0);
         self.rename_ui(ui, ws, &pipeline, actions);
         if self.delete_pipeline.is_some() {
@@ -449,25 +465,26 @@ impl PipelinesTab {
             self.delete_pipeline_ui(ui, ws, &pipeline, actions);
         }
         ui.add_space(14.0);
-        ui.label(
+        ui.label(bidi(
+            ui,
             RichText::new(tr!("Stages"))
                 .strong()
                 .color(theme::TEXT_STRONG),
-        );
+        ));
         ui.label(
-            muted(tr!(
+            bidi(ui, muted(tr!(
                 "Drag a stage by its dotted handle, or use the arrows, to reorder. Open stages are the board's columns; Won and Lost are its drop zones. Hover a name for its expected result."
-            )),
-        );
+            ))));
         ui.add_space(4.0);
         if stages.is_empty() {
-            ui.label(
+            ui.label(bidi(
+                ui,
                 RichText::new(tr!(
                     "This pipeline has no stages yet: deals need at least one open stage."
                 ))
                 .color(theme::ERROR),
-            );
-            if ui.button(tr!("Add the default stages")).clicked() {
+            ));
+            if ui.button(bidi(ui, tr!("Add the default stages"))).clicked() {
                 actions.push(change_action(default_stages_change(pid)));
             }
         } else {
@@ -475,7 +492,7 @@ impl PipelinesTab {
         }
         ui.add_space(6.0);
         let adding = self.editor.as_ref().is_some_and(|e| e.stage.id == 0);
-        if !adding && ui.button(tr!("New stage")).clicked() {
+        if !adding && ui.button(bidi(ui, tr!("New stage"))).clicked() {
             let sequence = stages.iter().map(|s| s.sequence).max().unwrap_or(0) + 1;
             self.editor = Some(StageEditor::new_in(pid, sequence));
             self.delete_stage = None;
@@ -514,11 +531,11 @@ impl PipelinesTab {
         }
         let mut renamed = false;
         ui.horizontal(|ui| {
-            let label = ui.label(tr!("Pipeline name"));
+            let label = ui.label(bidi(ui, tr!("Pipeline name")));
             ui.add(TextEdit::singleline(&mut draft.text).desired_width(260.0))
                 .labelled_by(label.id);
             let changed = draft.text.trim() != pipeline.name;
-            let save = egui::Button::new(tr!("Save name"));
+            let save = egui::Button::new(bidi(ui, tr!("Save name")));
             if ui.add_enabled(changed, save).clicked() {
                 let mut record = Record::Pipeline(Pipeline {
                     name: draft.text.clone(),
@@ -533,7 +550,7 @@ impl PipelinesTab {
                     Err(errors) => draft.error = Some(error_text(&errors)),
                 }
             }
-            if changed && ui.button(tr!("Discard")).clicked() {
+            if changed && ui.button(bidi(ui, tr!("Discard"))).clicked() {
                 draft.text = pipeline.name.clone();
                 draft.error = None;
             }
@@ -542,19 +559,22 @@ impl PipelinesTab {
             let delete = ui
                 .add_enabled(
                     !last && self.delete_pipeline.is_none(),
-                    egui::Button::new(tr!("Delete pipeline…")),
+                    egui::Button::new(bidi(ui, tr!("Delete pipeline…"))),
                 )
-                .on_disabled_hover_text(if last {
-                    tr!("The last pipeline cannot be deleted.")
-                } else {
-                    tr!("Answer the question below first.")
-                });
+                .on_disabled_hover_text(bidi(
+                    ui,
+                    if last {
+                        tr!("The last pipeline cannot be deleted.")
+                    } else {
+                        tr!("Answer the question below first.")
+                    },
+                ));
             if delete.clicked() {
                 self.delete_pipeline = Some(PipelineDelete::default());
             }
         });
         if let Some(error) = &self.rename.error {
-            ui.label(RichText::new(error).color(theme::ERROR));
+            ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
         }
         if renamed {
             self.wait_for(ws, PendingKind::PipelineRenamed);
@@ -577,21 +597,22 @@ impl PipelinesTab {
         let mut deleted = false;
         ask_frame(ui, theme::ERROR, |ui| {
             if held == 0 {
-                ui.label(
+                ui.label(bidi(
+                    ui,
                     RichText::new(trn!(
                         ws.stages_of(pipeline.id).count(),
                         "Delete the pipeline {pipeline} and its {n} stages?",
                         pipeline = pipeline.name
                     ))
                     .strong(),
-                );
+                ));
                 ui.horizontal(|ui| {
-                    if ui.button(tr!("Yes, delete")).clicked() {
+                    if ui.button(bidi(ui, tr!("Yes, delete"))).clicked() {
                         let change = ws.delete_pipeline_change(pipeline.id, None);
                         actions.push(change_action(change));
                         deleted = true;
                     }
-                    close = ui.button(tr!("Cancel")).clicked();
+                    close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
                 });
                 return;
             }
@@ -600,7 +621,7 @@ impl PipelinesTab {
                 "{pipeline} has {n} deals. Move them to:",
                 pipeline = pipeline.name
             );
-            let label = ui.label(RichText::new(text).strong());
+            let label = ui.label(bidi(ui, RichText::new(text).strong()));
             ui.horizontal(|ui| {
                 let others: Vec<(Id, &str)> = ws
                     .pipelines()
@@ -615,13 +636,12 @@ impl PipelinesTab {
                     actions.push(change_action(change));
                     deleted = true;
                 }
-                close = ui.button(tr!("Cancel")).clicked();
+                close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
             });
             ui.label(
-                muted(tr!(
+                bidi(ui, muted(tr!(
                     "Each deal goes to that pipeline's first stage of the same kind (open deals to its first open stage); then this pipeline and its stages are deleted."
-                )),
-            );
+                ))));
         });
         if deleted {
             self.wait_for(ws, PendingKind::PipelineDeleted);
@@ -655,7 +675,7 @@ impl PipelinesTab {
                         (tr!("Deals"), DEALS_WIDTH),
                     ] {
                         cell(ui, width, |ui| {
-                            ui.label(muted(title).small().strong());
+                            ui.label(bidi(ui, muted(title).small().strong()));
                         });
                     }
                 });
@@ -717,50 +737,52 @@ impl PipelinesTab {
                     let name = tr!("Drag {stage} to reorder", stage = stage.name);
                     handle
                         .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
-                    handle.on_hover_text(tr!("Drag to reorder"));
+                    handle.on_hover_text(bidi(ui, tr!("Drag to reorder")));
                     cell(ui, NAME_WIDTH, |ui| {
                         let label = ui.add(
-                            egui::Label::new(
+                            egui::Label::new(bidi(
+                                ui,
                                 RichText::new(&stage.name)
                                     .strong()
                                     .color(theme::TEXT_STRONG),
-                            )
+                            ))
                             .truncate(),
                         );
                         if !stage.requirements.is_empty() {
-                            label.on_hover_text(&stage.requirements);
+                            label.on_hover_text(bidi(ui, &stage.requirements));
                         }
                     });
                     cell(ui, KIND_WIDTH, |ui| {
-                        ui.label(
+                        ui.label(bidi(
+                            ui,
                             RichText::new(kind_label(stage.kind)).color(kind_color(stage.kind)),
-                        );
+                        ));
                     });
                     cell(ui, PROBABILITY_WIDTH, |ui| {
-                        ui.label(format_percent(stage.probability));
+                        ui.label(bidi(ui, format_percent(stage.probability)));
                     });
                     cell(ui, STALE_WIDTH, |ui| match stage.rotting_days {
                         Some(days) => {
-                            ui.label(trn!(days, "{n} days"));
+                            ui.label(bidi(ui, trn!(days, "{n} days")));
                         }
                         None => {
-                            ui.label(muted("—".to_owned()))
-                                .on_hover_text(tr!("Never stale"));
+                            ui.label(bidi(ui, muted("—".to_owned())))
+                                .on_hover_text(bidi(ui, tr!("Never stale")));
                         }
                     });
                     cell(ui, FOLDED_WIDTH, |ui| {
                         if stage.folded {
-                            ui.label(tr!("Yes"));
+                            ui.label(bidi(ui, tr!("Yes")));
                         } else {
-                            ui.label(muted("—".to_owned()));
+                            ui.label(bidi(ui, muted("—".to_owned())));
                         }
                     });
                     cell(ui, DEALS_WIDTH, |ui| {
-                        ui.label(format_count(held as u64));
+                        ui.label(bidi(ui, format_count(held as u64)));
                     });
                     reorder = arrows_ui(ui, ids, index, &stage.name);
                     let edit = ui
-                        .add_enabled(!editing, egui::Button::new(tr!("Edit")).small())
+                        .add_enabled(!editing, egui::Button::new(bidi(ui, tr!("Edit"))).small())
                         .accessible_name(tr!("Edit {stage}", stage = stage.name));
                     if edit.clicked() {
                         self.editor = Some(StageEditor::of(stage));
@@ -770,12 +792,13 @@ impl PipelinesTab {
                     let delete = ui
                         .add_enabled(
                             !last_open && !asked,
-                            egui::Button::new(tr!("Delete")).small(),
+                            egui::Button::new(bidi(ui, tr!("Delete"))).small(),
                         )
                         .accessible_name(tr!("Delete {stage}", stage = stage.name));
                     let delete = if last_open {
-                        delete.on_disabled_hover_text(tr!(
-                            "Every pipeline needs at least one open stage."
+                        delete.on_disabled_hover_text(bidi(
+                            ui,
+                            tr!("Every pipeline needs at least one open stage."),
                         ))
                     } else {
                         delete
@@ -818,15 +841,16 @@ impl PipelinesTab {
         let mut deleted = false;
         ask_frame(ui, theme::ERROR, |ui| {
             if held == 0 {
-                ui.label(
+                ui.label(bidi(
+                    ui,
                     RichText::new(tr!("Delete the stage {stage}?", stage = stage.name)).strong(),
-                );
+                ));
                 ui.horizontal(|ui| {
-                    if ui.button(tr!("Yes, delete")).clicked() {
+                    if ui.button(bidi(ui, tr!("Yes, delete"))).clicked() {
                         actions.push(change_action(ws.delete_stage_change(stage.id, None)));
                         deleted = true;
                     }
-                    close = ui.button(tr!("Cancel")).clicked();
+                    close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
                 });
                 return;
             }
@@ -835,7 +859,7 @@ impl PipelinesTab {
                 "{n} deals are in {stage}. Move them to:",
                 stage = stage.name
             );
-            let label = ui.label(RichText::new(text).strong());
+            let label = ui.label(bidi(ui, RichText::new(text).strong()));
             ui.horizontal(|ui| {
                 let others: Vec<(Id, &str)> = stages
                     .iter()
@@ -850,13 +874,12 @@ impl PipelinesTab {
                     ));
                     deleted = true;
                 }
-                close = ui.button(tr!("Cancel")).clicked();
+                close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
             });
             ui.label(
-                muted(tr!(
+                bidi(ui, muted(tr!(
                     "Moved deals follow the rules of their new stage: a Won or Lost stage closes them, an open one gives them its probability."
-                )),
-            );
+                ))));
         });
         if deleted {
             self.wait_for(ws, PendingKind::StageDeleted);
@@ -871,7 +894,7 @@ impl PipelinesTab {
 fn cell(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui)) {
     ui.allocate_ui_with_layout(
         vec2(width, ROW_HEIGHT),
-        Layout::left_to_right(Align::Center),
+        direction::start_to_end(Align::Center),
         |ui| {
             ui.set_min_size(vec2(width, ROW_HEIGHT));
             add(ui);
@@ -883,10 +906,10 @@ fn cell(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui)) {
 fn arrows_ui(ui: &mut egui::Ui, ids: &[Id], index: usize, name: &str) -> Option<Vec<Id>> {
     let up = arrow_button(ui, index > 0, true)
         .accessible_name(tr!("Move {name} up", name = name))
-        .on_hover_text(tr!("Move up"));
+        .on_hover_text(bidi(ui, tr!("Move up")));
     let down = arrow_button(ui, index + 1 < ids.len(), false)
         .accessible_name(tr!("Move {name} down", name = name))
-        .on_hover_text(tr!("Move down"));
+        .on_hover_text(bidi(ui, tr!("Move down")));
     let mut order = ids.to_vec();
     if up.clicked() {
         order.swap(index, index - 1);
@@ -998,16 +1021,19 @@ fn move_target_ui(
         .and_then(|t| choices.iter().find(|(id, _)| *id == t))
         .map_or(placeholder, |(_, name)| name);
     egui::ComboBox::from_id_salt((label, "move_target"))
-        .selected_text(chosen)
+        .selected_text(bidi(ui, chosen))
         .show_ui(ui, |ui| {
             for (id, name) in choices {
-                ui.selectable_value(target, Some(*id), *name);
+                ui.selectable_value(target, Some(*id), bidi(ui, *name));
             }
         })
         .response
         .labelled_by(label);
-    ui.add_enabled(target.is_some(), egui::Button::new(tr!("Move and delete")))
-        .clicked()
+    ui.add_enabled(
+        target.is_some(),
+        egui::Button::new(bidi(ui, tr!("Move and delete"))),
+    )
+    .clicked()
 }
 
 /// Gives a pipeline without stages the default ones.
@@ -1136,12 +1162,13 @@ impl StageEditor {
             } else {
                 tr!("Edit stage “{stage}”", stage = self.title)
             };
-            ui.label(
+            ui.label(bidi(
+                ui,
                 RichText::new(title)
                     .strong()
                     .size(15.0)
                     .color(theme::TEXT_STRONG),
-            );
+            ));
             ui.add_space(4.0);
             let shown = [
                 Field::Name,
@@ -1156,7 +1183,7 @@ impl StageEditor {
                 .filter(|e| !shown.contains(&e.field))
                 .collect();
             for e in others {
-                ui.label(RichText::new(e.to_string()).color(theme::ERROR));
+                ui.label(bidi(ui, RichText::new(e.to_string()).color(theme::ERROR)));
             }
             egui::Grid::new("settings_stage_editor")
                 .num_columns(2)
@@ -1173,10 +1200,10 @@ impl StageEditor {
                 } else {
                     tr!("Save stage")
                 };
-                if ui.button(RichText::new(save).strong()).clicked() {
+                if ui.button(bidi(ui, RichText::new(save).strong())).clicked() {
                     outcome = self.save(ws, actions);
                 }
-                if ui.button(tr!("Cancel")).clicked() {
+                if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
                     outcome = Some(EditorOutcome::Closed);
                 }
             });
@@ -1192,11 +1219,11 @@ impl StageEditor {
         field: Field,
         add: impl FnOnce(&mut egui::Ui, egui::Id),
     ) {
-        let label = ui.label(label);
+        let label = ui.label(bidi(ui, label));
         ui.vertical(|ui| {
             add(ui, label.id);
             if let Some(error) = self.error(field) {
-                ui.label(RichText::new(error.reason()).color(theme::ERROR));
+                ui.label(bidi(ui, RichText::new(error.reason()).color(theme::ERROR)));
             }
         });
         ui.end_row();
@@ -1215,10 +1242,14 @@ impl StageEditor {
             ui.horizontal(|ui| {
                 ui.add_enabled_ui(!kind_fixed, |ui| {
                     egui::ComboBox::from_id_salt("settings_stage_kind")
-                        .selected_text(kind_label(stage.kind))
+                        .selected_text(bidi(ui, kind_label(stage.kind)))
                         .show_ui(ui, |ui| {
                             for kind in [StageKind::Open, StageKind::Won, StageKind::Lost] {
-                                ui.selectable_value(&mut stage.kind, kind, kind_label(kind));
+                                ui.selectable_value(
+                                    &mut stage.kind,
+                                    kind,
+                                    bidi(ui, kind_label(kind)),
+                                );
                             }
                         })
                         .response
@@ -1229,7 +1260,7 @@ impl StageEditor {
                 } else {
                     tr!("Won and Lost stages close the deals dropped on them.")
                 };
-                ui.label(muted(note));
+                ui.label(bidi(ui, muted(note)));
             });
         });
         self.row(
@@ -1258,8 +1289,11 @@ impl StageEditor {
                             .labelled_by(l);
                         }
                     }
-                    ui.label("%");
-                    ui.label(muted(tr!("what a deal gets on entering the stage")));
+                    ui.label(bidi(ui, "%"));
+                    ui.label(bidi(
+                        ui,
+                        muted(tr!("what a deal gets on entering the stage")),
+                    ));
                 });
             },
         );
@@ -1270,30 +1304,34 @@ impl StageEditor {
             |ui, l| {
                 ui.add(
                     TextEdit::multiline(&mut stage.requirements)
-                        .hint_text(tr!("What a deal must meet before it moves on"))
+                        .hint_text(bidi(ui, tr!("What a deal must meet before it moves on")))
                         .desired_rows(2)
                         .desired_width(FIELD_WIDTH * 1.5),
                 )
                 .labelled_by(l);
-                ui.label(muted(tr!(
-                    "Shown when hovering the stage's column on the board."
-                )));
+                ui.label(bidi(
+                    ui,
+                    muted(tr!("Shown when hovering the stage's column on the board.")),
+                ));
             },
         );
         self.row(ui, tr!("Stale after"), Field::RottingDays, |ui, l| {
             ui.horizontal(|ui| {
                 ui.add(
                     TextEdit::singleline(&mut rotting)
-                        .hint_text(tr!("never"))
+                        .hint_text(bidi(ui, tr!("never")))
                         .desired_width(NUMBER_WIDTH),
                 )
                 .labelled_by(l);
-                ui.label(tr!("days in the stage"));
-                ui.label(muted(tr!("(empty: never)")));
+                ui.label(bidi(ui, tr!("days in the stage")));
+                ui.label(bidi(ui, muted(tr!("(empty: never)"))));
             });
         });
         self.row(ui, Field::Folded.label(), Field::Folded, |ui, _| {
-            ui.checkbox(&mut stage.folded, tr!("Shown folded on the board"));
+            ui.checkbox(
+                &mut stage.folded,
+                bidi(ui, tr!("Shown folded on the board")),
+            );
         });
         self.stage = stage;
         self.probability = probability;
@@ -1347,17 +1385,17 @@ impl StageEditor {
                 "Apply {percent} to the {n} open deals that follow the stage's default? (deals with a probability of their own keep it)",
                 percent = percent
             );
-            ui.label(RichText::new(text).strong());
+            ui.label(bidi(ui, RichText::new(text).strong()));
             ui.horizontal(|ui| {
                 for (answer, apply) in
                     [(tr!("Apply to them"), true), (tr!("Only new deals"), false)]
                 {
-                    if ui.button(answer).clicked() {
+                    if ui.button(bidi(ui, answer)).clicked() {
                         actions.push(change_action(ws.stage_change(stage.clone(), apply)));
                         outcome = Some(EditorOutcome::Saving);
                     }
                 }
-                if ui.button(tr!("Back")).clicked() {
+                if ui.button(bidi(ui, tr!("Back"))).clicked() {
                     self.followers = None;
                 }
             });
@@ -1497,12 +1535,13 @@ impl GeneralTab {
                 egui::Frame::new()
                     .inner_margin(Margin::symmetric(18, 10))
                     .show(ui, |ui| {
-                        ui.label(
+                        ui.label(bidi(
+                            ui,
                             RichText::new(tr!("General"))
                                 .strong()
                                 .size(17.0)
                                 .color(theme::TEXT_STRONG),
-                        );
+                        ));
                         ui.add_space(8.0);
                         egui::Grid::new("settings_general_grid")
                             .num_columns(2)
@@ -1511,8 +1550,10 @@ impl GeneralTab {
                         ui.add_space(10.0);
                         ui.horizontal(|ui| {
                             let changed = draft != stored;
-                            let save =
-                                egui::Button::new(RichText::new(tr!("Save settings")).strong());
+                            let save = egui::Button::new(bidi(
+                                ui,
+                                RichText::new(tr!("Save settings")).strong(),
+                            ));
                             if ui.add_enabled(changed, save).clicked() {
                                 match draft.settings() {
                                     Ok(settings) => {
@@ -1524,7 +1565,7 @@ impl GeneralTab {
                                     Err(errors) => self.errors = errors,
                                 }
                             }
-                            if changed && ui.button(tr!("Discard changes")).clicked() {
+                            if changed && ui.button(bidi(ui, tr!("Discard changes"))).clicked() {
                                 draft = stored.clone();
                                 self.errors.clear();
                             }
@@ -1536,7 +1577,7 @@ impl GeneralTab {
 
     fn error_ui(&self, ui: &mut egui::Ui, row: NumberRow) {
         if let Some((_, message)) = self.errors.iter().find(|(r, _)| *r == row) {
-            ui.label(RichText::new(message).color(theme::ERROR));
+            ui.label(bidi(ui, RichText::new(message).color(theme::ERROR)));
         }
     }
 
@@ -1547,14 +1588,14 @@ impl GeneralTab {
         stored: &GeneralDraft,
         draft: &mut GeneralDraft,
     ) {
-        let label = ui.label(tr!("Base currency"));
+        let label = ui.label(bidi(ui, tr!("Base currency")));
         ui.vertical(|ui| {
             egui::ComboBox::from_id_salt("settings_base_currency")
-                .selected_text(&draft.base_currency)
+                .selected_text(bidi(ui, &draft.base_currency))
                 .width(200.0)
                 .show_ui(ui, |ui| {
                     for code in ws.currency_codes() {
-                        ui.selectable_value(&mut draft.base_currency, code.clone(), code);
+                        ui.selectable_value(&mut draft.base_currency, code.clone(), bidi(ui, code));
                     }
                 })
                 .response
@@ -1570,16 +1611,16 @@ impl GeneralTab {
                     "Every total is reported in it. Changing it rebases every exchange rate; add currencies under Currencies."
                 )
             };
-            ui.label(muted(note));
+            ui.label(bidi(ui, muted(note)));
         });
         ui.end_row();
 
-        let label = ui.label(tr!("Default expected close"));
+        let label = ui.label(bidi(ui, tr!("Default expected close")));
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
                 ui.add(TextEdit::singleline(&mut draft.close_days).desired_width(NUMBER_WIDTH))
                     .labelled_by(label.id);
-                ui.label(tr!("days from today, for a new deal"));
+                ui.label(bidi(ui, tr!("days from today, for a new deal")));
             });
             self.error_ui(ui, NumberRow::CloseDays);
         });
@@ -1600,13 +1641,17 @@ impl GeneralTab {
                 language = crate::i18n::system_language().native_name()
             ),
         };
-        let label = ui.label(tr!("Language"));
+        let label = ui.label(bidi(ui, tr!("Language")));
         egui::ComboBox::from_id_salt("settings_language")
-            .selected_text(language_name(draft.language))
+            .selected_text(bidi(ui, language_name(draft.language)))
             .width(200.0)
             .show_ui(ui, |ui| {
                 for language in std::iter::once(None).chain(Language::ALL.map(Some)) {
-                    ui.selectable_value(&mut draft.language, language, language_name(language));
+                    ui.selectable_value(
+                        &mut draft.language,
+                        language,
+                        bidi(ui, language_name(language)),
+                    );
                 }
             })
             .response
@@ -1618,53 +1663,61 @@ impl GeneralTab {
             Some(Calendar::Gregorian) => tr!("Gregorian"),
             Some(Calendar::Jalali) => tr!("Jalali (Solar Hijri)"),
         };
-        let label = ui.label(tr!("Calendar"));
+        let label = ui.label(bidi(ui, tr!("Calendar")));
         egui::ComboBox::from_id_salt("settings_calendar")
-            .selected_text(calendar_name(draft.calendar))
+            .selected_text(bidi(ui, calendar_name(draft.calendar)))
             .width(200.0)
             .show_ui(ui, |ui| {
                 for calendar in [None, Some(Calendar::Gregorian), Some(Calendar::Jalali)] {
-                    ui.selectable_value(&mut draft.calendar, calendar, calendar_name(calendar));
+                    ui.selectable_value(
+                        &mut draft.calendar,
+                        calendar,
+                        bidi(ui, calendar_name(calendar)),
+                    );
                 }
             })
             .response
             .labelled_by(label.id);
         ui.end_row();
 
-        let label = ui.label(tr!("Date format"));
+        let label = ui.label(bidi(ui, tr!("Date format")));
         egui::ComboBox::from_id_salt("settings_date_format")
-            .selected_text(example(draft.date_format))
+            .selected_text(bidi(ui, example(draft.date_format)))
             .width(200.0)
             .show_ui(ui, |ui| {
                 for format in DateFormat::ALL {
-                    ui.selectable_value(&mut draft.date_format, format, example(format));
+                    ui.selectable_value(&mut draft.date_format, format, bidi(ui, example(format)));
                 }
             })
             .response
             .labelled_by(label.id);
         ui.end_row();
 
-        let label = ui.label(tr!("First day of the week"));
+        let label = ui.label(bidi(ui, tr!("First day of the week")));
         egui::ComboBox::from_id_salt("settings_week_start")
-            .selected_text(week_start_label(draft.week_start))
+            .selected_text(bidi(ui, week_start_label(draft.week_start)))
             .width(200.0)
             .show_ui(ui, |ui| {
                 for day in WeekStart::ALL {
-                    ui.selectable_value(&mut draft.week_start, day, week_start_label(day));
+                    ui.selectable_value(
+                        &mut draft.week_start,
+                        day,
+                        bidi(ui, week_start_label(day)),
+                    );
                 }
             })
             .response
             .labelled_by(label.id);
         ui.end_row();
 
-        ui.label(tr!("Daily backups"));
+        ui.label(bidi(ui, tr!("Daily backups")));
         ui.checkbox(
             &mut draft.backups,
-            tr!("Keep a copy of the file each day it is opened"),
+            bidi(ui, tr!("Keep a copy of the file each day it is opened")),
         );
         ui.end_row();
 
-        let label = ui.label(tr!("How many"));
+        let label = ui.label(bidi(ui, tr!("How many")));
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
                 ui.add_enabled(
@@ -1672,7 +1725,7 @@ impl GeneralTab {
                     TextEdit::singleline(&mut draft.backups_keep).desired_width(NUMBER_WIDTH),
                 )
                 .labelled_by(label.id);
-                ui.label(tr!("copies, the oldest removed first"));
+                ui.label(bidi(ui, tr!("copies, the oldest removed first")));
             });
             self.error_ui(ui, NumberRow::BackupsKeep);
         });

@@ -1,9 +1,11 @@
 //! The opportunity list: a virtualised table sortable by any column, with inline editing of the
 //! fields people fix in bulk and the totals of the rows shown.
 
+use crate::ui::direction;
+use crate::ui::text::bidi;
 use std::collections::HashSet;
 
-use egui::{Align, Layout, RichText, Sense};
+use egui::{Align, RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
 use super::app::Action;
@@ -129,44 +131,55 @@ impl ListView {
         };
         let currency = &ws.settings().base_currency;
         egui::Panel::bottom("list_totals").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                let t = &rows.totals;
-                ui.label(RichText::new(deals(t.count)).strong());
-                ui.separator();
-                ui.label(tr!(
-                    "Expected {amount}",
-                    amount = format_money(t.expected, currency)
-                ));
-                ui.separator();
-                ui.label(tr!(
-                    "Weighted {amount}",
-                    amount = format_money(t.weighted, currency)
-                ));
-                ui.separator();
-                if ui.button(tr!("Select all")).clicked() {
-                    self.selection = rows.ids.iter().copied().collect();
-                }
-                if !self.selection.is_empty() && ui.button(tr!("Clear selection")).clicked() {
-                    self.selection.clear();
-                }
-                ui.separator();
-                if ui.button(tr!("Find duplicates")).clicked() {
-                    let live = ws.opportunities().filter(|o| !ws.is_trashed(o.id));
-                    self.duplicates = Some((ws.generation(), duplicate_groups(live)));
-                }
-                ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                    actions.extend(column_chooser_ui(ui, ws));
-                    let trash = trn!(ws.trash_count(), "Trash ({n})");
-                    ui.toggle_value(&mut filter.trash, trash)
-                        .on_hover_text(tr!("Show the deals in the trash"));
-                    if filter.trash
-                        && ws.trash_count() > 0
-                        && ui.button(tr!("Empty trash…")).clicked()
-                    {
-                        actions.push(Action::AskEmptyTrash);
+            direction::reading(ui, |ui| {
+                ui.horizontal(|ui| {
+                    let t = &rows.totals;
+                    ui.label(bidi(ui, RichText::new(deals(t.count)).strong()));
+                    ui.separator();
+                    ui.label(bidi(
+                        ui,
+                        tr!(
+                            "Expected {amount}",
+                            amount = format_money(t.expected, currency)
+                        ),
+                    ));
+                    ui.separator();
+                    ui.label(bidi(
+                        ui,
+                        tr!(
+                            "Weighted {amount}",
+                            amount = format_money(t.weighted, currency)
+                        ),
+                    ));
+                    ui.separator();
+                    if ui.button(bidi(ui, tr!("Select all"))).clicked() {
+                        self.selection = rows.ids.iter().copied().collect();
                     }
+                    if !self.selection.is_empty()
+                        && ui.button(bidi(ui, tr!("Clear selection"))).clicked()
+                    {
+                        self.selection.clear();
+                    }
+                    ui.separator();
+                    if ui.button(bidi(ui, tr!("Find duplicates"))).clicked() {
+                        let live = ws.opportunities().filter(|o| !ws.is_trashed(o.id));
+                        self.duplicates = Some((ws.generation(), duplicate_groups(live)));
+                    }
+                    ui.with_layout(direction::end_to_start(Align::Center), |ui| {
+                        actions.extend(column_chooser_ui(ui, ws));
+                        let trash = trn!(ws.trash_count(), "Trash ({n})");
+                        ui.toggle_value(&mut filter.trash, trash)
+                            .on_hover_text(bidi(ui, tr!("Show the deals in the trash")));
+                        if filter.trash
+                            && ws.trash_count() > 0
+                            && ui.button(bidi(ui, tr!("Empty trash…"))).clicked()
+                        {
+                            actions.push(Action::AskEmptyTrash);
+                        }
+                    });
                 });
-            });
+            })
+            .inner
         });
         if let Some((generation, groups)) = &mut self.duplicates {
             if *generation != ws.generation() {
@@ -177,7 +190,10 @@ impl ListView {
             }
             let mut hide = false;
             egui::Panel::top("duplicates").show(ui, |ui| {
-                hide = duplicates_ui(ui, ws, groups, &mut actions);
+                direction::reading(ui, |ui| {
+                    hide = duplicates_ui(ui, ws, groups, &mut actions);
+                })
+                .inner
             });
             if hide {
                 self.duplicates = None;
@@ -192,7 +208,10 @@ impl ListView {
         }
         if !self.selection.is_empty() {
             egui::Panel::top("mass_update").show(ui, |ui| {
-                actions.extend(self.mass_update.ui(ui, ws, &self.selection))
+                direction::reading(ui, |ui| {
+                    actions.extend(self.mass_update.ui(ui, ws, &self.selection))
+                })
+                .inner
             });
         }
         let ids = &rows.ids;
@@ -205,7 +224,7 @@ impl ListView {
                 .striped(true)
                 .resizable(true)
                 .auto_shrink(false)
-                .cell_layout(Layout::left_to_right(Align::Center));
+                .cell_layout(direction::start_to_end(Align::Center));
             let columns = ws.list_columns();
             for (i, column) in columns.iter().enumerate() {
                 let width = initial_width(*column);
@@ -324,9 +343,9 @@ impl ListView {
         match column {
             ListColumn::Name if ws.is_trashed(opp.id) => {
                 let restore = ui
-                    .small_button(tr!("Restore"))
+                    .small_button(bidi(ui, tr!("Restore")))
                     .accessible_name(tr!("Restore {name}", name = opp.name));
-                ui.label(&opp.name);
+                ui.label(bidi(ui, &opp.name));
                 if restore.clicked() {
                     return Some(Action::Apply(Command::RestoreFromTrash {
                         ids: vec![opp.id],
@@ -335,16 +354,26 @@ impl ListView {
             }
             ListColumn::Name => {
                 let name = ui
-                    .add(egui::Label::new(&opp.name).truncate().sense(Sense::click()))
-                    .on_hover_text(tr!("Open the deal; Ctrl-click or Shift-click to select"));
+                    .add(
+                        egui::Label::new(bidi(ui, &opp.name))
+                            .truncate()
+                            .sense(Sense::click()),
+                    )
+                    .on_hover_text(bidi(
+                        ui,
+                        tr!("Open the deal; Ctrl-click or Shift-click to select"),
+                    ));
                 if name.clicked() {
                     self.clicked = Some((opp.id, ui.input(|i| i.modifiers)));
                 }
             }
             ListColumn::Account => {
                 ui.add(
-                    egui::Label::new(ws.account(opp.account).map_or("", |a| a.name.as_str()))
-                        .truncate(),
+                    egui::Label::new(bidi(
+                        ui,
+                        ws.account(opp.account).map_or("", |a| a.name.as_str()),
+                    ))
+                    .truncate(),
                 );
             }
             ListColumn::Stage => return stage_cell_ui(ui, ws, opp),
@@ -366,10 +395,10 @@ impl ListView {
                 }
             }
             ListColumn::Weighted => {
-                ui.label(muted(format_money(opp.weighted(), &opp.currency)));
+                ui.label(bidi(ui, muted(format_money(opp.weighted(), &opp.currency))));
             }
             ListColumn::Created => {
-                ui.label(muted(format_date(opp.created.date_naive())));
+                ui.label(bidi(ui, muted(format_date(opp.created.date_naive()))));
             }
             ListColumn::Amount
             | ListColumn::Probability
@@ -381,8 +410,12 @@ impl ListView {
                     label = label.color(theme::OVERDUE);
                 }
                 let response = ui
-                    .add(egui::Label::new(label).truncate().sense(Sense::click()))
-                    .on_hover_text(tr!("Click to edit"));
+                    .add(
+                        egui::Label::new(bidi(ui, label))
+                            .truncate()
+                            .sense(Sense::click()),
+                    )
+                    .on_hover_text(bidi(ui, tr!("Click to edit")));
                 if response.clicked() {
                     self.editing = Some(CellEdit {
                         opp: opp.id,
@@ -401,23 +434,32 @@ impl ListView {
 fn pinned_chip_ui(ui: &mut egui::Ui, label: &str, shown: usize) -> bool {
     let mut clear = false;
     egui::Panel::top("pinned").show(ui, |ui| {
-        ui.horizontal(|ui| {
-            egui::Frame::new()
-                .fill(theme::CHIP_FILL)
-                .corner_radius(theme::CARD_RADIUS)
-                .inner_margin(egui::Margin::symmetric(10, 3))
-                .show(ui, |ui| {
-                    ui.horizontal(|ui| {
-                        ui.label(RichText::new(label).strong().color(theme::TEXT_STRONG));
-                        ui.label(RichText::new(deals(shown as u64)).color(theme::TEXT_MUTED));
-                        clear = ui
-                            .small_button("×")
-                            .accessible_name(tr!("Show all deals again"))
-                            .on_hover_text(tr!("Show all deals again"))
-                            .clicked();
+        direction::reading(ui, |ui| {
+            ui.horizontal(|ui| {
+                egui::Frame::new()
+                    .fill(theme::CHIP_FILL)
+                    .corner_radius(theme::CARD_RADIUS)
+                    .inner_margin(egui::Margin::symmetric(10, 3))
+                    .show(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            ui.label(bidi(
+                                ui,
+                                RichText::new(label).strong().color(theme::TEXT_STRONG),
+                            ));
+                            ui.label(bidi(
+                                ui,
+                                RichText::new(deals(shown as u64)).color(theme::TEXT_MUTED),
+                            ));
+                            clear = ui
+                                .small_button(bidi(ui, "×"))
+                                .accessible_name(tr!("Show all deals again"))
+                                .on_hover_text(bidi(ui, tr!("Show all deals again")))
+                                .clicked();
+                        });
                     });
-                });
-        });
+            });
+        })
+        .inner
     });
     clear
 }
@@ -426,7 +468,7 @@ fn pinned_chip_ui(ui: &mut egui::Ui, label: &str, shown: usize) -> bool {
 fn sort_header_ui(ui: &mut egui::Ui, column: ListColumn, sort: &mut Sort) {
     let active = sort.column == column;
     let response = ui.add(
-        egui::Button::new(RichText::new(column.label()).strong())
+        egui::Button::new(bidi(ui, RichText::new(column.label()).strong()))
             .frame(false)
             .sense(Sense::click()),
     );
@@ -466,11 +508,11 @@ fn stage_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) -> Option
     let mut stage = opp.stage;
     let current = ws.stage(stage).map_or(String::new(), |s| s.name.clone());
     egui::ComboBox::from_id_salt(("stage", opp.id))
-        .selected_text(current)
+        .selected_text(bidi(ui, current))
         .width(ui.available_width().min(120.0))
         .show_ui(ui, |ui| {
             for s in ws.stages_of(opp.pipeline) {
-                ui.selectable_value(&mut stage, s.id, &s.name);
+                ui.selectable_value(&mut stage, s.id, bidi(ui, &s.name));
             }
         })
         .response
@@ -554,11 +596,11 @@ fn update(opp: Opportunity) -> Action {
 /// The "Columns" menu: a checkbox per column; the name always shows.
 fn column_chooser_ui(ui: &mut egui::Ui, ws: &Workspace) -> Option<Action> {
     let mut chosen = None;
-    ui.menu_button(tr!("Columns"), |ui| {
+    ui.menu_button(bidi(ui, tr!("Columns")), |ui| {
         let shown = ws.list_columns();
         for column in ListColumn::ALL.into_iter().skip(1) {
             let mut on = shown.contains(&column);
-            if ui.checkbox(&mut on, column.label()).changed() {
+            if ui.checkbox(&mut on, bidi(ui, column.label())).changed() {
                 // Keep the canonical order, so a column comes back where it was.
                 let columns = ListColumn::ALL
                     .into_iter()
@@ -584,8 +626,8 @@ fn duplicates_ui(
             0 => tr!("No duplicates found."),
             n => trn!(n, "Possible duplicates: {n} groups"),
         };
-        ui.label(RichText::new(title).strong());
-        hide = ui.button(tr!("Hide")).clicked();
+        ui.label(bidi(ui, RichText::new(title).strong()));
+        hide = ui.button(bidi(ui, tr!("Hide"))).clicked();
     });
     // Virtualised: a large pipeline can hold thousands of groups.
     let row_height = ui.spacing().interact_size.y;
@@ -602,12 +644,12 @@ fn duplicates_ui(
                         .map(|o| o.name.as_str())
                         .collect();
                     let merge = ui
-                        .button(tr!("Merge…"))
+                        .button(bidi(ui, tr!("Merge…")))
                         .accessible_name(tr!("Merge {names}", names = names.join(" / ")));
                     if merge.clicked() {
                         actions.push(Action::AskMerge(group.clone()));
                     }
-                    ui.label(names.join("  /  "));
+                    ui.label(bidi(ui, names.join("  /  ")));
                 });
             }
         },

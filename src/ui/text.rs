@@ -3,12 +3,13 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use egui::text::{ByteIndex, LayoutJob, LayoutSection};
+use egui::text::{ByteIndex, LayoutJob, LayoutSection, TextFormat};
 use egui::{FontData, FontDefinitions, FontFamily, FontSelection, Ui, WidgetText};
 
 use crate::domain::Language;
 use crate::i18n::bidi::{
-    has_right_to_left, has_strong_right_to_left, mirrored, paragraph_is_right_to_left, visual_runs,
+    has_strong_right_to_left, is_arabic_number, mirrored, needs_reordering,
+    paragraph_is_right_to_left, visual_runs,
 };
 
 /// The font family right-to-left runs are drawn in: Vazirmatn first, whatever the language.
@@ -65,11 +66,20 @@ pub fn follow_language(ctx: &egui::Context) {
 /// cell that can show Persian goes through here.
 pub fn bidi(ui: &Ui, text: impl Into<WidgetText>) -> WidgetText {
     let text = text.into();
-    if !has_right_to_left(text.text()) {
+    if !needs_reordering(text.text()) {
         return text;
     }
     let job = text.into_layout_job(ui.style(), FontSelection::Default, ui.text_valign());
     WidgetText::LayoutJob(Arc::new(display_order(&job)))
+}
+
+/// `job` ready to draw, for text painted directly (cards): see [`bidi`].
+pub fn bidi_job(job: LayoutJob) -> LayoutJob {
+    if needs_reordering(&job.text) {
+        display_order(&job)
+    } else {
+        job
+    }
 }
 
 /// `job` with each line's directional runs in visual order.
@@ -115,24 +125,83 @@ pub fn display_order(job: &LayoutJob) -> LayoutJob {
     out
 }
 
-/// Appends `text` in `section`'s format; a right-to-left piece in the Persian font, turned by
-/// hand when the shaper would not see it as right to left (brackets, dashes between words).
+/// Appends `text` in `section`'s format. A right-to-left piece is drawn in the Persian font,
+/// turned by hand when the shaper would not see it as right to left (brackets, dashes between
+/// words). In a left-to-right piece each stretch of Persian digits is a section of its own,
+/// turned by hand, as the shaper takes it for Arabic script and turns it.
 fn push_piece(out: &mut LayoutJob, text: &str, section: &LayoutSection, right_to_left: bool) {
-    let from = out.text.len();
-    let mut format = section.format.clone();
     if right_to_left {
+        let mut format = section.format.clone();
         format.font_id.family = FontFamily::Name(RIGHT_TO_LEFT.into());
         if has_strong_right_to_left(text) {
-            out.text.push_str(text);
+            push_section(out, text.chars(), format);
         } else {
-            out.text.extend(text.chars().rev().map(mirrored));
+            push_section(out, text.chars().rev().map(mirrored), format);
         }
-    } else {
-        out.text.push_str(text);
+        return;
     }
+    let mut rest = text;
+    while let Some(first) = rest.chars().next() {
+        let number = is_arabic_number(first);
+        let end = rest
+            .find(|c: char| is_arabic_number(c) != number)
+            .unwrap_or(rest.len());
+        let (piece, after) = rest.split_at(end);
+        let format = section.format.clone();
+        if number {
+            push_section(out, piece.chars().rev(), format);
+        } else {
+            push_section(out, piece.chars(), format);
+        }
+        rest = after;
+    }
+}
+
+fn push_section(out: &mut LayoutJob, text: impl Iterator<Item = char>, format: TextFormat) {
+    let from = out.text.len();
+    out.text.extend(text);
     out.sections.push(LayoutSection {
         leading_space: 0.0,
         byte_range: ByteIndex(from)..ByteIndex(out.text.len()),
         format,
     });
+}
+
+/// `text` for widgets that lay out a plain string themselves (chart axes, bar labels, hover
+/// texts of bars). In Persian, where one font draws every character, a right-to-left line is
+/// shaped as a single run that harfrust turns whole; the line is handed over in the order
+/// that turning puts right: its display order, reversed. Other text is as it is.
+pub fn one_run(text: &str) -> String {
+    if crate::i18n::language() != Language::Persian || !needs_reordering(text) {
+        return text.to_owned();
+    }
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| {
+            // The shaper takes the run's direction from its first letter or Persian digit.
+            let shaped_right_to_left = line
+                .chars()
+                .find(|c| c.is_alphabetic() || is_arabic_number(*c))
+                .is_some_and(|c| {
+                    is_arabic_number(c) || has_strong_right_to_left(c.encode_utf8(&mut [0; 4]))
+                });
+            if !shaped_right_to_left {
+                return line.to_owned();
+            }
+            visual_runs(line, true)
+                .into_iter()
+                .rev()
+                .flat_map(|run| {
+                    let piece = &line[run.range];
+                    let chars: Vec<char> = if run.right_to_left {
+                        piece.chars().collect()
+                    } else {
+                        piece.chars().rev().collect()
+                    };
+                    chars
+                })
+                .collect()
+        })
+        .collect();
+    lines.join("\n")
 }

@@ -6,8 +6,21 @@ use egui::{Color32, CornerRadius, Margin, Stroke};
 pub const COLUMN_WIDTH: f32 = 276.0;
 /// Widest board column: wider cards only spread their text apart.
 pub const COLUMN_MAX_WIDTH: f32 = 440.0;
-/// Height of a card on the board; fixed, so columns lay out only the visible cards.
-pub const CARD_HEIGHT: f32 = 84.0;
+/// Height of a card on the board in egui's Latin font; fixed, so columns lay out only the
+/// visible cards.
+const CARD_HEIGHT: f32 = 84.0;
+
+/// Height of a card on the board: [`CARD_HEIGHT`], or more where the font's lines are taller
+/// (Vazirmatn's are, for Persian's marks above and below the letters).
+pub fn card_height(ctx: &egui::Context) -> f32 {
+    let rows: f32 = [14.0, 12.5, 13.5, 12.0]
+        .into_iter()
+        .map(|size| ctx.fonts_mut(|f| f.row_height(&egui::FontId::proportional(size))))
+        .sum();
+    // Margins, gaps between the lines and the card's frame.
+    let chrome = 2.0 * CARD_MARGIN.top as f32 + 10.0;
+    CARD_HEIGHT.max(rows + chrome)
+}
 /// Height of the Won and Lost drop zones.
 pub const CLOSE_ZONE_HEIGHT: f32 = 46.0;
 /// Width of the opportunity form panel.

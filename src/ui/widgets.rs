@@ -1,5 +1,6 @@
 //! Small reusable pieces shared by the views.
 
+use crate::ui::text::bidi;
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{Color32, FontId, Pos2, Rect};
 
@@ -12,7 +13,7 @@ use crate::{tr, trn};
 
 /// A record's history, newest first, in a collapsible section ("History (n)").
 pub fn history_ui(ui: &mut egui::Ui, history: &[HistoryEntry]) {
-    egui::CollapsingHeader::new(trn!(history.len(), "History ({n})"))
+    egui::CollapsingHeader::new(bidi(ui, trn!(history.len(), "History ({n})")))
         .default_open(true)
         .show(ui, |ui| {
             for entry in history.iter().rev() {
@@ -46,8 +47,11 @@ pub fn history_ui(ui: &mut egui::Ui, history: &[HistoryEntry]) {
                     RichText::new(what)
                 };
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(when).small().color(theme::TEXT_MUTED));
-                    ui.label(what);
+                    ui.label(bidi(
+                        ui,
+                        RichText::new(when).small().color(theme::TEXT_MUTED),
+                    ));
+                    ui.label(bidi(ui, what));
                 });
             }
         });
@@ -83,12 +87,12 @@ pub fn lookup_combo_box(
         name => name.to_owned(),
     };
     let response = egui::ComboBox::from_id_salt(id_salt)
-        .selected_text(selected)
+        .selected_text(bidi(ui, selected))
         .width(ui.available_width().min(180.0))
         .show_ui(ui, |ui| {
-            ui.selectable_value(value, None, none);
+            ui.selectable_value(value, None, bidi(ui, none));
             for lookup in ws.lookups(kind) {
-                ui.selectable_value(value, Some(lookup.id), &lookup.name);
+                ui.selectable_value(value, Some(lookup.id), bidi(ui, &lookup.name));
             }
         })
         .response;
@@ -97,17 +101,17 @@ pub fn lookup_combo_box(
 
 /// A labelled dropdown of every pipeline's stages with a first choice `none` ("Any", "Keep").
 pub fn optional_stage_combo(ui: &mut egui::Ui, ws: &Workspace, value: &mut Option<Id>, none: &str) {
-    let label = ui.label(crate::domain::Field::Stage.label());
+    let label = ui.label(bidi(ui, crate::domain::Field::Stage.label()));
     let current = value
         .and_then(|s| ws.stage(s))
         .map_or(none.to_owned(), |s| s.name.clone());
     egui::ComboBox::from_id_salt((label.id, "stage"))
-        .selected_text(current)
+        .selected_text(bidi(ui, current))
         .show_ui(ui, |ui| {
-            ui.selectable_value(value, None, none);
+            ui.selectable_value(value, None, bidi(ui, none));
             for p in ws.pipelines() {
                 for s in ws.stages_of(p.id) {
-                    ui.selectable_value(value, Some(s.id), &s.name);
+                    ui.selectable_value(value, Some(s.id), bidi(ui, &s.name));
                 }
             }
         })
@@ -117,17 +121,17 @@ pub fn optional_stage_combo(ui: &mut egui::Ui, ws: &Workspace, value: &mut Optio
 
 /// A labelled dropdown for the forecast flag: `none` ("Any", "Keep"), included or left out.
 pub fn forecast_combo(ui: &mut egui::Ui, value: &mut Option<bool>, none: &str) {
-    let label = ui.label(crate::domain::Field::Forecast.label());
+    let label = ui.label(bidi(ui, crate::domain::Field::Forecast.label()));
     let name = |v: Option<bool>| match v {
         None => none.to_owned(),
         Some(true) => crate::tr!("Included"),
         Some(false) => crate::tr!("Left out"),
     };
     egui::ComboBox::from_id_salt((label.id, "forecast"))
-        .selected_text(name(*value))
+        .selected_text(bidi(ui, name(*value)))
         .show_ui(ui, |ui| {
             for choice in [None, Some(true), Some(false)] {
-                ui.selectable_value(value, choice, name(choice));
+                ui.selectable_value(value, choice, bidi(ui, name(choice)));
             }
         })
         .response
@@ -147,7 +151,7 @@ pub fn text_line(
 ) -> Rect {
     let mut job = LayoutJob::single_section(text.to_owned(), egui::TextFormat::simple(font, color));
     job.wrap = TextWrapping::truncate_at_width(max_width.max(1.0));
-    let galley = painter.layout_job(job);
+    let galley = painter.layout_job(crate::ui::text::bidi_job(job));
     let x = if right_aligned {
         anchor.x - galley.size().x
     } else {

@@ -1,6 +1,7 @@
 //! The charts and tables of the report cards. Nothing here computes a report: each frame only
 //! turns the cached rows on screen into bars, so the work follows what is drawn.
 
+use crate::ui::text::{bidi, one_run};
 use egui::{Align2, Rect, RichText, Stroke, vec2};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{
@@ -171,7 +172,10 @@ fn category(labels: &[String], value: f64) -> String {
     if i < 0.0 || (value - i).abs() > 1e-6 {
         return String::new();
     }
-    labels.get(i as usize).cloned().unwrap_or_default()
+    labels
+        .get(i as usize)
+        .map(|label| one_run(label))
+        .unwrap_or_default()
 }
 
 /// About five marks at round values (1, 2 or 5 times a power of ten) across `input`, so every
@@ -248,7 +252,7 @@ fn series(
 fn money_bars(chart: BarChart, currency: &str) -> BarChart {
     let currency = currency.to_owned();
     chart.element_formatter(Box::new(move |bar, _| {
-        format!("{}\n{}", bar.name, money(bar.value, &currency))
+        one_run(&format!("{}\n{}", bar.name, money(bar.value, &currency)))
     }))
 }
 
@@ -258,7 +262,7 @@ fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, egui::Color32)]) {
         for (name, color) in entries {
             let (rect, _) = ui.allocate_exact_size(vec2(10.0, 10.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 2.0, *color);
-            ui.label(RichText::new(name).color(theme::TEXT_MUTED));
+            ui.label(bidi(ui, RichText::new(name).color(theme::TEXT_MUTED)));
             ui.add_space(6.0);
         }
     });
@@ -317,7 +321,9 @@ pub fn funnel_ui(
                 Text::new(
                     "",
                     PlotPoint::new(0.0, y),
-                    RichText::new(label).size(14.0).color(theme::TEXT_STRONG),
+                    RichText::new(one_run(&label))
+                        .size(14.0)
+                        .color(theme::TEXT_STRONG),
                 )
                 .id(("funnel_label", k))
                 .allow_hover(false),
@@ -375,20 +381,23 @@ pub fn funnel_rows_ui(ui: &mut egui::Ui, rows: &[FunnelRow], currency: &str) -> 
                 tr!("Amount"),
                 tr!("From the stage before"),
             ] {
-                ui.label(RichText::new(title).strong());
+                ui.label(bidi(ui, RichText::new(title).strong()));
             }
             ui.end_row();
             for (k, r) in rows.iter().enumerate() {
                 let link = ui
                     .link(&r.stage)
                     .accessible_name(tr!("Show the deals that reached {stage}", stage = r.stage))
-                    .on_hover_text(tr!("Show these deals in the list"));
+                    .on_hover_text(bidi(ui, tr!("Show these deals in the list")));
                 if link.clicked() {
                     clicked = Some(k);
                 }
-                ui.label(deals(r.reached));
-                ui.label(format_money(r.reached_amount, currency));
-                ui.label(r.conversion_from_previous.map(percent).unwrap_or_default());
+                ui.label(bidi(ui, deals(r.reached)));
+                ui.label(bidi(ui, format_money(r.reached_amount, currency)));
+                ui.label(bidi(
+                    ui,
+                    r.conversion_from_previous.map(percent).unwrap_or_default(),
+                ));
                 ui.end_row();
             }
         });
@@ -517,7 +526,7 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
                     "",
                     // Just above the point, clear of the line.
                     PlotPoint::new(point[0], point[1] + scale * 0.04),
-                    RichText::new(percent(r.conversion_to_next))
+                    RichText::new(one_run(&percent(r.conversion_to_next)))
                         .size(13.0)
                         .strong()
                         .color(theme::CHART_LINE)
@@ -630,7 +639,7 @@ pub fn forecast_table_ui(ui: &mut egui::Ui, rows: &[ForecastRow], currency: &str
         .header(theme::REPORT_ROW_HEIGHT, |mut header| {
             for title in headers {
                 header.col(|ui| {
-                    ui.label(RichText::new(title).strong());
+                    ui.label(bidi(ui, RichText::new(title).strong()));
                 });
             }
         })
@@ -648,7 +657,7 @@ pub fn forecast_table_ui(ui: &mut egui::Ui, rows: &[ForecastRow], currency: &str
                 ];
                 for text in cells {
                     row.col(|ui| {
-                        ui.add(egui::Label::new(text).truncate());
+                        ui.add(egui::Label::new(bidi(ui, text)).truncate());
                     });
                 }
             });
@@ -716,7 +725,11 @@ pub fn winloss_ui(ui: &mut egui::Ui, rows: &[WinLossRow], none: &str, height: f3
         .legend(legend());
     let counts = |chart: BarChart| {
         chart.horizontal().element_formatter(Box::new(|bar, _| {
-            format!("{}\n{}", bar.name, deals(bar.value.round() as u64))
+            one_run(&format!(
+                "{}\n{}",
+                bar.name,
+                deals(bar.value.round() as u64)
+            ))
         }))
     };
     let response = plot.show(ui, |plot_ui| {
@@ -727,7 +740,7 @@ pub fn winloss_ui(ui: &mut egui::Ui, rows: &[WinLossRow], none: &str, height: f3
                 Text::new(
                     "",
                     PlotPoint::new(x + top * 0.02, y),
-                    RichText::new(tr!("{rate} won", rate = rate))
+                    RichText::new(one_run(&tr!("{rate} won", rate = rate)))
                         .size(13.0)
                         .color(theme::TEXT_STRONG),
                 )
@@ -752,16 +765,21 @@ pub fn grid_ui(
     let nobody = tr!("No salesperson");
     ui.scope(|ui| {
         ui.horizontal(|ui| {
-            ui.label(RichText::new(tr!("Won")).color(theme::WON).strong());
-            ui.label(
+            ui.label(bidi(
+                ui,
+                RichText::new(tr!("Won")).color(theme::WON).strong(),
+            ));
+            ui.label(bidi(
+                ui,
                 RichText::new(tr!("Pipeline"))
                     .color(theme::TEXT_MUTED)
                     .strong(),
-            );
-            ui.label(
+            ));
+            ui.label(bidi(
+                ui,
                 RichText::new(tr!("(deals expected to close in the period)"))
                     .color(theme::TEXT_MUTED),
-            );
+            ));
         });
         egui::ScrollArea::horizontal()
             .id_salt("grid_scroll")
@@ -775,11 +793,11 @@ pub fn grid_ui(
                     .columns(Column::exact(110.0), pivot.periods.len())
                     .header(theme::REPORT_ROW_HEIGHT, |mut header| {
                         header.col(|ui| {
-                            ui.label(RichText::new(tr!("Salesperson")).strong());
+                            ui.label(bidi(ui, RichText::new(tr!("Salesperson")).strong()));
                         });
                         for period in &pivot.periods {
                             header.col(|ui| {
-                                ui.label(RichText::new(period).strong());
+                                ui.label(bidi(ui, RichText::new(period).strong()));
                             });
                         }
                     })
@@ -790,7 +808,7 @@ pub fn grid_ui(
                             |mut row| {
                                 let p = row.index();
                                 row.col(|ui| {
-                                    ui.label(key_label(&pivot.people[p], &nobody));
+                                    ui.label(bidi(ui, key_label(&pivot.people[p], &nobody)));
                                 });
                                 for cell in &pivot.cells[p] {
                                     row.col(|ui| {
@@ -799,24 +817,29 @@ pub fn grid_ui(
                                         };
                                         ui.vertical(|ui| {
                                             ui.spacing_mut().item_spacing.y = 0.0;
-                                            ui.label(
+                                            ui.label(bidi(
+                                                ui,
                                                 RichText::new(format_money(r.won_amount, currency))
                                                     .color(theme::WON),
-                                            )
-                                            .on_hover_text(tr!(
-                                                "Won: {deals}",
-                                                deals = deals(r.won_count)
+                                            ))
+                                            .on_hover_text(bidi(
+                                                ui,
+                                                tr!("Won: {deals}", deals = deals(r.won_count)),
                                             ));
-                                            ui.label(
+                                            ui.label(bidi(
+                                                ui,
                                                 RichText::new(format_money(
                                                     r.pipeline_amount,
                                                     currency,
                                                 ))
                                                 .color(theme::TEXT_MUTED),
-                                            )
-                                            .on_hover_text(tr!(
-                                                "Pipeline: {deals}",
-                                                deals = deals(r.pipeline_count)
+                                            ))
+                                            .on_hover_text(bidi(
+                                                ui,
+                                                tr!(
+                                                    "Pipeline: {deals}",
+                                                    deals = deals(r.pipeline_count)
+                                                ),
                                             ));
                                         });
                                     });

@@ -1,6 +1,7 @@
 //! The settings of the report cards: ranges (presets or dates typed in the user's format),
 //! month or quarter, and how the revenue and won-and-lost cards group deals.
 
+use crate::ui::text::bidi;
 use chrono::{Datelike as _, Days, Months, NaiveDate};
 use egui::RichText;
 
@@ -101,12 +102,12 @@ impl DateField {
 
     /// The field labelled `label`; true when its date changed.
     pub(super) fn ui(&mut self, ui: &mut egui::Ui, label: String) -> bool {
-        let label = ui.label(label);
+        let label = ui.label(bidi(ui, label));
         let hint = crate::i18n::date_hint();
         let response = ui
             .add(
                 egui::TextEdit::singleline(&mut self.text)
-                    .hint_text(hint)
+                    .hint_text(bidi(ui, hint))
                     .desired_width(92.0),
             )
             .labelled_by(label.id);
@@ -123,7 +124,7 @@ impl DateField {
             }
         }
         if let Some(error) = &self.error {
-            ui.label(RichText::new(error).color(theme::ERROR));
+            ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
         }
         changed
     }
@@ -162,7 +163,7 @@ pub(super) fn period_ui(ui: &mut egui::Ui, title: &str, by: &mut Period) {
         ),
     ] {
         let response = ui
-            .selectable_label(*by == choice, name)
+            .selectable_label(*by == choice, bidi(ui, name))
             .accessible_name(accessible);
         if response.clicked() {
             *by = choice;
@@ -172,16 +173,16 @@ pub(super) fn period_ui(ui: &mut egui::Ui, title: &str, by: &mut Period) {
 
 /// The range of a card with a period: a preset, or dates typed.
 pub(super) fn range_ui(ui: &mut egui::Ui, card: Card, state: &mut CardState, today: NaiveDate) {
-    let label = ui.label(tr!("Period"));
+    let label = ui.label(bidi(ui, tr!("Period")));
     let mut range = state.range;
     let custom = tr!("Dates…");
     egui::ComboBox::from_id_salt(("report_range", card.index()))
-        .selected_text(range.map_or(custom.clone(), |r| r.label(card)))
+        .selected_text(bidi(ui, range.map_or(custom.clone(), |r| r.label(card))))
         .show_ui(ui, |ui| {
             for choice in Range::offered(card) {
-                ui.selectable_value(&mut range, Some(choice), choice.label(card));
+                ui.selectable_value(&mut range, Some(choice), bidi(ui, choice.label(card)));
             }
-            ui.selectable_value(&mut range, None, custom);
+            ui.selectable_value(&mut range, None, bidi(ui, custom));
         })
         .response
         .labelled_by(label.id);

@@ -1,6 +1,7 @@
 //! Writing a report card to a file: its rows as CSV or XLSX, or its chart as a PNG cut out of a
 //! screenshot of the window.
 
+use crate::ui::text::bidi;
 use std::path::PathBuf;
 use std::sync::mpsc;
 
@@ -87,20 +88,27 @@ impl SaveFile {
         let mut outcome = SaveOutcome::Open;
         let modal = egui::Modal::new(egui::Id::unique("report_file")).show(ctx, |ui| {
             ui.set_min_width(560.0);
-            ui.heading(tr!("Export {report}", report = title));
+            ui.label(bidi(
+                ui,
+                RichText::new(tr!("Export {report}", report = title)).heading(),
+            ));
             ui.add_space(6.0);
             egui::Grid::new("report_file_grid")
                 .num_columns(2)
                 .spacing([12.0, 8.0])
                 .show(ui, |ui| {
-                    ui.label(tr!("Format"));
+                    ui.label(bidi(ui, tr!("Format")));
                     ui.horizontal(|ui| {
-                        ui.radio_value(&mut self.kind, FileKind::Csv, "CSV");
-                        ui.radio_value(&mut self.kind, FileKind::Xlsx, "XLSX (Excel)");
-                        ui.radio_value(&mut self.kind, FileKind::Png, tr!("PNG (the chart)"));
+                        ui.radio_value(&mut self.kind, FileKind::Csv, bidi(ui, "CSV"));
+                        ui.radio_value(&mut self.kind, FileKind::Xlsx, bidi(ui, "XLSX (Excel)"));
+                        ui.radio_value(
+                            &mut self.kind,
+                            FileKind::Png,
+                            bidi(ui, tr!("PNG (the chart)")),
+                        );
                     });
                     ui.end_row();
-                    let label = ui.label(tr!("File"));
+                    let label = ui.label(bidi(ui, tr!("File")));
                     let filter = match self.kind {
                         FileKind::Csv => ("CSV", ["csv"].as_slice()),
                         FileKind::Xlsx => ("Excel", ["xlsx"].as_slice()),
@@ -114,17 +122,20 @@ impl SaveFile {
                 self.file.path = self.default_path().display().to_string();
             }
             if let Some(error) = &self.error {
-                ui.label(RichText::new(error).color(theme::ERROR));
+                ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
             }
             ui.add_space(10.0);
             ui.horizontal(|ui| {
-                if ui.button(RichText::new(tr!("Save")).strong()).clicked() {
+                if ui
+                    .button(bidi(ui, RichText::new(tr!("Save")).strong()))
+                    .clicked()
+                {
                     match self.write(report) {
                         Ok(done) => outcome = done,
                         Err(e) => self.error = Some(e),
                     }
                 }
-                if ui.button(tr!("Cancel")).clicked() {
+                if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
                     outcome = SaveOutcome::Cancel;
                 }
             });

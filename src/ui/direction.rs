@@ -1,0 +1,58 @@
+//! The layout's reading direction: mirrored in right-to-left languages (Persian), so rows
+//! start at the right, lists sit on the right and details on the left.
+
+use egui::{Align, InnerResponse, Layout, Panel, Ui};
+
+fn right_to_left() -> bool {
+    crate::i18n::right_to_left()
+}
+
+/// A row from where reading starts.
+pub fn start_to_end(valign: Align) -> Layout {
+    if right_to_left() {
+        Layout::right_to_left(valign)
+    } else {
+        Layout::left_to_right(valign)
+    }
+}
+
+/// A row from where reading ends (buttons at the end of a header).
+pub fn end_to_start(valign: Align) -> Layout {
+    if right_to_left() {
+        Layout::left_to_right(valign)
+    } else {
+        Layout::right_to_left(valign)
+    }
+}
+
+/// A column aligned where reading starts; rows inside it (`ui.horizontal`) run in reading order.
+pub fn top_down_start() -> Layout {
+    Layout::top_down(if right_to_left() {
+        Align::Max
+    } else {
+        Align::Min
+    })
+}
+
+/// A panel on the side reading starts from (lists, filters).
+pub fn start_panel(id: &'static str) -> Panel {
+    if right_to_left() {
+        Panel::right(id)
+    } else {
+        Panel::left(id)
+    }
+}
+
+/// A panel on the side reading ends at (the deal's form).
+pub fn end_panel(id: &'static str) -> Panel {
+    if right_to_left() {
+        Panel::left(id)
+    } else {
+        Panel::right(id)
+    }
+}
+
+/// Lays out `add` in reading order: at the top of every panel.
+pub fn reading<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> InnerResponse<R> {
+    ui.with_layout(top_down_start(), add)
+}
