@@ -335,10 +335,12 @@ impl Detail {
                 RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR),
             ));
         }
-        egui::Grid::new("account_grid")
-            .num_columns(2)
-            .spacing([12.0, 6.0])
-            .show(ui, |ui| self.fields_ui(ui, ws));
+        direction::grid_scope(ui, |ui| {
+            egui::Grid::new("account_grid")
+                .num_columns(2)
+                .spacing([12.0, 6.0])
+                .show(ui, |ui| self.fields_ui(ui, ws))
+        });
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             let save = if self.id.is_some() {
@@ -578,57 +580,63 @@ impl Detail {
                     ));
                     return;
                 }
-                egui::Grid::new("account_deals_grid")
-                    .num_columns(4)
-                    .striped(true)
-                    .spacing([14.0, 4.0])
-                    .show(ui, |ui| {
-                        for header in [
-                            tr!("Deal"),
-                            tr!("Stage"),
-                            tr!("Amount"),
-                            tr!("Expected close"),
-                        ] {
-                            ui.label(bidi(
-                                ui,
-                                RichText::new(header).small().color(theme::TEXT_MUTED),
-                            ));
-                        }
-                        ui.end_row();
-                        for opp in summary.deals.iter().filter_map(|id| ws.opportunity(*id)) {
-                            if ui
-                                .link(&opp.name)
-                                .on_hover_text(bidi(ui, tr!("Open the deal")))
-                                .clicked()
-                            {
-                                actions.push(Action::Open(opp.id));
+                direction::grid_scope(ui, |ui| {
+                    egui::Grid::new("account_deals_grid")
+                        .num_columns(4)
+                        .striped(true)
+                        .spacing([14.0, 4.0])
+                        .show(ui, |ui| {
+                            for header in [
+                                tr!("Deal"),
+                                tr!("Stage"),
+                                tr!("Amount"),
+                                tr!("Expected close"),
+                            ] {
+                                ui.label(bidi(
+                                    ui,
+                                    RichText::new(header).small().color(theme::TEXT_MUTED),
+                                ));
                             }
-                            let stage = ws.stage(opp.stage);
-                            let color = match stage.map(|s| s.kind) {
-                                Some(StageKind::Won) => theme::WON,
-                                Some(StageKind::Lost) => theme::LOST,
-                                _ => theme::TEXT_STRONG,
-                            };
-                            ui.label(bidi(
-                                ui,
-                                RichText::new(stage.map_or("", |s| s.name.as_str())).color(color),
-                            ));
-                            ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
-                                ui.label(bidi(ui, format_money(opp.amount, &opp.currency)));
-                            });
-                            let close = opp.expected_close.map_or("—".to_owned(), format_date);
-                            let overdue = opp.is_overdue(ws.today());
-                            ui.label(bidi(
-                                ui,
-                                RichText::new(close).color(if overdue {
-                                    theme::OVERDUE
-                                } else {
-                                    theme::TEXT_MUTED
-                                }),
-                            ));
                             ui.end_row();
-                        }
-                    });
+                            for opp in summary.deals.iter().filter_map(|id| ws.opportunity(*id)) {
+                                if ui
+                                    .link(&opp.name)
+                                    .on_hover_text(bidi(ui, tr!("Open the deal")))
+                                    .clicked()
+                                {
+                                    actions.push(Action::Open(opp.id));
+                                }
+                                let stage = ws.stage(opp.stage);
+                                let color = match stage.map(|s| s.kind) {
+                                    Some(StageKind::Won) => theme::WON,
+                                    Some(StageKind::Lost) => theme::LOST,
+                                    _ => theme::TEXT_STRONG,
+                                };
+                                ui.label(bidi(
+                                    ui,
+                                    RichText::new(stage.map_or("", |s| s.name.as_str()))
+                                        .color(color),
+                                ));
+                                ui.with_layout(
+                                    direction::end_to_start(egui::Align::Center),
+                                    |ui| {
+                                        ui.label(bidi(ui, format_money(opp.amount, &opp.currency)));
+                                    },
+                                );
+                                let close = opp.expected_close.map_or("—".to_owned(), format_date);
+                                let overdue = opp.is_overdue(ws.today());
+                                ui.label(bidi(
+                                    ui,
+                                    RichText::new(close).color(if overdue {
+                                        theme::OVERDUE
+                                    } else {
+                                        theme::TEXT_MUTED
+                                    }),
+                                ));
+                                ui.end_row();
+                            }
+                        })
+                });
             });
     }
 
@@ -647,25 +655,28 @@ impl Detail {
             .default_open(true)
             .show(ui, |ui| {
                 if !ids.is_empty() {
-                    egui::Grid::new("account_contacts_grid")
-                        .num_columns(5)
-                        .striped(true)
-                        .spacing([14.0, 4.0])
-                        .show(ui, |ui| {
-                            for header in [tr!("Name"), tr!("Role"), tr!("Email"), tr!("Phone")] {
-                                ui.label(bidi(
-                                    ui,
-                                    RichText::new(header).small().color(theme::TEXT_MUTED),
-                                ));
-                            }
-                            ui.end_row();
-                            for contact in ids.iter().filter_map(|id| ws.contact(*id)) {
-                                if let Some(p) = self.contact_row_ui(ui, contact, actions) {
-                                    pending = Some(p);
+                    direction::grid_scope(ui, |ui| {
+                        egui::Grid::new("account_contacts_grid")
+                            .num_columns(5)
+                            .striped(true)
+                            .spacing([14.0, 4.0])
+                            .show(ui, |ui| {
+                                for header in [tr!("Name"), tr!("Role"), tr!("Email"), tr!("Phone")]
+                                {
+                                    ui.label(bidi(
+                                        ui,
+                                        RichText::new(header).small().color(theme::TEXT_MUTED),
+                                    ));
                                 }
                                 ui.end_row();
-                            }
-                        });
+                                for contact in ids.iter().filter_map(|id| ws.contact(*id)) {
+                                    if let Some(p) = self.contact_row_ui(ui, contact, actions) {
+                                        pending = Some(p);
+                                    }
+                                    ui.end_row();
+                                }
+                            })
+                    });
                 }
                 ui.add_space(4.0);
                 ui.horizontal_wrapped(|ui| {

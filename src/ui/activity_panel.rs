@@ -1,6 +1,7 @@
 //! The activities of one deal or account: a list with "Done" buttons and a line to plan a new
 //! one. Shared by the deal form and the account detail.
 
+use crate::ui::direction;
 use crate::ui::text::bidi;
 use chrono::Days;
 use egui::{RichText, TextEdit};
@@ -101,16 +102,18 @@ impl ActivityPanel {
                 RichText::new(tr!("No activities yet.")).color(theme::TEXT_MUTED),
             ));
         } else {
-            egui::Grid::new(("activities_grid", link))
-                .num_columns(5)
-                .striped(true)
-                .spacing([12.0, 4.0])
-                .show(ui, |ui| {
-                    for a in activities {
-                        row_ui(ui, ws, a, &mut actions);
-                        ui.end_row();
-                    }
-                });
+            direction::grid_scope(ui, |ui| {
+                egui::Grid::new(("activities_grid", link))
+                    .num_columns(5)
+                    .striped(true)
+                    .spacing([12.0, 4.0])
+                    .show(ui, |ui| {
+                        for a in activities {
+                            row_ui(ui, ws, a, &mut actions);
+                            ui.end_row();
+                        }
+                    })
+            });
         }
         ui.add_space(4.0);
         ui.horizontal_wrapped(|ui| {

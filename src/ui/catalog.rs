@@ -1,6 +1,7 @@
 //! The catalog: products (what deal lines are priced from) and currencies with their rates to
 //! the base currency. Each is a table with an editor above it.
 
+use crate::ui::direction;
 use crate::ui::text::bidi;
 use std::collections::HashMap;
 
@@ -199,53 +200,55 @@ impl CatalogView {
         let mut picked = None;
         let deals_in =
             |code: &str| format_count(self.uses.1.get(code).copied().unwrap_or(0) as u64);
-        egui::Grid::new("currencies")
-            .num_columns(6)
-            .striped(true)
-            .spacing([18.0, 8.0])
-            .show(ui, |ui| {
-                for title in [
-                    Field::Code.label(),
-                    Field::Name.label(),
-                    Field::Rate.label(),
-                    Field::RateDate.label(),
-                    Field::Active.label(),
-                    tr!("Deals"),
-                ] {
-                    ui.label(bidi(ui, RichText::new(title).strong()));
-                }
-                ui.end_row();
-                ui.label(bidi(ui, RichText::new(&base).strong()));
-                ui.label(bidi(ui, tr!("Base currency")));
-                ui.label(bidi(ui, "1"));
-                ui.label(bidi(ui, "—"));
-                ui.label(bidi(ui, tr!("Yes")));
-                ui.label(bidi(ui, deals_in(&base)));
-                ui.end_row();
-                for c in currencies {
-                    if ui
-                        .link(&c.code)
-                        .on_hover_text(bidi(ui, tr!("Edit")))
-                        .clicked()
-                    {
-                        picked = Some(c.clone());
+        direction::grid_scope(ui, |ui| {
+            egui::Grid::new("currencies")
+                .num_columns(6)
+                .striped(true)
+                .spacing([18.0, 8.0])
+                .show(ui, |ui| {
+                    for title in [
+                        Field::Code.label(),
+                        Field::Name.label(),
+                        Field::Rate.label(),
+                        Field::RateDate.label(),
+                        Field::Active.label(),
+                        tr!("Deals"),
+                    ] {
+                        ui.label(bidi(ui, RichText::new(title).strong()));
                     }
-                    ui.label(bidi(ui, &c.name));
-                    ui.label(bidi(
-                        ui,
-                        tr!(
-                            "1 {code} = {value} {base}",
-                            code = c.code,
-                            value = amount_text(c.rate, 8),
-                            base = base
-                        ),
-                    ));
-                    ui.label(bidi(ui, format_date(c.rate_date)));
-                    ui.label(bidi(ui, if c.active { tr!("Yes") } else { tr!("No") }));
-                    ui.label(bidi(ui, deals_in(&c.code)));
                     ui.end_row();
-                }
-            });
+                    ui.label(bidi(ui, RichText::new(&base).strong()));
+                    ui.label(bidi(ui, tr!("Base currency")));
+                    ui.label(bidi(ui, "1"));
+                    ui.label(bidi(ui, "—"));
+                    ui.label(bidi(ui, tr!("Yes")));
+                    ui.label(bidi(ui, deals_in(&base)));
+                    ui.end_row();
+                    for c in currencies {
+                        if ui
+                            .link(&c.code)
+                            .on_hover_text(bidi(ui, tr!("Edit")))
+                            .clicked()
+                        {
+                            picked = Some(c.clone());
+                        }
+                        ui.label(bidi(ui, &c.name));
+                        ui.label(bidi(
+                            ui,
+                            tr!(
+                                "1 {code} = {value} {base}",
+                                code = c.code,
+                                value = amount_text(c.rate, 8),
+                                base = base
+                            ),
+                        ));
+                        ui.label(bidi(ui, format_date(c.rate_date)));
+                        ui.label(bidi(ui, if c.active { tr!("Yes") } else { tr!("No") }));
+                        ui.label(bidi(ui, deals_in(&c.code)));
+                        ui.end_row();
+                    }
+                })
+        });
         if let Some(currency) = picked {
             self.currency = Some(CurrencyEditor {
                 rate: amount_text(currency.rate, 8),
@@ -317,28 +320,34 @@ impl ProductEditor {
         let mut outcome = Outcome::Open;
         editor_frame(ui, |ui| {
             let p = &mut self.product;
-            egui::Grid::new("product_editor")
-                .num_columns(2)
-                .spacing([10.0, 6.0])
-                .show(ui, |ui| {
-                    text_row(ui, Field::Code, &mut p.code, 120.0);
-                    text_row(ui, Field::Name, &mut p.name, 320.0);
-                    text_row(ui, Field::UnitPrice, &mut self.price, 120.0);
-                    let label = ui.label(bidi(ui, Field::Currency.label()));
-                    egui::ComboBox::from_id_salt("product_currency")
-                        .selected_text(bidi(ui, &p.currency))
-                        .show_ui(ui, |ui| {
-                            for code in ws.currency_codes() {
-                                ui.selectable_value(&mut p.currency, code.clone(), bidi(ui, code));
-                            }
-                        })
-                        .response
-                        .labelled_by(label.id);
-                    ui.end_row();
-                    ui.label(bidi(ui, Field::Active.label()));
-                    ui.checkbox(&mut p.active, bidi(ui, tr!("Offered on new lines")));
-                    ui.end_row();
-                });
+            direction::grid_scope(ui, |ui| {
+                egui::Grid::new("product_editor")
+                    .num_columns(2)
+                    .spacing([10.0, 6.0])
+                    .show(ui, |ui| {
+                        text_row(ui, Field::Code, &mut p.code, 120.0);
+                        text_row(ui, Field::Name, &mut p.name, 320.0);
+                        text_row(ui, Field::UnitPrice, &mut self.price, 120.0);
+                        let label = ui.label(bidi(ui, Field::Currency.label()));
+                        egui::ComboBox::from_id_salt("product_currency")
+                            .selected_text(bidi(ui, &p.currency))
+                            .show_ui(ui, |ui| {
+                                for code in ws.currency_codes() {
+                                    ui.selectable_value(
+                                        &mut p.currency,
+                                        code.clone(),
+                                        bidi(ui, code),
+                                    );
+                                }
+                            })
+                            .response
+                            .labelled_by(label.id);
+                        ui.end_row();
+                        ui.label(bidi(ui, Field::Active.label()));
+                        ui.checkbox(&mut p.active, bidi(ui, tr!("Offered on new lines")));
+                        ui.end_row();
+                    })
+            });
             error_ui(ui, &self.error);
             let (save, cancel, delete) = editor_buttons(ui, p.id != 0);
             if save {
@@ -371,24 +380,26 @@ impl CurrencyEditor {
         let base = ws.settings().base_currency.clone();
         editor_frame(ui, |ui| {
             let c = &mut self.currency;
-            egui::Grid::new("currency_editor")
-                .num_columns(2)
-                .spacing([10.0, 6.0])
-                .show(ui, |ui| {
-                    text_row(ui, Field::Code, &mut c.code, 60.0);
-                    text_row(ui, Field::Name, &mut c.name, 220.0);
-                    let label = ui.label(bidi(ui, Field::Rate.label()));
-                    ui.horizontal(|ui| {
-                        ui.add(TextEdit::singleline(&mut self.rate).desired_width(110.0))
-                            .labelled_by(label.id);
-                        ui.label(bidi(ui, tr!("{base} per unit", base = base)));
-                    });
-                    ui.end_row();
-                    text_row(ui, Field::RateDate, &mut self.date, 100.0);
-                    ui.label(bidi(ui, Field::Active.label()));
-                    ui.checkbox(&mut c.active, bidi(ui, tr!("Offered for new deals")));
-                    ui.end_row();
-                });
+            direction::grid_scope(ui, |ui| {
+                egui::Grid::new("currency_editor")
+                    .num_columns(2)
+                    .spacing([10.0, 6.0])
+                    .show(ui, |ui| {
+                        text_row(ui, Field::Code, &mut c.code, 60.0);
+                        text_row(ui, Field::Name, &mut c.name, 220.0);
+                        let label = ui.label(bidi(ui, Field::Rate.label()));
+                        ui.horizontal(|ui| {
+                            ui.add(TextEdit::singleline(&mut self.rate).desired_width(110.0))
+                                .labelled_by(label.id);
+                            ui.label(bidi(ui, tr!("{base} per unit", base = base)));
+                        });
+                        ui.end_row();
+                        text_row(ui, Field::RateDate, &mut self.date, 100.0);
+                        ui.label(bidi(ui, Field::Active.label()));
+                        ui.checkbox(&mut c.active, bidi(ui, tr!("Offered for new deals")));
+                        ui.end_row();
+                    })
+            });
             error_ui(ui, &self.error);
             let (save, cancel, delete) = editor_buttons(ui, c.id != 0);
             if save {

@@ -56,3 +56,9 @@ pub fn end_panel(id: &'static str) -> Panel {
 pub fn reading<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> InnerResponse<R> {
     ui.with_layout(top_down_start(), add)
 }
+
+/// Lays out `add` left to right whatever the language: egui's `Grid` cannot run right to left
+/// (its cells would have no room), so label–field grids keep their Latin order in Persian.
+pub fn grid_scope<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> InnerResponse<R> {
+    ui.with_layout(Layout::top_down(Align::Min), add)
+}

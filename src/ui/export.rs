@@ -1,6 +1,7 @@
 //! The export dialog: what to write (deals, accounts, stage moves, history), which deals (all,
 //! the list's current search, or its selection), CSV or XLSX, and where.
 
+use crate::ui::direction;
 use crate::ui::text::bidi;
 use std::path::PathBuf;
 
@@ -82,43 +83,45 @@ impl ExportDialog {
         ui.set_min_width(560.0);
         ui.label(bidi(ui, RichText::new(tr!("Export")).heading()));
         ui.add_space(6.0);
-        egui::Grid::new("export_grid")
-            .num_columns(2)
-            .spacing([12.0, 8.0])
-            .show(ui, |ui| {
-                ui.label(bidi(ui, tr!("What")));
-                ui.horizontal(|ui| {
-                    for kind in Kind::ALL {
-                        ui.radio_value(&mut self.what, kind, bidi(ui, kind_label(kind)));
-                    }
-                });
-                ui.end_row();
-                ui.label(bidi(ui, tr!("Deals")));
-                ui.vertical(|ui| {
-                    let all = trn!(ws.opportunity_count(), "All ({n})");
-                    ui.radio_value(&mut self.scope, Scope::Everything, bidi(ui, all));
-                    let shown = trn!(self.shown.len(), "The current search ({n})");
-                    ui.radio_value(&mut self.scope, Scope::Shown, bidi(ui, shown));
-                    let selected = trn!(self.selected.len(), "The selected rows ({n})");
-                    ui.add_enabled_ui(!self.selected.is_empty(), |ui| {
-                        ui.radio_value(&mut self.scope, Scope::Selected, bidi(ui, selected));
+        direction::grid_scope(ui, |ui| {
+            egui::Grid::new("export_grid")
+                .num_columns(2)
+                .spacing([12.0, 8.0])
+                .show(ui, |ui| {
+                    ui.label(bidi(ui, tr!("What")));
+                    ui.horizontal(|ui| {
+                        for kind in Kind::ALL {
+                            ui.radio_value(&mut self.what, kind, bidi(ui, kind_label(kind)));
+                        }
                     });
-                });
-                ui.end_row();
-                ui.label(bidi(ui, tr!("Format")));
-                ui.horizontal(|ui| {
-                    ui.radio_value(&mut self.format, Format::Csv, bidi(ui, "CSV"));
-                    ui.radio_value(&mut self.format, Format::Xlsx, bidi(ui, "XLSX (Excel)"));
-                });
-                ui.end_row();
-                let label = ui.label(bidi(ui, tr!("File")));
-                let filter = match self.format {
-                    Format::Csv => ("CSV", ["csv"].as_slice()),
-                    Format::Xlsx => ("Excel", ["xlsx"].as_slice()),
-                };
-                self.path_typed |= self.file.ui(ui, label.id, Pick::Save, filter);
-                ui.end_row();
-            });
+                    ui.end_row();
+                    ui.label(bidi(ui, tr!("Deals")));
+                    ui.vertical(|ui| {
+                        let all = trn!(ws.opportunity_count(), "All ({n})");
+                        ui.radio_value(&mut self.scope, Scope::Everything, bidi(ui, all));
+                        let shown = trn!(self.shown.len(), "The current search ({n})");
+                        ui.radio_value(&mut self.scope, Scope::Shown, bidi(ui, shown));
+                        let selected = trn!(self.selected.len(), "The selected rows ({n})");
+                        ui.add_enabled_ui(!self.selected.is_empty(), |ui| {
+                            ui.radio_value(&mut self.scope, Scope::Selected, bidi(ui, selected));
+                        });
+                    });
+                    ui.end_row();
+                    ui.label(bidi(ui, tr!("Format")));
+                    ui.horizontal(|ui| {
+                        ui.radio_value(&mut self.format, Format::Csv, bidi(ui, "CSV"));
+                        ui.radio_value(&mut self.format, Format::Xlsx, bidi(ui, "XLSX (Excel)"));
+                    });
+                    ui.end_row();
+                    let label = ui.label(bidi(ui, tr!("File")));
+                    let filter = match self.format {
+                        Format::Csv => ("CSV", ["csv"].as_slice()),
+                        Format::Xlsx => ("Excel", ["xlsx"].as_slice()),
+                    };
+                    self.path_typed |= self.file.ui(ui, label.id, Pick::Save, filter);
+                    ui.end_row();
+                })
+        });
         // The suggested name follows the choices until the user types their own.
         if !self.path_typed {
             self.file.path = self.default_path(ws).display().to_string();

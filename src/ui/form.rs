@@ -198,22 +198,26 @@ impl OpportunityForm {
                     self.close_text.clone(),
                     self.lines.clone(),
                 );
-                egui::Grid::new("opportunity_grid")
-                    .num_columns(2)
-                    .spacing([10.0, 6.0])
-                    .striped(false)
-                    .show(ui, |ui| self.fields_ui(ui, ws));
+                direction::grid_scope(ui, |ui| {
+                    egui::Grid::new("opportunity_grid")
+                        .num_columns(2)
+                        .spacing([10.0, 6.0])
+                        .striped(false)
+                        .show(ui, |ui| self.fields_ui(ui, ws))
+                });
                 // The lines sit right under the amount they make up.
                 if self.draft.amount_mode == AmountMode::FromLines {
                     egui::CollapsingHeader::new(bidi(ui, Field::Lines.label()))
                         .default_open(true)
                         .show(ui, |ui| self.lines.ui(ui, ws, &self.draft.currency));
                 }
-                egui::Grid::new("opportunity_grid_more")
-                    .num_columns(2)
-                    .spacing([10.0, 6.0])
-                    .striped(false)
-                    .show(ui, |ui| self.more_fields_ui(ui, ws));
+                direction::grid_scope(ui, |ui| {
+                    egui::Grid::new("opportunity_grid_more")
+                        .num_columns(2)
+                        .spacing([10.0, 6.0])
+                        .striped(false)
+                        .show(ui, |ui| self.more_fields_ui(ui, ws))
+                });
                 let after = (
                     &self.draft,
                     &self.account_text,

@@ -2,6 +2,7 @@
 //! what it feeds with the first rows beside it; a check that says what would be created and
 //! lists bad cells; then the import, with a progress bar, as one undoable step.
 
+use crate::ui::direction;
 use crate::ui::text::bidi;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -195,33 +196,35 @@ impl ImportDialog {
             .color(theme::TEXT_MUTED)));
         ui.add_space(6.0);
         let mut changed = false;
-        egui::Grid::new("import_grid")
-            .num_columns(2)
-            .spacing([12.0, 8.0])
-            .show(ui, |ui| {
-                let label = ui.label(bidi(ui, tr!("File")));
-                changed |= self
-                    .file
-                    .ui(ui, label.id, Pick::Open, ("CSV", &["csv", "txt"]));
-                ui.end_row();
-                let label = ui.label(bidi(ui, tr!("Format")));
-                egui::ComboBox::from_id_salt("import_from")
-                    .selected_text(bidi(ui, source_label(self.from)))
-                    .show_ui(ui, |ui| {
-                        for source in Source::value_variants() {
-                            changed |= ui
-                                .selectable_value(
-                                    &mut self.from,
-                                    *source,
-                                    bidi(ui, source_label(*source)),
-                                )
-                                .changed();
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-                ui.end_row();
-            });
+        direction::grid_scope(ui, |ui| {
+            egui::Grid::new("import_grid")
+                .num_columns(2)
+                .spacing([12.0, 8.0])
+                .show(ui, |ui| {
+                    let label = ui.label(bidi(ui, tr!("File")));
+                    changed |= self
+                        .file
+                        .ui(ui, label.id, Pick::Open, ("CSV", &["csv", "txt"]));
+                    ui.end_row();
+                    let label = ui.label(bidi(ui, tr!("Format")));
+                    egui::ComboBox::from_id_salt("import_from")
+                        .selected_text(bidi(ui, source_label(self.from)))
+                        .show_ui(ui, |ui| {
+                            for source in Source::value_variants() {
+                                changed |= ui
+                                    .selectable_value(
+                                        &mut self.from,
+                                        *source,
+                                        bidi(ui, source_label(*source)),
+                                    )
+                                    .changed();
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                    ui.end_row();
+                })
+        });
         if changed {
             self.mapped = None;
         }
@@ -260,36 +263,38 @@ impl ImportDialog {
             .min_scrolled_height(300.0)
             .auto_shrink([false, true])
             .show(ui, |ui| {
-                egui::Grid::new("import_columns")
-                    .num_columns(3)
-                    .striped(true)
-                    .spacing([12.0, 6.0])
-                    .show(ui, |ui| {
-                        ui.label(bidi(ui, RichText::new(tr!("Column in the file")).strong()));
-                        ui.label(bidi(ui, RichText::new(tr!("Imported as")).strong()));
-                        ui.label(bidi(ui, RichText::new(tr!("First rows")).strong()));
-                        ui.end_row();
-                        let samples: Vec<Vec<&str>> = job.sample(SAMPLE_ROWS).collect();
-                        for (i, (header, target)) in
-                            job.headers().iter().zip(job.targets()).enumerate()
-                        {
-                            let label = ui.label(bidi(ui, header));
-                            if let Some(target) = target_combo(ui, i, *target, label.id) {
-                                chosen = Some((i, target));
-                            }
-                            let values: Vec<&str> = samples
-                                .iter()
-                                .filter_map(|row| row.get(i).copied())
-                                .filter(|v| !v.trim().is_empty())
-                                .collect();
-                            ui.label(bidi(
-                                ui,
-                                RichText::new(shorten(&values.join(" · "), 60))
-                                    .color(theme::TEXT_MUTED),
-                            ));
+                direction::grid_scope(ui, |ui| {
+                    egui::Grid::new("import_columns")
+                        .num_columns(3)
+                        .striped(true)
+                        .spacing([12.0, 6.0])
+                        .show(ui, |ui| {
+                            ui.label(bidi(ui, RichText::new(tr!("Column in the file")).strong()));
+                            ui.label(bidi(ui, RichText::new(tr!("Imported as")).strong()));
+                            ui.label(bidi(ui, RichText::new(tr!("First rows")).strong()));
                             ui.end_row();
-                        }
-                    });
+                            let samples: Vec<Vec<&str>> = job.sample(SAMPLE_ROWS).collect();
+                            for (i, (header, target)) in
+                                job.headers().iter().zip(job.targets()).enumerate()
+                            {
+                                let label = ui.label(bidi(ui, header));
+                                if let Some(target) = target_combo(ui, i, *target, label.id) {
+                                    chosen = Some((i, target));
+                                }
+                                let values: Vec<&str> = samples
+                                    .iter()
+                                    .filter_map(|row| row.get(i).copied())
+                                    .filter(|v| !v.trim().is_empty())
+                                    .collect();
+                                ui.label(bidi(
+                                    ui,
+                                    RichText::new(shorten(&values.join(" · "), 60))
+                                        .color(theme::TEXT_MUTED),
+                                ));
+                                ui.end_row();
+                            }
+                        })
+                });
             });
         let unusable = job.unusable();
         if let Some(why) = &unusable {

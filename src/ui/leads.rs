@@ -434,11 +434,13 @@ impl Editor {
             .auto_shrink(false)
             .show(ui, |ui| {
                 ui.add_space(4.0);
-                egui::Grid::new("lead_grid")
-                    .num_columns(2)
-                    .min_col_width(LABEL_WIDTH)
-                    .spacing([10.0, 6.0])
-                    .show(ui, |ui| self.fields_ui(ui, ws));
+                direction::grid_scope(ui, |ui| {
+                    egui::Grid::new("lead_grid")
+                        .num_columns(2)
+                        .min_col_width(LABEL_WIDTH)
+                        .spacing([10.0, 6.0])
+                        .show(ui, |ui| self.fields_ui(ui, ws))
+                });
                 ui.add_space(8.0);
                 if let Some(o) = self.buttons_ui(ui, ws) {
                     outcome = o;
@@ -773,35 +775,37 @@ impl ConvertDraft {
         if self.stage.is_none_or(|s| !stages.iter().any(|x| x.id == s)) {
             self.stage = stages.first().map(|s| s.id);
         }
-        egui::Grid::new("convert_grid")
-            .num_columns(2)
-            .min_col_width(LABEL_WIDTH)
-            .spacing([10.0, 6.0])
-            .show(ui, |ui| {
-                let label = ui.label(bidi(ui, Field::Account.label()));
-                ui.vertical(|ui| self.account_ui(ui, ws, label.id));
-                ui.end_row();
+        direction::grid_scope(ui, |ui| {
+            egui::Grid::new("convert_grid")
+                .num_columns(2)
+                .min_col_width(LABEL_WIDTH)
+                .spacing([10.0, 6.0])
+                .show(ui, |ui| {
+                    let label = ui.label(bidi(ui, Field::Account.label()));
+                    ui.vertical(|ui| self.account_ui(ui, ws, label.id));
+                    ui.end_row();
 
-                ui.label(bidi(ui, Field::Pipeline.label()));
-                ui.label(bidi(ui, &pipeline.name));
-                ui.end_row();
+                    ui.label(bidi(ui, Field::Pipeline.label()));
+                    ui.label(bidi(ui, &pipeline.name));
+                    ui.end_row();
 
-                let label = ui.label(bidi(ui, Field::Stage.label()));
-                let current = self
-                    .stage
-                    .and_then(|s| ws.stage(s))
-                    .map_or(String::new(), |s| s.name.clone());
-                egui::ComboBox::from_id_salt("convert_stage")
-                    .selected_text(bidi(ui, current))
-                    .show_ui(ui, |ui| {
-                        for s in &stages {
-                            ui.selectable_value(&mut self.stage, Some(s.id), bidi(ui, &s.name));
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-                ui.end_row();
-            });
+                    let label = ui.label(bidi(ui, Field::Stage.label()));
+                    let current = self
+                        .stage
+                        .and_then(|s| ws.stage(s))
+                        .map_or(String::new(), |s| s.name.clone());
+                    egui::ComboBox::from_id_salt("convert_stage")
+                        .selected_text(bidi(ui, current))
+                        .show_ui(ui, |ui| {
+                            for s in &stages {
+                                ui.selectable_value(&mut self.stage, Some(s.id), bidi(ui, &s.name));
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                    ui.end_row();
+                })
+        });
         ui.add_space(6.0);
         let named = self.picked.is_some() || !self.account_text.trim().is_empty();
         let ready = named && self.stage.is_some() && !dirty;

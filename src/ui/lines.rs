@@ -113,61 +113,65 @@ impl LinesEditor {
     /// Draws the lines as a table with an "Add line" button; prices are in `currency`.
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, currency: &str) {
         let mut remove = None;
-        egui::Grid::new("lines_grid")
-            .num_columns(6)
-            .spacing([6.0, 4.0])
-            .striped(true)
-            .show(ui, |ui| {
-                for header in [
-                    Field::Product.label(),
-                    Field::Quantity.label(),
-                    Field::UnitPrice.label(),
-                    Field::Discount.label(),
-                    tr!("Total"),
-                    String::new(),
-                ] {
-                    ui.label(bidi(
-                        ui,
-                        RichText::new(header).small().color(theme::TEXT_MUTED),
-                    ));
-                }
-                ui.end_row();
-                for (i, row) in self.rows.iter_mut().enumerate() {
-                    let n = i + 1;
-                    product_combo(ui, ws, row, currency, n);
-                    for (text, width, what) in [
-                        (&mut row.quantity, 44.0, Field::Quantity),
-                        (&mut row.unit_price, 76.0, Field::UnitPrice),
-                        (&mut row.discount, 40.0, Field::Discount),
+        direction::grid_scope(ui, |ui| {
+            egui::Grid::new("lines_grid")
+                .num_columns(6)
+                .spacing([6.0, 4.0])
+                .striped(true)
+                .show(ui, |ui| {
+                    for header in [
+                        Field::Product.label(),
+                        Field::Quantity.label(),
+                        Field::UnitPrice.label(),
+                        Field::Discount.label(),
+                        tr!("Total"),
+                        String::new(),
                     ] {
-                        let name = trn!(n, "Line {n} {field}", field = what.label());
-                        // Sized explicitly: a grid cell would otherwise shrink it to its header.
-                        let edit = ui.add_sized([width, 20.0], TextEdit::singleline(text));
-                        edit.accessible_name(name);
-                    }
-                    match row.parse() {
-                        Ok(line) => ui.label(bidi(ui, format_money_cents(line.total(), currency))),
-                        Err(errors) => ui
-                            .label(bidi(ui, RichText::new("—").color(theme::ERROR)))
-                            .on_hover_text(bidi(
-                                ui,
-                                errors
-                                    .iter()
-                                    .map(ToString::to_string)
-                                    .collect::<Vec<_>>()
-                                    .join("\n"),
-                            )),
-                    };
-                    if ui
-                        .small_button(bidi(ui, tr!("Remove")))
-                        .on_hover_text(bidi(ui, trn!(n, "Remove line {n}")))
-                        .clicked()
-                    {
-                        remove = Some(i);
+                        ui.label(bidi(
+                            ui,
+                            RichText::new(header).small().color(theme::TEXT_MUTED),
+                        ));
                     }
                     ui.end_row();
-                }
-            });
+                    for (i, row) in self.rows.iter_mut().enumerate() {
+                        let n = i + 1;
+                        product_combo(ui, ws, row, currency, n);
+                        for (text, width, what) in [
+                            (&mut row.quantity, 44.0, Field::Quantity),
+                            (&mut row.unit_price, 76.0, Field::UnitPrice),
+                            (&mut row.discount, 40.0, Field::Discount),
+                        ] {
+                            let name = trn!(n, "Line {n} {field}", field = what.label());
+                            // Sized explicitly: a grid cell would otherwise shrink it to its header.
+                            let edit = ui.add_sized([width, 20.0], TextEdit::singleline(text));
+                            edit.accessible_name(name);
+                        }
+                        match row.parse() {
+                            Ok(line) => {
+                                ui.label(bidi(ui, format_money_cents(line.total(), currency)))
+                            }
+                            Err(errors) => ui
+                                .label(bidi(ui, RichText::new("—").color(theme::ERROR)))
+                                .on_hover_text(bidi(
+                                    ui,
+                                    errors
+                                        .iter()
+                                        .map(ToString::to_string)
+                                        .collect::<Vec<_>>()
+                                        .join("\n"),
+                                )),
+                        };
+                        if ui
+                            .small_button(bidi(ui, tr!("Remove")))
+                            .on_hover_text(bidi(ui, trn!(n, "Remove line {n}")))
+                            .clicked()
+                        {
+                            remove = Some(i);
+                        }
+                        ui.end_row();
+                    }
+                })
+        });
         if let Some(i) = remove {
             self.rows.remove(i);
         }

@@ -1,6 +1,7 @@
 //! The merge dialog: duplicates side by side, the user picks the record to keep and, field by
 //! field, whose value it takes.
 
+use crate::ui::direction;
 use crate::ui::text::bidi;
 use std::collections::HashMap;
 
@@ -71,41 +72,43 @@ impl MergeDialog {
             ))
             .color(theme::TEXT_MUTED)));
         ui.add_space(6.0);
-        egui::Grid::new("merge_grid")
-            .num_columns(records.len() + 1)
-            .spacing([14.0, 6.0])
-            .striped(true)
-            .show(ui, |ui| {
-                ui.label("");
-                for (i, r) in records.iter().enumerate() {
-                    ui.radio_value(
-                        &mut self.survivor,
-                        r.id,
-                        bidi(ui, trn!(i + 1, "Keep deal {n}")),
-                    );
-                }
-                ui.end_row();
-                for field in FIELDS {
-                    ui.label(bidi(ui, field.label()));
-                    for r in &records {
-                        let chosen = self.picks.get(&field).copied().unwrap_or(self.survivor);
-                        let text = value(ws, r, field);
-                        let shown = if text.is_empty() {
-                            "—".to_owned()
-                        } else {
-                            text
-                        };
-                        if ui
-                            .radio(chosen == r.id, shown)
-                            .on_hover_text(bidi(ui, field.label()))
-                            .clicked()
-                        {
-                            self.picks.insert(field, r.id);
-                        }
+        direction::grid_scope(ui, |ui| {
+            egui::Grid::new("merge_grid")
+                .num_columns(records.len() + 1)
+                .spacing([14.0, 6.0])
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.label("");
+                    for (i, r) in records.iter().enumerate() {
+                        ui.radio_value(
+                            &mut self.survivor,
+                            r.id,
+                            bidi(ui, trn!(i + 1, "Keep deal {n}")),
+                        );
                     }
                     ui.end_row();
-                }
-            });
+                    for field in FIELDS {
+                        ui.label(bidi(ui, field.label()));
+                        for r in &records {
+                            let chosen = self.picks.get(&field).copied().unwrap_or(self.survivor);
+                            let text = value(ws, r, field);
+                            let shown = if text.is_empty() {
+                                "—".to_owned()
+                            } else {
+                                text
+                            };
+                            if ui
+                                .radio(chosen == r.id, shown)
+                                .on_hover_text(bidi(ui, field.label()))
+                                .clicked()
+                            {
+                                self.picks.insert(field, r.id);
+                            }
+                        }
+                        ui.end_row();
+                    }
+                })
+        });
         ui.add_space(10.0);
         ui.horizontal(|ui| {
             if ui

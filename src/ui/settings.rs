@@ -1185,10 +1185,12 @@ impl StageEditor {
             for e in others {
                 ui.label(bidi(ui, RichText::new(e.to_string()).color(theme::ERROR)));
             }
-            egui::Grid::new("settings_stage_editor")
-                .num_columns(2)
-                .spacing([12.0, 6.0])
-                .show(ui, |ui| self.fields_ui(ui, held));
+            direction::grid_scope(ui, |ui| {
+                egui::Grid::new("settings_stage_editor")
+                    .num_columns(2)
+                    .spacing([12.0, 6.0])
+                    .show(ui, |ui| self.fields_ui(ui, held))
+            });
             ui.add_space(6.0);
             if self.followers.is_some() {
                 outcome = self.followers_ui(ui, ws, actions);
@@ -1543,10 +1545,12 @@ impl GeneralTab {
                                 .color(theme::TEXT_STRONG),
                         ));
                         ui.add_space(8.0);
-                        egui::Grid::new("settings_general_grid")
-                            .num_columns(2)
-                            .spacing([16.0, 10.0])
-                            .show(ui, |ui| self.grid_ui(ui, ws, &stored, &mut draft));
+                        direction::grid_scope(ui, |ui| {
+                            egui::Grid::new("settings_general_grid")
+                                .num_columns(2)
+                                .spacing([16.0, 10.0])
+                                .show(ui, |ui| self.grid_ui(ui, ws, &stored, &mut draft))
+                        });
                         ui.add_space(10.0);
                         ui.horizontal(|ui| {
                             let changed = draft != stored;

@@ -4,6 +4,7 @@ mod accounts;
 mod board;
 mod catalog;
 mod form;
+mod language;
 mod leads;
 mod list;
 mod lookups;

@@ -1,6 +1,7 @@
 //! The charts and tables of the report cards. Nothing here computes a report: each frame only
 //! turns the cached rows on screen into bars, so the work follows what is drawn.
 
+use crate::ui::direction;
 use crate::ui::text::{bidi, one_run};
 use egui::{Align2, Rect, RichText, Stroke, vec2};
 use egui_extras::{Column, TableBuilder};
@@ -370,37 +371,42 @@ fn funnel_label(rows: &[FunnelRow], k: usize, currency: &str) -> String {
 /// The funnel's stages as rows; a stage's name opens its deals. Returns the stage clicked.
 pub fn funnel_rows_ui(ui: &mut egui::Ui, rows: &[FunnelRow], currency: &str) -> Option<usize> {
     let mut clicked = None;
-    egui::Grid::new("funnel_rows")
-        .num_columns(4)
-        .spacing([18.0, 4.0])
-        .striped(true)
-        .show(ui, |ui| {
-            for title in [
-                tr!("Stage"),
-                tr!("Reached"),
-                tr!("Amount"),
-                tr!("From the stage before"),
-            ] {
-                ui.label(bidi(ui, RichText::new(title).strong()));
-            }
-            ui.end_row();
-            for (k, r) in rows.iter().enumerate() {
-                let link = ui
-                    .link(&r.stage)
-                    .accessible_name(tr!("Show the deals that reached {stage}", stage = r.stage))
-                    .on_hover_text(bidi(ui, tr!("Show these deals in the list")));
-                if link.clicked() {
-                    clicked = Some(k);
+    direction::grid_scope(ui, |ui| {
+        egui::Grid::new("funnel_rows")
+            .num_columns(4)
+            .spacing([18.0, 4.0])
+            .striped(true)
+            .show(ui, |ui| {
+                for title in [
+                    tr!("Stage"),
+                    tr!("Reached"),
+                    tr!("Amount"),
+                    tr!("From the stage before"),
+                ] {
+                    ui.label(bidi(ui, RichText::new(title).strong()));
                 }
-                ui.label(bidi(ui, deals(r.reached)));
-                ui.label(bidi(ui, format_money(r.reached_amount, currency)));
-                ui.label(bidi(
-                    ui,
-                    r.conversion_from_previous.map(percent).unwrap_or_default(),
-                ));
                 ui.end_row();
-            }
-        });
+                for (k, r) in rows.iter().enumerate() {
+                    let link = ui
+                        .link(&r.stage)
+                        .accessible_name(tr!(
+                            "Show the deals that reached {stage}",
+                            stage = r.stage
+                        ))
+                        .on_hover_text(bidi(ui, tr!("Show these deals in the list")));
+                    if link.clicked() {
+                        clicked = Some(k);
+                    }
+                    ui.label(bidi(ui, deals(r.reached)));
+                    ui.label(bidi(ui, format_money(r.reached_amount, currency)));
+                    ui.label(bidi(
+                        ui,
+                        r.conversion_from_previous.map(percent).unwrap_or_default(),
+                    ));
+                    ui.end_row();
+                }
+            })
+    });
     clicked
 }
 

@@ -1,6 +1,7 @@
 //! Writing a report card to a file: its rows as CSV or XLSX, or its chart as a PNG cut out of a
 //! screenshot of the window.
 
+use crate::ui::direction;
 use crate::ui::text::bidi;
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -93,30 +94,36 @@ impl SaveFile {
                 RichText::new(tr!("Export {report}", report = title)).heading(),
             ));
             ui.add_space(6.0);
-            egui::Grid::new("report_file_grid")
-                .num_columns(2)
-                .spacing([12.0, 8.0])
-                .show(ui, |ui| {
-                    ui.label(bidi(ui, tr!("Format")));
-                    ui.horizontal(|ui| {
-                        ui.radio_value(&mut self.kind, FileKind::Csv, bidi(ui, "CSV"));
-                        ui.radio_value(&mut self.kind, FileKind::Xlsx, bidi(ui, "XLSX (Excel)"));
-                        ui.radio_value(
-                            &mut self.kind,
-                            FileKind::Png,
-                            bidi(ui, tr!("PNG (the chart)")),
-                        );
-                    });
-                    ui.end_row();
-                    let label = ui.label(bidi(ui, tr!("File")));
-                    let filter = match self.kind {
-                        FileKind::Csv => ("CSV", ["csv"].as_slice()),
-                        FileKind::Xlsx => ("Excel", ["xlsx"].as_slice()),
-                        FileKind::Png => ("PNG", ["png"].as_slice()),
-                    };
-                    self.path_typed |= self.file.ui(ui, label.id, Pick::Save, filter);
-                    ui.end_row();
-                });
+            direction::grid_scope(ui, |ui| {
+                egui::Grid::new("report_file_grid")
+                    .num_columns(2)
+                    .spacing([12.0, 8.0])
+                    .show(ui, |ui| {
+                        ui.label(bidi(ui, tr!("Format")));
+                        ui.horizontal(|ui| {
+                            ui.radio_value(&mut self.kind, FileKind::Csv, bidi(ui, "CSV"));
+                            ui.radio_value(
+                                &mut self.kind,
+                                FileKind::Xlsx,
+                                bidi(ui, "XLSX (Excel)"),
+                            );
+                            ui.radio_value(
+                                &mut self.kind,
+                                FileKind::Png,
+                                bidi(ui, tr!("PNG (the chart)")),
+                            );
+                        });
+                        ui.end_row();
+                        let label = ui.label(bidi(ui, tr!("File")));
+                        let filter = match self.kind {
+                            FileKind::Csv => ("CSV", ["csv"].as_slice()),
+                            FileKind::Xlsx => ("Excel", ["xlsx"].as_slice()),
+                            FileKind::Png => ("PNG", ["png"].as_slice()),
+                        };
+                        self.path_typed |= self.file.ui(ui, label.id, Pick::Save, filter);
+                        ui.end_row();
+                    })
+            });
             // The suggested name follows the format until the user types their own.
             if !self.path_typed {
                 self.file.path = self.default_path().display().to_string();
