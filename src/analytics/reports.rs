@@ -5,6 +5,9 @@
 use std::sync::Arc;
 
 use chrono::{Datelike as _, Months, NaiveDate};
+
+use crate::domain::Calendar;
+use crate::i18n::jalali::{self, JalaliDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -470,23 +473,47 @@ impl Period {
     }
 
     /// The period `date` falls in as a number that sorts like the periods (months or
-    /// quarters since year 0), for grouping without making text for each deal.
+    /// quarters since year 0 of the calendar in use), for grouping without making text for
+    /// each deal. In the Jalali calendar quarters are its seasons (spring from Farvardin).
     fn code(self, date: NaiveDate) -> i64 {
-        let months = i64::from(date.year()) * 12 + i64::from(date.month0());
+        let months = match crate::i18n::calendar() {
+            Calendar::Gregorian => i64::from(date.year()) * 12 + i64::from(date.month0()),
+            Calendar::Jalali => {
+                let day = JalaliDate::from_gregorian(date);
+                i64::from(day.year) * 12 + i64::from(day.month) - 1
+            }
+        };
         match self {
             Period::Month => months,
             Period::Quarter => months.div_euclid(3),
         }
     }
 
-    /// The text of a period's code: `YYYY-MM` or `YYYY-Qn`; [`NONE`] for no date.
+    /// The text of a period's code: `YYYY-MM` or `YYYY-Qn`; in the Jalali calendar the
+    /// month's or season's name and the year (آذر ۱۴۰۵, Azar 1405); [`NONE`] for no date.
     fn label(self, code: Key) -> String {
         let Some(code) = code else {
             return NONE.to_owned();
         };
-        match self {
-            Period::Month => format!("{:04}-{:02}", code.div_euclid(12), code.rem_euclid(12) + 1),
-            Period::Quarter => format!("{}-Q{}", code.div_euclid(4), code.rem_euclid(4) + 1),
+        match (self, crate::i18n::calendar()) {
+            (Period::Month, Calendar::Gregorian) => {
+                format!("{:04}-{:02}", code.div_euclid(12), code.rem_euclid(12) + 1)
+            }
+            (Period::Quarter, Calendar::Gregorian) => {
+                format!("{}-Q{}", code.div_euclid(4), code.rem_euclid(4) + 1)
+            }
+            (Period::Month, Calendar::Jalali) => {
+                let month = u8::try_from(code.rem_euclid(12) + 1).unwrap_or(1);
+                let year =
+                    crate::i18n::localize_digits(&code.div_euclid(12).to_string()).into_owned();
+                format!("{} {year}", jalali::month_name(month))
+            }
+            (Period::Quarter, Calendar::Jalali) => {
+                let season = u8::try_from(code.rem_euclid(4) + 1).unwrap_or(1);
+                let year =
+                    crate::i18n::localize_digits(&code.div_euclid(4).to_string()).into_owned();
+                format!("{} {year}", jalali::season_name(season))
+            }
         }
     }
 
@@ -994,4 +1021,49 @@ impl Report {
 /// A ratio as a cell: exact to its 4 decimals.
 fn ratio_cell(value: f64) -> Cell {
     Cell::Decimal(Decimal::from_f64_retain(value).map_or(Decimal::ZERO, |d| d.round_dp(4)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{DateFormat, Language, WeekStart};
+    use crate::i18n::{Local, current, install};
+
+    #[test]
+    fn jalali_reports_group_by_jalali_months_and_seasons() {
+        let before = current();
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        for (language, month, season, span) in [
+            (
+                Language::Persian,
+                "آذر ۱۴۰۵",
+                "پاییز ۱۴۰۵",
+                ["اسفند ۱۴۰۴", "فروردین ۱۴۰۵", "اردیبهشت ۱۴۰۵"],
+            ),
+            (
+                Language::English,
+                "Azar 1405",
+                "Autumn 1405",
+                ["Esfand 1404", "Farvardin 1405", "Ordibehesht 1405"],
+            ),
+        ] {
+            install(Local {
+                language,
+                calendar: Calendar::Jalali,
+                date_format: DateFormat::Iso,
+                week_start: WeekStart::Saturday,
+            });
+            assert_eq!(Period::Month.of(day(11, 22)), month);
+            assert_eq!(Period::Quarter.of(day(11, 22)), season);
+            // Nowruz (21 March) starts Farvardin and spring.
+            assert_eq!(Period::Month.all(day(3, 20), day(4, 21)), span);
+            assert_ne!(
+                Period::Quarter.of(day(3, 20)),
+                Period::Quarter.of(day(3, 21))
+            );
+        }
+        install(before);
+        assert_eq!(Period::Month.of(day(11, 22)), "2026-11");
+        assert_eq!(Period::Quarter.of(day(11, 22)), "2026-Q4");
+    }
 }

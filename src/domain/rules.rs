@@ -505,9 +505,17 @@ pub fn parse_amount(field: Field, text: &str) -> Result<Decimal, FieldError> {
 /// A typed number in Latin digits, without the spaces, commas and underscores that group its
 /// thousands.
 pub(super) fn without_grouping(text: &str) -> String {
-    crate::i18n::latin_digits(text.trim())
+    let latin = crate::i18n::latin_digits(text.trim());
+    // French writes 1 500,50: its comma is the decimal mark (and a point then groups).
+    let decimal_comma = crate::i18n::language() == Language::French && latin.contains(',');
+    latin
         .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '_'))
+        .filter_map(|c| match c {
+            ',' if decimal_comma => Some('.'),
+            '.' if decimal_comma => None,
+            ',' | ' ' | '\u{a0}' | '\u{202f}' | '_' => None,
+            c => Some(c),
+        })
         .collect()
 }
 
@@ -856,6 +864,18 @@ mod tests {
             parse_date(Field::ExpectedClose, "۲۰۲۶-۱۱-۲۲").unwrap(),
             NaiveDate::from_ymd_opt(2026, 11, 22)
         );
+        // French amounts as the French locale writes them; a point alone stays decimal.
+        let before = crate::i18n::current();
+        crate::i18n::install(crate::i18n::Local {
+            language: Language::French,
+            ..before
+        });
+        assert_eq!(amount("1\u{202f}500\u{202f}000,50"), dec("1500000.5"));
+        assert_eq!(amount("1 500,5"), dec("1500.5"));
+        assert_eq!(amount("1.500,25"), dec("1500.25"));
+        assert_eq!(amount("1500.25"), dec("1500.25"));
+        crate::i18n::install(before);
+        assert_eq!(amount("1\u{202f}500.25"), dec("1500.25"));
         // The message shows what was typed, in the digits it was typed in.
         let e = parse_amount(Field::Amount, "۱۲ک").unwrap_err();
         assert_eq!(e.problem, Problem::NotANumber("۱۲ک".into()));

@@ -250,6 +250,15 @@ pub fn parse_date_text(text: &str) -> Option<NaiveDate> {
         .ok()
 }
 
+/// A formatted number or date put into a text field: in Latin digits, which the field can
+/// show in order while it is edited (the parsers read both).
+pub fn editable(text: String) -> String {
+    match latin_digits(&text) {
+        Cow::Owned(latin) => latin,
+        Cow::Borrowed(_) => text,
+    }
+}
+
 /// `text` with Persian (۰–۹) and Arabic-Indic (٠–٩) digits, the Arabic decimal point (٫),
 /// thousands separator (٬) and percent sign (٪) as their Latin counterparts, so typed numbers
 /// and dates are read whichever digits the keyboard gives.

@@ -10,7 +10,7 @@ use super::app::Action;
 use super::theme;
 use crate::command::{Change, Command};
 use crate::domain::*;
-use crate::i18n::format_date;
+use crate::i18n::{editable, format_date};
 use crate::tr;
 use crate::workspace::Workspace;
 
@@ -135,7 +135,9 @@ impl ActivityPanel {
             .accessible_name(tr!("New activity summary"));
             if self.due.is_empty() {
                 let today = ws.today();
-                self.due = format_date(today.checked_add_days(Days::new(1)).unwrap_or(today));
+                self.due = editable(format_date(
+                    today.checked_add_days(Days::new(1)).unwrap_or(today),
+                ));
             }
             ui.add(
                 TextEdit::singleline(&mut self.due)

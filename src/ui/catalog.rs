@@ -14,7 +14,7 @@ use super::theme;
 use crate::cli::View;
 use crate::command::{Change, Command};
 use crate::domain::*;
-use crate::i18n::{format_count, format_date, format_number};
+use crate::i18n::{editable, format_count, format_date, format_number};
 use crate::tr;
 use crate::workspace::Workspace;
 
@@ -48,7 +48,10 @@ struct CurrencyEditor {
 }
 
 fn amount_text(value: Decimal, max_decimals: u32) -> String {
-    format_number(value, value.normalize().scale().min(max_decimals))
+    editable(format_number(
+        value,
+        value.normalize().scale().min(max_decimals),
+    ))
 }
 
 impl CatalogView {
@@ -170,7 +173,7 @@ impl CatalogView {
                         active: true,
                     },
                     rate: String::new(),
-                    date: format_date(ws.today()),
+                    date: editable(format_date(ws.today())),
                     error: None,
                 });
             }
@@ -252,7 +255,7 @@ impl CatalogView {
         if let Some(currency) = picked {
             self.currency = Some(CurrencyEditor {
                 rate: amount_text(currency.rate, 8),
-                date: format_date(currency.rate_date),
+                date: editable(format_date(currency.rate_date)),
                 currency,
                 error: None,
             });

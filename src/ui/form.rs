@@ -11,7 +11,7 @@ use super::theme;
 use super::widgets::{history_ui, lookup_combo, star_button};
 use crate::command::Command;
 use crate::domain::*;
-use crate::i18n::{format_date, format_money, format_number};
+use crate::i18n::{editable, format_date, format_money, format_number, localize_digits};
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
@@ -61,9 +61,15 @@ impl OpportunityForm {
         history: Vec<HistoryEntry>,
     ) -> Self {
         OpportunityForm {
-            amount_text: format_number(draft.amount, draft.amount.normalize().scale().min(2)),
+            amount_text: editable(format_number(
+                draft.amount,
+                draft.amount.normalize().scale().min(2),
+            )),
             probability_text: draft.probability.normalize().to_string(),
-            close_text: draft.expected_close.map(format_date).unwrap_or_default(),
+            close_text: draft
+                .expected_close
+                .map(|d| editable(format_date(d)))
+                .unwrap_or_default(),
             account_text,
             errors: Vec::new(),
             history,
@@ -404,7 +410,10 @@ impl OpportunityForm {
         }
 
         if let Some(original) = &self.original {
-            let stamp = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+            let stamp = |t: chrono::DateTime<chrono::Utc>| {
+                let time = t.format("%H:%M").to_string();
+                format!("{} {}", format_date(t.date_naive()), localize_digits(&time))
+            };
             for (label, value) in [
                 (tr!("Created"), stamp(original.created)),
                 (tr!("Updated"), stamp(original.updated)),
@@ -477,7 +486,7 @@ impl OpportunityForm {
             // Back to a typed amount keeps the last computed one.
             if mode == AmountMode::Manual {
                 let total = self.lines.total();
-                self.amount_text = format_number(total, total.normalize().scale().min(2));
+                self.amount_text = editable(format_number(total, total.normalize().scale().min(2)));
             }
             self.draft.amount_mode = mode;
         }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::theme;
 use crate::domain::*;
-use crate::i18n::{format_money_cents, format_number};
+use crate::i18n::{editable, format_money_cents, format_number};
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
@@ -24,7 +24,8 @@ struct Row {
 
 impl Row {
     fn of(line: &Line) -> Row {
-        let number = |d: Decimal, max: u32| format_number(d, d.normalize().scale().min(max));
+        let number =
+            |d: Decimal, max: u32| editable(format_number(d, d.normalize().scale().min(max)));
         Row {
             product: line.product,
             description: line.description.clone(),
@@ -232,7 +233,7 @@ fn product_combo(ui: &mut egui::Ui, ws: &Workspace, row: &mut Row, currency: &st
     {
         row.description = p.name.clone();
         let price = ws.rates().convert(p.unit_price, &p.currency, currency);
-        row.unit_price = format_number(price, 2);
+        row.unit_price = editable(format_number(price, 2));
     }
 }
 

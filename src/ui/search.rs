@@ -9,7 +9,7 @@ use super::theme;
 use super::widgets::{forecast_combo, lookup_combo, optional_stage_combo};
 use crate::command::Command;
 use crate::domain::*;
-use crate::i18n::{format_date, format_number};
+use crate::i18n::{editable, format_date, format_number};
 use crate::tr;
 use crate::workspace::Workspace;
 
@@ -54,10 +54,11 @@ impl Bound {
     /// The bound as the filter holds it, as text.
     fn text(self, f: &Filter) -> String {
         let money = |v: Option<rust_decimal::Decimal>| {
-            v.map(|v| format_number(v, v.normalize().scale().min(2)))
+            v.map(|v| editable(format_number(v, v.normalize().scale().min(2))))
                 .unwrap_or_default()
         };
-        let date = |d: Option<chrono::NaiveDate>| d.map(format_date).unwrap_or_default();
+        let date =
+            |d: Option<chrono::NaiveDate>| d.map(|d| editable(format_date(d))).unwrap_or_default();
         match self {
             Bound::AmountMin => money(f.amount_min),
             Bound::AmountMax => money(f.amount_max),

@@ -15,7 +15,7 @@ use super::widgets::lookup_combo_box;
 use crate::analytics::StageTotals;
 use crate::command::Command;
 use crate::domain::*;
-use crate::i18n::{deals, format_date, format_money, format_number, format_percent};
+use crate::i18n::{deals, editable, format_date, format_money, format_number, format_percent};
 use crate::workspace::{Filter, ListColumn, Sort, Workspace};
 use crate::{tr, trn};
 
@@ -225,7 +225,12 @@ impl ListView {
                 .resizable(true)
                 .auto_shrink(false)
                 .cell_layout(direction::start_to_end(Align::Center));
-            let columns = ws.list_columns();
+            // Columns in reading order: the deal's name at the right in Persian.
+            let mut columns = ws.list_columns().to_vec();
+            if crate::i18n::right_to_left() {
+                columns.reverse();
+            }
+            let columns = &columns;
             for (i, column) in columns.iter().enumerate() {
                 let width = initial_width(*column);
                 table = table.column(if i + 1 == columns.len() {
@@ -525,7 +530,10 @@ fn editable_text(opp: &Opportunity, column: ListColumn) -> (String, String) {
     match column {
         ListColumn::Amount => (
             format_money(opp.amount, &opp.currency),
-            format_number(opp.amount, opp.amount.normalize().scale().min(2)),
+            editable(format_number(
+                opp.amount,
+                opp.amount.normalize().scale().min(2),
+            )),
         ),
         ListColumn::Probability => (
             format_percent(opp.probability),
@@ -533,7 +541,7 @@ fn editable_text(opp: &Opportunity, column: ListColumn) -> (String, String) {
         ),
         ListColumn::ExpectedClose => {
             let date = opp.expected_close.map(format_date).unwrap_or_default();
-            (date.clone(), date)
+            (date.clone(), editable(date))
         }
         _ => (opp.next_step.clone(), opp.next_step.clone()),
     }

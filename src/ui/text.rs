@@ -65,11 +65,16 @@ pub fn follow_language(ctx: &egui::Context) {
 /// directional run a section of its own; other text as it is. Every label, button, card and
 /// cell that can show Persian goes through here.
 pub fn bidi(ui: &Ui, text: impl Into<WidgetText>) -> WidgetText {
+    bidi_with(ui.style(), text)
+}
+
+/// [`bidi`] where no `Ui` is at hand (text placed inside a chart), in `style`.
+pub fn bidi_with(style: &egui::Style, text: impl Into<WidgetText>) -> WidgetText {
     let text = text.into();
     if !needs_reordering(text.text()) {
         return text;
     }
-    let job = text.into_layout_job(ui.style(), FontSelection::Default, ui.text_valign());
+    let job = text.into_layout_job(style, FontSelection::Default, egui::Align::Center);
     WidgetText::LayoutJob(Arc::new(display_order(&job)))
 }
 
@@ -92,7 +97,9 @@ pub fn display_order(job: &LayoutJob) -> LayoutJob {
     };
     let mut start = 0;
     for line in job.text.split('\n') {
-        let right_to_left = paragraph_is_right_to_left(line, fallback);
+        // In a right-to-left language every line reads right to left (the window's text is
+        // composed from its phrases, whatever data starts it); elsewhere by its first letter.
+        let right_to_left = fallback || paragraph_is_right_to_left(line, false);
         for run in visual_runs(line, right_to_left) {
             let range = start + run.range.start..start + run.range.end;
             let mut pieces: Vec<(Range<usize>, &LayoutSection)> = job

@@ -2,7 +2,7 @@
 //! turns the cached rows on screen into bars, so the work follows what is drawn.
 
 use crate::ui::direction;
-use crate::ui::text::{bidi, one_run};
+use crate::ui::text::{bidi, bidi_with, one_run};
 use egui::{Align2, Rect, RichText, Stroke, vec2};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{
@@ -209,7 +209,7 @@ fn count_label(value: f64) -> String {
     if value < 0.0 || (value - whole).abs() > 1e-6 {
         String::new()
     } else {
-        format_count(whole as u64)
+        one_run(&format_count(whole as u64))
     }
 }
 
@@ -222,7 +222,7 @@ fn money_axis(plot: Plot<'static>, currency: &str) -> Plot<'static> {
             if mark.value < 0.0 {
                 String::new()
             } else {
-                money(mark.value, &currency)
+                one_run(&money(mark.value, &currency))
             }
         })
         .y_axis_label("")
@@ -310,6 +310,7 @@ pub fn funnel_ui(
         .include_x(widest / 2.0)
         .include_y(-0.5)
         .include_y(n as f64 - 0.5);
+    let style = ui.style().clone();
     let response = plot.show(ui, |plot_ui| {
         plot_ui.bar_chart(
             BarChart::new("funnel", bars)
@@ -322,9 +323,10 @@ pub fn funnel_ui(
                 Text::new(
                     "",
                     PlotPoint::new(0.0, y),
-                    RichText::new(one_run(&label))
-                        .size(14.0)
-                        .color(theme::TEXT_STRONG),
+                    bidi_with(
+                        &style,
+                        RichText::new(label).size(14.0).color(theme::TEXT_STRONG),
+                    ),
                 )
                 .id(("funnel_label", k))
                 .allow_hover(false),
@@ -512,7 +514,7 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
             BarChart::new(tr!("Lost amount"), bars).color(theme::LOST),
             currency,
         ));
-        let line_name = tr!("Conversion to the next stage (100 % = tallest bar)");
+        let line_name = one_run(&tr!("Conversion to the next stage (100 % = tallest bar)"));
         plot_ui.line(
             Line::new(line_name.clone(), PlotPoints::new(points.clone()))
                 .color(theme::CHART_LINE)

@@ -9,7 +9,7 @@ use super::super::theme;
 use super::{Card, CardState};
 use crate::analytics::reports::{self, GroupBy, Params, Period, WinLossBy};
 use crate::domain::{Field, parse_date};
-use crate::i18n::format_date;
+use crate::i18n::{editable, format_date};
 use crate::tr;
 
 /// The ranges offered by the cards that look at a period.
@@ -95,7 +95,7 @@ pub(super) struct DateField {
 
 impl DateField {
     pub(super) fn set(&mut self, value: Option<NaiveDate>) {
-        self.text = value.map(format_date).unwrap_or_default();
+        self.text = value.map(|d| editable(format_date(d))).unwrap_or_default();
         self.value = value;
         self.error = None;
     }
