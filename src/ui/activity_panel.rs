@@ -145,6 +145,8 @@ impl ActivityPanel {
                     .desired_width(84.0),
             )
             .accessible_name(tr!("New activity due date"));
+            let name = tr!("New activity due date");
+            super::date_picker::picker_button(ui, &mut self.due, ws.today(), &name);
             if ui.button(bidi(ui, tr!("Add activity"))).clicked() {
                 match self.planned(link) {
                     Ok(activity) => {

@@ -330,12 +330,16 @@ impl OpportunityForm {
 
         let mut close = std::mem::take(&mut self.close_text);
         self.row(ui, Field::ExpectedClose, |ui, l| {
-            ui.add(
-                TextEdit::singleline(&mut close)
-                    .hint_text(bidi(ui, crate::i18n::date_hint()))
-                    .desired_width(120.0),
-            )
-            .labelled_by(l);
+            ui.horizontal(|ui| {
+                ui.add(
+                    TextEdit::singleline(&mut close)
+                        .hint_text(bidi(ui, crate::i18n::date_hint()))
+                        .desired_width(120.0),
+                )
+                .labelled_by(l);
+                let name = Field::ExpectedClose.label();
+                super::date_picker::picker_button(ui, &mut close, ws.today(), &name);
+            });
         });
         self.close_text = close;
 

@@ -6,6 +6,7 @@ mod activity_panel;
 mod app;
 mod board;
 mod catalog;
+mod date_picker;
 mod dialogs;
 pub mod direction;
 mod export;

@@ -63,3 +63,45 @@ fn persian_chosen_in_settings_mirrors_the_board_and_is_remembered() {
     // 22 Nov 2026 + 42 days = 3 Jan 2027 = 13 Dey 1405.
     assert_eq!(forsat::i18n::format_date(close), "۱۴۰۵/۱۰/۱۳");
 }
+
+#[test]
+fn the_date_picker_shows_jalali_months_from_saturday_and_fills_the_field() {
+    let fixture = Fixture::two_deals();
+    let mut ws = fixture.reopen();
+    let mut settings = ws.settings().clone();
+    settings.language = Some(Language::English);
+    settings.calendar = Some(Calendar::Jalali);
+    let change = ws.settings_change(settings);
+    ws.apply(forsat::command::Command::Change(Box::new(change)))
+        .unwrap();
+    drop(ws);
+
+    let mut harness = harness(&fixture.path);
+    card(&harness, "Café Müller – espresso machines").click();
+    harness.run();
+    // The deal closes 42 days after 22 Nov 2026: 3 Jan 2027, 13 Dey 1405.
+    let field = harness.get_by_label("Expected close");
+    assert_eq!(field.value().as_deref(), Some("1405/10/13"));
+    click_button(&mut harness, "Pick Expected close from a calendar");
+    label(&harness, "Dey 1405");
+    // Saturday first: the week's headers left to right.
+    let x = |name: &str| label(&harness, name).rect().center().x;
+    assert!(
+        x("Sa") < x("Su") && x("Su") < x("Fr"),
+        "Saturday starts the week"
+    );
+    click_button(&mut harness, "Next month");
+    label(&harness, "Bahman 1405");
+    harness.get_by_role_and_label(Role::Button, "15").click();
+    harness.run();
+    let field = harness.get_by_label("Expected close");
+    assert_eq!(field.value().as_deref(), Some("1405/11/15"));
+    click_button(&mut harness, "Save");
+    let ws = harness.state().workspace().unwrap();
+    let deal = super::deal(ws, "Café Müller – espresso machines");
+    // 15 Bahman 1405 = 4 Feb 2027.
+    assert_eq!(
+        deal.expected_close,
+        chrono::NaiveDate::from_ymd_opt(2027, 2, 4)
+    );
+}

@@ -101,8 +101,8 @@ impl DateField {
     }
 
     /// The field labelled `label`; true when its date changed.
-    pub(super) fn ui(&mut self, ui: &mut egui::Ui, label: String) -> bool {
-        let label = ui.label(bidi(ui, label));
+    pub(super) fn ui(&mut self, ui: &mut egui::Ui, name: String) -> bool {
+        let label = ui.label(bidi(ui, name.as_str()));
         let hint = crate::i18n::date_hint();
         let response = ui
             .add(
@@ -111,8 +111,10 @@ impl DateField {
                     .desired_width(92.0),
             )
             .labelled_by(label.id);
+        let today = chrono::Utc::now().date_naive();
+        let picked = crate::ui::date_picker::picker_button(ui, &mut self.text, today, &name);
         let mut changed = false;
-        if response.changed() {
+        if response.changed() || picked {
             // Only the reason is shown: the label beside the field names it.
             match parse_date(Field::ExpectedClose, &self.text) {
                 Ok(value) => {
