@@ -67,14 +67,54 @@ pub fn default_stages(pipeline: Id) -> impl Iterator<Item = Stage> {
         .map(move |(t, sequence)| Stage {
             id: 0,
             pipeline,
-            name: t.name.to_owned(),
+            name: default_text(t.name),
             sequence,
             probability: t.probability.into(),
             kind: t.kind,
-            requirements: t.requirements.to_owned(),
+            requirements: default_text(t.requirements),
             rotting_days: None,
             folded: t.folded,
         })
+}
+
+/// A name or text a new database starts with, in the language in use: a file's defaults are
+/// written in the language it is created in, as in Odoo. Other text is returned as it is.
+pub fn default_text(text: &str) -> String {
+    match text {
+        "Sales" => tr!("Sales"),
+        "New" => tr!("New"),
+        "Qualified" => tr!("Qualified"),
+        "Proposition" => tr!("Proposition"),
+        "Won" => tr!("Won"),
+        "Lost" => tr!("Lost"),
+        "A contact and a need worth following up." => {
+            tr!("A contact and a need worth following up.")
+        }
+        "Budget, decision maker, need and timeline confirmed." => {
+            tr!("Budget, decision maker, need and timeline confirmed.")
+        }
+        "A quotation or proposal has been sent." => tr!("A quotation or proposal has been sent."),
+        "The customer has signed." => tr!("The customer has signed."),
+        "Too expensive" => tr!("Too expensive"),
+        "We don't have people/skills" => tr!("We don't have people/skills"),
+        "Not enough stock" => tr!("Not enough stock"),
+        "Lost to competitor" => tr!("Lost to competitor"),
+        "No budget" => tr!("No budget"),
+        "No decision" => tr!("No decision"),
+        "Cold Call" => tr!("Cold Call"),
+        "Existing Customer" => tr!("Existing Customer"),
+        "Self Generated" => tr!("Self Generated"),
+        "Employee" => tr!("Employee"),
+        "Partner" => tr!("Partner"),
+        "Public Relations" => tr!("Public Relations"),
+        "Direct Mail" => tr!("Direct Mail"),
+        "Conference" => tr!("Conference"),
+        "Trade Show" => tr!("Trade Show"),
+        "Web Site" => tr!("Web Site"),
+        "Word of mouth" => tr!("Word of mouth"),
+        "Email" => tr!("Email"),
+        other => other.to_owned(),
+    }
 }
 
 /// The loss reasons a new database starts with (Odoo's defaults).
@@ -850,6 +890,22 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap()
+    }
+
+    #[test]
+    fn a_new_files_defaults_are_in_the_language_in_use() {
+        let before = crate::i18n::current();
+        crate::i18n::install(crate::i18n::Local {
+            language: Language::Persian,
+            ..before
+        });
+        let names: Vec<String> = default_stages(1).map(|s| s.name).collect();
+        let first = default_stages(1).next().unwrap();
+        crate::i18n::install(before);
+        assert_eq!(names, ["جدید", "واجد شرایط", "پیشنهاد", "موفق", "ناموفق"]);
+        assert_eq!(first.requirements, "مخاطبی با نیازی که ارزش پیگیری دارد.");
+        assert_eq!(default_text("Cold Call"), "Cold Call", "English is the key");
+        assert_eq!(default_text("Acme"), "Acme");
     }
 
     #[test]

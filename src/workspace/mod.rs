@@ -179,6 +179,8 @@ impl Workspace {
             backup_failed,
         };
         if settings.is_none() {
+            // A new file's defaults are written in the language it will be shown in.
+            crate::i18n::follow(&Settings::default());
             ws.initialize()?;
         }
         if ws.pipelines.is_empty() {
@@ -201,7 +203,7 @@ impl Workspace {
             tx.put_settings(&settings)?;
             let pipeline = Pipeline {
                 id: tx.new_id(),
-                name: "Sales".to_owned(),
+                name: default_text("Sales"),
                 sequence: 1,
             };
             tx.put_pipeline(&pipeline)?;
@@ -223,7 +225,7 @@ impl Workspace {
                 let lookup = Lookup {
                     id: tx.new_id(),
                     kind,
-                    name: (*name).to_owned(),
+                    name: default_text(name),
                     active: true,
                 };
                 tx.put_lookup(&lookup)?;
