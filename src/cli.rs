@@ -36,7 +36,7 @@ pub struct Cli {
 }
 
 fn parse_language(code: &str) -> Result<Language, String> {
-    Language::from_code(code).ok_or_else(|| format!("“{code}” is not one of en, fa, fr"))
+    Language::from_code(code).ok_or_else(|| tr!("“{code}” is not one of en, fa, fr", code = code))
 }
 
 /// The views the window can open on.
@@ -345,17 +345,18 @@ fn run_on(command: CliCommand, db: &Path) -> Result<String, String> {
             );
             ws.apply(Command::InsertBatch(Box::new(batch)))
                 .map_err(|e| e.to_string())?;
-            Ok(format!(
-                "Added {} opportunities ({} won, {} lost), {} accounts, {} salespeople and {} stage events to {} in {:.1} s.\n",
-                summary.opportunities,
-                summary.won,
-                summary.lost,
-                summary.accounts,
-                summary.salespeople,
-                summary.stage_events,
-                db.display(),
-                started.elapsed().as_secs_f64()
-            ))
+            let added = tr!(
+                "Added {deals} opportunities ({won} won, {lost} lost), {accounts} accounts, {salespeople} salespeople and {events} stage events to {path} in {seconds} s.",
+                deals = summary.opportunities,
+                won = summary.won,
+                lost = summary.lost,
+                accounts = summary.accounts,
+                salespeople = summary.salespeople,
+                events = summary.stage_events,
+                path = db.display(),
+                seconds = format!("{:.1}", started.elapsed().as_secs_f64())
+            );
+            Ok(format!("{added}\n"))
         }
         CliCommand::History { id, format } => history(&ws, id, format),
         CliCommand::Export { what, format, out } => {
@@ -440,9 +441,10 @@ fn history(ws: &Workspace, id: u64, format: Format) -> Result<String, String> {
         .history(EntityKind::Opportunity, id)
         .map_err(|e| e.to_string())?;
     if entries.is_empty() && ws.opportunity(id).is_none() {
-        return Err(format!(
-            "there is no opportunity {id} in {}",
-            ws.path().display()
+        return Err(tr!(
+            "there is no opportunity {id} in {path}",
+            id = id,
+            path = ws.path().display()
         ));
     }
     let lines: Vec<HistoryLine> = entries
