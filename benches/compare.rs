@@ -18,7 +18,8 @@ use common::frames::Window;
 use common::{SIZES, clock, scratch, size_label, sqlite, timed};
 use criterion::{Criterion, criterion_group, criterion_main};
 use forsat::cli::View;
-use forsat::domain::Id;
+use forsat::command::Command;
+use forsat::domain::{Id, Language};
 use forsat::workspace::Workspace;
 
 /// Opening the database and loading every deal into memory, the cost of starting the app:
@@ -195,5 +196,37 @@ fn frames(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, open_load, edit_and_reports, import, frames);
+/// The same frames at 100k deals with the window in Persian: every label laid out by the bidi
+/// helper (directional runs, Persian digits), the board and the list mirrored.
+fn persian_frames(c: &mut Criterion) {
+    let mut group = c.benchmark_group("frame-fa");
+    let dir = scratch();
+    for (view, name) in [(View::Pipeline, "board"), (View::List, "list")] {
+        let mut window: Option<Window> = None;
+        group.bench_function(format!("{name}/100k"), |b| {
+            let window = window.get_or_insert_with(|| {
+                let copy = dir.path().join(format!("{name}.redb"));
+                std::fs::copy(&Fixture::get(100_000).forsat, &copy).expect("copied");
+                let mut ws = Workspace::open(&copy, clock()).expect("opens");
+                let mut settings = ws.settings().clone();
+                settings.language = Some(Language::Persian);
+                let change = ws.settings_change(settings);
+                ws.apply(Command::Change(Box::new(change))).expect("saved");
+                drop(ws);
+                Window::open(&copy, view)
+            });
+            b.iter_custom(|iters| (0..iters).map(|_| window.frame(true)).sum())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    open_load,
+    edit_and_reports,
+    import,
+    frames,
+    persian_frames
+);
 criterion_main!(benches);

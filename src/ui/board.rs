@@ -514,7 +514,8 @@ fn close_zone_ui(
                 .color(theme::TEXT_MUTED),
             ));
             ui.with_layout(direction::end_to_start(Align::Center), |ui| {
-                ui.label(bidi(
+                // Cut short where the zone is narrow (longer languages), never over the totals.
+                let hint = bidi(
                     ui,
                     RichText::new(tr!(
                         "Drop a card here to mark it {stage}",
@@ -522,7 +523,8 @@ fn close_zone_ui(
                     ))
                     .italics()
                     .color(theme::TEXT_MUTED),
-                ));
+                );
+                ui.add(egui::Label::new(hint).truncate());
             });
         });
     });
