@@ -8,22 +8,10 @@ use rust_decimal::Decimal;
 
 use super::table::to_millis;
 use crate::domain::DateFormat;
+use crate::i18n::latin_digits;
 
 /// Dates outside these years are typos (the domain's own rule for typed dates).
 const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
-
-/// Persian and Arabic-Indic digits and separators as ASCII.
-fn ascii_digits(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
-            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
-            '\u{066B}' => '.',
-            '\u{066C}' => ',',
-            _ => c,
-        })
-        .collect()
-}
 
 /// Characters that group thousands besides `.` and `,`.
 fn is_group_mark(c: char) -> bool {
@@ -67,7 +55,7 @@ fn strip_decoration(text: &str) -> &str {
 /// A number's digits and separators without its sign and the currency symbol or code around
 /// it: `-$1,500.00` → (true, `1,500.00`). None when what is left is not number-like.
 fn numeric_core(text: &str) -> Option<(bool, String)> {
-    let text = ascii_digits(text.trim());
+    let text = latin_digits(text.trim());
     let mut core = strip_decoration(&text);
     let mut negative = false;
     if let Some(rest) = core.strip_prefix('-') {
@@ -221,7 +209,7 @@ impl DateStyle {
         let mut month_first = 0usize;
         let mut slashed = false;
         for value in values {
-            let digits = ascii_digits(value);
+            let digits = latin_digits(value);
             let Some((a, b, _)) = day_month_year(date_part(&digits)) else {
                 continue;
             };
@@ -249,7 +237,7 @@ impl DateStyle {
 
     /// A date: ISO (`2026-12-31`, a time after it ignored) or `d/m/y` in the column's order.
     pub fn parse_date(self, text: &str) -> Option<NaiveDate> {
-        let digits = ascii_digits(text);
+        let digits = latin_digits(text);
         let part = date_part(&digits);
         let date = match NaiveDate::parse_from_str(part, DateFormat::Iso.pattern()) {
             Ok(date) => date,
@@ -268,7 +256,7 @@ impl DateStyle {
     /// A moment: RFC 3339 with any offset, an ISO date and time read as UTC, a date (in the
     /// column's order) with a time, or a date alone (midnight UTC). Kept to the millisecond.
     pub fn parse_timestamp(self, text: &str) -> Option<DateTime<Utc>> {
-        let text = ascii_digits(text.trim());
+        let text = latin_digits(text.trim());
         let at = DateTime::parse_from_rfc3339(&text)
             .map(|at| at.with_timezone(&Utc))
             .ok()
@@ -286,7 +274,7 @@ impl DateStyle {
             .or_else(|| {
                 let (date, time) = match text.split_once([' ', 'T']) {
                     Some((date, time)) => (date, time.trim()),
-                    None => (text.as_str(), ""),
+                    None => (&*text, ""),
                 };
                 let date = self.parse_date(date)?;
                 let time = if time.is_empty() {
