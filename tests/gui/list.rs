@@ -327,7 +327,7 @@ fn merge_two_duplicates_picking_fields_from_each() {
     harness.run();
     harness.get_by_label("Find duplicates").click();
     harness.run();
-    label(&harness, "Possible duplicates: 1 groups");
+    label(&harness, "Possible duplicates: 1 group");
     harness
         .get_by_label("Merge Café Müller – espresso machines / cafe muller – ESPRESSO machines")
         .click();
