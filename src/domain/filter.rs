@@ -4,7 +4,8 @@ use chrono::{Datelike as _, Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{Id, Opportunity};
+use super::{Calendar, Id, Opportunity};
+use crate::i18n::jalali::JalaliDate;
 use crate::tr;
 
 /// Which expected-close dates to show.
@@ -50,6 +51,13 @@ impl CloseWindow {
                 let first = crate::i18n::week_start().weekday();
                 let start = today - Days::new(today.weekday().days_since(first).into());
                 (start, start + Days::new(7))
+            }
+            // In the Jalali calendar its month and its season (spring from Farvardin).
+            CloseWindow::ThisMonth if crate::i18n::calendar() == Calendar::Jalali => {
+                JalaliDate::from_gregorian(today).months_from_start(1)
+            }
+            CloseWindow::ThisQuarter if crate::i18n::calendar() == Calendar::Jalali => {
+                JalaliDate::from_gregorian(today).months_from_start(3)
             }
             CloseWindow::ThisMonth => {
                 let start = today.with_day(1).unwrap_or(today);

@@ -64,6 +64,20 @@ impl JalaliDate {
         }
     }
 
+    /// The first day of the period of `months` months (1: its month, 3: its season) this day
+    /// falls in, and the first day after it, as Gregorian dates.
+    pub fn months_from_start(self, months: u8) -> (NaiveDate, NaiveDate) {
+        let first_month = (self.month - 1) / months * months + 1;
+        let start = JalaliDate {
+            month: first_month,
+            day: 1,
+            ..self
+        };
+        let end = (0..months).fold(start, |day, _| day.next_month());
+        let gregorian = |day: JalaliDate| day.to_gregorian().unwrap_or(NaiveDate::MIN);
+        (gregorian(start), gregorian(end))
+    }
+
     /// The first day of the previous month.
     pub fn previous_month(self) -> JalaliDate {
         match self.month {
@@ -159,5 +173,18 @@ mod tests {
         assert_eq!(jalali(1405, 1, 1).days_in_month(), 31);
         assert_eq!(jalali(1405, 12, 9).next_month(), jalali(1406, 1, 1));
         assert_eq!(jalali(1405, 1, 9).previous_month(), jalali(1404, 12, 1));
+        // Azar 1405 runs 22 Nov – 21 Dec 2026; autumn from 1 Mehr (23 Sep) to 1 Dey (22 Dec).
+        assert_eq!(
+            jalali(1405, 9, 1).months_from_start(1),
+            (day(2026, 11, 22), day(2026, 12, 22))
+        );
+        assert_eq!(
+            jalali(1405, 9, 15).months_from_start(3),
+            (day(2026, 9, 23), day(2026, 12, 22))
+        );
+        assert_eq!(
+            jalali(1404, 12, 29).months_from_start(3),
+            (day(2025, 12, 22), day(2026, 3, 21))
+        );
     }
 }
