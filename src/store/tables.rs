@@ -179,10 +179,10 @@ fn read_settings(
     meta: &redb::ReadOnlyTable<&str, &[u8]>,
     schema: u32,
 ) -> Result<Option<Settings>, ReadError> {
-    if schema < 4 {
-        Ok(read_meta::<SettingsV3>(meta, META_SETTINGS)?.map(Settings::from))
-    } else {
-        read_meta(meta, META_SETTINGS)
+    match schema {
+        ..4 => Ok(read_meta::<SettingsV3>(meta, META_SETTINGS)?.map(Settings::from)),
+        4 => Ok(read_meta::<SettingsV4>(meta, META_SETTINGS)?.map(Settings::from)),
+        _ => read_meta(meta, META_SETTINGS),
     }
 }
 

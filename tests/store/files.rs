@@ -479,3 +479,56 @@ fn a_full_disk_refuses_the_write_keeps_the_file_and_recovers() {
     }
     assert_eq!(ws.opportunity_count(), saved.len() + 1);
 }
+
+#[test]
+fn a_schema_4_file_keeps_its_settings_and_gains_language_and_calendar() {
+    use forsat::domain::{DateFormat, SettingsV4, WeekStart};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("four.redb");
+    let ws = open(&path);
+    let deals = ws.opportunity_count();
+    drop(ws);
+    // The file as schema 4 wrote it: its settings without language and calendar.
+    let old = SettingsV4 {
+        base_currency: "EUR".into(),
+        close_offset_days: 30,
+        date_format: DateFormat::DayMonthYear,
+        week_start: WeekStart::Saturday,
+        backups: false,
+        backups_keep: 3,
+    };
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut meta = txn
+                .open_table(TableDefinition::<&str, &[u8]>::new("meta"))
+                .unwrap();
+            meta.insert("settings", forsat::store::encode(&old).as_slice())
+                .unwrap();
+            meta.insert("schema", 4u32.to_le_bytes().as_slice())
+                .unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let ws = open(&path);
+    let settings = ws.settings();
+    assert_eq!(settings.base_currency, "EUR");
+    assert_eq!(settings.close_offset_days, 30);
+    assert_eq!(settings.date_format, DateFormat::DayMonthYear);
+    assert_eq!(settings.week_start, WeekStart::Saturday);
+    assert!(!settings.backups);
+    assert_eq!(settings.backups_keep, 3);
+    assert_eq!((settings.language, settings.calendar), (None, None));
+    assert_eq!(ws.opportunity_count(), deals);
+    drop(ws);
+    // Migrated: it opens again as schema 5 with the same settings.
+    assert_eq!(open(&path).settings().date_format, DateFormat::DayMonthYear);
+    let db = redb::ReadOnlyDatabase::open(&path).unwrap();
+    let txn = db.begin_read().unwrap();
+    let meta = txn
+        .open_table(TableDefinition::<&str, &[u8]>::new("meta"))
+        .unwrap();
+    let schema = meta.get("schema").unwrap().unwrap().value().to_vec();
+    assert_eq!(schema, forsat::store::SCHEMA_VERSION.to_le_bytes());
+}
