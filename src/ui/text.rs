@@ -75,7 +75,33 @@ pub fn bidi_with(style: &egui::Style, text: impl Into<WidgetText>) -> WidgetText
         return text;
     }
     let job = text.into_layout_job(style, FontSelection::Default, egui::Align::Center);
-    WidgetText::LayoutJob(Arc::new(display_order(&job)))
+    WidgetText::LayoutJob(cached_display_order(&job))
+}
+
+thread_local! {
+    /// Jobs already put in display order, by a hash of the job and the reading direction: the
+    /// same labels come back every frame, and the bidi algorithm allocates.
+    static ORDERED: std::cell::RefCell<std::collections::HashMap<u64, Arc<LayoutJob>>> =
+        std::cell::RefCell::default();
+}
+
+/// [`display_order`], remembered.
+fn cached_display_order(job: &LayoutJob) -> Arc<LayoutJob> {
+    use std::hash::BuildHasher as _;
+    let key = foldhash::fast::FixedState::default().hash_one((job, crate::i18n::right_to_left()));
+    ORDERED.with(|cache| {
+        if let Some(hit) = cache.borrow().get(&key) {
+            return Arc::clone(hit);
+        }
+        let ordered = Arc::new(display_order(job));
+        let mut cache = cache.borrow_mut();
+        // A bound, not an eviction policy: the visible labels refill it within a frame.
+        if cache.len() >= 16_384 {
+            cache.clear();
+        }
+        cache.insert(key, Arc::clone(&ordered));
+        ordered
+    })
 }
 
 /// `job` ready to draw, for text painted directly (cards): see [`bidi`].

@@ -67,7 +67,7 @@ fn stages_are_added_reordered_and_deleted_with_their_deals_moved() {
     let new = stage(&ws, "New");
     let keep = ws.delete_stage_change(new, None);
     let refused = change(&mut ws, keep);
-    assert_eq!(refused.unwrap_err(), "Stage: is still in use (1 records)");
+    assert_eq!(refused.unwrap_err(), "Stage: is still in use (1 record)");
     let delete = ws.delete_stage_change(new, Some(demo));
     undo.run(&mut ws, Command::Change(Box::new(delete)))
         .unwrap();
@@ -197,7 +197,7 @@ fn a_renamed_loss_reason_shows_everywhere_and_one_in_use_is_reassigned() {
     };
     assert_eq!(
         change(&mut ws, plain_delete).unwrap_err(),
-        "Name: is still in use (1 records)"
+        "Name: is still in use (1 record)"
     );
 }
 

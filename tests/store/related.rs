@@ -273,7 +273,7 @@ fn column_totals_convert_to_the_base_currency_and_follow_rate_changes() {
             ..Change::default()
         })))
         .unwrap_err();
-    assert_eq!(err.to_string(), "Currency: is still in use (1 records)");
+    assert_eq!(err.to_string(), "Currency: is still in use (1 record)");
 }
 
 #[test]
@@ -311,7 +311,7 @@ fn an_account_with_deals_is_not_deleted_unless_they_are_reassigned() {
     )));
     assert_eq!(
         refused.unwrap_err().to_string(),
-        "Account: still has 1 deals: reassign them to another account first"
+        "Account: still has 1 deal: reassign it to another account first"
     );
     assert!(ws.account(acme).is_some());
 
@@ -461,7 +461,7 @@ fn changes_that_would_leave_dangling_records_are_refused() {
             ..contact
         }),
     );
-    assert_eq!(moved.unwrap_err(), "Contact: is still in use (1 records)");
+    assert_eq!(moved.unwrap_err(), "Contact: is still in use (1 record)");
 
     // A product cannot arrive in a currency removed by the same change.
     let eur = add_currency(&mut ws, "EUR", "1.08");
@@ -478,7 +478,7 @@ fn changes_that_would_leave_dangling_records_are_refused() {
     })));
     assert_eq!(
         both.unwrap_err().to_string(),
-        "Currency: refers to a record that does not exist; Currency: is still in use (1 records)"
+        "Currency: refers to a record that does not exist; Currency: is still in use (1 record)"
     );
 
     // The same deal twice, or an id this file never gave out, is refused before anything.
