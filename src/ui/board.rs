@@ -514,7 +514,8 @@ fn close_zone_ui(
                 .color(theme::TEXT_MUTED),
             ));
             ui.with_layout(direction::end_to_start(Align::Center), |ui| {
-                // Cut short where the zone is narrow (longer languages), never over the totals.
+                // Only where it fits (longer languages), never over the totals: cut short, a
+                // right-to-left line would lose its beginning.
                 let hint = bidi(
                     ui,
                     RichText::new(tr!(
@@ -524,7 +525,15 @@ fn close_zone_ui(
                     .italics()
                     .color(theme::TEXT_MUTED),
                 );
-                ui.add(egui::Label::new(hint).truncate());
+                let galley = hint.into_galley(
+                    ui,
+                    Some(egui::TextWrapMode::Extend),
+                    f32::INFINITY,
+                    egui::TextStyle::Body,
+                );
+                if galley.size().x <= ui.available_width() {
+                    ui.label(galley);
+                }
             });
         });
     });
