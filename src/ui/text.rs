@@ -65,7 +65,72 @@ pub fn follow_language(ctx: &egui::Context) {
 /// directional run a section of its own; other text as it is. Every label, button, card and
 /// cell that can show Persian goes through here.
 pub fn bidi(ui: &Ui, text: impl Into<WidgetText>) -> WidgetText {
-    bidi_with(ui.style(), text)
+    let text = text.into();
+    if !needs_reordering(text.text()) {
+        return text;
+    }
+    let mut job = text.into_layout_job(ui.style(), FontSelection::Default, ui.text_valign());
+    let wraps = ui.layout().is_vertical() && ui.wrap_mode() == egui::TextWrapMode::Wrap;
+    if wraps && let Some(broken) = break_lines(ui, &job, ui.available_width()) {
+        job = Arc::new(broken);
+    }
+    WidgetText::LayoutJob(cached_display_order(&job))
+}
+
+/// `job` (of one section) with line breaks where its words stop fitting `width`, found in
+/// logical order. egui wraps a laid-out line from its left end: a right-to-left paragraph put
+/// in display order first would read its lines bottom-up. None when it fits as it is.
+fn break_lines(ui: &Ui, job: &LayoutJob, width: f32) -> Option<LayoutJob> {
+    let [section] = &job.sections[..] else {
+        return None;
+    };
+    if !(width.is_finite() && width > 0.0) {
+        return None;
+    }
+    let mut font = section.format.font_id.clone();
+    font.family = FontFamily::Name(RIGHT_TO_LEFT.into());
+    let measure = |text: &str| {
+        ui.ctx().fonts_mut(|f| {
+            let galley =
+                f.layout_no_wrap(text.to_owned(), font.clone(), egui::Color32::PLACEHOLDER);
+            galley.size().x
+        })
+    };
+    if job.text.split('\n').all(|line| measure(line) <= width) {
+        return None;
+    }
+    let space = measure(" ");
+    let mut text = String::with_capacity(job.text.len() + 8);
+    for (i, line) in job.text.split('\n').enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        let mut used = 0.0;
+        for (j, word) in line.split(' ').enumerate() {
+            let word_width = measure(word);
+            if j > 0 {
+                if used + space + word_width > width {
+                    text.push('\n');
+                    used = 0.0;
+                } else {
+                    text.push(' ');
+                    used += space;
+                }
+            }
+            text.push_str(word);
+            used += word_width;
+        }
+    }
+    let mut broken = LayoutJob {
+        text,
+        sections: Vec::new(),
+        ..job.clone()
+    };
+    broken.sections.push(LayoutSection {
+        byte_range: ByteIndex(0)..ByteIndex(broken.text.len()),
+        ..section.clone()
+    });
+    Some(broken)
 }
 
 /// [`bidi`] where no `Ui` is at hand (text placed inside a chart), in `style`.

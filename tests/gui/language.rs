@@ -105,3 +105,27 @@ fn the_date_picker_shows_jalali_months_from_saturday_and_fills_the_field() {
         chrono::NaiveDate::from_ymd_opt(2027, 2, 4)
     );
 }
+
+#[test]
+fn a_wrapped_persian_paragraph_starts_on_its_first_line() {
+    let fixture = Fixture::two_deals();
+    let mut ws = fixture.reopen();
+    let mut settings = ws.settings().clone();
+    settings.language = Some(Language::Persian);
+    let change = ws.settings_change(settings);
+    ws.apply(forsat::command::Command::Change(Box::new(change)))
+        .unwrap();
+    drop(ws);
+    let mut harness = harness(&fixture.path);
+    click_button(&mut harness, "تنظیمات");
+    // The stages' help is wider than the view: broken into lines in reading order before
+    // its runs are put in display order, so its first words are on its first line.
+    let help = harness.get_by(|n| {
+        n.role() == Role::Label && n.value().is_some_and(|v| v.contains("دستگیرهٔ نقطه‌چین"))
+    });
+    let text = help.value().unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 2, "{text}");
+    assert!(lines[0].contains("برای تغییر ترتیب"), "{text}");
+    assert!(lines[lines.len() - 1].contains("نگه دارید"), "{text}");
+}
