@@ -118,7 +118,16 @@ pub fn percent(ratio: f64) -> String {
 
 /// A plot that neither zooms nor pans: report charts are read, not explored.
 fn still_plot(id: &'static str, height: f32) -> Plot<'static> {
+    // In a right-to-left language the x axis runs from the right (the first stage, the
+    // earliest month at the right) and the y axis stands on the right.
+    let rtl = crate::i18n::right_to_left();
     Plot::new(id)
+        .invert_x(rtl)
+        .y_axis_position(if rtl {
+            egui_plot::HPlacement::Right
+        } else {
+            egui_plot::HPlacement::Left
+        })
         .height(height)
         .allow_zoom(false)
         .allow_drag(false)
@@ -270,7 +279,13 @@ fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, egui::Color32)]) {
 }
 
 fn legend() -> Legend {
-    Legend::default().position(Corner::RightTop)
+    // Away from the first category, which a right-to-left chart puts at the right.
+    let corner = if crate::i18n::right_to_left() {
+        Corner::LeftTop
+    } else {
+        Corner::RightTop
+    };
+    Legend::default().position(corner)
 }
 
 /// The funnel: a centred bar per open stage, as wide as the deals that reached it, labelled
