@@ -234,6 +234,8 @@ fn column_ui(
     let mut fold = false;
     let mut actions = Vec::new();
     let currency = &ws.settings().base_currency;
+    // Once per column: it asks the fonts for four row heights.
+    let card_height = theme::card_height(ui.ctx());
     ui.allocate_ui_with_layout(
         vec2(width, ui.available_height()),
         direction::top_down_start(),
@@ -301,10 +303,16 @@ fn column_ui(
                 ScrollArea::vertical()
                     .id_salt(("column", stage.id))
                     .auto_shrink(false)
-                    .show_rows(ui, theme::card_height(ui.ctx()), ids.len(), |ui, range| {
+                    .show_rows(ui, card_height, ids.len(), |ui, range| {
                         for id in &ids[range] {
                             if let Some(opp) = ws.opportunity(*id) {
-                                actions.extend(card_ui(ui, ws, opp, selected == Some(*id)));
+                                actions.extend(card_ui(
+                                    ui,
+                                    ws,
+                                    opp,
+                                    selected == Some(*id),
+                                    card_height,
+                                ));
                             }
                         }
                     });
@@ -335,9 +343,15 @@ fn probability_bar_ui(ui: &mut egui::Ui, stage: &Stage) {
 
 /// One deal's card: painted directly (no child widgets), clickable and draggable. While it is
 /// dragged, a faded placeholder keeps its place and the card follows the pointer.
-fn card_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity, selected: bool) -> Option<Action> {
+fn card_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    opp: &Opportunity,
+    selected: bool,
+    height: f32,
+) -> Option<Action> {
     let id = egui::Id::unique(("card", opp.id));
-    let size = vec2(ui.available_width(), theme::card_height(ui.ctx()));
+    let size = vec2(ui.available_width(), height);
     if ui.ctx().is_being_dragged(id) {
         egui::DragAndDrop::set_payload(
             ui.ctx(),

@@ -41,10 +41,7 @@ pub fn picker_button(ui: &mut Ui, text: &mut String, today: NaiveDate, name: &st
 fn first_of_month(date: NaiveDate) -> NaiveDate {
     match calendar() {
         Calendar::Gregorian => date.with_day(1).unwrap_or(date),
-        Calendar::Jalali => {
-            let day = JalaliDate::from_gregorian(date);
-            JalaliDate { day: 1, ..day }.to_gregorian().unwrap_or(date)
-        }
+        Calendar::Jalali => JalaliDate::from_gregorian(date).months_from_start(1).0,
     }
 }
 

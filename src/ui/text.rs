@@ -69,12 +69,15 @@ pub fn bidi(ui: &Ui, text: impl Into<WidgetText>) -> WidgetText {
     if !needs_reordering(text.text()) {
         return text;
     }
-    let mut job = text.into_layout_job(ui.style(), FontSelection::Default, ui.text_valign());
     let wraps = ui.layout().is_vertical() && ui.wrap_mode() == egui::TextWrapMode::Wrap;
-    if wraps && let Some(broken) = break_lines(ui, &job, ui.available_width()) {
-        job = Arc::new(broken);
+    if !wraps {
+        return bidi_with(ui.style(), text);
     }
-    WidgetText::LayoutJob(cached_display_order(&job))
+    let job = text.into_layout_job(ui.style(), FontSelection::Default, ui.text_valign());
+    match break_lines(ui, &job, ui.available_width()) {
+        Some(broken) => WidgetText::LayoutJob(cached_display_order(&broken)),
+        None => WidgetText::LayoutJob(cached_display_order(&job)),
+    }
 }
 
 /// `job` (of one section) with line breaks where its words stop fitting `width`, found in

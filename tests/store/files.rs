@@ -255,13 +255,10 @@ fn opening_a_schema_1_file_migrates_it_after_a_backup_copy() {
         .unwrap();
     drop(ws);
     assert!(open(&path).is_trashed(id));
-    let db = redb::ReadOnlyDatabase::open(&path).unwrap();
-    let txn = db.begin_read().unwrap();
-    let meta = txn
-        .open_table(TableDefinition::<&str, &[u8]>::new("meta"))
-        .unwrap();
-    let schema = meta.get("schema").unwrap().unwrap().value().to_vec();
-    assert_eq!(schema, forsat::store::SCHEMA_VERSION.to_le_bytes());
+    assert_eq!(
+        stored_schema(&path),
+        forsat::store::SCHEMA_VERSION.to_le_bytes()
+    );
 }
 
 /// A clean file with a few hundred demo deals, and what it holds as an export.
@@ -524,11 +521,18 @@ fn a_schema_4_file_keeps_its_settings_and_gains_language_and_calendar() {
     drop(ws);
     // Migrated: it opens again as schema 5 with the same settings.
     assert_eq!(open(&path).settings().date_format, DateFormat::DayMonthYear);
-    let db = redb::ReadOnlyDatabase::open(&path).unwrap();
+    assert_eq!(
+        stored_schema(&path),
+        forsat::store::SCHEMA_VERSION.to_le_bytes()
+    );
+}
+
+/// The schema number a file's meta table holds, as stored.
+fn stored_schema(path: &Path) -> Vec<u8> {
+    let db = redb::ReadOnlyDatabase::open(path).unwrap();
     let txn = db.begin_read().unwrap();
     let meta = txn
         .open_table(TableDefinition::<&str, &[u8]>::new("meta"))
         .unwrap();
-    let schema = meta.get("schema").unwrap().unwrap().value().to_vec();
-    assert_eq!(schema, forsat::store::SCHEMA_VERSION.to_le_bytes());
+    meta.get("schema").unwrap().unwrap().value().to_vec()
 }
