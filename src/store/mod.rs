@@ -6,6 +6,7 @@
 mod backup;
 mod codec;
 mod error;
+pub mod files;
 mod migrate;
 mod tables;
 
@@ -19,6 +20,7 @@ use redb::{Database, DatabaseError, Durability};
 pub use backup::{backups_of, check, newest_good, now as back_up_now, restore};
 pub use codec::{CodecError, RECORD_VERSION, decode, encode};
 pub use error::StoreError;
+pub use files::{FileError, Replace, write_file};
 pub use tables::{Records, SCHEMA_VERSION, TrashEntry, Tx};
 
 use crate::domain::{EntityKind, HistoryEntry, Id};
