@@ -7,10 +7,12 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::analytics::Cell;
 use crate::analytics::reports::{GroupBy, Params, Period, Scope, WinLossBy};
 use crate::command::Command;
 use crate::domain::{EntityKind, Language, LookupKind};
 use crate::interchange;
+use crate::store::files::Replace;
 use crate::workspace::{Workspace, system_clock};
 use crate::{tr, trn};
 
@@ -31,6 +33,10 @@ pub struct Cli {
     /// The view the window opens on.
     #[arg(long, value_enum, default_value_t = View::Pipeline)]
     pub view: View,
+    /// Replace the file that --out or --screenshot names if it exists (never the database,
+    /// its lock or its backups).
+    #[arg(long, global = true)]
+    pub force: bool,
     #[command(subcommand)]
     pub command: Option<CliCommand>,
 }
@@ -99,6 +105,7 @@ pub enum CliCommand {
         /// The file format; by default the extension of --out, else CSV.
         #[arg(long, value_enum)]
         format: Option<interchange::Format>,
+        /// The file to write; one that exists is replaced only with --force.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -304,7 +311,8 @@ pub fn default_db_path() -> PathBuf {
 }
 
 /// Runs a headless subcommand and returns what it prints; the error is the message for stderr.
-pub fn run(command: CliCommand, db: &Path) -> Result<String, String> {
+/// `replace` says whether a file that `--out` names may be replaced (`--force`).
+pub fn run(command: CliCommand, db: &Path, replace: Replace) -> Result<String, String> {
     // These two work on the file as it is, damaged or not, and never open it for writing.
     match command {
         CliCommand::Check => {
@@ -322,12 +330,12 @@ pub fn run(command: CliCommand, db: &Path) -> Result<String, String> {
             let made = crate::store::back_up_now(db, today).map_err(|e| e.to_string())?;
             Ok(tr!("Backed up to {path} (checked).", path = made.display()) + "\n")
         }
-        command => run_on(command, db),
+        command => run_on(command, db, replace),
     }
 }
 
 /// The commands that work on the open workspace.
-fn run_on(command: CliCommand, db: &Path) -> Result<String, String> {
+fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, String> {
     let mut ws = Workspace::open(db, system_clock()).map_err(|e| e.to_string())?;
     match command {
         CliCommand::Check | CliCommand::Backup => Err(tr!("this command does not open the file")),
@@ -364,11 +372,10 @@ fn run_on(command: CliCommand, db: &Path) -> Result<String, String> {
                 out.as_deref()
                     .map_or(interchange::Format::Csv, interchange::Format::of_path)
             });
-            let bytes = interchange::export(&ws, what, format)?;
             match out {
                 Some(path) => {
-                    std::fs::write(&path, &bytes)
-                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    interchange::export_to(&ws, what, None, format, &path, replace)
+                        .map_err(|e| e.to_string())?;
                     Ok(tr!(
                         "Wrote {what} to {path}.",
                         what = what.as_str(),
@@ -378,8 +385,10 @@ fn run_on(command: CliCommand, db: &Path) -> Result<String, String> {
                 None if format == interchange::Format::Xlsx => {
                     Err(tr!("an XLSX export needs --out FILE"))
                 }
-                // CSV is text: it goes to standard output as it is.
-                None => String::from_utf8(bytes).map_err(|e| e.to_string()),
+                // CSV is text: it goes to standard output as it is made.
+                None => interchange::write_csv(&ws, what, None, std::io::stdout().lock())
+                    .map(|()| String::new())
+                    .map_err(|e| e.to_string()),
             }
         }
         CliCommand::Import {
@@ -461,7 +470,11 @@ fn history(ws: &Workspace, id: u64, format: Format) -> Result<String, String> {
         .map(|l| [l.at.clone(), l.field.clone(), l.old.clone(), l.new.clone()]);
     Ok(match format {
         Format::Json => serde_json::to_string_pretty(&lines).map_err(|e| e.to_string())? + "\n",
-        Format::Csv => crate::analytics::csv(&["at", "field", "old", "new"], rows),
+        Format::Csv => {
+            let cells = rows.map(|row| row.map(Cell::Text));
+            let headers = ["at", "field", "old", "new"];
+            crate::analytics::csv::to_string(&headers, cells)
+        }
         Format::Table => crate::analytics::table(&["At", "Field", "Old", "New"], rows),
     })
 }

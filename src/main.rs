@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 use forsat::cli::{Cli, default_db_path, run};
+use forsat::store::files::Replace;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -9,8 +10,13 @@ fn main() -> ExitCode {
     if let Some(language) = cli.locale {
         forsat::i18n::override_language(language);
     }
+    let replace = if cli.force {
+        Replace::Allow
+    } else {
+        Replace::Refuse
+    };
     match cli.command {
-        Some(command) => match run(command, &db) {
+        Some(command) => match run(command, &db, replace) {
             Ok(output) => {
                 print!("{output}");
                 ExitCode::SUCCESS
@@ -20,6 +26,6 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        None => forsat::ui::run(&db, cli.screenshot.as_deref(), cli.view),
+        None => forsat::ui::run(&db, cli.screenshot.as_deref(), replace, cli.view),
     }
 }

@@ -1,12 +1,15 @@
 //! Pure report functions over records: no storage, no GUI. Each report renders to JSON, CSV
 //! and a text table for the CLI.
 
+pub(crate) mod cells;
+pub mod csv;
 pub mod facts;
 mod render;
 pub mod reports;
 mod totals;
 
-pub use render::{csv, table};
+pub use cells::{Cell, Table};
+pub use render::table;
 pub use totals::StageTotals;
 
 /// Money in reports: a decimal string with exactly two decimals, e.g. `"104000.00"`.

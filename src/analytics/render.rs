@@ -1,30 +1,6 @@
-//! Plain-text renderings of report rows for the CLI: CSV (RFC 4180) and an aligned table.
+//! Report rows as a table aligned for a terminal (CSV is [`super::csv`]).
 
 use std::fmt::Write as _;
-
-/// Rows as CSV with a header line; cells are quoted when they hold a separator, quote or
-/// line break.
-pub fn csv<R: AsRef<[String]>>(header: &[&str], rows: impl IntoIterator<Item = R>) -> String {
-    let mut out = String::new();
-    let mut line = |cells: &[&str]| {
-        let quoted: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        let _ = writeln!(out, "{}", quoted.join(","));
-    };
-    line(header);
-    for row in rows {
-        let cells: Vec<&str> = row.as_ref().iter().map(String::as_str).collect();
-        line(&cells);
-    }
-    out
-}
-
-fn csv_cell(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
-}
 
 /// Rows as a table aligned for a terminal; columns whose every cell is a number are
 /// right-aligned.
@@ -71,17 +47,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_quotes_and_table_aligns_numbers_right() {
+    fn table_aligns_numbers_right() {
         let rows = || {
             [
                 ["Acme, Inc.".to_owned(), "12.50".to_owned()],
                 ["Say \"hi\"".to_owned(), "3".to_owned()],
             ]
         };
-        assert_eq!(
-            csv(&["name", "amount"], rows()),
-            "name,amount\n\"Acme, Inc.\",12.50\n\"Say \"\"hi\"\"\",3\n"
-        );
         assert_eq!(
             table(&["Name", "Amount"], rows()),
             "Name        Amount\nAcme, Inc.   12.50\nSay \"hi\"         3\n"

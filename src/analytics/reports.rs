@@ -11,9 +11,9 @@ use crate::i18n::jalali::{self, JalaliDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::cells::{Cell, Table};
 use super::facts::{DealFacts, Facts};
 use crate::domain::{FastMap, Id, IdMap, Lookup, Pipeline, Rates, Stage, StageKind};
-use crate::interchange::{Cell, Table};
 
 /// The key of deals without a value for what they are grouped by (no salesperson, no date).
 pub const NONE: &str = "none";
@@ -1005,10 +1005,10 @@ impl Report {
         (table.headers, rows)
     }
 
-    /// CSV with a header line of the JSON keys.
+    /// CSV with a header line of the JSON keys, amounts with two decimals.
     pub fn to_csv(&self) -> String {
-        let (headers, rows) = self.text_rows();
-        super::render::csv(&headers, rows)
+        let table = self.table();
+        super::csv::to_string(&table.headers, &table.rows)
     }
 
     /// An aligned table for a terminal, amounts in the base currency.

@@ -1,57 +1,10 @@
-//! CSV in and out: RFC 4180 through the `csv` crate, and the guard against CSV injection.
-
-use std::borrow::Cow;
+//! CSV in: RFC 4180 through the `csv` crate. CSV out is [`crate::analytics::csv`], the one
+//! writer, whose guard against CSV injection the importer undoes ([`restore`]).
 
 use csv::StringRecord;
 
-use super::table::{Cell, Table};
-
-/// The first characters that make a spreadsheet read a cell as a formula (OWASP's list).
-const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// Whether a spreadsheet would evaluate `text`: it begins with a trigger, or with
-/// apostrophes and then a trigger (text that would read as a guarded cell).
-fn needs_guard(text: &str) -> bool {
-    text.trim_start_matches('\'').starts_with(TRIGGERS)
-}
-
-/// Text as a CSV cell: with a leading `'` when it begins like a formula (or like a guarded
-/// one), so no spreadsheet evaluates it.
-pub fn defuse(text: &str) -> Cow<'_, str> {
-    if needs_guard(text) {
-        Cow::Owned(format!("'{text}"))
-    } else {
-        Cow::Borrowed(text)
-    }
-}
-
-/// A CSV cell as the text it guards: exactly one leading `'` is dropped when what follows
-/// begins like a formula, possibly after more apostrophes (the inverse of [`defuse`]).
-pub fn restore(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if needs_guard(rest) => rest,
-        _ => cell,
-    }
-}
-
-/// The table as CSV: UTF-8, a header row, fields quoted only when needed, CRLF line ends.
-pub fn write(table: &Table) -> Result<Vec<u8>, String> {
-    let mut out = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    out.write_record(&table.headers)
-        .map_err(|e| e.to_string())?;
-    let mut record: Vec<String> = Vec::with_capacity(table.headers.len());
-    for row in &table.rows {
-        record.clear();
-        record.extend(row.iter().map(|cell| match cell {
-            Cell::Text(text) => defuse(text).into_owned(),
-            other => other.plain(),
-        }));
-        out.write_record(&record).map_err(|e| e.to_string())?;
-    }
-    out.into_inner().map_err(|e| e.to_string())
-}
+/// The guard every CSV Forsat writes puts before formulas, removed again on reading.
+pub(super) use crate::analytics::csv::restore;
 
 /// A CSV file's records as text, the header first. Accepts a UTF-8 byte-order mark and a comma,
 /// semicolon or tab as separator (the one the header line uses most); rows may be shorter or
@@ -98,19 +51,6 @@ fn separator(bytes: &[u8]) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formulas_are_defused_and_restored() {
-        for text in [
-            "=SUM(A1)", "+1", "-2", "@x", "\tx", "\rx", "'=x", "''=x", "'x", "''x", "'", "x", "",
-        ] {
-            assert_eq!(restore(&defuse(text)), text, "{text:?}");
-        }
-        assert_eq!(defuse("=1"), "'=1");
-        assert_eq!(defuse("a=1"), "a=1");
-        assert_eq!(defuse("'=1"), "''=1");
-        assert_eq!(defuse("'1"), "'1");
-    }
 
     #[test]
     fn the_separator_is_the_header_lines_most_used() {

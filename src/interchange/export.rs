@@ -1,24 +1,35 @@
-//! The tables an export writes, built from the workspace: pure functions, references by name.
+//! The rows an export writes, made from the workspace one at a time and handed to a writer as
+//! they come (a million deals never exist as one table of text), references by name.
 
 use std::collections::HashSet;
+use std::io;
 
 use serde::Serialize;
 
 use super::Kind;
 use super::columns::{self, Column, OPPORTUNITIES};
-use super::table::{Cell, Table, decimal_text};
+use super::table::{Cell, decimal_text};
 use crate::domain::*;
 use crate::workspace::Workspace;
 
-/// Everything of one kind.
-pub fn table(ws: &Workspace, what: Kind) -> Result<Table, String> {
-    table_of(ws, what, None)
+/// What receives an export's rows, one at a time, in order.
+pub type Sink<'a> = dyn FnMut(&[Cell]) -> io::Result<()> + 'a;
+
+/// The sheet name and the column headers of an export of `what`.
+pub fn header(what: Kind) -> (&'static str, Vec<&'static str>) {
+    match what {
+        Kind::Opportunities => ("Opportunities", columns::opportunities()),
+        Kind::Accounts => ("Accounts", columns::accounts()),
+        Kind::StageEvents => ("Stage events", columns::STAGE_EVENTS.to_vec()),
+        Kind::History => ("History", columns::HISTORY.to_vec()),
+    }
 }
 
-/// One kind, of every deal or only of the deals `ids` (in their order; unknown ids are left
-/// out): the deals themselves, their stage moves, their history or their accounts. Without
-/// `ids` deals come by id, trashed ones included (the `trashed` column says which).
-pub fn table_of(ws: &Workspace, what: Kind, ids: Option<&[Id]>) -> Result<Table, String> {
+/// The rows of one kind, of every deal or only of the deals `ids` (in their order; unknown ids
+/// are left out): the deals themselves, their stage moves, their history or their accounts.
+/// Without `ids` deals come by id, trashed ones included (the `trashed` column says which).
+/// The first error of `row` (a full disk) stops the export.
+pub fn rows(ws: &Workspace, what: Kind, ids: Option<&[Id]>, row: &mut Sink) -> io::Result<()> {
     let deals: Vec<&Opportunity> = match ids {
         Some(ids) => {
             let mut seen = HashSet::new();
@@ -33,12 +44,21 @@ pub fn table_of(ws: &Workspace, what: Kind, ids: Option<&[Id]>) -> Result<Table,
             all
         }
     };
-    Ok(match what {
-        Kind::Opportunities => opportunities(ws, &deals),
-        Kind::Accounts => accounts(ws, ids.map(|_| &deals[..])),
-        Kind::StageEvents => stage_events(ws, ids.map(|_| &deals[..])),
-        Kind::History => history(ws, &deals)?,
-    })
+    match what {
+        Kind::Opportunities => opportunities(ws, &deals, row),
+        Kind::Accounts => accounts(ws, ids.map(|_| &deals[..]), row),
+        Kind::StageEvents => stage_events(ws, ids.map(|_| &deals[..]), row),
+        Kind::History => history(ws, &deals, row),
+    }
+}
+
+/// Text as a cell: an empty one for no text.
+fn text(text: &str) -> Cell {
+    if text.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::text(text)
+    }
 }
 
 /// One line of a deal as its `lines` cell encodes it: the product by code (by name when it
@@ -82,84 +102,67 @@ fn lines_cell(ws: &Workspace, lines: &[Line]) -> Cell {
     Cell::Text(serde_json::to_string(&cells).unwrap_or_default())
 }
 
-fn opportunities(ws: &Workspace, deals: &[&Opportunity]) -> Table {
-    let name = |id: Option<Id>| match ws.lookup_name(id) {
-        "" => Cell::Empty,
-        name => Cell::text(name),
-    };
-    let text = |text: &str| {
-        if text.is_empty() {
-            Cell::Empty
-        } else {
-            Cell::text(text)
-        }
-    };
-    let rows = deals
-        .iter()
-        .map(|o| {
-            OPPORTUNITIES
-                .iter()
-                .map(|column| match *column {
-                    Column::Id => Cell::Integer(o.id),
-                    Column::Created => Cell::Timestamp(o.created),
-                    Column::Updated => Cell::Timestamp(o.updated),
-                    Column::StageEntered => Cell::Timestamp(o.stage_entered),
-                    Column::Trashed => Cell::Bool(ws.is_trashed(o.id)),
-                    Column::Field(field) => match field {
-                        Field::Name => text(&o.name),
-                        Field::Account => {
-                            ws.account(o.account).map_or(Cell::Empty, |a| text(&a.name))
-                        }
-                        Field::Contact => o
-                            .contact
-                            .and_then(|c| ws.contact(c))
-                            .map_or(Cell::Empty, |c| text(&c.name)),
-                        Field::BusinessType => Cell::text(columns::business_type(o.business_type)),
-                        Field::Source => name(o.source),
-                        Field::Pipeline => ws
-                            .pipelines()
-                            .iter()
-                            .find(|p| p.id == o.pipeline)
-                            .map_or(Cell::Empty, |p| text(&p.name)),
-                        Field::Stage => ws.stage(o.stage).map_or(Cell::Empty, |s| text(&s.name)),
-                        Field::NextStep => text(&o.next_step),
-                        Field::Campaign => name(o.campaign),
-                        Field::Salesperson => name(o.salesperson),
-                        Field::Currency => text(&o.currency),
-                        Field::Amount => Cell::Money(o.amount),
-                        Field::AmountMode => Cell::text(columns::amount_mode(o.amount_mode)),
-                        Field::Lines => lines_cell(ws, &o.lines),
-                        Field::ExpectedClose => Cell::date(o.expected_close),
-                        Field::Active => Cell::Bool(o.active),
-                        Field::Probability => Cell::Decimal(o.probability),
-                        Field::ProbabilityOverridden => Cell::Bool(o.probability_overridden),
-                        Field::Forecast => Cell::Bool(o.forecast),
-                        Field::Competitor => name(o.competitor),
-                        Field::LossReason => name(o.loss_reason),
-                        Field::Description => text(&o.description),
-                        Field::WinLossReport => text(&o.win_loss_report),
-                        Field::Priority => Cell::Integer(o.priority.into()),
-                        Field::Tags => {
-                            let tags: Vec<&str> =
-                                o.tags.iter().map(|t| ws.lookup_name(Some(*t))).collect();
-                            text(&tags.join("; "))
-                        }
-                        Field::Closed => Cell::date(o.closed),
-                        _ => Cell::Empty,
-                    },
-                })
-                .collect()
-        })
-        .collect();
-    Table {
-        sheet: "Opportunities",
-        headers: columns::opportunities(),
-        rows,
+fn opportunities(ws: &Workspace, deals: &[&Opportunity], row: &mut Sink) -> io::Result<()> {
+    let name = |id: Option<Id>| text(ws.lookup_name(id));
+    let mut cells = Vec::with_capacity(OPPORTUNITIES.len());
+    for o in deals {
+        cells.clear();
+        cells.extend(OPPORTUNITIES.iter().map(|column| {
+            match *column {
+                Column::Id => Cell::Integer(o.id),
+                Column::Created => Cell::Timestamp(o.created),
+                Column::Updated => Cell::Timestamp(o.updated),
+                Column::StageEntered => Cell::Timestamp(o.stage_entered),
+                Column::Trashed => Cell::Bool(ws.is_trashed(o.id)),
+                Column::Field(field) => match field {
+                    Field::Name => text(&o.name),
+                    Field::Account => ws.account(o.account).map_or(Cell::Empty, |a| text(&a.name)),
+                    Field::Contact => o
+                        .contact
+                        .and_then(|c| ws.contact(c))
+                        .map_or(Cell::Empty, |c| text(&c.name)),
+                    Field::BusinessType => Cell::text(columns::business_type(o.business_type)),
+                    Field::Source => name(o.source),
+                    Field::Pipeline => ws
+                        .pipelines()
+                        .iter()
+                        .find(|p| p.id == o.pipeline)
+                        .map_or(Cell::Empty, |p| text(&p.name)),
+                    Field::Stage => ws.stage(o.stage).map_or(Cell::Empty, |s| text(&s.name)),
+                    Field::NextStep => text(&o.next_step),
+                    Field::Campaign => name(o.campaign),
+                    Field::Salesperson => name(o.salesperson),
+                    Field::Currency => text(&o.currency),
+                    Field::Amount => Cell::Money(o.amount),
+                    Field::AmountMode => Cell::text(columns::amount_mode(o.amount_mode)),
+                    Field::Lines => lines_cell(ws, &o.lines),
+                    Field::ExpectedClose => Cell::date(o.expected_close),
+                    Field::Active => Cell::Bool(o.active),
+                    Field::Probability => Cell::Decimal(o.probability),
+                    Field::ProbabilityOverridden => Cell::Bool(o.probability_overridden),
+                    Field::Forecast => Cell::Bool(o.forecast),
+                    Field::Competitor => name(o.competitor),
+                    Field::LossReason => name(o.loss_reason),
+                    Field::Description => text(&o.description),
+                    Field::WinLossReport => text(&o.win_loss_report),
+                    Field::Priority => Cell::Integer(o.priority.into()),
+                    Field::Tags => {
+                        let tags: Vec<&str> =
+                            o.tags.iter().map(|t| ws.lookup_name(Some(*t))).collect();
+                        text(&tags.join("; "))
+                    }
+                    Field::Closed => Cell::date(o.closed),
+                    _ => Cell::Empty,
+                },
+            }
+        }));
+        row(&cells)?;
     }
+    Ok(())
 }
 
 /// Every account by id, or the accounts of `deals` in the deals' order.
-fn accounts(ws: &Workspace, deals: Option<&[&Opportunity]>) -> Table {
+fn accounts(ws: &Workspace, deals: Option<&[&Opportunity]>, row: &mut Sink) -> io::Result<()> {
     let list: Vec<&Account> = match deals {
         Some(deals) => {
             let mut seen = HashSet::new();
@@ -175,99 +178,68 @@ fn accounts(ws: &Workspace, deals: Option<&[&Opportunity]>) -> Table {
             all
         }
     };
-    let text = |t: &str| {
-        if t.is_empty() {
-            Cell::Empty
-        } else {
-            Cell::text(t)
-        }
-    };
-    let rows = list
-        .iter()
-        .map(|a| {
-            vec![
-                Cell::Integer(a.id),
-                text(&a.name),
-                text(ws.lookup_name(a.source)),
-                text(&a.industry),
-                text(&a.phone),
-                text(&a.email),
-                text(&a.website),
-                text(&a.address),
-                text(&a.notes),
-            ]
-        })
-        .collect();
-    Table {
-        sheet: "Accounts",
-        headers: columns::accounts(),
-        rows,
+    for a in list {
+        row(&[
+            Cell::Integer(a.id),
+            text(&a.name),
+            text(ws.lookup_name(a.source)),
+            text(&a.industry),
+            text(&a.phone),
+            text(&a.email),
+            text(&a.website),
+            text(&a.address),
+            text(&a.notes),
+        ])?;
     }
+    Ok(())
 }
 
 /// Every stage move in the order they happened, or only those of `deals`.
-fn stage_events(ws: &Workspace, deals: Option<&[&Opportunity]>) -> Table {
+fn stage_events(ws: &Workspace, deals: Option<&[&Opportunity]>, row: &mut Sink) -> io::Result<()> {
     let wanted: Option<HashSet<Id>> = deals.map(|d| d.iter().map(|o| o.id).collect());
     let stage = |id: Id| ws.stage(id);
-    let rows = ws
+    let events = ws
         .stage_events()
         .iter()
-        .filter(|e| wanted.as_ref().is_none_or(|w| w.contains(&e.opportunity)))
-        .map(|e| {
-            let pipeline = stage(e.to)
-                .and_then(|s| ws.pipelines().iter().find(|p| p.id == s.pipeline))
-                .map_or(Cell::Empty, |p| Cell::text(&p.name));
-            vec![
-                Cell::Integer(e.id),
-                Cell::Integer(e.opportunity),
-                ws.opportunity(e.opportunity)
-                    .map_or(Cell::Empty, |o| Cell::text(&o.name)),
-                pipeline,
-                e.from
-                    .and_then(stage)
-                    .map_or(Cell::Empty, |s| Cell::text(&s.name)),
-                stage(e.to).map_or(Cell::Empty, |s| Cell::text(&s.name)),
-                Cell::Timestamp(e.at),
-            ]
-        })
-        .collect();
-    Table {
-        sheet: "Stage events",
-        headers: columns::STAGE_EVENTS.to_vec(),
-        rows,
+        .filter(|e| wanted.as_ref().is_none_or(|w| w.contains(&e.opportunity)));
+    for e in events {
+        let pipeline = stage(e.to)
+            .and_then(|s| ws.pipelines().iter().find(|p| p.id == s.pipeline))
+            .map_or(Cell::Empty, |p| Cell::text(&p.name));
+        row(&[
+            Cell::Integer(e.id),
+            Cell::Integer(e.opportunity),
+            ws.opportunity(e.opportunity)
+                .map_or(Cell::Empty, |o| Cell::text(&o.name)),
+            pipeline,
+            e.from
+                .and_then(stage)
+                .map_or(Cell::Empty, |s| Cell::text(&s.name)),
+            stage(e.to).map_or(Cell::Empty, |s| Cell::text(&s.name)),
+            Cell::Timestamp(e.at),
+        ])?;
     }
+    Ok(())
 }
 
 /// Every change of `deals`, deal by deal, oldest first.
-fn history(ws: &Workspace, deals: &[&Opportunity]) -> Result<Table, String> {
-    let mut rows = Vec::new();
+fn history(ws: &Workspace, deals: &[&Opportunity], row: &mut Sink) -> io::Result<()> {
     for o in deals {
         let entries = ws
             .history(EntityKind::Opportunity, o.id)
-            .map_err(|e| e.to_string())?;
-        rows.extend(entries.into_iter().map(|h| {
-            let text = |t: String| {
-                if t.is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(t)
-                }
-            };
-            vec![
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        for h in entries {
+            row(&[
                 Cell::Integer(o.id),
                 Cell::text(&o.name),
                 Cell::Integer(h.id),
                 Cell::Integer(h.action),
                 Cell::Timestamp(h.at),
                 Cell::Text(h.field),
-                text(h.old),
-                text(h.new),
-            ]
-        }));
+                text(&h.old),
+                text(&h.new),
+            ])?;
+        }
     }
-    Ok(Table {
-        sheet: "History",
-        headers: columns::HISTORY.to_vec(),
-        rows,
-    })
+    Ok(())
 }

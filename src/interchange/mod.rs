@@ -1,12 +1,15 @@
 //! Files in and out: CSV and XLSX export, CSV import of Forsat's own format and of Odoo,
 //! SuiteCRM and Pipedrive exports.
 //!
-//! **Export** builds a [`Table`] of typed cells from the workspace ([`table`]), then a writer
-//! turns it into bytes: CSV (UTF-8, a header row, RFC 4180 quoting, CRLF line ends, plain
-//! decimals, ISO 8601 dates, RFC 3339 UTC timestamps) or XLSX (numbers, dates and money as
-//! typed cells with formats, a bold frozen header). A CSV text cell beginning with `=`, `+`,
-//! `-`, `@`, tab or carriage return is written with a leading `'` so no spreadsheet evaluates it
-//! (CSV injection); the importer removes that one apostrophe again.
+//! **Export** makes the rows of typed cells from the workspace one at a time ([`export`]) and
+//! hands each to a writer as it comes: CSV ([`crate::analytics::csv`], the one CSV writer:
+//! UTF-8, a header row, RFC 4180 quoting, CRLF line ends, plain decimals, ISO 8601 dates,
+//! RFC 3339 UTC timestamps) or XLSX (numbers, dates and money as typed cells with formats, a
+//! bold frozen header, rows past Excel's limit on a second sheet). A CSV text cell beginning
+//! with `=`, `+`, `-`, `@`, tab or carriage return is written with a leading `'` so no
+//! spreadsheet evaluates it (CSV injection); the importer removes that one apostrophe again.
+//! A file is written through [`crate::store::files::write_file`]: never onto the database or
+//! its backups, never over another file unless agreed, never left half written.
 //!
 //! **Import** reads a CSV file, detects its format from the header, parses every cell (numbers
 //! and dates column by column, never row by row), and writes every deal with the accounts,
@@ -25,19 +28,21 @@ mod export;
 mod formats;
 mod import;
 mod parse;
-mod table;
 mod xlsx;
 
+use std::io::{self, Seek, Write};
 use std::path::Path;
 
+// Typed cells live with the reports, the lowest layer that writes them.
+use crate::analytics::cells as table;
 use crate::domain::Id;
+use crate::store::files::{FileError, Replace, write_file};
 use crate::workspace::Workspace;
 
+pub use crate::analytics::{Cell, Table};
 pub use columns::Column;
-pub use export::{table, table_of};
 pub use formats::Target;
 pub use import::{ImportError, ImportJob, ImportOptions, ImportSummary, RowError};
-pub use table::{Cell, Table};
 
 /// What an export contains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -136,34 +141,82 @@ impl Source {
     }
 }
 
-/// The whole of one kind as a file.
-pub fn export(ws: &Workspace, what: Kind, format: Format) -> Result<Vec<u8>, String> {
-    write(&table(ws, what)?, format)
+/// Writes one kind, of every deal or only of the deals `ids` (the list's filter or selection,
+/// in its order: those deals, their stage moves or history, or their accounts), to `out` as CSV,
+/// each row as it is made.
+pub fn write_csv(
+    ws: &Workspace,
+    what: Kind,
+    ids: Option<&[Id]>,
+    out: impl Write,
+) -> io::Result<()> {
+    let (_, headers) = export::header(what);
+    let mut csv = crate::analytics::csv::Writer::new(out, &headers)?;
+    export::rows(ws, what, ids, &mut |cells| csv.row(cells))?;
+    csv.finish()?.flush()
 }
 
-/// One kind restricted to the deals `ids` (the list's filter or selection, in its order):
-/// those deals, their stage moves or history, or their accounts.
+/// Writes one kind (as [`write_csv`]) to `out` in `format`.
+pub fn write(
+    ws: &Workspace,
+    what: Kind,
+    ids: Option<&[Id]>,
+    format: Format,
+    out: impl Write + Seek + Send,
+) -> io::Result<()> {
+    match format {
+        Format::Csv => write_csv(ws, what, ids, out),
+        Format::Xlsx => {
+            let (sheet, headers) = export::header(what);
+            let mut book = xlsx::Writer::new(sheet, headers)?;
+            export::rows(ws, what, ids, &mut |cells| book.row(cells))?;
+            book.save(out)
+        }
+    }
+}
+
+/// Writes one kind (as [`write_csv`]) to the file at `target` in `format`, through
+/// [`write_file`]: the database and its backups are refused, an existing file is replaced only
+/// with [`Replace::Allow`], and a failure leaves the old file as it was.
+pub fn export_to(
+    ws: &Workspace,
+    what: Kind,
+    ids: Option<&[Id]>,
+    format: Format,
+    target: &Path,
+    replace: Replace,
+) -> Result<(), FileError> {
+    write_file(ws.path(), target, replace, |out| {
+        write(ws, what, ids, format, out)
+    })
+}
+
+/// The whole of one kind as the bytes of a file.
+pub fn export(ws: &Workspace, what: Kind, format: Format) -> Result<Vec<u8>, String> {
+    in_memory(|out| write(ws, what, None, format, out))
+}
+
+/// One kind restricted to the deals `ids`, as the bytes of a file.
 pub fn export_filtered(
     ws: &Workspace,
     what: Kind,
     ids: &[Id],
     format: Format,
 ) -> Result<Vec<u8>, String> {
-    write(&table_of(ws, what, Some(ids))?, format)
+    in_memory(|out| write(ws, what, Some(ids), format, out))
 }
 
-/// Exports one kind to the file at `path` (replaced if it exists).
-pub fn export_to(ws: &Workspace, what: Kind, format: Format, path: &Path) -> Result<(), String> {
-    let bytes = export(ws, what, format)?;
-    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+fn in_memory(
+    write: impl FnOnce(&mut io::Cursor<Vec<u8>>) -> io::Result<()>,
+) -> Result<Vec<u8>, String> {
+    let mut out = io::Cursor::new(Vec::new());
+    write(&mut out).map_err(|e| e.to_string())?;
+    Ok(out.into_inner())
 }
 
-/// A table as the bytes of a file.
-pub fn write(table: &Table, format: Format) -> Result<Vec<u8>, String> {
-    match format {
-        Format::Csv => csv_file::write(table),
-        Format::Xlsx => xlsx::write(table),
-    }
+/// A table (a report's rows) as a workbook written to `out`.
+pub fn write_table_xlsx(table: &Table, out: impl Write + Seek + Send) -> io::Result<()> {
+    xlsx::write(table, out)
 }
 
 /// Imports the deals of a CSV file into `ws` (see [`ImportOptions`]). On error nothing was

@@ -108,6 +108,21 @@ fn temporary_beside(target: &Path) -> PathBuf {
     target.with_file_name(name)
 }
 
+/// Whether [`write_file`] would write `target` now: asked before work that ends in the write
+/// (a screenshot to take), or to ask the user before replacing a file.
+pub fn check(db: &Path, target: &Path, replace: Replace) -> Result<(), FileError> {
+    if is_protected(db, target) {
+        return Err(FileError::Protected {
+            target: target.to_owned(),
+            database: db.to_owned(),
+        });
+    }
+    if replace == Replace::Refuse && std::fs::canonicalize(target).is_ok() {
+        return Err(FileError::Exists(target.to_owned()));
+    }
+    Ok(())
+}
+
 /// Writes the file at `target` with `write`, as described in the module's documentation: the
 /// database `db` and its companions are refused whatever `replace` says.
 pub fn write_file(
@@ -116,18 +131,9 @@ pub fn write_file(
     replace: Replace,
     write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
 ) -> Result<(), FileError> {
-    if is_protected(db, target) {
-        return Err(FileError::Protected {
-            target: target.to_owned(),
-            database: db.to_owned(),
-        });
-    }
+    check(db, target, replace)?;
     // A link is followed: the file it names is replaced, the link kept.
     let target_resolved = std::fs::canonicalize(target).ok();
-    let exists = target_resolved.is_some();
-    if exists && replace == Replace::Refuse {
-        return Err(FileError::Exists(target.to_owned()));
-    }
     let target = target_resolved.as_deref().unwrap_or(target);
     write_atomically(target, write).map_err(|(path, e)| FileError::Io {
         path,

@@ -15,7 +15,7 @@ use super::dialogs::{self, Dialog};
 use super::form::OpportunityForm;
 use super::leads::LeadsView;
 use super::reports::ReportsView;
-use super::screenshot::{Capture, Outcome};
+use super::screenshot::{Capture, Request};
 use super::search::Search;
 use super::settings::SettingsView;
 use super::table::ListView;
@@ -33,7 +33,7 @@ pub struct AppOptions {
     pub clock: Clock,
     pub view: View,
     /// Where to save a screenshot, and how to report it, for `--screenshot`.
-    pub screenshot: Option<(PathBuf, Outcome)>,
+    pub screenshot: Option<Request>,
 }
 
 /// What a view asks the app to do; applied after the views have drawn.
@@ -126,7 +126,7 @@ impl App {
             view,
             screenshot,
         } = options;
-        let mut capture = screenshot.map(|(path, outcome)| Capture::new(path, outcome));
+        let mut capture = screenshot.map(|request| Capture::new(request, db.clone()));
         let state = Ready::open(&db, clock, view);
         if let Err(refusal) = &state {
             match &mut capture {

@@ -1,7 +1,9 @@
 //! Modal dialogs: the loss reason asked when a deal is lost, confirmations, merge, export and
-//! import.
+//! import; the question before a file is written over.
 
 use crate::ui::text::bidi;
+use std::path::{Path, PathBuf};
+
 use egui::RichText;
 
 use super::export::{ExportDialog, ExportOutcome};
@@ -11,6 +13,7 @@ use super::theme;
 use super::widgets::lookup_combo;
 use crate::command::Command;
 use crate::domain::{Id, LookupKind};
+use crate::store::files::FileError;
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
@@ -161,4 +164,85 @@ fn confirm_ui(
         }
     })
     .inner
+}
+
+/// The question a dialog writing a file asks when the file exists: "Replace deals.csv?".
+#[derive(Default)]
+pub struct Overwrite {
+    /// The file asked about, while the question is open.
+    asking: Option<PathBuf>,
+}
+
+/// Where the question stands this frame.
+pub enum Asked {
+    /// No question open: the dialog shows its own buttons.
+    No,
+    /// Open, unanswered.
+    Waiting,
+    /// The user chose to replace the file: write it again, replacing.
+    Replace,
+}
+
+impl Overwrite {
+    /// Takes a write's result: what was written, or None with `error` set to what to show (a
+    /// refusal of the database, a full disk), or cleared when a file that exists opened the
+    /// question.
+    pub fn settle<T>(
+        &mut self,
+        result: Result<T, FileError>,
+        error: &mut Option<String>,
+    ) -> Option<T> {
+        match result {
+            Ok(done) => return Some(done),
+            Err(FileError::Exists(path)) => {
+                self.asking = Some(path);
+                *error = None;
+            }
+            Err(other) => *error = Some(other.to_string()),
+        }
+        None
+    }
+
+    /// Shows the question, if it is open for `path` (the path in the dialog's field: a path
+    /// changed since closes it). Cancel closes it and keeps the file.
+    pub fn ui(&mut self, ui: &mut egui::Ui, path: Option<&Path>) -> Asked {
+        let Some(asked) = self.asking.as_deref().filter(|a| Some(*a) == path) else {
+            self.asking = None;
+            return Asked::No;
+        };
+        let name = asked.file_name().map_or_else(
+            || asked.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        );
+        let folder = asked.parent().unwrap_or(Path::new("."));
+        ui.label(bidi(
+            ui,
+            RichText::new(tr!("Replace {file}?", file = name)).strong(),
+        ));
+        ui.label(bidi(
+            ui,
+            tr!(
+                "A file of that name already exists in {folder}. Replacing it overwrites what it holds.",
+                folder = folder.display()
+            ),
+        ));
+        ui.add_space(10.0);
+        let (replace, cancel) = ui
+            .horizontal(|ui| {
+                let replace = ui.button(bidi(ui, RichText::new(tr!("Replace")).strong()));
+                (
+                    replace.clicked(),
+                    ui.button(bidi(ui, tr!("Cancel"))).clicked(),
+                )
+            })
+            .inner;
+        if replace || cancel {
+            self.asking = None;
+        }
+        if replace {
+            Asked::Replace
+        } else {
+            Asked::Waiting
+        }
+    }
 }

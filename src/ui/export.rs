@@ -7,10 +7,12 @@ use std::path::PathBuf;
 
 use egui::RichText;
 
+use super::dialogs::{Asked, Overwrite};
 use super::file_field::{FileField, Pick};
 use super::theme;
 use crate::domain::Id;
 use crate::interchange::{self, Format, Kind};
+use crate::store::files::Replace;
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
@@ -33,6 +35,8 @@ pub struct ExportDialog {
     shown: Vec<Id>,
     selected: Vec<Id>,
     error: Option<String>,
+    /// "Replace deals.csv?" when the file exists.
+    overwrite: Overwrite,
 }
 
 /// What the user did this frame.
@@ -64,6 +68,7 @@ impl ExportDialog {
             shown,
             selected,
             error: None,
+            overwrite: Overwrite::default(),
         };
         dialog.file.path = dialog.default_path(ws).display().to_string();
         dialog
@@ -130,41 +135,44 @@ impl ExportDialog {
             ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
         }
         ui.add_space(10.0);
-        let mut outcome = ExportOutcome::Open;
-        ui.horizontal(|ui| {
-            if ui
-                .button(bidi(ui, RichText::new(tr!("Export")).strong()))
-                .clicked()
-            {
-                match self.write(ws) {
-                    Ok(message) => outcome = ExportOutcome::Done(message),
-                    Err(e) => self.error = Some(e),
-                }
+        match self.overwrite.ui(ui, self.file.path().as_deref()) {
+            Asked::Replace => self.write(ws, Replace::Allow),
+            Asked::Waiting => ExportOutcome::Open,
+            Asked::No => {
+                ui.horizontal(|ui| {
+                    let export = ui.button(bidi(ui, RichText::new(tr!("Export")).strong()));
+                    if export.clicked() {
+                        self.write(ws, Replace::Refuse)
+                    } else if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                        ExportOutcome::Cancel
+                    } else {
+                        ExportOutcome::Open
+                    }
+                })
+                .inner
             }
-            if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
-                outcome = ExportOutcome::Cancel;
-            }
-        });
-        outcome
+        }
     }
 
-    /// Writes the file; the message says what went where.
-    fn write(&self, ws: &Workspace) -> Result<String, String> {
-        let path = self.file.path().ok_or_else(|| tr!("File: is required"))?;
+    /// Writes the file, replacing one there only when `replace` allows (else the dialog asks).
+    fn write(&mut self, ws: &Workspace, replace: Replace) -> ExportOutcome {
+        let Some(path) = self.file.path() else {
+            self.error = Some(tr!("File: is required"));
+            return ExportOutcome::Open;
+        };
         let ids = match self.scope {
             Scope::Everything => None,
             Scope::Shown => Some(self.shown.as_slice()),
             Scope::Selected => Some(self.selected.as_slice()),
         };
-        let bytes = match ids {
-            None => interchange::export(ws, self.what, self.format)?,
-            Some(ids) => interchange::export_filtered(ws, self.what, ids, self.format)?,
-        };
-        std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(tr!(
-            "Exported {what} to {path}.",
-            what = kind_label(self.what).to_lowercase(),
-            path = path.display()
-        ))
+        let written = interchange::export_to(ws, self.what, ids, self.format, &path, replace);
+        match self.overwrite.settle(written, &mut self.error) {
+            Some(()) => ExportOutcome::Done(tr!(
+                "Exported {what} to {path}.",
+                what = kind_label(self.what).to_lowercase(),
+                path = path.display()
+            )),
+            None => ExportOutcome::Open,
+        }
     }
 }

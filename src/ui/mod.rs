@@ -33,13 +33,20 @@ use std::process::ExitCode;
 pub use app::{App, AppOptions};
 
 use crate::cli::View;
+use crate::store::files::{self, Replace};
 use crate::workspace::system_clock;
 
 /// The window's size, also the size of `--screenshot` images.
 pub const WINDOW_SIZE: [f32; 2] = [1400.0, 900.0];
 
-/// Opens the window on `db`. With `screenshot`, renders once, writes the PNG and exits.
-pub fn run(db: &Path, screenshot: Option<&Path>, view: View) -> ExitCode {
+/// Opens the window on `db`. With `screenshot`, renders once, writes the PNG (replacing a file
+/// there only when `replace` allows) and exits.
+pub fn run(db: &Path, screenshot: Option<&Path>, replace: Replace, view: View) -> ExitCode {
+    // A PNG that could not be written is refused before the window opens.
+    if let Some(Err(refused)) = screenshot.map(|path| files::check(db, path, replace)) {
+        eprintln!("forsat: {refused}");
+        return ExitCode::FAILURE;
+    }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Forsat")
@@ -53,7 +60,11 @@ pub fn run(db: &Path, screenshot: Option<&Path>, view: View) -> ExitCode {
         db: db.to_owned(),
         clock: system_clock(),
         view,
-        screenshot: screenshot.map(|path| (path.to_owned(), outcome.clone())),
+        screenshot: screenshot.map(|path| screenshot::Request {
+            path: path.to_owned(),
+            replace,
+            outcome: outcome.clone(),
+        }),
     };
     let result = eframe::run_native(
         "Forsat",

@@ -232,7 +232,7 @@ type PngResult = Result<String, String>;
 /// A chart to save as PNG once a frame shows it without the dialog over it.
 struct PendingPng {
     card: Card,
-    path: std::path::PathBuf,
+    file: files::PngFile,
 }
 
 /// The Reports view.
@@ -315,7 +315,7 @@ impl ReportsView {
                     });
             }
         }
-        self.take_png(ui.ctx());
+        self.take_png(ui.ctx(), ws.path());
         self.dialogs_ui(ui.ctx(), ws, *pipeline, &mut actions);
         actions
     }
@@ -634,7 +634,7 @@ impl ReportsView {
 
     /// Requests the screenshot of a chart waiting to be saved, once it is drawn with no
     /// dialog over it.
-    fn take_png(&mut self, ctx: &egui::Context) {
+    fn take_png(&mut self, ctx: &egui::Context, db: &std::path::Path) {
         if self.file.is_some() || self.save_report.is_some() {
             return;
         }
@@ -643,7 +643,7 @@ impl ReportsView {
         };
         // A card not shown (another went full size) has nothing to save.
         if let Some(rect) = self.chart_rects[png.card.index()] {
-            files::capture_png(ctx, rect, png.path, self.png_done.0.clone());
+            files::capture_png(ctx, rect, db.to_owned(), png.file, self.png_done.0.clone());
         }
     }
 
@@ -660,16 +660,16 @@ impl ReportsView {
             let Some(dialog) = &mut self.file else {
                 return;
             };
-            match dialog.ui(ctx, &card.title(), report) {
+            match dialog.ui(ctx, ws.path(), &card.title(), report) {
                 SaveOutcome::Open => {}
                 SaveOutcome::Cancel => self.file = None,
                 SaveOutcome::Written(message) => {
                     self.file = None;
                     actions.push(Action::Done(message));
                 }
-                SaveOutcome::Png(path) => {
+                SaveOutcome::Png(file) => {
                     self.file = None;
-                    self.png = Some(PendingPng { card, path });
+                    self.png = Some(PendingPng { card, file });
                     // The next frame draws the chart without the dialog, then takes it.
                     ctx.request_repaint();
                 }

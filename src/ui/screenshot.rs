@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
+use crate::store::files::{Replace, write_file};
+
 /// Frames rendered before the capture, so fonts and layout have settled.
 const WARM_UP_FRAMES: u32 = 3;
 
@@ -39,10 +41,19 @@ impl Outcome {
     }
 }
 
+/// What `--screenshot` asks for: the PNG to write, whether a file there may be replaced
+/// (`--force`), and where the outcome goes.
+pub struct Request {
+    pub path: PathBuf,
+    pub replace: Replace,
+    pub outcome: Outcome,
+}
+
 /// Drives one capture from inside the app's frames.
 pub struct Capture {
-    path: PathBuf,
-    outcome: Outcome,
+    request: Request,
+    /// The database, which the PNG must never land on.
+    db: PathBuf,
     frames: u32,
     requested: bool,
     /// Set when the app failed to start: the capture still shows its message, then fails.
@@ -50,10 +61,10 @@ pub struct Capture {
 }
 
 impl Capture {
-    pub fn new(path: PathBuf, outcome: Outcome) -> Self {
+    pub fn new(request: Request, db: PathBuf) -> Self {
         Self {
-            path,
-            outcome,
+            request,
+            db,
             frames: 0,
             requested: false,
             error: None,
@@ -67,11 +78,11 @@ impl Capture {
 
     /// Called once per frame: counts frames, requests the capture, closes when it is saved.
     pub fn on_frame(&mut self, ctx: &egui::Context) {
-        if let Some(result) = self.outcome.get() {
+        if let Some(result) = self.request.outcome.get() {
             if result.is_ok()
                 && let Some(message) = self.error.take()
             {
-                self.outcome.set(Err(message));
+                self.request.outcome.set(Err(message));
             }
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             return;
@@ -80,27 +91,34 @@ impl Capture {
         ctx.request_repaint();
         if self.frames >= WARM_UP_FRAMES && !self.requested {
             self.requested = true;
-            let path = self.path.clone();
-            let outcome = self.outcome.clone();
+            let (db, path) = (self.db.clone(), self.request.path.clone());
+            let (replace, outcome) = (self.request.replace, self.request.outcome.clone());
             let repaint = ctx.clone();
             ctx.request_screenshot(move |image| {
-                outcome.set(write_png(&path, &image));
+                outcome.set(write_png(&db, &path, replace, &image));
                 repaint.request_repaint();
             });
         }
     }
 }
 
-/// Writes an RGBA PNG.
-pub fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
-    let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
-    let file = std::fs::File::create(path).map_err(|e| fail(&e))?;
+/// Writes an RGBA PNG at `path` through [`write_file`]: never onto the database `db` or its
+/// backups, over another file only when `replace` allows.
+pub fn write_png(
+    db: &Path,
+    path: &Path,
+    replace: Replace,
+    image: &egui::ColorImage,
+) -> Result<(), String> {
     let [width, height] = image.size;
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width as u32, height as u32);
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder.write_header().map_err(|e| fail(&e))?;
-    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
-    writer.write_image_data(&bytes).map_err(|e| fail(&e))?;
-    writer.finish().map_err(|e| fail(&e))
+    write_file(db, path, replace, |out| {
+        let mut encoder = png::Encoder::new(out, width as u32, height as u32);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header()?;
+        let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+        writer.write_image_data(&bytes)?;
+        Ok(writer.finish()?)
+    })
+    .map_err(|e| e.to_string())
 }

@@ -316,9 +316,9 @@ fn the_cli_reports_one_pipeline_or_all() {
     };
     let (code, csv, _) = report(&["--pipeline", "all", "--format", "csv"]);
     assert_eq!(code, Some(0));
-    assert!(csv.starts_with("key,count,expected,weighted\n"), "{csv}");
-    assert!(csv.contains("Sales / New,1,1000.00,100.00\n"), "{csv}");
-    assert!(csv.contains("Services / Scoping,0,0.00,0.00\n"), "{csv}");
+    assert!(csv.starts_with("key,count,expected,weighted\r\n"), "{csv}");
+    assert!(csv.contains("Sales / New,1,1000.00,100.00\r\n"), "{csv}");
+    assert!(csv.contains("Services / Scoping,0,0.00,0.00\r\n"), "{csv}");
     let (_, json, _) = report(&["--pipeline", "services", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(json["report"], "pipeline");

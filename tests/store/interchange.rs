@@ -8,6 +8,7 @@ use forsat::domain::*;
 use forsat::interchange::{
     self, Format, ImportError, ImportOptions, ImportSummary, Kind, Source, columns,
 };
+use forsat::store::files::Replace;
 use forsat::workspace::Workspace;
 use rust_decimal::Decimal;
 use tempfile::TempDir;
@@ -882,7 +883,15 @@ fn xlsx_exports_are_workbooks() {
     }
     let path = dir.path().join("deals.xlsx");
     assert_eq!(Format::of_path(&path), Format::Xlsx);
-    interchange::export_to(&ws, Kind::Opportunities, Format::Xlsx, &path).unwrap();
+    interchange::export_to(
+        &ws,
+        Kind::Opportunities,
+        None,
+        Format::Xlsx,
+        &path,
+        Replace::Refuse,
+    )
+    .unwrap();
     assert!(std::fs::metadata(&path).unwrap().len() > 1000);
 }
 

@@ -529,10 +529,10 @@ fn a_report_prints_as_json_csv_and_a_table() {
     assert!(json["rows"][0]["conversion_from_previous"].is_null());
     assert_eq!(
         report.to_csv(),
-        "stage,reached,reached_amount,conversion_from_previous\n\
-         New,7,5490.00,\n\
-         Qualified,5,4800.00,0.7143\n\
-         Proposition,2,3200.00,0.4\n"
+        "stage,reached,reached_amount,conversion_from_previous\r\n\
+         New,7,5490.00,\r\n\
+         Qualified,5,4800.00,0.7143\r\n\
+         Proposition,2,3200.00,0.4\r\n"
     );
     assert!(
         report

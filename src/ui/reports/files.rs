@@ -3,18 +3,21 @@
 
 use crate::ui::direction;
 use crate::ui::text::bidi;
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use chrono::NaiveDate;
 use egui::{ColorImage, Rect, RichText};
 
+use super::super::dialogs::{Asked, Overwrite};
 use super::super::file_field::{FileField, Pick};
 use super::super::screenshot::write_png;
 use super::super::theme;
 use super::Card;
 use crate::analytics::reports::Report;
-use crate::interchange::{self, Format};
+use crate::interchange;
+use crate::store::files::{self, Replace, write_file};
 use crate::tr;
 
 /// What a card is written as.
@@ -46,6 +49,8 @@ pub struct SaveFile {
     /// Whether the user typed a path of their own (else it follows the format).
     path_typed: bool,
     error: Option<String>,
+    /// "Replace funnel.csv?" when the file exists.
+    overwrite: Overwrite,
 }
 
 /// What the user did with the dialog this frame.
@@ -54,8 +59,14 @@ pub enum SaveOutcome {
     Cancel,
     /// Written: the message for the status bar.
     Written(String),
-    /// Save the chart as a PNG at this path, once the dialog no longer covers it.
-    Png(PathBuf),
+    /// Save the chart as a PNG, once the dialog no longer covers it.
+    Png(PngFile),
+}
+
+/// Where a chart's PNG goes, and whether a file there may be replaced (the user agreed).
+pub struct PngFile {
+    pub path: PathBuf,
+    pub replace: Replace,
 }
 
 impl SaveFile {
@@ -68,6 +79,7 @@ impl SaveFile {
             file: FileField::default(),
             path_typed: false,
             error: None,
+            overwrite: Overwrite::default(),
         };
         dialog.file.path = dialog.default_path().display().to_string();
         dialog
@@ -84,8 +96,14 @@ impl SaveFile {
     }
 
     /// Shows the dialog as a modal window over the view; `report` is the card's, written as
-    /// CSV or XLSX.
-    pub fn ui(&mut self, ctx: &egui::Context, title: &str, report: &Report) -> SaveOutcome {
+    /// CSV or XLSX beside the database `db` (never onto it).
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        db: &Path,
+        title: &str,
+        report: &Report,
+    ) -> SaveOutcome {
         let mut outcome = SaveOutcome::Open;
         let modal = egui::Modal::new(egui::Id::unique("report_file")).show(ctx, |ui| {
             ui.set_min_width(560.0);
@@ -132,20 +150,23 @@ impl SaveFile {
                 ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
             }
             ui.add_space(10.0);
-            ui.horizontal(|ui| {
-                if ui
-                    .button(bidi(ui, RichText::new(tr!("Save")).strong()))
-                    .clicked()
-                {
-                    match self.write(report) {
-                        Ok(done) => outcome = done,
-                        Err(e) => self.error = Some(e),
-                    }
+            outcome = match self.overwrite.ui(ui, self.file.path().as_deref()) {
+                Asked::Replace => self.write(db, report, Replace::Allow),
+                Asked::Waiting => SaveOutcome::Open,
+                Asked::No => {
+                    ui.horizontal(|ui| {
+                        let save = ui.button(bidi(ui, RichText::new(tr!("Save")).strong()));
+                        if save.clicked() {
+                            self.write(db, report, Replace::Refuse)
+                        } else if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                            SaveOutcome::Cancel
+                        } else {
+                            SaveOutcome::Open
+                        }
+                    })
+                    .inner
                 }
-                if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
-                    outcome = SaveOutcome::Cancel;
-                }
-            });
+            };
         });
         if matches!(outcome, SaveOutcome::Open) && modal.should_close() {
             outcome = SaveOutcome::Cancel;
@@ -153,34 +174,47 @@ impl SaveFile {
         outcome
     }
 
-    fn write(&self, report: &Report) -> Result<SaveOutcome, String> {
-        let path = self.file.path().ok_or_else(|| tr!("File: is required"))?;
-        let bytes = match self.kind {
-            FileKind::Png => return Ok(SaveOutcome::Png(path)),
-            FileKind::Csv => report.to_csv().into_bytes(),
-            FileKind::Xlsx => interchange::write(&report.table(), Format::Xlsx)?,
+    /// Writes the file, replacing one there only when `replace` allows (else the dialog asks);
+    /// a chart is only checked here, and taken once the dialog is gone.
+    fn write(&mut self, db: &Path, report: &Report, replace: Replace) -> SaveOutcome {
+        let Some(path) = self.file.path() else {
+            self.error = Some(tr!("File: is required"));
+            return SaveOutcome::Open;
         };
-        std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(SaveOutcome::Written(tr!(
-            "Exported the report to {path}.",
-            path = path.display()
-        )))
+        let written = match self.kind {
+            FileKind::Png => files::check(db, &path, replace),
+            FileKind::Csv => write_file(db, &path, replace, |out| {
+                out.write_all(report.to_csv().as_bytes())
+            }),
+            FileKind::Xlsx => write_file(db, &path, replace, |out| {
+                interchange::write_table_xlsx(&report.table(), out)
+            }),
+        };
+        match self.overwrite.settle(written, &mut self.error) {
+            Some(()) if self.kind == FileKind::Png => SaveOutcome::Png(PngFile { path, replace }),
+            Some(()) => {
+                SaveOutcome::Written(tr!("Exported the report to {path}.", path = path.display()))
+            }
+            None => SaveOutcome::Open,
+        }
     }
 }
 
-/// Asks for a screenshot of the window and writes the part under `rect` to `path`; the message
-/// for the status bar (or the error) arrives on `done`.
+/// Asks for a screenshot of the window and writes the part under `rect` to `png` (never onto
+/// the database `db`); the message for the status bar (or the error) arrives on `done`.
 pub fn capture_png(
     ctx: &egui::Context,
     rect: Rect,
-    path: PathBuf,
+    db: PathBuf,
+    png: PngFile,
     done: mpsc::Sender<Result<String, String>>,
 ) {
     let pixels_per_point = ctx.pixels_per_point();
     let repaint = ctx.clone();
     ctx.request_screenshot(move |image| {
+        let PngFile { path, replace } = png;
         let result = crop(&image, rect, pixels_per_point)
-            .and_then(|chart| write_png(&path, &chart))
+            .and_then(|chart| write_png(&db, &path, replace, &chart))
             .map(|()| tr!("Saved the chart to {path}.", path = path.display()));
         // The view may be gone (the window closing): then nobody waits for the message.
         done.send(result).ok();

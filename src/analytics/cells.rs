@@ -1,4 +1,5 @@
-//! A table of typed cells: what an export builds before a writer turns it into bytes.
+//! Typed cells and tables of them: what a report or an export produces before a writer (CSV,
+//! XLSX, a terminal table) turns it into text or bytes.
 
 use chrono::{DateTime, NaiveDate, Timelike as _, Utc};
 use rust_decimal::Decimal;
@@ -79,7 +80,8 @@ pub fn to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
     at.with_nanosecond(nanos - nanos % 1_000_000).unwrap_or(at)
 }
 
-/// A header row and rows of typed cells, with the name a workbook gives its sheet.
+/// A header row and rows of typed cells, with the name a workbook gives its sheet (a report's
+/// rows; exports stream their rows instead).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
     pub sheet: &'static str,

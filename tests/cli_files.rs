@@ -1,0 +1,299 @@
+//! Every file the CLI writes, through the real binary: never onto the database or its backups
+//! under any spelling, over another file only with --force, never a fragment on a full disk,
+//! and every CSV guarded against formulas.
+
+#[path = "common/tmpfs.rs"]
+mod tmpfs;
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use forsat::command::{Change, Command};
+use forsat::domain::{Account, Lookup, LookupKind, Opportunity, Record, StageKind};
+use forsat::workspace::{Workspace, system_clock};
+
+/// What the binary did: its exit code, standard output and standard error.
+struct Run {
+    code: Option<i32>,
+    out: String,
+    err: String,
+}
+
+/// Runs `forsat --db DB ARGS…` in `dir`.
+fn forsat(dir: &Path, db: &Path, args: &[&str]) -> Run {
+    let out = Process::new(env!("CARGO_BIN_EXE_forsat"))
+        .current_dir(dir)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code(),
+        out: String::from_utf8_lossy(&out.stdout).into_owned(),
+        err: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A database of `deals` sample deals in a new folder, with today's backup made.
+fn database(deals: usize) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.redb");
+    let opps = deals.to_string();
+    let made = forsat(dir.path(), &db, &["demo", "--opps", &opps]);
+    assert_eq!(made.code, Some(0), "{}", made.err);
+    let backup = forsat(dir.path(), &db, &["backup"]);
+    assert_eq!(backup.code, Some(0), "{}", backup.err);
+    (dir, db)
+}
+
+#[test]
+fn export_never_writes_onto_the_database_or_its_backup_under_any_spelling() {
+    let (dir, db) = database(20);
+    let backup = forsat::store::backups_of(&db)[0].clone();
+    std::os::unix::fs::symlink(&db, dir.path().join("link.csv")).unwrap();
+    std::fs::hard_link(&db, dir.path().join("hard.csv")).unwrap();
+    // The database is opened by every run (its header changes): its records are compared.
+    let records = || forsat(dir.path(), &db, &["export", "--what", "history"]).out;
+    let before = records();
+    assert!(before.lines().count() > 20, "{before}");
+    let backup_before = std::fs::read(&backup).unwrap();
+    let spellings = [
+        db.to_str().unwrap().to_owned(),
+        "./x.redb".to_owned(),
+        "link.csv".to_owned(),
+        "hard.csv".to_owned(),
+        backup.to_str().unwrap().to_owned(),
+    ];
+    for target in &spellings {
+        for force in [&[][..], &["--force"][..]] {
+            let run = forsat(
+                dir.path(),
+                &db,
+                &[&["export", "--out", target.as_str()][..], force].concat(),
+            );
+            assert_eq!(
+                run.code,
+                Some(1),
+                "export --out {target} {force:?}: {}",
+                run.out
+            );
+            assert!(
+                run.err
+                    .contains("its lock or one of its backups: nothing was written"),
+                "{target}: {}",
+                run.err
+            );
+        }
+    }
+    assert!(records() == before, "the database changed");
+    assert!(
+        std::fs::read(&backup).unwrap() == backup_before,
+        "the backup changed"
+    );
+    let check = forsat(dir.path(), &db, &["check"]);
+    assert_eq!(check.code, Some(0), "{}", check.err);
+}
+
+#[test]
+fn an_existing_file_is_replaced_only_with_force() {
+    let (dir, db) = database(5);
+    for name in ["deals.csv", "deals.xlsx"] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, "my own notes").unwrap();
+        let refused = forsat(dir.path(), &db, &["export", "--out", name]);
+        assert_eq!(refused.code, Some(1));
+        assert_eq!(
+            refused.err.trim(),
+            "forsat: deals.".to_owned()
+                + &name[6..]
+                + " already exists: nothing was written. Choose another name, or replace it (--force)."
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "my own notes");
+        let replaced = forsat(dir.path(), &db, &["export", "--out", name, "--force"]);
+        assert_eq!(replaced.code, Some(0), "{}", replaced.err);
+        assert_eq!(
+            replaced.out.trim(),
+            format!("Wrote opportunities to {name}.")
+        );
+        let bytes = std::fs::read(&file).unwrap();
+        if name.ends_with(".csv") {
+            assert!(bytes.starts_with(b"id,name,account,"));
+            assert_eq!(bytes.iter().filter(|b| **b == b'\n').count(), 6);
+        } else {
+            assert!(bytes.starts_with(b"PK\x03\x04"), "a workbook");
+        }
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_full_disk_leaves_the_old_export_as_it_was() {
+    let Some(disk) = tmpfs::Tmpfs::mount("512k") else {
+        eprintln!("skipped: this process cannot mount a tmpfs");
+        return;
+    };
+    // The database elsewhere; its exports on the small disk, which the big one does not fit.
+    let (dir, small) = database(3);
+    let big = dir.path().join("big.redb");
+    let made = forsat(dir.path(), &big, &["demo", "--opps", "3000"]);
+    assert_eq!(made.code, Some(0), "{}", made.err);
+    for name in ["deals.csv", "deals.xlsx"] {
+        let file = disk.path().join(name);
+        let first = forsat(
+            dir.path(),
+            &small,
+            &["export", "--out", file.to_str().unwrap()],
+        );
+        assert_eq!(first.code, Some(0), "{}", first.err);
+        let old = std::fs::read(&file).unwrap();
+        let filler = disk.fill();
+        // Room for a little, not for the big export.
+        let free = std::fs::read(&filler).unwrap().len();
+        std::fs::write(&filler, vec![0; free.saturating_sub(64 * 1024)]).unwrap();
+        let run = forsat(
+            dir.path(),
+            &big,
+            &["export", "--out", file.to_str().unwrap(), "--force"],
+        );
+        assert_eq!(run.code, Some(1), "{name}: {}", run.out);
+        assert!(
+            run.err.contains("The file is as it was."),
+            "{name}: {}",
+            run.err
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), old, "{name} was changed");
+        std::fs::remove_file(&filler).unwrap();
+        std::fs::remove_file(&file).unwrap();
+        let left: Vec<_> = std::fs::read_dir(disk.path()).unwrap().collect();
+        assert!(
+            left.is_empty(),
+            "a temporary file was left behind: {left:?}"
+        );
+    }
+}
+
+/// A lost deal named like a formula, lost for a reason named like one.
+fn hostile(db: &Path) -> u64 {
+    let mut ws = Workspace::open(db, system_clock()).unwrap();
+    let reason = ws.lookups(LookupKind::LossReason)[0].clone();
+    let reason = Lookup {
+        name: "@SUM(A1)".into(),
+        ..reason
+    };
+    ws.apply(Command::Change(Box::new(Change::put(Record::Lookup(
+        reason.clone(),
+    )))))
+    .unwrap();
+    let pipeline = ws.default_pipeline().id;
+    let stage = ws.stage_of_kind(pipeline, StageKind::Open).unwrap().clone();
+    let mut opp = Opportunity::draft(&Account::default(), &stage, ws.settings(), ws.now());
+    opp.name = "=HYPERLINK(\"http://x\",\"y\")".into();
+    opp.amount = 1200.into();
+    let id = ws
+        .apply(Command::CreateOpportunity {
+            opp: Box::new(opp),
+            new_account: Some("Acme".into()),
+        })
+        .unwrap()
+        .created
+        .unwrap();
+    let lost = ws.stage_of_kind(pipeline, StageKind::Lost).unwrap().id;
+    ws.apply(Command::MoveToStage {
+        opp: id,
+        stage: lost,
+        loss_reason: Some(reason.id),
+    })
+    .unwrap();
+    id
+}
+
+/// Checks that `csv` holds the hostile texts, each guarded, and no field a spreadsheet would
+/// evaluate.
+fn guarded(what: &str, csv: &str, texts: &[&str]) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes());
+    let fields: Vec<String> = reader
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    for text in texts {
+        let guarded = format!("'{text}");
+        assert!(
+            fields.contains(&guarded),
+            "{what}: {guarded} missing in\n{csv}"
+        );
+    }
+    let raw = fields.iter().find(|f| {
+        f.starts_with(['=', '+', '@']) || f.starts_with('-') && f.parse::<f64>().is_err()
+    });
+    assert_eq!(raw, None, "{what}: a field a spreadsheet evaluates");
+}
+
+#[test]
+fn every_csv_the_cli_writes_guards_formulas() {
+    let (dir, db) = database(0);
+    let id = hostile(&db).to_string();
+    let name = "=HYPERLINK(\"http://x\",\"y\")";
+    let reason = "@SUM(A1)";
+    let printed = |args: &[&str]| {
+        let run = forsat(dir.path(), &db, args);
+        assert_eq!(run.code, Some(0), "{args:?}: {}", run.err);
+        run.out
+    };
+    let reports = [
+        (vec!["report", "winloss", "--format", "csv"], vec![reason]),
+        (vec!["history", &id, "--format", "csv"], vec![name, reason]),
+        (vec!["export"], vec![name, reason]),
+        (vec!["export", "--what", "history"], vec![name, reason]),
+        (vec!["export", "--what", "stage-events"], vec![name]),
+    ];
+    for (args, texts) in reports {
+        guarded(&args.join(" "), &printed(&args), &texts);
+    }
+    let file = dir.path().join("deals.csv");
+    printed(&["export", "--out", file.to_str().unwrap()]);
+    guarded(
+        "export --out",
+        &std::fs::read_to_string(&file).unwrap(),
+        &[name, reason],
+    );
+}
+
+#[test]
+fn a_screenshot_never_lands_on_the_database_or_an_existing_file() {
+    let (dir, db) = database(2);
+    let before = std::fs::read(&db).unwrap();
+    let refused = forsat(dir.path(), &db, &["--screenshot", "./x.redb", "--force"]);
+    assert_eq!(refused.code, Some(1));
+    assert!(
+        refused
+            .err
+            .contains("its lock or one of its backups: nothing was written"),
+        "{}",
+        refused.err
+    );
+    // Refused before the file is opened: not a byte of it changed.
+    assert!(
+        std::fs::read(&db).unwrap() == before,
+        "the database changed"
+    );
+    std::fs::write(dir.path().join("board.png"), "mine").unwrap();
+    let refused = forsat(dir.path(), &db, &["--screenshot", "board.png"]);
+    assert_eq!(refused.code, Some(1));
+    assert!(
+        refused.err.contains("board.png already exists"),
+        "{}",
+        refused.err
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("board.png")).unwrap(),
+        "mine"
+    );
+}

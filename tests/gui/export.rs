@@ -1,0 +1,163 @@
+//! Files written from the window: File → Export… and a report card's Export… ask before
+//! replacing a file, refuse the database, and guard formulas in CSV.
+
+use std::path::Path;
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use forsat::command::{Change, Command};
+use forsat::domain::{Lookup, LookupKind, Record, StageKind};
+use forsat::ui::App;
+
+use crate::{Fixture, add_deal, harness, label, stage_id};
+
+const FORMULA: &str = "=HYPERLINK(\"http://x\",\"y\")";
+const REASON: &str = "@SUM(A1)";
+
+/// The two fixture deals, a third named like a formula and lost for a reason named like one.
+fn hostile() -> Fixture {
+    let fixture = Fixture::two_deals();
+    let mut ws = fixture.reopen();
+    let reason = Lookup {
+        name: REASON.into(),
+        ..ws.lookups(LookupKind::LossReason)[0].clone()
+    };
+    ws.apply(Command::Change(Box::new(Change::put(Record::Lookup(
+        reason.clone(),
+    )))))
+    .unwrap();
+    let opp = add_deal(&mut ws, "Acme", FORMULA, "900", StageKind::Open, 0);
+    let lost = stage_id(&ws, "Lost");
+    ws.apply(Command::MoveToStage {
+        opp,
+        stage: lost,
+        loss_reason: Some(reason.id),
+    })
+    .unwrap();
+    fixture
+}
+
+/// Replaces the text of the dialog's File field with `path`.
+fn type_path(harness: &mut Harness<'static, App>, path: &Path) {
+    harness
+        .get_by_role_and_label(Role::TextInput, "File")
+        .focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "File")
+        .type_text(path.to_str().unwrap());
+    harness.run();
+}
+
+fn press(harness: &mut Harness<'static, App>, button: &str) {
+    harness.get_by_role_and_label(Role::Button, button).click();
+    harness.run();
+}
+
+/// The app with File → Export… open, the path typed.
+fn export_dialog(fixture: &Fixture, path: &Path) -> Harness<'static, App> {
+    let mut harness = harness(&fixture.path);
+    press(&mut harness, "File");
+    harness.get_by_label("Export…").click();
+    harness.run();
+    type_path(&mut harness, path);
+    harness
+}
+
+#[test]
+fn export_to_an_existing_file_asks_and_cancel_keeps_it_and_replace_replaces_it() {
+    let fixture = hostile();
+    let out = fixture.path.with_file_name("deals.csv");
+    std::fs::write(&out, "my own notes").unwrap();
+    let mut harness = export_dialog(&fixture, &out);
+    press(&mut harness, "Export");
+    label(&harness, "Replace deals.csv?");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "my own notes");
+
+    // Cancel keeps the file and the dialog, which asks again.
+    press(&mut harness, "Cancel");
+    assert!(harness.query_by_label("Replace deals.csv?").is_none());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "my own notes");
+    press(&mut harness, "Export");
+    press(&mut harness, "Replace");
+    label(
+        &harness,
+        &format!("Exported opportunities to {}.", out.display()),
+    );
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with("id,name,account,"), "{csv}");
+    assert!(
+        csv.contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",Acme,"),
+        "{csv}"
+    );
+    assert!(csv.contains(",'@SUM(A1),"), "{csv}");
+}
+
+#[test]
+fn export_onto_the_database_is_refused_with_a_message_in_the_window() {
+    let fixture = hostile();
+    let link = fixture.path.with_file_name("deals.csv");
+    std::os::unix::fs::symlink(&fixture.path, &link).unwrap();
+    for target in [fixture.path.clone(), link] {
+        let before = std::fs::metadata(&fixture.path).unwrap().len();
+        let mut harness = export_dialog(&fixture, &target);
+        press(&mut harness, "Export");
+        label(
+            &harness,
+            &format!(
+                "{} is the database {}, its lock or one of its backups: nothing was written. Choose another file.",
+                target.display(),
+                fixture.path.display()
+            ),
+        );
+        // Even agreeing to replace a file cannot reach it: no question was asked.
+        assert!(harness.query_by_label("Replace").is_none());
+        assert_eq!(std::fs::metadata(&fixture.path).unwrap().len(), before);
+        assert!(std::fs::read(&fixture.path).unwrap().starts_with(b"redb"));
+        assert_eq!(harness.state().workspace().unwrap().opportunity_count(), 3);
+    }
+}
+
+#[test]
+fn a_report_card_export_asks_before_replacing_and_guards_formulas() {
+    let fixture = hostile();
+    let out = fixture.path.with_file_name("lost.csv");
+    std::fs::write(&out, "my own notes").unwrap();
+    let mut harness = harness(&fixture.path);
+    harness.get_by_label("Reports").click();
+    harness.run();
+    let button = "Export Won and lost";
+    harness
+        .get_by_role_and_label(Role::Button, button)
+        .scroll_to_me();
+    harness.run();
+    press(&mut harness, button);
+    type_path(&mut harness, &out);
+    press(&mut harness, "Save");
+    label(&harness, "Replace lost.csv?");
+    press(&mut harness, "Cancel");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "my own notes");
+    press(&mut harness, "Save");
+    press(&mut harness, "Replace");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with("key,won,lost,"), "{csv}");
+    assert!(csv.contains(&format!("\r\n'{REASON},0,1,")), "{csv}");
+    label(
+        &harness,
+        &format!("Exported the report to {}.", out.display()),
+    );
+
+    // The chart's PNG is refused on the database before the screenshot is taken.
+    press(&mut harness, "Save the Won and lost chart as PNG");
+    type_path(&mut harness, &fixture.path);
+    press(&mut harness, "Save");
+    label(
+        &harness,
+        &format!(
+            "{0} is the database {0}, its lock or one of its backups: nothing was written. Choose another file.",
+            fixture.path.display()
+        ),
+    );
+}
