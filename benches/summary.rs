@@ -1,9 +1,9 @@
 //! A short pass over every workload of issue 8, Forsat and SQLite side by side in one process,
 //! printed as one table with the issue's targets: open and load 1k/100k/1M deals, one durable
-//! stage move, a 100k-row CSV import, each report over 1M deals, the board's and the list's frame
-//! cost at 1k/100k/1M and resident memory after loading 1M. Medians of a few runs, without
-//! criterion's long sampling (`cargo bench --bench compare` for that). Run it with
-//! `scripts/bench-summary`.
+//! stage move, a 100k-row CSV import, each report over 1M deals, exporting 1M deals to CSV and
+//! XLSX, the board's and the list's frame cost at 1k/100k/1M and resident memory after loading
+//! 1M. Medians of a few runs, without criterion's long sampling (`cargo bench --bench compare`
+//! for that). Run it with `scripts/bench-summary`.
 
 mod common;
 
@@ -16,6 +16,8 @@ use common::frames::Window;
 use common::{SIZES, clock, median_of, scratch, size_label, sqlite, timed};
 use egui_kittest::Harness;
 use forsat::cli::View;
+use forsat::interchange::{self, Format, Kind};
+use forsat::store::files::Replace;
 use forsat::ui::{App, AppOptions, WINDOW_SIZE};
 use forsat::workspace::Workspace;
 
@@ -116,6 +118,17 @@ fn main() {
         after_edit,
         Some(Target::Within(Duration::from_millis(50))),
     );
+    // Exports stream their rows into the file: one run each, as the file is large.
+    for format in [Format::Csv, Format::Xlsx] {
+        let name = format!("export 1M deals to {}", format.as_str().to_uppercase());
+        progress(&name);
+        let out = dir.path().join(format!("deals.{}", format.as_str()));
+        let (written, t) = timed(|| {
+            interchange::export_to(&ws, Kind::Opportunities, None, format, &out, Replace::Allow)
+        });
+        written.expect("the export is written");
+        table.single(&name, t, None);
+    }
     drop((ws, conn, dir));
 
     progress("import 100k rows of Forsat CSV");
