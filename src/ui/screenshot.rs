@@ -122,3 +122,30 @@ pub fn write_png(
     })
     .map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_png_is_never_written_onto_the_database_and_replaces_a_file_only_when_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("x.redb");
+        std::fs::write(&db, b"database").unwrap();
+        let image = egui::ColorImage::new([2, 1], vec![egui::Color32::RED; 2]);
+        let refused = write_png(&db, &dir.path().join("./x.redb"), Replace::Allow, &image);
+        assert!(refused.unwrap_err().contains("is the database"));
+        assert_eq!(std::fs::read(&db).unwrap(), b"database");
+
+        let png = dir.path().join("chart.png");
+        std::fs::write(&png, b"mine").unwrap();
+        let refused = write_png(&db, &png, Replace::Refuse, &image);
+        assert!(refused.unwrap_err().contains("already exists"));
+        assert_eq!(std::fs::read(&png).unwrap(), b"mine");
+        write_png(&db, &png, Replace::Allow, &image).unwrap();
+        let decoder =
+            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
+        let info = decoder.read_info().unwrap();
+        assert_eq!((info.info().width, info.info().height), (2, 1));
+    }
+}
