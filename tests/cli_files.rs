@@ -162,10 +162,13 @@ fn a_full_disk_leaves_the_old_export_as_it_was() {
             &["export", "--out", file.to_str().unwrap(), "--force"],
         );
         assert_eq!(run.code, Some(1), "{name}: {}", run.out);
-        assert!(
-            run.err.contains("The file is as it was."),
-            "{name}: {}",
-            run.err
+        assert_eq!(
+            run.err.lines().collect::<Vec<_>>(),
+            [format!(
+                "forsat: Could not write {}: No space left on device (os error 28). The file is as it was.",
+                file.display()
+            )],
+            "{name}"
         );
         assert_eq!(std::fs::read(&file).unwrap(), old, "{name} was changed");
         std::fs::remove_file(&filler).unwrap();
@@ -176,6 +179,26 @@ fn a_full_disk_leaves_the_old_export_as_it_was() {
             "a temporary file was left behind: {left:?}"
         );
     }
+    // A workbook's rows wait in a scratch file in the temporary folder: that disk full too is
+    // an error (the library panics there; nothing of it reaches the user).
+    let filler = disk.fill();
+    let file = dir.path().join("deals.xlsx");
+    std::fs::write(&file, "my own notes").unwrap();
+    let out = Process::new(env!("CARGO_BIN_EXE_forsat"))
+        .env("TMPDIR", disk.path())
+        .arg("--db")
+        .arg(&big)
+        .args(["export", "--force", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("the workbook's scratch file in"), "{err}");
+    assert!(err.ends_with("The file is as it was.\n"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "my own notes");
+    std::fs::remove_file(filler).unwrap();
 }
 
 /// A lost deal named like a formula, lost for a reason named like one.

@@ -111,7 +111,7 @@ impl Writer {
                 sheet.set_column_width(col, width).map_err(to_io)?;
             }
         }
-        let mut out = Sticky { out, error: None };
+        let mut out = Sticky::new(out);
         guarded(|| self.book.save_to_writer(&mut out))?;
         out.error.map_or(Ok(()), Err)
     }
@@ -183,18 +183,41 @@ fn write_cell(
     })
 }
 
+thread_local! {
+    /// Set while a [`guarded`] call runs: its panic is an error, not a message on stderr.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Runs a `rust_xlsxwriter` call that may panic: in constant-memory mode it panics when its
-/// temporary file cannot be made or written (a full disk). The panic becomes an error.
+/// scratch file in the system's temporary folder cannot be made or written (a full disk). The
+/// panic becomes an error, printed by nobody.
 fn guarded<T>(f: impl FnOnce() -> Result<T, XlsxError>) -> io::Result<T> {
-    match catch_unwind(AssertUnwindSafe(f)) {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.get() {
+                previous(info);
+            }
+        }));
+    });
+    GUARDED.set(true);
+    let result = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.set(false);
+    match result {
         Ok(result) => result.map_err(to_io),
-        Err(panic) => Err(io::Error::other(
-            panic
+        Err(panic) => {
+            let detail = panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_else(|| "the workbook could not be written".to_owned()),
-        )),
+                .unwrap_or_default();
+            Err(io::Error::other(crate::tr!(
+                "the workbook's scratch file in {folder} could not be written ({detail})",
+                folder = std::env::temp_dir().display(),
+                detail = detail
+            )))
+        }
     }
 }
 
@@ -206,28 +229,53 @@ fn to_io(e: XlsxError) -> io::Error {
 }
 
 /// A writer that keeps its first error instead of returning it: `rust_xlsxwriter` panics on
-/// a failed write of a constant-memory sheet, so the failure (a full disk) is kept here and
-/// reported after the save.
+/// a failed write of a constant-memory sheet, and the zip it writes complains on stderr, so the
+/// failure (a full disk) is kept here and reported after the save. After it, writes and seeks
+/// go nowhere, their positions followed as if they had happened.
 struct Sticky<W> {
     out: W,
     error: Option<io::Error>,
+    /// Where the next byte would go, and the end of what was written.
+    at: u64,
+    end: u64,
+}
+
+impl<W> Sticky<W> {
+    fn new(out: W) -> Sticky<W> {
+        Sticky {
+            out,
+            error: None,
+            at: 0,
+            end: 0,
+        }
+    }
+
+    /// Keeps `result`'s error, if it is the first.
+    fn keep<T>(&mut self, result: io::Result<T>) -> Option<T> {
+        result.map_err(|e| self.error = Some(e)).ok()
+    }
+
+    fn moved_to(&mut self, at: u64) -> u64 {
+        self.at = at;
+        self.end = self.end.max(at);
+        at
+    }
 }
 
 impl<W: Write> Write for Sticky<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.error.is_none()
-            && let Err(e) = self.out.write_all(buf)
-        {
-            self.error = Some(e);
+        if self.error.is_none() {
+            let written = self.out.write_all(buf);
+            self.keep(written);
         }
+        self.moved_to(self.at + buf.len() as u64);
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if self.error.is_none()
-            && let Err(e) = self.out.flush()
-        {
-            self.error = Some(e);
+        if self.error.is_none() {
+            let flushed = self.out.flush();
+            self.keep(flushed);
         }
         Ok(())
     }
@@ -235,7 +283,18 @@ impl<W: Write> Write for Sticky<W> {
 
 impl<W: Seek> Seek for Sticky<W> {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        self.out.seek(pos)
+        if self.error.is_none() {
+            let sought = self.out.seek(pos);
+            if let Some(at) = self.keep(sought) {
+                return Ok(self.moved_to(at));
+            }
+        }
+        let at = match pos {
+            SeekFrom::Start(at) => at,
+            SeekFrom::Current(by) => self.at.saturating_add_signed(by),
+            SeekFrom::End(by) => self.end.saturating_add_signed(by),
+        };
+        Ok(self.moved_to(at))
     }
 }
 
@@ -304,6 +363,7 @@ mod tests {
 
     #[test]
     fn a_failed_write_is_an_error_not_a_panic() {
+        // A full disk: writes fail, and so do seeks (a buffered file flushes before seeking).
         struct Full;
         impl Write for Full {
             fn write(&mut self, _: &[u8]) -> io::Result<usize> {
@@ -315,7 +375,7 @@ mod tests {
         }
         impl Seek for Full {
             fn seek(&mut self, _: SeekFrom) -> io::Result<u64> {
-                Ok(0)
+                Err(io::Error::new(io::ErrorKind::StorageFull, "no space left"))
             }
         }
         let mut book = Writer::new("Deals", vec!["id"]).unwrap();

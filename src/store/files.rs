@@ -134,9 +134,10 @@ pub fn write_file(
     check(db, target, replace)?;
     // A link is followed: the file it names is replaced, the link kept.
     let target_resolved = std::fs::canonicalize(target).ok();
-    let target = target_resolved.as_deref().unwrap_or(target);
-    write_atomically(target, write).map_err(|(path, e)| FileError::Io {
-        path,
+    let resolved = target_resolved.as_deref().unwrap_or(target);
+    // The error names the file as the user named it, not its temporary.
+    write_atomically(resolved, write).map_err(|(_, e)| FileError::Io {
+        path: target.to_owned(),
         detail: e.to_string(),
     })
 }
@@ -251,7 +252,10 @@ mod tests {
             out.write_all(b"half")?;
             Err(std::io::Error::other("disk full"))
         });
-        assert!(matches!(failed, Err(FileError::Io { .. })), "{failed:?}");
+        assert!(
+            matches!(&failed, Err(FileError::Io { path, .. }) if *path == target),
+            "{failed:?}"
+        );
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "first");
         write_text(&db, &target, Replace::Allow, "second").unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "second");
