@@ -1,7 +1,7 @@
 //! Files in and out: CSV and XLSX export, CSV import of Forsat's own format and of Odoo,
 //! SuiteCRM and Pipedrive exports.
 //!
-//! **Export** makes the rows of typed cells from the workspace one at a time ([`export`]) and
+//! **Export** makes the rows of typed cells from the workspace one at a time (`export.rs`) and
 //! hands each to a writer as it comes: CSV ([`crate::analytics::csv`], the one CSV writer:
 //! UTF-8, a header row, RFC 4180 quoting, CRLF line ends, plain decimals, ISO 8601 dates,
 //! RFC 3339 UTC timestamps) or XLSX (numbers, dates and money as typed cells with formats, a
