@@ -77,15 +77,27 @@ fn protected(db: &Path) -> impl Iterator<Item = PathBuf> {
         .chain(in_folder)
 }
 
-/// Whether `target` is (or, through links, resolves to) a file that must not be written over.
+/// Whether `target` is (or, through links, resolves to) a file that must not be written over,
+/// or a new file in the backups folder (named like tomorrow's backup, it would stand in its place).
 pub fn is_protected(db: &Path, target: &Path) -> bool {
+    if same_name(db, target) || in_backups_folder(db, target) {
+        return true;
+    }
+    // Nothing there yet (or unreadable): no existing file to clobber.
     let Ok(handle) = same_file::Handle::from_path(target) else {
-        // Nothing there yet (or unreadable): no existing file to clobber, unless it is named
-        // like one not yet made (today's lock before the database is created).
-        return same_name(db, target);
+        return false;
     };
-    same_name(db, target)
-        || protected(db).any(|p| same_file::Handle::from_path(&p).is_ok_and(|h| h == handle))
+    protected(db).any(|p| same_file::Handle::from_path(&p).is_ok_and(|h| h == handle))
+}
+
+/// Whether `target`'s folder is the backups folder of `db` (under any spelling).
+fn in_backups_folder(db: &Path, target: &Path) -> bool {
+    let folder = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let backups = same_file::Handle::from_path(backup::folder(db));
+    backups.is_ok_and(|b| same_file::Handle::from_path(folder).is_ok_and(|f| f == b))
 }
 
 /// A new name that would become the database or its lock (nothing exists there yet).
@@ -224,6 +236,8 @@ mod tests {
             dir.path().join("hard.csv"),
             lock_path(&db),
             backup.clone(),
+            dir.path().join("backups/x.redb.2026-12-05.backup"),
+            dir.path().join("backups/../backups/deals.csv"),
         ] {
             let refused = write_text(&db, &target, Replace::Allow, "export");
             assert!(
