@@ -513,6 +513,12 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
+/// Every record id is below 2^53. JSON readers (JavaScript's numbers) and spreadsheets hold
+/// numbers as 64-bit floats, exact only up to 2^53: an id above would come back changed from
+/// an export. Nine quadrillion ids are far more than a file ever makes, so an id above this in
+/// a file to import is a mistake, and the store refuses to count past it instead of wrapping.
+pub const ID_LIMIT: Id = 1 << 53;
+
 /// Longest text accepted in a one-line field.
 pub const MAX_LINE_CHARS: usize = 200;
 /// The first and last years a date may have.

@@ -912,6 +912,16 @@ impl<'a> RowReader<'a> {
         let id = match self.raw(Column::Id).trim() {
             "" => None,
             text => match text.parse::<Id>() {
+                Ok(id) if id >= ID_LIMIT => {
+                    self.fail(
+                        Column::Id,
+                        tr!(
+                            "is above the highest id a file may have ({max}), the largest that spreadsheets and JSON keep exact",
+                            max = ID_LIMIT - 1
+                        ),
+                    );
+                    None
+                }
                 Ok(id) if id > 0 => Some(id),
                 _ => {
                     self.fail(Column::Id, tr!("is not an id (a whole number above 0)"));
@@ -1172,12 +1182,15 @@ struct Ids {
 }
 
 impl Ids {
+    /// The next free id. Past [`ID_LIMIT`] the ids repeat and the write refuses the batch
+    /// (never a wrap to the ids of the first records).
     fn take(&mut self) -> Id {
-        while self.reserved.contains(&self.next) {
+        while self.next < ID_LIMIT && self.reserved.contains(&self.next) {
             self.next += 1;
         }
-        self.next += 1;
-        self.next - 1
+        let id = self.next;
+        self.next = id.saturating_add(1);
+        id
     }
 }
 

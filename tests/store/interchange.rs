@@ -1337,3 +1337,53 @@ fn a_big_file_checked_on_every_core_reports_and_imports_in_the_files_order() {
     assert_eq!(names, expected);
     assert_eq!(deals[0].expected_close, NaiveDate::from_ymd_opt(2027, 3, 1));
 }
+
+/// The real binary on the database `db`: exit code, standard output, standard error.
+fn forsat(db: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn ids_past_the_limit_are_refused_with_row_and_column_and_nothing_wraps() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("ids.redb");
+    let reasons = || -> Vec<(Id, String)> {
+        open(&db)
+            .lookups(LookupKind::LossReason)
+            .iter()
+            .map(|l| (l.id, l.name.clone()))
+            .collect()
+    };
+    let before = reasons();
+    for id in ["18446744073709551614", "9007199254740992"] {
+        let file = dir.path().join(format!("{id}.csv"));
+        std::fs::write(
+            &file,
+            format!("id,name,account,stage\r\n7,First,Acme,New\r\n{id},Far,Acme,New\r\n"),
+        )
+        .unwrap();
+        let (code, _, err) = forsat(&db, &["import", file.to_str().unwrap()]);
+        assert_eq!(code, Some(1), "{err}");
+        assert!(
+            err.contains(&format!("row 3, id “{id}”: is above the highest id")),
+            "{err}"
+        );
+    }
+    // Later records get fresh ids: the default lookups are as they were.
+    let (code, _, err) = forsat(&db, &["demo", "--opps", "5"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(reasons(), before);
+    let ws = open(&db);
+    assert_eq!(ws.opportunity_count(), 5);
+    assert!(ws.next_id() < ID_LIMIT);
+}
