@@ -896,19 +896,6 @@ fn the_cli_exports_and_imports() {
     let currencies: Vec<Currency> = ws.currencies().into_iter().cloned().collect();
     let exported = csv(&ws, Kind::Opportunities);
     drop(ws);
-    let cli = |db: &Path, args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
 
     // Export: to a file (the format from the extension), to standard output, XLSX needs a file.
     let file = dir.path().join("deals.csv");
@@ -1339,7 +1326,7 @@ fn a_big_file_checked_on_every_core_reports_and_imports_in_the_files_order() {
 }
 
 /// The real binary on the database `db`: exit code, standard output, standard error.
-fn forsat(db: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+fn cli(db: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
         .arg("--db")
         .arg(db)
@@ -1372,7 +1359,7 @@ fn ids_past_the_limit_are_refused_with_row_and_column_and_nothing_wraps() {
             format!("id,name,account,stage\r\n7,First,Acme,New\r\n{id},Far,Acme,New\r\n"),
         )
         .unwrap();
-        let (code, _, err) = forsat(&db, &["import", file.to_str().unwrap()]);
+        let (code, _, err) = cli(&db, &["import", file.to_str().unwrap()]);
         assert_eq!(code, Some(1), "{err}");
         assert!(
             err.contains(&format!("row 3, id “{id}”: is above the highest id")),
@@ -1380,7 +1367,7 @@ fn ids_past_the_limit_are_refused_with_row_and_column_and_nothing_wraps() {
         );
     }
     // Later records get fresh ids: the default lookups are as they were.
-    let (code, _, err) = forsat(&db, &["demo", "--opps", "5"]);
+    let (code, _, err) = cli(&db, &["demo", "--opps", "5"]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(reasons(), before);
     let ws = open(&db);
