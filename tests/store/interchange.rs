@@ -677,10 +677,14 @@ fn day_and_month_order_is_read_from_the_whole_column() {
 fn a_semicolon_file_with_decimal_commas_imports() {
     let dir = TempDir::new().unwrap();
     let mut ws = fresh(&dir, "a.redb");
+    euro(&mut ws);
     let summary = import(&mut ws, &fixture("semicolon.csv")).unwrap();
     assert_eq!(summary.deals, 2);
     let solar = deal(&ws, "Solaranlage");
-    assert_eq!(solar.amount, Decimal::from(1500));
+    assert_eq!(
+        (solar.amount, solar.currency.as_str()),
+        (Decimal::from(1500), "EUR")
+    );
     assert_eq!(solar.probability, "35.5".parse().unwrap());
     assert!(solar.probability_overridden);
     assert_eq!(solar.expected_close, NaiveDate::from_ymd_opt(2027, 3, 2));
@@ -1236,7 +1240,7 @@ fn an_import_checked_a_slice_at_a_time_plans_what_one_go_plans() {
     let ws = fresh(&dir, "a.redb");
     let bytes = fixture("pipedrive.csv");
     let options = ImportOptions::default();
-    let mut job = ImportJob::start(&bytes, &options).unwrap();
+    let mut job = ImportJob::start(bytes.as_slice(), &options).unwrap();
     let rows = job.rows();
     assert!(rows > 2);
     assert_eq!(job.sample(2).count(), 2);
@@ -1373,4 +1377,154 @@ fn ids_past_the_limit_are_refused_with_row_and_column_and_nothing_wraps() {
     let ws = open(&db);
     assert_eq!(ws.opportunity_count(), 5);
     assert!(ws.next_id() < ID_LIMIT);
+}
+
+/// The bad cells of an import that was refused for them.
+fn bad_cells(result: Result<ImportSummary, ImportError>) -> Vec<String> {
+    match result {
+        Err(ImportError::BadRows { errors, .. }) => {
+            errors.iter().map(ToString::to_string).collect()
+        }
+        other => panic!("expected bad rows, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_quote_left_open_is_refused_at_its_row_and_quoted_line_breaks_still_import() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    // Row 3 opens a quote that never closes: rows 4-7 would have become its notes.
+    let refused = import(&mut ws, &fixture("odoo-open-quote.csv")).unwrap_err();
+    let said = refused.to_string();
+    assert!(matches!(refused, ImportError::Unreadable(_)), "{said}");
+    assert!(
+        said.starts_with("row 3: a quoted cell opens here and is never closed"),
+        "{said}"
+    );
+    assert_eq!(ws.opportunity_count(), 0);
+    // Closed, the same file imports every row, the two-line notes whole.
+    let fixed = String::from_utf8(fixture("odoo-open-quote.csv"))
+        .unwrap()
+        .replace("\"Standing desks,", "Standing desks,");
+    let summary = import(&mut ws, fixed.as_bytes()).unwrap();
+    assert_eq!((summary.rows, summary.deals), (6, 6));
+    assert_eq!(
+        deal(&ws, "Office chairs").description,
+        "Two floors\r\nopen plan"
+    );
+    // The exports of the other systems, with their multi-line cells, import every row too.
+    for name in ["pipedrive.csv", "suitecrm.csv", "odoo-labels.csv"] {
+        let summary = import(&mut ws, &fixture(name)).unwrap();
+        assert_eq!(summary.deals, summary.rows, "{name}");
+    }
+}
+
+#[test]
+fn a_row_with_more_cells_than_the_header_is_refused_at_its_row() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    let errors = bad_cells(import(&mut ws, &fixture("pipedrive-extra-cells.csv")));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("row 3, after the last column"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[0].contains("the row has 10 cells but the header only 9"),
+        "{errors:?}"
+    );
+    assert_eq!(ws.opportunity_count(), 0);
+    // A trailing separator (an empty cell past the end) is no harm.
+    import(
+        &mut ws,
+        b"account,name,amount\r\nAcme,Trailing,10,\r\nAcme,Plain,20\r\n",
+    )
+    .unwrap();
+    assert_eq!(ws.opportunity_count(), 2);
+}
+
+#[test]
+fn an_amount_written_with_its_currency_is_taken_in_it_or_refused() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    euro(&mut ws);
+    let errors = bad_cells(import(&mut ws, &fixture("odoo-currencies.csv")));
+    assert_eq!(
+        errors,
+        [
+            "row 6, Expected Revenue “£12”: “GBP” is not in the list of currencies: add it with its rate first",
+            "row 7, Expected Revenue “12 IRR”: “IRR” is not in the list of currencies: add it with its rate first",
+            "row 8, Expected Revenue “12 EUR”: is written in “EUR” but the currency column says USD",
+            "row 9, Expected Revenue “12 apples”: “apples” beside the amount is not a currency Forsat knows: write the amount alone and the currency's code in the currency column",
+            "row 10, Expected Revenue “1500 kr”: “kr” may be any of SEK, NOK, DKK, ISK: write the code (like 12 SEK) or fill the currency column",
+        ]
+    );
+    assert_eq!(ws.opportunity_count(), 0);
+    // The good rows alone: each amount in the currency it was written in.
+    let options = ImportOptions {
+        skip_bad_rows: true,
+        ..ImportOptions::default()
+    };
+    let summary =
+        interchange::import(&mut ws, fixture("odoo-currencies.csv").as_slice(), &options).unwrap();
+    assert_eq!((summary.deals, summary.skipped_rows), (4, 5));
+    let money = |ws: &Workspace, name: &str| {
+        let d = deal(ws, name);
+        (d.amount, d.currency.clone())
+    };
+    assert_eq!(money(&ws, "Euro suffix"), (dec("12"), "EUR".to_owned()));
+    assert_eq!(money(&ws, "Euro sign"), (dec("12"), "EUR".to_owned()));
+    assert_eq!(
+        money(&ws, "Dollars grouped"),
+        (dec("1200.50"), "USD".to_owned())
+    );
+    assert_eq!(
+        money(&ws, "Euro sign and column"),
+        (dec("99.90"), "EUR".to_owned())
+    );
+    // Decimal commas and the euro sign after the amount, SuiteCRM's currency by its name.
+    let summary = import(&mut ws, &fixture("suitecrm-euro.csv")).unwrap();
+    assert_eq!(summary.deals, 2);
+    assert_eq!(money(&ws, "Wartung"), (dec("1200.50"), "EUR".to_owned()));
+    assert_eq!(money(&ws, "Montage"), (dec("12000"), "EUR".to_owned()));
+}
+
+#[test]
+fn a_column_whose_numbers_read_two_ways_is_refused_until_the_separator_is_given() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("a.redb");
+    drop(open(&db));
+    let file = dir.path().join("pipedrive-unclear.csv");
+    std::fs::write(&file, fixture("pipedrive-unclear.csv")).unwrap();
+    let file = file.to_str().unwrap();
+    let (code, _, err) = cli(&db, &["import", file]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("column “Deal - Value”: no value shows whether “.” or “,” is the decimal separator (“1.500” could be either)"),
+        "{err}"
+    );
+    assert_eq!(open(&db).opportunity_count(), 0);
+    let (code, said, err) = cli(&db, &["import", file, "--decimal-separator", ","]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(said.starts_with("Imported 3 deals"), "{said}");
+    let ws = open(&db);
+    let amounts: Vec<Decimal> = ["Licences", "Training", "Hardware"]
+        .iter()
+        .map(|n| deal(&ws, n).amount)
+        .collect();
+    assert_eq!(amounts, [dec("1500"), dec("2000"), dec("750")]);
+    drop(ws);
+    // Told the other way, the same file reads as decimals.
+    let mut ws = fresh(&dir, "b.redb");
+    let options = ImportOptions {
+        decimal_separator: Some('.'),
+        ..ImportOptions::default()
+    };
+    interchange::import(
+        &mut ws,
+        fixture("pipedrive-unclear.csv").as_slice(),
+        &options,
+    )
+    .unwrap();
+    assert_eq!(deal(&ws, "Licences").amount, dec("1.5"));
 }
