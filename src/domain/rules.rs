@@ -563,23 +563,28 @@ fn is_hidden(c: char) -> bool {
         || n & 0xFFFE == 0xFFFE
 }
 
-/// The first character a name must not have: a hidden one ([`is_hidden`]). A zero-width
-/// non-joiner (U+200C) between two letters is spelling, not hiding: Persian writes «می‌شود»
-/// and «نرم‌افزار» with it, so it is allowed there and nowhere else (not at either end, not
-/// beside a space, a digit or another hidden character).
-fn hidden_in_name(text: &str) -> Option<char> {
-    let chars: Vec<char> = text.chars().collect();
-    chars.iter().enumerate().find_map(|(i, &c)| {
-        let letter = |j: Option<usize>| {
-            j.and_then(|j| chars.get(j))
-                .is_some_and(|c: &char| c.is_alphabetic())
-        };
-        let spelling = c == '\u{200C}' && letter(i.checked_sub(1)) && letter(Some(i + 1));
-        (is_hidden(c) && !spelling).then_some(c)
-    })
+/// Whether the character at `i` of `chars` hides something ([`is_hidden`]). A zero-width
+/// non-joiner (U+200C) between two letters is spelling, not hiding: Persian writes «می‌شود» and
+/// «نرم‌افزار» with it, so it is allowed there and nowhere else (not at either end, not beside
+/// a space, a digit or another hidden character).
+fn hides(chars: &[char], i: usize) -> bool {
+    let letter = |j: Option<usize>| {
+        j.and_then(|j| chars.get(j))
+            .is_some_and(|c: &char| c.is_alphabetic())
+    };
+    let c = chars[i];
+    is_hidden(c) && !(c == '\u{200C}' && letter(i.checked_sub(1)) && letter(Some(i + 1)))
 }
 
-/// Checks the characters of a one-line name: no control characters, no hidden ones.
+/// The first character a name must not have (see [`hides`]).
+fn hidden_in_name(text: &str) -> Option<char> {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len())
+        .find(|&i| hides(&chars, i))
+        .map(|i| chars[i])
+}
+
+/// Checks the characters of a one-line name: no control characters, no hidden ones ([`hides`]).
 pub fn check_name_characters(field: Field, text: &str) -> Result<(), FieldError> {
     if has_control(text, false) {
         return Err(FieldError::new(field, Problem::ControlCharacters));
@@ -590,18 +595,19 @@ pub fn check_name_characters(field: Field, text: &str) -> Result<(), FieldError>
     }
 }
 
-/// `text` as a message may quote it: control, hidden and other invisible characters written
+/// `text` as a message may quote it: control and hidden characters ([`hides`]) written
 /// as `\u{1b}`, so text from a file can neither drive the terminal (an escape sequence that
 /// clears it) nor reorder the message around it. Every message quoting a value from a file
 /// goes through this.
 pub fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
-    let shown = |c: char| !(c.is_control() || is_hidden(c));
-    if text.chars().all(shown) {
+    let chars: Vec<char> = text.chars().collect();
+    let shown = |i: usize| !(chars[i].is_control() || hides(&chars, i));
+    if (0..chars.len()).all(shown) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if shown(c) {
+    for (i, &c) in chars.iter().enumerate() {
+        if shown(i) {
             out.push(c);
         } else {
             out.extend(c.escape_unicode());
@@ -1192,6 +1198,54 @@ mod tests {
         assert_eq!(saved.probability, dec("30"));
         assert_eq!(saved.next_step, "Call Monday");
         assert_eq!(saved.amount, dec("7000"), "an edit of the same field wins");
+    }
+
+    #[test]
+    fn names_refuse_hidden_characters_but_not_a_persian_non_joiner_inside_a_word() {
+        // Real Persian names, each with a zero-width non-joiner between two letters.
+        for name in [
+            "می‌شود",
+            "نرم‌افزار حسابداری",
+            "شرکت مهندسی پارس‌آب",
+            "علی‌رضا کریمی",
+        ] {
+            assert!(name.contains('\u{200C}'));
+            assert_eq!(clean_name(Field::Account, name).as_deref(), Ok(name));
+        }
+        for (name, hidden) in [
+            ("Acme\u{202E}gpj.exe", '\u{202E}'),
+            ("Ac\u{200B}me", '\u{200B}'),
+            ("\u{200F}Acme", '\u{200F}'),
+            ("Acme \u{2066}x\u{2069}", '\u{2066}'),
+            ("Acme\u{FEFF}", '\u{FEFF}'),
+            ("Acme\u{FDD0}", '\u{FDD0}'),
+            ("Acme\u{FFFE}", '\u{FFFE}'),
+            ("Acme\u{10FFFF}", '\u{10FFFF}'),
+            // A non-joiner that joins nothing: at the end, before a space, after a digit.
+            ("علی\u{200C}", '\u{200C}'),
+            ("علی\u{200C} رضا", '\u{200C}'),
+            ("12\u{200C}ب", '\u{200C}'),
+            ("a\u{200D}b", '\u{200D}'),
+        ] {
+            let e = clean_name(Field::Account, name).unwrap_err();
+            assert_eq!(e.problem, Problem::Hidden(hidden), "{name:?}");
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "Account: must not contain invisible or direction-changing characters (here U+{:04X})",
+                    u32::from(hidden)
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn messages_quote_text_with_its_control_and_hidden_characters_escaped() {
+        assert_eq!(escaped("plain «فارسی‌ها»"), "plain «فارسی‌ها»");
+        assert_eq!(escaped("\u{1b}[2J12"), "\\u{1b}[2J12");
+        assert_eq!(escaped("a\u{202E}b\u{9b}c"), "a\\u{202e}b\\u{9b}c");
+        let e = FieldError::new(Field::Amount, Problem::NotANumber("\u{1b}]0;x\u{7}".into()));
+        assert!(!e.to_string().contains('\u{1b}'), "{e}");
     }
 
     #[test]

@@ -1528,3 +1528,63 @@ fn a_column_whose_numbers_read_two_ways_is_refused_until_the_separator_is_given(
     .unwrap();
     assert_eq!(deal(&ws, "Licences").amount, dec("1.5"));
 }
+
+#[test]
+fn hostile_text_is_refused_in_names_escaped_in_messages_and_error_lists_are_capped() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("a.redb");
+    drop(open(&db));
+    // A Pipedrive export whose organisation hides a right-to-left override, whose value
+    // carries a sequence that would clear the terminal, and 120 rows with a bad date.
+    let mut text = String::from(
+        "\"Deal - Title\",\"Deal - Organization\",\"Deal - Value\",\"Deal - Expected close date\"\r\n",
+    );
+    text.push_str("\"Invoice\",\"Acme\u{202E}gpj.exe\",\"100\",\"2027-01-31\"\r\n");
+    text.push_str("\"Screen\",\"Globex\",\"\u{1b}[2J\u{1b}[H12\",\"2027-01-31\"\r\n");
+    text.push_str("\"Persian\",\"شرکت مهندسی پارس‌آب\",\"100\",\"2027-01-31\"\r\n");
+    for n in 0..120 {
+        text.push_str(&format!(
+            "\"Deal {n}\",\"Initech\",\"10\",\"2027-02-30\"\r\n"
+        ));
+    }
+    let file = dir.path().join("deals.csv");
+    std::fs::write(&file, &text).unwrap();
+    let errors_file = dir.path().join("errors.txt");
+    let import_listing_to = |target: &Path| {
+        let args = ["import", file.to_str().unwrap(), "--errors-file"];
+        let target = target.to_str().unwrap();
+        cli(&db, &[&args[..], &[target]].concat())
+    };
+    let (code, _, err) = import_listing_to(&errors_file);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{202E}'),
+        "{err:?}"
+    );
+    assert!(
+        err.contains("row 2, Deal - Organization “Acme\\u{202e}gpj.exe”: must not contain invisible or direction-changing characters (here U+202E)"),
+        "{err}"
+    );
+    assert!(err.contains("“\\u{1b}[2J\\u{1b}[H12”"), "{err}");
+    assert!(!err.contains("پارس"), "a Persian name was refused: {err}");
+    // The first 50 bad cells, then a count; the file has them all.
+    let listed = err.lines().filter(|l| l.starts_with("  row ")).count();
+    assert_eq!(listed, 50, "{err}");
+    assert!(err.trim_end().ends_with("and 72 more"), "{err}");
+    let all = std::fs::read_to_string(&errors_file).unwrap();
+    assert_eq!(all.lines().count(), 122, "{all}");
+    assert!(
+        all.lines().last().unwrap().starts_with("row 124, "),
+        "{all}"
+    );
+    assert!(!all.contains('\u{1b}'));
+    assert_eq!(open(&db).opportunity_count(), 0);
+    // The errors file never goes over the database, nor over a file that exists.
+    for target in [&db, &errors_file] {
+        let (code, _, err) = import_listing_to(target);
+        assert_eq!(code, Some(1));
+        assert!(err.contains("nothing was written"), "{err}");
+    }
+    assert_eq!(open(&db).opportunity_count(), 0);
+    assert_eq!(std::fs::read_to_string(&errors_file).unwrap(), all);
+}
