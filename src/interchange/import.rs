@@ -821,6 +821,8 @@ impl ImportJob {
             )));
         }
         self.step_all(ws);
+        // Every row is read: the file's bytes are let go before the plan is made.
+        self.bytes = Arc::from([]);
         let mut summary = self.summary;
         if !self.errors.is_empty() && !self.options.skip_bad_rows {
             return Err(ImportError::BadRows {
@@ -831,7 +833,7 @@ impl ImportJob {
         }
         summary.skipped_rows = self.bad_rows;
         summary.errors = self.errors;
-        let plan = Plan::build(ws, &self.good, Dialect::of(summary.format).stage_order);
+        let plan = Plan::build(ws, self.good, Dialect::of(summary.format).stage_order);
         plan.describe(ws, &mut summary);
         if self.options.dry_run || plan.batch.opportunities.is_empty() {
             return Ok((summary, None));
@@ -1455,7 +1457,7 @@ impl Plan {
 
     /// The plan writing `rows`; new stages follow `stage_order` (the format's usual stages,
     /// case ignored) where they are in it, else the order the file first names them.
-    fn build(ws: &Workspace, rows: &[RowIn], stage_order: &[&str]) -> Plan {
+    fn build(ws: &Workspace, rows: Vec<RowIn>, stage_order: &[&str]) -> Plan {
         let file_ids: Vec<Id> = rows.iter().filter_map(|r| r.id).collect();
         let distinct: HashSet<Id> = file_ids.iter().copied().collect();
         let kept_ids = ws.opportunity_count() == 0
@@ -1656,7 +1658,8 @@ impl Plan {
         let mut refs = References::new(ws);
         let mut batch = Batch::default();
         let mut trash = Vec::new();
-        for (r, stage_ref) in rows.iter().zip(&row_stages) {
+        // The rows' texts move into the deals: a file's descriptions are never held twice.
+        for (r, stage_ref) in rows.into_iter().zip(&row_stages) {
             let stage = stage_of(*stage_ref);
             let account = refs.account(&mut ids, &r.account);
             let opp_id = if kept_ids {
@@ -1686,16 +1689,16 @@ impl Plan {
                 .collect();
             let opp = Opportunity {
                 id: opp_id,
-                name: r.name.clone(),
+                name: r.name,
                 account,
                 business_type: r.business_type,
                 source: refs.lookup(&mut ids, LookupKind::Source, &r.source),
                 pipeline: stage.pipeline,
                 stage: stage.id,
-                next_step: r.next_step.clone(),
+                next_step: r.next_step,
                 campaign: refs.lookup(&mut ids, LookupKind::Campaign, &r.campaign),
                 salesperson: refs.lookup(&mut ids, LookupKind::Salesperson, &r.salesperson),
-                currency: r.currency.clone(),
+                currency: r.currency,
                 amount: r.amount,
                 amount_mode: r.amount_mode,
                 lines,
@@ -1708,8 +1711,8 @@ impl Plan {
                 forecast: r.forecast,
                 competitor: refs.lookup(&mut ids, LookupKind::Competitor, &r.competitor),
                 loss_reason: refs.lookup(&mut ids, LookupKind::LossReason, &r.loss_reason),
-                description: r.description.clone(),
-                win_loss_report: r.win_loss_report.clone(),
+                description: r.description,
+                win_loss_report: r.win_loss_report,
                 priority: r.priority,
                 tags: r
                     .tags

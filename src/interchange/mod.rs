@@ -36,9 +36,7 @@ use crate::workspace::Workspace;
 pub use columns::Column;
 pub use export::{table, table_of};
 pub use formats::Target;
-pub use import::{
-    ImportError, ImportJob, ImportOptions, ImportSummary, RowError, SHOWN_ERRORS, capped,
-};
+pub use import::{ImportError, ImportJob, ImportOptions, ImportSummary, RowError, capped};
 pub use table::{Cell, Table};
 
 /// What an export contains.

@@ -17,8 +17,6 @@ use crate::interchange::{ImportJob, ImportOptions, ImportSummary, Source, Target
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
-/// How many bad cells the dialog lists; the rest are counted.
-const SHOWN_ERRORS: usize = 12;
 /// Rows shown beside each column in the mapping step.
 const SAMPLE_ROWS: usize = 3;
 /// How long one frame may spend checking rows, so the window stays responsive.
@@ -458,11 +456,8 @@ impl ImportDialog {
                             .color(theme::ERROR),
                     ));
                 }
-                for e in s.errors.iter().take(SHOWN_ERRORS) {
-                    ui.label(bidi(
-                        ui,
-                        RichText::new(e.to_string()).small().color(theme::ERROR),
-                    ));
+                for line in crate::interchange::capped(&s.errors) {
+                    ui.label(bidi(ui, RichText::new(line).small().color(theme::ERROR)));
                 }
                 for m in &s.messages {
                     ui.label(bidi(ui, RichText::new(m).small().color(theme::TEXT_MUTED)));
