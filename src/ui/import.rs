@@ -317,7 +317,7 @@ impl ImportDialog {
                     .color(theme::STALE),
                 ));
                 for mark in ['.', ','] {
-                    ui.selectable_value(&mut decimal, Some(mark), format!(" {mark} "));
+                    ui.selectable_value(&mut decimal, Some(mark), mark.to_string());
                 }
             });
         }

@@ -655,7 +655,8 @@ impl Workspace {
         });
         let stages = default_stages(id).zip(1..).map(|(stage, n)| {
             Record::Stage(Stage {
-                id: id + n,
+                // Past the last id they repeat and the change is refused: never a wrap to 0.
+                id: id.saturating_add(n),
                 ..stage
             })
         });

@@ -419,6 +419,7 @@ fn import_file(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>, fi
 #[test]
 fn a_file_is_checked_then_imported_as_one_undoable_step() {
     use egui::accesskit::Role;
+    use egui_kittest::kittest::NodeT as _;
     let fixture = Fixture::two_deals();
     let file = fixture.path.with_file_name("pipedrive.csv");
     std::fs::write(
@@ -435,6 +436,20 @@ fn a_file_is_checked_then_imported_as_one_undoable_step() {
         &harness,
         "Pipedrive file, 2 rows. Check what each column holds; columns marked “Not imported” are left out.",
     );
+    // 12,000 is twelve thousand or twelve: asked, not guessed.
+    label(
+        &harness,
+        "Column “Deal - Value”: “12,000” reads two ways. The decimal separator is",
+    );
+    assert!(
+        harness
+            .get_by_role_and_label(Role::Button, "Check")
+            .accesskit_node()
+            .is_disabled(),
+        "no check before the separator is chosen"
+    );
+    harness.get_by_role_and_label(Role::Button, ".").click();
+    harness.run();
     harness.get_by_role_and_label(Role::Button, "Check").click();
     harness.run();
     label(
@@ -509,6 +524,8 @@ fn columns_no_format_has_are_mapped_by_hand_with_the_first_rows_beside_them() {
     harness
         .get_by_role_and_label(Role::Button, "Account")
         .click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, ".").click();
     harness.run();
     harness.get_by_role_and_label(Role::Button, "Check").click();
     harness.run();
