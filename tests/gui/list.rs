@@ -416,10 +416,18 @@ fn import_file(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>, fi
     harness.run();
 }
 
+/// Whether the import dialog's Check button is disabled.
+fn check_disabled(harness: &egui_kittest::Harness<'static, forsat::ui::App>) -> bool {
+    use egui_kittest::kittest::NodeT as _;
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Check")
+        .accesskit_node()
+        .is_disabled()
+}
+
 #[test]
 fn a_file_is_checked_then_imported_as_one_undoable_step() {
     use egui::accesskit::Role;
-    use egui_kittest::kittest::NodeT as _;
     let fixture = Fixture::two_deals();
     let file = fixture.path.with_file_name("pipedrive.csv");
     std::fs::write(
@@ -442,10 +450,7 @@ fn a_file_is_checked_then_imported_as_one_undoable_step() {
         "Column “Deal - Value”: “12,000” reads two ways. The decimal separator is",
     );
     assert!(
-        harness
-            .get_by_role_and_label(Role::Button, "Check")
-            .accesskit_node()
-            .is_disabled(),
+        check_disabled(&harness),
         "no check before the separator is chosen"
     );
     harness.get_by_role_and_label(Role::Button, ".").click();
@@ -500,10 +505,7 @@ fn columns_no_format_has_are_mapped_by_hand_with_the_first_rows_beside_them() {
         "the file has no “account” column: every deal needs an account",
     );
     assert!(
-        harness
-            .get_by_role_and_label(Role::Button, "Check")
-            .accesskit_node()
-            .is_disabled(),
+        check_disabled(&harness),
         "no check before every deal has an account"
     );
     // "Deal" and "Worth" are guessed; "Firm" is the user's to map.
