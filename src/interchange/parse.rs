@@ -246,7 +246,13 @@ const SYMBOLS: &[(&str, &[&str], bool)] = &[
     ("kr", &["SEK", "NOK", "DKK", "ISK"], false),
     ("Fr", &["CHF"], true),
     ("﷼", &["IRR", "SAR", "QAR", "OMR", "YER"], false),
+    // The words Forsat itself writes after an amount in Persian.
     ("ریال", &["IRR"], true),
+    ("تومان", &["IRT"], true),
+    ("دلار", &["USD", "CAD", "AUD", "NZD", "SGD", "HKD"], true),
+    ("یورو", &["EUR"], true),
+    ("پوند", &["GBP"], true),
+    ("درهم", &["AED"], true),
     ("ر.س", &["SAR"], true),
     ("د.إ", &["AED"], true),
 ];
@@ -475,6 +481,13 @@ mod tests {
             Some(vec!["EUR".to_owned()])
         );
         assert_eq!(currencies_of("kr").map(|c| c.1), Some(false));
+        // What Forsat writes in Persian reads back.
+        let toman = us.parse("۱۵۰٬۰۰۱ تومان").unwrap();
+        assert_eq!(toman.value, dec("150001"));
+        assert_eq!(
+            currencies_of(&toman.unit.unwrap()).map(|c| c.0),
+            Some(vec!["IRT".to_owned()])
+        );
         assert_eq!(currencies_of("ab"), None);
         assert_eq!(currencies_of("apples"), None);
     }
