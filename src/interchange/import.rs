@@ -349,18 +349,20 @@ impl Mapping {
 }
 
 /// One row as read: cells parsed, references still names.
+/// Names (accounts, stages, salespeople...) are shared between the rows that repeat them:
+/// a file of 250,000 deals names a few thousand accounts and a handful of stages.
 struct RowIn {
     id: Option<Id>,
     name: String,
-    account: String,
-    contact: String,
+    account: Arc<str>,
+    contact: Arc<str>,
     business_type: BusinessType,
-    source: String,
-    pipeline: String,
-    stage: String,
+    source: Arc<str>,
+    pipeline: Arc<str>,
+    stage: Arc<str>,
     next_step: String,
-    campaign: String,
-    salesperson: String,
+    campaign: Arc<str>,
+    salesperson: Arc<str>,
     currency: String,
     amount: Decimal,
     amount_mode: AmountMode,
@@ -370,12 +372,12 @@ struct RowIn {
     probability: Option<Decimal>,
     probability_overridden: Option<bool>,
     forecast: bool,
-    competitor: String,
-    loss_reason: String,
+    competitor: Arc<str>,
+    loss_reason: Arc<str>,
     description: String,
     win_loss_report: String,
     priority: u8,
-    tags: Vec<String>,
+    tags: Vec<Arc<str>>,
     created: DateTime<Utc>,
     updated: Option<DateTime<Utc>>,
     stage_entered: Option<DateTime<Utc>>,
@@ -730,6 +732,7 @@ impl ImportJob {
         let from = usize::try_from(first.at).unwrap_or(usize::MAX);
         let mut reader = csv_file::reader(text.get(from..).unwrap_or_default(), self.separator);
         let mut record = StringRecord::new();
+        let mut shared = Shared::default();
         for wanted in &self.rows[range] {
             // Blank records between rows with data are passed over. The file was read whole
             // once already: it reads the same again.
@@ -765,6 +768,7 @@ impl ImportJob {
                 styles: &self.styles,
                 row: wanted.row,
                 cells: &record,
+                shared: &mut shared,
                 errors: Vec::new(),
             };
             let parsed = reader.read(&template);
@@ -857,10 +861,25 @@ struct RowReader<'a> {
     styles: &'a Styles,
     row: usize,
     cells: &'a StringRecord,
+    /// The names read so far by this reader's thread, each held once.
+    shared: &'a mut Shared,
     errors: Vec<RowError>,
 }
 
+/// Names read from a file, each held once.
+type Shared = foldhash::HashSet<Arc<str>>;
+
 impl<'a> RowReader<'a> {
+    /// `text` held once for every row that has it.
+    fn share(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.shared.get(text) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.shared.insert(Arc::clone(&shared));
+        shared
+    }
+
     /// The cell's text without the apostrophe guarding a formula; empty when absent.
     fn raw(&self, column: Column) -> &'a str {
         self.raw_target(Target::Column(column))
@@ -893,14 +912,14 @@ impl<'a> RowReader<'a> {
     }
 
     /// A one-line name (of an account, a lookup, a stage): trimmed, at most 200 characters.
-    fn name(&mut self, field: Field) -> String {
-        let text = self.raw(Column::Field(field)).trim().to_owned();
+    fn name(&mut self, field: Field) -> Arc<str> {
+        let text = self.raw(Column::Field(field)).trim();
         if !text.is_empty()
-            && let Err(e) = clean_name(field, &text)
+            && let Err(e) = clean_name(field, text)
         {
             self.field_error(Column::Field(field), &e);
         }
-        text
+        self.share(text)
     }
 
     fn bool(&mut self, column: Column, default: bool) -> bool {
@@ -1118,7 +1137,7 @@ impl<'a> RowReader<'a> {
         };
         row.outcome = Some(kind);
         row.active = true;
-        row.stage = template.name.to_owned();
+        row.stage = self.share(template.name);
         row.probability = None;
         row.probability_overridden = None;
         match self.moment(time) {
@@ -1169,10 +1188,11 @@ impl<'a> RowReader<'a> {
         if account.is_empty() && self.mapping.dialect.account_fallback {
             // Deals of the other systems may have no company: the contact's name, else the
             // deal's own, names the account.
-            account = self.raw(Column::Field(Field::Contact)).trim().to_owned();
-            if account.is_empty() {
-                account = self.raw(Column::Field(Field::Name)).trim().to_owned();
+            let mut fallback = self.raw(Column::Field(Field::Contact)).trim();
+            if fallback.is_empty() {
+                fallback = self.raw(Column::Field(Field::Name)).trim();
             }
+            account = self.share(fallback);
         }
         if account.is_empty() {
             let e = FieldError::new(Field::Account, Problem::Required);
@@ -1180,7 +1200,7 @@ impl<'a> RowReader<'a> {
         }
         let mut name = self.raw(Column::Field(Field::Name)).trim().to_owned();
         if name.is_empty() {
-            name = account.clone();
+            name = account.to_string();
         }
         let business_type =
             match normalize_header(self.raw(Column::Field(Field::BusinessType))).as_str() {
@@ -1255,7 +1275,7 @@ impl<'a> RowReader<'a> {
                 }
             },
         };
-        let mut tags: Vec<String> = Vec::new();
+        let mut tags: Vec<Arc<str>> = Vec::new();
         let separator = self.mapping.dialect.tag_separator;
         for tag in self.raw(Column::Field(Field::Tags)).split(separator) {
             let tag = tag.trim();
@@ -1265,7 +1285,7 @@ impl<'a> RowReader<'a> {
             if let Err(e) = clean_name(Field::Tags, tag) {
                 self.field_error(Column::Field(Field::Tags), &e);
             }
-            tags.push(tag.to_owned());
+            tags.push(self.share(tag));
         }
         let created = self.timestamp(Column::Created);
         let mut row = RowIn {
@@ -1485,7 +1505,7 @@ impl Plan {
         let mut resolved: foldhash::HashMap<(&str, &str, Option<StageKind>), StageRef> =
             foldhash::HashMap::default();
         for (i, r) in rows.iter().enumerate() {
-            let spelling = (r.pipeline.as_str(), r.stage.as_str(), r.outcome);
+            let spelling = (&*r.pipeline, &*r.stage, r.outcome);
             if let Some(&stage) = resolved.get(&spelling) {
                 if let StageRef::New(n) = stage {
                     stage_rows[n].push(i);
@@ -1506,7 +1526,7 @@ impl Plan {
                         {
                             Some(n) => n,
                             None => {
-                                new_pipeline_names.push(r.pipeline.clone());
+                                new_pipeline_names.push(r.pipeline.to_string());
                                 new_pipeline_names.len() - 1
                             }
                         },
@@ -1558,7 +1578,7 @@ impl Plan {
             .iter()
             .zip(&stage_rows)
             .map(|((pipeline, _), members)| {
-                let name = rows[members[0]].stage.clone();
+                let name = rows[members[0]].stage.to_string();
                 let name = if name.is_empty() {
                     first_stage_name.to_owned()
                 } else {
