@@ -13,6 +13,7 @@ use egui::RichText;
 use super::file_field::{FileField, Pick};
 use super::theme;
 use crate::command::Command;
+use crate::domain::escaped;
 use crate::interchange::{ImportJob, ImportOptions, ImportSummary, Source, Target};
 use crate::workspace::Workspace;
 use crate::{tr, trn};
@@ -279,7 +280,8 @@ impl ImportDialog {
                             for (i, (header, target)) in
                                 job.headers().iter().zip(job.targets()).enumerate()
                             {
-                                let label = ui.label(bidi(ui, header));
+                                // A file's text shown with its hidden characters escaped.
+                                let label = ui.label(bidi(ui, escaped(header)));
                                 if let Some(target) = target_combo(ui, i, *target, label.id) {
                                     chosen = Some((i, target));
                                 }
@@ -290,7 +292,7 @@ impl ImportDialog {
                                     .collect();
                                 ui.label(bidi(
                                     ui,
-                                    RichText::new(shorten(&values.join(" · "), 60))
+                                    RichText::new(escaped(&shorten(&values.join(" · "), 60)))
                                         .color(theme::TEXT_MUTED),
                                 ));
                                 ui.end_row();
@@ -311,8 +313,8 @@ impl ImportDialog {
                     ui,
                     RichText::new(tr!(
                         "Column “{column}”: “{value}” reads two ways. The decimal separator is",
-                        column = column,
-                        value = value
+                        column = escaped(column),
+                        value = escaped(value)
                     ))
                     .color(theme::STALE),
                 ));
