@@ -11,6 +11,7 @@ use crate::analytics::reports::{GroupBy, Params, Period, Scope, WinLossBy};
 use crate::command::Command;
 use crate::domain::{EntityKind, Language, LookupKind};
 use crate::interchange;
+use crate::store::files::Replace;
 use crate::workspace::{Workspace, system_clock};
 use crate::{tr, trn};
 
@@ -412,6 +413,11 @@ fn run_on(command: CliCommand, db: &Path) -> Result<String, String> {
                 decimal_separator,
                 ..interchange::ImportOptions::default()
             };
+            // The errors file is made (or refused) before anything is imported, so a refused
+            // one leaves the database as it was; it is filled once the import is done.
+            if let Some(path) = &errors_file {
+                write_errors(db, path, &[], Replace::Refuse)?;
+            }
             let imported = interchange::import_file(&mut ws, &file, &options);
             if let Some(path) = &errors_file {
                 let errors = match &imported {
@@ -419,7 +425,7 @@ fn run_on(command: CliCommand, db: &Path) -> Result<String, String> {
                     Err(interchange::ImportError::BadRows { errors, .. }) => errors.as_slice(),
                     Err(_) => &[],
                 };
-                write_errors(db, path, errors)?;
+                write_errors(db, path, errors, Replace::Allow)?;
             }
             let summary = imported.map_err(|e| e.to_string())?;
             let mut lines = vec![tr!(
@@ -452,11 +458,16 @@ fn run_on(command: CliCommand, db: &Path) -> Result<String, String> {
     }
 }
 
-/// Every bad cell of an import, one a line, to the file at `path` (beside the database, never
-/// over it; an existing file is kept).
-fn write_errors(db: &Path, path: &Path, errors: &[interchange::RowError]) -> Result<(), String> {
+/// Every bad cell of an import, one a line, to the file at `path` (never over the database, its
+/// lock or its backups; over another existing file only as `replace` says).
+fn write_errors(
+    db: &Path,
+    path: &Path,
+    errors: &[interchange::RowError],
+    replace: Replace,
+) -> Result<(), String> {
     use std::io::Write as _;
-    crate::store::files::write_file(db, path, crate::store::files::Replace::Refuse, |out| {
+    crate::store::files::write_file(db, path, replace, |out| {
         errors.iter().try_for_each(|e| writeln!(out, "{e}"))
     })
     .map_err(|e| e.to_string())

@@ -1587,4 +1587,25 @@ fn hostile_text_is_refused_in_names_escaped_in_messages_and_error_lists_are_capp
     }
     assert_eq!(open(&db).opportunity_count(), 0);
     assert_eq!(std::fs::read_to_string(&errors_file).unwrap(), all);
+    // A good file with an errors file that is refused: nothing imported either.
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "account,name
+Acme,Fine
+",
+    )
+    .unwrap();
+    let (code, _, err) = cli(
+        &db,
+        &[
+            "import",
+            good.to_str().unwrap(),
+            "--errors-file",
+            errors_file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(1));
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(open(&db).opportunity_count(), 0);
 }
