@@ -545,3 +545,42 @@ fn columns_no_format_has_are_mapped_by_hand_with_the_first_rows_beside_them() {
     assert_eq!(kiosk.amount, Decimal::from(7_500));
     assert_eq!(ws.account(kiosk.account).unwrap().name, "Nordwind GmbH");
 }
+
+#[test]
+fn the_import_dialog_lists_the_first_fifty_bad_cells_and_counts_the_rest() {
+    use egui::accesskit::Role;
+    let fixture = Fixture::two_deals();
+    let file = fixture.path.with_file_name("bad.csv");
+    let mut text = String::from("account,name,expected_close\n");
+    for n in 0..60 {
+        text.push_str(&format!("Acme,Deal {n},2027-02-30\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let mut harness = harness(&fixture.path);
+    open_import(&mut harness);
+    import_file(&mut harness, &file);
+    harness.get_by_role_and_label(Role::Button, "Check").click();
+    harness.run();
+    // Refused, the message lists 50 cells and counts the rest.
+    let message = harness
+        .get_by(|n| {
+            n.role() == Role::Label
+                && n.value()
+                    .is_some_and(|v| v.starts_with("60 rows have bad cells"))
+        })
+        .value()
+        .unwrap();
+    let cells = message.lines().filter(|l| l.starts_with("  row ")).count();
+    assert_eq!(cells, 50, "{message}");
+    assert!(message.trim_end().ends_with("and 10 more"), "{message}");
+    // Left out, the bad rows are listed the same way.
+    harness
+        .get_by_label("Import the good rows and leave out the bad ones")
+        .click();
+    harness.run();
+    label(
+        &harness,
+        "row 51, expected_close “2027-02-30”: “2027-02-30” is not a date (use YYYY-MM-DD)",
+    );
+    label(&harness, "and 10 more");
+}
