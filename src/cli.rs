@@ -121,7 +121,22 @@ pub enum CliCommand {
         /// Import the good rows and report the bad ones (exit code 1 when any was skipped).
         #[arg(long)]
         skip_bad_rows: bool,
+        /// The decimal separator (. or ,) of number columns whose values do not show it
+        /// (every value like 1.500); such a column is refused until this says.
+        #[arg(long, value_name = "MARK", value_parser = parse_decimal_separator)]
+        decimal_separator: Option<char>,
+        /// Write every bad cell to FILE, one a line (the terminal shows the first 50).
+        #[arg(long, value_name = "FILE")]
+        errors_file: Option<PathBuf>,
     },
+}
+
+fn parse_decimal_separator(mark: &str) -> Result<char, String> {
+    match mark {
+        "." => Ok('.'),
+        "," => Ok(','),
+        _ => Err(tr!("“{mark}” is not . or ,", mark = mark)),
+    }
 }
 
 /// The reports the CLI prints (definitions in the README, "Reports").
@@ -396,16 +411,31 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, St
             from,
             dry_run,
             skip_bad_rows,
+            decimal_separator,
+            errors_file,
         } => {
-            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             let options = interchange::ImportOptions {
                 from,
                 dry_run,
                 skip_bad_rows,
+                decimal_separator,
                 ..interchange::ImportOptions::default()
             };
-            let summary =
-                interchange::import(&mut ws, &bytes, &options).map_err(|e| e.to_string())?;
+            // The errors file is made (or refused) before anything is imported, so a refused
+            // one leaves the database as it was; it is filled once the import is done.
+            if let Some(path) = &errors_file {
+                write_errors(db, path, &[], replace)?;
+            }
+            let imported = interchange::import_file(&mut ws, &file, &options);
+            if let Some(path) = &errors_file {
+                let errors = match &imported {
+                    Ok(summary) => summary.errors.as_slice(),
+                    Err(interchange::ImportError::BadRows { errors, .. }) => errors.as_slice(),
+                    Err(_) => &[],
+                };
+                write_errors(db, path, errors, Replace::Allow)?;
+            }
+            let summary = imported.map_err(|e| e.to_string())?;
             let mut lines = vec![tr!(
                 "{verb} {deals} deals ({accounts} new accounts, {contacts} contacts, {lookups} list values, {stages} stages) from {rows} rows of {file}; {skipped} rows skipped.",
                 verb = if dry_run {
@@ -423,7 +453,7 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, St
                 skipped = summary.skipped_rows
             )];
             lines.extend(summary.messages.iter().cloned());
-            lines.extend(summary.errors.iter().map(ToString::to_string));
+            lines.extend(interchange::capped(&summary.errors));
             let text = lines.join("\n");
             // Rows left out are a failure for scripts, even though the rest was imported.
             if summary.skipped_rows > 0 {
@@ -434,6 +464,21 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, St
         }
         CliCommand::Report { report: r } => report(&ws, r),
     }
+}
+
+/// Every bad cell of an import, one a line, to the file at `path` (never over the database, its
+/// lock or its backups; over another existing file only as `replace` says).
+fn write_errors(
+    db: &Path,
+    path: &Path,
+    errors: &[interchange::RowError],
+    replace: Replace,
+) -> Result<(), String> {
+    use std::io::Write as _;
+    crate::store::files::write_file(db, path, replace, |out| {
+        errors.iter().try_for_each(|e| writeln!(out, "{e}"))
+    })
+    .map_err(|e| e.to_string())
 }
 
 /// One history line as the CLI prints it.

@@ -118,8 +118,10 @@ pub fn generate(ws: &Workspace, count: usize, seed: u64) -> (Batch, Summary) {
     let now = ws.now();
     let mut next_id = ws.next_id();
     let mut take_id = || {
-        next_id += 1;
-        next_id - 1
+        // Past the last id they repeat, and the batch is refused (never a wrap to 0).
+        let id = next_id;
+        next_id = id.saturating_add(1);
+        id
     };
     let mut batch = Batch::default();
     let mut summary = Summary::default();

@@ -219,6 +219,10 @@ fn check_texts(errors: &mut Vec<FieldError>, fields: &mut [(Field, &mut String, 
         if trimmed.chars().count() > max {
             errors.push(FieldError::new(*field, Problem::TooLong(max)));
         }
+        // Names are one line of visible text.
+        if *required && let Err(e) = check_name_characters(*field, trimmed) {
+            errors.push(e);
+        }
         if trimmed.len() != text.len() {
             **text = trimmed.to_owned();
         }

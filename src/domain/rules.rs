@@ -421,6 +421,8 @@ pub enum Problem {
     TooLong(usize),
     /// Control characters (invisible codes; in one-line fields also tabs and line breaks).
     ControlCharacters,
+    /// An invisible or direction-control character in a name (see `check_name_characters`).
+    Hidden(char),
     /// A date outside [`FIRST_YEAR`]..=[`LAST_YEAR`].
     DateOutOfRange,
     BadCurrency(String),
@@ -460,10 +462,10 @@ impl FieldError {
     pub fn reason(&self) -> String {
         match &self.problem {
             Problem::Required => tr!("is required"),
-            Problem::NotANumber(text) => tr!("“{text}” is not a number", text = text),
+            Problem::NotANumber(text) => tr!("“{text}” is not a number", text = escaped(text)),
             Problem::NotADate(text) => tr!(
                 "“{text}” is not a date (use {format})",
-                text = text,
+                text = escaped(text),
                 format = crate::i18n::date_hint()
             ),
             Problem::Negative => tr!("must not be negative"),
@@ -476,26 +478,35 @@ impl FieldError {
             Problem::ControlCharacters => {
                 tr!("must not contain control characters (invisible codes, tabs or line breaks)")
             }
+            Problem::Hidden(c) => tr!(
+                "must not contain invisible or direction-changing characters (here {code})",
+                code = format!("U+{:04X}", u32::from(*c))
+            ),
             Problem::DateOutOfRange => tr!(
                 "must be a date between the years {first} and {last}",
                 first = FIRST_YEAR,
                 last = LAST_YEAR
             ),
             Problem::BadCurrency(text) => {
-                tr!("“{text}” is not a three-letter currency code", text = text)
+                tr!(
+                    "“{text}” is not a three-letter currency code",
+                    text = escaped(text)
+                )
             }
-            Problem::NotAnEmail(text) => tr!("“{text}” is not an email address", text = text),
+            Problem::NotAnEmail(text) => {
+                tr!("“{text}” is not an email address", text = escaped(text))
+            }
             Problem::InUse(n) => trn!(n, "is still in use ({n} records)"),
             Problem::HasDeals(n) => trn!(
                 n,
                 "still has {n} deals: reassign them to another account first"
             ),
-            Problem::Duplicate(text) => tr!("“{text}” is already taken", text = text),
+            Problem::Duplicate(text) => tr!("“{text}” is already taken", text = escaped(text)),
             Problem::AlreadyConverted => tr!("this lead has already been converted"),
             Problem::LastOne => tr!("the last one cannot be deleted"),
             Problem::NotListed(code) => tr!(
                 "“{code}” is not in the list of currencies: add it with its rate first",
-                code = code
+                code = escaped(code)
             ),
             Problem::Fixed => tr!("cannot be changed once created"),
             Problem::NeedsOpenStage => tr!("every pipeline needs at least one open stage"),
@@ -513,6 +524,12 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
+/// Every record id is below 2^53. JSON readers (JavaScript's numbers) and spreadsheets hold
+/// numbers as 64-bit floats, exact only up to 2^53: an id above would come back changed from
+/// an export. Nine quadrillion ids are far more than a file ever makes, so an id above this in
+/// a file to import is a mistake, and the store refuses to count past it instead of wrapping.
+pub const ID_LIMIT: Id = 1 << 53;
+
 /// Longest text accepted in a one-line field.
 pub const MAX_LINE_CHARS: usize = 200;
 /// The first and last years a date may have.
@@ -526,6 +543,77 @@ pub const MAX_TEXT_CHARS: usize = 20_000;
 fn has_control(text: &str, multi_line: bool) -> bool {
     text.chars()
         .any(|c| c.is_control() && !(multi_line && matches!(c, '\n' | '\r' | '\t')))
+}
+
+/// Whether `c` is invisible or silently changes the order text is shown in: zero-width
+/// spaces and joiners, direction marks, embeddings, overrides and isolates (U+200B–U+200F,
+/// U+202A–U+202E, U+2060–U+2064, U+2066–U+2069, U+061C), the byte-order mark (U+FEFF), and
+/// the noncharacters (U+FDD0–U+FDEF, and the last two of every plane).
+fn is_hidden(c: char) -> bool {
+    let n = u32::from(c);
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{061C}'
+            | '\u{FEFF}'
+    ) || (0xFDD0..=0xFDEF).contains(&n)
+        || n & 0xFFFE == 0xFFFE
+}
+
+/// Whether the character at `i` of `chars` hides something ([`is_hidden`]). A zero-width
+/// non-joiner (U+200C) between two letters is spelling, not hiding: Persian writes «می‌شود» and
+/// «نرم‌افزار» with it, so it is allowed there and nowhere else (not at either end, not beside
+/// a space, a digit or another hidden character).
+fn hides(chars: &[char], i: usize) -> bool {
+    let letter = |j: Option<usize>| {
+        j.and_then(|j| chars.get(j))
+            .is_some_and(|c: &char| c.is_alphabetic())
+    };
+    let c = chars[i];
+    is_hidden(c) && !(c == '\u{200C}' && letter(i.checked_sub(1)) && letter(Some(i + 1)))
+}
+
+/// The first character a name must not have (see [`hides`]).
+fn hidden_in_name(text: &str) -> Option<char> {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len())
+        .find(|&i| hides(&chars, i))
+        .map(|i| chars[i])
+}
+
+/// Checks the characters of a one-line name: no control characters, no hidden ones ([`hides`]).
+pub fn check_name_characters(field: Field, text: &str) -> Result<(), FieldError> {
+    if has_control(text, false) {
+        return Err(FieldError::new(field, Problem::ControlCharacters));
+    }
+    match hidden_in_name(text) {
+        Some(c) => Err(FieldError::new(field, Problem::Hidden(c))),
+        None => Ok(()),
+    }
+}
+
+/// `text` as a message may quote it: control and hidden characters ([`hides`]) written
+/// as `\u{1b}`, so text from a file can neither drive the terminal (an escape sequence that
+/// clears it) nor reorder the message around it. Every message quoting a value from a file
+/// goes through this.
+pub fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
+    let chars: Vec<char> = text.chars().collect();
+    let shown = |i: usize| !(chars[i].is_control() || hides(&chars, i));
+    if (0..chars.len()).all(shown) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        if shown(i) {
+            out.push(c);
+        } else {
+            out.extend(c.escape_unicode());
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Parses a typed amount: digits with an optional `.` and up to two decimals; `,` and spaces
@@ -624,9 +712,7 @@ pub fn clean_name(field: Field, text: &str) -> Result<String, FieldError> {
     if trimmed.chars().count() > MAX_LINE_CHARS {
         return Err(FieldError::new(field, Problem::TooLong(MAX_LINE_CHARS)));
     }
-    if has_control(trimmed, false) {
-        return Err(FieldError::new(field, Problem::ControlCharacters));
-    }
+    check_name_characters(field, trimmed)?;
     Ok(trimmed.to_owned())
 }
 
@@ -1112,6 +1198,54 @@ mod tests {
         assert_eq!(saved.probability, dec("30"));
         assert_eq!(saved.next_step, "Call Monday");
         assert_eq!(saved.amount, dec("7000"), "an edit of the same field wins");
+    }
+
+    #[test]
+    fn names_refuse_hidden_characters_but_not_a_persian_non_joiner_inside_a_word() {
+        // Real Persian names, each with a zero-width non-joiner between two letters.
+        for name in [
+            "می‌شود",
+            "نرم‌افزار حسابداری",
+            "شرکت مهندسی پارس‌آب",
+            "علی‌رضا کریمی",
+        ] {
+            assert!(name.contains('\u{200C}'));
+            assert_eq!(clean_name(Field::Account, name).as_deref(), Ok(name));
+        }
+        for (name, hidden) in [
+            ("Acme\u{202E}gpj.exe", '\u{202E}'),
+            ("Ac\u{200B}me", '\u{200B}'),
+            ("\u{200F}Acme", '\u{200F}'),
+            ("Acme \u{2066}x\u{2069}", '\u{2066}'),
+            ("Acme\u{FEFF}", '\u{FEFF}'),
+            ("Acme\u{FDD0}", '\u{FDD0}'),
+            ("Acme\u{FFFE}", '\u{FFFE}'),
+            ("Acme\u{10FFFF}", '\u{10FFFF}'),
+            // A non-joiner that joins nothing: at the end, before a space, after a digit.
+            ("علی\u{200C}", '\u{200C}'),
+            ("علی\u{200C} رضا", '\u{200C}'),
+            ("12\u{200C}ب", '\u{200C}'),
+            ("a\u{200D}b", '\u{200D}'),
+        ] {
+            let e = clean_name(Field::Account, name).unwrap_err();
+            assert_eq!(e.problem, Problem::Hidden(hidden), "{name:?}");
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "Account: must not contain invisible or direction-changing characters (here U+{:04X})",
+                    u32::from(hidden)
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn messages_quote_text_with_its_control_and_hidden_characters_escaped() {
+        assert_eq!(escaped("plain «فارسی‌ها»"), "plain «فارسی‌ها»");
+        assert_eq!(escaped("\u{1b}[2J12"), "\\u{1b}[2J12");
+        assert_eq!(escaped("a\u{202E}b\u{9b}c"), "a\\u{202e}b\\u{9b}c");
+        let e = FieldError::new(Field::Amount, Problem::NotANumber("\u{1b}]0;x\u{7}".into()));
+        assert!(!e.to_string().contains('\u{1b}'), "{e}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use csv::StringRecord;
@@ -12,12 +13,14 @@ use super::Source;
 use super::columns::Column;
 use super::csv_file;
 use super::formats::{self, Dialect, Outcome, Target};
-use super::parse::{DateStyle, DayMonth, NumberStyle, parse_bool};
+use super::parse::{
+    DateStyle, DateVotes, DayMonth, NumberStyle, NumberVotes, currencies_of, parse_bool,
+};
 use super::table::decimal_text;
 use crate::command::{Batch, Command};
 use crate::domain::*;
-use crate::tr;
 use crate::workspace::Workspace;
+use crate::{tr, trn};
 
 /// How to import.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -32,6 +35,9 @@ pub struct ImportOptions {
     /// feeds, over what the format says. A column given the target of another loses it to
     /// the other; [`Target::Ignored`] leaves a column out.
     pub columns: BTreeMap<usize, Target>,
+    /// The decimal separator (`.` or `,`) of number columns whose values do not show it
+    /// (every value like `1.500`); without it such a column is refused, never guessed.
+    pub decimal_separator: Option<char>,
 }
 
 /// A cell that could not be imported.
@@ -52,14 +58,14 @@ impl fmt::Display for RowError {
             tr!(
                 "row {row}, {column}: {reason}",
                 row = self.row,
-                column = self.column,
+                column = escaped(&self.column),
                 reason = self.reason
             )
         } else {
             tr!(
                 "row {row}, {column} “{value}”: {reason}",
                 row = self.row,
-                column = self.column,
+                column = escaped(&self.column),
                 value = shorten(&self.value),
                 reason = self.reason
             )
@@ -68,9 +74,10 @@ impl fmt::Display for RowError {
     }
 }
 
-/// A long or multi-line value cut for a one-line message.
+/// A long or multi-line value cut for a one-line message, its other control characters
+/// escaped.
 fn shorten(value: &str) -> String {
-    let one_line = value.replace(['\r', '\n'], " ");
+    let one_line = escaped(&value.replace(['\r', '\n'], " ")).into_owned();
     if one_line.chars().count() > 60 {
         one_line.chars().take(57).chain("...".chars()).collect()
     } else {
@@ -133,8 +140,8 @@ impl fmt::Display for ImportError {
                         rows = rows
                     )
                 )?;
-                for e in errors {
-                    writeln!(f, "  {e}")?;
+                for line in capped(errors) {
+                    writeln!(f, "  {line}")?;
                 }
                 Ok(())
             }
@@ -145,13 +152,28 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
+/// How many bad cells a message lists; the rest are counted (the CLI writes them all to
+/// `--errors-file`).
+pub const SHOWN_ERRORS: usize = 50;
+
+/// The first [`SHOWN_ERRORS`] errors as lines, then "and N more" when there are more: a file
+/// of a million bad rows makes a message of a few lines, not megabytes.
+pub fn capped(errors: &[RowError]) -> impl Iterator<Item = String> + '_ {
+    let more = errors.len().saturating_sub(SHOWN_ERRORS);
+    errors
+        .iter()
+        .take(SHOWN_ERRORS)
+        .map(ToString::to_string)
+        .chain((more > 0).then(|| trn!(more, "and {n} more")))
+}
+
 /// Imports, or with `dry_run` checks.
 pub fn import(
     ws: &mut Workspace,
-    bytes: &[u8],
+    bytes: impl Into<Arc<[u8]>>,
     options: &ImportOptions,
 ) -> Result<ImportSummary, ImportError> {
-    let (summary, command) = prepare(ws, bytes, options)?;
+    let (summary, command) = ImportJob::start(bytes, options)?.finish(ws)?;
     if let Some(command) = command {
         ws.apply(command)
             .map_err(|e| ImportError::Write(e.to_string()))?;
@@ -319,31 +341,28 @@ impl Mapping {
         }
     }
 
-    /// The column's cells of every row, apostrophe guard removed.
-    fn values<'a>(
-        &self,
-        rows: &'a [(usize, StringRecord)],
-        target: Target,
-    ) -> impl Iterator<Item = &'a str> {
-        let i = self.index.get(&target).copied();
-        rows.iter()
-            .filter_map(move |(_, cells)| i.and_then(|i| cells.get(i)).map(csv_file::restore))
+    /// The target's cell of a record, apostrophe guard removed.
+    fn cell<'r>(&self, record: &'r StringRecord, target: Target) -> Option<&'r str> {
+        let i = *self.index.get(&target)?;
+        record.get(i).map(csv_file::restore)
     }
 }
 
 /// One row as read: cells parsed, references still names.
+/// Names (accounts, stages, salespeople...) are shared between the rows that repeat them:
+/// a file of 250,000 deals names a few thousand accounts and a handful of stages.
 struct RowIn {
     id: Option<Id>,
     name: String,
-    account: String,
-    contact: String,
+    account: Arc<str>,
+    contact: Arc<str>,
     business_type: BusinessType,
-    source: String,
-    pipeline: String,
-    stage: String,
+    source: Arc<str>,
+    pipeline: Arc<str>,
+    stage: Arc<str>,
     next_step: String,
-    campaign: String,
-    salesperson: String,
+    campaign: Arc<str>,
+    salesperson: Arc<str>,
     currency: String,
     amount: Decimal,
     amount_mode: AmountMode,
@@ -353,12 +372,12 @@ struct RowIn {
     probability: Option<Decimal>,
     probability_overridden: Option<bool>,
     forecast: bool,
-    competitor: String,
-    loss_reason: String,
+    competitor: Arc<str>,
+    loss_reason: Arc<str>,
     description: String,
     win_loss_report: String,
     priority: u8,
-    tags: Vec<String>,
+    tags: Vec<Arc<str>>,
     created: DateTime<Utc>,
     updated: Option<DateTime<Utc>>,
     stage_entered: Option<DateTime<Utc>>,
@@ -381,6 +400,26 @@ struct Styles {
     dates: HashMap<Target, DateStyle>,
 }
 
+/// The columns whose style is decided from all their values, before any row is read.
+const DATE_TARGETS: [Target; 7] = [
+    f(Field::ExpectedClose),
+    f(Field::Closed),
+    Target::Column(Column::Created),
+    Target::Column(Column::Updated),
+    Target::Column(Column::StageEntered),
+    Target::WonTime,
+    Target::LostTime,
+];
+
+/// A row with data: its number as a spreadsheet shows it and where its record begins in the
+/// file's text. Rows are read again from the text when they are checked, so a file is held
+/// once, as its bytes, not a second time as cells.
+#[derive(Clone, Copy, Debug)]
+struct RowAt {
+    row: usize,
+    at: u64,
+}
+
 /// An import in steps, so a window can show its progress: [`ImportJob::start`] reads the file
 /// and maps its columns (what the mapping step of the window shows), [`ImportJob::step`] checks
 /// rows a slice at a time, [`ImportJob::finish`] checks the rest and plans the one command.
@@ -388,7 +427,13 @@ pub struct ImportJob {
     options: ImportOptions,
     mapping: Mapping,
     styles: Styles,
-    rows: Vec<(usize, StringRecord)>,
+    /// The file as read, and where its text begins (after a byte-order mark).
+    bytes: Arc<[u8]>,
+    text_start: usize,
+    separator: u8,
+    rows: Vec<RowAt>,
+    /// The first rows with data, for the mapping step.
+    samples: Vec<StringRecord>,
     summary: ImportSummary,
     /// The rows checked so far: the good ones read, the bad ones' cells.
     good: Vec<RowIn>,
@@ -396,25 +441,33 @@ pub struct ImportJob {
     bad_rows: usize,
 }
 
+/// How many rows the mapping step may show.
+const SAMPLES: usize = 5;
+
 impl ImportJob {
     /// Reads the file, detects or takes its format, maps its columns and decides how each
-    /// number and date column is written. Fails when the file is no CSV of deals.
-    pub fn start(bytes: &[u8], options: &ImportOptions) -> Result<ImportJob, ImportError> {
-        let records = csv_file::read(bytes).map_err(ImportError::Unreadable)?;
-        let mut records = records.into_iter();
-        let Some(headers) = records.next() else {
+    /// number and date column is written. Fails when the file is no CSV of deals, or when a
+    /// quoted cell is never closed (the rest of the file would be read into it).
+    pub fn start(
+        bytes: impl Into<Arc<[u8]>>,
+        options: &ImportOptions,
+    ) -> Result<ImportJob, ImportError> {
+        let bytes: Arc<[u8]> = bytes.into();
+        let text = csv_file::text(&bytes).map_err(ImportError::Unreadable)?;
+        let text_start = bytes.len() - text.len();
+        let separator = csv_file::separator(text);
+        let mut reader = csv_file::reader(text, separator);
+        let unreadable = |e: csv::Error| ImportError::Unreadable(e.to_string());
+        let mut record = StringRecord::new();
+        if !reader.read_record(&mut record).map_err(unreadable)? {
             return Err(ImportError::Unreadable(tr!("the file is empty")));
-        };
-        let headers: Vec<String> = headers.iter().map(str::to_owned).collect();
-        let rows: Vec<(usize, StringRecord)> = (2..)
-            .zip(records)
-            .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
-            .collect();
+        }
+        let headers: Vec<String> = record.iter().map(str::to_owned).collect();
         let mapping = match options.from {
             Source::Auto => Mapping::detect(&headers).ok_or_else(|| {
                 ImportError::Unreadable(tr!(
                     "the columns ({headers}) are not those of a format Forsat imports",
-                    headers = headers.join(", ")
+                    headers = escaped(&headers.join(", "))
                 ))
             })?,
             source => Mapping::new(source, &headers, &options.columns),
@@ -424,6 +477,49 @@ impl ImportJob {
         } else {
             Mapping::new(mapping.dialect.source, &headers, &options.columns)
         };
+        // One pass over the rows: where each begins, and what the number and date columns
+        // show about their style.
+        let mut amount = NumberVotes::default();
+        let mut probability = NumberVotes::default();
+        let mut dates: Vec<DateVotes> = vec![DateVotes::default(); DATE_TARGETS.len()];
+        let mut rows = Vec::new();
+        let mut samples = Vec::new();
+        let mut last = RowAt { row: 1, at: 0 };
+        for row in 2.. {
+            if !reader.read_record(&mut record).map_err(unreadable)? {
+                break;
+            }
+            last = RowAt {
+                row,
+                at: record.position().map_or(0, csv::Position::byte),
+            };
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            rows.push(last);
+            if samples.len() < SAMPLES {
+                samples.push(record.clone());
+            }
+            if let Some(v) = mapping.cell(&record, f(Field::Amount)) {
+                amount.add(v);
+            }
+            if let Some(v) = mapping.cell(&record, f(Field::Probability)) {
+                probability.add(v);
+            }
+            for (votes, target) in dates.iter_mut().zip(DATE_TARGETS) {
+                if let Some(v) = mapping.cell(&record, target) {
+                    votes.add(v);
+                }
+            }
+        }
+        let from = usize::try_from(last.at).unwrap_or(usize::MAX);
+        if last.row > 1 && csv_file::unclosed_quote(text.get(from..).unwrap_or_default(), separator)
+        {
+            return Err(ImportError::Unreadable(tr!(
+                "row {row}: a quoted cell opens here and is never closed, so the rest of the file would be read into it; nothing was imported. Close the quote (a quote inside a cell is written twice: \"\")",
+                row = last.row
+            )));
+        }
         let format = mapping.dialect.source;
         let mut summary = ImportSummary {
             format,
@@ -432,6 +528,7 @@ impl ImportJob {
             ..ImportSummary::default()
         };
         for header in &mapping.unknown {
+            let header = escaped(header);
             summary.messages.push(if format == Source::Forsat {
                 tr!(
                     "column “{header}” is not a Forsat column: ignored",
@@ -448,31 +545,24 @@ impl ImportJob {
         for header in &mapping.ignored {
             summary.messages.push(tr!(
                 "column “{header}” has nothing to go to in Forsat: not imported",
-                header = header
+                header = escaped(header)
             ));
         }
         for header in &mapping.repeated {
             summary.messages.push(tr!(
                 "column “{header}” repeats an earlier column: ignored",
-                header = header
+                header = escaped(header)
             ));
         }
         let format_setting = crate::i18n::date_format();
+        let chosen = options.decimal_separator;
         let mut styles = Styles {
-            amount: NumberStyle::infer(mapping.values(&rows, f(Field::Amount))),
-            probability: NumberStyle::infer(mapping.values(&rows, f(Field::Probability))),
+            amount: amount.style(chosen),
+            probability: probability.style(chosen),
             dates: HashMap::new(),
         };
-        for target in [
-            f(Field::ExpectedClose),
-            f(Field::Closed),
-            Target::Column(Column::Created),
-            Target::Column(Column::Updated),
-            Target::Column(Column::StageEntered),
-            Target::WonTime,
-            Target::LostTime,
-        ] {
-            let style = DateStyle::infer(mapping.values(&rows, target), format_setting);
+        for (votes, target) in dates.iter().zip(DATE_TARGETS) {
+            let style = votes.style(format_setting);
             if style.guessed {
                 let order = match style.order {
                     DayMonth::DayFirst => tr!("day/month/year"),
@@ -480,7 +570,7 @@ impl ImportJob {
                 };
                 summary.messages.push(tr!(
                 "column “{column}”: no date shows whether the day or the month comes first; read as {order} (the date format of the settings)",
-                column = mapping.target_header(target),
+                column = escaped(&mapping.target_header(target)),
                 order = order
             ));
             }
@@ -490,12 +580,32 @@ impl ImportJob {
             options: options.clone(),
             mapping,
             styles,
+            text_start,
+            bytes,
+            separator,
             good: Vec::with_capacity(rows.len()),
             rows,
+            samples,
             summary,
             errors: Vec::new(),
             bad_rows: 0,
         })
+    }
+
+    /// The number columns whose values read two ways (`1.500`: 1500 or 1.5): each column's
+    /// header and such a value. The import refuses them until
+    /// [`ImportOptions::decimal_separator`] says which.
+    pub fn unclear_numbers(&self) -> Vec<(String, String)> {
+        [
+            (f(Field::Amount), &self.styles.amount),
+            (f(Field::Probability), &self.styles.probability),
+        ]
+        .into_iter()
+        .filter_map(|(target, style)| {
+            let value = style.unclear.clone()?;
+            Some((self.mapping.target_header(target), value))
+        })
+        .collect()
     }
 
     /// The format read (never [`Source::Auto`]).
@@ -516,10 +626,10 @@ impl ImportJob {
 
     /// The first `n` rows with data, as the file writes them.
     pub fn sample(&self, n: usize) -> impl Iterator<Item = Vec<&str>> {
-        self.rows
+        self.samples
             .iter()
             .take(n)
-            .map(|(_, cells)| cells.iter().collect())
+            .map(|cells| cells.iter().collect())
     }
 
     /// Why the columns as mapped cannot be imported (no column names the deals' accounts).
@@ -607,7 +717,7 @@ impl ImportJob {
         }
     }
 
-    /// Reads the rows in `range`.
+    /// Reads the rows in `range`, again from the file's text.
     fn check(&self, ws: &Workspace, range: std::ops::Range<usize>) -> Checked {
         let template = RowReader::template(ws);
         let mut checked = Checked {
@@ -615,13 +725,50 @@ impl ImportJob {
             errors: Vec::new(),
             bad_rows: 0,
         };
-        for (row, cells) in &self.rows[range] {
+        let Some(first) = self.rows.get(range.start) else {
+            return checked;
+        };
+        let text = &self.bytes[self.text_start..];
+        let from = usize::try_from(first.at).unwrap_or(usize::MAX);
+        let mut reader = csv_file::reader(text.get(from..).unwrap_or_default(), self.separator);
+        let mut record = StringRecord::new();
+        let mut shared = Shared::default();
+        for wanted in &self.rows[range] {
+            // Blank records between rows with data are passed over. The file was read whole
+            // once already: it reads the same again.
+            let found = loop {
+                match reader.read_record(&mut record) {
+                    Ok(true) => {
+                        let at = first.at + record.position().map_or(0, csv::Position::byte);
+                        if at == wanted.at {
+                            break true;
+                        }
+                    }
+                    Ok(false) | Err(_) => break false,
+                }
+            };
+            if !found {
+                checked.bad_rows += 1;
+                checked.errors.push(RowError {
+                    row: wanted.row,
+                    column: String::new(),
+                    value: String::new(),
+                    reason: tr!("the row could not be read again from the file"),
+                });
+                continue;
+            }
+            if let Some(e) = self.misshapen(wanted.row, &record) {
+                checked.bad_rows += 1;
+                checked.errors.push(e);
+                continue;
+            }
             let mut reader = RowReader {
                 ws,
                 mapping: &self.mapping,
                 styles: &self.styles,
-                row: *row,
-                cells,
+                row: wanted.row,
+                cells: &record,
+                shared: &mut shared,
                 errors: Vec::new(),
             };
             let parsed = reader.read(&template);
@@ -633,6 +780,24 @@ impl ImportJob {
             }
         }
         checked
+    }
+
+    /// Why a row longer than the header cannot be read: it lost its shape (an unquoted
+    /// separator, a quote out of place), so its cells cannot be trusted to be in their
+    /// columns. Empty cells past the end (a trailing separator) hold nothing and are no harm.
+    fn misshapen(&self, row: usize, cells: &StringRecord) -> Option<RowError> {
+        let width = self.mapping.headers.len();
+        let extra = cells.iter().skip(width).find(|c| !c.trim().is_empty())?;
+        Some(RowError {
+            row,
+            column: tr!("after the last column"),
+            value: extra.to_owned(),
+            reason: tr!(
+                "the row has {cells} cells but the header only {columns}: a separator or a quote out of place?",
+                cells = cells.len(),
+                columns = width
+            ),
+        })
     }
 
     fn take(&mut self, mut checked: Checked) {
@@ -651,7 +816,17 @@ impl ImportJob {
         if let Some(why) = self.unusable() {
             return Err(ImportError::Unreadable(why));
         }
+        let unclear = self.unclear_numbers().into_iter().next();
+        if let (Some((column, value)), None) = (unclear, self.options.decimal_separator) {
+            return Err(ImportError::Unreadable(tr!(
+                "column “{column}”: no value shows whether “.” or “,” is the decimal separator (“{value}” could be either); nothing was imported. Say which (--decimal-separator . or ,)",
+                column = escaped(&column),
+                value = escaped(&value)
+            )));
+        }
         self.step_all(ws);
+        // Every row is read: the file's bytes are let go before the plan is made.
+        self.bytes = Arc::from([]);
         let mut summary = self.summary;
         if !self.errors.is_empty() && !self.options.skip_bad_rows {
             return Err(ImportError::BadRows {
@@ -662,7 +837,7 @@ impl ImportJob {
         }
         summary.skipped_rows = self.bad_rows;
         summary.errors = self.errors;
-        let plan = Plan::build(ws, &self.good, Dialect::of(summary.format).stage_order);
+        let plan = Plan::build(ws, self.good, Dialect::of(summary.format).stage_order);
         plan.describe(ws, &mut summary);
         if self.options.dry_run || plan.batch.opportunities.is_empty() {
             return Ok((summary, None));
@@ -686,10 +861,25 @@ struct RowReader<'a> {
     styles: &'a Styles,
     row: usize,
     cells: &'a StringRecord,
+    /// The names read so far by this reader's thread, each held once.
+    shared: &'a mut Shared,
     errors: Vec<RowError>,
 }
 
+/// Names read from a file, each held once.
+type Shared = foldhash::HashSet<Arc<str>>;
+
 impl<'a> RowReader<'a> {
+    /// `text` held once for every row that has it.
+    fn share(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.shared.get(text) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.shared.insert(Arc::clone(&shared));
+        shared
+    }
+
     /// The cell's text without the apostrophe guarding a formula; empty when absent.
     fn raw(&self, column: Column) -> &'a str {
         self.raw_target(Target::Column(column))
@@ -722,14 +912,14 @@ impl<'a> RowReader<'a> {
     }
 
     /// A one-line name (of an account, a lookup, a stage): trimmed, at most 200 characters.
-    fn name(&mut self, field: Field) -> String {
-        let text = self.raw(Column::Field(field)).trim().to_owned();
+    fn name(&mut self, field: Field) -> Arc<str> {
+        let text = self.raw(Column::Field(field)).trim();
         if !text.is_empty()
-            && let Err(e) = clean_name(field, &text)
+            && let Err(e) = clean_name(field, text)
         {
             self.field_error(Column::Field(field), &e);
         }
-        text
+        self.share(text)
     }
 
     fn bool(&mut self, column: Column, default: bool) -> bool {
@@ -781,20 +971,23 @@ impl<'a> RowReader<'a> {
         parsed
     }
 
-    fn amount(&mut self) -> Option<Decimal> {
+    /// The amount and the currency symbol or code written beside it (`€12`, `12 EUR`).
+    fn amount(&mut self) -> (Option<Decimal>, Option<String>) {
         let column = Column::Field(Field::Amount);
         let text = self.raw(column).trim();
         if text.is_empty() {
-            return None;
+            return (None, None);
         }
-        let checked = match self.styles.amount.parse(text) {
-            Some(value) => parse_amount(Field::Amount, &decimal_text(value)),
-            None => Err(FieldError::new(
-                Field::Amount,
-                Problem::NotANumber(text.to_owned()),
-            )),
+        let Some(number) = self.styles.amount.parse(text) else {
+            let e = FieldError::new(Field::Amount, Problem::NotANumber(text.to_owned()));
+            self.field_error(column, &e);
+            return (None, None);
         };
-        checked.map_err(|e| self.field_error(column, &e)).ok()
+        let checked = parse_amount(Field::Amount, &decimal_text(number.value));
+        (
+            checked.map_err(|e| self.field_error(column, &e)).ok(),
+            number.unit,
+        )
     }
 
     fn probability(&mut self) -> Option<Decimal> {
@@ -804,13 +997,75 @@ impl<'a> RowReader<'a> {
             return None;
         }
         let checked = match self.styles.probability.parse(text) {
-            Some(value) => parse_probability(&decimal_text(value)),
-            None => Err(FieldError::new(
+            Some(number) if number.unit.as_ref().is_none_or(|u| u == "%") => {
+                parse_probability(&decimal_text(number.value))
+            }
+            _ => Err(FieldError::new(
                 Field::Probability,
                 Problem::NotANumber(text.to_owned()),
             )),
         };
         checked.map_err(|e| self.field_error(column, &e)).ok()
+    }
+
+    /// The deal's currency: the currency column's (`column`, None when empty), else the one
+    /// written beside the amount (`unit`), else the base currency. A unit that is no currency,
+    /// that could be several, that the currency column contradicts or that is not in the
+    /// list of currencies is an error on the amount: the amount is never taken in another
+    /// currency than the one it was written in.
+    fn currency(&mut self, column: Option<String>, unit: Option<&str>) -> String {
+        let base = &self.ws.settings().base_currency;
+        let amount = Column::Field(Field::Amount);
+        let Some(unit) = unit else {
+            return column.unwrap_or_else(|| base.clone());
+        };
+        let Some((codes, alone)) = currencies_of(unit) else {
+            self.fail(
+                amount,
+                tr!(
+                    "“{unit}” beside the amount is not a currency Forsat knows: write the amount alone and the currency's code in the currency column",
+                    unit = escaped(unit)
+                ),
+            );
+            return column.unwrap_or_else(|| base.clone());
+        };
+        match column {
+            Some(code) if codes.contains(&code) => code,
+            Some(code) => {
+                self.fail(
+                    amount,
+                    tr!(
+                        "is written in “{unit}” but the currency column says {currency}",
+                        unit = escaped(unit),
+                        currency = escaped(&code)
+                    ),
+                );
+                code
+            }
+            None => {
+                let code = if codes.contains(base) {
+                    base.clone()
+                } else if alone {
+                    codes[0].clone()
+                } else {
+                    self.fail(
+                        amount,
+                        tr!(
+                            "“{unit}” may be any of {codes}: write the code (like 12 {first}) or fill the currency column",
+                            unit = escaped(unit),
+                            codes = codes.join(", "),
+                            first = codes[0]
+                        ),
+                    );
+                    return base.clone();
+                };
+                if self.ws.rates().rate(&code).is_none() {
+                    let e = FieldError::new(Field::Amount, Problem::NotListed(code.clone()));
+                    self.field_error(amount, &e);
+                }
+                code
+            }
+        }
     }
 
     fn lines(&mut self) -> Vec<LineIn> {
@@ -882,7 +1137,7 @@ impl<'a> RowReader<'a> {
         };
         row.outcome = Some(kind);
         row.active = true;
-        row.stage = template.name.to_owned();
+        row.stage = self.share(template.name);
         row.probability = None;
         row.probability_overridden = None;
         match self.moment(time) {
@@ -912,6 +1167,16 @@ impl<'a> RowReader<'a> {
         let id = match self.raw(Column::Id).trim() {
             "" => None,
             text => match text.parse::<Id>() {
+                Ok(id) if id >= ID_LIMIT => {
+                    self.fail(
+                        Column::Id,
+                        tr!(
+                            "is above the highest id a file may have ({max}), the largest that spreadsheets and JSON keep exact",
+                            max = ID_LIMIT - 1
+                        ),
+                    );
+                    None
+                }
                 Ok(id) if id > 0 => Some(id),
                 _ => {
                     self.fail(Column::Id, tr!("is not an id (a whole number above 0)"));
@@ -923,10 +1188,11 @@ impl<'a> RowReader<'a> {
         if account.is_empty() && self.mapping.dialect.account_fallback {
             // Deals of the other systems may have no company: the contact's name, else the
             // deal's own, names the account.
-            account = self.raw(Column::Field(Field::Contact)).trim().to_owned();
-            if account.is_empty() {
-                account = self.raw(Column::Field(Field::Name)).trim().to_owned();
+            let mut fallback = self.raw(Column::Field(Field::Contact)).trim();
+            if fallback.is_empty() {
+                fallback = self.raw(Column::Field(Field::Name)).trim();
             }
+            account = self.share(fallback);
         }
         if account.is_empty() {
             let e = FieldError::new(Field::Account, Problem::Required);
@@ -934,7 +1200,7 @@ impl<'a> RowReader<'a> {
         }
         let mut name = self.raw(Column::Field(Field::Name)).trim().to_owned();
         if name.is_empty() {
-            name = account.clone();
+            name = account.to_string();
         }
         let business_type =
             match normalize_header(self.raw(Column::Field(Field::BusinessType))).as_str() {
@@ -960,13 +1226,13 @@ impl<'a> RowReader<'a> {
                     AmountMode::Manual
                 }
             };
-        let currency = match self.raw(Column::Field(Field::Currency)).trim() {
+        let written_currency = match self.raw(Column::Field(Field::Currency)).trim() {
             // SuiteCRM writes its default currency as -99.
-            "" | "-99" => self.ws.settings().base_currency.clone(),
+            "" | "-99" => None,
             name if !is_currency_code(&name.to_uppercase())
                 && self.currency_named(name).is_some() =>
             {
-                self.currency_named(name).unwrap_or_default()
+                self.currency_named(name)
             }
             code => {
                 let code = code.to_uppercase();
@@ -981,11 +1247,13 @@ impl<'a> RowReader<'a> {
                     let e = FieldError::new(Field::Currency, problem);
                     self.field_error(Column::Field(Field::Currency), &e);
                 }
-                code
+                Some(code)
             }
         };
+        let (amount, unit) = self.amount();
+        let currency = self.currency(written_currency, unit.as_deref());
         let lines = self.lines();
-        let amount = self.amount().unwrap_or_else(|| {
+        let amount = amount.unwrap_or_else(|| {
             if amount_mode == AmountMode::FromLines {
                 lines.iter().map(|l| l.line.total()).sum()
             } else {
@@ -1007,7 +1275,7 @@ impl<'a> RowReader<'a> {
                 }
             },
         };
-        let mut tags: Vec<String> = Vec::new();
+        let mut tags: Vec<Arc<str>> = Vec::new();
         let separator = self.mapping.dialect.tag_separator;
         for tag in self.raw(Column::Field(Field::Tags)).split(separator) {
             let tag = tag.trim();
@@ -1017,7 +1285,7 @@ impl<'a> RowReader<'a> {
             if let Err(e) = clean_name(Field::Tags, tag) {
                 self.field_error(Column::Field(Field::Tags), &e);
             }
-            tags.push(tag.to_owned());
+            tags.push(self.share(tag));
         }
         let created = self.timestamp(Column::Created);
         let mut row = RowIn {
@@ -1172,12 +1440,15 @@ struct Ids {
 }
 
 impl Ids {
+    /// The next free id. Past [`ID_LIMIT`] the ids repeat and the write refuses the batch
+    /// (never a wrap to the ids of the first records).
     fn take(&mut self) -> Id {
-        while self.reserved.contains(&self.next) {
+        while self.next < ID_LIMIT && self.reserved.contains(&self.next) {
             self.next += 1;
         }
-        self.next += 1;
-        self.next - 1
+        let id = self.next;
+        self.next = id.saturating_add(1);
+        id
     }
 }
 
@@ -1206,7 +1477,7 @@ impl Plan {
 
     /// The plan writing `rows`; new stages follow `stage_order` (the format's usual stages,
     /// case ignored) where they are in it, else the order the file first names them.
-    fn build(ws: &Workspace, rows: &[RowIn], stage_order: &[&str]) -> Plan {
+    fn build(ws: &Workspace, rows: Vec<RowIn>, stage_order: &[&str]) -> Plan {
         let file_ids: Vec<Id> = rows.iter().filter_map(|r| r.id).collect();
         let distinct: HashSet<Id> = file_ids.iter().copied().collect();
         let kept_ids = ws.opportunity_count() == 0
@@ -1234,7 +1505,7 @@ impl Plan {
         let mut resolved: foldhash::HashMap<(&str, &str, Option<StageKind>), StageRef> =
             foldhash::HashMap::default();
         for (i, r) in rows.iter().enumerate() {
-            let spelling = (r.pipeline.as_str(), r.stage.as_str(), r.outcome);
+            let spelling = (&*r.pipeline, &*r.stage, r.outcome);
             if let Some(&stage) = resolved.get(&spelling) {
                 if let StageRef::New(n) = stage {
                     stage_rows[n].push(i);
@@ -1255,7 +1526,7 @@ impl Plan {
                         {
                             Some(n) => n,
                             None => {
-                                new_pipeline_names.push(r.pipeline.clone());
+                                new_pipeline_names.push(r.pipeline.to_string());
                                 new_pipeline_names.len() - 1
                             }
                         },
@@ -1307,7 +1578,7 @@ impl Plan {
             .iter()
             .zip(&stage_rows)
             .map(|((pipeline, _), members)| {
-                let name = rows[members[0]].stage.clone();
+                let name = rows[members[0]].stage.to_string();
                 let name = if name.is_empty() {
                     first_stage_name.to_owned()
                 } else {
@@ -1407,7 +1678,8 @@ impl Plan {
         let mut refs = References::new(ws);
         let mut batch = Batch::default();
         let mut trash = Vec::new();
-        for (r, stage_ref) in rows.iter().zip(&row_stages) {
+        // The rows' texts move into the deals: a file's descriptions are never held twice.
+        for (r, stage_ref) in rows.into_iter().zip(&row_stages) {
             let stage = stage_of(*stage_ref);
             let account = refs.account(&mut ids, &r.account);
             let opp_id = if kept_ids {
@@ -1437,16 +1709,16 @@ impl Plan {
                 .collect();
             let opp = Opportunity {
                 id: opp_id,
-                name: r.name.clone(),
+                name: r.name,
                 account,
                 business_type: r.business_type,
                 source: refs.lookup(&mut ids, LookupKind::Source, &r.source),
                 pipeline: stage.pipeline,
                 stage: stage.id,
-                next_step: r.next_step.clone(),
+                next_step: r.next_step,
                 campaign: refs.lookup(&mut ids, LookupKind::Campaign, &r.campaign),
                 salesperson: refs.lookup(&mut ids, LookupKind::Salesperson, &r.salesperson),
-                currency: r.currency.clone(),
+                currency: r.currency,
                 amount: r.amount,
                 amount_mode: r.amount_mode,
                 lines,
@@ -1459,8 +1731,8 @@ impl Plan {
                 forecast: r.forecast,
                 competitor: refs.lookup(&mut ids, LookupKind::Competitor, &r.competitor),
                 loss_reason: refs.lookup(&mut ids, LookupKind::LossReason, &r.loss_reason),
-                description: r.description.clone(),
-                win_loss_report: r.win_loss_report.clone(),
+                description: r.description,
+                win_loss_report: r.win_loss_report,
                 priority: r.priority,
                 tags: r
                     .tags

@@ -42,7 +42,7 @@ use crate::workspace::Workspace;
 pub use crate::analytics::{Cell, Table};
 pub use columns::Column;
 pub use formats::Target;
-pub use import::{ImportError, ImportJob, ImportOptions, ImportSummary, RowError};
+pub use import::{ImportError, ImportJob, ImportOptions, ImportSummary, RowError, capped};
 
 /// What an export contains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -226,6 +226,26 @@ pub fn import(
     bytes: &[u8],
     options: &ImportOptions,
 ) -> Result<ImportSummary, ImportError> {
+    import::import(ws, bytes, options)
+}
+
+/// Imports the deals of the CSV file at `path`, as [`import`] does. The file is held once in
+/// memory, as its bytes: rows are read from them as they are checked.
+pub fn import_file(
+    ws: &mut Workspace,
+    path: &Path,
+    options: &ImportOptions,
+) -> Result<ImportSummary, ImportError> {
+    let unreadable =
+        |e: std::io::Error| ImportError::Unreadable(format!("{}: {e}", path.display()));
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    let len = usize::try_from(len).map_err(|e| unreadable(std::io::Error::other(e)))?;
+    // Allocated once at its size, then filled: no second copy of a large file.
+    let mut bytes: std::sync::Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
+    let buffer = std::sync::Arc::get_mut(&mut bytes)
+        .ok_or_else(|| unreadable(std::io::Error::other("shared buffer")))?;
+    std::io::Read::read_exact(&mut file, buffer).map_err(unreadable)?;
     import::import(ws, bytes, options)
 }
 

@@ -18,110 +18,155 @@ fn is_group_mark(c: char) -> bool {
     matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'' | '_' | '’')
 }
 
-/// Whether `c` may be part of a number: digits, separators, signs, parentheses.
-fn numeric_char(c: char) -> bool {
-    c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '+' | '(' | ')') || is_group_mark(c)
+/// A number cell taken apart: its sign, its digits and separators, and the symbol or word
+/// written beside it.
+struct Numeric {
+    negative: bool,
+    core: String,
+    unit: Option<String>,
 }
 
-/// `text` without the currency symbols, spaces and currency words around a number: symbols
-/// (`$`, `€`, `%`), a word of up to five letters set apart by a space (`1 500 kr`, `EUR 3,5`)
-/// or a three-capital code against it (`12USD`). `12abc` keeps its letters.
-fn strip_decoration(text: &str) -> &str {
-    let symbol = |c: char| c.is_whitespace() || !(c.is_alphanumeric() || numeric_char(c));
-    let word = |w: &str, apart: bool| {
-        let letters = w.chars().count();
-        (apart && letters <= 5) || (letters == 3 && w.chars().all(|c| c.is_ascii_uppercase()))
-    };
-    let mut s = text;
-    loop {
-        let before = s.len();
-        s = s.trim_matches(symbol);
-        let start = s.find(|c: char| !c.is_alphabetic()).unwrap_or(s.len());
-        if start > 0 && word(&s[..start], s[start..].starts_with(symbol)) {
-            s = &s[start..];
-        }
-        let end = s
-            .rfind(|c: char| !c.is_alphabetic())
-            .map_or(0, |i| i + s[i..].chars().next().map_or(1, char::len_utf8));
-        if end < s.len() && word(&s[end..], s[..end].ends_with(symbol)) {
-            s = &s[..end];
-        }
-        if s.len() == before {
-            return s;
-        }
-    }
-}
-
-/// A number's digits and separators without its sign and the currency symbol or code around
-/// it: `-$1,500.00` → (true, `1,500.00`). None when what is left is not number-like.
-fn numeric_core(text: &str) -> Option<(bool, String)> {
+/// Splits a cell into its number and what is written around it: `-$1,500.00` → negative,
+/// `1,500.00`, `$`; `1.200,50 €` → `1.200,50`, `€`; `(12) EUR` → negative, `12`, `EUR`. None
+/// when there are no digits, when the digits are interrupted by other than separators
+/// (`12 apples 3`), or when the signs make no sense (`--5`, an unclosed parenthesis).
+fn split_number(text: &str) -> Option<Numeric> {
     let text = latin_digits(text.trim());
-    let mut core = strip_decoration(&text);
-    let mut negative = false;
-    if let Some(rest) = core.strip_prefix('-') {
-        negative = true;
-        core = rest;
-    } else if let Some(rest) = core.strip_prefix('+') {
-        core = rest;
-    } else if let Some(rest) = core.strip_prefix('(').and_then(|c| c.strip_suffix(')')) {
-        negative = true;
-        core = rest;
+    let begins_number = |i: usize| {
+        let mut rest = text[i..].chars();
+        match rest.next() {
+            Some(c) if c.is_ascii_digit() => true,
+            Some('.' | ',') => rest.next().is_some_and(|c| c.is_ascii_digit()),
+            _ => false,
+        }
+    };
+    let start = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .find(|&i| begins_number(i))?;
+    let end = text.rfind(|c: char| c.is_ascii_digit())? + 1;
+    let core = &text[start..end];
+    let separator = |c: char| c == '.' || c == ',' || is_group_mark(c);
+    if !core.chars().all(|c| c.is_ascii_digit() || separator(c)) {
+        return None;
     }
-    let core = strip_decoration(core);
-    let number_like = core.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == ',')
-        && core
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == ',' || is_group_mark(c));
-    number_like.then(|| (negative, core.to_owned()))
+    let (before, after) = (&text[..start], &text[end..]);
+    // Small letters against the digits are a typo (`12abc`), not a currency (`12USD`, `12 eur`).
+    let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase());
+    if glued(before.chars().next_back()) || glued(after.chars().next()) {
+        return None;
+    }
+    let count = |part: &str, marks: &[char]| part.chars().filter(|c| marks.contains(c)).count();
+    let minus = ['-', '\u{2212}'];
+    let parenthesised = count(before, &['(']) + count(after, &[')']);
+    let signs = count(before, &minus) + count(before, &['+']) + count(after, &minus);
+    if signs > 1 || parenthesised == 1 || parenthesised > 2 || (signs == 1 && parenthesised == 2) {
+        return None;
+    }
+    let negative = count(before, &minus) + count(after, &minus) == 1 || parenthesised == 2;
+    let words: Vec<String> = [before, after]
+        .into_iter()
+        .map(|part| {
+            part.chars()
+                .filter(|c| !c.is_whitespace() && !"()+-\u{2212}".contains(*c))
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    Some(Numeric {
+        negative,
+        core: core.to_owned(),
+        unit: (!words.is_empty()).then(|| words.join(" ")),
+    })
+}
+
+/// A number read from a cell, with the symbol or word written beside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Number {
+    pub value: Decimal,
+    /// `€`, `EUR`, `%`... as written; None for a bare number.
+    pub unit: Option<String>,
+}
+
+/// What a number column's values show about its decimal separator, gathered a value at a
+/// time (the whole column is seen before any value is read).
+#[derive(Clone, Debug, Default)]
+pub struct NumberVotes {
+    dot: usize,
+    comma: usize,
+    /// The first value that reads either way (`1.500`, `2,000`: one mark, then three digits).
+    unclear: Option<String>,
+}
+
+impl NumberVotes {
+    /// Counts one value: a value with both marks decides by the last one, a single mark
+    /// followed by other than three digits is decimal, a repeated mark groups; one mark
+    /// followed by exactly three digits decides nothing.
+    pub fn add(&mut self, value: &str) {
+        let Some(Numeric { core, .. }) = split_number(value) else {
+            return;
+        };
+        let dots = core.matches('.').count();
+        let commas = core.matches(',').count();
+        let after = |mark: char| {
+            core.rfind(mark)
+                .map_or(0, |i| core[i + 1..].chars().count())
+        };
+        match (dots, commas) {
+            (0, 0) => {}
+            (d, c) if d > 0 && c > 0 => {
+                if core.rfind('.') > core.rfind(',') {
+                    self.dot += 1;
+                } else {
+                    self.comma += 1;
+                }
+            }
+            (1, 0) if after('.') != 3 => self.dot += 1,
+            (0, 1) if after(',') != 3 => self.comma += 1,
+            (d, 0) if d > 1 => self.comma += 1,
+            (0, c) if c > 1 => self.dot += 1,
+            _ => {
+                if self.unclear.is_none() {
+                    self.unclear = Some(value.trim().to_owned());
+                }
+            }
+        }
+    }
+
+    /// The column's style: the majority's separator; without evidence, `chosen` (the user's
+    /// answer) or `.`, and then [`NumberStyle::unclear`] says so when a value could be read
+    /// both ways.
+    pub fn style(&self, chosen: Option<char>) -> NumberStyle {
+        let decided = self.dot + self.comma > 0;
+        let decimal = if decided {
+            if self.comma > self.dot { ',' } else { '.' }
+        } else {
+            chosen.unwrap_or('.')
+        };
+        NumberStyle {
+            decimal,
+            unclear: if decided { None } else { self.unclear.clone() },
+        }
+    }
 }
 
 /// Which of `.` and `,` a column uses as its decimal separator (the other groups thousands).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NumberStyle {
     pub decimal: char,
+    /// A value of the column that reads either way when no value decided (`1.500` is 1500 or
+    /// 1.5): the import asks instead of guessing, and the user's answer is the decimal.
+    pub unclear: Option<String>,
 }
 
 impl NumberStyle {
-    /// The separator the column's values show: a value with both marks decides by the last
-    /// one, a single mark followed by other than three digits is decimal, a repeated mark
-    /// groups. The majority wins; without evidence, `.`.
-    pub fn infer<'a>(values: impl IntoIterator<Item = &'a str>) -> NumberStyle {
-        let mut dot = 0usize;
-        let mut comma = 0usize;
-        for value in values {
-            let Some((_, core)) = numeric_core(value) else {
-                continue;
-            };
-            let dots = core.matches('.').count();
-            let commas = core.matches(',').count();
-            let after = |mark: char| {
-                core.rfind(mark)
-                    .map_or(0, |i| core[i + 1..].chars().count())
-            };
-            match (dots, commas) {
-                (0, 0) => {}
-                (d, c) if d > 0 && c > 0 => {
-                    if core.rfind('.') > core.rfind(',') {
-                        dot += 1;
-                    } else {
-                        comma += 1;
-                    }
-                }
-                (1, 0) if after('.') != 3 => dot += 1,
-                (0, 1) if after(',') != 3 => comma += 1,
-                (d, 0) if d > 1 => comma += 1,
-                (0, c) if c > 1 => dot += 1,
-                _ => {}
-            }
-        }
-        NumberStyle {
-            decimal: if comma > dot { ',' } else { '.' },
-        }
-    }
-
-    /// The number `text` writes, with its sign; None when it is not one in this style.
-    pub fn parse(self, text: &str) -> Option<Decimal> {
-        let (negative, core) = numeric_core(text)?;
+    /// The number `text` writes, with its sign and unit; None when it is not one in this style.
+    pub fn parse(&self, text: &str) -> Option<Number> {
+        let Numeric {
+            negative,
+            core,
+            unit,
+        } = split_number(text)?;
         let group = if self.decimal == '.' { ',' } else { '.' };
         let (int, frac) = match core.rfind(self.decimal) {
             Some(i) => (&core[..i], &core[i + self.decimal.len_utf8()..]),
@@ -158,8 +203,71 @@ impl NumberStyle {
             format!("{int}.{frac}")
         };
         let value = Decimal::from_str(&text).ok()?;
-        Some(if negative { -value } else { value })
+        Some(Number {
+            value: if negative { -value } else { value },
+            unit,
+        })
     }
+}
+
+/// Currency symbols and words written beside amounts, and the codes each may mean, the one
+/// it means alone first when it has one (`$` alone is the US dollar; `kr` alone is any of four).
+const SYMBOLS: &[(&str, &[&str], bool)] = &[
+    (
+        "$",
+        &["USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"],
+        true,
+    ),
+    ("US$", &["USD"], true),
+    ("C$", &["CAD"], true),
+    ("CA$", &["CAD"], true),
+    ("A$", &["AUD"], true),
+    ("AU$", &["AUD"], true),
+    ("NZ$", &["NZD"], true),
+    ("HK$", &["HKD"], true),
+    ("S$", &["SGD"], true),
+    ("R$", &["BRL"], true),
+    ("€", &["EUR"], true),
+    ("£", &["GBP"], true),
+    ("¥", &["JPY", "CNY"], false),
+    ("CN¥", &["CNY"], true),
+    ("元", &["CNY"], true),
+    ("₹", &["INR"], true),
+    ("₽", &["RUB"], true),
+    ("₺", &["TRY"], true),
+    ("₩", &["KRW"], true),
+    ("₪", &["ILS"], true),
+    ("₫", &["VND"], true),
+    ("₱", &["PHP"], true),
+    ("฿", &["THB"], true),
+    ("zł", &["PLN"], true),
+    ("Kč", &["CZK"], true),
+    ("Ft", &["HUF"], true),
+    ("kr", &["SEK", "NOK", "DKK", "ISK"], false),
+    ("Fr", &["CHF"], true),
+    ("﷼", &["IRR", "SAR", "QAR", "OMR", "YER"], false),
+    // The words Forsat itself writes after an amount in Persian.
+    ("ریال", &["IRR"], true),
+    ("تومان", &["IRT"], true),
+    ("دلار", &["USD", "CAD", "AUD", "NZD", "SGD", "HKD"], true),
+    ("یورو", &["EUR"], true),
+    ("پوند", &["GBP"], true),
+    ("درهم", &["AED"], true),
+    ("ر.س", &["SAR"], true),
+    ("د.إ", &["AED"], true),
+];
+
+/// The currency codes the symbol or word `unit` written beside an amount may mean, and
+/// whether the first is what it means alone: a three-letter code means itself. None for what
+/// is no currency Forsat knows.
+pub fn currencies_of(unit: &str) -> Option<(Vec<String>, bool)> {
+    if unit.chars().count() == 3 && unit.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Some((vec![unit.to_ascii_uppercase()], true));
+    }
+    SYMBOLS
+        .iter()
+        .find(|(symbol, _, _)| symbol.eq_ignore_ascii_case(unit))
+        .map(|(_, codes, alone)| (codes.iter().map(|c| (*c).to_owned()).collect(), *alone))
 }
 
 /// Whether `d/m/y` dates of a column put the day or the month first.
@@ -200,41 +308,50 @@ fn date_part(text: &str) -> &str {
     }
 }
 
-impl DateStyle {
-    /// The order the column's `d/m/y` dates show: a first part above 12 means day first, a
-    /// second part above 12 month first (the majority wins if both occur); when no value
-    /// decides, the workspace's `format` does (day first unless it is month/day/year).
-    pub fn infer<'a>(values: impl IntoIterator<Item = &'a str>, format: DateFormat) -> DateStyle {
-        let mut day_first = 0usize;
-        let mut month_first = 0usize;
-        let mut slashed = false;
-        for value in values {
-            let digits = latin_digits(value);
-            let Some((a, b, _)) = day_month_year(date_part(&digits)) else {
-                continue;
-            };
-            slashed = true;
-            if a > 12 && b <= 12 {
-                day_first += 1;
-            } else if b > 12 && a <= 12 {
-                month_first += 1;
-            }
+/// What a date column's `d/m/y` values show about their order, gathered a value at a time.
+#[derive(Clone, Debug, Default)]
+pub struct DateVotes {
+    day_first: usize,
+    month_first: usize,
+    slashed: bool,
+}
+
+impl DateVotes {
+    /// Counts one value: a first part above 12 means day first, a second part above 12
+    /// month first.
+    pub fn add(&mut self, value: &str) {
+        let digits = latin_digits(value);
+        let Some((a, b, _)) = day_month_year(date_part(&digits)) else {
+            return;
+        };
+        self.slashed = true;
+        if a > 12 && b <= 12 {
+            self.day_first += 1;
+        } else if b > 12 && a <= 12 {
+            self.month_first += 1;
         }
+    }
+
+    /// The column's order (the majority wins if both occur); when no value decides, the
+    /// workspace's `format` does (day first unless it is month/day/year).
+    pub fn style(&self, format: DateFormat) -> DateStyle {
         let fallback = match format {
             DateFormat::MonthDayYear => DayMonth::MonthFirst,
             DateFormat::DayMonthYear | DateFormat::Iso => DayMonth::DayFirst,
         };
-        let order = match (day_first, month_first) {
+        let order = match (self.day_first, self.month_first) {
             (0, 0) => fallback,
             (d, m) if m > d => DayMonth::MonthFirst,
             _ => DayMonth::DayFirst,
         };
         DateStyle {
             order,
-            guessed: slashed && day_first == 0 && month_first == 0,
+            guessed: self.slashed && self.day_first == 0 && self.month_first == 0,
         }
     }
+}
 
+impl DateStyle {
     /// A date: ISO (`2026-12-31`, a time after it ignored) or `d/m/y` in the column's order.
     pub fn parse_date(self, text: &str) -> Option<NaiveDate> {
         let digits = latin_digits(text);
@@ -307,41 +424,106 @@ mod tests {
         text.parse().unwrap()
     }
 
+    fn numbers(values: &[&str]) -> NumberStyle {
+        let mut votes = NumberVotes::default();
+        values.iter().for_each(|v| votes.add(v));
+        votes.style(None)
+    }
+
+    fn dates(values: &[&str], format: DateFormat) -> DateStyle {
+        let mut votes = DateVotes::default();
+        values.iter().for_each(|v| votes.add(v));
+        votes.style(format)
+    }
+
+    /// The value alone, for a number written without a unit.
+    fn value(number: Option<Number>) -> Option<Decimal> {
+        number.map(|n| n.value)
+    }
+
     #[test]
     fn numbers_follow_the_columns_separator() {
-        let us = NumberStyle::infer(["$1,500.00", "2,000", "12"]);
+        let us = numbers(&["$1,500.00", "2,000", "12"]);
         assert_eq!(us.decimal, '.');
-        assert_eq!(us.parse("$1,500.00"), Some(dec("1500")));
-        assert_eq!(us.parse("1,500"), Some(dec("1500")));
-        assert_eq!(us.parse("-$5"), Some(dec("-5")));
-        assert_eq!(us.parse("1,50"), None);
-        assert_eq!(us.parse("12 apples 3"), None);
-        assert_eq!(us.parse("12abc"), None);
-        assert_eq!(us.parse("12USD"), Some(dec("12")));
-        assert_eq!(us.parse("1,500 kr"), Some(dec("1500")));
-        assert_eq!(us.parse("(1,500)"), Some(dec("-1500")));
-        assert_eq!(us.parse("50 %"), Some(dec("50")));
-        let eu = NumberStyle::infer(["1 500,00 €", "2.000", "3,5"]);
+        assert_eq!(value(us.parse("$1,500.00")), Some(dec("1500")));
+        assert_eq!(value(us.parse("1,500")), Some(dec("1500")));
+        assert_eq!(value(us.parse("-$5")), Some(dec("-5")));
+        assert_eq!(value(us.parse("1,50")), None);
+        assert_eq!(value(us.parse("12 apples 3")), None);
+        assert_eq!(value(us.parse("--5")), None);
+        assert_eq!(value(us.parse("(5")), None);
+        assert_eq!(value(us.parse("(1,500)")), Some(dec("-1500")));
+        assert_eq!(value(us.parse("50 %")), Some(dec("50")));
+        let eu = numbers(&["1 500,00 €", "2.000", "3,5"]);
         assert_eq!(eu.decimal, ',');
-        assert_eq!(eu.parse("1 500,00 €"), Some(dec("1500")));
-        assert_eq!(eu.parse("1.234.567,89"), Some(dec("1234567.89")));
-        assert_eq!(eu.parse("EUR 3,5"), Some(dec("3.5")));
-        assert_eq!(us.parse("۱٬۵۰۰٫۵"), Some(dec("1500.5")));
-        assert_eq!(NumberStyle::infer(["1,500"]).decimal, '.');
-        assert_eq!(NumberStyle::infer(["0.01", "999999999999.99"]).decimal, '.');
+        assert_eq!(value(eu.parse("1 500,00 €")), Some(dec("1500")));
+        assert_eq!(value(eu.parse("1.234.567,89")), Some(dec("1234567.89")));
+        assert_eq!(value(eu.parse("EUR 3,5")), Some(dec("3.5")));
+        assert_eq!(value(us.parse("۱٬۵۰۰٫۵")), Some(dec("1500.5")));
+        assert_eq!(numbers(&["0.01", "999999999999.99"]).decimal, '.');
+    }
+
+    #[test]
+    fn the_symbol_or_code_beside_a_number_is_kept() {
+        let us = numbers(&["1.5"]);
+        let unit = |text: &str| us.parse(text).and_then(|n| n.unit);
+        assert_eq!(unit("12 EUR").as_deref(), Some("EUR"));
+        assert_eq!(unit("€12").as_deref(), Some("€"));
+        assert_eq!(unit("-£12").as_deref(), Some("£"));
+        assert_eq!(unit("$1,200.50").as_deref(), Some("$"));
+        assert_eq!(unit("12 abc").as_deref(), Some("abc"));
+        assert_eq!(us.parse("12abc"), None);
+        assert_eq!(unit("50%").as_deref(), Some("%"));
+        assert_eq!(unit("12"), None);
+        assert_eq!(currencies_of("eur"), Some((vec!["EUR".to_owned()], true)));
+        assert_eq!(
+            currencies_of("€").map(|c| c.0),
+            Some(vec!["EUR".to_owned()])
+        );
+        assert_eq!(currencies_of("kr").map(|c| c.1), Some(false));
+        // What Forsat writes in Persian reads back.
+        let toman = us.parse("۱۵۰٬۰۰۱ تومان").unwrap();
+        assert_eq!(toman.value, dec("150001"));
+        assert_eq!(
+            currencies_of(&toman.unit.unwrap()).map(|c| c.0),
+            Some(vec!["IRT".to_owned()])
+        );
+        assert_eq!(currencies_of("ab"), None);
+        assert_eq!(currencies_of("apples"), None);
+    }
+
+    #[test]
+    fn a_column_whose_values_read_either_way_is_unclear_until_the_user_says() {
+        // Every value is one mark and three digits: 1.500 is 1500 or 1.5.
+        let mut votes = NumberVotes::default();
+        for v in ["1.500", "2.000", "12"] {
+            votes.add(v);
+        }
+        assert_eq!(votes.style(None).unclear.as_deref(), Some("1.500"));
+        let chosen = votes.style(Some(','));
+        assert_eq!(chosen.decimal, ',');
+        assert_eq!(value(chosen.parse("1.500")), Some(dec("1500")));
+        assert_eq!(
+            value(votes.style(Some('.')).parse("1.500")),
+            Some(dec("1.5"))
+        );
+        // One value that decides is enough.
+        votes.add("3.25");
+        assert_eq!(votes.style(None).unclear, None);
+        assert_eq!(numbers(&["1,500"]).unclear.as_deref(), Some("1,500"));
     }
 
     #[test]
     fn day_and_month_order_comes_from_the_whole_column() {
         let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
-        let dmy = DateStyle::infer(["01/02/2026", "31/12/2026"], DateFormat::Iso);
+        let dmy = dates(&["01/02/2026", "31/12/2026"], DateFormat::Iso);
         assert_eq!((dmy.order, dmy.guessed), (DayMonth::DayFirst, false));
         assert_eq!(dmy.parse_date("01/02/2026"), ymd(2026, 2, 1));
-        let mdy = DateStyle::infer(["01/02/2026", "12/31/2026"], DateFormat::Iso);
+        let mdy = dates(&["01/02/2026", "12/31/2026"], DateFormat::Iso);
         assert_eq!(mdy.order, DayMonth::MonthFirst);
         assert_eq!(mdy.parse_date("01/02/2026"), ymd(2026, 1, 2));
         assert_eq!(mdy.parse_date("31/12/2026"), None);
-        let guessed = DateStyle::infer(["01/02/2026"], DateFormat::MonthDayYear);
+        let guessed = dates(&["01/02/2026"], DateFormat::MonthDayYear);
         assert_eq!(
             (guessed.order, guessed.guessed),
             (DayMonth::MonthFirst, true)

@@ -163,6 +163,14 @@ fn read_meta<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// The error of a write that would need an id at or above [`ID_LIMIT`].
+fn ids_used_up() -> redb::Error {
+    redb::Error::Io(std::io::Error::other(crate::tr!(
+        "every record id below {limit} is taken: no new record can be added to this file",
+        limit = ID_LIMIT
+    )))
+}
+
 fn read_next_id(
     meta: &impl redb::ReadableTable<&'static str, &'static [u8]>,
 ) -> Result<Id, redb::Error> {
@@ -303,12 +311,16 @@ impl<'t> Tx<'t> {
         Ok(())
     }
 
-    /// Takes a fresh id, unique across all tables.
-    pub fn new_id(&mut self) -> Id {
+    /// Takes a fresh id, unique across all tables. Ids stay below [`ID_LIMIT`]: running out
+    /// is an error, never a wrap to 0 (which would write over the first records).
+    pub fn new_id(&mut self) -> Result<Id, redb::Error> {
         let id = self.next_id;
-        self.next_id += 1;
+        if id >= ID_LIMIT {
+            return Err(ids_used_up());
+        }
+        self.next_id = id + 1;
         self.next_id_dirty = true;
-        id
+        Ok(id)
     }
 
     /// The id the next [`Self::new_id`] returns.
@@ -316,12 +328,17 @@ impl<'t> Tx<'t> {
         self.next_id
     }
 
-    /// Marks every id below `next` as taken, for records whose ids were assigned in advance.
-    pub fn take_ids_below(&mut self, next: Id) {
-        if next > self.next_id {
-            self.next_id = next;
+    /// Marks every id up to `last` as taken, for records whose ids were assigned in advance;
+    /// an id at or above [`ID_LIMIT`] is refused.
+    pub fn take_ids_through(&mut self, last: Id) -> Result<(), redb::Error> {
+        if last >= ID_LIMIT {
+            return Err(ids_used_up());
+        }
+        if last >= self.next_id {
+            self.next_id = last + 1;
             self.next_id_dirty = true;
         }
+        Ok(())
     }
 
     fn put<T: Serialize>(

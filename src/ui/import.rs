@@ -13,12 +13,11 @@ use egui::RichText;
 use super::file_field::{FileField, Pick};
 use super::theme;
 use crate::command::Command;
+use crate::domain::escaped;
 use crate::interchange::{ImportJob, ImportOptions, ImportSummary, Source, Target};
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
-/// How many bad cells the dialog lists; the rest are counted.
-const SHOWN_ERRORS: usize = 12;
 /// Rows shown beside each column in the mapping step.
 const SAMPLE_ROWS: usize = 3;
 /// How long one frame may spend checking rows, so the window stays responsive.
@@ -55,7 +54,9 @@ pub struct ImportDialog {
     /// The user's mapping over the format's, by column position.
     columns: BTreeMap<usize, Target>,
     /// The file as read when leaving the first step.
-    bytes: Vec<u8>,
+    bytes: std::sync::Arc<[u8]>,
+    /// The decimal separator the user chose for number columns that do not show theirs.
+    decimal_separator: Option<char>,
     /// The file read and mapped, for the mapping step; or why it cannot be.
     mapped: Option<Result<ImportJob, String>>,
     /// Whether no format matched the file's header, so its columns are mapped by hand from
@@ -91,20 +92,21 @@ impl ImportDialog {
             dry_run,
             skip_bad_rows: self.skip_bad_rows,
             columns: self.columns.clone(),
+            decimal_separator: self.decimal_separator,
         }
     }
 
     /// Reads and maps the file. A header no format has is mapped by hand, from Forsat's
     /// column names, starting from a guess.
     fn map(&mut self) {
-        let mut mapped = ImportJob::start(&self.bytes, &self.options(true));
+        let mut mapped = ImportJob::start(self.bytes.clone(), &self.options(true));
         if mapped.is_err() && self.from == Source::Auto && !self.by_hand {
             self.by_hand = true;
-            match ImportJob::start(&self.bytes, &self.options(true)) {
+            match ImportJob::start(self.bytes.clone(), &self.options(true)) {
                 Ok(job) => {
                     // Headers such as "Company" or "Value" are most likely what they say.
                     self.columns.extend(job.guesses());
-                    mapped = ImportJob::start(&self.bytes, &self.options(true));
+                    mapped = ImportJob::start(self.bytes.clone(), &self.options(true));
                 }
                 Err(_) => self.by_hand = false,
             }
@@ -123,8 +125,9 @@ impl ImportDialog {
             .and_then(|path| std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display())));
         match read {
             Ok(bytes) => {
-                self.bytes = bytes;
+                self.bytes = bytes.into();
                 self.columns.clear();
+                self.decimal_separator = None;
                 self.by_hand = false;
                 self.map();
             }
@@ -135,7 +138,7 @@ impl ImportDialog {
 
     /// Starts checking (a dry run) or importing, a slice of rows per frame.
     fn start_run(&mut self, dry_run: bool) {
-        match ImportJob::start(&self.bytes, &self.options(dry_run)) {
+        match ImportJob::start(self.bytes.clone(), &self.options(dry_run)) {
             Ok(job) => {
                 self.run = Some(Run {
                     job,
@@ -277,7 +280,8 @@ impl ImportDialog {
                             for (i, (header, target)) in
                                 job.headers().iter().zip(job.targets()).enumerate()
                             {
-                                let label = ui.label(bidi(ui, header));
+                                // A file's text shown with its hidden characters escaped.
+                                let label = ui.label(bidi(ui, escaped(header)));
                                 if let Some(target) = target_combo(ui, i, *target, label.id) {
                                     chosen = Some((i, target));
                                 }
@@ -288,7 +292,7 @@ impl ImportDialog {
                                     .collect();
                                 ui.label(bidi(
                                     ui,
-                                    RichText::new(shorten(&values.join(" · "), 60))
+                                    RichText::new(escaped(&shorten(&values.join(" · "), 60)))
                                         .color(theme::TEXT_MUTED),
                                 ));
                                 ui.end_row();
@@ -300,11 +304,35 @@ impl ImportDialog {
         if let Some(why) = &unusable {
             ui.label(bidi(ui, RichText::new(why).color(theme::ERROR)));
         }
+        // Numbers that read two ways are asked about, never guessed.
+        let unclear = job.unclear_numbers().into_iter().next();
+        let mut decimal = self.decimal_separator;
+        if let Some((column, value)) = &unclear {
+            ui.horizontal(|ui| {
+                ui.label(bidi(
+                    ui,
+                    RichText::new(tr!(
+                        "Column “{column}”: “{value}” reads two ways. The decimal separator is",
+                        column = escaped(column),
+                        value = escaped(value)
+                    ))
+                    .color(theme::STALE),
+                ));
+                for mark in ['.', ','] {
+                    ui.selectable_value(&mut decimal, Some(mark), mark.to_string());
+                }
+            });
+        }
         if let Some((i, target)) = chosen {
             self.columns.insert(i, target);
             self.map();
         }
-        self.buttons(ui, true, &tr!("Check"), unusable.is_none(), |dialog| {
+        if decimal != self.decimal_separator {
+            self.decimal_separator = decimal;
+            self.map();
+        }
+        let ready = unusable.is_none() && (unclear.is_none() || self.decimal_separator.is_some());
+        self.buttons(ui, true, &tr!("Check"), ready, |dialog| {
             dialog.step = Step::Check;
             dialog.start_run(true);
         })
@@ -430,11 +458,8 @@ impl ImportDialog {
                             .color(theme::ERROR),
                     ));
                 }
-                for e in s.errors.iter().take(SHOWN_ERRORS) {
-                    ui.label(bidi(
-                        ui,
-                        RichText::new(e.to_string()).small().color(theme::ERROR),
-                    ));
+                for line in crate::interchange::capped(&s.errors) {
+                    ui.label(bidi(ui, RichText::new(line).small().color(theme::ERROR)));
                 }
                 for m in &s.messages {
                     ui.label(bidi(ui, RichText::new(m).small().color(theme::TEXT_MUTED)));

@@ -100,11 +100,11 @@ pub(super) struct Stamp {
 
 impl Stamp {
     /// A new action at `at`, numbered from the transaction's ids.
-    pub(super) fn begin(tx: &mut Tx<'_>, at: DateTime<Utc>) -> Stamp {
-        Stamp {
-            action: tx.new_id(),
+    pub(super) fn begin(tx: &mut Tx<'_>, at: DateTime<Utc>) -> Result<Stamp, redb::Error> {
+        Ok(Stamp {
+            action: tx.new_id()?,
             at,
-        }
+        })
     }
 
     /// The same action, dated `at` (generated records carry their own past dates).
@@ -162,7 +162,7 @@ pub(super) fn history(
     new: String,
 ) -> Result<(), redb::Error> {
     let entry = HistoryEntry {
-        id: tx.new_id(),
+        id: tx.new_id()?,
         action: stamp.action,
         entity,
         entity_id,
@@ -491,7 +491,7 @@ impl Workspace {
             return Ok(None);
         }
         let event = StageEvent {
-            id: tx.new_id(),
+            id: tx.new_id()?,
             opportunity: id,
             from: old.map(|o| o.stage),
             to: new.stage,
@@ -531,16 +531,16 @@ impl Workspace {
         self.prepare(old.as_ref(), &mut new, now, &pending)
             .map_err(ApplyError::Invalid)?;
         let (account, event, new) = self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
+            let stamp = Stamp::begin(tx, now)?;
             let mut account = create_account;
             if let Some(a) = &mut account {
-                a.id = tx.new_id();
+                a.id = tx.new_id()?;
                 new.account = a.id;
                 tx.put_account(a)?;
                 lifecycle(tx, &stamp, EntityKind::Account, a.id, "created", &a.name)?;
             }
             if old.is_none() {
-                new.id = tx.new_id();
+                new.id = tx.new_id()?;
             }
             let event = self.write_opportunity(tx, &stamp, old.as_ref(), &new, account.as_ref())?;
             Ok((account, event, new))
@@ -597,7 +597,7 @@ impl Workspace {
             return Err(ApplyError::Invalid(errors));
         }
         let events = self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
+            let stamp = Stamp::begin(tx, now)?;
             let mut events = Vec::new();
             for (old, new) in &pairs {
                 events.extend(self.write_opportunity(tx, &stamp, Some(old), new, None)?);
@@ -738,7 +738,7 @@ impl Workspace {
             .collect();
         let now = self.now();
         self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
+            let stamp = Stamp::begin(tx, now)?;
             tx.delete_opportunity(id)?;
             tx.delete_trash(id)?;
             for e in &events {
@@ -795,7 +795,7 @@ impl Workspace {
         }
         let now = self.now();
         self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
+            let stamp = Stamp::begin(tx, now)?;
             if let Some(a) = &account {
                 tx.put_account(a)?;
                 lifecycle(tx, &stamp, EntityKind::Account, a.id, "restored", &a.name)?;

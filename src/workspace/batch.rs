@@ -105,8 +105,8 @@ impl Workspace {
             .collect();
         let max_id = ids.iter().copied().max().unwrap_or(0);
         self.write(|tx| {
-            tx.take_ids_below(max_id + 1);
-            let stamp = Stamp::begin(tx, now);
+            tx.take_ids_through(max_id)?;
+            let stamp = Stamp::begin(tx, now)?;
             for l in &lookups {
                 tx.put_lookup(l)?;
                 lifecycle(tx, &stamp, EntityKind::Lookup, l.id, "created", &l.name)?;
@@ -287,7 +287,7 @@ impl Workspace {
         let events = self.events_of(&opps);
         let now = self.now();
         self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
+            let stamp = Stamp::begin(tx, now)?;
             let forget = |tx: &mut Tx<'_>, kind: EntityKind, id: Id, name: String| {
                 tx.delete_history_of(kind, id)?;
                 history(

@@ -48,7 +48,7 @@ impl Workspace {
             .collect();
         let survivor = new.id;
         let (event, moved_history, activities) = self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
+            let stamp = Stamp::begin(tx, now)?;
             let event = self.write_opportunity(tx, &stamp, Some(&old), &new, None)?;
             self.repoint_events(tx, &moved_events, |_| survivor)?;
             let activities = self.repoint_activities(tx, &moved_activities, |_| survivor)?;
@@ -126,7 +126,7 @@ impl Workspace {
             .map_err(ApplyError::Invalid)?;
         let survivor = earlier.id;
         let (event, activities) = self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
+            let stamp = Stamp::begin(tx, now)?;
             let event = self.write_opportunity(tx, &stamp, Some(&current), &earlier, None)?;
             self.repoint_events(tx, &events, |from| from)?;
             let activities = self.repoint_activities(tx, &moved_activities, |from| from)?;

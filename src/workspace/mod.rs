@@ -202,7 +202,7 @@ impl Workspace {
         let (pipeline, stages, lookups) = self.write(|tx| {
             tx.put_settings(&settings)?;
             let pipeline = Pipeline {
-                id: tx.new_id(),
+                id: tx.new_id()?,
                 name: default_text("Sales"),
                 sequence: 1,
             };
@@ -210,7 +210,7 @@ impl Workspace {
             let mut stages = Vec::new();
             for stage in default_stages(pipeline.id) {
                 let stage = Stage {
-                    id: tx.new_id(),
+                    id: tx.new_id()?,
                     ..stage
                 };
                 tx.put_stage(&stage)?;
@@ -223,7 +223,7 @@ impl Workspace {
                 .chain(DEFAULT_SOURCES.iter().map(|n| (LookupKind::Source, n)));
             for (kind, name) in defaults {
                 let lookup = Lookup {
-                    id: tx.new_id(),
+                    id: tx.new_id()?,
                     kind,
                     name: default_text(name),
                     active: true,

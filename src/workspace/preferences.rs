@@ -87,9 +87,10 @@ impl Workspace {
         self.write(|tx| {
             // Ids come from the store's counter: mark the ones handed out in advance as taken
             // before the action takes its own.
-            let max = after.iter().map(|f| f.id() + 1).max().unwrap_or(0);
-            tx.take_ids_below(max);
-            let stamp = Stamp::begin(tx, now);
+            if let Some(last) = after.iter().map(|f| f.id()).max() {
+                tx.take_ids_through(last)?;
+            }
+            let stamp = Stamp::begin(tx, now)?;
             for f in after {
                 match before.iter().find(|b| b.id() == f.id()) {
                     None => lifecycle(tx, &stamp, kind, f.id(), "created", f.name())?,
@@ -133,7 +134,7 @@ impl Workspace {
         let (old, new) = (names(&self.list_columns), names(&columns));
         let now = self.now();
         self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
+            let stamp = Stamp::begin(tx, now)?;
             history(
                 tx,
                 &stamp,

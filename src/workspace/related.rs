@@ -655,7 +655,8 @@ impl Workspace {
         });
         let stages = default_stages(id).zip(1..).map(|(stage, n)| {
             Record::Stage(Stage {
-                id: id + n,
+                // Past the last id they repeat and the change is refused: never a wrap to 0.
+                id: id.saturating_add(n),
                 ..stage
             })
         });
@@ -888,9 +889,9 @@ impl Workspace {
             .collect();
         let (puts, events) = self.write(|tx| {
             if let Some(last) = preassigned {
-                tx.take_ids_below(last + 1);
+                tx.take_ids_through(last)?;
             }
-            let stamp = Stamp::begin(tx, now);
+            let stamp = Stamp::begin(tx, now)?;
             if let Some(settings) = &change.settings {
                 tx.put_settings(settings)?;
                 for ((key, was), (_, is)) in settings_fields(&self.settings)
@@ -908,7 +909,7 @@ impl Workspace {
                 // New records come without an id or with one assigned in advance; one with an
                 // older id that is not stored was deleted and is put back (an undo).
                 let event = if record.id() == 0 {
-                    record.set_id(tx.new_id());
+                    record.set_id(tx.new_id()?);
                     "created"
                 } else if record.id() >= first_new {
                     "created"
@@ -1291,10 +1292,10 @@ impl Workspace {
         self.prepare(None, &mut opp, now, &pending)
             .map_err(ApplyError::Invalid)?;
         let (account, contact, opp, converted, event) = self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
+            let stamp = Stamp::begin(tx, now)?;
             let mut account = account;
             if create_account {
-                account.id = tx.new_id();
+                account.id = tx.new_id()?;
                 tx.put_account(&account)?;
                 lifecycle(
                     tx,
@@ -1307,13 +1308,13 @@ impl Workspace {
             }
             let mut contact = contact;
             if let Some(Record::Contact(ct)) = &mut contact {
-                ct.id = tx.new_id();
+                ct.id = tx.new_id()?;
                 ct.account = account.id;
             }
             if let Some(record) = &contact {
                 self.write_record(tx, &stamp, None, record, "created")?;
             }
-            opp.id = tx.new_id();
+            opp.id = tx.new_id()?;
             opp.account = account.id;
             opp.contact = contact.as_ref().map(Record::id);
             let event = self.write_opportunity(tx, &stamp, None, &opp, Some(&account))?;

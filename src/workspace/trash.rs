@@ -24,7 +24,7 @@ impl Workspace {
         }
         let now = self.now();
         self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
+            let stamp = Stamp::begin(tx, now)?;
             for id in &ids {
                 let name = &self.opportunities[id].name;
                 if trashed {
@@ -74,7 +74,7 @@ impl Workspace {
             .collect();
         let now = self.now();
         self.write(|tx| {
-            let stamp = Stamp::begin(tx, now);
+            let stamp = Stamp::begin(tx, now)?;
             for id in &ids {
                 tx.delete_opportunity(*id)?;
                 tx.delete_trash(*id)?;

@@ -416,6 +416,15 @@ fn import_file(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>, fi
     harness.run();
 }
 
+/// Whether the import dialog's Check button is disabled.
+fn check_disabled(harness: &egui_kittest::Harness<'static, forsat::ui::App>) -> bool {
+    use egui_kittest::kittest::NodeT as _;
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Check")
+        .accesskit_node()
+        .is_disabled()
+}
+
 #[test]
 fn a_file_is_checked_then_imported_as_one_undoable_step() {
     use egui::accesskit::Role;
@@ -435,6 +444,17 @@ fn a_file_is_checked_then_imported_as_one_undoable_step() {
         &harness,
         "Pipedrive file, 2 rows. Check what each column holds; columns marked “Not imported” are left out.",
     );
+    // 12,000 is twelve thousand or twelve: asked, not guessed.
+    label(
+        &harness,
+        "Column “Deal - Value”: “12,000” reads two ways. The decimal separator is",
+    );
+    assert!(
+        check_disabled(&harness),
+        "no check before the separator is chosen"
+    );
+    harness.get_by_role_and_label(Role::Button, ".").click();
+    harness.run();
     harness.get_by_role_and_label(Role::Button, "Check").click();
     harness.run();
     label(
@@ -485,10 +505,7 @@ fn columns_no_format_has_are_mapped_by_hand_with_the_first_rows_beside_them() {
         "the file has no “account” column: every deal needs an account",
     );
     assert!(
-        harness
-            .get_by_role_and_label(Role::Button, "Check")
-            .accesskit_node()
-            .is_disabled(),
+        check_disabled(&harness),
         "no check before every deal has an account"
     );
     // "Deal" and "Worth" are guessed; "Firm" is the user's to map.
@@ -510,6 +527,8 @@ fn columns_no_format_has_are_mapped_by_hand_with_the_first_rows_beside_them() {
         .get_by_role_and_label(Role::Button, "Account")
         .click();
     harness.run();
+    harness.get_by_role_and_label(Role::Button, ".").click();
+    harness.run();
     harness.get_by_role_and_label(Role::Button, "Check").click();
     harness.run();
     label(
@@ -525,4 +544,43 @@ fn columns_no_format_has_are_mapped_by_hand_with_the_first_rows_beside_them() {
     let kiosk = deal(ws, "Kiosk rollout");
     assert_eq!(kiosk.amount, Decimal::from(7_500));
     assert_eq!(ws.account(kiosk.account).unwrap().name, "Nordwind GmbH");
+}
+
+#[test]
+fn the_import_dialog_lists_the_first_fifty_bad_cells_and_counts_the_rest() {
+    use egui::accesskit::Role;
+    let fixture = Fixture::two_deals();
+    let file = fixture.path.with_file_name("bad.csv");
+    let mut text = String::from("account,name,expected_close\n");
+    for n in 0..60 {
+        text.push_str(&format!("Acme,Deal {n},2027-02-30\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let mut harness = harness(&fixture.path);
+    open_import(&mut harness);
+    import_file(&mut harness, &file);
+    harness.get_by_role_and_label(Role::Button, "Check").click();
+    harness.run();
+    // Refused, the message lists 50 cells and counts the rest.
+    let message = harness
+        .get_by(|n| {
+            n.role() == Role::Label
+                && n.value()
+                    .is_some_and(|v| v.starts_with("60 rows have bad cells"))
+        })
+        .value()
+        .unwrap();
+    let cells = message.lines().filter(|l| l.starts_with("  row ")).count();
+    assert_eq!(cells, 50, "{message}");
+    assert!(message.trim_end().ends_with("and 10 more"), "{message}");
+    // Left out, the bad rows are listed the same way.
+    harness
+        .get_by_label("Import the good rows and leave out the bad ones")
+        .click();
+    harness.run();
+    label(
+        &harness,
+        "row 51, expected_close “2027-02-30”: “2027-02-30” is not a date (use YYYY-MM-DD)",
+    );
+    label(&harness, "and 10 more");
 }

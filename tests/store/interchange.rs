@@ -678,10 +678,14 @@ fn day_and_month_order_is_read_from_the_whole_column() {
 fn a_semicolon_file_with_decimal_commas_imports() {
     let dir = TempDir::new().unwrap();
     let mut ws = fresh(&dir, "a.redb");
+    euro(&mut ws);
     let summary = import(&mut ws, &fixture("semicolon.csv")).unwrap();
     assert_eq!(summary.deals, 2);
     let solar = deal(&ws, "Solaranlage");
-    assert_eq!(solar.amount, Decimal::from(1500));
+    assert_eq!(
+        (solar.amount, solar.currency.as_str()),
+        (Decimal::from(1500), "EUR")
+    );
     assert_eq!(solar.probability, "35.5".parse().unwrap());
     assert!(solar.probability_overridden);
     assert_eq!(solar.expected_close, NaiveDate::from_ymd_opt(2027, 3, 2));
@@ -905,19 +909,6 @@ fn the_cli_exports_and_imports() {
     let currencies: Vec<Currency> = ws.currencies().into_iter().cloned().collect();
     let exported = csv(&ws, Kind::Opportunities);
     drop(ws);
-    let cli = |db: &Path, args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
 
     // Export: to a file (the format from the extension), to standard output, XLSX needs a file.
     let file = dir.path().join("deals.csv");
@@ -1258,7 +1249,7 @@ fn an_import_checked_a_slice_at_a_time_plans_what_one_go_plans() {
     let ws = fresh(&dir, "a.redb");
     let bytes = fixture("pipedrive.csv");
     let options = ImportOptions::default();
-    let mut job = ImportJob::start(&bytes, &options).unwrap();
+    let mut job = ImportJob::start(bytes.as_slice(), &options).unwrap();
     let rows = job.rows();
     assert!(rows > 2);
     assert_eq!(job.sample(2).count(), 2);
@@ -1345,4 +1336,285 @@ fn a_big_file_checked_on_every_core_reports_and_imports_in_the_files_order() {
         .collect();
     assert_eq!(names, expected);
     assert_eq!(deals[0].expected_close, NaiveDate::from_ymd_opt(2027, 3, 1));
+}
+
+/// The real binary on the database `db`: exit code, standard output, standard error.
+fn cli(db: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn ids_past_the_limit_are_refused_with_row_and_column_and_nothing_wraps() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("ids.redb");
+    let reasons = || -> Vec<(Id, String)> {
+        open(&db)
+            .lookups(LookupKind::LossReason)
+            .iter()
+            .map(|l| (l.id, l.name.clone()))
+            .collect()
+    };
+    let before = reasons();
+    for id in ["18446744073709551614", "9007199254740992"] {
+        let file = dir.path().join(format!("{id}.csv"));
+        std::fs::write(
+            &file,
+            format!("id,name,account,stage\r\n7,First,Acme,New\r\n{id},Far,Acme,New\r\n"),
+        )
+        .unwrap();
+        let (code, _, err) = cli(&db, &["import", file.to_str().unwrap()]);
+        assert_eq!(code, Some(1), "{err}");
+        assert!(
+            err.contains(&format!("row 3, id “{id}”: is above the highest id")),
+            "{err}"
+        );
+    }
+    // Later records get fresh ids: the default lookups are as they were.
+    let (code, _, err) = cli(&db, &["demo", "--opps", "5"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(reasons(), before);
+    let ws = open(&db);
+    assert_eq!(ws.opportunity_count(), 5);
+    assert!(ws.next_id() < ID_LIMIT);
+}
+
+/// The bad cells of an import that was refused for them.
+fn bad_cells(result: Result<ImportSummary, ImportError>) -> Vec<String> {
+    match result {
+        Err(ImportError::BadRows { errors, .. }) => {
+            errors.iter().map(ToString::to_string).collect()
+        }
+        other => panic!("expected bad rows, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_quote_left_open_is_refused_at_its_row_and_quoted_line_breaks_still_import() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    // Row 3 opens a quote that never closes: rows 4-7 would have become its notes.
+    let refused = import(&mut ws, &fixture("odoo-open-quote.csv")).unwrap_err();
+    let said = refused.to_string();
+    assert!(matches!(refused, ImportError::Unreadable(_)), "{said}");
+    assert!(
+        said.starts_with("row 3: a quoted cell opens here and is never closed"),
+        "{said}"
+    );
+    assert_eq!(ws.opportunity_count(), 0);
+    // Closed, the same file imports every row, the two-line notes whole.
+    let fixed = String::from_utf8(fixture("odoo-open-quote.csv"))
+        .unwrap()
+        .replace("\"Standing desks,", "Standing desks,");
+    let summary = import(&mut ws, fixed.as_bytes()).unwrap();
+    assert_eq!((summary.rows, summary.deals), (6, 6));
+    assert_eq!(
+        deal(&ws, "Office chairs").description,
+        "Two floors\r\nopen plan"
+    );
+    // The exports of the other systems, with their multi-line cells, import every row too.
+    for name in ["pipedrive.csv", "suitecrm.csv", "odoo-labels.csv"] {
+        let summary = import(&mut ws, &fixture(name)).unwrap();
+        assert_eq!(summary.deals, summary.rows, "{name}");
+    }
+}
+
+#[test]
+fn a_row_with_more_cells_than_the_header_is_refused_at_its_row() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    let errors = bad_cells(import(&mut ws, &fixture("pipedrive-extra-cells.csv")));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("row 3, after the last column"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[0].contains("the row has 10 cells but the header only 9"),
+        "{errors:?}"
+    );
+    assert_eq!(ws.opportunity_count(), 0);
+    // A trailing separator (an empty cell past the end) is no harm.
+    import(
+        &mut ws,
+        b"account,name,amount\r\nAcme,Trailing,10,\r\nAcme,Plain,20\r\n",
+    )
+    .unwrap();
+    assert_eq!(ws.opportunity_count(), 2);
+}
+
+#[test]
+fn an_amount_written_with_its_currency_is_taken_in_it_or_refused() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    euro(&mut ws);
+    let errors = bad_cells(import(&mut ws, &fixture("odoo-currencies.csv")));
+    assert_eq!(
+        errors,
+        [
+            "row 6, Expected Revenue “£12”: “GBP” is not in the list of currencies: add it with its rate first",
+            "row 7, Expected Revenue “12 IRR”: “IRR” is not in the list of currencies: add it with its rate first",
+            "row 8, Expected Revenue “12 EUR”: is written in “EUR” but the currency column says USD",
+            "row 9, Expected Revenue “12 apples”: “apples” beside the amount is not a currency Forsat knows: write the amount alone and the currency's code in the currency column",
+            "row 10, Expected Revenue “1500 kr”: “kr” may be any of SEK, NOK, DKK, ISK: write the code (like 12 SEK) or fill the currency column",
+        ]
+    );
+    assert_eq!(ws.opportunity_count(), 0);
+    // The good rows alone: each amount in the currency it was written in.
+    let options = ImportOptions {
+        skip_bad_rows: true,
+        ..ImportOptions::default()
+    };
+    let summary =
+        interchange::import(&mut ws, fixture("odoo-currencies.csv").as_slice(), &options).unwrap();
+    assert_eq!((summary.deals, summary.skipped_rows), (4, 5));
+    let money = |ws: &Workspace, name: &str| {
+        let d = deal(ws, name);
+        (d.amount, d.currency.clone())
+    };
+    assert_eq!(money(&ws, "Euro suffix"), (dec("12"), "EUR".to_owned()));
+    assert_eq!(money(&ws, "Euro sign"), (dec("12"), "EUR".to_owned()));
+    assert_eq!(
+        money(&ws, "Dollars grouped"),
+        (dec("1200.50"), "USD".to_owned())
+    );
+    assert_eq!(
+        money(&ws, "Euro sign and column"),
+        (dec("99.90"), "EUR".to_owned())
+    );
+    // Decimal commas and the euro sign after the amount, SuiteCRM's currency by its name.
+    let summary = import(&mut ws, &fixture("suitecrm-euro.csv")).unwrap();
+    assert_eq!(summary.deals, 2);
+    assert_eq!(money(&ws, "Wartung"), (dec("1200.50"), "EUR".to_owned()));
+    assert_eq!(money(&ws, "Montage"), (dec("12000"), "EUR".to_owned()));
+}
+
+#[test]
+fn a_column_whose_numbers_read_two_ways_is_refused_until_the_separator_is_given() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("a.redb");
+    drop(open(&db));
+    let file = dir.path().join("pipedrive-unclear.csv");
+    std::fs::write(&file, fixture("pipedrive-unclear.csv")).unwrap();
+    let file = file.to_str().unwrap();
+    let (code, _, err) = cli(&db, &["import", file]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("column “Deal - Value”: no value shows whether “.” or “,” is the decimal separator (“1.500” could be either)"),
+        "{err}"
+    );
+    assert_eq!(open(&db).opportunity_count(), 0);
+    let (code, said, err) = cli(&db, &["import", file, "--decimal-separator", ","]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(said.starts_with("Imported 3 deals"), "{said}");
+    let ws = open(&db);
+    let amounts: Vec<Decimal> = ["Licences", "Training", "Hardware"]
+        .iter()
+        .map(|n| deal(&ws, n).amount)
+        .collect();
+    assert_eq!(amounts, [dec("1500"), dec("2000"), dec("750")]);
+    drop(ws);
+    // Told the other way, the same file reads as decimals.
+    let mut ws = fresh(&dir, "b.redb");
+    let options = ImportOptions {
+        decimal_separator: Some('.'),
+        ..ImportOptions::default()
+    };
+    interchange::import(
+        &mut ws,
+        fixture("pipedrive-unclear.csv").as_slice(),
+        &options,
+    )
+    .unwrap();
+    assert_eq!(deal(&ws, "Licences").amount, dec("1.5"));
+}
+
+#[test]
+fn hostile_text_is_refused_in_names_escaped_in_messages_and_error_lists_are_capped() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("a.redb");
+    drop(open(&db));
+    // A Pipedrive export whose organisation hides a right-to-left override, whose value
+    // carries a sequence that would clear the terminal, and 120 rows with a bad date.
+    let mut text = String::from(
+        "\"Deal - Title\",\"Deal - Organization\",\"Deal - Value\",\"Deal - Expected close date\"\r\n",
+    );
+    text.push_str("\"Invoice\",\"Acme\u{202E}gpj.exe\",\"100\",\"2027-01-31\"\r\n");
+    text.push_str("\"Screen\",\"Globex\",\"\u{1b}[2J\u{1b}[H12\",\"2027-01-31\"\r\n");
+    text.push_str("\"Persian\",\"شرکت مهندسی پارس‌آب\",\"100\",\"2027-01-31\"\r\n");
+    for n in 0..120 {
+        text.push_str(&format!(
+            "\"Deal {n}\",\"Initech\",\"10\",\"2027-02-30\"\r\n"
+        ));
+    }
+    let file = dir.path().join("deals.csv");
+    std::fs::write(&file, &text).unwrap();
+    let errors_file = dir.path().join("errors.txt");
+    let import_listing_to = |target: &Path| {
+        let args = ["import", file.to_str().unwrap(), "--errors-file"];
+        let target = target.to_str().unwrap();
+        cli(&db, &[&args[..], &[target]].concat())
+    };
+    let (code, _, err) = import_listing_to(&errors_file);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{202E}'),
+        "{err:?}"
+    );
+    assert!(
+        err.contains("row 2, Deal - Organization “Acme\\u{202e}gpj.exe”: must not contain invisible or direction-changing characters (here U+202E)"),
+        "{err}"
+    );
+    assert!(err.contains("“\\u{1b}[2J\\u{1b}[H12”"), "{err}");
+    assert!(!err.contains("پارس"), "a Persian name was refused: {err}");
+    // The first 50 bad cells, then a count; the file has them all.
+    let listed = err.lines().filter(|l| l.starts_with("  row ")).count();
+    assert_eq!(listed, 50, "{err}");
+    assert!(err.trim_end().ends_with("and 72 more"), "{err}");
+    let all = std::fs::read_to_string(&errors_file).unwrap();
+    assert_eq!(all.lines().count(), 122, "{all}");
+    assert!(
+        all.lines().last().unwrap().starts_with("row 124, "),
+        "{all}"
+    );
+    assert!(!all.contains('\u{1b}'));
+    assert_eq!(open(&db).opportunity_count(), 0);
+    // The errors file never goes over the database, nor over a file that exists.
+    for target in [&db, &errors_file] {
+        let (code, _, err) = import_listing_to(target);
+        assert_eq!(code, Some(1));
+        assert!(err.contains("nothing was written"), "{err}");
+    }
+    assert_eq!(open(&db).opportunity_count(), 0);
+    assert_eq!(std::fs::read_to_string(&errors_file).unwrap(), all);
+    // A good file with an errors file that is refused: nothing imported either.
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "account,name
+Acme,Fine
+",
+    )
+    .unwrap();
+    let (code, _, err) = cli(
+        &db,
+        &[
+            "import",
+            good.to_str().unwrap(),
+            "--errors-file",
+            errors_file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(1));
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(open(&db).opportunity_count(), 0);
 }

@@ -1053,3 +1053,69 @@ fn invalid_values_of_every_field_are_refused_by_name_and_nothing_is_saved() {
         "history entries were written"
     );
 }
+
+/// A lookup put with an id assigned in advance, as a record naming another would be.
+fn put_lookup(ws: &mut forsat::workspace::Workspace, id: u64, name: &str) -> Result<(), String> {
+    use forsat::command::Change;
+    use forsat::domain::{Lookup, LookupKind, Record};
+    let lookup = Lookup {
+        id,
+        kind: LookupKind::Source,
+        name: name.to_owned(),
+        active: true,
+    };
+    ws.apply(Command::Change(Box::new(Change::put(Record::Lookup(
+        lookup,
+    )))))
+    .map(drop)
+    .map_err(|e| e.to_string())
+}
+
+#[test]
+fn ids_never_wrap_a_counter_at_its_limit_refuses_new_records() {
+    use forsat::domain::{ID_LIMIT, LookupKind};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ids.redb");
+    let mut ws = open(&path);
+    let reasons = |ws: &forsat::workspace::Workspace| -> Vec<(u64, String)> {
+        ws.lookups(LookupKind::LossReason)
+            .iter()
+            .map(|l| (l.id, l.name.clone()))
+            .collect()
+    };
+    let before = reasons(&ws);
+    // An id at the limit (or far past it, as a damaged file had) is refused, nothing written.
+    for id in [ID_LIMIT, u64::MAX - 1] {
+        let refused = put_lookup(&mut ws, id, "Far away").unwrap_err();
+        assert!(refused.contains("every record id below"), "{refused}");
+    }
+    // The last ids are taken: the record, its history's action and entry.
+    put_lookup(&mut ws, ID_LIMIT - 3, "Last source").unwrap();
+    assert_eq!(ws.next_id(), ID_LIMIT);
+    drop(ws);
+    let mut ws = open(&path);
+    let stage = ws
+        .stage_of_kind(ws.default_pipeline().id, StageKind::Open)
+        .unwrap()
+        .clone();
+    let mut opp = forsat::domain::Opportunity::draft(
+        &forsat::domain::Account::default(),
+        &stage,
+        ws.settings(),
+        ws.now(),
+    );
+    opp.name = "Deal".to_owned();
+    let refused = ws
+        .apply(Command::CreateOpportunity {
+            opp: Box::new(opp),
+            new_account: Some("Acme".to_owned()),
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("every record id below"), "{refused}");
+    drop(ws);
+    let ws = open(&path);
+    assert_eq!(ws.opportunity_count(), 0);
+    assert_eq!(reasons(&ws), before, "a default lookup was written over");
+    assert_eq!(ws.next_id(), ID_LIMIT);
+}
