@@ -401,9 +401,11 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, St
                     Err(tr!("an XLSX export needs --out FILE"))
                 }
                 // CSV is text: it goes to standard output as it is made.
-                None => interchange::write_csv(&ws, what, None, std::io::stdout().lock())
-                    .map(|()| String::new())
-                    .map_err(|e| e.to_string()),
+                None => match interchange::write_csv(&ws, what, None, std::io::stdout().lock()) {
+                    // The reader stopped early (`| head`): what it read was what it wanted.
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+                    _ => Ok(String::new()),
+                },
             }
         }
         CliCommand::Import {

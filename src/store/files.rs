@@ -21,13 +21,36 @@ pub enum Replace {
     Allow,
 }
 
+/// What a refused target is to the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guarded {
+    /// The database itself.
+    Database,
+    /// The lock file of the database.
+    Lock,
+    /// One of its backups, or anything else in its backups folder.
+    Backup,
+    /// A new name in its backups folder, which only backups are written to.
+    BackupsFolder,
+    /// Another Forsat (or redb) database: an export never replaces one, even when agreed.
+    OtherDatabase,
+}
+
 /// Why a file was not written. The target is never left half written.
 #[derive(Debug)]
 pub enum FileError {
-    /// The target is the database, its lock or one of its backups.
-    Protected { target: PathBuf, database: PathBuf },
+    /// The target is the database, its lock, one of its backups or another database.
+    Protected {
+        target: PathBuf,
+        database: PathBuf,
+        what: Guarded,
+    },
     /// The target exists and replacing it was not agreed to.
     Exists(PathBuf),
+    /// The target is a folder.
+    Folder(PathBuf),
+    /// The folder the target would be written in does not exist.
+    NoFolder(PathBuf),
     /// Writing failed (a full disk, no permission): the target is as it was.
     Io { path: PathBuf, detail: String },
 }
@@ -35,14 +58,49 @@ pub enum FileError {
 impl std::fmt::Display for FileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let text = match self {
-            FileError::Protected { target, database } => crate::tr!(
-                "{target} is the database {database}, its lock or one of its backups: nothing was written. Choose another file.",
-                target = target.display(),
-                database = database.display()
-            ),
+            FileError::Protected {
+                target,
+                database,
+                what,
+            } => {
+                let (target, database) = (target.display(), database.display());
+                match what {
+                    Guarded::Database => crate::tr!(
+                        "{target} is the database itself: nothing was written. Choose another file.",
+                        target = target
+                    ),
+                    Guarded::Lock => crate::tr!(
+                        "{target} is the lock of the database {database}: nothing was written. Choose another file.",
+                        target = target,
+                        database = database
+                    ),
+                    Guarded::Backup => crate::tr!(
+                        "{target} is a backup of the database {database}: nothing was written. Choose another file.",
+                        target = target,
+                        database = database
+                    ),
+                    Guarded::BackupsFolder => crate::tr!(
+                        "{target} is in the backups folder of {database}, which holds only its backups: nothing was written. Choose another folder.",
+                        target = target,
+                        database = database
+                    ),
+                    Guarded::OtherDatabase => crate::tr!(
+                        "{target} is a Forsat database: an export never replaces one. Choose another name.",
+                        target = target
+                    ),
+                }
+            }
             FileError::Exists(path) => crate::tr!(
                 "{path} already exists: nothing was written. Choose another name, or replace it (--force).",
                 path = path.display()
+            ),
+            FileError::Folder(path) => crate::tr!(
+                "{path} is a folder: nothing was written. Give the name of a file in it.",
+                path = path.display()
+            ),
+            FileError::NoFolder(folder) => crate::tr!(
+                "The folder {folder} does not exist: nothing was written.",
+                folder = folder.display()
             ),
             FileError::Io { path, detail } => crate::tr!(
                 "Could not write {path}: {detail}. The file is as it was.",
@@ -63,48 +121,60 @@ pub fn lock_path(db: &Path) -> PathBuf {
     db.with_file_name(name)
 }
 
-/// The files no write may land on: the database, its lock and every file in its backups folder
-/// (its backups, their partial copies, anything else kept there) and its backups beside it.
-fn protected(db: &Path) -> impl Iterator<Item = PathBuf> {
-    let in_folder = std::fs::read_dir(backup::folder(db))
+/// What `target` is to the database at `db` when no write may land on it: the database, its
+/// lock, one of its backups or another file in its backups folder, under any spelling (the
+/// same device and inode after following links), a new name in its backups folder, or another
+/// Forsat database.
+pub fn guarded(db: &Path, target: &Path) -> Option<Guarded> {
+    let absolute = |p: &Path| std::path::absolute(p).ok();
+    let named = absolute(target);
+    // New names (nothing there yet) that would become the database or its lock.
+    if named.is_some() && named == absolute(db) {
+        return Some(Guarded::Database);
+    }
+    if named.is_some() && named == absolute(&lock_path(db)) {
+        return Some(Guarded::Lock);
+    }
+    let same =
+        |a: &Path, b: &same_file::Handle| same_file::Handle::from_path(a).is_ok_and(|h| h == *b);
+    let backups = backup::folder(db);
+    let backups_folder = same_file::Handle::from_path(&backups).ok();
+    let Ok(handle) = same_file::Handle::from_path(target) else {
+        // Nothing there yet (or unreadable): no file to clobber, unless in the backups folder,
+        // where a name like tomorrow's backup would stand in its place.
+        return backups_folder
+            .is_some_and(|b| same(folder_of(target), &b))
+            .then_some(Guarded::BackupsFolder);
+    };
+    if same(db, &handle) {
+        return Some(Guarded::Database);
+    }
+    if same(&lock_path(db), &handle) {
+        return Some(Guarded::Lock);
+    }
+    let in_backups_folder = std::fs::read_dir(&backups)
         .into_iter()
         .flatten()
         .flatten()
         .map(|e| e.path());
-    [db.to_owned(), lock_path(db)]
+    if backup::backups_of(db)
         .into_iter()
-        .chain(backup::backups_of(db))
-        .chain(in_folder)
-}
-
-/// Whether `target` is (or, through links, resolves to) a file that must not be written over,
-/// or a new file in the backups folder (named like tomorrow's backup, it would stand in its place).
-pub fn is_protected(db: &Path, target: &Path) -> bool {
-    if same_name(db, target) || in_backups_folder(db, target) {
-        return true;
+        .chain(in_backups_folder)
+        .any(|p| same(&p, &handle))
+    {
+        return Some(Guarded::Backup);
     }
-    // Nothing there yet (or unreadable): no existing file to clobber.
-    let Ok(handle) = same_file::Handle::from_path(target) else {
-        return false;
-    };
-    protected(db).any(|p| same_file::Handle::from_path(&p).is_ok_and(|h| h == handle))
+    super::check_header(target)
+        .is_ok()
+        .then_some(Guarded::OtherDatabase)
 }
 
-/// Whether `target`'s folder is the backups folder of `db` (under any spelling).
-fn in_backups_folder(db: &Path, target: &Path) -> bool {
-    let folder = match target.parent() {
+/// The folder a file named `path` is in ("." for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
-    };
-    let backups = same_file::Handle::from_path(backup::folder(db));
-    backups.is_ok_and(|b| same_file::Handle::from_path(folder).is_ok_and(|f| f == b))
-}
-
-/// A new name that would become the database or its lock (nothing exists there yet).
-fn same_name(db: &Path, target: &Path) -> bool {
-    let absolute = |p: &Path| std::path::absolute(p).ok();
-    let target = absolute(target);
-    target.is_some() && (target == absolute(db) || target == absolute(&lock_path(db)))
+    }
 }
 
 /// A name no other process or call uses: two writers never share a temporary file.
@@ -123,16 +193,22 @@ fn temporary_beside(target: &Path) -> PathBuf {
 /// Whether [`write_file`] would write `target` now: asked before work that ends in the write
 /// (a screenshot to take), or to ask the user before replacing a file.
 pub fn check(db: &Path, target: &Path, replace: Replace) -> Result<(), FileError> {
-    if is_protected(db, target) {
+    if let Some(what) = guarded(db, target) {
         return Err(FileError::Protected {
             target: target.to_owned(),
             database: db.to_owned(),
+            what,
         });
     }
-    if replace == Replace::Refuse && std::fs::canonicalize(target).is_ok() {
-        return Err(FileError::Exists(target.to_owned()));
+    match std::fs::metadata(target) {
+        Ok(meta) if meta.is_dir() => Err(FileError::Folder(target.to_owned())),
+        Ok(_) if replace == Replace::Refuse => Err(FileError::Exists(target.to_owned())),
+        Ok(_) => Ok(()),
+        Err(_) if !folder_of(target).is_dir() => {
+            Err(FileError::NoFolder(folder_of(target).to_owned()))
+        }
+        Err(_) => Ok(()),
     }
-    Ok(())
 }
 
 /// Writes the file at `target` with `write`, as described in the module's documentation: the
@@ -197,11 +273,7 @@ pub(super) fn write_atomically(
 pub(super) fn sync_folder(path: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
-        let folder = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        File::open(folder)?.sync_all()
+        File::open(folder_of(path))?.sync_all()
     }
     #[cfg(not(unix))]
     {
@@ -229,20 +301,33 @@ mod tests {
         std::os::unix::fs::symlink(&db, dir.path().join("link.csv")).unwrap();
         std::fs::hard_link(&db, dir.path().join("hard.csv")).unwrap();
         let dotted = dir.path().join(".").join("x.redb");
-        for target in [
-            db.clone(),
-            dotted,
-            dir.path().join("link.csv"),
-            dir.path().join("hard.csv"),
-            lock_path(&db),
-            backup.clone(),
-            dir.path().join("backups/x.redb.2026-12-05.backup"),
-            dir.path().join("backups/../backups/deals.csv"),
+        let other = dir.path().join("other.redb");
+        std::fs::write(
+            &other,
+            b"redb\x1A\x0A\xA9\x0D\x0A and the rest of a database",
+        )
+        .unwrap();
+        for (target, what) in [
+            (db.clone(), Guarded::Database),
+            (dotted, Guarded::Database),
+            (dir.path().join("link.csv"), Guarded::Database),
+            (dir.path().join("hard.csv"), Guarded::Database),
+            (lock_path(&db), Guarded::Lock),
+            (backup.clone(), Guarded::Backup),
+            (
+                dir.path().join("backups/x.redb.2026-12-05.backup"),
+                Guarded::BackupsFolder,
+            ),
+            (
+                dir.path().join("backups/../backups/deals.csv"),
+                Guarded::BackupsFolder,
+            ),
+            (other.clone(), Guarded::OtherDatabase),
         ] {
             let refused = write_text(&db, &target, Replace::Allow, "export");
             assert!(
-                matches!(refused, Err(FileError::Protected { .. })),
-                "{} was not refused: {refused:?}",
+                matches!(refused, Err(FileError::Protected { what: w, .. }) if w == what),
+                "{} was not refused as {what:?}: {refused:?}",
                 target.display()
             );
         }
@@ -278,6 +363,24 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["deals.csv"], "a temporary file was left behind");
+    }
+
+    #[test]
+    fn a_folder_or_a_missing_folder_is_named_not_asked_about() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("x.redb");
+        let folder = dir.path().join("reports");
+        std::fs::create_dir(&folder).unwrap();
+        assert!(matches!(
+            write_text(&db, &folder, Replace::Allow, "x"),
+            Err(FileError::Folder(p)) if p == folder
+        ));
+        let missing = dir.path().join("nosuchdir");
+        assert!(matches!(
+            write_text(&db, &missing.join("deals.csv"), Replace::Refuse, "x"),
+            Err(FileError::NoFolder(p)) if p == missing
+        ));
+        assert!(folder.is_dir() && !missing.exists());
     }
 
     #[test]

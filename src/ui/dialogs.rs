@@ -133,10 +133,21 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
             }
         }
     });
-    if matches!(outcome, Outcome::Open) && modal.should_close() {
+    let holds_input = matches!(
+        dialog,
+        Dialog::Export(_) | Dialog::Import(_) | Dialog::Merge(_)
+    );
+    if matches!(outcome, Outcome::Open) && closes(&modal, holds_input) {
         outcome = Outcome::Cancel;
     }
     outcome
+}
+
+/// Whether a modal closes this frame: on Escape, and on a click beside it unless it
+/// `holds_input` (a path, a merge's choices): a button that moved as a message appeared is
+/// easily missed, and the click must not throw away what was typed.
+pub fn closes<T>(modal: &egui::ModalResponse<T>, holds_input: bool) -> bool {
+    !(holds_input && modal.backdrop_response.clicked()) && modal.should_close()
 }
 
 /// A confirmation for an action that cannot be undone.

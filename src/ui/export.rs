@@ -123,7 +123,12 @@ impl ExportDialog {
                         Format::Csv => ("CSV", ["csv"].as_slice()),
                         Format::Xlsx => ("Excel", ["xlsx"].as_slice()),
                     };
-                    self.path_typed |= self.file.ui(ui, label.id, Pick::Save, filter);
+                    if self.file.ui(ui, label.id, Pick::Save, filter) {
+                        self.path_typed = true;
+                        // What was said of the old path is not true of the new one.
+                        self.error = None;
+                    }
+                    self.file.follow_extension(filter.1[0], &["csv", "xlsx"]);
                     ui.end_row();
                 })
         });
@@ -170,7 +175,8 @@ impl ExportDialog {
             Some(()) => ExportOutcome::Done(tr!(
                 "Exported {what} to {path}.",
                 what = kind_label(self.what).to_lowercase(),
-                path = path.display()
+                // A relative name lands in the folder Forsat was started from: say which.
+                path = std::path::absolute(&path).unwrap_or(path).display()
             )),
             None => ExportOutcome::Open,
         }

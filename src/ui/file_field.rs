@@ -39,6 +39,18 @@ impl FileField {
         (!path.is_empty()).then(|| PathBuf::from(path))
     }
 
+    /// Gives a typed path the extension `ext` when it ends in another of the `known` ones (the
+    /// format was changed after the name was typed), so the name never says another format.
+    pub fn follow_extension(&mut self, ext: &str, known: &[&str]) {
+        let Some(path) = self.path() else { return };
+        let current = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !current.eq_ignore_ascii_case(ext)
+            && known.iter().any(|k| k.eq_ignore_ascii_case(current))
+        {
+            self.path = path.with_extension(ext).display().to_string();
+        }
+    }
+
     /// Shows the field labelled by `label` and its button; `filter` names the kind of file and
     /// its extensions. True when the path changed, typed or picked.
     pub fn ui(

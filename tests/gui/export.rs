@@ -107,9 +107,8 @@ fn export_onto_the_database_is_refused_with_a_message_in_the_window() {
         label(
             &harness,
             &format!(
-                "{} is the database {}, its lock or one of its backups: nothing was written. Choose another file.",
-                target.display(),
-                fixture.path.display()
+                "{} is the database itself: nothing was written. Choose another file.",
+                target.display()
             ),
         );
         // Even agreeing to replace a file cannot reach it: no question was asked.
@@ -156,8 +155,71 @@ fn a_report_card_export_asks_before_replacing_and_guards_formulas() {
     label(
         &harness,
         &format!(
-            "{0} is the database {0}, its lock or one of its backups: nothing was written. Choose another file.",
+            "{} is the database itself: nothing was written. Choose another file.",
             fixture.path.display()
         ),
     );
+}
+
+#[test]
+fn a_hurried_export_keeps_its_dialog_names_the_folder_and_follows_the_format() {
+    let fixture = hostile();
+    let folder = fixture.path.with_file_name("reports");
+    std::fs::create_dir(&folder).unwrap();
+    // A folder is said to be one, not offered for replacing.
+    let mut harness = export_dialog(&fixture, &folder);
+    press(&mut harness, "Export");
+    label(
+        &harness,
+        &format!(
+            "{} is a folder: nothing was written. Give the name of a file in it.",
+            folder.display()
+        ),
+    );
+    assert!(harness.query_by_label("Replace").is_none());
+
+    // A click beside the dialog (where a button was a moment ago) keeps it and what was typed.
+    harness.hover_at(egui::pos2(5.0, 5.0));
+    harness.run();
+    harness.drag_at(egui::pos2(5.0, 5.0));
+    harness.run();
+    harness.drop_at(egui::pos2(5.0, 5.0));
+    harness.run();
+    harness.run();
+    assert!(
+        harness
+            .query_by_role_and_label(Role::TextInput, "File")
+            .is_some(),
+        "a click beside the dialog closed it"
+    );
+
+    // A new path clears what was said of the old one; a missing folder is named.
+    let missing = folder.with_file_name("nosuchdir");
+    type_path(&mut harness, &missing.join("deals.csv"));
+    assert!(harness.query_by_label_contains("is a folder").is_none());
+    press(&mut harness, "Export");
+    label(
+        &harness,
+        &format!(
+            "The folder {} does not exist: nothing was written.",
+            missing.display()
+        ),
+    );
+
+    // A name typed for CSV becomes .xlsx when XLSX is chosen, and the file is a workbook.
+    let typed = folder.join("mine.csv");
+    type_path(&mut harness, &typed);
+    harness.get_by_label("XLSX (Excel)").click();
+    harness.run();
+    let workbook = folder.join("mine.xlsx");
+    assert_eq!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "File")
+            .value()
+            .as_deref(),
+        Some(workbook.to_str().unwrap())
+    );
+    press(&mut harness, "Export");
+    assert!(std::fs::read(&workbook).unwrap().starts_with(b"PK"));
+    assert!(!typed.exists());
 }

@@ -138,7 +138,12 @@ impl SaveFile {
                             FileKind::Xlsx => ("Excel", ["xlsx"].as_slice()),
                             FileKind::Png => ("PNG", ["png"].as_slice()),
                         };
-                        self.path_typed |= self.file.ui(ui, label.id, Pick::Save, filter);
+                        if self.file.ui(ui, label.id, Pick::Save, filter) {
+                            self.path_typed = true;
+                            self.error = None;
+                        }
+                        self.file
+                            .follow_extension(filter.1[0], &["csv", "xlsx", "png"]);
                         ui.end_row();
                     })
             });
@@ -168,7 +173,7 @@ impl SaveFile {
                 }
             };
         });
-        if matches!(outcome, SaveOutcome::Open) && modal.should_close() {
+        if matches!(outcome, SaveOutcome::Open) && crate::ui::dialogs::closes(&modal, true) {
             outcome = SaveOutcome::Cancel;
         }
         outcome
@@ -193,6 +198,7 @@ impl SaveFile {
         match self.overwrite.settle(written, &mut self.error) {
             Some(()) if self.kind == FileKind::Png => SaveOutcome::Png(PngFile { path, replace }),
             Some(()) => {
+                let path = std::path::absolute(&path).unwrap_or(path);
                 SaveOutcome::Written(tr!("Exported the report to {path}.", path = path.display()))
             }
             None => SaveOutcome::Open,
