@@ -35,20 +35,38 @@ const REDB_MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0
 /// lock is taken before the first byte is read and released after the last is written.
 pub struct Store {
     /// None after a failed write: redb refuses every transaction after an I/O error (a full
-    /// disk) until the file is opened again, which the next write does. Declared before the
-    /// lock, so the database is closed before the lock is released.
+    /// disk) until the file is opened again, which the next write does.
     db: Mutex<Option<Database>>,
+    /// The read-only handle the records were loaded through, kept until the first write
+    /// (which closes it and opens `db`): a session that only reads never writes the file.
+    reader: Mutex<Option<redb::ReadOnlyDatabase>>,
     /// Set when a read or write met damage: the handle is then abandoned without closing it,
     /// since closing writes, and nothing more is read or written in this run. The file is left
     /// as after a crash, so the next opening checks every page.
     damaged: Mutex<Option<String>>,
     path: PathBuf,
+    /// The lock file, locked: released when dropped, after [`Drop`] closed the database.
     _lock: File,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Drop for Store {
+    /// Closes the database before the lock is released. Closing writes (the allocator state, the
+    /// header) and reads pages to do it: a panic there on a damaged file is caught like any
+    /// other, never reported as a crash.
+    fn drop(&mut self) {
+        let db = lock_ignoring_poison(&self.db).take();
+        let reader = lock_ignoring_poison(&self.reader).take();
+        let _ = guard(&self.path, || {
+            drop(db);
+            drop(reader);
+            Ok(())
+        });
     }
 }
 
@@ -95,12 +113,11 @@ impl Store {
                 .set_cache_size(CACHE_SIZE)
                 .open_read_only(path))
         })?;
-        let (records, schema, backup_failed, repair) = match read_only {
+        let (records, schema, backup_failed, reader) = match read_only {
             Ok(db) => {
                 let (schema, records) = guard(path, || {
                     let schema = check_meta(path, &db)?;
                     let records = tables::load(&db, schema).map_err(|e| read_refusal(path, e))?;
-                    drop(db);
                     Ok((schema, records))
                 })?;
                 // Before anything writes, the file is a clean copy of the last commit.
@@ -111,27 +128,44 @@ impl Store {
                     },
                     _ => None,
                 };
-                (records, schema, backup_failed, false)
+                (records, schema, backup_failed, Some(db))
             }
             // Not shut down cleanly: a copy is recovered and checked page by page first; the
             // file itself is recovered (written) only once the copy proved sound.
             Err(DatabaseError::RepairAborted) => {
                 let (schema, records) = backup::recovered_copy(path)?;
-                (records, schema, None, true)
+                (records, schema, None, None)
             }
             Err(e) => return Err(open_refusal(path, e)),
         };
+        if schema == SCHEMA_VERSION
+            && let Some(reader) = reader
+        {
+            return Ok((
+                Store::wrap(None, Some(reader), path, lock),
+                records,
+                backup_failed,
+            ));
+        }
+        // A migration or a recovery writes now.
+        let recovering = reader.is_none();
+        if let Some(reader) = reader {
+            guard(path, || {
+                drop(reader);
+                Ok(())
+            })?;
+        }
         if schema < SCHEMA_VERSION {
             migrate::back_up(path, schema)?;
         }
         let db = guard(path, || {
             Database::builder()
                 .set_cache_size(CACHE_SIZE)
-                .set_check_integrity_on_open(repair)
+                .set_check_integrity_on_open(recovering)
                 .open(path)
                 .map_err(|e| open_refusal(path, e))
         })?;
-        let store = Store::wrap(db, path, lock);
+        let store = Store::wrap(Some(db), None, path, lock);
         store.guarded(|| migrate::run(&store, schema))?;
         Ok((store, records, backup_failed))
     }
@@ -143,7 +177,7 @@ impl Store {
                 .create(path)
                 .map_err(|e| open_refusal(path, e))
         })?;
-        let store = Store::wrap(db, path, lock);
+        let store = Store::wrap(Some(db), None, path, lock);
         store.guarded(|| {
             let txn = store.begin()?;
             {
@@ -164,17 +198,24 @@ impl Store {
         ))
     }
 
-    fn wrap(db: Database, path: &Path, lock: File) -> Store {
+    fn wrap(
+        db: Option<Database>,
+        reader: Option<redb::ReadOnlyDatabase>,
+        path: &Path,
+        lock: File,
+    ) -> Store {
         Store {
-            db: Mutex::new(Some(db)),
+            db: Mutex::new(db),
+            reader: Mutex::new(reader),
             damaged: Mutex::new(None),
             path: path.to_owned(),
             _lock: lock,
         }
     }
 
-    /// Runs `f` on the open database, opened again first if a failed write closed it. Damage
-    /// met on the way (a panic included) leaves the store damaged.
+    /// Runs `f` on the database opened for writing: opened first on the first write (the
+    /// read-only handle closed), or again if a failed write closed it. Damage met on the way (a
+    /// panic included) leaves the store damaged.
     fn with_db<T>(
         &self,
         f: impl FnOnce(&mut Database) -> Result<T, StoreError>,
@@ -187,6 +228,7 @@ impl Store {
             Some(db) => db,
             None => {
                 let reopened = guard(&self.path, || {
+                    drop(lock_ignoring_poison(&self.reader).take());
                     Database::builder()
                         .set_cache_size(CACHE_SIZE)
                         .open(&self.path)
@@ -220,6 +262,9 @@ impl Store {
         lock_ignoring_poison(&self.damaged).get_or_insert_with(|| detail.to_owned());
         if let Some(db) = lock_ignoring_poison(&self.db).take() {
             std::mem::forget(db);
+        }
+        if let Some(reader) = lock_ignoring_poison(&self.reader).take() {
+            std::mem::forget(reader);
         }
     }
 
@@ -305,7 +350,20 @@ impl Store {
 
     /// One record's history, oldest first.
     pub fn history(&self, entity: EntityKind, id: Id) -> Result<Vec<HistoryEntry>, StoreError> {
-        self.with_db(|db| tables::history(db, entity, id).map_err(|e| read_refusal(&self.path, e)))
+        let refusal = |e| read_refusal(&self.path, e);
+        let reader = lock_ignoring_poison(&self.reader);
+        let Some(db) = reader.as_ref() else {
+            drop(reader);
+            return self.with_db(|db| tables::history(db, entity, id).map_err(refusal));
+        };
+        let found = guard(&self.path, || {
+            tables::history(db, entity, id).map_err(refusal)
+        });
+        drop(reader);
+        if let Err(StoreError::Corrupt { detail, .. }) = &found {
+            self.abandon(detail);
+        }
+        found
     }
 }
 
