@@ -224,20 +224,17 @@ impl Store {
             return Err(self.damaged(detail));
         }
         let mut slot = lock_ignoring_poison(&self.db);
-        let db = match &mut *slot {
-            Some(db) => db,
-            None => {
-                let reopened = guard(&self.path, || {
-                    drop(lock_ignoring_poison(&self.reader).take());
-                    Database::builder()
-                        .set_cache_size(CACHE_SIZE)
-                        .open(&self.path)
-                        .map_err(|e| open_refusal(&self.path, e))
-                })?;
-                slot.insert(reopened)
-            }
+        let done = match &mut *slot {
+            Some(db) => guard(&self.path, || f(db)),
+            None => guard(&self.path, || {
+                drop(lock_ignoring_poison(&self.reader).take());
+                Database::builder()
+                    .set_cache_size(CACHE_SIZE)
+                    .open(&self.path)
+                    .map_err(|e| open_refusal(&self.path, e))
+            })
+            .and_then(|db| guard(&self.path, || f(slot.insert(db)))),
         };
-        let done = guard(&self.path, || f(db));
         drop(slot);
         if let Err(StoreError::Corrupt { detail, .. }) = &done {
             self.abandon(detail);

@@ -709,3 +709,61 @@ fn a_restore_is_refused_while_forsat_has_the_file_open() {
         "the file, its lock, its backup and the backups folder"
     );
 }
+
+#[test]
+fn damage_met_after_a_write_is_refused_and_the_file_is_not_written_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, _) = demo_file(dir.path());
+    let first = open(&good).opportunities().map(|o| o.id).min().unwrap();
+    // Damage the opening does not read (history is read on demand): every page of history
+    // entries zeroed, as a failing disk leaves them.
+    let mut bytes = std::fs::read(&good).unwrap();
+    let mut zeroed = 0;
+    for page in bytes.chunks_mut(4096) {
+        if page.windows(7).any(|w| w == b"created") {
+            page.fill(0);
+            zeroed += 1;
+        }
+    }
+    assert!(zeroed > 1, "no history pages found");
+    std::fs::write(&good, &bytes).unwrap();
+    let mut ws = open(&good);
+    // A write opens the file for writing and meets the damage: refused, nothing of it written.
+    let attempt = |ws: &mut Workspace| {
+        let stage = ws
+            .stages_of(ws.default_pipeline().id)
+            .next()
+            .unwrap()
+            .clone();
+        let account = forsat::domain::Account::default();
+        let opp = forsat::domain::Opportunity::draft(&account, &stage, ws.settings(), ws.now());
+        ws.apply(forsat::command::Command::CreateOpportunity {
+            opp: Box::new(opp),
+            new_account: Some("Acme".to_owned()),
+        })
+    };
+    let write = attempt(&mut ws);
+    assert!(
+        matches!(
+            write,
+            Err(forsat::workspace::ApplyError::Store(
+                StoreError::Corrupt { .. }
+            ))
+        ),
+        "{write:?}"
+    );
+    let after = std::fs::read(&good).unwrap();
+    // Nothing more is read or written in this run, closing included.
+    assert!(attempt(&mut ws).is_err());
+    let history = ws.history(forsat::domain::EntityKind::Opportunity, first);
+    assert!(
+        matches!(history, Err(StoreError::Corrupt { .. })),
+        "{history:?}"
+    );
+    drop(ws);
+    assert_eq!(
+        std::fs::read(&good).unwrap(),
+        after,
+        "the damaged file was written"
+    );
+}
