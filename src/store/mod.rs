@@ -1,7 +1,11 @@
 //! The durable truth: one redb file holding every record as a version byte plus postcard.
 //!
 //! Opening never writes to a file it has not recognised: a missing file is created, a Forsat
-//! file is opened, and anything else (empty, foreign, damaged, newer) is refused untouched.
+//! file is opened, and anything else (empty, foreign, damaged, newer, not a regular file) is
+//! refused untouched. One process at a time opens a file: it takes the lock file beside it
+//! before reading a byte and keeps it until the last byte is written. The file is read through
+//! a read-only handle, opened for writing only at the first write; damage met at any point (a
+//! panic of redb included) is a refusal, after which nothing more is written.
 
 mod backup;
 mod codec;
