@@ -202,8 +202,10 @@ fn dated(path: &Path, day: NaiveDate) -> PathBuf {
 /// it and renames it to `target`, then keeps the newest `keep` backups. The caller holds the
 /// file's lock, so no other process is making a backup of it.
 fn make(path: &Path, target: &Path, keep: u32, today: NaiveDate) -> Result<PathBuf, StoreError> {
-    if let Some(folder) = target.parent() {
+    if let Some(folder) = target.parent().filter(|f| !f.is_dir()) {
         std::fs::create_dir_all(folder).map_err(io(folder))?;
+        // The new folder's name survives a power cut with the backup in it.
+        files::sync_folder(folder).map_err(io(folder))?;
     }
     // A copy cut short (a full disk, a kill) must not stay to fill the disk.
     for stale in entries(path).filter(|p| is_unfinished(path, p)) {

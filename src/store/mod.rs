@@ -19,6 +19,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, Once, PoisonError};
+use std::time::Duration;
 
 use redb::{Database, DatabaseError, Durability};
 
@@ -386,11 +387,16 @@ fn lock(db: &Path) -> Result<File, StoreError> {
         // An existing lock file this user may not write is locked all the same.
         .or_else(|e| File::open(&path).map_err(|_| e))
         .map_err(io(&path))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(TryLockError::WouldBlock) => Err(StoreError::AlreadyOpen(db.to_owned())),
-        Err(TryLockError::Error(source)) => Err(StoreError::Io { path, source }),
+    // A process started by this one holds a copy of every descriptor, the lock's included,
+    // from its fork to its exec: an instant, waited for (0.1 s at most) before a refusal.
+    for _ in 0..20 {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(5)),
+            Err(TryLockError::Error(source)) => return Err(StoreError::Io { path, source }),
+        }
     }
+    Err(StoreError::AlreadyOpen(db.to_owned()))
 }
 
 /// Whether a file is at `path` (following links); anything else there — a folder, a named
