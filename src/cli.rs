@@ -352,6 +352,13 @@ pub fn run(command: CliCommand, db: &Path, replace: Replace) -> Result<String, S
 /// The commands that work on the open workspace.
 fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, String> {
     let mut ws = Workspace::open(db, system_clock()).map_err(|e| e.to_string())?;
+    // The work goes on without today's backup, but not without saying so.
+    if let Some(e) = ws.backup_failed() {
+        eprintln!(
+            "forsat: {}",
+            tr!("No backup could be made today: {error}", error = e)
+        );
+    }
     match command {
         CliCommand::Check | CliCommand::Backup => Err(tr!("this command does not open the file")),
         CliCommand::Demo { opps, seed } => {

@@ -2,11 +2,15 @@
 
 use std::path::PathBuf;
 
+use crate::tr;
+
 /// Why the database could not be opened, read or written.
 #[derive(Debug)]
 pub enum StoreError {
     /// Another Forsat (or another program) holds the file's lock.
     AlreadyOpen(PathBuf),
+    /// No file is there (`check` and `backup` need one; they never create it).
+    Missing(PathBuf),
     /// The file exists but is not a Forsat database: it is left untouched.
     Foreign { path: PathBuf, detail: String },
     /// The file is a Forsat database but damaged: it is left untouched.
@@ -24,36 +28,42 @@ pub enum StoreError {
 
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StoreError::AlreadyOpen(path) => write!(
-                f,
-                "Forsat is already running with this file: {}. Switch to that window, or close it first.",
-                path.display()
+        let text = match self {
+            StoreError::AlreadyOpen(path) => tr!(
+                "Forsat is already running with this file: {path}. Switch to that window, or close it first.",
+                path = path.display()
             ),
-            StoreError::Foreign { path, detail } => write!(
-                f,
-                "{} is not a Forsat database ({detail}). It was left untouched; choose another file with --db.",
-                path.display()
+            StoreError::Missing(path) => tr!(
+                "{path} does not exist. Check the name, or choose the file with --db.",
+                path = path.display()
             ),
-            StoreError::Corrupt { path, detail } => write!(
-                f,
-                "{} is damaged and cannot be opened ({detail}). It was left untouched; restore a backup copy.",
-                path.display()
+            StoreError::Foreign { path, detail } => tr!(
+                "{path} is not a Forsat database ({detail}). It was left untouched; choose another file with --db.",
+                path = path.display(),
+                detail = detail
             ),
-            StoreError::TooNew { path, detail } => write!(
-                f,
-                "{} was written by a newer version of Forsat ({detail}). It was left untouched; update Forsat to open it.",
-                path.display()
+            StoreError::Corrupt { path, detail } => tr!(
+                "{path} is damaged and cannot be opened ({detail}). It was left untouched; restore a backup copy.",
+                path = path.display(),
+                detail = detail
             ),
-            StoreError::Io { path, source } => {
-                write!(f, "Cannot use {}: {source}", path.display())
-            }
-            StoreError::Write { path, detail } => write!(
-                f,
-                "Could not save to {}: {detail}. Nothing of this change was saved.",
-                path.display()
+            StoreError::TooNew { path, detail } => tr!(
+                "{path} was written by a newer version of Forsat ({detail}). It was left untouched; update Forsat to open it.",
+                path = path.display(),
+                detail = detail
             ),
-        }
+            StoreError::Io { path, source } => tr!(
+                "Cannot use {path}: {error}",
+                path = path.display(),
+                error = source
+            ),
+            StoreError::Write { path, detail } => tr!(
+                "Could not save to {path}: {detail}. Nothing of this change was saved.",
+                path = path.display(),
+                detail = detail
+            ),
+        };
+        f.write_str(&text)
     }
 }
 

@@ -242,7 +242,9 @@ pub(super) fn write_atomically(
         move |e| (path, e)
     };
     let written = (|| {
+        // Readable too: a backup is checked through it before it is renamed.
         let file = OpenOptions::new()
+            .read(true)
             .write(true)
             .create_new(true)
             .open(&temporary)

@@ -1,7 +1,11 @@
 //! The durable truth: one redb file holding every record as a version byte plus postcard.
 //!
 //! Opening never writes to a file it has not recognised: a missing file is created, a Forsat
-//! file is opened, and anything else (empty, foreign, damaged, newer) is refused untouched.
+//! file is opened, and anything else (empty, foreign, damaged, newer, not a regular file) is
+//! refused untouched. One process at a time opens a file: it takes the lock file beside it
+//! before reading a byte and keeps it until the last byte is written. The file is read through
+//! a read-only handle, opened for writing only at the first write; damage met at any point (a
+//! panic of redb included) is a refusal, after which nothing more is written.
 
 mod backup;
 mod codec;
@@ -10,10 +14,12 @@ pub mod files;
 mod migrate;
 mod tables;
 
-use std::io::Read as _;
+use std::cell::Cell;
+use std::fs::{File, OpenOptions, TryLockError};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, Once, PoisonError};
+use std::time::Duration;
 
 use redb::{Database, DatabaseError, Durability};
 
@@ -24,22 +30,48 @@ pub use files::{FileError, Replace, write_file};
 pub use tables::{Records, SCHEMA_VERSION, TrashEntry, Tx};
 
 use crate::domain::{EntityKind, HistoryEntry, Id};
+use crate::tr;
 use tables::{APP_TAG, META, META_APP, META_SCHEMA, ReadError};
 
 /// The first bytes of every redb file.
 const REDB_MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0A];
 
-/// An open database file, locked against other processes for as long as it lives.
+/// An open database file. This process is its one writer for as long as the store lives: the
+/// lock is taken before the first byte is read and released after the last is written.
 pub struct Store {
     /// None after a failed write: redb refuses every transaction after an I/O error (a full
     /// disk) until the file is opened again, which the next write does.
     db: Mutex<Option<Database>>,
+    /// The read-only handle the records were loaded through, kept until the first write
+    /// (which closes it and opens `db`): a session that only reads never writes the file.
+    reader: Mutex<Option<redb::ReadOnlyDatabase>>,
+    /// Set when a read or write met damage: the handle is then abandoned without closing it,
+    /// since closing writes, and nothing more is read or written in this run. The file is left
+    /// as after a crash, so the next opening checks every page.
+    damaged: Mutex<Option<String>>,
     path: PathBuf,
+    /// The lock file, locked: released when dropped, after [`Drop`] closed the database.
+    _lock: File,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Drop for Store {
+    /// Closes the database before the lock is released. Closing writes (the allocator state, the
+    /// header) and reads pages to do it: a panic there on a damaged file is caught like any
+    /// other, never reported as a crash.
+    fn drop(&mut self) {
+        let db = lock_ignoring_poison(&self.db).take();
+        let reader = lock_ignoring_poison(&self.reader).take();
+        let _ = guard(&self.path, || {
+            drop(db);
+            drop(reader);
+            Ok(())
+        });
     }
 }
 
@@ -61,28 +93,39 @@ impl Store {
         Self::open_checked(path, today).map_err(|e| with_backup(path, e))
     }
 
+    /// Everything before the writable open reads the file through a read-only handle: a file
+    /// is written only once it has been read whole (and, on the day's first opening or after a
+    /// crash, checked page by page in a copy) without damage.
     fn open_checked(
         path: &Path,
         today: chrono::NaiveDate,
     ) -> Result<(Store, Records, Option<StoreError>), StoreError> {
-        if !path.exists() {
-            return Self::create(path).map(|(store, records)| (store, records, None));
+        let existed = is_regular_file(path)?;
+        if let Some(dir) = path
+            .parent()
+            .filter(|d| !existed && !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(io(dir))?;
+        }
+        let lock = lock(path)?;
+        // Another process may have created it before this one took the lock.
+        if !existed && !is_regular_file(path)? {
+            return Self::create(path, lock).map(|(store, records)| (store, records, None));
         }
         check_header(path)?;
-        let refusal = |e: ReadError| read_refusal(path, e);
-        // A read-only look first: a foreign, newer or damaged file is refused before any
-        // write. Only a file that needs crash recovery goes on to the repairing open below.
         let read_only = guard(path, || {
-            redb::Builder::new()
+            Ok(redb::Builder::new()
                 .set_cache_size(CACHE_SIZE)
-                .open_read_only(path)
+                .open_read_only(path))
         })?;
-        match read_only {
+        let (records, schema, backup_failed, reader) = match read_only {
             Ok(db) => {
-                let schema = check_meta(path, &db)?;
-                let records = guard(path, || tables::load(&db, schema))?.map_err(refusal)?;
-                drop(db);
-                // Now, before anything writes, the file is a clean copy of the last commit.
+                let (schema, records) = guard(path, || {
+                    let schema = check_meta(path, &db)?;
+                    let records = tables::load(&db, schema).map_err(|e| read_refusal(path, e))?;
+                    Ok((schema, records))
+                })?;
+                // Before anything writes, the file is a clean copy of the last commit.
                 let backup_failed = match &records.settings {
                     Some(s) if s.backups => match backup::daily(path, today, s.backups_keep) {
                         Err(e @ StoreError::Corrupt { .. }) => return Err(e),
@@ -90,59 +133,67 @@ impl Store {
                     },
                     _ => None,
                 };
-                if schema < SCHEMA_VERSION {
-                    migrate::back_up(path, schema)?;
-                }
-                let db = guard(path, || {
-                    Database::builder().set_cache_size(CACHE_SIZE).open(path)
-                })?
-                .map_err(|e| open_refusal(path, e))?;
-                let store = Store::wrap(db, path);
-                migrate::run(&store, schema)?;
-                return Ok((store, records, backup_failed));
+                (records, schema, backup_failed, Some(db))
             }
-            // Not shut down cleanly: redb recovers it below, checking every page as it goes.
-            Err(DatabaseError::RepairAborted) => {}
+            // Not shut down cleanly: a copy is recovered and checked page by page first; the
+            // file itself is recovered (written) only once the copy proved sound.
+            Err(DatabaseError::RepairAborted) => {
+                let (schema, records) = backup::recovered_copy(path)?;
+                (records, schema, None, None)
+            }
             Err(e) => return Err(open_refusal(path, e)),
+        };
+        if schema == SCHEMA_VERSION
+            && let Some(reader) = reader
+        {
+            return Ok((
+                Store::wrap(None, Some(reader), path, lock),
+                records,
+                backup_failed,
+            ));
+        }
+        // A migration or a recovery writes now.
+        let recovering = reader.is_none();
+        if let Some(reader) = reader {
+            guard(path, || {
+                drop(reader);
+                Ok(())
+            })?;
+        }
+        if schema < SCHEMA_VERSION {
+            migrate::back_up(path, schema)?;
         }
         let db = guard(path, || {
             Database::builder()
                 .set_cache_size(CACHE_SIZE)
-                .set_check_integrity_on_open(true)
+                .set_check_integrity_on_open(recovering)
                 .open(path)
-        })?
-        .map_err(|e| open_refusal(path, e))?;
-        let schema = check_meta(path, &db)?;
-        let records = guard(path, || tables::load(&db, schema))?.map_err(refusal)?;
-        if schema < SCHEMA_VERSION {
-            migrate::back_up(path, schema)?;
-        }
-        let store = Store::wrap(db, path);
-        migrate::run(&store, schema)?;
-        Ok((store, records, None))
+                .map_err(|e| open_refusal(path, e))
+        })?;
+        let store = Store::wrap(Some(db), None, path, lock);
+        store.guarded(|| migrate::run(&store, schema))?;
+        Ok((store, records, backup_failed))
     }
 
-    fn create(path: &Path) -> Result<(Store, Records), StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                path: dir.to_owned(),
-                source,
-            })?;
-        }
-        let db = Database::builder()
-            .set_cache_size(CACHE_SIZE)
-            .create(path)
-            .map_err(|e| open_refusal(path, e))?;
-        let store = Store::wrap(db, path);
-        let txn = store.begin()?;
-        {
-            let mut meta = txn.open_table(META).map_err(|e| store.write_failed(e))?;
-            meta.insert(META_APP, APP_TAG)
-                .map_err(|e| store.write_failed(e))?;
-            meta.insert(META_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())
-                .map_err(|e| store.write_failed(e))?;
-        }
-        txn.commit().map_err(|e| store.write_failed(e))?;
+    fn create(path: &Path, lock: File) -> Result<(Store, Records), StoreError> {
+        let db = guard(path, || {
+            Database::builder()
+                .set_cache_size(CACHE_SIZE)
+                .create(path)
+                .map_err(|e| open_refusal(path, e))
+        })?;
+        let store = Store::wrap(Some(db), None, path, lock);
+        store.guarded(|| {
+            let txn = store.begin()?;
+            {
+                let mut meta = txn.open_table(META).map_err(|e| store.write_failed(e))?;
+                meta.insert(META_APP, APP_TAG)
+                    .map_err(|e| store.write_failed(e))?;
+                meta.insert(META_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())
+                    .map_err(|e| store.write_failed(e))?;
+            }
+            txn.commit().map_err(|e| store.write_failed(e))
+        })?;
         Ok((
             store,
             Records {
@@ -152,32 +203,78 @@ impl Store {
         ))
     }
 
-    fn wrap(db: Database, path: &Path) -> Store {
+    fn wrap(
+        db: Option<Database>,
+        reader: Option<redb::ReadOnlyDatabase>,
+        path: &Path,
+        lock: File,
+    ) -> Store {
         Store {
-            db: Mutex::new(Some(db)),
+            db: Mutex::new(db),
+            reader: Mutex::new(reader),
+            damaged: Mutex::new(None),
             path: path.to_owned(),
+            _lock: lock,
         }
     }
 
-    /// Runs `f` on the open database, opened again first if a failed write closed it.
+    /// Runs `f` on the database opened for writing: opened first on the first write (the
+    /// read-only handle closed), or again if a failed write closed it. Damage met on the way (a
+    /// panic included) leaves the store damaged.
     fn with_db<T>(
         &self,
         f: impl FnOnce(&mut Database) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut slot = self.db.lock().unwrap_or_else(PoisonError::into_inner);
-        let db = match &mut *slot {
-            Some(db) => db,
-            None => {
-                let reopened = guard(&self.path, || {
-                    Database::builder()
-                        .set_cache_size(CACHE_SIZE)
-                        .open(&self.path)
-                })?
-                .map_err(|e| open_refusal(&self.path, e))?;
-                slot.insert(reopened)
-            }
+        if let Some(detail) = lock_ignoring_poison(&self.damaged).as_deref() {
+            return Err(self.damaged(detail));
+        }
+        let mut slot = lock_ignoring_poison(&self.db);
+        let done = match &mut *slot {
+            Some(db) => guard(&self.path, || f(db)),
+            None => guard(&self.path, || {
+                drop(lock_ignoring_poison(&self.reader).take());
+                Database::builder()
+                    .set_cache_size(CACHE_SIZE)
+                    .open(&self.path)
+                    .map_err(|e| open_refusal(&self.path, e))
+            })
+            .and_then(|db| guard(&self.path, || f(slot.insert(db)))),
         };
-        f(db)
+        drop(slot);
+        if let Err(StoreError::Corrupt { detail, .. }) = &done {
+            self.abandon(detail);
+        }
+        done
+    }
+
+    /// Runs `f`, which works on this store's transactions, turning a panic into a refusal that
+    /// leaves the store damaged.
+    fn guarded<T>(&self, f: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+        guard(&self.path, f).inspect_err(|e| {
+            if let StoreError::Corrupt { detail, .. } = e {
+                self.abandon(detail);
+            }
+        })
+    }
+
+    /// Gives up the handle after damage without closing it: closing writes (the allocator
+    /// state, the header), and nothing is written to a damaged file. Its memory and file handle
+    /// are kept until the process ends; the file is left marked for recovery, as after a crash.
+    fn abandon(&self, detail: &str) {
+        lock_ignoring_poison(&self.damaged).get_or_insert_with(|| detail.to_owned());
+        if let Some(db) = lock_ignoring_poison(&self.db).take() {
+            std::mem::forget(db);
+        }
+        if let Some(reader) = lock_ignoring_poison(&self.reader).take() {
+            std::mem::forget(reader);
+        }
+    }
+
+    fn damaged(&self, detail: &str) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: detail.to_owned(),
+        }
     }
 
     /// The file this store writes to.
@@ -187,9 +284,16 @@ impl Store {
 
     /// The error for a failed write to this store.
     pub fn write_failed(&self, e: impl Into<redb::Error>) -> StoreError {
-        StoreError::Write {
-            path: self.path.clone(),
-            detail: e.into().to_string(),
+        match e.into() {
+            redb::Error::Corrupted(detail) => {
+                // Noted for `write`, which abandons the handle when the transaction fails.
+                lock_ignoring_poison(&self.damaged).get_or_insert_with(|| detail.clone());
+                self.damaged(&detail)
+            }
+            e => StoreError::Write {
+                path: self.path.clone(),
+                detail: e.to_string(),
+            },
         }
     }
 
@@ -209,19 +313,25 @@ impl Store {
         f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let txn = self.begin()?;
-        let written = (|| {
-            let value = {
-                let mut tx = Tx::open(&txn).map_err(|e| self.write_failed(e))?;
-                let value = f(&mut tx)?;
-                tx.finish().map_err(|e| self.write_failed(e))?;
-                value
-            };
-            txn.commit().map_err(|e| self.write_failed(e))?;
-            Ok(value)
-        })();
+        // The transaction is moved in: a panic drops it while unwinding, when redb writes nothing.
+        let written = self.guarded(move || {
+            Ok((|| {
+                let value = {
+                    let mut tx = Tx::open(&txn).map_err(|e| self.write_failed(e))?;
+                    let value = f(&mut tx)?;
+                    tx.finish().map_err(|e| self.write_failed(e))?;
+                    value
+                };
+                txn.commit().map_err(|e| self.write_failed(e))?;
+                Ok(value)
+            })())
+        })?;
         if written.is_err() {
-            // The file is closed (the lock released too) and opened again by the next write.
-            *self.db.lock().unwrap_or_else(PoisonError::into_inner) = None;
+            match lock_ignoring_poison(&self.damaged).clone() {
+                Some(detail) => self.abandon(&detail),
+                // Closed and opened again by the next write; the lock stays held.
+                None => *lock_ignoring_poison(&self.db) = None,
+            }
         }
         written
     }
@@ -234,7 +344,7 @@ impl Store {
             Ok(true) => Ok(()),
             Ok(false) => Err(StoreError::Corrupt {
                 path: self.path.clone(),
-                detail: "damaged pages were found and repaired".to_owned(),
+                detail: tr!("damaged pages were found and repaired"),
             }),
             Err(e) => Err(open_refusal(&self.path, e)),
         })
@@ -242,43 +352,132 @@ impl Store {
 
     /// One record's history, oldest first.
     pub fn history(&self, entity: EntityKind, id: Id) -> Result<Vec<HistoryEntry>, StoreError> {
-        self.with_db(|db| tables::history(db, entity, id).map_err(|e| read_refusal(&self.path, e)))
+        let refusal = |e| read_refusal(&self.path, e);
+        let reader = lock_ignoring_poison(&self.reader);
+        let Some(db) = reader.as_ref() else {
+            drop(reader);
+            return self.with_db(|db| tables::history(db, entity, id).map_err(refusal));
+        };
+        let found = guard(&self.path, || {
+            tables::history(db, entity, id).map_err(refusal)
+        });
+        drop(reader);
+        if let Err(StoreError::Corrupt { detail, .. }) = &found {
+            self.abandon(detail);
+        }
+        found
     }
+}
+
+/// A mutex's value, also after a panic while it was held (caught by [`guard`]).
+fn lock_ignoring_poison<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Takes the lock that makes this process the one that opens the file at `db` (the database
+/// itself, a check, a backup or a restore): another process holding it is told at once.
+fn lock(db: &Path) -> Result<File, StoreError> {
+    let path = files::lock_path(db);
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        // An existing lock file this user may not write is locked all the same.
+        .or_else(|e| File::open(&path).map_err(|_| e))
+        .map_err(io(&path))?;
+    // A process started by this one holds a copy of every descriptor, the lock's included,
+    // from its fork to its exec: an instant, waited for (0.1 s at most) before a refusal.
+    for _ in 0..20 {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(5)),
+            Err(TryLockError::Error(source)) => return Err(StoreError::Io { path, source }),
+        }
+    }
+    Err(StoreError::AlreadyOpen(db.to_owned()))
+}
+
+/// Whether a file is at `path` (following links); anything else there — a folder, a named
+/// pipe, a device, a link to nothing — is refused before it is opened (a pipe would block).
+fn is_regular_file(path: &Path) -> Result<bool, StoreError> {
+    let kind = match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => return Ok(true),
+        Ok(meta) => meta.file_type(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return match std::fs::symlink_metadata(path) {
+                Ok(_) => Err(StoreError::Foreign {
+                    path: path.to_owned(),
+                    detail: tr!("it is a link to a file that does not exist"),
+                }),
+                Err(_) => Ok(false),
+            };
+        }
+        Err(source) => {
+            return Err(StoreError::Io {
+                path: path.to_owned(),
+                source,
+            });
+        }
+    };
+    #[cfg(unix)]
+    let pipe = std::os::unix::fs::FileTypeExt::is_fifo(&kind);
+    #[cfg(not(unix))]
+    let pipe = false;
+    let detail = if kind.is_dir() {
+        tr!("it is a folder")
+    } else if pipe {
+        tr!("it is a named pipe (FIFO), not a file")
+    } else {
+        tr!("it is a device or another special file, not a regular file")
+    };
+    Err(StoreError::Foreign {
+        path: path.to_owned(),
+        detail,
+    })
+}
+
+/// An I/O error's conversion naming the file it happened to.
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
+    let path = path.to_owned();
+    move |source| StoreError::Io { path, source }
 }
 
 /// Refuses empty files and files that are not redb databases, reading only their first bytes.
 fn check_header(path: &Path) -> Result<(), StoreError> {
-    let io = |source| StoreError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut file = File::open(path).map_err(io(path))?;
+    check_head(path, &mut file)
+}
+
+/// [`check_header`] of the file at `path`, read from `file`.
+fn check_head(path: &Path, file: &mut impl std::io::Read) -> Result<(), StoreError> {
     let mut head = [0u8; REDB_MAGIC.len()];
     let mut read = 0;
     while read < head.len() {
-        match file.read(&mut head[read..]).map_err(io)? {
+        match file.read(&mut head[read..]).map_err(io(path))? {
             0 => break,
             n => read += n,
         }
     }
     let detail = if read == 0 {
-        "the file is empty"
+        tr!("the file is empty")
     } else if head[..read] != REDB_MAGIC[..read.min(REDB_MAGIC.len())] || read < head.len() {
-        "it is not a database file"
+        tr!("it is not a database file")
     } else {
         return Ok(());
     };
     Err(StoreError::Foreign {
         path: path.to_owned(),
-        detail: detail.to_owned(),
+        detail,
     })
 }
 
 /// Refuses redb files of other programs and files of a newer schema; returns the file's schema.
 fn check_meta(path: &Path, db: &impl redb::ReadableDatabase) -> Result<u32, StoreError> {
-    let foreign = |detail: &str| StoreError::Foreign {
+    let foreign = || StoreError::Foreign {
         path: path.to_owned(),
-        detail: detail.to_owned(),
+        detail: tr!("a database of another program"),
     };
     let corrupt = |e: redb::Error| StoreError::Corrupt {
         path: path.to_owned(),
@@ -288,13 +487,13 @@ fn check_meta(path: &Path, db: &impl redb::ReadableDatabase) -> Result<u32, Stor
     let meta = match txn.open_table(META) {
         Ok(t) => t,
         Err(redb::TableError::TableDoesNotExist(_)) => {
-            return Err(foreign("a database of another program"));
+            return Err(foreign());
         }
         Err(e) => return Err(corrupt(e.into())),
     };
     let app = meta.get(META_APP).map_err(|e| corrupt(e.into()))?;
     if app.as_ref().map(|v| v.value()) != Some(APP_TAG) {
-        return Err(foreign("a database of another program"));
+        return Err(foreign());
     }
     let schema = meta
         .get(META_SCHEMA)
@@ -303,26 +502,52 @@ fn check_meta(path: &Path, db: &impl redb::ReadableDatabase) -> Result<u32, Stor
         .map(u32::from_le_bytes)
         .ok_or_else(|| StoreError::Corrupt {
             path: path.to_owned(),
-            detail: "its schema version is missing".to_owned(),
+            detail: tr!("its schema version is missing"),
         })?;
     if schema > SCHEMA_VERSION {
         return Err(StoreError::TooNew {
             path: path.to_owned(),
-            detail: format!("schema {schema}; this version reads up to {SCHEMA_VERSION}"),
+            detail: tr!(
+                "schema {schema}; this version reads up to {newest}",
+                schema = schema,
+                newest = SCHEMA_VERSION
+            ),
         });
     }
     Ok(schema)
 }
 
-/// Runs a redb call that may panic on a damaged file, turning the panic into a refusal.
-fn guard<T>(path: &Path, f: impl FnOnce() -> T) -> Result<T, StoreError> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| StoreError::Corrupt {
-        path: path.to_owned(),
-        detail: panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_else(|| "the storage engine could not read it".to_owned()),
+thread_local! {
+    /// How many [`guard`]s this thread is inside: their panics are caught and reported as a
+    /// damaged file, so the panic hook stays silent for them.
+    static GUARDED: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Runs redb calls that may panic on a damaged file (redb's debug builds panic where release
+/// builds return an error), turning a panic into a refusal. The panic prints nothing: the
+/// refusal is the one message. Panics anywhere else keep the default report.
+fn guard<T>(path: &Path, f: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    static QUIET: Once = Once::new();
+    QUIET.call_once(|| {
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if GUARDED.with(Cell::get) == 0 {
+                report(info);
+            }
+        }));
+    });
+    GUARDED.with(|g| g.set(g.get() + 1));
+    let caught = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(g.get() - 1));
+    caught.unwrap_or_else(|panic| {
+        Err(StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| tr!("the storage engine could not read it")),
+        })
     })
 }
 
@@ -331,9 +556,10 @@ fn with_backup(path: &Path, e: StoreError) -> StoreError {
     match (e, backup::newest_good(path)) {
         (StoreError::Corrupt { path, detail }, Some(backup)) => StoreError::Corrupt {
             path,
-            detail: format!(
-                "{detail}; the newest backup that opens is {}",
-                backup.display()
+            detail: tr!(
+                "{detail}; the newest backup that opens is {backup}",
+                detail = detail,
+                backup = backup.display()
             ),
         },
         (e, _) => e,
@@ -345,7 +571,7 @@ fn open_refusal(path: &Path, e: DatabaseError) -> StoreError {
         DatabaseError::DatabaseAlreadyOpen => StoreError::AlreadyOpen(path.to_owned()),
         DatabaseError::UpgradeRequired(v) => StoreError::TooNew {
             path: path.to_owned(),
-            detail: format!("storage format {v}"),
+            detail: tr!("storage format {version}", version = v),
         },
         // A page past the end of the file: the file was cut short.
         DatabaseError::Storage(redb::StorageError::Io(source))
@@ -353,7 +579,7 @@ fn open_refusal(path: &Path, e: DatabaseError) -> StoreError {
         {
             StoreError::Corrupt {
                 path: path.to_owned(),
-                detail: "it ends before its last page: the file was cut short".to_owned(),
+                detail: tr!("it ends before its last page: the file was cut short"),
             }
         }
         DatabaseError::Storage(redb::StorageError::Io(source)) => StoreError::Io {

@@ -1,8 +1,7 @@
 //! The redb tables and the write transaction every change goes through.
 
 use redb::{
-    ReadableDatabase as _, ReadableTable as _, ReadableTableMetadata as _, Table, TableDefinition,
-    TableHandle as _,
+    ReadableTable as _, ReadableTableMetadata as _, Table, TableDefinition, TableHandle as _,
 };
 use serde::Serialize;
 
@@ -232,7 +231,7 @@ pub(super) fn load(db: &impl redb::ReadableDatabase, schema: u32) -> Result<Reco
 
 /// Reads one record's history, oldest first.
 pub(super) fn history(
-    db: &redb::Database,
+    db: &impl redb::ReadableDatabase,
     entity: EntityKind,
     id: Id,
 ) -> Result<Vec<HistoryEntry>, ReadError> {

@@ -326,6 +326,33 @@ fn a_damaged_file_is_replaced_by_its_newest_backup_on_request() {
 }
 
 #[test]
+fn a_file_whose_meta_table_is_zeroed_opens_the_restore_screen() {
+    let fixture = Fixture::two_deals();
+    let path = &fixture.path;
+    let bytes = std::fs::read(path).unwrap();
+    let backup = path.with_file_name("pipeline.redb.2026-11-21.backup");
+    std::fs::write(&backup, &bytes).unwrap();
+    // Every page holding the meta table's application tag, as a failing disk leaves them.
+    let mut damaged = bytes.clone();
+    let mut zeroed = 0;
+    for page in damaged.chunks_mut(4096) {
+        if page.windows(6).any(|w| w == b"forsat") {
+            page.fill(0);
+            zeroed += 1;
+        }
+    }
+    assert!(zeroed > 0, "the meta table was not found");
+    std::fs::write(path, &damaged).unwrap();
+
+    let harness = harness(path);
+    label(&harness, "Forsat cannot open this database");
+    let message = harness.state().open_error().unwrap();
+    assert!(message.contains("is damaged"), "{message}");
+    harness.get_by_label("Restore pipeline.redb.2026-11-21.backup");
+    assert_eq!(std::fs::read(path).unwrap(), damaged, "refused untouched");
+}
+
+#[test]
 fn a_second_window_on_an_open_file_says_forsat_is_already_running() {
     let fixture = Fixture::two_deals();
     let _first = fixture.reopen();

@@ -536,3 +536,234 @@ fn stored_schema(path: &Path) -> Vec<u8> {
         .unwrap();
     meta.get("schema").unwrap().unwrap().value().to_vec()
 }
+
+/// Runs the binary on `db` to its end, or kills it after ten seconds: its exit code (None when
+/// it had to be killed) and what it printed.
+fn forsat_within_ten_seconds(db: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Process::new(env!("CARGO_BIN_EXE_forsat"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return (None, "still running after ten seconds".to_owned());
+        }
+        std::thread::yield_now();
+    }
+    let output = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.code(), text)
+}
+
+#[test]
+fn a_pipe_a_folder_or_a_dangling_link_as_the_database_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe.redb");
+    let made = Process::new("mkfifo").arg(&pipe).status().unwrap();
+    assert!(made.success());
+    let folder = dir.path().join("folder.redb");
+    std::fs::create_dir(&folder).unwrap();
+    let dangling = dir.path().join("dangling.redb");
+    std::os::unix::fs::symlink(dir.path().join("nowhere.redb"), &dangling).unwrap();
+    for (db, says) in [
+        (&pipe, "it is a named pipe (FIFO), not a file"),
+        (&folder, "it is a folder"),
+        (&dangling, "it is a link to a file that does not exist"),
+    ] {
+        for command in [&["report", "pipeline"][..], &["check"], &["backup"]] {
+            let (code, text) = forsat_within_ten_seconds(db, command);
+            assert_eq!(code, Some(1), "{command:?} on {}: {text}", db.display());
+            assert!(text.contains("is not a Forsat database"), "{text}");
+            assert!(text.contains(says), "{text}");
+        }
+    }
+    assert!(
+        !dir.path().join("nowhere.redb").exists(),
+        "created through the link"
+    );
+}
+
+#[test]
+fn check_leaves_no_copy_behind_even_when_killed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, _) = demo_file(dir.path());
+    // The shared temporary folder is not used: check works when it does not even exist.
+    let run = |temp: &Path| {
+        Process::new(env!("CARGO_BIN_EXE_forsat"))
+            .arg("--db")
+            .arg(&good)
+            .arg("check")
+            .env("TMPDIR", temp)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let output = run(&dir.path().join("no-such-folder"))
+        .wait_with_output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    // Killed at every stage of its work, it leaves nothing behind, where it works or elsewhere.
+    let temp = tempfile::tempdir().unwrap();
+    let mut rng = forsat::demo::Rng(3);
+    for _ in 0..20 {
+        let mut child = run(temp.path());
+        std::thread::sleep(std::time::Duration::from_micros(rng.below(20_000)));
+        let _ = child.kill();
+        child.wait().unwrap();
+    }
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .chain(std::fs::read_dir(temp.path()).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["good.redb", "good.redb.lock"]);
+}
+
+#[test]
+fn a_daily_backup_that_fails_is_reported_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, export) = demo_file(dir.path());
+    // A file where the backups folder should be: no backup can be made.
+    std::fs::write(dir.path().join("backups"), b"not a folder").unwrap();
+    let output = Process::new(env!("CARGO_BIN_EXE_forsat"))
+        .arg("--db")
+        .arg(&good)
+        .args(["export", "--what", "opportunities"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), export);
+    assert!(
+        stderr.contains("forsat: No backup could be made today: Cannot use"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn backups_dated_in_the_future_never_evict_todays() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, _) = demo_file(dir.path());
+    let backups = dir.path().join("backups");
+    std::fs::create_dir(&backups).unwrap();
+    // Made while the clock was years ahead: as many as the settings keep (7).
+    for day in 1..=7 {
+        let name = format!("good.redb.2099-01-0{day}.backup");
+        std::fs::copy(&good, backups.join(name)).unwrap();
+    }
+    let (code, text) = forsat(&good, &["backup"]);
+    assert_eq!(code, Some(0), "{text}");
+    let today = chrono::Utc::now().date_naive();
+    let kept = forsat::store::backups_of(&good);
+    assert_eq!(kept.len(), 7);
+    assert!(
+        kept.contains(&backups.join(format!("good.redb.{today}.backup"))),
+        "{kept:?}"
+    );
+    assert!(!kept.contains(&backups.join("good.redb.2099-01-01.backup")));
+}
+
+#[test]
+fn backup_and_check_of_a_missing_file_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.redb");
+    for command in ["backup", "check"] {
+        let (code, text) = forsat(&missing, &[command]);
+        assert_eq!(code, Some(1), "{command}: {text}");
+        assert!(
+            text.contains(&format!("{} does not exist.", missing.display())),
+            "{command}: {text}"
+        );
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_restore_is_refused_while_forsat_has_the_file_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, export) = demo_file(dir.path());
+    let backup = dir.path().join("good.redb.2026-11-20.backup");
+    std::fs::copy(&good, &backup).unwrap();
+    let ws = open(&good);
+    let refused = forsat::store::restore(&good, &backup, chrono::Utc::now());
+    assert!(
+        matches!(refused, Err(StoreError::AlreadyOpen(_))),
+        "{refused:?}"
+    );
+    drop(ws);
+    assert_eq!(export_of(&open(&good)), export);
+    let names = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(
+        names, 4,
+        "the file, its lock, its backup and the backups folder"
+    );
+}
+
+#[test]
+fn damage_met_after_a_write_is_refused_and_the_file_is_not_written_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, _) = demo_file(dir.path());
+    let first = open(&good).opportunities().map(|o| o.id).min().unwrap();
+    // Damage the opening does not read (history is read on demand): every page of history
+    // entries zeroed, as a failing disk leaves them.
+    let mut bytes = std::fs::read(&good).unwrap();
+    let mut zeroed = 0;
+    for page in bytes.chunks_mut(4096) {
+        if page.windows(7).any(|w| w == b"created") {
+            page.fill(0);
+            zeroed += 1;
+        }
+    }
+    assert!(zeroed > 1, "no history pages found");
+    std::fs::write(&good, &bytes).unwrap();
+    let mut ws = open(&good);
+    // A write opens the file for writing and meets the damage: refused, nothing of it written.
+    let attempt = |ws: &mut Workspace| {
+        let stage = ws
+            .stages_of(ws.default_pipeline().id)
+            .next()
+            .unwrap()
+            .clone();
+        let account = forsat::domain::Account::default();
+        let opp = forsat::domain::Opportunity::draft(&account, &stage, ws.settings(), ws.now());
+        ws.apply(forsat::command::Command::CreateOpportunity {
+            opp: Box::new(opp),
+            new_account: Some("Acme".to_owned()),
+        })
+    };
+    let write = attempt(&mut ws);
+    assert!(
+        matches!(
+            write,
+            Err(forsat::workspace::ApplyError::Store(
+                StoreError::Corrupt { .. }
+            ))
+        ),
+        "{write:?}"
+    );
+    let after = std::fs::read(&good).unwrap();
+    // Nothing more is read or written in this run, closing included.
+    assert!(attempt(&mut ws).is_err());
+    let history = ws.history(forsat::domain::EntityKind::Opportunity, first);
+    assert!(
+        matches!(history, Err(StoreError::Corrupt { .. })),
+        "{history:?}"
+    );
+    drop(ws);
+    assert_eq!(
+        std::fs::read(&good).unwrap(),
+        after,
+        "the damaged file was written"
+    );
+}
