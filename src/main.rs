@@ -1,3 +1,4 @@
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser as _;
@@ -18,8 +19,18 @@ fn main() -> ExitCode {
     match cli.command {
         Some(command) => match run(command, &db, replace) {
             Ok(output) => {
-                print!("{output}");
-                ExitCode::SUCCESS
+                let mut stdout = std::io::stdout().lock();
+                match stdout
+                    .write_all(output.as_bytes())
+                    .and_then(|()| stdout.flush())
+                {
+                    // A reader that stopped early (`| head`) had what it wanted.
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                        eprintln!("forsat: {e}");
+                        ExitCode::FAILURE
+                    }
+                    _ => ExitCode::SUCCESS,
+                }
             }
             Err(message) => {
                 eprintln!("forsat: {message}");

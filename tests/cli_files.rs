@@ -320,3 +320,30 @@ fn a_screenshot_never_lands_on_the_database_or_an_existing_file() {
         "mine"
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    let (dir, db) = database(600);
+    // Far more than a pipe holds, so the writer meets the closed pipe.
+    for args in [&["export", "--what", "history"][..], &["export"][..]] {
+        let mut child = Process::new(env!("CARGO_BIN_EXE_forsat"))
+            .current_dir(dir.path())
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // `| head -1`: one line read, the pipe closed.
+        let mut first = String::new();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!first.is_empty());
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+}

@@ -39,6 +39,14 @@ pub fn restore(cell: &str) -> &str {
     }
 }
 
+/// A CSV error as the I/O error it was, kind kept (a closed pipe stays `BrokenPipe`).
+fn io_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
 /// Rows of typed cells written as CSV to `W` one at a time: text guarded, numbers, dates and
 /// booleans as [`Cell::plain`] (a number is never guarded: `-5` stays a number).
 pub struct Writer<W: Write> {
@@ -52,7 +60,7 @@ impl<W: Write> Writer<W> {
         let mut out = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(out);
-        out.write_record(headers)?;
+        out.write_record(headers).map_err(io_error)?;
         Ok(Writer {
             out,
             money: decimal_text,
@@ -63,13 +71,13 @@ impl<W: Write> Writer<W> {
     pub fn row(&mut self, cells: &[Cell]) -> io::Result<()> {
         for cell in cells {
             match cell {
-                Cell::Text(text) => self.out.write_field(defuse(text).as_bytes())?,
-                Cell::Money(amount) => self.out.write_field((self.money)(*amount))?,
-                other => self.out.write_field(other.plain())?,
+                Cell::Text(text) => self.out.write_field(defuse(text).as_bytes()),
+                Cell::Money(amount) => self.out.write_field((self.money)(*amount)),
+                other => self.out.write_field(other.plain()),
             }
+            .map_err(io_error)?;
         }
-        self.out.write_record(None::<&[u8]>)?;
-        Ok(())
+        self.out.write_record(None::<&[u8]>).map_err(io_error)
     }
 
     /// Writes what is buffered and gives the output back.
