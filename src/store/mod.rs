@@ -18,7 +18,7 @@ use std::sync::{Mutex, PoisonError};
 use redb::{Database, DatabaseError, Durability};
 
 pub use backup::{backups_of, check, newest_good, now as back_up_now, restore};
-pub use codec::{CodecError, RECORD_VERSION, decode, encode};
+pub use codec::{CodecError, RECORD_VERSION, decode, decode_legacy, encode, seal};
 pub use error::StoreError;
 pub use files::{FileError, Replace, write_file};
 pub use tables::{Records, SCHEMA_VERSION, TrashEntry, Tx};
@@ -135,13 +135,7 @@ impl Store {
             .map_err(|e| open_refusal(path, e))?;
         let store = Store::wrap(db, path);
         let txn = store.begin()?;
-        {
-            let mut meta = txn.open_table(META).map_err(|e| store.write_failed(e))?;
-            meta.insert(META_APP, APP_TAG)
-                .map_err(|e| store.write_failed(e))?;
-            meta.insert(META_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())
-                .map_err(|e| store.write_failed(e))?;
-        }
+        tables::create(&txn).map_err(|e| store.write_failed(e))?;
         txn.commit().map_err(|e| store.write_failed(e))?;
         Ok((
             store,
@@ -292,6 +286,7 @@ fn check_meta(path: &Path, db: &impl redb::ReadableDatabase) -> Result<u32, Stor
         }
         Err(e) => return Err(corrupt(e.into())),
     };
+    tables::vouch(&meta).map_err(|e| read_refusal(path, e))?;
     let app = meta.get(META_APP).map_err(|e| corrupt(e.into()))?;
     if app.as_ref().map(|v| v.value()) != Some(APP_TAG) {
         return Err(foreign("a database of another program"));
@@ -380,6 +375,10 @@ fn read_refusal(path: &Path, e: ReadError) -> StoreError {
         ReadError::Record { table, key, error } => StoreError::Corrupt {
             path: path.to_owned(),
             detail: format!("{table} record {key}: {error}"),
+        },
+        ReadError::Structure { table, detail } => StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: format!("{table} table: {detail}"),
         },
         ReadError::Storage(e) => StoreError::Corrupt {
             path: path.to_owned(),

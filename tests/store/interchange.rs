@@ -896,19 +896,7 @@ fn the_cli_exports_and_imports() {
     let currencies: Vec<Currency> = ws.currencies().into_iter().cloned().collect();
     let exported = csv(&ws, Kind::Opportunities);
     drop(ws);
-    let cli = |db: &Path, args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
+    let cli = crate::forsat;
 
     // Export: to a file (the format from the extension), to standard output, XLSX needs a file.
     let file = dir.path().join("deals.csv");
