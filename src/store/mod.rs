@@ -234,9 +234,12 @@ impl Store {
         })
     }
 
-    /// One record's history, oldest first.
+    /// One record's history, oldest first. A damaged entry's refusal names the backup to restore.
     pub fn history(&self, entity: EntityKind, id: Id) -> Result<Vec<HistoryEntry>, StoreError> {
-        self.with_db(|db| tables::history(db, entity, id).map_err(|e| read_refusal(&self.path, e)))
+        self.with_db(|db| {
+            tables::history(db, entity, id)
+                .map_err(|e| with_backup(&self.path, read_refusal(&self.path, e)))
+        })
     }
 }
 

@@ -142,6 +142,10 @@ fn a_flipped_history_entry_is_refused_when_its_history_is_read() {
             if code == Some(1) {
                 assert!(stderr.contains("history record (5, "), "{stderr}");
                 assert!(stderr.contains("is damaged"), "{stderr}");
+                assert!(
+                    stderr.contains("the newest backup that opens is"),
+                    "{stderr}"
+                );
             } else {
                 assert_eq!(code, Some(0), "{stderr}");
                 assert!(stdout.contains("Before 9c1e"), "{stdout}");
