@@ -2,9 +2,10 @@
 //!
 //! Every record is framed by [`codec`] with a checksum over its table, its key and its body,
 //! verified at every read. What a per-record checksum cannot see — damage to redb's own
-//! structure that drops a record, reads one twice or out of order — is guarded at open by the
-//! tally (how many records each table holds, kept in `meta` under its own checksum and
-//! rewritten by every transaction) and by keys that must come in strictly increasing order.
+//! structure that drops a record, reads one twice, out of order, or an older version of it
+//! from a freed page — is guarded at open by the tally (how many records each table holds and
+//! the sum of their checksums, kept in `meta` under its own checksum and brought up to date by
+//! every transaction) and by keys that must come in strictly increasing order.
 
 use std::collections::BTreeMap;
 
@@ -151,30 +152,63 @@ fn record_error(table: &str, key: impl RecordKey, error: CodecError) -> ReadErro
     }
 }
 
-/// How many records each table of a file holds, and its schema: kept in `meta` under its own
-/// checksum, rewritten by every write transaction, and compared with what is read at open.
-/// Damage to redb's structure (a branch page, a length) that drops or repeats records passes
-/// every record's checksum, but not this count.
+/// How many records each table of a file holds, the sum of their checksums, and its schema:
+/// kept in `meta` under its own checksum, brought up to date by every write transaction, and
+/// compared with what is read at open. Damage to redb's structure (a branch page, a length)
+/// that drops, repeats or rolls back records passes every record's checksum, but not these.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(super) struct Tally {
     /// A copy of `meta.schema`, which stays plain bytes so that every Forsat can read it.
     schema: u32,
     /// Records per table, by table name; `meta`'s own entries included.
     records: BTreeMap<String, u64>,
+    /// The wrapping sum of the checksums the records of each table carry ([`Sums`]).
+    sums: Sums,
+}
+
+/// The wrapping sum of the checksums a table's records carry, by table name: an older version
+/// of a record (a freed page read as current) carries another. The history, read one record at
+/// a time, and the plain and tally values of `meta` are not summed.
+type Sums = BTreeMap<String, u64>;
+
+/// The checksum a framed record carries.
+fn carried(bytes: &[u8]) -> u64 {
+    bytes.get(1..5).map_or(0, |c| {
+        u64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    })
+}
+
+/// Brings `table`'s sum up to date when a record carrying the checksum `removed` (0: none) is
+/// replaced by one carrying `added` (0: none).
+fn account(sums: &mut Sums, table: &str, removed: u64, added: u64) {
+    let sum = match sums.get_mut(table) {
+        Some(sum) => sum,
+        None => sums.entry(table.to_owned()).or_default(),
+    };
+    *sum = sum.wrapping_sub(removed).wrapping_add(added);
+}
+
+/// Whether a value of `meta` is summed: not the plain ones, nor the tally itself.
+fn summed(key: &str) -> bool {
+    ![META_APP, META_SCHEMA, META_TALLY].contains(&key)
 }
 
 impl Tally {
-    /// Refuses a table of which `read` records were found where the tally counted others.
-    fn check(&self, table: &str, read: u64) -> Result<(), ReadError> {
+    /// Refuses a table of which `read` records were found (their checksums summing to `sum`,
+    /// when they were read) where the tally counted others.
+    fn check(&self, table: &str, read: u64, sum: Option<u64>) -> Result<(), ReadError> {
         let written = self.records.get(table).copied().unwrap_or(0);
-        if read == written {
-            Ok(())
+        let detail = if read != written {
+            format!("{read} records were found where {written} were written")
+        } else if sum.is_some_and(|sum| sum != self.sums.get(table).copied().unwrap_or(0)) {
+            "its records are not the ones last written".to_owned()
         } else {
-            Err(ReadError::Structure {
-                table: table.to_owned(),
-                detail: format!("{read} records were found where {written} were written"),
-            })
-        }
+            return Ok(());
+        };
+        Err(ReadError::Structure {
+            table: table.to_owned(),
+            detail,
+        })
     }
 }
 
@@ -269,7 +303,7 @@ fn read_all_upgraded<T: DeserializeOwned>(
         Ok(t) => t,
         Err(redb::TableError::TableDoesNotExist(_)) => {
             return tally
-                .map_or(Ok(()), |t| t.check(name, 0))
+                .map_or(Ok(()), |t| t.check(name, 0, Some(0)))
                 .map(|()| Vec::new());
         }
         Err(e) => return Err(e.into()),
@@ -278,6 +312,7 @@ fn read_all_upgraded<T: DeserializeOwned>(
     let expected = tally.map_or(table.len()?, |t| t.records.get(name).copied().unwrap_or(0));
     let mut out = Vec::with_capacity(usize::try_from(expected.min(table.len()?)).unwrap_or(0));
     let mut last = None;
+    let mut sum = 0u64;
     for row in table.iter()? {
         let (key, value) = row?;
         let key = key.value();
@@ -289,9 +324,10 @@ fn read_all_upgraded<T: DeserializeOwned>(
         }
         last = Some(key);
         out.push(read_record(schema, name, key, &upgrade(value.value()))?);
+        sum = sum.wrapping_add(carried(value.value()));
     }
     if let Some(tally) = tally {
-        tally.check(name, out.len() as u64)?;
+        tally.check(name, out.len() as u64, Some(sum))?;
     }
     Ok(out)
 }
@@ -343,6 +379,7 @@ pub(super) fn read_meta(
     let table = META.name();
     let mut tally = None;
     let mut count = 0u64;
+    let mut sum = 0u64;
     let mut last: Option<String> = None;
     for row in meta.iter()? {
         let (key, value) = row?;
@@ -355,6 +392,9 @@ pub(super) fn read_meta(
         }
         last = Some(key.to_owned());
         count += 1;
+        if summed(key) {
+            sum = sum.wrapping_add(carried(bytes));
+        }
         match key {
             // Plain bytes, checked by `check_meta` and vouched for by the tally (`vouch`).
             META_APP | META_SCHEMA => {}
@@ -388,7 +428,7 @@ pub(super) fn read_meta(
         table: table.to_owned(),
         detail: "its tally of records is missing".to_owned(),
     })?;
-    tally.check(table, count)?;
+    tally.check(table, count, Some(sum))?;
     Ok(Some(tally))
 }
 
@@ -457,7 +497,7 @@ pub(super) fn load(db: &impl redb::ReadableDatabase, schema: u32) -> Result<Reco
             Err(redb::TableError::TableDoesNotExist(_)) => 0,
             Err(e) => return Err(e.into()),
         };
-        tally.check(HISTORY.name(), length)?;
+        tally.check(HISTORY.name(), length, None)?;
     }
     Ok(records)
 }
@@ -521,6 +561,8 @@ pub struct Tx<'t> {
     history: Table<'t, (u8, u64, u64), &'static [u8]>,
     next_id: Id,
     next_id_dirty: bool,
+    /// The tally's sums, brought up to date by every put and delete.
+    sums: Sums,
 }
 
 /// A damaged record met while writing, as redb's own error (the write is abandoned).
@@ -546,7 +588,15 @@ impl<'t> Tx<'t> {
                 .max(1),
             None => 1,
         };
-        Ok(Tx {
+        let sums = match meta.get(META_TALLY)? {
+            Some(v) => {
+                unseal::<Tally>(META.name(), META_TALLY, v.value())
+                    .map_err(damaged)?
+                    .sums
+            }
+            None => Sums::new(),
+        };
+        let mut tx = Tx {
             meta,
             pipelines: txn.open_table(PIPELINES)?,
             stages: txn.open_table(STAGES)?,
@@ -563,17 +613,35 @@ impl<'t> Tx<'t> {
             history: txn.open_table(HISTORY)?,
             next_id,
             next_id_dirty: false,
-        })
+            sums,
+        };
+        if tx.sums.is_empty() {
+            // A new file, or one just migrated: summed once, kept up to date from then on.
+            tx.sums = tx.sum_all()?;
+        }
+        Ok(tx)
     }
 
-    /// Writes back the id counter if ids were taken, and the tally of what the file now holds.
-    pub(super) fn finish(mut self) -> Result<(), redb::Error> {
-        if self.next_id_dirty {
-            let next_id = self.next_id;
-            self.put_meta(META_NEXT_ID, &next_id)?;
+    /// The sums of every table as they are, read record by record.
+    fn sum_all(&self) -> Result<Sums, redb::Error> {
+        let mut sums = Sums::new();
+        for table in self.id_tables() {
+            for row in table.iter()? {
+                account(&mut sums, table.name(), 0, carried(row?.1.value()));
+            }
         }
-        let mut records = BTreeMap::new();
-        for table in [
+        for row in self.meta.iter()? {
+            let (key, value) = row?;
+            if summed(key.value()) {
+                account(&mut sums, self.meta.name(), 0, carried(value.value()));
+            }
+        }
+        Ok(sums)
+    }
+
+    /// Every table keyed by id.
+    fn id_tables(&self) -> [&Table<'t, u64, &'static [u8]>; 12] {
+        [
             &self.pipelines,
             &self.stages,
             &self.lookups,
@@ -586,7 +654,17 @@ impl<'t> Tx<'t> {
             &self.activities,
             &self.products,
             &self.currencies,
-        ] {
+        ]
+    }
+
+    /// Writes back the id counter if ids were taken, and the tally of what the file now holds.
+    pub(super) fn finish(mut self) -> Result<(), redb::Error> {
+        if self.next_id_dirty {
+            let next_id = self.next_id;
+            self.put_meta(META_NEXT_ID, &next_id)?;
+        }
+        let mut records = BTreeMap::new();
+        for table in self.id_tables() {
             records.insert(table.name().to_owned(), table.len()?);
         }
         records.insert(self.history.name().to_owned(), self.history.len()?);
@@ -598,6 +676,7 @@ impl<'t> Tx<'t> {
         let tally = Tally {
             schema: SCHEMA_VERSION,
             records,
+            sums: std::mem::take(&mut self.sums),
         };
         self.put_meta(META_TALLY, &tally)
     }
@@ -625,47 +704,61 @@ impl<'t> Tx<'t> {
 
     fn put<T: Serialize>(
         table: &mut Table<'t, u64, &'static [u8]>,
+        sums: &mut Sums,
         id: Id,
         value: &T,
     ) -> Result<(), redb::Error> {
         let bytes = seal(table.name(), id, value);
-        table.insert(id, bytes.as_slice())?;
+        let old = table
+            .insert(id, bytes.as_slice())?
+            .map(|v| carried(v.value()));
+        account(sums, table.name(), old.unwrap_or(0), carried(&bytes));
+        Ok(())
+    }
+
+    fn remove(
+        table: &mut Table<'t, u64, &'static [u8]>,
+        sums: &mut Sums,
+        id: Id,
+    ) -> Result<(), redb::Error> {
+        let old = table.remove(id)?.map(|v| carried(v.value()));
+        account(sums, table.name(), old.unwrap_or(0), 0);
         Ok(())
     }
 
     pub fn put_pipeline(&mut self, p: &Pipeline) -> Result<(), redb::Error> {
-        Self::put(&mut self.pipelines, p.id, p)
+        Self::put(&mut self.pipelines, &mut self.sums, p.id, p)
     }
 
     pub fn put_stage(&mut self, s: &Stage) -> Result<(), redb::Error> {
-        Self::put(&mut self.stages, s.id, s)
+        Self::put(&mut self.stages, &mut self.sums, s.id, s)
     }
 
     pub fn put_lookup(&mut self, l: &Lookup) -> Result<(), redb::Error> {
-        Self::put(&mut self.lookups, l.id, l)
+        Self::put(&mut self.lookups, &mut self.sums, l.id, l)
     }
 
     pub fn put_account(&mut self, a: &Account) -> Result<(), redb::Error> {
-        Self::put(&mut self.accounts, a.id, a)
+        Self::put(&mut self.accounts, &mut self.sums, a.id, a)
     }
 
     pub fn put_opportunity(&mut self, o: &Opportunity) -> Result<(), redb::Error> {
-        Self::put(&mut self.opportunities, o.id, o)
+        Self::put(&mut self.opportunities, &mut self.sums, o.id, o)
     }
 
     /// Creates or replaces an account, contact, lead, activity, product or currency.
     pub fn put_record(&mut self, record: &Record) -> Result<(), redb::Error> {
         let id = record.id();
         match record {
-            Record::Account(r) => Self::put(&mut self.accounts, id, r),
-            Record::Contact(r) => Self::put(&mut self.contacts, id, r),
-            Record::Lead(r) => Self::put(&mut self.leads, id, r),
-            Record::Activity(r) => Self::put(&mut self.activities, id, r),
-            Record::Product(r) => Self::put(&mut self.products, id, r),
-            Record::Currency(r) => Self::put(&mut self.currencies, id, r),
-            Record::Pipeline(r) => Self::put(&mut self.pipelines, id, r),
-            Record::Stage(r) => Self::put(&mut self.stages, id, r),
-            Record::Lookup(r) => Self::put(&mut self.lookups, id, r),
+            Record::Account(r) => Self::put(&mut self.accounts, &mut self.sums, id, r),
+            Record::Contact(r) => Self::put(&mut self.contacts, &mut self.sums, id, r),
+            Record::Lead(r) => Self::put(&mut self.leads, &mut self.sums, id, r),
+            Record::Activity(r) => Self::put(&mut self.activities, &mut self.sums, id, r),
+            Record::Product(r) => Self::put(&mut self.products, &mut self.sums, id, r),
+            Record::Currency(r) => Self::put(&mut self.currencies, &mut self.sums, id, r),
+            Record::Pipeline(r) => Self::put(&mut self.pipelines, &mut self.sums, id, r),
+            Record::Stage(r) => Self::put(&mut self.stages, &mut self.sums, id, r),
+            Record::Lookup(r) => Self::put(&mut self.lookups, &mut self.sums, id, r),
         }
     }
 
@@ -683,12 +776,11 @@ impl<'t> Tx<'t> {
             EntityKind::Lookup => &mut self.lookups,
             _ => return Ok(()),
         };
-        table.remove(id)?;
-        Ok(())
+        Self::remove(table, &mut self.sums, id)
     }
 
     pub fn put_stage_event(&mut self, e: &StageEvent) -> Result<(), redb::Error> {
-        Self::put(&mut self.stage_events, e.id, e)
+        Self::put(&mut self.stage_events, &mut self.sums, e.id, e)
     }
 
     pub fn put_history(&mut self, h: &HistoryEntry) -> Result<(), redb::Error> {
@@ -699,31 +791,31 @@ impl<'t> Tx<'t> {
     }
 
     pub fn put_trash(&mut self, entry: &TrashEntry) -> Result<(), redb::Error> {
-        Self::put(&mut self.trash, entry.opportunity, entry)
+        Self::put(&mut self.trash, &mut self.sums, entry.opportunity, entry)
     }
 
     pub fn delete_trash(&mut self, opportunity: Id) -> Result<(), redb::Error> {
-        self.trash.remove(opportunity)?;
+        Self::remove(&mut self.trash, &mut self.sums, opportunity)?;
         Ok(())
     }
 
     pub fn delete_lookup(&mut self, id: Id) -> Result<(), redb::Error> {
-        self.lookups.remove(id)?;
+        Self::remove(&mut self.lookups, &mut self.sums, id)?;
         Ok(())
     }
 
     pub fn delete_account(&mut self, id: Id) -> Result<(), redb::Error> {
-        self.accounts.remove(id)?;
+        Self::remove(&mut self.accounts, &mut self.sums, id)?;
         Ok(())
     }
 
     pub fn delete_opportunity(&mut self, id: Id) -> Result<(), redb::Error> {
-        self.opportunities.remove(id)?;
+        Self::remove(&mut self.opportunities, &mut self.sums, id)?;
         Ok(())
     }
 
     pub fn delete_stage_event(&mut self, id: Id) -> Result<(), redb::Error> {
-        self.stage_events.remove(id)?;
+        Self::remove(&mut self.stage_events, &mut self.sums, id)?;
         Ok(())
     }
 
@@ -769,8 +861,19 @@ impl<'t> Tx<'t> {
     }
 
     fn put_meta<T: Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), redb::Error> {
-        self.meta
-            .insert(key, seal(META.name(), key, value).as_slice())?;
+        let bytes = seal(META.name(), key, value);
+        let old = self
+            .meta
+            .insert(key, bytes.as_slice())?
+            .map(|v| carried(v.value()));
+        if summed(key) {
+            account(
+                &mut self.sums,
+                self.meta.name(),
+                old.unwrap_or(0),
+                carried(&bytes),
+            );
+        }
         Ok(())
     }
 

@@ -306,7 +306,7 @@ fn a_flipped_bit_in_any_record_or_key_of_any_table_is_refused_naming_it() {
 }
 
 #[test]
-fn records_missing_or_added_behind_the_tally_are_refused() {
+fn records_missing_added_or_rolled_back_behind_the_tally_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("f.redb");
     let mut ws = open(&path);
@@ -328,12 +328,15 @@ fn records_missing_or_added_behind_the_tally_are_refused() {
         f(&mut txn.open_table(deals).unwrap());
         txn.commit().unwrap();
     };
+    let refused = |f: &dyn Fn(&mut Deals), expected: &str| {
+        change(f);
+        let message = Store::open(&path, today()).unwrap_err().to_string();
+        assert!(message.contains(expected), "{message}");
+    };
     // A record lost (as a damaged branch page would drop it).
-    change(&|t| drop(t.remove(id).unwrap()));
-    let message = Store::open(&path, today()).unwrap_err().to_string();
-    assert!(
-        message.contains("opportunities table: 0 records were found where 1 were written"),
-        "{message}"
+    refused(
+        &|t| drop(t.remove(id).unwrap()),
+        "opportunities table: 0 records were found where 1 were written",
     );
     // A sound record more than was written (a copy under its own key, checksum and all).
     let copy = id + 1000;
@@ -341,11 +344,18 @@ fn records_missing_or_added_behind_the_tally_are_refused() {
         forsat::store::decode("opportunities", &id.to_le_bytes(), &value).unwrap();
     opp.id = copy;
     let sealed = forsat::store::encode("opportunities", &copy.to_le_bytes(), &opp);
-    change(&|t| drop(t.insert(copy, sealed.as_slice()).unwrap()));
-    let message = Store::open(&path, today()).unwrap_err().to_string();
-    assert!(
-        message.contains("opportunities table: 2 records were found where 1 were written"),
-        "{message}"
+    refused(
+        &|t| drop(t.insert(copy, sealed.as_slice()).unwrap()),
+        "opportunities table: 2 records were found where 1 were written",
+    );
+    // An older version of the record, sound under its key, as a damaged branch pointing at a
+    // freed page would show it: as many records, but not the ones last written.
+    opp.id = id;
+    opp.amount = "4".parse().unwrap();
+    let older = forsat::store::encode("opportunities", &id.to_le_bytes(), &opp);
+    refused(
+        &|t| drop(t.insert(id, older.as_slice()).unwrap()),
+        "opportunities table: its records are not the ones last written",
     );
     // Untouched, it opens.
     std::fs::write(&path, &pristine).unwrap();
