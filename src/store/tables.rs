@@ -158,7 +158,8 @@ fn record_error(table: &str, key: impl RecordKey, error: CodecError) -> ReadErro
 /// that drops, repeats or rolls back records passes every record's checksum, but not these.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(super) struct Tally {
-    /// A copy of `meta.schema`, which stays plain bytes so that every Forsat can read it.
+    /// A copy of `meta.schema`, which stays plain bytes so that every Forsat can read it. It
+    /// stays the first field: an older Forsat compares it to tell damage from a newer file.
     schema: u32,
     /// Records per table, by table name; `meta`'s own entries included.
     records: BTreeMap<String, u64>,
