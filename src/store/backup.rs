@@ -184,7 +184,7 @@ pub fn restore(path: &Path, backup: &Path, now: DateTime<Utc>) -> Result<PathBuf
 }
 
 /// Copies `from` to `to` through a synced temporary file renamed over it.
-fn copy_over(from: &Path, to: &Path) -> Result<(), StoreError> {
+pub(super) fn copy_over(from: &Path, to: &Path) -> Result<(), StoreError> {
     files::write_atomically(to, |out| {
         std::io::copy(&mut File::open(from)?, out).map(drop)
     })

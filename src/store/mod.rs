@@ -24,7 +24,7 @@ use std::time::Duration;
 use redb::{Database, DatabaseError, Durability};
 
 pub use backup::{backups_of, check, newest_good, now as back_up_now, restore};
-pub use codec::{CodecError, RECORD_VERSION, decode, encode};
+pub use codec::{CodecError, RECORD_VERSION, decode, decode_legacy, encode, seal};
 pub use error::StoreError;
 pub use files::{FileError, Replace, write_file};
 pub use tables::{Records, SCHEMA_VERSION, TrashEntry, Tx};
@@ -185,13 +185,7 @@ impl Store {
         let store = Store::wrap(Some(db), None, path, lock);
         store.guarded(|| {
             let txn = store.begin()?;
-            {
-                let mut meta = txn.open_table(META).map_err(|e| store.write_failed(e))?;
-                meta.insert(META_APP, APP_TAG)
-                    .map_err(|e| store.write_failed(e))?;
-                meta.insert(META_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())
-                    .map_err(|e| store.write_failed(e))?;
-            }
+            tables::create(&txn).map_err(|e| store.write_failed(e))?;
             txn.commit().map_err(|e| store.write_failed(e))
         })?;
         Ok((
@@ -350,9 +344,9 @@ impl Store {
         })
     }
 
-    /// One record's history, oldest first.
+    /// One record's history, oldest first. A damaged entry's refusal names the backup to restore.
     pub fn history(&self, entity: EntityKind, id: Id) -> Result<Vec<HistoryEntry>, StoreError> {
-        let refusal = |e| read_refusal(&self.path, e);
+        let refusal = |e| with_backup(&self.path, read_refusal(&self.path, e));
         let reader = lock_ignoring_poison(&self.reader);
         let Some(db) = reader.as_ref() else {
             drop(reader);
@@ -491,6 +485,7 @@ fn check_meta(path: &Path, db: &impl redb::ReadableDatabase) -> Result<u32, Stor
         }
         Err(e) => return Err(corrupt(e.into())),
     };
+    tables::vouch(&meta).map_err(|e| read_refusal(path, e))?;
     let app = meta.get(META_APP).map_err(|e| corrupt(e.into()))?;
     if app.as_ref().map(|v| v.value()) != Some(APP_TAG) {
         return Err(foreign());
@@ -606,6 +601,10 @@ fn read_refusal(path: &Path, e: ReadError) -> StoreError {
         ReadError::Record { table, key, error } => StoreError::Corrupt {
             path: path.to_owned(),
             detail: format!("{table} record {key}: {error}"),
+        },
+        ReadError::Structure { table, detail } => StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: format!("{table} table: {detail}"),
         },
         ReadError::Storage(e) => StoreError::Corrupt {
             path: path.to_owned(),

@@ -1,9 +1,16 @@
 //! The redb tables and the write transaction every change goes through.
+//!
+//! Every record is framed by [`codec`] with a checksum over its table, its key and its body,
+//! verified at every read. What a per-record checksum cannot see — damage to redb's own
+//! structure that drops a record, reads one twice, out of order, or an older version of it
+//! from a freed page — is guarded at open by the tally (how many records each table holds and
+//! the sum of their checksums, kept in `meta` under its own checksum and brought up to date by
+//! every transaction) and by keys that must come in strictly increasing order.
 
-use redb::{
-    ReadableTable as _, ReadableTableMetadata as _, Table, TableDefinition, TableHandle as _,
-};
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use redb::{ReadableTable, ReadableTableMetadata as _, Table, TableDefinition, TableHandle as _};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use super::codec::{self, CodecError};
 use crate::domain::*;
@@ -25,20 +32,26 @@ pub(super) const CURRENCIES: TableDefinition<u64, &[u8]> = TableDefinition::new(
 /// History keyed by (entity kind, record id, entry id): one record's history is one range.
 pub(super) const HISTORY: TableDefinition<(u8, u64, u64), &[u8]> = TableDefinition::new("history");
 
+/// `meta.app` and `meta.schema` are plain bytes (every Forsat, old or new, must read them to
+/// refuse what it does not know); every other value is a framed record.
 pub(super) const META_APP: &str = "app";
 pub(super) const META_SCHEMA: &str = "schema";
-const META_NEXT_ID: &str = "next_id";
+pub(super) const META_NEXT_ID: &str = "next_id";
 pub(super) const META_SETTINGS: &str = "settings";
-const META_SAMPLE: &str = "sample";
-const META_FIRST_START: &str = "first_start_done";
-const META_SAVED_FILTERS: &str = "saved_filters";
-const META_SAVED_REPORTS: &str = "saved_reports";
-const META_LIST_COLUMNS: &str = "list_columns";
+pub(super) const META_SAMPLE: &str = "sample";
+pub(super) const META_FIRST_START: &str = "first_start_done";
+pub(super) const META_SAVED_FILTERS: &str = "saved_filters";
+pub(super) const META_SAVED_REPORTS: &str = "saved_reports";
+pub(super) const META_LIST_COLUMNS: &str = "list_columns";
+/// The [`Tally`] (from schema 6 on).
+const META_TALLY: &str = "tally";
 
 /// The value of `meta.app` in every Forsat database.
 pub(super) const APP_TAG: &[u8] = b"forsat";
 /// The schema this build writes; older ones are migrated on open, newer ones refused.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
+/// The first schema whose records carry a checksum (and whose meta holds a tally).
+pub(super) const CHECKSUM_SCHEMA: u32 = 6;
 
 fn entity_code(kind: EntityKind) -> u8 {
     match kind {
@@ -55,6 +68,145 @@ fn entity_code(kind: EntityKind) -> u8 {
         EntityKind::Product => 11,
         EntityKind::Currency => 12,
         EntityKind::SavedReport => 13,
+    }
+}
+
+/// A table's key as the bytes its records' checksums cover: an id in little-endian, a meta
+/// key's UTF-8, a history key's fields in turn.
+pub(super) trait RecordKey: Copy + std::fmt::Debug {
+    type Bytes: AsRef<[u8]>;
+    fn bytes(self) -> Self::Bytes;
+}
+
+impl RecordKey for u64 {
+    type Bytes = [u8; 8];
+    fn bytes(self) -> [u8; 8] {
+        self.to_le_bytes()
+    }
+}
+
+impl<'a> RecordKey for &'a str {
+    type Bytes = &'a [u8];
+    fn bytes(self) -> &'a [u8] {
+        self.as_bytes()
+    }
+}
+
+impl RecordKey for (u8, u64, u64) {
+    type Bytes = [u8; 17];
+    fn bytes(self) -> [u8; 17] {
+        let mut out = [0; 17];
+        out[0] = self.0;
+        out[1..9].copy_from_slice(&self.1.to_le_bytes());
+        out[9..].copy_from_slice(&self.2.to_le_bytes());
+        out
+    }
+}
+
+/// `value` as the record of `table` under `key`.
+pub(super) fn seal<T: Serialize>(table: &str, key: impl RecordKey, value: &T) -> Vec<u8> {
+    codec::encode(table, key.bytes().as_ref(), value)
+}
+
+/// The record of `table` under `key`, its checksum verified.
+pub(super) fn unseal<T: DeserializeOwned>(
+    table: &str,
+    key: impl RecordKey,
+    bytes: &[u8],
+) -> Result<T, ReadError> {
+    codec::decode(table, key.bytes().as_ref(), bytes)
+        .map_err(|error| record_error(table, key, error))
+}
+
+/// The record of `table` under `key` as a file of schema 5 or older holds it (no checksum).
+pub(super) fn unseal_legacy<T: DeserializeOwned>(
+    table: &str,
+    key: impl RecordKey,
+    bytes: &[u8],
+) -> Result<T, ReadError> {
+    codec::decode_legacy(bytes).map_err(|error| record_error(table, key, error))
+}
+
+/// The record of `table` under `key` in a file of `schema`.
+fn read_record<T: DeserializeOwned>(
+    schema: u32,
+    table: &str,
+    key: impl RecordKey,
+    bytes: &[u8],
+) -> Result<T, ReadError> {
+    if schema >= CHECKSUM_SCHEMA {
+        unseal(table, key, bytes)
+    } else {
+        unseal_legacy(table, key, bytes)
+    }
+}
+
+fn record_error(table: &str, key: impl RecordKey, error: CodecError) -> ReadError {
+    ReadError::Record {
+        table: table.to_owned(),
+        key: format!("{key:?}"),
+        error,
+    }
+}
+
+/// How many records each table of a file holds, the sum of their checksums, and its schema:
+/// kept in `meta` under its own checksum, brought up to date by every write transaction, and
+/// compared with what is read at open. Damage to redb's structure (a branch page, a length)
+/// that drops, repeats or rolls back records passes every record's checksum, but not these.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(super) struct Tally {
+    /// A copy of `meta.schema`, which stays plain bytes so that every Forsat can read it. It
+    /// stays the first field: an older Forsat compares it to tell damage from a newer file.
+    schema: u32,
+    /// Records per table, by table name; `meta`'s own entries included.
+    records: BTreeMap<String, u64>,
+    /// The wrapping sum of the checksums the records of each table carry ([`Sums`]).
+    sums: Sums,
+}
+
+/// The wrapping sum of the checksums a table's records carry, by table name: an older version
+/// of a record (a freed page read as current) carries another. The history, read one record at
+/// a time, and the plain and tally values of `meta` are not summed.
+type Sums = BTreeMap<String, u64>;
+
+/// The checksum a framed record carries.
+fn carried(bytes: &[u8]) -> u64 {
+    bytes.get(1..5).map_or(0, |c| {
+        u64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    })
+}
+
+/// Brings `table`'s sum up to date when a record carrying the checksum `removed` (0: none) is
+/// replaced by one carrying `added` (0: none).
+fn account(sums: &mut Sums, table: &str, removed: u64, added: u64) {
+    let sum = match sums.get_mut(table) {
+        Some(sum) => sum,
+        None => sums.entry(table.to_owned()).or_default(),
+    };
+    *sum = sum.wrapping_sub(removed).wrapping_add(added);
+}
+
+/// Whether a value of `meta` is summed: not the plain ones, nor the tally itself.
+fn summed(key: &str) -> bool {
+    ![META_APP, META_SCHEMA, META_TALLY].contains(&key)
+}
+
+impl Tally {
+    /// Refuses a table of which `read` records were found (their checksums summing to `sum`,
+    /// when they were read) where the tally counted others.
+    fn check(&self, table: &str, read: u64, sum: Option<u64>) -> Result<(), ReadError> {
+        let written = self.records.get(table).copied().unwrap_or(0);
+        let detail = if read != written {
+            format!("{read} records were found where {written} were written")
+        } else if sum.is_some_and(|sum| sum != self.sums.get(table).copied().unwrap_or(0)) {
+            "its records are not the ones last written".to_owned()
+        } else {
+            return Ok(());
+        };
+        Err(ReadError::Structure {
+            table: table.to_owned(),
+            detail,
+        })
     }
 }
 
@@ -106,6 +258,11 @@ pub(super) enum ReadError {
         key: String,
         error: CodecError,
     },
+    /// The table as a whole is not what was written: records missing, repeated or out of order.
+    Structure {
+        table: String,
+        detail: String,
+    },
 }
 
 impl<E: Into<redb::Error>> From<E> for ReadError {
@@ -114,82 +271,73 @@ impl<E: Into<redb::Error>> From<E> for ReadError {
     }
 }
 
-fn read_all<T: serde::de::DeserializeOwned>(
+/// Reads every record of a table of a file of `schema`, each checked, their keys in strictly
+/// increasing order and as many as the tally counted.
+fn read_all<T: DeserializeOwned>(
     txn: &redb::ReadTransaction,
     def: TableDefinition<u64, &[u8]>,
+    schema: u32,
+    tally: Option<&Tally>,
 ) -> Result<Vec<T>, ReadError> {
-    read_all_upgraded(txn, def, |bytes| std::borrow::Cow::Borrowed(bytes))
+    read_all_upgraded(txn, def, schema, tally, as_is)
 }
 
-/// Reads a table whose records `upgrade` brings to this build's layout first.
-fn read_all_upgraded<T: serde::de::DeserializeOwned>(
+/// A record that needs no upgrade.
+pub(super) fn as_is(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    std::borrow::Cow::Borrowed(bytes)
+}
+
+/// [`read_all`] for a table whose records of old schemas `upgrade` brings to this build's
+/// layout first.
+fn read_all_upgraded<T: DeserializeOwned>(
     txn: &redb::ReadTransaction,
     def: TableDefinition<u64, &[u8]>,
+    schema: u32,
+    tally: Option<&Tally>,
     upgrade: impl Fn(&[u8]) -> std::borrow::Cow<'_, [u8]>,
 ) -> Result<Vec<T>, ReadError> {
+    let name = def.name();
     let table = match txn.open_table(def) {
         Ok(t) => t,
-        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+        Err(redb::TableError::TableDoesNotExist(_)) => {
+            return tally
+                .map_or(Ok(()), |t| t.check(name, 0, Some(0)))
+                .map(|()| Vec::new());
+        }
         Err(e) => return Err(e.into()),
     };
-    let mut out = Vec::with_capacity(table.len()? as usize);
+    // redb's length is not covered by any checksum: the tally's is, when there is one.
+    let expected = tally.map_or(table.len()?, |t| t.records.get(name).copied().unwrap_or(0));
+    let mut out = Vec::with_capacity(usize::try_from(expected.min(table.len()?)).unwrap_or(0));
+    let mut last = None;
+    let mut sum = 0u64;
     for row in table.iter()? {
         let (key, value) = row?;
-        out.push(
-            codec::decode(&upgrade(value.value())).map_err(|error| ReadError::Record {
-                table: def.name().to_owned(),
-                key: key.value().to_string(),
-                error,
-            })?,
-        );
+        let key = key.value();
+        if last.is_some_and(|last| key <= last) {
+            return Err(ReadError::Structure {
+                table: name.to_owned(),
+                detail: format!("record {key} comes after record {}", last.unwrap_or(key)),
+            });
+        }
+        last = Some(key);
+        out.push(read_record(schema, name, key, &upgrade(value.value()))?);
+        sum = sum.wrapping_add(carried(value.value()));
+    }
+    if let Some(tally) = tally {
+        tally.check(name, out.len() as u64, Some(sum))?;
     }
     Ok(out)
 }
 
-fn read_meta<T: serde::de::DeserializeOwned>(
-    meta: &redb::ReadOnlyTable<&str, &[u8]>,
-    key: &'static str,
-) -> Result<Option<T>, ReadError> {
-    match meta.get(key)? {
-        None => Ok(None),
-        Some(v) => codec::decode(v.value())
-            .map(Some)
-            .map_err(|error| ReadError::Record {
-                table: "meta".to_owned(),
-                key: key.to_owned(),
-                error,
-            }),
-    }
-}
-
-/// The error of a write that would need an id at or above [`ID_LIMIT`].
-fn ids_used_up() -> redb::Error {
-    redb::Error::Io(std::io::Error::other(crate::tr!(
-        "every record id below {limit} is taken: no new record can be added to this file",
-        limit = ID_LIMIT
-    )))
-}
-
-fn read_next_id(
-    meta: &impl redb::ReadableTable<&'static str, &'static [u8]>,
-) -> Result<Id, redb::Error> {
-    // Stored as 8 little-endian bytes; ids start at 1.
-    Ok(meta
-        .get(META_NEXT_ID)?
-        .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
-        .map_or(1, u64::from_le_bytes)
-        .max(1))
-}
-
-/// Reads every table of a file of `schema` into memory, in this build's layout.
-fn read_settings(
-    meta: &redb::ReadOnlyTable<&str, &[u8]>,
-    schema: u32,
-) -> Result<Option<Settings>, ReadError> {
+/// The settings of a file of `schema`, in this build's layout.
+fn read_settings(schema: u32, bytes: &[u8]) -> Result<Settings, ReadError> {
+    let key = META_SETTINGS;
     match schema {
-        ..4 => Ok(read_meta::<SettingsV3>(meta, META_SETTINGS)?.map(Settings::from)),
-        4 => Ok(read_meta::<SettingsV4>(meta, META_SETTINGS)?.map(Settings::from)),
-        _ => read_meta(meta, META_SETTINGS),
+        ..4 => unseal_legacy::<SettingsV3>(META.name(), key, bytes).map(Settings::from),
+        4 => unseal_legacy::<SettingsV4>(META.name(), key, bytes).map(Settings::from),
+        5 => unseal_legacy(META.name(), key, bytes),
+        _ => unseal(META.name(), key, bytes),
     }
 }
 
@@ -198,35 +346,158 @@ pub(super) fn settings(
     db: &impl redb::ReadableDatabase,
     schema: u32,
 ) -> Result<Option<Settings>, ReadError> {
-    read_settings(&db.begin_read()?.open_table(META)?, schema)
+    let txn = db.begin_read()?;
+    let meta = txn.open_table(META)?;
+    let Some(bytes) = meta.get(META_SETTINGS)? else {
+        return Ok(None);
+    };
+    read_settings(schema, bytes.value()).map(Some)
+}
+
+/// The id counter as a file of schema 5 or older holds it: 8 little-endian bytes.
+pub(super) fn legacy_next_id(bytes: &[u8]) -> Result<Id, ReadError> {
+    <[u8; 8]>::try_from(bytes)
+        .map(u64::from_le_bytes)
+        .map_err(|_| {
+            record_error(
+                META.name(),
+                META_NEXT_ID,
+                CodecError::Malformed(format!("{} bytes where 8 were expected", bytes.len())),
+            )
+        })
+}
+
+/// Reads the values of `meta` into `records`, each checked: every key must be one this build
+/// knows, and from schema 6 on there must be as many as the tally counted. Returns the tally.
+pub(super) fn read_meta(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+    schema: u32,
+    records: &mut Records,
+) -> Result<Option<Tally>, ReadError> {
+    let table = META.name();
+    let mut tally = None;
+    let mut count = 0u64;
+    let mut sum = 0u64;
+    let mut last: Option<String> = None;
+    for row in meta.iter()? {
+        let (key, value) = row?;
+        let (key, bytes) = (key.value(), value.value());
+        if last.as_deref().is_some_and(|last| key <= last) {
+            return Err(ReadError::Structure {
+                table: table.to_owned(),
+                detail: format!("record {key:?} is out of order"),
+            });
+        }
+        last = Some(key.to_owned());
+        count += 1;
+        if summed(key) {
+            sum = sum.wrapping_add(carried(bytes));
+        }
+        match key {
+            // Plain bytes, checked by `check_meta` and vouched for by the tally (`vouch`).
+            META_APP | META_SCHEMA => {}
+            META_TALLY if schema >= CHECKSUM_SCHEMA => tally = Some(unseal(table, key, bytes)?),
+            META_NEXT_ID if schema >= CHECKSUM_SCHEMA => {
+                records.next_id = unseal::<Id>(table, key, bytes)?;
+            }
+            META_NEXT_ID => records.next_id = legacy_next_id(bytes)?,
+            META_SETTINGS => records.settings = Some(read_settings(schema, bytes)?),
+            META_SAMPLE => records.sample = read_record(schema, table, key, bytes)?,
+            META_FIRST_START => records.first_start_done = read_record(schema, table, key, bytes)?,
+            META_SAVED_FILTERS => records.saved_filters = read_record(schema, table, key, bytes)?,
+            META_SAVED_REPORTS => records.saved_reports = read_record(schema, table, key, bytes)?,
+            META_LIST_COLUMNS => {
+                records.list_columns = Some(read_record(schema, table, key, bytes)?);
+            }
+            // No key was ever retired: another is damage (a flipped bit in a key).
+            other => {
+                return Err(ReadError::Structure {
+                    table: table.to_owned(),
+                    detail: format!("it holds a record {other:?} this version does not know"),
+                });
+            }
+        }
+    }
+    records.next_id = records.next_id.max(1);
+    if schema < CHECKSUM_SCHEMA {
+        return Ok(None);
+    }
+    let tally: Tally = tally.ok_or_else(|| ReadError::Structure {
+        table: table.to_owned(),
+        detail: "its tally of records is missing".to_owned(),
+    })?;
+    tally.check(table, count, Some(sum))?;
+    Ok(Some(tally))
+}
+
+/// From schema 6 on, the tally's checksum vouches for the two plain values of `meta`: an app
+/// tag or a schema number that differs from it is damage, not another program's file or a
+/// newer Forsat's. Files without a tally (older, foreign or newer) are left to `check_meta`.
+pub(super) fn vouch(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+) -> Result<(), ReadError> {
+    let schema = meta
+        .get(META_SCHEMA)?
+        .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
+        .map(u32::from_le_bytes);
+    let ours = meta.get(META_APP)?.is_some_and(|v| v.value() == APP_TAG);
+    let damaged = |key: &str, detail: String| ReadError::Structure {
+        table: META.name().to_owned(),
+        detail: format!("record {key:?} {detail}"),
+    };
+    let Some(bytes) = meta.get(META_TALLY)? else {
+        return match schema {
+            Some(s) if ours && (CHECKSUM_SCHEMA..=SCHEMA_VERSION).contains(&s) => {
+                Err(damaged(META_TALLY, "is missing".to_owned()))
+            }
+            _ => Ok(()),
+        };
+    };
+    match unseal::<Tally>(META.name(), META_TALLY, bytes.value()) {
+        Ok(_) if !ours => Err(damaged(
+            META_APP,
+            format!("does not hold {:?}", String::from_utf8_lossy(APP_TAG)),
+        )),
+        Ok(tally) if schema != Some(tally.schema) => Err(damaged(
+            META_SCHEMA,
+            format!("says {schema:?} where the tally says {}", tally.schema),
+        )),
+        Ok(_) => Ok(()),
+        // A newer Forsat may keep its tally otherwise.
+        Err(_) if schema.is_some_and(|s| s > SCHEMA_VERSION) => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 pub(super) fn load(db: &impl redb::ReadableDatabase, schema: u32) -> Result<Records, ReadError> {
     let txn = db.begin_read()?;
-    let meta = txn.open_table(META)?;
-    Ok(Records {
-        pipelines: read_all(&txn, PIPELINES)?,
-        stages: read_all(&txn, STAGES)?,
-        lookups: read_all(&txn, LOOKUPS)?,
-        accounts: read_all(&txn, ACCOUNTS)?,
-        opportunities: read_all_upgraded(&txn, OPPORTUNITIES, |bytes| {
-            super::migrate::upgrade_opportunity(bytes, schema)
-        })?,
-        stage_events: read_all(&txn, STAGE_EVENTS)?,
-        settings: read_settings(&meta, schema)?,
-        sample: read_meta(&meta, META_SAMPLE)?.unwrap_or_default(),
-        first_start_done: read_meta(&meta, META_FIRST_START)?.unwrap_or(false),
-        next_id: read_next_id(&meta)?,
-        trash: read_all(&txn, TRASH)?,
-        saved_filters: read_meta(&meta, META_SAVED_FILTERS)?.unwrap_or_default(),
-        saved_reports: read_meta(&meta, META_SAVED_REPORTS)?.unwrap_or_default(),
-        list_columns: read_meta(&meta, META_LIST_COLUMNS)?,
-        contacts: read_all(&txn, CONTACTS)?,
-        leads: read_all(&txn, LEADS)?,
-        activities: read_all(&txn, ACTIVITIES)?,
-        products: read_all(&txn, PRODUCTS)?,
-        currencies: read_all(&txn, CURRENCIES)?,
-    })
+    let mut records = Records::default();
+    let tally = read_meta(&txn.open_table(META)?, schema, &mut records)?;
+    let tally = tally.as_ref();
+    records.pipelines = read_all(&txn, PIPELINES, schema, tally)?;
+    records.stages = read_all(&txn, STAGES, schema, tally)?;
+    records.lookups = read_all(&txn, LOOKUPS, schema, tally)?;
+    records.accounts = read_all(&txn, ACCOUNTS, schema, tally)?;
+    records.opportunities = read_all_upgraded(&txn, OPPORTUNITIES, schema, tally, |bytes| {
+        super::migrate::upgrade_opportunity(bytes, schema)
+    })?;
+    records.stage_events = read_all(&txn, STAGE_EVENTS, schema, tally)?;
+    records.trash = read_all(&txn, TRASH, schema, tally)?;
+    records.contacts = read_all(&txn, CONTACTS, schema, tally)?;
+    records.leads = read_all(&txn, LEADS, schema, tally)?;
+    records.activities = read_all(&txn, ACTIVITIES, schema, tally)?;
+    records.products = read_all(&txn, PRODUCTS, schema, tally)?;
+    records.currencies = read_all(&txn, CURRENCIES, schema, tally)?;
+    // The history is read one record at a time, each entry checked then; its length is not.
+    if let Some(tally) = tally {
+        let length = match txn.open_table(HISTORY) {
+            Ok(t) => t.len()?,
+            Err(redb::TableError::TableDoesNotExist(_)) => 0,
+            Err(e) => return Err(e.into()),
+        };
+        tally.check(HISTORY.name(), length, None)?;
+    }
+    Ok(records)
 }
 
 /// Reads one record's history, oldest first.
@@ -243,17 +514,37 @@ pub(super) fn history(
     };
     let code = entity_code(entity);
     let mut out = Vec::new();
+    let mut last = None;
     for row in table.range((code, id, 0)..=(code, id, u64::MAX))? {
         let (key, value) = row?;
-        out.push(
-            codec::decode(value.value()).map_err(|error| ReadError::Record {
-                table: "history".to_owned(),
-                key: format!("{:?}", key.value()),
-                error,
-            })?,
-        );
+        let key = key.value();
+        if (key.0, key.1) != (code, id) || last.is_some_and(|last| key.2 <= last) {
+            return Err(ReadError::Structure {
+                table: HISTORY.name().to_owned(),
+                detail: format!("record {key:?} is out of order"),
+            });
+        }
+        last = Some(key.2);
+        out.push(unseal(HISTORY.name(), key, value.value())?);
     }
     Ok(out)
+}
+
+/// Writes what a new file starts with: its app tag, its schema and its (empty) tables.
+pub(super) fn create(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
+    {
+        let mut meta = txn.open_table(META)?;
+        meta.insert(META_APP, APP_TAG)?;
+        meta.insert(META_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
+    }
+    Tx::open(txn)?.finish()
+}
+/// The error of a write that would need an id at or above [`ID_LIMIT`].
+fn ids_used_up() -> redb::Error {
+    redb::Error::Io(std::io::Error::other(crate::tr!(
+        "every record id below {limit} is taken: no new record can be added to this file",
+        limit = ID_LIMIT
+    )))
 }
 
 /// The open tables of one write transaction. Created by [`super::Store::write`]; everything
@@ -275,13 +566,42 @@ pub struct Tx<'t> {
     history: Table<'t, (u8, u64, u64), &'static [u8]>,
     next_id: Id,
     next_id_dirty: bool,
+    /// The tally's sums, brought up to date by every put and delete.
+    sums: Sums,
+}
+
+/// A damaged record met while writing, as redb's own error (the write is abandoned).
+fn damaged(e: ReadError) -> redb::Error {
+    match e {
+        ReadError::Storage(e) => e,
+        ReadError::Record { table, key, error } => {
+            redb::Error::Corrupted(format!("{table} record {key}: {error}"))
+        }
+        ReadError::Structure { table, detail } => {
+            redb::Error::Corrupted(format!("{table} table: {detail}"))
+        }
+    }
 }
 
 impl<'t> Tx<'t> {
     pub(super) fn open(txn: &'t redb::WriteTransaction) -> Result<Self, redb::Error> {
         let meta = txn.open_table(META)?;
-        let next_id = read_next_id(&meta)?;
-        Ok(Tx {
+        // Ids start at 1.
+        let next_id = match meta.get(META_NEXT_ID)? {
+            Some(v) => unseal::<Id>(META.name(), META_NEXT_ID, v.value())
+                .map_err(damaged)?
+                .max(1),
+            None => 1,
+        };
+        let sums = match meta.get(META_TALLY)? {
+            Some(v) => {
+                unseal::<Tally>(META.name(), META_TALLY, v.value())
+                    .map_err(damaged)?
+                    .sums
+            }
+            None => Sums::new(),
+        };
+        let mut tx = Tx {
             meta,
             pipelines: txn.open_table(PIPELINES)?,
             stages: txn.open_table(STAGES)?,
@@ -298,16 +618,72 @@ impl<'t> Tx<'t> {
             history: txn.open_table(HISTORY)?,
             next_id,
             next_id_dirty: false,
-        })
+            sums,
+        };
+        if tx.sums.is_empty() {
+            // A new file, or one just migrated: summed once, kept up to date from then on.
+            tx.sums = tx.sum_all()?;
+        }
+        Ok(tx)
     }
 
-    /// Writes back the id counter if ids were taken.
+    /// The sums of every table as they are, read record by record.
+    fn sum_all(&self) -> Result<Sums, redb::Error> {
+        let mut sums = Sums::new();
+        for table in self.id_tables() {
+            for row in table.iter()? {
+                account(&mut sums, table.name(), 0, carried(row?.1.value()));
+            }
+        }
+        for row in self.meta.iter()? {
+            let (key, value) = row?;
+            if summed(key.value()) {
+                account(&mut sums, self.meta.name(), 0, carried(value.value()));
+            }
+        }
+        Ok(sums)
+    }
+
+    /// Every table keyed by id.
+    fn id_tables(&self) -> [&Table<'t, u64, &'static [u8]>; 12] {
+        [
+            &self.pipelines,
+            &self.stages,
+            &self.lookups,
+            &self.accounts,
+            &self.opportunities,
+            &self.stage_events,
+            &self.trash,
+            &self.contacts,
+            &self.leads,
+            &self.activities,
+            &self.products,
+            &self.currencies,
+        ]
+    }
+
+    /// Writes back the id counter if ids were taken, and the tally of what the file now holds.
     pub(super) fn finish(mut self) -> Result<(), redb::Error> {
         if self.next_id_dirty {
-            self.meta
-                .insert(META_NEXT_ID, self.next_id.to_le_bytes().as_slice())?;
+            let next_id = self.next_id;
+            self.put_meta(META_NEXT_ID, &next_id)?;
         }
-        Ok(())
+        let mut records = BTreeMap::new();
+        for table in self.id_tables() {
+            records.insert(table.name().to_owned(), table.len()?);
+        }
+        records.insert(self.history.name().to_owned(), self.history.len()?);
+        let has_tally = self.meta.get(META_TALLY)?.is_some();
+        records.insert(
+            self.meta.name().to_owned(),
+            self.meta.len()? + u64::from(!has_tally),
+        );
+        let tally = Tally {
+            schema: SCHEMA_VERSION,
+            records,
+            sums: std::mem::take(&mut self.sums),
+        };
+        self.put_meta(META_TALLY, &tally)
     }
 
     /// Takes a fresh id, unique across all tables. Ids stay below [`ID_LIMIT`]: running out
@@ -342,46 +718,61 @@ impl<'t> Tx<'t> {
 
     fn put<T: Serialize>(
         table: &mut Table<'t, u64, &'static [u8]>,
+        sums: &mut Sums,
         id: Id,
         value: &T,
     ) -> Result<(), redb::Error> {
-        table.insert(id, codec::encode(value).as_slice())?;
+        let bytes = seal(table.name(), id, value);
+        let old = table
+            .insert(id, bytes.as_slice())?
+            .map(|v| carried(v.value()));
+        account(sums, table.name(), old.unwrap_or(0), carried(&bytes));
+        Ok(())
+    }
+
+    fn remove(
+        table: &mut Table<'t, u64, &'static [u8]>,
+        sums: &mut Sums,
+        id: Id,
+    ) -> Result<(), redb::Error> {
+        let old = table.remove(id)?.map(|v| carried(v.value()));
+        account(sums, table.name(), old.unwrap_or(0), 0);
         Ok(())
     }
 
     pub fn put_pipeline(&mut self, p: &Pipeline) -> Result<(), redb::Error> {
-        Self::put(&mut self.pipelines, p.id, p)
+        Self::put(&mut self.pipelines, &mut self.sums, p.id, p)
     }
 
     pub fn put_stage(&mut self, s: &Stage) -> Result<(), redb::Error> {
-        Self::put(&mut self.stages, s.id, s)
+        Self::put(&mut self.stages, &mut self.sums, s.id, s)
     }
 
     pub fn put_lookup(&mut self, l: &Lookup) -> Result<(), redb::Error> {
-        Self::put(&mut self.lookups, l.id, l)
+        Self::put(&mut self.lookups, &mut self.sums, l.id, l)
     }
 
     pub fn put_account(&mut self, a: &Account) -> Result<(), redb::Error> {
-        Self::put(&mut self.accounts, a.id, a)
+        Self::put(&mut self.accounts, &mut self.sums, a.id, a)
     }
 
     pub fn put_opportunity(&mut self, o: &Opportunity) -> Result<(), redb::Error> {
-        Self::put(&mut self.opportunities, o.id, o)
+        Self::put(&mut self.opportunities, &mut self.sums, o.id, o)
     }
 
     /// Creates or replaces an account, contact, lead, activity, product or currency.
     pub fn put_record(&mut self, record: &Record) -> Result<(), redb::Error> {
         let id = record.id();
         match record {
-            Record::Account(r) => Self::put(&mut self.accounts, id, r),
-            Record::Contact(r) => Self::put(&mut self.contacts, id, r),
-            Record::Lead(r) => Self::put(&mut self.leads, id, r),
-            Record::Activity(r) => Self::put(&mut self.activities, id, r),
-            Record::Product(r) => Self::put(&mut self.products, id, r),
-            Record::Currency(r) => Self::put(&mut self.currencies, id, r),
-            Record::Pipeline(r) => Self::put(&mut self.pipelines, id, r),
-            Record::Stage(r) => Self::put(&mut self.stages, id, r),
-            Record::Lookup(r) => Self::put(&mut self.lookups, id, r),
+            Record::Account(r) => Self::put(&mut self.accounts, &mut self.sums, id, r),
+            Record::Contact(r) => Self::put(&mut self.contacts, &mut self.sums, id, r),
+            Record::Lead(r) => Self::put(&mut self.leads, &mut self.sums, id, r),
+            Record::Activity(r) => Self::put(&mut self.activities, &mut self.sums, id, r),
+            Record::Product(r) => Self::put(&mut self.products, &mut self.sums, id, r),
+            Record::Currency(r) => Self::put(&mut self.currencies, &mut self.sums, id, r),
+            Record::Pipeline(r) => Self::put(&mut self.pipelines, &mut self.sums, id, r),
+            Record::Stage(r) => Self::put(&mut self.stages, &mut self.sums, id, r),
+            Record::Lookup(r) => Self::put(&mut self.lookups, &mut self.sums, id, r),
         }
     }
 
@@ -399,48 +790,46 @@ impl<'t> Tx<'t> {
             EntityKind::Lookup => &mut self.lookups,
             _ => return Ok(()),
         };
-        table.remove(id)?;
-        Ok(())
+        Self::remove(table, &mut self.sums, id)
     }
 
     pub fn put_stage_event(&mut self, e: &StageEvent) -> Result<(), redb::Error> {
-        Self::put(&mut self.stage_events, e.id, e)
+        Self::put(&mut self.stage_events, &mut self.sums, e.id, e)
     }
 
     pub fn put_history(&mut self, h: &HistoryEntry) -> Result<(), redb::Error> {
-        self.history.insert(
-            (entity_code(h.entity), h.entity_id, h.id),
-            codec::encode(h).as_slice(),
-        )?;
+        let key = (entity_code(h.entity), h.entity_id, h.id);
+        self.history
+            .insert(key, seal(HISTORY.name(), key, h).as_slice())?;
         Ok(())
     }
 
     pub fn put_trash(&mut self, entry: &TrashEntry) -> Result<(), redb::Error> {
-        Self::put(&mut self.trash, entry.opportunity, entry)
+        Self::put(&mut self.trash, &mut self.sums, entry.opportunity, entry)
     }
 
     pub fn delete_trash(&mut self, opportunity: Id) -> Result<(), redb::Error> {
-        self.trash.remove(opportunity)?;
+        Self::remove(&mut self.trash, &mut self.sums, opportunity)?;
         Ok(())
     }
 
     pub fn delete_lookup(&mut self, id: Id) -> Result<(), redb::Error> {
-        self.lookups.remove(id)?;
+        Self::remove(&mut self.lookups, &mut self.sums, id)?;
         Ok(())
     }
 
     pub fn delete_account(&mut self, id: Id) -> Result<(), redb::Error> {
-        self.accounts.remove(id)?;
+        Self::remove(&mut self.accounts, &mut self.sums, id)?;
         Ok(())
     }
 
     pub fn delete_opportunity(&mut self, id: Id) -> Result<(), redb::Error> {
-        self.opportunities.remove(id)?;
+        Self::remove(&mut self.opportunities, &mut self.sums, id)?;
         Ok(())
     }
 
     pub fn delete_stage_event(&mut self, id: Id) -> Result<(), redb::Error> {
-        self.stage_events.remove(id)?;
+        Self::remove(&mut self.stage_events, &mut self.sums, id)?;
         Ok(())
     }
 
@@ -460,16 +849,16 @@ impl<'t> Tx<'t> {
             .range((code, from, 0)..=(code, from, u64::MAX))?
         {
             let (key, value) = row?;
-            let id = key.value().2;
-            if only.is_none_or(|ids| ids.contains(&id)) {
-                entries.push(value.value().to_vec());
+            let key = key.value();
+            if only.is_none_or(|ids| ids.contains(&key.2)) {
+                let entry: HistoryEntry =
+                    unseal(HISTORY.name(), key, value.value()).map_err(damaged)?;
+                entries.push((key, entry));
             }
         }
         let mut moved = Vec::with_capacity(entries.len());
-        for bytes in entries {
-            let mut entry: HistoryEntry = codec::decode(&bytes)
-                .map_err(|e| redb::Error::Corrupted(format!("history entry: {e}")))?;
-            self.history.remove((code, from, entry.id))?;
+        for (key, mut entry) in entries {
+            self.history.remove(key)?;
             entry.entity_id = to;
             self.put_history(&entry)?;
             moved.push(entry.id);
@@ -486,7 +875,19 @@ impl<'t> Tx<'t> {
     }
 
     fn put_meta<T: Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), redb::Error> {
-        self.meta.insert(key, codec::encode(value).as_slice())?;
+        let bytes = seal(META.name(), key, value);
+        let old = self
+            .meta
+            .insert(key, bytes.as_slice())?
+            .map(|v| carried(v.value()));
+        if summed(key) {
+            account(
+                &mut self.sums,
+                self.meta.name(),
+                old.unwrap_or(0),
+                carried(&bytes),
+            );
+        }
         Ok(())
     }
 

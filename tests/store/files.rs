@@ -482,9 +482,12 @@ fn a_schema_4_file_keeps_its_settings_and_gains_language_and_calendar() {
     use forsat::domain::{DateFormat, SettingsV4, WeekStart};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("four.redb");
-    let ws = open(&path);
-    let deals = ws.opportunity_count();
-    drop(ws);
+    // A file as schema 5 wrote it (records without a checksum), made schema 4 below.
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema5.redb");
+    let five = dir.path().join("five.redb");
+    std::fs::copy(fixture, &five).unwrap();
+    let deals = open(&five).opportunity_count();
+    std::fs::copy(fixture, &path).unwrap();
     // The file as schema 4 wrote it: its settings without language and calendar.
     let old = SettingsV4 {
         base_currency: "EUR".into(),
@@ -501,8 +504,9 @@ fn a_schema_4_file_keeps_its_settings_and_gains_language_and_calendar() {
             let mut meta = txn
                 .open_table(TableDefinition::<&str, &[u8]>::new("meta"))
                 .unwrap();
-            meta.insert("settings", forsat::store::encode(&old).as_slice())
-                .unwrap();
+            // Version 1 records: no checksum.
+            let record = [&[1u8][..], &postcard::to_allocvec(&old).unwrap()].concat();
+            meta.insert("settings", record.as_slice()).unwrap();
             meta.insert("schema", 4u32.to_le_bytes().as_slice())
                 .unwrap();
         }

@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use crate::forsat as cli;
+
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use forsat::command::{Batch, Change, Command};
 use forsat::domain::*;
@@ -1336,21 +1338,6 @@ fn a_big_file_checked_on_every_core_reports_and_imports_in_the_files_order() {
         .collect();
     assert_eq!(names, expected);
     assert_eq!(deals[0].expected_close, NaiveDate::from_ymd_opt(2027, 3, 1));
-}
-
-/// The real binary on the database `db`: exit code, standard output, standard error.
-fn cli(db: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

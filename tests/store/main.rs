@@ -4,6 +4,7 @@ mod codec;
 mod config;
 mod files;
 mod fuzz_corpus;
+mod integrity;
 mod interchange;
 mod related;
 mod reports;
@@ -50,4 +51,20 @@ pub fn stage(ws: &Workspace, name: &str) -> Id {
         .find(|s| s.name == name)
         .unwrap()
         .id
+}
+
+/// Runs the real binary on `db` in English: exit code, standard output, standard error.
+pub fn forsat(db: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
+        .arg("--db")
+        .arg(db)
+        .args(["--locale", "en"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
