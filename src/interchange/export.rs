@@ -222,8 +222,11 @@ fn stage_events(ws: &Workspace, deals: Option<&[&Opportunity]>, row: &mut Sink) 
     Ok(())
 }
 
-/// Every change of `deals`, deal by deal, oldest first.
+/// Every change of `deals`, deal by deal, oldest first; the whole history is checked first, so
+/// an entry damage hides is a refusal, not a line missing from the file.
 fn history(ws: &Workspace, deals: &[&Opportunity], row: &mut Sink) -> io::Result<()> {
+    ws.check_history()
+        .map_err(|e| io::Error::other(e.to_string()))?;
     for o in deals {
         let entries = ws
             .history(EntityKind::Opportunity, o.id)

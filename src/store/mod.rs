@@ -346,15 +346,23 @@ impl Store {
 
     /// One record's history, oldest first. A damaged entry's refusal names the backup to restore.
     pub fn history(&self, entity: EntityKind, id: Id) -> Result<Vec<HistoryEntry>, StoreError> {
+        self.read_history(Some((entity, id)))
+    }
+
+    /// Checks every history entry and that none is missing, before the whole history is
+    /// written out (a record's own read cannot see an entry that damage hides).
+    pub fn check_history(&self) -> Result<(), StoreError> {
+        self.read_history(None).map(drop)
+    }
+
+    fn read_history(&self, of: Option<(EntityKind, Id)>) -> Result<Vec<HistoryEntry>, StoreError> {
         let refusal = |e| with_backup(&self.path, read_refusal(&self.path, e));
         let reader = lock_ignoring_poison(&self.reader);
         let Some(db) = reader.as_ref() else {
             drop(reader);
-            return self.with_db(|db| tables::history(db, entity, id).map_err(refusal));
+            return self.with_db(|db| tables::history(db, of).map_err(refusal));
         };
-        let found = guard(&self.path, || {
-            tables::history(db, entity, id).map_err(refusal)
-        });
+        let found = guard(&self.path, || tables::history(db, of).map_err(refusal));
         drop(reader);
         if let Err(StoreError::Corrupt { detail, .. }) = &found {
             self.abandon(detail);

@@ -500,32 +500,60 @@ pub(super) fn load(db: &impl redb::ReadableDatabase, schema: u32) -> Result<Reco
     Ok(records)
 }
 
-/// Reads one record's history, oldest first.
+/// Reads one record's history, oldest first; with `of` None, every entry of every record,
+/// each checked, in order, and counted against the tally, keeping none: an entry that damage to
+/// redb's own pages hides from a record's read is found only so (run before the whole history
+/// is written out).
 pub(super) fn history(
     db: &impl redb::ReadableDatabase,
-    entity: EntityKind,
-    id: Id,
+    of: Option<(EntityKind, Id)>,
 ) -> Result<Vec<HistoryEntry>, ReadError> {
     let txn = db.begin_read()?;
+    let tally = match of {
+        Some(_) => None,
+        None => read_meta(
+            &txn.open_table(META)?,
+            SCHEMA_VERSION,
+            &mut Records::default(),
+        )?,
+    };
     let table = match txn.open_table(HISTORY) {
         Ok(t) => t,
-        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+        Err(redb::TableError::TableDoesNotExist(_)) => {
+            return tally
+                .map_or(Ok(()), |t| t.check(HISTORY.name(), 0, None))
+                .map(|()| Vec::new());
+        }
         Err(e) => return Err(e.into()),
     };
-    let code = entity_code(entity);
+    let range = match of {
+        Some((entity, id)) => {
+            let code = entity_code(entity);
+            (code, id, 0)..=(code, id, u64::MAX)
+        }
+        None => (0, 0, 0)..=(u8::MAX, u64::MAX, u64::MAX),
+    };
     let mut out = Vec::new();
+    let mut count = 0u64;
     let mut last = None;
-    for row in table.range((code, id, 0)..=(code, id, u64::MAX))? {
+    for row in table.range(range.clone())? {
         let (key, value) = row?;
         let key = key.value();
-        if (key.0, key.1) != (code, id) || last.is_some_and(|last| key.2 <= last) {
+        if !range.contains(&key) || last.is_some_and(|last| key <= last) {
             return Err(ReadError::Structure {
                 table: HISTORY.name().to_owned(),
                 detail: format!("record {key:?} is out of order"),
             });
         }
-        last = Some(key.2);
-        out.push(unseal(HISTORY.name(), key, value.value())?);
+        last = Some(key);
+        count += 1;
+        let entry = unseal(HISTORY.name(), key, value.value())?;
+        if of.is_some() {
+            out.push(entry);
+        }
+    }
+    if let Some(tally) = tally {
+        tally.check(HISTORY.name(), count, None)?;
     }
     Ok(out)
 }

@@ -418,6 +418,11 @@ impl Workspace {
         self.store.history(entity, id)
     }
 
+    /// Checks the whole history (every entry, none missing) before it is written out.
+    pub fn check_history(&self) -> Result<(), StoreError> {
+        self.store.check_history()
+    }
+
     /// What the reports read for `scope`. The deals' [`Facts`] are worked out once per
     /// change of the data and shared by every report until the next.
     pub fn report_data(&self, scope: &Scope) -> Data<'_> {
