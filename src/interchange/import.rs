@@ -135,10 +135,7 @@ impl fmt::Display for ImportError {
                 writeln!(
                     f,
                     "{}",
-                    tr!(
-                        "{rows} rows have bad cells; nothing was imported:",
-                        rows = rows
-                    )
+                    trn!(*rows, "{n} rows have bad cells; nothing was imported:")
                 )?;
                 for line in capped(errors) {
                     writeln!(f, "  {line}")?;

@@ -1604,4 +1604,13 @@ Acme,Fine
     assert_eq!(code, Some(1));
     assert!(err.contains("already exists"), "{err}");
     assert_eq!(open(&db).opportunity_count(), 0);
+    // One bad row is said in the singular.
+    let one = dir.path().join("one.csv");
+    std::fs::write(&one, "account,name\r\nAcme\u{202E},Bad\r\n").unwrap();
+    let (code, _, err) = cli(&db, &["import", one.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("1 row has bad cells; nothing was imported:"),
+        "{err}"
+    );
 }
