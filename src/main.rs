@@ -1,4 +1,5 @@
 use std::io::Write as _;
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser as _;
@@ -10,6 +11,21 @@ fn main() -> ExitCode {
     let db = cli.db.clone().unwrap_or_else(default_db_path);
     if let Some(language) = cli.locale {
         forsat::i18n::override_language(language);
+    }
+    // A mistyped --db must not quietly become a new database in new folders (the default
+    // path's folder is made on first start).
+    if let Some(folder) = cli.db.as_deref().and_then(Path::parent)
+        && !folder.as_os_str().is_empty()
+        && !folder.is_dir()
+    {
+        eprintln!(
+            "forsat: {}",
+            forsat::tr!(
+                "the folder {folder} does not exist: nothing was created. Check the path given to --db, or make the folder first.",
+                folder = folder.display()
+            )
+        );
+        return ExitCode::FAILURE;
     }
     let replace = if cli.force {
         Replace::Allow

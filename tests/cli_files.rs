@@ -347,3 +347,25 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
         assert!(err.is_empty(), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_mistyped_db_in_a_missing_folder_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("nosuchdir/deeper/new.redb");
+    let csv = dir.path().join("deals.csv");
+    std::fs::write(&csv, "name,account,amount\r\nA,Acme,5\r\n").unwrap();
+    for args in [
+        &["import", csv.to_str().unwrap()][..],
+        &["report", "pipeline"],
+    ] {
+        let run = forsat(dir.path(), &typo, args);
+        assert_eq!(run.code, Some(1), "{args:?}: {}", run.out);
+        assert!(
+            run.err
+                .contains("nosuchdir/deeper does not exist: nothing was created"),
+            "{}",
+            run.err
+        );
+    }
+    assert!(!dir.path().join("nosuchdir").exists());
+}

@@ -557,7 +557,13 @@ fn guard<T>(path: &Path, f: impl FnOnce() -> Result<T, StoreError>) -> Result<T,
 /// A refusal of a damaged file that names the newest backup to restore, if one opens.
 fn with_backup(path: &Path, e: StoreError) -> StoreError {
     match (e, backup::newest_good(path)) {
-        (StoreError::Corrupt { path, detail }, Some(backup)) => StoreError::Corrupt {
+        // A file whose own backups open was a Forsat database: a header that no longer says so
+        // (a flipped byte, a zeroed first page, a file cut to nothing) is damage, with a backup
+        // to restore, not another program's file.
+        (
+            StoreError::Corrupt { path, detail } | StoreError::Foreign { path, detail },
+            Some(backup),
+        ) => StoreError::Corrupt {
             path,
             detail: tr!(
                 "{detail}; the newest backup that opens is {backup}",

@@ -101,6 +101,29 @@ fn empty_and_foreign_files_are_refused_untouched() {
 }
 
 #[test]
+fn a_forsat_file_whose_header_was_damaged_is_damaged_with_its_backup_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.redb");
+    drop(open(&path));
+    let backup = forsat::store::back_up_now(&path, clock()().date_naive()).unwrap();
+    let sound = std::fs::read(&path).unwrap();
+    // One flipped byte in the magic, the first page zeroed, the file cut to nothing.
+    let mut flipped = sound.clone();
+    flipped[1] ^= 0xff;
+    let mut zeroed = sound.clone();
+    zeroed[..4096].fill(0);
+    for damaged in [flipped, zeroed, Vec::new()] {
+        std::fs::write(&path, &damaged).unwrap();
+        let err = refused(&path);
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+        assert!(
+            err.to_string().contains(&backup.display().to_string()),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn a_record_from_a_newer_version_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = copy_fixture(dir.path());
