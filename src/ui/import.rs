@@ -431,8 +431,16 @@ impl ImportDialog {
         Some(ImportOutcome::Open)
     }
 
-    /// What the last check found.
+    /// What the last check found; a long list of bad cells scrolls inside the dialog, so its
+    /// buttons stay in the window.
     fn result_ui(&self, ui: &mut egui::Ui) {
+        egui::ScrollArea::vertical()
+            .id_salt("import_result")
+            .max_height(300.0)
+            .show(ui, |ui| self.result_lines(ui));
+    }
+
+    fn result_lines(&self, ui: &mut egui::Ui) {
         match &self.checked {
             None => {}
             Some(Err(e)) => {
