@@ -430,10 +430,10 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, St
                 decimal_separator,
                 ..interchange::ImportOptions::default()
             };
-            // The errors file is made (or refused) before anything is imported, so a refused
-            // one leaves the database as it was; it is filled once the import is done.
+            // The errors file is checked before anything is imported, so a refused one leaves
+            // the database as it was; it is written once, when the import is done.
             if let Some(path) = &errors_file {
-                write_errors(db, path, &[], replace)?;
+                crate::store::files::check(db, path, replace).map_err(|e| e.to_string())?;
             }
             let imported = interchange::import_file(&mut ws, &file, &options);
             if let Some(path) = &errors_file {
@@ -442,7 +442,7 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, St
                     Err(interchange::ImportError::BadRows { errors, .. }) => errors.as_slice(),
                     Err(_) => &[],
                 };
-                write_errors(db, path, errors, Replace::Allow)?;
+                write_errors(db, path, errors, replace)?;
             }
             let summary = imported.map_err(|e| e.to_string())?;
             let mut lines = vec![tr!(

@@ -39,7 +39,6 @@ use crate::domain::Id;
 use crate::store::files::{FileError, Replace, write_file};
 use crate::workspace::Workspace;
 
-pub use crate::analytics::{Cell, Table};
 pub use columns::Column;
 pub use formats::Target;
 pub use import::{ImportError, ImportJob, ImportOptions, ImportSummary, RowError, capped};
@@ -215,7 +214,10 @@ fn in_memory(
 }
 
 /// A table (a report's rows) as a workbook written to `out`.
-pub fn write_table_xlsx(table: &Table, out: impl Write + Seek + Send) -> io::Result<()> {
+pub fn write_table_xlsx(
+    table: &crate::analytics::Table,
+    out: impl Write + Seek + Send,
+) -> io::Result<()> {
     xlsx::write(table, out)
 }
 

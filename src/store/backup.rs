@@ -42,22 +42,14 @@ fn backup_date(path: &Path, candidate: &Path) -> Option<NaiveDate> {
         .filter(|_| date.len() == 10)
 }
 
-/// The folder of `path`.
-fn folder_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    }
-}
-
 /// Where new backups of `path` go.
 pub fn folder(path: &Path) -> PathBuf {
-    folder_of(path).join("backups")
+    files::folder_of(path).join("backups")
 }
 
 /// The files beside `path` and in its backups folder.
 fn entries(path: &Path) -> impl Iterator<Item = PathBuf> {
-    [folder_of(path), folder(path)]
+    [files::folder_of(path).to_owned(), folder(path)]
         .into_iter()
         .flat_map(std::fs::read_dir)
         .flatten()
@@ -155,12 +147,12 @@ fn existing(path: &Path) -> Result<(), StoreError> {
 /// made in the file's folder (the same disk, not a small shared temporary folder) or, where
 /// that cannot be written, in the temporary folder.
 fn private_copy(path: &Path) -> Result<File, StoreError> {
-    let folder = folder_of(path);
-    let mut copy = tempfile::tempfile_in(&folder)
+    let folder = files::folder_of(path);
+    let mut copy = tempfile::tempfile_in(folder)
         .or_else(|_| tempfile::tempfile())
-        .map_err(io(&folder))?;
+        .map_err(io(folder))?;
     let mut source = File::open(path).map_err(io(path))?;
-    std::io::copy(&mut source, &mut copy).map_err(io(&folder))?;
+    std::io::copy(&mut source, &mut copy).map_err(io(folder))?;
     Ok(copy)
 }
 
@@ -185,10 +177,17 @@ pub fn restore(path: &Path, backup: &Path, now: DateTime<Utc>) -> Result<PathBuf
 
 /// Copies `from` to `to` through a synced temporary file renamed over it.
 pub(super) fn copy_over(from: &Path, to: &Path) -> Result<(), StoreError> {
-    files::write_atomically(to, |out| {
-        std::io::copy(&mut File::open(from)?, out).map(drop)
-    })
-    .map_err(|(path, source)| StoreError::Io { path, source })
+    files::write_atomically(to, |out| copy_into(from, out))
+        .map_err(|(path, source)| StoreError::Io { path, source })
+}
+
+/// Copies the file at `from` into `out` with its permissions: a copy of a private database
+/// stays private.
+fn copy_into(from: &Path, out: &mut std::io::BufWriter<File>) -> std::io::Result<()> {
+    let mut source = File::open(from)?;
+    out.get_ref()
+        .set_permissions(source.metadata()?.permissions())?;
+    std::io::copy(&mut source, out).map(drop)
 }
 
 /// The backup of `path` made on `day`.
@@ -213,7 +212,7 @@ fn make(path: &Path, target: &Path, keep: u32, today: NaiveDate) -> Result<PathB
     }
     let mut found = None;
     let written = files::write_atomically(target, |out| {
-        std::io::copy(&mut File::open(path)?, out)?;
+        copy_into(path, out)?;
         out.flush()?;
         let copy = out.get_ref().try_clone()?;
         verified(path, copy, |_, _| Ok(())).map_err(|e| {

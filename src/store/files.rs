@@ -125,7 +125,7 @@ pub fn lock_path(db: &Path) -> PathBuf {
 /// lock, one of its backups or another file in its backups folder, under any spelling (the
 /// same device and inode after following links), a new name in its backups folder, or another
 /// Forsat database.
-pub fn guarded(db: &Path, target: &Path) -> Option<Guarded> {
+fn guarded(db: &Path, target: &Path) -> Option<Guarded> {
     let absolute = |p: &Path| std::path::absolute(p).ok();
     let named = absolute(target);
     // New names (nothing there yet) that would become the database or its lock.
@@ -170,7 +170,7 @@ pub fn guarded(db: &Path, target: &Path) -> Option<Guarded> {
 }
 
 /// The folder a file named `path` is in ("." for a bare name).
-fn folder_of(path: &Path) -> &Path {
+pub(super) fn folder_of(path: &Path) -> &Path {
     match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -36,13 +36,13 @@ pub(super) const HISTORY: TableDefinition<(u8, u64, u64), &[u8]> = TableDefiniti
 /// refuse what it does not know); every other value is a framed record.
 pub(super) const META_APP: &str = "app";
 pub(super) const META_SCHEMA: &str = "schema";
-pub(super) const META_NEXT_ID: &str = "next_id";
+const META_NEXT_ID: &str = "next_id";
 pub(super) const META_SETTINGS: &str = "settings";
-pub(super) const META_SAMPLE: &str = "sample";
-pub(super) const META_FIRST_START: &str = "first_start_done";
-pub(super) const META_SAVED_FILTERS: &str = "saved_filters";
-pub(super) const META_SAVED_REPORTS: &str = "saved_reports";
-pub(super) const META_LIST_COLUMNS: &str = "list_columns";
+const META_SAMPLE: &str = "sample";
+const META_FIRST_START: &str = "first_start_done";
+const META_SAVED_FILTERS: &str = "saved_filters";
+const META_SAVED_REPORTS: &str = "saved_reports";
+const META_LIST_COLUMNS: &str = "list_columns";
 /// The [`Tally`] (from schema 6 on).
 const META_TALLY: &str = "tally";
 
@@ -51,7 +51,7 @@ pub(super) const APP_TAG: &[u8] = b"forsat";
 /// The schema this build writes; older ones are migrated on open, newer ones refused.
 pub const SCHEMA_VERSION: u32 = 6;
 /// The first schema whose records carry a checksum (and whose meta holds a tally).
-pub(super) const CHECKSUM_SCHEMA: u32 = 6;
+const CHECKSUM_SCHEMA: u32 = 6;
 
 fn entity_code(kind: EntityKind) -> u8 {
     match kind {
@@ -355,7 +355,7 @@ pub(super) fn settings(
 }
 
 /// The id counter as a file of schema 5 or older holds it: 8 little-endian bytes.
-pub(super) fn legacy_next_id(bytes: &[u8]) -> Result<Id, ReadError> {
+fn legacy_next_id(bytes: &[u8]) -> Result<Id, ReadError> {
     <[u8; 8]>::try_from(bytes)
         .map(u64::from_le_bytes)
         .map_err(|_| {

@@ -86,6 +86,7 @@ impl ExportDialog {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> ExportOutcome {
         ui.set_min_width(560.0);
+        let format_before = self.format;
         ui.label(bidi(ui, RichText::new(tr!("Export")).heading()));
         ui.add_space(6.0);
         direction::grid_scope(ui, |ui| {
@@ -128,7 +129,10 @@ impl ExportDialog {
                         // What was said of the old path is not true of the new one.
                         self.error = None;
                     }
-                    self.file.follow_extension(filter.1[0], &["csv", "xlsx"]);
+                    // Only a change of format renames: a name the user types stays theirs.
+                    if self.format != format_before {
+                        self.file.follow_extension(filter.1[0], &["csv", "xlsx"]);
+                    }
                     ui.end_row();
                 })
         });

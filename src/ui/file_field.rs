@@ -39,8 +39,8 @@ impl FileField {
         (!path.is_empty()).then(|| PathBuf::from(path))
     }
 
-    /// Gives a typed path the extension `ext` when it ends in another of the `known` ones (the
-    /// format was changed after the name was typed), so the name never says another format.
+    /// Gives a typed path the extension `ext` when it ends in another of the `known` ones: the
+    /// format was changed after the name was typed, and the name must not say another format.
     pub fn follow_extension(&mut self, ext: &str, known: &[&str]) {
         let Some(path) = self.path() else { return };
         let current = path.extension().and_then(|e| e.to_str()).unwrap_or("");

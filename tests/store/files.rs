@@ -794,3 +794,15 @@ fn damage_met_after_a_write_is_refused_and_the_file_is_not_written_again() {
         "the damaged file was written"
     );
 }
+
+#[test]
+fn a_private_database_gets_private_backups() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("private.redb");
+    drop(open(&path));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let backup = forsat::store::back_up_now(&path, clock()().date_naive()).unwrap();
+    let mode = std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
+}

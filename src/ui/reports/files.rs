@@ -105,6 +105,7 @@ impl SaveFile {
         report: &Report,
     ) -> SaveOutcome {
         let mut outcome = SaveOutcome::Open;
+        let kind_before = self.kind;
         let modal = egui::Modal::new(egui::Id::unique("report_file")).show(ctx, |ui| {
             ui.set_min_width(560.0);
             ui.label(bidi(
@@ -142,8 +143,11 @@ impl SaveFile {
                             self.path_typed = true;
                             self.error = None;
                         }
-                        self.file
-                            .follow_extension(filter.1[0], &["csv", "xlsx", "png"]);
+                        // Only a change of format renames: a name the user types stays theirs.
+                        if self.kind != kind_before {
+                            self.file
+                                .follow_extension(filter.1[0], &["csv", "xlsx", "png"]);
+                        }
                         ui.end_row();
                     })
             });
