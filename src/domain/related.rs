@@ -219,8 +219,13 @@ fn check_texts(errors: &mut Vec<FieldError>, fields: &mut [(Field, &mut String, 
         if trimmed.chars().count() > max {
             errors.push(FieldError::new(*field, Problem::TooLong(max)));
         }
-        // Names are one line of visible text.
-        if *required && let Err(e) = check_name_characters(*field, trimmed) {
+        // Names (of a record, a lead's company or contact, an activity's summary) are one line
+        // of visible text, required or not.
+        let is_name = matches!(
+            field,
+            Field::Name | Field::Company | Field::ContactName | Field::Summary
+        );
+        if is_name && let Err(e) = check_name_characters(*field, trimmed) {
             errors.push(e);
         }
         if trimmed.len() != text.len() {
@@ -485,6 +490,25 @@ mod tests {
         assert_eq!(line("4", "100", "100").total(), dec("0"));
         let lines = [line("3", "19.99", "10"), line("1", "0.05", "50")];
         assert_eq!(lines_amount(&lines), dec("54.00"));
+    }
+
+    #[test]
+    fn hidden_characters_are_refused_in_every_name_required_or_not() {
+        let mut lead = Record::Lead(Lead {
+            name: "Kiosk".into(),
+            company: "Acme\u{202E}gpj.exe".into(),
+            contact_name: "Ali\u{200B}".into(),
+            ..Lead::default()
+        });
+        let errors = lead.normalize_and_validate().unwrap_err();
+        let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, [Field::Company, Field::ContactName]);
+        let mut persian = Record::Lead(Lead {
+            name: "Kiosk".into(),
+            company: "نرم\u{200C}افزار".into(),
+            ..Lead::default()
+        });
+        assert_eq!(persian.normalize_and_validate(), Ok(()));
     }
 
     #[test]
