@@ -10,7 +10,7 @@ use crate::ui::text::bidi;
 use egui::{Color32, FontId, Margin, RichText, Sense, TextEdit, vec2};
 
 use super::activity_panel::ActivityPanel;
-use super::app::Action;
+use super::app::{Action, Ctx};
 use super::theme;
 use super::widgets::{history_ui, lookup_combo, text_line};
 use crate::command::{Change, Command};
@@ -926,7 +926,8 @@ fn account_row_ui(ui: &mut egui::Ui, account: &Account, selected: bool) -> egui:
 }
 
 impl AccountsView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Vec<Action> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
+        let ws = cx.ws;
         let mut actions = Vec::new();
         self.settle(ws);
         if let Some(id) = self.requested.take()

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use egui::{Align, Color32, RichText, ScrollArea, vec2};
 
 use super::activity_panel::kind_label;
-use super::app::Action;
+use super::app::{Action, Ctx};
 use super::theme;
 use crate::command::{Change, Command};
 use crate::domain::{Activity, ActivityLink, ActivityState, Record};
@@ -39,7 +39,8 @@ pub struct ActivitiesView {
 }
 
 impl ActivitiesView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Vec<Action> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
+        let ws = cx.ws;
         let today = ws.today();
         self.refresh(ws, today);
         let mut actions = Vec::new();

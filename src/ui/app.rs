@@ -11,15 +11,18 @@ use super::accounts::AccountsView;
 use super::activities::ActivitiesView;
 use super::board::BoardView;
 use super::catalog::CatalogView;
+use super::describe::describe;
 use super::dialogs::{self, Dialog};
 use super::form::OpportunityForm;
 use super::leads::LeadsView;
+use super::reply::{Replies, Reply, Ticket};
 use super::reports::ReportsView;
 use super::screenshot::{Capture, Request};
 use super::search::Search;
 use super::settings::SettingsView;
 use super::table::ListView;
 use super::theme;
+use super::unsaved::{Choice, Editing, Leave};
 use crate::cli::View;
 use crate::command::Command;
 use crate::domain::{Id, StageKind};
@@ -36,10 +39,19 @@ pub struct AppOptions {
     pub screenshot: Option<Request>,
 }
 
+/// What every view is drawn with: the data, and the replies to the commands views sent.
+pub struct Ctx<'a> {
+    pub ws: &'a Workspace,
+    pub replies: &'a Replies,
+}
+
 /// What a view asks the app to do; applied after the views have drawn.
 #[derive(Debug)]
 pub enum Action {
     Apply(Command),
+    /// Apply a command and keep the reply under the ticket, for the view that sent it (see
+    /// [`super::reply::send`]).
+    Send(Ticket, Command),
     /// Open a deal in the form.
     Open(Id),
     /// Open the list showing only `ids` (a funnel stage's deals), under a chip saying `label`.
@@ -97,6 +109,33 @@ struct Ready {
     dialog: Option<Dialog>,
     undo: UndoStack,
     status: Option<Status>,
+    replies: Replies,
+    /// The question asked because a form with unsaved edits would close.
+    leave: Option<Asked>,
+    /// Set once the user let every form close: the window then closes without asking again.
+    quitting: bool,
+}
+
+/// A form with unsaved edits would close: which one, and where the user was going.
+struct Asked {
+    holder: Holder,
+    question: Leave<Leaving>,
+}
+
+/// Which form holds unsaved edits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Holder {
+    /// The deal form beside every view.
+    Deal,
+    /// The form of this view (an account, a lead, a product…).
+    View(View),
+}
+
+/// Where the user was going when a form asked first.
+enum Leaving {
+    Action(Action),
+    View(View),
+    Quit,
 }
 
 /// The Forsat window.
@@ -173,6 +212,18 @@ impl App {
             }
             Err(e) => refusal.message = e.to_string(),
         }
+    }
+}
+
+/// Why a command was refused, for the status bar: each field's problem, joined.
+fn refusal_message(error: &ApplyError) -> String {
+    match error {
+        ApplyError::Invalid(errors) => errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
     }
 }
 
@@ -285,17 +336,26 @@ impl Ready {
             dialog: None,
             undo: UndoStack::default(),
             status,
+            replies: Replies::default(),
+            leave: None,
+            quitting: false,
         }))
     }
 
     fn ui(&mut self, ui: &mut egui::Ui) {
         let mut actions = Vec::new();
-        let redo_keys = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
-        if ui.input_mut(|i| i.consume_key(redo_keys, egui::Key::Z)) {
-            actions.push(Action::Redo);
-        } else if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z)) {
-            actions.push(Action::Undo);
+        // A text field with the keyboard focus has its own undo: the app's would take back
+        // another change than the typing the user sees.
+        if !super::widgets::typing(ui.ctx()) {
+            let redo_keys = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+            if ui.input_mut(|i| i.consume_key(redo_keys, egui::Key::Z)) {
+                actions.push(Action::Redo);
+            } else if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z)) {
+                actions.push(Action::Undo);
+            }
         }
+        self.ask_before_quitting(ui.ctx());
+        let view_before = self.view;
         egui::Panel::top("top_bar").show(ui, |ui| {
             direction::reading(ui, |ui| self.top_bar_ui(ui, &mut actions)).inner
         });
@@ -316,7 +376,10 @@ impl Ready {
                 .default_size(theme::FORM_WIDTH)
                 .min_size(340.0)
                 .show(ui, |ui| {
-                    direction::reading(ui, |ui| actions.extend(form.ui(ui, &self.ws))).inner
+                    direction::reading(ui, |ui| {
+                        actions.extend(form.ui(ui, &self.ws));
+                    })
+                    .inner
                 });
         }
         egui::CentralPanel::default()
@@ -324,23 +387,24 @@ impl Ready {
             .show(ui, |ui| {
                 direction::reading(ui, |ui| {
                     let selected = self.form.as_ref().and_then(|f| f.opportunity_id());
+                    let cx = &Ctx {
+                        ws: &self.ws,
+                        replies: &self.replies,
+                    };
                     actions.extend(match self.view {
                         View::Pipeline => {
-                            self.board
-                                .ui(ui, &self.ws, &self.filter, self.pipeline, selected)
+                            self.board.ui(ui, cx, &self.filter, self.pipeline, selected)
                         }
                         View::List => {
                             self.list
-                                .ui(ui, &self.ws, &mut self.filter, self.pipeline, selected)
+                                .ui(ui, cx, &mut self.filter, self.pipeline, selected)
                         }
-                        View::Accounts => self.accounts.ui(ui, &self.ws),
-                        View::Leads => self.leads.ui(ui, &self.ws),
-                        View::Activities => self.activities.ui(ui, &self.ws),
-                        View::Reports => self.reports.ui(ui, &self.ws, &mut self.pipeline),
-                        View::Products | View::Currencies => {
-                            self.catalog.ui(ui, &self.ws, self.view)
-                        }
-                        View::Settings => self.settings.ui(ui, &self.ws),
+                        View::Accounts => self.accounts.ui(ui, cx),
+                        View::Leads => self.leads.ui(ui, cx),
+                        View::Activities => self.activities.ui(ui, cx),
+                        View::Reports => self.reports.ui(ui, cx, &mut self.pipeline),
+                        View::Products | View::Currencies => self.catalog.ui(ui, cx, self.view),
+                        View::Settings => self.settings.ui(ui, cx),
                     });
                 })
                 .inner
@@ -359,8 +423,125 @@ impl Ready {
                 }
             }
         }
+        // A tab clicked away from a form with unsaved edits asks first.
+        if self.view != view_before {
+            let to = std::mem::replace(&mut self.view, view_before);
+            self.leave_then(Some(Holder::View(view_before)), Leaving::View(to));
+        }
+        self.leave_ui(ui.ctx());
         for action in actions {
             self.handle(action);
+        }
+        if self.quitting {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    /// Turns the window's close button into the unsaved-edits question while a form has them.
+    fn ask_before_quitting(&mut self, ctx: &egui::Context) {
+        if self.quitting || !ctx.input(|i| i.viewport().close_requested()) {
+            return;
+        }
+        if let Some(holder) = self.unsaved_holder() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            if self.leave.is_none() {
+                self.leave_then(Some(holder), Leaving::Quit);
+            }
+        }
+    }
+
+    /// The form with unsaved edits, if any: the deal form first, then the current view's.
+    fn unsaved_holder(&mut self) -> Option<Holder> {
+        [Holder::Deal, Holder::View(self.view)]
+            .into_iter()
+            .find(|&holder| {
+                self.editor(holder)
+                    .is_some_and(|(editor, _)| editor.unsaved().is_some())
+            })
+    }
+
+    /// The form `holder` names, with the data it is saved to.
+    fn editor(&mut self, holder: Holder) -> Option<(&mut dyn Editing, &Workspace)> {
+        let editor: Option<&mut dyn Editing> = match holder {
+            Holder::Deal => self.form.as_mut().map(|form| form as &mut dyn Editing),
+            Holder::View(_) => None,
+        };
+        editor.map(|editor| (editor, &self.ws))
+    }
+
+    /// Goes on to `then`, first asking when `holder`'s form has unsaved edits.
+    fn leave_then(&mut self, holder: Option<Holder>, then: Leaving) {
+        let dirty = holder.filter(|&h| {
+            self.editor(h)
+                .is_some_and(|(editor, _)| editor.unsaved().is_some())
+        });
+        match dirty {
+            Some(holder) => {
+                self.leave = Some(Asked {
+                    holder,
+                    question: Leave { then },
+                })
+            }
+            None => self.go(then),
+        }
+    }
+
+    /// Shows the unsaved-edits question, and does what the user answers.
+    fn leave_ui(&mut self, ctx: &egui::Context) {
+        let Some(asked) = &self.leave else {
+            return;
+        };
+        let holder = asked.holder;
+        let record = self
+            .editor(holder)
+            .and_then(|(editor, _)| editor.unsaved())
+            .unwrap_or_default();
+        let Some(asked) = &self.leave else {
+            return;
+        };
+        let Some(choice) = asked.question.ui(ctx, &record) else {
+            return;
+        };
+        let Some(asked) = self.leave.take() else {
+            return;
+        };
+        let then = asked.question.then;
+        match choice {
+            Choice::Keep => {}
+            Choice::Discard => {
+                if let Some((editor, ws)) = self.editor(holder) {
+                    editor.discard(ws);
+                }
+                self.go(then);
+            }
+            Choice::Save => {
+                let Some(command) = self.editor(holder).and_then(|(editor, ws)| editor.save(ws))
+                else {
+                    // The form shows what does not validate; the user stays with it.
+                    return;
+                };
+                let label = describe(&self.ws, &command);
+                let result = self.undo.run(&mut self.ws, command, label);
+                if self.settle(result, holder == Holder::Deal) {
+                    if let Some((editor, ws)) = self.editor(holder) {
+                        editor.discard(ws);
+                    }
+                    self.say(tr!("Saved."), false);
+                    self.go(then);
+                }
+            }
+        }
+    }
+
+    /// Does what the user was about to do when a form asked.
+    fn go(&mut self, then: Leaving) {
+        match then {
+            Leaving::Action(action) => self.handle_now(action),
+            Leaving::View(view) => self.view = view,
+            Leaving::Quit => {
+                // The window closes at the end of this frame.
+                self.quitting = true;
+            }
         }
     }
 
@@ -473,16 +654,18 @@ impl Ready {
 
     fn status_bar_ui(&self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            match &self.status {
-                Some(Status { text, error: true }) => {
-                    ui.label(bidi(ui, RichText::new(text).color(theme::ERROR)));
-                }
-                Some(Status { text, error: false }) => {
-                    ui.label(bidi(ui, text));
-                }
-                None => {
-                    ui.label(bidi(ui, deals(self.ws.opportunity_count() as u64)));
-                }
+            // Counted every frame, so a merge, an import or an undo shows at once; deals in
+            // the trash are on no board or list, so they are not counted.
+            let kept = self.ws.opportunity_count() - self.ws.trash_count();
+            ui.label(bidi(ui, deals(kept as u64)));
+            if let Some(Status { text, error }) = &self.status {
+                ui.separator();
+                let color = if *error {
+                    theme::ERROR
+                } else {
+                    theme::TEXT_STRONG
+                };
+                ui.label(bidi(ui, RichText::new(text).color(color)));
             }
             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
                 ui.label(bidi(
@@ -495,10 +678,28 @@ impl Ready {
         });
     }
 
+    /// Does what a view asked; what would close the deal form with unsaved edits asks first.
     fn handle(&mut self, action: Action) {
+        let closes_form = match &action {
+            Action::Open(id) => self.form.as_ref().and_then(|f| f.opportunity_id()) != Some(*id),
+            Action::New { .. } | Action::CloseForm => true,
+            _ => false,
+        };
+        if closes_form && self.leave.is_none() {
+            self.leave_then(Some(Holder::Deal), Leaving::Action(action));
+        } else if !closes_form {
+            self.handle_now(action);
+        }
+    }
+
+    fn handle_now(&mut self, action: Action) {
         match action {
             Action::Apply(command) => {
                 self.run(command);
+            }
+            Action::Send(ticket, command) => {
+                let reply = self.run(command);
+                self.replies.answer(ticket, reply);
             }
             Action::Open(id) => {
                 if let Some(opp) = self.ws.opportunity(id) {
@@ -539,17 +740,19 @@ impl Ready {
             }
             Action::CloseForm => self.form = None,
             Action::Undo => {
+                let what = self.undo.undo_label().unwrap_or_default().to_owned();
                 if let Some(result) = self.undo.undo(&mut self.ws)
                     && self.settle(result, false)
                 {
-                    self.say(tr!("Undone."), false);
+                    self.say(tr!("Undid: {what}", what = what), false);
                 }
             }
             Action::Redo => {
+                let what = self.undo.redo_label().unwrap_or_default().to_owned();
                 if let Some(result) = self.undo.redo(&mut self.ws)
                     && self.settle(result, false)
                 {
-                    self.say(tr!("Redone."), false);
+                    self.say(tr!("Redid: {what}", what = what), false);
                 }
             }
             Action::AskClearSample => self.dialog = Some(Dialog::ClearSample),
@@ -562,8 +765,8 @@ impl Ready {
         }
     }
 
-    /// Applies a command the user asked for, keeping its inverse for undo.
-    fn run(&mut self, command: Command) {
+    /// Applies a command the user asked for, keeping its inverse for undo; what became of it.
+    fn run(&mut self, command: Command) -> Reply {
         let saved_form = matches!(
             command,
             Command::CreateOpportunity { .. } | Command::UpdateOpportunity { .. }
@@ -577,7 +780,20 @@ impl Ready {
             )),
             _ => None,
         };
-        let result = self.undo.run(&mut self.ws, command);
+        let label = describe(&self.ws, &command);
+        let result = self.undo.run(&mut self.ws, command, label);
+        let reply = match &result {
+            Ok(applied) => Reply::Applied {
+                created: applied.created,
+            },
+            Err(error) => Reply::Refused {
+                message: refusal_message(error),
+                fields: match error {
+                    ApplyError::Invalid(fields) => fields.clone(),
+                    _ => Vec::new(),
+                },
+            },
+        };
         if self.settle(result, saved_form) {
             if saved_form {
                 self.form = None;
@@ -586,6 +802,7 @@ impl Ready {
                 self.say(done, false);
             }
         }
+        reply
     }
 
     /// Brings the form and the status bar in line with a command's outcome; true on success.
@@ -609,20 +826,15 @@ impl Ready {
                 self.status = None;
                 true
             }
-            Err(ApplyError::Invalid(errors)) if from_form && self.form.is_some() => {
-                let text = errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                if let Some(form) = &mut self.form {
+            Err(error) => {
+                let text = refusal_message(&error);
+                if let ApplyError::Invalid(errors) = error
+                    && from_form
+                    && let Some(form) = &mut self.form
+                {
                     form.show_errors(errors);
                 }
                 self.say(text, true);
-                false
-            }
-            Err(e) => {
-                self.say(e.to_string(), true);
                 false
             }
         }

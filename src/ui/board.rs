@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use egui::{Align, FontId, RichText, ScrollArea, Sense, Stroke, vec2};
 
-use super::app::Action;
+use super::app::{Action, Ctx};
 use super::theme;
 use super::widgets::{lookup_combo, paint_card_frame, paint_priority, text_line};
 use crate::analytics::StageTotals;
@@ -44,11 +44,12 @@ impl BoardView {
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
-        ws: &Workspace,
+        cx: &Ctx,
         filter: &Filter,
         pipeline: Id,
         selected: Option<Id>,
     ) -> Vec<Action> {
+        let ws = cx.ws;
         // The trash is the list's: the board always shows the deals outside it.
         let filter = &Filter {
             trash: false,

@@ -9,8 +9,10 @@ use egui::{RichText, TextEdit};
 use egui_extras::{Column, TableBuilder};
 use rust_decimal::Decimal;
 
-use super::app::Action;
+use super::app::{Action, Ctx};
+use super::reply::{self, Reply, Sent};
 use super::theme;
+use super::unsaved;
 use crate::cli::View;
 use crate::command::{Change, Command};
 use crate::domain::*;
@@ -27,9 +29,16 @@ pub struct CatalogView {
     currency: Option<CurrencyEditor>,
     /// Deals per currency code, and the generation it was counted at.
     uses: (u64, HashMap<String, usize>),
-    /// The data generation when an editor asked to save: the editor closes once the data
-    /// changed (the save was applied) and stays, with what was typed, when it was refused.
-    saving: Option<u64>,
+    /// An editor's save or delete, sent: the editor closes once it is applied and stays, with
+    /// what was typed and why, when it was refused.
+    sent: Option<Sent<Editor>>,
+}
+
+/// Which editor sent a command.
+#[derive(Clone, Copy)]
+enum Editor {
+    Product,
+    Currency,
 }
 
 /// A product being created (id 0) or edited; numbers stay text until saved.
@@ -55,13 +64,28 @@ fn amount_text(value: Decimal, max_decimals: u32) -> String {
 }
 
 impl CatalogView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, view: View) -> Vec<Action> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx, view: View) -> Vec<Action> {
+        let ws = cx.ws;
         let mut actions = Vec::new();
-        if let Some(generation) = self.saving.take()
-            && generation != ws.generation()
-        {
-            self.product = None;
-            self.currency = None;
+        if let Some((editor, reply)) = cx.replies.take(&mut self.sent) {
+            let error = match reply {
+                Reply::Applied { .. } => None,
+                Reply::Refused { message, .. } => Some(message),
+            };
+            match (editor, error) {
+                (Editor::Product, None) => self.product = None,
+                (Editor::Currency, None) => self.currency = None,
+                (Editor::Product, error) => {
+                    if let Some(editor) = &mut self.product {
+                        editor.error = error;
+                    }
+                }
+                (Editor::Currency, error) => {
+                    if let Some(editor) = &mut self.currency {
+                        editor.error = error;
+                    }
+                }
+            }
         }
         ui.add_space(4.0);
         match view {
@@ -87,9 +111,11 @@ impl CatalogView {
             }
         });
         if let Some(editor) = &mut self.product {
-            match editor.ui(ui, ws, actions) {
+            match editor.ui(ui, ws) {
                 Outcome::Open => {}
-                Outcome::Saving => self.saving = Some(ws.generation()),
+                Outcome::Send(command) => {
+                    actions.push(reply::send(&mut self.sent, Editor::Product, command))
+                }
                 Outcome::Done => self.product = None,
             }
         }
@@ -185,9 +211,11 @@ impl CatalogView {
             ))
             .color(theme::TEXT_MUTED)));
         if let Some(editor) = &mut self.currency {
-            match editor.ui(ui, ws, actions) {
+            match editor.ui(ui, ws) {
                 Outcome::Open => {}
-                Outcome::Saving => self.saving = Some(ws.generation()),
+                Outcome::Send(command) => {
+                    actions.push(reply::send(&mut self.sent, Editor::Currency, command))
+                }
                 Outcome::Done => self.currency = None,
             }
         }
@@ -266,9 +294,9 @@ impl CatalogView {
 /// What an editor did this frame.
 enum Outcome {
     Open,
-    /// Asked to save: it closes once the save is applied.
-    Saving,
-    /// Cancelled, or asked to delete.
+    /// Asked to save or delete: it closes once the command is applied.
+    Send(Command),
+    /// Cancelled.
     Done,
 }
 
@@ -285,23 +313,21 @@ fn editor_buttons(ui: &mut egui::Ui, stored: bool) -> (bool, bool, bool) {
     .inner
 }
 
-/// A labelled one-line text field in a two-column grid.
-fn text_row(ui: &mut egui::Ui, field: Field, text: &mut String, width: f32) {
+/// A labelled one-line text field in a two-column grid; true when Enter was pressed in it.
+fn text_row(ui: &mut egui::Ui, field: Field, text: &mut String, width: f32) -> bool {
     let label = ui.label(bidi(ui, field.label()));
-    ui.add(TextEdit::singleline(text).desired_width(width))
+    let response = ui
+        .add(TextEdit::singleline(text).desired_width(width))
         .labelled_by(label.id);
     ui.end_row();
+    unsaved::submitted(ui, &response)
 }
 
-fn change_command(change: Change) -> Action {
-    Action::Apply(Command::Change(Box::new(change)))
-}
-
-fn delete_command(kind: EntityKind, id: Id) -> Action {
-    change_command(Change {
+fn delete_command(kind: EntityKind, id: Id) -> Command {
+    Command::Change(Box::new(Change {
         remove: vec![(kind, id)],
         ..Change::default()
-    })
+    }))
 }
 
 fn error_ui(ui: &mut egui::Ui, error: &Option<String>) {
@@ -319,8 +345,9 @@ fn editor_frame(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
 
 impl ProductEditor {
     /// Draws the editor and says what it did.
-    fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) -> Outcome {
+    fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Outcome {
         let mut outcome = Outcome::Open;
+        let mut entered = false;
         editor_frame(ui, |ui| {
             let p = &mut self.product;
             direction::grid_scope(ui, |ui| {
@@ -328,9 +355,9 @@ impl ProductEditor {
                     .num_columns(2)
                     .spacing([10.0, 6.0])
                     .show(ui, |ui| {
-                        text_row(ui, Field::Code, &mut p.code, 120.0);
-                        text_row(ui, Field::Name, &mut p.name, 320.0);
-                        text_row(ui, Field::UnitPrice, &mut self.price, 120.0);
+                        entered |= text_row(ui, Field::Code, &mut p.code, 120.0);
+                        entered |= text_row(ui, Field::Name, &mut p.name, 320.0);
+                        entered |= text_row(ui, Field::UnitPrice, &mut self.price, 120.0);
                         let label = ui.label(bidi(ui, Field::Currency.label()));
                         egui::ComboBox::from_id_salt("product_currency")
                             .selected_text(bidi(ui, &p.currency))
@@ -353,20 +380,20 @@ impl ProductEditor {
             });
             error_ui(ui, &self.error);
             let (save, cancel, delete) = editor_buttons(ui, p.id != 0);
+            let save = save || entered;
             if save {
                 match parse_amount(Field::UnitPrice, &self.price) {
                     Ok(price) => {
                         p.unit_price = price;
-                        if submit(Record::Product(p.clone()), actions, &mut self.error) {
-                            outcome = Outcome::Saving;
+                        if let Some(command) = submit(Record::Product(p.clone()), &mut self.error) {
+                            outcome = Outcome::Send(command);
                         }
                     }
                     Err(e) => self.error = Some(e.to_string()),
                 }
             }
             if delete {
-                actions.push(delete_command(EntityKind::Product, p.id));
-                outcome = Outcome::Done;
+                outcome = Outcome::Send(delete_command(EntityKind::Product, p.id));
             }
             if cancel {
                 outcome = Outcome::Done;
@@ -378,9 +405,10 @@ impl ProductEditor {
 
 impl CurrencyEditor {
     /// Draws the editor and says what it did.
-    fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) -> Outcome {
+    fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Outcome {
         let mut outcome = Outcome::Open;
         let base = ws.settings().base_currency.clone();
+        let mut entered = false;
         editor_frame(ui, |ui| {
             let c = &mut self.currency;
             direction::grid_scope(ui, |ui| {
@@ -388,8 +416,8 @@ impl CurrencyEditor {
                     .num_columns(2)
                     .spacing([10.0, 6.0])
                     .show(ui, |ui| {
-                        text_row(ui, Field::Code, &mut c.code, 60.0);
-                        text_row(ui, Field::Name, &mut c.name, 220.0);
+                        entered |= text_row(ui, Field::Code, &mut c.code, 60.0);
+                        entered |= text_row(ui, Field::Name, &mut c.name, 220.0);
                         let label = ui.label(bidi(ui, Field::Rate.label()));
                         ui.horizontal(|ui| {
                             ui.add(TextEdit::singleline(&mut self.rate).desired_width(110.0))
@@ -397,7 +425,7 @@ impl CurrencyEditor {
                             ui.label(bidi(ui, tr!("{base} per unit", base = base)));
                         });
                         ui.end_row();
-                        text_row(ui, Field::RateDate, &mut self.date, 100.0);
+                        entered |= text_row(ui, Field::RateDate, &mut self.date, 100.0);
                         ui.label(bidi(ui, Field::Active.label()));
                         ui.checkbox(&mut c.active, bidi(ui, tr!("Offered for new deals")));
                         ui.end_row();
@@ -405,6 +433,7 @@ impl CurrencyEditor {
             });
             error_ui(ui, &self.error);
             let (save, cancel, delete) = editor_buttons(ui, c.id != 0);
+            let save = save || entered;
             if save {
                 let parsed = parse_rate(&self.rate).and_then(|rate| {
                     let date = parse_date(Field::RateDate, &self.date)?
@@ -424,16 +453,15 @@ impl CurrencyEditor {
                             rate_date,
                             ..c.clone()
                         });
-                        if submit(record, actions, &mut self.error) {
-                            outcome = Outcome::Saving;
+                        if let Some(command) = submit(record, &mut self.error) {
+                            outcome = Outcome::Send(command);
                         }
                     }
                     Err(e) => self.error = Some(e.to_string()),
                 }
             }
             if delete {
-                actions.push(delete_command(EntityKind::Currency, c.id));
-                outcome = Outcome::Done;
+                outcome = Outcome::Send(delete_command(EntityKind::Currency, c.id));
             }
             if cancel {
                 outcome = Outcome::Done;
@@ -443,17 +471,14 @@ impl CurrencyEditor {
     }
 }
 
-/// Checks an edited record and, when it is right, asks to save it; true when asked.
-fn submit(mut record: Record, actions: &mut Vec<Action>, error: &mut Option<String>) -> bool {
+/// Checks an edited record: the command saving it when it is right, else why not in `error`.
+fn submit(mut record: Record, error: &mut Option<String>) -> Option<Command> {
     match record.normalize_and_validate() {
-        Ok(()) => {
-            actions.push(change_command(Change::put(record)));
-            true
-        }
+        Ok(()) => Some(Command::Change(Box::new(Change::put(record)))),
         Err(errors) => {
             let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
             *error = Some(text.join("; "));
-            false
+            None
         }
     }
 }

@@ -8,6 +8,7 @@ use super::activity_panel::ActivityPanel;
 use super::app::Action;
 use super::lines::LinesEditor;
 use super::theme;
+use super::unsaved::{self, Editing, FormKey};
 use super::widgets::{history_ui, lookup_combo, star_button};
 use crate::command::Command;
 use crate::domain::*;
@@ -122,6 +123,11 @@ impl OpportunityForm {
     /// Draws the form; returns Save (as a command) or Close.
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Vec<Action> {
         let mut actions = Vec::new();
+        match unsaved::form_key(ui) {
+            Some(FormKey::Save) => actions.extend(self.save(ws).map(Action::Apply)),
+            Some(FormKey::Close) => actions.push(Action::CloseForm),
+            None => {}
+        }
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             let title = if self.original.is_some() {
@@ -130,6 +136,7 @@ impl OpportunityForm {
                 tr!("New deal")
             };
             ui.label(bidi(ui, RichText::new(title).heading()));
+            unsaved::marker(ui, self.dirty);
             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
                 if ui
                     .button(bidi(ui, tr!("Close")))
@@ -823,4 +830,25 @@ fn tags_ui(ui: &mut egui::Ui, ws: &Workspace, tags: &mut Vec<Id>) {
             }
         }
     });
+}
+
+impl Editing for OpportunityForm {
+    fn unsaved(&self) -> Option<String> {
+        self.dirty.then(|| match &self.original {
+            Some(original) => original.name.clone(),
+            None => tr!("The new deal"),
+        })
+    }
+
+    fn save(&mut self, ws: &Workspace) -> Option<Command> {
+        OpportunityForm::save(self, ws)
+    }
+
+    fn discard(&mut self, ws: &Workspace) {
+        if let Some(stored) = self.opportunity_id().and_then(|id| ws.opportunity(id)) {
+            *self = OpportunityForm::edit(ws, stored.clone());
+        } else {
+            self.dirty = false;
+        }
+    }
 }

@@ -5,7 +5,7 @@ use crate::ui::direction;
 use crate::ui::text::bidi;
 use egui::{FontId, RichText, ScrollArea, Sense, TextEdit, vec2};
 
-use super::app::Action;
+use super::app::{Action, Ctx};
 use super::theme;
 use super::widgets::{card_line, history_ui, lookup_combo, paint_card_frame};
 use crate::command::{Change, Command, ConvertLead};
@@ -77,7 +77,8 @@ pub struct LeadsView {
 }
 
 impl LeadsView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Vec<Action> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
+        let ws = cx.ws;
         let mut actions = Vec::new();
         self.sync(ws);
         self.refresh(ws);

@@ -15,7 +15,7 @@ use std::sync::mpsc;
 use chrono::NaiveDate;
 use egui::{Align, RichText};
 
-use super::app::Action;
+use super::app::{Action, Ctx};
 use super::theme;
 use super::widgets::lookup_combo;
 use crate::analytics::reports::{
@@ -275,7 +275,8 @@ impl Default for ReportsView {
 impl ReportsView {
     /// Draws the dashboard, or one card full size. `pipeline` is the app's current pipeline,
     /// which opening a saved report may change.
-    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, pipeline: &mut Id) -> Vec<Action> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx, pipeline: &mut Id) -> Vec<Action> {
+        let ws = cx.ws;
         let mut actions = Vec::new();
         while let Ok(result) = self.png_done.1.try_recv() {
             actions.push(match result {

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use egui::{Align, Color32, FontId, Margin, RichText, Stroke, TextEdit, vec2};
 use rust_decimal::Decimal;
 
-use super::app::Action;
+use super::app::{Action, Ctx};
 use super::theme;
 use crate::command::{Change, Command};
 use crate::domain::*;
@@ -65,7 +65,8 @@ enum Section {
 }
 
 impl SettingsView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Vec<Action> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
+        let ws = cx.ws;
         let mut actions = Vec::new();
         // Last frame's commands have been applied (or refused) by now, whatever is shown.
         self.pipelines.settle(ws);

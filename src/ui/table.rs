@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use egui::{Align, RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
-use super::app::Action;
+use super::app::{Action, Ctx};
 use super::mass_update::MassUpdateBar;
 use super::theme;
 use super::widgets::lookup_combo_box;
@@ -118,11 +118,12 @@ impl ListView {
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
-        ws: &Workspace,
+        cx: &Ctx,
         filter: &mut Filter,
         pipeline: Id,
         selected: Option<Id>,
     ) -> Vec<Action> {
+        let ws = cx.ws;
         self.refresh(ws, filter, pipeline);
         let mut actions = Vec::new();
         // Taken out for the frame, so cells can borrow `self` mutably; never cloned per frame.

@@ -272,3 +272,9 @@ pub fn paint_card_frame(painter: &egui::Painter, rect: Rect, selected: bool, hov
         egui::StrokeKind::Inside,
     );
 }
+
+/// Whether a text field has the keyboard focus: single-key and app-level shortcuts (the app's
+/// undo among them) stay quiet then, and the field's own keys apply.
+pub fn typing(ctx: &egui::Context) -> bool {
+    ctx.text_edit_focused()
+}

@@ -7,21 +7,47 @@ use crate::command::Command;
 /// The undo and redo stacks of one session.
 #[derive(Debug, Default)]
 pub struct UndoStack {
-    undo: Vec<Command>,
-    redo: Vec<Command>,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+}
+
+/// One step: the command reversing an action, and what the action was in the user's words.
+#[derive(Debug)]
+struct Step {
+    command: Command,
+    label: String,
 }
 
 impl UndoStack {
     /// Applies a new user action. It clears the redo stack; an action with no inverse (clearing
     /// the sample) clears the undo stack too, since earlier steps may name records now gone.
-    pub fn run(&mut self, ws: &mut Workspace, command: Command) -> Result<Applied, ApplyError> {
+    /// `label` says what the action does ("moved Bluefin to Qualified"), for "Undid: …".
+    pub fn run(
+        &mut self,
+        ws: &mut Workspace,
+        command: Command,
+        label: String,
+    ) -> Result<Applied, ApplyError> {
         let applied = ws.apply(command)?;
         self.redo.clear();
         match &applied.inverse {
-            Some(inverse) => self.undo.push(inverse.clone()),
+            Some(inverse) => self.undo.push(Step {
+                command: inverse.clone(),
+                label,
+            }),
             None => self.undo.clear(),
         }
         Ok(applied)
+    }
+
+    /// What the next undo takes back, in the user's words.
+    pub fn undo_label(&self) -> Option<&str> {
+        self.undo.last().map(|s| s.label.as_str())
+    }
+
+    /// What the next redo does again, in the user's words.
+    pub fn redo_label(&self) -> Option<&str> {
+        self.redo.last().map(|s| s.label.as_str())
     }
 
     /// Undoes the last action. None when there is nothing to undo.
@@ -40,14 +66,17 @@ impl UndoStack {
     /// are dropped with it, so no inverse ever runs on a state it was not made for.
     fn step(
         ws: &mut Workspace,
-        from: &mut Vec<Command>,
-        to: &mut Vec<Command>,
+        from: &mut Vec<Step>,
+        to: &mut Vec<Step>,
     ) -> Option<Result<Applied, ApplyError>> {
-        let command = from.pop()?;
-        let result = ws.apply(command.clone());
+        let step = from.pop()?;
+        let result = ws.apply(step.command.clone());
         match &result {
-            Ok(applied) => to.extend(applied.inverse.clone()),
-            Err(ApplyError::Store(_)) => from.push(command),
+            Ok(applied) => to.extend(applied.inverse.clone().map(|command| Step {
+                command,
+                label: step.label,
+            })),
+            Err(ApplyError::Store(_)) => from.push(step),
             Err(_) => from.clear(),
         }
         Some(result)

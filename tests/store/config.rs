@@ -44,6 +44,7 @@ fn stages_are_added_reordered_and_deleted_with_their_deals_moved() {
     undo.run(
         &mut ws,
         Command::Change(Box::new(Change::put(Record::Stage(demo)))),
+        String::new(),
     )
     .unwrap();
     assert_eq!(
@@ -56,7 +57,7 @@ fn stages_are_added_reordered_and_deleted_with_their_deals_moved() {
     let demo = order.pop().unwrap();
     order.insert(2, demo);
     let reorder = ws.reorder_stages_change(&order);
-    undo.run(&mut ws, Command::Change(Box::new(reorder)))
+    undo.run(&mut ws, Command::Change(Box::new(reorder)), String::new())
         .unwrap();
     assert_eq!(
         names(&ws),
@@ -69,7 +70,7 @@ fn stages_are_added_reordered_and_deleted_with_their_deals_moved() {
     let refused = change(&mut ws, keep);
     assert_eq!(refused.unwrap_err(), "Stage: is still in use (1 record)");
     let delete = ws.delete_stage_change(new, Some(demo));
-    undo.run(&mut ws, Command::Change(Box::new(delete)))
+    undo.run(&mut ws, Command::Change(Box::new(delete)), String::new())
         .unwrap();
     let moved = ws.opportunity(deal).unwrap();
     assert_eq!((moved.stage, moved.probability), (demo, Decimal::from(50)));
@@ -249,7 +250,7 @@ fn a_new_base_currency_rebases_every_rate_and_keeps_the_totals() {
     };
     let mut undo = UndoStack::default();
     let rebase = ws.settings_change(settings);
-    undo.run(&mut ws, Command::Change(Box::new(rebase)))
+    undo.run(&mut ws, Command::Change(Box::new(rebase)), String::new())
         .unwrap();
     assert_eq!(ws.settings().base_currency, "EUR");
     let usd = ws.currencies()[0].clone();

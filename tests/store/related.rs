@@ -72,6 +72,7 @@ fn converting_a_lead_matches_an_account_by_name_or_creates_one() {
                 account_name: "persia foods ".into(),
                 stage: new_stage,
             })),
+            String::new(),
         )
         .unwrap();
     let opp = ws.opportunity(applied.created.unwrap()).unwrap().clone();
@@ -236,6 +237,7 @@ fn column_totals_convert_to_the_base_currency_and_follow_rate_changes() {
     undo.run(
         &mut ws,
         Command::Change(Box::new(Change::put(Record::Currency(currency)))),
+        String::new(),
     )
     .unwrap();
     assert_eq!(ws.stage_totals(new).expected, dec("3200.00"));
@@ -317,7 +319,7 @@ fn an_account_with_deals_is_not_deleted_unless_they_are_reassigned() {
 
     let mut undo = UndoStack::default();
     let reassign = ws.delete_account_change(acme, Some(globex));
-    undo.run(&mut ws, Command::Change(Box::new(reassign)))
+    undo.run(&mut ws, Command::Change(Box::new(reassign)), String::new())
         .unwrap();
     assert!(ws.account(acme).is_none());
     assert_eq!(ws.opportunity(deal).unwrap().account, globex);
@@ -410,6 +412,7 @@ fn activities_follow_their_deal_through_moves_merges_and_the_trash() {
             survivor: Box::new(survivor),
             merged: vec![b],
         },
+        String::new(),
     )
     .unwrap();
     assert_eq!(ws.activities_of(ActivityLink::Opportunity(a)).len(), 1);

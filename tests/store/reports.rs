@@ -680,6 +680,7 @@ fn saved_reports_are_kept_with_history_and_undone_in_one_step() {
         Command::SetSavedReports {
             reports: vec![saved.clone()],
         },
+        String::new(),
     )
     .unwrap();
     drop(ws);
@@ -695,6 +696,7 @@ fn saved_reports_are_kept_with_history_and_undone_in_one_step() {
         Command::SetSavedReports {
             reports: vec![renamed.clone()],
         },
+        String::new(),
     )
     .unwrap();
     assert_eq!(ws.saved_reports(), [renamed]);

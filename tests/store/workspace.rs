@@ -454,6 +454,7 @@ fn the_undo_stack_undoes_redoes_and_forgets_redo_on_a_new_action() {
                 opp: Box::new(draft),
                 new_account: Some("Tabriz Carpets".into()),
             },
+            String::new(),
         )
         .unwrap()
         .created
@@ -464,7 +465,9 @@ fn the_undo_stack_undoes_redoes_and_forgets_redo_on_a_new_action() {
         stage,
         loss_reason: None,
     };
-    stack.run(&mut ws, move_to(qualified)).unwrap();
+    stack
+        .run(&mut ws, move_to(qualified), String::new())
+        .unwrap();
     assert!(stack.can_undo() && !stack.can_redo());
 
     stack.undo(&mut ws).unwrap().unwrap();
@@ -493,7 +496,9 @@ fn the_undo_stack_undoes_redoes_and_forgets_redo_on_a_new_action() {
     stack.undo(&mut ws).unwrap().unwrap();
     assert!(stack.can_redo());
     let proposition = stage(&ws, "Proposition");
-    stack.run(&mut ws, move_to(proposition)).unwrap();
+    stack
+        .run(&mut ws, move_to(proposition), String::new())
+        .unwrap();
     assert!(!stack.can_redo());
 
     // Every step is in the history: nothing was rewritten.
@@ -521,7 +526,7 @@ fn the_trash_hides_deals_restores_them_and_empties_only_when_asked() {
     let new = stage(&ws, "New");
     let mut stack = UndoStack::default();
     stack
-        .run(&mut ws, Command::Trash { ids: vec![gone] })
+        .run(&mut ws, Command::Trash { ids: vec![gone] }, String::new())
         .unwrap();
     assert_eq!(ws.stage_totals(new).count, 1);
     assert_eq!(ws.stage_totals(new).expected, Decimal::from(1000));
@@ -580,7 +585,7 @@ fn undoing_a_trash_restores_the_deal() {
     let id = create(&mut ws, "Acme", "Acme – deal", "1000");
     let mut stack = UndoStack::default();
     stack
-        .run(&mut ws, Command::Trash { ids: vec![id] })
+        .run(&mut ws, Command::Trash { ids: vec![id] }, String::new())
         .unwrap();
     stack.undo(&mut ws).unwrap().unwrap();
     assert!(!ws.is_trashed(id));
@@ -614,6 +619,7 @@ fn a_mass_update_is_one_step_with_one_entry_per_changed_field() {
                 ids: ids.to_vec(),
                 patch,
             },
+            String::new(),
         )
         .unwrap();
     for id in ids {
@@ -759,6 +765,7 @@ fn merging_moves_events_and_history_to_the_survivor_and_undo_puts_them_back() {
                 survivor: Box::new(survivor),
                 merged: vec![dup],
             },
+            String::new(),
         )
         .unwrap();
     let merged = ws.opportunity(keep).unwrap();
@@ -876,8 +883,12 @@ fn an_inserted_batch_is_one_undo_step() {
     );
     let (batch, summary) = forsat::demo::generate(&ws, 60, 9);
     let mut undo = UndoStack::default();
-    undo.run(&mut ws, Command::InsertBatch(Box::new(batch)))
-        .unwrap();
+    undo.run(
+        &mut ws,
+        Command::InsertBatch(Box::new(batch)),
+        String::new(),
+    )
+    .unwrap();
     assert_eq!(ws.opportunity_count(), before.0 + summary.opportunities);
     assert!(!ws.currencies().is_empty() && !ws.open_activities().is_empty());
     undo.undo(&mut ws).unwrap().unwrap();

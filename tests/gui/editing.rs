@@ -1,0 +1,176 @@
+//! Everyday editing as a hurried user does it: undo while typing, switching cards with unsaved
+//! edits, the keys every form answers, and a status bar that stays true.
+
+use egui::{Key, Modifiers, Pos2};
+use egui_kittest::kittest::Queryable as _;
+use forsat::domain::EntityKind;
+
+use crate::board::drag;
+use crate::{Fixture, card, deal, harness, label, stage_id};
+
+const CAFE: &str = "Café Müller – espresso machines";
+const NORDWIND: &str = "Nordwind – fleet renewal";
+
+/// Moves Café Müller's card to Proposition with the pointer.
+fn move_cafe_to_proposition(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>) {
+    let from = card(harness, CAFE).rect().center();
+    let plus = harness.get_by_label("New deal in Proposition").rect();
+    drag(
+        harness,
+        from,
+        Pos2::new(plus.center().x - 100.0, plus.bottom() + 300.0),
+    );
+}
+
+/// Clicks into the field named `name` and types `text` at its end, as a person does.
+fn click_and_type(
+    harness: &mut egui_kittest::Harness<'static, forsat::ui::App>,
+    name: &str,
+    text: &str,
+) {
+    harness.get_by_label(name).click();
+    harness.run();
+    harness.get_by_label(name).type_text(text);
+    harness.run();
+}
+
+/// Runs frames until the unsaved-changes question stops moving (a modal fades in).
+fn settle(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>) {
+    for _ in 0..10 {
+        harness.run();
+    }
+}
+
+#[test]
+fn ctrl_z_in_a_text_field_leaves_an_earlier_move_alone_and_undo_names_what_it_undid() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    move_cafe_to_proposition(&mut harness);
+    card(&harness, NORDWIND).click();
+    harness.run();
+    click_and_type(&mut harness, "Next step", "Call Jan");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let ws = harness.state().workspace().unwrap();
+    assert_eq!(
+        deal(ws, CAFE).stage,
+        stage_id(ws, "Proposition"),
+        "Ctrl+Z in a text field must not undo the move"
+    );
+    assert!(harness.query_by_label_contains("Undid").is_none());
+
+    // Out of the field, the app's undo takes the move back and says which.
+    harness.get_by_label("Undo").click();
+    harness.run();
+    let ws = harness.state().workspace().unwrap();
+    assert_eq!(deal(ws, CAFE).stage, stage_id(ws, "New"));
+    label(&harness, &format!("Undid: moved {CAFE} to Proposition"));
+    harness.get_by_label("Redo").click();
+    harness.run();
+    label(&harness, &format!("Redid: moved {CAFE} to Proposition"));
+    drop(harness);
+    let ws = fixture.reopen();
+    assert_eq!(deal(&ws, CAFE).stage, stage_id(&ws, "Proposition"));
+}
+
+#[test]
+fn another_card_clicked_with_unsaved_edits_asks_and_keeps_saves_or_discards_them() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    card(&harness, CAFE).click();
+    harness.run();
+    click_and_type(&mut harness, "Next step", "Taste test on Friday");
+    label(&harness, "Unsaved changes");
+
+    // Keep editing: the form stays on Café Müller with the typing.
+    card(&harness, NORDWIND).click();
+    settle(&mut harness);
+    label(&harness, &format!("{CAFE} has changes that are not saved."));
+    harness.get_by_label("Keep editing").click();
+    settle(&mut harness);
+    assert!(harness.query_by_label("Keep editing").is_none());
+    let typed = harness
+        .get_by_label("Next step")
+        .value()
+        .unwrap_or_default();
+    assert_eq!(typed, "Taste test on Friday");
+
+    // Save: Café Müller's edit is written, and Nordwind opens.
+    card(&harness, NORDWIND).click();
+    settle(&mut harness);
+    harness.get_by_label("Save changes").click();
+    settle(&mut harness);
+    let ws = harness.state().workspace().unwrap();
+    assert_eq!(deal(ws, CAFE).next_step, "Taste test on Friday");
+    assert_eq!(
+        harness
+            .get_by_label("Next step")
+            .value()
+            .unwrap_or_default(),
+        deal(ws, NORDWIND).next_step
+    );
+
+    // Discard: the edit to Nordwind is dropped, the form closes with Escape.
+    click_and_type(&mut harness, "Next step", "Never saved");
+    harness.key_press(Key::Escape);
+    settle(&mut harness);
+    harness.get_by_label("Discard changes").click();
+    settle(&mut harness);
+    assert!(
+        harness.query_by_label("Next step").is_none(),
+        "the form closed"
+    );
+    drop(harness);
+    let ws = fixture.reopen();
+    assert_eq!(deal(&ws, CAFE).next_step, "Taste test on Friday");
+    assert!(!deal(&ws, NORDWIND).next_step.contains("Never saved"));
+}
+
+#[test]
+fn ctrl_enter_saves_the_deal_form_and_escape_closes_a_clean_one() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    card(&harness, NORDWIND).click();
+    harness.run();
+    click_and_type(&mut harness, "Next step", "Send the quote");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    harness.run();
+    let ws = harness.state().workspace().unwrap();
+    let id = deal(ws, NORDWIND).id;
+    assert_eq!(deal(ws, NORDWIND).next_step, "Send the quote");
+    label(&harness, "Saved.");
+
+    card(&harness, NORDWIND).click();
+    harness.run();
+    harness.key_press(Key::Escape);
+    settle(&mut harness);
+    assert!(harness.query_by_label("Next step").is_none());
+    assert!(
+        harness.query_by_label("Keep editing").is_none(),
+        "a clean form closes at once"
+    );
+    drop(harness);
+    let ws = fixture.reopen();
+    assert_eq!(ws.opportunity(id).unwrap().next_step, "Send the quote");
+    let history = ws.history(EntityKind::Opportunity, id).unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|h| h.field == "next_step" || h.new == "Send the quote")
+    );
+}
+
+#[test]
+fn the_status_bar_counts_deals_as_they_are_now() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    label(&harness, "2 deals");
+    card(&harness, CAFE).click();
+    harness.run();
+    harness.get_by_label("Move to trash").click();
+    harness.run();
+    label(&harness, "1 deal");
+    harness.get_by_label("Undo").click();
+    harness.run();
+    label(&harness, "2 deals");
+}
