@@ -62,3 +62,28 @@ pub fn reading<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> InnerResponse<
 pub fn grid_scope<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> InnerResponse<R> {
     ui.with_layout(Layout::top_down(Align::Min), add)
 }
+
+/// One label–field row of a form, in reading order (the label at the right in Persian), in
+/// place of egui's `Grid`, which cannot run right to left. The label takes `label_width` at the
+/// reading start; `add` gets the rest of the row (and the label's id, to label its widget) and
+/// lays out top-down, so a message under the field stays in the field's column.
+pub fn field_row<R>(
+    ui: &mut Ui,
+    label_width: f32,
+    label: impl Into<egui::WidgetText>,
+    add: impl FnOnce(&mut Ui, egui::Id) -> R,
+) -> R {
+    ui.with_layout(start_to_end(Align::Min), |ui| {
+        let height = ui.spacing().interact_size.y;
+        let label = ui
+            .allocate_ui_with_layout(egui::vec2(label_width, height), top_down_start(), |ui| {
+                ui.set_width(label_width);
+                ui.add_space(2.0);
+                ui.add(egui::Label::new(label).wrap())
+            })
+            .inner;
+        ui.with_layout(top_down_start(), |ui| add(ui, label.id))
+            .inner
+    })
+    .inner
+}
