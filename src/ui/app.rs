@@ -629,14 +629,11 @@ impl Ready {
             None => self.ws.default_pipeline(),
         };
         self.pipeline = current.id;
-        if pipelines.len() < 2 {
-            ui.label(bidi(
-                ui,
-                RichText::new(&current.name).color(theme::TEXT_MUTED),
-            ));
-            return;
-        }
+        // Always a dropdown of one width, so a second pipeline added does not shift the tabs
+        // under the pointer.
         egui::ComboBox::from_id_salt("pipeline_switcher")
+            .width(theme::PIPELINE_SWITCHER_WIDTH)
+            .truncate()
             .selected_text(bidi(ui, &current.name))
             .show_ui(ui, |ui| {
                 for p in pipelines {

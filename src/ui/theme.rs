@@ -27,6 +27,8 @@ pub const CLOSE_ZONE_HEIGHT: f32 = 46.0;
 /// Width of a folded stage's column.
 pub const FOLDED_WIDTH: f32 = 150.0;
 pub const FORM_WIDTH: f32 = 500.0;
+/// Width of the top bar's pipeline dropdown, whatever the pipelines' names.
+pub const PIPELINE_SWITCHER_WIDTH: f32 = 170.0;
 
 pub const CARD_FILL: Color32 = Color32::WHITE;
 pub const CARD_STROKE: Color32 = Color32::from_rgb(0xD5, 0xD9, 0xE0);

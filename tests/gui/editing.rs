@@ -174,3 +174,84 @@ fn the_status_bar_counts_deals_as_they_are_now() {
     harness.run();
     label(&harness, "2 deals");
 }
+
+/// Asks the window to close, as its title bar's close button does; the commands the app sent
+/// back in that frame.
+fn close_window(
+    harness: &mut egui_kittest::Harness<'static, forsat::ui::App>,
+) -> Vec<egui::ViewportCommand> {
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.step();
+    let commands = harness.output().viewport_output[&egui::ViewportId::ROOT]
+        .commands
+        .clone();
+    settle(harness);
+    commands
+}
+
+#[test]
+fn closing_the_window_with_unsaved_edits_asks_first() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    card(&harness, CAFE).click();
+    harness.run();
+    click_and_type(&mut harness, "Next step", "Bring samples");
+    let commands = close_window(&mut harness);
+    assert!(commands.contains(&egui::ViewportCommand::CancelClose));
+    harness.get_by_label("Keep editing").click();
+    settle(&mut harness);
+    assert_eq!(
+        harness
+            .get_by_label("Next step")
+            .value()
+            .unwrap_or_default(),
+        "Bring samples"
+    );
+    close_window(&mut harness);
+    harness.get_by_label("Save changes").click();
+    harness.step();
+    let commands = harness.output().viewport_output[&egui::ViewportId::ROOT]
+        .commands
+        .clone();
+    assert!(
+        commands.contains(&egui::ViewportCommand::Close),
+        "{commands:?}"
+    );
+    drop(harness);
+    assert_eq!(deal(&fixture.reopen(), CAFE).next_step, "Bring samples");
+}
+
+#[test]
+fn closing_the_window_with_nothing_unsaved_closes_at_once() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    card(&harness, CAFE).click();
+    harness.run();
+    let commands = close_window(&mut harness);
+    assert!(!commands.contains(&egui::ViewportCommand::CancelClose));
+    assert!(harness.query_by_label("Keep editing").is_none());
+}
+
+#[test]
+fn a_second_pipeline_leaves_the_top_bar_where_it_was() {
+    let fixture = Fixture::two_deals();
+    let tab = |fixture: &Fixture| {
+        let harness = harness(&fixture.path);
+        let rect = harness.get_by_label("Reports").rect();
+        rect
+    };
+    let before = tab(&fixture);
+    let mut ws = fixture.reopen();
+    let change = ws.new_pipeline_change("Partnerships and resellers in the Nordics");
+    ws.apply(forsat::command::Command::Change(Box::new(change)))
+        .unwrap();
+    drop(ws);
+    let after = tab(&fixture);
+    assert_eq!(before, after, "the tabs must not move");
+}
