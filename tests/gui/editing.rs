@@ -241,11 +241,7 @@ fn closing_the_window_with_nothing_unsaved_closes_at_once() {
 #[test]
 fn a_second_pipeline_leaves_the_top_bar_where_it_was() {
     let fixture = Fixture::two_deals();
-    let tab = |fixture: &Fixture| {
-        let harness = harness(&fixture.path);
-        let rect = harness.get_by_label("Reports").rect();
-        rect
-    };
+    let tab = |fixture: &Fixture| harness(&fixture.path).get_by_label("Reports").rect();
     let before = tab(&fixture);
     let mut ws = fixture.reopen();
     let change = ws.new_pipeline_change("Partnerships and resellers in the Nordics");
