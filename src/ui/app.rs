@@ -355,6 +355,22 @@ impl Ready {
             }
         }
         self.ask_before_quitting(ui.ctx());
+        // Modals first: they take their keys (Escape) before the forms beneath them would.
+        self.leave_ui(ui.ctx());
+        if let Some(dialog) = &mut self.dialog {
+            match dialogs::dialog_ui(ui.ctx(), dialog, &self.ws) {
+                dialogs::Outcome::Open => {}
+                dialogs::Outcome::Cancel => self.dialog = None,
+                dialogs::Outcome::Run(command) => {
+                    self.dialog = None;
+                    actions.push(Action::Apply(command));
+                }
+                dialogs::Outcome::Done(message) => {
+                    self.dialog = None;
+                    self.say(message, false);
+                }
+            }
+        }
         let view_before = self.view;
         egui::Panel::top("top_bar").show(ui, |ui| {
             direction::reading(ui, |ui| self.top_bar_ui(ui, &mut actions)).inner
@@ -409,26 +425,11 @@ impl Ready {
                 })
                 .inner
             });
-        if let Some(dialog) = &mut self.dialog {
-            match dialogs::dialog_ui(ui.ctx(), dialog, &self.ws) {
-                dialogs::Outcome::Open => {}
-                dialogs::Outcome::Cancel => self.dialog = None,
-                dialogs::Outcome::Run(command) => {
-                    self.dialog = None;
-                    actions.push(Action::Apply(command));
-                }
-                dialogs::Outcome::Done(message) => {
-                    self.dialog = None;
-                    self.say(message, false);
-                }
-            }
-        }
         // A tab clicked away from a form with unsaved edits asks first.
         if self.view != view_before {
             let to = std::mem::replace(&mut self.view, view_before);
             self.leave_then(Some(Holder::View(view_before)), Leaving::View(to));
         }
-        self.leave_ui(ui.ctx());
         for action in actions {
             self.handle(action);
         }

@@ -251,3 +251,28 @@ fn a_second_pipeline_leaves_the_top_bar_where_it_was() {
     let after = tab(&fixture);
     assert_eq!(before, after, "the tabs must not move");
 }
+
+#[test]
+fn escape_in_the_question_keeps_editing() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    card(&harness, CAFE).click();
+    harness.run();
+    click_and_type(&mut harness, "Next step", "Call back");
+    card(&harness, NORDWIND).click();
+    settle(&mut harness);
+    harness.key_press(Key::Escape);
+    settle(&mut harness);
+    assert!(
+        harness.query_by_label("Keep editing").is_none(),
+        "the question closed"
+    );
+    assert_eq!(
+        harness
+            .get_by_label("Next step")
+            .value()
+            .unwrap_or_default(),
+        "Call back",
+        "the form stays with the typing"
+    );
+}
