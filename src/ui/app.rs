@@ -765,6 +765,20 @@ impl Ready {
 
     /// Applies a command the user asked for, keeping its inverse for undo; what became of it.
     fn run(&mut self, command: Command) -> Reply {
+        // A deal saved as it is stored writes nothing: no history line, no undo step, and the
+        // status bar does not claim a save.
+        if let Command::UpdateOpportunity {
+            opp,
+            new_account: None,
+        } = &command
+            && self.ws.opportunity(opp.id) == Some(&**opp)
+        {
+            if self.form.as_ref().and_then(|f| f.opportunity_id()) == Some(opp.id) {
+                self.form = None;
+            }
+            self.say(tr!("Nothing to save: no field was changed."), false);
+            return Reply::Applied { created: None };
+        }
         let saved_form = matches!(
             command,
             Command::CreateOpportunity { .. } | Command::UpdateOpportunity { .. }

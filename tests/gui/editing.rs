@@ -2,7 +2,7 @@
 //! edits, the keys every form answers, and a status bar that stays true.
 
 use egui::{Key, Modifiers, Pos2};
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use forsat::domain::EntityKind;
 
 use crate::board::drag;
@@ -275,4 +275,32 @@ fn escape_in_the_question_keeps_editing() {
         "Call back",
         "the form stays with the typing"
     );
+}
+
+#[test]
+fn saving_a_form_with_nothing_changed_writes_nothing_and_says_so() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    let id = deal(harness.state().workspace().unwrap(), CAFE).id;
+    let history = fixture_history(&harness, id);
+    card(&harness, CAFE).click();
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    label(&harness, "Nothing to save: no field was changed.");
+    assert!(
+        harness.query_by_label("Next step").is_none(),
+        "the form closed"
+    );
+    let undo = harness.get_by_label("Undo");
+    assert!(undo.accesskit_node().is_disabled(), "no undo step");
+    assert_eq!(fixture_history(&harness, id), history);
+}
+
+fn fixture_history(
+    harness: &egui_kittest::Harness<'static, forsat::ui::App>,
+    id: forsat::domain::Id,
+) -> usize {
+    let ws = harness.state().workspace().unwrap();
+    ws.history(EntityKind::Opportunity, id).unwrap().len()
 }
