@@ -346,7 +346,9 @@ impl Ready {
         let mut actions = Vec::new();
         // A text field with the keyboard focus has its own undo: the app's would take back
         // another change than the typing the user sees.
-        if !super::widgets::typing(ui.ctx()) {
+        // Nor does it fire under an open question or dialog, which is about the state as it is.
+        let asking = self.leave.is_some() || self.dialog.is_some();
+        if !super::widgets::typing(ui.ctx()) && !asking {
             let redo_keys = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
             if ui.input_mut(|i| i.consume_key(redo_keys, egui::Key::Z)) {
                 actions.push(Action::Redo);
