@@ -232,11 +232,7 @@ fn folded_column_ui(
 ) -> (Vec<Action>, bool) {
     let mut actions = Vec::new();
     let mut show = false;
-    let frame = egui::Frame::new()
-        .fill(theme::COLUMN_FILL)
-        .corner_radius(theme::CARD_RADIUS)
-        .inner_margin(egui::Margin::same(8));
-    let (_, dropped) = ui.dnd_drop_zone::<CardDrag, ()>(frame, |ui| {
+    let (_, dropped) = drop_zone_ui(ui, 8, |ui| {
         ui.set_width(theme::FOLDED_WIDTH - 16.0);
         ui.set_min_height(ui.available_height());
         let title = ui.label(bidi(ui, RichText::new(&stage.name).strong().size(15.0)));
@@ -345,11 +341,7 @@ fn column_ui(
                     });
                     probability_bar_ui(ui, stage);
                 });
-            let frame = egui::Frame::new()
-                .fill(theme::COLUMN_FILL)
-                .corner_radius(theme::CARD_RADIUS)
-                .inner_margin(egui::Margin::same(6));
-            let (zone, dropped) = ui.dnd_drop_zone::<CardDrag, _>(frame, |ui| {
+            let (zone, dropped) = drop_zone_ui(ui, 6, |ui| {
                 ui.set_width(width - 12.0);
                 let scroll = ScrollArea::vertical()
                     .id_salt(("column", stage.id))
@@ -399,14 +391,17 @@ fn column_ui(
 /// there; at the top or bottom edge, with an arrow, when that place is scrolled out of sight.
 fn drop_marker_ui(ui: &egui::Ui, cards: egui::Rect, y: f32, sort: CardSort) {
     let (top, bottom) = (cards.top() + 2.0, cards.bottom() - 2.0);
-    // Which way the place is, when it is out of sight: -1 above, 1 below.
-    let (y, beyond) = if y < top {
-        (top, -1.0)
-    } else if y > bottom {
-        (bottom, 1.0)
+    // Which way the place is, when it is out of sight (-1 above, 1 below); the gap above the
+    // first card and below the last is in sight.
+    let slack = ui.spacing().item_spacing.y;
+    let beyond = if y < cards.top() - slack {
+        -1.0
+    } else if y > cards.bottom() + slack {
+        1.0
     } else {
-        (y, 0.0)
+        0.0
     };
+    let y = y.clamp(top, bottom);
     let painter = ui.painter();
     let stroke = egui::Stroke::new(3.0, theme::DROP_MARKER);
     painter.hline(cards.x_range().shrink(2.0), y, stroke);
@@ -441,6 +436,29 @@ fn drop_marker_ui(ui: &egui::Ui, cards: egui::Rect, y: f32, sort: CardSort) {
             egui::Stroke::NONE,
         ));
     }
+}
+
+/// A column's body, taking dropped cards. egui's own drop zone turns a hovered one dark grey;
+/// this one tints it light blue with a blue edge, and keeps its size (nothing moves).
+fn drop_zone_ui<R>(
+    ui: &mut egui::Ui,
+    margin: i8,
+    add: impl FnOnce(&mut egui::Ui) -> R,
+) -> (egui::InnerResponse<R>, Option<std::sync::Arc<CardDrag>>) {
+    let mut frame = egui::Frame::new()
+        .fill(theme::COLUMN_FILL)
+        .corner_radius(theme::CARD_RADIUS)
+        .inner_margin(egui::Margin::same(margin))
+        .begin(ui);
+    let inner = add(&mut frame.content_ui);
+    let response = frame.allocate_space(ui);
+    if response.dnd_hover_payload::<CardDrag>().is_some() {
+        frame.frame.fill = theme::COLUMN_DROP_FILL;
+        frame.frame.stroke = egui::Stroke::new(2.0, theme::COLUMN_DROP_STROKE);
+    }
+    frame.paint(ui);
+    let dropped = response.dnd_release_payload::<CardDrag>();
+    (egui::InnerResponse::new(inner, response), dropped)
 }
 
 /// A thin bar under the column header showing the stage's default probability.

@@ -61,6 +61,11 @@ pub const LOST: Color32 = Color32::from_rgb(0xB7, 0x1C, 0x1C);
 pub const WON_HOVER: Color32 = Color32::from_rgb(0x43, 0xA0, 0x47);
 pub const LOST_HOVER: Color32 = Color32::from_rgb(0xE5, 0x39, 0x35);
 pub const CLOSE_ZONE_TEXT: Color32 = Color32::WHITE;
+/// A dragged card over them is faint, so that the zone's words read through it.
+pub const CARD_OVER_ZONE_OPACITY: f32 = 0.35;
+/// A column under a dragged card: a light tint and a blue edge.
+pub const COLUMN_DROP_FILL: Color32 = Color32::from_rgb(0xE3, 0xEC, 0xFB);
+pub const COLUMN_DROP_STROKE: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
 pub const STAR: Color32 = Color32::from_rgb(0xF2, 0xA9, 0x00);
 /// Next-activity dots (Odoo's colours): late, due today, planned, none.
 pub const ACTIVITY_LATE: Color32 = Color32::from_rgb(0xD3, 0x2F, 0x2F);

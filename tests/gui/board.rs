@@ -392,6 +392,9 @@ fn a_card_shows_its_owner_and_tags_and_on_hover_the_exact_amount() {
     // On the card's first two lines, beside the name and the account: no taller card.
     let name = on_card("Café Müller – espresso machines");
     assert!((on_card("SK").center().y - name.center().y).abs() < 4.0);
+    // In reading order: the first tags, then the count of the rest.
+    assert!(on_card("Hardware").left() < on_card("Renewal").left());
+    assert!(on_card("Renewal").left() < on_card("+2").left());
     let account = on_card("Café Müller");
     assert!((on_card("Hardware").center().y - account.center().y).abs() < 4.0);
     assert_eq!(

@@ -42,7 +42,11 @@ pub(super) fn card_ui(
         if let Some(pointer) = ui.ctx().pointer_interact_pos() {
             let layer = egui::LayerId::new(egui::Order::Tooltip, id);
             let floating = egui::Rect::from_center_size(pointer, size);
-            paint_card(&ui.ctx().layer_painter(layer), floating, ws, opp, true);
+            let mut painter = ui.ctx().layer_painter(layer);
+            if super::close_zones::covers(ui.ctx(), pointer) {
+                painter.multiply_opacity(theme::CARD_OVER_ZONE_OPACITY);
+            }
+            paint_card(&painter, floating, ws, opp, true);
         }
         return None;
     }
@@ -62,6 +66,8 @@ pub(super) fn card_ui(
 /// The card's tooltip: what the card shortens, in full (the exact amount, the salesperson's
 /// name, every tag).
 fn details_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) {
+    // Each line whole: a name broken after its first word reads badly right to left.
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     ui.label(bidi(ui, egui::RichText::new(&opp.name).strong()));
     let amount = format_money_cents(opp.amount, &opp.currency);
     ui.label(bidi(ui, crate::tr!("Amount: {amount}", amount = amount)));
@@ -124,8 +130,13 @@ pub(super) fn paint_card(
             max,
         )
     };
+    // Lines are as tall as the language's font says (as the card's height counts them): a name
+    // in a script of taller lines (Persian in English) does not push the last line out.
     let line = |y: f32, text: &str, size: f32, color, max: f32| {
-        at_start(0.0, y, text, FontId::proportional(size), color, max).bottom()
+        let font = FontId::proportional(size);
+        let pitch = painter.ctx().fonts_mut(|f| f.row_height(&font));
+        at_start(0.0, y, text, font, color, max);
+        y + pitch
     };
     let end = |top| LineEnd {
         x: from_start(width),
@@ -215,22 +226,26 @@ fn owner_ui(painter: &egui::Painter, ws: &Workspace, opp: &Opportunity, end: Lin
     let Some(owner) = opp.salesperson else {
         return 0.0;
     };
-    let diameter = theme::OWNER_DIAMETER;
-    let x = if rtl {
-        end + diameter / 2.0
-    } else {
-        end - diameter / 2.0
-    };
-    let center = egui::pos2(x, top + diameter / 2.0);
-    let color = theme::OWNER_COLORS[(owner % theme::OWNER_COLORS.len() as u64) as usize];
-    painter.circle_filled(center, diameter / 2.0, color);
     let galley = painter.layout_job(bidi_job(LayoutJob::simple_singleline(
         initials(ws.lookup_name(opp.salesperson)),
         FontId::proportional(10.0),
         theme::OWNER_TEXT,
     )));
-    painter.galley(center - galley.size() / 2.0, galley, theme::OWNER_TEXT);
-    diameter + 6.0
+    // A disc, or a pill where the initials are wider (Persian letters are).
+    let size = vec2(
+        theme::OWNER_DIAMETER.max(galley.size().x + 6.0),
+        theme::OWNER_DIAMETER,
+    );
+    let left = if rtl { end } else { end - size.x };
+    let badge = egui::Rect::from_min_size(egui::pos2(left, top), size);
+    let color = theme::OWNER_COLORS[(owner % theme::OWNER_COLORS.len() as u64) as usize];
+    painter.rect_filled(badge, size.y / 2.0, color);
+    painter.galley(
+        badge.center() - galley.size() / 2.0,
+        galley,
+        theme::OWNER_TEXT,
+    );
+    size.x + 6.0
 }
 
 /// A name's first two initials ("Sara Karimi" → "SK"). Persian letters are kept apart by a
@@ -273,27 +288,12 @@ fn tags_ui(
         job.wrap = egui::text::TextWrapping::truncate_at_width(max);
         painter.layout_job(bidi_job(job))
     };
+    let width = |galley: &egui::Galley| galley.size().x + 2.0 * theme::CHIP_PADDING + GAP;
+    let mut chips = Vec::new();
     let mut used = 0.0;
-    let paint = |galley: std::sync::Arc<egui::Galley>, used: &mut f32| {
-        let size = galley.size() + vec2(2.0 * theme::CHIP_PADDING, 2.0);
-        let x = if rtl {
-            end + *used
-        } else {
-            end - *used - size.x
-        };
-        let rect = egui::Rect::from_min_size(egui::pos2(x, top), size);
-        painter.rect_filled(rect, theme::CHIP_RADIUS, theme::CHIP_FILL);
-        painter.galley(
-            rect.min + vec2(theme::CHIP_PADDING, 1.0),
-            galley,
-            theme::TEXT_STRONG,
-        );
-        *used += size.x + GAP;
-    };
-    let mut shown = 0;
     for name in tag_names(ws, opp).take(SHOWN) {
         // Room is kept for the "+N" chip while tags remain after this one.
-        let rest = if opp.tags.len() > shown + 1 {
+        let rest = if opp.tags.len() > chips.len() + 1 {
             28.0
         } else {
             0.0
@@ -302,13 +302,31 @@ fn tags_ui(
         if room < 24.0 {
             break;
         }
-        paint(chip(name.to_owned(), room.min(90.0)), &mut used);
-        shown += 1;
+        let galley = chip(name.to_owned(), room.min(90.0));
+        used += width(&galley);
+        chips.push(galley);
     }
-    let rest = opp.tags.len() - shown;
+    let rest = opp.tags.len() - chips.len();
     if rest > 0 {
         let more = crate::tr!("+{n}", n = crate::i18n::format_count(rest as u64));
-        paint(chip(more, f32::INFINITY), &mut used);
+        let galley = chip(more, f32::INFINITY);
+        used += width(&galley);
+        chips.push(galley);
+    }
+    // In reading order: the first tag nearest the line's start, "+N" at its end.
+    let span = (used - GAP).max(0.0);
+    let mut start = if rtl { end + span } else { end - span };
+    for galley in chips {
+        let size = galley.size() + vec2(2.0 * theme::CHIP_PADDING, 2.0);
+        let x = if rtl { start - size.x } else { start };
+        let rect = egui::Rect::from_min_size(egui::pos2(x, top), size);
+        painter.rect_filled(rect, theme::CHIP_RADIUS, theme::CHIP_FILL);
+        painter.galley(
+            rect.min + vec2(theme::CHIP_PADDING, 1.0),
+            galley,
+            theme::TEXT_STRONG,
+        );
+        start += if rtl { -(size.x + GAP) } else { size.x + GAP };
     }
     used
 }

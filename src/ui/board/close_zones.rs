@@ -33,6 +33,7 @@ pub(super) fn close_zones_ui(
         ),
         egui::pos2(board.right() - margin, board.bottom() - margin),
     );
+    ctx.data_mut(|d| d.insert_temp(strip_id(), strip));
     egui::Area::new(egui::Id::unique("close_zones"))
         .order(egui::Order::Foreground)
         .fixed_pos(strip.min)
@@ -59,6 +60,17 @@ pub(super) fn close_zones_ui(
             dropped
         })
         .inner
+}
+
+fn strip_id() -> egui::Id {
+    egui::Id::unique("close_zones_strip")
+}
+
+/// Whether `pos` is over the zones (as they were last drawn): the dragged card is then painted
+/// faint, so that the zone's words show through it.
+pub(super) fn covers(ctx: &egui::Context, pos: egui::Pos2) -> bool {
+    ctx.data(|d| d.get_temp::<egui::Rect>(strip_id()))
+        .is_some_and(|strip| strip.contains(pos))
 }
 
 /// One zone: a strong fill, brighter under the pointer, the stage's name and totals in white.
