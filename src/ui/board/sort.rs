@@ -93,3 +93,75 @@ impl CardSort {
         ids.partition_point(|id| ws.opportunity(*id).map(|o| self.key(ws, o, false)) < key)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::Command;
+    use crate::domain::StageKind;
+    use chrono::TimeZone as _;
+
+    #[test]
+    fn each_order_sorts_a_column_and_says_where_a_moved_deal_lands() {
+        let dir = tempfile::tempdir().unwrap();
+        // A second passes at every reading: each deal is changed after the one before.
+        let tick = std::sync::atomic::AtomicI64::new(0);
+        let clock: crate::workspace::Clock = std::sync::Arc::new(move || {
+            let seconds = tick.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap()
+                + chrono::Duration::seconds(seconds)
+        });
+        let mut ws = Workspace::open(&dir.path().join("f.redb"), clock).unwrap();
+        let stage = ws
+            .stage_of_kind(ws.default_pipeline().id, StageKind::Open)
+            .unwrap()
+            .clone();
+        let mut add = |name: &str, amount: u32, stars: u8, close: u32| {
+            let mut opp = Opportunity::draft(&Default::default(), &stage, ws.settings(), ws.now());
+            opp.name = name.into();
+            opp.amount = amount.into();
+            opp.priority = stars;
+            opp.expected_close = NaiveDate::from_ymd_opt(2027, 1, close);
+            ws.apply(Command::CreateOpportunity {
+                opp: Box::new(opp),
+                new_account: Some("Ærø Shipping".into()),
+            })
+            .unwrap()
+            .created
+            .unwrap()
+        };
+        let zeta = add("zeta", 5_000, 3, 20);
+        let alpha = add("Alpha", 90_000, 0, 5);
+        let mid = add("mid", 40_000, 1, 12);
+        let column = [zeta, alpha, mid];
+        let sorted = |sort: CardSort| {
+            let mut ids = column.to_vec();
+            sort.sort(&ws, &mut ids);
+            ids
+        };
+        assert_eq!(sorted(CardSort::Priority), [zeta, mid, alpha]);
+        assert_eq!(sorted(CardSort::CloseDate), [alpha, mid, zeta]);
+        assert_eq!(sorted(CardSort::Amount), [alpha, mid, zeta]);
+        assert_eq!(sorted(CardSort::Name), [alpha, mid, zeta]);
+        assert_eq!(sorted(CardSort::LastChange), [mid, alpha, zeta]);
+
+        // A 12,000 deal closing on 15 January with two stars, from another column.
+        let mut moved = ws.opportunity(mid).unwrap().clone();
+        moved.id = 999;
+        moved.amount = 12_000.into();
+        moved.priority = 2;
+        moved.expected_close = NaiveDate::from_ymd_opt(2027, 1, 15);
+        let others = |sort| {
+            let ids: Vec<Id> = sorted(sort);
+            sort.landing(&ws, &ids, &moved)
+        };
+        assert_eq!(others(CardSort::Priority), 1, "after three stars");
+        assert_eq!(others(CardSort::CloseDate), 2, "after the 12th");
+        assert_eq!(others(CardSort::Amount), 2, "after 40,000");
+        assert_eq!(
+            others(CardSort::LastChange),
+            0,
+            "a move makes it the latest"
+        );
+    }
+}
