@@ -1,20 +1,25 @@
-//! The pipeline board: a column per open stage with totals, draggable cards, Won and Lost drop
-//! zones, and the filter bar above it.
+//! The pipeline board: a column per open stage with totals, draggable cards in the order the
+//! user picks, Won and Lost drop zones while a card is dragged, and the filter bar above it.
+
+mod card;
+mod close_zones;
+mod sort;
 
 use crate::ui::direction;
 use crate::ui::text::bidi;
 use std::collections::{HashMap, HashSet};
 
-use egui::{Align, FontId, RichText, ScrollArea, Sense, Stroke, vec2};
+use egui::{Align, FontId, RichText, ScrollArea, Sense, vec2};
 
 use super::app::{Action, Ctx};
 use super::theme;
-use super::widgets::{lookup_combo, paint_card_frame, paint_priority, text_line};
+use super::widgets::lookup_combo;
 use crate::analytics::StageTotals;
-use crate::domain::{ActivityState, Id, LookupKind, Opportunity, Stage, StageKind};
-use crate::i18n::{deals, format_count, format_date, format_money, format_percent};
+use crate::domain::{Id, LookupKind, Stage, StageKind};
+use crate::i18n::{deals, format_count, format_money};
+use crate::tr;
 use crate::workspace::{CloseWindow, Filter, Workspace};
-use crate::{tr, trn};
+pub use sort::CardSort;
 
 /// What a dragged card carries.
 #[derive(Clone, Copy, Debug)]
@@ -23,20 +28,24 @@ struct CardDrag {
     from: Id,
 }
 
-/// Filtered columns, recomputed only when the data, the filter or the pipeline changes.
-struct FilteredColumns {
+/// The columns as shown when filtered or sorted otherwise than the workspace's columns,
+/// recomputed only when the data, the filter, the pipeline or the order changes.
+struct ShownColumns {
     generation: u64,
     filter: Filter,
     pipeline: Id,
+    sort: CardSort,
     columns: HashMap<Id, (Vec<Id>, StageTotals)>,
 }
 
-/// The board view. Without a filter it reads the workspace's cached columns directly.
+/// The board view. Unfiltered and by priority, it reads the workspace's cached columns directly.
 #[derive(Default)]
 pub struct BoardView {
-    filtered: Option<FilteredColumns>,
+    shown: Option<ShownColumns>,
     /// Folded stages the user opened in this session.
     unfolded: HashSet<Id>,
+    /// The cards' order, kept while the window is open.
+    sort: CardSort,
 }
 
 impl BoardView {
@@ -55,32 +64,11 @@ impl BoardView {
             trash: false,
             ..filter.clone()
         };
+        let board = ui.max_rect();
+        sort_ui(ui, &mut self.sort);
         self.refresh(ws, filter, pipeline);
         let mut actions = Vec::new();
         let stages: Vec<&Stage> = ws.stages_of(pipeline).collect();
-
-        egui::Panel::bottom("close_zones")
-            .frame(egui::Frame::NONE.inner_margin(egui::Margin::symmetric(0, 6)))
-            .show_separator_line(false)
-            .show(ui, |ui| {
-                direction::reading(ui, |ui| {
-                    ui.columns(2, |cols| {
-                        // Won where reading starts.
-                        let mut kinds = [StageKind::Won, StageKind::Lost];
-                        if crate::i18n::right_to_left() {
-                            kinds.reverse();
-                        }
-                        for (ui, kind) in cols.iter_mut().zip(kinds) {
-                            if let Some(stage) = stages.iter().find(|s| s.kind == kind) {
-                                let (_, totals) = self.column(ws, filter, stage.id);
-                                let currency = &ws.settings().base_currency;
-                                actions.extend(close_zone_ui(ui, stage, totals, currency));
-                            }
-                        }
-                    });
-                })
-                .inner
-            });
 
         ScrollArea::horizontal()
             .id_salt("board")
@@ -107,11 +95,17 @@ impl BoardView {
                 let mut toggled = None;
                 ui.horizontal_top(|ui| {
                     for stage in open {
-                        let (ids, totals) = self.column(ws, filter, stage.id);
+                        let (ids, totals) = self.column(ws, stage.id);
                         let (column, toggle) = if folded(stage) {
                             folded_column_ui(ui, ws, stage, totals)
                         } else {
-                            column_ui(ui, ws, stage, ids, totals, selected, width)
+                            let shown = Shown {
+                                ids,
+                                totals,
+                                selected,
+                                sort: self.sort,
+                            };
+                            column_ui(ui, ws, stage, &shown, width)
                         };
                         actions.extend(column);
                         if toggle {
@@ -125,16 +119,34 @@ impl BoardView {
                     self.unfolded.insert(stage);
                 }
             });
+
+        // Drawn last, over the columns, and only while a card is dragged.
+        let closing: Vec<(&Stage, StageTotals)> = stages
+            .iter()
+            .filter(|s| s.kind != StageKind::Open)
+            .map(|s| (*s, self.column(ws, s.id).1))
+            .collect();
+        let currency = &ws.settings().base_currency;
+        actions.extend(close_zones::close_zones_ui(
+            ui.ctx(),
+            board,
+            &closing,
+            currency,
+        ));
         actions
     }
 
     fn refresh(&mut self, ws: &Workspace, filter: &Filter, pipeline: Id) {
-        if filter.is_empty() {
-            self.filtered = None;
+        let sort = self.sort;
+        if filter.is_empty() && sort == CardSort::Priority {
+            self.shown = None;
             return;
         }
-        let fresh = self.filtered.as_ref().is_some_and(|f| {
-            f.generation == ws.generation() && f.filter == *filter && f.pipeline == pipeline
+        let fresh = self.shown.as_ref().is_some_and(|f| {
+            f.generation == ws.generation()
+                && f.filter == *filter
+                && f.pipeline == pipeline
+                && f.sort == sort
         });
         if fresh {
             return;
@@ -142,40 +154,73 @@ impl BoardView {
         let columns = ws
             .stages_of(pipeline)
             .map(|stage| {
-                let ids = ws.filtered_column(stage.id, filter);
+                let mut ids = if filter.is_empty() {
+                    ws.column(stage.id).ids.clone()
+                } else {
+                    ws.filtered_column(stage.id, filter)
+                };
+                // The workspace's columns are already by priority.
+                if sort != CardSort::Priority {
+                    sort.sort(ws, &mut ids);
+                }
                 let totals =
                     StageTotals::of(ids.iter().filter_map(|id| ws.opportunity(*id)), ws.rates());
                 (stage.id, (ids, totals))
             })
             .collect();
-        self.filtered = Some(FilteredColumns {
+        self.shown = Some(ShownColumns {
             generation: ws.generation(),
             filter: filter.clone(),
             pipeline,
+            sort,
             columns,
         });
     }
 
-    /// A stage's visible deal ids and their totals.
-    fn column<'a>(
-        &'a self,
-        ws: &'a Workspace,
-        filter: &Filter,
-        stage: Id,
-    ) -> (&'a [Id], StageTotals) {
-        match &self.filtered {
-            Some(f) if !filter.is_empty() => f
+    /// A stage's visible deal ids, in card order, and their totals.
+    fn column<'a>(&'a self, ws: &'a Workspace, stage: Id) -> (&'a [Id], StageTotals) {
+        match &self.shown {
+            Some(f) => f
                 .columns
                 .get(&stage)
                 .map_or((&[][..], StageTotals::ZERO), |(ids, t)| {
                     (ids.as_slice(), *t)
                 }),
-            _ => {
+            None => {
                 let column = ws.column(stage);
                 (&column.ids, column.totals)
             }
         }
     }
+}
+
+/// The cards' order, named above the board so that no card's place is a mystery.
+fn sort_ui(ui: &mut egui::Ui, sort: &mut CardSort) {
+    ui.horizontal(|ui| {
+        let label = ui.label(bidi(
+            ui,
+            RichText::new(tr!("Cards sorted by")).color(theme::TEXT_MUTED),
+        ));
+        egui::ComboBox::from_id_salt("card_sort")
+            .selected_text(bidi(ui, sort.label()))
+            .show_ui(ui, |ui| {
+                for choice in CardSort::ALL {
+                    ui.selectable_value(sort, choice, bidi(ui, choice.label()))
+                        .on_hover_text(bidi(ui, choice.explanation()));
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(bidi(ui, sort.explanation()));
+    });
+}
+
+/// What a column shows: its cards in order, their totals, the deal open in the form.
+struct Shown<'a> {
+    ids: &'a [Id],
+    totals: StageTotals,
+    selected: Option<Id>,
+    sort: CardSort,
 }
 
 /// A folded stage: a narrow column with its name and totals that takes dropped cards; "Show"
@@ -188,11 +233,7 @@ fn folded_column_ui(
 ) -> (Vec<Action>, bool) {
     let mut actions = Vec::new();
     let mut show = false;
-    let frame = egui::Frame::new()
-        .fill(theme::COLUMN_FILL)
-        .corner_radius(theme::CARD_RADIUS)
-        .inner_margin(egui::Margin::same(8));
-    let (_, dropped) = ui.dnd_drop_zone::<CardDrag, ()>(frame, |ui| {
+    let (_, dropped) = drop_zone_ui(ui, 8, |ui| {
         ui.set_width(theme::FOLDED_WIDTH - 16.0);
         ui.set_min_height(ui.available_height());
         let title = ui.label(bidi(ui, RichText::new(&stage.name).strong().size(15.0)));
@@ -223,15 +264,21 @@ fn folded_column_ui(
 }
 
 /// A stage's column; for a folded stage shown anyway, returns whether "Fold" was clicked.
+/// While a card from another column is dragged over it, a line shows where the order will put
+/// it; a card dropped back into its own column is not reordered, and the status bar says why.
 fn column_ui(
     ui: &mut egui::Ui,
     ws: &Workspace,
     stage: &Stage,
-    ids: &[Id],
-    totals: StageTotals,
-    selected: Option<Id>,
+    shown: &Shown<'_>,
     width: f32,
 ) -> (Vec<Action>, bool) {
+    let &Shown {
+        ids,
+        totals,
+        selected,
+        sort,
+    } = shown;
     let mut fold = false;
     let mut actions = Vec::new();
     let currency = &ws.settings().base_currency;
@@ -295,19 +342,15 @@ fn column_ui(
                     });
                     probability_bar_ui(ui, stage);
                 });
-            let frame = egui::Frame::new()
-                .fill(theme::COLUMN_FILL)
-                .corner_radius(theme::CARD_RADIUS)
-                .inner_margin(egui::Margin::same(6));
-            let (_, dropped) = ui.dnd_drop_zone::<CardDrag, ()>(frame, |ui| {
+            let (zone, dropped) = drop_zone_ui(ui, 6, |ui| {
                 ui.set_width(width - 12.0);
-                ScrollArea::vertical()
+                let scroll = ScrollArea::vertical()
                     .id_salt(("column", stage.id))
                     .auto_shrink(false)
                     .show_rows(ui, card_height, ids.len(), |ui, range| {
                         for id in &ids[range] {
                             if let Some(opp) = ws.opportunity(*id) {
-                                actions.extend(card_ui(
+                                actions.extend(card::card_ui(
                                     ui,
                                     ws,
                                     opp,
@@ -317,18 +360,106 @@ fn column_ui(
                             }
                         }
                     });
+                (scroll.inner_rect, scroll.state.clamped_offset().y)
             });
-            if let Some(drag) = dropped
-                && drag.from != stage.id
+            let (cards, scrolled) = zone.inner;
+            let hovering = zone.response.dnd_hover_payload::<CardDrag>();
+            if let Some(drag) = hovering.filter(|d| d.from != stage.id)
+                && let Some(opp) = ws.opportunity(drag.opp)
             {
-                actions.push(Action::Move {
+                let at = sort.landing(ws, ids, opp);
+                let row = card_height + ui.spacing().item_spacing.y;
+                let y = cards.top() - scrolled + at as f32 * row - ui.spacing().item_spacing.y / 2.0;
+                drop_marker_ui(ui, cards, y, sort);
+            }
+            match dropped {
+                Some(drag) if drag.from != stage.id => actions.push(Action::Move {
                     opp: drag.opp,
                     stage: stage.id,
-                });
+                }),
+                Some(_) => actions.push(Action::Done(tr!(
+                    "The cards are sorted by {sort}: a card cannot be placed by hand. Choose the order in “Cards sorted by” above the board.",
+                    sort = sort.label()
+                ))),
+                None => {}
             }
         },
     );
     (actions, fold)
+}
+
+/// The line across `cards` at `y` where a dropped card will land, with the order that puts it
+/// there; at the top or bottom edge, with an arrow, when that place is scrolled out of sight.
+fn drop_marker_ui(ui: &egui::Ui, cards: egui::Rect, y: f32, sort: CardSort) {
+    let (top, bottom) = (cards.top() + 2.0, cards.bottom() - 2.0);
+    // Which way the place is, when it is out of sight (-1 above, 1 below); the gap above the
+    // first card and below the last is in sight.
+    let slack = ui.spacing().item_spacing.y;
+    let beyond = if y < cards.top() - slack {
+        -1.0
+    } else if y > cards.bottom() + slack {
+        1.0
+    } else {
+        0.0
+    };
+    let y = y.clamp(top, bottom);
+    let painter = ui.painter();
+    let stroke = egui::Stroke::new(3.0, theme::DROP_MARKER);
+    painter.hline(cards.x_range().shrink(2.0), y, stroke);
+    let job = egui::text::LayoutJob::simple_singleline(
+        tr!("Lands here · by {sort}", sort = sort.label()),
+        FontId::proportional(11.5),
+        theme::CLOSE_ZONE_TEXT,
+    );
+    let galley = painter.layout_job(crate::ui::text::bidi_job(job));
+    let pill = egui::Rect::from_center_size(
+        egui::pos2(cards.center().x, y),
+        galley.size() + vec2(12.0, 4.0),
+    );
+    // Kept inside the column at its edges.
+    let pill = pill.translate(vec2(
+        0.0,
+        (cards.top() - pill.top()).max(0.0) + (cards.bottom() - pill.bottom()).min(0.0),
+    ));
+    painter.rect_filled(pill, theme::CHIP_RADIUS, theme::DROP_MARKER);
+    painter.galley(pill.min + vec2(6.0, 2.0), galley, theme::CLOSE_ZONE_TEXT);
+    if beyond != 0.0 {
+        // An arrowhead beside the pill, pointing to the place out of sight.
+        let tip = egui::pos2(pill.right() + 12.0, y + beyond * 8.0);
+        let base = y - beyond * 2.0;
+        painter.add(egui::Shape::convex_polygon(
+            vec![
+                tip,
+                egui::pos2(tip.x - 7.0, base),
+                egui::pos2(tip.x + 7.0, base),
+            ],
+            theme::DROP_MARKER,
+            egui::Stroke::NONE,
+        ));
+    }
+}
+
+/// A column's body, taking dropped cards. egui's own drop zone turns a hovered one dark grey;
+/// this one tints it light blue with a blue edge, and keeps its size (nothing moves).
+fn drop_zone_ui<R>(
+    ui: &mut egui::Ui,
+    margin: i8,
+    add: impl FnOnce(&mut egui::Ui) -> R,
+) -> (egui::InnerResponse<R>, Option<std::sync::Arc<CardDrag>>) {
+    let mut frame = egui::Frame::new()
+        .fill(theme::COLUMN_FILL)
+        .corner_radius(theme::CARD_RADIUS)
+        .inner_margin(egui::Margin::same(margin))
+        .begin(ui);
+    let inner = add(&mut frame.content_ui);
+    let response = frame.allocate_space(ui);
+    if response.dnd_hover_payload::<CardDrag>().is_some() {
+        frame.frame.fill = theme::COLUMN_DROP_FILL;
+        frame.frame.stroke = egui::Stroke::new(2.0, theme::COLUMN_DROP_STROKE);
+    }
+    frame.paint(ui);
+    let dropped = response.dnd_release_payload::<CardDrag>();
+    (egui::InnerResponse::new(inner, response), dropped)
 }
 
 /// A thin bar under the column header showing the stage's default probability.
@@ -340,224 +471,6 @@ fn probability_bar_ui(ui: &mut egui::Ui, stage: &Stage) {
     let mut filled = rect;
     filled.set_width(rect.width() * share);
     ui.painter().rect_filled(filled, 1.5, theme::PROGRESS);
-}
-
-/// One deal's card: painted directly (no child widgets), clickable and draggable. While it is
-/// dragged, a faded placeholder keeps its place and the card follows the pointer.
-fn card_ui(
-    ui: &mut egui::Ui,
-    ws: &Workspace,
-    opp: &Opportunity,
-    selected: bool,
-    height: f32,
-) -> Option<Action> {
-    let id = egui::Id::unique(("card", opp.id));
-    let size = vec2(ui.available_width(), height);
-    if ui.ctx().is_being_dragged(id) {
-        egui::DragAndDrop::set_payload(
-            ui.ctx(),
-            CardDrag {
-                opp: opp.id,
-                from: opp.stage,
-            },
-        );
-        let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
-        ui.painter().rect_filled(
-            rect,
-            theme::CARD_RADIUS,
-            theme::CARD_STROKE.gamma_multiply(0.5),
-        );
-        if let Some(pointer) = ui.ctx().pointer_interact_pos() {
-            let layer = egui::LayerId::new(egui::Order::Tooltip, id);
-            let floating = egui::Rect::from_center_size(pointer, size);
-            paint_card(&ui.ctx().layer_painter(layer), floating, ws, opp, true);
-        }
-        return None;
-    }
-    let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
-    let response = ui
-        .interact(rect, id, Sense::click_and_drag())
-        .on_hover_cursor(egui::CursorIcon::Grab);
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &opp.name));
-    if ui.is_rect_visible(rect) {
-        let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
-        paint_card(&painter, rect, ws, opp, selected || response.hovered());
-    }
-    response.clicked().then_some(Action::Open(opp.id))
-}
-
-fn paint_card(
-    painter: &egui::Painter,
-    rect: egui::Rect,
-    ws: &Workspace,
-    opp: &Opportunity,
-    highlight: bool,
-) {
-    paint_card_frame(painter, rect, highlight, false);
-    // A deal sitting in its stage too long has an amber edge and says for how long.
-    let stale = ws.stale_days(opp);
-    if stale.is_some() && !highlight {
-        painter.rect_stroke(
-            rect,
-            theme::CARD_RADIUS,
-            Stroke::new(2.0, theme::STALE),
-            egui::StrokeKind::Inside,
-        );
-    }
-    let inner = rect.shrink2(vec2(
-        theme::CARD_MARGIN.left as f32,
-        theme::CARD_MARGIN.top as f32,
-    ));
-    let width = inner.width();
-    let account = ws.account(opp.account).map_or("", |a| a.name.as_str());
-    let (left, right) = (inner.left(), inner.right());
-    // Lines start where reading does: mirrored in right-to-left languages.
-    let rtl = crate::i18n::right_to_left();
-    let from_start = |offset: f32| if rtl { right - offset } else { left + offset };
-    let at_start = |offset: f32, y: f32, text: &str, font: FontId, color, max: f32| {
-        text_line(
-            painter,
-            egui::pos2(from_start(offset), y),
-            rtl,
-            text,
-            font,
-            color,
-            max,
-        )
-    };
-    let line = |y: f32, text: &str, size: f32, color, max: f32| {
-        at_start(0.0, y, text, FontId::proportional(size), color, max).bottom()
-    };
-    let name_bottom = line(inner.top(), &opp.name, 14.0, theme::TEXT_STRONG, width);
-    let account_bottom = line(name_bottom + 2.0, account, 12.5, theme::TEXT_MUTED, width);
-    let y = account_bottom + 5.0;
-    let money = format_money(opp.amount, &opp.currency);
-    let amount_bottom = line(y, &money, 13.5, theme::TEXT_STRONG, width * 0.6);
-    let percent = format_percent(opp.probability);
-    let font = FontId::proportional(12.5);
-    text_line(
-        painter,
-        egui::pos2(from_start(width), y),
-        !rtl,
-        &percent,
-        font,
-        theme::TEXT_MUTED,
-        width * 0.4,
-    );
-    let y = amount_bottom + 3.0;
-    let mut offset = 0.0;
-    if let Some(date) = opp.expected_close {
-        let overdue = opp.is_overdue(ws.today());
-        let color = if overdue {
-            theme::OVERDUE
-        } else {
-            theme::TEXT_MUTED
-        };
-        let font = FontId::proportional(12.0);
-        offset = at_start(0.0, y, &format_date(date), font, color, width * 0.4).width() + 8.0;
-    }
-    if let Some(days) = stale {
-        at_start(
-            offset,
-            y,
-            &trn!(days, "stale {n} days"),
-            FontId::proportional(12.0),
-            theme::STALE,
-            (width - 64.0 - offset).max(1.0),
-        );
-    }
-    // The next activity's dot sits before the stars, which take up to 3 × 14 px at the end.
-    painter.circle_filled(
-        egui::pos2(from_start(width - 56.0), y + 7.0),
-        4.5,
-        next_activity_color(ws, opp.id),
-    );
-    paint_priority(
-        painter,
-        egui::pos2(if rtl { left + 44.0 } else { right }, y),
-        14.0,
-        opp.priority,
-        theme::STAR,
-    );
-}
-
-/// The colour of a card's next-activity dot: late red, today amber, planned green, none grey.
-fn next_activity_color(ws: &Workspace, opp: Id) -> egui::Color32 {
-    let state = ws
-        .next_activity(opp)
-        .map(|due| ActivityState::of(due, ws.today()));
-    match state {
-        Some(ActivityState::Late) => theme::ACTIVITY_LATE,
-        Some(ActivityState::Today) => theme::ACTIVITY_TODAY,
-        Some(ActivityState::Planned) => theme::ACTIVITY_PLANNED,
-        None => theme::ACTIVITY_NONE,
-    }
-}
-
-/// The Won or Lost drop zone under the columns, with that stage's totals.
-fn close_zone_ui(
-    ui: &mut egui::Ui,
-    stage: &Stage,
-    totals: StageTotals,
-    currency: &str,
-) -> Option<Action> {
-    let color = if stage.kind == StageKind::Won {
-        theme::WON
-    } else {
-        theme::LOST
-    };
-    let frame = egui::Frame::new()
-        .fill(color.gamma_multiply(0.08))
-        .stroke(Stroke::new(1.0, color.gamma_multiply(0.5)))
-        .corner_radius(theme::CARD_RADIUS)
-        .inner_margin(egui::Margin::symmetric(12, 6));
-    let (_, dropped) = ui.dnd_drop_zone::<CardDrag, ()>(frame, |ui| {
-        ui.set_width(ui.available_width());
-        ui.set_height(theme::CLOSE_ZONE_HEIGHT - 12.0);
-        ui.horizontal_centered(|ui| {
-            ui.label(bidi(
-                ui,
-                RichText::new(&stage.name).strong().size(15.0).color(color),
-            ));
-            ui.label(bidi(
-                ui,
-                RichText::new(tr!(
-                    "{deals} · {amount}",
-                    deals = deals(totals.count),
-                    amount = format_money(totals.expected, currency)
-                ))
-                .color(theme::TEXT_MUTED),
-            ));
-            ui.with_layout(direction::end_to_start(Align::Center), |ui| {
-                // Only where it fits (longer languages), never over the totals: cut short, a
-                // right-to-left line would lose its beginning.
-                let hint = bidi(
-                    ui,
-                    RichText::new(tr!(
-                        "Drop a card here to mark it {stage}",
-                        stage = stage.name
-                    ))
-                    .italics()
-                    .color(theme::TEXT_MUTED),
-                );
-                let galley = hint.into_galley(
-                    ui,
-                    Some(egui::TextWrapMode::Extend),
-                    f32::INFINITY,
-                    egui::TextStyle::Body,
-                );
-                if galley.size().x <= ui.available_width() {
-                    ui.label(galley);
-                }
-            });
-        });
-    });
-    dropped
-        .filter(|d| d.from != stage.id)
-        .map(|d| Action::Move {
-            opp: d.opp,
-            stage: stage.id,
-        })
 }
 
 /// The filter bar: text, salesperson and expected-close window.
@@ -588,58 +501,12 @@ pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter) {
         })
         .response
         .labelled_by(label.id);
-    if !filter.is_empty() && ui.button(bidi(ui, tr!("Clear filters"))).clicked() {
+    // Always there (greyed out without a filter), so what follows never shifts when it appears.
+    let clear = ui.add_enabled(
+        !filter.is_empty(),
+        egui::Button::new(bidi(ui, tr!("Clear filters"))),
+    );
+    if clear.clicked() {
         *filter = Filter::default();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::command::{Change, Command};
-    use crate::domain::{Activity, ActivityKind, ActivityLink, Record};
-    use chrono::{Days, TimeZone as _};
-
-    #[test]
-    fn a_card_shows_its_next_activity_in_colour() {
-        let dir = tempfile::tempdir().unwrap();
-        let clock: crate::workspace::Clock =
-            std::sync::Arc::new(|| chrono::Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap());
-        let mut ws = Workspace::open(&dir.path().join("f.redb"), clock).unwrap();
-        let stage = ws
-            .stage_of_kind(ws.default_pipeline().id, StageKind::Open)
-            .unwrap()
-            .clone();
-        let opp = Opportunity::draft(&Default::default(), &stage, ws.settings(), ws.now());
-        let id = ws
-            .apply(Command::CreateOpportunity {
-                opp: Box::new(opp),
-                new_account: Some("Acme".into()),
-            })
-            .unwrap()
-            .created
-            .unwrap();
-        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_NONE);
-        let today = ws.today();
-        let plan = |ws: &mut Workspace, due, summary: &str| {
-            let activity = Activity {
-                id: 0,
-                kind: ActivityKind::Call,
-                summary: summary.into(),
-                due,
-                done: false,
-                link: ActivityLink::Opportunity(id),
-            };
-            ws.apply(Command::Change(Box::new(Change::put(Record::Activity(
-                activity,
-            )))))
-            .unwrap();
-        };
-        plan(&mut ws, today + Days::new(3), "planned");
-        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_PLANNED);
-        plan(&mut ws, today, "today");
-        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_TODAY);
-        plan(&mut ws, today - Days::new(1), "late");
-        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_LATE);
     }
 }

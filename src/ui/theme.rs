@@ -21,14 +21,33 @@ pub fn card_height(ctx: &egui::Context) -> f32 {
     let chrome = 2.0 * CARD_MARGIN.top as f32 + 10.0;
     CARD_HEIGHT.max(rows + chrome)
 }
-/// Height of the Won and Lost drop zones.
-pub const CLOSE_ZONE_HEIGHT: f32 = 46.0;
-/// Width of the opportunity form panel.
+/// Height of the Won and Lost drop zones shown over the board's bottom edge while dragging.
+pub const CLOSE_ZONE_HEIGHT: f32 = 64.0;
+/// Their distance from the board's edges and from each other.
+pub const CLOSE_ZONE_MARGIN: f32 = 10.0;
 /// Width of a folded stage's column.
 pub const FOLDED_WIDTH: f32 = 150.0;
+/// Width of the opportunity form panel.
 pub const FORM_WIDTH: f32 = 500.0;
 /// Width of the top bar's pipeline dropdown, whatever the pipelines' names.
 pub const PIPELINE_SWITCHER_WIDTH: f32 = 170.0;
+/// The salesperson's initials on a card: the disc's size and colours (dark enough for white
+/// letters), one per salesperson, repeated.
+pub const OWNER_DIAMETER: f32 = 18.0;
+pub const OWNER_TEXT: Color32 = Color32::WHITE;
+pub const OWNER_COLORS: [Color32; 6] = [
+    Color32::from_rgb(0x3B, 0x6E, 0xD8),
+    Color32::from_rgb(0x8E, 0x44, 0xAD),
+    Color32::from_rgb(0x00, 0x79, 0x6B),
+    Color32::from_rgb(0xC0, 0x39, 0x2B),
+    Color32::from_rgb(0x6D, 0x4C, 0x41),
+    Color32::from_rgb(0x37, 0x47, 0x4F),
+];
+/// A tag chip on a card.
+pub const CHIP_PADDING: f32 = 5.0;
+pub const CHIP_RADIUS: CornerRadius = CornerRadius::same(4);
+/// The line showing where a dragged card will land.
+pub const DROP_MARKER: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
 
 pub const CARD_FILL: Color32 = Color32::WHITE;
 pub const CARD_STROKE: Color32 = Color32::from_rgb(0xD5, 0xD9, 0xE0);
@@ -40,6 +59,15 @@ pub const TEXT_STRONG: Color32 = Color32::from_rgb(0x1F, 0x24, 0x2B);
 pub const OVERDUE: Color32 = Color32::from_rgb(0xC6, 0x28, 0x28);
 pub const WON: Color32 = Color32::from_rgb(0x2E, 0x7D, 0x32);
 pub const LOST: Color32 = Color32::from_rgb(0xB7, 0x1C, 0x1C);
+/// The Won and Lost drop zones under a dragged card: brighter than at rest.
+pub const WON_HOVER: Color32 = Color32::from_rgb(0x43, 0xA0, 0x47);
+pub const LOST_HOVER: Color32 = Color32::from_rgb(0xE5, 0x39, 0x35);
+pub const CLOSE_ZONE_TEXT: Color32 = Color32::WHITE;
+/// A dragged card over them is faint, so that the zone's words read through it.
+pub const CARD_OVER_ZONE_OPACITY: f32 = 0.35;
+/// A column under a dragged card: a light tint and a blue edge.
+pub const COLUMN_DROP_FILL: Color32 = Color32::from_rgb(0xE3, 0xEC, 0xFB);
+pub const COLUMN_DROP_STROKE: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
 pub const STAR: Color32 = Color32::from_rgb(0xF2, 0xA9, 0x00);
 /// Next-activity dots (Odoo's colours): late, due today, planned, none.
 pub const ACTIVITY_LATE: Color32 = Color32::from_rgb(0xD3, 0x2F, 0x2F);

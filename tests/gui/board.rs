@@ -1,23 +1,432 @@
-use egui::{Pos2, vec2};
+use egui::{Color32, Pos2, Rect, vec2};
 use egui_kittest::kittest::Queryable as _;
-use forsat::domain::EntityKind;
+use forsat::command::{Change, Command};
+use forsat::domain::{EntityKind, Id, Language, Lookup, LookupKind, Record, StageKind};
+use forsat::workspace::Workspace;
 use rust_decimal::Decimal;
 
-use crate::{Fixture, card, deal, harness, label, stage_id};
+use crate::{Fixture, add_deal, card, deal, harness, label, stage_id};
+
+type Harness = egui_kittest::Harness<'static, forsat::ui::App>;
 
 /// Drags with the pointer from `from` to `to` in small steps, as a hand would.
 pub fn drag(harness: &mut egui_kittest::Harness<'_, forsat::ui::App>, from: Pos2, to: Pos2) {
+    hold(harness, from, to);
+    harness.drop_at(to);
+    harness.run();
+}
+
+/// Presses on `from` and moves to `to` in small steps, without letting go.
+fn hold(harness: &mut egui_kittest::Harness<'_, forsat::ui::App>, from: Pos2, to: Pos2) {
     harness.hover_at(from);
     harness.run();
     harness.drag_at(from);
     harness.run();
+    glide(harness, from, to);
+}
+
+/// Moves the pointer (a button held or not) from `from` to `to` in small steps.
+fn glide(harness: &mut egui_kittest::Harness<'_, forsat::ui::App>, from: Pos2, to: Pos2) {
     for step in 1..=6 {
         let t = step as f32 / 6.0;
         harness.hover_at(from + (to - from) * t);
         harness.run();
     }
+}
+
+/// Every text painted in the last frame (cards are painted, not in the accessibility tree),
+/// with where it is.
+fn painted_texts(harness: &Harness) -> Vec<(String, Rect)> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<(String, Rect)>) {
+        match shape {
+            egui::Shape::Text(t) => out.push((
+                t.galley.text().to_owned(),
+                Rect::from_min_size(t.pos, t.galley.size()),
+            )),
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &harness.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}
+
+/// Where the text `text` was painted last frame.
+fn painted(harness: &Harness, text: &str) -> Rect {
+    painted_in(harness, text, Rect::EVERYTHING)
+}
+
+/// Where the text `text` was painted last frame inside `within`.
+fn painted_in(harness: &Harness, text: &str, within: Rect) -> Rect {
+    let texts = painted_texts(harness);
+    texts
+        .iter()
+        .find(|(t, r)| t == text && within.contains_rect(*r))
+        .map(|(_, r)| *r)
+        .unwrap_or_else(|| panic!("{text:?} is not painted; painted: {texts:?}"))
+}
+
+/// The fill of the largest rectangle painted over `at` last frame.
+fn fill_at(harness: &Harness, at: Pos2) -> Color32 {
+    harness
+        .output()
+        .shapes
+        .iter()
+        .filter_map(|c| match &c.shape {
+            egui::Shape::Rect(r) if r.rect.contains(at) && r.fill != Color32::TRANSPARENT => {
+                Some((r.rect.area(), r.fill))
+            }
+            _ => None,
+        })
+        .filter(|(area, _)| *area < 200_000.0)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, fill)| fill)
+        .expect("something painted there")
+}
+
+/// Whether `c` is a strong (opaque, saturated) green or red.
+fn strong(c: Color32, green: bool) -> bool {
+    let [r, g, b, a] = c.to_array();
+    let (main, other) = if green { (g, r.max(b)) } else { (r, g.max(b)) };
+    a == 255 && main >= 120 && i32::from(main) - i32::from(other) >= 60
+}
+
+fn brightness(c: Color32) -> u32 {
+    c.to_array()[..3].iter().map(|&v| u32::from(v)).sum()
+}
+
+/// Changes a deal through the form's command.
+fn edit(ws: &mut Workspace, id: Id, change: impl FnOnce(&mut forsat::domain::Opportunity)) {
+    let mut opp = ws.opportunity(id).unwrap().clone();
+    change(&mut opp);
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(opp),
+        new_account: None,
+    })
+    .unwrap();
+}
+
+fn date(y: i32, m: u32, d: u32) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Qualified holds three deals whose order by amount (Bluefin, Nordwind, Dunmore) is the
+/// reverse of their order by priority (nearest close first); Café Müller (12,500) is in New.
+fn qualified_of_three() -> Fixture {
+    let fixture = Fixture::two_deals();
+    let mut ws = fixture.reopen();
+    let nordwind = deal(&ws, "Nordwind – fleet renewal").id;
+    edit(&mut ws, nordwind, |o| o.expected_close = date(2027, 1, 15));
+    for (account, name, amount, close) in [
+        (
+            "Bluefin",
+            "Bluefin – cloud migration",
+            "90000",
+            date(2027, 2, 1),
+        ),
+        (
+            "Dunmore Printing",
+            "Dunmore – printers",
+            "5000",
+            date(2026, 12, 1),
+        ),
+    ] {
+        let id = add_deal(&mut ws, account, name, amount, StageKind::Open, 1);
+        edit(&mut ws, id, |o| o.expected_close = close);
+    }
+    fixture
+}
+
+/// Picks the cards' order in "Cards sorted by".
+fn sort_cards_by(harness: &mut Harness, order: &str) {
+    harness.get_by_label("Cards sorted by").click();
+    harness.run();
+    harness.get_by_label(order).click();
+    harness.run();
+}
+
+/// Asserts that "Cards sorted by" shows `order`.
+fn sorted_by(harness: &Harness, order: &str) {
+    let chooser = harness.get_by_label("Cards sorted by");
+    assert_eq!(chooser.value().as_deref(), Some(order), "{chooser:?}");
+}
+
+fn top(harness: &Harness, name: &str) -> f32 {
+    card(harness, name).rect().top()
+}
+
+#[test]
+fn a_dragged_card_shows_where_the_chosen_order_puts_it_and_lands_there() {
+    let fixture = qualified_of_three();
+    let mut harness = harness(&fixture.path);
+    // By priority (no stars: nearest close first), as the board opens.
+    sorted_by(&harness, "Priority");
+    assert!(top(&harness, "Dunmore – printers") < top(&harness, "Nordwind – fleet renewal"));
+    sort_cards_by(&mut harness, "Amount");
+    let (bluefin, nordwind, dunmore) = (
+        card(&harness, "Bluefin – cloud migration").rect(),
+        card(&harness, "Nordwind – fleet renewal").rect(),
+        card(&harness, "Dunmore – printers").rect(),
+    );
+    assert!(bluefin.top() < nordwind.top() && nordwind.top() < dunmore.top());
+
+    // Café Müller (12,500) held over Qualified, low in the column: the marker says it will
+    // sit between Nordwind (40,000) and Dunmore (5,000), and why.
+    let from = card(&harness, "Café Müller – espresso machines")
+        .rect()
+        .center();
+    let over = Pos2::new(dunmore.center().x, dunmore.bottom() + 150.0);
+    hold(&mut harness, from, over);
+    let marker = painted(&harness, "Lands here · by Amount");
+    assert!(
+        nordwind.bottom() - 4.0 <= marker.center().y && marker.center().y <= dunmore.top() + 4.0,
+        "marker at {marker:?}, between {nordwind:?} and {dunmore:?}"
+    );
+    harness.drop_at(over);
+    harness.run();
+
+    let cafe = card(&harness, "Café Müller – espresso machines").rect();
+    let nordwind = card(&harness, "Nordwind – fleet renewal").rect();
+    let dunmore = card(&harness, "Dunmore – printers").rect();
+    assert!((cafe.left() - nordwind.left()).abs() < 1.0, "in Qualified");
+    assert!(nordwind.top() < cafe.top() && cafe.top() < dunmore.top());
+    // The order stays chosen on the way back from the list.
+    harness.get_by_label("List").click();
+    harness.run();
+    harness.get_by_label("Pipeline").click();
+    harness.run();
+    sorted_by(&harness, "Amount");
+    assert!(
+        top(&harness, "Nordwind – fleet renewal")
+            < top(&harness, "Café Müller – espresso machines")
+    );
+    drop(harness);
+    let ws = fixture.reopen();
+    assert_eq!(
+        deal(&ws, "Café Müller – espresso machines").stage,
+        stage_id(&ws, "Qualified")
+    );
+}
+
+#[test]
+fn a_card_dropped_elsewhere_in_its_own_column_stays_and_the_status_bar_says_why() {
+    let fixture = qualified_of_three();
+    let mut harness = harness(&fixture.path);
+    sort_cards_by(&mut harness, "Amount");
+    let dunmore = card(&harness, "Dunmore – printers").rect();
+    let bluefin = card(&harness, "Bluefin – cloud migration").rect();
+    // Dunmore, last by amount, dragged above Bluefin: no marker, since the order decides.
+    let above = bluefin.center_top() + vec2(0.0, 4.0);
+    hold(&mut harness, dunmore.center(), above);
+    assert!(
+        !painted_texts(&harness)
+            .iter()
+            .any(|(t, _)| t.starts_with("Lands here")),
+        "no marker in the card's own column"
+    );
+    harness.drop_at(above);
+    harness.run();
+    label(
+        &harness,
+        "The cards are sorted by Amount: a card cannot be placed by hand. Choose the order in “Cards sorted by” above the board.",
+    );
+    assert!(top(&harness, "Bluefin – cloud migration") < top(&harness, "Dunmore – printers"));
+    let ws = harness.state().workspace().unwrap();
+    assert_eq!(
+        deal(ws, "Dunmore – printers").stage,
+        stage_id(ws, "Qualified")
+    );
+    assert!(
+        !harness
+            .state()
+            .workspace()
+            .unwrap()
+            .history(EntityKind::Opportunity, deal(ws, "Dunmore – printers").id)
+            .unwrap()
+            .iter()
+            .any(|h| h.field == "stage")
+    );
+}
+
+#[test]
+fn won_and_lost_zones_appear_only_while_dragging_in_strong_colours() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    let won_name = "Drop a card here to mark it Won";
+    assert!(
+        harness.query_by_label(won_name).is_none(),
+        "folded away at rest"
+    );
+    let nordwind = card(&harness, "Nordwind – fleet renewal").rect();
+    let from = card(&harness, "Café Müller – espresso machines")
+        .rect()
+        .center();
+    let on_the_way = from + vec2(40.0, 120.0);
+    hold(&mut harness, from, on_the_way);
+    let won = harness.get_by_label(won_name).rect();
+    let lost = harness
+        .get_by_label("Drop a card here to mark it Lost")
+        .rect();
+    assert!(won.center().x < lost.center().x, "Won where reading starts");
+    assert!(
+        won.bottom() > 800.0,
+        "over the bottom of the board: {won:?}"
+    );
+    let resting = fill_at(&harness, won.center());
+    assert!(
+        strong(resting, true),
+        "Won is green while dragging: {resting:?}"
+    );
+    assert!(
+        strong(fill_at(&harness, lost.center()), false),
+        "Lost is red"
+    );
+    // Nothing moved under the pointer when they appeared.
+    assert_eq!(card(&harness, "Nordwind – fleet renewal").rect(), nordwind);
+
+    let to = won.center();
+    glide(&mut harness, on_the_way, to);
+    let hovered = fill_at(&harness, won.center());
+    assert!(strong(hovered, true) && brightness(hovered) > brightness(resting));
+    painted(&harness, "Release to mark it Won");
     harness.drop_at(to);
     harness.run();
+    assert!(
+        harness.query_by_label(won_name).is_none(),
+        "gone after the drop"
+    );
+    let id = deal(
+        harness.state().workspace().unwrap(),
+        "Café Müller – espresso machines",
+    )
+    .id;
+    drop(harness);
+    let ws = fixture.reopen();
+    let opp = ws.opportunity(id).unwrap();
+    assert_eq!(ws.stage(opp.stage).unwrap().kind, StageKind::Won);
+    assert_eq!(opp.probability, Decimal::from(100));
+}
+
+#[test]
+fn in_persian_the_won_zone_is_at_the_right_and_green() {
+    let fixture = Fixture::two_deals();
+    {
+        let mut ws = fixture.reopen();
+        let mut settings = ws.settings().clone();
+        settings.language = Some(Language::Persian);
+        let change = ws.settings_change(settings);
+        ws.apply(Command::Change(Box::new(change))).unwrap();
+    }
+    let mut harness = harness(&fixture.path);
+    let from = card(&harness, "Café Müller – espresso machines")
+        .rect()
+        .center();
+    hold(&mut harness, from, from + vec2(-40.0, 120.0));
+    // The stages keep the names they were given; the phrase around them is Persian.
+    let won = harness
+        .get_by_label("برای ثبت به‌عنوان Won، کارت را اینجا رها کنید")
+        .rect();
+    let lost = harness
+        .get_by_label("برای ثبت به‌عنوان Lost، کارت را اینجا رها کنید")
+        .rect();
+    assert!(
+        won.center().x > lost.center().x,
+        "Won where Persian starts reading"
+    );
+    assert!(strong(fill_at(&harness, won.center()), true));
+    assert!(strong(fill_at(&harness, lost.center()), false));
+    harness.drop_at(from + vec2(-40.0, 120.0));
+    harness.run();
+}
+
+#[test]
+fn a_card_shows_its_owner_and_tags_and_on_hover_the_exact_amount() {
+    let fixture = Fixture::two_deals();
+    {
+        let mut ws = fixture.reopen();
+        let lookup = |kind, name: &str| {
+            Record::Lookup(Lookup {
+                id: 0,
+                kind,
+                name: name.into(),
+                active: true,
+            })
+        };
+        let put = vec![
+            lookup(LookupKind::Salesperson, "Sara Karimi"),
+            lookup(LookupKind::Tag, "Hardware"),
+            lookup(LookupKind::Tag, "Renewal"),
+            lookup(LookupKind::Tag, "Urgent"),
+            lookup(LookupKind::Tag, "Q4"),
+        ];
+        ws.apply(Command::Change(Box::new(Change {
+            put,
+            ..Change::default()
+        })))
+        .unwrap();
+        let id_of = |ws: &Workspace, kind, name: &str| {
+            ws.lookups(kind).iter().find(|l| l.name == name).unwrap().id
+        };
+        let sara = id_of(&ws, LookupKind::Salesperson, "Sara Karimi");
+        let tags: Vec<Id> = ["Hardware", "Renewal", "Urgent", "Q4"]
+            .iter()
+            .map(|t| id_of(&ws, LookupKind::Tag, t))
+            .collect();
+        let cafe = deal(&ws, "Café Müller – espresso machines").id;
+        edit(&mut ws, cafe, |o| {
+            o.salesperson = Some(sara);
+            o.tags = tags;
+            o.amount = "12500.5".parse().unwrap();
+        });
+    }
+    let mut harness = harness(&fixture.path);
+    let rect = card(&harness, "Café Müller – espresso machines").rect();
+    let cards_height = rect.height();
+    let on_card = |text| painted_in(&harness, text, rect);
+    for text in ["SK", "Hardware", "Renewal", "+2", "$12,501"] {
+        on_card(text);
+    }
+    // On the card's first two lines, beside the name and the account: no taller card.
+    let name = on_card("Café Müller – espresso machines");
+    assert!((on_card("SK").center().y - name.center().y).abs() < 4.0);
+    // In reading order: the first tags, then the count of the rest.
+    assert!(on_card("Hardware").left() < on_card("Renewal").left());
+    assert!(on_card("Renewal").left() < on_card("+2").left());
+    let account = on_card("Café Müller");
+    assert!((on_card("Hardware").center().y - account.center().y).abs() < 4.0);
+    assert_eq!(
+        cards_height,
+        card(&harness, "Nordwind – fleet renewal").rect().height()
+    );
+
+    harness.hover_at(rect.center());
+    harness.run_steps(4);
+    label(&harness, "Amount: $12,500.50");
+    label(&harness, "Salesperson: Sara Karimi");
+    label(&harness, "Tags: Hardware, Renewal, Urgent, Q4");
+}
+
+#[test]
+fn clearing_the_filters_never_shifts_the_buttons_after_it() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    let before = harness.get_by_label("More filters").rect();
+    harness.get_by_label("Search").click();
+    harness.run();
+    harness.get_by_label("Search").type_text("Café");
+    harness.run();
+    assert!(
+        harness.query_by_label("Nordwind – fleet renewal").is_none(),
+        "filtered"
+    );
+    assert_eq!(harness.get_by_label("More filters").rect(), before);
+    harness.get_by_label("Clear filters").click();
+    harness.run();
+    card(&harness, "Nordwind – fleet renewal");
+    assert_eq!(harness.get_by_label("More filters").rect(), before);
 }
 
 #[test]
@@ -72,10 +481,15 @@ fn dropping_on_lost_asks_for_the_reason_and_records_it() {
     let fixture = Fixture::two_deals();
     let mut harness = harness(&fixture.path);
     let from = card(&harness, "Nordwind – fleet renewal").rect().center();
-    let lost_zone = label(&harness, "Drop a card here to mark it Lost")
+    let on_the_way = from + vec2(0.0, 150.0);
+    hold(&mut harness, from, on_the_way);
+    let lost_zone = harness
+        .get_by_label("Drop a card here to mark it Lost")
         .rect()
         .center();
-    drag(&mut harness, from, lost_zone - vec2(200.0, 0.0));
+    glide(&mut harness, on_the_way, lost_zone - vec2(200.0, 0.0));
+    harness.drop_at(lost_zone - vec2(200.0, 0.0));
+    harness.run();
     harness.get_by_label("Loss reason").click();
     harness.run();
     harness.get_by_label("Too expensive").click();
