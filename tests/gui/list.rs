@@ -212,47 +212,6 @@ fn select_three_rows_mass_update_the_stage_then_undo_and_redo() {
 }
 
 #[test]
-fn search_save_the_filter_and_pick_it_again_after_a_restart() {
-    use egui::accesskit::Role;
-    let fixture = Fixture::two_deals();
-    let mut harness = harness(&fixture.path);
-    harness.get_by_label("Search").focus();
-    harness.get_by_label("Search").type_text("nordwind");
-    harness.run();
-    let cafe = "Café Müller – espresso machines";
-    assert!(
-        harness
-            .query_by_role_and_label(Role::Button, cafe)
-            .is_none()
-    );
-    harness.get_by_label("Saved searches").click();
-    harness.run();
-    harness.get_by_label("Save the current search as").focus();
-    harness
-        .get_by_label("Save the current search as")
-        .type_text("Nordwind deals");
-    harness.run();
-    harness.get_by_label("Save search").click();
-    harness.run();
-    harness.get_by_label("Clear filters").click();
-    harness.run();
-    crate::card(&harness, cafe);
-    drop(harness);
-
-    let mut harness = crate::harness(&fixture.path);
-    harness.get_by_label("Saved searches").click();
-    harness.run();
-    harness.get_by_label("Nordwind deals").click();
-    harness.run();
-    assert!(
-        harness
-            .query_by_role_and_label(Role::Button, cafe)
-            .is_none()
-    );
-    crate::card(&harness, "Nordwind – fleet renewal");
-}
-
-#[test]
 fn the_advanced_search_filters_by_amount_range() {
     let fixture = Fixture::two_deals();
     let mut harness = list_harness(&fixture);
