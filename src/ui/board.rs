@@ -588,7 +588,12 @@ pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter) {
         })
         .response
         .labelled_by(label.id);
-    if !filter.is_empty() && ui.button(bidi(ui, tr!("Clear filters"))).clicked() {
+    // Always there (greyed out without a filter), so what follows never shifts when it appears.
+    let clear = ui.add_enabled(
+        !filter.is_empty(),
+        egui::Button::new(bidi(ui, tr!("Clear filters"))),
+    );
+    if clear.clicked() {
         *filter = Filter::default();
     }
 }
