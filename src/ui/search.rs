@@ -204,15 +204,18 @@ impl Search {
                 let pick = ui
                     .button(bidi(ui, &s.name))
                     .on_hover_text(bidi(ui, tr!("Show the deals of this search")));
+                // Closed by hand: a click by keyboard (Enter) does not close a menu.
                 if pick.clicked() {
                     *filter = s.filter.clone();
                     self.load(filter);
+                    ui.close();
                 }
                 let rename = ui
                     .small_button(bidi(ui, tr!("Rename…")))
                     .accessible_name(tr!("Rename the saved search {name}", name = s.name));
                 if rename.clicked() {
                     self.naming = Some(Naming::new(Some(s.id), s.name.clone()));
+                    ui.close();
                 }
                 let forget = ui
                     .small_button(bidi(ui, tr!("Delete")))
@@ -221,6 +224,7 @@ impl Search {
                     let done = Done::Deleted(s.name.clone());
                     let command = Command::DeleteSavedFilter { id: s.id };
                     actions.push(reply::send(&mut self.sent, done, command));
+                    ui.close();
                 }
             });
         }
@@ -233,6 +237,7 @@ impl Search {
             .on_disabled_hover_text(bidi(ui, tr!("Search or filter first, then save it")));
         if save.clicked() {
             self.naming = Some(Naming::new(None, String::new()));
+            ui.close();
         }
     }
 
