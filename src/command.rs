@@ -150,6 +150,9 @@ pub struct MassPatch {
     pub forecast: Option<bool>,
     pub source: Option<Option<Id>>,
     pub campaign: Option<Option<Id>>,
+    /// The loss reason given to every deal when `stage` is a Lost one (asked once for all);
+    /// None keeps each deal's own.
+    pub loss_reason: Option<Id>,
 }
 
 impl MassPatch {
@@ -167,9 +170,12 @@ impl MassPatch {
             forecast,
             source,
             campaign,
+            loss_reason,
         } = *self;
         if let Some(stage) = stage {
             opp.stage = stage;
+            // The stage's rules keep it only for a Lost stage.
+            opp.loss_reason = loss_reason.or(opp.loss_reason);
         }
         opp.salesperson = salesperson.unwrap_or(opp.salesperson);
         opp.expected_close = expected_close.unwrap_or(opp.expected_close);

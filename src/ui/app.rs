@@ -618,7 +618,11 @@ impl Ready {
         if self.view_has_filters() {
             ui.horizontal(|ui| {
                 super::board::filter_bar_ui(ui, &self.ws, &mut self.filter);
-                actions.extend(self.search.buttons_ui(ui, &self.ws, &mut self.filter));
+                let cx = &Ctx {
+                    ws: &self.ws,
+                    replies: &self.replies,
+                };
+                actions.extend(self.search.buttons_ui(ui, cx, &mut self.filter));
             });
         }
     }
@@ -695,10 +699,10 @@ impl Ready {
     fn handle_now(&mut self, action: Action) {
         match action {
             Action::Apply(command) => {
-                self.run(command);
+                self.run(command, false);
             }
             Action::Send(ticket, command) => {
-                let reply = self.run(command);
+                let reply = self.run(command, true);
                 self.replies.answer(ticket, reply);
             }
             Action::Open(id) => {
@@ -731,11 +735,14 @@ impl Ready {
                 if lost {
                     self.dialog = Some(Dialog::loss_reason(opp, stage));
                 } else {
-                    self.run(Command::MoveToStage {
-                        opp,
-                        stage,
-                        loss_reason: None,
-                    });
+                    self.run(
+                        Command::MoveToStage {
+                            opp,
+                            stage,
+                            loss_reason: None,
+                        },
+                        false,
+                    );
                 }
             }
             Action::CloseForm => self.form = None,
@@ -766,7 +773,9 @@ impl Ready {
     }
 
     /// Applies a command the user asked for, keeping its inverse for undo; what became of it.
-    fn run(&mut self, command: Command) -> Reply {
+    /// `sent`: a view sent it for the reply (a cell edited in the list), so it is not the deal
+    /// form's save and leaves the form open.
+    fn run(&mut self, command: Command, sent: bool) -> Reply {
         // A deal saved as it is stored writes nothing: no history line, no undo step, and the
         // status bar does not claim a save.
         if let Command::UpdateOpportunity {
@@ -775,16 +784,17 @@ impl Ready {
         } = &command
             && self.ws.opportunity(opp.id) == Some(&**opp)
         {
-            if self.form.as_ref().and_then(|f| f.opportunity_id()) == Some(opp.id) {
+            if !sent && self.form.as_ref().and_then(|f| f.opportunity_id()) == Some(opp.id) {
                 self.form = None;
             }
             self.say(tr!("Nothing to save: no field was changed."), false);
             return Reply::Applied { created: None };
         }
-        let saved_form = matches!(
-            command,
-            Command::CreateOpportunity { .. } | Command::UpdateOpportunity { .. }
-        );
+        let saved_form = !sent
+            && matches!(
+                command,
+                Command::CreateOpportunity { .. } | Command::UpdateOpportunity { .. }
+            );
         let done = match &command {
             Command::Change(_) => Some(tr!("Saved.")),
             Command::ConvertLead(_) => Some(tr!("Converted: the deal is on the board.")),

@@ -10,12 +10,15 @@ use egui_extras::{Column, TableBuilder};
 
 use super::app::{Action, Ctx};
 use super::mass_update::MassUpdateBar;
+use super::reply::{self, Reply, Sent};
 use super::theme;
 use super::widgets::lookup_combo_box;
 use crate::analytics::StageTotals;
 use crate::command::Command;
 use crate::domain::*;
-use crate::i18n::{deals, editable, format_date, format_money, format_number, format_percent};
+use crate::i18n::{
+    deals, editable, format_date, format_money_cents, format_number, format_percent,
+};
 use crate::workspace::{Filter, ListColumn, Sort, Workspace};
 use crate::{tr, trn};
 
@@ -55,12 +58,18 @@ struct Pinned {
     ids: HashSet<Id>,
 }
 
-/// A cell being edited in place: the text typed so far.
+/// A cell being edited in place: the text typed so far. It stays open until its command is
+/// applied, so a refused value is still there to correct.
 struct CellEdit {
     opp: Id,
     column: ListColumn,
     text: String,
+    /// Set when the editor should take the keyboard focus: opened, or its value refused.
+    focus: bool,
 }
+
+/// Which cell a sent command changes.
+type Cell = (Id, ListColumn);
 
 /// The list view.
 #[derive(Default)]
@@ -78,6 +87,8 @@ pub struct ListView {
     /// Duplicate groups found by "Find duplicates", with the data generation they were found at.
     duplicates: Option<(u64, Vec<Vec<Id>>)>,
     pinned: Option<Pinned>,
+    /// The cell edit sent, until its reply says whether it was saved.
+    sent: Option<Sent<Cell>>,
 }
 
 impl ListView {
@@ -126,6 +137,23 @@ impl ListView {
         let ws = cx.ws;
         self.refresh(ws, filter, pipeline);
         let mut actions = Vec::new();
+        if let Some(((opp, column), reply)) = cx.replies.take(&mut self.sent) {
+            let edited = |e: &CellEdit| e.opp == opp && e.column == column;
+            match reply {
+                Reply::Applied { .. } => {
+                    if self.editing.as_ref().is_some_and(edited) {
+                        self.editing = None;
+                    }
+                    actions.push(Action::Done(tr!("Saved.")));
+                }
+                // The app says why; the typed value stays in its cell to be corrected.
+                Reply::Refused { .. } => {
+                    if let Some(edit) = self.editing.as_mut().filter(|e| edited(e)) {
+                        edit.focus = true;
+                    }
+                }
+            }
+        }
         // Taken out for the frame, so cells can borrow `self` mutably; never cloned per frame.
         let Some(rows) = self.rows.take() else {
             return actions;
@@ -141,7 +169,7 @@ impl ListView {
                         ui,
                         tr!(
                             "Expected {amount}",
-                            amount = format_money(t.expected, currency)
+                            amount = format_money_cents(t.expected, currency)
                         ),
                     ));
                     ui.separator();
@@ -149,18 +177,9 @@ impl ListView {
                         ui,
                         tr!(
                             "Weighted {amount}",
-                            amount = format_money(t.weighted, currency)
+                            amount = format_money_cents(t.weighted, currency)
                         ),
                     ));
-                    ui.separator();
-                    if ui.button(bidi(ui, tr!("Select all"))).clicked() {
-                        self.selection = rows.ids.iter().copied().collect();
-                    }
-                    if !self.selection.is_empty()
-                        && ui.button(bidi(ui, tr!("Clear selection"))).clicked()
-                    {
-                        self.selection.clear();
-                    }
                     ui.separator();
                     if ui.button(bidi(ui, tr!("Find duplicates"))).clicked() {
                         let live = ws.opportunities().filter(|o| !ws.is_trashed(o.id));
@@ -207,14 +226,14 @@ impl ListView {
         if unpinned {
             self.pinned = None;
         }
-        if !self.selection.is_empty() {
-            egui::Panel::top("mass_update").show(ui, |ui| {
-                direction::reading(ui, |ui| {
-                    actions.extend(self.mass_update.ui(ui, ws, &self.selection))
-                })
-                .inner
-            });
-        }
+        // Always there, so a first Ctrl-click does not push the rows down under the pointer.
+        egui::Panel::top("mass_update").show(ui, |ui| {
+            direction::reading(ui, |ui| {
+                let bar = self.mass_update.ui(ui, cx, &mut self.selection, &rows.ids);
+                actions.extend(bar);
+            })
+            .inner
+        });
         let ids = &rows.ids;
         let mut sort = self.sort;
         // A child ui: the table draws its column lines down to its ui's bottom, which must stop
@@ -243,7 +262,13 @@ impl ListView {
             table
                 .header(28.0, |mut header| {
                     for column in columns {
-                        header.col(|ui| sort_header_ui(ui, *column, &mut sort));
+                        header.col(|ui| {
+                            if is_number(*column) {
+                                number_layout(ui, |ui| sort_header_ui(ui, *column, &mut sort));
+                            } else {
+                                sort_header_ui(ui, *column, &mut sort);
+                            }
+                        });
                     }
                 })
                 .body(|body| {
@@ -341,9 +366,17 @@ impl ListView {
             .as_mut()
             .filter(|e| e.opp == opp.id && e.column == column)
         {
-            let outcome = edit_cell_ui(ui, ws, opp, edit)?;
-            self.editing = None;
-            return outcome;
+            return match edit_cell_ui(ui, ws, opp, edit) {
+                CellOutcome::Open => None,
+                CellOutcome::Cancel => {
+                    self.editing = None;
+                    None
+                }
+                CellOutcome::Invalid(message) => Some(Action::Error(message)),
+                CellOutcome::Send(command) => {
+                    Some(reply::send(&mut self.sent, (opp.id, column), command))
+                }
+            };
         }
         let muted = |text: String| RichText::new(text).color(theme::TEXT_MUTED);
         match column {
@@ -397,11 +430,29 @@ impl ListView {
                 if changed {
                     let mut changed = opp.clone();
                     changed.salesperson = value;
-                    return Some(update(changed));
+                    let cell = (opp.id, column);
+                    return Some(reply::send(&mut self.sent, cell, update(changed)));
                 }
             }
             ListColumn::Weighted => {
-                ui.label(bidi(ui, muted(format_money(opp.weighted(), &opp.currency))));
+                let weighted = muted(format_money_cents(opp.weighted(), &opp.currency));
+                number_layout(ui, |ui| ui.label(bidi(ui, weighted)));
+            }
+            ListColumn::Amount if opp.amount_mode == AmountMode::FromLines => {
+                // Saved, a typed amount would be replaced by the lines' sum at once.
+                let why = tr!("Priced from its lines: open the deal to change them");
+                let amount = muted(format_money_cents(opp.amount, &opp.currency));
+                let response = number_layout(ui, |ui| {
+                    ui.add(
+                        egui::Label::new(bidi(ui, amount))
+                            .truncate()
+                            .sense(Sense::click()),
+                    )
+                })
+                .on_hover_text(bidi(ui, &why));
+                if response.clicked() {
+                    return Some(Action::Done(why));
+                }
             }
             ListColumn::Created => {
                 ui.label(bidi(ui, muted(format_date(opp.created.date_naive()))));
@@ -415,18 +466,25 @@ impl ListView {
                 if column == ListColumn::ExpectedClose && opp.is_overdue(ws.today()) {
                     label = label.color(theme::OVERDUE);
                 }
-                let response = ui
-                    .add(
+                let add = |ui: &mut egui::Ui| {
+                    ui.add(
                         egui::Label::new(bidi(ui, label))
                             .truncate()
                             .sense(Sense::click()),
                     )
-                    .on_hover_text(bidi(ui, tr!("Click to edit")));
+                };
+                let response = if is_number(column) {
+                    number_layout(ui, add)
+                } else {
+                    add(ui)
+                }
+                .on_hover_text(bidi(ui, tr!("Click to edit")));
                 if response.clicked() {
                     self.editing = Some(CellEdit {
                         opp: opp.id,
                         column,
                         text,
+                        focus: true,
                     });
                 }
             }
@@ -530,7 +588,7 @@ fn stage_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) -> Option
 fn editable_text(opp: &Opportunity, column: ListColumn) -> (String, String) {
     match column {
         ListColumn::Amount => (
-            format_money(opp.amount, &opp.currency),
+            format_money_cents(opp.amount, &opp.currency),
             editable(format_number(
                 opp.amount,
                 opp.amount.normalize().scale().min(2),
@@ -548,29 +606,39 @@ fn editable_text(opp: &Opportunity, column: ListColumn) -> (String, String) {
     }
 }
 
-/// The editor of a cell: Enter or leaving the cell saves, Escape cancels. Returns
-/// `Some(action)` when the edit ended (the action is None on cancel).
+/// What a cell's editor did this frame.
+enum CellOutcome {
+    Open,
+    /// Escape, or the value left as it was: the editor closes.
+    Cancel,
+    /// The value does not parse: the message says why, the editor keeps the text.
+    Invalid(String),
+    /// The changed deal, to send; the editor stays until the reply says it was saved.
+    Send(Command),
+}
+
+/// The editor of a cell: Enter or leaving the cell saves, Escape cancels.
 fn edit_cell_ui(
     ui: &mut egui::Ui,
     ws: &Workspace,
     opp: &Opportunity,
     edit: &mut CellEdit,
-) -> Option<Option<Action>> {
+) -> CellOutcome {
     let response = ui.add(egui::TextEdit::singleline(&mut edit.text).desired_width(f32::INFINITY));
     let response = response.accessible_name(tr!(
         "{field} of {name}",
         field = edit.column.label(),
         name = opp.name
     ));
-    if !response.has_focus() && !response.lost_focus() {
+    if std::mem::take(&mut edit.focus) {
         response.request_focus();
-        return None;
+        return CellOutcome::Open;
     }
     if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-        return Some(None);
+        return CellOutcome::Cancel;
     }
     if !response.lost_focus() {
-        return None;
+        return CellOutcome::Open;
     }
     let mut changed = opp.clone();
     let parsed = match edit.column {
@@ -588,20 +656,39 @@ fn edit_cell_ui(
             Ok(())
         }
     };
-    Some(Some(match parsed {
-        Err(error) => Action::Error(format!("{}: {error}", opp.name)),
-        Ok(()) if changed == *opp => return Some(None),
-        Ok(()) => update(changed),
-    }))
+    match parsed {
+        Err(error) => {
+            // Enter keeps the user in the cell to correct it; a click elsewhere leaves it.
+            edit.focus = ui.input(|i| i.key_pressed(egui::Key::Enter));
+            CellOutcome::Invalid(format!("{}: {error}", opp.name))
+        }
+        Ok(()) if changed == *opp => CellOutcome::Cancel,
+        Ok(()) => CellOutcome::Send(update(changed)),
+    }
 }
 
-fn update(opp: Opportunity) -> Action {
-    Action::Apply(Command::UpdateOpportunity {
+/// Whether a column holds numbers, which line up at the cell's right edge.
+fn is_number(column: ListColumn) -> bool {
+    matches!(
+        column,
+        ListColumn::Amount | ListColumn::Probability | ListColumn::Weighted
+    )
+}
+
+/// Lays out a number's cell from its right edge, in both reading directions: digits run left
+/// to right in Persian too, and an amount's currency name follows it on the left, so only the
+/// right edge lines up the units of every row.
+fn number_layout<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    ui.with_layout(egui::Layout::right_to_left(Align::Center), add)
+        .inner
+}
+
+fn update(opp: Opportunity) -> Command {
+    Command::UpdateOpportunity {
         opp: Box::new(opp),
         new_account: None,
-    })
+    }
 }
-
 /// The "Columns" menu: a checkbox per column; the name always shows.
 fn column_chooser_ui(ui: &mut egui::Ui, ws: &Workspace) -> Option<Action> {
     let mut chosen = None;

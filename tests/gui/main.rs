@@ -9,6 +9,7 @@ mod form;
 mod language;
 mod leads;
 mod list;
+mod list_editing;
 mod lookups;
 mod reports;
 mod settings;
