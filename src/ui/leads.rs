@@ -6,7 +6,9 @@ use crate::ui::text::bidi;
 use egui::{FontId, RichText, ScrollArea, Sense, TextEdit, vec2};
 
 use super::app::{Action, Ctx};
+use super::reply::{self, Reply, Sent};
 use super::theme;
+use super::unsaved::{self, Choice, Editing, FormKey, Leave};
 use super::widgets::{card_line, history_ui, lookup_combo, paint_card_frame};
 use crate::command::{Change, Command, ConvertLead};
 use crate::domain::*;
@@ -21,7 +23,7 @@ const ACCOUNT_CHOICES: usize = 20;
 /// The form's widest extent: wider fields only spread the text apart.
 const FORM_MAX_WIDTH: f32 = 720.0;
 
-/// The width of the form's label column, shared by its two grids so their fields line up.
+/// The width of the form's label column, shared by its two forms so their fields line up.
 const LABEL_WIDTH: f32 = 100.0;
 
 /// Which leads the list shows.
@@ -59,6 +61,17 @@ struct Rows {
     ids: Vec<Id>,
 }
 
+/// Where the form goes next; asked first while it has unsaved edits.
+#[derive(Clone, Copy, Debug)]
+enum Switch {
+    /// Another lead picked in the list.
+    Pick(Id),
+    /// "New lead".
+    New,
+    /// Escape or Cancel: the form closes.
+    Close,
+}
+
 /// The leads view.
 #[derive(Default)]
 pub struct LeadsView {
@@ -70,8 +83,11 @@ pub struct LeadsView {
     started: bool,
     /// The data generation the editor was last brought in line with.
     synced: u64,
-    /// After saving a new lead: the lowest id it can have, to select it once it exists.
-    awaiting_new: Option<Id>,
+    /// The lead's save, sent: the form moves on once it is applied and keeps what was typed,
+    /// saying why, when it was refused. With where the user was going, if anywhere.
+    sent: Option<Sent<Option<Switch>>>,
+    /// Asked because the form has unsaved edits and would close: where the user was going.
+    leave: Option<Leave<Switch>>,
     /// The selected lead's history with the lead id and data generation it was read at.
     history: Option<(Id, u64, Vec<HistoryEntry>)>,
 }
@@ -81,6 +97,9 @@ impl LeadsView {
         let ws = cx.ws;
         let mut actions = Vec::new();
         self.sync(ws);
+        if let Some((then, reply)) = cx.replies.take(&mut self.sent) {
+            self.settle(ws, then, reply);
+        }
         self.refresh(ws);
         if !self.started {
             self.started = true;
@@ -91,12 +110,20 @@ impl LeadsView {
                 self.editor = Some(Editor::edit(lead.clone()));
             }
         }
+        let mut switch = None;
+        match unsaved::form_key(ui) {
+            Some(FormKey::Save) => self.save(ws, None, &mut actions),
+            Some(FormKey::Close) => switch = Some(Switch::Close),
+            None => {}
+        }
         direction::start_panel("leads_list")
             .resizable(true)
             .default_size(360.0)
             .min_size(260.0)
             .show(ui, |ui| {
-                direction::reading(ui, |ui| self.list_ui(ui, ws)).inner
+                direction::reading(ui, |ui| {
+                    switch = switch.or(self.list_ui(ui, ws));
+                })
             });
         if let Some(editor) = &mut self.editor {
             let id = editor.id();
@@ -124,19 +151,89 @@ impl LeadsView {
                 .inner;
             match outcome {
                 Outcome::None => {}
-                Outcome::Close => self.editor = None,
-                Outcome::Saved { action, new } => {
-                    if new {
-                        self.awaiting_new = Some(ws.next_id());
-                    }
-                    actions.push(action);
-                }
+                Outcome::Close => switch = switch.or(Some(Switch::Close)),
+                Outcome::Save => self.save(ws, None, &mut actions),
                 Outcome::Act(action) => actions.push(action),
             }
         } else {
             empty_form_ui(ui);
         }
+        if let Some(to) = switch {
+            self.switch(ws, to);
+        }
+        self.leave_ui(ui.ctx(), ws, &mut actions);
         actions
+    }
+
+    /// Sends the form's save, to go on to `then` once it is applied.
+    fn save(&mut self, ws: &Workspace, then: Option<Switch>, actions: &mut Vec<Action>) {
+        if let Some(command) = self.editor.as_mut().and_then(|e| e.save(ws)) {
+            actions.push(reply::send(&mut self.sent, then, command));
+        }
+    }
+
+    /// What the save's reply calls for: a new lead shows as stored, the user goes on where
+    /// they were going; a refusal keeps the typing and says why.
+    fn settle(&mut self, ws: &Workspace, then: Option<Switch>, reply: Reply) {
+        match reply {
+            Reply::Applied { created } => match then {
+                Some(to) => self.go(ws, to),
+                None => {
+                    let new = self.editor.as_ref().is_some_and(|e| e.original.is_none());
+                    if new && let Some(lead) = created.and_then(|id| ws.lead(id)) {
+                        self.editor = Some(Editor::edit(lead.clone()));
+                    }
+                }
+            },
+            Reply::Refused { message, fields } => {
+                if let Some(editor) = &mut self.editor {
+                    if fields.is_empty() {
+                        editor.refused = Some(message);
+                    } else {
+                        editor.errors = fields;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Goes to `to`, first asking when the form has unsaved edits.
+    fn switch(&mut self, ws: &Workspace, to: Switch) {
+        let current = self.editor.as_ref().and_then(Editor::id);
+        if matches!(to, Switch::Pick(id) if current == Some(id)) {
+            return;
+        }
+        if self.editor.as_ref().is_some_and(Editor::is_dirty) {
+            self.leave = Some(Leave { then: to });
+        } else {
+            self.go(ws, to);
+        }
+    }
+
+    /// Goes to `to` now, dropping what the form holds.
+    fn go(&mut self, ws: &Workspace, to: Switch) {
+        self.editor = match to {
+            Switch::Pick(id) => ws.lead(id).cloned().map(Editor::edit),
+            Switch::New => Some(Editor::new()),
+            Switch::Close => None,
+        };
+    }
+
+    /// The unsaved-edits question, while asked, and what the user answers.
+    fn leave_ui(&mut self, ctx: &egui::Context, ws: &Workspace, actions: &mut Vec<Action>) {
+        let (Some(leave), Some(editor)) = (&self.leave, &self.editor) else {
+            return;
+        };
+        let Some(choice) = leave.ui(ctx, &editor.record_name()) else {
+            return;
+        };
+        let then = leave.then;
+        self.leave = None;
+        match choice {
+            Choice::Keep => {}
+            Choice::Discard => self.go(ws, then),
+            Choice::Save => self.save(ws, Some(then), actions),
+        }
     }
 
     /// Brings the form in line with the stored data after a change: a lead saved, converted,
@@ -146,12 +243,6 @@ impl LeadsView {
             return;
         }
         self.synced = ws.generation();
-        if let Some(first_id) = self.awaiting_new.take()
-            && let Some(lead) = ws.leads().next_back().filter(|l| l.id >= first_id)
-        {
-            self.editor = Some(Editor::edit(lead.clone()));
-            return;
-        }
         let Some(editor) = &mut self.editor else {
             return;
         };
@@ -205,13 +296,15 @@ impl LeadsView {
         });
     }
 
-    fn list_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+    /// The filters, the search and the list; where the user asked to go.
+    fn list_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Option<Switch> {
+        let mut switch = None;
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             ui.label(bidi(ui, RichText::new(tr!("Leads")).heading()));
             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
                 if ui.button(bidi(ui, tr!("New lead"))).clicked() {
-                    self.editor = Some(Editor::new());
+                    switch = Some(Switch::New);
                 }
             });
         });
@@ -229,7 +322,7 @@ impl LeadsView {
         // The rows follow the filter typed this frame.
         self.refresh(ws);
         let Some(rows) = &self.rows else {
-            return;
+            return switch;
         };
         ui.label(bidi(
             ui,
@@ -243,7 +336,7 @@ impl LeadsView {
                 ui,
                 RichText::new(tr!("No leads here.")).color(theme::TEXT_MUTED),
             ));
-            return;
+            return switch;
         }
         let selected = self.editor.as_ref().and_then(Editor::id);
         let mut clicked = None;
@@ -255,15 +348,11 @@ impl LeadsView {
                     if let Some(lead) = ws.lead(*id)
                         && lead_row_ui(ui, ws, lead, selected == Some(*id))
                     {
-                        clicked = Some(lead.clone());
+                        clicked = Some(lead.id);
                     }
                 }
             });
-        if let Some(lead) = clicked
-            && selected != Some(lead.id)
-        {
-            self.editor = Some(Editor::edit(lead));
-        }
+        switch.or(clicked.map(Switch::Pick))
     }
 }
 
@@ -370,11 +459,8 @@ fn same_fields(a: &Lead, b: &Lead) -> bool {
 enum Outcome {
     None,
     Close,
-    /// A lead put; `new` when it is created.
-    Saved {
-        action: Action,
-        new: bool,
-    },
+    /// Save (its button or Enter in a one-line field).
+    Save,
     Act(Action),
 }
 
@@ -384,6 +470,8 @@ struct Editor {
     original: Option<Lead>,
     draft: Lead,
     errors: Vec<FieldError>,
+    /// Why the last save was refused, when no field is at fault.
+    refused: Option<String>,
     confirm_delete: bool,
     convert: ConvertDraft,
 }
@@ -394,6 +482,7 @@ impl Editor {
             original: None,
             draft: Lead::default(),
             errors: Vec::new(),
+            refused: None,
             confirm_delete: false,
             convert: ConvertDraft::default(),
         }
@@ -413,9 +502,18 @@ impl Editor {
     }
 
     fn is_dirty(&self) -> bool {
-        self.original
-            .as_ref()
-            .is_none_or(|o| !same_fields(&self.draft, o))
+        match &self.original {
+            Some(original) => !same_fields(&self.draft, original),
+            None => !same_fields(&self.draft, &Lead::default()),
+        }
+    }
+
+    /// The form's name in the unsaved-edits question.
+    fn record_name(&self) -> String {
+        match &self.original {
+            Some(lead) => lead.name.clone(),
+            None => tr!("The new lead"),
+        }
     }
 
     fn error(&self, field: Field) -> Option<&FieldError> {
@@ -429,21 +527,28 @@ impl Editor {
             Some(lead) => lead.name.clone(),
             None => tr!("New lead"),
         };
-        ui.label(bidi(ui, RichText::new(title).heading()));
+        let dirty = self.is_dirty();
+        ui.horizontal(|ui| {
+            ui.label(bidi(ui, RichText::new(title).heading()));
+            unsaved::marker(ui, dirty);
+        });
         ScrollArea::vertical()
             .id_salt("lead_form")
             .auto_shrink(false)
             .show(ui, |ui| {
                 ui.add_space(4.0);
-                direction::grid_scope(ui, |ui| {
-                    egui::Grid::new("lead_grid")
-                        .num_columns(2)
-                        .min_col_width(LABEL_WIDTH)
-                        .spacing([10.0, 6.0])
-                        .show(ui, |ui| self.fields_ui(ui, ws))
-                });
+                if let Some(refused) = &self.refused {
+                    ui.label(bidi(
+                        ui,
+                        RichText::new(tr!("Not saved:\n{errors}", errors = refused))
+                            .color(theme::ERROR),
+                    ));
+                }
+                if self.fields_ui(ui, ws) && dirty {
+                    outcome = Outcome::Save;
+                }
                 ui.add_space(8.0);
-                if let Some(o) = self.buttons_ui(ui, ws) {
+                if let Some(o) = self.buttons_ui(ui) {
                     outcome = o;
                 }
                 if let Some(original) = &self.original {
@@ -471,20 +576,28 @@ impl Editor {
         outcome
     }
 
-    /// A labelled row; the field's error, if any, shows under its widget.
-    fn row(&self, ui: &mut egui::Ui, field: Field, add: impl FnOnce(&mut egui::Ui, egui::Id)) {
-        let label = ui.label(bidi(ui, field.label()));
-        ui.vertical(|ui| {
-            add(ui, label.id);
+    /// One label–field row, in reading order; the field's error, if any, shows under its
+    /// widget.
+    fn row<R>(
+        &self,
+        ui: &mut egui::Ui,
+        field: Field,
+        add: impl FnOnce(&mut egui::Ui, egui::Id) -> R,
+    ) -> R {
+        let label = bidi(ui, field.label());
+        direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
+            let inner = add(ui, label);
             if let Some(error) = self.error(field) {
                 ui.label(bidi(ui, RichText::new(error.reason()).color(theme::ERROR)));
             }
-        });
-        ui.end_row();
+            inner
+        })
     }
 
-    fn fields_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+    /// The lead's fields; true when Enter was pressed in a one-line one.
+    fn fields_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> bool {
         let mut draft = std::mem::take(&mut self.draft);
+        let mut entered = false;
         for (field, text) in [
             (Field::Name, &mut draft.name),
             (Field::Company, &mut draft.company),
@@ -492,9 +605,11 @@ impl Editor {
             (Field::Email, &mut draft.email),
             (Field::Phone, &mut draft.phone),
         ] {
-            self.row(ui, field, |ui, label| {
-                ui.add(TextEdit::singleline(text).desired_width(f32::INFINITY))
+            entered |= self.row(ui, field, |ui, label| {
+                let response = ui
+                    .add(TextEdit::singleline(text).desired_width(f32::INFINITY))
                     .labelled_by(label);
+                unsaved::submitted(ui, &response)
             });
         }
         let none = tr!("None");
@@ -519,10 +634,11 @@ impl Editor {
             .labelled_by(label);
         });
         self.draft = draft;
+        entered
     }
 
     /// Save, Revert or Cancel, and Delete with its confirmation.
-    fn buttons_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Option<Outcome> {
+    fn buttons_ui(&mut self, ui: &mut egui::Ui) -> Option<Outcome> {
         let mut outcome = None;
         let dirty = self.is_dirty();
         ui.horizontal(|ui| {
@@ -531,7 +647,7 @@ impl Editor {
                 egui::Button::new(bidi(ui, RichText::new(tr!("Save")).strong())),
             );
             if save.clicked() {
-                outcome = self.save(ws);
+                outcome = Some(Outcome::Save);
             }
             match &self.original {
                 None => {
@@ -546,6 +662,7 @@ impl Editor {
                     if revert.clicked() {
                         self.draft = original.clone();
                         self.errors.clear();
+                        self.refused = None;
                     }
                     if !self.confirm_delete
                         && ui
@@ -584,8 +701,8 @@ impl Editor {
         outcome
     }
 
-    /// Checks the draft and asks to store it; errors show under their fields instead.
-    fn save(&mut self, ws: &Workspace) -> Option<Outcome> {
+    /// Checks the draft: the command storing it, or None with errors under their fields.
+    fn save(&mut self, ws: &Workspace) -> Option<Command> {
         let id = self.id();
         let converted = id
             .and_then(|id| ws.lead(id))
@@ -600,14 +717,12 @@ impl Editor {
             return None;
         }
         self.errors.clear();
+        self.refused = None;
         if let Record::Lead(lead) = &record {
             // What will be stored, so the form reads as saved once it is.
             self.draft = lead.clone();
         }
-        Some(Outcome::Saved {
-            action: Action::Apply(Command::Change(Box::new(Change::put(record)))),
-            new: id.is_none(),
-        })
+        Some(Command::Change(Box::new(Change::put(record))))
     }
 }
 
@@ -711,11 +826,15 @@ fn first_accounts_containing(ws: &Workspace, text: &str, limit: usize) -> Vec<(I
                 .then_some((lower, a.id, a.name.as_str()))
         })
         .collect();
+    // Natural order, as the Accounts list: "Co. 9" before "Co. 10".
+    let order = |a: &(String, Id, &str), b: &(String, Id, &str)| {
+        alphanumeric_sort::compare_str(&a.0, &b.0).then(a.1.cmp(&b.1))
+    };
     if found.len() > limit {
-        found.select_nth_unstable(limit);
+        found.select_nth_unstable_by(limit, order);
         found.truncate(limit);
     }
-    found.sort_unstable();
+    found.sort_unstable_by(order);
     found
         .into_iter()
         .map(|(_, id, name)| (id, name.to_owned()))
@@ -776,36 +895,29 @@ impl ConvertDraft {
         if self.stage.is_none_or(|s| !stages.iter().any(|x| x.id == s)) {
             self.stage = stages.first().map(|s| s.id);
         }
-        direction::grid_scope(ui, |ui| {
-            egui::Grid::new("convert_grid")
-                .num_columns(2)
-                .min_col_width(LABEL_WIDTH)
-                .spacing([10.0, 6.0])
-                .show(ui, |ui| {
-                    let label = ui.label(bidi(ui, Field::Account.label()));
-                    ui.vertical(|ui| self.account_ui(ui, ws, label.id));
-                    ui.end_row();
-
-                    ui.label(bidi(ui, Field::Pipeline.label()));
-                    ui.label(bidi(ui, &pipeline.name));
-                    ui.end_row();
-
-                    let label = ui.label(bidi(ui, Field::Stage.label()));
-                    let current = self
-                        .stage
-                        .and_then(|s| ws.stage(s))
-                        .map_or(String::new(), |s| s.name.clone());
-                    egui::ComboBox::from_id_salt("convert_stage")
-                        .selected_text(bidi(ui, current))
-                        .show_ui(ui, |ui| {
-                            for s in &stages {
-                                ui.selectable_value(&mut self.stage, Some(s.id), bidi(ui, &s.name));
-                            }
-                        })
-                        .response
-                        .labelled_by(label.id);
-                    ui.end_row();
+        let label = bidi(ui, Field::Account.label());
+        direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
+            self.account_ui(ui, ws, label)
+        });
+        let label = bidi(ui, Field::Pipeline.label());
+        direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
+            ui.label(bidi(ui, &pipeline.name));
+        });
+        let label = bidi(ui, Field::Stage.label());
+        direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
+            let current = self
+                .stage
+                .and_then(|s| ws.stage(s))
+                .map_or(String::new(), |s| s.name.clone());
+            egui::ComboBox::from_id_salt("convert_stage")
+                .selected_text(bidi(ui, current))
+                .show_ui(ui, |ui| {
+                    for s in &stages {
+                        ui.selectable_value(&mut self.stage, Some(s.id), bidi(ui, &s.name));
+                    }
                 })
+                .response
+                .labelled_by(label);
         });
         ui.add_space(6.0);
         let named = self.picked.is_some() || !self.account_text.trim().is_empty();
@@ -946,5 +1058,23 @@ impl ConvertDraft {
             )
         };
         ui.label(bidi(ui, RichText::new(message).small().color(color)));
+    }
+}
+
+impl Editing for LeadsView {
+    fn unsaved(&self) -> Option<String> {
+        let editor = self.editor.as_ref()?;
+        editor.is_dirty().then(|| editor.record_name())
+    }
+
+    fn save(&mut self, ws: &Workspace) -> Option<Command> {
+        self.editor.as_mut()?.save(ws)
+    }
+
+    fn discard(&mut self, ws: &Workspace) {
+        self.leave = None;
+        // The form shows the lead as stored (a new one closes).
+        let stored = self.editor.as_ref().and_then(Editor::id);
+        self.editor = stored.and_then(|id| ws.lead(id)).cloned().map(Editor::edit);
     }
 }
