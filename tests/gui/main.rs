@@ -10,6 +10,7 @@ mod language;
 mod leads;
 mod list;
 mod lookups;
+mod records;
 mod reports;
 mod settings;
 #[path = "../common/tmpfs.rs"]
