@@ -119,15 +119,35 @@ enum Sending {
     Reassigned(Id),
 }
 
-/// Where the detail goes next; asked first while it has unsaved edits.
+/// Where a record's form (an account's, a lead's) goes next; asked first while it has
+/// unsaved edits.
 #[derive(Clone, Copy, Debug)]
-enum Switch {
-    /// Another account picked in the list (or opened from a deal).
+pub(super) enum Switch {
+    /// Another record picked in the list (or an account opened from a deal).
     Pick(Id),
-    /// "New account".
+    /// "New account", "New lead".
     New,
-    /// Escape: the form closes (a new account's) or shows the stored account again.
+    /// Escape or Cancel: the form closes (a stored account shows as stored again).
     Close,
+}
+
+/// One label–field row of a record's form, in reading order, with the field's error, if
+/// any, under its widget; `add` gets the label's id.
+pub(super) fn field_row<R>(
+    ui: &mut egui::Ui,
+    label_width: f32,
+    field: Field,
+    error: Option<&FieldError>,
+    add: impl FnOnce(&mut egui::Ui, egui::Id) -> R,
+) -> R {
+    let label = bidi(ui, field.label());
+    direction::field_row(ui, label_width, label, |ui, label| {
+        let inner = add(ui, label);
+        if let Some(error) = error {
+            ui.label(bidi(ui, RichText::new(error.reason()).color(theme::ERROR)));
+        }
+        inner
+    })
 }
 
 /// Keeps a destructive button from firing where the pointer already was when a click changed
@@ -614,14 +634,9 @@ impl Detail {
         field: Field,
         add: impl FnOnce(&mut egui::Ui, egui::Id, f32) -> R,
     ) -> R {
-        let label = bidi(ui, field.label());
-        direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
+        field_row(ui, LABEL_WIDTH, field, self.error(field), |ui, label| {
             let width = ui.available_width().clamp(160.0, FIELD_MAX_WIDTH);
-            let inner = add(ui, label, width);
-            if let Some(error) = self.error(field) {
-                ui.label(bidi(ui, RichText::new(error.reason()).color(theme::ERROR)));
-            }
-            inner
+            add(ui, label, width)
         })
     }
 

@@ -5,6 +5,7 @@ use crate::ui::direction;
 use crate::ui::text::bidi;
 use egui::{FontId, RichText, ScrollArea, Sense, TextEdit, vec2};
 
+use super::accounts::{Switch, field_row};
 use super::app::{Action, Ctx};
 use super::reply::{self, Reply, Sent};
 use super::theme;
@@ -59,17 +60,6 @@ struct Rows {
     show: Show,
     search: String,
     ids: Vec<Id>,
-}
-
-/// Where the form goes next; asked first while it has unsaved edits.
-#[derive(Clone, Copy, Debug)]
-enum Switch {
-    /// Another lead picked in the list.
-    Pick(Id),
-    /// "New lead".
-    New,
-    /// Escape or Cancel: the form closes.
-    Close,
 }
 
 /// The leads view.
@@ -576,22 +566,14 @@ impl Editor {
         outcome
     }
 
-    /// One label–field row, in reading order; the field's error, if any, shows under its
-    /// widget.
+    /// One label–field row, in reading order, with the field's error under its widget.
     fn row<R>(
         &self,
         ui: &mut egui::Ui,
         field: Field,
         add: impl FnOnce(&mut egui::Ui, egui::Id) -> R,
     ) -> R {
-        let label = bidi(ui, field.label());
-        direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
-            let inner = add(ui, label);
-            if let Some(error) = self.error(field) {
-                ui.label(bidi(ui, RichText::new(error.reason()).color(theme::ERROR)));
-            }
-            inner
-        })
+        field_row(ui, LABEL_WIDTH, field, self.error(field), add)
     }
 
     /// The lead's fields; true when Enter was pressed in a one-line one.
@@ -895,16 +877,13 @@ impl ConvertDraft {
         if self.stage.is_none_or(|s| !stages.iter().any(|x| x.id == s)) {
             self.stage = stages.first().map(|s| s.id);
         }
-        let label = bidi(ui, Field::Account.label());
-        direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
+        field_row(ui, LABEL_WIDTH, Field::Account, None, |ui, label| {
             self.account_ui(ui, ws, label)
         });
-        let label = bidi(ui, Field::Pipeline.label());
-        direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
+        field_row(ui, LABEL_WIDTH, Field::Pipeline, None, |ui, _| {
             ui.label(bidi(ui, &pipeline.name));
         });
-        let label = bidi(ui, Field::Stage.label());
-        direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
+        field_row(ui, LABEL_WIDTH, Field::Stage, None, |ui, label| {
             let current = self
                 .stage
                 .and_then(|s| ws.stage(s))
