@@ -578,10 +578,11 @@ impl Detail {
         };
         let count = related.activity_count();
         let of_deals = related.summary.deal_activities.clone();
-        egui::CollapsingHeader::new(bidi(ui, trn!(count, "Activities ({n})")))
-            .id_salt("account_activities")
-            .default_open(true)
-            .show(ui, |ui| {
+        section(
+            ui,
+            trn!(count, "Activities ({n})"),
+            "account_activities",
+            |ui| {
                 actions.extend(self.activities.ui(ui, ws, ActivityLink::Account(id)));
                 if of_deals.is_empty() {
                     return;
@@ -623,7 +624,8 @@ impl Detail {
                         }
                     });
                 }
-            });
+            },
+        );
     }
 
     /// One label–field row of the form, in reading order; the field's error, if any, shows
@@ -781,10 +783,11 @@ impl Detail {
         };
         let summary = &related.summary;
         let base = &ws.settings().base_currency;
-        egui::CollapsingHeader::new(bidi(ui, trn!(summary.deals.len(), "Opportunities ({n})")))
-            .id_salt("account_deals")
-            .default_open(true)
-            .show(ui, |ui| {
+        section(
+            ui,
+            trn!(summary.deals.len(), "Opportunities ({n})"),
+            "account_deals",
+            |ui| {
                 ui.horizontal_wrapped(|ui| {
                     for (name, (count, amount), color) in [
                         (tr!("Open"), summary.open, theme::PROGRESS),
@@ -867,7 +870,8 @@ impl Detail {
                             }
                         })
                 });
-            });
+            },
+        );
     }
 
     /// The account's contacts: the line adding one first (it stays under the pointer as rows
@@ -882,10 +886,11 @@ impl Detail {
     ) -> Option<(Sending, Command)> {
         let ids = self.related.as_ref()?.contacts.clone();
         let mut send = None;
-        egui::CollapsingHeader::new(bidi(ui, trn!(ids.len(), "Contacts ({n})")))
-            .id_salt("account_contacts")
-            .default_open(true)
-            .show(ui, |ui| {
+        section(
+            ui,
+            trn!(ids.len(), "Contacts ({n})"),
+            "account_contacts",
+            |ui| {
                 let mut add = false;
                 ui.horizontal_wrapped(|ui| {
                     let c = &mut self.new_contact;
@@ -943,7 +948,8 @@ impl Detail {
                             }
                         })
                 });
-            });
+            },
+        );
         send
     }
 
@@ -1092,6 +1098,15 @@ fn reassign_combo(
         })
         .response
         .labelled_by(label);
+}
+
+/// A section of the detail that folds (deals, contacts, activities); its body reads in the
+/// language's direction.
+fn section(ui: &mut egui::Ui, title: String, id: &str, add: impl FnOnce(&mut egui::Ui)) {
+    egui::CollapsingHeader::new(bidi(ui, title))
+        .id_salt(id)
+        .default_open(true)
+        .show(ui, |ui| direction::reading(ui, add));
 }
 
 /// Errors of an inline form, one line in red.

@@ -240,10 +240,8 @@ fn item_ui(ui: &mut egui::Ui, open: &OpenActivity, today: NaiveDate) -> Option<A
             cell(ui, 64.0, |ui| {
                 if a.done {
                     // Marked done here: no button where the pointer just clicked.
-                    ui.label(bidi(
-                        ui,
-                        RichText::new(tr!("Done")).color(theme::TEXT_MUTED),
-                    ));
+                    let done = bidi(ui, RichText::new(tr!("Done")).color(theme::TEXT_MUTED));
+                    ui.add(egui::Label::new(done).selectable(false));
                     return;
                 }
                 let done = ui

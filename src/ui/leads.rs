@@ -18,7 +18,7 @@ use crate::workspace::Workspace;
 use crate::{tr, trn};
 
 /// Height of a row of the list; fixed, so the list lays out only the visible rows.
-const ROW_HEIGHT: f32 = 62.0;
+const ROW_HEIGHT: f32 = 68.0;
 /// How many existing accounts the account picker offers at most.
 const ACCOUNT_CHOICES: usize = 20;
 /// The form's widest extent: wider fields only spread the text apart.
@@ -130,15 +130,15 @@ impl LeadsView {
                 (Some((h, _, entries)), Some(id)) if *h == id => entries.as_slice(),
                 _ => &[],
             };
-            let outcome = ui
-                .vertical(|ui| {
-                    ui.set_max_width(FORM_MAX_WIDTH);
-                    egui::Frame::new()
-                        .inner_margin(egui::Margin::symmetric(12, 0))
-                        .show(ui, |ui| editor.ui(ui, ws, history))
-                        .inner
-                })
-                .inner;
+            // Beside the list, where reading starts (at the right in Persian).
+            let outcome = direction::reading(ui, |ui| {
+                ui.set_max_width(FORM_MAX_WIDTH);
+                egui::Frame::new()
+                    .inner_margin(egui::Margin::symmetric(12, 0))
+                    .show(ui, |ui| editor.ui(ui, ws, history))
+                    .inner
+            })
+            .inner;
             match outcome {
                 Outcome::None => {}
                 Outcome::Close => switch = switch.or(Some(Switch::Close)),
