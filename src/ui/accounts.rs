@@ -1148,16 +1148,24 @@ fn account_row_ui(ui: &mut egui::Ui, account: &Account, selected: bool) -> egui:
             Color32::TRANSPARENT
         };
         painter.rect_filled(rect, 0, fill);
+        // The row reads from where reading starts: from the right in Persian.
+        let rtl = crate::i18n::right_to_left();
         if selected {
-            let bar = egui::Rect::from_min_size(rect.min, vec2(3.0, rect.height()));
+            let x = if rtl { rect.right() - 3.0 } else { rect.left() };
+            let bar =
+                egui::Rect::from_min_size(egui::pos2(x, rect.top()), vec2(3.0, rect.height()));
             painter.rect_filled(bar, 0, theme::CARD_SELECTED);
         }
         let width = rect.width() - 24.0;
-        let left = rect.left_top() + vec2(12.0, 6.0);
+        let left = if rtl {
+            rect.right_top() + vec2(-12.0, 6.0)
+        } else {
+            rect.left_top() + vec2(12.0, 6.0)
+        };
         text_line(
             painter,
             left,
-            false,
+            rtl,
             &account.name,
             FontId::proportional(14.0),
             theme::TEXT_STRONG,
@@ -1171,7 +1179,7 @@ fn account_row_ui(ui: &mut egui::Ui, account: &Account, selected: bool) -> egui:
         text_line(
             painter,
             left + vec2(0.0, 19.0),
-            false,
+            rtl,
             industry,
             FontId::proportional(12.0),
             theme::TEXT_MUTED,

@@ -10,15 +10,28 @@ use super::app::{Action, Ctx};
 use super::reply::{self, Reply, Sent};
 use super::theme;
 use super::unsaved::{self, Choice, Editing, FormKey, Leave};
-use super::widgets::{card_line, history_ui, lookup_combo, paint_card_frame};
+use super::widgets::{history_ui, lookup_combo, paint_card_frame, text_line};
 use crate::command::{Change, Command, ConvertLead};
 use crate::domain::*;
 use crate::i18n::format_date;
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
-/// Height of a row of the list; fixed, so the list lays out only the visible rows.
-const ROW_HEIGHT: f32 = 68.0;
+/// The sizes of a list row's three lines: name, company and contact, origin.
+const LINE_SIZES: [f32; 3] = [14.0, 12.5, 11.5];
+
+/// Height of a row of the list: its three lines in the fonts in use (Persian ones are
+/// taller), with the card's margins. The same for every row, so the list lays out only the
+/// visible rows.
+fn row_height(ui: &egui::Ui) -> f32 {
+    let lines: f32 = ui.fonts_mut(|f| {
+        LINE_SIZES
+            .iter()
+            .map(|&size| f.row_height(&FontId::proportional(size)))
+            .sum()
+    });
+    lines + 2.0 * 2.0 + 2.0 * 5.0 + 2.0 * 2.0
+}
 /// How many existing accounts the account picker offers at most.
 const ACCOUNT_CHOICES: usize = 20;
 /// The form's widest extent: wider fields only spread the text apart.
@@ -333,7 +346,7 @@ impl LeadsView {
         ScrollArea::vertical()
             .id_salt("leads_rows")
             .auto_shrink(false)
-            .show_rows(ui, ROW_HEIGHT, rows.ids.len(), |ui, range| {
+            .show_rows(ui, row_height(ui), rows.ids.len(), |ui, range| {
                 for id in &rows.ids[range] {
                     if let Some(lead) = ws.lead(*id)
                         && lead_row_ui(ui, ws, lead, selected == Some(*id))
@@ -349,7 +362,7 @@ impl LeadsView {
 /// One lead in the list, painted: name and a Converted tag, company and contact, source and
 /// salesperson. Returns whether it was clicked.
 fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -> bool {
-    let size = vec2(ui.available_width(), ROW_HEIGHT);
+    let size = vec2(ui.available_width(), row_height(ui));
     let (rect, response) = ui.allocate_exact_size(size, Sense::click());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &lead.name));
     if !ui.is_rect_visible(rect) {
@@ -359,20 +372,27 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
     let card = rect.shrink2(vec2(2.0, 2.0));
     paint_card_frame(&painter, card, selected, response.hovered());
     let inner = card.shrink2(vec2(10.0, 5.0));
+    // Lines start where reading starts: at the right in Persian, the tag at the other end.
+    let rtl = crate::i18n::right_to_left();
     let mut name_width = inner.width();
     if lead.converted.is_some() {
         let tag = tr!("Converted");
         let galley = painter.layout_no_wrap(tag, FontId::proportional(11.0), theme::WON);
-        let tag_rect = egui::Rect::from_min_size(
-            egui::pos2(inner.right() - galley.size().x - 12.0, inner.top()),
-            galley.size() + vec2(12.0, 4.0),
-        );
+        let tag_size = galley.size() + vec2(12.0, 4.0);
+        let tag_x = if rtl {
+            inner.left()
+        } else {
+            inner.right() - tag_size.x
+        };
+        let tag_rect = egui::Rect::from_min_size(egui::pos2(tag_x, inner.top()), tag_size);
         painter.rect_filled(tag_rect, 8.0, theme::WON.gamma_multiply(0.12));
         painter.galley(tag_rect.min + vec2(6.0, 2.0), galley, theme::WON);
         name_width -= tag_rect.width() + 8.0;
     }
     let line = |y: f32, text: &str, size: f32, color, max: f32| {
-        card_line(&painter, inner.left(), y, text, size, color, max)
+        let x = if rtl { inner.right() } else { inner.left() };
+        let font = FontId::proportional(size);
+        text_line(&painter, egui::pos2(x, y), rtl, text, font, color, max).bottom()
     };
     let joined = |parts: [&str; 2]| {
         parts
@@ -385,12 +405,18 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
     let bottom = line(
         inner.top(),
         &lead.name,
-        14.0,
+        LINE_SIZES[0],
         theme::TEXT_STRONG,
         name_width,
     );
     let who = joined([&lead.company, &lead.contact_name]);
-    let bottom = line(bottom + 2.0, &who, 12.5, theme::TEXT_MUTED, inner.width());
+    let bottom = line(
+        bottom + 2.0,
+        &who,
+        LINE_SIZES[1],
+        theme::TEXT_MUTED,
+        inner.width(),
+    );
     let source = ws.lookup_name(lead.source);
     let salesperson = ws.lookup_name(lead.salesperson);
     let origin = match (source, salesperson) {
@@ -402,7 +428,7 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
     line(
         bottom + 2.0,
         &origin,
-        11.5,
+        LINE_SIZES[2],
         theme::TEXT_MUTED,
         inner.width(),
     );
