@@ -347,6 +347,7 @@ impl Record {
                     ],
                 );
                 check_email(&mut errors, &a.email);
+                errors.extend(check_phone(&a.phone).err());
             }
             Record::Contact(c) => {
                 check_texts(
@@ -359,6 +360,7 @@ impl Record {
                     ],
                 );
                 check_email(&mut errors, &c.email);
+                errors.extend(check_phone(&c.phone).err());
             }
             Record::Lead(l) => {
                 check_texts(
@@ -373,6 +375,7 @@ impl Record {
                     ],
                 );
                 check_email(&mut errors, &l.email);
+                errors.extend(check_phone(&l.phone).err());
             }
             Record::Activity(a) => {
                 check_texts(&mut errors, &mut [(Field::Summary, &mut a.summary, true)]);

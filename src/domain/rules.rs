@@ -427,6 +427,8 @@ pub enum Problem {
     DateOutOfRange,
     BadCurrency(String),
     NotAnEmail(String),
+    /// Text that is not a phone number (letters, or too few digits).
+    NotAPhone(String),
     /// The record is still used by others (an account with deals).
     InUse(usize),
     /// An account that still has this many deals.
@@ -496,6 +498,10 @@ impl FieldError {
             Problem::NotAnEmail(text) => {
                 tr!("“{text}” is not an email address", text = escaped(text))
             }
+            Problem::NotAPhone(text) => tr!(
+                "“{text}” is not a phone number (digits, spaces, + ( ) - . and an extension like “ext. 12”)",
+                text = escaped(text)
+            ),
             Problem::InUse(n) => trn!(n, "is still in use ({n} records)"),
             Problem::HasDeals(n) => trn!(
                 n,
@@ -701,6 +707,37 @@ pub fn parse_date(field: Field, text: &str) -> Result<Option<NaiveDate>, FieldEr
         .filter(|d| (FIRST_YEAR..=LAST_YEAR).contains(&chrono::Datelike::year(d)))
         .map(Some)
         .ok_or_else(|| FieldError::new(field, Problem::NotADate(trimmed.to_owned())))
+}
+
+/// The fewest digits a phone number has (an internal extension alone is "x 12").
+const MIN_PHONE_DIGITS: usize = 3;
+
+/// Checks a phone number: digits (Latin or Persian) with spaces, `+ ( ) - . /` between them
+/// and an optional extension ("x 12", "ext. 12", "#12"); empty is no number.
+pub fn check_phone(text: &str) -> Result<(), FieldError> {
+    let lower = text.trim().to_lowercase();
+    if lower.is_empty() {
+        return Ok(());
+    }
+    // The extension: the digits after the last "ext", "poste", "داخلی" (Persian), "x" or "#".
+    let number = ["ext.", "ext", "poste", "داخلی", "x", "#"]
+        .iter()
+        .find_map(|mark| {
+            let (number, extension) = lower.rsplit_once(mark)?;
+            let extension = extension.trim();
+            (!extension.is_empty() && extension.chars().all(|c| c.is_numeric())).then_some(number)
+        })
+        .unwrap_or(&lower);
+    let allowed = |c: char| c.is_numeric() || c.is_whitespace() || "+()-./".contains(c);
+    let digits = number.chars().filter(|c| c.is_numeric()).count();
+    if number.chars().all(allowed) && digits >= MIN_PHONE_DIGITS {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            Field::Phone,
+            Problem::NotAPhone(text.trim().to_owned()),
+        ))
+    }
 }
 
 /// Checks a name-like field: required, one line, not too long. Returns it trimmed.
@@ -1251,5 +1288,32 @@ mod tests {
     #[test]
     fn max_amount_is_one_trillion() {
         assert_eq!(MAX_AMOUNT, Decimal::from(1_000_000_000_000u64));
+    }
+
+    #[test]
+    fn phone_numbers_are_digits_with_separators_and_an_extension() {
+        for good in [
+            "",
+            "+49 (0)40 555-0101",
+            "555.0101",
+            "+1 555 0101 ext. 12",
+            "+1 555 0101 x12",
+            "021 5555 0101 #4",
+            "۰۲۱ ۵۵۵۵ ۰۱۰۱ داخلی ۱۲",
+            "۰۲۱ ۵۵۵۵ ۰۱۰۱",
+        ] {
+            assert_eq!(check_phone(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "abc",
+            "call me",
+            "12",
+            "555-0101 ext. abc",
+            "+49 40 555 0101!",
+        ] {
+            let error = check_phone(bad).unwrap_err();
+            assert_eq!(error.field, Field::Phone);
+            assert_eq!(error.problem, Problem::NotAPhone(bad.to_owned()));
+        }
     }
 }

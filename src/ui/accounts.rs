@@ -9,16 +9,18 @@ use crate::ui::direction;
 use crate::ui::text::bidi;
 use egui::{Color32, FontId, Margin, RichText, Sense, TextEdit, vec2};
 
-use super::activity_panel::ActivityPanel;
+use super::activity_panel::{ActivityPanel, kind_label, state_color};
 use super::app::{Action, Ctx};
+use super::reply::{self, Reply, Sent};
 use super::theme;
+use super::unsaved::{self, Choice, Editing, FormKey, Leave};
 use super::widgets::{history_ui, lookup_combo, text_line};
 use crate::command::{Change, Command};
 use crate::domain::{
     Account, ActivityLink, Contact, EntityKind, Field, FieldError, HistoryEntry, Id, LookupKind,
     Problem, Record, StageKind,
 };
-use crate::i18n::{format_count, format_date, format_money, format_money_cents};
+use crate::i18n::{format_count, format_date, format_money_cents};
 use crate::workspace::{AccountSummary, Workspace};
 use crate::{tr, trn};
 
@@ -26,8 +28,10 @@ use crate::{tr, trn};
 const LIST_WIDTH: f32 = 380.0;
 /// Height of a row of the list (name over industry); fixed, so only visible rows are laid out.
 const ROW_HEIGHT: f32 = 44.0;
-/// Widest a field of the account's grid grows.
+/// Widest a field of the account's form grows.
 const FIELD_MAX_WIDTH: f32 = 460.0;
+/// The width of the form's label column.
+const LABEL_WIDTH: f32 = 110.0;
 /// How many accounts the reassign dropdown lists at once; typing narrows them.
 const REASSIGN_CHOICES: usize = 50;
 /// The background of the selected row.
@@ -47,8 +51,12 @@ pub struct AccountsView {
     requested: Option<Id>,
     /// Scroll the list to the shown account on the next frame.
     reveal: bool,
-    /// What the command sent last frame was for: handled once its outcome is known.
-    pending: Option<Pending>,
+    /// A save, an added contact or a reassignment sent, until its reply says what became of it.
+    sent: Option<Sent<Sending>>,
+    /// Asked because the form has unsaved edits and would close: where the user was going.
+    leave: Option<Leave<Switch>>,
+    /// Where the pointer was when a click removed a contact; see [`Guard`].
+    guard: Guard,
 }
 
 /// Every account by name, and those the search shows.
@@ -98,22 +106,79 @@ impl AccountList {
     }
 }
 
-/// A command sent last frame whose success changes what the view shows.
-struct Pending {
-    /// The data generation when it was sent: a changed one next frame means it was applied.
-    generation: u64,
-    kind: PendingKind,
-}
-
-enum PendingKind {
-    /// A new account of this name was saved: show it.
-    NewAccount(String),
-    /// The new-contact form was saved: empty it.
-    ContactAdded,
-    /// A contact being edited was saved: close its editor.
-    ContactSaved,
+/// What a command sent from the detail was for: done once it is applied.
+enum Sending {
+    /// The whole form (the account and the contact lines typed): then go on to where the user
+    /// was going, if anywhere.
+    Form(Option<Switch>),
+    /// The new-contact line: emptied once added.
+    NewContact,
+    /// The contact being edited: its editor closes once saved.
+    EditedContact,
     /// The account was deleted after moving its deals to this one: show that one.
     Reassigned(Id),
+}
+
+/// Where a record's form (an account's, a lead's) goes next; asked first while it has
+/// unsaved edits.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Switch {
+    /// Another record picked in the list (or an account opened from a deal).
+    Pick(Id),
+    /// "New account", "New lead".
+    New,
+    /// Escape or Cancel: the form closes (a stored account shows as stored again).
+    Close,
+}
+
+/// One label–field row of a record's form, in reading order, with the field's error, if
+/// any, under its widget; `add` gets the label's id.
+pub(super) fn field_row<R>(
+    ui: &mut egui::Ui,
+    label_width: f32,
+    field: Field,
+    error: Option<&FieldError>,
+    add: impl FnOnce(&mut egui::Ui, egui::Id) -> R,
+) -> R {
+    let label = bidi(ui, field.label());
+    direction::field_row(ui, label_width, label, |ui, label| {
+        let inner = add(ui, label);
+        if let Some(error) = error {
+            ui.label(bidi(ui, RichText::new(error.reason()).color(theme::ERROR)));
+        }
+        inner
+    })
+}
+
+/// Keeps a destructive button from firing where the pointer already was when a click changed
+/// the rows under it (a contact deleted: the next row's Delete slides up under the pointer).
+/// Such a button stays inert until the pointer moves.
+#[derive(Default)]
+struct Guard {
+    at: Option<egui::Pos2>,
+}
+
+impl Guard {
+    /// After a click that moves rows: the pointer's place now is guarded.
+    fn arm(&mut self, ui: &egui::Ui) {
+        self.at = ui.input(|i| i.pointer.latest_pos());
+    }
+
+    /// Forgets the guarded place once the pointer has moved away from it.
+    fn follow(&mut self, ui: &egui::Ui) {
+        let now = ui.input(|i| i.pointer.latest_pos());
+        if self
+            .at
+            .is_some_and(|at| now.is_none_or(|now| now.distance(at) > 2.0))
+        {
+            self.at = None;
+        }
+    }
+
+    /// Whether a button at `rect` may act: not while it sits where the pointer was left.
+    fn allows(&self, rect: egui::Rect) -> bool {
+        self.at.is_none_or(|at| !rect.contains(at))
+    }
 }
 
 /// The selected account (or a new one) being edited, with its related records.
@@ -124,10 +189,12 @@ struct Detail {
     /// The account as stored when the draft was taken (empty while creating).
     original: Account,
     errors: Vec<FieldError>,
+    /// Why the last save was refused, when no field is at fault.
+    refused: Option<String>,
     delete: Option<DeleteAsk>,
     new_contact: ContactDraft,
     /// The contact being edited in its row.
-    editing_contact: Option<(Id, ContactDraft)>,
+    editing_contact: Option<ContactEdit>,
     contact_errors: Vec<FieldError>,
     activities: ActivityPanel,
     related: Option<Related>,
@@ -145,6 +212,11 @@ struct Related {
 }
 
 impl Related {
+    /// The account's activities and those of its deals.
+    fn activity_count(&self) -> usize {
+        self.activities.len() + self.summary.deal_activities.len()
+    }
+
     fn read(ws: &Workspace, id: Id) -> Related {
         Related {
             generation: ws.generation(),
@@ -174,7 +246,20 @@ struct DeleteAsk {
     choices: Option<(u64, String, Vec<Id>)>,
 }
 
-#[derive(Clone, Default)]
+/// A contact edited in its row: what is typed, and what it held when the editor opened.
+struct ContactEdit {
+    id: Id,
+    draft: ContactDraft,
+    opened: ContactDraft,
+}
+
+impl ContactEdit {
+    fn is_dirty(&self) -> bool {
+        self.draft != self.opened
+    }
+}
+
+#[derive(Clone, Default, PartialEq)]
 struct ContactDraft {
     name: String,
     role: String,
@@ -190,6 +275,12 @@ impl ContactDraft {
             email: contact.email.clone(),
             phone: contact.phone.clone(),
         }
+    }
+
+    fn is_empty(&self) -> bool {
+        [&self.name, &self.role, &self.email, &self.phone]
+            .iter()
+            .all(|t| t.trim().is_empty())
     }
 
     /// The contact to put, trimmed and checked; or what is wrong with it.
@@ -222,6 +313,7 @@ impl Detail {
             draft: Account::default(),
             original: Account::default(),
             errors: Vec::new(),
+            refused: None,
             delete: None,
             new_contact: ContactDraft::default(),
             editing_contact: None,
@@ -231,8 +323,27 @@ impl Detail {
         }
     }
 
-    fn is_dirty(&self) -> bool {
+    /// Whether the account's own fields have unsaved edits (a new account always has).
+    fn account_dirty(&self) -> bool {
         self.draft != self.original
+    }
+
+    /// Whether anything typed is unsaved: the account's fields or a contact line.
+    fn is_dirty(&self) -> bool {
+        self.account_dirty()
+            || !self.new_contact.is_empty()
+            || self
+                .editing_contact
+                .as_ref()
+                .is_some_and(ContactEdit::is_dirty)
+    }
+
+    /// The form's name in the unsaved-edits question.
+    fn record_name(&self) -> String {
+        match self.id {
+            Some(_) => self.original.name.clone(),
+            None => tr!("The new account"),
+        }
     }
 
     /// Follows the stored account: a change made elsewhere (an undo, a save) shows at once
@@ -255,8 +366,45 @@ impl Detail {
         }
     }
 
-    /// Checks the draft; returns the command saving it, or shows what is wrong.
+    /// Checks everything typed (the account, a new contact, a contact being edited); returns
+    /// the one command saving it all, or shows what is wrong.
     fn save(&mut self, ws: &Workspace) -> Option<Command> {
+        let mut put = Vec::new();
+        let mut valid = true;
+        if self.account_dirty() {
+            match self.account_record(ws) {
+                Some(record) => put.push(record),
+                None => valid = false,
+            }
+        }
+        if let Some(account) = self.id {
+            let edited = self
+                .editing_contact
+                .as_ref()
+                .filter(|edit| edit.is_dirty())
+                .map(|edit| edit.draft.record(edit.id, account));
+            let added = (!self.new_contact.is_empty()).then(|| self.new_contact.record(0, account));
+            self.contact_errors.clear();
+            for contact in [added, edited].into_iter().flatten() {
+                match contact {
+                    Ok(record) => put.push(record),
+                    Err(errors) => {
+                        self.contact_errors.extend(errors);
+                        valid = false;
+                    }
+                }
+            }
+        }
+        (valid && !put.is_empty()).then(|| {
+            Command::Change(Box::new(Change {
+                put,
+                ..Change::default()
+            }))
+        })
+    }
+
+    /// The account to put, checked; or None with what is wrong shown.
+    fn account_record(&mut self, ws: &Workspace) -> Option<Record> {
         let mut record = Record::Account(self.draft.clone());
         let mut errors = record.normalize_and_validate().err().unwrap_or_default();
         if let Record::Account(account) = &record {
@@ -277,38 +425,46 @@ impl Detail {
                 ));
             }
         }
+        self.refused = None;
         if !errors.is_empty() {
             self.errors = errors;
             return None;
         }
         self.errors.clear();
-        Some(Command::Change(Box::new(Change::put(record))))
+        Some(record)
     }
 
     fn error(&self, field: Field) -> Option<&FieldError> {
         self.errors.iter().find(|e| e.field == field)
     }
 
-    /// Draws the detail; returns the actions asked for and what to do once they succeed.
+    /// Draws the detail; returns the command to track (with what it is for) and where the
+    /// user asked to go, besides the plain actions.
     fn ui(
         &mut self,
         ui: &mut egui::Ui,
         ws: &Workspace,
         list: &AccountList,
+        guard: &mut Guard,
         actions: &mut Vec<Action>,
-    ) -> Option<PendingKind> {
-        let mut pending = None;
+    ) -> (Option<(Sending, Command)>, Option<Switch>) {
+        let mut send = None;
+        let mut switch = None;
         let title = match self.id {
             Some(_) => self.original.name.clone(),
             None => tr!("New account"),
         };
-        ui.label(bidi(
-            ui,
-            RichText::new(title)
-                .strong()
-                .color(theme::TEXT_STRONG)
-                .heading(),
-        ));
+        let dirty = self.is_dirty();
+        ui.horizontal(|ui| {
+            ui.label(bidi(
+                ui,
+                RichText::new(title)
+                    .strong()
+                    .color(theme::TEXT_STRONG)
+                    .heading(),
+            ));
+            unsaved::marker(ui, dirty);
+        });
         if let Some(related) = &self.related {
             let s = &related.summary;
             ui.label(bidi(
@@ -317,17 +473,18 @@ impl Detail {
                     "{deals} · {contacts} · {activities}",
                     deals = crate::i18n::deals(s.deals.len() as u64),
                     contacts = contacts_count(related.contacts.len()),
-                    activities = activities_count(related.activities.len())
+                    activities = activities_count(related.activity_count())
                 ))
                 .color(theme::TEXT_MUTED),
             ));
         }
         ui.add_space(6.0);
-        if !self.errors.is_empty() {
+        if !self.errors.is_empty() || self.refused.is_some() {
             let text = self
                 .errors
                 .iter()
                 .map(ToString::to_string)
+                .chain(self.refused.clone())
                 .collect::<Vec<_>>()
                 .join("\n");
             ui.label(bidi(
@@ -335,59 +492,54 @@ impl Detail {
                 RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR),
             ));
         }
-        direction::grid_scope(ui, |ui| {
-            egui::Grid::new("account_grid")
-                .num_columns(2)
-                .spacing([12.0, 6.0])
-                .show(ui, |ui| self.fields_ui(ui, ws))
-        });
+        let entered = self.fields_ui(ui, ws);
         ui.add_space(6.0);
+        let mut save = entered && dirty;
         ui.horizontal(|ui| {
-            let save = if self.id.is_some() {
+            let label = if self.id.is_some() {
                 tr!("Save account")
             } else {
                 tr!("Create account")
             };
-            let button = egui::Button::new(bidi(ui, RichText::new(save).strong()));
-            if ui.add_enabled(self.is_dirty(), button).clicked()
-                && let Some(command) = self.save(ws)
-            {
-                actions.push(Action::Apply(command));
-                if self.id.is_none() {
-                    pending = Some(PendingKind::NewAccount(self.draft.name.clone()));
+            let button = egui::Button::new(bidi(ui, RichText::new(label).strong()));
+            save |= ui.add_enabled(dirty, button).clicked();
+            match self.id {
+                None => {
+                    if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                        switch = Some(Switch::Close);
+                    }
+                }
+                Some(_) => {
+                    let revert = egui::Button::new(bidi(ui, tr!("Revert")));
+                    if ui
+                        .add_enabled(dirty, revert)
+                        .on_hover_text(bidi(ui, tr!("Forget the changes not saved")))
+                        .clicked()
+                    {
+                        self.revert();
+                    }
+                    if self.delete.is_none()
+                        && ui.button(bidi(ui, tr!("Delete account…"))).clicked()
+                    {
+                        self.delete = Some(DeleteAsk::default());
+                    }
                 }
             }
-            if self.id.is_some()
-                && self.is_dirty()
-                && ui.button(bidi(ui, tr!("Discard changes"))).clicked()
-            {
-                self.draft = self.original.clone();
-                self.errors.clear();
-            }
-            if self.id.is_some()
-                && self.delete.is_none()
-                && ui.button(bidi(ui, tr!("Delete account…"))).clicked()
-            {
-                self.delete = Some(DeleteAsk::default());
-            }
         });
+        if save && let Some(command) = self.save(ws) {
+            send = Some((Sending::Form(None), command));
+        }
         let Some(id) = self.id else {
-            return pending;
+            return (send, switch);
         };
         if self.delete.is_some() {
             ui.add_space(6.0);
-            pending = pending.or(self.delete_ui(ui, ws, list, id, actions));
+            send = send.or(self.delete_ui(ui, ws, list, id, actions));
         }
         ui.add_space(10.0);
         self.deals_ui(ui, ws, actions);
-        pending = pending.or(self.contacts_ui(ui, ws, id, actions));
-        let activities = self.related.as_ref().map_or(0, |r| r.activities.len());
-        egui::CollapsingHeader::new(bidi(ui, trn!(activities, "Activities ({n})")))
-            .id_salt("account_activities")
-            .default_open(true)
-            .show(ui, |ui| {
-                actions.extend(self.activities.ui(ui, ws, ActivityLink::Account(id)));
-            });
+        send = send.or(self.contacts_ui(ui, ws, id, guard, actions));
+        self.activities_ui(ui, ws, id, actions);
         match self.related.as_ref().map(|r| &r.history) {
             Some(Ok(history)) => history_ui(ui, history),
             Some(Err(e)) => {
@@ -399,28 +551,108 @@ impl Detail {
             }
             None => {}
         }
-        pending
+        (send, switch)
     }
 
-    /// A labelled row of the grid; the field's error, if any, shows under its widget.
-    fn row(&self, ui: &mut egui::Ui, field: Field, add: impl FnOnce(&mut egui::Ui, egui::Id, f32)) {
-        let label = ui.label(bidi(ui, field.label()));
-        let width = (ui.available_width() - 8.0).clamp(160.0, FIELD_MAX_WIDTH);
-        ui.vertical(|ui| {
-            add(ui, label.id, width);
-            if let Some(error) = self.error(field) {
-                ui.label(bidi(ui, RichText::new(error.reason()).color(theme::ERROR)));
-            }
-        });
-        ui.end_row();
+    /// Forgets every edit: the account's fields and the contact lines.
+    fn revert(&mut self) {
+        self.draft = self.original.clone();
+        self.errors.clear();
+        self.refused = None;
+        self.new_contact = ContactDraft::default();
+        self.editing_contact = None;
+        self.contact_errors.clear();
     }
 
-    fn fields_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+    /// The account's own activities (with the line planning one), then those of its deals,
+    /// which open their deal.
+    fn activities_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        id: Id,
+        actions: &mut Vec<Action>,
+    ) {
+        let Some(related) = &self.related else {
+            return;
+        };
+        let count = related.activity_count();
+        let of_deals = related.summary.deal_activities.clone();
+        section(
+            ui,
+            trn!(count, "Activities ({n})"),
+            "account_activities",
+            |ui| {
+                actions.extend(self.activities.ui(ui, ws, ActivityLink::Account(id)));
+                if of_deals.is_empty() {
+                    return;
+                }
+                ui.add_space(6.0);
+                ui.label(bidi(
+                    ui,
+                    RichText::new(trn!(of_deals.len(), "On its deals ({n})"))
+                        .small()
+                        .color(theme::TEXT_MUTED),
+                ));
+                for a in of_deals.iter().filter_map(|id| ws.activity(*id)) {
+                    let ActivityLink::Opportunity(deal) = a.link else {
+                        continue;
+                    };
+                    ui.horizontal(|ui| {
+                        let summary = RichText::new(&a.summary);
+                        let (summary, color) = if a.done {
+                            (
+                                summary.strikethrough().color(theme::TEXT_MUTED),
+                                theme::TEXT_MUTED,
+                            )
+                        } else {
+                            (summary, state_color(a.due, ws.today()))
+                        };
+                        ui.label(bidi(
+                            ui,
+                            RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED),
+                        ));
+                        ui.label(bidi(ui, summary));
+                        ui.label(bidi(ui, RichText::new(format_date(a.due)).color(color)));
+                        if let Some(opp) = ws.opportunity(deal)
+                            && ui
+                                .link(bidi(ui, &opp.name))
+                                .on_hover_text(bidi(ui, tr!("Open the deal")))
+                                .clicked()
+                        {
+                            actions.push(Action::Open(deal));
+                        }
+                    });
+                }
+            },
+        );
+    }
+
+    /// One label–field row of the form, in reading order; the field's error, if any, shows
+    /// under its widget.
+    fn row<R>(
+        &self,
+        ui: &mut egui::Ui,
+        field: Field,
+        add: impl FnOnce(&mut egui::Ui, egui::Id, f32) -> R,
+    ) -> R {
+        field_row(ui, LABEL_WIDTH, field, self.error(field), |ui, label| {
+            let width = ui.available_width().clamp(160.0, FIELD_MAX_WIDTH);
+            add(ui, label, width)
+        })
+    }
+
+    /// The account's fields; true when Enter was pressed in a one-line one.
+    fn fields_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> bool {
         let mut draft = std::mem::take(&mut self.draft);
-        self.row(ui, Field::Name, |ui, l, w| {
-            ui.add(TextEdit::singleline(&mut draft.name).desired_width(w))
-                .labelled_by(l);
-        });
+        let mut entered = false;
+        let line = |ui: &mut egui::Ui, text: &mut String, label: egui::Id, width: f32| {
+            let response = ui
+                .add(TextEdit::singleline(text).desired_width(width))
+                .labelled_by(label);
+            unsaved::submitted(ui, &response)
+        };
+        entered |= self.row(ui, Field::Name, |ui, l, w| line(ui, &mut draft.name, l, w));
         self.row(ui, Field::Source, |ui, l, _| {
             lookup_combo(
                 ui,
@@ -437,10 +669,7 @@ impl Detail {
             (Field::Email, &mut draft.email),
             (Field::Website, &mut draft.website),
         ] {
-            self.row(ui, field, |ui, l, w| {
-                ui.add(TextEdit::singleline(text).desired_width(w))
-                    .labelled_by(l);
-            });
+            entered |= self.row(ui, field, |ui, l, w| line(ui, text, l, w));
         }
         for (field, text, rows) in [
             (Field::Address, &mut draft.address, 2),
@@ -456,6 +685,7 @@ impl Detail {
             });
         }
         self.draft = draft;
+        entered
     }
 
     /// The inline question before a deletion: where the deals go, or a plain confirmation.
@@ -466,14 +696,14 @@ impl Detail {
         list: &AccountList,
         id: Id,
         actions: &mut Vec<Action>,
-    ) -> Option<PendingKind> {
+    ) -> Option<(Sending, Command)> {
         let name = self.original.name.clone();
         let (deals, shown) = self
             .related
             .as_ref()
             .map_or((0, 0), |r| (r.deals_total, r.summary.deals.len()));
         let ask = self.delete.as_mut()?;
-        let mut pending = None;
+        let mut send = None;
         let mut close = false;
         egui::Frame::new()
             .fill(ASK_FILL)
@@ -523,8 +753,8 @@ impl Detail {
                         && let Some(target) = ask.target
                     {
                         let change = ws.delete_account_change(id, Some(target));
-                        actions.push(Action::Apply(Command::Change(Box::new(change))));
-                        pending = Some(PendingKind::Reassigned(target));
+                        let command = Command::Change(Box::new(change));
+                        send = Some((Sending::Reassigned(target), command));
                         close = true;
                     }
                     if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
@@ -543,7 +773,7 @@ impl Detail {
         if close {
             self.delete = None;
         }
-        pending
+        send
     }
 
     /// The account's deals: totals by outcome, then one row per deal.
@@ -553,10 +783,11 @@ impl Detail {
         };
         let summary = &related.summary;
         let base = &ws.settings().base_currency;
-        egui::CollapsingHeader::new(bidi(ui, trn!(summary.deals.len(), "Opportunities ({n})")))
-            .id_salt("account_deals")
-            .default_open(true)
-            .show(ui, |ui| {
+        section(
+            ui,
+            trn!(summary.deals.len(), "Opportunities ({n})"),
+            "account_deals",
+            |ui| {
                 ui.horizontal_wrapped(|ui| {
                     for (name, (count, amount), color) in [
                         (tr!("Open"), summary.open, theme::PROGRESS),
@@ -620,7 +851,9 @@ impl Detail {
                                 ui.with_layout(
                                     direction::end_to_start(egui::Align::Center),
                                     |ui| {
-                                        ui.label(bidi(ui, format_money(opp.amount, &opp.currency)));
+                                        // Exact, as a detail page shows money.
+                                        let amount = format_money_cents(opp.amount, &opp.currency);
+                                        ui.label(bidi(ui, amount));
                                     },
                                 );
                                 let close = opp.expected_close.map_or("—".to_owned(), format_date);
@@ -637,48 +870,28 @@ impl Detail {
                             }
                         })
                 });
-            });
+            },
+        );
     }
 
-    /// The account's contacts: one row each (or an editor), then the form adding one.
+    /// The account's contacts: the line adding one first (it stays under the pointer as rows
+    /// are added below it), then one row each (or an editor).
     fn contacts_ui(
         &mut self,
         ui: &mut egui::Ui,
         ws: &Workspace,
         account: Id,
+        guard: &mut Guard,
         actions: &mut Vec<Action>,
-    ) -> Option<PendingKind> {
+    ) -> Option<(Sending, Command)> {
         let ids = self.related.as_ref()?.contacts.clone();
-        let mut pending = None;
-        egui::CollapsingHeader::new(bidi(ui, trn!(ids.len(), "Contacts ({n})")))
-            .id_salt("account_contacts")
-            .default_open(true)
-            .show(ui, |ui| {
-                if !ids.is_empty() {
-                    direction::grid_scope(ui, |ui| {
-                        egui::Grid::new("account_contacts_grid")
-                            .num_columns(5)
-                            .striped(true)
-                            .spacing([14.0, 4.0])
-                            .show(ui, |ui| {
-                                for header in [tr!("Name"), tr!("Role"), tr!("Email"), tr!("Phone")]
-                                {
-                                    ui.label(bidi(
-                                        ui,
-                                        RichText::new(header).small().color(theme::TEXT_MUTED),
-                                    ));
-                                }
-                                ui.end_row();
-                                for contact in ids.iter().filter_map(|id| ws.contact(*id)) {
-                                    if let Some(p) = self.contact_row_ui(ui, contact, actions) {
-                                        pending = Some(p);
-                                    }
-                                    ui.end_row();
-                                }
-                            })
-                    });
-                }
-                ui.add_space(4.0);
+        let mut send = None;
+        section(
+            ui,
+            trn!(ids.len(), "Contacts ({n})"),
+            "account_contacts",
+            |ui| {
+                let mut add = false;
                 ui.horizontal_wrapped(|ui| {
                     let c = &mut self.new_contact;
                     for (text, hint, name) in [
@@ -687,28 +900,57 @@ impl Detail {
                         (&mut c.email, tr!("Email"), tr!("New contact email")),
                         (&mut c.phone, tr!("Phone"), tr!("New contact phone")),
                     ] {
-                        ui.add(
-                            TextEdit::singleline(text)
-                                .hint_text(bidi(ui, hint))
-                                .desired_width(120.0),
-                        )
-                        .accessible_name(name);
+                        let field = ui
+                            .add(
+                                TextEdit::singleline(text)
+                                    .hint_text(bidi(ui, hint))
+                                    .desired_width(120.0),
+                            )
+                            .accessible_name(name);
+                        add |= unsaved::submitted(ui, &field);
                     }
-                    if ui.button(bidi(ui, tr!("Add contact"))).clicked() {
-                        match self.new_contact.record(0, account) {
-                            Ok(record) => {
-                                self.contact_errors.clear();
-                                let change = Change::put(record);
-                                actions.push(Action::Apply(Command::Change(Box::new(change))));
-                                pending = Some(PendingKind::ContactAdded);
-                            }
-                            Err(errors) => self.contact_errors = errors,
-                        }
-                    }
+                    add |= ui.button(bidi(ui, tr!("Add contact"))).clicked();
                 });
+                if add && !self.new_contact.is_empty() {
+                    match self.new_contact.record(0, account) {
+                        Ok(record) => {
+                            self.contact_errors.clear();
+                            let command = Command::Change(Box::new(Change::put(record)));
+                            send = Some((Sending::NewContact, command));
+                        }
+                        Err(errors) => self.contact_errors = errors,
+                    }
+                }
                 errors_ui(ui, &self.contact_errors);
-            });
-        pending
+                if ids.is_empty() {
+                    return;
+                }
+                ui.add_space(4.0);
+                direction::grid_scope(ui, |ui| {
+                    egui::Grid::new("account_contacts_grid")
+                        .num_columns(5)
+                        .striped(true)
+                        .spacing([14.0, 4.0])
+                        .show(ui, |ui| {
+                            for header in [tr!("Name"), tr!("Role"), tr!("Email"), tr!("Phone")] {
+                                ui.label(bidi(
+                                    ui,
+                                    RichText::new(header).small().color(theme::TEXT_MUTED),
+                                ));
+                            }
+                            ui.end_row();
+                            for contact in ids.iter().filter_map(|id| ws.contact(*id)) {
+                                if let Some(sent) = self.contact_row_ui(ui, contact, guard, actions)
+                                {
+                                    send = Some(sent);
+                                }
+                                ui.end_row();
+                            }
+                        })
+                });
+            },
+        );
+        send
     }
 
     /// One contact's row: its fields with Edit and Delete, or their editors.
@@ -716,35 +958,39 @@ impl Detail {
         &mut self,
         ui: &mut egui::Ui,
         contact: &Contact,
+        guard: &mut Guard,
         actions: &mut Vec<Action>,
-    ) -> Option<PendingKind> {
-        let mut pending = None;
+    ) -> Option<(Sending, Command)> {
+        let mut send = None;
         match &mut self.editing_contact {
-            Some((id, draft)) if *id == contact.id => {
+            Some(ContactEdit { id, draft, .. }) if *id == contact.id => {
+                let mut save = false;
                 for (text, name) in [
                     (&mut draft.name, tr!("Contact name")),
                     (&mut draft.role, tr!("Contact role")),
                     (&mut draft.email, tr!("Contact email")),
                     (&mut draft.phone, tr!("Contact phone")),
                 ] {
-                    ui.add(TextEdit::singleline(text).desired_width(110.0))
+                    let field = ui
+                        .add(TextEdit::singleline(text).desired_width(110.0))
                         .accessible_name(name);
+                    save |= unsaved::submitted(ui, &field);
                 }
                 let mut cancel = false;
                 ui.horizontal(|ui| {
-                    if ui.small_button(bidi(ui, tr!("Save contact"))).clicked() {
-                        match draft.record(contact.id, contact.account) {
-                            Ok(record) => {
-                                self.contact_errors.clear();
-                                let change = Change::put(record);
-                                actions.push(Action::Apply(Command::Change(Box::new(change))));
-                                pending = Some(PendingKind::ContactSaved);
-                            }
-                            Err(errors) => self.contact_errors = errors,
-                        }
-                    }
+                    save |= ui.small_button(bidi(ui, tr!("Save contact"))).clicked();
                     cancel = ui.small_button(bidi(ui, tr!("Cancel"))).clicked();
                 });
+                if save {
+                    match draft.record(contact.id, contact.account) {
+                        Ok(record) => {
+                            self.contact_errors.clear();
+                            let command = Command::Change(Box::new(Change::put(record)));
+                            send = Some((Sending::EditedContact, command));
+                        }
+                        Err(errors) => self.contact_errors = errors,
+                    }
+                }
                 if cancel {
                     self.editing_contact = None;
                     self.contact_errors.clear();
@@ -763,23 +1009,29 @@ impl Detail {
                         .small_button(bidi(ui, tr!("Edit")))
                         .accessible_name(tr!("Edit {name}", name = contact.name));
                     if edit.clicked() {
-                        self.editing_contact = Some((contact.id, ContactDraft::of(contact)));
+                        self.editing_contact = Some(ContactEdit {
+                            id: contact.id,
+                            draft: ContactDraft::of(contact),
+                            opened: ContactDraft::of(contact),
+                        });
                         self.contact_errors.clear();
                     }
                     let delete = ui
                         .small_button(bidi(ui, tr!("Delete")))
                         .accessible_name(tr!("Delete {name}", name = contact.name));
-                    if delete.clicked() {
+                    if delete.clicked() && guard.allows(delete.rect) {
                         let change = Change {
                             remove: vec![(EntityKind::Contact, contact.id)],
                             ..Change::default()
                         };
                         actions.push(Action::Apply(Command::Change(Box::new(change))));
+                        // The next row moves up under the pointer: its Delete waits for a move.
+                        guard.arm(ui);
                     }
                 });
             }
         }
-        pending
+        send
     }
 }
 
@@ -848,6 +1100,15 @@ fn reassign_combo(
         .labelled_by(label);
 }
 
+/// A section of the detail that folds (deals, contacts, activities); its body reads in the
+/// language's direction.
+fn section(ui: &mut egui::Ui, title: String, id: &str, add: impl FnOnce(&mut egui::Ui)) {
+    egui::CollapsingHeader::new(bidi(ui, title))
+        .id_salt(id)
+        .default_open(true)
+        .show(ui, |ui| direction::reading(ui, add));
+}
+
 /// Errors of an inline form, one line in red.
 fn errors_ui(ui: &mut egui::Ui, errors: &[FieldError]) {
     if !errors.is_empty() {
@@ -887,16 +1148,24 @@ fn account_row_ui(ui: &mut egui::Ui, account: &Account, selected: bool) -> egui:
             Color32::TRANSPARENT
         };
         painter.rect_filled(rect, 0, fill);
+        // The row reads from where reading starts: from the right in Persian.
+        let rtl = crate::i18n::right_to_left();
         if selected {
-            let bar = egui::Rect::from_min_size(rect.min, vec2(3.0, rect.height()));
+            let x = if rtl { rect.right() - 3.0 } else { rect.left() };
+            let bar =
+                egui::Rect::from_min_size(egui::pos2(x, rect.top()), vec2(3.0, rect.height()));
             painter.rect_filled(bar, 0, theme::CARD_SELECTED);
         }
         let width = rect.width() - 24.0;
-        let left = rect.left_top() + vec2(12.0, 6.0);
+        let left = if rtl {
+            rect.right_top() + vec2(-12.0, 6.0)
+        } else {
+            rect.left_top() + vec2(12.0, 6.0)
+        };
         text_line(
             painter,
             left,
-            false,
+            rtl,
             &account.name,
             FontId::proportional(14.0),
             theme::TEXT_STRONG,
@@ -910,7 +1179,7 @@ fn account_row_ui(ui: &mut egui::Ui, account: &Account, selected: bool) -> egui:
         text_line(
             painter,
             left + vec2(0.0, 19.0),
-            false,
+            rtl,
             industry,
             FontId::proportional(12.0),
             theme::TEXT_MUTED,
@@ -929,12 +1198,12 @@ impl AccountsView {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
         let ws = cx.ws;
         let mut actions = Vec::new();
-        self.settle(ws);
-        if let Some(id) = self.requested.take()
-            && let Some(account) = ws.account(id)
-        {
-            self.detail = Some(Detail::of(account));
-            self.reveal = true;
+        self.guard.follow(ui);
+        if let Some((sending, reply)) = cx.replies.take(&mut self.sent) {
+            self.settle(ws, sending, reply);
+        }
+        if let Some(id) = self.requested.take() {
+            self.switch(ws, Switch::Pick(id));
         }
         if let Some(detail) = &self.detail
             && let Some(id) = detail.id
@@ -959,6 +1228,16 @@ impl AccountsView {
         if let Some(detail) = &mut self.detail {
             detail.follow(ws);
         }
+        let mut switch = match unsaved::form_key(ui) {
+            Some(FormKey::Save) => {
+                if let Some(command) = self.detail.as_mut().and_then(|d| d.save(ws)) {
+                    actions.push(reply::send(&mut self.sent, Sending::Form(None), command));
+                }
+                None
+            }
+            Some(FormKey::Close) => Some(Switch::Close),
+            None => None,
+        };
 
         direction::start_panel("accounts_list")
             .resizable(true)
@@ -966,17 +1245,20 @@ impl AccountsView {
             .min_size(240.0)
             .max_size((ui.available_width() * 0.6).max(260.0))
             .show(ui, |ui| {
-                direction::reading(ui, |ui| self.list_ui(ui, ws)).inner
+                direction::reading(ui, |ui| {
+                    switch = switch.or(self.list_ui(ui, ws));
+                })
             });
 
-        let pending = egui::ScrollArea::vertical()
+        let guard = &mut self.guard;
+        let (send, asked) = egui::ScrollArea::vertical()
             .id_salt("account_detail")
             .auto_shrink(false)
             .show(ui, |ui| {
                 egui::Frame::new()
                     .inner_margin(Margin::symmetric(18, 12))
                     .show(ui, |ui| match &mut self.detail {
-                        Some(detail) => detail.ui(ui, ws, &self.list, &mut actions),
+                        Some(detail) => detail.ui(ui, ws, &self.list, guard, &mut actions),
                         None => {
                             ui.add_space(40.0);
                             ui.label(bidi(
@@ -986,57 +1268,138 @@ impl AccountsView {
                                 ))
                                 .color(theme::TEXT_MUTED),
                             ));
-                            None
+                            (None, None)
                         }
                     })
                     .inner
             })
             .inner;
-        if let Some(kind) = pending {
-            self.pending = Some(Pending {
-                generation: ws.generation(),
-                kind,
-            });
+        if let Some((sending, command)) = send {
+            actions.push(reply::send(&mut self.sent, sending, command));
         }
+        if let Some(switch) = switch.or(asked) {
+            self.switch(ws, switch);
+        }
+        self.leave_ui(ui.ctx(), ws, &mut actions);
         actions
     }
 
-    /// Once the command sent last frame has been applied (the data changed), does what its
-    /// success calls for. When it was refused, the status bar says why and the forms stay.
-    fn settle(&mut self, ws: &Workspace) {
-        let Some(pending) = self.pending.take() else {
+    /// Does what a reply calls for: on success, goes on; on refusal, the form stays as typed
+    /// and says why.
+    fn settle(&mut self, ws: &Workspace, sending: Sending, reply: Reply) {
+        let detail = self.detail.as_mut();
+        let refused = match reply {
+            Reply::Applied { created } => {
+                match sending {
+                    Sending::Form(Some(then)) => self.go(ws, then),
+                    Sending::Form(None) => match (detail, created) {
+                        (Some(d), Some(created)) if d.id.is_none() => {
+                            self.requested = Some(created);
+                            self.detail = None;
+                        }
+                        (Some(d), _) => {
+                            d.new_contact = ContactDraft::default();
+                            d.editing_contact = None;
+                        }
+                        (None, _) => {}
+                    },
+                    Sending::NewContact => {
+                        if let Some(d) = detail {
+                            d.new_contact = ContactDraft::default();
+                        }
+                    }
+                    Sending::EditedContact => {
+                        if let Some(d) = detail {
+                            d.editing_contact = None;
+                        }
+                    }
+                    Sending::Reassigned(target) => self.requested = Some(target),
+                }
+                return;
+            }
+            Reply::Refused { message, fields } => (message, fields),
+        };
+        let Some(d) = self.detail.as_mut() else {
             return;
         };
-        if pending.generation == ws.generation() {
-            return;
-        }
-        let detail = self.detail.as_mut();
-        match pending.kind {
-            PendingKind::NewAccount(name) => {
-                let created = ws
-                    .accounts()
-                    .filter(|a| a.name == name)
-                    .max_by_key(|a| a.id);
-                if let Some(account) = created {
-                    self.requested = Some(account.id);
+        match sending {
+            Sending::Form(_) if !refused.1.is_empty() => d.errors = refused.1,
+            Sending::Form(_) | Sending::Reassigned(_) => d.refused = Some(refused.0),
+            Sending::NewContact | Sending::EditedContact => {
+                d.contact_errors = refused.1;
+                if d.contact_errors.is_empty() {
+                    d.refused = Some(refused.0);
                 }
             }
-            PendingKind::ContactAdded => {
-                if let Some(d) = detail {
-                    d.new_contact = ContactDraft::default();
-                }
-            }
-            PendingKind::ContactSaved => {
-                if let Some(d) = detail {
-                    d.editing_contact = None;
-                }
-            }
-            PendingKind::Reassigned(target) => self.requested = Some(target),
         }
     }
 
-    /// The search, the New button and the virtualised list.
-    fn list_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+    /// Goes to `to`, first asking when the form has unsaved edits.
+    fn switch(&mut self, ws: &Workspace, to: Switch) {
+        let dirty = self.detail.as_ref().is_some_and(Detail::is_dirty);
+        let stays = match (to, &self.detail) {
+            (Switch::Pick(id), Some(d)) => d.id == Some(id),
+            _ => false,
+        };
+        if stays {
+            self.reveal = true;
+        } else if dirty {
+            self.leave = Some(Leave { then: to });
+        } else {
+            self.go(ws, to);
+        }
+    }
+
+    /// Goes to `to` now, dropping what the form holds.
+    fn go(&mut self, ws: &Workspace, to: Switch) {
+        match to {
+            Switch::Pick(id) => {
+                if let Some(account) = ws.account(id) {
+                    self.detail = Some(Detail::of(account));
+                    self.reveal = true;
+                }
+            }
+            Switch::New => self.detail = Some(Detail::new_account()),
+            Switch::Close => {
+                // A stored account shows as stored; a new one closes (the first account shows).
+                self.detail = self
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.id)
+                    .and_then(|id| ws.account(id))
+                    .map(Detail::of);
+            }
+        }
+    }
+
+    /// The unsaved-edits question, while asked, and what the user answers.
+    fn leave_ui(&mut self, ctx: &egui::Context, ws: &Workspace, actions: &mut Vec<Action>) {
+        let (Some(leave), Some(detail)) = (&self.leave, &mut self.detail) else {
+            return;
+        };
+        let Some(choice) = leave.ui(ctx, &detail.record_name()) else {
+            return;
+        };
+        let then = leave.then;
+        self.leave = None;
+        match choice {
+            Choice::Keep => {}
+            Choice::Discard => self.go(ws, then),
+            Choice::Save => {
+                if let Some(command) = detail.save(ws) {
+                    actions.push(reply::send(
+                        &mut self.sent,
+                        Sending::Form(Some(then)),
+                        command,
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The search, the New button and the virtualised list; where the user asked to go.
+    fn list_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Option<Switch> {
+        let mut switch = None;
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             let total = self.list.sorted.len() as u64;
@@ -1056,7 +1419,7 @@ impl AccountsView {
             ));
             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
                 if ui.button(bidi(ui, tr!("New account"))).clicked() {
-                    self.detail = Some(Detail::new_account());
+                    switch = Some(Switch::New);
                 }
             });
         });
@@ -1077,7 +1440,7 @@ impl AccountsView {
                 tr!("No account matches “{text}”.", text = self.search.trim())
             };
             ui.label(bidi(ui, RichText::new(text).color(theme::TEXT_MUTED)));
-            return;
+            return switch;
         }
         let selected = self.detail.as_ref().and_then(|d| d.id);
         let mut scroll = egui::ScrollArea::vertical()
@@ -1105,16 +1468,27 @@ impl AccountsView {
                 }
             });
         });
-        if let Some(id) = clicked
-            && selected != Some(id)
-            && let Some(account) = ws.account(id)
-        {
-            self.detail = Some(Detail::of(account));
-        }
+        switch.or(clicked.map(Switch::Pick))
     }
 
-    /// Shows the account's detail.
+    /// Shows the account's detail (asking first when the form has unsaved edits).
     pub fn select(&mut self, id: Id) {
         self.requested = Some(id);
+    }
+}
+
+impl Editing for AccountsView {
+    fn unsaved(&self) -> Option<String> {
+        let detail = self.detail.as_ref()?;
+        detail.is_dirty().then(|| detail.record_name())
+    }
+
+    fn save(&mut self, ws: &Workspace) -> Option<Command> {
+        self.detail.as_mut()?.save(ws)
+    }
+
+    fn discard(&mut self, ws: &Workspace) {
+        self.leave = None;
+        self.go(ws, Switch::Close);
     }
 }

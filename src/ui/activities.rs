@@ -1,5 +1,7 @@
 //! The open activities, overdue first, then today's, then upcoming ones: each marked done with
-//! one click, and linked to the deal or account it is about.
+//! one click, and linked to the deal or account it is about. A row marked done here stays in
+//! place, struck through, until the user hides the done ones or comes back to the view: the
+//! next row never slides under the pointer (a double click would close two).
 
 use crate::ui::direction;
 use crate::ui::text::bidi;
@@ -24,10 +26,12 @@ enum Row {
     Item(OpenActivity),
 }
 
-/// The rows, recomputed only when the data or the day changes.
+/// The rows, recomputed only when the data, the day or the rows kept done change.
 struct Rows {
     generation: u64,
     today: NaiveDate,
+    /// How many rows marked done here it shows.
+    kept: usize,
     rows: Vec<Row>,
     count: usize,
 }
@@ -36,27 +40,44 @@ struct Rows {
 #[derive(Default)]
 pub struct ActivitiesView {
     rows: Option<Rows>,
+    /// The activities marked done in this visit, kept in their rows.
+    marked: Vec<OpenActivity>,
+    /// The frame the view was last drawn in: a gap means the user was elsewhere.
+    drawn: u64,
 }
 
 impl ActivitiesView {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
         let ws = cx.ws;
         let today = ws.today();
+        let frame = ui.ctx().cumulative_frame_nr();
+        if frame > self.drawn + 1 {
+            // Back from elsewhere: the done rows are gone.
+            self.marked.clear();
+        }
+        self.drawn = frame;
         self.refresh(ws, today);
         let mut actions = Vec::new();
         let Some(rows) = &self.rows else {
             return actions;
         };
         ui.add_space(6.0);
+        let mut hide = false;
         ui.horizontal(|ui| {
             ui.label(bidi(ui, RichText::new(tr!("Activities")).heading()));
             ui.label(bidi(
                 ui,
                 RichText::new(trn!(rows.count, "{n} open")).color(theme::TEXT_MUTED),
             ));
+            if rows.kept > 0 {
+                hide = ui
+                    .button(bidi(ui, trn!(rows.kept, "Hide done ({n})")))
+                    .on_hover_text(bidi(ui, tr!("Take the rows marked done off the list")))
+                    .clicked();
+            }
         });
         ui.add_space(4.0);
-        if rows.count == 0 {
+        if rows.count == 0 && rows.kept == 0 {
             ui.vertical_centered(|ui| {
                 ui.add_space(ui.available_height() / 3.0);
                 ui.label(bidi(
@@ -70,6 +91,7 @@ impl ActivitiesView {
             });
             return actions;
         }
+        let mut marked = None;
         ScrollArea::vertical()
             .id_salt("open_activities")
             .auto_shrink(false)
@@ -77,25 +99,53 @@ impl ActivitiesView {
                 for row in &rows.rows[range] {
                     match row {
                         Row::Heading(state, n) => heading_ui(ui, *state, *n),
-                        Row::Item(open) => actions.extend(item_ui(ui, open, today)),
+                        Row::Item(open) => {
+                            if let Some(action) = item_ui(ui, open, today) {
+                                if matches!(action, Action::Apply(_)) {
+                                    marked = Some(open.clone());
+                                }
+                                actions.push(action);
+                            }
+                        }
                     }
                 }
             });
+        if let Some(open) = marked {
+            self.marked.push(open);
+        }
+        if hide {
+            self.marked.clear();
+        }
         actions
     }
 
     fn refresh(&mut self, ws: &Workspace, today: NaiveDate) {
-        let fresh = self
-            .rows
-            .as_ref()
-            .is_some_and(|r| r.generation == ws.generation() && r.today == today);
+        // The rows marked done that are done now (not undone, not deleted).
+        let kept: Vec<OpenActivity> = self
+            .marked
+            .iter()
+            .filter_map(|o| {
+                let activity = ws.activity(o.activity.id).filter(|a| a.done)?;
+                Some(OpenActivity {
+                    activity: activity.clone(),
+                    about: o.about.clone(),
+                })
+            })
+            .collect();
+        let fresh = self.rows.as_ref().is_some_and(|r| {
+            r.generation == ws.generation() && r.today == today && r.kept == kept.len()
+        });
         if fresh {
             return;
         }
         let open = ws.open_activities();
         let count = open.len();
+        let kept_count = kept.len();
+        let mut all = open;
+        all.extend(kept);
+        all.sort_by_key(|o| (o.activity.due, o.activity.id));
         let mut groups: [Vec<OpenActivity>; 3] = Default::default();
-        for o in open {
+        for o in all {
             let group = match ActivityState::of(o.activity.due, today) {
                 ActivityState::Late => 0,
                 ActivityState::Today => 1,
@@ -110,12 +160,14 @@ impl ActivitiesView {
             ActivityState::Planned,
         ];
         for (state, group) in states.into_iter().zip(groups) {
-            rows.push(Row::Heading(state, group.len()));
+            let open = group.iter().filter(|o| !o.activity.done).count();
+            rows.push(Row::Heading(state, open));
             rows.extend(group.into_iter().map(Row::Item));
         }
         self.rows = Some(Rows {
             generation: ws.generation(),
             today,
+            kept: kept_count,
             rows,
             count,
         });
@@ -186,6 +238,12 @@ fn item_ui(ui: &mut egui::Ui, open: &OpenActivity, today: NaiveDate) -> Option<A
         |ui| {
             ui.add_space(12.0);
             cell(ui, 64.0, |ui| {
+                if a.done {
+                    // Marked done here: no button where the pointer just clicked.
+                    let done = bidi(ui, RichText::new(tr!("Done")).color(theme::TEXT_MUTED));
+                    ui.add(egui::Label::new(done).selectable(false));
+                    return;
+                }
                 let done = ui
                     .button(bidi(ui, tr!("Done")))
                     .accessible_name(tr!("Mark “{summary}” done", summary = a.summary))
@@ -208,13 +266,13 @@ fn item_ui(ui: &mut egui::Ui, open: &OpenActivity, today: NaiveDate) -> Option<A
             let rest = ui.available_width();
             let summary_width = (rest * 0.4).clamp(160.0, 380.0);
             cell(ui, summary_width, |ui| {
-                ui.add(
-                    egui::Label::new(bidi(
-                        ui,
-                        RichText::new(&a.summary).color(theme::TEXT_STRONG),
-                    ))
-                    .truncate(),
-                );
+                let summary = RichText::new(&a.summary);
+                let summary = if a.done {
+                    summary.strikethrough().color(theme::TEXT_MUTED)
+                } else {
+                    summary.color(theme::TEXT_STRONG)
+                };
+                ui.add(egui::Label::new(bidi(ui, summary)).truncate());
             });
             cell(ui, 90.0, |ui| {
                 ui.label(bidi(

@@ -467,6 +467,8 @@ impl Ready {
     fn editor(&mut self, holder: Holder) -> Option<(&mut dyn Editing, &Workspace)> {
         let editor: Option<&mut dyn Editing> = match holder {
             Holder::Deal => self.form.as_mut().map(|form| form as &mut dyn Editing),
+            Holder::View(View::Accounts) => Some(&mut self.accounts),
+            Holder::View(View::Leads) => Some(&mut self.leads),
             Holder::View(_) => None,
         };
         editor.map(|editor| (editor, &self.ws))

@@ -5,23 +5,39 @@ use crate::ui::direction;
 use crate::ui::text::bidi;
 use egui::{FontId, RichText, ScrollArea, Sense, TextEdit, vec2};
 
+use super::accounts::{Switch, field_row};
 use super::app::{Action, Ctx};
+use super::reply::{self, Reply, Sent};
 use super::theme;
-use super::widgets::{card_line, history_ui, lookup_combo, paint_card_frame};
+use super::unsaved::{self, Choice, Editing, FormKey, Leave};
+use super::widgets::{history_ui, lookup_combo, paint_card_frame, text_line};
 use crate::command::{Change, Command, ConvertLead};
 use crate::domain::*;
 use crate::i18n::format_date;
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
-/// Height of a row of the list; fixed, so the list lays out only the visible rows.
-const ROW_HEIGHT: f32 = 62.0;
+/// The sizes of a list row's three lines: name, company and contact, origin.
+const LINE_SIZES: [f32; 3] = [14.0, 12.5, 11.5];
+
+/// Height of a row of the list: its three lines in the fonts in use (Persian ones are
+/// taller), with the card's margins. The same for every row, so the list lays out only the
+/// visible rows.
+fn row_height(ui: &egui::Ui) -> f32 {
+    let lines: f32 = ui.fonts_mut(|f| {
+        LINE_SIZES
+            .iter()
+            .map(|&size| f.row_height(&FontId::proportional(size)))
+            .sum()
+    });
+    lines + 2.0 * 2.0 + 2.0 * 5.0 + 2.0 * 2.0
+}
 /// How many existing accounts the account picker offers at most.
 const ACCOUNT_CHOICES: usize = 20;
 /// The form's widest extent: wider fields only spread the text apart.
 const FORM_MAX_WIDTH: f32 = 720.0;
 
-/// The width of the form's label column, shared by its two grids so their fields line up.
+/// The width of the form's label column, shared by its two forms so their fields line up.
 const LABEL_WIDTH: f32 = 100.0;
 
 /// Which leads the list shows.
@@ -70,8 +86,11 @@ pub struct LeadsView {
     started: bool,
     /// The data generation the editor was last brought in line with.
     synced: u64,
-    /// After saving a new lead: the lowest id it can have, to select it once it exists.
-    awaiting_new: Option<Id>,
+    /// The lead's save, sent: the form moves on once it is applied and keeps what was typed,
+    /// saying why, when it was refused. With where the user was going, if anywhere.
+    sent: Option<Sent<Option<Switch>>>,
+    /// Asked because the form has unsaved edits and would close: where the user was going.
+    leave: Option<Leave<Switch>>,
     /// The selected lead's history with the lead id and data generation it was read at.
     history: Option<(Id, u64, Vec<HistoryEntry>)>,
 }
@@ -81,6 +100,9 @@ impl LeadsView {
         let ws = cx.ws;
         let mut actions = Vec::new();
         self.sync(ws);
+        if let Some((then, reply)) = cx.replies.take(&mut self.sent) {
+            self.settle(ws, then, reply);
+        }
         self.refresh(ws);
         if !self.started {
             self.started = true;
@@ -91,12 +113,20 @@ impl LeadsView {
                 self.editor = Some(Editor::edit(lead.clone()));
             }
         }
+        let mut switch = None;
+        match unsaved::form_key(ui) {
+            Some(FormKey::Save) => self.save(ws, None, &mut actions),
+            Some(FormKey::Close) => switch = Some(Switch::Close),
+            None => {}
+        }
         direction::start_panel("leads_list")
             .resizable(true)
             .default_size(360.0)
             .min_size(260.0)
             .show(ui, |ui| {
-                direction::reading(ui, |ui| self.list_ui(ui, ws)).inner
+                direction::reading(ui, |ui| {
+                    switch = switch.or(self.list_ui(ui, ws));
+                })
             });
         if let Some(editor) = &mut self.editor {
             let id = editor.id();
@@ -113,30 +143,100 @@ impl LeadsView {
                 (Some((h, _, entries)), Some(id)) if *h == id => entries.as_slice(),
                 _ => &[],
             };
-            let outcome = ui
-                .vertical(|ui| {
-                    ui.set_max_width(FORM_MAX_WIDTH);
-                    egui::Frame::new()
-                        .inner_margin(egui::Margin::symmetric(12, 0))
-                        .show(ui, |ui| editor.ui(ui, ws, history))
-                        .inner
-                })
-                .inner;
+            // Beside the list, where reading starts (at the right in Persian).
+            let outcome = direction::reading(ui, |ui| {
+                ui.set_max_width(FORM_MAX_WIDTH);
+                egui::Frame::new()
+                    .inner_margin(egui::Margin::symmetric(12, 0))
+                    .show(ui, |ui| editor.ui(ui, ws, history))
+                    .inner
+            })
+            .inner;
             match outcome {
                 Outcome::None => {}
-                Outcome::Close => self.editor = None,
-                Outcome::Saved { action, new } => {
-                    if new {
-                        self.awaiting_new = Some(ws.next_id());
-                    }
-                    actions.push(action);
-                }
+                Outcome::Close => switch = switch.or(Some(Switch::Close)),
+                Outcome::Save => self.save(ws, None, &mut actions),
                 Outcome::Act(action) => actions.push(action),
             }
         } else {
             empty_form_ui(ui);
         }
+        if let Some(to) = switch {
+            self.switch(ws, to);
+        }
+        self.leave_ui(ui.ctx(), ws, &mut actions);
         actions
+    }
+
+    /// Sends the form's save, to go on to `then` once it is applied.
+    fn save(&mut self, ws: &Workspace, then: Option<Switch>, actions: &mut Vec<Action>) {
+        if let Some(command) = self.editor.as_mut().and_then(|e| e.save(ws)) {
+            actions.push(reply::send(&mut self.sent, then, command));
+        }
+    }
+
+    /// What the save's reply calls for: a new lead shows as stored, the user goes on where
+    /// they were going; a refusal keeps the typing and says why.
+    fn settle(&mut self, ws: &Workspace, then: Option<Switch>, reply: Reply) {
+        match reply {
+            Reply::Applied { created } => match then {
+                Some(to) => self.go(ws, to),
+                None => {
+                    let new = self.editor.as_ref().is_some_and(|e| e.original.is_none());
+                    if new && let Some(lead) = created.and_then(|id| ws.lead(id)) {
+                        self.editor = Some(Editor::edit(lead.clone()));
+                    }
+                }
+            },
+            Reply::Refused { message, fields } => {
+                if let Some(editor) = &mut self.editor {
+                    if fields.is_empty() {
+                        editor.refused = Some(message);
+                    } else {
+                        editor.errors = fields;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Goes to `to`, first asking when the form has unsaved edits.
+    fn switch(&mut self, ws: &Workspace, to: Switch) {
+        let current = self.editor.as_ref().and_then(Editor::id);
+        if matches!(to, Switch::Pick(id) if current == Some(id)) {
+            return;
+        }
+        if self.editor.as_ref().is_some_and(Editor::is_dirty) {
+            self.leave = Some(Leave { then: to });
+        } else {
+            self.go(ws, to);
+        }
+    }
+
+    /// Goes to `to` now, dropping what the form holds.
+    fn go(&mut self, ws: &Workspace, to: Switch) {
+        self.editor = match to {
+            Switch::Pick(id) => ws.lead(id).cloned().map(Editor::edit),
+            Switch::New => Some(Editor::new()),
+            Switch::Close => None,
+        };
+    }
+
+    /// The unsaved-edits question, while asked, and what the user answers.
+    fn leave_ui(&mut self, ctx: &egui::Context, ws: &Workspace, actions: &mut Vec<Action>) {
+        let (Some(leave), Some(editor)) = (&self.leave, &self.editor) else {
+            return;
+        };
+        let Some(choice) = leave.ui(ctx, &editor.record_name()) else {
+            return;
+        };
+        let then = leave.then;
+        self.leave = None;
+        match choice {
+            Choice::Keep => {}
+            Choice::Discard => self.go(ws, then),
+            Choice::Save => self.save(ws, Some(then), actions),
+        }
     }
 
     /// Brings the form in line with the stored data after a change: a lead saved, converted,
@@ -146,12 +246,6 @@ impl LeadsView {
             return;
         }
         self.synced = ws.generation();
-        if let Some(first_id) = self.awaiting_new.take()
-            && let Some(lead) = ws.leads().next_back().filter(|l| l.id >= first_id)
-        {
-            self.editor = Some(Editor::edit(lead.clone()));
-            return;
-        }
         let Some(editor) = &mut self.editor else {
             return;
         };
@@ -205,13 +299,15 @@ impl LeadsView {
         });
     }
 
-    fn list_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+    /// The filters, the search and the list; where the user asked to go.
+    fn list_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Option<Switch> {
+        let mut switch = None;
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             ui.label(bidi(ui, RichText::new(tr!("Leads")).heading()));
             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
                 if ui.button(bidi(ui, tr!("New lead"))).clicked() {
-                    self.editor = Some(Editor::new());
+                    switch = Some(Switch::New);
                 }
             });
         });
@@ -229,7 +325,7 @@ impl LeadsView {
         // The rows follow the filter typed this frame.
         self.refresh(ws);
         let Some(rows) = &self.rows else {
-            return;
+            return switch;
         };
         ui.label(bidi(
             ui,
@@ -243,34 +339,30 @@ impl LeadsView {
                 ui,
                 RichText::new(tr!("No leads here.")).color(theme::TEXT_MUTED),
             ));
-            return;
+            return switch;
         }
         let selected = self.editor.as_ref().and_then(Editor::id);
         let mut clicked = None;
         ScrollArea::vertical()
             .id_salt("leads_rows")
             .auto_shrink(false)
-            .show_rows(ui, ROW_HEIGHT, rows.ids.len(), |ui, range| {
+            .show_rows(ui, row_height(ui), rows.ids.len(), |ui, range| {
                 for id in &rows.ids[range] {
                     if let Some(lead) = ws.lead(*id)
                         && lead_row_ui(ui, ws, lead, selected == Some(*id))
                     {
-                        clicked = Some(lead.clone());
+                        clicked = Some(lead.id);
                     }
                 }
             });
-        if let Some(lead) = clicked
-            && selected != Some(lead.id)
-        {
-            self.editor = Some(Editor::edit(lead));
-        }
+        switch.or(clicked.map(Switch::Pick))
     }
 }
 
 /// One lead in the list, painted: name and a Converted tag, company and contact, source and
 /// salesperson. Returns whether it was clicked.
 fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -> bool {
-    let size = vec2(ui.available_width(), ROW_HEIGHT);
+    let size = vec2(ui.available_width(), row_height(ui));
     let (rect, response) = ui.allocate_exact_size(size, Sense::click());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &lead.name));
     if !ui.is_rect_visible(rect) {
@@ -280,20 +372,27 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
     let card = rect.shrink2(vec2(2.0, 2.0));
     paint_card_frame(&painter, card, selected, response.hovered());
     let inner = card.shrink2(vec2(10.0, 5.0));
+    // Lines start where reading starts: at the right in Persian, the tag at the other end.
+    let rtl = crate::i18n::right_to_left();
     let mut name_width = inner.width();
     if lead.converted.is_some() {
         let tag = tr!("Converted");
         let galley = painter.layout_no_wrap(tag, FontId::proportional(11.0), theme::WON);
-        let tag_rect = egui::Rect::from_min_size(
-            egui::pos2(inner.right() - galley.size().x - 12.0, inner.top()),
-            galley.size() + vec2(12.0, 4.0),
-        );
+        let tag_size = galley.size() + vec2(12.0, 4.0);
+        let tag_x = if rtl {
+            inner.left()
+        } else {
+            inner.right() - tag_size.x
+        };
+        let tag_rect = egui::Rect::from_min_size(egui::pos2(tag_x, inner.top()), tag_size);
         painter.rect_filled(tag_rect, 8.0, theme::WON.gamma_multiply(0.12));
         painter.galley(tag_rect.min + vec2(6.0, 2.0), galley, theme::WON);
         name_width -= tag_rect.width() + 8.0;
     }
     let line = |y: f32, text: &str, size: f32, color, max: f32| {
-        card_line(&painter, inner.left(), y, text, size, color, max)
+        let x = if rtl { inner.right() } else { inner.left() };
+        let font = FontId::proportional(size);
+        text_line(&painter, egui::pos2(x, y), rtl, text, font, color, max).bottom()
     };
     let joined = |parts: [&str; 2]| {
         parts
@@ -306,12 +405,18 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
     let bottom = line(
         inner.top(),
         &lead.name,
-        14.0,
+        LINE_SIZES[0],
         theme::TEXT_STRONG,
         name_width,
     );
     let who = joined([&lead.company, &lead.contact_name]);
-    let bottom = line(bottom + 2.0, &who, 12.5, theme::TEXT_MUTED, inner.width());
+    let bottom = line(
+        bottom + 2.0,
+        &who,
+        LINE_SIZES[1],
+        theme::TEXT_MUTED,
+        inner.width(),
+    );
     let source = ws.lookup_name(lead.source);
     let salesperson = ws.lookup_name(lead.salesperson);
     let origin = match (source, salesperson) {
@@ -323,7 +428,7 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
     line(
         bottom + 2.0,
         &origin,
-        11.5,
+        LINE_SIZES[2],
         theme::TEXT_MUTED,
         inner.width(),
     );
@@ -370,11 +475,8 @@ fn same_fields(a: &Lead, b: &Lead) -> bool {
 enum Outcome {
     None,
     Close,
-    /// A lead put; `new` when it is created.
-    Saved {
-        action: Action,
-        new: bool,
-    },
+    /// Save (its button or Enter in a one-line field).
+    Save,
     Act(Action),
 }
 
@@ -384,6 +486,8 @@ struct Editor {
     original: Option<Lead>,
     draft: Lead,
     errors: Vec<FieldError>,
+    /// Why the last save was refused, when no field is at fault.
+    refused: Option<String>,
     confirm_delete: bool,
     convert: ConvertDraft,
 }
@@ -394,6 +498,7 @@ impl Editor {
             original: None,
             draft: Lead::default(),
             errors: Vec::new(),
+            refused: None,
             confirm_delete: false,
             convert: ConvertDraft::default(),
         }
@@ -413,9 +518,18 @@ impl Editor {
     }
 
     fn is_dirty(&self) -> bool {
-        self.original
-            .as_ref()
-            .is_none_or(|o| !same_fields(&self.draft, o))
+        match &self.original {
+            Some(original) => !same_fields(&self.draft, original),
+            None => !same_fields(&self.draft, &Lead::default()),
+        }
+    }
+
+    /// The form's name in the unsaved-edits question.
+    fn record_name(&self) -> String {
+        match &self.original {
+            Some(lead) => lead.name.clone(),
+            None => tr!("The new lead"),
+        }
     }
 
     fn error(&self, field: Field) -> Option<&FieldError> {
@@ -429,21 +543,28 @@ impl Editor {
             Some(lead) => lead.name.clone(),
             None => tr!("New lead"),
         };
-        ui.label(bidi(ui, RichText::new(title).heading()));
+        let dirty = self.is_dirty();
+        ui.horizontal(|ui| {
+            ui.label(bidi(ui, RichText::new(title).heading()));
+            unsaved::marker(ui, dirty);
+        });
         ScrollArea::vertical()
             .id_salt("lead_form")
             .auto_shrink(false)
             .show(ui, |ui| {
                 ui.add_space(4.0);
-                direction::grid_scope(ui, |ui| {
-                    egui::Grid::new("lead_grid")
-                        .num_columns(2)
-                        .min_col_width(LABEL_WIDTH)
-                        .spacing([10.0, 6.0])
-                        .show(ui, |ui| self.fields_ui(ui, ws))
-                });
+                if let Some(refused) = &self.refused {
+                    ui.label(bidi(
+                        ui,
+                        RichText::new(tr!("Not saved:\n{errors}", errors = refused))
+                            .color(theme::ERROR),
+                    ));
+                }
+                if self.fields_ui(ui, ws) && dirty {
+                    outcome = Outcome::Save;
+                }
                 ui.add_space(8.0);
-                if let Some(o) = self.buttons_ui(ui, ws) {
+                if let Some(o) = self.buttons_ui(ui) {
                     outcome = o;
                 }
                 if let Some(original) = &self.original {
@@ -471,20 +592,20 @@ impl Editor {
         outcome
     }
 
-    /// A labelled row; the field's error, if any, shows under its widget.
-    fn row(&self, ui: &mut egui::Ui, field: Field, add: impl FnOnce(&mut egui::Ui, egui::Id)) {
-        let label = ui.label(bidi(ui, field.label()));
-        ui.vertical(|ui| {
-            add(ui, label.id);
-            if let Some(error) = self.error(field) {
-                ui.label(bidi(ui, RichText::new(error.reason()).color(theme::ERROR)));
-            }
-        });
-        ui.end_row();
+    /// One label–field row, in reading order, with the field's error under its widget.
+    fn row<R>(
+        &self,
+        ui: &mut egui::Ui,
+        field: Field,
+        add: impl FnOnce(&mut egui::Ui, egui::Id) -> R,
+    ) -> R {
+        field_row(ui, LABEL_WIDTH, field, self.error(field), add)
     }
 
-    fn fields_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+    /// The lead's fields; true when Enter was pressed in a one-line one.
+    fn fields_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> bool {
         let mut draft = std::mem::take(&mut self.draft);
+        let mut entered = false;
         for (field, text) in [
             (Field::Name, &mut draft.name),
             (Field::Company, &mut draft.company),
@@ -492,9 +613,11 @@ impl Editor {
             (Field::Email, &mut draft.email),
             (Field::Phone, &mut draft.phone),
         ] {
-            self.row(ui, field, |ui, label| {
-                ui.add(TextEdit::singleline(text).desired_width(f32::INFINITY))
+            entered |= self.row(ui, field, |ui, label| {
+                let response = ui
+                    .add(TextEdit::singleline(text).desired_width(f32::INFINITY))
                     .labelled_by(label);
+                unsaved::submitted(ui, &response)
             });
         }
         let none = tr!("None");
@@ -519,10 +642,11 @@ impl Editor {
             .labelled_by(label);
         });
         self.draft = draft;
+        entered
     }
 
     /// Save, Revert or Cancel, and Delete with its confirmation.
-    fn buttons_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Option<Outcome> {
+    fn buttons_ui(&mut self, ui: &mut egui::Ui) -> Option<Outcome> {
         let mut outcome = None;
         let dirty = self.is_dirty();
         ui.horizontal(|ui| {
@@ -531,7 +655,7 @@ impl Editor {
                 egui::Button::new(bidi(ui, RichText::new(tr!("Save")).strong())),
             );
             if save.clicked() {
-                outcome = self.save(ws);
+                outcome = Some(Outcome::Save);
             }
             match &self.original {
                 None => {
@@ -546,6 +670,7 @@ impl Editor {
                     if revert.clicked() {
                         self.draft = original.clone();
                         self.errors.clear();
+                        self.refused = None;
                     }
                     if !self.confirm_delete
                         && ui
@@ -584,8 +709,8 @@ impl Editor {
         outcome
     }
 
-    /// Checks the draft and asks to store it; errors show under their fields instead.
-    fn save(&mut self, ws: &Workspace) -> Option<Outcome> {
+    /// Checks the draft: the command storing it, or None with errors under their fields.
+    fn save(&mut self, ws: &Workspace) -> Option<Command> {
         let id = self.id();
         let converted = id
             .and_then(|id| ws.lead(id))
@@ -600,14 +725,12 @@ impl Editor {
             return None;
         }
         self.errors.clear();
+        self.refused = None;
         if let Record::Lead(lead) = &record {
             // What will be stored, so the form reads as saved once it is.
             self.draft = lead.clone();
         }
-        Some(Outcome::Saved {
-            action: Action::Apply(Command::Change(Box::new(Change::put(record)))),
-            new: id.is_none(),
-        })
+        Some(Command::Change(Box::new(Change::put(record))))
     }
 }
 
@@ -711,11 +834,15 @@ fn first_accounts_containing(ws: &Workspace, text: &str, limit: usize) -> Vec<(I
                 .then_some((lower, a.id, a.name.as_str()))
         })
         .collect();
+    // Natural order, as the Accounts list: "Co. 9" before "Co. 10".
+    let order = |a: &(String, Id, &str), b: &(String, Id, &str)| {
+        alphanumeric_sort::compare_str(&a.0, &b.0).then(a.1.cmp(&b.1))
+    };
     if found.len() > limit {
-        found.select_nth_unstable(limit);
+        found.select_nth_unstable_by(limit, order);
         found.truncate(limit);
     }
-    found.sort_unstable();
+    found.sort_unstable_by(order);
     found
         .into_iter()
         .map(|(_, id, name)| (id, name.to_owned()))
@@ -776,36 +903,26 @@ impl ConvertDraft {
         if self.stage.is_none_or(|s| !stages.iter().any(|x| x.id == s)) {
             self.stage = stages.first().map(|s| s.id);
         }
-        direction::grid_scope(ui, |ui| {
-            egui::Grid::new("convert_grid")
-                .num_columns(2)
-                .min_col_width(LABEL_WIDTH)
-                .spacing([10.0, 6.0])
-                .show(ui, |ui| {
-                    let label = ui.label(bidi(ui, Field::Account.label()));
-                    ui.vertical(|ui| self.account_ui(ui, ws, label.id));
-                    ui.end_row();
-
-                    ui.label(bidi(ui, Field::Pipeline.label()));
-                    ui.label(bidi(ui, &pipeline.name));
-                    ui.end_row();
-
-                    let label = ui.label(bidi(ui, Field::Stage.label()));
-                    let current = self
-                        .stage
-                        .and_then(|s| ws.stage(s))
-                        .map_or(String::new(), |s| s.name.clone());
-                    egui::ComboBox::from_id_salt("convert_stage")
-                        .selected_text(bidi(ui, current))
-                        .show_ui(ui, |ui| {
-                            for s in &stages {
-                                ui.selectable_value(&mut self.stage, Some(s.id), bidi(ui, &s.name));
-                            }
-                        })
-                        .response
-                        .labelled_by(label.id);
-                    ui.end_row();
+        field_row(ui, LABEL_WIDTH, Field::Account, None, |ui, label| {
+            self.account_ui(ui, ws, label)
+        });
+        field_row(ui, LABEL_WIDTH, Field::Pipeline, None, |ui, _| {
+            ui.label(bidi(ui, &pipeline.name));
+        });
+        field_row(ui, LABEL_WIDTH, Field::Stage, None, |ui, label| {
+            let current = self
+                .stage
+                .and_then(|s| ws.stage(s))
+                .map_or(String::new(), |s| s.name.clone());
+            egui::ComboBox::from_id_salt("convert_stage")
+                .selected_text(bidi(ui, current))
+                .show_ui(ui, |ui| {
+                    for s in &stages {
+                        ui.selectable_value(&mut self.stage, Some(s.id), bidi(ui, &s.name));
+                    }
                 })
+                .response
+                .labelled_by(label);
         });
         ui.add_space(6.0);
         let named = self.picked.is_some() || !self.account_text.trim().is_empty();
@@ -946,5 +1063,23 @@ impl ConvertDraft {
             )
         };
         ui.label(bidi(ui, RichText::new(message).small().color(color)));
+    }
+}
+
+impl Editing for LeadsView {
+    fn unsaved(&self) -> Option<String> {
+        let editor = self.editor.as_ref()?;
+        editor.is_dirty().then(|| editor.record_name())
+    }
+
+    fn save(&mut self, ws: &Workspace) -> Option<Command> {
+        self.editor.as_mut()?.save(ws)
+    }
+
+    fn discard(&mut self, ws: &Workspace) {
+        self.leave = None;
+        // The form shows the lead as stored (a new one closes).
+        let stored = self.editor.as_ref().and_then(Editor::id);
+        self.editor = stored.and_then(|id| ws.lead(id)).cloned().map(Editor::edit);
     }
 }

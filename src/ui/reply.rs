@@ -23,7 +23,7 @@ impl Ticket {
 /// What became of a sent command.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
-    /// Written; `created` is the deal it created, if any.
+    /// Written; `created` is the deal or record it created, if any.
     Applied { created: Option<Id> },
     /// Nothing was written: the message says why, `fields` names the fields at fault.
     Refused {

@@ -162,30 +162,6 @@ pub fn text_line(
     rect
 }
 
-/// One line of a card's text at `(left, y)` in the proportional font of `size`, cut at
-/// `max_width`; returns its bottom, where the next line starts.
-pub fn card_line(
-    painter: &egui::Painter,
-    left: f32,
-    y: f32,
-    text: &str,
-    size: f32,
-    color: Color32,
-    max_width: f32,
-) -> f32 {
-    let font = FontId::proportional(size);
-    text_line(
-        painter,
-        Pos2::new(left, y),
-        false,
-        text,
-        font,
-        color,
-        max_width,
-    )
-    .bottom()
-}
-
 /// A five-pointed star, filled or outlined. Painted, since the default fonts lack ★.
 pub fn paint_star(
     painter: &egui::Painter,

@@ -40,7 +40,7 @@ impl<'a> Pending<'a> {
 pub struct Applied {
     /// The command that undoes this one, when it can be undone.
     pub inverse: Option<Command>,
-    /// The deal created, if any.
+    /// The deal created, or the first record a change created without an id, if any.
     pub created: Option<Id>,
 }
 

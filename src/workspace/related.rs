@@ -22,6 +22,8 @@ pub struct AccountSummary {
     pub open: (u64, Decimal),
     pub won: (u64, Decimal),
     pub lost: (u64, Decimal),
+    /// The activities of those deals (the account's own are apart): open first, by due date.
+    pub deal_activities: Vec<Id>,
 }
 
 /// An activity not done yet, with what it is about.
@@ -178,9 +180,14 @@ impl Workspace {
 
     /// Every account, by name.
     pub fn accounts_by_name(&self) -> Vec<&Account> {
-        let mut out: Vec<&Account> = self.accounts.values().collect();
-        out.sort_by_cached_key(|a| (a.name.to_lowercase(), a.id));
-        out
+        let mut out: Vec<(String, &Account)> = self
+            .accounts
+            .values()
+            .map(|a| (a.name.to_lowercase(), a))
+            .collect();
+        // Natural order: "Co. 9" before "Co. 10", as a person counts.
+        out.sort_by(|(x, a), (y, b)| alphanumeric_sort::compare_str(x, y).then(a.id.cmp(&b.id)));
+        out.into_iter().map(|(_, a)| a).collect()
     }
 
     /// `account`'s deals and their open, won and lost totals in the base currency.
@@ -207,6 +214,13 @@ impl Workspace {
             slot.1 += o.expected_base(&self.rates);
             summary.deals.push(o.id);
         }
+        let mut activities: Vec<&Activity> = summary
+            .deals
+            .iter()
+            .flat_map(|&deal| self.activities_of(ActivityLink::Opportunity(deal)))
+            .collect();
+        activities.sort_by_key(|a| (a.done, a.due, a.id));
+        summary.deal_activities = activities.into_iter().map(|a| a.id).collect();
         summary
     }
 
@@ -956,6 +970,14 @@ impl Workspace {
             Ok((puts, events))
         })?;
 
+        // The first record put without an id is the one the user created (an account, a
+        // lead): its view shows it by this id.
+        let created = change
+            .put
+            .iter()
+            .zip(&puts)
+            .find(|(asked, _)| asked.id() == 0)
+            .map(|(_, (_, stored))| stored.id());
         // Memory, in the transaction's order.
         let mut inverse = Change::default();
         if let Some(settings) = change.settings {
@@ -992,7 +1014,7 @@ impl Workspace {
         self.after_records_changed();
         Ok(Applied {
             inverse: Some(Command::Change(Box::new(inverse))),
-            created: None,
+            created,
         })
     }
 

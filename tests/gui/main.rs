@@ -11,6 +11,7 @@ mod leads;
 mod list;
 mod list_editing;
 mod lookups;
+mod records;
 mod reports;
 mod settings;
 #[path = "../common/tmpfs.rs"]
