@@ -18,7 +18,7 @@ use crate::domain::{
     Account, ActivityLink, Contact, EntityKind, Field, FieldError, HistoryEntry, Id, LookupKind,
     Problem, Record, StageKind,
 };
-use crate::i18n::{format_count, format_date, format_money, format_money_cents};
+use crate::i18n::{format_count, format_date, format_money_cents};
 use crate::workspace::{AccountSummary, Workspace};
 use crate::{tr, trn};
 
@@ -620,7 +620,11 @@ impl Detail {
                                 ui.with_layout(
                                     direction::end_to_start(egui::Align::Center),
                                     |ui| {
-                                        ui.label(bidi(ui, format_money(opp.amount, &opp.currency)));
+                                        // A detail page: exact, with cents.
+                                        ui.label(bidi(
+                                            ui,
+                                            format_money_cents(opp.amount, &opp.currency),
+                                        ));
                                     },
                                 );
                                 let close = opp.expected_close.map_or("—".to_owned(), format_date);
