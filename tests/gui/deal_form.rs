@@ -135,7 +135,7 @@ fn down_and_enter_pick_a_suggested_account_and_enter_again_saves() {
 
 #[test]
 fn escape_closes_the_suggestions_and_leaves_the_form_open() {
-    let (fixture, mut harness) = new_deal_typing_glob();
+    let (_fixture, mut harness) = new_deal_typing_glob();
     harness.key_press(Key::Escape);
     settle(&mut harness);
     assert!(
