@@ -476,33 +476,53 @@ impl OpportunityForm {
             ..
         } = self;
         let submitted = row(ui, errors, Field::Account, |ui, l| {
-            let output = egui::CompletionPopup::new(ui.make_persistent_id("account"))
-                .word_boundary(|_| false)
-                .show(
-                    ui,
-                    TextEdit::singleline(account_text)
-                        .hint_text(bidi(ui, tr!("Type to find or create an account")))
-                        .desired_width(f32::INFINITY),
-                    |query| {
-                        account_match.refresh(ws, query.text, current);
-                        account_match
-                            .suggestions
-                            .iter()
-                            .map(|(_, name)| egui::Suggestion::new(name.clone()))
-                            .collect()
-                    },
-                );
-            let response = output.text_edit.response.response.labelled_by(l);
-            account_match.open = output.is_open;
-            account_match.refresh(ws, account_text, current);
-            let typed = account_text.trim();
-            if !account_match.exists && !typed.is_empty() {
-                let mut confirmed = new_account.as_deref() == Some(typed);
-                let choice = tr!("New account “{name}”", name = typed);
-                if ui.checkbox(&mut confirmed, bidi(ui, choice)).changed() {
-                    *new_account = confirmed.then(|| typed.to_owned());
-                }
-            }
+            let response = ui
+                .horizontal(|ui| {
+                    // Room kept for the "New account" box, so the row never jumps.
+                    let choice_width = 130.0;
+                    let width = (ui.available_width() - choice_width).max(120.0);
+                    let align = if crate::i18n::right_to_left() {
+                        egui::RectAlign::BOTTOM_END
+                    } else {
+                        egui::RectAlign::BOTTOM_START
+                    };
+                    let output = egui::CompletionPopup::new(ui.make_persistent_id("account"))
+                        .word_boundary(|_| false)
+                        .align(align)
+                        .show(
+                            ui,
+                            TextEdit::singleline(account_text)
+                                .hint_text(bidi(ui, tr!("Type to find or create an account")))
+                                .desired_width(width),
+                            |query| {
+                                account_match.refresh(ws, query.text, current);
+                                account_match
+                                    .suggestions
+                                    .iter()
+                                    .map(|(_, name)| egui::Suggestion::new(name.clone()))
+                                    .collect()
+                            },
+                        );
+                    account_match.open = output.is_open;
+                    account_match.refresh(ws, account_text, current);
+                    let typed = account_text.trim();
+                    if !account_match.exists && !typed.is_empty() {
+                        let mut confirmed = new_account.as_deref() == Some(typed);
+                        let hint = tr!(
+                            "Creates the account “{name}” when the deal is saved",
+                            name = typed
+                        );
+                        if ui
+                            .checkbox(&mut confirmed, bidi(ui, tr!("New account")))
+                            .on_hover_text(bidi(ui, hint))
+                            .changed()
+                        {
+                            *new_account = confirmed.then(|| typed.to_owned());
+                        }
+                    }
+                    output.text_edit.response.response.labelled_by(l)
+                })
+                .inner;
             if let Some(error) = account_error {
                 ui.label(bidi(ui, RichText::new(error.as_str()).color(theme::ERROR)));
             }
@@ -539,11 +559,14 @@ impl OpportunityForm {
         {
             self.draft.contact = None;
         }
-        let shown = self
-            .draft
-            .contact
-            .and_then(|c| ws.contact(c))
-            .map_or(none.clone(), contact_label);
+        let shown = match (
+            &self.new_contact,
+            self.draft.contact.and_then(|c| ws.contact(c)),
+        ) {
+            (Some(_), _) => tr!("New contact…"),
+            (None, Some(contact)) => contact_label(contact),
+            (None, None) => none.clone(),
+        };
         let Self {
             draft,
             errors,
