@@ -96,6 +96,25 @@ pub fn localize_digits(text: &str) -> Cow<'_, str> {
     Cow::Owned(text.chars().map(|c| digit(numerals, c)).collect())
 }
 
+/// A number as a field holds it (Latin digits, `,` grouping, `.` decimals: see [`editable`])
+/// in the language's digits and separators, for a field that is not being edited:
+/// `12,500.5` reads `۱۲٬۵۰۰٫۵` in Persian. The inverse of [`editable`] for Persian.
+pub fn localize_number(text: &str) -> Cow<'_, str> {
+    let numerals = numerals(super::language());
+    if numerals.zero == '0' {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                ',' => numerals.group,
+                '.' => numerals.decimal,
+                c => digit(numerals, c),
+            })
+            .collect(),
+    )
+}
+
 /// "1 deal", "12 deals": a count of deals with its noun.
 pub fn deals(count: impl Into<u64>) -> String {
     crate::trn!(count.into(), "{n} deals")
@@ -111,6 +130,14 @@ pub fn minor_units(currency: &str) -> u32 {
 }
 
 /// Money as shown on cards and totals: whole units with the currency's symbol or name.
+///
+/// One money format per place, chosen on purpose, so the same amount never reads three ways:
+/// - a field holds the amount exactly, as typed (`12,500.5`; no rounding, no symbol: it is
+///   saved back as it reads), in the language's digits while not edited;
+/// - a card, a column or report total, a chart: whole units ([`format_money`], `$12,501`),
+///   where the eye compares sizes; a card gives the exact amount in its tooltip;
+/// - a detail page (an account's deals and totals, a deal's lines, the form's computed
+///   amounts): exact to the currency's minor unit ([`format_money_cents`], `$12,500.50`).
 pub fn format_money(value: Decimal, currency: &str) -> String {
     money_with(format_number(value, 0), currency)
 }

@@ -395,7 +395,11 @@ impl Ready {
                 .min_size(340.0)
                 .show(ui, |ui| {
                     direction::reading(ui, |ui| {
-                        actions.extend(form.ui(ui, &self.ws));
+                        let cx = &Ctx {
+                            ws: &self.ws,
+                            replies: &self.replies,
+                        };
+                        actions.extend(form.ui(ui, cx));
                     })
                     .inner
                 });

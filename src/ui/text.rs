@@ -1,5 +1,6 @@
 //! Text in the window: the fonts of each language and mixed-direction text in display order.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -172,6 +173,32 @@ fn cached_display_order(job: &LayoutJob) -> Arc<LayoutJob> {
     })
 }
 
+/// `text` cut to fit `max_width` at the end of its reading order, with `…`: a right-to-left line
+/// loses its last words (at its left), never its first ones, as egui's own truncation of the
+/// line in display order would. `width` measures a line as it will be drawn. Borrowed when it
+/// fits as it is.
+pub fn fit_line<'t>(text: &'t str, max_width: f32, width: impl Fn(&str) -> f32) -> Cow<'t, str> {
+    if width(text) <= max_width {
+        return Cow::Borrowed(text);
+    }
+    let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).skip(1).collect();
+    let cut = |end: usize| format!("{}…", text[..end].trim_end());
+    // The longest start that fits with its ellipsis; at least one letter.
+    let (mut low, mut high) = (0, ends.len());
+    while low + 1 < high {
+        let mid = (low + high) / 2;
+        if width(&cut(ends[mid])) <= max_width {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    match ends.get(low) {
+        Some(&end) => Cow::Owned(cut(end)),
+        None => Cow::Borrowed(text),
+    }
+}
+
 /// `job` ready to draw, for text painted directly (cards): see [`bidi`].
 pub fn bidi_job(job: LayoutJob) -> LayoutJob {
     if needs_reordering(&job.text) {
@@ -305,4 +332,28 @@ pub fn one_run(text: &str) -> String {
         })
         .collect();
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_line;
+
+    /// Ten points a character: enough to see where a line is cut.
+    fn width(text: &str) -> f32 {
+        text.chars().count() as f32 * 10.0
+    }
+
+    #[test]
+    fn a_long_persian_line_keeps_its_first_words() {
+        let text = "پیشنهاد ارسال شد و پاسخ مشتری مورد انتظار است";
+        let cut = fit_line(text, 120.0, width);
+        assert!(cut.starts_with("پیشنهاد ار"), "{cut}");
+        assert!(cut.ends_with('…'), "{cut}");
+        assert!(width(&cut) <= 120.0, "{cut}");
+    }
+
+    #[test]
+    fn a_line_that_fits_is_left_as_it_is() {
+        assert_eq!(fit_line("کافه", 120.0, width), "کافه");
+    }
 }

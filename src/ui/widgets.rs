@@ -138,8 +138,9 @@ pub fn forecast_combo(ui: &mut egui::Ui, value: &mut Option<bool>, none: &str) {
         .labelled_by(label.id);
 }
 
-/// Paints one line of text cut with `…` at `max_width`. `anchor` is its top-left corner, or its
-/// top-right corner when `right_aligned`. Returns its rect.
+/// Paints one line of text cut with `…` at `max_width`, at the end of its reading order (a
+/// Persian line keeps its first words). `anchor` is its top-left corner, or its top-right
+/// corner when `right_aligned`. Returns its rect.
 pub fn text_line(
     painter: &egui::Painter,
     anchor: Pos2,
@@ -149,9 +150,21 @@ pub fn text_line(
     color: Color32,
     max_width: f32,
 ) -> Rect {
-    let mut job = LayoutJob::single_section(text.to_owned(), egui::TextFormat::simple(font, color));
-    job.wrap = TextWrapping::truncate_at_width(max_width.max(1.0));
-    let galley = painter.layout_job(crate::ui::text::bidi_job(job));
+    let format = egui::TextFormat::simple(font, color);
+    let layout = |text: &str| {
+        let job = LayoutJob::single_section(text.to_owned(), format.clone());
+        painter.layout_job(crate::ui::text::bidi_job(job))
+    };
+    let galley = if crate::i18n::bidi::needs_reordering(text) {
+        // Cut in reading order first, then put in display order.
+        layout(&crate::ui::text::fit_line(text, max_width, |t| {
+            layout(t).size().x
+        }))
+    } else {
+        let mut job = LayoutJob::single_section(text.to_owned(), format.clone());
+        job.wrap = TextWrapping::truncate_at_width(max_width.max(1.0));
+        painter.layout_job(job)
+    };
     let x = if right_aligned {
         anchor.x - galley.size().x
     } else {
@@ -253,4 +266,38 @@ pub fn paint_card_frame(painter: &egui::Painter, rect: Rect, selected: bool, hov
 /// undo among them) stay quiet then, and the field's own keys apply.
 pub fn typing(ctx: &egui::Context) -> bool {
     ctx.text_edit_focused()
+}
+
+/// A one-line field holding a number or a date in Latin digits (which it shows in order while
+/// edited; the parsers read both), shown through `localize` in the language's digits while it
+/// is not being edited. `id` is the field's, to know before drawing whether it is edited;
+/// `edit` sets the field's size and hint.
+pub fn digits_field(
+    ui: &mut egui::Ui,
+    id: egui::Id,
+    text: &mut String,
+    localize: fn(&str) -> std::borrow::Cow<'_, str>,
+    edit: impl FnOnce(egui::TextEdit<'_>) -> egui::TextEdit<'_>,
+) -> egui::Response {
+    let editing = ui.memory(|m| m.has_focus(id));
+    let shown = match localize(text) {
+        std::borrow::Cow::Owned(shown) if !editing => shown,
+        _ => return ui.add(edit(egui::TextEdit::singleline(text).id(id))),
+    };
+    let mut shown_text = shown.clone();
+    // Persian digits laid out in display order, as every label is.
+    let mut layouter = |ui: &egui::Ui, buffer: &dyn egui::TextBuffer, _wrap: f32| {
+        let format = egui::TextFormat::simple(
+            egui::TextStyle::Body.resolve(ui.style()),
+            ui.visuals().text_color(),
+        );
+        let job = LayoutJob::single_section(buffer.as_str().to_owned(), format);
+        ui.fonts_mut(|f| f.layout_job(crate::ui::text::bidi_job(job)))
+    };
+    let response =
+        ui.add(edit(egui::TextEdit::singleline(&mut shown_text).id(id)).layouter(&mut layouter));
+    if shown_text != shown {
+        *text = crate::i18n::editable(shown_text);
+    }
+    response
 }

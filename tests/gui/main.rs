@@ -3,6 +3,7 @@
 mod accounts;
 mod board;
 mod catalog;
+mod deal_form;
 mod editing;
 mod export;
 mod form;
