@@ -464,6 +464,8 @@ impl Ready {
     fn editor(&mut self, holder: Holder) -> Option<(&mut dyn Editing, &Workspace)> {
         let editor: Option<&mut dyn Editing> = match holder {
             Holder::Deal => self.form.as_mut().map(|form| form as &mut dyn Editing),
+            Holder::View(View::Products | View::Currencies) => Some(&mut self.catalog),
+            Holder::View(View::Settings) => Some(&mut self.settings),
             Holder::View(_) => None,
         };
         editor.map(|editor| (editor, &self.ws))
