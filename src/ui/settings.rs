@@ -1935,7 +1935,7 @@ impl GeneralTab {
                                 RichText::new(tr!("Save settings")).strong(),
                             ));
                             save |= ui.add_enabled(dirty, button).clicked();
-                            if dirty && ui.button(bidi(ui, tr!("Discard changes"))).clicked() {
+                            if dirty && ui.button(bidi(ui, tr!("Discard"))).clicked() {
                                 *switch = Some(Switch::Close(Form::General));
                             }
                         });
