@@ -330,3 +330,31 @@ fn a_new_rate_changes_the_column_totals_at_once() {
     harness.run();
     label(&harness, "$50,000");
 }
+
+#[test]
+fn in_french_undo_and_cancel_are_two_words_on_the_product_editor() {
+    let fixture = Fixture::two_deals();
+    {
+        let mut ws = fixture.reopen();
+        let mut settings = ws.settings().clone();
+        settings.language = Some(forsat::domain::Language::French);
+        let change = ws.settings_change(settings);
+        ws.apply(Command::Change(Box::new(change))).unwrap();
+    }
+    let mut harness = harness(&fixture.path);
+    press(&mut harness, "Produits");
+    press(&mut harness, "Nouveau produit");
+    // One button each: the top bar's Undo and Redo, the editor's Cancel.
+    for word in ["Défaire", "Refaire", "Annuler", "Enregistrer"] {
+        assert_eq!(
+            harness
+                .query_all_by_role_and_label(Role::Button, word)
+                .count(),
+            1,
+            "{word}"
+        );
+    }
+    // Cancel closes the editor: it is not the app's undo.
+    press(&mut harness, "Annuler");
+    assert!(harness.query_by_role(Role::TextInput).is_none());
+}
