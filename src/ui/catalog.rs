@@ -23,6 +23,8 @@ use crate::workspace::Workspace;
 const ROW_HEIGHT: f32 = 26.0;
 /// Width of the labels of the editors' rows.
 const LABEL_WIDTH: f32 = 130.0;
+/// Width of the editor beside the table: opening it moves no row from under the pointer.
+const EDITOR_WIDTH: f32 = 440.0;
 
 /// The Products and Currencies views.
 pub struct CatalogView {
@@ -241,7 +243,11 @@ impl CatalogView {
                 self.leave_then(ws, Then::Product(None));
             }
         });
-        if let Some(ask) = self.product.as_mut().and_then(|e| e.ui(ui, ws)) {
+        let ask = self
+            .product
+            .as_mut()
+            .and_then(|e| editor_panel(ui, "product_editor", |ui| e.ui(ui, ws)));
+        if let Some(ask) = ask {
             self.answer(ws, ask, actions);
         }
         ui.add_space(6.0);
@@ -313,7 +319,11 @@ impl CatalogView {
                 base = base
             ))
             .color(theme::TEXT_MUTED)));
-        if let Some(ask) = self.currency.as_mut().and_then(|e| e.ui(ui, ws)) {
+        let ask = self
+            .currency
+            .as_mut()
+            .and_then(|e| editor_panel(ui, "currency_editor", |ui| e.ui(ui, ws)));
+        if let Some(ask) = ask {
             self.answer(ws, ask, actions);
         }
         ui.add_space(6.0);
@@ -517,6 +527,17 @@ fn error_ui(ui: &mut egui::Ui, error: &Option<String>) {
     }
 }
 
+/// A panel at the end of the view (the right, the left in Persian) holding an editor.
+fn editor_panel<R>(ui: &mut egui::Ui, id: &'static str, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    direction::end_panel(id)
+        .resizable(false)
+        .exact_size(EDITOR_WIDTH)
+        .show_separator_line(false)
+        .frame(egui::Frame::new().inner_margin(egui::Margin::symmetric(8, 0)))
+        .show(ui, |ui| direction::reading(ui, add).inner)
+        .inner
+}
+
 /// The frame of an editor, under its title and the unsaved marker; what it was asked for this
 /// frame (Ctrl+Enter saves, Escape closes, as in every form).
 fn editor_frame(
@@ -620,8 +641,9 @@ impl ProductEditor {
             direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
                 ui.checkbox(&mut p.active, bidi(ui, tr!("Offered on new lines")));
             });
-            error_ui(ui, &self.error);
+            // Under the buttons: a refusal moves nothing the pointer is on.
             let ask = editor_buttons(ui, p.id != 0);
+            error_ui(ui, &self.error);
             if entered { Some(Ask::Save) } else { ask }
         });
         if self.dirty() != dirty {
@@ -731,8 +753,9 @@ impl CurrencyEditor {
             direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
                 ui.checkbox(&mut c.active, bidi(ui, tr!("Offered for new deals")));
             });
-            error_ui(ui, &self.error);
+            // Under the buttons: a refusal moves nothing the pointer is on.
             let ask = editor_buttons(ui, c.id != 0);
+            error_ui(ui, &self.error);
             if entered { Some(Ask::Save) } else { ask }
         });
         if self.dirty() != dirty {

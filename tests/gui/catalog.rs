@@ -127,8 +127,11 @@ fn another_currency_picked_with_an_unsaved_rate_asks_keeps_saves_and_discards() 
     let fixture = euro_deal();
     let mut harness = harness(&fixture.path);
     press(&mut harness, "Currencies");
+    let eur = harness.get_by_role_and_label(Role::Link, "EUR").rect();
     harness.get_by_role_and_label(Role::Link, "EUR").click();
     harness.run();
+    // The editor opens beside the table: the row clicked stays under the pointer.
+    assert_eq!(harness.get_by_role_and_label(Role::Link, "EUR").rect(), eur);
     click_and_retype(&mut harness, "Rate", "1.1");
 
     // Keep editing: still on the euro, with the typed rate.
