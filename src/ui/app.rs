@@ -473,6 +473,8 @@ impl Ready {
             Holder::Deal => self.form.as_mut().map(|form| form as &mut dyn Editing),
             Holder::View(View::Accounts) => Some(&mut self.accounts),
             Holder::View(View::Leads) => Some(&mut self.leads),
+            Holder::View(View::Products | View::Currencies) => Some(&mut self.catalog),
+            Holder::View(View::Settings) => Some(&mut self.settings),
             Holder::View(_) => None,
         };
         editor.map(|editor| (editor, &self.ws))

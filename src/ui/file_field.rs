@@ -1,12 +1,15 @@
 //! A file's path, typed or picked: a text field and a "Browse…" button that opens the system's
 //! file dialog (the XDG desktop portal, or zenity, on Linux) on its own thread so the window
-//! keeps drawing. Where no dialog can open, the button gives nothing back and the typed path
-//! is what counts, so the field always works.
+//! keeps drawing. Where no dialog can open (no portal on the session bus and no zenity, as
+//! under a bare X server), the field says so and the typed path is what counts.
 
 use crate::ui::text::bidi;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
+use egui::RichText;
+
+use super::theme;
 use crate::tr;
 
 /// Where files are written by default: the user's documents folder, else their home.
@@ -25,11 +28,21 @@ pub enum Pick {
     Save,
 }
 
+/// What the dialog's thread gives back.
+enum Picked {
+    Path(PathBuf),
+    Cancelled,
+    /// No dialog can open on this system.
+    NoDialog,
+}
+
 /// The field's state: the path, and the dialog open on its thread.
 #[derive(Default)]
 pub struct FileField {
     pub path: String,
-    waiting: Option<mpsc::Receiver<Option<PathBuf>>>,
+    waiting: Option<mpsc::Receiver<Picked>>,
+    /// "Browse…" found no dialog to open: said under the field until the path is typed.
+    no_dialog: bool,
 }
 
 impl FileField {
@@ -64,9 +77,13 @@ impl FileField {
         if let Some(rx) = &self.waiting {
             match rx.try_recv() {
                 Ok(picked) => {
-                    if let Some(path) = picked {
-                        self.path = path.display().to_string();
-                        changed = true;
+                    match picked {
+                        Picked::Path(path) => {
+                            self.path = path.display().to_string();
+                            changed = true;
+                        }
+                        Picked::Cancelled => {}
+                        Picked::NoDialog => self.no_dialog = true,
                     }
                     self.waiting = None;
                 }
@@ -75,10 +92,14 @@ impl FileField {
             }
         }
         ui.horizontal(|ui| {
-            changed |= ui
+            let typed = ui
                 .add(egui::TextEdit::singleline(&mut self.path).desired_width(360.0))
                 .labelled_by(label)
                 .changed();
+            if typed {
+                self.no_dialog = false;
+            }
+            changed |= typed;
             let browse = ui.add_enabled(
                 self.waiting.is_none(),
                 egui::Button::new(bidi(ui, tr!("Browse…"))),
@@ -90,6 +111,13 @@ impl FileField {
                 ui.spinner();
             }
         });
+        if self.no_dialog {
+            ui.label(bidi(
+                ui,
+                RichText::new(tr!("No file dialog on this system: type the path"))
+                    .color(theme::ERROR),
+            ));
+        }
         changed
     }
 
@@ -100,7 +128,7 @@ impl FileField {
         ctx: egui::Context,
         pick: Pick,
         (name, extensions): (&str, &[&str]),
-    ) -> mpsc::Receiver<Option<PathBuf>> {
+    ) -> mpsc::Receiver<Picked> {
         let mut dialog = rfd::FileDialog::new().add_filter(name, extensions);
         if let Some(current) = self.path() {
             let dir = if current.is_dir() {
@@ -119,13 +147,49 @@ impl FileField {
         }
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let picked = match pick {
-                Pick::Open => dialog.pick_file(),
-                Pick::Save => dialog.save_file(),
+            let picked = if !dialog_available() {
+                Picked::NoDialog
+            } else {
+                let picked = match pick {
+                    Pick::Open => dialog.pick_file(),
+                    Pick::Save => dialog.save_file(),
+                };
+                match picked.filter(|p| p != Path::new("")) {
+                    Some(path) => Picked::Path(path),
+                    None => Picked::Cancelled,
+                }
             };
-            let _ = tx.send(picked.filter(|p| p != Path::new("")));
+            tx.send(picked).ok();
             ctx.request_repaint();
         });
         rx
     }
+}
+
+/// Whether rfd can show a file dialog here: the desktop portal answers on the session bus, or
+/// zenity (its fallback) is installed. rfd itself gives back the same nothing for "no dialog"
+/// as for "cancelled".
+pub fn dialog_available() -> bool {
+    zenity_installed() || portal_answers()
+}
+
+fn zenity_installed() -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("zenity").is_file()))
+}
+
+/// Whether the session bus has the desktop portal running, or can start it.
+fn portal_answers() -> bool {
+    const PORTAL: &str = "org.freedesktop.portal.Desktop";
+    pollster::block_on(async {
+        let bus = zbus::Connection::session().await.ok()?;
+        let dbus = zbus::fdo::DBusProxy::new(&bus).await.ok()?;
+        let name = zbus::names::BusName::try_from(PORTAL).ok()?;
+        if dbus.name_has_owner(name).await.ok()? {
+            return Some(true);
+        }
+        let startable = dbus.list_activatable_names().await.ok()?;
+        Some(startable.iter().any(|n| n.as_str() == PORTAL))
+    })
+    .unwrap_or(false)
 }

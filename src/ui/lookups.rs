@@ -9,7 +9,10 @@ use std::collections::HashMap;
 use egui::{Align, Margin, RichText, Stroke, TextEdit};
 
 use super::app::Action;
+use super::reply::{self, Replies, Reply, Sent};
+use super::settings::{Form, Switch};
 use super::theme;
+use super::unsaved;
 use crate::command::{Change, Command};
 use crate::domain::{Field, Id, Lookup, LookupKind, Record};
 use crate::i18n::format_count;
@@ -55,14 +58,16 @@ pub struct LookupsEditor {
     delete: Option<DeleteAsk>,
     /// How many records use each value of a table, counted at a data generation.
     uses: Option<Uses>,
-    /// The data generation when a command was sent, and what it was for: once the generation
-    /// changed it was applied and its editor closes; otherwise the editor keeps what was typed.
-    pending: Option<(u64, Pending)>,
+    /// A command sent, and what it was for: its editor closes once it is applied, and keeps
+    /// what was typed, saying why, when it was refused.
+    sent: Option<Sent<Pending>>,
 }
 
 /// An inline rename.
 struct Rename {
     id: Id,
+    /// The stored name: anything else is an unsaved edit.
+    original: String,
     name: String,
     error: Option<String>,
     /// Give the field the keyboard focus on the next frame (it has just opened).
@@ -117,9 +122,13 @@ impl Widths {
 }
 
 impl LookupsEditor {
-    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Vec<Action> {
-        let mut actions = Vec::new();
-        self.settle(ws);
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        actions: &mut Vec<Action>,
+        switch: &mut Option<Switch>,
+    ) {
         let kind = self.kind.unwrap_or(LookupKind::LossReason);
         direction::start_panel("lookup_tables")
             .resizable(false)
@@ -131,7 +140,7 @@ impl LookupsEditor {
                 bottom: 4,
             }))
             .show(ui, |ui| {
-                direction::reading(ui, |ui| self.tables_ui(ui, ws, kind)).inner
+                direction::reading(ui, |ui| self.tables_ui(ui, ws, kind, switch)).inner
             });
         egui::ScrollArea::both()
             .id_salt("lookup_values")
@@ -139,24 +148,30 @@ impl LookupsEditor {
             .show(ui, |ui| {
                 egui::Frame::new()
                     .inner_margin(Margin::symmetric(12, 4))
-                    .show(ui, |ui| self.values_ui(ui, ws, kind, &mut actions));
+                    .show(ui, |ui| self.values_ui(ui, ws, kind, actions, switch));
             });
-        actions
     }
 
-    /// Closes the editors whose command was applied, and those of values that are gone.
-    fn settle(&mut self, ws: &Workspace) {
-        if let Some((generation, pending)) = self.pending.take()
-            && generation != ws.generation()
-        {
-            match pending {
+    /// Closes the editors whose command was applied (a refused one keeps what was typed and
+    /// says why), and those of values that are gone.
+    pub(super) fn settle(&mut self, ws: &Workspace, replies: &Replies) {
+        match replies.take(&mut self.sent) {
+            Some((pending, Reply::Applied { .. })) => match pending {
                 Pending::Add => {
                     self.new_name.clear();
                     self.add_error = None;
                 }
                 Pending::Rename => self.rename = None,
                 Pending::Delete => self.delete = None,
+            },
+            Some((Pending::Add, Reply::Refused { message, .. })) => self.add_error = Some(message),
+            Some((Pending::Rename, Reply::Refused { message, .. })) => {
+                if let Some(rename) = &mut self.rename {
+                    rename.error = Some(message);
+                }
             }
+            // The status bar says why; the question stays.
+            Some((Pending::Delete, Reply::Refused { .. })) | None => {}
         }
         if self
             .rename
@@ -175,19 +190,113 @@ impl LookupsEditor {
     }
 
     /// Sends `change`; its editor closes once it is applied.
-    fn send(
-        &mut self,
-        ws: &Workspace,
-        change: Change,
-        pending: Pending,
-        actions: &mut Vec<Action>,
-    ) {
-        actions.push(Action::Apply(Command::Change(Box::new(change))));
-        self.pending = Some((ws.generation(), pending));
+    fn send(&mut self, change: Change, pending: Pending, actions: &mut Vec<Action>) {
+        let command = Command::Change(Box::new(change));
+        actions.push(reply::send(&mut self.sent, pending, command));
+    }
+
+    /// The value being renamed or the one typed to be added, when either is unsaved, with the
+    /// name the unsaved-edits question gives it.
+    pub(super) fn unsaved(&self) -> Option<(Form, String)> {
+        let renamed = self
+            .rename
+            .as_ref()
+            .filter(|r| r.name.trim() != r.original)
+            .map(|r| (Form::ListValue, r.original.clone()));
+        renamed.or_else(|| {
+            let typed = self.new_name.trim();
+            (!typed.is_empty()).then(|| {
+                let kind = self.kind.unwrap_or(LookupKind::LossReason);
+                (
+                    Form::NewListValue,
+                    tr!("The new value of {list}", list = table_name(kind)),
+                )
+            })
+        })
+    }
+
+    /// The command saving `form` (the rename or the new value); None when it is wrong, the
+    /// reason then shown under it.
+    pub(super) fn command(&mut self, ws: &Workspace, form: Form) -> Option<Command> {
+        let (lookup, error) = match form {
+            Form::ListValue => {
+                let rename = self.rename.as_mut()?;
+                let stored = ws.lookup(rename.id)?;
+                let edited = Lookup {
+                    name: rename.name.clone(),
+                    ..stored.clone()
+                };
+                (edited, &mut rename.error)
+            }
+            _ => {
+                let lookup = Lookup {
+                    id: 0,
+                    kind: self.kind.unwrap_or(LookupKind::LossReason),
+                    name: self.new_name.clone(),
+                    active: true,
+                };
+                (lookup, &mut self.add_error)
+            }
+        };
+        match validated(ws, lookup) {
+            Ok(record) => {
+                *error = None;
+                Some(Command::Change(Box::new(Change::put(record))))
+            }
+            Err(message) => {
+                *error = Some(message);
+                None
+            }
+        }
+    }
+
+    /// Drops the rename or the typed new value.
+    pub(super) fn discard(&mut self, form: Form) {
+        if form == Form::ListValue {
+            self.rename = None;
+        } else {
+            self.new_name.clear();
+            self.add_error = None;
+        }
+    }
+
+    /// Shows why saving `form` was refused.
+    pub(super) fn refused(&mut self, form: Form, message: String) {
+        match (&mut self.rename, form) {
+            (Some(rename), Form::ListValue) => rename.error = Some(message),
+            _ => self.add_error = Some(message),
+        }
+    }
+
+    /// Shows the table `kind`.
+    pub(super) fn show(&mut self, kind: LookupKind) {
+        self.kind = Some(kind);
+        self.rename = None;
+        self.delete = None;
+        self.add_error = None;
+    }
+
+    /// Opens the rename field of the value `id`, focused.
+    pub(super) fn rename(&mut self, ws: &Workspace, id: Id) {
+        if let Some(lookup) = ws.lookup(id) {
+            self.rename = Some(Rename {
+                id,
+                original: lookup.name.clone(),
+                name: lookup.name.clone(),
+                error: None,
+                focus: true,
+            });
+        }
     }
 
     /// The selector of the six tables, each with how many values it holds.
-    fn tables_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, shown: LookupKind) {
+    fn tables_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        shown: LookupKind,
+        switch: &mut Option<Switch>,
+    ) {
         ui.label(bidi(ui, RichText::new(tr!("Dropdown lists")).strong()));
         ui.add_space(4.0);
         for kind in KINDS {
@@ -197,10 +306,7 @@ impl LookupsEditor {
                 .right_text(RichText::new(count).color(theme::TEXT_MUTED))
                 .min_size(egui::vec2(ui.available_width(), 26.0));
             if ui.add(button).accessible_name(name).clicked() && kind != shown {
-                self.kind = Some(kind);
-                self.rename = None;
-                self.delete = None;
-                self.add_error = None;
+                *switch = Some(Switch::List(kind));
             }
         }
     }
@@ -212,6 +318,7 @@ impl LookupsEditor {
         ws: &Workspace,
         kind: LookupKind,
         actions: &mut Vec<Action>,
+        switch: &mut Option<Switch>,
     ) {
         ui.label(bidi(ui, RichText::new(table_name(kind)).heading()));
         ui.label(bidi(
@@ -250,9 +357,9 @@ impl LookupsEditor {
                     .and_then(|u| u.counts.get(&lookup.id).copied())
                     .unwrap_or(0);
                 if self.rename.as_ref().is_some_and(|r| r.id == lookup.id) {
-                    self.rename_ui(ui, ws, lookup, widths, actions);
+                    self.rename_ui(ui, ws, lookup, widths, actions, switch);
                 } else {
-                    self.row_ui(ui, lookup, uses, widths, actions);
+                    self.row_ui(ui, lookup, uses, widths, actions, switch);
                 }
                 if self.delete.as_ref().is_some_and(|d| d.id == lookup.id) {
                     self.delete_ui(ui, ws, lookup, uses, actions);
@@ -299,7 +406,7 @@ impl LookupsEditor {
                         .desired_width(NEW_VALUE_WIDTH),
                 )
                 .labelled_by(label.id);
-            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let enter = unsaved::submitted(ui, &field);
             if enter {
                 // Values are often added one after another.
                 field.request_focus();
@@ -316,7 +423,7 @@ impl LookupsEditor {
             match validated(ws, lookup) {
                 Ok(record) => {
                     self.add_error = None;
-                    self.send(ws, Change::put(record), Pending::Add, actions);
+                    self.send(Change::put(record), Pending::Add, actions);
                 }
                 Err(error) => self.add_error = Some(error),
             }
@@ -332,6 +439,7 @@ impl LookupsEditor {
         uses: usize,
         widths: Widths,
         actions: &mut Vec<Action>,
+        switch: &mut Option<Switch>,
     ) {
         let name = &lookup.name;
         ui.horizontal(|ui| {
@@ -372,12 +480,7 @@ impl LookupsEditor {
                     .small_button(bidi(ui, tr!("Edit")))
                     .accessible_name(tr!("Edit {name}", name = name));
                 if edit.clicked() {
-                    self.rename = Some(Rename {
-                        id: lookup.id,
-                        name: name.clone(),
-                        error: None,
-                        focus: true,
-                    });
+                    *switch = Some(Switch::Value(lookup.id));
                 }
                 let delete = ui
                     .small_button(bidi(ui, tr!("Delete")))
@@ -400,6 +503,7 @@ impl LookupsEditor {
         lookup: &Lookup,
         widths: Widths,
         actions: &mut Vec<Action>,
+        switch: &mut Option<Switch>,
     ) {
         let Some(rename) = &mut self.rename else {
             return;
@@ -415,7 +519,7 @@ impl LookupsEditor {
                 rename.focus = false;
             }
             if field.lost_focus() {
-                save = ui.input(|i| i.key_pressed(egui::Key::Enter));
+                save = unsaved::submitted(ui, &field);
                 cancel = ui.input(|i| i.key_pressed(egui::Key::Escape));
             }
             save |= ui
@@ -425,7 +529,7 @@ impl LookupsEditor {
         });
         error_ui(ui, &rename.error);
         if cancel {
-            self.rename = None;
+            *switch = Some(Switch::Close(Form::ListValue));
         } else if save {
             if rename.name.trim() == lookup.name {
                 self.rename = None;
@@ -438,7 +542,7 @@ impl LookupsEditor {
             match validated(ws, edited) {
                 Ok(record) => {
                     rename.error = None;
-                    self.send(ws, Change::put(record), Pending::Rename, actions);
+                    self.send(Change::put(record), Pending::Rename, actions);
                 }
                 Err(error) => rename.error = Some(error),
             }
@@ -500,7 +604,7 @@ impl LookupsEditor {
             });
         if let Some(replace_with) = go {
             let change = ws.delete_lookup_change(lookup.id, replace_with);
-            self.send(ws, change, Pending::Delete, actions);
+            self.send(change, Pending::Delete, actions);
         } else if close {
             self.delete = None;
         }

@@ -34,6 +34,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub use app::{App, AppOptions};
+pub use file_field::dialog_available as file_dialog_available;
 
 use crate::cli::View;
 use crate::store::files::{self, Replace};

@@ -6,9 +6,10 @@
 //! deals go. **Lists**: the lookup tables. **General**: base currency, default expected close,
 //! date format, first day of the week and backups.
 //!
-//! Every save is an [`Action::Apply`] the app runs after the frame, with undo. An editor or a
-//! question closes only once the data generation shows its command was applied: a refused save
-//! (its reason in the status bar) keeps what was typed.
+//! Every save is a command the app runs after the frame, with undo. An editor or a question
+//! closes only once the reply says its command was applied: a refused save keeps what was typed
+//! and says why. Every form follows the one model of [`super::unsaved`]: a dirty one asks
+//! "Save / Discard / Keep editing" before it closes.
 
 use crate::ui::direction;
 use crate::ui::text::bidi;
@@ -18,7 +19,10 @@ use egui::{Align, Color32, FontId, Margin, RichText, Stroke, TextEdit, vec2};
 use rust_decimal::Decimal;
 
 use super::app::{Action, Ctx};
+use super::lookups::LookupsEditor;
+use super::reply::{self, Replies, Reply, Sent};
 use super::theme;
+use super::unsaved::{self, Choice, Editing, FormKey, Leave};
 use crate::command::{Change, Command};
 use crate::domain::*;
 use crate::i18n::{deals, format_count, format_percent};
@@ -41,6 +45,8 @@ const DEALS_WIDTH: f32 = 52.0;
 const FIELD_WIDTH: f32 = 320.0;
 /// Width of a number field.
 const NUMBER_WIDTH: f32 = 64.0;
+/// Width of the labels of the stage editor's and the General section's rows.
+const LABEL_WIDTH: f32 = 170.0;
 /// The default expected close is at most ten years away.
 const MAX_CLOSE_DAYS: u32 = 3650;
 /// The most daily backups kept.
@@ -49,10 +55,61 @@ const MAX_BACKUPS: u32 = 365;
 /// The Settings view.
 #[derive(Default)]
 pub struct SettingsView {
-    lookups: super::lookups::LookupsEditor,
+    lookups: LookupsEditor,
     section: Section,
     pipelines: PipelinesTab,
     general: GeneralTab,
+    /// The question asked because a form with unsaved edits would close.
+    leave: Option<Leave<Switch>>,
+    /// The form saved from that question, and the switch made once it is applied.
+    sent: Option<Sent<(Form, Switch)>>,
+    /// The form the app asked to save (before another view or quitting).
+    saving: Option<Form>,
+}
+
+/// The forms of the view, each holding edits of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Form {
+    General,
+    Stage,
+    PipelineName,
+    NewPipeline,
+    /// A list value being renamed.
+    ListValue,
+    /// The name typed for a new list value.
+    NewListValue,
+}
+
+/// Something the user did that closes forms: done at once, or once the dirty one is saved or
+/// its edits discarded.
+pub(super) enum Switch {
+    /// Close this form (its Cancel, Escape).
+    Close(Form),
+    /// Show another pipeline: the stage editor and the rename field are its.
+    Pipeline(Id),
+    /// Open the stage editor on a stage, or on a new one.
+    Stage(Box<StageEditor>),
+    /// Show another list: the value being renamed is its.
+    List(LookupKind),
+    /// Rename this value of the list shown.
+    Value(Id),
+}
+
+impl Switch {
+    /// The forms it closes.
+    fn closes(&self) -> &'static [Form] {
+        match self {
+            Switch::Close(Form::General) => &[Form::General],
+            Switch::Close(Form::Stage) | Switch::Stage(_) => &[Form::Stage],
+            Switch::Close(Form::PipelineName) => &[Form::PipelineName],
+            Switch::Close(Form::NewPipeline) => &[Form::NewPipeline],
+            Switch::Close(Form::NewListValue) => &[Form::NewListValue],
+            Switch::Close(Form::ListValue) | Switch::List(_) | Switch::Value(_) => {
+                &[Form::ListValue]
+            }
+            Switch::Pipeline(_) => &[Form::Stage, Form::PipelineName],
+        }
+    }
 }
 
 /// The sections, chosen by the tabs at the top.
@@ -68,9 +125,23 @@ impl SettingsView {
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
         let ws = cx.ws;
         let mut actions = Vec::new();
+        // The app asks for a save and then for a discard in one frame.
+        self.saving = None;
         // Last frame's commands have been applied (or refused) by now, whatever is shown.
-        self.pipelines.settle(ws);
-        self.general.settle(ws);
+        self.pipelines.settle(cx.replies);
+        self.general.settle(cx.replies);
+        self.lookups.settle(ws, cx.replies);
+        if let Some(((form, switch), reply)) = cx.replies.take(&mut self.sent) {
+            match reply {
+                Reply::Applied { .. } => {
+                    self.drop_form(form);
+                    self.switch(ws, switch);
+                }
+                Reply::Refused { message, fields } => self.refused(form, message, fields),
+            }
+        }
+        self.leave_ui(ui.ctx(), ws, &mut actions);
+        let mut switch = None;
         ui.add_space(2.0);
         ui.horizontal(|ui| {
             for (section, name) in [
@@ -87,11 +158,183 @@ impl SettingsView {
         });
         ui.separator();
         match self.section {
-            Section::Pipelines => self.pipelines.ui(ui, ws, &mut actions),
-            Section::Lists => actions.extend(self.lookups.ui(ui, ws)),
-            Section::General => self.general.ui(ui, ws, &mut actions),
+            Section::Pipelines => self.pipelines.ui(ui, ws, &mut actions, &mut switch),
+            Section::Lists => self.lookups.ui(ui, ws, &mut actions, &mut switch),
+            Section::General => self.general.ui(ui, ws, &mut actions, &mut switch),
+        }
+        if let Some(switch) = switch {
+            self.leave_then(ws, switch);
         }
         actions
+    }
+
+    /// The first form with unsaved edits, with the name the question gives it.
+    fn unsaved_form(&self) -> Option<(Form, String)> {
+        let pipelines = &self.pipelines;
+        let stage = pipelines.editor.as_ref().filter(|e| e.dirty()).map(|e| {
+            let name = if e.stage.id == 0 {
+                tr!("The new stage")
+            } else {
+                e.title.clone()
+            };
+            (Form::Stage, name)
+        });
+        stage
+            .or_else(|| {
+                let rename = &pipelines.rename;
+                (rename.text.trim() != rename.original.trim())
+                    .then(|| (Form::PipelineName, rename.original.clone()))
+            })
+            .or_else(|| {
+                let typed = pipelines.new_pipeline.as_ref()?;
+                (!typed.text.trim().is_empty())
+                    .then(|| (Form::NewPipeline, tr!("The new pipeline")))
+            })
+            .or_else(|| self.lookups.unsaved())
+            .or_else(|| {
+                self.general
+                    .dirty()
+                    .then(|| (Form::General, tr!("The general settings")))
+            })
+    }
+
+    /// The command saving `form`; None when it does not validate (the form says why).
+    fn form_command(&mut self, ws: &Workspace, form: Form) -> Option<Command> {
+        match form {
+            Form::General => self.general.command(ws),
+            Form::Stage => self.pipelines.editor.as_mut()?.command(ws),
+            Form::PipelineName => self.pipelines.rename_command(ws),
+            Form::NewPipeline => {
+                let draft = self.pipelines.new_pipeline.as_mut()?;
+                match new_pipeline_command(ws, &draft.text) {
+                    Ok((_, command)) => Some(command),
+                    Err(errors) => {
+                        draft.error = Some(error_text(&errors));
+                        None
+                    }
+                }
+            }
+            Form::ListValue | Form::NewListValue => self.lookups.command(ws, form),
+        }
+    }
+
+    /// Drops the edits of `form`.
+    fn drop_form(&mut self, form: Form) {
+        match form {
+            Form::General => self.general.discard(),
+            Form::Stage => self.pipelines.editor = None,
+            Form::PipelineName => {
+                let rename = &mut self.pipelines.rename;
+                rename.text = rename.original.clone();
+                rename.error = None;
+            }
+            Form::NewPipeline => self.pipelines.new_pipeline = None,
+            Form::ListValue | Form::NewListValue => self.lookups.discard(form),
+        }
+    }
+
+    /// Shows why saving `form` was refused, in the form.
+    fn refused(&mut self, form: Form, message: String, fields: Vec<FieldError>) {
+        match form {
+            Form::General => self.general.refused = Some(message),
+            Form::Stage => {
+                if let Some(editor) = &mut self.pipelines.editor {
+                    editor.refused(message, fields);
+                }
+            }
+            Form::PipelineName => self.pipelines.rename.error = Some(message),
+            Form::NewPipeline => {
+                if let Some(draft) = &mut self.pipelines.new_pipeline {
+                    draft.error = Some(message);
+                }
+            }
+            Form::ListValue | Form::NewListValue => self.lookups.refused(form, message),
+        }
+    }
+
+    /// Does `switch`, first asking when a form it closes has unsaved edits.
+    fn leave_then(&mut self, ws: &Workspace, switch: Switch) {
+        let dirty = self
+            .unsaved_form()
+            .is_some_and(|(form, _)| switch.closes().contains(&form));
+        if dirty {
+            self.leave = Some(Leave { then: switch });
+        } else {
+            for form in switch.closes() {
+                self.drop_form(*form);
+            }
+            self.switch(ws, switch);
+        }
+    }
+
+    /// Does `switch` once the forms it closes may close.
+    fn switch(&mut self, ws: &Workspace, switch: Switch) {
+        match switch {
+            Switch::Close(form) => self.drop_form(form),
+            Switch::Pipeline(id) => self.pipelines.selected = Some(id),
+            Switch::Stage(editor) => {
+                self.pipelines.editor = Some(*editor);
+                self.pipelines.delete_stage = None;
+            }
+            Switch::List(kind) => self.lookups.show(kind),
+            Switch::Value(id) => self.lookups.rename(ws, id),
+        }
+    }
+
+    /// The "Save / Discard / Keep editing" question, while it is asked.
+    fn leave_ui(&mut self, ctx: &egui::Context, ws: &Workspace, actions: &mut Vec<Action>) {
+        let Some(leave) = &self.leave else {
+            return;
+        };
+        let Some((form, record)) = self.unsaved_form() else {
+            // Nothing is unsaved any more (an undo): go on.
+            if let Some(Leave { then }) = self.leave.take() {
+                self.switch(ws, then);
+            }
+            return;
+        };
+        let Some(choice) = leave.ui(ctx, &record) else {
+            return;
+        };
+        let Some(Leave { then }) = self.leave.take() else {
+            return;
+        };
+        match choice {
+            Choice::Keep => {}
+            Choice::Discard => {
+                for form in then.closes() {
+                    self.drop_form(*form);
+                }
+                self.switch(ws, then);
+            }
+            Choice::Save => {
+                if let Some(command) = self.form_command(ws, form) {
+                    actions.push(reply::send(&mut self.sent, (form, then), command));
+                }
+            }
+        }
+    }
+}
+
+impl Editing for SettingsView {
+    fn unsaved(&self) -> Option<String> {
+        self.unsaved_form().map(|(_, name)| name)
+    }
+
+    fn save(&mut self, ws: &Workspace) -> Option<Command> {
+        let (form, _) = self.unsaved_form()?;
+        self.saving = Some(form);
+        self.form_command(ws, form)
+    }
+
+    fn discard(&mut self, _ws: &Workspace) {
+        if let Some(form) = self
+            .saving
+            .take()
+            .or_else(|| self.unsaved_form().map(|(form, _)| form))
+        {
+            self.drop_form(form);
+        }
     }
 }
 
@@ -151,16 +394,10 @@ fn muted(text: String) -> RichText {
 
 // --- Pipelines & stages -------------------------------------------------------------------
 
-/// A command sent last frame whose success changes what the tab shows.
-struct Pending {
-    /// The data generation when it was sent: a different one later means it was applied.
-    generation: u64,
-    kind: PendingKind,
-}
-
-enum PendingKind {
-    /// A pipeline of this name was created: select it.
-    PipelineCreated(String),
+/// What a command sent from the tab was for: what changes once it is applied.
+enum Done {
+    /// This pipeline was created: select it.
+    PipelineCreated(Id),
     /// The selected pipeline was renamed.
     PipelineRenamed,
     /// The selected pipeline was deleted: show the first one.
@@ -243,47 +480,83 @@ struct PipelinesTab {
     editor: Option<StageEditor>,
     delete_stage: Option<StageDelete>,
     counts: Counts,
-    pending: Option<Pending>,
+    sent: Option<Sent<Done>>,
 }
 
 impl PipelinesTab {
-    /// Handles the outcome of last frame's command.
-    fn settle(&mut self, ws: &Workspace) {
-        let Some(pending) = self.pending.take() else {
+    /// Handles the reply to the tab's last command: a refused one keeps what was typed and
+    /// says why (the status bar says it too).
+    fn settle(&mut self, replies: &Replies) {
+        let Some((done, reply)) = replies.take(&mut self.sent) else {
             return;
         };
-        if pending.generation == ws.generation() {
-            // Refused: the status bar says why, and what was typed stays.
+        if let Reply::Refused { message, fields } = reply {
+            match done {
+                Done::PipelineCreated(_) => {
+                    if let Some(draft) = &mut self.new_pipeline {
+                        draft.error = Some(message);
+                    }
+                }
+                Done::PipelineRenamed => self.rename.error = Some(message),
+                Done::StageSaved => {
+                    if let Some(editor) = &mut self.editor {
+                        editor.refused(message, fields);
+                    }
+                }
+                Done::PipelineDeleted | Done::StageDeleted => {}
+            }
             return;
         }
-        match pending.kind {
-            PendingKind::PipelineCreated(name) => {
-                self.selected = ws
-                    .pipelines()
-                    .iter()
-                    .filter(|p| p.name == name)
-                    .map(|p| p.id)
-                    .max();
+        match done {
+            Done::PipelineCreated(id) => {
+                self.selected = Some(id);
                 self.new_pipeline = None;
             }
-            PendingKind::PipelineRenamed => self.rename.error = None,
-            PendingKind::PipelineDeleted => {
+            Done::PipelineRenamed => self.rename.error = None,
+            Done::PipelineDeleted => {
                 self.delete_pipeline = None;
                 self.selected = None;
             }
-            PendingKind::StageSaved => self.editor = None,
-            PendingKind::StageDeleted => self.delete_stage = None,
+            Done::StageSaved => self.editor = None,
+            Done::StageDeleted => self.delete_stage = None,
         }
     }
 
-    fn wait_for(&mut self, ws: &Workspace, kind: PendingKind) {
-        self.pending = Some(Pending {
-            generation: ws.generation(),
-            kind,
-        });
+    /// Sends `change`; `done` says what changes once it is applied.
+    fn send(&mut self, change: Change, done: Done, actions: &mut Vec<Action>) {
+        let command = Command::Change(Box::new(change));
+        actions.push(reply::send(&mut self.sent, done, command));
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
+    /// The command renaming the selected pipeline as typed; None, with the reason shown, when
+    /// the name is wrong.
+    fn rename_command(&mut self, ws: &Workspace) -> Option<Command> {
+        let id = self.shown?;
+        let pipeline = ws.pipelines().iter().find(|p| p.id == id)?;
+        let draft = &mut self.rename;
+        let mut record = Record::Pipeline(Pipeline {
+            name: draft.text.clone(),
+            ..pipeline.clone()
+        });
+        match record.normalize_and_validate() {
+            Ok(()) => {
+                draft.error = None;
+                Some(Command::Change(Box::new(Change::put(record))))
+            }
+            Err(errors) => {
+                draft.error = Some(error_text(&errors));
+                None
+            }
+        }
+    }
+
+    fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        actions: &mut Vec<Action>,
+        switch: &mut Option<Switch>,
+    ) {
         self.counts.refresh(ws);
         let pid = self
             .selected
@@ -318,7 +591,7 @@ impl PipelinesTab {
             .min_size(200.0)
             .max_size((ui.available_width() * 0.4).max(220.0))
             .show(ui, |ui| {
-                direction::reading(ui, |ui| self.list_ui(ui, ws, pid, actions)).inner
+                direction::reading(ui, |ui| self.list_ui(ui, ws, pid, actions, switch)).inner
             });
         egui::ScrollArea::vertical()
             .id_salt("settings_pipeline")
@@ -326,12 +599,19 @@ impl PipelinesTab {
             .show(ui, |ui| {
                 egui::Frame::new()
                     .inner_margin(Margin::symmetric(18, 10))
-                    .show(ui, |ui| self.pipeline_ui(ui, ws, pid, actions));
+                    .show(ui, |ui| self.pipeline_ui(ui, ws, pid, actions, switch));
             });
     }
 
     /// The pipelines, with their order and the new-pipeline form.
-    fn list_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, pid: Id, actions: &mut Vec<Action>) {
+    fn list_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        pid: Id,
+        actions: &mut Vec<Action>,
+        switch: &mut Option<Switch>,
+    ) {
         ui.add_space(8.0);
         ui.label(bidi(
             ui,
@@ -360,8 +640,8 @@ impl PipelinesTab {
                     .add(button)
                     .accessible_name(&p.name)
                     .on_hover_text(bidi(ui, summary));
-                if response.clicked() {
-                    self.selected = Some(p.id);
+                if response.clicked() && p.id != pid {
+                    *switch = Some(Switch::Pipeline(p.id));
                 }
                 if let Some(order) = arrows_ui(ui, &ids, i, &p.name) {
                     reorder = Some(order);
@@ -390,7 +670,7 @@ impl PipelinesTab {
                                 .desired_width(f32::INFINITY),
                         )
                         .labelled_by(label.id);
-                    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    let enter = unsaved::submitted(ui, &field);
                     if let Some(error) = &draft.error {
                         ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
                     }
@@ -406,10 +686,9 @@ impl PipelinesTab {
                             .clicked();
                         if create || enter {
                             match new_pipeline_command(ws, &draft.text) {
-                                Ok((name, command)) => {
+                                Ok((id, command)) => {
                                     draft.error = None;
-                                    actions.push(Action::Apply(command));
-                                    created = Some(name);
+                                    created = Some((id, command));
                                 }
                                 Err(errors) => draft.error = Some(error_text(&errors)),
                             }
@@ -417,11 +696,12 @@ impl PipelinesTab {
                         close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
                     });
                 });
-                if let Some(name) = created {
-                    self.wait_for(ws, PendingKind::PipelineCreated(name));
+                if let Some((id, command)) = created {
+                    let done = Done::PipelineCreated(id);
+                    actions.push(reply::send(&mut self.sent, done, command));
                 }
                 if close {
-                    self.new_pipeline = None;
+                    *switch = Some(Switch::Close(Form::NewPipeline));
                 }
             }
         }
@@ -438,6 +718,7 @@ impl PipelinesTab {
         ws: &Workspace,
         pid: Id,
         actions: &mut Vec<Action>,
+        switch: &mut Option<Switch>,
     ) {
         let Some(pipeline) = ws.pipelines().iter().find(|p| p.id == pid).cloned() else {
             return;
@@ -489,23 +770,21 @@ impl PipelinesTab {
                 actions.push(change_action(default_stages_change(pid)));
             }
         } else {
-            self.stages_ui(ui, ws, &stages, actions);
+            self.stages_ui(ui, ws, &stages, actions, switch);
         }
         ui.add_space(6.0);
         let adding = self.editor.as_ref().is_some_and(|e| e.stage.id == 0);
         if !adding && ui.button(bidi(ui, tr!("New stage"))).clicked() {
             let sequence = stages.iter().map(|s| s.sequence).max().unwrap_or(0) + 1;
-            self.editor = Some(StageEditor::new_in(pid, sequence));
-            self.delete_stage = None;
+            *switch = Some(Switch::Stage(Box::new(StageEditor::new_in(pid, sequence))));
         }
         if let Some(editor) = &mut self.editor {
             ui.add_space(6.0);
             let held = self.counts.stage(editor.stage.id);
-            if let Some(outcome) = editor.ui(ui, ws, held, actions) {
-                match outcome {
-                    EditorOutcome::Saving => self.wait_for(ws, PendingKind::StageSaved),
-                    EditorOutcome::Closed => self.editor = None,
-                }
+            match editor.ui(ui, ws, held) {
+                Some(EditorOutcome::Send(change)) => self.send(change, Done::StageSaved, actions),
+                Some(EditorOutcome::Close) => *switch = Some(Switch::Close(Form::Stage)),
+                None => {}
             }
         }
         if self.delete_stage.is_some() {
@@ -533,24 +812,14 @@ impl PipelinesTab {
         let mut renamed = false;
         ui.horizontal(|ui| {
             let label = ui.label(bidi(ui, tr!("Pipeline name")));
-            ui.add(TextEdit::singleline(&mut draft.text).desired_width(260.0))
+            let field = ui
+                .add(TextEdit::singleline(&mut draft.text).desired_width(260.0))
                 .labelled_by(label.id);
             let changed = draft.text.trim() != pipeline.name;
+            unsaved::marker(ui, changed);
             let save = egui::Button::new(bidi(ui, tr!("Save name")));
-            if ui.add_enabled(changed, save).clicked() {
-                let mut record = Record::Pipeline(Pipeline {
-                    name: draft.text.clone(),
-                    ..pipeline.clone()
-                });
-                match record.normalize_and_validate() {
-                    Ok(()) => {
-                        draft.error = None;
-                        actions.push(change_action(Change::put(record)));
-                        renamed = true;
-                    }
-                    Err(errors) => draft.error = Some(error_text(&errors)),
-                }
-            }
+            let enter = changed && unsaved::submitted(ui, &field);
+            renamed = ui.add_enabled(changed, save).clicked() || enter;
             if changed && ui.button(bidi(ui, tr!("Discard"))).clicked() {
                 draft.text = pipeline.name.clone();
                 draft.error = None;
@@ -577,8 +846,8 @@ impl PipelinesTab {
         if let Some(error) = &self.rename.error {
             ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
         }
-        if renamed {
-            self.wait_for(ws, PendingKind::PipelineRenamed);
+        if renamed && let Some(command) = self.rename_command(ws) {
+            actions.push(reply::send(&mut self.sent, Done::PipelineRenamed, command));
         }
     }
 
@@ -595,7 +864,7 @@ impl PipelinesTab {
             return;
         };
         let mut close = false;
-        let mut deleted = false;
+        let mut deleted = None;
         ask_frame(ui, theme::ERROR, |ui| {
             if held == 0 {
                 ui.label(bidi(
@@ -609,9 +878,7 @@ impl PipelinesTab {
                 ));
                 ui.horizontal(|ui| {
                     if ui.button(bidi(ui, tr!("Yes, delete"))).clicked() {
-                        let change = ws.delete_pipeline_change(pipeline.id, None);
-                        actions.push(change_action(change));
-                        deleted = true;
+                        deleted = Some(ws.delete_pipeline_change(pipeline.id, None));
                     }
                     close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
                 });
@@ -633,9 +900,7 @@ impl PipelinesTab {
                 let placeholder = tr!("Choose a pipeline");
                 let go = move_target_ui(ui, label.id, &others, &mut ask.target, &placeholder);
                 if go && let Some(target) = ask.target {
-                    let change = ws.delete_pipeline_change(pipeline.id, Some(target));
-                    actions.push(change_action(change));
-                    deleted = true;
+                    deleted = Some(ws.delete_pipeline_change(pipeline.id, Some(target)));
                 }
                 close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
             });
@@ -644,8 +909,8 @@ impl PipelinesTab {
                     "Each deal goes to that pipeline's first stage of the same kind (open deals to its first open stage); then this pipeline and its stages are deleted."
                 ))));
         });
-        if deleted {
-            self.wait_for(ws, PendingKind::PipelineDeleted);
+        if let Some(change) = deleted {
+            self.send(change, Done::PipelineDeleted, actions);
         }
         if close {
             self.delete_pipeline = None;
@@ -659,6 +924,7 @@ impl PipelinesTab {
         ws: &Workspace,
         stages: &[&Stage],
         actions: &mut Vec<Action>,
+        switch: &mut Option<Switch>,
     ) {
         let ids: Vec<Id> = stages.iter().map(|s| s.id).collect();
         let open = stages.iter().filter(|s| s.kind == StageKind::Open).count();
@@ -684,7 +950,7 @@ impl PipelinesTab {
         let mut rows = Vec::with_capacity(stages.len());
         let mut reorder = None;
         for (i, stage) in stages.iter().enumerate() {
-            let (rect, row_reorder) = self.stage_row_ui(ui, stage, &ids, i, open);
+            let (rect, row_reorder) = self.stage_row_ui(ui, stage, &ids, i, open, switch);
             rows.push(rect);
             reorder = reorder.or(row_reorder);
         }
@@ -704,6 +970,7 @@ impl PipelinesTab {
         ids: &[Id],
         index: usize,
         open_stages: usize,
+        switch: &mut Option<Switch>,
     ) -> (egui::Rect, Option<Vec<Id>>) {
         let drag_id = egui::Id::unique(("settings_stage_drag", stage.id));
         let dragged = ui.ctx().is_being_dragged(drag_id);
@@ -786,8 +1053,7 @@ impl PipelinesTab {
                         .add_enabled(!editing, egui::Button::new(bidi(ui, tr!("Edit"))).small())
                         .accessible_name(tr!("Edit {stage}", stage = stage.name));
                     if edit.clicked() {
-                        self.editor = Some(StageEditor::of(stage));
-                        self.delete_stage = None;
+                        *switch = Some(Switch::Stage(Box::new(StageEditor::of(stage))));
                     }
                     let last_open = stage.kind == StageKind::Open && open_stages <= 1;
                     let delete = ui
@@ -839,7 +1105,7 @@ impl PipelinesTab {
         };
         let held = self.counts.stage(stage.id);
         let mut close = false;
-        let mut deleted = false;
+        let mut deleted = None;
         ask_frame(ui, theme::ERROR, |ui| {
             if held == 0 {
                 ui.label(bidi(
@@ -848,8 +1114,7 @@ impl PipelinesTab {
                 ));
                 ui.horizontal(|ui| {
                     if ui.button(bidi(ui, tr!("Yes, delete"))).clicked() {
-                        actions.push(change_action(ws.delete_stage_change(stage.id, None)));
-                        deleted = true;
+                        deleted = Some(ws.delete_stage_change(stage.id, None));
                     }
                     close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
                 });
@@ -870,10 +1135,7 @@ impl PipelinesTab {
                 let placeholder = tr!("Choose a stage");
                 let go = move_target_ui(ui, label.id, &others, &mut ask.target, &placeholder);
                 if go && let Some(target) = ask.target {
-                    actions.push(change_action(
-                        ws.delete_stage_change(stage.id, Some(target)),
-                    ));
-                    deleted = true;
+                    deleted = Some(ws.delete_stage_change(stage.id, Some(target)));
                 }
                 close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
             });
@@ -882,8 +1144,8 @@ impl PipelinesTab {
                     "Moved deals follow the rules of their new stage: a Won or Lost stage closes them, an open one gives them its probability."
                 ))));
         });
-        if deleted {
-            self.wait_for(ws, PendingKind::StageDeleted);
+        if let Some(change) = deleted {
+            self.send(change, Done::StageDeleted, actions);
         }
         if close {
             self.delete_stage = None;
@@ -1046,33 +1308,40 @@ fn default_stages_change(pipeline: Id) -> Change {
 }
 
 /// The command creating a pipeline called `name` with the default stages (one undoable
-/// change), and its trimmed name; or what is wrong with the name.
-fn new_pipeline_command(ws: &Workspace, name: &str) -> Result<(String, Command), Vec<FieldError>> {
+/// change), and the new pipeline's id; or what is wrong with the name.
+fn new_pipeline_command(ws: &Workspace, name: &str) -> Result<(Id, Command), Vec<FieldError>> {
     let mut change = ws.new_pipeline_change(name);
     let pipeline = change.put.first_mut().expect("the pipeline comes first");
     pipeline.normalize_and_validate()?;
-    let name = pipeline.title();
-    Ok((name, Command::Change(Box::new(change))))
+    let id = match pipeline {
+        Record::Pipeline(p) => p.id,
+        _ => 0,
+    };
+    Ok((id, Command::Change(Box::new(change))))
 }
 
 // --- Stage editor -------------------------------------------------------------------------
 
-/// What the stage editor did this frame.
+/// What the stage editor asked for this frame.
 enum EditorOutcome {
-    /// Asked to save: it closes once the save is applied.
-    Saving,
-    /// Cancelled.
-    Closed,
+    /// Save with this change: it closes once the change is applied.
+    Send(Change),
+    /// Close (Cancel, Escape): asks first when there are unsaved edits.
+    Close,
 }
 
 /// A stage being created (id 0) or edited; numbers stay text until saved.
-struct StageEditor {
+pub(super) struct StageEditor {
     stage: Stage,
     /// The name when the editor opened, for its title.
     title: String,
     probability: String,
     rotting: String,
+    /// What the editor opened with: anything else is an unsaved edit.
+    opened: (Stage, String, String),
     errors: Vec<FieldError>,
+    /// Why the workspace refused the last save, when no field is to blame.
+    refusal: Option<String>,
     /// A checked stage waiting for the answer on the deals following its default probability:
     /// how many there are.
     followers: Option<(Stage, usize)>,
@@ -1080,16 +1349,41 @@ struct StageEditor {
 
 impl StageEditor {
     fn of(stage: &Stage) -> Self {
+        let probability = stage.probability.normalize().to_string();
+        let rotting = stage
+            .rotting_days
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         StageEditor {
+            opened: (stage.clone(), probability.clone(), rotting.clone()),
             stage: stage.clone(),
             title: stage.name.clone(),
-            probability: stage.probability.normalize().to_string(),
-            rotting: stage
-                .rotting_days
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
+            probability,
+            rotting,
             errors: Vec::new(),
+            refusal: None,
             followers: None,
+        }
+    }
+
+    fn dirty(&self) -> bool {
+        let (stage, probability, rotting) = &self.opened;
+        *stage != self.stage || *probability != self.probability || *rotting != self.rotting
+    }
+
+    /// Shows why the workspace refused the save.
+    fn refused(&mut self, message: String, fields: Vec<FieldError>) {
+        self.refusal = fields.is_empty().then_some(message);
+        self.errors = fields;
+    }
+
+    /// The command saving the stage, for the unsaved-edits question; None when it does not
+    /// validate or when the deals following its default probability must be asked about first
+    /// (the editor then shows why, or the question).
+    fn command(&mut self, ws: &Workspace) -> Option<Command> {
+        match self.save(ws)? {
+            EditorOutcome::Send(change) => Some(Command::Change(Box::new(change))),
+            EditorOutcome::Close => None,
         }
     }
 
@@ -1149,28 +1443,33 @@ impl StageEditor {
     }
 
     /// Draws the editor. `held`: how many deals the stage holds (its kind is then fixed).
-    fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        ws: &Workspace,
-        held: usize,
-        actions: &mut Vec<Action>,
-    ) -> Option<EditorOutcome> {
-        let mut outcome = None;
+    fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, held: usize) -> Option<EditorOutcome> {
+        let mut outcome = match unsaved::form_key(ui) {
+            Some(FormKey::Save) if self.followers.is_none() => self.save(ws),
+            Some(FormKey::Close) => Some(EditorOutcome::Close),
+            _ => None,
+        };
+        let dirty = self.dirty();
         editor_frame(ui, |ui| {
             let title = if self.stage.id == 0 {
                 tr!("New stage")
             } else {
                 tr!("Edit stage “{stage}”", stage = self.title)
             };
-            ui.label(bidi(
-                ui,
-                RichText::new(title)
-                    .strong()
-                    .size(15.0)
-                    .color(theme::TEXT_STRONG),
-            ));
+            ui.horizontal(|ui| {
+                ui.label(bidi(
+                    ui,
+                    RichText::new(title)
+                        .strong()
+                        .size(15.0)
+                        .color(theme::TEXT_STRONG),
+                ));
+                unsaved::marker(ui, dirty);
+            });
             ui.add_space(4.0);
+            if let Some(refusal) = &self.refusal {
+                ui.label(bidi(ui, RichText::new(refusal).color(theme::ERROR)));
+            }
             let shown = [
                 Field::Name,
                 Field::Kind,
@@ -1186,16 +1485,14 @@ impl StageEditor {
             for e in others {
                 ui.label(bidi(ui, RichText::new(e.to_string()).color(theme::ERROR)));
             }
-            direction::grid_scope(ui, |ui| {
-                egui::Grid::new("settings_stage_editor")
-                    .num_columns(2)
-                    .spacing([12.0, 6.0])
-                    .show(ui, |ui| self.fields_ui(ui, held))
-            });
+            let entered = self.fields_ui(ui, held);
             ui.add_space(6.0);
             if self.followers.is_some() {
-                outcome = self.followers_ui(ui, ws, actions);
+                outcome = self.followers_ui(ui, ws).or(outcome.take());
                 return;
+            }
+            if entered {
+                outcome = self.save(ws);
             }
             ui.horizontal(|ui| {
                 let save = if self.stage.id == 0 {
@@ -1204,41 +1501,48 @@ impl StageEditor {
                     tr!("Save stage")
                 };
                 if ui.button(bidi(ui, RichText::new(save).strong())).clicked() {
-                    outcome = self.save(ws, actions);
+                    outcome = self.save(ws);
                 }
                 if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
-                    outcome = Some(EditorOutcome::Closed);
+                    outcome = Some(EditorOutcome::Close);
                 }
             });
         });
+        if self.dirty() != dirty {
+            // The marker follows the typing at once.
+            ui.ctx().request_repaint();
+        }
         outcome
     }
 
-    /// A labelled row of the grid; the field's error shows under its widget.
-    fn row(
+    /// A labelled row of the form, in reading order; the field's error shows under its widget.
+    fn row<R>(
         &self,
         ui: &mut egui::Ui,
         label: String,
         field: Field,
-        add: impl FnOnce(&mut egui::Ui, egui::Id),
-    ) {
-        let label = ui.label(bidi(ui, label));
-        ui.vertical(|ui| {
-            add(ui, label.id);
+        add: impl FnOnce(&mut egui::Ui, egui::Id) -> R,
+    ) -> R {
+        let label = bidi(ui, label);
+        direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
+            let inner = add(ui, label);
             if let Some(error) = self.error(field) {
                 ui.label(bidi(ui, RichText::new(error.reason()).color(theme::ERROR)));
             }
-        });
-        ui.end_row();
+            inner
+        })
     }
 
-    fn fields_ui(&mut self, ui: &mut egui::Ui, held: usize) {
+    /// The fields; true when Enter was pressed in a one-line one.
+    fn fields_ui(&mut self, ui: &mut egui::Ui, held: usize) -> bool {
         let mut stage = self.stage.clone();
         let mut probability = std::mem::take(&mut self.probability);
         let mut rotting = std::mem::take(&mut self.rotting);
-        self.row(ui, Field::Name.label(), Field::Name, |ui, l| {
-            ui.add(TextEdit::singleline(&mut stage.name).desired_width(FIELD_WIDTH))
+        let mut entered = self.row(ui, Field::Name.label(), Field::Name, |ui, l| {
+            let field = ui
+                .add(TextEdit::singleline(&mut stage.name).desired_width(FIELD_WIDTH))
                 .labelled_by(l);
+            unsaved::submitted(ui, &field)
         });
         let kind_fixed = stage.id != 0 && held > 0;
         self.row(ui, Field::Kind.label(), Field::Kind, |ui, l| {
@@ -1266,18 +1570,22 @@ impl StageEditor {
                 ui.label(bidi(ui, muted(note)));
             });
         });
-        self.row(
+        entered |= self.row(
             ui,
             tr!("Default probability"),
             Field::Probability,
             |ui, l| {
                 ui.horizontal(|ui| {
+                    let mut entered = false;
                     match stage.kind {
                         StageKind::Open => {
-                            ui.add(
-                                TextEdit::singleline(&mut probability).desired_width(NUMBER_WIDTH),
-                            )
-                            .labelled_by(l);
+                            let field = ui
+                                .add(
+                                    TextEdit::singleline(&mut probability)
+                                        .desired_width(NUMBER_WIDTH),
+                                )
+                                .labelled_by(l);
+                            entered = unsaved::submitted(ui, &field);
                         }
                         StageKind::Won | StageKind::Lost => {
                             let mut fixed = if stage.kind == StageKind::Won {
@@ -1297,7 +1605,9 @@ impl StageEditor {
                         ui,
                         muted(tr!("what a deal gets on entering the stage")),
                     ));
-                });
+                    entered
+                })
+                .inner
             },
         );
         self.row(
@@ -1318,17 +1628,20 @@ impl StageEditor {
                 ));
             },
         );
-        self.row(ui, tr!("Stale after"), Field::RottingDays, |ui, l| {
+        entered |= self.row(ui, tr!("Stale after"), Field::RottingDays, |ui, l| {
             ui.horizontal(|ui| {
-                ui.add(
-                    TextEdit::singleline(&mut rotting)
-                        .hint_text(bidi(ui, tr!("never")))
-                        .desired_width(NUMBER_WIDTH),
-                )
-                .labelled_by(l);
+                let field = ui
+                    .add(
+                        TextEdit::singleline(&mut rotting)
+                            .hint_text(bidi(ui, tr!("never")))
+                            .desired_width(NUMBER_WIDTH),
+                    )
+                    .labelled_by(l);
                 ui.label(bidi(ui, tr!("days in the stage")));
                 ui.label(bidi(ui, muted(tr!("(empty: never)"))));
-            });
+                unsaved::submitted(ui, &field)
+            })
+            .inner
         });
         self.row(ui, Field::Folded.label(), Field::Folded, |ui, _| {
             ui.checkbox(
@@ -1339,10 +1652,11 @@ impl StageEditor {
         self.stage = stage;
         self.probability = probability;
         self.rotting = rotting;
+        entered
     }
 
     /// Checks the stage; saves it, or first asks about the deals following its default.
-    fn save(&mut self, ws: &Workspace, actions: &mut Vec<Action>) -> Option<EditorOutcome> {
+    fn save(&mut self, ws: &Workspace) -> Option<EditorOutcome> {
         let stage = match self.checked() {
             Ok(stage) => stage,
             Err(errors) => {
@@ -1351,6 +1665,7 @@ impl StageEditor {
             }
         };
         self.errors.clear();
+        self.refusal = None;
         let redefaulted = ws.stage(stage.id).is_some_and(|old| {
             old.kind == StageKind::Open
                 && stage.kind == StageKind::Open
@@ -1368,17 +1683,11 @@ impl StageEditor {
             self.followers = Some((stage, followers));
             return None;
         }
-        actions.push(change_action(ws.stage_change(stage, false)));
-        Some(EditorOutcome::Saving)
+        Some(EditorOutcome::Send(ws.stage_change(stage, false)))
     }
 
     /// The question on the open deals that follow the stage's default probability.
-    fn followers_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        ws: &Workspace,
-        actions: &mut Vec<Action>,
-    ) -> Option<EditorOutcome> {
+    fn followers_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Option<EditorOutcome> {
         let (stage, n) = self.followers.clone()?;
         let mut outcome = None;
         ask_frame(ui, theme::PROGRESS, |ui| {
@@ -1394,8 +1703,8 @@ impl StageEditor {
                     [(tr!("Apply to them"), true), (tr!("Only new deals"), false)]
                 {
                     if ui.button(bidi(ui, answer)).clicked() {
-                        actions.push(change_action(ws.stage_change(stage.clone(), apply)));
-                        outcome = Some(EditorOutcome::Saving);
+                        let change = ws.stage_change(stage.clone(), apply);
+                        outcome = Some(EditorOutcome::Send(change));
                     }
                 }
                 if ui.button(bidi(ui, tr!("Back"))).clicked() {
@@ -1491,6 +1800,31 @@ impl GeneralDraft {
     }
 }
 
+/// A row of the General form choosing one of `choices` from a dropdown, each shown as `name`
+/// says.
+fn choice_row<T: Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    label: String,
+    id: &str,
+    value: &mut T,
+    choices: impl IntoIterator<Item = T>,
+    name: impl Fn(T) -> String,
+) {
+    let label = bidi(ui, label);
+    direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
+        egui::ComboBox::from_id_salt(id)
+            .selected_text(bidi(ui, name(*value)))
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                for choice in choices {
+                    ui.selectable_value(value, choice, bidi(ui, name(choice)));
+                }
+            })
+            .response
+            .labelled_by(label);
+    });
+}
+
 fn week_start_label(day: WeekStart) -> String {
     match day {
         WeekStart::Monday => tr!("Monday"),
@@ -1506,22 +1840,56 @@ struct GeneralTab {
     /// The stored settings the draft was taken from.
     stored: Option<GeneralDraft>,
     errors: Vec<(NumberRow, String)>,
-    /// The generation when "Save settings" was sent.
-    pending: Option<u64>,
+    /// Why the workspace refused the last save.
+    refused: Option<String>,
+    /// "Save settings", sent.
+    sent: Option<Sent<()>>,
 }
 
 impl GeneralTab {
-    fn settle(&mut self, ws: &Workspace) {
-        if let Some(generation) = self.pending.take()
-            && generation != ws.generation()
-        {
+    fn settle(&mut self, replies: &Replies) {
+        match replies.take(&mut self.sent) {
             // Saved: show the settings as stored.
-            self.draft = None;
-            self.errors.clear();
+            Some(((), Reply::Applied { .. })) => self.discard(),
+            Some(((), Reply::Refused { message, .. })) => self.refused = Some(message),
+            None => {}
         }
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
+    /// Whether the draft differs from the stored settings.
+    fn dirty(&self) -> bool {
+        self.draft.is_some() && self.draft != self.stored
+    }
+
+    /// Drops the draft: the form shows the stored settings.
+    fn discard(&mut self) {
+        self.draft = None;
+        self.errors.clear();
+        self.refused = None;
+    }
+
+    /// The command saving the draft; None, with each bad number's message, when one is wrong.
+    fn command(&mut self, ws: &Workspace) -> Option<Command> {
+        match self.draft.as_ref()?.settings() {
+            Ok(settings) => {
+                self.errors.clear();
+                self.refused = None;
+                Some(Command::Change(Box::new(ws.settings_change(settings))))
+            }
+            Err(errors) => {
+                self.errors = errors;
+                None
+            }
+        }
+    }
+
+    fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        actions: &mut Vec<Action>,
+        switch: &mut Option<Switch>,
+    ) {
         let stored = GeneralDraft::of(ws.settings());
         // Follow the stored settings (an undo) unless the user has edits of their own.
         if self.stored.as_ref() != Some(&stored) {
@@ -1530,7 +1898,14 @@ impl GeneralTab {
             }
             self.stored = Some(stored.clone());
         }
+        let mut save = false;
+        match unsaved::form_key(ui) {
+            Some(FormKey::Save) => save = true,
+            Some(FormKey::Close) => *switch = Some(Switch::Close(Form::General)),
+            None => {}
+        }
         let mut draft = self.draft.take().unwrap_or_else(|| stored.clone());
+        let dirty = draft != stored;
         egui::ScrollArea::vertical()
             .id_salt("settings_general")
             .auto_shrink(false)
@@ -1538,46 +1913,45 @@ impl GeneralTab {
                 egui::Frame::new()
                     .inner_margin(Margin::symmetric(18, 10))
                     .show(ui, |ui| {
-                        ui.label(bidi(
-                            ui,
-                            RichText::new(tr!("General"))
-                                .strong()
-                                .size(17.0)
-                                .color(theme::TEXT_STRONG),
-                        ));
-                        ui.add_space(8.0);
-                        direction::grid_scope(ui, |ui| {
-                            egui::Grid::new("settings_general_grid")
-                                .num_columns(2)
-                                .spacing([16.0, 10.0])
-                                .show(ui, |ui| self.grid_ui(ui, ws, &stored, &mut draft))
+                        ui.horizontal(|ui| {
+                            ui.label(bidi(
+                                ui,
+                                RichText::new(tr!("General"))
+                                    .strong()
+                                    .size(17.0)
+                                    .color(theme::TEXT_STRONG),
+                            ));
+                            unsaved::marker(ui, dirty);
                         });
+                        ui.add_space(8.0);
+                        save |= self.rows_ui(ui, ws, &stored, &mut draft);
+                        if let Some(refused) = &self.refused {
+                            ui.label(bidi(ui, RichText::new(refused).color(theme::ERROR)));
+                        }
                         ui.add_space(10.0);
                         ui.horizontal(|ui| {
-                            let changed = draft != stored;
-                            let save = egui::Button::new(bidi(
+                            let button = egui::Button::new(bidi(
                                 ui,
                                 RichText::new(tr!("Save settings")).strong(),
                             ));
-                            if ui.add_enabled(changed, save).clicked() {
-                                match draft.settings() {
-                                    Ok(settings) => {
-                                        self.errors.clear();
-                                        let change = ws.settings_change(settings);
-                                        actions.push(change_action(change));
-                                        self.pending = Some(ws.generation());
-                                    }
-                                    Err(errors) => self.errors = errors,
-                                }
-                            }
-                            if changed && ui.button(bidi(ui, tr!("Discard changes"))).clicked() {
-                                draft = stored.clone();
-                                self.errors.clear();
+                            save |= ui.add_enabled(dirty, button).clicked();
+                            if dirty && ui.button(bidi(ui, tr!("Discard"))).clicked() {
+                                *switch = Some(Switch::Close(Form::General));
                             }
                         });
                     });
             });
+        if (draft != stored) != dirty {
+            // The marker follows the typing at once.
+            ui.ctx().request_repaint();
+        }
         self.draft = Some(draft);
+        if save
+            && self.dirty()
+            && let Some(command) = self.command(ws)
+        {
+            actions.push(reply::send(&mut self.sent, (), command));
+        }
     }
 
     fn error_ui(&self, ui: &mut egui::Ui, row: NumberRow) {
@@ -1586,15 +1960,18 @@ impl GeneralTab {
         }
     }
 
-    fn grid_ui(
+    /// The rows of the form, in reading order; true when Enter was pressed in a number field.
+    fn rows_ui(
         &self,
         ui: &mut egui::Ui,
         ws: &Workspace,
         stored: &GeneralDraft,
         draft: &mut GeneralDraft,
-    ) {
-        let label = ui.label(bidi(ui, tr!("Base currency")));
-        ui.vertical(|ui| {
+    ) -> bool {
+        let mut entered = false;
+        let row = |ui: &mut egui::Ui, label: String| bidi(ui, label);
+        let label = row(ui, tr!("Base currency"));
+        direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
             egui::ComboBox::from_id_salt("settings_base_currency")
                 .selected_text(bidi(ui, &draft.base_currency))
                 .width(200.0)
@@ -1604,7 +1981,7 @@ impl GeneralTab {
                     }
                 })
                 .response
-                .labelled_by(label.id);
+                .labelled_by(label);
             let note = if draft.base_currency != stored.base_currency {
                 tr!(
                     "Saving rebases every exchange rate on {new}: {old} becomes a currency at its rate.",
@@ -1618,18 +1995,18 @@ impl GeneralTab {
             };
             ui.label(bidi(ui, muted(note)));
         });
-        ui.end_row();
 
-        let label = ui.label(bidi(ui, tr!("Default expected close")));
-        ui.vertical(|ui| {
+        let label = row(ui, tr!("Default expected close"));
+        direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
             ui.horizontal(|ui| {
-                ui.add(TextEdit::singleline(&mut draft.close_days).desired_width(NUMBER_WIDTH))
-                    .labelled_by(label.id);
+                let field = ui
+                    .add(TextEdit::singleline(&mut draft.close_days).desired_width(NUMBER_WIDTH))
+                    .labelled_by(label);
+                entered |= unsaved::submitted(ui, &field);
                 ui.label(bidi(ui, tr!("days from today, for a new deal")));
             });
             self.error_ui(ui, NumberRow::CloseDays);
         });
-        ui.end_row();
 
         let today = ws.today();
         let example = |format: DateFormat| {
@@ -1646,94 +2023,66 @@ impl GeneralTab {
                 language = crate::i18n::system_language().native_name()
             ),
         };
-        let label = ui.label(bidi(ui, tr!("Language")));
-        egui::ComboBox::from_id_salt("settings_language")
-            .selected_text(bidi(ui, language_name(draft.language)))
-            .width(200.0)
-            .show_ui(ui, |ui| {
-                for language in std::iter::once(None).chain(Language::ALL.map(Some)) {
-                    ui.selectable_value(
-                        &mut draft.language,
-                        language,
-                        bidi(ui, language_name(language)),
-                    );
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        ui.end_row();
-
+        choice_row(
+            ui,
+            tr!("Language"),
+            "settings_language",
+            &mut draft.language,
+            std::iter::once(None).chain(Language::ALL.map(Some)),
+            language_name,
+        );
         let calendar_name = |calendar: Option<Calendar>| match calendar {
             None => tr!("As the language"),
             Some(Calendar::Gregorian) => tr!("Gregorian"),
             Some(Calendar::Jalali) => tr!("Jalali (Solar Hijri)"),
         };
-        let label = ui.label(bidi(ui, tr!("Calendar")));
-        egui::ComboBox::from_id_salt("settings_calendar")
-            .selected_text(bidi(ui, calendar_name(draft.calendar)))
-            .width(200.0)
-            .show_ui(ui, |ui| {
-                for calendar in [None, Some(Calendar::Gregorian), Some(Calendar::Jalali)] {
-                    ui.selectable_value(
-                        &mut draft.calendar,
-                        calendar,
-                        bidi(ui, calendar_name(calendar)),
-                    );
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        ui.end_row();
-
-        let label = ui.label(bidi(ui, tr!("Date format")));
-        egui::ComboBox::from_id_salt("settings_date_format")
-            .selected_text(bidi(ui, example(draft.date_format)))
-            .width(200.0)
-            .show_ui(ui, |ui| {
-                for format in DateFormat::ALL {
-                    ui.selectable_value(&mut draft.date_format, format, bidi(ui, example(format)));
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        ui.end_row();
-
-        let label = ui.label(bidi(ui, tr!("First day of the week")));
-        egui::ComboBox::from_id_salt("settings_week_start")
-            .selected_text(bidi(ui, week_start_label(draft.week_start)))
-            .width(200.0)
-            .show_ui(ui, |ui| {
-                for day in WeekStart::ALL {
-                    ui.selectable_value(
-                        &mut draft.week_start,
-                        day,
-                        bidi(ui, week_start_label(day)),
-                    );
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        ui.end_row();
-
-        ui.label(bidi(ui, tr!("Daily backups")));
-        ui.checkbox(
-            &mut draft.backups,
-            bidi(ui, tr!("Keep a copy of the file each day it is opened")),
+        choice_row(
+            ui,
+            tr!("Calendar"),
+            "settings_calendar",
+            &mut draft.calendar,
+            [None, Some(Calendar::Gregorian), Some(Calendar::Jalali)],
+            calendar_name,
         );
-        ui.end_row();
+        choice_row(
+            ui,
+            tr!("Date format"),
+            "settings_date_format",
+            &mut draft.date_format,
+            DateFormat::ALL,
+            example,
+        );
+        choice_row(
+            ui,
+            tr!("First day of the week"),
+            "settings_week_start",
+            &mut draft.week_start,
+            WeekStart::ALL,
+            week_start_label,
+        );
 
-        let label = ui.label(bidi(ui, tr!("How many")));
-        ui.vertical(|ui| {
+        let label = row(ui, tr!("Daily backups"));
+        direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
+            ui.checkbox(
+                &mut draft.backups,
+                bidi(ui, tr!("Keep a copy of the file each day it is opened")),
+            );
+        });
+
+        let label = row(ui, tr!("How many"));
+        direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
             ui.horizontal(|ui| {
-                ui.add_enabled(
-                    draft.backups,
-                    TextEdit::singleline(&mut draft.backups_keep).desired_width(NUMBER_WIDTH),
-                )
-                .labelled_by(label.id);
+                let field = ui
+                    .add_enabled(
+                        draft.backups,
+                        TextEdit::singleline(&mut draft.backups_keep).desired_width(NUMBER_WIDTH),
+                    )
+                    .labelled_by(label);
+                entered |= unsaved::submitted(ui, &field);
                 ui.label(bidi(ui, tr!("copies, the oldest removed first")));
             });
             self.error_ui(ui, NumberRow::BackupsKeep);
         });
-        ui.end_row();
+        entered
     }
 }

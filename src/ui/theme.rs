@@ -51,6 +51,9 @@ pub const DROP_MARKER: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
 
 pub const CARD_FILL: Color32 = Color32::WHITE;
 pub const CARD_STROKE: Color32 = Color32::from_rgb(0xD5, 0xD9, 0xE0);
+/// The edge of a widget at rest (a text field, a dropdown, a button): egui's light theme has
+/// none, so a white text field on a white card or editor frame could not be seen.
+pub const FIELD_STROKE: Color32 = Color32::from_rgb(0xB4, 0xBA, 0xC3);
 pub const CARD_SELECTED: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
 pub const COLUMN_FILL: Color32 = Color32::from_rgb(0xEF, 0xF1, 0xF5);
 pub const BOARD_FILL: Color32 = Color32::from_rgb(0xF7, 0xF8, 0xFA);
@@ -121,5 +124,8 @@ pub fn apply(ctx: &egui::Context) {
         style.spacing.item_spacing = egui::vec2(8.0, 6.0);
         style.spacing.button_padding = egui::vec2(8.0, 3.0);
         style.visuals.widgets.noninteractive.bg_stroke = Stroke::new(1.0, CARD_STROKE);
+        // A text field is as white as the frames editors sit on (`extreme_bg_color`): its edge
+        // is what shows it.
+        style.visuals.widgets.inactive.bg_stroke = Stroke::new(1.0, FIELD_STROKE);
     });
 }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod board;
+mod browse;
 mod catalog;
 mod deal_form;
 mod editing;

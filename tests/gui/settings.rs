@@ -330,3 +330,184 @@ fn a_new_pipeline_gets_the_default_stages_and_the_last_one_stays() {
     let ws = harness.state().workspace().unwrap();
     assert_eq!(ws.stages_of(partners.id).count(), 5);
 }
+
+/// Clicks into the text field called `name`, selects what it holds and types `text` over it.
+fn click_and_retype(harness: &mut Harness<'static, App>, name: &str, text: &str) {
+    harness.get_by_role_and_label(Role::TextInput, name).click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, name)
+        .type_text(text);
+    harness.run();
+}
+
+/// Runs frames until a modal that fades in stops moving.
+fn settle(harness: &mut Harness<'static, App>) {
+    for _ in 0..10 {
+        harness.run();
+    }
+}
+
+fn field_value(harness: &Harness<'static, App>, name: &str) -> String {
+    harness
+        .get_by_role_and_label(Role::TextInput, name)
+        .value()
+        .unwrap_or_default()
+}
+
+#[test]
+fn unsaved_general_settings_ask_before_another_view_and_enter_saves_them() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    click_button(&mut harness, "Settings");
+    click_button(&mut harness, "General");
+    click_and_retype(&mut harness, "Default expected close", "30");
+    label(&harness, "Unsaved changes");
+
+    // Another view: asked first; Keep editing stays with the typing.
+    click_button(&mut harness, "Pipeline");
+    settle(&mut harness);
+    label(
+        &harness,
+        "The general settings has changes that are not saved.",
+    );
+    click_button(&mut harness, "Keep editing");
+    settle(&mut harness);
+    assert_eq!(field_value(&harness, "Default expected close"), "30");
+
+    // Enter in the field saves.
+    harness
+        .get_by_role_and_label(Role::TextInput, "Default expected close")
+        .click();
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    settle(&mut harness);
+    assert_eq!(
+        harness
+            .state()
+            .workspace()
+            .unwrap()
+            .settings()
+            .close_offset_days,
+        30
+    );
+    assert!(harness.query_by_label("Unsaved changes").is_none());
+
+    // Escape with an edit asks; Discard puts back what is stored.
+    click_and_retype(&mut harness, "Default expected close", "45");
+    harness.key_press(egui::Key::Escape);
+    settle(&mut harness);
+    click_button(&mut harness, "Discard changes");
+    settle(&mut harness);
+    assert_eq!(field_value(&harness, "Default expected close"), "30");
+    drop(harness);
+    assert_eq!(fixture.reopen().settings().close_offset_days, 30);
+}
+
+#[test]
+fn another_stage_edited_with_unsaved_edits_asks_and_enter_saves_the_next() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    click_button(&mut harness, "Settings");
+    click_button(&mut harness, "Edit Qualified");
+    click_and_retype(&mut harness, "Name", "Qualified lead");
+    label(&harness, "Unsaved changes");
+
+    // Another stage's Edit asks; Save writes the rename and opens the other stage.
+    click_button(&mut harness, "Edit Proposition");
+    settle(&mut harness);
+    label(&harness, "Qualified has changes that are not saved.");
+    click_button(&mut harness, "Save changes");
+    settle(&mut harness);
+    assert_eq!(field_value(&harness, "Name"), "Proposition");
+    let ws = harness.state().workspace().unwrap();
+    assert_eq!(
+        names(ws),
+        ["New", "Qualified lead", "Proposition", "Won", "Lost"]
+    );
+
+    // Enter in a one-line field saves and closes the editor.
+    click_and_retype(&mut harness, "Stale after", "7");
+    harness.key_press(egui::Key::Enter);
+    settle(&mut harness);
+    assert!(
+        harness
+            .query_by_role_and_label(Role::TextInput, "Name")
+            .is_none()
+    );
+    drop(harness);
+    let ws = fixture.reopen();
+    let proposition = ws.stage(stage_id(&ws, "Proposition")).unwrap();
+    assert_eq!(proposition.rotting_days, Some(7));
+}
+
+#[test]
+fn a_renamed_list_value_left_for_another_list_asks_first() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    click_button(&mut harness, "Settings");
+    click_button(&mut harness, "Lists");
+    click_button(&mut harness, "Sources");
+    let first = harness
+        .state()
+        .workspace()
+        .unwrap()
+        .all_lookups(forsat::domain::LookupKind::Source)[0]
+        .name
+        .clone();
+    click_button(&mut harness, &format!("Edit {first}"));
+    let field = format!("New name for {first}");
+    click_and_retype(&mut harness, &field, "Trade fair 2027");
+
+    click_button(&mut harness, "Campaigns");
+    settle(&mut harness);
+    label(
+        &harness,
+        &format!("{first} has changes that are not saved."),
+    );
+    click_button(&mut harness, "Save changes");
+    settle(&mut harness);
+    let ws = harness.state().workspace().unwrap();
+    let sources: Vec<String> = ws
+        .all_lookups(forsat::domain::LookupKind::Source)
+        .iter()
+        .map(|l| l.name.clone())
+        .collect();
+    assert!(
+        sources.contains(&"Trade fair 2027".to_owned()),
+        "{sources:?}"
+    );
+    label(&harness, "The marketing campaign a deal came from.");
+}
+
+#[test]
+fn the_general_form_and_the_stage_editor_read_right_to_left_in_persian() {
+    let fixture = Fixture::two_deals();
+    {
+        let mut ws = fixture.reopen();
+        let mut settings = ws.settings().clone();
+        settings.language = Some(forsat::domain::Language::Persian);
+        let change = ws.settings_change(settings);
+        ws.apply(Command::Change(Box::new(change))).unwrap();
+    }
+    let mut harness = harness(&fixture.path);
+    click_button(&mut harness, "تنظیمات");
+    click_button(&mut harness, "ویرایش New");
+    let name = harness.get_by_role_and_label(Role::TextInput, "نام").rect();
+    let label_rect = label(&harness, "نام").rect();
+    assert!(
+        label_rect.left() > name.right(),
+        "the label {label_rect:?} is at the right of its field {name:?}"
+    );
+    click_button(&mut harness, "عمومی");
+    let field = harness
+        .get_by_role_and_label(Role::TextInput, "بسته‌شدن مورد انتظار پیش‌فرض")
+        .rect();
+    let label_rect = label(&harness, "بسته‌شدن مورد انتظار پیش‌فرض").rect();
+    assert!(
+        label_rect.left() > field.right(),
+        "the label {label_rect:?} is at the right of its field {field:?}"
+    );
+}
