@@ -10,7 +10,7 @@ use forsat::ui::App;
 use forsat::workspace::Workspace;
 use rust_decimal::Decimal;
 
-use crate::{Fixture, deal, harness, label, stage_id};
+use crate::{Fixture, deal, harness, label, settle, stage_id};
 
 const NORDWIND: &str = "Nordwind – fleet renewal";
 
@@ -75,13 +75,6 @@ fn field_value(harness: &Harness<'static, App>, name: &str) -> String {
         .get_by_role_and_label(Role::TextInput, name)
         .value()
         .unwrap_or_default()
-}
-
-/// Runs frames until a modal that fades in stops moving.
-fn settle(harness: &mut Harness<'static, App>) {
-    for _ in 0..10 {
-        harness.run();
-    }
 }
 
 #[test]

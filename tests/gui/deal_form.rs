@@ -11,7 +11,7 @@ use forsat::domain::{Contact, Language, Record, StageKind};
 use forsat::ui::App;
 use rust_decimal::Decimal;
 
-use crate::{Fixture, add_deal, card, deal, harness, label};
+use crate::{Fixture, add_deal, card, deal, harness, label, settle};
 
 const NORDWIND: &str = "Nordwind – fleet renewal";
 const GLOBEX_DEAL: &str = "Globex – warehouse robots";
@@ -49,13 +49,6 @@ fn click_and_type(harness: &mut Harness<'static, App>, name: &str, text: &str) {
     harness.run();
     harness.get_by_label(name).type_text(text);
     harness.run();
-}
-
-/// Runs frames until popups and modals stop moving.
-fn settle(harness: &mut Harness<'static, App>) {
-    for _ in 0..6 {
-        harness.run();
-    }
 }
 
 /// The window on [`with_globex`], a new deal from the "+" of the New column, "Glob" typed

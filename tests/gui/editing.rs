@@ -6,7 +6,7 @@ use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use forsat::domain::EntityKind;
 
 use crate::board::drag;
-use crate::{Fixture, card, deal, harness, label, stage_id};
+use crate::{Fixture, card, deal, harness, label, settle, stage_id};
 
 const CAFE: &str = "Café Müller – espresso machines";
 const NORDWIND: &str = "Nordwind – fleet renewal";
@@ -32,13 +32,6 @@ fn click_and_type(
     harness.run();
     harness.get_by_label(name).type_text(text);
     harness.run();
-}
-
-/// Runs frames until the unsaved-changes question stops moving (a modal fades in).
-fn settle(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>) {
-    for _ in 0..10 {
-        harness.run();
-    }
 }
 
 #[test]

@@ -11,19 +11,12 @@ use forsat::domain::{AmountMode, Line};
 use rust_decimal::Decimal;
 
 use crate::list::{add_zagros, apply_stage_to_selection, labels, list_harness};
-use crate::{Fixture, card, deal, harness, label, stage_id};
+use crate::{Fixture, card, deal, harness, label, settle, stage_id};
 
 const CAFE: &str = "Café Müller – espresso machines";
 const NORDWIND: &str = "Nordwind – fleet renewal";
 
 type Harness = egui_kittest::Harness<'static, forsat::ui::App>;
-
-/// Runs frames until a dialog that fades in stops moving, as a person waits before clicking.
-fn settle(harness: &mut Harness) {
-    for _ in 0..10 {
-        harness.run();
-    }
-}
 
 /// The names of the saved searches, as the workspace holds them.
 fn saved_names(harness: &Harness) -> Vec<String> {

@@ -108,8 +108,9 @@ pub fn harness_at(path: &Path, clock: Clock) -> Harness<'static, App> {
     let db = path.to_owned();
     let mut harness = Harness::builder()
         .with_size(egui::Vec2::from(WINDOW_SIZE))
-        // Grids that gain rows take a few frames to settle their column widths.
-        .with_max_steps(10)
+        // Grids that gain rows take a few frames to settle their column widths (the export
+        // dialog's grid twelve).
+        .with_max_steps(16)
         .build_eframe(move |cc| {
             App::new(
                 &cc.egui_ctx,
@@ -123,6 +124,14 @@ pub fn harness_at(path: &Path, clock: Clock) -> Harness<'static, App> {
         });
     harness.run();
     harness
+}
+
+/// Runs frames until a modal or popup that fades in stops moving, as a person waits before
+/// clicking.
+pub fn settle(harness: &mut Harness<'_, App>) {
+    for _ in 0..10 {
+        harness.run();
+    }
 }
 
 /// The id of the stage called `name` in the default pipeline.

@@ -13,7 +13,7 @@ use forsat::domain::{
 use forsat::ui::App;
 use forsat::workspace::Workspace;
 
-use crate::{Fixture, deal, harness, label};
+use crate::{Fixture, deal, harness, label, settle};
 
 const NORDWIND: &str = "Nordwind GmbH";
 const CAFE: &str = "Café Müller";
@@ -21,13 +21,6 @@ const CAFE: &str = "Café Müller";
 fn click_button(harness: &mut Harness<'_, App>, name: &str) {
     harness.get_by_role_and_label(Role::Button, name).click();
     harness.run();
-}
-
-/// Runs frames until a modal stops moving (it fades in).
-fn settle(harness: &mut Harness<'_, App>) {
-    for _ in 0..10 {
-        harness.run();
-    }
 }
 
 /// Clicks into the field named `name` and types `text` at its end, as a person does.

@@ -11,7 +11,7 @@ use forsat::ui::App;
 use forsat::workspace::Workspace;
 use rust_decimal::Decimal;
 
-use crate::{Fixture, add_deal, card, deal, harness, label, stage_id, type_into};
+use crate::{Fixture, add_deal, card, deal, harness, label, settle, stage_id, type_into};
 
 fn click_button(harness: &mut Harness<'_, App>, name: &str) {
     harness.get_by_role_and_label(Role::Button, name).click();
@@ -341,13 +341,6 @@ fn click_and_retype(harness: &mut Harness<'static, App>, name: &str, text: &str)
         .get_by_role_and_label(Role::TextInput, name)
         .type_text(text);
     harness.run();
-}
-
-/// Runs frames until a modal that fades in stops moving.
-fn settle(harness: &mut Harness<'static, App>) {
-    for _ in 0..10 {
-        harness.run();
-    }
 }
 
 fn field_value(harness: &Harness<'static, App>, name: &str) -> String {
