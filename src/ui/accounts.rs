@@ -13,7 +13,7 @@ use super::activity_panel::{ActivityPanel, kind_label, state_color};
 use super::app::{Action, Ctx};
 use super::reply::{self, Reply, Sent};
 use super::theme;
-use super::unsaved::{self, Choice, Editing, FormKey, Leave};
+use super::unsaved::{self, Choice, Draft as _, Editing, FormKey, Leave};
 use super::widgets::{history_ui, lookup_combo, text_line};
 use crate::command::{Change, Command};
 use crate::domain::{
@@ -326,24 +326,6 @@ impl Detail {
     /// Whether the account's own fields have unsaved edits (a new account always has).
     fn account_dirty(&self) -> bool {
         self.draft != self.original
-    }
-
-    /// Whether anything typed is unsaved: the account's fields or a contact line.
-    fn is_dirty(&self) -> bool {
-        self.account_dirty()
-            || !self.new_contact.is_empty()
-            || self
-                .editing_contact
-                .as_ref()
-                .is_some_and(ContactEdit::is_dirty)
-    }
-
-    /// The form's name in the unsaved-edits question.
-    fn record_name(&self) -> String {
-        match self.id {
-            Some(_) => self.original.name.clone(),
-            None => tr!("The new account"),
-        }
     }
 
     /// Follows the stored account: a change made elsewhere (an undo, a save) shows at once
@@ -1035,6 +1017,26 @@ impl Detail {
     }
 }
 
+impl unsaved::Draft for Detail {
+    /// Whether anything typed is unsaved: the account's fields or a contact line.
+    fn is_dirty(&self) -> bool {
+        self.account_dirty()
+            || !self.new_contact.is_empty()
+            || self
+                .editing_contact
+                .as_ref()
+                .is_some_and(ContactEdit::is_dirty)
+    }
+
+    /// The form's name in the unsaved-edits question.
+    fn record_name(&self) -> String {
+        match self.id {
+            Some(_) => self.original.name.clone(),
+            None => tr!("The new account"),
+        }
+    }
+}
+
 /// The dropdown of the accounts an account's deals can move to, narrowed by typing.
 fn reassign_combo(
     ui: &mut egui::Ui,
@@ -1479,8 +1481,7 @@ impl AccountsView {
 
 impl Editing for AccountsView {
     fn unsaved(&self) -> Option<String> {
-        let detail = self.detail.as_ref()?;
-        detail.is_dirty().then(|| detail.record_name())
+        unsaved::unsaved_of(self.detail.as_ref())
     }
 
     fn save(&mut self, ws: &Workspace) -> Option<Command> {

@@ -9,7 +9,7 @@ use super::accounts::{Switch, field_row};
 use super::app::{Action, Ctx};
 use super::reply::{self, Reply, Sent};
 use super::theme;
-use super::unsaved::{self, Choice, Editing, FormKey, Leave};
+use super::unsaved::{self, Choice, Draft as _, Editing, FormKey, Leave};
 use super::widgets::{history_ui, lookup_combo, paint_card_frame, text_line};
 use crate::command::{Change, Command, ConvertLead};
 use crate::domain::*;
@@ -517,21 +517,6 @@ impl Editor {
         self.original.as_ref().map(|l| l.id)
     }
 
-    fn is_dirty(&self) -> bool {
-        match &self.original {
-            Some(original) => !same_fields(&self.draft, original),
-            None => !same_fields(&self.draft, &Lead::default()),
-        }
-    }
-
-    /// The form's name in the unsaved-edits question.
-    fn record_name(&self) -> String {
-        match &self.original {
-            Some(lead) => lead.name.clone(),
-            None => tr!("The new lead"),
-        }
-    }
-
     fn error(&self, field: Field) -> Option<&FieldError> {
         self.errors.iter().find(|e| e.field == field)
     }
@@ -731,6 +716,23 @@ impl Editor {
             self.draft = lead.clone();
         }
         Some(Command::Change(Box::new(Change::put(record))))
+    }
+}
+
+impl unsaved::Draft for Editor {
+    fn is_dirty(&self) -> bool {
+        match &self.original {
+            Some(original) => !same_fields(&self.draft, original),
+            None => !same_fields(&self.draft, &Lead::default()),
+        }
+    }
+
+    /// The form's name in the unsaved-edits question.
+    fn record_name(&self) -> String {
+        match &self.original {
+            Some(lead) => lead.name.clone(),
+            None => tr!("The new lead"),
+        }
     }
 }
 
@@ -1068,8 +1070,7 @@ impl ConvertDraft {
 
 impl Editing for LeadsView {
     fn unsaved(&self) -> Option<String> {
-        let editor = self.editor.as_ref()?;
-        editor.is_dirty().then(|| editor.record_name())
+        unsaved::unsaved_of(self.editor.as_ref())
     }
 
     fn save(&mut self, ws: &Workspace) -> Option<Command> {

@@ -117,3 +117,18 @@ pub trait Editing {
     /// Drops the edits; also called once a save was applied, so the form shows what is stored.
     fn discard(&mut self, ws: &Workspace);
 }
+
+/// The draft of one record in a view that shows at most one form (an account, a lead).
+pub trait Draft {
+    /// Whether anything typed is unsaved.
+    fn is_dirty(&self) -> bool;
+    /// The form's name in the unsaved-edits question.
+    fn record_name(&self) -> String;
+}
+
+/// [`Editing::unsaved`] of a view whose form is `draft`, when one is open.
+pub fn unsaved_of(draft: Option<&impl Draft>) -> Option<String> {
+    draft
+        .filter(|draft| draft.is_dirty())
+        .map(Draft::record_name)
+}

@@ -313,13 +313,7 @@ fn won_and_lost_zones_appear_only_while_dragging_in_strong_colours() {
 #[test]
 fn in_persian_the_won_zone_is_at_the_right_and_green() {
     let fixture = Fixture::two_deals();
-    {
-        let mut ws = fixture.reopen();
-        let mut settings = ws.settings().clone();
-        settings.language = Some(Language::Persian);
-        let change = ws.settings_change(settings);
-        ws.apply(Command::Change(Box::new(change))).unwrap();
-    }
+    fixture.with_language(Language::Persian);
     let mut harness = harness(&fixture.path);
     let from = card(&harness, "Café Müller – espresso machines")
         .rect()

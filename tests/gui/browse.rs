@@ -39,13 +39,6 @@ fn browse_without_a_file_dialog_says_to_type_the_path() {
 
     // Typing the path takes the message away.
     let out = fixture.path.with_file_name("deals.csv");
-    let field = harness.get_by_role_and_label(Role::TextInput, "File");
-    field.focus();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_role_and_label(Role::TextInput, "File")
-        .type_text(out.to_str().unwrap());
-    harness.run();
+    crate::retype(&mut harness, "File", out.to_str().unwrap());
     assert!(harness.query_by_label(NO_DIALOG).is_none());
 }

@@ -10,7 +10,7 @@ use forsat::ui::App;
 use forsat::workspace::Workspace;
 use rust_decimal::Decimal;
 
-use crate::{Fixture, deal, harness, label, settle, stage_id};
+use crate::{Fixture, deal, harness, label, retype, settle, stage_id};
 
 const NORDWIND: &str = "Nordwind – fleet renewal";
 
@@ -58,18 +58,6 @@ fn press(harness: &mut Harness<'static, App>, name: &str) {
     harness.run();
 }
 
-/// Clicks into the text field called `name`, selects what it holds and types `text` over it.
-fn click_and_retype(harness: &mut Harness<'static, App>, name: &str, text: &str) {
-    harness.get_by_role_and_label(Role::TextInput, name).click();
-    harness.run();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::TextInput, name)
-        .type_text(text);
-    harness.run();
-}
-
 fn field_value(harness: &Harness<'static, App>, name: &str) -> String {
     harness
         .get_by_role_and_label(Role::TextInput, name)
@@ -84,7 +72,7 @@ fn a_refused_delete_keeps_the_editor_and_the_typed_rate_which_ctrl_enter_then_sa
     press(&mut harness, "Currencies");
     harness.get_by_role_and_label(Role::Link, "EUR").click();
     harness.run();
-    click_and_retype(&mut harness, "Rate", "1.3");
+    retype(&mut harness, "Rate", "1.3");
     label(&harness, "Unsaved changes");
     press(&mut harness, "Delete");
     settle(&mut harness);
@@ -125,7 +113,7 @@ fn another_currency_picked_with_an_unsaved_rate_asks_keeps_saves_and_discards() 
     harness.run();
     // The editor opens beside the table: the row clicked stays under the pointer.
     assert_eq!(harness.get_by_role_and_label(Role::Link, "EUR").rect(), eur);
-    click_and_retype(&mut harness, "Rate", "1.1");
+    retype(&mut harness, "Rate", "1.1");
 
     // Keep editing: still on the euro, with the typed rate.
     harness.get_by_role_and_label(Role::Link, "GBP").click();
@@ -146,7 +134,7 @@ fn another_currency_picked_with_an_unsaved_rate_asks_keeps_saves_and_discards() 
     assert_eq!(currency(ws, "EUR").rate, "1.1".parse::<Decimal>().unwrap());
 
     // Escape with an edit asks; Discard drops it and closes the editor.
-    click_and_retype(&mut harness, "Name", "Livre sterling");
+    retype(&mut harness, "Name", "Livre sterling");
     harness.key_press(Key::Escape);
     settle(&mut harness);
     press(&mut harness, "Discard changes");
@@ -168,9 +156,9 @@ fn a_new_product_left_for_another_view_asks_and_enter_saves_the_next_one() {
     let mut harness = harness(&fixture.path);
     press(&mut harness, "Products");
     press(&mut harness, "New product");
-    click_and_retype(&mut harness, "Code", "ESP-01");
-    click_and_retype(&mut harness, "Name", "Espresso grinder");
-    click_and_retype(&mut harness, "Unit price", "1250");
+    retype(&mut harness, "Code", "ESP-01");
+    retype(&mut harness, "Name", "Espresso grinder");
+    retype(&mut harness, "Unit price", "1250");
     label(&harness, "Unsaved changes");
 
     // Another view: asked first; Save writes the product, then the board shows.
@@ -185,9 +173,9 @@ fn a_new_product_left_for_another_view_asks_and_enter_saves_the_next_one() {
     // Enter in a field saves the next one.
     press(&mut harness, "Products");
     press(&mut harness, "New product");
-    click_and_retype(&mut harness, "Code", "MILK-02");
-    click_and_retype(&mut harness, "Name", "Milk frother");
-    click_and_retype(&mut harness, "Unit price", "89.5");
+    retype(&mut harness, "Code", "MILK-02");
+    retype(&mut harness, "Name", "Milk frother");
+    retype(&mut harness, "Unit price", "89.5");
     harness.key_press(Key::Enter);
     settle(&mut harness);
     assert!(
@@ -304,14 +292,7 @@ fn a_new_rate_changes_the_column_totals_at_once() {
     harness.run();
     harness.get_by_label("EUR").click();
     harness.run();
-    let input = egui::accesskit::Role::TextInput;
-    harness.get_by_role_and_label(input, "Rate").focus();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_role_and_label(input, "Rate")
-        .type_text("1.25");
-    harness.run();
+    retype(&mut harness, "Rate", "1.25");
     harness.get_by_label("Save").click();
     harness.run();
 
@@ -330,13 +311,7 @@ fn a_new_rate_changes_the_column_totals_at_once() {
 #[test]
 fn in_french_undo_and_cancel_are_two_words_on_the_product_editor() {
     let fixture = Fixture::two_deals();
-    {
-        let mut ws = fixture.reopen();
-        let mut settings = ws.settings().clone();
-        settings.language = Some(forsat::domain::Language::French);
-        let change = ws.settings_change(settings);
-        ws.apply(Command::Change(Box::new(change))).unwrap();
-    }
+    fixture.with_language(forsat::domain::Language::French);
     let mut harness = harness(&fixture.path);
     press(&mut harness, "Produits");
     press(&mut harness, "Nouveau produit");

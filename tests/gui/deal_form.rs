@@ -286,11 +286,7 @@ fn an_amount_reads_exactly_in_its_field_and_with_cents_on_its_account() {
 
 /// Sets the file's language to Persian.
 fn persian(fixture: &Fixture) {
-    let mut ws = fixture.reopen();
-    let mut settings = ws.settings().clone();
-    settings.language = Some(Language::Persian);
-    let change = ws.settings_change(settings);
-    ws.apply(Command::Change(Box::new(change))).unwrap();
+    fixture.with_language(Language::Persian);
 }
 
 #[test]

@@ -38,19 +38,6 @@ fn hostile() -> Fixture {
     fixture
 }
 
-/// Replaces the text of the dialog's File field with `path`.
-fn type_path(harness: &mut Harness<'static, App>, path: &Path) {
-    harness
-        .get_by_role_and_label(Role::TextInput, "File")
-        .focus();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_role_and_label(Role::TextInput, "File")
-        .type_text(path.to_str().unwrap());
-    harness.run();
-}
-
 fn press(harness: &mut Harness<'static, App>, button: &str) {
     harness.get_by_role_and_label(Role::Button, button).click();
     harness.run();
@@ -62,7 +49,7 @@ fn export_dialog(fixture: &Fixture, path: &Path) -> Harness<'static, App> {
     press(&mut harness, "File");
     harness.get_by_label("Export…").click();
     harness.run();
-    type_path(&mut harness, path);
+    crate::retype(&mut harness, "File", path.to_str().unwrap());
     harness
 }
 
@@ -133,7 +120,7 @@ fn a_report_card_export_asks_before_replacing_and_guards_formulas() {
         .scroll_to_me();
     harness.run();
     press(&mut harness, button);
-    type_path(&mut harness, &out);
+    crate::retype(&mut harness, "File", out.to_str().unwrap());
     press(&mut harness, "Save");
     label(&harness, "Replace lost.csv?");
     press(&mut harness, "Cancel");
@@ -150,7 +137,7 @@ fn a_report_card_export_asks_before_replacing_and_guards_formulas() {
 
     // The chart's PNG is refused on the database before the screenshot is taken.
     press(&mut harness, "Save the Won and lost chart as PNG");
-    type_path(&mut harness, &fixture.path);
+    crate::retype(&mut harness, "File", fixture.path.to_str().unwrap());
     press(&mut harness, "Save");
     label(
         &harness,
@@ -195,7 +182,11 @@ fn a_hurried_export_keeps_its_dialog_names_the_folder_and_follows_the_format() {
 
     // A new path clears what was said of the old one; a missing folder is named.
     let missing = folder.with_file_name("nosuchdir");
-    type_path(&mut harness, &missing.join("deals.csv"));
+    crate::retype(
+        &mut harness,
+        "File",
+        missing.join("deals.csv").to_str().unwrap(),
+    );
     assert!(harness.query_by_label_contains("is a folder").is_none());
     press(&mut harness, "Export");
     label(
@@ -208,7 +199,7 @@ fn a_hurried_export_keeps_its_dialog_names_the_folder_and_follows_the_format() {
 
     // A name typed for CSV becomes .xlsx when XLSX is chosen, and the file is a workbook.
     let typed = folder.join("mine.csv");
-    type_path(&mut harness, &typed);
+    crate::retype(&mut harness, "File", typed.to_str().unwrap());
     harness.get_by_label("XLSX (Excel)").click();
     harness.run();
     let workbook = folder.join("mine.xlsx");

@@ -109,13 +109,7 @@ fn the_date_picker_shows_jalali_months_from_saturday_and_fills_the_field() {
 #[test]
 fn a_wrapped_persian_paragraph_starts_on_its_first_line() {
     let fixture = Fixture::two_deals();
-    let mut ws = fixture.reopen();
-    let mut settings = ws.settings().clone();
-    settings.language = Some(Language::Persian);
-    let change = ws.settings_change(settings);
-    ws.apply(forsat::command::Command::Change(Box::new(change)))
-        .unwrap();
-    drop(ws);
+    fixture.with_language(Language::Persian);
     let mut harness = harness(&fixture.path);
     click_button(&mut harness, "تنظیمات");
     // The stages' help is wider than the view: broken into lines in reading order before

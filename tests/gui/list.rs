@@ -364,14 +364,7 @@ fn the_list_search_is_exported_to_a_file_the_user_names() {
     harness.get_by_label("XLSX (Excel)").click();
     harness.run();
     let out = fixture.path.with_file_name("deals.xlsx");
-    let field = harness.get_by_role_and_label(Role::TextInput, "File");
-    field.focus();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_role_and_label(Role::TextInput, "File")
-        .type_text(out.to_str().unwrap());
-    harness.run();
+    crate::retype(&mut harness, "File", out.to_str().unwrap());
     harness
         .get_by_role_and_label(Role::Button, "Export")
         .click();

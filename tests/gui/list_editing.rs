@@ -311,11 +311,7 @@ fn numbers_line_up_at_the_right_edge_of_their_columns_in_english_and_persian() {
     for persian in [false, true] {
         let fixture = Fixture::two_deals();
         if persian {
-            let mut ws = fixture.reopen();
-            let mut settings = ws.settings().clone();
-            settings.language = Some(forsat::domain::Language::Persian);
-            let change = ws.settings_change(settings);
-            ws.apply(Command::Change(Box::new(change))).unwrap();
+            fixture.with_language(forsat::domain::Language::Persian);
         }
         add_zagros(&fixture);
         let mut harness = harness(&fixture.path);

@@ -9,7 +9,7 @@ use forsat::domain::{Id, Lookup, LookupKind, Record};
 use forsat::ui::App;
 use forsat::workspace::Workspace;
 
-use crate::{Fixture, deal, harness, label, stage_id};
+use crate::{Fixture, deal, harness, label, retype, stage_id};
 
 const NORDWIND: &str = "Nordwind – fleet renewal";
 
@@ -28,18 +28,6 @@ fn open_list(harness: &mut Harness<'_, App>, table: &str) {
         click_button(harness, "Lists");
     }
     click_button(harness, table);
-}
-
-/// Replaces the text of the text field named `name` with `text`.
-fn type_into_field(harness: &mut Harness<'_, App>, name: &str, text: &str) {
-    harness.get_by_role_and_label(Role::TextInput, name).focus();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::TextInput, name)
-        .type_text(text);
-    harness.run();
 }
 
 /// The id of the value called `name` in the table `kind`.
@@ -86,7 +74,7 @@ fn renaming_a_loss_reason_renames_it_on_the_lost_deal() {
 
     click_button(&mut harness, "Edit No budget");
     // A name already in the table is refused inline, and the typed text stays.
-    type_into_field(&mut harness, "New name for No budget", "too expensive");
+    retype(&mut harness, "New name for No budget", "too expensive");
     click_button(&mut harness, "Save");
     label(&harness, "“too expensive” is already in this list.");
     assert_eq!(
@@ -97,11 +85,11 @@ fn renaming_a_loss_reason_renames_it_on_the_lost_deal() {
         Some("too expensive")
     );
     // So is an empty one.
-    type_into_field(&mut harness, "New name for No budget", "  ");
+    retype(&mut harness, "New name for No budget", "  ");
     click_button(&mut harness, "Save");
     label(&harness, "Name: is required");
 
-    type_into_field(&mut harness, "New name for No budget", "Budget frozen");
+    retype(&mut harness, "New name for No budget", "Budget frozen");
     click_button(&mut harness, "Save");
     harness.run();
 
@@ -202,13 +190,13 @@ fn a_new_campaign_is_offered_and_an_inactive_one_is_not() {
     open_list(&mut harness, "Campaigns");
 
     // A name already in the table, in another case, is refused and stays typed.
-    type_into_field(&mut harness, "New value", "SPRING FAIR");
+    retype(&mut harness, "New value", "SPRING FAIR");
     click_button(&mut harness, "Add");
     label(&harness, "“SPRING FAIR” is already in this list.");
     let ws = harness.state().workspace().unwrap();
     assert_eq!(ws.all_lookups(LookupKind::Campaign).len(), 1);
 
-    type_into_field(&mut harness, "New value", "Winter webinar");
+    retype(&mut harness, "New value", "Winter webinar");
     click_button(&mut harness, "Add");
     harness.run();
     assert_eq!(

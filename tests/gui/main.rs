@@ -68,6 +68,17 @@ impl Fixture {
     pub fn reopen(&self) -> Workspace {
         Workspace::open(&self.path, clock()).unwrap()
     }
+
+    /// Sets the file's language (the window opened afterwards speaks it), returning the
+    /// workspace for further setup.
+    pub fn with_language(&self, language: forsat::domain::Language) -> Workspace {
+        let mut ws = self.reopen();
+        let mut settings = ws.settings().clone();
+        settings.language = Some(language);
+        let change = ws.settings_change(settings);
+        ws.apply(Command::Change(Box::new(change))).unwrap();
+        ws
+    }
 }
 
 /// Creates a deal for a new account in the `nth` stage of `kind`, through a command.
@@ -155,6 +166,18 @@ pub fn type_into(harness: &mut Harness<'_, App>, name: &str, text: &str) {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     harness.run();
     harness.get_by_label(name).type_text(text);
+    harness.run();
+}
+
+/// Clicks into the text field called `name`, selects what it holds and types `text` over it.
+pub fn retype(harness: &mut Harness<'_, App>, name: &str, text: &str) {
+    use egui_kittest::kittest::Queryable as _;
+    let input = egui::accesskit::Role::TextInput;
+    harness.get_by_role_and_label(input, name).click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness.get_by_role_and_label(input, name).type_text(text);
     harness.run();
 }
 

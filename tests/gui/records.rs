@@ -461,11 +461,7 @@ fn an_undo_elsewhere_keeps_the_account_draft_being_typed() {
 #[test]
 fn persian_account_and_lead_forms_put_their_labels_at_the_right() {
     let fixture = Fixture::two_deals();
-    let mut ws = fixture.reopen();
-    let mut settings = ws.settings().clone();
-    settings.language = Some(Language::Persian);
-    let change = ws.settings_change(settings);
-    ws.apply(Command::Change(Box::new(change))).unwrap();
+    let mut ws = fixture.with_language(Language::Persian);
     put(
         &mut ws,
         vec![Record::Lead(Lead {

@@ -11,7 +11,7 @@ use forsat::ui::App;
 use forsat::workspace::Workspace;
 use rust_decimal::Decimal;
 
-use crate::{Fixture, add_deal, card, deal, harness, label, settle, stage_id, type_into};
+use crate::{Fixture, add_deal, card, deal, harness, label, retype, settle, stage_id, type_into};
 
 fn click_button(harness: &mut Harness<'_, App>, name: &str) {
     harness.get_by_role_and_label(Role::Button, name).click();
@@ -331,18 +331,6 @@ fn a_new_pipeline_gets_the_default_stages_and_the_last_one_stays() {
     assert_eq!(ws.stages_of(partners.id).count(), 5);
 }
 
-/// Clicks into the text field called `name`, selects what it holds and types `text` over it.
-fn click_and_retype(harness: &mut Harness<'static, App>, name: &str, text: &str) {
-    harness.get_by_role_and_label(Role::TextInput, name).click();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::TextInput, name)
-        .type_text(text);
-    harness.run();
-}
-
 fn field_value(harness: &Harness<'static, App>, name: &str) -> String {
     harness
         .get_by_role_and_label(Role::TextInput, name)
@@ -356,7 +344,7 @@ fn unsaved_general_settings_ask_before_another_view_and_enter_saves_them() {
     let mut harness = harness(&fixture.path);
     click_button(&mut harness, "Settings");
     click_button(&mut harness, "General");
-    click_and_retype(&mut harness, "Default expected close", "30");
+    retype(&mut harness, "Default expected close", "30");
     label(&harness, "Unsaved changes");
 
     // Another view: asked first; Keep editing stays with the typing.
@@ -389,7 +377,7 @@ fn unsaved_general_settings_ask_before_another_view_and_enter_saves_them() {
     assert!(harness.query_by_label("Unsaved changes").is_none());
 
     // Escape with an edit asks; Discard puts back what is stored.
-    click_and_retype(&mut harness, "Default expected close", "45");
+    retype(&mut harness, "Default expected close", "45");
     harness.key_press(egui::Key::Escape);
     settle(&mut harness);
     click_button(&mut harness, "Discard changes");
@@ -405,7 +393,7 @@ fn another_stage_edited_with_unsaved_edits_asks_and_enter_saves_the_next() {
     let mut harness = harness(&fixture.path);
     click_button(&mut harness, "Settings");
     click_button(&mut harness, "Edit Qualified");
-    click_and_retype(&mut harness, "Name", "Qualified lead");
+    retype(&mut harness, "Name", "Qualified lead");
     label(&harness, "Unsaved changes");
 
     // Another stage's Edit asks; Save writes the rename and opens the other stage.
@@ -422,7 +410,7 @@ fn another_stage_edited_with_unsaved_edits_asks_and_enter_saves_the_next() {
     );
 
     // Enter in a one-line field saves and closes the editor.
-    click_and_retype(&mut harness, "Stale after", "7");
+    retype(&mut harness, "Stale after", "7");
     harness.key_press(egui::Key::Enter);
     settle(&mut harness);
     assert!(
@@ -452,7 +440,7 @@ fn a_renamed_list_value_left_for_another_list_asks_first() {
         .clone();
     click_button(&mut harness, &format!("Edit {first}"));
     let field = format!("New name for {first}");
-    click_and_retype(&mut harness, &field, "Trade fair 2027");
+    retype(&mut harness, &field, "Trade fair 2027");
 
     click_button(&mut harness, "Campaigns");
     settle(&mut harness);
@@ -478,13 +466,7 @@ fn a_renamed_list_value_left_for_another_list_asks_first() {
 #[test]
 fn the_general_form_and_the_stage_editor_read_right_to_left_in_persian() {
     let fixture = Fixture::two_deals();
-    {
-        let mut ws = fixture.reopen();
-        let mut settings = ws.settings().clone();
-        settings.language = Some(forsat::domain::Language::Persian);
-        let change = ws.settings_change(settings);
-        ws.apply(Command::Change(Box::new(change))).unwrap();
-    }
+    fixture.with_language(forsat::domain::Language::Persian);
     let mut harness = harness(&fixture.path);
     click_button(&mut harness, "تنظیمات");
     click_button(&mut harness, "ویرایش New");
