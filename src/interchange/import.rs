@@ -10,6 +10,7 @@ use csv::StringRecord;
 use rust_decimal::Decimal;
 
 use super::Source;
+use super::clean::{self, Repair, Repairs};
 use super::columns::Column;
 use super::csv_file;
 use super::formats::{self, Dialect, Outcome, Target};
@@ -436,6 +437,8 @@ pub struct ImportJob {
     good: Vec<RowIn>,
     errors: Vec<RowError>,
     bad_rows: usize,
+    /// The repairs made to the good rows.
+    repairs: Repairs,
 }
 
 /// How many rows the mapping step may show.
@@ -586,6 +589,7 @@ impl ImportJob {
             summary,
             errors: Vec::new(),
             bad_rows: 0,
+            repairs: Repairs::default(),
         })
     }
 
@@ -721,6 +725,7 @@ impl ImportJob {
             good: Vec::with_capacity(range.len()),
             errors: Vec::new(),
             bad_rows: 0,
+            repairs: Repairs::default(),
         };
         let Some(first) = self.rows.get(range.start) else {
             return checked;
@@ -767,10 +772,13 @@ impl ImportJob {
                 cells: &record,
                 shared: &mut shared,
                 errors: Vec::new(),
+                repairs: Repairs::default(),
             };
             let parsed = reader.read(&template);
             if reader.errors.is_empty() {
                 checked.good.push(parsed);
+                // Only the rows imported count: a skipped row's repairs were not made.
+                checked.repairs.merge(reader.repairs);
             } else {
                 checked.bad_rows += 1;
                 checked.errors.append(&mut reader.errors);
@@ -801,6 +809,7 @@ impl ImportJob {
         self.good.append(&mut checked.good);
         self.errors.append(&mut checked.errors);
         self.bad_rows += checked.bad_rows;
+        self.repairs.merge(checked.repairs);
     }
 
     /// Checks the rows left and plans the import: what it does, and the command that does it
@@ -834,6 +843,10 @@ impl ImportJob {
         }
         summary.skipped_rows = self.bad_rows;
         summary.errors = self.errors;
+        let mapping = &self.mapping;
+        summary
+            .messages
+            .extend(self.repairs.messages(|t| mapping.target_header(t)));
         let plan = Plan::build(ws, self.good, Dialect::of(summary.format).stage_order);
         plan.describe(ws, &mut summary);
         if self.options.dry_run || plan.batch.opportunities.is_empty() {
@@ -849,6 +862,7 @@ struct Checked {
     good: Vec<RowIn>,
     errors: Vec<RowError>,
     bad_rows: usize,
+    repairs: Repairs,
 }
 
 /// Reads one row's cells, collecting every bad one.
@@ -861,6 +875,8 @@ struct RowReader<'a> {
     /// The names read so far by this reader's thread, each held once.
     shared: &'a mut Shared,
     errors: Vec<RowError>,
+    /// What was repaired in the row's cells.
+    repairs: Repairs,
 }
 
 /// Names read from a file, each held once.
@@ -908,15 +924,51 @@ impl<'a> RowReader<'a> {
         self.raw(Column::Field(field)).to_owned()
     }
 
-    /// A one-line name (of an account, a lookup, a stage): trimmed, at most 200 characters.
+    /// The deal's next step: one line, as written (its spaces are kept, as the deal keeps
+    /// them) unless it had line breaks or tabs.
+    fn next_step(&mut self) -> String {
+        let target = f(Field::NextStep);
+        let raw = self.raw_target(target);
+        if !raw.contains(clean::breaks_line) {
+            return raw.to_owned();
+        }
+        self.repairs.add(Repair::Folded(target));
+        clean::one_line(raw).unwrap_or_else(|| raw.trim().to_owned())
+    }
+
+    /// The deal's description as written; Odoo's are HTML (its notes are an Html field),
+    /// made text.
+    fn description(&mut self) -> String {
+        let raw = self.raw(Column::Field(Field::Description));
+        if self.mapping.dialect.source == Source::Odoo && clean::is_html(raw) {
+            self.repairs.add(Repair::Html(f(Field::Description)));
+            return clean::html_text(raw);
+        }
+        raw.to_owned()
+    }
+
+    /// The target's cell as one line ([`clean::one_line`]: trimmed, line breaks and tabs
+    /// joined with a space), the repair counted. The checks see the text as it is kept.
+    fn line(&mut self, target: Target) -> std::borrow::Cow<'a, str> {
+        let raw = self.raw_target(target);
+        match clean::one_line(raw) {
+            None => raw.trim().into(),
+            Some(folded) => {
+                self.repairs.add(Repair::Folded(target));
+                folded.into()
+            }
+        }
+    }
+
+    /// A one-line name (of an account, a lookup, a stage): one line, at most 200 characters.
     fn name(&mut self, field: Field) -> Arc<str> {
-        let text = self.raw(Column::Field(field)).trim();
+        let text = self.line(f(field));
         if !text.is_empty()
-            && let Err(e) = clean_name(field, text)
+            && let Err(e) = clean_name(field, &text)
         {
             self.field_error(Column::Field(field), &e);
         }
-        self.share(text)
+        self.share(&text)
     }
 
     fn bool(&mut self, column: Column, default: bool) -> bool {
@@ -1182,20 +1234,21 @@ impl<'a> RowReader<'a> {
             },
         };
         let mut account = self.name(Field::Account);
+        let contact = self.name(Field::Contact);
+        let mut name = self.line(f(Field::Name)).into_owned();
         if account.is_empty() && self.mapping.dialect.account_fallback {
             // Deals of the other systems may have no company: the contact's name, else the
             // deal's own, names the account.
-            let mut fallback = self.raw(Column::Field(Field::Contact)).trim();
-            if fallback.is_empty() {
-                fallback = self.raw(Column::Field(Field::Name)).trim();
-            }
-            account = self.share(fallback);
+            account = if contact.is_empty() {
+                self.share(&name)
+            } else {
+                Arc::clone(&contact)
+            };
         }
         if account.is_empty() {
             let e = FieldError::new(Field::Account, Problem::Required);
             self.field_error(Column::Field(Field::Account), &e);
         }
-        let mut name = self.raw(Column::Field(Field::Name)).trim().to_owned();
         if name.is_empty() {
             name = account.to_string();
         }
@@ -1274,8 +1327,11 @@ impl<'a> RowReader<'a> {
         };
         let mut tags: Vec<Arc<str>> = Vec::new();
         let separator = self.mapping.dialect.tag_separator;
+        let mut folded = false;
         for tag in self.raw(Column::Field(Field::Tags)).split(separator) {
-            let tag = tag.trim();
+            let one_line = clean::one_line(tag);
+            folded |= one_line.is_some();
+            let tag = one_line.as_deref().unwrap_or(tag.trim());
             if tag.is_empty() || tags.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
                 continue;
             }
@@ -1284,15 +1340,18 @@ impl<'a> RowReader<'a> {
             }
             tags.push(self.share(tag));
         }
+        if folded {
+            self.repairs.add(Repair::Folded(f(Field::Tags)));
+        }
         let created = self.timestamp(Column::Created);
         let mut row = RowIn {
             id,
-            contact: self.name(Field::Contact),
+            contact,
             business_type,
             source: self.name(Field::Source),
             pipeline: self.name(Field::Pipeline),
             stage: self.name(Field::Stage),
-            next_step: self.text(Field::NextStep),
+            next_step: self.next_step(),
             campaign: self.name(Field::Campaign),
             salesperson: self.name(Field::Salesperson),
             amount,
@@ -1310,7 +1369,7 @@ impl<'a> RowReader<'a> {
             forecast: self.bool(Column::Field(Field::Forecast), true),
             competitor: self.name(Field::Competitor),
             loss_reason: self.name(Field::LossReason),
-            description: self.text(Field::Description),
+            description: self.description(),
             win_loss_report: self.text(Field::WinLossReport),
             priority,
             tags,

@@ -22,6 +22,7 @@
 //! The columns of each kind are listed in [`columns`]; the opportunity columns are named by
 //! [`crate::domain::Field::key`] where the field exists.
 
+mod clean;
 pub mod columns;
 mod csv_file;
 mod export;

@@ -27,7 +27,7 @@ fn import(ws: &mut Workspace, bytes: &[u8]) -> Result<ImportSummary, ImportError
     interchange::import(ws, bytes, &ImportOptions::default())
 }
 
-fn fixture(name: &str) -> Vec<u8> {
+pub(crate) fn fixture(name: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/interchange")
         .join(name);
@@ -79,11 +79,11 @@ fn euro(ws: &mut Workspace) {
     );
 }
 
-fn fresh(dir: &TempDir, name: &str) -> Workspace {
+pub(crate) fn fresh(dir: &TempDir, name: &str) -> Workspace {
     open(&dir.path().join(name))
 }
 
-fn deal<'a>(ws: &'a Workspace, name: &str) -> &'a Opportunity {
+pub(crate) fn deal<'a>(ws: &'a Workspace, name: &str) -> &'a Opportunity {
     ws.opportunities()
         .find(|o| o.name == name)
         .unwrap_or_else(|| panic!("no deal {name}"))
@@ -965,15 +965,15 @@ fn column(ws: &Workspace, name: &str) -> (u64, Decimal) {
     (totals.count, totals.expected)
 }
 
-fn dec(text: &str) -> Decimal {
+pub(crate) fn dec(text: &str) -> Decimal {
     text.parse().unwrap()
 }
 
-fn owner<'a>(ws: &'a Workspace, opp: &Opportunity) -> &'a str {
+pub(crate) fn owner<'a>(ws: &'a Workspace, opp: &Opportunity) -> &'a str {
     ws.lookup_name(opp.salesperson)
 }
 
-fn stage_name<'a>(ws: &'a Workspace, opp: &Opportunity) -> &'a str {
+pub(crate) fn stage_name<'a>(ws: &'a Workspace, opp: &Opportunity) -> &'a str {
     &ws.stage(opp.stage).unwrap().name
 }
 
@@ -1376,7 +1376,7 @@ fn ids_past_the_limit_are_refused_with_row_and_column_and_nothing_wraps() {
 }
 
 /// The bad cells of an import that was refused for them.
-fn bad_cells(result: Result<ImportSummary, ImportError>) -> Vec<String> {
+pub(crate) fn bad_cells(result: Result<ImportSummary, ImportError>) -> Vec<String> {
     match result {
         Err(ImportError::BadRows { errors, .. }) => {
             errors.iter().map(ToString::to_string).collect()
