@@ -235,16 +235,7 @@ fn check_texts(errors: &mut Vec<FieldError>, fields: &mut [(Field, &mut String, 
 }
 
 fn check_email(errors: &mut Vec<FieldError>, email: &str) {
-    let plausible = email.is_empty()
-        || email
-            .split_once('@')
-            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
-    if !plausible {
-        errors.push(FieldError::new(
-            Field::Email,
-            Problem::NotAnEmail(email.to_owned()),
-        ));
-    }
+    errors.extend(check_email_address(email).err());
 }
 
 fn check_currency(errors: &mut Vec<FieldError>, code: &str) {

@@ -740,6 +740,23 @@ pub fn check_phone(text: &str) -> Result<(), FieldError> {
     }
 }
 
+/// Checks an email address as a contact's, an account's or a lead's is kept: something, an
+/// `@`, and a host with a dot; empty is no address.
+pub fn check_email_address(email: &str) -> Result<(), FieldError> {
+    let plausible = email.is_empty()
+        || email
+            .split_once('@')
+            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
+    if plausible {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            Field::Email,
+            Problem::NotAnEmail(email.to_owned()),
+        ))
+    }
+}
+
 /// Checks a name-like field: required, one line, not too long. Returns it trimmed.
 pub fn clean_name(field: Field, text: &str) -> Result<String, FieldError> {
     let trimmed = text.trim();

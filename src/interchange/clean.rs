@@ -78,6 +78,40 @@ pub(super) fn html_text(html: &str) -> String {
         .join("\n")
 }
 
+/// The values of a cell that lists several, separated by `,` or `;` (Pipedrive writes a
+/// person's phones in one cell, Odoo may keep several addresses), each trimmed; a separator
+/// inside quotes or `<…>` (`"Burke, Willie" <willie@example.com>`) separates nothing.
+pub(super) fn listed(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut quoted, mut angled) = (0, false, false);
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '<' if !quoted => angled = true,
+            '>' if !quoted => angled = false,
+            ',' | ';' if !quoted && !angled => {
+                parts.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The address of an email written with its owner's name (`Willie Burke
+/// <willie@example.com>`, as Odoo keeps the sender of a mail); None when it is written alone.
+pub(super) fn bare_address(text: &str) -> Option<&str> {
+    let (_, rest) = text.rsplit_once('<')?;
+    let address = rest.trim_end().strip_suffix('>')?.trim();
+    (!address.is_empty()).then_some(address)
+}
+
 /// One kind of repair.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) enum Repair {
@@ -85,6 +119,16 @@ pub(super) enum Repair {
     Folded(Target),
     /// An HTML description made text.
     Html(Target),
+    /// An email written with its owner's name: the address kept.
+    NamedEmail,
+    /// More than one email (or phone) for a contact, in one cell or several columns: the
+    /// first kept, as a contact has one.
+    Extra(Target),
+    /// A contact without a name but with an email or a phone: named by it.
+    Unnamed,
+    /// Odoo's customer written “Company, Person” with the person as the contact: the company
+    /// taken as the account (Odoo names a company's contact so).
+    CustomerWithContact,
 }
 
 /// The repairs made to the rows read, each kind counted, in the order first met.
@@ -126,6 +170,23 @@ impl Repairs {
                     "{n} values of {field} (column “{column}”) were HTML: made text (paragraphs and list items on lines of their own)",
                     field = target.label(),
                     column = crate::domain::escaped(&header(target))
+                ),
+                Repair::NamedEmail => trn!(
+                    n,
+                    "{n} emails were written with a name (“Name <address>”): the address kept"
+                ),
+                Repair::Extra(target) => trn!(
+                    n,
+                    "{n} rows have more than one {field} for their contact: the first kept (a contact has one)",
+                    field = target.label()
+                ),
+                Repair::Unnamed => trn!(
+                    n,
+                    "{n} contacts have no name but an email or a phone: named by it"
+                ),
+                Repair::CustomerWithContact => trn!(
+                    n,
+                    "{n} customers were written “Company, Contact” (as Odoo names a company's contact): the company taken as the account"
                 ),
             })
             .collect()

@@ -17,6 +17,12 @@ pub enum Target {
     WonTime,
     /// When the deal was lost (its closing moment when it is lost).
     LostTime,
+    /// The email of the deal's contact (several columns may have one: the first filled is kept).
+    ContactEmail,
+    /// The phone of the deal's contact (several columns may have one: the first filled is kept).
+    ContactPhone,
+    /// Odoo's company name of a deal without a customer: its account then.
+    CompanyName,
     /// A column of the format that Forsat does not keep (reported as not imported).
     Ignored,
 }
@@ -29,6 +35,9 @@ impl Target {
             Target::Status => tr!("Status (open, won or lost)"),
             Target::WonTime => tr!("Won on"),
             Target::LostTime => tr!("Lost on"),
+            Target::ContactEmail => tr!("Contact's email"),
+            Target::ContactPhone => tr!("Contact's phone"),
+            Target::CompanyName => tr!("Company name (the account when none is named)"),
             Target::Ignored => tr!("Not imported"),
         }
     }
@@ -53,7 +62,17 @@ impl Target {
             .iter()
             .map(|c| Target::Column(*c))
             .filter(move |t| !first.contains(t));
-        std::iter::once(Target::Ignored).chain(first).chain(rest)
+        let contact = [Target::ContactEmail, Target::ContactPhone];
+        std::iter::once(Target::Ignored)
+            .chain(first)
+            .chain(contact)
+            .chain(rest)
+    }
+
+    /// Whether several columns may feed the target, the first filled one counting: a
+    /// person's work, home and mobile phones.
+    pub fn takes_several(self) -> bool {
+        matches!(self, Target::ContactEmail | Target::ContactPhone)
     }
 }
 
@@ -125,17 +144,23 @@ const ODOO: &[(&str, Target)] = &[
     ("Opportunity", f(Field::Name)),
     ("name", f(Field::Name)),
     ("Customer", f(Field::Account)),
+    ("Partner", f(Field::Account)),
     ("partner_id", f(Field::Account)),
+    ("Company Name", Target::CompanyName),
+    ("partner_name", Target::CompanyName),
     ("Contact Name", f(Field::Contact)),
     ("contact_name", f(Field::Contact)),
-    ("Email", Target::Ignored),
-    ("email_from", Target::Ignored),
-    ("Phone", Target::Ignored),
-    ("Mobile", Target::Ignored),
+    ("Email", Target::ContactEmail),
+    ("email_from", Target::ContactEmail),
+    ("Phone", Target::ContactPhone),
+    ("phone", Target::ContactPhone),
+    ("Mobile", Target::ContactPhone),
+    ("mobile", Target::ContactPhone),
     ("Salesperson", f(Field::Salesperson)),
     ("user_id", f(Field::Salesperson)),
-    ("Sales Team", Target::Ignored),
-    ("team_id", Target::Ignored),
+    // Odoo's pipelines are its sales teams' (each team has its own stages).
+    ("Sales Team", f(Field::Pipeline)),
+    ("team_id", f(Field::Pipeline)),
     ("Stage", f(Field::Stage)),
     ("stage_id", f(Field::Stage)),
     ("Expected Revenue", f(Field::Amount)),
@@ -223,6 +248,21 @@ const PIPEDRIVE: &[(&str, Target)] = &[
     ("Deal - Source", f(Field::Source)),
     ("Deal - Source channel", f(Field::Source)),
     ("Deal - Label", f(Field::Tags)),
+    ("Deal - Labels", f(Field::Tags)),
+    // The deal's person and organization, when the export includes their fields.
+    ("Person - Name", f(Field::Contact)),
+    ("Person", f(Field::Contact)),
+    ("Organization - Name", f(Field::Account)),
+    ("Organization", f(Field::Account)),
+    ("Person - Email", Target::ContactEmail),
+    ("Person - Email - Work", Target::ContactEmail),
+    ("Person - Email - Home", Target::ContactEmail),
+    ("Person - Email - Other", Target::ContactEmail),
+    ("Person - Phone", Target::ContactPhone),
+    ("Person - Phone - Work", Target::ContactPhone),
+    ("Person - Phone - Mobile", Target::ContactPhone),
+    ("Person - Phone - Home", Target::ContactPhone),
+    ("Person - Phone - Other", Target::ContactPhone),
     ("Deal - Next activity date", Target::Ignored),
     ("Deal - Last activity date", Target::Ignored),
     ("Deal - ID", Target::Ignored),
@@ -324,12 +364,38 @@ const USUAL: &[(Field, &[&str])] = &[
     (Field::LossReason, &["lostreason", "reasonlost"]),
 ];
 
+/// Headers other spreadsheets give a contact's email and phone (as `normalize_header` writes
+/// them).
+const USUAL_CONTACT: &[(Target, &[&str])] = &[
+    (
+        Target::ContactEmail,
+        &["email", "e-mail", "emailaddress", "contactemail", "mail"],
+    ),
+    (
+        Target::ContactPhone,
+        &[
+            "phone",
+            "mobile",
+            "telephone",
+            "phonenumber",
+            "contactphone",
+            "cell",
+        ],
+    ),
+];
+
 /// What a header no format knows most likely holds, by the names other spreadsheets use.
 pub(super) fn usual(key: &str) -> Option<Target> {
     USUAL
         .iter()
         .find(|(_, names)| names.contains(&key))
         .map(|(field, _)| f(*field))
+        .or_else(|| {
+            USUAL_CONTACT
+                .iter()
+                .find(|(_, names)| names.contains(&key))
+                .map(|(target, _)| *target)
+        })
 }
 
 /// The formats tried when detecting, in order of preference on a tie.

@@ -230,6 +230,9 @@ struct Mapping {
     ignored: Vec<String>,
     /// Headers naming a column an earlier header already named.
     repeated: Vec<String>,
+    /// The further columns of a target several may feed ([`Target::takes_several`]), in
+    /// the file's order after the one in `index`.
+    further: HashMap<Target, Vec<usize>>,
     /// Whether the header row has one of the format's signature headers.
     signed: bool,
 }
@@ -263,6 +266,7 @@ impl Mapping {
         let mut unknown = Vec::new();
         let mut ignored = Vec::new();
         let mut repeated = Vec::new();
+        let mut further: HashMap<Target, Vec<usize>> = HashMap::new();
         for (i, header) in headers.iter().enumerate() {
             if choices.contains_key(&i) {
                 continue;
@@ -271,6 +275,11 @@ impl Mapping {
                 Some(Target::Ignored) => ignored.push(header.clone()),
                 Some(target) if !index.contains_key(&target) => {
                     index.insert(target, i);
+                }
+                Some(target)
+                    if target.takes_several() && !choices.values().any(|t| *t == target) =>
+                {
+                    further.entry(target).or_default().push(i);
                 }
                 Some(target) => {
                     // Named by the user elsewhere: this column quietly gives way.
@@ -291,6 +300,7 @@ impl Mapping {
             unknown,
             ignored,
             repeated,
+            further,
             signed,
         }
     }
@@ -314,7 +324,13 @@ impl Mapping {
 
     /// How many headers the format knows.
     fn known(&self) -> usize {
-        self.index.len() + self.ignored.len()
+        self.index.len() + self.ignored.len() + self.further.values().map(Vec::len).sum::<usize>()
+    }
+
+    /// Every column feeding the target, in the file's order.
+    fn columns_of(&self, target: Target) -> impl Iterator<Item = usize> + '_ {
+        let further = self.further.get(&target).map_or(&[][..], Vec::as_slice);
+        self.index.get(&target).into_iter().chain(further).copied()
     }
 
     /// Where the column is in the file.
@@ -354,6 +370,9 @@ struct RowIn {
     name: String,
     account: Arc<str>,
     contact: Arc<str>,
+    /// The contact's email and phone, checked (empty when the file has none).
+    contact_email: String,
+    contact_phone: String,
     business_type: BusinessType,
     source: Arc<str>,
     pipeline: Arc<str>,
@@ -554,6 +573,18 @@ impl ImportJob {
                 header = escaped(header)
             ));
         }
+        if let Some(i) = mapping.position(Column::Field(Field::Pipeline))
+            && format == Source::Odoo
+            && matches!(
+                normalize_header(&mapping.headers[i]).as_str(),
+                "salesteam" | "teamid"
+            )
+        {
+            summary.messages.push(tr!(
+                "column “{header}”: each deal's sales team is its pipeline (in Odoo a sales team has its own pipeline)",
+                header = escaped(&mapping.headers[i])
+            ));
+        }
         let format_setting = crate::i18n::date_format();
         let chosen = options.decimal_separator;
         let mut styles = Styles {
@@ -638,7 +669,8 @@ impl ImportJob {
         let mapping = &self.mapping;
         let account_column = mapping.position(Column::Field(Field::Account)).is_some();
         let fallback_column = mapping.position(Column::Field(Field::Name)).is_some()
-            || mapping.position(Column::Field(Field::Contact)).is_some();
+            || mapping.position(Column::Field(Field::Contact)).is_some()
+            || mapping.index.contains_key(&Target::CompanyName);
         let names_accounts =
             account_column || (mapping.dialect.account_fallback && fallback_column);
         (!names_accounts)
@@ -922,6 +954,62 @@ impl<'a> RowReader<'a> {
     /// Free text kept as written (descriptions keep their spaces and line breaks).
     fn text(&self, field: Field) -> String {
         self.raw(Column::Field(field)).to_owned()
+    }
+
+    /// The contact's email or phone: the first value of the target's columns (a cell may
+    /// list several), each value checked; values past the first are not kept (a contact has
+    /// one email and one phone) and counted.
+    fn contact_detail(&mut self, target: Target) -> String {
+        let (field, email) = match target {
+            Target::ContactEmail => (Field::Email, true),
+            _ => (Field::Phone, false),
+        };
+        let mut kept: Option<String> = None;
+        let mut more = false;
+        let mapping = self.mapping;
+        for i in mapping.columns_of(target) {
+            let raw = self.cells.get(i).map_or("", csv_file::restore);
+            let cell = match clean::one_line(raw) {
+                Some(folded) => {
+                    self.repairs.add(Repair::Folded(target));
+                    std::borrow::Cow::Owned(folded)
+                }
+                None => raw.trim().into(),
+            };
+            for part in clean::listed(&cell) {
+                let value = match clean::bare_address(part) {
+                    Some(address) if email => {
+                        self.repairs.add(Repair::NamedEmail);
+                        address
+                    }
+                    _ => part,
+                };
+                let checked = clean_name(field, value).and_then(|_| {
+                    if email {
+                        check_email_address(value)
+                    } else {
+                        check_phone(value)
+                    }
+                });
+                if let Err(e) = checked {
+                    self.errors.push(RowError {
+                        row: self.row,
+                        column: mapping.headers[i].clone(),
+                        value: cell.to_string(),
+                        reason: e.reason(),
+                    });
+                    continue;
+                }
+                match &kept {
+                    None => kept = Some(value.to_owned()),
+                    Some(first) => more |= first.to_lowercase() != value.to_lowercase(),
+                }
+            }
+        }
+        if more {
+            self.repairs.add(Repair::Extra(target));
+        }
+        kept.unwrap_or_default()
     }
 
     /// The deal's next step: one line, as written (its spaces are kept, as the deal keeps
@@ -1234,8 +1322,37 @@ impl<'a> RowReader<'a> {
             },
         };
         let mut account = self.name(Field::Account);
-        let contact = self.name(Field::Contact);
+        let mut contact = self.name(Field::Contact);
         let mut name = self.line(f(Field::Name)).into_owned();
+        if account.is_empty() {
+            // Odoo's company name of a deal no customer is linked to yet.
+            let company = self.line(Target::CompanyName);
+            if let Err(e) = clean_name(Field::Account, &company)
+                && !company.is_empty()
+            {
+                self.errors.push(RowError {
+                    row: self.row,
+                    column: self.mapping.target_header(Target::CompanyName),
+                    value: company.to_string(),
+                    reason: e.reason(),
+                });
+            }
+            account = self.share(&company);
+        }
+        let odoo = self.mapping.dialect.source == Source::Odoo;
+        if odoo
+            && !contact.is_empty()
+            && let Some(company) = account
+                .strip_suffix(&*contact)
+                .and_then(|rest| rest.trim_end().strip_suffix(','))
+                .map(str::trim)
+                .filter(|company| !company.is_empty())
+        {
+            // Odoo shows a company's contact as “Company, Person”: with the person in the
+            // contact column too, the company is the account.
+            account = self.share(company);
+            self.repairs.add(Repair::CustomerWithContact);
+        }
         if account.is_empty() && self.mapping.dialect.account_fallback {
             // Deals of the other systems may have no company: the contact's name, else the
             // deal's own, names the account.
@@ -1248,6 +1365,18 @@ impl<'a> RowReader<'a> {
         if account.is_empty() {
             let e = FieldError::new(Field::Account, Problem::Required);
             self.field_error(Column::Field(Field::Account), &e);
+        }
+        let contact_email = self.contact_detail(Target::ContactEmail);
+        let contact_phone = self.contact_detail(Target::ContactPhone);
+        if contact.is_empty() && !(contact_email.is_empty() && contact_phone.is_empty()) {
+            // A person known by their email or phone alone is still the deal's contact.
+            let known_by = if contact_email.is_empty() {
+                &contact_phone
+            } else {
+                &contact_email
+            };
+            contact = self.share(known_by);
+            self.repairs.add(Repair::Unnamed);
         }
         if name.is_empty() {
             name = account.to_string();
@@ -1347,6 +1476,8 @@ impl<'a> RowReader<'a> {
         let mut row = RowIn {
             id,
             contact,
+            contact_email,
+            contact_phone,
             business_type,
             source: self.name(Field::Source),
             pipeline: self.name(Field::Pipeline),
@@ -1519,6 +1650,8 @@ struct Plan {
     new_pipelines: Vec<Pipeline>,
     new_stages: Vec<Stage>,
     new_lookups: BTreeMap<LookupKind, Vec<String>>,
+    /// What finding the contacts showed.
+    contact_notes: Vec<String>,
 }
 
 impl Plan {
@@ -1799,7 +1932,13 @@ impl Plan {
                 updated: r.updated.unwrap_or(stage_entered.max(r.created)),
                 stage_entered,
                 closed,
-                contact: refs.contact(&mut ids, account, &r.contact),
+                contact: refs.contact(
+                    &mut ids,
+                    account,
+                    &r.contact,
+                    &r.contact_email,
+                    &r.contact_phone,
+                ),
             };
             // Its stage history: created in its stage, or created in the first open stage and
             // closed when it entered its closing stage (on its closed date).
@@ -1833,6 +1972,7 @@ impl Plan {
             }
             batch.opportunities.push(opp);
         }
+        let contact_notes = refs.contact_messages();
         batch.lookups = refs.new_lookups;
         batch.accounts = refs.new_accounts;
         batch.records = refs.new_records;
@@ -1854,6 +1994,7 @@ impl Plan {
             new_pipelines,
             new_stages: ordered_stages,
             new_lookups,
+            contact_notes,
         }
     }
 
@@ -1912,6 +2053,7 @@ impl Plan {
                 .messages
                 .push(format!("{what}: {}", names.join(", ")));
         }
+        summary.messages.extend(self.contact_notes.iter().cloned());
         if summary.products > 0 {
             let codes: Vec<&str> = self
                 .batch
@@ -1970,9 +2112,14 @@ struct References<'w> {
     ws: &'w Workspace,
     accounts: Names,
     lookups: foldhash::HashMap<LookupKind, Names>,
-    /// Contacts by their account and name (see [`References::contact`]).
-    contacts: Names,
-    contacts_loaded: foldhash::HashSet<Id>,
+    /// Each account's contacts, loaded when a row first names one (see
+    /// [`References::contact`]).
+    contacts: foldhash::HashMap<Id, ContactsOf>,
+    /// Where each new contact is in `new_records`, to take an email or a phone a later row
+    /// gives it.
+    new_contacts: foldhash::HashMap<Id, usize>,
+    /// What the contacts found tell the user.
+    contact_notes: ContactNotes,
     products: Names,
     /// The caseless key being looked up: reused, so a name found costs no allocation.
     key: String,
@@ -1983,6 +2130,25 @@ struct References<'w> {
 
 /// Ids by caseless name.
 type Names = foldhash::HashMap<String, Id>;
+
+/// The contacts of one account by caseless email and by caseless name.
+#[derive(Default)]
+struct ContactsOf {
+    by_email: Names,
+    by_name: Names,
+}
+
+/// What finding the deals' contacts showed, for the summary.
+#[derive(Default)]
+struct ContactNotes {
+    /// Contacts already stored whose email or phone the file writes otherwise: kept as
+    /// stored, named here.
+    stored_differ: Vec<String>,
+    /// Rows whose contact was found by its email under another name.
+    by_email_named_otherwise: usize,
+    /// New contacts whose rows give them different emails or phones: the first kept.
+    new_differ: usize,
+}
 
 /// `name` trimmed and lower-cased into `key` (cleared first).
 fn caseless<'k>(key: &'k mut String, name: &str) -> &'k str {
@@ -2025,8 +2191,9 @@ impl<'w> References<'w> {
             ws,
             accounts,
             lookups,
-            contacts: Names::default(),
-            contacts_loaded: foldhash::HashSet::default(),
+            contacts: foldhash::HashMap::default(),
+            new_contacts: foldhash::HashMap::default(),
+            contact_notes: ContactNotes::default(),
             products,
             key: String::new(),
             new_accounts: Vec::new(),
@@ -2079,36 +2246,132 @@ impl<'w> References<'w> {
         }))
     }
 
-    /// A contact is keyed by its account's id and its name.
-    fn contact(&mut self, ids: &mut Ids, account: Id, name: &str) -> Option<Id> {
+    /// The deal's contact at `account`: the one with its email (case ignored), else with its
+    /// name, else a new one with the row's email and phone. A stored contact keeps its data
+    /// (an import adds, and its undo removes only what it added): a different email or phone
+    /// in the file is reported. A contact new in this import takes the first email and phone
+    /// its rows give.
+    fn contact(
+        &mut self,
+        ids: &mut Ids,
+        account: Id,
+        name: &str,
+        email: &str,
+        phone: &str,
+    ) -> Option<Id> {
         if name.is_empty() {
             return None;
         }
-        if self.contacts_loaded.insert(account) {
-            for c in self.ws.contacts_of(account) {
-                keep_first(
-                    &mut self.contacts,
-                    &format!("{account}\u{0}{}", c.name.trim()),
-                    c.id,
-                );
+        let ws = self.ws;
+        let of = self.contacts.entry(account).or_insert_with(|| {
+            let mut of = ContactsOf::default();
+            for c in ws.contacts_of(account) {
+                keep_first(&mut of.by_name, &c.name, c.id);
+                if !c.email.trim().is_empty() {
+                    keep_first(&mut of.by_email, &c.email, c.id);
+                }
+            }
+            of
+        });
+        let by_email = (!email.is_empty())
+            .then(|| of.by_email.get(caseless(&mut self.key, email)).copied())
+            .flatten();
+        let found = by_email.or_else(|| of.by_name.get(caseless(&mut self.key, name)).copied());
+        let Some(id) = found else {
+            let id = ids.take();
+            self.new_contacts.insert(id, self.new_records.len());
+            self.new_records.push(Record::Contact(Contact {
+                id,
+                account,
+                name: name.to_owned(),
+                email: email.to_owned(),
+                phone: phone.to_owned(),
+                ..Contact::default()
+            }));
+            keep_first(&mut of.by_name, name, id);
+            if !email.is_empty() {
+                keep_first(&mut of.by_email, email, id);
+            }
+            return Some(id);
+        };
+        let differs = |kept: &str, file: &str| {
+            !file.is_empty() && kept.trim().to_lowercase() != file.to_lowercase()
+        };
+        let notes = &mut self.contact_notes;
+        match self.new_contacts.get(&id) {
+            Some(&at) => {
+                let Record::Contact(c) = &mut self.new_records[at] else {
+                    unreachable!("new contacts are contacts");
+                };
+                if by_email.is_some() && c.name.to_lowercase() != name.to_lowercase() {
+                    notes.by_email_named_otherwise += 1;
+                }
+                let mut taken = false;
+                for (kept, file) in [(&mut c.email, email), (&mut c.phone, phone)] {
+                    if kept.is_empty() {
+                        kept.push_str(file);
+                        taken |= !file.is_empty();
+                    } else if differs(kept, file) {
+                        notes.new_differ += 1;
+                    }
+                }
+                if taken && !c.email.is_empty() {
+                    keep_first(&mut of.by_email, &c.email, id);
+                }
+            }
+            None => {
+                let stored = ws.contact(id).expect("a stored contact");
+                if by_email.is_some() && stored.name.to_lowercase() != name.to_lowercase() {
+                    notes.by_email_named_otherwise += 1;
+                }
+                if (differs(&stored.email, email) || differs(&stored.phone, phone))
+                    && !notes.stored_differ.contains(&stored.name)
+                {
+                    notes.stored_differ.push(stored.name.clone());
+                }
             }
         }
-        let new = &mut self.new_records;
-        let keyed = format!("{account}\u{0}{name}");
-        Some(Self::find_or(
-            &mut self.contacts,
-            &mut self.key,
-            ids,
-            &keyed,
-            |id| {
-                new.push(Record::Contact(Contact {
-                    id,
-                    account,
-                    name: name.to_owned(),
-                    ..Contact::default()
-                }));
-            },
-        ))
+        Some(id)
+    }
+
+    /// What finding the contacts showed, as notes for the summary.
+    fn contact_messages(&self) -> Vec<String> {
+        /// How many names a note lists.
+        const NAMED: usize = 10;
+        let ContactNotes {
+            stored_differ,
+            by_email_named_otherwise,
+            new_differ,
+        } = &self.contact_notes;
+        let mut notes = Vec::new();
+        if !stored_differ.is_empty() {
+            let mut names: Vec<String> = stored_differ
+                .iter()
+                .take(NAMED)
+                .map(|n| format!("“{}”", escaped(n)))
+                .collect();
+            if stored_differ.len() > NAMED {
+                names.push("…".to_owned());
+            }
+            notes.push(trn!(
+                stored_differ.len(),
+                "{n} contacts already in Forsat keep their own email and phone, though the file writes others: {names}",
+                names = names.join(", ")
+            ));
+        }
+        if *by_email_named_otherwise > 0 {
+            notes.push(trn!(
+                *by_email_named_otherwise,
+                "{n} rows name a contact by an email that a contact of the account with another name has: the deal has that contact"
+            ));
+        }
+        if *new_differ > 0 {
+            notes.push(trn!(
+                *new_differ,
+                "{n} times a row gives a new contact another email or phone than an earlier row: the first kept"
+            ));
+        }
+        notes
     }
 
     /// The product a line names (by code, else by name); a new one takes the line's price
