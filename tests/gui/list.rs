@@ -387,7 +387,10 @@ fn open_import(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>) {
 }
 
 /// Types `file` into the import wizard's first step and goes on to its columns.
-fn import_file(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>, file: &Path) {
+fn import_file(
+    harness: &mut egui_kittest::Harness<'static, forsat::ui::App>,
+    file: &Path,
+) {
     use egui::accesskit::Role;
     let field = harness.get_by_role_and_label(Role::TextInput, "File");
     field.focus();
@@ -401,7 +404,7 @@ fn import_file(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>, fi
 }
 
 /// Whether the import dialog's Check button is disabled.
-fn check_disabled(harness: &egui_kittest::Harness<'static, forsat::ui::App>) -> bool {
+pub(crate) fn check_disabled(harness: &egui_kittest::Harness<'static, forsat::ui::App>) -> bool {
     use egui_kittest::kittest::NodeT as _;
     harness
         .get_by_role_and_label(egui::accesskit::Role::Button, "Check")
@@ -409,21 +412,29 @@ fn check_disabled(harness: &egui_kittest::Harness<'static, forsat::ui::App>) -> 
         .is_disabled()
 }
 
-#[test]
-fn a_file_is_checked_then_imported_as_one_undoable_step() {
-    use egui::accesskit::Role;
+/// Two deals, and the import wizard at the columns of the file `name` holding `text`.
+pub(crate) fn import_wizard(
+    name: &str,
+    text: &str,
+) -> (Fixture, egui_kittest::Harness<'static, forsat::ui::App>) {
     let fixture = Fixture::two_deals();
-    let file = fixture.path.with_file_name("pipedrive.csv");
-    std::fs::write(
-        &file,
-        "Deal - Title,Deal - Value,Deal - Currency,Deal - Stage,Deal - Status,Deal - Organization,Deal - Owner\n\
-         Fleet tablets,\"12,000\",USD,Qualified,open,Nordwind GmbH,Lucas Martin\n\
-         Café renovation,4500,USD,New,open,Café Müller,Lucas Martin\n",
-    )
-    .unwrap();
+    let file = fixture.path.with_file_name(name);
+    std::fs::write(&file, text).unwrap();
     let mut harness = harness(&fixture.path);
     open_import(&mut harness);
     import_file(&mut harness, &file);
+    (fixture, harness)
+}
+
+#[test]
+fn a_file_is_checked_then_imported_as_one_undoable_step() {
+    use egui::accesskit::Role;
+    let (_fixture, mut harness) = import_wizard(
+        "pipedrive.csv",
+        "Deal - Title,Deal - Value,Deal - Currency,Deal - Stage,Deal - Status,Deal - Organization,Deal - Owner\n\
+         Fleet tablets,\"12,000\",USD,Qualified,open,Nordwind GmbH,Lucas Martin\n\
+         Café renovation,4500,USD,New,open,Café Müller,Lucas Martin\n",
+    );
     label(
         &harness,
         "Pipedrive file, 2 rows. Check what each column holds; columns marked “Not imported” are left out.",

@@ -336,3 +336,54 @@ fn bad_emails_and_phones_are_refused_at_their_row_column_and_value() {
         "willie.burke@example.com"
     );
 }
+
+#[test]
+fn a_generated_odoo_export_with_multi_line_names_html_notes_and_emails_imports_whole() {
+    const ROWS: usize = 3000;
+    let names = [
+        "Office Design",
+        "فروش سرور",
+        "Café \"Le Zinc\"",
+        "Núñez & Hijos",
+    ];
+    let mut text = String::from(
+        "\"Opportunity\",\"Customer\",\"Contact Name\",\"Email\",\"Stage\",\"Expected Revenue\",\"Notes\"\r\n",
+    );
+    for n in 0..ROWS {
+        let name = names[n % names.len()].replace('"', "\"\"");
+        // Every third name has a line break, every fifth note is HTML.
+        let name = if n % 3 == 0 {
+            format!("{name}\n#{n}")
+        } else {
+            format!("{name} #{n}")
+        };
+        let notes = if n % 5 == 0 {
+            "<p>Call back<br>Thursday</p><ul><li>Quote &amp; demo</li></ul>"
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            "\"{name}\",\"Account {a}\",\"Person {p}\",\"person{p}@example.com\",\"New\",\"{n}.50\",\"{notes}\"\r\n",
+            a = n % 40,
+            p = n % 120,
+        ));
+    }
+    let dir = TempDir::new().unwrap();
+    let mut ws = fresh(&dir, "a.redb");
+    let started = std::time::Instant::now();
+    let summary = import(&mut ws, text.as_bytes());
+    eprintln!("{ROWS} rows imported in {:?}", started.elapsed());
+    assert_eq!(summary.deals, ROWS);
+    assert_eq!(summary.contacts, 120);
+    assert_says(
+        &summary,
+        &[
+            "1,000 values of Name (column “Opportunity”) had line breaks or tabs",
+            "600 values of Description (column “Notes”) were HTML",
+        ],
+    );
+    let first = deal(&ws, "Office Design #0");
+    assert_eq!(first.description, "Call back\nThursday\nQuote & demo");
+    let contact = ws.contact(first.contact.unwrap()).unwrap();
+    assert_eq!(contact.email, "person0@example.com");
+}
