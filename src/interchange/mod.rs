@@ -17,7 +17,11 @@
 //! cell stops the import before anything is written, unless
 //! [`ImportOptions::skip_bad_rows`] is set. Each format is a table of headers naming the
 //! importer's fields plus a few value rules (how tags are separated, how a deal is won or
-//! lost); see `formats.rs`. Everything after the header is shared.
+//! lost); see `formats.rs`. Everything after the header is shared. What other systems write
+//! in ways Forsat's fields do not take (a name exported as a multi-line cell, Odoo's HTML
+//! notes, an email written with its owner's name) is repaired and counted in the summary's
+//! notes (`clean.rs`); what cannot be repaired without guessing is refused. A deal's contact
+//! comes with its email and phone, found among the account's contacts by email, then by name.
 //!
 //! The columns of each kind are listed in [`columns`]; the opportunity columns are named by
 //! [`crate::domain::Field::key`] where the field exists.
