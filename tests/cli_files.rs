@@ -369,3 +369,59 @@ fn a_mistyped_db_in_a_missing_folder_creates_nothing() {
     }
     assert!(!dir.path().join("nosuchdir").exists());
 }
+
+#[test]
+fn import_takes_the_order_of_the_new_stages_and_refuses_a_name_the_file_does_not_add() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.redb");
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/interchange/hist-pipedrive.csv");
+    let file = file.to_str().unwrap();
+    let refused = forsat(
+        dir.path(),
+        &db,
+        &["import", file, "--stage-order", "Demo Scheduled,Closing"],
+    );
+    assert_eq!(refused.code, Some(1), "{}", refused.out);
+    assert!(
+        refused.err.contains("“Closing”")
+            && refused.err.contains(
+                "Lead In, Contact Made, Demo Scheduled, Proposal Made, Negotiations Started"
+            ),
+        "{}",
+        refused.err
+    );
+    let run = forsat(
+        dir.path(),
+        &db,
+        &["import", file, "--stage-order", "Demo Scheduled, Lead In"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.err);
+    let ws = Workspace::open(&db, system_clock()).unwrap();
+    assert_eq!(
+        ws.opportunity_count(),
+        9,
+        "imported once, by the second run"
+    );
+    let pipeline = ws
+        .pipelines()
+        .iter()
+        .find(|p| p.name == "Pipeline")
+        .unwrap()
+        .id;
+    let open: Vec<&str> = ws
+        .stages_of(pipeline)
+        .filter(|s| s.kind == StageKind::Open)
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(
+        open,
+        [
+            "Demo Scheduled",
+            "Lead In",
+            "Contact Made",
+            "Proposal Made",
+            "Negotiations Started"
+        ]
+    );
+}

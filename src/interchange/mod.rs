@@ -41,7 +41,9 @@ use crate::workspace::Workspace;
 
 pub use columns::Column;
 pub use formats::Target;
-pub use import::{ImportError, ImportJob, ImportOptions, ImportSummary, RowError, capped};
+pub use import::{
+    ImportError, ImportJob, ImportOptions, ImportSummary, NewStage, RowError, capped,
+};
 
 /// What an export contains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]

@@ -62,6 +62,8 @@ pub struct ImportDialog {
     /// Whether no format matched the file's header, so its columns are mapped by hand from
     /// Forsat's own (the user's choice of format stays as it was, for the next file).
     by_hand: bool,
+    /// The order of the new stages as the user dragged them (empty: the import's own).
+    stage_order: Vec<String>,
     /// The last check: what it found, or why the file cannot be imported.
     checked: Option<Result<ImportSummary, String>>,
     run: Option<Run>,
@@ -93,6 +95,7 @@ impl ImportDialog {
             skip_bad_rows: self.skip_bad_rows,
             columns: self.columns.clone(),
             decimal_separator: self.decimal_separator,
+            stage_order: self.stage_order.clone(),
         }
     }
 

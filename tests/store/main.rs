@@ -4,6 +4,7 @@ mod codec;
 mod config;
 mod files;
 mod fuzz_corpus;
+mod import_history;
 mod integrity;
 mod interchange;
 mod related;
