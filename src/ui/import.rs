@@ -172,6 +172,11 @@ impl ImportDialog {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> ImportOutcome {
         ui.set_min_width(640.0);
+        // Rows run in reading order: from the right in Persian.
+        direction::reading(ui, |ui| self.steps_in_order(ui, ws)).inner
+    }
+
+    fn steps_in_order(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> ImportOutcome {
         ui.label(bidi(ui, RichText::new(tr!("Import deals")).heading()));
         self.steps_ui(ui);
         ui.add_space(6.0);
