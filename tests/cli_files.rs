@@ -2,6 +2,8 @@
 //! under any spelling, over another file only with --force, never a fragment on a full disk,
 //! and every CSV guarded against formulas.
 
+#[path = "common/stages.rs"]
+mod stages;
 #[path = "common/tmpfs.rs"]
 mod tmpfs;
 
@@ -403,17 +405,7 @@ fn import_takes_the_order_of_the_new_stages_and_refuses_a_name_the_file_does_not
         9,
         "imported once, by the second run"
     );
-    let pipeline = ws
-        .pipelines()
-        .iter()
-        .find(|p| p.name == "Pipeline")
-        .unwrap()
-        .id;
-    let open: Vec<&str> = ws
-        .stages_of(pipeline)
-        .filter(|s| s.kind == StageKind::Open)
-        .map(|s| s.name.as_str())
-        .collect();
+    let open = stages::open_stage_names(&ws, "Pipeline");
     assert_eq!(
         open,
         [

@@ -19,6 +19,12 @@
 //! importer's fields plus a few value rules (how tags are separated, how a deal is won or
 //! lost); see `formats.rs`. Everything after the header is shared.
 //!
+//! Each deal's stage history is what the file implies (`Plan::build` in `import.rs`): a won or
+//! lost deal of Odoo or Pipedrive entered the stage the file names (at the file's stage change
+//! time, else at creation), then closed, so the funnel and the leakage count it where it was;
+//! new stages follow the system's default order, else their deals' probabilities, or the
+//! user's [`ImportOptions::stage_order`].
+//!
 //! The columns of each kind are listed in [`columns`]; the opportunity columns are named by
 //! [`crate::domain::Field::key`] where the field exists.
 

@@ -6,17 +6,13 @@ use std::path::Path;
 use egui::accesskit::Role;
 use egui::vec2;
 use egui_kittest::kittest::Queryable as _;
-use forsat::domain::StageKind;
 
 use crate::list::{import_file, open_import};
 use crate::{Fixture, harness, label};
 
-/// The top of the drag handle of each of `names` in the wizard.
-fn handle_tops(
-    harness: &egui_kittest::Harness<'static, forsat::ui::App>,
-    names: &[&str],
-) -> Vec<f32> {
-    names
+/// Asserts the wizard lists the stages `names` from top to bottom, by their drag handles.
+fn listed_in_order(harness: &egui_kittest::Harness<'static, forsat::ui::App>, names: &[&str]) {
+    let tops: Vec<f32> = names
         .iter()
         .map(|name| {
             harness
@@ -24,7 +20,11 @@ fn handle_tops(
                 .rect()
                 .top()
         })
-        .collect()
+        .collect();
+    assert!(
+        tops.windows(2).all(|t| t[0] < t[1]),
+        "{names:?} at {tops:?}"
+    );
 }
 
 #[test]
@@ -49,8 +49,7 @@ fn new_stages_show_in_pipedrives_order_and_a_dragged_one_makes_the_boards_order(
         "Proposal Made",
         "Negotiations Started",
     ];
-    let tops = handle_tops(&harness, &pipedrive);
-    assert!(tops.windows(2).all(|t| t[0] < t[1]), "rows at {tops:?}");
+    listed_in_order(&harness, &pipedrive);
 
     // Drag Negotiations Started by its handle to just above the middle of Contact Made.
     let from = harness
@@ -69,8 +68,7 @@ fn new_stages_show_in_pipedrives_order_and_a_dragged_one_makes_the_boards_order(
         "Demo Scheduled",
         "Proposal Made",
     ];
-    let tops = handle_tops(&harness, &dragged);
-    assert!(tops.windows(2).all(|t| t[0] < t[1]), "rows at {tops:?}");
+    listed_in_order(&harness, &dragged);
     // And an arrow: Proposal Made up, before Demo Scheduled.
     harness
         .get_by_role_and_label(Role::Button, "Move Proposal Made up")
@@ -83,8 +81,7 @@ fn new_stages_show_in_pipedrives_order_and_a_dragged_one_makes_the_boards_order(
         "Proposal Made",
         "Demo Scheduled",
     ];
-    let tops = handle_tops(&harness, &chosen);
-    assert!(tops.windows(2).all(|t| t[0] < t[1]), "rows at {tops:?}");
+    listed_in_order(&harness, &chosen);
 
     harness
         .get_by_role_and_label(Role::Button, "Import")
@@ -92,17 +89,7 @@ fn new_stages_show_in_pipedrives_order_and_a_dragged_one_makes_the_boards_order(
     harness.run();
     let ws = harness.state().workspace().unwrap();
     assert_eq!(ws.opportunity_count(), 2 + 9);
-    let pipeline = ws
-        .pipelines()
-        .iter()
-        .find(|p| p.name == "Pipeline")
-        .unwrap()
-        .id;
-    let open: Vec<&str> = ws
-        .stages_of(pipeline)
-        .filter(|s| s.kind == StageKind::Open)
-        .map(|s| s.name.as_str())
-        .collect();
+    let open = crate::stages::open_stage_names(ws, "Pipeline");
     assert_eq!(open, chosen);
 
     // The board of the new pipeline has its columns in that order.

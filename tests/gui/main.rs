@@ -17,6 +17,8 @@ mod lookups;
 mod records;
 mod reports;
 mod settings;
+#[path = "../common/stages.rs"]
+mod stages;
 #[path = "../common/tmpfs.rs"]
 mod tmpfs;
 
