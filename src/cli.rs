@@ -128,6 +128,10 @@ pub enum CliCommand {
         /// Write every bad cell to FILE, one a line (the terminal shows the first 50).
         #[arg(long, value_name = "FILE")]
         errors_file: Option<PathBuf>,
+        /// The order of the new stages the file adds, by name ("Lead In,Demo Scheduled"):
+        /// these first, the others after them in the import's own order.
+        #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+        stage_order: Vec<String>,
     },
 }
 
@@ -422,12 +426,18 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, St
             skip_bad_rows,
             decimal_separator,
             errors_file,
+            stage_order,
         } => {
             let options = interchange::ImportOptions {
                 from,
                 dry_run,
                 skip_bad_rows,
                 decimal_separator,
+                stage_order: stage_order
+                    .into_iter()
+                    .map(|name| name.trim().to_owned())
+                    .filter(|name| !name.is_empty())
+                    .collect(),
                 ..interchange::ImportOptions::default()
             };
             // The errors file is checked before anything is imported, so a refused one leaves

@@ -2,6 +2,8 @@
 //! under any spelling, over another file only with --force, never a fragment on a full disk,
 //! and every CSV guarded against formulas.
 
+#[path = "common/stages.rs"]
+mod stages;
 #[path = "common/tmpfs.rs"]
 mod tmpfs;
 
@@ -368,4 +370,50 @@ fn a_mistyped_db_in_a_missing_folder_creates_nothing() {
         );
     }
     assert!(!dir.path().join("nosuchdir").exists());
+}
+
+#[test]
+fn import_takes_the_order_of_the_new_stages_and_refuses_a_name_the_file_does_not_add() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.redb");
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/interchange/hist-pipedrive.csv");
+    let file = file.to_str().unwrap();
+    let refused = forsat(
+        dir.path(),
+        &db,
+        &["import", file, "--stage-order", "Demo Scheduled,Closing"],
+    );
+    assert_eq!(refused.code, Some(1), "{}", refused.out);
+    assert!(
+        refused.err.contains("“Closing”")
+            && refused.err.contains(
+                "Lead In, Contact Made, Demo Scheduled, Proposal Made, Negotiations Started"
+            ),
+        "{}",
+        refused.err
+    );
+    let run = forsat(
+        dir.path(),
+        &db,
+        &["import", file, "--stage-order", "Demo Scheduled, Lead In"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.err);
+    let ws = Workspace::open(&db, system_clock()).unwrap();
+    assert_eq!(
+        ws.opportunity_count(),
+        9,
+        "imported once, by the second run"
+    );
+    let open = stages::open_stage_names(&ws, "Pipeline");
+    assert_eq!(
+        open,
+        [
+            "Demo Scheduled",
+            "Lead In",
+            "Contact Made",
+            "Proposal Made",
+            "Negotiations Started"
+        ]
+    );
 }

@@ -99,7 +99,8 @@ pub(super) struct Dialect {
     /// Whether a deal without an account takes its contact's (else its own) name as the
     /// account, as the other systems allow deals without a company.
     pub account_fallback: bool,
-    /// Stage names in the format's usual order: new stages are created in this order.
+    /// The system's default stage names in their order: new stages named so are created in
+    /// this order (see `order_new_stages` in import.rs for the others).
     pub stage_order: &'static [&'static str],
 }
 
@@ -107,9 +108,9 @@ impl Dialect {
     pub fn of(source: Source) -> Dialect {
         let (tag_separator, outcome, stage_order): (char, Outcome, &[&str]) = match source {
             Source::Auto | Source::Forsat => (';', Outcome::Stage, &[]),
-            Source::Odoo => (',', Outcome::Archived, &[]),
+            Source::Odoo => (',', Outcome::Archived, &ODOO_STAGES),
             Source::Suitecrm => (',', Outcome::ClosedStage, &SUITECRM_STAGES),
-            Source::Pipedrive => (',', Outcome::Status, &[]),
+            Source::Pipedrive => (',', Outcome::Status, &PIPEDRIVE_STAGES),
         };
         Dialect {
             source,
@@ -120,6 +121,22 @@ impl Dialect {
         }
     }
 }
+
+/// Odoo CRM's default stages in order (Odoo 13 and later; older versions had Negotiation).
+pub(super) const ODOO_STAGES: [&str; 5] = ["New", "Qualified", "Proposition", "Negotiation", "Won"];
+
+/// Pipedrive's default pipeline in order: today's (Qualified, Contact Made, Demo Scheduled,
+/// Proposal Made, Negotiations Started) with the older accounts' Lead In and Needs Defined in
+/// their places.
+pub(super) const PIPEDRIVE_STAGES: [&str; 7] = [
+    "Lead In",
+    "Qualified",
+    "Contact Made",
+    "Needs Defined",
+    "Demo Scheduled",
+    "Proposal Made",
+    "Negotiations Started",
+];
 
 /// SuiteCRM's (and SugarCRM's) default sales stages in order.
 pub(super) const SUITECRM_STAGES: [&str; 10] = [
@@ -169,6 +186,13 @@ const ODOO: &[(&str, Target)] = &[
     ("date_deadline", f(Field::ExpectedClose)),
     ("Closed Date", f(Field::Closed)),
     ("date_closed", f(Field::Closed)),
+    // When the deal entered its stage: a lost deal stays in its stage, so this is when it
+    // entered the stage it was lost at.
+    ("Last Stage Update", Target::Column(Column::StageEntered)),
+    (
+        "date_last_stage_update",
+        Target::Column(Column::StageEntered),
+    ),
     ("Lost Reason", f(Field::LossReason)),
     ("lost_reason_id", f(Field::LossReason)),
     ("Active", f(Field::Active)),
@@ -269,7 +293,16 @@ const PIPEDRIVE: &[(&str, Target)] = &[
     ("Deal - Creator", Target::Ignored),
     ("Deal - Weighted value", Target::Ignored),
     ("Deal - Visible to", Target::Ignored),
-    ("Deal - Stage change time", Target::Ignored),
+    // Pipedrive's stage_change_time: won and lost deals keep their stage, so for them this is
+    // when they entered the stage they closed at.
+    (
+        "Deal - Last stage change",
+        Target::Column(Column::StageEntered),
+    ),
+    (
+        "Deal - Stage change time",
+        Target::Column(Column::StageEntered),
+    ),
     ("Deal - Activities to do", Target::Ignored),
     ("Deal - Done activities", Target::Ignored),
     ("Deal - Total activities", Target::Ignored),

@@ -39,6 +39,10 @@ pub struct ImportOptions {
     /// The decimal separator (`.` or `,`) of number columns whose values do not show it
     /// (every value like `1.500`); without it such a column is refused, never guessed.
     pub decimal_separator: Option<char>,
+    /// The order of the new open stages the file adds, by name (case ignored): these first,
+    /// in this order, the others after them as the import orders them. A name that is not a
+    /// stage the file adds is refused ([`ImportError::Options`]).
+    pub stage_order: Vec<String>,
 }
 
 /// A cell that could not be imported.
@@ -111,6 +115,17 @@ pub struct ImportSummary {
     pub kept_ids: bool,
     /// What else to tell the user: columns ignored, records created, date orders guessed.
     pub messages: Vec<String>,
+    /// The stages the import adds, each pipeline's in their order (open ones first).
+    pub new_stages: Vec<NewStage>,
+}
+
+/// A stage an import adds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewStage {
+    /// Its pipeline's name.
+    pub pipeline: String,
+    pub name: String,
+    pub kind: StageKind,
 }
 
 /// Why nothing was imported.
@@ -126,6 +141,8 @@ pub enum ImportError {
     },
     /// The database refused or failed the write.
     Write(String),
+    /// The options do not fit the file (a stage order naming a stage the file does not add).
+    Options(String),
 }
 
 impl fmt::Display for ImportError {
@@ -143,7 +160,7 @@ impl fmt::Display for ImportError {
                 }
                 Ok(())
             }
-            ImportError::Write(why) => f.write_str(why),
+            ImportError::Write(why) | ImportError::Options(why) => f.write_str(why),
         }
     }
 }
@@ -403,6 +420,10 @@ struct RowIn {
     /// Won or lost by the format's own rule: the deal goes to its pipeline's won or lost
     /// stage, whatever stage the file names.
     outcome: Option<StageKind>,
+    /// For a deal won or lost by that rule, the stage the file names, where it was when it
+    /// closed (empty when the file names none), and when it entered it when the file says.
+    closed_from: Arc<str>,
+    closed_from_since: Option<DateTime<Utc>>,
 }
 
 struct LineIn {
@@ -879,7 +900,12 @@ impl ImportJob {
         summary
             .messages
             .extend(self.repairs.messages(|t| mapping.target_header(t)));
-        let plan = Plan::build(ws, self.good, Dialect::of(summary.format).stage_order);
+        let plan = Plan::build(
+            ws,
+            self.good,
+            &self.mapping.dialect,
+            &self.options.stage_order,
+        )?;
         plan.describe(ws, &mut summary);
         if self.options.dry_run || plan.batch.opportunities.is_empty() {
             return Ok((summary, None));
@@ -1274,7 +1300,15 @@ impl<'a> RowReader<'a> {
         };
         row.outcome = Some(kind);
         row.active = true;
-        row.stage = self.share(template.name);
+        // Odoo and Pipedrive keep a closed deal in the stage it closed at, and their stage
+        // change time is when it entered that stage; SuiteCRM's "Closed Won" and "Closed
+        // Lost" are no such stage.
+        if self.mapping.dialect.outcome != Outcome::ClosedStage {
+            row.closed_from = std::mem::replace(&mut row.stage, self.share(template.name));
+            row.closed_from_since = row.stage_entered.take();
+        } else {
+            row.stage = self.share(template.name);
+        }
         row.probability = None;
         row.probability_overridden = None;
         match self.moment(time) {
@@ -1283,6 +1317,12 @@ impl<'a> RowReader<'a> {
                 row.stage_entered = Some(at.max(row.created));
             }
             None => {
+                // Odoo's Closed Date is the moment it was marked won or lost.
+                let closed = self.raw(Column::Field(Field::Closed)).trim();
+                let style = &self.styles.dates[&f(Field::Closed)];
+                if let (Some(_), Some(at)) = (row.closed, style.parse_timestamp(closed)) {
+                    row.stage_entered = Some(at.max(row.created));
+                }
                 row.closed = row.closed.or(row.expected_close);
             }
         }
@@ -1514,6 +1554,8 @@ impl<'a> RowReader<'a> {
             currency,
             lines,
             outcome: None,
+            closed_from: self.share(""),
+            closed_from_since: None,
         };
         self.outcome(&mut row);
         // The deal's own rules, on a draft with the row's values: its text is lent to the
@@ -1619,6 +1661,216 @@ enum PipelineRef {
     New(usize),
 }
 
+/// The pipelines and stages rows name, each spelling resolved once (rows name few): stored
+/// ones found by name (case ignored), new ones collected to be created.
+struct StageNames<'w> {
+    ws: &'w Workspace,
+    stored_pipelines: HashMap<String, Id>,
+    /// New pipelines, named as first written.
+    pipelines: Vec<String>,
+    /// New stages: their pipeline, caseless name, and name as first written.
+    stages: Vec<(PipelineRef, String, Arc<str>)>,
+    resolved: foldhash::HashMap<Spelling, StageRef>,
+}
+
+/// A pipeline and stage as a row writes them, and whether the row is won or lost.
+type Spelling = (Arc<str>, Arc<str>, Option<StageKind>);
+
+impl<'w> StageNames<'w> {
+    fn new(ws: &'w Workspace) -> StageNames<'w> {
+        StageNames {
+            ws,
+            stored_pipelines: ws
+                .pipelines()
+                .iter()
+                .map(|p| (p.name.trim().to_lowercase(), p.id))
+                .collect(),
+            pipelines: Vec::new(),
+            stages: Vec::new(),
+            resolved: foldhash::HashMap::default(),
+        }
+    }
+
+    /// The stage `stage` of pipeline `pipeline` (the default one when empty). A deal won or
+    /// lost (`outcome`) goes to a stored pipeline's won or lost stage; an empty stage is the
+    /// pipeline's first open one.
+    fn resolve(
+        &mut self,
+        pipeline: &Arc<str>,
+        stage: &Arc<str>,
+        outcome: Option<StageKind>,
+    ) -> StageRef {
+        let spelling = (Arc::clone(pipeline), Arc::clone(stage), outcome);
+        if let Some(&found) = self.resolved.get(&spelling) {
+            return found;
+        }
+        let ws = self.ws;
+        let pipeline = if pipeline.is_empty() {
+            PipelineRef::Stored(ws.default_pipeline().id)
+        } else {
+            let key = pipeline.to_lowercase();
+            match self.stored_pipelines.get(&key) {
+                Some(id) => PipelineRef::Stored(*id),
+                None => PipelineRef::New(
+                    match self.pipelines.iter().position(|n| n.to_lowercase() == key) {
+                        Some(n) => n,
+                        None => {
+                            self.pipelines.push(pipeline.to_string());
+                            self.pipelines.len() - 1
+                        }
+                    },
+                ),
+            }
+        };
+        let stored = match pipeline {
+            PipelineRef::Stored(p) if outcome.is_some_and(|k| ws.stage_of_kind(p, k).is_some()) => {
+                outcome.and_then(|k| ws.stage_of_kind(p, k))
+            }
+            PipelineRef::Stored(p) if stage.is_empty() => ws
+                .stage_of_kind(p, StageKind::Open)
+                .or_else(|| ws.stages_of(p).next()),
+            PipelineRef::Stored(p) => {
+                let key = stage.to_lowercase();
+                ws.stages_of(p)
+                    .find(|s| s.name.trim().to_lowercase() == key)
+            }
+            PipelineRef::New(_) => None,
+        };
+        let found = match stored {
+            Some(stored) => StageRef::Stored(stored.id),
+            None => {
+                let name: Arc<str> = if stage.is_empty() {
+                    Arc::from(DEFAULT_STAGES[0].name)
+                } else {
+                    Arc::clone(stage)
+                };
+                let key = name.to_lowercase();
+                let n = match self
+                    .stages
+                    .iter()
+                    .position(|(p, k, _)| *p == pipeline && *k == key)
+                {
+                    Some(n) => n,
+                    None => {
+                        self.stages.push((pipeline, key, name));
+                        self.stages.len() - 1
+                    }
+                };
+                StageRef::New(n)
+            }
+        };
+        self.resolved.insert(spelling, found);
+        found
+    }
+}
+
+/// A stage the import creates, before its id and place.
+struct StageDraft {
+    pipeline: PipelineRef,
+    name: String,
+    kind: StageKind,
+    probability: Decimal,
+    /// The middle probability of its open deals in the file: where it goes among the others.
+    rank: Option<Decimal>,
+}
+
+/// The order new stages are created in, so each pipeline's sequences follow it: each
+/// pipeline's open stages as [`stage_order`] puts them, then won, then lost stages. `chosen`
+/// may only name new open stages.
+fn creation_order(
+    drafts: &[StageDraft],
+    usual: &[&str],
+    chosen: &[String],
+) -> Result<Vec<usize>, ImportError> {
+    let mut pipelines: Vec<PipelineRef> = Vec::new();
+    for d in drafts {
+        if !pipelines.contains(&d.pipeline) {
+            pipelines.push(d.pipeline);
+        }
+    }
+    let mut order = Vec::with_capacity(drafts.len());
+    for pipeline in pipelines {
+        let open: Vec<usize> = (0..drafts.len())
+            .filter(|&n| drafts[n].pipeline == pipeline && drafts[n].kind == StageKind::Open)
+            .collect();
+        let stages: Vec<(&str, Option<Decimal>)> = open
+            .iter()
+            .map(|&n| (drafts[n].name.as_str(), drafts[n].rank))
+            .collect();
+        order.extend(
+            stage_order(&stages, usual, chosen)
+                .into_iter()
+                .map(|k| open[k]),
+        );
+    }
+    let same = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
+    if let Some(stray) = chosen
+        .iter()
+        .find(|c| !order.iter().any(|&n| same(&drafts[n].name, c)))
+    {
+        // Listed in the import's own order.
+        let own = creation_order(drafts, usual, &[])?;
+        let mut new: Vec<&str> = Vec::new();
+        for &n in own.iter().filter(|&&n| drafts[n].kind == StageKind::Open) {
+            if !new.contains(&drafts[n].name.as_str()) {
+                new.push(&drafts[n].name);
+            }
+        }
+        return Err(ImportError::Options(if new.is_empty() {
+            tr!(
+                "the stage order names “{name}”, but this file adds no stage",
+                name = escaped(stray)
+            )
+        } else {
+            tr!(
+                "the stage order names “{name}”, which is not one of the stages this file adds ({stages})",
+                name = escaped(stray),
+                stages = new.join(", ")
+            )
+        }));
+    }
+    for kind in [StageKind::Won, StageKind::Lost] {
+        order.extend((0..drafts.len()).filter(|&n| drafts[n].kind == kind));
+    }
+    Ok(order)
+}
+
+/// The order of one pipeline's new open stages, given as their names and the middle
+/// probability of their deals in the file, in the order the file first names them: the
+/// system's default stages (`usual`, case ignored) in its order; each other stage whose deals
+/// have probabilities before the first stage so placed of a higher one; the rest after, as
+/// the file names them. The user's `chosen` names go over that: those stages first, in its
+/// order.
+fn stage_order(
+    stages: &[(&str, Option<Decimal>)],
+    usual: &[&str],
+    chosen: &[String],
+) -> Vec<usize> {
+    let same = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
+    let known = |n: usize| usual.iter().position(|u| same(u, stages[n].0));
+    let mut order: Vec<usize> = (0..stages.len()).filter(|&n| known(n).is_some()).collect();
+    order.sort_by_key(|&n| known(n));
+    let mut ranked: Vec<usize> = (0..stages.len())
+        .filter(|&n| known(n).is_none() && stages[n].1.is_some())
+        .collect();
+    ranked.sort_by_key(|&n| stages[n].1);
+    for n in ranked {
+        let at = order
+            .iter()
+            .position(|&o| stages[o].1 > stages[n].1)
+            .unwrap_or(order.len());
+        order.insert(at, n);
+    }
+    order.extend((0..stages.len()).filter(|&n| known(n).is_none() && stages[n].1.is_none()));
+    order.sort_by_key(|&n| {
+        chosen
+            .iter()
+            .position(|c| same(c, stages[n].0))
+            .unwrap_or(usize::MAX)
+    });
+    order
+}
+
 /// Ids for the new records: from the workspace's counter, skipping the ids the file's deals
 /// keep.
 struct Ids {
@@ -1652,6 +1904,10 @@ struct Plan {
     new_lookups: BTreeMap<LookupKind, Vec<String>>,
     /// What finding the contacts showed.
     contact_notes: Vec<String>,
+    /// Closed deals recorded as entering the open stage the file names, then closing.
+    kept_stage: usize,
+    /// Lost deals of another system's file that name no stage they were lost at.
+    lost_nowhere: usize,
 }
 
 impl Plan {
@@ -1664,9 +1920,15 @@ impl Plan {
         Command::InsertBatch(Box::new(batch))
     }
 
-    /// The plan writing `rows`; new stages follow `stage_order` (the format's usual stages,
-    /// case ignored) where they are in it, else the order the file first names them.
-    fn build(ws: &Workspace, rows: Vec<RowIn>, stage_order: &[&str]) -> Plan {
+    /// The plan writing `rows` as a file of `dialect` says; new open stages are ordered by
+    /// [`stage_order`], the user's `chosen` order over it (an error when it names a stage the
+    /// file does not add).
+    fn build(
+        ws: &Workspace,
+        rows: Vec<RowIn>,
+        dialect: &Dialect,
+        chosen: &[String],
+    ) -> Result<Plan, ImportError> {
         let file_ids: Vec<Id> = rows.iter().filter_map(|r| r.id).collect();
         let distinct: HashSet<Id> = file_ids.iter().copied().collect();
         let kept_ids = ws.opportunity_count() == 0
@@ -1679,119 +1941,70 @@ impl Plan {
             reserved: if kept_ids { distinct } else { HashSet::new() },
         };
 
-        // Pipelines and stages: stored ones by name (case ignored), new ones created.
-        let stored_pipelines: HashMap<String, Id> = ws
-            .pipelines()
-            .iter()
-            .map(|p| (p.name.trim().to_lowercase(), p.id))
-            .collect();
-        let mut new_pipeline_names: Vec<String> = Vec::new();
-        let mut new_stage_keys: Vec<(PipelineRef, String)> = Vec::new();
-        let mut stage_rows: Vec<Vec<usize>> = Vec::new();
+        // Each row's stage, and the open stage a closed deal closed at when the file names it.
+        let mut names = StageNames::new(ws);
+        let mut members: Vec<Vec<usize>> = Vec::new();
         let mut row_stages: Vec<StageRef> = Vec::with_capacity(rows.len());
-        let first_stage_name = DEFAULT_STAGES[0].name;
-        // Rows name few pipelines and stages: each spelling is resolved once.
-        let mut resolved: foldhash::HashMap<(&str, &str, Option<StageKind>), StageRef> =
-            foldhash::HashMap::default();
+        let mut row_closed_from: Vec<Option<StageRef>> = Vec::with_capacity(rows.len());
         for (i, r) in rows.iter().enumerate() {
-            let spelling = (&*r.pipeline, &*r.stage, r.outcome);
-            if let Some(&stage) = resolved.get(&spelling) {
-                if let StageRef::New(n) = stage {
-                    stage_rows[n].push(i);
-                }
-                row_stages.push(stage);
-                continue;
+            let stage = names.resolve(&r.pipeline, &r.stage, r.outcome);
+            let closed_from = (!r.closed_from.is_empty())
+                .then(|| names.resolve(&r.pipeline, &r.closed_from, None));
+            members.resize_with(names.stages.len(), Vec::new);
+            if let StageRef::New(n) = stage {
+                members[n].push(i);
             }
-            let pipeline = if r.pipeline.is_empty() {
-                PipelineRef::Stored(ws.default_pipeline().id)
-            } else {
-                let key = r.pipeline.to_lowercase();
-                match stored_pipelines.get(&key) {
-                    Some(id) => PipelineRef::Stored(*id),
-                    None => PipelineRef::New(
-                        match new_pipeline_names
-                            .iter()
-                            .position(|n| n.to_lowercase() == key)
-                        {
-                            Some(n) => n,
-                            None => {
-                                new_pipeline_names.push(r.pipeline.to_string());
-                                new_pipeline_names.len() - 1
-                            }
-                        },
-                    ),
-                }
-            };
-            let stored_stage = match pipeline {
-                PipelineRef::Stored(p)
-                    if r.outcome.is_some_and(|k| ws.stage_of_kind(p, k).is_some()) =>
-                {
-                    r.outcome.and_then(|k| ws.stage_of_kind(p, k))
-                }
-                PipelineRef::Stored(p) if r.stage.is_empty() => ws
-                    .stage_of_kind(p, StageKind::Open)
-                    .or_else(|| ws.stages_of(p).next()),
-                PipelineRef::Stored(p) => {
-                    let key = r.stage.to_lowercase();
-                    ws.stages_of(p)
-                        .find(|s| s.name.trim().to_lowercase() == key)
-                }
-                PipelineRef::New(_) => None,
-            };
-            if let Some(stage) = stored_stage {
-                resolved.insert(spelling, StageRef::Stored(stage.id));
-                row_stages.push(StageRef::Stored(stage.id));
-                continue;
-            }
-            let name = if r.stage.is_empty() {
-                first_stage_name
-            } else {
-                &r.stage
-            };
-            let key = (pipeline, name.to_lowercase());
-            let n = match new_stage_keys.iter().position(|k| *k == key) {
-                Some(n) => n,
-                None => {
-                    new_stage_keys.push(key);
-                    stage_rows.push(Vec::new());
-                    new_stage_keys.len() - 1
-                }
-            };
-            stage_rows[n].push(i);
-            resolved.insert(spelling, StageRef::New(n));
-            row_stages.push(StageRef::New(n));
+            row_stages.push(stage);
+            row_closed_from.push(closed_from);
         }
         // A new stage's kind and probability come from its deals: all closed at 100 % (or 0 %)
-        // make it a Won (Lost) stage. Every new pipeline gets an open stage.
-        let mut drafts: Vec<(PipelineRef, String, StageKind, Decimal)> = new_stage_keys
+        // make it a Won (Lost) stage. A stage only named as where closed deals were is open.
+        // Every new pipeline gets an open stage.
+        let first_stage_name = DEFAULT_STAGES[0].name;
+        let mut drafts: Vec<StageDraft> = names
+            .stages
             .iter()
-            .zip(&stage_rows)
-            .map(|((pipeline, _), members)| {
-                let name = rows[members[0]].stage.to_string();
-                let name = if name.is_empty() {
-                    first_stage_name.to_owned()
+            .zip(&members)
+            .map(|((pipeline, _, name), members)| {
+                let (kind, probability) = if members.is_empty() {
+                    (StageKind::Open, DEFAULT_STAGES[0].probability.into())
                 } else {
-                    name
+                    infer_stage(name, members.iter().map(|&i| &rows[i]))
                 };
-                let (kind, probability) = infer_stage(&name, members.iter().map(|&i| &rows[i]));
-                (*pipeline, name, kind, probability)
+                let mut open: Vec<Decimal> = members
+                    .iter()
+                    .map(|&i| &rows[i])
+                    .filter(|r| r.outcome.is_none() && r.closed.is_none())
+                    .filter_map(|r| r.probability)
+                    .collect();
+                open.sort_unstable();
+                StageDraft {
+                    pipeline: *pipeline,
+                    name: name.to_string(),
+                    kind,
+                    probability,
+                    rank: open.get(open.len() / 2).copied(),
+                }
             })
             .collect();
-        for n in 0..new_pipeline_names.len() {
+        for n in 0..names.pipelines.len() {
             let has_open = drafts
                 .iter()
-                .any(|(p, _, kind, _)| *p == PipelineRef::New(n) && *kind == StageKind::Open);
+                .any(|d| d.pipeline == PipelineRef::New(n) && d.kind == StageKind::Open);
             if !has_open {
-                drafts.push((
-                    PipelineRef::New(n),
-                    first_stage_name.to_owned(),
-                    StageKind::Open,
-                    DEFAULT_STAGES[0].probability.into(),
-                ));
+                drafts.push(StageDraft {
+                    pipeline: PipelineRef::New(n),
+                    name: first_stage_name.to_owned(),
+                    kind: StageKind::Open,
+                    probability: DEFAULT_STAGES[0].probability.into(),
+                    rank: None,
+                });
             }
         }
+        let order = creation_order(&drafts, dialect.stage_order, chosen)?;
         let max_sequence = ws.pipelines().iter().map(|p| p.sequence).max().unwrap_or(0);
-        let new_pipelines: Vec<Pipeline> = new_pipeline_names
+        let new_pipelines: Vec<Pipeline> = names
+            .pipelines
             .iter()
             .zip(1..)
             .map(|(name, n)| Pipeline {
@@ -1804,32 +2017,18 @@ impl Plan {
             PipelineRef::Stored(id) => id,
             PipelineRef::New(n) => new_pipelines[n].id,
         };
-        // Open stages before closing ones, after the pipeline's stored stages.
-        let mut order: Vec<usize> = (0..drafts.len()).collect();
-        order.sort_by_key(|&n| {
-            let rank = match drafts[n].2 {
-                StageKind::Open => 0,
-                StageKind::Won => 1,
-                StageKind::Lost => 2,
-            };
-            let usual = stage_order
-                .iter()
-                .position(|s| s.eq_ignore_ascii_case(&drafts[n].1))
-                .unwrap_or(usize::MAX);
-            (rank, usual, n)
-        });
         let mut new_stages: Vec<Stage> = drafts
             .iter()
-            .map(|(pipeline, name, kind, probability)| Stage {
+            .map(|d| Stage {
                 id: 0,
-                pipeline: pipeline_id(*pipeline),
-                name: name.clone(),
+                pipeline: pipeline_id(d.pipeline),
+                name: d.name.clone(),
                 sequence: 0,
-                probability: *probability,
-                kind: *kind,
+                probability: d.probability,
+                kind: d.kind,
                 requirements: String::new(),
                 rotting_days: None,
-                folded: *kind == StageKind::Lost,
+                folded: d.kind == StageKind::Lost,
             })
             .collect();
         let mut sequences: HashMap<Id, u32> = HashMap::new();
@@ -1851,7 +2050,8 @@ impl Plan {
                 StageRef::New(n) => &new_stages[n],
             }
         };
-        // Where a closed deal was created: its pipeline's first open stage.
+        // A pipeline's first open stage: where a deal is taken to have been created when the
+        // file says it moved later, as these systems put a new deal there.
         let first_open = |pipeline: Id| -> Option<Id> {
             ws.stage_of_kind(pipeline, StageKind::Open)
                 .map(|s| s.id)
@@ -1863,12 +2063,19 @@ impl Plan {
                         .map(|s| s.id)
                 })
         };
+        // Forsat's own files say nothing of where a closed deal was: it is created in the
+        // first open stage as it always was. The other systems' files say it (or that they
+        // cannot): a closed deal starts where it closed from, else in its closing stage.
+        let foreign = dialect.outcome != Outcome::Stage;
+        let mut kept_stage = 0;
+        let mut lost_nowhere = 0;
 
         let mut refs = References::new(ws);
         let mut batch = Batch::default();
         let mut trash = Vec::new();
         // The rows' texts move into the deals: a file's descriptions are never held twice.
-        for (r, stage_ref) in rows.into_iter().zip(&row_stages) {
+        for ((r, stage_ref), closed_from) in rows.into_iter().zip(&row_stages).zip(row_closed_from)
+        {
             let stage = stage_of(*stage_ref);
             let account = refs.account(&mut ids, &r.account);
             let opp_id = if kept_ids {
@@ -1940,32 +2147,55 @@ impl Plan {
                     &r.contact_phone,
                 ),
             };
-            // Its stage history: created in its stage, or created in the first open stage and
-            // closed when it entered its closing stage (on its closed date).
-            let opening = match stage.kind {
-                StageKind::Open => stage.id,
-                _ => first_open(stage.pipeline).unwrap_or(stage.id),
+            // Its stage history as the file implies it: the open stage it was in (entered when
+            // the file says, after creation in the first open stage), then its closing stage.
+            let closed_from = closed_from
+                .map(stage_of)
+                .filter(|s| s.kind == StageKind::Open && s.pipeline == stage.pipeline);
+            let open = match (stage.kind, closed_from) {
+                (StageKind::Open, _) => Some((stage.id, stage_entered)),
+                (_, Some(from)) => {
+                    kept_stage += 1;
+                    Some((from.id, r.closed_from_since.unwrap_or(opp.created)))
+                }
+                (kind, None) if foreign => {
+                    lost_nowhere += usize::from(kind == StageKind::Lost);
+                    None
+                }
+                (_, None) => first_open(stage.pipeline).map(|id| (id, opp.created)),
             };
-            batch.stage_events.push(StageEvent {
-                id: ids.take(),
-                opportunity: opp.id,
-                from: None,
-                to: opening,
-                at: opp.created,
-            });
-            if let (Some(closed), true) = (opp.closed, opening != stage.id) {
-                let at = if stage_entered.date_naive() == closed {
-                    stage_entered
-                } else {
-                    closed.and_time(NaiveTime::MIN).and_utc()
+            let mut path: Vec<(Id, DateTime<Utc>)> = Vec::with_capacity(3);
+            if let Some((open, since)) = open {
+                let moved = foreign && since > opp.created;
+                match first_open(stage.pipeline).filter(|first| moved && *first != open) {
+                    Some(first) => path.extend([(first, opp.created), (open, since)]),
+                    None => path.push((open, opp.created)),
+                }
+            }
+            if let Some(closed) = opp
+                .closed
+                .filter(|_| path.last().is_none_or(|p| p.0 != stage.id))
+            {
+                let at = match path.last() {
+                    None => opp.created,
+                    Some(_) if stage_entered.date_naive() == closed => stage_entered,
+                    Some(_) => closed.and_time(NaiveTime::MIN).and_utc(),
                 };
+                path.push((stage.id, at));
+            }
+            let mut from = None;
+            let mut after = opp.created;
+            for (to, at) in path {
+                // Never before the move before it, whatever the file's times say.
+                after = at.max(after);
                 batch.stage_events.push(StageEvent {
                     id: ids.take(),
                     opportunity: opp.id,
-                    from: Some(opening),
-                    to: stage.id,
-                    at: at.max(opp.created),
+                    from,
+                    to,
+                    at: after,
                 });
+                from = Some(to);
             }
             if r.trashed {
                 trash.push(opp.id);
@@ -1981,7 +2211,7 @@ impl Plan {
             new_lookups.entry(l.kind).or_default().push(l.name.clone());
         }
         let ordered_stages: Vec<Stage> = order.iter().map(|&n| new_stages[n].clone()).collect();
-        Plan {
+        Ok(Plan {
             config: new_pipelines
                 .iter()
                 .cloned()
@@ -1995,7 +2225,9 @@ impl Plan {
             new_stages: ordered_stages,
             new_lookups,
             contact_notes,
-        }
+            kept_stage,
+            lost_nowhere,
+        })
     }
 
     /// Fills the summary's counts and tells what is new.
@@ -2027,6 +2259,11 @@ impl Plan {
                 .chain(&self.new_pipelines)
                 .find(|p| p.id == s.pipeline)
                 .map_or("", |p| p.name.as_str());
+            summary.new_stages.push(NewStage {
+                pipeline: pipeline.to_owned(),
+                name: s.name.clone(),
+                kind: s.kind,
+            });
             let kind = match s.kind {
                 StageKind::Open => tr!("open"),
                 StageKind::Won => tr!("won"),
@@ -2038,6 +2275,18 @@ impl Plan {
                 kind = kind,
                 probability = s.probability.normalize(),
                 pipeline = pipeline
+            ));
+        }
+        if self.kept_stage > 0 {
+            summary.messages.push(trn!(
+                self.kept_stage,
+                "{n} won or lost deals keep the stage the file names: they entered it, then closed"
+            ));
+        }
+        if self.lost_nowhere > 0 {
+            summary.messages.push(trn!(
+                self.lost_nowhere,
+                "{n} lost deals name no stage they were lost at: they count as lost, at no stage of the funnel or the sales leakage"
             ));
         }
         for (kind, names) in &self.new_lookups {
@@ -2435,6 +2684,54 @@ mod tests {
             Some(Source::Pipedrive)
         );
         assert_eq!(detected(&["Colour", "Size"]), None);
+    }
+
+    #[test]
+    fn new_stages_go_in_the_systems_order_then_by_probability_then_as_named() {
+        let p = |text: &str| Some(text.parse::<Decimal>().unwrap());
+        let usual = formats::Dialect::of(Source::Odoo).stage_order;
+        let named = |order: Vec<usize>, stages: &[(&str, Option<Decimal>)]| -> Vec<String> {
+            order.into_iter().map(|n| stages[n].0.to_owned()).collect()
+        };
+        let stages = [
+            ("Proposition", p("70")),
+            ("Later", None),
+            ("Demo", p("50")),
+            ("new", p("10")),
+            ("Early", p("5")),
+            ("Qualified", None),
+            ("Also later", None),
+        ];
+        // Known ones in Odoo's order (case ignored); Demo before the first known stage of a
+        // higher probability, Early before New; the rest as the file names them.
+        assert_eq!(
+            named(stage_order(&stages, usual, &[]), &stages),
+            [
+                "Early",
+                "new",
+                "Qualified",
+                "Demo",
+                "Proposition",
+                "Later",
+                "Also later"
+            ]
+        );
+        let chosen = ["also later".to_owned(), "Proposition".to_owned()];
+        assert_eq!(
+            named(stage_order(&stages, usual, &chosen), &stages),
+            [
+                "Also later",
+                "Proposition",
+                "Early",
+                "new",
+                "Qualified",
+                "Demo",
+                "Later"
+            ]
+        );
+        // No known stage and no probabilities: as the file names them.
+        let plain = [("B", None), ("A", None)];
+        assert_eq!(named(stage_order(&plain, &[], &[]), &plain), ["B", "A"]);
     }
 
     #[test]

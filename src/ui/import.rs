@@ -11,10 +11,12 @@ use clap::ValueEnum as _;
 use egui::RichText;
 
 use super::file_field::{FileField, Pick};
+use super::reorder;
 use super::theme;
 use crate::command::Command;
-use crate::domain::escaped;
-use crate::interchange::{ImportJob, ImportOptions, ImportSummary, Source, Target};
+use crate::domain::{StageKind, escaped};
+use crate::i18n::format_count;
+use crate::interchange::{ImportJob, ImportOptions, ImportSummary, NewStage, Source, Target};
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
@@ -24,6 +26,10 @@ const SAMPLE_ROWS: usize = 3;
 const FRAME_BUDGET: Duration = Duration::from_millis(30);
 /// Rows checked between two looks at the clock.
 const ROWS_PER_SLICE: usize = 500;
+/// The width and height of a new stage's row in the check step, and room for its arrows.
+const STAGE_ROW_WIDTH: f32 = 340.0;
+const STAGE_ROW_HEIGHT: f32 = 26.0;
+const STAGE_ARROWS_WIDTH: f32 = 56.0;
 
 /// The wizard's steps, in order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,6 +68,8 @@ pub struct ImportDialog {
     /// Whether no format matched the file's header, so its columns are mapped by hand from
     /// Forsat's own (the user's choice of format stays as it was, for the next file).
     by_hand: bool,
+    /// The order of the new stages as the user dragged them (empty: the import's own).
+    stage_order: Vec<String>,
     /// The last check: what it found, or why the file cannot be imported.
     checked: Option<Result<ImportSummary, String>>,
     run: Option<Run>,
@@ -93,6 +101,17 @@ impl ImportDialog {
             skip_bad_rows: self.skip_bad_rows,
             columns: self.columns.clone(),
             decimal_separator: self.decimal_separator,
+            // The check shows the import's own order for the user to change; the import takes
+            // the user's, of the stages that check found.
+            stage_order: if dry_run {
+                Vec::new()
+            } else {
+                self.stage_order
+                    .iter()
+                    .filter(|name| self.new_stages().any(|s| s.name == **name))
+                    .cloned()
+                    .collect()
+            },
         }
     }
 
@@ -128,6 +147,7 @@ impl ImportDialog {
                 self.bytes = bytes.into();
                 self.columns.clear();
                 self.decimal_separator = None;
+                self.stage_order.clear();
                 self.by_hand = false;
                 self.map();
             }
@@ -152,6 +172,11 @@ impl ImportDialog {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> ImportOutcome {
         ui.set_min_width(640.0);
+        // Rows run in reading order: from the right in Persian.
+        direction::reading(ui, |ui| self.steps_in_order(ui, ws)).inner
+    }
+
+    fn steps_in_order(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> ImportOutcome {
         ui.label(bidi(ui, RichText::new(tr!("Import deals")).heading()));
         self.steps_ui(ui);
         ui.add_space(6.0);
@@ -347,6 +372,7 @@ impl ImportDialog {
             self.start_run(true);
         }
         self.result_ui(ui);
+        self.stages_ui(ui);
         let ready = matches!(&self.checked, Some(Ok(s)) if s.deals > 0);
         self.buttons(ui, true, &tr!("Import"), ready, |dialog| {
             dialog.step = Step::Import;
@@ -476,6 +502,157 @@ impl ImportDialog {
         }
     }
 }
+
+impl ImportDialog {
+    /// The open stages the last check found the file adds.
+    fn new_stages(&self) -> impl Iterator<Item = &NewStage> {
+        let checked = match &self.checked {
+            Some(Ok(summary)) => summary.new_stages.as_slice(),
+            _ => &[],
+        };
+        checked.iter().filter(|s| s.kind == StageKind::Open)
+    }
+
+    /// The new open stages by pipeline, each pipeline's in the order the user put them, the
+    /// import's own for the rest.
+    fn stage_groups(&self) -> Vec<(&str, Vec<&str>)> {
+        let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+        for stage in self.new_stages() {
+            match groups.iter_mut().find(|(p, _)| *p == stage.pipeline) {
+                Some((_, names)) => names.push(&stage.name),
+                None => groups.push((&stage.pipeline, vec![&stage.name])),
+            }
+        }
+        for (_, names) in &mut groups {
+            names.sort_by_key(|name| {
+                self.stage_order
+                    .iter()
+                    .position(|chosen| chosen == name)
+                    .unwrap_or(usize::MAX)
+            });
+        }
+        groups
+    }
+
+    /// The stages the import adds, each pipeline's open ones in order, dragged by their handle
+    /// or moved by their arrows to change it; the won and lost stages after them.
+    fn stages_ui(&mut self, ui: &mut egui::Ui) {
+        let groups = self.stage_groups();
+        if groups.is_empty() {
+            return;
+        }
+        ui.add_space(8.0);
+        ui.label(bidi(
+            ui,
+            RichText::new(tr!("New stages, in their order on the board")).strong(),
+        ));
+        ui.label(bidi(
+            ui,
+            RichText::new(tr!(
+                "Drag a stage by its dotted handle, or use the arrows, to reorder."
+            ))
+            .small()
+            .color(theme::TEXT_MUTED),
+        ));
+        let mut moved: Option<(usize, Vec<&str>)> = None;
+        for (g, (pipeline, names)) in groups.iter().enumerate() {
+            ui.add_space(4.0);
+            ui.label(bidi(
+                ui,
+                RichText::new(tr!("Pipeline “{pipeline}”", pipeline = pipeline))
+                    .small()
+                    .color(theme::TEXT_MUTED),
+            ));
+            let mut rows = Vec::with_capacity(names.len());
+            for (k, name) in names.iter().enumerate() {
+                let key = (*pipeline, *name);
+                let drag_id = egui::Id::unique(("import_stage_drag", key));
+                let dragged = ui.ctx().is_being_dragged(drag_id);
+                let row = egui::Frame::new()
+                    .fill(if dragged {
+                        theme::CARD_STROKE.gamma_multiply(0.5)
+                    } else {
+                        theme::CARD_FILL
+                    })
+                    .stroke(egui::Stroke::new(1.0, theme::CARD_STROKE))
+                    .corner_radius(theme::CARD_RADIUS)
+                    .inner_margin(egui::Margin::symmetric(8, 1))
+                    .show(ui, |ui| {
+                        ui.set_width(STAGE_ROW_WIDTH);
+                        ui.horizontal(|ui| {
+                            let size = egui::vec2(18.0, STAGE_ROW_HEIGHT);
+                            reorder::handle(ui, drag_id, StageKey(g, k), size, name);
+                            ui.label(bidi(
+                                ui,
+                                RichText::new(format_count(k as u64 + 1)).color(theme::TEXT_MUTED),
+                            ));
+                            let width = (ui.available_width() - STAGE_ARROWS_WIDTH).max(40.0);
+                            ui.allocate_ui_with_layout(
+                                egui::vec2(width, STAGE_ROW_HEIGHT),
+                                direction::start_to_end(egui::Align::Center),
+                                |ui| {
+                                    ui.set_min_size(egui::vec2(width, STAGE_ROW_HEIGHT));
+                                    ui.add(
+                                        egui::Label::new(bidi(
+                                            ui,
+                                            RichText::new(escaped(name))
+                                                .strong()
+                                                .color(theme::TEXT_STRONG),
+                                        ))
+                                        .truncate(),
+                                    );
+                                },
+                            );
+                            if let Some(order) = reorder::arrows(ui, names, k, name) {
+                                moved = Some((g, order));
+                            }
+                        });
+                    });
+                rows.push(row.response.rect);
+                if dragged {
+                    reorder::paint_ghost(ui, drag_id, name);
+                }
+            }
+            let keys: Vec<StageKey> = (0..names.len()).map(|k| StageKey(g, k)).collect();
+            if let Some(order) = reorder::dropped(ui, &keys, &rows) {
+                moved = Some((g, order.into_iter().map(|key| names[key.1]).collect()));
+            }
+        }
+        let closing: Vec<String> = match &self.checked {
+            Some(Ok(summary)) => summary
+                .new_stages
+                .iter()
+                .filter(|s| s.kind != StageKind::Open)
+                .map(|s| s.name.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
+        if !closing.is_empty() {
+            ui.label(bidi(
+                ui,
+                RichText::new(tr!(
+                    "Then the closing stages: {stages}",
+                    stages = escaped(&closing.join(", "))
+                ))
+                .small()
+                .color(theme::TEXT_MUTED),
+            ));
+        }
+        if let Some((g, order)) = moved {
+            let order: Vec<String> = groups
+                .iter()
+                .enumerate()
+                .flat_map(|(n, (_, names))| if n == g { &order } else { names })
+                .map(|name| (*name).to_owned())
+                .collect();
+            self.stage_order = order;
+        }
+    }
+}
+
+/// A new stage's row while it is dragged: its pipeline's group and place in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct StageKey(usize, usize);
 
 /// The choice of what column `i` feeds; Some when the user picked another.
 fn target_combo(

@@ -19,6 +19,7 @@ mod lines;
 mod lookups;
 mod mass_update;
 mod merge;
+mod reorder;
 mod reply;
 mod reports;
 mod screenshot;

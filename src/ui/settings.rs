@@ -15,11 +15,12 @@ use crate::ui::direction;
 use crate::ui::text::bidi;
 use std::collections::HashMap;
 
-use egui::{Align, Color32, FontId, Margin, RichText, Stroke, TextEdit, vec2};
+use egui::{Align, Color32, Margin, RichText, Stroke, TextEdit, vec2};
 use rust_decimal::Decimal;
 
 use super::app::{Action, Ctx};
 use super::lookups::LookupsEditor;
+use super::reorder;
 use super::reply::{self, Replies, Reply, Sent};
 use super::theme;
 use super::unsaved::{self, Choice, Editing, FormKey, Leave};
@@ -431,10 +432,6 @@ struct PipelineDelete {
     target: Option<Id>,
 }
 
-/// What a dragged stage row carries.
-#[derive(Clone, Copy, Debug)]
-struct StageDrag(Id);
-
 /// Deals per stage and per pipeline (archived and trashed ones included, as deletions count
 /// them), recounted when the data changes.
 #[derive(Default)]
@@ -643,7 +640,7 @@ impl PipelinesTab {
                 if response.clicked() && p.id != pid {
                     *switch = Some(Switch::Pipeline(p.id));
                 }
-                if let Some(order) = arrows_ui(ui, &ids, i, &p.name) {
+                if let Some(order) = reorder::arrows(ui, &ids, i, &p.name) {
                     reorder = Some(order);
                 }
             });
@@ -954,7 +951,7 @@ impl PipelinesTab {
             rows.push(rect);
             reorder = reorder.or(row_reorder);
         }
-        if let Some(order) = dropped_order(ui, &ids, &rows) {
+        if let Some(order) = reorder::dropped(ui, &ids, &rows) {
             reorder = Some(order);
         }
         if let Some(order) = reorder {
@@ -995,17 +992,8 @@ impl PipelinesTab {
             .inner_margin(Margin::symmetric(8, 1))
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    let handle = ui
-                        .dnd_drag_source(drag_id, StageDrag(stage.id), |ui| {
-                            let size = vec2(HANDLE_WIDTH, ROW_HEIGHT);
-                            let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
-                            paint_grip(ui.painter(), rect);
-                        })
-                        .response;
-                    let name = tr!("Drag {stage} to reorder", stage = stage.name);
-                    handle
-                        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
-                    handle.on_hover_text(bidi(ui, tr!("Drag to reorder")));
+                    let size = vec2(HANDLE_WIDTH, ROW_HEIGHT);
+                    reorder::handle(ui, drag_id, stage.id, size, &stage.name);
                     cell(ui, NAME_WIDTH, |ui| {
                         let label = ui.add(
                             egui::Label::new(bidi(
@@ -1048,7 +1036,7 @@ impl PipelinesTab {
                     cell(ui, DEALS_WIDTH, |ui| {
                         ui.label(bidi(ui, format_count(held as u64)));
                     });
-                    reorder = arrows_ui(ui, ids, index, &stage.name);
+                    reorder = reorder::arrows(ui, ids, index, &stage.name);
                     let edit = ui
                         .add_enabled(!editing, egui::Button::new(bidi(ui, tr!("Edit"))).small())
                         .accessible_name(tr!("Edit {stage}", stage = stage.name));
@@ -1083,7 +1071,7 @@ impl PipelinesTab {
             })
             .response;
         if dragged {
-            paint_drag_ghost(ui, drag_id, &stage.name);
+            reorder::paint_ghost(ui, drag_id, &stage.name);
         }
         (response.rect, reorder)
     }
@@ -1163,112 +1151,6 @@ fn cell(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui)) {
             add(ui);
         },
     );
-}
-
-/// The Move up / Move down buttons of the `index`th of `ids`; returns the new order if clicked.
-fn arrows_ui(ui: &mut egui::Ui, ids: &[Id], index: usize, name: &str) -> Option<Vec<Id>> {
-    let up = arrow_button(ui, index > 0, true)
-        .accessible_name(tr!("Move {name} up", name = name))
-        .on_hover_text(bidi(ui, tr!("Move up")));
-    let down = arrow_button(ui, index + 1 < ids.len(), false)
-        .accessible_name(tr!("Move {name} down", name = name))
-        .on_hover_text(bidi(ui, tr!("Move down")));
-    let mut order = ids.to_vec();
-    if up.clicked() {
-        order.swap(index, index - 1);
-    } else if down.clicked() {
-        order.swap(index, index + 1);
-    } else {
-        return None;
-    }
-    Some(order)
-}
-
-/// A small button showing a triangle pointing up or down (the bundled font has no arrows).
-fn arrow_button(ui: &mut egui::Ui, enabled: bool, up: bool) -> egui::Response {
-    let button = egui::Button::new("").small().min_size(vec2(20.0, 18.0));
-    let response = ui.add_enabled(enabled, button);
-    let color = if enabled {
-        ui.visuals().widgets.style(&response).fg_stroke.color
-    } else {
-        theme::CARD_STROKE
-    };
-    let c = response.rect.center();
-    let (w, h) = (4.5, 3.0);
-    let points = if up {
-        vec![c + vec2(-w, h), c + vec2(w, h), c + vec2(0.0, -h)]
-    } else {
-        vec![c + vec2(-w, -h), c + vec2(w, -h), c + vec2(0.0, h)]
-    };
-    ui.painter()
-        .add(egui::Shape::convex_polygon(points, color, Stroke::NONE));
-    response
-}
-
-/// A drag handle: two columns of three dots.
-fn paint_grip(painter: &egui::Painter, rect: egui::Rect) {
-    let c = rect.center();
-    for dx in [-2.5, 2.5] {
-        for dy in [-5.0, 0.0, 5.0] {
-            painter.circle_filled(c + vec2(dx, dy), 1.4, theme::TEXT_MUTED);
-        }
-    }
-}
-
-/// While a stage row is dragged over the table: a line where it would land, and on release the
-/// order with the stage moved there (None when nothing is dropped or the order is unchanged).
-fn dropped_order(ui: &egui::Ui, ids: &[Id], rows: &[egui::Rect]) -> Option<Vec<Id>> {
-    let dragged = egui::DragAndDrop::payload::<StageDrag>(ui.ctx())?;
-    let from = ids.iter().position(|id| *id == dragged.0)?;
-    let pointer = ui.input(|i| i.pointer.latest_pos())?;
-    let (first, last) = (rows.first()?, rows.last()?);
-    let area = first.union(*last).expand2(vec2(0.0, ROW_HEIGHT));
-    if !area.contains(pointer) {
-        return None;
-    }
-    // The slot before the first row whose middle is below the pointer.
-    let slot = rows.iter().filter(|r| r.center().y < pointer.y).count();
-    let y = match slot {
-        0 => first.top() - 2.0,
-        n if n == rows.len() => last.bottom() + 2.0,
-        n => (rows[n - 1].bottom() + rows[n].top()) / 2.0,
-    };
-    ui.painter()
-        .hline(first.x_range(), y, Stroke::new(2.5, theme::CARD_SELECTED));
-    if !ui.input(|i| i.pointer.any_released()) {
-        return None;
-    }
-    egui::DragAndDrop::clear_payload(ui.ctx());
-    let mut order = ids.to_vec();
-    let moved = order.remove(from);
-    order.insert(if slot > from { slot - 1 } else { slot }, moved);
-    (order != ids).then_some(order)
-}
-
-/// The dragged stage's name beside the pointer.
-fn paint_drag_ghost(ui: &egui::Ui, drag_id: egui::Id, name: &str) {
-    let Some(pointer) = ui.ctx().pointer_interact_pos() else {
-        return;
-    };
-    let layer = egui::LayerId::new(egui::Order::Tooltip, drag_id.with("ghost"));
-    let painter = ui.ctx().layer_painter(layer);
-    let galley = painter.layout_no_wrap(
-        name.to_owned(),
-        FontId::proportional(14.0),
-        theme::TEXT_STRONG,
-    );
-    let rect = egui::Rect::from_min_size(
-        pointer + vec2(16.0, -galley.size().y / 2.0 - 5.0),
-        galley.size() + vec2(20.0, 10.0),
-    );
-    painter.rect(
-        rect,
-        theme::CARD_RADIUS,
-        theme::CARD_FILL,
-        Stroke::new(1.0, theme::CARD_SELECTED),
-        egui::StrokeKind::Inside,
-    );
-    painter.galley(rect.min + vec2(10.0, 5.0), galley, theme::TEXT_STRONG);
 }
 
 /// Where the deals of something deleted go: a dropdown of `choices` (id, name) labelled by

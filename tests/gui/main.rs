@@ -9,6 +9,7 @@ mod editing;
 mod export;
 mod form;
 mod import_clean;
+mod import_stages;
 mod language;
 mod leads;
 mod list;
@@ -17,6 +18,8 @@ mod lookups;
 mod records;
 mod reports;
 mod settings;
+#[path = "../common/stages.rs"]
+mod stages;
 #[path = "../common/tmpfs.rs"]
 mod tmpfs;
 

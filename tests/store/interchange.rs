@@ -1137,10 +1137,10 @@ fn a_pipedrive_export_imports_open_won_and_lost_deals() {
     assert_eq!(summary.format, Source::Pipedrive);
     assert_eq!(summary.deals, 4);
     assert_eq!(summary.pipelines, 0, "Sales is the stored pipeline");
-    assert_eq!(
-        summary.stages, 1,
-        "only Contact Made: won and lost deals use Won and Lost"
-    );
+    // Contact Made, and Negotiations Started where the won deal was: won and lost deals
+    // end in Won and Lost.
+    let added: Vec<&str> = summary.new_stages.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(added, ["Contact Made", "Negotiations Started"]);
     let messages = summary.messages.join("\n");
     assert!(messages.contains("“Deal - Notes”"), "{messages}");
 
@@ -1169,6 +1169,11 @@ fn a_pipedrive_export_imports_open_won_and_lost_deals() {
         .find(|e| e.opportunity == won.id && e.from.is_some())
         .unwrap();
     assert_eq!(closing.at.to_rfc3339(), "2026-08-15T16:45:00+00:00");
+    assert_eq!(
+        ws.stage(closing.from.unwrap()).unwrap().name,
+        "Negotiations Started",
+        "won from the stage the file names"
+    );
     let lost = deal(&ws, "Lost deal");
     assert_eq!(stage_name(&ws, lost), "Lost");
     assert_eq!(ws.lookup_name(lost.loss_reason), "Price");

@@ -5,6 +5,7 @@ mod config;
 mod files;
 mod fuzz_corpus;
 mod import_clean;
+mod import_history;
 mod integrity;
 mod interchange;
 mod related;
