@@ -28,6 +28,8 @@ mod export;
 mod formats;
 mod import;
 mod parse;
+mod rates;
+mod workbook;
 mod xlsx;
 
 use std::io::{self, Seek, Write};
