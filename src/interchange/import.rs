@@ -1309,8 +1309,12 @@ impl<'a> RowReader<'a> {
                 let code = code.to_uppercase();
                 let problem = if !is_currency_code(&code) {
                     Some(Problem::BadCurrency(code.clone()))
-                } else if self.ws.rates().rate(&code).is_none() && rate.is_none() {
-                    // With a rate the file brings the currency along.
+                } else if self.ws.rates().rate(&code).is_none()
+                    && rate.is_none()
+                    && self.raw(Column::Field(Field::Rate)).trim().is_empty()
+                {
+                    // With a rate the file brings the currency along (a bad rate is
+                    // reported on its own cell).
                     Some(Problem::NotListed(code.clone()))
                 } else {
                     None

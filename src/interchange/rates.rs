@@ -29,6 +29,9 @@ pub(super) struct Quote<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// A rate as read: its value, its base currency, and as of when.
+type Seen<'a> = (Decimal, &'a str, DateTime<Utc>);
+
 /// The currencies to create, without ids yet, and what to tell the user.
 #[derive(Default)]
 pub(super) struct NewCurrencies {
@@ -44,7 +47,7 @@ pub(super) fn new_currencies<'a>(
 ) -> Result<NewCurrencies, String> {
     let rates = ws.rates();
     let home = rates.base();
-    let mut by_code: BTreeMap<&str, Vec<(Decimal, &str, DateTime<Utc>)>> = BTreeMap::new();
+    let mut by_code: BTreeMap<&str, Vec<Seen>> = BTreeMap::new();
     let mut unsaid = 0usize;
     for q in quotes {
         let base = if q.base.is_empty() {
@@ -126,7 +129,7 @@ pub(super) fn new_currencies<'a>(
     }
     // A quote in this database's base currency; None when its base cannot be converted
     // (only a listed currency's quote can be so, and it is not needed).
-    let here = |&(rate, base, at): &(Decimal, &str, DateTime<Utc>)| {
+    let here = |&(rate, base, at): &Seen| {
         if base == home {
             return Some((rate, at));
         }

@@ -378,7 +378,7 @@ fn the_list_search_is_exported_to_a_file_the_user_names() {
 }
 
 /// File → Import…
-fn open_import(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>) {
+pub(crate) fn open_import(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>) {
     use egui::accesskit::Role;
     harness.get_by_role_and_label(Role::Button, "File").click();
     harness.run();
@@ -387,7 +387,10 @@ fn open_import(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>) {
 }
 
 /// Types `file` into the import wizard's first step and goes on to its columns.
-fn import_file(harness: &mut egui_kittest::Harness<'static, forsat::ui::App>, file: &Path) {
+pub(crate) fn import_file(
+    harness: &mut egui_kittest::Harness<'static, forsat::ui::App>,
+    file: &Path,
+) {
     use egui::accesskit::Role;
     let field = harness.get_by_role_and_label(Role::TextInput, "File");
     field.focus();

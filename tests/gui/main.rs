@@ -8,6 +8,7 @@ mod deal_form;
 mod editing;
 mod export;
 mod form;
+mod import_workbook;
 mod language;
 mod leads;
 mod list;
