@@ -86,37 +86,41 @@ pub(super) fn new_currencies<'a>(
         if base == home || pivots.contains_key(base) {
             continue;
         }
-        if let Some(rate) = rates.rate(base) {
-            let how = tr!(
-                "1 {from} = {rate} {to}, the rate this database lists",
-                from = base,
-                rate = decimal_text(rate),
-                to = home
-            );
-            pivots.insert(base, (rate, how));
-            continue;
-        }
-        let theirs: Vec<(Decimal, DateTime<Utc>)> = by_code
-            .get(home)
-            .into_iter()
-            .flatten()
-            .filter(|(_, b, _)| *b == base)
-            .map(|&(rate, _, at)| (rate, at))
-            .collect();
-        let Some(rate) = chosen(&theirs) else {
-            return Err(tr!(
-                "the file's rates are in {base}, which this database does not list, and no deal of the file is in {home} to convert them: add {base} with its rate under Currencies first",
-                base = base,
-                home = home
-            ));
+        let (pivot, how) = match rates.rate(base) {
+            Some(listed) => (
+                listed,
+                tr!(
+                    "1 {from} = {rate} {to}, the rate this database lists",
+                    from = base,
+                    rate = decimal_text(listed),
+                    to = home
+                ),
+            ),
+            None => {
+                let theirs: Vec<(Decimal, DateTime<Utc>)> = by_code
+                    .get(home)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, b, _)| *b == base)
+                    .map(|&(rate, _, at)| (rate, at))
+                    .collect();
+                let Some(rate) = chosen(&theirs) else {
+                    return Err(tr!(
+                        "the file's rates are in {base}, which this database does not list, and no deal of the file is in {home} to convert them: add {base} with its rate under Currencies first",
+                        base = base,
+                        home = home
+                    ));
+                };
+                let pivot = rounded(Decimal::ONE / rate);
+                let how = tr!(
+                    "1 {from} = {rate} {to}, from the file's rate for {to}",
+                    from = base,
+                    rate = decimal_text(pivot),
+                    to = home
+                );
+                (pivot, how)
+            }
         };
-        let pivot = rounded(Decimal::ONE / rate);
-        let how = tr!(
-            "1 {from} = {rate} {to}, from the file's rate for {to}",
-            from = base,
-            rate = decimal_text(pivot),
-            to = home
-        );
         pivots.insert(base, (pivot, how));
     }
     for (base, (_, how)) in &pivots {

@@ -1,11 +1,9 @@
 //! The import wizard reads a workbook (.xlsx) as it reads a CSV.
 
-use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable as _;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
-use crate::list::{import_file, open_import};
+use crate::list::{check_then_import, import_file, open_import};
 use crate::{Fixture, deal, harness, label};
 
 /// A Pipedrive deals export as Pipedrive writes its .xlsx: a bold header, values as numbers,
@@ -60,17 +58,13 @@ fn an_xlsx_file_is_mapped_checked_and_imported_in_the_wizard() {
     // date cells as dates.
     label(&harness, "12000 · 4500.5");
     label(&harness, "2027-01-15 · 2027-01-20");
-    harness.get_by_role_and_label(Role::Button, "Check").click();
-    harness.run();
-    label(
-        &harness,
-        "Pipedrive: 2 deals from 2 rows; 0 new accounts, 0 contacts, 0 list values, 0 stages.",
+    check_then_import(
+        &mut harness,
+        &[
+            "Pipedrive: 2 deals from 2 rows; 0 new accounts, 0 contacts, 0 list values, 0 stages.",
+            "read sheet “Sheet1” of the workbook",
+        ],
     );
-    label(&harness, "read sheet “Sheet1” of the workbook");
-    harness
-        .get_by_role_and_label(Role::Button, "Import")
-        .click();
-    harness.run();
     let ws = harness.state().workspace().unwrap();
     assert_eq!(ws.opportunity_count(), 4);
     let cafe = deal(ws, "Café renovation");

@@ -397,6 +397,16 @@ fn a_workbook_is_told_by_its_content_and_a_second_sheet_with_the_header_goes_on(
     std::fs::write(&path, book.save_to_buffer().unwrap()).unwrap();
     let mut ws = open(&dir.path().join("a.redb"));
     let summary = interchange::import_file(&mut ws, &path, &ImportOptions::default()).unwrap();
+    // Zip bytes that are no workbook: refused, saying what was tried, nothing written.
+    let mut other = open(&dir.path().join("b.redb"));
+    let Err(ImportError::Unreadable(why)) = import(&mut other, b"PK\x03\x04 no archive") else {
+        panic!("refused");
+    };
+    assert!(
+        why.starts_with("the file looks like a workbook (.xlsx, .xls or .ods) but cannot be read:"),
+        "{why}"
+    );
+    assert_eq!(other.opportunity_count(), 0);
     assert_eq!(summary.deals, 4);
     assert_eq!(
         summary.messages[..3],
