@@ -109,7 +109,8 @@ pub enum CliCommand {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-    /// Add the deals of a CSV file, with the accounts, contacts and lists they need, in one
+    /// Add the deals of a CSV file or a workbook (.xlsx, .xls, .ods: the sheet with the
+    /// header), with the accounts, contacts, lists and currencies they need, in one
     /// transaction: all or nothing unless --skip-bad-rows.
     Import {
         file: PathBuf,

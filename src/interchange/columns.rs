@@ -14,6 +14,9 @@ pub enum Column {
     StageEntered,
     /// Whether the deal is in the trash.
     Trashed,
+    /// The base currency of the file's database, the currency its `rate` column is in: the
+    /// rates read alone cannot say which currency is the base (one at par reads 1 too).
+    BaseCurrency,
 }
 
 impl Column {
@@ -26,6 +29,7 @@ impl Column {
             Column::Updated => "updated",
             Column::StageEntered => "stage_entered",
             Column::Trashed => "trashed",
+            Column::BaseCurrency => "base_currency",
         }
     }
 
@@ -38,12 +42,15 @@ impl Column {
             Column::Updated => tr!("Updated"),
             Column::StageEntered => tr!("In its stage since"),
             Column::Trashed => tr!("In the trash"),
+            Column::BaseCurrency => tr!("Base currency"),
         }
     }
 }
 
-/// The columns of an opportunities export, in order: every field of a deal.
-pub const OPPORTUNITIES: [Column; 31] = [
+/// The columns of an opportunities export, in order: every field of a deal, and beside its
+/// amount what the deal's currency was worth (`rate`, base-currency units per unit) in which
+/// base currency, so a file brings the currencies it needs into a new database.
+pub const OPPORTUNITIES: [Column; 33] = [
     Column::Id,
     Column::Field(Field::Name),
     Column::Field(Field::Account),
@@ -57,6 +64,8 @@ pub const OPPORTUNITIES: [Column; 31] = [
     Column::Field(Field::Salesperson),
     Column::Field(Field::Currency),
     Column::Field(Field::Amount),
+    Column::Field(Field::Rate),
+    Column::BaseCurrency,
     Column::Field(Field::AmountMode),
     Column::Field(Field::Lines),
     Column::Field(Field::ExpectedClose),

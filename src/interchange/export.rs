@@ -114,6 +114,7 @@ fn opportunities(ws: &Workspace, deals: &[&Opportunity], row: &mut Sink) -> io::
                 Column::Updated => Cell::Timestamp(o.updated),
                 Column::StageEntered => Cell::Timestamp(o.stage_entered),
                 Column::Trashed => Cell::Bool(ws.is_trashed(o.id)),
+                Column::BaseCurrency => Cell::text(ws.rates().base()),
                 Column::Field(field) => match field {
                     Field::Name => text(&o.name),
                     Field::Account => ws.account(o.account).map_or(Cell::Empty, |a| text(&a.name)),
@@ -134,6 +135,10 @@ fn opportunities(ws: &Workspace, deals: &[&Opportunity], row: &mut Sink) -> io::
                     Field::Salesperson => name(o.salesperson),
                     Field::Currency => text(&o.currency),
                     Field::Amount => Cell::Money(o.amount),
+                    Field::Rate => ws
+                        .rates()
+                        .rate(&o.currency)
+                        .map_or(Cell::Empty, Cell::Decimal),
                     Field::AmountMode => Cell::text(columns::amount_mode(o.amount_mode)),
                     Field::Lines => lines_cell(ws, &o.lines),
                     Field::ExpectedClose => Cell::date(o.expected_close),

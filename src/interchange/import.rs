@@ -17,7 +17,9 @@ use super::formats::{self, Dialect, Outcome, Target};
 use super::parse::{
     DateStyle, DateVotes, DayMonth, NumberStyle, NumberVotes, currencies_of, parse_bool,
 };
+use super::rates;
 use super::table::decimal_text;
+use super::workbook;
 use crate::command::{Batch, Command};
 use crate::domain::*;
 use crate::workspace::Workspace;
@@ -399,6 +401,10 @@ struct RowIn {
     salesperson: Arc<str>,
     currency: String,
     amount: Decimal,
+    /// The rate the file gives the deal's currency, and the currency it is in (empty when the
+    /// file does not say): see `rates.rs`.
+    rate: Option<Decimal>,
+    rate_base: Arc<str>,
     amount_mode: AmountMode,
     lines: Vec<LineIn>,
     expected_close: Option<NaiveDate>,
@@ -492,7 +498,8 @@ impl ImportJob {
         bytes: impl Into<Arc<[u8]>>,
         options: &ImportOptions,
     ) -> Result<ImportJob, ImportError> {
-        let bytes: Arc<[u8]> = bytes.into();
+        let (bytes, book) = as_text(bytes.into(), options)?;
+        let header_row = book.as_ref().map_or(1, |b| b.header_row);
         let text = csv_file::text(&bytes).map_err(ImportError::Unreadable)?;
         let text_start = bytes.len() - text.len();
         let separator = csv_file::separator(text);
@@ -524,8 +531,11 @@ impl ImportJob {
         let mut dates: Vec<DateVotes> = vec![DateVotes::default(); DATE_TARGETS.len()];
         let mut rows = Vec::new();
         let mut samples = Vec::new();
-        let mut last = RowAt { row: 1, at: 0 };
-        for row in 2.. {
+        let mut last = RowAt {
+            row: header_row,
+            at: 0,
+        };
+        for row in header_row + 1.. {
             if !reader.read_record(&mut record).map_err(unreadable)? {
                 break;
             }
@@ -553,7 +563,8 @@ impl ImportJob {
             }
         }
         let from = usize::try_from(last.at).unwrap_or(usize::MAX);
-        if last.row > 1 && csv_file::unclosed_quote(text.get(from..).unwrap_or_default(), separator)
+        if last.row > header_row
+            && csv_file::unclosed_quote(text.get(from..).unwrap_or_default(), separator)
         {
             return Err(ImportError::Unreadable(tr!(
                 "row {row}: a quoted cell opens here and is never closed, so the rest of the file would be read into it; nothing was imported. Close the quote (a quote inside a cell is written twice: \"\")",
@@ -567,6 +578,9 @@ impl ImportJob {
             rows: rows.len(),
             ..ImportSummary::default()
         };
+        if let Some(book) = &book {
+            summary.messages.extend(book.notes.iter().cloned());
+        }
         for header in &mapping.unknown {
             let header = escaped(header);
             summary.messages.push(if format == Source::Forsat {
@@ -608,9 +622,16 @@ impl ImportJob {
         }
         let format_setting = crate::i18n::date_format();
         let chosen = options.decimal_separator;
+        // A column of number cells in a workbook has no separator to decide.
+        let style = |votes: &NumberVotes, target: Target| match &book {
+            Some(book) if mapping.index.get(&target).is_some_and(|&i| book.numeric[i]) => {
+                NumberStyle::plain()
+            }
+            _ => votes.style(chosen),
+        };
         let mut styles = Styles {
-            amount: amount.style(chosen),
-            probability: probability.style(chosen),
+            amount: style(&amount, f(Field::Amount)),
+            probability: style(&probability, f(Field::Probability)),
             dates: HashMap::new(),
         };
         for (votes, target) in dates.iter().zip(DATE_TARGETS) {
@@ -900,19 +921,47 @@ impl ImportJob {
         summary
             .messages
             .extend(self.repairs.messages(|t| mapping.target_header(t)));
-        let plan = Plan::build(
+        let quotes = self.good.iter().filter_map(|r| {
+            Some(rates::Quote {
+                code: &r.currency,
+                rate: r.rate?,
+                base: &r.rate_base,
+                at: r.updated.unwrap_or(r.created),
+            })
+        });
+        let currencies = rates::new_currencies(ws, quotes).map_err(ImportError::Unreadable)?;
+        let mut plan = Plan::build(
             ws,
             self.good,
             &self.mapping.dialect,
             &self.options.stage_order,
         )?;
         plan.describe(ws, &mut summary);
+        plan.add_currencies(currencies, &mut summary);
         if self.options.dry_run || plan.batch.opportunities.is_empty() {
             return Ok((summary, None));
         }
         summary.kept_ids = plan.kept_ids;
         Ok((summary, Some(plan.command())))
     }
+}
+
+/// The file as CSV text: a workbook's sheet with the header (see [`workbook::read`]) converted,
+/// with what it tells of the sheet (its CSV text taken out); a CSV as it is.
+fn as_text(
+    bytes: Arc<[u8]>,
+    options: &ImportOptions,
+) -> Result<(Arc<[u8]>, Option<workbook::Sheet>), ImportError> {
+    if !workbook::is_workbook(&bytes) {
+        return Ok((bytes, None));
+    }
+    let is_header = |headers: &[String]| match options.from {
+        Source::Auto => Mapping::detect(headers).is_some(),
+        source => Mapping::new(source, headers, &BTreeMap::new()).signed,
+    };
+    let mut sheet = workbook::read(&bytes, is_header).map_err(ImportError::Unreadable)?;
+    let text = Arc::from(std::mem::take(&mut sheet.csv));
+    Ok((text, Some(sheet)))
 }
 
 /// Rows read: the good ones, the bad ones' cells.
@@ -1231,6 +1280,30 @@ impl<'a> RowReader<'a> {
         }
     }
 
+    /// The rate the row gives its currency (`rate`, checked as a rate) and the currency that
+    /// rate is in (`base_currency`, empty when the file does not say).
+    fn rate(&mut self) -> (Option<Decimal>, Arc<str>) {
+        let base = self.raw(Column::BaseCurrency).trim().to_uppercase();
+        if !base.is_empty() && !is_currency_code(&base) {
+            let e = FieldError::new(Field::Currency, Problem::BadCurrency(base.clone()));
+            self.field_error(Column::BaseCurrency, &e);
+        }
+        let base = self.share(&base);
+        let column = Column::Field(Field::Rate);
+        let text = self.raw(column).trim();
+        if text.is_empty() {
+            return (None, base);
+        }
+        let rate = match self.styles.amount.parse(text) {
+            Some(number) if number.unit.is_none() => parse_rate(&decimal_text(number.value)),
+            _ => Err(FieldError::new(
+                Field::Rate,
+                Problem::NotANumber(text.to_owned()),
+            )),
+        };
+        (rate.map_err(|e| self.field_error(column, &e)).ok(), base)
+    }
+
     fn lines(&mut self) -> Vec<LineIn> {
         let column = Column::Field(Field::Lines);
         let text = self.raw(column).trim();
@@ -1445,6 +1518,7 @@ impl<'a> RowReader<'a> {
                     AmountMode::Manual
                 }
             };
+        let (rate, rate_base) = self.rate();
         let written_currency = match self.raw(Column::Field(Field::Currency)).trim() {
             // SuiteCRM writes its default currency as -99.
             "" | "-99" => None,
@@ -1457,7 +1531,12 @@ impl<'a> RowReader<'a> {
                 let code = code.to_uppercase();
                 let problem = if !is_currency_code(&code) {
                     Some(Problem::BadCurrency(code.clone()))
-                } else if self.ws.rates().rate(&code).is_none() {
+                } else if self.ws.rates().rate(&code).is_none()
+                    && rate.is_none()
+                    && self.raw(Column::Field(Field::Rate)).trim().is_empty()
+                {
+                    // With a rate the file brings the currency along (a bad rate is
+                    // reported on its own cell).
                     Some(Problem::NotListed(code.clone()))
                 } else {
                     None
@@ -1526,6 +1605,8 @@ impl<'a> RowReader<'a> {
             campaign: self.name(Field::Campaign),
             salesperson: self.name(Field::Salesperson),
             amount,
+            rate,
+            rate_base,
             amount_mode,
             expected_close: self.date(Field::ExpectedClose),
             active: self.bool(Column::Field(Field::Active), true),
@@ -2228,6 +2309,29 @@ impl Plan {
             kept_stage,
             lost_nowhere,
         })
+    }
+
+    /// Adds the currencies the file brings (ids after every other new record's), first, and
+    /// tells about them.
+    fn add_currencies(&mut self, new: rates::NewCurrencies, summary: &mut ImportSummary) {
+        let batch = &self.batch;
+        let last = self
+            .config
+            .iter()
+            .chain(&batch.records)
+            .map(Record::id)
+            .chain(batch.lookups.iter().map(|l| l.id))
+            .chain(batch.accounts.iter().map(|a| a.id))
+            .chain(batch.opportunities.iter().map(|o| o.id))
+            .chain(batch.stage_events.iter().map(|e| e.id))
+            .max();
+        let mut next = last.map_or(0, |id| id + 1);
+        let currencies = new.currencies.into_iter().map(|c| {
+            next += 1;
+            Record::Currency(Currency { id: next - 1, ..c })
+        });
+        self.config.splice(0..0, currencies);
+        summary.messages.extend(new.messages);
     }
 
     /// Fills the summary's counts and tells what is new.

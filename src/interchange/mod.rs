@@ -1,5 +1,5 @@
-//! Files in and out: CSV and XLSX export, CSV import of Forsat's own format and of Odoo,
-//! SuiteCRM and Pipedrive exports.
+//! Files in and out: CSV and XLSX export, CSV and workbook import of Forsat's own format and of
+//! Odoo, SuiteCRM and Pipedrive exports.
 //!
 //! **Export** makes the rows of typed cells from the workspace one at a time (`export.rs`) and
 //! hands each to a writer as it comes: CSV ([`crate::analytics::csv`], the one CSV writer:
@@ -11,7 +11,8 @@
 //! A file is written through [`crate::store::files::write_file`]: never onto the database or
 //! its backups, never over another file unless agreed, never left half written.
 //!
-//! **Import** reads a CSV file, detects its format from the header, parses every cell (numbers
+//! **Import** reads a CSV file (a workbook is first made the CSV text of its sheet with the
+//! header, `workbook.rs`), detects its format from the header, parses every cell (numbers
 //! and dates column by column, never row by row), and writes every deal with the accounts,
 //! contacts, lookups, products and stages it needs in one [`crate::command::Command`]. Any bad
 //! cell stops the import before anything is written, unless
@@ -39,6 +40,8 @@ mod export;
 mod formats;
 mod import;
 mod parse;
+mod rates;
+mod workbook;
 mod xlsx;
 
 use std::io::{self, Seek, Write};
@@ -234,7 +237,7 @@ pub fn write_table_xlsx(
     xlsx::write(table, out)
 }
 
-/// Imports the deals of a CSV file into `ws` (see [`ImportOptions`]). On error nothing was
+/// Imports the deals of a CSV file or a workbook into `ws` (see [`ImportOptions`]). On error nothing was
 /// written, and the error lists every bad cell.
 pub fn import(
     ws: &mut Workspace,
@@ -244,7 +247,7 @@ pub fn import(
     import::import(ws, bytes, options)
 }
 
-/// Imports the deals of the CSV file at `path`, as [`import`] does. The file is held once in
+/// Imports the deals of the CSV file or workbook at `path`, as [`import`] does. The file is held once in
 /// memory, as its bytes: rows are read from them as they are checked.
 pub fn import_file(
     ws: &mut Workspace,

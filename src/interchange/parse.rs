@@ -160,6 +160,14 @@ pub struct NumberStyle {
 }
 
 impl NumberStyle {
+    /// Numbers as a program writes them: `.` the decimal separator, no grouping to doubt.
+    pub fn plain() -> NumberStyle {
+        NumberStyle {
+            decimal: '.',
+            unclear: None,
+        }
+    }
+
     /// The number `text` writes, with its sign and unit; None when it is not one in this style.
     pub fn parse(&self, text: &str) -> Option<Number> {
         let Numeric {

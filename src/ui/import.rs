@@ -20,6 +20,13 @@ use crate::interchange::{ImportJob, ImportOptions, ImportSummary, NewStage, Sour
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
+/// What Browse… offers: CSV text and the workbooks calamine reads (a file is told by its
+/// content, so another name imports too).
+const IMPORTABLE: (&str, &[&str]) = (
+    "CSV, Excel, OpenDocument",
+    &["csv", "txt", "xlsx", "xlsm", "xlsb", "xls", "ods"],
+);
+
 /// Rows shown beside each column in the mapping step.
 const SAMPLE_ROWS: usize = 3;
 /// How long one frame may spend checking rows, so the window stays responsive.
@@ -219,7 +226,7 @@ impl ImportDialog {
     fn file_ui(&mut self, ui: &mut egui::Ui) -> ImportOutcome {
         ui.label(
             bidi(ui, RichText::new(tr!(
-                "A CSV exported by Forsat, Odoo, SuiteCRM or Pipedrive, or any CSV whose columns you map. Missing accounts, stages and list values are created; everything is one step you can undo."
+                "A CSV or a workbook (.xlsx, .xls, .ods) exported by Forsat, Odoo, SuiteCRM or Pipedrive, or any such file whose columns you map. Missing accounts, stages and list values are created; everything is one step you can undo."
             ))
             .color(theme::TEXT_MUTED)));
         ui.add_space(6.0);
@@ -230,9 +237,7 @@ impl ImportDialog {
                 .spacing([12.0, 8.0])
                 .show(ui, |ui| {
                     let label = ui.label(bidi(ui, tr!("File")));
-                    changed |= self
-                        .file
-                        .ui(ui, label.id, Pick::Open, ("CSV", &["csv", "txt"]));
+                    changed |= self.file.ui(ui, label.id, Pick::Open, IMPORTABLE);
                     ui.end_row();
                     let label = ui.label(bidi(ui, tr!("Format")));
                     egui::ComboBox::from_id_salt("import_from")

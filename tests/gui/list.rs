@@ -403,6 +403,24 @@ pub(crate) fn import_file(
     harness.run();
 }
 
+/// Checks the file in the import wizard, expects each of `lines` in what the check says, then
+/// imports it.
+pub(crate) fn check_then_import(
+    harness: &mut egui_kittest::Harness<'static, forsat::ui::App>,
+    lines: &[&str],
+) {
+    use egui::accesskit::Role;
+    harness.get_by_role_and_label(Role::Button, "Check").click();
+    harness.run();
+    for line in lines {
+        label(harness, line);
+    }
+    harness
+        .get_by_role_and_label(Role::Button, "Import")
+        .click();
+    harness.run();
+}
+
 /// Whether the import dialog's Check button is disabled.
 pub(crate) fn check_disabled(harness: &egui_kittest::Harness<'static, forsat::ui::App>) -> bool {
     use egui_kittest::kittest::NodeT as _;

@@ -10,6 +10,7 @@ mod export;
 mod form;
 mod import_clean;
 mod import_stages;
+mod import_workbook;
 mod language;
 mod leads;
 mod list;

@@ -12,6 +12,7 @@ mod related;
 mod reports;
 #[path = "../common/tmpfs.rs"]
 mod tmpfs;
+mod workbooks;
 mod workspace;
 
 use std::path::Path;
