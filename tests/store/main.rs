@@ -8,6 +8,7 @@ mod import_clean;
 mod import_history;
 mod integrity;
 mod interchange;
+mod migrations;
 mod related;
 mod reports;
 #[path = "../common/tmpfs.rs"]
