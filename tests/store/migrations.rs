@@ -100,7 +100,7 @@ fn generate(count: usize, stages: usize, seed: u64) -> Vec<Deal> {
                     Status::Lost => 0,
                 }),
                 reason: if status == Status::Lost {
-                    rng.pick(&REASONS)
+                    REASONS[rng.below(REASONS.len() as u64) as usize]
                 } else {
                     ""
                 },
