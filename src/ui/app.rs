@@ -457,14 +457,22 @@ impl Ready {
         }
     }
 
-    /// The form with unsaved edits, if any: the deal form first, then the current view's.
+    /// The form with unsaved edits, if any: the deal form first, then the current view's, then
+    /// any other view's (none should hold edits once left, but quitting never takes the risk).
     fn unsaved_holder(&mut self) -> Option<Holder> {
-        [Holder::Deal, Holder::View(self.view)]
-            .into_iter()
-            .find(|&holder| {
-                self.editor(holder)
-                    .is_some_and(|(editor, _)| editor.unsaved().is_some())
-            })
+        [
+            Holder::Deal,
+            Holder::View(self.view),
+            Holder::View(View::Accounts),
+            Holder::View(View::Leads),
+            Holder::View(View::Products),
+            Holder::View(View::Settings),
+        ]
+        .into_iter()
+        .find(|&holder| {
+            self.editor(holder)
+                .is_some_and(|(editor, _)| editor.unsaved().is_some())
+        })
     }
 
     /// The form `holder` names, with the data it is saved to.
@@ -523,7 +531,8 @@ impl Ready {
                 if let Some((editor, ws)) = self.editor(holder) {
                     editor.discard(ws);
                 }
-                self.go(then);
+                // A view may hold more than one form (Settings): ask for the next.
+                self.leave_then(Some(holder), then);
             }
             Choice::Save => {
                 let Some(command) = self.editor(holder).and_then(|(editor, ws)| editor.save(ws))
@@ -538,7 +547,7 @@ impl Ready {
                         editor.discard(ws);
                     }
                     self.say(tr!("Saved."), false);
-                    self.go(then);
+                    self.leave_then(Some(holder), then);
                 }
             }
         }

@@ -195,7 +195,7 @@ impl SettingsView {
             .or_else(|| {
                 self.general
                     .dirty()
-                    .then(|| (Form::General, tr!("The general settings")))
+                    .then(|| (Form::General, tr!("The General tab")))
             })
     }
 

@@ -350,10 +350,7 @@ fn unsaved_general_settings_ask_before_another_view_and_enter_saves_them() {
     // Another view: asked first; Keep editing stays with the typing.
     click_button(&mut harness, "Pipeline");
     settle(&mut harness);
-    label(
-        &harness,
-        "The general settings has changes that are not saved.",
-    );
+    label(&harness, "The General tab has changes that are not saved.");
     click_button(&mut harness, "Keep editing");
     settle(&mut harness);
     assert_eq!(field_value(&harness, "Default expected close"), "30");
@@ -485,4 +482,50 @@ fn the_general_form_and_the_stage_editor_read_right_to_left_in_persian() {
         label_rect.left() > field.right(),
         "the label {label_rect:?} is at the right of its field {field:?}"
     );
+}
+
+#[test]
+fn two_unsaved_settings_forms_are_each_asked_about_before_another_view() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    click_button(&mut harness, "Settings");
+    retype(&mut harness, "Pipeline name", "Sales Pipe");
+    click_button(&mut harness, "General");
+    retype(&mut harness, "Default expected close", "30");
+
+    // Leaving asks about the pipeline's name, then about the General tab: both are saved.
+    click_button(&mut harness, "Pipeline");
+    settle(&mut harness);
+    label(&harness, "Sales has changes that are not saved.");
+    click_button(&mut harness, "Save changes");
+    settle(&mut harness);
+    label(&harness, "The General tab has changes that are not saved.");
+    click_button(&mut harness, "Save changes");
+    settle(&mut harness);
+    drop(harness);
+    let ws = fixture.reopen();
+    assert_eq!(ws.default_pipeline().name, "Sales Pipe");
+    assert_eq!(ws.settings().close_offset_days, 30);
+}
+
+#[test]
+fn discarding_one_settings_form_asks_about_the_next() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    click_button(&mut harness, "Settings");
+    retype(&mut harness, "Pipeline name", "Sales Pipe");
+    click_button(&mut harness, "General");
+    retype(&mut harness, "Default expected close", "30");
+    click_button(&mut harness, "Pipeline");
+    settle(&mut harness);
+    // Discarding the first asks about the second; Keep editing stays in Settings with it.
+    click_button(&mut harness, "Discard changes");
+    settle(&mut harness);
+    label(&harness, "The General tab has changes that are not saved.");
+    click_button(&mut harness, "Keep editing");
+    settle(&mut harness);
+    assert_eq!(field_value(&harness, "Default expected close"), "30");
+    drop(harness);
+    let ws = fixture.reopen();
+    assert_eq!(ws.default_pipeline().name, "Sales");
 }
