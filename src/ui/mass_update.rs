@@ -9,6 +9,7 @@ use egui::RichText;
 
 use super::app::{Action, Ctx};
 use super::reply::{self, Reply, Sent};
+use super::theme;
 use super::widgets::{forecast_combo, optional_stage_combo};
 use crate::command::{Command, MassPatch};
 use crate::domain::{Field, Id, LookupKind, StageKind, parse_date};
@@ -201,6 +202,27 @@ impl Closing {
                 };
                 ui.label(bidi(ui, RichText::new(title).heading()));
                 ui.add_space(6.0);
+                // Closing the other way changes an outcome already recorded: say how many.
+                let other = if lost {
+                    StageKind::Won
+                } else {
+                    StageKind::Lost
+                };
+                let flipped = self
+                    .ids
+                    .iter()
+                    .filter_map(|&id| ws.opportunity(id))
+                    .filter(|o| ws.stage(o.stage).is_some_and(|s| s.kind == other))
+                    .count();
+                if flipped > 0 {
+                    let warning = if lost {
+                        trn!(flipped, "{n} of them is won now and becomes lost.")
+                    } else {
+                        trn!(flipped, "{n} of them is lost now and becomes won.")
+                    };
+                    ui.label(bidi(ui, RichText::new(warning).color(theme::STALE)));
+                    ui.add_space(6.0);
+                }
                 if lost {
                     reasons_ui(ui, ws, &mut self.patch.loss_reason);
                     ui.add_space(10.0);

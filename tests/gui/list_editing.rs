@@ -347,3 +347,31 @@ fn numbers_line_up_at_the_right_edge_of_their_columns_in_english_and_persian() {
         );
     }
 }
+
+#[test]
+fn closing_a_won_deal_as_lost_with_others_says_so_before_it_happens() {
+    let fixture = Fixture::two_deals();
+    {
+        let mut ws = fixture.reopen();
+        let ids = vec![deal(&ws, CAFE).id];
+        let patch = forsat::command::MassPatch {
+            stage: Some(stage_id(&ws, "Won")),
+            ..Default::default()
+        };
+        ws.apply(Command::MassUpdate { ids, patch }).unwrap();
+    }
+    let mut harness = list_harness(&fixture);
+    label(&harness, CAFE).click_modifiers(Modifiers::COMMAND);
+    harness.run();
+    label(&harness, ZAGROS).click_modifiers(Modifiers::COMMAND);
+    harness.run();
+    apply_stage_to_selection(&mut harness, "Lost", 2);
+    settle(&mut harness);
+    label(&harness, "Close 2 deals as lost?");
+    label(&harness, "1 of them is won now and becomes lost.");
+    // Cancelled, the won deal stays won.
+    harness.get_by_label("Cancel").click();
+    settle(&mut harness);
+    let ws = harness.state().workspace().unwrap();
+    assert_eq!(deal(ws, CAFE).stage, stage_id(ws, "Won"));
+}
