@@ -752,14 +752,16 @@ impl Ready {
                 if lost {
                     self.dialog = Some(Dialog::loss_reason(opp, stage));
                 } else {
-                    self.run(
-                        Command::MoveToStage {
-                            opp,
-                            stage,
-                            loss_reason: None,
-                        },
-                        false,
-                    );
+                    let command = Command::MoveToStage {
+                        opp,
+                        stage,
+                        loss_reason: None,
+                    };
+                    // A drop onto Won takes the card off the board: say where it went.
+                    if let Reply::Applied { .. } = self.run(command, false) {
+                        let what = self.undo.undo_label().unwrap_or_default().to_owned();
+                        self.say(tr!("Done: {what}", what = what), false);
+                    }
                 }
             }
             Action::CloseForm => self.form = None,

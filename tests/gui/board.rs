@@ -298,6 +298,11 @@ fn won_and_lost_zones_appear_only_while_dragging_in_strong_colours() {
         harness.query_by_label(won_name).is_none(),
         "gone after the drop"
     );
+    // Off the board, the card's fate is said in the status bar.
+    label(
+        &harness,
+        "Done: moved Café Müller – espresso machines to Won",
+    );
     let id = deal(
         harness.state().workspace().unwrap(),
         "Café Müller – espresso machines",
