@@ -484,19 +484,25 @@ fn the_general_form_and_the_stage_editor_read_right_to_left_in_persian() {
     );
 }
 
-#[test]
-fn two_unsaved_settings_forms_are_each_asked_about_before_another_view() {
+/// The pipeline renamed and the General tab edited, both unsaved, then the board asked for: the
+/// question about the first is showing.
+fn two_unsaved_settings_forms_left() -> (Fixture, Harness<'static, App>) {
     let fixture = Fixture::two_deals();
     let mut harness = harness(&fixture.path);
     click_button(&mut harness, "Settings");
     retype(&mut harness, "Pipeline name", "Sales Pipe");
     click_button(&mut harness, "General");
     retype(&mut harness, "Default expected close", "30");
-
-    // Leaving asks about the pipeline's name, then about the General tab: both are saved.
     click_button(&mut harness, "Pipeline");
     settle(&mut harness);
     label(&harness, "Sales has changes that are not saved.");
+    (fixture, harness)
+}
+
+#[test]
+fn two_unsaved_settings_forms_are_each_asked_about_before_another_view() {
+    let (fixture, mut harness) = two_unsaved_settings_forms_left();
+    // Leaving asks about the pipeline's name, then about the General tab: both are saved.
     click_button(&mut harness, "Save changes");
     settle(&mut harness);
     label(&harness, "The General tab has changes that are not saved.");
@@ -510,14 +516,7 @@ fn two_unsaved_settings_forms_are_each_asked_about_before_another_view() {
 
 #[test]
 fn discarding_one_settings_form_asks_about_the_next() {
-    let fixture = Fixture::two_deals();
-    let mut harness = harness(&fixture.path);
-    click_button(&mut harness, "Settings");
-    retype(&mut harness, "Pipeline name", "Sales Pipe");
-    click_button(&mut harness, "General");
-    retype(&mut harness, "Default expected close", "30");
-    click_button(&mut harness, "Pipeline");
-    settle(&mut harness);
+    let (fixture, mut harness) = two_unsaved_settings_forms_left();
     // Discarding the first asks about the second; Keep editing stays in Settings with it.
     click_button(&mut harness, "Discard changes");
     settle(&mut harness);
