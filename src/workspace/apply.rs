@@ -529,7 +529,7 @@ impl Workspace {
         new: &Opportunity,
         account: Option<&Account>,
     ) -> Result<Option<StageEvent>, redb::Error> {
-        self.write_deal(tx, stamp, old, new, account, &Pending::default())?;
+        self.write_deal(tx, stamp, (old, new), account, &Pending::default())?;
         if old.is_some_and(|o| o.stage == new.stage) {
             return Ok(None);
         }
@@ -556,7 +556,7 @@ impl Workspace {
         moves: &Moves,
         done: &mut MovesDone,
     ) -> Result<(), redb::Error> {
-        self.write_deal(tx, stamp, Some(old), new, None, pending)?;
+        self.write_deal(tx, stamp, (Some(old), new), None, pending)?;
         if old.stage == new.stage {
             return Ok(());
         }
@@ -590,8 +590,7 @@ impl Workspace {
         &self,
         tx: &mut Tx<'_>,
         stamp: &Stamp,
-        old: Option<&Opportunity>,
-        new: &Opportunity,
+        (old, new): (Option<&Opportunity>, &Opportunity),
         account: Option<&Account>,
         pending: &Pending,
     ) -> Result<(), redb::Error> {

@@ -357,11 +357,15 @@ fn the_funnel_counts_skips_backward_moves_reopened_and_won_deals() {
     );
 }
 
-#[test]
-fn leakage_shows_where_deals_are_lost() {
-    let world = World::new();
-    let data = world.data(&sales());
-    let row = |stage_id, stage: &str, counts: [u64; 4], lost_amount: &str, conv| LeakageRow {
+/// A leakage row; `counts` are entered, advanced, lost and open.
+fn leakage_row(
+    stage_id: Id,
+    stage: &str,
+    counts: [u64; 4],
+    lost_amount: &str,
+    conversion_to_next: f64,
+) -> LeakageRow {
+    LeakageRow {
         stage_id,
         stage: stage.into(),
         entered: counts[0],
@@ -369,8 +373,15 @@ fn leakage_shows_where_deals_are_lost() {
         lost: counts[2],
         lost_amount: dec(lost_amount),
         open: counts[3],
-        conversion_to_next: conv,
-    };
+        conversion_to_next,
+    }
+}
+
+#[test]
+fn leakage_shows_where_deals_are_lost() {
+    let world = World::new();
+    let data = world.data(&sales());
+    let row = leakage_row;
     // Lost now: D (from Qualified, 800) and F (from New, 400 EUR = 440). E was lost from New
     // but is open again. Open and active now: C in New, E in Qualified, B in Proposition.
     // The last stage advances to Won: A.
@@ -975,16 +986,7 @@ fn stages_added_later_count_only_deals_that_moved_after_they_existed() {
     // Went no further than: New F J; Qualified C D E; Proposition B; Negotiation M (A, K and
     // L were won). Advanced = entered − those. Lost now: F from New (440), D from Qualified
     // (800). Open and active now: C New, E Qualified, B Proposition, M Negotiation.
-    let row = |stage_id, stage: &str, counts: [u64; 4], lost_amount: &str, conv| LeakageRow {
-        stage_id,
-        stage: stage.into(),
-        entered: counts[0],
-        advanced: counts[1],
-        lost: counts[2],
-        lost_amount: dec(lost_amount),
-        open: counts[3],
-        conversion_to_next: conv,
-    };
+    let row = leakage_row;
     assert_eq!(
         reports::leakage(&data),
         [
