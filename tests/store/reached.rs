@@ -87,6 +87,13 @@ fn moves(ws: &Workspace, deal: Id) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The stage changes `deal`'s history shows: (old, new).
+fn stage_lines(ws: &Workspace, deal: Id) -> Vec<(String, String)> {
+    let history = ws.history(EntityKind::Opportunity, deal).unwrap();
+    let stages = history.into_iter().filter(|h| h.field == "stage");
+    stages.map(|h| (h.old, h.new)).collect()
+}
+
 fn pair(from: &str, to: &str) -> (String, String) {
     (from.to_owned(), to.to_owned())
 }
@@ -140,15 +147,8 @@ fn an_undone_move_did_not_happen_and_a_redo_puts_it_back() {
     assert_eq!(figures(&ws), untouched);
     assert_eq!(moves(&ws, acme), [pair("—", "New")]);
     // The history tells both: the move and its undo.
-    let stage_lines: Vec<(String, String)> = ws
-        .history(EntityKind::Opportunity, acme)
-        .unwrap()
-        .into_iter()
-        .filter(|h| h.field == "stage")
-        .map(|h| (h.old, h.new))
-        .collect();
     assert_eq!(
-        stage_lines,
+        stage_lines(&ws, acme),
         [pair("New", "Proposition"), pair("Proposition", "New")]
     );
 
@@ -195,15 +195,8 @@ fn an_undone_stage_deletion_names_the_stage_and_takes_its_moves_back() {
     undo.undo(&mut ws).unwrap().unwrap();
     assert_eq!(ws.opportunity(delta).unwrap().stage, negotiation);
 
-    let stage_lines: Vec<(String, String)> = ws
-        .history(EntityKind::Opportunity, delta)
-        .unwrap()
-        .into_iter()
-        .filter(|h| h.field == "stage")
-        .map(|h| (h.old, h.new))
-        .collect();
     assert_eq!(
-        stage_lines,
+        stage_lines(&ws, delta),
         [
             pair("New", "Negotiation"),
             pair("Negotiation", "Proposition"),
