@@ -23,8 +23,12 @@ pub enum Command {
         opp: Box<Opportunity>,
         new_account: Option<String>,
     },
-    /// Replaces several deals at once (the undo of a mass update, and its redo).
-    UpdateOpportunities { opps: Vec<Opportunity> },
+    /// Replaces several deals at once (the undo of a mass update or of a move, and its redo),
+    /// taking back or putting back the stage moves `moves` names.
+    UpdateOpportunities {
+        opps: Vec<Opportunity>,
+        moves: Moves,
+    },
     /// Sets the same fields on many deals: one transaction, one undo step.
     MassUpdate { ids: Vec<Id>, patch: MassPatch },
     /// Moves a deal to another stage (a drag on the board); `loss_reason` for a Lost stage.
@@ -103,6 +107,36 @@ pub struct Change {
     pub remove: Vec<(EntityKind, Id)>,
     /// New settings (a new base currency comes with its currencies rebased in `put`).
     pub settings: Option<Settings>,
+    /// Stage moves of `update_deals` taken back or put back (an undo, a redo).
+    pub moves: Moves,
+}
+
+/// The stage moves an undo takes back and its redo puts back. An undone move did not happen:
+/// its stage event goes, in the same transaction, instead of a move back being recorded, so
+/// every report reads stage events as where deals really were. The history keeps both the
+/// move and its undo as changes of their own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Moves {
+    /// Moves to delete: the deal they moved goes back from their `to` to their `from`
+    /// without a new move.
+    pub withdraw: Vec<StageEvent>,
+    /// Moves to put back as they were (ids and times): the deal goes again from their `from`
+    /// to their `to`.
+    pub restore: Vec<StageEvent>,
+}
+
+impl Moves {
+    /// Takes back `events`, moves just written.
+    pub fn withdraw(events: Vec<StageEvent>) -> Moves {
+        Moves {
+            withdraw: events,
+            restore: Vec::new(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.withdraw.is_empty() && self.restore.is_empty()
+    }
 }
 
 impl Change {

@@ -71,12 +71,22 @@ impl DealFacts {
     }
 }
 
+/// A stage a deal entered (its creation in it counts), and the latest stage move that took it
+/// there. Ids only grow, so the move's id tells whether a stage added to the pipeline later
+/// (a larger id) existed when the deal moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Entered {
+    pub stage: Id,
+    /// The id of the latest stage event into `stage`.
+    pub by: Id,
+}
+
 /// The facts of every deal.
 #[derive(Clone, Debug, Default)]
 pub struct Facts {
     deals: Vec<DealFacts>,
-    /// Each deal's distinct entered stages (creation counts), one deal after the other.
-    entered: Vec<Id>,
+    /// Each deal's distinct entered stages, one deal after the other.
+    entered: Vec<Entered>,
     /// Where each deal is in `deals`.
     index: IdMap<u32>,
     /// Entered stages no deal points at any more (left behind by [`Facts::patch`]).
@@ -147,13 +157,16 @@ impl Facts {
     }
 
     /// Brings the facts up to date after changes: the deals `changed` (created, edited,
-    /// moved, trashed, restored or deleted) are read again, and the stage moves `added` since
-    /// (in any order) are placed after those of their deals. Only those deals are visited.
-    /// Moves are only ever added to a deal that stays (its others are deleted with it, or
-    /// re-pointed by a merge, after which the facts are worked out afresh).
+    /// moved, trashed, restored or deleted) are read again, the stage moves of the deals
+    /// `replaced` (an undo took one of theirs back) are forgotten, and the stage moves `added`
+    /// since (in any order; every move of a replaced deal) are placed after those of their
+    /// deals. Only those deals are visited. Otherwise moves are only ever added to a deal that
+    /// stays (its others are deleted with it, or re-pointed by a merge, after which the facts
+    /// are worked out afresh).
     pub fn patch<'a>(
         &mut self,
         changed: &IdSet,
+        replaced: &IdSet,
         added: &[StageEvent],
         deal: impl Fn(Id) -> Option<&'a Opportunity>,
         sources: &Sources<'_, impl Fn(Id) -> bool>,
@@ -186,6 +199,14 @@ impl Facts {
                 (None, None) => {}
             }
         }
+        for id in replaced {
+            if let Some(&at) = self.index.get(id) {
+                let facts = &mut self.deals[at as usize];
+                self.unused += facts.entered.1 as usize;
+                facts.entered = (0, 0);
+                facts.lost_from = None;
+            }
+        }
         let mut added: Vec<&StageEvent> = added.iter().collect();
         added.sort_by_key(|e| (e.at, e.id));
         for event in added {
@@ -203,12 +224,18 @@ impl Facts {
     fn enter(&mut self, i: usize, event: &StageEvent, kinds: &IdMap<StageKind>) {
         let (first, len) = self.deals[i].entered;
         let (first, len) = (first as usize, len as usize);
-        if !self.entered[first..first + len].contains(&event.to) {
+        let taken = &mut self.entered[first..first + len];
+        if let Some(entry) = taken.iter_mut().find(|e| e.stage == event.to) {
+            entry.by = entry.by.max(event.id);
+        } else {
             if first + len != self.entered.len() {
                 self.entered.extend_from_within(first..first + len);
                 self.unused += len;
             }
-            self.entered.push(event.to);
+            self.entered.push(Entered {
+                stage: event.to,
+                by: event.id,
+            });
             self.deals[i].entered = ((self.entered.len() - len - 1) as u32, len as u32 + 1);
         }
         if kinds.get(&event.to) == Some(&StageKind::Lost) {
@@ -236,13 +263,19 @@ impl Facts {
                 start += count;
             }
         }
-        self.entered.resize(start as usize, 0);
+        self.entered
+            .resize(start as usize, Entered { stage: 0, by: 0 });
         for (i, event) in moves {
             let facts = &mut self.deals[*i as usize];
             let (first, len) = facts.entered;
-            let taken = &self.entered[first as usize..(first + len) as usize];
-            if !taken.contains(&event.to) {
-                self.entered[(first + len) as usize] = event.to;
+            let taken = &mut self.entered[first as usize..(first + len) as usize];
+            if let Some(entry) = taken.iter_mut().find(|e| e.stage == event.to) {
+                entry.by = entry.by.max(event.id);
+            } else {
+                self.entered[(first + len) as usize] = Entered {
+                    stage: event.to,
+                    by: event.id,
+                };
                 facts.entered.1 += 1;
             }
             if kinds.get(&event.to) == Some(&StageKind::Lost) {
@@ -256,8 +289,8 @@ impl Facts {
         &self.deals
     }
 
-    /// The distinct stages `facts`' deal ever entered.
-    pub fn entered(&self, facts: &DealFacts) -> &[Id] {
+    /// The distinct stages `facts`' deal ever entered, each with its latest move there.
+    pub fn entered(&self, facts: &DealFacts) -> &[Entered] {
         let (first, len) = facts.entered;
         &self.entered[first as usize..(first + len) as usize]
     }

@@ -273,102 +273,163 @@ struct Progress {
     open: Vec<Id>,
     /// Per open stage, the deals that reached it and their amount.
     reached: Vec<(u64, Decimal)>,
+    /// Per open stage after the first, the deals that reached both it and the stage before.
+    kept: Vec<u64>,
+    /// Per open stage, the deals that reached it and went no further (not won, no later open
+    /// stage reached): `reached − stopped` advanced.
+    stopped: Vec<u64>,
     /// Per open stage, the deals lost from it and their amount.
     lost: Vec<(u64, Decimal)>,
     /// Per open stage, the active deals in it now.
     now: Vec<u64>,
-    won: u64,
+}
+
+/// Which of the open stages one deal reached (see the README's "Reports"), with buffers kept
+/// from deal to deal so a million deals allocate nothing.
+struct Reach {
+    /// The open stages of the pipeline, in order. A stage's id also says when it was added:
+    /// ids only grow, so a move with a larger id was recorded after it existed.
+    open: Vec<Id>,
+    /// Per open stage, the latest move of the deal at hand into it; 0 for none.
+    last: Vec<Id>,
+    /// Per open stage, whether the deal at hand reached it.
+    reached: Vec<bool>,
+}
+
+impl Reach {
+    /// The open stages of the scope's one pipeline.
+    fn new(data: &Data) -> Option<Reach> {
+        let (_, stages) = data.pipeline()?;
+        let open: Vec<Id> = (stages.iter())
+            .filter(|s| s.kind == StageKind::Open)
+            .map(|s| s.id)
+            .collect();
+        let n = open.len();
+        Some(Reach {
+            open,
+            last: vec![0; n],
+            reached: vec![false; n],
+        })
+    }
+
+    fn position(&self, stage: Id) -> Option<usize> {
+        // A pipeline has a handful of stages: a scan beats hashing.
+        self.open.iter().position(|s| *s == stage)
+    }
+
+    /// Marks in `self.reached` the open stages deal `f` reached: those it was moved into
+    /// (created in counts), and those before a stage it was moved into later, when the move
+    /// came after they were added. A won deal never in an open stage (created won, as an
+    /// import whose file names no earlier stage) passed through those that existed when it
+    /// was won. Returns the furthest it reached, None for none.
+    fn of(&mut self, data: &Data, f: &DealFacts) -> Option<usize> {
+        self.last.fill(0);
+        let mut won_by = 0;
+        for entered in data.facts.entered(f) {
+            match self.position(entered.stage) {
+                Some(k) => self.last[k] = self.last[k].max(entered.by),
+                None if entered.stage == f.stage => won_by = entered.by,
+                None => {}
+            }
+        }
+        // In its stage without a recorded move (data from before moves were kept): as an
+        // import without history, it passed through the stages before.
+        if let Some(k) = self.position(f.stage).filter(|k| self.last[*k] == 0) {
+            self.last[k] = Id::MAX;
+        }
+        let never_open = self.last.iter().all(|by| *by == 0);
+        let mut later = match f.kind {
+            // Won without a recorded move: as old as the data.
+            Some(StageKind::Won) if never_open && won_by == 0 => Id::MAX,
+            Some(StageKind::Won) if never_open => won_by,
+            _ => 0,
+        };
+        let mut furthest = None;
+        for k in (0..self.open.len()).rev() {
+            let reached = self.last[k] > 0 || later > self.open[k];
+            self.reached[k] = reached;
+            if reached && furthest.is_none() {
+                furthest = Some(k);
+            }
+            later = later.max(self.last[k]);
+        }
+        furthest
+    }
 }
 
 impl Progress {
-    /// The open stages of the scope's one pipeline, in order.
-    fn open_stages(data: &Data) -> Option<Vec<Id>> {
-        let (_, stages) = data.pipeline()?;
-        Some(
-            stages
-                .iter()
-                .filter(|s| s.kind == StageKind::Open)
-                .map(|s| s.id)
-                .collect(),
-        )
-    }
-
-    /// The furthest of the `open` stages the deal was ever moved into (creation counts); the
-    /// last for a won deal; None when it never was in one.
-    fn furthest(data: &Data, open: &[Id], f: &DealFacts) -> Option<usize> {
-        // A pipeline has a handful of stages: a scan beats hashing.
-        let position = |stage: Id| open.iter().position(|s| *s == stage);
-        match f.kind {
-            Some(StageKind::Won) => open.len().checked_sub(1),
-            _ => {
-                let moved = data
-                    .facts
-                    .entered(f)
-                    .iter()
-                    .filter_map(|s| position(*s))
-                    .max();
-                moved.max(position(f.stage))
-            }
-        }
-    }
-
     fn of(data: &Data) -> Option<Progress> {
-        let open = Progress::open_stages(data)?;
-        let n = open.len();
-        let position = |stage: Id| open.iter().position(|s| *s == stage);
-        // Deals that got exactly as far as each stage, then those that got at least as far.
+        let mut reach = Reach::new(data)?;
+        let n = reach.open.len();
+        // Deals that reached every stage up to their furthest, counted there and summed
+        // backwards once; those whose stages have a gap are counted stage by stage.
+        let mut up_to = vec![(0u64, Decimal::ZERO); n];
         let mut reached = vec![(0u64, Decimal::ZERO); n];
+        let mut kept = vec![0u64; n];
+        let mut stopped = vec![0u64; n];
         let mut lost = vec![(0u64, Decimal::ZERO); n];
         let mut now = vec![0u64; n];
-        let mut won = 0;
         for f in data.each() {
-            if let Some(k) = Progress::furthest(data, &open, f) {
-                reached[k].0 += 1;
-                reached[k].1 += f.amount;
+            if let Some(top) = reach.of(data, f) {
+                if reach.reached[..top].iter().all(|r| *r) {
+                    up_to[top].0 += 1;
+                    up_to[top].1 += f.amount;
+                } else {
+                    for (k, _) in reach.reached.iter().enumerate().filter(|(_, r)| **r) {
+                        reached[k].0 += 1;
+                        reached[k].1 += f.amount;
+                        kept[k] += u64::from(k > 0 && reach.reached[k - 1]);
+                    }
+                }
+                if f.kind != Some(StageKind::Won) {
+                    stopped[top] += 1;
+                }
             }
             match f.kind {
-                Some(StageKind::Won) => won += 1,
                 Some(StageKind::Lost) => {
-                    if let Some(k) = f.lost_from().and_then(position) {
+                    if let Some(k) = f.lost_from().and_then(|s| reach.position(s)) {
                         lost[k].0 += 1;
                         lost[k].1 += f.amount;
                     }
                 }
                 Some(StageKind::Open) if f.active => {
-                    if let Some(k) = position(f.stage) {
+                    if let Some(k) = reach.position(f.stage) {
                         now[k] += 1;
                     }
                 }
                 _ => {}
             }
         }
-        for k in (1..n).rev() {
-            let (count, amount) = reached[k];
-            reached[k - 1].0 += count;
-            reached[k - 1].1 += amount;
+        let mut beyond = (0u64, Decimal::ZERO);
+        for k in (0..n).rev() {
+            beyond.0 += up_to[k].0;
+            beyond.1 += up_to[k].1;
+            reached[k].0 += beyond.0;
+            reached[k].1 += beyond.1;
+            kept[k] += if k > 0 { beyond.0 } else { 0 };
         }
         Some(Progress {
-            open,
+            open: reach.open,
             reached,
+            kept,
+            stopped,
             lost,
             now,
-            won,
         })
     }
 }
 
-/// The deals that reached the open stage `stage` as [`funnel`] counts them (moved into it or
-/// a later open stage, or won), in the scope's order; empty when the scope has several
-/// pipelines or `stage` is not one of its open stages.
+/// The deals that reached the open stage `stage` as [`funnel`] counts them, in the scope's
+/// order; empty when the scope has several pipelines or `stage` is not one of its open stages.
 pub fn reached_deals(data: &Data, stage: Id) -> Vec<Id> {
-    let Some(open) = Progress::open_stages(data) else {
+    let Some(mut reach) = Reach::new(data) else {
         return Vec::new();
     };
-    let Some(k) = open.iter().position(|s| *s == stage) else {
+    let Some(k) = reach.position(stage) else {
         return Vec::new();
     };
     data.each()
-        .filter(|f| Progress::furthest(data, &open, f).is_some_and(|far| far >= k))
+        .filter(|f| reach.of(data, f).is_some() && reach.reached[k])
         .map(|f| f.id)
         .collect()
 }
@@ -382,12 +443,13 @@ pub struct FunnelRow {
     pub reached: u64,
     #[serde(serialize_with = "money")]
     pub reached_amount: Decimal,
-    /// reached / reached by the stage before; None for the first stage.
+    /// The share of the deals that reached the stage before that reached this one too; None
+    /// for the first stage.
     pub conversion_from_previous: Option<f64>,
 }
 
 /// The funnel of the scope's one pipeline (empty when the scope has several): how many deals
-/// reached each open stage — moved into it or a later open stage at some time, or won.
+/// reached each open stage — moved into it, or into a later open stage once it existed.
 pub fn funnel(data: &Data) -> Vec<FunnelRow> {
     let Some(progress) = Progress::of(data) else {
         return Vec::new();
@@ -395,7 +457,9 @@ pub fn funnel(data: &Data) -> Vec<FunnelRow> {
     let mut rows: Vec<FunnelRow> = Vec::with_capacity(progress.open.len());
     for (k, stage) in progress.open.iter().enumerate() {
         let (reached, reached_amount) = progress.reached[k];
-        let conversion_from_previous = rows.last().map(|prev| ratio(reached, prev.reached));
+        let conversion_from_previous = rows
+            .last()
+            .map(|prev| ratio(progress.kept[k], prev.reached));
         rows.push(FunnelRow {
             stage_id: *stage,
             stage: data.stages[stage].name.clone(),
@@ -415,7 +479,7 @@ pub struct LeakageRow {
     pub stage: String,
     /// Deals that reached the stage (as the funnel counts them).
     pub entered: u64,
-    /// Deals that reached the next open stage; won deals for the last.
+    /// Deals that reached the stage and went further: a later open stage, or won.
     pub advanced: u64,
     /// Lost deals that were in this stage when they were (last) lost.
     pub lost: u64,
@@ -433,22 +497,22 @@ pub fn leakage(data: &Data) -> Vec<LeakageRow> {
     let Some(progress) = Progress::of(data) else {
         return Vec::new();
     };
-    let reached: Vec<u64> = progress.reached.iter().map(|(count, _)| *count).collect();
     progress
         .open
         .iter()
         .enumerate()
         .map(|(k, stage)| {
-            let advanced = reached.get(k + 1).copied().unwrap_or(progress.won);
+            let entered = progress.reached[k].0;
+            let advanced = entered - progress.stopped[k];
             LeakageRow {
                 stage_id: *stage,
                 stage: data.stages[stage].name.clone(),
-                entered: reached[k],
+                entered,
                 advanced,
                 lost: progress.lost[k].0,
                 lost_amount: progress.lost[k].1,
                 open: progress.now[k],
-                conversion_to_next: ratio(advanced, reached[k]),
+                conversion_to_next: ratio(advanced, entered),
             }
         })
         .collect()

@@ -2144,8 +2144,8 @@ impl Plan {
                         .map(|s| s.id)
                 })
         };
-        // Forsat's own files say nothing of where a closed deal was: it is created in the
-        // first open stage as it always was. The other systems' files say it (or that they
+        // Forsat's own files say nothing of where a closed deal was: a lost one is created in
+        // the first open stage as it always was, a won one created won. The other systems' files say it (or that they
         // cannot): a closed deal starts where it closed from, else in its closing stage.
         let foreign = dialect.outcome != Outcome::Stage;
         let mut kept_stage = 0;
@@ -2243,6 +2243,9 @@ impl Plan {
                     lost_nowhere += usize::from(kind == StageKind::Lost);
                     None
                 }
+                // Created won: the file says nothing of its way, so it passed through every
+                // open stage before (the funnel counts it there), not just the first.
+                (StageKind::Won, None) => None,
                 (_, None) => first_open(stage.pipeline).map(|id| (id, opp.created)),
             };
             let mut path: Vec<(Id, DateTime<Utc>)> = Vec::with_capacity(3);

@@ -19,7 +19,7 @@ pub fn describe(ws: &Workspace, command: &Command) -> String {
             deal = deal(*opp),
             stage = ws.stage(*stage).map_or("", |s| s.name.as_str())
         ),
-        Command::UpdateOpportunities { opps } => trn!(opps.len(), "updated {n} deals"),
+        Command::UpdateOpportunities { opps, .. } => trn!(opps.len(), "updated {n} deals"),
         Command::MassUpdate { ids, .. } => trn!(ids.len(), "updated {n} deals"),
         Command::DeleteOpportunity { id, .. } => tr!("deleted {deal}", deal = deal(*id)),
         Command::RestoreOpportunity { opp, .. } => tr!("restored {deal}", deal = opp.name),

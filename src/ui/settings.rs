@@ -779,7 +779,7 @@ impl PipelinesTab {
             ui.add_space(6.0);
             let held = self.counts.stage(editor.stage.id);
             match editor.ui(ui, ws, held) {
-                Some(EditorOutcome::Send(change)) => self.send(change, Done::StageSaved, actions),
+                Some(EditorOutcome::Send(change)) => self.send(*change, Done::StageSaved, actions),
                 Some(EditorOutcome::Close) => *switch = Some(Switch::Close(Form::Stage)),
                 None => {}
             }
@@ -1207,7 +1207,7 @@ fn new_pipeline_command(ws: &Workspace, name: &str) -> Result<(Id, Command), Vec
 /// What the stage editor asked for this frame.
 enum EditorOutcome {
     /// Save with this change: it closes once the change is applied.
-    Send(Change),
+    Send(Box<Change>),
     /// Close (Cancel, Escape): asks first when there are unsaved edits.
     Close,
 }
@@ -1264,7 +1264,7 @@ impl StageEditor {
     /// (the editor then shows why, or the question).
     fn command(&mut self, ws: &Workspace) -> Option<Command> {
         match self.save(ws)? {
-            EditorOutcome::Send(change) => Some(Command::Change(Box::new(change))),
+            EditorOutcome::Send(change) => Some(Command::Change(change)),
             EditorOutcome::Close => None,
         }
     }
@@ -1565,7 +1565,7 @@ impl StageEditor {
             self.followers = Some((stage, followers));
             return None;
         }
-        Some(EditorOutcome::Send(ws.stage_change(stage, false)))
+        Some(EditorOutcome::Send(Box::new(ws.stage_change(stage, false))))
     }
 
     /// The question on the open deals that follow the stage's default probability.
@@ -1586,7 +1586,7 @@ impl StageEditor {
                 {
                     if ui.button(bidi(ui, answer)).clicked() {
                         let change = ws.stage_change(stage.clone(), apply);
-                        outcome = Some(EditorOutcome::Send(change));
+                        outcome = Some(EditorOutcome::Send(Box::new(change)));
                     }
                 }
                 if ui.button(bidi(ui, tr!("Back"))).clicked() {

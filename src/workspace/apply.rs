@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 
 use super::Workspace;
-use crate::command::{Batch, Command, MassPatch};
+use crate::command::{Batch, Command, MassPatch, Moves};
 use crate::domain::*;
 use crate::i18n::{stored_date, stored_number, stored_percent};
 use crate::store::{StoreError, Tx};
@@ -17,6 +17,8 @@ use crate::tr;
 pub(super) struct Pending<'a> {
     pub(super) ids: IdSet,
     pub(super) stages: Vec<&'a Stage>,
+    /// Pipelines written in the same transaction (put back by an undo), by value.
+    pub(super) pipelines: Vec<&'a Pipeline>,
     /// Codes of currencies written in the same transaction.
     pub(super) currencies: Vec<&'a str>,
 }
@@ -26,12 +28,67 @@ impl<'a> Pending<'a> {
         Pending {
             ids,
             stages: Vec::new(),
+            pipelines: Vec::new(),
             currencies: Vec::new(),
         }
     }
 
+    /// What `records`, written in the same transaction, bring: ids `ids`, and their stages,
+    /// pipelines and currencies.
+    pub(super) fn of_records(ids: IdSet, records: &'a [Record]) -> Pending<'a> {
+        let mut pending = Pending::ids(ids);
+        for record in records {
+            match record {
+                Record::Stage(s) => pending.stages.push(s),
+                Record::Pipeline(p) => pending.pipelines.push(p),
+                Record::Currency(c) => pending.currencies.push(&c.code),
+                _ => {}
+            }
+        }
+        pending
+    }
+
     fn stage(&self, id: Id) -> Option<&'a Stage> {
         self.stages.iter().copied().find(|s| s.id == id)
+    }
+
+    fn pipeline(&self, id: Id) -> Option<&'a Pipeline> {
+        self.pipelines.iter().copied().find(|p| p.id == id)
+    }
+}
+
+/// What writing deals did to their stage moves: moves recorded, and moves an undo took back
+/// or a redo put back (see [`Moves`]).
+#[derive(Default)]
+pub(super) struct MovesDone {
+    written: Vec<StageEvent>,
+    withdrawn: Vec<StageEvent>,
+    restored: Vec<StageEvent>,
+}
+
+impl MovesDone {
+    /// The moves that undo what was done: those recorded or put back are taken back, those
+    /// taken back are put back.
+    pub(super) fn inverse(&self) -> Moves {
+        Moves {
+            withdraw: self.written.iter().chain(&self.restored).cloned().collect(),
+            restore: self.withdrawn.clone(),
+        }
+    }
+
+    /// Brings the workspace's moves in memory in step with what was written.
+    pub(super) fn install(self, ws: &mut Workspace) {
+        let MovesDone {
+            written,
+            withdrawn,
+            restored,
+        } = self;
+        ws.withdraw_stage_events(&withdrawn.iter().map(|e| e.id).collect());
+        if !restored.is_empty() {
+            ws.add_stage_events(restored);
+            ws.stage_events.sort_by_key(|e| (e.at, e.id));
+        }
+        ws.add_stage_events(written);
     }
 }
 
@@ -216,12 +273,12 @@ impl Workspace {
                 self.insert_batch(sample.map_or_else(Batch::default, |b| *b), true)?
             }
             Command::ClearSample => self.clear_sample()?,
-            Command::UpdateOpportunities { opps } => self.update_many(opps)?,
+            Command::UpdateOpportunities { opps, moves } => self.update_many(opps, &moves)?,
             Command::MassUpdate { mut ids, patch } => {
                 ids.sort_unstable();
                 ids.dedup();
                 let news = self.patched(&ids, &patch)?;
-                self.update_many(news)?
+                self.update_many(news, &Moves::default())?
             }
             Command::SaveFilter { name, filter } => {
                 let name = clean_name(Field::Name, &name)?;
@@ -324,8 +381,9 @@ impl Workspace {
         errors
     }
 
-    /// Every field of a deal as the history shows it: names instead of ids.
-    pub(super) fn field_values(&self, o: &Opportunity) -> Vec<(Field, String)> {
+    /// Every field of a deal as the history shows it: names instead of ids, also of a stage
+    /// or pipeline written in the same transaction (`pending`: put back by an undo).
+    pub(super) fn field_values(&self, o: &Opportunity, pending: &Pending) -> Vec<(Field, String)> {
         let name = |id: Option<Id>| self.lookup_name(id).to_owned();
         let date = |d: Option<chrono::NaiveDate>| d.map(stored_date).unwrap_or_default();
         let tags: Vec<&str> = o.tags.iter().map(|t| self.lookup_name(Some(*t))).collect();
@@ -344,12 +402,14 @@ impl Workspace {
                 self.pipelines
                     .iter()
                     .find(|p| p.id == o.pipeline)
+                    .or_else(|| pending.pipeline(o.pipeline))
                     .map(|p| p.name.clone())
                     .unwrap_or_default(),
             ),
             (
                 Field::Stage,
                 self.stage(o.stage)
+                    .or_else(|| pending.stage(o.stage))
                     .map(|s| s.name.clone())
                     .unwrap_or_default(),
             ),
@@ -469,14 +529,79 @@ impl Workspace {
         new: &Opportunity,
         account: Option<&Account>,
     ) -> Result<Option<StageEvent>, redb::Error> {
+        self.write_deal(tx, stamp, (old, new), account, &Pending::default())?;
+        if old.is_some_and(|o| o.stage == new.stage) {
+            return Ok(None);
+        }
+        let event = StageEvent {
+            id: tx.new_id()?,
+            opportunity: new.id,
+            from: old.map(|o| o.stage),
+            to: new.stage,
+            at: stamp.at,
+        };
+        tx.put_stage_event(&event)?;
+        Ok(Some(event))
+    }
+
+    /// Replaces one deal with its history, as [`Self::write_opportunity`]; a stage change that
+    /// reverses a move `moves` takes back deletes that move instead of recording a move back,
+    /// and one that `moves` puts back is written as it was. Says what it did in `done`.
+    pub(super) fn write_undoable(
+        &self,
+        tx: &mut Tx<'_>,
+        stamp: &Stamp,
+        (old, new): (&Opportunity, &Opportunity),
+        pending: &Pending,
+        moves: &Moves,
+        done: &mut MovesDone,
+    ) -> Result<(), redb::Error> {
+        self.write_deal(tx, stamp, (Some(old), new), None, pending)?;
+        if old.stage == new.stage {
+            return Ok(());
+        }
+        let (id, from, to) = (new.id, Some(old.stage), new.stage);
+        let withdrawn = (moves.withdraw.iter())
+            .find(|e| e.opportunity == id && e.to == old.stage && e.from == Some(to));
+        let restored =
+            (moves.restore.iter()).find(|e| e.opportunity == id && e.from == from && e.to == to);
+        if let Some(e) = withdrawn {
+            tx.delete_stage_event(e.id)?;
+            done.withdrawn.push(e.clone());
+        } else if let Some(e) = restored {
+            tx.put_stage_event(e)?;
+            done.restored.push(e.clone());
+        } else {
+            let event = StageEvent {
+                id: tx.new_id()?,
+                opportunity: id,
+                from,
+                to,
+                at: stamp.at,
+            };
+            tx.put_stage_event(&event)?;
+            done.written.push(event);
+        }
+        Ok(())
+    }
+
+    /// Writes one deal and its history: `created`, or one entry per changed field.
+    fn write_deal(
+        &self,
+        tx: &mut Tx<'_>,
+        stamp: &Stamp,
+        (old, new): (Option<&Opportunity>, &Opportunity),
+        account: Option<&Account>,
+        pending: &Pending,
+    ) -> Result<(), redb::Error> {
         tx.put_opportunity(new)?;
         let (entity, id) = (EntityKind::Opportunity, new.id);
         match old {
-            None => lifecycle(tx, stamp, entity, id, "created", &new.name)?,
+            None => lifecycle(tx, stamp, entity, id, "created", &new.name),
             Some(old) => {
                 // Values are compared after naming, so a renamed account shows as a change.
-                let before = self.field_values(old);
-                let mut after = self.field_values(new);
+                let before = self.field_values(old, pending);
+                let mut after = self.field_values(new, pending);
                 if let (Some(a), Some(value)) = (account, after.get_mut(1)) {
                     value.1 = a.name.clone();
                 }
@@ -485,20 +610,9 @@ impl Workspace {
                         history(tx, stamp, entity, id, field.key(), was, is)?;
                     }
                 }
+                Ok(())
             }
         }
-        if old.is_some_and(|o| o.stage == new.stage) {
-            return Ok(None);
-        }
-        let event = StageEvent {
-            id: tx.new_id()?,
-            opportunity: id,
-            from: old.map(|o| o.stage),
-            to: new.stage,
-            at: stamp.at,
-        };
-        tx.put_stage_event(&event)?;
-        Ok(Some(event))
     }
 
     /// Creates (`old` is None) or replaces a deal, with its history and stage event.
@@ -550,7 +664,7 @@ impl Workspace {
         if let Some(a) = account {
             self.accounts.insert(a.id, a);
         }
-        self.add_stage_events(event);
+        self.add_stage_events(event.clone());
         let id = new.id;
         let created = old.is_none();
         let inverse = match &old {
@@ -558,6 +672,11 @@ impl Workspace {
             None => Command::DeleteOpportunity {
                 id,
                 account: created_account,
+            },
+            // Undoing a move takes it back: it did not happen.
+            Some(o) if event.is_some() => Command::UpdateOpportunities {
+                opps: vec![o.clone()],
+                moves: Moves::withdraw(event.iter().cloned().collect()),
             },
             Some(o) => Command::UpdateOpportunity {
                 opp: Box::new(o.clone()),
@@ -572,10 +691,11 @@ impl Workspace {
     }
 
     /// Replaces several stored deals in one transaction: one history entry per changed field
-    /// per deal, one undo step.
+    /// per deal, one undo step; the stage moves `moves` names are taken back or put back.
     pub(super) fn update_many(
         &mut self,
         mut news: Vec<Opportunity>,
+        moves: &Moves,
     ) -> Result<Applied, ApplyError> {
         // One version per deal: a deal named twice would leave its cached column twice.
         news.sort_by_key(|o| o.id);
@@ -596,22 +716,24 @@ impl Workspace {
         if !errors.is_empty() {
             return Err(ApplyError::Invalid(errors));
         }
-        let events = self.write(|tx| {
+        let done = self.write(|tx| {
             let stamp = Stamp::begin(tx, now)?;
-            let mut events = Vec::new();
+            let mut done = MovesDone::default();
             for (old, new) in &pairs {
-                events.extend(self.write_opportunity(tx, &stamp, Some(old), new, None)?);
+                let pending = Pending::default();
+                self.write_undoable(tx, &stamp, (old, new), &pending, moves, &mut done)?;
             }
-            Ok(events)
+            Ok(done)
         })?;
-        self.add_stage_events(events);
+        let moves = done.inverse();
+        done.install(self);
         let mut olds = Vec::with_capacity(pairs.len());
         for (old, new) in pairs {
             self.install(Some(&old), new);
             olds.push(old);
         }
         Ok(Applied {
-            inverse: Some(Command::UpdateOpportunities { opps: olds }),
+            inverse: Some(Command::UpdateOpportunities { opps: olds, moves }),
             created: None,
         })
     }

@@ -41,23 +41,7 @@ impl Workspace {
             errors.extend(record.normalize_and_validate().err().unwrap_or_default());
         }
         // What the batch itself adds may be named by its deals: stages and currencies too.
-        let pending = Pending {
-            ids: fresh.clone(),
-            stages: records
-                .iter()
-                .filter_map(|r| match r {
-                    Record::Stage(s) => Some(s),
-                    _ => None,
-                })
-                .collect(),
-            currencies: records
-                .iter()
-                .filter_map(|r| match r {
-                    Record::Currency(c) => Some(c.code.as_str()),
-                    _ => None,
-                })
-                .collect(),
-        };
+        let pending = Pending::of_records(fresh.clone(), &records);
         errors.extend(self.check_batch_pipelines(&records));
         for opp in &opportunities {
             errors.extend(opp.validate().err().unwrap_or_default());

@@ -93,6 +93,8 @@ pub struct Workspace {
 struct FactsCache {
     facts: Option<Arc<Facts>>,
     changed: IdSet,
+    /// Deals one of whose stage moves was taken back since (an undone move).
+    replaced: IdSet,
     /// Stage moves added since.
     events: Vec<StageEvent>,
 }
@@ -448,12 +450,23 @@ impl Workspace {
             rates: &self.rates,
         };
         let facts = match cache.facts.take() {
-            Some(facts) if cache.changed.is_empty() => facts,
+            Some(facts) if cache.changed.is_empty() && cache.replaced.is_empty() => facts,
             Some(mut facts) => {
                 // Cloned only while a report still holds the old facts.
                 let patched = Arc::make_mut(&mut facts);
                 let deal = |id| self.opportunity(id);
-                patched.patch(&cache.changed, &cache.events, deal, &sources);
+                // A deal whose move was taken back has its moves placed afresh, all of them.
+                let replaced = &cache.replaced;
+                let added: std::borrow::Cow<[StageEvent]> = if replaced.is_empty() {
+                    std::borrow::Cow::Borrowed(&cache.events)
+                } else {
+                    let kept = cache.events.iter();
+                    let kept = kept.filter(|e| !replaced.contains(&e.opportunity));
+                    let theirs = self.stage_events.iter();
+                    let theirs = theirs.filter(|e| replaced.contains(&e.opportunity));
+                    kept.chain(theirs).cloned().collect()
+                };
+                patched.patch(&cache.changed, replaced, &added, deal, &sources);
                 if patched.worn() {
                     Arc::new(Facts::new(self.opportunities(), &sources))
                 } else {
@@ -463,6 +476,7 @@ impl Workspace {
             None => Arc::new(Facts::new(self.opportunities(), &sources)),
         };
         cache.changed.clear();
+        cache.replaced.clear();
         cache.events.clear();
         cache.facts = Some(facts.clone());
         facts
@@ -475,6 +489,26 @@ impl Workspace {
         let cache = self.facts.get_mut().unwrap_or_else(|e| e.into_inner());
         if cache.facts.is_some() {
             cache.events.extend_from_slice(&self.stage_events[at..]);
+        }
+    }
+
+    /// Takes the stage moves `ids` out of memory (an undo took them back) and notes their
+    /// deals, whose moves [`Self::facts`] places afresh.
+    pub(super) fn withdraw_stage_events(&mut self, ids: &IdSet) {
+        if ids.is_empty() {
+            return;
+        }
+        let mut deals = IdSet::default();
+        self.stage_events.retain(|e| {
+            let gone = ids.contains(&e.id);
+            if gone {
+                deals.insert(e.opportunity);
+            }
+            !gone
+        });
+        let cache = self.facts.get_mut().unwrap_or_else(|e| e.into_inner());
+        if cache.facts.is_some() {
+            cache.replaced.extend(deals);
         }
     }
 

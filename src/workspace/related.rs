@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::Workspace;
-use super::apply::{Applied, ApplyError, Pending, Stamp, history, lifecycle, write_restored};
+use super::apply::{
+    Applied, ApplyError, MovesDone, Pending, Stamp, history, lifecycle, write_restored,
+};
 use super::config::uses_lookup;
 use crate::command::{Change, Command, ConvertLead};
 use crate::domain::*;
@@ -842,25 +844,7 @@ impl Workspace {
             .max();
         let mut errors = self.check_change(&mut change);
         let now = self.now();
-        let pending = Pending {
-            ids: stored_ids.into_iter().collect(),
-            stages: change
-                .put
-                .iter()
-                .filter_map(|r| match r {
-                    Record::Stage(s) => Some(s),
-                    _ => None,
-                })
-                .collect(),
-            currencies: change
-                .put
-                .iter()
-                .filter_map(|r| match r {
-                    Record::Currency(c) => Some(c.code.as_str()),
-                    _ => None,
-                })
-                .collect(),
-        };
+        let pending = Pending::of_records(stored_ids.into_iter().collect(), &change.put);
         let mut deal_pairs = Vec::with_capacity(change.update_deals.len());
         for mut new in std::mem::take(&mut change.update_deals) {
             let old = self
@@ -901,7 +885,7 @@ impl Workspace {
             .iter()
             .filter_map(|&(kind, id)| self.stored(kind, id))
             .collect();
-        let (puts, events) = self.write(|tx| {
+        let (puts, done) = self.write(|tx| {
             if let Some(last) = preassigned {
                 tx.take_ids_through(last)?;
             }
@@ -937,9 +921,10 @@ impl Workspace {
             for (opp, events) in &change.restore_deals {
                 write_restored(tx, &stamp, opp, events)?;
             }
-            let mut events = Vec::new();
+            let mut done = MovesDone::default();
             for (old, new) in &deal_pairs {
-                events.extend(self.write_opportunity(tx, &stamp, Some(old), new, None)?);
+                let moves = &change.moves;
+                self.write_undoable(tx, &stamp, (old, new), &pending, moves, &mut done)?;
             }
             for (opp, events) in &deleted {
                 tx.delete_opportunity(opp.id)?;
@@ -967,7 +952,7 @@ impl Workspace {
                     &record.title(),
                 )?;
             }
-            Ok((puts, events))
+            Ok((puts, done))
         })?;
 
         // The first record put without an id is the one the user created (an account, a
@@ -997,7 +982,8 @@ impl Workspace {
             self.install(None, opp);
         }
         self.stage_events.sort_by_key(|e| (e.at, e.id));
-        self.add_stage_events(events);
+        inverse.moves = done.inverse();
+        done.install(self);
         for (old, new) in deal_pairs {
             self.install(Some(&old), new);
             inverse.update_deals.push(old);

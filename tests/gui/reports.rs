@@ -23,7 +23,7 @@ fn move_to(ws: &mut Workspace, opp: Id, stage: &str) {
 /// and three more:
 /// - Zagros, 7,250.50, created in New and moved straight to Proposition (skipping Qualified);
 /// - Tabriz, 20,000, New, then Qualified, then lost;
-/// - Hôtel Lumière, 60,000, New, then won today.
+/// - Hôtel Lumière, 60,000, New, then Proposition, then won today.
 ///
 /// The funnel, by hand: New reached by all 5 (139,750.50), Qualified by Nordwind, Zagros,
 /// Tabriz and Hôtel Lumière (127,250.50; 4 of 5 = 80 %), Proposition by Zagros and Hôtel
@@ -58,6 +58,7 @@ fn five_deals() -> Fixture {
         StageKind::Open,
         0,
     );
+    move_to(&mut ws, hotel, "Proposition");
     move_to(&mut ws, hotel, "Won");
     fixture
 }

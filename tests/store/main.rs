@@ -9,6 +9,7 @@ mod import_history;
 mod integrity;
 mod interchange;
 mod migrations;
+mod reached;
 mod related;
 mod reports;
 #[path = "../common/tmpfs.rs"]

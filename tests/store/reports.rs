@@ -357,11 +357,15 @@ fn the_funnel_counts_skips_backward_moves_reopened_and_won_deals() {
     );
 }
 
-#[test]
-fn leakage_shows_where_deals_are_lost() {
-    let world = World::new();
-    let data = world.data(&sales());
-    let row = |stage_id, stage: &str, counts: [u64; 4], lost_amount: &str, conv| LeakageRow {
+/// A leakage row; `counts` are entered, advanced, lost and open.
+fn leakage_row(
+    stage_id: Id,
+    stage: &str,
+    counts: [u64; 4],
+    lost_amount: &str,
+    conversion_to_next: f64,
+) -> LeakageRow {
+    LeakageRow {
         stage_id,
         stage: stage.into(),
         entered: counts[0],
@@ -369,8 +373,15 @@ fn leakage_shows_where_deals_are_lost() {
         lost: counts[2],
         lost_amount: dec(lost_amount),
         open: counts[3],
-        conversion_to_next: conv,
-    };
+        conversion_to_next,
+    }
+}
+
+#[test]
+fn leakage_shows_where_deals_are_lost() {
+    let world = World::new();
+    let data = world.data(&sales());
+    let row = leakage_row;
     // Lost now: D (from Qualified, 800) and F (from New, 400 EUR = 440). E was lost from New
     // but is open again. Open and active now: C in New, E in Qualified, B in Proposition.
     // The last stage advances to Won: A.
@@ -917,4 +928,73 @@ fn facts_patched_after_each_change_equal_facts_worked_out_afresh() {
     }
     ws.apply(Command::EmptyTrash).unwrap();
     check(&ws, "emptying the trash");
+}
+
+/// Two stages added to the running pipeline after deals A to J moved (ids only grow, so the
+/// stage events of those deals, 1000 to 1080, are older than the stages, 1095 and 1096):
+/// Discovery between New and Qualified, Negotiation between Proposition and Won.
+const NEGOTIATION: Id = 1095;
+const DISCOVERY: Id = 1096;
+
+#[test]
+fn stages_added_later_count_only_deals_that_moved_after_they_existed() {
+    let mut world = World::new();
+    let discovery = stage(DISCOVERY, SALES, "Discovery", 0, 20, StageKind::Open);
+    let negotiation = stage(NEGOTIATION, SALES, "Negotiation", 2, 80, StageKind::Open);
+    world.stages.insert(1, discovery);
+    world.stages.insert(4, negotiation);
+    // Deals after the stages were added (events 1100 and on).
+    // K: every stage, then won.
+    world.deal(
+        110,
+        "K",
+        &[NEW, DISCOVERY, QUALIFIED, PROPOSITION, NEGOTIATION, WON],
+        "600",
+        "USD",
+        |o| o.closed = Some(day("2026-11-01")),
+    );
+    // L: from New to Proposition, then won there: it skipped Discovery and Qualified, which
+    // existed, but never went on to Negotiation.
+    world.deal(111, "L", &[NEW, PROPOSITION, WON], "900", "USD", |o| {
+        o.closed = Some(day("2026-11-02"))
+    });
+    // M: straight from New to Negotiation, open there.
+    world.deal(112, "M", &[NEW, NEGOTIATION], "100", "USD", |_| {});
+    let data = world.data(&sales());
+    // Reached, by hand (New, Discovery, Qualified, Proposition, Negotiation):
+    // A won from Proposition before either stage: New, Qualified, Proposition.
+    // B skipped to Proposition before Discovery: New, Qualified, Proposition.
+    // C, D, E: New, Qualified. F, J: New.
+    // K: all five. L: New to Proposition (won: not Negotiation). M: all five.
+    // New: all 10 = 5490 + 600 + 900 + 100 = 7090.
+    // Discovery: K L M = 1600, of New's 10: 0.3.
+    // Qualified: A B C D E K L M = 4800 + 1600 = 6400; of Discovery's 3, 3 went on: 1.
+    // Proposition: A B K L M = 3200 + 1600 = 4800; of Qualified's 8: 5, 0.625.
+    // Negotiation: K M = 700; of Proposition's 5: 2, 0.4.
+    assert_eq!(
+        reports::funnel(&data),
+        [
+            funnel_row(NEW, "New", 10, "7090", None),
+            funnel_row(DISCOVERY, "Discovery", 3, "1600", Some(0.3)),
+            funnel_row(QUALIFIED, "Qualified", 8, "6400", Some(1.0)),
+            funnel_row(PROPOSITION, "Proposition", 5, "4800", Some(0.625)),
+            funnel_row(NEGOTIATION, "Negotiation", 2, "700", Some(0.4)),
+        ]
+    );
+    assert_eq!(reports::reached_deals(&data, DISCOVERY), [110, 111, 112]);
+    assert_eq!(reports::reached_deals(&data, NEGOTIATION), [110, 112]);
+    // Went no further than: New F J; Qualified C D E; Proposition B; Negotiation M (A, K and
+    // L were won). Advanced = entered − those. Lost now: F from New (440), D from Qualified
+    // (800). Open and active now: C New, E Qualified, B Proposition, M Negotiation.
+    let row = leakage_row;
+    assert_eq!(
+        reports::leakage(&data),
+        [
+            row(NEW, "New", [10, 8, 1, 1], "440", 0.8),
+            row(DISCOVERY, "Discovery", [3, 3, 0, 0], "0", 1.0),
+            row(QUALIFIED, "Qualified", [8, 5, 1, 1], "800", 0.625),
+            row(PROPOSITION, "Proposition", [5, 4, 0, 1], "0", 0.8),
+            row(NEGOTIATION, "Negotiation", [2, 1, 0, 1], "0", 0.5),
+        ]
+    );
 }
