@@ -89,6 +89,9 @@ pub enum Command {
     Change(Box<Change>),
     /// Turns a lead into an account, a contact and a deal.
     ConvertLead(Box<ConvertLead>),
+    /// Adds the sample pipeline's deals (made by [`crate::demo::sample`] in the pipeline's
+    /// own stages) on request, marked as the sample: one undo step.
+    LoadSample(Box<Batch>),
 }
 
 /// What a [`Command::Change`] does, in this order: settings, records put, deals put back,

@@ -4,7 +4,7 @@ use chrono::{Datelike as _, Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{Calendar, Id, Opportunity};
+use super::{Calendar, Id, Opportunity, StageKind};
 use crate::i18n::jalali::JalaliDate;
 use crate::tr;
 
@@ -97,14 +97,64 @@ impl Status {
     }
 }
 
-/// What the board and the list show. The default shows every active deal.
+/// Which deals the list shows by where they stand: open, won or lost (by their stage's kind),
+/// all of them, or those in the trash. The board always shows the open ones in its columns.
+///
+/// Stored in saved searches where a `trash: bool` once was: `All` and `Trash` are that bool's
+/// two encodings (postcard writes both as one byte 0 or 1), so a search saved before the list
+/// had this choice still decodes, and still shows what it showed then: every deal outside the
+/// trash, or the trash. New variants go at the end.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Show {
+    /// Every deal outside the trash, open or closed.
+    All,
+    /// The deals in the trash, whatever their stage.
+    Trash,
+    /// Deals in an open stage: what needs work, as on the board.
+    #[default]
+    Open,
+    Won,
+    Lost,
+}
+
+impl Show {
+    /// The choices over the list, in the order they are offered (the trash has its own toggle).
+    pub const OUTCOMES: [Show; 4] = [Show::Open, Show::Won, Show::Lost, Show::All];
+
+    pub fn label(self) -> String {
+        match self {
+            Show::All => tr!("All"),
+            Show::Trash => tr!("Trash"),
+            Show::Open => tr!("Open"),
+            Show::Won => tr!("Won"),
+            Show::Lost => tr!("Lost"),
+        }
+    }
+
+    /// Whether a deal outside the trash in a stage of `kind` is shown.
+    pub fn shows(self, kind: StageKind) -> bool {
+        match self {
+            Show::All | Show::Trash => true,
+            Show::Open => kind == StageKind::Open,
+            Show::Won => kind == StageKind::Won,
+            Show::Lost => kind == StageKind::Lost,
+        }
+    }
+}
+
+/// What the board and the list show. The default shows every active deal in an open stage.
+///
+/// Stored (postcard) in saved searches: a field is only ever changed for one whose encoding
+/// reads the old one's bytes the same (see `stages` and `show`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filter {
     /// Matched, ignoring case, against the deal's name, account, next step and description.
     pub text: String,
     pub salesperson: Option<Id>,
     pub close: CloseWindow,
-    pub stage: Option<Id>,
+    /// Deals in any of these stages; none picked: every stage. Once an `Option<Id>`, whose
+    /// encodings (0, or 1 and the id) are those of an empty or one-stage list.
+    pub stages: Vec<Id>,
     pub source: Option<Id>,
     pub campaign: Option<Id>,
     #[serde(with = "rust_decimal::serde::str_option")]
@@ -124,8 +174,8 @@ pub struct Filter {
     pub status: Status,
     /// Only deals in (true) or out of (false) the forecast.
     pub forecast: Option<bool>,
-    /// Show the deals in the trash instead of the others (the list's trash view).
-    pub trash: bool,
+    /// Open, won, lost or all deals, or the trash (the list's trash view).
+    pub show: Show,
 }
 
 /// A filter the user named, to pick again later from the board or the list.
@@ -144,7 +194,7 @@ fn within<T: PartialOrd>(value: Option<T>, min: Option<T>, max: Option<T>) -> bo
 }
 
 impl Filter {
-    /// Whether the filter shows every active deal.
+    /// Whether the filter shows every active deal in an open stage (nothing to clear).
     pub fn is_empty(&self) -> bool {
         self.text.trim().is_empty()
             && *self
@@ -154,11 +204,16 @@ impl Filter {
                 }
     }
 
-    /// Whether the fields that need no other record let `opp` through (all but the text and
-    /// the trash, which need the account's name and the trash).
+    /// Whether the list shows the trash instead of the other deals.
+    pub fn is_trash(&self) -> bool {
+        self.show == Show::Trash
+    }
+
+    /// Whether the fields that need no other record let `opp` through (all but the text, the
+    /// trash and the stage's kind, which need the account's name, the trash and the stage).
     pub fn matches_fields(&self, opp: &Opportunity, today: NaiveDate) -> bool {
         // The trash view shows every trashed deal, archived or not.
-        let status = self.trash
+        let status = self.is_trash()
             || match self.status {
                 // Whether an active deal is stale needs its stage: the workspace checks that.
                 Status::Active | Status::Stale => opp.active,
@@ -167,7 +222,7 @@ impl Filter {
             };
         let lookup = |wanted: Option<Id>, value: Option<Id>| wanted.is_none() || wanted == value;
         status
-            && self.stage.is_none_or(|s| s == opp.stage)
+            && (self.stages.is_empty() || self.stages.contains(&opp.stage))
             && lookup(self.salesperson, opp.salesperson)
             && lookup(self.source, opp.source)
             && lookup(self.campaign, opp.campaign)
@@ -205,6 +260,99 @@ mod tests {
         assert_eq!(opp_dates(d(12, 31)), [true, false, false, false, true]);
         assert_eq!(opp_dates(d(9, 30)), [true, true, false, false, false]);
         assert_eq!(opp_dates(None), [true, false, false, false, false]);
+    }
+
+    /// The filter as saved searches stored it before the list had its status and several
+    /// stages: one stage at most, and the trash as a bool.
+    #[derive(Serialize)]
+    struct FilterBefore {
+        text: String,
+        salesperson: Option<Id>,
+        close: CloseWindow,
+        stage: Option<Id>,
+        source: Option<Id>,
+        campaign: Option<Id>,
+        #[serde(with = "rust_decimal::serde::str_option")]
+        amount_min: Option<Decimal>,
+        #[serde(with = "rust_decimal::serde::str_option")]
+        amount_max: Option<Decimal>,
+        #[serde(with = "rust_decimal::serde::str_option")]
+        probability_min: Option<Decimal>,
+        #[serde(with = "rust_decimal::serde::str_option")]
+        probability_max: Option<Decimal>,
+        close_from: Option<NaiveDate>,
+        close_to: Option<NaiveDate>,
+        created_from: Option<NaiveDate>,
+        created_to: Option<NaiveDate>,
+        status: Status,
+        forecast: Option<bool>,
+        trash: bool,
+    }
+
+    fn before(stage: Option<Id>, trash: bool) -> FilterBefore {
+        FilterBefore {
+            text: "Müller".into(),
+            salesperson: Some(7),
+            close: CloseWindow::ThisMonth,
+            stage,
+            source: None,
+            campaign: Some(9),
+            amount_min: Some(Decimal::new(125_050, 2)),
+            amount_max: None,
+            probability_min: None,
+            probability_max: Some(Decimal::from(70)),
+            close_from: NaiveDate::from_ymd_opt(2026, 1, 31),
+            close_to: None,
+            created_from: None,
+            created_to: NaiveDate::from_ymd_opt(2026, 11, 22),
+            status: Status::Stale,
+            forecast: Some(false),
+            trash,
+        }
+    }
+
+    #[test]
+    fn a_search_saved_before_the_status_and_stages_choices_decodes_as_it_was() {
+        let decode = |old: &FilterBefore| -> Filter {
+            let bytes = postcard::to_stdvec(old).unwrap();
+            let (filter, rest) = postcard::take_from_bytes::<Filter>(&bytes).unwrap();
+            assert!(rest.is_empty(), "every byte read");
+            filter
+        };
+        let filter = decode(&before(Some(4_503_599_627_370_495), false));
+        assert_eq!(filter.stages, [4_503_599_627_370_495]);
+        // It showed every deal outside the trash, open or closed, and still does.
+        assert_eq!(filter.show, Show::All);
+        assert_eq!(filter.text, "Müller");
+        assert_eq!(filter.salesperson, Some(7));
+        assert_eq!(filter.campaign, Some(9));
+        assert_eq!(filter.amount_min, Some(Decimal::new(125_050, 2)));
+        assert_eq!(filter.probability_max, Some(Decimal::from(70)));
+        assert_eq!(filter.created_to, NaiveDate::from_ymd_opt(2026, 11, 22));
+        assert_eq!(filter.status, Status::Stale);
+        assert_eq!(filter.forecast, Some(false));
+        let trash = decode(&before(None, true));
+        assert!(trash.stages.is_empty());
+        assert_eq!(trash.show, Show::Trash);
+        // And what this build writes reads back whole, several stages included.
+        let now = Filter {
+            stages: vec![3, 5],
+            show: Show::Lost,
+            ..filter
+        };
+        let bytes = postcard::to_stdvec(&now).unwrap();
+        assert_eq!(postcard::from_bytes::<Filter>(&bytes).unwrap(), now);
+    }
+
+    #[test]
+    fn the_status_follows_the_stage_kind() {
+        use StageKind::*;
+        let shown = |show: Show| [Open, Won, Lost].map(|k| show.shows(k));
+        assert_eq!(shown(Show::Open), [true, false, false]);
+        assert_eq!(shown(Show::Won), [false, true, false]);
+        assert_eq!(shown(Show::Lost), [false, false, true]);
+        assert_eq!(shown(Show::All), [true, true, true]);
+        assert_eq!(Filter::default().show, Show::Open);
     }
 
     fn opp(expected_close: Option<NaiveDate>) -> Opportunity {

@@ -75,6 +75,10 @@ pub enum Action {
     Redo,
     AskClearSample,
     AskEmptyTrash,
+    /// Open the import wizard with this format chosen.
+    Import(crate::interchange::Source),
+    /// Show every deal again: the search and the filters back to their defaults.
+    ClearFilters,
     /// Open the merge dialog on these duplicates.
     AskMerge(Vec<Id>),
     /// Show a message in the status bar (e.g. a cell that did not parse).
@@ -783,6 +787,12 @@ impl Ready {
             }
             Action::AskClearSample => self.dialog = Some(Dialog::ClearSample),
             Action::AskEmptyTrash => self.dialog = Some(Dialog::EmptyTrash),
+            Action::Import(source) => {
+                self.dialog = Some(Dialog::Import(Box::new(
+                    super::import::ImportDialog::from_source(source),
+                )))
+            }
+            Action::ClearFilters => self.filter = Filter::default(),
             Action::AskMerge(ids) => {
                 self.dialog = Some(Dialog::Merge(super::merge::MergeDialog::new(ids)))
             }
@@ -820,6 +830,10 @@ impl Ready {
             Command::InsertBatch(batch) => Some(trn!(
                 batch.opportunities.len(),
                 "Imported {n} deals (Undo takes them back)."
+            )),
+            Command::LoadSample(batch) => Some(trn!(
+                batch.opportunities.len(),
+                "Loaded the sample pipeline: {n} deals (Undo takes them back)."
             )),
             _ => None,
         };

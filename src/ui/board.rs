@@ -12,10 +12,11 @@ use std::collections::{HashMap, HashSet};
 use egui::{Align, FontId, RichText, ScrollArea, Sense, vec2};
 
 use super::app::{Action, Ctx};
+use super::empty::{Empty, empty_ui};
 use super::theme;
 use super::widgets::lookup_combo;
 use crate::analytics::StageTotals;
-use crate::domain::{Id, LookupKind, Stage, StageKind};
+use crate::domain::{Id, LookupKind, Show, Stage, StageKind};
 use crate::i18n::{deals, format_count, format_money};
 use crate::tr;
 use crate::workspace::{CloseWindow, Filter, Workspace};
@@ -59,9 +60,10 @@ impl BoardView {
         selected: Option<Id>,
     ) -> Vec<Action> {
         let ws = cx.ws;
-        // The trash is the list's: the board always shows the deals outside it.
+        // The list's status and trash are its own: the board shows the deals outside the
+        // trash, open ones in its columns and closed ones in its Won and Lost zones.
         let filter = &Filter {
-            trash: false,
+            show: Show::default(),
             ..filter.clone()
         };
         let board = ui.max_rect();
@@ -69,6 +71,15 @@ impl BoardView {
         self.refresh(ws, filter, pipeline);
         let mut actions = Vec::new();
         let stages: Vec<&Stage> = ws.stages_of(pipeline).collect();
+        let shown = stages
+            .iter()
+            .filter(|s| s.kind == StageKind::Open)
+            .map(|s| self.column(ws, s.id).0.len())
+            .sum();
+        if let Some(empty) = Empty::of(ws, shown, !filter.is_empty(), false) {
+            actions.extend(empty_ui(ui, ws, pipeline, empty));
+            return actions;
+        }
 
         ScrollArea::horizontal()
             .id_salt("board")

@@ -41,6 +41,7 @@ pub fn describe(ws: &Workspace, command: &Command) -> String {
         Command::Unmerge { survivor, .. } => tr!("split {deal} again", deal = survivor.name),
         Command::SetListColumns { .. } => tr!("changed the list's columns"),
         Command::ClearSample => tr!("cleared the sample data"),
+        Command::LoadSample(_) => tr!("loaded the sample pipeline"),
         Command::Change(change) => describe_change(change),
         Command::ConvertLead(convert) => tr!(
             "converted the lead {lead}",

@@ -97,6 +97,14 @@ fn source_label(source: Source) -> String {
 }
 
 impl ImportDialog {
+    /// The wizard with the file's format chosen beforehand (the board's "Import from Odoo").
+    pub fn from_source(from: Source) -> Self {
+        ImportDialog {
+            from,
+            ..ImportDialog::default()
+        }
+    }
+
     fn options(&self, dry_run: bool) -> ImportOptions {
         ImportOptions {
             from: if self.by_hand {

@@ -9,6 +9,7 @@ mod catalog;
 mod date_picker;
 mod describe;
 mod dialogs;
+mod empty;
 pub mod direction;
 mod export;
 mod file_field;

@@ -9,7 +9,7 @@ use super::direction;
 use super::reply::{self, Reply, Sent};
 use super::theme;
 use super::unsaved;
-use super::widgets::{forecast_combo, lookup_combo, optional_stage_combo};
+use super::widgets::{forecast_combo, lookup_combo, stages_filter_ui};
 use crate::command::Command;
 use crate::domain::*;
 use crate::i18n::{editable, format_date, format_number};
@@ -260,7 +260,7 @@ impl Search {
         }
         ui.horizontal_wrapped(|ui| {
             let none = tr!("Any");
-            optional_stage_combo(ui, ws, &mut filter.stage, &none);
+            stages_filter_ui(ui, ws, &mut filter.stages);
             for (field, kind) in [
                 (Field::Source, LookupKind::Source),
                 (Field::Campaign, LookupKind::Campaign),

@@ -8,35 +8,20 @@ use std::collections::HashSet;
 use egui::{Align, RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
+mod cells;
+
 use super::app::{Action, Ctx};
+use super::empty::{Empty, empty_ui};
 use super::mass_update::MassUpdateBar;
-use super::reply::{self, Reply, Sent};
+use super::reply::{Reply, Sent};
 use super::theme;
-use super::widgets::lookup_combo_box;
-use crate::analytics::StageTotals;
+use super::widgets::sticky_menu_ui;
 use crate::command::Command;
 use crate::domain::*;
-use crate::i18n::{
-    deals, editable, format_date, format_money_cents, format_number, format_percent,
-};
-use crate::workspace::{Filter, ListColumn, Sort, Workspace};
+use crate::i18n::{deals, format_money_cents};
+use crate::workspace::{Filter, ListColumn, ListTotals, Sort, Workspace};
 use crate::{tr, trn};
-
-/// A column's initial width; the last shown column takes the rest of the table.
-fn initial_width(column: ListColumn) -> f32 {
-    match column {
-        ListColumn::Name => 240.0,
-        ListColumn::Account => 150.0,
-        ListColumn::Stage => 125.0,
-        ListColumn::Amount => 100.0,
-        ListColumn::Probability => 80.0,
-        ListColumn::Weighted => 95.0,
-        ListColumn::ExpectedClose => 105.0,
-        ListColumn::Salesperson => 145.0,
-        ListColumn::NextStep => 170.0,
-        ListColumn::Created => 90.0,
-    }
-}
+use cells::{CellEdit, initial_width, is_number, number_layout};
 
 /// Height of a row; fixed, so the table lays out only the visible rows.
 const ROW_HEIGHT: f32 = 26.0;
@@ -48,7 +33,7 @@ struct Rows {
     pipeline: Id,
     sort: Sort,
     ids: Vec<Id>,
-    totals: StageTotals,
+    totals: ListTotals,
 }
 
 /// A transient restriction of the rows to some deals (a funnel stage's), on top of the
@@ -56,16 +41,6 @@ struct Rows {
 struct Pinned {
     label: String,
     ids: HashSet<Id>,
-}
-
-/// A cell being edited in place: the text typed so far. It stays open until its command is
-/// applied, so a refused value is still there to correct.
-struct CellEdit {
-    opp: Id,
-    column: ListColumn,
-    text: String,
-    /// Set when the editor should take the keyboard focus: opened, or its value refused.
-    focus: bool,
 }
 
 /// Which cell a sent command changes.
@@ -162,24 +137,7 @@ impl ListView {
         egui::Panel::bottom("list_totals").show(ui, |ui| {
             direction::reading(ui, |ui| {
                 ui.horizontal(|ui| {
-                    let t = &rows.totals;
-                    ui.label(bidi(ui, RichText::new(deals(t.count)).strong()));
-                    ui.separator();
-                    ui.label(bidi(
-                        ui,
-                        tr!(
-                            "Expected {amount}",
-                            amount = format_money_cents(t.expected, currency)
-                        ),
-                    ));
-                    ui.separator();
-                    ui.label(bidi(
-                        ui,
-                        tr!(
-                            "Weighted {amount}",
-                            amount = format_money_cents(t.weighted, currency)
-                        ),
-                    ));
+                    totals_ui(ui, &rows.totals, filter.show, currency);
                     ui.separator();
                     if ui.button(bidi(ui, tr!("Find duplicates"))).clicked() {
                         let live = ws.opportunities().filter(|o| !ws.is_trashed(o.id));
@@ -188,9 +146,15 @@ impl ListView {
                     ui.with_layout(direction::end_to_start(Align::Center), |ui| {
                         actions.extend(column_chooser_ui(ui, ws));
                         let trash = trn!(ws.trash_count(), "Trash ({n})");
-                        ui.toggle_value(&mut filter.trash, trash)
-                            .on_hover_text(bidi(ui, tr!("Show the deals in the trash")));
-                        if filter.trash
+                        let mut in_trash = filter.is_trash();
+                        if ui
+                            .toggle_value(&mut in_trash, trash)
+                            .on_hover_text(bidi(ui, tr!("Show the deals in the trash")))
+                            .clicked()
+                        {
+                            filter.show = if in_trash { Show::Trash } else { Show::Open };
+                        }
+                        if filter.is_trash()
                             && ws.trash_count() > 0
                             && ui.button(bidi(ui, tr!("Empty trash…"))).clicked()
                         {
@@ -200,6 +164,9 @@ impl ListView {
                 });
             })
             .inner
+        });
+        egui::Panel::top("list_status").show(ui, |ui| {
+            direction::reading(ui, |ui| status_ui(ui, &mut filter.show)).inner
         });
         if let Some((generation, groups)) = &mut self.duplicates {
             if *generation != ws.generation() {
@@ -235,6 +202,18 @@ impl ListView {
             .inner
         });
         let ids = &rows.ids;
+        if ids.is_empty() {
+            let filtered = !filter.is_empty() || self.pinned.is_some();
+            match Empty::of(ws, 0, filtered, filter.is_trash()) {
+                Some(empty) => actions.extend(empty_ui(ui, ws, pipeline, empty)),
+                // Unfiltered, no open deal: the closed ones are a click away.
+                None => no_open_deal_ui(ui, filter),
+            }
+            if !unpinned {
+                self.rows = Some(rows);
+            }
+            return actions;
+        }
         let mut sort = self.sort;
         // A child ui: the table draws its column lines down to its ui's bottom, which must stop
         // above the totals.
@@ -331,8 +310,7 @@ impl ListView {
             if let Some(pinned) = &self.pinned {
                 ids.retain(|id| pinned.ids.contains(id));
             }
-            let totals =
-                StageTotals::of(ids.iter().filter_map(|id| ws.opportunity(*id)), ws.rates());
+            let totals = ws.list_totals(&ids);
             self.rows = Some(Rows {
                 generation: ws.generation(),
                 filter: filter.clone(),
@@ -354,143 +332,6 @@ impl ListView {
         }
     }
 
-    fn cell_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        ws: &Workspace,
-        opp: &Opportunity,
-        column: ListColumn,
-    ) -> Option<Action> {
-        if let Some(edit) = self
-            .editing
-            .as_mut()
-            .filter(|e| e.opp == opp.id && e.column == column)
-        {
-            return match edit_cell_ui(ui, ws, opp, edit) {
-                CellOutcome::Open => None,
-                CellOutcome::Cancel => {
-                    self.editing = None;
-                    None
-                }
-                CellOutcome::Invalid(message) => Some(Action::Error(message)),
-                CellOutcome::Send(command) => {
-                    Some(reply::send(&mut self.sent, (opp.id, column), command))
-                }
-            };
-        }
-        let muted = |text: String| RichText::new(text).color(theme::TEXT_MUTED);
-        match column {
-            ListColumn::Name if ws.is_trashed(opp.id) => {
-                let restore = ui
-                    .small_button(bidi(ui, tr!("Restore")))
-                    .accessible_name(tr!("Restore {name}", name = opp.name));
-                ui.label(bidi(ui, &opp.name));
-                if restore.clicked() {
-                    return Some(Action::Apply(Command::RestoreFromTrash {
-                        ids: vec![opp.id],
-                    }));
-                }
-            }
-            ListColumn::Name => {
-                let name = ui
-                    .add(
-                        egui::Label::new(bidi(ui, &opp.name))
-                            .truncate()
-                            .sense(Sense::click()),
-                    )
-                    .on_hover_text(bidi(
-                        ui,
-                        tr!("Open the deal; Ctrl-click or Shift-click to select"),
-                    ));
-                if name.clicked() {
-                    self.clicked = Some((opp.id, ui.input(|i| i.modifiers)));
-                }
-            }
-            ListColumn::Account => {
-                ui.add(
-                    egui::Label::new(bidi(
-                        ui,
-                        ws.account(opp.account).map_or("", |a| a.name.as_str()),
-                    ))
-                    .truncate(),
-                );
-            }
-            ListColumn::Stage => return stage_cell_ui(ui, ws, opp),
-            ListColumn::Salesperson => {
-                let mut value = opp.salesperson;
-                let (response, changed) = lookup_combo_box(
-                    ui,
-                    ("salesperson", opp.id),
-                    ws,
-                    LookupKind::Salesperson,
-                    &mut value,
-                    &tr!("Nobody"),
-                );
-                response.accessible_name(tr!("Salesperson of {name}", name = opp.name));
-                if changed {
-                    let mut changed = opp.clone();
-                    changed.salesperson = value;
-                    let cell = (opp.id, column);
-                    return Some(reply::send(&mut self.sent, cell, update(changed)));
-                }
-            }
-            ListColumn::Weighted => {
-                let weighted = muted(format_money_cents(opp.weighted(), &opp.currency));
-                number_layout(ui, |ui| ui.label(bidi(ui, weighted)));
-            }
-            ListColumn::Amount if opp.amount_mode == AmountMode::FromLines => {
-                // Saved, a typed amount would be replaced by the lines' sum at once.
-                let why = tr!("Priced from its lines: open the deal to change them");
-                let amount = muted(format_money_cents(opp.amount, &opp.currency));
-                let response = number_layout(ui, |ui| {
-                    ui.add(
-                        egui::Label::new(bidi(ui, amount))
-                            .truncate()
-                            .sense(Sense::click()),
-                    )
-                })
-                .on_hover_text(bidi(ui, &why));
-                if response.clicked() {
-                    return Some(Action::Done(why));
-                }
-            }
-            ListColumn::Created => {
-                ui.label(bidi(ui, muted(format_date(opp.created.date_naive()))));
-            }
-            ListColumn::Amount
-            | ListColumn::Probability
-            | ListColumn::ExpectedClose
-            | ListColumn::NextStep => {
-                let (shown, text) = editable_text(opp, column);
-                let mut label = RichText::new(shown);
-                if column == ListColumn::ExpectedClose && opp.is_overdue(ws.today()) {
-                    label = label.color(theme::OVERDUE);
-                }
-                let add = |ui: &mut egui::Ui| {
-                    ui.add(
-                        egui::Label::new(bidi(ui, label))
-                            .truncate()
-                            .sense(Sense::click()),
-                    )
-                };
-                let response = if is_number(column) {
-                    number_layout(ui, add)
-                } else {
-                    add(ui)
-                }
-                .on_hover_text(bidi(ui, tr!("Click to edit")));
-                if response.clicked() {
-                    self.editing = Some(CellEdit {
-                        opp: opp.id,
-                        column,
-                        text,
-                        focus: true,
-                    });
-                }
-            }
-        }
-        None
-    }
 }
 
 /// The chip over the rows saying which deals they are pinned to, with a ✖ that shows the
@@ -567,132 +408,79 @@ fn sort_header_ui(ui: &mut egui::Ui, column: ListColumn, sort: &mut Sort) {
     }
 }
 
-/// The stage as a dropdown; picking a Lost stage asks for the reason like a drop on the board.
-fn stage_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) -> Option<Action> {
-    let mut stage = opp.stage;
-    let current = ws.stage(stage).map_or(String::new(), |s| s.name.clone());
-    egui::ComboBox::from_id_salt(("stage", opp.id))
-        .selected_text(bidi(ui, current))
-        .width(ui.available_width().min(120.0))
-        .show_ui(ui, |ui| {
-            for s in ws.stages_of(opp.pipeline) {
-                ui.selectable_value(&mut stage, s.id, bidi(ui, &s.name));
-            }
-        })
-        .response
-        .accessible_name(tr!("Stage of {name}", name = opp.name));
-    (stage != opp.stage).then_some(Action::Move { opp: opp.id, stage })
-}
-
-/// What an editable cell shows, and the text its editor starts with.
-fn editable_text(opp: &Opportunity, column: ListColumn) -> (String, String) {
-    match column {
-        ListColumn::Amount => (
-            format_money_cents(opp.amount, &opp.currency),
-            editable(format_number(
-                opp.amount,
-                opp.amount.normalize().scale().min(2),
-            )),
-        ),
-        ListColumn::Probability => (
-            format_percent(opp.probability),
-            opp.probability.normalize().to_string(),
-        ),
-        ListColumn::ExpectedClose => {
-            let date = opp.expected_close.map(format_date).unwrap_or_default();
-            (date.clone(), editable(date))
+/// What the rows add up to, each figure saying what it sums: the open deals' count, expected
+/// and weighted revenue; the won and the lost deals apart, when the status shows them.
+fn totals_ui(ui: &mut egui::Ui, totals: &ListTotals, show: Show, currency: &str) {
+    let money = |amount| format_money_cents(amount, currency);
+    let mut parts = Vec::new();
+    if matches!(show, Show::Open | Show::All | Show::Trash) {
+        let open = &totals.open;
+        parts.push(tr!(
+            "Open: {deals}, expected {expected}, weighted {weighted}",
+            deals = deals(open.count),
+            expected = money(open.expected),
+            weighted = money(open.weighted)
+        ));
+    }
+    for (kind, closed) in [(Show::Won, &totals.won), (Show::Lost, &totals.lost)] {
+        if show == kind || matches!(show, Show::All | Show::Trash) {
+            let (deals, amount) = (deals(closed.count), money(closed.amount));
+            parts.push(match kind {
+                Show::Won => tr!("Won: {deals}, {amount}", deals = deals, amount = amount),
+                _ => tr!("Lost: {deals}, {amount}", deals = deals, amount = amount),
+            });
         }
-        _ => (opp.next_step.clone(), opp.next_step.clone()),
     }
-}
-
-/// What a cell's editor did this frame.
-enum CellOutcome {
-    Open,
-    /// Escape, or the value left as it was: the editor closes.
-    Cancel,
-    /// The value does not parse: the message says why, the editor keeps the text.
-    Invalid(String),
-    /// The changed deal, to send; the editor stays until the reply says it was saved.
-    Send(Command),
-}
-
-/// The editor of a cell: Enter or leaving the cell saves, Escape cancels.
-fn edit_cell_ui(
-    ui: &mut egui::Ui,
-    ws: &Workspace,
-    opp: &Opportunity,
-    edit: &mut CellEdit,
-) -> CellOutcome {
-    let response = ui.add(egui::TextEdit::singleline(&mut edit.text).desired_width(f32::INFINITY));
-    let response = response.accessible_name(tr!(
-        "{field} of {name}",
-        field = edit.column.label(),
-        name = opp.name
-    ));
-    if std::mem::take(&mut edit.focus) {
-        response.request_focus();
-        return CellOutcome::Open;
-    }
-    if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-        return CellOutcome::Cancel;
-    }
-    if !response.lost_focus() {
-        return CellOutcome::Open;
-    }
-    let mut changed = opp.clone();
-    let parsed = match edit.column {
-        ListColumn::Amount => parse_amount(Field::Amount, &edit.text).map(|a| changed.amount = a),
-        ListColumn::Probability => parse_probability(&edit.text).map(|p| {
-            if let Some(stage) = ws.stage(opp.stage) {
-                changed.set_probability(p, stage);
-            }
-        }),
-        ListColumn::ExpectedClose => {
-            parse_date(Field::ExpectedClose, &edit.text).map(|d| changed.expected_close = d)
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            ui.label(bidi(ui, RichText::new("·").color(theme::TEXT_MUTED)));
         }
-        _ => {
-            changed.next_step = edit.text.trim().to_owned();
-            Ok(())
-        }
-    };
-    match parsed {
-        Err(error) => {
-            // Enter keeps the user in the cell to correct it; a click elsewhere leaves it.
-            edit.focus = ui.input(|i| i.key_pressed(egui::Key::Enter));
-            CellOutcome::Invalid(format!("{}: {error}", opp.name))
-        }
-        Ok(()) if changed == *opp => CellOutcome::Cancel,
-        Ok(()) => CellOutcome::Send(update(changed)),
+        ui.label(bidi(ui, RichText::new(part).strong()));
     }
 }
 
-/// Whether a column holds numbers, which line up at the cell's right edge.
-fn is_number(column: ListColumn) -> bool {
-    matches!(
-        column,
-        ListColumn::Amount | ListColumn::Probability | ListColumn::Weighted
-    )
+/// Open, won, lost or all deals: the list's status, part of its search.
+fn status_ui(ui: &mut egui::Ui, show: &mut Show) {
+    ui.horizontal(|ui| {
+        ui.label(bidi(ui, RichText::new(tr!("Show")).color(theme::TEXT_MUTED)));
+        for choice in Show::OUTCOMES {
+            let name = match choice {
+                Show::Open => tr!("Show open deals"),
+                Show::Won => tr!("Show won deals"),
+                Show::Lost => tr!("Show lost deals"),
+                _ => tr!("Show all deals, open and closed"),
+            };
+            ui.selectable_value(show, choice, bidi(ui, choice.label()))
+                .accessible_name(name);
+        }
+    });
 }
 
-/// Lays out a number's cell from its right edge, in both reading directions: digits run left
-/// to right in Persian too, and an amount's currency name follows it on the left, so only the
-/// right edge lines up the units of every row.
-fn number_layout<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
-    ui.with_layout(egui::Layout::right_to_left(Align::Center), add)
-        .inner
+/// The list's status shows no deal while others exist, with nothing else filtered: the
+/// closed deals are one click away.
+fn no_open_deal_ui(ui: &mut egui::Ui, filter: &mut Filter) {
+    ui.add_space((ui.available_height() / 2.0 - 40.0).max(12.0));
+    ui.vertical_centered(|ui| {
+        ui.label(bidi(
+            ui,
+            RichText::new(tr!("No open deals")).heading().color(theme::TEXT_STRONG),
+        ));
+        ui.label(bidi(
+            ui,
+            RichText::new(tr!("Every deal is won or lost.")).color(theme::TEXT_MUTED),
+        ));
+        ui.add_space(10.0);
+        if ui.button(bidi(ui, tr!("Show all deals"))).clicked() {
+            filter.show = Show::All;
+        }
+    });
 }
 
-fn update(opp: Opportunity) -> Command {
-    Command::UpdateOpportunity {
-        opp: Box::new(opp),
-        new_account: None,
-    }
-}
-/// The "Columns" menu: a checkbox per column; the name always shows.
+/// The "Columns" menu: a checkbox per column; the name always shows. It stays open while
+/// several are ticked, and closes on Escape or a click outside it.
 fn column_chooser_ui(ui: &mut egui::Ui, ws: &Workspace) -> Option<Action> {
     let mut chosen = None;
-    ui.menu_button(bidi(ui, tr!("Columns")), |ui| {
+    sticky_menu_ui(ui, bidi(ui, tr!("Columns")), |ui| {
         let shown = ws.list_columns();
         for column in ListColumn::ALL.into_iter().skip(1) {
             let mut on = shown.contains(&column);

@@ -119,6 +119,60 @@ pub fn optional_stage_combo(ui: &mut egui::Ui, ws: &Workspace, value: &mut Optio
         .labelled_by(label.id);
 }
 
+/// A button opening a menu that stays open while its checkboxes are ticked, one after
+/// another, and closes on Escape or a click outside it. Returns the button's response.
+pub fn sticky_menu_ui(
+    ui: &mut egui::Ui,
+    text: impl Into<egui::WidgetText>,
+    content: impl FnOnce(&mut egui::Ui),
+) -> egui::Response {
+    use egui::containers::menu::{MenuButton, MenuConfig};
+    let config = MenuConfig::new().close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
+    MenuButton::new(text)
+        .config(config)
+        .ui(ui, |ui| super::direction::reading(ui, content))
+        .0
+}
+
+/// The stages to show, several at once, in a menu of checkboxes labelled "Stages" (none
+/// ticked: any stage). Stages are grouped under their pipeline's name when there are several.
+pub fn stages_filter_ui(ui: &mut egui::Ui, ws: &Workspace, stages: &mut Vec<Id>) {
+    let label = ui.label(bidi(ui, tr!("Stages")));
+    let picked: Vec<&str> = stages
+        .iter()
+        .filter_map(|id| ws.stage(*id))
+        .map(|s| s.name.as_str())
+        .collect();
+    let summary = match picked.as_slice() {
+        [] => tr!("Any"),
+        [one] => (*one).to_owned(),
+        [first, second] => format!("{first}, {second}"),
+        [first, ..] => trn!(picked.len() - 1, "{first} and {n} more", first = first),
+    };
+    let pipelines = ws.pipelines();
+    sticky_menu_ui(ui, bidi(ui, summary), |ui| {
+        for p in pipelines {
+            if pipelines.len() > 1 {
+                ui.label(bidi(ui, RichText::new(&p.name).strong()));
+            }
+            for s in ws.stages_of(p.id) {
+                let mut on = stages.contains(&s.id);
+                if ui.checkbox(&mut on, bidi(ui, &s.name)).changed() {
+                    if on {
+                        stages.push(s.id);
+                    } else {
+                        stages.retain(|x| *x != s.id);
+                    }
+                }
+            }
+        }
+        if !stages.is_empty() && ui.button(bidi(ui, tr!("Any stage"))).clicked() {
+            stages.clear();
+        }
+    })
+    .labelled_by(label.id);
+}
+
 /// A labelled dropdown for the forecast flag: `none` ("Any", "Keep"), included or left out.
 pub fn forecast_combo(ui: &mut egui::Ui, value: &mut Option<bool>, none: &str) {
     let label = ui.label(bidi(ui, crate::domain::Field::Forecast.label()));

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 
 use super::Workspace;
+use super::batch::BatchKind;
 use crate::command::{Batch, Command, MassPatch, Moves};
 use crate::domain::*;
 use crate::i18n::{stored_date, stored_number, stored_percent};
@@ -268,9 +269,13 @@ impl Workspace {
                 account,
                 stage_events,
             } => self.restore_opportunity(*opp, account.map(|a| *a), stage_events)?,
-            Command::InsertBatch(batch) => self.insert_batch(*batch, false)?,
+            Command::InsertBatch(batch) => self.insert_batch(*batch, BatchKind::Added)?,
+            Command::LoadSample(batch) => self.insert_batch(*batch, BatchKind::Sample)?,
             Command::FirstStart { sample } => {
-                self.insert_batch(sample.map_or_else(Batch::default, |b| *b), true)?
+                self.insert_batch(
+                    sample.map_or_else(Batch::default, |b| *b),
+                    BatchKind::FirstStart,
+                )?
             }
             Command::ClearSample => self.clear_sample()?,
             Command::UpdateOpportunities { opps, moves } => self.update_many(opps, &moves)?,

@@ -9,13 +9,26 @@ use crate::domain::*;
 use crate::store::{TrashEntry, Tx};
 use crate::tr;
 
+/// What a batch of generated records is: how it is kept and undone.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum BatchKind {
+    /// Demo data or an import: undone by deleting what it added.
+    Added,
+    /// The first start's sample: kept as the sample, and not undone (it is cleared instead).
+    FirstStart,
+    /// The sample loaded on request: kept as the sample too (so *Clear sample data* removes
+    /// it), and undone like an import.
+    Sample,
+}
+
 impl Workspace {
     /// Writes generated records whose ids were assigned from [`Workspace::next_id`].
     pub(super) fn insert_batch(
         &mut self,
         batch: Batch,
-        first_start: bool,
+        kind: BatchKind,
     ) -> Result<Applied, ApplyError> {
+        let first_start = kind == BatchKind::FirstStart;
         let Batch {
             lookups,
             accounts,
@@ -66,7 +79,7 @@ impl Workspace {
             return Err(ApplyError::Invalid(errors));
         }
         let now = self.now();
-        let sample: Vec<(EntityKind, Id)> = if first_start {
+        let sample: Vec<(EntityKind, Id)> = if kind != BatchKind::Added {
             lookups
                 .iter()
                 .map(|l| (EntityKind::Lookup, l.id))
@@ -151,9 +164,17 @@ impl Workspace {
                     .map_or("", |o| o.name.as_str());
                 lifecycle(tx, &stamp, EntityKind::Opportunity, *id, "trashed", name)?;
             }
-            if first_start {
-                tx.put_sample(&sample)?;
-                tx.put_first_start_done()?;
+            match kind {
+                BatchKind::Added => {}
+                BatchKind::FirstStart => {
+                    tx.put_sample(&sample)?;
+                    tx.put_first_start_done()?;
+                }
+                BatchKind::Sample => {
+                    let all: Vec<(EntityKind, Id)> =
+                        self.sample.iter().chain(&sample).copied().collect();
+                    tx.put_sample(&all)?;
+                }
             }
             Ok(())
         })?;
@@ -171,9 +192,13 @@ impl Workspace {
                 ..Change::default()
             }))
         });
-        if first_start {
-            self.sample = sample;
-            self.first_start_done = true;
+        match kind {
+            BatchKind::Added => {}
+            BatchKind::FirstStart => {
+                self.sample = sample;
+                self.first_start_done = true;
+            }
+            BatchKind::Sample => self.sample.extend(sample),
         }
         self.lookups.extend(lookups.into_iter().map(|l| (l.id, l)));
         self.accounts

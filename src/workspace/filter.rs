@@ -7,7 +7,7 @@ impl Workspace {
     /// Whether `opp` passes `filter`. `needle` is the filter's text, trimmed and lowercased
     /// once by the caller.
     pub fn matches(&self, opp: &Opportunity, filter: &Filter, needle: &str) -> bool {
-        if self.is_trashed(opp.id) != filter.trash {
+        if self.is_trashed(opp.id) != filter.is_trash() {
             return false;
         }
         if !filter.matches_fields(opp, self.today()) {

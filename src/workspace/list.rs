@@ -1,13 +1,18 @@
-//! The opportunity list: every active deal passing the filter, sorted by any column.
+//! The opportunity list: every deal passing the filter, sorted by any column, and what its
+//! rows add up to.
 
 use std::cmp::Reverse;
 
 use rust_decimal::Decimal;
 
 use super::{Filter, Workspace};
-use crate::domain::{Id, ListColumn, Opportunity};
+use crate::analytics::StageTotals;
+use crate::domain::{Activity, Id, ListColumn, Opportunity, StageKind};
 
 /// The list's order: a column and a direction. Ties keep creation order in both directions.
+///
+/// By default the soonest expected close first: the list opens on open deals, and those
+/// overdue or closing next are the ones to act on (a deal without a date comes last).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sort {
     pub column: ListColumn,
@@ -32,6 +37,29 @@ enum Key {
     Instant(i64),
 }
 
+/// Closed deals of one outcome: how many, and their amount in the base currency.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Closed {
+    pub count: u64,
+    pub amount: Decimal,
+}
+
+impl Closed {
+    fn add(&mut self, amount: Decimal) {
+        self.count += 1;
+        self.amount += amount;
+    }
+}
+
+/// What the list's rows add up to, each figure over the deals it is about.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ListTotals {
+    /// The open deals: count, expected and weighted revenue.
+    pub open: StageTotals,
+    pub won: Closed,
+    pub lost: Closed,
+}
+
 impl Workspace {
     fn sort_key(&self, opp: &Opportunity, column: ListColumn) -> Key {
         let text = |s: &str| Key::Text(s.to_lowercase());
@@ -52,7 +80,63 @@ impl Workspace {
             ListColumn::Salesperson => text(self.lookup_name(opp.salesperson)),
             ListColumn::NextStep => text(&opp.next_step),
             ListColumn::Created => Key::Instant(opp.created.timestamp_millis()),
+            ListColumn::Source => text(self.lookup_name(opp.source)),
+            ListColumn::Contact => text(self.contact_name(opp)),
+            ListColumn::Priority => Key::Number(opp.priority.into()),
+            ListColumn::Tags => text(&self.tag_names(opp)),
+            ListColumn::Currency => text(&opp.currency),
+            ListColumn::NextActivity => {
+                Key::Instant(self.next_activity(opp.id).map_or(i64::MAX, |d| {
+                    i64::from(chrono::Datelike::num_days_from_ce(&d))
+                }))
+            }
+            ListColumn::DaysInStage => Key::Number(self.days_in_stage(opp).into()),
         }
+    }
+
+    /// The name of the deal's primary contact, or nothing.
+    pub fn contact_name(&self, opp: &Opportunity) -> &str {
+        opp.contact
+            .and_then(|c| self.contact(c))
+            .map_or("", |c| c.name.as_str())
+    }
+
+    /// The deal's tags, by name, separated by commas.
+    pub fn tag_names(&self, opp: &Opportunity) -> String {
+        let names: Vec<&str> = opp.tags.iter().map(|t| self.lookup_name(Some(*t))).collect();
+        names.join(", ")
+    }
+
+    /// The deal's next open activity (the earliest due), if it has one.
+    pub fn next_activity_of(&self, opp: Id) -> Option<&Activity> {
+        self.next_activity
+            .get(&opp)
+            .and_then(|(_, id)| self.activity(*id))
+    }
+
+    /// Whole days since the deal entered its stage, as of today.
+    pub fn days_in_stage(&self, opp: &Opportunity) -> i64 {
+        (self.today() - opp.stage_entered.date_naive()).num_days()
+    }
+
+    /// The kind of the deal's stage (a deal whose stage is unknown counts as open).
+    fn stage_kind(&self, opp: &Opportunity) -> StageKind {
+        self.stage(opp.stage).map_or(StageKind::Open, |s| s.kind)
+    }
+
+    /// What `ids` add up to: the open deals' count, expected and weighted revenue, and the
+    /// won and lost deals apart, in the base currency. A lost amount is never expected, and a
+    /// won deal is never weighted at its 100 %.
+    pub fn list_totals(&self, ids: &[Id]) -> ListTotals {
+        let mut totals = ListTotals::default();
+        for opp in ids.iter().filter_map(|id| self.opportunity(*id)) {
+            match self.stage_kind(opp) {
+                StageKind::Open => totals.open.add(opp, &self.rates),
+                StageKind::Won => totals.won.add(opp.expected_base(&self.rates)),
+                StageKind::Lost => totals.lost.add(opp.expected_base(&self.rates)),
+            }
+        }
+        totals
     }
 
     /// The deals passing `filter`, in `sort` order. O(n log n): callers cache the result
@@ -61,7 +145,7 @@ impl Workspace {
         let needle = filter.text.trim().to_lowercase();
         let mut ids: Vec<Id> = self
             .opportunities()
-            .filter(|o| self.matches(o, filter, &needle))
+            .filter(|o| filter.show.shows(self.stage_kind(o)) && self.matches(o, filter, &needle))
             .map(|o| o.id)
             .collect();
         ids.sort_unstable();

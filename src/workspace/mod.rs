@@ -31,7 +31,7 @@ pub use crate::domain::ListColumn;
 pub use crate::domain::{CloseWindow, Filter};
 pub use apply::{Applied, ApplyError};
 pub use columns::Column;
-pub use list::Sort;
+pub use list::{Closed, ListTotals, Sort};
 pub use related::{AccountSummary, OpenActivity};
 pub use undo::UndoStack;
 
@@ -165,7 +165,7 @@ impl Workspace {
             saved_filters,
             saved_reports,
             facts: std::sync::Mutex::default(),
-            list_columns: list_columns.unwrap_or_else(|| ListColumn::ALL.to_vec()),
+            list_columns: list_columns.unwrap_or_else(|| ListColumn::DEFAULT.to_vec()),
             contacts: contacts.into_iter().map(|r| (r.id, r)).collect(),
             leads: leads.into_iter().map(|r| (r.id, r)).collect(),
             activities: activities.into_iter().map(|r| (r.id, r)).collect(),
@@ -402,7 +402,12 @@ impl Workspace {
 
     /// Whether the sample pipeline is present.
     pub fn has_sample(&self) -> bool {
-        !self.sample.is_empty()
+        // A sample loaded then undone leaves its ids behind, for a redo to bring back.
+        self.sample.iter().any(|(kind, id)| match kind {
+            EntityKind::Opportunity => self.opportunities.contains_key(id),
+            EntityKind::Account => self.accounts.contains_key(id),
+            _ => false,
+        })
     }
 
     /// Whether the GUI has started on this file before.
