@@ -112,7 +112,7 @@ mod tests {
             ]
         );
         // The new ones follow them.
-        let new = postcard::to_stdvec(&[ListColumn::Source, ListColumn::DaysInStage]).unwrap();
+        let new = postcard::to_stdvec(&vec![ListColumn::Source, ListColumn::DaysInStage]).unwrap();
         assert_eq!(new, [2, 10, 16]);
         // Every column is offered once.
         let all: std::collections::HashSet<ListColumn> = ListColumn::ALL.into_iter().collect();

@@ -331,7 +331,6 @@ impl ListView {
             self.selection.retain(|id| shown.contains(id));
         }
     }
-
 }
 
 /// The chip over the rows saying which deals they are pinned to, with a ✖ that shows the
@@ -442,7 +441,10 @@ fn totals_ui(ui: &mut egui::Ui, totals: &ListTotals, show: Show, currency: &str)
 /// Open, won, lost or all deals: the list's status, part of its search.
 fn status_ui(ui: &mut egui::Ui, show: &mut Show) {
     ui.horizontal(|ui| {
-        ui.label(bidi(ui, RichText::new(tr!("Show")).color(theme::TEXT_MUTED)));
+        ui.label(bidi(
+            ui,
+            RichText::new(tr!("Show")).color(theme::TEXT_MUTED),
+        ));
         for choice in Show::OUTCOMES {
             let name = match choice {
                 Show::Open => tr!("Show open deals"),
@@ -463,7 +465,9 @@ fn no_open_deal_ui(ui: &mut egui::Ui, filter: &mut Filter) {
     ui.vertical_centered(|ui| {
         ui.label(bidi(
             ui,
-            RichText::new(tr!("No open deals")).heading().color(theme::TEXT_STRONG),
+            RichText::new(tr!("No open deals"))
+                .heading()
+                .color(theme::TEXT_STRONG),
         ));
         ui.label(bidi(
             ui,

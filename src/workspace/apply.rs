@@ -271,12 +271,10 @@ impl Workspace {
             } => self.restore_opportunity(*opp, account.map(|a| *a), stage_events)?,
             Command::InsertBatch(batch) => self.insert_batch(*batch, BatchKind::Added)?,
             Command::LoadSample(batch) => self.insert_batch(*batch, BatchKind::Sample)?,
-            Command::FirstStart { sample } => {
-                self.insert_batch(
-                    sample.map_or_else(Batch::default, |b| *b),
-                    BatchKind::FirstStart,
-                )?
-            }
+            Command::FirstStart { sample } => self.insert_batch(
+                sample.map_or_else(Batch::default, |b| *b),
+                BatchKind::FirstStart,
+            )?,
             Command::ClearSample => self.clear_sample()?,
             Command::UpdateOpportunities { opps, moves } => self.update_many(opps, &moves)?,
             Command::MassUpdate { mut ids, patch } => {

@@ -103,7 +103,11 @@ impl Workspace {
 
     /// The deal's tags, by name, separated by commas.
     pub fn tag_names(&self, opp: &Opportunity) -> String {
-        let names: Vec<&str> = opp.tags.iter().map(|t| self.lookup_name(Some(*t))).collect();
+        let names: Vec<&str> = opp
+            .tags
+            .iter()
+            .map(|t| self.lookup_name(Some(*t)))
+            .collect();
         names.join(", ")
     }
 

@@ -534,7 +534,7 @@ fn the_trash_hides_deals_restores_them_and_empties_only_when_asked() {
     assert_eq!(ws.stage_totals(new).expected, Decimal::from(1000));
     assert_eq!(ws.list(&Filter::default(), Sort::default()), [keep]);
     let trash = Filter {
-        trash: true,
+        show: forsat::domain::Show::Trash,
         ..Filter::default()
     };
     assert_eq!(ws.list(&trash, Sort::default()), [gone]);
@@ -695,7 +695,7 @@ fn the_advanced_search_and_saved_searches() {
     })
     .unwrap();
     let qualified = Filter {
-        stage: Some(stage(&ws, "Qualified")),
+        stages: vec![stage(&ws, "Qualified")],
         ..Filter::default()
     };
     assert_eq!(list(&ws, &qualified), [big]);

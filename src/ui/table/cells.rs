@@ -10,13 +10,13 @@ use crate::domain::*;
 use crate::i18n::{
     editable, format_count, format_date, format_money_cents, format_number, format_percent,
 };
-use crate::tr;
 use crate::ui::app::Action;
 use crate::ui::reply;
 use crate::ui::text::bidi;
 use crate::ui::theme;
 use crate::ui::widgets::paint_priority;
 use crate::workspace::{ListColumn, Workspace};
+use crate::{tr, trn};
 
 /// A column's initial width; the last shown column takes the rest of the table.
 pub(super) fn initial_width(column: ListColumn) -> f32 {
@@ -186,7 +186,10 @@ fn read_only_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity, colum
             RichText::new(ws.account(opp.account).map_or("", |a| a.name.as_str())),
             false,
         ),
-        ListColumn::Weighted => (muted(format_money_cents(opp.weighted(), &opp.currency)), true),
+        ListColumn::Weighted => (
+            muted(format_money_cents(opp.weighted(), &opp.currency)),
+            true,
+        ),
         ListColumn::Created => (muted(format_date(opp.created.date_naive())), false),
         ListColumn::Source => (RichText::new(ws.lookup_name(opp.source)), false),
         ListColumn::Contact => (RichText::new(ws.contact_name(opp)), false),
@@ -227,9 +230,8 @@ fn priority_cell_ui(ui: &mut egui::Ui, priority: u8) {
     let size = 12.0;
     let (rect, response) =
         ui.allocate_exact_size(egui::vec2(size * 3.0 + 2.0, size), Sense::hover());
-    let stars = format_count(priority);
     response.widget_info(|| {
-        egui::WidgetInfo::labeled(egui::Role::Label, true, tr!("{n} of 3 stars", n = stars))
+        egui::WidgetInfo::labeled(egui::Role::Label, true, trn!(priority, "{n} of 3 stars"))
     });
     paint_priority(ui.painter(), rect.right_top(), size, priority, theme::STAR);
 }
@@ -260,11 +262,7 @@ fn stage_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) -> Option
 
 /// The salesperson as text; clicked (or Enter), the dropdown of the salespeople. The one
 /// picked, when it changed.
-fn salesperson_cell_ui(
-    ui: &mut egui::Ui,
-    ws: &Workspace,
-    opp: &Opportunity,
-) -> Option<Option<Id>> {
+fn salesperson_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) -> Option<Option<Id>> {
     let nobody = tr!("Nobody");
     let current = match ws.lookup_name(opp.salesperson) {
         "" => muted(nobody.clone()),
