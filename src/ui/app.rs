@@ -736,6 +736,7 @@ impl Ready {
                 // since the funnel counts them.
                 self.filter = Filter {
                     status: crate::domain::Status::All,
+                    show: crate::domain::Show::All,
                     ..Filter::default()
                 };
                 self.list.pin(label, ids);

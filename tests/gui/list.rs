@@ -92,9 +92,12 @@ fn sort_by_amount_both_ways() {
             "Zagros – depot racking"
         ]
     );
-    // The list shows amounts exactly, its totals too.
-    label(&harness, "Weighted $18,325.35");
-    label(&harness, "Expected $59,750.50");
+    // The list shows amounts exactly, its totals too: 12,500 + 40,000 + 7,250.50 expected;
+    // 12,500 × 10 % + 40,000 × 30 % + 7,250.50 × 70 % = 1,250 + 12,000 + 5,075.35 weighted.
+    label(
+        &harness,
+        "Open: 3 deals, expected $59,750.50, weighted $18,325.35",
+    );
 }
 
 #[test]
@@ -247,7 +250,11 @@ fn the_advanced_search_filters_by_amount_range() {
     harness.get_by_label("Amount to").focus();
     harness.get_by_label("Amount to").type_text("20000");
     harness.run();
-    label(&harness, "1 deal");
+    // 12,500 at 10 %.
+    label(
+        &harness,
+        "Open: 1 deal, expected $12,500.00, weighted $1,250.00",
+    );
     label(&harness, "Café Müller – espresso machines");
     harness.get_by_label("Amount to").focus();
     harness.get_by_label("Amount to").type_text("x");
@@ -308,8 +315,11 @@ fn merge_two_duplicates_picking_fields_from_each() {
     let mut harness = harness(&fixture.path);
     harness.get_by_label("List").click();
     harness.run();
-    // The list's footer and the status bar both count the deals, before and after.
-    assert_eq!(labels(&harness, "3 deals"), 2);
+    // The list's footer and the status bar both count the deals, before and after:
+    // 12,500 + 40,000 + 9,000 expected; 1,250 + 12,000 + 9,000 × 30 % = 15,950 weighted.
+    let three = "Open: 3 deals, expected $61,500.00, weighted $15,950.00";
+    assert_eq!(labels(&harness, "3 deals"), 1);
+    label(&harness, three);
     harness.get_by_label("Find duplicates").click();
     harness.run();
     label(&harness, "Possible duplicates: 1 group");
@@ -342,11 +352,17 @@ fn merge_two_duplicates_picking_fields_from_each() {
     assert!(history.iter().any(|h| h.field == "merged"));
     assert_eq!(history.iter().filter(|h| h.field == "created").count(), 2);
     label(&harness, "No duplicates found.");
-    assert_eq!(labels(&harness, "2 deals"), 2);
+    // 9,000 (the duplicate's amount, at Qualified's 30 %) + 40,000: 2,700 + 12,000 weighted.
+    assert_eq!(labels(&harness, "2 deals"), 1);
+    label(
+        &harness,
+        "Open: 2 deals, expected $49,000.00, weighted $14,700.00",
+    );
     assert_eq!(labels(&harness, "3 deals"), 0);
     harness.get_by_label("Undo").click();
     harness.run();
-    assert_eq!(labels(&harness, "3 deals"), 2);
+    assert_eq!(labels(&harness, "3 deals"), 1);
+    label(&harness, three);
     label(&harness, "Possible duplicates: 1 group");
 }
 

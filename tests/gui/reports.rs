@@ -143,8 +143,16 @@ fn clicking_a_funnel_stage_opens_the_list_pinned_to_the_deals_that_reached_it() 
         .click();
     harness.run();
     label(&harness, "Reached Qualified");
-    // The chip and the totals both count them.
-    assert_eq!(count(&harness, "4 deals"), 2);
+    // The chip counts them; the totals count the open ones and the closed ones apart:
+    // Nordwind 40,000 at 30 % and Zagros 7,250.50 at 70 % (12,000 + 5,075.35 weighted), the
+    // won Hôtel Lumière's 60,000 and the lost Tabriz's 20,000.
+    assert_eq!(count(&harness, "4 deals"), 1);
+    label(
+        &harness,
+        "Open: 2 deals, expected $47,250.50, weighted $17,075.35",
+    );
+    label(&harness, "Won: 1 deal, $60,000.00");
+    label(&harness, "Lost: 1 deal, $20,000.00");
     assert_eq!(
         listed(&harness),
         [

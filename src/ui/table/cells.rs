@@ -179,6 +179,23 @@ fn clickable_text_ui(ui: &mut egui::Ui, text: RichText, number: bool) -> egui::R
     .on_hover_text(bidi(ui, tr!("Click to edit")))
 }
 
+/// A cell's text that opens a dropdown when clicked: to assistive technology (and tests) a
+/// combo box named `name` showing `value`.
+fn dropdown_text_ui(
+    ui: &mut egui::Ui,
+    text: RichText,
+    value: &str,
+    name: String,
+) -> egui::Response {
+    let response = clickable_text_ui(ui, text, false);
+    response.widget_info(|| {
+        let mut info = egui::WidgetInfo::new(egui::Role::ComboBox);
+        info.current_text_value = Some(value.to_owned());
+        info
+    });
+    response.accessible_name(name)
+}
+
 /// The cells only the deal's form changes: what they show, as plain text.
 fn read_only_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity, column: ListColumn) {
     let (text, number) = match column {
@@ -242,8 +259,8 @@ fn stage_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) -> Option
     let current = ws.stage(opp.stage).map_or("", |s| s.name.as_str());
     let mut picked = None;
     ui.push_id(("stage", opp.id), |ui| {
-        let response = clickable_text_ui(ui, RichText::new(current), false)
-            .accessible_name(tr!("Stage of {name}", name = opp.name));
+        let name = tr!("Stage of {name}", name = opp.name);
+        let response = dropdown_text_ui(ui, RichText::new(current), current, name);
         egui::Popup::menu(&response).show(|ui| {
             for s in ws.stages_of(opp.pipeline) {
                 if ui
@@ -264,14 +281,19 @@ fn stage_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) -> Option
 /// picked, when it changed.
 fn salesperson_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) -> Option<Option<Id>> {
     let nobody = tr!("Nobody");
-    let current = match ws.lookup_name(opp.salesperson) {
-        "" => muted(nobody.clone()),
-        name => RichText::new(name),
+    let value = match ws.lookup_name(opp.salesperson) {
+        "" => nobody.clone(),
+        name => name.to_owned(),
+    };
+    let shown = if opp.salesperson.is_none() {
+        muted(value.clone())
+    } else {
+        RichText::new(&value)
     };
     let mut picked = None;
     ui.push_id(("salesperson", opp.id), |ui| {
-        let response = clickable_text_ui(ui, current, false)
-            .accessible_name(tr!("Salesperson of {name}", name = opp.name));
+        let name = tr!("Salesperson of {name}", name = opp.name);
+        let response = dropdown_text_ui(ui, shown, &value, name);
         egui::Popup::menu(&response).show(|ui| {
             let choices = std::iter::once((None, nobody.as_str())).chain(
                 ws.lookups(LookupKind::Salesperson)
