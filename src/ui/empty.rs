@@ -70,7 +70,10 @@ pub fn empty_ui(ui: &mut egui::Ui, ws: &Workspace, pipeline: Id, empty: Empty) -
         match empty {
             Empty::NoDeals => action = offers_ui(ui, ws, pipeline),
             Empty::NoMatch => {
-                if ui.button(bidi(ui, tr!("Clear filters"))).clicked() {
+                let clear = ui
+                    .button(bidi(ui, tr!("Clear filters")))
+                    .accessible_name(tr!("Clear filters and show every deal"));
+                if clear.clicked() {
                     action = Some(Action::ClearFilters);
                 }
             }

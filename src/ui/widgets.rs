@@ -150,7 +150,7 @@ pub fn stages_filter_ui(ui: &mut egui::Ui, ws: &Workspace, stages: &mut Vec<Id>)
         [first, ..] => trn!(picked.len() - 1, "{first} and {n} more", first = first),
     };
     let pipelines = ws.pipelines();
-    sticky_menu_ui(ui, bidi(ui, summary), |ui| {
+    let button = sticky_menu_ui(ui, bidi(ui, &summary), |ui| {
         for p in pipelines {
             if pipelines.len() > 1 {
                 ui.label(bidi(ui, RichText::new(&p.name).strong()));
@@ -169,8 +169,14 @@ pub fn stages_filter_ui(ui: &mut egui::Ui, ws: &Workspace, stages: &mut Vec<Id>)
         if !stages.is_empty() && ui.button(bidi(ui, tr!("Any stage"))).clicked() {
             stages.clear();
         }
-    })
-    .labelled_by(label.id);
+    });
+    // To assistive technology (and tests) a dropdown named by its label, showing the choice.
+    button.widget_info(|| {
+        let mut info = egui::WidgetInfo::new(egui::Role::ComboBox);
+        info.current_text_value = Some(summary.clone());
+        info
+    });
+    button.labelled_by(label.id);
 }
 
 /// A labelled dropdown for the forecast flag: `none` ("Any", "Keep"), included or left out.

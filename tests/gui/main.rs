@@ -15,6 +15,7 @@ mod language;
 mod leads;
 mod list;
 mod list_editing;
+mod list_status;
 mod lookups;
 mod records;
 mod reports;
