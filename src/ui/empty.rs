@@ -20,7 +20,7 @@ pub enum Empty {
     /// Deals exist, but the search or filters hide them all.
     NoMatch,
     /// The list's trash view, with nothing in the trash.
-    EmptyTrash,
+    NothingInTrash,
 }
 
 impl Empty {
@@ -31,7 +31,7 @@ impl Empty {
         if shown > 0 {
             None
         } else if trash_view {
-            Some(Empty::EmptyTrash)
+            Some(Empty::NothingInTrash)
         } else if ws.opportunity_count() == ws.trash_count() {
             Some(Empty::NoDeals)
         } else {
@@ -60,7 +60,7 @@ pub fn empty_ui(ui: &mut egui::Ui, ws: &Workspace, pipeline: Id, empty: Empty) -
                 tr!("No deal matches the search/filter"),
                 tr!("The deals are there: the search or the filters hide them all."),
             ),
-            Empty::EmptyTrash => (tr!("The trash is empty"), String::new()),
+            Empty::NothingInTrash => (tr!("The trash is empty"), String::new()),
         };
         ui.label(bidi(ui, RichText::new(title).heading().color(theme::TEXT_STRONG)));
         if !detail.is_empty() {
@@ -77,7 +77,7 @@ pub fn empty_ui(ui: &mut egui::Ui, ws: &Workspace, pipeline: Id, empty: Empty) -
                     action = Some(Action::ClearFilters);
                 }
             }
-            Empty::EmptyTrash => {}
+            Empty::NothingInTrash => {}
         }
     });
     action
