@@ -160,7 +160,9 @@ fn widest(ui: &egui::Ui, labels: &[String]) -> f32 {
 fn categories(ui: &egui::Ui, plot: Plot<'static>, labels: Vec<String>) -> Plot<'static> {
     let n = labels.len();
     let room = ui.available_width() - 80.0;
-    let stride = ((n as f32 * (widest(ui, &labels) + 16.0) / room.max(1.0)).ceil() as usize).max(1);
+    // egui_plot fades x labels closer than 80 points apart, and hides them under 60.
+    let step = (widest(ui, &labels) + 16.0).max(80.0);
+    let stride = ((n as f32 * step / room.max(1.0)).ceil() as usize).max(1);
     plot.show_grid([false, true])
         .x_grid_spacer(move |input: GridInput| {
             let (min, max) = input.bounds;
@@ -289,11 +291,16 @@ fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, Color32, Swatch)]) {
     });
 }
 
-/// While the pointer is over the plot, the lines `tip` gives for the plot point under it, in a
-/// tooltip beside the pointer. egui_plot's own hover text is painted (no screen reader reads
-/// it) and names one bar of one series; ours gives every figure of the category at once.
-fn hover_ui<R>(response: &PlotResponse<R>, tip: impl FnOnce(PlotPoint) -> Option<Vec<String>>) {
-    let plot = &response.response;
+/// Names the plot `name` for screen readers and, while the pointer is over it, shows the lines
+/// `tip` gives for the plot point under it in a tooltip beside the pointer. egui_plot's own
+/// hover text is painted (no screen reader reads it) and names one bar of one series; ours
+/// gives every figure of the category at once.
+fn hover_ui<R>(
+    response: &PlotResponse<R>,
+    name: String,
+    tip: impl FnOnce(PlotPoint) -> Option<Vec<String>>,
+) {
+    let plot = response.response.clone().accessible_name(name);
     let Some(pointer) = plot.hover_pos() else {
         return;
     };
@@ -411,7 +418,7 @@ pub fn funnel_ui(
         let band = point.y.round();
         (band >= 0.0 && band < n as f64).then(|| n - 1 - band as usize)
     };
-    hover_ui(&response, |point| {
+    hover_ui(&response, tr!("Funnel chart"), |point| {
         let k = band(point)?;
         let r = &rows[k];
         let mut lines = vec![
@@ -429,7 +436,7 @@ pub fn funnel_ui(
     });
     let plot = response
         .response
-        .accessible_name(tr!("Funnel chart"))
+        .clone()
         .on_hover_cursor(egui::CursorIcon::PointingHand);
     let clicked = plot
         .clicked()
@@ -595,7 +602,11 @@ pub fn revenue_ui(
         plot_ui.bar_chart(BarChart::new(tr!("Expected"), expected).color(theme::CHART_EXPECTED));
         plot_ui.bar_chart(BarChart::new(tr!("Weighted"), weighted).color(theme::CHART_WEIGHTED));
     });
-    hover_ui(&response, |point| {
+    let name = match id {
+        "revenue_by_month_chart" => tr!("Revenue by month chart"),
+        _ => tr!("Revenue chart"),
+    };
+    hover_ui(&response, name, |point| {
         let r = &rows[category_at(point.x, n)?];
         Some(vec![
             key_label(&r.key, none),
@@ -716,7 +727,7 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
             );
         }
     });
-    hover_ui(&response, |point| {
+    hover_ui(&response, tr!("Sales leakage chart"), |point| {
         let r = &rows[category_at(point.x, rows.len())?];
         Some(vec![
             r.stage.clone(),
@@ -810,7 +821,7 @@ pub fn forecast_ui(
             plot_ui.bar_chart(chart);
         }
     });
-    hover_ui(&response, |point| {
+    hover_ui(&response, tr!("Forecast chart"), |point| {
         let t = category_at(point.x, pivot.periods.len())?;
         let mut lines = vec![pivot.periods[t].clone(), measure.label()];
         let mut total = Decimal::ZERO;
@@ -984,6 +995,12 @@ pub fn winloss_ui(
         .include_x(top * 1.45)
         .include_y(-0.5)
         .include_y(n as f64 - 0.5);
+    // Past each bar's end, reading away from it (leftwards when right to left).
+    let anchor = if crate::i18n::right_to_left() {
+        Align2::RIGHT_CENTER
+    } else {
+        Align2::LEFT_CENTER
+    };
     let response = plot.show(ui, |plot_ui| {
         plot_ui.bar_chart(
             BarChart::new(tr!("Won"), won)
@@ -1004,13 +1021,13 @@ pub fn winloss_ui(
                         .size(13.0)
                         .color(theme::TEXT_STRONG),
                 )
-                .anchor(Align2::LEFT_CENTER)
+                .anchor(anchor)
                 .id(("win_rate", k))
                 .allow_hover(false),
             );
         }
     });
-    hover_ui(&response, |point| {
+    hover_ui(&response, tr!("Won and lost chart"), |point| {
         let band = point.y.round();
         let i = (band >= 0.0 && band < n as f64).then(|| n - 1 - band as usize)?;
         let r = &rows[i];
@@ -1187,28 +1204,24 @@ fn grid_cell_ui(ui: &mut egui::Ui, sum: Option<GridSum>, currency: &str, strong:
     let Some(sum) = sum else {
         return;
     };
-    let text = |amount, color| {
-        let text = RichText::new(format_money(amount, currency)).color(color);
-        if strong { text.strong() } else { text }
-    };
+    let won = tr!(
+        "Won: {deals}",
+        deals = deals_worth(sum.won_count, sum.won_amount, currency)
+    );
+    let pipeline = tr!(
+        "Pipeline: {deals}",
+        deals = deals_worth(sum.pipeline_count, sum.pipeline_amount, currency)
+    );
     ui.vertical(|ui| {
         ui.spacing_mut().item_spacing.y = 0.0;
-        ui.label(bidi(ui, text(sum.won_amount, theme::WON)))
-            .on_hover_text(bidi(
-                ui,
-                tr!(
-                    "Won: {deals}",
-                    deals = deals_worth(sum.won_count, sum.won_amount, currency)
-                ),
-            ));
-        ui.label(bidi(ui, text(sum.pipeline_amount, theme::TEXT_MUTED)))
-            .on_hover_text(bidi(
-                ui,
-                tr!(
-                    "Pipeline: {deals}",
-                    deals = deals_worth(sum.pipeline_count, sum.pipeline_amount, currency)
-                ),
-            ));
+        for (amount, color, hover) in [
+            (sum.won_amount, theme::WON, won),
+            (sum.pipeline_amount, theme::TEXT_MUTED, pipeline),
+        ] {
+            let text = RichText::new(format_money(amount, currency)).color(color);
+            let text = if strong { text.strong() } else { text };
+            ui.label(bidi(ui, text)).on_hover_text(bidi(ui, hover));
+        }
     });
 }
 
@@ -1230,6 +1243,41 @@ mod tests {
             pivot.cells,
             [[Some(2), None], [None, Some(0)], [Some(1), None]]
         );
+    }
+
+    #[test]
+    fn a_funnel_label_wider_than_its_bar_goes_beside_it_and_the_plot_makes_room() {
+        // Bars of 15, 2 and 1 deals in 600 points: 600 / (15 × 1.04) = 38.46 points a deal.
+        // New's label (150 + 2 × 8) fits in 15 × 38.46 = 577; Qualified's (190) does not fit
+        // in 77, nor Proposition's in 38. Beside, Qualified's ends at 1 + (8 + 190) / 38.46
+        // = 6.15, within the half width 7.5: the plot keeps its width; the labels start
+        // 8 / 38.46 = 0.208 past the bars' ends (1 and 0.5).
+        let places = FunnelPlaces::of(&[15.0, 2.0, 1.0], &[150.0, 190.0, 190.0], 600.0);
+        assert_eq!(places.right, 7.5);
+        assert!(places.beside[0].is_none());
+        let beside: Vec<f64> = places.beside[1..].iter().map(|x| x.unwrap()).collect();
+        assert!((beside[0] - 1.208).abs() < 1e-3, "{beside:?}");
+        assert!((beside[1] - 0.708).abs() < 1e-3, "{beside:?}");
+        // A 400-point label on a bar of 1 beside one of 10: it takes (8 + 400) × 1.04 / 600
+        // = 0.7072 of the plot, so the plot reaches (0.5 + 0.7072 × 5) / (1 − 0.7072)
+        // = 13.784 right; then 600 / (18.784 × 1.04) = 30.713 points a deal, and the label
+        // starts at 0.5 + 8 / 30.713 = 0.760.
+        let places = FunnelPlaces::of(&[10.0, 1.0], &[100.0, 400.0], 600.0);
+        assert!((places.right - 13.784).abs() < 1e-3, "{places:?}");
+        assert!(
+            (places.beside[1].unwrap() - 0.760).abs() < 1e-3,
+            "{places:?}"
+        );
+        assert!(places.beside[0].is_none());
+    }
+
+    #[test]
+    fn the_pointer_finds_the_category_whose_bars_it_is_over() {
+        assert_eq!(category_at(1.3, 3), Some(1));
+        assert_eq!(category_at(1.5, 3), None, "between two categories");
+        assert_eq!(category_at(2.4, 3), Some(2));
+        assert_eq!(category_at(3.0, 3), None, "past the last");
+        assert_eq!(category_at(-0.3, 3), Some(0));
     }
 
     #[test]
