@@ -313,7 +313,9 @@ fn hover_ui<R>(
         .show(|ui| {
             for (k, line) in lines.into_iter().enumerate() {
                 let text = RichText::new(line);
-                ui.label(bidi(ui, if k == 0 { text.strong() } else { text }));
+                let text = bidi(ui, if k == 0 { text.strong() } else { text });
+                // Unwrapped: a line of mixed directions broken in two reads out of order.
+                ui.add(egui::Label::new(text).extend());
             }
         });
 }
