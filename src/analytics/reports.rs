@@ -247,11 +247,19 @@ pub fn pipeline(data: &Data, by: GroupBy) -> Vec<PipelineRow> {
                 .collect()
         }
         GroupBy::Month => {
-            let mut keys: Vec<Key> = groups.keys().copied().collect();
-            // Months in order, no date last.
-            keys.sort_by_key(|k| (k.is_none(), *k));
-            keys.into_iter()
-                .map(|k| row(Period::Month.label(k), groups[&k]))
+            // Every month from the earliest to the latest, those without deals at zero, so
+            // a chart of them has no gap in its axis; no date last.
+            let months = groups.keys().flatten().copied();
+            let span = months.clone().min().zip(months.max());
+            let keys = span
+                .into_iter()
+                .flat_map(|(first, last)| (first..=last).map(Some));
+            let none = groups.contains_key(&None).then_some(None);
+            keys.chain(none)
+                .map(|k| {
+                    let sums = groups.get(&k).copied().unwrap_or_default();
+                    row(Period::Month.label(k), sums)
+                })
                 .collect()
         }
         GroupBy::Salesperson | GroupBy::Source => by_name(data, groups)
@@ -667,13 +675,17 @@ fn person_order(a: &str, b: &str) -> std::cmp::Ordering {
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum,
 )]
 pub enum WinLossBy {
-    /// The loss reason (won deals have none).
+    /// The loss reason: lost deals by their reason, won deals (which have none) in a row of
+    /// their own keyed [`WON`].
     #[default]
     Reason,
     Competitor,
     Source,
     Salesperson,
 }
+
+/// The key of the won deals' row when closed deals are grouped by loss reason.
+pub const WON: &str = "won";
 
 /// Won and lost deals of one key.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -685,11 +697,14 @@ pub struct WinLossRow {
     pub won_amount: Decimal,
     #[serde(serialize_with = "money")]
     pub lost_amount: Decimal,
-    /// won / (won + lost).
-    pub win_rate: f64,
+    /// won / (won + lost). By loss reason, a reason's row has none (only lost deals have a
+    /// reason) and the won row has the win rate of every deal closed.
+    pub win_rate: Option<f64>,
 }
 
-/// Won and lost deals closed from `from` to `to` (each end open when None), grouped.
+/// Won and lost deals closed from `from` to `to` (each end open when None), grouped. By loss
+/// reason: a row per reason of the lost deals, by most lost (ties by name, no reason last),
+/// then the won deals' row; no row at all when nothing was closed.
 pub fn winloss(
     data: &Data,
     by: WinLossBy,
@@ -698,6 +713,7 @@ pub fn winloss(
 ) -> Vec<WinLossRow> {
     // Per key: won deals, lost deals.
     let mut groups: FastMap<Key, (Sums, Sums)> = FastMap::default();
+    let mut won_deals = Sums::default();
     for f in data.each() {
         let won = match f.kind {
             Some(StageKind::Won) => true,
@@ -710,6 +726,10 @@ pub fn winloss(
         if !in_period {
             continue;
         }
+        if won && by == WinLossBy::Reason {
+            won_deals.add(f);
+            continue;
+        }
         let key = id_key(match by {
             WinLossBy::Reason => f.loss_reason(),
             WinLossBy::Competitor => f.competitor(),
@@ -719,17 +739,37 @@ pub fn winloss(
         let group = groups.entry(key).or_default();
         if won { &mut group.0 } else { &mut group.1 }.add(f);
     }
-    by_name(data, groups)
+    let row = |key: String, won: Sums, lost: Sums, win_rate| WinLossRow {
+        key,
+        won: won.count,
+        lost: lost.count,
+        won_amount: won.amount,
+        lost_amount: lost.amount,
+        win_rate,
+    };
+    let mut rows = by_name(data, groups);
+    if by != WinLossBy::Reason {
+        return rows
+            .into_iter()
+            .map(|(key, (won, lost))| {
+                let rate = ratio(won.count, won.count + lost.count);
+                row(key, won, lost, Some(rate))
+            })
+            .collect();
+    }
+    // The stable sort keeps the names' order among equal counts, no reason last.
+    rows.sort_by_key(|(key, (_, lost))| (key == NONE, std::cmp::Reverse(lost.count)));
+    let lost_deals: u64 = rows.iter().map(|(_, (_, lost))| lost.count).sum();
+    let closed = lost_deals + won_deals.count;
+    let mut rows: Vec<WinLossRow> = rows
         .into_iter()
-        .map(|(key, (won, lost))| WinLossRow {
-            key,
-            won: won.count,
-            lost: lost.count,
-            won_amount: won.amount,
-            lost_amount: lost.amount,
-            win_rate: ratio(won.count, won.count + lost.count),
-        })
-        .collect()
+        .map(|(key, (won, lost))| row(key, won, lost, None))
+        .collect();
+    if closed > 0 {
+        let rate = ratio(won_deals.count, closed);
+        rows.push(row(WON.to_owned(), won_deals, Sums::default(), Some(rate)));
+    }
+    rows
 }
 
 /// One salesperson's period in the sales grid.
@@ -1014,7 +1054,7 @@ impl Report {
                             Cell::Integer(r.lost),
                             Cell::Money(r.won_amount),
                             Cell::Money(r.lost_amount),
-                            ratio_cell(r.win_rate),
+                            r.win_rate.map_or(Cell::Empty, ratio_cell),
                         ]
                     })
                     .collect(),

@@ -457,14 +457,17 @@ impl ReportsView {
                 theme::CHART_HEIGHT
             }
         };
-        let rect = match (&cached.report.rows, &cached.pivot) {
-            (Rows::Funnel(rows), _) if rows.is_empty() => {
-                empty_ui(
-                    ui,
-                    tr!("The funnel follows one pipeline: it has no open stage."),
-                );
-                None
+        if let Some(needs) = needs(&cached.report.rows, &cached.params, self.measure) {
+            let mut lines = vec![needs];
+            if scope.created_from.is_some() || scope.created_to.is_some() {
+                lines.push(tr!(
+                    "Only the deals created in the dates chosen above count."
+                ));
             }
+            self.chart_rects[card.index()] = Some(needs_ui(ui, &lines, height(0.0)));
+            return;
+        }
+        let rect = match (&cached.report.rows, &cached.pivot) {
             (Rows::Funnel(rows), _) => {
                 let table = (rows.len() + 1) as f32 * 24.0 + 12.0;
                 let (rect, bar) = charts::funnel_ui(ui, rows, currency, height(table));
@@ -531,14 +534,15 @@ impl ReportsView {
                 Some(charts::grid_ui(ui, rows, pivot, currency, table))
             }
             (Rows::WinLoss(rows), _) => {
-                let none = match &cached.params {
+                let by_reason = matches!(
+                    cached.params,
                     Params::WinLoss {
                         by: WinLossBy::Reason,
                         ..
-                    } => tr!("No reason (won)"),
-                    _ => tr!("None"),
-                };
-                Some(charts::winloss_ui(ui, rows, &none, height(0.0)))
+                    }
+                );
+                let chart = charts::winloss_ui(ui, rows, by_reason, currency, height(0.0));
+                Some(chart)
             }
             (Rows::Forecast(_) | Rows::Grid(_), None) => None,
         };
@@ -809,10 +813,62 @@ fn card_header_ui(ui: &mut egui::Ui, card: Card, full: bool) -> Option<CardAsk> 
     ask
 }
 
-fn empty_ui(ui: &mut egui::Ui, text: String) {
-    ui.add_space(24.0);
-    ui.label(bidi(ui, RichText::new(text).color(theme::TEXT_MUTED)));
-    ui.add_space(24.0);
+/// What a card needs to draw its chart, as a sentence, when its report has nothing to show:
+/// axes over no data would read "$0" and "0 %" as if they were figures.
+fn needs(rows: &Rows, params: &Params, measure: Measure) -> Option<String> {
+    match rows {
+        Rows::Funnel(rows) if rows.is_empty() => Some(tr!(
+            "The funnel follows one pipeline: it has no open stage."
+        )),
+        Rows::Funnel(rows) if rows.iter().all(|r| r.reached == 0) => {
+            Some(tr!("The funnel needs deals in this pipeline."))
+        }
+        Rows::Leakage(rows) if rows.is_empty() => Some(tr!(
+            "Sales leakage follows one pipeline: it has no open stage."
+        )),
+        Rows::Leakage(rows) if rows.iter().all(|r| r.entered == 0) => {
+            Some(tr!("Sales leakage needs deals in this pipeline."))
+        }
+        Rows::Pipeline(rows) if rows.iter().all(|r| r.count == 0) => Some(match params {
+            Params::Pipeline { by: GroupBy::Month } => {
+                tr!("Revenue by month needs open deals.")
+            }
+            _ => tr!("Expected vs weighted revenue needs open deals."),
+        }),
+        Rows::Pipeline(rows) if rows.iter().all(|r| r.expected.is_zero()) => {
+            Some(tr!("The open deals have no amount yet."))
+        }
+        Rows::Forecast(rows) if rows.is_empty() => Some(tr!(
+            "The forecast needs open deals with an expected close date in the period, or deals won in it."
+        )),
+        Rows::Forecast(rows) if rows.iter().all(|r| measure.of(r).is_zero()) => Some(tr!(
+            "{measure}: nothing in the period.",
+            measure = measure.label()
+        )),
+        Rows::WinLoss(rows) if rows.is_empty() => Some(tr!(
+            "Win/loss needs won or lost deals closed in the period."
+        )),
+        Rows::Grid(rows) if rows.is_empty() => Some(tr!(
+            "The sales grid needs deals won or expected to close in the period."
+        )),
+        _ => None,
+    }
+}
+
+/// A card with nothing to draw: `lines` saying what it needs where its chart would be, with no
+/// axes. Returns where it is drawn (a PNG of the card shows the sentences).
+fn needs_ui(ui: &mut egui::Ui, lines: &[String], height: f32) -> egui::Rect {
+    let size = egui::vec2(ui.available_width(), height);
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let layout = egui::Layout::top_down(Align::Center);
+    let mut inner = ui.new_child(egui::UiBuilder::new().max_rect(rect).layout(layout));
+    inner.add_space(height / 3.0);
+    for (k, line) in lines.iter().enumerate() {
+        let text = RichText::new(line).color(theme::TEXT_MUTED);
+        let text = if k == 0 { text.size(15.0) } else { text };
+        inner.add(egui::Label::new(bidi(&inner, text)).wrap());
+    }
+    rect
 }
 
 #[cfg(test)]

@@ -544,12 +544,7 @@ fn first_start_adds_the_sample_which_the_file_menu_clears() {
     let mut harness = harness(&path);
     let count = harness.state().workspace().unwrap().opportunity_count();
     assert!(count >= 30, "{count} sample deals");
-    harness.get_by_label("File").click();
-    harness.run();
-    harness.get_by_label("Clear sample data…").click();
-    harness.run();
-    harness.get_by_label("Clear sample data").click();
-    harness.run();
+    crate::clear_sample(&mut harness);
     assert_eq!(harness.state().workspace().unwrap().opportunity_count(), 0);
     drop(harness);
     // The sample is offered once: a restart on the cleared file stays empty.

@@ -18,6 +18,7 @@ mod list_editing;
 mod list_status;
 mod lookups;
 mod records;
+mod report_charts;
 mod reports;
 mod settings;
 #[path = "../common/stages.rs"]
@@ -149,6 +150,17 @@ pub fn settle(harness: &mut Harness<'_, App>) {
     for _ in 0..10 {
         harness.run();
     }
+}
+
+/// File → Clear sample data… and its confirmation, as a new user empties the sample file.
+pub fn clear_sample(harness: &mut Harness<'_, App>) {
+    use egui_kittest::kittest::Queryable as _;
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Clear sample data…").click();
+    harness.run();
+    harness.get_by_label("Clear sample data").click();
+    harness.run();
 }
 
 /// The id of the stage called `name` in the default pipeline.

@@ -28,7 +28,7 @@ fn move_to(ws: &mut Workspace, opp: Id, stage: &str) {
 /// The funnel, by hand: New reached by all 5 (139,750.50), Qualified by Nordwind, Zagros,
 /// Tabriz and Hôtel Lumière (127,250.50; 4 of 5 = 80 %), Proposition by Zagros and Hôtel
 /// Lumière (67,250.50; 2 of 4 = 50 %).
-fn five_deals() -> Fixture {
+pub fn five_deals() -> Fixture {
     let fixture = Fixture::two_deals();
     let mut ws = fixture.reopen();
     let zagros = add_deal(
@@ -72,7 +72,7 @@ const NAMES: [&str; 5] = [
 ];
 
 /// The app on the Reports view.
-fn reports_harness(fixture: &Fixture) -> Harness<'static, App> {
+pub fn reports_harness(fixture: &Fixture) -> Harness<'static, App> {
     let mut harness = harness(&fixture.path);
     harness.get_by_label("Reports").click();
     harness.run();
@@ -81,7 +81,7 @@ fn reports_harness(fixture: &Fixture) -> Harness<'static, App> {
 
 /// Scrolls the widget named `name` into view and clicks it: the dashboard is taller than the
 /// window.
-fn click(harness: &mut Harness<'static, App>, name: &str) {
+pub fn click(harness: &mut Harness<'static, App>, name: &str) {
     harness.get_by_label(name).scroll_to_me();
     harness.run();
     harness.get_by_label(name).click();
@@ -89,7 +89,7 @@ fn click(harness: &mut Harness<'static, App>, name: &str) {
 }
 
 /// How many labels read exactly `text`.
-fn count(harness: &Harness<'static, App>, text: &str) -> usize {
+pub fn count(harness: &Harness<'static, App>, text: &str) -> usize {
     harness
         .query_all_by(|n| {
             n.role() == egui::accesskit::Role::Label && n.value().as_deref() == Some(text)

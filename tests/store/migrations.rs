@@ -371,10 +371,12 @@ fn imports_whole(
         );
     }
 
-    // Won and lost by reason.
+    // Lost deals by reason, the won ones in a row of their own.
     let mut expected: BTreeMap<&str, (u64, u64, Decimal, Decimal)> = BTreeMap::new();
     for d in deals.iter().filter(|d| d.status != Status::Open) {
-        let key = if d.reason.is_empty() {
+        let key = if d.status == Status::Won {
+            "won"
+        } else if d.reason.is_empty() {
             "none"
         } else {
             d.reason

@@ -289,6 +289,20 @@ fn pipeline_analysis_groups_open_active_deals_in_the_base_currency() {
             pipeline_row(reports::NONE, 1, "500", "50"),
         ]
     );
+    // E expected in March instead: January and February are there, at zero.
+    let mut later = World::new();
+    let e = later.deals.iter_mut().find(|o| o.id == 104).unwrap();
+    e.expected_close = Some(day("2027-03-05"));
+    assert_eq!(
+        reports::pipeline(&later.data(&sales()), GroupBy::Month),
+        [
+            pipeline_row("2026-12", 1, "2200", "1540"),
+            pipeline_row("2027-01", 0, "0", "0"),
+            pipeline_row("2027-02", 0, "0", "0"),
+            pipeline_row("2027-03", 1, "300", "90"),
+            pipeline_row(reports::NONE, 1, "500", "50"),
+        ]
+    );
     // Every pipeline: stages named with their pipeline; H's 700 at 20 % in Other.
     let all = world.data(&Scope::default());
     let rows = reports::pipeline(&all, GroupBy::Stage);
@@ -478,28 +492,103 @@ fn win_loss_counts_closed_deals_and_their_win_rate() {
         lost_amount: dec(lost_amount),
         win_rate,
     };
+    // By reason: the lost deals D (Price, 800) and F (Timing, 440 USD), one each, by name;
+    // then the won deal A (1000) in its own row, with the win rate of all 3 closed: 1 / 3.
     assert_eq!(
         reports::winloss(&data, WinLossBy::Reason, None, None),
         [
-            row("Price", 0, 1, "0", "800", 0.0),
-            row("Timing", 0, 1, "0", "440", 0.0),
-            row(reports::NONE, 1, 0, "1000", "0", 1.0),
+            row("Price", 0, 1, "0", "800", None),
+            row("Timing", 0, 1, "0", "440", None),
+            row(reports::WON, 1, 0, "1000", "0", Some(0.3333)),
         ]
     );
     assert_eq!(
         reports::winloss(&data, WinLossBy::Salesperson, None, None),
         [
-            row("Amélie Durand", 0, 1, "0", "800", 0.0),
-            row("Reza Karimi", 1, 1, "1000", "440", 0.5),
+            row("Amélie Durand", 0, 1, "0", "800", Some(0.0)),
+            row("Reza Karimi", 1, 1, "1000", "440", Some(0.5)),
         ]
     );
     // Closed from September on: F (August) is left out.
     assert_eq!(
         reports::winloss(&data, WinLossBy::Salesperson, Some(day("2026-09-01")), None),
         [
-            row("Amélie Durand", 0, 1, "0", "800", 0.0),
-            row("Reza Karimi", 1, 0, "1000", "0", 1.0),
+            row("Amélie Durand", 0, 1, "0", "800", Some(0.0)),
+            row("Reza Karimi", 1, 0, "1000", "0", Some(1.0)),
         ]
+    );
+    // Nothing closed in the period: no row, not a won row of zeros.
+    let none = reports::winloss(&data, WinLossBy::Reason, Some(day("2026-11-01")), None);
+    assert_eq!(none, []);
+}
+
+#[test]
+fn the_cli_gives_losses_by_reason_and_the_won_deals_in_a_row_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("winloss.redb");
+    {
+        let mut ws = super::open(&path);
+        let reason = |ws: &forsat::workspace::Workspace, name: &str| {
+            let reasons = ws.lookups(LookupKind::LossReason);
+            reasons.iter().find(|l| l.name == name).unwrap().id
+        };
+        let expensive = Some(reason(&ws, "Too expensive"));
+        let no_budget = Some(reason(&ws, "No budget"));
+        let (won, lost) = (super::stage(&ws, "Won"), super::stage(&ws, "Lost"));
+        for (account, amount, stage, loss_reason) in [
+            ("Café Müller", "1000", won, None),
+            ("Nordwind GmbH", "2000.50", won, None),
+            ("Zagros Logistics", "500", lost, expensive),
+            ("Tabriz Textiles", "700", lost, expensive),
+            ("Hôtel Lumière", "300", lost, no_budget),
+            ("Bluefin", "100", lost, None),
+        ] {
+            let opp = super::create(&mut ws, account, account, amount);
+            let to = forsat::command::Command::MoveToStage {
+                opp,
+                stage,
+                loss_reason,
+            };
+            ws.apply(to).unwrap();
+        }
+        // Open: on no row.
+        super::create(&mut ws, "Aria Systems", "Aria Systems", "50");
+    }
+    let (code, out, err) = super::forsat(&path, &["report", "winloss", "--format", "json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows: Vec<String> = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {} {} {}",
+                r["key"].as_str().unwrap(),
+                r["won"],
+                r["lost"],
+                r["won_amount"].as_str().unwrap(),
+                r["lost_amount"].as_str().unwrap(),
+                r["win_rate"]
+            )
+        })
+        .collect();
+    // Too expensive: Zagros and Tabriz, 500 + 700 = 1200; No budget: Hôtel Lumière, 300; no
+    // reason: Bluefin, 100 (last of the reasons). Won: Café Müller and Nordwind,
+    // 1000 + 2000.50 = 3000.50, 2 of the 6 closed = 0.3333. No reason row has a win rate.
+    assert_eq!(
+        rows,
+        [
+            "Too expensive 0 2 0.00 1200.00 null",
+            "No budget 0 1 0.00 300.00 null",
+            "none 0 1 0.00 100.00 null",
+            "won 2 0 3000.50 0.00 0.3333",
+        ]
+    );
+    let (_, csv, _) = super::forsat(&path, &["report", "winloss", "--format", "csv"]);
+    assert!(
+        csv.contains("\r\nToo expensive,0,2,0.00,1200.00,\r\n"),
+        "{csv}"
     );
 }
 

@@ -3,10 +3,10 @@
 
 use crate::ui::direction;
 use crate::ui::text::{bidi, bidi_with, one_run};
-use egui::{Align2, Rect, RichText, Stroke, vec2};
+use egui::{Align2, Color32, PopupAnchor, Rect, RichText, Stroke, vec2};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{
-    Bar, BarChart, Corner, GridInput, GridMark, Legend, Line, Plot, PlotPoint, PlotPoints, Points,
+    Bar, BarChart, GridInput, GridMark, Line, Plot, PlotPoint, PlotPoints, PlotResponse, Points,
     Text,
 };
 use rust_decimal::Decimal;
@@ -16,7 +16,7 @@ use super::super::theme;
 use crate::analytics::reports::{
     ForecastRow, FunnelRow, GridRow, LeakageRow, NONE, PipelineRow, WinLossRow,
 };
-use crate::i18n::{deals, format_count, format_money, format_percent};
+use crate::i18n::{deals, format_count, format_money, format_money_cents, format_percent};
 use crate::tr;
 
 /// The rows of the forecast or the grid by salesperson and period, worked out once per report.
@@ -80,7 +80,8 @@ impl Measure {
         }
     }
 
-    fn of(self, row: &ForecastRow) -> Decimal {
+    /// The amount of `row` the bars show.
+    pub fn of(self, row: &ForecastRow) -> Decimal {
         match self {
             Measure::WonAndWeighted => row.won_amount + row.weighted,
             Measure::Won => row.won_amount,
@@ -159,7 +160,9 @@ fn widest(ui: &egui::Ui, labels: &[String]) -> f32 {
 fn categories(ui: &egui::Ui, plot: Plot<'static>, labels: Vec<String>) -> Plot<'static> {
     let n = labels.len();
     let room = ui.available_width() - 80.0;
-    let stride = ((n as f32 * (widest(ui, &labels) + 16.0) / room.max(1.0)).ceil() as usize).max(1);
+    // egui_plot fades x labels closer than 80 points apart, and hides them under 60.
+    let step = (widest(ui, &labels) + 16.0).max(80.0);
+    let stride = ((n as f32 * step / room.max(1.0)).ceil() as usize).max(1);
     plot.show_grid([false, true])
         .x_grid_spacer(move |input: GridInput| {
             let (min, max) = input.bounds;
@@ -258,39 +261,84 @@ fn series(
         .collect()
 }
 
-/// Hover text of a bar: its category and its amount.
-fn money_bars(chart: BarChart, currency: &str) -> BarChart {
-    let currency = currency.to_owned();
-    chart.element_formatter(Box::new(move |bar, _| {
-        one_run(&format!("{}\n{}", bar.name, money(bar.value, &currency)))
-    }))
+/// How a legend entry shows its colour.
+#[derive(Clone, Copy)]
+enum Swatch {
+    Bar,
+    Line,
 }
 
-/// A legend above a chart, for series too many to sit inside it without hiding bars.
-fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, egui::Color32)]) {
+/// A legend above a chart, where it covers no bar and no label.
+fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, Color32, Swatch)]) {
     ui.horizontal_wrapped(|ui| {
-        for (name, color) in entries {
-            let (rect, _) = ui.allocate_exact_size(vec2(10.0, 10.0), egui::Sense::hover());
-            ui.painter().rect_filled(rect, 2.0, *color);
+        for (name, color, swatch) in entries {
+            let (rect, _) = ui.allocate_exact_size(vec2(14.0, 10.0), egui::Sense::hover());
+            match swatch {
+                Swatch::Bar => {
+                    let square = Rect::from_center_size(rect.center(), vec2(10.0, 10.0));
+                    ui.painter().rect_filled(square, 2.0, *color);
+                }
+                Swatch::Line => {
+                    let y = rect.center().y;
+                    let line = [egui::pos2(rect.left(), y), egui::pos2(rect.right(), y)];
+                    ui.painter().line_segment(line, Stroke::new(2.0, *color));
+                    ui.painter().circle_filled(rect.center(), 3.0, *color);
+                }
+            }
             ui.label(bidi(ui, RichText::new(name).color(theme::TEXT_MUTED)));
             ui.add_space(6.0);
         }
     });
 }
 
-fn legend() -> Legend {
-    // Away from the first category, which a right-to-left chart puts at the right.
-    let corner = if crate::i18n::right_to_left() {
-        Corner::LeftTop
-    } else {
-        Corner::RightTop
+/// Names the plot `name` for screen readers and, while the pointer is over it, shows the lines
+/// `tip` gives for the plot point under it in a tooltip beside the pointer. egui_plot's own
+/// hover text is painted (no screen reader reads it) and names one bar of one series; ours
+/// gives every figure of the category at once.
+fn hover_ui<R>(
+    response: &PlotResponse<R>,
+    name: String,
+    tip: impl FnOnce(PlotPoint) -> Option<Vec<String>>,
+) {
+    let plot = response.response.clone().accessible_name(name);
+    let Some(pointer) = plot.hover_pos() else {
+        return;
     };
-    Legend::default().position(corner)
+    let Some(lines) = tip(response.transform.value_from_position(pointer)) else {
+        return;
+    };
+    let anchor = PopupAnchor::Pointer;
+    egui::Tooltip::always_open(plot.ctx.clone(), plot.layer_id, plot.id, anchor)
+        .gap(12.0)
+        .show(|ui| {
+            for (k, line) in lines.into_iter().enumerate() {
+                let text = RichText::new(line);
+                let text = bidi(ui, if k == 0 { text.strong() } else { text });
+                // Unwrapped: a line of mixed directions broken in two reads out of order.
+                ui.add(egui::Label::new(text).extend());
+            }
+        });
+}
+
+/// The category `0..n` whose bars stand at `value` (within 0.45 of it).
+fn category_at(value: f64, n: usize) -> Option<usize> {
+    let i = value.round();
+    (i >= 0.0 && i < n as f64 && (value - i).abs() <= 0.45).then_some(i as usize)
+}
+
+/// A count of deals and their amount to the cent: "2 deals, $67,250.50".
+fn deals_worth(count: u64, amount: Decimal, currency: &str) -> String {
+    tr!(
+        "{deals}, {amount}",
+        deals = deals(count),
+        amount = format_money_cents(amount, currency)
+    )
 }
 
 /// The funnel: a centred bar per open stage, as wide as the deals that reached it, labelled
-/// with the count, the amount and the conversion from the stage before. Returns where it is
-/// drawn and the stage whose bar (or label) was clicked.
+/// with the count, the amount and the conversion from the stage before: inside the bar where
+/// it fits, beside it where the bar is too narrow. Returns where it is drawn and the stage
+/// whose bar (or label) was clicked.
 pub fn funnel_ui(
     ui: &mut egui::Ui,
     rows: &[FunnelRow],
@@ -313,16 +361,27 @@ pub fn funnel_ui(
                 .stroke(Stroke::new(1.0, theme::CHART_EXPECTED))
         })
         .collect();
-    let labels: Vec<(f64, String)> = (0..n)
-        .map(|k| (y(k), funnel_label(rows, k, currency)))
+    let labels: Vec<String> = (0..n).map(|k| funnel_label(rows, k, currency)).collect();
+    let font = egui::FontId::proportional(FUNNEL_TEXT_SIZE);
+    let label_widths: Vec<f32> = labels
+        .iter()
+        .map(|l| {
+            let galley = ui
+                .painter()
+                .layout_no_wrap(l.clone(), font.clone(), Color32::BLACK);
+            galley.size().x
+        })
         .collect();
+    let values: Vec<f64> = rows.iter().map(|r| r.reached as f64).collect();
+    let place = FunnelPlaces::of(&values, &label_widths, ui.available_width());
+    let rtl = crate::i18n::right_to_left();
     let plot = still_plot("funnel_chart", height)
         .show_axes(false)
         .show_grid(false)
         // Bands of equal height, so a click maps to a stage by its y alone.
-        .set_margin_fraction(vec2(0.02, 0.0))
+        .set_margin_fraction(vec2(FUNNEL_MARGIN as f32, 0.0))
         .include_x(-widest / 2.0)
-        .include_x(widest / 2.0)
+        .include_x(place.right)
         .include_y(-0.5)
         .include_y(n as f64 - 0.5);
     let style = ui.style().clone();
@@ -333,34 +392,116 @@ pub fn funnel_ui(
                 .width(0.84)
                 .allow_hover(false),
         );
-        for (k, (y, label)) in labels.into_iter().enumerate() {
+        for (k, label) in labels.into_iter().enumerate() {
+            let (x, anchor) = match place.beside[k] {
+                // Past the bar's end, reading away from it.
+                Some(x) if rtl => (x, Align2::RIGHT_CENTER),
+                Some(x) => (x, Align2::LEFT_CENTER),
+                None => (0.0, Align2::CENTER_CENTER),
+            };
             plot_ui.text(
                 Text::new(
                     "",
-                    PlotPoint::new(0.0, y),
+                    PlotPoint::new(x, y(k)),
                     bidi_with(
                         &style,
-                        RichText::new(label).size(14.0).color(theme::TEXT_STRONG),
+                        RichText::new(label)
+                            .size(FUNNEL_TEXT_SIZE)
+                            .color(theme::TEXT_STRONG),
                     ),
                 )
+                .anchor(anchor)
                 .id(("funnel_label", k))
                 .allow_hover(false),
             );
         }
     });
+    let band = |point: PlotPoint| {
+        let band = point.y.round();
+        (band >= 0.0 && band < n as f64).then(|| n - 1 - band as usize)
+    };
+    hover_ui(&response, tr!("Funnel chart"), |point| {
+        let k = band(point)?;
+        let r = &rows[k];
+        let mut lines = vec![
+            r.stage.clone(),
+            deals_worth(r.reached, r.reached_amount, currency),
+        ];
+        if let (Some(c), Some(prev)) = (r.conversion_from_previous, k.checked_sub(1)) {
+            lines.push(tr!(
+                "{percent} of {stage}",
+                percent = percent(c),
+                stage = rows[prev].stage
+            ));
+        }
+        Some(lines)
+    });
     let plot = response
         .response
-        .accessible_name(tr!("Funnel chart"))
+        .clone()
         .on_hover_cursor(egui::CursorIcon::PointingHand);
     let clicked = plot
         .clicked()
         .then(|| plot.interact_pointer_pos())
         .flatten()
-        .and_then(|pos| {
-            let band = response.transform.value_from_position(pos).y.round();
-            (band >= 0.0 && band < n as f64).then(|| n - 1 - band as usize)
-        });
+        .and_then(|pos| band(response.transform.value_from_position(pos)));
     (plot.rect, clicked)
+}
+
+/// The size of the funnel's labels.
+const FUNNEL_TEXT_SIZE: f32 = 14.0;
+/// The funnel plot's margin each side, as a share of its width.
+const FUNNEL_MARGIN: f64 = 0.02;
+
+/// Where the funnel's labels go.
+#[derive(Debug, PartialEq)]
+struct FunnelPlaces {
+    /// Per stage, None for a label centred in its bar, else the x where it starts beside it.
+    beside: Vec<Option<f64>>,
+    /// How far right the plot must reach for the labels beside their bars.
+    right: f64,
+}
+
+impl FunnelPlaces {
+    /// Places labels `widths` points wide on bars of `values` (centred on 0) in a plot `plot`
+    /// points wide: a label goes beside its bar when it is wider than the bar, and the plot
+    /// reaches right enough to show it whole.
+    fn of(values: &[f64], widths: &[f32], plot: f32) -> FunnelPlaces {
+        // Room between a label and a bar's edges.
+        const GAP: f64 = 8.0;
+        let half = values.iter().copied().fold(1.0, f64::max) / 2.0;
+        let plot = f64::from(plot).max(1.0);
+        let mut right = half;
+        let mut inside = vec![true; values.len()];
+        // Reaching further right makes every bar narrower on screen, which can push another
+        // label out of its bar: a few rounds settle it.
+        for _ in 0..4 {
+            let per_value = plot / ((right + half) * (1.0 + 2.0 * FUNNEL_MARGIN));
+            for (k, (v, w)) in values.iter().zip(widths).enumerate() {
+                inside[k] = f64::from(*w) + 2.0 * GAP <= v * per_value;
+            }
+            // A label beside a bar of value v ends at v/2 + (GAP + w) / per_value: the share
+            // of the plot it takes is fixed, so the right end it needs is solved directly.
+            right = values
+                .iter()
+                .zip(widths)
+                .zip(&inside)
+                .filter(|(_, inside)| !**inside)
+                .map(|((v, w), _)| {
+                    let share =
+                        ((GAP + f64::from(*w)) * (1.0 + 2.0 * FUNNEL_MARGIN) / plot).min(0.9);
+                    (v / 2.0 + share * half) / (1.0 - share)
+                })
+                .fold(half, f64::max);
+        }
+        let per_value = plot / ((right + half) * (1.0 + 2.0 * FUNNEL_MARGIN));
+        let beside = values
+            .iter()
+            .zip(&inside)
+            .map(|(v, inside)| (!inside).then_some(v / 2.0 + GAP / per_value))
+            .collect();
+        FunnelPlaces { beside, right }
+    }
 }
 
 /// "Qualified: 12 deals · $340,000", then "60 % of New" under it.
@@ -449,20 +590,38 @@ pub fn revenue_ui(
         0.2,
         theme::CHART_WEIGHTED,
     );
-    let top = rows.iter().map(|r| to_f64(r.expected)).fold(0.0, f64::max);
-    let plot = money_axis(categories(ui, still_plot(id, height), labels), currency)
-        .legend(legend())
-        // Room above the tallest bar for the legend.
-        .include_y(top * 1.2);
+    let n = rows.len();
+    legend_row_ui(
+        ui,
+        &[
+            (tr!("Expected"), theme::CHART_EXPECTED, Swatch::Bar),
+            (tr!("Weighted"), theme::CHART_WEIGHTED, Swatch::Bar),
+        ],
+    );
+    let height = height - ui.spacing().interact_size.y;
+    let plot = money_axis(categories(ui, still_plot(id, height), labels), currency);
     let response = plot.show(ui, |plot_ui| {
-        plot_ui.bar_chart(money_bars(
-            BarChart::new(tr!("Expected"), expected).color(theme::CHART_EXPECTED),
-            currency,
-        ));
-        plot_ui.bar_chart(money_bars(
-            BarChart::new(tr!("Weighted"), weighted).color(theme::CHART_WEIGHTED),
-            currency,
-        ));
+        plot_ui.bar_chart(BarChart::new(tr!("Expected"), expected).color(theme::CHART_EXPECTED));
+        plot_ui.bar_chart(BarChart::new(tr!("Weighted"), weighted).color(theme::CHART_WEIGHTED));
+    });
+    let name = match id {
+        "revenue_by_month_chart" => tr!("Revenue by month chart"),
+        _ => tr!("Revenue chart"),
+    };
+    hover_ui(&response, name, |point| {
+        let r = &rows[category_at(point.x, n)?];
+        Some(vec![
+            key_label(&r.key, none),
+            deals(r.count),
+            tr!(
+                "Expected: {amount}",
+                amount = format_money_cents(r.expected, currency)
+            ),
+            tr!(
+                "Weighted: {amount}",
+                amount = format_money_cents(r.weighted, currency)
+            ),
+        ])
     });
     response.response.rect
 }
@@ -510,26 +669,35 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
         .iter()
         .map(|r| to_f64(r.lost_amount))
         .fold(0.0, f64::max);
-    // Without losses the line still needs a height: the axis then counts money from 0 to 1.
-    let scale = if scale > 0.0 { scale } else { 1.0 };
+    // Without losses the line still needs a height, and the money axis no labels: it would
+    // count money from 0 to 1.
+    let no_losses = scale <= 0.0;
+    let scale = if no_losses { 1.0 } else { scale };
     let points: Vec<[f64; 2]> = rows
         .iter()
         .enumerate()
         .map(|(k, r)| [k as f64, r.conversion_to_next * scale])
         .collect();
+    let line_name = one_run(&tr!("Conversion to the next stage (100 % = tallest bar)"));
+    legend_row_ui(
+        ui,
+        &[
+            (tr!("Lost amount"), theme::LOST, Swatch::Bar),
+            (line_name.clone(), theme::CHART_LINE, Swatch::Line),
+        ],
+    );
+    let height = height - ui.spacing().interact_size.y;
     let plot = money_axis(
         categories(ui, still_plot("leakage_chart", height), labels),
         currency,
     )
-    .legend(legend())
-    // Room above the tallest point for its label and the legend.
-    .include_y(scale * 1.3);
+    .show_axes([true, !no_losses])
+    // Room above the tallest point for its label.
+    .include_y(scale * 1.2);
     let response = plot.show(ui, |plot_ui| {
-        plot_ui.bar_chart(money_bars(
-            BarChart::new(tr!("Lost amount"), bars).color(theme::LOST),
-            currency,
-        ));
-        let line_name = one_run(&tr!("Conversion to the next stage (100 % = tallest bar)"));
+        plot_ui.bar_chart(BarChart::new(tr!("Lost amount"), bars).color(theme::LOST));
+        // Points up the y axis per screen point, to lift each label clear of its point.
+        let lift = LABEL_LIFT * plot_ui.transform().dvalue_dpos()[1].abs();
         plot_ui.line(
             Line::new(line_name.clone(), PlotPoints::new(points.clone()))
                 .color(theme::CHART_LINE)
@@ -547,8 +715,8 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
             plot_ui.text(
                 Text::new(
                     "",
-                    // Just above the point, clear of the line.
-                    PlotPoint::new(point[0], point[1] + scale * 0.04),
+                    // Above the point, clear of its dot and the line.
+                    PlotPoint::new(point[0], point[1] + lift),
                     RichText::new(one_run(&percent(r.conversion_to_next)))
                         .size(13.0)
                         .strong()
@@ -561,8 +729,28 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
             );
         }
     });
+    hover_ui(&response, tr!("Sales leakage chart"), |point| {
+        let r = &rows[category_at(point.x, rows.len())?];
+        Some(vec![
+            r.stage.clone(),
+            tr!(
+                "Lost from it: {deals}",
+                deals = deals_worth(r.lost, r.lost_amount, currency)
+            ),
+            tr!(
+                "Moved on: {advanced} of {entered} ({percent})",
+                advanced = format_count(r.advanced),
+                entered = deals(r.entered),
+                percent = percent(r.conversion_to_next)
+            ),
+            tr!("In it now: {deals}", deals = deals(r.open)),
+        ])
+    });
     response.response.rect
 }
+
+/// How far above a chart's point its label stands, in screen points: clear of the dot.
+const LABEL_LIFT: f64 = 7.0;
 
 /// The sentences under the leakage chart: where most money is lost, and the weakest step.
 pub fn leakage_summary(rows: &[LeakageRow], currency: &str) -> (Option<String>, Option<String>) {
@@ -602,7 +790,7 @@ pub fn forecast_ui(
     for (p, person) in pivot.people.iter().enumerate() {
         let color = theme::CHART_SERIES[p % theme::CHART_SERIES.len()];
         let name = key_label(person, &tr!("No salesperson"));
-        names.push((name.clone(), color));
+        names.push((name.clone(), color, Swatch::Bar));
         let bars = pivot
             .periods
             .iter()
@@ -616,7 +804,7 @@ pub fn forecast_ui(
                     .stroke(Stroke::new(1.0, color))
             })
             .collect();
-        let chart = money_bars(BarChart::new(name, bars).color(color).width(0.7), currency);
+        let chart = BarChart::new(name, bars).color(color).width(0.7);
         let below: Vec<&BarChart> = charts.iter().collect();
         let chart = chart.stack_on(&below);
         charts.push(chart);
@@ -634,6 +822,22 @@ pub fn forecast_ui(
         for chart in charts {
             plot_ui.bar_chart(chart);
         }
+    });
+    hover_ui(&response, tr!("Forecast chart"), |point| {
+        let t = category_at(point.x, pivot.periods.len())?;
+        let mut lines = vec![pivot.periods[t].clone(), measure.label()];
+        let mut total = Decimal::ZERO;
+        for ((name, _, _), cells) in names.iter().zip(&pivot.cells) {
+            if let Some(r) = cells[t] {
+                let value = measure.of(&rows[r]);
+                total += value;
+                let amount = format_money_cents(value, currency);
+                lines.push(format!("{name}: {amount}"));
+            }
+        }
+        let total = format_money_cents(total, currency);
+        lines.push(tr!("Total: {amount}", amount = total));
+        Some(lines)
     });
     response.response.rect
 }
@@ -687,32 +891,72 @@ pub fn forecast_table_ui(ui: &mut egui::Ui, rows: &[ForecastRow], currency: &str
         });
 }
 
-/// Won and lost deals as horizontal bars per key (names read best on their own lines), the
-/// win rate at the end of each pair.
-pub fn winloss_ui(ui: &mut egui::Ui, rows: &[WinLossRow], none: &str, height: f32) -> Rect {
+/// Won and lost deals as horizontal bars per key (names read best on their own lines). By
+/// loss reason (`by_reason`), a red bar per reason with its share of the lost deals and a green
+/// bar for the won deals with the win rate; otherwise a won and a lost bar per key with the
+/// key's win rate.
+pub fn winloss_ui(
+    ui: &mut egui::Ui,
+    rows: &[WinLossRow],
+    by_reason: bool,
+    currency: &str,
+    height: f32,
+) -> Rect {
     let n = rows.len();
-    let labels: Vec<String> = rows.iter().map(|r| key_label(&r.key, none)).collect();
+    // By reason, the row with a win rate is the won deals'.
+    let is_won_row = |r: &WinLossRow| by_reason && r.win_rate.is_some();
+    let none = if by_reason {
+        tr!("No reason given")
+    } else {
+        tr!("None")
+    };
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            if is_won_row(r) {
+                tr!("Won")
+            } else {
+                key_label(&r.key, &none)
+            }
+        })
+        .collect();
+    let lost_deals: u64 = rows.iter().map(|r| r.lost).sum();
+    let share_of_lost = |r: &WinLossRow| r.lost as f64 / lost_deals.max(1) as f64;
     // The first key on top.
     let y = move |i: usize| (n - 1 - i) as f64;
-    let pair = |value: fn(&WinLossRow) -> u64, offset: f64, color| -> Vec<Bar> {
-        rows.iter()
-            .zip(&labels)
-            .enumerate()
-            .map(|(i, (r, label))| {
-                Bar::new(y(i) + offset, value(r) as f64)
-                    .name(label)
-                    .width(0.38)
-                    .fill(color)
-                    .stroke(Stroke::new(1.0, color))
-            })
-            .collect()
+    let bar = |i: usize, offset: f64, value: u64, width: f64, color: Color32| {
+        Bar::new(y(i) + offset, value as f64)
+            .width(width)
+            .fill(color)
+            .stroke(Stroke::new(1.0, color))
     };
-    let won = pair(|r| r.won, 0.2, theme::WON);
-    let lost = pair(|r| r.lost, -0.2, theme::LOST);
-    let rates: Vec<(f64, f64, String)> = rows
+    let (mut won, mut lost) = (Vec::new(), Vec::new());
+    for (i, r) in rows.iter().enumerate() {
+        if !by_reason {
+            won.push(bar(i, 0.2, r.won, 0.38, theme::WON));
+            lost.push(bar(i, -0.2, r.lost, 0.38, theme::LOST));
+        } else if is_won_row(r) {
+            won.push(bar(i, 0.0, r.won, 0.6, theme::WON));
+        } else {
+            lost.push(bar(i, 0.0, r.lost, 0.6, theme::LOST));
+        }
+    }
+    let ends: Vec<(f64, f64, String)> = rows
         .iter()
         .enumerate()
-        .map(|(i, r)| (y(i), r.won.max(r.lost) as f64, percent(r.win_rate)))
+        .map(|(i, r)| {
+            let text = if !by_reason {
+                let rate = percent(r.win_rate.unwrap_or_default());
+                tr!("{rate} won", rate = rate)
+            } else if is_won_row(r) {
+                let rate = percent(r.win_rate.unwrap_or_default());
+                tr!("Win rate: {percent}", percent = rate)
+            } else {
+                let share = percent(share_of_lost(r));
+                tr!("{percent} of the lost deals", percent = share)
+            };
+            (y(i), r.won.max(r.lost) as f64, text)
+        })
         .collect();
     let top = rows
         .iter()
@@ -720,6 +964,14 @@ pub fn winloss_ui(ui: &mut egui::Ui, rows: &[WinLossRow], none: &str, height: f3
         .max()
         .unwrap_or(0)
         .max(1) as f64;
+    legend_row_ui(
+        ui,
+        &[
+            (tr!("Lost"), theme::LOST, Swatch::Bar),
+            (tr!("Won"), theme::WON, Swatch::Bar),
+        ],
+    );
+    let height = height - ui.spacing().interact_size.y;
     let axis_width = widest(ui, &labels) + 12.0;
     let from_bottom: Vec<String> = labels.iter().rev().cloned().collect();
     let plot = still_plot("winloss_chart", height)
@@ -741,43 +993,131 @@ pub fn winloss_ui(ui: &mut egui::Ui, rows: &[WinLossRow], none: &str, height: f3
         .y_axis_label("")
         .y_axis_min_width(axis_width)
         .include_x(0.0)
-        // Room right of the longest bar for its win rate and the legend.
-        .include_x(top * 1.35)
+        // Room right of the longest bar for the text at its end.
+        .include_x(top * 1.45)
         .include_y(-0.5)
-        .include_y(n as f64 - 0.5)
-        .legend(legend());
-    let counts = |chart: BarChart| {
-        chart.horizontal().element_formatter(Box::new(|bar, _| {
-            one_run(&format!(
-                "{}\n{}",
-                bar.name,
-                deals(bar.value.round() as u64)
-            ))
-        }))
+        .include_y(n as f64 - 0.5);
+    // Past each bar's end, reading away from it (leftwards when right to left).
+    let anchor = if crate::i18n::right_to_left() {
+        Align2::RIGHT_CENTER
+    } else {
+        Align2::LEFT_CENTER
     };
     let response = plot.show(ui, |plot_ui| {
-        plot_ui.bar_chart(counts(BarChart::new(tr!("Won"), won).color(theme::WON)));
-        plot_ui.bar_chart(counts(BarChart::new(tr!("Lost"), lost).color(theme::LOST)));
-        for (k, (y, x, rate)) in rates.into_iter().enumerate() {
+        plot_ui.bar_chart(
+            BarChart::new(tr!("Won"), won)
+                .horizontal()
+                .color(theme::WON),
+        );
+        plot_ui.bar_chart(
+            BarChart::new(tr!("Lost"), lost)
+                .horizontal()
+                .color(theme::LOST),
+        );
+        for (k, (y, x, text)) in ends.into_iter().enumerate() {
             plot_ui.text(
                 Text::new(
                     "",
                     PlotPoint::new(x + top * 0.02, y),
-                    RichText::new(one_run(&tr!("{rate} won", rate = rate)))
+                    RichText::new(one_run(&text))
                         .size(13.0)
                         .color(theme::TEXT_STRONG),
                 )
-                .anchor(Align2::LEFT_CENTER)
+                .anchor(anchor)
                 .id(("win_rate", k))
                 .allow_hover(false),
             );
         }
     });
+    hover_ui(&response, tr!("Won and lost chart"), |point| {
+        let band = point.y.round();
+        let i = (band >= 0.0 && band < n as f64).then(|| n - 1 - band as usize)?;
+        let r = &rows[i];
+        let won = || {
+            tr!(
+                "Won: {deals}",
+                deals = deals_worth(r.won, r.won_amount, currency)
+            )
+        };
+        let lost = || {
+            tr!(
+                "Lost: {deals}",
+                deals = deals_worth(r.lost, r.lost_amount, currency)
+            )
+        };
+        let rate = || {
+            tr!(
+                "Win rate: {percent}",
+                percent = percent(r.win_rate.unwrap_or_default())
+            )
+        };
+        let mut lines = vec![labels[i].clone()];
+        if !by_reason {
+            lines.extend([won(), lost(), rate()]);
+        } else if is_won_row(r) {
+            lines.extend([won(), rate()]);
+        } else {
+            let share = percent(share_of_lost(r));
+            lines.extend([lost(), tr!("{percent} of the lost deals", percent = share)]);
+        }
+        Some(lines)
+    });
     response.response.rect
 }
 
+/// Deals won and the pipeline, summed over cells of the sales grid.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct GridSum {
+    won_count: u64,
+    won_amount: Decimal,
+    pipeline_count: u64,
+    pipeline_amount: Decimal,
+}
+
+impl GridSum {
+    fn add(&mut self, r: &GridRow) {
+        self.won_count += r.won_count;
+        self.won_amount += r.won_amount;
+        self.pipeline_count += r.pipeline_count;
+        self.pipeline_amount += r.pipeline_amount;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.won_count == 0 && self.pipeline_count == 0
+    }
+}
+
+/// The sales grid's totals: per salesperson (every period), per period (everyone) and of all.
+#[derive(Debug, PartialEq)]
+struct GridTotals {
+    people: Vec<GridSum>,
+    periods: Vec<GridSum>,
+    all: GridSum,
+}
+
+impl GridTotals {
+    fn of(rows: &[GridRow], pivot: &Pivot) -> GridTotals {
+        let mut totals = GridTotals {
+            people: vec![GridSum::default(); pivot.people.len()],
+            periods: vec![GridSum::default(); pivot.periods.len()],
+            all: GridSum::default(),
+        };
+        for (p, cells) in pivot.cells.iter().enumerate() {
+            for (t, cell) in cells.iter().enumerate() {
+                if let Some(r) = cell.map(|r| &rows[r]) {
+                    totals.people[p].add(r);
+                    totals.periods[t].add(r);
+                    totals.all.add(r);
+                }
+            }
+        }
+        totals
+    }
+}
+
 /// The sales grid: a row per salesperson, a column per period, each cell the amount won
-/// (green) over the pipeline expected to close then (grey). Scrolls both ways.
+/// (green) over the pipeline expected to close then (grey); each salesperson's total beside
+/// the names, each period's total in the last row. Scrolls both ways.
 pub fn grid_ui(
     ui: &mut egui::Ui,
     rows: &[GridRow],
@@ -786,6 +1126,18 @@ pub fn grid_ui(
     height: f32,
 ) -> Rect {
     let nobody = tr!("No salesperson");
+    let totals = GridTotals::of(rows, pivot);
+    let cell = |person: Option<usize>, t: usize| -> Option<GridSum> {
+        let sum = match person {
+            Some(p) => {
+                let mut sum = GridSum::default();
+                sum.add(&rows[pivot.cells[p][t]?]);
+                sum
+            }
+            None => totals.periods[t],
+        };
+        (!sum.is_empty()).then_some(sum)
+    };
     ui.scope(|ui| {
         ui.horizontal(|ui| {
             ui.label(bidi(
@@ -813,67 +1165,66 @@ pub fn grid_ui(
                     .min_scrolled_height(height)
                     .max_scroll_height(height)
                     .column(Column::exact(150.0))
+                    .column(Column::exact(120.0))
                     .columns(Column::exact(110.0), pivot.periods.len())
                     .header(theme::REPORT_ROW_HEIGHT, |mut header| {
-                        header.col(|ui| {
-                            ui.label(bidi(ui, RichText::new(tr!("Salesperson")).strong()));
-                        });
-                        for period in &pivot.periods {
+                        let total = tr!("Total");
+                        let salesperson = tr!("Salesperson");
+                        for title in [&salesperson, &total].into_iter().chain(&pivot.periods) {
                             header.col(|ui| {
-                                ui.label(bidi(ui, RichText::new(period).strong()));
+                                ui.label(bidi(ui, RichText::new(title).strong()));
                             });
                         }
                     })
                     .body(|body| {
-                        body.rows(
-                            2.0 * theme::REPORT_ROW_HEIGHT,
-                            pivot.people.len(),
-                            |mut row| {
-                                let p = row.index();
-                                row.col(|ui| {
-                                    ui.label(bidi(ui, key_label(&pivot.people[p], &nobody)));
-                                });
-                                for cell in &pivot.cells[p] {
-                                    row.col(|ui| {
-                                        let Some(r) = cell.map(|r| &rows[r]) else {
-                                            return;
-                                        };
-                                        ui.vertical(|ui| {
-                                            ui.spacing_mut().item_spacing.y = 0.0;
-                                            ui.label(bidi(
-                                                ui,
-                                                RichText::new(format_money(r.won_amount, currency))
-                                                    .color(theme::WON),
-                                            ))
-                                            .on_hover_text(bidi(
-                                                ui,
-                                                tr!("Won: {deals}", deals = deals(r.won_count)),
-                                            ));
-                                            ui.label(bidi(
-                                                ui,
-                                                RichText::new(format_money(
-                                                    r.pipeline_amount,
-                                                    currency,
-                                                ))
-                                                .color(theme::TEXT_MUTED),
-                                            ))
-                                            .on_hover_text(bidi(
-                                                ui,
-                                                tr!(
-                                                    "Pipeline: {deals}",
-                                                    deals = deals(r.pipeline_count)
-                                                ),
-                                            ));
-                                        });
-                                    });
-                                }
-                            },
-                        );
+                        // A row per salesperson, then the periods' totals.
+                        let people = pivot.people.len();
+                        body.rows(2.0 * theme::REPORT_ROW_HEIGHT, people + 1, |mut row| {
+                            let p = (row.index() < people).then_some(row.index());
+                            let (name, total) = match p {
+                                Some(p) => (key_label(&pivot.people[p], &nobody), totals.people[p]),
+                                None => (tr!("Total"), totals.all),
+                            };
+                            row.col(|ui| {
+                                ui.label(bidi(ui, RichText::new(name).strong()));
+                            });
+                            row.col(|ui| grid_cell_ui(ui, Some(total), currency, true));
+                            for t in 0..pivot.periods.len() {
+                                row.col(|ui| grid_cell_ui(ui, cell(p, t), currency, p.is_none()));
+                            }
+                        });
                     });
             });
     })
     .response
     .rect
+}
+
+/// One cell of the sales grid: the amount won over the pipeline, each with its deals and the
+/// exact amount on hover; nothing for no deals. Totals are `strong`.
+fn grid_cell_ui(ui: &mut egui::Ui, sum: Option<GridSum>, currency: &str, strong: bool) {
+    let Some(sum) = sum else {
+        return;
+    };
+    let won = tr!(
+        "Won: {deals}",
+        deals = deals_worth(sum.won_count, sum.won_amount, currency)
+    );
+    let pipeline = tr!(
+        "Pipeline: {deals}",
+        deals = deals_worth(sum.pipeline_count, sum.pipeline_amount, currency)
+    );
+    ui.vertical(|ui| {
+        ui.spacing_mut().item_spacing.y = 0.0;
+        for (amount, color, hover) in [
+            (sum.won_amount, theme::WON, won),
+            (sum.pipeline_amount, theme::TEXT_MUTED, pipeline),
+        ] {
+            let text = RichText::new(format_money(amount, currency)).color(color);
+            let text = if strong { text.strong() } else { text };
+            ui.label(bidi(ui, text)).on_hover_text(bidi(ui, hover));
+        }
+    });
 }
 
 #[cfg(test)]
@@ -894,6 +1245,41 @@ mod tests {
             pivot.cells,
             [[Some(2), None], [None, Some(0)], [Some(1), None]]
         );
+    }
+
+    #[test]
+    fn a_funnel_label_wider_than_its_bar_goes_beside_it_and_the_plot_makes_room() {
+        // Bars of 15, 2 and 1 deals in 600 points: 600 / (15 × 1.04) = 38.46 points a deal.
+        // New's label (150 + 2 × 8) fits in 15 × 38.46 = 577; Qualified's (190) does not fit
+        // in 77, nor Proposition's in 38. Beside, Qualified's ends at 1 + (8 + 190) / 38.46
+        // = 6.15, within the half width 7.5: the plot keeps its width; the labels start
+        // 8 / 38.46 = 0.208 past the bars' ends (1 and 0.5).
+        let places = FunnelPlaces::of(&[15.0, 2.0, 1.0], &[150.0, 190.0, 190.0], 600.0);
+        assert_eq!(places.right, 7.5);
+        assert!(places.beside[0].is_none());
+        let beside: Vec<f64> = places.beside[1..].iter().map(|x| x.unwrap()).collect();
+        assert!((beside[0] - 1.208).abs() < 1e-3, "{beside:?}");
+        assert!((beside[1] - 0.708).abs() < 1e-3, "{beside:?}");
+        // A 400-point label on a bar of 1 beside one of 10: it takes (8 + 400) × 1.04 / 600
+        // = 0.7072 of the plot, so the plot reaches (0.5 + 0.7072 × 5) / (1 − 0.7072)
+        // = 13.784 right; then 600 / (18.784 × 1.04) = 30.713 points a deal, and the label
+        // starts at 0.5 + 8 / 30.713 = 0.760.
+        let places = FunnelPlaces::of(&[10.0, 1.0], &[100.0, 400.0], 600.0);
+        assert!((places.right - 13.784).abs() < 1e-3, "{places:?}");
+        assert!(
+            (places.beside[1].unwrap() - 0.760).abs() < 1e-3,
+            "{places:?}"
+        );
+        assert!(places.beside[0].is_none());
+    }
+
+    #[test]
+    fn the_pointer_finds_the_category_whose_bars_it_is_over() {
+        assert_eq!(category_at(1.3, 3), Some(1));
+        assert_eq!(category_at(1.5, 3), None, "between two categories");
+        assert_eq!(category_at(2.4, 3), Some(2));
+        assert_eq!(category_at(3.0, 3), None, "past the last");
+        assert_eq!(category_at(-0.3, 3), Some(0));
     }
 
     #[test]
