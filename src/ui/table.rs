@@ -215,55 +215,61 @@ impl ListView {
             return actions;
         }
         let mut sort = self.sort;
-        // A child ui: the table draws its column lines down to its ui's bottom, which must stop
-        // above the totals.
-        ui.vertical(|ui| {
-            let mut table = TableBuilder::new(ui)
-                .id_salt("opportunity_list")
-                .striped(true)
-                .resizable(true)
-                .auto_shrink(false)
-                .cell_layout(direction::start_to_end(Align::Center));
-            // Columns in reading order: the deal's name at the right in Persian.
-            let mut columns = ws.list_columns().to_vec();
-            if crate::i18n::right_to_left() {
-                columns.reverse();
-            }
-            let columns = &columns;
-            for (i, column) in columns.iter().enumerate() {
-                let width = initial_width(*column);
-                table = table.column(if i + 1 == columns.len() {
-                    Column::remainder().at_least(width.min(120.0))
-                } else {
-                    Column::initial(width).at_least(60.0).clip(true)
-                });
-            }
-            table
-                .header(28.0, |mut header| {
-                    for column in columns {
-                        header.col(|ui| {
-                            if is_number(*column) {
-                                number_layout(ui, |ui| sort_header_ui(ui, *column, &mut sort));
-                            } else {
-                                sort_header_ui(ui, *column, &mut sort);
+        // Columns wider than the window scroll sideways; in Persian the view starts at the right
+        // end, where the deal's name is. A child ui: the table draws its column lines down to its
+        // ui's bottom, which must stop above the totals.
+        let right_to_left = crate::i18n::right_to_left();
+        egui::ScrollArea::horizontal()
+            .id_salt("opportunity_list_columns")
+            .auto_shrink(false)
+            .stick_to_right(right_to_left)
+            .show(ui, |ui| {
+                let mut table = TableBuilder::new(ui)
+                    .id_salt("opportunity_list")
+                    .striped(true)
+                    .resizable(true)
+                    .auto_shrink(false)
+                    .cell_layout(direction::start_to_end(Align::Center));
+                // Columns in reading order: the deal's name at the right in Persian.
+                let mut columns = ws.list_columns().to_vec();
+                if right_to_left {
+                    columns.reverse();
+                }
+                let columns = &columns;
+                for (i, column) in columns.iter().enumerate() {
+                    let width = initial_width(*column);
+                    table = table.column(if i + 1 == columns.len() {
+                        Column::remainder().at_least(width.min(120.0))
+                    } else {
+                        Column::initial(width).at_least(60.0).clip(true)
+                    });
+                }
+                table
+                    .header(28.0, |mut header| {
+                        for column in columns {
+                            header.col(|ui| {
+                                if is_number(*column) {
+                                    number_layout(ui, |ui| sort_header_ui(ui, *column, &mut sort));
+                                } else {
+                                    sort_header_ui(ui, *column, &mut sort);
+                                }
+                            });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(ROW_HEIGHT, ids.len(), |mut row| {
+                            let Some(opp) = ws.opportunity(ids[row.index()]) else {
+                                return;
+                            };
+                            row.set_selected(
+                                selected == Some(opp.id) || self.selection.contains(&opp.id),
+                            );
+                            for column in columns {
+                                row.col(|ui| actions.extend(self.cell_ui(ui, ws, opp, *column)));
                             }
                         });
-                    }
-                })
-                .body(|body| {
-                    body.rows(ROW_HEIGHT, ids.len(), |mut row| {
-                        let Some(opp) = ws.opportunity(ids[row.index()]) else {
-                            return;
-                        };
-                        row.set_selected(
-                            selected == Some(opp.id) || self.selection.contains(&opp.id),
-                        );
-                        for column in columns {
-                            row.col(|ui| actions.extend(self.cell_ui(ui, ws, opp, *column)));
-                        }
                     });
-                });
-        });
+            });
         if let Some((id, modifiers)) = self.clicked.take() {
             actions.extend(self.select(&rows.ids, id, modifiers));
         }

@@ -326,3 +326,28 @@ fn a_search_that_hides_every_deal_says_so_and_clear_filters_brings_them_back() {
             .is_none()
     );
 }
+
+#[test]
+fn with_every_column_the_list_scrolls_sideways_and_persian_starts_at_the_deal_names() {
+    let fixture = Fixture::two_deals();
+    {
+        let mut ws = fixture.with_language(forsat::domain::Language::Persian);
+        ws.apply(Command::SetListColumns {
+            columns: forsat::workspace::ListColumn::ALL.to_vec(),
+        })
+        .unwrap();
+    }
+    let mut harness = harness(&fixture.path);
+    harness.get_by_label("فهرست").click();
+    settle(&mut harness);
+    // Seventeen columns are wider than the window: the name column, read first in Persian,
+    // is at the right and whole on screen.
+    let window =
+        egui::Rect::from_min_size(egui::Pos2::ZERO, egui::Vec2::from(forsat::ui::WINDOW_SIZE));
+    let name = harness.get_by_value(CAFE).rect();
+    assert!(window.contains_rect(name), "{name:?} is cut by the window");
+    assert!(
+        name.center().x > window.center().x,
+        "{name:?} is not at the right"
+    );
+}
