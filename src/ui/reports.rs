@@ -481,17 +481,24 @@ impl ReportsView {
                 Some(rect)
             }
             (Rows::Leakage(rows), _) => {
-                let rect = charts::leakage_ui(ui, rows, currency, height(56.0));
-                let (worst, lowest) = charts::leakage_summary(rows, currency);
-                match worst {
-                    Some(worst) => {
-                        ui.label(bidi(ui, RichText::new(worst).color(theme::LOST).strong()))
-                    }
-                    None => ui.label(bidi(ui, tr!("No deal was lost from an open stage."))),
+                // The verdict first: what to do about the chart below.
+                let verdict = RichText::new(reports::verdict(rows, currency)).strong();
+                let reviewed = rows.iter().any(|r| r.needs_review);
+                let verdict = if reviewed {
+                    verdict.color(theme::LOST)
+                } else {
+                    verdict.color(theme::WON)
                 };
-                if let Some(lowest) = lowest {
+                ui.add(egui::Label::new(bidi(ui, verdict)).wrap());
+                let table = (rows.len() + 1) as f32 * 24.0 + 60.0;
+                let rect = charts::leakage_ui(ui, rows, currency, height(table));
+                if let Some(lowest) = charts::leakage_summary(rows) {
                     ui.label(bidi(ui, lowest));
                 }
+                ui.add_space(4.0);
+                egui::ScrollArea::horizontal()
+                    .id_salt("leakage_rows")
+                    .show(ui, |ui| charts::leakage_rows_ui(ui, rows, currency));
                 Some(rect)
             }
             (Rows::Pipeline(rows), _) => {
