@@ -807,7 +807,7 @@ fn facts_by_deal(facts: &Facts) -> std::collections::BTreeMap<Id, String> {
 /// out afresh from every deal.
 #[test]
 fn facts_patched_after_each_change_equal_facts_worked_out_afresh() {
-    use forsat::command::{Change, Command, MassPatch};
+    use forsat::command::{Change, Command, MassPatch, Moves};
     let dir = tempfile::tempdir().unwrap();
     let mut ws = super::open(&dir.path().join("crm.redb"));
     let (batch, _) = forsat::demo::generate(&ws, 400, 3);
@@ -922,6 +922,7 @@ fn facts_patched_after_each_change_equal_facts_worked_out_afresh() {
         Command::Merge {
             survivor: Box::new(survivor),
             merged: vec![b],
+            moves: Moves::default(),
         },
     );
     run(
