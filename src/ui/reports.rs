@@ -489,16 +489,19 @@ impl ReportsView {
                 } else {
                     verdict.color(theme::WON)
                 };
-                ui.add(egui::Label::new(bidi(ui, verdict)).wrap());
-                let table = (rows.len() + 1) as f32 * 24.0 + 60.0;
-                let rect = charts::leakage_ui(ui, rows, currency, height(table));
+                // Not justified: a sentence's spaces stay spaces.
+                ui.with_layout(direction::top_down_start(), |ui| {
+                    ui.add(egui::Label::new(bidi(ui, verdict)).wrap())
+                });
+                // Under the chart: a sentence, the table, a line per stage with losses.
+                let lines = rows.iter().filter(|r| r.lost > 0).count();
+                let below = (rows.len() + 1) as f32 * 24.0 + lines as f32 * 20.0 + 90.0;
+                let rect = charts::leakage_ui(ui, rows, currency, height(below));
                 if let Some(lowest) = charts::leakage_summary(rows) {
                     ui.label(bidi(ui, lowest));
                 }
                 ui.add_space(4.0);
-                egui::ScrollArea::horizontal()
-                    .id_salt("leakage_rows")
-                    .show(ui, |ui| charts::leakage_rows_ui(ui, rows, currency));
+                charts::leakage_rows_ui(ui, rows, currency);
                 Some(rect)
             }
             (Rows::Pipeline(rows), _) => {

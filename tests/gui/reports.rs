@@ -262,11 +262,7 @@ fn the_leakage_card_names_the_stage_to_review_why_deals_are_lost_and_those_stuck
     // measured (no stage has expected days): Qualified needs review.
     let verdict = "Review Qualified: 1 deal lost ($20,000), 100 % Too expensive.";
     label(&harness, verdict);
-    assert_eq!(
-        count(&harness, "100 % Too expensive"),
-        1,
-        "the cause on its row"
-    );
+    label(&harness, "Lost after Qualified: 100 % Too expensive");
     assert_eq!(count(&harness, "Not measured: no expected days"), 3);
 
     // The manager gives Proposition 14 expected days in the settings.

@@ -511,23 +511,33 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
         .enumerate()
         .map(|(k, r)| r.conversion_to_next.map(|c| [k as f64, c * scale]))
         .collect();
+    let line_name = one_run(&tr!("Conversion to the next stage (100 % = tallest bar)"));
+    let lost_name = tr!("Lost amount");
+    let stuck_name = tr!("Stuck past the stage's expected days");
+    // Three series with long names: their legend sits above the chart, hiding no bar.
+    legend_row_ui(
+        ui,
+        &[
+            (lost_name.clone(), theme::LOST),
+            (stuck_name.clone(), theme::STALE),
+            (line_name.clone(), theme::CHART_LINE),
+        ],
+    );
     let plot = money_axis(
         categories(ui, still_plot("leakage_chart", height), labels),
         currency,
     )
-    .legend(legend())
-    // Room above the tallest point for its label and the legend.
-    .include_y(scale * 1.3);
+    // Room above the tallest point for its label.
+    .include_y(scale * 1.15);
     let response = plot.show(ui, |plot_ui| {
         plot_ui.bar_chart(money_bars(
-            BarChart::new(tr!("Lost amount"), lost).color(theme::LOST),
+            BarChart::new(lost_name, lost).color(theme::LOST),
             currency,
         ));
         plot_ui.bar_chart(money_bars(
-            BarChart::new(tr!("Stuck past the stage's expected days"), stuck).color(theme::STALE),
+            BarChart::new(stuck_name, stuck).color(theme::STALE),
             currency,
         ));
-        let line_name = one_run(&tr!("Conversion to the next stage (100 % = tallest bar)"));
         // A line through each run of measured stages: none drawn across a stage not measured.
         for run in points.split(Option::is_none).filter(|run| !run.is_empty()) {
             let run: Vec<[f64; 2]> = run.iter().flatten().copied().collect();
@@ -591,21 +601,39 @@ fn causes_text(causes: &[Cause], none: &str) -> String {
     parts.join(", ")
 }
 
-/// Per stage, what leaks there: deals lost and why (loss reasons, competitors), deals stuck
-/// past the stage's expected days, and the conversion to the next ("not yet" when no deal has
-/// moved on or been lost from it).
+/// Why deals were lost after one stage: "Lost after Proposition: 67 % Too expensive, 33 %
+/// Timing; to competitors: 67 % Rival Systems" (competitors only when one is named).
+fn why_lost(r: &LeakageRow) -> String {
+    let reasons = causes_text(&r.lost_by_reason, &tr!("without a reason"));
+    let why = tr!(
+        "Lost after {stage}: {reasons}",
+        stage = r.stage,
+        reasons = reasons
+    );
+    if r.lost_by_competitor.iter().all(|c| c.key == NONE) {
+        return why;
+    }
+    let competitors = causes_text(&r.lost_by_competitor, &tr!("None named"));
+    tr!(
+        "{why}; to competitors: {competitors}",
+        why = why,
+        competitors = competitors
+    )
+}
+
+/// Per stage, what leaks there: deals lost after it, deals stuck past its expected days, the
+/// conversion to the next ("not yet" when no deal has moved on or been lost from it); then,
+/// per stage with losses, why they were lost (loss reasons, competitors).
 pub fn leakage_rows_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str) {
     direction::grid_scope(ui, |ui| {
         egui::Grid::new("leakage_rows")
-            .num_columns(6)
+            .num_columns(4)
             .spacing([14.0, 4.0])
             .striped(true)
             .show(ui, |ui| {
                 for title in [
                     tr!("Stage"),
                     tr!("Lost after it"),
-                    tr!("Loss reasons"),
-                    tr!("Competitors"),
                     tr!("Stuck past expected days"),
                     tr!("To the next stage"),
                 ] {
@@ -630,11 +658,6 @@ pub fn leakage_rows_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str) {
                         )
                     };
                     ui.label(bidi(ui, lost));
-                    ui.label(bidi(ui, causes_text(&r.lost_by_reason, &tr!("No reason"))));
-                    ui.label(bidi(
-                        ui,
-                        causes_text(&r.lost_by_competitor, &tr!("None named")),
-                    ));
                     let stuck = match (r.stuck_after_days, r.stuck, r.stuck_amount) {
                         (Some(days), Some(count), Some(amount)) => trn!(
                             days,
@@ -644,21 +667,22 @@ pub fn leakage_rows_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str) {
                         ),
                         _ => tr!("Not measured: no expected days"),
                     };
-                    let muted = r.stuck_after_days.is_none() || r.stuck == Some(0);
-                    let stuck = RichText::new(stuck);
-                    ui.label(bidi(
-                        ui,
-                        if muted {
-                            stuck.color(theme::TEXT_MUTED)
-                        } else {
-                            stuck.color(theme::STALE)
-                        },
-                    ));
+                    let color = if r.stuck.unwrap_or(0) > 0 {
+                        theme::STALE
+                    } else {
+                        theme::TEXT_MUTED
+                    };
+                    ui.label(bidi(ui, RichText::new(stuck).color(color)));
                     let conversion = r.conversion_to_next.map_or_else(|| tr!("not yet"), percent);
                     ui.label(bidi(ui, conversion));
                     ui.end_row();
                 }
             })
+    });
+    ui.with_layout(direction::top_down_start(), |ui| {
+        for r in rows.iter().filter(|r| r.lost > 0) {
+            ui.add(egui::Label::new(bidi(ui, why_lost(r))).wrap());
+        }
     });
 }
 
