@@ -499,7 +499,7 @@ pub fn funnel(data: &Data) -> Vec<FunnelRow> {
 }
 
 /// One open stage of the leakage report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct LeakageRow {
     #[serde(skip)]
     pub stage_id: Id,

@@ -375,12 +375,7 @@ fn leakage_row(
         lost_amount: dec(lost_amount),
         open: counts[3],
         conversion_to_next,
-        stuck_after_days: None,
-        stuck: None,
-        stuck_amount: None,
-        lost_by_reason: Vec::new(),
-        lost_by_competitor: Vec::new(),
-        needs_review: false,
+        ..LeakageRow::default()
     }
 }
 

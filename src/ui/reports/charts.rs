@@ -997,20 +997,10 @@ mod tests {
     #[test]
     fn the_lowest_conversion_is_named_only_among_stages_whose_conversion_is_measured() {
         let row = |stage: &str, entered, conversion| LeakageRow {
-            stage_id: 0,
             stage: stage.to_owned(),
             entered,
-            advanced: 0,
-            lost: 0,
-            lost_amount: Decimal::ZERO,
-            open: 0,
             conversion_to_next: conversion,
-            stuck_after_days: None,
-            stuck: None,
-            stuck_amount: None,
-            lost_by_reason: Vec::new(),
-            lost_by_competitor: Vec::new(),
-            needs_review: false,
+            ..LeakageRow::default()
         };
         let rows = [
             row("New", 10, Some(0.6)),
