@@ -66,19 +66,23 @@ pub enum Command {
     /// Replaces the saved reports (saving, renaming or deleting one, and its undo).
     SetSavedReports { reports: Vec<SavedReport> },
     /// Merges duplicates into `survivor` (its fields as the user picked them): their stage
-    /// events and history move to it, and they go to the trash. One undo step.
+    /// events and history move to it, and they go to the trash. One undo step. `moves` puts
+    /// back the survivor's stage move its undo took back (a redo); empty otherwise.
     Merge {
         survivor: Box<Opportunity>,
         merged: Vec<Id>,
+        moves: Moves,
     },
     /// Undoes a merge: the survivor's earlier version, and the moved events, history entries
-    /// and activities back to the deals (`(moved id, deal it came from)`), out of the trash.
+    /// and activities back to the deals (`(moved id, deal it came from)`), out of the trash;
+    /// the survivor's stage move the merge made is taken back (`moves`), not moved back.
     Unmerge {
         survivor: Box<Opportunity>,
         merged: Vec<Id>,
         events: Vec<(Id, Id)>,
         history: Vec<(Id, Id)>,
         activities: Vec<(Id, Id)>,
+        moves: Moves,
     },
     /// Chooses the list's visible columns, in order.
     SetListColumns { columns: Vec<ListColumn> },

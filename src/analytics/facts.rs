@@ -28,6 +28,8 @@ pub struct DealFacts {
     loss_reason: Ref,
     competitor: Ref,
     pub created: NaiveDate,
+    /// The day it entered its stage (its last stage move), for how long it has sat there.
+    pub stage_entered: NaiveDate,
     pub expected_close: Option<NaiveDate>,
     pub closed: Option<NaiveDate>,
     /// The amount in the base currency.
@@ -124,6 +126,7 @@ impl<'a, T: Fn(Id) -> bool> Sources<'a, T> {
             loss_reason: to_ref(opp.loss_reason),
             competitor: to_ref(opp.competitor),
             created: opp.created.date_naive(),
+            stage_entered: opp.stage_entered.date_naive(),
             expected_close: opp.expected_close,
             closed: opp.closed,
             amount,

@@ -13,7 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use super::cells::{Cell, Table};
 use super::facts::{DealFacts, Facts};
+
+mod leakage;
 use crate::domain::{FastMap, Id, IdMap, Lookup, Pipeline, Rates, Stage, StageKind};
+pub use leakage::{Cause, review, verdict};
 
 /// The key of deals without a value for what they are grouped by (no salesperson, no date).
 pub const NONE: &str = "none";
@@ -292,6 +295,26 @@ struct Progress {
     now: Vec<u64>,
 }
 
+/// The open stages of the scope's one pipeline, in order; None when the scope has several.
+fn open_stages<'a>(data: &Data<'a>) -> Option<Vec<&'a Stage>> {
+    let (_, stages) = data.pipeline()?;
+    Some(
+        stages
+            .iter()
+            .copied()
+            .filter(|s| s.kind == StageKind::Open)
+            .collect(),
+    )
+}
+
+/// Where a deal stands for the sales leakage: lost from the open stage at this index, or open
+/// and active in it now.
+#[derive(Clone, Copy)]
+enum Place {
+    Lost(usize),
+    Open(usize),
+}
+
 /// Which of the open stages one deal reached (see the README's "Reports"), with buffers kept
 /// from deal to deal so a million deals allocate nothing.
 struct Reach {
@@ -307,11 +330,7 @@ struct Reach {
 impl Reach {
     /// The open stages of the scope's one pipeline.
     fn new(data: &Data) -> Option<Reach> {
-        let (_, stages) = data.pipeline()?;
-        let open: Vec<Id> = (stages.iter())
-            .filter(|s| s.kind == StageKind::Open)
-            .map(|s| s.id)
-            .collect();
+        let open: Vec<Id> = open_stages(data)?.iter().map(|s| s.id).collect();
         let n = open.len();
         Some(Reach {
             open,
@@ -367,6 +386,12 @@ impl Reach {
 
 impl Progress {
     fn of(data: &Data) -> Option<Progress> {
+        Progress::walk(data, |_, _| {})
+    }
+
+    /// Counts the progress of the scope's deals, handing each deal lost from an open stage or
+    /// open in one now to `visit`, so the leakage adds its figures in the same pass.
+    fn walk(data: &Data, mut visit: impl FnMut(&DealFacts, Place)) -> Option<Progress> {
         let mut reach = Reach::new(data)?;
         let n = reach.open.len();
         // Deals that reached every stage up to their furthest, counted there and summed
@@ -398,11 +423,13 @@ impl Progress {
                     if let Some(k) = f.lost_from().and_then(|s| reach.position(s)) {
                         lost[k].0 += 1;
                         lost[k].1 += f.amount;
+                        visit(f, Place::Lost(k));
                     }
                 }
                 Some(StageKind::Open) if f.active => {
                     if let Some(k) = reach.position(f.stage) {
                         now[k] += 1;
+                        visit(f, Place::Open(k));
                     }
                 }
                 _ => {}
@@ -480,7 +507,7 @@ pub fn funnel(data: &Data) -> Vec<FunnelRow> {
 }
 
 /// One open stage of the leakage report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct LeakageRow {
     #[serde(skip)]
     pub stage_id: Id,
@@ -495,35 +522,74 @@ pub struct LeakageRow {
     pub lost_amount: Decimal,
     /// Active deals in the stage now.
     pub open: u64,
-    /// advanced / entered.
-    pub conversion_to_next: f64,
+    /// advanced / entered; None while no deal has moved on or been lost from the stage (its
+    /// deals are all still in it, or went back): no conversion is measured yet.
+    pub conversion_to_next: Option<f64>,
+    /// The days a deal is expected to take in the stage (its stale threshold); None when the
+    /// stage has none, and then nothing is stuck there: it is not measured.
+    pub stuck_after_days: Option<u32>,
+    /// Open, active deals in the stage longer than its expected days (as the board's stale
+    /// deals); None when the stage has no expected days.
+    pub stuck: Option<u64>,
+    #[serde(serialize_with = "money_or_null")]
+    pub stuck_amount: Option<Decimal>,
+    /// The deals lost from the stage by loss reason, the most first.
+    pub lost_by_reason: Vec<Cause>,
+    /// The deals lost from the stage by competitor, the most first.
+    pub lost_by_competitor: Vec<Cause>,
+    /// The stage the verdict names for review (see [`review`]).
+    pub needs_review: bool,
+}
+
+fn money_or_null<S: serde::Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => money(value, s),
+        None => s.serialize_none(),
+    }
 }
 
 /// Sales leakage of the scope's one pipeline (empty when the scope has several): at which
-/// stage deals are lost.
+/// stage deals are lost and why, which overstay the stage's expected days, and the stage that
+/// needs review.
 pub fn leakage(data: &Data) -> Vec<LeakageRow> {
-    let Some(progress) = Progress::of(data) else {
+    let Some(mut leaks) = leakage::Leaks::new(data) else {
         return Vec::new();
     };
-    progress
+    let Some(progress) = Progress::walk(data, |f, place| leaks.add(f, place)) else {
+        return Vec::new();
+    };
+    let mut rows: Vec<LeakageRow> = progress
         .open
         .iter()
         .enumerate()
         .map(|(k, stage)| {
             let entered = progress.reached[k].0;
             let advanced = entered - progress.stopped[k];
+            let lost = progress.lost[k].0;
+            let (stuck_after_days, stuck, stuck_amount) = leaks.stuck(k);
+            let (lost_by_reason, lost_by_competitor) = leaks.causes(data, k, lost);
             LeakageRow {
                 stage_id: *stage,
                 stage: data.stages[stage].name.clone(),
                 entered,
                 advanced,
-                lost: progress.lost[k].0,
+                lost,
                 lost_amount: progress.lost[k].1,
                 open: progress.now[k],
-                conversion_to_next: ratio(advanced, entered),
+                conversion_to_next: (advanced + lost > 0).then(|| ratio(advanced, entered)),
+                stuck_after_days,
+                stuck,
+                stuck_amount,
+                lost_by_reason,
+                lost_by_competitor,
+                needs_review: false,
             }
         })
-        .collect()
+        .collect();
+    if let Some(k) = review(&rows) {
+        rows[k].needs_review = true;
+    }
+    rows
 }
 
 /// The periods of the forecast and the grid.
@@ -944,10 +1010,31 @@ impl Report {
             };
             serde_json::to_string_pretty(&out).expect("reports serialize to JSON") + "\n"
         }
+        /// The leakage also names the stage to review and says why, in one line.
+        #[derive(Serialize)]
+        struct Leaks<'a> {
+            report: &'a str,
+            base_currency: &'a str,
+            review: Option<&'a str>,
+            verdict: String,
+            rows: &'a [LeakageRow],
+        }
         match &self.rows {
             Rows::Pipeline(rows) => out(self, rows),
             Rows::Funnel(rows) => out(self, rows),
-            Rows::Leakage(rows) => out(self, rows),
+            Rows::Leakage(rows) => {
+                let out = Leaks {
+                    report: self.name,
+                    base_currency: &self.base_currency,
+                    review: rows
+                        .iter()
+                        .find(|r| r.needs_review)
+                        .map(|r| r.stage.as_str()),
+                    verdict: verdict(rows, &self.base_currency),
+                    rows,
+                };
+                serde_json::to_string_pretty(&out).expect("reports serialize to JSON") + "\n"
+            }
             Rows::Forecast(rows) => out(self, rows),
             Rows::WinLoss(rows) => out(self, rows),
             Rows::Grid(rows) => out(self, rows),
@@ -998,6 +1085,12 @@ impl Report {
                     "lost_amount",
                     "open",
                     "conversion_to_next",
+                    "stuck_after_days",
+                    "stuck",
+                    "stuck_amount",
+                    "lost_by_reason",
+                    "lost_by_competitor",
+                    "needs_review",
                 ],
                 rows.iter()
                     .map(|r| {
@@ -1008,7 +1101,14 @@ impl Report {
                             Cell::Integer(r.lost),
                             Cell::Money(r.lost_amount),
                             Cell::Integer(r.open),
-                            ratio_cell(r.conversion_to_next),
+                            r.conversion_to_next.map_or(Cell::Empty, ratio_cell),
+                            r.stuck_after_days
+                                .map_or(Cell::Empty, |d| Cell::Integer(d.into())),
+                            r.stuck.map_or(Cell::Empty, Cell::Integer),
+                            r.stuck_amount.map_or(Cell::Empty, Cell::Money),
+                            causes_cell(&r.lost_by_reason),
+                            causes_cell(&r.lost_by_competitor),
+                            Cell::Bool(r.needs_review),
                         ]
                     })
                     .collect(),
@@ -1115,11 +1215,33 @@ impl Report {
         super::csv::to_string(&table.headers, &table.rows)
     }
 
-    /// An aligned table for a terminal, amounts in the base currency.
+    /// An aligned table for a terminal, amounts in the base currency; the leakage's verdict
+    /// under it.
     pub fn to_text(&self) -> String {
         let (headers, rows) = self.text_rows();
-        super::render::table(&headers, rows)
+        let table = super::render::table(&headers, rows);
+        match &self.rows {
+            Rows::Leakage(rows) => format!("{table}\n{}\n", verdict(rows, &self.base_currency)),
+            _ => table,
+        }
     }
+}
+
+/// Causes of losses as one cell: `Too expensive: 3 (60%); Timing: 2 (40%)`.
+fn causes_cell(causes: &[Cause]) -> Cell {
+    let parts: Vec<String> = causes
+        .iter()
+        .map(|c| {
+            let percent = Decimal::from_f64_retain(c.share * 100.0).unwrap_or_default();
+            format!(
+                "{}: {} ({}%)",
+                c.key,
+                c.lost,
+                percent.round_dp(2).normalize()
+            )
+        })
+        .collect();
+    Cell::Text(parts.join("; "))
 }
 
 /// A ratio as a cell: exact to its 4 decimals.

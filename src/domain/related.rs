@@ -430,9 +430,24 @@ impl Record {
 impl Opportunity {
     /// How many days the open deal has sat in `stage` beyond its rotting threshold, if it has.
     pub fn stale_days(&self, stage: &Stage, today: NaiveDate) -> Option<i64> {
-        let threshold = i64::from(stage.rotting_days?);
-        let days = (today - self.stage_entered.date_naive()).num_days();
-        (stage.kind == StageKind::Open && self.closed.is_none() && days > threshold).then_some(days)
+        stage.stale_days(self.stage_entered.date_naive(), self.closed, today)
+    }
+}
+
+impl Stage {
+    /// The days a deal that entered this stage on `entered` (its last stage move) has sat in
+    /// it, when that passes the stage's stale threshold: only an open stage with a threshold,
+    /// and a deal not closed. The one definition the board, the form, the filter and the
+    /// sales leakage share.
+    pub fn stale_days(
+        &self,
+        entered: NaiveDate,
+        closed: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Option<i64> {
+        let threshold = i64::from(self.rotting_days?);
+        let days = (today - entered).num_days();
+        (self.kind == StageKind::Open && closed.is_none() && days > threshold).then_some(days)
     }
 }
 

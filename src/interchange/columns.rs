@@ -12,6 +12,9 @@ pub enum Column {
     Created,
     Updated,
     StageEntered,
+    /// The open stage a won or lost deal closed from, so an import gives it the same way
+    /// through the pipeline (the funnel and the leakage count it there).
+    ClosedFrom,
     /// Whether the deal is in the trash.
     Trashed,
     /// The base currency of the file's database, the currency its `rate` column is in: the
@@ -28,6 +31,7 @@ impl Column {
             Column::Created => "created",
             Column::Updated => "updated",
             Column::StageEntered => "stage_entered",
+            Column::ClosedFrom => "closed_from",
             Column::Trashed => "trashed",
             Column::BaseCurrency => "base_currency",
         }
@@ -41,6 +45,7 @@ impl Column {
             Column::Created => tr!("Created"),
             Column::Updated => tr!("Updated"),
             Column::StageEntered => tr!("In its stage since"),
+            Column::ClosedFrom => tr!("Closed from stage"),
             Column::Trashed => tr!("In the trash"),
             Column::BaseCurrency => tr!("Base currency"),
         }
@@ -50,7 +55,7 @@ impl Column {
 /// The columns of an opportunities export, in order: every field of a deal, and beside its
 /// amount what the deal's currency was worth (`rate`, base-currency units per unit) in which
 /// base currency, so a file brings the currencies it needs into a new database.
-pub const OPPORTUNITIES: [Column; 33] = [
+pub const OPPORTUNITIES: [Column; 34] = [
     Column::Id,
     Column::Field(Field::Name),
     Column::Field(Field::Account),
@@ -83,6 +88,7 @@ pub const OPPORTUNITIES: [Column; 33] = [
     Column::Updated,
     Column::StageEntered,
     Column::Field(Field::Closed),
+    Column::ClosedFrom,
     Column::Trashed,
 ];
 

@@ -104,6 +104,7 @@ fn lines_cell(ws: &Workspace, lines: &[Line]) -> Cell {
 
 fn opportunities(ws: &Workspace, deals: &[&Opportunity], row: &mut Sink) -> io::Result<()> {
     let name = |id: Option<Id>| text(ws.lookup_name(id));
+    let closed_from = closed_from(ws);
     let mut cells = Vec::with_capacity(OPPORTUNITIES.len());
     for o in deals {
         cells.clear();
@@ -113,6 +114,11 @@ fn opportunities(ws: &Workspace, deals: &[&Opportunity], row: &mut Sink) -> io::
                 Column::Created => Cell::Timestamp(o.created),
                 Column::Updated => Cell::Timestamp(o.updated),
                 Column::StageEntered => Cell::Timestamp(o.stage_entered),
+                Column::ClosedFrom => closed_from
+                    .get(&o.id)
+                    .filter(|(to, _)| *to == o.stage)
+                    .and_then(|(_, from)| ws.stage(*from))
+                    .map_or(Cell::Empty, |s| text(&s.name)),
                 Column::Trashed => Cell::Bool(ws.is_trashed(o.id)),
                 Column::BaseCurrency => Cell::text(ws.rates().base()),
                 Column::Field(field) => match field {
@@ -164,6 +170,27 @@ fn opportunities(ws: &Workspace, deals: &[&Opportunity], row: &mut Sink) -> io::
         row(&cells)?;
     }
     Ok(())
+}
+
+/// Per deal whose last move into a won or lost stage came from an open stage: (that closed
+/// stage, the open stage it came from). One pass over the moves, in the order they happened.
+fn closed_from(ws: &Workspace) -> IdMap<(Id, Id)> {
+    let kind = |id: Id| ws.stage(id).map(|s| s.kind);
+    let mut closed = IdMap::default();
+    for e in ws.stage_events() {
+        match (kind(e.to), e.from) {
+            (Some(StageKind::Won | StageKind::Lost), Some(from))
+                if kind(from) == Some(StageKind::Open) =>
+            {
+                closed.insert(e.opportunity, (e.to, from));
+            }
+            (Some(StageKind::Won | StageKind::Lost), _) => {
+                closed.remove(&e.opportunity);
+            }
+            _ => {}
+        }
+    }
+    closed
 }
 
 /// Every account by id, or the accounts of `deals` in the deals' order.

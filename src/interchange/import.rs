@@ -930,12 +930,7 @@ impl ImportJob {
             })
         });
         let currencies = rates::new_currencies(ws, quotes).map_err(ImportError::Unreadable)?;
-        let mut plan = Plan::build(
-            ws,
-            self.good,
-            &self.mapping.dialect,
-            &self.options.stage_order,
-        )?;
+        let mut plan = Plan::build(ws, self.good, &self.mapping, &self.options.stage_order)?;
         plan.describe(ws, &mut summary);
         plan.add_currencies(currencies, &mut summary);
         if self.options.dry_run || plan.batch.opportunities.is_empty() {
@@ -1125,11 +1120,16 @@ impl<'a> RowReader<'a> {
 
     /// A one-line name (of an account, a lookup, a stage): one line, at most 200 characters.
     fn name(&mut self, field: Field) -> Arc<str> {
-        let text = self.line(f(field));
+        self.name_in(Column::Field(field), field)
+    }
+
+    /// A name of the kind `field` holds, read from `column`.
+    fn name_in(&mut self, column: Column, field: Field) -> Arc<str> {
+        let text = self.line(Target::Column(column));
         if !text.is_empty()
             && let Err(e) = clean_name(field, &text)
         {
-            self.field_error(Column::Field(field), &e);
+            self.field_error(column, &e);
         }
         self.share(&text)
     }
@@ -1635,7 +1635,8 @@ impl<'a> RowReader<'a> {
             currency,
             lines,
             outcome: None,
-            closed_from: self.share(""),
+            // Forsat's own export names the open stage a closed deal closed from.
+            closed_from: self.name_in(Column::ClosedFrom, Field::Stage),
             closed_from_since: None,
         };
         self.outcome(&mut row);
@@ -1987,7 +1988,7 @@ struct Plan {
     contact_notes: Vec<String>,
     /// Closed deals recorded as entering the open stage the file names, then closing.
     kept_stage: usize,
-    /// Lost deals of another system's file that name no stage they were lost at.
+    /// Lost deals whose file says they were lost at no open stage.
     lost_nowhere: usize,
 }
 
@@ -2007,9 +2008,10 @@ impl Plan {
     fn build(
         ws: &Workspace,
         rows: Vec<RowIn>,
-        dialect: &Dialect,
+        mapping: &Mapping,
         chosen: &[String],
     ) -> Result<Plan, ImportError> {
+        let dialect = &mapping.dialect;
         let file_ids: Vec<Id> = rows.iter().filter_map(|r| r.id).collect();
         let distinct: HashSet<Id> = file_ids.iter().copied().collect();
         let kept_ids = ws.opportunity_count() == 0
@@ -2144,10 +2146,14 @@ impl Plan {
                         .map(|s| s.id)
                 })
         };
-        // Forsat's own files say nothing of where a closed deal was: a lost one is created in
-        // the first open stage as it always was, a won one created won. The other systems' files say it (or that they
-        // cannot): a closed deal starts where it closed from, else in its closing stage.
+        // The other systems' files say where a closed deal was (or that they cannot): it
+        // starts where it closed from, else in its closing stage. So do Forsat's own files with
+        // a `closed_from` column (empty: it closed from no open stage); without one they say
+        // nothing, and a lost deal is created in the first open stage as it always was, a won
+        // one created won.
         let foreign = dialect.outcome != Outcome::Stage;
+        let says_closed_from =
+            foreign || (mapping.index).contains_key(&Target::Column(Column::ClosedFrom));
         let mut kept_stage = 0;
         let mut lost_nowhere = 0;
 
@@ -2239,7 +2245,7 @@ impl Plan {
                     kept_stage += 1;
                     Some((from.id, r.closed_from_since.unwrap_or(opp.created)))
                 }
-                (kind, None) if foreign => {
+                (kind, None) if says_closed_from => {
                     lost_nowhere += usize::from(kind == StageKind::Lost);
                     None
                 }

@@ -33,7 +33,9 @@ pub fn describe(ws: &Workspace, command: &Command) -> String {
             tr!("changed the saved searches")
         }
         Command::SetSavedReports { .. } => tr!("changed the saved reports"),
-        Command::Merge { survivor, merged } => trn!(
+        Command::Merge {
+            survivor, merged, ..
+        } => trn!(
             merged.len(),
             "merged {n} deals into {deal}",
             deal = survivor.name

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use egui::RichText;
 
 use super::theme;
-use crate::command::Command;
+use crate::command::{Command, Moves};
 use crate::domain::{Field, Id, Line, Opportunity, Rates};
 use crate::i18n::{format_date, format_money, format_percent};
 use crate::workspace::Workspace;
@@ -156,6 +156,7 @@ impl MergeDialog {
         Command::Merge {
             survivor: Box::new(survivor),
             merged,
+            moves: Moves::default(),
         }
     }
 }

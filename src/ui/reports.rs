@@ -484,17 +484,27 @@ impl ReportsView {
                 Some(rect)
             }
             (Rows::Leakage(rows), _) => {
-                let rect = charts::leakage_ui(ui, rows, currency, height(56.0));
-                let (worst, lowest) = charts::leakage_summary(rows, currency);
-                match worst {
-                    Some(worst) => {
-                        ui.label(bidi(ui, RichText::new(worst).color(theme::LOST).strong()))
-                    }
-                    None => ui.label(bidi(ui, tr!("No deal was lost from an open stage."))),
+                // The verdict first: what to do about the chart below.
+                let verdict = RichText::new(reports::verdict(rows, currency)).strong();
+                let reviewed = rows.iter().any(|r| r.needs_review);
+                let verdict = if reviewed {
+                    verdict.color(theme::LOST)
+                } else {
+                    verdict.color(theme::WON)
                 };
-                if let Some(lowest) = lowest {
+                // Not justified: a sentence's spaces stay spaces.
+                ui.with_layout(direction::top_down_start(), |ui| {
+                    ui.add(egui::Label::new(bidi(ui, verdict)).wrap())
+                });
+                // Under the chart: a sentence, the table, a line per stage with losses.
+                let lines = rows.iter().filter(|r| r.lost > 0).count();
+                let below = (rows.len() + 1) as f32 * 24.0 + lines as f32 * 20.0 + 90.0;
+                let rect = charts::leakage_ui(ui, rows, currency, height(below));
+                if let Some(lowest) = charts::leakage_summary(rows) {
                     ui.label(bidi(ui, lowest));
                 }
+                ui.add_space(4.0);
+                charts::leakage_rows_ui(ui, rows, currency);
                 Some(rect)
             }
             (Rows::Pipeline(rows), _) => {

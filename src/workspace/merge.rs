@@ -3,17 +3,19 @@
 use std::collections::HashMap;
 
 use super::Workspace;
-use super::apply::{Applied, ApplyError, Pending, Stamp, history, lifecycle};
-use crate::command::Command;
+use super::apply::{Applied, ApplyError, MovesDone, Pending, Stamp, history, lifecycle};
+use crate::command::{Command, Moves};
 use crate::domain::*;
 use crate::store::{TrashEntry, Tx};
 
 impl Workspace {
-    /// Merges the deals `merged` into `new` (the survivor's new version).
+    /// Merges the deals `merged` into `new` (the survivor's new version); a change of its
+    /// stage puts back the move `moves` names (a redo) or records a new one.
     pub(super) fn merge(
         &mut self,
         mut new: Opportunity,
         mut merged: Vec<Id>,
+        moves: &Moves,
     ) -> Result<Applied, ApplyError> {
         merged.sort_unstable();
         merged.dedup();
@@ -47,9 +49,11 @@ impl Workspace {
             })
             .collect();
         let survivor = new.id;
-        let (event, moved_history, activities) = self.write(|tx| {
+        let (done, moved_history, activities) = self.write(|tx| {
             let stamp = Stamp::begin(tx, now)?;
-            let event = self.write_opportunity(tx, &stamp, Some(&old), &new, None)?;
+            let mut done = MovesDone::default();
+            let pending = Pending::default();
+            self.write_undoable(tx, &stamp, (&old, &new), &pending, moves, &mut done)?;
             self.repoint_events(tx, &moved_events, |_| survivor)?;
             let activities = self.repoint_activities(tx, &moved_activities, |_| survivor)?;
             let mut moved = Vec::new();
@@ -81,9 +85,10 @@ impl Workspace {
                 String::new(),
                 joined,
             )?;
-            Ok((event, moved, activities))
+            Ok((done, moved, activities))
         })?;
-        self.add_stage_events(event);
+        let moves = done.inverse();
+        done.install(self);
         self.reassign_events(&moved_events, |_| survivor);
         for a in activities {
             self.install_record(Record::Activity(a));
@@ -100,11 +105,14 @@ impl Workspace {
                 events: moved_events,
                 history: moved_history,
                 activities: moved_activities,
+                moves,
             }),
             created: None,
         })
     }
 
+    /// Undoes a merge (see [`Command::Unmerge`]): the survivor's stage move the merge made is
+    /// taken back, as every undo does, instead of a move back being recorded.
     pub(super) fn unmerge(
         &mut self,
         mut earlier: Opportunity,
@@ -112,6 +120,7 @@ impl Workspace {
         events: Vec<(Id, Id)>,
         moved_history: Vec<(Id, Id)>,
         moved_activities: Vec<(Id, Id)>,
+        moves: &Moves,
     ) -> Result<Applied, ApplyError> {
         let missing = |id| ApplyError::Missing(EntityKind::Opportunity, id);
         let current = self
@@ -125,9 +134,11 @@ impl Workspace {
         self.prepare(Some(&current), &mut earlier, now, &Pending::default())
             .map_err(ApplyError::Invalid)?;
         let survivor = earlier.id;
-        let (event, activities) = self.write(|tx| {
+        let (done, activities) = self.write(|tx| {
             let stamp = Stamp::begin(tx, now)?;
-            let event = self.write_opportunity(tx, &stamp, Some(&current), &earlier, None)?;
+            let mut done = MovesDone::default();
+            let pending = Pending::default();
+            self.write_undoable(tx, &stamp, (&current, &earlier), &pending, moves, &mut done)?;
             self.repoint_events(tx, &events, |from| from)?;
             let activities = self.repoint_activities(tx, &moved_activities, |from| from)?;
             for m in &merged {
@@ -141,9 +152,10 @@ impl Workspace {
                 let name = &self.opportunities[m].name;
                 lifecycle(tx, &stamp, EntityKind::Opportunity, *m, "restored", name)?;
             }
-            Ok((event, activities))
+            Ok((done, activities))
         })?;
-        self.add_stage_events(event);
+        let moves = done.inverse();
+        done.install(self);
         self.reassign_events(&events, |from| from);
         for a in activities {
             self.install_record(Record::Activity(a));
@@ -158,6 +170,7 @@ impl Workspace {
             inverse: Some(Command::Merge {
                 survivor: Box::new(current),
                 merged,
+                moves,
             }),
             created: None,
         })

@@ -1,12 +1,15 @@
+use std::sync::Arc;
+
+use chrono::{TimeZone as _, Utc};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use forsat::analytics::reports::{Params, Period};
 use forsat::command::Command;
-use forsat::domain::{Id, StageKind};
+use forsat::domain::{Id, LookupKind, StageKind};
 use forsat::ui::App;
-use forsat::workspace::Workspace;
+use forsat::workspace::{Clock, Workspace};
 
-use crate::{Fixture, add_deal, harness, label, stage_id, type_into};
+use crate::{Fixture, add_deal, harness, harness_at, label, retype, settle, stage_id, type_into};
 
 /// Moves a deal through a command, as the board does.
 fn move_to(ws: &mut Workspace, opp: Id, stage: &str) {
@@ -239,4 +242,47 @@ fn a_report_saved_under_a_name_is_listed_and_opens_with_its_settings() {
     harness.get_by_label("Quarterly forecast").click();
     harness.run();
     assert_eq!(count(&harness, "2027-Q1"), 1);
+}
+
+#[test]
+fn the_leakage_card_names_the_stage_to_review_why_deals_are_lost_and_those_stuck() {
+    let fixture = five_deals();
+    // Tabriz was lost from Qualified because it was too expensive.
+    let mut ws = fixture.reopen();
+    let expensive = (ws.lookups(LookupKind::LossReason).into_iter())
+        .find(|l| l.name == "Too expensive")
+        .unwrap()
+        .id;
+    let mut tabriz = crate::deal(&ws, "Tabriz – looms").clone();
+    tabriz.loss_reason = Some(expensive);
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(tabriz),
+        new_account: None,
+    })
+    .unwrap();
+    drop(ws);
+    // A month later: Zagros has sat in Proposition since 22 November, 30 days.
+    let later: Clock = Arc::new(|| Utc.with_ymd_and_hms(2026, 12, 22, 9, 30, 0).unwrap());
+    let mut harness = harness_at(&fixture.path, later);
+    harness.get_by_label("Reports").click();
+    harness.run();
+    // Lost after Qualified: Tabriz, 20,000, all of it too expensive; nothing stuck is
+    // measured (no stage has expected days): Qualified needs review.
+    let verdict = "Review Qualified: 1 deal lost ($20,000), 100 % Too expensive.";
+    label(&harness, verdict);
+    label(&harness, "Lost after Qualified: 100 % Too expensive");
+    assert_eq!(count(&harness, "Not measured: no expected days"), 3);
+
+    // The manager gives Proposition 14 expected days in the settings.
+    click(&mut harness, "Settings");
+    click(&mut harness, "Edit Proposition");
+    retype(&mut harness, "Stale after", "14");
+    harness.key_press(egui::Key::Enter);
+    settle(&mut harness);
+    click(&mut harness, "Reports");
+    // Zagros, 7,250.50, is stuck there (30 days > 14); Qualified's 20,000 lost is still the
+    // larger leak, so the verdict names Qualified and now says nothing of stuck deals there.
+    label(&harness, verdict);
+    assert_eq!(count(&harness, "1 deal · $7,251 (over 14 days)"), 1);
+    assert_eq!(count(&harness, "Not measured: no expected days"), 2);
 }

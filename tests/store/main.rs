@@ -8,6 +8,7 @@ mod import_clean;
 mod import_history;
 mod integrity;
 mod interchange;
+mod leakage;
 mod list;
 mod migrations;
 mod reached;

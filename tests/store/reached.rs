@@ -3,7 +3,7 @@
 //! Figures are worked out by hand in the comments.
 
 use forsat::analytics::reports::{Params, Rows, Scope};
-use forsat::command::{Change, Command, MassPatch};
+use forsat::command::{Change, Command, MassPatch, Moves};
 use forsat::domain::*;
 use forsat::workspace::{UndoStack, Workspace};
 use rust_decimal::Decimal;
@@ -246,5 +246,119 @@ fn a_stage_an_import_adds_counts_the_deals_that_went_through_it() {
     assert_eq!(
         figures(&ws),
         "New 6 4400 5 1 | Qualified 4 3700 3 1 | Proposition 3 3300 3 0 | Negotiation 2 2300 1 1"
+    );
+}
+
+#[test]
+fn an_undone_merge_takes_back_the_stage_move_it_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&dir.path().join("crm.redb"));
+    let mut undo = UndoStack::default();
+    let acme = create(&mut ws, "Acme", "Acme – kiosks", "1000");
+    let copy = create(&mut ws, "Acme", "Acme – kiosks (copy)", "1000");
+    let proposition = stage(&ws, "Proposition");
+    ws.apply(move_to(copy, proposition)).unwrap();
+    // Both in New, 2000; the copy skipped Qualified to Proposition, open there, 1000.
+    let before = "New 2 2000 1 1 | Qualified 1 1000 1 0 | Proposition 1 1000 0 1";
+    assert_eq!(figures(&ws), before);
+
+    // Merged into Acme, keeping the copy's stage: Acme moves from New to Proposition.
+    let mut survivor = ws.opportunity(acme).unwrap().clone();
+    survivor.stage = proposition;
+    let merge = Command::Merge {
+        survivor: Box::new(survivor),
+        merged: vec![copy],
+        moves: Moves::default(),
+    };
+    undo.run(&mut ws, merge, String::new()).unwrap();
+    let merged_move = ws.stage_events().last().unwrap().clone();
+    assert_eq!(
+        (merged_move.opportunity, merged_move.to),
+        (acme, proposition)
+    );
+    let after_merge = ws.stage_events().to_vec();
+
+    undo.undo(&mut ws).unwrap().unwrap();
+    // Undone: Acme never left New (no move back to New is recorded); the copy has its own
+    // moves again, and the figures are those before the merge.
+    assert_eq!(moves(&ws, acme), [pair("—", "New")]);
+    assert_eq!(
+        moves(&ws, copy),
+        [pair("—", "New"), pair("New", "Proposition")]
+    );
+    assert_eq!(figures(&ws), before);
+    // The history tells both: the merge's move and its undo.
+    assert_eq!(
+        stage_lines(&ws, acme),
+        [pair("New", "Proposition"), pair("Proposition", "New")]
+    );
+
+    // Redone: the same moves as after the merge, Acme's with its id and time.
+    undo.redo(&mut ws).unwrap().unwrap();
+    assert_eq!(ws.stage_events(), after_merge);
+}
+
+/// Per open stage, `stage lost lost_amount` as the leakage counts them.
+fn lost(ws: &Workspace) -> String {
+    let Rows::Leakage(rows) = ws.report(&sales(ws), &Params::Leakage).rows else {
+        panic!("a leakage report");
+    };
+    let rows: Vec<String> = (rows.iter())
+        .map(|r| format!("{} {} {}", r.stage, r.lost, r.lost_amount))
+        .collect();
+    rows.join(" | ")
+}
+
+#[test]
+fn a_forsat_export_keeps_the_stage_its_lost_deals_were_lost_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source.redb");
+    let mut ws = open(&source);
+    let acme = create(&mut ws, "Acme", "Acme – kiosks", "1000");
+    let delta = create(&mut ws, "Delta", "Delta – racks", "500");
+    let lost_stage = stage(&ws, "Lost");
+    ws.apply(move_to(acme, stage(&ws, "Proposition"))).unwrap();
+    ws.apply(move_to(acme, lost_stage)).unwrap();
+    ws.apply(move_to(delta, lost_stage)).unwrap();
+    // Acme lost from Proposition, 1000; Delta from New, 500.
+    let at_their_stages = "New 1 500 | Qualified 0 0 | Proposition 1 1000";
+    assert_eq!(lost(&ws), at_their_stages);
+    drop(ws);
+    let file = dir.path().join("deals.csv");
+    let file_arg = file.to_str().unwrap();
+    let (code, _, err) = super::forsat(&source, &["export", "--out", file_arg]);
+    assert_eq!(code, Some(0), "{err}");
+
+    // Imported into a new file by the real binary: each is lost where it was.
+    let copy = dir.path().join("copy.redb");
+    let (code, _, err) = super::forsat(&copy, &["import", file_arg]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(lost(&open(&copy)), at_their_stages);
+
+    // A Forsat file without the column (an export of an older Forsat) says nothing of where
+    // they were: both count as lost at the first stage, New, 1500, as before.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let rows: Vec<Vec<String>> = text
+        .lines()
+        .map(|l| {
+            let cells = l.split(',').map(str::to_owned);
+            cells.collect()
+        })
+        .collect();
+    let at = rows[0].iter().position(|h| h == "closed_from").unwrap();
+    let older: String = (rows.into_iter())
+        .map(|mut cells| {
+            cells.remove(at);
+            cells.join(",") + "\r\n"
+        })
+        .collect();
+    let older_file = dir.path().join("older.csv");
+    std::fs::write(&older_file, older).unwrap();
+    let third = dir.path().join("third.redb");
+    let (code, _, err) = super::forsat(&third, &["import", older_file.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        lost(&open(&third)),
+        "New 2 1500 | Qualified 0 0 | Proposition 0 0"
     );
 }

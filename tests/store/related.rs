@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use forsat::analytics::reports::{GroupBy, Params, Rows, Scope};
-use forsat::command::{Change, Command, ConvertLead};
+use forsat::command::{Change, Command, ConvertLead, Moves};
 use forsat::domain::*;
 use forsat::workspace::{UndoStack, Workspace};
 use rust_decimal::Decimal;
@@ -411,6 +411,7 @@ fn activities_follow_their_deal_through_moves_merges_and_the_trash() {
         Command::Merge {
             survivor: Box::new(survivor),
             merged: vec![b],
+            moves: Moves::default(),
         },
         String::new(),
     )

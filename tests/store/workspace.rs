@@ -1,6 +1,6 @@
 use forsat::analytics::StageTotals;
 use forsat::analytics::reports::{GroupBy, Params, Rows, Scope};
-use forsat::command::Command;
+use forsat::command::{Command, Moves};
 use forsat::domain::{EntityKind, Field, Problem, StageKind};
 use forsat::workspace::ApplyError;
 use rust_decimal::Decimal;
@@ -766,6 +766,7 @@ fn merging_moves_events_and_history_to_the_survivor_and_undo_puts_them_back() {
             Command::Merge {
                 survivor: Box::new(survivor),
                 merged: vec![dup],
+                moves: Moves::default(),
             },
             String::new(),
         )

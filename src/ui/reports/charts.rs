@@ -14,10 +14,10 @@ use rust_decimal::prelude::ToPrimitive as _;
 
 use super::super::theme;
 use crate::analytics::reports::{
-    ForecastRow, FunnelRow, GridRow, LeakageRow, NONE, PipelineRow, WinLossRow,
+    Cause, ForecastRow, FunnelRow, GridRow, LeakageRow, NONE, PipelineRow, WinLossRow,
 };
 use crate::i18n::{deals, format_count, format_money, format_money_cents, format_percent};
-use crate::tr;
+use crate::{tr, trn};
 
 /// The rows of the forecast or the grid by salesperson and period, worked out once per report.
 pub struct Pivot {
@@ -626,63 +626,61 @@ pub fn revenue_ui(
     response.response.rect
 }
 
-/// The stage with the largest lost amount, and the one with the lowest conversion among
-/// stages deals entered.
-pub fn worst_leaks(rows: &[LeakageRow]) -> (Option<usize>, Option<usize>) {
-    let worst = rows
-        .iter()
+/// The stage with the lowest conversion to the next among those whose conversion is measured
+/// (a deal moved on or was lost from it): a stage holding only deals still in it is not named.
+pub fn lowest_conversion(rows: &[LeakageRow]) -> Option<usize> {
+    rows.iter()
         .enumerate()
-        .filter(|(_, r)| r.lost_amount > Decimal::ZERO)
-        .max_by(|(_, a), (_, b)| a.lost_amount.cmp(&b.lost_amount))
-        .map(|(k, _)| k);
-    let lowest = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.entered > 0)
-        .min_by(|(_, a), (_, b)| a.conversion_to_next.total_cmp(&b.conversion_to_next))
-        .map(|(k, _)| k);
-    (worst, lowest)
+        .filter_map(|(k, r)| Some((k, r.conversion_to_next?)))
+        .min_by(|(_, a), (_, b)| a.total_cmp(b))
+        .map(|(k, _)| k)
 }
 
-/// Lost amount per stage as bars (the worst leak in full red), the conversion to the next
-/// stage as a line scaled so 100 % is the tallest bar, each point labelled.
+/// Per stage, the amount lost from it (the stage to review in full red) beside the amount
+/// stuck in it past its expected days; the conversion to the next stage as a line scaled so
+/// 100 % is the tallest bar, each point labelled, "not yet" where none is measured.
 pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height: f32) -> Rect {
-    let (worst, _) = worst_leaks(rows);
     let labels: Vec<String> = rows.iter().map(|r| r.stage.clone()).collect();
-    let bars: Vec<Bar> = rows
+    let mut lost = series(
+        rows.iter().map(|r| to_f64(r.lost_amount)),
+        &labels,
+        -0.2,
+        theme::CHART_LOST_MUTED,
+    );
+    for (bar, r) in lost.iter_mut().zip(rows) {
+        if r.needs_review {
+            *bar = bar
+                .clone()
+                .fill(theme::LOST)
+                .stroke(Stroke::new(1.0, theme::LOST));
+        }
+    }
+    let stuck_amounts = rows
         .iter()
-        .enumerate()
-        .map(|(k, r)| {
-            let color = if worst == Some(k) {
-                theme::LOST
-            } else {
-                theme::CHART_LOST_MUTED
-            };
-            Bar::new(k as f64, to_f64(r.lost_amount))
-                .name(&r.stage)
-                .width(0.6)
-                .fill(color)
-                .stroke(Stroke::new(1.0, theme::LOST))
-        })
-        .collect();
+        .map(|r| to_f64(r.stuck_amount.unwrap_or_default()));
+    let stuck = series(stuck_amounts, &labels, 0.2, theme::STALE);
     let scale = rows
         .iter()
-        .map(|r| to_f64(r.lost_amount))
+        .map(|r| to_f64(r.lost_amount).max(to_f64(r.stuck_amount.unwrap_or_default())))
         .fold(0.0, f64::max);
-    // Without losses the line still needs a height, and the money axis no labels: it would
-    // count money from 0 to 1.
+    // Without losses or stuck deals the line still needs a height, and the money axis no
+    // labels: it would count money from 0 to 1.
     let no_losses = scale <= 0.0;
     let scale = if no_losses { 1.0 } else { scale };
-    let points: Vec<[f64; 2]> = rows
+    let points: Vec<Option<[f64; 2]>> = rows
         .iter()
         .enumerate()
-        .map(|(k, r)| [k as f64, r.conversion_to_next * scale])
+        .map(|(k, r)| r.conversion_to_next.map(|c| [k as f64, c * scale]))
         .collect();
     let line_name = one_run(&tr!("Conversion to the next stage (100 % = tallest bar)"));
+    let lost_name = tr!("Lost amount");
+    let stuck_name = tr!("Stuck past the stage's expected days");
+    // Three series with long names: their legend sits above the chart, hiding no bar.
     legend_row_ui(
         ui,
         &[
-            (tr!("Lost amount"), theme::LOST, Swatch::Bar),
+            (lost_name.clone(), theme::LOST, Swatch::Bar),
+            (stuck_name.clone(), theme::STALE, Swatch::Bar),
             (line_name.clone(), theme::CHART_LINE, Swatch::Line),
         ],
     );
@@ -695,29 +693,38 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
     // Room above the tallest point for its label.
     .include_y(scale * 1.2);
     let response = plot.show(ui, |plot_ui| {
-        plot_ui.bar_chart(BarChart::new(tr!("Lost amount"), bars).color(theme::LOST));
+        plot_ui.bar_chart(BarChart::new(lost_name, lost).color(theme::LOST));
+        plot_ui.bar_chart(BarChart::new(stuck_name, stuck).color(theme::STALE));
         // Points up the y axis per screen point, to lift each label clear of its point.
         let lift = LABEL_LIFT * plot_ui.transform().dvalue_dpos()[1].abs();
-        plot_ui.line(
-            Line::new(line_name.clone(), PlotPoints::new(points.clone()))
-                .color(theme::CHART_LINE)
-                .width(2.0)
-                .allow_hover(false),
-        );
-        plot_ui.points(
-            Points::new(line_name, PlotPoints::new(points.clone()))
-                .color(theme::CHART_LINE)
-                .radius(4.0)
-                .filled(true)
-                .allow_hover(false),
-        );
+        // A line through each run of measured stages: none drawn across a stage not measured.
+        for run in points.split(Option::is_none).filter(|run| !run.is_empty()) {
+            let run: Vec<[f64; 2]> = run.iter().flatten().copied().collect();
+            plot_ui.line(
+                Line::new(line_name.clone(), PlotPoints::new(run.clone()))
+                    .color(theme::CHART_LINE)
+                    .width(2.0)
+                    .allow_hover(false),
+            );
+            plot_ui.points(
+                Points::new(line_name.clone(), PlotPoints::new(run))
+                    .color(theme::CHART_LINE)
+                    .radius(4.0)
+                    .filled(true)
+                    .allow_hover(false),
+            );
+        }
         for (k, (point, r)) in points.iter().zip(rows).enumerate() {
+            let (at, text) = match (point, r.conversion_to_next) {
+                (Some(point), Some(c)) => ([point[0], point[1]], percent(c)),
+                _ => ([k as f64, 0.0], tr!("not yet")),
+            };
             plot_ui.text(
                 Text::new(
                     "",
                     // Above the point, clear of its dot and the line.
-                    PlotPoint::new(point[0], point[1] + lift),
-                    RichText::new(one_run(&percent(r.conversion_to_next)))
+                    PlotPoint::new(at[0], at[1] + lift),
+                    RichText::new(one_run(&text))
                         .size(13.0)
                         .strong()
                         .color(theme::CHART_LINE)
@@ -741,9 +748,16 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
                 "Moved on: {advanced} of {entered} ({percent})",
                 advanced = format_count(r.advanced),
                 entered = deals(r.entered),
-                percent = percent(r.conversion_to_next)
+                percent = r.conversion_to_next.map_or_else(|| tr!("not yet"), percent)
             ),
             tr!("In it now: {deals}", deals = deals(r.open)),
+            match (r.stuck, r.stuck_amount) {
+                (Some(count), Some(amount)) => tr!(
+                    "Stuck past its expected days: {deals}",
+                    deals = deals_worth(count, amount, currency)
+                ),
+                _ => tr!("Not measured: no expected days"),
+            },
         ])
     });
     response.response.rect
@@ -752,28 +766,110 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
 /// How far above a chart's point its label stands, in screen points: clear of the dot.
 const LABEL_LIFT: f64 = 7.0;
 
-/// The sentences under the leakage chart: where most money is lost, and the weakest step.
-pub fn leakage_summary(rows: &[LeakageRow], currency: &str) -> (Option<String>, Option<String>) {
-    let (worst, lowest) = worst_leaks(rows);
-    let worst = worst.map(|k| {
-        let r = &rows[k];
-        tr!(
-            "The worst leak is at {stage}: {lost} lost there, {amount}.",
-            stage = r.stage,
-            lost = deals(r.lost),
-            amount = format_money(r.lost_amount, currency)
-        )
+/// The sentence under the leakage chart naming the weakest step, when one is measured.
+pub fn leakage_summary(rows: &[LeakageRow]) -> Option<String> {
+    let k = lowest_conversion(rows)?;
+    let r = &rows[k];
+    Some(tr!(
+        "The lowest conversion is from {stage} to the next step: {percent} of {entered}.",
+        stage = r.stage,
+        percent = percent(r.conversion_to_next?),
+        entered = deals(r.entered)
+    ))
+}
+
+/// Causes as a reader says them, the most first: "67 % Too expensive, 33 % Timing".
+fn causes_text(causes: &[Cause], none: &str) -> String {
+    let parts: Vec<String> = causes
+        .iter()
+        .map(|c| format!("{} {}", percent(c.share), key_label(&c.key, none)))
+        .collect();
+    parts.join(", ")
+}
+
+/// Why deals were lost after one stage: "Lost after Proposition: 67 % Too expensive, 33 %
+/// Timing; to competitors: 67 % Rival Systems" (competitors only when one is named).
+fn why_lost(r: &LeakageRow) -> String {
+    let reasons = causes_text(&r.lost_by_reason, &tr!("without a reason"));
+    let why = tr!(
+        "Lost after {stage}: {reasons}",
+        stage = r.stage,
+        reasons = reasons
+    );
+    if r.lost_by_competitor.iter().all(|c| c.key == NONE) {
+        return why;
+    }
+    let competitors = causes_text(&r.lost_by_competitor, &tr!("None named"));
+    tr!(
+        "{why}; to competitors: {competitors}",
+        why = why,
+        competitors = competitors
+    )
+}
+
+/// Per stage, what leaks there: deals lost after it, deals stuck past its expected days, the
+/// conversion to the next ("not yet" when no deal has moved on or been lost from it); then,
+/// per stage with losses, why they were lost (loss reasons, competitors).
+pub fn leakage_rows_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str) {
+    direction::grid_scope(ui, |ui| {
+        egui::Grid::new("leakage_rows")
+            .num_columns(4)
+            .spacing([14.0, 4.0])
+            .striped(true)
+            .show(ui, |ui| {
+                for title in [
+                    tr!("Stage"),
+                    tr!("Lost after it"),
+                    tr!("Stuck past expected days"),
+                    tr!("To the next stage"),
+                ] {
+                    ui.label(bidi(ui, RichText::new(title).strong()));
+                }
+                ui.end_row();
+                for r in rows {
+                    let stage = RichText::new(&r.stage);
+                    let stage = if r.needs_review {
+                        stage.color(theme::LOST).strong()
+                    } else {
+                        stage
+                    };
+                    ui.label(bidi(ui, stage));
+                    let lost = if r.lost == 0 {
+                        String::new()
+                    } else {
+                        format!(
+                            "{} · {}",
+                            deals(r.lost),
+                            format_money(r.lost_amount, currency)
+                        )
+                    };
+                    ui.label(bidi(ui, lost));
+                    let stuck = match (r.stuck_after_days, r.stuck, r.stuck_amount) {
+                        (Some(days), Some(count), Some(amount)) => trn!(
+                            days,
+                            "{deals} · {amount} (over {n} days)",
+                            deals = deals(count),
+                            amount = format_money(amount, currency)
+                        ),
+                        _ => tr!("Not measured: no expected days"),
+                    };
+                    let color = if r.stuck.unwrap_or(0) > 0 {
+                        theme::STALE
+                    } else {
+                        theme::TEXT_MUTED
+                    };
+                    ui.label(bidi(ui, RichText::new(stuck).color(color)));
+                    let conversion = r.conversion_to_next.map_or_else(|| tr!("not yet"), percent);
+                    ui.label(bidi(ui, conversion));
+                    ui.end_row();
+                }
+            })
     });
-    let lowest = lowest.map(|k| {
-        let r = &rows[k];
-        tr!(
-            "The lowest conversion is from {stage} to the next step: {percent} of {entered}.",
-            stage = r.stage,
-            percent = percent(r.conversion_to_next),
-            entered = deals(r.entered)
-        )
+    ui.with_layout(direction::top_down_start(), |ui| {
+        for r in rows.iter().filter(|r| r.lost > 0) {
+            ui.add(egui::Label::new(bidi(ui, why_lost(r))).wrap());
+        }
     });
-    (worst, lowest)
 }
 
 /// The forecast as bars per period stacked by salesperson, one colour each.
@@ -1283,24 +1379,22 @@ mod tests {
     }
 
     #[test]
-    fn the_worst_leak_is_the_largest_lost_amount_and_the_lowest_conversion_is_named_too() {
-        let row = |stage: &str, entered, lost_amount: i64, conversion| LeakageRow {
-            stage_id: 0,
+    fn the_lowest_conversion_is_named_only_among_stages_whose_conversion_is_measured() {
+        let row = |stage: &str, entered, conversion| LeakageRow {
             stage: stage.to_owned(),
             entered,
-            advanced: 0,
-            lost: 1,
-            lost_amount: Decimal::from(lost_amount),
-            open: 0,
             conversion_to_next: conversion,
+            ..LeakageRow::default()
         };
         let rows = [
-            row("New", 10, 5_000, 0.6),
-            row("Qualified", 6, 90_000, 0.5),
-            row("Proposition", 3, 20_000, 0.3333),
-            row("Empty", 0, 0, 0.0),
+            row("New", 10, Some(0.6)),
+            row("Qualified", 6, Some(0.5)),
+            row("Proposition", 3, Some(0.3333)),
+            // Three deals all still in it: 0 % would be named, but nothing is measured yet.
+            row("Negotiation", 3, None),
         ];
-        assert_eq!(worst_leaks(&rows), (Some(1), Some(2)));
+        assert_eq!(lowest_conversion(&rows), Some(2));
+        assert_eq!(lowest_conversion(&rows[3..]), None);
         assert_eq!(percent(0.3333), "33.3 %");
     }
 }
