@@ -21,6 +21,7 @@ use crate::analytics::reports::{Params, Period, Report, Rows, Scope};
 use crate::i18n::format_date;
 use crate::store::files::Replace;
 use crate::tr;
+use crate::ui::direction;
 use crate::ui::text::bidi;
 use crate::workspace::Workspace;
 
@@ -146,7 +147,10 @@ impl Picture {
             PIXELS_PER_POINT,
             theme::CARD_FILL,
             MARGIN,
-            |ui| self.ui(ui),
+            // Right-aligned in a right-to-left language, as the window lays out.
+            |ui| {
+                direction::reading(ui, |ui| self.ui(ui));
+            },
         )
     }
 
@@ -234,6 +238,10 @@ fn subtitle(
     };
     match params {
         Params::Funnel | Params::Leakage => {}
+        // The card by month says so in its title.
+        Params::Pipeline {
+            by: crate::analytics::reports::GroupBy::Month,
+        } => {}
         Params::Pipeline { by } => parts.push(tr!("By: {what}", what = group_label(*by))),
         Params::Forecast {
             by, salesperson, ..
