@@ -254,3 +254,174 @@ fn blend(src: Rgba, dst: Color32) -> Color32 {
     let c = |i: usize| (src[i] + d[i] * keep).round().clamp(0.0, 255.0) as u8;
     Color32::from_rgba_premultiplied(c(0), c(1), c(2), c(3))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::epaint::{TextureId, Vertex};
+    use egui::{Rect, TextureOptions, pos2};
+
+    const WHITE_TEXTURE: TextureId = TextureId::Managed(0);
+
+    /// Textures holding `image` as texture 0, with `options`.
+    fn textures(image: ColorImage, options: TextureOptions) -> Textures {
+        let mut delta = TexturesDelta::default();
+        delta
+            .set
+            .insert(WHITE_TEXTURE, [ImageDelta::full(image, options)].into());
+        let mut textures = Textures::default();
+        assert!(textures.apply(delta).is_empty());
+        textures
+    }
+
+    /// A rectangle from `min` to `max` (points) as two triangles sharing a diagonal, as
+    /// epaint draws one, with texture coordinates from (0, 0) to (1, 1).
+    fn rectangle(min: [f32; 2], max: [f32; 2], color: Color32) -> Mesh {
+        let vertex = |x: f32, y: f32, u: f32, v: f32| Vertex {
+            pos: pos2(x, y),
+            uv: pos2(u, v),
+            color,
+        };
+        Mesh {
+            indices: vec![0, 1, 2, 0, 2, 3],
+            vertices: vec![
+                vertex(min[0], min[1], 0.0, 0.0),
+                vertex(max[0], min[1], 1.0, 0.0),
+                vertex(max[0], max[1], 1.0, 1.0),
+                vertex(min[0], max[1], 0.0, 1.0),
+            ],
+            texture_id: WHITE_TEXTURE,
+        }
+    }
+
+    fn paint(canvas: &mut Canvas, mesh: Mesh, clip: Rect, textures: &Textures) {
+        canvas.paint(
+            &[ClippedPrimitive {
+                clip_rect: clip,
+                primitive: Primitive::Mesh(mesh),
+            }],
+            textures,
+        );
+    }
+
+    /// The canvas as rows of "#" (`color`) and "." (still white).
+    fn rows(canvas: &Canvas, color: Color32) -> Vec<String> {
+        canvas
+            .image
+            .pixels
+            .chunks(canvas.image.size[0])
+            .map(|row| {
+                row.iter()
+                    .map(|p| match *p {
+                        p if p == color => '#',
+                        Color32::WHITE => '.',
+                        _ => '?',
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_translucent_rectangle_covers_the_pixels_whose_centres_it_holds_each_blended_once() {
+        let white = textures(
+            ColorImage::filled([1, 1], Color32::WHITE),
+            TextureOptions::LINEAR,
+        );
+        let mut canvas = Canvas::new([5, 3], 1.0, Color32::WHITE);
+        // Half-transparent red, premultiplied: (128, 0, 0, 128).
+        let red = Color32::from_rgba_unmultiplied(255, 0, 0, 128);
+        assert_eq!(red.to_array(), [128, 0, 0, 128]);
+        paint(
+            &mut canvas,
+            rectangle([1.0, 0.0], [3.0, 2.0], red),
+            Rect::EVERYTHING,
+            &white,
+        );
+        // Over white: red 128 + 255 x (255 - 128) / 255 = 128 + 127 = 255; green and blue
+        // 0 + 127 = 127. A pixel on the diagonal blended twice would read 63 instead.
+        let blended = Color32::from_rgb(255, 127, 127);
+        assert_eq!(rows(&canvas, blended), [".##..", ".##..", "....."]);
+    }
+
+    #[test]
+    fn points_become_pixels_at_the_scale_and_the_clip_rectangle_cuts() {
+        let white = textures(
+            ColorImage::filled([1, 1], Color32::WHITE),
+            TextureOptions::LINEAR,
+        );
+        let mut canvas = Canvas::new([6, 3], 2.0, Color32::WHITE);
+        // Points (0.5, 0)-(2.5, 1) are pixels (1, 0)-(5, 2) at 2 pixels per point; the clip
+        // (points 0-2 wide) keeps pixels 0-3 of them.
+        paint(
+            &mut canvas,
+            rectangle([0.5, 0.0], [2.5, 1.0], Color32::BLUE),
+            Rect::from_min_max(pos2(0.0, 0.0), pos2(2.0, 9.0)),
+            &white,
+        );
+        assert_eq!(rows(&canvas, Color32::BLUE), [".###..", ".###..", "......"]);
+    }
+
+    #[test]
+    fn texels_are_sampled_where_the_texture_coordinates_point_and_tinted_by_the_vertex_colour() {
+        // A 2x1 texture: white, then half-transparent white; nearest sampling.
+        let texture = ColorImage::new(
+            [2, 1],
+            vec![
+                Color32::WHITE,
+                Color32::from_rgba_premultiplied(128, 128, 128, 128),
+            ],
+        );
+        let textures = textures(texture, TextureOptions::NEAREST);
+        let mut canvas = Canvas::new([4, 1], 1.0, Color32::BLACK);
+        paint(
+            &mut canvas,
+            rectangle([0.0, 0.0], [4.0, 1.0], Color32::from_rgb(0, 200, 0)),
+            Rect::EVERYTHING,
+            &textures,
+        );
+        // The left half samples the opaque texel: green 255 x 200 / 255 = 200. The right half
+        // samples (128, 128, 128, 128) tinted to (0, 128 x 200 / 255 = 100.4, 0, 128), over
+        // black: green 100.
+        assert_eq!(
+            canvas.image.pixels,
+            [
+                Color32::from_rgb(0, 200, 0),
+                Color32::from_rgb(0, 200, 0),
+                Color32::from_rgb(0, 100, 0),
+                Color32::from_rgb(0, 100, 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_patch_updates_part_of_a_texture_and_a_freed_one_draws_nothing() {
+        let mut textures = textures(
+            ColorImage::filled([2, 2], Color32::WHITE),
+            TextureOptions::NEAREST,
+        );
+        let mut delta = TexturesDelta::default();
+        let patch = ImageDelta::partial(
+            [1, 0],
+            ColorImage::filled([1, 2], Color32::RED),
+            TextureOptions::NEAREST,
+        );
+        delta.set.insert(WHITE_TEXTURE, [patch].into());
+        delta.free.insert(WHITE_TEXTURE);
+        let freed = textures.apply(delta);
+        assert_eq!(
+            textures.images[&WHITE_TEXTURE].0.pixels,
+            [Color32::WHITE, Color32::RED, Color32::WHITE, Color32::RED]
+        );
+        assert_eq!(freed, [WHITE_TEXTURE]);
+        textures.free(&freed);
+        let mut canvas = Canvas::new([2, 2], 1.0, Color32::WHITE);
+        paint(
+            &mut canvas,
+            rectangle([0.0, 0.0], [2.0, 2.0], Color32::BLACK),
+            Rect::EVERYTHING,
+            &textures,
+        );
+        assert_eq!(rows(&canvas, Color32::BLACK), ["..", ".."]);
+    }
+}
