@@ -999,27 +999,11 @@ fn stages_added_later_count_only_deals_that_moved_after_they_existed() {
     );
 }
 
-/// Runs the real binary on `db` in English with no display at all (no X, no Wayland), as in
-/// CI or over ssh: its exit code, stdout and stderr.
-fn headless(db: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .arg("--db")
-        .arg(db)
-        .args(["--locale", "en"])
-        .args(args)
-        .output()
-        .unwrap();
-    let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
-    (out.status.code(), text(out.stdout), text(out.stderr))
-}
-
 #[test]
 fn report_png_draws_the_chart_headless_and_never_replaces_a_file_unasked_or_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.redb");
-    let (code, _, err) = headless(&db, &["demo", "--opps", "60"]);
+    let (code, _, err) = super::forsat(&db, &["demo", "--opps", "60"]);
     assert_eq!(code, Some(0), "{err}");
     let out = dir.path().join("funnel.png");
     let funnel_png = ["report", "funnel", "--format", "png", "--out"];
@@ -1029,7 +1013,7 @@ fn report_png_draws_the_chart_headless_and_never_replaces_a_file_unasked_or_the_
         if force {
             args.push("--force");
         }
-        headless(&db, &args)
+        super::forsat(&db, &args)
     };
 
     let (code, said, err) = with_out(&out, false);
@@ -1066,7 +1050,7 @@ fn report_png_draws_the_chart_headless_and_never_replaces_a_file_unasked_or_the_
     assert_eq!(std::fs::read(&db).unwrap(), before);
 
     // A picture needs a file to go to.
-    let (code, _, err) = headless(&db, &["report", "funnel", "--format", "png"]);
+    let (code, _, err) = super::forsat(&db, &["report", "funnel", "--format", "png"]);
     assert_eq!(
         (code, err.as_str()),
         (Some(1), "forsat: a PNG report needs --out FILE\n")
@@ -1074,7 +1058,7 @@ fn report_png_draws_the_chart_headless_and_never_replaces_a_file_unasked_or_the_
 
     // Text reports can go to a file too: what they would print.
     let csv = dir.path().join("funnel.csv");
-    let (_, printed, _) = headless(&db, &["report", "funnel", "--format", "csv"]);
+    let (_, printed, _) = super::forsat(&db, &["report", "funnel", "--format", "csv"]);
     let args = [
         "report",
         "funnel",
@@ -1083,7 +1067,7 @@ fn report_png_draws_the_chart_headless_and_never_replaces_a_file_unasked_or_the_
         "--out",
         csv.to_str().unwrap(),
     ];
-    let (code, _, err) = headless(&db, &args);
+    let (code, _, err) = super::forsat(&db, &args);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(std::fs::read_to_string(&csv).unwrap(), printed);
 }

@@ -322,22 +322,26 @@ mod tests {
             .collect()
     }
 
+    /// `mesh` painted with egui's plain white texture on a white canvas of `size` pixels.
+    fn on_white(size: [usize; 2], pixels_per_point: f32, mesh: Mesh, clip: Rect) -> Canvas {
+        let white = ColorImage::filled([1, 1], Color32::WHITE);
+        let mut canvas = Canvas::new(size, pixels_per_point, Color32::WHITE);
+        paint(
+            &mut canvas,
+            mesh,
+            clip,
+            &textures(white, TextureOptions::LINEAR),
+        );
+        canvas
+    }
+
     #[test]
     fn a_translucent_rectangle_covers_the_pixels_whose_centres_it_holds_each_blended_once() {
-        let white = textures(
-            ColorImage::filled([1, 1], Color32::WHITE),
-            TextureOptions::LINEAR,
-        );
-        let mut canvas = Canvas::new([5, 3], 1.0, Color32::WHITE);
         // Half-transparent red, premultiplied: (128, 0, 0, 128).
         let red = Color32::from_rgba_unmultiplied(255, 0, 0, 128);
         assert_eq!(red.to_array(), [128, 0, 0, 128]);
-        paint(
-            &mut canvas,
-            rectangle([1.0, 0.0], [3.0, 2.0], red),
-            Rect::EVERYTHING,
-            &white,
-        );
+        let mesh = rectangle([1.0, 0.0], [3.0, 2.0], red);
+        let canvas = on_white([5, 3], 1.0, mesh, Rect::EVERYTHING);
         // Over white: red 128 + 255 x (255 - 128) / 255 = 128 + 127 = 255; green and blue
         // 0 + 127 = 127. A pixel on the diagonal blended twice would read 63 instead.
         let blended = Color32::from_rgb(255, 127, 127);
@@ -346,19 +350,11 @@ mod tests {
 
     #[test]
     fn points_become_pixels_at_the_scale_and_the_clip_rectangle_cuts() {
-        let white = textures(
-            ColorImage::filled([1, 1], Color32::WHITE),
-            TextureOptions::LINEAR,
-        );
-        let mut canvas = Canvas::new([6, 3], 2.0, Color32::WHITE);
         // Points (0.5, 0)-(2.5, 1) are pixels (1, 0)-(5, 2) at 2 pixels per point; the clip
         // (points 0-2 wide) keeps pixels 0-3 of them.
-        paint(
-            &mut canvas,
-            rectangle([0.5, 0.0], [2.5, 1.0], Color32::BLUE),
-            Rect::from_min_max(pos2(0.0, 0.0), pos2(2.0, 9.0)),
-            &white,
-        );
+        let mesh = rectangle([0.5, 0.0], [2.5, 1.0], Color32::BLUE);
+        let clip = Rect::from_min_max(pos2(0.0, 0.0), pos2(2.0, 9.0));
+        let canvas = on_white([6, 3], 2.0, mesh, clip);
         assert_eq!(rows(&canvas, Color32::BLUE), [".###..", ".###..", "......"]);
     }
 

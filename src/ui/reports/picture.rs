@@ -217,16 +217,7 @@ fn subtitle(
         }
         None => tr!("All pipelines"),
     });
-    parts.push(match (scope.created_from, scope.created_to) {
-        (None, None) => tr!("Deals created at any time"),
-        (Some(from), None) => tr!("Deals created from {from}", from = format_date(from)),
-        (None, Some(to)) => tr!("Deals created up to {to}", to = format_date(to)),
-        (Some(from), Some(to)) => tr!(
-            "Deals created from {from} to {to}",
-            from = format_date(from),
-            to = format_date(to)
-        ),
-    });
+    parts.push(dates(Dates::Created, scope.created_from, scope.created_to));
     let periods = |by: Period| {
         let first = pivot.and_then(|p| p.periods.first()).cloned();
         let last = pivot.and_then(|p| p.periods.last()).cloned();
@@ -256,22 +247,35 @@ fn subtitle(
         Params::Grid { by, .. } => parts.push(periods(*by)),
         Params::WinLoss { by, from, to } => {
             parts.push(tr!("By: {what}", what = winloss_label(*by)));
-            parts.push(closed(*from, *to));
+            parts.push(dates(Dates::Closed, *from, *to));
         }
     }
     parts.join(" · ")
 }
 
-/// The period of won and lost deals, by their closing day.
-fn closed(from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
-    match (from, to) {
-        (None, None) => tr!("Every closed deal"),
-        (Some(from), None) => tr!("Closed from {from}", from = format_date(from)),
-        (None, Some(to)) => tr!("Closed up to {to}", to = format_date(to)),
-        (Some(from), Some(to)) => tr!(
-            "Closed from {from} to {to}",
-            from = format_date(from),
-            to = format_date(to)
-        ),
+/// Which day of a deal a period of the subtitle is about.
+#[derive(Clone, Copy)]
+enum Dates {
+    /// Its creation (the scope of every card).
+    Created,
+    /// Its closing (won and lost deals).
+    Closed,
+}
+
+/// A period of the subtitle, either end open.
+fn dates(of: Dates, from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
+    match (of, from.map(format_date), to.map(format_date)) {
+        (Dates::Created, None, None) => tr!("Deals created at any time"),
+        (Dates::Created, Some(from), None) => tr!("Deals created from {from}", from = from),
+        (Dates::Created, None, Some(to)) => tr!("Deals created up to {to}", to = to),
+        (Dates::Created, Some(from), Some(to)) => {
+            tr!("Deals created from {from} to {to}", from = from, to = to)
+        }
+        (Dates::Closed, None, None) => tr!("Every closed deal"),
+        (Dates::Closed, Some(from), None) => tr!("Closed from {from}", from = from),
+        (Dates::Closed, None, Some(to)) => tr!("Closed up to {to}", to = to),
+        (Dates::Closed, Some(from), Some(to)) => {
+            tr!("Closed from {from} to {to}", from = from, to = to)
+        }
     }
 }
