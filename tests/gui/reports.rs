@@ -329,3 +329,28 @@ fn png_from_a_card_saves_the_finished_chart_while_the_window_goes_on() {
     assert_eq!(info.info().width, 1920);
     assert!(info.info().height > 2 * 440, "{}", info.info().height);
 }
+
+#[test]
+fn a_chart_with_nothing_to_show_says_so_instead_of_empty_axes() {
+    // The two fixture deals are open: no deal is won or lost.
+    let fixture = Fixture::two_deals();
+    let ws = fixture.reopen();
+    let scope = forsat::analytics::reports::Scope {
+        pipeline: Some(ws.default_pipeline().id),
+        ..Default::default()
+    };
+    let params = Params::WinLoss {
+        by: forsat::analytics::reports::WinLossBy::Reason,
+        from: None,
+        to: None,
+    };
+    let texts = forsat::ui::paint_chart(&ws, &scope, &params).texts;
+    assert_eq!(
+        texts,
+        [
+            "Won and lost",
+            "Pipeline: Sales · Deals created at any time · By: Loss reason · Every closed deal",
+            "Nothing to chart: no deal in this report's scope and period.",
+        ]
+    );
+}

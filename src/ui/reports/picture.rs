@@ -88,6 +88,13 @@ impl Picture {
 
     fn chart_ui(&self, ui: &mut egui::Ui) {
         let currency = self.report.base_currency.as_str();
+        if self.is_empty() {
+            // Empty axes would read as zeros: the picture says there is nothing instead.
+            return empty_ui(
+                ui,
+                tr!("Nothing to chart: no deal in this report's scope and period."),
+            );
+        }
         match (&self.report.rows, &self.pivot) {
             (Rows::Funnel(rows), _) if rows.is_empty() => empty_ui(
                 ui,
@@ -119,11 +126,24 @@ impl Picture {
         }
     }
 
+    /// Whether the report has no row to chart (the funnel says why it has none itself: its
+    /// pipeline has no open stage).
+    fn is_empty(&self) -> bool {
+        match &self.report.rows {
+            Rows::Funnel(_) => false,
+            Rows::Pipeline(rows) => rows.is_empty(),
+            Rows::Leakage(rows) => rows.is_empty(),
+            Rows::Forecast(rows) => rows.is_empty(),
+            Rows::WinLoss(rows) => rows.is_empty(),
+            Rows::Grid(rows) => rows.is_empty(),
+        }
+    }
+
     /// The picture's size in points: the grid is as wide as its periods (a picture cannot
     /// scroll), every other chart a slide's width; the height is cut to what is drawn.
     fn size(&self) -> Vec2 {
         let width = match &self.pivot {
-            Some(pivot) if self.card == Card::Grid => {
+            Some(pivot) if self.card == Card::Grid && !self.is_empty() => {
                 let spacing = 8.0;
                 GRID_FIRST_COLUMN
                     + pivot.periods.len() as f32 * (GRID_COLUMN + spacing)
