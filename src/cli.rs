@@ -216,8 +216,14 @@ pub struct Dates {
 /// What every report takes: which deals, and how to print.
 #[derive(Debug, clap::Args)]
 pub struct ReportOptions {
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    /// png draws the chart as the Reports view shows it, at twice the screen's scale, with no
+    /// window (it needs --out).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    format: ReportFormat,
+    /// Write to this file instead of standard output; one that exists is replaced only with
+    /// --force.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
     /// The pipeline's name, or `all` for every pipeline; the first pipeline when omitted.
     #[arg(long, value_name = "NAME|all")]
     pipeline: Option<String>,
@@ -275,8 +281,9 @@ impl Report {
     }
 }
 
-/// Prints a report.
-fn report(ws: &Workspace, report: Report) -> Result<String, String> {
+/// Prints a report, or writes it to `--out` (never onto the database; over another file only
+/// as `replace` says).
+fn report(ws: &Workspace, report: Report, replace: Replace) -> Result<String, String> {
     let (params, options) = report.params(ws)?;
     let pipeline = match options.pipeline.as_deref().map(str::trim) {
         None => Some(ws.default_pipeline().id),
@@ -307,15 +314,41 @@ fn report(ws: &Workspace, report: Report) -> Result<String, String> {
         created_from: options.created_from,
         created_to: options.created_to,
     };
-    let report = ws.report(&scope, &params);
-    Ok(match options.format {
-        Format::Table => report.to_text(),
-        Format::Csv => report.to_csv(),
-        Format::Json => report.to_json(),
-    })
+    let text = |report: crate::analytics::reports::Report| match options.format {
+        ReportFormat::Csv => report.to_csv(),
+        ReportFormat::Json => report.to_json(),
+        ReportFormat::Table | ReportFormat::Png => report.to_text(),
+    };
+    match (options.format, options.out) {
+        (ReportFormat::Png, Some(path)) => {
+            crate::ui::write_chart(ws, &scope, &params, &path, replace).map(|done| done + "\n")
+        }
+        (ReportFormat::Png, None) => Err(tr!("a PNG report needs --out FILE")),
+        (_, Some(path)) => {
+            let report = ws.report(&scope, &params);
+            crate::store::files::write_file(ws.path(), &path, replace, |out| {
+                use std::io::Write as _;
+                out.write_all(text(report).as_bytes())
+            })
+            .map_err(|e| e.to_string())?;
+            let path = std::path::absolute(&path).unwrap_or(path);
+            Ok(tr!("Exported the report to {path}.", path = path.display()) + "\n")
+        }
+        (_, None) => Ok(text(ws.report(&scope, &params))),
+    }
 }
 
 /// Output formats of reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+    /// The chart as a PNG image.
+    Png,
+}
+
+/// Output formats of the history.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
@@ -482,7 +515,7 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, St
                 Ok(text + "\n")
             }
         }
-        CliCommand::Report { report: r } => report(&ws, r),
+        CliCommand::Report { report: r } => report(&ws, r, replace),
     }
 }
 

@@ -20,6 +20,7 @@ mod lines;
 mod lookups;
 mod mass_update;
 mod merge;
+mod offscreen;
 mod reorder;
 mod reply;
 mod reports;
@@ -37,6 +38,8 @@ use std::process::ExitCode;
 
 pub use app::{App, AppOptions};
 pub use file_field::dialog_available as file_dialog_available;
+pub use offscreen::Painted;
+pub use reports::{paint_chart, write_chart};
 
 use crate::cli::View;
 use crate::store::files::{self, Replace};

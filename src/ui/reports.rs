@@ -7,6 +7,7 @@
 mod charts;
 mod controls;
 mod files;
+mod picture;
 
 use crate::ui::direction;
 use crate::ui::text::bidi;
@@ -16,6 +17,7 @@ use chrono::NaiveDate;
 use egui::{Align, RichText};
 
 use super::app::{Action, Ctx};
+use super::offscreen::Painted;
 use super::theme;
 use super::widgets::lookup_combo;
 use crate::analytics::reports::{
@@ -28,6 +30,7 @@ use crate::workspace::Workspace;
 use charts::{Measure, Pivot};
 use controls::{DateField, Range, group_label, period_ui, range_mut, range_ui, winloss_label};
 use files::{FileKind, SaveFile, SaveOutcome};
+use picture::Picture;
 
 /// The cards of the dashboard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,23 +173,7 @@ impl CardState {
         if !fresh {
             let data = ws.report_data(scope);
             let report = reports::run(&data, &self.params);
-            let (default_from, default_to) = data.default_period();
-            let periods = |by: Period, from: Option<NaiveDate>, to: Option<NaiveDate>| {
-                by.all(from.unwrap_or(default_from), to.unwrap_or(default_to))
-            };
-            let pivot = match (&self.params, &report.rows) {
-                (Params::Forecast { by, from, to, .. }, Rows::Forecast(rows)) => Some(Pivot::of(
-                    periods(*by, *from, *to),
-                    rows.iter()
-                        .map(|r| (r.salesperson.as_str(), r.period.as_str())),
-                )),
-                (Params::Grid { by, from, to }, Rows::Grid(rows)) => Some(Pivot::of(
-                    periods(*by, *from, *to),
-                    rows.iter()
-                        .map(|r| (r.salesperson.as_str(), r.period.as_str())),
-                )),
-                _ => None,
-            };
+            let pivot = pivot_of(&self.params, &report, data.default_period());
             self.cache = Some(Cached {
                 generation: ws.generation(),
                 scope: scope.clone(),
@@ -212,6 +199,65 @@ impl CardState {
     }
 }
 
+/// The chart of the report `params` over `scope` as its PNG shows it: its pixels, and the
+/// texts painted (what a test reads).
+pub fn paint_chart(ws: &Workspace, scope: &Scope, params: &Params) -> Painted {
+    Picture::new(ws, scope, params, Measure::default()).paint()
+}
+
+/// Writes the chart of the report `params` over `scope` as a PNG at `path`, as the Reports
+/// view's "PNG…" does (never onto the database; over another file only as `replace` says);
+/// the message saying where it went.
+pub fn write_chart(
+    ws: &Workspace,
+    scope: &Scope,
+    params: &Params,
+    path: &std::path::Path,
+    replace: crate::store::files::Replace,
+) -> Result<String, String> {
+    Picture::new(ws, scope, params, Measure::default()).write(ws.path(), path, replace)
+}
+
+/// The forecast's and the grid's rows placed by salesperson and period, over every period of
+/// their range (`default` where the range is left open).
+fn pivot_of(params: &Params, report: &Report, default: (NaiveDate, NaiveDate)) -> Option<Pivot> {
+    let periods = |by: Period, from: Option<NaiveDate>, to: Option<NaiveDate>| {
+        by.all(from.unwrap_or(default.0), to.unwrap_or(default.1))
+    };
+    match (params, &report.rows) {
+        (Params::Forecast { by, from, to, .. }, Rows::Forecast(rows)) => Some(Pivot::of(
+            periods(*by, *from, *to),
+            rows.iter()
+                .map(|r| (r.salesperson.as_str(), r.period.as_str())),
+        )),
+        (Params::Grid { by, from, to }, Rows::Grid(rows)) => Some(Pivot::of(
+            periods(*by, *from, *to),
+            rows.iter()
+                .map(|r| (r.salesperson.as_str(), r.period.as_str())),
+        )),
+        _ => None,
+    }
+}
+
+/// The plot id of a revenue card's chart, and what its deals without a key are called.
+fn revenue_chart(card: Card) -> (&'static str, String) {
+    match card {
+        Card::RevenueByMonth => ("revenue_by_month_chart", tr!("No date")),
+        _ => ("revenue_chart", tr!("None")),
+    }
+}
+
+/// Whether won-and-lost is by loss reason (losses by reason, the won deals a row apart).
+fn by_reason(params: &Params) -> bool {
+    matches!(
+        params,
+        Params::WinLoss {
+            by: WinLossBy::Reason,
+            ..
+        }
+    )
+}
+
 /// What a card's header buttons ask for.
 enum CardAsk {
     FullSize,
@@ -229,12 +275,6 @@ struct SaveReportDialog {
 /// How saving a chart ended: the message for the status bar, or the error.
 type PngResult = Result<String, String>;
 
-/// A chart to save as PNG once a frame shows it without the dialog over it.
-struct PendingPng {
-    card: Card,
-    file: files::PngFile,
-}
-
 /// The Reports view.
 pub struct ReportsView {
     cards: [CardState; 7],
@@ -247,11 +287,8 @@ pub struct ReportsView {
     measure: Measure,
     file: Option<SaveFile>,
     save_report: Option<SaveReportDialog>,
-    png: Option<PendingPng>,
-    /// Where chart screenshots report back, from the thread that writes them.
+    /// Where chart pictures report back, from the thread that paints and writes them.
     png_done: (mpsc::Sender<PngResult>, mpsc::Receiver<PngResult>),
-    /// Where each card's chart was drawn in the last frame it was drawn.
-    chart_rects: [Option<egui::Rect>; 7],
 }
 
 impl Default for ReportsView {
@@ -265,9 +302,7 @@ impl Default for ReportsView {
             measure: Measure::default(),
             file: None,
             save_report: None,
-            png: None,
             png_done: mpsc::channel(),
-            chart_rects: [None; 7],
         }
     }
 }
@@ -288,7 +323,6 @@ impl ReportsView {
         self.scope_bar_ui(ui, ws, *pipeline);
         self.saved_reports_ui(ui, ws, pipeline, &mut actions);
         ui.add_space(4.0);
-        self.chart_rects = [None; 7];
         match self.full {
             Some(card) => {
                 let frame = card_frame();
@@ -316,7 +350,6 @@ impl ReportsView {
                     });
             }
         }
-        self.take_png(ui.ctx(), ws.path());
         self.dialogs_ui(ui.ctx(), ws, *pipeline, &mut actions);
         actions
     }
@@ -464,13 +497,13 @@ impl ReportsView {
                     "Only the deals created in the dates chosen above count."
                 ));
             }
-            self.chart_rects[card.index()] = Some(needs_ui(ui, &lines, height(0.0)));
+            needs_ui(ui, &lines, height(0.0));
             return;
         }
-        let rect = match (&cached.report.rows, &cached.pivot) {
+        match (&cached.report.rows, &cached.pivot) {
             (Rows::Funnel(rows), _) => {
                 let table = (rows.len() + 1) as f32 * 24.0 + 12.0;
-                let (rect, bar) = charts::funnel_ui(ui, rows, currency, height(table));
+                let (_, bar) = charts::funnel_ui(ui, rows, currency, height(table));
                 ui.add_space(6.0);
                 let row = charts::funnel_rows_ui(ui, rows, currency);
                 if let Some(k) = bar.or(row) {
@@ -481,7 +514,6 @@ impl ReportsView {
                         ids,
                     });
                 }
-                Some(rect)
             }
             (Rows::Leakage(rows), _) => {
                 // The verdict first: what to do about the chart below.
@@ -499,27 +531,16 @@ impl ReportsView {
                 // Under the chart: a sentence, the table, a line per stage with losses.
                 let lines = rows.iter().filter(|r| r.lost > 0).count();
                 let below = (rows.len() + 1) as f32 * 24.0 + lines as f32 * 20.0 + 90.0;
-                let rect = charts::leakage_ui(ui, rows, currency, height(below));
+                charts::leakage_ui(ui, rows, currency, height(below));
                 if let Some(lowest) = charts::leakage_summary(rows) {
                     ui.label(bidi(ui, lowest));
                 }
                 ui.add_space(4.0);
                 charts::leakage_rows_ui(ui, rows, currency);
-                Some(rect)
             }
             (Rows::Pipeline(rows), _) => {
-                let (id, none) = match card {
-                    Card::RevenueByMonth => ("revenue_by_month_chart", tr!("No date")),
-                    _ => ("revenue_chart", tr!("None")),
-                };
-                Some(charts::revenue_ui(
-                    ui,
-                    id,
-                    rows,
-                    &none,
-                    currency,
-                    height(0.0),
-                ))
+                let (id, none) = revenue_chart(card);
+                charts::revenue_ui(ui, id, rows, &none, currency, height(0.0));
             }
             (Rows::Forecast(rows), Some(pivot)) => {
                 let table = if full {
@@ -528,11 +549,9 @@ impl ReportsView {
                     theme::REPORT_TABLE_HEIGHT
                 };
                 let chart_height = height(table + 40.0);
-                let rect =
-                    charts::forecast_ui(ui, rows, pivot, self.measure, currency, chart_height);
+                charts::forecast_ui(ui, rows, pivot, self.measure, currency, chart_height);
                 ui.add_space(6.0);
                 charts::forecast_table_ui(ui, rows, currency, table);
-                Some(rect)
             }
             (Rows::Grid(rows), Some(pivot)) => {
                 let table = height(0.0)
@@ -541,22 +560,13 @@ impl ReportsView {
                     } else {
                         theme::REPORT_TABLE_HEIGHT
                     };
-                Some(charts::grid_ui(ui, rows, pivot, currency, table))
+                charts::grid_ui(ui, rows, pivot, currency, table);
             }
             (Rows::WinLoss(rows), _) => {
-                let by_reason = matches!(
-                    cached.params,
-                    Params::WinLoss {
-                        by: WinLossBy::Reason,
-                        ..
-                    }
-                );
-                let chart = charts::winloss_ui(ui, rows, by_reason, currency, height(0.0));
-                Some(chart)
+                charts::winloss_ui(ui, rows, by_reason(&cached.params), currency, height(0.0));
             }
-            (Rows::Forecast(_) | Rows::Grid(_), None) => None,
-        };
-        self.chart_rects[card.index()] = rect;
+            (Rows::Forecast(_) | Rows::Grid(_), None) => {}
+        }
     }
 
     /// The settings of a card, above its chart.
@@ -647,21 +657,6 @@ impl ReportsView {
         }
     }
 
-    /// Requests the screenshot of a chart waiting to be saved, once it is drawn with no
-    /// dialog over it.
-    fn take_png(&mut self, ctx: &egui::Context, db: &std::path::Path) {
-        if self.file.is_some() || self.save_report.is_some() {
-            return;
-        }
-        let Some(png) = self.png.take() else {
-            return;
-        };
-        // A card not shown (another went full size) has nothing to save.
-        if let Some(rect) = self.chart_rects[png.card.index()] {
-            files::capture_png(ctx, rect, db.to_owned(), png.file, self.png_done.0.clone());
-        }
-    }
-
     fn dialogs_ui(
         &mut self,
         ctx: &egui::Context,
@@ -684,9 +679,13 @@ impl ReportsView {
                 }
                 SaveOutcome::Png(file) => {
                     self.file = None;
-                    self.png = Some(PendingPng { card, file });
-                    // The next frame draws the chart without the dialog, then takes it.
-                    ctx.request_repaint();
+                    let params = &self.cards[card.index()].params;
+                    Picture::new(ws, &scope, params, self.measure).save_in_background(
+                        ws.path().to_owned(),
+                        file,
+                        self.png_done.0.clone(),
+                        ctx.clone(),
+                    );
                 }
             }
         }

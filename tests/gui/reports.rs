@@ -286,3 +286,125 @@ fn the_leakage_card_names_the_stage_to_review_why_deals_are_lost_and_those_stuck
     assert_eq!(count(&harness, "1 deal · $7,251 (over 14 days)"), 1);
     assert_eq!(count(&harness, "Not measured: no expected days"), 2);
 }
+
+/// The distinct colours of `pixels`, up to `enough`.
+fn colours(pixels: impl Iterator<Item = [u8; 4]>, enough: usize) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    for pixel in pixels {
+        seen.insert(pixel);
+        if seen.len() >= enough {
+            break;
+        }
+    }
+    seen.len()
+}
+
+#[test]
+fn the_leakage_png_paints_its_title_scope_axis_values_stage_names_and_legend_at_twice_the_scale() {
+    let fixture = five_deals();
+    let ws = fixture.reopen();
+    let scope = forsat::analytics::reports::Scope {
+        pipeline: Some(ws.default_pipeline().id),
+        ..Default::default()
+    };
+    let painted = forsat::ui::paint_chart(&ws, &scope, &Params::Leakage);
+    let texts = &painted.texts;
+    // Tabriz (20,000) is the only deal lost, from Qualified: the bars reach 20,000 and the
+    // chart makes room up to 1.3 x 20,000 = 26,000 from 0. Round marks about a fifth of that
+    // (5,200 plus the plot's margins) apart are 10,000 apart: $0, $10,000 and $20,000.
+    for text in [
+        "Sales leakage",
+        "Pipeline: Sales · Deals created at any time",
+        "$0",
+        "$10,000",
+        "$20,000",
+        "New",
+        "Qualified",
+        "Proposition",
+        "Lost amount",
+        "Conversion to the next stage (100 % = tallest bar)",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == text),
+            "“{text}” is not painted; painted: {texts:?}"
+        );
+    }
+    // 960 points wide at 2 pixels per point: a full-HD slide's 1920 pixels.
+    assert_eq!(painted.image.size[0], 1920);
+    assert!(painted.image.size[1] > 2 * 440, "{:?}", painted.image.size);
+
+    // The file is that picture: a PNG of the same size with the chart's colours in it.
+    let out = fixture.path.with_file_name("leakage.png");
+    let saved = forsat::ui::write_chart(
+        &ws,
+        &scope,
+        &Params::Leakage,
+        &out,
+        forsat::store::files::Replace::Refuse,
+    )
+    .unwrap();
+    assert_eq!(saved, format!("Saved the chart to {}.", out.display()));
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&out).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!(
+        [frame.width as usize, frame.height as usize],
+        painted.image.size
+    );
+    let rgba = pixels.chunks_exact(4).map(|p| [p[0], p[1], p[2], p[3]]);
+    // White, the text's greys, the bars' reds, the line's violet, the grid: far more than 10.
+    assert_eq!(colours(rgba, 10), 10);
+}
+
+#[test]
+fn png_from_a_card_saves_the_finished_chart_while_the_window_goes_on() {
+    let fixture = five_deals();
+    let out = fixture.path.with_file_name("funnel slide.png");
+    let mut harness = reports_harness(&fixture);
+    click(&mut harness, "Save the Funnel chart as PNG");
+    crate::retype(&mut harness, "File", out.to_str().unwrap());
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Save")
+        .click();
+    harness.run();
+    // The picture is painted and written on a thread of its own; the window keeps drawing
+    // frames until it reports back.
+    let saved = format!("Saved the chart to {}.", out.display());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while count(&harness, &saved) == 0 && std::time::Instant::now() < deadline {
+        harness.step();
+    }
+    label(&harness, &saved);
+    // The file is the finished picture at twice the scale, not the small card cut from the
+    // screen: 960 points wide at 2 pixels per point.
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&out).unwrap()));
+    let info = decoder.read_info().unwrap();
+    assert_eq!(info.info().width, 1920);
+    assert!(info.info().height > 2 * 440, "{}", info.info().height);
+}
+
+#[test]
+fn a_chart_with_nothing_to_show_says_so_instead_of_empty_axes() {
+    // The two fixture deals are open: no deal is won or lost.
+    let fixture = Fixture::two_deals();
+    let ws = fixture.reopen();
+    let scope = forsat::analytics::reports::Scope {
+        pipeline: Some(ws.default_pipeline().id),
+        ..Default::default()
+    };
+    let params = Params::WinLoss {
+        by: forsat::analytics::reports::WinLossBy::Reason,
+        from: None,
+        to: None,
+    };
+    let texts = forsat::ui::paint_chart(&ws, &scope, &params).texts;
+    assert_eq!(
+        texts,
+        [
+            "Won and lost",
+            "Pipeline: Sales · Deals created at any time · By: Loss reason · Every closed deal",
+            "Win/loss needs won or lost deals closed in the period.",
+        ]
+    );
+}

@@ -63,6 +63,9 @@ pub fn stage(ws: &Workspace, name: &str) -> Id {
 /// Runs the real binary on `db` in English: exit code, standard output, standard error.
 pub fn forsat(db: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
+        // Headless as in CI or over ssh: no subcommand may need a display (chart PNGs included).
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
         .arg("--db")
         .arg(db)
         .args(["--locale", "en"])

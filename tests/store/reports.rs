@@ -1130,3 +1130,76 @@ fn stages_added_later_count_only_deals_that_moved_after_they_existed() {
         ]
     );
 }
+
+#[test]
+fn report_png_draws_the_chart_headless_and_never_replaces_a_file_unasked_or_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.redb");
+    let (code, _, err) = super::forsat(&db, &["demo", "--opps", "60"]);
+    assert_eq!(code, Some(0), "{err}");
+    let out = dir.path().join("funnel.png");
+    let funnel_png = ["report", "funnel", "--format", "png", "--out"];
+    let with_out = |path: &std::path::Path, force: bool| {
+        let mut args: Vec<&str> = funnel_png.to_vec();
+        args.push(path.to_str().unwrap());
+        if force {
+            args.push("--force");
+        }
+        super::forsat(&db, &args)
+    };
+
+    let (code, said, err) = with_out(&out, false);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(said, format!("Saved the chart to {}.\n", out.display()));
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&out).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    // 960 points at 2 pixels per point.
+    assert_eq!(frame.width, 1920);
+    let colours: std::collections::HashSet<&[u8]> = pixels.chunks_exact(4).collect();
+    assert!(
+        colours.len() > 10,
+        "a blank picture: {} colours",
+        colours.len()
+    );
+
+    // An existing file is replaced only with --force.
+    std::fs::write(&out, "my slide").unwrap();
+    let (code, _, err) = with_out(&out, false);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "my slide");
+    let (code, _, err) = with_out(&out, true);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(std::fs::read(&out).unwrap().starts_with(b"\x89PNG"));
+
+    // Never onto the database, even with --force.
+    let before = std::fs::read(&db).unwrap();
+    let (code, _, err) = with_out(&db, true);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("is the database itself"), "{err}");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+
+    // A picture needs a file to go to.
+    let (code, _, err) = super::forsat(&db, &["report", "funnel", "--format", "png"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (Some(1), "forsat: a PNG report needs --out FILE\n")
+    );
+
+    // Text reports can go to a file too: what they would print.
+    let csv = dir.path().join("funnel.csv");
+    let (_, printed, _) = super::forsat(&db, &["report", "funnel", "--format", "csv"]);
+    let args = [
+        "report",
+        "funnel",
+        "--format",
+        "csv",
+        "--out",
+        csv.to_str().unwrap(),
+    ];
+    let (code, _, err) = super::forsat(&db, &args);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(std::fs::read_to_string(&csv).unwrap(), printed);
+}

@@ -1,18 +1,16 @@
-//! Writing a report card to a file: its rows as CSV or XLSX, or its chart as a PNG cut out of a
-//! screenshot of the window.
+//! Writing a report card to a file: its rows as CSV or XLSX, or its chart as a PNG (painted
+//! offscreen by `picture.rs` once the dialog has checked the file).
 
 use crate::ui::direction;
 use crate::ui::text::bidi;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 
 use chrono::NaiveDate;
-use egui::{ColorImage, Rect, RichText};
+use egui::RichText;
 
 use super::super::dialogs::{Asked, Overwrite};
 use super::super::file_field::{FileField, Pick};
-use super::super::screenshot::write_png;
 use super::super::theme;
 use super::Card;
 use crate::analytics::reports::Report;
@@ -59,7 +57,7 @@ pub enum SaveOutcome {
     Cancel,
     /// Written: the message for the status bar.
     Written(String),
-    /// Save the chart as a PNG, once the dialog no longer covers it.
+    /// Save the chart as a PNG: the file checked, the picture still to paint.
     Png(PngFile),
 }
 
@@ -207,84 +205,5 @@ impl SaveFile {
             }
             None => SaveOutcome::Open,
         }
-    }
-}
-
-/// Asks for a screenshot of the window and writes the part under `rect` to `png` (never onto
-/// the database `db`); the message for the status bar (or the error) arrives on `done`.
-pub fn capture_png(
-    ctx: &egui::Context,
-    rect: Rect,
-    db: PathBuf,
-    png: PngFile,
-    done: mpsc::Sender<Result<String, String>>,
-) {
-    let pixels_per_point = ctx.pixels_per_point();
-    let repaint = ctx.clone();
-    ctx.request_screenshot(move |image| {
-        let PngFile { path, replace } = png;
-        let result = crop(&image, rect, pixels_per_point)
-            .and_then(|chart| write_png(&db, &path, replace, &chart))
-            .map(|()| tr!("Saved the chart to {path}.", path = path.display()));
-        // The view may be gone (the window closing): then nobody waits for the message.
-        done.send(result).ok();
-        repaint.request_repaint();
-    });
-}
-
-/// The pixels of `image` under `rect` (in points), cut to the image.
-fn crop(image: &ColorImage, rect: Rect, pixels_per_point: f32) -> Result<ColorImage, String> {
-    let [width, height] = image.size;
-    let px = |v: f32, max: usize| ((v * pixels_per_point).round().max(0.0) as usize).min(max);
-    let (x0, x1) = (px(rect.min.x, width), px(rect.max.x, width));
-    let (y0, y1) = (px(rect.min.y, height), px(rect.max.y, height));
-    if x1 <= x0 || y1 <= y0 {
-        return Err(tr!(
-            "The chart is not on screen: scroll to it and save it again."
-        ));
-    }
-    Ok(image.region_by_pixels([x0, y0], [x1 - x0, y1 - y0]))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use egui::{Color32, pos2};
-
-    #[test]
-    fn a_chart_is_cut_from_the_screenshot_in_pixels_and_kept_inside_it() {
-        // A 4x3 image whose pixel (x, y) has red = x and green = y.
-        let pixels = (0..3)
-            .flat_map(|y| (0..4).map(move |x| Color32::from_rgb(x, y, 0)))
-            .collect();
-        let image = ColorImage::new([4, 3], pixels);
-        // At 2 pixels per point, points (0.5, 0.5)-(1.5, 1.0) are pixels (1, 1)-(3, 2).
-        let cut = crop(
-            &image,
-            Rect::from_min_max(pos2(0.5, 0.5), pos2(1.5, 1.0)),
-            2.0,
-        )
-        .unwrap();
-        assert_eq!(cut.size, [2, 1]);
-        assert_eq!(
-            cut.pixels,
-            [Color32::from_rgb(1, 1, 0), Color32::from_rgb(2, 1, 0)]
-        );
-        // A rect reaching past the window is cut at its edge; one outside it is an error.
-        let edge = crop(
-            &image,
-            Rect::from_min_max(pos2(1.0, 0.0), pos2(9.0, 9.0)),
-            1.0,
-        )
-        .unwrap();
-        assert_eq!(edge.size, [3, 3]);
-        assert!(
-            crop(
-                &image,
-                Rect::from_min_max(pos2(5.0, 0.0), pos2(9.0, 9.0)),
-                1.0
-            )
-            .is_err()
-        );
     }
 }
