@@ -7,6 +7,7 @@
 mod charts;
 mod controls;
 mod files;
+mod velocity;
 
 use crate::ui::direction;
 use crate::ui::text::bidi;
@@ -19,7 +20,7 @@ use super::app::{Action, Ctx};
 use super::theme;
 use super::widgets::lookup_combo;
 use crate::analytics::reports::{
-    self, GroupBy, Params, Period, Report, Rows, SavedReport, Scope, WinLossBy,
+    self, GroupBy, Params, Period, Report, Rows, SavedReport, Scope, VelocityBy, WinLossBy,
 };
 use crate::command::Command;
 use crate::domain::{Id, LookupKind};
@@ -39,11 +40,15 @@ pub enum Card {
     Forecast,
     Grid,
     WinLoss,
+    Velocity,
 }
+
+/// How many cards the dashboard has.
+const CARDS: usize = 8;
 
 impl Card {
     /// In dashboard order, two to a row.
-    const ALL: [Card; 7] = [
+    const ALL: [Card; CARDS] = [
         Card::Funnel,
         Card::Leakage,
         Card::Revenue,
@@ -51,6 +56,7 @@ impl Card {
         Card::Forecast,
         Card::Grid,
         Card::WinLoss,
+        Card::Velocity,
     ];
 
     fn title(self) -> String {
@@ -62,6 +68,7 @@ impl Card {
             Card::Forecast => tr!("Forecast"),
             Card::Grid => tr!("Sales grid"),
             Card::WinLoss => tr!("Won and lost"),
+            Card::Velocity => tr!("Time in stage & velocity"),
         }
     }
 
@@ -87,6 +94,11 @@ impl Card {
                 from: None,
                 to: None,
             },
+            Card::Velocity => Params::Velocity {
+                by: VelocityBy::Stage,
+                from: None,
+                to: None,
+            },
         }
     }
 
@@ -102,12 +114,19 @@ impl Card {
             Params::Forecast { .. } => Card::Forecast,
             Params::Grid { .. } => Card::Grid,
             Params::WinLoss { .. } => Card::WinLoss,
+            Params::Velocity { .. } => Card::Velocity,
         }
     }
 
-    /// The funnel and the leakage follow one pipeline's stages; the others can add them up.
+    /// The funnel, the leakage and the time in stage follow one pipeline's stages; the others
+    /// can add them up.
     fn follows_one_pipeline(self) -> bool {
-        matches!(self, Card::Funnel | Card::Leakage)
+        matches!(self, Card::Funnel | Card::Leakage | Card::Velocity)
+    }
+
+    /// The cards whose period looks back at closed deals only (all time by default).
+    fn looks_back(self) -> bool {
+        matches!(self, Card::WinLoss | Card::Velocity)
     }
 
     /// Its place in [`Card::ALL`], which lists the cards in declaration order.
@@ -123,7 +142,7 @@ fn file_stem(params: &Params) -> String {
         Params::Pipeline { by } => by.to_possible_value(),
         Params::Forecast { by, .. } | Params::Grid { by, .. } => by.to_possible_value(),
         Params::WinLoss { by, .. } => by.to_possible_value(),
-        Params::Funnel | Params::Leakage => None,
+        Params::Funnel | Params::Leakage | Params::Velocity { .. } => None,
     };
     match by {
         Some(by) => format!("{}-by-{}", params.name(), by.get_name()),
@@ -237,7 +256,7 @@ struct PendingPng {
 
 /// The Reports view.
 pub struct ReportsView {
-    cards: [CardState; 7],
+    cards: [CardState; CARDS],
     /// Whether the cards that can add pipelines up show every pipeline.
     all_pipelines: bool,
     created_from: DateField,
@@ -251,7 +270,7 @@ pub struct ReportsView {
     /// Where chart screenshots report back, from the thread that writes them.
     png_done: (mpsc::Sender<PngResult>, mpsc::Receiver<PngResult>),
     /// Where each card's chart was drawn in the last frame it was drawn.
-    chart_rects: [Option<egui::Rect>; 7],
+    chart_rects: [Option<egui::Rect>; CARDS],
 }
 
 impl Default for ReportsView {
@@ -267,7 +286,7 @@ impl Default for ReportsView {
             save_report: None,
             png: None,
             png_done: mpsc::channel(),
-            chart_rects: [None; 7],
+            chart_rects: [None; CARDS],
         }
     }
 }
@@ -288,7 +307,7 @@ impl ReportsView {
         self.scope_bar_ui(ui, ws, *pipeline);
         self.saved_reports_ui(ui, ws, pipeline, &mut actions);
         ui.add_space(4.0);
-        self.chart_rects = [None; 7];
+        self.chart_rects = [None; CARDS];
         match self.full {
             Some(card) => {
                 let frame = card_frame();
@@ -540,7 +559,9 @@ impl ReportsView {
                 };
                 Some(charts::winloss_ui(ui, rows, &none, height(0.0)))
             }
-            (Rows::Forecast(_) | Rows::Grid(_), None) => None,
+            (Rows::Velocity(report), _) => velocity::card_ui(ui, report, currency, height(200.0)),
+            // The card lists stages; deals are for the command line.
+            (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => None,
         };
         self.chart_rects[card.index()] = rect;
     }
@@ -610,6 +631,15 @@ impl ReportsView {
                     .labelled_by(label.id);
             }
             Params::Grid { by, .. } => period_ui(ui, &title, by),
+            Params::Velocity { .. } => {
+                ui.label(bidi(
+                    ui,
+                    RichText::new(tr!(
+                        "Days deals spend in each open stage, and the money the pipeline wins per day."
+                    ))
+                    .color(theme::TEXT_MUTED),
+                ));
+            }
             Params::WinLoss { by, .. } => {
                 let label = ui.label(bidi(ui, tr!("By")));
                 egui::ComboBox::from_id_salt("winloss_by")

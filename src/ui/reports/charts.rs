@@ -117,7 +117,7 @@ pub fn percent(ratio: f64) -> String {
 }
 
 /// A plot that neither zooms nor pans: report charts are read, not explored.
-fn still_plot(id: &'static str, height: f32) -> Plot<'static> {
+pub(super) fn still_plot(id: &'static str, height: f32) -> Plot<'static> {
     // In a right-to-left language the x axis runs from the right (the first stage, the
     // earliest month at the right) and the y axis stands on the right.
     let rtl = crate::i18n::right_to_left();
@@ -156,7 +156,7 @@ fn widest(ui: &egui::Ui, labels: &[String]) -> f32 {
 
 /// Labels the x axis of categories `0..n` by `labels`, every `stride`-th one so that they fit
 /// side by side in the plot's width (the plot hides a label wider than its step).
-fn categories(ui: &egui::Ui, plot: Plot<'static>, labels: Vec<String>) -> Plot<'static> {
+pub(super) fn categories(ui: &egui::Ui, plot: Plot<'static>, labels: Vec<String>) -> Plot<'static> {
     let n = labels.len();
     let room = ui.available_width() - 80.0;
     let stride = ((n as f32 * (widest(ui, &labels) + 16.0) / room.max(1.0)).ceil() as usize).max(1);
@@ -190,7 +190,7 @@ fn category(labels: &[String], value: f64) -> String {
 
 /// About five marks at round values (1, 2 or 5 times a power of ten) across `input`, so every
 /// one has room for its label.
-fn round_marks(input: GridInput) -> Vec<GridMark> {
+pub(super) fn round_marks(input: GridInput) -> Vec<GridMark> {
     let (min, max) = input.bounds;
     let rough = (max - min) / 5.0;
     if rough <= 0.0 || !rough.is_finite() {
@@ -213,7 +213,7 @@ fn round_marks(input: GridInput) -> Vec<GridMark> {
 }
 
 /// A whole count as an axis label; nothing between whole numbers or below zero.
-fn count_label(value: f64) -> String {
+pub(super) fn count_label(value: f64) -> String {
     let whole = value.round();
     if value < 0.0 || (value - whole).abs() > 1e-6 {
         String::new()
@@ -278,7 +278,7 @@ fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, egui::Color32)]) {
     });
 }
 
-fn legend() -> Legend {
+pub(super) fn legend() -> Legend {
     // Away from the first category, which a right-to-left chart puts at the right.
     let corner = if crate::i18n::right_to_left() {
         Corner::LeftTop
