@@ -14,6 +14,7 @@ mod related;
 mod reports;
 #[path = "../common/tmpfs.rs"]
 mod tmpfs;
+mod velocity;
 mod workbooks;
 mod workspace;
 
