@@ -464,7 +464,157 @@ pub fn deal_rows(deals: &[DealTimes]) -> Vec<Vec<Cell>> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+    use crate::analytics::facts::{Facts, Sources};
+    use crate::analytics::reports::{Records, Scope};
+    use crate::domain::{Account, Opportunity, Pipeline, Rates, Settings, Stage};
+
+    const NEW: Id = 10;
+    const QUALIFIED: Id = 11;
+    const WON: Id = 13;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
+        day(text).and_hms_opt(9, 0, 0).unwrap().and_utc()
+    }
+
+    fn stage(id: Id, name: &str, kind: StageKind) -> Stage {
+        Stage {
+            id,
+            pipeline: 1,
+            name: name.to_owned(),
+            sequence: id as u32,
+            probability: Decimal::from(50),
+            kind,
+            requirements: String::new(),
+            rotting_days: None,
+            folded: false,
+        }
+    }
+
+    /// A deal in `stage` created on `created`, closed on `closed` when given.
+    fn deal(id: Id, stage: &Stage, created: &str, closed: Option<&str>) -> Opportunity {
+        let mut opp = Opportunity::draft(
+            &Account::default(),
+            stage,
+            &Settings::default(),
+            at(created),
+        );
+        opp.id = id;
+        opp.amount = Decimal::from(100);
+        opp.closed = closed.map(day);
+        opp
+    }
+
+    fn event(id: Id, opp: Id, from: Option<Id>, to: Id, on: &str) -> StageEvent {
+        StageEvent {
+            id,
+            opportunity: opp,
+            from,
+            to,
+            at: at(on),
+        }
+    }
+
+    /// `f` of the data of `deals` and `events` seen on 2026-03-01, in a pipeline of New,
+    /// Qualified and Won.
+    fn with_data<R>(deals: &[Opportunity], events: &[StageEvent], f: impl FnOnce(&Data) -> R) -> R {
+        let pipelines = [Pipeline {
+            id: 1,
+            name: "Sales".into(),
+            sequence: 0,
+        }];
+        let stages = [
+            stage(NEW, "New", StageKind::Open),
+            stage(QUALIFIED, "Qualified", StageKind::Open),
+            stage(WON, "Won", StageKind::Won),
+        ];
+        let rates = Rates::new("USD", []);
+        let sources = Sources {
+            trashed: |_| false,
+            events,
+            stages: &stages,
+            rates: &rates,
+        };
+        let facts = Arc::new(Facts::new(deals, &sources));
+        let records = Records {
+            pipelines: &pipelines,
+            stages: &stages,
+            lookups: [],
+            rates: &rates,
+            today: day("2026-03-01"),
+        };
+        f(&Data::new(&Scope::default(), records, facts).with_events(events))
+    }
+
+    /// Each deal's stages and days, "Stage days" apart by ", ", deals by " | ".
+    fn times(deals: &[Opportunity], events: &[StageEvent]) -> String {
+        let rows: Vec<String> = with_data(deals, events, deal_times)
+            .iter()
+            .map(|d| {
+                let sum: i64 = d.stages.iter().map(|s| s.days).sum();
+                assert_eq!(sum, d.age_days, "deal {}", d.id);
+                let stages: Vec<String> = (d.stages.iter())
+                    .map(|s| format!("{} {}", s.stage, s.days))
+                    .collect();
+                stages.join(", ")
+            })
+            .collect();
+        rows.join(" | ")
+    }
+
+    #[test]
+    fn a_deal_without_moves_sat_in_its_stage_since_its_creation() {
+        let new = stage(NEW, "New", StageKind::Open);
+        let won = stage(WON, "Won", StageKind::Won);
+        // Open in New since 02-01: 28 days to 03-01. Won without a recorded move, created
+        // 01-10 and closed 02-09: 21 + 9 = 30 days, where it was is not known.
+        let deals = [
+            deal(1, &new, "2026-02-01", None),
+            deal(2, &won, "2026-01-10", Some("2026-02-09")),
+        ];
+        assert_eq!(times(&deals, &[]), "New 28 | none 30");
+    }
+
+    #[test]
+    fn before_its_first_recorded_move_a_deal_sat_where_that_move_took_it_from() {
+        let qualified = stage(QUALIFIED, "Qualified", StageKind::Open);
+        let won = stage(WON, "Won", StageKind::Won);
+        // History kept from 01-20 on: created 01-01, moved New → Qualified on 01-20, so 19
+        // days in New, then 01-20 → 03-01: 11 + 29 = 40 days in Qualified.
+        let moved = deal(1, &qualified, "2026-01-01", None);
+        // Imported on 02-15 as created in Qualified on 01-05 (its file's date): in Qualified
+        // from its creation, 26 + 15 = 41 days, won on 02-15 the day of the import.
+        let imported = deal(2, &won, "2026-01-05", Some("2026-02-15"));
+        let events = [
+            event(100, 1, Some(NEW), QUALIFIED, "2026-01-20"),
+            event(101, 2, None, QUALIFIED, "2026-02-15"),
+            event(102, 2, Some(QUALIFIED), WON, "2026-02-15"),
+        ];
+        assert_eq!(
+            times(&[moved, imported], &events),
+            "New 19, Qualified 40 | Qualified 41"
+        );
+    }
+
+    #[test]
+    fn moves_outside_a_deals_life_are_cut_to_it() {
+        let won = stage(WON, "Won", StageKind::Won);
+        // Created 02-01, closed 02-11; a move dated before its creation counts on 02-01 and
+        // one after its closing on 02-11: New 0, Qualified 10, Won 0 (not listed).
+        let deal = deal(1, &won, "2026-02-01", Some("2026-02-11"));
+        let events = [
+            event(100, 1, None, NEW, "2026-01-15"),
+            event(101, 1, Some(NEW), QUALIFIED, "2026-01-20"),
+            event(102, 1, Some(QUALIFIED), WON, "2026-02-20"),
+        ];
+        assert_eq!(times(&[deal], &events), "New 0, Qualified 10");
+    }
 
     #[test]
     fn spread_takes_the_median_and_method_8_percentile() {
@@ -477,5 +627,22 @@ mod tests {
         // One value is its own median and percentile; none has neither.
         assert_eq!(spread(vec![5.0]), (Some(5.0), Some(5.0)));
         assert_eq!(spread(Vec::new()), (None, None));
+    }
+
+    #[test]
+    fn deals_won_the_day_they_were_created_leave_no_cycle_to_divide_by() {
+        let new = stage(NEW, "New", StageKind::Open);
+        let won = stage(WON, "Won", StageKind::Won);
+        // One open deal; one won on 02-01, the day it was created: a win rate of 1 and an
+        // average of 100, but a cycle of 0 days.
+        let deals = [
+            deal(1, &new, "2026-02-01", None),
+            deal(2, &won, "2026-02-01", Some("2026-02-01")),
+        ];
+        let v = with_data(&deals, &[], |data| velocity(data, None, None));
+        assert_eq!((v.open_deals, v.win_rate), (1, Some(1.0)));
+        assert_eq!(v.average_won, Some(Decimal::from(100)));
+        assert_eq!(v.average_cycle_days, Some(0.0));
+        assert_eq!((v.per_day, v.missing), (None, Some(Missing::ZeroCycle)));
     }
 }
