@@ -58,7 +58,8 @@ pub enum View {
     Leads,
     /// Open activities: overdue, today, upcoming.
     Activities,
-    /// Reports and charts: funnel, revenue, leakage, forecast, won and lost, sales grid.
+    /// Reports and charts: funnel, revenue, leakage, forecast, won and lost, sales grid, time
+    /// in stage and velocity.
     Reports,
     /// The product catalog.
     Products,

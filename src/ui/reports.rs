@@ -1,5 +1,6 @@
 //! The Reports view: a dashboard of cards — funnel, expected vs weighted revenue by stage and
-//! by expected-close month, sales leakage, forecast, won and lost, the sales grid — over a
+//! by expected-close month, sales leakage, forecast, won and lost, the sales grid, time in stage
+//! and velocity — over a
 //! scope (pipeline, created period). Each card opens full size, exports CSV, XLSX or a PNG of
 //! its chart, and saves its settings under a name. Reports are cached per card and recomputed
 //! only when the data, the scope or the card's settings change.

@@ -23,6 +23,9 @@ mod settings;
 mod stages;
 #[path = "../common/tmpfs.rs"]
 mod tmpfs;
+mod velocity;
+#[path = "../common/velocity.rs"]
+mod velocity_fixture;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

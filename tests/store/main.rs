@@ -15,6 +15,8 @@ mod reports;
 #[path = "../common/tmpfs.rs"]
 mod tmpfs;
 mod velocity;
+#[path = "../common/velocity.rs"]
+mod velocity_fixture;
 mod workbooks;
 mod workspace;
 
