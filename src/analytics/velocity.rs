@@ -511,6 +511,17 @@ mod tests {
         opp
     }
 
+    /// Deal 1 open in New since 02-01, deal 2 won, created and closed on the days `won` gives,
+    /// with no recorded move.
+    fn open_and_won(won: (&str, &str)) -> [Opportunity; 2] {
+        let new = stage(NEW, "New", StageKind::Open);
+        let won_stage = stage(WON, "Won", StageKind::Won);
+        [
+            deal(1, &new, "2026-02-01", None),
+            deal(2, &won_stage, won.0, Some(won.1)),
+        ]
+    }
+
     fn event(id: Id, opp: Id, from: Option<Id>, to: Id, on: &str) -> StageEvent {
         StageEvent {
             id,
@@ -570,14 +581,9 @@ mod tests {
 
     #[test]
     fn a_deal_without_moves_sat_in_its_stage_since_its_creation() {
-        let new = stage(NEW, "New", StageKind::Open);
-        let won = stage(WON, "Won", StageKind::Won);
         // Open in New since 02-01: 28 days to 03-01. Won without a recorded move, created
         // 01-10 and closed 02-09: 21 + 9 = 30 days, where it was is not known.
-        let deals = [
-            deal(1, &new, "2026-02-01", None),
-            deal(2, &won, "2026-01-10", Some("2026-02-09")),
-        ];
+        let deals = open_and_won(("2026-01-10", "2026-02-09"));
         assert_eq!(times(&deals, &[]), "New 28 | none 30");
     }
 
@@ -631,14 +637,9 @@ mod tests {
 
     #[test]
     fn deals_won_the_day_they_were_created_leave_no_cycle_to_divide_by() {
-        let new = stage(NEW, "New", StageKind::Open);
-        let won = stage(WON, "Won", StageKind::Won);
         // One open deal; one won on 02-01, the day it was created: a win rate of 1 and an
         // average of 100, but a cycle of 0 days.
-        let deals = [
-            deal(1, &new, "2026-02-01", None),
-            deal(2, &won, "2026-02-01", Some("2026-02-01")),
-        ];
+        let deals = open_and_won(("2026-02-01", "2026-02-01"));
         let v = with_data(&deals, &[], |data| velocity(data, None, None));
         assert_eq!((v.open_deals, v.win_rate), (1, Some(1.0)));
         assert_eq!(v.average_won, Some(Decimal::from(100)));

@@ -40,6 +40,56 @@ pub struct Deals {
     pub fars: Id,
 }
 
+/// The fixture's deals: account, name, amount, creation day, then each move's day and stage.
+type Moves = &'static [(&'static str, &'static str)];
+const DEALS: [(&str, &str, &str, &str, Moves); 6] = [
+    (
+        "Alborz Trading",
+        "Alborz – kiosks",
+        "1000",
+        "2026-01-01",
+        &[
+            ("2026-01-11", "Qualified"),
+            ("2026-01-31", "Proposition"),
+            ("2026-02-10", "Won"),
+        ],
+    ),
+    (
+        "Bandar Cranes",
+        "Bandar – cranes",
+        "3000",
+        "2026-02-01",
+        &[("2026-02-05", "Proposition"), ("2026-03-03", "Won")],
+    ),
+    (
+        "Café Soleil",
+        "Café Soleil – espresso bar",
+        "2000",
+        "2026-03-01",
+        &[("2026-03-07", "Qualified"), ("2026-04-06", "Lost")],
+    ),
+    (
+        "Fars Solar",
+        "Fars – solar roof",
+        "5000",
+        "2026-04-01",
+        &[
+            ("2026-04-05", "Qualified"),
+            ("2026-04-15", "New"),
+            ("2026-04-20", "Qualified"),
+            ("2026-05-20", "Won"),
+        ],
+    ),
+    (
+        "Dena Looms",
+        "Dena – looms",
+        "500",
+        "2026-10-01",
+        &[("2026-10-21", "Qualified")],
+    ),
+    ("Elbrus Pumps", "Elbrus – pumps", "800", "2026-11-02", &[]),
+];
+
 /// Six deals of the default pipeline (New, Qualified, Proposition, Won, Lost), each created
 /// and moved at 10:00 on the days below; the clock is left on 2026-11-22.
 ///
@@ -65,31 +115,19 @@ pub fn fixture(path: &Path) -> Deals {
         };
         ws.apply(command).unwrap();
     };
-    on("2026-01-01");
-    let alborz = create(&mut ws, "Alborz Trading", "Alborz – kiosks", "1000");
-    move_to(&mut ws, "2026-01-11", alborz, "Qualified");
-    move_to(&mut ws, "2026-01-31", alborz, "Proposition");
-    move_to(&mut ws, "2026-02-10", alborz, "Won");
-    on("2026-02-01");
-    let bandar = create(&mut ws, "Bandar Cranes", "Bandar – cranes", "3000");
-    move_to(&mut ws, "2026-02-05", bandar, "Proposition");
-    move_to(&mut ws, "2026-03-03", bandar, "Won");
-    on("2026-03-01");
-    let soleil = create(&mut ws, "Café Soleil", "Café Soleil – espresso bar", "2000");
-    move_to(&mut ws, "2026-03-07", soleil, "Qualified");
-    move_to(&mut ws, "2026-04-06", soleil, "Lost");
-    on("2026-04-01");
-    let fars = create(&mut ws, "Fars Solar", "Fars – solar roof", "5000");
-    move_to(&mut ws, "2026-04-05", fars, "Qualified");
-    move_to(&mut ws, "2026-04-15", fars, "New");
-    move_to(&mut ws, "2026-04-20", fars, "Qualified");
-    move_to(&mut ws, "2026-05-20", fars, "Won");
-    on("2026-10-01");
-    let dena = create(&mut ws, "Dena Looms", "Dena – looms", "500");
-    move_to(&mut ws, "2026-10-21", dena, "Qualified");
-    on("2026-11-02");
-    let elbrus = create(&mut ws, "Elbrus Pumps", "Elbrus – pumps", "800");
+    let mut ids = Vec::new();
+    for (account, name, amount, created, moves) in DEALS {
+        on(created);
+        let id = create(&mut ws, account, name, amount);
+        for (date, to) in moves {
+            move_to(&mut ws, date, id, to);
+        }
+        ids.push(id);
+    }
     on("2026-11-22");
+    let [alborz, bandar, soleil, fars, dena, elbrus] = ids[..] else {
+        unreachable!("six deals");
+    };
     Deals {
         alborz,
         bandar,

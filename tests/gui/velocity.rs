@@ -6,7 +6,7 @@ use egui_kittest::kittest::Queryable as _;
 use forsat::ui::App;
 
 use crate::velocity_fixture::fixture;
-use crate::{harness, label, settle, type_into};
+use crate::{assert_on_row, harness, label, settle, type_into};
 
 const CARD: &str = "Time in stage & velocity";
 
@@ -32,14 +32,7 @@ fn stage_row(harness: &Harness<'static, App>, stage: &str, cells: &[&str]) {
         .map(|n| n.rect().center().y)
         // The chart's axis names the stage too; the table's row is below it.
         .fold(f32::MIN, f32::max);
-    for cell in cells {
-        let on_row = harness
-            .query_all_by(|n| {
-                n.role() == egui::accesskit::Role::Label && n.value().as_deref() == Some(*cell)
-            })
-            .any(|n| (n.rect().center().y - y).abs() < 3.0);
-        assert!(on_row, "{stage}: no {cell} on its row");
-    }
+    assert_on_row(harness, stage, y, cells);
 }
 
 #[test]
