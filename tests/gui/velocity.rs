@@ -65,9 +65,9 @@ fn the_card_shows_days_per_stage_and_the_velocity_with_its_factors() {
     // 2 open × 3/4 won × 3,000 average ÷ 119/3 days = 13,500 / 119 = 113.45 a day.
     label(&harness, "Velocity: $113 per day");
     label(&harness, "Open deals: 2 deals");
-    label(&harness, "Win rate: 75 % (3 won of 4 closed)");
-    label(&harness, "Average won deal: $3,000");
-    label(&harness, "Average cycle: 39.7 days from creation to won");
+    label(&harness, "× Win rate: 75 % (3 won of 4 closed)");
+    label(&harness, "× Average won deal: $3,000");
+    label(&harness, "÷ Average cycle: 39.7 days from creation to won");
 }
 
 #[test]
@@ -84,16 +84,16 @@ fn typing_a_period_measures_only_the_deals_closed_in_it() {
     // Closed since 1 March: Bandar and Fars won, Soleil lost: 2 of 3; (3,000 + 5,000) / 2 =
     // 4,000; cycle (30 + 49) / 2 = 39.5; 2 × 2/3 × 4,000 / 39.5 = 32,000 / 237 = 135.02.
     label(&harness, "Velocity: $135 per day");
-    label(&harness, "Win rate: 66.7 % (2 won of 3 closed)");
-    label(&harness, "Average won deal: $4,000");
-    label(&harness, "Average cycle: 39.5 days from creation to won");
+    label(&harness, "× Win rate: 66.7 % (2 won of 3 closed)");
+    label(&harness, "× Average won deal: $4,000");
+    label(&harness, "÷ Average cycle: 39.5 days from creation to won");
     // From 1 June nothing closed: the velocity says what it needs instead of a zero.
     type_into(&mut harness, "From", "2026-06-01");
     label(
         &harness,
         "Velocity needs won or lost deals in the period to measure the win rate.",
     );
-    label(&harness, "Win rate: — (0 won of 0 closed)");
+    label(&harness, "× Win rate: — (0 won of 0 closed)");
     assert!(harness.query_by_label("Velocity: $0 per day").is_none());
 }
 

@@ -267,7 +267,7 @@ fn money_bars(chart: BarChart, currency: &str) -> BarChart {
 }
 
 /// A legend above a chart, for series too many to sit inside it without hiding bars.
-fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, egui::Color32)]) {
+pub(super) fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, egui::Color32)]) {
     ui.horizontal_wrapped(|ui| {
         for (name, color) in entries {
             let (rect, _) = ui.allocate_exact_size(vec2(10.0, 10.0), egui::Sense::hover());

@@ -9,7 +9,7 @@ use egui_plot::{Bar, BarChart, Line, PlotPoints};
 use rust_decimal::Decimal;
 
 use super::super::theme;
-use super::charts::{categories, count_label, legend, percent, round_marks, still_plot};
+use super::charts::{categories, count_label, legend_row_ui, percent, round_marks, still_plot};
 use crate::analytics::velocity::{Missing, StageTimeRow, Velocity, VelocityReport};
 use crate::i18n::{deals, format_money, format_number};
 use crate::{tr, trn};
@@ -88,16 +88,22 @@ fn chart_ui(ui: &mut egui::Ui, rows: &[StageTimeRow], height: f32) -> Rect {
         })
         .collect();
     let top = rows.iter().filter_map(|r| r.p75_days).fold(1.0, f64::max);
-    let plot = categories(ui, still_plot("velocity_chart", height), labels)
+    let median_name = tr!("Median days (deals that left the stage)");
+    let p75_name = one_run(&tr!("75th percentile"));
+    // Above the chart, where it hides no mark (a stage's percentile can reach the top).
+    legend_row_ui(
+        ui,
+        &[
+            (median_name.clone(), theme::CHART_EXPECTED),
+            (tr!("75th percentile"), theme::CHART_WEIGHTED),
+        ],
+    );
+    let plot = categories(ui, still_plot("velocity_chart", height - 24.0), labels)
         .y_grid_spacer(round_marks)
         .y_axis_formatter(|mark, _| count_label(mark.value))
         .y_axis_label("")
         .include_y(0.0)
-        // Room above the tallest mark for the legend.
-        .include_y(top * 1.3)
-        .legend(legend());
-    let median_name = tr!("Median days (deals that left the stage)");
-    let p75_name = one_run(&tr!("75th percentile"));
+        .include_y(top * 1.1);
     let response = plot.show(ui, |plot_ui| {
         plot_ui.bar_chart(
             BarChart::new(one_run(&median_name), bars)
@@ -201,15 +207,10 @@ fn velocity_ui(ui: &mut egui::Ui, v: &Velocity, currency: &str) {
             days = maybe_days(v.average_cycle_days)
         ),
     ];
-    ui.horizontal_wrapped(|ui| {
-        // open × win rate × average won ÷ cycle.
-        for (sign, factor) in ["", "×", "×", "÷"].into_iter().zip(factors) {
-            if !sign.is_empty() {
-                ui.label(bidi(ui, RichText::new(sign).color(theme::TEXT_MUTED)));
-            }
-            ui.label(bidi(ui, factor));
-        }
-    });
+    // A line each, open × win rate × average won ÷ cycle, so no factor breaks across lines.
+    for (sign, factor) in ["", "× ", "× ", "÷ "].into_iter().zip(factors) {
+        ui.label(bidi(ui, format!("{sign}{factor}")));
+    }
 }
 
 #[cfg(test)]
