@@ -560,7 +560,10 @@ impl ReportsView {
                 };
                 Some(charts::winloss_ui(ui, rows, &none, height(0.0)))
             }
-            (Rows::Velocity(report), _) => velocity::card_ui(ui, report, currency, height(200.0)),
+            (Rows::Velocity(report), _) => {
+                let beside = velocity::room_beside_chart(report);
+                velocity::card_ui(ui, report, currency, height(beside))
+            }
             // The card lists stages; deals are for the command line.
             (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => None,
         };

@@ -117,3 +117,55 @@ fn on_a_file_without_deals_the_card_says_what_it_needs() {
     );
     assert!(harness.query_by_label("Days in each stage chart").is_none());
 }
+
+/// Every text file of the workbook `bytes` (an .xlsx is a zip of XML), one after the other.
+fn workbook_text(bytes: Vec<u8>) -> String {
+    let mut book = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    for i in 0..book.len() {
+        let mut entry = book.by_index(i).unwrap();
+        std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+    }
+    text
+}
+
+#[test]
+fn the_card_exports_its_figures_as_csv_and_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("velocity.redb");
+    fixture(&path);
+    let mut harness = velocity_card(&path);
+    let export = format!("Export {CARD}");
+    let csv = dir.path().join("velocity.csv");
+    harness.get_by_label(&export).click();
+    harness.run();
+    crate::retype(&mut harness, "File", csv.to_str().unwrap());
+    harness.get_by_label("Save").click();
+    harness.run();
+    // A figure a row, as on the card: New's median 9 over 5 deals, the velocity 113.45.
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("figure,stage,deals,value\r\n"), "{text}");
+    for row in [
+        "median_days,New,5,9",
+        "p75_days,Qualified,3,38.3",
+        "now_median_days,Qualified,1,32",
+        "win_rate,,4,0.75",
+        "average_won,,3,3000.00",
+        "velocity_per_day,,,113.45",
+    ] {
+        assert!(text.contains(&format!("{row}\r\n")), "{row} in {text}");
+    }
+    // The same figures in a workbook.
+    let xlsx = dir.path().join("velocity.xlsx");
+    harness.get_by_label(&export).click();
+    harness.run();
+    harness.get_by_label("XLSX (Excel)").click();
+    harness.run();
+    crate::retype(&mut harness, "File", xlsx.to_str().unwrap());
+    harness.get_by_label("Save").click();
+    harness.run();
+    let book = workbook_text(std::fs::read(&xlsx).unwrap());
+    for text in ["velocity_per_day", "average_cycle_days", "Proposition"] {
+        assert!(book.contains(text), "{text} in the workbook");
+    }
+}

@@ -61,6 +61,13 @@ pub fn card_ui(
     rect
 }
 
+/// The height the card takes beside its chart: the legend, the table of stages (a row each,
+/// and its header) and the velocity's five lines, so a full-size chart leaves them room.
+pub fn room_beside_chart(report: &VelocityReport) -> f32 {
+    let row = 24.0;
+    row + (report.stages.len() + 1) as f32 * row + 14.0 + 5.0 * row
+}
+
 /// What a figure needs, in place of a chart of zeros.
 fn needs_ui(ui: &mut egui::Ui, text: String) {
     ui.add_space(16.0);
