@@ -121,6 +121,12 @@ impl<'a> Data<'a> {
         self.stages.get(&id).copied()
     }
 
+    /// Where each deal of the scope is in [`Facts::deals`], in the order [`Data::each`] lists
+    /// them; and those facts.
+    pub(super) fn positions(&self) -> (&[u32], &Facts) {
+        (&self.deals, &self.facts)
+    }
+
     /// The facts of each deal in the scope.
     pub(super) fn each(&self) -> impl Iterator<Item = &DealFacts> + '_ {
         let all = self.facts.deals();

@@ -17,7 +17,7 @@ use statrs::statistics::{Data as Sample, OrderStatistics as _};
 use super::cells::Cell;
 use super::facts::DealFacts;
 use super::reports::{Data, NONE};
-use crate::domain::{Id, IdMap, StageEvent, StageKind};
+use crate::domain::{Id, StageEvent, StageKind};
 
 /// The stages one deal was in and the days it spent in each, as [`walk`] cuts its age.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -116,31 +116,44 @@ struct Moves<'a> {
 
 impl<'a> Moves<'a> {
     /// The moves of the deals of `data`'s scope, indexed as [`Data::each`] lists them: counted
-    /// first, then placed, so a million deals' moves take two vectors, not a million.
+    /// first, then placed, so a million deals' moves take a few flat vectors, not a vector
+    /// each; a deal is found through the facts' own index, no map is built.
     fn of(data: &Data<'a>) -> Moves<'a> {
-        let index: IdMap<u32> = (0u32..).zip(data.each()).map(|(i, f)| (f.id, i)).collect();
+        const NOT: u32 = u32::MAX;
+        let (positions, facts) = data.positions();
+        // Per deal of the facts, its index in the scope.
+        let mut scoped = vec![NOT; facts.deals().len()];
+        for (i, p) in (0u32..).zip(positions) {
+            scoped[*p as usize] = i;
+        }
         let events = data.events();
-        let mut start = vec![0u32; data.deals() + 1];
-        for e in events {
-            if let Some(&i) = index.get(&e.opportunity) {
-                start[i as usize + 1] += 1;
-            }
+        let owners: Vec<u32> = events
+            .iter()
+            .map(|e| facts.position(e.opportunity).map_or(NOT, |p| scoped[p]))
+            .collect();
+        let mut start = vec![0u32; positions.len() + 1];
+        for owner in owners.iter().filter(|o| **o != NOT) {
+            start[*owner as usize + 1] += 1;
         }
         for i in 1..start.len() {
             start[i] += start[i - 1];
         }
         let mut next = start.clone();
-        let mut moves: Vec<&StageEvent> = Vec::with_capacity(start[start.len() - 1] as usize);
-        moves.resize(moves.capacity(), &PLACEHOLDER);
-        for e in events {
-            if let Some(&i) = index.get(&e.opportunity) {
-                moves[next[i as usize] as usize] = e;
-                next[i as usize] += 1;
+        let mut moves: Vec<&StageEvent> = vec![&PLACEHOLDER; start[start.len() - 1] as usize];
+        for (e, owner) in events.iter().zip(&owners) {
+            // A deal outside the scope (NOT) is past the end of `next`.
+            if let Some(slot) = next.get_mut(*owner as usize) {
+                moves[*slot as usize] = e;
+                *slot += 1;
             }
         }
-        // Moves are kept in time order; those of one instant in the order they were made.
-        for i in 0..data.deals() {
-            moves[start[i] as usize..start[i + 1] as usize].sort_by_key(|e| (e.at, e.id));
+        // Moves are kept in time order (those of one instant in the order they were made);
+        // only a deal whose moves are not is sorted.
+        for i in 0..positions.len() {
+            let own = &mut moves[start[i] as usize..start[i + 1] as usize];
+            if !own.is_sorted_by_key(|e| (e.at, e.id)) {
+                own.sort_by_key(|e| (e.at, e.id));
+            }
         }
         Moves { start, moves }
     }
