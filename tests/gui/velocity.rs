@@ -23,6 +23,15 @@ fn velocity_card(path: &std::path::Path) -> Harness<'static, App> {
     harness
 }
 
+/// The shared fixture's file (kept while the folder lives) on the velocity card, full size.
+fn fixture_card() -> (tempfile::TempDir, Harness<'static, App>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("velocity.redb");
+    fixture(&path);
+    let harness = velocity_card(&path);
+    (dir, harness)
+}
+
 /// Asserts that the card's row for `stage` reads `cells`, left to right.
 fn stage_row(harness: &Harness<'static, App>, stage: &str, cells: &[&str]) {
     let y = harness
@@ -37,10 +46,7 @@ fn stage_row(harness: &Harness<'static, App>, stage: &str, cells: &[&str]) {
 
 #[test]
 fn the_card_shows_days_per_stage_and_the_velocity_with_its_factors() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("velocity.redb");
-    fixture(&path);
-    let harness = velocity_card(&path);
+    let (_dir, harness) = fixture_card();
     harness.get_by_label("Days in each stage chart");
     // New: left by 5 deals (4, 6, 9, 10, 20 days): median 9, 75th percentile 13.3 (method 8:
     // 10 + 0.3333 × 10); Elbrus in it since 2 November: 20 days.
@@ -72,10 +78,7 @@ fn the_card_shows_days_per_stage_and_the_velocity_with_its_factors() {
 
 #[test]
 fn typing_a_period_measures_only_the_deals_closed_in_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("velocity.redb");
-    fixture(&path);
-    let mut harness = velocity_card(&path);
+    let (_dir, mut harness) = fixture_card();
     harness.get_by_label("Period").click();
     settle(&mut harness);
     harness.get_by_label("Dates…").click();
@@ -131,10 +134,7 @@ fn workbook_text(bytes: Vec<u8>) -> String {
 
 #[test]
 fn the_card_exports_its_figures_as_csv_and_xlsx() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("velocity.redb");
-    fixture(&path);
-    let mut harness = velocity_card(&path);
+    let (dir, mut harness) = fixture_card();
     let export = format!("Export {CARD}");
     let csv = dir.path().join("velocity.csv");
     harness.get_by_label(&export).click();
