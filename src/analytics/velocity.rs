@@ -659,4 +659,20 @@ mod tests {
         assert_eq!(v.average_cycle_days, Some(0.0));
         assert_eq!((v.per_day, v.missing), (None, Some(Missing::ZeroCycle)));
     }
+
+    #[test]
+    fn saved_reports_keep_their_variant_indexes_with_velocity_last() {
+        use crate::analytics::reports::{Params, VelocityBy};
+        // Postcard writes a variant as its index: the six reports saved before keep 0 to 5.
+        let index = |params: &Params| postcard::to_allocvec(params).unwrap()[0];
+        assert_eq!(index(&Params::Funnel), 1);
+        let velocity = Params::Velocity {
+            by: VelocityBy::Stage,
+            from: Some(day("2026-01-01")),
+            to: None,
+        };
+        assert_eq!(index(&velocity), 6);
+        let bytes = postcard::to_allocvec(&velocity).unwrap();
+        assert_eq!(postcard::from_bytes::<Params>(&bytes).unwrap(), velocity);
+    }
 }
