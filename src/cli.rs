@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::analytics::Cell;
-use crate::analytics::reports::{GroupBy, Params, Period, Scope, WinLossBy};
+use crate::analytics::reports::{GroupBy, Params, Period, Scope, VelocityBy, WinLossBy};
 use crate::command::Command;
 use crate::domain::{EntityKind, Language, LookupKind};
 use crate::interchange;
@@ -58,7 +58,8 @@ pub enum View {
     Leads,
     /// Open activities: overdue, today, upcoming.
     Activities,
-    /// Reports and charts: funnel, revenue, leakage, forecast, won and lost, sales grid.
+    /// Reports and charts: funnel, revenue, leakage, forecast, won and lost, sales grid, time
+    /// in stage and velocity.
     Reports,
     /// The product catalog.
     Products,
@@ -200,6 +201,18 @@ pub enum Report {
         #[command(flatten)]
         common: ReportOptions,
     },
+    /// Days deals spend in each open stage (median, 75th percentile) and the sales velocity
+    /// (open deals × win rate × average won ÷ average cycle) in money per day; --by deal
+    /// lists each deal's days in each stage, adding up to its age.
+    Velocity {
+        #[arg(long, value_enum, default_value_t = VelocityBy::Stage)]
+        by: VelocityBy,
+        /// The closing dates of the won and lost deals measured; every one by default.
+        #[command(flatten)]
+        period: Dates,
+        #[command(flatten)]
+        common: ReportOptions,
+    },
 }
 
 /// The period of a report, both days included.
@@ -277,6 +290,11 @@ impl Report {
                 period: Dates { from, to },
                 common,
             } => (Params::Grid { by, from, to }, common),
+            Report::Velocity {
+                by,
+                period: Dates { from, to },
+                common,
+            } => (Params::Velocity { by, from, to }, common),
         })
     }
 }
@@ -303,7 +321,12 @@ fn report(ws: &Workspace, report: Report, replace: Replace) -> Result<String, St
                 .id,
         ),
     };
-    if pipeline.is_none() && matches!(params, Params::Funnel | Params::Leakage) {
+    if pipeline.is_none()
+        && matches!(
+            params,
+            Params::Funnel | Params::Leakage | Params::Velocity { .. }
+        )
+    {
         return Err(tr!(
             "the {report} report follows one pipeline's stages: name it with --pipeline",
             report = params.name()

@@ -138,6 +138,12 @@ pub fn report_count(report: &Report) -> u64 {
         Rows::Forecast(rows) => rows.iter().map(|r| r.open_count + r.won_count).sum(),
         Rows::WinLoss(rows) => rows.iter().map(|r| r.won + r.lost).sum(),
         Rows::Grid(rows) => rows.iter().map(|r| r.won_count + r.pipeline_count).sum(),
+        Rows::Velocity(report) => {
+            let v = &report.velocity;
+            let stages: u64 = report.stages.iter().map(|s| s.left + s.now).sum();
+            stages + v.open_deals + v.won + v.lost
+        }
+        Rows::DealTimes(rows) => rows.len() as u64,
     }
 }
 

@@ -297,4 +297,9 @@ impl Facts {
         let (first, len) = facts.entered;
         &self.entered[first as usize..(first + len) as usize]
     }
+
+    /// Where deal `id` is in [`Facts::deals`].
+    pub fn position(&self, id: Id) -> Option<usize> {
+        self.index.get(&id).map(|&i| i as usize)
+    }
 }

@@ -7,6 +7,7 @@ pub mod facts;
 mod render;
 pub mod reports;
 mod totals;
+pub mod velocity;
 
 pub use cells::{Cell, Table};
 pub use render::table;

@@ -15,7 +15,8 @@ use super::cells::{Cell, Table};
 use super::facts::{DealFacts, Facts};
 
 mod leakage;
-use crate::domain::{FastMap, Id, IdMap, Lookup, Pipeline, Rates, Stage, StageKind};
+use super::velocity::{self, DealTimes, VelocityReport};
+use crate::domain::{FastMap, Id, IdMap, Lookup, Pipeline, Rates, Stage, StageEvent, StageKind};
 pub use leakage::{Cause, review, verdict};
 
 /// The key of deals without a value for what they are grouped by (no salesperson, no date).
@@ -43,6 +44,8 @@ pub struct Data<'a> {
     names: IdMap<&'a str>,
     rates: &'a Rates,
     today: NaiveDate,
+    /// Every stage move, in the order they happened: only the velocity report reads them.
+    events: &'a [StageEvent],
 }
 
 /// What names and converts the deals of a report, as the workspace holds it.
@@ -96,11 +99,39 @@ impl<'a> Data<'a> {
                 .collect(),
             rates: records.rates,
             today: records.today,
+            events: &[],
         }
     }
 
+    /// The same data with the stage moves `events` (in the order they happened), which the
+    /// velocity report reads; without them every deal sat in its stage since its creation.
+    pub fn with_events(self, events: &'a [StageEvent]) -> Data<'a> {
+        Data { events, ..self }
+    }
+
+    /// Every stage move, in the order they happened.
+    pub(super) fn events(&self) -> &'a [StageEvent] {
+        self.events
+    }
+
+    /// The day reports see as today.
+    pub(super) fn today(&self) -> NaiveDate {
+        self.today
+    }
+
+    /// A stage by its id.
+    pub(super) fn stage(&self, id: Id) -> Option<&'a Stage> {
+        self.stages.get(&id).copied()
+    }
+
+    /// Where each deal of the scope is in [`Facts::deals`], in the order [`Data::each`] lists
+    /// them; and those facts.
+    pub(super) fn positions(&self) -> (&[u32], &Facts) {
+        (&self.deals, &self.facts)
+    }
+
     /// The facts of each deal in the scope.
-    fn each(&self) -> impl Iterator<Item = &DealFacts> + '_ {
+    pub(super) fn each(&self) -> impl Iterator<Item = &DealFacts> + '_ {
         let all = self.facts.deals();
         self.deals.iter().map(move |&i| &all[i as usize])
     }
@@ -126,7 +157,7 @@ impl<'a> Data<'a> {
     }
 
     /// The only pipeline of the scope, for the reports that follow one pipeline's stages.
-    fn pipeline(&self) -> Option<&(&'a Pipeline, Vec<&'a Stage>)> {
+    pub(super) fn pipeline(&self) -> Option<&(&'a Pipeline, Vec<&'a Stage>)> {
         match self.pipelines.as_slice() {
             [one] => Some(one),
             _ => None,
@@ -149,7 +180,7 @@ pub fn default_period(today: NaiveDate) -> (NaiveDate, NaiveDate) {
 }
 
 /// A ratio with 4 decimals; 0 when there is nothing to divide.
-fn ratio(part: u64, whole: u64) -> f64 {
+pub(super) fn ratio(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -924,6 +955,25 @@ pub enum Params {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     },
+    /// Time in stage and velocity; won and lost deals closed from `from` to `to` (all time
+    /// when None). Last, so the variants saved before it keep their indexes.
+    Velocity {
+        by: VelocityBy,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    },
+}
+
+/// What the velocity report lists: each open stage with the velocity, or each deal.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum,
+)]
+pub enum VelocityBy {
+    /// Days in each open stage (median, 75th percentile) and the velocity's factors.
+    #[default]
+    Stage,
+    /// Each deal's days in each stage it was in, adding up to its age.
+    Deal,
 }
 
 impl Params {
@@ -936,6 +986,7 @@ impl Params {
             Params::Forecast { .. } => "forecast",
             Params::WinLoss { .. } => "winloss",
             Params::Grid { .. } => "grid",
+            Params::Velocity { .. } => "velocity",
         }
     }
 }
@@ -949,6 +1000,8 @@ pub enum Rows {
     Forecast(Vec<ForecastRow>),
     WinLoss(Vec<WinLossRow>),
     Grid(Vec<GridRow>),
+    Velocity(VelocityReport),
+    DealTimes(Vec<DealTimes>),
 }
 
 /// A report computed.
@@ -985,6 +1038,15 @@ pub fn run(data: &Data, params: &Params) -> Report {
             from.unwrap_or(default_from),
             to.unwrap_or(default_to),
         )),
+        Params::Velocity {
+            by: VelocityBy::Stage,
+            from,
+            to,
+        } => Rows::Velocity(velocity::report(data, *from, *to)),
+        Params::Velocity {
+            by: VelocityBy::Deal,
+            ..
+        } => Rows::DealTimes(velocity::deal_times(data)),
     };
     Report {
         name: params.name(),
@@ -1038,6 +1100,23 @@ impl Report {
             Rows::Forecast(rows) => out(self, rows),
             Rows::WinLoss(rows) => out(self, rows),
             Rows::Grid(rows) => out(self, rows),
+            Rows::DealTimes(rows) => out(self, rows),
+            Rows::Velocity(report) => {
+                #[derive(Serialize)]
+                struct Out<'a> {
+                    report: &'a str,
+                    base_currency: &'a str,
+                    rows: &'a [velocity::StageTimeRow],
+                    velocity: &'a velocity::Velocity,
+                }
+                let out = Out {
+                    report: self.name,
+                    base_currency: &self.base_currency,
+                    rows: &report.stages,
+                    velocity: &report.velocity,
+                };
+                serde_json::to_string_pretty(&out).expect("reports serialize to JSON") + "\n"
+            }
         }
     }
 
@@ -1181,6 +1260,8 @@ impl Report {
                     })
                     .collect(),
             ),
+            Rows::Velocity(report) => (&velocity::FIGURE_HEADERS, velocity::figure_rows(report)),
+            Rows::DealTimes(rows) => (&velocity::DEAL_HEADERS, velocity::deal_rows(rows)),
         };
         Table {
             sheet: self.name,
@@ -1245,7 +1326,7 @@ fn causes_cell(causes: &[Cause]) -> Cell {
 }
 
 /// A ratio as a cell: exact to its 4 decimals.
-fn ratio_cell(value: f64) -> Cell {
+pub(super) fn ratio_cell(value: f64) -> Cell {
     Cell::Decimal(Decimal::from_f64_retain(value).map_or(Decimal::ZERO, |d| d.round_dp(4)))
 }
 

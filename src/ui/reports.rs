@@ -1,5 +1,6 @@
 //! The Reports view: a dashboard of cards — funnel, expected vs weighted revenue by stage and
-//! by expected-close month, sales leakage, forecast, won and lost, the sales grid — over a
+//! by expected-close month, sales leakage, forecast, won and lost, the sales grid, time in stage
+//! and velocity — over a
 //! scope (pipeline, created period). Each card opens full size, exports CSV, XLSX or a PNG of
 //! its chart, and saves its settings under a name. Reports are cached per card and recomputed
 //! only when the data, the scope or the card's settings change.
@@ -8,6 +9,7 @@ mod charts;
 mod controls;
 mod files;
 mod picture;
+mod velocity;
 
 use crate::ui::direction;
 use crate::ui::text::bidi;
@@ -21,7 +23,7 @@ use super::offscreen::Painted;
 use super::theme;
 use super::widgets::lookup_combo;
 use crate::analytics::reports::{
-    self, GroupBy, Params, Period, Report, Rows, SavedReport, Scope, WinLossBy,
+    self, GroupBy, Params, Period, Report, Rows, SavedReport, Scope, VelocityBy, WinLossBy,
 };
 use crate::command::Command;
 use crate::domain::{Id, LookupKind};
@@ -42,11 +44,15 @@ pub enum Card {
     Forecast,
     Grid,
     WinLoss,
+    Velocity,
 }
+
+/// How many cards the dashboard has.
+const CARDS: usize = 8;
 
 impl Card {
     /// In dashboard order, two to a row.
-    const ALL: [Card; 7] = [
+    const ALL: [Card; CARDS] = [
         Card::Funnel,
         Card::Leakage,
         Card::Revenue,
@@ -54,6 +60,7 @@ impl Card {
         Card::Forecast,
         Card::Grid,
         Card::WinLoss,
+        Card::Velocity,
     ];
 
     fn title(self) -> String {
@@ -65,6 +72,7 @@ impl Card {
             Card::Forecast => tr!("Forecast"),
             Card::Grid => tr!("Sales grid"),
             Card::WinLoss => tr!("Won and lost"),
+            Card::Velocity => tr!("Time in stage & velocity"),
         }
     }
 
@@ -90,6 +98,11 @@ impl Card {
                 from: None,
                 to: None,
             },
+            Card::Velocity => Params::Velocity {
+                by: VelocityBy::Stage,
+                from: None,
+                to: None,
+            },
         }
     }
 
@@ -105,12 +118,19 @@ impl Card {
             Params::Forecast { .. } => Card::Forecast,
             Params::Grid { .. } => Card::Grid,
             Params::WinLoss { .. } => Card::WinLoss,
+            Params::Velocity { .. } => Card::Velocity,
         }
     }
 
-    /// The funnel and the leakage follow one pipeline's stages; the others can add them up.
+    /// The funnel, the leakage and the time in stage follow one pipeline's stages; the others
+    /// can add them up.
     fn follows_one_pipeline(self) -> bool {
-        matches!(self, Card::Funnel | Card::Leakage)
+        matches!(self, Card::Funnel | Card::Leakage | Card::Velocity)
+    }
+
+    /// The cards whose period looks back at closed deals only (all time by default).
+    fn looks_back(self) -> bool {
+        matches!(self, Card::WinLoss | Card::Velocity)
     }
 
     /// Its place in [`Card::ALL`], which lists the cards in declaration order.
@@ -126,7 +146,7 @@ fn file_stem(params: &Params) -> String {
         Params::Pipeline { by } => by.to_possible_value(),
         Params::Forecast { by, .. } | Params::Grid { by, .. } => by.to_possible_value(),
         Params::WinLoss { by, .. } => by.to_possible_value(),
-        Params::Funnel | Params::Leakage => None,
+        Params::Funnel | Params::Leakage | Params::Velocity { .. } => None,
     };
     match by {
         Some(by) => format!("{}-by-{}", params.name(), by.get_name()),
@@ -277,7 +297,7 @@ type PngResult = Result<String, String>;
 
 /// The Reports view.
 pub struct ReportsView {
-    cards: [CardState; 7],
+    cards: [CardState; CARDS],
     /// Whether the cards that can add pipelines up show every pipeline.
     all_pipelines: bool,
     created_from: DateField,
@@ -565,7 +585,12 @@ impl ReportsView {
             (Rows::WinLoss(rows), _) => {
                 charts::winloss_ui(ui, rows, by_reason(&cached.params), currency, height(0.0));
             }
-            (Rows::Forecast(_) | Rows::Grid(_), None) => {}
+            (Rows::Velocity(report), _) => {
+                let beside = velocity::room_beside_chart(report);
+                velocity::card_ui(ui, report, currency, height(beside));
+            }
+            // The card lists stages; deals are for the command line.
+            (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => {}
         }
     }
 
@@ -634,6 +659,15 @@ impl ReportsView {
                     .labelled_by(label.id);
             }
             Params::Grid { by, .. } => period_ui(ui, &title, by),
+            Params::Velocity { .. } => {
+                ui.label(bidi(
+                    ui,
+                    RichText::new(tr!(
+                        "Days deals spend in each open stage, and the money the pipeline wins per day."
+                    ))
+                    .color(theme::TEXT_MUTED),
+                ));
+            }
             Params::WinLoss { by, .. } => {
                 let label = ui.label(bidi(ui, tr!("By")));
                 egui::ComboBox::from_id_salt("winloss_by")
@@ -826,6 +860,10 @@ fn card_header_ui(ui: &mut egui::Ui, card: Card, full: bool) -> Option<CardAsk> 
 /// axes over no data would read "$0" and "0 %" as if they were figures.
 fn needs(rows: &Rows, params: &Params, measure: Measure) -> Option<String> {
     match rows {
+        Rows::Velocity(report) => velocity::needs(report),
+        Rows::DealTimes(_) => Some(tr!(
+            "The time each deal spent in each stage is a table: chart it by stage."
+        )),
         Rows::Funnel(rows) if rows.is_empty() => Some(tr!(
             "The funnel follows one pipeline: it has no open stage."
         )),

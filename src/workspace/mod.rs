@@ -440,7 +440,7 @@ impl Workspace {
             rates: &self.rates,
             today: self.today(),
         };
-        Data::new(scope, records, self.facts())
+        Data::new(scope, records, self.facts()).with_events(&self.stage_events)
     }
 
     /// The reports' facts of every deal: worked out in full once, then for each change only

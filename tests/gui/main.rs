@@ -25,6 +25,9 @@ mod settings;
 mod stages;
 #[path = "../common/tmpfs.rs"]
 mod tmpfs;
+mod velocity;
+#[path = "../common/velocity.rs"]
+mod velocity_fixture;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -211,4 +214,18 @@ pub fn label<'a>(harness: &'a Harness<'static, App>, text: &'a str) -> egui_kitt
 pub fn card<'a>(harness: &'a Harness<'static, App>, name: &'a str) -> egui_kittest::Node<'a> {
     use egui_kittest::kittest::Queryable as _;
     harness.get_by_role_and_label(egui::accesskit::Role::Button, name)
+}
+
+/// Asserts that a label reads each of `cells` on the row at height `y` (what a person reads
+/// across a table's row); `row` names it in the message.
+pub fn assert_on_row(harness: &Harness<'static, App>, row: &str, y: f32, cells: &[&str]) {
+    use egui_kittest::kittest::Queryable as _;
+    for cell in cells {
+        let on_row = harness
+            .query_all_by(|n| {
+                n.role() == egui::accesskit::Role::Label && n.value().as_deref() == Some(*cell)
+            })
+            .any(|n| (n.rect().center().y - y).abs() < 3.0);
+        assert!(on_row, "{row}: no {cell} on its row");
+    }
 }

@@ -9,7 +9,10 @@ use forsat::domain::{Id, LookupKind, StageKind};
 use forsat::ui::App;
 use forsat::workspace::{Clock, Workspace};
 
-use crate::{Fixture, add_deal, harness, harness_at, label, retype, settle, stage_id, type_into};
+use crate::{
+    Fixture, add_deal, assert_on_row, harness, harness_at, label, retype, settle, stage_id,
+    type_into,
+};
 
 /// Moves a deal through a command, as the board does.
 fn move_to(ws: &mut Workspace, opp: Id, stage: &str) {
@@ -111,14 +114,7 @@ fn listed(harness: &Harness<'static, App>) -> Vec<&'static str> {
 /// Asserts that the row of the funnel's table whose link is named `link` reads `cells`.
 fn funnel_row(harness: &Harness<'static, App>, link: &str, cells: &[&str]) {
     let y = harness.get_by_label(link).rect().center().y;
-    for cell in cells {
-        let on_row = harness
-            .query_all_by(|n| {
-                n.role() == egui::accesskit::Role::Label && n.value().as_deref() == Some(*cell)
-            })
-            .any(|n| (n.rect().center().y - y).abs() < 3.0);
-        assert!(on_row, "{link}: no {cell} on its row");
-    }
+    assert_on_row(harness, link, y, cells);
 }
 
 #[test]

@@ -16,6 +16,9 @@ mod related;
 mod reports;
 #[path = "../common/tmpfs.rs"]
 mod tmpfs;
+mod velocity;
+#[path = "../common/velocity.rs"]
+mod velocity_fixture;
 mod workbooks;
 mod workspace;
 

@@ -118,7 +118,7 @@ pub fn percent(ratio: f64) -> String {
 }
 
 /// A plot that neither zooms nor pans: report charts are read, not explored.
-fn still_plot(id: &'static str, height: f32) -> Plot<'static> {
+pub(super) fn still_plot(id: &'static str, height: f32) -> Plot<'static> {
     // In a right-to-left language the x axis runs from the right (the first stage, the
     // earliest month at the right) and the y axis stands on the right.
     let rtl = crate::i18n::right_to_left();
@@ -157,7 +157,7 @@ fn widest(ui: &egui::Ui, labels: &[String]) -> f32 {
 
 /// Labels the x axis of categories `0..n` by `labels`, every `stride`-th one so that they fit
 /// side by side in the plot's width (the plot hides a label wider than its step).
-fn categories(ui: &egui::Ui, plot: Plot<'static>, labels: Vec<String>) -> Plot<'static> {
+pub(super) fn categories(ui: &egui::Ui, plot: Plot<'static>, labels: Vec<String>) -> Plot<'static> {
     let n = labels.len();
     let room = ui.available_width() - 80.0;
     // egui_plot fades x labels closer than 80 points apart, and hides them under 60.
@@ -193,7 +193,7 @@ fn category(labels: &[String], value: f64) -> String {
 
 /// About five marks at round values (1, 2 or 5 times a power of ten) across `input`, so every
 /// one has room for its label.
-fn round_marks(input: GridInput) -> Vec<GridMark> {
+pub(super) fn round_marks(input: GridInput) -> Vec<GridMark> {
     let (min, max) = input.bounds;
     let rough = (max - min) / 5.0;
     if rough <= 0.0 || !rough.is_finite() {
@@ -216,7 +216,7 @@ fn round_marks(input: GridInput) -> Vec<GridMark> {
 }
 
 /// A whole count as an axis label; nothing between whole numbers or below zero.
-fn count_label(value: f64) -> String {
+pub(super) fn count_label(value: f64) -> String {
     let whole = value.round();
     if value < 0.0 || (value - whole).abs() > 1e-6 {
         String::new()
@@ -263,13 +263,13 @@ fn series(
 
 /// How a legend entry shows its colour.
 #[derive(Clone, Copy)]
-enum Swatch {
+pub(super) enum Swatch {
     Bar,
     Line,
 }
 
 /// A legend above a chart, where it covers no bar and no label.
-fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, Color32, Swatch)]) {
+pub(super) fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, Color32, Swatch)]) {
     ui.horizontal_wrapped(|ui| {
         for (name, color, swatch) in entries {
             let (rect, _) = ui.allocate_exact_size(vec2(14.0, 10.0), egui::Sense::hover());
@@ -295,7 +295,7 @@ fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, Color32, Swatch)]) {
 /// `tip` gives for the plot point under it in a tooltip beside the pointer. egui_plot's own
 /// hover text is painted (no screen reader reads it) and names one bar of one series; ours
 /// gives every figure of the category at once.
-fn hover_ui<R>(
+pub(super) fn hover_ui<R>(
     response: &PlotResponse<R>,
     name: String,
     tip: impl FnOnce(PlotPoint) -> Option<Vec<String>>,
@@ -321,7 +321,7 @@ fn hover_ui<R>(
 }
 
 /// The category `0..n` whose bars stand at `value` (within 0.45 of it).
-fn category_at(value: f64, n: usize) -> Option<usize> {
+pub(super) fn category_at(value: f64, n: usize) -> Option<usize> {
     let i = value.round();
     (i >= 0.0 && i < n as f64 && (value - i).abs() <= 0.45).then_some(i as usize)
 }

@@ -27,7 +27,7 @@ pub(super) enum Range {
 impl Range {
     /// Won and lost deals are in the past; the forecast and the grid look ahead too.
     pub(super) fn offered(card: Card) -> [Range; 4] {
-        let last = if card == Card::WinLoss {
+        let last = if card.looks_back() {
             Range::Last12Months
         } else {
             Range::Next12Months
@@ -37,7 +37,7 @@ impl Range {
 
     pub(super) fn label(self, card: Card) -> String {
         match self {
-            Range::Standard if card == Card::WinLoss => tr!("All time"),
+            Range::Standard if card.looks_back() => tr!("All time"),
             Range::Standard => tr!("Last 2 years to next year"),
             Range::ThisYear => tr!("This year"),
             Range::LastYear => tr!("Last year"),
@@ -79,7 +79,8 @@ pub(super) fn range_mut(
     match params {
         Params::Forecast { from, to, .. }
         | Params::WinLoss { from, to, .. }
-        | Params::Grid { from, to, .. } => Some((from, to)),
+        | Params::Grid { from, to, .. }
+        | Params::Velocity { from, to, .. } => Some((from, to)),
         Params::Pipeline { .. } | Params::Funnel | Params::Leakage => None,
     }
 }
@@ -198,12 +199,11 @@ pub(super) fn range_ui(ui: &mut egui::Ui, card: Card, state: &mut CardState, tod
             None => {
                 // Typed dates start from what the card shows now; the open default ends
                 // of the forecast and the grid are their default period.
-                let (default_from, default_to) = match card {
-                    Card::WinLoss => (None, None),
-                    _ => {
-                        let (f, t) = reports::default_period(today);
-                        (Some(f), Some(t))
-                    }
+                let (default_from, default_to) = if card.looks_back() {
+                    (None, None)
+                } else {
+                    let (f, t) = reports::default_period(today);
+                    (Some(f), Some(t))
                 };
                 state.from.set(from.or(default_from));
                 state.to.set(to.or(default_to));

@@ -116,7 +116,13 @@ impl Picture {
                 let by_reason = super::by_reason(&self.params);
                 charts::winloss_ui(ui, rows, by_reason, currency, CHART_HEIGHT);
             }
-            (Rows::Forecast(_) | Rows::Grid(_), None) => {}
+            (Rows::Velocity(report), _) => {
+                super::velocity::chart_ui(ui, &report.stages, CHART_HEIGHT);
+                ui.add_space(8.0);
+                super::velocity::velocity_ui(ui, &report.velocity, currency);
+            }
+            // `needs` has said a deal's times are a table.
+            (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => {}
         }
     }
 
@@ -255,6 +261,7 @@ fn subtitle(
             parts.push(tr!("By: {what}", what = winloss_label(*by)));
             parts.push(dates(Dates::Closed, *from, *to));
         }
+        Params::Velocity { from, to, .. } => parts.push(dates(Dates::Closed, *from, *to)),
     }
     parts.join(" · ")
 }
