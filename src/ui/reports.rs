@@ -16,7 +16,7 @@ use crate::ui::text::bidi;
 use std::sync::mpsc;
 
 use chrono::NaiveDate;
-use egui::{Align, RichText};
+use egui::{Align, Rect, RichText, vec2};
 
 use super::app::{Action, Ctx};
 use super::offscreen::Painted;
@@ -356,14 +356,28 @@ impl ReportsView {
                     .id_salt("reports_dashboard")
                     .auto_shrink(false)
                     .show(ui, |ui| {
+                        // Each row gets the width the first had: a card wider than its half
+                        // would otherwise widen every row below it.
+                        let width = ui.available_width();
                         for pair in Card::ALL.chunks(2) {
-                            ui.columns(2, |columns| {
-                                for (ui, card) in columns.iter_mut().zip(pair) {
-                                    card_frame().show(ui, |ui| {
-                                        ui.set_width(ui.available_width());
-                                        self.card_ui(ui, ws, *pipeline, *card, false, &mut actions);
-                                    });
-                                }
+                            let row =
+                                Rect::from_min_size(ui.cursor().min, vec2(width, f32::INFINITY));
+                            ui.scope_builder(egui::UiBuilder::new().max_rect(row), |ui| {
+                                ui.columns(2, |columns| {
+                                    for (ui, card) in columns.iter_mut().zip(pair) {
+                                        card_frame().show(ui, |ui| {
+                                            ui.set_width(ui.available_width());
+                                            self.card_ui(
+                                                ui,
+                                                ws,
+                                                *pipeline,
+                                                *card,
+                                                false,
+                                                &mut actions,
+                                            );
+                                        });
+                                    }
+                                });
                             });
                             ui.add_space(8.0);
                         }

@@ -404,3 +404,32 @@ fn a_chart_with_nothing_to_show_says_so_instead_of_empty_axes() {
         ]
     );
 }
+
+#[test]
+fn every_card_of_the_sample_dashboard_fits_its_half_of_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(&dir.path().join("sample.redb"));
+    harness.get_by_label("Reports").click();
+    harness.run();
+    let width = crate::WINDOW_SIZE[0];
+    for card in [
+        "Funnel",
+        "Sales leakage",
+        "Expected vs weighted revenue",
+        "Revenue by expected-close month",
+        "Forecast",
+        "Sales grid",
+        "Won and lost",
+        "Time in stage & velocity",
+    ] {
+        let save = format!("Save the {card} report");
+        harness.get_by_label(&save).scroll_to_me();
+        harness.run();
+        let rect = harness.get_by_label(&save).rect();
+        assert!(
+            rect.right() <= width,
+            "{card}'s Save… ends at {}",
+            rect.right()
+        );
+    }
+}

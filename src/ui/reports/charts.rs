@@ -3,7 +3,7 @@
 
 use crate::ui::direction;
 use crate::ui::text::{bidi, bidi_with, one_run};
-use egui::{Align2, Color32, PopupAnchor, Rect, RichText, Stroke, vec2};
+use egui::{Align2, Color32, PopupAnchor, Rect, RichText, Stroke, Vec2, vec2};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{
     Bar, BarChart, GridInput, GridMark, Line, Plot, PlotPoint, PlotPoints, PlotResponse, Points,
@@ -268,11 +268,21 @@ pub(super) enum Swatch {
     Line,
 }
 
+/// The room of a legend entry's colour sample.
+const SWATCH: Vec2 = vec2(14.0, 10.0);
+
 /// A legend above a chart, where it covers no bar and no label.
 pub(super) fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, Color32, Swatch)]) {
     ui.horizontal_wrapped(|ui| {
         for (name, color, swatch) in entries {
-            let (rect, _) = ui.allocate_exact_size(vec2(14.0, 10.0), egui::Sense::hover());
+            // A swatch and its name stay on one line: an entry that does not fit what is left
+            // of this one starts the next (a name would otherwise run past the card's edge).
+            let entry =
+                SWATCH.x + ui.spacing().item_spacing.x + widest(ui, std::slice::from_ref(name));
+            if entry > ui.available_size_before_wrap().x && ui.min_rect().width() > 0.0 {
+                ui.end_row();
+            }
+            let (rect, _) = ui.allocate_exact_size(SWATCH, egui::Sense::hover());
             match swatch {
                 Swatch::Bar => {
                     let square = Rect::from_center_size(rect.center(), vec2(10.0, 10.0));
