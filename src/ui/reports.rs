@@ -364,6 +364,10 @@ impl ReportsView {
                                 Rect::from_min_size(ui.cursor().min, vec2(width, f32::INFINITY));
                             ui.scope_builder(egui::UiBuilder::new().max_rect(row), |ui| {
                                 ui.columns(2, |columns| {
+                                    // The first card of a row where reading starts.
+                                    if crate::i18n::right_to_left() {
+                                        columns.reverse();
+                                    }
                                     for (ui, card) in columns.iter_mut().zip(pair) {
                                         card_frame().show(ui, |ui| {
                                             ui.set_width(ui.available_width());

@@ -5,7 +5,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use forsat::analytics::reports::{Params, Period};
 use forsat::command::Command;
-use forsat::domain::{Id, LookupKind, StageKind};
+use forsat::domain::{Id, Language, LookupKind, StageKind};
 use forsat::ui::App;
 use forsat::workspace::{Clock, Workspace};
 
@@ -432,4 +432,23 @@ fn every_card_of_the_sample_dashboard_fits_its_half_of_the_window() {
             rect.right()
         );
     }
+}
+
+#[test]
+fn in_persian_the_dashboard_reads_from_the_right_the_funnel_first() {
+    let fixture = five_deals();
+    fixture.with_language(Language::Persian);
+    let mut harness = harness(&fixture.path);
+    harness.get_by_label("گزارش‌ها").click();
+    harness.run();
+    let funnel = label(&harness, "قیف").rect();
+    let leakage = label(&harness, "نشت فروش").rect();
+    assert!(
+        (funnel.center().y - leakage.center().y).abs() < 1.0,
+        "one row"
+    );
+    assert!(
+        funnel.center().x > leakage.center().x,
+        "the funnel, first, at the right"
+    );
 }
