@@ -523,8 +523,10 @@ pub fn funnel(data: &Data) -> Vec<FunnelRow> {
     let mut rows: Vec<FunnelRow> = Vec::with_capacity(progress.open.len());
     for (k, stage) in progress.open.iter().enumerate() {
         let (reached, reached_amount) = progress.reached[k];
+        // No conversion from a stage no deal reached: "0 %" would read as a measured figure.
         let conversion_from_previous = rows
             .last()
+            .filter(|prev| prev.reached > 0)
             .map(|prev| ratio(progress.kept[k], prev.reached));
         rows.push(FunnelRow {
             stage_id: *stage,

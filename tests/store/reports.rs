@@ -1203,3 +1203,18 @@ fn report_png_draws_the_chart_headless_and_never_replaces_a_file_unasked_or_the_
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(std::fs::read_to_string(&csv).unwrap(), printed);
 }
+
+#[test]
+fn a_funnel_no_deal_entered_has_no_conversion_rather_than_zero() {
+    let mut empty = World::new();
+    empty.deals.clear();
+    empty.events.clear();
+    assert_eq!(
+        reports::funnel(&empty.data(&sales())),
+        [
+            funnel_row(NEW, "New", 0, "0", None),
+            funnel_row(QUALIFIED, "Qualified", 0, "0", None),
+            funnel_row(PROPOSITION, "Proposition", 0, "0", None),
+        ]
+    );
+}
