@@ -17,9 +17,9 @@ use common::fixtures::Fixture;
 use common::frames::Window;
 use common::{SIZES, clock, scratch, size_label, sqlite, timed};
 use criterion::{Criterion, criterion_group, criterion_main};
-use forsat::cli::View;
 use forsat::command::Command;
 use forsat::domain::{Id, Language};
+use forsat::ui::View;
 use forsat::workspace::Workspace;
 
 /// Opening the database and loading every deal into memory, the cost of starting the app:

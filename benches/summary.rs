@@ -15,9 +15,9 @@ use common::fixtures::Fixture;
 use common::frames::Window;
 use common::{SIZES, clock, median_of, scratch, size_label, sqlite, timed};
 use egui_kittest::Harness;
-use forsat::cli::View;
 use forsat::interchange::{self, Format, Kind};
 use forsat::store::files::Replace;
+use forsat::ui::View;
 use forsat::ui::{App, AppOptions, WINDOW_SIZE};
 use forsat::workspace::Workspace;
 

@@ -13,6 +13,7 @@ use crate::command::Command;
 use crate::domain::{EntityKind, Language, LookupKind};
 use crate::interchange;
 use crate::store::files::Replace;
+use crate::ui::View;
 use crate::workspace::{Workspace, system_clock};
 use crate::{tr, trn};
 
@@ -43,30 +44,6 @@ pub struct Cli {
 
 fn parse_language(code: &str) -> Result<Language, String> {
     Language::from_code(code).ok_or_else(|| tr!("“{code}” is not one of en, fa, fr", code = code))
-}
-
-/// The views the window can open on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum View {
-    /// The pipeline board.
-    Pipeline,
-    /// The opportunity list.
-    List,
-    /// Accounts and their detail.
-    Accounts,
-    /// Leads and their conversion.
-    Leads,
-    /// Open activities: overdue, today, upcoming.
-    Activities,
-    /// Reports and charts: funnel, revenue, leakage, forecast, won and lost, sales grid, time
-    /// in stage and velocity.
-    Reports,
-    /// The product catalog.
-    Products,
-    /// Currencies and their rates.
-    Currencies,
-    /// Pipelines, stages, lookup tables and settings.
-    Settings,
 }
 
 /// Headless subcommands.
@@ -598,4 +575,30 @@ fn history(ws: &Workspace, id: u64, format: Format) -> Result<String, String> {
         }
         Format::Table => crate::analytics::table(&["At", "Field", "Old", "New"], rows),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names file names and dialogs use are the command line's.
+    #[test]
+    fn every_choice_is_named_as_the_command_line_spells_it() {
+        fn check<T: ValueEnum>(name: fn(&T) -> &'static str) {
+            for value in T::value_variants() {
+                let spelt = value.to_possible_value().expect("not skipped");
+                assert_eq!(name(value), spelt.get_name());
+            }
+        }
+        check::<GroupBy>(|v| v.name());
+        check::<Period>(|v| v.name());
+        check::<WinLossBy>(|v| v.name());
+        check::<interchange::Source>(|v| v.as_str());
+        check::<interchange::Kind>(|v| v.as_str());
+        check::<interchange::Format>(|v| v.as_str());
+        assert_eq!(
+            interchange::Source::ALL.as_slice(),
+            interchange::Source::value_variants()
+        );
+    }
 }

@@ -2,11 +2,12 @@
 //! `Command`, and [`crate::workspace::Workspace::apply`] validates it, writes it with its history
 //! in one transaction, updates memory and hands back the inverse for undo.
 
+use crate::analytics::reports::SavedReport;
 use chrono::NaiveDate;
 
 use crate::domain::{
     Account, EntityKind, Filter, Id, ListColumn, Lookup, Opportunity, Record, SavedFilter,
-    SavedReport, Settings, StageEvent,
+    Settings, StageEvent,
 };
 
 /// One user action.

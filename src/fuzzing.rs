@@ -2,6 +2,7 @@
 //! test that replays their corpus on every `cargo test`: each must answer with a message or a
 //! result, never panic.
 
+use crate::analytics::reports::SavedReport;
 use crate::domain::*;
 use crate::interchange::{self, ImportOptions, Source};
 use crate::store::{decode, decode_legacy, seal};

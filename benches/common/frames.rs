@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use egui::{Event, Modifiers, MouseWheelSource, MouseWheelUnit, Pos2, RawInput, Rect, TouchPhase};
-use forsat::cli::View;
+use forsat::ui::View;
 use forsat::ui::{App, AppOptions, WINDOW_SIZE};
 
 use super::clock;

@@ -205,6 +205,18 @@ pub enum GroupBy {
     Month,
 }
 
+impl GroupBy {
+    /// Its name on the command line and in file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupBy::Stage => "stage",
+            GroupBy::Salesperson => "salesperson",
+            GroupBy::Source => "source",
+            GroupBy::Month => "month",
+        }
+    }
+}
+
 /// Open active deals grouped.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PipelineRow {
@@ -638,6 +650,14 @@ pub enum Period {
 }
 
 impl Period {
+    /// Its name on the command line and in file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+        }
+    }
+
     /// The period `date` falls in.
     pub fn of(self, date: NaiveDate) -> String {
         self.label(Some(self.code(date)))
@@ -781,6 +801,18 @@ pub enum WinLossBy {
     Competitor,
     Source,
     Salesperson,
+}
+
+impl WinLossBy {
+    /// Its name on the command line and in file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            WinLossBy::Reason => "reason",
+            WinLossBy::Competitor => "competitor",
+            WinLossBy::Source => "source",
+            WinLossBy::Salesperson => "salesperson",
+        }
+    }
 }
 
 /// The key of the won deals' row when closed deals are grouped by loss reason.

@@ -16,9 +16,6 @@ pub use records::*;
 pub use related::*;
 pub use rules::*;
 
-/// Saved reports are kept with the other records; their parameters are the analytics'.
-pub use crate::analytics::reports::SavedReport;
-
 /// Records for unit tests of the domain.
 #[cfg(test)]
 pub(crate) mod test_support {

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::domain::Language;
+use super::Language;
 
 /// A catalog entry: a translation, or plural forms ("one", then "other").
 #[derive(Debug, Deserialize)]

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::jalali::JalaliDate;
-use crate::domain::{Calendar, DateFormat, Language};
+use super::{Calendar, DateFormat, Language};
 
 /// How a language writes numbers.
 #[derive(Clone, Copy)]
@@ -309,7 +309,7 @@ pub fn latin_digits(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::super::{Local, current, install};
     use super::*;
-    use crate::domain::WeekStart;
+    use crate::i18n::WeekStart;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

@@ -12,6 +12,7 @@ pub mod bidi;
 mod catalog;
 mod format;
 pub mod jalali;
+mod locale;
 
 use std::cell::Cell;
 use std::fmt::Display;
@@ -19,8 +20,7 @@ use std::sync::OnceLock;
 
 pub use catalog::{translate, translate_plural};
 pub use format::*;
-
-use crate::domain::{Calendar, DateFormat, Language, Settings, WeekStart};
+pub use locale::{Calendar, DateFormat, Language, WeekStart};
 
 /// Translates `key` in the current language, filling `{name}` placeholders:
 /// `tr!("Lost {deals} to {name}", deals = 3, name = "Acme")`.
@@ -103,19 +103,24 @@ pub struct Local {
 }
 
 impl Local {
-    /// What `settings` ask for: the language chosen there, else the command line's, else the
-    /// system's; the calendar chosen there, else the language's.
-    pub fn of(settings: &Settings) -> Local {
+    /// What the settings ask for: the `language` chosen there, else the command line's, else
+    /// the system's; the `calendar` chosen there, else the language's.
+    pub fn chosen(
+        language: Option<Language>,
+        calendar: Option<Calendar>,
+        date_format: DateFormat,
+        week_start: WeekStart,
+    ) -> Local {
         let language = OVERRIDE
             .get()
             .copied()
-            .or(settings.language)
+            .or(language)
             .unwrap_or_else(system_language);
         Local {
             language,
-            calendar: settings.calendar.unwrap_or(language.calendar()),
-            date_format: settings.date_format,
-            week_start: settings.week_start,
+            calendar: calendar.unwrap_or(language.calendar()),
+            date_format,
+            week_start,
         }
     }
 }
@@ -155,11 +160,6 @@ pub fn current() -> Local {
 /// worker starts).
 pub fn install(local: Local) {
     LOCAL.with(|l| l.set(local));
-}
-
-/// Makes this thread follow `settings`.
-pub fn follow(settings: &Settings) {
-    install(Local::of(settings));
 }
 
 /// The language in use.

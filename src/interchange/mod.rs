@@ -134,6 +134,15 @@ pub enum Source {
 }
 
 impl Source {
+    /// Every source, in the order an import dialog offers them.
+    pub const ALL: [Source; 5] = [
+        Source::Auto,
+        Source::Forsat,
+        Source::Odoo,
+        Source::Suitecrm,
+        Source::Pipedrive,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Auto => "auto",

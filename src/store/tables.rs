@@ -7,6 +7,7 @@
 //! the sum of their checksums, kept in `meta` under its own checksum and brought up to date by
 //! every transaction) and by keys that must come in strictly increasing order.
 
+use crate::analytics::reports::SavedReport;
 use std::collections::BTreeMap;
 
 use redb::{ReadableTable, ReadableTableMetadata as _, Table, TableDefinition, TableHandle as _};

@@ -23,10 +23,10 @@ use super::settings::SettingsView;
 use super::table::ListView;
 use super::theme;
 use super::unsaved::{Choice, Editing, Leave};
-use crate::cli::View;
 use crate::command::Command;
 use crate::domain::{Id, StageKind};
 use crate::i18n::deals;
+use crate::ui::View;
 use crate::workspace::{Applied, ApplyError, Clock, Filter, UndoStack, Workspace};
 use crate::{demo, tr, trn};
 

@@ -13,11 +13,11 @@ use super::app::{Action, Ctx};
 use super::reply::{self, Reply, Sent};
 use super::theme;
 use super::unsaved::{self, Choice, Editing, FormKey, Leave};
-use crate::cli::View;
 use crate::command::{Change, Command};
 use crate::domain::*;
 use crate::i18n::{editable, format_count, format_date, format_number};
 use crate::tr;
+use crate::ui::View;
 use crate::workspace::Workspace;
 
 const ROW_HEIGHT: f32 = 26.0;

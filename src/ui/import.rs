@@ -7,7 +7,6 @@ use crate::ui::text::bidi;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use clap::ValueEnum as _;
 use egui::RichText;
 
 use super::file_field::{FileField, Pick};
@@ -251,12 +250,12 @@ impl ImportDialog {
                     egui::ComboBox::from_id_salt("import_from")
                         .selected_text(bidi(ui, source_label(self.from)))
                         .show_ui(ui, |ui| {
-                            for source in Source::value_variants() {
+                            for source in Source::ALL {
                                 changed |= ui
                                     .selectable_value(
                                         &mut self.from,
-                                        *source,
-                                        bidi(ui, source_label(*source)),
+                                        source,
+                                        bidi(ui, source_label(source)),
                                     )
                                     .changed();
                             }

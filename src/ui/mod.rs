@@ -41,7 +41,6 @@ pub use file_field::dialog_available as file_dialog_available;
 pub use offscreen::Painted;
 pub use reports::{paint_chart, write_chart};
 
-use crate::cli::View;
 use crate::store::files::{self, Replace};
 use crate::workspace::system_clock;
 
@@ -88,4 +87,28 @@ pub fn run(db: &Path, screenshot: Option<&Path>, replace: Replace, view: View) -
         None => ExitCode::SUCCESS,
         Some(path) => outcome.exit_code(path),
     }
+}
+
+/// The views the window can open on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum View {
+    /// The pipeline board.
+    Pipeline,
+    /// The opportunity list.
+    List,
+    /// Accounts and their detail.
+    Accounts,
+    /// Leads and their conversion.
+    Leads,
+    /// Open activities: overdue, today, upcoming.
+    Activities,
+    /// Reports and charts: funnel, revenue, leakage, forecast, won and lost, sales grid, time
+    /// in stage and velocity.
+    Reports,
+    /// The product catalog.
+    Products,
+    /// Currencies and their rates.
+    Currencies,
+    /// Pipelines, stages, lookup tables and settings.
+    Settings,
 }

@@ -141,15 +141,14 @@ impl Card {
 
 /// The report's name in file names: the command line's name, and what it is grouped by.
 fn file_stem(params: &Params) -> String {
-    use clap::ValueEnum as _;
     let by = match params {
-        Params::Pipeline { by } => by.to_possible_value(),
-        Params::Forecast { by, .. } | Params::Grid { by, .. } => by.to_possible_value(),
-        Params::WinLoss { by, .. } => by.to_possible_value(),
+        Params::Pipeline { by } => Some(by.name()),
+        Params::Forecast { by, .. } | Params::Grid { by, .. } => Some(by.name()),
+        Params::WinLoss { by, .. } => Some(by.name()),
         Params::Funnel | Params::Leakage | Params::Velocity { .. } => None,
     };
     match by {
-        Some(by) => format!("{}-by-{}", params.name(), by.get_name()),
+        Some(by) => format!("{}-by-{by}", params.name()),
         None => params.name().to_owned(),
     }
 }

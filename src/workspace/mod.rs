@@ -13,6 +13,7 @@ mod related;
 mod trash;
 mod undo;
 
+use crate::analytics::reports::SavedReport;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -182,7 +183,7 @@ impl Workspace {
         };
         if settings.is_none() {
             // A new file's defaults are written in the language it will be shown in.
-            crate::i18n::follow(&Settings::default());
+            crate::i18n::install(Settings::default().local());
             ws.initialize()?;
         }
         if ws.pipelines.is_empty() {
@@ -192,7 +193,7 @@ impl Workspace {
                 detail: "it has no pipeline".to_owned(),
             });
         }
-        crate::i18n::follow(&ws.settings);
+        crate::i18n::install(ws.settings.local());
         ws.sort_config();
         ws.rebuild_related_indexes();
         Ok(ws)

@@ -2,6 +2,7 @@
 
 use super::Workspace;
 use super::apply::{Applied, ApplyError, Stamp, history, lifecycle};
+use crate::analytics::reports::SavedReport;
 use crate::command::Command;
 use crate::domain::*;
 

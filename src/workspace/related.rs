@@ -966,7 +966,7 @@ impl Workspace {
         // Memory, in the transaction's order.
         let mut inverse = Change::default();
         if let Some(settings) = change.settings {
-            crate::i18n::follow(&settings);
+            crate::i18n::install(settings.local());
             inverse.settings = Some(std::mem::replace(&mut self.settings, settings));
         }
         for (old, record) in puts {

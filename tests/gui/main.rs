@@ -34,9 +34,9 @@ use std::sync::Arc;
 
 use chrono::{TimeZone as _, Utc};
 use egui_kittest::Harness;
-use forsat::cli::View;
 use forsat::command::Command;
 use forsat::domain::{Account, Id, Opportunity, StageKind};
+use forsat::ui::View;
 use forsat::ui::{App, AppOptions, WINDOW_SIZE};
 use forsat::workspace::{Clock, Workspace};
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, TimeZone as _, Utc};
 use forsat::analytics::facts::{Facts, Sources};
 use forsat::analytics::reports::{
     self, Cause, Data, FunnelRow, GridRow, GroupBy, LeakageRow, Params, Period, PipelineRow,
-    Records, Rows, Scope, WinLossBy, WinLossRow,
+    Records, Rows, SavedReport, Scope, WinLossBy, WinLossRow,
 };
 use forsat::domain::*;
 use rust_decimal::Decimal;
