@@ -1,18 +1,16 @@
 //! Forsat: a local-first desktop sales-pipeline CRM.
 //!
-//! Layers, each depending only on those above it in this list:
-//! `domain` (plain data and rules) → `store` (redb) and `analytics` (pure reports) →
-//! `workspace` + `command` (the in-memory model every change goes through) → `interchange`
-//! (import and export files) → `cli` and `ui`.
+//! The crates, each depending only on those before it (ARCHITECTURE.md):
+//! `forsat-i18n` (catalogs, formats) → `forsat-core` (domain, commands, reports) →
+//! `forsat-store` (the redb file) → `forsat-app` (the workspace, imports and exports) →
+//! `forsat-ui` (the window) → this crate (the command line and `main`). It re-exports them
+//! under the module names the tests and benchmarks use.
 
-pub mod analytics;
 pub mod cli;
-pub mod command;
-pub mod demo;
-pub mod domain;
-pub mod fuzzing;
-pub mod i18n;
-pub mod interchange;
-pub mod store;
-pub mod ui;
-pub mod workspace;
+
+pub use forsat_app::{demo, fuzzing, interchange, workspace};
+pub use forsat_core::{analytics, command, domain};
+pub use forsat_i18n as i18n;
+pub use forsat_i18n::{tr, trn};
+pub use forsat_store as store;
+pub use forsat_ui as ui;

@@ -1,0 +1,299 @@
+//! Files in and out: CSV and XLSX export, CSV and workbook import of Forsat's own format and of
+//! Odoo, SuiteCRM and Pipedrive exports.
+//!
+//! **Export** makes the rows of typed cells from the workspace one at a time (`export.rs`) and
+//! hands each to a writer as it comes: CSV ([`crate::analytics::csv`], the one CSV writer:
+//! UTF-8, a header row, RFC 4180 quoting, CRLF line ends, plain decimals, ISO 8601 dates,
+//! RFC 3339 UTC timestamps) or XLSX (numbers, dates and money as typed cells with formats, a
+//! bold frozen header, rows past Excel's limit on a second sheet). A CSV text cell beginning
+//! with `=`, `+`, `-`, `@`, tab or carriage return is written with a leading `'` so no
+//! spreadsheet evaluates it (CSV injection); the importer removes that one apostrophe again.
+//! A file is written through [`crate::store::files::write_file`]: never onto the database or
+//! its backups, never over another file unless agreed, never left half written.
+//!
+//! **Import** reads a CSV file (a workbook is first made the CSV text of its sheet with the
+//! header, `workbook.rs`), detects its format from the header, parses every cell (numbers
+//! and dates column by column, never row by row), and writes every deal with the accounts,
+//! contacts, lookups, products and stages it needs in one [`crate::command::Command`]. Any bad
+//! cell stops the import before anything is written, unless
+//! [`ImportOptions::skip_bad_rows`] is set. Each format is a table of headers naming the
+//! importer's fields plus a few value rules (how tags are separated, how a deal is won or
+//! lost); see `formats.rs`. Everything after the header is shared. What other systems write
+//! in ways Forsat's fields do not take (a name exported as a multi-line cell, Odoo's HTML
+//! notes, an email written with its owner's name) is repaired and counted in the summary's
+//! notes (`clean.rs`); what cannot be repaired without guessing is refused. A deal's contact
+//! comes with its email and phone, found among the account's contacts by email, then by name.
+//!
+//! Each deal's stage history is what the file implies (`Plan::build` in `import.rs`): a won or
+//! lost deal of Odoo or Pipedrive entered the stage the file names (at the file's stage change
+//! time, else at creation), then closed, so the funnel and the leakage count it where it was;
+//! new stages follow the system's default order, else their deals' probabilities, or the
+//! user's [`ImportOptions::stage_order`].
+//!
+//! The columns of each kind are listed in [`columns`]; the opportunity columns are named by
+//! [`crate::domain::Field::key`] where the field exists.
+
+mod clean;
+pub mod columns;
+mod csv_file;
+mod export;
+mod formats;
+mod import;
+mod parse;
+mod rates;
+mod workbook;
+mod xlsx;
+
+use std::io::{self, Seek, Write};
+use std::path::Path;
+
+// Typed cells live with the reports, the lowest layer that writes them.
+use crate::analytics::cells as table;
+use crate::domain::Id;
+use crate::store::files::{FileError, Replace, write_file};
+use crate::workspace::Workspace;
+
+pub use columns::Column;
+pub use formats::Target;
+pub use import::{
+    ImportError, ImportJob, ImportOptions, ImportSummary, NewStage, RowError, capped,
+};
+
+/// What an export contains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+pub enum Kind {
+    /// Every deal with every field, references by name.
+    Opportunities,
+    /// Every account.
+    Accounts,
+    /// Every stage move of every deal.
+    StageEvents,
+    /// Every change of every deal.
+    History,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [
+        Kind::Opportunities,
+        Kind::Accounts,
+        Kind::StageEvents,
+        Kind::History,
+    ];
+
+    /// The spelling of the command line (`stage-events`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Opportunities => "opportunities",
+            Kind::Accounts => "accounts",
+            Kind::StageEvents => "stage-events",
+            Kind::History => "history",
+        }
+    }
+}
+
+/// The file format of an export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+pub enum Format {
+    /// Comma-separated values, UTF-8.
+    Csv,
+    /// An Excel workbook with typed cells.
+    Xlsx,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    /// The format a file name's extension names (`.xlsx`, anything else CSV).
+    pub fn of_path(path: &Path) -> Format {
+        let xlsx = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+        if xlsx { Format::Xlsx } else { Format::Csv }
+    }
+}
+
+/// The system a file to import comes from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+pub enum Source {
+    /// Detected from the header row.
+    #[default]
+    Auto,
+    /// A Forsat opportunities export (or any CSV with its column names).
+    Forsat,
+    /// An Odoo CRM list export (crm.lead), with field labels or technical names as headers.
+    Odoo,
+    /// A SuiteCRM or SugarCRM Opportunities export.
+    Suitecrm,
+    /// A Pipedrive deals export.
+    Pipedrive,
+}
+
+impl Source {
+    /// Every source, in the order an import dialog offers them.
+    pub const ALL: [Source; 5] = [
+        Source::Auto,
+        Source::Forsat,
+        Source::Odoo,
+        Source::Suitecrm,
+        Source::Pipedrive,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Auto => "auto",
+            Source::Forsat => "forsat",
+            Source::Odoo => "odoo",
+            Source::Suitecrm => "suitecrm",
+            Source::Pipedrive => "pipedrive",
+        }
+    }
+
+    /// The system's name as people write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Auto => "auto",
+            Source::Forsat => "Forsat",
+            Source::Odoo => "Odoo",
+            Source::Suitecrm => "SuiteCRM",
+            Source::Pipedrive => "Pipedrive",
+        }
+    }
+}
+
+/// Writes one kind, of every deal or only of the deals `ids` (the list's filter or selection,
+/// in its order: those deals, their stage moves or history, or their accounts), to `out` as CSV,
+/// each row as it is made.
+pub fn write_csv(
+    ws: &Workspace,
+    what: Kind,
+    ids: Option<&[Id]>,
+    out: impl Write,
+) -> io::Result<()> {
+    let (_, headers) = export::header(what);
+    let mut csv = crate::analytics::csv::Writer::new(out, &headers)?;
+    export::rows(ws, what, ids, &mut |cells| csv.row(cells))?;
+    csv.finish()?.flush()
+}
+
+/// Writes one kind (as [`write_csv`]) to `out` in `format`.
+pub fn write(
+    ws: &Workspace,
+    what: Kind,
+    ids: Option<&[Id]>,
+    format: Format,
+    out: impl Write + Seek + Send,
+) -> io::Result<()> {
+    match format {
+        Format::Csv => write_csv(ws, what, ids, out),
+        Format::Xlsx => {
+            let (sheet, headers) = export::header(what);
+            let mut book = xlsx::Writer::new(sheet, headers)?;
+            export::rows(ws, what, ids, &mut |cells| book.row(cells))?;
+            book.save(out)
+        }
+    }
+}
+
+/// Writes one kind (as [`write_csv`]) to the file at `target` in `format`, through
+/// [`write_file`]: the database and its backups are refused, an existing file is replaced only
+/// with [`Replace::Allow`], and a failure leaves the old file as it was.
+pub fn export_to(
+    ws: &Workspace,
+    what: Kind,
+    ids: Option<&[Id]>,
+    format: Format,
+    target: &Path,
+    replace: Replace,
+) -> Result<(), FileError> {
+    write_file(ws.path(), target, replace, |out| {
+        write(ws, what, ids, format, out)
+    })
+}
+
+/// The whole of one kind as the bytes of a file.
+pub fn export(ws: &Workspace, what: Kind, format: Format) -> Result<Vec<u8>, String> {
+    in_memory(|out| write(ws, what, None, format, out))
+}
+
+/// One kind restricted to the deals `ids`, as the bytes of a file.
+pub fn export_filtered(
+    ws: &Workspace,
+    what: Kind,
+    ids: &[Id],
+    format: Format,
+) -> Result<Vec<u8>, String> {
+    in_memory(|out| write(ws, what, Some(ids), format, out))
+}
+
+fn in_memory(
+    write: impl FnOnce(&mut io::Cursor<Vec<u8>>) -> io::Result<()>,
+) -> Result<Vec<u8>, String> {
+    let mut out = io::Cursor::new(Vec::new());
+    write(&mut out).map_err(|e| e.to_string())?;
+    Ok(out.into_inner())
+}
+
+/// A table (a report's rows) as a workbook written to `out`.
+pub fn write_table_xlsx(
+    table: &crate::analytics::Table,
+    out: impl Write + Seek + Send,
+) -> io::Result<()> {
+    xlsx::write(table, out)
+}
+
+/// Imports the deals of a CSV file or a workbook into `ws` (see [`ImportOptions`]). On error nothing was
+/// written, and the error lists every bad cell.
+pub fn import(
+    ws: &mut Workspace,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<ImportSummary, ImportError> {
+    import::import(ws, bytes, options)
+}
+
+/// Imports the deals of the CSV file or workbook at `path`, as [`import`] does. The file is held once in
+/// memory, as its bytes: rows are read from them as they are checked.
+pub fn import_file(
+    ws: &mut Workspace,
+    path: &Path,
+    options: &ImportOptions,
+) -> Result<ImportSummary, ImportError> {
+    let unreadable =
+        |e: std::io::Error| ImportError::Unreadable(format!("{}: {e}", path.display()));
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    let len = usize::try_from(len).map_err(|e| unreadable(std::io::Error::other(e)))?;
+    // Allocated once at its size, then filled: no second copy of a large file.
+    let mut bytes: std::sync::Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
+    let buffer = std::sync::Arc::get_mut(&mut bytes)
+        .ok_or_else(|| unreadable(std::io::Error::other("shared buffer")))?;
+    std::io::Read::read_exact(&mut file, buffer).map_err(unreadable)?;
+    import::import(ws, bytes, options)
+}
+
+/// The command importing a CSV file and what it will do, without applying it (None when there
+/// is nothing to write): the window runs it through its undo stack.
+pub fn prepare_import(
+    ws: &Workspace,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<(ImportSummary, Option<crate::command::Command>), ImportError> {
+    import::prepare(ws, bytes, options)
+}
+
+/// Checks a CSV file as [`import`] would and says what it would create, writing nothing.
+pub fn check(
+    ws: &Workspace,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<ImportSummary, ImportError> {
+    import::check(ws, bytes, options)
+}

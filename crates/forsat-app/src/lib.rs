@@ -1,0 +1,13 @@
+//! Forsat's application layer: the in-memory `workspace` every change goes through (and the one
+//! door to the store, restore included), imports and exports (`interchange`) and the sample
+//! pipeline (`demo`).
+
+pub mod demo;
+pub mod fuzzing;
+pub mod interchange;
+pub mod workspace;
+
+use forsat_core::{analytics, command, domain};
+use forsat_i18n as i18n;
+use forsat_i18n::{tr, trn};
+use forsat_store as store;

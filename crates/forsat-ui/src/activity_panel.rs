@@ -1,0 +1,181 @@
+//! The activities of one deal or account: a list with "Done" buttons and a line to plan a new
+//! one. Shared by the deal form and the account detail.
+
+use crate::direction;
+use crate::text::bidi;
+use chrono::Days;
+use egui::{RichText, TextEdit};
+
+use super::app::Action;
+use super::theme;
+use crate::command::{Change, Command};
+use crate::domain::*;
+use crate::i18n::{editable, format_date};
+use crate::tr;
+use crate::workspace::Workspace;
+
+/// What is typed for the next activity.
+#[derive(Debug, Default)]
+pub struct ActivityPanel {
+    kind: ActivityKind,
+    summary: String,
+    due: String,
+    error: Option<String>,
+}
+
+/// An activity kind's name.
+pub fn kind_label(kind: ActivityKind) -> String {
+    match kind {
+        ActivityKind::Call => tr!("Call"),
+        ActivityKind::Meeting => tr!("Meeting"),
+        ActivityKind::Email => tr!("Email"),
+        ActivityKind::Task => tr!("Task"),
+    }
+}
+
+/// The colour of an activity due on `due`: late red, today amber, planned green.
+pub fn state_color(due: chrono::NaiveDate, today: chrono::NaiveDate) -> egui::Color32 {
+    match ActivityState::of(due, today) {
+        ActivityState::Late => theme::ACTIVITY_LATE,
+        ActivityState::Today => theme::ACTIVITY_TODAY,
+        ActivityState::Planned => theme::ACTIVITY_PLANNED,
+    }
+}
+
+/// The command saving `activity` (new with id 0, or changed).
+fn put(activity: Activity) -> Action {
+    Action::Apply(Command::Change(Box::new(Change::put(Record::Activity(
+        activity,
+    )))))
+}
+
+/// One activity: done box, kind, summary (struck through once done), due date in its state's
+/// colour, Delete.
+fn row_ui(ui: &mut egui::Ui, ws: &Workspace, a: &Activity, actions: &mut Vec<Action>) {
+    let mut done = a.done;
+    let done_box = ui
+        .add(egui::Checkbox::without_text(&mut done))
+        .on_hover_text(bidi(ui, tr!("Mark as done")))
+        .accessible_name(tr!("Done: {summary}", summary = a.summary));
+    if done_box.changed() {
+        actions.push(put(Activity { done, ..a.clone() }));
+    }
+    ui.label(bidi(
+        ui,
+        RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED),
+    ));
+    let summary = RichText::new(&a.summary);
+    ui.label(bidi(
+        ui,
+        if a.done {
+            summary.strikethrough().color(theme::TEXT_MUTED)
+        } else {
+            summary
+        },
+    ));
+    let color = if a.done {
+        theme::TEXT_MUTED
+    } else {
+        state_color(a.due, ws.today())
+    };
+    ui.label(bidi(ui, RichText::new(format_date(a.due)).color(color)));
+    let delete = ui
+        .small_button(bidi(ui, tr!("Delete")))
+        .accessible_name(tr!("Delete activity {summary}", summary = a.summary));
+    if delete.clicked() {
+        let change = Change {
+            remove: vec![(EntityKind::Activity, a.id)],
+            ..Change::default()
+        };
+        actions.push(Action::Apply(Command::Change(Box::new(change))));
+    }
+}
+
+impl ActivityPanel {
+    /// Lists the activities of `link`, open ones first, and the line to add one.
+    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, link: ActivityLink) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let activities = ws.activities_of(link);
+        if activities.is_empty() {
+            ui.label(bidi(
+                ui,
+                RichText::new(tr!("No activities yet.")).color(theme::TEXT_MUTED),
+            ));
+        } else {
+            direction::grid_scope(ui, |ui| {
+                egui::Grid::new(("activities_grid", link))
+                    .num_columns(5)
+                    .striped(true)
+                    .spacing([12.0, 4.0])
+                    .show(ui, |ui| {
+                        for a in activities {
+                            row_ui(ui, ws, a, &mut actions);
+                            ui.end_row();
+                        }
+                    })
+            });
+        }
+        ui.add_space(4.0);
+        ui.horizontal_wrapped(|ui| {
+            egui::ComboBox::from_id_salt(("activity_kind", link))
+                .selected_text(bidi(ui, kind_label(self.kind)))
+                .width(90.0)
+                .show_ui(ui, |ui| {
+                    for kind in ActivityKind::ALL {
+                        ui.selectable_value(&mut self.kind, kind, bidi(ui, kind_label(kind)));
+                    }
+                })
+                .response
+                .accessible_name(tr!("New activity kind"));
+            ui.add(
+                TextEdit::singleline(&mut self.summary)
+                    .hint_text(bidi(ui, tr!("What is next?")))
+                    .desired_width(170.0),
+            )
+            .accessible_name(tr!("New activity summary"));
+            if self.due.is_empty() {
+                let today = ws.today();
+                self.due = editable(format_date(
+                    today.checked_add_days(Days::new(1)).unwrap_or(today),
+                ));
+            }
+            ui.add(
+                TextEdit::singleline(&mut self.due)
+                    .hint_text(bidi(ui, crate::i18n::date_hint()))
+                    .desired_width(84.0),
+            )
+            .accessible_name(tr!("New activity due date"));
+            let name = tr!("New activity due date");
+            super::date_picker::picker_button(ui, &mut self.due, ws.today(), &name);
+            if ui.button(bidi(ui, tr!("Add activity"))).clicked() {
+                match self.planned(link) {
+                    Ok(activity) => {
+                        actions.push(put(activity));
+                        self.summary.clear();
+                        self.error = None;
+                    }
+                    Err(e) => self.error = Some(e.to_string()),
+                }
+            }
+        });
+        if let Some(error) = &self.error {
+            ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
+        }
+        actions
+    }
+
+    /// The activity typed in, or what is wrong with it.
+    fn planned(&self, link: ActivityLink) -> Result<Activity, FieldError> {
+        let due = parse_date(Field::Due, &self.due)?
+            .ok_or_else(|| FieldError::new(Field::Due, Problem::Required))?;
+        let summary = clean_name(Field::Summary, &self.summary)?;
+        Ok(Activity {
+            id: 0,
+            kind: self.kind,
+            summary,
+            due,
+            done: false,
+            link,
+        })
+    }
+}

@@ -1,0 +1,904 @@
+//! The eframe application: owns the workspace, routes to views, applies what they ask for
+//! after the frame.
+
+use crate::direction;
+use crate::text::bidi;
+use std::path::PathBuf;
+
+use egui::{Color32, RichText};
+
+use super::accounts::AccountsView;
+use super::activities::ActivitiesView;
+use super::board::BoardView;
+use super::catalog::CatalogView;
+use super::describe::describe;
+use super::dialogs::{self, Dialog};
+use super::form::OpportunityForm;
+use super::leads::LeadsView;
+use super::reply::{Replies, Reply, Ticket};
+use super::reports::ReportsView;
+use super::screenshot::{Capture, Request};
+use super::search::Search;
+use super::settings::SettingsView;
+use super::table::ListView;
+use super::theme;
+use super::unsaved::{Choice, Editing, Leave};
+use crate::View;
+use crate::command::Command;
+use crate::domain::{Id, StageKind};
+use crate::i18n::deals;
+use crate::workspace::{Applied, ApplyError, Clock, Filter, UndoStack, Workspace};
+use crate::{demo, tr, trn};
+
+/// What the app is started with.
+pub struct AppOptions {
+    pub db: PathBuf,
+    pub clock: Clock,
+    pub view: View,
+    /// Where to save a screenshot, and how to report it, for `--screenshot`.
+    pub screenshot: Option<Request>,
+}
+
+/// What every view is drawn with: the data, and the replies to the commands views sent.
+pub struct Ctx<'a> {
+    pub ws: &'a Workspace,
+    pub replies: &'a Replies,
+}
+
+/// What a view asks the app to do; applied after the views have drawn.
+#[derive(Debug)]
+pub enum Action {
+    Apply(Command),
+    /// Apply a command and keep the reply under the ticket, for the view that sent it (see
+    /// [`super::reply::send`]).
+    Send(Ticket, Command),
+    /// Open a deal in the form.
+    Open(Id),
+    /// Open the list showing only `ids` (a funnel stage's deals), under a chip saying `label`.
+    OpenPinned {
+        label: String,
+        ids: Vec<Id>,
+    },
+    /// Show an account's detail in the Accounts view.
+    OpenAccount(Id),
+    /// Open the form on a new deal in this stage.
+    New {
+        stage: Id,
+    },
+    /// Move a deal, asking first for a loss reason when the stage is a Lost one.
+    Move {
+        opp: Id,
+        stage: Id,
+    },
+    CloseForm,
+    Undo,
+    Redo,
+    AskClearSample,
+    AskEmptyTrash,
+    /// Open the import wizard with this format chosen.
+    Import(crate::interchange::Source),
+    /// Show every deal again: the search and the filters back to their defaults.
+    ClearFilters,
+    /// Open the merge dialog on these duplicates.
+    AskMerge(Vec<Id>),
+    /// Show a message in the status bar (e.g. a cell that did not parse).
+    Error(String),
+    /// Say in the status bar that something was done (e.g. a file written).
+    Done(String),
+}
+
+/// A line in the status bar.
+struct Status {
+    text: String,
+    error: bool,
+}
+
+/// The state of an opened database.
+struct Ready {
+    ws: Workspace,
+    view: View,
+    /// The pipeline the board and the list show.
+    pipeline: Id,
+    filter: Filter,
+    search: Search,
+    board: BoardView,
+    list: ListView,
+    accounts: AccountsView,
+    leads: LeadsView,
+    activities: ActivitiesView,
+    reports: ReportsView,
+    catalog: CatalogView,
+    settings: SettingsView,
+    form: Option<OpportunityForm>,
+    dialog: Option<Dialog>,
+    undo: UndoStack,
+    status: Option<Status>,
+    replies: Replies,
+    /// The question asked because a form with unsaved edits would close.
+    leave: Option<Asked>,
+    /// Set once the user let every form close: the window then closes without asking again.
+    quitting: bool,
+}
+
+/// A form with unsaved edits would close: which one, and where the user was going.
+struct Asked {
+    holder: Holder,
+    question: Leave<Leaving>,
+}
+
+/// Which form holds unsaved edits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Holder {
+    /// The deal form beside every view.
+    Deal,
+    /// The form of this view (an account, a lead, a product…).
+    View(View),
+}
+
+/// Where the user was going when a form asked first.
+enum Leaving {
+    Action(Action),
+    View(View),
+    Quit,
+}
+
+/// The Forsat window.
+pub struct App {
+    /// The open database, or why it could not be opened.
+    state: Result<Box<Ready>, Box<Refusal>>,
+    capture: Option<Capture>,
+}
+
+/// Why the database could not be opened, and what the error screen can do about it.
+struct Refusal {
+    message: String,
+    db: PathBuf,
+    clock: Clock,
+    view: View,
+    /// For a damaged file: the newest backup that opens, offered in its place.
+    backup: Option<PathBuf>,
+}
+
+impl App {
+    /// Opens the database; on the GUI's first start on an empty file, adds the sample pipeline.
+    pub fn new(ctx: &egui::Context, options: AppOptions) -> Self {
+        theme::apply(ctx);
+        let AppOptions {
+            db,
+            clock,
+            view,
+            screenshot,
+        } = options;
+        let mut capture = screenshot.map(|request| Capture::new(request, db.clone()));
+        let state = Ready::open(&db, clock, view);
+        if let Err(refusal) = &state {
+            match &mut capture {
+                Some(capture) => capture.fail_with(refusal.message.clone()),
+                None => eprintln!("forsat: {}", refusal.message),
+            }
+        }
+        App { state, capture }
+    }
+
+    /// The open workspace, for tests.
+    pub fn workspace(&self) -> Option<&Workspace> {
+        self.state.as_ref().ok().map(|r| &r.ws)
+    }
+
+    /// The error screen's message when the database could not be opened.
+    pub fn open_error(&self) -> Option<&str> {
+        self.state.as_ref().err().map(|r| r.message.as_str())
+    }
+
+    /// Puts the refused file's newest good backup in its place (the damaged file is kept
+    /// beside it, renamed) and opens it.
+    fn restore(&mut self) {
+        let Err(refusal) = &mut self.state else {
+            return;
+        };
+        let Some(backup) = refusal.backup.take() else {
+            return;
+        };
+        let now = (refusal.clock)();
+        match crate::store::restore(&refusal.db, &backup, now) {
+            Ok(kept) => {
+                self.state = Ready::open(&refusal.db, refusal.clock.clone(), refusal.view);
+                if let Ok(ready) = &mut self.state {
+                    ready.status = Some(Status {
+                        text: tr!(
+                            "Restored {backup}. The damaged file was kept as {kept}.",
+                            backup = file_name(&backup),
+                            kept = file_name(&kept)
+                        ),
+                        error: false,
+                    });
+                }
+            }
+            Err(e) => refusal.message = e.to_string(),
+        }
+    }
+}
+
+/// Why a command was refused, for the status bar: each field's problem, joined.
+fn refusal_message(error: &ApplyError) -> String {
+    match error {
+        ApplyError::Invalid(errors) => errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// The last part of a path, for a message.
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        super::text::follow_language(ui.ctx());
+        match &mut self.state {
+            Ok(ready) => ready.ui(ui),
+            Err(refusal) => {
+                if error_screen_ui(ui, refusal) {
+                    self.restore();
+                }
+            }
+        }
+        if let Some(capture) = &mut self.capture {
+            capture.on_frame(ui.ctx());
+        }
+    }
+}
+
+/// The screen instead of the window's views; true when the user asks for the backup.
+fn error_screen_ui(ui: &mut egui::Ui, refusal: &Refusal) -> bool {
+    let mut restore = false;
+    egui::CentralPanel::default().show(ui, |ui| {
+        direction::reading(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() / 3.0);
+                ui.label(bidi(
+                    ui,
+                    RichText::new(tr!("Forsat cannot open this database")).heading(),
+                ));
+                ui.add_space(12.0);
+                ui.label(bidi(
+                    ui,
+                    RichText::new(&refusal.message).color(theme::ERROR),
+                ));
+                ui.add_space(12.0);
+                if let Some(backup) = &refusal.backup {
+                    ui.label(bidi(
+                        ui,
+                        tr!("The damaged file will be kept beside it under another name."),
+                    ));
+                    let text = tr!("Restore {backup}", backup = file_name(backup));
+                    restore = ui.button(bidi(ui, text)).clicked();
+                    ui.add_space(6.0);
+                }
+                if ui.button(bidi(ui, tr!("Quit"))).clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+        })
+        .inner
+    });
+    restore
+}
+
+impl Ready {
+    /// Opens the database at `db`; on the GUI's first start on an empty file, adds the sample
+    /// pipeline.
+    fn open(db: &std::path::Path, clock: Clock, view: View) -> Result<Box<Ready>, Box<Refusal>> {
+        let refusal = |message: String, backup: Option<PathBuf>| {
+            Box::new(Refusal {
+                message,
+                db: db.to_owned(),
+                clock: clock.clone(),
+                view,
+                backup,
+            })
+        };
+        let mut ws = Workspace::open(db, clock.clone()).map_err(|e| {
+            let damaged = matches!(e, crate::store::StoreError::Corrupt { .. });
+            refusal(
+                e.to_string(),
+                damaged.then(|| crate::store::newest_good(db)).flatten(),
+            )
+        })?;
+        if !ws.first_start_done() {
+            let sample = (ws.opportunity_count() == 0).then(|| Box::new(demo::sample(&ws)));
+            ws.apply(Command::FirstStart { sample })
+                .map_err(|e| refusal(e.to_string(), None))?;
+        }
+        // Today's backup, when the settings keep them; a failure only warns.
+        let status = ws.backup_failed().map(|e| Status {
+            text: tr!("No backup could be made today: {error}", error = e),
+            error: true,
+        });
+        Ok(Box::new(Ready {
+            pipeline: ws.default_pipeline().id,
+            ws,
+            view,
+            filter: Filter::default(),
+            search: Search::default(),
+            board: BoardView::default(),
+            list: ListView::default(),
+            accounts: AccountsView::default(),
+            leads: LeadsView::default(),
+            activities: ActivitiesView::default(),
+            reports: ReportsView::default(),
+            catalog: CatalogView::default(),
+            settings: SettingsView::default(),
+            form: None,
+            dialog: None,
+            undo: UndoStack::default(),
+            status,
+            replies: Replies::default(),
+            leave: None,
+            quitting: false,
+        }))
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui) {
+        let mut actions = Vec::new();
+        // A text field with the keyboard focus has its own undo: the app's would take back
+        // another change than the typing the user sees.
+        // Nor does it fire under an open question or dialog, which is about the state as it is.
+        let asking = self.leave.is_some() || self.dialog.is_some();
+        if !super::widgets::typing(ui.ctx()) && !asking {
+            let redo_keys = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+            if ui.input_mut(|i| i.consume_key(redo_keys, egui::Key::Z)) {
+                actions.push(Action::Redo);
+            } else if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z)) {
+                actions.push(Action::Undo);
+            }
+        }
+        self.ask_before_quitting(ui.ctx());
+        // Modals first: they take their keys (Escape) before the forms beneath them would.
+        self.leave_ui(ui.ctx());
+        if let Some(dialog) = &mut self.dialog {
+            match dialogs::dialog_ui(ui.ctx(), dialog, &self.ws) {
+                dialogs::Outcome::Open => {}
+                dialogs::Outcome::Cancel => self.dialog = None,
+                dialogs::Outcome::Run(command) => {
+                    self.dialog = None;
+                    actions.push(Action::Apply(command));
+                }
+                dialogs::Outcome::Done(message) => {
+                    self.dialog = None;
+                    self.say(message, false);
+                }
+            }
+        }
+        let view_before = self.view;
+        egui::Panel::top("top_bar").show(ui, |ui| {
+            direction::reading(ui, |ui| self.top_bar_ui(ui, &mut actions)).inner
+        });
+        if self.search.is_open() && self.view_has_filters() {
+            egui::Panel::top("advanced_search").show(ui, |ui| {
+                direction::reading(ui, |ui| {
+                    self.search.panel_ui(ui, &self.ws, &mut self.filter)
+                })
+                .inner
+            });
+        }
+        egui::Panel::bottom("status_bar").show(ui, |ui| {
+            direction::reading(ui, |ui| self.status_bar_ui(ui)).inner
+        });
+        if let Some(form) = &mut self.form {
+            direction::end_panel("form")
+                .resizable(true)
+                .default_size(theme::FORM_WIDTH)
+                .min_size(340.0)
+                .show(ui, |ui| {
+                    direction::reading(ui, |ui| {
+                        let cx = &Ctx {
+                            ws: &self.ws,
+                            replies: &self.replies,
+                        };
+                        actions.extend(form.ui(ui, cx));
+                    })
+                    .inner
+                });
+        }
+        egui::CentralPanel::default()
+            .frame(egui::Frame::central_panel(ui.style()).fill(theme::BOARD_FILL))
+            .show(ui, |ui| {
+                direction::reading(ui, |ui| {
+                    let selected = self.form.as_ref().and_then(|f| f.opportunity_id());
+                    let cx = &Ctx {
+                        ws: &self.ws,
+                        replies: &self.replies,
+                    };
+                    actions.extend(match self.view {
+                        View::Pipeline => {
+                            self.board.ui(ui, cx, &self.filter, self.pipeline, selected)
+                        }
+                        View::List => {
+                            self.list
+                                .ui(ui, cx, &mut self.filter, self.pipeline, selected)
+                        }
+                        View::Accounts => self.accounts.ui(ui, cx),
+                        View::Leads => self.leads.ui(ui, cx),
+                        View::Activities => self.activities.ui(ui, cx),
+                        View::Reports => self.reports.ui(ui, cx, &mut self.pipeline),
+                        View::Products | View::Currencies => self.catalog.ui(ui, cx, self.view),
+                        View::Settings => self.settings.ui(ui, cx),
+                    });
+                })
+                .inner
+            });
+        // A tab clicked away from a form with unsaved edits asks first.
+        if self.view != view_before {
+            let to = std::mem::replace(&mut self.view, view_before);
+            self.leave_then(Some(Holder::View(view_before)), Leaving::View(to));
+        }
+        for action in actions {
+            self.handle(action);
+        }
+        if self.quitting {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    /// Turns the window's close button into the unsaved-edits question while a form has them.
+    fn ask_before_quitting(&mut self, ctx: &egui::Context) {
+        if self.quitting || !ctx.input(|i| i.viewport().close_requested()) {
+            return;
+        }
+        if let Some(holder) = self.unsaved_holder() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            if self.leave.is_none() {
+                self.leave_then(Some(holder), Leaving::Quit);
+            }
+        }
+    }
+
+    /// The form with unsaved edits, if any: the deal form first, then the current view's, then
+    /// any other view's (none should hold edits once left, but quitting never takes the risk).
+    fn unsaved_holder(&mut self) -> Option<Holder> {
+        [
+            Holder::Deal,
+            Holder::View(self.view),
+            Holder::View(View::Accounts),
+            Holder::View(View::Leads),
+            Holder::View(View::Products),
+            Holder::View(View::Settings),
+        ]
+        .into_iter()
+        .find(|&holder| {
+            self.editor(holder)
+                .is_some_and(|(editor, _)| editor.unsaved().is_some())
+        })
+    }
+
+    /// The form `holder` names, with the data it is saved to.
+    fn editor(&mut self, holder: Holder) -> Option<(&mut dyn Editing, &Workspace)> {
+        let editor: Option<&mut dyn Editing> = match holder {
+            Holder::Deal => self.form.as_mut().map(|form| form as &mut dyn Editing),
+            Holder::View(View::Accounts) => Some(&mut self.accounts),
+            Holder::View(View::Leads) => Some(&mut self.leads),
+            Holder::View(View::Products | View::Currencies) => Some(&mut self.catalog),
+            Holder::View(View::Settings) => Some(&mut self.settings),
+            Holder::View(_) => None,
+        };
+        editor.map(|editor| (editor, &self.ws))
+    }
+
+    /// Goes on to `then`, first asking when `holder`'s form has unsaved edits.
+    fn leave_then(&mut self, holder: Option<Holder>, then: Leaving) {
+        let dirty = holder.filter(|&h| {
+            self.editor(h)
+                .is_some_and(|(editor, _)| editor.unsaved().is_some())
+        });
+        match dirty {
+            Some(holder) => {
+                self.leave = Some(Asked {
+                    holder,
+                    question: Leave { then },
+                })
+            }
+            None => self.go(then),
+        }
+    }
+
+    /// Shows the unsaved-edits question, and does what the user answers.
+    fn leave_ui(&mut self, ctx: &egui::Context) {
+        let Some(asked) = &self.leave else {
+            return;
+        };
+        let holder = asked.holder;
+        let record = self
+            .editor(holder)
+            .and_then(|(editor, _)| editor.unsaved())
+            .unwrap_or_default();
+        let Some(asked) = &self.leave else {
+            return;
+        };
+        let Some(choice) = asked.question.ui(ctx, &record) else {
+            return;
+        };
+        let Some(asked) = self.leave.take() else {
+            return;
+        };
+        let then = asked.question.then;
+        match choice {
+            Choice::Keep => {}
+            Choice::Discard => {
+                if let Some((editor, ws)) = self.editor(holder) {
+                    editor.discard(ws);
+                }
+                // A view may hold more than one form (Settings): ask for the next.
+                self.leave_then(Some(holder), then);
+            }
+            Choice::Save => {
+                let Some(command) = self.editor(holder).and_then(|(editor, ws)| editor.save(ws))
+                else {
+                    // The form shows what does not validate; the user stays with it.
+                    return;
+                };
+                let label = describe(&self.ws, &command);
+                let result = self.undo.run(&mut self.ws, command, label);
+                if self.settle(result, holder == Holder::Deal) {
+                    if let Some((editor, ws)) = self.editor(holder) {
+                        editor.discard(ws);
+                    }
+                    self.say(tr!("Saved."), false);
+                    self.leave_then(Some(holder), then);
+                }
+            }
+        }
+    }
+
+    /// Does what the user was about to do when a form asked.
+    fn go(&mut self, then: Leaving) {
+        match then {
+            Leaving::Action(action) => self.handle_now(action),
+            Leaving::View(view) => self.view = view,
+            Leaving::Quit => {
+                // The window closes at the end of this frame.
+                self.quitting = true;
+            }
+        }
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        ui.horizontal(|ui| {
+            ui.menu_button(bidi(ui, tr!("File")), |ui| {
+                let clear = ui.add_enabled(
+                    self.ws.has_sample(),
+                    egui::Button::new(bidi(ui, tr!("Clear sample data…"))),
+                );
+                if clear.clicked() {
+                    actions.push(Action::AskClearSample);
+                }
+                if ui.button(bidi(ui, tr!("Import…"))).clicked() {
+                    self.dialog = Some(Dialog::Import(Box::default()));
+                }
+                if ui.button(bidi(ui, tr!("Export…"))).clicked() {
+                    let (shown, selected) =
+                        self.list
+                            .shown_and_selected(&self.ws, &self.filter, self.pipeline);
+                    self.dialog = Some(Dialog::Export(super::export::ExportDialog::new(
+                        &self.ws, shown, selected,
+                    )));
+                }
+                if ui.button(bidi(ui, tr!("Quit"))).clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.separator();
+            ui.label(bidi(
+                ui,
+                RichText::new("Forsat").strong().color(theme::TEXT_STRONG),
+            ));
+            self.pipeline_ui(ui);
+            ui.separator();
+            for (view, name) in [
+                (View::Pipeline, tr!("Pipeline")),
+                (View::List, tr!("List")),
+                (View::Accounts, tr!("Accounts")),
+                (View::Leads, tr!("Leads")),
+                (View::Activities, tr!("Activities")),
+                (View::Reports, tr!("Reports")),
+                (View::Products, tr!("Products")),
+                (View::Currencies, tr!("Currencies")),
+                (View::Settings, tr!("Settings")),
+            ] {
+                ui.selectable_value(&mut self.view, view, bidi(ui, name));
+            }
+            ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
+                let redo = ui
+                    .add_enabled(
+                        self.undo.can_redo(),
+                        egui::Button::new(bidi(ui, tr!("Redo"))),
+                    )
+                    .on_hover_text(bidi(ui, tr!("Redo what was undone (Ctrl+Shift+Z)")));
+                if redo.clicked() {
+                    actions.push(Action::Redo);
+                }
+                let undo = ui
+                    .add_enabled(
+                        self.undo.can_undo(),
+                        egui::Button::new(bidi(ui, tr!("Undo"))),
+                    )
+                    .on_hover_text(bidi(ui, tr!("Undo the last change (Ctrl+Z)")));
+                if undo.clicked() {
+                    actions.push(Action::Undo);
+                }
+            });
+        });
+        // The deal views' filters get their own row: with every view's tab there is no room.
+        if self.view_has_filters() {
+            ui.horizontal(|ui| {
+                super::board::filter_bar_ui(ui, &self.ws, &mut self.filter);
+                let cx = &Ctx {
+                    ws: &self.ws,
+                    replies: &self.replies,
+                };
+                actions.extend(self.search.buttons_ui(ui, cx, &mut self.filter));
+            });
+        }
+    }
+
+    /// The pipeline the board and the list show: a dropdown once there are several.
+    fn pipeline_ui(&mut self, ui: &mut egui::Ui) {
+        let pipelines = self.ws.pipelines();
+        // A pipeline deleted (or undone) meanwhile gives way to the first one.
+        let current = match pipelines.iter().find(|p| p.id == self.pipeline) {
+            Some(p) => p,
+            None => self.ws.default_pipeline(),
+        };
+        self.pipeline = current.id;
+        // Always a dropdown of one width, so a second pipeline added does not shift the tabs
+        // under the pointer.
+        egui::ComboBox::from_id_salt("pipeline_switcher")
+            .width(theme::PIPELINE_SWITCHER_WIDTH)
+            .truncate()
+            .selected_text(bidi(ui, &current.name))
+            .show_ui(ui, |ui| {
+                for p in pipelines {
+                    ui.selectable_value(&mut self.pipeline, p.id, bidi(ui, &p.name));
+                }
+            })
+            .response
+            .accessible_name(tr!("Pipeline shown"));
+    }
+
+    /// Whether the current view shows deals, which the filter bar narrows.
+    fn view_has_filters(&self) -> bool {
+        matches!(self.view, View::Pipeline | View::List)
+    }
+
+    fn status_bar_ui(&self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            // Counted every frame, so a merge, an import or an undo shows at once; deals in
+            // the trash are on no board or list, so they are not counted.
+            let kept = self.ws.opportunity_count() - self.ws.trash_count();
+            ui.label(bidi(ui, deals(kept as u64)));
+            if let Some(Status { text, error }) = &self.status {
+                ui.separator();
+                let color = if *error {
+                    theme::ERROR
+                } else {
+                    theme::TEXT_STRONG
+                };
+                ui.label(bidi(ui, RichText::new(text).color(color)));
+            }
+            ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
+                ui.label(bidi(
+                    ui,
+                    RichText::new(self.ws.path().display().to_string())
+                        .small()
+                        .color(Color32::GRAY),
+                ));
+            });
+        });
+    }
+
+    /// Does what a view asked; what would close the deal form with unsaved edits asks first.
+    fn handle(&mut self, action: Action) {
+        let closes_form = match &action {
+            Action::Open(id) => self.form.as_ref().and_then(|f| f.opportunity_id()) != Some(*id),
+            Action::New { .. } | Action::CloseForm => true,
+            _ => false,
+        };
+        if closes_form && self.leave.is_none() {
+            self.leave_then(Some(Holder::Deal), Leaving::Action(action));
+        } else if !closes_form {
+            self.handle_now(action);
+        }
+    }
+
+    fn handle_now(&mut self, action: Action) {
+        match action {
+            Action::Apply(command) => {
+                self.run(command, false);
+            }
+            Action::Send(ticket, command) => {
+                let reply = self.run(command, true);
+                self.replies.answer(ticket, reply);
+            }
+            Action::Open(id) => {
+                if let Some(opp) = self.ws.opportunity(id) {
+                    self.form = Some(OpportunityForm::edit(&self.ws, opp.clone()));
+                }
+            }
+            Action::OpenPinned { label, ids } => {
+                // The pinned deals show whatever else the search says: archived ones too,
+                // since the funnel counts them.
+                self.filter = Filter {
+                    status: crate::domain::Status::All,
+                    show: crate::domain::Show::All,
+                    ..Filter::default()
+                };
+                self.list.pin(label, ids);
+                self.view = View::List;
+            }
+            Action::OpenAccount(id) => {
+                self.view = View::Accounts;
+                self.accounts.select(id);
+            }
+            Action::New { stage } => {
+                self.form = OpportunityForm::new_in(&self.ws, stage);
+            }
+            Action::Move { opp, stage } => {
+                let lost = self
+                    .ws
+                    .stage(stage)
+                    .is_some_and(|s| s.kind == StageKind::Lost);
+                if lost {
+                    self.dialog = Some(Dialog::loss_reason(opp, stage));
+                } else {
+                    let command = Command::MoveToStage {
+                        opp,
+                        stage,
+                        loss_reason: None,
+                    };
+                    // A drop onto Won takes the card off the board: say where it went.
+                    if let Reply::Applied { .. } = self.run(command, false) {
+                        let what = self.undo.undo_label().unwrap_or_default().to_owned();
+                        self.say(tr!("Done: {what}", what = what), false);
+                    }
+                }
+            }
+            Action::CloseForm => self.form = None,
+            Action::Undo => {
+                let what = self.undo.undo_label().unwrap_or_default().to_owned();
+                if let Some(result) = self.undo.undo(&mut self.ws)
+                    && self.settle(result, false)
+                {
+                    self.say(tr!("Undid: {what}", what = what), false);
+                }
+            }
+            Action::Redo => {
+                let what = self.undo.redo_label().unwrap_or_default().to_owned();
+                if let Some(result) = self.undo.redo(&mut self.ws)
+                    && self.settle(result, false)
+                {
+                    self.say(tr!("Redid: {what}", what = what), false);
+                }
+            }
+            Action::AskClearSample => self.dialog = Some(Dialog::ClearSample),
+            Action::AskEmptyTrash => self.dialog = Some(Dialog::EmptyTrash),
+            Action::Import(source) => {
+                self.dialog = Some(Dialog::Import(Box::new(
+                    super::import::ImportDialog::from_source(source),
+                )))
+            }
+            Action::ClearFilters => self.filter = Filter::default(),
+            Action::AskMerge(ids) => {
+                self.dialog = Some(Dialog::Merge(super::merge::MergeDialog::new(ids)))
+            }
+            Action::Error(message) => self.say(message, true),
+            Action::Done(message) => self.say(message, false),
+        }
+    }
+
+    /// Applies a command the user asked for, keeping its inverse for undo; what became of it.
+    /// `sent`: a view sent it for the reply (a cell edited in the list), so it is not the deal
+    /// form's save and leaves the form open.
+    fn run(&mut self, command: Command, sent: bool) -> Reply {
+        // A deal saved as it is stored writes nothing: no history line, no undo step, and the
+        // status bar does not claim a save.
+        if let Command::UpdateOpportunity {
+            opp,
+            new_account: None,
+        } = &command
+            && self.ws.opportunity(opp.id) == Some(&**opp)
+        {
+            if !sent && self.form.as_ref().and_then(|f| f.opportunity_id()) == Some(opp.id) {
+                self.form = None;
+            }
+            self.say(tr!("Nothing to save: no field was changed."), false);
+            return Reply::Applied { created: None };
+        }
+        let saved_form = !sent
+            && matches!(
+                command,
+                Command::CreateOpportunity { .. } | Command::UpdateOpportunity { .. }
+            );
+        let done = match &command {
+            Command::Change(_) => Some(tr!("Saved.")),
+            Command::ConvertLead(_) => Some(tr!("Converted: the deal is on the board.")),
+            Command::InsertBatch(batch) => Some(trn!(
+                batch.opportunities.len(),
+                "Imported {n} deals (Undo takes them back)."
+            )),
+            Command::LoadSample(batch) => Some(trn!(
+                batch.opportunities.len(),
+                "Loaded the sample pipeline: {n} deals (Undo takes them back)."
+            )),
+            _ => None,
+        };
+        let label = describe(&self.ws, &command);
+        let result = self.undo.run(&mut self.ws, command, label);
+        let reply = match &result {
+            Ok(applied) => Reply::Applied {
+                created: applied.created,
+            },
+            Err(error) => Reply::Refused {
+                message: refusal_message(error),
+                fields: match error {
+                    ApplyError::Invalid(fields) => fields.clone(),
+                    _ => Vec::new(),
+                },
+            },
+        };
+        if self.settle(result, saved_form) {
+            if saved_form {
+                self.form = None;
+                self.say(tr!("Saved."), false);
+            } else if let Some(done) = done {
+                self.say(done, false);
+            }
+        }
+        reply
+    }
+
+    /// Brings the form and the status bar in line with a command's outcome; true on success.
+    /// `from_form` when the form's Save sent it: only then are its errors the form's to show.
+    fn settle(&mut self, result: Result<Applied, ApplyError>, from_form: bool) -> bool {
+        match result {
+            Ok(_) => {
+                // The form shows the record as stored now (its history included).
+                if let Some(form) = &mut self.form
+                    && let Some(id) = form.opportunity_id()
+                {
+                    match self.ws.opportunity(id) {
+                        Some(opp) if !form.is_dirty() => {
+                            *form = OpportunityForm::edit(&self.ws, opp.clone())
+                        }
+                        // Keep the user's edits, but not a stage the board has since changed.
+                        Some(opp) => form.follow_stage(opp),
+                        None => self.form = None,
+                    }
+                }
+                self.status = None;
+                true
+            }
+            Err(error) => {
+                let text = refusal_message(&error);
+                if let ApplyError::Invalid(errors) = error
+                    && from_form
+                    && let Some(form) = &mut self.form
+                {
+                    form.show_errors(errors);
+                }
+                self.say(text, true);
+                false
+            }
+        }
+    }
+
+    fn say(&mut self, text: String, error: bool) {
+        self.status = Some(Status { text, error });
+    }
+}

@@ -1,0 +1,523 @@
+//! The pipeline board: a column per open stage with totals, draggable cards in the order the
+//! user picks, Won and Lost drop zones while a card is dragged, and the filter bar above it.
+
+mod card;
+mod close_zones;
+mod sort;
+
+use crate::direction;
+use crate::text::bidi;
+use std::collections::{HashMap, HashSet};
+
+use egui::{Align, FontId, RichText, ScrollArea, Sense, vec2};
+
+use super::app::{Action, Ctx};
+use super::empty::{Empty, empty_ui};
+use super::theme;
+use super::widgets::lookup_combo;
+use crate::analytics::StageTotals;
+use crate::domain::{Id, LookupKind, Show, Stage, StageKind};
+use crate::i18n::{deals, format_count, format_money};
+use crate::tr;
+use crate::workspace::{CloseWindow, Filter, Workspace};
+pub use sort::CardSort;
+
+/// What a dragged card carries.
+#[derive(Clone, Copy, Debug)]
+struct CardDrag {
+    opp: Id,
+    from: Id,
+}
+
+/// The columns as shown when filtered or sorted otherwise than the workspace's columns,
+/// recomputed only when the data, the filter, the pipeline or the order changes.
+struct ShownColumns {
+    generation: u64,
+    filter: Filter,
+    pipeline: Id,
+    sort: CardSort,
+    columns: HashMap<Id, (Vec<Id>, StageTotals)>,
+}
+
+/// The board view. Unfiltered and by priority, it reads the workspace's cached columns directly.
+#[derive(Default)]
+pub struct BoardView {
+    shown: Option<ShownColumns>,
+    /// Folded stages the user opened in this session.
+    unfolded: HashSet<Id>,
+    /// The cards' order, kept while the window is open.
+    sort: CardSort,
+}
+
+impl BoardView {
+    /// Draws the board of `pipeline`; `selected` is the deal open in the form.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        cx: &Ctx,
+        filter: &Filter,
+        pipeline: Id,
+        selected: Option<Id>,
+    ) -> Vec<Action> {
+        let ws = cx.ws;
+        // The list's status and trash are its own: the board shows the deals outside the
+        // trash, open ones in its columns and closed ones in its Won and Lost zones.
+        let filter = &Filter {
+            show: Show::default(),
+            ..filter.clone()
+        };
+        let board = ui.max_rect();
+        sort_ui(ui, &mut self.sort);
+        self.refresh(ws, filter, pipeline);
+        let mut actions = Vec::new();
+        let stages: Vec<&Stage> = ws.stages_of(pipeline).collect();
+        let shown = stages
+            .iter()
+            .filter(|s| s.kind == StageKind::Open)
+            .map(|s| self.column(ws, s.id).0.len())
+            .sum();
+        if let Some(empty) = Empty::of(ws, shown, !filter.is_empty(), false) {
+            actions.extend(empty_ui(ui, ws, pipeline, empty));
+            return actions;
+        }
+
+        ScrollArea::horizontal()
+            .id_salt("board")
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                let open: Vec<&&Stage> = stages
+                    .iter()
+                    .filter(|s| s.kind == StageKind::Open)
+                    .collect();
+                let folded = |s: &Stage| s.folded && !self.unfolded.contains(&s.id);
+                let (narrow, wide) =
+                    open.iter().fold(
+                        (0, 0),
+                        |(n, w), s| {
+                            if folded(s) { (n + 1, w) } else { (n, w + 1) }
+                        },
+                    );
+                // Columns share the width left by folded ones, within readable bounds; beyond
+                // that the board scrolls.
+                let gap = ui.spacing().item_spacing.x;
+                let room = ui.available_width() - narrow as f32 * (theme::FOLDED_WIDTH + gap);
+                let width = (room / wide.max(1) as f32 - gap)
+                    .clamp(theme::COLUMN_WIDTH, theme::COLUMN_MAX_WIDTH);
+                let mut toggled = None;
+                ui.horizontal_top(|ui| {
+                    for stage in open {
+                        let (ids, totals) = self.column(ws, stage.id);
+                        let (column, toggle) = if folded(stage) {
+                            folded_column_ui(ui, ws, stage, totals)
+                        } else {
+                            let shown = Shown {
+                                ids,
+                                totals,
+                                selected,
+                                sort: self.sort,
+                            };
+                            column_ui(ui, ws, stage, &shown, width)
+                        };
+                        actions.extend(column);
+                        if toggle {
+                            toggled = Some(stage.id);
+                        }
+                    }
+                });
+                if let Some(stage) = toggled
+                    && !self.unfolded.remove(&stage)
+                {
+                    self.unfolded.insert(stage);
+                }
+            });
+
+        // Drawn last, over the columns, and only while a card is dragged.
+        let closing: Vec<(&Stage, StageTotals)> = stages
+            .iter()
+            .filter(|s| s.kind != StageKind::Open)
+            .map(|s| (*s, self.column(ws, s.id).1))
+            .collect();
+        let currency = &ws.settings().base_currency;
+        actions.extend(close_zones::close_zones_ui(
+            ui.ctx(),
+            board,
+            &closing,
+            currency,
+        ));
+        actions
+    }
+
+    fn refresh(&mut self, ws: &Workspace, filter: &Filter, pipeline: Id) {
+        let sort = self.sort;
+        if filter.is_empty() && sort == CardSort::Priority {
+            self.shown = None;
+            return;
+        }
+        let fresh = self.shown.as_ref().is_some_and(|f| {
+            f.generation == ws.generation()
+                && f.filter == *filter
+                && f.pipeline == pipeline
+                && f.sort == sort
+        });
+        if fresh {
+            return;
+        }
+        let columns = ws
+            .stages_of(pipeline)
+            .map(|stage| {
+                let mut ids = if filter.is_empty() {
+                    ws.column(stage.id).ids.clone()
+                } else {
+                    ws.filtered_column(stage.id, filter)
+                };
+                // The workspace's columns are already by priority.
+                if sort != CardSort::Priority {
+                    sort.sort(ws, &mut ids);
+                }
+                let totals =
+                    StageTotals::of(ids.iter().filter_map(|id| ws.opportunity(*id)), ws.rates());
+                (stage.id, (ids, totals))
+            })
+            .collect();
+        self.shown = Some(ShownColumns {
+            generation: ws.generation(),
+            filter: filter.clone(),
+            pipeline,
+            sort,
+            columns,
+        });
+    }
+
+    /// A stage's visible deal ids, in card order, and their totals.
+    fn column<'a>(&'a self, ws: &'a Workspace, stage: Id) -> (&'a [Id], StageTotals) {
+        match &self.shown {
+            Some(f) => f
+                .columns
+                .get(&stage)
+                .map_or((&[][..], StageTotals::ZERO), |(ids, t)| {
+                    (ids.as_slice(), *t)
+                }),
+            None => {
+                let column = ws.column(stage);
+                (&column.ids, column.totals)
+            }
+        }
+    }
+}
+
+/// The cards' order, named above the board so that no card's place is a mystery.
+fn sort_ui(ui: &mut egui::Ui, sort: &mut CardSort) {
+    ui.horizontal(|ui| {
+        let label = ui.label(bidi(
+            ui,
+            RichText::new(tr!("Cards sorted by")).color(theme::TEXT_MUTED),
+        ));
+        egui::ComboBox::from_id_salt("card_sort")
+            .selected_text(bidi(ui, sort.label()))
+            .show_ui(ui, |ui| {
+                for choice in CardSort::ALL {
+                    ui.selectable_value(sort, choice, bidi(ui, choice.label()))
+                        .on_hover_text(bidi(ui, choice.explanation()));
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(bidi(ui, sort.explanation()));
+    });
+}
+
+/// What a column shows: its cards in order, their totals, the deal open in the form.
+struct Shown<'a> {
+    ids: &'a [Id],
+    totals: StageTotals,
+    selected: Option<Id>,
+    sort: CardSort,
+}
+
+/// A folded stage: a narrow column with its name and totals that takes dropped cards; "Show"
+/// unfolds it for the session. Returns the actions and whether "Show" was clicked.
+fn folded_column_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    stage: &Stage,
+    totals: StageTotals,
+) -> (Vec<Action>, bool) {
+    let mut actions = Vec::new();
+    let mut show = false;
+    let (_, dropped) = drop_zone_ui(ui, 8, |ui| {
+        ui.set_width(theme::FOLDED_WIDTH - 16.0);
+        ui.set_min_height(ui.available_height());
+        let title = ui.label(bidi(ui, RichText::new(&stage.name).strong().size(15.0)));
+        if !stage.requirements.is_empty() {
+            title.on_hover_text(bidi(ui, &stage.requirements));
+        }
+        ui.label(bidi(
+            ui,
+            RichText::new(deals(totals.count)).color(theme::TEXT_MUTED),
+        ));
+        ui.label(bidi(
+            ui,
+            RichText::new(format_money(totals.expected, &ws.settings().base_currency))
+                .color(theme::TEXT_MUTED),
+        ));
+        show = ui
+            .small_button(bidi(ui, tr!("Show")))
+            .accessible_name(tr!("Show the cards of {stage}", stage = stage.name))
+            .clicked();
+    });
+    if let Some(drag) = dropped.filter(|d| d.from != stage.id) {
+        actions.push(Action::Move {
+            opp: drag.opp,
+            stage: stage.id,
+        });
+    }
+    (actions, show)
+}
+
+/// A stage's column; for a folded stage shown anyway, returns whether "Fold" was clicked.
+/// While a card from another column is dragged over it, a line shows where the order will put
+/// it; a card dropped back into its own column is not reordered, and the status bar says why.
+fn column_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    stage: &Stage,
+    shown: &Shown<'_>,
+    width: f32,
+) -> (Vec<Action>, bool) {
+    let &Shown {
+        ids,
+        totals,
+        selected,
+        sort,
+    } = shown;
+    let mut fold = false;
+    let mut actions = Vec::new();
+    let currency = &ws.settings().base_currency;
+    // Once per column: it asks the fonts for four row heights.
+    let card_height = theme::card_height(ui.ctx());
+    ui.allocate_ui_with_layout(
+        vec2(width, ui.available_height()),
+        direction::top_down_start(),
+        |ui| {
+            egui::Frame::new()
+                .fill(theme::COLUMN_FILL)
+                .corner_radius(theme::CARD_RADIUS)
+                .inner_margin(egui::Margin::same(8))
+                .show(ui, |ui| {
+                    ui.set_width(width - 16.0);
+                    ui.horizontal(|ui| {
+                        let title =
+                            ui.label(bidi(ui, RichText::new(&stage.name).strong().size(15.0)));
+                        if !stage.requirements.is_empty() {
+                            title.on_hover_text(bidi(ui, &stage.requirements));
+                        }
+                        ui.label(bidi(
+                            ui,
+                            RichText::new(format_count(totals.count)).color(theme::TEXT_MUTED),
+                        ));
+                        ui.with_layout(direction::end_to_start(Align::Center), |ui| {
+                            let add = ui
+                                .small_button(bidi(ui, "+"))
+                                .accessible_name(tr!("New deal in {stage}", stage = stage.name))
+                                .on_hover_text(bidi(
+                                    ui,
+                                    tr!("New deal in {stage}", stage = stage.name),
+                                ));
+                            if add.clicked() {
+                                actions.push(Action::New { stage: stage.id });
+                            }
+                            fold = stage.folded
+                                && ui
+                                    .small_button(bidi(ui, tr!("Fold")))
+                                    .accessible_name(tr!("Fold {stage}", stage = stage.name))
+                                    .clicked();
+                        });
+                    });
+                    ui.horizontal(|ui| {
+                        ui.label(bidi(
+                            ui,
+                            RichText::new(format_money(totals.expected, currency))
+                                .strong()
+                                .color(theme::TEXT_STRONG),
+                        ))
+                        .on_hover_text(bidi(ui, tr!("Expected revenue")));
+                        ui.label(bidi(
+                            ui,
+                            RichText::new(tr!(
+                                "weighted {amount}",
+                                amount = format_money(totals.weighted, currency)
+                            ))
+                            .color(theme::TEXT_MUTED),
+                        ))
+                        .on_hover_text(bidi(ui, tr!("Expected revenue × probability")));
+                    });
+                    probability_bar_ui(ui, stage);
+                });
+            let (zone, dropped) = drop_zone_ui(ui, 6, |ui| {
+                ui.set_width(width - 12.0);
+                let scroll = ScrollArea::vertical()
+                    .id_salt(("column", stage.id))
+                    .auto_shrink(false)
+                    .show_rows(ui, card_height, ids.len(), |ui, range| {
+                        for id in &ids[range] {
+                            if let Some(opp) = ws.opportunity(*id) {
+                                actions.extend(card::card_ui(
+                                    ui,
+                                    ws,
+                                    opp,
+                                    selected == Some(*id),
+                                    card_height,
+                                ));
+                            }
+                        }
+                    });
+                (scroll.inner_rect, scroll.state.clamped_offset().y)
+            });
+            let (cards, scrolled) = zone.inner;
+            let hovering = zone.response.dnd_hover_payload::<CardDrag>();
+            if let Some(drag) = hovering.filter(|d| d.from != stage.id)
+                && let Some(opp) = ws.opportunity(drag.opp)
+            {
+                let at = sort.landing(ws, ids, opp);
+                let row = card_height + ui.spacing().item_spacing.y;
+                let y = cards.top() - scrolled + at as f32 * row - ui.spacing().item_spacing.y / 2.0;
+                drop_marker_ui(ui, cards, y, sort);
+            }
+            match dropped {
+                Some(drag) if drag.from != stage.id => actions.push(Action::Move {
+                    opp: drag.opp,
+                    stage: stage.id,
+                }),
+                Some(_) => actions.push(Action::Done(tr!(
+                    "The cards are sorted by {sort}: a card cannot be placed by hand. Choose the order in “Cards sorted by” above the board.",
+                    sort = sort.label()
+                ))),
+                None => {}
+            }
+        },
+    );
+    (actions, fold)
+}
+
+/// The line across `cards` at `y` where a dropped card will land, with the order that puts it
+/// there; at the top or bottom edge, with an arrow, when that place is scrolled out of sight.
+fn drop_marker_ui(ui: &egui::Ui, cards: egui::Rect, y: f32, sort: CardSort) {
+    let (top, bottom) = (cards.top() + 2.0, cards.bottom() - 2.0);
+    // Which way the place is, when it is out of sight (-1 above, 1 below); the gap above the
+    // first card and below the last is in sight.
+    let slack = ui.spacing().item_spacing.y;
+    let beyond = if y < cards.top() - slack {
+        -1.0
+    } else if y > cards.bottom() + slack {
+        1.0
+    } else {
+        0.0
+    };
+    let y = y.clamp(top, bottom);
+    let painter = ui.painter();
+    let stroke = egui::Stroke::new(3.0, theme::DROP_MARKER);
+    painter.hline(cards.x_range().shrink(2.0), y, stroke);
+    let job = egui::text::LayoutJob::simple_singleline(
+        tr!("Lands here · by {sort}", sort = sort.label()),
+        FontId::proportional(11.5),
+        theme::CLOSE_ZONE_TEXT,
+    );
+    let galley = painter.layout_job(crate::text::bidi_job(job));
+    let pill = egui::Rect::from_center_size(
+        egui::pos2(cards.center().x, y),
+        galley.size() + vec2(12.0, 4.0),
+    );
+    // Kept inside the column at its edges.
+    let pill = pill.translate(vec2(
+        0.0,
+        (cards.top() - pill.top()).max(0.0) + (cards.bottom() - pill.bottom()).min(0.0),
+    ));
+    painter.rect_filled(pill, theme::CHIP_RADIUS, theme::DROP_MARKER);
+    painter.galley(pill.min + vec2(6.0, 2.0), galley, theme::CLOSE_ZONE_TEXT);
+    if beyond != 0.0 {
+        // An arrowhead beside the pill, pointing to the place out of sight.
+        let tip = egui::pos2(pill.right() + 12.0, y + beyond * 8.0);
+        let base = y - beyond * 2.0;
+        painter.add(egui::Shape::convex_polygon(
+            vec![
+                tip,
+                egui::pos2(tip.x - 7.0, base),
+                egui::pos2(tip.x + 7.0, base),
+            ],
+            theme::DROP_MARKER,
+            egui::Stroke::NONE,
+        ));
+    }
+}
+
+/// A column's body, taking dropped cards. egui's own drop zone turns a hovered one dark grey;
+/// this one tints it light blue with a blue edge, and keeps its size (nothing moves).
+fn drop_zone_ui<R>(
+    ui: &mut egui::Ui,
+    margin: i8,
+    add: impl FnOnce(&mut egui::Ui) -> R,
+) -> (egui::InnerResponse<R>, Option<std::sync::Arc<CardDrag>>) {
+    let mut frame = egui::Frame::new()
+        .fill(theme::COLUMN_FILL)
+        .corner_radius(theme::CARD_RADIUS)
+        .inner_margin(egui::Margin::same(margin))
+        .begin(ui);
+    let inner = add(&mut frame.content_ui);
+    let response = frame.allocate_space(ui);
+    if response.dnd_hover_payload::<CardDrag>().is_some() {
+        frame.frame.fill = theme::COLUMN_DROP_FILL;
+        frame.frame.stroke = egui::Stroke::new(2.0, theme::COLUMN_DROP_STROKE);
+    }
+    frame.paint(ui);
+    let dropped = response.dnd_release_payload::<CardDrag>();
+    (egui::InnerResponse::new(inner, response), dropped)
+}
+
+/// A thin bar under the column header showing the stage's default probability.
+fn probability_bar_ui(ui: &mut egui::Ui, stage: &Stage) {
+    let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), 3.0), Sense::hover());
+    ui.painter().rect_filled(rect, 1.5, theme::CARD_STROKE);
+    let share =
+        (stage.probability.to_string().parse::<f32>().unwrap_or(0.0) / 100.0).clamp(0.0, 1.0);
+    let mut filled = rect;
+    filled.set_width(rect.width() * share);
+    ui.painter().rect_filled(filled, 1.5, theme::PROGRESS);
+}
+
+/// The filter bar: text, salesperson and expected-close window.
+pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter) {
+    let label = ui.label(bidi(ui, tr!("Search")));
+    ui.add(
+        egui::TextEdit::singleline(&mut filter.text)
+            .hint_text(bidi(ui, tr!("name, account, next step…")))
+            .desired_width(200.0),
+    )
+    .labelled_by(label.id);
+    let label = ui.label(bidi(ui, tr!("Salesperson")));
+    lookup_combo(
+        ui,
+        label.id,
+        ws,
+        LookupKind::Salesperson,
+        &mut filter.salesperson,
+        &tr!("Everyone"),
+    );
+    let label = ui.label(bidi(ui, tr!("Closing")));
+    egui::ComboBox::from_id_salt("filter_close")
+        .selected_text(bidi(ui, filter.close.label()))
+        .show_ui(ui, |ui| {
+            for window in CloseWindow::ALL {
+                ui.selectable_value(&mut filter.close, window, bidi(ui, window.label()));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    // Always there (greyed out without a filter), so what follows never shifts when it appears.
+    let clear = ui.add_enabled(
+        !filter.is_empty(),
+        egui::Button::new(bidi(ui, tr!("Clear filters"))),
+    );
+    if clear.clicked() {
+        *filter = Filter::default();
+    }
+}

@@ -1,0 +1,404 @@
+//! One deal's card on the board: painted directly (no child widgets, so a column of thousands
+//! lays out only what is visible), clickable and draggable.
+
+use egui::text::LayoutJob;
+use egui::{FontId, Sense, Stroke, vec2};
+
+use super::CardDrag;
+use crate::app::Action;
+use crate::domain::{ActivityState, Id, Opportunity};
+use crate::i18n::{format_date, format_money, format_money_cents, format_percent};
+use crate::text::{bidi, bidi_job};
+use crate::theme;
+use crate::trn;
+use crate::widgets::{paint_card_frame, paint_priority, text_line};
+use crate::workspace::Workspace;
+
+/// Draws `opp`'s card `height` high. While it is dragged, a faded placeholder keeps its place
+/// (nothing below it moves up under the pointer) and the card follows the pointer.
+pub(super) fn card_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    opp: &Opportunity,
+    selected: bool,
+    height: f32,
+) -> Option<Action> {
+    let id = egui::Id::unique(("card", opp.id));
+    let size = vec2(ui.available_width(), height);
+    if ui.ctx().is_being_dragged(id) {
+        egui::DragAndDrop::set_payload(
+            ui.ctx(),
+            CardDrag {
+                opp: opp.id,
+                from: opp.stage,
+            },
+        );
+        let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+        ui.painter().rect_filled(
+            rect,
+            theme::CARD_RADIUS,
+            theme::CARD_STROKE.gamma_multiply(0.5),
+        );
+        if let Some(pointer) = ui.ctx().pointer_interact_pos() {
+            let layer = egui::LayerId::new(egui::Order::Tooltip, id);
+            let floating = egui::Rect::from_center_size(pointer, size);
+            let mut painter = ui.ctx().layer_painter(layer);
+            if super::close_zones::covers(ui.ctx(), pointer) {
+                painter.multiply_opacity(theme::CARD_OVER_ZONE_OPACITY);
+            }
+            paint_card(&painter, floating, ws, opp, true);
+        }
+        return None;
+    }
+    let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+    let response = ui
+        .interact(rect, id, Sense::click_and_drag())
+        .on_hover_cursor(egui::CursorIcon::Grab);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &opp.name));
+    if ui.is_rect_visible(rect) {
+        let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
+        paint_card(&painter, rect, ws, opp, selected || response.hovered());
+    }
+    let response = response.on_hover_ui(|ui| details_ui(ui, ws, opp));
+    response.clicked().then_some(Action::Open(opp.id))
+}
+
+/// The card's tooltip: what the card shortens, in full (the exact amount, the salesperson's
+/// name, every tag).
+fn details_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) {
+    // Each line whole: a name broken after its first word reads badly right to left.
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+    ui.label(bidi(ui, egui::RichText::new(&opp.name).strong()));
+    let amount = format_money_cents(opp.amount, &opp.currency);
+    ui.label(bidi(ui, crate::tr!("Amount: {amount}", amount = amount)));
+    let owner = match opp.salesperson {
+        Some(_) => crate::tr!(
+            "Salesperson: {name}",
+            name = ws.lookup_name(opp.salesperson)
+        ),
+        None => crate::tr!("No salesperson"),
+    };
+    ui.label(bidi(ui, owner));
+    if !opp.tags.is_empty() {
+        let tags = tag_names(ws, opp).collect::<Vec<_>>().join(", ");
+        ui.label(bidi(ui, crate::tr!("Tags: {tags}", tags = tags)));
+    }
+}
+
+fn tag_names<'a>(ws: &'a Workspace, opp: &'a Opportunity) -> impl Iterator<Item = &'a str> {
+    opp.tags.iter().map(|t| ws.lookup_name(Some(*t)))
+}
+
+/// The card's four lines: name and owner; account and tags; amount (whole units: the tooltip
+/// has the exact one) and probability; close date, staleness, next activity and stars.
+pub(super) fn paint_card(
+    painter: &egui::Painter,
+    rect: egui::Rect,
+    ws: &Workspace,
+    opp: &Opportunity,
+    highlight: bool,
+) {
+    paint_card_frame(painter, rect, highlight, false);
+    // A deal sitting in its stage too long has an amber edge and says for how long.
+    let stale = ws.stale_days(opp);
+    if stale.is_some() && !highlight {
+        painter.rect_stroke(
+            rect,
+            theme::CARD_RADIUS,
+            Stroke::new(2.0, theme::STALE),
+            egui::StrokeKind::Inside,
+        );
+    }
+    let inner = rect.shrink2(vec2(
+        theme::CARD_MARGIN.left as f32,
+        theme::CARD_MARGIN.top as f32,
+    ));
+    let width = inner.width();
+    let account = ws.account(opp.account).map_or("", |a| a.name.as_str());
+    let (left, right) = (inner.left(), inner.right());
+    // Lines start where reading does: mirrored in right-to-left languages.
+    let rtl = crate::i18n::right_to_left();
+    let from_start = |offset: f32| if rtl { right - offset } else { left + offset };
+    let at_start = |offset: f32, y: f32, text: &str, font: FontId, color, max: f32| {
+        text_line(
+            painter,
+            egui::pos2(from_start(offset), y),
+            rtl,
+            text,
+            font,
+            color,
+            max,
+        )
+    };
+    // Lines are as tall as the language's font says (as the card's height counts them): a name
+    // in a script of taller lines (Persian in English) does not push the last line out.
+    let line = |y: f32, text: &str, size: f32, color, max: f32| {
+        let font = FontId::proportional(size);
+        let pitch = painter.ctx().fonts_mut(|f| f.row_height(&font));
+        at_start(0.0, y, text, font, color, max);
+        y + pitch
+    };
+    let end = |top| LineEnd {
+        x: from_start(width),
+        top,
+        rtl,
+    };
+    let owner = owner_ui(painter, ws, opp, end(inner.top()));
+    let name_bottom = line(
+        inner.top(),
+        &opp.name,
+        14.0,
+        theme::TEXT_STRONG,
+        width - owner,
+    );
+    let tags = tags_ui(painter, ws, opp, end(name_bottom + 2.0), width * 0.5);
+    let account_bottom = line(
+        name_bottom + 2.0,
+        account,
+        12.5,
+        theme::TEXT_MUTED,
+        width - tags,
+    );
+    let y = account_bottom + 5.0;
+    let money = format_money(opp.amount, &opp.currency);
+    let amount_bottom = line(y, &money, 13.5, theme::TEXT_STRONG, width * 0.6);
+    let percent = format_percent(opp.probability);
+    let font = FontId::proportional(12.5);
+    text_line(
+        painter,
+        egui::pos2(from_start(width), y),
+        !rtl,
+        &percent,
+        font,
+        theme::TEXT_MUTED,
+        width * 0.4,
+    );
+    let y = amount_bottom + 3.0;
+    let mut offset = 0.0;
+    if let Some(date) = opp.expected_close {
+        let overdue = opp.is_overdue(ws.today());
+        let color = if overdue {
+            theme::OVERDUE
+        } else {
+            theme::TEXT_MUTED
+        };
+        let font = FontId::proportional(12.0);
+        offset = at_start(0.0, y, &format_date(date), font, color, width * 0.4).width() + 8.0;
+    }
+    if let Some(days) = stale {
+        at_start(
+            offset,
+            y,
+            &trn!(days, "stale {n} days"),
+            FontId::proportional(12.0),
+            theme::STALE,
+            (width - 64.0 - offset).max(1.0),
+        );
+    }
+    // The next activity's dot sits before the stars, which take up to 3 × 14 px at the end.
+    painter.circle_filled(
+        egui::pos2(from_start(width - 56.0), y + 7.0),
+        4.5,
+        next_activity_color(ws, opp.id),
+    );
+    paint_priority(
+        painter,
+        egui::pos2(if rtl { left + 44.0 } else { right }, y),
+        14.0,
+        opp.priority,
+        theme::STAR,
+    );
+}
+
+/// Where a line of a card ends (its right in left-to-right languages, its left in
+/// right-to-left ones) and its top: what is painted there grows towards the line's start.
+#[derive(Clone, Copy)]
+struct LineEnd {
+    x: f32,
+    top: f32,
+    rtl: bool,
+}
+
+/// The salesperson's initials in a coloured disc at the end of the first line; returns the
+/// width it takes, nothing without a salesperson.
+fn owner_ui(painter: &egui::Painter, ws: &Workspace, opp: &Opportunity, end: LineEnd) -> f32 {
+    let LineEnd { x: end, top, rtl } = end;
+    let Some(owner) = opp.salesperson else {
+        return 0.0;
+    };
+    let galley = painter.layout_job(bidi_job(LayoutJob::simple_singleline(
+        initials(ws.lookup_name(opp.salesperson)),
+        FontId::proportional(10.0),
+        theme::OWNER_TEXT,
+    )));
+    // A disc, or a pill where the initials are wider (Persian letters are).
+    let size = vec2(
+        theme::OWNER_DIAMETER.max(galley.size().x + 6.0),
+        theme::OWNER_DIAMETER,
+    );
+    let left = if rtl { end } else { end - size.x };
+    let badge = egui::Rect::from_min_size(egui::pos2(left, top), size);
+    let color = theme::OWNER_COLORS[(owner % theme::OWNER_COLORS.len() as u64) as usize];
+    painter.rect_filled(badge, size.y / 2.0, color);
+    painter.galley(
+        badge.center() - galley.size() / 2.0,
+        galley,
+        theme::OWNER_TEXT,
+    );
+    size.x + 6.0
+}
+
+/// A name's first two initials ("Sara Karimi" → "SK"). Persian letters are kept apart by a
+/// zero-width non-joiner, so they read as initials rather than joining into a word.
+fn initials(name: &str) -> String {
+    let letters: Vec<char> = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect();
+    let arabic = letters
+        .iter()
+        .any(|c| ('\u{0600}'..='\u{06FF}').contains(c));
+    let mut out = String::new();
+    for (i, c) in letters.into_iter().enumerate() {
+        if i > 0 && arabic {
+            out.push('\u{200C}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Up to two tag chips and "+N" for the rest, from the line's end towards its start, within
+/// `budget`; returns the width they take.
+fn tags_ui(
+    painter: &egui::Painter,
+    ws: &Workspace,
+    opp: &Opportunity,
+    end: LineEnd,
+    budget: f32,
+) -> f32 {
+    let LineEnd { x: end, top, rtl } = end;
+    const SHOWN: usize = 2;
+    const GAP: f32 = 4.0;
+    let chip = |text: String, max: f32| {
+        let mut job =
+            LayoutJob::simple_singleline(text, FontId::proportional(11.0), theme::TEXT_STRONG);
+        job.wrap = egui::text::TextWrapping::truncate_at_width(max);
+        painter.layout_job(bidi_job(job))
+    };
+    let width = |galley: &egui::Galley| galley.size().x + 2.0 * theme::CHIP_PADDING + GAP;
+    let mut chips = Vec::new();
+    let mut used = 0.0;
+    for name in tag_names(ws, opp).take(SHOWN) {
+        // Room is kept for the "+N" chip while tags remain after this one.
+        let rest = if opp.tags.len() > chips.len() + 1 {
+            28.0
+        } else {
+            0.0
+        };
+        let room = budget - used - rest - 2.0 * theme::CHIP_PADDING - GAP;
+        if room < 24.0 {
+            break;
+        }
+        let galley = chip(name.to_owned(), room.min(90.0));
+        used += width(&galley);
+        chips.push(galley);
+    }
+    let rest = opp.tags.len() - chips.len();
+    if rest > 0 {
+        let more = crate::tr!("+{n}", n = crate::i18n::format_count(rest as u64));
+        let galley = chip(more, f32::INFINITY);
+        used += width(&galley);
+        chips.push(galley);
+    }
+    // In reading order: the first tag nearest the line's start, "+N" at its end.
+    let span = (used - GAP).max(0.0);
+    let mut start = if rtl { end + span } else { end - span };
+    for galley in chips {
+        let size = galley.size() + vec2(2.0 * theme::CHIP_PADDING, 2.0);
+        let x = if rtl { start - size.x } else { start };
+        let rect = egui::Rect::from_min_size(egui::pos2(x, top), size);
+        painter.rect_filled(rect, theme::CHIP_RADIUS, theme::CHIP_FILL);
+        painter.galley(
+            rect.min + vec2(theme::CHIP_PADDING, 1.0),
+            galley,
+            theme::TEXT_STRONG,
+        );
+        start += if rtl { -(size.x + GAP) } else { size.x + GAP };
+    }
+    used
+}
+
+/// The colour of a card's next-activity dot: late red, today amber, planned green, none grey.
+fn next_activity_color(ws: &Workspace, opp: Id) -> egui::Color32 {
+    let state = ws
+        .next_activity(opp)
+        .map(|due| ActivityState::of(due, ws.today()));
+    match state {
+        Some(ActivityState::Late) => theme::ACTIVITY_LATE,
+        Some(ActivityState::Today) => theme::ACTIVITY_TODAY,
+        Some(ActivityState::Planned) => theme::ACTIVITY_PLANNED,
+        None => theme::ACTIVITY_NONE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::{Change, Command};
+    use crate::domain::{Activity, ActivityKind, ActivityLink, Record, StageKind};
+    use chrono::{Days, TimeZone as _};
+
+    #[test]
+    fn initials_take_two_words_and_keep_persian_letters_apart() {
+        assert_eq!(initials("Sara Karimi"), "SK");
+        assert_eq!(initials("élodie"), "É");
+        assert_eq!(initials("سارا کریمی"), "س\u{200C}ک");
+        assert_eq!(initials(""), "");
+    }
+
+    #[test]
+    fn a_card_shows_its_next_activity_in_colour() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock: crate::workspace::Clock =
+            std::sync::Arc::new(|| chrono::Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap());
+        let mut ws = Workspace::open(&dir.path().join("f.redb"), clock).unwrap();
+        let stage = ws
+            .stage_of_kind(ws.default_pipeline().id, StageKind::Open)
+            .unwrap()
+            .clone();
+        let opp = Opportunity::draft(&Default::default(), &stage, ws.settings(), ws.now());
+        let id = ws
+            .apply(Command::CreateOpportunity {
+                opp: Box::new(opp),
+                new_account: Some("Acme".into()),
+            })
+            .unwrap()
+            .created
+            .unwrap();
+        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_NONE);
+        let today = ws.today();
+        let plan = |ws: &mut Workspace, due, summary: &str| {
+            let activity = Activity {
+                id: 0,
+                kind: ActivityKind::Call,
+                summary: summary.into(),
+                due,
+                done: false,
+                link: ActivityLink::Opportunity(id),
+            };
+            ws.apply(Command::Change(Box::new(Change::put(Record::Activity(
+                activity,
+            )))))
+            .unwrap();
+        };
+        plan(&mut ws, today + Days::new(3), "planned");
+        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_PLANNED);
+        plan(&mut ws, today, "today");
+        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_TODAY);
+        plan(&mut ws, today - Days::new(1), "late");
+        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_LATE);
+    }
+}

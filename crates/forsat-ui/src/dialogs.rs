@@ -1,0 +1,259 @@
+//! Modal dialogs: the loss reason asked when a deal is lost, confirmations, merge, export and
+//! import; the question before a file is written over.
+
+use crate::text::bidi;
+use std::path::{Path, PathBuf};
+
+use egui::RichText;
+
+use super::export::{ExportDialog, ExportOutcome};
+use super::import::{ImportDialog, ImportOutcome};
+use super::merge::{MergeDialog, MergeOutcome};
+use super::theme;
+use super::widgets::lookup_combo;
+use crate::command::Command;
+use crate::domain::{Id, LookupKind};
+use crate::store::files::FileError;
+use crate::workspace::Workspace;
+use crate::{tr, trn};
+
+/// An open dialog and what it has gathered so far.
+pub enum Dialog {
+    /// Moving `opp` to the Lost stage `stage`: the reason is optional but asked.
+    LossReason {
+        opp: Id,
+        stage: Id,
+        reason: Option<Id>,
+    },
+    /// "Clear sample data": removes the sample deals after confirmation.
+    ClearSample,
+    /// "Empty trash": deletes the trashed deals for good after confirmation.
+    EmptyTrash,
+    /// Merging duplicates.
+    Merge(MergeDialog),
+    /// Writing deals, accounts, stage moves or history to a file.
+    Export(ExportDialog),
+    /// Reading deals from a file.
+    Import(Box<ImportDialog>),
+}
+
+impl Dialog {
+    pub fn loss_reason(opp: Id, stage: Id) -> Dialog {
+        Dialog::LossReason {
+            opp,
+            stage,
+            reason: None,
+        }
+    }
+}
+
+/// What the user did with the dialog this frame.
+pub enum Outcome {
+    Open,
+    Cancel,
+    Run(Command),
+    /// Done without a command (a file written): the message for the status bar.
+    Done(String),
+}
+
+/// Shows `dialog` as a modal window.
+pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Outcome {
+    let mut outcome = Outcome::Open;
+    let modal = egui::Modal::new(egui::Id::unique("dialog")).show(ctx, |ui| {
+        ui.set_min_width(380.0);
+        match dialog {
+            Dialog::LossReason { opp, stage, reason } => {
+                let name = ws.opportunity(*opp).map_or("", |o| o.name.as_str());
+                ui.label(bidi(ui, RichText::new(tr!("Why was this deal lost?")).heading()));
+                ui.label(bidi(ui, RichText::new(name).strong()));
+                ui.add_space(6.0);
+                let label = ui.label(bidi(ui, tr!("Loss reason")));
+                lookup_combo(
+                    ui,
+                    label.id,
+                    ws,
+                    LookupKind::LossReason,
+                    reason,
+                    &tr!("No reason given"),
+                );
+                ui.add_space(10.0);
+                ui.horizontal(|ui| {
+                    if ui.button(bidi(ui, tr!("Mark as lost"))).clicked() {
+                        outcome = Outcome::Run(Command::MoveToStage {
+                            opp: *opp,
+                            stage: *stage,
+                            loss_reason: *reason,
+                        });
+                    }
+                    if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                        outcome = Outcome::Cancel;
+                    }
+                });
+            }
+            Dialog::ClearSample => {
+                outcome = confirm_ui(
+                    ui,
+                    &tr!("Clear sample data?"),
+                    &tr!(
+                        "This removes the sample deals, and the sample accounts and salespeople that nothing else uses. Your own records stay."
+                    ),
+                    &tr!("Clear sample data"),
+                    Command::ClearSample,
+                );
+            }
+            Dialog::Merge(merge) => {
+                outcome = match merge.ui(ui, ws) {
+                    MergeOutcome::Open => Outcome::Open,
+                    MergeOutcome::Cancel => Outcome::Cancel,
+                    MergeOutcome::Merge(command) => Outcome::Run(command),
+                };
+            }
+            Dialog::Export(export) => {
+                outcome = match export.ui(ui, ws) {
+                    ExportOutcome::Open => Outcome::Open,
+                    ExportOutcome::Cancel => Outcome::Cancel,
+                    ExportOutcome::Done(message) => Outcome::Done(message),
+                };
+            }
+            Dialog::Import(import) => {
+                outcome = match import.ui(ui, ws) {
+                    ImportOutcome::Open => Outcome::Open,
+                    ImportOutcome::Cancel => Outcome::Cancel,
+                    ImportOutcome::Import(command) => Outcome::Run(command),
+                };
+            }
+            Dialog::EmptyTrash => {
+                outcome = confirm_ui(
+                    ui,
+                    &tr!("Empty the trash?"),
+                    &trn!(ws.trash_count(), "The {n} deals in the trash are deleted for good, with their stage moves. Their history stays."),
+                    &tr!("Delete for good"),
+                    Command::EmptyTrash,
+                );
+            }
+        }
+    });
+    let holds_input = matches!(
+        dialog,
+        Dialog::Export(_) | Dialog::Import(_) | Dialog::Merge(_)
+    );
+    if matches!(outcome, Outcome::Open) && closes(&modal, holds_input) {
+        outcome = Outcome::Cancel;
+    }
+    outcome
+}
+
+/// Whether a modal closes this frame: on Escape, and on a click beside it unless it
+/// `holds_input` (a path, a merge's choices): a button that moved as a message appeared is
+/// easily missed, and the click must not throw away what was typed.
+pub fn closes<T>(modal: &egui::ModalResponse<T>, holds_input: bool) -> bool {
+    !(holds_input && modal.backdrop_response.clicked()) && modal.should_close()
+}
+
+/// A confirmation for an action that cannot be undone.
+fn confirm_ui(
+    ui: &mut egui::Ui,
+    title: &str,
+    text: &str,
+    confirm: &str,
+    command: Command,
+) -> Outcome {
+    ui.label(bidi(ui, RichText::new(title).heading()));
+    ui.label(bidi(ui, text));
+    ui.label(bidi(
+        ui,
+        RichText::new(tr!("This cannot be undone.")).color(theme::ERROR),
+    ));
+    ui.add_space(10.0);
+    ui.horizontal(|ui| {
+        if ui.button(bidi(ui, confirm)).clicked() {
+            Outcome::Run(command)
+        } else if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+            Outcome::Cancel
+        } else {
+            Outcome::Open
+        }
+    })
+    .inner
+}
+
+/// The question a dialog writing a file asks when the file exists: "Replace deals.csv?".
+#[derive(Default)]
+pub struct Overwrite {
+    /// The file asked about, while the question is open.
+    asking: Option<PathBuf>,
+}
+
+/// Where the question stands this frame.
+pub enum Asked {
+    /// No question open: the dialog shows its own buttons.
+    No,
+    /// Open, unanswered.
+    Waiting,
+    /// The user chose to replace the file: write it again, replacing.
+    Replace,
+}
+
+impl Overwrite {
+    /// Takes a write's result: what was written, or None with `error` set to what to show (a
+    /// refusal of the database, a full disk), or cleared when a file that exists opened the
+    /// question.
+    pub fn settle<T>(
+        &mut self,
+        result: Result<T, FileError>,
+        error: &mut Option<String>,
+    ) -> Option<T> {
+        match result {
+            Ok(done) => return Some(done),
+            Err(FileError::Exists(path)) => {
+                self.asking = Some(path);
+                *error = None;
+            }
+            Err(other) => *error = Some(other.to_string()),
+        }
+        None
+    }
+
+    /// Shows the question, if it is open for `path` (the path in the dialog's field: a path
+    /// changed since closes it). Cancel closes it and keeps the file.
+    pub fn ui(&mut self, ui: &mut egui::Ui, path: Option<&Path>) -> Asked {
+        let Some(asked) = self.asking.as_deref().filter(|a| Some(*a) == path) else {
+            self.asking = None;
+            return Asked::No;
+        };
+        let name = asked.file_name().map_or_else(
+            || asked.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        );
+        let folder = asked.parent().unwrap_or(Path::new("."));
+        ui.label(bidi(
+            ui,
+            RichText::new(tr!("Replace {file}?", file = name)).strong(),
+        ));
+        ui.label(bidi(
+            ui,
+            tr!(
+                "A file of that name already exists in {folder}. Replacing it overwrites what it holds.",
+                folder = folder.display()
+            ),
+        ));
+        ui.add_space(10.0);
+        let (replace, cancel) = ui
+            .horizontal(|ui| {
+                let replace = ui.button(bidi(ui, RichText::new(tr!("Replace")).strong()));
+                (
+                    replace.clicked(),
+                    ui.button(bidi(ui, tr!("Cancel"))).clicked(),
+                )
+            })
+            .inner;
+        if replace || cancel {
+            self.asking = None;
+        }
+        if replace {
+            Asked::Replace
+        } else {
+            Asked::Waiting
+        }
+    }
+}

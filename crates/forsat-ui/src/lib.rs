@@ -1,0 +1,121 @@
+//! The egui window: a thin [`App`] shell routing to one file per view.
+
+mod accounts;
+mod activities;
+mod activity_panel;
+mod app;
+mod board;
+mod catalog;
+mod date_picker;
+mod describe;
+mod dialogs;
+pub mod direction;
+mod empty;
+mod export;
+mod file_field;
+mod form;
+mod import;
+mod leads;
+mod lines;
+mod lookups;
+mod mass_update;
+mod merge;
+mod offscreen;
+mod reorder;
+mod reply;
+mod reports;
+mod screenshot;
+mod search;
+mod settings;
+mod table;
+pub mod text;
+mod theme;
+mod unsaved;
+mod widgets;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+pub use app::{App, AppOptions};
+pub use file_field::dialog_available as file_dialog_available;
+pub use offscreen::Painted;
+pub use reports::{paint_chart, write_chart};
+
+use crate::store::files::{self, Replace};
+use crate::workspace::system_clock;
+
+/// The window's size, also the size of `--screenshot` images.
+pub const WINDOW_SIZE: [f32; 2] = [1400.0, 900.0];
+
+/// Opens the window on `db`. With `screenshot`, renders once, writes the PNG (replacing a file
+/// there only when `replace` allows) and exits.
+pub fn run(db: &Path, screenshot: Option<&Path>, replace: Replace, view: View) -> ExitCode {
+    // A PNG that could not be written is refused before the window opens.
+    if let Some(Err(refused)) = screenshot.map(|path| files::check(db, path, replace)) {
+        eprintln!("forsat: {refused}");
+        return ExitCode::FAILURE;
+    }
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Forsat")
+            .with_app_id("forsat")
+            .with_inner_size(WINDOW_SIZE)
+            .with_min_inner_size([800.0, 500.0]),
+        ..Default::default()
+    };
+    let outcome = screenshot::Outcome::default();
+    let app_options = AppOptions {
+        db: db.to_owned(),
+        clock: system_clock(),
+        view,
+        screenshot: screenshot.map(|path| screenshot::Request {
+            path: path.to_owned(),
+            replace,
+            outcome: outcome.clone(),
+        }),
+    };
+    let result = eframe::run_native(
+        "Forsat",
+        options,
+        Box::new(move |cc| Ok(Box::new(App::new(&cc.egui_ctx, app_options)))),
+    );
+    if let Err(e) = result {
+        eprintln!("forsat: cannot open the window: {e}");
+        return ExitCode::FAILURE;
+    }
+    match screenshot {
+        None => ExitCode::SUCCESS,
+        Some(path) => outcome.exit_code(path),
+    }
+}
+
+/// The views the window can open on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+pub enum View {
+    /// The pipeline board.
+    Pipeline,
+    /// The opportunity list.
+    List,
+    /// Accounts and their detail.
+    Accounts,
+    /// Leads and their conversion.
+    Leads,
+    /// Open activities: overdue, today, upcoming.
+    Activities,
+    /// Reports and charts: funnel, revenue, leakage, forecast, won and lost, sales grid, time
+    /// in stage and velocity.
+    Reports,
+    /// The product catalog.
+    Products,
+    /// Currencies and their rates.
+    Currencies,
+    /// Pipelines, stages, lookup tables and settings.
+    Settings,
+}
+
+use forsat_app::{demo, interchange, workspace};
+use forsat_core::{analytics, command, domain};
+use forsat_i18n as i18n;
+use forsat_i18n::{tr, trn};
+use forsat_store as store;

@@ -1,0 +1,552 @@
+//! The opportunity list: a virtualised table sortable by any column, with inline editing of the
+//! fields people fix in bulk and the totals of the rows shown.
+
+use crate::direction;
+use crate::text::bidi;
+use std::collections::HashSet;
+
+use egui::{Align, RichText, Sense};
+use egui_extras::{Column, TableBuilder};
+
+mod cells;
+
+use super::app::{Action, Ctx};
+use super::empty::{Empty, empty_ui};
+use super::mass_update::MassUpdateBar;
+use super::reply::{Reply, Sent};
+use super::theme;
+use super::widgets::sticky_menu_ui;
+use crate::command::Command;
+use crate::domain::*;
+use crate::i18n::{deals, format_money_cents};
+use crate::workspace::{Filter, ListColumn, ListTotals, Sort, Workspace};
+use crate::{tr, trn};
+use cells::{CellEdit, initial_width, is_number, number_layout};
+
+/// Height of a row; fixed, so the table lays out only the visible rows.
+const ROW_HEIGHT: f32 = 26.0;
+
+/// The rows in order, recomputed only when the data, the filter or the order changes.
+struct Rows {
+    generation: u64,
+    filter: Filter,
+    pipeline: Id,
+    sort: Sort,
+    ids: Vec<Id>,
+    totals: ListTotals,
+}
+
+/// A transient restriction of the rows to some deals (a funnel stage's), on top of the
+/// search; unlike the search it is never saved.
+struct Pinned {
+    label: String,
+    ids: HashSet<Id>,
+}
+
+/// Which cell a sent command changes.
+type Cell = (Id, ListColumn);
+
+/// The list view.
+#[derive(Default)]
+pub struct ListView {
+    sort: Sort,
+    rows: Option<Rows>,
+    editing: Option<CellEdit>,
+    /// Selected deals, for mass updates.
+    selection: HashSet<Id>,
+    /// The row a Shift-click selects from.
+    anchor: Option<Id>,
+    /// A name clicked this frame, with the keys held; handled after the table is drawn.
+    clicked: Option<(Id, egui::Modifiers)>,
+    mass_update: MassUpdateBar,
+    /// Duplicate groups found by "Find duplicates", with the data generation they were found at.
+    duplicates: Option<(u64, Vec<Vec<Id>>)>,
+    pinned: Option<Pinned>,
+    /// The cell edit sent, until its reply says whether it was saved.
+    sent: Option<Sent<Cell>>,
+}
+
+impl ListView {
+    /// The deals the list shows (its search, in its order) and those selected, for an export.
+    pub fn shown_and_selected(
+        &mut self,
+        ws: &Workspace,
+        filter: &Filter,
+        pipeline: Id,
+    ) -> (Vec<Id>, Vec<Id>) {
+        // The list may not have been drawn since the data or the search changed.
+        self.refresh(ws, filter, pipeline);
+        let shown: Vec<Id> = self
+            .rows
+            .as_ref()
+            .map(|r| r.ids.clone())
+            .unwrap_or_default();
+        let selected = shown
+            .iter()
+            .copied()
+            .filter(|id| self.selection.contains(id))
+            .collect();
+        (shown, selected)
+    }
+
+    /// Shows only `ids` (and what the search lets through of them) until the chip's ✖ is
+    /// clicked; `label` says what they are.
+    pub fn pin(&mut self, label: String, ids: impl IntoIterator<Item = Id>) {
+        self.pinned = Some(Pinned {
+            label,
+            ids: ids.into_iter().collect(),
+        });
+        self.rows = None;
+        self.selection.clear();
+    }
+
+    /// Draws the deals of `pipeline`; `selected` is the deal open in the form.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        cx: &Ctx,
+        filter: &mut Filter,
+        pipeline: Id,
+        selected: Option<Id>,
+    ) -> Vec<Action> {
+        let ws = cx.ws;
+        self.refresh(ws, filter, pipeline);
+        let mut actions = Vec::new();
+        if let Some(((opp, column), reply)) = cx.replies.take(&mut self.sent) {
+            let edited = |e: &CellEdit| e.opp == opp && e.column == column;
+            match reply {
+                Reply::Applied { .. } => {
+                    if self.editing.as_ref().is_some_and(edited) {
+                        self.editing = None;
+                    }
+                    actions.push(Action::Done(tr!("Saved.")));
+                }
+                // The app says why; the typed value stays in its cell to be corrected.
+                Reply::Refused { .. } => {
+                    if let Some(edit) = self.editing.as_mut().filter(|e| edited(e)) {
+                        edit.focus = true;
+                    }
+                }
+            }
+        }
+        // Taken out for the frame, so cells can borrow `self` mutably; never cloned per frame.
+        let Some(rows) = self.rows.take() else {
+            return actions;
+        };
+        let currency = &ws.settings().base_currency;
+        egui::Panel::bottom("list_totals").show(ui, |ui| {
+            direction::reading(ui, |ui| {
+                ui.horizontal(|ui| {
+                    totals_ui(ui, &rows.totals, filter.show, currency);
+                    ui.separator();
+                    if ui.button(bidi(ui, tr!("Find duplicates"))).clicked() {
+                        let live = ws.opportunities().filter(|o| !ws.is_trashed(o.id));
+                        self.duplicates = Some((ws.generation(), duplicate_groups(live)));
+                    }
+                    ui.with_layout(direction::end_to_start(Align::Center), |ui| {
+                        actions.extend(column_chooser_ui(ui, ws));
+                        let trash = trn!(ws.trash_count(), "Trash ({n})");
+                        let mut in_trash = filter.is_trash();
+                        if ui
+                            .toggle_value(&mut in_trash, trash)
+                            .on_hover_text(bidi(ui, tr!("Show the deals in the trash")))
+                            .clicked()
+                        {
+                            filter.show = if in_trash { Show::Trash } else { Show::Open };
+                        }
+                        if filter.is_trash()
+                            && ws.trash_count() > 0
+                            && ui.button(bidi(ui, tr!("Empty trash…"))).clicked()
+                        {
+                            actions.push(Action::AskEmptyTrash);
+                        }
+                    });
+                });
+            })
+            .inner
+        });
+        egui::Panel::top("list_status").show(ui, |ui| {
+            direction::reading(ui, |ui| status_ui(ui, &mut filter.show)).inner
+        });
+        if let Some((generation, groups)) = &mut self.duplicates {
+            if *generation != ws.generation() {
+                // A merge (or any change) happened: find them again among what is left.
+                let live = ws.opportunities().filter(|o| !ws.is_trashed(o.id));
+                *groups = duplicate_groups(live);
+                *generation = ws.generation();
+            }
+            let mut hide = false;
+            egui::Panel::top("duplicates").show(ui, |ui| {
+                direction::reading(ui, |ui| {
+                    hide = duplicates_ui(ui, ws, groups, &mut actions);
+                })
+                .inner
+            });
+            if hide {
+                self.duplicates = None;
+            }
+        }
+        let unpinned = self
+            .pinned
+            .as_ref()
+            .is_some_and(|p| pinned_chip_ui(ui, &p.label, rows.ids.len()));
+        if unpinned {
+            self.pinned = None;
+        }
+        // Always there, so a first Ctrl-click does not push the rows down under the pointer.
+        egui::Panel::top("mass_update").show(ui, |ui| {
+            direction::reading(ui, |ui| {
+                let bar = self.mass_update.ui(ui, cx, &mut self.selection, &rows.ids);
+                actions.extend(bar);
+            })
+            .inner
+        });
+        let ids = &rows.ids;
+        if ids.is_empty() {
+            let filtered = !filter.is_empty() || self.pinned.is_some();
+            match Empty::of(ws, 0, filtered, filter.is_trash()) {
+                Some(empty) => actions.extend(empty_ui(ui, ws, pipeline, empty)),
+                // Unfiltered, no open deal: the closed ones are a click away.
+                None => no_open_deal_ui(ui, filter),
+            }
+            if !unpinned {
+                self.rows = Some(rows);
+            }
+            return actions;
+        }
+        let mut sort = self.sort;
+        // Columns wider than the window scroll sideways; in Persian the view starts at the right
+        // end, where the deal's name is. A child ui: the table draws its column lines down to its
+        // ui's bottom, which must stop above the totals.
+        let right_to_left = crate::i18n::right_to_left();
+        egui::ScrollArea::horizontal()
+            .id_salt("opportunity_list_columns")
+            .auto_shrink(false)
+            .stick_to_right(right_to_left)
+            .show(ui, |ui| {
+                let mut table = TableBuilder::new(ui)
+                    .id_salt("opportunity_list")
+                    .striped(true)
+                    .resizable(true)
+                    .auto_shrink(false)
+                    .cell_layout(direction::start_to_end(Align::Center));
+                // Columns in reading order: the deal's name at the right in Persian.
+                let mut columns = ws.list_columns().to_vec();
+                if right_to_left {
+                    columns.reverse();
+                }
+                let columns = &columns;
+                for (i, column) in columns.iter().enumerate() {
+                    let width = initial_width(*column);
+                    table = table.column(if i + 1 == columns.len() {
+                        Column::remainder().at_least(width.min(120.0))
+                    } else {
+                        Column::initial(width).at_least(60.0).clip(true)
+                    });
+                }
+                table
+                    .header(28.0, |mut header| {
+                        for column in columns {
+                            header.col(|ui| {
+                                if is_number(*column) {
+                                    number_layout(ui, |ui| sort_header_ui(ui, *column, &mut sort));
+                                } else {
+                                    sort_header_ui(ui, *column, &mut sort);
+                                }
+                            });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(ROW_HEIGHT, ids.len(), |mut row| {
+                            let Some(opp) = ws.opportunity(ids[row.index()]) else {
+                                return;
+                            };
+                            row.set_selected(
+                                selected == Some(opp.id) || self.selection.contains(&opp.id),
+                            );
+                            for column in columns {
+                                row.col(|ui| actions.extend(self.cell_ui(ui, ws, opp, *column)));
+                            }
+                        });
+                    });
+            });
+        if let Some((id, modifiers)) = self.clicked.take() {
+            actions.extend(self.select(&rows.ids, id, modifiers));
+        }
+        // Unpinned, the rows are computed again next frame.
+        if !unpinned {
+            self.rows = Some(rows);
+        }
+        self.sort = sort;
+        actions
+    }
+
+    /// Click selects one deal and opens it; Ctrl-click toggles; Shift-click selects the range
+    /// from the last clicked row.
+    fn select(&mut self, ids: &[Id], id: Id, modifiers: egui::Modifiers) -> Option<Action> {
+        let position = |id: Id| ids.iter().position(|x| *x == id);
+        if modifiers.shift
+            && let (Some(from), Some(to)) = (self.anchor.and_then(position), position(id))
+        {
+            let (from, to) = (from.min(to), from.max(to));
+            self.selection = ids[from..=to].iter().copied().collect();
+            return None;
+        }
+        self.anchor = Some(id);
+        if modifiers.command {
+            if !self.selection.remove(&id) {
+                self.selection.insert(id);
+            }
+            return None;
+        }
+        self.selection.clear();
+        Some(Action::Open(id))
+    }
+
+    fn refresh(&mut self, ws: &Workspace, filter: &Filter, pipeline: Id) {
+        let fresh = self.rows.as_ref().is_some_and(|r| {
+            r.generation == ws.generation()
+                && r.filter == *filter
+                && r.sort == self.sort
+                && r.pipeline == pipeline
+        });
+        if !fresh {
+            let mut ids = ws.list(filter, self.sort);
+            ids.retain(|id| ws.opportunity(*id).is_some_and(|o| o.pipeline == pipeline));
+            if let Some(pinned) = &self.pinned {
+                ids.retain(|id| pinned.ids.contains(id));
+            }
+            let totals = ws.list_totals(&ids);
+            self.rows = Some(Rows {
+                generation: ws.generation(),
+                filter: filter.clone(),
+                pipeline,
+                sort: self.sort,
+                ids,
+                totals,
+            });
+            // Only what is shown stays selected: a mass update never reaches hidden deals.
+            if self.selection.is_empty() {
+                return;
+            }
+            let shown: HashSet<Id> = self
+                .rows
+                .iter()
+                .flat_map(|r| r.ids.iter().copied())
+                .collect();
+            self.selection.retain(|id| shown.contains(id));
+        }
+    }
+}
+
+/// The chip over the rows saying which deals they are pinned to, with a ✖ that shows the
+/// whole search again. True when it was clicked.
+fn pinned_chip_ui(ui: &mut egui::Ui, label: &str, shown: usize) -> bool {
+    let mut clear = false;
+    egui::Panel::top("pinned").show(ui, |ui| {
+        direction::reading(ui, |ui| {
+            ui.horizontal(|ui| {
+                egui::Frame::new()
+                    .fill(theme::CHIP_FILL)
+                    .corner_radius(theme::CARD_RADIUS)
+                    .inner_margin(egui::Margin::symmetric(10, 3))
+                    .show(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            ui.label(bidi(
+                                ui,
+                                RichText::new(label).strong().color(theme::TEXT_STRONG),
+                            ));
+                            ui.label(bidi(
+                                ui,
+                                RichText::new(deals(shown as u64)).color(theme::TEXT_MUTED),
+                            ));
+                            clear = ui
+                                .small_button(bidi(ui, "×"))
+                                .accessible_name(tr!("Show all deals again"))
+                                .on_hover_text(bidi(ui, tr!("Show all deals again")))
+                                .clicked();
+                        });
+                    });
+            });
+        })
+        .inner
+    });
+    clear
+}
+
+/// A column header that sorts by its column; a second click reverses the order.
+fn sort_header_ui(ui: &mut egui::Ui, column: ListColumn, sort: &mut Sort) {
+    let active = sort.column == column;
+    let response = ui.add(
+        egui::Button::new(bidi(ui, RichText::new(column.label()).strong()))
+            .frame(false)
+            .sense(Sense::click()),
+    );
+    if active {
+        // A small triangle: the default fonts have no arrow glyphs.
+        let r = response.rect;
+        let (x, y) = (r.right() + 8.0, r.center().y);
+        let points = if sort.descending {
+            vec![
+                egui::pos2(x - 4.0, y - 2.5),
+                egui::pos2(x + 4.0, y - 2.5),
+                egui::pos2(x, y + 3.5),
+            ]
+        } else {
+            vec![
+                egui::pos2(x - 4.0, y + 2.5),
+                egui::pos2(x + 4.0, y + 2.5),
+                egui::pos2(x, y - 3.5),
+            ]
+        };
+        ui.painter().add(egui::Shape::convex_polygon(
+            points,
+            theme::TEXT_STRONG,
+            egui::Stroke::NONE,
+        ));
+    }
+    if response.clicked() {
+        *sort = Sort {
+            column,
+            descending: active && !sort.descending,
+        };
+    }
+}
+
+/// What the rows add up to, each figure saying what it sums: the open deals' count, expected
+/// and weighted revenue; the won and the lost deals apart, when the status shows them.
+fn totals_ui(ui: &mut egui::Ui, totals: &ListTotals, show: Show, currency: &str) {
+    let money = |amount| format_money_cents(amount, currency);
+    let mut parts = Vec::new();
+    if matches!(show, Show::Open | Show::All | Show::Trash) {
+        let open = &totals.open;
+        parts.push(tr!(
+            "Open: {deals}, expected {expected}, weighted {weighted}",
+            deals = deals(open.count),
+            expected = money(open.expected),
+            weighted = money(open.weighted)
+        ));
+    }
+    for (kind, closed) in [(Show::Won, &totals.won), (Show::Lost, &totals.lost)] {
+        if show == kind || matches!(show, Show::All | Show::Trash) {
+            let (deals, amount) = (deals(closed.count), money(closed.amount));
+            parts.push(match kind {
+                Show::Won => tr!("Won: {deals}, {amount}", deals = deals, amount = amount),
+                _ => tr!("Lost: {deals}, {amount}", deals = deals, amount = amount),
+            });
+        }
+    }
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            ui.label(bidi(ui, RichText::new("·").color(theme::TEXT_MUTED)));
+        }
+        ui.label(bidi(ui, RichText::new(part).strong()));
+    }
+}
+
+/// Open, won, lost or all deals: the list's status, part of its search.
+fn status_ui(ui: &mut egui::Ui, show: &mut Show) {
+    ui.horizontal(|ui| {
+        ui.label(bidi(
+            ui,
+            RichText::new(tr!("Show")).color(theme::TEXT_MUTED),
+        ));
+        for choice in Show::OUTCOMES {
+            let name = match choice {
+                Show::Open => tr!("Show open deals"),
+                Show::Won => tr!("Show won deals"),
+                Show::Lost => tr!("Show lost deals"),
+                _ => tr!("Show all deals, open and closed"),
+            };
+            ui.selectable_value(show, choice, bidi(ui, choice.label()))
+                .accessible_name(name);
+        }
+    });
+}
+
+/// The list's status shows no deal while others exist, with nothing else filtered: the
+/// closed deals are one click away.
+fn no_open_deal_ui(ui: &mut egui::Ui, filter: &mut Filter) {
+    ui.add_space((ui.available_height() / 2.0 - 40.0).max(12.0));
+    ui.vertical_centered(|ui| {
+        ui.label(bidi(
+            ui,
+            RichText::new(tr!("No open deals"))
+                .heading()
+                .color(theme::TEXT_STRONG),
+        ));
+        ui.label(bidi(
+            ui,
+            RichText::new(tr!("Every deal is won or lost.")).color(theme::TEXT_MUTED),
+        ));
+        ui.add_space(10.0);
+        if ui.button(bidi(ui, tr!("Show all deals"))).clicked() {
+            filter.show = Show::All;
+        }
+    });
+}
+
+/// The "Columns" menu: a checkbox per column; the name always shows. It stays open while
+/// several are ticked, and closes on Escape or a click outside it.
+fn column_chooser_ui(ui: &mut egui::Ui, ws: &Workspace) -> Option<Action> {
+    let mut chosen = None;
+    sticky_menu_ui(ui, bidi(ui, tr!("Columns")), |ui| {
+        let shown = ws.list_columns();
+        for column in ListColumn::ALL.into_iter().skip(1) {
+            let mut on = shown.contains(&column);
+            if ui.checkbox(&mut on, bidi(ui, column.label())).changed() {
+                // Keep the canonical order, so a column comes back where it was.
+                let columns = ListColumn::ALL
+                    .into_iter()
+                    .filter(|c| if *c == column { on } else { shown.contains(c) })
+                    .collect();
+                chosen = Some(Action::Apply(Command::SetListColumns { columns }));
+            }
+        }
+    });
+    chosen
+}
+
+/// The duplicate groups, each with a Merge button. Returns true when the user hides them.
+fn duplicates_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    groups: &[Vec<Id>],
+    actions: &mut Vec<Action>,
+) -> bool {
+    let mut hide = false;
+    ui.horizontal(|ui| {
+        let title = match groups.len() {
+            0 => tr!("No duplicates found."),
+            n => trn!(n, "Possible duplicates: {n} groups"),
+        };
+        ui.label(bidi(ui, RichText::new(title).strong()));
+        hide = ui.button(bidi(ui, tr!("Hide"))).clicked();
+    });
+    // Virtualised: a large pipeline can hold thousands of groups.
+    let row_height = ui.spacing().interact_size.y;
+    egui::ScrollArea::vertical().max_height(140.0).show_rows(
+        ui,
+        row_height,
+        groups.len(),
+        |ui, range| {
+            for group in &groups[range] {
+                ui.horizontal(|ui| {
+                    let names: Vec<&str> = group
+                        .iter()
+                        .filter_map(|id| ws.opportunity(*id))
+                        .map(|o| o.name.as_str())
+                        .collect();
+                    let merge = ui
+                        .button(bidi(ui, tr!("Merge…")))
+                        .accessible_name(tr!("Merge {names}", names = names.join(" / ")));
+                    if merge.clicked() {
+                        actions.push(Action::AskMerge(group.clone()));
+                    }
+                    ui.label(bidi(ui, names.join("  /  ")));
+                });
+            }
+        },
+    );
+    hide
+}

@@ -1,0 +1,363 @@
+//! Small reusable pieces shared by the views.
+
+use crate::text::bidi;
+use egui::text::{LayoutJob, TextWrapping};
+use egui::{Color32, FontId, Pos2, Rect};
+
+use egui::RichText;
+
+use super::theme;
+use crate::domain::{Field, HistoryEntry, Id, LookupKind};
+use crate::workspace::Workspace;
+use crate::{tr, trn};
+
+/// A record's history, newest first, in a collapsible section ("History (n)").
+pub fn history_ui(ui: &mut egui::Ui, history: &[HistoryEntry]) {
+    egui::CollapsingHeader::new(bidi(ui, trn!(history.len(), "History ({n})")))
+        .default_open(true)
+        .show(ui, |ui| {
+            for entry in history.iter().rev() {
+                let when = entry.at.format("%Y-%m-%d %H:%M").to_string();
+                let what = match entry.field.as_str() {
+                    "created" => tr!("created"),
+                    "deleted" => tr!("deleted"),
+                    "restored" => tr!("restored"),
+                    "converted" => tr!("converted into “{deal}”", deal = entry.new),
+                    key => {
+                        let label = Field::from_key(key).map_or(key.to_owned(), Field::label);
+                        let shown = |v: &str| {
+                            if v.is_empty() {
+                                "—".to_owned()
+                            } else {
+                                crate::i18n::display_stored(v).into_owned()
+                            }
+                        };
+                        tr!(
+                            "{field}: {old} » {new}",
+                            field = label,
+                            old = shown(&entry.old),
+                            new = shown(&entry.new)
+                        )
+                    }
+                };
+                // Stage moves are what a salesperson scans for: they stand out.
+                let what = if entry.field == Field::Stage.key() {
+                    RichText::new(what).strong().color(theme::PROGRESS)
+                } else {
+                    RichText::new(what)
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(bidi(
+                        ui,
+                        RichText::new(when).small().color(theme::TEXT_MUTED),
+                    ));
+                    ui.label(bidi(ui, what));
+                });
+            }
+        });
+}
+
+/// A dropdown over one lookup table, with an empty choice named `none`, named for assistive
+/// technology (and tests) by the visible label `label`. Returns true when the choice changed.
+pub fn lookup_combo(
+    ui: &mut egui::Ui,
+    label: egui::Id,
+    ws: &Workspace,
+    kind: LookupKind,
+    value: &mut Option<Id>,
+    none: &str,
+) -> bool {
+    let (response, changed) = lookup_combo_box(ui, (label, kind as u8), ws, kind, value, none);
+    response.labelled_by(label);
+    changed
+}
+
+/// The dropdown of [`lookup_combo`] without a label, for table cells: the caller names it.
+pub fn lookup_combo_box(
+    ui: &mut egui::Ui,
+    id_salt: impl egui::AsIdSalt,
+    ws: &Workspace,
+    kind: LookupKind,
+    value: &mut Option<Id>,
+    none: &str,
+) -> (egui::Response, bool) {
+    let before = *value;
+    let selected = match ws.lookup_name(*value) {
+        "" => none.to_owned(),
+        name => name.to_owned(),
+    };
+    let response = egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(bidi(ui, selected))
+        .width(ui.available_width().min(180.0))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, bidi(ui, none));
+            for lookup in ws.lookups(kind) {
+                ui.selectable_value(value, Some(lookup.id), bidi(ui, &lookup.name));
+            }
+        })
+        .response;
+    (response, before != *value)
+}
+
+/// A labelled dropdown of every pipeline's stages with a first choice `none` ("Any", "Keep").
+pub fn optional_stage_combo(ui: &mut egui::Ui, ws: &Workspace, value: &mut Option<Id>, none: &str) {
+    let label = ui.label(bidi(ui, crate::domain::Field::Stage.label()));
+    let current = value
+        .and_then(|s| ws.stage(s))
+        .map_or(none.to_owned(), |s| s.name.clone());
+    egui::ComboBox::from_id_salt((label.id, "stage"))
+        .selected_text(bidi(ui, current))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, bidi(ui, none));
+            for p in ws.pipelines() {
+                for s in ws.stages_of(p.id) {
+                    ui.selectable_value(value, Some(s.id), bidi(ui, &s.name));
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+/// A button opening a menu that stays open while its checkboxes are ticked, one after
+/// another, and closes on Escape or a click outside it. Returns the button's response.
+pub fn sticky_menu_ui(
+    ui: &mut egui::Ui,
+    text: impl Into<egui::WidgetText>,
+    content: impl FnOnce(&mut egui::Ui),
+) -> egui::Response {
+    use egui::containers::menu::{MenuButton, MenuConfig};
+    let config = MenuConfig::new().close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
+    MenuButton::new(text)
+        .config(config)
+        .ui(ui, |ui| super::direction::reading(ui, content))
+        .0
+}
+
+/// The stages to show, several at once, in a menu of checkboxes labelled "Stages" (none
+/// ticked: any stage). Stages are grouped under their pipeline's name when there are several.
+pub fn stages_filter_ui(ui: &mut egui::Ui, ws: &Workspace, stages: &mut Vec<Id>) {
+    let label = ui.label(bidi(ui, tr!("Stages")));
+    let picked: Vec<&str> = stages
+        .iter()
+        .filter_map(|id| ws.stage(*id))
+        .map(|s| s.name.as_str())
+        .collect();
+    let summary = match picked.as_slice() {
+        [] => tr!("Any"),
+        [one] => (*one).to_owned(),
+        [first, second] => format!("{first}, {second}"),
+        [first, ..] => trn!(picked.len() - 1, "{first} and {n} more", first = first),
+    };
+    let pipelines = ws.pipelines();
+    let button = sticky_menu_ui(ui, bidi(ui, &summary), |ui| {
+        for p in pipelines {
+            if pipelines.len() > 1 {
+                ui.label(bidi(ui, RichText::new(&p.name).strong()));
+            }
+            for s in ws.stages_of(p.id) {
+                let mut on = stages.contains(&s.id);
+                if ui.checkbox(&mut on, bidi(ui, &s.name)).changed() {
+                    if on {
+                        stages.push(s.id);
+                    } else {
+                        stages.retain(|x| *x != s.id);
+                    }
+                }
+            }
+        }
+        if !stages.is_empty() && ui.button(bidi(ui, tr!("Any stage"))).clicked() {
+            stages.clear();
+        }
+    });
+    // To assistive technology (and tests) a dropdown named by its label, showing the choice.
+    button.widget_info(|| {
+        let mut info = egui::WidgetInfo::new(egui::Role::ComboBox);
+        info.current_text_value = Some(summary.clone());
+        info
+    });
+    button.labelled_by(label.id);
+}
+
+/// A labelled dropdown for the forecast flag: `none` ("Any", "Keep"), included or left out.
+pub fn forecast_combo(ui: &mut egui::Ui, value: &mut Option<bool>, none: &str) {
+    let label = ui.label(bidi(ui, crate::domain::Field::Forecast.label()));
+    let name = |v: Option<bool>| match v {
+        None => none.to_owned(),
+        Some(true) => crate::tr!("Included"),
+        Some(false) => crate::tr!("Left out"),
+    };
+    egui::ComboBox::from_id_salt((label.id, "forecast"))
+        .selected_text(bidi(ui, name(*value)))
+        .show_ui(ui, |ui| {
+            for choice in [None, Some(true), Some(false)] {
+                ui.selectable_value(value, choice, bidi(ui, name(choice)));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+/// Paints one line of text cut with `…` at `max_width`, at the end of its reading order (a
+/// Persian line keeps its first words). `anchor` is its top-left corner, or its top-right
+/// corner when `right_aligned`. Returns its rect.
+pub fn text_line(
+    painter: &egui::Painter,
+    anchor: Pos2,
+    right_aligned: bool,
+    text: &str,
+    font: FontId,
+    color: Color32,
+    max_width: f32,
+) -> Rect {
+    let format = egui::TextFormat::simple(font, color);
+    let layout = |text: &str| {
+        let job = LayoutJob::single_section(text.to_owned(), format.clone());
+        painter.layout_job(crate::text::bidi_job(job))
+    };
+    let galley = if crate::i18n::bidi::needs_reordering(text) {
+        // Cut in reading order first, then put in display order.
+        layout(&crate::text::fit_line(text, max_width, |t| {
+            layout(t).size().x
+        }))
+    } else {
+        let mut job = LayoutJob::single_section(text.to_owned(), format.clone());
+        job.wrap = TextWrapping::truncate_at_width(max_width.max(1.0));
+        painter.layout_job(job)
+    };
+    let x = if right_aligned {
+        anchor.x - galley.size().x
+    } else {
+        anchor.x
+    };
+    let rect = Rect::from_min_size(Pos2::new(x, anchor.y), galley.size());
+    painter.galley(rect.min, galley, color);
+    rect
+}
+
+/// A five-pointed star, filled or outlined. Painted, since the default fonts lack ★.
+pub fn paint_star(
+    painter: &egui::Painter,
+    center: Pos2,
+    radius: f32,
+    filled: bool,
+    color: Color32,
+) {
+    let points: Vec<Pos2> = (0..10)
+        .map(|i| {
+            let r = if i % 2 == 0 { radius } else { radius * 0.45 };
+            let angle = -std::f32::consts::FRAC_PI_2 + i as f32 * std::f32::consts::PI / 5.0;
+            center + egui::vec2(angle.cos(), angle.sin()) * r
+        })
+        .collect();
+    // A star is not convex: fill it as five triangles around the centre, then stroke the outline.
+    if filled {
+        for i in 0..5 {
+            let outer = points[2 * i];
+            let before = points[(2 * i + 9) % 10];
+            let after = points[2 * i + 1];
+            painter.add(egui::Shape::convex_polygon(
+                vec![before, outer, after, center],
+                color,
+                egui::Stroke::NONE,
+            ));
+        }
+        painter.add(egui::Shape::convex_polygon(
+            (0..5).map(|i| points[2 * i + 1]).collect(),
+            color,
+            egui::Stroke::NONE,
+        ));
+    }
+    painter.add(egui::Shape::closed_line(
+        points,
+        egui::Stroke::new(1.0, color),
+    ));
+}
+
+/// Three stars, `priority` of them filled, ending at `right_top`.
+pub fn paint_priority(
+    painter: &egui::Painter,
+    right_top: Pos2,
+    size: f32,
+    priority: u8,
+    color: Color32,
+) {
+    for i in 0..3u8 {
+        let center = Pos2::new(
+            right_top.x - size * (2.5 - f32::from(i)) - 1.0,
+            right_top.y + size / 2.0,
+        );
+        paint_star(painter, center, size * 0.45, i < priority, color);
+    }
+}
+
+/// A clickable star for the priority field.
+pub fn star_button(ui: &mut egui::Ui, filled: bool, name: String) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(22.0, 22.0), egui::Sense::click());
+    let response = response.accessible_name(name);
+    let color = if response.hovered() {
+        super::theme::STAR.gamma_multiply(0.8)
+    } else {
+        super::theme::STAR
+    };
+    paint_star(ui.painter(), rect.center(), 9.0, filled, color);
+    response
+}
+
+/// A card's white frame: a thick blue edge when selected, a thin blue one when hovered.
+pub fn paint_card_frame(painter: &egui::Painter, rect: Rect, selected: bool, hovered: bool) {
+    let stroke = if selected {
+        egui::Stroke::new(2.0, theme::CARD_SELECTED)
+    } else if hovered {
+        egui::Stroke::new(1.0, theme::CARD_SELECTED)
+    } else {
+        egui::Stroke::new(1.0, theme::CARD_STROKE)
+    };
+    painter.rect(
+        rect,
+        theme::CARD_RADIUS,
+        theme::CARD_FILL,
+        stroke,
+        egui::StrokeKind::Inside,
+    );
+}
+
+/// Whether a text field has the keyboard focus: single-key and app-level shortcuts (the app's
+/// undo among them) stay quiet then, and the field's own keys apply.
+pub fn typing(ctx: &egui::Context) -> bool {
+    ctx.text_edit_focused()
+}
+
+/// A one-line field holding a number or a date in Latin digits (which it shows in order while
+/// edited; the parsers read both), shown through `localize` in the language's digits while it
+/// is not being edited. `id` is the field's, to know before drawing whether it is edited;
+/// `edit` sets the field's size and hint.
+pub fn digits_field(
+    ui: &mut egui::Ui,
+    id: egui::Id,
+    text: &mut String,
+    localize: fn(&str) -> std::borrow::Cow<'_, str>,
+    edit: impl FnOnce(egui::TextEdit<'_>) -> egui::TextEdit<'_>,
+) -> egui::Response {
+    let editing = ui.memory(|m| m.has_focus(id));
+    let shown = match localize(text) {
+        std::borrow::Cow::Owned(shown) if !editing => shown,
+        _ => return ui.add(edit(egui::TextEdit::singleline(text).id(id))),
+    };
+    let mut shown_text = shown.clone();
+    // Persian digits laid out in display order, as every label is.
+    let mut layouter = |ui: &egui::Ui, buffer: &dyn egui::TextBuffer, _wrap: f32| {
+        let format = egui::TextFormat::simple(
+            egui::TextStyle::Body.resolve(ui.style()),
+            ui.visuals().text_color(),
+        );
+        let job = LayoutJob::single_section(buffer.as_str().to_owned(), format);
+        ui.fonts_mut(|f| f.layout_job(crate::text::bidi_job(job)))
+    };
+    let response =
+        ui.add(edit(egui::TextEdit::singleline(&mut shown_text).id(id)).layouter(&mut layouter));
+    if shown_text != shown {
+        *text = crate::i18n::editable(shown_text);
+    }
+    response
+}
