@@ -92,10 +92,12 @@ mod tests {
     /// literal after each `tr!(` or `trn!(` outside comments.
     fn source_keys() -> BTreeMap<String, bool> {
         let mut keys = BTreeMap::new();
-        let mut dirs = vec![std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/src"
-        ))];
+        // Every crate of the workspace asks for texts: the binary's `src` and each `crates/*/src`.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut dirs = vec![root.join("src")];
+        for krate in std::fs::read_dir(root.join("crates")).unwrap() {
+            dirs.push(krate.unwrap().path().join("src"));
+        }
         while let Some(dir) = dirs.pop() {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();

@@ -148,7 +148,7 @@ pub const DEFAULT_SOURCES: [&str; 14] = [
 /// Amount × probability / 100, rounded to cents half away from zero (Odoo's prorated revenue).
 ///
 /// ```
-/// use forsat::domain::weighted;
+/// use forsat_core::domain::weighted;
 /// use rust_decimal::Decimal;
 ///
 /// let amount: Decimal = "1234.55".parse().unwrap();
