@@ -451,4 +451,32 @@ fn in_persian_the_dashboard_reads_from_the_right_the_funnel_first() {
         funnel.center().x > leakage.center().x,
         "the funnel, first, at the right"
     );
+    // In each card the title starts the row, at the right; its buttons end it.
+    let full_size = harness
+        .get_by_label("نمایش تمام‌صفحهٔ نشت فروش")
+        .rect()
+        .center()
+        .x;
+    assert!(
+        full_size < leakage.left(),
+        "the leakage card's buttons left of its title: {full_size} vs {leakage:?}"
+    );
+}
+
+#[test]
+fn escape_leaves_a_card_shown_full_size() {
+    let fixture = five_deals();
+    let mut harness = reports_harness(&fixture);
+    click(&mut harness, "Open Funnel full size");
+    assert_eq!(count(&harness, "Back"), 0, "Back is a button, not a label");
+    harness.get_by_label("Back");
+    assert!(
+        harness
+            .query_by_label("Open Sales leakage full size")
+            .is_none()
+    );
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(harness.query_by_label("Back").is_none());
+    harness.get_by_label("Open Sales leakage full size");
 }

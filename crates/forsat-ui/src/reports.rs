@@ -338,6 +338,18 @@ impl ReportsView {
                 Err(message) => Action::Error(message),
             });
         }
+        // Escape leaves a card shown full size, as it closes a form, unless a dialog, a
+        // popup or a text field takes the key.
+        let ctx = ui.ctx().clone();
+        if self.full.is_some()
+            && self.file.is_none()
+            && self.save_report.is_none()
+            && !ctx.egui_wants_keyboard_input()
+            && !egui::Popup::is_any_open(&ctx)
+            && ctx.input(|i| i.key_pressed(egui::Key::Escape))
+        {
+            self.full = None;
+        }
         ui.add_space(4.0);
         self.scope_bar_ui(ui, ws, *pipeline);
         self.saved_reports_ui(ui, ws, pipeline, &mut actions);
@@ -489,7 +501,23 @@ impl ReportsView {
         self.full = Some(card);
     }
 
+    /// A card in reading order: in Persian its title, settings and sentences start at the
+    /// right (rows inside a column aligned at the reading start run that way).
     fn card_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        pipeline: Id,
+        card: Card,
+        full: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        direction::reading(ui, |ui| {
+            self.card_body_ui(ui, ws, pipeline, card, full, actions);
+        });
+    }
+
+    fn card_body_ui(
         &mut self,
         ui: &mut egui::Ui,
         ws: &Workspace,
