@@ -353,6 +353,100 @@ fn the_leakage_png_paints_its_title_scope_axis_values_stage_names_and_legend_at_
     assert_eq!(colours(rgba, 10), 10);
 }
 
+/// Where `text` is painted in `painted`, lowest first when painted more than once.
+fn painted_at(painted: &forsat::ui::Painted, text: &str) -> Vec<egui::Rect> {
+    let mut rects: Vec<egui::Rect> = painted
+        .texts
+        .iter()
+        .zip(&painted.rects)
+        .filter(|(t, _)| *t == text)
+        .map(|(_, r)| *r)
+        .collect();
+    rects.sort_by(|a, b| b.top().total_cmp(&a.top()));
+    rects
+}
+
+#[test]
+fn the_grid_png_shows_every_period_of_its_subtitle_and_the_total_row() {
+    let fixture = five_deals();
+    let ws = fixture.reopen();
+    let scope = forsat::analytics::reports::Scope {
+        pipeline: Some(ws.default_pipeline().id),
+        ..Default::default()
+    };
+    let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    // Twelve months and nine quarters: wider than a slide (150 + 120 + 9 × 110 points
+    // already), so the picture widens to its last column.
+    for (by, from, to, first, last) in [
+        (
+            Period::Month,
+            "2026-11-01",
+            "2027-10-31",
+            "2026-11",
+            "2027-10",
+        ),
+        (
+            Period::Quarter,
+            "2026-10-01",
+            "2028-12-31",
+            "2026-Q4",
+            "2028-Q4",
+        ),
+    ] {
+        let params = Params::Grid {
+            by,
+            from: day(from),
+            to: day(to),
+        };
+        let painted = forsat::ui::paint_chart(&ws, &scope, &params);
+        // 2 pixels per point.
+        let [width, height] = painted.image.size.map(|side| side as f32 / 2.0);
+        let inside = |rect: egui::Rect| {
+            rect.min.x >= 0.0 && rect.max.x <= width && rect.min.y >= 0.0 && rect.max.y <= height
+        };
+        let by = if by == Period::Month {
+            "month"
+        } else {
+            "quarter"
+        };
+        let subtitle =
+            format!("Pipeline: Sales · Deals created at any time · By {by}, {first} to {last}");
+        assert_eq!(
+            painted_at(&painted, &subtitle).len(),
+            1,
+            "{:?}",
+            painted.texts
+        );
+        // The subtitle's last period is the last column's header, inside the picture.
+        for period in [first, last] {
+            let header = painted_at(&painted, period);
+            assert!(
+                header.len() == 1 && inside(header[0]),
+                "{period}: {header:?}"
+            );
+        }
+        // "Total" heads the salespeople's totals and names the last row, below the one
+        // salesperson row (no deal has a salesperson).
+        let totals = painted_at(&painted, "Total");
+        assert_eq!(totals.len(), 2, "{:?}", painted.texts);
+        let (row, column) = (totals[0], totals[1]);
+        let nobody = painted_at(&painted, "No salesperson")[0];
+        assert!(row.top() > nobody.bottom() && inside(row), "{row:?}");
+        // Its total, under the Total column: won Hôtel Lumière's 60,000; in the pipeline
+        // Nordwind's 40,000, Café Müller's 12,500 and Zagros's 7,250.50 = 59,750.50, in whole
+        // dollars $59,751 (the salesperson row's total reads the same, above it).
+        for amount in ["$60,000", "$59,751"] {
+            let cells = painted_at(&painted, amount);
+            assert!(
+                cells.iter().any(|cell| cell.top() >= row.top() - 2.0
+                    && (cell.left() - column.left()).abs() < 4.0
+                    && inside(*cell)),
+                "{amount} at {cells:?}, the Total row at {row:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn png_from_a_card_saves_the_finished_chart_while_the_window_goes_on() {
     let fixture = five_deals();

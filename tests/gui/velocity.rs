@@ -173,3 +173,77 @@ fn the_card_exports_its_figures_as_csv_and_xlsx() {
         assert!(book.contains(text), "{text} in the workbook");
     }
 }
+
+/// The fixture's velocity picture painted in `language`: its texts, with where each is and the
+/// picture's height, in points.
+fn velocity_picture(language: forsat::i18n::Language) -> (forsat::ui::Painted, f32) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("velocity.redb");
+    fixture(&path);
+    let ws = forsat::workspace::Workspace::open(&path, forsat::workspace::system_clock()).unwrap();
+    forsat::i18n::install(forsat::i18n::Local {
+        language,
+        calendar: language.calendar(),
+        ..forsat::i18n::current()
+    });
+    let scope = forsat::analytics::reports::Scope {
+        pipeline: Some(ws.default_pipeline().id),
+        ..Default::default()
+    };
+    let params = forsat::analytics::reports::Params::Velocity {
+        by: forsat::analytics::reports::VelocityBy::Stage,
+        from: None,
+        to: None,
+    };
+    let painted = forsat::ui::paint_chart(&ws, &scope, &params);
+    // 2 pixels per point.
+    let height = painted.image.size[1] as f32 / 2.0;
+    (painted, height)
+}
+
+/// Asserts that each of `lines` (in reading order) is painted whole, inside the picture and
+/// at least its 20-point margin above the bottom edge.
+fn painted_inside(painted: &forsat::ui::Painted, height: f32, lines: &[&str]) {
+    for line in lines {
+        // As laid out: Persian runs in display order.
+        let job = egui::text::LayoutJob::single_section(line.to_string(), Default::default());
+        let shown = forsat::ui::text::display_order(&job).text;
+        let k = painted.texts.iter().position(|t| *t == shown);
+        let k = k.unwrap_or_else(|| panic!("“{line}” is not painted: {:?}", painted.texts));
+        let rect = painted.rects[k];
+        assert!(
+            rect.min.y >= 0.0 && rect.max.y <= height - 20.0,
+            "“{line}” at {rect:?} in a picture {height} points high"
+        );
+    }
+}
+
+#[test]
+fn the_velocity_picture_paints_its_four_factors_inside_it_in_english_and_persian() {
+    // 2 open × 3/4 won × 3,000 average ÷ 119/3 = 39.67 days: 113.45 a day (as on the card).
+    let (painted, height) = velocity_picture(forsat::i18n::Language::English);
+    painted_inside(
+        &painted,
+        height,
+        &[
+            "Velocity: $113 per day",
+            "Open deals: 2 deals",
+            "× Win rate: 75 % (3 won of 4 closed)",
+            "× Average won deal: $3,000",
+            "÷ Average cycle: 39.7 days from creation to won",
+        ],
+    );
+    // The same figures in Persian digits, with its separators (٬ thousands, ٫ decimals).
+    let (painted, height) = velocity_picture(forsat::i18n::Language::Persian);
+    painted_inside(
+        &painted,
+        height,
+        &[
+            "سرعت فروش: ۱۱۳ دلار در روز",
+            "فرصت\u{200c}های باز: ۲ فرصت",
+            "× نرخ موفقیت (۳ موفق از ۴ بسته\u{200c}شده): ۷۵٪",
+            "× میانگین فرصت موفق: ۳٬۰۰۰ دلار",
+            "÷ میانگین چرخه: ۳۹٫۷ روز از ایجاد تا موفقیت",
+        ],
+    );
+}

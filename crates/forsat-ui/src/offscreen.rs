@@ -21,6 +21,9 @@ pub struct Painted {
     pub image: ColorImage,
     /// Every text painted, as laid out (right-to-left runs in display order), in paint order.
     pub texts: Vec<String>,
+    /// Where each of `texts` was painted, in points from the picture's top left: a test can
+    /// tell a text cut by the picture's edge from one inside it.
+    pub rects: Vec<Rect>,
 }
 
 /// Runs `content` in a frame `size` points wide and at most as high, at `pixels_per_point`,
@@ -62,7 +65,7 @@ pub fn paint(
     });
     // What the last frame frees is freed with the painter, after painting.
     textures.apply(std::mem::take(&mut output.textures_delta));
-    let texts = texts(&output.shapes);
+    let (texts, rects) = texts(&output.shapes).into_iter().unzip();
     let primitives = ctx.tessellate(output.shapes, pixels_per_point);
     let height = used.max.y.min(size.y).max(1.0);
     let pixels = |v: f32| (v * pixels_per_point).ceil().max(1.0) as usize;
@@ -75,6 +78,7 @@ pub fn paint(
     Painted {
         image: canvas.image,
         texts,
+        rects,
     }
 }
 
@@ -93,11 +97,14 @@ fn framed(
         .rect
 }
 
-/// The texts among `shapes`, in paint order.
-fn texts(shapes: &[egui::epaint::ClippedShape]) -> Vec<String> {
-    fn walk(shape: &Shape, out: &mut Vec<String>) {
+/// The texts among `shapes` and where they are, in paint order.
+fn texts(shapes: &[egui::epaint::ClippedShape]) -> Vec<(String, Rect)> {
+    fn walk(shape: &Shape, out: &mut Vec<(String, Rect)>) {
         match shape {
-            Shape::Text(text) => out.push(text.galley.text().to_owned()),
+            Shape::Text(text) => out.push((
+                text.galley.text().to_owned(),
+                text.galley.rect.translate(text.pos.to_vec2()),
+            )),
             Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
             _ => {}
         }

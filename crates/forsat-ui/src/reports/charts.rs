@@ -1221,6 +1221,9 @@ impl GridTotals {
     }
 }
 
+/// The sales grid's columns, in points: the names, the salespeople's totals, each period.
+pub(super) const GRID_COLUMNS: [f32; 3] = [150.0, 120.0, 110.0];
+
 /// The sales grid: a row per salesperson, a column per period, each cell the amount won
 /// (green) over the pipeline expected to close then (grey); each salesperson's total beside
 /// the names, each period's total in the last row. Scrolls both ways.
@@ -1270,9 +1273,9 @@ pub fn grid_ui(
                     .striped(true)
                     .min_scrolled_height(height)
                     .max_scroll_height(height)
-                    .column(Column::exact(150.0))
-                    .column(Column::exact(120.0))
-                    .columns(Column::exact(110.0), pivot.periods.len())
+                    .column(Column::exact(GRID_COLUMNS[0]))
+                    .column(Column::exact(GRID_COLUMNS[1]))
+                    .columns(Column::exact(GRID_COLUMNS[2]), pivot.periods.len())
                     .header(theme::REPORT_ROW_HEIGHT, |mut header| {
                         let total = tr!("Total");
                         let salesperson = tr!("Salesperson");

@@ -33,9 +33,10 @@ const WIDTH: f32 = 960.0;
 const CHART_HEIGHT: f32 = 440.0;
 /// The picture's margin, in points.
 const MARGIN: f32 = 20.0;
-/// The sales grid's columns (as `charts::grid_ui` lays them out), to size its picture.
-const GRID_FIRST_COLUMN: f32 = 150.0;
-const GRID_COLUMN: f32 = 110.0;
+/// The tallest picture, in points (32,768 pixels, as tall as common viewers open): the frames
+/// are laid out this high and the picture ends below what they drew (`offscreen::paint`), so
+/// its height is measured, whatever the language's line heights.
+const MAX_HEIGHT: f32 = 16_384.0;
 
 /// Everything a chart's picture shows, owned, so it can be drawn on another thread.
 pub struct Picture {
@@ -108,9 +109,9 @@ impl Picture {
                 charts::forecast_ui(ui, rows, pivot, self.measure, currency, CHART_HEIGHT);
             }
             (Rows::Grid(rows), Some(pivot)) => {
-                // Every row in view: a picture cannot scroll.
-                let height = (2 * pivot.people.len() + 1) as f32 * theme::REPORT_ROW_HEIGHT;
-                charts::grid_ui(ui, rows, pivot, currency, height);
+                // Every row in view, the totals' too: a picture cannot scroll. The table
+                // shrinks to its rows.
+                charts::grid_ui(ui, rows, pivot, currency, MAX_HEIGHT);
             }
             (Rows::WinLoss(rows), _) => {
                 let by_reason = super::by_reason(&self.params);
@@ -131,25 +132,22 @@ impl Picture {
         super::needs(&self.report.rows, &self.params, self.measure).is_some()
     }
 
-    /// The picture's size in points: the grid is as wide as its periods (a picture cannot
-    /// scroll), every other chart a slide's width; the height is cut to what is drawn.
+    /// The most the picture may take, in points: the grid is as wide as its columns (a
+    /// picture cannot scroll), every other chart a slide's width; the height is what is drawn,
+    /// measured as it is painted.
     fn size(&self) -> Vec2 {
         let width = match &self.pivot {
             Some(pivot) if self.card == Card::Grid && !self.is_empty() => {
+                // The names, the totals and a column per period, each with the spacing the
+                // table leaves after it, and room for a scroll bar it never needs.
+                let [names, totals, period] = charts::GRID_COLUMNS;
                 let spacing = 8.0;
-                GRID_FIRST_COLUMN
-                    + pivot.periods.len() as f32 * (GRID_COLUMN + spacing)
-                    + 2.0 * MARGIN
-                    + 2.0 * spacing
+                let columns = pivot.periods.len() as f32;
+                names + totals + columns * period + (columns + 4.0) * spacing + 2.0 * MARGIN
             }
             _ => WIDTH,
         };
-        let rows = match &self.report.rows {
-            Rows::Grid(_) => self.pivot.as_ref().map_or(0, |p| p.people.len()),
-            _ => 0,
-        };
-        let height = CHART_HEIGHT + 200.0 + rows as f32 * 2.0 * theme::REPORT_ROW_HEIGHT;
-        Vec2::new(width.max(WIDTH), height)
+        Vec2::new(width.max(WIDTH), MAX_HEIGHT)
     }
 
     /// The picture painted offscreen, with the texts it painted.
