@@ -139,7 +139,8 @@ pub enum Report {
         common: ReportOptions,
     },
     /// Per open stage: deals entered, advanced, lost there (and their amount), open now, and
-    /// the conversion to the next stage.
+    /// the conversion to the next stage; then the stage to review and its main cause (causes
+    /// tied for the largest share are all named, or past three "no single main cause").
     Leakage {
         #[command(flatten)]
         common: ReportOptions,

@@ -268,6 +268,11 @@ fn the_leakage_card_names_the_stage_to_review_why_deals_are_lost_and_those_stuck
     label(&harness, verdict);
     label(&harness, "Lost after Qualified: 100 % Too expensive");
     assert_eq!(count(&harness, "Not measured: no expected days"), 3);
+    // With no stage measured, the chart has no stuck series: its legend names the lost
+    // amount and the conversion only.
+    let stuck_series = "Stuck past the stage's expected days";
+    assert_eq!(count(&harness, "Lost amount"), 1);
+    assert_eq!(count(&harness, stuck_series), 0);
 
     // The manager gives Proposition 14 expected days in the settings.
     click(&mut harness, "Settings");
@@ -281,6 +286,8 @@ fn the_leakage_card_names_the_stage_to_review_why_deals_are_lost_and_those_stuck
     label(&harness, verdict);
     assert_eq!(count(&harness, "1 deal · $7,251 (over 14 days)"), 1);
     assert_eq!(count(&harness, "Not measured: no expected days"), 2);
+    // Proposition is measured now: the stuck series and its legend entry are back.
+    assert_eq!(count(&harness, stuck_series), 1);
 }
 
 /// The distinct colours of `pixels`, up to `enough`.
@@ -325,6 +332,13 @@ fn the_leakage_png_paints_its_title_scope_axis_values_stage_names_and_legend_at_
             "“{text}” is not painted; painted: {texts:?}"
         );
     }
+    // No stage has expected days: no stuck series, nor its legend entry.
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t == "Stuck past the stage's expected days"),
+        "{texts:?}"
+    );
     // 960 points wide at 2 pixels per point: a full-HD slide's 1920 pixels.
     assert_eq!(painted.image.size[0], 1920);
     assert!(painted.image.size[1] > 2 * 440, "{:?}", painted.image.size);

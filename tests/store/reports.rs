@@ -441,6 +441,65 @@ fn leakage_shows_where_deals_are_lost() {
 }
 
 #[test]
+fn the_verdict_names_every_cause_sharing_the_largest_share_or_says_none_stands_out() {
+    let mut world = World::new();
+    let (no_budget, no_decision, rival, acme) = (42, 43, 44, 45);
+    let lookups = [
+        (no_budget, LookupKind::LossReason, "No budget"),
+        (no_decision, LookupKind::LossReason, "No decision"),
+        (rival, LookupKind::Competitor, "Rival"),
+        (acme, LookupKind::Competitor, "Acme"),
+    ];
+    for (id, kind, name) in lookups {
+        world.lookups.push(Lookup {
+            id,
+            kind,
+            name: name.into(),
+            active: true,
+        });
+    }
+    // Deals lost from Qualified, added one at a time beside D (Price, 800, no competitor):
+    // (id, amount, loss reason, competitor), and the verdict then. Qualified's lost amount
+    // stays above New's 440, so it is the stage to review throughout.
+    let steps = [
+        // Price 1 (800), Timing 1 (300): 1/2 = 50 % each, the larger amount first;
+        // competitors: none 1, Rival 1, the only one named, 1/2 = 50 %. 800 + 300 = 1,100.
+        (
+            (110, "300", TIMING, Some(rival)),
+            "Review Qualified: 2 deals lost ($1,100), 50 % each: Price and Timing, 50 % to Rival.",
+        ),
+        // Price, Timing, No budget 1 each: 1/3 = 33 % each; Rival and Acme 1 each, 33 %.
+        // 1,100 + 200 = 1,300.
+        (
+            (111, "200", no_budget, Some(acme)),
+            "Review Qualified: 3 deals lost ($1,300), 33 % each: Price, Timing and No budget, \
+             33 % each to Rival and Acme.",
+        ),
+        // Four reasons 1 each, 1/4 = 25 %: more than three, none named; Rival and Acme 25 %
+        // each. 1,300 + 100 = 1,400.
+        (
+            (112, "100", no_decision, None),
+            "Review Qualified: 4 deals lost ($1,400), no single main cause (4 causes at 25 % \
+             each), 25 % each to Rival and Acme.",
+        ),
+        // Price 2 of 5 = 40 %, the others 1 each; Rival 2 of 5 = 40 %, Acme 1. 1,400 + 50.
+        (
+            (113, "50", PRICE, Some(rival)),
+            "Review Qualified: 5 deals lost ($1,450), 40 % Price, 40 % to Rival.",
+        ),
+    ];
+    for ((id, amount, reason, competitor), verdict) in steps {
+        world.deal(id, "lost", &[NEW, QUALIFIED, LOST], amount, "USD", |o| {
+            o.loss_reason = Some(reason);
+            o.competitor = competitor;
+            o.closed = Some(day("2026-10-01"));
+        });
+        let rows = reports::leakage(&world.data(&sales()));
+        assert_eq!(reports::verdict(&rows, "USD"), verdict);
+    }
+}
+
+#[test]
 fn the_forecast_places_open_deals_by_expected_close_and_won_ones_by_closing() {
     let world = World::new();
     let data = world.data(&sales());

@@ -647,14 +647,18 @@ pub fn lowest_conversion(rows: &[LeakageRow]) -> Option<usize> {
 }
 
 /// Per stage, the amount lost from it (the stage to review in full red) beside the amount
-/// stuck in it past its expected days; the conversion to the next stage as a line scaled so
-/// 100 % is the tallest bar, each point labelled, "not yet" where none is measured.
+/// stuck in it past its expected days — or centred on the stage, with no stuck series, when no
+/// stage has expected days; the conversion to the next stage as a line scaled so 100 % is the
+/// tallest bar, each point labelled, "not yet" where none is measured.
 pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height: f32) -> Rect {
     let labels: Vec<String> = rows.iter().map(|r| r.stage.clone()).collect();
+    // Stuck deals are measured only in stages with expected days: with none, a stuck series
+    // would hold no data yet push every lost bar off its stage's label and conversion point.
+    let measured = rows.iter().any(|r| r.stuck.is_some());
     let mut lost = series(
         rows.iter().map(|r| to_f64(r.lost_amount)),
         &labels,
-        -0.2,
+        if measured { -0.2 } else { 0.0 },
         theme::CHART_LOST_MUTED,
     );
     for (bar, r) in lost.iter_mut().zip(rows) {
@@ -668,7 +672,7 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
     let stuck_amounts = rows
         .iter()
         .map(|r| to_f64(r.stuck_amount.unwrap_or_default()));
-    let stuck = series(stuck_amounts, &labels, 0.2, theme::STALE);
+    let stuck = measured.then(|| series(stuck_amounts, &labels, 0.2, theme::STALE));
     let scale = rows
         .iter()
         .map(|r| to_f64(r.lost_amount).max(to_f64(r.stuck_amount.unwrap_or_default())))
@@ -685,15 +689,13 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
     let line_name = one_run(&tr!("Conversion to the next stage (100 % = tallest bar)"));
     let lost_name = tr!("Lost amount");
     let stuck_name = tr!("Stuck past the stage's expected days");
-    // Three series with long names: their legend sits above the chart, hiding no bar.
-    legend_row_ui(
-        ui,
-        &[
-            (lost_name.clone(), theme::LOST, Swatch::Bar),
-            (stuck_name.clone(), theme::STALE, Swatch::Bar),
-            (line_name.clone(), theme::CHART_LINE, Swatch::Line),
-        ],
-    );
+    // Series with long names: their legend sits above the chart, hiding no bar.
+    let mut legend = vec![(lost_name.clone(), theme::LOST, Swatch::Bar)];
+    if measured {
+        legend.push((stuck_name.clone(), theme::STALE, Swatch::Bar));
+    }
+    legend.push((line_name.clone(), theme::CHART_LINE, Swatch::Line));
+    legend_row_ui(ui, &legend);
     let height = height - ui.spacing().interact_size.y;
     let plot = money_axis(
         categories(ui, still_plot("leakage_chart", height), labels),
@@ -704,7 +706,9 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
     .include_y(scale * 1.2);
     let response = plot.show(ui, |plot_ui| {
         plot_ui.bar_chart(BarChart::new(lost_name, lost).color(theme::LOST));
-        plot_ui.bar_chart(BarChart::new(stuck_name, stuck).color(theme::STALE));
+        if let Some(stuck) = stuck {
+            plot_ui.bar_chart(BarChart::new(stuck_name, stuck).color(theme::STALE));
+        }
         // Points up the y axis per screen point, to lift each label clear of its point.
         let lift = LABEL_LIFT * plot_ui.transform().dvalue_dpos()[1].abs();
         // A line through each run of measured stages: none drawn across a stage not measured.

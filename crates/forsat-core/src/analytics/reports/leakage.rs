@@ -10,7 +10,7 @@ use super::{
     Data, DealFacts, Key, LeakageRow, NONE, Place, Sums, by_name, id_key, money, open_stages, ratio,
 };
 use crate::domain::{FastMap, Stage};
-use crate::i18n::{deals, format_money, format_percent};
+use crate::i18n::{deals, format_count, format_money, format_percent};
 use crate::{tr, trn};
 
 /// The deals lost from one stage for one cause: a loss reason or a competitor ([`NONE`] for
@@ -122,10 +122,47 @@ fn whole_percent(share: f64) -> String {
     format_percent(Decimal::from_f64_retain(share * 100.0).map_or(Decimal::ZERO, |d| d.round_dp(0)))
 }
 
+/// The causes sharing the largest share of a stage's losses (`causes` is the most first;
+/// those naming none left out when `named`): their number, that share, and up to three of
+/// their names ("A", "A and B", "A, B and C"; none past three, as no single one stands out).
+fn main_causes(causes: &[Cause], named: bool) -> Option<(u64, String, String)> {
+    let mut causes = causes.iter().filter(|c| !named || c.key != NONE);
+    let first = causes.next()?;
+    // Shares of one stage's losses are equal exactly when their deal counts are.
+    let tied: Vec<&Cause> = std::iter::once(first)
+        .chain(causes.take_while(|c| c.lost == first.lost))
+        .collect();
+    let name = |c: &Cause| {
+        if c.key == NONE {
+            tr!("without a reason")
+        } else {
+            c.key.clone()
+        }
+    };
+    let names = match tied.as_slice() {
+        [one] => name(one),
+        [first, second] => tr!(
+            "{first} and {second}",
+            first = name(first),
+            second = name(second)
+        ),
+        [first, second, third] => tr!(
+            "{first}, {second} and {third}",
+            first = name(first),
+            second = name(second),
+            third = name(third)
+        ),
+        _ => String::new(),
+    };
+    Some((tied.len() as u64, whole_percent(first.share), names))
+}
+
 /// The one line that names the stage needing review (the row marked `needs_review`) and its
 /// main cause: "Review Proposition: 3 deals lost ($8,400), 67 % Too expensive; 2 deals stuck
-/// past 14 days ($5,000)." Without one, it says there is nothing to review, and whether stuck
-/// deals could be measured at all.
+/// past 14 days ($5,000)." Causes sharing the largest share are all named ("50 % each: Too
+/// expensive and Timing"), or, past three, said to leave no single main cause; the same for
+/// competitors. Without a stage to review, it says there is nothing to review, and whether
+/// stuck deals could be measured at all.
 pub fn verdict(rows: &[LeakageRow], currency: &str) -> String {
     let Some(r) = rows.iter().find(|r| r.needs_review) else {
         return if rows.iter().any(|r| r.stuck_after_days.is_some()) {
@@ -138,25 +175,50 @@ pub fn verdict(rows: &[LeakageRow], currency: &str) -> String {
             )
         };
     };
-    let lost = r.lost_by_reason.first().map(|reason| {
-        let name = if reason.key == NONE {
-            tr!("without a reason")
-        } else {
-            reason.key.clone()
+    let lost = main_causes(&r.lost_by_reason, false).map(|(count, percent, reasons)| {
+        let deals = deals(r.lost);
+        let amount = format_money(r.lost_amount, currency);
+        let lost = match count {
+            1 => tr!(
+                "{deals} lost ({amount}), {percent} {reason}",
+                deals = deals,
+                amount = amount,
+                percent = percent,
+                reason = reasons
+            ),
+            2 | 3 => tr!(
+                "{deals} lost ({amount}), {percent} each: {reasons}",
+                deals = deals,
+                amount = amount,
+                percent = percent,
+                reasons = reasons
+            ),
+            _ => tr!(
+                "{deals} lost ({amount}), no single main cause ({count} causes at {percent} each)",
+                deals = deals,
+                amount = amount,
+                count = format_count(count),
+                percent = percent
+            ),
         };
-        let lost = tr!(
-            "{deals} lost ({amount}), {percent} {reason}",
-            deals = deals(r.lost),
-            amount = format_money(r.lost_amount, currency),
-            percent = whole_percent(reason.share),
-            reason = name
-        );
-        match r.lost_by_competitor.iter().find(|c| c.key != NONE) {
-            Some(c) => tr!(
+        match main_causes(&r.lost_by_competitor, true) {
+            Some((1, percent, competitor)) => tr!(
                 "{lost}, {percent} to {competitor}",
                 lost = lost,
-                percent = whole_percent(c.share),
-                competitor = c.key
+                percent = percent,
+                competitor = competitor
+            ),
+            Some((2 | 3, percent, competitors)) => tr!(
+                "{lost}, {percent} each to {competitors}",
+                lost = lost,
+                percent = percent,
+                competitors = competitors
+            ),
+            Some((count, percent, _)) => tr!(
+                "{lost}, no single main competitor ({count} at {percent} each)",
+                lost = lost,
+                count = format_count(count),
+                percent = percent
             ),
             None => lost,
         }
