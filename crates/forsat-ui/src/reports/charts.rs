@@ -686,7 +686,9 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
         .enumerate()
         .map(|(k, r)| r.conversion_to_next.map(|c| [k as f64, c * scale]))
         .collect();
-    let line_name = one_run(&tr!("Conversion to the next stage (100 % = tallest bar)"));
+    let line_text = tr!("Conversion to the next stage (100 % = tallest bar)");
+    // The plot draws its series' names as one run; the legend's label orders its own text.
+    let line_name = one_run(&line_text);
     let lost_name = tr!("Lost amount");
     let stuck_name = tr!("Stuck past the stage's expected days");
     // Series with long names: their legend sits above the chart, hiding no bar.
@@ -694,7 +696,7 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
     if measured {
         legend.push((stuck_name.clone(), theme::STALE, Swatch::Bar));
     }
-    legend.push((line_name.clone(), theme::CHART_LINE, Swatch::Line));
+    legend.push((line_text, theme::CHART_LINE, Swatch::Line));
     legend_row_ui(ui, &legend);
     let height = height - ui.spacing().interact_size.y;
     let plot = money_axis(
