@@ -513,130 +513,118 @@ impl ReportsView {
         actions: &mut Vec<Action>,
     ) {
         direction::reading(ui, |ui| {
-            self.card_body_ui(ui, ws, pipeline, card, full, actions);
-        });
-    }
-
-    fn card_body_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        ws: &Workspace,
-        pipeline: Id,
-        card: Card,
-        full: bool,
-        actions: &mut Vec<Action>,
-    ) {
-        if let Some(ask) = card_header_ui(ui, card, full) {
-            match ask {
-                CardAsk::FullSize => self.full = Some(card),
-                CardAsk::Back => self.full = None,
-                CardAsk::File(kind) => {
-                    let stem = file_stem(&self.cards[card.index()].params);
-                    self.file = Some(SaveFile::new(card, stem, kind, ws.today()));
-                }
-                CardAsk::Save => {
-                    self.save_report = Some(SaveReportDialog {
-                        card,
-                        name: String::new(),
-                    })
+            if let Some(ask) = card_header_ui(ui, card, full) {
+                match ask {
+                    CardAsk::FullSize => self.full = Some(card),
+                    CardAsk::Back => self.full = None,
+                    CardAsk::File(kind) => {
+                        let stem = file_stem(&self.cards[card.index()].params);
+                        self.file = Some(SaveFile::new(card, stem, kind, ws.today()));
+                    }
+                    CardAsk::Save => {
+                        self.save_report = Some(SaveReportDialog {
+                            card,
+                            name: String::new(),
+                        })
+                    }
                 }
             }
-        }
-        let scope = self.scope(card, pipeline);
-        self.controls_ui(ui, ws, card);
-        let available = ui.available_height();
-        let cached = self.cards[card.index()].report(ws, &scope);
-        let currency = cached.report.base_currency.as_str();
-        // Full size, the chart takes what its table or sentences leave.
-        let height = |below: f32| {
-            if full {
-                (available - below).max(theme::CHART_HEIGHT)
-            } else {
-                theme::CHART_HEIGHT
+            let scope = self.scope(card, pipeline);
+            self.controls_ui(ui, ws, card);
+            let available = ui.available_height();
+            let cached = self.cards[card.index()].report(ws, &scope);
+            let currency = cached.report.base_currency.as_str();
+            // Full size, the chart takes what its table or sentences leave.
+            let height = |below: f32| {
+                if full {
+                    (available - below).max(theme::CHART_HEIGHT)
+                } else {
+                    theme::CHART_HEIGHT
+                }
+            };
+            if let Some(needs) = needs(&cached.report.rows, &cached.params, self.measure) {
+                let mut lines = vec![needs];
+                if scope.created_from.is_some() || scope.created_to.is_some() {
+                    lines.push(tr!(
+                        "Only the deals created in the dates chosen above count."
+                    ));
+                }
+                needs_ui(ui, &lines, height(0.0));
+                return;
             }
-        };
-        if let Some(needs) = needs(&cached.report.rows, &cached.params, self.measure) {
-            let mut lines = vec![needs];
-            if scope.created_from.is_some() || scope.created_to.is_some() {
-                lines.push(tr!(
-                    "Only the deals created in the dates chosen above count."
-                ));
-            }
-            needs_ui(ui, &lines, height(0.0));
-            return;
-        }
-        match (&cached.report.rows, &cached.pivot) {
-            (Rows::Funnel(rows), _) => {
-                let table = (rows.len() + 1) as f32 * 24.0 + 12.0;
-                let (_, bar) = charts::funnel_ui(ui, rows, currency, height(table));
-                ui.add_space(6.0);
-                let row = charts::funnel_rows_ui(ui, rows, currency);
-                if let Some(k) = bar.or(row) {
-                    let stage = &rows[k];
-                    let ids = reports::reached_deals(&ws.report_data(&scope), stage.stage_id);
-                    actions.push(Action::OpenPinned {
-                        label: tr!("Reached {stage}", stage = stage.stage),
-                        ids,
+            match (&cached.report.rows, &cached.pivot) {
+                (Rows::Funnel(rows), _) => {
+                    let table = (rows.len() + 1) as f32 * 24.0 + 12.0;
+                    let (_, bar) = charts::funnel_ui(ui, rows, currency, height(table));
+                    ui.add_space(6.0);
+                    let row = charts::funnel_rows_ui(ui, rows, currency);
+                    if let Some(k) = bar.or(row) {
+                        let stage = &rows[k];
+                        let ids = reports::reached_deals(&ws.report_data(&scope), stage.stage_id);
+                        actions.push(Action::OpenPinned {
+                            label: tr!("Reached {stage}", stage = stage.stage),
+                            ids,
+                        });
+                    }
+                }
+                (Rows::Leakage(rows), _) => {
+                    // The verdict first: what to do about the chart below.
+                    let verdict = RichText::new(reports::verdict(rows, currency)).strong();
+                    let reviewed = rows.iter().any(|r| r.needs_review);
+                    let verdict = if reviewed {
+                        verdict.color(theme::LOST)
+                    } else {
+                        verdict.color(theme::WON)
+                    };
+                    // Not justified: a sentence's spaces stay spaces.
+                    ui.with_layout(direction::top_down_start(), |ui| {
+                        ui.add(egui::Label::new(bidi(ui, verdict)).wrap())
                     });
+                    // Under the chart: a sentence, the table, a line per stage with losses.
+                    let lines = rows.iter().filter(|r| r.lost > 0).count();
+                    let below = (rows.len() + 1) as f32 * 24.0 + lines as f32 * 20.0 + 90.0;
+                    charts::leakage_ui(ui, rows, currency, height(below));
+                    if let Some(lowest) = charts::leakage_summary(rows) {
+                        ui.label(bidi(ui, lowest));
+                    }
+                    ui.add_space(4.0);
+                    charts::leakage_rows_ui(ui, rows, currency);
                 }
-            }
-            (Rows::Leakage(rows), _) => {
-                // The verdict first: what to do about the chart below.
-                let verdict = RichText::new(reports::verdict(rows, currency)).strong();
-                let reviewed = rows.iter().any(|r| r.needs_review);
-                let verdict = if reviewed {
-                    verdict.color(theme::LOST)
-                } else {
-                    verdict.color(theme::WON)
-                };
-                // Not justified: a sentence's spaces stay spaces.
-                ui.with_layout(direction::top_down_start(), |ui| {
-                    ui.add(egui::Label::new(bidi(ui, verdict)).wrap())
-                });
-                // Under the chart: a sentence, the table, a line per stage with losses.
-                let lines = rows.iter().filter(|r| r.lost > 0).count();
-                let below = (rows.len() + 1) as f32 * 24.0 + lines as f32 * 20.0 + 90.0;
-                charts::leakage_ui(ui, rows, currency, height(below));
-                if let Some(lowest) = charts::leakage_summary(rows) {
-                    ui.label(bidi(ui, lowest));
+                (Rows::Pipeline(rows), _) => {
+                    let (id, none) = revenue_chart(card);
+                    charts::revenue_ui(ui, id, rows, &none, currency, height(0.0));
                 }
-                ui.add_space(4.0);
-                charts::leakage_rows_ui(ui, rows, currency);
-            }
-            (Rows::Pipeline(rows), _) => {
-                let (id, none) = revenue_chart(card);
-                charts::revenue_ui(ui, id, rows, &none, currency, height(0.0));
-            }
-            (Rows::Forecast(rows), Some(pivot)) => {
-                let table = if full {
-                    available * 0.35
-                } else {
-                    theme::REPORT_TABLE_HEIGHT
-                };
-                let chart_height = height(table + 40.0);
-                charts::forecast_ui(ui, rows, pivot, self.measure, currency, chart_height);
-                ui.add_space(6.0);
-                charts::forecast_table_ui(ui, rows, currency, table);
-            }
-            (Rows::Grid(rows), Some(pivot)) => {
-                let table = height(0.0)
-                    + if full {
-                        -40.0
+                (Rows::Forecast(rows), Some(pivot)) => {
+                    let table = if full {
+                        available * 0.35
                     } else {
                         theme::REPORT_TABLE_HEIGHT
                     };
-                charts::grid_ui(ui, rows, pivot, currency, table);
+                    let chart_height = height(table + 40.0);
+                    charts::forecast_ui(ui, rows, pivot, self.measure, currency, chart_height);
+                    ui.add_space(6.0);
+                    charts::forecast_table_ui(ui, rows, currency, table);
+                }
+                (Rows::Grid(rows), Some(pivot)) => {
+                    let table = height(0.0)
+                        + if full {
+                            -40.0
+                        } else {
+                            theme::REPORT_TABLE_HEIGHT
+                        };
+                    charts::grid_ui(ui, rows, pivot, currency, table);
+                }
+                (Rows::WinLoss(rows), _) => {
+                    charts::winloss_ui(ui, rows, by_reason(&cached.params), currency, height(0.0));
+                }
+                (Rows::Velocity(report), _) => {
+                    let beside = velocity::room_beside_chart(report);
+                    velocity::card_ui(ui, report, currency, height(beside));
+                }
+                // The card lists stages; deals are for the command line.
+                (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => {}
             }
-            (Rows::WinLoss(rows), _) => {
-                charts::winloss_ui(ui, rows, by_reason(&cached.params), currency, height(0.0));
-            }
-            (Rows::Velocity(report), _) => {
-                let beside = velocity::room_beside_chart(report);
-                velocity::card_ui(ui, report, currency, height(beside));
-            }
-            // The card lists stages; deals are for the command line.
-            (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => {}
-        }
+        });
     }
 
     /// The settings of a card, above its chart.
