@@ -68,3 +68,44 @@ impl std::fmt::Display for StoreError {
 }
 
 impl std::error::Error for StoreError {}
+
+/// A read or write inside a transaction that failed (disk full, I/O error, damaged page). The
+/// store's own type: redb's errors stay inside this crate, and [`crate::Store::write_failed`]
+/// words it for the user.
+#[derive(Debug)]
+pub struct TxError(pub(crate) redb::Error);
+
+impl std::fmt::Display for TxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for TxError {}
+
+/// `?` on redb's calls inside the store gives a [`TxError`].
+macro_rules! from_redb {
+    ($($error:ty),*) => {$(
+        impl From<$error> for TxError {
+            fn from(e: $error) -> TxError {
+                TxError(e.into())
+            }
+        }
+    )*};
+}
+
+from_redb!(
+    redb::Error,
+    redb::StorageError,
+    redb::TableError,
+    redb::TransactionError,
+    redb::CommitError,
+    redb::SetDurabilityError
+);
+
+/// Back inside the store (migrations, checks), a failed write is redb's error again.
+impl From<TxError> for redb::Error {
+    fn from(e: TxError) -> redb::Error {
+        e.0
+    }
+}

@@ -25,7 +25,7 @@ use redb::{Database, DatabaseError, Durability};
 
 pub use backup::{backups_of, check, newest_good, now as back_up_now, restore};
 pub use codec::{CodecError, RECORD_VERSION, decode, decode_legacy, encode, seal};
-pub use error::StoreError;
+pub use error::{StoreError, TxError};
 pub use files::{FileError, Replace, write_file};
 pub use tables::{Records, SCHEMA_VERSION, TrashEntry, Tx};
 
@@ -278,8 +278,8 @@ impl Store {
     }
 
     /// The error for a failed write to this store.
-    pub fn write_failed(&self, e: impl Into<redb::Error>) -> StoreError {
-        match e.into() {
+    pub fn write_failed(&self, e: impl Into<TxError>) -> StoreError {
+        match e.into().0 {
             redb::Error::Corrupted(detail) => {
                 // Noted for `write`, which abandons the handle when the transaction fails.
                 lock_ignoring_poison(&self.damaged).get_or_insert_with(|| detail.clone());

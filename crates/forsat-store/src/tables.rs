@@ -14,6 +14,7 @@ use redb::{ReadableTable, ReadableTableMetadata as _, Table, TableDefinition, Ta
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use super::codec::{self, CodecError};
+use crate::TxError;
 use crate::domain::*;
 
 pub(super) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -569,11 +570,11 @@ pub(super) fn create(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     Tx::open(txn)?.finish()
 }
 /// The error of a write that would need an id at or above [`ID_LIMIT`].
-fn ids_used_up() -> redb::Error {
-    redb::Error::Io(std::io::Error::other(crate::tr!(
+fn ids_used_up() -> TxError {
+    TxError(redb::Error::Io(std::io::Error::other(crate::tr!(
         "every record id below {limit} is taken: no new record can be added to this file",
         limit = ID_LIMIT
-    )))
+    ))))
 }
 
 /// The open tables of one write transaction. Created by [`super::Store::write`]; everything
@@ -712,12 +713,12 @@ impl<'t> Tx<'t> {
             records,
             sums: std::mem::take(&mut self.sums),
         };
-        self.put_meta(META_TALLY, &tally)
+        Ok(self.put_meta(META_TALLY, &tally)?)
     }
 
     /// Takes a fresh id, unique across all tables. Ids stay below [`ID_LIMIT`]: running out
     /// is an error, never a wrap to 0 (which would write over the first records).
-    pub fn new_id(&mut self) -> Result<Id, redb::Error> {
+    pub fn new_id(&mut self) -> Result<Id, TxError> {
         let id = self.next_id;
         if id >= ID_LIMIT {
             return Err(ids_used_up());
@@ -734,7 +735,7 @@ impl<'t> Tx<'t> {
 
     /// Marks every id up to `last` as taken, for records whose ids were assigned in advance;
     /// an id at or above [`ID_LIMIT`] is refused.
-    pub fn take_ids_through(&mut self, last: Id) -> Result<(), redb::Error> {
+    pub fn take_ids_through(&mut self, last: Id) -> Result<(), TxError> {
         if last >= ID_LIMIT {
             return Err(ids_used_up());
         }
@@ -750,7 +751,7 @@ impl<'t> Tx<'t> {
         sums: &mut Sums,
         id: Id,
         value: &T,
-    ) -> Result<(), redb::Error> {
+    ) -> Result<(), TxError> {
         let bytes = seal(table.name(), id, value);
         let old = table
             .insert(id, bytes.as_slice())?
@@ -763,34 +764,34 @@ impl<'t> Tx<'t> {
         table: &mut Table<'t, u64, &'static [u8]>,
         sums: &mut Sums,
         id: Id,
-    ) -> Result<(), redb::Error> {
+    ) -> Result<(), TxError> {
         let old = table.remove(id)?.map(|v| carried(v.value()));
         account(sums, table.name(), old.unwrap_or(0), 0);
         Ok(())
     }
 
-    pub fn put_pipeline(&mut self, p: &Pipeline) -> Result<(), redb::Error> {
+    pub fn put_pipeline(&mut self, p: &Pipeline) -> Result<(), TxError> {
         Self::put(&mut self.pipelines, &mut self.sums, p.id, p)
     }
 
-    pub fn put_stage(&mut self, s: &Stage) -> Result<(), redb::Error> {
+    pub fn put_stage(&mut self, s: &Stage) -> Result<(), TxError> {
         Self::put(&mut self.stages, &mut self.sums, s.id, s)
     }
 
-    pub fn put_lookup(&mut self, l: &Lookup) -> Result<(), redb::Error> {
+    pub fn put_lookup(&mut self, l: &Lookup) -> Result<(), TxError> {
         Self::put(&mut self.lookups, &mut self.sums, l.id, l)
     }
 
-    pub fn put_account(&mut self, a: &Account) -> Result<(), redb::Error> {
+    pub fn put_account(&mut self, a: &Account) -> Result<(), TxError> {
         Self::put(&mut self.accounts, &mut self.sums, a.id, a)
     }
 
-    pub fn put_opportunity(&mut self, o: &Opportunity) -> Result<(), redb::Error> {
+    pub fn put_opportunity(&mut self, o: &Opportunity) -> Result<(), TxError> {
         Self::put(&mut self.opportunities, &mut self.sums, o.id, o)
     }
 
     /// Creates or replaces an account, contact, lead, activity, product or currency.
-    pub fn put_record(&mut self, record: &Record) -> Result<(), redb::Error> {
+    pub fn put_record(&mut self, record: &Record) -> Result<(), TxError> {
         let id = record.id();
         match record {
             Record::Account(r) => Self::put(&mut self.accounts, &mut self.sums, id, r),
@@ -806,7 +807,7 @@ impl<'t> Tx<'t> {
     }
 
     /// Deletes a record of a kind [`Self::put_record`] writes; other kinds are ignored.
-    pub fn delete_record(&mut self, kind: EntityKind, id: Id) -> Result<(), redb::Error> {
+    pub fn delete_record(&mut self, kind: EntityKind, id: Id) -> Result<(), TxError> {
         let table = match kind {
             EntityKind::Account => &mut self.accounts,
             EntityKind::Contact => &mut self.contacts,
@@ -822,42 +823,42 @@ impl<'t> Tx<'t> {
         Self::remove(table, &mut self.sums, id)
     }
 
-    pub fn put_stage_event(&mut self, e: &StageEvent) -> Result<(), redb::Error> {
+    pub fn put_stage_event(&mut self, e: &StageEvent) -> Result<(), TxError> {
         Self::put(&mut self.stage_events, &mut self.sums, e.id, e)
     }
 
-    pub fn put_history(&mut self, h: &HistoryEntry) -> Result<(), redb::Error> {
+    pub fn put_history(&mut self, h: &HistoryEntry) -> Result<(), TxError> {
         let key = (entity_code(h.entity), h.entity_id, h.id);
         self.history
             .insert(key, seal(HISTORY.name(), key, h).as_slice())?;
         Ok(())
     }
 
-    pub fn put_trash(&mut self, entry: &TrashEntry) -> Result<(), redb::Error> {
+    pub fn put_trash(&mut self, entry: &TrashEntry) -> Result<(), TxError> {
         Self::put(&mut self.trash, &mut self.sums, entry.opportunity, entry)
     }
 
-    pub fn delete_trash(&mut self, opportunity: Id) -> Result<(), redb::Error> {
+    pub fn delete_trash(&mut self, opportunity: Id) -> Result<(), TxError> {
         Self::remove(&mut self.trash, &mut self.sums, opportunity)?;
         Ok(())
     }
 
-    pub fn delete_lookup(&mut self, id: Id) -> Result<(), redb::Error> {
+    pub fn delete_lookup(&mut self, id: Id) -> Result<(), TxError> {
         Self::remove(&mut self.lookups, &mut self.sums, id)?;
         Ok(())
     }
 
-    pub fn delete_account(&mut self, id: Id) -> Result<(), redb::Error> {
+    pub fn delete_account(&mut self, id: Id) -> Result<(), TxError> {
         Self::remove(&mut self.accounts, &mut self.sums, id)?;
         Ok(())
     }
 
-    pub fn delete_opportunity(&mut self, id: Id) -> Result<(), redb::Error> {
+    pub fn delete_opportunity(&mut self, id: Id) -> Result<(), TxError> {
         Self::remove(&mut self.opportunities, &mut self.sums, id)?;
         Ok(())
     }
 
-    pub fn delete_stage_event(&mut self, id: Id) -> Result<(), redb::Error> {
+    pub fn delete_stage_event(&mut self, id: Id) -> Result<(), TxError> {
         Self::remove(&mut self.stage_events, &mut self.sums, id)?;
         Ok(())
     }
@@ -870,7 +871,7 @@ impl<'t> Tx<'t> {
         from: Id,
         to: Id,
         only: Option<&[Id]>,
-    ) -> Result<Vec<Id>, redb::Error> {
+    ) -> Result<Vec<Id>, TxError> {
         let code = entity_code(entity);
         let mut entries = Vec::new();
         for row in self
@@ -896,14 +897,14 @@ impl<'t> Tx<'t> {
     }
 
     /// Removes a record's whole history (used when the sample pipeline is cleared).
-    pub fn delete_history_of(&mut self, entity: EntityKind, id: Id) -> Result<(), redb::Error> {
+    pub fn delete_history_of(&mut self, entity: EntityKind, id: Id) -> Result<(), TxError> {
         let code = entity_code(entity);
         self.history
             .retain_in((code, id, 0)..=(code, id, u64::MAX), |_, _| false)?;
         Ok(())
     }
 
-    fn put_meta<T: Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), redb::Error> {
+    fn put_meta<T: Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), TxError> {
         let bytes = seal(META.name(), key, value);
         let old = self
             .meta
@@ -920,27 +921,27 @@ impl<'t> Tx<'t> {
         Ok(())
     }
 
-    pub fn put_settings(&mut self, s: &Settings) -> Result<(), redb::Error> {
+    pub fn put_settings(&mut self, s: &Settings) -> Result<(), TxError> {
         self.put_meta(META_SETTINGS, s)
     }
 
-    pub fn put_sample(&mut self, sample: &[(EntityKind, Id)]) -> Result<(), redb::Error> {
+    pub fn put_sample(&mut self, sample: &[(EntityKind, Id)]) -> Result<(), TxError> {
         self.put_meta(META_SAMPLE, &sample)
     }
 
-    pub fn put_saved_filters(&mut self, filters: &[SavedFilter]) -> Result<(), redb::Error> {
+    pub fn put_saved_filters(&mut self, filters: &[SavedFilter]) -> Result<(), TxError> {
         self.put_meta(META_SAVED_FILTERS, &filters)
     }
 
-    pub fn put_saved_reports(&mut self, reports: &[SavedReport]) -> Result<(), redb::Error> {
+    pub fn put_saved_reports(&mut self, reports: &[SavedReport]) -> Result<(), TxError> {
         self.put_meta(META_SAVED_REPORTS, &reports)
     }
 
-    pub fn put_list_columns(&mut self, columns: &[ListColumn]) -> Result<(), redb::Error> {
+    pub fn put_list_columns(&mut self, columns: &[ListColumn]) -> Result<(), TxError> {
         self.put_meta(META_LIST_COLUMNS, &columns)
     }
 
-    pub fn put_first_start_done(&mut self) -> Result<(), redb::Error> {
+    pub fn put_first_start_done(&mut self) -> Result<(), TxError> {
         self.put_meta(META_FIRST_START, &true)
     }
 }

@@ -158,7 +158,7 @@ pub(super) struct Stamp {
 
 impl Stamp {
     /// A new action at `at`, numbered from the transaction's ids.
-    pub(super) fn begin(tx: &mut Tx<'_>, at: DateTime<Utc>) -> Result<Stamp, redb::Error> {
+    pub(super) fn begin(tx: &mut Tx<'_>, at: DateTime<Utc>) -> Result<Stamp, crate::store::TxError> {
         Ok(Stamp {
             action: tx.new_id()?,
             at,
@@ -180,7 +180,7 @@ pub(super) fn lifecycle(
     entity_id: Id,
     event: &str,
     name: &str,
-) -> Result<(), redb::Error> {
+) -> Result<(), crate::store::TxError> {
     let (old, new) = if event == "deleted" {
         (name.to_owned(), String::new())
     } else {
@@ -195,7 +195,7 @@ pub(super) fn write_restored(
     stamp: &Stamp,
     opp: &Opportunity,
     events: &[StageEvent],
-) -> Result<(), redb::Error> {
+) -> Result<(), crate::store::TxError> {
     tx.put_opportunity(opp)?;
     for e in events {
         tx.put_stage_event(e)?;
@@ -218,7 +218,7 @@ pub(super) fn history(
     field: &str,
     old: String,
     new: String,
-) -> Result<(), redb::Error> {
+) -> Result<(), crate::store::TxError> {
     let entry = HistoryEntry {
         id: tx.new_id()?,
         action: stamp.action,
@@ -536,7 +536,7 @@ impl Workspace {
         old: Option<&Opportunity>,
         new: &Opportunity,
         account: Option<&Account>,
-    ) -> Result<Option<StageEvent>, redb::Error> {
+    ) -> Result<Option<StageEvent>, crate::store::TxError> {
         self.write_deal(tx, stamp, (old, new), account, &Pending::default())?;
         if old.is_some_and(|o| o.stage == new.stage) {
             return Ok(None);
@@ -563,7 +563,7 @@ impl Workspace {
         pending: &Pending,
         moves: &Moves,
         done: &mut MovesDone,
-    ) -> Result<(), redb::Error> {
+    ) -> Result<(), crate::store::TxError> {
         self.write_deal(tx, stamp, (Some(old), new), None, pending)?;
         if old.stage == new.stage {
             return Ok(());
@@ -601,7 +601,7 @@ impl Workspace {
         (old, new): (Option<&Opportunity>, &Opportunity),
         account: Option<&Account>,
         pending: &Pending,
-    ) -> Result<(), redb::Error> {
+    ) -> Result<(), crate::store::TxError> {
         tx.put_opportunity(new)?;
         let (entity, id) = (EntityKind::Opportunity, new.id);
         match old {

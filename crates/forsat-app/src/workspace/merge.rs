@@ -183,7 +183,7 @@ impl Workspace {
         tx: &mut Tx<'_>,
         moves: &[(Id, Id)],
         owner: impl Fn(Id) -> Id,
-    ) -> Result<(), redb::Error> {
+    ) -> Result<(), crate::store::TxError> {
         for (event, from) in moves {
             if let Some(e) = self.stage_events.iter().find(|e| e.id == *event) {
                 let mut e = e.clone();
@@ -201,7 +201,7 @@ impl Workspace {
         tx: &mut Tx<'_>,
         moves: &[(Id, Id)],
         owner: impl Fn(Id) -> Id,
-    ) -> Result<Vec<Activity>, redb::Error> {
+    ) -> Result<Vec<Activity>, crate::store::TxError> {
         let mut out = Vec::with_capacity(moves.len());
         for (id, from) in moves {
             if let Some(a) = self.activity(*id) {

@@ -281,7 +281,7 @@ impl Workspace {
     /// Runs `f` in one durable transaction and, once it committed, mirrors the id counter.
     fn write<T>(
         &self,
-        f: impl FnOnce(&mut crate::store::Tx<'_>) -> Result<T, redb::Error>,
+        f: impl FnOnce(&mut crate::store::Tx<'_>) -> Result<T, crate::store::TxError>,
     ) -> Result<T, StoreError> {
         let (value, next) = self.store.write(|tx| {
             let value = f(tx).map_err(|e| self.store.write_failed(e))?;

@@ -81,7 +81,7 @@ impl Workspace {
         &mut self,
         before: &[T],
         after: &[T],
-        put: impl FnOnce(&mut crate::store::Tx, &[T]) -> Result<(), redb::Error>,
+        put: impl FnOnce(&mut crate::store::Tx, &[T]) -> Result<(), crate::store::TxError>,
     ) -> Result<(), ApplyError> {
         let now = self.now();
         let kind = T::KIND;

@@ -1013,7 +1013,7 @@ impl Workspace {
         old: Option<&Record>,
         new: &Record,
         event: &str,
-    ) -> Result<(), redb::Error> {
+    ) -> Result<(), crate::store::TxError> {
         tx.put_record(new)?;
         let (kind, id) = (new.kind(), new.id());
         match old {
