@@ -11,3 +11,7 @@ use forsat_core::{analytics, command, domain};
 use forsat_i18n as i18n;
 use forsat_i18n::{tr, trn};
 use forsat_store as store;
+
+/// What the window and the command line use beside the workspace: file writes that refuse the
+/// database, its lock and its backups ([`files`]), and the store's errors, worded for the user.
+pub use forsat_store::{StoreError, files};

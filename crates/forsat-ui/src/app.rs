@@ -200,7 +200,7 @@ impl App {
             return;
         };
         let now = (refusal.clock)();
-        match crate::store::restore(&refusal.db, &backup, now) {
+        match Workspace::restore(&refusal.db, &backup, now) {
             Ok(kept) => {
                 self.state = Ready::open(&refusal.db, refusal.clock.clone(), refusal.view);
                 if let Ok(ready) = &mut self.state {
@@ -306,11 +306,8 @@ impl Ready {
             })
         };
         let mut ws = Workspace::open(db, clock.clone()).map_err(|e| {
-            let damaged = matches!(e, crate::store::StoreError::Corrupt { .. });
-            refusal(
-                e.to_string(),
-                damaged.then(|| crate::store::newest_good(db)).flatten(),
-            )
+            let backup = Workspace::backup_to_restore(db, &e);
+            refusal(e.to_string(), backup)
         })?;
         if !ws.first_start_done() {
             let sample = (ws.opportunity_count() == 0).then(|| Box::new(demo::sample(&ws)));

@@ -13,7 +13,7 @@ use super::theme;
 use super::widgets::lookup_combo;
 use crate::command::Command;
 use crate::domain::{Id, LookupKind};
-use crate::store::files::FileError;
+use crate::files::FileError;
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 

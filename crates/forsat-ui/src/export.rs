@@ -11,8 +11,8 @@ use super::dialogs::{Asked, Overwrite};
 use super::file_field::{FileField, Pick};
 use super::theme;
 use crate::domain::Id;
+use crate::files::Replace;
 use crate::interchange::{self, Format, Kind};
-use crate::store::files::Replace;
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 

@@ -41,7 +41,7 @@ pub use file_field::dialog_available as file_dialog_available;
 pub use offscreen::Painted;
 pub use reports::{paint_chart, write_chart};
 
-use crate::store::files::{self, Replace};
+use crate::files::Replace;
 use crate::workspace::system_clock;
 
 /// The window's size, also the size of `--screenshot` images.
@@ -114,8 +114,7 @@ pub enum View {
     Settings,
 }
 
-use forsat_app::{demo, interchange, workspace};
+use forsat_app::{demo, files, interchange, workspace};
 use forsat_core::{analytics, command, domain};
 use forsat_i18n as i18n;
 use forsat_i18n::{tr, trn};
-use forsat_store as store;

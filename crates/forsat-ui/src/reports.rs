@@ -232,7 +232,7 @@ pub fn write_chart(
     scope: &Scope,
     params: &Params,
     path: &std::path::Path,
-    replace: crate::store::files::Replace,
+    replace: crate::files::Replace,
 ) -> Result<String, String> {
     Picture::new(ws, scope, params, Measure::default()).write(ws.path(), path, replace)
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use crate::store::files::{Replace, write_file};
+use crate::files::{Replace, write_file};
 
 /// Frames rendered before the capture, so fonts and layout have settled.
 const WARM_UP_FRAMES: u32 = 3;

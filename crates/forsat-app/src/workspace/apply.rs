@@ -158,7 +158,10 @@ pub(super) struct Stamp {
 
 impl Stamp {
     /// A new action at `at`, numbered from the transaction's ids.
-    pub(super) fn begin(tx: &mut Tx<'_>, at: DateTime<Utc>) -> Result<Stamp, crate::store::TxError> {
+    pub(super) fn begin(
+        tx: &mut Tx<'_>,
+        at: DateTime<Utc>,
+    ) -> Result<Stamp, crate::store::TxError> {
         Ok(Stamp {
             action: tx.new_id()?,
             at,

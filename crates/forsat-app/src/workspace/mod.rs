@@ -15,7 +15,7 @@ mod undo;
 
 use crate::analytics::reports::SavedReport;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -110,6 +110,20 @@ impl std::fmt::Debug for Workspace {
 }
 
 impl Workspace {
+    /// Puts `backup` in place of the damaged file at `db`, which is kept beside it under a
+    /// second name (returned). The store holds the file's lock meanwhile.
+    pub fn restore(db: &Path, backup: &Path, now: DateTime<Utc>) -> Result<PathBuf, StoreError> {
+        crate::store::restore(db, backup, now)
+    }
+
+    /// The newest backup of `db` that opens, when opening `db` failed with `error` because the
+    /// file is damaged: what a refusal offers to restore.
+    pub fn backup_to_restore(db: &Path, error: &StoreError) -> Option<PathBuf> {
+        matches!(error, StoreError::Corrupt { .. })
+            .then(|| crate::store::newest_good(db))
+            .flatten()
+    }
+
     /// Opens (or creates) the database at `path`. A new file gets the default pipeline, stages,
     /// loss reasons and sources in its first transaction.
     pub fn open(path: &Path, clock: Clock) -> Result<Workspace, StoreError> {

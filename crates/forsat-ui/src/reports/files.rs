@@ -14,8 +14,8 @@ use super::super::file_field::{FileField, Pick};
 use super::super::theme;
 use super::Card;
 use crate::analytics::reports::Report;
+use crate::files::{self, Replace, write_file};
 use crate::interchange;
-use crate::store::files::{self, Replace, write_file};
 use crate::tr;
 
 /// What a card is written as.

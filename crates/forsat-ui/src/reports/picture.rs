@@ -19,8 +19,8 @@ use super::files::PngFile;
 use super::{Card, pivot_of};
 use crate::analytics::reports::{Params, Period, Report, Rows, Scope};
 use crate::direction;
+use crate::files::Replace;
 use crate::i18n::format_date;
-use crate::store::files::Replace;
 use crate::text::bidi;
 use crate::tr;
 use crate::workspace::Workspace;
@@ -168,7 +168,7 @@ impl Picture {
     /// another file only when `replace` allows); the message saying where it went.
     pub fn write(&self, db: &Path, path: &Path, replace: Replace) -> Result<String, String> {
         // Refused before the work of painting.
-        crate::store::files::check(db, path, replace).map_err(|e| e.to_string())?;
+        crate::files::check(db, path, replace).map_err(|e| e.to_string())?;
         let painted = self.paint();
         write_png(db, path, replace, &painted.image)?;
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
