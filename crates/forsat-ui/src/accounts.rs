@@ -6,7 +6,7 @@
 //! ([`Workspace::generation`]), the search text or the selected account changes.
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use egui::{Color32, FontId, Margin, RichText, Sense, TextEdit, vec2};
 
 use super::activity_panel::{ActivityPanel, kind_label, state_color};
@@ -140,11 +140,11 @@ pub(super) fn field_row<R>(
     error: Option<&FieldError>,
     add: impl FnOnce(&mut egui::Ui, egui::Id) -> R,
 ) -> R {
-    let label = bidi(ui, field.label());
+    let label = ui.rtl(field.label());
     direction::field_row(ui, label_width, label, |ui, label| {
         let inner = add(ui, label);
         if let Some(error) = error {
-            ui.label(bidi(ui, RichText::new(error.reason()).color(theme::ERROR)));
+            ui.text(RichText::new(error.reason()).color(theme::ERROR));
         }
         inner
     })
@@ -438,19 +438,17 @@ impl Detail {
         };
         let dirty = self.is_dirty();
         ui.horizontal(|ui| {
-            ui.label(bidi(
-                ui,
+            ui.text(
                 RichText::new(title)
                     .strong()
                     .color(theme::TEXT_STRONG)
                     .heading(),
-            ));
+            );
             unsaved::marker(ui, dirty);
         });
         if let Some(related) = &self.related {
             let s = &related.summary;
-            ui.label(bidi(
-                ui,
+            ui.text(
                 RichText::new(tr!(
                     "{deals} · {contacts} · {activities}",
                     deals = crate::i18n::deals(s.deals.len() as u64),
@@ -458,7 +456,7 @@ impl Detail {
                     activities = activities_count(related.activity_count())
                 ))
                 .color(theme::TEXT_MUTED),
-            ));
+            );
         }
         ui.add_space(6.0);
         if !self.errors.is_empty() || self.refused.is_some() {
@@ -469,10 +467,7 @@ impl Detail {
                 .chain(self.refused.clone())
                 .collect::<Vec<_>>()
                 .join("\n");
-            ui.label(bidi(
-                ui,
-                RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR),
-            ));
+            ui.text(RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR));
         }
         let entered = self.fields_ui(ui, ws);
         ui.add_space(6.0);
@@ -483,26 +478,24 @@ impl Detail {
             } else {
                 tr!("Create account")
             };
-            let button = egui::Button::new(bidi(ui, RichText::new(label).strong()));
+            let button = egui::Button::new(ui.rtl(RichText::new(label).strong()));
             save |= ui.add_enabled(dirty, button).clicked();
             match self.id {
                 None => {
-                    if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                    if ui.button_text(tr!("Cancel")).clicked() {
                         switch = Some(Switch::Close);
                     }
                 }
                 Some(_) => {
-                    let revert = egui::Button::new(bidi(ui, tr!("Revert")));
+                    let revert = egui::Button::new(ui.rtl(tr!("Revert")));
                     if ui
                         .add_enabled(dirty, revert)
-                        .on_hover_text(bidi(ui, tr!("Forget the changes not saved")))
+                        .on_hover_text(ui.rtl(tr!("Forget the changes not saved")))
                         .clicked()
                     {
                         self.revert();
                     }
-                    if self.delete.is_none()
-                        && ui.button(bidi(ui, tr!("Delete account…"))).clicked()
-                    {
+                    if self.delete.is_none() && ui.button_text(tr!("Delete account…")).clicked() {
                         self.delete = Some(DeleteAsk::default());
                     }
                 }
@@ -525,11 +518,10 @@ impl Detail {
         match self.related.as_ref().map(|r| &r.history) {
             Some(Ok(history)) => history_ui(ui, history),
             Some(Err(e)) => {
-                ui.label(bidi(
-                    ui,
+                ui.text(
                     RichText::new(tr!("The history cannot be read: {error}", error = e))
                         .color(theme::ERROR),
-                ));
+                );
             }
             None => {}
         }
@@ -570,12 +562,11 @@ impl Detail {
                     return;
                 }
                 ui.add_space(6.0);
-                ui.label(bidi(
-                    ui,
+                ui.text(
                     RichText::new(trn!(of_deals.len(), "On its deals ({n})"))
                         .small()
                         .color(theme::TEXT_MUTED),
-                ));
+                );
                 for a in of_deals.iter().filter_map(|id| ws.activity(*id)) {
                     let ActivityLink::Opportunity(deal) = a.link else {
                         continue;
@@ -590,16 +581,13 @@ impl Detail {
                         } else {
                             (summary, state_color(a.due, ws.today()))
                         };
-                        ui.label(bidi(
-                            ui,
-                            RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED),
-                        ));
-                        ui.label(bidi(ui, summary));
-                        ui.label(bidi(ui, RichText::new(format_date(a.due)).color(color)));
+                        ui.text(RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED));
+                        ui.text(summary);
+                        ui.text(RichText::new(format_date(a.due)).color(color));
                         if let Some(opp) = ws.opportunity(deal)
                             && ui
-                                .link(bidi(ui, &opp.name))
-                                .on_hover_text(bidi(ui, tr!("Open the deal")))
+                                .link_text(&opp.name)
+                                .on_hover_text(ui.rtl(tr!("Open the deal")))
                                 .clicked()
                         {
                             actions.push(Action::Open(deal));
@@ -694,21 +682,20 @@ impl Detail {
             .inner_margin(Margin::same(10))
             .show(ui, |ui| {
                 if deals == 0 {
-                    ui.label(bidi(
-                        ui,
+                    ui.text(
                         RichText::new(tr!(
                             "Delete {account} with its contacts and activities?",
                             account = name
                         ))
                         .strong(),
-                    ));
+                    );
                     ui.horizontal(|ui| {
-                        if ui.button(bidi(ui, tr!("Yes, delete"))).clicked() {
+                        if ui.button_text(tr!("Yes, delete")).clicked() {
                             let change = ws.delete_account_change(id, None);
                             actions.push(Action::Apply(Command::Change(Box::new(change))));
                             close = true;
                         }
-                        if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                        if ui.button_text(tr!("Cancel")).clicked() {
                             close = true;
                         }
                     });
@@ -719,18 +706,17 @@ impl Detail {
                     "{account} has {n} deals. Reassign them to:",
                     account = name
                 );
-                let label = ui.label(bidi(ui, RichText::new(text).strong()));
+                let label = ui.text(RichText::new(text).strong());
                 if deals > shown {
-                    ui.label(bidi(
-                        ui,
+                    ui.text(
                         RichText::new(trn!(deals - shown, "({n} of them in the trash)"))
                             .small()
                             .color(theme::TEXT_MUTED),
-                    ));
+                    );
                 }
                 ui.horizontal_wrapped(|ui| {
                     reassign_combo(ui, label.id, ws, list, id, ask);
-                    let go = egui::Button::new(bidi(ui, tr!("Reassign and delete")));
+                    let go = egui::Button::new(ui.rtl(tr!("Reassign and delete")));
                     if ui.add_enabled(ask.target.is_some(), go).clicked()
                         && let Some(target) = ask.target
                     {
@@ -739,18 +725,17 @@ impl Detail {
                         send = Some((Sending::Reassigned(target), command));
                         close = true;
                     }
-                    if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                    if ui.button_text(tr!("Cancel")).clicked() {
                         close = true;
                     }
                 });
-                ui.label(bidi(
-                    ui,
+                ui.text(
                     RichText::new(tr!(
                         "Its contacts and activities move there too; then it is deleted."
                     ))
                     .small()
                     .color(theme::TEXT_MUTED),
-                ));
+                );
             });
         if close {
             self.delete = None;
@@ -782,15 +767,12 @@ impl Detail {
                             count = format_count(count),
                             amount = format_money_cents(amount, base)
                         );
-                        ui.label(bidi(ui, RichText::new(text).strong().color(color)));
+                        ui.text(RichText::new(text).strong().color(color));
                         ui.add_space(12.0);
                     }
                 });
                 if summary.deals.is_empty() {
-                    ui.label(bidi(
-                        ui,
-                        RichText::new(tr!("No deals yet.")).color(theme::TEXT_MUTED),
-                    ));
+                    ui.text(RichText::new(tr!("No deals yet.")).color(theme::TEXT_MUTED));
                     return;
                 }
                 direction::grid_scope(ui, |ui| {
@@ -805,16 +787,13 @@ impl Detail {
                                 tr!("Amount"),
                                 tr!("Expected close"),
                             ] {
-                                ui.label(bidi(
-                                    ui,
-                                    RichText::new(header).small().color(theme::TEXT_MUTED),
-                                ));
+                                ui.text(RichText::new(header).small().color(theme::TEXT_MUTED));
                             }
                             ui.end_row();
                             for opp in summary.deals.iter().filter_map(|id| ws.opportunity(*id)) {
                                 if ui
                                     .link(&opp.name)
-                                    .on_hover_text(bidi(ui, tr!("Open the deal")))
+                                    .on_hover_text(ui.rtl(tr!("Open the deal")))
                                     .clicked()
                                 {
                                     actions.push(Action::Open(opp.id));
@@ -825,29 +804,25 @@ impl Detail {
                                     Some(StageKind::Lost) => theme::LOST,
                                     _ => theme::TEXT_STRONG,
                                 };
-                                ui.label(bidi(
-                                    ui,
+                                ui.text(
                                     RichText::new(stage.map_or("", |s| s.name.as_str()))
                                         .color(color),
-                                ));
+                                );
                                 ui.with_layout(
                                     direction::end_to_start(egui::Align::Center),
                                     |ui| {
                                         // Exact, as a detail page shows money.
                                         let amount = format_money_cents(opp.amount, &opp.currency);
-                                        ui.label(bidi(ui, amount));
+                                        ui.text(amount);
                                     },
                                 );
                                 let close = opp.expected_close.map_or("—".to_owned(), format_date);
                                 let overdue = opp.is_overdue(ws.today());
-                                ui.label(bidi(
-                                    ui,
-                                    RichText::new(close).color(if overdue {
-                                        theme::OVERDUE
-                                    } else {
-                                        theme::TEXT_MUTED
-                                    }),
-                                ));
+                                ui.text(RichText::new(close).color(if overdue {
+                                    theme::OVERDUE
+                                } else {
+                                    theme::TEXT_MUTED
+                                }));
                                 ui.end_row();
                             }
                         })
@@ -885,13 +860,13 @@ impl Detail {
                         let field = ui
                             .add(
                                 TextEdit::singleline(text)
-                                    .hint_text(bidi(ui, hint))
+                                    .hint_text(ui.rtl(hint))
                                     .desired_width(120.0),
                             )
                             .accessible_name(name);
                         add |= unsaved::submitted(ui, &field);
                     }
-                    add |= ui.button(bidi(ui, tr!("Add contact"))).clicked();
+                    add |= ui.button_text(tr!("Add contact")).clicked();
                 });
                 if add && !self.new_contact.is_empty() {
                     match self.new_contact.record(0, account) {
@@ -915,10 +890,7 @@ impl Detail {
                         .spacing([14.0, 4.0])
                         .show(ui, |ui| {
                             for header in [tr!("Name"), tr!("Role"), tr!("Email"), tr!("Phone")] {
-                                ui.label(bidi(
-                                    ui,
-                                    RichText::new(header).small().color(theme::TEXT_MUTED),
-                                ));
+                                ui.text(RichText::new(header).small().color(theme::TEXT_MUTED));
                             }
                             ui.end_row();
                             for contact in ids.iter().filter_map(|id| ws.contact(*id)) {
@@ -960,8 +932,8 @@ impl Detail {
                 }
                 let mut cancel = false;
                 ui.horizontal(|ui| {
-                    save |= ui.small_button(bidi(ui, tr!("Save contact"))).clicked();
-                    cancel = ui.small_button(bidi(ui, tr!("Cancel"))).clicked();
+                    save |= ui.small_button_text(tr!("Save contact")).clicked();
+                    cancel = ui.small_button_text(tr!("Cancel")).clicked();
                 });
                 if save {
                     match draft.record(contact.id, contact.account) {
@@ -979,16 +951,13 @@ impl Detail {
                 }
             }
             _ => {
-                ui.label(bidi(ui, &contact.name));
-                ui.label(bidi(
-                    ui,
-                    RichText::new(&contact.role).color(theme::TEXT_MUTED),
-                ));
-                ui.label(bidi(ui, &contact.email));
-                ui.label(bidi(ui, &contact.phone));
+                ui.text(&contact.name);
+                ui.text(RichText::new(&contact.role).color(theme::TEXT_MUTED));
+                ui.text(&contact.email);
+                ui.text(&contact.phone);
                 ui.horizontal(|ui| {
                     let edit = ui
-                        .small_button(bidi(ui, tr!("Edit")))
+                        .small_button_text(tr!("Edit"))
                         .accessible_name(tr!("Edit {name}", name = contact.name));
                     if edit.clicked() {
                         self.editing_contact = Some(ContactEdit {
@@ -999,7 +968,7 @@ impl Detail {
                         self.contact_errors.clear();
                     }
                     let delete = ui
-                        .small_button(bidi(ui, tr!("Delete")))
+                        .small_button_text(tr!("Delete"))
                         .accessible_name(tr!("Delete {name}", name = contact.name));
                     if delete.clicked() && guard.allows(delete.rect) {
                         let change = Change {
@@ -1051,14 +1020,14 @@ fn reassign_combo(
         .and_then(|id| ws.account(id))
         .map_or(tr!("Choose an account"), |a| a.name.clone());
     egui::ComboBox::from_id_salt("reassign_to")
-        .selected_text(bidi(ui, selected))
+        .selected_text(ui.rtl(selected))
         .width(220.0)
         .height(320.0)
         .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
         .show_ui(ui, |ui| {
             ui.add(
                 TextEdit::singleline(&mut ask.find)
-                    .hint_text(bidi(ui, tr!("Find an account")))
+                    .hint_text(ui.rtl(tr!("Find an account")))
                     .desired_width(200.0),
             )
             .accessible_name(tr!("Find an account"));
@@ -1079,23 +1048,19 @@ fn reassign_combo(
                 .filter_map(|id| ws.account(*id))
             {
                 let response =
-                    ui.selectable_value(&mut ask.target, Some(account.id), bidi(ui, &account.name));
+                    ui.selectable_value_text(&mut ask.target, Some(account.id), &account.name);
                 if response.clicked() {
                     ui.close();
                 }
             }
             if ids.is_empty() {
-                ui.label(bidi(
-                    ui,
-                    RichText::new(tr!("No other account matches.")).color(theme::TEXT_MUTED),
-                ));
+                ui.text(RichText::new(tr!("No other account matches.")).color(theme::TEXT_MUTED));
             } else if ids.len() > REASSIGN_CHOICES {
-                ui.label(bidi(
-                    ui,
+                ui.text(
                     RichText::new(tr!("Type to find more accounts…"))
                         .small()
                         .color(theme::TEXT_MUTED),
-                ));
+                );
             }
         })
         .response
@@ -1105,7 +1070,7 @@ fn reassign_combo(
 /// A section of the detail that folds (deals, contacts, activities); its body reads in the
 /// language's direction.
 fn section(ui: &mut egui::Ui, title: String, id: &str, add: impl FnOnce(&mut egui::Ui)) {
-    egui::CollapsingHeader::new(bidi(ui, title))
+    egui::CollapsingHeader::new(ui.rtl(title))
         .id_salt(id)
         .default_open(true)
         .show(ui, |ui| direction::reading(ui, add));
@@ -1119,7 +1084,7 @@ fn errors_ui(ui: &mut egui::Ui, errors: &[FieldError]) {
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("; ");
-        ui.label(bidi(ui, RichText::new(text).color(theme::ERROR)));
+        ui.text(RichText::new(text).color(theme::ERROR));
     }
 }
 
@@ -1263,13 +1228,12 @@ impl AccountsView {
                         Some(detail) => detail.ui(ui, ws, &self.list, guard, &mut actions),
                         None => {
                             ui.add_space(40.0);
-                            ui.label(bidi(
-                                ui,
+                            ui.text(
                                 RichText::new(tr!(
                                     "No account yet. Create one with “New account”."
                                 ))
                                 .color(theme::TEXT_MUTED),
-                            ));
+                            );
                             (None, None)
                         }
                     })
@@ -1415,19 +1379,16 @@ impl AccountsView {
                     shown = format_count(shown)
                 )
             };
-            ui.label(bidi(
-                ui,
-                RichText::new(count).strong().color(theme::TEXT_STRONG),
-            ));
+            ui.text(RichText::new(count).strong().color(theme::TEXT_STRONG));
             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
-                if ui.button(bidi(ui, tr!("New account"))).clicked() {
+                if ui.button_text(tr!("New account")).clicked() {
                     switch = Some(Switch::New);
                 }
             });
         });
         ui.add(
             TextEdit::singleline(&mut self.search)
-                .hint_text(bidi(ui, tr!("Search accounts by name")))
+                .hint_text(ui.rtl(tr!("Search accounts by name")))
                 .desired_width(f32::INFINITY),
         )
         .accessible_name(tr!("Search accounts"));
@@ -1441,7 +1402,7 @@ impl AccountsView {
             } else {
                 tr!("No account matches “{text}”.", text = self.search.trim())
             };
-            ui.label(bidi(ui, RichText::new(text).color(theme::TEXT_MUTED)));
+            ui.text(RichText::new(text).color(theme::TEXT_MUTED));
             return switch;
         }
         let selected = self.detail.as_ref().and_then(|d| d.id);

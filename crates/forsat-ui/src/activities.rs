@@ -4,7 +4,7 @@
 //! next row never slides under the pointer (a double click would close two).
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use chrono::NaiveDate;
 use egui::{Align, Color32, RichText, ScrollArea, vec2};
 
@@ -64,15 +64,12 @@ impl ActivitiesView {
         ui.add_space(6.0);
         let mut hide = false;
         ui.horizontal(|ui| {
-            ui.label(bidi(ui, RichText::new(tr!("Activities")).heading()));
-            ui.label(bidi(
-                ui,
-                RichText::new(trn!(rows.count, "{n} open")).color(theme::TEXT_MUTED),
-            ));
+            ui.text(RichText::new(tr!("Activities")).heading());
+            ui.text(RichText::new(trn!(rows.count, "{n} open")).color(theme::TEXT_MUTED));
             if rows.kept > 0 {
                 hide = ui
-                    .button(bidi(ui, trn!(rows.kept, "Hide done ({n})")))
-                    .on_hover_text(bidi(ui, tr!("Take the rows marked done off the list")))
+                    .button_text(trn!(rows.kept, "Hide done ({n})"))
+                    .on_hover_text(ui.rtl(tr!("Take the rows marked done off the list")))
                     .clicked();
             }
         });
@@ -80,14 +77,13 @@ impl ActivitiesView {
         if rows.count == 0 && rows.kept == 0 {
             ui.vertical_centered(|ui| {
                 ui.add_space(ui.available_height() / 3.0);
-                ui.label(bidi(
-                    ui,
+                ui.text(
                     RichText::new(tr!("Nothing to do: no open activities."))
                         .size(16.0)
                         .color(theme::TEXT_MUTED),
-                ));
+                );
                 let hint = tr!("Plan calls, meetings and tasks from a deal or an account.");
-                ui.label(bidi(ui, RichText::new(hint).color(theme::TEXT_MUTED)));
+                ui.text(RichText::new(hint).color(theme::TEXT_MUTED));
             });
             return actions;
         }
@@ -193,12 +189,9 @@ fn heading_ui(ui: &mut egui::Ui, state: ActivityState, n: usize) {
         direction::start_to_end(Align::Max),
         |ui| {
             let text = RichText::new(title).strong().size(15.0).color(color(state));
-            ui.label(bidi(ui, text));
+            ui.text(text);
             if n == 0 {
-                ui.label(bidi(
-                    ui,
-                    RichText::new(tr!("none")).color(theme::TEXT_MUTED),
-                ));
+                ui.text(RichText::new(tr!("none")).color(theme::TEXT_MUTED));
             }
         },
     );
@@ -240,14 +233,14 @@ fn item_ui(ui: &mut egui::Ui, open: &OpenActivity, today: NaiveDate) -> Option<A
             cell(ui, 64.0, |ui| {
                 if a.done {
                     // Marked done here: no button where the pointer just clicked.
-                    let done = bidi(ui, RichText::new(tr!("Done")).color(theme::TEXT_MUTED));
+                    let done = ui.rtl(RichText::new(tr!("Done")).color(theme::TEXT_MUTED));
                     ui.add(egui::Label::new(done).selectable(false));
                     return;
                 }
                 let done = ui
-                    .button(bidi(ui, tr!("Done")))
+                    .button_text(tr!("Done"))
                     .accessible_name(tr!("Mark “{summary}” done", summary = a.summary))
-                    .on_hover_text(bidi(ui, tr!("Mark as done")));
+                    .on_hover_text(ui.rtl(tr!("Mark as done")));
                 if done.clicked() {
                     action = Some(Action::Apply(Command::Change(Box::new(Change::put(
                         Record::Activity(Activity {
@@ -258,10 +251,7 @@ fn item_ui(ui: &mut egui::Ui, open: &OpenActivity, today: NaiveDate) -> Option<A
                 }
             });
             cell(ui, 70.0, |ui| {
-                ui.label(bidi(
-                    ui,
-                    RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED),
-                ));
+                ui.text(RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED));
             });
             let rest = ui.available_width();
             let summary_width = (rest * 0.4).clamp(160.0, 380.0);
@@ -272,31 +262,22 @@ fn item_ui(ui: &mut egui::Ui, open: &OpenActivity, today: NaiveDate) -> Option<A
                 } else {
                     summary.color(theme::TEXT_STRONG)
                 };
-                ui.add(egui::Label::new(bidi(ui, summary)).truncate());
+                ui.add(egui::Label::new(ui.rtl(summary)).truncate());
             });
             cell(ui, 90.0, |ui| {
-                ui.label(bidi(
-                    ui,
-                    RichText::new(format_date(a.due)).color(color(state)),
-                ));
+                ui.text(RichText::new(format_date(a.due)).color(color(state)));
             });
             cell(ui, 100.0, |ui| {
-                ui.label(bidi(
-                    ui,
-                    RichText::new(relative(a.due, today)).color(theme::TEXT_MUTED),
-                ));
+                ui.text(RichText::new(relative(a.due, today)).color(theme::TEXT_MUTED));
             });
             let (what, target) = match a.link {
                 ActivityLink::Opportunity(id) => (tr!("Deal"), Action::Open(id)),
                 ActivityLink::Account(id) => (tr!("Account"), Action::OpenAccount(id)),
             };
-            ui.label(bidi(
-                ui,
-                RichText::new(what).size(12.0).color(theme::TEXT_MUTED),
-            ));
+            ui.text(RichText::new(what).size(12.0).color(theme::TEXT_MUTED));
             let link = ui
                 .add(egui::Link::new(&open.about))
-                .on_hover_text(bidi(ui, tr!("Open {name}", name = open.about)));
+                .on_hover_text(ui.rtl(tr!("Open {name}", name = open.about)));
             if link.clicked() {
                 action = Some(target);
             }

@@ -2,7 +2,7 @@
 //! one. Shared by the deal form and the account detail.
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use chrono::Days;
 use egui::{RichText, TextEdit};
 
@@ -55,32 +55,26 @@ fn row_ui(ui: &mut egui::Ui, ws: &Workspace, a: &Activity, actions: &mut Vec<Act
     let mut done = a.done;
     let done_box = ui
         .add(egui::Checkbox::without_text(&mut done))
-        .on_hover_text(bidi(ui, tr!("Mark as done")))
+        .on_hover_text(ui.rtl(tr!("Mark as done")))
         .accessible_name(tr!("Done: {summary}", summary = a.summary));
     if done_box.changed() {
         actions.push(put(Activity { done, ..a.clone() }));
     }
-    ui.label(bidi(
-        ui,
-        RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED),
-    ));
+    ui.text(RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED));
     let summary = RichText::new(&a.summary);
-    ui.label(bidi(
-        ui,
-        if a.done {
-            summary.strikethrough().color(theme::TEXT_MUTED)
-        } else {
-            summary
-        },
-    ));
+    ui.text(if a.done {
+        summary.strikethrough().color(theme::TEXT_MUTED)
+    } else {
+        summary
+    });
     let color = if a.done {
         theme::TEXT_MUTED
     } else {
         state_color(a.due, ws.today())
     };
-    ui.label(bidi(ui, RichText::new(format_date(a.due)).color(color)));
+    ui.text(RichText::new(format_date(a.due)).color(color));
     let delete = ui
-        .small_button(bidi(ui, tr!("Delete")))
+        .small_button_text(tr!("Delete"))
         .accessible_name(tr!("Delete activity {summary}", summary = a.summary));
     if delete.clicked() {
         let change = Change {
@@ -97,10 +91,7 @@ impl ActivityPanel {
         let mut actions = Vec::new();
         let activities = ws.activities_of(link);
         if activities.is_empty() {
-            ui.label(bidi(
-                ui,
-                RichText::new(tr!("No activities yet.")).color(theme::TEXT_MUTED),
-            ));
+            ui.text(RichText::new(tr!("No activities yet.")).color(theme::TEXT_MUTED));
         } else {
             direction::grid_scope(ui, |ui| {
                 egui::Grid::new(("activities_grid", link))
@@ -118,18 +109,18 @@ impl ActivityPanel {
         ui.add_space(4.0);
         ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_id_salt(("activity_kind", link))
-                .selected_text(bidi(ui, kind_label(self.kind)))
+                .selected_text(ui.rtl(kind_label(self.kind)))
                 .width(90.0)
                 .show_ui(ui, |ui| {
                     for kind in ActivityKind::ALL {
-                        ui.selectable_value(&mut self.kind, kind, bidi(ui, kind_label(kind)));
+                        ui.selectable_value_text(&mut self.kind, kind, kind_label(kind));
                     }
                 })
                 .response
                 .accessible_name(tr!("New activity kind"));
             ui.add(
                 TextEdit::singleline(&mut self.summary)
-                    .hint_text(bidi(ui, tr!("What is next?")))
+                    .hint_text(ui.rtl(tr!("What is next?")))
                     .desired_width(170.0),
             )
             .accessible_name(tr!("New activity summary"));
@@ -141,13 +132,13 @@ impl ActivityPanel {
             }
             ui.add(
                 TextEdit::singleline(&mut self.due)
-                    .hint_text(bidi(ui, crate::i18n::date_hint()))
+                    .hint_text(ui.rtl(crate::i18n::date_hint()))
                     .desired_width(84.0),
             )
             .accessible_name(tr!("New activity due date"));
             let name = tr!("New activity due date");
             super::date_picker::picker_button(ui, &mut self.due, ws.today(), &name);
-            if ui.button(bidi(ui, tr!("Add activity"))).clicked() {
+            if ui.button_text(tr!("Add activity")).clicked() {
                 match self.planned(link) {
                     Ok(activity) => {
                         actions.push(put(activity));
@@ -159,7 +150,7 @@ impl ActivityPanel {
             }
         });
         if let Some(error) = &self.error {
-            ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
+            ui.text(RichText::new(error).color(theme::ERROR));
         }
         actions
     }

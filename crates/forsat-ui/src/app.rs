@@ -2,7 +2,7 @@
 //! after the frame.
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use std::path::PathBuf;
 
 use egui::{Color32, RichText};
@@ -263,26 +263,19 @@ fn error_screen_ui(ui: &mut egui::Ui, refusal: &Refusal) -> bool {
         direction::reading(ui, |ui| {
             ui.vertical_centered(|ui| {
                 ui.add_space(ui.available_height() / 3.0);
-                ui.label(bidi(
-                    ui,
-                    RichText::new(tr!("Forsat cannot open this database")).heading(),
-                ));
+                ui.text(RichText::new(tr!("Forsat cannot open this database")).heading());
                 ui.add_space(12.0);
-                ui.label(bidi(
-                    ui,
-                    RichText::new(&refusal.message).color(theme::ERROR),
-                ));
+                ui.text(RichText::new(&refusal.message).color(theme::ERROR));
                 ui.add_space(12.0);
                 if let Some(backup) = &refusal.backup {
-                    ui.label(bidi(
-                        ui,
-                        tr!("The damaged file will be kept beside it under another name."),
+                    ui.text(tr!(
+                        "The damaged file will be kept beside it under another name."
                     ));
                     let text = tr!("Restore {backup}", backup = file_name(backup));
-                    restore = ui.button(bidi(ui, text)).clicked();
+                    restore = ui.button_text(text).clicked();
                     ui.add_space(6.0);
                 }
-                if ui.button(bidi(ui, tr!("Quit"))).clicked() {
+                if ui.button_text(tr!("Quit")).clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             });
@@ -568,18 +561,18 @@ impl Ready {
 
     fn top_bar_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         ui.horizontal(|ui| {
-            ui.menu_button(bidi(ui, tr!("File")), |ui| {
+            ui.menu_button_text(tr!("File"), |ui| {
                 let clear = ui.add_enabled(
                     self.ws.has_sample(),
-                    egui::Button::new(bidi(ui, tr!("Clear sample data…"))),
+                    egui::Button::new(ui.rtl(tr!("Clear sample data…"))),
                 );
                 if clear.clicked() {
                     actions.push(Action::AskClearSample);
                 }
-                if ui.button(bidi(ui, tr!("Import…"))).clicked() {
+                if ui.button_text(tr!("Import…")).clicked() {
                     self.dialog = Some(Dialog::Import(Box::default()));
                 }
-                if ui.button(bidi(ui, tr!("Export…"))).clicked() {
+                if ui.button_text(tr!("Export…")).clicked() {
                     let (shown, selected) =
                         self.list
                             .shown_and_selected(&self.ws, &self.filter, self.pipeline);
@@ -587,15 +580,12 @@ impl Ready {
                         &self.ws, shown, selected,
                     )));
                 }
-                if ui.button(bidi(ui, tr!("Quit"))).clicked() {
+                if ui.button_text(tr!("Quit")).clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             });
             ui.separator();
-            ui.label(bidi(
-                ui,
-                RichText::new("Forsat").strong().color(theme::TEXT_STRONG),
-            ));
+            ui.text(RichText::new("Forsat").strong().color(theme::TEXT_STRONG));
             self.pipeline_ui(ui);
             ui.separator();
             for (view, name) in [
@@ -609,24 +599,18 @@ impl Ready {
                 (View::Currencies, tr!("Currencies")),
                 (View::Settings, tr!("Settings")),
             ] {
-                ui.selectable_value(&mut self.view, view, bidi(ui, name));
+                ui.selectable_value_text(&mut self.view, view, name);
             }
             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
                 let redo = ui
-                    .add_enabled(
-                        self.undo.can_redo(),
-                        egui::Button::new(bidi(ui, tr!("Redo"))),
-                    )
-                    .on_hover_text(bidi(ui, tr!("Redo what was undone (Ctrl+Shift+Z)")));
+                    .add_enabled(self.undo.can_redo(), egui::Button::new(ui.rtl(tr!("Redo"))))
+                    .on_hover_text(ui.rtl(tr!("Redo what was undone (Ctrl+Shift+Z)")));
                 if redo.clicked() {
                     actions.push(Action::Redo);
                 }
                 let undo = ui
-                    .add_enabled(
-                        self.undo.can_undo(),
-                        egui::Button::new(bidi(ui, tr!("Undo"))),
-                    )
-                    .on_hover_text(bidi(ui, tr!("Undo the last change (Ctrl+Z)")));
+                    .add_enabled(self.undo.can_undo(), egui::Button::new(ui.rtl(tr!("Undo"))))
+                    .on_hover_text(ui.rtl(tr!("Undo the last change (Ctrl+Z)")));
                 if undo.clicked() {
                     actions.push(Action::Undo);
                 }
@@ -659,10 +643,10 @@ impl Ready {
         egui::ComboBox::from_id_salt("pipeline_switcher")
             .width(theme::PIPELINE_SWITCHER_WIDTH)
             .truncate()
-            .selected_text(bidi(ui, &current.name))
+            .selected_text(ui.rtl(&current.name))
             .show_ui(ui, |ui| {
                 for p in pipelines {
-                    ui.selectable_value(&mut self.pipeline, p.id, bidi(ui, &p.name));
+                    ui.selectable_value_text(&mut self.pipeline, p.id, &p.name);
                 }
             })
             .response
@@ -679,7 +663,7 @@ impl Ready {
             // Counted every frame, so a merge, an import or an undo shows at once; deals in
             // the trash are on no board or list, so they are not counted.
             let kept = self.ws.opportunity_count() - self.ws.trash_count();
-            ui.label(bidi(ui, deals(kept as u64)));
+            ui.text(deals(kept as u64));
             if let Some(Status { text, error }) = &self.status {
                 ui.separator();
                 let color = if *error {
@@ -687,15 +671,14 @@ impl Ready {
                 } else {
                     theme::TEXT_STRONG
                 };
-                ui.label(bidi(ui, RichText::new(text).color(color)));
+                ui.text(RichText::new(text).color(color));
             }
             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
-                ui.label(bidi(
-                    ui,
+                ui.text(
                     RichText::new(self.ws.path().display().to_string())
                         .small()
                         .color(Color32::GRAY),
-                ));
+                );
             });
         });
     }

@@ -6,7 +6,7 @@ mod close_zones;
 mod sort;
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use std::collections::{HashMap, HashSet};
 
 use egui::{Align, FontId, RichText, ScrollArea, Sense, vec2};
@@ -208,21 +208,18 @@ impl BoardView {
 /// The cards' order, named above the board so that no card's place is a mystery.
 fn sort_ui(ui: &mut egui::Ui, sort: &mut CardSort) {
     ui.horizontal(|ui| {
-        let label = ui.label(bidi(
-            ui,
-            RichText::new(tr!("Cards sorted by")).color(theme::TEXT_MUTED),
-        ));
+        let label = ui.text(RichText::new(tr!("Cards sorted by")).color(theme::TEXT_MUTED));
         egui::ComboBox::from_id_salt("card_sort")
-            .selected_text(bidi(ui, sort.label()))
+            .selected_text(ui.rtl(sort.label()))
             .show_ui(ui, |ui| {
                 for choice in CardSort::ALL {
-                    ui.selectable_value(sort, choice, bidi(ui, choice.label()))
-                        .on_hover_text(bidi(ui, choice.explanation()));
+                    ui.selectable_value_text(sort, choice, choice.label())
+                        .on_hover_text(ui.rtl(choice.explanation()));
                 }
             })
             .response
             .labelled_by(label.id)
-            .on_hover_text(bidi(ui, sort.explanation()));
+            .on_hover_text(ui.rtl(sort.explanation()));
     });
 }
 
@@ -247,21 +244,17 @@ fn folded_column_ui(
     let (_, dropped) = drop_zone_ui(ui, 8, |ui| {
         ui.set_width(theme::FOLDED_WIDTH - 16.0);
         ui.set_min_height(ui.available_height());
-        let title = ui.label(bidi(ui, RichText::new(&stage.name).strong().size(15.0)));
+        let title = ui.text(RichText::new(&stage.name).strong().size(15.0));
         if !stage.requirements.is_empty() {
-            title.on_hover_text(bidi(ui, &stage.requirements));
+            title.on_hover_text(ui.rtl(&stage.requirements));
         }
-        ui.label(bidi(
-            ui,
-            RichText::new(deals(totals.count)).color(theme::TEXT_MUTED),
-        ));
-        ui.label(bidi(
-            ui,
+        ui.text(RichText::new(deals(totals.count)).color(theme::TEXT_MUTED));
+        ui.text(
             RichText::new(format_money(totals.expected, &ws.settings().base_currency))
                 .color(theme::TEXT_MUTED),
-        ));
+        );
         show = ui
-            .small_button(bidi(ui, tr!("Show")))
+            .small_button_text(tr!("Show"))
             .accessible_name(tr!("Show the cards of {stage}", stage = stage.name))
             .clicked();
     });
@@ -307,49 +300,37 @@ fn column_ui(
                     ui.set_width(width - 16.0);
                     ui.horizontal(|ui| {
                         let title =
-                            ui.label(bidi(ui, RichText::new(&stage.name).strong().size(15.0)));
+                            ui.text(RichText::new(&stage.name).strong().size(15.0));
                         if !stage.requirements.is_empty() {
-                            title.on_hover_text(bidi(ui, &stage.requirements));
+                            title.on_hover_text(ui.rtl(&stage.requirements));
                         }
-                        ui.label(bidi(
-                            ui,
-                            RichText::new(format_count(totals.count)).color(theme::TEXT_MUTED),
-                        ));
+                        ui.text(RichText::new(format_count(totals.count)).color(theme::TEXT_MUTED));
                         ui.with_layout(direction::end_to_start(Align::Center), |ui| {
                             let add = ui
-                                .small_button(bidi(ui, "+"))
+                                .small_button_text("+")
                                 .accessible_name(tr!("New deal in {stage}", stage = stage.name))
-                                .on_hover_text(bidi(
-                                    ui,
-                                    tr!("New deal in {stage}", stage = stage.name),
-                                ));
+                                .on_hover_text(ui.rtl(tr!("New deal in {stage}", stage = stage.name)));
                             if add.clicked() {
                                 actions.push(Action::New { stage: stage.id });
                             }
                             fold = stage.folded
                                 && ui
-                                    .small_button(bidi(ui, tr!("Fold")))
+                                    .small_button_text(tr!("Fold"))
                                     .accessible_name(tr!("Fold {stage}", stage = stage.name))
                                     .clicked();
                         });
                     });
                     ui.horizontal(|ui| {
-                        ui.label(bidi(
-                            ui,
-                            RichText::new(format_money(totals.expected, currency))
+                        ui.text(RichText::new(format_money(totals.expected, currency))
                                 .strong()
-                                .color(theme::TEXT_STRONG),
-                        ))
-                        .on_hover_text(bidi(ui, tr!("Expected revenue")));
-                        ui.label(bidi(
-                            ui,
-                            RichText::new(tr!(
+                                .color(theme::TEXT_STRONG))
+                        .on_hover_text(ui.rtl(tr!("Expected revenue")));
+                        ui.text(RichText::new(tr!(
                                 "weighted {amount}",
                                 amount = format_money(totals.weighted, currency)
                             ))
-                            .color(theme::TEXT_MUTED),
-                        ))
-                        .on_hover_text(bidi(ui, tr!("Expected revenue × probability")));
+                            .color(theme::TEXT_MUTED))
+                        .on_hover_text(ui.rtl(tr!("Expected revenue × probability")));
                     });
                     probability_bar_ui(ui, stage);
                 });
@@ -486,14 +467,14 @@ fn probability_bar_ui(ui: &mut egui::Ui, stage: &Stage) {
 
 /// The filter bar: text, salesperson and expected-close window.
 pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter) {
-    let label = ui.label(bidi(ui, tr!("Search")));
+    let label = ui.text(tr!("Search"));
     ui.add(
         egui::TextEdit::singleline(&mut filter.text)
-            .hint_text(bidi(ui, tr!("name, account, next step…")))
+            .hint_text(ui.rtl(tr!("name, account, next step…")))
             .desired_width(200.0),
     )
     .labelled_by(label.id);
-    let label = ui.label(bidi(ui, tr!("Salesperson")));
+    let label = ui.text(tr!("Salesperson"));
     lookup_combo(
         ui,
         label.id,
@@ -502,12 +483,12 @@ pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter) {
         &mut filter.salesperson,
         &tr!("Everyone"),
     );
-    let label = ui.label(bidi(ui, tr!("Closing")));
+    let label = ui.text(tr!("Closing"));
     egui::ComboBox::from_id_salt("filter_close")
-        .selected_text(bidi(ui, filter.close.label()))
+        .selected_text(ui.rtl(filter.close.label()))
         .show_ui(ui, |ui| {
             for window in CloseWindow::ALL {
-                ui.selectable_value(&mut filter.close, window, bidi(ui, window.label()));
+                ui.selectable_value_text(&mut filter.close, window, window.label());
             }
         })
         .response
@@ -515,7 +496,7 @@ pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter) {
     // Always there (greyed out without a filter), so what follows never shifts when it appears.
     let clear = ui.add_enabled(
         !filter.is_empty(),
-        egui::Button::new(bidi(ui, tr!("Clear filters"))),
+        egui::Button::new(ui.rtl(tr!("Clear filters"))),
     );
     if clear.clicked() {
         *filter = Filter::default();

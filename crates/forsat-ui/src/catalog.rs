@@ -2,7 +2,7 @@
 //! the base currency. Each is a table with an editor above it.
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use std::collections::HashMap;
 
 use egui::{Align, RichText, TextEdit};
@@ -238,8 +238,8 @@ impl CatalogView {
 
     fn products_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
         ui.horizontal(|ui| {
-            ui.label(bidi(ui, RichText::new(tr!("Products")).heading()));
-            if ui.button(bidi(ui, tr!("New product"))).clicked() {
+            ui.text(RichText::new(tr!("Products")).heading());
+            if ui.button_text(tr!("New product")).clicked() {
                 self.leave_then(ws, Then::Product(None));
             }
         });
@@ -253,11 +253,11 @@ impl CatalogView {
         ui.add_space(6.0);
         let products = ws.products();
         if products.is_empty() {
-            ui.label(
-                bidi(ui, RichText::new(tr!(
+            ui.text(
+                RichText::new(tr!(
                     "No products yet. Products price the lines of a deal: add one with “New product”."
                 ))
-                .color(theme::TEXT_MUTED)));
+                .color(theme::TEXT_MUTED));
             return;
         }
         let mut picked = None;
@@ -281,21 +281,21 @@ impl CatalogView {
                 let p = products[row];
                 match column {
                     0 => {
-                        ui.label(bidi(ui, &p.code));
+                        ui.text(&p.code);
                     }
                     1 => {
-                        if ui.link(bidi(ui, &p.name)).clicked() {
+                        if ui.link_text(&p.name).clicked() {
                             picked = Some(p.clone());
                         }
                     }
                     2 => {
-                        ui.label(bidi(ui, format_number(p.unit_price, 2)));
+                        ui.text(format_number(p.unit_price, 2));
                     }
                     3 => {
-                        ui.label(bidi(ui, &p.currency));
+                        ui.text(&p.currency);
                     }
                     _ => {
-                        ui.label(bidi(ui, if p.active { tr!("Yes") } else { tr!("No") }));
+                        ui.text(if p.active { tr!("Yes") } else { tr!("No") });
                     }
                 }
             },
@@ -308,17 +308,17 @@ impl CatalogView {
     fn currencies_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
         let base = ws.settings().base_currency.clone();
         ui.horizontal(|ui| {
-            ui.label(bidi(ui, RichText::new(tr!("Currencies")).heading()));
-            if ui.button(bidi(ui, tr!("New currency"))).clicked() {
+            ui.text(RichText::new(tr!("Currencies")).heading());
+            if ui.button_text(tr!("New currency")).clicked() {
                 self.leave_then(ws, Then::Currency(None));
             }
         });
-        ui.label(
-            bidi(ui, RichText::new(tr!(
+        ui.text(
+            RichText::new(tr!(
                 "Every total is shown in the base currency, {base}. A rate says what one unit of a currency is worth in {base}; changing it updates every total at once.",
                 base = base
             ))
-            .color(theme::TEXT_MUTED)));
+            .color(theme::TEXT_MUTED));
         let ask = self
             .currency
             .as_mut()
@@ -370,41 +370,38 @@ impl CatalogView {
                         4 => RichText::new(tr!("Yes")),
                         _ => RichText::new(deals_in(&base)),
                     };
-                    ui.label(bidi(ui, text));
+                    ui.text(text);
                     return;
                 };
                 match column {
                     0 => {
                         if ui
-                            .link(bidi(ui, &c.code))
-                            .on_hover_text(bidi(ui, tr!("Edit")))
+                            .link_text(&c.code)
+                            .on_hover_text(ui.rtl(tr!("Edit")))
                             .clicked()
                         {
                             picked = Some(c.clone());
                         }
                     }
                     1 => {
-                        ui.label(bidi(ui, &c.name));
+                        ui.text(&c.name);
                     }
                     2 => {
-                        ui.label(bidi(
-                            ui,
-                            tr!(
-                                "1 {code} = {value} {base}",
-                                code = c.code,
-                                value = amount_text(c.rate, 8),
-                                base = base
-                            ),
+                        ui.text(tr!(
+                            "1 {code} = {value} {base}",
+                            code = c.code,
+                            value = amount_text(c.rate, 8),
+                            base = base
                         ));
                     }
                     3 => {
-                        ui.label(bidi(ui, format_date(c.rate_date)));
+                        ui.text(format_date(c.rate_date));
                     }
                     4 => {
-                        ui.label(bidi(ui, if c.active { tr!("Yes") } else { tr!("No") }));
+                        ui.text(if c.active { tr!("Yes") } else { tr!("No") });
                     }
                     _ => {
-                        ui.label(bidi(ui, deals_in(&c.code)));
+                        ui.text(deals_in(&c.code));
                     }
                 }
             },
@@ -461,7 +458,7 @@ fn table_ui(
                     let (title, _, numeric) = &columns[i];
                     header.col(|ui| {
                         ui.with_layout(layout(*numeric), |ui| {
-                            ui.label(bidi(ui, RichText::new(title).strong()));
+                            ui.text(RichText::new(title).strong());
                         });
                     });
                 }
@@ -485,17 +482,17 @@ fn editor_buttons(ui: &mut egui::Ui, stored: bool) -> Option<Ask> {
     let mut ask = None;
     ui.horizontal(|ui| {
         if ui
-            .button(bidi(ui, RichText::new(tr!("Save")).strong()))
+            .button_text(RichText::new(tr!("Save")).strong())
             .clicked()
         {
             ask = Some(Ask::Save);
         }
-        if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+        if ui.button_text(tr!("Cancel")).clicked() {
             ask = Some(Ask::Close);
         }
         if stored {
             ui.add_space(24.0);
-            if ui.button(bidi(ui, tr!("Delete"))).clicked() {
+            if ui.button_text(tr!("Delete")).clicked() {
                 ask = Some(Ask::Delete);
             }
         }
@@ -505,7 +502,7 @@ fn editor_buttons(ui: &mut egui::Ui, stored: bool) -> Option<Ask> {
 
 /// A labelled one-line text field on a row of its own; true when Enter was pressed in it.
 fn text_row(ui: &mut egui::Ui, field: Field, text: &mut String, width: f32) -> bool {
-    let label = bidi(ui, field.label());
+    let label = ui.rtl(field.label());
     direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
         let response = ui
             .add(TextEdit::singleline(text).desired_width(width))
@@ -523,7 +520,7 @@ fn delete_command(kind: EntityKind, id: Id) -> Command {
 
 fn error_ui(ui: &mut egui::Ui, error: &Option<String>) {
     if let Some(error) = error {
-        ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
+        ui.text(RichText::new(error).color(theme::ERROR));
     }
 }
 
@@ -556,7 +553,7 @@ fn editor_frame(
         .inner_margin(egui::Margin::same(10))
         .show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.label(bidi(ui, RichText::new(title).strong().size(15.0)));
+                ui.text(RichText::new(title).strong().size(15.0));
                 unsaved::marker(ui, dirty);
             });
             ui.add_space(4.0);
@@ -625,21 +622,21 @@ impl ProductEditor {
             entered |= text_row(ui, Field::Code, &mut p.code, 120.0);
             entered |= text_row(ui, Field::Name, &mut p.name, 320.0);
             entered |= text_row(ui, Field::UnitPrice, &mut self.price, 120.0);
-            let label = bidi(ui, Field::Currency.label());
+            let label = ui.rtl(Field::Currency.label());
             direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
                 egui::ComboBox::from_id_salt("product_currency")
-                    .selected_text(bidi(ui, &p.currency))
+                    .selected_text(ui.rtl(&p.currency))
                     .show_ui(ui, |ui| {
                         for code in ws.currency_codes() {
-                            ui.selectable_value(&mut p.currency, code.clone(), bidi(ui, code));
+                            ui.selectable_value_text(&mut p.currency, code.clone(), code);
                         }
                     })
                     .response
                     .labelled_by(label);
             });
-            let label = bidi(ui, Field::Active.label());
+            let label = ui.rtl(Field::Active.label());
             direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
-                ui.checkbox(&mut p.active, bidi(ui, tr!("Offered on new lines")));
+                ui.checkbox_text(&mut p.active, tr!("Offered on new lines"));
             });
             // Under the buttons: a refusal moves nothing the pointer is on.
             let ask = editor_buttons(ui, p.id != 0);
@@ -737,21 +734,21 @@ impl CurrencyEditor {
             let mut entered = false;
             entered |= text_row(ui, Field::Code, &mut c.code, 60.0);
             entered |= text_row(ui, Field::Name, &mut c.name, 220.0);
-            let label = bidi(ui, Field::Rate.label());
+            let label = ui.rtl(Field::Rate.label());
             entered |= direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
                 ui.horizontal(|ui| {
                     let field = ui
                         .add(TextEdit::singleline(&mut self.rate).desired_width(110.0))
                         .labelled_by(label);
-                    ui.label(bidi(ui, tr!("{base} per unit", base = base)));
+                    ui.text(tr!("{base} per unit", base = base));
                     unsaved::submitted(ui, &field)
                 })
                 .inner
             });
             entered |= text_row(ui, Field::RateDate, &mut self.date, 100.0);
-            let label = bidi(ui, Field::Active.label());
+            let label = ui.rtl(Field::Active.label());
             direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
-                ui.checkbox(&mut c.active, bidi(ui, tr!("Offered for new deals")));
+                ui.checkbox_text(&mut c.active, tr!("Offered for new deals"));
             });
             // Under the buttons: a refusal moves nothing the pointer is on.
             let ask = editor_buttons(ui, c.id != 0);

@@ -9,15 +9,15 @@ use crate::direction;
 use crate::domain::Calendar;
 use crate::i18n::jalali::{self, JalaliDate};
 use crate::i18n::{calendar, editable, format_date, localize_digits, parse_date_text};
-use crate::text::bidi;
 use crate::tr;
+use crate::ui_ext::UiExt;
 
 /// A button opening a calendar of the month of `text`'s date (or `today`'s); a day picked
 /// replaces `text`. True when a day was picked.
 pub fn picker_button(ui: &mut Ui, text: &mut String, today: NaiveDate, name: &str) -> bool {
     let id = ui.scope_id().with(("date_picker", name));
     let mut picked = false;
-    let button = MenuButton::new(bidi(ui, tr!("Calendar")))
+    let button = MenuButton::new(ui.rtl(tr!("Calendar")))
         .config(MenuConfig::new().close_behavior(PopupCloseBehavior::CloseOnClickOutside));
     let (response, _) = button.ui(ui, |ui| {
         let chosen = parse_date_text(text);
@@ -134,14 +134,14 @@ fn month_ui(
         };
         let previous = ui.small_button(back).accessible_name(tr!("Previous month"));
         if previous
-            .on_hover_text(bidi(ui, tr!("Previous month")))
+            .on_hover_text(ui.rtl(tr!("Previous month")))
             .clicked()
         {
             *first = shift_month(*first, -1);
         }
-        ui.label(bidi(ui, RichText::new(&title).strong()));
+        ui.text(RichText::new(&title).strong());
         let next = ui.small_button(forth).accessible_name(tr!("Next month"));
-        if next.on_hover_text(bidi(ui, tr!("Next month"))).clicked() {
+        if next.on_hover_text(ui.rtl(tr!("Next month"))).clicked() {
             *first = shift_month(*first, 1);
         }
     });
@@ -163,7 +163,7 @@ fn month_ui(
             .min_col_width(28.0)
             .show(ui, |ui| {
                 for &column in &order {
-                    ui.label(bidi(ui, RichText::new(weekday_short(week[column])).weak()));
+                    ui.text(RichText::new(weekday_short(week[column])).weak());
                 }
                 ui.end_row();
                 let cells = (offset as u32 + days).div_ceil(7) * 7;
@@ -181,8 +181,8 @@ fn month_ui(
                             text = text.underline();
                         }
                         let button = ui
-                            .selectable_label(chosen == Some(date), bidi(ui, text))
-                            .on_hover_text(bidi(ui, format_date(date)));
+                            .selectable_label_text(chosen == Some(date), text)
+                            .on_hover_text(ui.rtl(format_date(date)));
                         if button.clicked() {
                             clicked = Some(date);
                         }

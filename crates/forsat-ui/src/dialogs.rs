@@ -1,7 +1,7 @@
 //! Modal dialogs: the loss reason asked when a deal is lost, confirmations, merge, export and
 //! import; the question before a file is written over.
 
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use std::path::{Path, PathBuf};
 
 use egui::RichText;
@@ -64,10 +64,10 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
         match dialog {
             Dialog::LossReason { opp, stage, reason } => {
                 let name = ws.opportunity(*opp).map_or("", |o| o.name.as_str());
-                ui.label(bidi(ui, RichText::new(tr!("Why was this deal lost?")).heading()));
-                ui.label(bidi(ui, RichText::new(name).strong()));
+                ui.text(RichText::new(tr!("Why was this deal lost?")).heading());
+                ui.text(RichText::new(name).strong());
                 ui.add_space(6.0);
-                let label = ui.label(bidi(ui, tr!("Loss reason")));
+                let label = ui.text(tr!("Loss reason"));
                 lookup_combo(
                     ui,
                     label.id,
@@ -78,14 +78,14 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
                 );
                 ui.add_space(10.0);
                 ui.horizontal(|ui| {
-                    if ui.button(bidi(ui, tr!("Mark as lost"))).clicked() {
+                    if ui.button_text(tr!("Mark as lost")).clicked() {
                         outcome = Outcome::Run(Command::MoveToStage {
                             opp: *opp,
                             stage: *stage,
                             loss_reason: *reason,
                         });
                     }
-                    if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                    if ui.button_text(tr!("Cancel")).clicked() {
                         outcome = Outcome::Cancel;
                     }
                 });
@@ -158,17 +158,14 @@ fn confirm_ui(
     confirm: &str,
     command: Command,
 ) -> Outcome {
-    ui.label(bidi(ui, RichText::new(title).heading()));
-    ui.label(bidi(ui, text));
-    ui.label(bidi(
-        ui,
-        RichText::new(tr!("This cannot be undone.")).color(theme::ERROR),
-    ));
+    ui.text(RichText::new(title).heading());
+    ui.text(text);
+    ui.text(RichText::new(tr!("This cannot be undone.")).color(theme::ERROR));
     ui.add_space(10.0);
     ui.horizontal(|ui| {
-        if ui.button(bidi(ui, confirm)).clicked() {
+        if ui.button_text(confirm).clicked() {
             Outcome::Run(command)
-        } else if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+        } else if ui.button_text(tr!("Cancel")).clicked() {
             Outcome::Cancel
         } else {
             Outcome::Open
@@ -226,25 +223,16 @@ impl Overwrite {
             |n| n.to_string_lossy().into(),
         );
         let folder = asked.parent().unwrap_or(Path::new("."));
-        ui.label(bidi(
-            ui,
-            RichText::new(tr!("Replace {file}?", file = name)).strong(),
-        ));
-        ui.label(bidi(
-            ui,
-            tr!(
+        ui.text(RichText::new(tr!("Replace {file}?", file = name)).strong());
+        ui.text(tr!(
                 "A file of that name already exists in {folder}. Replacing it overwrites what it holds.",
                 folder = folder.display()
-            ),
-        ));
+            ));
         ui.add_space(10.0);
         let (replace, cancel) = ui
             .horizontal(|ui| {
-                let replace = ui.button(bidi(ui, RichText::new(tr!("Replace")).strong()));
-                (
-                    replace.clicked(),
-                    ui.button(bidi(ui, tr!("Cancel"))).clicked(),
-                )
+                let replace = ui.button_text(RichText::new(tr!("Replace")).strong());
+                (replace.clicked(), ui.button_text(tr!("Cancel")).clicked())
             })
             .inner;
         if replace || cancel {

@@ -8,8 +8,8 @@ use super::theme;
 use crate::command::Command;
 use crate::domain::{Id, StageKind};
 use crate::interchange::Source;
-use crate::text::bidi;
 use crate::tr;
+use crate::ui_ext::UiExt;
 use crate::workspace::Workspace;
 
 /// Why a view of deals has nothing to show, if it has not.
@@ -62,16 +62,16 @@ pub fn empty_ui(ui: &mut egui::Ui, ws: &Workspace, pipeline: Id, empty: Empty) -
             ),
             Empty::NothingInTrash => (tr!("The trash is empty"), String::new()),
         };
-        ui.label(bidi(ui, RichText::new(title).heading().color(theme::TEXT_STRONG)));
+        ui.text(RichText::new(title).heading().color(theme::TEXT_STRONG));
         if !detail.is_empty() {
-            ui.label(bidi(ui, RichText::new(detail).color(theme::TEXT_MUTED)));
+            ui.text(RichText::new(detail).color(theme::TEXT_MUTED));
         }
         ui.add_space(10.0);
         match empty {
             Empty::NoDeals => action = offers_ui(ui, ws, pipeline),
             Empty::NoMatch => {
                 let clear = ui
-                    .button(bidi(ui, tr!("Clear filters")))
+                    .button_text(tr!("Clear filters"))
                     .accessible_name(tr!("Clear filters and show every deal"));
                 if clear.clicked() {
                     action = Some(Action::ClearFilters);
@@ -92,7 +92,7 @@ fn offers_ui(ui: &mut egui::Ui, ws: &Workspace, pipeline: Id) -> Option<Action> 
         .map(|s| s.id);
     if let Some(stage) = first_open
         && ui
-            .button(bidi(ui, RichText::new(tr!("Add a deal")).strong()))
+            .button_text(RichText::new(tr!("Add a deal")).strong())
             .clicked()
     {
         action = Some(Action::New { stage });
@@ -113,10 +113,10 @@ fn offers_ui(ui: &mut egui::Ui, ws: &Workspace, pipeline: Id) -> Option<Action> 
     ui.horizontal(|ui| {
         ui.add_space(((room - width) / 2.0).max(0.0));
         let row = ui.horizontal(|ui| {
-            ui.label(bidi(ui, tr!("Import from")));
+            ui.text(tr!("Import from"));
             for (source, name) in sources {
                 let button = ui
-                    .button(bidi(ui, name))
+                    .button_text(name)
                     .accessible_name(tr!("Import from {source}", source = name));
                 if button.clicked() {
                     action = Some(Action::Import(source));
@@ -131,11 +131,10 @@ fn offers_ui(ui: &mut egui::Ui, ws: &Workspace, pipeline: Id) -> Option<Action> 
     });
     ui.add_space(6.0);
     let sample = ui
-        .button(bidi(ui, tr!("Load the sample pipeline")))
-        .on_hover_text(bidi(
-            ui,
-            tr!("Three dozen made-up deals in this file's stages; File → Clear sample data… removes them"),
-        ));
+        .button_text(tr!("Load the sample pipeline"))
+        .on_hover_text(ui.rtl(tr!(
+        "Three dozen made-up deals in this file's stages; File → Clear sample data… removes them"
+    )));
     if sample.clicked() {
         let batch = crate::demo::sample(ws);
         action = Some(Action::Apply(Command::LoadSample(Box::new(batch))));

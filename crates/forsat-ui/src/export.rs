@@ -2,7 +2,7 @@
 //! the list's current search, or its selection), CSV or XLSX, and where.
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use std::path::PathBuf;
 
 use egui::RichText;
@@ -87,39 +87,39 @@ impl ExportDialog {
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> ExportOutcome {
         ui.set_min_width(560.0);
         let format_before = self.format;
-        ui.label(bidi(ui, RichText::new(tr!("Export")).heading()));
+        ui.text(RichText::new(tr!("Export")).heading());
         ui.add_space(6.0);
         direction::grid_scope(ui, |ui| {
             egui::Grid::new("export_grid")
                 .num_columns(2)
                 .spacing([12.0, 8.0])
                 .show(ui, |ui| {
-                    ui.label(bidi(ui, tr!("What")));
+                    ui.text(tr!("What"));
                     ui.horizontal(|ui| {
                         for kind in Kind::ALL {
-                            ui.radio_value(&mut self.what, kind, bidi(ui, kind_label(kind)));
+                            ui.radio_value_text(&mut self.what, kind, kind_label(kind));
                         }
                     });
                     ui.end_row();
-                    ui.label(bidi(ui, tr!("Deals")));
+                    ui.text(tr!("Deals"));
                     ui.vertical(|ui| {
                         let all = trn!(ws.opportunity_count(), "All ({n})");
-                        ui.radio_value(&mut self.scope, Scope::Everything, bidi(ui, all));
+                        ui.radio_value_text(&mut self.scope, Scope::Everything, all);
                         let shown = trn!(self.shown.len(), "The current search ({n})");
-                        ui.radio_value(&mut self.scope, Scope::Shown, bidi(ui, shown));
+                        ui.radio_value_text(&mut self.scope, Scope::Shown, shown);
                         let selected = trn!(self.selected.len(), "The selected rows ({n})");
                         ui.add_enabled_ui(!self.selected.is_empty(), |ui| {
-                            ui.radio_value(&mut self.scope, Scope::Selected, bidi(ui, selected));
+                            ui.radio_value_text(&mut self.scope, Scope::Selected, selected);
                         });
                     });
                     ui.end_row();
-                    ui.label(bidi(ui, tr!("Format")));
+                    ui.text(tr!("Format"));
                     ui.horizontal(|ui| {
-                        ui.radio_value(&mut self.format, Format::Csv, bidi(ui, "CSV"));
-                        ui.radio_value(&mut self.format, Format::Xlsx, bidi(ui, "XLSX (Excel)"));
+                        ui.radio_value_text(&mut self.format, Format::Csv, "CSV");
+                        ui.radio_value_text(&mut self.format, Format::Xlsx, "XLSX (Excel)");
                     });
                     ui.end_row();
-                    let label = ui.label(bidi(ui, tr!("File")));
+                    let label = ui.text(tr!("File"));
                     let filter = match self.format {
                         Format::Csv => ("CSV", ["csv"].as_slice()),
                         Format::Xlsx => ("Excel", ["xlsx"].as_slice()),
@@ -141,7 +141,7 @@ impl ExportDialog {
             self.file.path = self.default_path(ws).display().to_string();
         }
         if let Some(error) = &self.error {
-            ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
+            ui.text(RichText::new(error).color(theme::ERROR));
         }
         ui.add_space(10.0);
         match self.overwrite.ui(ui, self.file.path().as_deref()) {
@@ -149,10 +149,10 @@ impl ExportDialog {
             Asked::Waiting => ExportOutcome::Open,
             Asked::No => {
                 ui.horizontal(|ui| {
-                    let export = ui.button(bidi(ui, RichText::new(tr!("Export")).strong()));
+                    let export = ui.button_text(RichText::new(tr!("Export")).strong());
                     if export.clicked() {
                         self.write(ws, Replace::Refuse)
-                    } else if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                    } else if ui.button_text(tr!("Cancel")).clicked() {
                         ExportOutcome::Cancel
                     } else {
                         ExportOutcome::Open

@@ -3,7 +3,7 @@
 //! keeps drawing. Where no dialog can open (no portal on the session bus and no zenity, as
 //! under a bare X server), the field says so and the typed path is what counts.
 
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -102,7 +102,7 @@ impl FileField {
             changed |= typed;
             let browse = ui.add_enabled(
                 self.waiting.is_none(),
-                egui::Button::new(bidi(ui, tr!("Browse…"))),
+                egui::Button::new(ui.rtl(tr!("Browse…"))),
             );
             if browse.clicked() {
                 self.waiting = Some(self.open_dialog(ui.ctx().clone(), pick, filter));
@@ -112,11 +112,10 @@ impl FileField {
             }
         });
         if self.no_dialog {
-            ui.label(bidi(
-                ui,
+            ui.text(
                 RichText::new(tr!("No file dialog on this system: type the path"))
                     .color(theme::ERROR),
-            ));
+            );
         }
         changed
     }

@@ -1,7 +1,7 @@
 //! The opportunity form: every field of a deal, validated inline, saved as one command.
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use egui::{RichText, TextEdit};
 
 use super::activity_panel::ActivityPanel;
@@ -171,12 +171,12 @@ impl OpportunityForm {
             } else {
                 tr!("New deal")
             };
-            ui.label(bidi(ui, RichText::new(title).heading()));
+            ui.text(RichText::new(title).heading());
             unsaved::marker(ui, self.dirty);
             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
                 if ui
-                    .button(bidi(ui, tr!("Close")))
-                    .on_hover_text(bidi(ui, tr!("Close the form")))
+                    .button_text(tr!("Close"))
+                    .on_hover_text(ui.rtl(tr!("Close the form")))
                     .clicked()
                 {
                     actions.push(Action::CloseForm);
@@ -184,11 +184,10 @@ impl OpportunityForm {
                 if self.original.is_some()
                     && ws.account(self.draft.account).is_some()
                     && ui
-                        .button(bidi(ui, tr!("Open account")))
-                        .on_hover_text(bidi(
-                            ui,
-                            tr!("The account's details, contacts and other deals"),
-                        ))
+                        .button_text(tr!("Open account"))
+                        .on_hover_text(
+                            ui.rtl(tr!("The account's details, contacts and other deals")),
+                        )
                         .clicked()
                 {
                     actions.push(Action::OpenAccount(self.draft.account));
@@ -204,10 +203,7 @@ impl OpportunityForm {
                 .chain(self.line_errors.iter().cloned())
                 .collect::<Vec<_>>()
                 .join("\n");
-            ui.label(bidi(
-                ui,
-                RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR),
-            ));
+            ui.text(RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR));
         }
         egui::Panel::bottom("form_buttons")
             .show_separator_line(true)
@@ -216,18 +212,18 @@ impl OpportunityForm {
                     ui.add_space(4.0);
                     ui.horizontal(|ui| {
                         if ui
-                            .button(bidi(ui, RichText::new(tr!("Save")).strong()))
+                            .button_text(RichText::new(tr!("Save")).strong())
                             .clicked()
                             && let Some(command) = self.save(ws)
                         {
                             actions.push(Action::Apply(command));
                         }
-                        if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                        if ui.button_text(tr!("Cancel")).clicked() {
                             actions.push(Action::CloseForm);
                         }
                         if let Some(id) = self.opportunity_id() {
                             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
-                                if ui.button(bidi(ui, tr!("Move to trash"))).clicked() {
+                                if ui.button_text(tr!("Move to trash")).clicked() {
                                     actions.push(Action::Apply(Command::Trash { ids: vec![id] }));
                                     actions.push(Action::CloseForm);
                                 }
@@ -257,7 +253,7 @@ impl OpportunityForm {
             self.fields_ui(ui, ws, &mut actions);
             // The lines sit right under the amount they make up.
             if self.draft.amount_mode == AmountMode::FromLines {
-                egui::CollapsingHeader::new(bidi(ui, Field::Lines.label()))
+                egui::CollapsingHeader::new(ui.rtl(Field::Lines.label()))
                     .default_open(true)
                     .show(ui, |ui| self.lines.ui(ui, ws, &self.draft.currency));
             }
@@ -279,7 +275,7 @@ impl OpportunityForm {
             }
             if let Some(id) = self.opportunity_id() {
                 ui.add_space(10.0);
-                egui::CollapsingHeader::new(bidi(ui, tr!("Activities")))
+                egui::CollapsingHeader::new(ui.rtl(tr!("Activities")))
                     .default_open(true)
                     .show(ui, |ui| {
                         actions.extend(self.activities.ui(ui, ws, ActivityLink::Opportunity(id)))
@@ -299,7 +295,7 @@ impl OpportunityForm {
 
     /// A row with no label of its own: a note under the field above.
     fn note_row(ui: &mut egui::Ui, text: RichText) {
-        let text = bidi(ui, text);
+        let text = ui.rtl(text);
         direction::field_row(ui, LABEL_WIDTH, "", |ui, _| ui.label(text));
     }
 
@@ -336,10 +332,10 @@ impl OpportunityForm {
                         e.desired_width(60.0)
                     })
                     .labelled_by(l);
-                ui.label(bidi(ui, "%"));
+                ui.text("%");
                 let reset = overridden
                     && ui
-                        .small_button(bidi(ui, tr!("Reset to stage default")))
+                        .small_button_text(tr!("Reset to stage default"))
                         .clicked();
                 (reset, unsaved::submitted(ui, &field))
             })
@@ -355,7 +351,7 @@ impl OpportunityForm {
         self.submit |= row(ui, errors, Field::ExpectedClose, |ui, l| {
             ui.horizontal(|ui| {
                 let id = ui.make_persistent_id("expected_close");
-                let hint = bidi(ui, crate::i18n::date_hint());
+                let hint = ui.rtl(crate::i18n::date_hint());
                 let field = digits_field(ui, id, close, localize_digits, |e| {
                     e.hint_text(hint).desired_width(120.0)
                 })
@@ -391,14 +387,10 @@ impl OpportunityForm {
 
         row(ui, errors, Field::BusinessType, |ui, l| {
             egui::ComboBox::from_id_salt("business_type")
-                .selected_text(bidi(ui, business_type_label(d.business_type)))
+                .selected_text(ui.rtl(business_type_label(d.business_type)))
                 .show_ui(ui, |ui| {
                     for t in [BusinessType::New, BusinessType::Existing] {
-                        ui.selectable_value(
-                            &mut d.business_type,
-                            t,
-                            bidi(ui, business_type_label(t)),
-                        );
+                        ui.selectable_value_text(&mut d.business_type, t, business_type_label(t));
                     }
                 })
                 .response
@@ -418,10 +410,10 @@ impl OpportunityForm {
             tags_ui(ui, ws, &mut d.tags)
         });
         row(ui, errors, Field::Forecast, |ui, _| {
-            ui.checkbox(&mut d.forecast, bidi(ui, tr!("Include in the forecast")))
+            ui.checkbox_text(&mut d.forecast, tr!("Include in the forecast"))
         });
         row(ui, errors, Field::Active, |ui, _| {
-            ui.checkbox(&mut d.active, bidi(ui, tr!("Active (clear to archive)")))
+            ui.checkbox_text(&mut d.active, tr!("Active (clear to archive)"))
         });
         for (field, text) in [
             (Field::Description, &mut d.description),
@@ -454,9 +446,9 @@ impl OpportunityForm {
                         .unwrap_or_else(|| "—".to_owned()),
                 ),
             ] {
-                let label = bidi(ui, RichText::new(label).color(theme::TEXT_MUTED));
+                let label = ui.rtl(RichText::new(label).color(theme::TEXT_MUTED));
                 direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
-                    ui.label(bidi(ui, RichText::new(value).color(theme::TEXT_MUTED)))
+                    ui.text(RichText::new(value).color(theme::TEXT_MUTED))
                 });
             }
         }
@@ -492,7 +484,7 @@ impl OpportunityForm {
                         .show(
                             ui,
                             TextEdit::singleline(account_text)
-                                .hint_text(bidi(ui, tr!("Type to find or create an account")))
+                                .hint_text(ui.rtl(tr!("Type to find or create an account")))
                                 .desired_width(width),
                             |query| {
                                 account_match.refresh(ws, query.text, current);
@@ -513,8 +505,8 @@ impl OpportunityForm {
                             name = typed
                         );
                         if ui
-                            .checkbox(&mut confirmed, bidi(ui, tr!("New account")))
-                            .on_hover_text(bidi(ui, hint))
+                            .checkbox_text(&mut confirmed, tr!("New account"))
+                            .on_hover_text(ui.rtl(hint))
                             .changed()
                         {
                             *new_account = confirmed.then(|| typed.to_owned());
@@ -524,7 +516,7 @@ impl OpportunityForm {
                 })
                 .inner;
             if let Some(error) = account_error {
-                ui.label(bidi(ui, RichText::new(error.as_str()).color(theme::ERROR)));
+                ui.text(RichText::new(error.as_str()).color(theme::ERROR));
             }
             unsaved::submitted(ui, &response)
         });
@@ -575,22 +567,18 @@ impl OpportunityForm {
         } = self;
         row(ui, errors, Field::Contact, |ui, l| {
             egui::ComboBox::from_id_salt("contact")
-                .selected_text(bidi(ui, shown))
+                .selected_text(ui.rtl(shown))
                 .width(ui.available_width().min(260.0))
                 .show_ui(ui, |ui| {
                     if ui
-                        .selectable_value(&mut draft.contact, None, bidi(ui, none))
+                        .selectable_value_text(&mut draft.contact, None, none)
                         .clicked()
                     {
                         *new_contact = None;
                     }
                     for c in &contacts {
                         if ui
-                            .selectable_value(
-                                &mut draft.contact,
-                                Some(c.id),
-                                bidi(ui, contact_label(c)),
-                            )
+                            .selectable_value_text(&mut draft.contact, Some(c.id), contact_label(c))
                             .clicked()
                         {
                             *new_contact = None;
@@ -598,7 +586,7 @@ impl OpportunityForm {
                     }
                     if account.is_some()
                         && ui
-                            .selectable_label(new_contact.is_some(), bidi(ui, tr!("New contact…")))
+                            .selectable_label_text(new_contact.is_some(), tr!("New contact…"))
                             .clicked()
                     {
                         draft.contact = None;
@@ -630,24 +618,21 @@ impl OpportunityForm {
             (Field::Email, &mut contact.email),
             (Field::Phone, &mut contact.phone),
         ] {
-            let label = bidi(ui, field.label());
+            let label = ui.rtl(field.label());
             add |= direction::field_row(ui, LABEL_WIDTH, label, |ui, l| text_field(ui, l, text));
         }
         let error = contact.error.clone();
         let sending = self.contact_sent.is_some();
         direction::field_row(ui, LABEL_WIDTH, "", |ui, _| {
             if let Some(error) = error {
-                ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
+                ui.text(RichText::new(error).color(theme::ERROR));
             }
             ui.horizontal(|ui| {
                 add |= ui
-                    .add_enabled(!sending, egui::Button::new(bidi(ui, tr!("Add contact"))))
-                    .on_hover_text(bidi(
-                        ui,
-                        tr!("Adds the contact to the account and to this deal"),
-                    ))
+                    .add_enabled(!sending, egui::Button::new(ui.rtl(tr!("Add contact"))))
+                    .on_hover_text(ui.rtl(tr!("Adds the contact to the account and to this deal")))
                     .clicked();
-                if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                if ui.button_text(tr!("Cancel")).clicked() {
                     self.new_contact = None;
                     add = false;
                 }
@@ -697,12 +682,8 @@ impl OpportunityForm {
         let mut mode = self.draft.amount_mode;
         row(ui, &self.errors, Field::AmountMode, |ui, _| {
             ui.horizontal(|ui| {
-                ui.radio_value(&mut mode, AmountMode::Manual, bidi(ui, tr!("Typed in")));
-                ui.radio_value(
-                    &mut mode,
-                    AmountMode::FromLines,
-                    bidi(ui, tr!("From lines")),
-                );
+                ui.radio_value_text(&mut mode, AmountMode::Manual, tr!("Typed in"));
+                ui.radio_value_text(&mut mode, AmountMode::FromLines, tr!("From lines"));
             });
         });
         if mode != self.draft.amount_mode {
@@ -726,11 +707,8 @@ impl OpportunityForm {
         let submitted = row(ui, errors, Field::Amount, |ui, l| {
             ui.horizontal(|ui| {
                 let submitted = if from_lines {
-                    ui.label(bidi(
-                        ui,
-                        RichText::new(format_money_cents(total, currency)).strong(),
-                    ))
-                    .labelled_by(l);
+                    ui.text(RichText::new(format_money_cents(total, currency)).strong())
+                        .labelled_by(l);
                     false
                 } else {
                     let id = ui.make_persistent_id("amount");
@@ -741,11 +719,11 @@ impl OpportunityForm {
                     unsaved::submitted(ui, &field)
                 };
                 egui::ComboBox::from_id_salt("currency")
-                    .selected_text(bidi(ui, currency.as_str()))
+                    .selected_text(ui.rtl(currency.as_str()))
                     .width(70.0)
                     .show_ui(ui, |ui| {
                         for code in ws.currency_codes() {
-                            ui.selectable_value(currency, code.clone(), bidi(ui, code));
+                            ui.selectable_value_text(currency, code.clone(), code);
                         }
                     })
                     .response
@@ -788,10 +766,10 @@ impl OpportunityForm {
             .map_or(String::new(), |p| p.name.clone());
         row(ui, &self.errors, Field::Pipeline, |ui, l| {
             egui::ComboBox::from_id_salt("pipeline")
-                .selected_text(bidi(ui, current))
+                .selected_text(ui.rtl(current))
                 .show_ui(ui, |ui| {
                     for p in pipelines {
-                        ui.selectable_value(&mut pipeline, p.id, bidi(ui, &p.name));
+                        ui.selectable_value_text(&mut pipeline, p.id, &p.name);
                     }
                 })
                 .response
@@ -807,10 +785,10 @@ impl OpportunityForm {
         let current = ws.stage(stage).map_or(String::new(), |s| s.name.clone());
         row(ui, &self.errors, Field::Stage, |ui, l| {
             egui::ComboBox::from_id_salt("stage")
-                .selected_text(bidi(ui, current))
+                .selected_text(ui.rtl(current))
                 .show_ui(ui, |ui| {
                     for s in ws.stages_of(pipeline) {
-                        ui.selectable_value(&mut stage, s.id, bidi(ui, &s.name));
+                        ui.selectable_value_text(&mut stage, s.id, &s.name);
                     }
                 })
                 .response
@@ -964,11 +942,11 @@ fn row<R>(
         .iter()
         .find(|e| e.field == field)
         .map(FieldError::reason);
-    let label = bidi(ui, field.label());
+    let label = ui.rtl(field.label());
     direction::field_row(ui, LABEL_WIDTH, label, |ui, l| {
         let inner = add(ui, l);
         if let Some(error) = error {
-            ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
+            ui.text(RichText::new(error).color(theme::ERROR));
         }
         inner
     })
@@ -1048,14 +1026,14 @@ fn tags_ui(ui: &mut egui::Ui, ws: &Workspace, tags: &mut Vec<Id>) {
     } else {
         names.join(", ")
     };
-    ui.menu_button(bidi(ui, title), |ui| {
+    ui.menu_button_text(title, |ui| {
         let all = ws.lookups(LookupKind::Tag);
         if all.is_empty() {
-            ui.label(bidi(ui, tr!("No tags defined yet")));
+            ui.text(tr!("No tags defined yet"));
         }
         for tag in all {
             let mut on = tags.contains(&tag.id);
-            if ui.checkbox(&mut on, bidi(ui, &tag.name)).changed() {
+            if ui.checkbox_text(&mut on, &tag.name).changed() {
                 if on {
                     tags.push(tag.id);
                 } else {

@@ -3,7 +3,7 @@
 //! lists bad cells; then the import, with a progress bar, as one undoable step.
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -191,7 +191,7 @@ impl ImportDialog {
     }
 
     fn steps_in_order(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> ImportOutcome {
-        ui.label(bidi(ui, RichText::new(tr!("Import deals")).heading()));
+        ui.text(RichText::new(tr!("Import deals")).heading());
         self.steps_ui(ui);
         ui.add_space(6.0);
         if let Some(outcome) = self.run_ui(ui, ws) {
@@ -215,27 +215,24 @@ impl ImportDialog {
         ui.horizontal(|ui| {
             for (i, (step, name)) in names.into_iter().enumerate() {
                 if i > 0 {
-                    ui.label(bidi(ui, RichText::new("›").color(theme::TEXT_MUTED)));
+                    ui.text(RichText::new("›").color(theme::TEXT_MUTED));
                 }
                 let text = RichText::new(name);
-                ui.label(bidi(
-                    ui,
-                    if step == self.step {
-                        text.strong().color(theme::TEXT_STRONG)
-                    } else {
-                        text.color(theme::TEXT_MUTED)
-                    },
-                ));
+                ui.text(if step == self.step {
+                    text.strong().color(theme::TEXT_STRONG)
+                } else {
+                    text.color(theme::TEXT_MUTED)
+                });
             }
         });
     }
 
     fn file_ui(&mut self, ui: &mut egui::Ui) -> ImportOutcome {
-        ui.label(
-            bidi(ui, RichText::new(tr!(
+        ui.text(
+            RichText::new(tr!(
                 "A CSV or a workbook (.xlsx, .xls, .ods) exported by Forsat, Odoo, SuiteCRM or Pipedrive, or any such file whose columns you map. Missing accounts, stages and list values are created; everything is one step you can undo."
             ))
-            .color(theme::TEXT_MUTED)));
+            .color(theme::TEXT_MUTED));
         ui.add_space(6.0);
         let mut changed = false;
         direction::grid_scope(ui, |ui| {
@@ -243,19 +240,19 @@ impl ImportDialog {
                 .num_columns(2)
                 .spacing([12.0, 8.0])
                 .show(ui, |ui| {
-                    let label = ui.label(bidi(ui, tr!("File")));
+                    let label = ui.text(tr!("File"));
                     changed |= self.file.ui(ui, label.id, Pick::Open, IMPORTABLE);
                     ui.end_row();
-                    let label = ui.label(bidi(ui, tr!("Format")));
+                    let label = ui.text(tr!("Format"));
                     egui::ComboBox::from_id_salt("import_from")
-                        .selected_text(bidi(ui, source_label(self.from)))
+                        .selected_text(ui.rtl(source_label(self.from)))
                         .show_ui(ui, |ui| {
                             for source in Source::ALL {
                                 changed |= ui
-                                    .selectable_value(
+                                    .selectable_value_text(
                                         &mut self.from,
                                         source,
-                                        bidi(ui, source_label(source)),
+                                        source_label(source),
                                     )
                                     .changed();
                             }
@@ -269,7 +266,7 @@ impl ImportDialog {
             self.mapped = None;
         }
         if let Some(Err(e)) = &self.mapped {
-            ui.label(bidi(ui, RichText::new(e).color(theme::ERROR)));
+            ui.text(RichText::new(e).color(theme::ERROR));
         }
         self.buttons(ui, false, &tr!("Next"), true, |dialog| {
             if dialog.read_file() {
@@ -296,7 +293,7 @@ impl ImportDialog {
                 rows = job.rows()
             ))
         };
-        ui.label(bidi(ui, heading.strong()));
+        ui.text(heading.strong());
         let mut chosen = None;
         egui::ScrollArea::vertical()
             .max_height(340.0)
@@ -309,16 +306,16 @@ impl ImportDialog {
                         .striped(true)
                         .spacing([12.0, 6.0])
                         .show(ui, |ui| {
-                            ui.label(bidi(ui, RichText::new(tr!("Column in the file")).strong()));
-                            ui.label(bidi(ui, RichText::new(tr!("Imported as")).strong()));
-                            ui.label(bidi(ui, RichText::new(tr!("First rows")).strong()));
+                            ui.text(RichText::new(tr!("Column in the file")).strong());
+                            ui.text(RichText::new(tr!("Imported as")).strong());
+                            ui.text(RichText::new(tr!("First rows")).strong());
                             ui.end_row();
                             let samples: Vec<Vec<&str>> = job.sample(SAMPLE_ROWS).collect();
                             for (i, (header, target)) in
                                 job.headers().iter().zip(job.targets()).enumerate()
                             {
                                 // A file's text shown with its hidden characters escaped.
-                                let label = ui.label(bidi(ui, escaped(header)));
+                                let label = ui.text(escaped(header));
                                 if let Some(target) = target_combo(ui, i, *target, label.id) {
                                     chosen = Some((i, target));
                                 }
@@ -327,11 +324,10 @@ impl ImportDialog {
                                     .filter_map(|row| row.get(i).copied())
                                     .filter(|v| !v.trim().is_empty())
                                     .collect();
-                                ui.label(bidi(
-                                    ui,
+                                ui.text(
                                     RichText::new(escaped(&shorten(&values.join(" · "), 60)))
                                         .color(theme::TEXT_MUTED),
-                                ));
+                                );
                                 ui.end_row();
                             }
                         })
@@ -339,22 +335,21 @@ impl ImportDialog {
             });
         let unusable = job.unusable();
         if let Some(why) = &unusable {
-            ui.label(bidi(ui, RichText::new(why).color(theme::ERROR)));
+            ui.text(RichText::new(why).color(theme::ERROR));
         }
         // Numbers that read two ways are asked about, never guessed.
         let unclear = job.unclear_numbers().into_iter().next();
         let mut decimal = self.decimal_separator;
         if let Some((column, value)) = &unclear {
             ui.horizontal(|ui| {
-                ui.label(bidi(
-                    ui,
+                ui.text(
                     RichText::new(tr!(
                         "Column “{column}”: “{value}” reads two ways. The decimal separator is",
                         column = escaped(column),
                         value = escaped(value)
                     ))
                     .color(theme::STALE),
-                ));
+                );
                 for mark in ['.', ','] {
                     ui.selectable_value(&mut decimal, Some(mark), mark.to_string());
                 }
@@ -376,9 +371,9 @@ impl ImportDialog {
     }
 
     fn check_ui(&mut self, ui: &mut egui::Ui) -> ImportOutcome {
-        let skip = ui.checkbox(
+        let skip = ui.checkbox_text(
             &mut self.skip_bad_rows,
-            bidi(ui, tr!("Import the good rows and leave out the bad ones")),
+            tr!("Import the good rows and leave out the bad ones"),
         );
         if skip.changed() {
             self.start_run(true);
@@ -404,17 +399,17 @@ impl ImportDialog {
         ui.add_space(10.0);
         let mut outcome = ImportOutcome::Open;
         ui.horizontal(|ui| {
-            if back && ui.button(bidi(ui, tr!("Back"))).clicked() {
+            if back && ui.button_text(tr!("Back")).clicked() {
                 self.step = match self.step {
                     Step::Import | Step::Check => Step::Columns,
                     _ => Step::File,
                 };
             }
-            let button = egui::Button::new(bidi(ui, RichText::new(action).strong()));
+            let button = egui::Button::new(ui.rtl(RichText::new(action).strong()));
             if ui.add_enabled(enabled, button).clicked() {
                 run(self);
             }
-            if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+            if ui.button_text(tr!("Cancel")).clicked() {
                 outcome = ImportOutcome::Cancel;
             }
         });
@@ -456,10 +451,10 @@ impl ImportDialog {
                 total = total
             )
         };
-        ui.label(bidi(ui, text));
+        ui.text(text);
         ui.add(egui::ProgressBar::new(done as f32 / total as f32).show_percentage());
         ui.add_space(10.0);
-        if ui.button(bidi(ui, tr!("Stop"))).clicked() {
+        if ui.button_text(tr!("Stop")).clicked() {
             // Nothing is written before the last frame: stopping leaves the database as it was.
             self.run = None;
             self.step = Step::Columns;
@@ -482,11 +477,11 @@ impl ImportDialog {
         match &self.checked {
             None => {}
             Some(Err(e)) => {
-                ui.label(bidi(ui, RichText::new(e).color(theme::ERROR)));
+                ui.text(RichText::new(e).color(theme::ERROR));
             }
             Some(Ok(s)) => {
-                ui.label(
-                    bidi(ui, RichText::new(tr!(
+                ui.text(
+                    RichText::new(tr!(
                         "{format}: {deals} deals from {rows} rows; {accounts} new accounts, {contacts} contacts, {lookups} list values, {stages} stages.",
                         format = s.format.label(),
                         deals = s.deals,
@@ -496,19 +491,18 @@ impl ImportDialog {
                         lookups = s.lookups,
                         stages = s.stages
                     ))
-                    .strong()));
+                    .strong());
                 if s.skipped_rows > 0 {
-                    ui.label(bidi(
-                        ui,
+                    ui.text(
                         RichText::new(trn!(s.skipped_rows, "{n} rows left out:"))
                             .color(theme::ERROR),
-                    ));
+                    );
                 }
                 for line in crate::interchange::capped(&s.errors) {
-                    ui.label(bidi(ui, RichText::new(line).small().color(theme::ERROR)));
+                    ui.text(RichText::new(line).small().color(theme::ERROR));
                 }
                 for m in &s.messages {
-                    ui.label(bidi(ui, RichText::new(m).small().color(theme::TEXT_MUTED)));
+                    ui.text(RichText::new(m).small().color(theme::TEXT_MUTED));
                 }
             }
         }
@@ -554,27 +548,22 @@ impl ImportDialog {
             return;
         }
         ui.add_space(8.0);
-        ui.label(bidi(
-            ui,
-            RichText::new(tr!("New stages, in their order on the board")).strong(),
-        ));
-        ui.label(bidi(
-            ui,
+        ui.text(RichText::new(tr!("New stages, in their order on the board")).strong());
+        ui.text(
             RichText::new(tr!(
                 "Drag a stage by its dotted handle, or use the arrows, to reorder."
             ))
             .small()
             .color(theme::TEXT_MUTED),
-        ));
+        );
         let mut moved: Option<(usize, Vec<&str>)> = None;
         for (g, (pipeline, names)) in groups.iter().enumerate() {
             ui.add_space(4.0);
-            ui.label(bidi(
-                ui,
+            ui.text(
                 RichText::new(tr!("Pipeline “{pipeline}”", pipeline = pipeline))
                     .small()
                     .color(theme::TEXT_MUTED),
-            ));
+            );
             let mut rows = Vec::with_capacity(names.len());
             for (k, name) in names.iter().enumerate() {
                 let key = (*pipeline, *name);
@@ -594,10 +583,9 @@ impl ImportDialog {
                         ui.horizontal(|ui| {
                             let size = egui::vec2(18.0, STAGE_ROW_HEIGHT);
                             reorder::handle(ui, drag_id, StageKey(g, k), size, name);
-                            ui.label(bidi(
-                                ui,
+                            ui.text(
                                 RichText::new(format_count(k as u64 + 1)).color(theme::TEXT_MUTED),
-                            ));
+                            );
                             let width = (ui.available_width() - STAGE_ARROWS_WIDTH).max(40.0);
                             ui.allocate_ui_with_layout(
                                 egui::vec2(width, STAGE_ROW_HEIGHT),
@@ -605,12 +593,13 @@ impl ImportDialog {
                                 |ui| {
                                     ui.set_min_size(egui::vec2(width, STAGE_ROW_HEIGHT));
                                     ui.add(
-                                        egui::Label::new(bidi(
-                                            ui,
-                                            RichText::new(escaped(name))
-                                                .strong()
-                                                .color(theme::TEXT_STRONG),
-                                        ))
+                                        egui::Label::new(
+                                            ui.rtl(
+                                                RichText::new(escaped(name))
+                                                    .strong()
+                                                    .color(theme::TEXT_STRONG),
+                                            ),
+                                        )
                                         .truncate(),
                                     );
                                 },
@@ -640,15 +629,14 @@ impl ImportDialog {
             _ => Vec::new(),
         };
         if !closing.is_empty() {
-            ui.label(bidi(
-                ui,
+            ui.text(
                 RichText::new(tr!(
                     "Then the closing stages: {stages}",
                     stages = escaped(&closing.join(", "))
                 ))
                 .small()
                 .color(theme::TEXT_MUTED),
-            ));
+            );
         }
         if let Some((g, order)) = moved {
             let order: Vec<String> = groups
@@ -679,7 +667,7 @@ fn target_combo(
     };
     let mut picked = None;
     egui::ComboBox::from_id_salt(("import_column", i))
-        .selected_text(bidi(ui, shown))
+        .selected_text(ui.rtl(shown))
         .width(220.0)
         .height(320.0)
         .show_ui(ui, |ui| {
@@ -687,7 +675,7 @@ fn target_combo(
             let special = current.filter(|t| !Target::choices().any(|c| c == *t));
             for target in special.into_iter().chain(Target::choices()) {
                 if ui
-                    .selectable_label(current == Some(target), bidi(ui, target.label()))
+                    .selectable_label_text(current == Some(target), target.label())
                     .clicked()
                     && current != Some(target)
                 {

@@ -2,7 +2,7 @@
 //! selected lead into an account, a contact and a deal.
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use egui::{FontId, RichText, ScrollArea, Sense, TextEdit, vec2};
 
 use super::accounts::{Switch, field_row};
@@ -304,41 +304,37 @@ impl LeadsView {
         let mut switch = None;
         ui.add_space(6.0);
         ui.horizontal(|ui| {
-            ui.label(bidi(ui, RichText::new(tr!("Leads")).heading()));
+            ui.text(RichText::new(tr!("Leads")).heading());
             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
-                if ui.button(bidi(ui, tr!("New lead"))).clicked() {
+                if ui.button_text(tr!("New lead")).clicked() {
                     switch = Some(Switch::New);
                 }
             });
         });
         ui.horizontal(|ui| {
             for show in [Show::Open, Show::Converted, Show::All] {
-                ui.selectable_value(&mut self.show, show, bidi(ui, show.label()));
+                ui.selectable_value_text(&mut self.show, show, show.label());
             }
         });
         ui.add(
             TextEdit::singleline(&mut self.search)
-                .hint_text(bidi(ui, tr!("Search leads")))
+                .hint_text(ui.rtl(tr!("Search leads")))
                 .desired_width(f32::INFINITY),
         )
-        .on_hover_text(bidi(ui, tr!("Name, company, contact or email")));
+        .on_hover_text(ui.rtl(tr!("Name, company, contact or email")));
         // The rows follow the filter typed this frame.
         self.refresh(ws);
         let Some(rows) = &self.rows else {
             return switch;
         };
-        ui.label(bidi(
-            ui,
+        ui.text(
             RichText::new(trn!(rows.ids.len(), "{n} shown"))
                 .small()
                 .color(theme::TEXT_MUTED),
-        ));
+        );
         if rows.ids.is_empty() {
             ui.add_space(12.0);
-            ui.label(bidi(
-                ui,
-                RichText::new(tr!("No leads here.")).color(theme::TEXT_MUTED),
-            ));
+            ui.text(RichText::new(tr!("No leads here.")).color(theme::TEXT_MUTED));
             return switch;
         }
         let selected = self.editor.as_ref().and_then(Editor::id);
@@ -438,11 +434,10 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
 fn empty_form_ui(ui: &mut egui::Ui) {
     ui.vertical_centered(|ui| {
         ui.add_space(ui.available_height() / 3.0);
-        ui.label(bidi(
-            ui,
+        ui.text(
             RichText::new(tr!("Select a lead, or create one with “New lead”."))
                 .color(theme::TEXT_MUTED),
-        ));
+        );
     });
 }
 
@@ -530,7 +525,7 @@ impl Editor {
         };
         let dirty = self.is_dirty();
         ui.horizontal(|ui| {
-            ui.label(bidi(ui, RichText::new(title).heading()));
+            ui.text(RichText::new(title).heading());
             unsaved::marker(ui, dirty);
         });
         ScrollArea::vertical()
@@ -539,11 +534,10 @@ impl Editor {
             .show(ui, |ui| {
                 ui.add_space(4.0);
                 if let Some(refused) = &self.refused {
-                    ui.label(bidi(
-                        ui,
+                    ui.text(
                         RichText::new(tr!("Not saved:\n{errors}", errors = refused))
                             .color(theme::ERROR),
-                    ));
+                    );
                 }
                 if self.fields_ui(ui, ws) && dirty {
                     outcome = Outcome::Save;
@@ -637,21 +631,21 @@ impl Editor {
         ui.horizontal(|ui| {
             let save = ui.add_enabled(
                 dirty,
-                egui::Button::new(bidi(ui, RichText::new(tr!("Save")).strong())),
+                egui::Button::new(ui.rtl(RichText::new(tr!("Save")).strong())),
             );
             if save.clicked() {
                 outcome = Some(Outcome::Save);
             }
             match &self.original {
                 None => {
-                    if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                    if ui.button_text(tr!("Cancel")).clicked() {
                         outcome = Some(Outcome::Close);
                     }
                 }
                 Some(original) => {
                     let revert = ui
-                        .add_enabled(dirty, egui::Button::new(bidi(ui, tr!("Revert"))))
-                        .on_hover_text(bidi(ui, tr!("Forget the changes not saved")));
+                        .add_enabled(dirty, egui::Button::new(ui.rtl(tr!("Revert"))))
+                        .on_hover_text(ui.rtl(tr!("Forget the changes not saved")));
                     if revert.clicked() {
                         self.draft = original.clone();
                         self.errors.clear();
@@ -659,10 +653,7 @@ impl Editor {
                     }
                     if !self.confirm_delete
                         && ui
-                            .button(bidi(
-                                ui,
-                                RichText::new(tr!("Delete lead…")).color(theme::ERROR),
-                            ))
+                            .button_text(RichText::new(tr!("Delete lead…")).color(theme::ERROR))
                             .clicked()
                     {
                         self.confirm_delete = true;
@@ -672,12 +663,11 @@ impl Editor {
         });
         if let (true, Some(original)) = (self.confirm_delete, &self.original) {
             ui.horizontal_wrapped(|ui| {
-                ui.label(bidi(
-                    ui,
+                ui.text(
                     RichText::new(tr!("Delete the lead “{name}”?", name = original.name))
                         .color(theme::ERROR),
-                ));
-                if ui.button(bidi(ui, tr!("Delete"))).clicked() {
+                );
+                if ui.button_text(tr!("Delete")).clicked() {
                     self.confirm_delete = false;
                     outcome = Some(Outcome::Act(Action::Apply(Command::Change(Box::new(
                         Change {
@@ -686,7 +676,7 @@ impl Editor {
                         },
                     )))));
                 }
-                if ui.button(bidi(ui, tr!("Keep it"))).clicked() {
+                if ui.button_text(tr!("Keep it")).clicked() {
                     self.confirm_delete = false;
                 }
             });
@@ -741,31 +731,21 @@ fn converted_ui(ui: &mut egui::Ui, ws: &Workspace, conversion: &Conversion) -> O
     let mut action = None;
     let deal = ws.opportunity(conversion.opportunity);
     let account = ws.account(conversion.account);
-    ui.label(bidi(
-        ui,
-        RichText::new(tr!("Converted")).strong().color(theme::WON),
-    ));
-    ui.label(bidi(
-        ui,
-        tr!(
-            "Converted on {date} into deal “{deal}” (account “{account}”)",
-            date = format_date(conversion.at.date_naive()),
-            deal = deal.map_or_else(|| tr!("deleted"), |d| d.name.clone()),
-            account = account.map_or_else(|| tr!("deleted"), |a| a.name.clone()),
-        ),
+    ui.text(RichText::new(tr!("Converted")).strong().color(theme::WON));
+    ui.text(tr!(
+        "Converted on {date} into deal “{deal}” (account “{account}”)",
+        date = format_date(conversion.at.date_naive()),
+        deal = deal.map_or_else(|| tr!("deleted"), |d| d.name.clone()),
+        account = account.map_or_else(|| tr!("deleted"), |a| a.name.clone()),
     ));
     if let Some(contact) = conversion.contact.and_then(|c| ws.contact(c)) {
-        ui.label(bidi(
-            ui,
+        ui.text(
             RichText::new(tr!("Contact: {name}", name = contact.name)).color(theme::TEXT_MUTED),
-        ));
+        );
     }
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(
-                deal.is_some(),
-                egui::Button::new(bidi(ui, tr!("Open deal"))),
-            )
+            .add_enabled(deal.is_some(), egui::Button::new(ui.rtl(tr!("Open deal"))))
             .clicked()
         {
             action = Some(Action::Open(conversion.opportunity));
@@ -773,7 +753,7 @@ fn converted_ui(ui: &mut egui::Ui, ws: &Workspace, conversion: &Conversion) -> O
         if ui
             .add_enabled(
                 account.is_some(),
-                egui::Button::new(bidi(ui, tr!("Open account"))),
+                egui::Button::new(ui.rtl(tr!("Open account"))),
             )
             .clicked()
         {
@@ -885,17 +865,11 @@ impl ConvertDraft {
             };
             from.trim().clone_into(&mut self.account_text);
         }
-        ui.label(bidi(
-            ui,
-            RichText::new(tr!("Convert to opportunity")).strong(),
-        ));
+        ui.text(RichText::new(tr!("Convert to opportunity")).strong());
         let explained = tr!(
             "Creates a deal from the lead, a contact for its contact name, and the account if new."
         );
-        ui.label(bidi(
-            ui,
-            RichText::new(explained).small().color(theme::TEXT_MUTED),
-        ));
+        ui.text(RichText::new(explained).small().color(theme::TEXT_MUTED));
         ui.add_space(4.0);
         let pipeline = ws.default_pipeline();
         let stages: Vec<&Stage> = ws
@@ -909,7 +883,7 @@ impl ConvertDraft {
             self.account_ui(ui, ws, label)
         });
         field_row(ui, LABEL_WIDTH, Field::Pipeline, None, |ui, _| {
-            ui.label(bidi(ui, &pipeline.name));
+            ui.text(&pipeline.name);
         });
         field_row(ui, LABEL_WIDTH, Field::Stage, None, |ui, label| {
             let current = self
@@ -917,10 +891,10 @@ impl ConvertDraft {
                 .and_then(|s| ws.stage(s))
                 .map_or(String::new(), |s| s.name.clone());
             egui::ComboBox::from_id_salt("convert_stage")
-                .selected_text(bidi(ui, current))
+                .selected_text(ui.rtl(current))
                 .show_ui(ui, |ui| {
                     for s in &stages {
-                        ui.selectable_value(&mut self.stage, Some(s.id), bidi(ui, &s.name));
+                        ui.selectable_value_text(&mut self.stage, Some(s.id), &s.name);
                     }
                 })
                 .response
@@ -932,26 +906,19 @@ impl ConvertDraft {
         let button = ui
             .add_enabled(
                 ready,
-                egui::Button::new(bidi(
-                    ui,
-                    RichText::new(tr!("Convert to opportunity")).strong(),
-                )),
+                egui::Button::new(ui.rtl(RichText::new(tr!("Convert to opportunity")).strong())),
             )
-            .on_disabled_hover_text(bidi(
-                ui,
-                if dirty {
-                    tr!("Save the lead's changes first.")
-                } else {
-                    tr!("Name the account and choose a stage.")
-                },
-            ));
+            .on_disabled_hover_text(ui.rtl(if dirty {
+                tr!("Save the lead's changes first.")
+            } else {
+                tr!("Name the account and choose a stage.")
+            }));
         if dirty {
-            ui.label(bidi(
-                ui,
+            ui.text(
                 RichText::new(tr!("Save the lead's changes first."))
                     .small()
                     .color(theme::TEXT_MUTED),
-            ));
+            );
         }
         if button.clicked()
             && let Some(stage) = self.stage
@@ -977,7 +944,7 @@ impl ConvertDraft {
             let edit = ui
                 .add(
                     TextEdit::singleline(&mut self.account_text)
-                        .hint_text(bidi(ui, tr!("Account name")))
+                        .hint_text(ui.rtl(tr!("Account name")))
                         .desired_width(ui.available_width() - 150.0),
                 )
                 .labelled_by(label);
@@ -985,7 +952,7 @@ impl ConvertDraft {
                 self.edited = true;
             }
             let picker = egui::ComboBox::from_id_salt("convert_account_pick")
-                .selected_text(bidi(ui, tr!("Existing accounts")))
+                .selected_text(ui.rtl(tr!("Existing accounts")))
                 .width(140.0)
                 .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
                 .show_ui(ui, |ui| {
@@ -993,7 +960,7 @@ impl ConvertDraft {
                     let find = ui
                         .add(
                             TextEdit::singleline(&mut self.find)
-                                .hint_text(bidi(ui, tr!("Find an account")))
+                                .hint_text(ui.rtl(tr!("Find an account")))
                                 .desired_width(f32::INFINITY),
                         )
                         .accessible_name(tr!("Find an account"));
@@ -1004,24 +971,20 @@ impl ConvertDraft {
                     }
                     let choices = self.choices.get(ws, self.find.trim());
                     if choices.is_empty() {
-                        ui.label(bidi(
-                            ui,
-                            RichText::new(tr!("No account matches")).color(theme::TEXT_MUTED),
-                        ));
+                        ui.text(RichText::new(tr!("No account matches")).color(theme::TEXT_MUTED));
                     }
                     for (id, name) in choices {
-                        if ui.selectable_label(false, bidi(ui, name)).clicked() {
+                        if ui.selectable_label_text(false, name).clicked() {
                             picked = Some((*id, name.clone()));
                             ui.close();
                         }
                     }
                     if choices.len() == ACCOUNT_CHOICES {
-                        ui.label(bidi(
-                            ui,
+                        ui.text(
                             RichText::new(tr!("Type more of the name to see others."))
                                 .small()
                                 .color(theme::TEXT_MUTED),
-                        ));
+                        );
                     }
                 });
             if picker.inner.is_none() {
@@ -1030,7 +993,7 @@ impl ConvertDraft {
             picker
                 .response
                 .accessible_name(tr!("Existing accounts"))
-                .on_hover_text(bidi(ui, tr!("Pick an existing account")));
+                .on_hover_text(ui.rtl(tr!("Pick an existing account")));
         });
         if let Some((id, name)) = picked {
             self.account_text = name.clone();
@@ -1064,7 +1027,7 @@ impl ConvertDraft {
                 theme::TEXT_MUTED,
             )
         };
-        ui.label(bidi(ui, RichText::new(message).small().color(color)));
+        ui.text(RichText::new(message).small().color(color));
     }
 }
 

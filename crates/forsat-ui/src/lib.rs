@@ -30,6 +30,7 @@ mod settings;
 mod table;
 pub mod text;
 mod theme;
+mod ui_ext;
 mod unsaved;
 mod widgets;
 

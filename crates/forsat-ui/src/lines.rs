@@ -2,7 +2,7 @@
 //! line total, kept in step as the user types.
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use egui::{RichText, TextEdit};
 use rust_decimal::Decimal;
 
@@ -128,10 +128,7 @@ impl LinesEditor {
                         tr!("Total"),
                         String::new(),
                     ] {
-                        ui.label(bidi(
-                            ui,
-                            RichText::new(header).small().color(theme::TEXT_MUTED),
-                        ));
+                        ui.text(RichText::new(header).small().color(theme::TEXT_MUTED));
                     }
                     ui.end_row();
                     for (i, row) in self.rows.iter_mut().enumerate() {
@@ -148,23 +145,22 @@ impl LinesEditor {
                             edit.accessible_name(name);
                         }
                         match row.parse() {
-                            Ok(line) => {
-                                ui.label(bidi(ui, format_money_cents(line.total(), currency)))
-                            }
+                            Ok(line) => ui.text(format_money_cents(line.total(), currency)),
                             Err(errors) => ui
-                                .label(bidi(ui, RichText::new("—").color(theme::ERROR)))
-                                .on_hover_text(bidi(
-                                    ui,
-                                    errors
-                                        .iter()
-                                        .map(ToString::to_string)
-                                        .collect::<Vec<_>>()
-                                        .join("\n"),
-                                )),
+                                .text(RichText::new("—").color(theme::ERROR))
+                                .on_hover_text(
+                                    ui.rtl(
+                                        errors
+                                            .iter()
+                                            .map(ToString::to_string)
+                                            .collect::<Vec<_>>()
+                                            .join("\n"),
+                                    ),
+                                ),
                         };
                         if ui
-                            .small_button(bidi(ui, tr!("Remove")))
-                            .on_hover_text(bidi(ui, trn!(n, "Remove line {n}")))
+                            .small_button_text(tr!("Remove"))
+                            .on_hover_text(ui.rtl(trn!(n, "Remove line {n}")))
                             .clicked()
                         {
                             remove = Some(i);
@@ -177,7 +173,7 @@ impl LinesEditor {
             self.rows.remove(i);
         }
         ui.horizontal(|ui| {
-            if ui.button(bidi(ui, tr!("Add line"))).clicked() {
+            if ui.button_text(tr!("Add line")).clicked() {
                 self.rows.push(Row {
                     product: None,
                     description: String::new(),
@@ -187,13 +183,12 @@ impl LinesEditor {
                 });
             }
             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
-                ui.label(bidi(
-                    ui,
+                ui.text(
                     RichText::new(format_money_cents(self.total(), currency))
                         .strong()
                         .color(theme::TEXT_STRONG),
-                ));
-                ui.label(bidi(ui, tr!("Lines total")));
+                );
+                ui.text(tr!("Lines total"));
             });
         });
     }
@@ -213,7 +208,7 @@ fn product_combo(ui: &mut egui::Ui, ws: &Workspace, row: &mut Row, currency: &st
     };
     let before = row.product;
     let response = egui::ComboBox::from_id_salt(("line_product", n))
-        .selected_text(bidi(ui, shown))
+        .selected_text(ui.rtl(shown))
         .width(150.0)
         .show_ui(ui, |ui| {
             for p in ws.products().into_iter().filter(|p| p.active) {
@@ -222,7 +217,7 @@ fn product_combo(ui: &mut egui::Ui, ws: &Workspace, row: &mut Row, currency: &st
                 } else {
                     format!("{} · {}", p.code, p.name)
                 };
-                ui.selectable_value(&mut row.product, Some(p.id), bidi(ui, text));
+                ui.selectable_value_text(&mut row.product, Some(p.id), text);
             }
         })
         .response;

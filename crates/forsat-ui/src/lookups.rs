@@ -3,7 +3,7 @@
 //! cleared) on every deal, account and lead in the same undoable change.
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use std::collections::HashMap;
 
 use egui::{Align, Margin, RichText, Stroke, TextEdit};
@@ -297,7 +297,7 @@ impl LookupsEditor {
         shown: LookupKind,
         switch: &mut Option<Switch>,
     ) {
-        ui.label(bidi(ui, RichText::new(tr!("Dropdown lists")).strong()));
+        ui.text(RichText::new(tr!("Dropdown lists")).strong());
         ui.add_space(4.0);
         for kind in KINDS {
             let name = table_name(kind);
@@ -320,27 +320,23 @@ impl LookupsEditor {
         actions: &mut Vec<Action>,
         switch: &mut Option<Switch>,
     ) {
-        ui.label(bidi(ui, RichText::new(table_name(kind)).heading()));
-        ui.label(bidi(
-            ui,
-            RichText::new(table_help(kind)).color(theme::TEXT_MUTED),
-        ));
-        ui.label(
-            bidi(ui, RichText::new(tr!(
+        ui.text(RichText::new(table_name(kind)).heading());
+        ui.text(RichText::new(table_help(kind)).color(theme::TEXT_MUTED));
+        ui.text(
+            RichText::new(tr!(
                 "An inactive value stays on the records that use it but is no longer offered in dropdowns."
             ))
             .small()
-            .color(theme::TEXT_MUTED)));
+            .color(theme::TEXT_MUTED));
         ui.add_space(8.0);
         self.add_ui(ui, ws, kind, actions);
         ui.add_space(10.0);
         let values = ws.all_lookups(kind);
         if values.is_empty() {
-            ui.label(bidi(
-                ui,
+            ui.text(
                 RichText::new(tr!("This list is empty. Add its first value above."))
                     .color(theme::TEXT_MUTED),
-            ));
+            );
             return;
         }
         self.count_uses(ws, kind);
@@ -398,11 +394,11 @@ impl LookupsEditor {
     ) {
         let mut add = false;
         ui.horizontal_wrapped(|ui| {
-            let label = ui.label(bidi(ui, tr!("New value")));
+            let label = ui.text(tr!("New value"));
             let field = ui
                 .add(
                     TextEdit::singleline(&mut self.new_name)
-                        .hint_text(bidi(ui, tr!("Name")))
+                        .hint_text(ui.rtl(tr!("Name")))
                         .desired_width(NEW_VALUE_WIDTH),
                 )
                 .labelled_by(label.id);
@@ -411,7 +407,7 @@ impl LookupsEditor {
                 // Values are often added one after another.
                 field.request_focus();
             }
-            add = ui.button(bidi(ui, tr!("Add"))).clicked() || enter;
+            add = ui.button_text(tr!("Add")).clicked() || enter;
         });
         if add {
             let lookup = Lookup {
@@ -448,14 +444,14 @@ impl LookupsEditor {
                 if !lookup.active {
                     text = text.italics().color(theme::TEXT_MUTED);
                 }
-                ui.add(egui::Label::new(bidi(ui, text)).truncate());
+                ui.add(egui::Label::new(ui.rtl(text)).truncate());
             });
             cell(ui, widths.active, |ui| {
                 let mut active = lookup.active;
                 let toggled = ui
                     .checkbox(&mut active, "")
                     .accessible_name(tr!("Active: {name}", name = name))
-                    .on_hover_text(bidi(ui, tr!("Offered in dropdowns")))
+                    .on_hover_text(ui.rtl(tr!("Offered in dropdowns")))
                     .changed();
                 if toggled {
                     let record = Record::Lookup(Lookup {
@@ -473,17 +469,17 @@ impl LookupsEditor {
                 } else {
                     RichText::new(format_count(uses as u64))
                 };
-                ui.label(bidi(ui, text));
+                ui.text(text);
             });
             cell(ui, widths.buttons, |ui| {
                 let edit = ui
-                    .small_button(bidi(ui, tr!("Edit")))
+                    .small_button_text(tr!("Edit"))
                     .accessible_name(tr!("Edit {name}", name = name));
                 if edit.clicked() {
                     *switch = Some(Switch::Value(lookup.id));
                 }
                 let delete = ui
-                    .small_button(bidi(ui, tr!("Delete")))
+                    .small_button_text(tr!("Delete"))
                     .accessible_name(tr!("Delete {name}", name = name));
                 if delete.clicked() {
                     self.delete = Some(DeleteAsk {
@@ -523,9 +519,9 @@ impl LookupsEditor {
                 cancel = ui.input(|i| i.key_pressed(egui::Key::Escape));
             }
             save |= ui
-                .button(bidi(ui, RichText::new(tr!("Save")).strong()))
+                .button_text(RichText::new(tr!("Save")).strong())
                 .clicked();
-            cancel |= ui.button(bidi(ui, tr!("Cancel"))).clicked();
+            cancel |= ui.button_text(tr!("Cancel")).clicked();
         });
         error_ui(ui, &rename.error);
         if cancel {
@@ -574,16 +570,15 @@ impl LookupsEditor {
             .outer_margin(Margin::symmetric(0, 4))
             .show(ui, |ui| {
                 if uses == 0 {
-                    ui.label(bidi(
-                        ui,
+                    ui.text(
                         RichText::new(tr!("Delete “{name}”? No record uses it.", name = name))
                             .strong(),
-                    ));
+                    );
                     ui.horizontal(|ui| {
-                        if ui.button(bidi(ui, tr!("Yes, delete"))).clicked() {
+                        if ui.button_text(tr!("Yes, delete")).clicked() {
                             go = Some(None);
                         }
-                        close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
+                        close = ui.button_text(tr!("Cancel")).clicked();
                     });
                     return;
                 }
@@ -592,14 +587,14 @@ impl LookupsEditor {
                     "“{name}” is used by {n} records. Replace it with:",
                     name = name
                 );
-                let label = ui.label(bidi(ui, RichText::new(text).strong()));
+                let label = ui.text(RichText::new(text).strong());
                 ui.horizontal_wrapped(|ui| {
                     replace_combo(ui, label.id, ws, lookup, &mut ask.replace_with);
-                    let button = egui::Button::new(bidi(ui, tr!("Replace and delete")));
+                    let button = egui::Button::new(ui.rtl(tr!("Replace and delete")));
                     if ui.add_enabled(ask.replace_with.is_some(), button).clicked() {
                         go = ask.replace_with;
                     }
-                    close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
+                    close = ui.button_text(tr!("Cancel")).clicked();
                 });
             });
         if let Some(replace_with) = go {
@@ -630,7 +625,7 @@ fn replace_combo(
         Some(Some(id)) => ws.lookup_name(Some(id)).to_owned(),
     };
     egui::ComboBox::from_id_salt(("replace_lookup", deleted.id))
-        .selected_text(bidi(ui, selected))
+        .selected_text(ui.rtl(selected))
         .width(220.0)
         .height(320.0)
         .show_ui(ui, |ui| {
@@ -644,10 +639,10 @@ fn replace_combo(
                     RichText::new(tr!("{name} (inactive)", name = other.name))
                         .color(theme::TEXT_MUTED)
                 };
-                ui.selectable_value(choice, Some(Some(other.id)), bidi(ui, text));
+                ui.selectable_value_text(choice, Some(Some(other.id)), text);
             }
             ui.separator();
-            ui.selectable_value(choice, Some(None), bidi(ui, none));
+            ui.selectable_value_text(choice, Some(None), none);
         })
         .response
         .labelled_by(label);
@@ -657,13 +652,13 @@ fn replace_combo(
 fn header_ui(ui: &mut egui::Ui, widths: Widths) {
     ui.horizontal(|ui| {
         cell(ui, widths.name, |ui| {
-            ui.label(bidi(ui, RichText::new(Field::Name.label()).strong()));
+            ui.text(RichText::new(Field::Name.label()).strong());
         });
         cell(ui, widths.active, |ui| {
-            ui.label(bidi(ui, RichText::new(Field::Active.label()).strong()));
+            ui.text(RichText::new(Field::Active.label()).strong());
         });
         cell(ui, widths.uses, |ui| {
-            ui.label(bidi(ui, RichText::new(tr!("Used by")).strong())).on_hover_text(bidi(ui, tr!(
+            ui.text(RichText::new(tr!("Used by")).strong()).on_hover_text(ui.rtl(tr!(
                 "How many deals, accounts and leads use the value, archived and trashed deals included."
             )));
         });
@@ -706,7 +701,7 @@ fn validated(ws: &Workspace, lookup: Lookup) -> Result<Record, String> {
 /// A refused value's reason, in red.
 fn error_ui(ui: &mut egui::Ui, error: &Option<String>) {
     if let Some(error) = error {
-        ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
+        ui.text(RichText::new(error).color(theme::ERROR));
     }
 }
 

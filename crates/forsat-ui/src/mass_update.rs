@@ -2,7 +2,7 @@
 //! transaction, one undo step). It is always there, greyed out until rows are selected, so a
 //! Ctrl-click never pushes the rows down under the pointer. Closing deals in bulk asks first.
 
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use std::collections::HashSet;
 
 use egui::RichText;
@@ -93,18 +93,17 @@ impl MassUpdateBar {
         let height = ui.spacing().interact_size.y;
         ui.add_sized(
             [COUNT_WIDTH, height],
-            egui::Label::new(bidi(ui, RichText::new(count).strong())).truncate(),
+            egui::Label::new(ui.rtl(RichText::new(count).strong())).truncate(),
         )
-        .on_hover_text(bidi(
-            ui,
-            tr!("Ctrl-click or Shift-click the deals' names to change several at once"),
-        ));
-        if ui.button(bidi(ui, tr!("Select all"))).clicked() {
+        .on_hover_text(ui.rtl(tr!(
+            "Ctrl-click or Shift-click the deals' names to change several at once"
+        )));
+        if ui.button_text(tr!("Select all")).clicked() {
             selection.extend(shown.iter().copied());
         }
         let clear = ui.add_enabled(
             !selection.is_empty(),
-            egui::Button::new(bidi(ui, tr!("Clear selection"))),
+            egui::Button::new(ui.rtl(tr!("Clear selection"))),
         );
         if clear.clicked() {
             selection.clear();
@@ -125,17 +124,17 @@ impl MassUpdateBar {
                 };
                 keep_or_lookup_ui(ui, field, kind, ws, value, &keep);
             }
-            let label = ui.label(bidi(ui, Field::ExpectedClose.label()));
+            let label = ui.text(Field::ExpectedClose.label());
             ui.add(
                 egui::TextEdit::singleline(&mut self.close_text)
-                    .hint_text(bidi(ui, tr!("keep")))
+                    .hint_text(ui.rtl(tr!("keep")))
                     .desired_width(90.0),
             )
             .labelled_by(label.id);
             forecast_combo(ui, &mut self.patch.forecast, &keep);
             ui.separator();
             let apply = trn!(selection.len(), "Apply to {n} deals");
-            let apply = egui::Button::new(bidi(ui, RichText::new(apply).strong()))
+            let apply = egui::Button::new(ui.rtl(RichText::new(apply).strong()))
                 .min_size(egui::vec2(APPLY_WIDTH, 0.0));
             if ui.add(apply).clicked() {
                 // The ids are listed only when applied: a selection can hold a million deals.
@@ -200,7 +199,7 @@ impl Closing {
                         trn!(n, "Close {n} deals as won"),
                     )
                 };
-                ui.label(bidi(ui, RichText::new(title).heading()));
+                ui.text(RichText::new(title).heading());
                 ui.add_space(6.0);
                 // Closing the other way changes an outcome already recorded: say how many.
                 let other = if lost {
@@ -220,7 +219,7 @@ impl Closing {
                     } else {
                         trn!(flipped, "{n} of them is lost now and becomes won.")
                     };
-                    ui.label(bidi(ui, RichText::new(warning).color(theme::STALE)));
+                    ui.text(RichText::new(warning).color(theme::STALE));
                     ui.add_space(6.0);
                 }
                 if lost {
@@ -228,13 +227,10 @@ impl Closing {
                     ui.add_space(10.0);
                 }
                 ui.horizontal(|ui| {
-                    if ui
-                        .button(bidi(ui, RichText::new(confirm).strong()))
-                        .clicked()
-                    {
+                    if ui.button_text(RichText::new(confirm).strong()).clicked() {
                         asked = Asked::Confirm;
                     }
-                    if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                    if ui.button_text(tr!("Cancel")).clicked() {
                         asked = Asked::Cancel;
                     }
                 });
@@ -251,13 +247,13 @@ impl Closing {
 /// Space picks one, which a dropdown's popup in a dialog does not allow (Escape, needed to
 /// close it, would close the dialog).
 fn reasons_ui(ui: &mut egui::Ui, ws: &Workspace, reason: &mut Option<Id>) {
-    ui.label(bidi(ui, tr!("Loss reason, for all of them")));
+    ui.text(tr!("Loss reason, for all of them"));
     egui::ScrollArea::vertical()
         .max_height(220.0)
         .show(ui, |ui| {
-            ui.radio_value(reason, None, bidi(ui, tr!("No reason given")));
+            ui.radio_value_text(reason, None, tr!("No reason given"));
             for lookup in ws.lookups(LookupKind::LossReason) {
-                ui.radio_value(reason, Some(lookup.id), bidi(ui, &lookup.name));
+                ui.radio_value_text(reason, Some(lookup.id), &lookup.name);
             }
         });
 }
@@ -271,7 +267,7 @@ fn keep_or_lookup_ui(
     value: &mut Option<Option<Id>>,
     keep: &str,
 ) {
-    let label = ui.label(bidi(ui, field.label()));
+    let label = ui.text(field.label());
     let none = tr!("None");
     let shown = match value {
         None => keep.to_owned(),
@@ -279,12 +275,12 @@ fn keep_or_lookup_ui(
         Some(Some(id)) => ws.lookup_name(Some(*id)).to_owned(),
     };
     egui::ComboBox::from_id_salt(("mass", kind as u8))
-        .selected_text(bidi(ui, shown))
+        .selected_text(ui.rtl(shown))
         .show_ui(ui, |ui| {
-            ui.selectable_value(value, None, bidi(ui, keep));
-            ui.selectable_value(value, Some(None), bidi(ui, &none));
+            ui.selectable_value_text(value, None, keep);
+            ui.selectable_value_text(value, Some(None), &none);
             for lookup in ws.lookups(kind) {
-                ui.selectable_value(value, Some(Some(lookup.id)), bidi(ui, &lookup.name));
+                ui.selectable_value_text(value, Some(Some(lookup.id)), &lookup.name);
             }
         })
         .response

@@ -2,7 +2,7 @@
 //! field, whose value it takes.
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use std::collections::HashMap;
 
 use egui::RichText;
@@ -65,12 +65,12 @@ impl MergeDialog {
         if records.len() < 2 {
             return MergeOutcome::Cancel;
         }
-        ui.label(bidi(ui, RichText::new(tr!("Merge duplicates")).heading()));
-        ui.label(
-            bidi(ui, RichText::new(tr!(
+        ui.text(RichText::new(tr!("Merge duplicates")).heading());
+        ui.text(
+            RichText::new(tr!(
                 "Pick the deal to keep and, for each field, the value it keeps. The others move to the trash; their history and stage moves go to the kept deal."
             ))
-            .color(theme::TEXT_MUTED)));
+            .color(theme::TEXT_MUTED));
         ui.add_space(6.0);
         direction::grid_scope(ui, |ui| {
             egui::Grid::new("merge_grid")
@@ -80,15 +80,11 @@ impl MergeDialog {
                 .show(ui, |ui| {
                     ui.label("");
                     for (i, r) in records.iter().enumerate() {
-                        ui.radio_value(
-                            &mut self.survivor,
-                            r.id,
-                            bidi(ui, trn!(i + 1, "Keep deal {n}")),
-                        );
+                        ui.radio_value_text(&mut self.survivor, r.id, trn!(i + 1, "Keep deal {n}"));
                     }
                     ui.end_row();
                     for field in FIELDS {
-                        ui.label(bidi(ui, field.label()));
+                        ui.text(field.label());
                         for r in &records {
                             let chosen = self.picks.get(&field).copied().unwrap_or(self.survivor);
                             let text = value(ws, r, field);
@@ -99,7 +95,7 @@ impl MergeDialog {
                             };
                             if ui
                                 .radio(chosen == r.id, shown)
-                                .on_hover_text(bidi(ui, field.label()))
+                                .on_hover_text(ui.rtl(field.label()))
                                 .clicked()
                             {
                                 self.picks.insert(field, r.id);
@@ -112,11 +108,11 @@ impl MergeDialog {
         ui.add_space(10.0);
         ui.horizontal(|ui| {
             if ui
-                .button(bidi(ui, RichText::new(tr!("Merge")).strong()))
+                .button_text(RichText::new(tr!("Merge")).strong())
                 .clicked()
             {
                 MergeOutcome::Merge(self.command(&records, ws.rates()))
-            } else if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+            } else if ui.button_text(tr!("Cancel")).clicked() {
                 MergeOutcome::Cancel
             } else {
                 MergeOutcome::Open

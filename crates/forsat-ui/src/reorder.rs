@@ -4,9 +4,9 @@
 
 use egui::{FontId, Stroke, vec2};
 
-use super::text::bidi;
 use super::theme;
 use crate::tr;
+use crate::ui_ext::UiExt;
 
 /// What a dragged row carries: its key.
 #[derive(Clone, Copy, Debug)]
@@ -28,7 +28,7 @@ pub fn handle<K: Copy + Send + Sync + 'static>(
         .response;
     let name = tr!("Drag {stage} to reorder", stage = name);
     handle.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
-    handle.on_hover_text(bidi(ui, tr!("Drag to reorder")))
+    handle.on_hover_text(ui.rtl(tr!("Drag to reorder")))
 }
 
 /// The Move up / Move down buttons of the `index`th of `keys`; returns the new order if
@@ -36,10 +36,10 @@ pub fn handle<K: Copy + Send + Sync + 'static>(
 pub fn arrows<K: Clone>(ui: &mut egui::Ui, keys: &[K], index: usize, name: &str) -> Option<Vec<K>> {
     let up = arrow_button(ui, index > 0, true)
         .accessible_name(tr!("Move {name} up", name = name))
-        .on_hover_text(bidi(ui, tr!("Move up")));
+        .on_hover_text(ui.rtl(tr!("Move up")));
     let down = arrow_button(ui, index + 1 < keys.len(), false)
         .accessible_name(tr!("Move {name} down", name = name))
-        .on_hover_text(bidi(ui, tr!("Move down")));
+        .on_hover_text(ui.rtl(tr!("Move down")));
     let mut order = keys.to_vec();
     if up.clicked() {
         order.swap(index, index - 1);

@@ -12,7 +12,7 @@ mod picture;
 mod velocity;
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use std::sync::mpsc;
 
 use chrono::NaiveDate;
@@ -414,23 +414,23 @@ impl ReportsView {
 
     fn scope_bar_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, pipeline: Id) {
         ui.horizontal_wrapped(|ui| {
-            ui.label(bidi(ui, RichText::new(tr!("Reports")).heading()));
+            ui.text(RichText::new(tr!("Reports")).heading());
             ui.separator();
             let name = ws
                 .pipelines()
                 .iter()
                 .find(|p| p.id == pipeline)
                 .map_or("", |p| p.name.as_str());
-            ui.label(bidi(ui, tr!("Pipeline: {name}", name = name)))
-                .on_hover_text(bidi(ui, tr!("Switch the pipeline in the top bar")));
+            ui.text(tr!("Pipeline: {name}", name = name))
+                .on_hover_text(ui.rtl(tr!("Switch the pipeline in the top bar")));
             if ws.pipelines().len() > 1 {
-                ui.checkbox(&mut self.all_pipelines, bidi(ui, tr!("All pipelines")))
-                    .on_hover_text(bidi(ui, tr!(
+                ui.checkbox_text(&mut self.all_pipelines, tr!("All pipelines"))
+                    .on_hover_text(ui.rtl(tr!(
                         "Revenue, forecast, won and lost and the grid add every pipeline up; the funnel and the leakage follow one pipeline's stages"
                     )));
             }
             ui.separator();
-            ui.label(bidi(ui, RichText::new(tr!("Deals created")).color(theme::TEXT_MUTED)));
+            ui.text(RichText::new(tr!("Deals created")).color(theme::TEXT_MUTED));
             self.created_from.ui(ui, tr!("from"));
             self.created_to.ui(ui, tr!("to"));
         });
@@ -445,31 +445,26 @@ impl ReportsView {
         actions: &mut Vec<Action>,
     ) {
         ui.horizontal_wrapped(|ui| {
-            ui.label(bidi(
-                ui,
-                RichText::new(tr!("Saved reports:")).color(theme::TEXT_MUTED),
-            ));
+            ui.text(RichText::new(tr!("Saved reports:")).color(theme::TEXT_MUTED));
             let saved = ws.saved_reports();
             if saved.is_empty() {
-                ui.label(bidi(
-                    ui,
+                ui.text(
                     RichText::new(tr!("none yet: a card's Save… keeps its settings here"))
                         .color(theme::TEXT_MUTED),
-                ));
+                );
             }
             for report in saved {
                 let card = Card::of(&report.params);
-                let open = ui.button(bidi(ui, &report.name)).on_hover_text(bidi(
-                    ui,
-                    tr!("Open this {report} report", report = card.title()),
-                ));
+                let open = ui
+                    .button_text(&report.name)
+                    .on_hover_text(ui.rtl(tr!("Open this {report} report", report = card.title())));
                 if open.clicked() {
                     self.open_saved(ws, report, pipeline);
                 }
                 let delete = ui
-                    .small_button(bidi(ui, "×"))
+                    .small_button_text("×")
                     .accessible_name(tr!("Delete the saved report {name}", name = report.name))
-                    .on_hover_text(bidi(ui, tr!("Delete this saved report")));
+                    .on_hover_text(ui.rtl(tr!("Delete this saved report")));
                 if delete.clicked() {
                     let reports = saved
                         .iter()
@@ -578,14 +573,14 @@ impl ReportsView {
                     };
                     // Not justified: a sentence's spaces stay spaces.
                     ui.with_layout(direction::top_down_start(), |ui| {
-                        ui.add(egui::Label::new(bidi(ui, verdict)).wrap())
+                        ui.add(egui::Label::new(ui.rtl(verdict)).wrap())
                     });
                     // Under the chart: a sentence, the table, a line per stage with losses.
                     let lines = rows.iter().filter(|r| r.lost > 0).count();
                     let below = (rows.len() + 1) as f32 * 24.0 + lines as f32 * 20.0 + 90.0;
                     charts::leakage_ui(ui, rows, currency, height(below));
                     if let Some(lowest) = charts::leakage_summary(rows) {
-                        ui.label(bidi(ui, lowest));
+                        ui.text(lowest);
                     }
                     ui.add_space(4.0);
                     charts::leakage_rows_ui(ui, rows, currency);
@@ -635,33 +630,24 @@ impl ReportsView {
         let state = &mut self.cards[card.index()];
         ui.horizontal_wrapped(|ui| match &mut state.params {
             Params::Funnel => {
-                ui.label(bidi(
-                    ui,
-                    RichText::new(tr!("Click a stage to see the deals that reached it."))
-                        .color(theme::TEXT_MUTED),
-                ));
+                ui.text(RichText::new(tr!("Click a stage to see the deals that reached it."))
+                        .color(theme::TEXT_MUTED));
             }
             Params::Leakage => {
-                ui.label(bidi(
-                    ui,
-                    RichText::new(tr!("Where deals are lost, and how many move on."))
-                        .color(theme::TEXT_MUTED),
-                ));
+                ui.text(RichText::new(tr!("Where deals are lost, and how many move on."))
+                        .color(theme::TEXT_MUTED));
             }
             Params::Pipeline { by: GroupBy::Month } => {
-                ui.label(bidi(
-                    ui,
-                    RichText::new(tr!("Open deals by the month they are expected to close."))
-                        .color(theme::TEXT_MUTED),
-                ));
+                ui.text(RichText::new(tr!("Open deals by the month they are expected to close."))
+                        .color(theme::TEXT_MUTED));
             }
             Params::Pipeline { by } => {
-                let label = ui.label(bidi(ui, tr!("By")));
+                let label = ui.text(tr!("By"));
                 egui::ComboBox::from_id_salt("revenue_by")
-                    .selected_text(bidi(ui, group_label(*by)))
+                    .selected_text(ui.rtl(group_label(*by)))
                     .show_ui(ui, |ui| {
                         for choice in [GroupBy::Stage, GroupBy::Salesperson, GroupBy::Source] {
-                            ui.selectable_value(by, choice, bidi(ui, group_label(choice)));
+                            ui.selectable_value_text(by, choice, group_label(choice));
                         }
                     })
                     .response
@@ -671,7 +657,7 @@ impl ReportsView {
                 by, salesperson, ..
             } => {
                 period_ui(ui, &title, by);
-                let label = ui.label(bidi(ui, tr!("Salesperson")));
+                let label = ui.text(tr!("Salesperson"));
                 lookup_combo(
                     ui,
                     label.id,
@@ -680,12 +666,12 @@ impl ReportsView {
                     salesperson,
                     &tr!("Everyone"),
                 );
-                let label = ui.label(bidi(ui, tr!("Bars")));
+                let label = ui.text(tr!("Bars"));
                 egui::ComboBox::from_id_salt("forecast_measure")
-                    .selected_text(bidi(ui, measure.label()))
+                    .selected_text(ui.rtl(measure.label()))
                     .show_ui(ui, |ui| {
                         for choice in Measure::ALL {
-                            ui.selectable_value(measure, choice, bidi(ui, choice.label()));
+                            ui.selectable_value_text(measure, choice, choice.label());
                         }
                     })
                     .response
@@ -693,18 +679,15 @@ impl ReportsView {
             }
             Params::Grid { by, .. } => period_ui(ui, &title, by),
             Params::Velocity { .. } => {
-                ui.label(bidi(
-                    ui,
-                    RichText::new(tr!(
+                ui.text(RichText::new(tr!(
                         "Days deals spend in each open stage, and the money the pipeline wins per day."
                     ))
-                    .color(theme::TEXT_MUTED),
-                ));
+                    .color(theme::TEXT_MUTED));
             }
             Params::WinLoss { by, .. } => {
-                let label = ui.label(bidi(ui, tr!("By")));
+                let label = ui.text(tr!("By"));
                 egui::ComboBox::from_id_salt("winloss_by")
-                    .selected_text(bidi(ui, winloss_label(*by)))
+                    .selected_text(ui.rtl(winloss_label(*by)))
                     .show_ui(ui, |ui| {
                         for choice in [
                             WinLossBy::Reason,
@@ -712,7 +695,7 @@ impl ReportsView {
                             WinLossBy::Source,
                             WinLossBy::Salesperson,
                         ] {
-                            ui.selectable_value(by, choice, bidi(ui, winloss_label(choice)));
+                            ui.selectable_value_text(by, choice, winloss_label(choice));
                         }
                     })
                     .response
@@ -765,19 +748,17 @@ impl ReportsView {
             let mut close = false;
             let modal = egui::Modal::new(egui::Id::unique("save_report")).show(ctx, |ui| {
                 ui.set_min_width(380.0);
-                ui.label(bidi(
-                    ui,
+                ui.text(
                     RichText::new(tr!("Save the {report} report", report = card.title())).heading(),
-                ));
-                ui.label(bidi(
-                    ui,
+                );
+                ui.text(
                     RichText::new(tr!(
                         "Its settings and scope, to open again from the list of saved reports."
                     ))
                     .color(theme::TEXT_MUTED),
-                ));
+                );
                 ui.add_space(6.0);
-                let label = ui.label(bidi(ui, tr!("Report name")));
+                let label = ui.text(tr!("Report name"));
                 let field = ui
                     .add(egui::TextEdit::singleline(&mut dialog.name).desired_width(300.0))
                     .labelled_by(label.id);
@@ -786,7 +767,7 @@ impl ReportsView {
                 ui.horizontal(|ui| {
                     let save = ui.add_enabled(
                         !dialog.name.trim().is_empty(),
-                        egui::Button::new(bidi(ui, RichText::new(tr!("Save")).strong())),
+                        egui::Button::new(ui.rtl(RichText::new(tr!("Save")).strong())),
                     );
                     if (save.clicked() || enter) && !dialog.name.trim().is_empty() {
                         let saved = SavedReport {
@@ -801,7 +782,7 @@ impl ReportsView {
                         }));
                         close = true;
                     }
-                    if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                    if ui.button_text(tr!("Cancel")).clicked() {
                         close = true;
                     }
                 });
@@ -843,42 +824,41 @@ fn card_header_ui(ui: &mut egui::Ui, card: Card, full: bool) -> Option<CardAsk> 
     let title = card.title();
     let mut ask = None;
     ui.horizontal(|ui| {
-        ui.label(bidi(
-            ui,
+        ui.text(
             RichText::new(&title)
                 .strong()
                 .size(16.0)
                 .color(theme::TEXT_STRONG),
-        ));
+        );
         ui.with_layout(direction::end_to_start(Align::Center), |ui| {
             let save = ui
-                .small_button(bidi(ui, tr!("Save…")))
+                .small_button_text(tr!("Save…"))
                 .accessible_name(tr!("Save the {report} report", report = title))
-                .on_hover_text(bidi(ui, tr!("Keep these settings under a name")));
+                .on_hover_text(ui.rtl(tr!("Keep these settings under a name")));
             if save.clicked() {
                 ask = Some(CardAsk::Save);
             }
             let png = ui
-                .small_button(bidi(ui, tr!("PNG…")))
+                .small_button_text(tr!("PNG…"))
                 .accessible_name(tr!("Save the {report} chart as PNG", report = title))
-                .on_hover_text(bidi(ui, tr!("Save the chart as a PNG image")));
+                .on_hover_text(ui.rtl(tr!("Save the chart as a PNG image")));
             if png.clicked() {
                 ask = Some(CardAsk::File(FileKind::Png));
             }
             let export = ui
-                .small_button(bidi(ui, tr!("Export…")))
+                .small_button_text(tr!("Export…"))
                 .accessible_name(tr!("Export {report}", report = title))
-                .on_hover_text(bidi(ui, tr!("Write the rows as CSV or XLSX")));
+                .on_hover_text(ui.rtl(tr!("Write the rows as CSV or XLSX")));
             if export.clicked() {
                 ask = Some(CardAsk::File(FileKind::Csv));
             }
             if full {
-                if ui.small_button(bidi(ui, tr!("Back"))).clicked() {
+                if ui.small_button_text(tr!("Back")).clicked() {
                     ask = Some(CardAsk::Back);
                 }
             } else {
                 let open = ui
-                    .small_button(bidi(ui, tr!("Full size")))
+                    .small_button_text(tr!("Full size"))
                     .accessible_name(tr!("Open {report} full size", report = title));
                 if open.clicked() {
                     ask = Some(CardAsk::FullSize);
@@ -946,7 +926,7 @@ fn needs_ui(ui: &mut egui::Ui, lines: &[String], height: f32) -> egui::Rect {
     for (k, line) in lines.iter().enumerate() {
         let text = RichText::new(line).color(theme::TEXT_MUTED);
         let text = if k == 0 { text.size(15.0) } else { text };
-        inner.add(egui::Label::new(bidi(&inner, text)).wrap());
+        inner.add(egui::Label::new(inner.rtl(text)).wrap());
     }
     rect
 }

@@ -1,7 +1,7 @@
 //! The advanced search (ranges, lookups, status, forecast) and the saved searches, shared by
 //! the board and the list.
 
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use egui::RichText;
 
 use super::app::{Action, Ctx};
@@ -168,7 +168,7 @@ impl Search {
         {
             self.load(filter);
         }
-        ui.menu_button(bidi(ui, tr!("Saved searches")), |ui| {
+        ui.menu_button_text(tr!("Saved searches"), |ui| {
             direction::reading(ui, |ui| self.saved_menu_ui(ui, ws, filter, &mut actions));
         });
         if let Some(naming) = &mut self.naming {
@@ -194,16 +194,13 @@ impl Search {
     ) {
         let saved = ws.saved_filters();
         if saved.is_empty() {
-            ui.label(bidi(
-                ui,
-                RichText::new(tr!("No saved searches yet")).color(theme::TEXT_MUTED),
-            ));
+            ui.text(RichText::new(tr!("No saved searches yet")).color(theme::TEXT_MUTED));
         }
         for s in saved {
             ui.horizontal(|ui| {
                 let pick = ui
-                    .button(bidi(ui, &s.name))
-                    .on_hover_text(bidi(ui, tr!("Show the deals of this search")));
+                    .button_text(&s.name)
+                    .on_hover_text(ui.rtl(tr!("Show the deals of this search")));
                 // Closed by hand: a click by keyboard (Enter) does not close a menu.
                 if pick.clicked() {
                     *filter = s.filter.clone();
@@ -211,14 +208,14 @@ impl Search {
                     ui.close();
                 }
                 let rename = ui
-                    .small_button(bidi(ui, tr!("Rename…")))
+                    .small_button_text(tr!("Rename…"))
                     .accessible_name(tr!("Rename the saved search {name}", name = s.name));
                 if rename.clicked() {
                     self.naming = Some(Naming::new(Some(s.id), s.name.clone()));
                     ui.close();
                 }
                 let forget = ui
-                    .small_button(bidi(ui, tr!("Delete")))
+                    .small_button_text(tr!("Delete"))
                     .accessible_name(tr!("Delete the saved search {name}", name = s.name));
                 if forget.clicked() {
                     let done = Done::Deleted(s.name.clone());
@@ -232,9 +229,9 @@ impl Search {
         let save = ui
             .add_enabled(
                 !filter.is_empty(),
-                egui::Button::new(bidi(ui, tr!("Save search…"))),
+                egui::Button::new(ui.rtl(tr!("Save search…"))),
             )
-            .on_disabled_hover_text(bidi(ui, tr!("Search or filter first, then save it")));
+            .on_disabled_hover_text(ui.rtl(tr!("Search or filter first, then save it")));
         if save.clicked() {
             self.naming = Some(Naming::new(None, String::new()));
             ui.close();
@@ -265,7 +262,7 @@ impl Search {
                 (Field::Source, LookupKind::Source),
                 (Field::Campaign, LookupKind::Campaign),
             ] {
-                let label = ui.label(bidi(ui, field.label()));
+                let label = ui.text(field.label());
                 let value = if kind == LookupKind::Source {
                     &mut filter.source
                 } else {
@@ -273,12 +270,12 @@ impl Search {
                 };
                 lookup_combo(ui, label.id, ws, kind, value, &none);
             }
-            let label = ui.label(bidi(ui, tr!("Status")));
+            let label = ui.text(tr!("Status"));
             egui::ComboBox::from_id_salt("search_status")
-                .selected_text(bidi(ui, filter.status.label()))
+                .selected_text(ui.rtl(filter.status.label()))
                 .show_ui(ui, |ui| {
                     for s in Status::ALL {
-                        ui.selectable_value(&mut filter.status, s, bidi(ui, s.label()));
+                        ui.selectable_value_text(&mut filter.status, s, s.label());
                     }
                 })
                 .response
@@ -296,9 +293,9 @@ impl Search {
             for (i, (bound, text)) in Bound::ALL.into_iter().zip(&mut self.texts).enumerate() {
                 // Bounds come in pairs: "Amount [from] – [to]".
                 if i % 2 == 0 {
-                    ui.label(bidi(ui, &names[i / 2]));
+                    ui.text(&names[i / 2]);
                 } else {
-                    ui.label(bidi(ui, "–"));
+                    ui.text("–");
                 }
                 ui.add(egui::TextEdit::singleline(text).desired_width(85.0))
                     .accessible_name(bound.label());
@@ -313,7 +310,7 @@ impl Search {
             self.errors = errors;
         });
         for error in &self.errors {
-            ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
+            ui.text(RichText::new(error).color(theme::ERROR));
         }
         self.last = filter.clone();
     }
@@ -351,9 +348,9 @@ impl Naming {
                     Some(s) => tr!("Rename the saved search “{name}”", name = s.name),
                     None => tr!("Save the current search"),
                 };
-                ui.label(bidi(ui, RichText::new(title).heading()));
+                ui.text(RichText::new(title).heading());
                 ui.add_space(6.0);
-                let label = ui.label(bidi(ui, tr!("Name")));
+                let label = ui.text(tr!("Name"));
                 let field = ui
                     .add(egui::TextEdit::singleline(&mut self.name).desired_width(f32::INFINITY))
                     .labelled_by(label.id);
@@ -366,19 +363,16 @@ impl Naming {
                 }
                 let enter = unsaved::submitted(ui, &field);
                 if let Some(error) = &self.error {
-                    ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
+                    ui.text(RichText::new(error).color(theme::ERROR));
                 }
                 ui.add_space(8.0);
                 let other = self
                     .replacing
                     .and_then(|id| ws.saved_filters().iter().find(|s| s.id == id));
                 if let Some(other) = other {
-                    ui.label(bidi(
-                        ui,
-                        tr!(
-                            "A saved search called “{name}” already exists. Replace it?",
-                            name = other.name
-                        ),
+                    ui.text(tr!(
+                        "A saved search called “{name}” already exists. Replace it?",
+                        name = other.name
                     ));
                     ui.add_space(6.0);
                 }
@@ -387,10 +381,8 @@ impl Naming {
                         Some(_) => tr!("Replace"),
                         None => tr!("Save"),
                     };
-                    let confirmed = ui
-                        .button(bidi(ui, RichText::new(confirm).strong()))
-                        .clicked();
-                    if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                    let confirmed = ui.button_text(RichText::new(confirm).strong()).clicked();
+                    if ui.button_text(tr!("Cancel")).clicked() {
                         named = Named::Cancel;
                     } else if confirmed || (enter && other.is_none()) {
                         named = self.submit(ws, filter);

@@ -12,7 +12,7 @@
 //! "Save / Discard / Keep editing" before it closes.
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use std::collections::HashMap;
 
 use egui::{Align, Color32, Margin, RichText, Stroke, TextEdit, vec2};
@@ -150,10 +150,10 @@ impl SettingsView {
                 (Section::Lists, tr!("Lists")),
                 (Section::General, tr!("General")),
             ] {
-                ui.selectable_value(
+                ui.selectable_value_text(
                     &mut self.section,
                     section,
-                    bidi(ui, RichText::new(name).size(15.0)),
+                    RichText::new(name).size(15.0),
                 );
             }
         });
@@ -610,12 +610,11 @@ impl PipelinesTab {
         switch: &mut Option<Switch>,
     ) {
         ui.add_space(8.0);
-        ui.label(bidi(
-            ui,
+        ui.text(
             RichText::new(tr!("Pipelines"))
                 .strong()
                 .color(theme::TEXT_STRONG),
-        ));
+        );
         ui.add_space(2.0);
         let pipelines = ws.pipelines();
         let ids: Vec<Id> = pipelines.iter().map(|p| p.id).collect();
@@ -636,7 +635,7 @@ impl PipelinesTab {
                 let response = ui
                     .add(button)
                     .accessible_name(&p.name)
-                    .on_hover_text(bidi(ui, summary));
+                    .on_hover_text(ui.rtl(summary));
                 if response.clicked() && p.id != pid {
                     *switch = Some(Switch::Pipeline(p.id));
                 }
@@ -651,7 +650,7 @@ impl PipelinesTab {
         ui.add_space(8.0);
         match &mut self.new_pipeline {
             None => {
-                if ui.button(bidi(ui, tr!("New pipeline"))).clicked() {
+                if ui.button_text(tr!("New pipeline")).clicked() {
                     self.new_pipeline = Some(NameDraft::default());
                 }
             }
@@ -659,27 +658,24 @@ impl PipelinesTab {
                 let mut close = false;
                 let mut created = None;
                 editor_frame(ui, |ui| {
-                    let label = ui.label(bidi(ui, tr!("New pipeline name")));
+                    let label = ui.text(tr!("New pipeline name"));
                     let field = ui
                         .add(
                             TextEdit::singleline(&mut draft.text)
-                                .hint_text(bidi(ui, tr!("e.g. Partners")))
+                                .hint_text(ui.rtl(tr!("e.g. Partners")))
                                 .desired_width(f32::INFINITY),
                         )
                         .labelled_by(label.id);
                     let enter = unsaved::submitted(ui, &field);
                     if let Some(error) = &draft.error {
-                        ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
+                        ui.text(RichText::new(error).color(theme::ERROR));
                     }
-                    ui.label(bidi(
-                        ui,
-                        muted(tr!(
-                            "It starts with the stages New, Qualified, Proposition, Won and Lost."
-                        )),
-                    ));
+                    ui.text(muted(tr!(
+                        "It starts with the stages New, Qualified, Proposition, Won and Lost."
+                    )));
                     ui.horizontal(|ui| {
                         let create = ui
-                            .button(bidi(ui, RichText::new(tr!("Create")).strong()))
+                            .button_text(RichText::new(tr!("Create")).strong())
                             .clicked();
                         if create || enter {
                             match new_pipeline_command(ws, &draft.text) {
@@ -690,7 +686,7 @@ impl PipelinesTab {
                                 Err(errors) => draft.error = Some(error_text(&errors)),
                             }
                         }
-                        close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
+                        close = ui.button_text(tr!("Cancel")).clicked();
                     });
                 });
                 if let Some((id, command)) = created {
@@ -703,9 +699,9 @@ impl PipelinesTab {
             }
         }
         ui.add_space(10.0);
-        ui.label(bidi(ui, muted(tr!(
+        ui.text(muted(tr!(
             "The board opens on the first pipeline; the arrows change the order. Pick another one above the board."
-        ))));
+        )));
     }
 
     /// The selected pipeline: its name, deletion and stages.
@@ -721,13 +717,12 @@ impl PipelinesTab {
             return;
         };
         let stages: Vec<&Stage> = ws.stages_of(pid).collect();
-        ui.label(bidi(
-            ui,
+        ui.text(
             RichText::new(&pipeline.name)
                 .strong()
                 .color(theme::TEXT_STRONG)
                 .heading(),
-        ));
+        );
         let mut summary = tr!(
             "{stages} stages · {deals}",
             stages = format_count(stages.len() as u64),
@@ -736,7 +731,7 @@ impl PipelinesTab {
         if pid == ws.default_pipeline().id {
             summary = tr!("{summary} · the board opens on it", summary = summary);
         }
-        ui.label(bidi(ui, muted(summary)));
+        ui.text(muted(summary));
         ui.add_space(6.0);
         self.rename_ui(ui, ws, &pipeline, actions);
         if self.delete_pipeline.is_some() {
@@ -744,26 +739,24 @@ impl PipelinesTab {
             self.delete_pipeline_ui(ui, ws, &pipeline, actions);
         }
         ui.add_space(14.0);
-        ui.label(bidi(
-            ui,
+        ui.text(
             RichText::new(tr!("Stages"))
                 .strong()
                 .color(theme::TEXT_STRONG),
-        ));
-        ui.label(
-            bidi(ui, muted(tr!(
+        );
+        ui.text(
+            muted(tr!(
                 "Drag a stage by its dotted handle, or use the arrows, to reorder. Open stages are the board's columns; Won and Lost are its drop zones. Hover a name for its expected result."
-            ))));
+            )));
         ui.add_space(4.0);
         if stages.is_empty() {
-            ui.label(bidi(
-                ui,
+            ui.text(
                 RichText::new(tr!(
                     "This pipeline has no stages yet: deals need at least one open stage."
                 ))
                 .color(theme::ERROR),
-            ));
-            if ui.button(bidi(ui, tr!("Add the default stages"))).clicked() {
+            );
+            if ui.button_text(tr!("Add the default stages")).clicked() {
                 actions.push(change_action(default_stages_change(pid)));
             }
         } else {
@@ -771,7 +764,7 @@ impl PipelinesTab {
         }
         ui.add_space(6.0);
         let adding = self.editor.as_ref().is_some_and(|e| e.stage.id == 0);
-        if !adding && ui.button(bidi(ui, tr!("New stage"))).clicked() {
+        if !adding && ui.button_text(tr!("New stage")).clicked() {
             let sequence = stages.iter().map(|s| s.sequence).max().unwrap_or(0) + 1;
             *switch = Some(Switch::Stage(Box::new(StageEditor::new_in(pid, sequence))));
         }
@@ -808,16 +801,16 @@ impl PipelinesTab {
         }
         let mut renamed = false;
         ui.horizontal(|ui| {
-            let label = ui.label(bidi(ui, tr!("Pipeline name")));
+            let label = ui.text(tr!("Pipeline name"));
             let field = ui
                 .add(TextEdit::singleline(&mut draft.text).desired_width(260.0))
                 .labelled_by(label.id);
             let changed = draft.text.trim() != pipeline.name;
             unsaved::marker(ui, changed);
-            let save = egui::Button::new(bidi(ui, tr!("Save name")));
+            let save = egui::Button::new(ui.rtl(tr!("Save name")));
             let enter = changed && unsaved::submitted(ui, &field);
             renamed = ui.add_enabled(changed, save).clicked() || enter;
-            if changed && ui.button(bidi(ui, tr!("Discard"))).clicked() {
+            if changed && ui.button_text(tr!("Discard")).clicked() {
                 draft.text = pipeline.name.clone();
                 draft.error = None;
             }
@@ -826,22 +819,19 @@ impl PipelinesTab {
             let delete = ui
                 .add_enabled(
                     !last && self.delete_pipeline.is_none(),
-                    egui::Button::new(bidi(ui, tr!("Delete pipeline…"))),
+                    egui::Button::new(ui.rtl(tr!("Delete pipeline…"))),
                 )
-                .on_disabled_hover_text(bidi(
-                    ui,
-                    if last {
-                        tr!("The last pipeline cannot be deleted.")
-                    } else {
-                        tr!("Answer the question below first.")
-                    },
-                ));
+                .on_disabled_hover_text(ui.rtl(if last {
+                    tr!("The last pipeline cannot be deleted.")
+                } else {
+                    tr!("Answer the question below first.")
+                }));
             if delete.clicked() {
                 self.delete_pipeline = Some(PipelineDelete::default());
             }
         });
         if let Some(error) = &self.rename.error {
-            ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
+            ui.text(RichText::new(error).color(theme::ERROR));
         }
         if renamed && let Some(command) = self.rename_command(ws) {
             actions.push(reply::send(&mut self.sent, Done::PipelineRenamed, command));
@@ -864,20 +854,19 @@ impl PipelinesTab {
         let mut deleted = None;
         ask_frame(ui, theme::ERROR, |ui| {
             if held == 0 {
-                ui.label(bidi(
-                    ui,
+                ui.text(
                     RichText::new(trn!(
                         ws.stages_of(pipeline.id).count(),
                         "Delete the pipeline {pipeline} and its {n} stages?",
                         pipeline = pipeline.name
                     ))
                     .strong(),
-                ));
+                );
                 ui.horizontal(|ui| {
-                    if ui.button(bidi(ui, tr!("Yes, delete"))).clicked() {
+                    if ui.button_text(tr!("Yes, delete")).clicked() {
                         deleted = Some(ws.delete_pipeline_change(pipeline.id, None));
                     }
-                    close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
+                    close = ui.button_text(tr!("Cancel")).clicked();
                 });
                 return;
             }
@@ -886,7 +875,7 @@ impl PipelinesTab {
                 "{pipeline} has {n} deals. Move them to:",
                 pipeline = pipeline.name
             );
-            let label = ui.label(bidi(ui, RichText::new(text).strong()));
+            let label = ui.text(RichText::new(text).strong());
             ui.horizontal(|ui| {
                 let others: Vec<(Id, &str)> = ws
                     .pipelines()
@@ -899,12 +888,12 @@ impl PipelinesTab {
                 if go && let Some(target) = ask.target {
                     deleted = Some(ws.delete_pipeline_change(pipeline.id, Some(target)));
                 }
-                close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
+                close = ui.button_text(tr!("Cancel")).clicked();
             });
-            ui.label(
-                bidi(ui, muted(tr!(
+            ui.text(
+                muted(tr!(
                     "Each deal goes to that pipeline's first stage of the same kind (open deals to its first open stage); then this pipeline and its stages are deleted."
-                ))));
+                )));
         });
         if let Some(change) = deleted {
             self.send(change, Done::PipelineDeleted, actions);
@@ -939,7 +928,7 @@ impl PipelinesTab {
                         (tr!("Deals"), DEALS_WIDTH),
                     ] {
                         cell(ui, width, |ui| {
-                            ui.label(bidi(ui, muted(title).small().strong()));
+                            ui.text(muted(title).small().strong());
                         });
                     }
                 });
@@ -996,49 +985,49 @@ impl PipelinesTab {
                     reorder::handle(ui, drag_id, stage.id, size, &stage.name);
                     cell(ui, NAME_WIDTH, |ui| {
                         let label = ui.add(
-                            egui::Label::new(bidi(
-                                ui,
-                                RichText::new(&stage.name)
-                                    .strong()
-                                    .color(theme::TEXT_STRONG),
-                            ))
+                            egui::Label::new(
+                                ui.rtl(
+                                    RichText::new(&stage.name)
+                                        .strong()
+                                        .color(theme::TEXT_STRONG),
+                                ),
+                            )
                             .truncate(),
                         );
                         if !stage.requirements.is_empty() {
-                            label.on_hover_text(bidi(ui, &stage.requirements));
+                            label.on_hover_text(ui.rtl(&stage.requirements));
                         }
                     });
                     cell(ui, KIND_WIDTH, |ui| {
-                        ui.label(bidi(
-                            ui,
+                        ui.text(
                             RichText::new(kind_label(stage.kind)).color(kind_color(stage.kind)),
-                        ));
+                        );
                     });
                     cell(ui, PROBABILITY_WIDTH, |ui| {
-                        ui.label(bidi(ui, format_percent(stage.probability)));
+                        ui.text(format_percent(stage.probability));
                     });
                     cell(ui, STALE_WIDTH, |ui| match stage.rotting_days {
                         Some(days) => {
-                            ui.label(bidi(ui, trn!(days, "{n} days")));
+                            ui.text(trn!(days, "{n} days"));
                         }
                         None => {
-                            ui.label(bidi(ui, muted("—".to_owned())))
-                                .on_hover_text(bidi(ui, tr!("Never stale")));
+                            ui.text(muted("—".to_owned()))
+                                .on_hover_text(ui.rtl(tr!("Never stale")));
                         }
                     });
                     cell(ui, FOLDED_WIDTH, |ui| {
                         if stage.folded {
-                            ui.label(bidi(ui, tr!("Yes")));
+                            ui.text(tr!("Yes"));
                         } else {
-                            ui.label(bidi(ui, muted("—".to_owned())));
+                            ui.text(muted("—".to_owned()));
                         }
                     });
                     cell(ui, DEALS_WIDTH, |ui| {
-                        ui.label(bidi(ui, format_count(held as u64)));
+                        ui.text(format_count(held as u64));
                     });
                     reorder = reorder::arrows(ui, ids, index, &stage.name);
                     let edit = ui
-                        .add_enabled(!editing, egui::Button::new(bidi(ui, tr!("Edit"))).small())
+                        .add_enabled(!editing, egui::Button::new(ui.rtl(tr!("Edit"))).small())
                         .accessible_name(tr!("Edit {stage}", stage = stage.name));
                     if edit.clicked() {
                         *switch = Some(Switch::Stage(Box::new(StageEditor::of(stage))));
@@ -1047,14 +1036,13 @@ impl PipelinesTab {
                     let delete = ui
                         .add_enabled(
                             !last_open && !asked,
-                            egui::Button::new(bidi(ui, tr!("Delete"))).small(),
+                            egui::Button::new(ui.rtl(tr!("Delete"))).small(),
                         )
                         .accessible_name(tr!("Delete {stage}", stage = stage.name));
                     let delete = if last_open {
-                        delete.on_disabled_hover_text(bidi(
-                            ui,
-                            tr!("Every pipeline needs at least one open stage."),
-                        ))
+                        delete.on_disabled_hover_text(
+                            ui.rtl(tr!("Every pipeline needs at least one open stage.")),
+                        )
                     } else {
                         delete
                     };
@@ -1096,15 +1084,14 @@ impl PipelinesTab {
         let mut deleted = None;
         ask_frame(ui, theme::ERROR, |ui| {
             if held == 0 {
-                ui.label(bidi(
-                    ui,
+                ui.text(
                     RichText::new(tr!("Delete the stage {stage}?", stage = stage.name)).strong(),
-                ));
+                );
                 ui.horizontal(|ui| {
-                    if ui.button(bidi(ui, tr!("Yes, delete"))).clicked() {
+                    if ui.button_text(tr!("Yes, delete")).clicked() {
                         deleted = Some(ws.delete_stage_change(stage.id, None));
                     }
-                    close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
+                    close = ui.button_text(tr!("Cancel")).clicked();
                 });
                 return;
             }
@@ -1113,7 +1100,7 @@ impl PipelinesTab {
                 "{n} deals are in {stage}. Move them to:",
                 stage = stage.name
             );
-            let label = ui.label(bidi(ui, RichText::new(text).strong()));
+            let label = ui.text(RichText::new(text).strong());
             ui.horizontal(|ui| {
                 let others: Vec<(Id, &str)> = stages
                     .iter()
@@ -1125,12 +1112,12 @@ impl PipelinesTab {
                 if go && let Some(target) = ask.target {
                     deleted = Some(ws.delete_stage_change(stage.id, Some(target)));
                 }
-                close = ui.button(bidi(ui, tr!("Cancel"))).clicked();
+                close = ui.button_text(tr!("Cancel")).clicked();
             });
-            ui.label(
-                bidi(ui, muted(tr!(
+            ui.text(
+                muted(tr!(
                     "Moved deals follow the rules of their new stage: a Won or Lost stage closes them, an open one gives them its probability."
-                ))));
+                )));
         });
         if let Some(change) = deleted {
             self.send(change, Done::StageDeleted, actions);
@@ -1166,17 +1153,17 @@ fn move_target_ui(
         .and_then(|t| choices.iter().find(|(id, _)| *id == t))
         .map_or(placeholder, |(_, name)| name);
     egui::ComboBox::from_id_salt((label, "move_target"))
-        .selected_text(bidi(ui, chosen))
+        .selected_text(ui.rtl(chosen))
         .show_ui(ui, |ui| {
             for (id, name) in choices {
-                ui.selectable_value(target, Some(*id), bidi(ui, *name));
+                ui.selectable_value_text(target, Some(*id), *name);
             }
         })
         .response
         .labelled_by(label);
     ui.add_enabled(
         target.is_some(),
-        egui::Button::new(bidi(ui, tr!("Move and delete"))),
+        egui::Button::new(ui.rtl(tr!("Move and delete"))),
     )
     .clicked()
 }
@@ -1339,18 +1326,17 @@ impl StageEditor {
                 tr!("Edit stage “{stage}”", stage = self.title)
             };
             ui.horizontal(|ui| {
-                ui.label(bidi(
-                    ui,
+                ui.text(
                     RichText::new(title)
                         .strong()
                         .size(15.0)
                         .color(theme::TEXT_STRONG),
-                ));
+                );
                 unsaved::marker(ui, dirty);
             });
             ui.add_space(4.0);
             if let Some(refusal) = &self.refusal {
-                ui.label(bidi(ui, RichText::new(refusal).color(theme::ERROR)));
+                ui.text(RichText::new(refusal).color(theme::ERROR));
             }
             let shown = [
                 Field::Name,
@@ -1365,7 +1351,7 @@ impl StageEditor {
                 .filter(|e| !shown.contains(&e.field))
                 .collect();
             for e in others {
-                ui.label(bidi(ui, RichText::new(e.to_string()).color(theme::ERROR)));
+                ui.text(RichText::new(e.to_string()).color(theme::ERROR));
             }
             let entered = self.fields_ui(ui, held);
             ui.add_space(6.0);
@@ -1382,10 +1368,10 @@ impl StageEditor {
                 } else {
                     tr!("Save stage")
                 };
-                if ui.button(bidi(ui, RichText::new(save).strong())).clicked() {
+                if ui.button_text(RichText::new(save).strong()).clicked() {
                     outcome = self.save(ws);
                 }
-                if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                if ui.button_text(tr!("Cancel")).clicked() {
                     outcome = Some(EditorOutcome::Close);
                 }
             });
@@ -1405,11 +1391,11 @@ impl StageEditor {
         field: Field,
         add: impl FnOnce(&mut egui::Ui, egui::Id) -> R,
     ) -> R {
-        let label = bidi(ui, label);
+        let label = ui.rtl(label);
         direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
             let inner = add(ui, label);
             if let Some(error) = self.error(field) {
-                ui.label(bidi(ui, RichText::new(error.reason()).color(theme::ERROR)));
+                ui.text(RichText::new(error.reason()).color(theme::ERROR));
             }
             inner
         })
@@ -1431,14 +1417,10 @@ impl StageEditor {
             ui.horizontal(|ui| {
                 ui.add_enabled_ui(!kind_fixed, |ui| {
                     egui::ComboBox::from_id_salt("settings_stage_kind")
-                        .selected_text(bidi(ui, kind_label(stage.kind)))
+                        .selected_text(ui.rtl(kind_label(stage.kind)))
                         .show_ui(ui, |ui| {
                             for kind in [StageKind::Open, StageKind::Won, StageKind::Lost] {
-                                ui.selectable_value(
-                                    &mut stage.kind,
-                                    kind,
-                                    bidi(ui, kind_label(kind)),
-                                );
+                                ui.selectable_value_text(&mut stage.kind, kind, kind_label(kind));
                             }
                         })
                         .response
@@ -1449,7 +1431,7 @@ impl StageEditor {
                 } else {
                     tr!("Won and Lost stages close the deals dropped on them.")
                 };
-                ui.label(bidi(ui, muted(note)));
+                ui.text(muted(note));
             });
         });
         entered |= self.row(
@@ -1482,11 +1464,8 @@ impl StageEditor {
                             .labelled_by(l);
                         }
                     }
-                    ui.label(bidi(ui, "%"));
-                    ui.label(bidi(
-                        ui,
-                        muted(tr!("what a deal gets on entering the stage")),
-                    ));
+                    ui.text("%");
+                    ui.text(muted(tr!("what a deal gets on entering the stage")));
                     entered
                 })
                 .inner
@@ -1499,15 +1478,14 @@ impl StageEditor {
             |ui, l| {
                 ui.add(
                     TextEdit::multiline(&mut stage.requirements)
-                        .hint_text(bidi(ui, tr!("What a deal must meet before it moves on")))
+                        .hint_text(ui.rtl(tr!("What a deal must meet before it moves on")))
                         .desired_rows(2)
                         .desired_width(FIELD_WIDTH * 1.5),
                 )
                 .labelled_by(l);
-                ui.label(bidi(
-                    ui,
-                    muted(tr!("Shown when hovering the stage's column on the board.")),
-                ));
+                ui.text(muted(tr!(
+                    "Shown when hovering the stage's column on the board."
+                )));
             },
         );
         entered |= self.row(ui, tr!("Stale after"), Field::RottingDays, |ui, l| {
@@ -1515,21 +1493,18 @@ impl StageEditor {
                 let field = ui
                     .add(
                         TextEdit::singleline(&mut rotting)
-                            .hint_text(bidi(ui, tr!("never")))
+                            .hint_text(ui.rtl(tr!("never")))
                             .desired_width(NUMBER_WIDTH),
                     )
                     .labelled_by(l);
-                ui.label(bidi(ui, tr!("days in the stage")));
-                ui.label(bidi(ui, muted(tr!("(empty: never)"))));
+                ui.text(tr!("days in the stage"));
+                ui.text(muted(tr!("(empty: never)")));
                 unsaved::submitted(ui, &field)
             })
             .inner
         });
         self.row(ui, Field::Folded.label(), Field::Folded, |ui, _| {
-            ui.checkbox(
-                &mut stage.folded,
-                bidi(ui, tr!("Shown folded on the board")),
-            );
+            ui.checkbox_text(&mut stage.folded, tr!("Shown folded on the board"));
         });
         self.stage = stage;
         self.probability = probability;
@@ -1579,17 +1554,17 @@ impl StageEditor {
                 "Apply {percent} to the {n} open deals that follow the stage's default? (deals with a probability of their own keep it)",
                 percent = percent
             );
-            ui.label(bidi(ui, RichText::new(text).strong()));
+            ui.text(RichText::new(text).strong());
             ui.horizontal(|ui| {
                 for (answer, apply) in
                     [(tr!("Apply to them"), true), (tr!("Only new deals"), false)]
                 {
-                    if ui.button(bidi(ui, answer)).clicked() {
+                    if ui.button_text(answer).clicked() {
                         let change = ws.stage_change(stage.clone(), apply);
                         outcome = Some(EditorOutcome::Send(Box::new(change)));
                     }
                 }
-                if ui.button(bidi(ui, tr!("Back"))).clicked() {
+                if ui.button_text(tr!("Back")).clicked() {
                     self.followers = None;
                 }
             });
@@ -1692,14 +1667,14 @@ fn choice_row<T: Copy + PartialEq>(
     choices: impl IntoIterator<Item = T>,
     name: impl Fn(T) -> String,
 ) {
-    let label = bidi(ui, label);
+    let label = ui.rtl(label);
     direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
         egui::ComboBox::from_id_salt(id)
-            .selected_text(bidi(ui, name(*value)))
+            .selected_text(ui.rtl(name(*value)))
             .width(200.0)
             .show_ui(ui, |ui| {
                 for choice in choices {
-                    ui.selectable_value(value, choice, bidi(ui, name(choice)));
+                    ui.selectable_value_text(value, choice, name(choice));
                 }
             })
             .response
@@ -1796,28 +1771,26 @@ impl GeneralTab {
                     .inner_margin(Margin::symmetric(18, 10))
                     .show(ui, |ui| {
                         ui.horizontal(|ui| {
-                            ui.label(bidi(
-                                ui,
+                            ui.text(
                                 RichText::new(tr!("General"))
                                     .strong()
                                     .size(17.0)
                                     .color(theme::TEXT_STRONG),
-                            ));
+                            );
                             unsaved::marker(ui, dirty);
                         });
                         ui.add_space(8.0);
                         save |= self.rows_ui(ui, ws, &stored, &mut draft);
                         if let Some(refused) = &self.refused {
-                            ui.label(bidi(ui, RichText::new(refused).color(theme::ERROR)));
+                            ui.text(RichText::new(refused).color(theme::ERROR));
                         }
                         ui.add_space(10.0);
                         ui.horizontal(|ui| {
-                            let button = egui::Button::new(bidi(
-                                ui,
-                                RichText::new(tr!("Save settings")).strong(),
-                            ));
+                            let button = egui::Button::new(
+                                ui.rtl(RichText::new(tr!("Save settings")).strong()),
+                            );
                             save |= ui.add_enabled(dirty, button).clicked();
-                            if dirty && ui.button(bidi(ui, tr!("Discard"))).clicked() {
+                            if dirty && ui.button_text(tr!("Discard")).clicked() {
                                 *switch = Some(Switch::Close(Form::General));
                             }
                         });
@@ -1838,7 +1811,7 @@ impl GeneralTab {
 
     fn error_ui(&self, ui: &mut egui::Ui, row: NumberRow) {
         if let Some((_, message)) = self.errors.iter().find(|(r, _)| *r == row) {
-            ui.label(bidi(ui, RichText::new(message).color(theme::ERROR)));
+            ui.text(RichText::new(message).color(theme::ERROR));
         }
     }
 
@@ -1851,15 +1824,15 @@ impl GeneralTab {
         draft: &mut GeneralDraft,
     ) -> bool {
         let mut entered = false;
-        let row = |ui: &mut egui::Ui, label: String| bidi(ui, label);
+        let row = |ui: &mut egui::Ui, label: String| ui.rtl(label);
         let label = row(ui, tr!("Base currency"));
         direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
             egui::ComboBox::from_id_salt("settings_base_currency")
-                .selected_text(bidi(ui, &draft.base_currency))
+                .selected_text(ui.rtl(&draft.base_currency))
                 .width(200.0)
                 .show_ui(ui, |ui| {
                     for code in ws.currency_codes() {
-                        ui.selectable_value(&mut draft.base_currency, code.clone(), bidi(ui, code));
+                        ui.selectable_value_text(&mut draft.base_currency, code.clone(), code);
                     }
                 })
                 .response
@@ -1875,7 +1848,7 @@ impl GeneralTab {
                     "Every total is reported in it. Changing it rebases every exchange rate; add currencies under Currencies."
                 )
             };
-            ui.label(bidi(ui, muted(note)));
+            ui.text(muted(note));
         });
 
         let label = row(ui, tr!("Default expected close"));
@@ -1885,7 +1858,7 @@ impl GeneralTab {
                     .add(TextEdit::singleline(&mut draft.close_days).desired_width(NUMBER_WIDTH))
                     .labelled_by(label);
                 entered |= unsaved::submitted(ui, &field);
-                ui.label(bidi(ui, tr!("days from today, for a new deal")));
+                ui.text(tr!("days from today, for a new deal"));
             });
             self.error_ui(ui, NumberRow::CloseDays);
         });
@@ -1945,9 +1918,9 @@ impl GeneralTab {
 
         let label = row(ui, tr!("Daily backups"));
         direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
-            ui.checkbox(
+            ui.checkbox_text(
                 &mut draft.backups,
-                bidi(ui, tr!("Keep a copy of the file each day it is opened")),
+                tr!("Keep a copy of the file each day it is opened"),
             );
         });
 
@@ -1961,7 +1934,7 @@ impl GeneralTab {
                     )
                     .labelled_by(label);
                 entered |= unsaved::submitted(ui, &field);
-                ui.label(bidi(ui, tr!("copies, the oldest removed first")));
+                ui.text(tr!("copies, the oldest removed first"));
             });
             self.error_ui(ui, NumberRow::BackupsKeep);
         });

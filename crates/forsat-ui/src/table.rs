@@ -2,7 +2,7 @@
 //! fields people fix in bulk and the totals of the rows shown.
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use std::collections::HashSet;
 
 use egui::{Align, RichText, Sense};
@@ -139,7 +139,7 @@ impl ListView {
                 ui.horizontal(|ui| {
                     totals_ui(ui, &rows.totals, filter.show, currency);
                     ui.separator();
-                    if ui.button(bidi(ui, tr!("Find duplicates"))).clicked() {
+                    if ui.button_text(tr!("Find duplicates")).clicked() {
                         let live = ws.opportunities().filter(|o| !ws.is_trashed(o.id));
                         self.duplicates = Some((ws.generation(), duplicate_groups(live)));
                     }
@@ -149,14 +149,14 @@ impl ListView {
                         let mut in_trash = filter.is_trash();
                         if ui
                             .toggle_value(&mut in_trash, trash)
-                            .on_hover_text(bidi(ui, tr!("Show the deals in the trash")))
+                            .on_hover_text(ui.rtl(tr!("Show the deals in the trash")))
                             .clicked()
                         {
                             filter.show = if in_trash { Show::Trash } else { Show::Open };
                         }
                         if filter.is_trash()
                             && ws.trash_count() > 0
-                            && ui.button(bidi(ui, tr!("Empty trash…"))).clicked()
+                            && ui.button_text(tr!("Empty trash…")).clicked()
                         {
                             actions.push(Action::AskEmptyTrash);
                         }
@@ -352,18 +352,12 @@ fn pinned_chip_ui(ui: &mut egui::Ui, label: &str, shown: usize) -> bool {
                     .inner_margin(egui::Margin::symmetric(10, 3))
                     .show(ui, |ui| {
                         ui.horizontal(|ui| {
-                            ui.label(bidi(
-                                ui,
-                                RichText::new(label).strong().color(theme::TEXT_STRONG),
-                            ));
-                            ui.label(bidi(
-                                ui,
-                                RichText::new(deals(shown as u64)).color(theme::TEXT_MUTED),
-                            ));
+                            ui.text(RichText::new(label).strong().color(theme::TEXT_STRONG));
+                            ui.text(RichText::new(deals(shown as u64)).color(theme::TEXT_MUTED));
                             clear = ui
-                                .small_button(bidi(ui, "×"))
+                                .small_button_text("×")
                                 .accessible_name(tr!("Show all deals again"))
-                                .on_hover_text(bidi(ui, tr!("Show all deals again")))
+                                .on_hover_text(ui.rtl(tr!("Show all deals again")))
                                 .clicked();
                         });
                     });
@@ -378,7 +372,7 @@ fn pinned_chip_ui(ui: &mut egui::Ui, label: &str, shown: usize) -> bool {
 fn sort_header_ui(ui: &mut egui::Ui, column: ListColumn, sort: &mut Sort) {
     let active = sort.column == column;
     let response = ui.add(
-        egui::Button::new(bidi(ui, RichText::new(column.label()).strong()))
+        egui::Button::new(ui.rtl(RichText::new(column.label()).strong()))
             .frame(false)
             .sense(Sense::click()),
     );
@@ -438,19 +432,16 @@ fn totals_ui(ui: &mut egui::Ui, totals: &ListTotals, show: Show, currency: &str)
     }
     for (i, part) in parts.into_iter().enumerate() {
         if i > 0 {
-            ui.label(bidi(ui, RichText::new("·").color(theme::TEXT_MUTED)));
+            ui.text(RichText::new("·").color(theme::TEXT_MUTED));
         }
-        ui.label(bidi(ui, RichText::new(part).strong()));
+        ui.text(RichText::new(part).strong());
     }
 }
 
 /// Open, won, lost or all deals: the list's status, part of its search.
 fn status_ui(ui: &mut egui::Ui, show: &mut Show) {
     ui.horizontal(|ui| {
-        ui.label(bidi(
-            ui,
-            RichText::new(tr!("Show")).color(theme::TEXT_MUTED),
-        ));
+        ui.text(RichText::new(tr!("Show")).color(theme::TEXT_MUTED));
         for choice in Show::OUTCOMES {
             let name = match choice {
                 Show::Open => tr!("Show open deals"),
@@ -458,7 +449,7 @@ fn status_ui(ui: &mut egui::Ui, show: &mut Show) {
                 Show::Lost => tr!("Show lost deals"),
                 _ => tr!("Show all deals, open and closed"),
             };
-            ui.selectable_value(show, choice, bidi(ui, choice.label()))
+            ui.selectable_value_text(show, choice, choice.label())
                 .accessible_name(name);
         }
     });
@@ -469,18 +460,14 @@ fn status_ui(ui: &mut egui::Ui, show: &mut Show) {
 fn no_open_deal_ui(ui: &mut egui::Ui, filter: &mut Filter) {
     ui.add_space((ui.available_height() / 2.0 - 40.0).max(12.0));
     ui.vertical_centered(|ui| {
-        ui.label(bidi(
-            ui,
+        ui.text(
             RichText::new(tr!("No open deals"))
                 .heading()
                 .color(theme::TEXT_STRONG),
-        ));
-        ui.label(bidi(
-            ui,
-            RichText::new(tr!("Every deal is won or lost.")).color(theme::TEXT_MUTED),
-        ));
+        );
+        ui.text(RichText::new(tr!("Every deal is won or lost.")).color(theme::TEXT_MUTED));
         ui.add_space(10.0);
-        if ui.button(bidi(ui, tr!("Show all deals"))).clicked() {
+        if ui.button_text(tr!("Show all deals")).clicked() {
             filter.show = Show::All;
         }
     });
@@ -490,11 +477,11 @@ fn no_open_deal_ui(ui: &mut egui::Ui, filter: &mut Filter) {
 /// several are ticked, and closes on Escape or a click outside it.
 fn column_chooser_ui(ui: &mut egui::Ui, ws: &Workspace) -> Option<Action> {
     let mut chosen = None;
-    sticky_menu_ui(ui, bidi(ui, tr!("Columns")), |ui| {
+    sticky_menu_ui(ui, ui.rtl(tr!("Columns")), |ui| {
         let shown = ws.list_columns();
         for column in ListColumn::ALL.into_iter().skip(1) {
             let mut on = shown.contains(&column);
-            if ui.checkbox(&mut on, bidi(ui, column.label())).changed() {
+            if ui.checkbox_text(&mut on, column.label()).changed() {
                 // Keep the canonical order, so a column comes back where it was.
                 let columns = ListColumn::ALL
                     .into_iter()
@@ -520,8 +507,8 @@ fn duplicates_ui(
             0 => tr!("No duplicates found."),
             n => trn!(n, "Possible duplicates: {n} groups"),
         };
-        ui.label(bidi(ui, RichText::new(title).strong()));
-        hide = ui.button(bidi(ui, tr!("Hide"))).clicked();
+        ui.text(RichText::new(title).strong());
+        hide = ui.button_text(tr!("Hide")).clicked();
     });
     // Virtualised: a large pipeline can hold thousands of groups.
     let row_height = ui.spacing().interact_size.y;
@@ -538,12 +525,12 @@ fn duplicates_ui(
                         .map(|o| o.name.as_str())
                         .collect();
                     let merge = ui
-                        .button(bidi(ui, tr!("Merge…")))
+                        .button_text(tr!("Merge…"))
                         .accessible_name(tr!("Merge {names}", names = names.join(" / ")));
                     if merge.clicked() {
                         actions.push(Action::AskMerge(group.clone()));
                     }
-                    ui.label(bidi(ui, names.join("  /  ")));
+                    ui.text(names.join("  /  "));
                 });
             }
         },

@@ -63,9 +63,9 @@ pub fn follow_language(ctx: &egui::Context) {
 }
 
 /// `text` ready to draw: text with right-to-left letters in display order (UAX #9), each
-/// directional run a section of its own; other text as it is. Every label, button, card and
-/// cell that can show Persian goes through here.
-pub fn bidi(ui: &Ui, text: impl Into<WidgetText>) -> WidgetText {
+/// directional run a section of its own; other text as it is. Widgets reach it through
+/// [`UiExt`](crate::ui_ext::UiExt), whose methods take the text and do this step.
+pub(crate) fn bidi(ui: &Ui, text: impl Into<WidgetText>) -> WidgetText {
     let text = text.into();
     if !needs_reordering(text.text()) {
         return text;

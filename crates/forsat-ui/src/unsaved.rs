@@ -6,10 +6,10 @@
 
 use egui::{Key, Modifiers, RichText};
 
-use super::text::bidi;
 use super::theme;
 use crate::command::Command;
 use crate::tr;
+use crate::ui_ext::UiExt;
 use crate::workspace::Workspace;
 
 /// What the user answered when a form with unsaved edits would close.
@@ -34,21 +34,21 @@ impl<T> Leave<T> {
         let modal = egui::Modal::new(egui::Id::unique("unsaved_changes")).show(ctx, |ui| {
             ui.set_max_width(420.0);
             super::direction::reading(ui, |ui| {
-                ui.label(bidi(ui, RichText::new(tr!("Unsaved changes")).heading()));
+                ui.text(RichText::new(tr!("Unsaved changes")).heading());
                 ui.add_space(4.0);
-                ui.label(bidi(
-                    ui,
-                    tr!("{record} has changes that are not saved.", record = record),
+                ui.text(tr!(
+                    "{record} has changes that are not saved.",
+                    record = record
                 ));
                 ui.add_space(10.0);
                 ui.horizontal(|ui| {
-                    if ui.button(bidi(ui, tr!("Save changes"))).clicked() {
+                    if ui.button_text(tr!("Save changes")).clicked() {
                         choice = Some(Choice::Save);
                     }
-                    if ui.button(bidi(ui, tr!("Discard changes"))).clicked() {
+                    if ui.button_text(tr!("Discard changes")).clicked() {
                         choice = Some(Choice::Discard);
                     }
-                    if ui.button(bidi(ui, tr!("Keep editing"))).clicked() {
+                    if ui.button_text(tr!("Keep editing")).clicked() {
                         choice = Some(Choice::Keep);
                     }
                 });
@@ -97,12 +97,11 @@ pub fn submitted(ui: &egui::Ui, field: &egui::Response) -> bool {
 /// The "Unsaved changes" marker beside a dirty form's title.
 pub fn marker(ui: &mut egui::Ui, dirty: bool) {
     if dirty {
-        ui.label(bidi(
-            ui,
+        ui.text(
             RichText::new(tr!("Unsaved changes"))
                 .small()
                 .color(theme::STALE),
-        ));
+        );
     }
 }
 

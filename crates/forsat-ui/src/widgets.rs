@@ -1,6 +1,6 @@
 //! Small reusable pieces shared by the views.
 
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{Color32, FontId, Pos2, Rect};
 
@@ -13,7 +13,7 @@ use crate::{tr, trn};
 
 /// A record's history, newest first, in a collapsible section ("History (n)").
 pub fn history_ui(ui: &mut egui::Ui, history: &[HistoryEntry]) {
-    egui::CollapsingHeader::new(bidi(ui, trn!(history.len(), "History ({n})")))
+    egui::CollapsingHeader::new(ui.rtl(trn!(history.len(), "History ({n})")))
         .default_open(true)
         .show(ui, |ui| {
             for entry in history.iter().rev() {
@@ -47,11 +47,8 @@ pub fn history_ui(ui: &mut egui::Ui, history: &[HistoryEntry]) {
                     RichText::new(what)
                 };
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(bidi(
-                        ui,
-                        RichText::new(when).small().color(theme::TEXT_MUTED),
-                    ));
-                    ui.label(bidi(ui, what));
+                    ui.text(RichText::new(when).small().color(theme::TEXT_MUTED));
+                    ui.text(what);
                 });
             }
         });
@@ -87,12 +84,12 @@ pub fn lookup_combo_box(
         name => name.to_owned(),
     };
     let response = egui::ComboBox::from_id_salt(id_salt)
-        .selected_text(bidi(ui, selected))
+        .selected_text(ui.rtl(selected))
         .width(ui.available_width().min(180.0))
         .show_ui(ui, |ui| {
-            ui.selectable_value(value, None, bidi(ui, none));
+            ui.selectable_value_text(value, None, none);
             for lookup in ws.lookups(kind) {
-                ui.selectable_value(value, Some(lookup.id), bidi(ui, &lookup.name));
+                ui.selectable_value_text(value, Some(lookup.id), &lookup.name);
             }
         })
         .response;
@@ -101,17 +98,17 @@ pub fn lookup_combo_box(
 
 /// A labelled dropdown of every pipeline's stages with a first choice `none` ("Any", "Keep").
 pub fn optional_stage_combo(ui: &mut egui::Ui, ws: &Workspace, value: &mut Option<Id>, none: &str) {
-    let label = ui.label(bidi(ui, crate::domain::Field::Stage.label()));
+    let label = ui.text(crate::domain::Field::Stage.label());
     let current = value
         .and_then(|s| ws.stage(s))
         .map_or(none.to_owned(), |s| s.name.clone());
     egui::ComboBox::from_id_salt((label.id, "stage"))
-        .selected_text(bidi(ui, current))
+        .selected_text(ui.rtl(current))
         .show_ui(ui, |ui| {
-            ui.selectable_value(value, None, bidi(ui, none));
+            ui.selectable_value_text(value, None, none);
             for p in ws.pipelines() {
                 for s in ws.stages_of(p.id) {
-                    ui.selectable_value(value, Some(s.id), bidi(ui, &s.name));
+                    ui.selectable_value_text(value, Some(s.id), &s.name);
                 }
             }
         })
@@ -137,7 +134,7 @@ pub fn sticky_menu_ui(
 /// The stages to show, several at once, in a menu of checkboxes labelled "Stages" (none
 /// ticked: any stage). Stages are grouped under their pipeline's name when there are several.
 pub fn stages_filter_ui(ui: &mut egui::Ui, ws: &Workspace, stages: &mut Vec<Id>) {
-    let label = ui.label(bidi(ui, tr!("Stages")));
+    let label = ui.text(tr!("Stages"));
     let picked: Vec<&str> = stages
         .iter()
         .filter_map(|id| ws.stage(*id))
@@ -150,14 +147,14 @@ pub fn stages_filter_ui(ui: &mut egui::Ui, ws: &Workspace, stages: &mut Vec<Id>)
         [first, ..] => trn!(picked.len() - 1, "{first} and {n} more", first = first),
     };
     let pipelines = ws.pipelines();
-    let button = sticky_menu_ui(ui, bidi(ui, &summary), |ui| {
+    let button = sticky_menu_ui(ui, ui.rtl(&summary), |ui| {
         for p in pipelines {
             if pipelines.len() > 1 {
-                ui.label(bidi(ui, RichText::new(&p.name).strong()));
+                ui.text(RichText::new(&p.name).strong());
             }
             for s in ws.stages_of(p.id) {
                 let mut on = stages.contains(&s.id);
-                if ui.checkbox(&mut on, bidi(ui, &s.name)).changed() {
+                if ui.checkbox_text(&mut on, &s.name).changed() {
                     if on {
                         stages.push(s.id);
                     } else {
@@ -166,7 +163,7 @@ pub fn stages_filter_ui(ui: &mut egui::Ui, ws: &Workspace, stages: &mut Vec<Id>)
                 }
             }
         }
-        if !stages.is_empty() && ui.button(bidi(ui, tr!("Any stage"))).clicked() {
+        if !stages.is_empty() && ui.button_text(tr!("Any stage")).clicked() {
             stages.clear();
         }
     });
@@ -181,17 +178,17 @@ pub fn stages_filter_ui(ui: &mut egui::Ui, ws: &Workspace, stages: &mut Vec<Id>)
 
 /// A labelled dropdown for the forecast flag: `none` ("Any", "Keep"), included or left out.
 pub fn forecast_combo(ui: &mut egui::Ui, value: &mut Option<bool>, none: &str) {
-    let label = ui.label(bidi(ui, crate::domain::Field::Forecast.label()));
+    let label = ui.text(crate::domain::Field::Forecast.label());
     let name = |v: Option<bool>| match v {
         None => none.to_owned(),
         Some(true) => crate::tr!("Included"),
         Some(false) => crate::tr!("Left out"),
     };
     egui::ComboBox::from_id_salt((label.id, "forecast"))
-        .selected_text(bidi(ui, name(*value)))
+        .selected_text(ui.rtl(name(*value)))
         .show_ui(ui, |ui| {
             for choice in [None, Some(true), Some(false)] {
-                ui.selectable_value(value, choice, bidi(ui, name(choice)));
+                ui.selectable_value_text(value, choice, name(choice));
             }
         })
         .response

@@ -8,9 +8,10 @@ use super::CardDrag;
 use crate::app::Action;
 use crate::domain::{ActivityState, Id, Opportunity};
 use crate::i18n::{format_date, format_money, format_money_cents, format_percent};
-use crate::text::{bidi, bidi_job};
+use crate::text::bidi_job;
 use crate::theme;
 use crate::trn;
+use crate::ui_ext::UiExt;
 use crate::widgets::{paint_card_frame, paint_priority, text_line};
 use crate::workspace::Workspace;
 
@@ -68,9 +69,9 @@ pub(super) fn card_ui(
 fn details_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) {
     // Each line whole: a name broken after its first word reads badly right to left.
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-    ui.label(bidi(ui, egui::RichText::new(&opp.name).strong()));
+    ui.text(egui::RichText::new(&opp.name).strong());
     let amount = format_money_cents(opp.amount, &opp.currency);
-    ui.label(bidi(ui, crate::tr!("Amount: {amount}", amount = amount)));
+    ui.text(crate::tr!("Amount: {amount}", amount = amount));
     let owner = match opp.salesperson {
         Some(_) => crate::tr!(
             "Salesperson: {name}",
@@ -78,10 +79,10 @@ fn details_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) {
         ),
         None => crate::tr!("No salesperson"),
     };
-    ui.label(bidi(ui, owner));
+    ui.text(owner);
     if !opp.tags.is_empty() {
         let tags = tag_names(ws, opp).collect::<Vec<_>>().join(", ");
-        ui.label(bidi(ui, crate::tr!("Tags: {tags}", tags = tags)));
+        ui.text(crate::tr!("Tags: {tags}", tags = tags));
     }
 }
 

@@ -2,7 +2,8 @@
 //! turns the cached rows on screen into bars, so the work follows what is drawn.
 
 use crate::direction;
-use crate::text::{bidi, bidi_with, one_run};
+use crate::text::{bidi_with, one_run};
+use crate::ui_ext::UiExt;
 use egui::{Align2, Color32, PopupAnchor, Rect, RichText, Stroke, Vec2, vec2};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{
@@ -295,7 +296,7 @@ pub(super) fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, Color32, Swat
                     ui.painter().circle_filled(rect.center(), 3.0, *color);
                 }
             }
-            ui.label(bidi(ui, RichText::new(name).color(theme::TEXT_MUTED)));
+            ui.text(RichText::new(name).color(theme::TEXT_MUTED));
             ui.add_space(6.0);
         }
     });
@@ -323,7 +324,7 @@ pub(super) fn hover_ui<R>(
         .show(|ui| {
             for (k, line) in lines.into_iter().enumerate() {
                 let text = RichText::new(line);
-                let text = bidi(ui, if k == 0 { text.strong() } else { text });
+                let text = ui.rtl(if k == 0 { text.strong() } else { text });
                 // Unwrapped: a line of mixed directions broken in two reads out of order.
                 ui.add(egui::Label::new(text).extend());
             }
@@ -551,7 +552,7 @@ pub fn funnel_rows_ui(ui: &mut egui::Ui, rows: &[FunnelRow], currency: &str) -> 
                     tr!("Amount"),
                     tr!("From the stage before"),
                 ] {
-                    ui.label(bidi(ui, RichText::new(title).strong()));
+                    ui.text(RichText::new(title).strong());
                 }
                 ui.end_row();
                 for (k, r) in rows.iter().enumerate() {
@@ -561,16 +562,13 @@ pub fn funnel_rows_ui(ui: &mut egui::Ui, rows: &[FunnelRow], currency: &str) -> 
                             "Show the deals that reached {stage}",
                             stage = r.stage
                         ))
-                        .on_hover_text(bidi(ui, tr!("Show these deals in the list")));
+                        .on_hover_text(ui.rtl(tr!("Show these deals in the list")));
                     if link.clicked() {
                         clicked = Some(k);
                     }
-                    ui.label(bidi(ui, deals(r.reached)));
-                    ui.label(bidi(ui, format_money(r.reached_amount, currency)));
-                    ui.label(bidi(
-                        ui,
-                        r.conversion_from_previous.map(percent).unwrap_or_default(),
-                    ));
+                    ui.text(deals(r.reached));
+                    ui.text(format_money(r.reached_amount, currency));
+                    ui.text(r.conversion_from_previous.map(percent).unwrap_or_default());
                     ui.end_row();
                 }
             })
@@ -839,7 +837,7 @@ pub fn leakage_rows_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str) {
                     tr!("Stuck past expected days"),
                     tr!("To the next stage"),
                 ] {
-                    ui.label(bidi(ui, RichText::new(title).strong()));
+                    ui.text(RichText::new(title).strong());
                 }
                 ui.end_row();
                 for r in rows {
@@ -849,7 +847,7 @@ pub fn leakage_rows_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str) {
                     } else {
                         stage
                     };
-                    ui.label(bidi(ui, stage));
+                    ui.text(stage);
                     let lost = if r.lost == 0 {
                         String::new()
                     } else {
@@ -859,7 +857,7 @@ pub fn leakage_rows_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str) {
                             format_money(r.lost_amount, currency)
                         )
                     };
-                    ui.label(bidi(ui, lost));
+                    ui.text(lost);
                     let stuck = match (r.stuck_after_days, r.stuck, r.stuck_amount) {
                         (Some(days), Some(count), Some(amount)) => trn!(
                             days,
@@ -874,16 +872,16 @@ pub fn leakage_rows_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str) {
                     } else {
                         theme::TEXT_MUTED
                     };
-                    ui.label(bidi(ui, RichText::new(stuck).color(color)));
+                    ui.text(RichText::new(stuck).color(color));
                     let conversion = r.conversion_to_next.map_or_else(|| tr!("not yet"), percent);
-                    ui.label(bidi(ui, conversion));
+                    ui.text(conversion);
                     ui.end_row();
                 }
             })
     });
     ui.with_layout(direction::top_down_start(), |ui| {
         for r in rows.iter().filter(|r| r.lost > 0) {
-            ui.add(egui::Label::new(bidi(ui, why_lost(r))).wrap());
+            ui.add(egui::Label::new(ui.rtl(why_lost(r))).wrap());
         }
     });
 }
@@ -978,7 +976,7 @@ pub fn forecast_table_ui(ui: &mut egui::Ui, rows: &[ForecastRow], currency: &str
         .header(theme::REPORT_ROW_HEIGHT, |mut header| {
             for title in headers {
                 header.col(|ui| {
-                    ui.label(bidi(ui, RichText::new(title).strong()));
+                    ui.text(RichText::new(title).strong());
                 });
             }
         })
@@ -996,7 +994,7 @@ pub fn forecast_table_ui(ui: &mut egui::Ui, rows: &[ForecastRow], currency: &str
                 ];
                 for text in cells {
                     row.col(|ui| {
-                        ui.add(egui::Label::new(bidi(ui, text)).truncate());
+                        ui.add(egui::Label::new(ui.rtl(text)).truncate());
                     });
                 }
             });
@@ -1255,21 +1253,16 @@ pub fn grid_ui(
     };
     ui.scope(|ui| {
         ui.horizontal(|ui| {
-            ui.label(bidi(
-                ui,
-                RichText::new(tr!("Won")).color(theme::WON).strong(),
-            ));
-            ui.label(bidi(
-                ui,
+            ui.text(RichText::new(tr!("Won")).color(theme::WON).strong());
+            ui.text(
                 RichText::new(tr!("Pipeline"))
                     .color(theme::TEXT_MUTED)
                     .strong(),
-            ));
-            ui.label(bidi(
-                ui,
+            );
+            ui.text(
                 RichText::new(tr!("(deals expected to close in the period)"))
                     .color(theme::TEXT_MUTED),
-            ));
+            );
         });
         egui::ScrollArea::horizontal()
             .id_salt("grid_scroll")
@@ -1287,7 +1280,7 @@ pub fn grid_ui(
                         let salesperson = tr!("Salesperson");
                         for title in [&salesperson, &total].into_iter().chain(&pivot.periods) {
                             header.col(|ui| {
-                                ui.label(bidi(ui, RichText::new(title).strong()));
+                                ui.text(RichText::new(title).strong());
                             });
                         }
                     })
@@ -1301,7 +1294,7 @@ pub fn grid_ui(
                                 None => (tr!("Total"), totals.all),
                             };
                             row.col(|ui| {
-                                ui.label(bidi(ui, RichText::new(name).strong()));
+                                ui.text(RichText::new(name).strong());
                             });
                             row.col(|ui| grid_cell_ui(ui, Some(total), currency, true));
                             for t in 0..pivot.periods.len() {
@@ -1337,7 +1330,7 @@ fn grid_cell_ui(ui: &mut egui::Ui, sum: Option<GridSum>, currency: &str, strong:
         ] {
             let text = RichText::new(format_money(amount, currency)).color(color);
             let text = if strong { text.strong() } else { text };
-            ui.label(bidi(ui, text)).on_hover_text(bidi(ui, hover));
+            ui.text(text).on_hover_text(ui.rtl(hover));
         }
     });
 }

@@ -1,7 +1,7 @@
 //! The settings of the report cards: ranges (presets or dates typed in the user's format),
 //! month or quarter, and how the revenue and won-and-lost cards group deals.
 
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use chrono::{Datelike as _, Days, Months, NaiveDate};
 use egui::RichText;
 
@@ -103,12 +103,12 @@ impl DateField {
 
     /// The field labelled `label`; true when its date changed.
     pub(super) fn ui(&mut self, ui: &mut egui::Ui, name: String) -> bool {
-        let label = ui.label(bidi(ui, name.as_str()));
+        let label = ui.text(name.as_str());
         let hint = crate::i18n::date_hint();
         let response = ui
             .add(
                 egui::TextEdit::singleline(&mut self.text)
-                    .hint_text(bidi(ui, hint))
+                    .hint_text(ui.rtl(hint))
                     .desired_width(92.0),
             )
             .labelled_by(label.id);
@@ -127,7 +127,7 @@ impl DateField {
             }
         }
         if let Some(error) = &self.error {
-            ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
+            ui.text(RichText::new(error).color(theme::ERROR));
         }
         changed
     }
@@ -166,7 +166,7 @@ pub(super) fn period_ui(ui: &mut egui::Ui, title: &str, by: &mut Period) {
         ),
     ] {
         let response = ui
-            .selectable_label(*by == choice, bidi(ui, name))
+            .selectable_label_text(*by == choice, name)
             .accessible_name(accessible);
         if response.clicked() {
             *by = choice;
@@ -176,16 +176,16 @@ pub(super) fn period_ui(ui: &mut egui::Ui, title: &str, by: &mut Period) {
 
 /// The range of a card with a period: a preset, or dates typed.
 pub(super) fn range_ui(ui: &mut egui::Ui, card: Card, state: &mut CardState, today: NaiveDate) {
-    let label = ui.label(bidi(ui, tr!("Period")));
+    let label = ui.text(tr!("Period"));
     let mut range = state.range;
     let custom = tr!("Dates…");
     egui::ComboBox::from_id_salt(("report_range", card.index()))
-        .selected_text(bidi(ui, range.map_or(custom.clone(), |r| r.label(card))))
+        .selected_text(ui.rtl(range.map_or(custom.clone(), |r| r.label(card))))
         .show_ui(ui, |ui| {
             for choice in Range::offered(card) {
-                ui.selectable_value(&mut range, Some(choice), bidi(ui, choice.label(card)));
+                ui.selectable_value_text(&mut range, Some(choice), choice.label(card));
             }
-            ui.selectable_value(&mut range, None, bidi(ui, custom));
+            ui.selectable_value_text(&mut range, None, custom);
         })
         .response
         .labelled_by(label.id);

@@ -2,7 +2,7 @@
 //! offscreen by `picture.rs` once the dialog has checked the file).
 
 use crate::direction;
-use crate::text::bidi;
+use crate::ui_ext::UiExt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -106,32 +106,25 @@ impl SaveFile {
         let kind_before = self.kind;
         let modal = egui::Modal::new(egui::Id::unique("report_file")).show(ctx, |ui| {
             ui.set_min_width(560.0);
-            ui.label(bidi(
-                ui,
-                RichText::new(tr!("Export {report}", report = title)).heading(),
-            ));
+            ui.text(RichText::new(tr!("Export {report}", report = title)).heading());
             ui.add_space(6.0);
             direction::grid_scope(ui, |ui| {
                 egui::Grid::new("report_file_grid")
                     .num_columns(2)
                     .spacing([12.0, 8.0])
                     .show(ui, |ui| {
-                        ui.label(bidi(ui, tr!("Format")));
+                        ui.text(tr!("Format"));
                         ui.horizontal(|ui| {
-                            ui.radio_value(&mut self.kind, FileKind::Csv, bidi(ui, "CSV"));
-                            ui.radio_value(
-                                &mut self.kind,
-                                FileKind::Xlsx,
-                                bidi(ui, "XLSX (Excel)"),
-                            );
-                            ui.radio_value(
+                            ui.radio_value_text(&mut self.kind, FileKind::Csv, "CSV");
+                            ui.radio_value_text(&mut self.kind, FileKind::Xlsx, "XLSX (Excel)");
+                            ui.radio_value_text(
                                 &mut self.kind,
                                 FileKind::Png,
-                                bidi(ui, tr!("PNG (the chart)")),
+                                tr!("PNG (the chart)"),
                             );
                         });
                         ui.end_row();
-                        let label = ui.label(bidi(ui, tr!("File")));
+                        let label = ui.text(tr!("File"));
                         let filter = match self.kind {
                             FileKind::Csv => ("CSV", ["csv"].as_slice()),
                             FileKind::Xlsx => ("Excel", ["xlsx"].as_slice()),
@@ -154,7 +147,7 @@ impl SaveFile {
                 self.file.path = self.default_path().display().to_string();
             }
             if let Some(error) = &self.error {
-                ui.label(bidi(ui, RichText::new(error).color(theme::ERROR)));
+                ui.text(RichText::new(error).color(theme::ERROR));
             }
             ui.add_space(10.0);
             outcome = match self.overwrite.ui(ui, self.file.path().as_deref()) {
@@ -162,10 +155,10 @@ impl SaveFile {
                 Asked::Waiting => SaveOutcome::Open,
                 Asked::No => {
                     ui.horizontal(|ui| {
-                        let save = ui.button(bidi(ui, RichText::new(tr!("Save")).strong()));
+                        let save = ui.button_text(RichText::new(tr!("Save")).strong());
                         if save.clicked() {
                             self.write(db, report, Replace::Refuse)
-                        } else if ui.button(bidi(ui, tr!("Cancel"))).clicked() {
+                        } else if ui.button_text(tr!("Cancel")).clicked() {
                             SaveOutcome::Cancel
                         } else {
                             SaveOutcome::Open

@@ -21,8 +21,8 @@ use crate::analytics::reports::{Params, Period, Report, Rows, Scope};
 use crate::direction;
 use crate::files::Replace;
 use crate::i18n::format_date;
-use crate::text::bidi;
 use crate::tr;
+use crate::ui_ext::UiExt;
 use crate::workspace::Workspace;
 
 /// Pixels per point of the picture: twice a plain screen's, sharp on a projector.
@@ -70,19 +70,17 @@ impl Picture {
 
     /// Draws the picture: title, subtitle, chart.
     pub fn ui(&self, ui: &mut egui::Ui) {
-        ui.label(bidi(
-            ui,
+        ui.text(
             RichText::new(&self.title)
                 .strong()
                 .size(22.0)
                 .color(theme::TEXT_STRONG),
-        ));
-        ui.label(bidi(
-            ui,
+        );
+        ui.text(
             RichText::new(&self.subtitle)
                 .size(14.0)
                 .color(theme::TEXT_MUTED),
-        ));
+        );
         ui.add_space(10.0);
         self.chart_ui(ui);
     }

@@ -3,7 +3,8 @@
 //! figure that cannot be worked out says what it needs instead of showing a zero.
 
 use crate::direction;
-use crate::text::{bidi, one_run};
+use crate::text::one_run;
+use crate::ui_ext::UiExt;
 use egui::{RichText, Stroke};
 use egui_plot::{Bar, BarChart, Line, PlotPoints};
 use rust_decimal::Decimal;
@@ -152,16 +153,16 @@ fn rows_ui(ui: &mut egui::Ui, rows: &[StageTimeRow]) {
                     tr!("In it now"),
                     tr!("Median so far"),
                 ] {
-                    ui.label(bidi(ui, RichText::new(title).strong()));
+                    ui.text(RichText::new(title).strong());
                 }
                 ui.end_row();
                 for r in rows {
-                    ui.label(bidi(ui, &r.stage));
-                    ui.label(bidi(ui, deals(r.left)));
-                    ui.label(bidi(ui, maybe_days(r.median_days)));
-                    ui.label(bidi(ui, maybe_days(r.p75_days)));
-                    ui.label(bidi(ui, deals(r.now)));
-                    ui.label(bidi(ui, maybe_days(r.now_median_days)));
+                    ui.text(&r.stage);
+                    ui.text(deals(r.left));
+                    ui.text(maybe_days(r.median_days));
+                    ui.text(maybe_days(r.p75_days));
+                    ui.text(deals(r.now));
+                    ui.text(maybe_days(r.now_median_days));
                     ui.end_row();
                 }
             });
@@ -188,7 +189,7 @@ pub(super) fn velocity_ui(ui: &mut egui::Ui, v: &Velocity, currency: &str) {
         })
         .color(theme::TEXT_MUTED),
     };
-    ui.label(bidi(ui, headline.strong().size(15.0)));
+    ui.text(headline.strong().size(15.0));
     let none = || "—".to_owned();
     let factors = [
         tr!("Open deals: {count}", count = deals(v.open_deals)),
@@ -211,7 +212,7 @@ pub(super) fn velocity_ui(ui: &mut egui::Ui, v: &Velocity, currency: &str) {
     ];
     // A line each, open × win rate × average won ÷ cycle, so no factor breaks across lines.
     for (sign, factor) in ["", "× ", "× ", "÷ "].into_iter().zip(factors) {
-        ui.label(bidi(ui, format!("{sign}{factor}")));
+        ui.text(format!("{sign}{factor}"));
     }
 }
 

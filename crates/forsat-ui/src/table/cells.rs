@@ -12,8 +12,8 @@ use crate::i18n::{
     editable, format_count, format_date, format_money_cents, format_number, format_percent,
 };
 use crate::reply;
-use crate::text::bidi;
 use crate::theme;
+use crate::ui_ext::UiExt;
 use crate::widgets::paint_priority;
 use crate::workspace::{ListColumn, Workspace};
 use crate::{tr, trn};
@@ -85,9 +85,9 @@ impl ListView {
         match column {
             ListColumn::Name if ws.is_trashed(opp.id) => {
                 let restore = ui
-                    .small_button(bidi(ui, tr!("Restore")))
+                    .small_button_text(tr!("Restore"))
                     .accessible_name(tr!("Restore {name}", name = opp.name));
-                ui.label(bidi(ui, &opp.name));
+                ui.text(&opp.name);
                 if restore.clicked() {
                     return Some(Action::Apply(Command::RestoreFromTrash {
                         ids: vec![opp.id],
@@ -97,14 +97,13 @@ impl ListView {
             ListColumn::Name => {
                 let name = ui
                     .add(
-                        egui::Label::new(bidi(ui, &opp.name))
+                        egui::Label::new(ui.rtl(&opp.name))
                             .truncate()
                             .sense(Sense::click()),
                     )
-                    .on_hover_text(bidi(
-                        ui,
-                        tr!("Open the deal; Ctrl-click or Shift-click to select"),
-                    ));
+                    .on_hover_text(
+                        ui.rtl(tr!("Open the deal; Ctrl-click or Shift-click to select")),
+                    );
                 if name.clicked() {
                     self.clicked = Some((opp.id, ui.input(|i| i.modifiers)));
                 }
@@ -123,12 +122,12 @@ impl ListView {
                 let amount = muted(format_money_cents(opp.amount, &opp.currency));
                 let response = number_layout(ui, |ui| {
                     ui.add(
-                        egui::Label::new(bidi(ui, amount))
+                        egui::Label::new(ui.rtl(amount))
                             .truncate()
                             .sense(Sense::click()),
                     )
                 })
-                .on_hover_text(bidi(ui, &why));
+                .on_hover_text(ui.rtl(&why));
                 if response.clicked() {
                     return Some(Action::Done(why));
                 }
@@ -166,7 +165,7 @@ fn muted(text: String) -> RichText {
 fn clickable_text_ui(ui: &mut egui::Ui, text: RichText, number: bool) -> egui::Response {
     let add = |ui: &mut egui::Ui| {
         ui.add(
-            egui::Label::new(bidi(ui, text))
+            egui::Label::new(ui.rtl(text))
                 .truncate()
                 .sense(Sense::click()),
         )
@@ -176,7 +175,7 @@ fn clickable_text_ui(ui: &mut egui::Ui, text: RichText, number: bool) -> egui::R
     } else {
         add(ui)
     }
-    .on_hover_text(bidi(ui, tr!("Click to edit")))
+    .on_hover_text(ui.rtl(tr!("Click to edit")))
 }
 
 /// A cell's text that opens a dropdown when clicked: to assistive technology (and tests) a
@@ -219,7 +218,7 @@ fn read_only_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity, colum
         ),
         _ => (RichText::new(""), false),
     };
-    let add = |ui: &mut egui::Ui| ui.add(egui::Label::new(bidi(ui, text)).truncate());
+    let add = |ui: &mut egui::Ui| ui.add(egui::Label::new(ui.rtl(text)).truncate());
     if number {
         number_layout(ui, add);
     } else {
@@ -264,7 +263,7 @@ fn stage_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) -> Option
         egui::Popup::menu(&response).show(|ui| {
             for s in ws.stages_of(opp.pipeline) {
                 if ui
-                    .selectable_label(s.id == opp.stage, bidi(ui, &s.name))
+                    .selectable_label_text(s.id == opp.stage, &s.name)
                     .clicked()
                 {
                     picked = Some(s.id);
@@ -302,7 +301,7 @@ fn salesperson_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) -> 
             );
             for (id, name) in choices {
                 if ui
-                    .selectable_label(id == opp.salesperson, bidi(ui, name))
+                    .selectable_label_text(id == opp.salesperson, name)
                     .clicked()
                 {
                     picked = Some(id);
