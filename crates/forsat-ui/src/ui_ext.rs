@@ -207,7 +207,11 @@ mod tests {
             for (name, add) in METHODS {
                 let (texts, expected) = painted(language, add, MIXED);
                 assert_ne!(expected, MIXED, "{name} in {language:?}: not reordered");
-                assert_eq!(texts, [expected.clone()], "{name} in {language:?}");
+                assert_eq!(
+                    texts,
+                    std::slice::from_ref(&expected),
+                    "{name} in {language:?}"
+                );
                 orders.push(expected);
             }
         }
