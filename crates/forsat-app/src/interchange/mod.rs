@@ -38,7 +38,6 @@ pub mod columns;
 mod csv_file;
 mod export;
 mod formats;
-#[path = "import/rows.rs"]
 mod import;
 mod parse;
 mod rates;
