@@ -8,6 +8,7 @@
 //! the one command writing it all (`plan.rs`), and what the import tells (`report.rs`).
 
 mod cells;
+mod deals;
 mod job;
 mod mapping;
 mod plan;

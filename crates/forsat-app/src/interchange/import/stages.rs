@@ -129,6 +129,92 @@ impl<'w> StageNames<'w> {
     }
 }
 
+/// Each row's stage, and the open stage a closed deal closed at when the file names it.
+pub(super) struct RowStages<'w> {
+    pub(super) names: StageNames<'w>,
+    /// The rows of each new stage.
+    members: Vec<Vec<usize>>,
+    pub(super) stages: Vec<StageRef>,
+    pub(super) closed_from: Vec<Option<StageRef>>,
+}
+
+impl<'w> RowStages<'w> {
+    /// The stages `rows` name, resolved in `ws`.
+    pub(super) fn of(ws: &'w Workspace, rows: &[RowIn]) -> RowStages<'w> {
+        let mut names = StageNames::new(ws);
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        let mut row_stages: Vec<StageRef> = Vec::with_capacity(rows.len());
+        let mut row_closed_from: Vec<Option<StageRef>> = Vec::with_capacity(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            let stage = names.resolve(&r.pipeline, &r.stage, r.outcome);
+            let closed_from = (!r.closed_from.is_empty())
+                .then(|| names.resolve(&r.pipeline, &r.closed_from, None));
+            members.resize_with(names.stages.len(), Vec::new);
+            if let StageRef::New(n) = stage {
+                members[n].push(i);
+            }
+            row_stages.push(stage);
+            row_closed_from.push(closed_from);
+        }
+        RowStages {
+            names,
+            members,
+            stages: row_stages,
+            closed_from: row_closed_from,
+        }
+    }
+
+    /// The stages the import creates, from the rows in them.
+    pub(super) fn drafts(&self, rows: &[RowIn]) -> Vec<StageDraft> {
+        // A new stage's kind and probability come from its deals: all closed at 100 % (or 0 %)
+        // make it a Won (Lost) stage. A stage only named as where closed deals were is open.
+        // Every new pipeline gets an open stage.
+        let first_stage_name = DEFAULT_STAGES[0].name;
+        let mut drafts: Vec<StageDraft> = self
+            .names
+            .stages
+            .iter()
+            .zip(&self.members)
+            .map(|((pipeline, _, name), members)| {
+                let (kind, probability) = if members.is_empty() {
+                    (StageKind::Open, DEFAULT_STAGES[0].probability.into())
+                } else {
+                    infer_stage(name, members.iter().map(|&i| &rows[i]))
+                };
+                let mut open: Vec<Decimal> = members
+                    .iter()
+                    .map(|&i| &rows[i])
+                    .filter(|r| r.outcome.is_none() && r.closed.is_none())
+                    .filter_map(|r| r.probability)
+                    .collect();
+                open.sort_unstable();
+                StageDraft {
+                    pipeline: *pipeline,
+                    name: name.to_string(),
+                    kind,
+                    probability,
+                    rank: open.get(open.len() / 2).copied(),
+                }
+            })
+            .collect();
+        for n in 0..self.names.pipelines.len() {
+            let has_open = drafts
+                .iter()
+                .any(|d| d.pipeline == PipelineRef::New(n) && d.kind == StageKind::Open);
+            if !has_open {
+                drafts.push(StageDraft {
+                    pipeline: PipelineRef::New(n),
+                    name: first_stage_name.to_owned(),
+                    kind: StageKind::Open,
+                    probability: DEFAULT_STAGES[0].probability.into(),
+                    rank: None,
+                });
+            }
+        }
+        drafts
+    }
+}
+
 /// A stage the import creates, before its id and place.
 pub(super) struct StageDraft {
     pub(super) pipeline: PipelineRef,
