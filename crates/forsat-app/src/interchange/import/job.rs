@@ -150,45 +150,7 @@ impl ImportJob {
         if let Some(book) = &book {
             summary.messages.extend(book.notes.iter().cloned());
         }
-        for header in &mapping.unknown {
-            let header = escaped(header);
-            summary.messages.push(if format == Source::Forsat {
-                tr!(
-                    "column “{header}” is not a Forsat column: ignored",
-                    header = header
-                )
-            } else {
-                tr!(
-                    "column “{header}” is not a {format} column Forsat knows: ignored",
-                    header = header,
-                    format = format.label()
-                )
-            });
-        }
-        for header in &mapping.ignored {
-            summary.messages.push(tr!(
-                "column “{header}” has nothing to go to in Forsat: not imported",
-                header = escaped(header)
-            ));
-        }
-        for header in &mapping.repeated {
-            summary.messages.push(tr!(
-                "column “{header}” repeats an earlier column: ignored",
-                header = escaped(header)
-            ));
-        }
-        if let Some(i) = mapping.position(Column::Field(Field::Pipeline))
-            && format == Source::Odoo
-            && matches!(
-                normalize_header(&mapping.headers[i]).as_str(),
-                "salesteam" | "teamid"
-            )
-        {
-            summary.messages.push(tr!(
-                "column “{header}”: each deal's sales team is its pipeline (in Odoo a sales team has its own pipeline)",
-                header = escaped(&mapping.headers[i])
-            ));
-        }
+        summary.messages.extend(mapping.notes());
         let format_setting = crate::i18n::date_format();
         let chosen = options.decimal_separator;
         // A column of number cells in a workbook has no separator to decide.

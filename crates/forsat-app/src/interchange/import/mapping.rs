@@ -9,6 +9,8 @@ use super::super::columns::Column;
 use super::super::csv_file;
 use super::super::formats::{self, Dialect, Target};
 use super::normalize_header;
+use crate::domain::{Field, escaped};
+use crate::tr;
 
 /// Which file column holds each field of a format.
 pub(super) struct Mapping {
@@ -116,6 +118,52 @@ impl Mapping {
             }
         }
         best
+    }
+
+    /// What the user is told of the columns: those ignored, and how Odoo's sales team is read.
+    pub(super) fn notes(&self) -> Vec<String> {
+        let format = self.dialect.source;
+        let mut notes = Vec::new();
+        for header in &self.unknown {
+            let header = escaped(header);
+            notes.push(if format == Source::Forsat {
+                tr!(
+                    "column “{header}” is not a Forsat column: ignored",
+                    header = header
+                )
+            } else {
+                tr!(
+                    "column “{header}” is not a {format} column Forsat knows: ignored",
+                    header = header,
+                    format = format.label()
+                )
+            });
+        }
+        for header in &self.ignored {
+            notes.push(tr!(
+                "column “{header}” has nothing to go to in Forsat: not imported",
+                header = escaped(header)
+            ));
+        }
+        for header in &self.repeated {
+            notes.push(tr!(
+                "column “{header}” repeats an earlier column: ignored",
+                header = escaped(header)
+            ));
+        }
+        if let Some(i) = self.position(Column::Field(Field::Pipeline))
+            && format == Source::Odoo
+            && matches!(
+                normalize_header(&self.headers[i]).as_str(),
+                "salesteam" | "teamid"
+            )
+        {
+            notes.push(tr!(
+            "column “{header}”: each deal's sales team is its pipeline (in Odoo a sales team has its own pipeline)",
+            header = escaped(&self.headers[i])
+        ));
+        }
+        notes
     }
 
     /// How many headers the format knows.
