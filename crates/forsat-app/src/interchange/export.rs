@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::Kind;
 use super::columns::{self, Column, OPPORTUNITIES};
 use super::table::{Cell, decimal_text};
-use crate::domain::*;
+use crate::domain::{Account, EntityKind, Field, Id, IdMap, Line, Opportunity, Product, StageKind};
 use crate::workspace::Workspace;
 
 /// What receives an export's rows, one at a time, in order.

@@ -24,11 +24,11 @@
 //! notes (`clean.rs`); what cannot be repaired without guessing is refused. A deal's contact
 //! comes with its email and phone, found among the account's contacts by email, then by name.
 //!
-//! Each deal's stage history is what the file implies (`Plan::build` in `import.rs`): a won or
-//! lost deal of Odoo or Pipedrive entered the stage the file names (at the file's stage change
-//! time, else at creation), then closed, so the funnel and the leakage count it where it was;
-//! new stages follow the system's default order, else their deals' probabilities, or the
-//! user's [`ImportOptions::stage_order`].
+//! Each deal's stage history is what the file implies (`Plan::build` in `import/plan.rs`,
+//! `import/deals.rs`): a won or lost deal of Odoo or Pipedrive entered the stage the file names
+//! (at the file's stage change time, else at creation), then closed, so the funnel and the
+//! leakage count it where it was; new stages follow the system's default order, else their
+//! deals' probabilities, or the user's [`ImportOptions::stage_order`].
 //!
 //! The columns of each kind are listed in [`columns`]; the opportunity columns are named by
 //! [`crate::domain::Field::key`] where the field exists.
