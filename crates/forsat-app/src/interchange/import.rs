@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use super::Source;
 use super::clean::{self, Repair, Repairs};
-use super::columns::Column;
+use super::columns::FileColumn;
 use super::csv_file;
 use super::formats::{self, Dialect, Outcome, Target};
 use super::parse::{
@@ -234,7 +234,7 @@ pub(super) fn normalize_header(header: &str) -> String {
 
 /// The target of a Forsat field's column.
 const fn f(field: Field) -> Target {
-    Target::Column(Column::Field(field))
+    Target::Column(FileColumn::Field(field))
 }
 
 /// Which file column holds each field of a format.
@@ -353,12 +353,12 @@ impl Mapping {
     }
 
     /// Where the column is in the file.
-    fn position(&self, column: Column) -> Option<usize> {
+    fn position(&self, column: FileColumn) -> Option<usize> {
         self.index.get(&Target::Column(column)).copied()
     }
 
     /// The column's header as the file writes it, or its key when the file lacks it.
-    fn header(&self, column: Column) -> String {
+    fn header(&self, column: FileColumn) -> String {
         self.position(column)
             .map_or_else(|| column.key().to_owned(), |i| self.headers[i].clone())
     }
@@ -448,9 +448,9 @@ struct Styles {
 const DATE_TARGETS: [Target; 7] = [
     f(Field::ExpectedClose),
     f(Field::Closed),
-    Target::Column(Column::Created),
-    Target::Column(Column::Updated),
-    Target::Column(Column::StageEntered),
+    Target::Column(FileColumn::Created),
+    Target::Column(FileColumn::Updated),
+    Target::Column(FileColumn::StageEntered),
     Target::WonTime,
     Target::LostTime,
 ];
@@ -608,7 +608,7 @@ impl ImportJob {
                 header = escaped(header)
             ));
         }
-        if let Some(i) = mapping.position(Column::Field(Field::Pipeline))
+        if let Some(i) = mapping.position(FileColumn::Field(Field::Pipeline))
             && format == Source::Odoo
             && matches!(
                 normalize_header(&mapping.headers[i]).as_str(),
@@ -709,9 +709,13 @@ impl ImportJob {
     /// Why the columns as mapped cannot be imported (no column names the deals' accounts).
     pub fn unusable(&self) -> Option<String> {
         let mapping = &self.mapping;
-        let account_column = mapping.position(Column::Field(Field::Account)).is_some();
-        let fallback_column = mapping.position(Column::Field(Field::Name)).is_some()
-            || mapping.position(Column::Field(Field::Contact)).is_some()
+        let account_column = mapping
+            .position(FileColumn::Field(Field::Account))
+            .is_some();
+        let fallback_column = mapping.position(FileColumn::Field(Field::Name)).is_some()
+            || mapping
+                .position(FileColumn::Field(Field::Contact))
+                .is_some()
             || mapping.index.contains_key(&Target::CompanyName);
         let names_accounts =
             account_column || (mapping.dialect.account_fallback && fallback_column);
@@ -996,7 +1000,7 @@ impl<'a> RowReader<'a> {
     }
 
     /// The cell's text without the apostrophe guarding a formula; empty when absent.
-    fn raw(&self, column: Column) -> &'a str {
+    fn raw(&self, column: FileColumn) -> &'a str {
         self.raw_target(Target::Column(column))
     }
 
@@ -1008,7 +1012,7 @@ impl<'a> RowReader<'a> {
             .map_or("", csv_file::restore)
     }
 
-    fn fail(&mut self, column: Column, reason: String) {
+    fn fail(&mut self, column: FileColumn, reason: String) {
         self.errors.push(RowError {
             row: self.row,
             column: self.mapping.header(column),
@@ -1017,13 +1021,13 @@ impl<'a> RowReader<'a> {
         });
     }
 
-    fn field_error(&mut self, column: Column, error: &FieldError) {
+    fn field_error(&mut self, column: FileColumn, error: &FieldError) {
         self.fail(column, error.reason());
     }
 
     /// Free text kept as written (descriptions keep their spaces and line breaks).
     fn text(&self, field: Field) -> String {
-        self.raw(Column::Field(field)).to_owned()
+        self.raw(FileColumn::Field(field)).to_owned()
     }
 
     /// The contact's email or phone: the first value of the target's columns (a cell may
@@ -1097,7 +1101,7 @@ impl<'a> RowReader<'a> {
     /// The deal's description as written; Odoo's are HTML (its notes are an Html field),
     /// made text.
     fn description(&mut self) -> String {
-        let raw = self.raw(Column::Field(Field::Description));
+        let raw = self.raw(FileColumn::Field(Field::Description));
         if self.mapping.dialect.source == Source::Odoo && clean::is_html(raw) {
             self.repairs.add(Repair::Html(f(Field::Description)));
             return clean::html_text(raw);
@@ -1120,11 +1124,11 @@ impl<'a> RowReader<'a> {
 
     /// A one-line name (of an account, a lookup, a stage): one line, at most 200 characters.
     fn name(&mut self, field: Field) -> Arc<str> {
-        self.name_in(Column::Field(field), field)
+        self.name_in(FileColumn::Field(field), field)
     }
 
     /// A name of the kind `field` holds, read from `column`.
-    fn name_in(&mut self, column: Column, field: Field) -> Arc<str> {
+    fn name_in(&mut self, column: FileColumn, field: Field) -> Arc<str> {
         let text = self.line(Target::Column(column));
         if !text.is_empty()
             && let Err(e) = clean_name(field, &text)
@@ -1134,7 +1138,7 @@ impl<'a> RowReader<'a> {
         self.share(&text)
     }
 
-    fn bool(&mut self, column: Column, default: bool) -> bool {
+    fn bool(&mut self, column: FileColumn, default: bool) -> bool {
         let text = self.raw(column).trim();
         if text.is_empty() {
             return default;
@@ -1149,7 +1153,7 @@ impl<'a> RowReader<'a> {
     }
 
     fn date(&mut self, field: Field) -> Option<NaiveDate> {
-        let column = Column::Field(field);
+        let column = FileColumn::Field(field);
         let text = self.raw(column).trim();
         if text.is_empty() {
             return None;
@@ -1162,7 +1166,7 @@ impl<'a> RowReader<'a> {
         parsed
     }
 
-    fn timestamp(&mut self, column: Column) -> Option<DateTime<Utc>> {
+    fn timestamp(&mut self, column: FileColumn) -> Option<DateTime<Utc>> {
         self.moment(Target::Column(column))
     }
 
@@ -1185,7 +1189,7 @@ impl<'a> RowReader<'a> {
 
     /// The amount and the currency symbol or code written beside it (`€12`, `12 EUR`).
     fn amount(&mut self) -> (Option<Decimal>, Option<String>) {
-        let column = Column::Field(Field::Amount);
+        let column = FileColumn::Field(Field::Amount);
         let text = self.raw(column).trim();
         if text.is_empty() {
             return (None, None);
@@ -1203,7 +1207,7 @@ impl<'a> RowReader<'a> {
     }
 
     fn probability(&mut self) -> Option<Decimal> {
-        let column = Column::Field(Field::Probability);
+        let column = FileColumn::Field(Field::Probability);
         let text = self.raw(column).trim();
         if text.is_empty() {
             return None;
@@ -1227,7 +1231,7 @@ impl<'a> RowReader<'a> {
     /// currency than the one it was written in.
     fn currency(&mut self, column: Option<String>, unit: Option<&str>) -> String {
         let base = &self.ws.settings().base_currency;
-        let amount = Column::Field(Field::Amount);
+        let amount = FileColumn::Field(Field::Amount);
         let Some(unit) = unit else {
             return column.unwrap_or_else(|| base.clone());
         };
@@ -1283,13 +1287,13 @@ impl<'a> RowReader<'a> {
     /// The rate the row gives its currency (`rate`, checked as a rate) and the currency that
     /// rate is in (`base_currency`, empty when the file does not say).
     fn rate(&mut self) -> (Option<Decimal>, Arc<str>) {
-        let base = self.raw(Column::BaseCurrency).trim().to_uppercase();
+        let base = self.raw(FileColumn::BaseCurrency).trim().to_uppercase();
         if !base.is_empty() && !is_currency_code(&base) {
             let e = FieldError::new(Field::Currency, Problem::BadCurrency(base.clone()));
-            self.field_error(Column::BaseCurrency, &e);
+            self.field_error(FileColumn::BaseCurrency, &e);
         }
         let base = self.share(&base);
-        let column = Column::Field(Field::Rate);
+        let column = FileColumn::Field(Field::Rate);
         let text = self.raw(column).trim();
         if text.is_empty() {
             return (None, base);
@@ -1305,7 +1309,7 @@ impl<'a> RowReader<'a> {
     }
 
     fn lines(&mut self) -> Vec<LineIn> {
-        let column = Column::Field(Field::Lines);
+        let column = FileColumn::Field(Field::Lines);
         let text = self.raw(column).trim();
         if text.is_empty() {
             return Vec::new();
@@ -1391,7 +1395,7 @@ impl<'a> RowReader<'a> {
             }
             None => {
                 // Odoo's Closed Date is the moment it was marked won or lost.
-                let closed = self.raw(Column::Field(Field::Closed)).trim();
+                let closed = self.raw(FileColumn::Field(Field::Closed)).trim();
                 let style = &self.styles.dates[&f(Field::Closed)];
                 if let (Some(_), Some(at)) = (row.closed, style.parse_timestamp(closed)) {
                     row.stage_entered = Some(at.max(row.created));
@@ -1414,12 +1418,12 @@ impl<'a> RowReader<'a> {
     }
 
     fn read(&mut self, template: &Opportunity) -> RowIn {
-        let id = match self.raw(Column::Id).trim() {
+        let id = match self.raw(FileColumn::Id).trim() {
             "" => None,
             text => match text.parse::<Id>() {
                 Ok(id) if id >= ID_LIMIT => {
                     self.fail(
-                        Column::Id,
+                        FileColumn::Id,
                         tr!(
                             "is above the highest id a file may have ({max}), the largest that spreadsheets and JSON keep exact",
                             max = ID_LIMIT - 1
@@ -1429,7 +1433,7 @@ impl<'a> RowReader<'a> {
                 }
                 Ok(id) if id > 0 => Some(id),
                 _ => {
-                    self.fail(Column::Id, tr!("is not an id (a whole number above 0)"));
+                    self.fail(FileColumn::Id, tr!("is not an id (a whole number above 0)"));
                     None
                 }
             },
@@ -1477,7 +1481,7 @@ impl<'a> RowReader<'a> {
         }
         if account.is_empty() {
             let e = FieldError::new(Field::Account, Problem::Required);
-            self.field_error(Column::Field(Field::Account), &e);
+            self.field_error(FileColumn::Field(Field::Account), &e);
         }
         let contact_email = self.contact_detail(Target::ContactEmail);
         let contact_phone = self.contact_detail(Target::ContactPhone);
@@ -1495,31 +1499,31 @@ impl<'a> RowReader<'a> {
             name = account.to_string();
         }
         let business_type =
-            match normalize_header(self.raw(Column::Field(Field::BusinessType))).as_str() {
+            match normalize_header(self.raw(FileColumn::Field(Field::BusinessType))).as_str() {
                 "" | "new" | "newbusiness" => BusinessType::New,
                 "existing" | "existingbusiness" => BusinessType::Existing,
                 _ => {
                     self.fail(
-                        Column::Field(Field::BusinessType),
+                        FileColumn::Field(Field::BusinessType),
                         tr!("is not “new” or “existing”"),
                     );
                     BusinessType::New
                 }
             };
         let amount_mode =
-            match normalize_header(self.raw(Column::Field(Field::AmountMode))).as_str() {
+            match normalize_header(self.raw(FileColumn::Field(Field::AmountMode))).as_str() {
                 "" | "manual" => AmountMode::Manual,
                 "fromlines" => AmountMode::FromLines,
                 _ => {
                     self.fail(
-                        Column::Field(Field::AmountMode),
+                        FileColumn::Field(Field::AmountMode),
                         tr!("is not “manual” or “from_lines”"),
                     );
                     AmountMode::Manual
                 }
             };
         let (rate, rate_base) = self.rate();
-        let written_currency = match self.raw(Column::Field(Field::Currency)).trim() {
+        let written_currency = match self.raw(FileColumn::Field(Field::Currency)).trim() {
             // SuiteCRM writes its default currency as -99.
             "" | "-99" => None,
             name if !is_currency_code(&name.to_uppercase())
@@ -1533,7 +1537,7 @@ impl<'a> RowReader<'a> {
                     Some(Problem::BadCurrency(code.clone()))
                 } else if self.ws.rates().rate(&code).is_none()
                     && rate.is_none()
-                    && self.raw(Column::Field(Field::Rate)).trim().is_empty()
+                    && self.raw(FileColumn::Field(Field::Rate)).trim().is_empty()
                 {
                     // With a rate the file brings the currency along (a bad rate is
                     // reported on its own cell).
@@ -1543,7 +1547,7 @@ impl<'a> RowReader<'a> {
                 };
                 if let Some(problem) = problem {
                     let e = FieldError::new(Field::Currency, problem);
-                    self.field_error(Column::Field(Field::Currency), &e);
+                    self.field_error(FileColumn::Field(Field::Currency), &e);
                 }
                 Some(code)
             }
@@ -1558,7 +1562,8 @@ impl<'a> RowReader<'a> {
                 Decimal::ZERO
             }
         });
-        let priority = match normalize_header(self.raw(Column::Field(Field::Priority))).as_str() {
+        let priority = match normalize_header(self.raw(FileColumn::Field(Field::Priority))).as_str()
+        {
             "" | "normal" | "low" => 0,
             "good" | "medium" => 1,
             "verygood" | "high" => 2,
@@ -1568,7 +1573,7 @@ impl<'a> RowReader<'a> {
                 _ => {
                     let e =
                         FieldError::new(Field::Priority, Problem::OutOfRange { min: 0, max: 3 });
-                    self.field_error(Column::Field(Field::Priority), &e);
+                    self.field_error(FileColumn::Field(Field::Priority), &e);
                     0
                 }
             },
@@ -1576,7 +1581,7 @@ impl<'a> RowReader<'a> {
         let mut tags: Vec<Arc<str>> = Vec::new();
         let separator = self.mapping.dialect.tag_separator;
         let mut folded = false;
-        for tag in self.raw(Column::Field(Field::Tags)).split(separator) {
+        for tag in self.raw(FileColumn::Field(Field::Tags)).split(separator) {
             let one_line = clean::one_line(tag);
             folded |= one_line.is_some();
             let tag = one_line.as_deref().unwrap_or(tag.trim());
@@ -1584,14 +1589,14 @@ impl<'a> RowReader<'a> {
                 continue;
             }
             if let Err(e) = clean_name(Field::Tags, tag) {
-                self.field_error(Column::Field(Field::Tags), &e);
+                self.field_error(FileColumn::Field(Field::Tags), &e);
             }
             tags.push(self.share(tag));
         }
         if folded {
             self.repairs.add(Repair::Folded(f(Field::Tags)));
         }
-        let created = self.timestamp(Column::Created);
+        let created = self.timestamp(FileColumn::Created);
         let mut row = RowIn {
             id,
             contact,
@@ -1609,16 +1614,16 @@ impl<'a> RowReader<'a> {
             rate_base,
             amount_mode,
             expected_close: self.date(Field::ExpectedClose),
-            active: self.bool(Column::Field(Field::Active), true),
+            active: self.bool(FileColumn::Field(Field::Active), true),
             probability: self.probability(),
             probability_overridden: match self
-                .raw(Column::Field(Field::ProbabilityOverridden))
+                .raw(FileColumn::Field(Field::ProbabilityOverridden))
                 .trim()
             {
                 "" => None,
-                _ => Some(self.bool(Column::Field(Field::ProbabilityOverridden), false)),
+                _ => Some(self.bool(FileColumn::Field(Field::ProbabilityOverridden), false)),
             },
-            forecast: self.bool(Column::Field(Field::Forecast), true),
+            forecast: self.bool(FileColumn::Field(Field::Forecast), true),
             competitor: self.name(Field::Competitor),
             loss_reason: self.name(Field::LossReason),
             description: self.description(),
@@ -1626,17 +1631,17 @@ impl<'a> RowReader<'a> {
             priority,
             tags,
             created: created.unwrap_or_else(|| self.ws.now()),
-            updated: self.timestamp(Column::Updated),
-            stage_entered: self.timestamp(Column::StageEntered),
+            updated: self.timestamp(FileColumn::Updated),
+            stage_entered: self.timestamp(FileColumn::StageEntered),
             closed: self.date(Field::Closed),
-            trashed: self.bool(Column::Trashed, false),
+            trashed: self.bool(FileColumn::Trashed, false),
             name,
             account,
             currency,
             lines,
             outcome: None,
             // Forsat's own export names the open stage a closed deal closed from.
-            closed_from: self.name_in(Column::ClosedFrom, Field::Stage),
+            closed_from: self.name_in(FileColumn::ClosedFrom, Field::Stage),
             closed_from_since: None,
         };
         self.outcome(&mut row);
@@ -1667,7 +1672,7 @@ impl<'a> RowReader<'a> {
                     Field::Quantity | Field::UnitPrice | Field::Discount => Field::Lines,
                     field => field,
                 };
-                let column = Column::Field(field);
+                let column = FileColumn::Field(field);
                 // A cell already reported (a bad currency code, a missing account the name
                 // defaults to) is not reported twice.
                 let account_missing = field == Field::Name && row.account.is_empty();
@@ -2153,7 +2158,7 @@ impl Plan {
         // one created won.
         let foreign = dialect.outcome != Outcome::Stage;
         let says_closed_from =
-            foreign || (mapping.index).contains_key(&Target::Column(Column::ClosedFrom));
+            foreign || (mapping.index).contains_key(&Target::Column(FileColumn::ClosedFrom));
         let mut kept_stage = 0;
         let mut lost_nowhere = 0;
 
