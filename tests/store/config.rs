@@ -4,7 +4,10 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use forsat::command::{Change, Command};
-use forsat::domain::*;
+use forsat::domain::{
+    Currency, DateFormat, EntityKind, Filter, Id, Lookup, LookupKind, Opportunity, Pipeline,
+    Record, Settings, Stage, StageKind, Status,
+};
 use forsat::workspace::{UndoStack, Workspace};
 use rust_decimal::Decimal;
 use tempfile::TempDir;

@@ -2,7 +2,7 @@
 //! contacts with their email and phone, Odoo's sales teams, HTML notes and tags. Each repair is
 //! named in the summary; what cannot be repaired is refused at its row, column and value.
 
-use forsat::domain::*;
+use forsat::domain::{Contact, LookupKind, Record};
 use forsat::interchange::{self, ImportOptions, ImportSummary, Source};
 use forsat::workspace::Workspace;
 use tempfile::TempDir;

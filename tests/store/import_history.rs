@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use forsat::analytics::reports::{Params, Rows, Scope};
-use forsat::domain::*;
-use forsat::interchange::{self, Column, ImportError, ImportOptions, ImportSummary, Target};
+use forsat::domain::{Field, Id, Opportunity, StageKind};
+use forsat::interchange::{self, FileColumn, ImportError, ImportOptions, ImportSummary, Target};
 use forsat::workspace::Workspace;
 use tempfile::TempDir;
 
@@ -201,7 +201,7 @@ fn an_odoo_deal_lost_in_its_stage_is_lost_there_and_other_stages_go_by_probabili
     let mut ws = open(&dir.path().join("a.redb"));
     // The sales team names the pipeline.
     let options = ImportOptions {
-        columns: [(5, Target::Column(Column::Field(Field::Pipeline)))].into(),
+        columns: [(5, Target::Column(FileColumn::Field(Field::Pipeline)))].into(),
         ..ImportOptions::default()
     };
     let summary = interchange::import(&mut ws, &fixture("hist-odoo.csv"), &options).unwrap();

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use forsat::analytics::reports::SavedReport;
-use forsat::domain::*;
+use forsat::domain::{
+    Account, Activity, Contact, Currency, EntityKind, HistoryEntry, Id, Lead, ListColumn, Lookup,
+    Opportunity, Pipeline, Product, SavedFilter, Settings, Stage, StageEvent,
+};
 use forsat::store::{RECORD_VERSION, SCHEMA_VERSION, Store, StoreError, TrashEntry, seal};
 use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition, TableHandle as _};
 use serde::de::DeserializeOwned;

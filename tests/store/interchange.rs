@@ -6,7 +6,10 @@ use crate::forsat as cli;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use forsat::command::{Batch, Change, Command};
-use forsat::domain::*;
+use forsat::domain::{
+    Account, AmountMode, BusinessType, Contact, Currency, DateFormat, Field, ID_LIMIT, Id, Line,
+    Lookup, LookupKind, Opportunity, Product, Record, Stage, StageKind, lines_amount,
+};
 use forsat::interchange::{
     self, Format, ImportError, ImportOptions, ImportSummary, Kind, Source, columns,
 };
@@ -1209,12 +1212,12 @@ fn a_foreign_format_can_be_forced_and_checked_dry() {
 
 #[test]
 fn the_users_column_mapping_goes_over_the_formats() {
-    use forsat::interchange::{Column, ImportJob, Target};
+    use forsat::interchange::{FileColumn, ImportJob, Target};
     let dir = TempDir::new().unwrap();
     let mut ws = fresh(&dir, "a.redb");
     let file = "Deal - Title,Deal - Value,Budget,Deal - Organization,Deal - Owner\r\n\
                 Kiosks,100,7500,Nordwind GmbH,Lucas Martin\r\n";
-    let amount = Target::Column(Column::Field(Field::Amount));
+    let amount = Target::Column(FileColumn::Field(Field::Amount));
     let options = ImportOptions {
         // Budget is what the deal is worth; the owner is not to be imported.
         columns: [(2, amount), (4, Target::Ignored)].into(),
@@ -1225,10 +1228,10 @@ fn the_users_column_mapping_goes_over_the_formats() {
     assert_eq!(
         job.targets(),
         [
-            Some(Target::Column(Column::Field(Field::Name))),
+            Some(Target::Column(FileColumn::Field(Field::Name))),
             Some(Target::Ignored),
             Some(amount),
-            Some(Target::Column(Column::Field(Field::Account))),
+            Some(Target::Column(FileColumn::Field(Field::Account))),
             Some(Target::Ignored),
         ]
     );
@@ -1276,14 +1279,14 @@ fn an_import_checked_a_slice_at_a_time_plans_what_one_go_plans() {
 
 #[test]
 fn headers_other_spreadsheets_use_are_guessed_once_each() {
-    use forsat::interchange::{Column, ImportJob, Target};
+    use forsat::interchange::{FileColumn, ImportJob, Target};
     let options = ImportOptions {
         from: Source::Forsat,
         ..ImportOptions::default()
     };
     let file = "Deal,Company,Client,Value,Stage,Colour\r\nKiosks,Nordwind,Acme,10,New,red\r\n";
     let job = ImportJob::start(file.as_bytes(), &options).unwrap();
-    let field = |f| Target::Column(Column::Field(f));
+    let field = |f| Target::Column(FileColumn::Field(f));
     // "Client" would be the account too, but "Company" came first; "Stage" is Forsat's own.
     assert_eq!(
         job.guesses().into_iter().collect::<Vec<_>>(),

@@ -4,7 +4,7 @@
 
 use chrono::{Days, Utc};
 use forsat::command::{Change, Command};
-use forsat::domain::*;
+use forsat::domain::Record;
 use serde_json::{Value, json};
 
 use super::{forsat, open, stage};

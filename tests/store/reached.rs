@@ -4,7 +4,7 @@
 
 use forsat::analytics::reports::{Params, Rows, Scope};
 use forsat::command::{Change, Command, MassPatch, Moves};
-use forsat::domain::*;
+use forsat::domain::{EntityKind, Id, Record, Stage, StageKind};
 use forsat::workspace::{UndoStack, Workspace};
 use rust_decimal::Decimal;
 

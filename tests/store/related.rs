@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 use forsat::analytics::reports::{GroupBy, Params, Rows, Scope};
 use forsat::command::{Change, Command, ConvertLead, Moves};
-use forsat::domain::*;
+use forsat::domain::{
+    Activity, ActivityKind, ActivityLink, AmountMode, Contact, Currency, EntityKind, Id, Lead,
+    Line, LookupKind, Opportunity, Product, Record,
+};
 use forsat::workspace::{UndoStack, Workspace};
 use rust_decimal::Decimal;
 use tempfile::TempDir;

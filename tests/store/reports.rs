@@ -7,7 +7,10 @@ use forsat::analytics::reports::{
     self, Cause, Data, FunnelRow, GridRow, GroupBy, LeakageRow, Params, Period, PipelineRow,
     Records, Rows, SavedReport, Scope, WinLossBy, WinLossRow,
 };
-use forsat::domain::*;
+use forsat::domain::{
+    Account, Currency, EntityKind, Id, Lookup, LookupKind, Opportunity, Pipeline, Rates, Record,
+    Settings, Stage, StageEvent, StageKind,
+};
 use rust_decimal::Decimal;
 
 const SALES: Id = 1;

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use forsat::command::{Change, Command};
-use forsat::domain::*;
+use forsat::domain::{Currency, Record, StageKind};
 use forsat::interchange::{self, Format, ImportError, ImportOptions, ImportSummary, Kind};
 use forsat::workspace::Workspace;
 use rust_decimal::Decimal;

@@ -7,7 +7,11 @@ use chrono::{DateTime, Days, Duration, Utc};
 use rust_decimal::Decimal;
 
 use crate::command::Batch;
-use crate::domain::*;
+use crate::domain::{
+    Account, Activity, ActivityKind, ActivityLink, AmountMode, BusinessType, Contact, Currency, Id,
+    Lead, Line, Lookup, LookupKind, Opportunity, Product, Rates, Record, Stage, StageEvent,
+    StageKind, lines_amount,
+};
 use crate::workspace::Workspace;
 
 const COMPANIES: [&str; 24] = [

@@ -3,7 +3,9 @@
 //! result, never panic.
 
 use crate::analytics::reports::SavedReport;
-use crate::domain::*;
+use crate::domain::{
+    Account, Activity, HistoryEntry, Lead, Opportunity, Settings, Stage, StageEvent,
+};
 use crate::interchange::{self, ImportOptions, Source};
 use crate::store::{decode, decode_legacy, seal};
 use crate::workspace::Workspace;

@@ -13,6 +13,7 @@ mod error;
 pub mod files;
 mod migrate;
 mod tables;
+mod upgrade;
 
 use std::cell::Cell;
 use std::fs::{File, OpenOptions, TryLockError};

@@ -15,7 +15,12 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use super::codec::{self, CodecError};
 use crate::TxError;
-use crate::domain::*;
+use crate::domain::{
+    Account, Activity, Contact, Currency, EntityKind, HistoryEntry, ID_LIMIT, Id, Lead, ListColumn,
+    Lookup, Opportunity, Pipeline, Product, Record, SavedFilter, Settings, SettingsV3, SettingsV4,
+    Stage, StageEvent,
+};
+use crate::upgrade::{self, as_is};
 
 pub(super) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 pub(super) const PIPELINES: TableDefinition<u64, &[u8]> = TableDefinition::new("pipelines");
@@ -284,11 +289,6 @@ fn read_all<T: DeserializeOwned>(
     read_all_upgraded(txn, def, schema, tally, as_is)
 }
 
-/// A record that needs no upgrade.
-pub(super) fn as_is(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    std::borrow::Cow::Borrowed(bytes)
-}
-
 /// [`read_all`] for a table whose records of old schemas `upgrade` brings to this build's
 /// layout first.
 fn read_all_upgraded<T: DeserializeOwned>(
@@ -481,7 +481,7 @@ pub(super) fn load(db: &impl redb::ReadableDatabase, schema: u32) -> Result<Reco
     records.lookups = read_all(&txn, LOOKUPS, schema, tally)?;
     records.accounts = read_all(&txn, ACCOUNTS, schema, tally)?;
     records.opportunities = read_all_upgraded(&txn, OPPORTUNITIES, schema, tally, |bytes| {
-        super::migrate::upgrade_opportunity(bytes, schema)
+        upgrade::opportunity(bytes, schema)
     })?;
     records.stage_events = read_all(&txn, STAGE_EVENTS, schema, tally)?;
     records.trash = read_all(&txn, TRASH, schema, tally)?;

@@ -60,7 +60,7 @@ pub struct LookupsEditor {
     uses: Option<Uses>,
     /// A command sent, and what it was for: its editor closes once it is applied, and keeps
     /// what was typed, saying why, when it was refused.
-    sent: Option<Sent<Pending>>,
+    sent: Option<Sent<Purpose>>,
 }
 
 /// An inline rename.
@@ -90,7 +90,7 @@ struct Uses {
 
 /// What a sent command was for.
 #[derive(Clone, Copy)]
-enum Pending {
+enum Purpose {
     Add,
     Rename,
     Delete,
@@ -157,21 +157,21 @@ impl LookupsEditor {
     pub(super) fn settle(&mut self, ws: &Workspace, replies: &Replies) {
         match replies.take(&mut self.sent) {
             Some((pending, Reply::Applied { .. })) => match pending {
-                Pending::Add => {
+                Purpose::Add => {
                     self.new_name.clear();
                     self.add_error = None;
                 }
-                Pending::Rename => self.rename = None,
-                Pending::Delete => self.delete = None,
+                Purpose::Rename => self.rename = None,
+                Purpose::Delete => self.delete = None,
             },
-            Some((Pending::Add, Reply::Refused { message, .. })) => self.add_error = Some(message),
-            Some((Pending::Rename, Reply::Refused { message, .. })) => {
+            Some((Purpose::Add, Reply::Refused { message, .. })) => self.add_error = Some(message),
+            Some((Purpose::Rename, Reply::Refused { message, .. })) => {
                 if let Some(rename) = &mut self.rename {
                     rename.error = Some(message);
                 }
             }
             // The status bar says why; the question stays.
-            Some((Pending::Delete, Reply::Refused { .. })) | None => {}
+            Some((Purpose::Delete, Reply::Refused { .. })) | None => {}
         }
         if self
             .rename
@@ -190,7 +190,7 @@ impl LookupsEditor {
     }
 
     /// Sends `change`; its editor closes once it is applied.
-    fn send(&mut self, change: Change, pending: Pending, actions: &mut Vec<Action>) {
+    fn send(&mut self, change: Change, pending: Purpose, actions: &mut Vec<Action>) {
         let command = Command::Change(Box::new(change));
         actions.push(reply::send(&mut self.sent, pending, command));
     }
@@ -419,7 +419,7 @@ impl LookupsEditor {
             match validated(ws, lookup) {
                 Ok(record) => {
                     self.add_error = None;
-                    self.send(Change::put(record), Pending::Add, actions);
+                    self.send(Change::put(record), Purpose::Add, actions);
                 }
                 Err(error) => self.add_error = Some(error),
             }
@@ -538,7 +538,7 @@ impl LookupsEditor {
             match validated(ws, edited) {
                 Ok(record) => {
                     rename.error = None;
-                    self.send(Change::put(record), Pending::Rename, actions);
+                    self.send(Change::put(record), Purpose::Rename, actions);
                 }
                 Err(error) => rename.error = Some(error),
             }
@@ -599,7 +599,7 @@ impl LookupsEditor {
             });
         if let Some(replace_with) = go {
             let change = ws.delete_lookup_change(lookup.id, replace_with);
-            self.send(change, Pending::Delete, actions);
+            self.send(change, Purpose::Delete, actions);
         } else if close {
             self.delete = None;
         }

@@ -6,7 +6,7 @@ use crate::tr;
 
 /// One column of an opportunities file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Column {
+pub enum FileColumn {
     Id,
     Field(Field),
     Created,
@@ -22,32 +22,32 @@ pub enum Column {
     BaseCurrency,
 }
 
-impl Column {
+impl FileColumn {
     /// The column's header.
     pub fn key(self) -> &'static str {
         match self {
-            Column::Id => "id",
-            Column::Field(field) => field.key(),
-            Column::Created => "created",
-            Column::Updated => "updated",
-            Column::StageEntered => "stage_entered",
-            Column::ClosedFrom => "closed_from",
-            Column::Trashed => "trashed",
-            Column::BaseCurrency => "base_currency",
+            FileColumn::Id => "id",
+            FileColumn::Field(field) => field.key(),
+            FileColumn::Created => "created",
+            FileColumn::Updated => "updated",
+            FileColumn::StageEntered => "stage_entered",
+            FileColumn::ClosedFrom => "closed_from",
+            FileColumn::Trashed => "trashed",
+            FileColumn::BaseCurrency => "base_currency",
         }
     }
 
     /// The column's name as the user sees it.
     pub fn label(self) -> String {
         match self {
-            Column::Id => tr!("Id"),
-            Column::Field(field) => field.label(),
-            Column::Created => tr!("Created"),
-            Column::Updated => tr!("Updated"),
-            Column::StageEntered => tr!("In its stage since"),
-            Column::ClosedFrom => tr!("Closed from stage"),
-            Column::Trashed => tr!("In the trash"),
-            Column::BaseCurrency => tr!("Base currency"),
+            FileColumn::Id => tr!("Id"),
+            FileColumn::Field(field) => field.label(),
+            FileColumn::Created => tr!("Created"),
+            FileColumn::Updated => tr!("Updated"),
+            FileColumn::StageEntered => tr!("In its stage since"),
+            FileColumn::ClosedFrom => tr!("Closed from stage"),
+            FileColumn::Trashed => tr!("In the trash"),
+            FileColumn::BaseCurrency => tr!("Base currency"),
         }
     }
 }
@@ -55,41 +55,41 @@ impl Column {
 /// The columns of an opportunities export, in order: every field of a deal, and beside its
 /// amount what the deal's currency was worth (`rate`, base-currency units per unit) in which
 /// base currency, so a file brings the currencies it needs into a new database.
-pub const OPPORTUNITIES: [Column; 34] = [
-    Column::Id,
-    Column::Field(Field::Name),
-    Column::Field(Field::Account),
-    Column::Field(Field::Contact),
-    Column::Field(Field::BusinessType),
-    Column::Field(Field::Source),
-    Column::Field(Field::Pipeline),
-    Column::Field(Field::Stage),
-    Column::Field(Field::NextStep),
-    Column::Field(Field::Campaign),
-    Column::Field(Field::Salesperson),
-    Column::Field(Field::Currency),
-    Column::Field(Field::Amount),
-    Column::Field(Field::Rate),
-    Column::BaseCurrency,
-    Column::Field(Field::AmountMode),
-    Column::Field(Field::Lines),
-    Column::Field(Field::ExpectedClose),
-    Column::Field(Field::Active),
-    Column::Field(Field::Probability),
-    Column::Field(Field::ProbabilityOverridden),
-    Column::Field(Field::Forecast),
-    Column::Field(Field::Competitor),
-    Column::Field(Field::LossReason),
-    Column::Field(Field::Description),
-    Column::Field(Field::WinLossReport),
-    Column::Field(Field::Priority),
-    Column::Field(Field::Tags),
-    Column::Created,
-    Column::Updated,
-    Column::StageEntered,
-    Column::Field(Field::Closed),
-    Column::ClosedFrom,
-    Column::Trashed,
+pub const OPPORTUNITIES: [FileColumn; 34] = [
+    FileColumn::Id,
+    FileColumn::Field(Field::Name),
+    FileColumn::Field(Field::Account),
+    FileColumn::Field(Field::Contact),
+    FileColumn::Field(Field::BusinessType),
+    FileColumn::Field(Field::Source),
+    FileColumn::Field(Field::Pipeline),
+    FileColumn::Field(Field::Stage),
+    FileColumn::Field(Field::NextStep),
+    FileColumn::Field(Field::Campaign),
+    FileColumn::Field(Field::Salesperson),
+    FileColumn::Field(Field::Currency),
+    FileColumn::Field(Field::Amount),
+    FileColumn::Field(Field::Rate),
+    FileColumn::BaseCurrency,
+    FileColumn::Field(Field::AmountMode),
+    FileColumn::Field(Field::Lines),
+    FileColumn::Field(Field::ExpectedClose),
+    FileColumn::Field(Field::Active),
+    FileColumn::Field(Field::Probability),
+    FileColumn::Field(Field::ProbabilityOverridden),
+    FileColumn::Field(Field::Forecast),
+    FileColumn::Field(Field::Competitor),
+    FileColumn::Field(Field::LossReason),
+    FileColumn::Field(Field::Description),
+    FileColumn::Field(Field::WinLossReport),
+    FileColumn::Field(Field::Priority),
+    FileColumn::Field(Field::Tags),
+    FileColumn::Created,
+    FileColumn::Updated,
+    FileColumn::StageEntered,
+    FileColumn::Field(Field::Closed),
+    FileColumn::ClosedFrom,
+    FileColumn::Trashed,
 ];
 
 /// The headers of an opportunities export.

@@ -7,7 +7,7 @@ use std::io;
 use serde::Serialize;
 
 use super::Kind;
-use super::columns::{self, Column, OPPORTUNITIES};
+use super::columns::{self, FileColumn, OPPORTUNITIES};
 use super::table::{Cell, decimal_text};
 use crate::domain::{Account, EntityKind, Field, Id, IdMap, Line, Opportunity, Product, StageKind};
 use crate::workspace::Workspace;
@@ -110,18 +110,18 @@ fn opportunities(ws: &Workspace, deals: &[&Opportunity], row: &mut Sink) -> io::
         cells.clear();
         cells.extend(OPPORTUNITIES.iter().map(|column| {
             match *column {
-                Column::Id => Cell::Integer(o.id),
-                Column::Created => Cell::Timestamp(o.created),
-                Column::Updated => Cell::Timestamp(o.updated),
-                Column::StageEntered => Cell::Timestamp(o.stage_entered),
-                Column::ClosedFrom => closed_from
+                FileColumn::Id => Cell::Integer(o.id),
+                FileColumn::Created => Cell::Timestamp(o.created),
+                FileColumn::Updated => Cell::Timestamp(o.updated),
+                FileColumn::StageEntered => Cell::Timestamp(o.stage_entered),
+                FileColumn::ClosedFrom => closed_from
                     .get(&o.id)
                     .filter(|(to, _)| *to == o.stage)
                     .and_then(|(_, from)| ws.stage(*from))
                     .map_or(Cell::Empty, |s| text(&s.name)),
-                Column::Trashed => Cell::Bool(ws.is_trashed(o.id)),
-                Column::BaseCurrency => Cell::text(ws.rates().base()),
-                Column::Field(field) => match field {
+                FileColumn::Trashed => Cell::Bool(ws.is_trashed(o.id)),
+                FileColumn::BaseCurrency => Cell::text(ws.rates().base()),
+                FileColumn::Field(field) => match field {
                     Field::Name => text(&o.name),
                     Field::Account => ws.account(o.account).map_or(Cell::Empty, |a| text(&a.name)),
                     Field::Contact => o

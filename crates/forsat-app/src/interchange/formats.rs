@@ -2,7 +2,7 @@
 //! few value rules ([`Dialect`]); reading, checking and writing are shared.
 
 use super::Source;
-use super::columns::{Column, OPPORTUNITIES};
+use super::columns::{FileColumn, OPPORTUNITIES};
 use crate::domain::Field;
 use crate::tr;
 
@@ -10,7 +10,7 @@ use crate::tr;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
     /// A Forsat column.
-    Column(Column),
+    Column(FileColumn),
     /// Pipedrive's `open`/`won`/`lost`.
     Status,
     /// When the deal was won (its closing moment when it is won).
@@ -57,7 +57,7 @@ impl Target {
             Field::Salesperson,
             Field::Source,
         ];
-        let first = FIRST.map(|field| Target::Column(Column::Field(field)));
+        let first = FIRST.map(|field| Target::Column(FileColumn::Field(field)));
         let rest = OPPORTUNITIES
             .iter()
             .map(|c| Target::Column(*c))
@@ -153,7 +153,7 @@ pub(super) const SUITECRM_STAGES: [&str; 10] = [
 ];
 
 const fn f(field: Field) -> Target {
-    Target::Column(Column::Field(field))
+    Target::Column(FileColumn::Field(field))
 }
 
 /// Odoo crm.lead: field labels and import-compatible technical names.
@@ -188,10 +188,13 @@ const ODOO: &[(&str, Target)] = &[
     ("date_closed", f(Field::Closed)),
     // When the deal entered its stage: a lost deal stays in its stage, so this is when it
     // entered the stage it was lost at.
-    ("Last Stage Update", Target::Column(Column::StageEntered)),
+    (
+        "Last Stage Update",
+        Target::Column(FileColumn::StageEntered),
+    ),
     (
         "date_last_stage_update",
-        Target::Column(Column::StageEntered),
+        Target::Column(FileColumn::StageEntered),
     ),
     ("Lost Reason", f(Field::LossReason)),
     ("lost_reason_id", f(Field::LossReason)),
@@ -199,10 +202,10 @@ const ODOO: &[(&str, Target)] = &[
     ("Tags", f(Field::Tags)),
     ("tag_ids", f(Field::Tags)),
     ("Priority", f(Field::Priority)),
-    ("Created on", Target::Column(Column::Created)),
-    ("create_date", Target::Column(Column::Created)),
-    ("Last Updated on", Target::Column(Column::Updated)),
-    ("write_date", Target::Column(Column::Updated)),
+    ("Created on", Target::Column(FileColumn::Created)),
+    ("create_date", Target::Column(FileColumn::Created)),
+    ("Last Updated on", Target::Column(FileColumn::Updated)),
+    ("write_date", Target::Column(FileColumn::Updated)),
     ("Source", f(Field::Source)),
     ("source_id", f(Field::Source)),
     ("Campaign", f(Field::Campaign)),
@@ -239,8 +242,8 @@ const SUITECRM: &[(&str, Target)] = &[
     ("Campaign Name", f(Field::Campaign)),
     ("Assigned User", f(Field::Salesperson)),
     ("Assigned to", f(Field::Salesperson)),
-    ("Date Created", Target::Column(Column::Created)),
-    ("Date Modified", Target::Column(Column::Updated)),
+    ("Date Created", Target::Column(FileColumn::Created)),
+    ("Date Modified", Target::Column(FileColumn::Updated)),
     ("Description", f(Field::Description)),
     ("ID", Target::Ignored),
     ("Amount (Default Currency)", Target::Ignored),
@@ -263,8 +266,8 @@ const PIPEDRIVE: &[(&str, Target)] = &[
     ("Deal - Owner", f(Field::Salesperson)),
     ("Deal - Lost reason", f(Field::LossReason)),
     ("Deal - Probability", f(Field::Probability)),
-    ("Deal - Deal created", Target::Column(Column::Created)),
-    ("Deal - Update time", Target::Column(Column::Updated)),
+    ("Deal - Deal created", Target::Column(FileColumn::Created)),
+    ("Deal - Update time", Target::Column(FileColumn::Updated)),
     ("Deal - Won time", Target::WonTime),
     ("Deal - Lost time", Target::LostTime),
     ("Deal - Deal closed on", Target::Ignored),
@@ -297,11 +300,11 @@ const PIPEDRIVE: &[(&str, Target)] = &[
     // when they entered the stage they closed at.
     (
         "Deal - Last stage change",
-        Target::Column(Column::StageEntered),
+        Target::Column(FileColumn::StageEntered),
     ),
     (
         "Deal - Stage change time",
-        Target::Column(Column::StageEntered),
+        Target::Column(FileColumn::StageEntered),
     ),
     ("Deal - Activities to do", Target::Ignored),
     ("Deal - Done activities", Target::Ignored),

@@ -53,7 +53,7 @@ use crate::domain::Id;
 use crate::store::files::{FileError, Replace, write_file};
 use crate::workspace::Workspace;
 
-pub use columns::Column;
+pub use columns::FileColumn;
 pub use formats::Target;
 pub use import::{
     ImportError, ImportJob, ImportOptions, ImportSummary, NewStage, RowError, capped,

@@ -7,7 +7,11 @@ use chrono::{DateTime, Utc};
 use super::Workspace;
 use super::batch::BatchKind;
 use crate::command::{Batch, Command, MassPatch, Moves};
-use crate::domain::*;
+use crate::domain::{
+    Account, AmountMode, EntityKind, Field, FieldError, HistoryEntry, Id, IdSet, Line, LookupKind,
+    Opportunity, Pipeline, Problem, Record, SavedFilter, Stage, StageEvent, clean_name,
+    lines_amount,
+};
 use crate::i18n::{stored_date, stored_number, stored_percent};
 use crate::store::{StoreError, Tx};
 use crate::tr;
@@ -15,7 +19,7 @@ use crate::tr;
 /// Records written in the same transaction as a deal, which it may refer to although they
 /// are not stored yet: their ids, and stages (new or changed) by value.
 #[derive(Default)]
-pub(super) struct Pending<'a> {
+pub(super) struct Staged<'a> {
     pub(super) ids: IdSet,
     pub(super) stages: Vec<&'a Stage>,
     /// Pipelines written in the same transaction (put back by an undo), by value.
@@ -24,9 +28,9 @@ pub(super) struct Pending<'a> {
     pub(super) currencies: Vec<&'a str>,
 }
 
-impl<'a> Pending<'a> {
-    pub(super) fn ids(ids: IdSet) -> Pending<'a> {
-        Pending {
+impl<'a> Staged<'a> {
+    pub(super) fn ids(ids: IdSet) -> Staged<'a> {
+        Staged {
             ids,
             stages: Vec::new(),
             pipelines: Vec::new(),
@@ -36,8 +40,8 @@ impl<'a> Pending<'a> {
 
     /// What `records`, written in the same transaction, bring: ids `ids`, and their stages,
     /// pipelines and currencies.
-    pub(super) fn of_records(ids: IdSet, records: &'a [Record]) -> Pending<'a> {
-        let mut pending = Pending::ids(ids);
+    pub(super) fn of_records(ids: IdSet, records: &'a [Record]) -> Staged<'a> {
+        let mut pending = Staged::ids(ids);
         for record in records {
             match record {
                 Record::Stage(s) => pending.stages.push(s),
@@ -334,7 +338,7 @@ impl Workspace {
     }
 
     /// Checks that every id `opp` refers to exists and has the right kind.
-    pub(super) fn check_references(&self, opp: &Opportunity, pending: &Pending) -> Vec<FieldError> {
+    pub(super) fn check_references(&self, opp: &Opportunity, pending: &Staged) -> Vec<FieldError> {
         let extra = &pending.ids;
         let mut errors = Vec::new();
         match pending.stage(opp.stage).or_else(|| self.stage(opp.stage)) {
@@ -394,7 +398,7 @@ impl Workspace {
 
     /// Every field of a deal as the history shows it: names instead of ids, also of a stage
     /// or pipeline written in the same transaction (`pending`: put back by an undo).
-    pub(super) fn field_values(&self, o: &Opportunity, pending: &Pending) -> Vec<(Field, String)> {
+    pub(super) fn field_values(&self, o: &Opportunity, pending: &Staged) -> Vec<(Field, String)> {
         let name = |id: Option<Id>| self.lookup_name(id).to_owned();
         let date = |d: Option<chrono::NaiveDate>| d.map(stored_date).unwrap_or_default();
         let tags: Vec<&str> = o.tags.iter().map(|t| self.lookup_name(Some(*t))).collect();
@@ -486,7 +490,7 @@ impl Workspace {
         old: Option<&Opportunity>,
         new: &mut Opportunity,
         now: DateTime<Utc>,
-        pending: &Pending,
+        pending: &Staged,
     ) -> Result<(), Vec<FieldError>> {
         new.name = new.name.trim().to_owned();
         // Lines that break a rule are reported by `validate` below, not summed.
@@ -540,7 +544,7 @@ impl Workspace {
         new: &Opportunity,
         account: Option<&Account>,
     ) -> Result<Option<StageEvent>, crate::store::TxError> {
-        self.write_deal(tx, stamp, (old, new), account, &Pending::default())?;
+        self.write_deal(tx, stamp, (old, new), account, &Staged::default())?;
         if old.is_some_and(|o| o.stage == new.stage) {
             return Ok(None);
         }
@@ -563,7 +567,7 @@ impl Workspace {
         tx: &mut Tx<'_>,
         stamp: &Stamp,
         (old, new): (&Opportunity, &Opportunity),
-        pending: &Pending,
+        pending: &Staged,
         moves: &Moves,
         done: &mut MovesDone,
     ) -> Result<(), crate::store::TxError> {
@@ -603,7 +607,7 @@ impl Workspace {
         stamp: &Stamp,
         (old, new): (Option<&Opportunity>, &Opportunity),
         account: Option<&Account>,
-        pending: &Pending,
+        pending: &Staged,
     ) -> Result<(), crate::store::TxError> {
         tx.put_opportunity(new)?;
         let (entity, id) = (EntityKind::Opportunity, new.id);
@@ -652,7 +656,7 @@ impl Workspace {
             }
         }
         // An account created with the deal gets its id in the transaction.
-        let pending = Pending::ids(create_account.iter().map(|_| new.account).collect());
+        let pending = Staged::ids(create_account.iter().map(|_| new.account).collect());
         self.prepare(old.as_ref(), &mut new, now, &pending)
             .map_err(ApplyError::Invalid)?;
         let (account, event, new) = self.write(|tx| {
@@ -719,7 +723,7 @@ impl Workspace {
                 .opportunity(new.id)
                 .cloned()
                 .ok_or(ApplyError::Missing(EntityKind::Opportunity, new.id))?;
-            match self.prepare(Some(&old), &mut new, now, &Pending::default()) {
+            match self.prepare(Some(&old), &mut new, now, &Staged::default()) {
                 Ok(()) => pairs.push((old, new)),
                 Err(found) => errors.extend(found),
             }
@@ -731,7 +735,7 @@ impl Workspace {
             let stamp = Stamp::begin(tx, now)?;
             let mut done = MovesDone::default();
             for (old, new) in &pairs {
-                let pending = Pending::default();
+                let pending = Staged::default();
                 self.write_undoable(tx, &stamp, (old, new), &pending, moves, &mut done)?;
             }
             Ok(done)
@@ -922,7 +926,7 @@ impl Workspace {
         }
         let extra: IdSet = account.iter().map(|a| a.id).collect();
         let mut errors = opp.validate().err().unwrap_or_default();
-        errors.extend(self.check_references(&opp, &Pending::ids(extra)));
+        errors.extend(self.check_references(&opp, &Staged::ids(extra)));
         if !errors.is_empty() {
             return Err(ApplyError::Invalid(errors));
         }

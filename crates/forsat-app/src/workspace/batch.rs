@@ -3,9 +3,11 @@
 use std::collections::HashSet;
 
 use super::Workspace;
-use super::apply::{Applied, ApplyError, Pending, Stamp, history, lifecycle};
+use super::apply::{Applied, ApplyError, Staged, Stamp, history, lifecycle};
 use crate::command::{Batch, Change, Command};
-use crate::domain::*;
+use crate::domain::{
+    EntityKind, Field, FieldError, Id, IdSet, Problem, Record, StageEvent, StageKind,
+};
 use crate::store::{TrashEntry, Tx};
 use crate::tr;
 
@@ -54,7 +56,7 @@ impl Workspace {
             errors.extend(record.normalize_and_validate().err().unwrap_or_default());
         }
         // What the batch itself adds may be named by its deals: stages and currencies too.
-        let pending = Pending::of_records(fresh.clone(), &records);
+        let pending = Staged::of_records(fresh.clone(), &records);
         errors.extend(self.check_batch_pipelines(&records));
         for opp in &opportunities {
             errors.extend(opp.validate().err().unwrap_or_default());

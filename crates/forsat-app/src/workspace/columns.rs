@@ -13,7 +13,7 @@ pub type Deals = IdMap<Box<Opportunity>>;
 
 /// One stage's active deals.
 #[derive(Clone, Debug, Default)]
-pub struct Column {
+pub struct BoardColumn {
     /// Deal ids in card order: priority first, then the nearest expected close, then age.
     pub ids: Vec<Id>,
     pub totals: StageTotals,
@@ -29,8 +29,8 @@ fn card_key(opp: &Opportunity) -> CardKey {
     )
 }
 
-impl Column {
-    pub(super) const EMPTY: Column = Column {
+impl BoardColumn {
+    pub(super) const EMPTY: BoardColumn = BoardColumn {
         ids: Vec::new(),
         totals: StageTotals::ZERO,
     };
@@ -39,7 +39,7 @@ impl Column {
     pub(super) fn build<'a>(
         deals: impl Iterator<Item = &'a Opportunity>,
         rates: &Rates,
-    ) -> IdMap<Column> {
+    ) -> IdMap<BoardColumn> {
         let mut keyed: IdMap<(Vec<CardKey>, StageTotals)> = IdMap::default();
         for opp in deals {
             let (keys, totals) = keyed.entry(opp.stage).or_default();
@@ -52,7 +52,7 @@ impl Column {
                 // Keys end with the id: no two are equal, so an unstable sort is exact.
                 keys.sort_unstable();
                 let ids = keys.into_iter().map(|(_, _, id)| id).collect();
-                (stage, Column { ids, totals })
+                (stage, BoardColumn { ids, totals })
             })
             .collect()
     }

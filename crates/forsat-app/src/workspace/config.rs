@@ -3,7 +3,7 @@
 
 use super::Workspace;
 use crate::command::Change;
-use crate::domain::*;
+use crate::domain::{EntityKind, Id, Opportunity, Pipeline, Record, Stage, StageKind};
 
 impl Workspace {
     /// Gives the stages of a pipeline the order of `ordered` (their ids).

@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use super::Workspace;
-use super::apply::{Applied, ApplyError, MovesDone, Pending, Stamp, history, lifecycle};
+use super::apply::{Applied, ApplyError, MovesDone, Staged, Stamp, history, lifecycle};
 use crate::command::{Command, Moves};
-use crate::domain::*;
+use crate::domain::{Activity, ActivityLink, EntityKind, Id, Opportunity, Record};
 use crate::store::{TrashEntry, Tx};
 
 impl Workspace {
@@ -28,7 +28,7 @@ impl Workspace {
             return Err(missing(bad));
         }
         let now = self.now();
-        self.prepare(Some(&old), &mut new, now, &Pending::default())
+        self.prepare(Some(&old), &mut new, now, &Staged::default())
             .map_err(ApplyError::Invalid)?;
         let moved_events: Vec<(Id, Id)> = self
             .stage_events
@@ -52,7 +52,7 @@ impl Workspace {
         let (done, moved_history, activities) = self.write(|tx| {
             let stamp = Stamp::begin(tx, now)?;
             let mut done = MovesDone::default();
-            let pending = Pending::default();
+            let pending = Staged::default();
             self.write_undoable(tx, &stamp, (&old, &new), &pending, moves, &mut done)?;
             self.repoint_events(tx, &moved_events, |_| survivor)?;
             let activities = self.repoint_activities(tx, &moved_activities, |_| survivor)?;
@@ -131,13 +131,13 @@ impl Workspace {
             return Err(missing(bad));
         }
         let now = self.now();
-        self.prepare(Some(&current), &mut earlier, now, &Pending::default())
+        self.prepare(Some(&current), &mut earlier, now, &Staged::default())
             .map_err(ApplyError::Invalid)?;
         let survivor = earlier.id;
         let (done, activities) = self.write(|tx| {
             let stamp = Stamp::begin(tx, now)?;
             let mut done = MovesDone::default();
-            let pending = Pending::default();
+            let pending = Staged::default();
             self.write_undoable(tx, &stamp, (&current, &earlier), &pending, moves, &mut done)?;
             self.repoint_events(tx, &events, |from| from)?;
             let activities = self.repoint_activities(tx, &moved_activities, |from| from)?;

@@ -9,7 +9,8 @@ mod filter;
 mod list;
 mod merge;
 mod preferences;
-mod related;
+mod records;
+mod references;
 mod trash;
 mod undo;
 
@@ -24,16 +25,21 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::analytics::StageTotals;
 use crate::analytics::facts::{Facts, Sources};
 use crate::analytics::reports::{self, Data, Params, Records as ReportRecords, Report, Scope};
-use crate::domain::*;
+use crate::domain::{
+    Account, Activity, ActivityLink, Contact, Currency, DEFAULT_LOSS_REASONS, DEFAULT_SOURCES,
+    EntityKind, HistoryEntry, Id, IdMap, IdSet, Lead, Lookup, LookupKind, Opportunity, Pipeline,
+    Product, Rates, SavedFilter, Settings, Stage, StageEvent, StageKind, default_stages,
+    default_text,
+};
 use crate::store::{Records, Store, StoreError};
 use columns::Deals;
 
 pub use crate::domain::ListColumn;
 pub use crate::domain::{CloseWindow, Filter};
 pub use apply::{Applied, ApplyError};
-pub use columns::Column;
+pub use columns::BoardColumn;
 pub use list::{Closed, ListTotals, Sort};
-pub use related::{AccountSummary, OpenActivity};
+pub use records::{AccountSummary, OpenActivity};
 pub use undo::UndoStack;
 
 /// Where "now" comes from: the system clock in the app, a fixed instant in tests.
@@ -58,7 +64,7 @@ pub struct Workspace {
     opportunities: Deals,
     stage_events: Vec<StageEvent>,
     /// Active deals per stage in card order, with their totals.
-    columns: IdMap<Column>,
+    columns: IdMap<BoardColumn>,
     sample: Vec<(EntityKind, Id)>,
     /// Deals in the trash and when they were put there; they are on no board, list or report.
     trash: IdMap<DateTime<Utc>>,
@@ -155,7 +161,7 @@ impl Workspace {
             trash.into_iter().map(|t| (t.opportunity, t.at)).collect();
         // The board's columns from the loaded vector, read in order, before the deals are
         // scattered over the map.
-        let columns = Column::build(
+        let columns = BoardColumn::build(
             opportunities
                 .iter()
                 .filter(|o| o.active && !trash.contains_key(&o.id)),
@@ -405,8 +411,8 @@ impl Workspace {
     }
 
     /// The active deals of `stage` in card order, with their totals (cached, kept up to date).
-    pub fn column(&self, stage: Id) -> &Column {
-        static EMPTY: Column = Column::EMPTY;
+    pub fn column(&self, stage: Id) -> &BoardColumn {
+        static EMPTY: BoardColumn = BoardColumn::EMPTY;
         self.columns.get(&stage).unwrap_or(&EMPTY)
     }
 
@@ -589,7 +595,7 @@ impl Workspace {
 
     fn rebuild_columns(&mut self) {
         let trash = &self.trash;
-        self.columns = Column::build(
+        self.columns = BoardColumn::build(
             self.opportunities
                 .values()
                 .map(|o| &**o)

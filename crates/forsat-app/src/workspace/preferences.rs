@@ -4,7 +4,7 @@ use super::Workspace;
 use super::apply::{Applied, ApplyError, Stamp, history, lifecycle};
 use crate::analytics::reports::SavedReport;
 use crate::command::Command;
-use crate::domain::*;
+use crate::domain::{EntityKind, Id, ListColumn, SavedFilter};
 
 /// A list of named things kept as one preference: saved searches and saved reports.
 trait Saved: Clone + PartialEq {

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use super::Workspace;
 use super::apply::{Applied, ApplyError, Stamp, lifecycle};
 use crate::command::Command;
-use crate::domain::*;
+use crate::domain::{ActivityLink, EntityKind, Id};
 use crate::store::TrashEntry;
 
 impl Workspace {

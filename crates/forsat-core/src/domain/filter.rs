@@ -246,7 +246,6 @@ impl Filter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::*;
 
     #[test]
     fn close_windows_are_calendar_periods() {

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::super::Source;
 use super::super::clean::{self, Repair};
-use super::super::columns::Column;
+use super::super::columns::FileColumn;
 use super::super::csv_file;
 use super::super::formats::Target;
 use super::super::parse::{currencies_of, parse_bool};
@@ -33,7 +33,7 @@ impl<'a> RowReader<'a> {
     }
 
     /// The cell's text without the apostrophe guarding a formula; empty when absent.
-    pub(super) fn raw(&self, column: Column) -> &'a str {
+    pub(super) fn raw(&self, column: FileColumn) -> &'a str {
         self.raw_target(Target::Column(column))
     }
 
@@ -45,7 +45,7 @@ impl<'a> RowReader<'a> {
             .map_or("", csv_file::restore)
     }
 
-    pub(super) fn fail(&mut self, column: Column, reason: String) {
+    pub(super) fn fail(&mut self, column: FileColumn, reason: String) {
         self.errors.push(RowError {
             row: self.row,
             column: self.mapping.header(column),
@@ -54,13 +54,13 @@ impl<'a> RowReader<'a> {
         });
     }
 
-    pub(super) fn field_error(&mut self, column: Column, error: &FieldError) {
+    pub(super) fn field_error(&mut self, column: FileColumn, error: &FieldError) {
         self.fail(column, error.reason());
     }
 
     /// Free text kept as written (descriptions keep their spaces and line breaks).
     pub(super) fn text(&self, field: Field) -> String {
-        self.raw(Column::Field(field)).to_owned()
+        self.raw(FileColumn::Field(field)).to_owned()
     }
 
     /// The contact's email or phone: the first value of the target's columns (a cell may
@@ -134,7 +134,7 @@ impl<'a> RowReader<'a> {
     /// The deal's description as written; Odoo's are HTML (its notes are an Html field),
     /// made text.
     pub(super) fn description(&mut self) -> String {
-        let raw = self.raw(Column::Field(Field::Description));
+        let raw = self.raw(FileColumn::Field(Field::Description));
         if self.mapping.dialect.source == Source::Odoo && clean::is_html(raw) {
             self.repairs.add(Repair::Html(f(Field::Description)));
             return clean::html_text(raw);
@@ -157,11 +157,11 @@ impl<'a> RowReader<'a> {
 
     /// A one-line name (of an account, a lookup, a stage): one line, at most 200 characters.
     pub(super) fn name(&mut self, field: Field) -> Arc<str> {
-        self.name_in(Column::Field(field), field)
+        self.name_in(FileColumn::Field(field), field)
     }
 
     /// A name of the kind `field` holds, read from `column`.
-    pub(super) fn name_in(&mut self, column: Column, field: Field) -> Arc<str> {
+    pub(super) fn name_in(&mut self, column: FileColumn, field: Field) -> Arc<str> {
         let text = self.line(Target::Column(column));
         if !text.is_empty()
             && let Err(e) = clean_name(field, &text)
@@ -171,7 +171,7 @@ impl<'a> RowReader<'a> {
         self.share(&text)
     }
 
-    pub(super) fn bool(&mut self, column: Column, default: bool) -> bool {
+    pub(super) fn bool(&mut self, column: FileColumn, default: bool) -> bool {
         let text = self.raw(column).trim();
         if text.is_empty() {
             return default;
@@ -186,7 +186,7 @@ impl<'a> RowReader<'a> {
     }
 
     pub(super) fn date(&mut self, field: Field) -> Option<NaiveDate> {
-        let column = Column::Field(field);
+        let column = FileColumn::Field(field);
         let text = self.raw(column).trim();
         if text.is_empty() {
             return None;
@@ -199,7 +199,7 @@ impl<'a> RowReader<'a> {
         parsed
     }
 
-    pub(super) fn timestamp(&mut self, column: Column) -> Option<DateTime<Utc>> {
+    pub(super) fn timestamp(&mut self, column: FileColumn) -> Option<DateTime<Utc>> {
         self.moment(Target::Column(column))
     }
 
@@ -222,7 +222,7 @@ impl<'a> RowReader<'a> {
 
     /// The amount and the currency symbol or code written beside it (`€12`, `12 EUR`).
     pub(super) fn amount(&mut self) -> (Option<Decimal>, Option<String>) {
-        let column = Column::Field(Field::Amount);
+        let column = FileColumn::Field(Field::Amount);
         let text = self.raw(column).trim();
         if text.is_empty() {
             return (None, None);
@@ -240,7 +240,7 @@ impl<'a> RowReader<'a> {
     }
 
     pub(super) fn probability(&mut self) -> Option<Decimal> {
-        let column = Column::Field(Field::Probability);
+        let column = FileColumn::Field(Field::Probability);
         let text = self.raw(column).trim();
         if text.is_empty() {
             return None;
@@ -264,7 +264,7 @@ impl<'a> RowReader<'a> {
     /// currency than the one it was written in.
     pub(super) fn currency(&mut self, column: Option<String>, unit: Option<&str>) -> String {
         let base = &self.ws.settings().base_currency;
-        let amount = Column::Field(Field::Amount);
+        let amount = FileColumn::Field(Field::Amount);
         let Some(unit) = unit else {
             return column.unwrap_or_else(|| base.clone());
         };
@@ -320,13 +320,13 @@ impl<'a> RowReader<'a> {
     /// The rate the row gives its currency (`rate`, checked as a rate) and the currency that
     /// rate is in (`base_currency`, empty when the file does not say).
     pub(super) fn rate(&mut self) -> (Option<Decimal>, Arc<str>) {
-        let base = self.raw(Column::BaseCurrency).trim().to_uppercase();
+        let base = self.raw(FileColumn::BaseCurrency).trim().to_uppercase();
         if !base.is_empty() && !is_currency_code(&base) {
             let e = FieldError::new(Field::Currency, Problem::BadCurrency(base.clone()));
-            self.field_error(Column::BaseCurrency, &e);
+            self.field_error(FileColumn::BaseCurrency, &e);
         }
         let base = self.share(&base);
-        let column = Column::Field(Field::Rate);
+        let column = FileColumn::Field(Field::Rate);
         let text = self.raw(column).trim();
         if text.is_empty() {
             return (None, base);
@@ -342,7 +342,7 @@ impl<'a> RowReader<'a> {
     }
 
     pub(super) fn lines(&mut self) -> Vec<LineIn> {
-        let column = Column::Field(Field::Lines);
+        let column = FileColumn::Field(Field::Lines);
         let text = self.raw(column).trim();
         if text.is_empty() {
             return Vec::new();

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
 
-use super::super::columns::Column;
+use super::super::columns::FileColumn;
 use super::super::formats::{Outcome, Target};
 use super::mapping::Mapping;
 use super::plan::{Ids, NewStages, Plan};
@@ -43,7 +43,7 @@ impl<'w> Deals<'w> {
         // one created won.
         let foreign = mapping.dialect.outcome != Outcome::Stage;
         let says_closed_from =
-            foreign || (mapping.index).contains_key(&Target::Column(Column::ClosedFrom));
+            foreign || (mapping.index).contains_key(&Target::Column(FileColumn::ClosedFrom));
         Deals {
             ids,
             kept_ids,

@@ -8,7 +8,7 @@ use csv::StringRecord;
 
 use super::super::Source;
 use super::super::clean::Repairs;
-use super::super::columns::Column;
+use super::super::columns::FileColumn;
 use super::super::csv_file;
 use super::super::formats::{self, Target};
 use super::super::parse::{DateVotes, DayMonth, NumberStyle, NumberVotes};
@@ -240,9 +240,9 @@ impl ImportJob {
     /// Why the columns as mapped cannot be imported (no column names the deals' accounts).
     pub fn unusable(&self) -> Option<String> {
         let mapping = &self.mapping;
-        let account_column = mapping.position(Column::Field(Field::Account)).is_some();
-        let fallback_column = mapping.position(Column::Field(Field::Name)).is_some()
-            || mapping.position(Column::Field(Field::Contact)).is_some()
+        let account_column = mapping.position(FileColumn::Field(Field::Account)).is_some();
+        let fallback_column = mapping.position(FileColumn::Field(Field::Name)).is_some()
+            || mapping.position(FileColumn::Field(Field::Contact)).is_some()
             || mapping.index.contains_key(&Target::CompanyName);
         let names_accounts =
             account_column || (mapping.dialect.account_fallback && fallback_column);

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use csv::StringRecord;
 
 use super::super::Source;
-use super::super::columns::Column;
+use super::super::columns::FileColumn;
 use super::super::csv_file;
 use super::super::formats::{self, Dialect, Target};
 use super::normalize_header;
@@ -151,7 +151,7 @@ impl Mapping {
                 header = escaped(header)
             ));
         }
-        if let Some(i) = self.position(Column::Field(Field::Pipeline))
+        if let Some(i) = self.position(FileColumn::Field(Field::Pipeline))
             && format == Source::Odoo
             && matches!(
                 normalize_header(&self.headers[i]).as_str(),
@@ -178,12 +178,12 @@ impl Mapping {
     }
 
     /// Where the column is in the file.
-    pub(super) fn position(&self, column: Column) -> Option<usize> {
+    pub(super) fn position(&self, column: FileColumn) -> Option<usize> {
         self.index.get(&Target::Column(column)).copied()
     }
 
     /// The column's header as the file writes it, or its key when the file lacks it.
-    pub(super) fn header(&self, column: Column) -> String {
+    pub(super) fn header(&self, column: FileColumn) -> String {
         self.position(column)
             .map_or_else(|| column.key().to_owned(), |i| self.headers[i].clone())
     }

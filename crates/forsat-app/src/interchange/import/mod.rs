@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::Source;
-use super::columns::Column;
+use super::columns::FileColumn;
 use super::formats::Target;
 use crate::command::Command;
 use crate::domain::Field;
@@ -102,5 +102,5 @@ pub(super) fn normalize_header(header: &str) -> String {
 
 /// The target of a Forsat field's column.
 const fn f(field: Field) -> Target {
-    Target::Column(Column::Field(field))
+    Target::Column(FileColumn::Field(field))
 }

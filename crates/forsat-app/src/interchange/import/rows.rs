@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::super::Source;
 use super::super::clean::{self, Repair, Repairs};
-use super::super::columns::Column;
+use super::super::columns::FileColumn;
 use super::super::formats::{Outcome, Target};
 use super::super::parse::{DateStyle, NumberStyle};
 use super::mapping::Mapping;
@@ -90,9 +90,9 @@ pub(super) struct Styles {
 pub(super) const DATE_TARGETS: [Target; 7] = [
     f(Field::ExpectedClose),
     f(Field::Closed),
-    Target::Column(Column::Created),
-    Target::Column(Column::Updated),
-    Target::Column(Column::StageEntered),
+    Target::Column(FileColumn::Created),
+    Target::Column(FileColumn::Updated),
+    Target::Column(FileColumn::StageEntered),
     Target::WonTime,
     Target::LostTime,
 ];
@@ -177,7 +177,7 @@ impl<'a> RowReader<'a> {
             }
             None => {
                 // Odoo's Closed Date is the moment it was marked won or lost.
-                let closed = self.raw(Column::Field(Field::Closed)).trim();
+                let closed = self.raw(FileColumn::Field(Field::Closed)).trim();
                 let style = &self.styles.dates[&f(Field::Closed)];
                 if let (Some(_), Some(at)) = (row.closed, style.parse_timestamp(closed)) {
                     row.stage_entered = Some(at.max(row.created));
@@ -200,12 +200,12 @@ impl<'a> RowReader<'a> {
     }
 
     pub(super) fn read(&mut self, template: &Opportunity) -> RowIn {
-        let id = match self.raw(Column::Id).trim() {
+        let id = match self.raw(FileColumn::Id).trim() {
             "" => None,
             text => match text.parse::<Id>() {
                 Ok(id) if id >= ID_LIMIT => {
                     self.fail(
-                        Column::Id,
+                        FileColumn::Id,
                         tr!(
                             "is above the highest id a file may have ({max}), the largest that spreadsheets and JSON keep exact",
                             max = ID_LIMIT - 1
@@ -215,7 +215,7 @@ impl<'a> RowReader<'a> {
                 }
                 Ok(id) if id > 0 => Some(id),
                 _ => {
-                    self.fail(Column::Id, tr!("is not an id (a whole number above 0)"));
+                    self.fail(FileColumn::Id, tr!("is not an id (a whole number above 0)"));
                     None
                 }
             },
@@ -263,7 +263,7 @@ impl<'a> RowReader<'a> {
         }
         if account.is_empty() {
             let e = FieldError::new(Field::Account, Problem::Required);
-            self.field_error(Column::Field(Field::Account), &e);
+            self.field_error(FileColumn::Field(Field::Account), &e);
         }
         let contact_email = self.contact_detail(Target::ContactEmail);
         let contact_phone = self.contact_detail(Target::ContactPhone);
@@ -281,31 +281,31 @@ impl<'a> RowReader<'a> {
             name = account.to_string();
         }
         let business_type =
-            match normalize_header(self.raw(Column::Field(Field::BusinessType))).as_str() {
+            match normalize_header(self.raw(FileColumn::Field(Field::BusinessType))).as_str() {
                 "" | "new" | "newbusiness" => BusinessType::New,
                 "existing" | "existingbusiness" => BusinessType::Existing,
                 _ => {
                     self.fail(
-                        Column::Field(Field::BusinessType),
+                        FileColumn::Field(Field::BusinessType),
                         tr!("is not “new” or “existing”"),
                     );
                     BusinessType::New
                 }
             };
         let amount_mode =
-            match normalize_header(self.raw(Column::Field(Field::AmountMode))).as_str() {
+            match normalize_header(self.raw(FileColumn::Field(Field::AmountMode))).as_str() {
                 "" | "manual" => AmountMode::Manual,
                 "fromlines" => AmountMode::FromLines,
                 _ => {
                     self.fail(
-                        Column::Field(Field::AmountMode),
+                        FileColumn::Field(Field::AmountMode),
                         tr!("is not “manual” or “from_lines”"),
                     );
                     AmountMode::Manual
                 }
             };
         let (rate, rate_base) = self.rate();
-        let written_currency = match self.raw(Column::Field(Field::Currency)).trim() {
+        let written_currency = match self.raw(FileColumn::Field(Field::Currency)).trim() {
             // SuiteCRM writes its default currency as -99.
             "" | "-99" => None,
             name if !is_currency_code(&name.to_uppercase())
@@ -319,7 +319,7 @@ impl<'a> RowReader<'a> {
                     Some(Problem::BadCurrency(code.clone()))
                 } else if self.ws.rates().rate(&code).is_none()
                     && rate.is_none()
-                    && self.raw(Column::Field(Field::Rate)).trim().is_empty()
+                    && self.raw(FileColumn::Field(Field::Rate)).trim().is_empty()
                 {
                     // With a rate the file brings the currency along (a bad rate is
                     // reported on its own cell).
@@ -329,7 +329,7 @@ impl<'a> RowReader<'a> {
                 };
                 if let Some(problem) = problem {
                     let e = FieldError::new(Field::Currency, problem);
-                    self.field_error(Column::Field(Field::Currency), &e);
+                    self.field_error(FileColumn::Field(Field::Currency), &e);
                 }
                 Some(code)
             }
@@ -344,7 +344,7 @@ impl<'a> RowReader<'a> {
                 Decimal::ZERO
             }
         });
-        let priority = match normalize_header(self.raw(Column::Field(Field::Priority))).as_str() {
+        let priority = match normalize_header(self.raw(FileColumn::Field(Field::Priority))).as_str() {
             "" | "normal" | "low" => 0,
             "good" | "medium" => 1,
             "verygood" | "high" => 2,
@@ -354,7 +354,7 @@ impl<'a> RowReader<'a> {
                 _ => {
                     let e =
                         FieldError::new(Field::Priority, Problem::OutOfRange { min: 0, max: 3 });
-                    self.field_error(Column::Field(Field::Priority), &e);
+                    self.field_error(FileColumn::Field(Field::Priority), &e);
                     0
                 }
             },
@@ -362,7 +362,7 @@ impl<'a> RowReader<'a> {
         let mut tags: Vec<Arc<str>> = Vec::new();
         let separator = self.mapping.dialect.tag_separator;
         let mut folded = false;
-        for tag in self.raw(Column::Field(Field::Tags)).split(separator) {
+        for tag in self.raw(FileColumn::Field(Field::Tags)).split(separator) {
             let one_line = clean::one_line(tag);
             folded |= one_line.is_some();
             let tag = one_line.as_deref().unwrap_or(tag.trim());
@@ -370,14 +370,14 @@ impl<'a> RowReader<'a> {
                 continue;
             }
             if let Err(e) = clean_name(Field::Tags, tag) {
-                self.field_error(Column::Field(Field::Tags), &e);
+                self.field_error(FileColumn::Field(Field::Tags), &e);
             }
             tags.push(self.share(tag));
         }
         if folded {
             self.repairs.add(Repair::Folded(f(Field::Tags)));
         }
-        let created = self.timestamp(Column::Created);
+        let created = self.timestamp(FileColumn::Created);
         let mut row = RowIn {
             id,
             contact,
@@ -395,16 +395,16 @@ impl<'a> RowReader<'a> {
             rate_base,
             amount_mode,
             expected_close: self.date(Field::ExpectedClose),
-            active: self.bool(Column::Field(Field::Active), true),
+            active: self.bool(FileColumn::Field(Field::Active), true),
             probability: self.probability(),
             probability_overridden: match self
-                .raw(Column::Field(Field::ProbabilityOverridden))
+                .raw(FileColumn::Field(Field::ProbabilityOverridden))
                 .trim()
             {
                 "" => None,
-                _ => Some(self.bool(Column::Field(Field::ProbabilityOverridden), false)),
+                _ => Some(self.bool(FileColumn::Field(Field::ProbabilityOverridden), false)),
             },
-            forecast: self.bool(Column::Field(Field::Forecast), true),
+            forecast: self.bool(FileColumn::Field(Field::Forecast), true),
             competitor: self.name(Field::Competitor),
             loss_reason: self.name(Field::LossReason),
             description: self.description(),
@@ -412,17 +412,17 @@ impl<'a> RowReader<'a> {
             priority,
             tags,
             created: created.unwrap_or_else(|| self.ws.now()),
-            updated: self.timestamp(Column::Updated),
-            stage_entered: self.timestamp(Column::StageEntered),
+            updated: self.timestamp(FileColumn::Updated),
+            stage_entered: self.timestamp(FileColumn::StageEntered),
             closed: self.date(Field::Closed),
-            trashed: self.bool(Column::Trashed, false),
+            trashed: self.bool(FileColumn::Trashed, false),
             name,
             account,
             currency,
             lines,
             outcome: None,
             // Forsat's own export names the open stage a closed deal closed from.
-            closed_from: self.name_in(Column::ClosedFrom, Field::Stage),
+            closed_from: self.name_in(FileColumn::ClosedFrom, Field::Stage),
             closed_from_since: None,
         };
         self.outcome(&mut row);
@@ -453,7 +453,7 @@ impl<'a> RowReader<'a> {
                     Field::Quantity | Field::UnitPrice | Field::Discount => Field::Lines,
                     field => field,
                 };
-                let column = Column::Field(field);
+                let column = FileColumn::Field(field);
                 // A cell already reported (a bad currency code, a missing account the name
                 // defaults to) is not reported twice.
                 let account_missing = field == Field::Name && row.account.is_empty();

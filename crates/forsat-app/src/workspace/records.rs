@@ -1,19 +1,23 @@
 //! Accounts, contacts, leads, activities, products and currencies: one generic change command
 //! that creates, edits and deletes them (and the deals that must move with them) in one
-//! transaction, lead conversion, and the queries the views need.
+//! transaction, lead conversion, and the queries the views need. What a change may do to the
+//! records it refers to is checked in [`super::references`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::Workspace;
 use super::apply::{
-    Applied, ApplyError, MovesDone, Pending, Stamp, history, lifecycle, write_restored,
+    Applied, ApplyError, MovesDone, Staged, Stamp, history, lifecycle, write_restored,
 };
-use super::config::uses_lookup;
 use crate::command::{Change, Command, ConvertLead};
-use crate::domain::*;
+use crate::domain::{
+    Account, Activity, ActivityLink, Contact, Conversion, Currency, EntityKind, Field, FieldError,
+    Id, Lead, Opportunity, Pipeline, Problem, Product, RATE_DECIMALS, Rates, Record, Settings,
+    Stage, StageEvent, StageKind, clean_name, default_stages,
+};
 use crate::i18n::{stored_date, stored_number, stored_percent};
 
 /// An account's deals (not in the trash) with their totals in the base currency.
@@ -46,30 +50,6 @@ fn settings_fields(s: &Settings) -> Vec<(&'static str, String)> {
         ("backups", s.backups.to_string()),
         ("backups_keep", s.backups_keep.to_string()),
     ]
-}
-
-/// The rules of the settings that need no record: a currency code, offsets and counts in range.
-fn check_settings(s: &Settings) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    if !is_currency_code(&s.base_currency) {
-        errors.push(FieldError::new(
-            Field::Currency,
-            Problem::BadCurrency(s.base_currency.clone()),
-        ));
-    }
-    if s.close_offset_days > 3650 {
-        errors.push(FieldError::new(
-            Field::ExpectedClose,
-            Problem::OutOfRange { min: 0, max: 3650 },
-        ));
-    }
-    if !(1..=365).contains(&s.backups_keep) {
-        errors.push(FieldError::new(
-            Field::Backups,
-            Problem::OutOfRange { min: 1, max: 365 },
-        ));
-    }
-    errors
 }
 
 impl Workspace {
@@ -264,7 +244,7 @@ impl Workspace {
     }
 
     /// The stored version of a record, if it exists.
-    fn stored(&self, kind: EntityKind, id: Id) -> Option<Record> {
+    pub(super) fn stored(&self, kind: EntityKind, id: Id) -> Option<Record> {
         match kind {
             EntityKind::Account => self.accounts.get(&id).cloned().map(Record::Account),
             EntityKind::Contact => self.contacts.get(&id).cloned().map(Record::Contact),
@@ -374,258 +354,6 @@ impl Workspace {
         }
     }
 
-    /// Checks a change against the state it would leave: every reference resolves, nothing
-    /// still in use is deleted, currency codes are unique.
-    fn check_change(&self, change: &mut Change) -> Vec<FieldError> {
-        let mut errors = Vec::new();
-        for record in &mut change.put {
-            errors.extend(record.normalize_and_validate().err().unwrap_or_default());
-        }
-        let removed: HashSet<(EntityKind, Id)> = change.remove.iter().copied().collect();
-        let put: HashMap<(EntityKind, Id), &Record> = change
-            .put
-            .iter()
-            .filter(|r| r.id() != 0)
-            .map(|r| ((r.kind(), r.id()), r))
-            .collect();
-        let exists = |kind: EntityKind, id: Id| {
-            !removed.contains(&(kind, id))
-                && (put.contains_key(&(kind, id)) || self.stored(kind, id).is_some())
-        };
-        let deleted_deals: HashSet<Id> = change.delete_deals.iter().copied().collect();
-        let restored: HashSet<Id> = change.restore_deals.iter().map(|(o, _)| o.id).collect();
-        let deal_exists = |id: Id| {
-            restored.contains(&id)
-                || (!deleted_deals.contains(&id) && self.opportunity(id).is_some())
-        };
-        // Deals as the change leaves them, for what records may still be used by.
-        let updated: HashMap<Id, &Opportunity> =
-            change.update_deals.iter().map(|o| (o.id, o)).collect();
-        let deals_after = || {
-            self.opportunities()
-                .filter(|o| !deleted_deals.contains(&o.id))
-                .map(|o| updated.get(&o.id).copied().unwrap_or(o))
-                .chain(change.restore_deals.iter().map(|(o, _)| o))
-        };
-        let base = change
-            .settings
-            .as_ref()
-            .map_or(&self.settings.base_currency, |s| &s.base_currency);
-        if let Some(settings) = &change.settings {
-            errors.extend(check_settings(settings));
-            errors.extend(self.check_rebase(change, &settings.base_currency));
-        }
-        // Currency codes as the change leaves them: unique, and never the base currency's.
-        let mut codes: HashMap<String, Id> = self
-            .currencies
-            .values()
-            .filter(|c| !removed.contains(&(EntityKind::Currency, c.id)))
-            .map(|c| (c.code.clone(), c.id))
-            .collect();
-        for record in &change.put {
-            let Record::Currency(c) = record else {
-                continue;
-            };
-            if let Some(old) = self.currencies.get(&c.id).filter(|o| o.code != c.code) {
-                let used = self.currency_uses(&old.code);
-                if used > 0 {
-                    errors.push(FieldError::new(Field::Code, Problem::InUse(used)));
-                }
-                codes.remove(&old.code);
-            }
-            let taken = c.code == *base || codes.get(&c.code).is_some_and(|&id| id != c.id);
-            if taken {
-                errors.push(FieldError::new(
-                    Field::Code,
-                    Problem::Duplicate(c.code.clone()),
-                ));
-            }
-            codes.insert(c.code.clone(), c.id);
-        }
-        let known_currency = |code: &str| code == base || codes.contains_key(code);
-        for record in &change.put {
-            // A value may be put back by the same change (the redo of an import).
-            let lookup_ok = |id: Option<Id>, kind| {
-                id.is_none_or(|id| match put.get(&(EntityKind::Lookup, id)) {
-                    Some(Record::Lookup(l)) => l.kind == kind,
-                    _ => self.lookup(id).is_some_and(|l| l.kind == kind),
-                })
-            };
-            match record {
-                Record::Account(a) => {
-                    if !lookup_ok(a.source, LookupKind::Source) {
-                        errors.push(FieldError::new(Field::Source, Problem::Unknown));
-                    }
-                    // Deals find their account by name, so two accounts must not share one.
-                    if self
-                        .account_by_name(&a.name)
-                        .is_some_and(|other| other.id != a.id)
-                    {
-                        errors.push(FieldError::new(
-                            Field::Name,
-                            Problem::Duplicate(a.name.clone()),
-                        ));
-                    }
-                }
-                Record::Contact(c) => {
-                    if !exists(EntityKind::Account, c.account) {
-                        errors.push(FieldError::new(Field::Account, Problem::Unknown));
-                    }
-                    // A contact that changes account must not stay a deal's contact elsewhere.
-                    let moved = self
-                        .contact(c.id)
-                        .is_some_and(|old| old.account != c.account);
-                    let stranded = moved
-                        && deals_after().any(|o| o.contact == Some(c.id) && o.account != c.account);
-                    if stranded {
-                        errors.push(FieldError::new(Field::Contact, Problem::InUse(1)));
-                    }
-                }
-                Record::Lead(l) => {
-                    if !lookup_ok(l.source, LookupKind::Source) {
-                        errors.push(FieldError::new(Field::Source, Problem::Unknown));
-                    }
-                    if !lookup_ok(l.salesperson, LookupKind::Salesperson) {
-                        errors.push(FieldError::new(Field::Salesperson, Problem::Unknown));
-                    }
-                }
-                Record::Activity(a) => {
-                    let ok = match a.link {
-                        ActivityLink::Opportunity(id) => deal_exists(id),
-                        ActivityLink::Account(id) => exists(EntityKind::Account, id),
-                    };
-                    if !ok {
-                        errors.push(FieldError::new(Field::Link, Problem::Unknown));
-                    }
-                }
-                Record::Lookup(l) if self.lookup(l.id).is_some_and(|old| old.kind != l.kind) => {
-                    errors.push(FieldError::new(Field::Kind, Problem::Fixed));
-                }
-                Record::Product(p) if !known_currency(&p.currency) => {
-                    errors.push(FieldError::new(Field::Currency, Problem::Unknown));
-                }
-                _ => {}
-            }
-        }
-        for &(kind, id) in &change.remove {
-            if self.stored(kind, id).is_none() {
-                errors.push(FieldError::new(Field::Name, Problem::Unknown));
-                continue;
-            }
-            let (field, used) = match kind {
-                EntityKind::Account => (
-                    Field::Account,
-                    deals_after().filter(|o| o.account == id).count(),
-                ),
-                EntityKind::Contact => (
-                    Field::Contact,
-                    deals_after().filter(|o| o.contact == Some(id)).count(),
-                ),
-                // A currency that becomes the base one stays in use by its deals, rightly.
-                EntityKind::Currency if self.currencies[&id].code == *base => (Field::Currency, 0),
-                EntityKind::Currency => {
-                    let code = &self.currencies[&id].code;
-                    let products_after = self
-                        .products
-                        .values()
-                        .filter(|p| {
-                            !removed.contains(&(EntityKind::Product, p.id))
-                                && !put.contains_key(&(EntityKind::Product, p.id))
-                        })
-                        .chain(change.put.iter().filter_map(|r| match r {
-                            Record::Product(p) => Some(p),
-                            _ => None,
-                        }));
-                    let used = deals_after().filter(|o| &o.currency == code).count()
-                        + products_after.filter(|p| &p.currency == code).count();
-                    (Field::Currency, used)
-                }
-                EntityKind::Product => (
-                    Field::Product,
-                    deals_after()
-                        .filter(|o| o.lines.iter().any(|l| l.product == Some(id)))
-                        .count(),
-                ),
-                EntityKind::Stage => (
-                    Field::Stage,
-                    deals_after().filter(|o| o.stage == id).count(),
-                ),
-                EntityKind::Pipeline => (
-                    Field::Pipeline,
-                    deals_after().filter(|o| o.pipeline == id).count()
-                        + self
-                            .stages_of(id)
-                            .filter(|s| !removed.contains(&(EntityKind::Stage, s.id)))
-                            .count(),
-                ),
-                EntityKind::Lookup => {
-                    let accounts_after = self
-                        .accounts
-                        .values()
-                        .filter(|a| !put.contains_key(&(EntityKind::Account, a.id)))
-                        .filter(|a| !removed.contains(&(EntityKind::Account, a.id)))
-                        .chain(change.put.iter().filter_map(|r| match r {
-                            Record::Account(a) => Some(a),
-                            _ => None,
-                        }));
-                    let leads_after = self
-                        .leads
-                        .values()
-                        .filter(|l| !put.contains_key(&(EntityKind::Lead, l.id)))
-                        .filter(|l| !removed.contains(&(EntityKind::Lead, l.id)))
-                        .chain(change.put.iter().filter_map(|r| match r {
-                            Record::Lead(l) => Some(l),
-                            _ => None,
-                        }));
-                    let used = Some(id);
-                    let deals = deals_after().filter(|o| uses_lookup(o, id)).count();
-                    let accounts = accounts_after.filter(|a| a.source == used).count();
-                    let leads = leads_after
-                        .filter(|l| l.source == used || l.salesperson == used)
-                        .count();
-                    (Field::Name, deals + accounts + leads)
-                }
-                _ => (Field::Name, 0),
-            };
-            if used > 0 {
-                let problem = if kind == EntityKind::Account {
-                    Problem::HasDeals(used)
-                } else {
-                    Problem::InUse(used)
-                };
-                errors.push(FieldError::new(field, problem));
-            }
-        }
-        errors.extend(self.check_pipelines(change, &removed));
-        // What removed accounts and deleted deals leave behind must go with them.
-        let removes_account = change.remove.iter().any(|(k, _)| *k == EntityKind::Account);
-        if !removes_account && deleted_deals.is_empty() {
-            return errors;
-        }
-        let orphan_contacts = self
-            .contacts
-            .values()
-            .filter(|c| !removed.contains(&(EntityKind::Contact, c.id)))
-            .filter(|c| !put.contains_key(&(EntityKind::Contact, c.id)))
-            .any(|c| removed.contains(&(EntityKind::Account, c.account)));
-        let orphan_activities = self
-            .activities
-            .values()
-            .filter(|a| !removed.contains(&(EntityKind::Activity, a.id)))
-            .filter(|a| !put.contains_key(&(EntityKind::Activity, a.id)))
-            .any(|a| match a.link {
-                ActivityLink::Opportunity(id) => deleted_deals.contains(&id),
-                ActivityLink::Account(id) => removed.contains(&(EntityKind::Account, id)),
-            });
-        if orphan_contacts {
-            errors.push(FieldError::new(Field::Contact, Problem::InUse(1)));
-        }
-        if orphan_activities {
-            errors.push(FieldError::new(Field::Link, Problem::InUse(1)));
-        }
-        errors
-    }
-
     /// The change that makes `settings` the settings; a new base currency (one of the listed
     /// currencies) rebases every rate to [`RATE_DECIMALS`] decimals: the old base becomes a
     /// currency at its rate, the new one leaves the list.
@@ -682,143 +410,6 @@ impl Workspace {
         }
     }
 
-    /// A new base currency must be a listed currency that leaves the list in the same change,
-    /// while the old base joins it: the change [`Self::settings_change`] builds.
-    fn check_rebase(&self, change: &Change, base: &str) -> Vec<FieldError> {
-        let old = &self.settings.base_currency;
-        if base == old {
-            return Vec::new();
-        }
-        let pivot_leaves = self
-            .currencies
-            .values()
-            .any(|c| c.code == base && change.remove.contains(&(EntityKind::Currency, c.id)));
-        let old_joins = change
-            .put
-            .iter()
-            .any(|r| matches!(r, Record::Currency(c) if &c.code == old));
-        if pivot_leaves && old_joins {
-            Vec::new()
-        } else {
-            vec![FieldError::new(
-                Field::Currency,
-                Problem::NotListed(base.to_owned()),
-            )]
-        }
-    }
-
-    /// Checks what a change does to pipelines and stages: every stage in an existing pipeline,
-    /// a stage holding deals keeps its pipeline and kind, a pipeline with stages keeps an open
-    /// one, and at least one pipeline remains.
-    fn check_pipelines(
-        &self,
-        change: &Change,
-        removed: &HashSet<(EntityKind, Id)>,
-    ) -> Vec<FieldError> {
-        let mut errors = Vec::new();
-        let stage_puts: Vec<&Stage> = change
-            .put
-            .iter()
-            .filter_map(|r| match r {
-                Record::Stage(s) => Some(s),
-                _ => None,
-            })
-            .collect();
-        let touches = !stage_puts.is_empty()
-            || change.put.iter().any(|r| r.kind() == EntityKind::Pipeline)
-            || removed
-                .iter()
-                .any(|(k, _)| matches!(k, EntityKind::Stage | EntityKind::Pipeline));
-        if !touches {
-            return errors;
-        }
-        let pipeline_puts: Vec<&Pipeline> = change
-            .put
-            .iter()
-            .filter_map(|r| match r {
-                Record::Pipeline(p) => Some(p),
-                _ => None,
-            })
-            .collect();
-        let mut pipelines: Vec<&Pipeline> = self
-            .pipelines
-            .iter()
-            .filter(|p| !removed.contains(&(EntityKind::Pipeline, p.id)))
-            .filter(|p| !pipeline_puts.iter().any(|n| n.id == p.id))
-            .chain(pipeline_puts.iter().copied())
-            .collect();
-        pipelines.sort_by_key(|p| (p.sequence, p.id));
-        let pipelines_after: Vec<Id> = pipelines.iter().map(|p| p.id).collect();
-        if pipelines_after.is_empty() {
-            errors.push(FieldError::new(Field::Pipeline, Problem::LastOne));
-        }
-        // `--pipeline NAME` and people tell pipelines apart by name.
-        for (i, p) in pipelines.iter().enumerate() {
-            let lower = p.name.to_lowercase();
-            if pipelines[..i]
-                .iter()
-                .any(|q| q.name.to_lowercase() == lower)
-            {
-                errors.push(FieldError::new(
-                    Field::Pipeline,
-                    Problem::Duplicate(p.name.clone()),
-                ));
-            }
-        }
-        let updated: HashMap<Id, &Opportunity> =
-            change.update_deals.iter().map(|o| (o.id, o)).collect();
-        for s in &stage_puts {
-            if !pipelines_after.contains(&s.pipeline) {
-                errors.push(FieldError::new(Field::Pipeline, Problem::Unknown));
-            }
-            if let Some(old) = self
-                .stage(s.id)
-                .filter(|old| old.kind != s.kind || old.pipeline != s.pipeline)
-            {
-                // Rare (a stage changes kind or pipeline), so a scan of every deal is fine.
-                let holding = self
-                    .opportunities()
-                    .filter(|o| updated.get(&o.id).copied().unwrap_or(o).stage == old.id)
-                    .count();
-                if holding > 0 {
-                    errors.push(FieldError::new(Field::Kind, Problem::InUse(holding)));
-                }
-            }
-        }
-        let stages_after: Vec<&Stage> = self
-            .stages
-            .iter()
-            .filter(|s| !removed.contains(&(EntityKind::Stage, s.id)))
-            .filter(|s| !stage_puts.iter().any(|p| p.id == s.id))
-            .chain(stage_puts.iter().copied())
-            .collect();
-        // A new pipeline starts without stages; once it has some, one must be open. The first
-        // pipeline, where the board opens and leads convert, always has one.
-        let has_open = |p: Id| {
-            stages_after
-                .iter()
-                .any(|s| s.pipeline == p && s.kind == StageKind::Open)
-        };
-        let without_open = pipelines_after.iter().enumerate().any(|(i, p)| {
-            let has_stages = stages_after.iter().any(|s| s.pipeline == *p);
-            (i == 0 || has_stages) && !has_open(*p)
-        });
-        if without_open {
-            errors.push(FieldError::new(Field::Stage, Problem::NeedsOpenStage));
-        }
-        errors
-    }
-
-    /// How many deals and products are in currency `code`.
-    fn currency_uses(&self, code: &str) -> usize {
-        self.opportunities().filter(|o| o.currency == code).count()
-            + self
-                .products
-                .values()
-                .filter(|p| p.currency == code)
-                .count()
-    }
-
     /// Applies a [`Change`]: records created, edited and deleted, deals replaced, deleted or put
     /// back, all in one transaction with their history.
     pub(super) fn apply_change(&mut self, mut change: Change) -> Result<Applied, ApplyError> {
@@ -844,7 +435,7 @@ impl Workspace {
             .max();
         let mut errors = self.check_change(&mut change);
         let now = self.now();
-        let pending = Pending::of_records(stored_ids.into_iter().collect(), &change.put);
+        let pending = Staged::of_records(stored_ids.into_iter().collect(), &change.put);
         let mut deal_pairs = Vec::with_capacity(change.update_deals.len());
         for mut new in std::mem::take(&mut change.update_deals) {
             let old = self
@@ -1296,7 +887,7 @@ impl Workspace {
         opp.source = lead.source.or(account.source);
         opp.salesperson = lead.salesperson;
         opp.description = lead.notes.clone();
-        let pending = Pending::ids(create_account.then_some(opp.account).into_iter().collect());
+        let pending = Staged::ids(create_account.then_some(opp.account).into_iter().collect());
         self.prepare(None, &mut opp, now, &pending)
             .map_err(ApplyError::Invalid)?;
         let (account, contact, opp, converted, event) = self.write(|tx| {

@@ -1,0 +1,50 @@
+//! Schema migrations: each runs in one write transaction, after a copy of the file was kept.
+//!
+//! Only 5 → 6 rewrites the file ([`v5_to_v6`]). The earlier steps are per-record upgrades:
+//! an old record is brought to this build's layout as it is read ([`crate::upgrade`], the
+//! settings in `tables`), so a file of schema 1 to 5 is readable as it is.
+//!
+//! - 1 → 2: adds the `trash` table (deals moved to the trash). Nothing to convert.
+//! - 2 → 3: adds contacts, leads, activities, products and currencies; every deal gains its
+//!   primary contact (last field, so an old record plus postcard's one-byte `None` is the new
+//!   layout, checked by decoding it before it is written).
+//! - 3 → 4: the settings gain date format, week start and backups (decoded as schema 3 wrote
+//!   them, written back with the defaults for the new fields).
+//! - 4 → 5: the settings gain language and calendar (both "follow the system").
+//! - 5 → 6: every record (each table, the history, the values of `meta`, the id counter) is
+//!   decoded as it was written and framed again with a checksum over its table, key and body;
+//!   `meta` gains the tally of records per table. The conversions of the earlier steps happen
+//!   in the same pass, as each record is decoded; a record that does not decode stops the
+//!   migration (the file is refused as damaged, untouched).
+
+mod v5_to_v6;
+
+use std::path::{Path, PathBuf};
+
+use crate::tables::ReadError;
+use crate::{SCHEMA_VERSION, Store, StoreError, read_refusal};
+
+/// Copies the file before a migration, as `NAME.schema-N-UNIXTIME.bak` beside it.
+pub(super) fn back_up(path: &Path, schema: u32) -> Result<PathBuf, StoreError> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(format!(".schema-{schema}-{stamp}.bak"));
+    let backup = path.with_file_name(name);
+    crate::backup::copy_over(path, &backup)?;
+    Ok(backup)
+}
+
+/// Brings a file of schema `from` up to [`SCHEMA_VERSION`].
+pub(super) fn run(store: &Store, from: u32) -> Result<(), StoreError> {
+    if from >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    let txn = store.begin()?;
+    v5_to_v6::migrate(&txn, from).map_err(|e| match e {
+        ReadError::Storage(e) => store.write_failed(e),
+        damaged => read_refusal(store.path(), damaged),
+    })?;
+    txn.commit().map_err(|e| store.write_failed(e))
+}
