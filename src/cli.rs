@@ -364,6 +364,12 @@ pub fn default_db_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("forsat.redb"))
 }
 
+/// Where the language of the last run is kept (see [`crate::last_language`]): `language` in
+/// the user's config folder (~/.config/forsat on Linux).
+pub fn language_file() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "Forsat").map(|dirs| dirs.config_dir().join("language"))
+}
+
 /// Runs a headless subcommand and returns what it prints; the error is the message for stderr.
 /// `replace` says whether a file that `--out` names may be replaced (`--force`).
 pub fn run(command: CliCommand, db: &Path, replace: Replace) -> Result<String, String> {
