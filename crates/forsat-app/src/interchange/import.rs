@@ -500,11 +500,11 @@ impl ImportJob {
     ) -> Result<ImportJob, ImportError> {
         let (bytes, book) = as_text(bytes.into(), options)?;
         let header_row = book.as_ref().map_or(1, |b| b.header_row);
-        let text = csv_file::text(&bytes).map_err(ImportError::Unreadable)?;
+        let text = csv_file::text(&bytes)?;
         let text_start = bytes.len() - text.len();
         let separator = csv_file::separator(text);
         let mut reader = csv_file::reader(text, separator);
-        let unreadable = |e: csv::Error| ImportError::Unreadable(e.to_string());
+        let unreadable = |e: csv::Error| ImportError::from(super::ReadError::Csv(e));
         let mut record = StringRecord::new();
         if !reader.read_record(&mut record).map_err(unreadable)? {
             return Err(ImportError::Unreadable(tr!("the file is empty")));
@@ -954,7 +954,7 @@ fn as_text(
         Source::Auto => Mapping::detect(headers).is_some(),
         source => Mapping::new(source, headers, &BTreeMap::new()).signed,
     };
-    let mut sheet = workbook::read(&bytes, is_header).map_err(ImportError::Unreadable)?;
+    let mut sheet = workbook::read(&bytes, is_header)?;
     let text = Arc::from(std::mem::take(&mut sheet.csv));
     Ok((text, Some(sheet)))
 }
