@@ -12,9 +12,10 @@ use crate::analytics::reports::{GroupBy, Params, Period, Scope, VelocityBy, WinL
 use crate::command::Command;
 use crate::domain::{EntityKind, Language, LookupKind};
 use crate::interchange;
-use crate::store::files::Replace;
+use crate::store::StoreError;
+use crate::store::files::{FileError, Replace};
 use crate::ui::View;
-use crate::workspace::{Workspace, system_clock};
+use crate::workspace::{ApplyError, Workspace, system_clock};
 use crate::{tr, trn};
 
 /// Forsat: a local-first sales-pipeline CRM. Without a subcommand it opens the window.
@@ -45,6 +46,110 @@ pub struct Cli {
 fn parse_language(code: &str) -> Result<Language, String> {
     Language::from_code(code).ok_or_else(|| tr!("“{code}” is not one of en, fa, fr", code = code))
 }
+
+/// Why a subcommand failed: its message for standard error (exit code 1).
+#[derive(Debug)]
+pub enum CliError {
+    /// The database could not be opened, checked, read or backed up.
+    Store(StoreError),
+    /// A change was refused or not saved.
+    Apply(ApplyError),
+    /// A file to write (`--out`, `--errors-file`) was refused or not written.
+    File(FileError),
+    /// An import that wrote nothing.
+    Import(interchange::ImportError),
+    /// Standard output could not be written.
+    Io(std::io::Error),
+    /// The history could not be written as JSON.
+    Json(serde_json::Error),
+    /// The PNG chart could not be drawn or written.
+    Chart(String),
+    /// An import that left rows out: its summary, a failure for scripts all the same.
+    RowsSkipped(String),
+    /// `--salesperson` names no salesperson.
+    NoSalesperson(String),
+    /// `--pipeline` names no pipeline.
+    NoPipeline { name: String, known: Vec<String> },
+    /// A report that follows one pipeline's stages, asked for every pipeline.
+    OnePipeline(&'static str),
+    /// A PNG report without `--out`.
+    PngNeedsOut,
+    /// An XLSX export without `--out`.
+    XlsxNeedsOut,
+    /// `history` of an id that is no opportunity.
+    NoOpportunity { id: u64, path: PathBuf },
+    /// `check` or `backup` sent to the commands that open the file.
+    NotOpened,
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Store(e) => e.fmt(f),
+            CliError::Apply(e) => e.fmt(f),
+            CliError::File(e) => e.fmt(f),
+            CliError::Import(e) => e.fmt(f),
+            CliError::Io(e) => e.fmt(f),
+            CliError::Json(e) => e.fmt(f),
+            CliError::Chart(text) | CliError::RowsSkipped(text) => f.write_str(text),
+            CliError::NoSalesperson(name) => f.write_str(&tr!(
+                "Salesperson: there is no salesperson “{name}”",
+                name = name
+            )),
+            CliError::NoPipeline { name, known } => f.write_str(&tr!(
+                "there is no pipeline “{name}” (there are: {known}; or all)",
+                name = name,
+                known = known.join(", ")
+            )),
+            CliError::OnePipeline(report) => f.write_str(&tr!(
+                "the {report} report follows one pipeline's stages: name it with --pipeline",
+                report = report
+            )),
+            CliError::PngNeedsOut => f.write_str(&tr!("a PNG report needs --out FILE")),
+            CliError::XlsxNeedsOut => f.write_str(&tr!("an XLSX export needs --out FILE")),
+            CliError::NoOpportunity { id, path } => f.write_str(&tr!(
+                "there is no opportunity {id} in {path}",
+                id = id,
+                path = path.display()
+            )),
+            CliError::NotOpened => f.write_str(&tr!("this command does not open the file")),
+        }
+    }
+}
+
+impl std::error::Error for CliError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CliError::Store(e) => Some(e),
+            CliError::Apply(e) => Some(e),
+            CliError::File(e) => Some(e),
+            CliError::Import(e) => Some(e),
+            CliError::Io(e) => Some(e),
+            CliError::Json(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// `?` on the layers' calls gives a [`CliError`].
+macro_rules! cli_error_from {
+    ($($variant:ident($error:ty)),*) => {$(
+        impl From<$error> for CliError {
+            fn from(e: $error) -> CliError {
+                CliError::$variant(e)
+            }
+        }
+    )*};
+}
+
+cli_error_from!(
+    Store(StoreError),
+    Apply(ApplyError),
+    File(FileError),
+    Import(interchange::ImportError),
+    Io(std::io::Error),
+    Json(serde_json::Error)
+);
 
 /// Headless subcommands.
 #[derive(Debug, Subcommand)]
@@ -228,7 +333,7 @@ pub struct ReportOptions {
 
 impl Report {
     /// The report's parameters (names resolved in `ws`) and the options common to all.
-    fn params(self, ws: &Workspace) -> Result<(Params, ReportOptions), String> {
+    fn params(self, ws: &Workspace) -> Result<(Params, ReportOptions), CliError> {
         Ok(match self {
             Report::Pipeline { by, common } => (Params::Pipeline { by }, common),
             Report::Funnel { common } => (Params::Funnel, common),
@@ -245,9 +350,7 @@ impl Report {
                             .into_iter()
                             .find(|l| l.name.eq_ignore_ascii_case(name.trim()))
                             .map(|l| l.id)
-                            .ok_or_else(|| {
-                                tr!("Salesperson: there is no salesperson “{name}”", name = name)
-                            })
+                            .ok_or_else(|| CliError::NoSalesperson(name.clone()))
                     })
                     .transpose()?;
                 let params = Params::Forecast {
@@ -279,7 +382,7 @@ impl Report {
 
 /// Prints a report, or writes it to `--out` (never onto the database; over another file only
 /// as `replace` says).
-fn report(ws: &Workspace, report: Report, replace: Replace) -> Result<String, String> {
+fn report(ws: &Workspace, report: Report, replace: Replace) -> Result<String, CliError> {
     let (params, options) = report.params(ws)?;
     let pipeline = match options.pipeline.as_deref().map(str::trim) {
         None => Some(ws.default_pipeline().id),
@@ -288,13 +391,9 @@ fn report(ws: &Workspace, report: Report, replace: Replace) -> Result<String, St
             ws.pipelines()
                 .iter()
                 .find(|p| p.name.eq_ignore_ascii_case(name))
-                .ok_or_else(|| {
-                    let known: Vec<&str> = ws.pipelines().iter().map(|p| p.name.as_str()).collect();
-                    tr!(
-                        "there is no pipeline “{name}” (there are: {known}; or all)",
-                        name = name,
-                        known = known.join(", ")
-                    )
+                .ok_or_else(|| CliError::NoPipeline {
+                    name: name.to_owned(),
+                    known: ws.pipelines().iter().map(|p| p.name.clone()).collect(),
                 })?
                 .id,
         ),
@@ -305,10 +404,7 @@ fn report(ws: &Workspace, report: Report, replace: Replace) -> Result<String, St
             Params::Funnel | Params::Leakage | Params::Velocity { .. }
         )
     {
-        return Err(tr!(
-            "the {report} report follows one pipeline's stages: name it with --pipeline",
-            report = params.name()
-        ));
+        return Err(CliError::OnePipeline(params.name()));
     }
     let scope = Scope {
         pipeline,
@@ -322,16 +418,17 @@ fn report(ws: &Workspace, report: Report, replace: Replace) -> Result<String, St
     };
     match (options.format, options.out) {
         (ReportFormat::Png, Some(path)) => {
-            crate::ui::write_chart(ws, &scope, &params, &path, replace).map(|done| done + "\n")
+            crate::ui::write_chart(ws, &scope, &params, &path, replace)
+                .map(|done| done + "\n")
+                .map_err(CliError::Chart)
         }
-        (ReportFormat::Png, None) => Err(tr!("a PNG report needs --out FILE")),
+        (ReportFormat::Png, None) => Err(CliError::PngNeedsOut),
         (_, Some(path)) => {
             let report = ws.report(&scope, &params);
             crate::store::files::write_file(ws.path(), &path, replace, |out| {
                 use std::io::Write as _;
                 out.write_all(text(report).as_bytes())
-            })
-            .map_err(|e| e.to_string())?;
+            })?;
             let path = std::path::absolute(&path).unwrap_or(path);
             Ok(tr!("Exported the report to {path}.", path = path.display()) + "\n")
         }
@@ -364,13 +461,19 @@ pub fn default_db_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("forsat.redb"))
 }
 
+/// Where the language of the last run is kept (see [`crate::last_language`]): `language` in
+/// the user's config folder (~/.config/forsat on Linux).
+pub fn language_file() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "Forsat").map(|dirs| dirs.config_dir().join("language"))
+}
+
 /// Runs a headless subcommand and returns what it prints; the error is the message for stderr.
 /// `replace` says whether a file that `--out` names may be replaced (`--force`).
-pub fn run(command: CliCommand, db: &Path, replace: Replace) -> Result<String, String> {
+pub fn run(command: CliCommand, db: &Path, replace: Replace) -> Result<String, CliError> {
     // These two work on the file as it is, damaged or not, and never open it for writing.
     match command {
         CliCommand::Check => {
-            let records = crate::store::check(db).map_err(|e| e.to_string())?;
+            let records = crate::store::check(db)?;
             Ok(tr!(
                 "{path} is sound: every page and record checked ({deals} deals, {accounts} accounts, {events} stage moves).",
                 path = db.display(),
@@ -381,7 +484,7 @@ pub fn run(command: CliCommand, db: &Path, replace: Replace) -> Result<String, S
         }
         CliCommand::Backup => {
             let today = system_clock()().date_naive();
-            let made = crate::store::back_up_now(db, today).map_err(|e| e.to_string())?;
+            let made = crate::store::back_up_now(db, today)?;
             Ok(tr!("Backed up to {path} (checked).", path = made.display()) + "\n")
         }
         command => run_on(command, db, replace),
@@ -389,8 +492,8 @@ pub fn run(command: CliCommand, db: &Path, replace: Replace) -> Result<String, S
 }
 
 /// The commands that work on the open workspace.
-fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, String> {
-    let mut ws = Workspace::open(db, system_clock()).map_err(|e| e.to_string())?;
+fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, CliError> {
+    let mut ws = Workspace::open(db, system_clock())?;
     // The work goes on without today's backup, but not without saying so.
     if let Some(e) = ws.backup_failed() {
         eprintln!(
@@ -399,7 +502,7 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, St
         );
     }
     match command {
-        CliCommand::Check | CliCommand::Backup => Err(tr!("this command does not open the file")),
+        CliCommand::Check | CliCommand::Backup => Err(CliError::NotOpened),
         CliCommand::Demo { opps, seed } => {
             let started = Instant::now();
             // Progress on stderr, so scripts reading stdout get only the summary.
@@ -412,8 +515,7 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, St
                     seconds = format!("{:.1}", started.elapsed().as_secs_f64())
                 )
             );
-            ws.apply(Command::InsertBatch(Box::new(batch)))
-                .map_err(|e| e.to_string())?;
+            ws.apply(Command::InsertBatch(Box::new(batch)))?;
             let added = tr!(
                 "Added {deals} opportunities ({won} won, {lost} lost), {accounts} accounts, {salespeople} salespeople and {events} stage events to {path} in {seconds} s.",
                 deals = summary.opportunities,
@@ -435,21 +537,18 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, St
             });
             match out {
                 Some(path) => {
-                    interchange::export_to(&ws, what, None, format, &path, replace)
-                        .map_err(|e| e.to_string())?;
+                    interchange::export_to(&ws, what, None, format, &path, replace)?;
                     Ok(tr!(
                         "Wrote {what} to {path}.",
                         what = what.as_str(),
                         path = path.display()
                     ) + "\n")
                 }
-                None if format == interchange::Format::Xlsx => {
-                    Err(tr!("an XLSX export needs --out FILE"))
-                }
+                None if format == interchange::Format::Xlsx => Err(CliError::XlsxNeedsOut),
                 // CSV is text: it goes to standard output as it is made.
                 None => match interchange::write_csv(&ws, what, None, std::io::stdout().lock()) {
                     // The reader stopped early (`| head`): what it read was what it wanted.
-                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
                     _ => Ok(String::new()),
                 },
             }
@@ -478,7 +577,7 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, St
             // The errors file is checked before anything is imported, so a refused one leaves
             // the database as it was; it is written once, when the import is done.
             if let Some(path) = &errors_file {
-                crate::store::files::check(db, path, replace).map_err(|e| e.to_string())?;
+                crate::store::files::check(db, path, replace)?;
             }
             let imported = interchange::import_file(&mut ws, &file, &options);
             if let Some(path) = &errors_file {
@@ -489,7 +588,7 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, St
                 };
                 write_errors(db, path, errors, replace)?;
             }
-            let summary = imported.map_err(|e| e.to_string())?;
+            let summary = imported?;
             let mut lines = vec![tr!(
                 "{verb} {deals} deals ({accounts} new accounts, {contacts} contacts, {lookups} list values, {stages} stages) from {rows} rows of {file}; {skipped} rows skipped.",
                 verb = if dry_run {
@@ -511,7 +610,7 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, St
             let text = lines.join("\n");
             // Rows left out are a failure for scripts, even though the rest was imported.
             if summary.skipped_rows > 0 {
-                Err(text)
+                Err(CliError::RowsSkipped(text))
             } else {
                 Ok(text + "\n")
             }
@@ -527,12 +626,11 @@ fn write_errors(
     path: &Path,
     errors: &[interchange::RowError],
     replace: Replace,
-) -> Result<(), String> {
+) -> Result<(), FileError> {
     use std::io::Write as _;
     crate::store::files::write_file(db, path, replace, |out| {
         errors.iter().try_for_each(|e| writeln!(out, "{e}"))
     })
-    .map_err(|e| e.to_string())
 }
 
 /// One history line as the CLI prints it.
@@ -544,16 +642,13 @@ struct HistoryLine {
     new: String,
 }
 
-fn history(ws: &Workspace, id: u64, format: Format) -> Result<String, String> {
-    let entries = ws
-        .history(EntityKind::Opportunity, id)
-        .map_err(|e| e.to_string())?;
+fn history(ws: &Workspace, id: u64, format: Format) -> Result<String, CliError> {
+    let entries = ws.history(EntityKind::Opportunity, id)?;
     if entries.is_empty() && ws.opportunity(id).is_none() {
-        return Err(tr!(
-            "there is no opportunity {id} in {path}",
-            id = id,
-            path = ws.path().display()
-        ));
+        return Err(CliError::NoOpportunity {
+            id,
+            path: ws.path().to_owned(),
+        });
     }
     let lines: Vec<HistoryLine> = entries
         .into_iter()
@@ -568,7 +663,7 @@ fn history(ws: &Workspace, id: u64, format: Format) -> Result<String, String> {
         .iter()
         .map(|l| [l.at.clone(), l.field.clone(), l.old.clone(), l.new.clone()]);
     Ok(match format {
-        Format::Json => serde_json::to_string_pretty(&lines).map_err(|e| e.to_string())? + "\n",
+        Format::Json => serde_json::to_string_pretty(&lines)? + "\n",
         Format::Csv => {
             let cells = rows.map(|row| row.map(Cell::Text));
             let headers = ["at", "field", "old", "new"];

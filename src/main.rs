@@ -3,14 +3,24 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use forsat::cli::{Cli, default_db_path, run};
+use forsat::cli::{Cli, default_db_path, language_file, run};
+use forsat::i18n;
+use forsat::last_language;
 use forsat::store::files::Replace;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let db = cli.db.clone().unwrap_or_else(default_db_path);
-    if let Some(language) = cli.locale {
-        forsat::i18n::override_language(language);
+    // The language is decided before the file is opened: a locked or damaged one cannot say it.
+    if let Some(file) = language_file() {
+        last_language::keep_in(file);
+    }
+    let language = i18n::startup_language(cli.locale, last_language::load(), |name| {
+        std::env::var(name).ok()
+    });
+    match cli.locale {
+        Some(_) => i18n::override_language(language),
+        None => i18n::speak(language),
     }
     // A mistyped --db must not quietly become a new database in new folders (the default
     // path's folder is made on first start).

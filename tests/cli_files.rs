@@ -23,8 +23,14 @@ struct Run {
 
 /// Runs `forsat --db DB ARGS…` in `dir`.
 fn forsat(dir: &Path, db: &Path, args: &[&str]) -> Run {
+    forsat_with(dir, db, args, &[])
+}
+
+/// Runs `forsat --db DB ARGS…` in `dir` with the environment variables `vars` set.
+fn forsat_with(dir: &Path, db: &Path, args: &[&str], vars: &[(&str, &Path)]) -> Run {
     let out = Process::new(env!("CARGO_BIN_EXE_forsat"))
         .current_dir(dir)
+        .envs(vars.iter().copied())
         .arg("--db")
         .arg(db)
         .args(args)
@@ -415,5 +421,47 @@ fn import_takes_the_order_of_the_new_stages_and_refuses_a_name_the_file_does_not
             "Proposal Made",
             "Negotiations Started"
         ]
+    );
+}
+
+/// A locked file's message is in the user's language, though the language setting is inside
+/// the file: `--locale`, else the last run's language, else the system's.
+#[test]
+fn a_locked_file_is_reported_in_the_users_language() {
+    let (dir, db) = database(3);
+    let config = tempfile::tempdir().unwrap();
+    let persian = [
+        ("LC_ALL", Path::new("")),
+        ("LC_MESSAGES", Path::new("")),
+        ("LANG", Path::new("fa_IR.UTF-8")),
+        ("XDG_CONFIG_HOME", config.path()),
+    ];
+    let locked = |args: &[&str]| {
+        let _open = Workspace::open(&db, system_clock()).unwrap();
+        let run = forsat_with(dir.path(), &db, args, &persian);
+        assert_eq!(run.code, Some(1), "{}", run.err);
+        run.err
+    };
+    let err = locked(&["report", "pipeline"]);
+    assert!(err.contains("هم‌اکنون با این پرونده در حال اجراست"), "{err}");
+    let err = locked(&["--locale", "fr", "report", "pipeline"]);
+    assert!(
+        err.contains("Forsat est déjà ouvert sur ce fichier"),
+        "{err}"
+    );
+
+    // A file in French, opened once, makes French the language of the next start's messages.
+    let mut ws = Workspace::open(&db, system_clock()).unwrap();
+    let mut settings = ws.settings().clone();
+    settings.language = Some(forsat::domain::Language::French);
+    let change = ws.settings_change(settings);
+    ws.apply(Command::Change(Box::new(change))).unwrap();
+    drop(ws);
+    let opened = forsat_with(dir.path(), &db, &["report", "pipeline"], &persian);
+    assert_eq!(opened.code, Some(0), "{}", opened.err);
+    let err = locked(&["check"]);
+    assert!(
+        err.contains("Forsat est déjà ouvert sur ce fichier"),
+        "{err}"
     );
 }

@@ -1,10 +1,11 @@
 //! Forsat's application layer: the in-memory `workspace` every change goes through (and the one
 //! door to the store, restore included), imports and exports (`interchange`) and the sample
-//! pipeline (`demo`).
+//! pipeline (`demo`), and the language of the last run (`last_language`).
 
 pub mod demo;
 pub mod fuzzing;
 pub mod interchange;
+pub mod last_language;
 pub mod workspace;
 
 use forsat_core::{analytics, command, domain};

@@ -141,7 +141,13 @@ static OVERRIDE: OnceLock<Language> = OnceLock::new();
 
 /// Makes `language` the language of this process whatever the settings say (`--locale`).
 pub fn override_language(language: Language) {
-    let _ = OVERRIDE.set(language);
+    OVERRIDE.set(language).ok();
+    speak(language);
+}
+
+/// Makes this thread write in `language`, with its calendar, until settings say otherwise:
+/// the messages of a start that has not read the settings yet.
+pub fn speak(language: Language) {
     LOCAL.with(|l| {
         l.set(Local {
             language,
@@ -189,10 +195,73 @@ pub fn right_to_left() -> bool {
 
 /// The system's language (`LC_ALL`, `LC_MESSAGES`, `LANG`), English when it is none of ours.
 pub fn system_language() -> Language {
+    environment_language(|name| std::env::var(name).ok())
+}
+
+/// The language of the locale variables `env` gives (`LC_ALL`, `LC_MESSAGES`, `LANG`: the
+/// first that is set and not empty), English when it is none of ours.
+pub fn environment_language(env: impl Fn(&str) -> Option<String>) -> Language {
     ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|name| std::env::var(name).ok())
+        .into_iter()
+        .filter_map(env)
         .find(|value| !value.is_empty())
         .and_then(|value| Language::from_code(&value))
         .unwrap_or_default()
+}
+
+/// The language of a start, before the database is read (its settings cannot be read when the
+/// file is locked or damaged, and its errors must still be understood): `--locale` when given,
+/// else the language remembered from the last run, else the system's (from `env`).
+pub fn startup_language(
+    flag: Option<Language>,
+    remembered: Option<Language>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Language {
+    flag.or(remembered)
+        .unwrap_or_else(|| environment_language(env))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Locale variables as a map, for [`environment_language`].
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn the_system_locale_names_the_language() {
+        let of = |vars: &[(&str, &str)]| environment_language(env(vars));
+        assert_eq!(of(&[("LANG", "fa_IR.UTF-8")]), Language::Persian);
+        assert_eq!(of(&[("LANG", "fr_CA.UTF-8")]), Language::French);
+        assert_eq!(of(&[("LANG", "de_DE.UTF-8")]), Language::English);
+        assert_eq!(of(&[("LANG", "C")]), Language::English);
+        assert_eq!(of(&[]), Language::English);
+        // LC_ALL wins over LC_MESSAGES, which wins over LANG; an empty one is not set.
+        let all = [
+            ("LC_ALL", "fr_FR"),
+            ("LC_MESSAGES", "fa_IR"),
+            ("LANG", "en_US"),
+        ];
+        assert_eq!(of(&all), Language::French);
+        let messages = [("LC_ALL", ""), ("LC_MESSAGES", "fa_IR"), ("LANG", "fr_FR")];
+        assert_eq!(of(&messages), Language::Persian);
+    }
+
+    #[test]
+    fn the_flag_wins_then_the_last_run_then_the_system() {
+        let persian_system = env(&[("LANG", "fa_IR.UTF-8")]);
+        let start = |flag, remembered| startup_language(flag, remembered, &persian_system);
+        assert_eq!(
+            start(Some(Language::French), Some(Language::English)),
+            Language::French
+        );
+        assert_eq!(start(None, Some(Language::English)), Language::English);
+        assert_eq!(start(None, None), Language::Persian);
+    }
 }

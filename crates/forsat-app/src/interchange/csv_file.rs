@@ -4,16 +4,17 @@
 /// The guard every CSV Forsat writes puts before formulas, removed again on reading.
 pub(super) use crate::analytics::csv::restore;
 
+use super::ReadError;
+
 /// The text of a CSV file: its bytes without a UTF-8 byte-order mark; an error when it is not
 /// UTF-8.
-pub fn text(bytes: &[u8]) -> Result<&[u8], String> {
+pub fn text(bytes: &[u8]) -> Result<&[u8], ReadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(_) => Ok(bytes),
-        Err(e) => Err(crate::tr!(
-            "the file is not UTF-8 text (byte {at}): save it as “CSV UTF-8”",
-            at = e.valid_up_to() + 1
-        )),
+        Err(e) => Err(ReadError::NotUtf8 {
+            byte: e.valid_up_to() + 1,
+        }),
     }
 }
 

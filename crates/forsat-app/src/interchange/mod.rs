@@ -36,6 +36,7 @@
 mod clean;
 pub mod columns;
 mod csv_file;
+mod error;
 mod export;
 mod formats;
 mod import;
@@ -54,6 +55,7 @@ use crate::store::files::{FileError, Replace, write_file};
 use crate::workspace::Workspace;
 
 pub use columns::FileColumn;
+pub use error::{ExportError, ReadError};
 pub use formats::Target;
 pub use import::{
     ImportError, ImportJob, ImportOptions, ImportSummary, NewStage, RowError, capped,
@@ -219,7 +221,7 @@ pub fn export_to(
 }
 
 /// The whole of one kind as the bytes of a file.
-pub fn export(ws: &Workspace, what: Kind, format: Format) -> Result<Vec<u8>, String> {
+pub fn export(ws: &Workspace, what: Kind, format: Format) -> Result<Vec<u8>, ExportError> {
     in_memory(|out| write(ws, what, None, format, out))
 }
 
@@ -229,15 +231,15 @@ pub fn export_filtered(
     what: Kind,
     ids: &[Id],
     format: Format,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, ExportError> {
     in_memory(|out| write(ws, what, Some(ids), format, out))
 }
 
 fn in_memory(
     write: impl FnOnce(&mut io::Cursor<Vec<u8>>) -> io::Result<()>,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, ExportError> {
     let mut out = io::Cursor::new(Vec::new());
-    write(&mut out).map_err(|e| e.to_string())?;
+    write(&mut out)?;
     Ok(out.into_inner())
 }
 
@@ -266,8 +268,12 @@ pub fn import_file(
     path: &Path,
     options: &ImportOptions,
 ) -> Result<ImportSummary, ImportError> {
-    let unreadable =
-        |e: std::io::Error| ImportError::Unreadable(format!("{}: {e}", path.display()));
+    let unreadable = |source: std::io::Error| {
+        ImportError::from(ReadError::File {
+            path: path.to_owned(),
+            source,
+        })
+    };
     let mut file = std::fs::File::open(path).map_err(unreadable)?;
     let len = file.metadata().map_err(unreadable)?.len();
     let len = usize::try_from(len).map_err(|e| unreadable(std::io::Error::other(e)))?;

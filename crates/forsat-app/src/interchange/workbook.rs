@@ -14,6 +14,7 @@ use calamine::{Data, Range, Reader as _};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::ReadError;
 use crate::analytics::cells::Cell;
 use crate::tr;
 
@@ -47,18 +48,12 @@ pub fn is_workbook(bytes: &[u8]) -> bool {
 /// `is_header` accepts, as CSV text from that row on; else the first sheet with data, from its
 /// first row. Later sheets with the very same header (an export past Excel's row limit goes on
 /// in `Opportunities (2)`) follow it, their rows numbered on.
-pub fn read(bytes: &[u8], is_header: impl Fn(&[String]) -> bool) -> Result<Sheet, String> {
-    let not_read = |e: &dyn std::fmt::Display| {
-        tr!(
-            "the file looks like a workbook (.xlsx, .xls or .ods) but cannot be read: {error}",
-            error = e
-        )
-    };
+pub fn read(bytes: &[u8], is_header: impl Fn(&[String]) -> bool) -> Result<Sheet, ReadError> {
     let mut book =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| not_read(&e))?;
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(ReadError::workbook)?;
     let mut sheets: Vec<(String, Range<Data>)> = Vec::new();
     for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| not_read(&e))?;
+        let range = book.worksheet_range(&name).map_err(ReadError::workbook)?;
         sheets.push((name, range));
     }
     let header_of = |range: &Range<Data>| -> Option<usize> {
@@ -77,7 +72,7 @@ pub fn read(bytes: &[u8], is_header: impl Fn(&[String]) -> bool) -> Result<Sheet
             let n = sheets
                 .iter()
                 .position(|(_, range)| !range.is_empty())
-                .ok_or_else(|| tr!("the workbook has no sheet with data"))?;
+                .ok_or(ReadError::NoSheetWithData)?;
             (n, 0)
         }
     };
@@ -108,7 +103,7 @@ pub fn read(bytes: &[u8], is_header: impl Fn(&[String]) -> bool) -> Result<Sheet
     }
     let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut out =
-        crate::analytics::csv::Writer::new(Vec::new(), &refs).map_err(|e| not_read(&e))?;
+        crate::analytics::csv::Writer::new(Vec::new(), &refs).map_err(ReadError::workbook)?;
     let mut numeric = vec![true; headers.len()];
     let mut cells = Vec::with_capacity(headers.len());
     let mut write_rows = |range: &Range<Data>, skip: usize| -> std::io::Result<()> {
@@ -122,14 +117,14 @@ pub fn read(bytes: &[u8], is_header: impl Fn(&[String]) -> bool) -> Result<Sheet
         }
         Ok(())
     };
-    write_rows(range, at + 1).map_err(|e| not_read(&e))?;
+    write_rows(range, at + 1).map_err(ReadError::workbook)?;
     for (other, range) in sheets.iter().skip(first + 1) {
         let same = range
             .rows()
             .next()
             .is_some_and(|row| row.iter().map(header_text).eq(headers.iter().cloned()));
         if same && range.start() == sheets[first].1.start() {
-            write_rows(range, 1).map_err(|e| not_read(&e))?;
+            write_rows(range, 1).map_err(ReadError::workbook)?;
             notes.push(tr!(
                 "sheet “{other}” has the same header: its rows follow those of “{sheet}”, numbered on",
                 other = other,
@@ -142,7 +137,7 @@ pub fn read(bytes: &[u8], is_header: impl Fn(&[String]) -> bool) -> Result<Sheet
             ));
         }
     }
-    let csv = out.finish().map_err(|e| not_read(&e))?;
+    let csv = out.finish().map_err(ReadError::workbook)?;
     Ok(Sheet {
         csv,
         header_row,

@@ -214,6 +214,10 @@ impl Workspace {
             });
         }
         crate::i18n::install(ws.settings.local());
+        // A file that follows the system's language leaves the last run's choice alone.
+        if ws.settings.language.is_some() {
+            crate::last_language::remember(ws.settings.language);
+        }
         ws.sort_config();
         ws.rebuild_related_indexes();
         Ok(ws)

@@ -558,6 +558,7 @@ impl Workspace {
         let mut inverse = Change::default();
         if let Some(settings) = change.settings {
             crate::i18n::install(settings.local());
+            crate::last_language::remember(settings.language);
             inverse.settings = Some(std::mem::replace(&mut self.settings, settings));
         }
         for (old, record) in puts {

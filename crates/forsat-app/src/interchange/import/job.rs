@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use csv::StringRecord;
 
-use super::super::Source;
 use super::super::clean::Repairs;
 use super::super::columns::FileColumn;
 use super::super::csv_file;
@@ -14,6 +13,7 @@ use super::super::formats::{self, Target};
 use super::super::parse::{DateVotes, DayMonth, NumberStyle, NumberVotes};
 use super::super::rates;
 use super::super::workbook;
+use super::super::{ReadError, Source};
 use super::mapping::Mapping;
 use super::plan::Plan;
 use super::report::{ImportError, ImportSummary, RowError};
@@ -69,11 +69,11 @@ impl ImportJob {
     ) -> Result<ImportJob, ImportError> {
         let (bytes, book) = as_text(bytes.into(), options)?;
         let header_row = book.as_ref().map_or(1, |b| b.header_row);
-        let text = csv_file::text(&bytes).map_err(ImportError::Unreadable)?;
+        let text = csv_file::text(&bytes)?;
         let text_start = bytes.len() - text.len();
         let separator = csv_file::separator(text);
         let mut reader = csv_file::reader(text, separator);
-        let unreadable = |e: csv::Error| ImportError::Unreadable(e.to_string());
+        let unreadable = |e: csv::Error| ImportError::from(ReadError::Csv(e));
         let mut record = StringRecord::new();
         if !reader.read_record(&mut record).map_err(unreadable)? {
             return Err(ImportError::Unreadable(tr!("the file is empty")));
@@ -240,9 +240,13 @@ impl ImportJob {
     /// Why the columns as mapped cannot be imported (no column names the deals' accounts).
     pub fn unusable(&self) -> Option<String> {
         let mapping = &self.mapping;
-        let account_column = mapping.position(FileColumn::Field(Field::Account)).is_some();
+        let account_column = mapping
+            .position(FileColumn::Field(Field::Account))
+            .is_some();
         let fallback_column = mapping.position(FileColumn::Field(Field::Name)).is_some()
-            || mapping.position(FileColumn::Field(Field::Contact)).is_some()
+            || mapping
+                .position(FileColumn::Field(Field::Contact))
+                .is_some()
             || mapping.index.contains_key(&Target::CompanyName);
         let names_accounts =
             account_column || (mapping.dialect.account_fallback && fallback_column);
@@ -485,7 +489,7 @@ fn as_text(
         Source::Auto => Mapping::detect(headers).is_some(),
         source => Mapping::new(source, headers, &BTreeMap::new()).signed,
     };
-    let mut sheet = workbook::read(&bytes, is_header).map_err(ImportError::Unreadable)?;
+    let mut sheet = workbook::read(&bytes, is_header)?;
     let text = Arc::from(std::mem::take(&mut sheet.csv));
     Ok((text, Some(sheet)))
 }

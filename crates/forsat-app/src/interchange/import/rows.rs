@@ -344,7 +344,8 @@ impl<'a> RowReader<'a> {
                 Decimal::ZERO
             }
         });
-        let priority = match normalize_header(self.raw(FileColumn::Field(Field::Priority))).as_str() {
+        let priority = match normalize_header(self.raw(FileColumn::Field(Field::Priority))).as_str()
+        {
             "" | "normal" | "low" => 0,
             "good" | "medium" => 1,
             "verygood" | "high" => 2,
