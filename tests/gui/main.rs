@@ -21,6 +21,7 @@ mod records;
 mod report_charts;
 mod reports;
 mod settings;
+mod snapshots;
 #[path = "../common/stages.rs"]
 mod stages;
 #[path = "../common/tmpfs.rs"]
@@ -33,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{TimeZone as _, Utc};
-use egui_kittest::Harness;
+use egui_kittest::{Harness, HarnessBuilder};
 use forsat::command::Command;
 use forsat::domain::{Account, Id, Opportunity, StageKind};
 use forsat::ui::View;
@@ -83,12 +84,17 @@ impl Fixture {
     /// workspace for further setup.
     pub fn with_language(&self, language: forsat::domain::Language) -> Workspace {
         let mut ws = self.reopen();
-        let mut settings = ws.settings().clone();
-        settings.language = Some(language);
-        let change = ws.settings_change(settings);
-        ws.apply(Command::Change(Box::new(change))).unwrap();
+        set_language(&mut ws, language);
         ws
     }
+}
+
+/// Sets the file's language: the window opened afterwards speaks it.
+pub fn set_language(ws: &mut Workspace, language: forsat::domain::Language) {
+    let mut settings = ws.settings().clone();
+    settings.language = Some(language);
+    let change = ws.settings_change(settings);
+    ws.apply(Command::Change(Box::new(change))).unwrap();
 }
 
 /// Creates a deal for a new account in the `nth` stage of `kind`, through a command.
@@ -126,9 +132,19 @@ pub fn harness(path: &Path) -> Harness<'static, App> {
 
 /// The real app on `path`, seeing the time `clock` gives.
 pub fn harness_at(path: &Path, clock: Clock) -> Harness<'static, App> {
+    let window = Harness::builder().with_size(egui::Vec2::from(WINDOW_SIZE));
+    app_harness(window, path, clock, View::Pipeline)
+}
+
+/// The real app on `path` at `clock`, opened on `view`, in the window `builder` describes.
+pub fn app_harness(
+    builder: HarnessBuilder<App>,
+    path: &Path,
+    clock: Clock,
+    view: View,
+) -> Harness<'static, App> {
     let db = path.to_owned();
-    let mut harness = Harness::builder()
-        .with_size(egui::Vec2::from(WINDOW_SIZE))
+    let mut harness = builder
         // Grids that gain rows take a few frames to settle their column widths (the export
         // dialog's grid twelve).
         .with_max_steps(16)
@@ -138,7 +154,7 @@ pub fn harness_at(path: &Path, clock: Clock) -> Harness<'static, App> {
                 AppOptions {
                     db,
                     clock: clock.clone(),
-                    view: View::Pipeline,
+                    view,
                     screenshot: None,
                 },
             )

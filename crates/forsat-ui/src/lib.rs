@@ -40,6 +40,8 @@ use std::process::ExitCode;
 pub use app::{App, AppOptions};
 pub use file_field::dialog_available as file_dialog_available;
 pub use offscreen::Painted;
+#[cfg(feature = "snapshot")]
+pub use offscreen::SnapshotRenderer;
 pub use reports::{paint_chart, write_chart};
 
 use crate::files::Replace;

@@ -5,11 +5,16 @@
 //! the command line needs no display and no GPU.
 
 mod raster;
+#[cfg(feature = "snapshot")]
+mod snapshot;
 
 use egui::epaint::Shape;
 use egui::{Color32, ColorImage, Pos2, Rect, Vec2};
 
 use super::{text, theme};
+
+#[cfg(feature = "snapshot")]
+pub use snapshot::SnapshotRenderer;
 
 /// Frames run before the picture is taken: egui's plots size their axes from the frame before,
 /// and the first frame loads the fonts.
