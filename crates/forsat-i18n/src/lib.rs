@@ -147,7 +147,7 @@ pub fn override_language(language: Language) {
             language,
             calendar: language.calendar(),
             ..l.get()
-        })
+        });
     });
 }
 
