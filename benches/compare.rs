@@ -7,6 +7,17 @@
 //! `-- --profile-time 10 FILTER` under `perf record`) starts quickly. For one table of
 //! everything, run `scripts/bench-summary` instead.
 
+// Issue 21: fixed after the parallel branches merge.
+#![allow(
+    clippy::doc_markdown,
+    clippy::map_unwrap_or,
+    clippy::match_same_arms,
+    clippy::semicolon_if_nothing_returned,
+    clippy::too_many_lines,
+    clippy::unwrap_used,
+    clippy::wildcard_imports
+)]
+
 mod common;
 
 use std::hint::black_box;

@@ -163,7 +163,7 @@ mod tests {
 
     fn placeholders(text: &str) -> BTreeSet<&str> {
         text.match_indices('{')
-            .filter_map(|(at, _)| text[at..].find('}').map(|end| &text[at..at + end + 1]))
+            .filter_map(|(at, _)| text[at..].find('}').map(|end| &text[at..=(at + end)]))
             .collect()
     }
 

@@ -139,15 +139,15 @@ pub fn minor_units(currency: &str) -> u32 {
 /// - a detail page (an account's deals and totals, a deal's lines, the form's computed
 ///   amounts): exact to the currency's minor unit ([`format_money_cents`], `$12,500.50`).
 pub fn format_money(value: Decimal, currency: &str) -> String {
-    money_with(format_number(value, 0), currency)
+    money_with(&format_number(value, 0), currency)
 }
 
 /// Money to the currency's minor unit, where cents matter: line totals, prices.
 pub fn format_money_cents(value: Decimal, currency: &str) -> String {
-    money_with(format_number(value, minor_units(currency)), currency)
+    money_with(&format_number(value, minor_units(currency)), currency)
 }
 
-fn money_with(number: String, currency: &str) -> String {
+fn money_with(number: &str, currency: &str) -> String {
     match super::language() {
         Language::English => match currency_symbol(currency) {
             Some(symbol) => format!("{symbol}{number}"),

@@ -153,7 +153,7 @@ pub fn speak(language: Language) {
             language,
             calendar: language.calendar(),
             ..l.get()
-        })
+        });
     });
 }
 

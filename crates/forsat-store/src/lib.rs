@@ -7,6 +7,15 @@
 //! a read-only handle, opened for writing only at the first write; damage met at any point (a
 //! panic of redb included) is a refusal, after which nothing more is written.
 
+// Issue 21: fixed after the parallel branches merge.
+#![allow(
+    clippy::match_same_arms,
+    clippy::missing_fields_in_debug,
+    clippy::redundant_closure_for_method_calls,
+    clippy::single_match_else,
+    clippy::wildcard_imports
+)]
+
 mod backup;
 mod codec;
 mod error;

@@ -82,7 +82,9 @@ impl<W: Write> Writer<W> {
 
     /// Writes what is buffered and gives the output back.
     pub fn finish(self) -> io::Result<W> {
-        self.out.into_inner().map_err(|e| e.into_error())
+        self.out
+            .into_inner()
+            .map_err(csv::IntoInnerError::into_error)
     }
 }
 

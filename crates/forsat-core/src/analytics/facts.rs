@@ -105,7 +105,7 @@ pub struct Sources<'a, T> {
     pub rates: &'a Rates,
 }
 
-impl<'a, T: Fn(Id) -> bool> Sources<'a, T> {
+impl<T: Fn(Id) -> bool> Sources<'_, T> {
     fn kinds(&self) -> IdMap<StageKind> {
         self.stages.iter().map(|s| (s.id, s.kind)).collect()
     }

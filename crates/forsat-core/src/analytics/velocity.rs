@@ -100,6 +100,10 @@ pub struct VelocityReport {
     pub velocity: Velocity,
 }
 
+#[expect(
+    clippy::ref_option,
+    reason = "serde's `serialize_with` hands the field by reference"
+)]
 fn money_or_null<S: serde::Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
     match value {
         Some(v) => s.serialize_str(&super::money_string(*v)),

@@ -32,7 +32,6 @@ pub fn fold_name(name: &str) -> String {
 /// first id.
 pub fn duplicate_groups<'a>(opps: impl IntoIterator<Item = &'a Opportunity>) -> Vec<Vec<Id>> {
     // Union-find over ids: a deal joins every deal it shares a key with.
-    let mut parent: HashMap<Id, Id> = HashMap::new();
     fn root(parent: &mut HashMap<Id, Id>, id: Id) -> Id {
         let mut r = id;
         while let Some(&p) = parent.get(&r).filter(|p| **p != r) {
@@ -41,6 +40,7 @@ pub fn duplicate_groups<'a>(opps: impl IntoIterator<Item = &'a Opportunity>) -> 
         parent.insert(id, r);
         r
     }
+    let mut parent: HashMap<Id, Id> = HashMap::new();
     let mut first_by_key: HashMap<(Option<Id>, String), Id> = HashMap::new();
     for opp in opps {
         parent.entry(opp.id).or_insert(opp.id);

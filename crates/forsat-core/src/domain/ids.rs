@@ -1,4 +1,4 @@
-//! Maps and sets keyed by record ids, hashed by one multiplication instead of SipHash.
+//! Maps and sets keyed by record ids, hashed by one multiplication instead of `SipHash`.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -6,7 +6,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use super::Id;
 
 /// A hasher for record ids: ids are small distinct integers handed out in order, so one
-/// multiplication spreads them well enough, at a fraction of SipHash's cost. Not for keys an
+/// multiplication spreads them well enough, at a fraction of `SipHash`'s cost. Not for keys an
 /// attacker chooses.
 #[derive(Default, Clone, Copy)]
 pub struct IdHasher(u64);

@@ -5,7 +5,9 @@ use std::fmt;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::records::*;
+use super::records::{
+    Account, AmountMode, BusinessType, Id, Language, Opportunity, Settings, Stage, StageKind,
+};
 use crate::{tr, trn};
 
 /// The largest amount accepted: a trillion in any currency is a typo, not a deal.
@@ -127,7 +129,7 @@ pub const DEFAULT_LOSS_REASONS: [&str; 6] = [
     "No decision",
 ];
 
-/// The sources a new database starts with (SuiteCRM's lead sources).
+/// The sources a new database starts with (`SuiteCRM`'s lead sources).
 pub const DEFAULT_SOURCES: [&str; 14] = [
     "Cold Call",
     "Existing Customer",
@@ -725,7 +727,7 @@ pub fn check_phone(text: &str) -> Result<(), FieldError> {
         .find_map(|mark| {
             let (number, extension) = lower.rsplit_once(mark)?;
             let extension = extension.trim();
-            (!extension.is_empty() && extension.chars().all(|c| c.is_numeric())).then_some(number)
+            (!extension.is_empty() && extension.chars().all(char::is_numeric)).then_some(number)
         })
         .unwrap_or(&lower);
     let allowed = |c: char| c.is_numeric() || c.is_whitespace() || "+()-./".contains(c);
