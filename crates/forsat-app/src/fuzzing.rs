@@ -13,9 +13,6 @@ use crate::workspace::Workspace;
 /// Bytes as a CSV file for an import check (nothing is written): the first byte picks the
 /// format (and whether bad rows are skipped), so one corpus explores every importer.
 pub fn import_csv(ws: &Workspace, data: &[u8]) {
-    let Some((&pick, file)) = data.split_first() else {
-        return;
-    };
     const SOURCES: [Source; 5] = [
         Source::Auto,
         Source::Forsat,
@@ -23,6 +20,9 @@ pub fn import_csv(ws: &Workspace, data: &[u8]) {
         Source::Suitecrm,
         Source::Pipedrive,
     ];
+    let Some((&pick, file)) = data.split_first() else {
+        return;
+    };
     let options = ImportOptions {
         from: SOURCES[usize::from(pick) % SOURCES.len()],
         skip_bad_rows: pick & 0x80 != 0,
@@ -38,12 +38,12 @@ pub fn import_csv(ws: &Workspace, data: &[u8]) {
 pub fn decode_record(data: &[u8]) {
     const TABLE: &str = "fuzz";
     const KEY: &[u8] = &[1, 0, 0, 0, 0, 0, 0, 0];
-    let sealed = seal(TABLE, KEY, data.get(1..).unwrap_or_default());
     fn each_way<T: serde::de::DeserializeOwned>(data: &[u8], sealed: &[u8]) {
         let _ = decode::<T>(TABLE, KEY, data);
         let _ = decode::<T>(TABLE, KEY, sealed);
         let _ = decode_legacy::<T>(data);
     }
+    let sealed = seal(TABLE, KEY, data.get(1..).unwrap_or_default());
     each_way::<Opportunity>(data, &sealed);
     each_way::<Account>(data, &sealed);
     each_way::<Stage>(data, &sealed);

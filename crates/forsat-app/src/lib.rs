@@ -2,22 +2,6 @@
 //! door to the store, restore included), imports and exports (`interchange`) and the sample
 //! pipeline (`demo`), and the language of the last run (`last_language`).
 
-// Issue 21: fixed after the parallel branches merge.
-#![allow(
-    clippy::doc_markdown,
-    clippy::format_push_string,
-    clippy::if_not_else,
-    clippy::items_after_statements,
-    clippy::match_same_arms,
-    clippy::needless_for_each,
-    clippy::needless_pass_by_value,
-    clippy::redundant_closure_for_method_calls,
-    clippy::semicolon_if_nothing_returned,
-    clippy::single_match_else,
-    clippy::too_many_lines,
-    clippy::wildcard_imports
-)]
-
 pub mod demo;
 pub mod fuzzing;
 pub mod interchange;

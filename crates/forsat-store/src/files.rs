@@ -203,11 +203,10 @@ pub fn check(db: &Path, target: &Path, replace: Replace) -> Result<(), FileError
     match std::fs::metadata(target) {
         Ok(meta) if meta.is_dir() => Err(FileError::Folder(target.to_owned())),
         Ok(_) if replace == Replace::Refuse => Err(FileError::Exists(target.to_owned())),
-        Ok(_) => Ok(()),
         Err(_) if !folder_of(target).is_dir() => {
             Err(FileError::NoFolder(folder_of(target).to_owned()))
         }
-        Err(_) => Ok(()),
+        Ok(_) | Err(_) => Ok(()),
     }
 }
 

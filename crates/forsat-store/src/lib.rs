@@ -7,15 +7,6 @@
 //! a read-only handle, opened for writing only at the first write; damage met at any point (a
 //! panic of redb included) is a refusal, after which nothing more is written.
 
-// Issue 21: fixed after the parallel branches merge.
-#![allow(
-    clippy::match_same_arms,
-    clippy::missing_fields_in_debug,
-    clippy::redundant_closure_for_method_calls,
-    clippy::single_match_else,
-    clippy::wildcard_imports
-)]
-
 mod backup;
 mod codec;
 mod error;
@@ -67,7 +58,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -506,7 +499,7 @@ fn check_meta(path: &Path, db: &impl redb::ReadableDatabase) -> Result<u32, Stor
     };
     tables::vouch(&meta).map_err(|e| read_refusal(path, e))?;
     let app = meta.get(META_APP).map_err(|e| corrupt(e.into()))?;
-    if app.as_ref().map(|v| v.value()) != Some(APP_TAG) {
+    if app.as_ref().map(redb::AccessGuard::value) != Some(APP_TAG) {
         return Err(foreign());
     }
     let schema = meta

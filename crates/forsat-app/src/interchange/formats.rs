@@ -83,7 +83,7 @@ pub(super) enum Outcome {
     Stage,
     /// Odoo: an archived deal ("Active" false) at 0 % is lost; won deals are in a won stage.
     Archived,
-    /// SuiteCRM: the stages "Closed Won" and "Closed Lost".
+    /// `SuiteCRM`: the stages "Closed Won" and "Closed Lost".
     ClosedStage,
     /// Pipedrive: the status column, `open`, `won` or `lost`.
     Status,
@@ -138,7 +138,7 @@ pub(super) const PIPEDRIVE_STAGES: [&str; 7] = [
     "Negotiations Started",
 ];
 
-/// SuiteCRM's (and SugarCRM's) default sales stages in order.
+/// `SuiteCRM`'s (and `SugarCRM`'s) default sales stages in order.
 pub(super) const SUITECRM_STAGES: [&str; 10] = [
     "Prospecting",
     "Qualification",
@@ -224,7 +224,7 @@ const ODOO: &[(&str, Target)] = &[
     ("ID", Target::Ignored),
 ];
 
-/// SuiteCRM / SugarCRM Opportunities: field labels.
+/// `SuiteCRM` / `SugarCRM` Opportunities: field labels.
 const SUITECRM: &[(&str, Target)] = &[
     ("Opportunity Name", f(Field::Name)),
     ("Name", f(Field::Name)),

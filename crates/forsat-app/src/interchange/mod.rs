@@ -1,5 +1,5 @@
 //! Files in and out: CSV and XLSX export, CSV and workbook import of Forsat's own format and of
-//! Odoo, SuiteCRM and Pipedrive exports.
+//! Odoo, `SuiteCRM` and Pipedrive exports.
 //!
 //! **Export** makes the rows of typed cells from the workspace one at a time (`export.rs`) and
 //! hands each to a writer as it comes: CSV ([`crate::analytics::csv`], the one CSV writer:
@@ -132,7 +132,7 @@ pub enum Source {
     Forsat,
     /// An Odoo CRM list export (crm.lead), with field labels or technical names as headers.
     Odoo,
-    /// A SuiteCRM or SugarCRM Opportunities export.
+    /// A `SuiteCRM` or `SugarCRM` Opportunities export.
     Suitecrm,
     /// A Pipedrive deals export.
     Pipedrive,

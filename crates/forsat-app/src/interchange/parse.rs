@@ -434,13 +434,17 @@ mod tests {
 
     fn numbers(values: &[&str]) -> NumberStyle {
         let mut votes = NumberVotes::default();
-        values.iter().for_each(|v| votes.add(v));
+        for v in values {
+            votes.add(v);
+        }
         votes.style(None)
     }
 
     fn dates(values: &[&str], format: DateFormat) -> DateStyle {
         let mut votes = DateVotes::default();
-        values.iter().for_each(|v| votes.add(v));
+        for v in values {
+            votes.add(v);
+        }
         votes.style(format)
     }
 

@@ -155,7 +155,6 @@ fn header_text(data: &Data) -> String {
 fn cell(data: &Data) -> Cell {
     match data {
         Data::Empty => Cell::Empty,
-        Data::String(text) => Cell::Text(text.clone()),
         Data::Int(n) => number(*n as f64),
         Data::Float(x) => number(*x),
         Data::Bool(b) => Cell::Bool(*b),
@@ -170,7 +169,9 @@ fn cell(data: &Data) -> Cell {
                 seconds % 60
             ))
         }
-        Data::DateTimeIso(text) | Data::DurationIso(text) => Cell::Text(text.clone()),
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => {
+            Cell::Text(text.clone())
+        }
         Data::Error(e) => Cell::Text(e.to_string()),
     }
 }

@@ -330,7 +330,12 @@ mod tests {
             book.row(&[Cell::Integer(id), Cell::text(format!("Deal {id}"))])
                 .unwrap();
         }
-        let names: Vec<String> = book.book.worksheets().iter().map(|s| s.name()).collect();
+        let names: Vec<String> = book
+            .book
+            .worksheets()
+            .iter()
+            .map(rust_xlsxwriter::Worksheet::name)
+            .collect();
         assert_eq!(names, ["Deals", "Deals (2)", "Deals (3)"]);
         let mut bytes = io::Cursor::new(Vec::new());
         book.save(&mut bytes).unwrap();

@@ -1,6 +1,7 @@
 //! Applying commands: validate, write with history in one transaction, then update memory.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 
@@ -252,7 +253,7 @@ impl Workspace {
                     .opportunity(opp.id)
                     .cloned()
                     .ok_or(ApplyError::Missing(EntityKind::Opportunity, opp.id))?;
-                self.save_opportunity(Some(old), *opp, new_account)?
+                self.save_opportunity(Some(&old), *opp, new_account)?
             }
             Command::MoveToStage {
                 opp,
@@ -268,7 +269,7 @@ impl Workspace {
                     .ok_or(ApplyError::Missing(EntityKind::Stage, stage))?;
                 let mut new = old.clone();
                 new.enter_stage(stage, loss_reason, self.now());
-                self.save_opportunity(Some(old), new, None)?
+                self.save_opportunity(Some(&old), new, None)?
             }
             Command::DeleteOpportunity { id, account } => self.delete_opportunity(id, account)?,
             Command::RestoreOpportunity {
@@ -326,12 +327,12 @@ impl Workspace {
                 history,
                 activities,
                 moves,
-            } => self.unmerge(*survivor, merged, events, history, activities, &moves)?,
+            } => self.unmerge(*survivor, merged, &events, &history, &activities, &moves)?,
             Command::Trash { ids } => self.set_trashed(ids, true)?,
             Command::RestoreFromTrash { ids } => self.set_trashed(ids, false)?,
             Command::EmptyTrash => self.empty_trash()?,
             Command::Change(change) => self.apply_change(*change)?,
-            Command::ConvertLead(c) => self.convert_lead(*c)?,
+            Command::ConvertLead(c) => self.convert_lead(&c)?,
         };
         self.generation += 1;
         Ok(applied)
@@ -344,7 +345,7 @@ impl Workspace {
         match pending.stage(opp.stage).or_else(|| self.stage(opp.stage)) {
             None => errors.push(FieldError::new(Field::Stage, Problem::Unknown)),
             Some(s) if s.pipeline != opp.pipeline => {
-                errors.push(FieldError::new(Field::Stage, Problem::WrongPipeline))
+                errors.push(FieldError::new(Field::Stage, Problem::WrongPipeline));
             }
             Some(_) => {}
         }
@@ -473,7 +474,7 @@ impl Workspace {
                 let mut text =
                     format!("{} × {what} @ {}", number(l.quantity), number(l.unit_price));
                 if !l.discount_pct.is_zero() {
-                    text.push_str(&format!(" −{} %", number(l.discount_pct)));
+                    let _ = write!(text, " −{} %", number(l.discount_pct));
                 }
                 text
             })
@@ -633,7 +634,7 @@ impl Workspace {
     /// Creates (`old` is None) or replaces a deal, with its history and stage event.
     pub(super) fn save_opportunity(
         &mut self,
-        old: Option<Opportunity>,
+        old: Option<&Opportunity>,
         mut new: Opportunity,
         new_account: Option<String>,
     ) -> Result<Applied, ApplyError> {
@@ -657,7 +658,7 @@ impl Workspace {
         }
         // An account created with the deal gets its id in the transaction.
         let pending = Staged::ids(create_account.iter().map(|_| new.account).collect());
-        self.prepare(old.as_ref(), &mut new, now, &pending)
+        self.prepare(old, &mut new, now, &pending)
             .map_err(ApplyError::Invalid)?;
         let (account, event, new) = self.write(|tx| {
             let stamp = Stamp::begin(tx, now)?;
@@ -671,7 +672,7 @@ impl Workspace {
             if old.is_none() {
                 new.id = tx.new_id()?;
             }
-            let event = self.write_opportunity(tx, &stamp, old.as_ref(), &new, account.as_ref())?;
+            let event = self.write_opportunity(tx, &stamp, old, &new, account.as_ref())?;
             Ok((account, event, new))
         })?;
 
@@ -682,7 +683,7 @@ impl Workspace {
         self.add_stage_events(event.clone());
         let id = new.id;
         let created = old.is_none();
-        let inverse = match &old {
+        let inverse = match old {
             // Undoing a creation also removes the account created with it.
             None => Command::DeleteOpportunity {
                 id,
@@ -698,7 +699,7 @@ impl Workspace {
                 new_account: None,
             },
         };
-        self.install(old.as_ref(), new);
+        self.install(old, new);
         Ok(Applied {
             inverse: Some(inverse),
             created: created.then_some(id),

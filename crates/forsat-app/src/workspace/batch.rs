@@ -25,6 +25,10 @@ pub(super) enum BatchKind {
 
 impl Workspace {
     /// Writes generated records whose ids were assigned from [`Workspace::next_id`].
+    #[expect(
+        clippy::too_many_lines,
+        reason = "issue 21: to be split into named steps"
+    )]
     pub(super) fn insert_batch(
         &mut self,
         batch: Batch,
@@ -81,7 +85,9 @@ impl Workspace {
             return Err(ApplyError::Invalid(errors));
         }
         let now = self.now();
-        let sample: Vec<(EntityKind, Id)> = if kind != BatchKind::Added {
+        let sample: Vec<(EntityKind, Id)> = if kind == BatchKind::Added {
+            Vec::new()
+        } else {
             lookups
                 .iter()
                 .map(|l| (EntityKind::Lookup, l.id))
@@ -93,8 +99,6 @@ impl Workspace {
                 )
                 .chain(records.iter().map(|r| (r.kind(), r.id())))
                 .collect()
-        } else {
-            Vec::new()
         };
         let stage_names: std::collections::HashMap<Id, String> = self
             .stages

@@ -117,9 +117,9 @@ impl Workspace {
         &mut self,
         mut earlier: Opportunity,
         merged: Vec<Id>,
-        events: Vec<(Id, Id)>,
-        moved_history: Vec<(Id, Id)>,
-        moved_activities: Vec<(Id, Id)>,
+        events: &[(Id, Id)],
+        moved_history: &[(Id, Id)],
+        moved_activities: &[(Id, Id)],
         moves: &Moves,
     ) -> Result<Applied, ApplyError> {
         let missing = |id| ApplyError::Missing(EntityKind::Opportunity, id);
@@ -139,8 +139,8 @@ impl Workspace {
             let mut done = MovesDone::default();
             let pending = Staged::default();
             self.write_undoable(tx, &stamp, (&current, &earlier), &pending, moves, &mut done)?;
-            self.repoint_events(tx, &events, |from| from)?;
-            let activities = self.repoint_activities(tx, &moved_activities, |from| from)?;
+            self.repoint_events(tx, events, |from| from)?;
+            let activities = self.repoint_activities(tx, moved_activities, |from| from)?;
             for m in &merged {
                 let ids: Vec<Id> = moved_history
                     .iter()
@@ -156,7 +156,7 @@ impl Workspace {
         })?;
         let moves = done.inverse();
         done.install(self);
-        self.reassign_events(&events, |from| from);
+        self.reassign_events(events, |from| from);
         for a in activities {
             self.install_record(Record::Activity(a));
         }

@@ -472,7 +472,10 @@ impl Workspace {
     /// those of the deals it changed, so the first report after a stage move at a million
     /// deals does not wait for a million deals.
     pub fn facts(&self) -> Arc<Facts> {
-        let mut cache = self.facts.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = self
+            .facts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let sources = Sources {
             trashed: |id| self.is_trashed(id),
             events: &self.stage_events,

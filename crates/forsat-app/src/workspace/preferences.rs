@@ -44,6 +44,10 @@ impl Workspace {
         filters: Vec<SavedFilter>,
     ) -> Result<Applied, ApplyError> {
         let before = std::mem::take(&mut self.saved_filters);
+        #[expect(
+            clippy::redundant_closure_for_method_calls,
+            reason = "the method's path is not general over the transaction's lifetime"
+        )]
         let result = self.write_saved(&before, &filters, |tx, all| tx.put_saved_filters(all));
         let (kept, undo) = if result.is_ok() {
             (filters, before)
@@ -63,6 +67,10 @@ impl Workspace {
         reports: Vec<SavedReport>,
     ) -> Result<Applied, ApplyError> {
         let before = std::mem::take(&mut self.saved_reports);
+        #[expect(
+            clippy::redundant_closure_for_method_calls,
+            reason = "the method's path is not general over the transaction's lifetime"
+        )]
         let result = self.write_saved(&before, &reports, |tx, all| tx.put_saved_reports(all));
         let (kept, undo) = if result.is_ok() {
             (reports, before)
@@ -88,7 +96,7 @@ impl Workspace {
         self.write(|tx| {
             // Ids come from the store's counter: mark the ones handed out in advance as taken
             // before the action takes its own.
-            if let Some(last) = after.iter().map(|f| f.id()).max() {
+            if let Some(last) = after.iter().map(Saved::id).max() {
                 tx.take_ids_through(last)?;
             }
             let stamp = Stamp::begin(tx, now)?;

@@ -356,7 +356,7 @@ impl<'a> RowReader<'a> {
         }
     }
 
-    /// The code of the listed currency named `name` (SuiteCRM writes "US Dollars").
+    /// The code of the listed currency named `name` (`SuiteCRM` writes "US Dollars").
     pub(super) fn currency_named(&self, name: &str) -> Option<String> {
         let name = name.trim().to_lowercase();
         self.ws

@@ -109,7 +109,6 @@ pub enum ImportError {
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ImportError::Unreadable(why) => f.write_str(why),
             ImportError::BadRows { errors, rows, .. } => {
                 writeln!(
                     f,
@@ -121,7 +120,9 @@ impl fmt::Display for ImportError {
                 }
                 Ok(())
             }
-            ImportError::Write(why) | ImportError::Options(why) => f.write_str(why),
+            ImportError::Unreadable(why) | ImportError::Write(why) | ImportError::Options(why) => {
+                f.write_str(why)
+            }
         }
     }
 }

@@ -114,7 +114,7 @@ pub(super) struct RowReader<'a> {
 /// Names read from a file, each held once.
 pub(super) type Shared = foldhash::HashSet<Arc<str>>;
 
-impl<'a> RowReader<'a> {
+impl RowReader<'_> {
     /// Applies the format's rule for won and lost deals: such a deal goes to its pipeline's
     /// won or lost stage at 100 or 0 %, closed when the file says it was won or lost, else on
     /// its expected close.
@@ -162,11 +162,11 @@ impl<'a> RowReader<'a> {
         // Odoo and Pipedrive keep a closed deal in the stage it closed at, and their stage
         // change time is when it entered that stage; SuiteCRM's "Closed Won" and "Closed
         // Lost" are no such stage.
-        if self.mapping.dialect.outcome != Outcome::ClosedStage {
+        if self.mapping.dialect.outcome == Outcome::ClosedStage {
+            row.stage = self.share(template.name);
+        } else {
             row.closed_from = std::mem::replace(&mut row.stage, self.share(template.name));
             row.closed_from_since = row.stage_entered.take();
-        } else {
-            row.stage = self.share(template.name);
         }
         row.probability = None;
         row.probability_overridden = None;
@@ -199,6 +199,10 @@ impl<'a> RowReader<'a> {
         draft
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "issue 21: to be split into named steps"
+    )]
     pub(super) fn read(&mut self, template: &Opportunity) -> RowIn {
         let id = match self.raw(FileColumn::Id).trim() {
             "" => None,
