@@ -456,9 +456,10 @@ pub enum Format {
 
 /// The database used when `--db` is not given: `forsat.redb` in the user's data folder.
 pub fn default_db_path() -> PathBuf {
-    directories::ProjectDirs::from("", "", "Forsat")
-        .map(|dirs| dirs.data_dir().join("forsat.redb"))
-        .unwrap_or_else(|| PathBuf::from("forsat.redb"))
+    directories::ProjectDirs::from("", "", "Forsat").map_or_else(
+        || PathBuf::from("forsat.redb"),
+        |dirs| dirs.data_dir().join("forsat.redb"),
+    )
 }
 
 /// Where the language of the last run is kept (see [`crate::last_language`]): `language` in
@@ -503,32 +504,7 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, Cl
     }
     match command {
         CliCommand::Check | CliCommand::Backup => Err(CliError::NotOpened),
-        CliCommand::Demo { opps, seed } => {
-            let started = Instant::now();
-            // Progress on stderr, so scripts reading stdout get only the summary.
-            eprintln!("{}", trn!(opps, "Generating {n} deals…"));
-            let (batch, summary) = crate::demo::generate(&ws, opps, seed);
-            eprintln!(
-                "{}",
-                tr!(
-                    "Writing them in one transaction ({seconds} s so far)…",
-                    seconds = format!("{:.1}", started.elapsed().as_secs_f64())
-                )
-            );
-            ws.apply(Command::InsertBatch(Box::new(batch)))?;
-            let added = tr!(
-                "Added {deals} opportunities ({won} won, {lost} lost), {accounts} accounts, {salespeople} salespeople and {events} stage events to {path} in {seconds} s.",
-                deals = summary.opportunities,
-                won = summary.won,
-                lost = summary.lost,
-                accounts = summary.accounts,
-                salespeople = summary.salespeople,
-                events = summary.stage_events,
-                path = db.display(),
-                seconds = format!("{:.1}", started.elapsed().as_secs_f64())
-            );
-            Ok(format!("{added}\n"))
-        }
+        CliCommand::Demo { opps, seed } => demo(&mut ws, db, opps, seed),
         CliCommand::History { id, format } => history(&ws, id, format),
         CliCommand::Export { what, format, out } => {
             let format = format.unwrap_or_else(|| {
@@ -617,6 +593,34 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, Cl
         }
         CliCommand::Report { report: r } => report(&ws, r, replace),
     }
+}
+
+/// `forsat demo`: generated deals written in one transaction, with progress on stderr.
+fn demo(ws: &mut Workspace, db: &Path, opps: usize, seed: u64) -> Result<String, CliError> {
+    let started = Instant::now();
+    // Progress on stderr, so scripts reading stdout get only the summary.
+    eprintln!("{}", trn!(opps, "Generating {n} deals…"));
+    let (batch, summary) = crate::demo::generate(ws, opps, seed);
+    eprintln!(
+        "{}",
+        tr!(
+            "Writing them in one transaction ({seconds} s so far)…",
+            seconds = format!("{:.1}", started.elapsed().as_secs_f64())
+        )
+    );
+    ws.apply(Command::InsertBatch(Box::new(batch)))?;
+    let added = tr!(
+        "Added {deals} opportunities ({won} won, {lost} lost), {accounts} accounts, {salespeople} salespeople and {events} stage events to {path} in {seconds} s.",
+        deals = summary.opportunities,
+        won = summary.won,
+        lost = summary.lost,
+        accounts = summary.accounts,
+        salespeople = summary.salespeople,
+        events = summary.stage_events,
+        path = db.display(),
+        seconds = format!("{:.1}", started.elapsed().as_secs_f64())
+    );
+    Ok(format!("{added}\n"))
 }
 
 /// Every bad cell of an import, one a line, to the file at `path` (never over the database, its

@@ -6,9 +6,6 @@
 //! `forsat-ui` (the window) → this crate (the command line and `main`). It re-exports them
 //! under the module names the tests and benchmarks use.
 
-// Issue 21: fixed after the parallel branches merge.
-#![allow(clippy::map_unwrap_or, clippy::too_many_lines)]
-
 pub mod cli;
 
 pub use forsat_app::{demo, fuzzing, interchange, last_language, workspace};
