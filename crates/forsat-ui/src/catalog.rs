@@ -15,7 +15,10 @@ use super::theme;
 use super::unsaved::{self, Choice, Editing, FormKey, Leave};
 use crate::View;
 use crate::command::{Change, Command};
-use crate::domain::*;
+use crate::domain::{
+    Currency, EntityKind, Field, FieldError, Id, Problem, Product, Record, parse_amount,
+    parse_date, parse_rate,
+};
 use crate::i18n::{editable, format_count, format_date, format_number};
 use crate::tr;
 use crate::workspace::Workspace;

@@ -17,7 +17,7 @@ use super::reply::{Reply, Sent};
 use super::theme;
 use super::widgets::sticky_menu_ui;
 use crate::command::Command;
-use crate::domain::*;
+use crate::domain::{Id, Show, duplicate_groups};
 use crate::i18n::{deals, format_money_cents};
 use crate::workspace::{Filter, ListColumn, ListTotals, Sort, Workspace};
 use crate::{tr, trn};

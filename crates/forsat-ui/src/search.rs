@@ -11,7 +11,10 @@ use super::theme;
 use super::unsaved;
 use super::widgets::{forecast_combo, lookup_combo, stages_filter_ui};
 use crate::command::Command;
-use crate::domain::*;
+use crate::domain::{
+    Field, FieldError, Filter, Id, LookupKind, SavedFilter, Status, clean_name, parse_amount,
+    parse_date, parse_probability,
+};
 use crate::i18n::{editable, format_date, format_number};
 use crate::tr;
 use crate::workspace::Workspace;

@@ -9,7 +9,7 @@ use egui::{Margin, RichText, TextEdit};
 use super::{Form, LABEL_WIDTH, NUMBER_WIDTH, Switch, muted};
 use crate::app::Action;
 use crate::command::Command;
-use crate::domain::*;
+use crate::domain::{Calendar, DateFormat, Language, Settings, WeekStart};
 use crate::reply::{self, Replies, Reply, Sent};
 use crate::theme;
 use crate::tr;

@@ -25,7 +25,7 @@ use egui::{Color32, Margin, RichText, Stroke};
 
 use crate::app::{Action, Ctx};
 use crate::command::Command;
-use crate::domain::*;
+use crate::domain::{FieldError, Id, LookupKind, StageKind};
 use crate::lookups::LookupsEditor;
 use crate::reply::{self, Reply, Sent};
 use crate::theme;

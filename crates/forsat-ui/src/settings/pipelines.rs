@@ -10,7 +10,7 @@ use super::stage_editor::{EditorOutcome, StageEditor};
 use super::{Form, Switch, ask_frame, editor_frame, error_text, kind_label, muted};
 use crate::app::Action;
 use crate::command::{Change, Command};
-use crate::domain::*;
+use crate::domain::{Field, FieldError, Id, Pipeline, Record, Stage, StageKind, default_stages};
 use crate::i18n::{deals, format_count, format_percent};
 use crate::reorder;
 use crate::reply::{self, Replies, Reply, Sent};

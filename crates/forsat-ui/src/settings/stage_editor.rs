@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::{LABEL_WIDTH, NUMBER_WIDTH, ask_frame, editor_frame, kind_label, muted};
 use crate::command::{Change, Command};
-use crate::domain::*;
+use crate::domain::{Field, FieldError, Id, Problem, Record, Stage, StageKind, parse_probability};
 use crate::i18n::format_percent;
 use crate::theme;
 use crate::unsaved::{self, FormKey};
