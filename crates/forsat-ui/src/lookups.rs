@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use egui::{Align, Margin, RichText, Stroke, TextEdit};
 
-use super::app::Action;
-use super::reply::{self, Replies, Reply, Sent};
+use super::app::{Action, Ctx};
+use super::reply::{self, Reply, Sent};
 use super::settings::{Form, Switch};
 use super::theme;
 use super::unsaved;
@@ -154,8 +154,8 @@ impl LookupsEditor {
 
     /// Closes the editors whose command was applied (a refused one keeps what was typed and
     /// says why), and those of values that are gone.
-    pub(super) fn settle(&mut self, ws: &Workspace, replies: &Replies) {
-        match replies.take(&mut self.sent) {
+    pub(super) fn settle(&mut self, cx: &Ctx) {
+        match cx.replies.take(&mut self.sent) {
             Some((edit, Reply::Applied { .. })) => match edit {
                 ValueEdit::Add => {
                     self.new_name.clear();
@@ -178,14 +178,14 @@ impl LookupsEditor {
         if self
             .rename
             .as_ref()
-            .is_some_and(|r| ws.lookup(r.id).is_none())
+            .is_some_and(|r| cx.ws.lookup(r.id).is_none())
         {
             self.rename = None;
         }
         if self
             .delete
             .as_ref()
-            .is_some_and(|d| ws.lookup(d.id).is_none())
+            .is_some_and(|d| cx.ws.lookup(d.id).is_none())
         {
             self.delete = None;
         }

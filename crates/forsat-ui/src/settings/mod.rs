@@ -116,7 +116,7 @@ impl SettingsView {
         // Last frame's commands have been applied (or refused) by now, whatever is shown.
         self.pipelines.settle(cx.replies);
         self.general.settle(cx.replies);
-        self.lookups.settle(ws, cx.replies);
+        self.lookups.settle(cx);
         if let Some(((form, switch), reply)) = cx.replies.take(&mut self.sent) {
             match reply {
                 Reply::Applied { .. } => {
