@@ -53,6 +53,21 @@ pub struct Ctx<'a> {
     pub view: View,
 }
 
+/// The views' [`Ctx`] from a [`Ready`]'s fields, borrowed one by one (a method would borrow
+/// all of it), so that a view, another field, can be borrowed mutably beside it.
+macro_rules! cx {
+    ($ready:expr) => {
+        Ctx {
+            ws: &$ready.ws,
+            replies: &$ready.replies,
+            filter: &$ready.filter,
+            pipeline: $ready.pipeline,
+            selected: $ready.selected(),
+            view: $ready.view,
+        }
+    };
+}
+
 /// What a view asks the app to do; applied after the views have drawn.
 #[derive(Debug)]
 pub enum Action {
@@ -397,14 +412,7 @@ impl Ready {
         });
         // The top bar and the search panel are drawn first and edit the filter and the pipeline
         // in place; the views drawn below read them from here.
-        let cx = &Ctx {
-            ws: &self.ws,
-            replies: &self.replies,
-            filter: &self.filter,
-            pipeline: self.pipeline,
-            selected: self.selected(),
-            view: self.view,
-        };
+        let cx = &cx!(self);
         if let Some(form) = &mut self.form {
             direction::end_panel("form")
                 .resizable(true)
@@ -634,15 +642,7 @@ impl Ready {
         if self.view_has_filters() {
             ui.horizontal(|ui| {
                 super::board::filter_bar_ui(ui, &self.ws, &mut self.filter);
-                let cx = &Ctx {
-                    ws: &self.ws,
-                    replies: &self.replies,
-                    filter: &self.filter,
-                    pipeline: self.pipeline,
-                    selected: self.selected(),
-                    view: self.view,
-                };
-                actions.extend(self.search.buttons_ui(ui, cx));
+                actions.extend(self.search.buttons_ui(ui, &cx!(self)));
             });
         }
     }
