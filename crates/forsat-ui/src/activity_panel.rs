@@ -9,7 +9,10 @@ use egui::{RichText, TextEdit};
 use super::app::Action;
 use super::theme;
 use crate::command::{Change, Command};
-use crate::domain::*;
+use crate::domain::{
+    Activity, ActivityKind, ActivityLink, ActivityState, EntityKind, Field, FieldError, Problem,
+    Record, clean_name, parse_date,
+};
 use crate::i18n::{editable, format_date};
 use crate::tr;
 use crate::workspace::Workspace;

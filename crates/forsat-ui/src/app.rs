@@ -15,12 +15,12 @@ use super::describe::describe;
 use super::dialogs::{self, Dialog};
 use super::form::OpportunityForm;
 use super::leads::LeadsView;
+use super::list::ListView;
 use super::reply::{Replies, Reply, Ticket};
 use super::reports::ReportsView;
 use super::screenshot::{Capture, Request};
 use super::search::Search;
 use super::settings::SettingsView;
-use super::table::ListView;
 use super::theme;
 use super::unsaved::{Choice, Editing, Leave};
 use crate::View;
@@ -39,10 +39,33 @@ pub struct AppOptions {
     pub screenshot: Option<Request>,
 }
 
-/// What every view is drawn with: the data, and the replies to the commands views sent.
+/// What every view is drawn with: the data, the replies to the commands views sent, and what
+/// the views share. A view changes the filter or the pipeline by returning an [`Action`].
 pub struct Ctx<'a> {
     pub ws: &'a Workspace,
     pub replies: &'a Replies,
+    /// The search and filters narrowing the board and the list.
+    pub filter: &'a Filter,
+    /// The pipeline the board, the list and the reports show.
+    pub pipeline: Id,
+    /// The deal open in the form, highlighted where it shows.
+    pub selected: Option<Id>,
+    pub view: View,
+}
+
+/// The views' [`Ctx`] from a [`Ready`]'s fields, borrowed one by one (a method would borrow
+/// all of it), so that a view, another field, can be borrowed mutably beside it.
+macro_rules! cx {
+    ($ready:expr) => {
+        Ctx {
+            ws: &$ready.ws,
+            replies: &$ready.replies,
+            filter: &$ready.filter,
+            pipeline: $ready.pipeline,
+            selected: $ready.selected(),
+            view: $ready.view,
+        }
+    };
 }
 
 /// What a view asks the app to do; applied after the views have drawn.
@@ -77,8 +100,10 @@ pub enum Action {
     AskEmptyTrash,
     /// Open the import wizard with this format chosen.
     Import(crate::interchange::Source),
-    /// Show every deal again: the search and the filters back to their defaults.
-    ClearFilters,
+    /// Narrow the board and the list by this filter instead.
+    SetFilter(Filter),
+    /// Show this pipeline on the board, the list and the reports.
+    ShowPipeline(Id),
     /// Open the merge dialog on these duplicates.
     AskMerge(Vec<Id>),
     /// Show a message in the status bar (e.g. a cell that did not parse).
@@ -118,6 +143,8 @@ struct Ready {
     leave: Option<Asked>,
     /// Set once the user let every form close: the window then closes without asking again.
     quitting: bool,
+    /// A view changed the filter or the pipeline after the views drew with the old one.
+    stale: bool,
 }
 
 /// A form with unsaved edits would close: which one, and where the user was going.
@@ -333,6 +360,7 @@ impl Ready {
             replies: Replies::default(),
             leave: None,
             quitting: false,
+            stale: false,
         }))
     }
 
@@ -382,44 +410,30 @@ impl Ready {
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             direction::reading(ui, |ui| self.status_bar_ui(ui)).inner
         });
+        // The top bar and the search panel are drawn first and edit the filter and the pipeline
+        // in place; the views drawn below read them from here.
+        let cx = &cx!(self);
         if let Some(form) = &mut self.form {
             direction::end_panel("form")
                 .resizable(true)
                 .default_size(theme::FORM_WIDTH)
                 .min_size(340.0)
                 .show(ui, |ui| {
-                    direction::reading(ui, |ui| {
-                        let cx = &Ctx {
-                            ws: &self.ws,
-                            replies: &self.replies,
-                        };
-                        actions.extend(form.ui(ui, cx));
-                    })
-                    .inner
+                    direction::reading(ui, |ui| actions.extend(form.ui(ui, cx))).inner
                 });
         }
         egui::CentralPanel::default()
             .frame(egui::Frame::central_panel(ui.style()).fill(theme::BOARD_FILL))
             .show(ui, |ui| {
                 direction::reading(ui, |ui| {
-                    let selected = self.form.as_ref().and_then(|f| f.opportunity_id());
-                    let cx = &Ctx {
-                        ws: &self.ws,
-                        replies: &self.replies,
-                    };
-                    actions.extend(match self.view {
-                        View::Pipeline => {
-                            self.board.ui(ui, cx, &self.filter, self.pipeline, selected)
-                        }
-                        View::List => {
-                            self.list
-                                .ui(ui, cx, &mut self.filter, self.pipeline, selected)
-                        }
+                    actions.extend(match cx.view {
+                        View::Pipeline => self.board.ui(ui, cx),
+                        View::List => self.list.ui(ui, cx),
                         View::Accounts => self.accounts.ui(ui, cx),
                         View::Leads => self.leads.ui(ui, cx),
                         View::Activities => self.activities.ui(ui, cx),
-                        View::Reports => self.reports.ui(ui, cx, &mut self.pipeline),
-                        View::Products | View::Currencies => self.catalog.ui(ui, cx, self.view),
+                        View::Reports => self.reports.ui(ui, cx),
+                        View::Products | View::Currencies => self.catalog.ui(ui, cx),
                         View::Settings => self.settings.ui(ui, cx),
                     });
                 })
@@ -432,6 +446,14 @@ impl Ready {
         }
         for action in actions {
             self.handle(action);
+        }
+        if std::mem::take(&mut self.stale) {
+            // Drawn again before it shows, so a change of filter or pipeline is seen at once.
+            ui.ctx()
+                .request_discard("a view changed the filter or the pipeline");
+            if !ui.ctx().will_discard() {
+                ui.ctx().request_repaint();
+            }
         }
         if self.quitting {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
@@ -620,11 +642,7 @@ impl Ready {
         if self.view_has_filters() {
             ui.horizontal(|ui| {
                 super::board::filter_bar_ui(ui, &self.ws, &mut self.filter);
-                let cx = &Ctx {
-                    ws: &self.ws,
-                    replies: &self.replies,
-                };
-                actions.extend(self.search.buttons_ui(ui, cx, &mut self.filter));
+                actions.extend(self.search.buttons_ui(ui, &cx!(self)));
             });
         }
     }
@@ -651,6 +669,11 @@ impl Ready {
             })
             .response
             .accessible_name(tr!("Pipeline shown"));
+    }
+
+    /// The deal open in the form.
+    fn selected(&self) -> Option<Id> {
+        self.form.as_ref().and_then(|f| f.opportunity_id())
     }
 
     /// Whether the current view shows deals, which the filter bar narrows.
@@ -686,7 +709,7 @@ impl Ready {
     /// Does what a view asked; what would close the deal form with unsaved edits asks first.
     fn handle(&mut self, action: Action) {
         let closes_form = match &action {
-            Action::Open(id) => self.form.as_ref().and_then(|f| f.opportunity_id()) != Some(*id),
+            Action::Open(id) => self.selected() != Some(*id),
             Action::New { .. } | Action::CloseForm => true,
             _ => false,
         };
@@ -773,7 +796,18 @@ impl Ready {
                     super::import::ImportDialog::from_source(source),
                 )))
             }
-            Action::ClearFilters => self.filter = Filter::default(),
+            Action::SetFilter(filter) => {
+                if filter != self.filter {
+                    self.filter = filter;
+                    self.stale = true;
+                }
+            }
+            Action::ShowPipeline(pipeline) => {
+                if pipeline != self.pipeline {
+                    self.pipeline = pipeline;
+                    self.stale = true;
+                }
+            }
             Action::AskMerge(ids) => {
                 self.dialog = Some(Dialog::Merge(super::merge::MergeDialog::new(ids)))
             }
@@ -794,7 +828,7 @@ impl Ready {
         } = &command
             && self.ws.opportunity(opp.id) == Some(&**opp)
         {
-            if !sent && self.form.as_ref().and_then(|f| f.opportunity_id()) == Some(opp.id) {
+            if !sent && self.selected() == Some(opp.id) {
                 self.form = None;
             }
             self.say(tr!("Nothing to save: no field was changed."), false);

@@ -50,21 +50,14 @@ pub struct BoardView {
 }
 
 impl BoardView {
-    /// Draws the board of `pipeline`; `selected` is the deal open in the form.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        cx: &Ctx,
-        filter: &Filter,
-        pipeline: Id,
-        selected: Option<Id>,
-    ) -> Vec<Action> {
-        let ws = cx.ws;
+    /// Draws the board of the pipeline shown.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
+        let (ws, pipeline) = (cx.ws, cx.pipeline);
         // The list's status and trash are its own: the board shows the deals outside the
         // trash, open ones in its columns and closed ones in its Won and Lost zones.
         let filter = &Filter {
             show: Show::default(),
-            ..filter.clone()
+            ..cx.filter.clone()
         };
         let board = ui.max_rect();
         sort_ui(ui, &mut self.sort);
@@ -77,7 +70,7 @@ impl BoardView {
             .map(|s| self.column(ws, s.id).0.len())
             .sum();
         if let Some(empty) = Empty::of(ws, shown, !filter.is_empty(), false) {
-            actions.extend(empty_ui(ui, ws, pipeline, empty));
+            actions.extend(empty_ui(ui, cx, empty));
             return actions;
         }
 
@@ -113,10 +106,9 @@ impl BoardView {
                             let shown = Shown {
                                 ids,
                                 totals,
-                                selected,
                                 sort: self.sort,
                             };
-                            column_ui(ui, ws, stage, &shown, width)
+                            column_ui(ui, cx, stage, &shown, width)
                         };
                         actions.extend(column);
                         if toggle {
@@ -223,11 +215,10 @@ fn sort_ui(ui: &mut egui::Ui, sort: &mut CardSort) {
     });
 }
 
-/// What a column shows: its cards in order, their totals, the deal open in the form.
+/// What a column shows: its cards in order, their totals, their order.
 struct Shown<'a> {
     ids: &'a [Id],
     totals: StageTotals,
-    selected: Option<Id>,
     sort: CardSort,
 }
 
@@ -272,17 +263,13 @@ fn folded_column_ui(
 /// it; a card dropped back into its own column is not reordered, and the status bar says why.
 fn column_ui(
     ui: &mut egui::Ui,
-    ws: &Workspace,
+    cx: &Ctx,
     stage: &Stage,
     shown: &Shown<'_>,
     width: f32,
 ) -> (Vec<Action>, bool) {
-    let &Shown {
-        ids,
-        totals,
-        selected,
-        sort,
-    } = shown;
+    let &Shown { ids, totals, sort } = shown;
+    let (ws, selected) = (cx.ws, cx.selected);
     let mut fold = false;
     let mut actions = Vec::new();
     let currency = &ws.settings().base_currency;

@@ -15,7 +15,10 @@ use super::theme;
 use super::unsaved::{self, Choice, Editing, FormKey, Leave};
 use crate::View;
 use crate::command::{Change, Command};
-use crate::domain::*;
+use crate::domain::{
+    Currency, EntityKind, Field, FieldError, Id, Problem, Product, Record, parse_amount,
+    parse_date, parse_rate,
+};
 use crate::i18n::{editable, format_count, format_date, format_number};
 use crate::tr;
 use crate::workspace::Workspace;
@@ -107,9 +110,10 @@ fn amount_text(value: Decimal, max_decimals: u32) -> String {
 }
 
 impl CatalogView {
-    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx, view: View) -> Vec<Action> {
+    /// Draws the products or the currencies, as `cx.view` says.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
         let ws = cx.ws;
-        self.shown = view;
+        self.shown = cx.view;
         let mut actions = Vec::new();
         if let Some(((editor, then), reply)) = cx.replies.take(&mut self.sent) {
             match reply {
@@ -130,7 +134,7 @@ impl CatalogView {
         }
         self.leave_ui(ui.ctx(), ws, &mut actions);
         ui.add_space(4.0);
-        match view {
+        match cx.view {
             View::Currencies => self.currencies_ui(ui, ws, &mut actions),
             _ => self.products_ui(ui, ws, &mut actions),
         }

@@ -3,14 +3,14 @@
 
 use egui::RichText;
 
-use super::app::Action;
+use super::app::{Action, Ctx};
 use super::theme;
 use crate::command::Command;
 use crate::domain::{Id, StageKind};
 use crate::interchange::Source;
 use crate::tr;
 use crate::ui_ext::UiExt;
-use crate::workspace::Workspace;
+use crate::workspace::{Filter, Workspace};
 
 /// Why a view of deals has nothing to show, if it has not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,9 +40,9 @@ impl Empty {
     }
 }
 
-/// The message and its buttons in the middle of the area left. `pipeline` is the one shown:
-/// a deal added goes to its first open stage.
-pub fn empty_ui(ui: &mut egui::Ui, ws: &Workspace, pipeline: Id, empty: Empty) -> Option<Action> {
+/// The message and its buttons in the middle of the area left. A deal added goes to the first
+/// open stage of the pipeline shown.
+pub fn empty_ui(ui: &mut egui::Ui, cx: &Ctx, empty: Empty) -> Option<Action> {
     let mut action = None;
     // Centred in what is left of the view, as one block.
     let height = match empty {
@@ -68,13 +68,13 @@ pub fn empty_ui(ui: &mut egui::Ui, ws: &Workspace, pipeline: Id, empty: Empty) -
         }
         ui.add_space(10.0);
         match empty {
-            Empty::NoDeals => action = offers_ui(ui, ws, pipeline),
+            Empty::NoDeals => action = offers_ui(ui, cx.ws, cx.pipeline),
             Empty::NoMatch => {
                 let clear = ui
                     .button_text(tr!("Clear filters"))
                     .accessible_name(tr!("Clear filters and show every deal"));
                 if clear.clicked() {
-                    action = Some(Action::ClearFilters);
+                    action = Some(Action::SetFilter(Filter::default()));
                 }
             }
             Empty::NothingInTrash => {}

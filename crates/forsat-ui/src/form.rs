@@ -12,7 +12,11 @@ use super::theme;
 use super::unsaved::{self, Editing, FormKey};
 use super::widgets::{digits_field, history_ui, lookup_combo, star_button};
 use crate::command::{Change, Command};
-use crate::domain::*;
+use crate::domain::{
+    Account, ActivityLink, AmountMode, BusinessType, Contact, EntityKind, Field, FieldError,
+    HistoryEntry, Id, LookupKind, Opportunity, Problem, Record, StageKind, lines_amount,
+    parse_amount, parse_date, parse_probability,
+};
 use crate::i18n::{
     editable, format_date, format_money_cents, format_number, localize_digits, localize_number,
 };

@@ -12,7 +12,10 @@ use super::theme;
 use super::unsaved::{self, Choice, Draft as _, Editing, FormKey, Leave};
 use super::widgets::{history_ui, lookup_combo, paint_card_frame, text_line};
 use crate::command::{Change, Command, ConvertLead};
-use crate::domain::*;
+use crate::domain::{
+    Conversion, EntityKind, Field, FieldError, HistoryEntry, Id, Lead, LookupKind, Record, Stage,
+    StageKind,
+};
 use crate::i18n::format_date;
 use crate::workspace::Workspace;
 use crate::{tr, trn};

@@ -7,7 +7,9 @@ use egui::{RichText, TextEdit};
 use rust_decimal::Decimal;
 
 use super::theme;
-use crate::domain::*;
+use crate::domain::{
+    Field, FieldError, Id, Line, Problem, parse_amount, parse_discount, parse_quantity,
+};
 use crate::i18n::{editable, format_money_cents, format_number};
 use crate::workspace::Workspace;
 use crate::{tr, trn};
@@ -235,6 +237,7 @@ fn product_combo(ui: &mut egui::Ui, ws: &Workspace, row: &mut Row, currency: &st
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::lines_amount;
 
     #[test]
     fn rows_parse_with_their_line_number_in_errors() {

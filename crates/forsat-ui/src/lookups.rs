@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use egui::{Align, Margin, RichText, Stroke, TextEdit};
 
-use super::app::Action;
-use super::reply::{self, Replies, Reply, Sent};
+use super::app::{Action, Ctx};
+use super::reply::{self, Reply, Sent};
 use super::settings::{Form, Switch};
 use super::theme;
 use super::unsaved;
@@ -60,7 +60,7 @@ pub struct LookupsEditor {
     uses: Option<Uses>,
     /// A command sent, and what it was for: its editor closes once it is applied, and keeps
     /// what was typed, saying why, when it was refused.
-    sent: Option<Sent<Purpose>>,
+    sent: Option<Sent<ValueEdit>>,
 }
 
 /// An inline rename.
@@ -88,9 +88,9 @@ struct Uses {
     counts: HashMap<Id, usize>,
 }
 
-/// What a sent command was for.
+/// The edit of a list value a sent command makes: its editor closes once it is applied.
 #[derive(Clone, Copy)]
-enum Purpose {
+enum ValueEdit {
     Add,
     Rename,
     Delete,
@@ -154,45 +154,47 @@ impl LookupsEditor {
 
     /// Closes the editors whose command was applied (a refused one keeps what was typed and
     /// says why), and those of values that are gone.
-    pub(super) fn settle(&mut self, ws: &Workspace, replies: &Replies) {
-        match replies.take(&mut self.sent) {
-            Some((pending, Reply::Applied { .. })) => match pending {
-                Purpose::Add => {
+    pub(super) fn settle(&mut self, cx: &Ctx) {
+        match cx.replies.take(&mut self.sent) {
+            Some((edit, Reply::Applied { .. })) => match edit {
+                ValueEdit::Add => {
                     self.new_name.clear();
                     self.add_error = None;
                 }
-                Purpose::Rename => self.rename = None,
-                Purpose::Delete => self.delete = None,
+                ValueEdit::Rename => self.rename = None,
+                ValueEdit::Delete => self.delete = None,
             },
-            Some((Purpose::Add, Reply::Refused { message, .. })) => self.add_error = Some(message),
-            Some((Purpose::Rename, Reply::Refused { message, .. })) => {
+            Some((ValueEdit::Add, Reply::Refused { message, .. })) => {
+                self.add_error = Some(message)
+            }
+            Some((ValueEdit::Rename, Reply::Refused { message, .. })) => {
                 if let Some(rename) = &mut self.rename {
                     rename.error = Some(message);
                 }
             }
             // The status bar says why; the question stays.
-            Some((Purpose::Delete, Reply::Refused { .. })) | None => {}
+            Some((ValueEdit::Delete, Reply::Refused { .. })) | None => {}
         }
         if self
             .rename
             .as_ref()
-            .is_some_and(|r| ws.lookup(r.id).is_none())
+            .is_some_and(|r| cx.ws.lookup(r.id).is_none())
         {
             self.rename = None;
         }
         if self
             .delete
             .as_ref()
-            .is_some_and(|d| ws.lookup(d.id).is_none())
+            .is_some_and(|d| cx.ws.lookup(d.id).is_none())
         {
             self.delete = None;
         }
     }
 
     /// Sends `change`; its editor closes once it is applied.
-    fn send(&mut self, change: Change, pending: Purpose, actions: &mut Vec<Action>) {
+    fn send(&mut self, change: Change, edit: ValueEdit, actions: &mut Vec<Action>) {
         let command = Command::Change(Box::new(change));
-        actions.push(reply::send(&mut self.sent, pending, command));
+        actions.push(reply::send(&mut self.sent, edit, command));
     }
 
     /// The value being renamed or the one typed to be added, when either is unsaved, with the
@@ -419,7 +421,7 @@ impl LookupsEditor {
             match validated(ws, lookup) {
                 Ok(record) => {
                     self.add_error = None;
-                    self.send(Change::put(record), Purpose::Add, actions);
+                    self.send(Change::put(record), ValueEdit::Add, actions);
                 }
                 Err(error) => self.add_error = Some(error),
             }
@@ -538,7 +540,7 @@ impl LookupsEditor {
             match validated(ws, edited) {
                 Ok(record) => {
                     rename.error = None;
-                    self.send(Change::put(record), Purpose::Rename, actions);
+                    self.send(Change::put(record), ValueEdit::Rename, actions);
                 }
                 Err(error) => rename.error = Some(error),
             }
@@ -599,7 +601,7 @@ impl LookupsEditor {
             });
         if let Some(replace_with) = go {
             let change = ws.delete_lookup_change(lookup.id, replace_with);
-            self.send(change, Purpose::Delete, actions);
+            self.send(change, ValueEdit::Delete, actions);
         } else if close {
             self.delete = None;
         }

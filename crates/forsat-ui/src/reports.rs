@@ -327,9 +327,9 @@ impl Default for ReportsView {
 }
 
 impl ReportsView {
-    /// Draws the dashboard, or one card full size. `pipeline` is the app's current pipeline,
-    /// which opening a saved report may change.
-    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx, pipeline: &mut Id) -> Vec<Action> {
+    /// Draws the dashboard, or one card full size, of the pipeline shown; a saved report
+    /// opened may show another.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
         let ws = cx.ws;
         let mut actions = Vec::new();
         while let Ok(result) = self.png_done.1.try_recv() {
@@ -351,15 +351,21 @@ impl ReportsView {
             self.full = None;
         }
         ui.add_space(4.0);
-        self.scope_bar_ui(ui, ws, *pipeline);
-        self.saved_reports_ui(ui, ws, pipeline, &mut actions);
+        self.scope_bar_ui(ui, ws, cx.pipeline);
+        // The cards below already show the pipeline of a saved report opened; the app then
+        // shows it everywhere.
+        let mut pipeline = cx.pipeline;
+        if let Some(opened) = self.saved_reports_ui(ui, ws, &mut actions) {
+            pipeline = opened;
+            actions.push(Action::ShowPipeline(opened));
+        }
         ui.add_space(4.0);
         match self.full {
             Some(card) => {
                 let frame = card_frame();
                 frame.show(ui, |ui| {
                     ui.set_min_size(ui.available_size());
-                    self.card_ui(ui, ws, *pipeline, card, true, &mut actions);
+                    self.card_ui(ui, ws, pipeline, card, true, &mut actions);
                 });
             }
             None => {
@@ -385,7 +391,7 @@ impl ReportsView {
                                             self.card_ui(
                                                 ui,
                                                 ws,
-                                                *pipeline,
+                                                pipeline,
                                                 *card,
                                                 false,
                                                 &mut actions,
@@ -399,7 +405,7 @@ impl ReportsView {
                     });
             }
         }
-        self.dialogs_ui(ui.ctx(), ws, *pipeline, &mut actions);
+        self.dialogs_ui(ui.ctx(), ws, pipeline, &mut actions);
         actions
     }
 
@@ -436,14 +442,15 @@ impl ReportsView {
         });
     }
 
-    /// The saved reports as buttons that open them, each with a Delete button.
+    /// The saved reports as buttons that open them, each with a Delete button. The pipeline of
+    /// the report opened, if it names one.
     fn saved_reports_ui(
         &mut self,
         ui: &mut egui::Ui,
         ws: &Workspace,
-        pipeline: &mut Id,
         actions: &mut Vec<Action>,
-    ) {
+    ) -> Option<Id> {
+        let mut pipeline = None;
         ui.horizontal_wrapped(|ui| {
             ui.text(RichText::new(tr!("Saved reports:")).color(theme::TEXT_MUTED));
             let saved = ws.saved_reports();
@@ -459,7 +466,7 @@ impl ReportsView {
                     .button_text(&report.name)
                     .on_hover_text(ui.rtl(tr!("Open this {report} report", report = card.title())));
                 if open.clicked() {
-                    self.open_saved(ws, report, pipeline);
+                    pipeline = self.open_saved(ws, report);
                 }
                 let delete = ui
                     .small_button_text("×")
@@ -476,16 +483,19 @@ impl ReportsView {
                 ui.add_space(6.0);
             }
         });
+        pipeline
     }
 
-    /// Restores a saved report's card, scope and settings, full size.
-    fn open_saved(&mut self, ws: &Workspace, report: &SavedReport, pipeline: &mut Id) {
+    /// Restores a saved report's card, scope and settings, full size; the pipeline it shows,
+    /// if it names one that still exists.
+    fn open_saved(&mut self, ws: &Workspace, report: &SavedReport) -> Option<Id> {
         let card = Card::of(&report.params);
         self.cards[card.index()].restore(report.params.clone(), card, ws.today());
+        let mut pipeline = None;
         match report.scope.pipeline {
             // A pipeline deleted since leaves the current one in place.
             Some(p) if ws.pipelines().iter().any(|x| x.id == p) => {
-                *pipeline = p;
+                pipeline = Some(p);
                 self.all_pipelines = false;
             }
             Some(_) => {}
@@ -494,6 +504,7 @@ impl ReportsView {
         self.created_from.set(report.scope.created_from);
         self.created_to.set(report.scope.created_to);
         self.full = Some(card);
+        pipeline
     }
 
     /// A card in reading order: in Persian its title, settings and sentences start at the

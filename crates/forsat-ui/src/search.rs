@@ -11,7 +11,10 @@ use super::theme;
 use super::unsaved;
 use super::widgets::{forecast_combo, lookup_combo, stages_filter_ui};
 use crate::command::Command;
-use crate::domain::*;
+use crate::domain::{
+    Field, FieldError, Filter, Id, LookupKind, SavedFilter, Status, clean_name, parse_amount,
+    parse_date, parse_probability,
+};
 use crate::i18n::{editable, format_date, format_number};
 use crate::tr;
 use crate::workspace::Workspace;
@@ -145,9 +148,10 @@ impl Done {
 }
 
 impl Search {
-    /// The "More filters" toggle and the "Saved searches" menu, for the top bar.
-    pub fn buttons_ui(&mut self, ui: &mut egui::Ui, cx: &Ctx, filter: &mut Filter) -> Vec<Action> {
-        let ws = cx.ws;
+    /// The "More filters" toggle and the "Saved searches" menu, for the top bar. A saved
+    /// search picked is a new filter.
+    pub fn buttons_ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
+        let (ws, filter) = (cx.ws, cx.filter);
         let mut actions = Vec::new();
         if let Some((done, reply)) = cx.replies.take(&mut self.sent) {
             match reply {
@@ -169,7 +173,7 @@ impl Search {
             self.load(filter);
         }
         ui.menu_button_text(tr!("Saved searches"), |ui| {
-            direction::reading(ui, |ui| self.saved_menu_ui(ui, ws, filter, &mut actions));
+            direction::reading(ui, |ui| self.saved_menu_ui(ui, cx, &mut actions));
         });
         if let Some(naming) = &mut self.naming {
             match naming.ui(ui.ctx(), ws, filter) {
@@ -185,14 +189,8 @@ impl Search {
 
     /// The saved searches, each picked by a click (or arrows and Enter), renamed or deleted;
     /// then "Save search…".
-    fn saved_menu_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        ws: &Workspace,
-        filter: &mut Filter,
-        actions: &mut Vec<Action>,
-    ) {
-        let saved = ws.saved_filters();
+    fn saved_menu_ui(&mut self, ui: &mut egui::Ui, cx: &Ctx, actions: &mut Vec<Action>) {
+        let saved = cx.ws.saved_filters();
         if saved.is_empty() {
             ui.text(RichText::new(tr!("No saved searches yet")).color(theme::TEXT_MUTED));
         }
@@ -202,9 +200,9 @@ impl Search {
                     .button_text(&s.name)
                     .on_hover_text(ui.rtl(tr!("Show the deals of this search")));
                 // Closed by hand: a click by keyboard (Enter) does not close a menu.
+                // The panel loads its typed bounds once the app has applied the filter.
                 if pick.clicked() {
-                    *filter = s.filter.clone();
-                    self.load(filter);
+                    actions.push(Action::SetFilter(s.filter.clone()));
                     ui.close();
                 }
                 let rename = ui
@@ -228,7 +226,7 @@ impl Search {
         ui.separator();
         let save = ui
             .add_enabled(
-                !filter.is_empty(),
+                !cx.filter.is_empty(),
                 egui::Button::new(ui.rtl(tr!("Save search…"))),
             )
             .on_disabled_hover_text(ui.rtl(tr!("Search or filter first, then save it")));

@@ -17,7 +17,7 @@ use super::reply::{Reply, Sent};
 use super::theme;
 use super::widgets::sticky_menu_ui;
 use crate::command::Command;
-use crate::domain::*;
+use crate::domain::{Id, Show, duplicate_groups};
 use crate::i18n::{deals, format_money_cents};
 use crate::workspace::{Filter, ListColumn, ListTotals, Sort, Workspace};
 use crate::{tr, trn};
@@ -100,17 +100,10 @@ impl ListView {
         self.selection.clear();
     }
 
-    /// Draws the deals of `pipeline`; `selected` is the deal open in the form.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        cx: &Ctx,
-        filter: &mut Filter,
-        pipeline: Id,
-        selected: Option<Id>,
-    ) -> Vec<Action> {
-        let ws = cx.ws;
-        self.refresh(ws, filter, pipeline);
+    /// Draws the deals of the pipeline shown; a status or the trash picked is a new filter.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
+        let (ws, filter, selected) = (cx.ws, cx.filter, cx.selected);
+        self.refresh(ws, filter, cx.pipeline);
         let mut actions = Vec::new();
         if let Some(((opp, column), reply)) = cx.replies.take(&mut self.sent) {
             let edited = |e: &CellEdit| e.opp == opp && e.column == column;
@@ -152,7 +145,8 @@ impl ListView {
                             .on_hover_text(ui.rtl(tr!("Show the deals in the trash")))
                             .clicked()
                         {
-                            filter.show = if in_trash { Show::Trash } else { Show::Open };
+                            let show = if in_trash { Show::Trash } else { Show::Open };
+                            actions.push(showing(filter, show));
                         }
                         if filter.is_trash()
                             && ws.trash_count() > 0
@@ -166,7 +160,12 @@ impl ListView {
             .inner
         });
         egui::Panel::top("list_status").show(ui, |ui| {
-            direction::reading(ui, |ui| status_ui(ui, &mut filter.show)).inner
+            direction::reading(ui, |ui| {
+                if let Some(show) = status_ui(ui, filter.show) {
+                    actions.push(showing(filter, show));
+                }
+            })
+            .inner
         });
         if let Some((generation, groups)) = &mut self.duplicates {
             if *generation != ws.generation() {
@@ -205,9 +204,13 @@ impl ListView {
         if ids.is_empty() {
             let filtered = !filter.is_empty() || self.pinned.is_some();
             match Empty::of(ws, 0, filtered, filter.is_trash()) {
-                Some(empty) => actions.extend(empty_ui(ui, ws, pipeline, empty)),
+                Some(empty) => actions.extend(empty_ui(ui, cx, empty)),
                 // Unfiltered, no open deal: the closed ones are a click away.
-                None => no_open_deal_ui(ui, filter),
+                None => {
+                    if no_open_deal_ui(ui) {
+                        actions.push(showing(filter, Show::All));
+                    }
+                }
             }
             if !unpinned {
                 self.rows = Some(rows);
@@ -438,8 +441,18 @@ fn totals_ui(ui: &mut egui::Ui, totals: &ListTotals, show: Show, currency: &str)
     }
 }
 
-/// Open, won, lost or all deals: the list's status, part of its search.
-fn status_ui(ui: &mut egui::Ui, show: &mut Show) {
+/// The search `filter` showing the deals `show` picks instead.
+fn showing(filter: &Filter, show: Show) -> Action {
+    Action::SetFilter(Filter {
+        show,
+        ..filter.clone()
+    })
+}
+
+/// Open, won, lost or all deals: the list's status, part of its search. The one picked, if
+/// another than `show`.
+fn status_ui(ui: &mut egui::Ui, show: Show) -> Option<Show> {
+    let mut picked = show;
     ui.horizontal(|ui| {
         ui.text(RichText::new(tr!("Show")).color(theme::TEXT_MUTED));
         for choice in Show::OUTCOMES {
@@ -449,15 +462,17 @@ fn status_ui(ui: &mut egui::Ui, show: &mut Show) {
                 Show::Lost => tr!("Show lost deals"),
                 _ => tr!("Show all deals, open and closed"),
             };
-            ui.selectable_value_text(show, choice, choice.label())
+            ui.selectable_value_text(&mut picked, choice, choice.label())
                 .accessible_name(name);
         }
     });
+    (picked != show).then_some(picked)
 }
 
 /// The list's status shows no deal while others exist, with nothing else filtered: the
-/// closed deals are one click away.
-fn no_open_deal_ui(ui: &mut egui::Ui, filter: &mut Filter) {
+/// closed deals are one click away. Whether "Show all deals" was clicked.
+fn no_open_deal_ui(ui: &mut egui::Ui) -> bool {
+    let mut show_all = false;
     ui.add_space((ui.available_height() / 2.0 - 40.0).max(12.0));
     ui.vertical_centered(|ui| {
         ui.text(
@@ -467,10 +482,9 @@ fn no_open_deal_ui(ui: &mut egui::Ui, filter: &mut Filter) {
         );
         ui.text(RichText::new(tr!("Every deal is won or lost.")).color(theme::TEXT_MUTED));
         ui.add_space(10.0);
-        if ui.button_text(tr!("Show all deals")).clicked() {
-            filter.show = Show::All;
-        }
+        show_all = ui.button_text(tr!("Show all deals")).clicked();
     });
+    show_all
 }
 
 /// The "Columns" menu: a checkbox per column; the name always shows. It stays open while

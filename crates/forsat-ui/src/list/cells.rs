@@ -7,7 +7,9 @@ use egui::{Align, RichText, Sense};
 use super::ListView;
 use crate::app::Action;
 use crate::command::Command;
-use crate::domain::*;
+use crate::domain::{
+    AmountMode, Field, Id, LookupKind, Opportunity, parse_amount, parse_date, parse_probability,
+};
 use crate::i18n::{
     editable, format_count, format_date, format_money_cents, format_number, format_percent,
 };
