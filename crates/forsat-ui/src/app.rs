@@ -306,8 +306,7 @@ fn error_screen_ui(ui: &mut egui::Ui, refusal: &Refusal) -> bool {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             });
-        })
-        .inner
+        });
     });
     restore
 }
@@ -397,18 +396,17 @@ impl Ready {
         }
         let view_before = self.view;
         egui::Panel::top("top_bar").show(ui, |ui| {
-            direction::reading(ui, |ui| self.top_bar_ui(ui, &mut actions)).inner
+            direction::reading(ui, |ui| self.top_bar_ui(ui, &mut actions));
         });
         if self.search.is_open() && self.view_has_filters() {
             egui::Panel::top("advanced_search").show(ui, |ui| {
                 direction::reading(ui, |ui| {
-                    self.search.panel_ui(ui, &self.ws, &mut self.filter)
-                })
-                .inner
+                    self.search.panel_ui(ui, &self.ws, &mut self.filter);
+                });
             });
         }
         egui::Panel::bottom("status_bar").show(ui, |ui| {
-            direction::reading(ui, |ui| self.status_bar_ui(ui)).inner
+            direction::reading(ui, |ui| self.status_bar_ui(ui));
         });
         // The top bar and the search panel are drawn first and edit the filter and the pipeline
         // in place; the views drawn below read them from here.
@@ -419,7 +417,7 @@ impl Ready {
                 .default_size(theme::FORM_WIDTH)
                 .min_size(340.0)
                 .show(ui, |ui| {
-                    direction::reading(ui, |ui| actions.extend(form.ui(ui, cx))).inner
+                    direction::reading(ui, |ui| actions.extend(form.ui(ui, cx)));
                 });
         }
         egui::CentralPanel::default()
@@ -436,8 +434,7 @@ impl Ready {
                         View::Products | View::Currencies => self.catalog.ui(ui, cx),
                         View::Settings => self.settings.ui(ui, cx),
                     });
-                })
-                .inner
+                });
             });
         // A tab clicked away from a form with unsaved edits asks first.
         if self.view != view_before {
@@ -515,7 +512,7 @@ impl Ready {
                 self.leave = Some(Asked {
                     holder,
                     question: Leave { then },
-                })
+                });
             }
             None => self.go(then),
         }
@@ -673,7 +670,9 @@ impl Ready {
 
     /// The deal open in the form.
     fn selected(&self) -> Option<Id> {
-        self.form.as_ref().and_then(|f| f.opportunity_id())
+        self.form
+            .as_ref()
+            .and_then(super::form::OpportunityForm::opportunity_id)
     }
 
     /// Whether the current view shows deals, which the filter bar narrows.
@@ -794,7 +793,7 @@ impl Ready {
             Action::Import(source) => {
                 self.dialog = Some(Dialog::Import(Box::new(
                     super::import::ImportDialog::from_source(source),
-                )))
+                )));
             }
             Action::SetFilter(filter) => {
                 if filter != self.filter {
@@ -809,7 +808,7 @@ impl Ready {
                 }
             }
             Action::AskMerge(ids) => {
-                self.dialog = Some(Dialog::Merge(super::merge::MergeDialog::new(ids)))
+                self.dialog = Some(Dialog::Merge(super::merge::MergeDialog::new(ids)));
             }
             Action::Error(message) => self.say(message, true),
             Action::Done(message) => self.say(message, false),
@@ -888,7 +887,7 @@ impl Ready {
                 {
                     match self.ws.opportunity(id) {
                         Some(opp) if !form.is_dirty() => {
-                            *form = OpportunityForm::edit(&self.ws, opp.clone())
+                            *form = OpportunityForm::edit(&self.ws, opp.clone());
                         }
                         // Keep the user's edits, but not a stage the board has since changed.
                         Some(opp) => form.follow_stage(opp),

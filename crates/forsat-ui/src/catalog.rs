@@ -156,12 +156,12 @@ impl CatalogView {
                 .product
                 .as_ref()
                 .filter(|e| e.dirty())
-                .map(|e| e.title()),
+                .map(ProductEditor::title),
             Editor::Currency => self
                 .currency
                 .as_ref()
                 .filter(|e| e.dirty())
-                .map(|e| e.title()),
+                .map(CurrencyEditor::title),
         }
     }
 

@@ -14,9 +14,10 @@ use crate::tr;
 
 /// Where files are written by default: the user's documents folder, else their home.
 pub fn documents_dir() -> PathBuf {
-    directories::UserDirs::new()
-        .map(|d| d.document_dir().unwrap_or(d.home_dir()).to_owned())
-        .unwrap_or_else(|| PathBuf::from("."))
+    directories::UserDirs::new().map_or_else(
+        || PathBuf::from("."),
+        |d| d.document_dir().unwrap_or(d.home_dir()).to_owned(),
+    )
 }
 
 /// Which dialog the button opens.
@@ -146,9 +147,7 @@ impl FileField {
         }
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let picked = if !dialog_available() {
-                Picked::NoDialog
-            } else {
+            let picked = if dialog_available() {
                 let picked = match pick {
                     Pick::Open => dialog.pick_file(),
                     Pick::Save => dialog.save_file(),
@@ -157,6 +156,8 @@ impl FileField {
                     Some(path) => Picked::Path(path),
                     None => Picked::Cancelled,
                 }
+            } else {
+                Picked::NoDialog
             };
             tx.send(picked).ok();
             ctx.request_repaint();

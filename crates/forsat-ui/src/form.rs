@@ -234,8 +234,7 @@ impl OpportunityForm {
                             });
                         }
                     });
-                })
-                .inner
+                });
             });
         let mut scroll = egui::ScrollArea::vertical()
             .id_salt("deal_form")
@@ -282,7 +281,7 @@ impl OpportunityForm {
                 egui::CollapsingHeader::new(ui.rtl(tr!("Activities")))
                     .default_open(true)
                     .show(ui, |ui| {
-                        actions.extend(self.activities.ui(ui, ws, ActivityLink::Opportunity(id)))
+                        actions.extend(self.activities.ui(ui, ws, ActivityLink::Opportunity(id)));
                     });
             }
             ui.add_space(10.0);
@@ -411,7 +410,7 @@ impl OpportunityForm {
             });
         });
         row(ui, errors, Field::Tags, |ui, _| {
-            tags_ui(ui, ws, &mut d.tags)
+            tags_ui(ui, ws, &mut d.tags);
         });
         row(ui, errors, Field::Forecast, |ui, _| {
             ui.checkbox_text(&mut d.forecast, tr!("Include in the forecast"))
@@ -444,10 +443,7 @@ impl OpportunityForm {
                 (tr!("In stage since"), stamp(original.stage_entered)),
                 (
                     Field::Closed.label(),
-                    original
-                        .closed
-                        .map(format_date)
-                        .unwrap_or_else(|| "—".to_owned()),
+                    original.closed.map_or_else(|| "—".to_owned(), format_date),
                 ),
             ] {
                 let label = ui.rtl(RichText::new(label).color(theme::TEXT_MUTED));

@@ -883,7 +883,7 @@ impl ConvertDraft {
             self.stage = stages.first().map(|s| s.id);
         }
         field_row(ui, LABEL_WIDTH, Field::Account, None, |ui, label| {
-            self.account_ui(ui, ws, label)
+            self.account_ui(ui, ws, label);
         });
         field_row(ui, LABEL_WIDTH, Field::Pipeline, None, |ui, _| {
             ui.text(&pipeline.name);

@@ -1,23 +1,13 @@
 //! The egui window: a thin [`App`] shell routing to one file per view.
 
-// Issue 21: fixed after the parallel branches merge.
+// Issue 21: the lints below are fixed on the way (a branch splitting the long views).
 #![allow(
-    clippy::cast_lossless,
-    clippy::doc_markdown,
-    clippy::elidable_lifetime_names,
-    clippy::if_not_else,
     clippy::items_after_statements,
-    clippy::manual_midpoint,
-    clippy::map_unwrap_or,
     clippy::match_same_arms,
     clippy::needless_pass_by_value,
-    clippy::redundant_closure_for_method_calls,
     clippy::ref_option,
-    clippy::semicolon_if_nothing_returned,
-    clippy::single_match_else,
     clippy::too_many_lines,
-    clippy::unused_self,
-    clippy::wildcard_imports
+    clippy::unused_self
 )]
 
 mod accounts;

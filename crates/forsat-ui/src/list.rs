@@ -156,16 +156,14 @@ impl ListView {
                         }
                     });
                 });
-            })
-            .inner
+            });
         });
         egui::Panel::top("list_status").show(ui, |ui| {
             direction::reading(ui, |ui| {
                 if let Some(show) = status_ui(ui, filter.show) {
                     actions.push(showing(filter, show));
                 }
-            })
-            .inner
+            });
         });
         if let Some((generation, groups)) = &mut self.duplicates {
             if *generation != ws.generation() {
@@ -178,8 +176,7 @@ impl ListView {
             egui::Panel::top("duplicates").show(ui, |ui| {
                 direction::reading(ui, |ui| {
                     hide = duplicates_ui(ui, ws, groups, &mut actions);
-                })
-                .inner
+                });
             });
             if hide {
                 self.duplicates = None;
@@ -197,8 +194,7 @@ impl ListView {
             direction::reading(ui, |ui| {
                 let bar = self.mass_update.ui(ui, cx, &mut self.selection, &rows.ids);
                 actions.extend(bar);
-            })
-            .inner
+            });
         });
         let ids = &rows.ids;
         if ids.is_empty() {
@@ -365,8 +361,7 @@ fn pinned_chip_ui(ui: &mut egui::Ui, label: &str, shown: usize) -> bool {
                         });
                     });
             });
-        })
-        .inner
+        });
     });
     clear
 }

@@ -140,7 +140,7 @@ impl LookupsEditor {
                 bottom: 4,
             }))
             .show(ui, |ui| {
-                direction::reading(ui, |ui| self.tables_ui(ui, ws, kind, switch)).inner
+                direction::reading(ui, |ui| self.tables_ui(ui, ws, kind, switch));
             });
         egui::ScrollArea::both()
             .id_salt("lookup_values")
@@ -165,7 +165,7 @@ impl LookupsEditor {
                 ValueEdit::Delete => self.delete = None,
             },
             Some((ValueEdit::Add, Reply::Refused { message, .. })) => {
-                self.add_error = Some(message)
+                self.add_error = Some(message);
             }
             Some((ValueEdit::Rename, Reply::Refused { message, .. })) => {
                 if let Some(rename) = &mut self.rename {

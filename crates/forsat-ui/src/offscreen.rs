@@ -60,13 +60,13 @@ pub fn paint(
     // The frames before the last are not painted: what they free goes at once.
     for _ in 1..FRAMES {
         let mut output = ctx.run_ui(input.clone(), |ui| {
-            used = framed(ui, background, margin, &mut content)
+            used = framed(ui, background, margin, &mut content);
         });
         let freed = textures.apply(std::mem::take(&mut output.textures_delta));
         textures.free(&freed);
     }
     let mut output = ctx.run_ui(input, |ui| {
-        used = framed(ui, background, margin, &mut content)
+        used = framed(ui, background, margin, &mut content);
     });
     // What the last frame frees is freed with the painter, after painting.
     textures.apply(std::mem::take(&mut output.textures_delta));

@@ -103,7 +103,7 @@ pub fn dropped<K: Copy + PartialEq + Send + Sync + 'static>(
     let y = match slot {
         0 => first.top() - 2.0,
         n if n == rows.len() => last.bottom() + 2.0,
-        n => (rows[n - 1].bottom() + rows[n].top()) / 2.0,
+        n => f32::midpoint(rows[n - 1].bottom(), rows[n].top()),
     };
     ui.painter()
         .hline(first.x_range(), y, Stroke::new(2.5, theme::CARD_SELECTED));

@@ -531,7 +531,7 @@ impl ReportsView {
                         self.save_report = Some(SaveReportDialog {
                             card,
                             name: String::new(),
-                        })
+                        });
                     }
                 }
             }

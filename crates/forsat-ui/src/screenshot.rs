@@ -15,11 +15,17 @@ pub struct Outcome(Arc<Mutex<Option<Result<(), String>>>>);
 
 impl Outcome {
     fn set(&self, result: Result<(), String>) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
     }
 
     fn get(&self) -> Option<Result<(), String>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// Exit code for the process: failure when no PNG was written.
@@ -116,7 +122,11 @@ pub fn write_png(
         encoder.set_color(png::ColorType::Rgba);
         encoder.set_depth(png::BitDepth::Eight);
         let mut writer = encoder.write_header()?;
-        let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+        let bytes: Vec<u8> = image
+            .pixels
+            .iter()
+            .flat_map(egui::Color32::to_array)
+            .collect();
         writer.write_image_data(&bytes)?;
         Ok(writer.finish()?)
     })

@@ -180,7 +180,7 @@ impl Search {
                 Named::Open => {}
                 Named::Cancel => self.naming = None,
                 Named::Send(done, command) => {
-                    actions.push(reply::send(&mut self.sent, done, command))
+                    actions.push(reply::send(&mut self.sent, done, command));
                 }
             }
         }

@@ -177,7 +177,7 @@ fn cached_display_order(job: &LayoutJob) -> Arc<LayoutJob> {
 /// loses its last words (at its left), never its first ones, as egui's own truncation of the
 /// line in display order would. `width` measures a line as it will be drawn. Borrowed when it
 /// fits as it is.
-pub fn fit_line<'t>(text: &'t str, max_width: f32, width: impl Fn(&str) -> f32) -> Cow<'t, str> {
+pub fn fit_line(text: &str, max_width: f32, width: impl Fn(&str) -> f32) -> Cow<'_, str> {
     if width(text) <= max_width {
         return Cow::Borrowed(text);
     }
@@ -186,7 +186,7 @@ pub fn fit_line<'t>(text: &'t str, max_width: f32, width: impl Fn(&str) -> f32) 
     // The longest start that fits with its ellipsis; at least one letter.
     let (mut low, mut high) = (0, ends.len());
     while low + 1 < high {
-        let mid = (low + high) / 2;
+        let mid = usize::midpoint(low, high);
         if width(&cut(ends[mid])) <= max_width {
             low = mid;
         } else {

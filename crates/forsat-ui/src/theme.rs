@@ -18,7 +18,7 @@ pub fn card_height(ctx: &egui::Context) -> f32 {
         .map(|size| ctx.fonts_mut(|f| f.row_height(&egui::FontId::proportional(size))))
         .sum();
     // Margins, gaps between the lines and the card's frame.
-    let chrome = 2.0 * CARD_MARGIN.top as f32 + 10.0;
+    let chrome = 2.0 * f32::from(CARD_MARGIN.top) + 10.0;
     CARD_HEIGHT.max(rows + chrome)
 }
 /// Height of the Won and Lost drop zones shown over the board's bottom edge while dragging.

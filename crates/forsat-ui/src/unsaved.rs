@@ -74,7 +74,7 @@ pub enum FormKey {
 /// keys first: Escape then closes it, not the form.
 pub fn form_key(ui: &egui::Ui) -> Option<FormKey> {
     let ctx = ui.ctx();
-    if egui::Popup::is_any_open(ctx) || ctx.memory(|m| m.top_modal_layer()).is_some() {
+    if egui::Popup::is_any_open(ctx) || ctx.memory(egui::Memory::top_modal_layer).is_some() {
         return None;
     }
     ui.input_mut(|i| {

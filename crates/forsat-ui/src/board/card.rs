@@ -111,8 +111,8 @@ pub(super) fn paint_card(
         );
     }
     let inner = rect.shrink2(vec2(
-        theme::CARD_MARGIN.left as f32,
-        theme::CARD_MARGIN.top as f32,
+        f32::from(theme::CARD_MARGIN.left),
+        f32::from(theme::CARD_MARGIN.top),
     ));
     let width = inner.width();
     let account = ws.account(opp.account).map_or("", |a| a.name.as_str());

@@ -1,6 +1,6 @@
 //! epaint's tessellated meshes turned into pixels on the CPU: no GPU, no window, no display.
 //!
-//! No maintained crate renders egui 0.37 output in software (egui_software_backend and
+//! No maintained crate renders egui 0.37 output in software (`egui_software_backend` and
 //! dream-soft-render's egui adapter are built for egui 0.34; dream-soft-render's core caps a
 //! surface at 1280x720 and samples texels off by up to one at the atlas's far side). egui's
 //! meshes are simple, though: triangles whose vertices carry a position, a texture coordinate
@@ -77,7 +77,7 @@ type Rgba = [f32; 4];
 
 fn rgba(c: Color32) -> Rgba {
     let [r, g, b, a] = c.to_array();
-    [r as f32, g as f32, b as f32, a as f32]
+    [f32::from(r), f32::from(g), f32::from(b), f32::from(a)]
 }
 
 /// The texel of `image` at texture coordinates `uv`, clamped to the edge as egui's textures

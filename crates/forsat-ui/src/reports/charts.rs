@@ -303,7 +303,7 @@ pub(super) fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, Color32, Swat
 }
 
 /// Names the plot `name` for screen readers and, while the pointer is over it, shows the lines
-/// `tip` gives for the plot point under it in a tooltip beside the pointer. egui_plot's own
+/// `tip` gives for the plot point under it in a tooltip beside the pointer. `egui_plot`'s own
 /// hover text is painted (no screen reader reads it) and names one bar of one series; ours
 /// gives every figure of the category at once.
 pub(super) fn hover_ui<R>(

@@ -280,15 +280,15 @@ impl GeneralTab {
                 })
                 .response
                 .labelled_by(label);
-            let note = if draft.base_currency != stored.base_currency {
+            let note = if draft.base_currency == stored.base_currency {
+                tr!(
+                    "Every total is reported in it. Changing it rebases every exchange rate; add currencies under Currencies."
+                )
+            } else {
                 tr!(
                     "Saving rebases every exchange rate on {new}: {old} becomes a currency at its rate.",
                     new = draft.base_currency,
                     old = stored.base_currency
-                )
-            } else {
-                tr!(
-                    "Every total is reported in it. Changing it rebases every exchange rate; add currencies under Currencies."
                 )
             };
             ui.text(muted(note));

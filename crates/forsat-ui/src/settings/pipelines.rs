@@ -225,7 +225,7 @@ impl PipelinesTab {
             .min_size(200.0)
             .max_size((ui.available_width() * 0.4).max(220.0))
             .show(ui, |ui| {
-                direction::reading(ui, |ui| self.list_ui(ui, ws, pid, actions, switch)).inner
+                direction::reading(ui, |ui| self.list_ui(ui, ws, pid, actions, switch));
             });
         egui::ScrollArea::vertical()
             .id_salt("settings_pipeline")
