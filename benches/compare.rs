@@ -1,4 +1,4 @@
-//! Criterion benchmarks of issue 8: each workload on Forsat and on SQLite (bundled, WAL,
+//! Criterion benchmarks of issue 8: each workload on Forsat and on `SQLite` (bundled, WAL,
 //! `synchronous=FULL`, indexed schema) over the same generated records, in the same process,
 //! so each pair of results reads as a ratio. Fixtures are cached under `target/bench-data/`.
 //!
@@ -7,15 +7,9 @@
 //! `-- --profile-time 10 FILTER` under `perf record`) starts quickly. For one table of
 //! everything, run `scripts/bench-summary` instead.
 
-// Issue 21: fixed after the parallel branches merge.
 #![allow(
-    clippy::doc_markdown,
-    clippy::map_unwrap_or,
-    clippy::match_same_arms,
-    clippy::semicolon_if_nothing_returned,
-    clippy::too_many_lines,
     clippy::unwrap_used,
-    clippy::wildcard_imports
+    reason = "a benchmark's setup that fails stops it, at its line"
 )]
 
 mod common;
@@ -34,7 +28,7 @@ use forsat::ui::View;
 use forsat::workspace::Workspace;
 
 /// Opening the database and loading every deal into memory, the cost of starting the app:
-/// Forsat's `Workspace::open` against SQLite reading the same rows into Forsat's structs.
+/// Forsat's `Workspace::open` against `SQLite` reading the same rows into Forsat's structs.
 fn open_load(c: &mut Criterion) {
     let mut group = c.benchmark_group("open_load");
     group
@@ -53,7 +47,7 @@ fn open_load(c: &mut Criterion) {
                         t
                     })
                     .sum()
-            })
+            });
         });
         group.bench_function(format!("sqlite/{label}"), |b| {
             let f = Fixture::get(deals);
@@ -65,7 +59,7 @@ fn open_load(c: &mut Criterion) {
                         t
                     })
                     .sum()
-            })
+            });
         });
     }
     group.finish();
@@ -104,7 +98,7 @@ impl Large {
 }
 
 /// One durable edit at 1M deals: a stage move with its history entries and stage event,
-/// committed to disk (redb `Durability::Immediate` against SQLite's synced WAL commit). The
+/// committed to disk (redb `Durability::Immediate` against `SQLite`'s synced WAL commit). The
 /// deal goes back and forth between the first two open stages, on copies of the fixtures, the
 /// same number of times on each side. Then each report over the same 1M deals against its
 /// `GROUP BY` SQL.
@@ -117,7 +111,7 @@ fn edit_and_reports(c: &mut Criterion) {
         b.iter(|| {
             l.step += 1;
             common::forsat_move(&mut l.ws, l.opp, l.stages[l.step % 2]);
-        })
+        });
     });
     group.bench_function("sqlite/1M", |b| {
         let l = large.get_or_insert_with(Large::open);
@@ -126,7 +120,7 @@ fn edit_and_reports(c: &mut Criterion) {
             step += 1;
             let (from, to) = (l.stages[(step + 1) % 2], l.stages[step % 2]);
             l.mover.move_to(&mut l.conn, l.opp, from, to, l.ws.now());
-        })
+        });
     });
     group.finish();
 
@@ -136,19 +130,19 @@ fn edit_and_reports(c: &mut Criterion) {
         let key = name.replace(' ', "_");
         group.bench_function(format!("{key}/forsat"), |b| {
             let l = large.get_or_insert_with(Large::open);
-            b.iter(|| black_box(common::forsat_report(&l.ws, &params)))
+            b.iter(|| black_box(common::forsat_report(&l.ws, &params)));
         });
         group.bench_function(format!("{key}/sqlite"), |b| {
             let l = large.get_or_insert_with(Large::open);
             let (from, to) = l.period;
-            b.iter(|| black_box(sqlite::report(&l.conn, name, from, to)))
+            b.iter(|| black_box(sqlite::report(&l.conn, name, from, to)));
         });
     }
     group.finish();
 }
 
 /// Importing 100k rows of Forsat's own CSV export into an empty database: Forsat's importer
-/// (parse, check, one transaction) against the same CSV parsed and inserted into SQLite in one
+/// (parse, check, one transaction) against the same CSV parsed and inserted into `SQLite` in one
 /// transaction. Making the empty database is not timed.
 fn import(c: &mut Criterion) {
     let mut group = c.benchmark_group("import_100k");
@@ -170,7 +164,7 @@ fn import(c: &mut Criterion) {
                     timed(|| common::forsat_import(&mut ws, &csv)).1
                 })
                 .sum()
-        })
+        });
     });
     group.bench_function("sqlite", |b| {
         let medium = Fixture::get(100_000);
@@ -184,7 +178,7 @@ fn import(c: &mut Criterion) {
                     timed(|| sqlite::import(&mut conn, &csv)).1
                 })
                 .sum()
-        })
+        });
     });
     group.finish();
 }
@@ -200,7 +194,7 @@ fn frames(c: &mut Criterion) {
             group.bench_function(format!("{name}/{}", size_label(deals)), |b| {
                 let window =
                     window.get_or_insert_with(|| Window::open(&Fixture::get(deals).forsat, view));
-                b.iter_custom(|iters| (0..iters).map(|_| window.frame(true)).sum())
+                b.iter_custom(|iters| (0..iters).map(|_| window.frame(true)).sum());
             });
         }
     }
@@ -226,7 +220,7 @@ fn persian_frames(c: &mut Criterion) {
                 drop(ws);
                 Window::open(&copy, view)
             });
-            b.iter_custom(|iters| (0..iters).map(|_| window.frame(true)).sum())
+            b.iter_custom(|iters| (0..iters).map(|_| window.frame(true)).sum());
         });
     }
     group.finish();

@@ -1,18 +1,13 @@
-//! A short pass over every workload of issue 8, Forsat and SQLite side by side in one process,
+//! A short pass over every workload of issue 8, Forsat and `SQLite` side by side in one process,
 //! printed as one table with the issue's targets: open and load 1k/100k/1M deals, one durable
 //! stage move, a 100k-row CSV import, each report over 1M deals, exporting 1M deals to CSV and
 //! XLSX, the board's and the list's frame cost at 1k/100k/1M and resident memory after loading
 //! 1M. Medians of a few runs, without criterion's long sampling (`cargo bench --bench compare`
 //! for that). Run it with `scripts/bench-summary`.
 
-// Issue 21: fixed after the parallel branches merge.
 #![allow(
-    clippy::doc_markdown,
-    clippy::map_unwrap_or,
-    clippy::match_same_arms,
-    clippy::redundant_closure_for_method_calls,
-    clippy::too_many_lines,
-    clippy::wildcard_imports
+    clippy::unwrap_used,
+    reason = "a benchmark's setup that fails stops it, at its line"
 )]
 
 mod common;
@@ -31,6 +26,10 @@ use forsat::ui::View;
 use forsat::ui::{App, AppOptions, WINDOW_SIZE};
 use forsat::workspace::Workspace;
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the table's rows, measured in the order printed"
+)]
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--resident") {
@@ -211,7 +210,7 @@ fn main() {
     println!("{kittest}");
 }
 
-/// One step of egui_kittest's Harness against a bare frame on the same window, both still with
+/// One step of `egui_kittest`'s Harness against a bare frame on the same window, both still with
 /// the pointer on the same spot: kittest builds an AccessKit tree each step (a real window
 /// without a screen reader does not) but also switches animations off. Told, not tabled: the
 /// frame rows are bare frames, as eframe runs them.
@@ -249,7 +248,7 @@ enum Side {
     Sqlite,
 }
 
-/// Resident memory (VmRSS) of a fresh process that loaded `db` on `side`, in bytes: measured
+/// Resident memory (`VmRSS`) of a fresh process that loaded `db` on `side`, in bytes: measured
 /// in a child so neither side's allocations linger in the other's figure.
 fn resident(side: Side, db: &Path) -> u64 {
     let name = match side {
@@ -274,7 +273,7 @@ fn resident(side: Side, db: &Path) -> u64 {
         .expect("the child prints its resident bytes")
 }
 
-/// The child of [`resident`]: loads, then prints VmRSS in bytes with everything still held.
+/// The child of [`resident`]: loads, then prints `VmRSS` in bytes with everything still held.
 fn resident_child(side: &str, db: &Path) {
     let held: Box<dyn std::any::Any> = match side {
         "forsat" => Box::new(Workspace::open(db, clock()).expect("the fixture opens")),
@@ -300,7 +299,7 @@ fn machine() -> String {
                 .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
         })
         .unwrap_or_else(|| "unknown CPU".to_owned());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     let ram = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|s| {
@@ -325,7 +324,7 @@ fn progress(what: &str) {
 /// What the issue asks of a row.
 #[derive(Clone, Copy)]
 enum Target {
-    /// Forsat / SQLite at most this.
+    /// Forsat / `SQLite` at most this.
     Ratio(f64),
     /// Forsat within this time.
     Within(Duration),

@@ -1,5 +1,5 @@
 //! The cached fixtures: for a deal count, a Forsat file made by the real demo generator and a
-//! SQLite file holding the same records, plus the Forsat CSV export of it. Generating a million
+//! `SQLite` file holding the same records, plus the Forsat CSV export of it. Generating a million
 //! deals takes about a minute, so each is made once under `target/bench-data/`, keyed by size,
 //! seed and Forsat's schema version, and reused by later runs. Delete the folder after
 //! changing the demo generator.
@@ -37,7 +37,7 @@ impl Fixture {
         fixture
     }
 
-    /// Generates both files side by side: the demo batch is written to SQLite, then applied to
+    /// Generates both files side by side: the demo batch is written to `SQLite`, then applied to
     /// the Forsat file in one command, as `forsat demo` does. Each is made under a temporary
     /// name and renamed when complete, so an interrupted run leaves no half fixture.
     fn generate(&self) {

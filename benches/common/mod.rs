@@ -1,5 +1,5 @@
-//! What the benchmarks share: the cached fixtures (a Forsat file and a SQLite file holding the
-//! same generated pipeline), the SQLite baseline, the workloads of both sides and a headless
+//! What the benchmarks share: the cached fixtures (a Forsat file and a `SQLite` file holding the
+//! same generated pipeline), the `SQLite` baseline, the workloads of both sides and a headless
 //! frame driver for the real window.
 
 // Each bench binary uses its own part of this module.
@@ -48,9 +48,10 @@ pub fn size_label(n: usize) -> String {
 /// Where fixtures are cached: `target/bench-data/` (or under `CARGO_TARGET_DIR`), never in
 /// the repository.
 pub fn data_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),
+        PathBuf::from,
+    );
     target.join("bench-data")
 }
 

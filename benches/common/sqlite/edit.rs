@@ -1,8 +1,8 @@
 //! One durable edit: a stage move with its history and stage event.
 
-use super::*;
+use super::{Connection, DateTime, EntityKind, HashMap, Id, Utc, params};
 
-/// The SQLite side of one durable edit: the deal's new stage and probability, its two history
+/// The `SQLite` side of one durable edit: the deal's new stage and probability, its two history
 /// entries (stage, probability) and a stage event, in one transaction with a synced commit.
 pub struct Mover {
     next_history: i64,

@@ -1,8 +1,12 @@
 //! Reading every record back into Forsat's structs.
 
-use super::*;
+use super::{
+    Account, Activity, ActivityLink, AmountMode, BusinessType, Connection, Contact, Currency,
+    DateTime, Decimal, Id, Line, Lookup, Opportunity, Path, Pipeline, Product, Row, Stage,
+    StageEvent, Utc, activity_kind, date, decimal, load_small, millis, open, opt_id, pipeline,
+};
 
-/// Every record the Forsat window needs in memory, read from SQLite into Forsat's structs.
+/// Every record the Forsat window needs in memory, read from `SQLite` into Forsat's structs.
 #[derive(Default)]
 pub struct Loaded {
     pub pipelines: Vec<Pipeline>,
@@ -38,6 +42,10 @@ pub(super) fn all<T>(
 }
 
 /// Reads every record.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one query and row mapping per table, listed"
+)]
 pub fn load(conn: &Connection) -> Loaded {
     let pipelines = all(conn, "SELECT id, name, sequence FROM pipelines", pipeline);
     let Loaded {

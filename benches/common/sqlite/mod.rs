@@ -1,5 +1,5 @@
-//! The baseline: the same CRM on SQLite (bundled, WAL, `synchronous=FULL`, foreign keys on), with
-//! the schema a careful SQLite application would have — one table per record kind, foreign
+//! The baseline: the same CRM on `SQLite` (bundled, WAL, `synchronous=FULL`, foreign keys on), with
+//! the schema a careful `SQLite` application would have — one table per record kind, foreign
 //! keys to accounts, stages and lookups, money in integer cents, dates as ISO text, and indexes
 //! on what the board, the list and the reports filter and group by — and the same workloads:
 //! loading every record into Forsat's own structs, a stage move, a CSV import and the reports as
@@ -10,7 +10,11 @@ use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use forsat::command::Batch;
-use forsat::domain::*;
+use forsat::domain::{
+    Account, Activity, ActivityKind, ActivityLink, AmountMode, BusinessType, Contact, Currency,
+    EntityKind, Id, Line, Lookup, LookupKind, Opportunity, Pipeline, Product, Record, Stage,
+    StageEvent, StageKind,
+};
 use rusqlite::{Connection, OptionalExtension as _, Row, params};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive as _;
@@ -25,7 +29,7 @@ pub use edit::*;
 pub use import::*;
 pub use load::*;
 pub use reports::*;
-use write::*;
+use write::Writer;
 
 const SCHEMA: &str = "
 CREATE TABLE pipelines (
@@ -172,7 +176,7 @@ CREATE TABLE history (
 CREATE INDEX history_entity ON history(entity, entity_id);
 ";
 
-/// Opens a SQLite database the way the baseline application would: WAL, every commit synced,
+/// Opens a `SQLite` database the way the baseline application would: WAL, every commit synced,
 /// foreign keys enforced.
 pub fn open(path: &Path) -> Connection {
     let conn = Connection::open(path).expect("SQLite opens");
@@ -185,7 +189,7 @@ pub fn open(path: &Path) -> Connection {
     conn
 }
 
-/// What a new Forsat database starts with, copied into SQLite before the demo batch.
+/// What a new Forsat database starts with, copied into `SQLite` before the demo batch.
 pub struct Config {
     pub pipelines: Vec<Pipeline>,
     pub stages: Vec<Stage>,
@@ -193,7 +197,7 @@ pub struct Config {
     pub currencies: Vec<Currency>,
 }
 
-/// Creates the SQLite twin of a Forsat file: `config`, then every record of `batch`, with the
+/// Creates the `SQLite` twin of a Forsat file: `config`, then every record of `batch`, with the
 /// history entries Forsat writes for them ("created" per record, "stage" per move).
 pub fn create(path: &Path, config: &Config, batch: &Batch) {
     let mut conn = open(path);
@@ -304,7 +308,7 @@ fn put_config(tx: &Connection, config: &Config) {
     }
 }
 
-/// An empty SQLite database at `path` with the configuration (pipelines, stages, lookups,
+/// An empty `SQLite` database at `path` with the configuration (pipelines, stages, lookups,
 /// currencies) of the database `from`: what an import starts from.
 pub fn empty_like(path: &Path, from: &Connection) -> Connection {
     let mut conn = open(path);

@@ -1,6 +1,10 @@
 //! Writing records: prepared inserts of every record kind.
 
-use super::*;
+use super::{
+    Account, Activity, ActivityLink, AmountMode, BusinessType, Connection, Contact, Currency,
+    DateTime, EntityKind, Id, Lookup, Opportunity, Product, StageEvent, Utc, activity_kind_code,
+    cents, hundredths, lookup_kind_code, params,
+};
 
 /// Prepared inserts of every record kind.
 pub(super) struct Writer<'c> {

@@ -1,4 +1,4 @@
-//! egui_kittest's [`TestRenderer`] on the CPU rasteriser, for the GUI tests' snapshot images:
+//! `egui_kittest`'s [`TestRenderer`] on the CPU rasteriser, for the GUI tests' snapshot images:
 //! no GPU is needed and no wgpu is compiled.
 
 use egui::epaint::TextureId;
@@ -39,7 +39,7 @@ impl TestRenderer for SnapshotRenderer {
             .image
             .pixels
             .iter()
-            .flat_map(|c| c.to_array())
+            .flat_map(egui::Color32::to_array)
             .collect();
         image::RgbaImage::from_raw(width as u32, height as u32, bytes)
             .ok_or_else(|| format!("no {width}x{height} picture"))
