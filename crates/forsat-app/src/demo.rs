@@ -3,14 +3,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Days, Duration, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use crate::command::Batch;
 use crate::domain::{
     Account, Activity, ActivityKind, ActivityLink, AmountMode, BusinessType, Contact, Currency, Id,
-    Lead, Line, Lookup, LookupKind, Opportunity, Product, Rates, Record, Stage, StageEvent,
-    StageKind, lines_amount,
+    Lead, Line, Lookup, LookupKind, Opportunity, Product, Rates, Record, Settings, Stage,
+    StageEvent, StageKind, lines_amount,
 };
 use crate::workspace::Workspace;
 
@@ -117,13 +117,8 @@ pub fn sample(ws: &Workspace) -> Batch {
 
 /// `count` deals over several accounts and salespeople in the default pipeline, created over
 /// the last two years and closing up to a year ahead; about a quarter won and a quarter lost.
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 21: to be split into named steps"
-)]
 pub fn generate(ws: &Workspace, count: usize, seed: u64) -> (Batch, Summary) {
     let mut rng = Rng(seed ^ 0x466F_7273_6174); // "Forsat"
-    let now = ws.now();
     let mut next_id = ws.next_id();
     let mut take_id = || {
         // Past the last id they repeat, and the batch is refused (never a wrap to 0).
@@ -135,14 +130,10 @@ pub fn generate(ws: &Workspace, count: usize, seed: u64) -> (Batch, Summary) {
     let mut summary = Summary::default();
 
     let pipeline = ws.default_pipeline().id;
-    let stages: Vec<&Stage> = ws.stages_of(pipeline).collect();
-    let open: Vec<&Stage> = stages
-        .iter()
-        .copied()
+    let open: Vec<&Stage> = ws
+        .stages_of(pipeline)
         .filter(|s| s.kind == StageKind::Open)
         .collect();
-    let won = ws.stage_of_kind(pipeline, StageKind::Won);
-    let lost = ws.stage_of_kind(pipeline, StageKind::Lost);
     if open.is_empty() || count == 0 {
         return (batch, summary);
     }
@@ -151,12 +142,43 @@ pub fn generate(ws: &Workspace, count: usize, seed: u64) -> (Batch, Summary) {
         .iter()
         .map(|l| l.id)
         .collect();
-    let reasons: Vec<Id> = ws
-        .lookups(LookupKind::LossReason)
-        .iter()
-        .map(|l| l.id)
-        .collect();
+    let salespeople = add_salespeople(ws, &mut batch, &mut take_id);
+    summary.salespeople = batch.lookups.len();
+    let accounts = add_accounts(ws, count, &sources, &mut rng, &mut take_id, &mut batch);
+    summary.accounts = batch.accounts.len();
 
+    let pool = DealPool {
+        now: ws.now(),
+        settings: ws.settings().clone(),
+        open,
+        won: ws.stage_of_kind(pipeline, StageKind::Won),
+        lost: ws.stage_of_kind(pipeline, StageKind::Lost),
+        reasons: ws
+            .lookups(LookupKind::LossReason)
+            .iter()
+            .map(|l| l.id)
+            .collect(),
+        salespeople,
+        accounts,
+    };
+    for _ in 0..count {
+        let (opp, kind) = pool.deal(&mut rng, &mut take_id, &mut batch.stage_events);
+        match kind {
+            StageKind::Won => summary.won += 1,
+            StageKind::Lost => summary.lost += 1,
+            StageKind::Open => {}
+        }
+        batch.opportunities.push(opp);
+    }
+    summary.opportunities = batch.opportunities.len();
+    summary.stage_events = batch.stage_events.len();
+    let mut extras = Rng(seed ^ 0x6578_7472_6173); // "extras"
+    add_related(ws, &mut batch, &mut extras, &mut take_id, &pool.accounts);
+    (batch, summary)
+}
+
+/// The demo's salespeople: those the database has by name, the others added to `batch`.
+fn add_salespeople(ws: &Workspace, batch: &mut Batch, take_id: &mut impl FnMut() -> Id) -> Vec<Id> {
     let mut salespeople = Vec::new();
     for name in SALESPEOPLE {
         let existing = ws
@@ -176,8 +198,19 @@ pub fn generate(ws: &Workspace, count: usize, seed: u64) -> (Batch, Summary) {
             id
         }));
     }
-    summary.salespeople = batch.lookups.len();
+    salespeople
+}
 
+/// The accounts for `count` deals: those the database has by name, the others added to
+/// `batch`.
+fn add_accounts(
+    ws: &Workspace,
+    count: usize,
+    sources: &[Id],
+    rng: &mut Rng,
+    take_id: &mut impl FnMut() -> Id,
+    batch: &mut Batch,
+) -> Vec<Account> {
     let account_count = (count / 4).clamp(3, 100_000);
     let mut accounts: Vec<Account> = Vec::with_capacity(account_count);
     let existing: HashMap<String, &Account> =
@@ -225,26 +258,106 @@ pub fn generate(ws: &Workspace, count: usize, seed: u64) -> (Batch, Summary) {
         batch.accounts.push(account.clone());
         accounts.push(account);
     }
-    summary.accounts = batch.accounts.len();
+    accounts
+}
 
-    let settings = ws.settings().clone();
-    for _ in 0..count {
-        let account = rng.pick(&accounts).clone();
-        // Closed deals spread over two years; open ones are younger and mostly close ahead.
+/// What the generated deals are drawn from.
+struct DealPool<'w> {
+    now: DateTime<Utc>,
+    settings: Settings,
+    /// The default pipeline's open stages (at least one), and its won and lost ones.
+    open: Vec<&'w Stage>,
+    won: Option<&'w Stage>,
+    lost: Option<&'w Stage>,
+    reasons: Vec<Id>,
+    salespeople: Vec<Id>,
+    accounts: Vec<Account>,
+}
+
+impl DealPool<'_> {
+    /// One deal, moved along its path (its moves added to `events`), with the kind of stage
+    /// it ends in.
+    fn deal(
+        &self,
+        rng: &mut Rng,
+        take_id: &mut impl FnMut() -> Id,
+        events: &mut Vec<StageEvent>,
+    ) -> (Opportunity, StageKind) {
+        let (mut opp, outcome) = self.draft(rng, take_id);
+        let created = opp.created;
+        // The deal's path: through some open stages, then maybe to Won or Lost.
+        let open = &self.open;
+        let last_open = match outcome {
+            0 => open.len() - 1,
+            _ => rng.below(open.len() as u64) as usize,
+        };
+        let mut path: Vec<&Stage> = open[..=last_open].to_vec();
+        match (outcome, self.won, self.lost) {
+            (0, Some(w), _) => path.push(w),
+            (1, _, Some(l)) => path.push(l),
+            _ => {}
+        }
+        let now = self.now;
+        let end = now.min(
+            opp.expected_close
+                .and_then(|d| d.and_hms_opt(17, 0, 0))
+                .map_or(now, |d| d.and_utc()),
+        );
+        let end = if outcome < 2 { end } else { now };
+        let times = step_times(rng, created, end.max(created), path.len());
+        events.push(StageEvent {
+            id: take_id(),
+            opportunity: opp.id,
+            from: None,
+            to: path[0].id,
+            at: created,
+        });
+        for (pair, at) in path.windows(2).zip(times) {
+            let reason = (pair[1].kind == StageKind::Lost)
+                .then(|| {
+                    self.reasons
+                        .get(rng.below(self.reasons.len().max(1) as u64) as usize)
+                        .copied()
+                })
+                .flatten();
+            opp.enter_stage(pair[1], reason, at);
+            opp.updated = at;
+            events.push(StageEvent {
+                id: take_id(),
+                opportunity: opp.id,
+                from: Some(pair[0].id),
+                to: pair[1].id,
+                at,
+            });
+        }
+        let last = path[path.len() - 1];
+        if opp.closed.is_none() {
+            opp.next_step = rng.pick(&NEXT_STEPS).to_string();
+            if rng.below(10) == 0 {
+                opp.set_probability(Decimal::from(5 + rng.below(19) * 5), last);
+            }
+        }
+        (opp, last.kind)
+    }
+
+    /// A deal in the first open stage, with its outcome: 0 won, 1 lost, else open. Closed
+    /// deals spread over two years; open ones are younger and mostly close ahead.
+    fn draft(&self, rng: &mut Rng, take_id: &mut impl FnMut() -> Id) -> (Opportunity, u64) {
+        let account = rng.pick(&self.accounts).clone();
         let outcome = rng.below(4);
         let age_days = if outcome < 2 { 730 } else { 270 };
-        let created = now - Duration::minutes(rng.below(age_days * 24 * 60) as i64);
-        let mut opp = Opportunity::draft(&account, open[0], &settings, created);
+        let created = self.now - Duration::minutes(rng.below(age_days * 24 * 60) as i64);
+        let mut opp = Opportunity::draft(&account, self.open[0], &self.settings, created);
         opp.id = take_id();
         opp.name = format!("{} – {}", account.name, rng.pick(&DEALS));
-        opp.salesperson = Some(*rng.pick(&salespeople));
-        opp.amount = amount(&mut rng);
+        opp.salesperson = Some(*rng.pick(&self.salespeople));
+        opp.amount = amount(rng);
         opp.expected_close = if outcome < 2 {
             created
                 .date_naive()
                 .checked_add_days(Days::new(20 + rng.below(345)))
         } else {
-            let today = now.date_naive();
+            let today = self.now.date_naive();
             let ahead = rng.below(280) as i64 - 40;
             today.checked_add_signed(Duration::days(ahead))
         };
@@ -260,69 +373,8 @@ pub fn generate(ws: &Workspace, count: usize, seed: u64) -> (Batch, Summary) {
             account.name,
             10 + rng.below(990)
         );
-
-        // The deal's path: through some open stages, then maybe to Won or Lost.
-        let last_open = match outcome {
-            0 => open.len() - 1,
-            _ => rng.below(open.len() as u64) as usize,
-        };
-        let mut path: Vec<&Stage> = open[..=last_open].to_vec();
-        match (outcome, won, lost) {
-            (0, Some(w), _) => path.push(w),
-            (1, _, Some(l)) => path.push(l),
-            _ => {}
-        }
-        let end = now.min(
-            opp.expected_close
-                .and_then(|d| d.and_hms_opt(17, 0, 0))
-                .map_or(now, |d| d.and_utc()),
-        );
-        let end = if outcome < 2 { end } else { now };
-        let times = step_times(&mut rng, created, end.max(created), path.len());
-        batch.stage_events.push(StageEvent {
-            id: take_id(),
-            opportunity: opp.id,
-            from: None,
-            to: path[0].id,
-            at: created,
-        });
-        for (pair, at) in path.windows(2).zip(times) {
-            let reason = (pair[1].kind == StageKind::Lost)
-                .then(|| {
-                    reasons
-                        .get(rng.below(reasons.len().max(1) as u64) as usize)
-                        .copied()
-                })
-                .flatten();
-            opp.enter_stage(pair[1], reason, at);
-            opp.updated = at;
-            batch.stage_events.push(StageEvent {
-                id: take_id(),
-                opportunity: opp.id,
-                from: Some(pair[0].id),
-                to: pair[1].id,
-                at,
-            });
-        }
-        if opp.closed.is_none() {
-            opp.next_step = rng.pick(&NEXT_STEPS).to_string();
-            if rng.below(10) == 0 {
-                let stage = path[path.len() - 1];
-                opp.set_probability(Decimal::from(5 + rng.below(19) * 5), stage);
-            }
-        }
-        match path[path.len() - 1].kind {
-            StageKind::Won => summary.won += 1,
-            StageKind::Lost => summary.lost += 1,
-            StageKind::Open => {}
-        }
-        batch.opportunities.push(opp);
+        (opp, outcome)
     }
-    summary.opportunities = batch.opportunities.len();
-    summary.stage_events = batch.stage_events.len();
-    let mut extras = Rng(seed ^ 0x6578_7472_6173); // "extras"
-    add_related(ws, &mut batch, &mut extras, &mut take_id, &accounts);
-    (batch, summary)
 }
 
 const CONTACTS: [(&str, &str); 8] = [
@@ -363,10 +415,6 @@ const LEADS: [(&str, &str, &str); 6] = [
 /// Currencies, products, contacts, activities and leads around the generated deals: some deals
 /// in euros and pounds, some priced from product lines, a contact per account, upcoming and late
 /// activities on open deals. Uses its own random stream so the deals themselves stay the same.
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 21: to be split into named steps"
-)]
 fn add_related(
     ws: &Workspace,
     batch: &mut Batch,
@@ -376,23 +424,8 @@ fn add_related(
 ) {
     let today = ws.today();
     let base = ws.settings().base_currency.clone();
-    let mut currencies: Vec<Currency> = ws.currencies().into_iter().cloned().collect();
-    for (code, name, rate) in [("EUR", "Euro", "1.08"), ("GBP", "Pound sterling", "1.27")] {
-        if code != base && !currencies.iter().any(|c| c.code == code) {
-            let currency = Currency {
-                id: take_id(),
-                code: code.to_owned(),
-                name: name.to_owned(),
-                rate: rate.parse().expect("a decimal literal"),
-                rate_date: today,
-                active: true,
-            };
-            batch.records.push(Record::Currency(currency.clone()));
-            currencies.push(currency);
-        }
-    }
+    let currencies = add_currencies(ws, &base, today, batch, take_id);
     let rates = Rates::new(&base, &currencies);
-    let foreign: Vec<String> = currencies.iter().map(|c| c.code.clone()).collect();
     let products: Vec<Product> = PRODUCTS
         .iter()
         .filter(|(_, _, _, currency)| rates.rate(currency).is_some())
@@ -408,7 +441,52 @@ fn add_related(
     batch
         .records
         .extend(products.iter().cloned().map(Record::Product));
+    let extras = DealExtras {
+        today,
+        foreign: currencies.iter().map(|c| c.code.clone()).collect(),
+        rates,
+        products,
+        first_contact: add_contacts(ws, batch, rng, take_id, accounts),
+    };
+    extras.add_to_deals(batch, rng, take_id);
+    add_leads(ws, batch, rng, take_id);
+}
 
+/// The currencies the demo's deals may be in: the database's, and euros and pounds (added to
+/// `batch`) when the database does not list them.
+fn add_currencies(
+    ws: &Workspace,
+    base: &str,
+    today: NaiveDate,
+    batch: &mut Batch,
+    take_id: &mut impl FnMut() -> Id,
+) -> Vec<Currency> {
+    let mut currencies: Vec<Currency> = ws.currencies().into_iter().cloned().collect();
+    for (code, name, rate) in [("EUR", "Euro", "1.08"), ("GBP", "Pound sterling", "1.27")] {
+        if code != base && !currencies.iter().any(|c| c.code == code) {
+            let currency = Currency {
+                id: take_id(),
+                code: code.to_owned(),
+                name: name.to_owned(),
+                rate: rate.parse().expect("a decimal literal"),
+                rate_date: today,
+                active: true,
+            };
+            batch.records.push(Record::Currency(currency.clone()));
+            currencies.push(currency);
+        }
+    }
+    currencies
+}
+
+/// A contact for each new account, added to `batch`; returns each account's contact.
+fn add_contacts(
+    ws: &Workspace,
+    batch: &mut Batch,
+    rng: &mut Rng,
+    take_id: &mut impl FnMut() -> Id,
+    accounts: &[Account],
+) -> HashMap<Id, Id> {
     let mut first_contact: HashMap<Id, Id> = HashMap::new();
     for account in accounts.iter().filter(|a| ws.account(a.id).is_none()) {
         let (name, role) = *rng.pick(&CONTACTS);
@@ -423,56 +501,81 @@ fn add_related(
         first_contact.insert(account.id, contact.id);
         batch.records.push(Record::Contact(contact));
     }
+    first_contact
+}
 
-    // The first open deals in another currency are priced from lines, to show both at once.
-    let mut foreign_priced = 0;
-    for (i, opp) in batch.opportunities.iter_mut().enumerate() {
-        opp.contact = first_contact.get(&opp.account).copied();
-        let mut priced = i % 5 == 2;
-        if !foreign.is_empty() && i % 6 == 5 {
-            opp.currency = rng.pick(&foreign).clone();
-            if opp.closed.is_none() && foreign_priced < 2 {
-                foreign_priced += 1;
-                priced = true;
+/// What the generated deals get besides their stages: contacts, currencies, lines, activities.
+struct DealExtras {
+    today: NaiveDate,
+    rates: Rates,
+    /// The codes of the currencies a deal may be in.
+    foreign: Vec<String>,
+    products: Vec<Product>,
+    /// Each new account's contact.
+    first_contact: HashMap<Id, Id>,
+}
+
+impl DealExtras {
+    /// Gives the batch's deals their contact, some another currency or product lines, and
+    /// open ones an activity (added to `batch`).
+    fn add_to_deals(&self, batch: &mut Batch, rng: &mut Rng, take_id: &mut impl FnMut() -> Id) {
+        let today = self.today;
+        // The first open deals in another currency are priced from lines, to show both at once.
+        let mut foreign_priced = 0;
+        for (i, opp) in batch.opportunities.iter_mut().enumerate() {
+            opp.contact = self.first_contact.get(&opp.account).copied();
+            let mut priced = i % 5 == 2;
+            if !self.foreign.is_empty() && i % 6 == 5 {
+                opp.currency = rng.pick(&self.foreign).clone();
+                if opp.closed.is_none() && foreign_priced < 2 {
+                    foreign_priced += 1;
+                    priced = true;
+                }
             }
-        }
-        if !products.is_empty() && priced {
-            let count = 1 + rng.below(3) as usize;
-            opp.lines = (0..count)
-                .map(|_| {
-                    let product = rng.pick(&products);
-                    Line {
-                        product: Some(product.id),
-                        description: product.name.clone(),
-                        quantity: Decimal::from(1 + rng.below(20)),
-                        unit_price: rates.convert(
-                            product.unit_price,
-                            &product.currency,
-                            &opp.currency,
-                        ),
-                        discount_pct: Decimal::from([0, 0, 5, 10, 15][rng.below(5) as usize]),
-                    }
-                })
-                .collect();
-            opp.amount_mode = AmountMode::FromLines;
-            opp.amount = lines_amount(&opp.lines);
-        }
-        if opp.closed.is_none() && rng.below(3) < 2 {
-            let (kind, summary) = *rng.pick(&ACTIVITIES);
-            let due = today
-                .checked_add_signed(Duration::days(rng.below(24) as i64 - 6))
-                .unwrap_or(today);
-            batch.records.push(Record::Activity(Activity {
-                id: take_id(),
-                kind,
-                summary: summary.to_owned(),
-                due,
-                done: false,
-                link: ActivityLink::Opportunity(opp.id),
-            }));
+            if !self.products.is_empty() && priced {
+                opp.lines = self.lines(rng, &opp.currency);
+                opp.amount_mode = AmountMode::FromLines;
+                opp.amount = lines_amount(&opp.lines);
+            }
+            if opp.closed.is_none() && rng.below(3) < 2 {
+                let (kind, summary) = *rng.pick(&ACTIVITIES);
+                let due = today
+                    .checked_add_signed(Duration::days(rng.below(24) as i64 - 6))
+                    .unwrap_or(today);
+                batch.records.push(Record::Activity(Activity {
+                    id: take_id(),
+                    kind,
+                    summary: summary.to_owned(),
+                    due,
+                    done: false,
+                    link: ActivityLink::Opportunity(opp.id),
+                }));
+            }
         }
     }
 
+    /// One to three product lines, priced in `currency`.
+    fn lines(&self, rng: &mut Rng, currency: &str) -> Vec<Line> {
+        let count = 1 + rng.below(3) as usize;
+        (0..count)
+            .map(|_| {
+                let product = rng.pick(&self.products);
+                Line {
+                    product: Some(product.id),
+                    description: product.name.clone(),
+                    quantity: Decimal::from(1 + rng.below(20)),
+                    unit_price: self
+                        .rates
+                        .convert(product.unit_price, &product.currency, currency),
+                    discount_pct: Decimal::from([0, 0, 5, 10, 15][rng.below(5) as usize]),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The demo's leads, added to `batch`.
+fn add_leads(ws: &Workspace, batch: &mut Batch, rng: &mut Rng, take_id: &mut impl FnMut() -> Id) {
     let sources: Vec<Id> = ws
         .lookups(LookupKind::Source)
         .iter()

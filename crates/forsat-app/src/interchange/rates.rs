@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::table::decimal_text;
-use crate::domain::{Currency, RATE_DECIMALS, parse_rate};
+use crate::domain::{Currency, RATE_DECIMALS, Rates, parse_rate};
 use crate::tr;
 use crate::workspace::Workspace;
 
@@ -41,16 +41,76 @@ pub(super) struct NewCurrencies {
 
 /// The currencies `quotes` need that `ws` does not list. Fails, naming the currency, when the
 /// file's rates are in a base currency that neither the database nor the file converts.
-#[expect(
-    clippy::too_many_lines,
-    reason = "issue 21: to be split into named steps"
-)]
 pub(super) fn new_currencies<'a>(
     ws: &Workspace,
     quotes: impl Iterator<Item = Quote<'a>>,
 ) -> Result<NewCurrencies, String> {
     let rates = ws.rates();
     let home = rates.base();
+    let (by_code, unsaid) = by_code(quotes, home);
+    let mut out = NewCurrencies::default();
+    if by_code.is_empty() {
+        return Ok(out);
+    }
+    if unsaid > 0 {
+        out.messages.push(tr!(
+            "{n} rows give a rate but no base currency: read as rates in {base}, this database's base currency",
+            n = unsaid,
+            base = home
+        ));
+    }
+    let pivots = pivots(rates, &by_code)?;
+    for (base, (_, how)) in &pivots {
+        out.messages.push(tr!(
+            "the file's rates are in {base}, this database's in {home}: converted at {how}",
+            base = base,
+            home = home,
+            how = how
+        ));
+    }
+    // A quote in this database's base currency; None when its base cannot be converted
+    // (only a listed currency's quote can be so, and it is not needed).
+    let here = |&(rate, base, at): &Seen| {
+        if base == home {
+            return Some((rate, at));
+        }
+        let (pivot, _) = pivots.get(base)?;
+        Some((rounded(rate * pivot), at))
+    };
+    for (code, quotes) in by_code {
+        if code == home {
+            continue;
+        }
+        let converted: Vec<_> = quotes.iter().filter_map(here).collect();
+        if let Some(currency) = new_currency(ws, code, &converted, &mut out.messages)? {
+            out.currencies.push(currency);
+        }
+    }
+    if !out.currencies.is_empty() {
+        let list: Vec<String> = out
+            .currencies
+            .iter()
+            .map(|c| {
+                tr!(
+                    "{code} (rate {rate})",
+                    code = c.code,
+                    rate = decimal_text(c.rate)
+                )
+            })
+            .collect();
+        out.messages.push(tr!(
+            "created currencies {list} from the file",
+            list = list.join(", ")
+        ));
+    }
+    Ok(out)
+}
+
+/// The quotes by currency, each base said (an unsaid one is `home`), and how many were not.
+fn by_code<'s, 'a: 's>(
+    quotes: impl Iterator<Item = Quote<'a>>,
+    home: &'s str,
+) -> (BTreeMap<&'s str, Vec<Seen<'s>>>, usize) {
     let mut by_code: BTreeMap<&str, Vec<Seen>> = BTreeMap::new();
     let mut unsaid = 0usize;
     for q in quotes {
@@ -65,21 +125,18 @@ pub(super) fn new_currencies<'a>(
             .or_default()
             .push((q.rate, base, q.at));
     }
-    let mut out = NewCurrencies::default();
-    if by_code.is_empty() {
-        return Ok(out);
-    }
-    if unsaid > 0 {
-        out.messages.push(tr!(
-            "{n} rows give a rate but no base currency: read as rates in {base}, this database's base currency",
-            n = unsaid,
-            base = home
-        ));
-    }
-    // What one unit of each of the file's base currencies is worth here: the database's own
-    // rate, else the file's rate for the database's base currency, inverted.
-    // Only the bases of currencies to create need one: a file of listed currencies imports
-    // as it always did.
+    (by_code, unsaid)
+}
+
+/// What one unit of each of the file's base currencies is worth here, and how that was found:
+/// the database's own rate, else the file's rate for the database's base currency, inverted.
+/// Only the bases of currencies to create need one: a file of listed currencies imports as it
+/// always did.
+fn pivots<'s>(
+    rates: &Rates,
+    by_code: &BTreeMap<&'s str, Vec<Seen<'s>>>,
+) -> Result<BTreeMap<&'s str, (Decimal, String)>, String> {
+    let home = rates.base();
     let missing = |code: &str| code != home && rates.rate(code).is_none();
     let mut pivots: BTreeMap<&str, (Decimal, String)> = BTreeMap::new();
     let bases = by_code
@@ -127,86 +184,57 @@ pub(super) fn new_currencies<'a>(
         };
         pivots.insert(base, (pivot, how));
     }
-    for (base, (_, how)) in &pivots {
-        out.messages.push(tr!(
-            "the file's rates are in {base}, this database's in {home}: converted at {how}",
-            base = base,
-            home = home,
-            how = how
-        ));
-    }
-    // A quote in this database's base currency; None when its base cannot be converted
-    // (only a listed currency's quote can be so, and it is not needed).
-    let here = |&(rate, base, at): &Seen| {
-        if base == home {
-            return Some((rate, at));
-        }
-        let (pivot, _) = pivots.get(base)?;
-        Some((rounded(rate * pivot), at))
+    Ok(pivots)
+}
+
+/// The currency to create for `code` at the most common of its `converted` quotes (in this
+/// database's base currency), or none when there is none or the database lists it; what the
+/// user should know goes to `messages`.
+fn new_currency(
+    ws: &Workspace,
+    code: &str,
+    converted: &[(Decimal, DateTime<Utc>)],
+    messages: &mut Vec<String>,
+) -> Result<Option<Currency>, String> {
+    let Some(rate) = chosen(converted) else {
+        return Ok(None);
     };
-    for (code, quotes) in by_code {
-        if code == home {
-            continue;
-        }
-        let converted: Vec<_> = quotes.iter().filter_map(here).collect();
-        let Some(rate) = chosen(&converted) else {
-            continue;
-        };
-        if let Some(listed) = rates.rate(code) {
-            if listed != rate {
-                out.messages.push(tr!(
-                    "{code}: the file's rate {file} is not this database's {listed}; the database's is kept",
-                    code = code,
-                    file = decimal_text(rate),
-                    listed = decimal_text(listed)
-                ));
-            }
-            continue;
-        }
-        let rate = parse_rate(&decimal_text(rate)).map_err(|e| {
-            tr!(
-                "{code}: the file's rate cannot be used: {error}",
+    if let Some(listed) = ws.rates().rate(code) {
+        if listed != rate {
+            messages.push(tr!(
+                "{code}: the file's rate {file} is not this database's {listed}; the database's is kept",
                 code = code,
-                error = e
-            )
-        })?;
-        let mut distinct: Vec<Decimal> = converted.iter().map(|q| q.0).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        if distinct.len() > 1 {
-            out.messages.push(tr!(
-                "{code}: the file gives {n} different rates; the most common (the newest on a tie) is taken",
-                code = code,
-                n = distinct.len()
+                file = decimal_text(rate),
+                listed = decimal_text(listed)
             ));
         }
-        out.currencies.push(Currency {
-            id: 0,
-            code: code.to_owned(),
-            name: String::new(),
-            rate,
-            rate_date: ws.today(),
-            active: true,
-        });
+        return Ok(None);
     }
-    if !out.currencies.is_empty() {
-        let list: Vec<String> = out
-            .currencies
-            .iter()
-            .map(|c| {
-                tr!(
-                    "{code} (rate {rate})",
-                    code = c.code,
-                    rate = decimal_text(c.rate)
-                )
-            })
-            .collect();
-        out.messages.push(tr!(
-            "created currencies {list} from the file",
-            list = list.join(", ")
+    let rate = parse_rate(&decimal_text(rate)).map_err(|e| {
+        tr!(
+            "{code}: the file's rate cannot be used: {error}",
+            code = code,
+            error = e
+        )
+    })?;
+    let mut distinct: Vec<Decimal> = converted.iter().map(|q| q.0).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() > 1 {
+        messages.push(tr!(
+            "{code}: the file gives {n} different rates; the most common (the newest on a tie) is taken",
+            code = code,
+            n = distinct.len()
         ));
     }
-    Ok(out)
+    Ok(Some(Currency {
+        id: 0,
+        code: code.to_owned(),
+        name: String::new(),
+        rate,
+        rate_date: ws.today(),
+        active: true,
+    }))
 }
 
 /// A rate to the decimals a rate keeps, as a change of base currency rounds them.

@@ -1,6 +1,8 @@
 //! Generated records in bulk (demo data, the sample pipeline) and clearing the sample.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
 
 use super::Workspace;
 use super::apply::{Applied, ApplyError, Staged, Stamp, history, lifecycle};
@@ -8,7 +10,7 @@ use crate::command::{Batch, Change, Command};
 use crate::domain::{
     EntityKind, Field, FieldError, Id, IdSet, Problem, Record, StageEvent, StageKind,
 };
-use crate::store::{TrashEntry, Tx};
+use crate::store::{TrashEntry, Tx, TxError};
 use crate::tr;
 
 /// What a batch of generated records is: how it is kept and undone.
@@ -25,61 +27,19 @@ pub(super) enum BatchKind {
 
 impl Workspace {
     /// Writes generated records whose ids were assigned from [`Workspace::next_id`].
-    #[expect(
-        clippy::too_many_lines,
-        reason = "issue 21: to be split into named steps"
-    )]
     pub(super) fn insert_batch(
         &mut self,
-        batch: Batch,
+        mut batch: Batch,
         kind: BatchKind,
     ) -> Result<Applied, ApplyError> {
-        let first_start = kind == BatchKind::FirstStart;
-        let Batch {
-            lookups,
-            accounts,
-            opportunities,
-            stage_events,
-            mut records,
-            trash,
-        } = batch;
-        let ids: Vec<Id> = lookups
-            .iter()
-            .map(|l| l.id)
-            .chain(accounts.iter().map(|a| a.id))
-            .chain(opportunities.iter().map(|o| o.id))
-            .chain(stage_events.iter().map(|e| e.id))
-            .chain(records.iter().map(Record::id))
-            .collect();
-        let fresh: IdSet = ids.iter().copied().collect();
-        if fresh.len() != ids.len() || ids.iter().any(|&id| id < self.next_id()) {
-            return Err(ApplyError::StaleIds);
-        }
+        let (fresh, max_id) = self.fresh_ids(&batch)?;
         let mut errors = Vec::new();
-        for record in &mut records {
+        for record in &mut batch.records {
             errors.extend(record.normalize_and_validate().err().unwrap_or_default());
         }
         // What the batch itself adds may be named by its deals: stages and currencies too.
-        let pending = Staged::of_records(fresh.clone(), &records);
-        errors.extend(self.check_batch_pipelines(&records));
-        for opp in &opportunities {
-            errors.extend(opp.validate().err().unwrap_or_default());
-            errors.extend(self.check_references(opp, &pending));
-        }
-        let stage_known =
-            |id: Id| self.stage(id).is_some() || pending.stages.iter().any(|s| s.id == id);
-        for e in &stage_events {
-            if !fresh.contains(&e.opportunity)
-                || !stage_known(e.to)
-                || e.from.is_some_and(|f| !stage_known(f))
-            {
-                errors.push(FieldError::new(Field::Stage, Problem::Unknown));
-            }
-        }
-        let deal_ids: IdSet = opportunities.iter().map(|o| o.id).collect();
-        if trash.iter().any(|id| !deal_ids.contains(id)) {
-            errors.push(FieldError::new(Field::Name, Problem::Unknown));
-        }
+        let pending = Staged::of_records(fresh.clone(), &batch.records);
+        errors.extend(self.check_batch(&batch, &fresh, &pending));
         if !errors.is_empty() {
             errors.truncate(20);
             return Err(ApplyError::Invalid(errors));
@@ -88,88 +48,30 @@ impl Workspace {
         let sample: Vec<(EntityKind, Id)> = if kind == BatchKind::Added {
             Vec::new()
         } else {
-            lookups
+            batch
+                .lookups
                 .iter()
                 .map(|l| (EntityKind::Lookup, l.id))
-                .chain(accounts.iter().map(|a| (EntityKind::Account, a.id)))
+                .chain(batch.accounts.iter().map(|a| (EntityKind::Account, a.id)))
                 .chain(
-                    opportunities
+                    batch
+                        .opportunities
                         .iter()
                         .map(|o| (EntityKind::Opportunity, o.id)),
                 )
-                .chain(records.iter().map(|r| (r.kind(), r.id())))
+                .chain(batch.records.iter().map(|r| (r.kind(), r.id())))
                 .collect()
         };
-        let stage_names: std::collections::HashMap<Id, String> = self
+        let stage_names: HashMap<Id, String> = self
             .stages
             .iter()
             .chain(pending.stages.iter().copied())
             .map(|s| (s.id, s.name.clone()))
             .collect();
-        let max_id = ids.iter().copied().max().unwrap_or(0);
         self.write(|tx| {
             tx.take_ids_through(max_id)?;
             let stamp = Stamp::begin(tx, now)?;
-            for l in &lookups {
-                tx.put_lookup(l)?;
-                lifecycle(tx, &stamp, EntityKind::Lookup, l.id, "created", &l.name)?;
-            }
-            for a in &accounts {
-                tx.put_account(a)?;
-                lifecycle(tx, &stamp, EntityKind::Account, a.id, "created", &a.name)?;
-            }
-            // A deal's stage moves follow its creation in its history: the history table is
-            // keyed by deal, so this appends instead of going back over written pages.
-            let mut moves: Vec<(&StageEvent, Id)> = stage_events
-                .iter()
-                .filter_map(|e| Some((e, e.from?)))
-                .collect();
-            moves.sort_by_key(|(e, _)| (e.opportunity, e.id));
-            for o in &opportunities {
-                tx.put_opportunity(o)?;
-                let stamp = stamp.dated(o.created);
-                lifecycle(
-                    tx,
-                    &stamp,
-                    EntityKind::Opportunity,
-                    o.id,
-                    "created",
-                    &o.name,
-                )?;
-                let first = moves.partition_point(|(e, _)| e.opportunity < o.id);
-                for (e, from) in moves[first..]
-                    .iter()
-                    .take_while(|(e, _)| e.opportunity == o.id)
-                {
-                    history(
-                        tx,
-                        &stamp.dated(e.at),
-                        EntityKind::Opportunity,
-                        o.id,
-                        Field::Stage.key(),
-                        stage_names[from].clone(),
-                        stage_names[&e.to].clone(),
-                    )?;
-                }
-            }
-            for r in &records {
-                tx.put_record(r)?;
-                lifecycle(tx, &stamp, r.kind(), r.id(), "created", &r.title())?;
-            }
-            for e in &stage_events {
-                tx.put_stage_event(e)?;
-            }
-            for id in &trash {
-                tx.put_trash(&TrashEntry {
-                    opportunity: *id,
-                    at: now,
-                })?;
-                let name = opportunities
-                    .iter()
-                    .find(|o| o.id == *id)
-                    .map_or("", |o| o.name.as_str());
-                lifecycle(tx, &stamp, EntityKind::Opportunity, *id, "trashed", name)?;
-            }
+            write_batch(tx, &stamp, &batch, &stage_names, now)?;
             match kind {
                 BatchKind::Added => {}
                 BatchKind::FirstStart => {
@@ -185,19 +87,78 @@ impl Workspace {
             Ok(())
         })?;
         // Undone by deleting what it added (the first start's sample is cleared instead).
-        let inverse = (!first_start).then(|| {
-            let remove = lookups
+        let inverse = (kind != BatchKind::FirstStart).then(|| {
+            let remove = batch
+                .lookups
                 .iter()
                 .map(|l| (EntityKind::Lookup, l.id))
-                .chain(accounts.iter().map(|a| (EntityKind::Account, a.id)))
-                .chain(records.iter().map(|r| (r.kind(), r.id())))
+                .chain(batch.accounts.iter().map(|a| (EntityKind::Account, a.id)))
+                .chain(batch.records.iter().map(|r| (r.kind(), r.id())))
                 .collect();
             Command::Change(Box::new(Change {
-                delete_deals: opportunities.iter().map(|o| o.id).collect(),
+                delete_deals: batch.opportunities.iter().map(|o| o.id).collect(),
                 remove,
                 ..Change::default()
             }))
         });
+        self.install_batch(batch, kind, sample, now);
+        Ok(Applied {
+            inverse,
+            created: None,
+        })
+    }
+
+    /// The ids of a batch, all new and each named once, and the highest of them.
+    fn fresh_ids(&self, batch: &Batch) -> Result<(IdSet, Id), ApplyError> {
+        let ids: Vec<Id> = batch
+            .lookups
+            .iter()
+            .map(|l| l.id)
+            .chain(batch.accounts.iter().map(|a| a.id))
+            .chain(batch.opportunities.iter().map(|o| o.id))
+            .chain(batch.stage_events.iter().map(|e| e.id))
+            .chain(batch.records.iter().map(Record::id))
+            .collect();
+        let fresh: IdSet = ids.iter().copied().collect();
+        if fresh.len() != ids.len() || ids.iter().any(|&id| id < self.next_id()) {
+            return Err(ApplyError::StaleIds);
+        }
+        Ok((fresh, ids.iter().copied().max().unwrap_or(0)))
+    }
+
+    /// What is wrong with a batch's pipelines, deals, stage moves and trash (its records
+    /// are checked apart, as they are normalized).
+    fn check_batch(&self, batch: &Batch, fresh: &IdSet, pending: &Staged) -> Vec<FieldError> {
+        let mut errors = self.check_batch_pipelines(&batch.records);
+        for opp in &batch.opportunities {
+            errors.extend(opp.validate().err().unwrap_or_default());
+            errors.extend(self.check_references(opp, pending));
+        }
+        let stage_known =
+            |id: Id| self.stage(id).is_some() || pending.stages.iter().any(|s| s.id == id);
+        for e in &batch.stage_events {
+            if !fresh.contains(&e.opportunity)
+                || !stage_known(e.to)
+                || e.from.is_some_and(|f| !stage_known(f))
+            {
+                errors.push(FieldError::new(Field::Stage, Problem::Unknown));
+            }
+        }
+        let deal_ids: IdSet = batch.opportunities.iter().map(|o| o.id).collect();
+        if batch.trash.iter().any(|id| !deal_ids.contains(id)) {
+            errors.push(FieldError::new(Field::Name, Problem::Unknown));
+        }
+        errors
+    }
+
+    /// Puts a written batch in memory (and `sample`, what it adds to the sample).
+    fn install_batch(
+        &mut self,
+        batch: Batch,
+        kind: BatchKind,
+        sample: Vec<(EntityKind, Id)>,
+        now: DateTime<Utc>,
+    ) {
         match kind {
             BatchKind::Added => {}
             BatchKind::FirstStart => {
@@ -206,23 +167,20 @@ impl Workspace {
             }
             BatchKind::Sample => self.sample.extend(sample),
         }
-        self.lookups.extend(lookups.into_iter().map(|l| (l.id, l)));
+        self.lookups
+            .extend(batch.lookups.into_iter().map(|l| (l.id, l)));
         self.accounts
-            .extend(accounts.into_iter().map(|a| (a.id, a)));
-        self.add_stage_events(stage_events);
+            .extend(batch.accounts.into_iter().map(|a| (a.id, a)));
+        self.add_stage_events(batch.stage_events);
         self.stage_events.sort_by_key(|e| (e.at, e.id));
-        for r in records {
+        for r in batch.records {
             self.install_record(r);
         }
         // The batch's rates first, so its deals are totalled at them; trashed deals stay off
         // the board.
         self.after_records_changed();
-        self.trash.extend(trash.iter().map(|id| (*id, now)));
-        self.install_new(opportunities);
-        Ok(Applied {
-            inverse,
-            created: None,
-        })
+        self.trash.extend(batch.trash.iter().map(|id| (*id, now)));
+        self.install_new(batch.opportunities);
     }
 
     /// The pipelines and stages a batch adds: a stage in a pipeline that exists or comes with
@@ -357,4 +315,88 @@ impl Workspace {
         self.sample.clear();
         Ok(Applied::default())
     }
+}
+
+/// Writes a batch's records, deals, stage moves and trash, each with its history.
+fn write_batch(
+    tx: &mut Tx<'_>,
+    stamp: &Stamp,
+    batch: &Batch,
+    stage_names: &HashMap<Id, String>,
+    now: DateTime<Utc>,
+) -> Result<(), TxError> {
+    for l in &batch.lookups {
+        tx.put_lookup(l)?;
+        lifecycle(tx, stamp, EntityKind::Lookup, l.id, "created", &l.name)?;
+    }
+    for a in &batch.accounts {
+        tx.put_account(a)?;
+        lifecycle(tx, stamp, EntityKind::Account, a.id, "created", &a.name)?;
+    }
+    write_batch_deals(tx, stamp, batch, stage_names)?;
+    for r in &batch.records {
+        tx.put_record(r)?;
+        lifecycle(tx, stamp, r.kind(), r.id(), "created", &r.title())?;
+    }
+    for e in &batch.stage_events {
+        tx.put_stage_event(e)?;
+    }
+    for id in &batch.trash {
+        tx.put_trash(&TrashEntry {
+            opportunity: *id,
+            at: now,
+        })?;
+        let name = batch
+            .opportunities
+            .iter()
+            .find(|o| o.id == *id)
+            .map_or("", |o| o.name.as_str());
+        lifecycle(tx, stamp, EntityKind::Opportunity, *id, "trashed", name)?;
+    }
+    Ok(())
+}
+
+/// Writes a batch's deals, each with its creation and then its stage moves in its history.
+fn write_batch_deals(
+    tx: &mut Tx<'_>,
+    stamp: &Stamp,
+    batch: &Batch,
+    stage_names: &HashMap<Id, String>,
+) -> Result<(), TxError> {
+    // A deal's stage moves follow its creation in its history: the history table is keyed
+    // by deal, so this appends instead of going back over written pages.
+    let mut moves: Vec<(&StageEvent, Id)> = batch
+        .stage_events
+        .iter()
+        .filter_map(|e| Some((e, e.from?)))
+        .collect();
+    moves.sort_by_key(|(e, _)| (e.opportunity, e.id));
+    for o in &batch.opportunities {
+        tx.put_opportunity(o)?;
+        let stamp = stamp.dated(o.created);
+        lifecycle(
+            tx,
+            &stamp,
+            EntityKind::Opportunity,
+            o.id,
+            "created",
+            &o.name,
+        )?;
+        let first = moves.partition_point(|(e, _)| e.opportunity < o.id);
+        for (e, from) in moves[first..]
+            .iter()
+            .take_while(|(e, _)| e.opportunity == o.id)
+        {
+            history(
+                tx,
+                &stamp.dated(e.at),
+                EntityKind::Opportunity,
+                o.id,
+                Field::Stage.key(),
+                stage_names[from].clone(),
+                stage_names[&e.to].clone(),
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::Workspace;
@@ -50,6 +50,92 @@ fn settings_fields(s: &Settings) -> Vec<(&'static str, String)> {
         ("backups", s.backups.to_string()),
         ("backups_keep", s.backups_keep.to_string()),
     ]
+}
+
+/// The deals a change edits (before and after) and deletes (with their stage events).
+struct DealsChanged {
+    edited: Vec<(Opportunity, Opportunity)>,
+    deleted: Vec<(Opportunity, Vec<StageEvent>)>,
+}
+
+/// The ids a change stores (not 0: those are new), refused unless each names one record: ids
+/// come from this workspace, so a repeat is a programming error.
+fn distinct_ids(change: &Change) -> Result<Vec<Id>, ApplyError> {
+    let distinct = |ids: &[Id]| ids.iter().collect::<HashSet<_>>().len() == ids.len();
+    let deal_ids: Vec<Id> = change.update_deals.iter().map(|o| o.id).collect();
+    let stored_ids: Vec<Id> = change
+        .put
+        .iter()
+        .map(Record::id)
+        .filter(|id| *id != 0)
+        .collect();
+    if !distinct(&deal_ids) || !distinct(&change.delete_deals) || !distinct(&stored_ids) {
+        return Err(ApplyError::StaleIds);
+    }
+    Ok(stored_ids)
+}
+
+/// Deletes the deals (with their stage events) and records a change removes, with their history.
+fn write_deletions(
+    tx: &mut crate::store::Tx<'_>,
+    stamp: &Stamp,
+    deals: &[(Opportunity, Vec<StageEvent>)],
+    records: &[Record],
+) -> Result<(), crate::store::TxError> {
+    for (opp, events) in deals {
+        tx.delete_opportunity(opp.id)?;
+        tx.delete_trash(opp.id)?;
+        for e in events {
+            tx.delete_stage_event(e.id)?;
+        }
+        lifecycle(
+            tx,
+            stamp,
+            EntityKind::Opportunity,
+            opp.id,
+            "deleted",
+            &opp.name,
+        )?;
+    }
+    for record in records {
+        tx.delete_record(record.kind(), record.id())?;
+        lifecycle(
+            tx,
+            stamp,
+            record.kind(),
+            record.id(),
+            "deleted",
+            &record.title(),
+        )?;
+    }
+    Ok(())
+}
+
+/// What a lead converts into: its account, contact (if it names one) and deal.
+struct LeadParts {
+    account: Account,
+    contact: Option<Record>,
+    opp: Opportunity,
+}
+
+/// The contact a lead's contact details make (none without a name), checked.
+fn lead_contact(lead: &Lead, account: Id) -> Result<Option<Record>, ApplyError> {
+    let mut contact = (!lead.contact_name.trim().is_empty()).then(|| {
+        Record::Contact(Contact {
+            id: 0,
+            account,
+            name: lead.contact_name.clone(),
+            role: String::new(),
+            email: lead.email.clone(),
+            phone: lead.phone.clone(),
+        })
+    });
+    if let Some(contact) = &mut contact
+        && let Err(errors) = contact.normalize_and_validate()
+    {
+        return Err(ApplyError::Invalid(errors));
+    }
+    Ok(contact)
 }
 
 impl Workspace {
@@ -412,23 +498,8 @@ impl Workspace {
 
     /// Applies a [`Change`]: records created, edited and deleted, deals replaced, deleted or put
     /// back, all in one transaction with their history.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "issue 21: to be split into named steps"
-    )]
     pub(super) fn apply_change(&mut self, mut change: Change) -> Result<Applied, ApplyError> {
-        // Ids come from this workspace and name each record once (a programming error if not).
-        let distinct = |ids: &[Id]| ids.iter().collect::<HashSet<_>>().len() == ids.len();
-        let deal_ids: Vec<Id> = change.update_deals.iter().map(|o| o.id).collect();
-        let stored_ids: Vec<Id> = change
-            .put
-            .iter()
-            .map(Record::id)
-            .filter(|id| *id != 0)
-            .collect();
-        if !distinct(&deal_ids) || !distinct(&change.delete_deals) || !distinct(&stored_ids) {
-            return Err(ApplyError::StaleIds);
-        }
+        let stored_ids = distinct_ids(&change)?;
         // Ids at or past the counter were assigned in advance (records that name each other,
         // like a new pipeline and its stages): they are new, and the counter moves past them.
         let first_new = self.next_id();
@@ -439,15 +510,71 @@ impl Workspace {
             .max();
         let mut errors = self.check_change(&mut change);
         let now = self.now();
+        let edited = std::mem::take(&mut change.update_deals);
         let pending = Staged::of_records(stored_ids.into_iter().collect(), &change.put);
-        let mut deal_pairs = Vec::with_capacity(change.update_deals.len());
-        for mut new in std::mem::take(&mut change.update_deals) {
+        let deals = self.check_deals(&change, edited, now, &pending, &mut errors)?;
+        if !errors.is_empty() {
+            return Err(ApplyError::Invalid(errors));
+        }
+        let removed: Vec<Record> = change
+            .remove
+            .iter()
+            .filter_map(|&(kind, id)| self.stored(kind, id))
+            .collect();
+        let (puts, done) = self.write(|tx| {
+            if let Some(last) = preassigned {
+                tx.take_ids_through(last)?;
+            }
+            let stamp = Stamp::begin(tx, now)?;
+            if let Some(settings) = &change.settings {
+                self.write_settings(tx, &stamp, settings)?;
+            }
+            let puts = self.write_puts(tx, &stamp, &change.put, first_new)?;
+            for (opp, events) in &change.restore_deals {
+                write_restored(tx, &stamp, opp, events)?;
+            }
+            let mut done = MovesDone::default();
+            for (old, new) in &deals.edited {
+                let moves = &change.moves;
+                self.write_undoable(tx, &stamp, (old, new), &pending, moves, &mut done)?;
+            }
+            write_deletions(tx, &stamp, &deals.deleted, &removed)?;
+            Ok((puts, done))
+        })?;
+
+        // The first record put without an id is the one the user created (an account, a
+        // lead): its view shows it by this id.
+        let created = change
+            .put
+            .iter()
+            .zip(&puts)
+            .find(|(asked, _)| asked.id() == 0)
+            .map(|(_, (_, stored))| stored.id());
+        let inverse = self.install_change(change, puts, done, deals, removed);
+        Ok(Applied {
+            inverse: Some(Command::Change(Box::new(inverse))),
+            created,
+        })
+    }
+
+    /// Checks the deals a change edits, puts back and deletes: the edited ones prepared (their
+    /// errors added to `errors`), the deleted ones read with their stage events.
+    fn check_deals(
+        &self,
+        change: &Change,
+        edited: Vec<Opportunity>,
+        now: DateTime<Utc>,
+        pending: &Staged,
+        errors: &mut Vec<FieldError>,
+    ) -> Result<DealsChanged, ApplyError> {
+        let mut pairs = Vec::with_capacity(edited.len());
+        for mut new in edited {
             let old = self
                 .opportunity(new.id)
                 .cloned()
                 .ok_or(ApplyError::Missing(EntityKind::Opportunity, new.id))?;
-            match self.prepare(Some(&old), &mut new, now, &pending) {
-                Ok(()) => deal_pairs.push((old, new)),
+            match self.prepare(Some(&old), &mut new, now, pending) {
+                Ok(()) => pairs.push((old, new)),
                 Err(found) => errors.extend(found),
             }
         }
@@ -456,7 +583,7 @@ impl Workspace {
                 return Err(ApplyError::StaleIds);
             }
             errors.extend(opp.validate().err().unwrap_or_default());
-            errors.extend(self.check_references(opp, &pending));
+            errors.extend(self.check_references(opp, pending));
         }
         let mut deleted = Vec::with_capacity(change.delete_deals.len());
         for id in &change.delete_deals {
@@ -472,93 +599,68 @@ impl Workspace {
                 .collect();
             deleted.push((opp, events));
         }
-        if !errors.is_empty() {
-            return Err(ApplyError::Invalid(errors));
-        }
-        let removed: Vec<Record> = change
-            .remove
-            .iter()
-            .filter_map(|&(kind, id)| self.stored(kind, id))
-            .collect();
-        let (puts, done) = self.write(|tx| {
-            if let Some(last) = preassigned {
-                tx.take_ids_through(last)?;
-            }
-            let stamp = Stamp::begin(tx, now)?;
-            if let Some(settings) = &change.settings {
-                tx.put_settings(settings)?;
-                for ((key, was), (_, is)) in settings_fields(&self.settings)
-                    .into_iter()
-                    .zip(settings_fields(settings))
-                {
-                    if was != is {
-                        history(tx, &stamp, EntityKind::Settings, 0, key, was, is)?;
-                    }
-                }
-            }
-            let mut puts = Vec::with_capacity(change.put.len());
-            for record in &change.put {
-                let mut record = record.clone();
-                // New records come without an id or with one assigned in advance; one with an
-                // older id that is not stored was deleted and is put back (an undo).
-                let event = if record.id() == 0 {
-                    record.set_id(tx.new_id()?);
-                    "created"
-                } else if record.id() >= first_new {
-                    "created"
-                } else {
-                    "restored"
-                };
-                let old = self.stored(record.kind(), record.id());
-                self.write_record(tx, &stamp, old.as_ref(), &record, event)?;
-                puts.push((old, record));
-            }
-            for (opp, events) in &change.restore_deals {
-                write_restored(tx, &stamp, opp, events)?;
-            }
-            let mut done = MovesDone::default();
-            for (old, new) in &deal_pairs {
-                let moves = &change.moves;
-                self.write_undoable(tx, &stamp, (old, new), &pending, moves, &mut done)?;
-            }
-            for (opp, events) in &deleted {
-                tx.delete_opportunity(opp.id)?;
-                tx.delete_trash(opp.id)?;
-                for e in events {
-                    tx.delete_stage_event(e.id)?;
-                }
-                lifecycle(
-                    tx,
-                    &stamp,
-                    EntityKind::Opportunity,
-                    opp.id,
-                    "deleted",
-                    &opp.name,
-                )?;
-            }
-            for record in &removed {
-                tx.delete_record(record.kind(), record.id())?;
-                lifecycle(
-                    tx,
-                    &stamp,
-                    record.kind(),
-                    record.id(),
-                    "deleted",
-                    &record.title(),
-                )?;
-            }
-            Ok((puts, done))
-        })?;
+        Ok(DealsChanged {
+            edited: pairs,
+            deleted,
+        })
+    }
 
-        // The first record put without an id is the one the user created (an account, a
-        // lead): its view shows it by this id.
-        let created = change
-            .put
-            .iter()
-            .zip(&puts)
-            .find(|(asked, _)| asked.id() == 0)
-            .map(|(_, (_, stored))| stored.id());
-        // Memory, in the transaction's order.
+    /// Writes new settings with one history entry per changed field.
+    fn write_settings(
+        &self,
+        tx: &mut crate::store::Tx<'_>,
+        stamp: &Stamp,
+        settings: &Settings,
+    ) -> Result<(), crate::store::TxError> {
+        tx.put_settings(settings)?;
+        for ((key, was), (_, is)) in settings_fields(&self.settings)
+            .into_iter()
+            .zip(settings_fields(settings))
+        {
+            if was != is {
+                history(tx, stamp, EntityKind::Settings, 0, key, was, is)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the records a change puts, each with the one it replaces (none for a new one).
+    fn write_puts(
+        &self,
+        tx: &mut crate::store::Tx<'_>,
+        stamp: &Stamp,
+        records: &[Record],
+        first_new: Id,
+    ) -> Result<Vec<(Option<Record>, Record)>, crate::store::TxError> {
+        let mut puts = Vec::with_capacity(records.len());
+        for record in records {
+            let mut record = record.clone();
+            // New records come without an id or with one assigned in advance; one with an
+            // older id that is not stored was deleted and is put back (an undo).
+            let event = if record.id() == 0 {
+                record.set_id(tx.new_id()?);
+                "created"
+            } else if record.id() >= first_new {
+                "created"
+            } else {
+                "restored"
+            };
+            let old = self.stored(record.kind(), record.id());
+            self.write_record(tx, stamp, old.as_ref(), &record, event)?;
+            puts.push((old, record));
+        }
+        Ok(puts)
+    }
+
+    /// Puts a written change in memory, in the transaction's order, and returns its inverse.
+    fn install_change(
+        &mut self,
+        change: Change,
+        puts: Vec<(Option<Record>, Record)>,
+        done: MovesDone,
+        deals: DealsChanged,
+        removed: Vec<Record>,
+    ) -> Change {
         let mut inverse = Change::default();
         if let Some(settings) = change.settings {
             crate::i18n::install(settings.local());
@@ -580,13 +682,13 @@ impl Workspace {
         self.stage_events.sort_by_key(|e| (e.at, e.id));
         inverse.moves = done.inverse();
         done.install(self);
-        for (old, new) in deal_pairs {
+        for (old, new) in deals.edited {
             self.install(Some(&old), new);
             inverse.update_deals.push(old);
         }
-        let deleted_ids: HashSet<Id> = deleted.iter().map(|(o, _)| o.id).collect();
+        let deleted_ids: HashSet<Id> = deals.deleted.iter().map(|(o, _)| o.id).collect();
         self.uninstall(&deleted_ids);
-        inverse.restore_deals = deleted;
+        inverse.restore_deals = deals.deleted;
         for record in removed {
             self.uninstall_record(record.kind(), record.id());
             inverse.put.push(record);
@@ -594,10 +696,7 @@ impl Workspace {
         // Put back what was deleted before what refers to it: accounts first.
         inverse.put.sort_by_key(|r| r.kind() != EntityKind::Account);
         self.after_records_changed();
-        Ok(Applied {
-            inverse: Some(Command::Change(Box::new(inverse))),
-            created,
-        })
+        inverse
     }
 
     /// Writes one record with its history: `event` (created or restored) for a new one, or one
@@ -832,10 +931,6 @@ impl Workspace {
 
     /// Converts a lead: the account (picked, matched by name or created), a contact from the
     /// lead's contact details, a deal in the chosen stage, and the lead marked converted.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "issue 21: to be split into named steps"
-    )]
     pub(super) fn convert_lead(&mut self, c: &ConvertLead) -> Result<Applied, ApplyError> {
         let lead = self
             .lead(c.lead)
@@ -852,45 +947,8 @@ impl Workspace {
             .cloned()
             .ok_or(ApplyError::Missing(EntityKind::Stage, c.stage))?;
         let now = self.now();
-        let (account, create_account) = match c.account {
-            Some(id) => (
-                self.account(id)
-                    .cloned()
-                    .ok_or(ApplyError::Missing(EntityKind::Account, id))?,
-                false,
-            ),
-            None => {
-                let name = clean_name(Field::Account, &c.account_name)?;
-                match self.account_by_name(&name) {
-                    Some(a) => (a.clone(), false),
-                    None => (
-                        Account {
-                            name,
-                            source: lead.source,
-                            phone: lead.phone.clone(),
-                            email: lead.email.clone(),
-                            ..Account::default()
-                        },
-                        true,
-                    ),
-                }
-            }
-        };
-        let mut contact = (!lead.contact_name.trim().is_empty()).then(|| {
-            Record::Contact(Contact {
-                id: 0,
-                account: account.id,
-                name: lead.contact_name.clone(),
-                role: String::new(),
-                email: lead.email.clone(),
-                phone: lead.phone.clone(),
-            })
-        });
-        if let Some(contact) = &mut contact
-            && let Err(errors) = contact.normalize_and_validate()
-        {
-            return Err(ApplyError::Invalid(errors));
-        }
+        let (account, create_account) = self.conversion_account(c, &lead)?;
+        let contact = lead_contact(&lead, account.id)?;
         let mut opp = Opportunity::draft(&account, &stage, &self.settings, now);
         opp.name = lead.name.clone();
         opp.source = lead.source.or(account.source);
@@ -899,54 +957,18 @@ impl Workspace {
         let pending = Staged::ids(create_account.then_some(opp.account).into_iter().collect());
         self.prepare(None, &mut opp, now, &pending)
             .map_err(ApplyError::Invalid)?;
-        let (account, contact, opp, converted, event) = self.write(|tx| {
-            let stamp = Stamp::begin(tx, now)?;
-            let mut account = account;
-            if create_account {
-                account.id = tx.new_id()?;
-                tx.put_account(&account)?;
-                lifecycle(
-                    tx,
-                    &stamp,
-                    EntityKind::Account,
-                    account.id,
-                    "created",
-                    &account.name,
-                )?;
-            }
-            let mut contact = contact;
-            if let Some(Record::Contact(ct)) = &mut contact {
-                ct.id = tx.new_id()?;
-                ct.account = account.id;
-            }
-            if let Some(record) = &contact {
-                self.write_record(tx, &stamp, None, record, "created")?;
-            }
-            opp.id = tx.new_id()?;
-            opp.account = account.id;
-            opp.contact = contact.as_ref().map(Record::id);
-            let event = self.write_opportunity(tx, &stamp, None, &opp, Some(&account))?;
-            let converted = Lead {
-                converted: Some(Conversion {
-                    account: account.id,
-                    contact: opp.contact,
-                    opportunity: opp.id,
-                    at: now,
-                }),
-                ..lead.clone()
-            };
-            tx.put_record(&Record::Lead(converted.clone()))?;
-            history(
-                tx,
-                &stamp,
-                EntityKind::Lead,
-                lead.id,
-                "converted",
-                String::new(),
-                opp.name.clone(),
-            )?;
-            Ok((account, contact, opp, converted, event))
-        })?;
+        let parts = LeadParts {
+            account,
+            contact,
+            opp,
+        };
+        let (parts, converted, event) =
+            self.write(|tx| self.write_conversion(tx, now, &lead, create_account, parts))?;
+        let LeadParts {
+            account,
+            contact,
+            opp,
+        } = parts;
         let mut inverse = Change {
             put: vec![Record::Lead(lead)],
             delete_deals: vec![opp.id],
@@ -970,5 +992,105 @@ impl Workspace {
             inverse: Some(Command::Change(Box::new(inverse))),
             created: Some(id),
         })
+    }
+
+    /// The account a lead converts into: the one picked, else the one of that name, else a new
+    /// one from the lead's details (`true`: to be created).
+    fn conversion_account(
+        &self,
+        c: &ConvertLead,
+        lead: &Lead,
+    ) -> Result<(Account, bool), ApplyError> {
+        Ok(match c.account {
+            Some(id) => (
+                self.account(id)
+                    .cloned()
+                    .ok_or(ApplyError::Missing(EntityKind::Account, id))?,
+                false,
+            ),
+            None => {
+                let name = clean_name(Field::Account, &c.account_name)?;
+                match self.account_by_name(&name) {
+                    Some(a) => (a.clone(), false),
+                    None => (
+                        Account {
+                            name,
+                            source: lead.source,
+                            phone: lead.phone.clone(),
+                            email: lead.email.clone(),
+                            ..Account::default()
+                        },
+                        true,
+                    ),
+                }
+            }
+        })
+    }
+
+    /// Writes a conversion: the account if new, the contact and deal with their ids, and the
+    /// lead marked converted, each with its history. Returns the parts as stored, the converted
+    /// lead and the deal's first stage event.
+    fn write_conversion(
+        &self,
+        tx: &mut crate::store::Tx<'_>,
+        now: DateTime<Utc>,
+        lead: &Lead,
+        create_account: bool,
+        parts: LeadParts,
+    ) -> Result<(LeadParts, Lead, Option<StageEvent>), crate::store::TxError> {
+        let LeadParts {
+            mut account,
+            mut contact,
+            mut opp,
+        } = parts;
+        let stamp = Stamp::begin(tx, now)?;
+        if create_account {
+            account.id = tx.new_id()?;
+            tx.put_account(&account)?;
+            lifecycle(
+                tx,
+                &stamp,
+                EntityKind::Account,
+                account.id,
+                "created",
+                &account.name,
+            )?;
+        }
+        if let Some(Record::Contact(ct)) = &mut contact {
+            ct.id = tx.new_id()?;
+            ct.account = account.id;
+        }
+        if let Some(record) = &contact {
+            self.write_record(tx, &stamp, None, record, "created")?;
+        }
+        opp.id = tx.new_id()?;
+        opp.account = account.id;
+        opp.contact = contact.as_ref().map(Record::id);
+        let event = self.write_opportunity(tx, &stamp, None, &opp, Some(&account))?;
+        let converted = Lead {
+            converted: Some(Conversion {
+                account: account.id,
+                contact: opp.contact,
+                opportunity: opp.id,
+                at: now,
+            }),
+            ..lead.clone()
+        };
+        tx.put_record(&Record::Lead(converted.clone()))?;
+        history(
+            tx,
+            &stamp,
+            EntityKind::Lead,
+            lead.id,
+            "converted",
+            String::new(),
+            opp.name.clone(),
+        )?;
+        let parts = LeadParts {
+            account,
+            contact,
+            opp,
+        };
+        Ok((parts, converted, event))
     }
 }

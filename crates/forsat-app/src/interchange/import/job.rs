@@ -63,10 +63,6 @@ impl ImportJob {
     /// Reads the file, detects or takes its format, maps its columns and decides how each
     /// number and date column is written. Fails when the file is no CSV of deals, or when a
     /// quoted cell is never closed (the rest of the file would be read into it).
-    #[expect(
-        clippy::too_many_lines,
-        reason = "issue 21: to be split into named steps"
-    )]
     pub fn start(
         bytes: impl Into<Arc<[u8]>>,
         options: &ImportOptions,
@@ -77,64 +73,14 @@ impl ImportJob {
         let text_start = bytes.len() - text.len();
         let separator = csv_file::separator(text);
         let mut reader = csv_file::reader(text, separator);
-        let unreadable = |e: csv::Error| ImportError::from(ReadError::Csv(e));
         let mut record = StringRecord::new();
         if !reader.read_record(&mut record).map_err(unreadable)? {
             return Err(ImportError::Unreadable(tr!("the file is empty")));
         }
         let headers: Vec<String> = record.iter().map(str::to_owned).collect();
-        let mapping = match options.from {
-            Source::Auto => Mapping::detect(&headers).ok_or_else(|| {
-                ImportError::Unreadable(tr!(
-                    "the columns ({headers}) are not those of a format Forsat imports",
-                    headers = escaped(&headers.join(", "))
-                ))
-            })?,
-            source => Mapping::new(source, &headers, &options.columns),
-        };
-        let mapping = if options.columns.is_empty() {
-            mapping
-        } else {
-            Mapping::new(mapping.dialect.source, &headers, &options.columns)
-        };
-        // One pass over the rows: where each begins, and what the number and date columns
-        // show about their style.
-        let mut amount = NumberVotes::default();
-        let mut probability = NumberVotes::default();
-        let mut dates: Vec<DateVotes> = vec![DateVotes::default(); DATE_TARGETS.len()];
-        let mut rows = Vec::new();
-        let mut samples = Vec::new();
-        let mut last = RowAt {
-            row: header_row,
-            at: 0,
-        };
-        for row in header_row + 1.. {
-            if !reader.read_record(&mut record).map_err(unreadable)? {
-                break;
-            }
-            last = RowAt {
-                row,
-                at: record.position().map_or(0, csv::Position::byte),
-            };
-            if record.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            rows.push(last);
-            if samples.len() < SAMPLES {
-                samples.push(record.clone());
-            }
-            if let Some(v) = mapping.cell(&record, f(Field::Amount)) {
-                amount.add(v);
-            }
-            if let Some(v) = mapping.cell(&record, f(Field::Probability)) {
-                probability.add(v);
-            }
-            for (votes, target) in dates.iter_mut().zip(DATE_TARGETS) {
-                if let Some(v) = mapping.cell(&record, target) {
-                    votes.add(v);
-                }
-            }
-        }
+        let mapping = map_columns(&headers, options)?;
+        let scan = Scan::of(&mut reader, record, &mapping, header_row)?;
+        let last = scan.last;
         let from = usize::try_from(last.at).unwrap_or(usize::MAX);
         if last.row > header_row
             && csv_file::unclosed_quote(text.get(from..).unwrap_or_default(), separator)
@@ -144,46 +90,17 @@ impl ImportJob {
                 row = last.row
             )));
         }
-        let format = mapping.dialect.source;
         let mut summary = ImportSummary {
-            format,
+            format: mapping.dialect.source,
             dry_run: options.dry_run,
-            rows: rows.len(),
+            rows: scan.rows.len(),
             ..ImportSummary::default()
         };
         if let Some(book) = &book {
             summary.messages.extend(book.notes.iter().cloned());
         }
         summary.messages.extend(mapping.notes());
-        let format_setting = crate::i18n::date_format();
-        let chosen = options.decimal_separator;
-        // A column of number cells in a workbook has no separator to decide.
-        let style = |votes: &NumberVotes, target: Target| match &book {
-            Some(book) if mapping.index.get(&target).is_some_and(|&i| book.numeric[i]) => {
-                NumberStyle::plain()
-            }
-            _ => votes.style(chosen),
-        };
-        let mut styles = Styles {
-            amount: style(&amount, f(Field::Amount)),
-            probability: style(&probability, f(Field::Probability)),
-            dates: HashMap::new(),
-        };
-        for (votes, target) in dates.iter().zip(DATE_TARGETS) {
-            let style = votes.style(format_setting);
-            if style.guessed {
-                let order = match style.order {
-                    DayMonth::DayFirst => tr!("day/month/year"),
-                    DayMonth::MonthFirst => tr!("month/day/year"),
-                };
-                summary.messages.push(tr!(
-                "column “{column}”: no date shows whether the day or the month comes first; read as {order} (the date format of the settings)",
-                column = escaped(&mapping.target_header(target)),
-                order = order
-            ));
-            }
-            styles.dates.insert(target, style);
-        }
+        let styles = scan.styles(book.as_ref(), &mapping, options, &mut summary.messages);
         Ok(ImportJob {
             options: options.clone(),
             mapping,
@@ -191,9 +108,9 @@ impl ImportJob {
             text_start,
             bytes,
             separator,
-            good: Vec::with_capacity(rows.len()),
-            rows,
-            samples,
+            good: Vec::with_capacity(scan.rows.len()),
+            rows: scan.rows,
+            samples: scan.samples,
             summary,
             errors: Vec::new(),
             bad_rows: 0,
@@ -477,6 +394,134 @@ impl ImportJob {
         }
         summary.kept_ids = plan.kept_ids;
         Ok((summary, Some(plan.command())))
+    }
+}
+
+/// A file's CSV that cannot be read.
+fn unreadable(e: csv::Error) -> ImportError {
+    ImportError::from(ReadError::Csv(e))
+}
+
+/// The mapping of a file's columns: the format asked for (else the one its headers show),
+/// with the columns the options map by hand.
+fn map_columns(headers: &[String], options: &ImportOptions) -> Result<Mapping, ImportError> {
+    let mapping = match options.from {
+        Source::Auto => Mapping::detect(headers).ok_or_else(|| {
+            ImportError::Unreadable(tr!(
+                "the columns ({headers}) are not those of a format Forsat imports",
+                headers = escaped(&headers.join(", "))
+            ))
+        })?,
+        source => Mapping::new(source, headers, &options.columns),
+    };
+    Ok(if options.columns.is_empty() {
+        mapping
+    } else {
+        Mapping::new(mapping.dialect.source, headers, &options.columns)
+    })
+}
+
+/// One pass over a file's rows: where each begins, the first ones for the mapping step, and
+/// what the number and date columns show about their style.
+struct Scan {
+    rows: Vec<RowAt>,
+    samples: Vec<StringRecord>,
+    /// The last row read, empty or not: an unclosed quote swallows the rest of the file into it.
+    last: RowAt,
+    amount: NumberVotes,
+    probability: NumberVotes,
+    /// One per [`DATE_TARGETS`], in its order.
+    dates: Vec<DateVotes>,
+}
+
+impl Scan {
+    /// Reads the rows after the header (`record`'s buffer is reused).
+    fn of(
+        reader: &mut csv::Reader<&[u8]>,
+        mut record: StringRecord,
+        mapping: &Mapping,
+        header_row: usize,
+    ) -> Result<Scan, ImportError> {
+        let mut scan = Scan {
+            rows: Vec::new(),
+            samples: Vec::new(),
+            last: RowAt {
+                row: header_row,
+                at: 0,
+            },
+            amount: NumberVotes::default(),
+            probability: NumberVotes::default(),
+            dates: vec![DateVotes::default(); DATE_TARGETS.len()],
+        };
+        for row in header_row + 1.. {
+            if !reader.read_record(&mut record).map_err(unreadable)? {
+                break;
+            }
+            scan.last = RowAt {
+                row,
+                at: record.position().map_or(0, csv::Position::byte),
+            };
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            scan.rows.push(scan.last);
+            if scan.samples.len() < SAMPLES {
+                scan.samples.push(record.clone());
+            }
+            if let Some(v) = mapping.cell(&record, f(Field::Amount)) {
+                scan.amount.add(v);
+            }
+            if let Some(v) = mapping.cell(&record, f(Field::Probability)) {
+                scan.probability.add(v);
+            }
+            for (votes, target) in scan.dates.iter_mut().zip(DATE_TARGETS) {
+                if let Some(v) = mapping.cell(&record, target) {
+                    votes.add(v);
+                }
+            }
+        }
+        Ok(scan)
+    }
+
+    /// Each number and date column's style, from its votes; a date order only guessed is
+    /// said in `messages`.
+    fn styles(
+        &self,
+        book: Option<&workbook::Sheet>,
+        mapping: &Mapping,
+        options: &ImportOptions,
+        messages: &mut Vec<String>,
+    ) -> Styles {
+        let format_setting = crate::i18n::date_format();
+        let chosen = options.decimal_separator;
+        // A column of number cells in a workbook has no separator to decide.
+        let style = |votes: &NumberVotes, target: Target| match book {
+            Some(book) if mapping.index.get(&target).is_some_and(|&i| book.numeric[i]) => {
+                NumberStyle::plain()
+            }
+            _ => votes.style(chosen),
+        };
+        let mut styles = Styles {
+            amount: style(&self.amount, f(Field::Amount)),
+            probability: style(&self.probability, f(Field::Probability)),
+            dates: HashMap::new(),
+        };
+        for (votes, target) in self.dates.iter().zip(DATE_TARGETS) {
+            let style = votes.style(format_setting);
+            if style.guessed {
+                let order = match style.order {
+                    DayMonth::DayFirst => tr!("day/month/year"),
+                    DayMonth::MonthFirst => tr!("month/day/year"),
+                };
+                messages.push(tr!(
+                "column “{column}”: no date shows whether the day or the month comes first; read as {order} (the date format of the settings)",
+                column = escaped(&mapping.target_header(target)),
+                order = order
+            ));
+            }
+            styles.dates.insert(target, style);
+        }
+        styles
     }
 }
 

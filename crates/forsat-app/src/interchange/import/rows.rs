@@ -97,6 +97,15 @@ pub(super) const DATE_TARGETS: [Target; 7] = [
     Target::LostTime,
 ];
 
+/// A row's deal name, account and contact (with the contact's email and phone), as read.
+struct Parties {
+    name: String,
+    account: Arc<str>,
+    contact: Arc<str>,
+    contact_email: String,
+    contact_phone: String,
+}
+
 /// Reads one row's cells, collecting every bad one.
 pub(super) struct RowReader<'a> {
     pub(super) ws: &'a Workspace,
@@ -199,12 +208,83 @@ impl RowReader<'_> {
         draft
     }
 
-    #[expect(
-        clippy::too_many_lines,
-        reason = "issue 21: to be split into named steps"
-    )]
+    /// Reads the row: each cell parsed and checked (its errors are reported in this order),
+    /// then the format's rule for won and lost deals and the deal's own rules.
     pub(super) fn read(&mut self, template: &Opportunity) -> RowIn {
-        let id = match self.raw(FileColumn::Id).trim() {
+        let id = self.id();
+        let Parties {
+            name,
+            account,
+            contact,
+            contact_email,
+            contact_phone,
+        } = self.parties();
+        let business_type = self.business_type();
+        let amount_mode = self.amount_mode();
+        let (rate, rate_base) = self.rate();
+        let written_currency = self.written_currency(rate);
+        let (amount, unit) = self.amount();
+        let currency = self.currency(written_currency, unit.as_deref());
+        let lines = self.lines();
+        let amount = amount.unwrap_or_else(|| {
+            if amount_mode == AmountMode::FromLines {
+                lines.iter().map(|l| l.line.total()).sum()
+            } else {
+                Decimal::ZERO
+            }
+        });
+        let priority = self.priority();
+        let tags = self.tags();
+        let created = self.timestamp(FileColumn::Created);
+        let mut row = RowIn {
+            id,
+            contact,
+            contact_email,
+            contact_phone,
+            business_type,
+            source: self.name(Field::Source),
+            pipeline: self.name(Field::Pipeline),
+            stage: self.name(Field::Stage),
+            next_step: self.next_step(),
+            campaign: self.name(Field::Campaign),
+            salesperson: self.name(Field::Salesperson),
+            amount,
+            rate,
+            rate_base,
+            amount_mode,
+            expected_close: self.date(Field::ExpectedClose),
+            active: self.bool(FileColumn::Field(Field::Active), true),
+            probability: self.probability(),
+            probability_overridden: self.probability_overridden(),
+            forecast: self.bool(FileColumn::Field(Field::Forecast), true),
+            competitor: self.name(Field::Competitor),
+            loss_reason: self.name(Field::LossReason),
+            description: self.description(),
+            win_loss_report: self.text(Field::WinLossReport),
+            priority,
+            tags,
+            created: created.unwrap_or_else(|| self.ws.now()),
+            updated: self.timestamp(FileColumn::Updated),
+            stage_entered: self.timestamp(FileColumn::StageEntered),
+            closed: self.date(Field::Closed),
+            trashed: self.bool(FileColumn::Trashed, false),
+            name,
+            account,
+            currency,
+            lines,
+            outcome: None,
+            // Forsat's own export names the open stage a closed deal closed from.
+            closed_from: self.name_in(FileColumn::ClosedFrom, Field::Stage),
+            closed_from_since: None,
+        };
+        self.outcome(&mut row);
+        self.check_deal(template, &mut row);
+        row
+    }
+
+    /// The row's id, if it has one within the ids a file may have.
+    fn id(&mut self) -> Option<Id> {
+        match self.raw(FileColumn::Id).trim() {
             "" => None,
             text => match text.parse::<Id>() {
                 Ok(id) if id >= ID_LIMIT => {
@@ -223,7 +303,12 @@ impl RowReader<'_> {
                     None
                 }
             },
-        };
+        }
+    }
+
+    /// The deal's name, account and contact, each filled in from the others the way the
+    /// format's system shows them.
+    fn parties(&mut self) -> Parties {
         let mut account = self.name(Field::Account);
         let mut contact = self.name(Field::Contact);
         let mut name = self.line(f(Field::Name)).into_owned();
@@ -284,32 +369,47 @@ impl RowReader<'_> {
         if name.is_empty() {
             name = account.to_string();
         }
-        let business_type =
-            match normalize_header(self.raw(FileColumn::Field(Field::BusinessType))).as_str() {
-                "" | "new" | "newbusiness" => BusinessType::New,
-                "existing" | "existingbusiness" => BusinessType::Existing,
-                _ => {
-                    self.fail(
-                        FileColumn::Field(Field::BusinessType),
-                        tr!("is not “new” or “existing”"),
-                    );
-                    BusinessType::New
-                }
-            };
-        let amount_mode =
-            match normalize_header(self.raw(FileColumn::Field(Field::AmountMode))).as_str() {
-                "" | "manual" => AmountMode::Manual,
-                "fromlines" => AmountMode::FromLines,
-                _ => {
-                    self.fail(
-                        FileColumn::Field(Field::AmountMode),
-                        tr!("is not “manual” or “from_lines”"),
-                    );
-                    AmountMode::Manual
-                }
-            };
-        let (rate, rate_base) = self.rate();
-        let written_currency = match self.raw(FileColumn::Field(Field::Currency)).trim() {
+        Parties {
+            name,
+            account,
+            contact,
+            contact_email,
+            contact_phone,
+        }
+    }
+
+    fn business_type(&mut self) -> BusinessType {
+        match normalize_header(self.raw(FileColumn::Field(Field::BusinessType))).as_str() {
+            "" | "new" | "newbusiness" => BusinessType::New,
+            "existing" | "existingbusiness" => BusinessType::Existing,
+            _ => {
+                self.fail(
+                    FileColumn::Field(Field::BusinessType),
+                    tr!("is not “new” or “existing”"),
+                );
+                BusinessType::New
+            }
+        }
+    }
+
+    fn amount_mode(&mut self) -> AmountMode {
+        match normalize_header(self.raw(FileColumn::Field(Field::AmountMode))).as_str() {
+            "" | "manual" => AmountMode::Manual,
+            "fromlines" => AmountMode::FromLines,
+            _ => {
+                self.fail(
+                    FileColumn::Field(Field::AmountMode),
+                    tr!("is not “manual” or “from_lines”"),
+                );
+                AmountMode::Manual
+            }
+        }
+    }
+
+    /// The currency code the currency cell gives (a code, or the name of one listed), if any;
+    /// `rate` is the row's rate, which brings an unlisted currency along.
+    fn written_currency(&mut self, rate: Option<Decimal>) -> Option<String> {
+        match self.raw(FileColumn::Field(Field::Currency)).trim() {
             // SuiteCRM writes its default currency as -99.
             "" | "-99" => None,
             name if !is_currency_code(&name.to_uppercase())
@@ -337,19 +437,12 @@ impl RowReader<'_> {
                 }
                 Some(code)
             }
-        };
-        let (amount, unit) = self.amount();
-        let currency = self.currency(written_currency, unit.as_deref());
-        let lines = self.lines();
-        let amount = amount.unwrap_or_else(|| {
-            if amount_mode == AmountMode::FromLines {
-                lines.iter().map(|l| l.line.total()).sum()
-            } else {
-                Decimal::ZERO
-            }
-        });
-        let priority = match normalize_header(self.raw(FileColumn::Field(Field::Priority))).as_str()
-        {
+        }
+    }
+
+    /// The priority, 0 to 3, as a number or as the systems name their levels.
+    fn priority(&mut self) -> u8 {
+        match normalize_header(self.raw(FileColumn::Field(Field::Priority))).as_str() {
             "" | "normal" | "low" => 0,
             "good" | "medium" => 1,
             "verygood" | "high" => 2,
@@ -363,7 +456,11 @@ impl RowReader<'_> {
                     0
                 }
             },
-        };
+        }
+    }
+
+    /// The tags, each once whatever its case, folded onto one line.
+    fn tags(&mut self) -> Vec<Arc<str>> {
         let mut tags: Vec<Arc<str>> = Vec::new();
         let separator = self.mapping.dialect.tag_separator;
         let mut folded = false;
@@ -382,57 +479,24 @@ impl RowReader<'_> {
         if folded {
             self.repairs.add(Repair::Folded(f(Field::Tags)));
         }
-        let created = self.timestamp(FileColumn::Created);
-        let mut row = RowIn {
-            id,
-            contact,
-            contact_email,
-            contact_phone,
-            business_type,
-            source: self.name(Field::Source),
-            pipeline: self.name(Field::Pipeline),
-            stage: self.name(Field::Stage),
-            next_step: self.next_step(),
-            campaign: self.name(Field::Campaign),
-            salesperson: self.name(Field::Salesperson),
-            amount,
-            rate,
-            rate_base,
-            amount_mode,
-            expected_close: self.date(Field::ExpectedClose),
-            active: self.bool(FileColumn::Field(Field::Active), true),
-            probability: self.probability(),
-            probability_overridden: match self
-                .raw(FileColumn::Field(Field::ProbabilityOverridden))
-                .trim()
-            {
-                "" => None,
-                _ => Some(self.bool(FileColumn::Field(Field::ProbabilityOverridden), false)),
-            },
-            forecast: self.bool(FileColumn::Field(Field::Forecast), true),
-            competitor: self.name(Field::Competitor),
-            loss_reason: self.name(Field::LossReason),
-            description: self.description(),
-            win_loss_report: self.text(Field::WinLossReport),
-            priority,
-            tags,
-            created: created.unwrap_or_else(|| self.ws.now()),
-            updated: self.timestamp(FileColumn::Updated),
-            stage_entered: self.timestamp(FileColumn::StageEntered),
-            closed: self.date(Field::Closed),
-            trashed: self.bool(FileColumn::Trashed, false),
-            name,
-            account,
-            currency,
-            lines,
-            outcome: None,
-            // Forsat's own export names the open stage a closed deal closed from.
-            closed_from: self.name_in(FileColumn::ClosedFrom, Field::Stage),
-            closed_from_since: None,
-        };
-        self.outcome(&mut row);
-        // The deal's own rules, on a draft with the row's values: its text is lent to the
-        // draft and taken back, not copied.
+        tags
+    }
+
+    /// Whether the probability was set by hand, when the file says.
+    fn probability_overridden(&mut self) -> Option<bool> {
+        match self
+            .raw(FileColumn::Field(Field::ProbabilityOverridden))
+            .trim()
+        {
+            "" => None,
+            _ => Some(self.bool(FileColumn::Field(Field::ProbabilityOverridden), false)),
+        }
+    }
+
+    /// The deal's own rules, on a draft with the row's values: each broken one reported on its
+    /// cell unless that cell already was.
+    fn check_deal(&mut self, template: &Opportunity, row: &mut RowIn) {
+        // The row's text is lent to the draft and taken back, not copied.
         let mut draft = Opportunity {
             created: row.created,
             amount: row.amount,
@@ -448,32 +512,32 @@ impl RowReader<'_> {
             std::mem::swap(&mut draft.win_loss_report, &mut row.win_loss_report);
             std::mem::swap(&mut draft.currency, &mut row.currency);
         };
-        lent(&mut draft, &mut row);
+        lent(&mut draft, row);
         let valid = draft.validate();
-        lent(&mut draft, &mut row);
-        if let Err(found) = valid {
-            let reported: HashSet<String> = self.errors.iter().map(|e| e.column.clone()).collect();
-            for e in found {
-                let field = match e.field {
-                    Field::Quantity | Field::UnitPrice | Field::Discount => Field::Lines,
-                    field => field,
-                };
-                let column = FileColumn::Field(field);
-                // A cell already reported (a bad currency code, a missing account the name
-                // defaults to) is not reported twice.
-                let account_missing = field == Field::Name && row.account.is_empty();
-                if account_missing || reported.contains(&self.mapping.header(column)) {
-                    continue;
-                }
-                let reason = if field == e.field {
-                    e.reason()
-                } else {
-                    e.to_string()
-                };
-                self.fail(column, reason);
+        lent(&mut draft, row);
+        let Err(found) = valid else {
+            return;
+        };
+        let reported: HashSet<String> = self.errors.iter().map(|e| e.column.clone()).collect();
+        for e in found {
+            let field = match e.field {
+                Field::Quantity | Field::UnitPrice | Field::Discount => Field::Lines,
+                field => field,
+            };
+            let column = FileColumn::Field(field);
+            // A cell already reported (a bad currency code, a missing account the name
+            // defaults to) is not reported twice.
+            let account_missing = field == Field::Name && row.account.is_empty();
+            if account_missing || reported.contains(&self.mapping.header(column)) {
+                continue;
             }
+            let reason = if field == e.field {
+                e.reason()
+            } else {
+                e.to_string()
+            };
+            self.fail(column, reason);
         }
-        row
     }
 }
 
