@@ -75,6 +75,7 @@ enum Then {
 }
 
 /// What the user asked an editor for this frame.
+#[derive(Clone, Copy)]
 enum Ask {
     /// Save (its button, Enter in a field, Ctrl+Enter).
     Save,
@@ -522,7 +523,7 @@ fn delete_command(kind: EntityKind, id: Id) -> Command {
     }))
 }
 
-fn error_ui(ui: &mut egui::Ui, error: &Option<String>) {
+fn error_ui(ui: &mut egui::Ui, error: Option<&str>) {
     if let Some(error) = error {
         ui.text(RichText::new(error).color(theme::ERROR));
     }
@@ -644,7 +645,7 @@ impl ProductEditor {
             });
             // Under the buttons: a refusal moves nothing the pointer is on.
             let ask = editor_buttons(ui, p.id != 0);
-            error_ui(ui, &self.error);
+            error_ui(ui, self.error.as_deref());
             if entered { Some(Ask::Save) } else { ask }
         });
         if self.dirty() != dirty {
@@ -756,7 +757,7 @@ impl CurrencyEditor {
             });
             // Under the buttons: a refusal moves nothing the pointer is on.
             let ask = editor_buttons(ui, c.id != 0);
-            error_ui(ui, &self.error);
+            error_ui(ui, self.error.as_deref());
             if entered { Some(Ask::Save) } else { ask }
         });
         if self.dirty() != dirty {

@@ -437,8 +437,8 @@ impl ReportsView {
             }
             ui.separator();
             ui.text(RichText::new(tr!("Deals created")).color(theme::TEXT_MUTED));
-            self.created_from.ui(ui, tr!("from"));
-            self.created_to.ui(ui, tr!("to"));
+            self.created_from.ui(ui, &tr!("from"));
+            self.created_to.ui(ui, &tr!("to"));
         });
     }
 

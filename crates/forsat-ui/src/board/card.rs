@@ -280,9 +280,9 @@ fn tags_ui(
     end: LineEnd,
     budget: f32,
 ) -> f32 {
-    let LineEnd { x: end, top, rtl } = end;
     const SHOWN: usize = 2;
     const GAP: f32 = 4.0;
+    let LineEnd { x: end, top, rtl } = end;
     let chip = |text: String, max: f32| {
         let mut job =
             LayoutJob::simple_singleline(text, FontId::proportional(11.0), theme::TEXT_STRONG);

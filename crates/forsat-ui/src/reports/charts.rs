@@ -194,6 +194,10 @@ fn category(labels: &[String], value: f64) -> String {
 
 /// About five marks at round values (1, 2 or 5 times a power of ten) across `input`, so every
 /// one has room for its label.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "egui_plot's grid spacer hands its input over by value"
+)]
 pub(super) fn round_marks(input: GridInput) -> Vec<GridMark> {
     let (min, max) = input.bounds;
     let rough = (max - min) / 5.0;
