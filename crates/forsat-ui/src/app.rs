@@ -197,7 +197,7 @@ impl App {
             screenshot,
         } = options;
         let mut capture = screenshot.map(|request| Capture::new(request, db.clone()));
-        let state = Ready::open(&db, clock, view);
+        let state = Ready::open(&db, &clock, view);
         if let Err(refusal) = &state {
             match &mut capture {
                 Some(capture) => capture.fail_with(refusal.message.clone()),
@@ -229,7 +229,7 @@ impl App {
         let now = (refusal.clock)();
         match Workspace::restore(&refusal.db, &backup, now) {
             Ok(kept) => {
-                self.state = Ready::open(&refusal.db, refusal.clock.clone(), refusal.view);
+                self.state = Ready::open(&refusal.db, &refusal.clock, refusal.view);
                 if let Ok(ready) = &mut self.state {
                     ready.status = Some(Status {
                         text: tr!(
@@ -314,7 +314,7 @@ fn error_screen_ui(ui: &mut egui::Ui, refusal: &Refusal) -> bool {
 impl Ready {
     /// Opens the database at `db`; on the GUI's first start on an empty file, adds the sample
     /// pipeline.
-    fn open(db: &std::path::Path, clock: Clock, view: View) -> Result<Box<Ready>, Box<Refusal>> {
+    fn open(db: &std::path::Path, clock: &Clock, view: View) -> Result<Box<Ready>, Box<Refusal>> {
         let refusal = |message: String, backup: Option<PathBuf>| {
             Box::new(Refusal {
                 message,

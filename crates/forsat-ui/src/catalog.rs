@@ -75,6 +75,7 @@ enum Then {
 }
 
 /// What the user asked an editor for this frame.
+#[derive(Clone, Copy)]
 enum Ask {
     /// Save (its button, Enter in a field, Ctrl+Enter).
     Save,
@@ -331,87 +332,21 @@ impl CatalogView {
             self.answer(ws, ask, actions);
         }
         ui.add_space(6.0);
+        self.count_uses(ws);
+        let currencies = ws.currencies();
+        if let Some(currency) = currencies_table_ui(ui, &currencies, &base, &self.uses.1) {
+            self.leave_then(ws, Then::Currency(Some(currency)));
+        }
+    }
+
+    /// Counts the deals in each currency, again once the data changed.
+    fn count_uses(&mut self, ws: &Workspace) {
         if self.uses.0 != ws.generation() || self.uses.1.is_empty() {
             let mut uses: HashMap<String, usize> = HashMap::new();
             for o in ws.opportunities() {
                 *uses.entry(o.currency.clone()).or_default() += 1;
             }
             self.uses = (ws.generation(), uses);
-        }
-        let currencies = ws.currencies();
-        let mut picked = None;
-        let uses = &self.uses.1;
-        let deals_in = |code: &str| format_count(uses.get(code).copied().unwrap_or(0) as u64);
-        let columns = [
-            (Field::Code.label(), Column::exact(80.0), false),
-            (
-                Field::Name.label(),
-                Column::initial(240.0).at_least(120.0).resizable(true),
-                false,
-            ),
-            (
-                Field::Rate.label(),
-                Column::initial(220.0).at_least(120.0),
-                true,
-            ),
-            (Field::RateDate.label(), Column::exact(110.0), false),
-            (Field::Active.label(), Column::exact(70.0), false),
-            (tr!("Deals"), Column::exact(70.0), true),
-        ];
-        // The base currency comes first, then the others.
-        table_ui(
-            ui,
-            "currencies",
-            &columns,
-            currencies.len() + 1,
-            |ui, row, column| {
-                let Some(c) = row.checked_sub(1).map(|i| currencies[i]) else {
-                    let text = match column {
-                        0 => RichText::new(&base).strong(),
-                        1 => RichText::new(tr!("Base currency")),
-                        2 => RichText::new("1"),
-                        3 => RichText::new("—"),
-                        4 => RichText::new(tr!("Yes")),
-                        _ => RichText::new(deals_in(&base)),
-                    };
-                    ui.text(text);
-                    return;
-                };
-                match column {
-                    0 => {
-                        if ui
-                            .link_text(&c.code)
-                            .on_hover_text(ui.rtl(tr!("Edit")))
-                            .clicked()
-                        {
-                            picked = Some(c.clone());
-                        }
-                    }
-                    1 => {
-                        ui.text(&c.name);
-                    }
-                    2 => {
-                        ui.text(tr!(
-                            "1 {code} = {value} {base}",
-                            code = c.code,
-                            value = amount_text(c.rate, 8),
-                            base = base
-                        ));
-                    }
-                    3 => {
-                        ui.text(format_date(c.rate_date));
-                    }
-                    4 => {
-                        ui.text(if c.active { tr!("Yes") } else { tr!("No") });
-                    }
-                    _ => {
-                        ui.text(deals_in(&c.code));
-                    }
-                }
-            },
-        );
-        if let Some(currency) = picked {
-            self.leave_then(ws, Then::Currency(Some(currency)));
         }
     }
 }
@@ -515,6 +450,86 @@ fn text_row(ui: &mut egui::Ui, field: Field, text: &mut String, width: f32) -> b
     })
 }
 
+/// The currencies' table, the base currency first; the currency whose code was clicked.
+fn currencies_table_ui(
+    ui: &mut egui::Ui,
+    currencies: &[&Currency],
+    base: &str,
+    uses: &HashMap<String, usize>,
+) -> Option<Currency> {
+    let mut picked = None;
+    let deals_in = |code: &str| format_count(uses.get(code).copied().unwrap_or(0) as u64);
+    let columns = [
+        (Field::Code.label(), Column::exact(80.0), false),
+        (
+            Field::Name.label(),
+            Column::initial(240.0).at_least(120.0).resizable(true),
+            false,
+        ),
+        (
+            Field::Rate.label(),
+            Column::initial(220.0).at_least(120.0),
+            true,
+        ),
+        (Field::RateDate.label(), Column::exact(110.0), false),
+        (Field::Active.label(), Column::exact(70.0), false),
+        (tr!("Deals"), Column::exact(70.0), true),
+    ];
+    // The base currency comes first, then the others.
+    table_ui(
+        ui,
+        "currencies",
+        &columns,
+        currencies.len() + 1,
+        |ui, row, column| {
+            let Some(c) = row.checked_sub(1).map(|i| currencies[i]) else {
+                let text = match column {
+                    0 => RichText::new(base).strong(),
+                    1 => RichText::new(tr!("Base currency")),
+                    2 => RichText::new("1"),
+                    3 => RichText::new("—"),
+                    4 => RichText::new(tr!("Yes")),
+                    _ => RichText::new(deals_in(base)),
+                };
+                ui.text(text);
+                return;
+            };
+            match column {
+                0 => {
+                    if ui
+                        .link_text(&c.code)
+                        .on_hover_text(ui.rtl(tr!("Edit")))
+                        .clicked()
+                    {
+                        picked = Some(c.clone());
+                    }
+                }
+                1 => {
+                    ui.text(&c.name);
+                }
+                2 => {
+                    ui.text(tr!(
+                        "1 {code} = {value} {base}",
+                        code = c.code,
+                        value = amount_text(c.rate, 8),
+                        base = base
+                    ));
+                }
+                3 => {
+                    ui.text(format_date(c.rate_date));
+                }
+                4 => {
+                    ui.text(if c.active { tr!("Yes") } else { tr!("No") });
+                }
+                _ => {
+                    ui.text(deals_in(&c.code));
+                }
+            }
+        },
+    );
+    picked
+}
+
 fn delete_command(kind: EntityKind, id: Id) -> Command {
     Command::Change(Box::new(Change {
         remove: vec![(kind, id)],
@@ -522,7 +537,7 @@ fn delete_command(kind: EntityKind, id: Id) -> Command {
     }))
 }
 
-fn error_ui(ui: &mut egui::Ui, error: &Option<String>) {
+fn error_ui(ui: &mut egui::Ui, error: Option<&str>) {
     if let Some(error) = error {
         ui.text(RichText::new(error).color(theme::ERROR));
     }
@@ -644,7 +659,7 @@ impl ProductEditor {
             });
             // Under the buttons: a refusal moves nothing the pointer is on.
             let ask = editor_buttons(ui, p.id != 0);
-            error_ui(ui, &self.error);
+            error_ui(ui, self.error.as_deref());
             if entered { Some(Ask::Save) } else { ask }
         });
         if self.dirty() != dirty {
@@ -756,7 +771,7 @@ impl CurrencyEditor {
             });
             // Under the buttons: a refusal moves nothing the pointer is on.
             let ask = editor_buttons(ui, c.id != 0);
-            error_ui(ui, &self.error);
+            error_ui(ui, self.error.as_deref());
             if entered { Some(Ask::Save) } else { ask }
         });
         if self.dirty() != dirty {

@@ -168,6 +168,31 @@ impl OpportunityForm {
                 None => {}
             }
         }
+        self.header_ui(ui, ws, &mut actions);
+        self.errors_ui(ui);
+        egui::Panel::bottom("form_buttons")
+            .show_separator_line(true)
+            .show(ui, |ui| {
+                direction::reading(ui, |ui| self.buttons_ui(ui, ws, &mut actions));
+            });
+        let mut scroll = egui::ScrollArea::vertical()
+            .id_salt("deal_form")
+            .auto_shrink(false);
+        if self.fresh {
+            scroll = scroll.vertical_scroll_offset(0.0);
+        }
+        scroll.show(ui, |ui| self.body_ui(ui, ws, &mut actions));
+        self.fresh = false;
+        if std::mem::take(&mut self.submit)
+            && let Some(command) = self.save(ws)
+        {
+            actions.push(Action::Apply(command));
+        }
+        actions
+    }
+
+    /// The title (the deal's name, with the unsaved marker), Close and "Open account".
+    fn header_ui(&self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             let title = if self.original.is_some() {
@@ -198,6 +223,10 @@ impl OpportunityForm {
                 }
             });
         });
+    }
+
+    /// Why the last save was refused, field by field.
+    fn errors_ui(&self, ui: &mut egui::Ui) {
         if !self.errors.is_empty() || !self.line_errors.is_empty() || self.account_error.is_some() {
             let text = self
                 .errors
@@ -209,91 +238,79 @@ impl OpportunityForm {
                 .join("\n");
             ui.text(RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR));
         }
-        egui::Panel::bottom("form_buttons")
-            .show_separator_line(true)
-            .show(ui, |ui| {
-                direction::reading(ui, |ui| {
-                    ui.add_space(4.0);
-                    ui.horizontal(|ui| {
-                        if ui
-                            .button_text(RichText::new(tr!("Save")).strong())
-                            .clicked()
-                            && let Some(command) = self.save(ws)
-                        {
-                            actions.push(Action::Apply(command));
-                        }
-                        if ui.button_text(tr!("Cancel")).clicked() {
-                            actions.push(Action::CloseForm);
-                        }
-                        if let Some(id) = self.opportunity_id() {
-                            ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
-                                if ui.button_text(tr!("Move to trash")).clicked() {
-                                    actions.push(Action::Apply(Command::Trash { ids: vec![id] }));
-                                    actions.push(Action::CloseForm);
-                                }
-                            });
-                        }
-                    });
-                });
-            });
-        let mut scroll = egui::ScrollArea::vertical()
-            .id_salt("deal_form")
-            .auto_shrink(false);
-        if self.fresh {
-            scroll = scroll.vertical_scroll_offset(0.0);
-        }
-        scroll.show(ui, |ui| {
-            ui.spacing_mut().item_spacing.y = 6.0;
-            let before = (
-                self.draft.clone(),
-                self.account_text.clone(),
-                self.amount_text.clone(),
-                self.probability_text.clone(),
-                self.close_text.clone(),
-                self.lines.clone(),
-                self.new_contact.clone(),
-            );
-            self.fields_ui(ui, ws, &mut actions);
-            // The lines sit right under the amount they make up.
-            if self.draft.amount_mode == AmountMode::FromLines {
-                egui::CollapsingHeader::new(ui.rtl(Field::Lines.label()))
-                    .default_open(true)
-                    .show(ui, |ui| self.lines.ui(ui, ws, &self.draft.currency));
+    }
+
+    /// Save, Cancel and "Move to trash", under the form.
+    fn buttons_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            if ui
+                .button_text(RichText::new(tr!("Save")).strong())
+                .clicked()
+                && let Some(command) = self.save(ws)
+            {
+                actions.push(Action::Apply(command));
             }
-            self.more_fields_ui(ui, ws);
-            let after = (
-                &self.draft,
-                &self.account_text,
-                &self.amount_text,
-                &self.probability_text,
-                &self.close_text,
-                &self.lines,
-                &self.new_contact,
-            );
-            let before = (
-                &before.0, &before.1, &before.2, &before.3, &before.4, &before.5, &before.6,
-            );
-            if before != after {
-                self.dirty = true;
+            if ui.button_text(tr!("Cancel")).clicked() {
+                actions.push(Action::CloseForm);
             }
             if let Some(id) = self.opportunity_id() {
-                ui.add_space(10.0);
-                egui::CollapsingHeader::new(ui.rtl(tr!("Activities")))
-                    .default_open(true)
-                    .show(ui, |ui| {
-                        actions.extend(self.activities.ui(ui, ws, ActivityLink::Opportunity(id)));
-                    });
+                ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
+                    if ui.button_text(tr!("Move to trash")).clicked() {
+                        actions.push(Action::Apply(Command::Trash { ids: vec![id] }));
+                        actions.push(Action::CloseForm);
+                    }
+                });
             }
-            ui.add_space(10.0);
-            self.history_ui(ui);
         });
-        self.fresh = false;
-        if std::mem::take(&mut self.submit)
-            && let Some(command) = self.save(ws)
-        {
-            actions.push(Action::Apply(command));
+    }
+
+    /// The fields, the lines, the activities and the history; the form is dirty once any
+    /// field changed.
+    fn body_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
+        ui.spacing_mut().item_spacing.y = 6.0;
+        let before = (
+            self.draft.clone(),
+            self.account_text.clone(),
+            self.amount_text.clone(),
+            self.probability_text.clone(),
+            self.close_text.clone(),
+            self.lines.clone(),
+            self.new_contact.clone(),
+        );
+        self.fields_ui(ui, ws, actions);
+        // The lines sit right under the amount they make up.
+        if self.draft.amount_mode == AmountMode::FromLines {
+            egui::CollapsingHeader::new(ui.rtl(Field::Lines.label()))
+                .default_open(true)
+                .show(ui, |ui| self.lines.ui(ui, ws, &self.draft.currency));
         }
-        actions
+        self.more_fields_ui(ui, ws);
+        let after = (
+            &self.draft,
+            &self.account_text,
+            &self.amount_text,
+            &self.probability_text,
+            &self.close_text,
+            &self.lines,
+            &self.new_contact,
+        );
+        let before = (
+            &before.0, &before.1, &before.2, &before.3, &before.4, &before.5, &before.6,
+        );
+        if before != after {
+            self.dirty = true;
+        }
+        if let Some(id) = self.opportunity_id() {
+            ui.add_space(10.0);
+            egui::CollapsingHeader::new(ui.rtl(tr!("Activities")))
+                .default_open(true)
+                .show(ui, |ui| {
+                    actions.extend(self.activities.ui(ui, ws, ActivityLink::Opportunity(id)));
+                });
+        }
+        ui.add_space(10.0);
+        self.history_ui(ui);
     }
 
     /// A row with no label of its own: a note under the field above.
@@ -325,6 +342,16 @@ impl OpportunityForm {
 
     /// The fields under the lines.
     fn more_fields_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+        self.probability_row(ui, ws);
+        self.close_row(ui, ws);
+        self.details_rows(ui, ws);
+        if let Some(original) = &self.original {
+            stamps_ui(ui, original);
+        }
+    }
+
+    /// The probability, with "Reset to stage default" once it was typed over.
+    fn probability_row(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
         let errors = &self.errors;
         let overridden = self.draft.probability_overridden;
         let (reset, submitted) = row(ui, errors, Field::Probability, |ui, l| {
@@ -349,7 +376,11 @@ impl OpportunityForm {
             self.draft.reset_probability(stage);
             self.probability_text = self.draft.probability.normalize().to_string();
         }
+    }
 
+    /// The expected close date, typed or picked.
+    fn close_row(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+        let errors = &self.errors;
         let close = &mut self.close_text;
         self.submit |= row(ui, errors, Field::ExpectedClose, |ui, l| {
             ui.horizontal(|ui| {
@@ -365,7 +396,12 @@ impl OpportunityForm {
             })
             .inner
         });
+    }
 
+    /// The lookups, the next step, the kind of business, the priority, the tags, the forecast
+    /// and archive boxes, and the long texts.
+    fn details_rows(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+        let errors = &self.errors;
         let d = &mut self.draft;
         let none = tr!("None");
         for (field, kind) in [
@@ -430,27 +466,6 @@ impl OpportunityForm {
                 )
                 .labelled_by(l)
             });
-        }
-
-        if let Some(original) = &self.original {
-            let stamp = |t: chrono::DateTime<chrono::Utc>| {
-                let time = t.format("%H:%M").to_string();
-                format!("{} {}", format_date(t.date_naive()), localize_digits(&time))
-            };
-            for (label, value) in [
-                (tr!("Created"), stamp(original.created)),
-                (tr!("Updated"), stamp(original.updated)),
-                (tr!("In stage since"), stamp(original.stage_entered)),
-                (
-                    Field::Closed.label(),
-                    original.closed.map_or_else(|| "—".to_owned(), format_date),
-                ),
-            ] {
-                let label = ui.rtl(RichText::new(label).color(theme::TEXT_MUTED));
-                direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
-                    ui.text(RichText::new(value).color(theme::TEXT_MUTED))
-                });
-            }
         }
     }
 
@@ -1062,5 +1077,27 @@ impl Editing for OpportunityForm {
         } else {
             self.dirty = false;
         }
+    }
+}
+
+/// When a stored deal was created, updated, entered its stage and closed, in muted rows.
+fn stamps_ui(ui: &mut egui::Ui, original: &Opportunity) {
+    let stamp = |t: chrono::DateTime<chrono::Utc>| {
+        let time = t.format("%H:%M").to_string();
+        format!("{} {}", format_date(t.date_naive()), localize_digits(&time))
+    };
+    for (label, value) in [
+        (tr!("Created"), stamp(original.created)),
+        (tr!("Updated"), stamp(original.updated)),
+        (tr!("In stage since"), stamp(original.stage_entered)),
+        (
+            Field::Closed.label(),
+            original.closed.map_or_else(|| "—".to_owned(), format_date),
+        ),
+    ] {
+        let label = ui.rtl(RichText::new(label).color(theme::TEXT_MUTED));
+        direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
+            ui.text(RichText::new(value).color(theme::TEXT_MUTED))
+        });
     }
 }

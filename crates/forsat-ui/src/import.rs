@@ -565,53 +565,11 @@ impl ImportDialog {
                     .color(theme::TEXT_MUTED),
             );
             let mut rows = Vec::with_capacity(names.len());
-            for (k, name) in names.iter().enumerate() {
-                let key = (*pipeline, *name);
-                let drag_id = egui::Id::unique(("import_stage_drag", key));
-                let dragged = ui.ctx().is_being_dragged(drag_id);
-                let row = egui::Frame::new()
-                    .fill(if dragged {
-                        theme::CARD_STROKE.gamma_multiply(0.5)
-                    } else {
-                        theme::CARD_FILL
-                    })
-                    .stroke(egui::Stroke::new(1.0, theme::CARD_STROKE))
-                    .corner_radius(theme::CARD_RADIUS)
-                    .inner_margin(egui::Margin::symmetric(8, 1))
-                    .show(ui, |ui| {
-                        ui.set_width(STAGE_ROW_WIDTH);
-                        ui.horizontal(|ui| {
-                            let size = egui::vec2(18.0, STAGE_ROW_HEIGHT);
-                            reorder::handle(ui, drag_id, StageKey(g, k), size, name);
-                            ui.text(
-                                RichText::new(format_count(k as u64 + 1)).color(theme::TEXT_MUTED),
-                            );
-                            let width = (ui.available_width() - STAGE_ARROWS_WIDTH).max(40.0);
-                            ui.allocate_ui_with_layout(
-                                egui::vec2(width, STAGE_ROW_HEIGHT),
-                                direction::start_to_end(egui::Align::Center),
-                                |ui| {
-                                    ui.set_min_size(egui::vec2(width, STAGE_ROW_HEIGHT));
-                                    ui.add(
-                                        egui::Label::new(
-                                            ui.rtl(
-                                                RichText::new(escaped(name))
-                                                    .strong()
-                                                    .color(theme::TEXT_STRONG),
-                                            ),
-                                        )
-                                        .truncate(),
-                                    );
-                                },
-                            );
-                            if let Some(order) = reorder::arrows(ui, names, k, name) {
-                                moved = Some((g, order));
-                            }
-                        });
-                    });
-                rows.push(row.response.rect);
-                if dragged {
-                    reorder::paint_ghost(ui, drag_id, name);
+            for k in 0..names.len() {
+                let (row, order) = new_stage_row_ui(ui, pipeline, names, g, k);
+                rows.push(row);
+                if let Some(order) = order {
+                    moved = Some((g, order));
                 }
             }
             let keys: Vec<StageKey> = (0..names.len()).map(|k| StageKey(g, k)).collect();
@@ -619,6 +577,20 @@ impl ImportDialog {
                 moved = Some((g, order.into_iter().map(|key| names[key.1]).collect()));
             }
         }
+        self.closing_stages_ui(ui);
+        if let Some((g, order)) = moved {
+            let order: Vec<String> = groups
+                .iter()
+                .enumerate()
+                .flat_map(|(n, (_, names))| if n == g { &order } else { names })
+                .map(|name| (*name).to_owned())
+                .collect();
+            self.stage_order = order;
+        }
+    }
+
+    /// The won and lost stages the import adds, named after the open ones.
+    fn closing_stages_ui(&self, ui: &mut egui::Ui) {
         let closing: Vec<String> = match &self.checked {
             Some(Ok(summary)) => summary
                 .new_stages
@@ -638,16 +610,62 @@ impl ImportDialog {
                 .color(theme::TEXT_MUTED),
             );
         }
-        if let Some((g, order)) = moved {
-            let order: Vec<String> = groups
-                .iter()
-                .enumerate()
-                .flat_map(|(n, (_, names))| if n == g { &order } else { names })
-                .map(|name| (*name).to_owned())
-                .collect();
-            self.stage_order = order;
-        }
     }
+}
+
+/// The `k`th new stage of pipeline group `g` (`names`, of `pipeline`): its row's rect, and the
+/// group's new order when one of the row's arrows was clicked.
+fn new_stage_row_ui<'a>(
+    ui: &mut egui::Ui,
+    pipeline: &str,
+    names: &[&'a str],
+    g: usize,
+    k: usize,
+) -> (egui::Rect, Option<Vec<&'a str>>) {
+    let name = names[k];
+    let drag_id = egui::Id::unique(("import_stage_drag", (pipeline, name)));
+    let dragged = ui.ctx().is_being_dragged(drag_id);
+    let mut moved = None;
+    let row = egui::Frame::new()
+        .fill(if dragged {
+            theme::CARD_STROKE.gamma_multiply(0.5)
+        } else {
+            theme::CARD_FILL
+        })
+        .stroke(egui::Stroke::new(1.0, theme::CARD_STROKE))
+        .corner_radius(theme::CARD_RADIUS)
+        .inner_margin(egui::Margin::symmetric(8, 1))
+        .show(ui, |ui| {
+            ui.set_width(STAGE_ROW_WIDTH);
+            ui.horizontal(|ui| {
+                let size = egui::vec2(18.0, STAGE_ROW_HEIGHT);
+                reorder::handle(ui, drag_id, StageKey(g, k), size, name);
+                ui.text(RichText::new(format_count(k as u64 + 1)).color(theme::TEXT_MUTED));
+                let width = (ui.available_width() - STAGE_ARROWS_WIDTH).max(40.0);
+                ui.allocate_ui_with_layout(
+                    egui::vec2(width, STAGE_ROW_HEIGHT),
+                    direction::start_to_end(egui::Align::Center),
+                    |ui| {
+                        ui.set_min_size(egui::vec2(width, STAGE_ROW_HEIGHT));
+                        ui.add(
+                            egui::Label::new(
+                                ui.rtl(
+                                    RichText::new(escaped(name))
+                                        .strong()
+                                        .color(theme::TEXT_STRONG),
+                                ),
+                            )
+                            .truncate(),
+                        );
+                    },
+                );
+                moved = reorder::arrows(ui, names, k, name);
+            });
+        });
+    if dragged {
+        reorder::paint_ghost(ui, drag_id, name);
+    }
+    (row.response.rect, moved)
 }
 
 /// A new stage's row while it is dragged: its pipeline's group and place in it.

@@ -1,15 +1,5 @@
 //! The egui window: a thin [`App`] shell routing to one file per view.
 
-// Issue 21: the lints below are fixed on the way (a branch splitting the long views).
-#![allow(
-    clippy::items_after_statements,
-    clippy::match_same_arms,
-    clippy::needless_pass_by_value,
-    clippy::ref_option,
-    clippy::too_many_lines,
-    clippy::unused_self
-)]
-
 mod accounts;
 mod activities;
 mod activity_panel;

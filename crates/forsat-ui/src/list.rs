@@ -102,60 +102,19 @@ impl ListView {
 
     /// Draws the deals of the pipeline shown; a status or the trash picked is a new filter.
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
-        let (ws, filter, selected) = (cx.ws, cx.filter, cx.selected);
+        let (ws, filter) = (cx.ws, cx.filter);
         self.refresh(ws, filter, cx.pipeline);
         let mut actions = Vec::new();
-        if let Some(((opp, column), reply)) = cx.replies.take(&mut self.sent) {
-            let edited = |e: &CellEdit| e.opp == opp && e.column == column;
-            match reply {
-                Reply::Applied { .. } => {
-                    if self.editing.as_ref().is_some_and(edited) {
-                        self.editing = None;
-                    }
-                    actions.push(Action::Done(tr!("Saved.")));
-                }
-                // The app says why; the typed value stays in its cell to be corrected.
-                Reply::Refused { .. } => {
-                    if let Some(edit) = self.editing.as_mut().filter(|e| edited(e)) {
-                        edit.focus = true;
-                    }
-                }
-            }
+        if let Some((cell, reply)) = cx.replies.take(&mut self.sent) {
+            self.settle(cell, &reply, &mut actions);
         }
         // Taken out for the frame, so cells can borrow `self` mutably; never cloned per frame.
         let Some(rows) = self.rows.take() else {
             return actions;
         };
-        let currency = &ws.settings().base_currency;
         egui::Panel::bottom("list_totals").show(ui, |ui| {
             direction::reading(ui, |ui| {
-                ui.horizontal(|ui| {
-                    totals_ui(ui, &rows.totals, filter.show, currency);
-                    ui.separator();
-                    if ui.button_text(tr!("Find duplicates")).clicked() {
-                        let live = ws.opportunities().filter(|o| !ws.is_trashed(o.id));
-                        self.duplicates = Some((ws.generation(), duplicate_groups(live)));
-                    }
-                    ui.with_layout(direction::end_to_start(Align::Center), |ui| {
-                        actions.extend(column_chooser_ui(ui, ws));
-                        let trash = trn!(ws.trash_count(), "Trash ({n})");
-                        let mut in_trash = filter.is_trash();
-                        if ui
-                            .toggle_value(&mut in_trash, trash)
-                            .on_hover_text(ui.rtl(tr!("Show the deals in the trash")))
-                            .clicked()
-                        {
-                            let show = if in_trash { Show::Trash } else { Show::Open };
-                            actions.push(showing(filter, show));
-                        }
-                        if filter.is_trash()
-                            && ws.trash_count() > 0
-                            && ui.button_text(tr!("Empty trash…")).clicked()
-                        {
-                            actions.push(Action::AskEmptyTrash);
-                        }
-                    });
-                });
+                self.totals_bar_ui(ui, ws, filter, &rows.totals, &mut actions);
             });
         });
         egui::Panel::top("list_status").show(ui, |ui| {
@@ -165,23 +124,7 @@ impl ListView {
                 }
             });
         });
-        if let Some((generation, groups)) = &mut self.duplicates {
-            if *generation != ws.generation() {
-                // A merge (or any change) happened: find them again among what is left.
-                let live = ws.opportunities().filter(|o| !ws.is_trashed(o.id));
-                *groups = duplicate_groups(live);
-                *generation = ws.generation();
-            }
-            let mut hide = false;
-            egui::Panel::top("duplicates").show(ui, |ui| {
-                direction::reading(ui, |ui| {
-                    hide = duplicates_ui(ui, ws, groups, &mut actions);
-                });
-            });
-            if hide {
-                self.duplicates = None;
-            }
-        }
+        self.duplicates_panel_ui(ui, ws, &mut actions);
         let unpinned = self
             .pinned
             .as_ref()
@@ -196,8 +139,7 @@ impl ListView {
                 actions.extend(bar);
             });
         });
-        let ids = &rows.ids;
-        if ids.is_empty() {
+        if rows.ids.is_empty() {
             let filtered = !filter.is_empty() || self.pinned.is_some();
             match Empty::of(ws, 0, filtered, filter.is_trash()) {
                 Some(empty) => actions.extend(empty_ui(ui, cx, empty)),
@@ -208,11 +150,114 @@ impl ListView {
                     }
                 }
             }
-            if !unpinned {
-                self.rows = Some(rows);
+        } else {
+            self.table_ui(ui, ws, &rows.ids, cx.selected, &mut actions);
+            if let Some((id, modifiers)) = self.clicked.take() {
+                actions.extend(self.select(&rows.ids, id, modifiers));
             }
-            return actions;
         }
+        // Unpinned, the rows are computed again next frame.
+        if !unpinned {
+            self.rows = Some(rows);
+        }
+        actions
+    }
+
+    /// Does what the reply to a cell edit calls for: applied, its editor closes; refused, the
+    /// typed value stays in its cell to be corrected (the app says why).
+    fn settle(&mut self, (opp, column): Cell, reply: &Reply, actions: &mut Vec<Action>) {
+        let edited = |e: &CellEdit| e.opp == opp && e.column == column;
+        match reply {
+            Reply::Applied { .. } => {
+                if self.editing.as_ref().is_some_and(edited) {
+                    self.editing = None;
+                }
+                actions.push(Action::Done(tr!("Saved.")));
+            }
+            Reply::Refused { .. } => {
+                if let Some(edit) = self.editing.as_mut().filter(|e| edited(e)) {
+                    edit.focus = true;
+                }
+            }
+        }
+    }
+
+    /// The bar under the table: the totals of the rows shown, "Find duplicates", the columns
+    /// and the trash.
+    fn totals_bar_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        filter: &Filter,
+        totals: &ListTotals,
+        actions: &mut Vec<Action>,
+    ) {
+        ui.horizontal(|ui| {
+            totals_ui(ui, totals, filter.show, &ws.settings().base_currency);
+            ui.separator();
+            if ui.button_text(tr!("Find duplicates")).clicked() {
+                let live = ws.opportunities().filter(|o| !ws.is_trashed(o.id));
+                self.duplicates = Some((ws.generation(), duplicate_groups(live)));
+            }
+            ui.with_layout(direction::end_to_start(Align::Center), |ui| {
+                actions.extend(column_chooser_ui(ui, ws));
+                let trash = trn!(ws.trash_count(), "Trash ({n})");
+                let mut in_trash = filter.is_trash();
+                if ui
+                    .toggle_value(&mut in_trash, trash)
+                    .on_hover_text(ui.rtl(tr!("Show the deals in the trash")))
+                    .clicked()
+                {
+                    let show = if in_trash { Show::Trash } else { Show::Open };
+                    actions.push(showing(filter, show));
+                }
+                if filter.is_trash()
+                    && ws.trash_count() > 0
+                    && ui.button_text(tr!("Empty trash…")).clicked()
+                {
+                    actions.push(Action::AskEmptyTrash);
+                }
+            });
+        });
+    }
+
+    /// The duplicate groups found, above the table, while they are asked for.
+    fn duplicates_panel_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        actions: &mut Vec<Action>,
+    ) {
+        let Some((generation, groups)) = &mut self.duplicates else {
+            return;
+        };
+        if *generation != ws.generation() {
+            // A merge (or any change) happened: find them again among what is left.
+            let live = ws.opportunities().filter(|o| !ws.is_trashed(o.id));
+            *groups = duplicate_groups(live);
+            *generation = ws.generation();
+        }
+        let mut hide = false;
+        egui::Panel::top("duplicates").show(ui, |ui| {
+            direction::reading(ui, |ui| {
+                hide = duplicates_ui(ui, ws, groups, actions);
+            });
+        });
+        if hide {
+            self.duplicates = None;
+        }
+    }
+
+    /// The table of the deals `ids`, with a header sorting by any column.
+    fn table_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        ids: &[Id],
+        selected: Option<Id>,
+        actions: &mut Vec<Action>,
+    ) {
+        // A copy: the rows' cells borrow `self` while the header sorts.
         let mut sort = self.sort;
         // Columns wider than the window scroll sideways; in Persian the view starts at the right
         // end, where the deal's name is. A child ui: the table draws its column lines down to its
@@ -269,15 +314,7 @@ impl ListView {
                         });
                     });
             });
-        if let Some((id, modifiers)) = self.clicked.take() {
-            actions.extend(self.select(&rows.ids, id, modifiers));
-        }
-        // Unpinned, the rows are computed again next frame.
-        if !unpinned {
-            self.rows = Some(rows);
-        }
         self.sort = sort;
-        actions
     }
 
     /// Click selects one deal and opens it; Ctrl-click toggles; Shift-click selects the range

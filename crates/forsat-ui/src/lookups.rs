@@ -140,7 +140,7 @@ impl LookupsEditor {
                 bottom: 4,
             }))
             .show(ui, |ui| {
-                direction::reading(ui, |ui| self.tables_ui(ui, ws, kind, switch));
+                direction::reading(ui, |ui| Self::tables_ui(ui, ws, kind, switch));
             });
         egui::ScrollArea::both()
             .id_salt("lookup_values")
@@ -293,7 +293,6 @@ impl LookupsEditor {
 
     /// The selector of the six tables, each with how many values it holds.
     fn tables_ui(
-        &mut self,
         ui: &mut egui::Ui,
         ws: &Workspace,
         shown: LookupKind,
@@ -426,7 +425,7 @@ impl LookupsEditor {
                 Err(error) => self.add_error = Some(error),
             }
         }
-        error_ui(ui, &self.add_error);
+        error_ui(ui, self.add_error.as_deref());
     }
 
     /// One value: its name, Active checkbox, use count, Edit and Delete.
@@ -525,7 +524,7 @@ impl LookupsEditor {
                 .clicked();
             cancel |= ui.button_text(tr!("Cancel")).clicked();
         });
-        error_ui(ui, &rename.error);
+        error_ui(ui, rename.error.as_deref());
         if cancel {
             *switch = Some(Switch::Close(Form::ListValue));
         } else if save {
@@ -701,7 +700,7 @@ fn validated(ws: &Workspace, lookup: Lookup) -> Result<Record, String> {
 }
 
 /// A refused value's reason, in red.
-fn error_ui(ui: &mut egui::Ui, error: &Option<String>) {
+fn error_ui(ui: &mut egui::Ui, error: Option<&str>) {
     if let Some(error) = error {
         ui.text(RichText::new(error).color(theme::ERROR));
     }

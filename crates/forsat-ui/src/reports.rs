@@ -278,6 +278,7 @@ fn by_reason(params: &Params) -> bool {
 }
 
 /// What a card's header buttons ask for.
+#[derive(Clone, Copy)]
 enum CardAsk {
     FullSize,
     Back,
@@ -437,8 +438,8 @@ impl ReportsView {
             }
             ui.separator();
             ui.text(RichText::new(tr!("Deals created")).color(theme::TEXT_MUTED));
-            self.created_from.ui(ui, tr!("from"));
-            self.created_to.ui(ui, tr!("to"));
+            self.created_from.ui(ui, &tr!("from"));
+            self.created_to.ui(ui, &tr!("to"));
         });
     }
 
@@ -520,117 +521,47 @@ impl ReportsView {
     ) {
         direction::reading(ui, |ui| {
             if let Some(ask) = card_header_ui(ui, card, full) {
-                match ask {
-                    CardAsk::FullSize => self.full = Some(card),
-                    CardAsk::Back => self.full = None,
-                    CardAsk::File(kind) => {
-                        let stem = file_stem(&self.cards[card.index()].params);
-                        self.file = Some(SaveFile::new(card, stem, kind, ws.today()));
-                    }
-                    CardAsk::Save => {
-                        self.save_report = Some(SaveReportDialog {
-                            card,
-                            name: String::new(),
-                        });
-                    }
-                }
+                self.answer(ws, card, ask);
             }
             let scope = self.scope(card, pipeline);
             self.controls_ui(ui, ws, card);
-            let available = ui.available_height();
-            let cached = self.cards[card.index()].report(ws, &scope);
-            let currency = cached.report.base_currency.as_str();
-            // Full size, the chart takes what its table or sentences leave.
-            let height = |below: f32| {
-                if full {
-                    (available - below).max(theme::CHART_HEIGHT)
-                } else {
-                    theme::CHART_HEIGHT
-                }
+            let room = Room {
+                card,
+                full,
+                available: ui.available_height(),
             };
-            if let Some(needs) = needs(&cached.report.rows, &cached.params, self.measure) {
+            let measure = self.measure;
+            let cached = self.cards[card.index()].report(ws, &scope);
+            if let Some(needs) = needs(&cached.report.rows, &cached.params, measure) {
                 let mut lines = vec![needs];
                 if scope.created_from.is_some() || scope.created_to.is_some() {
                     lines.push(tr!(
                         "Only the deals created in the dates chosen above count."
                     ));
                 }
-                needs_ui(ui, &lines, height(0.0));
+                needs_ui(ui, &lines, room.height(0.0));
                 return;
             }
-            match (&cached.report.rows, &cached.pivot) {
-                (Rows::Funnel(rows), _) => {
-                    let table = (rows.len() + 1) as f32 * 24.0 + 12.0;
-                    let (_, bar) = charts::funnel_ui(ui, rows, currency, height(table));
-                    ui.add_space(6.0);
-                    let row = charts::funnel_rows_ui(ui, rows, currency);
-                    if let Some(k) = bar.or(row) {
-                        let stage = &rows[k];
-                        let ids = reports::reached_deals(&ws.report_data(&scope), stage.stage_id);
-                        actions.push(Action::OpenPinned {
-                            label: tr!("Reached {stage}", stage = stage.stage),
-                            ids,
-                        });
-                    }
-                }
-                (Rows::Leakage(rows), _) => {
-                    // The verdict first: what to do about the chart below.
-                    let verdict = RichText::new(reports::verdict(rows, currency)).strong();
-                    let reviewed = rows.iter().any(|r| r.needs_review);
-                    let verdict = if reviewed {
-                        verdict.color(theme::LOST)
-                    } else {
-                        verdict.color(theme::WON)
-                    };
-                    // Not justified: a sentence's spaces stay spaces.
-                    ui.with_layout(direction::top_down_start(), |ui| {
-                        ui.add(egui::Label::new(ui.rtl(verdict)).wrap())
-                    });
-                    // Under the chart: a sentence, the table, a line per stage with losses.
-                    let lines = rows.iter().filter(|r| r.lost > 0).count();
-                    let below = (rows.len() + 1) as f32 * 24.0 + lines as f32 * 20.0 + 90.0;
-                    charts::leakage_ui(ui, rows, currency, height(below));
-                    if let Some(lowest) = charts::leakage_summary(rows) {
-                        ui.text(lowest);
-                    }
-                    ui.add_space(4.0);
-                    charts::leakage_rows_ui(ui, rows, currency);
-                }
-                (Rows::Pipeline(rows), _) => {
-                    let (id, none) = revenue_chart(card);
-                    charts::revenue_ui(ui, id, rows, &none, currency, height(0.0));
-                }
-                (Rows::Forecast(rows), Some(pivot)) => {
-                    let table = if full {
-                        available * 0.35
-                    } else {
-                        theme::REPORT_TABLE_HEIGHT
-                    };
-                    let chart_height = height(table + 40.0);
-                    charts::forecast_ui(ui, rows, pivot, self.measure, currency, chart_height);
-                    ui.add_space(6.0);
-                    charts::forecast_table_ui(ui, rows, currency, table);
-                }
-                (Rows::Grid(rows), Some(pivot)) => {
-                    let table = height(0.0)
-                        + if full {
-                            -40.0
-                        } else {
-                            theme::REPORT_TABLE_HEIGHT
-                        };
-                    charts::grid_ui(ui, rows, pivot, currency, table);
-                }
-                (Rows::WinLoss(rows), _) => {
-                    charts::winloss_ui(ui, rows, by_reason(&cached.params), currency, height(0.0));
-                }
-                (Rows::Velocity(report), _) => {
-                    let beside = velocity::room_beside_chart(report);
-                    velocity::card_ui(ui, report, currency, height(beside));
-                }
-                // The card lists stages; deals are for the command line.
-                (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => {}
-            }
+            report_ui(ui, ws, &scope, cached, measure, room, actions);
         });
+    }
+
+    /// Does what a card's header was asked for.
+    fn answer(&mut self, ws: &Workspace, card: Card, ask: CardAsk) {
+        match ask {
+            CardAsk::FullSize => self.full = Some(card),
+            CardAsk::Back => self.full = None,
+            CardAsk::File(kind) => {
+                let stem = file_stem(&self.cards[card.index()].params);
+                self.file = Some(SaveFile::new(card, stem, kind, ws.today()));
+            }
+            CardAsk::Save => {
+                self.save_report = Some(SaveReportDialog {
+                    card,
+                    name: String::new(),
+                });
+            }
+        }
     }
 
     /// The settings of a card, above its chart.
@@ -878,6 +809,122 @@ fn card_header_ui(ui: &mut egui::Ui, card: Card, full: bool) -> Option<CardAsk> 
         });
     });
     ask
+}
+
+/// A card being drawn and the room its chart has on screen.
+#[derive(Clone, Copy)]
+struct Room {
+    card: Card,
+    /// The card is shown full size.
+    full: bool,
+    /// The height left under the card's settings.
+    available: f32,
+}
+
+impl Room {
+    /// The chart's height with `below` under it: full size, the chart takes what its table or
+    /// sentences leave.
+    fn height(self, below: f32) -> f32 {
+        if self.full {
+            (self.available - below).max(theme::CHART_HEIGHT)
+        } else {
+            theme::CHART_HEIGHT
+        }
+    }
+}
+
+/// A card's report: its chart and what goes with it (a table, sentences).
+fn report_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    scope: &Scope,
+    cached: &Cached,
+    measure: Measure,
+    room: Room,
+    actions: &mut Vec<Action>,
+) {
+    let currency = cached.report.base_currency.as_str();
+    match (&cached.report.rows, &cached.pivot) {
+        (Rows::Funnel(rows), _) => {
+            let table = (rows.len() + 1) as f32 * 24.0 + 12.0;
+            let (_, bar) = charts::funnel_ui(ui, rows, currency, room.height(table));
+            ui.add_space(6.0);
+            let row = charts::funnel_rows_ui(ui, rows, currency);
+            if let Some(k) = bar.or(row) {
+                let stage = &rows[k];
+                let ids = reports::reached_deals(&ws.report_data(scope), stage.stage_id);
+                actions.push(Action::OpenPinned {
+                    label: tr!("Reached {stage}", stage = stage.stage),
+                    ids,
+                });
+            }
+        }
+        (Rows::Leakage(rows), _) => leakage_card_ui(ui, rows, currency, room),
+        (Rows::Pipeline(rows), _) => {
+            let (id, none) = revenue_chart(room.card);
+            charts::revenue_ui(ui, id, rows, &none, currency, room.height(0.0));
+        }
+        (Rows::Forecast(rows), Some(pivot)) => {
+            let table = if room.full {
+                room.available * 0.35
+            } else {
+                theme::REPORT_TABLE_HEIGHT
+            };
+            let chart_height = room.height(table + 40.0);
+            charts::forecast_ui(ui, rows, pivot, measure, currency, chart_height);
+            ui.add_space(6.0);
+            charts::forecast_table_ui(ui, rows, currency, table);
+        }
+        (Rows::Grid(rows), Some(pivot)) => {
+            let table = room.height(0.0)
+                + if room.full {
+                    -40.0
+                } else {
+                    theme::REPORT_TABLE_HEIGHT
+                };
+            charts::grid_ui(ui, rows, pivot, currency, table);
+        }
+        (Rows::WinLoss(rows), _) => {
+            charts::winloss_ui(
+                ui,
+                rows,
+                by_reason(&cached.params),
+                currency,
+                room.height(0.0),
+            );
+        }
+        (Rows::Velocity(report), _) => {
+            let beside = velocity::room_beside_chart(report);
+            velocity::card_ui(ui, report, currency, room.height(beside));
+        }
+        // The card lists stages; deals are for the command line.
+        (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => {}
+    }
+}
+
+/// The leakage card: its verdict, the chart, the weakest step and the table.
+fn leakage_card_ui(ui: &mut egui::Ui, rows: &[reports::LeakageRow], currency: &str, room: Room) {
+    // The verdict first: what to do about the chart below.
+    let verdict = RichText::new(reports::verdict(rows, currency)).strong();
+    let reviewed = rows.iter().any(|r| r.needs_review);
+    let verdict = if reviewed {
+        verdict.color(theme::LOST)
+    } else {
+        verdict.color(theme::WON)
+    };
+    // Not justified: a sentence's spaces stay spaces.
+    ui.with_layout(direction::top_down_start(), |ui| {
+        ui.add(egui::Label::new(ui.rtl(verdict)).wrap())
+    });
+    // Under the chart: a sentence, the table, a line per stage with losses.
+    let lines = rows.iter().filter(|r| r.lost > 0).count();
+    let below = (rows.len() + 1) as f32 * 24.0 + lines as f32 * 20.0 + 90.0;
+    charts::leakage_ui(ui, rows, currency, room.height(below));
+    if let Some(lowest) = charts::leakage_summary(rows) {
+        ui.text(lowest);
+    }
+    ui.add_space(4.0);
+    charts::leakage_rows_ui(ui, rows, currency);
 }
 
 /// What a card needs to draw its chart, as a sentence, when its report has nothing to show:

@@ -29,6 +29,10 @@ pub struct Leave<T> {
 impl<T> Leave<T> {
     /// Shows the question about `record` as a modal; the user's answer once given. Escape or a
     /// click beside it keeps editing.
+    #[expect(
+        clippy::unused_self,
+        reason = "asked through the pending Leave, so the question is never shown with nothing to leave"
+    )]
     pub fn ui(&self, ctx: &egui::Context, record: &str) -> Option<Choice> {
         let mut choice = None;
         let modal = egui::Modal::new(egui::Id::unique("unsaved_changes")).show(ctx, |ui| {

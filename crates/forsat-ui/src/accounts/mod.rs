@@ -48,6 +48,7 @@ pub struct AccountsView {
 }
 
 /// What a command sent from the detail was for: done once it is applied.
+#[derive(Clone, Copy)]
 enum Sending {
     /// The whole form (the account and the contact lines typed): then go on to where the user
     /// was going, if anywhere.

@@ -110,71 +110,67 @@ pub(super) fn paint_card(
             egui::StrokeKind::Inside,
         );
     }
-    let inner = rect.shrink2(vec2(
-        f32::from(theme::CARD_MARGIN.left),
-        f32::from(theme::CARD_MARGIN.top),
-    ));
-    let width = inner.width();
+    let lines = CardLines {
+        painter,
+        inner: rect.shrink2(vec2(
+            f32::from(theme::CARD_MARGIN.left),
+            f32::from(theme::CARD_MARGIN.top),
+        )),
+        // Lines start where reading does: mirrored in right-to-left languages.
+        rtl: crate::i18n::right_to_left(),
+    };
+    let y = paint_name_lines(&lines, ws, opp, lines.inner.top());
+    let y = paint_amount_line(&lines, opp, y + 5.0);
+    paint_last_line(&lines, ws, opp, stale, y + 3.0);
+}
+
+/// The name with the owner at its end, then the account with the tags at its end, from `y`;
+/// returns the bottom of the account's line.
+fn paint_name_lines(lines: &CardLines, ws: &Workspace, opp: &Opportunity, y: f32) -> f32 {
+    let (painter, width) = (lines.painter, lines.width());
+    let owner = owner_ui(painter, ws, opp, lines.end(y));
+    let name_bottom = lines.line(y, &opp.name, 14.0, theme::TEXT_STRONG, width - owner);
+    let tags = tags_ui(painter, ws, opp, lines.end(name_bottom + 2.0), width * 0.5);
     let account = ws.account(opp.account).map_or("", |a| a.name.as_str());
-    let (left, right) = (inner.left(), inner.right());
-    // Lines start where reading does: mirrored in right-to-left languages.
-    let rtl = crate::i18n::right_to_left();
-    let from_start = |offset: f32| if rtl { right - offset } else { left + offset };
-    let at_start = |offset: f32, y: f32, text: &str, font: FontId, color, max: f32| {
-        text_line(
-            painter,
-            egui::pos2(from_start(offset), y),
-            rtl,
-            text,
-            font,
-            color,
-            max,
-        )
-    };
-    // Lines are as tall as the language's font says (as the card's height counts them): a name
-    // in a script of taller lines (Persian in English) does not push the last line out.
-    let line = |y: f32, text: &str, size: f32, color, max: f32| {
-        let font = FontId::proportional(size);
-        let pitch = painter.ctx().fonts_mut(|f| f.row_height(&font));
-        at_start(0.0, y, text, font, color, max);
-        y + pitch
-    };
-    let end = |top| LineEnd {
-        x: from_start(width),
-        top,
-        rtl,
-    };
-    let owner = owner_ui(painter, ws, opp, end(inner.top()));
-    let name_bottom = line(
-        inner.top(),
-        &opp.name,
-        14.0,
-        theme::TEXT_STRONG,
-        width - owner,
-    );
-    let tags = tags_ui(painter, ws, opp, end(name_bottom + 2.0), width * 0.5);
-    let account_bottom = line(
+    lines.line(
         name_bottom + 2.0,
         account,
         12.5,
         theme::TEXT_MUTED,
         width - tags,
-    );
-    let y = account_bottom + 5.0;
+    )
+}
+
+/// The amount at the line's start and the probability at its end, at `y`; returns the line's
+/// bottom.
+fn paint_amount_line(lines: &CardLines, opp: &Opportunity, y: f32) -> f32 {
+    let width = lines.width();
     let money = format_money(opp.amount, &opp.currency);
-    let amount_bottom = line(y, &money, 13.5, theme::TEXT_STRONG, width * 0.6);
+    let bottom = lines.line(y, &money, 13.5, theme::TEXT_STRONG, width * 0.6);
     let percent = format_percent(opp.probability);
     let font = FontId::proportional(12.5);
     text_line(
-        painter,
-        egui::pos2(from_start(width), y),
-        !rtl,
+        lines.painter,
+        egui::pos2(lines.x_from_start(width), y),
+        !lines.rtl,
         &percent,
         font,
         theme::TEXT_MUTED,
         width * 0.4,
     );
-    let y = amount_bottom + 3.0;
+    bottom
+}
+
+/// The expected close (coloured when overdue), the days `stale`, the next activity's dot and the
+/// priority's stars, at `y`.
+fn paint_last_line(
+    lines: &CardLines,
+    ws: &Workspace,
+    opp: &Opportunity,
+    stale: Option<i64>,
+    y: f32,
+) {
+    let width = lines.width();
     let mut offset = 0.0;
     if let Some(date) = opp.expected_close {
         let overdue = opp.is_overdue(ws.today());
@@ -184,10 +180,13 @@ pub(super) fn paint_card(
             theme::TEXT_MUTED
         };
         let font = FontId::proportional(12.0);
-        offset = at_start(0.0, y, &format_date(date), font, color, width * 0.4).width() + 8.0;
+        offset = lines
+            .at_start(0.0, y, &format_date(date), font, color, width * 0.4)
+            .width()
+            + 8.0;
     }
     if let Some(days) = stale {
-        at_start(
+        lines.at_start(
             offset,
             y,
             &trn!(days, "stale {n} days"),
@@ -197,18 +196,87 @@ pub(super) fn paint_card(
         );
     }
     // The next activity's dot sits before the stars, which take up to 3 × 14 px at the end.
-    painter.circle_filled(
-        egui::pos2(from_start(width - 56.0), y + 7.0),
+    lines.painter.circle_filled(
+        egui::pos2(lines.x_from_start(width - 56.0), y + 7.0),
         4.5,
         next_activity_color(ws, opp.id),
     );
     paint_priority(
-        painter,
-        egui::pos2(if rtl { left + 44.0 } else { right }, y),
+        lines.painter,
+        egui::pos2(
+            if lines.rtl {
+                lines.inner.left() + 44.0
+            } else {
+                lines.inner.right()
+            },
+            y,
+        ),
         14.0,
         opp.priority,
         theme::STAR,
     );
+}
+
+/// A card's text area and the direction its lines read in: where each line's texts go.
+struct CardLines<'a> {
+    painter: &'a egui::Painter,
+    inner: egui::Rect,
+    rtl: bool,
+}
+
+impl CardLines<'_> {
+    fn width(&self) -> f32 {
+        self.inner.width()
+    }
+
+    /// The x `offset` from where lines start.
+    fn x_from_start(&self, offset: f32) -> f32 {
+        if self.rtl {
+            self.inner.right() - offset
+        } else {
+            self.inner.left() + offset
+        }
+    }
+
+    /// `text` at `offset` from the start of the line at `y`, reading from there; its rect.
+    fn at_start(
+        &self,
+        offset: f32,
+        y: f32,
+        text: &str,
+        font: FontId,
+        color: egui::Color32,
+        max: f32,
+    ) -> egui::Rect {
+        text_line(
+            self.painter,
+            egui::pos2(self.x_from_start(offset), y),
+            self.rtl,
+            text,
+            font,
+            color,
+            max,
+        )
+    }
+
+    /// A line of `text` at `y`; returns where the next one goes. Lines are as tall as the
+    /// language's font says (as the card's height counts them): a name in a script of taller
+    /// lines (Persian in English) does not push the last line out.
+    fn line(&self, y: f32, text: &str, size: f32, color: egui::Color32, max: f32) -> f32 {
+        let font = FontId::proportional(size);
+        let pitch = self.painter.ctx().fonts_mut(|f| f.row_height(&font));
+        self.at_start(0.0, y, text, font, color, max);
+        y + pitch
+    }
+
+    /// The end of the line whose top is `top`.
+    fn end(&self, top: f32) -> LineEnd {
+        LineEnd {
+            x: self.x_from_start(self.width()),
+            top,
+            rtl: self.rtl,
+        }
+    }
 }
 
 /// Where a line of a card ends (its right in left-to-right languages, its left in
@@ -280,9 +348,9 @@ fn tags_ui(
     end: LineEnd,
     budget: f32,
 ) -> f32 {
-    let LineEnd { x: end, top, rtl } = end;
     const SHOWN: usize = 2;
     const GAP: f32 = 4.0;
+    let LineEnd { x: end, top, rtl } = end;
     let chip = |text: String, max: f32| {
         let mut job =
             LayoutJob::simple_singleline(text, FontId::proportional(11.0), theme::TEXT_STRONG);

@@ -28,13 +28,12 @@ pub(super) fn initial_width(column: ListColumn) -> f32 {
         ListColumn::Stage => 125.0,
         ListColumn::Amount => 100.0,
         ListColumn::Probability | ListColumn::Priority | ListColumn::Currency => 80.0,
-        ListColumn::Weighted => 95.0,
+        ListColumn::Weighted | ListColumn::DaysInStage => 95.0,
         ListColumn::ExpectedClose => 105.0,
         ListColumn::Salesperson => 145.0,
         ListColumn::NextStep | ListColumn::NextActivity => 170.0,
         ListColumn::Tags => 140.0,
         ListColumn::Created => 90.0,
-        ListColumn::DaysInStage => 95.0,
     }
 }
 

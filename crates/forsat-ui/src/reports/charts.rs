@@ -194,6 +194,10 @@ fn category(labels: &[String], value: f64) -> String {
 
 /// About five marks at round values (1, 2 or 5 times a power of ten) across `input`, so every
 /// one has room for its label.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "egui_plot's grid spacer hands its input over by value"
+)]
 pub(super) fn round_marks(input: GridInput) -> Vec<GridMark> {
     let (min, max) = input.bounds;
     let rough = (max - min) / 5.0;
@@ -653,24 +657,7 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
     // Stuck deals are measured only in stages with expected days: with none, a stuck series
     // would hold no data yet push every lost bar off its stage's label and conversion point.
     let measured = rows.iter().any(|r| r.stuck.is_some());
-    let mut lost = series(
-        rows.iter().map(|r| to_f64(r.lost_amount)),
-        &labels,
-        if measured { -0.2 } else { 0.0 },
-        theme::CHART_LOST_MUTED,
-    );
-    for (bar, r) in lost.iter_mut().zip(rows) {
-        if r.needs_review {
-            *bar = bar
-                .clone()
-                .fill(theme::LOST)
-                .stroke(Stroke::new(1.0, theme::LOST));
-        }
-    }
-    let stuck_amounts = rows
-        .iter()
-        .map(|r| to_f64(r.stuck_amount.unwrap_or_default()));
-    let stuck = measured.then(|| series(stuck_amounts, &labels, 0.2, theme::STALE));
+    let (lost, stuck) = leakage_bars(rows, &labels, measured);
     let scale = rows
         .iter()
         .map(|r| to_f64(r.lost_amount).max(to_f64(r.stuck_amount.unwrap_or_default())))
@@ -709,72 +696,116 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
         if let Some(stuck) = stuck {
             plot_ui.bar_chart(BarChart::new(stuck_name, stuck).color(theme::STALE));
         }
-        // Points up the y axis per screen point, to lift each label clear of its point.
-        let lift = LABEL_LIFT * plot_ui.transform().dvalue_dpos()[1].abs();
-        // A line through each run of measured stages: none drawn across a stage not measured.
-        for run in points.split(Option::is_none).filter(|run| !run.is_empty()) {
-            let run: Vec<[f64; 2]> = run.iter().flatten().copied().collect();
-            plot_ui.line(
-                Line::new(line_name.clone(), PlotPoints::new(run.clone()))
-                    .color(theme::CHART_LINE)
-                    .width(2.0)
-                    .allow_hover(false),
-            );
-            plot_ui.points(
-                Points::new(line_name.clone(), PlotPoints::new(run))
-                    .color(theme::CHART_LINE)
-                    .radius(4.0)
-                    .filled(true)
-                    .allow_hover(false),
-            );
-        }
-        for (k, (point, r)) in points.iter().zip(rows).enumerate() {
-            let (at, text) = match (point, r.conversion_to_next) {
-                (Some(point), Some(c)) => ([point[0], point[1]], percent(c)),
-                _ => ([k as f64, 0.0], tr!("not yet")),
-            };
-            plot_ui.text(
-                Text::new(
-                    "",
-                    // Above the point, clear of its dot and the line.
-                    PlotPoint::new(at[0], at[1] + lift),
-                    RichText::new(one_run(&text))
-                        .size(13.0)
-                        .strong()
-                        .color(theme::CHART_LINE)
-                        .background_color(theme::CARD_FILL),
-                )
-                .anchor(Align2::CENTER_BOTTOM)
-                .id(("conversion_label", k))
-                .allow_hover(false),
-            );
-        }
+        conversion_ui(plot_ui, &points, rows, &line_name);
     });
     hover_ui(&response, tr!("Sales leakage chart"), |point| {
         let r = &rows[category_at(point.x, rows.len())?];
-        Some(vec![
-            r.stage.clone(),
-            tr!(
-                "Lost from it: {deals}",
-                deals = deals_worth(r.lost, r.lost_amount, currency)
-            ),
-            tr!(
-                "Moved on: {advanced} of {entered} ({percent})",
-                advanced = format_count(r.advanced),
-                entered = deals(r.entered),
-                percent = r.conversion_to_next.map_or_else(|| tr!("not yet"), percent)
-            ),
-            tr!("In it now: {deals}", deals = deals(r.open)),
-            match (r.stuck, r.stuck_amount) {
-                (Some(count), Some(amount)) => tr!(
-                    "Stuck past its expected days: {deals}",
-                    deals = deals_worth(count, amount, currency)
-                ),
-                _ => tr!("Not measured: no expected days"),
-            },
-        ])
+        Some(leakage_hover_lines(r, currency))
     });
     response.response.rect
+}
+
+/// The leakage chart's bars: the amount lost from each stage (in full red where it needs
+/// review) and, when `measured`, the amount stuck in it.
+fn leakage_bars(
+    rows: &[LeakageRow],
+    labels: &[String],
+    measured: bool,
+) -> (Vec<Bar>, Option<Vec<Bar>>) {
+    let mut lost = series(
+        rows.iter().map(|r| to_f64(r.lost_amount)),
+        labels,
+        if measured { -0.2 } else { 0.0 },
+        theme::CHART_LOST_MUTED,
+    );
+    for (bar, r) in lost.iter_mut().zip(rows) {
+        if r.needs_review {
+            *bar = bar
+                .clone()
+                .fill(theme::LOST)
+                .stroke(Stroke::new(1.0, theme::LOST));
+        }
+    }
+    let stuck_amounts = rows
+        .iter()
+        .map(|r| to_f64(r.stuck_amount.unwrap_or_default()));
+    let stuck = measured.then(|| series(stuck_amounts, labels, 0.2, theme::STALE));
+    (lost, stuck)
+}
+
+/// The conversion line through each run of measured stages and every stage's label: its
+/// conversion above its point, "not yet" where none is measured.
+fn conversion_ui(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    points: &[Option<[f64; 2]>],
+    rows: &[LeakageRow],
+    line_name: &str,
+) {
+    // Points up the y axis per screen point, to lift each label clear of its point.
+    let lift = LABEL_LIFT * plot_ui.transform().dvalue_dpos()[1].abs();
+    // A line through each run of measured stages: none drawn across a stage not measured.
+    for run in points.split(Option::is_none).filter(|run| !run.is_empty()) {
+        let run: Vec<[f64; 2]> = run.iter().flatten().copied().collect();
+        plot_ui.line(
+            Line::new(line_name, PlotPoints::new(run.clone()))
+                .color(theme::CHART_LINE)
+                .width(2.0)
+                .allow_hover(false),
+        );
+        plot_ui.points(
+            Points::new(line_name, PlotPoints::new(run))
+                .color(theme::CHART_LINE)
+                .radius(4.0)
+                .filled(true)
+                .allow_hover(false),
+        );
+    }
+    for (k, (point, r)) in points.iter().zip(rows).enumerate() {
+        let (at, text) = match (point, r.conversion_to_next) {
+            (Some(point), Some(c)) => ([point[0], point[1]], percent(c)),
+            _ => ([k as f64, 0.0], tr!("not yet")),
+        };
+        plot_ui.text(
+            Text::new(
+                "",
+                // Above the point, clear of its dot and the line.
+                PlotPoint::new(at[0], at[1] + lift),
+                RichText::new(one_run(&text))
+                    .size(13.0)
+                    .strong()
+                    .color(theme::CHART_LINE)
+                    .background_color(theme::CARD_FILL),
+            )
+            .anchor(Align2::CENTER_BOTTOM)
+            .id(("conversion_label", k))
+            .allow_hover(false),
+        );
+    }
+}
+
+/// The hover's lines over a stage of the leakage chart.
+fn leakage_hover_lines(r: &LeakageRow, currency: &str) -> Vec<String> {
+    vec![
+        r.stage.clone(),
+        tr!(
+            "Lost from it: {deals}",
+            deals = deals_worth(r.lost, r.lost_amount, currency)
+        ),
+        tr!(
+            "Moved on: {advanced} of {entered} ({percent})",
+            advanced = format_count(r.advanced),
+            entered = deals(r.entered),
+            percent = r.conversion_to_next.map_or_else(|| tr!("not yet"), percent)
+        ),
+        tr!("In it now: {deals}", deals = deals(r.open)),
+        match (r.stuck, r.stuck_amount) {
+            (Some(count), Some(amount)) => tr!(
+                "Stuck past its expected days: {deals}",
+                deals = deals_worth(count, amount, currency)
+            ),
+            _ => tr!("Not measured: no expected days"),
+        },
+    ]
 }
 
 /// How far above a chart's point its label stands, in screen points: clear of the dot.
@@ -1013,61 +1044,14 @@ pub fn winloss_ui(
     height: f32,
 ) -> Rect {
     let n = rows.len();
-    // By reason, the row with a win rate is the won deals'.
-    let is_won_row = |r: &WinLossRow| by_reason && r.win_rate.is_some();
-    let none = if by_reason {
-        tr!("No reason given")
-    } else {
-        tr!("None")
+    let chart = WinLossChart {
+        rows,
+        by_reason,
+        lost_deals: rows.iter().map(|r| r.lost).sum(),
     };
-    let labels: Vec<String> = rows
-        .iter()
-        .map(|r| {
-            if is_won_row(r) {
-                tr!("Won")
-            } else {
-                key_label(&r.key, &none)
-            }
-        })
-        .collect();
-    let lost_deals: u64 = rows.iter().map(|r| r.lost).sum();
-    let share_of_lost = |r: &WinLossRow| r.lost as f64 / lost_deals.max(1) as f64;
-    // The first key on top.
-    let y = move |i: usize| (n - 1 - i) as f64;
-    let bar = |i: usize, offset: f64, value: u64, width: f64, color: Color32| {
-        Bar::new(y(i) + offset, value as f64)
-            .width(width)
-            .fill(color)
-            .stroke(Stroke::new(1.0, color))
-    };
-    let (mut won, mut lost) = (Vec::new(), Vec::new());
-    for (i, r) in rows.iter().enumerate() {
-        if !by_reason {
-            won.push(bar(i, 0.2, r.won, 0.38, theme::WON));
-            lost.push(bar(i, -0.2, r.lost, 0.38, theme::LOST));
-        } else if is_won_row(r) {
-            won.push(bar(i, 0.0, r.won, 0.6, theme::WON));
-        } else {
-            lost.push(bar(i, 0.0, r.lost, 0.6, theme::LOST));
-        }
-    }
-    let ends: Vec<(f64, f64, String)> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let text = if !by_reason {
-                let rate = percent(r.win_rate.unwrap_or_default());
-                tr!("{rate} won", rate = rate)
-            } else if is_won_row(r) {
-                let rate = percent(r.win_rate.unwrap_or_default());
-                tr!("Win rate: {percent}", percent = rate)
-            } else {
-                let share = percent(share_of_lost(r));
-                tr!("{percent} of the lost deals", percent = share)
-            };
-            (y(i), r.won.max(r.lost) as f64, text)
-        })
-        .collect();
+    let labels = chart.labels();
+    let (won, lost) = chart.bars();
+    let ends = chart.ends();
     let top = rows
         .iter()
         .map(|r| r.won.max(r.lost))
@@ -1082,31 +1066,7 @@ pub fn winloss_ui(
         ],
     );
     let height = height - ui.spacing().interact_size.y;
-    let axis_width = widest(ui, &labels) + 12.0;
-    let from_bottom: Vec<String> = labels.iter().rev().cloned().collect();
-    let plot = still_plot("winloss_chart", height)
-        .show_grid([true, false])
-        .x_grid_spacer(round_marks)
-        .x_axis_formatter(|mark, _| count_label(mark.value))
-        .x_axis_label("")
-        .y_grid_spacer(move |input: GridInput| {
-            let (min, max) = input.bounds;
-            (0..n)
-                .filter(|i| (min..=max).contains(&(*i as f64)))
-                .map(|i| GridMark {
-                    value: i as f64,
-                    step_size: 1.0,
-                })
-                .collect()
-        })
-        .y_axis_formatter(move |mark, _| category(&from_bottom, mark.value))
-        .y_axis_label("")
-        .y_axis_min_width(axis_width)
-        .include_x(0.0)
-        // Room right of the longest bar for the text at its end.
-        .include_x(top * 1.45)
-        .include_y(-0.5)
-        .include_y(n as f64 - 0.5);
+    let plot = winloss_plot(ui, &labels, top, height);
     // Past each bar's end, reading away from it (leftwards when right to left).
     let anchor = if crate::i18n::right_to_left() {
         Align2::RIGHT_CENTER
@@ -1142,7 +1102,131 @@ pub fn winloss_ui(
     hover_ui(&response, tr!("Won and lost chart"), |point| {
         let band = point.y.round();
         let i = (band >= 0.0 && band < n as f64).then(|| n - 1 - band as usize)?;
-        let r = &rows[i];
+        Some(chart.hover_lines(i, &labels[i], currency))
+    });
+    response.response.rect
+}
+
+/// The won-and-lost chart's plot: a band per row named on the y axis, the first on top; deals
+/// along x, with room past the longest bar (`top`) for its text.
+fn winloss_plot(ui: &egui::Ui, labels: &[String], top: f64, height: f32) -> Plot<'static> {
+    let n = labels.len();
+    let axis_width = widest(ui, labels) + 12.0;
+    let from_bottom: Vec<String> = labels.iter().rev().cloned().collect();
+    still_plot("winloss_chart", height)
+        .show_grid([true, false])
+        .x_grid_spacer(round_marks)
+        .x_axis_formatter(|mark, _| count_label(mark.value))
+        .x_axis_label("")
+        .y_grid_spacer(move |input: GridInput| {
+            let (min, max) = input.bounds;
+            (0..n)
+                .filter(|i| (min..=max).contains(&(*i as f64)))
+                .map(|i| GridMark {
+                    value: i as f64,
+                    step_size: 1.0,
+                })
+                .collect()
+        })
+        .y_axis_formatter(move |mark, _| category(&from_bottom, mark.value))
+        .y_axis_label("")
+        .y_axis_min_width(axis_width)
+        .include_x(0.0)
+        // Room right of the longest bar for the text at its end.
+        .include_x(top * 1.45)
+        .include_y(-0.5)
+        .include_y(n as f64 - 0.5)
+}
+
+/// The won-and-lost chart's rows and how they read: shared by its bars, the texts at their
+/// ends and the hover.
+struct WinLossChart<'a> {
+    rows: &'a [WinLossRow],
+    by_reason: bool,
+    /// The lost deals of all rows: the whole that each reason's share is of.
+    lost_deals: u64,
+}
+
+impl WinLossChart<'_> {
+    /// By reason, the row with a win rate is the won deals'.
+    fn is_won_row(&self, r: &WinLossRow) -> bool {
+        self.by_reason && r.win_rate.is_some()
+    }
+
+    fn share_of_lost(&self, r: &WinLossRow) -> f64 {
+        r.lost as f64 / self.lost_deals.max(1) as f64
+    }
+
+    /// The band of row `i`: the first key on top.
+    fn y(&self, i: usize) -> f64 {
+        (self.rows.len() - 1 - i) as f64
+    }
+
+    /// Each row's name on the axis.
+    fn labels(&self) -> Vec<String> {
+        let none = if self.by_reason {
+            tr!("No reason given")
+        } else {
+            tr!("None")
+        };
+        self.rows
+            .iter()
+            .map(|r| {
+                if self.is_won_row(r) {
+                    tr!("Won")
+                } else {
+                    key_label(&r.key, &none)
+                }
+            })
+            .collect()
+    }
+
+    /// The won bars and the lost bars.
+    fn bars(&self) -> (Vec<Bar>, Vec<Bar>) {
+        let bar = |i: usize, offset: f64, value: u64, width: f64, color: Color32| {
+            Bar::new(self.y(i) + offset, value as f64)
+                .width(width)
+                .fill(color)
+                .stroke(Stroke::new(1.0, color))
+        };
+        let (mut won, mut lost) = (Vec::new(), Vec::new());
+        for (i, r) in self.rows.iter().enumerate() {
+            if !self.by_reason {
+                won.push(bar(i, 0.2, r.won, 0.38, theme::WON));
+                lost.push(bar(i, -0.2, r.lost, 0.38, theme::LOST));
+            } else if self.is_won_row(r) {
+                won.push(bar(i, 0.0, r.won, 0.6, theme::WON));
+            } else {
+                lost.push(bar(i, 0.0, r.lost, 0.6, theme::LOST));
+            }
+        }
+        (won, lost)
+    }
+
+    /// The text at the end of each row's longer bar, as (band, bar's end, text).
+    fn ends(&self) -> Vec<(f64, f64, String)> {
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let text = if !self.by_reason {
+                    let rate = percent(r.win_rate.unwrap_or_default());
+                    tr!("{rate} won", rate = rate)
+                } else if self.is_won_row(r) {
+                    let rate = percent(r.win_rate.unwrap_or_default());
+                    tr!("Win rate: {percent}", percent = rate)
+                } else {
+                    let share = percent(self.share_of_lost(r));
+                    tr!("{percent} of the lost deals", percent = share)
+                };
+                (self.y(i), r.won.max(r.lost) as f64, text)
+            })
+            .collect()
+    }
+
+    /// The hover's lines over row `i`, named `label`.
+    fn hover_lines(&self, i: usize, label: &str, currency: &str) -> Vec<String> {
+        let r = &self.rows[i];
         let won = || {
             tr!(
                 "Won: {deals}",
@@ -1161,18 +1245,17 @@ pub fn winloss_ui(
                 percent = percent(r.win_rate.unwrap_or_default())
             )
         };
-        let mut lines = vec![labels[i].clone()];
-        if !by_reason {
+        let mut lines = vec![label.to_owned()];
+        if !self.by_reason {
             lines.extend([won(), lost(), rate()]);
-        } else if is_won_row(r) {
+        } else if self.is_won_row(r) {
             lines.extend([won(), rate()]);
         } else {
-            let share = percent(share_of_lost(r));
+            let share = percent(self.share_of_lost(r));
             lines.extend([lost(), tr!("{percent} of the lost deals", percent = share)]);
         }
-        Some(lines)
-    });
-    response.response.rect
+        lines
+    }
 }
 
 /// Deals won and the pipeline, summed over cells of the sales grid.

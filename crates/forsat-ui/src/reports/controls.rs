@@ -102,8 +102,8 @@ impl DateField {
     }
 
     /// The field labelled `label`; true when its date changed.
-    pub(super) fn ui(&mut self, ui: &mut egui::Ui, name: String) -> bool {
-        let label = ui.text(name.as_str());
+    pub(super) fn ui(&mut self, ui: &mut egui::Ui, name: &str) -> bool {
+        let label = ui.text(name);
         let hint = crate::i18n::date_hint();
         let response = ui
             .add(
@@ -113,7 +113,7 @@ impl DateField {
             )
             .labelled_by(label.id);
         let today = chrono::Utc::now().date_naive();
-        let picked = crate::date_picker::picker_button(ui, &mut self.text, today, &name);
+        let picked = crate::date_picker::picker_button(ui, &mut self.text, today, name);
         let mut changed = false;
         if response.changed() || picked {
             // Only the reason is shown: the label beside the field names it.
@@ -212,10 +212,10 @@ pub(super) fn range_ui(ui: &mut egui::Ui, card: Card, state: &mut CardState, tod
         }
     }
     if state.range.is_none() {
-        if state.from.ui(ui, tr!("From")) {
+        if state.from.ui(ui, &tr!("From")) {
             *from = state.from.value;
         }
-        if state.to.ui(ui, tr!("To")) {
+        if state.to.ui(ui, &tr!("To")) {
             *to = state.to.value;
         }
     }

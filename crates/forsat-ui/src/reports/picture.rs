@@ -236,9 +236,11 @@ fn subtitle(
         }
     };
     match params {
-        Params::Funnel | Params::Leakage => {}
-        // The card by month says so in its title.
-        Params::Pipeline {
+        // Nothing to add: the funnel and leakage have no grouping; the card by month says so in
+        // its title.
+        Params::Funnel
+        | Params::Leakage
+        | Params::Pipeline {
             by: crate::analytics::reports::GroupBy::Month,
         } => {}
         Params::Pipeline { by } => parts.push(tr!("By: {what}", what = group_label(*by))),

@@ -266,35 +266,17 @@ impl GeneralTab {
         stored: &GeneralDraft,
         draft: &mut GeneralDraft,
     ) -> bool {
-        let mut entered = false;
-        let row = |ui: &mut egui::Ui, label: String| ui.rtl(label);
-        let label = row(ui, tr!("Base currency"));
-        direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
-            egui::ComboBox::from_id_salt("settings_base_currency")
-                .selected_text(ui.rtl(&draft.base_currency))
-                .width(200.0)
-                .show_ui(ui, |ui| {
-                    for code in ws.currency_codes() {
-                        ui.selectable_value_text(&mut draft.base_currency, code.clone(), code);
-                    }
-                })
-                .response
-                .labelled_by(label);
-            let note = if draft.base_currency == stored.base_currency {
-                tr!(
-                    "Every total is reported in it. Changing it rebases every exchange rate; add currencies under Currencies."
-                )
-            } else {
-                tr!(
-                    "Saving rebases every exchange rate on {new}: {old} becomes a currency at its rate.",
-                    new = draft.base_currency,
-                    old = stored.base_currency
-                )
-            };
-            ui.text(muted(note));
-        });
+        currency_row(ui, ws, stored, draft);
+        let mut entered = self.close_days_row(ui, draft);
+        language_rows(ui, ws.today(), draft);
+        entered |= self.backups_rows(ui, draft);
+        entered
+    }
 
-        let label = row(ui, tr!("Default expected close"));
+    /// The days a new deal's expected close is set ahead; true when Enter was pressed in it.
+    fn close_days_row(&self, ui: &mut egui::Ui, draft: &mut GeneralDraft) -> bool {
+        let mut entered = false;
+        let label = ui.rtl(tr!("Default expected close"));
         direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
             ui.horizontal(|ui| {
                 let field = ui
@@ -305,61 +287,13 @@ impl GeneralTab {
             });
             self.error_ui(ui, NumberRow::CloseDays);
         });
+        entered
+    }
 
-        let today = ws.today();
-        let example = |format: DateFormat| {
-            tr!(
-                "{date} ({pattern})",
-                date = today.format(format.pattern()),
-                pattern = format.hint()
-            )
-        };
-        let language_name = |language: Option<Language>| match language {
-            Some(language) => language.native_name().to_owned(),
-            None => tr!(
-                "As the system ({language})",
-                language = crate::i18n::system_language().native_name()
-            ),
-        };
-        choice_row(
-            ui,
-            tr!("Language"),
-            "settings_language",
-            &mut draft.language,
-            std::iter::once(None).chain(Language::ALL.map(Some)),
-            language_name,
-        );
-        let calendar_name = |calendar: Option<Calendar>| match calendar {
-            None => tr!("As the language"),
-            Some(Calendar::Gregorian) => tr!("Gregorian"),
-            Some(Calendar::Jalali) => tr!("Jalali (Solar Hijri)"),
-        };
-        choice_row(
-            ui,
-            tr!("Calendar"),
-            "settings_calendar",
-            &mut draft.calendar,
-            [None, Some(Calendar::Gregorian), Some(Calendar::Jalali)],
-            calendar_name,
-        );
-        choice_row(
-            ui,
-            tr!("Date format"),
-            "settings_date_format",
-            &mut draft.date_format,
-            DateFormat::ALL,
-            example,
-        );
-        choice_row(
-            ui,
-            tr!("First day of the week"),
-            "settings_week_start",
-            &mut draft.week_start,
-            WeekStart::ALL,
-            week_start_label,
-        );
-
-        let label = row(ui, tr!("Daily backups"));
+    /// Daily backups and how many are kept; true when Enter was pressed in the number.
+    fn backups_rows(&self, ui: &mut egui::Ui, draft: &mut GeneralDraft) -> bool {
+        let mut entered = false;
+        let label = ui.rtl(tr!("Daily backups"));
         direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
             ui.checkbox_text(
                 &mut draft.backups,
@@ -367,7 +301,7 @@ impl GeneralTab {
             );
         });
 
-        let label = row(ui, tr!("How many"));
+        let label = ui.rtl(tr!("How many"));
         direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
             ui.horizontal(|ui| {
                 let field = ui
@@ -383,4 +317,93 @@ impl GeneralTab {
         });
         entered
     }
+}
+
+/// The base currency, with what changing it does.
+fn currency_row(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    stored: &GeneralDraft,
+    draft: &mut GeneralDraft,
+) {
+    let label = ui.rtl(tr!("Base currency"));
+    direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
+        egui::ComboBox::from_id_salt("settings_base_currency")
+            .selected_text(ui.rtl(&draft.base_currency))
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                for code in ws.currency_codes() {
+                    ui.selectable_value_text(&mut draft.base_currency, code.clone(), code);
+                }
+            })
+            .response
+            .labelled_by(label);
+        let note = if draft.base_currency == stored.base_currency {
+            tr!(
+                "Every total is reported in it. Changing it rebases every exchange rate; add currencies under Currencies."
+            )
+        } else {
+            tr!(
+                "Saving rebases every exchange rate on {new}: {old} becomes a currency at its rate.",
+                new = draft.base_currency,
+                old = stored.base_currency
+            )
+        };
+        ui.text(muted(note));
+    });
+}
+
+/// The language, the calendar, the date format and the week's first day.
+fn language_rows(ui: &mut egui::Ui, today: chrono::NaiveDate, draft: &mut GeneralDraft) {
+    let example = |format: DateFormat| {
+        tr!(
+            "{date} ({pattern})",
+            date = today.format(format.pattern()),
+            pattern = format.hint()
+        )
+    };
+    let language_name = |language: Option<Language>| match language {
+        Some(language) => language.native_name().to_owned(),
+        None => tr!(
+            "As the system ({language})",
+            language = crate::i18n::system_language().native_name()
+        ),
+    };
+    choice_row(
+        ui,
+        tr!("Language"),
+        "settings_language",
+        &mut draft.language,
+        std::iter::once(None).chain(Language::ALL.map(Some)),
+        language_name,
+    );
+    let calendar_name = |calendar: Option<Calendar>| match calendar {
+        None => tr!("As the language"),
+        Some(Calendar::Gregorian) => tr!("Gregorian"),
+        Some(Calendar::Jalali) => tr!("Jalali (Solar Hijri)"),
+    };
+    choice_row(
+        ui,
+        tr!("Calendar"),
+        "settings_calendar",
+        &mut draft.calendar,
+        [None, Some(Calendar::Gregorian), Some(Calendar::Jalali)],
+        calendar_name,
+    );
+    choice_row(
+        ui,
+        tr!("Date format"),
+        "settings_date_format",
+        &mut draft.date_format,
+        DateFormat::ALL,
+        example,
+    );
+    choice_row(
+        ui,
+        tr!("First day of the week"),
+        "settings_week_start",
+        &mut draft.week_start,
+        WeekStart::ALL,
+        week_start_label,
+    );
 }

@@ -620,78 +620,9 @@ impl PipelinesTab {
                 ui.horizontal(|ui| {
                     let size = vec2(HANDLE_WIDTH, ROW_HEIGHT);
                     reorder::handle(ui, drag_id, stage.id, size, &stage.name);
-                    cell(ui, NAME_WIDTH, |ui| {
-                        let label = ui.add(
-                            egui::Label::new(
-                                ui.rtl(
-                                    RichText::new(&stage.name)
-                                        .strong()
-                                        .color(theme::TEXT_STRONG),
-                                ),
-                            )
-                            .truncate(),
-                        );
-                        if !stage.requirements.is_empty() {
-                            label.on_hover_text(ui.rtl(&stage.requirements));
-                        }
-                    });
-                    cell(ui, KIND_WIDTH, |ui| {
-                        ui.text(
-                            RichText::new(kind_label(stage.kind)).color(kind_color(stage.kind)),
-                        );
-                    });
-                    cell(ui, PROBABILITY_WIDTH, |ui| {
-                        ui.text(format_percent(stage.probability));
-                    });
-                    cell(ui, STALE_WIDTH, |ui| match stage.rotting_days {
-                        Some(days) => {
-                            ui.text(trn!(days, "{n} days"));
-                        }
-                        None => {
-                            ui.text(muted("—".to_owned()))
-                                .on_hover_text(ui.rtl(tr!("Never stale")));
-                        }
-                    });
-                    cell(ui, FOLDED_WIDTH, |ui| {
-                        if stage.folded {
-                            ui.text(tr!("Yes"));
-                        } else {
-                            ui.text(muted("—".to_owned()));
-                        }
-                    });
-                    cell(ui, DEALS_WIDTH, |ui| {
-                        ui.text(format_count(held as u64));
-                    });
+                    stage_cells_ui(ui, stage, held);
                     reorder = reorder::arrows(ui, ids, index, &stage.name);
-                    let edit = ui
-                        .add_enabled(!editing, egui::Button::new(ui.rtl(tr!("Edit"))).small())
-                        .accessible_name(tr!("Edit {stage}", stage = stage.name));
-                    if edit.clicked() {
-                        *switch = Some(Switch::Stage(Box::new(StageEditor::of(stage))));
-                    }
-                    let last_open = stage.kind == StageKind::Open && open_stages <= 1;
-                    let delete = ui
-                        .add_enabled(
-                            !last_open && !asked,
-                            egui::Button::new(ui.rtl(tr!("Delete"))).small(),
-                        )
-                        .accessible_name(tr!("Delete {stage}", stage = stage.name));
-                    let delete = if last_open {
-                        delete.on_disabled_hover_text(
-                            ui.rtl(tr!("Every pipeline needs at least one open stage.")),
-                        )
-                    } else {
-                        delete
-                    };
-                    if delete.clicked() {
-                        self.delete_stage = Some(StageDelete {
-                            stage: stage.id,
-                            target: None,
-                        });
-                        if self.editor.as_ref().is_some_and(|e| e.stage.id == stage.id) {
-                            self.editor = None;
-                        }
-                    }
+                    self.stage_buttons_ui(ui, stage, open_stages, switch);
                 });
             })
             .response;
@@ -699,6 +630,50 @@ impl PipelinesTab {
             reorder::paint_ghost(ui, drag_id, &stage.name);
         }
         (response.rect, reorder)
+    }
+
+    /// A stage row's Edit and Delete; Delete is refused for the pipeline's last open stage.
+    fn stage_buttons_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        stage: &Stage,
+        open_stages: usize,
+        switch: &mut Option<Switch>,
+    ) {
+        let editing = self.editor.as_ref().is_some_and(|e| e.stage.id == stage.id);
+        let asked = self
+            .delete_stage
+            .as_ref()
+            .is_some_and(|d| d.stage == stage.id);
+        let edit = ui
+            .add_enabled(!editing, egui::Button::new(ui.rtl(tr!("Edit"))).small())
+            .accessible_name(tr!("Edit {stage}", stage = stage.name));
+        if edit.clicked() {
+            *switch = Some(Switch::Stage(Box::new(StageEditor::of(stage))));
+        }
+        let last_open = stage.kind == StageKind::Open && open_stages <= 1;
+        let delete = ui
+            .add_enabled(
+                !last_open && !asked,
+                egui::Button::new(ui.rtl(tr!("Delete"))).small(),
+            )
+            .accessible_name(tr!("Delete {stage}", stage = stage.name));
+        let delete = if last_open {
+            delete.on_disabled_hover_text(
+                ui.rtl(tr!("Every pipeline needs at least one open stage.")),
+            )
+        } else {
+            delete
+        };
+        if delete.clicked() {
+            self.delete_stage = Some(StageDelete {
+                stage: stage.id,
+                target: None,
+            });
+            if self.editor.as_ref().is_some_and(|e| e.stage.id == stage.id) {
+                self.editor = None;
+            }
+        }
     }
 
     /// The question before deleting a stage: where its deals go, or a confirmation.
@@ -839,4 +814,49 @@ fn kind_color(kind: StageKind) -> Color32 {
         StageKind::Won => theme::WON,
         StageKind::Lost => theme::LOST,
     }
+}
+
+/// A stage row's settings, read only: name (its requirements on hover), kind, probability,
+/// days until stale, folded, and the deals it holds.
+fn stage_cells_ui(ui: &mut egui::Ui, stage: &Stage, held: usize) {
+    cell(ui, NAME_WIDTH, |ui| {
+        let label = ui.add(
+            egui::Label::new(
+                ui.rtl(
+                    RichText::new(&stage.name)
+                        .strong()
+                        .color(theme::TEXT_STRONG),
+                ),
+            )
+            .truncate(),
+        );
+        if !stage.requirements.is_empty() {
+            label.on_hover_text(ui.rtl(&stage.requirements));
+        }
+    });
+    cell(ui, KIND_WIDTH, |ui| {
+        ui.text(RichText::new(kind_label(stage.kind)).color(kind_color(stage.kind)));
+    });
+    cell(ui, PROBABILITY_WIDTH, |ui| {
+        ui.text(format_percent(stage.probability));
+    });
+    cell(ui, STALE_WIDTH, |ui| match stage.rotting_days {
+        Some(days) => {
+            ui.text(trn!(days, "{n} days"));
+        }
+        None => {
+            ui.text(muted("—".to_owned()))
+                .on_hover_text(ui.rtl(tr!("Never stale")));
+        }
+    });
+    cell(ui, FOLDED_WIDTH, |ui| {
+        if stage.folded {
+            ui.text(tr!("Yes"));
+        } else {
+            ui.text(muted("—".to_owned()));
+        }
+    });
+    cell(ui, DEALS_WIDTH, |ui| {
+        ui.text(format_count(held as u64));
+    });
 }

@@ -244,65 +244,8 @@ impl StageEditor {
                 .labelled_by(l);
             unsaved::submitted(ui, &field)
         });
-        let kind_fixed = stage.id != 0 && held > 0;
-        self.row(ui, Field::Kind.label(), Field::Kind, |ui, l| {
-            ui.horizontal(|ui| {
-                ui.add_enabled_ui(!kind_fixed, |ui| {
-                    egui::ComboBox::from_id_salt("settings_stage_kind")
-                        .selected_text(ui.rtl(kind_label(stage.kind)))
-                        .show_ui(ui, |ui| {
-                            for kind in [StageKind::Open, StageKind::Won, StageKind::Lost] {
-                                ui.selectable_value_text(&mut stage.kind, kind, kind_label(kind));
-                            }
-                        })
-                        .response
-                        .labelled_by(l);
-                });
-                let note = if kind_fixed {
-                    tr!("Fixed while the stage holds deals.")
-                } else {
-                    tr!("Won and Lost stages close the deals dropped on them.")
-                };
-                ui.text(muted(note));
-            });
-        });
-        entered |= self.row(
-            ui,
-            tr!("Default probability"),
-            Field::Probability,
-            |ui, l| {
-                ui.horizontal(|ui| {
-                    let mut entered = false;
-                    match stage.kind {
-                        StageKind::Open => {
-                            let field = ui
-                                .add(
-                                    TextEdit::singleline(&mut probability)
-                                        .desired_width(NUMBER_WIDTH),
-                                )
-                                .labelled_by(l);
-                            entered = unsaved::submitted(ui, &field);
-                        }
-                        StageKind::Won | StageKind::Lost => {
-                            let mut fixed = if stage.kind == StageKind::Won {
-                                "100".to_owned()
-                            } else {
-                                "0".to_owned()
-                            };
-                            ui.add_enabled(
-                                false,
-                                TextEdit::singleline(&mut fixed).desired_width(NUMBER_WIDTH),
-                            )
-                            .labelled_by(l);
-                        }
-                    }
-                    ui.text("%");
-                    ui.text(muted(tr!("what a deal gets on entering the stage")));
-                    entered
-                })
-                .inner
-            },
-        );
+        self.kind_row(ui, &mut stage, held);
+        entered |= self.probability_row(ui, stage.kind, &mut probability);
         self.row(
             ui,
             Field::Requirements.label(),
@@ -342,6 +285,76 @@ impl StageEditor {
         self.probability = probability;
         self.rotting = rotting;
         entered
+    }
+
+    /// The kind: fixed while a stored stage holds deals.
+    fn kind_row(&self, ui: &mut egui::Ui, stage: &mut Stage, held: usize) {
+        let kind_fixed = stage.id != 0 && held > 0;
+        self.row(ui, Field::Kind.label(), Field::Kind, |ui, l| {
+            ui.horizontal(|ui| {
+                ui.add_enabled_ui(!kind_fixed, |ui| {
+                    egui::ComboBox::from_id_salt("settings_stage_kind")
+                        .selected_text(ui.rtl(kind_label(stage.kind)))
+                        .show_ui(ui, |ui| {
+                            for kind in [StageKind::Open, StageKind::Won, StageKind::Lost] {
+                                ui.selectable_value_text(&mut stage.kind, kind, kind_label(kind));
+                            }
+                        })
+                        .response
+                        .labelled_by(l);
+                });
+                let note = if kind_fixed {
+                    tr!("Fixed while the stage holds deals.")
+                } else {
+                    tr!("Won and Lost stages close the deals dropped on them.")
+                };
+                ui.text(muted(note));
+            });
+        });
+    }
+
+    /// The default probability: typed for an open stage, 100 or 0 for a won or lost one; true
+    /// when Enter was pressed in it.
+    fn probability_row(
+        &self,
+        ui: &mut egui::Ui,
+        kind: StageKind,
+        probability: &mut String,
+    ) -> bool {
+        self.row(
+            ui,
+            tr!("Default probability"),
+            Field::Probability,
+            |ui, l| {
+                ui.horizontal(|ui| {
+                    let mut entered = false;
+                    match kind {
+                        StageKind::Open => {
+                            let field = ui
+                                .add(TextEdit::singleline(probability).desired_width(NUMBER_WIDTH))
+                                .labelled_by(l);
+                            entered = unsaved::submitted(ui, &field);
+                        }
+                        StageKind::Won | StageKind::Lost => {
+                            let mut fixed = if kind == StageKind::Won {
+                                "100".to_owned()
+                            } else {
+                                "0".to_owned()
+                            };
+                            ui.add_enabled(
+                                false,
+                                TextEdit::singleline(&mut fixed).desired_width(NUMBER_WIDTH),
+                            )
+                            .labelled_by(l);
+                        }
+                    }
+                    ui.text("%");
+                    ui.text(muted(tr!("what a deal gets on entering the stage")));
+                    entered
+                })
+                .inner
+            },
+        )
     }
 
     /// Checks the stage; saves it, or first asks about the deals following its default.
