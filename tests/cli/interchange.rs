@@ -1,5 +1,6 @@
 //! Export to CSV and XLSX, import of Forsat CSV: round trips, injection, fixtures, refusals.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::forsat as cli;
@@ -158,9 +159,7 @@ fn hostile_text_is_refused_in_names_escaped_in_messages_and_error_lists_are_capp
     text.push_str("\"Screen\",\"Globex\",\"\u{1b}[2J\u{1b}[H12\",\"2027-01-31\"\r\n");
     text.push_str("\"Persian\",\"شرکت مهندسی پارس‌آب\",\"100\",\"2027-01-31\"\r\n");
     for n in 0..120 {
-        text.push_str(&format!(
-            "\"Deal {n}\",\"Initech\",\"10\",\"2027-02-30\"\r\n"
-        ));
+        write!(text, "\"Deal {n}\",\"Initech\",\"10\",\"2027-02-30\"\r\n").unwrap();
     }
     let file = dir.path().join("deals.csv");
     std::fs::write(&file, &text).unwrap();

@@ -2,6 +2,8 @@
 //! stuck past its expected days, the causes of its losses, and the stage to review. Figures are
 //! worked out by hand in the comments.
 
+use std::fmt::Write as _;
+
 use chrono::{Days, Utc};
 use forsat_core::command::{Change, Command};
 use forsat_core::domain::Record;
@@ -72,9 +74,11 @@ fn file() -> String {
     for (name, stage, amount, reason, competitor, days, from) in DEALS {
         let account = name.split(" – ").next().unwrap();
         let (created, entered) = (days_ago(90), days_ago(days));
-        csv += &format!(
+        write!(
+            csv,
             "{name},{account},{stage},{amount},{reason},{competitor},{created},{entered},{from}\r\n"
-        );
+        )
+        .unwrap();
     }
     csv
 }

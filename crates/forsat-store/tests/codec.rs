@@ -2,6 +2,11 @@
 //! decimal type holds, any date, any number of lines and tags — reads back exactly as written;
 //! the version byte is checked, and any flipped bit of the record or of its key is refused.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a panic in a test's helper is the test failing, as in the test itself"
+)]
+
 use chrono::{DateTime, NaiveDate, Utc};
 use forsat_core::domain::{AmountMode, BusinessType, Id, Line, Opportunity};
 use forsat_store::{CodecError, RECORD_VERSION, decode, encode};
@@ -47,6 +52,10 @@ fn line() -> impl Strategy<Value = Line> {
         )
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one scenario, or one table of cases, read top to bottom"
+)]
 fn opportunity() -> impl Strategy<Value = Opportunity> {
     let ids = (
         id(),

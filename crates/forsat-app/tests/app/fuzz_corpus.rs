@@ -23,7 +23,7 @@ fn the_fuzz_corpus_replays_without_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let ws = super::open(&dir.path().join("fuzz.redb"));
     let imports = replay("import_csv", |data| {
-        forsat_app::fuzzing::import_csv(&ws, data)
+        forsat_app::fuzzing::import_csv(&ws, data);
     });
     let records = replay("decode_record", forsat_app::fuzzing::decode_record);
     assert!(

@@ -5,6 +5,7 @@
 use forsat_app::interchange::{self, ImportOptions, ImportSummary, Source};
 use forsat_app::workspace::Workspace;
 use forsat_core::domain::{Contact, LookupKind, Record};
+use std::fmt::Write as _;
 use tempfile::TempDir;
 
 use super::interchange::{bad_cells, deal, dec, fixture, fresh, owner, stage_name};
@@ -362,11 +363,11 @@ fn a_generated_odoo_export_with_multi_line_names_html_notes_and_emails_imports_w
         } else {
             ""
         };
-        text.push_str(&format!(
+        write!(text,
             "\"{name}\",\"Account {a}\",\"Person {p}\",\"person{p}@example.com\",\"New\",\"{n}.50\",\"{notes}\"\r\n",
             a = n % 40,
             p = n % 120,
-        ));
+        ).unwrap();
     }
     let dir = TempDir::new().unwrap();
     let mut ws = fresh(&dir, "a.redb");

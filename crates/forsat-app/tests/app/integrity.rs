@@ -185,6 +185,7 @@ fn a_flipped_bit_in_any_record_or_key_of_any_table_is_refused_naming_it() {
 
 #[test]
 fn records_missing_added_or_rolled_back_behind_the_tally_are_refused() {
+    type Deals<'t> = redb::Table<'t, u64, &'static [u8]>;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("f.redb");
     let mut ws = open(&path);
@@ -198,7 +199,6 @@ fn records_missing_added_or_rolled_back_behind_the_tally_are_refused() {
         let t = txn.open_table(deals).unwrap();
         t.get(id).unwrap().unwrap().value().to_vec()
     };
-    type Deals<'t> = redb::Table<'t, u64, &'static [u8]>;
     let change = |f: &dyn Fn(&mut Deals)| {
         std::fs::write(&path, &pristine).unwrap();
         let db = redb::Database::open(&path).unwrap();

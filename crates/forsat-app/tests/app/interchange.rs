@@ -12,6 +12,7 @@ use forsat_core::domain::{
 };
 use forsat_store::files::Replace;
 use rust_decimal::Decimal;
+use std::fmt::Write as _;
 use tempfile::TempDir;
 
 use forsat_app::demo::Rng;
@@ -89,7 +90,7 @@ fn a_demo_pipeline_survives_export_import_export_byte_for_byte() {
     let competitor = lookup(LookupKind::Competitor, "Rival, Inc.");
     for (i, opp) in batch.opportunities.iter_mut().enumerate() {
         if i % 3 == 0 {
-            opp.tags = tags[..1 + i % 3].to_vec();
+            opp.tags = tags[..=(i % 3)].to_vec();
             opp.campaign = Some(campaign);
         }
         if i % 4 == 1 {
@@ -246,6 +247,10 @@ const TEXTS: [&str; 11] = [
 ];
 
 /// `count` random deals in the default pipeline, with every kind of reference.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one scenario, or one table of cases, read top to bottom"
+)]
 fn random_deals(ws: &mut Workspace, count: usize, seed: u64) {
     let mut rng = Rng(seed);
     let mut next = ws.next_id();
@@ -362,7 +367,7 @@ fn random_deals(ws: &mut Workspace, count: usize, seed: u64) {
         opp.currency = if rng.chance(3) { "EUR" } else { "USD" }.into();
         opp.amount = rng.amount();
         if rng.chance(4) {
-            opp.lines = (0..1 + rng.below(3))
+            opp.lines = (0..=rng.below(3))
                 .map(|_| Line {
                     product: rng.chance(3).then(|| *rng.pick(&products)),
                     description: rng.pick(&TEXTS).replace(['\n', '\r'], " "),
@@ -1197,7 +1202,7 @@ fn a_big_file_checked_on_every_core_reports_and_imports_in_the_files_order() {
         } else {
             "01/03/2027"
         };
-        file.push_str(&format!("Deal {n},Account {},{n},{close}\r\n", n % 50));
+        write!(file, "Deal {n},Account {},{n},{close}\r\n", n % 50).unwrap();
     }
     let Err(ImportError::BadRows { errors, rows, .. }) = import(&mut ws, file.as_bytes()) else {
         panic!("the bad rows are refused");

@@ -45,6 +45,10 @@ struct World {
 }
 
 impl World {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one scenario, or one table of cases, read top to bottom"
+    )]
     fn new() -> World {
         let pipelines = vec![
             Pipeline {
@@ -751,6 +755,10 @@ fn facts_by_deal(facts: &Facts) -> std::collections::BTreeMap<Id, String> {
 /// After every kind of change, the facts the workspace patched deal by deal are those worked
 /// out afresh from every deal.
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one scenario, or one table of cases, read top to bottom"
+)]
 fn facts_patched_after_each_change_equal_facts_worked_out_afresh() {
     use forsat_core::command::{Change, Command, MassPatch, Moves};
     let dir = tempfile::tempdir().unwrap();
@@ -938,7 +946,7 @@ fn stages_added_later_count_only_deals_that_moved_after_they_existed() {
     // L: from New to Proposition, then won there: it skipped Discovery and Qualified, which
     // existed, but never went on to Negotiation.
     world.deal(111, "L", &[NEW, PROPOSITION, WON], "900", "USD", |o| {
-        o.closed = Some(day("2026-11-02"))
+        o.closed = Some(day("2026-11-02"));
     });
     // M: straight from New to Negotiation, open there.
     world.deal(112, "M", &[NEW, NEGOTIATION], "100", "USD", |_| {});

@@ -353,7 +353,7 @@ fn the_filter_matches_text_salesperson_and_close_window() {
     let new = stage(&ws, "New");
     let shown = |filter: Filter| {
         let mut ids = ws.filtered_column(new, &filter);
-        ids.sort();
+        ids.sort_unstable();
         ids
     };
     let text = |t: &str| Filter {
@@ -693,7 +693,7 @@ fn the_advanced_search_and_saved_searches() {
         ..Filter::default()
     };
     let mut ids = list(&ws, &created_today);
-    ids.sort();
+    ids.sort_unstable();
     assert_eq!(ids, [small, big]);
     ws.apply(Command::MoveToStage {
         opp: big,
@@ -924,9 +924,14 @@ fn an_inserted_batch_is_one_undo_step() {
 /// Every field of a deal given values no deal should have: each is refused with a message
 /// naming the field, and nothing reaches the file — not the deal, not its history.
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one scenario, or one table of cases, read top to bottom"
+)]
 fn invalid_values_of_every_field_are_refused_by_name_and_nothing_is_saved() {
     use chrono::NaiveDate;
     use forsat_core::domain::{Line, Opportunity};
+    type Edit = Box<dyn Fn(&mut Opportunity)>;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crm.redb");
     let mut ws = open(&path);
@@ -942,7 +947,6 @@ fn invalid_values_of_every_field_are_refused_by_name_and_nothing_is_saved() {
         unit_price: 100.into(),
         discount_pct: discount.into(),
     };
-    type Edit = Box<dyn Fn(&mut Opportunity)>;
     let cases: Vec<(&str, Field, Edit)> = vec![
         (
             "negative amount",

@@ -65,8 +65,10 @@ fn painted_in(harness: &Harness, text: &str, within: Rect) -> Rect {
     texts
         .iter()
         .find(|(t, r)| t == text && within.contains_rect(*r))
-        .map(|(_, r)| *r)
-        .unwrap_or_else(|| panic!("{text:?} is not painted; painted: {texts:?}"))
+        .map_or_else(
+            || panic!("{text:?} is not painted; painted: {texts:?}"),
+            |(_, r)| *r,
+        )
 }
 
 /// The fill of the largest rectangle painted over `at` last frame.

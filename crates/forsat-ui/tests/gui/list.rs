@@ -1,3 +1,4 @@
+use std::fmt::Write as _;
 use std::path::Path;
 
 use egui::{Key, Modifiers};
@@ -301,6 +302,7 @@ fn the_column_chooser_hides_a_column_and_remembers_it() {
 
 #[test]
 fn merge_two_duplicates_picking_fields_from_each() {
+    use egui::accesskit::Role;
     let fixture = Fixture::two_deals();
     let mut ws = fixture.reopen();
     let dup = add_deal(
@@ -328,7 +330,6 @@ fn merge_two_duplicates_picking_fields_from_each() {
         .click();
     harness.run();
     // Keep the first deal, but take the duplicate's amount and stage.
-    use egui::accesskit::Role;
     harness
         .get_by_role_and_label(Role::RadioButton, "$9,000")
         .click();
@@ -582,7 +583,7 @@ fn the_import_dialog_lists_the_first_fifty_bad_cells_and_counts_the_rest() {
     let file = fixture.path.with_file_name("bad.csv");
     let mut text = String::from("account,name,expected_close\n");
     for n in 0..60 {
-        text.push_str(&format!("Acme,Deal {n},2027-02-30\n"));
+        writeln!(text, "Acme,Deal {n},2027-02-30").unwrap();
     }
     std::fs::write(&file, text).unwrap();
     let mut harness = harness(&fixture.path);

@@ -228,6 +228,7 @@ fn a_cell_edit_keeps_a_refused_value_says_saved_once_applied_and_leaves_the_form
 
 #[test]
 fn a_mass_update_to_lost_asks_one_reason_for_all_confirms_and_reports() {
+    use egui_kittest::kittest::NodeT as _;
     let fixture = Fixture::two_deals();
     let mut harness = list_harness(&fixture);
     // The won deal is among the closed ones, which the list shows on request.
@@ -271,7 +272,6 @@ fn a_mass_update_to_lost_asks_one_reason_for_all_confirms_and_reports() {
     harness.run();
     harness.key_press(Key::Space);
     harness.run();
-    use egui_kittest::kittest::NodeT as _;
     let picked = harness.get_by(|n| {
         n.role() == Role::RadioButton && n.toggled() == Some(egui::accesskit::Toggled::True)
     });

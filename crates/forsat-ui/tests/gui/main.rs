@@ -1,4 +1,4 @@
-//! GUI flows driven through the real `App` with egui_kittest: drag, click, type.
+//! GUI flows driven through the real `App` with `egui_kittest`: drag, click, type.
 
 #![allow(
     clippy::unwrap_used,

@@ -126,7 +126,7 @@ fn the_funnel_shows_each_stage_reached_with_amount_and_conversion() {
             &harness,
             &format!("Show the deals that reached {stage}"),
             cells,
-        )
+        );
     };
     row("New", &["5 deals", "$139,751"]);
     row("Qualified", &["4 deals", "$127,251", "80 %"]);

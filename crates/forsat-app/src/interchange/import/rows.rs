@@ -114,7 +114,7 @@ pub(super) struct RowReader<'a> {
 /// Names read from a file, each held once.
 pub(super) type Shared = foldhash::HashSet<Arc<str>>;
 
-impl<'a> RowReader<'a> {
+impl RowReader<'_> {
     /// Applies the format's rule for won and lost deals: such a deal goes to its pipeline's
     /// won or lost stage at 100 or 0 %, closed when the file says it was won or lost, else on
     /// its expected close.
