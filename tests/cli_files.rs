@@ -2,12 +2,14 @@
 //! under any spelling, over another file only with --force, never a fragment on a full disk,
 //! and every CSV guarded against formulas.
 
-// Issue 21: fixed after the parallel branches merge.
-#![allow(clippy::unwrap_used)]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a panic in a test's helper is the test failing, as in the test itself"
+)]
 
-#[path = "common/stages.rs"]
+#[path = "../crates/forsat-app/tests/common/stages.rs"]
 mod stages;
-#[path = "common/tmpfs.rs"]
+#[path = "../crates/forsat-app/tests/common/tmpfs.rs"]
 mod tmpfs;
 
 use std::path::{Path, PathBuf};
@@ -385,8 +387,8 @@ fn a_mistyped_db_in_a_missing_folder_creates_nothing() {
 fn import_takes_the_order_of_the_new_stages_and_refuses_a_name_the_file_does_not_add() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("x.redb");
-    let file =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/interchange/hist-pipedrive.csv");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/forsat-app/tests/fixtures/interchange/hist-pipedrive.csv");
     let file = file.to_str().unwrap();
     let refused = forsat(
         dir.path(),

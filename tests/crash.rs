@@ -1,4 +1,4 @@
-//! Crash safety, tested as SQLite and redb test themselves: a child process applies a stream of
+//! Crash safety, tested as `SQLite` and redb test themselves: a child process applies a stream of
 //! commands (new deals, edits that move deals between stages, bulk imports) through the real
 //! workspace and prints each commit once `apply` has returned; the parent kills it with SIGKILL
 //! at a random moment, reopens the file, runs redb's integrity check and verifies that every
@@ -7,10 +7,13 @@
 //! `cargo test --test crash` kills a handful of children; `scripts/crash-test [RUNS]` runs 100
 //! or more (`FORSAT_CRASH_RUNS`).
 
-// Issue 21: fixed after the parallel branches merge.
-#![allow(clippy::doc_markdown, clippy::format_push_string, clippy::unwrap_used)]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a panic in a test's helper is the test failing, as in the test itself"
+)]
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::Path;
 use std::process::{Command as Process, Stdio};
@@ -56,7 +59,7 @@ fn child_writer() {
             0 => {
                 let mut csv = String::from("name,account,amount\r\n");
                 for row in 0..IMPORT_ROWS {
-                    csv.push_str(&format!("imp-{version}-{row},Import {version},{row}\r\n"));
+                    write!(csv, "imp-{version}-{row},Import {version},{row}\r\n").unwrap();
                 }
                 interchange::import(&mut ws, csv.as_bytes(), &ImportOptions::default())
                     .expect("the import is written");

@@ -2,6 +2,7 @@
 //! nothing. It is told at once that Forsat is already running, or it runs after the first;
 //! every import acknowledged by exit code 0 is in the file.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::{Run, command, forsat};
@@ -26,7 +27,7 @@ pub struct Starts {
 fn rows(round: usize, writer: char) -> String {
     let mut csv = String::from("name,account,amount\r\n");
     for k in 0..ROWS {
-        csv.push_str(&format!("w{round}{writer}{k},Writer {writer},{k}\r\n"));
+        write!(csv, "w{round}{writer}{k},Writer {writer},{k}\r\n").unwrap();
     }
     csv
 }
