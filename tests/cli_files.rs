@@ -7,13 +7,14 @@
     reason = "a panic in a test's helper is the test failing, as in the test itself"
 )]
 
+#[path = "support/bin.rs"]
+mod bin;
 #[path = "../crates/forsat-app/tests/common/stages.rs"]
 mod stages;
 #[path = "../crates/forsat-app/tests/common/tmpfs.rs"]
 mod tmpfs;
 
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 
 use forsat::command::{Change, Command};
 use forsat::domain::{Account, Lookup, LookupKind, Opportunity, Record, StageKind};
@@ -33,7 +34,7 @@ fn forsat(dir: &Path, db: &Path, args: &[&str]) -> Run {
 
 /// Runs `forsat --db DB ARGS…` in `dir` with the environment variables `vars` set.
 fn forsat_with(dir: &Path, db: &Path, args: &[&str], vars: &[(&str, &Path)]) -> Run {
-    let out = Process::new(env!("CARGO_BIN_EXE_forsat"))
+    let out = bin::forsat()
         .current_dir(dir)
         .envs(vars.iter().copied())
         .arg("--db")
@@ -197,7 +198,7 @@ fn a_full_disk_leaves_the_old_export_as_it_was() {
     let filler = disk.fill();
     let file = dir.path().join("deals.xlsx");
     std::fs::write(&file, "my own notes").unwrap();
-    let out = Process::new(env!("CARGO_BIN_EXE_forsat"))
+    let out = bin::forsat()
         .env("TMPDIR", disk.path())
         .arg("--db")
         .arg(&big)
@@ -339,7 +340,7 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
     let (dir, db) = database(600);
     // Far more than a pipe holds, so the writer meets the closed pipe.
     for args in [&["export", "--what", "history"][..], &["export"][..]] {
-        let mut child = Process::new(env!("CARGO_BIN_EXE_forsat"))
+        let mut child = bin::forsat()
             .current_dir(dir.path())
             .arg("--db")
             .arg(&db)

@@ -9,6 +9,8 @@
     reason = "a panic in a test's helper is the test failing, as in the test itself"
 )]
 
+#[path = "../support/bin.rs"]
+mod bin;
 mod damage;
 mod writers;
 
@@ -41,7 +43,7 @@ impl From<Output> for Run {
 
 /// The binary on `db` with `args`, not yet started.
 pub fn command(db: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_forsat"));
+    let mut command = bin::forsat();
     command
         .arg("--db")
         .arg(db)

@@ -38,7 +38,7 @@ fn the_cli_reports_one_pipeline_or_all() {
     change(&mut ws, Change::put(Record::Stage(scoping))).unwrap();
     drop(ws);
     let report = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
+        let out = crate::bin::forsat()
             .arg("--db")
             .arg(&path)
             .args(["report", "pipeline"])

@@ -27,7 +27,7 @@ fn a_second_instance_is_told_forsat_is_already_running() {
 
 /// Runs the binary on `db`: its exit code, and what it printed on both streams.
 fn forsat(db: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let output = Process::new(env!("CARGO_BIN_EXE_forsat"))
+    let output = crate::bin::forsat()
         .arg("--db")
         .arg(db)
         .args(args)
@@ -42,7 +42,7 @@ fn forsat(db: &Path, args: &[&str]) -> (Option<i32>, String) {
 fn the_cli_reports_the_pipeline_as_json() {
     let dir = tempfile::tempdir().unwrap();
     let path = copy_fixture(dir.path());
-    let output = Process::new(env!("CARGO_BIN_EXE_forsat"))
+    let output = crate::bin::forsat()
         .arg("--db")
         .arg(&path)
         .args(["report", "pipeline", "--format", "json"])
@@ -86,7 +86,7 @@ fn the_cli_prints_an_opportunitys_history() {
             .unwrap()
     };
     let run = |args: &[&str]| {
-        Process::new(env!("CARGO_BIN_EXE_forsat"))
+        crate::bin::forsat()
             .arg("--db")
             .arg(&path)
             .args(args)
@@ -261,7 +261,7 @@ fn the_cli_checks_a_file_and_backs_it_up_without_changing_it() {
 /// Runs the binary on `db` to its end, or kills it after ten seconds: its exit code (None when
 /// it had to be killed) and what it printed.
 fn forsat_within_ten_seconds(db: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let mut child = Process::new(env!("CARGO_BIN_EXE_forsat"))
+    let mut child = crate::bin::forsat()
         .arg("--db")
         .arg(db)
         .args(args)
@@ -318,7 +318,7 @@ fn check_leaves_no_copy_behind_even_when_killed() {
     let (good, _) = demo_file(dir.path());
     // The shared temporary folder is not used: check works when it does not even exist.
     let run = |temp: &Path| {
-        Process::new(env!("CARGO_BIN_EXE_forsat"))
+        crate::bin::forsat()
             .arg("--db")
             .arg(&good)
             .arg("check")
@@ -357,7 +357,7 @@ fn a_daily_backup_that_fails_is_reported_on_stderr() {
     let (good, export) = demo_file(dir.path());
     // A file where the backups folder should be: no backup can be made.
     std::fs::write(dir.path().join("backups"), b"not a folder").unwrap();
-    let output = Process::new(env!("CARGO_BIN_EXE_forsat"))
+    let output = crate::bin::forsat()
         .arg("--db")
         .arg(&good)
         .args(["export", "--what", "opportunities"])

@@ -7,6 +7,8 @@
     reason = "a panic in a test's helper is the test failing, as in the test itself"
 )]
 
+#[path = "../support/bin.rs"]
+mod bin;
 mod config;
 #[path = "../../crates/forsat-app/tests/common/deals.rs"]
 mod deals;
@@ -32,7 +34,7 @@ const FIXTURES: &str = "crates/forsat-app/tests/fixtures";
 
 /// Runs the real binary on `db` in English: exit code, standard output, standard error.
 pub fn forsat(db: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
+    let out = bin::forsat()
         // Headless as in CI or over ssh: no subcommand may need a display (chart PNGs included).
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")

@@ -43,7 +43,7 @@ fn column_totals_convert_to_the_base_currency_and_follow_rate_changes() {
     // The CLI's report converts too.
     let path = ws.path().to_owned();
     drop(ws);
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
+    let output = crate::bin::forsat()
         .arg("--db")
         .arg(&path)
         .args(["report", "pipeline", "--format", "csv"])

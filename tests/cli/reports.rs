@@ -83,7 +83,7 @@ fn the_cli_prints_what_the_workspace_computes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.redb");
     let cli = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_forsat"))
+        let out = crate::bin::forsat()
             .arg("--db")
             .arg(&path)
             .args(args)

@@ -166,7 +166,7 @@ fn opening_a_schema_1_file_migrates_it_after_a_backup_copy() {
 /// everything before it is, and once space is back the next write goes through.
 #[test]
 fn a_full_disk_refuses_the_write_keeps_the_file_and_recovers() {
-    let Some(disk) = crate::tmpfs::Tmpfs::mount("4m") else {
+    let Some(disk) = crate::tmpfs::Tmpfs::mount("16m") else {
         // CI and the developers' machines run as root; elsewhere this cannot be arranged.
         eprintln!("full-disk test not run: cannot mount a tmpfs here");
         return;
