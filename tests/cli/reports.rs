@@ -4,7 +4,7 @@
 use forsat_core::analytics::reports::{GroupBy, Params, Period, Rows, Scope, WinLossBy};
 use forsat_core::domain::{LookupKind, Stage, StageKind};
 
-#[path = "../../crates/forsat-app/tests/common/reports.rs"]
+#[path = "../../crates/forsat-core/tests/common/reports.rs"]
 mod common;
 use common::day;
 

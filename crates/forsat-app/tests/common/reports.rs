@@ -1,7 +1,0 @@
-//! Helpers of the reports tests, shared by forsat-app's tests and the binary's (tests/cli).
-
-use chrono::NaiveDate;
-
-pub fn day(text: &str) -> NaiveDate {
-    text.parse().unwrap()
-}
