@@ -15,6 +15,7 @@ mod export;
 mod file_field;
 mod form;
 mod import;
+mod keys;
 mod leads;
 mod lines;
 mod list;
@@ -93,7 +94,7 @@ pub fn run(db: &Path, screenshot: Option<&Path>, replace: Replace, view: View) -
 }
 
 /// The views the window can open on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum View {
     /// The pipeline board.
