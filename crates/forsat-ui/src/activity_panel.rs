@@ -24,6 +24,8 @@ pub struct ActivityPanel {
     summary: String,
     due: String,
     error: Option<String>,
+    /// The summary takes the keyboard, in sight, when next drawn (`A` on a deal).
+    focus: bool,
 }
 
 /// An activity kind's name.
@@ -89,6 +91,11 @@ fn row_ui(ui: &mut egui::Ui, ws: &Workspace, a: &Activity, actions: &mut Vec<Act
 }
 
 impl ActivityPanel {
+    /// Puts the keyboard in the summary of the next activity when the panel is next drawn.
+    pub fn take_keyboard(&mut self) {
+        self.focus = true;
+    }
+
     /// Lists the activities of `link`, open ones first, and the line to add one.
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, link: ActivityLink) -> Vec<Action> {
         let mut actions = Vec::new();
@@ -121,12 +128,18 @@ impl ActivityPanel {
                 })
                 .response
                 .accessible_name(tr!("New activity kind"));
-            ui.add(
-                TextEdit::singleline(&mut self.summary)
-                    .hint_text(ui.rtl(tr!("What is next?")))
-                    .desired_width(170.0),
-            )
-            .accessible_name(tr!("New activity summary"));
+            let summary = ui
+                .add(
+                    TextEdit::singleline(&mut self.summary)
+                        .hint_text(ui.rtl(tr!("What is next?")))
+                        .desired_width(170.0),
+                )
+                .accessible_name(tr!("New activity summary"));
+            if std::mem::take(&mut self.focus) {
+                summary.request_focus();
+                summary.scroll_to_me(Some(egui::Align::Center));
+            }
+            let add = ui.input(|i| i.key_pressed(egui::Key::Enter)) && summary.lost_focus();
             if self.due.is_empty() {
                 let today = ws.today();
                 self.due = editable(format_date(
@@ -141,7 +154,7 @@ impl ActivityPanel {
             .accessible_name(tr!("New activity due date"));
             let name = tr!("New activity due date");
             super::date_picker::picker_button(ui, &mut self.due, ws.today(), &name);
-            if ui.button_text(tr!("Add activity")).clicked() {
+            if ui.button_text(tr!("Add activity")).clicked() || add {
                 match self.planned(link) {
                     Ok(activity) => {
                         actions.push(put(activity));

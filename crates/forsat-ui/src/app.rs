@@ -14,6 +14,7 @@ use super::catalog::CatalogView;
 use super::describe::describe;
 use super::dialogs::{self, Dialog};
 use super::form::OpportunityForm;
+use super::keys::{self, Verb};
 use super::leads::LeadsView;
 use super::list::ListView;
 use super::reply::{Replies, Reply, Ticket};
@@ -50,6 +51,9 @@ pub struct Ctx<'a> {
     pub pipeline: Id,
     /// The deal open in the form, highlighted where it shows.
     pub selected: Option<Id>,
+    /// The deal the keyboard is on (the arrows move it), ringed where it shows; the deal
+    /// the shortcuts act on.
+    pub cursor: Option<Id>,
     pub view: View,
 }
 
@@ -63,6 +67,7 @@ macro_rules! cx {
             filter: &$ready.filter,
             pipeline: $ready.pipeline,
             selected: $ready.selected(),
+            cursor: $ready.cursor,
             view: $ready.view,
         }
     };
@@ -77,6 +82,10 @@ pub enum Action {
     Send(Ticket, Command),
     /// Open a deal in the form.
     Open(Id),
+    /// Put the keyboard on a deal (the arrows on the board or in the list).
+    Select(Id),
+    /// Open a deal's form with the keyboard in its "plan an activity" line.
+    PlanActivity(Id),
     /// Open the list showing only `ids` (a funnel stage's deals), under a chip saying `label`.
     OpenPinned {
         label: String,
@@ -145,6 +154,10 @@ struct Ready {
     quitting: bool,
     /// A view changed the filter or the pipeline after the views drew with the old one.
     stale: bool,
+    /// The deal the keyboard is on: see [`Ctx::cursor`].
+    cursor: Option<Id>,
+    /// The search field takes the keyboard when it is next drawn (`/`, Ctrl+F).
+    focus_search: bool,
 }
 
 /// A form with unsaved edits would close: which one, and where the user was going.
@@ -258,6 +271,18 @@ fn refusal_message(error: &ApplyError) -> String {
     }
 }
 
+/// The move of `opp` `step` open stages on (back when negative), if there is such a stage.
+fn step_stage(ws: &Workspace, opp: &crate::domain::Opportunity, step: isize) -> Option<Action> {
+    let open: Vec<Id> = ws
+        .stages_of(opp.pipeline)
+        .filter(|s| s.kind == StageKind::Open)
+        .map(|s| s.id)
+        .collect();
+    let at = open.iter().position(|s| *s == opp.stage)?;
+    let stage = *open.get(at.checked_add_signed(step)?)?;
+    Some(Action::Move { opp: opp.id, stage })
+}
+
 /// The last part of a path, for a message.
 fn file_name(path: &std::path::Path) -> String {
     path.file_name().map_or_else(
@@ -360,21 +385,19 @@ impl Ready {
             leave: None,
             quitting: false,
             stale: false,
+            cursor: None,
+            focus_search: false,
         }))
     }
 
     fn ui(&mut self, ui: &mut egui::Ui) {
         let mut actions = Vec::new();
-        // A text field with the keyboard focus has its own undo: the app's would take back
-        // another change than the typing the user sees.
-        // Nor does it fire under an open question or dialog, which is about the state as it is.
+        // Nothing fires under an open question or dialog, which is about the state as it is.
         let asking = self.leave.is_some() || self.dialog.is_some();
-        if !super::widgets::typing(ui.ctx()) && !asking {
-            let redo_keys = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
-            if ui.input_mut(|i| i.consume_key(redo_keys, egui::Key::Z)) {
-                actions.push(Action::Redo);
-            } else if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z)) {
-                actions.push(Action::Undo);
+        if !asking {
+            let typing = super::widgets::typing(ui.ctx());
+            if let Some(verb) = keys::pressed(ui.ctx(), typing, crate::i18n::right_to_left()) {
+                self.verb(verb, &mut actions);
             }
         }
         self.ask_before_quitting(ui.ctx());
@@ -589,15 +612,10 @@ impl Ready {
                     actions.push(Action::AskClearSample);
                 }
                 if ui.button_text(tr!("Import…")).clicked() {
-                    self.dialog = Some(Dialog::Import(Box::default()));
+                    self.verb(Verb::Import, actions);
                 }
                 if ui.button_text(tr!("Export…")).clicked() {
-                    let (shown, selected) =
-                        self.list
-                            .shown_and_selected(&self.ws, &self.filter, self.pipeline);
-                    self.dialog = Some(Dialog::Export(super::export::ExportDialog::new(
-                        &self.ws, shown, selected,
-                    )));
+                    self.ask_export();
                 }
                 if ui.button_text(tr!("Quit")).clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
@@ -607,20 +625,17 @@ impl Ready {
             ui.text(RichText::new("Forsat").strong().color(theme::TEXT_STRONG));
             self.pipeline_ui(ui);
             ui.separator();
-            for (view, name) in [
-                (View::Pipeline, tr!("Pipeline")),
-                (View::List, tr!("List")),
-                (View::Accounts, tr!("Accounts")),
-                (View::Leads, tr!("Leads")),
-                (View::Activities, tr!("Activities")),
-                (View::Reports, tr!("Reports")),
-                (View::Products, tr!("Products")),
-                (View::Currencies, tr!("Currencies")),
-                (View::Settings, tr!("Settings")),
-            ] {
-                ui.selectable_value_text(&mut self.view, view, name);
+            for view in keys::VIEWS {
+                ui.selectable_value_text(&mut self.view, view, keys::view_name(view));
             }
             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
+                let sheet = ui
+                    .button("?")
+                    .accessible_name(Verb::Shortcuts.label())
+                    .on_hover_text(ui.rtl(tr!("Keyboard shortcuts (?)")));
+                if sheet.clicked() {
+                    self.verb(Verb::Shortcuts, actions);
+                }
                 let redo = ui
                     .add_enabled(self.undo.can_redo(), egui::Button::new(ui.rtl(tr!("Redo"))))
                     .on_hover_text(ui.rtl(tr!("Redo what was undone (Ctrl+Shift+Z)")));
@@ -638,10 +653,115 @@ impl Ready {
         // The deal views' filters get their own row: with every view's tab there is no room.
         if self.view_has_filters() {
             ui.horizontal(|ui| {
-                super::board::filter_bar_ui(ui, &self.ws, &mut self.filter);
+                super::board::filter_bar_ui(ui, &self.ws, &mut self.filter, &mut self.focus_search);
                 actions.extend(self.search.buttons_ui(ui, &cx!(self)));
             });
         }
+    }
+
+    /// The export dialog, on the deals the list shows and those selected in it.
+    fn ask_export(&mut self) {
+        let (shown, selected) = self
+            .list
+            .shown_and_selected(&self.ws, &self.filter, self.pipeline);
+        self.dialog = Some(Dialog::Export(super::export::ExportDialog::new(
+            &self.ws, shown, selected,
+        )));
+    }
+
+    /// Does what a shortcut or the palette asked.
+    fn verb(&mut self, verb: Verb, actions: &mut Vec<Action>) {
+        match verb {
+            Verb::Palette => {}
+            Verb::Shortcuts => self.dialog = Some(Dialog::Shortcuts),
+            Verb::NewDeal => {
+                if let Some(stage) = self.new_deal_stage() {
+                    actions.push(Action::New { stage });
+                }
+            }
+            Verb::Search => {
+                if !self.view_has_filters() {
+                    self.leave_then(Some(Holder::View(self.view)), Leaving::View(View::Pipeline));
+                }
+                self.focus_search = true;
+            }
+            Verb::NextStage | Verb::PreviousStage => {
+                let step = if verb == Verb::NextStage { 1 } else { -1 };
+                actions.extend(self.on_target(|ws, opp| step_stage(ws, opp, step)));
+            }
+            Verb::MarkWon | Verb::MarkLost => {
+                let kind = if verb == Verb::MarkWon {
+                    StageKind::Won
+                } else {
+                    StageKind::Lost
+                };
+                actions.extend(self.on_target(|ws, opp| {
+                    let stage = ws.stage_of_kind(opp.pipeline, kind).map(|s| s.id);
+                    let closed = stage == Some(opp.stage);
+                    stage
+                        .filter(|_| !closed)
+                        .map(|stage| Action::Move { opp: opp.id, stage })
+                }));
+            }
+            Verb::PlanActivity => {
+                actions.extend(self.on_target(|_, opp| Some(Action::PlanActivity(opp.id))));
+            }
+            Verb::Trash => {
+                actions.extend(
+                    self.on_target(|_, opp| {
+                        Some(Action::Apply(Command::Trash { ids: vec![opp.id] }))
+                    }),
+                );
+            }
+            Verb::Go(view) => {
+                self.leave_then(Some(Holder::View(self.view)), Leaving::View(view));
+            }
+            Verb::Undo => actions.push(Action::Undo),
+            Verb::Redo => actions.push(Action::Redo),
+            Verb::Import => self.dialog = Some(Dialog::Import(Box::default())),
+            Verb::Export => self.ask_export(),
+        }
+    }
+
+    /// The stage a new deal goes to: the selected deal's, when it is open and on the pipeline
+    /// shown, else the pipeline's first open stage.
+    fn new_deal_stage(&self) -> Option<Id> {
+        let of_cursor = self
+            .target()
+            .and_then(|id| self.ws.opportunity(id))
+            .and_then(|opp| self.ws.stage(opp.stage))
+            .filter(|s| s.kind == StageKind::Open && s.pipeline == self.pipeline);
+        of_cursor
+            .or_else(|| self.ws.stage_of_kind(self.pipeline, StageKind::Open))
+            .map(|s| s.id)
+    }
+
+    /// The deal the shortcuts act on: the one the keyboard is on, else the one open in the
+    /// form.
+    fn target(&self) -> Option<Id> {
+        self.cursor
+            .filter(|id| self.ws.opportunity(*id).is_some() && !self.ws.is_trashed(*id))
+            .or_else(|| self.selected())
+    }
+
+    /// What `act` makes of the deal the shortcuts act on; says why when there is none.
+    fn on_target(
+        &mut self,
+        act: impl FnOnce(&Workspace, &crate::domain::Opportunity) -> Option<Action>,
+    ) -> Option<Action> {
+        let Some(opp) = self.target().and_then(|id| self.ws.opportunity(id)) else {
+            self.say(
+                tr!("Select a deal first: click it, or move to it with the arrow keys."),
+                true,
+            );
+            return None;
+        };
+        let action = act(&self.ws, opp);
+        if action.is_none() {
+            let name = opp.name.clone();
+            self.say(tr!("{deal} cannot go further that way.", deal = name), true);
+        }
+        action
     }
 
     /// The pipeline the board and the list show: a dropdown once there are several.
@@ -731,6 +851,25 @@ impl Ready {
             Action::Open(id) => {
                 if let Some(opp) = self.ws.opportunity(id) {
                     self.form = Some(OpportunityForm::edit(&self.ws, opp.clone()));
+                    self.cursor = Some(id);
+                }
+            }
+            Action::PlanActivity(id) => {
+                if self.selected() != Some(id) {
+                    self.handle(Action::Open(id));
+                }
+                if let Some(form) = self
+                    .form
+                    .as_mut()
+                    .filter(|f| f.opportunity_id() == Some(id))
+                {
+                    form.plan_activity();
+                }
+            }
+            Action::Select(id) => {
+                if self.cursor != Some(id) {
+                    self.cursor = Some(id);
+                    self.stale = true;
                 }
             }
             Action::OpenPinned { label, ids } => {

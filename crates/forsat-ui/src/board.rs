@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use egui::{Align, FontId, RichText, ScrollArea, Sense, vec2};
 
 use super::app::{Action, Ctx};
+use super::cursor::Step;
 use super::empty::{Empty, empty_ui};
 use super::theme;
 use super::widgets::lookup_combo;
@@ -47,6 +48,8 @@ pub struct BoardView {
     unfolded: HashSet<Id>,
     /// The cards' order, kept while the window is open.
     sort: CardSort,
+    /// The card the arrows moved to, scrolled into sight when next drawn.
+    reveal: Option<Id>,
 }
 
 impl BoardView {
@@ -73,6 +76,8 @@ impl BoardView {
             actions.extend(empty_ui(ui, cx, empty));
             return actions;
         }
+        actions.extend(self.keys(ui.ctx(), cx, &stages));
+        let reveal = self.reveal.take();
 
         ScrollArea::horizontal()
             .id_salt("board")
@@ -107,6 +112,7 @@ impl BoardView {
                                 ids,
                                 totals,
                                 sort: self.sort,
+                                reveal,
                             };
                             column_ui(ui, cx, stage, &shown, width)
                         };
@@ -137,6 +143,25 @@ impl BoardView {
             currency,
         ));
         actions
+    }
+
+    /// What the cursor keys ask: the cursor moved to another card (in sight when next drawn),
+    /// or the deal under it opened.
+    fn keys(&mut self, ctx: &egui::Context, cx: &Ctx, stages: &[&Stage]) -> Option<Action> {
+        let own = cx.cursor.map(card::widget_id);
+        let step = super::cursor::step(ctx, own)?;
+        if step == Step::Open {
+            return cx.cursor.map(Action::Open);
+        }
+        // The columns whose cards show: open stages, not folded.
+        let columns: Vec<&[Id]> = stages
+            .iter()
+            .filter(|s| s.kind == StageKind::Open && !(s.folded && !self.unfolded.contains(&s.id)))
+            .map(|s| self.column(cx.ws, s.id).0)
+            .collect();
+        let to = super::cursor::moved(&columns, cx.cursor.or(cx.selected), step)?;
+        self.reveal = Some(to);
+        Some(Action::Select(to))
     }
 
     fn refresh(&mut self, ws: &Workspace, filter: &Filter, pipeline: Id) {
@@ -215,11 +240,13 @@ fn sort_ui(ui: &mut egui::Ui, sort: &mut CardSort) {
     });
 }
 
-/// What a column shows: its cards in order, their totals, their order.
+/// What a column shows: its cards in order, their totals, their order, and the card to scroll
+/// into sight.
 struct Shown<'a> {
     ids: &'a [Id],
     totals: StageTotals,
     sort: CardSort,
+    reveal: Option<Id>,
 }
 
 /// A folded stage: a narrow column with its name and totals that takes dropped cards; "Show"
@@ -268,8 +295,13 @@ fn column_ui(
     shown: &Shown<'_>,
     width: f32,
 ) -> (Vec<Action>, bool) {
-    let &Shown { ids, totals, sort } = shown;
-    let (ws, selected) = (cx.ws, cx.selected);
+    let &Shown {
+        ids,
+        totals,
+        sort,
+        reveal,
+    } = shown;
+    let ws = cx.ws;
     let mut fold = false;
     let mut actions = Vec::new();
     let currency = &ws.settings().base_currency;
@@ -327,15 +359,23 @@ fn column_ui(
                     .id_salt(("column", stage.id))
                     .auto_shrink(false)
                     .show_rows(ui, card_height, ids.len(), |ui, range| {
+                        if let Some(at) = reveal.and_then(|r| ids.iter().position(|id| *id == r)) {
+                            // The card may be out of the rows drawn: its place, from the first.
+                            let row = card_height + ui.spacing().item_spacing.y;
+                            let top = ui.max_rect().top() + (at as f32 - range.start as f32) * row;
+                            let rect = egui::Rect::from_min_size(
+                                egui::pos2(ui.max_rect().left(), top),
+                                vec2(ui.max_rect().width(), card_height),
+                            );
+                            ui.scroll_to_rect(rect, None);
+                        }
                         for id in &ids[range] {
                             if let Some(opp) = ws.opportunity(*id) {
-                                actions.extend(card::card_ui(
-                                    ui,
-                                    ws,
-                                    opp,
-                                    selected == Some(*id),
-                                    card_height,
-                                ));
+                                let look = card::Look {
+                                    selected: cx.selected == Some(*id),
+                                    cursor: cx.cursor == Some(*id),
+                                };
+                                actions.extend(card::card_ui(ui, ws, opp, look, card_height));
                             }
                         }
                     });
@@ -452,15 +492,31 @@ fn probability_bar_ui(ui: &mut egui::Ui, stage: &Stage) {
     ui.painter().rect_filled(filled, 1.5, theme::PROGRESS);
 }
 
-/// The filter bar: text, salesperson and expected-close window.
-pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter) {
+/// The filter bar: text, salesperson and expected-close window. `focus`: the search takes the
+/// keyboard (`/`, Ctrl+F); Escape in it clears it.
+pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter, focus: &mut bool) {
     let label = ui.text(tr!("Search"));
-    ui.add(
-        egui::TextEdit::singleline(&mut filter.text)
-            .hint_text(ui.rtl(tr!("name, account, next step…")))
-            .desired_width(200.0),
-    )
-    .labelled_by(label.id);
+    let id = ui.make_persistent_id("deal_search");
+    // Read before the field takes its keys: egui drops the focus on Escape.
+    // A second Escape, in the empty field, leaves it.
+    let cleared = ui.memory(|m| m.has_focus(id))
+        && !filter.text.is_empty()
+        && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+    if cleared {
+        filter.text.clear();
+    }
+    let search = ui
+        .add(
+            egui::TextEdit::singleline(&mut filter.text)
+                .id(id)
+                .hint_text(ui.rtl(tr!("name, account, next step…")))
+                .desired_width(200.0),
+        )
+        .labelled_by(label.id)
+        .on_hover_text(ui.rtl(tr!("Search deals (/ or Ctrl+F); Escape clears")));
+    if std::mem::take(focus) || cleared {
+        search.request_focus();
+    }
     let label = ui.text(tr!("Salesperson"));
     lookup_combo(
         ui,

@@ -10,7 +10,6 @@ use super::export::{ExportDialog, ExportOutcome};
 use super::import::{ImportDialog, ImportOutcome};
 use super::merge::{MergeDialog, MergeOutcome};
 use super::theme;
-use super::widgets::lookup_combo;
 use crate::command::Command;
 use crate::domain::{Id, LookupKind};
 use crate::files::FileError;
@@ -35,6 +34,8 @@ pub enum Dialog {
     Export(ExportDialog),
     /// Reading deals from a file.
     Import(Box<ImportDialog>),
+    /// The sheet of keyboard shortcuts (`?`).
+    Shortcuts,
 }
 
 impl Dialog {
@@ -68,17 +69,14 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
                 ui.text(RichText::new(name).strong());
                 ui.add_space(6.0);
                 let label = ui.text(tr!("Loss reason"));
-                lookup_combo(
-                    ui,
-                    label.id,
-                    ws,
-                    LookupKind::LossReason,
-                    reason,
-                    &tr!("No reason given"),
-                );
+                let choose = loss_reasons_ui(ui, ws, reason);
+                choose.response.labelled_by(label.id);
                 ui.add_space(10.0);
                 ui.horizontal(|ui| {
-                    if ui.button_text(tr!("Mark as lost")).clicked() {
+                    let mark = ui
+                        .button_text(RichText::new(tr!("Mark as lost")).strong())
+                        .on_hover_text(ui.rtl(tr!("Enter")));
+                    if mark.clicked() || choose.inner {
                         outcome = Outcome::Run(Command::MoveToStage {
                             opp: *opp,
                             stage: *stage,
@@ -89,6 +87,13 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
                         outcome = Outcome::Cancel;
                     }
                 });
+            }
+            Dialog::Shortcuts => {
+                super::shortcuts::sheet_ui(ui);
+                ui.add_space(10.0);
+                if ui.button_text(tr!("Close")).clicked() {
+                    outcome = Outcome::Cancel;
+                }
             }
             Dialog::ClearSample => {
                 outcome = confirm_ui(
@@ -148,6 +153,51 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
 /// easily missed, and the click must not throw away what was typed.
 pub fn closes<T>(modal: &egui::ModalResponse<T>, holds_input: bool) -> bool {
     !(holds_input && modal.backdrop_response.clicked()) && modal.should_close()
+}
+
+/// The loss reasons as a list, "No reason given" first: a click or the Up and Down keys pick
+/// one, Enter (the inner value) confirms it.
+fn loss_reasons_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    reason: &mut Option<Id>,
+) -> egui::InnerResponse<bool> {
+    let choices: Vec<(Option<Id>, String)> = std::iter::once((None, tr!("No reason given")))
+        .chain(
+            ws.lookups(LookupKind::LossReason)
+                .into_iter()
+                .map(|l| (Some(l.id), l.name.clone())),
+        )
+        .collect();
+    let at = choices.iter().position(|(id, _)| id == reason).unwrap_or(0);
+    let (up, down, enter) = ui.input_mut(|i| {
+        (
+            i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp),
+            i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
+            i.consume_key(egui::Modifiers::NONE, egui::Key::Enter),
+        )
+    });
+    let moved = if up {
+        at.saturating_sub(1)
+    } else if down {
+        (at + 1).min(choices.len() - 1)
+    } else {
+        at
+    };
+    *reason = choices[moved].0;
+    let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
+        egui::ScrollArea::vertical()
+            .max_height(220.0)
+            .show(ui, |ui| {
+                for (id, name) in &choices {
+                    let item = ui.selectable_value_text(reason, *id, name);
+                    if (up || down) && *id == *reason {
+                        item.scroll_to_me(None);
+                    }
+                }
+            });
+    });
+    egui::InnerResponse::new(enter, frame.response)
 }
 
 /// A confirmation for an action that cannot be undone.

@@ -155,6 +155,11 @@ impl OpportunityForm {
         self.errors = errors;
     }
 
+    /// Puts the keyboard in the line that plans the deal's next activity.
+    pub fn plan_activity(&mut self) {
+        self.activities.take_keyboard();
+    }
+
     /// Draws the form; returns Save (as a command) or Close.
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
         let ws = cx.ws;

@@ -228,7 +228,13 @@ mod tests {
 
     #[test]
     fn every_view_has_its_digit_in_tab_order() {
-        assert_eq!(Verb::Go(View::Pipeline).shortcut_text(false).unwrap(), "Ctrl+1");
-        assert_eq!(Verb::Go(View::Settings).shortcut_text(false).unwrap(), "Ctrl+9");
+        assert_eq!(
+            Verb::Go(View::Pipeline).shortcut_text(false).unwrap(),
+            "Ctrl+1"
+        );
+        assert_eq!(
+            Verb::Go(View::Settings).shortcut_text(false).unwrap(),
+            "Ctrl+9"
+        );
     }
 }

@@ -55,6 +55,8 @@ pub const CARD_STROKE: Color32 = Color32::from_rgb(0xD5, 0xD9, 0xE0);
 /// none, so a white text field on a white card or editor frame could not be seen.
 pub const FIELD_STROKE: Color32 = Color32::from_rgb(0xB4, 0xBA, 0xC3);
 pub const CARD_SELECTED: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
+/// The ring of the card or row the keyboard is on: apart from the selected card's blue.
+pub const FOCUS_RING: Color32 = Color32::from_rgb(0x7C, 0x3A, 0xED);
 pub const COLUMN_FILL: Color32 = Color32::from_rgb(0xEF, 0xF1, 0xF5);
 pub const BOARD_FILL: Color32 = Color32::from_rgb(0xF7, 0xF8, 0xFA);
 pub const TEXT_MUTED: Color32 = Color32::from_rgb(0x5F, 0x67, 0x73);

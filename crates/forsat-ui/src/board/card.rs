@@ -15,16 +15,30 @@ use crate::ui_ext::UiExt;
 use crate::widgets::{paint_card_frame, paint_priority, text_line};
 use crate::workspace::Workspace;
 
+/// How a card stands out.
+#[derive(Clone, Copy)]
+pub(super) struct Look {
+    /// Open in the form.
+    pub selected: bool,
+    /// The keyboard is on it: ringed.
+    pub cursor: bool,
+}
+
+/// The widget id of deal `opp`'s card, which Tab may focus.
+pub(super) fn widget_id(opp: Id) -> egui::Id {
+    egui::Id::unique(("card", opp))
+}
+
 /// Draws `opp`'s card `height` high. While it is dragged, a faded placeholder keeps its place
 /// (nothing below it moves up under the pointer) and the card follows the pointer.
 pub(super) fn card_ui(
     ui: &mut egui::Ui,
     ws: &Workspace,
     opp: &Opportunity,
-    selected: bool,
+    look: Look,
     height: f32,
 ) -> Option<Action> {
-    let id = egui::Id::unique(("card", opp.id));
+    let id = widget_id(opp.id);
     let size = vec2(ui.available_width(), height);
     if ui.ctx().is_being_dragged(id) {
         egui::DragAndDrop::set_payload(
@@ -58,10 +72,25 @@ pub(super) fn card_ui(
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &opp.name));
     if ui.is_rect_visible(rect) {
         let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
-        paint_card(&painter, rect, ws, opp, selected || response.hovered());
+        paint_card(&painter, rect, ws, opp, look.selected || response.hovered());
+        if look.cursor || response.has_focus() {
+            painter.rect_stroke(
+                rect.shrink(1.0),
+                theme::CARD_RADIUS,
+                Stroke::new(2.5, theme::FOCUS_RING),
+                egui::StrokeKind::Inside,
+            );
+        }
     }
     let response = response.on_hover_ui(|ui| details_ui(ui, ws, opp));
-    response.clicked().then_some(Action::Open(opp.id))
+    if response.clicked() {
+        Some(Action::Open(opp.id))
+    } else if response.gained_focus() && !look.cursor {
+        // Tab reached the card: the keyboard is on it.
+        Some(Action::Select(opp.id))
+    } else {
+        None
+    }
 }
 
 /// The card's tooltip: what the card shortens, in full (the exact amount, the salesperson's

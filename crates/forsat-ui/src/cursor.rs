@@ -1,0 +1,115 @@
+//! The keyboard's cursor on the board and in the list: the keys that move it, and where they
+//! take it. The keys are the view's only while no text field, popup or dialog has the keyboard
+//! and no other widget has the focus (Tab put it there: the arrows are egui's then).
+
+use egui::{Key, Modifiers};
+
+use crate::domain::Id;
+
+/// A cursor key pressed this frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Up,
+    Down,
+    /// Towards the start of the reading line (the previous column).
+    Back,
+    /// Towards its end (the next column).
+    Forward,
+    /// Enter: open the deal.
+    Open,
+}
+
+/// The cursor key pressed this frame, taken from the input. `own`: the cursor's widget, which
+/// may hold the focus (a card Tab reached); its arrows move the cursor, not egui's focus.
+pub fn step(ctx: &egui::Context, own: Option<egui::Id>) -> Option<Step> {
+    if super::widgets::typing(ctx)
+        || egui::Popup::is_any_open(ctx)
+        || ctx.memory(egui::Memory::top_modal_layer).is_some()
+    {
+        return None;
+    }
+    let focused = ctx.memory(egui::Memory::focused);
+    if focused.is_some() && focused != own {
+        return None;
+    }
+    // The arrows follow the screen: Left is the next column in a right-to-left board.
+    let rtl = crate::i18n::right_to_left();
+    let step = ctx.input_mut(|i| {
+        let mut take = |key| i.consume_key(Modifiers::NONE, key);
+        if take(Key::ArrowUp) || take(Key::K) {
+            Some(Step::Up)
+        } else if take(Key::ArrowDown) || take(Key::J) {
+            Some(Step::Down)
+        } else if take(Key::ArrowLeft) {
+            Some(if rtl { Step::Forward } else { Step::Back })
+        } else if take(Key::ArrowRight) {
+            Some(if rtl { Step::Back } else { Step::Forward })
+        } else if focused.is_none() && take(Key::Enter) {
+            // A focused card takes its Enter as a click, which opens it.
+            Some(Step::Open)
+        } else {
+            None
+        }
+    });
+    if step.is_some()
+        && let Some(focused) = focused
+    {
+        // The cursor's ring shows where the keyboard is; egui's focus would move on its own.
+        ctx.memory_mut(|m| {
+            m.move_focus(egui::FocusDirection::None);
+            m.surrender_focus(focused);
+        });
+    }
+    step
+}
+
+/// Where `step` takes the cursor among `columns` (a list is one column): up and down within a
+/// column, back and forward to the nearest column with deals, at the same row or its last.
+/// A cursor on none of them starts at the first deal. None when there is nowhere to go.
+pub fn moved(columns: &[&[Id]], cursor: Option<Id>, step: Step) -> Option<Id> {
+    let at = cursor.and_then(|id| {
+        columns
+            .iter()
+            .enumerate()
+            .find_map(|(c, ids)| ids.iter().position(|x| *x == id).map(|r| (c, r)))
+    });
+    let Some((column, row)) = at else {
+        return columns.iter().find_map(|ids| ids.first().copied());
+    };
+    let ids = columns[column];
+    match step {
+        Step::Up => ids.get(row.checked_sub(1)?).copied(),
+        Step::Down => ids.get(row + 1).copied(),
+        Step::Back | Step::Forward => {
+            let mut others: Box<dyn Iterator<Item = &&[Id]>> = if step == Step::Back {
+                Box::new(columns[..column].iter().rev())
+            } else {
+                Box::new(columns[column + 1..].iter())
+            };
+            let next = others.find(|ids| !ids.is_empty())?;
+            next.get(row.min(next.len() - 1)).copied()
+        }
+        Step::Open => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cursor_walks_rows_and_skips_empty_columns() {
+        let (a, b, c): (&[Id], &[Id], &[Id]) = (&[1, 2, 3], &[], &[7, 8]);
+        let columns = [a, b, c];
+        assert_eq!(moved(&columns, None, Step::Down), Some(1));
+        assert_eq!(moved(&columns, Some(99), Step::Up), Some(1));
+        assert_eq!(moved(&columns, Some(1), Step::Down), Some(2));
+        assert_eq!(moved(&columns, Some(1), Step::Up), None);
+        assert_eq!(moved(&columns, Some(3), Step::Down), None);
+        assert_eq!(moved(&columns, Some(3), Step::Forward), Some(8));
+        assert_eq!(moved(&columns, Some(1), Step::Forward), Some(7));
+        assert_eq!(moved(&columns, Some(8), Step::Back), Some(2));
+        assert_eq!(moved(&columns, Some(8), Step::Forward), None);
+        assert_eq!(moved(&columns, Some(1), Step::Back), None);
+    }
+}
