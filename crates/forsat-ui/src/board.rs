@@ -497,9 +497,9 @@ fn probability_bar_ui(ui: &mut egui::Ui, stage: &Stage) {
 pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter, focus: &mut bool) {
     let label = ui.text(tr!("Search"));
     let id = ui.make_persistent_id("deal_search");
-    // Read before the field takes its keys: egui drops the focus on Escape.
+    // egui drops the field's focus on Escape before it is drawn: it had it last frame.
     // A second Escape, in the empty field, leaves it.
-    let cleared = ui.memory(|m| m.has_focus(id))
+    let cleared = ui.memory(|m| m.had_focus_last_frame(id))
         && !filter.text.is_empty()
         && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
     if cleared {

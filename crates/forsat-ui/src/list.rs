@@ -11,6 +11,7 @@ use egui_extras::{Column, TableBuilder};
 mod cells;
 
 use super::app::{Action, Ctx};
+use super::cursor::Step;
 use super::empty::{Empty, empty_ui};
 use super::mass_update::MassUpdateBar;
 use super::reply::{Reply, Sent};
@@ -41,6 +42,33 @@ struct Rows {
 struct Pinned {
     label: String,
     ids: HashSet<Id>,
+}
+
+/// The part of the keyboard's ring around a row in one of its cells: its top and bottom, and
+/// its ends in the `first` and `last` cells. Drawn cell by cell, so the table's clipping holds.
+fn ring_ui(ui: &egui::Ui, first: bool, last: bool) {
+    let rect = ui
+        .max_rect()
+        .expand2(egui::vec2(ui.spacing().item_spacing.x / 2.0, 1.0));
+    let stroke = egui::Stroke::new(2.0, super::theme::FOCUS_RING);
+    let painter = ui.painter();
+    painter.hline(rect.x_range(), rect.top(), stroke);
+    painter.hline(rect.x_range(), rect.bottom(), stroke);
+    if first {
+        painter.vline(rect.left(), rect.y_range(), stroke);
+    }
+    if last {
+        painter.vline(rect.right(), rect.y_range(), stroke);
+    }
+}
+
+/// The rows that stand out: the deal open in the form, the one the keyboard is on, and the
+/// row to scroll into sight (the arrows moved there).
+#[derive(Clone, Copy)]
+struct Marks {
+    selected: Option<Id>,
+    cursor: Option<Id>,
+    reveal: Option<usize>,
 }
 
 /// Which cell a sent command changes.
@@ -151,7 +179,24 @@ impl ListView {
                 }
             }
         } else {
-            self.table_ui(ui, ws, &rows.ids, cx.selected, &mut actions);
+            let mut marks = Marks {
+                selected: cx.selected,
+                cursor: cx.cursor,
+                reveal: None,
+            };
+            match super::cursor::step(ui.ctx(), None) {
+                Some(Step::Open) => actions.extend(cx.cursor.map(Action::Open)),
+                Some(step) => {
+                    let to = super::cursor::moved(&[&rows.ids], cx.cursor.or(cx.selected), step);
+                    if let Some(to) = to {
+                        marks.cursor = Some(to);
+                        marks.reveal = rows.ids.iter().position(|id| *id == to);
+                        actions.push(Action::Select(to));
+                    }
+                }
+                None => {}
+            }
+            self.table_ui(ui, ws, &rows.ids, marks, &mut actions);
             if let Some((id, modifiers)) = self.clicked.take() {
                 actions.extend(self.select(&rows.ids, id, modifiers));
             }
@@ -254,7 +299,7 @@ impl ListView {
         ui: &mut egui::Ui,
         ws: &Workspace,
         ids: &[Id],
-        selected: Option<Id>,
+        marks: Marks,
         actions: &mut Vec<Action>,
     ) {
         // A copy: the rows' cells borrow `self` while the header sorts.
@@ -268,7 +313,11 @@ impl ListView {
             .auto_shrink(false)
             .stick_to_right(right_to_left)
             .show(ui, |ui| {
-                let mut table = TableBuilder::new(ui)
+                let mut table = TableBuilder::new(ui);
+                if let Some(row) = marks.reveal {
+                    table = table.scroll_to_row(row, None);
+                }
+                let mut table = table
                     .id_salt("opportunity_list")
                     .striped(true)
                     .resizable(true)
@@ -306,10 +355,19 @@ impl ListView {
                                 return;
                             };
                             row.set_selected(
-                                selected == Some(opp.id) || self.selection.contains(&opp.id),
+                                marks.selected == Some(opp.id)
+                                    || marks.cursor == Some(opp.id)
+                                    || self.selection.contains(&opp.id),
                             );
-                            for column in columns {
-                                row.col(|ui| actions.extend(self.cell_ui(ui, ws, opp, *column)));
+                            let ring = marks.cursor == Some(opp.id);
+                            let last = columns.len() - 1;
+                            for (i, column) in columns.iter().enumerate() {
+                                row.col(|ui| {
+                                    actions.extend(self.cell_ui(ui, ws, opp, *column));
+                                    if ring {
+                                        ring_ui(ui, i == 0, i == last);
+                                    }
+                                });
                             }
                         });
                     });

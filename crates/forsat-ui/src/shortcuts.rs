@@ -17,7 +17,7 @@ fn moving() -> [(String, String); 7] {
     };
     [
         (
-            tr!("{arrows} or H L K J", arrows = arrows),
+            tr!("{arrows} or J K", arrows = arrows),
             tr!("Move between cards and columns, or rows of the list"),
         ),
         (tr!("Enter"), tr!("Open the selected deal")),

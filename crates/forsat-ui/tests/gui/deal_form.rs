@@ -17,7 +17,7 @@ const NORDWIND: &str = "Nordwind – fleet renewal";
 const GLOBEX_DEAL: &str = "Globex – warehouse robots";
 
 /// The two-deal fixture plus Globex, with a deal and one contact.
-fn with_globex() -> Fixture {
+pub fn with_globex() -> Fixture {
     let fixture = Fixture::two_deals();
     let mut ws = fixture.reopen();
     add_deal(

@@ -16,6 +16,7 @@ mod form;
 mod import_clean;
 mod import_stages;
 mod import_workbook;
+mod keyboard;
 mod language;
 mod leads;
 mod list;
