@@ -29,6 +29,7 @@ mod reports;
 mod screenshot;
 mod search;
 mod settings;
+mod spoken;
 pub mod text;
 mod theme;
 mod ui_ext;
