@@ -377,18 +377,7 @@ pub fn funnel_ui(
                 .stroke(Stroke::new(1.0, theme::CHART_EXPECTED))
         })
         .collect();
-    let spoken = rows
-        .iter()
-        .enumerate()
-        .map(|(k, r)| {
-            let v = r.reached as f64;
-            let text = bar_text(
-                &r.stage,
-                &deals_worth(r.reached, r.reached_amount, currency),
-            );
-            SpokenBar::new(y(k), FUNNEL_BAR_WIDTH, (-v / 2.0, v / 2.0), true, text)
-        })
-        .collect();
+    let spoken = funnel_spoken(rows, currency);
     let labels: Vec<String> = (0..n).map(|k| funnel_label(rows, k, currency)).collect();
     let font = egui::FontId::proportional(FUNNEL_TEXT_SIZE);
     let label_widths: Vec<f32> = labels
@@ -475,6 +464,23 @@ pub fn funnel_ui(
         .flatten()
         .and_then(|pos| band(response.transform.value_from_position(pos)));
     (plot.rect, clicked)
+}
+
+/// What the funnel's bars say, the first stage (the top one) first.
+fn funnel_spoken(rows: &[FunnelRow], currency: &str) -> Vec<SpokenBar> {
+    rows.iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let v = r.reached as f64;
+            let text = bar_text(
+                &r.stage,
+                &deals_worth(r.reached, r.reached_amount, currency),
+            );
+            // The band funnel_ui puts the stage in, centred on 0 as its bar is.
+            let band = (rows.len() - 1 - k) as f64;
+            SpokenBar::new(band, FUNNEL_BAR_WIDTH, (-v / 2.0, v / 2.0), true, text)
+        })
+        .collect()
 }
 
 /// The share of its band a funnel bar fills.
