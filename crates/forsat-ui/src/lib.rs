@@ -31,6 +31,7 @@ mod screenshot;
 mod search;
 mod settings;
 mod shortcuts;
+mod spoken;
 pub mod text;
 mod theme;
 mod ui_ext;

@@ -5,6 +5,7 @@
 //! its chart, and saves its settings under a name. Reports are cached per card and recomputed
 //! only when the data, the scope or the card's settings change.
 
+mod bar_nodes;
 mod charts;
 mod controls;
 mod files;

@@ -70,6 +70,7 @@ pub(super) fn card_ui(
         .interact(rect, id, Sense::click_and_drag())
         .on_hover_cursor(egui::CursorIcon::Grab);
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &opp.name));
+    crate::spoken::describe(&response, || crate::spoken::deal(ws, opp));
     if ui.is_rect_visible(rect) {
         let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
         paint_card(&painter, rect, ws, opp, look.selected || response.hovered());

@@ -96,15 +96,16 @@ impl ListView {
                 }
             }
             ListColumn::Name => {
-                let name = ui
-                    .add(
-                        egui::Label::new(ui.rtl(&opp.name))
-                            .truncate()
-                            .sense(Sense::click()),
-                    )
-                    .on_hover_text(
-                        ui.rtl(tr!("Open the deal; Ctrl-click or Shift-click to select")),
-                    );
+                let name = ui.add(
+                    egui::Label::new(ui.rtl(&opp.name))
+                        .truncate()
+                        .sense(Sense::click()),
+                );
+                // The row's one line for a screen reader, on the cell it starts with.
+                crate::spoken::describe(&name, || crate::spoken::deal(ws, opp));
+                let name = name.on_hover_text(
+                    ui.rtl(tr!("Open the deal; Ctrl-click or Shift-click to select")),
+                );
                 if name.clicked() {
                     self.clicked = Some((opp.id, ui.input(|i| i.modifiers)));
                 }

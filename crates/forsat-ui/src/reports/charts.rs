@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive as _;
 
 use super::super::theme;
+use super::bar_nodes::{SpokenBar, bar_nodes_ui, bar_text, series_bar_text};
 use crate::analytics::reports::{
     Cause, ForecastRow, FunnelRow, GridRow, LeakageRow, NONE, PipelineRow, WinLossRow,
 };
@@ -376,6 +377,7 @@ pub fn funnel_ui(
                 .stroke(Stroke::new(1.0, theme::CHART_EXPECTED))
         })
         .collect();
+    let spoken = funnel_spoken(rows, currency);
     let labels: Vec<String> = (0..n).map(|k| funnel_label(rows, k, currency)).collect();
     let font = egui::FontId::proportional(FUNNEL_TEXT_SIZE);
     let label_widths: Vec<f32> = labels
@@ -404,7 +406,7 @@ pub fn funnel_ui(
         plot_ui.bar_chart(
             BarChart::new("funnel", bars)
                 .horizontal()
-                .width(0.84)
+                .width(FUNNEL_BAR_WIDTH)
                 .allow_hover(false),
         );
         for (k, label) in labels.into_iter().enumerate() {
@@ -451,6 +453,7 @@ pub fn funnel_ui(
         }
         Some(lines)
     });
+    bar_nodes_ui(ui, &response, spoken);
     let plot = response
         .response
         .clone()
@@ -463,6 +466,25 @@ pub fn funnel_ui(
     (plot.rect, clicked)
 }
 
+/// What the funnel's bars say, the first stage (the top one) first.
+fn funnel_spoken(rows: &[FunnelRow], currency: &str) -> Vec<SpokenBar> {
+    rows.iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let v = r.reached as f64;
+            let text = bar_text(
+                &r.stage,
+                &deals_worth(r.reached, r.reached_amount, currency),
+            );
+            // The band funnel_ui puts the stage in, centred on 0 as its bar is.
+            let band = (rows.len() - 1 - k) as f64;
+            SpokenBar::new(band, FUNNEL_BAR_WIDTH, (-v / 2.0, v / 2.0), true, text)
+        })
+        .collect()
+}
+
+/// The share of its band a funnel bar fills.
+const FUNNEL_BAR_WIDTH: f64 = 0.84;
 /// The size of the funnel's labels.
 const FUNNEL_TEXT_SIZE: f32 = 14.0;
 /// The funnel plot's margin each side, as a share of its width.
@@ -603,6 +625,19 @@ pub fn revenue_ui(
         theme::CHART_WEIGHTED,
     );
     let n = rows.len();
+    let spoken = rows
+        .iter()
+        .zip(&labels)
+        .zip(expected.iter().zip(&weighted))
+        .flat_map(|((r, label), (e, w))| {
+            let e_text = deals_worth(r.count, r.expected, currency);
+            let w_text = format_money_cents(r.weighted, currency);
+            [
+                SpokenBar::of(e, false, series_bar_text(label, &tr!("Expected"), &e_text)),
+                SpokenBar::of(w, false, series_bar_text(label, &tr!("Weighted"), &w_text)),
+            ]
+        })
+        .collect();
     legend_row_ui(
         ui,
         &[
@@ -635,6 +670,7 @@ pub fn revenue_ui(
             ),
         ])
     });
+    bar_nodes_ui(ui, &response, spoken);
     response.response.rect
 }
 
@@ -658,6 +694,14 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
     // would hold no data yet push every lost bar off its stage's label and conversion point.
     let measured = rows.iter().any(|r| r.stuck.is_some());
     let (lost, stuck) = leakage_bars(rows, &labels, measured);
+    let lost_name = tr!("Lost amount");
+    let stuck_name = tr!("Stuck past the stage's expected days");
+    let spoken = leakage_spoken(
+        rows,
+        (&lost, stuck.as_deref()),
+        (&lost_name, &stuck_name),
+        currency,
+    );
     let scale = rows
         .iter()
         .map(|r| to_f64(r.lost_amount).max(to_f64(r.stuck_amount.unwrap_or_default())))
@@ -674,8 +718,6 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
     let line_text = tr!("Conversion to the next stage (100 % = tallest bar)");
     // The plot draws its series' names as one run; the legend's label orders its own text.
     let line_name = one_run(&line_text);
-    let lost_name = tr!("Lost amount");
-    let stuck_name = tr!("Stuck past the stage's expected days");
     // Series with long names: their legend sits above the chart, hiding no bar.
     let mut legend = vec![(lost_name.clone(), theme::LOST, Swatch::Bar)];
     if measured {
@@ -702,7 +744,38 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
         let r = &rows[category_at(point.x, rows.len())?];
         Some(leakage_hover_lines(r, currency))
     });
+    bar_nodes_ui(ui, &response, spoken);
     response.response.rect
+}
+
+/// What the leakage chart's bars say, a stage's lost bar before its stuck one: the order they
+/// stand in from where reading starts. `names` are the two series'.
+fn leakage_spoken(
+    rows: &[LeakageRow],
+    (lost, stuck): (&[Bar], Option<&[Bar]>),
+    (lost_name, stuck_name): (&str, &str),
+    currency: &str,
+) -> Vec<SpokenBar> {
+    let mut spoken = Vec::with_capacity(2 * rows.len());
+    for (k, (r, bar)) in rows.iter().zip(lost).enumerate() {
+        let figures = deals_worth(r.lost, r.lost_amount, currency);
+        spoken.push(SpokenBar::of(
+            bar,
+            false,
+            series_bar_text(&r.stage, lost_name, &figures),
+        ));
+        if let (Some(bar), Some(count), Some(amount)) =
+            (stuck.and_then(|s| s.get(k)), r.stuck, r.stuck_amount)
+        {
+            let figures = deals_worth(count, amount, currency);
+            spoken.push(SpokenBar::of(
+                bar,
+                false,
+                series_bar_text(&r.stage, stuck_name, &figures),
+            ));
+        }
+    }
+    spoken
 }
 
 /// The leakage chart's bars: the amount lost from each stage (in full red where it needs
@@ -945,11 +1018,14 @@ pub fn forecast_ui(
                     .stroke(Stroke::new(1.0, color))
             })
             .collect();
-        let chart = BarChart::new(name, bars).color(color).width(0.7);
+        let chart = BarChart::new(name, bars)
+            .color(color)
+            .width(FORECAST_BAR_WIDTH);
         let below: Vec<&BarChart> = charts.iter().collect();
         let chart = chart.stack_on(&below);
         charts.push(chart);
     }
+    let spoken = forecast_spoken(rows, pivot, measure, &names, currency);
     legend_row_ui(ui, &names);
     let plot = money_axis(
         categories(
@@ -980,7 +1056,41 @@ pub fn forecast_ui(
         lines.push(tr!("Total: {amount}", amount = total));
         Some(lines)
     });
+    bar_nodes_ui(ui, &response, spoken);
     response.response.rect
+}
+
+/// The share of its period a forecast bar fills.
+const FORECAST_BAR_WIDTH: f64 = 0.7;
+
+/// What the forecast's bars say: period by period, each stack from its bottom up, a bar per
+/// salesperson (`names`, as the legend gives them) with an amount in it.
+fn forecast_spoken(
+    rows: &[ForecastRow],
+    pivot: &Pivot,
+    measure: Measure,
+    names: &[(String, Color32, Swatch)],
+    currency: &str,
+) -> Vec<SpokenBar> {
+    let mut spoken = Vec::new();
+    for (t, period) in pivot.periods.iter().enumerate() {
+        let mut base = 0.0;
+        for ((name, _, _), cells) in names.iter().zip(&pivot.cells) {
+            let Some(r) = cells[t] else { continue };
+            let value = measure.of(&rows[r]);
+            let top = base + to_f64(value);
+            let text = series_bar_text(period, name, &format_money_cents(value, currency));
+            spoken.push(SpokenBar::new(
+                t as f64,
+                FORECAST_BAR_WIDTH,
+                (base, top),
+                false,
+                text,
+            ));
+            base = top;
+        }
+    }
+    spoken
 }
 
 /// The forecast's rows as a table; only the rows in view are laid out.
@@ -1051,6 +1161,7 @@ pub fn winloss_ui(
     };
     let labels = chart.labels();
     let (won, lost) = chart.bars();
+    let spoken = chart.spoken(&won, &lost, &labels, currency);
     let ends = chart.ends();
     let top = rows
         .iter()
@@ -1104,6 +1215,7 @@ pub fn winloss_ui(
         let i = (band >= 0.0 && band < n as f64).then(|| n - 1 - band as usize)?;
         Some(chart.hover_lines(i, &labels[i], currency))
     });
+    bar_nodes_ui(ui, &response, spoken);
     response.response.rect
 }
 
@@ -1201,6 +1313,38 @@ impl WinLossChart<'_> {
             }
         }
         (won, lost)
+    }
+
+    /// What the bars `won` and `lost` (as [`Self::bars`] made them) say, row by row from the
+    /// top: by key, its won bar (the upper) before its lost one.
+    fn spoken(
+        &self,
+        won: &[Bar],
+        lost: &[Bar],
+        labels: &[String],
+        currency: &str,
+    ) -> Vec<SpokenBar> {
+        let (mut won, mut lost) = (won.iter(), lost.iter());
+        let mut spoken = Vec::with_capacity(2 * self.rows.len());
+        for (r, label) in self.rows.iter().zip(labels) {
+            let won_figures = deals_worth(r.won, r.won_amount, currency);
+            let lost_figures = deals_worth(r.lost, r.lost_amount, currency);
+            let texts = if !self.by_reason {
+                vec![
+                    (true, series_bar_text(label, &tr!("Won"), &won_figures)),
+                    (false, series_bar_text(label, &tr!("Lost"), &lost_figures)),
+                ]
+            } else if self.is_won_row(r) {
+                vec![(true, bar_text(label, &won_figures))]
+            } else {
+                vec![(false, bar_text(label, &lost_figures))]
+            };
+            for (is_won, text) in texts {
+                let bar = if is_won { won.next() } else { lost.next() };
+                spoken.extend(bar.map(|bar| SpokenBar::of(bar, true, text)));
+            }
+        }
+        spoken
     }
 
     /// The text at the end of each row's longer bar, as (band, bar's end, text).

@@ -10,6 +10,7 @@ use egui_plot::{Bar, BarChart, Line, PlotPoints};
 use rust_decimal::Decimal;
 
 use super::super::theme;
+use super::bar_nodes::{SpokenBar, bar_nodes_ui, series_bar_text};
 use super::charts::{
     Swatch, categories, category_at, count_label, hover_ui, legend_row_ui, percent, round_marks,
     still_plot,
@@ -88,6 +89,16 @@ pub(super) fn chart_ui(ui: &mut egui::Ui, rows: &[StageTimeRow], height: f32) {
         .collect();
     let top = rows.iter().filter_map(|r| r.p75_days).fold(1.0, f64::max);
     let median_name = tr!("Median days (deals that left the stage)");
+    // The stages with a bar, in the bars' order.
+    let spoken = rows
+        .iter()
+        .filter_map(|r| Some((r, r.median_days?)))
+        .zip(&bars)
+        .map(|((r, median), bar)| {
+            let text = series_bar_text(&r.stage, &median_name, &days_text(median));
+            SpokenBar::of(bar, false, text)
+        })
+        .collect();
     let p75_name = one_run(&tr!("75th percentile"));
     // Above the chart, where it hides no mark (a stage's percentile can reach the top).
     legend_row_ui(
@@ -134,6 +145,7 @@ pub(super) fn chart_ui(ui: &mut egui::Ui, rows: &[StageTimeRow], height: f32) {
             tr!("In it now: {deals}", deals = deals(r.now)),
         ])
     });
+    bar_nodes_ui(ui, &response, spoken);
 }
 
 /// Each stage's figures: deals that left it, their median and 75th percentile, and those in

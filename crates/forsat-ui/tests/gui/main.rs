@@ -5,6 +5,7 @@
     reason = "a panic in a test's helper is the test failing, as in the test itself"
 )]
 
+mod accessibility;
 mod accounts;
 mod board;
 mod browse;
