@@ -158,6 +158,8 @@ struct Ready {
     cursor: Option<Id>,
     /// The search field takes the keyboard when it is next drawn (`/`, Ctrl+F).
     focus_search: bool,
+    /// The widget that had the keyboard focus last frame, to see where Tab moved it.
+    focused: Option<egui::Id>,
 }
 
 /// A form with unsaved edits would close: which one, and where the user was going.
@@ -387,6 +389,7 @@ impl Ready {
             stale: false,
             cursor: None,
             focus_search: false,
+            focused: None,
         }))
     }
 
@@ -400,6 +403,7 @@ impl Ready {
                 self.verb(verb, &mut actions);
             }
         }
+        self.reveal_focus(ui.ctx());
         self.ask_before_quitting(ui.ctx());
         // Modals first: they take their keys (Escape) before the forms beneath them would.
         self.leave_ui(ui.ctx());
@@ -477,6 +481,28 @@ impl Ready {
         }
         if self.quitting {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    /// Scrolls the widget that just took the keyboard (Tab) into sight when its scroll area
+    /// hides part of it: egui moves the focus there but does not scroll. It is asked as a screen
+    /// reader asks: a scroll target only reaches the scroll areas around the widget when set
+    /// while the widget is drawn.
+    fn reveal_focus(&mut self, ctx: &egui::Context) {
+        let focused = ctx.memory(egui::Memory::focused);
+        if std::mem::replace(&mut self.focused, focused) == focused {
+            return;
+        }
+        if let Some(widget) = focused.and_then(|id| ctx.read_response(id))
+            && widget.interact_rect != widget.rect
+        {
+            let request = egui::accesskit::ActionRequest {
+                action: egui::accesskit::Action::ScrollIntoView,
+                target_tree: egui::accesskit::TreeId::ROOT,
+                target_node: widget.id.accesskit_id(),
+                data: None,
+            };
+            ctx.input_mut(|i| i.events.push(egui::Event::AccessKitActionRequest(request)));
         }
     }
 

@@ -242,3 +242,54 @@ fn ctrl_and_a_digit_open_the_views_and_question_mark_the_sheet() {
         "Select a deal first: click it, or move to it with the arrow keys.",
     );
 }
+
+#[test]
+fn tab_keeps_the_field_it_reaches_in_sight() {
+    let fixture = Fixture::two_deals();
+    let size = egui::vec2(1000.0, 560.0);
+    let window = Harness::builder().with_size(size);
+    let mut harness = crate::app_harness(
+        window,
+        &fixture.path,
+        crate::clock(),
+        forsat_ui::View::Pipeline,
+    );
+    crate::card(&harness, "Nordwind – fleet renewal").click();
+    settle(&mut harness);
+    harness.get_by_label("Name").click();
+    harness.run();
+    let mut reached = Vec::new();
+    for _ in 0..24 {
+        press(&mut harness, Key::Tab);
+        settle(&mut harness);
+        if let Some(node) = harness.query_by(|n| n.is_focused()) {
+            let rect = node.rect();
+            assert!(
+                rect.top() >= 0.0 && rect.bottom() <= size.y + 1.0,
+                "{:?} at {rect:?} is out of sight",
+                node
+            );
+            reached.push(rect.bottom());
+        }
+    }
+    assert!(
+        reached.iter().any(|bottom| *bottom > size.y / 2.0),
+        "Tab went down the form: {reached:?}"
+    );
+}
+
+#[test]
+fn a_dropdown_opens_moves_and_picks_with_the_keys() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    harness.get_by_label("Closing").focus();
+    harness.run();
+    press(&mut harness, Key::Enter);
+    settle(&mut harness);
+    press(&mut harness, Key::ArrowDown);
+    press(&mut harness, Key::ArrowDown);
+    press(&mut harness, Key::Enter);
+    settle(&mut harness);
+    let shown = harness.get_by_label("Closing").value().unwrap_or_default();
+    assert_ne!(shown, "Any time", "a window was picked: {shown}");
+}
