@@ -880,18 +880,7 @@ impl Ready {
                     self.cursor = Some(id);
                 }
             }
-            Action::PlanActivity(id) => {
-                if self.selected() != Some(id) {
-                    self.handle(Action::Open(id));
-                }
-                if let Some(form) = self
-                    .form
-                    .as_mut()
-                    .filter(|f| f.opportunity_id() == Some(id))
-                {
-                    form.plan_activity();
-                }
-            }
+            Action::PlanActivity(id) => self.plan_activity(id),
             Action::Select(id) => {
                 if self.cursor != Some(id) {
                     self.cursor = Some(id);
@@ -937,22 +926,8 @@ impl Ready {
                 }
             }
             Action::CloseForm => self.form = None,
-            Action::Undo => {
-                let what = self.undo.undo_label().unwrap_or_default().to_owned();
-                if let Some(result) = self.undo.undo(&mut self.ws)
-                    && self.settle(result, false)
-                {
-                    self.say(tr!("Undid: {what}", what = what), false);
-                }
-            }
-            Action::Redo => {
-                let what = self.undo.redo_label().unwrap_or_default().to_owned();
-                if let Some(result) = self.undo.redo(&mut self.ws)
-                    && self.settle(result, false)
-                {
-                    self.say(tr!("Redid: {what}", what = what), false);
-                }
-            }
+            Action::Undo => self.step_history(false),
+            Action::Redo => self.step_history(true),
             Action::AskClearSample => self.dialog = Some(Dialog::ClearSample),
             Action::AskEmptyTrash => self.dialog = Some(Dialog::EmptyTrash),
             Action::Import(source) => {
@@ -977,6 +952,42 @@ impl Ready {
             }
             Action::Error(message) => self.say(message, true),
             Action::Done(message) => self.say(message, false),
+        }
+    }
+
+    /// Undoes the last change, or redoes the last undone one, and says which.
+    fn step_history(&mut self, redo: bool) {
+        let (label, result) = if redo {
+            let label = self.undo.redo_label().unwrap_or_default().to_owned();
+            (label, self.undo.redo(&mut self.ws))
+        } else {
+            let label = self.undo.undo_label().unwrap_or_default().to_owned();
+            (label, self.undo.undo(&mut self.ws))
+        };
+        if let Some(result) = result
+            && self.settle(result, false)
+        {
+            let done = if redo {
+                tr!("Redid: {what}", what = label)
+            } else {
+                tr!("Undid: {what}", what = label)
+            };
+            self.say(done, false);
+        }
+    }
+
+    /// Opens deal `id` (asking first when another deal's form has unsaved edits) with the
+    /// keyboard in the line planning its next activity.
+    fn plan_activity(&mut self, id: Id) {
+        if self.selected() != Some(id) {
+            self.handle(Action::Open(id));
+        }
+        if let Some(form) = self
+            .form
+            .as_mut()
+            .filter(|f| f.opportunity_id() == Some(id))
+        {
+            form.plan_activity();
         }
     }
 

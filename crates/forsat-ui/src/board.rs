@@ -156,7 +156,7 @@ impl BoardView {
         // The columns whose cards show: open stages, not folded.
         let columns: Vec<&[Id]> = stages
             .iter()
-            .filter(|s| s.kind == StageKind::Open && !(s.folded && !self.unfolded.contains(&s.id)))
+            .filter(|s| s.kind == StageKind::Open && (!s.folded || self.unfolded.contains(&s.id)))
             .map(|s| self.column(cx.ws, s.id).0)
             .collect();
         let to = super::cursor::moved(&columns, cx.cursor.or(cx.selected), step)?;
@@ -296,10 +296,7 @@ fn column_ui(
     width: f32,
 ) -> (Vec<Action>, bool) {
     let &Shown {
-        ids,
-        totals,
-        sort,
-        reveal,
+        ids, totals, sort, ..
     } = shown;
     let ws = cx.ws;
     let mut fold = false;
@@ -359,25 +356,7 @@ fn column_ui(
                     .id_salt(("column", stage.id))
                     .auto_shrink(false)
                     .show_rows(ui, card_height, ids.len(), |ui, range| {
-                        if let Some(at) = reveal.and_then(|r| ids.iter().position(|id| *id == r)) {
-                            // The card may be out of the rows drawn: its place, from the first.
-                            let row = card_height + ui.spacing().item_spacing.y;
-                            let top = ui.max_rect().top() + (at as f32 - range.start as f32) * row;
-                            let rect = egui::Rect::from_min_size(
-                                egui::pos2(ui.max_rect().left(), top),
-                                vec2(ui.max_rect().width(), card_height),
-                            );
-                            ui.scroll_to_rect(rect, None);
-                        }
-                        for id in &ids[range] {
-                            if let Some(opp) = ws.opportunity(*id) {
-                                let look = card::Look {
-                                    selected: cx.selected == Some(*id),
-                                    cursor: cx.cursor == Some(*id),
-                                };
-                                actions.extend(card::card_ui(ui, ws, opp, look, card_height));
-                            }
-                        }
+                        actions.extend(cards_ui(ui, cx, shown, range, card_height));
                     });
                 (scroll.inner_rect, scroll.state.clamped_offset().y)
             });
@@ -405,6 +384,46 @@ fn column_ui(
         },
     );
     (actions, fold)
+}
+
+/// The cards of `shown` in the rows `range` (those in sight), the one to reveal scrolled to.
+fn cards_ui(
+    ui: &mut egui::Ui,
+    cx: &Ctx,
+    shown: &Shown<'_>,
+    range: std::ops::Range<usize>,
+    card_height: f32,
+) -> Vec<Action> {
+    let ids = shown.ids;
+    if let Some(at) = shown
+        .reveal
+        .and_then(|r| ids.iter().position(|id| *id == r))
+    {
+        reveal_row(ui, at, range.start, card_height);
+    }
+    ids[range]
+        .iter()
+        .filter_map(|id| cx.ws.opportunity(*id))
+        .filter_map(|opp| {
+            let look = card::Look {
+                selected: cx.selected == Some(opp.id),
+                cursor: cx.cursor == Some(opp.id),
+            };
+            card::card_ui(ui, cx.ws, opp, look, card_height)
+        })
+        .collect()
+}
+
+/// Scrolls the card at row `at` into sight, from inside the column's scroll area whose rows
+/// drawn start at `first`: the card may be out of them.
+fn reveal_row(ui: &egui::Ui, at: usize, first: usize, card_height: f32) {
+    let row = card_height + ui.spacing().item_spacing.y;
+    let top = ui.max_rect().top() + (at as f32 - first as f32) * row;
+    let rect = egui::Rect::from_min_size(
+        egui::pos2(ui.max_rect().left(), top),
+        vec2(ui.max_rect().width(), card_height),
+    );
+    ui.scroll_to_rect(rect, None);
 }
 
 /// The line across `cards` at `y` where a dropped card will land, with the order that puts it
