@@ -38,6 +38,14 @@ fn main() {
     }
     println!("{}", machine());
     let mut table = Table::default();
+    // `-- --palette`: only the command palette's rows, on the 1M fixture.
+    if args.iter().any(|a| a == "--palette") {
+        let ws =
+            Workspace::open(&Fixture::get(1_000_000).forsat, clock()).expect("the fixture opens");
+        palette_rows(&mut table, &ws);
+        table.print();
+        return;
+    }
     let fixtures: Vec<Fixture> = SIZES.iter().map(|n| Fixture::get(*n)).collect();
     let large = &fixtures[fixtures.len() - 1];
 
@@ -127,6 +135,7 @@ fn main() {
         after_edit,
         Some(Target::Within(Duration::from_millis(50))),
     );
+    palette_rows(&mut table, &ws);
     // Exports stream their rows into the file: one run each, as the file is large.
     for format in [Format::Csv, Format::Xlsx] {
         let name = format!("export 1M deals to {}", format.as_str().to_uppercase());
@@ -208,6 +217,38 @@ fn main() {
     table.print();
     println!();
     println!("{kittest}");
+}
+
+/// The command palette at 1M deals: feeding its index (the whole, and the longest slice a frame
+/// pays), then the top 20 for a typed query and for one more keystroke.
+fn palette_rows(table: &mut Table, ws: &Workspace) {
+    progress("command palette at 1M");
+    let runs: Vec<common::palette::Latency> =
+        (0..3).map(|_| common::palette::measure(ws)).collect();
+    let median = |of: fn(&common::palette::Latency) -> Duration| {
+        let mut times: Vec<Duration> = runs.iter().map(of).collect();
+        common::median(&mut times)
+    };
+    table.single(
+        "palette: feed the index at 1M (in slices)",
+        median(|l| l.feed),
+        None,
+    );
+    table.single(
+        "palette: longest feeding slice (one frame)",
+        median(|l| l.slice),
+        Some(Target::Within(Duration::from_millis(16))),
+    );
+    table.single(
+        "palette: top 20 for a 4-letter query at 1M",
+        median(|l| l.query),
+        Some(Target::Within(Duration::from_millis(50))),
+    );
+    table.single(
+        "palette: top 20 after one more keystroke at 1M",
+        median(|l| l.keystroke),
+        Some(Target::Within(Duration::from_millis(50))),
+    );
 }
 
 /// One step of `egui_kittest`'s Harness against a bare frame on the same window, both still with

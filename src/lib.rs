@@ -8,7 +8,7 @@
 
 pub mod cli;
 
-pub use forsat_app::{demo, fuzzing, interchange, last_language, workspace};
+pub use forsat_app::{demo, finder, fuzzing, interchange, last_language, workspace};
 pub use forsat_core::{analytics, command, domain};
 pub use forsat_i18n as i18n;
 pub use forsat_i18n::{tr, trn};

@@ -7,6 +7,7 @@
 
 pub mod fixtures;
 pub mod frames;
+pub mod palette;
 pub mod sqlite;
 
 use std::path::{Path, PathBuf};

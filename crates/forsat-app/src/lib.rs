@@ -1,8 +1,10 @@
 //! Forsat's application layer: the in-memory `workspace` every change goes through (and the one
 //! door to the store, restore included), imports and exports (`interchange`) and the sample
-//! pipeline (`demo`), and the language of the last run (`last_language`).
+//! pipeline (`demo`), the language of the last run (`last_language`) and the command palette's
+//! fuzzy index (`finder`).
 
 pub mod demo;
+pub mod finder;
 pub mod fuzzing;
 pub mod interchange;
 pub mod last_language;

@@ -160,6 +160,8 @@ struct Ready {
     focus_search: bool,
     /// The widget that had the keyboard focus last frame, to see where Tab moved it.
     focused: Option<egui::Id>,
+    /// The command palette (Ctrl+K), its index kept across openings.
+    palette: super::palette::Palette,
 }
 
 /// A form with unsaved edits would close: which one, and where the user was going.
@@ -390,13 +392,14 @@ impl Ready {
             cursor: None,
             focus_search: false,
             focused: None,
+            palette: super::palette::Palette::default(),
         }))
     }
 
     fn ui(&mut self, ui: &mut egui::Ui) {
         let mut actions = Vec::new();
         // Nothing fires under an open question or dialog, which is about the state as it is.
-        let asking = self.leave.is_some() || self.dialog.is_some();
+        let asking = self.leave.is_some() || self.dialog.is_some() || self.palette.is_open();
         if !asking {
             let typing = super::widgets::typing(ui.ctx());
             if let Some(verb) = keys::pressed(ui.ctx(), typing, crate::i18n::right_to_left()) {
@@ -420,6 +423,9 @@ impl Ready {
                     self.say(message, false);
                 }
             }
+        }
+        if let Some(pick) = self.palette.ui(ui.ctx(), &self.ws) {
+            self.picked(pick, &mut actions);
         }
         let view_before = self.view;
         egui::Panel::top("top_bar").show(ui, |ui| {
@@ -698,7 +704,7 @@ impl Ready {
     /// Does what a shortcut or the palette asked.
     fn verb(&mut self, verb: Verb, actions: &mut Vec<Action>) {
         match verb {
-            Verb::Palette => {}
+            Verb::Palette => self.palette.open(&self.ws),
             Verb::Shortcuts => self.dialog = Some(Dialog::Shortcuts),
             Verb::NewDeal => {
                 if let Some(stage) = self.new_deal_stage() {
@@ -746,6 +752,21 @@ impl Ready {
             Verb::Redo => actions.push(Action::Redo),
             Verb::Import => self.dialog = Some(Dialog::Import(Box::default())),
             Verb::Export => self.ask_export(),
+        }
+    }
+
+    /// Does what was picked in the palette.
+    fn picked(&mut self, pick: super::palette::Pick, actions: &mut Vec<Action>) {
+        use super::palette::Pick;
+        match pick {
+            Pick::Verb(verb) => self.verb(verb, actions),
+            Pick::Pipeline(id) => actions.push(Action::ShowPipeline(id)),
+            Pick::Deal(id) => actions.push(Action::Open(id)),
+            Pick::Account(id) => actions.push(Action::OpenAccount(id)),
+            Pick::Lead(id) => {
+                self.leave_then(Some(Holder::View(self.view)), Leaving::View(View::Leads));
+                self.leads.select(&self.ws, id);
+            }
         }
     }
 

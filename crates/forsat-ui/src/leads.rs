@@ -216,6 +216,13 @@ impl LeadsView {
         }
     }
 
+    /// Shows `lead` in the form (the palette's pick), asking first when the form has unsaved
+    /// edits.
+    pub fn select(&mut self, ws: &Workspace, lead: Id) {
+        self.started = true;
+        self.switch(ws, Switch::Pick(lead));
+    }
+
     /// Goes to `to` now, dropping what the form holds.
     fn go(&mut self, ws: &Workspace, to: Switch) {
         self.editor = match to {

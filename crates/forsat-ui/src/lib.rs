@@ -24,6 +24,7 @@ mod lookups;
 mod mass_update;
 mod merge;
 mod offscreen;
+mod palette;
 mod reorder;
 mod reply;
 mod reports;
@@ -121,7 +122,7 @@ pub enum View {
     Settings,
 }
 
-use forsat_app::{demo, files, interchange, workspace};
+use forsat_app::{demo, files, finder, interchange, workspace};
 use forsat_core::{analytics, command, domain};
 use forsat_i18n as i18n;
 use forsat_i18n::{tr, trn};

@@ -405,6 +405,11 @@ impl Workspace {
         self.opportunities.values().map(|o| &**o)
     }
 
+    /// Every deal's id, without reading the deals (the palette's index collects a million).
+    pub fn opportunity_ids(&self) -> impl Iterator<Item = Id> {
+        self.opportunities.keys().copied()
+    }
+
     pub fn opportunity_count(&self) -> usize {
         self.opportunities.len()
     }

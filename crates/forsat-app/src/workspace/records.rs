@@ -143,6 +143,11 @@ impl Workspace {
         self.contacts.get(&id)
     }
 
+    /// Every contact, by id.
+    pub fn contacts(&self) -> impl Iterator<Item = &Contact> {
+        self.contacts.values()
+    }
+
     /// The contacts of `account`, by name.
     pub fn contacts_of(&self, account: Id) -> Vec<&Contact> {
         let ids = self

@@ -10,6 +10,7 @@ mod config;
 #[path = "../common/deals.rs"]
 mod deals;
 mod files;
+mod finder;
 mod fuzz_corpus;
 mod import_clean;
 mod import_history;

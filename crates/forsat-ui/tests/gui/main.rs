@@ -24,6 +24,7 @@ mod list;
 mod list_editing;
 mod list_status;
 mod lookups;
+mod palette;
 mod records;
 mod report_charts;
 mod reports;
