@@ -244,6 +244,10 @@ fn ctrl_and_a_digit_open_the_views_and_question_mark_the_sheet() {
 }
 
 #[test]
+#[expect(
+    clippy::redundant_closure_for_method_calls,
+    reason = "the method's path does not meet the query's lifetimes"
+)]
 fn tab_keeps_the_field_it_reaches_in_sight() {
     let fixture = Fixture::two_deals();
     let size = egui::vec2(1000.0, 560.0);
@@ -266,8 +270,7 @@ fn tab_keeps_the_field_it_reaches_in_sight() {
             let rect = node.rect();
             assert!(
                 rect.top() >= 0.0 && rect.bottom() <= size.y + 1.0,
-                "{:?} at {rect:?} is out of sight",
-                node
+                "{node:?} at {rect:?} is out of sight"
             );
             reached.push(rect.bottom());
         }
