@@ -160,6 +160,9 @@ impl ActivityPanel {
                         actions.push(put(activity));
                         self.summary.clear();
                         self.error = None;
+                        // Added with Enter: the keyboard stays for the next one, in sight
+                        // under the list that just grew.
+                        self.focus |= add;
                     }
                     Err(e) => self.error = Some(e.to_string()),
                 }

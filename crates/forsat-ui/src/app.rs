@@ -55,6 +55,9 @@ pub struct Ctx<'a> {
     /// the shortcuts act on.
     pub cursor: Option<Id>,
     pub view: View,
+    /// No text field, popup or dialog had the keys as the frame started: the views' cursor
+    /// keys may move (see [`super::cursor::keys_free`]).
+    pub keys_free: bool,
 }
 
 /// The views' [`Ctx`] from a [`Ready`]'s fields, borrowed one by one (a method would borrow
@@ -69,6 +72,7 @@ macro_rules! cx {
             selected: $ready.selected(),
             cursor: $ready.cursor,
             view: $ready.view,
+            keys_free: $ready.keys_free,
         }
     };
 }
@@ -160,6 +164,8 @@ struct Ready {
     focus_search: bool,
     /// The widget that had the keyboard focus last frame, to see where Tab moved it.
     focused: Option<egui::Id>,
+    /// See [`Ctx::keys_free`]; set as each frame starts.
+    keys_free: bool,
     /// The command palette (Ctrl+K), its index kept across openings.
     palette: super::palette::Palette,
 }
@@ -392,12 +398,14 @@ impl Ready {
             cursor: None,
             focus_search: false,
             focused: None,
+            keys_free: false,
             palette: super::palette::Palette::default(),
         }))
     }
 
     fn ui(&mut self, ui: &mut egui::Ui) {
         let mut actions = Vec::new();
+        self.keys_free = super::cursor::keys_free(ui.ctx());
         // Nothing fires under an open question or dialog, which is about the state as it is.
         let asking = self.leave.is_some() || self.dialog.is_some() || self.palette.is_open();
         if !asking {
@@ -1084,7 +1092,7 @@ impl Ready {
                 {
                     match self.ws.opportunity(id) {
                         Some(opp) if !form.is_dirty() => {
-                            *form = OpportunityForm::edit(&self.ws, opp.clone());
+                            form.reload(&self.ws, opp.clone());
                         }
                         // Keep the user's edits, but not a stage the board has since changed.
                         Some(opp) => form.follow_stage(opp),

@@ -149,7 +149,7 @@ impl BoardView {
     /// or the deal under it opened.
     fn keys(&mut self, ctx: &egui::Context, cx: &Ctx, stages: &[&Stage]) -> Option<Action> {
         let own = cx.cursor.map(card::widget_id);
-        let step = super::cursor::step(ctx, own)?;
+        let step = super::cursor::step(ctx, cx.keys_free, own)?;
         if step == Step::Open {
             return cx.cursor.map(Action::Open);
         }
@@ -512,14 +512,12 @@ fn probability_bar_ui(ui: &mut egui::Ui, stage: &Stage) {
 }
 
 /// The filter bar: text, salesperson and expected-close window. `focus`: the search takes the
-/// keyboard (`/`, Ctrl+F); Escape in it clears it.
+/// keyboard (`/`, Ctrl+F); Escape in it clears it and gives the keyboard back to the board.
 pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter, focus: &mut bool) {
     let label = ui.text(tr!("Search"));
     let id = ui.make_persistent_id("deal_search");
     // egui drops the field's focus on Escape before it is drawn: it had it last frame.
-    // A second Escape, in the empty field, leaves it.
     let cleared = ui.memory(|m| m.had_focus_last_frame(id))
-        && !filter.text.is_empty()
         && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
     if cleared {
         filter.text.clear();
@@ -533,8 +531,11 @@ pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter, foc
         )
         .labelled_by(label.id)
         .on_hover_text(ui.rtl(tr!("Search deals (/ or Ctrl+F); Escape clears")));
-    if std::mem::take(focus) || cleared {
+    if std::mem::take(focus) {
         search.request_focus();
+    } else if cleared {
+        // The arrows and letters are the board's and the list's again.
+        search.surrender_focus();
     }
     let label = ui.text(tr!("Salesperson"));
     lookup_combo(

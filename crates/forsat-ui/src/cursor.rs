@@ -19,13 +19,20 @@ pub enum Step {
     Open,
 }
 
-/// The cursor key pressed this frame, taken from the input. `own`: the cursor's widget, which
-/// may hold the focus (a card Tab reached); its arrows move the cursor, not egui's focus.
-pub fn step(ctx: &egui::Context, own: Option<egui::Id>) -> Option<Step> {
-    if super::widgets::typing(ctx)
-        || egui::Popup::is_any_open(ctx)
-        || ctx.memory(egui::Memory::top_modal_layer).is_some()
-    {
+/// Whether the keys may be the views' this frame: no text field, popup or dialog has them.
+/// Asked as the frame starts: a field that took Enter has let the focus go by the time the
+/// views are drawn, and its Enter must not open a deal too.
+pub fn keys_free(ctx: &egui::Context) -> bool {
+    !super::widgets::typing(ctx)
+        && !egui::Popup::is_any_open(ctx)
+        && ctx.memory(egui::Memory::top_modal_layer).is_none()
+}
+
+/// The cursor key pressed this frame, taken from the input; none unless the keys were `free`
+/// as the frame started ([`keys_free`]). `own`: the cursor's widget, which may hold the focus
+/// (a card Tab reached); its arrows move the cursor, not egui's focus.
+pub fn step(ctx: &egui::Context, free: bool, own: Option<egui::Id>) -> Option<Step> {
+    if !free || !keys_free(ctx) {
         return None;
     }
     let focused = ctx.memory(egui::Memory::focused);

@@ -155,6 +155,16 @@ impl OpportunityForm {
         self.errors = errors;
     }
 
+    /// The same deal as stored now (its history and activities included), where the form was
+    /// scrolled to and with the next activity as typed: the form shows the change just made
+    /// (an activity added, a move on the board) without jumping to its top.
+    pub fn reload(&mut self, ws: &Workspace, stored: Opportunity) {
+        let activities = std::mem::take(&mut self.activities);
+        *self = OpportunityForm::edit(ws, stored);
+        self.activities = activities;
+        self.fresh = false;
+    }
+
     /// Puts the keyboard in the line that plans the deal's next activity.
     pub fn plan_activity(&mut self) {
         self.activities.take_keyboard();

@@ -181,9 +181,14 @@ impl Verb {
     }
 }
 
-/// A shortcut as the user reads it: "Ctrl+K", "Alt+→", "?".
+/// A shortcut as the user reads it: "Ctrl+K", "Alt+Right", "?".
 pub fn format(shortcut: &KeyboardShortcut) -> String {
-    shortcut.format(&egui::ModifierNames::NAMES, cfg!(target_os = "macos"))
+    // egui names these two "Questionmark" and "Slash"; the key caps read "?" and "/".
+    match (shortcut.modifiers.is_none(), shortcut.logical_key) {
+        (true, Key::Questionmark) => "?".to_owned(),
+        (true, Key::Slash) => "/".to_owned(),
+        _ => shortcut.format(&egui::ModifierNames::NAMES, cfg!(target_os = "macos")),
+    }
 }
 
 /// The verb whose shortcut was pressed this frame, taking its key; none while a dialog, a
@@ -224,6 +229,13 @@ mod tests {
         let next = |rtl| Verb::NextStage.shortcuts(rtl)[0].logical_key;
         assert_eq!(next(false), Key::ArrowRight);
         assert_eq!(next(true), Key::ArrowLeft);
+    }
+
+    #[test]
+    fn keys_read_as_on_their_caps() {
+        assert_eq!(Verb::Shortcuts.shortcut_text(false).unwrap(), "?");
+        assert_eq!(Verb::Search.shortcut_text(false).unwrap(), "/");
+        assert_eq!(Verb::Palette.shortcut_text(false).unwrap(), "Ctrl+K");
     }
 
     #[test]

@@ -47,9 +47,10 @@ struct Pinned {
 /// The part of the keyboard's ring around a row in one of its cells: its top and bottom, and
 /// its ends in the `first` and `last` cells. Drawn cell by cell, so the table's clipping holds.
 fn ring_ui(ui: &egui::Ui, first: bool, last: bool) {
+    // Inside the cell's height (the cell clips what is beyond); across the gap to the next cell.
     let rect = ui
         .max_rect()
-        .expand2(egui::vec2(ui.spacing().item_spacing.x / 2.0, 1.0));
+        .expand2(egui::vec2(ui.spacing().item_spacing.x / 2.0, -1.0));
     let stroke = egui::Stroke::new(2.0, super::theme::FOCUS_RING);
     let painter = ui.painter();
     painter.hline(rect.x_range(), rect.top(), stroke);
@@ -184,7 +185,7 @@ impl ListView {
                 cursor: cx.cursor,
                 reveal: None,
             };
-            match super::cursor::step(ui.ctx(), None) {
+            match super::cursor::step(ui.ctx(), cx.keys_free, None) {
                 Some(Step::Open) => actions.extend(cx.cursor.map(Action::Open)),
                 Some(step) => {
                     let to = super::cursor::moved(&[&rows.ids], cx.cursor.or(cx.selected), step);

@@ -186,24 +186,33 @@ impl Palette {
             .inner_margin(egui::Margin::symmetric(6, 3))
             .corner_radius(4.0)
             .show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                ui.with_layout(direction::start_to_end(egui::Align::Center), |ui| {
-                    ui.add_sized(
-                        [72.0, ui.spacing().interact_size.y],
-                        egui::Label::new(
-                            ui.rtl(RichText::new(kind).small().color(theme::TEXT_MUTED)),
-                        ),
-                    );
-                    ui.text(RichText::new(name).strong());
-                    if !detail.is_empty() {
-                        ui.text(RichText::new(detail).color(theme::TEXT_MUTED));
-                    }
-                    if let Some(shortcut) = shortcut {
-                        ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
-                            ui.text(RichText::new(shortcut).monospace().color(theme::TEXT_MUTED));
-                        });
-                    }
-                });
+                // One line high: a centred row in a ui without a height would take all of it.
+                let line = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+                ui.allocate_ui_with_layout(
+                    line,
+                    direction::start_to_end(egui::Align::Center),
+                    |ui| {
+                        // The whole line is lit and clickable, not only its text.
+                        ui.set_min_size(line);
+                        ui.add_sized(
+                            [72.0, ui.spacing().interact_size.y],
+                            egui::Label::new(
+                                ui.rtl(RichText::new(kind).small().color(theme::TEXT_MUTED)),
+                            ),
+                        );
+                        ui.text(RichText::new(name).strong());
+                        if !detail.is_empty() {
+                            ui.text(RichText::new(detail).color(theme::TEXT_MUTED));
+                        }
+                        if let Some(shortcut) = shortcut {
+                            ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
+                                ui.text(
+                                    RichText::new(shortcut).monospace().color(theme::TEXT_MUTED),
+                                );
+                            });
+                        }
+                    },
+                );
             })
             .response
             .interact(egui::Sense::click())

@@ -7,7 +7,7 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use forsat_core::domain::{Language, LookupKind, StageKind};
-use forsat_ui::App;
+use forsat_ui::{App, WINDOW_SIZE};
 
 use crate::deal_form::with_globex;
 use crate::{Fixture, deal, harness, label, set_language, settle};
@@ -218,6 +218,10 @@ fn a_plans_an_activity_typed_at_once() {
         .map(|a| a.summary.as_str())
         .collect();
     assert_eq!(planned, ["Call about the quote"]);
+    // The form did not jump to its top: the line for the next one is still in sight.
+    settle(&mut harness);
+    let line = harness.get_by_label("New activity summary").rect();
+    assert!(line.bottom() <= WINDOW_SIZE[1], "{line:?}");
 }
 
 #[test]
