@@ -9,17 +9,20 @@ use crate::tr;
 use crate::ui_ext::UiExt;
 
 /// The keys that are not verbs: moving, opening, saving and closing.
-fn moving() -> [(String, String); 7] {
+fn moving() -> [(String, String); 8] {
     let arrows = if crate::i18n::right_to_left() {
         "→ ← ↑ ↓"
     } else {
         "← → ↑ ↓"
     };
     [
+        // Apart from J and K: in a right-to-left line the arrows and the letters would trade
+        // places around the "or".
         (
-            tr!("{arrows} or J K", arrows = arrows),
+            arrows.to_owned(),
             tr!("Move between cards and columns, or rows of the list"),
         ),
+        ("J K".to_owned(), tr!("Down and up, as the arrows")),
         (tr!("Enter"), tr!("Open the selected deal")),
         (tr!("Ctrl+Enter"), tr!("Save the form")),
         (
