@@ -42,6 +42,11 @@ pub fn measure(ws: &Workspace) -> Latency {
     let start = Instant::now();
     assert!(finder.settle(PATIENCE), "nucleo matched every record");
     feed += start.elapsed();
+    eprintln!(
+        "  the palette's index: {} records, {} distinct texts",
+        finder.len(),
+        finder.distinct()
+    );
     let name: String = ws
         .opportunities()
         .next()

@@ -86,6 +86,10 @@ pub enum Action {
     Send(Ticket, Command),
     /// Open a deal in the form.
     Open(Id),
+    /// Open a deal in the form with the keyboard in its name, as Enter on the board, in the
+    /// list or in the palette does: what is typed next edits the deal, it never fires a
+    /// shortcut on it.
+    Edit(Id),
     /// Put the keyboard on a deal (the arrows on the board or in the list).
     Select(Id),
     /// Open a deal's form with the keyboard in its "plan an activity" line.
@@ -769,7 +773,7 @@ impl Ready {
         match pick {
             Pick::Verb(verb) => self.verb(verb, actions),
             Pick::Pipeline(id) => actions.push(Action::ShowPipeline(id)),
-            Pick::Deal(id) => actions.push(Action::Open(id)),
+            Pick::Deal(id) => actions.push(Action::Edit(id)),
             Pick::Account(id) => actions.push(Action::OpenAccount(id)),
             Pick::Lead(id) => {
                 self.leave_then(Some(Holder::View(self.view)), Leaving::View(View::Leads));
@@ -883,7 +887,7 @@ impl Ready {
     /// Does what a view asked; what would close the deal form with unsaved edits asks first.
     fn handle(&mut self, action: Action) {
         let closes_form = match &action {
-            Action::Open(id) => self.selected() != Some(*id),
+            Action::Open(id) | Action::Edit(id) => self.selected() != Some(*id),
             Action::New { .. } | Action::CloseForm => true,
             _ => false,
         };
@@ -910,6 +914,16 @@ impl Ready {
                 }
             }
             Action::PlanActivity(id) => self.plan_activity(id),
+            Action::Edit(id) => {
+                self.handle_now(Action::Open(id));
+                if let Some(form) = self
+                    .form
+                    .as_mut()
+                    .filter(|f| f.opportunity_id() == Some(id))
+                {
+                    form.take_keyboard();
+                }
+            }
             Action::Select(id) => {
                 if self.cursor != Some(id) {
                     self.cursor = Some(id);
@@ -947,11 +961,7 @@ impl Ready {
                         stage,
                         loss_reason: None,
                     };
-                    // A drop onto Won takes the card off the board: say where it went.
-                    if let Reply::Applied { .. } = self.run(command, false) {
-                        let what = self.undo.undo_label().unwrap_or_default().to_owned();
-                        self.say(tr!("Done: {what}", what = what), false);
-                    }
+                    self.run(command, false);
                 }
             }
             Action::CloseForm => self.form = None,
@@ -1054,6 +1064,10 @@ impl Ready {
                 batch.opportunities.len(),
                 "Loaded the sample pipeline: {n} deals (Undo takes them back)."
             )),
+            // A deal won, lost or trashed leaves the board: say where it went.
+            Command::MoveToStage { .. } | Command::Trash { .. } => {
+                Some(tr!("Done: {what}", what = describe(&self.ws, &command)))
+            }
             _ => None,
         };
         let label = describe(&self.ws, &command);

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use egui::{Align, FontId, RichText, ScrollArea, Sense, vec2};
 
 use super::app::{Action, Ctx};
-use super::cursor::Step;
+use super::cursor::{self, Step};
 use super::empty::{Empty, empty_ui};
 use super::theme;
 use super::widgets::lookup_combo;
@@ -50,6 +50,8 @@ pub struct BoardView {
     sort: CardSort,
     /// The card the arrows moved to, scrolled into sight when next drawn.
     reveal: Option<Id>,
+    /// Where the cursor's card was last frame (column, row).
+    cursor_at: Option<(usize, usize)>,
 }
 
 impl BoardView {
@@ -146,20 +148,35 @@ impl BoardView {
     }
 
     /// What the cursor keys ask: the cursor moved to another card (in sight when next drawn),
-    /// or the deal under it opened.
+    /// or the deal under it opened. A deal under the cursor that left the board (won, lost,
+    /// trashed) hands the cursor to the card now in its place, ready for the next key.
     fn keys(&mut self, ctx: &egui::Context, cx: &Ctx, stages: &[&Stage]) -> Option<Action> {
-        let own = cx.cursor.map(card::widget_id);
-        let step = super::cursor::step(ctx, cx.keys_free, own)?;
-        if step == Step::Open {
-            return cx.cursor.map(Action::Open);
-        }
         // The columns whose cards show: open stages, not folded.
         let columns: Vec<&[Id]> = stages
             .iter()
             .filter(|s| s.kind == StageKind::Open && (!s.folded || self.unfolded.contains(&s.id)))
             .map(|s| self.column(cx.ws, s.id).0)
             .collect();
-        let to = super::cursor::moved(&columns, cx.cursor.or(cx.selected), step)?;
+        let at = cx.cursor.and_then(|id| cursor::position(&columns, id));
+        let follow = match (cx.cursor, at, self.cursor_at) {
+            (Some(_), None, Some((column, row))) => cursor::nearest(&columns, column, row),
+            _ => None,
+        };
+        let step = if follow.is_none() {
+            cursor::step(ctx, cx.keys_free, cx.cursor.map(card::widget_id))
+        } else {
+            None
+        };
+        let to = match step {
+            Some(Step::Open) => None,
+            Some(step) => cursor::moved(&columns, cx.cursor.or(cx.selected), step),
+            None => follow,
+        };
+        self.cursor_at = at;
+        if step == Some(Step::Open) {
+            return cx.cursor.map(Action::Edit);
+        }
+        let to = to?;
         self.reveal = Some(to);
         Some(Action::Select(to))
     }

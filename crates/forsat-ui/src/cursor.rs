@@ -70,16 +70,31 @@ pub fn step(ctx: &egui::Context, free: bool, own: Option<egui::Id>) -> Option<St
     step
 }
 
+/// The column and row of deal `id` among `columns`.
+pub fn position(columns: &[&[Id]], id: Id) -> Option<(usize, usize)> {
+    columns
+        .iter()
+        .enumerate()
+        .find_map(|(c, ids)| ids.iter().position(|x| *x == id).map(|r| (c, r)))
+}
+
+/// The deal now at `row` of `column` (or the column's last), else in the nearest column with
+/// deals, forward first: where the cursor goes when its deal left.
+pub fn nearest(columns: &[&[Id]], column: usize, row: usize) -> Option<Id> {
+    let at = |ids: &&[Id]| ids.get(row.min(ids.len().checked_sub(1)?)).copied();
+    columns
+        .get(column..)
+        .into_iter()
+        .flatten()
+        .chain(columns.get(..column).into_iter().flatten().rev())
+        .find_map(at)
+}
+
 /// Where `step` takes the cursor among `columns` (a list is one column): up and down within a
 /// column, back and forward to the nearest column with deals, at the same row or its last.
 /// A cursor on none of them starts at the first deal. None when there is nowhere to go.
 pub fn moved(columns: &[&[Id]], cursor: Option<Id>, step: Step) -> Option<Id> {
-    let at = cursor.and_then(|id| {
-        columns
-            .iter()
-            .enumerate()
-            .find_map(|(c, ids)| ids.iter().position(|x| *x == id).map(|r| (c, r)))
-    });
+    let at = cursor.and_then(|id| position(columns, id));
     let Some((column, row)) = at else {
         return columns.iter().find_map(|ids| ids.first().copied());
     };
@@ -118,5 +133,18 @@ mod tests {
         assert_eq!(moved(&columns, Some(8), Step::Back), Some(2));
         assert_eq!(moved(&columns, Some(8), Step::Forward), None);
         assert_eq!(moved(&columns, Some(1), Step::Back), None);
+    }
+
+    #[test]
+    fn a_deal_gone_hands_the_cursor_to_the_one_in_its_place() {
+        let (a, b, c): (&[Id], &[Id], &[Id]) = (&[1, 2], &[], &[7]);
+        let columns = [a, b, c];
+        assert_eq!(nearest(&columns, 0, 1), Some(2));
+        assert_eq!(nearest(&columns, 0, 5), Some(2), "the column's last");
+        assert_eq!(nearest(&columns, 1, 0), Some(7), "forward first");
+        assert_eq!(position(&columns, 7), Some((2, 0)));
+        let (empty, alone): (&[Id], &[Id]) = (&[], &[3]);
+        assert_eq!(nearest(&[alone, empty], 1, 0), Some(3), "then back");
+        assert_eq!(nearest(&[empty], 0, 0), None);
     }
 }

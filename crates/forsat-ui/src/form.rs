@@ -56,6 +56,8 @@ pub struct OpportunityForm {
     fresh: bool,
     /// Enter was pressed in a one-line field: the form saves at the end of the frame.
     submit: bool,
+    /// Name takes the keyboard when next drawn (the deal was opened by keys).
+    focus_name: bool,
 }
 
 /// A contact typed in the form ("New contact…"), added to the account with its own button.
@@ -117,6 +119,7 @@ impl OpportunityForm {
             line_errors: Vec::new(),
             activities: ActivityPanel::default(),
             fresh: true,
+            focus_name: false,
             submit: false,
             original,
             draft,
@@ -163,6 +166,11 @@ impl OpportunityForm {
         *self = OpportunityForm::edit(ws, stored);
         self.activities = activities;
         self.fresh = false;
+    }
+
+    /// Puts the keyboard in the deal's name when the form is next drawn.
+    pub fn take_keyboard(&mut self) {
+        self.focus_name = true;
     }
 
     /// Puts the keyboard in the line that plans the deal's next activity.
@@ -336,7 +344,8 @@ impl OpportunityForm {
 
     fn fields_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
         let mut name = std::mem::take(&mut self.draft.name);
-        let fresh_new = self.fresh && self.original.is_none();
+        let fresh_new =
+            (self.fresh && self.original.is_none()) | std::mem::take(&mut self.focus_name);
         let response = row(ui, &self.errors, Field::Name, |ui, l| {
             let response = ui
                 .add(TextEdit::singleline(&mut name).desired_width(f32::INFINITY))

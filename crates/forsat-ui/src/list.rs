@@ -186,7 +186,7 @@ impl ListView {
                 reveal: None,
             };
             match super::cursor::step(ui.ctx(), cx.keys_free, None) {
-                Some(Step::Open) => actions.extend(cx.cursor.map(Action::Open)),
+                Some(Step::Open) => actions.extend(cx.cursor.map(Action::Edit)),
                 Some(step) => {
                     let to = super::cursor::moved(&[&rows.ids], cx.cursor.or(cx.selected), step);
                     if let Some(to) = to {

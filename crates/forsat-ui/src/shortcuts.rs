@@ -27,7 +27,7 @@ fn moving() -> [(String, String); 8] {
         (tr!("Ctrl+Enter"), tr!("Save the form")),
         (
             tr!("Escape"),
-            tr!("Close the form (asks when there are unsaved changes); clear the search"),
+            tr!("Close the form (asks when there are unsaved changes); in the search, clear it"),
         ),
         (tr!("Enter in a field"), tr!("Save the form")),
         (tr!("Tab, Shift+Tab"), tr!("Next field, previous field")),

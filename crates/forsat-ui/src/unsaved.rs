@@ -46,7 +46,12 @@ impl<T> Leave<T> {
                 ));
                 ui.add_space(10.0);
                 ui.horizontal(|ui| {
-                    if ui.button_text(tr!("Save changes")).clicked() {
+                    let save = ui.button_text(tr!("Save changes"));
+                    // Enter saves: the keyboard starts on the answer that loses nothing.
+                    if ui.memory(|m| m.focused().is_none()) {
+                        save.request_focus();
+                    }
+                    if save.clicked() {
                         choice = Some(Choice::Save);
                     }
                     if ui.button_text(tr!("Discard changes")).clicked() {

@@ -197,8 +197,40 @@ fn delete_trashes_the_selected_deal_and_ctrl_z_brings_it_back() {
         ws.is_trashed(deal(ws, "Café Müller – espresso machines").id)
     };
     assert!(trashed(&harness));
+    label(&harness, "Done: moved 1 deal to the trash");
+    // The cursor went to the card now nearest its place, ready for the next key.
+    settle(&mut harness);
+    press(&mut harness, Key::Enter);
+    label(&harness, "Nordwind – fleet renewal");
+    press(&mut harness, Key::Escape);
     chord(&mut harness, Modifiers::COMMAND, Key::Z);
     assert!(!trashed(&harness));
+}
+
+#[test]
+fn a_deal_opened_by_enter_takes_the_typing_and_enter_saves_when_asked() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    press(&mut harness, Key::ArrowDown);
+    press(&mut harness, Key::Enter);
+    settle(&mut harness);
+    // The keyboard is in Name: letters edit the deal, W wins nothing.
+    harness.key_press(Key::End);
+    harness.key_press(Key::W);
+    typed(&mut harness, " (w)");
+    let name = "Café Müller – espresso machines (w)";
+    assert_eq!(harness.get_by_label("Name").value().as_deref(), Some(name));
+    assert_eq!(
+        stage_of(&harness, "Café Müller – espresso machines").0,
+        StageKind::Open
+    );
+    // Another view asks first; Enter keeps what was typed.
+    chord(&mut harness, Modifiers::COMMAND, Key::Num3);
+    settle(&mut harness);
+    label(&harness, "Unsaved changes");
+    press(&mut harness, Key::Enter);
+    settle(&mut harness);
+    deal(harness.state().workspace().unwrap(), name);
 }
 
 #[test]
