@@ -916,11 +916,7 @@ impl Ready {
             Action::PlanActivity(id) => self.plan_activity(id),
             Action::Edit(id) => {
                 self.handle_now(Action::Open(id));
-                if let Some(form) = self
-                    .form
-                    .as_mut()
-                    .filter(|f| f.opportunity_id() == Some(id))
-                {
+                if let Some(form) = self.form_of(id) {
                     form.take_keyboard();
                 }
             }
@@ -1021,13 +1017,16 @@ impl Ready {
         if self.selected() != Some(id) {
             self.handle(Action::Open(id));
         }
-        if let Some(form) = self
-            .form
-            .as_mut()
-            .filter(|f| f.opportunity_id() == Some(id))
-        {
+        if let Some(form) = self.form_of(id) {
             form.plan_activity();
         }
+    }
+
+    /// The form, when it is open on deal `id` (the user may have kept another one open).
+    fn form_of(&mut self, id: Id) -> Option<&mut OpportunityForm> {
+        self.form
+            .as_mut()
+            .filter(|form| form.opportunity_id() == Some(id))
     }
 
     /// Applies a command the user asked for, keeping its inverse for undo; what became of it.
