@@ -10,11 +10,12 @@
 //! the next keystroke only looks again at them. Nucleo's own index (`Nucleo`) was tried first:
 //! it keeps every record as UTF-32 and sorts every match, 230–400 ms a query at 1M deals.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use hashbrown::HashTable;
 use nucleo::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo::{Config, Matcher, Utf32Str, chars};
 
@@ -55,61 +56,76 @@ const SYNTAX: [char; 5] = ['!', '^', '$', '\'', '\\'];
 
 /// The records' distinct texts in one block, with the letters each holds and the records of
 /// each. Records share a text when they read the same ("Annual support Acme" every year, a
-/// deal and its account): it is matched once.
+/// deal and its account): it is matched once. Every push is complete in itself, so no step
+/// after the last (a frame's worth of sorting or freeing at a million) stands between the
+/// last slice and the first query.
 #[derive(Default)]
 struct Index {
     /// What each record is.
     found: Vec<Found>,
-    /// Each record's text.
-    slot: Vec<u32>,
     text: String,
     /// Where each text ends in `text`.
     ends: Vec<usize>,
     masks: Vec<u64>,
-    /// The records of text `t`: `members[starts[t]..starts[t + 1]]`, in the order indexed.
-    members: Vec<u32>,
-    starts: Vec<usize>,
-    /// The texts met while building, dropped once built.
-    seen: HashMap<Box<str>, u32>,
+    /// The records of each text as a chain in the order indexed: its first and last record,
+    /// and after each record the next of the same text.
+    first: Vec<u32>,
+    last: Vec<u32>,
+    next: Vec<u32>,
+    /// The texts by their contents (each entry a text's number), to find a text met before.
+    seen: HashTable<u32>,
+    hasher: foldhash::quality::RandomState,
 }
 
+/// Text `at` of a block of texts ending at `ends`.
+fn nth<'a>(block: &'a str, ends: &[usize], at: usize) -> &'a str {
+    let start = at.checked_sub(1).map_or(0, |before| ends[before]);
+    &block[start..ends[at]]
+}
+
+/// The end of a chain of records.
+const END: u32 = u32::MAX;
+
 impl Index {
+    /// Room for `records` at once: growing a table of a million would stall one frame.
+    fn with_capacity(records: usize) -> Self {
+        Self {
+            found: Vec::with_capacity(records),
+            next: Vec::with_capacity(records),
+            seen: HashTable::with_capacity(records),
+            ..Self::default()
+        }
+    }
+
     fn push(&mut self, found: Found, text: &str) {
         let text: String = text.chars().map(plain_punctuation).collect();
-        let slot = match self.seen.get(text.as_str()) {
-            Some(&slot) => slot,
+        let record = u32::try_from(self.found.len()).unwrap_or(END);
+        let hash = self.hasher.hash_one(text.as_str());
+        let (block, ends) = (&self.text, &self.ends);
+        match self
+            .seen
+            .find(hash, |&at| nth(block, ends, at as usize) == text)
+        {
+            Some(&at) => {
+                let last = std::mem::replace(&mut self.last[at as usize], record);
+                self.next[last as usize] = record;
+            }
             None => {
-                let slot = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
+                let at = u32::try_from(self.ends.len()).unwrap_or(END);
                 self.text.push_str(&text);
                 self.ends.push(self.text.len());
                 self.masks.push(mask(&text));
-                self.seen.insert(text.into_boxed_str(), slot);
-                slot
+                self.first.push(record);
+                self.last.push(record);
+                let hasher = &self.hasher;
+                let (block, ends) = (&self.text, &self.ends);
+                self.seen.insert_unique(hash, at, |&other| {
+                    hasher.hash_one(nth(block, ends, other as usize))
+                });
             }
-        };
+        }
         self.found.push(found);
-        self.slot.push(slot);
-    }
-
-    /// The index once every record is in: each text's records gathered.
-    fn built(mut self) -> Self {
-        self.seen = HashMap::new();
-        let mut starts = vec![0; self.ends.len() + 1];
-        for &slot in &self.slot {
-            starts[slot as usize + 1] += 1;
-        }
-        for t in 1..starts.len() {
-            starts[t] += starts[t - 1];
-        }
-        let mut next = starts.clone();
-        let mut members = vec![0; self.slot.len()];
-        for (record, &slot) in self.slot.iter().enumerate() {
-            members[next[slot as usize]] = u32::try_from(record).unwrap_or(u32::MAX);
-            next[slot as usize] += 1;
-        }
-        self.members = members;
-        self.starts = starts;
-        self
+        self.next.push(END);
     }
 
     /// How many distinct texts there are.
@@ -118,15 +134,22 @@ impl Index {
     }
 
     fn text(&self, at: usize) -> &str {
-        let start = at.checked_sub(1).map_or(0, |before| self.ends[before]);
-        &self.text[start..self.ends[at]]
+        nth(&self.text, &self.ends, at)
     }
 
-    /// The records reading text `at`.
+    /// The index once every record is in: the table of texts met, no longer needed, freed (one
+    /// block).
+    fn built(mut self) -> Self {
+        self.seen = HashTable::new();
+        self
+    }
+
+    /// The records reading text `at`, in the order indexed.
     fn records(&self, at: usize) -> impl Iterator<Item = Found> + '_ {
-        self.members[self.starts[at]..self.starts[at + 1]]
-            .iter()
-            .map(|&record| self.found[record as usize])
+        std::iter::successors(Some(self.first[at]), |&record| {
+            Some(self.next[record as usize]).filter(|&next| next != END)
+        })
+        .map(|record| self.found[record as usize])
     }
 }
 
@@ -257,11 +280,7 @@ impl Finder {
             self.generation = Some(ws.generation());
             self.queue = queue(ws);
             self.next = 0;
-            // Room for every text at once: growing a map of a million would stall one frame.
-            self.building = Index {
-                seen: HashMap::with_capacity(self.queue.len()),
-                ..Index::default()
-            };
+            self.building = Index::with_capacity(self.queue.len());
             return;
         }
         if self.queue.is_empty() {
