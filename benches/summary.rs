@@ -48,6 +48,12 @@ fn main() {
     }
     let fixtures: Vec<Fixture> = SIZES.iter().map(|n| Fixture::get(*n)).collect();
     let large = &fixtures[fixtures.len() - 1];
+    // `-- --waits`: only what a user waits for, on the real binary.
+    if args.iter().any(|a| a == "--waits") {
+        waits(&mut table, &fixtures);
+        table.print();
+        return;
+    }
 
     for f in &fixtures {
         let runs = if f.deals >= 1_000_000 { 3 } else { 7 };
@@ -213,10 +219,164 @@ fn main() {
     progress("kittest's own cost per frame, board at 100k");
     let kittest = kittest_overhead(&fixtures[1].forsat);
 
+    let mut user = Table::default();
+    waits(&mut user, &fixtures);
+
     println!();
     table.print();
     println!();
+    println!("What the user waits for, on the release binary:");
+    user.print();
+    println!();
     println!("{kittest}");
+}
+
+/// What a user waits for, measured on the real release binary at 100k and 1M deals (each on a
+/// copy of its fixture, as opening the window may write the day's backup): start to the
+/// first painted board frame and the resident memory then (`--timing`, in a real window; under
+/// Xvfb where there is no display), `report pipeline` from the CLI start to exit, a keystroke
+/// in the board's and the list's search (the real app typed into, the keystroke's frame and the
+/// next), and importing 100k CSV rows with the CLI.
+fn waits(table: &mut Table, fixtures: &[Fixture]) {
+    let exe = Path::new(env!("CARGO_BIN_EXE_forsat"));
+    for f in fixtures.iter().filter(|f| f.deals >= 100_000) {
+        let size = size_label(f.deals);
+        let large = f.deals >= 1_000_000;
+        let dir = scratch();
+        let db = dir.path().join("forsat.redb");
+        std::fs::copy(&f.forsat, &db).expect("the fixture is copied");
+        let runs = if large { 3 } else { 5 };
+
+        progress(&format!("start to first board frame at {size}"));
+        // The day's first opening also backs the file up: not what every start waits for.
+        window_timing(exe, &db);
+        let starts: Vec<(Duration, u64)> = (0..runs).map(|_| window_timing(exe, &db)).collect();
+        let first = common::median(&mut starts.iter().map(|s| s.0).collect::<Vec<_>>());
+        let (target, memory) = if large {
+            (1500, Some(1 << 30))
+        } else {
+            (300, None)
+        };
+        table.single(
+            &format!("start to first board frame at {size}"),
+            first,
+            Some(Target::Within(Duration::from_millis(target))),
+        );
+        let mut resident: Vec<u64> = starts.iter().map(|s| s.1).collect();
+        resident.sort_unstable();
+        table.bytes(
+            &format!("window's resident memory at {size}"),
+            resident[resident.len() / 2],
+            memory,
+        );
+
+        progress(&format!("CLI report pipeline at {size}"));
+        let report = median_of(runs, || {
+            timed(|| run_cli(exe, &db, &["report", "pipeline"])).1
+        });
+        table.single(
+            &format!("CLI report pipeline at {size} (start to exit)"),
+            report,
+            Some(Target::Within(Duration::from_millis(if large {
+                1000
+            } else {
+                200
+            }))),
+        );
+
+        for (view, name) in [(View::Pipeline, "board"), (View::List, "list")] {
+            progress(&format!("{name} search at {size}"));
+            let mut window = Window::open(&db, view);
+            let (focus, mut waits) = window.type_in_search(SEARCHED);
+            for _ in 0..2 {
+                waits.extend(window.type_in_search(SEARCHED).1);
+            }
+            waits.sort_unstable();
+            if view == View::Pipeline {
+                table.single(
+                    &format!("search takes the keyboard (texts folded) at {size}"),
+                    focus,
+                    None,
+                );
+            }
+            table.single(
+                &format!("{name} search: slowest keystroke at {size}"),
+                waits[waits.len() - 1],
+                Some(Target::Within(Duration::from_millis(if large {
+                    50
+                } else {
+                    10
+                }))),
+            );
+        }
+
+        if !large {
+            progress("CLI import of 100k CSV rows");
+            let csv = f.forsat.with_extension("csv");
+            f.csv();
+            let import = median_of(3, || {
+                let target = scratch();
+                let new = target.path().join("import.redb");
+                timed(|| run_cli(exe, &new, &["import", &csv.to_string_lossy()])).1
+            });
+            table.single(
+                "CLI import of 100k CSV rows (start to exit)",
+                import,
+                Some(Target::Within(Duration::from_secs(1))),
+            );
+        }
+    }
+}
+
+/// What the search benchmark types: a word of about one deal in twelve, whose first letters
+/// match far more.
+const SEARCHED: &str = "renewal";
+
+/// Runs the binary on `db` with `args`, checking it succeeded.
+fn run_cli(exe: &Path, db: &Path, args: &[&str]) {
+    let mut command = Process::new(exe);
+    command.arg("--db").arg(db).args(args);
+    succeeded(command);
+}
+
+/// Runs `command`, checking it succeeded, and returns what it printed on standard output.
+fn succeeded(mut command: Process) -> String {
+    let out = command.output().expect("the program runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{command:?}: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// One start of the window with `--timing`: the time to its first painted frame and its
+/// resident memory then. Without a display, under `xvfb-run` (package xvfb).
+fn window_timing(exe: &Path, db: &Path) -> (Duration, u64) {
+    let headless =
+        std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none();
+    let mut command = if headless {
+        let mut c = Process::new("xvfb-run");
+        c.args(["-a", "-s", "-screen 0 1400x900x24"]).arg(exe);
+        c
+    } else {
+        Process::new(exe)
+    };
+    // Without a display, xvfb-run must be there (package xvfb).
+    command.arg("--db").arg(db).arg("--timing");
+    let stdout = succeeded(command);
+    let value = |key: &str| -> f64 {
+        stdout
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("--timing printed {key}: {stdout}"))
+    };
+    (
+        Duration::from_secs_f64(value("first_frame_ms") / 1e3),
+        value("resident_bytes") as u64,
+    )
 }
 
 /// The command palette at 1M deals: feeding its index (the whole, and the longest slice a frame
@@ -264,6 +424,7 @@ fn kittest_overhead(db: &Path) -> String {
             App::new(
                 &cc.egui_ctx,
                 AppOptions {
+                    opening: None,
                     db: path,
                     clock: clock(),
                     view: View::Pipeline,
@@ -296,19 +457,9 @@ fn resident(side: Side, db: &Path) -> u64 {
         Side::Forsat => "forsat",
         Side::Sqlite => "sqlite",
     };
-    let exe = std::env::current_exe().expect("the summary's own path");
-    let out = Process::new(exe)
-        .arg("--resident")
-        .arg(name)
-        .arg(db)
-        .output()
-        .expect("the child runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
+    let mut child = Process::new(std::env::current_exe().expect("the summary's own path"));
+    child.arg("--resident").arg(name).arg(db);
+    succeeded(child)
         .trim()
         .parse()
         .expect("the child prints its resident bytes")
@@ -320,13 +471,10 @@ fn resident_child(side: &str, db: &Path) {
         "forsat" => Box::new(Workspace::open(db, clock()).expect("the fixture opens")),
         _ => Box::new(sqlite::open_and_load(db).1),
     };
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let kib: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS is reported");
-    println!("{}", kib * 1024);
+    println!(
+        "{}",
+        forsat::ui::timing::resident_bytes().expect("VmRSS is reported")
+    );
     drop(held);
 }
 
@@ -420,8 +568,18 @@ impl Table {
         ]);
     }
 
+    fn bytes(&mut self, workload: &str, forsat: u64, max: Option<u64>) {
+        self.rows.push([
+            workload.to_owned(),
+            mib(forsat),
+            "-".to_owned(),
+            "-".to_owned(),
+            max.map_or_else(String::new, |m| format!("<= {}", mib(m))),
+            verdict(max.map(|m| forsat <= m)),
+        ]);
+    }
+
     fn memory(&mut self, workload: &str, forsat: u64, sql: u64, max: u64) {
-        let mib = |b: u64| format!("{:.0} MiB", b as f64 / 1048576.0);
         self.rows.push([
             workload.to_owned(),
             mib(forsat),
@@ -477,6 +635,10 @@ impl Table {
             println!("{}", line(row));
         }
     }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.0} MiB", bytes as f64 / 1048576.0)
 }
 
 fn verdict(met: Option<bool>) -> String {

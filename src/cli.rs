@@ -32,6 +32,10 @@ pub struct Cli {
     /// The language of the window and the messages (en, fa or fr), whatever the settings say.
     #[arg(long, global = true, value_name = "LANG", value_parser = parse_language)]
     pub locale: Option<Language>,
+    /// Open the window, print the time from start to its first painted frame and the resident
+    /// memory then, and exit (for benchmarks).
+    #[arg(long)]
+    pub timing: bool,
     /// The view the window opens on.
     #[arg(long, value_enum, default_value_t = View::Pipeline)]
     pub view: View,

@@ -1,6 +1,7 @@
 use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::Parser as _;
 use forsat::cli::{Cli, default_db_path, language_file, run};
@@ -8,7 +9,13 @@ use forsat::i18n;
 use forsat::last_language;
 use forsat::store::files::Replace;
 
+/// mimalloc rather than the system's: see the dependency's note in Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
+    // `--timing` counts from here: what a user waits for starts when the process does.
+    let started = Instant::now();
     let cli = Cli::parse();
     let db = cli.db.clone().unwrap_or_else(default_db_path);
     // The language is decided before the file is opened: a locked or damaged one cannot say it.
@@ -63,6 +70,12 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        None => forsat::ui::run(&db, cli.screenshot.as_deref(), replace, cli.view),
+        None => forsat::ui::run(
+            &db,
+            cli.screenshot.as_deref(),
+            replace,
+            cli.view,
+            cli.timing.then_some(started),
+        ),
     }
 }

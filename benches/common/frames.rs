@@ -34,6 +34,7 @@ impl Window {
         let app = App::new(
             &ctx,
             AppOptions {
+                opening: None,
                 db: db.to_owned(),
                 clock: clock(),
                 view,
@@ -57,14 +58,7 @@ impl Window {
     /// Runs one frame — input, layout of every view, tessellation — and returns how long it
     /// took. With `scroll`, the frame also scrolls the view under the pointer down.
     pub fn frame(&mut self, scroll: bool) -> Duration {
-        let Window {
-            ctx,
-            app,
-            frame,
-            time,
-        } = self;
-        *time += 1.0 / 60.0;
-        let mut events = vec![Event::PointerMoved(POINTER)];
+        let mut events = Vec::new();
         if scroll {
             events.push(Event::MouseWheel {
                 unit: MouseWheelUnit::Point,
@@ -74,6 +68,19 @@ impl Window {
                 modifiers: Modifiers::NONE,
             });
         }
+        self.frame_with(events)
+    }
+
+    /// One frame given `events` besides the resting pointer.
+    fn frame_with(&mut self, mut events: Vec<Event>) -> Duration {
+        let Window {
+            ctx,
+            app,
+            frame,
+            time,
+        } = self;
+        *time += 1.0 / 60.0;
+        events.insert(0, Event::PointerMoved(POINTER));
         let input = RawInput {
             screen_rect: Some(Rect::from_min_size(Pos2::ZERO, WINDOW_SIZE.into())),
             time: Some(*time),
@@ -87,6 +94,34 @@ impl Window {
         let elapsed = start.elapsed();
         std::hint::black_box(primitives);
         elapsed
+    }
+
+    /// Types `text` into the view's search as a person does — `/` to focus it, then one key at
+    /// a time — and returns the wait for the focus (its two frames) and each keystroke's wait:
+    /// its frame and the next, by when the view shows what matches. Then clears the search
+    /// (Escape).
+    pub fn type_in_search(&mut self, text: &str) -> (Duration, Vec<Duration>) {
+        let key = |key: egui::Key, pressed: bool| Event::Key {
+            key,
+            physical_key: None,
+            pressed,
+            repeat: false,
+            modifiers: Modifiers::NONE,
+        };
+        let focus = self.frame_with(vec![key(egui::Key::Slash, true)])
+            + self.frame_with(vec![key(egui::Key::Slash, false)]);
+        let waits = text
+            .chars()
+            .map(|c| self.frame_with(vec![Event::Text(c.to_string())]) + self.frame(false))
+            .collect();
+        assert_eq!(
+            self.app.search_text(),
+            Some(text),
+            "the keys went into the search"
+        );
+        self.frame_with(vec![key(egui::Key::Escape, true)]);
+        self.frame_with(vec![key(egui::Key::Escape, false)]);
+        (focus, waits)
     }
 
     /// The median of `frames` scrolling frames.

@@ -521,18 +521,8 @@ fn answer(job: Job) -> Answer {
             &all
         }
     };
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let chunk = candidates.len().div_ceil(cores).max(1);
-    let parts: Vec<Part> = std::thread::scope(|scope| {
-        let workers: Vec<_> = candidates
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| match_part(&index, scorer, need, part)))
-            .collect();
-        workers
-            .into_iter()
-            .filter_map(|worker| worker.join().ok())
-            .collect()
-    });
+    let parts: Vec<Part> =
+        crate::cores::on_each_core(candidates, |part| match_part(&index, scorer, need, part));
     let mut matched = Vec::new();
     let mut best = Vec::new();
     for (m, b) in parts {

@@ -224,7 +224,9 @@ pub struct Records {
     pub stages: Vec<Stage>,
     pub lookups: Vec<Lookup>,
     pub accounts: Vec<Account>,
-    pub opportunities: Vec<Opportunity>,
+    /// Boxed as they are read: the workspace keeps each deal in a box of its own, and a
+    /// million read inline then moved into boxes held both at once.
+    pub opportunities: Vec<Box<Opportunity>>,
     pub stage_events: Vec<StageEvent>,
     /// None until the database has been given its default pipeline.
     pub settings: Option<Settings>,
@@ -476,20 +478,26 @@ pub(super) fn load(db: &impl redb::ReadableDatabase, schema: u32) -> Result<Reco
     let mut records = Records::default();
     let tally = read_meta(&txn.open_table(META)?, schema, &mut records)?;
     let tally = tally.as_ref();
-    records.pipelines = read_all(&txn, PIPELINES, schema, tally)?;
-    records.stages = read_all(&txn, STAGES, schema, tally)?;
-    records.lookups = read_all(&txn, LOOKUPS, schema, tally)?;
-    records.accounts = read_all(&txn, ACCOUNTS, schema, tally)?;
-    records.opportunities = read_all_upgraded(&txn, OPPORTUNITIES, schema, tally, |bytes| {
-        upgrade::opportunity(bytes, schema)
-    })?;
-    records.stage_events = read_all(&txn, STAGE_EVENTS, schema, tally)?;
-    records.trash = read_all(&txn, TRASH, schema, tally)?;
-    records.contacts = read_all(&txn, CONTACTS, schema, tally)?;
-    records.leads = read_all(&txn, LEADS, schema, tally)?;
-    records.activities = read_all(&txn, ACTIVITIES, schema, tally)?;
-    records.products = read_all(&txn, PRODUCTS, schema, tally)?;
-    records.currencies = read_all(&txn, CURRENCIES, schema, tally)?;
+    // The deals are read on a second core while this one reads the rest (as much work at a
+    // million deals: the stage moves outnumber them).
+    let (deals, rest) = std::thread::scope(|scope| {
+        let deals = scope.spawn(|| {
+            super::quietly(|| {
+                read_all_upgraded(&txn, OPPORTUNITIES, schema, tally, |bytes| {
+                    upgrade::opportunity(bytes, schema)
+                })
+            })
+        });
+        let rest = load_rest(&txn, schema, tally, &mut records);
+        (
+            deals
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            rest,
+        )
+    });
+    records.opportunities = deals?;
+    rest?;
     // The history is read one record at a time, each entry checked then; its length is not.
     if let Some(tally) = tally {
         let length = match txn.open_table(HISTORY) {
@@ -500,6 +508,27 @@ pub(super) fn load(db: &impl redb::ReadableDatabase, schema: u32) -> Result<Reco
         tally.check(HISTORY.name(), length, None)?;
     }
     Ok(records)
+}
+
+/// Every table of [`load`] but the deals and the history.
+fn load_rest(
+    txn: &redb::ReadTransaction,
+    schema: u32,
+    tally: Option<&Tally>,
+    records: &mut Records,
+) -> Result<(), ReadError> {
+    records.pipelines = read_all(txn, PIPELINES, schema, tally)?;
+    records.stages = read_all(txn, STAGES, schema, tally)?;
+    records.lookups = read_all(txn, LOOKUPS, schema, tally)?;
+    records.accounts = read_all(txn, ACCOUNTS, schema, tally)?;
+    records.stage_events = read_all(txn, STAGE_EVENTS, schema, tally)?;
+    records.trash = read_all(txn, TRASH, schema, tally)?;
+    records.contacts = read_all(txn, CONTACTS, schema, tally)?;
+    records.leads = read_all(txn, LEADS, schema, tally)?;
+    records.activities = read_all(txn, ACTIVITIES, schema, tally)?;
+    records.products = read_all(txn, PRODUCTS, schema, tally)?;
+    records.currencies = read_all(txn, CURRENCIES, schema, tally)?;
+    Ok(())
 }
 
 /// Reads one record's history, oldest first; with `of` None, every entry of every record,

@@ -30,6 +30,7 @@ use crate::domain::{Id, StageKind};
 use crate::i18n::deals;
 use crate::workspace::{Applied, ApplyError, Clock, Filter, UndoStack, Workspace};
 use crate::{demo, tr, trn};
+use forsat_app::StoreError;
 
 /// What the app is started with.
 pub struct AppOptions {
@@ -38,6 +39,22 @@ pub struct AppOptions {
     pub view: View,
     /// Where to save a screenshot, and how to report it, for `--screenshot`.
     pub screenshot: Option<Request>,
+    /// The database already being opened on another thread (while the window is made), or
+    /// None to open it here.
+    pub opening: Option<Opening>,
+}
+
+/// A database being opened on a thread of its own: [`open_in_background`].
+pub type Opening = std::thread::JoinHandle<Result<Workspace, StoreError>>;
+
+/// Starts opening `db` on another thread, which speaks this thread's language: the window is
+/// made meanwhile, on the other core.
+pub fn open_in_background(db: PathBuf, clock: Clock) -> Opening {
+    let local = crate::i18n::current();
+    std::thread::spawn(move || {
+        crate::i18n::install(local);
+        Workspace::open(&db, clock)
+    })
 }
 
 /// What every view is drawn with: the data, the replies to the commands views sent, and what
@@ -222,9 +239,23 @@ impl App {
             clock,
             view,
             screenshot,
+            opening,
         } = options;
         let mut capture = screenshot.map(|request| Capture::new(request, db.clone()));
-        let state = Ready::open(&db, &clock, view);
+        let opened = match opening {
+            Some(opening) => {
+                let opened = opening
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                // The settings' language was installed on the thread that read them.
+                if let Ok(ws) = &opened {
+                    crate::i18n::install(ws.settings().local());
+                }
+                opened
+            }
+            None => Workspace::open(&db, clock.clone()),
+        };
+        let state = Ready::open(opened, &db, &clock, view);
         if let Err(refusal) = &state {
             match &mut capture {
                 Some(capture) => capture.fail_with(refusal.message.clone()),
@@ -237,6 +268,11 @@ impl App {
     /// The open workspace, for tests.
     pub fn workspace(&self) -> Option<&Workspace> {
         self.state.as_ref().ok().map(|r| &r.ws)
+    }
+
+    /// The text the board's and the list's search holds, for tests and benchmarks.
+    pub fn search_text(&self) -> Option<&str> {
+        self.state.as_ref().ok().map(|r| r.filter.text.as_str())
     }
 
     /// The error screen's message when the database could not be opened.
@@ -256,7 +292,8 @@ impl App {
         let now = (refusal.clock)();
         match Workspace::restore(&refusal.db, &backup, now) {
             Ok(kept) => {
-                self.state = Ready::open(&refusal.db, &refusal.clock, refusal.view);
+                let opened = Workspace::open(&refusal.db, refusal.clock.clone());
+                self.state = Ready::open(opened, &refusal.db, &refusal.clock, refusal.view);
                 if let Ok(ready) = &mut self.state {
                     ready.status = Some(Status {
                         text: tr!(
@@ -353,7 +390,13 @@ fn error_screen_ui(ui: &mut egui::Ui, refusal: &Refusal) -> bool {
 impl Ready {
     /// Opens the database at `db`; on the GUI's first start on an empty file, adds the sample
     /// pipeline.
-    fn open(db: &std::path::Path, clock: &Clock, view: View) -> Result<Box<Ready>, Box<Refusal>> {
+    /// The window's state on the workspace `opened` from `db`, or the refusal to show.
+    fn open(
+        opened: Result<Workspace, StoreError>,
+        db: &std::path::Path,
+        clock: &Clock,
+        view: View,
+    ) -> Result<Box<Ready>, Box<Refusal>> {
         let refusal = |message: String, backup: Option<PathBuf>| {
             Box::new(Refusal {
                 message,
@@ -363,7 +406,7 @@ impl Ready {
                 backup,
             })
         };
-        let mut ws = Workspace::open(db, clock.clone()).map_err(|e| {
+        let mut ws = opened.map_err(|e| {
             let backup = Workspace::backup_to_restore(db, &e);
             refusal(e.to_string(), backup)
         })?;

@@ -199,17 +199,11 @@ impl BoardView {
         let columns = ws
             .stages_of(pipeline)
             .map(|stage| {
-                let mut ids = if filter.is_empty() {
-                    ws.column(stage.id).ids.clone()
-                } else {
-                    ws.filtered_column(stage.id, filter)
-                };
+                let (mut ids, totals) = ws.filtered_column(stage.id, filter);
                 // The workspace's columns are already by priority.
                 if sort != CardSort::Priority {
                     sort.sort(ws, &mut ids);
                 }
-                let totals =
-                    StageTotals::of(ids.iter().filter_map(|id| ws.opportunity(*id)), ws.rates());
                 (stage.id, (ids, totals))
             })
             .collect();
@@ -548,6 +542,11 @@ pub fn filter_bar_ui(ui: &mut egui::Ui, ws: &Workspace, filter: &mut Filter, foc
         )
         .labelled_by(label.id)
         .on_hover_text(ui.rtl(tr!("Search deals (/ or Ctrl+F); Escape clears")));
+    if *focus || search.gained_focus() {
+        // Folding every deal's text for the search takes a moment at a million: now, not
+        // at the first keystroke.
+        ws.prepare_search();
+    }
     if std::mem::take(focus) {
         search.request_focus();
     } else if cleared {

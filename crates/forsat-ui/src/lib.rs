@@ -35,12 +35,15 @@ mod shortcuts;
 mod spoken;
 pub mod text;
 mod theme;
+pub mod timing;
 mod ui_ext;
 mod unsaved;
 mod widgets;
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 pub use app::{App, AppOptions};
 pub use file_field::dialog_available as file_dialog_available;
@@ -56,8 +59,15 @@ use crate::workspace::system_clock;
 pub const WINDOW_SIZE: [f32; 2] = [1400.0, 900.0];
 
 /// Opens the window on `db`. With `screenshot`, renders once, writes the PNG (replacing a file
-/// there only when `replace` allows) and exits.
-pub fn run(db: &Path, screenshot: Option<&Path>, replace: Replace, view: View) -> ExitCode {
+/// there only when `replace` allows) and exits. With `timing` (the process's start), prints
+/// the time to the first painted frame and the resident memory then, and exits.
+pub fn run(
+    db: &Path,
+    screenshot: Option<&Path>,
+    replace: Replace,
+    view: View,
+    timing: Option<Instant>,
+) -> ExitCode {
     // A PNG that could not be written is refused before the window opens.
     if let Some(Err(refused)) = screenshot.map(|path| files::check(db, path, replace)) {
         eprintln!("forsat: {refused}");
@@ -72,9 +82,18 @@ pub fn run(db: &Path, screenshot: Option<&Path>, replace: Replace, view: View) -
         ..Default::default()
     };
     let outcome = screenshot::Outcome::default();
-    let app_options = AppOptions {
+    let clock = system_clock();
+    // Read on the other core while this one makes the window; waited for below when the
+    // window could not be made, so that nothing is left half written.
+    let opening = Arc::new(Mutex::new(Some(app::open_in_background(
+        db.to_owned(),
+        clock.clone(),
+    ))));
+    let pending = opening.clone();
+    let mut app_options = AppOptions {
+        opening: None,
         db: db.to_owned(),
-        clock: system_clock(),
+        clock,
         view,
         screenshot: screenshot.map(|path| screenshot::Request {
             path: path.to_owned(),
@@ -85,8 +104,18 @@ pub fn run(db: &Path, screenshot: Option<&Path>, replace: Replace, view: View) -
     let result = eframe::run_native(
         "Forsat",
         options,
-        Box::new(move |cc| Ok(Box::new(App::new(&cc.egui_ctx, app_options)))),
+        Box::new(move |cc| {
+            app_options.opening = lock(&pending).take();
+            let app = App::new(&cc.egui_ctx, app_options);
+            Ok(match timing {
+                Some(started) => Box::new(timing::Timed::new(app, started)),
+                None => Box::new(app),
+            })
+        }),
     );
+    if let Some(opening) = lock(&opening).take() {
+        drop(opening.join());
+    }
     if let Err(e) = result {
         eprintln!("forsat: cannot open the window: {e}");
         return ExitCode::FAILURE;
@@ -95,6 +124,12 @@ pub fn run(db: &Path, screenshot: Option<&Path>, replace: Replace, view: View) -
         None => ExitCode::SUCCESS,
         Some(path) => outcome.exit_code(path),
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The views the window can open on.

@@ -406,12 +406,11 @@ impl ListView {
                 && r.pipeline == pipeline
         });
         if !fresh {
-            let mut ids = ws.list(filter, self.sort);
-            ids.retain(|id| ws.opportunity(*id).is_some_and(|o| o.pipeline == pipeline));
+            let (mut ids, mut totals) = ws.list_with_totals(filter, self.sort, Some(pipeline));
             if let Some(pinned) = &self.pinned {
                 ids.retain(|id| pinned.ids.contains(id));
+                totals = ws.list_totals(&ids);
             }
-            let totals = ws.list_totals(&ids);
             self.rows = Some(Rows {
                 generation: ws.generation(),
                 filter: filter.clone(),

@@ -678,7 +678,7 @@ impl Workspace {
 
         let created_account = account.as_ref().map(|a| a.id);
         if let Some(a) = account {
-            self.accounts.insert(a.id, a);
+            self.put_account(a);
         }
         self.add_stage_events(event.clone());
         let id = new.id;
@@ -774,7 +774,7 @@ impl Workspace {
 
     /// Puts a deal's new version in memory and moves it between the cached columns.
     pub(super) fn install(&mut self, old: Option<&Opportunity>, new: Opportunity) {
-        self.facts_changed([new.id]);
+        self.deals_changed([new.id]);
         if let Some(old) = old.filter(|o| self.on_board(o))
             && let Some(column) = self.columns.get_mut(&old.stage)
         {
@@ -805,7 +805,7 @@ impl Workspace {
             return;
         }
         // (One by one, `install` notes each deal for the reports' facts.)
-        self.facts_changed(opps.iter().map(|o| o.id));
+        self.deals_changed(opps.iter().map(|o| o.id));
         let mut touched = HashSet::new();
         for opp in opps {
             if self.on_board(&opp) {
@@ -826,7 +826,7 @@ impl Workspace {
 
     /// Removes deals from memory and the cached columns.
     pub(super) fn uninstall(&mut self, ids: &HashSet<Id>) {
-        self.facts_changed(ids.iter().copied());
+        self.deals_changed(ids.iter().copied());
         for id in ids {
             self.leave_board(*id);
             self.opportunities.remove(id);
@@ -898,7 +898,7 @@ impl Workspace {
         })?;
         self.uninstall(&ids);
         if let Some(a) = &dropped_account {
-            self.accounts.remove(&a.id);
+            self.drop_account(a.id);
         }
         Ok(Applied {
             inverse: Some(Command::RestoreOpportunity {
@@ -945,7 +945,7 @@ impl Workspace {
             account: account.as_ref().map(|a| a.id),
         };
         if let Some(a) = account {
-            self.accounts.insert(a.id, a);
+            self.put_account(a);
         }
         self.add_stage_events(events);
         self.stage_events.sort_by_key(|e| (e.at, e.id));

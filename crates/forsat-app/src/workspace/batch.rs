@@ -303,7 +303,7 @@ impl Workspace {
         })?;
         self.uninstall(&opps);
         for id in &accounts {
-            self.accounts.remove(id);
+            self.drop_account(*id);
         }
         for id in &lookups {
             self.lookups.remove(id);

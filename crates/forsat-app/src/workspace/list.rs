@@ -2,6 +2,7 @@
 //! rows add up to.
 
 use std::cmp::Reverse;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -58,6 +59,36 @@ pub struct ListTotals {
     pub open: StageTotals,
     pub won: Closed,
     pub lost: Closed,
+}
+
+impl ListTotals {
+    /// Adds a deal of stage kind `kind` worth `expected` and `weighted` in the base currency.
+    /// A lost amount is never expected, and a won deal is never weighted at its 100 %.
+    fn add(&mut self, kind: StageKind, expected: Decimal, weighted: Decimal) {
+        match kind {
+            StageKind::Open => {
+                self.open.count += 1;
+                self.open.expected += expected;
+                self.open.weighted += weighted;
+            }
+            StageKind::Won => self.won.add(expected),
+            StageKind::Lost => self.lost.add(expected),
+        }
+    }
+}
+
+/// One deal in the list's order, with what a search's keystroke needs of it, so that it
+/// visits no deal: its pipeline, whether the list shows it unfiltered, and its worth.
+/// The list's rows in one order: the generation and the order they were sorted at, and them.
+pub(super) type Sorted = (u64, Sort, Arc<Vec<Row>>);
+
+pub(super) struct Row {
+    id: Id,
+    pipeline: Id,
+    listed: bool,
+    kind: StageKind,
+    expected: Decimal,
+    weighted: Decimal,
 }
 
 impl Workspace {
@@ -129,29 +160,74 @@ impl Workspace {
     }
 
     /// What `ids` add up to: the open deals' count, expected and weighted revenue, and the
-    /// won and lost deals apart, in the base currency. A lost amount is never expected, and a
-    /// won deal is never weighted at its 100 %.
+    /// won and lost deals apart, in the base currency.
     pub fn list_totals(&self, ids: &[Id]) -> ListTotals {
         let mut totals = ListTotals::default();
         for opp in ids.iter().filter_map(|id| self.opportunity(*id)) {
-            match self.stage_kind(opp) {
-                StageKind::Open => totals.open.add(opp, &self.rates),
-                StageKind::Won => totals.won.add(opp.expected_base(&self.rates)),
-                StageKind::Lost => totals.lost.add(opp.expected_base(&self.rates)),
-            }
+            totals.add(
+                self.stage_kind(opp),
+                opp.expected_base(&self.rates),
+                opp.weighted_base(&self.rates),
+            );
         }
         totals
     }
 
-    /// The deals passing `filter`, in `sort` order. O(n log n): callers cache the result
-    /// until the data, the filter or the order changes.
+    /// The deals passing `filter`, in `sort` order. Callers cache the result until the
+    /// data, the filter or the order changes.
     pub fn list(&self, filter: &Filter, sort: Sort) -> Vec<Id> {
-        let needle = filter.text.trim().to_lowercase();
-        let mut ids: Vec<Id> = self
-            .opportunities()
-            .filter(|o| filter.show.shows(self.stage_kind(o)) && self.matches(o, filter, &needle))
-            .map(|o| o.id)
-            .collect();
+        self.list_with_totals(filter, sort, None).0
+    }
+
+    /// The deals of `pipeline` (None: every pipeline) passing `filter`, in `sort` order, and
+    /// what they add up to. Every deal's order is worked out once per change of the data or
+    /// the order (O(n log n)); a new filter only filters it, and a filter of text alone (a
+    /// search's keystroke) visits no deal.
+    pub fn list_with_totals(
+        &self,
+        filter: &Filter,
+        sort: Sort,
+        pipeline: Option<Id>,
+    ) -> (Vec<Id>, ListTotals) {
+        let text = self.filter_text(filter);
+        let only_text = filter.only_text();
+        let rows = self.sorted(sort);
+        let mut ids = Vec::new();
+        let mut totals = ListTotals::default();
+        for row in rows.iter() {
+            let shown = pipeline.is_none_or(|p| p == row.pipeline)
+                && text.as_ref().is_none_or(|found| found.contains(row.id))
+                && if only_text {
+                    row.listed
+                } else {
+                    self.listed(&self.opportunities[&row.id], filter)
+                };
+            if shown {
+                ids.push(row.id);
+                totals.add(row.kind, row.expected, row.weighted);
+            }
+        }
+        (ids, totals)
+    }
+
+    /// Whether the list shows `opp` under `filter`, its text aside.
+    fn listed(&self, opp: &Opportunity, filter: &Filter) -> bool {
+        filter.show.shows(self.stage_kind(opp)) && self.matches(opp, filter, None)
+    }
+
+    /// Every deal in `sort` order, kept until the data changes.
+    fn sorted(&self, sort: Sort) -> Arc<Vec<Row>> {
+        let mut cache = self
+            .sorted
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((generation, by, rows)) = &*cache
+            && *generation == self.generation
+            && *by == sort
+        {
+            return rows.clone();
+        }
+        let mut ids: Vec<Id> = self.opportunities.keys().copied().collect();
         ids.sort_unstable();
         let key = |id: &Id| self.sort_key(&self.opportunities[id], sort.column);
         // `sort_by_cached_key` is stable, so equal keys keep the id order set above.
@@ -160,6 +236,23 @@ impl Workspace {
         } else {
             ids.sort_by_cached_key(key);
         }
-        ids
+        let everything = Filter::default();
+        let rows: Arc<Vec<Row>> = Arc::new(
+            ids.into_iter()
+                .map(|id| {
+                    let opp = &self.opportunities[&id];
+                    Row {
+                        id,
+                        pipeline: opp.pipeline,
+                        listed: self.listed(opp, &everything),
+                        kind: self.stage_kind(opp),
+                        expected: opp.expected_base(&self.rates),
+                        weighted: opp.weighted_base(&self.rates),
+                    }
+                })
+                .collect(),
+        );
+        *cache = Some((self.generation, sort, rows.clone()));
+        rows
     }
 }

@@ -11,6 +11,7 @@ mod merge;
 mod preferences;
 mod records;
 mod references;
+mod search;
 mod trash;
 mod undo;
 
@@ -40,6 +41,7 @@ pub use apply::{Applied, ApplyError};
 pub use columns::BoardColumn;
 pub use list::{Closed, ListTotals, Sort};
 pub use records::{AccountSummary, OpenActivity};
+pub use search::IdBits;
 pub use undo::UndoStack;
 
 /// Where "now" comes from: the system clock in the app, a fixed instant in tests.
@@ -72,6 +74,10 @@ pub struct Workspace {
     saved_reports: Vec<SavedReport>,
     /// The reports' facts of every deal, kept up to date deal by deal.
     facts: std::sync::Mutex<FactsCache>,
+    /// The search's folded texts, kept up to date deal by deal.
+    search: std::sync::Mutex<search::SearchCache>,
+    /// Every deal in the list's last order, and the generation it was sorted at.
+    sorted: std::sync::Mutex<Option<list::Sorted>>,
     list_columns: Vec<ListColumn>,
     contacts: BTreeMap<Id, Contact>,
     leads: BTreeMap<Id, Lead>,
@@ -164,6 +170,7 @@ impl Workspace {
         let columns = BoardColumn::build(
             opportunities
                 .iter()
+                .map(|o| &**o)
                 .filter(|o| o.active && !trash.contains_key(&o.id)),
             &rates,
         );
@@ -175,10 +182,7 @@ impl Workspace {
             stages,
             lookups: lookups.into_iter().map(|l| (l.id, l)).collect(),
             accounts: accounts.into_iter().map(|a| (a.id, a)).collect(),
-            opportunities: opportunities
-                .into_iter()
-                .map(|o| (o.id, Box::new(o)))
-                .collect(),
+            opportunities: opportunities.into_iter().map(|o| (o.id, o)).collect(),
             stage_events,
             columns,
             sample,
@@ -186,6 +190,8 @@ impl Workspace {
             saved_filters,
             saved_reports,
             facts: std::sync::Mutex::default(),
+            search: std::sync::Mutex::default(),
+            sorted: std::sync::Mutex::default(),
             list_columns: list_columns.unwrap_or_else(|| ListColumn::DEFAULT.to_vec()),
             contacts: contacts.into_iter().map(|r| (r.id, r)).collect(),
             leads: leads.into_iter().map(|r| (r.id, r)).collect(),
@@ -550,11 +556,16 @@ impl Workspace {
         }
     }
 
-    /// Notes that the deals `ids` changed (record or trash), for [`Self::facts`].
-    /// Past a tenth of the deals, working them all out again is as quick: the facts are
-    /// dropped.
-    pub(super) fn facts_changed(&mut self, ids: impl IntoIterator<Item = Id>) {
+    /// Notes that the deals `ids` changed (record or trash), for [`Self::facts`] and the
+    /// search. Past a tenth of the deals, working them all out again is as quick: the facts
+    /// are dropped.
+    pub(super) fn deals_changed(&mut self, ids: impl IntoIterator<Item = Id>) {
+        let ids: Vec<Id> = ids.into_iter().collect();
         let deals = self.opportunities.len();
+        self.search
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .deals_changed(ids.iter().copied(), deals);
         let cache = self.facts.get_mut().unwrap_or_else(|e| e.into_inner());
         if cache.facts.is_some() {
             cache.changed.extend(ids);
@@ -562,6 +573,25 @@ impl Workspace {
                 *cache = FactsCache::default();
             }
         }
+    }
+
+    /// Puts an account in memory (new or changed); the search folds its name again.
+    pub(super) fn put_account(&mut self, account: Account) {
+        self.accounts.insert(account.id, account);
+        self.accounts_changed();
+    }
+
+    /// Takes an account out of memory; the search forgets its name.
+    pub(super) fn drop_account(&mut self, id: Id) {
+        self.accounts.remove(&id);
+        self.accounts_changed();
+    }
+
+    fn accounts_changed(&mut self) {
+        self.search
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .accounts_changed();
     }
 
     /// Notes that every deal's facts are to be worked out again (stages, rates or merged

@@ -739,7 +739,7 @@ impl Workspace {
         let old_link = self.activities.get(&record.id()).map(|a| a.link);
         match record {
             Record::Account(r) => {
-                self.accounts.insert(r.id, r);
+                self.put_account(r);
             }
             Record::Contact(r) => {
                 self.contacts_by_account
@@ -841,7 +841,7 @@ impl Workspace {
     pub(super) fn uninstall_record(&mut self, kind: EntityKind, id: Id) {
         self.unindex(kind, id);
         match kind {
-            EntityKind::Account => drop(self.accounts.remove(&id)),
+            EntityKind::Account => self.drop_account(id),
             EntityKind::Contact => drop(self.contacts.remove(&id)),
             EntityKind::Lead => drop(self.leads.remove(&id)),
             EntityKind::Activity => {
@@ -984,7 +984,7 @@ impl Workspace {
         }
         if create_account {
             inverse.remove.push((EntityKind::Account, account.id));
-            self.accounts.insert(account.id, account);
+            self.put_account(account);
         }
         if let Some(contact) = contact {
             self.install_record(contact);

@@ -40,7 +40,7 @@ impl Workspace {
             }
             Ok(())
         })?;
-        self.facts_changed(ids.iter().copied());
+        self.deals_changed(ids.iter().copied());
         for id in &ids {
             if trashed {
                 self.leave_board(*id);

@@ -343,7 +343,7 @@ fn a_schema_5_file_migrates_and_every_record_reads_back_equal() {
     assert_eq!(records.stages, values(&stages));
     assert_eq!(records.lookups, values(&lookups));
     assert_eq!(records.accounts, values(&accounts));
-    assert_eq!(records.opportunities, values(&opportunities));
+    assert_eq!(records.opportunities, boxed(values(&opportunities)));
     assert_eq!(records.stage_events, values(&stage_events));
     assert_eq!(records.trash, values(&trash));
     assert_eq!(records.contacts, values(&contacts));
@@ -411,4 +411,8 @@ fn a_schema_1_file_migrates_to_checksummed_records() {
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+fn boxed<T>(values: Vec<T>) -> Vec<Box<T>> {
+    values.into_iter().map(Box::new).collect()
 }

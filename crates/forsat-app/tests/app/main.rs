@@ -20,6 +20,7 @@ mod list;
 mod reached;
 mod related;
 mod reports;
+mod search;
 #[path = "../common/tmpfs.rs"]
 mod tmpfs;
 mod workbooks;

@@ -352,7 +352,7 @@ fn the_filter_matches_text_salesperson_and_close_window() {
     let support = deal("Acme", "Acme – support", "2027-02-01", "", None);
     let new = stage(&ws, "New");
     let shown = |filter: Filter| {
-        let mut ids = ws.filtered_column(new, &filter);
+        let (mut ids, _) = ws.filtered_column(new, &filter);
         ids.sort_unstable();
         ids
     };

@@ -196,12 +196,16 @@ fn within<T: PartialOrd>(value: Option<T>, min: Option<T>, max: Option<T>) -> bo
 impl Filter {
     /// Whether the filter shows every active deal in an open stage (nothing to clear).
     pub fn is_empty(&self) -> bool {
-        self.text.trim().is_empty()
-            && *self
-                == Filter {
-                    text: self.text.clone(),
-                    ..Filter::default()
-                }
+        self.text.trim().is_empty() && self.only_text()
+    }
+
+    /// Whether the filter asks for nothing but its text (which may be empty).
+    pub fn only_text(&self) -> bool {
+        *self
+            == Filter {
+                text: self.text.clone(),
+                ..Filter::default()
+            }
     }
 
     /// Whether the list shows the trash instead of the other deals.

@@ -164,6 +164,7 @@ pub fn app_harness(
                     clock: clock.clone(),
                     view,
                     screenshot: None,
+                    opening: None,
                 },
             )
         });
