@@ -506,7 +506,7 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, Cl
             tr!("No backup could be made today: {error}", error = e)
         );
     }
-    match command {
+    let done = match command {
         CliCommand::Check | CliCommand::Backup => Err(CliError::NotOpened),
         CliCommand::Demo { opps, seed } => demo(&mut ws, db, opps, seed),
         CliCommand::History { id, format } => history(&ws, id, format),
@@ -596,7 +596,9 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, Cl
             }
         }
         CliCommand::Report { report: r } => report(&ws, r, replace),
-    }
+    };
+    ws.close_for_exit();
+    done
 }
 
 /// `forsat demo`: generated deals written in one transaction, with progress on stderr.
