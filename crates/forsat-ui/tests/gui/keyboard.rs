@@ -332,3 +332,50 @@ fn a_dropdown_opens_moves_and_picks_with_the_keys() {
     let shown = harness.get_by_label("Closing").value().unwrap_or_default();
     assert_ne!(shown, "Any time", "a window was picked: {shown}");
 }
+
+#[test]
+fn each_letter_typed_in_the_search_narrows_the_cards_and_the_column_totals_follow() {
+    let fixture = Fixture::two_deals();
+    let mut ws = fixture.reopen();
+    crate::add_deal(
+        &mut ws,
+        "Zagros Logistics",
+        "Zagros – fleet renewal",
+        "7000",
+        StageKind::Open,
+        0,
+    );
+    drop(ws);
+    let mut harness = harness(&fixture.path);
+    // New holds Café Müller (12,500) and Zagros (7,000); Qualified holds Nordwind (40,000).
+    label(&harness, "$19,500");
+    press(&mut harness, Key::Slash);
+    // "r" and "re" are in every name ("espresso"): the whole columns, their totals whole.
+    for letter in ["r", "e"] {
+        typed(&mut harness, letter);
+        label(&harness, "$19,500");
+        label(&harness, "$40,000");
+    }
+    // "ren" is in the renewals only: Café Müller leaves, and its amount with it.
+    typed(&mut harness, "n");
+    assert!(
+        harness
+            .query_by_label("Café Müller – espresso machines")
+            .is_none()
+    );
+    assert!(
+        harness.query_by_label("$19,500").is_none(),
+        "New's total is Zagros's alone"
+    );
+    label(&harness, "$7,000");
+    // An account's name finds its deals too: "GmbH" is Nordwind's.
+    press(&mut harness, Key::Escape);
+    press(&mut harness, Key::Slash);
+    typed(&mut harness, "GmbH");
+    assert!(harness.query_by_label("Nordwind – fleet renewal").is_some());
+    assert!(harness.query_by_label("Zagros – fleet renewal").is_none());
+    label(&harness, "$40,000");
+    assert!(harness.query_by_label("$19,500").is_none());
+    press(&mut harness, Key::Escape);
+    label(&harness, "$19,500");
+}
