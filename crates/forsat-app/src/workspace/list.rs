@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::{Filter, Workspace};
 use crate::analytics::StageTotals;
-use crate::domain::{Activity, Id, ListColumn, Opportunity, StageKind};
+use crate::domain::{Activity, Id, IdMap, ListColumn, Opportunity, StageKind};
 
 /// The list's order: a column and a direction. Ties keep creation order in both directions.
 ///
@@ -75,13 +75,35 @@ impl ListTotals {
             StageKind::Lost => self.lost.add(expected),
         }
     }
+
+    /// Takes back a row [`Self::add`] added (decimals are exact, so this is its inverse).
+    fn take(&mut self, row: &Row) {
+        let closed = match row.kind {
+            StageKind::Open => {
+                self.open.count -= 1;
+                self.open.expected -= row.expected;
+                self.open.weighted -= row.weighted;
+                return;
+            }
+            StageKind::Won => &mut self.won,
+            StageKind::Lost => &mut self.lost,
+        };
+        closed.count -= 1;
+        closed.amount -= row.expected;
+    }
+}
+
+/// The list's rows in one order: the generation and the order they were sorted at, and them.
+pub(super) type Sorted = (u64, Sort, Arc<SortedRows>);
+
+/// Every deal in one order, and what those the list shows unfiltered add up to per pipeline.
+pub(super) struct SortedRows {
+    rows: Vec<Row>,
+    listed: IdMap<ListTotals>,
 }
 
 /// One deal in the list's order, with what a search's keystroke needs of it, so that it
 /// visits no deal: its pipeline, whether the list shows it unfiltered, and its worth.
-/// The list's rows in one order: the generation and the order they were sorted at, and them.
-pub(super) type Sorted = (u64, Sort, Arc<Vec<Row>>);
-
 pub(super) struct Row {
     id: Id,
     pipeline: Id,
@@ -191,22 +213,46 @@ impl Workspace {
     ) -> (Vec<Id>, ListTotals) {
         let text = self.filter_text(filter);
         let only_text = filter.only_text();
-        let rows = self.sorted(sort);
+        let sorted = self.sorted(sort);
+        let rows = &sorted.rows;
         let mut ids = Vec::new();
-        let mut totals = ListTotals::default();
-        for row in rows.iter() {
-            let shown = pipeline.is_none_or(|p| p == row.pipeline)
-                && text.as_ref().is_none_or(|found| found.contains(row.id))
+        let (mut shown, mut left_out) = (Vec::new(), Vec::new());
+        for (at, row) in rows.iter().enumerate() {
+            let passes = pipeline.is_none_or(|p| p == row.pipeline)
                 && if only_text {
                     row.listed
                 } else {
                     self.listed(&self.opportunities[&row.id], filter)
                 };
-            if shown {
+            if !passes {
+                continue;
+            }
+            if text.as_ref().is_none_or(|found| found.contains(row.id)) {
                 ids.push(row.id);
-                totals.add(row.kind, row.expected, row.weighted);
+                shown.push(at);
+            } else {
+                left_out.push(at);
             }
         }
+        // A search's first letters leave out few: the pipeline's totals less theirs.
+        let whole = pipeline
+            .filter(|_| only_text && left_out.len() < shown.len())
+            .map(|p| sorted.listed.get(&p).copied().unwrap_or_default());
+        let totals = match whole {
+            Some(mut totals) => {
+                for at in left_out {
+                    totals.take(&rows[at]);
+                }
+                totals
+            }
+            None => {
+                let mut totals = ListTotals::default();
+                for row in shown.into_iter().map(|at| &rows[at]) {
+                    totals.add(row.kind, row.expected, row.weighted);
+                }
+                totals
+            }
+        };
         (ids, totals)
     }
 
@@ -216,7 +262,7 @@ impl Workspace {
     }
 
     /// Every deal in `sort` order, kept until the data changes.
-    fn sorted(&self, sort: Sort) -> Arc<Vec<Row>> {
+    fn sorted(&self, sort: Sort) -> Arc<SortedRows> {
         let mut cache = self
             .sorted
             .lock()
@@ -237,21 +283,28 @@ impl Workspace {
             ids.sort_by_cached_key(key);
         }
         let everything = Filter::default();
-        let rows: Arc<Vec<Row>> = Arc::new(
-            ids.into_iter()
-                .map(|id| {
-                    let opp = &self.opportunities[&id];
-                    Row {
-                        id,
-                        pipeline: opp.pipeline,
-                        listed: self.listed(opp, &everything),
-                        kind: self.stage_kind(opp),
-                        expected: opp.expected_base(&self.rates),
-                        weighted: opp.weighted_base(&self.rates),
-                    }
-                })
-                .collect(),
-        );
+        let rows: Vec<Row> = ids
+            .into_iter()
+            .map(|id| {
+                let opp = &self.opportunities[&id];
+                Row {
+                    id,
+                    pipeline: opp.pipeline,
+                    listed: self.listed(opp, &everything),
+                    kind: self.stage_kind(opp),
+                    expected: opp.expected_base(&self.rates),
+                    weighted: opp.weighted_base(&self.rates),
+                }
+            })
+            .collect();
+        let mut listed: IdMap<ListTotals> = IdMap::default();
+        for row in rows.iter().filter(|r| r.listed) {
+            listed
+                .entry(row.pipeline)
+                .or_default()
+                .add(row.kind, row.expected, row.weighted);
+        }
+        let rows = Arc::new(SortedRows { rows, listed });
         *cache = Some((self.generation, sort, rows.clone()));
         rows
     }

@@ -63,6 +63,19 @@ fn check(ws: &Workspace, when: &str) {
             assert_eq!(found(ws, &typed), reference(ws, &typed), "“{typed}” {when}");
         }
     }
+    // The list of the pipeline, letter by letter: its totals (kept per row, or the whole
+    // pipeline's less those left out) are what its rows add up to.
+    let pipeline = ws.default_pipeline().id;
+    for end in 1..="renewal".len() {
+        let (ids, totals) =
+            ws.list_with_totals(&text(&"renewal"[..end]), Sort::default(), Some(pipeline));
+        assert_eq!(
+            totals,
+            ws.list_totals(&ids),
+            "“{}” {when}",
+            &"renewal"[..end]
+        );
+    }
     // The list is its whole order, filtered.
     let all = ws.list(&Filter::default(), Sort::default());
     let renewal = reference(ws, "renewal");
