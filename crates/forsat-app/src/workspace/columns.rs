@@ -107,9 +107,7 @@ impl BoardColumn {
         let totals = if left_out.len() < ids.len() {
             let mut totals = self.totals;
             for worth in left_out.iter().map(|at| self.worth[*at]) {
-                totals.count -= 1;
-                totals.expected -= worth.expected;
-                totals.weighted -= worth.weighted;
+                totals.remove_amounts(worth.expected, worth.weighted);
             }
             totals
         } else {
@@ -117,9 +115,7 @@ impl BoardColumn {
             let mut left_out = left_out.iter().peekable();
             for (at, worth) in self.worth.iter().enumerate() {
                 if left_out.next_if_eq(&&at).is_none() {
-                    totals.count += 1;
-                    totals.expected += worth.expected;
-                    totals.weighted += worth.weighted;
+                    totals.add_amounts(worth.expected, worth.weighted);
                 }
             }
             totals

@@ -50,6 +50,11 @@ impl Closed {
         self.count += 1;
         self.amount += amount;
     }
+
+    fn take(&mut self, amount: Decimal) {
+        self.count -= 1;
+        self.amount -= amount;
+    }
 }
 
 /// What the list's rows add up to, each figure over the deals it is about.
@@ -66,11 +71,7 @@ impl ListTotals {
     /// A lost amount is never expected, and a won deal is never weighted at its 100 %.
     fn add(&mut self, kind: StageKind, expected: Decimal, weighted: Decimal) {
         match kind {
-            StageKind::Open => {
-                self.open.count += 1;
-                self.open.expected += expected;
-                self.open.weighted += weighted;
-            }
+            StageKind::Open => self.open.add_amounts(expected, weighted),
             StageKind::Won => self.won.add(expected),
             StageKind::Lost => self.lost.add(expected),
         }
@@ -78,18 +79,11 @@ impl ListTotals {
 
     /// Takes back a row [`Self::add`] added (decimals are exact, so this is its inverse).
     fn take(&mut self, row: &Row) {
-        let closed = match row.kind {
-            StageKind::Open => {
-                self.open.count -= 1;
-                self.open.expected -= row.expected;
-                self.open.weighted -= row.weighted;
-                return;
-            }
-            StageKind::Won => &mut self.won,
-            StageKind::Lost => &mut self.lost,
-        };
-        closed.count -= 1;
-        closed.amount -= row.expected;
+        match row.kind {
+            StageKind::Open => self.open.remove_amounts(row.expected, row.weighted),
+            StageKind::Won => self.won.take(row.expected),
+            StageKind::Lost => self.lost.take(row.expected),
+        }
     }
 }
 

@@ -22,17 +22,27 @@ impl StageTotals {
 
     /// Adds one deal, converted to the base currency at `rates`.
     pub fn add(&mut self, opp: &Opportunity, rates: &Rates) {
+        self.add_amounts(opp.expected_base(rates), opp.weighted_base(rates));
+    }
+
+    /// Adds one deal already worth `expected` and `weighted` in the base currency.
+    pub fn add_amounts(&mut self, expected: Decimal, weighted: Decimal) {
         self.count += 1;
-        self.expected += opp.expected_base(rates);
-        self.weighted += opp.weighted_base(rates);
+        self.expected += expected;
+        self.weighted += weighted;
     }
 
     /// Removes a deal added before at the same rates: the exact inverse of [`Self::add`], since
     /// decimals are exact.
     pub fn remove(&mut self, opp: &Opportunity, rates: &Rates) {
+        self.remove_amounts(opp.expected_base(rates), opp.weighted_base(rates));
+    }
+
+    /// Takes back what [`Self::add_amounts`] added.
+    pub fn remove_amounts(&mut self, expected: Decimal, weighted: Decimal) {
         self.count -= 1;
-        self.expected -= opp.expected_base(rates);
-        self.weighted -= opp.weighted_base(rates);
+        self.expected -= expected;
+        self.weighted -= weighted;
     }
 
     /// Totals of `opps` in the base currency.
