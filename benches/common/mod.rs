@@ -146,6 +146,7 @@ pub fn report_count(report: &Report) -> u64 {
             stages + v.open_deals + v.won + v.lost
         }
         Rows::DealTimes(rows) => rows.len() as u64,
+        Rows::Calibration(c) => c.closed_train + c.closed_test,
     }
 }
 

@@ -115,8 +115,10 @@ pub fn sample(ws: &Workspace) -> Batch {
     generate(ws, 36, 2026).0
 }
 
-/// `count` deals over several accounts and salespeople in the default pipeline, created over
-/// the last two years and closing up to a year ahead; about a quarter won and a quarter lost.
+/// `count` deals over several accounts and salespeople in the default pipeline: half closed
+/// over the last two years (about as many won as lost), half open now and closing up to
+/// nine months ahead. Who wins follows a stated ground truth ([`truth`]), so a model of the
+/// win probability has something real to learn.
 pub fn generate(ws: &Workspace, count: usize, seed: u64) -> (Batch, Summary) {
     let mut rng = Rng(seed ^ 0x466F_7273_6174); // "Forsat"
     let mut next_id = ws.next_id();
@@ -158,11 +160,12 @@ pub fn generate(ws: &Workspace, count: usize, seed: u64) -> (Batch, Summary) {
             .iter()
             .map(|l| l.id)
             .collect(),
+        sources,
         salespeople,
         accounts,
     };
     for _ in 0..count {
-        let (opp, kind) = pool.deal(&mut rng, &mut take_id, &mut batch.stage_events);
+        let (opp, kind) = pool.deal(&mut rng, &mut take_id, &mut batch);
         match kind {
             StageKind::Won => summary.won += 1,
             StageKind::Lost => summary.lost += 1,
@@ -270,49 +273,102 @@ struct DealPool<'w> {
     won: Option<&'w Stage>,
     lost: Option<&'w Stage>,
     reasons: Vec<Id>,
+    /// The database's sources in order: a deal's source weighs by its place here.
+    sources: Vec<Id>,
     salespeople: Vec<Id>,
     accounts: Vec<Account>,
 }
 
+/// The demo's ground truth (the README's "Predicted probability" states it): a closed deal is
+/// won with probability σ(z), an open one will be; z adds these.
+mod truth {
+    /// By the salesperson's place in `SALESPEOPLE`.
+    pub const SALESPERSON: [f64; 6] = [0.8, 0.4, 0.0, 0.0, -0.4, -0.8];
+    /// By the source's place among the database's sources, in turn.
+    pub const SOURCE: [f64; 5] = [0.6, 0.3, 0.0, -0.3, -0.6];
+    /// Per tenfold amount above 31,623 (10^4.5): large deals are harder.
+    pub const PER_DECADE: f64 = -0.5;
+    /// A deal followed up (done activities every 10–40 days, the last two logged) or not.
+    pub const FOLLOWED_UP: f64 = 0.5;
+    /// Mean days (exponential, plus one) in each open stage of a deal that is won, and of one
+    /// that is lost: a deal sitting long in a stage is likelier lost.
+    pub const DAYS_WON: f64 = 12.0;
+    pub const DAYS_LOST: f64 = 40.0;
+    /// At most this many done activities a followed-up deal logs: its latest.
+    pub const LOGGED: usize = 2;
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
 impl DealPool<'_> {
-    /// One deal, moved along its path (its moves added to `events`), with the kind of stage
-    /// it ends in.
+    /// One deal, moved along its path (its moves and its done activities added to `batch`),
+    /// with the kind of stage it ends in.
     fn deal(
         &self,
         rng: &mut Rng,
         take_id: &mut impl FnMut() -> Id,
-        events: &mut Vec<StageEvent>,
+        batch: &mut Batch,
     ) -> (Opportunity, StageKind) {
-        let (mut opp, outcome) = self.draft(rng, take_id);
-        let created = opp.created;
-        // The deal's path: through some open stages, then maybe to Won or Lost.
+        let (mut opp, closing, fate) = self.draft(rng, take_id);
+        // The deal's path: through some open stages, then maybe to Won or Lost. A deal that
+        // is (or will be) won goes through every open stage.
         let open = &self.open;
-        let last_open = match outcome {
-            0 => open.len() - 1,
-            _ => rng.below(open.len() as u64) as usize,
+        let last_open = if closing && fate.won {
+            open.len() - 1
+        } else {
+            rng.below(open.len() as u64) as usize
         };
         let mut path: Vec<&Stage> = open[..=last_open].to_vec();
-        match (outcome, self.won, self.lost) {
-            (0, Some(w), _) => path.push(w),
-            (1, _, Some(l)) => path.push(l),
+        match (closing, fate.won, self.won, self.lost) {
+            (true, true, Some(w), _) => path.push(w),
+            (true, false, _, Some(l)) => path.push(l),
             _ => {}
         }
+        // Days in each open stage of the path; an open deal is part way through its last.
+        let mean = if fate.won {
+            truth::DAYS_WON
+        } else {
+            truth::DAYS_LOST
+        };
+        let mut days: Vec<f64> = (0..=last_open)
+            .map(|_| 1.0 + mean * -(1.0 - rng.unit()).ln())
+            .collect();
+        if !closing {
+            days[last_open] *= rng.unit();
+        }
+        let life: f64 = days.iter().sum();
         let now = self.now;
-        let end = now.min(
-            opp.expected_close
-                .and_then(|d| d.and_hms_opt(17, 0, 0))
-                .map_or(now, |d| d.and_utc()),
-        );
-        let end = if outcome < 2 { end } else { now };
-        let times = step_times(rng, created, end.max(created), path.len());
-        events.push(StageEvent {
+        // A closed deal closed some time in the last two years; an open one is in its stage now.
+        let before = if closing {
+            rng.unit() * (730.0 - life).max(1.0)
+        } else {
+            0.0
+        };
+        let minutes = |d: f64| Duration::minutes((d * 24.0 * 60.0) as i64);
+        let created = now - minutes(life + before);
+        let end = now - minutes(before);
+        opp.created = created;
+        opp.updated = created;
+        opp.stage_entered = created;
+        opp.expected_close = if closing {
+            let slack = rng.below(40) as i64 - 10;
+            end.date_naive().checked_add_signed(Duration::days(slack))
+        } else {
+            let ahead = rng.below(280) as i64 - 40;
+            now.date_naive().checked_add_signed(Duration::days(ahead))
+        };
+        batch.stage_events.push(StageEvent {
             id: take_id(),
             opportunity: opp.id,
             from: None,
             to: path[0].id,
             at: created,
         });
-        for (pair, at) in path.windows(2).zip(times) {
+        let mut at = created;
+        for (k, pair) in path.windows(2).enumerate() {
+            at += minutes(days[k]);
             let reason = (pair[1].kind == StageKind::Lost)
                 .then(|| {
                     self.reasons
@@ -322,13 +378,16 @@ impl DealPool<'_> {
                 .flatten();
             opp.enter_stage(pair[1], reason, at);
             opp.updated = at;
-            events.push(StageEvent {
+            batch.stage_events.push(StageEvent {
                 id: take_id(),
                 opportunity: opp.id,
                 from: Some(pair[0].id),
                 to: pair[1].id,
                 at,
             });
+        }
+        if fate.followed_up {
+            log_activities(rng, take_id, batch, &opp, created, end);
         }
         let last = path[path.len() - 1];
         if opp.closed.is_none() {
@@ -340,27 +399,17 @@ impl DealPool<'_> {
         (opp, last.kind)
     }
 
-    /// A deal in the first open stage, with its outcome: 0 won, 1 lost, else open. Closed
-    /// deals spread over two years; open ones are younger and mostly close ahead.
-    fn draft(&self, rng: &mut Rng, take_id: &mut impl FnMut() -> Id) -> (Opportunity, u64) {
+    /// A deal in the first open stage, whether it has closed, and its fate drawn from the
+    /// ground truth ([`truth`]). Dates are set by [`DealPool::deal`].
+    fn draft(&self, rng: &mut Rng, take_id: &mut impl FnMut() -> Id) -> (Opportunity, bool, Fate) {
         let account = rng.pick(&self.accounts).clone();
-        let outcome = rng.below(4);
-        let age_days = if outcome < 2 { 730 } else { 270 };
-        let created = self.now - Duration::minutes(rng.below(age_days * 24 * 60) as i64);
-        let mut opp = Opportunity::draft(&account, self.open[0], &self.settings, created);
+        let closing = rng.below(2) == 0;
+        let mut opp = Opportunity::draft(&account, self.open[0], &self.settings, self.now);
         opp.id = take_id();
         opp.name = format!("{} – {}", account.name, rng.pick(&DEALS));
-        opp.salesperson = Some(*rng.pick(&self.salespeople));
+        let person = rng.below(self.salespeople.len() as u64) as usize;
+        opp.salesperson = Some(self.salespeople[person]);
         opp.amount = amount(rng);
-        opp.expected_close = if outcome < 2 {
-            created
-                .date_naive()
-                .checked_add_days(Days::new(20 + rng.below(345)))
-        } else {
-            let today = self.now.date_naive();
-            let ahead = rng.below(280) as i64 - 40;
-            today.checked_add_signed(Duration::days(ahead))
-        };
         opp.priority = [0, 0, 0, 1, 1, 2, 3][rng.below(7) as usize];
         opp.business_type = if rng.below(10) < 3 {
             BusinessType::Existing
@@ -373,7 +422,65 @@ impl DealPool<'_> {
             account.name,
             10 + rng.below(990)
         );
-        (opp, outcome)
+        let followed_up = rng.below(2) == 0;
+        let source = opp
+            .source
+            .and_then(|s| self.sources.iter().position(|&id| id == s))
+            .map_or(0.0, |i| truth::SOURCE[i % truth::SOURCE.len()]);
+        let decades = f64::try_from(opp.amount).unwrap_or(1.0).max(1.0).log10() - 4.5;
+        let z = truth::SALESPERSON[person % truth::SALESPERSON.len()]
+            + source
+            + truth::PER_DECADE * decades
+            + if followed_up {
+                truth::FOLLOWED_UP
+            } else {
+                -truth::FOLLOWED_UP
+            };
+        let fate = Fate {
+            won: rng.unit() < sigmoid(z),
+            followed_up,
+        };
+        (opp, closing, fate)
+    }
+}
+
+/// What the ground truth decided for a deal.
+struct Fate {
+    /// Won, or (open) will be.
+    won: bool,
+    followed_up: bool,
+}
+
+/// A followed-up deal's done activities: every 10–40 days from `start`, the last
+/// [`truth::LOGGED`] before `end` kept.
+fn log_activities(
+    rng: &mut Rng,
+    take_id: &mut impl FnMut() -> Id,
+    batch: &mut Batch,
+    opp: &Opportunity,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) {
+    let mut days = Vec::new();
+    let mut at = start.date_naive();
+    let end = end.date_naive();
+    loop {
+        at = match at.checked_add_days(Days::new(10 + rng.below(31))) {
+            Some(next) if next < end => next,
+            _ => break,
+        };
+        days.push(at);
+    }
+    for due in days.iter().rev().take(truth::LOGGED).rev() {
+        let (kind, summary) = *rng.pick(&ACTIVITIES);
+        batch.records.push(Record::Activity(Activity {
+            id: take_id(),
+            kind,
+            summary: summary.to_owned(),
+            due: *due,
+            done: true,
+            link: ActivityLink::Opportunity(opp.id),
+        }));
     }
 }
 
@@ -618,22 +725,6 @@ fn amount(rng: &mut Rng) -> Decimal {
         10_000.0
     };
     Decimal::from(((value / step).round() * step) as u64)
-}
-
-/// `steps - 1` increasing instants between `start` and `end` for the moves after creation.
-fn step_times(
-    rng: &mut Rng,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    steps: usize,
-) -> Vec<DateTime<Utc>> {
-    let span = (end - start).num_minutes().max(1) as u64;
-    let mut offsets: Vec<u64> = (1..steps).map(|_| 1 + rng.below(span)).collect();
-    offsets.sort_unstable();
-    offsets
-        .into_iter()
-        .map(|m| start + Duration::minutes(m as i64))
-        .collect()
 }
 
 fn slug(name: &str) -> String {

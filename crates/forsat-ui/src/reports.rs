@@ -6,6 +6,7 @@
 //! only when the data, the scope or the card's settings change.
 
 mod bar_nodes;
+mod calibration;
 mod charts;
 mod controls;
 mod files;
@@ -46,10 +47,11 @@ pub enum Card {
     Grid,
     WinLoss,
     Velocity,
+    Calibration,
 }
 
 /// How many cards the dashboard has.
-const CARDS: usize = 8;
+const CARDS: usize = 9;
 
 impl Card {
     /// In dashboard order, two to a row.
@@ -62,6 +64,7 @@ impl Card {
         Card::Grid,
         Card::WinLoss,
         Card::Velocity,
+        Card::Calibration,
     ];
 
     fn title(self) -> String {
@@ -74,6 +77,7 @@ impl Card {
             Card::Grid => tr!("Sales grid"),
             Card::WinLoss => tr!("Won and lost"),
             Card::Velocity => tr!("Time in stage & velocity"),
+            Card::Calibration => tr!("Predicted probability: calibration"),
         }
     }
 
@@ -104,6 +108,7 @@ impl Card {
                 from: None,
                 to: None,
             },
+            Card::Calibration => Params::Calibration,
         }
     }
 
@@ -120,6 +125,7 @@ impl Card {
             Params::Grid { .. } => Card::Grid,
             Params::WinLoss { .. } => Card::WinLoss,
             Params::Velocity { .. } => Card::Velocity,
+            Params::Calibration => Card::Calibration,
         }
     }
 
@@ -146,7 +152,7 @@ fn file_stem(params: &Params) -> String {
         Params::Pipeline { by } => Some(by.name()),
         Params::Forecast { by, .. } | Params::Grid { by, .. } => Some(by.name()),
         Params::WinLoss { by, .. } => Some(by.name()),
-        Params::Funnel | Params::Leakage | Params::Velocity { .. } => None,
+        Params::Funnel | Params::Leakage | Params::Velocity { .. } | Params::Calibration => None,
     };
     match by {
         Some(by) => format!("{}-by-{by}", params.name()),
@@ -172,6 +178,8 @@ struct CardState {
     from: DateField,
     to: DateField,
     cache: Option<Cached>,
+    /// A report learnt on another thread (the calibration's), with what it is for.
+    learning: Option<(u64, Scope, mpsc::Receiver<Report>)>,
 }
 
 impl CardState {
@@ -182,15 +190,20 @@ impl CardState {
             from: DateField::default(),
             to: DateField::default(),
             cache: None,
+            learning: None,
         }
     }
 
     /// The report for `scope`, computed again only when something it depends on changed.
-    fn report(&mut self, ws: &Workspace, scope: &Scope) -> &Cached {
+    /// The calibration learns on another thread (seconds at a million deals): until its
+    /// first answer there is none, then the last answer shows while the next is learnt.
+    fn report(&mut self, ws: &Workspace, scope: &Scope, ctx: &egui::Context) -> Option<&Cached> {
         let fresh = self.cache.as_ref().is_some_and(|c| {
             c.generation == ws.generation() && c.scope == *scope && c.params == self.params
         });
-        if !fresh {
+        if !fresh && self.params == Params::Calibration {
+            self.learn(ws, scope, ctx);
+        } else if !fresh {
             let data = ws.report_data(scope);
             let report = reports::run(&data, &self.params);
             let pivot = pivot_of(&self.params, &report, data.default_period());
@@ -202,7 +215,49 @@ impl CardState {
                 pivot,
             });
         }
-        self.cache.as_ref().expect("just filled")
+        self.cache.as_ref().filter(|c| c.params == self.params)
+    }
+
+    /// Starts learning the calibration of `scope` on another thread unless it is under way,
+    /// and keeps its answer when it has come.
+    fn learn(&mut self, ws: &Workspace, scope: &Scope, ctx: &egui::Context) {
+        let wanted = (ws.generation(), scope);
+        if let Some((generation, for_scope, answer)) = &self.learning
+            && (*generation, for_scope) == wanted
+        {
+            match answer.try_recv() {
+                Ok(report) => {
+                    self.cache = Some(Cached {
+                        generation: *generation,
+                        scope: for_scope.clone(),
+                        params: Params::Calibration,
+                        report,
+                        pivot: None,
+                    });
+                    self.learning = None;
+                }
+                Err(mpsc::TryRecvError::Empty) => {}
+                Err(mpsc::TryRecvError::Disconnected) => self.learning = None,
+            }
+            return;
+        }
+        let book = ws.prediction_book(scope);
+        let currency = ws.settings().base_currency.clone();
+        let (send, answer) = mpsc::channel();
+        let ctx = ctx.clone();
+        let local = crate::i18n::current();
+        std::thread::spawn(move || {
+            crate::i18n::install(local);
+            let report = Report {
+                name: Params::Calibration.name(),
+                base_currency: currency,
+                rows: Rows::Calibration(crate::analytics::predict::calibration(&book)),
+            };
+            // The view may have gone: nobody to tell.
+            let _ = send.send(report);
+            ctx.request_repaint();
+        });
+        self.learning = Some((ws.generation(), scope.clone(), answer));
     }
 
     /// Shows `params` (a saved report's), with its range as a preset when it is one.
@@ -532,7 +587,11 @@ impl ReportsView {
                 available: ui.available_height(),
             };
             let measure = self.measure;
-            let cached = self.cards[card.index()].report(ws, &scope);
+            let Some(cached) = self.cards[card.index()].report(ws, &scope, ui.ctx()) else {
+                let learning = tr!("Testing the predictions on your closed deals…");
+                needs_ui(ui, &[learning], room.height(0.0));
+                return;
+            };
             if let Some(needs) = needs(&cached.report.rows, &cached.params, measure) {
                 let mut lines = vec![needs];
                 if scope.created_from.is_some() || scope.created_to.is_some() {
@@ -627,6 +686,12 @@ impl ReportsView {
                     ))
                     .color(theme::TEXT_MUTED));
             }
+            Params::Calibration => {
+                ui.text(RichText::new(tr!(
+                        "Predictions learnt from older deals, checked against what happened to newer ones."
+                    ))
+                    .color(theme::TEXT_MUTED));
+            }
             Params::WinLoss { by, .. } => {
                 let label = ui.text(tr!("By"));
                 egui::ComboBox::from_id_salt("winloss_by")
@@ -659,7 +724,10 @@ impl ReportsView {
     ) {
         if let Some(card) = self.file.as_ref().map(|d| d.card) {
             let scope = self.scope(card, pipeline);
-            let report = &self.cards[card.index()].report(ws, &scope).report;
+            let Some(cached) = self.cards[card.index()].report(ws, &scope, ctx) else {
+                return;
+            };
+            let report = &cached.report;
             let Some(dialog) = &mut self.file else {
                 return;
             };
@@ -898,6 +966,13 @@ fn report_ui(
             let beside = velocity::room_beside_chart(report);
             velocity::card_ui(ui, report, currency, room.height(beside));
         }
+        (Rows::Calibration(calibration), _) => {
+            ui.with_layout(direction::top_down_start(), |ui| {
+                let summary = crate::analytics::predict::summary(calibration);
+                ui.add(egui::Label::new(ui.rtl(RichText::new(summary))).wrap())
+            });
+            calibration::chart_ui(ui, calibration, room.height(60.0));
+        }
         // The card lists stages; deals are for the command line.
         (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => {}
     }
@@ -933,6 +1008,9 @@ fn leakage_card_ui(ui: &mut egui::Ui, rows: &[reports::LeakageRow], currency: &s
 fn needs(rows: &Rows, params: &Params, measure: Measure) -> Option<String> {
     match rows {
         Rows::Velocity(report) => velocity::needs(report),
+        Rows::Calibration(c) if c.brier_model.is_none() => {
+            Some(crate::analytics::predict::summary(c))
+        }
         Rows::DealTimes(_) => Some(tr!(
             "The time each deal spent in each stage is a table: chart it by stage."
         )),

@@ -8,6 +8,7 @@ mod config;
 mod filter;
 mod list;
 mod merge;
+mod predict;
 mod preferences;
 mod records;
 mod references;
@@ -617,7 +618,14 @@ impl Workspace {
 
     /// The report `params` names, over `scope`.
     pub fn report(&self, scope: &Scope, params: &Params) -> Report {
-        reports::run(&self.report_data(scope), params)
+        let data = self.report_data(scope);
+        match params {
+            Params::Calibration => {
+                let book = self.prediction_book(scope);
+                reports::run(&data.with_book(&book), params)
+            }
+            _ => reports::run(&data, params),
+        }
     }
 
     /// Whether the deal is in the trash.

@@ -17,6 +17,7 @@ mod import_history;
 mod integrity;
 mod interchange;
 mod list;
+mod predict;
 mod reached;
 mod related;
 mod reports;

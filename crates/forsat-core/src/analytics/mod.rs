@@ -4,6 +4,7 @@
 pub mod cells;
 pub mod csv;
 pub mod facts;
+pub mod predict;
 mod render;
 pub mod reports;
 mod totals;

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cells::{Cell, Table};
 use super::facts::{DealFacts, Facts};
+use super::predict::{self, Book, Calibration};
 
 mod leakage;
 use super::velocity::{self, DealTimes, VelocityReport};
@@ -46,6 +47,8 @@ pub struct Data<'a> {
     today: NaiveDate,
     /// Every stage move, in the order they happened: only the velocity report reads them.
     events: &'a [StageEvent],
+    /// The deals' lives as the predictions' learner reads them: only the calibration reads it.
+    book: Option<&'a Book>,
 }
 
 /// What names and converts the deals of a report, as the workspace holds it.
@@ -100,6 +103,7 @@ impl<'a> Data<'a> {
             rates: records.rates,
             today: records.today,
             events: &[],
+            book: None,
         }
     }
 
@@ -107,6 +111,15 @@ impl<'a> Data<'a> {
     /// velocity report reads; without them every deal sat in its stage since its creation.
     pub fn with_events(self, events: &'a [StageEvent]) -> Data<'a> {
         Data { events, ..self }
+    }
+
+    /// The same data with the deals' lives `book` (of the same scope), which the calibration
+    /// reads; without it there is nothing to learn from.
+    pub fn with_book(self, book: &'a Book) -> Data<'a> {
+        Data {
+            book: Some(book),
+            ..self
+        }
     }
 
     /// Every stage move, in the order they happened.
@@ -997,6 +1010,9 @@ pub enum Params {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     },
+    /// The backtest of the predicted probability against the stages' defaults and Odoo's
+    /// naive Bayes (see [`predict::calibration`]).
+    Calibration,
 }
 
 /// What the velocity report lists: each open stage with the velocity, or each deal.
@@ -1021,6 +1037,7 @@ impl Params {
             Params::WinLoss { .. } => "winloss",
             Params::Grid { .. } => "grid",
             Params::Velocity { .. } => "velocity",
+            Params::Calibration => "calibration",
         }
     }
 }
@@ -1036,6 +1053,7 @@ pub enum Rows {
     Grid(Vec<GridRow>),
     Velocity(VelocityReport),
     DealTimes(Vec<DealTimes>),
+    Calibration(Calibration),
 }
 
 /// A report computed.
@@ -1081,6 +1099,9 @@ pub fn run(data: &Data, params: &Params) -> Report {
             by: VelocityBy::Deal,
             ..
         } => Rows::DealTimes(velocity::deal_times(data)),
+        Params::Calibration => {
+            Rows::Calibration(predict::calibration(data.book.unwrap_or(&Book::default())))
+        }
     };
     Report {
         name: params.name(),
@@ -1148,6 +1169,19 @@ impl Report {
                     base_currency: &self.base_currency,
                     rows: &report.stages,
                     velocity: &report.velocity,
+                };
+                serde_json::to_string_pretty(&out).expect("reports serialize to JSON") + "\n"
+            }
+            Rows::Calibration(calibration) => {
+                #[derive(Serialize)]
+                struct Out<'a> {
+                    report: &'a str,
+                    #[serde(flatten)]
+                    calibration: &'a Calibration,
+                }
+                let out = Out {
+                    report: self.name,
+                    calibration,
                 };
                 serde_json::to_string_pretty(&out).expect("reports serialize to JSON") + "\n"
             }
@@ -1300,6 +1334,22 @@ impl Report {
             ),
             Rows::Velocity(report) => (&velocity::FIGURE_HEADERS, velocity::figure_rows(report)),
             Rows::DealTimes(rows) => (&velocity::DEAL_HEADERS, velocity::deal_rows(rows)),
+            Rows::Calibration(c) => (
+                &["from", "to", "count", "predicted", "won_rate"],
+                c.bins
+                    .iter()
+                    .map(|b| {
+                        let share = |v: Option<f64>| v.map_or(Cell::Empty, ratio_cell);
+                        vec![
+                            ratio_cell(b.from),
+                            ratio_cell(b.to),
+                            Cell::Integer(b.count),
+                            share(b.predicted),
+                            share(b.won_rate),
+                        ]
+                    })
+                    .collect(),
+            ),
         };
         Table {
             sheet: self.name,
@@ -1341,6 +1391,7 @@ impl Report {
         let table = super::render::table(&headers, rows);
         match &self.rows {
             Rows::Leakage(rows) => format!("{table}\n{}\n", verdict(rows, &self.base_currency)),
+            Rows::Calibration(c) => format!("{table}\n{}\n", predict::summary(c)),
             _ => table,
         }
     }

@@ -13,6 +13,7 @@ use egui::{RichText, Vec2};
 use super::super::offscreen::{self, Painted};
 use super::super::screenshot::write_png;
 use super::super::theme;
+use super::calibration;
 use super::charts::{self, Measure, Pivot};
 use super::controls::{group_label, winloss_label};
 use super::files::PngFile;
@@ -119,6 +120,15 @@ impl Picture {
                 super::velocity::chart_ui(ui, &report.stages, CHART_HEIGHT);
                 ui.add_space(8.0);
                 super::velocity::velocity_ui(ui, &report.velocity, currency);
+            }
+            (Rows::Calibration(calibration), _) => {
+                ui.add(
+                    egui::Label::new(ui.rtl(RichText::new(crate::analytics::predict::summary(
+                        calibration,
+                    ))))
+                    .wrap(),
+                );
+                calibration::chart_ui(ui, calibration, CHART_HEIGHT);
             }
             // `needs` has said a deal's times are a table.
             (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => {}
@@ -240,6 +250,7 @@ fn subtitle(
         // its title.
         Params::Funnel
         | Params::Leakage
+        | Params::Calibration
         | Params::Pipeline {
             by: crate::analytics::reports::GroupBy::Month,
         } => {}

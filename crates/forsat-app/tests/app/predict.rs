@@ -1,0 +1,137 @@
+//! Predicted probability on the demo's ground truth: the backtest's figures, no prediction
+//! before enough closed deals, predictions that follow what the demo's outcomes depend on.
+
+use forsat_app::workspace::Workspace;
+use forsat_core::analytics::predict::{Factor, MIN_CLOSED, Predictions};
+use forsat_core::analytics::reports::{Params, Rows, Scope};
+use forsat_core::command::Command;
+use forsat_core::domain::LookupKind;
+
+use crate::open;
+
+/// A file with `count` demo deals.
+fn demo(dir: &std::path::Path, count: usize) -> Workspace {
+    let mut ws = open(&dir.join("crm.redb"));
+    let (batch, _) = forsat_app::demo::generate(&ws, count, 24);
+    ws.apply(Command::InsertBatch(Box::new(batch))).unwrap();
+    ws
+}
+
+#[test]
+fn the_model_beats_the_stage_defaults_by_a_tenth_and_odoos_naive_bayes_and_is_calibrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo(dir.path(), 20_000);
+    let report = ws.report(&Scope::default(), &Params::Calibration);
+    let Rows::Calibration(c) = &report.rows else {
+        panic!("{report:?}")
+    };
+    let (model, stage, nb) = (
+        c.brier_model.unwrap(),
+        c.brier_stage.unwrap(),
+        c.brier_naive_bayes.unwrap(),
+    );
+    assert!(
+        model <= 0.9 * stage,
+        "model {model}, stage defaults {stage}"
+    );
+    assert!(model < nb, "model {model}, naive Bayes {nb}");
+    assert!(c.calibration_error.unwrap() < 0.05, "{c:?}");
+    // A time split: most closed deals learnt from, several hundred tested.
+    assert!(c.closed_train > 5_000 && c.closed_test > 500, "{c:?}");
+    assert_eq!(c.bins.len(), 10);
+    assert_eq!(c.bins.iter().map(|b| b.count).sum::<u64>(), c.closed_test);
+    // The JSON has the fields the command line documents.
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    for field in [
+        "closed_train",
+        "closed_test",
+        "brier_model",
+        "brier_stage",
+        "brier_naive_bayes",
+    ] {
+        assert!(json[field].is_number(), "{field}: {json}");
+    }
+    for field in ["from", "to", "count", "predicted", "won_rate"] {
+        assert!(json["bins"][5].get(field).is_some(), "{field}: {json}");
+    }
+}
+
+#[test]
+fn no_prediction_before_twenty_won_and_twenty_lost_deals() {
+    let dir = tempfile::tempdir().unwrap();
+    // About a quarter of the demo's deals are won and a quarter lost.
+    let ws = demo(dir.path(), 60);
+    let predictions = Predictions::new(&ws.prediction_book(&Scope::default()));
+    let too_few = predictions.too_few.expect("too few closed deals");
+    assert!(
+        too_few.won < MIN_CLOSED || too_few.lost < MIN_CLOSED,
+        "{too_few:?}"
+    );
+    assert!(ws.opportunities().all(|o| predictions.of(o.id).is_none()));
+    let report = ws.report(&Scope::default(), &Params::Calibration);
+    let Rows::Calibration(c) = &report.rows else {
+        panic!("{report:?}")
+    };
+    assert_eq!(c.brier_model, None);
+    assert!(
+        report.to_text().contains("Not enough closed deals"),
+        "{}",
+        report.to_text()
+    );
+}
+
+#[test]
+fn open_deals_are_predicted_with_the_factors_the_demo_outcomes_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo(dir.path(), 4_000);
+    let predictions = Predictions::new(&ws.prediction_book(&Scope::default()));
+    assert!(predictions.too_few.is_none());
+    let open: Vec<_> = ws
+        .opportunities()
+        .filter(|o| o.closed.is_none())
+        .map(|o| {
+            (
+                o,
+                predictions.of(o.id).expect("every open deal is predicted"),
+            )
+        })
+        .collect();
+    assert!(open.len() > 1_000);
+    // The demo's best salesperson (first) wins more than its worst (last): so do the
+    // predictions, and the salesperson is among the factors raising or lowering theirs.
+    let person = |name: &str| {
+        let people = ws.lookups(LookupKind::Salesperson);
+        people.iter().find(|l| l.name == name).unwrap().id
+    };
+    let (best, worst) = (person("Sara Rahimi"), person("Daniel Okafor"));
+    let mean = |person| {
+        let ps: Vec<f64> = open
+            .iter()
+            .filter(|(o, _)| o.salesperson == Some(person))
+            .map(|(_, e)| e.probability)
+            .collect();
+        ps.iter().sum::<f64>() / ps.len() as f64
+    };
+    assert!(
+        mean(best) > mean(worst) + 0.1,
+        "{} vs {}",
+        mean(best),
+        mean(worst)
+    );
+    let named =
+        |person, side: fn(&forsat_core::analytics::predict::Explanation) -> &Vec<(Factor, f64)>| {
+            open.iter()
+                .filter(|(o, _)| o.salesperson == Some(person))
+                .filter(|(_, e)| side(e).iter().any(|f| f.0 == Factor::Salesperson(person)))
+                .count()
+        };
+    assert!(named(best, |e| &e.raises) > 0);
+    assert!(named(worst, |e| &e.lowers) > 0);
+    for (_, e) in &open {
+        assert!(e.probability > 0.0 && e.probability < 1.0);
+        assert!(e.raises.len() <= 3 && e.lowers.len() <= 3);
+        assert!(e.raises.windows(2).all(|w| w[0].1 >= w[1].1));
+        assert!(e.lowers.windows(2).all(|w| w[0].1 <= w[1].1));
+        assert!(e.raises.iter().all(|f| f.1 > 0.0) && e.lowers.iter().all(|f| f.1 < 0.0));
+    }
+}

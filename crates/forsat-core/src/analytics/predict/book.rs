@@ -1,0 +1,224 @@
+//! What the learner reads: every deal's life as day numbers — when it was made, each stage it
+//! entered and when, the days its activities were done, how it ended — copied out of the
+//! records once, so training and the backtest walk compact vectors on another thread.
+
+use std::ops::Range;
+
+use chrono::{Datelike as _, NaiveDate};
+
+use crate::domain::{Id, IdMap, Stage, StageEvent, StageKind};
+
+/// A day as a number (days since 1 January of year 1), so ages are subtractions.
+pub type Day = i32;
+
+/// The day number of `date`.
+pub fn day(date: NaiveDate) -> Day {
+    date.num_days_from_ce()
+}
+
+/// How a deal ended, or that it has not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    Open,
+    Won(Day),
+    /// The day, and the stage it was in when it was moved to a lost stage.
+    Lost(Day, Option<Id>),
+}
+
+impl End {
+    /// The day it closed.
+    pub fn closed(self) -> Option<Day> {
+        match self {
+            End::Open => None,
+            End::Won(d) | End::Lost(d, _) => Some(d),
+        }
+    }
+
+    pub fn won(self) -> bool {
+        matches!(self, End::Won(_))
+    }
+}
+
+/// A deal as the learner sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deal {
+    pub record: DealRecord,
+    pub created: Day,
+    pub end: End,
+    /// Its stage moves in [`Book::moves`], oldest first.
+    moves: Range<u32>,
+    /// The days its done activities were due, in [`Book::done`], earliest first.
+    done: Range<u32>,
+}
+
+/// A deal's entry into a stage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Move {
+    pub day: Day,
+    pub stage: Id,
+}
+
+/// What the learner knows of a stage.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StageInfo {
+    pub pipeline: Id,
+    pub sequence: u32,
+    pub kind: StageKind,
+    /// Its default probability, 0–1.
+    pub probability: f64,
+}
+
+/// Every deal's life, and the stages.
+#[derive(Clone, Debug, Default)]
+pub struct Book {
+    pub deals: Vec<Deal>,
+    moves: Vec<Move>,
+    done: Vec<Day>,
+    pub stages: IdMap<StageInfo>,
+    /// Each pipeline's stages in order.
+    pub pipelines: IdMap<Vec<Id>>,
+    pub today: Day,
+}
+
+/// One deal's record as the workspace hands it to [`Book::new`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct DealRecord {
+    pub id: Id,
+    pub pipeline: Id,
+    pub account: Id,
+    pub source: Option<Id>,
+    pub salesperson: Option<Id>,
+    /// Its amount in the base currency.
+    pub amount: f64,
+    pub created: NaiveDate,
+    /// The stage it is in now.
+    pub stage: Id,
+    pub closed: Option<NaiveDate>,
+}
+
+impl Book {
+    /// The book of `deals` (not in the trash), their stage moves `events` (in the order they
+    /// happened), the days their activities were done (`done`: deal and day, any order), the
+    /// `stages` and `today`.
+    pub fn new(
+        deals: impl IntoIterator<Item = DealRecord>,
+        events: &[StageEvent],
+        done: impl IntoIterator<Item = (Id, NaiveDate)>,
+        stages: &[Stage],
+        today: NaiveDate,
+    ) -> Book {
+        let mut book = Book {
+            stages: stages
+                .iter()
+                .map(|s| {
+                    let info = StageInfo {
+                        pipeline: s.pipeline,
+                        sequence: s.sequence,
+                        kind: s.kind,
+                        probability: f64::try_from(s.probability).unwrap_or(0.0) / 100.0,
+                    };
+                    (s.id, info)
+                })
+                .collect(),
+            today: day(today),
+            ..Book::default()
+        };
+        for s in stages {
+            book.pipelines.entry(s.pipeline).or_default().push(s.id);
+        }
+        for ids in book.pipelines.values_mut() {
+            ids.sort_by_key(|id| (book.stages[id].sequence, *id));
+        }
+        let mut index: IdMap<u32> = IdMap::default();
+        for r in deals {
+            index.insert(r.id, book.deals.len() as u32);
+            let kind = book.stages.get(&r.stage).map(|s| s.kind);
+            let closed = r.closed.map_or(book.today, day);
+            book.deals.push(Deal {
+                created: day(r.created),
+                end: match kind {
+                    Some(StageKind::Won) => End::Won(closed),
+                    Some(StageKind::Lost) => End::Lost(closed, None),
+                    _ => End::Open,
+                },
+                moves: 0..0,
+                done: 0..0,
+                record: r,
+            });
+        }
+        let moves: Vec<(u32, Move)> = events
+            .iter()
+            .filter_map(|e| {
+                let at = *index.get(&e.opportunity)?;
+                Some((
+                    at,
+                    Move {
+                        day: day(e.at.date_naive()),
+                        stage: e.to,
+                    },
+                ))
+            })
+            .collect();
+        book.moves = group(&mut book.deals, moves, |d| &mut d.moves);
+        // A lost deal's stage when it was lost: the stage before its last move into a lost one.
+        for deal in &mut book.deals {
+            if let End::Lost(at, _) = deal.end {
+                let moves = &book.moves[range(&deal.moves)];
+                let last_lost = moves.iter().rposition(|m| {
+                    book.stages.get(&m.stage).map(|s| s.kind) == Some(StageKind::Lost)
+                });
+                let from = last_lost
+                    .and_then(|i| i.checked_sub(1))
+                    .map(|i| moves[i].stage);
+                deal.end = End::Lost(at, from);
+            }
+        }
+        let mut done: Vec<(u32, Day)> = done
+            .into_iter()
+            .filter_map(|(id, date)| Some((*index.get(&id)?, day(date))))
+            .collect();
+        done.sort_unstable();
+        book.done = group(&mut book.deals, done, |d| &mut d.done);
+        book
+    }
+
+    /// A deal's stage moves, oldest first.
+    pub fn moves(&self, deal: &Deal) -> &[Move] {
+        &self.moves[range(&deal.moves)]
+    }
+
+    /// The days a deal's activities were done, earliest first.
+    pub fn done(&self, deal: &Deal) -> &[Day] {
+        &self.done[range(&deal.done)]
+    }
+}
+
+fn range(r: &Range<u32>) -> Range<usize> {
+    r.start as usize..r.end as usize
+}
+
+/// Lays `items` (deal index and item, each deal's in order) out deal after deal, setting each
+/// deal's range through `slot`: two passes, counting first, so a million deals' items lie in
+/// one vector instead of a vector each.
+fn group<T: Copy + Default>(
+    deals: &mut [Deal],
+    items: Vec<(u32, T)>,
+    slot: impl Fn(&mut Deal) -> &mut Range<u32>,
+) -> Vec<T> {
+    let mut counts = vec![0u32; deals.len()];
+    for (i, _) in &items {
+        counts[*i as usize] += 1;
+    }
+    let mut start = 0;
+    for (deal, count) in deals.iter_mut().zip(&counts) {
+        *slot(deal) = start..start;
+        start += count;
+    }
+    let mut out = vec![T::default(); start as usize];
+    for (i, item) in items {
+        let r = slot(&mut deals[i as usize]);
+        out[r.end as usize] = item;
+        r.end += 1;
+    }
+    out
+}

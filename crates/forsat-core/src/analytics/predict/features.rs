@@ -1,0 +1,177 @@
+//! A deal's situation on a day — what the model reads — and the factors it is made of.
+
+use crate::domain::{FastMap, Id, IdMap, StageKind};
+
+use super::book::{Book, Day, Deal};
+
+/// Upper ends (included) of the day spans for days in stage, age and quiet days; the last
+/// span has no end.
+pub const DAY_SPANS: [Day; 5] = [7, 14, 30, 60, 120];
+/// Upper ends (excluded) of the amount spans in the base currency; the last has no end.
+pub const AMOUNT_SPANS: [f64; 4] = [1_000.0, 10_000.0, 100_000.0, 1_000_000.0];
+
+/// One thing the model weighs. Spans are indexes into [`DAY_SPANS`] / [`AMOUNT_SPANS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Factor {
+    Stage(Id),
+    DaysInStage(u8),
+    Age(u8),
+    Amount(u8),
+    Source(Id),
+    Salesperson(Id),
+    /// The account's deals won before (the log of one more than their count).
+    AccountWon,
+    /// The account's deals lost before (the log of one more than their count).
+    AccountLost,
+    /// Days since an activity of the deal was last done; None when none was.
+    Quiet(Option<u8>),
+}
+
+/// The span index of `days` in [`DAY_SPANS`].
+pub fn day_span(days: Day) -> u8 {
+    DAY_SPANS
+        .iter()
+        .position(|&end| days <= end)
+        .unwrap_or(DAY_SPANS.len()) as u8
+}
+
+/// The days of span `i` of [`DAY_SPANS`]: first and last (None: no end).
+pub fn day_span_bounds(i: u8) -> (Day, Option<Day>) {
+    let i = usize::from(i);
+    let from = if i == 0 { 0 } else { DAY_SPANS[i - 1] + 1 };
+    (from, DAY_SPANS.get(i).copied())
+}
+
+fn amount_span(amount: f64) -> u8 {
+    AMOUNT_SPANS
+        .iter()
+        .position(|&end| amount < end)
+        .unwrap_or(AMOUNT_SPANS.len()) as u8
+}
+
+/// What is known of a deal on one day while it was open.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Situation {
+    pub stage: Id,
+    pub days_in_stage: Day,
+    pub age: Day,
+    pub amount: f64,
+    pub source: Option<Id>,
+    pub salesperson: Option<Id>,
+    pub account_won: u32,
+    pub account_lost: u32,
+    /// Days since an activity was last done (none: never).
+    pub quiet: Option<Day>,
+}
+
+impl Situation {
+    /// Its factors with their values (1 for one of several kinds).
+    pub fn factors(&self) -> impl Iterator<Item = (Factor, f32)> {
+        let one = |f: Factor| Some((f, 1.0));
+        [
+            one(Factor::Stage(self.stage)),
+            one(Factor::DaysInStage(day_span(self.days_in_stage))),
+            one(Factor::Age(day_span(self.age))),
+            one(Factor::Amount(amount_span(self.amount))),
+            self.source.and_then(|s| one(Factor::Source(s))),
+            self.salesperson.and_then(|s| one(Factor::Salesperson(s))),
+            (self.account_won > 0)
+                .then(|| (Factor::AccountWon, (1.0 + self.account_won as f32).ln())),
+            (self.account_lost > 0)
+                .then(|| (Factor::AccountLost, (1.0 + self.account_lost as f32).ln())),
+            one(Factor::Quiet(self.quiet.map(day_span))),
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
+/// Each account's closed deals (day and whether won), by day, to count those before a day.
+pub struct Accounts(IdMap<Vec<(Day, bool)>>);
+
+impl Accounts {
+    pub fn new(book: &Book) -> Accounts {
+        let mut map: IdMap<Vec<(Day, bool)>> = IdMap::default();
+        for deal in &book.deals {
+            if let Some(day) = deal.end.closed() {
+                map.entry(deal.record.account)
+                    .or_default()
+                    .push((day, deal.end.won()));
+            }
+        }
+        for closes in map.values_mut() {
+            closes.sort_unstable();
+        }
+        Accounts(map)
+    }
+
+    /// The account's deals won and lost before `day`.
+    fn before(&self, account: Id, day: Day) -> (u32, u32) {
+        let Some(closes) = self.0.get(&account) else {
+            return (0, 0);
+        };
+        let end = closes.partition_point(|c| c.0 < day);
+        let won = closes[..end].iter().filter(|c| c.1).count() as u32;
+        (won, end as u32 - won)
+    }
+}
+
+/// `deal`'s situation on `day`, from what was known by then; None when it was not in an open
+/// stage that day (not made yet, or closed).
+pub fn situation(book: &Book, accounts: &Accounts, deal: &Deal, day: Day) -> Option<Situation> {
+    if day < deal.created {
+        return None;
+    }
+    let moves = book.moves(deal);
+    let (stage, entered) = match moves.iter().rposition(|m| m.day <= day) {
+        Some(i) => (moves[i].stage, moves[i].day),
+        // No move recorded: it has sat in its stage since it was made.
+        None if moves.is_empty() => (deal.record.stage, deal.created),
+        None => return None,
+    };
+    if book.stages.get(&stage)?.kind != StageKind::Open {
+        return None;
+    }
+    let done = book.done(deal);
+    let last_done = done[..done.partition_point(|&d| d <= day)].last();
+    let (account_won, account_lost) = accounts.before(deal.record.account, day);
+    Some(Situation {
+        stage,
+        days_in_stage: day - entered,
+        age: day - deal.created,
+        amount: deal.record.amount,
+        source: deal.record.source,
+        salesperson: deal.record.salesperson,
+        account_won,
+        account_lost,
+        quiet: last_done.map(|d| day - d),
+    })
+}
+
+/// The factors a model knows, each with its column.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabulary {
+    index: FastMap<Factor, u16>,
+    factors: Vec<Factor>,
+}
+
+impl Vocabulary {
+    /// The column of `factor`, added when new (column 0 is the intercept).
+    pub fn column(&mut self, factor: Factor) -> u16 {
+        let next = self.factors.len() as u16 + 1;
+        *self.index.entry(factor).or_insert_with(|| {
+            self.factors.push(factor);
+            next
+        })
+    }
+
+    /// The column of `factor` if known.
+    pub fn get(&self, factor: Factor) -> Option<u16> {
+        self.index.get(&factor).copied()
+    }
+
+    /// Columns, the intercept's included.
+    pub fn dims(&self) -> usize {
+        self.factors.len() + 1
+    }
+}

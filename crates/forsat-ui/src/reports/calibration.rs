@@ -1,0 +1,95 @@
+//! The calibration card's reliability diagram: for each tenth of predicted probability, the
+//! share of those deals won, against the diagonal a perfectly calibrated model would follow.
+
+use egui::Rect;
+use egui_plot::{Line, PlotPoints, Points};
+
+use super::charts::{hover_ui, percent, still_plot};
+use crate::analytics::predict::Calibration;
+use crate::i18n::deals;
+use crate::theme;
+use crate::tr;
+
+/// The diagram, `height` tall; where it is drawn.
+pub fn chart_ui(ui: &mut egui::Ui, calibration: &Calibration, height: f32) -> Rect {
+    let measured: Vec<[f64; 2]> = calibration
+        .bins
+        .iter()
+        .filter_map(|b| Some([b.predicted?, b.won_rate?]))
+        .collect();
+    let model = tr!("Predicted");
+    let perfect = tr!("Perfectly calibrated");
+    super::charts::legend_row_ui(
+        ui,
+        &[
+            (
+                model.clone(),
+                theme::CHART_LINE,
+                super::charts::Swatch::Line,
+            ),
+            (
+                perfect.clone(),
+                theme::TEXT_MUTED,
+                super::charts::Swatch::Line,
+            ),
+        ],
+    );
+    let height = height - ui.spacing().interact_size.y;
+    let plot = still_plot("calibration_chart", height)
+        .include_x(0.0)
+        .include_x(1.0)
+        .include_y(0.0)
+        .include_y(1.0)
+        .data_aspect(1.0)
+        .x_axis_label(tr!("Predicted probability"))
+        .y_axis_label(tr!("Share won"))
+        .x_axis_formatter(|mark, _| percent(mark.value))
+        .y_axis_formatter(|mark, _| percent(mark.value));
+    let response = plot.show(ui, |plot_ui| {
+        plot_ui.line(
+            Line::new(
+                perfect.as_str(),
+                PlotPoints::new(vec![[0.0, 0.0], [1.0, 1.0]]),
+            )
+            .color(theme::TEXT_MUTED)
+            .style(egui_plot::LineStyle::dashed_dense())
+            .allow_hover(false),
+        );
+        plot_ui.line(
+            Line::new(model.as_str(), PlotPoints::new(measured.clone()))
+                .color(theme::CHART_LINE)
+                .width(2.0)
+                .allow_hover(false),
+        );
+        plot_ui.points(
+            Points::new(model.as_str(), PlotPoints::new(measured))
+                .color(theme::CHART_LINE)
+                .radius(4.0)
+                .filled(true)
+                .allow_hover(false),
+        );
+    });
+    hover_ui(&response, tr!("Calibration chart"), |point| {
+        let bin = calibration
+            .bins
+            .iter()
+            .find(|b| (b.from..b.to).contains(&point.x.clamp(0.0, 0.999)))?;
+        let (Some(predicted), Some(won)) = (bin.predicted, bin.won_rate) else {
+            return None;
+        };
+        Some(vec![
+            tr!(
+                "Predicted {from} to {to}",
+                from = percent(bin.from),
+                to = percent(bin.to)
+            ),
+            tr!(
+                "{deals}: predicted {predicted} on average, {won} won",
+                deals = deals(bin.count),
+                predicted = percent(predicted),
+                won = percent(won)
+            ),
+        ])
+    });
+    response.response.rect
+}
