@@ -38,13 +38,19 @@ fn main() {
     }
     println!("{}", machine());
     let mut table = Table::default();
-    // `-- --palette`: only the command palette's rows, on the 1M fixture.
-    if args.iter().any(|a| a == "--palette") {
-        let ws =
-            Workspace::open(&Fixture::get(1_000_000).forsat, clock()).expect("the fixture opens");
-        palette_rows(&mut table, &ws);
-        table.print();
-        return;
+    // `-- --palette` / `-- --predict`: only the command palette's or the predictions' rows, on
+    // the 1M fixture.
+    for (flag, rows) in [
+        ("--palette", palette_rows as fn(&mut Table, &Workspace)),
+        ("--predict", predict_rows),
+    ] {
+        if args.iter().any(|a| a == flag) {
+            let fixture = Fixture::get(1_000_000);
+            let ws = Workspace::open(&fixture.forsat, clock()).expect("the fixture opens");
+            rows(&mut table, &ws);
+            table.print();
+            return;
+        }
     }
     let fixtures: Vec<Fixture> = SIZES.iter().map(|n| Fixture::get(*n)).collect();
     let large = &fixtures[fixtures.len() - 1];
@@ -142,6 +148,7 @@ fn main() {
         Some(Target::Within(Duration::from_millis(50))),
     );
     palette_rows(&mut table, &ws);
+    predict_rows(&mut table, &ws);
     // Exports stream their rows into the file: one run each, as the file is large.
     for format in [Format::Csv, Format::Xlsx] {
         let name = format!("export 1M deals to {}", format.as_str().to_uppercase());
@@ -229,6 +236,62 @@ fn main() {
     user.print();
     println!();
     println!("{kittest}");
+}
+
+/// The predicted probability at 1M deals: copying what the learner reads out of the workspace
+/// (on the UI thread), learning from every closed deal, scoring every open one, and the
+/// calibration's backtest (the last three on another thread).
+fn predict_rows(table: &mut Table, ws: &Workspace) {
+    use forsat::analytics::predict::{self, Model, Predictions};
+    use forsat::analytics::reports::Scope;
+    use forsat::workspace::BookCopy;
+    progress("predictions at 1M");
+    let book = ws.prediction_book(&Scope::default());
+    // As the window copies: slices of 8 ms, one a frame; the longest is what a frame waits.
+    let mut copy = BookCopy::new(ws, &Scope::default());
+    let mut longest = Duration::ZERO;
+    let mut slices = 0;
+    let (gathered, total) = timed(|| {
+        loop {
+            slices += 1;
+            let (done, t) = timed(|| copy.step(ws, Duration::from_millis(8)));
+            longest = longest.max(t);
+            if let Some(gathered) = done {
+                break gathered;
+            }
+        }
+    });
+    table.single(
+        &format!("predictions: copy the deals' lives at 1M ({slices} slices)"),
+        total,
+        None,
+    );
+    table.single(
+        "predictions: the longest slice of the copy (a frame's wait)",
+        longest,
+        Some(Target::Within(Duration::from_millis(16))),
+    );
+    let finish = median_of(3, || timed(|| gathered.clone().finish()).1);
+    table.single(
+        "predictions: lay the copy out (another thread)",
+        finish,
+        None,
+    );
+    let model = Model::train(&book, None).expect("the fixture has closed deals");
+    let train = median_of(3, || timed(|| Model::train(&book, None)).1);
+    table.single(
+        "predictions: learn from every closed deal at 1M",
+        train,
+        Some(Target::Within(Duration::from_secs(2))),
+    );
+    let score = median_of(3, || timed(|| Predictions::score(&book, model.clone())).1);
+    table.single(
+        "predictions: score every open deal at 1M",
+        score,
+        Some(Target::Within(Duration::from_millis(200))),
+    );
+    let backtest = median_of(3, || timed(|| predict::calibration(&book)).1);
+    table.single("predictions: calibration backtest at 1M", backtest, None);
 }
 
 /// What a user waits for, measured on the real release binary at 100k and 1M deals (each on a

@@ -356,8 +356,11 @@ impl DealPool<'_> {
             let slack = rng.below(40) as i64 - 10;
             end.date_naive().checked_add_signed(Duration::days(slack))
         } else {
+            // Up to nine months ahead, some already late; never before two weeks after creation.
             let ahead = rng.below(280) as i64 - 40;
-            now.date_naive().checked_add_signed(Duration::days(ahead))
+            let close = now.date_naive().checked_add_signed(Duration::days(ahead));
+            let earliest = created.date_naive().checked_add_signed(Duration::days(14));
+            close.max(earliest)
         };
         batch.stage_events.push(StageEvent {
             id: take_id(),

@@ -3,7 +3,7 @@
 //! pipeline (`demo`), the language of the last run (`last_language`) and the command palette's
 //! fuzzy index (`finder`).
 
-mod cores;
+use forsat_core::cores;
 pub mod demo;
 pub mod finder;
 pub mod fuzzing;

@@ -4,6 +4,7 @@
 
 pub mod analytics;
 pub mod command;
+pub mod cores;
 pub mod domain;
 
 use forsat_i18n as i18n;

@@ -16,6 +16,7 @@ use super::dialogs::{self, Dialog};
 use super::form::OpportunityForm;
 use super::keys::{self, Verb};
 use super::leads::LeadsView;
+use super::learner::Learner;
 use super::list::ListView;
 use super::reply::{Replies, Reply, Ticket};
 use super::reports::ReportsView;
@@ -25,6 +26,7 @@ use super::settings::SettingsView;
 use super::theme;
 use super::unsaved::{Choice, Editing, Leave};
 use crate::View;
+use crate::analytics::predict::Predictions;
 use crate::command::Command;
 use crate::domain::{Id, StageKind};
 use crate::i18n::deals;
@@ -75,6 +77,9 @@ pub struct Ctx<'a> {
     /// No text field, popup or dialog had the keys as the frame started: the views' cursor
     /// keys may move (see [`super::cursor::keys_free`]).
     pub keys_free: bool,
+    /// The open deals' predicted probabilities, once learnt (from before the last change
+    /// while the next are learnt).
+    pub predictions: Option<&'a Predictions>,
 }
 
 /// The views' [`Ctx`] from a [`Ready`]'s fields, borrowed one by one (a method would borrow
@@ -90,6 +95,7 @@ macro_rules! cx {
             cursor: $ready.cursor,
             view: $ready.view,
             keys_free: $ready.keys_free,
+            predictions: $ready.predicted.as_deref(),
         }
     };
 }
@@ -189,6 +195,10 @@ struct Ready {
     keys_free: bool,
     /// The command palette (Ctrl+K), its index kept across openings.
     palette: super::palette::Palette,
+    /// The open deals' predicted probabilities, learnt on another thread.
+    predictions: Learner<Predictions>,
+    /// Their latest: see [`Ctx::predictions`].
+    predicted: Option<std::sync::Arc<Predictions>>,
 }
 
 /// A form with unsaved edits would close: which one, and where the user was going.
@@ -447,6 +457,8 @@ impl Ready {
             focused: None,
             keys_free: false,
             palette: super::palette::Palette::default(),
+            predictions: Learner::default(),
+            predicted: None,
         }))
     }
 
@@ -496,6 +508,14 @@ impl Ready {
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             direction::reading(ui, |ui| self.status_bar_ui(ui));
         });
+        // The board's cards and the form show predicted probabilities: learnt again after each
+        // change, on another thread.
+        if self.view == View::Pipeline || self.form.is_some() {
+            let scope = crate::analytics::reports::Scope::default();
+            self.predicted = self
+                .predictions
+                .tick(&self.ws, &scope, ui.ctx(), |book| Predictions::new(&book));
+        }
         // The top bar and the search panel are drawn first and edit the filter and the pipeline
         // in place; the views drawn below read them from here.
         let cx = &cx!(self);

@@ -420,7 +420,7 @@ fn cards_ui(
                 selected: cx.selected == Some(opp.id),
                 cursor: cx.cursor == Some(opp.id),
             };
-            card::card_ui(ui, cx.ws, opp, look, card_height)
+            card::card_ui(ui, cx.ws, opp, look, card_height, cx.predictions)
         })
         .collect()
 }

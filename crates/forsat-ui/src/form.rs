@@ -11,6 +11,7 @@ use super::reply::{self, Reply, Sent};
 use super::theme;
 use super::unsaved::{self, Editing, FormKey};
 use super::widgets::{digits_field, history_ui, lookup_combo, star_button};
+use crate::analytics::predict::Predictions;
 use crate::command::{Change, Command};
 use crate::domain::{
     Account, ActivityLink, AmountMode, BusinessType, Contact, EntityKind, Field, FieldError,
@@ -204,7 +205,7 @@ impl OpportunityForm {
         if self.fresh {
             scroll = scroll.vertical_scroll_offset(0.0);
         }
-        scroll.show(ui, |ui| self.body_ui(ui, ws, &mut actions));
+        scroll.show(ui, |ui| self.body_ui(ui, ws, cx.predictions, &mut actions));
         self.fresh = false;
         if std::mem::take(&mut self.submit)
             && let Some(command) = self.save(ws)
@@ -290,7 +291,13 @@ impl OpportunityForm {
 
     /// The fields, the lines, the activities and the history; the form is dirty once any
     /// field changed.
-    fn body_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, actions: &mut Vec<Action>) {
+    fn body_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        predictions: Option<&Predictions>,
+        actions: &mut Vec<Action>,
+    ) {
         ui.spacing_mut().item_spacing.y = 6.0;
         let before = (
             self.draft.clone(),
@@ -308,7 +315,7 @@ impl OpportunityForm {
                 .default_open(true)
                 .show(ui, |ui| self.lines.ui(ui, ws, &self.draft.currency));
         }
-        self.more_fields_ui(ui, ws);
+        self.more_fields_ui(ui, ws, predictions);
         let after = (
             &self.draft,
             &self.account_text,
@@ -365,8 +372,14 @@ impl OpportunityForm {
     }
 
     /// The fields under the lines.
-    fn more_fields_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+    fn more_fields_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        predictions: Option<&Predictions>,
+    ) {
         self.probability_row(ui, ws);
+        self.prediction_row(ui, ws, predictions);
         self.close_row(ui, ws);
         self.details_rows(ui, ws);
         if let Some(original) = &self.original {
@@ -400,6 +413,44 @@ impl OpportunityForm {
             self.draft.reset_probability(stage);
             self.probability_text = self.draft.probability.normalize().to_string();
         }
+    }
+
+    /// The deal's predicted probability beside the user's, with what moved it and a button
+    /// taking it; or why there is none yet. The user's probability stays the deal's.
+    fn prediction_row(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        predictions: Option<&Predictions>,
+    ) {
+        let Some(predictions) = predictions else {
+            return;
+        };
+        let explained = self.opportunity_id().and_then(|id| predictions.explain(id));
+        let Some(explanation) = explained else {
+            if let Some(why) = crate::prediction::missing(predictions)
+                && self.draft.closed.is_none()
+            {
+                ui.add(
+                    egui::Label::new(ui.rtl(egui::RichText::new(why).color(theme::TEXT_MUTED)))
+                        .wrap(),
+                );
+            }
+            return;
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.text(crate::prediction::predicted(explanation.probability));
+            let whole = (explanation.probability * 100.0).round();
+            let taken = self.probability_text.trim() == format!("{whole}");
+            if !taken && ui.small_button_text(tr!("Use predicted")).clicked() {
+                self.probability_text = format!("{whole}");
+            }
+        });
+        egui::CollapsingHeader::new(ui.rtl(tr!("Why this prediction")))
+            .id_salt("why_predicted")
+            .show(ui, |ui| {
+                crate::prediction::explanation_ui(ui, ws, &explanation);
+            });
     }
 
     /// The expected close date, typed or picked.

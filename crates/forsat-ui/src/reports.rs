@@ -21,6 +21,7 @@ use chrono::NaiveDate;
 use egui::{Align, Rect, RichText, vec2};
 
 use super::app::{Action, Ctx};
+use super::learner::Learner;
 use super::offscreen::Painted;
 use super::theme;
 use super::widgets::lookup_combo;
@@ -178,8 +179,8 @@ struct CardState {
     from: DateField,
     to: DateField,
     cache: Option<Cached>,
-    /// A report learnt on another thread (the calibration's), with what it is for.
-    learning: Option<(u64, Scope, mpsc::Receiver<Report>)>,
+    /// The calibration, learnt on another thread.
+    learner: Learner<Report>,
 }
 
 impl CardState {
@@ -190,7 +191,7 @@ impl CardState {
             from: DateField::default(),
             to: DateField::default(),
             cache: None,
-            learning: None,
+            learner: Learner::default(),
         }
     }
 
@@ -201,7 +202,7 @@ impl CardState {
         let fresh = self.cache.as_ref().is_some_and(|c| {
             c.generation == ws.generation() && c.scope == *scope && c.params == self.params
         });
-        if !fresh && self.params == Params::Calibration {
+        if self.params == Params::Calibration {
             self.learn(ws, scope, ctx);
         } else if !fresh {
             let data = ws.report_data(scope);
@@ -218,46 +219,23 @@ impl CardState {
         self.cache.as_ref().filter(|c| c.params == self.params)
     }
 
-    /// Starts learning the calibration of `scope` on another thread unless it is under way,
-    /// and keeps its answer when it has come.
+    /// The calibration of `scope` when learnt (the last one while the next is learnt).
     fn learn(&mut self, ws: &Workspace, scope: &Scope, ctx: &egui::Context) {
-        let wanted = (ws.generation(), scope);
-        if let Some((generation, for_scope, answer)) = &self.learning
-            && (*generation, for_scope) == wanted
-        {
-            match answer.try_recv() {
-                Ok(report) => {
-                    self.cache = Some(Cached {
-                        generation: *generation,
-                        scope: for_scope.clone(),
-                        params: Params::Calibration,
-                        report,
-                        pivot: None,
-                    });
-                    self.learning = None;
-                }
-                Err(mpsc::TryRecvError::Empty) => {}
-                Err(mpsc::TryRecvError::Disconnected) => self.learning = None,
-            }
-            return;
-        }
-        let book = ws.prediction_book(scope);
         let currency = ws.settings().base_currency.clone();
-        let (send, answer) = mpsc::channel();
-        let ctx = ctx.clone();
-        let local = crate::i18n::current();
-        std::thread::spawn(move || {
-            crate::i18n::install(local);
-            let report = Report {
-                name: Params::Calibration.name(),
-                base_currency: currency,
-                rows: Rows::Calibration(crate::analytics::predict::calibration(&book)),
-            };
-            // The view may have gone: nobody to tell.
-            let _ = send.send(report);
-            ctx.request_repaint();
+        let learnt = self.learner.tick(ws, scope, ctx, move |book| Report {
+            name: Params::Calibration.name(),
+            base_currency: currency,
+            rows: Rows::Calibration(crate::analytics::predict::calibration(&book)),
         });
-        self.learning = Some((ws.generation(), scope.clone(), answer));
+        if let Some(report) = learnt {
+            self.cache = Some(Cached {
+                generation: ws.generation(),
+                scope: scope.clone(),
+                params: Params::Calibration,
+                report: (*report).clone(),
+                pivot: None,
+            });
+        }
     }
 
     /// Shows `params` (a saved report's), with its range as a preset when it is one.

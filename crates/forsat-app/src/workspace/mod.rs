@@ -9,6 +9,7 @@ mod filter;
 mod list;
 mod merge;
 mod predict;
+pub use predict::BookCopy;
 mod preferences;
 mod records;
 mod references;

@@ -1,40 +1,127 @@
 //! What the learner of predicted probabilities reads of the workspace: a [`Book`] copied out
-//! on the calling thread, so training and scoring run on another.
+//! a slice at a time (a million deals would hold a frame for a second), then learnt from on
+//! another thread.
 
-use crate::analytics::predict::{Book, DealRecord};
+use std::time::{Duration, Instant};
+
+use crate::analytics::predict::{Book, DealRecord, Gathered};
 use crate::analytics::reports::Scope;
-use crate::domain::ActivityLink;
+use crate::domain::{ActivityLink, Id};
 
 use super::Workspace;
 
+/// A copy of the deals of a scope for the learner, made a slice at a time.
+pub struct BookCopy {
+    generation: u64,
+    scope: Scope,
+    deals: Vec<Id>,
+    activities: Vec<Id>,
+    /// How far each of deals, stage moves and activities has been copied.
+    next: [usize; 3],
+    gathered: Gathered,
+}
+
+/// How many records are copied between looks at the clock.
+const SLICE: usize = 4096;
+
+impl BookCopy {
+    /// A copy of `scope`'s deals to be made from `ws` (nothing copied yet but their ids).
+    pub fn new(ws: &Workspace, scope: &Scope) -> BookCopy {
+        let mut gathered = Gathered::new(&ws.stages, ws.today());
+        gathered.reserve(ws.opportunity_count(), ws.stage_events.len());
+        BookCopy {
+            generation: ws.generation(),
+            scope: scope.clone(),
+            deals: ws.opportunity_ids().collect(),
+            activities: ws.activities.keys().copied().collect(),
+            next: [0; 3],
+            gathered,
+        }
+    }
+
+    /// Whether it copies `scope` of `ws` as it is now.
+    pub fn is_of(&self, ws: &Workspace, scope: &Scope) -> bool {
+        self.generation == ws.generation() && self.scope == *scope
+    }
+
+    /// Copies for about `budget`; what was gathered once all is copied. `ws` must be the data
+    /// it started from ([`BookCopy::is_of`]).
+    pub fn step(&mut self, ws: &Workspace, budget: Duration) -> Option<Gathered> {
+        let start = Instant::now();
+        let [deals, events, activities] = &mut self.next;
+        while *deals < self.deals.len() {
+            let end = (*deals + SLICE).min(self.deals.len());
+            for &id in &self.deals[*deals..end] {
+                if let Some(record) = ws.prediction_record(id, &self.scope) {
+                    self.gathered.deal(record);
+                }
+            }
+            *deals = end;
+            if start.elapsed() >= budget {
+                return None;
+            }
+        }
+        let moves = ws.stage_events();
+        while *events < moves.len() {
+            let end = (*events + 8 * SLICE).min(moves.len());
+            for e in &moves[*events..end] {
+                self.gathered.event(e);
+            }
+            *events = end;
+            if start.elapsed() >= budget {
+                return None;
+            }
+        }
+        while *activities < self.activities.len() {
+            let end = (*activities + SLICE).min(self.activities.len());
+            for id in &self.activities[*activities..end] {
+                match ws.activities.get(id) {
+                    Some(a) if a.done => {
+                        if let ActivityLink::Opportunity(deal) = a.link {
+                            self.gathered.done(deal, a.due);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            *activities = end;
+            if start.elapsed() >= budget {
+                return None;
+            }
+        }
+        Some(std::mem::take(&mut self.gathered))
+    }
+}
+
 impl Workspace {
     /// Every deal of `scope` out of the trash as the learner sees it: its life from its stage
-    /// moves, the days its activities were done, its amount in the base currency.
+    /// moves, the days its activities were done, its amount in the base currency. At a million
+    /// deals this takes a second: the window copies a slice a frame ([`BookCopy`]).
     pub fn prediction_book(&self, scope: &Scope) -> Book {
-        let deals = self
-            .opportunities()
-            .filter(|o| !self.is_trashed(o.id))
-            .filter(|o| scope.pipeline.is_none_or(|p| o.pipeline == p))
-            .filter(|o| {
-                let created = o.created.date_naive();
-                scope.created_from.is_none_or(|from| created >= from)
-                    && scope.created_to.is_none_or(|to| created <= to)
-            })
-            .map(|o| DealRecord {
-                id: o.id,
-                pipeline: o.pipeline,
-                account: o.account,
-                source: o.source,
-                salesperson: o.salesperson,
-                amount: f64::try_from(o.expected_base(&self.rates)).unwrap_or(0.0),
-                created: o.created.date_naive(),
-                stage: o.stage,
-                closed: o.closed,
-            });
-        let done = self.activities.values().filter_map(|a| match a.link {
-            ActivityLink::Opportunity(deal) if a.done => Some((deal, a.due)),
-            _ => None,
-        });
-        Book::new(deals, &self.stage_events, done, &self.stages, self.today())
+        let mut copy = BookCopy::new(self, scope);
+        copy.step(self, Duration::MAX)
+            .expect("an unbounded step copies everything")
+            .finish()
+    }
+
+    /// Deal `id` as the learner reads it, when it is in `scope` and out of the trash.
+    fn prediction_record(&self, id: Id, scope: &Scope) -> Option<DealRecord> {
+        let o = self.opportunity(id)?;
+        let created = o.created.date_naive();
+        let in_scope = !self.is_trashed(id)
+            && scope.pipeline.is_none_or(|p| o.pipeline == p)
+            && scope.created_from.is_none_or(|from| created >= from)
+            && scope.created_to.is_none_or(|to| created <= to);
+        in_scope.then(|| DealRecord {
+            id,
+            pipeline: o.pipeline,
+            account: o.account,
+            source: o.source,
+            salesperson: o.salesperson,
+            amount: f64::try_from(o.expected_base(&self.rates)).unwrap_or(0.0),
+            created,
+            stage: o.stage,
+            closed: o.closed,
+        })
     }
 }

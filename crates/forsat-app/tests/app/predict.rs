@@ -67,7 +67,10 @@ fn no_prediction_before_twenty_won_and_twenty_lost_deals() {
         too_few.won < MIN_CLOSED || too_few.lost < MIN_CLOSED,
         "{too_few:?}"
     );
-    assert!(ws.opportunities().all(|o| predictions.of(o.id).is_none()));
+    assert!(
+        ws.opportunities()
+            .all(|o| predictions.explain(o.id).is_none())
+    );
     let report = ws.report(&Scope::default(), &Params::Calibration);
     let Rows::Calibration(c) = &report.rows else {
         panic!("{report:?}")
@@ -92,7 +95,9 @@ fn open_deals_are_predicted_with_the_factors_the_demo_outcomes_follow() {
         .map(|o| {
             (
                 o,
-                predictions.of(o.id).expect("every open deal is predicted"),
+                predictions
+                    .explain(o.id)
+                    .expect("every open deal is predicted"),
             )
         })
         .collect();

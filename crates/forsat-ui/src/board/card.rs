@@ -5,6 +5,7 @@ use egui::text::LayoutJob;
 use egui::{FontId, Sense, Stroke, vec2};
 
 use super::CardDrag;
+use crate::analytics::predict::Predictions;
 use crate::app::Action;
 use crate::domain::{ActivityState, Id, Opportunity};
 use crate::i18n::{format_date, format_money, format_money_cents, format_percent};
@@ -37,7 +38,9 @@ pub(super) fn card_ui(
     opp: &Opportunity,
     look: Look,
     height: f32,
+    predictions: Option<&Predictions>,
 ) -> Option<Action> {
+    let predicted = predictions.and_then(|p| p.probability(opp.id));
     let id = widget_id(opp.id);
     let size = vec2(ui.available_width(), height);
     if ui.ctx().is_being_dragged(id) {
@@ -61,7 +64,7 @@ pub(super) fn card_ui(
             if super::close_zones::covers(ui.ctx(), pointer) {
                 painter.multiply_opacity(theme::CARD_OVER_ZONE_OPACITY);
             }
-            paint_card(&painter, floating, ws, opp, true);
+            paint_card(&painter, floating, ws, opp, true, predicted);
         }
         return None;
     }
@@ -73,7 +76,14 @@ pub(super) fn card_ui(
     crate::spoken::describe(&response, || crate::spoken::deal(ws, opp));
     if ui.is_rect_visible(rect) {
         let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
-        paint_card(&painter, rect, ws, opp, look.selected || response.hovered());
+        paint_card(
+            &painter,
+            rect,
+            ws,
+            opp,
+            look.selected || response.hovered(),
+            predicted,
+        );
         if look.cursor || response.has_focus() {
             painter.rect_stroke(
                 rect.shrink(1.0),
@@ -83,7 +93,7 @@ pub(super) fn card_ui(
             );
         }
     }
-    let response = response.on_hover_ui(|ui| details_ui(ui, ws, opp));
+    let response = response.on_hover_ui(|ui| details_ui(ui, ws, opp, predictions));
     if response.clicked() {
         Some(Action::Open(opp.id))
     } else if response.gained_focus() && !look.cursor {
@@ -96,7 +106,12 @@ pub(super) fn card_ui(
 
 /// The card's tooltip: what the card shortens, in full (the exact amount, the salesperson's
 /// name, every tag).
-fn details_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) {
+fn details_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    opp: &Opportunity,
+    predictions: Option<&Predictions>,
+) {
     // Each line whole: a name broken after its first word reads badly right to left.
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     ui.text(egui::RichText::new(&opp.name).strong());
@@ -114,6 +129,10 @@ fn details_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) {
         let tags = tag_names(ws, opp).collect::<Vec<_>>().join(", ");
         ui.text(crate::tr!("Tags: {tags}", tags = tags));
     }
+    if let Some(explanation) = predictions.and_then(|p| p.explain(opp.id)) {
+        ui.separator();
+        crate::prediction::explanation_ui(ui, ws, &explanation);
+    }
 }
 
 fn tag_names<'a>(ws: &'a Workspace, opp: &'a Opportunity) -> impl Iterator<Item = &'a str> {
@@ -128,6 +147,7 @@ pub(super) fn paint_card(
     ws: &Workspace,
     opp: &Opportunity,
     highlight: bool,
+    predicted: Option<f64>,
 ) {
     paint_card_frame(painter, rect, highlight, false);
     // A deal sitting in its stage too long has an amber edge and says for how long.
@@ -150,7 +170,7 @@ pub(super) fn paint_card(
         rtl: crate::i18n::right_to_left(),
     };
     let y = paint_name_lines(&lines, ws, opp, lines.inner.top());
-    let y = paint_amount_line(&lines, opp, y + 5.0);
+    let y = paint_amount_line(&lines, opp, predicted, y + 5.0);
     paint_last_line(&lines, ws, opp, stale, y + 3.0);
 }
 
@@ -171,13 +191,21 @@ fn paint_name_lines(lines: &CardLines, ws: &Workspace, opp: &Opportunity, y: f32
     )
 }
 
-/// The amount at the line's start and the probability at its end, at `y`; returns the line's
-/// bottom.
-fn paint_amount_line(lines: &CardLines, opp: &Opportunity, y: f32) -> f32 {
+/// The amount at the line's start and the probability at its end (with the predicted one
+/// beside it), at `y`; returns the line's bottom.
+fn paint_amount_line(lines: &CardLines, opp: &Opportunity, predicted: Option<f64>, y: f32) -> f32 {
     let width = lines.width();
     let money = format_money(opp.amount, &opp.currency);
-    let bottom = lines.line(y, &money, 13.5, theme::TEXT_STRONG, width * 0.6);
+    let bottom = lines.line(y, &money, 13.5, theme::TEXT_STRONG, width * 0.4);
     let percent = format_percent(opp.probability);
+    let percent = match predicted {
+        Some(p) => crate::tr!(
+            "{probability} · {predicted}",
+            probability = percent,
+            predicted = crate::prediction::predicted(p)
+        ),
+        None => percent,
+    };
     let font = FontId::proportional(12.5);
     text_line(
         lines.painter,
@@ -186,7 +214,7 @@ fn paint_amount_line(lines: &CardLines, opp: &Opportunity, y: f32) -> f32 {
         &percent,
         font,
         theme::TEXT_MUTED,
-        width * 0.4,
+        width * 0.6,
     );
     bottom
 }

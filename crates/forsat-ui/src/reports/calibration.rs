@@ -7,6 +7,7 @@ use egui_plot::{Line, PlotPoints, Points};
 use super::charts::{hover_ui, percent, still_plot};
 use crate::analytics::predict::Calibration;
 use crate::i18n::deals;
+use crate::text::one_run;
 use crate::theme;
 use crate::tr;
 
@@ -36,15 +37,14 @@ pub fn chart_ui(ui: &mut egui::Ui, calibration: &Calibration, height: f32) -> Re
     );
     let height = height - ui.spacing().interact_size.y;
     let plot = still_plot("calibration_chart", height)
-        .include_x(0.0)
-        .include_x(1.0)
-        .include_y(0.0)
-        .include_y(1.0)
-        .data_aspect(1.0)
+        .auto_bounds(egui::Vec2b::FALSE)
+        .default_x_bounds(-0.02, 1.02)
+        .default_y_bounds(-0.02, 1.02)
         .x_axis_label(tr!("Predicted probability"))
         .y_axis_label(tr!("Share won"))
-        .x_axis_formatter(|mark, _| percent(mark.value))
-        .y_axis_formatter(|mark, _| percent(mark.value));
+        // Painted labels: as the other charts', one run so Persian digits keep their order.
+        .x_axis_formatter(|mark, _| one_run(&percent(mark.value)))
+        .y_axis_formatter(|mark, _| one_run(&percent(mark.value)));
     let response = plot.show(ui, |plot_ui| {
         plot_ui.line(
             Line::new(

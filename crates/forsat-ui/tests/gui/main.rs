@@ -25,6 +25,7 @@ mod list_editing;
 mod list_status;
 mod lookups;
 mod palette;
+mod prediction;
 mod records;
 mod report_charts;
 mod reports;

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use chrono::{Datelike as _, NaiveDate};
 
+use super::features::Accounts;
 use crate::domain::{Id, IdMap, Stage, StageEvent, StageKind};
 
 /// A day as a number (days since 1 January of year 1), so ages are subtractions.
@@ -78,6 +79,8 @@ pub struct Book {
     /// Each pipeline's stages in order.
     pub pipelines: IdMap<Vec<Id>>,
     pub today: Day,
+    /// Each account's closed deals, to count those before a day.
+    pub(super) accounts: Accounts,
 }
 
 /// One deal's record as the workspace hands it to [`Book::new`].
@@ -96,18 +99,22 @@ pub struct DealRecord {
     pub closed: Option<NaiveDate>,
 }
 
-impl Book {
-    /// The book of `deals` (not in the trash), their stage moves `events` (in the order they
-    /// happened), the days their activities were done (`done`: deal and day, any order), the
-    /// `stages` and `today`.
-    pub fn new(
-        deals: impl IntoIterator<Item = DealRecord>,
-        events: &[StageEvent],
-        done: impl IntoIterator<Item = (Id, NaiveDate)>,
-        stages: &[Stage],
-        today: NaiveDate,
-    ) -> Book {
-        let mut book = Book {
+/// What a book is made of, gathered a piece at a time (the workspace copies a million deals
+/// over several frames, so none waits); [`Gathered::finish`] lays it out, on any thread.
+#[derive(Clone, Debug, Default)]
+pub struct Gathered {
+    deals: Vec<DealRecord>,
+    moves: Vec<(Id, Move)>,
+    done: Vec<(Id, Day)>,
+    stages: IdMap<StageInfo>,
+    pipelines: IdMap<Vec<Id>>,
+    today: Day,
+}
+
+impl Gathered {
+    /// Nothing gathered yet, for a file with `stages` on `today`.
+    pub fn new(stages: &[Stage], today: NaiveDate) -> Gathered {
+        let mut gathered = Gathered {
             stages: stages
                 .iter()
                 .map(|s| {
@@ -121,14 +128,53 @@ impl Book {
                 })
                 .collect(),
             today: day(today),
-            ..Book::default()
+            ..Gathered::default()
         };
         for s in stages {
-            book.pipelines.entry(s.pipeline).or_default().push(s.id);
+            gathered.pipelines.entry(s.pipeline).or_default().push(s.id);
         }
-        for ids in book.pipelines.values_mut() {
-            ids.sort_by_key(|id| (book.stages[id].sequence, *id));
+        for ids in gathered.pipelines.values_mut() {
+            ids.sort_by_key(|id| (gathered.stages[id].sequence, *id));
         }
+        gathered
+    }
+
+    /// Room for `deals` deals and `moves` stage moves, so gathering a million never copies
+    /// what it has gathered to grow.
+    pub fn reserve(&mut self, deals: usize, moves: usize) {
+        self.deals.reserve(deals);
+        self.moves.reserve(moves);
+    }
+
+    pub fn deal(&mut self, record: DealRecord) {
+        self.deals.push(record);
+    }
+
+    /// A stage move (in the order they happened); one of a deal not gathered is left out.
+    pub fn event(&mut self, e: &StageEvent) {
+        let stage = Move {
+            day: day(e.at.date_naive()),
+            stage: e.to,
+        };
+        self.moves.push((e.opportunity, stage));
+    }
+
+    /// An activity of `deal` done, due on `due`.
+    pub fn done(&mut self, deal: Id, due: NaiveDate) {
+        self.done.push((deal, day(due)));
+    }
+
+    /// The book of what was gathered.
+    pub fn finish(self) -> Book {
+        let mut book = Book {
+            stages: self.stages,
+            pipelines: self.pipelines,
+            today: self.today,
+            ..Book::default()
+        };
+        let mut deals = self.deals;
+        // By id, so what is learnt and scored comes out in that order with no sort.
+        deals.sort_unstable_by_key(|r| r.id);
         let mut index: IdMap<u32> = IdMap::default();
         for r in deals {
             index.insert(r.id, book.deals.len() as u32);
@@ -146,20 +192,9 @@ impl Book {
                 record: r,
             });
         }
-        let moves: Vec<(u32, Move)> = events
-            .iter()
-            .filter_map(|e| {
-                let at = *index.get(&e.opportunity)?;
-                Some((
-                    at,
-                    Move {
-                        day: day(e.at.date_naive()),
-                        stage: e.to,
-                    },
-                ))
-            })
-            .collect();
-        book.moves = group(&mut book.deals, moves, |d| &mut d.moves);
+        let at = |id: &Id| index.get(id).copied();
+        let moves = self.moves.iter().filter_map(|(id, m)| Some((at(id)?, *m)));
+        book.moves = group(&mut book.deals, moves.collect(), |d| &mut d.moves);
         // A lost deal's stage when it was lost: the stage before its last move into a lost one.
         for deal in &mut book.deals {
             if let End::Lost(at, _) = deal.end {
@@ -173,13 +208,40 @@ impl Book {
                 deal.end = End::Lost(at, from);
             }
         }
-        let mut done: Vec<(u32, Day)> = done
-            .into_iter()
-            .filter_map(|(id, date)| Some((*index.get(&id)?, day(date))))
+        let mut done: Vec<(u32, Day)> = self
+            .done
+            .iter()
+            .filter_map(|(id, d)| Some((at(id)?, *d)))
             .collect();
         done.sort_unstable();
         book.done = group(&mut book.deals, done, |d| &mut d.done);
+        book.accounts = Accounts::new(&book.deals);
         book
+    }
+}
+
+impl Book {
+    /// The book of `deals` (not in the trash), their stage moves `events` (in the order they
+    /// happened), the days their activities were done (`done`: deal and day, any order), the
+    /// `stages` and `today`.
+    pub fn new(
+        deals: impl IntoIterator<Item = DealRecord>,
+        events: &[StageEvent],
+        done: impl IntoIterator<Item = (Id, NaiveDate)>,
+        stages: &[Stage],
+        today: NaiveDate,
+    ) -> Book {
+        let mut gathered = Gathered::new(stages, today);
+        for deal in deals {
+            gathered.deal(deal);
+        }
+        for e in events {
+            gathered.event(e);
+        }
+        for (id, due) in done {
+            gathered.done(id, due);
+        }
+        gathered.finish()
     }
 
     /// A deal's stage moves, oldest first.

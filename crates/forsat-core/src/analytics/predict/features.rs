@@ -86,39 +86,55 @@ impl Situation {
     }
 }
 
-/// Each account's closed deals (day and whether won), by day, to count those before a day.
-pub struct Accounts(IdMap<Vec<(Day, bool)>>);
+/// Every account's closed deals by day, each with how many of the account's were won up to
+/// it, so the wins and losses before a day are one binary search.
+#[derive(Clone, Debug, Default)]
+pub struct Accounts {
+    /// (account, day closed, wins of the account up to and including this one), by account
+    /// then day.
+    closes: Vec<(Id, Day, u32)>,
+    /// Where each account's closes are in `closes`: first and how many.
+    start: IdMap<(u32, u32)>,
+}
 
 impl Accounts {
-    pub fn new(book: &Book) -> Accounts {
-        let mut map: IdMap<Vec<(Day, bool)>> = IdMap::default();
-        for deal in &book.deals {
-            if let Some(day) = deal.end.closed() {
-                map.entry(deal.record.account)
-                    .or_default()
-                    .push((day, deal.end.won()));
+    pub fn new(deals: &[Deal]) -> Accounts {
+        let mut closes: Vec<(Id, Day, u32)> = deals
+            .iter()
+            .filter_map(|d| Some((d.record.account, d.end.closed()?, u32::from(d.end.won()))))
+            .collect();
+        closes.sort_unstable();
+        let mut start = IdMap::default();
+        let mut won = 0;
+        for i in 0..closes.len() {
+            let account = closes[i].0;
+            if i == 0 || closes[i - 1].0 != account {
+                won = 0;
             }
+            start.entry(account).or_insert((i as u32, 0)).1 += 1;
+            won += closes[i].2;
+            closes[i].2 = won;
         }
-        for closes in map.values_mut() {
-            closes.sort_unstable();
-        }
-        Accounts(map)
+        Accounts { closes, start }
     }
 
     /// The account's deals won and lost before `day`.
     fn before(&self, account: Id, day: Day) -> (u32, u32) {
-        let Some(closes) = self.0.get(&account) else {
+        let Some(&(first, count)) = self.start.get(&account) else {
             return (0, 0);
         };
-        let end = closes.partition_point(|c| c.0 < day);
-        let won = closes[..end].iter().filter(|c| c.1).count() as u32;
-        (won, end as u32 - won)
+        let theirs = &self.closes[first as usize..(first + count) as usize];
+        let end = theirs.partition_point(|c| c.1 < day);
+        match end.checked_sub(1) {
+            None => (0, 0),
+            Some(last) => (theirs[last].2, end as u32 - theirs[last].2),
+        }
     }
 }
 
 /// `deal`'s situation on `day`, from what was known by then; None when it was not in an open
 /// stage that day (not made yet, or closed).
-pub fn situation(book: &Book, accounts: &Accounts, deal: &Deal, day: Day) -> Option<Situation> {
+pub fn situation(book: &Book, deal: &Deal, day: Day) -> Option<Situation> {
     if day < deal.created {
         return None;
     }
@@ -134,7 +150,7 @@ pub fn situation(book: &Book, accounts: &Accounts, deal: &Deal, day: Day) -> Opt
     }
     let done = book.done(deal);
     let last_done = done[..done.partition_point(|&d| d <= day)].last();
-    let (account_won, account_lost) = accounts.before(deal.record.account, day);
+    let (account_won, account_lost) = book.accounts.before(deal.record.account, day);
     Some(Situation {
         stage,
         days_in_stage: day - entered,

@@ -35,7 +35,7 @@ impl Rows {
 }
 
 /// The sum of a row's weighted features: its log-odds.
-pub fn log_odds(weights: &[f64], row: &[(u16, f32)]) -> f64 {
+fn log_odds(weights: &[f64], row: &[(u16, f32)]) -> f64 {
     row.iter()
         .map(|&(i, x)| weights.get(usize::from(i)).copied().unwrap_or(0.0) * f64::from(x))
         .sum()

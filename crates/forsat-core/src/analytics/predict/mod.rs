@@ -12,13 +12,13 @@ mod naive_bayes;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use book::{Book, Day, Deal, DealRecord, End, day};
+pub use book::{Book, Day, Deal, DealRecord, End, Gathered, day};
 pub use features::{AMOUNT_SPANS, DAY_SPANS, Factor, Situation, day_span_bounds};
 pub use naive_bayes::NaiveBayes;
 
 use crate::domain::Id;
-use features::{Accounts, Vocabulary, situation};
-use logistic::{Rows, log_odds, sigmoid};
+use features::{Vocabulary, situation};
+use logistic::{Rows, sigmoid};
 
 /// No prediction is made before this many won and this many lost deals.
 pub const MIN_CLOSED: usize = 20;
@@ -68,7 +68,6 @@ const EXPLAINED: usize = 3;
 impl Model {
     /// The model learnt from the deals closed before `before` (every closed deal when None).
     pub fn train(book: &Book, before: Option<Day>) -> Result<Model, TooFew> {
-        let accounts = Accounts::new(book);
         let trained = |d: &Deal| d.end.closed().is_some_and(|c| before.is_none_or(|b| c < b));
         let mut won = 0;
         let mut lost = 0;
@@ -95,13 +94,10 @@ impl Model {
                 if looks > MAX_ROWS && mix(deal.record.id, k as u64) % looks >= MAX_ROWS {
                     continue;
                 }
-                let Some(s) = situation(book, &accounts, deal, day) else {
+                let Some(s) = situation(book, deal, day) else {
                     continue;
                 };
-                let features: Vec<(u16, f32)> = s
-                    .factors()
-                    .map(|(f, x)| (vocabulary.column(f), x))
-                    .collect();
+                let features = s.factors().map(|(f, x)| (vocabulary.column(f), x));
                 rows.push(features, deal.end.won());
             }
         }
@@ -122,10 +118,10 @@ impl Model {
 
     /// The probability (0–1) that a deal in situation `s` is won.
     pub fn probability(&self, s: &Situation) -> f64 {
-        let row: Vec<(u16, f32)> = std::iter::once((0, 1.0))
-            .chain(self.columns(s).into_iter().map(|(c, x, _)| (c, x)))
-            .collect();
-        sigmoid(log_odds(&self.weights, &row))
+        let weighed = s.factors().filter_map(|(f, x)| {
+            Some(self.weights[usize::from(self.vocabulary.get(f)?)] * f64::from(x))
+        });
+        sigmoid(self.weights[0] + weighed.sum::<f64>())
     }
 
     /// The probability in situation `s`, with the factors that raise and lower it most.
@@ -195,12 +191,13 @@ fn mix(id: Id, k: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Every open deal's prediction today, by deal id.
+/// Every open deal's prediction today, by deal id: its probability, and its situation to
+/// explain it when asked (explaining every deal would cost five times as much, for the few a
+/// user looks at).
 #[derive(Clone, Debug, Default)]
 pub struct Predictions {
-    deals: Vec<(Id, Explanation)>,
-    /// The model's, when there is one.
-    pub learnt_from: Option<(usize, usize)>,
+    model: Option<Model>,
+    deals: Vec<(Id, f32, Situation)>,
     /// Closed deals so far when too few to learn from.
     pub too_few: Option<TooFew>,
 }
@@ -214,31 +211,50 @@ impl Predictions {
                 too_few: Some(too_few),
                 ..Predictions::default()
             },
-            Ok(model) => {
-                let accounts = Accounts::new(book);
-                let mut deals: Vec<(Id, Explanation)> = book
-                    .deals
-                    .iter()
-                    .filter(|d| d.end == End::Open)
-                    .filter_map(|d| {
-                        let s = situation(book, &accounts, d, book.today.max(d.created))?;
-                        Some((d.record.id, model.explain(&s)))
-                    })
-                    .collect();
-                deals.sort_unstable_by_key(|d| d.0);
-                Predictions {
-                    deals,
-                    learnt_from: Some((model.won, model.lost)),
-                    too_few: None,
-                }
-            }
+            Ok(model) => Predictions::score(book, model),
         }
     }
 
-    /// Deal `id`'s prediction, when it is open and there is a model.
-    pub fn of(&self, id: Id) -> Option<&Explanation> {
+    /// `model` applied to the open deals of `book` as they stand today.
+    pub fn score(book: &Book, model: Model) -> Predictions {
+        let parts = crate::cores::on_each_core(&book.deals, |deals| {
+            let open = deals.iter().filter(|d| d.end == End::Open);
+            let scored = open.filter_map(|d| {
+                let s = situation(book, d, book.today.max(d.created))?;
+                Some((d.record.id, model.probability(&s) as f32, s))
+            });
+            scored.collect::<Vec<_>>()
+        });
+        // In id order: the book's deals are.
+        let mut deals = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            deals.extend(part);
+        }
+        Predictions {
+            model: Some(model),
+            deals,
+            too_few: None,
+        }
+    }
+
+    fn find(&self, id: Id) -> Option<&(Id, f32, Situation)> {
         let at = self.deals.binary_search_by_key(&id, |d| d.0).ok()?;
-        Some(&self.deals[at].1)
+        Some(&self.deals[at])
+    }
+
+    /// Deal `id`'s predicted probability (0–1), when it is open and there is a model.
+    pub fn probability(&self, id: Id) -> Option<f64> {
+        self.find(id).map(|d| f64::from(d.1))
+    }
+
+    /// Deal `id`'s prediction with the factors that raise and lower it most.
+    pub fn explain(&self, id: Id) -> Option<Explanation> {
+        Some(self.model.as_ref()?.explain(&self.find(id)?.2))
+    }
+
+    /// The won and lost deals learnt from, when there is a model.
+    pub fn learnt_from(&self) -> Option<(usize, usize)> {
+        self.model.as_ref().map(|m| (m.won, m.lost))
     }
 }
 
@@ -299,14 +315,13 @@ pub fn calibration(book: &Book) -> Calibration {
         return out;
     };
     let baseline = NaiveBayes::learn(book, |d| d.end.closed().is_some_and(|c| c < split));
-    let accounts = Accounts::new(book);
     // (model, stage default, baseline, won) for each deal open on the split day.
     let tested: Vec<(f64, f64, f64, bool)> = book
         .deals
         .iter()
         .filter(|d| d.end.closed().is_some_and(|c| c >= split))
         .filter_map(|d| {
-            let s = situation(book, &accounts, d, split)?;
+            let s = situation(book, d, split)?;
             let stage = book.stages.get(&s.stage)?.probability;
             let nb = baseline
                 .probability(d.record.pipeline, s.stage, d.record.source)

@@ -1,0 +1,117 @@
+//! The predicted probability as a person meets it: on a deal's form beside the probability,
+//! taken with one click; explained; absent (and why) on a file with few closed deals; and the
+//! calibration card in Reports. Predictions are learnt on another thread: the tests wait as a
+//! person would, frame after frame.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use forsat_core::command::Command;
+use forsat_ui::App;
+use rust_decimal::Decimal;
+
+use crate::{Fixture, card, clock, harness};
+use forsat_app::workspace::Workspace;
+
+/// A file of `count` demo deals (about a quarter won and a quarter lost), kept with its folder.
+fn demo_file(count: usize) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.redb");
+    let mut ws = Workspace::open(&path, clock()).unwrap();
+    let (batch, _) = forsat_app::demo::generate(&ws, count, 5);
+    ws.apply(Command::InsertBatch(Box::new(batch))).unwrap();
+    (dir, path)
+}
+
+/// Runs frames (the learner's thread working between them) until a label starting with
+/// `start` shows; its text.
+fn wait_for(harness: &mut Harness<'static, App>, start: &str) -> String {
+    for _ in 0..400 {
+        harness.run();
+        let found = harness
+            .query_all_by(|n| n.value().is_some_and(|v| v.starts_with(start)))
+            .next()
+            .and_then(|n| n.value());
+        if let Some(text) = found {
+            return text;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("nothing starting with “{start}” showed");
+}
+
+/// The name of an open deal whose card is at the top of the first column.
+fn first_open_card(harness: &Harness<'static, App>) -> String {
+    let ws = harness.state().workspace().unwrap();
+    let stage = ws.stages_of(ws.default_pipeline().id).next().unwrap().id;
+    let id = ws.column(stage).ids[0];
+    ws.opportunity(id).unwrap().name.clone()
+}
+
+#[test]
+fn the_form_shows_the_prediction_and_use_predicted_takes_it() {
+    let (_dir, path) = demo_file(400);
+    let mut harness = harness(&path);
+    let name = first_open_card(&harness);
+    harness
+        .query_all_by_role_and_label(egui::accesskit::Role::Button, &name)
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    let predicted = wait_for(&mut harness, "Predicted ");
+    let percent: u32 = predicted
+        .trim_start_matches("Predicted ")
+        .trim_end_matches(" %")
+        .parse()
+        .unwrap_or_else(|_| panic!("{predicted}"));
+    // Why: the factors that raise and lower it, in words.
+    harness.get_by_label("Why this prediction").click();
+    harness.run();
+    let explained = harness
+        .query_all_by(|n| {
+            n.value()
+                .is_some_and(|v| v == "Raises it:" || v == "Lowers it:")
+        })
+        .count();
+    assert!(explained > 0, "no factor listed");
+    harness.get_by_label("Use predicted").click();
+    harness.run();
+    // Taken: the button goes, the field holds the prediction until saved.
+    assert!(harness.query_by_label("Use predicted").is_none());
+    harness.get_by_label("Save").click();
+    harness.run();
+    let ws = harness.state().workspace().unwrap();
+    let opp = ws.opportunities().find(|o| o.name == name).unwrap();
+    assert_eq!(opp.probability, Decimal::from(percent));
+    assert!(
+        opp.probability_overridden,
+        "the user's choice, kept past stage moves"
+    );
+}
+
+#[test]
+fn a_file_with_few_closed_deals_says_why_there_is_no_prediction() {
+    let fixture = Fixture::two_deals();
+    let mut harness = harness(&fixture.path);
+    card(&harness, "Nordwind – fleet renewal").click();
+    harness.run();
+    let why = wait_for(&mut harness, "No prediction yet");
+    assert!(why.contains("(so far 0 won, 0 lost)"), "{why}");
+    assert!(harness.query_by_label("Use predicted").is_none());
+}
+
+#[test]
+fn the_calibration_card_compares_the_model_with_the_stage_defaults() {
+    let (_dir, path) = demo_file(2_000);
+    let mut harness = harness(&path);
+    harness.get_by_label("Reports").click();
+    harness.run();
+    let open = "Open Predicted probability: calibration full size";
+    harness.get_by_label(open).scroll_to_me();
+    harness.run();
+    harness.get_by_label(open).click();
+    harness.run();
+    let summary = wait_for(&mut harness, "Learnt from ");
+    assert!(summary.contains("Brier score"), "{summary}");
+    harness.get_by_label("Calibration chart");
+}
