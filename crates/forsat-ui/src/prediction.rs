@@ -3,12 +3,14 @@
 
 use rust_decimal::Decimal;
 
-use crate::analytics::predict::{AMOUNT_SPANS, Explanation, Factor, Predictions, day_span_bounds};
+use crate::analytics::predict::{
+    AMOUNT_SPANS, Explanation, Factor, Predictions, Situation, day_span_bounds,
+};
 use crate::i18n::{format_count, format_money, format_percent};
 use crate::theme;
-use crate::tr;
 use crate::ui_ext::UiExt;
 use crate::workspace::Workspace;
+use crate::{tr, trn};
 
 /// A probability (0–1) as a whole percentage: "34 %".
 pub fn percent(probability: f64) -> String {
@@ -36,8 +38,8 @@ fn days(span: u8) -> String {
     }
 }
 
-/// What a factor says about the deal, in words.
-pub fn factor_label(ws: &Workspace, factor: Factor) -> String {
+/// What a factor says about the deal in `situation`, in words.
+pub fn factor_label(ws: &Workspace, factor: Factor, situation: &Situation) -> String {
     let money = |amount: f64| {
         let amount = Decimal::from_f64_retain(amount).unwrap_or_default();
         format_money(amount, &ws.settings().base_currency)
@@ -65,40 +67,42 @@ pub fn factor_label(ws: &Workspace, factor: Factor) -> String {
         }
         Factor::Source(id) => tr!("Source: {name}", name = ws.lookup_name(Some(id))),
         Factor::Salesperson(id) => tr!("Salesperson: {name}", name = ws.lookup_name(Some(id))),
-        Factor::AccountWon => tr!("The account's deals won before"),
-        Factor::AccountLost => tr!("The account's deals lost before"),
+        Factor::AccountWon => trn!(situation.account_won, "The account won {n} deals before"),
+        Factor::AccountLost => trn!(situation.account_lost, "The account lost {n} deals before"),
         Factor::Quiet(None) => tr!("No activity done yet"),
         Factor::Quiet(Some(span)) => tr!("Last activity done {days} ago", days = days(span)),
     }
 }
 
-/// A factor's effect in percentage points, signed: "+12", "−8".
-fn points(effect: f64) -> String {
-    let whole = (effect * 100.0).round();
-    let sign = if whole < 0.0 { "−" } else { "+" };
-    format!("{sign}{}", format_count(whole.abs() as u64))
-}
-
-/// The prediction and its factors, a line each: what raises it, then what lowers it.
+/// The prediction and its factors, a line each: what raises it, then what lowers it, each by
+/// how many percentage points the prediction would move without it.
 pub fn explanation_ui(ui: &mut egui::Ui, ws: &Workspace, explanation: &Explanation) {
-    ui.text(egui::RichText::new(predicted(explanation.probability)).strong());
-    for (heading, factors, color) in [
-        (tr!("Raises it:"), &explanation.raises, theme::WON),
-        (tr!("Lowers it:"), &explanation.lowers, theme::LOST),
-    ] {
-        if factors.is_empty() {
-            continue;
+    // Lines start where reading does (at the right in Persian), in a tooltip as in the form.
+    ui.with_layout(crate::direction::top_down_start(), |ui| {
+        ui.text(egui::RichText::new(predicted(explanation.probability)).strong());
+        for (heading, factors, color) in [
+            (tr!("Raises it:"), &explanation.raises, theme::WON),
+            (tr!("Lowers it:"), &explanation.lowers, theme::LOST),
+        ] {
+            if factors.is_empty() {
+                continue;
+            }
+            ui.text(egui::RichText::new(heading).color(theme::TEXT_MUTED));
+            for (factor, effect) in factors {
+                let whole = (effect * 100.0).round();
+                let sign = if whole < 0.0 { "−" } else { "+" };
+                let line = trn!(
+                    whole.abs() as u64,
+                    "{sign}{n} points: {factor}",
+                    sign = sign,
+                    factor = factor_label(ws, *factor, &explanation.situation)
+                );
+                ui.text(egui::RichText::new(line).color(color));
+            }
         }
-        ui.text(egui::RichText::new(heading).color(theme::TEXT_MUTED));
-        for (factor, effect) in factors {
-            let line = tr!(
-                "{points} points: {factor}",
-                points = points(*effect),
-                factor = factor_label(ws, *factor)
-            );
-            ui.text(egui::RichText::new(line).color(color));
-        }
-    }
+        let note = tr!("Each figure: how far the prediction would move without that factor.");
+        ui.text(egui::RichText::new(note).small().color(theme::TEXT_MUTED));
+    });
 }
 
 /// Why a deal has no prediction: too few closed deals, or it is not open.

@@ -1178,10 +1178,13 @@ impl Report {
                     report: &'a str,
                     #[serde(flatten)]
                     calibration: &'a Calibration,
+                    /// What the figures say, or why there are none.
+                    summary: String,
                 }
                 let out = Out {
                     report: self.name,
                     calibration,
+                    summary: predict::summary(calibration),
                 };
                 serde_json::to_string_pretty(&out).expect("reports serialize to JSON") + "\n"
             }

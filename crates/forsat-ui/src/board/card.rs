@@ -73,7 +73,17 @@ pub(super) fn card_ui(
         .interact(rect, id, Sense::click_and_drag())
         .on_hover_cursor(egui::CursorIcon::Grab);
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &opp.name));
-    crate::spoken::describe(&response, || crate::spoken::deal(ws, opp));
+    crate::spoken::describe(&response, || {
+        let deal = crate::spoken::deal(ws, opp);
+        match predicted {
+            Some(p) => crate::tr!(
+                "{deal}, {predicted}",
+                deal = deal,
+                predicted = crate::prediction::predicted(p)
+            ),
+            None => deal,
+        }
+    });
     if ui.is_rect_visible(rect) {
         let painter = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
         paint_card(

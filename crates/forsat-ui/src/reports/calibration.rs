@@ -4,7 +4,7 @@
 use egui::Rect;
 use egui_plot::{Line, PlotPoints, Points};
 
-use super::charts::{hover_ui, percent, still_plot};
+use super::charts::{hover_ui, percent, round_marks, still_plot};
 use crate::analytics::predict::Calibration;
 use crate::i18n::deals;
 use crate::text::one_run;
@@ -40,6 +40,8 @@ pub fn chart_ui(ui: &mut egui::Ui, calibration: &Calibration, height: f32) -> Re
         .auto_bounds(egui::Vec2b::FALSE)
         .default_x_bounds(-0.02, 1.02)
         .default_y_bounds(-0.02, 1.02)
+        .x_grid_spacer(round_marks)
+        .y_grid_spacer(round_marks)
         .x_axis_label(tr!("Predicted probability"))
         .y_axis_label(tr!("Share won"))
         // Painted labels: as the other charts', one run so Persian digits keep their order.

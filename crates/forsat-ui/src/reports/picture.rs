@@ -54,9 +54,9 @@ impl Picture {
     /// The picture of the report `params` over `scope` in `ws`, its forecast bars showing
     /// `measure`.
     pub fn new(ws: &Workspace, scope: &Scope, params: &Params, measure: Measure) -> Picture {
-        let data = ws.report_data(scope);
-        let report = crate::analytics::reports::run(&data, params);
-        let pivot = pivot_of(params, &report, data.default_period());
+        // The workspace's report: the calibration learns from the deals' lives it copies.
+        let report = ws.report(scope, params);
+        let pivot = pivot_of(params, &report, ws.report_data(scope).default_period());
         let card = Card::of(params);
         Picture {
             card,

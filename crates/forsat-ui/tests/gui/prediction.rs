@@ -4,7 +4,7 @@
 //! person would, frame after frame.
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use forsat_core::command::Command;
 use forsat_ui::App;
 use rust_decimal::Decimal;
@@ -59,6 +59,18 @@ fn the_form_shows_the_prediction_and_use_predicted_takes_it() {
         .click();
     harness.run();
     let predicted = wait_for(&mut harness, "Predicted ");
+    // A screen reader hears it on the card too.
+    let described = harness
+        .query_all_by_role_and_label(egui::accesskit::Role::Button, &name)
+        .next()
+        .unwrap()
+        .accesskit_node()
+        .description()
+        .unwrap_or_default();
+    assert!(
+        described.ends_with(&format!(", {predicted}")),
+        "{described}"
+    );
     let percent: u32 = predicted
         .trim_start_matches("Predicted ")
         .trim_end_matches(" %")

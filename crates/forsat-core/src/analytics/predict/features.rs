@@ -11,7 +11,7 @@ pub const DAY_SPANS: [Day; 5] = [7, 14, 30, 60, 120];
 pub const AMOUNT_SPANS: [f64; 4] = [1_000.0, 10_000.0, 100_000.0, 1_000_000.0];
 
 /// One thing the model weighs. Spans are indexes into [`DAY_SPANS`] / [`AMOUNT_SPANS`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Factor {
     Stage(Id),
     DaysInStage(u8),
@@ -171,14 +171,32 @@ pub struct Vocabulary {
     factors: Vec<Factor>,
 }
 
+/// A factor is weighed only when this many looks had it: fewer say nothing a ridge would keep.
+const MIN_SEEN: u32 = 10;
+/// At most this many factors are weighed (the most frequent): the model solves its normal
+/// equations exactly, a cube of their number, so a file with thousands of sources or stages
+/// still learns in a second.
+const MAX_FACTORS: usize = 300;
+
 impl Vocabulary {
-    /// The column of `factor`, added when new (column 0 is the intercept).
-    pub fn column(&mut self, factor: Factor) -> u16 {
-        let next = self.factors.len() as u16 + 1;
-        *self.index.entry(factor).or_insert_with(|| {
-            self.factors.push(factor);
-            next
-        })
+    /// The factors worth a column among `seen` (each factor as often as it was seen): those
+    /// seen [`MIN_SEEN`] times, the [`MAX_FACTORS`] most often seen, in a fixed order.
+    pub fn of(seen: impl Iterator<Item = (Factor, f32)>) -> Vocabulary {
+        let mut counts: FastMap<Factor, u32> = FastMap::default();
+        for (factor, _) in seen {
+            *counts.entry(factor).or_default() += 1;
+        }
+        let mut kept: Vec<(Factor, u32)> = counts.into_iter().filter(|c| c.1 >= MIN_SEEN).collect();
+        // Most seen first; ties by the factor's own order, so every run has the same columns.
+        kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        kept.truncate(MAX_FACTORS);
+        let mut vocabulary = Vocabulary::default();
+        for (factor, _) in kept {
+            let column = vocabulary.factors.len() as u16 + 1;
+            vocabulary.index.insert(factor, column);
+            vocabulary.factors.push(factor);
+        }
+        vocabulary
     }
 
     /// The column of `factor` if known.
@@ -189,5 +207,24 @@ impl Vocabulary {
     /// Columns, the intercept's included.
     pub fn dims(&self) -> usize {
         self.factors.len() + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rare_factors_get_no_column_and_at_most_the_most_seen_are_kept() {
+        // 1,000 sources seen 10 to 1,009 times, one seen 9 times.
+        let seen = (0..1_000u64)
+            .flat_map(|i| std::iter::repeat_n((Factor::Source(i + 1), 1.0), 10 + i as usize))
+            .chain(std::iter::repeat_n((Factor::Source(5_000), 1.0), 9));
+        let vocabulary = Vocabulary::of(seen);
+        assert_eq!(vocabulary.dims(), MAX_FACTORS + 1);
+        assert_eq!(vocabulary.get(Factor::Source(5_000)), None);
+        // The most seen first.
+        assert_eq!(vocabulary.get(Factor::Source(1_000)), Some(1));
+        assert_eq!(vocabulary.get(Factor::Source(1)), None);
     }
 }

@@ -60,6 +60,8 @@ pub struct Explanation {
     pub raises: Vec<(Factor, f64)>,
     /// Largest drop first.
     pub lowers: Vec<(Factor, f64)>,
+    /// What it was worked out from (the counts behind the account's factors).
+    pub situation: Situation,
 }
 
 /// How many factors each side of an explanation lists.
@@ -87,19 +89,24 @@ impl Model {
         if won < MIN_CLOSED || lost < MIN_CLOSED {
             return Err(TooFew { won, lost });
         }
-        let mut vocabulary = Vocabulary::default();
-        let mut rows = Rows::default();
+        let mut looked: Vec<(Situation, bool)> = Vec::new();
         for deal in book.deals.iter().filter(|d| trained(d)) {
             for (k, day) in look_days(deal).enumerate() {
                 if looks > MAX_ROWS && mix(deal.record.id, k as u64) % looks >= MAX_ROWS {
                     continue;
                 }
-                let Some(s) = situation(book, deal, day) else {
-                    continue;
-                };
-                let features = s.factors().map(|(f, x)| (vocabulary.column(f), x));
-                rows.push(features, deal.end.won());
+                if let Some(s) = situation(book, deal, day) {
+                    looked.push((s, deal.end.won()));
+                }
             }
+        }
+        let vocabulary = Vocabulary::of(looked.iter().flat_map(|(s, _)| s.factors()));
+        let mut rows = Rows::default();
+        for (s, won) in &looked {
+            let known = s
+                .factors()
+                .filter_map(|(f, x)| Some((vocabulary.get(f)?, x)));
+            rows.push(known, *won);
         }
         let weights = logistic::fit(&rows, vocabulary.dims(), LAMBDA);
         Ok(Model {
@@ -162,6 +169,7 @@ impl Model {
             probability,
             raises,
             lowers,
+            situation: *s,
         }
     }
 }
@@ -276,6 +284,9 @@ pub struct Calibration {
     /// The first day of the test: about the last quarter of the closed deals closed from it.
     pub split: Option<NaiveDate>,
     pub closed_train: u64,
+    /// Of those closed before the split, the won and lost ones a look could learn from.
+    pub won_train: u64,
+    pub lost_train: u64,
     pub closed_test: u64,
     /// Mean squared error of each way of predicting on the test deals (lower is better).
     pub brier_model: Option<f64>,
@@ -301,6 +312,8 @@ pub fn calibration(book: &Book) -> Calibration {
     let mut out = Calibration {
         split: split.and_then(NaiveDate::from_num_days_from_ce_opt),
         closed_train: split.map_or(0, |s| closes.partition_point(|&c| c < s)) as u64,
+        won_train: 0,
+        lost_train: 0,
         closed_test: 0,
         brier_model: None,
         brier_stage: None,
@@ -311,9 +324,14 @@ pub fn calibration(book: &Book) -> Calibration {
     let Some(split) = split else {
         return out;
     };
-    let Ok(model) = Model::train(book, Some(split)) else {
-        return out;
+    let model = match Model::train(book, Some(split)) {
+        Ok(model) => model,
+        Err(too_few) => {
+            (out.won_train, out.lost_train) = (too_few.won as u64, too_few.lost as u64);
+            return out;
+        }
     };
+    (out.won_train, out.lost_train) = (model.won as u64, model.lost as u64);
     let baseline = NaiveBayes::learn(book, |d| d.end.closed().is_some_and(|c| c < split));
     // (model, stage default, baseline, won) for each deal open on the split day.
     let tested: Vec<(f64, f64, f64, bool)> = book
@@ -378,7 +396,7 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// The backtest in a sentence or two, under the calibration's table.
+/// The backtest in a sentence or two, under the calibration's table, in plain words.
 pub fn summary(c: &Calibration) -> String {
     use crate::i18n::{format_count, format_date};
     let (Some(split), Some(model), Some(stage), Some(nb), Some(gap)) = (
@@ -389,13 +407,15 @@ pub fn summary(c: &Calibration) -> String {
         c.calibration_error,
     ) else {
         return crate::tr!(
-            "Not enough closed deals to test predictions: they need {count} won and {count} lost before the last quarter's.",
-            count = format_count(MIN_CLOSED as u64)
+            "Not enough closed deals to check predictions yet: learning needs {count} won and {count} lost deals closed before the last quarter of closes ({won} won and {lost} lost so far).",
+            count = format_count(MIN_CLOSED as u64),
+            won = format_count(c.won_train),
+            lost = format_count(c.lost_train)
         );
     };
-    let score = |x: f64| crate::i18n::localize_digits(&format!("{x:.4}")).into_owned();
+    let score = |x: f64| crate::i18n::localize_number(&format!("{x:.4}")).into_owned();
     crate::tr!(
-        "Learnt from {train} deals closed before {split}, tested on {test} open on that day. Brier score (lower is better): model {model}, stage defaults {stage}, Odoo's naive Bayes {nb}. Calibration error {gap}.",
+        "Learnt from {train} deals closed before {split}, then checked on the {test} deals open that day (all closed since). Average error (Brier score, lower is better): predictions {model}, stage probabilities {stage}, Odoo's method {nb}. Predicted and actual win rates differ by {gap} on average.",
         train = format_count(c.closed_train),
         split = format_date(split),
         test = format_count(c.closed_test),
