@@ -13,12 +13,35 @@ use crate::workspace::{BookCopy, Workspace};
 /// How long a frame copies deals for the learner.
 const SLICE: Duration = Duration::from_millis(6);
 
-/// One thing learnt from the deals of a scope, kept up to date with the data.
+/// What an answer was learnt from: the data as of a change, the day (ages count from it) and
+/// the deals' scope.
+#[derive(Clone, PartialEq)]
+struct Key {
+    generation: u64,
+    today: chrono::NaiveDate,
+    scope: Scope,
+}
+
+impl Key {
+    fn of(ws: &Workspace, scope: &Scope) -> Key {
+        Key {
+            generation: ws.generation(),
+            today: ws.today(),
+            scope: scope.clone(),
+        }
+    }
+}
+
+/// One thing learnt from the deals of a scope, kept up to date with the data. One learning
+/// runs at a time: a change while it runs is learnt after it (its answer is shown meanwhile),
+/// so at a million deals two copies never fill the memory and the cores together.
 pub struct Learner<T> {
     copy: Option<BookCopy>,
-    /// The learning under way: for which data and scope, and where its answer comes.
-    learning: Option<(u64, Scope, mpsc::Receiver<T>)>,
-    latest: Option<(u64, Scope, Arc<T>)>,
+    /// The learning under way, and where its answer comes.
+    learning: Option<(Key, mpsc::Receiver<T>)>,
+    latest: Option<(Key, Arc<T>)>,
+    /// What a learning failed for (a panic, said on stderr): not tried again until a change.
+    failed: Option<Key>,
 }
 
 impl<T> Default for Learner<T> {
@@ -27,14 +50,15 @@ impl<T> Default for Learner<T> {
             copy: None,
             learning: None,
             latest: None,
+            failed: None,
         }
     }
 }
 
 impl<T: Send + Sync + 'static> Learner<T> {
     /// The latest answer for `scope` (maybe from before the last change, while the next is
-    /// learnt); one frame's work towards the next when the data or the scope changed, `learn`
-    /// making it from the copied deals on another thread.
+    /// learnt); one frame's work towards the next when the data, the day or the scope changed,
+    /// `learn` making it from the copied deals on another thread.
     pub fn tick(
         &mut self,
         ws: &Workspace,
@@ -42,17 +66,24 @@ impl<T: Send + Sync + 'static> Learner<T> {
         ctx: &egui::Context,
         learn: impl FnOnce(Book) -> T + Send + 'static,
     ) -> Option<Arc<T>> {
-        let wanted = (ws.generation(), scope);
-        let current = |generation: u64, for_scope: &Scope| (generation, for_scope) == wanted;
-        if let Some((generation, for_scope, answer)) = &self.learning
-            && let Ok(answer) = answer.try_recv()
-        {
-            self.latest = Some((*generation, for_scope.clone(), Arc::new(answer)));
-            self.learning = None;
+        let wanted = Key::of(ws, scope);
+        if let Some((key, answer)) = &self.learning {
+            match answer.try_recv() {
+                Ok(answer) => {
+                    self.latest = Some((key.clone(), Arc::new(answer)));
+                    self.learning = None;
+                }
+                Err(mpsc::TryRecvError::Empty) => {}
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    self.failed = Some(key.clone());
+                    self.learning = None;
+                }
+            }
         }
-        let fresh = self.latest.as_ref().is_some_and(|l| current(l.0, &l.1))
-            || self.learning.as_ref().is_some_and(|l| current(l.0, &l.1));
-        if !fresh {
+        let fresh = self.latest.as_ref().is_some_and(|l| l.0 == wanted)
+            || self.learning.as_ref().is_some_and(|l| l.0 == wanted)
+            || self.failed.as_ref() == Some(&wanted);
+        if !fresh && self.learning.is_none() {
             if !self.copy.as_ref().is_some_and(|c| c.is_of(ws, scope)) {
                 self.copy = Some(BookCopy::new(ws, scope));
             }
@@ -68,11 +99,11 @@ impl<T: Send + Sync + 'static> Learner<T> {
                         let _ = send.send(learn(gathered.finish()));
                         ctx.request_repaint();
                     });
-                    self.learning = Some((wanted.0, scope.clone(), answer));
+                    self.learning = Some((wanted, answer));
                 }
             }
         }
-        let latest = self.latest.as_ref().filter(|l| l.1 == *scope)?;
-        Some(latest.2.clone())
+        let latest = self.latest.as_ref().filter(|l| l.0.scope == *scope)?;
+        Some(latest.1.clone())
     }
 }

@@ -69,8 +69,6 @@ pub fn factor_label(ws: &Workspace, factor: Factor, situation: &Situation) -> St
         Factor::Salesperson(id) => tr!("Salesperson: {name}", name = ws.lookup_name(Some(id))),
         Factor::AccountWon => trn!(situation.account_won, "The account won {n} deals before"),
         Factor::AccountLost => trn!(situation.account_lost, "The account lost {n} deals before"),
-        Factor::Quiet(None) => tr!("No activity done yet"),
-        Factor::Quiet(Some(span)) => tr!("Last activity done {days} ago", days = days(span)),
     }
 }
 

@@ -216,7 +216,10 @@ impl CardState {
                 pivot,
             });
         }
-        self.cache.as_ref().filter(|c| c.params == self.params)
+        // Not another scope's: the calibration's answer for a new scope may still be coming.
+        self.cache
+            .as_ref()
+            .filter(|c| c.params == self.params && c.scope == *scope)
     }
 
     /// The calibration of `scope` when learnt (the last one while the next is learnt).
@@ -718,8 +721,10 @@ impl ReportsView {
                 }
                 SaveOutcome::Png(file) => {
                     self.file = None;
-                    let params = &self.cards[card.index()].params;
-                    Picture::new(ws, &scope, params, self.measure).save_in_background(
+                    // The card's report as shown: the calibration is not learnt again here.
+                    let picture =
+                        Picture::of(ws, &scope, &cached.params, report.clone(), self.measure);
+                    picture.save_in_background(
                         ws.path().to_owned(),
                         file,
                         self.png_done.0.clone(),

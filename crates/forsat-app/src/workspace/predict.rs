@@ -6,18 +6,18 @@ use std::time::{Duration, Instant};
 
 use crate::analytics::predict::{Book, DealRecord, Gathered};
 use crate::analytics::reports::Scope;
-use crate::domain::{ActivityLink, Id};
+use crate::domain::Id;
 
 use super::Workspace;
 
 /// A copy of the deals of a scope for the learner, made a slice at a time.
 pub struct BookCopy {
     generation: u64,
+    today: chrono::NaiveDate,
     scope: Scope,
     deals: Vec<Id>,
-    activities: Vec<Id>,
-    /// How far each of deals, stage moves and activities has been copied.
-    next: [usize; 3],
+    /// How far the deals and the stage moves have been copied.
+    next: [usize; 2],
     gathered: Gathered,
 }
 
@@ -31,24 +31,24 @@ impl BookCopy {
         gathered.reserve(ws.opportunity_count(), ws.stage_events.len());
         BookCopy {
             generation: ws.generation(),
+            today: ws.today(),
             scope: scope.clone(),
             deals: ws.opportunity_ids().collect(),
-            activities: ws.activities.keys().copied().collect(),
-            next: [0; 3],
+            next: [0; 2],
             gathered,
         }
     }
 
-    /// Whether it copies `scope` of `ws` as it is now.
+    /// Whether it copies `scope` of `ws` as it is now (and today).
     pub fn is_of(&self, ws: &Workspace, scope: &Scope) -> bool {
-        self.generation == ws.generation() && self.scope == *scope
+        self.generation == ws.generation() && self.today == ws.today() && self.scope == *scope
     }
 
     /// Copies for about `budget`; what was gathered once all is copied. `ws` must be the data
     /// it started from ([`BookCopy::is_of`]).
     pub fn step(&mut self, ws: &Workspace, budget: Duration) -> Option<Gathered> {
         let start = Instant::now();
-        let [deals, events, activities] = &mut self.next;
+        let [deals, events] = &mut self.next;
         while *deals < self.deals.len() {
             let end = (*deals + SLICE).min(self.deals.len());
             for &id in &self.deals[*deals..end] {
@@ -72,30 +72,13 @@ impl BookCopy {
                 return None;
             }
         }
-        while *activities < self.activities.len() {
-            let end = (*activities + SLICE).min(self.activities.len());
-            for id in &self.activities[*activities..end] {
-                match ws.activities.get(id) {
-                    Some(a) if a.done => {
-                        if let ActivityLink::Opportunity(deal) = a.link {
-                            self.gathered.done(deal, a.due);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            *activities = end;
-            if start.elapsed() >= budget {
-                return None;
-            }
-        }
         Some(std::mem::take(&mut self.gathered))
     }
 }
 
 impl Workspace {
     /// Every deal of `scope` out of the trash as the learner sees it: its life from its stage
-    /// moves, the days its activities were done, its amount in the base currency. At a million
+    /// moves, its amount in the base currency. At a million
     /// deals this takes a second: the window copies a slice a frame ([`BookCopy`]).
     pub fn prediction_book(&self, scope: &Scope) -> Book {
         let mut copy = BookCopy::new(self, scope);

@@ -205,8 +205,10 @@ fn paint_name_lines(lines: &CardLines, ws: &Workspace, opp: &Opportunity, y: f32
 /// beside it), at `y`; returns the line's bottom.
 fn paint_amount_line(lines: &CardLines, opp: &Opportunity, predicted: Option<f64>, y: f32) -> f32 {
     let width = lines.width();
+    // The probability's end takes more room when it says the prediction too.
+    let share = if predicted.is_some() { 0.6 } else { 0.4 };
     let money = format_money(opp.amount, &opp.currency);
-    let bottom = lines.line(y, &money, 13.5, theme::TEXT_STRONG, width * 0.4);
+    let bottom = lines.line(y, &money, 13.5, theme::TEXT_STRONG, width * (1.0 - share));
     let percent = format_percent(opp.probability);
     let percent = match predicted {
         Some(p) => crate::tr!(
@@ -224,7 +226,7 @@ fn paint_amount_line(lines: &CardLines, opp: &Opportunity, predicted: Option<f64
         &percent,
         font,
         theme::TEXT_MUTED,
-        width * 0.6,
+        width * share,
     );
     bottom
 }

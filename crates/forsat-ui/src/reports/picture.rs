@@ -18,7 +18,7 @@ use super::charts::{self, Measure, Pivot};
 use super::controls::{group_label, winloss_label};
 use super::files::PngFile;
 use super::{Card, pivot_of};
-use crate::analytics::reports::{Params, Period, Report, Rows, Scope};
+use crate::analytics::reports::{Params, Period, Report, Rows, Scope, default_period};
 use crate::direction;
 use crate::files::Replace;
 use crate::i18n::format_date;
@@ -55,8 +55,18 @@ impl Picture {
     /// `measure`.
     pub fn new(ws: &Workspace, scope: &Scope, params: &Params, measure: Measure) -> Picture {
         // The workspace's report: the calibration learns from the deals' lives it copies.
-        let report = ws.report(scope, params);
-        let pivot = pivot_of(params, &report, ws.report_data(scope).default_period());
+        Picture::of(ws, scope, params, ws.report(scope, params), measure)
+    }
+
+    /// The picture of `report` (the report `params` over `scope`, as a card already has it).
+    pub fn of(
+        ws: &Workspace,
+        scope: &Scope,
+        params: &Params,
+        report: Report,
+        measure: Measure,
+    ) -> Picture {
+        let pivot = pivot_of(params, &report, default_period(ws.today()));
         let card = Card::of(params);
         Picture {
             card,

@@ -127,3 +127,25 @@ fn the_calibration_card_compares_the_model_with_the_stage_defaults() {
     assert!(summary.contains("Brier score"), "{summary}");
     harness.get_by_label("Calibration chart");
 }
+
+#[test]
+fn a_new_scope_never_shows_the_last_scope_s_backtest() {
+    let (_dir, path) = demo_file(2_000);
+    let mut harness = harness(&path);
+    harness.get_by_label("Reports").click();
+    harness.run();
+    let open = "Open Predicted probability: calibration full size";
+    harness.get_by_label(open).scroll_to_me();
+    harness.run();
+    harness.get_by_label(open).click();
+    harness.run();
+    wait_for(&mut harness, "Learnt from ");
+    // Only the deals created from next year: none. The last answer is not shown for them.
+    crate::type_into(&mut harness, "from", "2027-01-01");
+    let stale = harness
+        .query_all_by(|n| n.value().is_some_and(|v| v.starts_with("Learnt from ")))
+        .count();
+    assert_eq!(stale, 0, "the backtest of every deal shown for none");
+    let why = wait_for(&mut harness, "Not enough closed deals");
+    assert!(why.contains("(0 won and 0 lost so far)"), "{why}");
+}

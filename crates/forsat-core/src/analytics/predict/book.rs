@@ -1,6 +1,10 @@
 //! What the learner reads: every deal's life as day numbers — when it was made, each stage it
-//! entered and when, the days its activities were done, how it ended — copied out of the
-//! records once, so training and the backtest walk compact vectors on another thread.
+//! entered and when, how it ended — copied out of the records once, so training and the
+//! backtest walk compact vectors on another thread.
+//!
+//! Activities are not read: an activity keeps whether it is done but not the day it was done,
+//! so a look at a past day could not tell a task done by then from one ticked off later (more
+//! often on deals that were won) — an outcome leaking into the past.
 
 use std::ops::Range;
 
@@ -48,8 +52,6 @@ pub struct Deal {
     pub end: End,
     /// Its stage moves in [`Book::moves`], oldest first.
     moves: Range<u32>,
-    /// The days its done activities were due, in [`Book::done`], earliest first.
-    done: Range<u32>,
 }
 
 /// A deal's entry into a stage.
@@ -74,7 +76,6 @@ pub struct StageInfo {
 pub struct Book {
     pub deals: Vec<Deal>,
     moves: Vec<Move>,
-    done: Vec<Day>,
     pub stages: IdMap<StageInfo>,
     /// Each pipeline's stages in order.
     pub pipelines: IdMap<Vec<Id>>,
@@ -105,7 +106,6 @@ pub struct DealRecord {
 pub struct Gathered {
     deals: Vec<DealRecord>,
     moves: Vec<(Id, Move)>,
-    done: Vec<(Id, Day)>,
     stages: IdMap<StageInfo>,
     pipelines: IdMap<Vec<Id>>,
     today: Day,
@@ -159,11 +159,6 @@ impl Gathered {
         self.moves.push((e.opportunity, stage));
     }
 
-    /// An activity of `deal` done, due on `due`.
-    pub fn done(&mut self, deal: Id, due: NaiveDate) {
-        self.done.push((deal, day(due)));
-    }
-
     /// The book of what was gathered.
     pub fn finish(self) -> Book {
         let mut book = Book {
@@ -188,7 +183,6 @@ impl Gathered {
                     _ => End::Open,
                 },
                 moves: 0..0,
-                done: 0..0,
                 record: r,
             });
         }
@@ -208,13 +202,6 @@ impl Gathered {
                 deal.end = End::Lost(at, from);
             }
         }
-        let mut done: Vec<(u32, Day)> = self
-            .done
-            .iter()
-            .filter_map(|(id, d)| Some((at(id)?, *d)))
-            .collect();
-        done.sort_unstable();
-        book.done = group(&mut book.deals, done, |d| &mut d.done);
         book.accounts = Accounts::new(&book.deals);
         book
     }
@@ -222,12 +209,10 @@ impl Gathered {
 
 impl Book {
     /// The book of `deals` (not in the trash), their stage moves `events` (in the order they
-    /// happened), the days their activities were done (`done`: deal and day, any order), the
-    /// `stages` and `today`.
+    /// happened), the `stages` and `today`.
     pub fn new(
         deals: impl IntoIterator<Item = DealRecord>,
         events: &[StageEvent],
-        done: impl IntoIterator<Item = (Id, NaiveDate)>,
         stages: &[Stage],
         today: NaiveDate,
     ) -> Book {
@@ -238,20 +223,12 @@ impl Book {
         for e in events {
             gathered.event(e);
         }
-        for (id, due) in done {
-            gathered.done(id, due);
-        }
         gathered.finish()
     }
 
     /// A deal's stage moves, oldest first.
     pub fn moves(&self, deal: &Deal) -> &[Move] {
         &self.moves[range(&deal.moves)]
-    }
-
-    /// The days a deal's activities were done, earliest first.
-    pub fn done(&self, deal: &Deal) -> &[Day] {
-        &self.done[range(&deal.done)]
     }
 }
 

@@ -4,8 +4,8 @@ use crate::domain::{FastMap, Id, IdMap, StageKind};
 
 use super::book::{Book, Day, Deal};
 
-/// Upper ends (included) of the day spans for days in stage, age and quiet days; the last
-/// span has no end.
+/// Upper ends (included) of the day spans for days in stage and age; the last span has no
+/// end.
 pub const DAY_SPANS: [Day; 5] = [7, 14, 30, 60, 120];
 /// Upper ends (excluded) of the amount spans in the base currency; the last has no end.
 pub const AMOUNT_SPANS: [f64; 4] = [1_000.0, 10_000.0, 100_000.0, 1_000_000.0];
@@ -23,8 +23,6 @@ pub enum Factor {
     AccountWon,
     /// The account's deals lost before (the log of one more than their count).
     AccountLost,
-    /// Days since an activity of the deal was last done; None when none was.
-    Quiet(Option<u8>),
 }
 
 /// The span index of `days` in [`DAY_SPANS`].
@@ -60,8 +58,6 @@ pub struct Situation {
     pub salesperson: Option<Id>,
     pub account_won: u32,
     pub account_lost: u32,
-    /// Days since an activity was last done (none: never).
-    pub quiet: Option<Day>,
 }
 
 impl Situation {
@@ -79,7 +75,6 @@ impl Situation {
                 .then(|| (Factor::AccountWon, (1.0 + self.account_won as f32).ln())),
             (self.account_lost > 0)
                 .then(|| (Factor::AccountLost, (1.0 + self.account_lost as f32).ln())),
-            one(Factor::Quiet(self.quiet.map(day_span))),
         ]
         .into_iter()
         .flatten()
@@ -148,8 +143,6 @@ pub fn situation(book: &Book, deal: &Deal, day: Day) -> Option<Situation> {
     if book.stages.get(&stage)?.kind != StageKind::Open {
         return None;
     }
-    let done = book.done(deal);
-    let last_done = done[..done.partition_point(|&d| d <= day)].last();
     let (account_won, account_lost) = book.accounts.before(deal.record.account, day);
     Some(Situation {
         stage,
@@ -160,7 +153,6 @@ pub fn situation(book: &Book, deal: &Deal, day: Day) -> Option<Situation> {
         salesperson: deal.record.salesperson,
         account_won,
         account_lost,
-        quiet: last_done.map(|d| day - d),
     })
 }
 

@@ -88,7 +88,11 @@ pub fn fit(rows: &Rows, dims: usize, lambda: f64) -> Vec<f64> {
                 hessian[i * dims + i] = 1.0;
             }
         }
-        let Some(step) = solve(&mut hessian, dims, &gradient) else {
+        // A step that is not a number (an overflow on data no test foresaw) ends the fit at
+        // the weights before it, which are.
+        let Some(step) =
+            solve(&mut hessian, dims, &gradient).filter(|s| s.iter().all(|x| x.is_finite()))
+        else {
             break;
         };
         let largest = step.iter().fold(0.0f64, |m, s| m.max(s.abs()));

@@ -1,8 +1,7 @@
 //! Predicted win probability: a regularised logistic regression learnt from the file's own
 //! closed deals, as they stood at points of their lives (their stage, days in it, age,
-//! amount, source, salesperson, the account's earlier wins and losses, days since an activity
-//! was done), and its honest check — a backtest against the stages' default probabilities and
-//! Odoo's naive Bayes. The README ("Predicted probability") explains the model.
+//! amount, source, salesperson, the account's earlier wins and losses), and its honest check —
+//! a backtest against the stages' default probabilities and Odoo's naive Bayes. The README ("Predicted probability") explains the model.
 
 mod book;
 mod features;
@@ -25,7 +24,7 @@ pub const MIN_CLOSED: usize = 20;
 /// The ridge penalty: enough to keep a source seen on three deals from swinging a prediction,
 /// little against thousands of rows.
 const LAMBDA: f64 = 1.0;
-/// A closed deal is looked at every this many days of its open life (more often when that
+/// A closed deal is looked at every this many days of its open life (further apart when that
 /// would give more than [`MAX_LOOKS`]), so a long deal weighs more, as open deals found on
 /// any day are more often long ones.
 const LOOK_EVERY: Day = 30;
@@ -76,7 +75,9 @@ impl Model {
         let mut looks = 0u64;
         for deal in book.deals.iter().filter(|d| trained(d)) {
             let days = look_days(deal);
-            if days.len() == 0 {
+            // Counted when it can be looked at: open on its first look's day.
+            let first = days.clone().next();
+            if first.and_then(|day| situation(book, deal, day)).is_none() {
                 continue;
             }
             looks += days.len() as u64;
@@ -319,7 +320,7 @@ pub fn calibration(book: &Book) -> Calibration {
         brier_stage: None,
         brier_naive_bayes: None,
         calibration_error: None,
-        bins: bins(std::iter::empty()),
+        bins: bins(std::iter::empty()).0,
     };
     let Some(split) = split else {
         return out;
@@ -361,18 +362,15 @@ pub fn calibration(book: &Book) -> Calibration {
     out.brier_model = brier(|t| t.0);
     out.brier_stage = brier(|t| t.1);
     out.brier_naive_bayes = brier(|t| t.2);
-    out.bins = bins(tested.iter().map(|t| (t.0, t.3)));
-    let gap: f64 = out
-        .bins
-        .iter()
-        .filter_map(|b| Some(b.count as f64 * (b.predicted? - b.won_rate?).abs()))
-        .sum();
-    out.calibration_error = Some(round4(gap / tested.len() as f64));
+    let (bins, gap) = bins(tested.iter().map(|t| (t.0, t.3)));
+    out.bins = bins;
+    out.calibration_error = Some(round4(gap));
     out
 }
 
-/// Ten bins of predictions (0–0.1, …, 0.9–1, the last including 1) and their outcomes.
-fn bins(scored: impl Iterator<Item = (f64, bool)>) -> Vec<Bin> {
+/// Ten bins of predictions (0–0.1, …, 0.9–1, the last including 1) and their outcomes, and
+/// the expected calibration error (from the unrounded means).
+fn bins(scored: impl Iterator<Item = (f64, bool)>) -> (Vec<Bin>, f64) {
     let mut sums = [(0u64, 0.0f64, 0u64); 10];
     for (p, won) in scored {
         let bin = &mut sums[((p * 10.0) as usize).min(9)];
@@ -380,7 +378,14 @@ fn bins(scored: impl Iterator<Item = (f64, bool)>) -> Vec<Bin> {
         bin.1 += p;
         bin.2 += u64::from(won);
     }
-    (0u32..)
+    let total: u64 = sums.iter().map(|s| s.0).sum();
+    let gap: f64 = sums
+        .iter()
+        .filter(|s| s.0 > 0)
+        .map(|&(_, predicted, won)| (predicted - won as f64).abs())
+        .sum::<f64>()
+        / total.max(1) as f64;
+    let bins = (0u32..)
         .zip(sums)
         .map(|(i, (count, predicted, won))| Bin {
             from: f64::from(i) / 10.0,
@@ -389,7 +394,8 @@ fn bins(scored: impl Iterator<Item = (f64, bool)>) -> Vec<Bin> {
             predicted: (count > 0).then(|| round4(predicted / count as f64)),
             won_rate: (count > 0).then(|| round4(won as f64 / count as f64)),
         })
-        .collect()
+        .collect();
+    (bins, gap)
 }
 
 fn round4(x: f64) -> f64 {

@@ -239,7 +239,7 @@ mod tests {
             deal(3, lost, x),
             deal(4, lost, x),
         ];
-        let book = Book::new(deals, &events, [], &stages, day);
+        let book = Book::new(deals, &events, &stages, day);
         let nb = NaiveBayes::learn(&book, |_| true);
         // Counts with Odoo's 0.1: S1 (2.1, 2.1), S2 (2.1, 1.1), S3 (2.1, 0.1); the team
         // (2.1, 2.1); X (1.1, 2.1), Y (1.1, 0.1). Prior 2.1 / 4.2 each way.
@@ -259,7 +259,7 @@ mod tests {
     fn no_probability_without_won_and_lost_deals() {
         let stages = [stage(11, 1, StageKind::Open), stage(14, 2, StageKind::Won)];
         let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-        let book = Book::new([], &[], [], &stages, day);
+        let book = Book::new([], &[], &stages, day);
         assert_eq!(
             NaiveBayes::learn(&book, |_| true).probability(1, 11, None),
             None
