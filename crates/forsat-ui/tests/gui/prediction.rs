@@ -112,9 +112,9 @@ fn a_file_with_few_closed_deals_says_why_there_is_no_prediction() {
     assert!(harness.query_by_label("Use predicted").is_none());
 }
 
-#[test]
-fn the_calibration_card_compares_the_model_with_the_stage_defaults() {
-    let (_dir, path) = demo_file(2_000);
+/// A 2,000-deal demo file open on the calibration card, full size.
+fn calibration_card() -> (tempfile::TempDir, Harness<'static, App>) {
+    let (dir, path) = demo_file(2_000);
     let mut harness = harness(&path);
     harness.get_by_label("Reports").click();
     harness.run();
@@ -123,6 +123,12 @@ fn the_calibration_card_compares_the_model_with_the_stage_defaults() {
     harness.run();
     harness.get_by_label(open).click();
     harness.run();
+    (dir, harness)
+}
+
+#[test]
+fn the_calibration_card_compares_the_model_with_the_stage_defaults() {
+    let (_dir, mut harness) = calibration_card();
     let summary = wait_for(&mut harness, "Learnt from ");
     assert!(summary.contains("Brier score"), "{summary}");
     harness.get_by_label("Calibration chart");
@@ -130,15 +136,7 @@ fn the_calibration_card_compares_the_model_with_the_stage_defaults() {
 
 #[test]
 fn a_new_scope_never_shows_the_last_scope_s_backtest() {
-    let (_dir, path) = demo_file(2_000);
-    let mut harness = harness(&path);
-    harness.get_by_label("Reports").click();
-    harness.run();
-    let open = "Open Predicted probability: calibration full size";
-    harness.get_by_label(open).scroll_to_me();
-    harness.run();
-    harness.get_by_label(open).click();
-    harness.run();
+    let (_dir, mut harness) = calibration_card();
     wait_for(&mut harness, "Learnt from ");
     // Only the deals created from next year: none. The last answer is not shown for them.
     crate::type_into(&mut harness, "from", "2027-01-01");
