@@ -15,7 +15,7 @@ mod velocity;
 
 use crate::direction;
 use crate::ui_ext::UiExt;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use chrono::NaiveDate;
 use egui::{Align, Rect, RichText, vec2};
@@ -179,8 +179,9 @@ struct CardState {
     from: DateField,
     to: DateField,
     cache: Option<Cached>,
-    /// The calibration, learnt on another thread.
+    /// The calibration, learnt on another thread, and its answer last copied into `cache`.
     learner: Learner<Report>,
+    learnt: Option<Arc<Report>>,
 }
 
 impl CardState {
@@ -192,6 +193,7 @@ impl CardState {
             to: DateField::default(),
             cache: None,
             learner: Learner::default(),
+            learnt: None,
         }
     }
 
@@ -230,15 +232,25 @@ impl CardState {
             base_currency: currency,
             rows: Rows::Calibration(crate::analytics::predict::calibration(&book)),
         });
-        if let Some(report) = learnt {
-            self.cache = Some(Cached {
-                generation: ws.generation(),
-                scope: scope.clone(),
-                params: Params::Calibration,
-                report: (*report).clone(),
-                pivot: None,
-            });
+        let Some(report) = learnt else {
+            return;
+        };
+        // Copied into the cache once an answer, not every frame the card is drawn.
+        if self
+            .learnt
+            .as_ref()
+            .is_some_and(|l| Arc::ptr_eq(l, &report))
+        {
+            return;
         }
+        self.cache = Some(Cached {
+            generation: ws.generation(),
+            scope: scope.clone(),
+            params: Params::Calibration,
+            report: (*report).clone(),
+            pivot: None,
+        });
+        self.learnt = Some(report);
     }
 
     /// Shows `params` (a saved report's), with its range as a preset when it is one.

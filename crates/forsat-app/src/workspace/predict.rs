@@ -91,10 +91,7 @@ impl Workspace {
     fn prediction_record(&self, id: Id, scope: &Scope) -> Option<DealRecord> {
         let o = self.opportunity(id)?;
         let created = o.created.date_naive();
-        let in_scope = !self.is_trashed(id)
-            && scope.pipeline.is_none_or(|p| o.pipeline == p)
-            && scope.created_from.is_none_or(|from| created >= from)
-            && scope.created_to.is_none_or(|to| created <= to);
+        let in_scope = !self.is_trashed(id) && scope.holds(o.pipeline, created);
         in_scope.then(|| DealRecord {
             id,
             pipeline: o.pipeline,

@@ -33,6 +33,15 @@ pub struct Scope {
     pub created_to: Option<NaiveDate>,
 }
 
+impl Scope {
+    /// Whether a deal of `pipeline` created on `created` is in the scope (trash aside).
+    pub fn holds(&self, pipeline: Id, created: NaiveDate) -> bool {
+        self.pipeline.is_none_or(|p| pipeline == p)
+            && self.created_from.is_none_or(|from| created >= from)
+            && self.created_to.is_none_or(|to| created <= to)
+    }
+}
+
 /// What a report reads: the deals in its scope (their [`Facts`]), and what names them,
 /// borrowed from the workspace.
 pub struct Data<'a> {
@@ -70,12 +79,7 @@ impl<'a> Data<'a> {
     where
         L: IntoIterator<Item = &'a Lookup>,
     {
-        let in_scope = |f: &DealFacts| {
-            !f.trashed
-                && scope.pipeline.is_none_or(|p| f.pipeline == p)
-                && scope.created_from.is_none_or(|from| f.created >= from)
-                && scope.created_to.is_none_or(|to| f.created <= to)
-        };
+        let in_scope = |f: &DealFacts| !f.trashed && scope.holds(f.pipeline, f.created);
         let deals = (0u32..)
             .zip(facts.deals())
             .filter(|(_, f)| in_scope(f))

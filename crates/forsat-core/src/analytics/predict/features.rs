@@ -160,7 +160,6 @@ pub fn situation(book: &Book, deal: &Deal, day: Day) -> Option<Situation> {
 #[derive(Clone, Debug, Default)]
 pub struct Vocabulary {
     index: FastMap<Factor, u16>,
-    factors: Vec<Factor>,
 }
 
 /// A factor is weighed only when this many looks had it: fewer say nothing a ridge would keep.
@@ -182,13 +181,14 @@ impl Vocabulary {
         // Most seen first; ties by the factor's own order, so every run has the same columns.
         kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         kept.truncate(MAX_FACTORS);
-        let mut vocabulary = Vocabulary::default();
-        for (factor, _) in kept {
-            let column = vocabulary.factors.len() as u16 + 1;
-            vocabulary.index.insert(factor, column);
-            vocabulary.factors.push(factor);
+        // Column 0 is the intercept's.
+        let index = kept
+            .into_iter()
+            .zip(1..)
+            .map(|((f, _), column)| (f, column));
+        Vocabulary {
+            index: index.collect(),
         }
-        vocabulary
     }
 
     /// The column of `factor` if known.
@@ -198,7 +198,7 @@ impl Vocabulary {
 
     /// Columns, the intercept's included.
     pub fn dims(&self) -> usize {
-        self.factors.len() + 1
+        self.index.len() + 1
     }
 }
 

@@ -260,11 +260,6 @@ impl Predictions {
     pub fn explain(&self, id: Id) -> Option<Explanation> {
         Some(self.model.as_ref()?.explain(&self.find(id)?.2))
     }
-
-    /// The won and lost deals learnt from, when there is a model.
-    pub fn learnt_from(&self) -> Option<(usize, usize)> {
-        self.model.as_ref().map(|m| (m.won, m.lost))
-    }
 }
 
 /// One bin of the reliability diagram: the deals predicted from `from` to `to`, the mean of
