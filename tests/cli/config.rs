@@ -34,6 +34,7 @@ fn the_cli_reports_one_pipeline_or_all() {
         requirements: String::new(),
         rotting_days: None,
         folded: false,
+        forecast: forsat_core::domain::ForecastCategory::default(),
     };
     change(&mut ws, Change::put(Record::Stage(scoping))).unwrap();
     drop(ws);

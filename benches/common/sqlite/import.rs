@@ -87,7 +87,8 @@ pub fn import(conn: &mut Connection, bytes: &[u8]) -> usize {
             active: f(c.active) == "true",
             probability: decimal(f(c.probability)),
             probability_overridden: f(c.probability_overridden) == "true",
-            forecast: f(c.forecast) == "true",
+            forecast: forsat::domain::ForecastChoice::parse(f(c.forecast))
+                .expect("a forecast choice"),
             competitor: names.lookup(&tx, LookupKind::Competitor, f(c.competitor)),
             loss_reason: names.lookup(&tx, LookupKind::LossReason, f(c.loss_reason)),
             description: f(c.description).to_owned(),

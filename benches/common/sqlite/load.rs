@@ -211,7 +211,12 @@ pub(super) fn opportunity(r: &Row<'_>) -> rusqlite::Result<Opportunity> {
         active: r.get(14)?,
         probability: Decimal::new(r.get(15)?, 2),
         probability_overridden: r.get(16)?,
-        forecast: r.get(17)?,
+        // The comparison keeps "in the forecast" only, as SQL reports of it need.
+        forecast: if r.get(17)? {
+            forsat::domain::ForecastChoice::Stage
+        } else {
+            forsat::domain::ForecastChoice::Omitted
+        },
         competitor: opt_id(r, 18)?,
         loss_reason: opt_id(r, 19)?,
         description: r.get(20)?,

@@ -358,6 +358,10 @@ fn load_small(conn: &Connection) -> Loaded {
                 requirements: r.get(6)?,
                 rotting_days: r.get(7)?,
                 folded: r.get(8)?,
+                forecast: forsat::domain::ForecastCategory::for_probability(Decimal::new(
+                    r.get(4)?,
+                    2,
+                )),
             })
         },
     );

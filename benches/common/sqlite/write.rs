@@ -121,7 +121,7 @@ impl<'c> Writer<'c> {
                 o.active,
                 hundredths(o.probability),
                 o.probability_overridden,
-                o.forecast,
+                o.forecast != forsat::domain::ForecastChoice::Omitted,
                 id(o.competitor),
                 id(o.loss_reason),
                 o.description,

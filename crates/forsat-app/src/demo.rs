@@ -8,9 +8,9 @@ use rust_decimal::Decimal;
 
 use crate::command::Batch;
 use crate::domain::{
-    Account, Activity, ActivityKind, ActivityLink, AmountMode, BusinessType, Contact, Currency, Id,
-    Lead, Line, Lookup, LookupKind, Opportunity, Product, Rates, Record, Settings, Stage,
-    StageEvent, StageKind, lines_amount,
+    Account, Activity, ActivityKind, ActivityLink, AmountMode, BusinessType, Contact, Currency,
+    ForecastChoice, Id, Lead, Line, Lookup, LookupKind, Opportunity, Product, Rates, Record,
+    Settings, Stage, StageEvent, StageKind, lines_amount,
 };
 use crate::workspace::Workspace;
 
@@ -398,6 +398,14 @@ impl DealPool<'_> {
             if rng.below(10) == 0 {
                 opp.set_probability(Decimal::from(5 + rng.below(19) * 5), last);
             }
+            // A salesperson commits some deals of the last open stage by hand and leaves some
+            // early ones out (by id, so the other draws, and the ground truth, stay as they were).
+            let late = opp.stage == self.open[self.open.len() - 1].id;
+            opp.forecast = match opp.id % 10 {
+                0..=2 if late => ForecastChoice::Commit,
+                5 if !late => ForecastChoice::Omitted,
+                _ => ForecastChoice::Stage,
+            };
         }
         (opp, last.kind)
     }

@@ -6,8 +6,8 @@ use crate::analytics::reports::SavedReport;
 use chrono::NaiveDate;
 
 use crate::domain::{
-    Account, EntityKind, Filter, Id, ListColumn, Lookup, Opportunity, Record, SavedFilter,
-    Settings, StageEvent,
+    Account, EntityKind, Filter, ForecastChoice, Id, ListColumn, Lookup, Opportunity, Record,
+    SavedFilter, Settings, StageEvent,
 };
 
 /// One user action.
@@ -189,7 +189,7 @@ pub struct MassPatch {
     pub stage: Option<Id>,
     pub salesperson: Option<Option<Id>>,
     pub expected_close: Option<Option<NaiveDate>>,
-    pub forecast: Option<bool>,
+    pub forecast: Option<ForecastChoice>,
     pub source: Option<Option<Id>>,
     pub campaign: Option<Option<Id>>,
     /// The loss reason given to every deal when `stage` is a Lost one (asked once for all);

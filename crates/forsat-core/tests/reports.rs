@@ -12,8 +12,8 @@ use forsat_core::analytics::reports::{
     Records, Rows, Scope, WinLossBy, WinLossRow,
 };
 use forsat_core::domain::{
-    Account, Currency, Id, Lookup, LookupKind, Opportunity, Pipeline, Rates, Settings, Stage,
-    StageEvent, StageKind,
+    Account, Currency, ForecastCategory, ForecastChoice, Id, Lookup, LookupKind, Opportunity,
+    Pipeline, Rates, Settings, Stage, StageEvent, StageKind,
 };
 use rust_decimal::Decimal;
 
@@ -155,7 +155,7 @@ impl World {
         world.deal(107, "H", &[OTHER_NEW], "700", "USD", |o| {
             o.salesperson = Some(AMELIE);
             o.expected_close = Some(day("2026-12-01"));
-            o.forecast = false;
+            o.forecast = ForecastChoice::Omitted;
             o.created = at("2026-05-01");
         });
         // J: archived in New.
@@ -556,6 +556,83 @@ fn the_forecast_places_open_deals_by_expected_close_and_won_ones_by_closing() {
 }
 
 #[test]
+fn forecast_categories_follow_the_stage_unless_chosen_and_each_total_is_its_deals_sum() {
+    let mut world = World::new();
+    let mut set = |id: Id, choice: ForecastChoice| {
+        let deal = world.deals.iter_mut().find(|d| d.id == id).unwrap();
+        deal.forecast = choice;
+    };
+    // E (Qualified: Pipeline by its stage) committed by hand; B stays with Proposition's Best
+    // case; a deal of 400 in December is omitted by hand.
+    set(104, ForecastChoice::Commit);
+    world.deal(109, "K", &[NEW], "400", "USD", |o| {
+        o.salesperson = Some(AMELIE);
+        o.expected_close = Some(day("2026-12-02"));
+        o.forecast = ForecastChoice::Omitted;
+        o.created = at("2026-06-02");
+    });
+    let data = world.data(&sales());
+    let (from, to) = data.default_period();
+    let params = Params::Forecast {
+        by: Period::Month,
+        from: None,
+        to: None,
+        salesperson: None,
+    };
+    let rows = reports::forecast(&data, Period::Month, from, to, None);
+    let totals: Vec<(&str, Decimal, Decimal, Decimal, Decimal)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.period.as_str(),
+                r.won_amount,
+                r.commit,
+                r.best_case,
+                r.unweighted,
+            )
+        })
+        .collect();
+    let zero = Decimal::ZERO;
+    assert_eq!(
+        totals,
+        [
+            ("2026-10", dec("1000"), zero, zero, zero),
+            ("2026-12", zero, zero, dec("2200"), dec("2200")),
+            ("2027-01", zero, dec("300"), dec("300"), dec("300")),
+        ]
+    );
+    for row in &rows {
+        let deals = reports::forecast_deals(&data, &params, row);
+        let sum = |keep: &dyn Fn(Option<ForecastCategory>) -> bool, weighted: bool| -> Decimal {
+            deals
+                .iter()
+                .filter(|d| keep(d.category))
+                .map(|d| if weighted { d.weighted } else { d.amount })
+                .sum()
+        };
+        let open = |c: Option<ForecastCategory>| c.is_some();
+        let commit = |c| c == Some(ForecastCategory::Commit);
+        let best = |c| {
+            matches!(
+                c,
+                Some(ForecastCategory::Commit | ForecastCategory::BestCase)
+            )
+        };
+        assert_eq!(sum(&|c| c.is_none(), false), row.won_amount, "{row:?}");
+        assert_eq!(sum(&commit, false), row.commit, "{row:?}");
+        assert_eq!(sum(&best, false), row.best_case, "{row:?}");
+        assert_eq!(sum(&open, false), row.unweighted, "{row:?}");
+        assert_eq!(sum(&open, true), row.weighted, "{row:?}");
+        assert_eq!(
+            deals.len() as u64,
+            row.won_count + row.open_count,
+            "{row:?}"
+        );
+        assert!(deals.iter().all(|d| d.id != 109), "omitted: in no total");
+    }
+}
+
+#[test]
 fn win_loss_counts_closed_deals_and_their_win_rate() {
     let world = World::new();
     let data = world.data(&sales());
@@ -767,5 +844,6 @@ fn stage(
         requirements: String::new(),
         rotting_days: None,
         folded: false,
+        forecast: ForecastCategory::for_probability(Decimal::from(probability)),
     }
 }

@@ -18,7 +18,7 @@ use crate::TxError;
 use crate::domain::{
     Account, Activity, Contact, Currency, EntityKind, HistoryEntry, ID_LIMIT, Id, Lead, ListColumn,
     Lookup, Opportunity, Pipeline, Product, Record, SavedFilter, Settings, SettingsV3, SettingsV4,
-    Stage, StageEvent,
+    Stage, StageEvent, StageV6,
 };
 use crate::upgrade::{self, as_is};
 
@@ -56,9 +56,11 @@ const META_TALLY: &str = "tally";
 /// The value of `meta.app` in every Forsat database.
 pub(super) const APP_TAG: &[u8] = b"forsat";
 /// The schema this build writes; older ones are migrated on open, newer ones refused.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 /// The first schema whose records carry a checksum (and whose meta holds a tally).
 const CHECKSUM_SCHEMA: u32 = 6;
+/// The first schema whose stages carry their forecast category.
+const FORECAST_SCHEMA: u32 = 7;
 
 fn entity_code(kind: EntityKind) -> u8 {
     match kind {
@@ -518,7 +520,12 @@ fn load_rest(
     records: &mut Records,
 ) -> Result<(), ReadError> {
     records.pipelines = read_all(txn, PIPELINES, schema, tally)?;
-    records.stages = read_all(txn, STAGES, schema, tally)?;
+    records.stages = if schema < FORECAST_SCHEMA {
+        let old: Vec<StageV6> = read_all(txn, STAGES, schema, tally)?;
+        old.into_iter().map(Stage::from).collect()
+    } else {
+        read_all(txn, STAGES, schema, tally)?
+    };
     records.lookups = read_all(txn, LOOKUPS, schema, tally)?;
     records.accounts = read_all(txn, ACCOUNTS, schema, tally)?;
     records.stage_events = read_all(txn, STAGE_EVENTS, schema, tally)?;

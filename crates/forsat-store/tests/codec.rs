@@ -8,7 +8,7 @@
 )]
 
 use chrono::{DateTime, NaiveDate, Utc};
-use forsat_core::domain::{AmountMode, BusinessType, Id, Line, Opportunity};
+use forsat_core::domain::{AmountMode, BusinessType, ForecastChoice, Id, Line, Opportunity};
 use forsat_store::{CodecError, RECORD_VERSION, decode, encode};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -86,7 +86,7 @@ fn opportunity() -> impl Strategy<Value = Opportunity> {
         any::<bool>(),
         decimal(),
         any::<bool>(),
-        any::<bool>(),
+        proptest::sample::select(ForecastChoice::ALL.as_slice()),
         any::<u8>(),
     );
     let times = (moment(), moment(), moment(), proptest::option::of(date()));

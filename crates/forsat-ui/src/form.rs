@@ -10,7 +10,7 @@ use super::lines::LinesEditor;
 use super::reply::{self, Reply, Sent};
 use super::theme;
 use super::unsaved::{self, Editing, FormKey};
-use super::widgets::{digits_field, history_ui, lookup_combo, star_button};
+use super::widgets::{deal_forecast_combo, digits_field, history_ui, lookup_combo, star_button};
 use crate::analytics::predict::Predictions;
 use crate::command::{Change, Command};
 use crate::domain::{
@@ -523,8 +523,11 @@ impl OpportunityForm {
         row(ui, errors, Field::Tags, |ui, _| {
             tags_ui(ui, ws, &mut d.tags);
         });
-        row(ui, errors, Field::Forecast, |ui, _| {
-            ui.checkbox_text(&mut d.forecast, tr!("Include in the forecast"))
+        row(ui, errors, Field::Forecast, |ui, label| {
+            let stage = ws
+                .stage(d.stage)
+                .map_or_else(Default::default, |s| s.forecast);
+            deal_forecast_combo(ui, label, &mut d.forecast, stage)
         });
         row(ui, errors, Field::Active, |ui, _| {
             ui.checkbox_text(&mut d.active, tr!("Active (clear to archive)"))

@@ -937,7 +937,19 @@ fn report_ui(
             let chart_height = room.height(table + 40.0);
             charts::forecast_ui(ui, rows, pivot, measure, currency, chart_height);
             ui.add_space(6.0);
-            charts::forecast_table_ui(ui, rows, currency, table);
+            if let Some(k) = charts::forecast_table_ui(ui, rows, currency, table) {
+                let row = &rows[k];
+                let data = ws.report_data(scope);
+                let deals = reports::forecast_deals(&data, &cached.params, row);
+                actions.push(Action::OpenPinned {
+                    label: tr!(
+                        "Forecast of {period}, {salesperson}",
+                        period = row.period,
+                        salesperson = charts::key_label(&row.salesperson, &tr!("No salesperson"))
+                    ),
+                    ids: deals.iter().map(|d| d.id).collect(),
+                });
+            }
         }
         (Rows::Grid(rows), Some(pivot)) => {
             let table = room.height(0.0)

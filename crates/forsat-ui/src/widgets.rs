@@ -7,7 +7,7 @@ use egui::{Color32, FontId, Pos2, Rect};
 use egui::RichText;
 
 use super::theme;
-use crate::domain::{Field, HistoryEntry, Id, LookupKind};
+use crate::domain::{Field, ForecastCategory, ForecastChoice, HistoryEntry, Id, LookupKind};
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
@@ -28,6 +28,10 @@ pub fn history_ui(ui: &mut egui::Ui, history: &[HistoryEntry]) {
                         let shown = |v: &str| {
                             if v.is_empty() {
                                 "—".to_owned()
+                            } else if key == Field::Forecast.key()
+                                && let Some(choice) = ForecastChoice::parse(v)
+                            {
+                                choice_label(choice)
                             } else {
                                 crate::i18n::display_stored(v).into_owned()
                             }
@@ -176,23 +180,67 @@ pub fn stages_filter_ui(ui: &mut egui::Ui, ws: &Workspace, stages: &mut Vec<Id>)
     button.labelled_by(label.id);
 }
 
-/// A labelled dropdown for the forecast flag: `none` ("Any", "Keep"), included or left out.
-pub fn forecast_combo(ui: &mut egui::Ui, value: &mut Option<bool>, none: &str) {
+/// A labelled dropdown of forecast choices: `none` ("Any", "Keep") or a choice.
+pub fn forecast_combo(ui: &mut egui::Ui, value: &mut Option<ForecastChoice>, none: &str) {
     let label = ui.text(crate::domain::Field::Forecast.label());
-    let name = |v: Option<bool>| match v {
-        None => none.to_owned(),
-        Some(true) => crate::tr!("Included"),
-        Some(false) => crate::tr!("Left out"),
-    };
+    let name = |v: Option<ForecastChoice>| v.map_or_else(|| none.to_owned(), choice_label);
     egui::ComboBox::from_id_salt((label.id, "forecast"))
         .selected_text(ui.rtl(name(*value)))
         .show_ui(ui, |ui| {
-            for choice in [None, Some(true), Some(false)] {
+            let choices = ForecastChoice::ALL.map(Some);
+            for choice in std::iter::once(None).chain(choices) {
                 ui.selectable_value_text(value, choice, name(choice));
             }
         })
         .response
         .labelled_by(label.id);
+}
+
+/// The form's dropdown of a deal's forecast choice, labelled by `label`; following the stage
+/// says which category that gives (`stage`).
+pub fn deal_forecast_combo(
+    ui: &mut egui::Ui,
+    label: egui::Id,
+    value: &mut ForecastChoice,
+    stage: ForecastCategory,
+) -> egui::Response {
+    let name = |choice: ForecastChoice| match choice {
+        ForecastChoice::Stage => tr!(
+            "Stage's category ({category})",
+            category = category_label(stage)
+        ),
+        chosen => choice_label(chosen),
+    };
+    egui::ComboBox::from_id_salt((label, "deal_forecast"))
+        .selected_text(ui.rtl(name(*value)))
+        .show_ui(ui, |ui| {
+            for choice in ForecastChoice::ALL {
+                ui.selectable_value_text(value, choice, name(choice));
+            }
+        })
+        .response
+        .labelled_by(label)
+}
+
+/// A forecast category's name.
+pub fn category_label(category: ForecastCategory) -> String {
+    match category {
+        ForecastCategory::Pipeline => crate::tr!("Pipeline"),
+        ForecastCategory::BestCase => crate::tr!("Best case"),
+        ForecastCategory::Commit => crate::tr!("Commit"),
+        ForecastCategory::Omitted => crate::tr!("Omitted"),
+    }
+}
+
+/// A forecast choice's name: a category's, or "Stage's category".
+pub fn choice_label(choice: ForecastChoice) -> String {
+    match choice {
+        ForecastChoice::Stage => crate::tr!("Stage's category"),
+        ForecastChoice::Pipeline => category_label(ForecastCategory::Pipeline),
+        ForecastChoice::BestCase => category_label(ForecastCategory::BestCase),
+        ForecastChoice::Commit => category_label(ForecastCategory::Commit),
+        ForecastChoice::Omitted => category_label(ForecastCategory::Omitted),
+    }
 }
 
 /// Paints one line of text cut with `…` at `max_width`, at the end of its reading order (a

@@ -151,7 +151,7 @@ fn opportunities(ws: &Workspace, deals: &[&Opportunity], row: &mut Sink) -> io::
                     Field::Active => Cell::Bool(o.active),
                     Field::Probability => Cell::Decimal(o.probability),
                     Field::ProbabilityOverridden => Cell::Bool(o.probability_overridden),
-                    Field::Forecast => Cell::Bool(o.forecast),
+                    Field::Forecast => Cell::text(o.forecast.key()),
                     Field::Competitor => name(o.competitor),
                     Field::LossReason => name(o.loss_reason),
                     Field::Description => text(&o.description),

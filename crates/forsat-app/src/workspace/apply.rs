@@ -443,7 +443,7 @@ impl Workspace {
                 Field::ProbabilityOverridden,
                 o.probability_overridden.to_string(),
             ),
-            (Field::Forecast, o.forecast.to_string()),
+            (Field::Forecast, o.forecast.key().to_owned()),
             (Field::Competitor, name(o.competitor)),
             (Field::LossReason, name(o.loss_reason)),
             (Field::Description, o.description.clone()),

@@ -41,6 +41,7 @@ fn stages_are_added_reordered_and_deleted_with_their_deals_moved() {
         requirements: "The customer saw the product.".into(),
         rotting_days: Some(14),
         folded: false,
+        forecast: forsat_core::domain::ForecastCategory::default(),
     };
     undo.run(
         &mut ws,

@@ -162,6 +162,63 @@ fn opening_a_schema_1_file_migrates_it_after_a_backup_copy() {
     );
 }
 
+/// A file schema 6 wrote (40 demo deals, and two imported: one out of the forecast): its
+/// stages gain categories from their probabilities, its deals keep what their bool said.
+#[test]
+fn a_schema_6_file_gains_forecast_categories_and_keeps_its_deals_choices() {
+    use forsat_core::domain::{ForecastCategory, ForecastChoice};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("six.redb");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema6.redb");
+    std::fs::copy(fixture, &path).unwrap();
+    let check = |ws: &Workspace| {
+        assert_eq!(ws.opportunity_count(), 42);
+        let pipeline = ws.opportunities().next().unwrap().pipeline;
+        let categories: Vec<(&str, ForecastCategory)> = ws
+            .stages_of(pipeline)
+            .filter(|s| s.kind == forsat_core::domain::StageKind::Open)
+            .map(|s| (s.name.as_str(), s.forecast))
+            .collect();
+        assert_eq!(
+            categories,
+            [
+                ("New", ForecastCategory::Pipeline),
+                ("Qualified", ForecastCategory::Pipeline),
+                ("Proposition", ForecastCategory::BestCase),
+            ]
+        );
+        let choice = |name: &str| {
+            ws.opportunities()
+                .find(|o| o.name == name)
+                .map(|o| o.forecast)
+        };
+        assert_eq!(choice("Left out deal"), Some(ForecastChoice::Omitted));
+        assert_eq!(choice("Counted deal"), Some(ForecastChoice::Stage));
+        assert!(
+            ws.opportunities()
+                .filter(|o| !o.name.ends_with(" deal"))
+                .all(|o| o.forecast == ForecastChoice::Stage),
+            "every demo deal was in the forecast"
+        );
+    };
+    check(&open(&path));
+    let backups = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().starts_with("six.redb.schema-6-")
+        })
+        .count();
+    assert_eq!(backups, 1, "a copy was kept before the migration");
+    assert_eq!(
+        stored_schema(&path),
+        forsat_store::SCHEMA_VERSION.to_le_bytes()
+    );
+    // Reopened as schema 7, and checked whole.
+    check(&open(&path));
+    forsat_store::check(&path).unwrap();
+}
+
 /// A full disk: the write that does not fit is refused with a message, nothing of it is kept,
 /// everything before it is, and once space is back the next write goes through.
 #[test]

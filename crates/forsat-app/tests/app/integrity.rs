@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use forsat_core::analytics::reports::SavedReport;
 use forsat_core::domain::{
     Account, Activity, Contact, Currency, EntityKind, HistoryEntry, Id, Lead, ListColumn, Lookup,
-    Opportunity, Pipeline, Product, SavedFilter, Settings, Stage, StageEvent,
+    Opportunity, Pipeline, Product, SavedFilter, Settings, Stage, StageEvent, StageV6,
 };
 use forsat_store::{RECORD_VERSION, SCHEMA_VERSION, Store, StoreError, TrashEntry, seal};
 use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition, TableHandle as _};
@@ -281,7 +281,10 @@ fn a_schema_5_file_migrates_and_every_record_reads_back_equal() {
 
     // What schema 5 wrote, read without Forsat's codec.
     let pipelines = legacy::<Pipeline>(&path, "pipelines");
-    let stages = legacy::<Stage>(&path, "stages");
+    let stages: Vec<(u64, Stage)> = legacy::<StageV6>(&path, "stages")
+        .into_iter()
+        .map(|(id, stage)| (id, Stage::from(stage)))
+        .collect();
     let lookups = legacy::<Lookup>(&path, "lookups");
     let accounts = legacy::<Account>(&path, "accounts");
     let opportunities = legacy::<Opportunity>(&path, "opportunities");

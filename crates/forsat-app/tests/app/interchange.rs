@@ -385,7 +385,7 @@ fn random_deals(ws: &mut Workspace, count: usize, seed: u64) {
             opp.probability = Decimal::new(rng.below(10_001) as i64, 2);
             opp.probability_overridden = true;
         }
-        opp.forecast = !rng.chance(4);
+        opp.forecast = *rng.pick(&forsat_core::domain::ForecastChoice::ALL);
         opp.competitor = rng.chance(3).then(|| *rng.pick(&competitors));
         if stage.kind == StageKind::Lost {
             opp.loss_reason = Some(*rng.pick(&reasons));

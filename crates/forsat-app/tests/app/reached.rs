@@ -50,6 +50,7 @@ fn add_negotiation(ws: &mut Workspace) -> Id {
         requirements: String::new(),
         rotting_days: None,
         folded: false,
+        forecast: forsat_core::domain::ForecastCategory::default(),
     };
     let added = ws.apply(Command::Change(Box::new(Change::put(Record::Stage(
         negotiation,

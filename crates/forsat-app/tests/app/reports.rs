@@ -203,7 +203,7 @@ fn facts_patched_after_each_change_equal_facts_worked_out_afresh() {
     );
     let mut edited = ws.opportunity(a).unwrap().clone();
     edited.amount = "123456.78".parse().unwrap();
-    edited.forecast = false;
+    edited.forecast = forsat_core::domain::ForecastChoice::Omitted;
     run(
         &mut ws,
         "an edit",

@@ -1,8 +1,8 @@
-use forsat_app::workspace::ApplyError;
+use forsat_app::workspace::{ApplyError, Workspace};
 use forsat_core::analytics::StageTotals;
 use forsat_core::analytics::reports::{GroupBy, Params, Rows, Scope};
 use forsat_core::command::{Command, Moves};
-use forsat_core::domain::{EntityKind, Field, Problem, StageKind};
+use forsat_core::domain::{EntityKind, Field, ForecastChoice, Problem, StageKind};
 use rust_decimal::Decimal;
 
 use crate::{create, open, stage};
@@ -617,7 +617,7 @@ fn a_mass_update_is_one_step_with_one_entry_per_changed_field() {
     let proposition = stage(&ws, "Proposition");
     let patch = MassPatch {
         stage: Some(proposition),
-        forecast: Some(false),
+        forecast: Some(ForecastChoice::Commit),
         expected_close: Some(Some("2027-03-31".parse().unwrap())),
         ..MassPatch::default()
     };
@@ -635,7 +635,7 @@ fn a_mass_update_is_one_step_with_one_entry_per_changed_field() {
         let opp = ws.opportunity(id).unwrap();
         assert_eq!(opp.stage, proposition);
         assert_eq!(opp.probability, Decimal::from(70));
-        assert!(!opp.forecast);
+        assert_eq!(opp.forecast, ForecastChoice::Commit);
         let history = ws.history(EntityKind::Opportunity, id).unwrap();
         let changed: Vec<&str> = history[1..].iter().map(|h| h.field.as_str()).collect();
         assert_eq!(
@@ -646,7 +646,10 @@ fn a_mass_update_is_one_step_with_one_entry_per_changed_field() {
         assert!(history[1..].windows(2).all(|w| w[0].action == w[1].action));
     }
     stack.undo(&mut ws).unwrap().unwrap();
-    assert!(ids.iter().all(|id| ws.opportunity(*id).unwrap().forecast));
+    assert!(
+        ids.iter()
+            .all(|id| ws.opportunity(*id).unwrap().forecast == ForecastChoice::Stage)
+    );
     assert!(!stack.can_undo(), "the mass update was one step");
 }
 
@@ -662,7 +665,7 @@ fn the_advanced_search_and_saved_searches() {
     let big = create(&mut ws, "Hooli", "Hooli – big", "2500000");
     let mut archived = ws.opportunity(mid).unwrap().clone();
     archived.active = false;
-    archived.forecast = false;
+    archived.forecast = ForecastChoice::Omitted;
     ws.apply(Command::UpdateOpportunity {
         opp: Box::new(archived),
         new_account: None,
@@ -682,7 +685,7 @@ fn the_advanced_search_and_saved_searches() {
     assert_eq!(list(&ws, &archived_only), [mid]);
     let out_of_forecast = Filter {
         status: Status::All,
-        forecast: Some(false),
+        forecast: Some(ForecastChoice::Omitted),
         ..Filter::default()
     };
     assert_eq!(list(&ws, &out_of_forecast), [mid]);
@@ -1147,4 +1150,49 @@ fn ids_never_wrap_a_counter_at_its_limit_refuses_new_records() {
     assert_eq!(ws.opportunity_count(), 0);
     assert_eq!(reasons(&ws), before, "a default lookup was written over");
     assert_eq!(ws.next_id(), ID_LIMIT);
+}
+
+#[test]
+fn a_chosen_forecast_category_survives_stage_moves_and_reopening() {
+    use forsat_core::domain::ForecastCategory;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = open(&path);
+    let category = |ws: &Workspace, name: &str| ws.stage(stage(ws, name)).unwrap().forecast;
+    assert_eq!(category(&ws, "New"), ForecastCategory::Pipeline);
+    assert_eq!(category(&ws, "Qualified"), ForecastCategory::Pipeline);
+    assert_eq!(category(&ws, "Proposition"), ForecastCategory::BestCase);
+    let id = create(&mut ws, "Acme", "Acme – one", "1000");
+    let mut opp = ws.opportunity(id).unwrap().clone();
+    assert_eq!(
+        opp.forecast,
+        ForecastChoice::Stage,
+        "a new deal follows its stage"
+    );
+    opp.forecast = ForecastChoice::Commit;
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(opp),
+        new_account: None,
+    })
+    .unwrap();
+    for name in ["Proposition", "New"] {
+        ws.apply(Command::MoveToStage {
+            opp: id,
+            stage: stage(&ws, name),
+            loss_reason: None,
+        })
+        .unwrap();
+        assert_eq!(ws.opportunity(id).unwrap().forecast, ForecastChoice::Commit);
+    }
+    let history = ws.history(EntityKind::Opportunity, id).unwrap();
+    let forecast: Vec<(&str, &str)> = history
+        .iter()
+        .filter(|h| h.field == Field::Forecast.key())
+        .map(|h| (h.old.as_str(), h.new.as_str()))
+        .collect();
+    assert_eq!(forecast, [("stage", "commit")]);
+    drop(ws);
+    let ws = open(&path);
+    assert_eq!(ws.opportunity(id).unwrap().forecast, ForecastChoice::Commit);
+    assert_eq!(category(&ws, "Proposition"), ForecastCategory::BestCase);
 }

@@ -7,7 +7,9 @@ use std::num::NonZeroU64;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::domain::{Id, IdMap, IdSet, Opportunity, Rates, Stage, StageEvent, StageKind};
+use crate::domain::{
+    ForecastCategory, Id, IdMap, IdSet, Opportunity, Rates, Stage, StageEvent, StageKind,
+};
 
 /// One deal's facts: the fields reports read, copied out of the record so a report walks one
 /// compact vector instead of a map of whole deals, and what is worked out from its stage
@@ -20,7 +22,8 @@ pub struct DealFacts {
     /// Its stage's kind (None for a stage the data does not have).
     pub kind: Option<StageKind>,
     pub active: bool,
-    pub forecast: bool,
+    /// Its forecast category: its own, or its stage's.
+    pub forecast: ForecastCategory,
     /// In the trash: on no report.
     pub trashed: bool,
     salesperson: Ref,
@@ -83,6 +86,9 @@ pub struct Entered {
     pub by: Id,
 }
 
+/// Each stage's kind and forecast category.
+type Kinds = IdMap<(StageKind, ForecastCategory)>;
+
 /// The facts of every deal.
 #[derive(Clone, Debug, Default)]
 pub struct Facts {
@@ -106,20 +112,26 @@ pub struct Sources<'a, T> {
 }
 
 impl<T: Fn(Id) -> bool> Sources<'_, T> {
-    fn kinds(&self) -> IdMap<StageKind> {
-        self.stages.iter().map(|s| (s.id, s.kind)).collect()
+    fn kinds(&self) -> IdMap<(StageKind, ForecastCategory)> {
+        self.stages
+            .iter()
+            .map(|s| (s.id, (s.kind, s.forecast)))
+            .collect()
     }
 
     /// A deal's facts from its record, before its stage moves are placed.
-    fn record(&self, opp: &Opportunity, kinds: &IdMap<StageKind>) -> DealFacts {
+    fn record(&self, opp: &Opportunity, kinds: &Kinds) -> DealFacts {
+        let stage = kinds.get(&opp.stage).copied();
         let amount = opp.expected_base(self.rates);
         DealFacts {
             id: opp.id,
             pipeline: opp.pipeline,
             stage: opp.stage,
-            kind: kinds.get(&opp.stage).copied(),
+            kind: stage.map(|(kind, _)| kind),
             active: opp.active,
-            forecast: opp.forecast,
+            forecast: opp
+                .forecast
+                .category(stage.map_or(ForecastCategory::Pipeline, |(_, c)| c)),
             trashed: (self.trashed)(opp.id),
             salesperson: to_ref(opp.salesperson),
             source: to_ref(opp.source),
@@ -224,7 +236,7 @@ impl Facts {
 
     /// Places one more stage move of deal `i` after its others, moving its entered stages to
     /// the end of the vector when they are not there already.
-    fn enter(&mut self, i: usize, event: &StageEvent, kinds: &IdMap<StageKind>) {
+    fn enter(&mut self, i: usize, event: &StageEvent, kinds: &Kinds) {
         let (first, len) = self.deals[i].entered;
         let (first, len) = (first as usize, len as usize);
         let taken = &mut self.entered[first..first + len];
@@ -241,7 +253,10 @@ impl Facts {
             });
             self.deals[i].entered = ((self.entered.len() - len - 1) as u32, len as u32 + 1);
         }
-        if kinds.get(&event.to) == Some(&StageKind::Lost) {
+        if kinds
+            .get(&event.to)
+            .is_some_and(|(kind, _)| *kind == StageKind::Lost)
+        {
             self.deals[i].lost_from = to_ref(event.from);
         }
     }
@@ -254,7 +269,7 @@ impl Facts {
     /// Places the deals' stage `moves` (in the order they happened) after the entered stages
     /// already placed: two passes, counting each deal's first, so every deal's stages lie
     /// together in one vector instead of a vector each.
-    fn place(&mut self, moves: &[(u32, &StageEvent)], kinds: &IdMap<StageKind>) {
+    fn place(&mut self, moves: &[(u32, &StageEvent)], kinds: &Kinds) {
         let mut counts = vec![0u32; self.deals.len()];
         for (i, _) in moves {
             counts[*i as usize] += 1;
@@ -281,7 +296,10 @@ impl Facts {
                 };
                 facts.entered.1 += 1;
             }
-            if kinds.get(&event.to) == Some(&StageKind::Lost) {
+            if kinds
+                .get(&event.to)
+                .is_some_and(|(kind, _)| *kind == StageKind::Lost)
+            {
                 facts.lost_from = to_ref(event.from);
             }
         }

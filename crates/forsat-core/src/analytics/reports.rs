@@ -15,9 +15,11 @@ use super::cells::{Cell, Table};
 use super::facts::{DealFacts, Facts};
 use super::predict::{self, Book, Calibration};
 
+mod forecast;
 mod leakage;
 use super::velocity::{self, DealTimes, VelocityReport};
 use crate::domain::{FastMap, Id, IdMap, Lookup, Pipeline, Rates, Stage, StageEvent, StageKind};
+pub use forecast::{ForecastDeal, ForecastRow, forecast, forecast_deals};
 pub use leakage::{Cause, review, verdict};
 
 /// The key of deals without a value for what they are grouped by (no salesperson, no date).
@@ -735,72 +737,6 @@ impl Period {
     }
 }
 
-/// One salesperson's forecast for one period.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct ForecastRow {
-    pub period: String,
-    pub salesperson: String,
-    pub open_count: u64,
-    #[serde(serialize_with = "money")]
-    pub unweighted: Decimal,
-    #[serde(serialize_with = "money")]
-    pub weighted: Decimal,
-    pub won_count: u64,
-    #[serde(serialize_with = "money")]
-    pub won_amount: Decimal,
-}
-
-/// The forecast from `from` to `to` (both included): open, active deals counted in the
-/// forecast by expected-close date, won deals by closing date, per period and salesperson
-/// (only `salesperson`'s when given). Periods without deals have no row.
-pub fn forecast(
-    data: &Data,
-    by: Period,
-    from: NaiveDate,
-    to: NaiveDate,
-    salesperson: Option<Id>,
-) -> Vec<ForecastRow> {
-    // Per (period, salesperson): open deals, won deals.
-    let mut groups: FastMap<(i64, Key), (Sums, Sums)> = FastMap::default();
-    for f in data.each() {
-        if salesperson.is_some_and(|s| f.salesperson() != Some(s)) {
-            continue;
-        }
-        let (date, won) = match f.kind {
-            Some(StageKind::Open) if f.active && f.forecast => (f.expected_close, false),
-            Some(StageKind::Won) => (f.closed, true),
-            _ => continue,
-        };
-        let Some(date) = date.filter(|d| (from..=to).contains(d)) else {
-            continue;
-        };
-        let group = groups
-            .entry((by.code(date), id_key(f.salesperson())))
-            .or_default();
-        if won { &mut group.1 } else { &mut group.0 }.add(f);
-    }
-    let mut rows: Vec<(i64, ForecastRow)> = groups
-        .into_iter()
-        .map(|((code, person), (open, won))| {
-            let row = ForecastRow {
-                period: by.label(Some(code)),
-                salesperson: data.name(person),
-                open_count: open.count,
-                unweighted: open.amount,
-                weighted: open.weighted,
-                won_count: won.count,
-                won_amount: won.amount,
-            };
-            (code, row)
-        })
-        .collect();
-    rows.sort_by(|(a, ra), (b, rb)| {
-        a.cmp(b)
-            .then(person_order(&ra.salesperson, &rb.salesperson))
-    });
-    rows.into_iter().map(|(_, row)| row).collect()
-}
-
 /// Salespeople by name, no salesperson last.
 fn person_order(a: &str, b: &str) -> std::cmp::Ordering {
     (a == NONE)
@@ -1278,6 +1214,8 @@ impl Report {
                     "open_count",
                     "unweighted",
                     "weighted",
+                    "commit",
+                    "best_case",
                     "won_count",
                     "won_amount",
                 ],
@@ -1289,6 +1227,8 @@ impl Report {
                             Cell::Integer(r.open_count),
                             Cell::Money(r.unweighted),
                             Cell::Money(r.weighted),
+                            Cell::Money(r.commit),
+                            Cell::Money(r.best_case),
                             Cell::Integer(r.won_count),
                             Cell::Money(r.won_amount),
                         ]

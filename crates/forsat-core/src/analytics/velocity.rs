@@ -486,7 +486,7 @@ mod tests {
     use super::*;
     use crate::analytics::facts::{Facts, Sources};
     use crate::analytics::reports::{Records, Scope};
-    use crate::domain::{Account, Opportunity, Pipeline, Rates, Settings, Stage};
+    use crate::domain::{Account, ForecastCategory, Opportunity, Pipeline, Rates, Settings, Stage};
 
     const NEW: Id = 10;
     const QUALIFIED: Id = 11;
@@ -511,6 +511,7 @@ mod tests {
             requirements: String::new(),
             rotting_days: None,
             folded: false,
+            forecast: ForecastCategory::default(),
         }
     }
 

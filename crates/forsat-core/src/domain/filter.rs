@@ -4,7 +4,7 @@ use chrono::{Datelike as _, Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{Calendar, Id, Opportunity, StageKind};
+use super::{Calendar, ForecastChoice, Id, Opportunity, StageKind};
 use crate::i18n::jalali::JalaliDate;
 use crate::tr;
 
@@ -172,8 +172,9 @@ pub struct Filter {
     pub created_from: Option<NaiveDate>,
     pub created_to: Option<NaiveDate>,
     pub status: Status,
-    /// Only deals in (true) or out of (false) the forecast.
-    pub forecast: Option<bool>,
+    /// Only deals of this forecast choice. Saved searches of schema 6 and older stored a bool
+    /// ("in the forecast"), whose bytes read as following the stage (in) or omitted (out).
+    pub forecast: Option<ForecastChoice>,
     /// Open, won, lost or all deals, or the trash (the list's trash view).
     pub show: Show,
 }
@@ -333,7 +334,8 @@ mod tests {
         assert_eq!(filter.probability_max, Some(Decimal::from(70)));
         assert_eq!(filter.created_to, NaiveDate::from_ymd_opt(2026, 11, 22));
         assert_eq!(filter.status, Status::Stale);
-        assert_eq!(filter.forecast, Some(false));
+        // Out of the forecast, as the deals it found still are.
+        assert_eq!(filter.forecast, Some(ForecastChoice::Omitted));
         let trash = decode(&before(None, true));
         assert!(trash.stages.is_empty());
         assert_eq!(trash.show, Show::Trash);

@@ -34,6 +34,7 @@ pub(crate) mod test_support {
             requirements: String::new(),
             rotting_days: None,
             folded: false,
+            forecast: ForecastCategory::Pipeline,
         };
         let account = Account {
             id: account,

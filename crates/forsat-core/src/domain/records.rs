@@ -43,6 +43,139 @@ pub struct Stage {
     /// Days in the stage after which a deal counts as stale.
     pub rotting_days: Option<u32>,
     pub folded: bool,
+    /// The forecast category of its open deals that follow their stage's.
+    pub forecast: ForecastCategory,
+}
+
+/// The stage as schema 6 and older stored it: without its forecast category.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageV6 {
+    pub id: Id,
+    pub pipeline: Id,
+    pub name: String,
+    pub sequence: u32,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub probability: Decimal,
+    pub kind: StageKind,
+    pub requirements: String,
+    pub rotting_days: Option<u32>,
+    pub folded: bool,
+}
+
+impl From<StageV6> for Stage {
+    fn from(old: StageV6) -> Stage {
+        Stage {
+            forecast: ForecastCategory::for_probability(old.probability),
+            id: old.id,
+            pipeline: old.pipeline,
+            name: old.name,
+            sequence: old.sequence,
+            probability: old.probability,
+            kind: old.kind,
+            requirements: old.requirements,
+            rotting_days: old.rotting_days,
+            folded: old.folded,
+        }
+    }
+}
+
+/// Where an open deal stands in the forecast (as in `HubSpot` and Salesforce): a
+/// pipeline deal may close, a best case one should, a committed one will; an omitted one is
+/// left out of every total.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub enum ForecastCategory {
+    #[default]
+    Pipeline,
+    BestCase,
+    Commit,
+    Omitted,
+}
+
+impl ForecastCategory {
+    pub const ALL: [ForecastCategory; 4] = [
+        ForecastCategory::Pipeline,
+        ForecastCategory::BestCase,
+        ForecastCategory::Commit,
+        ForecastCategory::Omitted,
+    ];
+
+    /// The category a stage of this probability starts with (new stages, and the stages of a
+    /// file made before categories): Commit from 90 %, Best case from 50 %, else Pipeline.
+    pub fn for_probability(probability: Decimal) -> ForecastCategory {
+        if probability >= Decimal::from(90) {
+            ForecastCategory::Commit
+        } else if probability >= Decimal::from(50) {
+            ForecastCategory::BestCase
+        } else {
+            ForecastCategory::Pipeline
+        }
+    }
+}
+
+/// A deal's forecast category: its stage's, or one the user chose, which a stage move never
+/// changes. The first two variants are stored as the bytes of the bool schema 6 and older kept
+/// ("in the forecast" false, true): an old deal reads as omitted, or following its stage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ForecastChoice {
+    Omitted,
+    #[default]
+    Stage,
+    Pipeline,
+    BestCase,
+    Commit,
+}
+
+impl ForecastChoice {
+    pub const ALL: [ForecastChoice; 5] = [
+        ForecastChoice::Stage,
+        ForecastChoice::Pipeline,
+        ForecastChoice::BestCase,
+        ForecastChoice::Commit,
+        ForecastChoice::Omitted,
+    ];
+
+    /// The category of a deal with this choice in a stage of category `stage`.
+    pub fn category(self, stage: ForecastCategory) -> ForecastCategory {
+        match self {
+            ForecastChoice::Stage => stage,
+            ForecastChoice::Pipeline => ForecastCategory::Pipeline,
+            ForecastChoice::BestCase => ForecastCategory::BestCase,
+            ForecastChoice::Commit => ForecastCategory::Commit,
+            ForecastChoice::Omitted => ForecastCategory::Omitted,
+        }
+    }
+
+    /// The stable key written in history entries and exports.
+    pub fn key(self) -> &'static str {
+        match self {
+            ForecastChoice::Stage => "stage",
+            ForecastChoice::Pipeline => "pipeline",
+            ForecastChoice::BestCase => "best_case",
+            ForecastChoice::Commit => "commit",
+            ForecastChoice::Omitted => "omitted",
+        }
+    }
+
+    /// The choice a file's cell names: a [`Self::key`] (any case, spaces or dashes for the
+    /// underscore), or the bool of exports made before categories (true follows the stage).
+    pub fn parse(text: &str) -> Option<ForecastChoice> {
+        let folded: String = text
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '_' | '-'))
+            .collect();
+        match folded.as_str() {
+            "" | "stage" | "true" | "yes" | "1" => Some(ForecastChoice::Stage),
+            "pipeline" => Some(ForecastChoice::Pipeline),
+            "bestcase" => Some(ForecastChoice::BestCase),
+            "commit" => Some(ForecastChoice::Commit),
+            "omitted" | "false" | "no" | "0" => Some(ForecastChoice::Omitted),
+            _ => None,
+        }
+    }
 }
 
 /// The lookup tables: each dropdown of the opportunity form is one kind.
@@ -146,8 +279,8 @@ pub struct Opportunity {
     pub probability: Decimal,
     /// True when the user set the probability instead of following the stage default.
     pub probability_overridden: bool,
-    /// Whether the deal counts in the forecast.
-    pub forecast: bool,
+    /// Its forecast category, or its stage's.
+    pub forecast: ForecastChoice,
     pub competitor: Option<Id>,
     pub loss_reason: Option<Id>,
     pub description: String,

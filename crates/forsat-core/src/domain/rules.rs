@@ -6,7 +6,8 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::records::{
-    Account, AmountMode, BusinessType, Id, Language, Opportunity, Settings, Stage, StageKind,
+    Account, AmountMode, BusinessType, ForecastCategory, ForecastChoice, Id, Language, Opportunity,
+    Settings, Stage, StageKind,
 };
 use crate::{tr, trn};
 
@@ -76,6 +77,7 @@ pub fn default_stages(pipeline: Id) -> impl Iterator<Item = Stage> {
             requirements: default_text(t.requirements),
             rotting_days: None,
             folded: t.folded,
+            forecast: ForecastCategory::for_probability(t.probability.into()),
         })
 }
 
@@ -802,7 +804,7 @@ impl Opportunity {
             active: true,
             probability: stage.probability,
             probability_overridden: false,
-            forecast: true,
+            forecast: ForecastChoice::Stage,
             competitor: None,
             loss_reason: None,
             description: String::new(),
@@ -1090,6 +1092,7 @@ mod tests {
             requirements: template.requirements.to_owned(),
             rotting_days: None,
             folded: template.folded,
+            forecast: ForecastCategory::for_probability(template.probability.into()),
         }
     }
 

@@ -1,6 +1,6 @@
 //! Schema migrations: each runs in one write transaction, after a copy of the file was kept.
 //!
-//! Only 5 → 6 rewrites the file ([`v5_to_v6`]). The earlier steps are per-record upgrades:
+//! Only 5 → 6 rewrites the file ([`v5_to_v6`]) and 6 → 7 its stages. The earlier steps are per-record upgrades:
 //! an old record is brought to this build's layout as it is read ([`crate::upgrade`], the
 //! settings in `tables`), so a file of schema 1 to 5 is readable as it is.
 //!
@@ -16,8 +16,11 @@
 //!   `meta` gains the tally of records per table. The conversions of the earlier steps happen
 //!   in the same pass, as each record is decoded; a record that does not decode stops the
 //!   migration (the file is refused as damaged, untouched).
+//! - 6 → 7: every stage gains its forecast category ([`v6_to_v7`]); a deal's forecast bool
+//!   reads as its forecast choice as it is.
 
 mod v5_to_v6;
+mod v6_to_v7;
 
 use std::path::{Path, PathBuf};
 
@@ -42,7 +45,13 @@ pub(super) fn run(store: &Store, from: u32) -> Result<(), StoreError> {
         return Ok(());
     }
     let txn = store.begin()?;
-    v5_to_v6::migrate(&txn, from).map_err(|e| match e {
+    let steps = || {
+        if from < 6 {
+            v5_to_v6::migrate(&txn, from)?;
+        }
+        v6_to_v7::migrate(&txn)
+    };
+    steps().map_err(|e| match e {
         ReadError::Storage(e) => store.write_failed(e),
         damaged => read_refusal(store.path(), damaged),
     })?;

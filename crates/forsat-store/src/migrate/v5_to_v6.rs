@@ -10,7 +10,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use crate::SCHEMA_VERSION;
 use crate::domain::{
     Account, Activity, Contact, Currency, HistoryEntry, Lead, Lookup, Opportunity, Pipeline,
-    Product, Stage, StageEvent,
+    Product, StageEvent, StageV6,
 };
 use crate::tables::{
     ACCOUNTS, ACTIVITIES, CONTACTS, CURRENCIES, HISTORY, LEADS, LOOKUPS, META, META_APP,
@@ -22,7 +22,8 @@ use crate::upgrade::{self, as_is};
 pub(super) fn migrate(txn: &WriteTransaction, from: u32) -> Result<(), ReadError> {
     // Every file older than 6 holds records without a checksum.
     reframe::<_, Pipeline>(txn, PIPELINES, as_is)?;
-    reframe::<_, Stage>(txn, STAGES, as_is)?;
+    // As schema 6 kept them: the next step gives them their forecast category.
+    reframe::<_, StageV6>(txn, STAGES, as_is)?;
     reframe::<_, Lookup>(txn, LOOKUPS, as_is)?;
     reframe::<_, Account>(txn, ACCOUNTS, as_is)?;
     reframe::<_, Opportunity>(txn, OPPORTUNITIES, |bytes| {

@@ -61,14 +61,19 @@ pub enum Measure {
     #[default]
     WonAndWeighted,
     Won,
+    Commit,
+    /// Best case and Commit.
+    BestCase,
     Weighted,
     Unweighted,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 4] = [
+    pub const ALL: [Measure; 6] = [
         Measure::WonAndWeighted,
         Measure::Won,
+        Measure::Commit,
+        Measure::BestCase,
         Measure::Weighted,
         Measure::Unweighted,
     ];
@@ -77,6 +82,8 @@ impl Measure {
         match self {
             Measure::WonAndWeighted => tr!("Won + weighted pipeline"),
             Measure::Won => tr!("Won"),
+            Measure::Commit => tr!("Commit"),
+            Measure::BestCase => tr!("Best case (with Commit)"),
             Measure::Weighted => tr!("Weighted pipeline"),
             Measure::Unweighted => tr!("Pipeline (unweighted)"),
         }
@@ -87,6 +94,8 @@ impl Measure {
         match self {
             Measure::WonAndWeighted => row.won_amount + row.weighted,
             Measure::Won => row.won_amount,
+            Measure::Commit => row.commit,
+            Measure::BestCase => row.best_case,
             Measure::Weighted => row.weighted,
             Measure::Unweighted => row.unweighted,
         }
@@ -1094,17 +1103,25 @@ fn forecast_spoken(
 }
 
 /// The forecast's rows as a table; only the rows in view are laid out.
-pub fn forecast_table_ui(ui: &mut egui::Ui, rows: &[ForecastRow], currency: &str, height: f32) {
+/// Returns the row whose period was clicked (to show its deals).
+pub fn forecast_table_ui(
+    ui: &mut egui::Ui,
+    rows: &[ForecastRow],
+    currency: &str,
+    height: f32,
+) -> Option<usize> {
     let headers = [
         tr!("Period"),
         tr!("Salesperson"),
-        tr!("Open deals"),
-        tr!("Pipeline"),
+        tr!("Closed won"),
+        tr!("Commit"),
+        tr!("Best case"),
         tr!("Weighted"),
-        tr!("Won deals"),
-        tr!("Won"),
+        tr!("Pipeline"),
+        tr!("Deals"),
     ];
     let nobody = tr!("No salesperson");
+    let mut clicked = None;
     TableBuilder::new(ui)
         .id_salt("forecast_table")
         .striped(true)
@@ -1113,7 +1130,7 @@ pub fn forecast_table_ui(ui: &mut egui::Ui, rows: &[ForecastRow], currency: &str
         .column(Column::auto().at_least(70.0))
         // Room for a full name: a narrow column would break it letter by letter.
         .column(Column::auto().at_least(140.0))
-        .columns(Column::remainder().at_least(80.0), 5)
+        .columns(Column::remainder().at_least(80.0), 6)
         .header(theme::REPORT_ROW_HEIGHT, |mut header| {
             for title in headers {
                 header.col(|ui| {
@@ -1123,15 +1140,30 @@ pub fn forecast_table_ui(ui: &mut egui::Ui, rows: &[ForecastRow], currency: &str
         })
         .body(|body| {
             body.rows(theme::REPORT_ROW_HEIGHT, rows.len(), |mut row| {
-                let r = &rows[row.index()];
+                let index = row.index();
+                let r = &rows[index];
+                let person = key_label(&r.salesperson, &nobody);
+                row.col(|ui| {
+                    let link = ui
+                        .link(ui.rtl(r.period.clone()))
+                        .accessible_name(tr!(
+                            "Show the deals of {period}, {salesperson}",
+                            period = r.period,
+                            salesperson = person
+                        ))
+                        .on_hover_text(ui.rtl(tr!("Show these deals in the list")));
+                    if link.clicked() {
+                        clicked = Some(index);
+                    }
+                });
                 let cells = [
-                    r.period.clone(),
-                    key_label(&r.salesperson, &nobody),
-                    format_count(r.open_count),
-                    format_money(r.unweighted, currency),
-                    format_money(r.weighted, currency),
-                    format_count(r.won_count),
+                    person,
                     format_money(r.won_amount, currency),
+                    format_money(r.commit, currency),
+                    format_money(r.best_case, currency),
+                    format_money(r.weighted, currency),
+                    format_money(r.unweighted, currency),
+                    format_count(r.won_count + r.open_count),
                 ];
                 for text in cells {
                     row.col(|ui| {
@@ -1140,6 +1172,7 @@ pub fn forecast_table_ui(ui: &mut egui::Ui, rows: &[ForecastRow], currency: &str
                 }
             });
         });
+    clicked
 }
 
 /// Won and lost deals as horizontal bars per key (names read best on their own lines). By

@@ -8,10 +8,13 @@ use rust_decimal::Decimal;
 
 use super::{LABEL_WIDTH, NUMBER_WIDTH, ask_frame, editor_frame, kind_label, muted};
 use crate::command::{Change, Command};
-use crate::domain::{Field, FieldError, Id, Problem, Record, Stage, StageKind, parse_probability};
+use crate::domain::{
+    Field, FieldError, ForecastCategory, Id, Problem, Record, Stage, StageKind, parse_probability,
+};
 use crate::i18n::format_percent;
 use crate::theme;
 use crate::unsaved::{self, FormKey};
+use crate::widgets::category_label;
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
@@ -94,6 +97,7 @@ impl StageEditor {
             requirements: String::new(),
             rotting_days: None,
             folded: false,
+            forecast: ForecastCategory::default(),
         };
         StageEditor {
             title: String::new(),
@@ -246,6 +250,25 @@ impl StageEditor {
         });
         self.kind_row(ui, &mut stage, held);
         entered |= self.probability_row(ui, stage.kind, &mut probability);
+        if stage.kind == StageKind::Open {
+            self.row(ui, tr!("Forecast category"), Field::Forecast, |ui, l| {
+                ui.horizontal(|ui| {
+                    egui::ComboBox::from_id_salt("settings_stage_forecast")
+                        .selected_text(ui.rtl(category_label(stage.forecast)))
+                        .show_ui(ui, |ui| {
+                            for category in ForecastCategory::ALL {
+                                let name = category_label(category);
+                                ui.selectable_value_text(&mut stage.forecast, category, name);
+                            }
+                        })
+                        .response
+                        .labelled_by(l);
+                    ui.text(muted(tr!(
+                        "Its deals' category unless one is chosen on the deal."
+                    )));
+                });
+            });
+        }
         self.row(
             ui,
             Field::Requirements.label(),

@@ -634,6 +634,7 @@ fn the_pipeline_switcher_shows_another_pipelines_board_and_list() {
                     requirements: String::new(),
                     rotting_days: None,
                     folded: false,
+                    forecast: forsat_core::domain::ForecastCategory::default(),
                 })
             })
             .collect();

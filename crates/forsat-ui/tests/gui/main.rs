@@ -13,6 +13,7 @@ mod catalog;
 mod deal_form;
 mod editing;
 mod export;
+mod forecast;
 mod form;
 mod import_clean;
 mod import_stages;

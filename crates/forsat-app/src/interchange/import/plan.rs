@@ -10,7 +10,8 @@ use super::rows::RowIn;
 use super::stages::{PipelineRef, RowStages, StageDraft, StageNames, StageRef, creation_order};
 use crate::command::{Batch, Command};
 use crate::domain::{
-    Currency, EntityKind, ID_LIMIT, Id, LookupKind, Pipeline, Record, Stage, StageKind,
+    Currency, EntityKind, ForecastCategory, ID_LIMIT, Id, LookupKind, Pipeline, Record, Stage,
+    StageKind,
 };
 use crate::workspace::Workspace;
 use crate::{tr, trn};
@@ -268,6 +269,7 @@ impl<'w> NewStages<'w> {
                 requirements: String::new(),
                 rotting_days: None,
                 folded: d.kind == StageKind::Lost,
+                forecast: ForecastCategory::for_probability(d.probability),
             })
             .collect();
         let mut sequences: HashMap<Id, u32> = HashMap::new();

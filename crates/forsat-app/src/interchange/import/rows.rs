@@ -16,9 +16,9 @@ use super::mapping::Mapping;
 use super::report::RowError;
 use super::{f, normalize_header};
 use crate::domain::{
-    Account, AmountMode, BusinessType, DEFAULT_STAGES, Field, FieldError, ID_LIMIT, Id, Line,
-    Opportunity, Problem, StageKind, clean_name, default_stages, is_currency_code, parse_amount,
-    parse_discount, parse_quantity,
+    Account, AmountMode, BusinessType, DEFAULT_STAGES, Field, FieldError, ForecastChoice, ID_LIMIT,
+    Id, Line, Opportunity, Problem, StageKind, clean_name, default_stages, is_currency_code,
+    parse_amount, parse_discount, parse_quantity,
 };
 use crate::tr;
 use crate::workspace::Workspace;
@@ -53,7 +53,7 @@ pub(super) struct RowIn {
     pub(super) active: bool,
     pub(super) probability: Option<Decimal>,
     pub(super) probability_overridden: Option<bool>,
-    pub(super) forecast: bool,
+    pub(super) forecast: ForecastChoice,
     pub(super) competitor: Arc<str>,
     pub(super) loss_reason: Arc<str>,
     pub(super) description: String,
@@ -256,7 +256,7 @@ impl RowReader<'_> {
             active: self.bool(FileColumn::Field(Field::Active), true),
             probability: self.probability(),
             probability_overridden: self.probability_overridden(),
-            forecast: self.bool(FileColumn::Field(Field::Forecast), true),
+            forecast: self.forecast(),
             competitor: self.name(Field::Competitor),
             loss_reason: self.name(Field::LossReason),
             description: self.description(),
@@ -390,6 +390,17 @@ impl RowReader<'_> {
                 BusinessType::New
             }
         }
+    }
+
+    fn forecast(&mut self) -> ForecastChoice {
+        let column = FileColumn::Field(Field::Forecast);
+        ForecastChoice::parse(self.raw(column)).unwrap_or_else(|| {
+            self.fail(
+                column,
+                tr!("is not “stage”, “pipeline”, “best_case”, “commit” or “omitted”"),
+            );
+            ForecastChoice::Stage
+        })
     }
 
     fn amount_mode(&mut self) -> AmountMode {

@@ -173,7 +173,7 @@ mod tests {
 
     use super::*;
     use crate::analytics::predict::DealRecord;
-    use crate::domain::{Stage, StageEvent, StageKind};
+    use crate::domain::{ForecastCategory, Stage, StageEvent, StageKind};
 
     fn stage(id: Id, sequence: u32, kind: StageKind) -> Stage {
         Stage {
@@ -186,6 +186,7 @@ mod tests {
             requirements: String::new(),
             rotting_days: None,
             folded: false,
+            forecast: ForecastCategory::default(),
         }
     }
 

@@ -1,0 +1,98 @@
+//! Forecast categories as a person meets them: chosen on a deal's form and kept through a
+//! stage move, set per stage in Settings, and the forecast's row listing the deals it sums.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use forsat_core::domain::{ForecastCategory, ForecastChoice};
+use forsat_ui::App;
+
+use crate::reports::{click, count, five_deals, listed};
+use crate::{card, deal};
+
+/// Opens `combo` and clicks `choice` in its popup (shown over the rest, so its item is the
+/// last node of that name: a column of the board may bear it too), as a person does.
+fn pick(harness: &mut Harness<'static, App>, combo: &str, choice: &str) {
+    harness.get_by_label(combo).click();
+    harness.run();
+    harness.get_all_by_label(choice).last().unwrap().click();
+    harness.run();
+}
+
+fn choice(harness: &Harness<'static, App>, name: &str) -> ForecastChoice {
+    deal(harness.state().workspace().unwrap(), name).forecast
+}
+
+#[test]
+fn commit_chosen_on_the_form_survives_a_stage_move_and_the_forecast_lists_its_deals() {
+    let fixture = five_deals();
+    let mut harness = crate::harness(&fixture.path);
+    // Before: Nordwind (Qualified) follows its stage, which is in Pipeline.
+    let nordwind = "Nordwind – fleet renewal";
+    card(&harness, nordwind).click();
+    harness.run();
+    assert_eq!(
+        harness.get_by_label("Forecast").value().as_deref(),
+        Some("Stage's category (Pipeline)")
+    );
+    pick(&mut harness, "Forecast", "Commit");
+    harness.get_by_label("Save").click();
+    harness.run();
+    assert_eq!(choice(&harness, nordwind), ForecastChoice::Commit);
+
+    // Moved on to Proposition (Best case by its stage) from the form: still committed.
+    card(&harness, nordwind).click();
+    harness.run();
+    pick(&mut harness, "Stage", "Proposition");
+    assert_eq!(
+        harness.get_by_label("Forecast").value().as_deref(),
+        Some("Commit")
+    );
+    harness.get_by_label("Save").click();
+    harness.run();
+    assert_eq!(choice(&harness, nordwind), ForecastChoice::Commit);
+
+    // The forecast: the open deals close on 3 January 2027 (42 days after 22 November), no
+    // salesperson. Commit: Nordwind's 40,000; Best case adds Zagros' 7,250.50 (Proposition);
+    // Pipeline adds Café Müller's 12,500.
+    harness.get_by_label("Reports").click();
+    harness.run();
+    click(&mut harness, "Open Forecast full size");
+    for text in ["$40,000", "$47,251", "$59,751"] {
+        assert_eq!(count(&harness, text), 1, "{text}");
+    }
+    click(&mut harness, "Show the deals of 2027-01, No salesperson");
+    assert_eq!(count(&harness, "Forecast of 2027-01, No salesperson"), 1);
+    assert_eq!(
+        listed(&harness),
+        [
+            "Café Müller – espresso machines",
+            nordwind,
+            "Zagros – depot racking"
+        ]
+    );
+}
+
+#[test]
+fn a_stage_s_forecast_category_is_chosen_in_settings() {
+    let fixture = five_deals();
+    let mut harness = crate::harness(&fixture.path);
+    harness.get_by_label("Settings").click();
+    harness.run();
+    harness.get_by_label("Edit Qualified").click();
+    harness.run();
+    pick(&mut harness, "Forecast category", "Best case");
+    harness.get_by_label("Save stage").click();
+    harness.run();
+    let ws = harness.state().workspace().unwrap();
+    let qualified = ws
+        .stages_of(ws.default_pipeline().id)
+        .find(|s| s.name == "Qualified")
+        .unwrap();
+    assert_eq!(qualified.forecast, ForecastCategory::BestCase);
+    // Nordwind, in Qualified and following its stage, now counts as Best case with Zagros:
+    // 40,000 + 7,250.50.
+    harness.get_by_label("Reports").click();
+    harness.run();
+    click(&mut harness, "Open Forecast full size");
+    assert_eq!(count(&harness, "$47,251"), 1);
+}
