@@ -7,7 +7,7 @@
 //! the sum of their checksums, kept in `meta` under its own checksum and brought up to date by
 //! every transaction) and by keys that must come in strictly increasing order.
 
-use crate::analytics::reports::SavedReport;
+use crate::analytics::reports::{ForecastSnapshot, SavedReport};
 use std::collections::BTreeMap;
 
 use redb::{ReadableTable, ReadableTableMetadata as _, Table, TableDefinition, TableHandle as _};
@@ -50,6 +50,8 @@ const META_FIRST_START: &str = "first_start_done";
 const META_SAVED_FILTERS: &str = "saved_filters";
 const META_SAVED_REPORTS: &str = "saved_reports";
 const META_LIST_COLUMNS: &str = "list_columns";
+/// The forecasts kept at the start of periods (from schema 7 on).
+const META_FORECASTS: &str = "forecast_snapshots";
 /// The [`Tally`] (from schema 6 on).
 const META_TALLY: &str = "tally";
 
@@ -245,6 +247,8 @@ pub struct Records {
     pub saved_reports: Vec<SavedReport>,
     /// The list's visible columns, when the user chose them.
     pub list_columns: Option<Vec<ListColumn>>,
+    /// The forecasts kept at the start of periods.
+    pub forecasts: Vec<ForecastSnapshot>,
     pub contacts: Vec<Contact>,
     pub leads: Vec<Lead>,
     pub activities: Vec<Activity>,
@@ -414,6 +418,9 @@ pub(super) fn read_meta(
             META_SAVED_REPORTS => records.saved_reports = read_record(schema, table, key, bytes)?,
             META_LIST_COLUMNS => {
                 records.list_columns = Some(read_record(schema, table, key, bytes)?);
+            }
+            META_FORECASTS if schema >= FORECAST_SCHEMA => {
+                records.forecasts = read_record(schema, table, key, bytes)?;
             }
             // No key was ever retired: another is damage (a flipped bit in a key).
             other => {
@@ -975,6 +982,10 @@ impl<'t> Tx<'t> {
 
     pub fn put_list_columns(&mut self, columns: &[ListColumn]) -> Result<(), TxError> {
         self.put_meta(META_LIST_COLUMNS, &columns)
+    }
+
+    pub fn put_forecasts(&mut self, snapshots: &[ForecastSnapshot]) -> Result<(), TxError> {
+        self.put_meta(META_FORECASTS, &snapshots)
     }
 
     pub fn put_first_start_done(&mut self) -> Result<(), TxError> {

@@ -199,6 +199,8 @@ struct Ready {
     predictions: Learner<Predictions>,
     /// Their latest: see [`Ctx::predictions`].
     predicted: Option<std::sync::Arc<Predictions>>,
+    /// The day the forecasts due at the start of a period were last kept (or tried).
+    forecasts_kept: Option<chrono::NaiveDate>,
 }
 
 /// A form with unsaved edits would close: which one, and where the user was going.
@@ -458,6 +460,7 @@ impl Ready {
             keys_free: false,
             palette: super::palette::Palette::default(),
             predictions: Learner::default(),
+            forecasts_kept: None,
             predicted: None,
         }))
     }
@@ -475,6 +478,7 @@ impl Ready {
         }
         self.reveal_focus(ui.ctx());
         self.ask_before_quitting(ui.ctx());
+        self.keep_forecasts();
         // Modals first: they take their keys (Escape) before the forms beneath them would.
         self.leave_ui(ui.ctx());
         if let Some(dialog) = &mut self.dialog {
@@ -1189,6 +1193,25 @@ impl Ready {
                 self.say(text, true);
                 false
             }
+        }
+    }
+
+    /// Keeps the forecast of a month or quarter that has begun, once a day at most: on the
+    /// first frame, and when the window stays open past midnight.
+    fn keep_forecasts(&mut self) {
+        let today = self.ws.today();
+        if self.forecasts_kept == Some(today) {
+            return;
+        }
+        self.forecasts_kept = Some(today);
+        if let Err(e) = self.ws.keep_forecasts() {
+            self.say(
+                tr!(
+                    "The forecast of this period could not be kept: {error}",
+                    error = e
+                ),
+                true,
+            );
         }
     }
 

@@ -17,7 +17,7 @@ mod search;
 mod trash;
 mod undo;
 
-use crate::analytics::reports::SavedReport;
+use crate::analytics::reports::{ForecastSnapshot, SavedReport};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -74,6 +74,8 @@ pub struct Workspace {
     trash: IdMap<DateTime<Utc>>,
     saved_filters: Vec<SavedFilter>,
     saved_reports: Vec<SavedReport>,
+    /// The forecasts kept at the start of periods.
+    forecasts: Vec<ForecastSnapshot>,
     /// The reports' facts of every deal, kept up to date deal by deal.
     facts: std::sync::Mutex<FactsCache>,
     /// The search's folded texts, kept up to date deal by deal.
@@ -157,6 +159,7 @@ impl Workspace {
             saved_filters,
             saved_reports,
             list_columns,
+            forecasts,
             contacts,
             leads,
             activities,
@@ -191,6 +194,7 @@ impl Workspace {
             trash,
             saved_filters,
             saved_reports,
+            forecasts,
             facts: std::sync::Mutex::default(),
             search: std::sync::Mutex::default(),
             sorted: std::sync::Mutex::default(),
@@ -493,7 +497,28 @@ impl Workspace {
             rates: &self.rates,
             today: self.today(),
         };
-        Data::new(scope, records, self.facts()).with_events(&self.stage_events)
+        Data::new(scope, records, self.facts())
+            .with_events(&self.stage_events)
+            .with_snapshots(&self.forecasts)
+    }
+
+    /// Keeps the forecast of each month and quarter that began since one was last kept, on the
+    /// first day a window is open in it (the window calls this; a report from the command
+    /// line writes nothing). Returns how many were kept. An automatic record, not a change of
+    /// the user's: no history, no undo, and the reports of the data stay as they were (only
+    /// periods that have ended show their forecast).
+    pub fn keep_forecasts(&mut self) -> Result<usize, StoreError> {
+        let due = ForecastSnapshot::due(&self.forecasts, self.today());
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let data = self.report_data(&Scope::default());
+        let mut all = self.forecasts.clone();
+        all.extend(due.iter().map(|&by| ForecastSnapshot::take(&data, by)));
+        drop(data);
+        self.write(|tx| tx.put_forecasts(&all))?;
+        self.forecasts = all;
+        Ok(due.len())
     }
 
     /// The reports' facts of every deal: worked out in full once, then for each change only

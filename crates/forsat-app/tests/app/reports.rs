@@ -282,3 +282,114 @@ fn facts_patched_after_each_change_equal_facts_worked_out_afresh() {
     ws.apply(Command::EmptyTrash).unwrap();
     check(&ws, "emptying the trash");
 }
+
+/// The forecast kept when November began (here on the 22nd, the first day a window was open
+/// in it) is set against what November won once it has ended, and stays as it was kept
+/// whatever happened to the deals since.
+#[test]
+fn the_forecast_kept_when_a_period_begins_is_set_against_what_it_won_once_it_ends() {
+    use chrono::{TimeZone as _, Utc};
+    use forsat_app::workspace::Workspace;
+    use forsat_core::analytics::reports::AtStart;
+    use forsat_core::command::Command;
+    use forsat_core::domain::ForecastChoice;
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = crate::open(&path);
+    let mut deal = |name: &str, amount: &str, stage: &str, choice: ForecastChoice| {
+        let id = crate::create(&mut ws, "Acme", name, amount);
+        let mut opp = ws.opportunity(id).unwrap().clone();
+        opp.expected_close = "2026-11-28".parse().ok();
+        opp.forecast = choice;
+        ws.apply(Command::UpdateOpportunity {
+            opp: Box::new(opp),
+            new_account: None,
+        })
+        .unwrap();
+        if stage != "New" {
+            let stage = crate::stage(&ws, stage);
+            ws.apply(Command::MoveToStage {
+                opp: id,
+                stage,
+                loss_reason: None,
+            })
+            .unwrap();
+        }
+        id
+    };
+    // Committed 1,000 (New, 10 %); Best case 2,000 (Proposition, 70 %); Pipeline 500.
+    let committed = deal("Committed", "1000", "New", ForecastChoice::Commit);
+    let best = deal("Best", "2000", "Proposition", ForecastChoice::Stage);
+    deal("Early", "500", "New", ForecastChoice::Stage);
+    assert_eq!(ws.keep_forecasts().unwrap(), 2, "the month and the quarter");
+    assert_eq!(ws.keep_forecasts().unwrap(), 0, "kept once a period");
+    let november = |ws: &Workspace| {
+        let params = Params::Forecast {
+            by: Period::Month,
+            from: None,
+            to: None,
+            salesperson: None,
+        };
+        let Rows::Forecast(rows) = ws.report(&Scope::default(), &params).rows else {
+            panic!("a forecast");
+        };
+        rows.into_iter().find(|r| r.period == "2026-11")
+    };
+    assert_eq!(november(&ws).unwrap().at_start, None, "not before it ends");
+    // The committed deal is won in November; the best case one slips to next year.
+    ws.apply(Command::MoveToStage {
+        opp: committed,
+        stage: crate::stage(&ws, "Won"),
+        loss_reason: None,
+    })
+    .unwrap();
+    let mut slipped = ws.opportunity(best).unwrap().clone();
+    slipped.expected_close = "2027-01-15".parse().ok();
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(slipped),
+        new_account: None,
+    })
+    .unwrap();
+    drop(ws);
+
+    let december: forsat_app::workspace::Clock =
+        Arc::new(|| Utc.with_ymd_and_hms(2026, 12, 3, 8, 0, 0).unwrap());
+    let mut ws = Workspace::open(&path, december).unwrap();
+    assert_eq!(
+        ws.keep_forecasts().unwrap(),
+        1,
+        "December; the quarter was kept"
+    );
+    let row = november(&ws).unwrap();
+    assert_eq!((row.won_count, row.won_amount), (1, Decimal::from(1000)));
+    assert_eq!(
+        row.at_start,
+        Some(AtStart {
+            taken: "2026-11-22".parse().unwrap(),
+            commit: Decimal::from(1000),
+            best_case: Decimal::from(3000),
+            // 1,000 and 500 at New's 10 %, 2,000 at Proposition's 70 %.
+            weighted: Decimal::from(1550),
+            unweighted: Decimal::from(3500),
+        })
+    );
+    let json = ws
+        .report(
+            &Scope::default(),
+            &Params::Forecast {
+                by: Period::Month,
+                from: None,
+                to: None,
+                salesperson: None,
+            },
+        )
+        .to_json();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let kept = &json["rows"][0]["at_start"];
+    assert_eq!(json["rows"][0]["period"], "2026-11");
+    assert_eq!(
+        (&kept["taken"], &kept["commit"]),
+        (&"2026-11-22".into(), &"1000.00".into())
+    );
+}

@@ -19,7 +19,9 @@ mod forecast;
 mod leakage;
 use super::velocity::{self, DealTimes, VelocityReport};
 use crate::domain::{FastMap, Id, IdMap, Lookup, Pipeline, Rates, Stage, StageEvent, StageKind};
-pub use forecast::{ForecastDeal, ForecastRow, forecast, forecast_deals};
+pub use forecast::{
+    AtStart, ForecastDeal, ForecastRow, ForecastSnapshot, SnapshotRow, forecast, forecast_deals,
+};
 pub use leakage::{Cause, review, verdict};
 
 /// The key of deals without a value for what they are grouped by (no salesperson, no date).
@@ -60,6 +62,7 @@ pub struct Data<'a> {
     events: &'a [StageEvent],
     /// The deals' lives as the predictions' learner reads them: only the calibration reads it.
     book: Option<&'a Book>,
+    snapshots: &'a [ForecastSnapshot],
 }
 
 /// What names and converts the deals of a report, as the workspace holds it.
@@ -110,7 +113,24 @@ impl<'a> Data<'a> {
             today: records.today,
             events: &[],
             book: None,
+            snapshots: &[],
         }
+    }
+
+    /// The same data with the forecasts kept at the start of periods, which the forecast
+    /// sets against what was won once a period ends.
+    pub fn with_snapshots(self, snapshots: &'a [ForecastSnapshot]) -> Data<'a> {
+        Data { snapshots, ..self }
+    }
+
+    /// The forecasts kept at the start of periods.
+    fn snapshots(&self) -> &'a [ForecastSnapshot] {
+        self.snapshots
+    }
+
+    /// Whether pipeline `id` is in the scope.
+    fn has_pipeline(&self, id: Id) -> bool {
+        self.pipelines.iter().any(|(p, _)| p.id == id)
     }
 
     /// The same data with the stage moves `events` (in the order they happened), which the
@@ -1218,6 +1238,10 @@ impl Report {
                     "best_case",
                     "won_count",
                     "won_amount",
+                    "kept_on",
+                    "commit_at_start",
+                    "best_case_at_start",
+                    "weighted_at_start",
                 ],
                 rows.iter()
                     .map(|r| {
@@ -1231,6 +1255,10 @@ impl Report {
                             Cell::Money(r.best_case),
                             Cell::Integer(r.won_count),
                             Cell::Money(r.won_amount),
+                            Cell::date(r.at_start.map(|a| a.taken)),
+                            r.at_start.map_or(Cell::Empty, |a| Cell::Money(a.commit)),
+                            r.at_start.map_or(Cell::Empty, |a| Cell::Money(a.best_case)),
+                            r.at_start.map_or(Cell::Empty, |a| Cell::Money(a.weighted)),
                         ]
                     })
                     .collect(),

@@ -16,7 +16,7 @@ use rust_decimal::prelude::ToPrimitive as _;
 use super::super::theme;
 use super::bar_nodes::{SpokenBar, bar_nodes_ui, bar_text, series_bar_text};
 use crate::analytics::reports::{
-    Cause, ForecastRow, FunnelRow, GridRow, LeakageRow, NONE, PipelineRow, WinLossRow,
+    AtStart, Cause, ForecastRow, FunnelRow, GridRow, LeakageRow, NONE, PipelineRow, WinLossRow,
 };
 use crate::i18n::{deals, format_count, format_money, format_money_cents, format_percent};
 use crate::{tr, trn};
@@ -1114,6 +1114,7 @@ pub fn forecast_table_ui(
         tr!("Period"),
         tr!("Salesperson"),
         tr!("Closed won"),
+        tr!("Committed at start"),
         tr!("Commit"),
         tr!("Best case"),
         tr!("Weighted"),
@@ -1130,7 +1131,7 @@ pub fn forecast_table_ui(
         .column(Column::auto().at_least(70.0))
         // Room for a full name: a narrow column would break it letter by letter.
         .column(Column::auto().at_least(140.0))
-        .columns(Column::remainder().at_least(80.0), 6)
+        .columns(Column::remainder().at_least(80.0), 7)
         .header(theme::REPORT_ROW_HEIGHT, |mut header| {
             for title in headers {
                 header.col(|ui| {
@@ -1156,9 +1157,16 @@ pub fn forecast_table_ui(
                         clicked = Some(index);
                     }
                 });
+                row.col(|ui| {
+                    ui.add(egui::Label::new(ui.rtl(person)).truncate());
+                });
+                row.col(|ui| {
+                    ui.add(
+                        egui::Label::new(ui.rtl(format_money(r.won_amount, currency))).truncate(),
+                    );
+                });
+                row.col(|ui| at_start_ui(ui, r.at_start.as_ref(), currency));
                 let cells = [
-                    person,
-                    format_money(r.won_amount, currency),
                     format_money(r.commit, currency),
                     format_money(r.best_case, currency),
                     format_money(r.weighted, currency),
@@ -1173,6 +1181,26 @@ pub fn forecast_table_ui(
             });
         });
     clicked
+}
+
+/// The forecast kept when a row's period began (a dash before it ends, or when none was
+/// kept), its other figures on hover.
+fn at_start_ui(ui: &mut egui::Ui, at_start: Option<&AtStart>, currency: &str) {
+    let Some(at) = at_start else {
+        ui.add(egui::Label::new("—"))
+            .on_hover_text(ui.rtl(tr!("Kept when the period begins, shown once it has ended")));
+        return;
+    };
+    let figures = tr!(
+        "Kept on {day}: Commit {commit}, Best case {best_case}, weighted {weighted}, pipeline {pipeline}",
+        day = crate::i18n::format_date(at.taken),
+        commit = format_money(at.commit, currency),
+        best_case = format_money(at.best_case, currency),
+        weighted = format_money(at.weighted, currency),
+        pipeline = format_money(at.unweighted, currency)
+    );
+    ui.add(egui::Label::new(ui.rtl(format_money(at.commit, currency))).truncate())
+        .on_hover_text(ui.rtl(figures));
 }
 
 /// Won and lost deals as horizontal bars per key (names read best on their own lines). By

@@ -96,3 +96,46 @@ fn a_stage_s_forecast_category_is_chosen_in_settings() {
     click(&mut harness, "Open Forecast full size");
     assert_eq!(count(&harness, "$47,251"), 1);
 }
+
+/// A window open in January keeps January's forecast; in February the table sets it against
+/// what January won, its figures on hover.
+#[test]
+fn an_ended_month_shows_the_forecast_kept_when_it_began() {
+    use chrono::{TimeZone as _, Utc};
+    use forsat_app::workspace::Clock;
+    use forsat_core::command::Command;
+    use std::sync::Arc;
+    let fixture = five_deals();
+    let mut ws = fixture.reopen();
+    let mut nordwind = deal(&ws, "Nordwind – fleet renewal").clone();
+    nordwind.forecast = ForecastChoice::Commit;
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(nordwind),
+        new_account: None,
+    })
+    .unwrap();
+    drop(ws);
+    let at = |month, day| -> Clock {
+        Arc::new(move || Utc.with_ymd_and_hms(2027, month, day, 9, 0, 0).unwrap())
+    };
+    // A window open on 5 January keeps January's forecast: the three open deals close on the
+    // 3rd (42 days after 22 November), Nordwind's 40,000 committed.
+    let mut january = crate::harness_at(&fixture.path, at(1, 5));
+    january.run();
+    drop(january);
+    let mut harness = crate::harness_at(&fixture.path, at(2, 2));
+    harness.get_by_label("Reports").click();
+    harness.run();
+    click(&mut harness, "Open Forecast full size");
+    // Nordwind is still open and committed (its close date passed): 40,000 now and at start.
+    assert_eq!(count(&harness, "$40,000"), 2);
+    harness.get_all_by_label("$40,000").next().unwrap().hover();
+    harness.run();
+    assert_eq!(
+        count(
+            &harness,
+            "Kept on 2027-01-05: Commit $40,000, Best case $47,251, weighted $18,325, pipeline $59,751"
+        ),
+        1
+    );
+}

@@ -4,10 +4,10 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Data, DealFacts, FastMap, Key, Params, Period, id_key, money, person_order};
-use crate::domain::{ForecastCategory, Id, StageKind};
+use crate::domain::{Calendar, ForecastCategory, Id, StageKind};
 
 /// One salesperson's forecast for one period.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -31,11 +31,136 @@ pub struct ForecastRow {
     pub won_count: u64,
     #[serde(serialize_with = "money")]
     pub won_amount: Decimal,
+    /// The forecast kept when the period began, once it has ended (None before, or when no
+    /// Forsat window was open during the period to keep one).
+    pub at_start: Option<AtStart>,
     /// The period as [`Period`] numbers them, to list the row's deals.
     #[serde(skip)]
     pub code: i64,
     #[serde(skip)]
     pub person: Option<Id>,
+}
+
+/// What a salesperson's forecast of a period was on the day it was kept.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AtStart {
+    /// The day it was kept: the period's first day the window was open.
+    pub taken: NaiveDate,
+    #[serde(serialize_with = "money")]
+    pub commit: Decimal,
+    #[serde(serialize_with = "money")]
+    pub best_case: Decimal,
+    #[serde(serialize_with = "money")]
+    pub weighted: Decimal,
+    #[serde(serialize_with = "money")]
+    pub unweighted: Decimal,
+}
+
+/// The forecast of one period as it stood on the day it was kept, per pipeline and
+/// salesperson: kept once a period, when it begins, for the period's forecast against what was
+/// won once it ends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForecastSnapshot {
+    pub by: Period,
+    /// The calendar the period is of (a Jalali month is not a Gregorian one).
+    pub calendar: Calendar,
+    /// The period, as [`Period::code`] numbers it in `calendar`.
+    pub code: i64,
+    pub taken: NaiveDate,
+    pub rows: Vec<SnapshotRow>,
+}
+
+/// One pipeline's and salesperson's forecast in a [`ForecastSnapshot`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotRow {
+    pub pipeline: Id,
+    pub salesperson: Option<Id>,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub commit: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub best_case: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub weighted: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub unweighted: Decimal,
+}
+
+impl ForecastSnapshot {
+    /// The kinds of period whose forecast for the period holding `today` is not among `kept`
+    /// yet (in the calendar in use).
+    pub fn due(kept: &[ForecastSnapshot], today: NaiveDate) -> Vec<Period> {
+        let calendar = crate::i18n::calendar();
+        [Period::Month, Period::Quarter]
+            .into_iter()
+            .filter(|&by| {
+                let code = by.code(today);
+                !kept
+                    .iter()
+                    .any(|s| s.by == by && s.calendar == calendar && s.code == code)
+            })
+            .collect()
+    }
+
+    /// The forecast `by` month or quarter of the period holding `data`'s today, over all of
+    /// `data`'s deals.
+    pub fn take(data: &Data, by: Period) -> ForecastSnapshot {
+        let today = data.today();
+        let code = by.code(today);
+        let mut rows: FastMap<(Id, Key), AtStart> = FastMap::default();
+        let every_day = (NaiveDate::MIN, NaiveDate::MAX);
+        for (_, person, f) in entries(data, by, every_day, None).filter(|e| e.0 == code) {
+            if f.kind == Some(StageKind::Won) {
+                continue;
+            }
+            rows.entry((f.pipeline, person)).or_default().add(f);
+        }
+        let mut rows: Vec<SnapshotRow> = rows
+            .into_iter()
+            .map(|((pipeline, person), figures)| SnapshotRow {
+                pipeline,
+                salesperson: person.map(|p| p as Id),
+                commit: figures.commit,
+                best_case: figures.best_case,
+                weighted: figures.weighted,
+                unweighted: figures.unweighted,
+            })
+            .collect();
+        rows.sort_by_key(|r| (r.pipeline, r.salesperson));
+        ForecastSnapshot {
+            by,
+            calendar: crate::i18n::calendar(),
+            code,
+            taken: today,
+            rows,
+        }
+    }
+}
+
+impl AtStart {
+    /// Counts an open deal in the figures.
+    fn add(&mut self, f: &DealFacts) {
+        self.unweighted += f.amount;
+        self.weighted += f.weighted;
+        match f.forecast {
+            ForecastCategory::Commit => {
+                self.commit += f.amount;
+                self.best_case += f.amount;
+            }
+            ForecastCategory::BestCase => self.best_case += f.amount,
+            ForecastCategory::Pipeline | ForecastCategory::Omitted => {}
+        }
+    }
+
+    /// The figures with a snapshot's row of `taken` added.
+    fn plus(self, taken: NaiveDate, row: &SnapshotRow) -> AtStart {
+        AtStart {
+            taken,
+            commit: self.commit + row.commit,
+            best_case: self.best_case + row.best_case,
+            weighted: self.weighted + row.weighted,
+            unweighted: self.unweighted + row.unweighted,
+        }
+    }
 }
 
 /// A deal counted in a forecast row.
@@ -56,8 +181,7 @@ pub struct ForecastDeal {
 fn entries<'d>(
     data: &'d Data,
     by: Period,
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
     salesperson: Option<Id>,
 ) -> impl Iterator<Item = (i64, Key, &'d DealFacts)> {
     data.each().filter_map(move |f| {
@@ -86,7 +210,7 @@ pub fn forecast(
     salesperson: Option<Id>,
 ) -> Vec<ForecastRow> {
     let mut groups: FastMap<(i64, Key), ForecastRow> = FastMap::default();
-    for (code, person, f) in entries(data, by, from, to, salesperson) {
+    for (code, person, f) in entries(data, by, (from, to), salesperson) {
         let row = groups.entry((code, person)).or_default();
         if f.kind == Some(StageKind::Won) {
             row.won_count += 1;
@@ -94,15 +218,36 @@ pub fn forecast(
             continue;
         }
         row.open_count += 1;
-        row.unweighted += f.amount;
-        row.weighted += f.weighted;
-        match f.forecast {
-            ForecastCategory::Commit => {
-                row.commit += f.amount;
-                row.best_case += f.amount;
+        let mut figures = AtStart {
+            commit: row.commit,
+            best_case: row.best_case,
+            weighted: row.weighted,
+            unweighted: row.unweighted,
+            ..AtStart::default()
+        };
+        figures.add(f);
+        (row.commit, row.best_case) = (figures.commit, figures.best_case);
+        (row.weighted, row.unweighted) = (figures.weighted, figures.unweighted);
+    }
+    // The forecasts kept at the start of the periods that have ended, even where nothing was
+    // won nor is still open: a forecast that came to nothing is what they are kept for.
+    let (first, now) = (by.code(from), by.code(data.today()));
+    let last = by.code(to).min(now - 1);
+    for snapshot in data.snapshots() {
+        let ended = (first..=last).contains(&snapshot.code);
+        if snapshot.by != by || snapshot.calendar != crate::i18n::calendar() || !ended {
+            continue;
+        }
+        for r in &snapshot.rows {
+            let outside = salesperson.is_some_and(|s| r.salesperson != Some(s));
+            if outside || !data.has_pipeline(r.pipeline) {
+                continue;
             }
-            ForecastCategory::BestCase => row.best_case += f.amount,
-            ForecastCategory::Pipeline | ForecastCategory::Omitted => {}
+            let row = groups
+                .entry((snapshot.code, id_key(r.salesperson)))
+                .or_default();
+            let before = row.at_start.unwrap_or_default();
+            row.at_start = Some(before.plus(snapshot.taken, r));
         }
     }
     let mut rows: Vec<ForecastRow> = groups
@@ -131,7 +276,7 @@ pub fn forecast_deals(data: &Data, params: &Params, row: &ForecastRow) -> Vec<Fo
     };
     let (default_from, default_to) = data.default_period();
     let (from, to) = (from.unwrap_or(default_from), to.unwrap_or(default_to));
-    let mut deals: Vec<ForecastDeal> = entries(data, by, from, to, None)
+    let mut deals: Vec<ForecastDeal> = entries(data, by, (from, to), None)
         .filter(|&(code, person, _)| code == row.code && person == id_key(row.person))
         .map(|(_, _, f)| ForecastDeal {
             id: f.id,
