@@ -5,14 +5,15 @@ use crate::direction;
 use crate::ui_ext::UiExt;
 use std::collections::HashMap;
 
-use egui::{Align, RichText, TextEdit};
-use egui_extras::{Column, TableBuilder};
+use egui::{RichText, TextEdit};
+use egui_extras::Column;
 use rust_decimal::Decimal;
 
 use super::app::{Action, Ctx};
 use super::reply::{self, Reply, Sent};
 use super::theme;
 use super::unsaved::{self, Choice, Editing, FormKey, Leave};
+use super::widgets::{TableShape, reading_table};
 use crate::View;
 use crate::command::{Change, Command};
 use crate::domain::{
@@ -277,9 +278,9 @@ impl CatalogView {
             (Field::Currency.label(), Column::exact(80.0), false),
             (Field::Active.label(), Column::remainder(), false),
         ];
-        table_ui(
+        reading_table(
             ui,
-            "products",
+            TableShape::new("products", ROW_HEIGHT),
             &columns,
             products.len(),
             |ui, row, column| {
@@ -365,56 +366,6 @@ impl Editing for CatalogView {
     }
 }
 
-/// A striped table of `rows` rows under the `columns` (title, size, whether it holds numbers),
-/// laid out in reading order (mirrored in Persian); numbers are aligned at the end of their
-/// cells. `cell` draws the cell of a row and a column (indices in `columns`).
-fn table_ui(
-    ui: &mut egui::Ui,
-    id: &str,
-    columns: &[(String, Column, bool)],
-    rows: usize,
-    mut cell: impl FnMut(&mut egui::Ui, usize, usize),
-) {
-    let mut order: Vec<usize> = (0..columns.len()).collect();
-    if crate::i18n::right_to_left() {
-        order.reverse();
-    }
-    let layout = |numeric: bool| {
-        if numeric {
-            direction::end_to_start(Align::Center)
-        } else {
-            direction::start_to_end(Align::Center)
-        }
-    };
-    ui.vertical(|ui| {
-        let mut table = TableBuilder::new(ui).id_salt(id).striped(true);
-        for &i in &order {
-            table = table.column(columns[i].1);
-        }
-        table
-            .header(ROW_HEIGHT, |mut header| {
-                for &i in &order {
-                    let (title, _, numeric) = &columns[i];
-                    header.col(|ui| {
-                        ui.with_layout(layout(*numeric), |ui| {
-                            ui.text(RichText::new(title).strong());
-                        });
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(ROW_HEIGHT, rows, |mut row| {
-                    let index = row.index();
-                    for &i in &order {
-                        row.col(|ui| {
-                            ui.with_layout(layout(columns[i].2), |ui| cell(ui, index, i));
-                        });
-                    }
-                });
-            });
-    });
-}
-
 /// The editor's buttons: Save, Cancel and (for a stored record) Delete, set apart from the
 /// others so it is not clicked for them.
 fn editor_buttons(ui: &mut egui::Ui, stored: bool) -> Option<Ask> {
@@ -476,9 +427,9 @@ fn currencies_table_ui(
         (tr!("Deals"), Column::exact(70.0), true),
     ];
     // The base currency comes first, then the others.
-    table_ui(
+    reading_table(
         ui,
-        "currencies",
+        TableShape::new("currencies", ROW_HEIGHT),
         &columns,
         currencies.len() + 1,
         |ui, row, column| {

@@ -937,7 +937,7 @@ fn report_ui(
             let chart_height = room.height(table + 40.0);
             charts::forecast_ui(ui, rows, pivot, measure, currency, chart_height);
             ui.add_space(6.0);
-            if let Some(k) = charts::forecast_table_ui(ui, rows, currency, table) {
+            if let Some(k) = charts::forecast_table_ui(ui, rows, currency, table, room.full) {
                 let row = &rows[k];
                 let data = ws.report_data(scope);
                 let deals = reports::forecast_deals(&data, &cached.params, row);

@@ -406,3 +406,87 @@ pub fn digits_field(
     }
     response
 }
+
+/// Where a [`reading_table`] is: its id, its rows' height, and the most its body may take
+/// before it scrolls (None: every row).
+#[derive(Clone, Copy)]
+pub struct TableShape<'a> {
+    pub id: &'a str,
+    pub row_height: f32,
+    pub height: Option<f32>,
+}
+
+impl<'a> TableShape<'a> {
+    pub fn new(id: &'a str, row_height: f32) -> Self {
+        TableShape {
+            id,
+            row_height,
+            height: None,
+        }
+    }
+
+    /// The same table, scrolled past `height`.
+    pub fn scrolled(self, height: f32) -> Self {
+        TableShape {
+            height: Some(height),
+            ..self
+        }
+    }
+}
+
+/// A striped table of `rows` rows under the `columns` (title, size, whether it holds numbers),
+/// laid out in reading order (mirrored in Persian); numbers are aligned at the end of their
+/// cells. `cell` draws the cell of a row and a column (indices in `columns`).
+pub fn reading_table(
+    ui: &mut egui::Ui,
+    shape: TableShape,
+    columns: &[(String, egui_extras::Column, bool)],
+    rows: usize,
+    mut cell: impl FnMut(&mut egui::Ui, usize, usize),
+) {
+    use crate::direction;
+    use egui::Align;
+    let mut order: Vec<usize> = (0..columns.len()).collect();
+    if crate::i18n::right_to_left() {
+        order.reverse();
+    }
+    let layout = |numeric: bool| {
+        if numeric {
+            direction::end_to_start(Align::Center)
+        } else {
+            direction::start_to_end(Align::Center)
+        }
+    };
+    ui.vertical(|ui| {
+        let mut table = egui_extras::TableBuilder::new(ui)
+            .id_salt(shape.id)
+            .striped(true);
+        if let Some(height) = shape.height {
+            table = table.min_scrolled_height(height).max_scroll_height(height);
+        }
+        for &i in &order {
+            table = table.column(columns[i].1);
+        }
+        table
+            .header(shape.row_height, |mut header| {
+                for &i in &order {
+                    let (title, _, numeric) = &columns[i];
+                    header.col(|ui| {
+                        ui.with_layout(layout(*numeric), |ui| {
+                            ui.text(RichText::new(title).strong());
+                        });
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(shape.row_height, rows, |mut row| {
+                    let index = row.index();
+                    for &i in &order {
+                        row.col(|ui| {
+                            ui.with_layout(layout(columns[i].2), |ui| cell(ui, index, i));
+                        });
+                    }
+                });
+            });
+    });
+}

@@ -20,6 +20,11 @@ impl Workspace {
         if !filter.matches_fields(opp, self.today()) {
             return false;
         }
+        if filter.forecast.is_some()
+            && !filter.matches_forecast(opp.forecast, self.stage_category(opp))
+        {
+            return false;
+        }
         filter.status != Status::Stale || self.stale_days(opp).is_some()
     }
 

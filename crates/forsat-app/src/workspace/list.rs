@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::{Filter, Workspace};
 use crate::analytics::StageTotals;
-use crate::domain::{Activity, Id, IdMap, ListColumn, Opportunity, StageKind};
+use crate::domain::{Activity, ForecastCategory, Id, IdMap, ListColumn, Opportunity, StageKind};
 
 /// The list's order: a column and a direction. Ties keep creation order in both directions.
 ///
@@ -138,7 +138,19 @@ impl Workspace {
                 }))
             }
             ListColumn::DaysInStage => Key::Number(self.days_in_stage(opp).into()),
+            ListColumn::Forecast => Key::Number((self.forecast_category(opp) as u8).into()),
         }
+    }
+
+    /// The deal's forecast category: its own, or its stage's.
+    pub fn forecast_category(&self, opp: &Opportunity) -> ForecastCategory {
+        opp.forecast.category(self.stage_category(opp))
+    }
+
+    /// The forecast category of the deal's stage.
+    pub fn stage_category(&self, opp: &Opportunity) -> ForecastCategory {
+        self.stage(opp.stage)
+            .map_or_else(Default::default, |s| s.forecast)
     }
 
     /// The name of the deal's primary contact, or nothing.

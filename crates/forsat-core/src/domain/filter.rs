@@ -4,7 +4,7 @@ use chrono::{Datelike as _, Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{Calendar, ForecastChoice, Id, Opportunity, StageKind};
+use super::{Calendar, ForecastCategory, ForecastChoice, Id, Opportunity, StageKind};
 use crate::i18n::jalali::JalaliDate;
 use crate::tr;
 
@@ -214,8 +214,20 @@ impl Filter {
         self.show == Show::Trash
     }
 
+    /// Whether the forecast choice lets a deal of forecast `choice` in a stage of category
+    /// `stage` through: "Stage's category" finds the deals that follow their stage; a category
+    /// every deal in it, by its own choice or its stage's.
+    pub fn matches_forecast(&self, choice: ForecastChoice, stage: ForecastCategory) -> bool {
+        match self.forecast {
+            None => true,
+            Some(ForecastChoice::Stage) => choice == ForecastChoice::Stage,
+            Some(wanted) => choice.category(stage) == wanted.category(stage),
+        }
+    }
+
     /// Whether the fields that need no other record let `opp` through (all but the text, the
-    /// trash and the stage's kind, which need the account's name, the trash and the stage).
+    /// trash, the stage's kind and the forecast category, which need the account's name, the
+    /// trash and the stage).
     pub fn matches_fields(&self, opp: &Opportunity, today: NaiveDate) -> bool {
         // The trash view shows every trashed deal, archived or not.
         let status = self.is_trash()
@@ -231,7 +243,6 @@ impl Filter {
             && lookup(self.salesperson, opp.salesperson)
             && lookup(self.source, opp.source)
             && lookup(self.campaign, opp.campaign)
-            && self.forecast.is_none_or(|f| f == opp.forecast)
             && self.close.contains(opp, today)
             && within(Some(opp.amount), self.amount_min, self.amount_max)
             && within(

@@ -30,11 +30,13 @@ pub enum ListColumn {
     NextActivity,
     /// Days since the deal entered its stage.
     DaysInStage,
+    /// Its forecast category, its own or its stage's.
+    Forecast,
 }
 
 impl ListColumn {
     /// Every column, in display order.
-    pub const ALL: [ListColumn; 17] = [
+    pub const ALL: [ListColumn; 18] = [
         ListColumn::Name,
         ListColumn::Account,
         ListColumn::Contact,
@@ -44,6 +46,7 @@ impl ListColumn {
         ListColumn::Currency,
         ListColumn::Probability,
         ListColumn::Weighted,
+        ListColumn::Forecast,
         ListColumn::ExpectedClose,
         ListColumn::NextActivity,
         ListColumn::Salesperson,
@@ -87,6 +90,7 @@ impl ListColumn {
             ListColumn::Currency => tr!("Currency"),
             ListColumn::NextActivity => tr!("Next activity"),
             ListColumn::DaysInStage => tr!("Days in stage"),
+            ListColumn::Forecast => tr!("Forecast category"),
         }
     }
 }
@@ -116,7 +120,7 @@ mod tests {
         assert_eq!(new, [2, 10, 16]);
         // Every column is offered once.
         let all: std::collections::HashSet<ListColumn> = ListColumn::ALL.into_iter().collect();
-        assert_eq!(all.len(), 17);
+        assert_eq!(all.len(), 18);
         assert!(ListColumn::DEFAULT.iter().all(|c| all.contains(c)));
     }
 }

@@ -370,7 +370,7 @@ impl Field {
             Field::Active => tr!("Active"),
             Field::Probability => tr!("Probability"),
             Field::ProbabilityOverridden => tr!("Probability overridden"),
-            Field::Forecast => tr!("Forecast"),
+            Field::Forecast => tr!("Forecast category"),
             Field::Competitor => tr!("Competitor"),
             Field::LossReason => tr!("Loss reason"),
             Field::Description => tr!("Description"),

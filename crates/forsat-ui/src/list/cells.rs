@@ -8,7 +8,8 @@ use super::ListView;
 use crate::app::Action;
 use crate::command::Command;
 use crate::domain::{
-    AmountMode, Field, Id, LookupKind, Opportunity, parse_amount, parse_date, parse_probability,
+    AmountMode, Field, ForecastChoice, Id, LookupKind, Opportunity, parse_amount, parse_date,
+    parse_probability,
 };
 use crate::i18n::{
     editable, format_count, format_date, format_money_cents, format_number, format_percent,
@@ -16,7 +17,7 @@ use crate::i18n::{
 use crate::reply;
 use crate::theme;
 use crate::ui_ext::UiExt;
-use crate::widgets::paint_priority;
+use crate::widgets::{category_label, paint_priority};
 use crate::workspace::{ListColumn, Workspace};
 use crate::{tr, trn};
 
@@ -29,6 +30,7 @@ pub(super) fn initial_width(column: ListColumn) -> f32 {
         ListColumn::Amount => 100.0,
         ListColumn::Probability | ListColumn::Priority | ListColumn::Currency => 80.0,
         ListColumn::Weighted | ListColumn::DaysInStage => 95.0,
+        ListColumn::Forecast => 110.0,
         ListColumn::ExpectedClose => 105.0,
         ListColumn::Salesperson => 145.0,
         ListColumn::NextStep | ListColumn::NextActivity => 170.0,
@@ -218,6 +220,16 @@ fn read_only_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity, colum
             RichText::new(format_count(ws.days_in_stage(opp).max(0) as u64)),
             true,
         ),
+        // Muted when it is the stage's, as the probability is when it is the stage's.
+        ListColumn::Forecast => {
+            let label = category_label(ws.forecast_category(opp));
+            let text = if opp.forecast == ForecastChoice::Stage {
+                muted(label)
+            } else {
+                RichText::new(label)
+            };
+            (text, false)
+        }
         _ => (RichText::new(""), false),
     };
     let add = |ui: &mut egui::Ui| ui.add(egui::Label::new(ui.rtl(text)).truncate());

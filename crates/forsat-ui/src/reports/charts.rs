@@ -19,6 +19,7 @@ use crate::analytics::reports::{
     AtStart, Cause, ForecastRow, FunnelRow, GridRow, LeakageRow, NONE, PipelineRow, WinLossRow,
 };
 use crate::i18n::{deals, format_count, format_money, format_money_cents, format_percent};
+use crate::widgets::{TableShape, reading_table};
 use crate::{tr, trn};
 
 /// The rows of the forecast or the grid by salesperson and period, worked out once per report.
@@ -1102,84 +1103,99 @@ fn forecast_spoken(
     spoken
 }
 
-/// The forecast's rows as a table; only the rows in view are laid out.
-/// Returns the row whose period was clicked (to show its deals).
+/// A column of the forecast's table.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ForecastColumn {
+    Period,
+    Salesperson,
+    ClosedWon,
+    AtStart,
+    Commit,
+    BestCase,
+    Weighted,
+    Pipeline,
+    Deals,
+}
+
+impl ForecastColumn {
+    /// Its title, size and whether it holds numbers.
+    fn head(self) -> (String, Column, bool) {
+        let money = |title: String| (title, Column::remainder().at_least(80.0), true);
+        match self {
+            ForecastColumn::Period => (tr!("Period"), Column::auto().at_least(70.0), false),
+            // Room for a full name: a narrow column would break it letter by letter.
+            ForecastColumn::Salesperson => {
+                (tr!("Salesperson"), Column::auto().at_least(140.0), false)
+            }
+            ForecastColumn::ClosedWon => money(tr!("Closed won")),
+            ForecastColumn::AtStart => money(tr!("Committed at start")),
+            ForecastColumn::Commit => money(tr!("Commit")),
+            ForecastColumn::BestCase => money(tr!("Best case")),
+            ForecastColumn::Weighted => money(tr!("Weighted")),
+            ForecastColumn::Pipeline => money(tr!("Pipeline")),
+            ForecastColumn::Deals => money(tr!("Deals")),
+        }
+    }
+}
+
+/// The forecast's rows as a table in reading order; only the rows in view are laid out. A
+/// card at half the window (`full` false) leaves out what was kept at the start, the Pipeline
+/// and the count. Returns the row whose period was clicked (to show its deals).
 pub fn forecast_table_ui(
     ui: &mut egui::Ui,
     rows: &[ForecastRow],
     currency: &str,
     height: f32,
+    full: bool,
 ) -> Option<usize> {
-    let headers = [
-        tr!("Period"),
-        tr!("Salesperson"),
-        tr!("Closed won"),
-        tr!("Committed at start"),
-        tr!("Commit"),
-        tr!("Best case"),
-        tr!("Weighted"),
-        tr!("Pipeline"),
-        tr!("Deals"),
-    ];
+    use ForecastColumn as C;
+    let shown: Vec<ForecastColumn> = [
+        C::Period,
+        C::Salesperson,
+        C::ClosedWon,
+        C::AtStart,
+        C::Commit,
+        C::BestCase,
+        C::Weighted,
+        C::Pipeline,
+        C::Deals,
+    ]
+    .into_iter()
+    .filter(|c| full || !matches!(c, C::AtStart | C::Pipeline | C::Deals))
+    .collect();
+    let columns: Vec<(String, Column, bool)> = shown.iter().map(|c| c.head()).collect();
     let nobody = tr!("No salesperson");
     let mut clicked = None;
-    TableBuilder::new(ui)
-        .id_salt("forecast_table")
-        .striped(true)
-        .min_scrolled_height(height)
-        .max_scroll_height(height)
-        .column(Column::auto().at_least(70.0))
-        // Room for a full name: a narrow column would break it letter by letter.
-        .column(Column::auto().at_least(140.0))
-        .columns(Column::remainder().at_least(80.0), 7)
-        .header(theme::REPORT_ROW_HEIGHT, |mut header| {
-            for title in headers {
-                header.col(|ui| {
-                    ui.text(RichText::new(title).strong());
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(theme::REPORT_ROW_HEIGHT, rows.len(), |mut row| {
-                let index = row.index();
-                let r = &rows[index];
-                let person = key_label(&r.salesperson, &nobody);
-                row.col(|ui| {
-                    let link = ui
-                        .link(ui.rtl(r.period.clone()))
-                        .accessible_name(tr!(
-                            "Show the deals of {period}, {salesperson}",
-                            period = r.period,
-                            salesperson = person
-                        ))
-                        .on_hover_text(ui.rtl(tr!("Show these deals in the list")));
-                    if link.clicked() {
-                        clicked = Some(index);
-                    }
-                });
-                row.col(|ui| {
-                    ui.add(egui::Label::new(ui.rtl(person)).truncate());
-                });
-                row.col(|ui| {
-                    ui.add(
-                        egui::Label::new(ui.rtl(format_money(r.won_amount, currency))).truncate(),
-                    );
-                });
-                row.col(|ui| at_start_ui(ui, r.at_start.as_ref(), currency));
-                let cells = [
-                    format_money(r.commit, currency),
-                    format_money(r.best_case, currency),
-                    format_money(r.weighted, currency),
-                    format_money(r.unweighted, currency),
-                    format_count(r.won_count + r.open_count),
-                ];
-                for text in cells {
-                    row.col(|ui| {
-                        ui.add(egui::Label::new(ui.rtl(text)).truncate());
-                    });
+    let shape = TableShape::new("forecast_table", theme::REPORT_ROW_HEIGHT).scrolled(height);
+    reading_table(ui, shape, &columns, rows.len(), |ui, index, column| {
+        let r = &rows[index];
+        let person = || key_label(&r.salesperson, &nobody);
+        let text = match shown[column] {
+            C::Period => {
+                let link = ui
+                    .link(ui.rtl(r.period.clone()))
+                    .accessible_name(tr!(
+                        "Show the deals of {period}, {salesperson}",
+                        period = r.period,
+                        salesperson = person()
+                    ))
+                    .on_hover_text(ui.rtl(tr!("Show these deals in the list")));
+                if link.clicked() {
+                    clicked = Some(index);
                 }
-            });
-        });
+                return;
+            }
+            C::AtStart => return at_start_ui(ui, r.at_start.as_ref(), currency),
+            C::Salesperson => person(),
+            C::ClosedWon => format_money(r.won_amount, currency),
+            C::Commit => format_money(r.commit, currency),
+            C::BestCase => format_money(r.best_case, currency),
+            C::Weighted => format_money(r.weighted, currency),
+            C::Pipeline => format_money(r.unweighted, currency),
+            C::Deals => format_count(r.won_count + r.open_count),
+        };
+        ui.add(egui::Label::new(ui.rtl(text)).truncate());
+    });
     clicked
 }
 

@@ -16,6 +16,7 @@ use crate::reorder;
 use crate::reply::{self, Replies, Reply, Sent};
 use crate::theme;
 use crate::unsaved;
+use crate::widgets::category_label;
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
@@ -28,6 +29,7 @@ const HANDLE_WIDTH: f32 = 18.0;
 const NAME_WIDTH: f32 = 220.0;
 const KIND_WIDTH: f32 = 64.0;
 const PROBABILITY_WIDTH: f32 = 84.0;
+const FORECAST_WIDTH: f32 = 110.0;
 const STALE_WIDTH: f32 = 90.0;
 const FOLDED_WIDTH: f32 = 56.0;
 const DEALS_WIDTH: f32 = 52.0;
@@ -560,6 +562,7 @@ impl PipelinesTab {
                         (tr!("Stage"), NAME_WIDTH),
                         (Field::Kind.label(), KIND_WIDTH),
                         (tr!("Probability"), PROBABILITY_WIDTH),
+                        (tr!("Forecast category"), FORECAST_WIDTH),
                         (tr!("Stale after"), STALE_WIDTH),
                         (Field::Folded.label(), FOLDED_WIDTH),
                         (tr!("Deals"), DEALS_WIDTH),
@@ -817,7 +820,7 @@ fn kind_color(kind: StageKind) -> Color32 {
 }
 
 /// A stage row's settings, read only: name (its requirements on hover), kind, probability,
-/// days until stale, folded, and the deals it holds.
+/// forecast category, days until stale, folded, and the deals it holds.
 fn stage_cells_ui(ui: &mut egui::Ui, stage: &Stage, held: usize) {
     cell(ui, NAME_WIDTH, |ui| {
         let label = ui.add(
@@ -839,6 +842,13 @@ fn stage_cells_ui(ui: &mut egui::Ui, stage: &Stage, held: usize) {
     });
     cell(ui, PROBABILITY_WIDTH, |ui| {
         ui.text(format_percent(stage.probability));
+    });
+    cell(ui, FORECAST_WIDTH, |ui| {
+        if stage.kind == StageKind::Open {
+            ui.text(category_label(stage.forecast));
+        } else {
+            ui.text(muted("—".to_owned()));
+        }
     });
     cell(ui, STALE_WIDTH, |ui| match stage.rotting_days {
         Some(days) => {
