@@ -1120,13 +1120,15 @@ enum ForecastColumn {
 impl ForecastColumn {
     /// Its title, size and whether it holds numbers.
     fn head(self) -> (String, Column, bool) {
-        let money = |title: String| (title, Column::remainder().at_least(80.0), true);
+        let money = |title: String| (title, Column::remainder().at_least(72.0).clip(true), true);
         match self {
             ForecastColumn::Period => (tr!("Period"), Column::auto().at_least(70.0), false),
-            // Room for a full name: a narrow column would break it letter by letter.
-            ForecastColumn::Salesperson => {
-                (tr!("Salesperson"), Column::auto().at_least(140.0), false)
-            }
+            // Room for most names; a longer one is cut with an ellipsis.
+            ForecastColumn::Salesperson => (
+                tr!("Salesperson"),
+                Column::auto().at_least(110.0).clip(true),
+                false,
+            ),
             ForecastColumn::ClosedWon => money(tr!("Closed won")),
             ForecastColumn::AtStart => money(tr!("Committed at start")),
             ForecastColumn::Commit => money(tr!("Commit")),
@@ -1167,35 +1169,42 @@ pub fn forecast_table_ui(
     let nobody = tr!("No salesperson");
     let mut clicked = None;
     let shape = TableShape::new("forecast_table", theme::REPORT_ROW_HEIGHT).scrolled(height);
-    reading_table(ui, shape, &columns, rows.len(), |ui, index, column| {
-        let r = &rows[index];
-        let person = || key_label(&r.salesperson, &nobody);
-        let text = match shown[column] {
-            C::Period => {
-                let link = ui
-                    .link(ui.rtl(r.period.clone()))
-                    .accessible_name(tr!(
-                        "Show the deals of {period}, {salesperson}",
-                        period = r.period,
-                        salesperson = person()
-                    ))
-                    .on_hover_text(ui.rtl(tr!("Show these deals in the list")));
-                if link.clicked() {
-                    clicked = Some(index);
-                }
-                return;
-            }
-            C::AtStart => return at_start_ui(ui, r.at_start.as_ref(), currency),
-            C::Salesperson => person(),
-            C::ClosedWon => format_money(r.won_amount, currency),
-            C::Commit => format_money(r.commit, currency),
-            C::BestCase => format_money(r.best_case, currency),
-            C::Weighted => format_money(r.weighted, currency),
-            C::Pipeline => format_money(r.unweighted, currency),
-            C::Deals => format_count(r.won_count + r.open_count),
-        };
-        ui.add(egui::Label::new(ui.rtl(text)).truncate());
-    });
+    // A card narrower than the columns scrolls them sideways instead of spilling into the
+    // next card; in Persian it starts at the right, where the period is.
+    egui::ScrollArea::horizontal()
+        .id_salt("forecast_table_scroll")
+        .stick_to_right(crate::i18n::right_to_left())
+        .show(ui, |ui| {
+            reading_table(ui, shape, &columns, rows.len(), |ui, index, column| {
+                let r = &rows[index];
+                let person = || key_label(&r.salesperson, &nobody);
+                let text = match shown[column] {
+                    C::Period => {
+                        let link = ui
+                            .link(ui.rtl(r.period.clone()))
+                            .accessible_name(tr!(
+                                "Show the deals of {period}, {salesperson}",
+                                period = r.period,
+                                salesperson = person()
+                            ))
+                            .on_hover_text(ui.rtl(tr!("Show these deals in the list")));
+                        if link.clicked() {
+                            clicked = Some(index);
+                        }
+                        return;
+                    }
+                    C::AtStart => return at_start_ui(ui, r.at_start.as_ref(), currency),
+                    C::Salesperson => person(),
+                    C::ClosedWon => format_money(r.won_amount, currency),
+                    C::Commit => format_money(r.commit, currency),
+                    C::BestCase => format_money(r.best_case, currency),
+                    C::Weighted => format_money(r.weighted, currency),
+                    C::Pipeline => format_money(r.unweighted, currency),
+                    C::Deals => format_count(r.won_count + r.open_count),
+                };
+                ui.add(egui::Label::new(ui.rtl(text)).truncate());
+            });
+        });
     clicked
 }
 
