@@ -199,8 +199,9 @@ struct Ready {
     predictions: Learner<Predictions>,
     /// Their latest: see [`Ctx::predictions`].
     predicted: Option<std::sync::Arc<Predictions>>,
-    /// The day the forecasts due at the start of a period were last kept (or tried).
-    forecasts_kept: Option<chrono::NaiveDate>,
+    /// The day and data the forecasts due at the start of a period were last kept (or tried)
+    /// on.
+    forecasts_kept: Option<(chrono::NaiveDate, u64)>,
 }
 
 /// A form with unsaved edits would close: which one, and where the user was going.
@@ -1196,14 +1197,14 @@ impl Ready {
         }
     }
 
-    /// Keeps the forecast of a month or quarter that has begun, once a day at most: on the
-    /// first frame, and when the window stays open past midnight.
+    /// Keeps the forecast of a month or quarter that has begun: tried on the first frame,
+    /// after a change while none is kept (an empty file's first deals), and past midnight.
     fn keep_forecasts(&mut self) {
-        let today = self.ws.today();
-        if self.forecasts_kept == Some(today) {
+        let now = (self.ws.today(), self.ws.generation());
+        if self.forecasts_kept == Some(now) {
             return;
         }
-        self.forecasts_kept = Some(today);
+        self.forecasts_kept = Some(now);
         if let Err(e) = self.ws.keep_forecasts() {
             self.say(
                 tr!(

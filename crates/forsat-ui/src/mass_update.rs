@@ -10,9 +10,9 @@ use egui::RichText;
 use super::app::{Action, Ctx};
 use super::reply::{self, Reply, Sent};
 use super::theme;
-use super::widgets::{forecast_combo, optional_stage_combo};
+use super::widgets::{choice_label, forecast_combo, optional_stage_combo};
 use crate::command::{Command, MassPatch};
-use crate::domain::{Field, Id, LookupKind, StageKind, parse_date};
+use crate::domain::{Field, ForecastChoice, Id, LookupKind, StageKind, parse_date};
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
@@ -131,7 +131,12 @@ impl MassUpdateBar {
                     .desired_width(90.0),
             )
             .labelled_by(label.id);
-            forecast_combo(ui, &mut self.patch.forecast, &keep);
+            forecast_combo(
+                ui,
+                &mut self.patch.forecast,
+                &keep,
+                (&ForecastChoice::ALL, choice_label),
+            );
             ui.separator();
             let apply = trn!(selection.len(), "Apply to {n} deals");
             let apply = egui::Button::new(ui.rtl(RichText::new(apply).strong()))

@@ -1045,10 +1045,17 @@ fn needs(rows: &Rows, params: &Params, measure: Measure) -> Option<String> {
         Rows::Forecast(rows) if rows.is_empty() => Some(tr!(
             "The forecast needs open deals with an expected close date in the period, or deals won in it."
         )),
-        Rows::Forecast(rows) if rows.iter().all(|r| measure.of(r).is_zero()) => Some(tr!(
-            "{measure}: nothing in the period.",
-            measure = measure.label()
-        )),
+        // A forecast kept at the start of a period that came to nothing is worth its table.
+        Rows::Forecast(rows)
+            if rows
+                .iter()
+                .all(|r| measure.of(r).is_zero() && r.at_start.is_none()) =>
+        {
+            Some(tr!(
+                "{measure}: nothing in the period.",
+                measure = measure.label()
+            ))
+        }
         Rows::WinLoss(rows) if rows.is_empty() => Some(tr!(
             "Win/loss needs won or lost deals closed in the period."
         )),

@@ -9,11 +9,11 @@ use super::direction;
 use super::reply::{self, Reply, Sent};
 use super::theme;
 use super::unsaved;
-use super::widgets::{forecast_combo, lookup_combo, stages_filter_ui};
+use super::widgets::{filter_label, forecast_combo, lookup_combo, stages_filter_ui};
 use crate::command::Command;
 use crate::domain::{
-    Field, FieldError, Filter, Id, LookupKind, SavedFilter, Status, clean_name, parse_amount,
-    parse_date, parse_probability,
+    Field, FieldError, Filter, ForecastFilter, Id, LookupKind, SavedFilter, Status, clean_name,
+    parse_amount, parse_date, parse_probability,
 };
 use crate::i18n::{editable, format_date, format_number};
 use crate::tr;
@@ -278,7 +278,12 @@ impl Search {
                 })
                 .response
                 .labelled_by(label.id);
-            forecast_combo(ui, &mut filter.forecast, &none);
+            forecast_combo(
+                ui,
+                &mut filter.forecast,
+                &none,
+                (&ForecastFilter::ALL, filter_label),
+            );
         });
         ui.horizontal_wrapped(|ui| {
             let mut errors = Vec::new();

@@ -7,7 +7,9 @@ use egui::{Color32, FontId, Pos2, Rect};
 use egui::RichText;
 
 use super::theme;
-use crate::domain::{Field, ForecastCategory, ForecastChoice, HistoryEntry, Id, LookupKind};
+use crate::domain::{
+    Field, ForecastCategory, ForecastChoice, ForecastFilter, HistoryEntry, Id, LookupKind,
+};
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
@@ -180,20 +182,38 @@ pub fn stages_filter_ui(ui: &mut egui::Ui, ws: &Workspace, stages: &mut Vec<Id>)
     button.labelled_by(label.id);
 }
 
-/// A labelled dropdown of forecast choices: `none` ("Any", "Keep") or a choice.
-pub fn forecast_combo(ui: &mut egui::Ui, value: &mut Option<ForecastChoice>, none: &str) {
+/// A labelled dropdown of the forecast: `none` ("Any", "Keep") or one of `choices`, each
+/// called by `name`.
+pub fn forecast_combo<T: Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    value: &mut Option<T>,
+    none: &str,
+    (choices, name): (&[T], fn(T) -> String),
+) {
     let label = ui.text(crate::domain::Field::Forecast.label());
-    let name = |v: Option<ForecastChoice>| v.map_or_else(|| none.to_owned(), choice_label);
+    let shown = |v: Option<T>| v.map_or_else(|| none.to_owned(), name);
     egui::ComboBox::from_id_salt((label.id, "forecast"))
-        .selected_text(ui.rtl(name(*value)))
+        .selected_text(ui.rtl(shown(*value)))
         .show_ui(ui, |ui| {
-            let choices = ForecastChoice::ALL.map(Some);
+            let choices = choices.iter().copied().map(Some);
             for choice in std::iter::once(None).chain(choices) {
-                ui.selectable_value_text(value, choice, name(choice));
+                ui.selectable_value_text(value, choice, shown(choice));
             }
         })
         .response
         .labelled_by(label.id);
+}
+
+/// What the search's forecast choice is called.
+pub fn filter_label(filter: ForecastFilter) -> String {
+    match filter {
+        ForecastFilter::InForecast => tr!("In the forecast"),
+        ForecastFilter::Stage => choice_label(ForecastChoice::Stage),
+        ForecastFilter::Pipeline => category_label(ForecastCategory::Pipeline),
+        ForecastFilter::BestCase => category_label(ForecastCategory::BestCase),
+        ForecastFilter::Commit => category_label(ForecastCategory::Commit),
+        ForecastFilter::Omitted => category_label(ForecastCategory::Omitted),
+    }
 }
 
 /// The form's dropdown of a deal's forecast choice, labelled by `label`; following the stage

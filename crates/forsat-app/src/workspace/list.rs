@@ -138,19 +138,25 @@ impl Workspace {
                 }))
             }
             ListColumn::DaysInStage => Key::Number(self.days_in_stage(opp).into()),
-            ListColumn::Forecast => Key::Number((self.forecast_category(opp) as u8).into()),
+            ListColumn::Forecast => Key::Number(
+                self.forecast_category(opp)
+                    .map_or(u8::MAX, |c| c as u8)
+                    .into(),
+            ),
         }
     }
 
-    /// The deal's forecast category: its own, or its stage's.
-    pub fn forecast_category(&self, opp: &Opportunity) -> ForecastCategory {
-        opp.forecast.category(self.stage_category(opp))
+    /// The deal's forecast category: its own, or its stage's (a won or lost deal following
+    /// its stage has none).
+    pub fn forecast_category(&self, opp: &Opportunity) -> Option<ForecastCategory> {
+        opp.forecast.category_in(self.stage_category(opp))
     }
 
-    /// The forecast category of the deal's stage.
-    pub fn stage_category(&self, opp: &Opportunity) -> ForecastCategory {
+    /// The forecast category of the deal's stage; None for a won or lost stage.
+    pub fn stage_category(&self, opp: &Opportunity) -> Option<ForecastCategory> {
         self.stage(opp.stage)
-            .map_or_else(Default::default, |s| s.forecast)
+            .filter(|s| s.kind == StageKind::Open)
+            .map(|s| s.forecast)
     }
 
     /// The name of the deal's primary contact, or nothing.

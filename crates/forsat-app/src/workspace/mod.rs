@@ -503,22 +503,32 @@ impl Workspace {
     }
 
     /// Keeps the forecast of each month and quarter that began since one was last kept, on the
-    /// first day a window is open in it (the window calls this; a report from the command
-    /// line writes nothing). Returns how many were kept. An automatic record, not a change of
-    /// the user's: no history, no undo, and the reports of the data stay as they were (only
-    /// periods that have ended show their forecast).
+    /// first day a window is open in it with deals expected to close in it (the window calls
+    /// this; a report from the command line writes nothing): a file's first minutes, before
+    /// its deals are imported, keep nothing. Returns how many were kept. An automatic record,
+    /// not a change of the user's: no history, no undo, and the reports of the data stay as
+    /// they were (only periods that have ended show their forecast).
     pub fn keep_forecasts(&mut self) -> Result<usize, StoreError> {
         let due = ForecastSnapshot::due(&self.forecasts, self.today());
         if due.is_empty() {
             return Ok(0);
         }
         let data = self.report_data(&Scope::default());
-        let mut all = self.forecasts.clone();
-        all.extend(due.iter().map(|&by| ForecastSnapshot::take(&data, by)));
+        let taken: Vec<ForecastSnapshot> = due
+            .iter()
+            .map(|&by| ForecastSnapshot::take(&data, by))
+            .filter(|s| !s.rows.is_empty())
+            .collect();
         drop(data);
+        if taken.is_empty() {
+            return Ok(0);
+        }
+        let kept = taken.len();
+        let mut all = self.forecasts.clone();
+        all.extend(taken);
         self.write(|tx| tx.put_forecasts(&all))?;
         self.forecasts = all;
-        Ok(due.len())
+        Ok(kept)
     }
 
     /// The reports' facts of every deal: worked out in full once, then for each change only

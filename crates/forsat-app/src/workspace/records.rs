@@ -423,6 +423,7 @@ impl Workspace {
                 (Field::Sequence, s.sequence.to_string()),
                 (Field::Probability, stored_percent(s.probability)),
                 (Field::Kind, format!("{:?}", s.kind)),
+                (Field::Forecast, s.forecast.key().to_owned()),
                 (Field::Requirements, s.requirements.clone()),
                 (
                     Field::RottingDays,

@@ -283,6 +283,28 @@ fn facts_patched_after_each_change_equal_facts_worked_out_afresh() {
     check(&ws, "emptying the trash");
 }
 
+/// The forecast by month from `from` (by default two years back).
+fn month(from: Option<chrono::NaiveDate>) -> Params {
+    Params::Forecast {
+        by: Period::Month,
+        from,
+        to: None,
+        salesperson: None,
+    }
+}
+
+/// The rows of [`month`]'s forecast over `scope`.
+fn month_forecast(
+    ws: &forsat_app::workspace::Workspace,
+    scope: &Scope,
+    from: Option<chrono::NaiveDate>,
+) -> Vec<forsat_core::analytics::reports::ForecastRow> {
+    let Rows::Forecast(rows) = ws.report(scope, &month(from)).rows else {
+        panic!("a forecast");
+    };
+    rows
+}
+
 /// The forecast kept when November began (here on the 22nd, the first day a window was open
 /// in it) is set against what November won once it has ended, and stays as it was kept
 /// whatever happened to the deals since.
@@ -297,6 +319,8 @@ fn the_forecast_kept_when_a_period_begins_is_set_against_what_it_won_once_it_end
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crm.redb");
     let mut ws = crate::open(&path);
+    // Nothing to keep before there are deals: the first day of a file keeps nothing.
+    assert_eq!(ws.keep_forecasts().unwrap(), 0);
     let mut deal = |name: &str, amount: &str, stage: &str, choice: ForecastChoice| {
         let id = crate::create(&mut ws, "Acme", name, amount);
         let mut opp = ws.opportunity(id).unwrap().clone();
@@ -325,15 +349,7 @@ fn the_forecast_kept_when_a_period_begins_is_set_against_what_it_won_once_it_end
     assert_eq!(ws.keep_forecasts().unwrap(), 2, "the month and the quarter");
     assert_eq!(ws.keep_forecasts().unwrap(), 0, "kept once a period");
     let november = |ws: &Workspace| {
-        let params = Params::Forecast {
-            by: Period::Month,
-            from: None,
-            to: None,
-            salesperson: None,
-        };
-        let Rows::Forecast(rows) = ws.report(&Scope::default(), &params).rows else {
-            panic!("a forecast");
-        };
+        let rows = month_forecast(ws, &Scope::default(), None);
         rows.into_iter().find(|r| r.period == "2026-11")
     };
     assert_eq!(november(&ws).unwrap().at_start, None, "not before it ends");
@@ -356,11 +372,8 @@ fn the_forecast_kept_when_a_period_begins_is_set_against_what_it_won_once_it_end
     let december: forsat_app::workspace::Clock =
         Arc::new(|| Utc.with_ymd_and_hms(2026, 12, 3, 8, 0, 0).unwrap());
     let mut ws = Workspace::open(&path, december).unwrap();
-    assert_eq!(
-        ws.keep_forecasts().unwrap(),
-        1,
-        "December; the quarter was kept"
-    );
+    // The quarter was kept; no deal is expected to close in December: nothing to keep.
+    assert_eq!(ws.keep_forecasts().unwrap(), 0);
     let row = november(&ws).unwrap();
     assert_eq!((row.won_count, row.won_amount), (1, Decimal::from(1000)));
     assert_eq!(
@@ -374,17 +387,16 @@ fn the_forecast_kept_when_a_period_begins_is_set_against_what_it_won_once_it_end
             unweighted: Decimal::from(3500),
         })
     );
-    let json = ws
-        .report(
-            &Scope::default(),
-            &Params::Forecast {
-                by: Period::Month,
-                from: None,
-                to: None,
-                salesperson: None,
-            },
-        )
-        .to_json();
+    let json = ws.report(&Scope::default(), &month(None)).to_json();
+    // Not set against part of November, nor against only the deals created in a period.
+    let created = Scope {
+        created_from: "2026-01-01".parse().ok(),
+        ..Scope::default()
+    };
+    for (scope, from) in [(Scope::default(), "2026-11-10"), (created, "2024-12-01")] {
+        let rows = month_forecast(&ws, &scope, from.parse().ok());
+        assert!(rows.iter().all(|r| r.at_start.is_none()), "{rows:?}");
+    }
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     let kept = &json["rows"][0]["at_start"];
     assert_eq!(json["rows"][0]["period"], "2026-11");

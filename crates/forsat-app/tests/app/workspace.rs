@@ -685,7 +685,7 @@ fn the_advanced_search_and_saved_searches() {
     assert_eq!(list(&ws, &archived_only), [mid]);
     let out_of_forecast = Filter {
         status: Status::All,
-        forecast: Some(ForecastChoice::Omitted),
+        forecast: Some(forsat_core::domain::ForecastFilter::Omitted),
         ..Filter::default()
     };
     assert_eq!(list(&ws, &out_of_forecast), [mid]);
@@ -1191,8 +1191,23 @@ fn a_chosen_forecast_category_survives_stage_moves_and_reopening() {
         .map(|h| (h.old.as_str(), h.new.as_str()))
         .collect();
     assert_eq!(forecast, [("stage", "commit")]);
+    // A stage's category changed is in its history, as its other settings are.
+    let mut proposition = ws.stage(stage(&ws, "Proposition")).unwrap().clone();
+    proposition.forecast = ForecastCategory::Commit;
+    ws.apply(Command::Change(Box::new(
+        forsat_core::command::Change::put(forsat_core::domain::Record::Stage(proposition.clone())),
+    )))
+    .unwrap();
+    let changed: Vec<(String, String)> = ws
+        .history(EntityKind::Stage, proposition.id)
+        .unwrap()
+        .into_iter()
+        .filter(|h| h.field == Field::Forecast.key())
+        .map(|h| (h.old, h.new))
+        .collect();
+    assert_eq!(changed, [("best_case".to_owned(), "commit".to_owned())]);
     drop(ws);
     let ws = open(&path);
     assert_eq!(ws.opportunity(id).unwrap().forecast, ForecastChoice::Commit);
-    assert_eq!(category(&ws, "Proposition"), ForecastCategory::BestCase);
+    assert_eq!(category(&ws, "Proposition"), ForecastCategory::Commit);
 }

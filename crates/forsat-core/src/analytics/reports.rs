@@ -63,6 +63,8 @@ pub struct Data<'a> {
     /// The deals' lives as the predictions' learner reads them: only the calibration reads it.
     book: Option<&'a Book>,
     snapshots: &'a [ForecastSnapshot],
+    /// Whether the scope keeps only the deals created in a period.
+    created_scoped: bool,
 }
 
 /// What names and converts the deals of a report, as the workspace holds it.
@@ -114,6 +116,7 @@ impl<'a> Data<'a> {
             events: &[],
             book: None,
             snapshots: &[],
+            created_scoped: scope.created_from.is_some() || scope.created_to.is_some(),
         }
     }
 
@@ -126,6 +129,16 @@ impl<'a> Data<'a> {
     /// The forecasts kept at the start of periods.
     fn snapshots(&self) -> &'a [ForecastSnapshot] {
         self.snapshots
+    }
+
+    /// Whether the scope keeps only the deals created in a period.
+    fn created_scoped(&self) -> bool {
+        self.created_scoped
+    }
+
+    /// Whether lookup `id` (a salesperson, a source...) exists.
+    fn knows(&self, id: Id) -> bool {
+        self.names.contains_key(&id)
     }
 
     /// Whether pipeline `id` is in the scope.

@@ -172,11 +172,52 @@ pub struct Filter {
     pub created_from: Option<NaiveDate>,
     pub created_to: Option<NaiveDate>,
     pub status: Status,
-    /// Only deals of this forecast choice. Saved searches of schema 6 and older stored a bool
-    /// ("in the forecast"), whose bytes read as following the stage (in) or omitted (out).
-    pub forecast: Option<ForecastChoice>,
+    /// Only deals in this forecast category, or following their stage.
+    pub forecast: Option<ForecastFilter>,
     /// Open, won, lost or all deals, or the trash (the list's trash view).
     pub show: Show,
+}
+
+/// What the search's forecast choice finds. The first two variants are stored as the bytes of
+/// the bool saved searches of schema 6 and older kept ("in the forecast" false, true), and
+/// find what it found: the deals left out, and the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ForecastFilter {
+    /// The deals in Omitted, by their own choice or their stage's.
+    Omitted,
+    /// The deals in any category but Omitted (a won or lost deal unless left out by hand).
+    InForecast,
+    /// The deals that follow their stage's category.
+    Stage,
+    Pipeline,
+    BestCase,
+    Commit,
+}
+
+impl ForecastFilter {
+    pub const ALL: [ForecastFilter; 6] = [
+        ForecastFilter::InForecast,
+        ForecastFilter::Stage,
+        ForecastFilter::Pipeline,
+        ForecastFilter::BestCase,
+        ForecastFilter::Commit,
+        ForecastFilter::Omitted,
+    ];
+
+    /// Whether a deal of forecast `choice` in a stage of category `stage` (None: a won or
+    /// lost stage) is found: an open deal by its category, its own or its stage's; a closed
+    /// one by its own choice.
+    pub fn matches(self, choice: ForecastChoice, stage: Option<ForecastCategory>) -> bool {
+        let category = choice.category_in(stage);
+        match self {
+            ForecastFilter::Stage => choice == ForecastChoice::Stage,
+            ForecastFilter::InForecast => category != Some(ForecastCategory::Omitted),
+            ForecastFilter::Omitted => category == Some(ForecastCategory::Omitted),
+            ForecastFilter::Pipeline => category == Some(ForecastCategory::Pipeline),
+            ForecastFilter::BestCase => category == Some(ForecastCategory::BestCase),
+            ForecastFilter::Commit => category == Some(ForecastCategory::Commit),
+        }
+    }
 }
 
 /// A filter the user named, to pick again later from the board or the list.
@@ -214,15 +255,14 @@ impl Filter {
         self.show == Show::Trash
     }
 
-    /// Whether the forecast choice lets a deal of forecast `choice` in a stage of category
-    /// `stage` through: "Stage's category" finds the deals that follow their stage; a category
-    /// every deal in it, by its own choice or its stage's.
-    pub fn matches_forecast(&self, choice: ForecastChoice, stage: ForecastCategory) -> bool {
-        match self.forecast {
-            None => true,
-            Some(ForecastChoice::Stage) => choice == ForecastChoice::Stage,
-            Some(wanted) => choice.category(stage) == wanted.category(stage),
-        }
+    /// Whether the forecast filter lets a deal of forecast `choice` in a stage of category
+    /// `stage` through (None: a won or lost stage).
+    pub fn matches_forecast(
+        &self,
+        choice: ForecastChoice,
+        stage: Option<ForecastCategory>,
+    ) -> bool {
+        self.forecast.is_none_or(|f| f.matches(choice, stage))
     }
 
     /// Whether the fields that need no other record let `opp` through (all but the text, the
@@ -275,6 +315,45 @@ mod tests {
         assert_eq!(opp_dates(d(12, 31)), [true, false, false, false, true]);
         assert_eq!(opp_dates(d(9, 30)), [true, true, false, false, false]);
         assert_eq!(opp_dates(None), [true, false, false, false, false]);
+    }
+
+    #[test]
+    fn the_forecast_filter_finds_open_deals_by_category_and_closed_ones_by_their_choice() {
+        use ForecastCategory as C;
+        use ForecastChoice as D;
+        let found = |filter: ForecastFilter| {
+            [
+                (D::Stage, Some(C::BestCase)),
+                (D::Commit, Some(C::Pipeline)),
+                (D::Stage, Some(C::Omitted)),
+                (D::Stage, None),
+                (D::Omitted, None),
+            ]
+            .map(|(choice, stage)| filter.matches(choice, stage))
+        };
+        assert_eq!(
+            found(ForecastFilter::InForecast),
+            [true, true, false, true, false]
+        );
+        assert_eq!(
+            found(ForecastFilter::Omitted),
+            [false, false, true, false, true]
+        );
+        assert_eq!(
+            found(ForecastFilter::Stage),
+            [true, false, true, true, false]
+        );
+        assert_eq!(
+            found(ForecastFilter::BestCase),
+            [true, false, false, false, false]
+        );
+        assert_eq!(
+            found(ForecastFilter::Commit),
+            [false, true, false, false, false]
+        );
+        // A search saved as "in the forecast" (a bool true) reads as in the forecast.
+        let saved: Option<ForecastFilter> = postcard::from_bytes(&[1, 1]).unwrap();
+        assert_eq!(saved, Some(ForecastFilter::InForecast));
     }
 
     /// The filter as saved searches stored it before the list had its status and several
@@ -346,7 +425,7 @@ mod tests {
         assert_eq!(filter.created_to, NaiveDate::from_ymd_opt(2026, 11, 22));
         assert_eq!(filter.status, Status::Stale);
         // Out of the forecast, as the deals it found still are.
-        assert_eq!(filter.forecast, Some(ForecastChoice::Omitted));
+        assert_eq!(filter.forecast, Some(ForecastFilter::Omitted));
         let trash = decode(&before(None, true));
         assert!(trash.stages.is_empty());
         assert_eq!(trash.show, Show::Trash);

@@ -101,6 +101,16 @@ impl ForecastCategory {
         ForecastCategory::Omitted,
     ];
 
+    /// The stable key written in history entries and exports.
+    pub fn key(self) -> &'static str {
+        match self {
+            ForecastCategory::Pipeline => "pipeline",
+            ForecastCategory::BestCase => "best_case",
+            ForecastCategory::Commit => "commit",
+            ForecastCategory::Omitted => "omitted",
+        }
+    }
+
     /// The category a stage of this probability starts with (new stages, and the stages of a
     /// file made before categories): Commit from 90 %, Best case from 50 %, else Pipeline.
     pub fn for_probability(probability: Decimal) -> ForecastCategory {
@@ -138,12 +148,18 @@ impl ForecastChoice {
 
     /// The category of a deal with this choice in a stage of category `stage`.
     pub fn category(self, stage: ForecastCategory) -> ForecastCategory {
+        self.category_in(Some(stage)).unwrap_or(stage)
+    }
+
+    /// The category of a deal with this choice in a stage of category `stage` (None: a won
+    /// or lost stage, which has none): its own when chosen, else its stage's.
+    pub fn category_in(self, stage: Option<ForecastCategory>) -> Option<ForecastCategory> {
         match self {
             ForecastChoice::Stage => stage,
-            ForecastChoice::Pipeline => ForecastCategory::Pipeline,
-            ForecastChoice::BestCase => ForecastCategory::BestCase,
-            ForecastChoice::Commit => ForecastCategory::Commit,
-            ForecastChoice::Omitted => ForecastCategory::Omitted,
+            ForecastChoice::Pipeline => Some(ForecastCategory::Pipeline),
+            ForecastChoice::BestCase => Some(ForecastCategory::BestCase),
+            ForecastChoice::Commit => Some(ForecastCategory::Commit),
+            ForecastChoice::Omitted => Some(ForecastCategory::Omitted),
         }
     }
 
@@ -151,10 +167,7 @@ impl ForecastChoice {
     pub fn key(self) -> &'static str {
         match self {
             ForecastChoice::Stage => "stage",
-            ForecastChoice::Pipeline => "pipeline",
-            ForecastChoice::BestCase => "best_case",
-            ForecastChoice::Commit => "commit",
-            ForecastChoice::Omitted => "omitted",
+            chosen => chosen.category(ForecastCategory::Pipeline).key(),
         }
     }
 

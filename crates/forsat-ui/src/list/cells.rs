@@ -222,7 +222,9 @@ fn read_only_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity, colum
         ),
         // Muted when it is the stage's, as the probability is when it is the stage's.
         ListColumn::Forecast => {
-            let label = category_label(ws.forecast_category(opp));
+            let label = ws
+                .forecast_category(opp)
+                .map_or_else(|| "—".to_owned(), category_label);
             let text = if opp.forecast == ForecastChoice::Stage {
                 muted(label)
             } else {

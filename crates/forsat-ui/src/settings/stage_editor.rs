@@ -44,6 +44,9 @@ pub(crate) struct StageEditor {
     /// A checked stage waiting for the answer on the deals following its default probability:
     /// how many there are.
     followers: Option<(Stage, usize)>,
+    /// Whether the forecast category was picked; until then a new stage's follows its typed
+    /// probability, as [`ForecastCategory::for_probability`] gives it.
+    category_picked: bool,
 }
 
 impl StageEditor {
@@ -62,6 +65,7 @@ impl StageEditor {
             errors: Vec::new(),
             refusal: None,
             followers: None,
+            category_picked: false,
         }
     }
 
@@ -250,7 +254,14 @@ impl StageEditor {
         });
         self.kind_row(ui, &mut stage, held);
         entered |= self.probability_row(ui, stage.kind, &mut probability);
+        if stage.id == 0
+            && !self.category_picked
+            && let Ok(typed) = parse_probability(&probability)
+        {
+            stage.forecast = ForecastCategory::for_probability(typed);
+        }
         if stage.kind == StageKind::Open {
+            let before = stage.forecast;
             self.row(ui, tr!("Forecast category"), Field::Forecast, |ui, l| {
                 ui.horizontal(|ui| {
                     egui::ComboBox::from_id_salt("settings_stage_forecast")
@@ -268,6 +279,7 @@ impl StageEditor {
                     )));
                 });
             });
+            self.category_picked |= stage.forecast != before;
         }
         self.row(
             ui,

@@ -163,15 +163,13 @@ impl AtStart {
     }
 }
 
-/// A deal counted in a forecast row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// A deal counted in a forecast row, with what it adds to the row's totals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ForecastDeal {
     pub id: Id,
     /// None for a won deal (Closed won); an open deal's category otherwise.
     pub category: Option<ForecastCategory>,
-    #[serde(serialize_with = "money")]
     pub amount: Decimal,
-    #[serde(serialize_with = "money")]
     pub weighted: Decimal,
 }
 
@@ -230,10 +228,22 @@ pub fn forecast(
         (row.weighted, row.unweighted) = (figures.weighted, figures.unweighted);
     }
     // The forecasts kept at the start of the periods that have ended, even where nothing was
-    // won nor is still open: a forecast that came to nothing is what they are kept for.
-    let (first, now) = (by.code(from), by.code(data.today()));
-    let last = by.code(to).min(now - 1);
-    for snapshot in data.snapshots() {
+    // won nor is still open: a forecast that came to nothing is what they are kept for. Only
+    // periods wholly from `from` to `to` (a part of one would set part of what it won against
+    // all it expected), and none when the scope counts only some deals by their creation
+    // (the kept forecast counted them all).
+    let whole = |day: NaiveDate, step: i64| {
+        let next = day.checked_add_signed(chrono::Duration::days(step));
+        next.is_none_or(|next| by.code(next) != by.code(day))
+    };
+    let first = by.code(from) + i64::from(!whole(from, -1));
+    let last = (by.code(to) - i64::from(!whole(to, 1))).min(by.code(data.today()) - 1);
+    let snapshots = if data.created_scoped() {
+        &[]
+    } else {
+        data.snapshots()
+    };
+    for snapshot in snapshots {
         let ended = (first..=last).contains(&snapshot.code);
         if snapshot.by != by || snapshot.calendar != crate::i18n::calendar() || !ended {
             continue;
@@ -243,9 +253,9 @@ pub fn forecast(
             if outside || !data.has_pipeline(r.pipeline) {
                 continue;
             }
-            let row = groups
-                .entry((snapshot.code, id_key(r.salesperson)))
-                .or_default();
+            // A salesperson deleted since counts as none, as the deals' rows do.
+            let person = r.salesperson.filter(|&p| data.knows(p));
+            let row = groups.entry((snapshot.code, id_key(person))).or_default();
             let before = row.at_start.unwrap_or_default();
             row.at_start = Some(before.plus(snapshot.taken, r));
         }
@@ -268,15 +278,14 @@ pub fn forecast(
     rows
 }
 
-/// The deals `row` of the forecast `params` asks for counts (none for another report): won
-/// first, then Commit, Best case and Pipeline, each by amount, largest first.
+/// The deals `row` of the forecast `params` asks for counts (none for another report).
 pub fn forecast_deals(data: &Data, params: &Params, row: &ForecastRow) -> Vec<ForecastDeal> {
     let &Params::Forecast { by, from, to, .. } = params else {
         return Vec::new();
     };
     let (default_from, default_to) = data.default_period();
     let (from, to) = (from.unwrap_or(default_from), to.unwrap_or(default_to));
-    let mut deals: Vec<ForecastDeal> = entries(data, by, (from, to), None)
+    entries(data, by, (from, to), None)
         .filter(|&(code, person, _)| code == row.code && person == id_key(row.person))
         .map(|(_, _, f)| ForecastDeal {
             id: f.id,
@@ -284,18 +293,5 @@ pub fn forecast_deals(data: &Data, params: &Params, row: &ForecastRow) -> Vec<Fo
             amount: f.amount,
             weighted: f.weighted,
         })
-        .collect();
-    let rank = |d: &ForecastDeal| match d.category {
-        None => 0,
-        Some(ForecastCategory::Commit) => 1,
-        Some(ForecastCategory::BestCase) => 2,
-        Some(ForecastCategory::Pipeline | ForecastCategory::Omitted) => 3,
-    };
-    deals.sort_by(|a, b| {
-        rank(a)
-            .cmp(&rank(b))
-            .then(b.amount.cmp(&a.amount))
-            .then(a.id.cmp(&b.id))
-    });
-    deals
+        .collect()
 }
