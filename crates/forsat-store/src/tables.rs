@@ -18,7 +18,7 @@ use crate::TxError;
 use crate::domain::{
     Account, Activity, Contact, Currency, EntityKind, HistoryEntry, ID_LIMIT, Id, Lead, ListColumn,
     Lookup, Opportunity, Pipeline, Product, Record, SavedFilter, Settings, SettingsV3, SettingsV4,
-    Stage, StageEvent, StageV6,
+    SettingsV6, Stage, StageEvent, StageV6,
 };
 use crate::upgrade::{self, as_is};
 
@@ -346,7 +346,8 @@ fn read_settings(schema: u32, bytes: &[u8]) -> Result<Settings, ReadError> {
     match schema {
         ..4 => unseal_legacy::<SettingsV3>(META.name(), key, bytes).map(Settings::from),
         4 => unseal_legacy::<SettingsV4>(META.name(), key, bytes).map(Settings::from),
-        5 => unseal_legacy(META.name(), key, bytes),
+        5 => unseal_legacy::<SettingsV6>(META.name(), key, bytes).map(Settings::from),
+        6 => unseal::<SettingsV6>(META.name(), key, bytes).map(Settings::from),
         _ => unseal(META.name(), key, bytes),
     }
 }

@@ -202,6 +202,9 @@ struct Ready {
     /// The day and data the forecasts due at the start of a period were last kept (or tried)
     /// on.
     forecasts_kept: Option<(chrono::NaiveDate, u64)>,
+    /// Deals following their stage's probability take the prediction: the data last brought
+    /// up to date, and the day every such deal last was (None while the setting is off).
+    followed: Option<(u64, Option<chrono::NaiveDate>)>,
 }
 
 /// A form with unsaved edits would close: which one, and where the user was going.
@@ -462,6 +465,7 @@ impl Ready {
             palette: super::palette::Palette::default(),
             predictions: Learner::default(),
             forecasts_kept: None,
+            followed: None,
             predicted: None,
         }))
     }
@@ -514,13 +518,15 @@ impl Ready {
             direction::reading(ui, |ui| self.status_bar_ui(ui));
         });
         // The board's cards and the form show predicted probabilities: learnt again after each
-        // change, on another thread.
-        if self.view == View::Pipeline || self.form.is_some() {
+        // change, on another thread (in every view when deals follow them).
+        let following = self.ws.settings().predicted_probability;
+        if self.view == View::Pipeline || self.form.is_some() || following {
             let scope = crate::analytics::reports::Scope::default();
             self.predicted = self
                 .predictions
                 .tick(&self.ws, &scope, ui.ctx(), |book| Predictions::new(&book));
         }
+        self.follow_predictions(following);
         // The top bar and the search panel are drawn first and edit the filter and the pipeline
         // in place; the views drawn below read them from here.
         let cx = &cx!(self);
@@ -1194,6 +1200,37 @@ impl Ready {
                 self.say(text, true);
                 false
             }
+        }
+    }
+
+    /// Brings the deals that follow their stage's probability to their predictions when the
+    /// settings ask for it and fresh ones are learnt (see [`Workspace::followers_change`]),
+    /// and back to their stages' defaults when the setting is turned off. Not on the undo
+    /// stack: the setting's own change is what the user undoes.
+    fn follow_predictions(&mut self, following: bool) {
+        let change = if following {
+            let scope = crate::analytics::reports::Scope::default();
+            let generation = self.ws.generation();
+            let Some(predicted) = self.predictions.current(&self.ws, &scope) else {
+                return;
+            };
+            let (done, full) = self.followed.unwrap_or((u64::MAX, None));
+            if done == generation {
+                return;
+            }
+            let today = self.ws.today();
+            self.followed = Some((generation, Some(today)));
+            self.ws
+                .followers_change(Some(&predicted), full != Some(today))
+        } else if self.followed.take().is_some() {
+            self.ws.followers_change(None, true)
+        } else {
+            return;
+        };
+        if let Some(change) = change
+            && let Err(e) = self.ws.apply(Command::Change(Box::new(change)))
+        {
+            self.say(e.to_string(), true);
         }
     }
 

@@ -106,4 +106,11 @@ impl<T: Send + Sync + 'static> Learner<T> {
         let latest = self.latest.as_ref().filter(|l| l.0.scope == *scope)?;
         Some(latest.1.clone())
     }
+
+    /// The latest answer when it was learnt from the data as it is now (for `scope`, today).
+    pub fn current(&self, ws: &Workspace, scope: &Scope) -> Option<Arc<T>> {
+        let wanted = Key::of(ws, scope);
+        let latest = self.latest.as_ref().filter(|l| l.0 == wanted)?;
+        Some(latest.1.clone())
+    }
 }

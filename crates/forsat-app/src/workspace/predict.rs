@@ -4,9 +4,12 @@
 
 use std::time::{Duration, Instant};
 
-use crate::analytics::predict::{Book, DealRecord, Gathered};
+use rust_decimal::Decimal;
+
+use crate::analytics::predict::{Book, DealRecord, Gathered, Predictions};
 use crate::analytics::reports::Scope;
-use crate::domain::Id;
+use crate::command::Change;
+use crate::domain::{Id, Opportunity, StageKind};
 
 use super::Workspace;
 
@@ -85,6 +88,41 @@ impl Workspace {
         copy.step(self, Duration::MAX)
             .expect("an unbounded step copies everything")
             .finish()
+    }
+
+    /// The open deals that follow their stage's probability, given what they should hold: the
+    /// prediction (whole percent) when the settings ask for it and `predicted` has one, else
+    /// their stage's default; only those that differ. With `all` false only the deals still at
+    /// their stage's default (just moved or created) take their prediction: the window brings
+    /// the others up to date once a day, not after every change (a closed deal moves every
+    /// prediction a little, and each update is a change in a deal's history). None when
+    /// nothing is to change.
+    pub fn followers_change(&self, predicted: Option<&Predictions>, all: bool) -> Option<Change> {
+        let follow = self.settings.predicted_probability;
+        let update_deals: Vec<Opportunity> = self
+            .opportunities()
+            .filter(|o| o.closed.is_none() && !o.probability_overridden)
+            .filter(|o| !self.is_trashed(o.id))
+            .filter_map(|o| {
+                let stage = self.stage(o.stage).filter(|s| s.kind == StageKind::Open)?;
+                let due = all || o.probability == stage.probability;
+                let target = match predicted.and_then(|p| p.probability(o.id)) {
+                    Some(p) if follow && due => {
+                        Decimal::from((p * 100.0).round().clamp(0.0, 100.0) as u8)
+                    }
+                    _ if follow => return None,
+                    _ => stage.probability,
+                };
+                (target != o.probability).then(|| Opportunity {
+                    probability: target,
+                    ..o.clone()
+                })
+            })
+            .collect();
+        (!update_deals.is_empty()).then(|| Change {
+            update_deals,
+            ..Change::default()
+        })
     }
 
     /// Deal `id` as the learner reads it, when it is in `scope` and out of the trash.

@@ -173,6 +173,9 @@ fn a_schema_6_file_gains_forecast_categories_and_keeps_its_deals_choices() {
     std::fs::copy(fixture, &path).unwrap();
     let check = |ws: &Workspace| {
         assert_eq!(ws.opportunity_count(), 42);
+        // The settings as schema 6 kept them, gaining the choice of predictions (off).
+        assert_eq!(ws.settings().base_currency, "USD");
+        assert!(!ws.settings().predicted_probability);
         let pipeline = ws.opportunities().next().unwrap().pipeline;
         let categories: Vec<(&str, ForecastCategory)> = ws
             .stages_of(pipeline)

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use forsat_core::analytics::reports::SavedReport;
 use forsat_core::domain::{
     Account, Activity, Contact, Currency, EntityKind, HistoryEntry, Id, Lead, ListColumn, Lookup,
-    Opportunity, Pipeline, Product, SavedFilter, Settings, Stage, StageEvent, StageV6,
+    Opportunity, Pipeline, Product, SavedFilter, Settings, SettingsV6, Stage, StageEvent, StageV6,
 };
 use forsat_store::{RECORD_VERSION, SCHEMA_VERSION, Store, StoreError, TrashEntry, seal};
 use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition, TableHandle as _};
@@ -317,7 +317,7 @@ fn a_schema_5_file_migrates_and_every_record_reads_back_equal() {
                 .unwrap(),
         )
     };
-    let settings = legacy_meta::<Settings>(&path, "settings").unwrap();
+    let settings = Settings::from(legacy_meta::<SettingsV6>(&path, "settings").unwrap());
     let sample = legacy_meta::<Vec<(EntityKind, Id)>>(&path, "sample").unwrap();
     let filters = legacy_meta::<Vec<SavedFilter>>(&path, "saved_filters").unwrap();
     let reports = legacy_meta::<Vec<SavedReport>>(&path, "saved_reports").unwrap();

@@ -140,3 +140,98 @@ fn open_deals_are_predicted_with_the_factors_the_demo_outcomes_follow() {
         assert!(e.raises.iter().all(|f| f.1 > 0.0) && e.lowers.iter().all(|f| f.1 < 0.0));
     }
 }
+
+/// The deals that follow their stage's probability take their predictions when the settings
+/// ask for it; a probability of the user's own stays; a deal moved later takes its own at the
+/// next learning; turning the setting off gives them their stages' defaults back.
+#[test]
+fn deals_following_their_stage_take_the_prediction_when_the_settings_say_so() {
+    use forsat_core::domain::{Opportunity, StageKind};
+    use rust_decimal::Decimal;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = demo(dir.path(), 600);
+    let learn = |ws: &Workspace| Predictions::new(&ws.prediction_book(&Scope::default()));
+    let percent = |p: f64| Decimal::from((p * 100.0).round() as u8);
+    let open = |ws: &Workspace| -> Vec<Opportunity> {
+        ws.opportunities()
+            .filter(|o| o.closed.is_none() && !ws.is_trashed(o.id))
+            .cloned()
+            .collect()
+    };
+    let predicted = learn(&ws);
+    let before: Vec<Opportunity> = open(&ws);
+    assert!(
+        ws.followers_change(Some(&predicted), true).is_none(),
+        "nothing while the setting is off"
+    );
+    let mut settings = ws.settings().clone();
+    settings.predicted_probability = true;
+    ws.apply(Command::Change(Box::new(ws.settings_change(settings))))
+        .unwrap();
+    let change = ws.followers_change(Some(&predicted), true).unwrap();
+    ws.apply(Command::Change(Box::new(change))).unwrap();
+    let deals = open(&ws);
+    let (own, following): (Vec<&Opportunity>, Vec<&Opportunity>) =
+        deals.iter().partition(|o| o.probability_overridden);
+    assert!(
+        !own.is_empty() && following.len() > 100,
+        "{}",
+        following.len()
+    );
+    for o in &own {
+        let was = before.iter().find(|b| b.id == o.id).unwrap();
+        assert_eq!(
+            o.probability, was.probability,
+            "a probability of the user's own stays"
+        );
+    }
+    for o in &following {
+        assert_eq!(o.probability, percent(predicted.probability(o.id).unwrap()));
+    }
+    let stage_default = |ws: &Workspace, o: &Opportunity| ws.stage(o.stage).unwrap().probability;
+
+    // A deal moved on takes its new stage's default, then its prediction at the next learning;
+    // the others are not rewritten until the next day's pass.
+    let moved = following
+        .iter()
+        .find(|o| ws.stage(o.stage).unwrap().sequence == 1)
+        .unwrap();
+    let next = ws
+        .stages_of(moved.pipeline)
+        .find(|s| s.kind == StageKind::Open && s.sequence == 2)
+        .unwrap()
+        .clone();
+    ws.apply(Command::MoveToStage {
+        opp: moved.id,
+        stage: next.id,
+        loss_reason: None,
+    })
+    .unwrap();
+    assert_eq!(deal(&ws, moved.id).probability, next.probability);
+    let again = learn(&ws);
+    let change = ws.followers_change(Some(&again), false).unwrap();
+    assert_eq!(
+        change.update_deals.iter().map(|o| o.id).collect::<Vec<_>>(),
+        [moved.id]
+    );
+    ws.apply(Command::Change(Box::new(change))).unwrap();
+    assert_eq!(
+        deal(&ws, moved.id).probability,
+        percent(again.probability(moved.id).unwrap())
+    );
+
+    // Off: every following deal has its stage's default again.
+    let mut settings = ws.settings().clone();
+    settings.predicted_probability = false;
+    ws.apply(Command::Change(Box::new(ws.settings_change(settings))))
+        .unwrap();
+    let change = ws.followers_change(None, true).unwrap();
+    ws.apply(Command::Change(Box::new(change))).unwrap();
+    for o in open(&ws).iter().filter(|o| !o.probability_overridden) {
+        assert_eq!(o.probability, stage_default(&ws, o), "{}", o.name);
+    }
+}
+
+fn deal(ws: &Workspace, id: forsat_core::domain::Id) -> &forsat_core::domain::Opportunity {
+    ws.opportunity(id).unwrap()
+}

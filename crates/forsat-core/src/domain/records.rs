@@ -377,6 +377,37 @@ pub struct Settings {
     pub language: Option<Language>,
     /// None follows the language (Jalali in Persian).
     pub calendar: Option<Calendar>,
+    /// Whether open deals that follow their stage's probability take the predicted one.
+    pub predicted_probability: bool,
+}
+
+/// The settings as schemas 5 and 6 stored them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsV6 {
+    pub base_currency: String,
+    pub close_offset_days: u32,
+    pub date_format: DateFormat,
+    pub week_start: WeekStart,
+    pub backups: bool,
+    pub backups_keep: u32,
+    pub language: Option<Language>,
+    pub calendar: Option<Calendar>,
+}
+
+impl From<SettingsV6> for Settings {
+    fn from(old: SettingsV6) -> Settings {
+        Settings {
+            base_currency: old.base_currency,
+            close_offset_days: old.close_offset_days,
+            date_format: old.date_format,
+            week_start: old.week_start,
+            backups: old.backups,
+            backups_keep: old.backups_keep,
+            language: old.language,
+            calendar: old.calendar,
+            predicted_probability: false,
+        }
+    }
 }
 
 impl Settings {
@@ -402,6 +433,7 @@ impl Default for Settings {
             backups_keep: 7,
             language: None,
             calendar: None,
+            predicted_probability: false,
         }
     }
 }

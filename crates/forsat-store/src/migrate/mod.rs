@@ -16,8 +16,8 @@
 //!   `meta` gains the tally of records per table. The conversions of the earlier steps happen
 //!   in the same pass, as each record is decoded; a record that does not decode stops the
 //!   migration (the file is refused as damaged, untouched).
-//! - 6 → 7: every stage gains its forecast category ([`v6_to_v7`]); a deal's forecast bool
-//!   reads as its forecast choice as it is.
+//! - 6 → 7: every stage gains its forecast category and the settings the choice of predicted
+//!   probabilities ([`v6_to_v7`]); a deal's forecast bool reads as its forecast choice as it is.
 
 mod v5_to_v6;
 mod v6_to_v7;
@@ -49,7 +49,7 @@ pub(super) fn run(store: &Store, from: u32) -> Result<(), StoreError> {
         if from < 6 {
             v5_to_v6::migrate(&txn, from)?;
         }
-        v6_to_v7::migrate(&txn)
+        v6_to_v7::migrate(&txn, from)
     };
     steps().map_err(|e| match e {
         ReadError::Storage(e) => store.write_failed(e),

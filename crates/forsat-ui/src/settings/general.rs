@@ -1,5 +1,5 @@
 //! The General section: base currency, default expected close, date format, first day of
-//! the week and backups.
+//! the week, predicted probabilities and backups.
 
 use crate::direction;
 use crate::ui_ext::UiExt;
@@ -32,6 +32,7 @@ struct GeneralDraft {
     backups_keep: String,
     language: Option<Language>,
     calendar: Option<Calendar>,
+    predicted_probability: bool,
 }
 
 /// A row of the General grid that can hold a bad number.
@@ -52,6 +53,7 @@ impl GeneralDraft {
             backups_keep: s.backups_keep.to_string(),
             language: s.language,
             calendar: s.calendar,
+            predicted_probability: s.predicted_probability,
         }
     }
 
@@ -94,6 +96,7 @@ impl GeneralDraft {
                 backups_keep: keep,
                 language: self.language,
                 calendar: self.calendar,
+                predicted_probability: self.predicted_probability,
             }),
             _ => Err(errors),
         }
@@ -269,6 +272,7 @@ impl GeneralTab {
         currency_row(ui, ws, stored, draft);
         let mut entered = self.close_days_row(ui, draft);
         language_rows(ui, ws.today(), draft);
+        prediction_row(ui, draft);
         entered |= self.backups_rows(ui, draft);
         entered
     }
@@ -317,6 +321,20 @@ impl GeneralTab {
         });
         entered
     }
+}
+
+/// Whether deals that follow their stage's probability take the predicted one.
+fn prediction_row(ui: &mut egui::Ui, draft: &mut GeneralDraft) {
+    let label = ui.rtl(tr!("Probability"));
+    direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
+        ui.checkbox_text(
+            &mut draft.predicted_probability,
+            tr!("Deals that follow their stage's probability take the predicted one"),
+        );
+        ui.text(muted(tr!(
+            "Learnt from your own closed deals; a probability you set on a deal stays yours. A deal moved to another stage takes its prediction as soon as it is learnt, the others once a day."
+        )));
+    });
 }
 
 /// The base currency, with what changing it does.

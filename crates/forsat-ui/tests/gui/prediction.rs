@@ -147,3 +147,64 @@ fn a_new_scope_never_shows_the_last_scope_s_backtest() {
     let why = wait_for(&mut harness, "Not enough closed deals");
     assert!(why.contains("(0 won and 0 lost so far)"), "{why}");
 }
+
+/// Ticking the setting in General makes the deals that follow their stage take their
+/// predictions, as soon as they are learnt; a deal's card then shows the same figure twice.
+#[test]
+fn the_setting_lets_following_deals_take_their_predictions() {
+    use egui::accesskit::Role;
+    let (_dir, path) = demo_file(400);
+    let mut harness = harness(&path);
+    let name = first_open_card(&harness);
+    let (id, before) = {
+        let ws = harness.state().workspace().unwrap();
+        let deal = ws.opportunities().find(|o| o.name == name).unwrap();
+        assert!(!deal.probability_overridden, "it follows its stage");
+        (deal.id, deal.probability)
+    };
+    harness
+        .get_by_role_and_label(Role::Button, "Settings")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "General")
+        .click();
+    harness.run();
+    harness
+        .get_by_label("Deals that follow their stage's probability take the predicted one")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Save settings")
+        .click();
+    harness.run();
+    // Learnt on another thread while the Settings view stays open: wait as a person would.
+    for _ in 0..400 {
+        harness.run();
+        let ws = harness.state().workspace().unwrap();
+        // (A prediction equal to the stage's default changes nothing: the loop then ends.)
+        if ws.opportunity(id).unwrap().probability != before {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    harness
+        .get_by_role_and_label(Role::Button, "Pipeline")
+        .click();
+    harness.run();
+    card(&harness, &name).click();
+    harness.run();
+    let predicted = wait_for(&mut harness, "Predicted ");
+    let percent: u32 = predicted
+        .trim_start_matches("Predicted ")
+        .trim_end_matches(" %")
+        .parse()
+        .unwrap_or_else(|_| panic!("{predicted}"));
+    let ws = harness.state().workspace().unwrap();
+    let deal = ws.opportunity(id).unwrap();
+    assert_eq!(deal.probability, Decimal::from(percent));
+    assert!(
+        !deal.probability_overridden,
+        "still following, now the prediction"
+    );
+}
