@@ -211,6 +211,10 @@ fn paint_amount_line(lines: &CardLines, opp: &Opportunity, predicted: Option<f64
     let bottom = lines.line(y, &money, 13.5, theme::TEXT_STRONG, width * (1.0 - share));
     let percent = format_percent(opp.probability);
     let percent = match predicted {
+        // A deal that follows its prediction (Settings → General) says it once.
+        Some(p) if !opp.probability_overridden && crate::prediction::percent(p) == percent => {
+            crate::prediction::predicted(p)
+        }
         Some(p) => crate::tr!(
             "{probability} · {predicted}",
             probability = percent,
