@@ -387,10 +387,17 @@ impl OpportunityForm {
         }
     }
 
-    /// The probability, with "Reset to stage default" once it was typed over.
+    /// The probability, with "Reset to stage default" once it was typed over ("Follow the
+    /// prediction" when the settings make deals without a probability of their own follow it:
+    /// back to the stage's default, the prediction then follows as soon as it is learnt).
     fn probability_row(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
         let errors = &self.errors;
         let overridden = self.draft.probability_overridden;
+        let reset_label = if ws.settings().predicted_probability {
+            tr!("Follow the prediction")
+        } else {
+            tr!("Reset to stage default")
+        };
         let (reset, submitted) = row(ui, errors, Field::Probability, |ui, l| {
             ui.horizontal(|ui| {
                 let id = ui.make_persistent_id("probability");
@@ -400,10 +407,7 @@ impl OpportunityForm {
                     })
                     .labelled_by(l);
                 ui.text("%");
-                let reset = overridden
-                    && ui
-                        .small_button_text(tr!("Reset to stage default"))
-                        .clicked();
+                let reset = overridden && ui.small_button_text(reset_label).clicked();
                 (reset, unsaved::submitted(ui, &field))
             })
             .inner
@@ -440,6 +444,16 @@ impl OpportunityForm {
         };
         ui.horizontal_wrapped(|ui| {
             ui.text(crate::prediction::predicted(explanation.probability));
+            if ws.settings().predicted_probability {
+                // Following it is the settings' doing, undone by a probability of one's own.
+                if !self.draft.probability_overridden {
+                    ui.text(
+                        egui::RichText::new(tr!("(followed, as the General settings ask)"))
+                            .color(theme::TEXT_MUTED),
+                    );
+                }
+                return;
+            }
             let whole = (explanation.probability * 100.0).round();
             let taken = self.probability_text.trim() == format!("{whole}");
             if !taken && ui.small_button_text(tr!("Use predicted")).clicked() {

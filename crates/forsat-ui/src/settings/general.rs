@@ -329,10 +329,10 @@ fn prediction_row(ui: &mut egui::Ui, draft: &mut GeneralDraft) {
     direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
         ui.checkbox_text(
             &mut draft.predicted_probability,
-            tr!("Deals that follow their stage's probability take the predicted one"),
+            tr!("Deals without a probability of their own take the predicted one"),
         );
         ui.text(muted(tr!(
-            "Learnt from your own closed deals; a probability you set on a deal stays yours. A deal moved to another stage takes its prediction as soon as it is learnt, the others once a day."
+            "Learnt from your own closed deals; a probability you type on a deal stays yours. Saving updates every such deal at once; then a deal moved to another stage takes its new prediction as soon as it is learnt, the others once a day."
         )));
     });
 }

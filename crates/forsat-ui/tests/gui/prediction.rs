@@ -39,6 +39,32 @@ fn wait_for(harness: &mut Harness<'static, App>, start: &str) -> String {
     panic!("nothing starting with “{start}” showed");
 }
 
+/// Runs frames (the learner's thread working between them) until `done` holds of the data,
+/// or about four seconds have passed.
+fn wait_until(harness: &mut Harness<'static, App>, done: impl Fn(&Workspace) -> bool) {
+    for _ in 0..400 {
+        harness.run();
+        if done(harness.state().workspace().unwrap()) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// Deal `id` as the window's data holds it.
+fn deal_of(
+    harness: &Harness<'static, App>,
+    id: forsat_core::domain::Id,
+) -> forsat_core::domain::Opportunity {
+    harness
+        .state()
+        .workspace()
+        .unwrap()
+        .opportunity(id)
+        .unwrap()
+        .clone()
+}
+
 /// The name of an open deal whose card is at the top of the first column.
 fn first_open_card(harness: &Harness<'static, App>) -> String {
     let ws = harness.state().workspace().unwrap();
@@ -171,7 +197,7 @@ fn the_setting_lets_following_deals_take_their_predictions() {
         .click();
     harness.run();
     harness
-        .get_by_label("Deals that follow their stage's probability take the predicted one")
+        .get_by_label("Deals without a probability of their own take the predicted one")
         .click();
     harness.run();
     harness
@@ -179,15 +205,10 @@ fn the_setting_lets_following_deals_take_their_predictions() {
         .click();
     harness.run();
     // Learnt on another thread while the Settings view stays open: wait as a person would.
-    for _ in 0..400 {
-        harness.run();
-        let ws = harness.state().workspace().unwrap();
-        // (A prediction equal to the stage's default changes nothing: the loop then ends.)
-        if ws.opportunity(id).unwrap().probability != before {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    // (A prediction equal to the stage's default changes nothing: the wait then ends.)
+    wait_until(&mut harness, |ws| {
+        ws.opportunity(id).unwrap().probability != before
+    });
     harness
         .get_by_role_and_label(Role::Button, "Pipeline")
         .click();
@@ -200,11 +221,39 @@ fn the_setting_lets_following_deals_take_their_predictions() {
         .trim_end_matches(" %")
         .parse()
         .unwrap_or_else(|_| panic!("{predicted}"));
-    let ws = harness.state().workspace().unwrap();
-    let deal = ws.opportunity(id).unwrap();
+    let deal = deal_of(&harness, id);
     assert_eq!(deal.probability, Decimal::from(percent));
     assert!(
         !deal.probability_overridden,
         "still following, now the prediction"
+    );
+    // The form says so, and offers no "Use predicted" (it would make the figure the user's).
+    harness.get_by_label("(followed, as the General settings ask)");
+    assert!(harness.query_by_label("Use predicted").is_none());
+
+    // A probability of one's own stays; "Follow the prediction" gives it back to the model.
+    let own = if percent == 55 { "56" } else { "55" };
+    crate::type_into(&mut harness, "Probability", own);
+    harness.get_by_label("Save").click();
+    harness.run();
+    let deal = deal_of(&harness, id);
+    assert_eq!(
+        (deal.probability_overridden, deal.probability.to_string()),
+        (true, own.to_owned())
+    );
+    card(&harness, &name).click();
+    harness.run();
+    harness.get_by_label("Follow the prediction").click();
+    harness.run();
+    harness.get_by_label("Save").click();
+    wait_until(&mut harness, |ws| {
+        ws.opportunity(id).unwrap().probability == Decimal::from(percent)
+    });
+    let deal = deal_of(&harness, id);
+    assert!(!deal.probability_overridden);
+    assert_eq!(
+        deal.probability,
+        Decimal::from(percent),
+        "its prediction again"
     );
 }
