@@ -106,10 +106,12 @@ impl Workspace {
             .filter_map(|o| {
                 let stage = self.stage(o.stage).filter(|s| s.kind == StageKind::Open)?;
                 let due = all || o.probability == stage.probability;
-                let target = match predicted.and_then(|p| p.probability(o.id)) {
-                    Some(p) if follow && due => {
-                        Decimal::from((p * 100.0).round().clamp(0.0, 100.0) as u8)
-                    }
+                // The prediction is looked up (a search among every open deal's) only when due.
+                let prediction = (follow && due)
+                    .then(|| predicted.and_then(|p| p.probability(o.id)))
+                    .flatten();
+                let target = match prediction {
+                    Some(p) => Decimal::from((p * 100.0).round().clamp(0.0, 100.0) as u8),
                     _ if follow => return None,
                     _ => stage.probability,
                 };
