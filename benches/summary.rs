@@ -20,6 +20,7 @@ use common::fixtures::Fixture;
 use common::frames::Window;
 use common::{SIZES, clock, median_of, scratch, size_label, sqlite, timed};
 use egui_kittest::Harness;
+use forsat::analytics::predict::Predictions;
 use forsat::interchange::{self, Format, Kind};
 use forsat::store::files::Replace;
 use forsat::ui::View;
@@ -39,15 +40,16 @@ fn main() {
     println!("{}", machine());
     let mut table = Table::default();
     // `-- --palette` / `-- --predict`: only the command palette's or the predictions' rows, on
-    // the 1M fixture.
+    // a copy of the 1M fixture (deals following their prediction are written).
     for (flag, rows) in [
-        ("--palette", palette_rows as fn(&mut Table, &Workspace)),
+        ("--palette", palette_rows as fn(&mut Table, &mut Workspace)),
         ("--predict", predict_rows),
     ] {
         if args.iter().any(|a| a == flag) {
-            let fixture = Fixture::get(1_000_000);
-            let ws = Workspace::open(&fixture.forsat, clock()).expect("the fixture opens");
-            rows(&mut table, &ws);
+            let dir = scratch();
+            let copy = Fixture::get(1_000_000).copy_to(dir.path());
+            let mut ws = Workspace::open(&copy.forsat, clock()).expect("the copy opens");
+            rows(&mut table, &mut ws);
             table.print();
             return;
         }
@@ -147,8 +149,8 @@ fn main() {
         after_edit,
         Some(Target::Within(Duration::from_millis(50))),
     );
-    palette_rows(&mut table, &ws);
-    predict_rows(&mut table, &ws);
+    palette_rows(&mut table, &mut ws);
+    predict_rows(&mut table, &mut ws);
     // Exports stream their rows into the file: one run each, as the file is large.
     for format in [Format::Csv, Format::Xlsx] {
         let name = format!("export 1M deals to {}", format.as_str().to_uppercase());
@@ -241,8 +243,8 @@ fn main() {
 /// The predicted probability at 1M deals: copying what the learner reads out of the workspace
 /// (on the UI thread), learning from every closed deal, scoring every open one, and the
 /// calibration's backtest (the last three on another thread).
-fn predict_rows(table: &mut Table, ws: &Workspace) {
-    use forsat::analytics::predict::{self, Model, Predictions};
+fn predict_rows(table: &mut Table, ws: &mut Workspace) {
+    use forsat::analytics::predict::{self, Model};
     use forsat::analytics::reports::Scope;
     use forsat::workspace::BookCopy;
     progress("predictions at 1M");
@@ -292,6 +294,38 @@ fn predict_rows(table: &mut Table, ws: &Workspace) {
     );
     let backtest = median_of(3, || timed(|| predict::calibration(&book)).1);
     table.single("predictions: calibration backtest at 1M", backtest, None);
+    follow_rows(table, ws, &Predictions::score(&book, model));
+}
+
+/// Deals following their prediction (Settings → General), on the UI thread: the setting
+/// ticked (every following deal rewritten in one change, as a mass update of that many is),
+/// then the check after each learning.
+fn follow_rows(table: &mut Table, ws: &mut Workspace, predicted: &Predictions) {
+    use forsat::analytics::reports::Scope;
+    progress("deals following their prediction at 1M");
+    let mut settings = ws.settings().clone();
+    settings.predicted_probability = true;
+    let change = ws.settings_change(settings);
+    ws.apply(forsat::command::Command::Change(Box::new(change)))
+        .expect("saved");
+    let change = ws
+        .followers_change(Some(predicted), true)
+        .expect("deals to update");
+    let deals = change.update_deals.len();
+    let (applied, t) = timed(|| ws.apply(forsat::command::Command::Change(Box::new(change))));
+    applied.expect("the deals are updated");
+    table.single(
+        &format!("predictions followed: {deals} deals updated in one change (a frame's wait)"),
+        t,
+        None,
+    );
+    let learnt = Predictions::new(&ws.prediction_book(&Scope::default()));
+    let check = median_of(5, || timed(|| ws.followers_change(Some(&learnt), false)).1);
+    table.single(
+        "predictions followed: the check after a learning (a frame's wait)",
+        check,
+        Some(Target::Within(Duration::from_millis(16))),
+    );
 }
 
 /// What a user waits for, measured on the real release binary at 100k and 1M deals (each on a
@@ -444,7 +478,7 @@ fn window_timing(exe: &Path, db: &Path) -> (Duration, u64) {
 
 /// The command palette at 1M deals: feeding its index (the whole, and the longest slice a frame
 /// pays), then the top 20 for a typed query and for one more keystroke.
-fn palette_rows(table: &mut Table, ws: &Workspace) {
+fn palette_rows(table: &mut Table, ws: &mut Workspace) {
     progress("command palette at 1M");
     let runs: Vec<common::palette::Latency> =
         (0..3).map(|_| common::palette::measure(ws)).collect();

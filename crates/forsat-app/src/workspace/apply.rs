@@ -9,8 +9,8 @@ use super::Workspace;
 use super::batch::BatchKind;
 use crate::command::{Batch, Command, MassPatch, Moves};
 use crate::domain::{
-    Account, AmountMode, EntityKind, Field, FieldError, HistoryEntry, Id, IdSet, Line, LookupKind,
-    Opportunity, Pipeline, Problem, Record, SavedFilter, Stage, StageEvent, clean_name,
+    Account, AmountMode, EntityKind, Field, FieldError, HistoryEntry, Id, IdMap, IdSet, Line,
+    LookupKind, Opportunity, Pipeline, Problem, Record, SavedFilter, Stage, StageEvent, clean_name,
     lines_amount,
 };
 use crate::i18n::{stored_date, stored_number, stored_percent};
@@ -743,11 +743,7 @@ impl Workspace {
         })?;
         let moves = done.inverse();
         done.install(self);
-        let mut olds = Vec::with_capacity(pairs.len());
-        for (old, new) in pairs {
-            self.install(Some(&old), new);
-            olds.push(old);
-        }
+        let olds = self.install_edited(pairs);
         Ok(Applied {
             inverse: Some(Command::UpdateOpportunities { opps: olds, moves }),
             created: None,
@@ -822,6 +818,51 @@ impl Workspace {
                 column.sort(&self.opportunities);
             }
         }
+    }
+
+    /// Puts new versions of stored deals in memory and returns the old ones. Many at once (a
+    /// mass update, deals following their prediction) leave their columns in one pass each and
+    /// go back sorted once, as [`Self::install_new`] does.
+    pub(super) fn install_edited(
+        &mut self,
+        pairs: Vec<(Opportunity, Opportunity)>,
+    ) -> Vec<Opportunity> {
+        const ONE_BY_ONE: usize = 64;
+        if pairs.len() < ONE_BY_ONE {
+            return (pairs.into_iter())
+                .map(|(old, new)| {
+                    self.install(Some(&old), new);
+                    old
+                })
+                .collect();
+        }
+        self.deals_changed(pairs.iter().map(|(_, new)| new.id));
+        let mut leaving: IdMap<Vec<&Opportunity>> = IdMap::default();
+        for (old, _) in pairs.iter().filter(|(old, _)| self.on_board(old)) {
+            leaving.entry(old.stage).or_default().push(old);
+        }
+        for (stage, olds) in leaving {
+            if let Some(column) = self.columns.get_mut(&stage) {
+                column.remove_many(olds, &self.rates);
+            }
+        }
+        let mut touched = HashSet::new();
+        let mut olds = Vec::with_capacity(pairs.len());
+        for (old, new) in pairs {
+            if self.on_board(&new) {
+                touched.insert(new.stage);
+                let column = self.columns.entry(new.stage).or_default();
+                column.push_unsorted(&new, &self.rates);
+            }
+            self.opportunities.insert(new.id, Box::new(new));
+            olds.push(old);
+        }
+        for stage in touched {
+            if let Some(column) = self.columns.get_mut(&stage) {
+                column.sort(&self.opportunities);
+            }
+        }
+        olds
     }
 
     /// Removes deals from memory and the cached columns.

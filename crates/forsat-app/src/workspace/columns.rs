@@ -123,6 +123,29 @@ impl BoardColumn {
         (ids, totals)
     }
 
+    /// Removes the deals `olds` (as they were when inserted) at once: one pass over the
+    /// column, where removing each would shift the column once per deal.
+    pub(super) fn remove_many<'a>(
+        &mut self,
+        olds: impl IntoIterator<Item = &'a Opportunity>,
+        rates: &Rates,
+    ) {
+        let mut gone = crate::domain::IdSet::default();
+        for old in olds {
+            self.totals.remove(old, rates);
+            gone.insert(old.id);
+        }
+        let mut worth = std::mem::take(&mut self.worth).into_iter();
+        let mut kept = Vec::with_capacity(self.ids.len());
+        self.ids.retain(|id| {
+            let w = worth.next();
+            let keep = !gone.contains(id);
+            kept.extend(w.filter(|_| keep));
+            keep
+        });
+        self.worth = kept;
+    }
+
     /// Inserts `opp` at its place in card order.
     pub(super) fn insert(&mut self, opp: &Opportunity, opps: &Deals, rates: &Rates) {
         let key = card_key(opp);

@@ -99,8 +99,16 @@ impl Workspace {
     /// nothing is to change.
     pub fn followers_change(&self, predicted: Option<&Predictions>, all: bool) -> Option<Change> {
         let follow = self.settings.predicted_probability;
-        let update_deals: Vec<Opportunity> = self
-            .opportunities()
+        // The deals at their stage's default were listed while learning, off this thread:
+        // walking a million deals here would hold a frame.
+        let listed = predicted
+            .filter(|_| follow && !all)
+            .map(|p| (p.at_stage_default().iter()).filter_map(|id| self.opportunity(*id)));
+        let deals: Box<dyn Iterator<Item = &Opportunity>> = match listed {
+            Some(listed) => Box::new(listed),
+            None => Box::new(self.opportunities()),
+        };
+        let update_deals: Vec<Opportunity> = deals
             .filter(|o| o.closed.is_none() && !o.probability_overridden)
             .filter(|o| !self.is_trashed(o.id))
             .filter_map(|o| {
@@ -142,6 +150,10 @@ impl Workspace {
             created,
             stage: o.stage,
             closed: o.closed,
+            at_stage_default: !o.probability_overridden
+                && self
+                    .stage(o.stage)
+                    .is_some_and(|s| s.probability == o.probability),
         })
     }
 }

@@ -688,10 +688,7 @@ impl Workspace {
         self.stage_events.sort_by_key(|e| (e.at, e.id));
         inverse.moves = done.inverse();
         done.install(self);
-        for (old, new) in deals.edited {
-            self.install(Some(&old), new);
-            inverse.update_deals.push(old);
-        }
+        inverse.update_deals = self.install_edited(deals.edited);
         let deleted_ids: HashSet<Id> = deals.deleted.iter().map(|(o, _)| o.id).collect();
         self.uninstall(&deleted_ids);
         inverse.restore_deals = deals.deleted;

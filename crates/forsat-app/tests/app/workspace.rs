@@ -1211,3 +1211,57 @@ fn a_chosen_forecast_category_survives_stage_moves_and_reopening() {
     assert_eq!(ws.opportunity(id).unwrap().forecast, ForecastChoice::Commit);
     assert_eq!(category(&ws, "Proposition"), ForecastCategory::Commit);
 }
+
+#[test]
+fn a_mass_update_of_many_deals_leaves_the_columns_a_fresh_start_builds() {
+    use forsat_core::command::MassPatch;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = open(&path);
+    let (batch, _) = forsat_app::demo::generate(&ws, 300, 5);
+    ws.apply(Command::InsertBatch(Box::new(batch))).unwrap();
+    let pipeline = ws.default_pipeline().id;
+    let columns = |ws: &Workspace| -> Vec<(Vec<forsat_core::domain::Id>, StageTotals)> {
+        (ws.stages_of(pipeline))
+            .map(|s| (ws.column(s.id).ids.clone(), ws.column(s.id).totals))
+            .collect()
+    };
+    let before = columns(&ws);
+    // More deals than are moved one by one: a new close date reorders the cards, a new
+    // stage moves them between columns.
+    let open_deals: Vec<_> = (ws.opportunities())
+        .filter(|o| o.closed.is_none() && o.active)
+        .map(|o| o.id)
+        .collect();
+    assert!(open_deals.len() > 100, "{}", open_deals.len());
+    let (early, late) = open_deals.split_at(open_deals.len() / 2);
+    let patch = MassPatch {
+        expected_close: Some(Some("2027-01-15".parse().unwrap())),
+        ..MassPatch::default()
+    };
+    let applied = ws
+        .apply(Command::MassUpdate {
+            ids: early.to_vec(),
+            patch,
+        })
+        .unwrap();
+    let patch = MassPatch {
+        stage: Some(stage(&ws, "Proposition")),
+        ..MassPatch::default()
+    };
+    ws.apply(Command::MassUpdate {
+        ids: late.to_vec(),
+        patch,
+    })
+    .unwrap();
+    let updated = columns(&ws);
+    assert_ne!(updated, before);
+    drop(ws);
+    let mut ws = open(&path);
+    assert_eq!(columns(&ws), updated, "as a fresh start builds them");
+    // Undoing the first (many deals put back at once) leaves the columns a start builds.
+    ws.apply(applied.inverse.unwrap()).unwrap();
+    let undone = columns(&ws);
+    drop(ws);
+    assert_eq!(undone, columns(&open(&path)));
+}

@@ -98,6 +98,9 @@ pub struct DealRecord {
     /// The stage it is in now.
     pub stage: Id,
     pub closed: Option<NaiveDate>,
+    /// Its probability is its stage's default, not one of its own: read for the deals that
+    /// follow their prediction (see [`super::Predictions::at_stage_default`]), not learnt from.
+    pub at_stage_default: bool,
 }
 
 /// What a book is made of, gathered a piece at a time (the workspace copies a million deals

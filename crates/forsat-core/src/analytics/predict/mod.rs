@@ -207,6 +207,8 @@ fn mix(id: Id, k: u64) -> u64 {
 pub struct Predictions {
     model: Option<Model>,
     deals: Vec<(Id, f32, Situation)>,
+    /// The open deals whose probability was their stage's default when learnt, in id order.
+    at_stage_default: Vec<Id>,
     /// Closed deals so far when too few to learn from.
     pub too_few: Option<TooFew>,
 }
@@ -239,11 +241,23 @@ impl Predictions {
         for part in parts {
             deals.extend(part);
         }
+        let at_stage_default = (book.deals.iter())
+            .filter(|d| d.end == End::Open && d.record.at_stage_default)
+            .map(|d| d.record.id)
+            .collect();
         Predictions {
             model: Some(model),
             deals,
+            at_stage_default,
             too_few: None,
         }
+    }
+
+    /// The open deals whose probability was their stage's default when this was learnt: the
+    /// ones a deal following its prediction has not updated yet (just created or moved), so
+    /// the workspace need not walk every deal after each learning.
+    pub fn at_stage_default(&self) -> &[Id] {
+        &self.at_stage_default
     }
 
     fn find(&self, id: Id) -> Option<&(Id, f32, Situation)> {

@@ -214,6 +214,7 @@ mod tests {
             created: day,
             stage,
             closed: Some(day),
+            at_stage_default: false,
         };
         let at = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
         let event = |id, opportunity, from, to| StageEvent {
