@@ -308,6 +308,13 @@ pub enum Report {
         #[command(flatten)]
         common: ReportOptions,
     },
+    /// Each goal's progress in the period holding today (its week, month, quarter or year):
+    /// achieved, the target, where a steady pace would be, and the coverage (open deals
+    /// expected in the period, weighted, against what is left to win).
+    Goals {
+        #[command(flatten)]
+        common: ReportOptions,
+    },
 }
 
 /// The period of a report, both days included.
@@ -389,6 +396,7 @@ impl Report {
                 common,
             } => (Params::Velocity { by, from, to }, common),
             Report::Calibration { common } => (Params::Calibration, common),
+            Report::Goals { common } => (Params::Goals, common),
         })
     }
 }

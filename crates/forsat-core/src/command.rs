@@ -66,6 +66,8 @@ pub enum Command {
     SetSavedFilters { filters: Vec<SavedFilter> },
     /// Replaces the saved reports (saving, renaming or deleting one, and its undo).
     SetSavedReports { reports: Vec<SavedReport> },
+    /// Replaces the goals (adding, changing or removing one, and its undo).
+    SetGoals { goals: Vec<crate::domain::Goal> },
     /// Merges duplicates into `survivor` (its fields as the user picked them): their stage
     /// events and history move to it, and they go to the trash. One undo step. `moves` puts
     /// back the survivor's stage move its undo took back (a redo); empty otherwise.

@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use super::codec::{self, CodecError};
 use crate::TxError;
 use crate::domain::{
-    Account, Activity, Contact, Currency, EntityKind, HistoryEntry, ID_LIMIT, Id, Lead, ListColumn,
-    Lookup, Opportunity, Pipeline, Product, Record, SavedFilter, Settings, SettingsV3, SettingsV4,
-    SettingsV6, Stage, StageEvent, StageV6,
+    Account, Activity, Contact, Currency, EntityKind, Goal, HistoryEntry, ID_LIMIT, Id, Lead,
+    ListColumn, Lookup, Opportunity, Pipeline, Product, Record, SavedFilter, Settings, SettingsV3,
+    SettingsV4, SettingsV6, Stage, StageEvent, StageV6,
 };
 use crate::upgrade::{self, as_is};
 
@@ -52,17 +52,21 @@ const META_SAVED_REPORTS: &str = "saved_reports";
 const META_LIST_COLUMNS: &str = "list_columns";
 /// The forecasts kept at the start of periods (from schema 7 on).
 const META_FORECASTS: &str = "forecast_snapshots";
+/// The goals (from schema 8 on).
+const META_GOALS: &str = "goals";
 /// The [`Tally`] (from schema 6 on).
 const META_TALLY: &str = "tally";
 
 /// The value of `meta.app` in every Forsat database.
 pub(super) const APP_TAG: &[u8] = b"forsat";
 /// The schema this build writes; older ones are migrated on open, newer ones refused.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 /// The first schema whose records carry a checksum (and whose meta holds a tally).
 const CHECKSUM_SCHEMA: u32 = 6;
 /// The first schema whose stages carry their forecast category.
 const FORECAST_SCHEMA: u32 = 7;
+/// The first schema whose meta may hold goals.
+const GOALS_SCHEMA: u32 = 8;
 
 fn entity_code(kind: EntityKind) -> u8 {
     match kind {
@@ -79,6 +83,7 @@ fn entity_code(kind: EntityKind) -> u8 {
         EntityKind::Product => 11,
         EntityKind::Currency => 12,
         EntityKind::SavedReport => 13,
+        EntityKind::Goal => 14,
     }
 }
 
@@ -249,6 +254,7 @@ pub struct Records {
     pub list_columns: Option<Vec<ListColumn>>,
     /// The forecasts kept at the start of periods.
     pub forecasts: Vec<ForecastSnapshot>,
+    pub goals: Vec<Goal>,
     pub contacts: Vec<Contact>,
     pub leads: Vec<Lead>,
     pub activities: Vec<Activity>,
@@ -422,6 +428,9 @@ pub(super) fn read_meta(
             }
             META_FORECASTS if schema >= FORECAST_SCHEMA => {
                 records.forecasts = read_record(schema, table, key, bytes)?;
+            }
+            META_GOALS if schema >= GOALS_SCHEMA => {
+                records.goals = read_record(schema, table, key, bytes)?;
             }
             // No key was ever retired: another is damage (a flipped bit in a key).
             other => {
@@ -987,6 +996,10 @@ impl<'t> Tx<'t> {
 
     pub fn put_forecasts(&mut self, snapshots: &[ForecastSnapshot]) -> Result<(), TxError> {
         self.put_meta(META_FORECASTS, &snapshots)
+    }
+
+    pub fn put_goals(&mut self, goals: &[Goal]) -> Result<(), TxError> {
+        self.put_meta(META_GOALS, &goals)
     }
 
     pub fn put_first_start_done(&mut self) -> Result<(), TxError> {

@@ -17,6 +17,7 @@ use super::empty::{Empty, empty_ui};
 use super::theme;
 use super::widgets::lookup_combo;
 use crate::analytics::StageTotals;
+use crate::analytics::reports::{GoalRow, Params, Rows, Scope};
 use crate::domain::{Id, LookupKind, Show, Stage, StageKind};
 use crate::i18n::{deals, format_count, format_money};
 use crate::tr;
@@ -52,6 +53,8 @@ pub struct BoardView {
     reveal: Option<Id>,
     /// Where the cursor's card was last frame (column, row).
     cursor_at: Option<(usize, usize)>,
+    /// The goals' progress for the header, as of a change and a day.
+    goals: Option<((u64, chrono::NaiveDate), Vec<GoalRow>)>,
 }
 
 impl BoardView {
@@ -65,7 +68,14 @@ impl BoardView {
             ..cx.filter.clone()
         };
         let board = ui.max_rect();
-        sort_ui(ui, &mut self.sort);
+        ui.horizontal(|ui| {
+            sort_ui(ui, &mut self.sort);
+            let goals = self.goal_rows(ws);
+            if !goals.is_empty() {
+                ui.separator();
+                crate::reports::goals::header_ui(ui, ws, goals);
+            }
+        });
         self.refresh(ws, filter, pipeline);
         let mut actions = Vec::new();
         let stages: Vec<&Stage> = ws.stages_of(pipeline).collect();
@@ -179,6 +189,23 @@ impl BoardView {
         let to = to?;
         self.reveal = Some(to);
         Some(Action::Select(to))
+    }
+
+    /// The goals' progress in every pipeline (as the Goals card shows it), worked out again
+    /// after a change or past midnight; nothing while there is no goal.
+    fn goal_rows(&mut self, ws: &Workspace) -> &[GoalRow] {
+        let key = (ws.generation(), ws.today());
+        if self.goals.as_ref().is_none_or(|(k, _)| *k != key) {
+            let rows = match ws.goals() {
+                [] => Vec::new(),
+                _ => match ws.report(&Scope::default(), &Params::Goals).rows {
+                    Rows::Goals(rows) => rows,
+                    _ => Vec::new(),
+                },
+            };
+            self.goals = Some((key, rows));
+        }
+        self.goals.as_ref().map_or(&[], |(_, rows)| rows)
     }
 
     fn refresh(&mut self, ws: &Workspace, filter: &Filter, pipeline: Id) {

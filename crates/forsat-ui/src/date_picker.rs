@@ -109,14 +109,6 @@ fn weekday_short(day: Weekday) -> String {
     }
 }
 
-/// The day weeks start on in the picker: Saturday in the Jalali calendar (Iran's week).
-fn first_weekday() -> Weekday {
-    match calendar() {
-        Calendar::Jalali => Weekday::Sat,
-        Calendar::Gregorian => crate::i18n::week_start().weekday(),
-    }
-}
-
 /// The month starting on `first`, with arrows to the months around it; the day clicked.
 fn month_ui(
     ui: &mut Ui,
@@ -145,7 +137,7 @@ fn month_ui(
             *first = shift_month(*first, 1);
         }
     });
-    let start = first_weekday();
+    let start = crate::domain::first_weekday();
     let week: Vec<Weekday> = std::iter::successors(Some(start), |d| Some(d.succ()))
         .take(7)
         .collect();

@@ -33,6 +33,7 @@ pub fn describe(ws: &Workspace, command: &Command) -> String {
             tr!("changed the saved searches")
         }
         Command::SetSavedReports { .. } => tr!("changed the saved reports"),
+        Command::SetGoals { .. } => tr!("changed the goals"),
         Command::Merge {
             survivor, merged, ..
         } => trn!(

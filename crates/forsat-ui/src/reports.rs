@@ -10,6 +10,7 @@ mod calibration;
 mod charts;
 mod controls;
 mod files;
+pub mod goals;
 mod picture;
 mod velocity;
 
@@ -49,10 +50,11 @@ pub enum Card {
     WinLoss,
     Velocity,
     Calibration,
+    Goals,
 }
 
 /// How many cards the dashboard has.
-const CARDS: usize = 9;
+const CARDS: usize = 10;
 
 impl Card {
     /// In dashboard order, two to a row.
@@ -66,6 +68,7 @@ impl Card {
         Card::WinLoss,
         Card::Velocity,
         Card::Calibration,
+        Card::Goals,
     ];
 
     fn title(self) -> String {
@@ -79,6 +82,7 @@ impl Card {
             Card::WinLoss => tr!("Won and lost"),
             Card::Velocity => tr!("Time in stage & velocity"),
             Card::Calibration => tr!("Predicted probability: calibration"),
+            Card::Goals => tr!("Goals"),
         }
     }
 
@@ -110,6 +114,7 @@ impl Card {
                 to: None,
             },
             Card::Calibration => Params::Calibration,
+            Card::Goals => Params::Goals,
         }
     }
 
@@ -127,6 +132,7 @@ impl Card {
             Params::WinLoss { .. } => Card::WinLoss,
             Params::Velocity { .. } => Card::Velocity,
             Params::Calibration => Card::Calibration,
+            Params::Goals => Card::Goals,
         }
     }
 
@@ -153,7 +159,11 @@ fn file_stem(params: &Params) -> String {
         Params::Pipeline { by } => Some(by.name()),
         Params::Forecast { by, .. } | Params::Grid { by, .. } => Some(by.name()),
         Params::WinLoss { by, .. } => Some(by.name()),
-        Params::Funnel | Params::Leakage | Params::Velocity { .. } | Params::Calibration => None,
+        Params::Funnel
+        | Params::Leakage
+        | Params::Velocity { .. }
+        | Params::Calibration
+        | Params::Goals => None,
     };
     match by {
         Some(by) => format!("{}-by-{by}", params.name()),
@@ -207,9 +217,8 @@ impl CardState {
         if self.params == Params::Calibration {
             self.learn(ws, scope, ctx);
         } else if !fresh {
-            let data = ws.report_data(scope);
-            let report = reports::run(&data, &self.params);
-            let pivot = pivot_of(&self.params, &report, data.default_period());
+            let report = ws.report(scope, &self.params);
+            let pivot = pivot_of(&self.params, &report, reports::default_period(ws.today()));
             self.cache = Some(Cached {
                 generation: ws.generation(),
                 scope: scope.clone(),
@@ -685,6 +694,12 @@ impl ReportsView {
                     ))
                     .color(theme::TEXT_MUTED));
             }
+            Params::Goals => {
+                ui.text(RichText::new(tr!(
+                        "This week's, month's, quarter's or year's goals against a steady pace."
+                    ))
+                    .color(theme::TEXT_MUTED));
+            }
             Params::WinLoss { by, .. } => {
                 let label = ui.text(tr!("By"));
                 egui::ComboBox::from_id_salt("winloss_by")
@@ -979,6 +994,10 @@ fn report_ui(
                 ui.add(egui::Label::new(ui.rtl(RichText::new(summary))).wrap())
             });
             calibration::chart_ui(ui, calibration, room.height(60.0));
+        }
+        (Rows::Goals(rows), _) => {
+            let below = rows.len() as f32 * 70.0 + 60.0;
+            goals::card_ui(ui, ws, rows, currency, room.height(below), actions);
         }
         // The card lists stages; deals are for the command line.
         (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => {}

@@ -305,15 +305,19 @@ impl Workspace {
                         filter: *filter,
                     }),
                 }
-                self.set_saved_filters(filters)?
+                self.set_saved(filters)?
             }
             Command::DeleteSavedFilter { id } => {
                 let mut filters = self.saved_filters.clone();
                 filters.retain(|f| f.id != id);
-                self.set_saved_filters(filters)?
+                self.set_saved(filters)?
             }
-            Command::SetSavedFilters { filters } => self.set_saved_filters(filters)?,
-            Command::SetSavedReports { reports } => self.set_saved_reports(reports)?,
+            Command::SetSavedFilters { filters } => self.set_saved(filters)?,
+            Command::SetSavedReports { reports } => self.set_saved(reports)?,
+            Command::SetGoals { goals } => {
+                self.check_goals(&goals).map_err(ApplyError::Invalid)?;
+                self.set_saved(goals)?
+            }
             Command::SetListColumns { columns } => self.set_list_columns(columns)?,
             Command::Merge {
                 survivor,

@@ -17,7 +17,7 @@ mod search;
 mod trash;
 mod undo;
 
-use crate::analytics::reports::{ForecastSnapshot, SavedReport};
+use crate::analytics::reports::{DoneActivity, ForecastSnapshot, SavedReport};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,8 +30,8 @@ use crate::analytics::facts::{Facts, Sources};
 use crate::analytics::reports::{self, Data, Params, Records as ReportRecords, Report, Scope};
 use crate::domain::{
     Account, Activity, ActivityLink, Contact, Currency, DEFAULT_LOSS_REASONS, DEFAULT_SOURCES,
-    EntityKind, HistoryEntry, Id, IdMap, IdSet, Lead, Lookup, LookupKind, Opportunity, Pipeline,
-    Product, Rates, SavedFilter, Settings, Stage, StageEvent, StageKind, default_stages,
+    EntityKind, Goal, HistoryEntry, Id, IdMap, IdSet, Lead, Lookup, LookupKind, Opportunity,
+    Pipeline, Product, Rates, SavedFilter, Settings, Stage, StageEvent, StageKind, default_stages,
     default_text,
 };
 use crate::store::{Records, Store, StoreError};
@@ -76,6 +76,8 @@ pub struct Workspace {
     saved_reports: Vec<SavedReport>,
     /// The forecasts kept at the start of periods.
     forecasts: Vec<ForecastSnapshot>,
+    /// The goals, in the order they were set.
+    goals: Vec<Goal>,
     /// The reports' facts of every deal, kept up to date deal by deal.
     facts: std::sync::Mutex<FactsCache>,
     /// The search's folded texts, kept up to date deal by deal.
@@ -160,6 +162,7 @@ impl Workspace {
             saved_reports,
             list_columns,
             forecasts,
+            goals,
             contacts,
             leads,
             activities,
@@ -195,6 +198,7 @@ impl Workspace {
             saved_filters,
             saved_reports,
             forecasts,
+            goals,
             facts: std::sync::Mutex::default(),
             search: std::sync::Mutex::default(),
             sorted: std::sync::Mutex::default(),
@@ -660,6 +664,10 @@ impl Workspace {
                 let book = self.prediction_book(scope);
                 reports::run(&data.with_book(&book), params)
             }
+            Params::Goals => {
+                let done = self.done_activities(scope);
+                reports::run(&data.with_goals(&self.goals, &done), params)
+            }
             _ => reports::run(&data, params),
         }
     }
@@ -672,6 +680,33 @@ impl Workspace {
     /// The searches the user named, in the order they were saved.
     pub fn saved_filters(&self) -> &[SavedFilter] {
         &self.saved_filters
+    }
+
+    /// The goals, in the order they were set.
+    pub fn goals(&self) -> &[Goal] {
+        &self.goals
+    }
+
+    /// The activities done that the goals of `scope` count: those of its deals, and those of
+    /// accounts and leads when it holds every pipeline; each with its deal's salesperson.
+    fn done_activities(&self, scope: &Scope) -> Vec<DoneActivity> {
+        (self.activities.values())
+            .filter(|a| a.done)
+            .filter_map(|a| {
+                let deal = match a.link {
+                    ActivityLink::Opportunity(id) => Some(self.opportunity(id)?),
+                    _ if scope.pipeline.is_some() => return None,
+                    _ => None,
+                };
+                let in_scope = deal.is_none_or(|o| {
+                    !self.is_trashed(o.id) && scope.holds(o.pipeline, o.created.date_naive())
+                });
+                in_scope.then(|| DoneActivity {
+                    due: a.due,
+                    salesperson: deal.and_then(|o| o.salesperson),
+                })
+            })
+            .collect()
     }
 
     /// The reports the user named, in the order they were saved.

@@ -1,18 +1,27 @@
-//! Saved searches and the list's columns: preferences kept in the database, with history.
+//! Saved searches, saved reports, goals and the list's columns: preferences kept in the database, with history.
 
 use super::Workspace;
 use super::apply::{Applied, ApplyError, Stamp, history, lifecycle};
 use crate::analytics::reports::SavedReport;
 use crate::command::Command;
-use crate::domain::{EntityKind, Id, ListColumn, SavedFilter};
+use crate::domain::{
+    EntityKind, Field, FieldError, Goal, Id, ListColumn, LookupKind, Problem, SavedFilter,
+};
 
-/// A list of named things kept as one preference: saved searches and saved reports.
-trait Saved: Clone + PartialEq {
+/// A list of things kept as one preference: saved searches, saved reports and goals.
+pub(super) trait Saved: Clone + PartialEq + Sized {
     const KIND: EntityKind;
     /// The history field of a change to one.
     const FIELD: &'static str;
     fn id(&self) -> Id;
-    fn name(&self) -> &str;
+    /// What its history entries call it.
+    fn name(&self) -> String;
+    /// Where the workspace keeps the list.
+    fn list(ws: &mut Workspace) -> &mut Vec<Self>;
+    /// Writes the whole list.
+    fn put(tx: &mut crate::store::Tx, all: &[Self]) -> Result<(), crate::store::TxError>;
+    /// The command that sets the list to `all` (a change's undo).
+    fn command(all: Vec<Self>) -> Command;
 }
 
 impl Saved for SavedFilter {
@@ -21,8 +30,17 @@ impl Saved for SavedFilter {
     fn id(&self) -> Id {
         self.id
     }
-    fn name(&self) -> &str {
-        &self.name
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+    fn list(ws: &mut Workspace) -> &mut Vec<Self> {
+        &mut ws.saved_filters
+    }
+    fn put(tx: &mut crate::store::Tx, all: &[Self]) -> Result<(), crate::store::TxError> {
+        tx.put_saved_filters(all)
+    }
+    fn command(filters: Vec<Self>) -> Command {
+        Command::SetSavedFilters { filters }
     }
 }
 
@@ -32,56 +50,77 @@ impl Saved for SavedReport {
     fn id(&self) -> Id {
         self.id
     }
-    fn name(&self) -> &str {
-        &self.name
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+    fn list(ws: &mut Workspace) -> &mut Vec<Self> {
+        &mut ws.saved_reports
+    }
+    fn put(tx: &mut crate::store::Tx, all: &[Self]) -> Result<(), crate::store::TxError> {
+        tx.put_saved_reports(all)
+    }
+    fn command(reports: Vec<Self>) -> Command {
+        Command::SetSavedReports { reports }
+    }
+}
+
+impl Saved for Goal {
+    const KIND: EntityKind = EntityKind::Goal;
+    const FIELD: &'static str = "goal";
+    fn id(&self) -> Id {
+        self.id
+    }
+    /// "`won_value`, month: 100000" (with the salesperson's id when it is one's).
+    fn name(&self) -> String {
+        let who = self
+            .salesperson
+            .map(|s| format!(" #{s}"))
+            .unwrap_or_default();
+        let (measure, every) = (self.measure.key(), self.every.key());
+        format!("{measure}, {every}{who}: {}", self.target)
+    }
+    fn list(ws: &mut Workspace) -> &mut Vec<Self> {
+        &mut ws.goals
+    }
+    fn put(tx: &mut crate::store::Tx, all: &[Self]) -> Result<(), crate::store::TxError> {
+        tx.put_goals(all)
+    }
+    fn command(goals: Vec<Self>) -> Command {
+        Command::SetGoals { goals }
     }
 }
 
 impl Workspace {
-    /// Replaces the saved searches, with a history entry for each one added, changed or removed.
-    pub(super) fn set_saved_filters(
-        &mut self,
-        filters: Vec<SavedFilter>,
-    ) -> Result<Applied, ApplyError> {
-        let before = std::mem::take(&mut self.saved_filters);
-        #[expect(
-            clippy::redundant_closure_for_method_calls,
-            reason = "the method's path is not general over the transaction's lifetime"
-        )]
-        let result = self.write_saved(&before, &filters, |tx, all| tx.put_saved_filters(all));
+    /// Replaces a list of saved things (searches, reports, goals), with a history entry for
+    /// each one added, changed or removed.
+    pub(super) fn set_saved<T: Saved>(&mut self, after: Vec<T>) -> Result<Applied, ApplyError> {
+        let before = std::mem::take(T::list(self));
+        let result = self.write_saved(&before, &after, T::put);
         let (kept, undo) = if result.is_ok() {
-            (filters, before)
+            (after, before)
         } else {
             (before, Vec::new())
         };
-        self.saved_filters = kept;
+        *T::list(self) = kept;
         result.map(|()| Applied {
-            inverse: Some(Command::SetSavedFilters { filters: undo }),
+            inverse: Some(T::command(undo)),
             created: None,
         })
     }
 
-    /// Replaces the saved reports, with a history entry for each one added, changed or removed.
-    pub(super) fn set_saved_reports(
-        &mut self,
-        reports: Vec<SavedReport>,
-    ) -> Result<Applied, ApplyError> {
-        let before = std::mem::take(&mut self.saved_reports);
-        #[expect(
-            clippy::redundant_closure_for_method_calls,
-            reason = "the method's path is not general over the transaction's lifetime"
-        )]
-        let result = self.write_saved(&before, &reports, |tx, all| tx.put_saved_reports(all));
-        let (kept, undo) = if result.is_ok() {
-            (reports, before)
+    /// The problems of `goals`: a target of nothing, or a salesperson who is not one.
+    pub(super) fn check_goals(&self, goals: &[Goal]) -> Result<(), Vec<FieldError>> {
+        let mut errors: Vec<FieldError> = goals.iter().filter_map(|g| g.check().err()).collect();
+        let unknown = (goals.iter().filter_map(|g| g.salesperson))
+            .any(|id| (self.lookup(id)).is_none_or(|l| l.kind != LookupKind::Salesperson));
+        if unknown {
+            errors.push(FieldError::new(Field::Salesperson, Problem::Unknown));
+        }
+        if errors.is_empty() {
+            Ok(())
         } else {
-            (before, Vec::new())
-        };
-        self.saved_reports = kept;
-        result.map(|()| Applied {
-            inverse: Some(Command::SetSavedReports { reports: undo }),
-            created: None,
-        })
+            Err(errors)
+        }
     }
 
     /// Writes a new list of saved things in one transaction with its history.
@@ -102,16 +141,10 @@ impl Workspace {
             let stamp = Stamp::begin(tx, now)?;
             for f in after {
                 match before.iter().find(|b| b.id() == f.id()) {
-                    None => lifecycle(tx, &stamp, kind, f.id(), "created", f.name())?,
-                    Some(b) if b != f => history(
-                        tx,
-                        &stamp,
-                        kind,
-                        f.id(),
-                        T::FIELD,
-                        b.name().to_owned(),
-                        f.name().to_owned(),
-                    )?,
+                    None => lifecycle(tx, &stamp, kind, f.id(), "created", &f.name())?,
+                    Some(b) if b != f => {
+                        history(tx, &stamp, kind, f.id(), T::FIELD, b.name(), f.name())?;
+                    }
                     Some(_) => {}
                 }
             }
@@ -119,7 +152,7 @@ impl Workspace {
                 .iter()
                 .filter(|b| !after.iter().any(|f| f.id() == b.id()))
             {
-                lifecycle(tx, &stamp, kind, b.id(), "deleted", b.name())?;
+                lifecycle(tx, &stamp, kind, b.id(), "deleted", &b.name())?;
             }
             put(tx, after)
         })?;

@@ -405,3 +405,143 @@ fn the_forecast_kept_when_a_period_begins_is_set_against_what_it_won_once_it_end
         (&"2026-11-22".into(), &"1000.00".into())
     );
 }
+
+#[test]
+fn goals_count_their_period_against_a_steady_pace_with_their_coverage() {
+    use forsat_app::workspace::{ApplyError, UndoStack};
+    use forsat_core::command::Command;
+    use forsat_core::domain::{Every, Goal, Measure};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.redb");
+    let mut ws = super::open(&path);
+    let (soon, seller) = won_expected_and_later(&mut ws);
+    let salesperson = Some(seller);
+    let goal = |id, measure, every, target: &str, salesperson| Goal {
+        id,
+        salesperson,
+        measure,
+        every,
+        target: target.parse().unwrap(),
+    };
+    let first = ws.next_id();
+    let goals = vec![
+        goal(first, Measure::WonValue, Every::Month, "10000", None),
+        goal(first + 1, Measure::DealsAdded, Every::Week, "5", None),
+        goal(
+            first + 2,
+            Measure::WonCount,
+            Every::Quarter,
+            "4",
+            salesperson,
+        ),
+    ];
+    // A target of nothing, or a count in pieces, is refused with the field named.
+    for bad in ["0", "2.5"] {
+        let mut wrong = goals.clone();
+        wrong[1].target = bad.parse().unwrap();
+        let refused = ws.apply(Command::SetGoals { goals: wrong });
+        assert!(
+            matches!(&refused, Err(ApplyError::Invalid(e)) if e[0].field == forsat_core::domain::Field::Target),
+            "{bad}: {refused:?}"
+        );
+    }
+    let mut undo = UndoStack::default();
+    undo.run(
+        &mut ws,
+        Command::SetGoals {
+            goals: goals.clone(),
+        },
+        String::new(),
+    )
+    .unwrap();
+    let rows = |ws: &forsat_app::workspace::Workspace| match ws
+        .report(&Scope::default(), &Params::Goals)
+        .rows
+    {
+        Rows::Goals(rows) => rows,
+        other => panic!("{other:?}"),
+    };
+    let [month, week, quarter] = rows(&ws).try_into().unwrap();
+    assert_eq!(
+        (month.from, month.to),
+        (day("2026-11-01"), day("2026-11-30"))
+    );
+    assert_eq!(month.achieved, Decimal::from(1000));
+    // 22 of 30 days gone: a steady pace has 10,000 × 22 / 30 by today.
+    assert_eq!(month.pace, "7333.33".parse::<Decimal>().unwrap());
+    assert_eq!(month.by_day.len(), 22);
+    assert_eq!(month.by_day[21], Decimal::from(1000));
+    // Only the deal expected in November is expected in the month, weighted.
+    let weighted = ws.opportunity(soon).unwrap().weighted_base(ws.rates());
+    assert_eq!(month.expected, Some(weighted));
+    let coverage = f64::try_from(weighted).unwrap() / 9000.0;
+    assert!(
+        (month.coverage.unwrap() - coverage).abs() < 0.01,
+        "{month:?}"
+    );
+    // The week from Monday 16 November holds the three deals added today.
+    assert_eq!((week.from, week.to), (day("2026-11-16"), day("2026-11-22")));
+    assert_eq!(
+        (week.achieved, week.pace),
+        (Decimal::from(3), Decimal::from(5))
+    );
+    assert_eq!(week.expected, None);
+    // A salesperson's goal counts only their deals: none here.
+    assert_eq!(quarter.achieved, Decimal::ZERO);
+    assert_eq!(
+        (quarter.from, quarter.to),
+        (day("2026-10-01"), day("2026-12-31"))
+    );
+    let history = ws.history(EntityKind::Goal, first).unwrap();
+    assert_eq!(history[0].field, "created");
+    // Kept in the file; one undo takes them all back.
+    drop(ws);
+    let mut ws = super::open(&path);
+    assert_eq!(ws.goals(), goals.as_slice());
+    undo.undo(&mut ws).unwrap().unwrap();
+    assert!(ws.goals().is_empty());
+    assert!(rows(&ws).is_empty());
+}
+
+/// For the goals: three deals added today (22 November 2026), Acme's 1,000 won, Globex's 2,000
+/// expected on 28 November, Hooli's 4,000 in December; and a salesperson with no deal.
+/// Returns Globex's deal and the salesperson.
+fn won_expected_and_later(ws: &mut forsat_app::workspace::Workspace) -> (Id, Id) {
+    use forsat_core::command::Command;
+    // The clock says Sunday 22 November 2026: day 22 of 30 in the month.
+    let won = super::create(ws, "Acme", "Acme", "1000");
+    let soon = super::create(ws, "Globex", "Globex", "2000");
+    let later = super::create(ws, "Hooli", "Hooli", "4000");
+    for (id, close) in [(soon, "2026-11-28"), (later, "2026-12-10")] {
+        let mut opp = ws.opportunity(id).unwrap().clone();
+        opp.expected_close = Some(day(close));
+        ws.apply(Command::UpdateOpportunity {
+            opp: Box::new(opp),
+            new_account: None,
+        })
+        .unwrap();
+    }
+    let won_stage = ws
+        .stage_of_kind(ws.default_pipeline().id, StageKind::Won)
+        .unwrap()
+        .id;
+    ws.apply(Command::MoveToStage {
+        opp: won,
+        stage: won_stage,
+        loss_reason: None,
+    })
+    .unwrap();
+    let seller = ws.next_id();
+    let put = vec![Record::Lookup(forsat_core::domain::Lookup {
+        id: seller,
+        kind: LookupKind::Salesperson,
+        name: "Reza".into(),
+        active: true,
+    })];
+    ws.apply(Command::Change(Box::new(forsat_core::command::Change {
+        put,
+        ..Default::default()
+    })))
+    .unwrap();
+    (soon, seller)
+}

@@ -39,6 +39,8 @@ pub struct DealFacts {
     pub amount: Decimal,
     /// The weighted amount in the base currency.
     pub weighted: Decimal,
+    /// Its probability of being won, in percent.
+    pub probability: u8,
     /// The stage it was in when it was last moved to a lost stage.
     lost_from: Ref,
     /// Where its entered stages start in [`Facts::entered`], and how many.
@@ -143,6 +145,8 @@ impl<T: Fn(Id) -> bool> Sources<'_, T> {
             closed: opp.closed,
             amount,
             weighted: crate::domain::weighted(amount, opp.probability),
+            probability: rust_decimal::prelude::ToPrimitive::to_u8(&opp.probability.round())
+                .unwrap_or(0),
             lost_from: None,
             entered: (0, 0),
         }

@@ -16,12 +16,16 @@ use super::facts::{DealFacts, Facts};
 use super::predict::{self, Book, Calibration};
 
 mod forecast;
+mod goals;
 mod leakage;
 use super::velocity::{self, DealTimes, VelocityReport};
-use crate::domain::{FastMap, Id, IdMap, Lookup, Pipeline, Rates, Stage, StageEvent, StageKind};
+use crate::domain::{
+    FastMap, Goal, Id, IdMap, Lookup, Pipeline, Rates, Stage, StageEvent, StageKind,
+};
 pub use forecast::{
     AtStart, ForecastDeal, ForecastRow, ForecastSnapshot, SnapshotRow, forecast, forecast_deals,
 };
+pub use goals::{DoneActivity, GoalRow, goals};
 pub use leakage::{Cause, review, verdict};
 
 /// The key of deals without a value for what they are grouped by (no salesperson, no date).
@@ -63,6 +67,9 @@ pub struct Data<'a> {
     /// The deals' lives as the predictions' learner reads them: only the calibration reads it.
     book: Option<&'a Book>,
     snapshots: &'a [ForecastSnapshot],
+    /// The goals and the activities done, which only the goals read.
+    goals: &'a [Goal],
+    done: &'a [DoneActivity],
     /// Whether the scope keeps only the deals created in a period.
     created_scoped: bool,
 }
@@ -116,6 +123,8 @@ impl<'a> Data<'a> {
             events: &[],
             book: None,
             snapshots: &[],
+            goals: &[],
+            done: &[],
             created_scoped: scope.created_from.is_some() || scope.created_to.is_some(),
         }
     }
@@ -124,6 +133,24 @@ impl<'a> Data<'a> {
     /// sets against what was won once a period ends.
     pub fn with_snapshots(self, snapshots: &'a [ForecastSnapshot]) -> Data<'a> {
         Data { snapshots, ..self }
+    }
+
+    /// The same data with the goals and the activities done (those of deals in the scope,
+    /// and of accounts and leads when it holds every pipeline), which the goals count.
+    pub fn with_goals(self, goals: &'a [Goal], done: &'a [DoneActivity]) -> Data<'a> {
+        Data {
+            goals,
+            done,
+            ..self
+        }
+    }
+
+    fn goals(&self) -> &'a [Goal] {
+        self.goals
+    }
+
+    fn done(&self) -> &'a [DoneActivity] {
+        self.done
     }
 
     /// The forecasts kept at the start of periods.
@@ -986,6 +1013,8 @@ pub enum Params {
     /// The backtest of the predicted probability against the stages' defaults and Odoo's
     /// naive Bayes (see [`predict::calibration`]).
     Calibration,
+    /// Each goal's progress in the period holding today.
+    Goals,
 }
 
 /// What the velocity report lists: each open stage with the velocity, or each deal.
@@ -1011,6 +1040,7 @@ impl Params {
             Params::Grid { .. } => "grid",
             Params::Velocity { .. } => "velocity",
             Params::Calibration => "calibration",
+            Params::Goals => "goals",
         }
     }
 }
@@ -1027,6 +1057,7 @@ pub enum Rows {
     Velocity(VelocityReport),
     DealTimes(Vec<DealTimes>),
     Calibration(Calibration),
+    Goals(Vec<GoalRow>),
 }
 
 /// A report computed.
@@ -1075,6 +1106,7 @@ pub fn run(data: &Data, params: &Params) -> Report {
         Params::Calibration => {
             Rows::Calibration(predict::calibration(data.book.unwrap_or(&Book::default())))
         }
+        Params::Goals => Rows::Goals(goals(data)),
     };
     Report {
         name: params.name(),
@@ -1126,6 +1158,7 @@ impl Report {
                 serde_json::to_string_pretty(&out).expect("reports serialize to JSON") + "\n"
             }
             Rows::Forecast(rows) => out(self, rows),
+            Rows::Goals(rows) => out(self, rows),
             Rows::WinLoss(rows) => out(self, rows),
             Rows::Grid(rows) => out(self, rows),
             Rows::DealTimes(rows) => out(self, rows),
@@ -1316,6 +1349,38 @@ impl Report {
                             Cell::Money(r.won_amount),
                             Cell::Integer(r.pipeline_count),
                             Cell::Money(r.pipeline_amount),
+                        ]
+                    })
+                    .collect(),
+            ),
+            Rows::Goals(rows) => (
+                &[
+                    "measure",
+                    "every",
+                    "period",
+                    "salesperson",
+                    "from",
+                    "to",
+                    "target",
+                    "achieved",
+                    "pace",
+                    "expected",
+                    "coverage",
+                ],
+                rows.iter()
+                    .map(|r| {
+                        vec![
+                            Cell::text(r.measure),
+                            Cell::text(r.every),
+                            Cell::text(&r.period),
+                            Cell::text(&r.salesperson),
+                            Cell::date(Some(r.from)),
+                            Cell::date(Some(r.to)),
+                            Cell::Money(r.target),
+                            Cell::Money(r.achieved),
+                            Cell::Money(r.pace),
+                            r.expected.map_or(Cell::Empty, Cell::Money),
+                            r.coverage.map_or(Cell::Empty, ratio_cell),
                         ]
                     })
                     .collect(),

@@ -1,11 +1,10 @@
 //! What a search keeps: the fields of the filter bar and the advanced search, saved by name.
 
-use chrono::{Datelike as _, Days, Months, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{Calendar, ForecastCategory, ForecastChoice, Id, Opportunity, StageKind};
-use crate::i18n::jalali::JalaliDate;
+use super::{ForecastCategory, ForecastChoice, Id, Opportunity, StageKind};
 use crate::tr;
 
 /// Which expected-close dates to show.
@@ -47,27 +46,9 @@ impl CloseWindow {
         let (start, end) = match self {
             CloseWindow::Any => return true,
             CloseWindow::Overdue => return opp.is_overdue(today),
-            CloseWindow::ThisWeek => {
-                let first = crate::i18n::week_start().weekday();
-                let start = today - Days::new(today.weekday().days_since(first).into());
-                (start, start + Days::new(7))
-            }
-            // In the Jalali calendar its month and its season (spring from Farvardin).
-            CloseWindow::ThisMonth if crate::i18n::calendar() == Calendar::Jalali => {
-                JalaliDate::from_gregorian(today).months_from_start(1)
-            }
-            CloseWindow::ThisQuarter if crate::i18n::calendar() == Calendar::Jalali => {
-                JalaliDate::from_gregorian(today).months_from_start(3)
-            }
-            CloseWindow::ThisMonth => {
-                let start = today.with_day(1).unwrap_or(today);
-                (start, start + Months::new(1))
-            }
-            CloseWindow::ThisQuarter => {
-                let month0 = (today.month0() / 3) * 3;
-                let start = NaiveDate::from_ymd_opt(today.year(), month0 + 1, 1).unwrap_or(today);
-                (start, start + Months::new(3))
-            }
+            CloseWindow::ThisWeek => super::Every::Week.bounds(today),
+            CloseWindow::ThisMonth => super::Every::Month.bounds(today),
+            CloseWindow::ThisQuarter => super::Every::Quarter.bounds(today),
         };
         start <= date && date < end
     }

@@ -2,6 +2,7 @@
 
 mod duplicates;
 mod filter;
+mod goals;
 mod ids;
 mod list;
 mod records;
@@ -10,6 +11,7 @@ mod rules;
 
 pub use duplicates::*;
 pub use filter::*;
+pub use goals::*;
 pub use ids::*;
 pub use list::*;
 pub use records::*;

@@ -330,6 +330,7 @@ pub enum EntityKind {
     Product,
     Currency,
     SavedReport,
+    Goal,
 }
 
 /// One changed field of one record, written in the same transaction as the change.

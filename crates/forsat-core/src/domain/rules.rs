@@ -220,6 +220,8 @@ pub enum Field {
     Folded,
     Sequence,
     Backups,
+    /// A goal's target.
+    Target,
 }
 
 impl Field {
@@ -255,7 +257,7 @@ impl Field {
 
     /// The fields of accounts, contacts, leads, activities, products, currencies and lines
     /// that deals do not have.
-    pub const OTHER: [Field; 26] = [
+    pub const OTHER: [Field; 27] = [
         Field::Industry,
         Field::Phone,
         Field::Email,
@@ -282,6 +284,7 @@ impl Field {
         Field::Folded,
         Field::Sequence,
         Field::Backups,
+        Field::Target,
     ];
 
     /// The field whose [`Field::key`] is `key`.
@@ -347,6 +350,7 @@ impl Field {
             Field::Folded => "folded",
             Field::Sequence => "sequence",
             Field::Backups => "backups",
+            Field::Target => "target",
         }
     }
 
@@ -405,6 +409,7 @@ impl Field {
             Field::Folded => tr!("Folded"),
             Field::Sequence => tr!("Order"),
             Field::Backups => tr!("Backups to keep"),
+            Field::Target => tr!("Target"),
         }
     }
 }

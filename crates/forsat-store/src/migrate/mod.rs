@@ -18,9 +18,12 @@
 //!   migration (the file is refused as damaged, untouched).
 //! - 6 → 7: every stage gains its forecast category and the settings the choice of predicted
 //!   probabilities ([`v6_to_v7`]); a deal's forecast bool reads as its forecast choice as it is.
+//! - 7 → 8: `meta` may hold the goals ([`v7_to_v8`]); nothing to convert, the schema number
+//!   changes so that an older Forsat refuses the file as too new rather than as damaged.
 
 mod v5_to_v6;
 mod v6_to_v7;
+mod v7_to_v8;
 
 use std::path::{Path, PathBuf};
 
@@ -49,7 +52,10 @@ pub(super) fn run(store: &Store, from: u32) -> Result<(), StoreError> {
         if from < 6 {
             v5_to_v6::migrate(&txn, from)?;
         }
-        v6_to_v7::migrate(&txn, from)
+        if from < 7 {
+            v6_to_v7::migrate(&txn, from)?;
+        }
+        v7_to_v8::migrate(&txn)
     };
     steps().map_err(|e| match e {
         ReadError::Storage(e) => store.write_failed(e),

@@ -81,7 +81,11 @@ pub(super) fn range_mut(
         | Params::WinLoss { from, to, .. }
         | Params::Grid { from, to, .. }
         | Params::Velocity { from, to, .. } => Some((from, to)),
-        Params::Pipeline { .. } | Params::Funnel | Params::Leakage | Params::Calibration => None,
+        Params::Pipeline { .. }
+        | Params::Funnel
+        | Params::Leakage
+        | Params::Calibration
+        | Params::Goals => None,
     }
 }
 

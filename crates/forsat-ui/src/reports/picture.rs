@@ -140,6 +140,9 @@ impl Picture {
                 );
                 calibration::chart_ui(ui, calibration, CHART_HEIGHT);
             }
+            (Rows::Goals(rows), _) => {
+                super::goals::progress_ui(ui, rows, currency, CHART_HEIGHT, |_, _| {});
+            }
             // `needs` has said a deal's times are a table.
             (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => {}
         }
@@ -261,6 +264,7 @@ fn subtitle(
         Params::Funnel
         | Params::Leakage
         | Params::Calibration
+        | Params::Goals
         | Params::Pipeline {
             by: crate::analytics::reports::GroupBy::Month,
         } => {}

@@ -15,6 +15,7 @@ mod editing;
 mod export;
 mod forecast;
 mod form;
+mod goals;
 mod import_clean;
 mod import_stages;
 mod import_workbook;

@@ -1,0 +1,89 @@
+//! Goals as a person sets them: typed into the Goals card, refused with a message when the
+//! target is not one, shown with their progress on the card and the board's header, removed.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use forsat_core::domain::{Every, Measure};
+use forsat_ui::App;
+use rust_decimal::Decimal;
+
+use crate::reports::{click, five_deals, reports_harness};
+
+/// Types `text` into the goal's Target field (focused by a click, as a person does) and
+/// presses Enter.
+fn type_target(harness: &mut Harness<'static, App>, text: &str) {
+    click(harness, "Target");
+    harness.get_by_label("Target").type_text(text);
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+}
+
+fn has_label(harness: &Harness<'static, App>, part: &str) -> bool {
+    harness
+        .query_all_by(|n| {
+            n.value().is_some_and(|v| v.contains(part))
+                || n.label().is_some_and(|v| v.contains(part))
+        })
+        .next()
+        .is_some()
+}
+
+#[test]
+fn a_goal_typed_on_the_card_shows_its_progress_there_and_on_the_board_and_is_removed() {
+    let fixture = five_deals();
+    let mut harness = reports_harness(&fixture);
+    click(&mut harness, "Open Goals full size");
+    assert!(has_label(&harness, "No goal yet"));
+
+    // Not a target: refused, with the field and the value named; nothing is set.
+    type_target(&mut harness, "lots");
+    assert!(has_label(&harness, "lots"), "the message names the value");
+    assert!(harness.state().workspace().unwrap().goals().is_empty());
+
+    // A count goal of the week, then the month's won value (the default measure), typed and
+    // entered with Enter.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Period")
+        .click();
+    harness.run();
+    harness.get_all_by_label("Monthly").last().unwrap().click();
+    harness.run();
+    let field = harness.get_by_label("Target");
+    field.click();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Target").type_text("100000");
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let goals = harness.state().workspace().unwrap().goals().to_vec();
+    assert_eq!(goals.len(), 1, "{goals:?}");
+    assert_eq!(
+        (goals[0].measure, goals[0].every, goals[0].target),
+        (Measure::WonValue, Every::Month, Decimal::from(100_000))
+    );
+    // Hôtel Lumière's 60,000 was won this month (22 November).
+    assert!(has_label(&harness, "$60,000 of $100,000 (60 %)"));
+    assert!(has_label(
+        &harness,
+        "Won value, monthly (2026-11), everyone"
+    ));
+
+    // The board's header shows it too.
+    harness.get_by_label("Pipeline").click();
+    harness.run();
+    assert!(has_label(&harness, "Won value 60 %"));
+
+    // Removed from the card, and gone from the header.
+    harness.get_by_label("Reports").click();
+    harness.run();
+    click(
+        &mut harness,
+        "Remove the goal Won value, monthly (2026-11), everyone",
+    );
+    assert!(harness.state().workspace().unwrap().goals().is_empty());
+    harness.get_by_label("Pipeline").click();
+    harness.run();
+    assert!(!has_label(&harness, "Won value 60 %"));
+}
