@@ -256,3 +256,67 @@ fn report_png_draws_the_chart_headless_and_never_replaces_a_file_unasked_or_the_
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(std::fs::read_to_string(&csv).unwrap(), printed);
 }
+
+#[test]
+fn the_cli_reports_each_goals_progress_as_the_workspace_does() {
+    use forsat_app::workspace::{Workspace, system_clock};
+    use forsat_core::command::Command;
+    use forsat_core::domain::{Every, Goal, Measure};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("goals.redb");
+    let demo = crate::bin::forsat()
+        .arg("--db")
+        .arg(&path)
+        .args(["demo", "--opps", "200"])
+        .output()
+        .unwrap();
+    assert!(demo.status.success());
+    // The command line's today is the machine's: the workspace reads the same clock.
+    let mut ws = Workspace::open(&path, system_clock()).unwrap();
+    let id = ws.next_id();
+    let goals = vec![
+        Goal {
+            id,
+            salesperson: None,
+            measure: Measure::WonValue,
+            every: Every::Year,
+            target: 100_000_000.into(),
+        },
+        Goal {
+            id: id + 1,
+            salesperson: None,
+            measure: Measure::DealsAdded,
+            every: Every::Quarter,
+            target: 50.into(),
+        },
+    ];
+    ws.apply(Command::SetGoals { goals }).unwrap();
+    let expected = ws.report(
+        &Scope::of_pipeline(ws.default_pipeline().id),
+        &Params::Goals,
+    );
+    drop(ws);
+    let out = crate::bin::forsat()
+        .arg("--db")
+        .arg(&path)
+        .args(["report", "goals", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(printed, expected.to_json());
+    let json: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["measure"], "won_value");
+    assert_eq!(rows[0]["salesperson"], serde_json::Value::Null);
+    assert!(rows[0]["coverage"].is_number(), "{}", rows[0]);
+    assert_eq!(rows[1]["expected"], serde_json::Value::Null);
+    assert!(
+        rows[1]["achieved"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+            > 0.0
+    );
+}

@@ -54,7 +54,7 @@ pub struct BoardView {
     /// Where the cursor's card was last frame (column, row).
     cursor_at: Option<(usize, usize)>,
     /// The goals' progress for the header, as of a change and a day.
-    goals: Option<((u64, chrono::NaiveDate), Vec<GoalRow>)>,
+    goals: Option<((u64, chrono::NaiveDate, Id), Vec<GoalRow>)>,
 }
 
 impl BoardView {
@@ -70,7 +70,7 @@ impl BoardView {
         let board = ui.max_rect();
         ui.horizontal(|ui| {
             sort_ui(ui, &mut self.sort);
-            let goals = self.goal_rows(ws);
+            let goals = self.goal_rows(ws, pipeline);
             if !goals.is_empty() {
                 ui.separator();
                 crate::reports::goals::header_ui(ui, ws, goals);
@@ -191,14 +191,18 @@ impl BoardView {
         Some(Action::Select(to))
     }
 
-    /// The goals' progress in every pipeline (as the Goals card shows it), worked out again
-    /// after a change or past midnight; nothing while there is no goal.
-    fn goal_rows(&mut self, ws: &Workspace) -> &[GoalRow] {
-        let key = (ws.generation(), ws.today());
+    /// The goals' progress in the pipeline shown (as the Goals card shows it for that
+    /// pipeline), worked out again after a change, past midnight or in another pipeline;
+    /// nothing while there is no goal.
+    fn goal_rows(&mut self, ws: &Workspace, pipeline: Id) -> &[GoalRow] {
+        let key = (ws.generation(), ws.today(), pipeline);
         if self.goals.as_ref().is_none_or(|(k, _)| *k != key) {
             let rows = match ws.goals() {
                 [] => Vec::new(),
-                _ => match ws.report(&Scope::default(), &Params::Goals).rows {
+                _ => match ws
+                    .report(&Scope::of_pipeline(pipeline), &Params::Goals)
+                    .rows
+                {
                     Rows::Goals(rows) => rows,
                     _ => Vec::new(),
                 },

@@ -594,7 +594,9 @@ impl ReportsView {
                 needs_ui(ui, &[learning], room.height(0.0));
                 return;
             };
-            if let Some(needs) = needs(&cached.report.rows, &cached.params, measure) {
+            // The goals card sets goals: it shows its row to set one even with none.
+            let needs = needs(&cached.report.rows, &cached.params, measure);
+            if let Some(needs) = needs.filter(|_| card != Card::Goals) {
                 let mut lines = vec![needs];
                 if scope.created_from.is_some() || scope.created_to.is_some() {
                     lines.push(tr!(
@@ -1037,6 +1039,9 @@ fn needs(rows: &Rows, params: &Params, measure: Measure) -> Option<String> {
         Rows::Calibration(c) if c.brier_model.is_none() => {
             Some(crate::analytics::predict::summary(c))
         }
+        Rows::Goals(rows) if rows.is_empty() => Some(tr!(
+            "No goal is set: set one on the Goals card of the Reports view."
+        )),
         Rows::DealTimes(_) => Some(tr!(
             "The time each deal spent in each stage is a table: chart it by stage."
         )),

@@ -42,6 +42,14 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// Every deal of `pipeline`.
+    pub fn of_pipeline(pipeline: Id) -> Scope {
+        Scope {
+            pipeline: Some(pipeline),
+            ..Scope::default()
+        }
+    }
+
     /// Whether a deal of `pipeline` created on `created` is in the scope (trash aside).
     pub fn holds(&self, pipeline: Id, created: NaiveDate) -> bool {
         self.pipeline.is_none_or(|p| pipeline == p)
@@ -1115,6 +1123,14 @@ pub fn run(data: &Data, params: &Params) -> Report {
     }
 }
 
+/// A goal's target or achievement: money, or a whole count.
+fn goal_cell(measure: crate::domain::Measure, value: Decimal) -> Cell {
+    match u64::try_from(value) {
+        Ok(count) if !measure.is_money() => Cell::Integer(count),
+        _ => Cell::Money(value),
+    }
+}
+
 impl Report {
     /// `{"report": NAME, "base_currency": ..., "rows": [...]}`, amounts as decimal strings.
     pub fn to_json(&self) -> String {
@@ -1373,11 +1389,11 @@ impl Report {
                             Cell::text(r.measure),
                             Cell::text(r.every),
                             Cell::text(&r.period),
-                            Cell::text(&r.salesperson),
+                            r.salesperson.as_deref().map_or(Cell::Empty, Cell::text),
                             Cell::date(Some(r.from)),
                             Cell::date(Some(r.to)),
-                            Cell::Money(r.target),
-                            Cell::Money(r.achieved),
+                            goal_cell(r.goal.measure, r.target),
+                            goal_cell(r.goal.measure, r.achieved),
                             Cell::Money(r.pace),
                             r.expected.map_or(Cell::Empty, Cell::Money),
                             r.coverage.map_or(Cell::Empty, ratio_cell),

@@ -6,7 +6,7 @@ use egui_plot::{Line, PlotPoints};
 use rust_decimal::Decimal;
 
 use super::charts::{legend_row_ui, percent, round_marks, still_plot};
-use crate::analytics::reports::{GoalRow, NONE};
+use crate::analytics::reports::GoalRow;
 use crate::app::Action;
 use crate::command::Command;
 use crate::domain::{Every, Goal, LookupKind, Measure};
@@ -28,10 +28,7 @@ fn figure(measure: Measure, value: Decimal, currency: &str) -> String {
 
 /// "Won value, monthly (2026-12), Daniel Okafor" — what a goal is, for its row and its line.
 pub fn title(row: &GoalRow) -> String {
-    let who = match row.salesperson.as_str() {
-        NONE => tr!("everyone"),
-        name => name.to_owned(),
-    };
+    let who = (row.salesperson.clone()).unwrap_or_else(|| tr!("everyone"));
     tr!(
         "{measure}, {every} ({period}), {who}",
         measure = row.goal.measure.label(),
@@ -128,10 +125,10 @@ pub fn progress_ui(
             ui.text(RichText::new(title(row)).strong());
             beside(ui, row);
         });
-        let bar = egui::ProgressBar::new(row.share().clamp(0.0, 1.0) as f32)
-            .desired_width(ui.available_width().min(420.0))
-            .text(one_run(&progress_text(row, currency)));
-        ui.add(bar);
+        ui.horizontal(|ui| {
+            bar_ui(ui, row, 240.0);
+            ui.text(progress_text(row, currency));
+        });
         ui.with_layout(direction::top_down_start(), |ui| {
             let text = RichText::new(pace_text(row, currency)).color(theme::TEXT_MUTED);
             ui.add(egui::Label::new(ui.rtl(text)).wrap())
@@ -273,6 +270,34 @@ fn add_ui(ui: &mut Ui, ws: &Workspace, actions: &mut Vec<Action>) {
     ui.data_mut(|d| d.insert_temp(id, draft));
 }
 
+/// A goal's share of its target as a bar `width` wide, filled from where reading starts:
+/// green, amber while behind a steady pace.
+fn bar_ui(ui: &mut Ui, row: &GoalRow, width: f32) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 10.0), egui::Sense::hover());
+    let painter = ui.painter();
+    let radius = egui::CornerRadius::same(3);
+    painter.rect_filled(rect, radius, theme::COLUMN_FILL);
+    let behind = row.achieved < row.pace && row.achieved < row.target;
+    let filled = width * row.share().clamp(0.0, 1.0) as f32;
+    let fill = if crate::i18n::right_to_left() {
+        egui::Rect::from_min_max(egui::pos2(rect.max.x - filled, rect.min.y), rect.max)
+    } else {
+        egui::Rect::from_min_size(rect.min, egui::vec2(filled, rect.height()))
+    };
+    let colour = if behind {
+        theme::ACTIVITY_TODAY
+    } else {
+        theme::WON
+    };
+    painter.rect_filled(fill, radius, colour);
+    painter.rect_stroke(
+        rect,
+        radius,
+        egui::Stroke::new(1.0, theme::CARD_STROKE),
+        egui::StrokeKind::Inside,
+    );
+}
+
 /// A labelled dropdown of `choices`, each called by `name`.
 fn choice_combo<T: Copy + PartialEq>(
     ui: &mut Ui,
@@ -302,20 +327,16 @@ pub fn header_ui(ui: &mut Ui, ws: &Workspace, rows: &[GoalRow]) {
             measure = row.goal.measure.label(),
             share = percent(row.share())
         );
-        let behind = row.achieved < row.pace && row.achieved < row.target;
-        let bar = egui::ProgressBar::new(row.share().clamp(0.0, 1.0) as f32)
-            .desired_width(150.0)
-            .fill(if behind {
-                theme::ACTIVITY_TODAY
-            } else {
-                theme::WON
-            })
-            .text(one_run(&text));
-        ui.add(bar).on_hover_text(ui.rtl(format!(
+        let hover = format!(
             "{}\n{}\n{}",
             title(row),
             progress_text(row, currency),
             pace_text(row, currency)
-        )));
+        );
+        let shown = ui.horizontal(|ui| {
+            ui.text(text);
+            bar_ui(ui, row, 70.0);
+        });
+        shown.response.on_hover_text(ui.rtl(hover));
     }
 }

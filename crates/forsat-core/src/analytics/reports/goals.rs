@@ -6,7 +6,7 @@ use chrono::{Datelike as _, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Data, NONE, Period, id_key, money};
+use super::{Data, Period, id_key, money};
 use crate::domain::{Calendar, Every, Goal, Id, Measure, StageKind};
 use crate::i18n::jalali::JalaliDate;
 
@@ -27,8 +27,8 @@ pub struct GoalRow {
     pub id: Id,
     pub measure: &'static str,
     pub every: &'static str,
-    /// Its salesperson's name; [`NONE`] for everyone's.
-    pub salesperson: String,
+    /// Its salesperson's name; None for everyone's.
+    pub salesperson: Option<String>,
     /// The period's name: `2026-12`, `2026-Q4`, `2026`, or the week's first day; in the Jalali
     /// calendar the month's or season's name and the year.
     pub period: String,
@@ -170,9 +170,7 @@ fn progress(data: &Data, goal: &Goal) -> GoalRow {
         id: goal.id,
         measure: goal.measure.key(),
         every: goal.every.key(),
-        salesperson: goal
-            .salesperson
-            .map_or_else(|| NONE.to_owned(), |s| data.name(id_key(Some(s)))),
+        salesperson: goal.salesperson.map(|s| data.name(id_key(Some(s)))),
         period: period_name(goal.every, from),
         from,
         to,
