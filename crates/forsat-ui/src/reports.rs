@@ -173,7 +173,8 @@ fn file_stem(params: &Params) -> String {
 
 /// A card's report, and what its chart needs beyond the rows.
 struct Cached {
-    generation: u64,
+    /// The data and the day it was worked out for (periods and paces move at midnight).
+    generation: (u64, chrono::NaiveDate),
     scope: Scope,
     params: Params,
     report: Report,
@@ -212,7 +213,9 @@ impl CardState {
     /// first answer there is none, then the last answer shows while the next is learnt.
     fn report(&mut self, ws: &Workspace, scope: &Scope, ctx: &egui::Context) -> Option<&Cached> {
         let fresh = self.cache.as_ref().is_some_and(|c| {
-            c.generation == ws.generation() && c.scope == *scope && c.params == self.params
+            c.generation == (ws.generation(), ws.today())
+                && c.scope == *scope
+                && c.params == self.params
         });
         if self.params == Params::Calibration {
             self.learn(ws, scope, ctx);
@@ -220,7 +223,7 @@ impl CardState {
             let report = ws.report(scope, &self.params);
             let pivot = pivot_of(&self.params, &report, reports::default_period(ws.today()));
             self.cache = Some(Cached {
-                generation: ws.generation(),
+                generation: (ws.generation(), ws.today()),
                 scope: scope.clone(),
                 params: self.params.clone(),
                 report,
@@ -253,7 +256,7 @@ impl CardState {
             return;
         }
         self.cache = Some(Cached {
-            generation: ws.generation(),
+            generation: (ws.generation(), ws.today()),
             scope: scope.clone(),
             params: Params::Calibration,
             report: (*report).clone(),

@@ -240,6 +240,10 @@ pub(super) fn history(
     tx.put_history(&entry)
 }
 
+/// Below this many deals at once, each enters its column at its place; from it on, they go
+/// to the ends of their columns, which are sorted once.
+const ONE_BY_ONE: usize = 64;
+
 impl Workspace {
     /// Validates `cmd`, writes it and its history in one durable transaction, then updates
     /// memory and the cached totals. On error nothing was written and memory is unchanged.
@@ -797,7 +801,6 @@ impl Workspace {
     /// which are then sorted once: inserting each at its place would shift the column's ids
     /// for every deal, quadratic in the batch.
     pub(super) fn install_new(&mut self, opps: Vec<Opportunity>) {
-        const ONE_BY_ONE: usize = 64;
         if opps.len() < ONE_BY_ONE {
             for opp in opps {
                 self.install(None, opp);
@@ -806,32 +809,16 @@ impl Workspace {
         }
         // (One by one, `install` notes each deal for the reports' facts.)
         self.deals_changed(opps.iter().map(|o| o.id));
-        let mut touched = HashSet::new();
-        for opp in opps {
-            if self.on_board(&opp) {
-                touched.insert(opp.stage);
-                self.columns
-                    .entry(opp.stage)
-                    .or_default()
-                    .push_unsorted(&opp, &self.rates);
-            }
-            self.opportunities.insert(opp.id, Box::new(opp));
-        }
-        for stage in touched {
-            if let Some(column) = self.columns.get_mut(&stage) {
-                column.sort(&self.opportunities);
-            }
-        }
+        self.enter_columns(opps);
     }
 
     /// Puts new versions of stored deals in memory and returns the old ones. Many at once (a
     /// mass update, deals following their prediction) leave their columns in one pass each and
-    /// go back sorted once, as [`Self::install_new`] does.
+    /// go back as [`Self::install_new`] puts them.
     pub(super) fn install_edited(
         &mut self,
         pairs: Vec<(Opportunity, Opportunity)>,
     ) -> Vec<Opportunity> {
-        const ONE_BY_ONE: usize = 64;
         if pairs.len() < ONE_BY_ONE {
             return (pairs.into_iter())
                 .map(|(old, new)| {
@@ -850,23 +837,30 @@ impl Workspace {
                 column.remove_many(olds, &self.rates);
             }
         }
+        let (olds, news) = pairs.into_iter().unzip();
+        self.enter_columns(news);
+        olds
+    }
+
+    /// Puts deals in memory and at the end of their columns, then sorts the columns they
+    /// entered once.
+    fn enter_columns(&mut self, opps: Vec<Opportunity>) {
         let mut touched = HashSet::new();
-        let mut olds = Vec::with_capacity(pairs.len());
-        for (old, new) in pairs {
-            if self.on_board(&new) {
-                touched.insert(new.stage);
-                let column = self.columns.entry(new.stage).or_default();
-                column.push_unsorted(&new, &self.rates);
+        for opp in opps {
+            if self.on_board(&opp) {
+                touched.insert(opp.stage);
+                self.columns
+                    .entry(opp.stage)
+                    .or_default()
+                    .push_unsorted(&opp, &self.rates);
             }
-            self.opportunities.insert(new.id, Box::new(new));
-            olds.push(old);
+            self.opportunities.insert(opp.id, Box::new(opp));
         }
         for stage in touched {
             if let Some(column) = self.columns.get_mut(&stage) {
                 column.sort(&self.opportunities);
             }
         }
-        olds
     }
 
     /// Removes deals from memory and the cached columns.

@@ -30,9 +30,9 @@ use crate::analytics::facts::{Facts, Sources};
 use crate::analytics::reports::{self, Data, Params, Records as ReportRecords, Report, Scope};
 use crate::domain::{
     Account, Activity, ActivityLink, Contact, Currency, DEFAULT_LOSS_REASONS, DEFAULT_SOURCES,
-    EntityKind, Goal, HistoryEntry, Id, IdMap, IdSet, Lead, Lookup, LookupKind, Opportunity,
-    Pipeline, Product, Rates, SavedFilter, Settings, Stage, StageEvent, StageKind, default_stages,
-    default_text,
+    EntityKind, Goal, HistoryEntry, Id, IdMap, IdSet, Lead, Lookup, LookupKind, Measure,
+    Opportunity, Pipeline, Product, Rates, SavedFilter, Settings, Stage, StageEvent, StageKind,
+    default_stages, default_text,
 };
 use crate::store::{Records, Store, StoreError};
 use columns::Deals;
@@ -664,8 +664,20 @@ impl Workspace {
                 let book = self.prediction_book(scope);
                 reports::run(&data.with_book(&book), params)
             }
+            // A goal counts its period whenever its deals were created.
             Params::Goals => {
-                let done = self.done_activities(scope);
+                let scope = Scope {
+                    pipeline: scope.pipeline,
+                    ..Scope::default()
+                };
+                let counts_activities =
+                    (self.goals.iter()).any(|g| g.measure == Measure::ActivitiesDone);
+                let done = if counts_activities {
+                    self.done_activities(&scope)
+                } else {
+                    Vec::new()
+                };
+                let data = self.report_data(&scope);
                 reports::run(&data.with_goals(&self.goals, &done), params)
             }
             _ => reports::run(&data, params),
@@ -688,7 +700,7 @@ impl Workspace {
     }
 
     /// The activities done that the goals of `scope` count: those of its deals, and those of
-    /// accounts and leads when it holds every pipeline; each with its deal's salesperson.
+    /// accounts when it holds every pipeline; each with its deal's salesperson.
     fn done_activities(&self, scope: &Scope) -> Vec<DoneActivity> {
         (self.activities.values())
             .filter(|a| a.done)

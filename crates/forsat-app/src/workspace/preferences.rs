@@ -95,7 +95,7 @@ impl Workspace {
     /// each one added, changed or removed.
     pub(super) fn set_saved<T: Saved>(&mut self, after: Vec<T>) -> Result<Applied, ApplyError> {
         let before = std::mem::take(T::list(self));
-        let result = self.write_saved(&before, &after, T::put);
+        let result = self.write_saved(&before, &after);
         let (kept, undo) = if result.is_ok() {
             (after, before)
         } else {
@@ -108,10 +108,14 @@ impl Workspace {
         })
     }
 
-    /// The problems of `goals`: a target of nothing, or a salesperson who is not one.
+    /// The problems of the goals `goals` adds or changes: a target of nothing, or a
+    /// salesperson who is not one. The goals kept as they are pass (one of a salesperson
+    /// deleted since stays, to be removed).
     pub(super) fn check_goals(&self, goals: &[Goal]) -> Result<(), Vec<FieldError>> {
-        let mut errors: Vec<FieldError> = goals.iter().filter_map(|g| g.check().err()).collect();
-        let unknown = (goals.iter().filter_map(|g| g.salesperson))
+        let changed: Vec<&Goal> = (goals.iter()).filter(|g| !self.goals.contains(g)).collect();
+        let mut errors: Vec<FieldError> =
+            (changed.iter()).filter_map(|g| g.check().err()).collect();
+        let unknown = (changed.iter().filter_map(|g| g.salesperson))
             .any(|id| (self.lookup(id)).is_none_or(|l| l.kind != LookupKind::Salesperson));
         if unknown {
             errors.push(FieldError::new(Field::Salesperson, Problem::Unknown));
@@ -124,12 +128,7 @@ impl Workspace {
     }
 
     /// Writes a new list of saved things in one transaction with its history.
-    fn write_saved<T: Saved>(
-        &mut self,
-        before: &[T],
-        after: &[T],
-        put: impl FnOnce(&mut crate::store::Tx, &[T]) -> Result<(), crate::store::TxError>,
-    ) -> Result<(), ApplyError> {
+    fn write_saved<T: Saved>(&mut self, before: &[T], after: &[T]) -> Result<(), ApplyError> {
         let now = self.now();
         let kind = T::KIND;
         self.write(|tx| {
@@ -154,7 +153,7 @@ impl Workspace {
             {
                 lifecycle(tx, &stamp, kind, b.id(), "deleted", &b.name())?;
             }
-            put(tx, after)
+            T::put(tx, after)
         })?;
         Ok(())
     }

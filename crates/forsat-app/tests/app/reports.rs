@@ -503,6 +503,52 @@ fn goals_count_their_period_against_a_steady_pace_with_their_coverage() {
     assert!(rows(&ws).is_empty());
 }
 
+#[test]
+fn a_goal_of_a_salesperson_deleted_since_stays_and_does_not_block_the_others() {
+    use forsat_core::command::Command;
+    use forsat_core::domain::{Every, Goal, Measure};
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = super::open(&dir.path().join("crm.redb"));
+    let (_, seller) = won_expected_and_later(&mut ws);
+    let goal = |id, measure, salesperson| Goal {
+        id,
+        salesperson,
+        measure,
+        every: Every::Month,
+        target: Decimal::from(3),
+    };
+    let first = ws.next_id();
+    let goals = vec![goal(first, Measure::WonCount, Some(seller))];
+    ws.apply(Command::SetGoals {
+        goals: goals.clone(),
+    })
+    .unwrap();
+    let delete = ws.delete_lookup_change(seller, None);
+    ws.apply(Command::Change(Box::new(delete))).unwrap();
+    let Rows::Goals(rows) = ws.report(&Scope::default(), &Params::Goals).rows else {
+        panic!("goals");
+    };
+    assert_eq!(
+        rows[0].salesperson.as_deref(),
+        Some("a salesperson deleted since")
+    );
+    // Another goal is added beside it, then it alone is removed.
+    let mut more = goals.clone();
+    more.push(goal(first + 1, Measure::DealsAdded, None));
+    ws.apply(Command::SetGoals {
+        goals: more.clone(),
+    })
+    .unwrap();
+    ws.apply(Command::SetGoals {
+        goals: more[1..].to_vec(),
+    })
+    .unwrap();
+    assert_eq!(ws.goals(), &more[1..]);
+    // A new goal of the deleted salesperson is refused.
+    let refused = ws.apply(Command::SetGoals { goals });
+    assert!(refused.is_err(), "{refused:?}");
+}
+
 /// For the goals: three deals added today (22 November 2026), Acme's 1,000 won, Globex's 2,000
 /// expected on 28 November, Hooli's 4,000 in December; and a salesperson with no deal.
 /// Returns Globex's deal and the salesperson.

@@ -10,19 +10,23 @@ use crate::analytics::reports::GoalRow;
 use crate::app::Action;
 use crate::command::Command;
 use crate::domain::{Every, Goal, LookupKind, Measure};
-use crate::i18n::{format_count, format_money};
+use crate::i18n::{format_count, format_money, format_number};
 use crate::text::one_run;
 use crate::ui_ext::UiExt as _;
 use crate::widgets::lookup_combo;
 use crate::workspace::Workspace;
 use crate::{direction, theme, tr};
 
-/// A goal's figure: money in the base currency, or a count.
+/// A goal's figure: money in the base currency, or a count (with a tenth where a pace or an
+/// expectation has one).
 fn figure(measure: Measure, value: Decimal, currency: &str) -> String {
+    let tenths = value.round_dp(1);
     if measure.is_money() {
         format_money(value, currency)
+    } else if tenths.fract().is_zero() {
+        format_count(u64::try_from(tenths).unwrap_or(0))
     } else {
-        format_count(u64::try_from(value.trunc().mantissa()).unwrap_or(0))
+        format_number(tenths, 1)
     }
 }
 
@@ -32,7 +36,7 @@ pub fn title(row: &GoalRow) -> String {
     tr!(
         "{measure}, {every} ({period}), {who}",
         measure = row.goal.measure.label(),
-        every = row.goal.every.label().to_lowercase(),
+        every = row.goal.every.label(),
         period = row.period,
         who = who
     )
@@ -155,17 +159,19 @@ fn pace_chart_ui(ui: &mut Ui, rows: &[GoalRow], height: f32) {
         ));
     }
     legend_row_ui(ui, &legend);
+    // Up to the goal furthest past its target.
+    let top = rows.iter().map(GoalRow::share).fold(0.0, f64::max);
     let height = height - ui.spacing().interact_size.y;
     let plot = still_plot("goals_chart", height)
         .auto_bounds(egui::Vec2b::FALSE)
         .default_x_bounds(0.0, 1.0)
-        .default_y_bounds(0.0, 1.05)
         .x_grid_spacer(round_marks)
         .y_grid_spacer(round_marks)
         .x_axis_label(tr!("Period gone"))
         .y_axis_label(tr!("Target reached"))
         .x_axis_formatter(|mark, _| one_run(&percent(mark.value)))
         .y_axis_formatter(|mark, _| one_run(&percent(mark.value)));
+    let plot = plot.default_y_bounds(0.0, top.max(1.05));
     plot.show(ui, |plot_ui| {
         plot_ui.line(
             Line::new(
@@ -211,6 +217,11 @@ struct Draft {
 fn add_ui(ui: &mut Ui, ws: &Workspace, actions: &mut Vec<Action>) {
     let id = ui.make_persistent_id("goal_draft");
     let mut draft: Draft = ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
+    // A salesperson deleted since the draft began is no longer a choice.
+    if draft.salesperson.is_some_and(|s| ws.lookup(s).is_none()) {
+        draft.salesperson = None;
+    }
+    let typed = draft.target.clone();
     ui.horizontal_wrapped(|ui| {
         ui.text(RichText::new(tr!("New goal")).strong());
         choice_combo(
@@ -245,6 +256,9 @@ fn add_ui(ui: &mut Ui, ws: &Workspace, actions: &mut Vec<Action>) {
             |edit| edit.desired_width(110.0),
         )
         .labelled_by(label.id);
+        if draft.target != typed {
+            draft.error = None;
+        }
         let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if ui.button(ui.rtl(tr!("Add goal"))).clicked() || enter {
             match Goal::parse_target(draft.measure, &draft.target) {

@@ -416,12 +416,20 @@ fn language_rows(ui: &mut egui::Ui, today: chrono::NaiveDate, draft: &mut Genera
         DateFormat::ALL,
         example,
     );
-    choice_row(
-        ui,
-        tr!("First day of the week"),
-        "settings_week_start",
-        &mut draft.week_start,
-        WeekStart::ALL,
-        week_start_label,
-    );
+    // The Jalali calendar's weeks start on Saturday (Iran's week): its date picker, "This
+    // week" and weekly goals all count so.
+    let language = draft.language.unwrap_or_else(crate::i18n::system_language);
+    let jalali = draft.calendar.unwrap_or(language.calendar()) == Calendar::Jalali;
+    ui.add_enabled_ui(!jalali, |ui| {
+        choice_row(
+            ui,
+            tr!("First day of the week"),
+            "settings_week_start",
+            &mut draft.week_start,
+            WeekStart::ALL,
+            week_start_label,
+        );
+    })
+    .response
+    .on_disabled_hover_text(ui.rtl(tr!("In the Jalali calendar weeks start on Saturday.")));
 }

@@ -38,11 +38,14 @@ fn a_goal_typed_on_the_card_shows_its_progress_there_and_on_the_board_and_is_rem
 
     // Not a target: refused, with the field and the value named; nothing is set.
     type_target(&mut harness, "lots");
-    assert!(has_label(&harness, "lots"), "the message names the value");
+    assert!(
+        has_label(&harness, "Target: “lots” is not a number"),
+        "the message names the field and the value"
+    );
     assert!(harness.state().workspace().unwrap().goals().is_empty());
 
-    // A count goal of the week, then the month's won value (the default measure), typed and
-    // entered with Enter.
+    // The month's won value (the default measure), picked in the period's popup, typed over
+    // the refused text and entered with Enter.
     harness
         .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Period")
         .click();
@@ -67,7 +70,7 @@ fn a_goal_typed_on_the_card_shows_its_progress_there_and_on_the_board_and_is_rem
     assert!(has_label(&harness, "$60,000 of $100,000 (60 %)"));
     assert!(has_label(
         &harness,
-        "Won value, monthly (2026-11), everyone"
+        "Won value, Monthly (2026-11), everyone"
     ));
 
     // The board's header shows it too.
@@ -80,7 +83,7 @@ fn a_goal_typed_on_the_card_shows_its_progress_there_and_on_the_board_and_is_rem
     harness.run();
     click(
         &mut harness,
-        "Remove the goal Won value, monthly (2026-11), everyone",
+        "Remove the goal Won value, Monthly (2026-11), everyone",
     );
     assert!(harness.state().workspace().unwrap().goals().is_empty());
     harness.get_by_label("Pipeline").click();

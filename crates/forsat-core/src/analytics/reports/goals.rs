@@ -6,7 +6,7 @@ use chrono::{Datelike as _, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Data, Period, id_key, money};
+use super::{Data, NONE, Period, id_key, money};
 use crate::domain::{Calendar, Every, Goal, Id, Measure, StageKind};
 use crate::i18n::jalali::JalaliDate;
 
@@ -113,9 +113,11 @@ fn progress(data: &Data, goal: &Goal) -> GoalRow {
     let days = usize::try_from((to - from).num_days() + 1).unwrap_or(1);
     // Each day's achievement, by the day's number in the period.
     let mut per_day = vec![Decimal::ZERO; days];
+    // What is counted on a day still to come (an activity done before its due day) counts
+    // today, so the days so far add up to what is achieved.
     let mut add = |date: Option<NaiveDate>, value: Decimal| {
         if let Some(date) = date.filter(|d| (from..=to).contains(d))
-            && let Ok(at) = usize::try_from((date - from).num_days())
+            && let Ok(at) = usize::try_from((date.min(today.max(from)) - from).num_days())
         {
             per_day[at] += value;
         }
@@ -170,7 +172,10 @@ fn progress(data: &Data, goal: &Goal) -> GoalRow {
         id: goal.id,
         measure: goal.measure.key(),
         every: goal.every.key(),
-        salesperson: goal.salesperson.map(|s| data.name(id_key(Some(s)))),
+        salesperson: goal.salesperson.map(|s| match data.name(id_key(Some(s))) {
+            name if name == NONE => crate::tr!("a salesperson deleted since"),
+            name => name,
+        }),
         period: period_name(goal.every, from),
         from,
         to,
