@@ -255,6 +255,16 @@ impl<'a> Data<'a> {
     pub fn default_period(&self) -> (NaiveDate, NaiveDate) {
         default_period(self.today)
     }
+
+    /// `from` to `to`, the [`default_period`]'s ends where not given.
+    fn period_or_default(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> (NaiveDate, NaiveDate) {
+        let (default_from, default_to) = self.default_period();
+        (from.unwrap_or(default_from), to.unwrap_or(default_to))
+    }
 }
 
 /// The default period of the forecast and the grid seen on `today`: two years back to one year
@@ -1078,7 +1088,6 @@ pub struct Report {
 
 /// Computes the report `params` names over `data`.
 pub fn run(data: &Data, params: &Params) -> Report {
-    let (default_from, default_to) = data.default_period();
     let rows = match params {
         Params::Pipeline { by } => Rows::Pipeline(pipeline(data, *by)),
         Params::Funnel => Rows::Funnel(funnel(data)),
@@ -1088,20 +1097,15 @@ pub fn run(data: &Data, params: &Params) -> Report {
             from,
             to,
             salesperson,
-        } => Rows::Forecast(forecast(
-            data,
-            *by,
-            from.unwrap_or(default_from),
-            to.unwrap_or(default_to),
-            *salesperson,
-        )),
+        } => {
+            let (from, to) = data.period_or_default(*from, *to);
+            Rows::Forecast(forecast(data, *by, from, to, *salesperson))
+        }
         Params::WinLoss { by, from, to } => Rows::WinLoss(winloss(data, *by, *from, *to)),
-        Params::Grid { by, from, to } => Rows::Grid(grid(
-            data,
-            *by,
-            from.unwrap_or(default_from),
-            to.unwrap_or(default_to),
-        )),
+        Params::Grid { by, from, to } => {
+            let (from, to) = data.period_or_default(*from, *to);
+            Rows::Grid(grid(data, *by, from, to))
+        }
         Params::Velocity {
             by: VelocityBy::Stage,
             from,

@@ -7,21 +7,7 @@ use forsat_core::domain::{ForecastCategory, ForecastChoice};
 use forsat_ui::App;
 
 use crate::reports::{click, count, five_deals, listed};
-use crate::{card, deal};
-
-/// Opens the dropdown `combo` and clicks `choice` in its popup (shown over the rest, so its item is the
-/// last node of that name: a column of the board may bear it too), as a person does.
-fn pick(harness: &mut Harness<'static, App>, combo: &str, choice: &str) {
-    // The first of its name: the search's comes before the list's mass update.
-    harness
-        .get_all_by_role_and_label(egui::accesskit::Role::ComboBox, combo)
-        .next()
-        .unwrap()
-        .click();
-    harness.run();
-    harness.get_all_by_label(choice).last().unwrap().click();
-    harness.run();
-}
+use crate::{card, deal, pick};
 
 fn choice(harness: &Harness<'static, App>, name: &str) -> ForecastChoice {
     deal(harness.state().workspace().unwrap(), name).forecast

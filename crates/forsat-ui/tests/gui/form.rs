@@ -2,7 +2,7 @@ use egui_kittest::kittest::Queryable as _;
 use forsat_core::domain::EntityKind;
 use rust_decimal::Decimal;
 
-use crate::{Fixture, card, deal, harness, label, stage_id, type_into};
+use crate::{Fixture, card, deal, harness, label, pick, stage_id, type_into};
 
 #[test]
 fn create_an_opportunity_through_the_form() {
@@ -108,13 +108,6 @@ fn add_products(fixture: &Fixture) {
         )))))
         .unwrap();
     }
-}
-
-fn pick(harness: &mut egui_kittest::Harness<'_, forsat_ui::App>, combo: &str, choice: &str) {
-    harness.get_by_label(combo).click();
-    harness.run();
-    harness.get_by_label(choice).click();
-    harness.run();
 }
 
 #[test]

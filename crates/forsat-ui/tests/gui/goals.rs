@@ -7,6 +7,7 @@ use forsat_core::domain::{Every, Measure};
 use forsat_ui::App;
 use rust_decimal::Decimal;
 
+use crate::pick;
 use crate::reports::{click, five_deals, reports_harness};
 
 /// Types `text` into the goal's Target field (focused by a click, as a person does) and
@@ -46,12 +47,7 @@ fn a_goal_typed_on_the_card_shows_its_progress_there_and_on_the_board_and_is_rem
 
     // The month's won value (the default measure), picked in the period's popup, typed over
     // the refused text and entered with Enter.
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Period")
-        .click();
-    harness.run();
-    harness.get_all_by_label("Monthly").last().unwrap().click();
-    harness.run();
+    pick(&mut harness, "Period", "Monthly");
     let field = harness.get_by_label("Target");
     field.click();
     harness.run();

@@ -45,6 +45,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{TimeZone as _, Utc};
+use egui_kittest::kittest::Queryable as _;
 use egui_kittest::{Harness, HarnessBuilder};
 use forsat_app::workspace::{Clock, Workspace};
 use forsat_core::command::Command;
@@ -185,7 +186,6 @@ pub fn settle(harness: &mut Harness<'_, App>) {
 
 /// File → Clear sample data… and its confirmation, as a new user empties the sample file.
 pub fn clear_sample(harness: &mut Harness<'_, App>) {
-    use egui_kittest::kittest::Queryable as _;
     harness.get_by_label("File").click();
     harness.run();
     harness.get_by_label("Clear sample data…").click();
@@ -209,7 +209,6 @@ pub fn deal<'a>(ws: &'a Workspace, name: &str) -> &'a Opportunity {
 
 /// Replaces the text of the field named `name` with `text`.
 pub fn type_into(harness: &mut Harness<'_, App>, name: &str, text: &str) {
-    use egui_kittest::kittest::Queryable as _;
     harness.get_by_label(name).focus();
     harness.run();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
@@ -220,7 +219,6 @@ pub fn type_into(harness: &mut Harness<'_, App>, name: &str, text: &str) {
 
 /// Clicks into the text field called `name`, selects what it holds and types `text` over it.
 pub fn retype(harness: &mut Harness<'_, App>, name: &str, text: &str) {
-    use egui_kittest::kittest::Queryable as _;
     let input = egui::accesskit::Role::TextInput;
     harness.get_by_role_and_label(input, name).click();
     harness.run();
@@ -232,7 +230,6 @@ pub fn retype(harness: &mut Harness<'_, App>, name: &str, text: &str) {
 
 /// The label showing exactly `text` (not its text-run child).
 pub fn label<'a>(harness: &'a Harness<'static, App>, text: &'a str) -> egui_kittest::Node<'a> {
-    use egui_kittest::kittest::Queryable as _;
     harness.get_by(move |n| {
         n.role() == egui::accesskit::Role::Label && n.value().as_deref() == Some(text)
     })
@@ -240,14 +237,12 @@ pub fn label<'a>(harness: &'a Harness<'static, App>, text: &'a str) -> egui_kitt
 
 /// The card of the deal called `name` on the board.
 pub fn card<'a>(harness: &'a Harness<'static, App>, name: &'a str) -> egui_kittest::Node<'a> {
-    use egui_kittest::kittest::Queryable as _;
     harness.get_by_role_and_label(egui::accesskit::Role::Button, name)
 }
 
 /// Asserts that a label reads each of `cells` on the row at height `y` (what a person reads
 /// across a table's row); `row` names it in the message.
 pub fn assert_on_row(harness: &Harness<'static, App>, row: &str, y: f32, cells: &[&str]) {
-    use egui_kittest::kittest::Queryable as _;
     for cell in cells {
         let on_row = harness
             .query_all_by(|n| {
@@ -256,4 +251,18 @@ pub fn assert_on_row(harness: &Harness<'static, App>, row: &str, y: f32, cells: 
             .any(|n| (n.rect().center().y - y).abs() < 3.0);
         assert!(on_row, "{row}: no {cell} on its row");
     }
+}
+
+/// Opens the dropdown `combo` and clicks `choice` in its popup (shown over the rest, so its item is the
+/// last node of that name: a column of the board may bear it too), as a person does.
+pub fn pick(harness: &mut Harness<'static, App>, combo: &str, choice: &str) {
+    // The first of its name: the search's comes before the list's mass update.
+    harness
+        .get_all_by_role_and_label(egui::accesskit::Role::ComboBox, combo)
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    harness.get_all_by_label(choice).last().unwrap().click();
+    harness.run();
 }

@@ -136,21 +136,50 @@ impl ForecastSnapshot {
     }
 }
 
-impl AtStart {
-    /// Counts an open deal in the figures.
+/// What open deals add up to: a forecast's row, or a forecast kept at a period's start.
+trait OpenSums {
+    /// The unweighted, weighted, Commit and Best case totals.
+    fn sums(&mut self) -> [&mut Decimal; 4];
+
+    /// Counts an open deal in the totals.
     fn add(&mut self, f: &DealFacts) {
-        self.unweighted += f.amount;
-        self.weighted += f.weighted;
+        let [unweighted, weighted, commit, best_case] = self.sums();
+        *unweighted += f.amount;
+        *weighted += f.weighted;
         match f.forecast {
             ForecastCategory::Commit => {
-                self.commit += f.amount;
-                self.best_case += f.amount;
+                *commit += f.amount;
+                *best_case += f.amount;
             }
-            ForecastCategory::BestCase => self.best_case += f.amount,
+            ForecastCategory::BestCase => *best_case += f.amount,
             ForecastCategory::Pipeline | ForecastCategory::Omitted => {}
         }
     }
+}
 
+impl OpenSums for ForecastRow {
+    fn sums(&mut self) -> [&mut Decimal; 4] {
+        [
+            &mut self.unweighted,
+            &mut self.weighted,
+            &mut self.commit,
+            &mut self.best_case,
+        ]
+    }
+}
+
+impl OpenSums for AtStart {
+    fn sums(&mut self) -> [&mut Decimal; 4] {
+        [
+            &mut self.unweighted,
+            &mut self.weighted,
+            &mut self.commit,
+            &mut self.best_case,
+        ]
+    }
+}
+
+impl AtStart {
     /// The figures with a snapshot's row of `taken` added.
     fn plus(self, taken: NaiveDate, row: &SnapshotRow) -> AtStart {
         AtStart {
@@ -216,16 +245,7 @@ pub fn forecast(
             continue;
         }
         row.open_count += 1;
-        let mut figures = AtStart {
-            commit: row.commit,
-            best_case: row.best_case,
-            weighted: row.weighted,
-            unweighted: row.unweighted,
-            ..AtStart::default()
-        };
-        figures.add(f);
-        (row.commit, row.best_case) = (figures.commit, figures.best_case);
-        (row.weighted, row.unweighted) = (figures.weighted, figures.unweighted);
+        row.add(f);
     }
     // The forecasts kept at the start of the periods that have ended, even where nothing was
     // won nor is still open: a forecast that came to nothing is what they are kept for. Only
@@ -283,9 +303,7 @@ pub fn forecast_deals(data: &Data, params: &Params, row: &ForecastRow) -> Vec<Fo
     let &Params::Forecast { by, from, to, .. } = params else {
         return Vec::new();
     };
-    let (default_from, default_to) = data.default_period();
-    let (from, to) = (from.unwrap_or(default_from), to.unwrap_or(default_to));
-    entries(data, by, (from, to), None)
+    entries(data, by, data.period_or_default(from, to), None)
         .filter(|&(code, person, _)| code == row.code && person == id_key(row.person))
         .map(|(_, _, f)| ForecastDeal {
             id: f.id,
