@@ -149,6 +149,7 @@ fn main() {
         after_edit,
         Some(Target::Within(Duration::from_millis(50))),
     );
+    goals_row(&mut table, &mut ws, opp, stages);
     palette_rows(&mut table, &mut ws);
     predict_rows(&mut table, &mut ws);
     // Exports stream their rows into the file: one run each, as the file is large.
@@ -295,6 +296,49 @@ fn predict_rows(table: &mut Table, ws: &mut Workspace) {
     let backtest = median_of(3, || timed(|| predict::calibration(&book)).1);
     table.single("predictions: calibration backtest at 1M", backtest, None);
     follow_rows(table, ws, &Predictions::score(&book, model));
+}
+
+/// The board's header with three goals at 1M: their progress worked out after an edit (one
+/// goal counting activities), as the header does on the UI thread.
+fn goals_row(
+    table: &mut Table,
+    ws: &mut Workspace,
+    opp: forsat::domain::Id,
+    stages: [forsat::domain::Id; 2],
+) {
+    use forsat::analytics::reports::{Params, Scope};
+    use forsat::command::Command;
+    use forsat::domain::{Every, Goal, Measure};
+    progress("goals after an edit at 1M");
+    let first = ws.next_id();
+    let goals = [
+        Measure::WonValue,
+        Measure::DealsAdded,
+        Measure::ActivitiesDone,
+    ]
+    .into_iter()
+    .zip(first..)
+    .map(|(measure, id)| Goal {
+        id,
+        salesperson: None,
+        measure,
+        every: Every::Month,
+        target: 1000.into(),
+    })
+    .collect();
+    ws.apply(Command::SetGoals { goals }).expect("goals set");
+    let scope = Scope::of_pipeline(ws.default_pipeline().id);
+    let mut step = 0;
+    let after_edit = median_of(5, || {
+        step += 1;
+        common::forsat_move(ws, opp, stages[step % 2]);
+        timed(|| ws.report(&scope, &Params::Goals)).1
+    });
+    table.single(
+        "goals in the board's header after an edit at 1M (a frame's wait)",
+        after_edit,
+        Some(Target::Within(Duration::from_millis(50))),
+    );
 }
 
 /// Deals following their prediction (Settings → General), on the UI thread: the setting

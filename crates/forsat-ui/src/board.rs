@@ -73,7 +73,7 @@ impl BoardView {
             let goals = self.goal_rows(ws, pipeline);
             if !goals.is_empty() {
                 ui.separator();
-                crate::reports::goals::header_ui(ui, ws, goals);
+                crate::reports::goals::header_ui(ui, ws, goals, filter.salesperson);
             }
         });
         self.refresh(ws, filter, pipeline);

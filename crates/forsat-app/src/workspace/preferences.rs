@@ -120,6 +120,13 @@ impl Workspace {
         if unknown {
             errors.push(FieldError::new(Field::Salesperson, Problem::Unknown));
         }
+        // A second target for the same measure, period and people.
+        for g in &changed {
+            if goals.iter().any(|o| o.id != g.id && o.same_as(g)) {
+                let what = format!("{}, {}", g.measure.label(), g.every.label());
+                errors.push(FieldError::new(Field::Target, Problem::Duplicate(what)));
+            }
+        }
         if errors.is_empty() {
             Ok(())
         } else {

@@ -544,6 +544,17 @@ fn a_goal_of_a_salesperson_deleted_since_stays_and_does_not_block_the_others() {
     })
     .unwrap();
     assert_eq!(ws.goals(), &more[1..]);
+    // A second target for the same measure, period and people is refused.
+    let mut twice = more[1..].to_vec();
+    twice.push(Goal {
+        id: first + 2,
+        ..more[1].clone()
+    });
+    let refused = ws.apply(Command::SetGoals { goals: twice });
+    assert!(
+        matches!(&refused, Err(forsat_app::workspace::ApplyError::Invalid(e)) if matches!(e[0].problem, forsat_core::domain::Problem::Duplicate(_))),
+        "{refused:?}"
+    );
     // A new goal of the deleted salesperson is refused.
     let refused = ws.apply(Command::SetGoals { goals });
     assert!(refused.is_err(), "{refused:?}");

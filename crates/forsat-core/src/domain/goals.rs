@@ -42,12 +42,21 @@ impl Goal {
 
     fn check_target(measure: Measure, value: Decimal) -> Result<(), FieldError> {
         if value <= Decimal::ZERO {
-            return Err(FieldError::new(Field::Target, Problem::Required));
+            return Err(FieldError::new(Field::Target, Problem::NotPositive));
         }
         if !measure.is_money() && !value.fract().is_zero() {
-            return Err(FieldError::new(Field::Target, Problem::TooManyDecimals(0)));
+            return Err(FieldError::new(Field::Target, Problem::NotWhole));
         }
         Ok(())
+    }
+}
+
+impl Goal {
+    /// Whether `other` counts the same thing for the same people over the same periods (a
+    /// second target for it would be a duplicate: setting it changes the target).
+    pub fn same_as(&self, other: &Goal) -> bool {
+        (self.salesperson, self.measure, self.every)
+            == (other.salesperson, other.measure, other.every)
     }
 }
 

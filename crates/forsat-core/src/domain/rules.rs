@@ -455,6 +455,10 @@ pub enum Problem {
     NeedsOpenStage,
     Unknown,
     WrongPipeline,
+    /// Zero or less where more is needed (a goal's target).
+    NotPositive,
+    /// A count with a fraction.
+    NotWhole,
 }
 
 /// A rejected value: names the field and the reason, for the form and the CLI alike.
@@ -527,6 +531,8 @@ impl FieldError {
             Problem::NeedsOpenStage => tr!("every pipeline needs at least one open stage"),
             Problem::Unknown => tr!("refers to a record that does not exist"),
             Problem::WrongPipeline => tr!("belongs to another pipeline"),
+            Problem::NotPositive => tr!("must be more than 0"),
+            Problem::NotWhole => tr!("must be a whole number"),
         }
     }
 }

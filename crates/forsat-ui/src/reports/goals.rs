@@ -133,8 +133,15 @@ pub fn progress_ui(
             bar_ui(ui, row, 240.0);
             ui.text(progress_text(row, currency));
         });
+        // Red where the open deals expected cannot make up what is left.
+        let short = row.coverage.is_some_and(|c| c < 1.0);
+        let colour = if short {
+            theme::ACTIVITY_LATE
+        } else {
+            theme::TEXT_MUTED
+        };
         ui.with_layout(direction::top_down_start(), |ui| {
-            let text = RichText::new(pace_text(row, currency)).color(theme::TEXT_MUTED);
+            let text = RichText::new(pace_text(row, currency)).color(colour);
             ui.add(egui::Label::new(ui.rtl(text)).wrap())
         });
     }
@@ -223,7 +230,7 @@ fn add_ui(ui: &mut Ui, ws: &Workspace, actions: &mut Vec<Action>) {
     }
     let typed = draft.target.clone();
     ui.horizontal_wrapped(|ui| {
-        ui.text(RichText::new(tr!("New goal")).strong());
+        ui.text(RichText::new(tr!("Set a goal")).strong());
         choice_combo(
             ui,
             &tr!("Measure"),
@@ -260,19 +267,24 @@ fn add_ui(ui: &mut Ui, ws: &Workspace, actions: &mut Vec<Action>) {
             draft.error = None;
         }
         let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if ui.button(ui.rtl(tr!("Add goal"))).clicked() || enter {
+        if ui.button(ui.rtl(tr!("Set goal"))).clicked() || enter {
             match Goal::parse_target(draft.measure, &draft.target) {
                 Ok(target) => {
-                    let mut goals = ws.goals().to_vec();
-                    goals.push(Goal {
+                    let goal = Goal {
                         id: ws.next_id(),
                         salesperson: draft.salesperson,
                         measure: draft.measure,
                         every: draft.every,
                         target,
-                    });
+                    };
+                    // The same measure, period and people again: its target changes.
+                    let mut goals = ws.goals().to_vec();
+                    match goals.iter_mut().find(|g| g.same_as(&goal)) {
+                        Some(same) => same.target = target,
+                        None => goals.push(goal),
+                    }
                     actions.push(Action::Apply(Command::SetGoals { goals }));
-                    draft = Draft::default();
+                    draft.target.clear();
                 }
                 Err(e) => draft.error = Some(e.to_string()),
             }
@@ -333,14 +345,27 @@ fn choice_combo<T: Copy + PartialEq>(
 }
 
 /// The goals' progress in the board's header: a short bar per goal, the whole story on hover.
-pub fn header_ui(ui: &mut Ui, ws: &Workspace, rows: &[GoalRow]) {
+pub fn header_ui(
+    ui: &mut Ui,
+    ws: &Workspace,
+    rows: &[GoalRow],
+    salesperson: Option<crate::domain::Id>,
+) {
+    /// More would run off the window: the others are named on hover.
+    const SHOWN: usize = 3;
     let currency = &ws.settings().base_currency;
-    for row in rows {
-        let text = tr!(
-            "{measure} {share}",
-            measure = row.goal.measure.label(),
-            share = percent(row.share())
-        );
+    // The board showing one salesperson's deals shows their goals and everyone's.
+    let rows: Vec<&GoalRow> = (rows.iter())
+        .filter(|r| {
+            salesperson.is_none() || r.goal.salesperson.is_none_or(|s| Some(s) == salesperson)
+        })
+        .collect();
+    for row in rows.iter().take(SHOWN) {
+        let measure = row.goal.measure.label();
+        let text = match &row.salesperson {
+            Some(who) => format!("{measure} · {who}"),
+            None => measure,
+        };
         let hover = format!(
             "{}\n{}\n{}",
             title(row),
@@ -348,9 +373,21 @@ pub fn header_ui(ui: &mut Ui, ws: &Workspace, rows: &[GoalRow]) {
             pace_text(row, currency)
         );
         let shown = ui.horizontal(|ui| {
-            ui.text(text);
+            ui.text(tr!(
+                "{measure} {share}",
+                measure = text,
+                share = percent(row.share())
+            ));
             bar_ui(ui, row, 70.0);
         });
         shown.response.on_hover_text(ui.rtl(hover));
+    }
+    if rows.len() > SHOWN {
+        let others: Vec<String> = rows[SHOWN..]
+            .iter()
+            .map(|r| format!("{}: {}", title(r), progress_text(r, currency)))
+            .collect();
+        ui.text(tr!("+{n} more", n = rows.len() - SHOWN))
+            .on_hover_text(ui.rtl(others.join("\n")));
     }
 }

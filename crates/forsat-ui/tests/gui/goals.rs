@@ -69,10 +69,17 @@ fn a_goal_typed_on_the_card_shows_its_progress_there_and_on_the_board_and_is_rem
         "Won value, Monthly (2026-11), everyone"
     ));
 
+    // Set again with another target: the goal's target changes, no second goal.
+    type_target(&mut harness, "80000");
+    let goals = harness.state().workspace().unwrap().goals().to_vec();
+    assert_eq!(goals.len(), 1, "{goals:?}");
+    assert_eq!(goals[0].target, Decimal::from(80_000));
+    assert!(has_label(&harness, "$60,000 of $80,000 (75 %)"));
+
     // The board's header shows it too.
     harness.get_by_label("Pipeline").click();
     harness.run();
-    assert!(has_label(&harness, "Won value 60 %"));
+    assert!(has_label(&harness, "Won value 75 %"));
 
     // Removed from the card, and gone from the header.
     harness.get_by_label("Reports").click();
@@ -84,5 +91,5 @@ fn a_goal_typed_on_the_card_shows_its_progress_there_and_on_the_board_and_is_rem
     assert!(harness.state().workspace().unwrap().goals().is_empty());
     harness.get_by_label("Pipeline").click();
     harness.run();
-    assert!(!has_label(&harness, "Won value 60 %"));
+    assert!(!has_label(&harness, "Won value 75 %"));
 }

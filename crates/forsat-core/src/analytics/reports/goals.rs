@@ -6,7 +6,7 @@ use chrono::{Datelike as _, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Data, NONE, Period, id_key, money};
+use super::{Data, DealFacts, NONE, Period, id_key, money};
 use crate::domain::{Calendar, Every, Goal, Id, Measure, StageKind};
 use crate::i18n::jalali::JalaliDate;
 
@@ -103,87 +103,148 @@ fn optional_money<S: serde::Serializer>(value: &Option<Decimal>, s: S) -> Result
 
 /// Each goal of `data`'s in the period holding `data`'s today, in the goals' order.
 pub fn goals(data: &Data) -> Vec<GoalRow> {
-    data.goals().iter().map(|g| progress(data, g)).collect()
-}
-
-fn progress(data: &Data, goal: &Goal) -> GoalRow {
     let today = data.today();
-    let (from, end) = goal.every.bounds(today);
-    let to = end.pred_opt().unwrap_or(end);
-    let days = usize::try_from((to - from).num_days() + 1).unwrap_or(1);
-    // Each day's achievement, by the day's number in the period.
-    let mut per_day = vec![Decimal::ZERO; days];
-    // What is counted on a day still to come (an activity done before its due day) counts
-    // today, so the days so far add up to what is achieved.
-    let mut add = |date: Option<NaiveDate>, value: Decimal| {
-        if let Some(date) = date.filter(|d| (from..=to).contains(d))
-            && let Ok(at) = usize::try_from((date.min(today.max(from)) - from).num_days())
-        {
-            per_day[at] += value;
-        }
-    };
-    let mine = |salesperson: Option<Id>| goal.salesperson.is_none_or(|s| salesperson == Some(s));
-    let mut expected = Decimal::ZERO;
-    match goal.measure {
-        Measure::ActivitiesDone => {
-            for a in data.done().iter().filter(|a| mine(a.salesperson)) {
-                add(Some(a.due), Decimal::ONE);
-            }
-        }
-        measure => {
-            for f in data.each().filter(|f| mine(f.salesperson())) {
-                match (measure, f.kind) {
-                    (Measure::DealsAdded, _) => add(Some(f.created), Decimal::ONE),
-                    (Measure::WonValue, Some(StageKind::Won)) => add(f.closed, f.amount),
-                    (Measure::WonCount, Some(StageKind::Won)) => add(f.closed, Decimal::ONE),
-                    (_, Some(StageKind::Open))
-                        if f.active && f.expected_close.is_some_and(|d| d >= from && d <= to) =>
-                    {
-                        expected += match measure {
-                            Measure::WonValue => f.weighted,
-                            _ => Decimal::from(f.probability) / Decimal::ONE_HUNDRED,
-                        };
-                    }
-                    _ => {}
-                }
+    let mut tallies: Vec<Tally> = (data.goals().iter())
+        .map(|g| Tally::new(g, today))
+        .collect();
+    // One walk of the deals for every goal that counts them: at a million deals the board's
+    // header does this after each change.
+    if tallies
+        .iter()
+        .any(|t| t.goal.measure != Measure::ActivitiesDone)
+    {
+        for f in data.each() {
+            for t in &mut tallies {
+                t.deal(f);
             }
         }
     }
-    let shown = usize::try_from((today.min(to) - from).num_days() + 1).unwrap_or(0);
-    let by_day: Vec<Decimal> = (per_day.iter())
-        .scan(Decimal::ZERO, |sum, d| {
-            *sum += d;
-            Some(*sum)
-        })
-        .take(shown)
-        .collect();
-    let achieved = per_day.iter().sum::<Decimal>();
-    let elapsed = Decimal::from(u64::try_from(shown).unwrap_or(0));
-    let pace =
-        (goal.target * elapsed / Decimal::from(u64::try_from(days).unwrap_or(1))).round_dp(2);
-    let won = matches!(goal.measure, Measure::WonValue | Measure::WonCount);
-    let expected = won.then_some(expected.round_dp(2));
-    let left = goal.target - achieved;
-    let coverage = expected
-        .filter(|_| left > Decimal::ZERO)
-        .map(|e| (share(e, left) * 100.0).round() / 100.0);
-    GoalRow {
-        goal: goal.clone(),
-        id: goal.id,
-        measure: goal.measure.key(),
-        every: goal.every.key(),
-        salesperson: goal.salesperson.map(|s| match data.name(id_key(Some(s))) {
-            name if name == NONE => crate::tr!("a salesperson deleted since"),
-            name => name,
-        }),
-        period: period_name(goal.every, from),
-        from,
-        to,
-        target: goal.target,
-        achieved,
-        pace,
-        expected,
-        coverage,
-        by_day,
+    for a in data.done() {
+        for t in &mut tallies {
+            t.activity(a);
+        }
+    }
+    tallies.into_iter().map(|t| t.row(data)).collect()
+}
+
+/// One goal's period and what is counted in it so far.
+struct Tally<'g> {
+    goal: &'g Goal,
+    today: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+    /// Each day's achievement, by the day's number in the period.
+    per_day: Vec<Decimal>,
+    /// The open deals expected in the period, weighted.
+    expected: Decimal,
+}
+
+impl<'g> Tally<'g> {
+    fn new(goal: &'g Goal, today: NaiveDate) -> Tally<'g> {
+        let (from, end) = goal.every.bounds(today);
+        let to = end.pred_opt().unwrap_or(end);
+        let days = usize::try_from((to - from).num_days() + 1).unwrap_or(1);
+        Tally {
+            goal,
+            today,
+            from,
+            to,
+            per_day: vec![Decimal::ZERO; days],
+            expected: Decimal::ZERO,
+        }
+    }
+
+    fn mine(&self, salesperson: Option<Id>) -> bool {
+        (self.goal.salesperson).is_none_or(|s| salesperson == Some(s))
+    }
+
+    /// Counts `value` on `date` when it falls in the period. What is counted on a day still
+    /// to come (an activity done before its due day) counts today, so the days so far add up
+    /// to what is achieved.
+    fn add(&mut self, date: Option<NaiveDate>, value: Decimal) {
+        let (from, to) = (self.from, self.to);
+        if let Some(date) = date.filter(|d| (from..=to).contains(d))
+            && let Ok(at) = usize::try_from((date.min(self.today.max(from)) - from).num_days())
+        {
+            self.per_day[at] += value;
+        }
+    }
+
+    fn deal(&mut self, f: &DealFacts) {
+        let measure = self.goal.measure;
+        if measure == Measure::ActivitiesDone || !self.mine(f.salesperson()) {
+            return;
+        }
+        match (measure, f.kind) {
+            (Measure::DealsAdded, _) => self.add(Some(f.created), Decimal::ONE),
+            (Measure::WonValue, Some(StageKind::Won)) => self.add(f.closed, f.amount),
+            (Measure::WonCount, Some(StageKind::Won)) => self.add(f.closed, Decimal::ONE),
+            (_, Some(StageKind::Open))
+                if f.active
+                    && f.expected_close
+                        .is_some_and(|d| d >= self.from && d <= self.to) =>
+            {
+                self.expected += match measure {
+                    Measure::WonValue => f.weighted,
+                    _ => Decimal::from(f.probability) / Decimal::ONE_HUNDRED,
+                };
+            }
+            _ => {}
+        }
+    }
+
+    fn activity(&mut self, a: &DoneActivity) {
+        if self.goal.measure == Measure::ActivitiesDone && self.mine(a.salesperson) {
+            self.add(Some(a.due), Decimal::ONE);
+        }
+    }
+
+    fn row(self, data: &Data) -> GoalRow {
+        let Tally {
+            goal,
+            today,
+            from,
+            to,
+            per_day,
+            expected,
+        } = self;
+        let days = per_day.len();
+        let shown = usize::try_from((today.min(to) - from).num_days() + 1).unwrap_or(0);
+        let by_day: Vec<Decimal> = (per_day.iter())
+            .scan(Decimal::ZERO, |sum, d| {
+                *sum += d;
+                Some(*sum)
+            })
+            .take(shown)
+            .collect();
+        let achieved = per_day.iter().sum::<Decimal>();
+        let elapsed = Decimal::from(u64::try_from(shown).unwrap_or(0));
+        let pace =
+            (goal.target * elapsed / Decimal::from(u64::try_from(days).unwrap_or(1))).round_dp(2);
+        let won = matches!(goal.measure, Measure::WonValue | Measure::WonCount);
+        let expected = won.then_some(expected.round_dp(2));
+        let left = goal.target - achieved;
+        let coverage = expected
+            .filter(|_| left > Decimal::ZERO)
+            .map(|e| (share(e, left) * 100.0).round() / 100.0);
+        GoalRow {
+            goal: goal.clone(),
+            id: goal.id,
+            measure: goal.measure.key(),
+            every: goal.every.key(),
+            salesperson: goal.salesperson.map(|s| match data.name(id_key(Some(s))) {
+                name if name == NONE => crate::tr!("a salesperson deleted since"),
+                name => name,
+            }),
+            period: period_name(goal.every, from),
+            from,
+            to,
+            target: goal.target,
+            achieved,
+            pace,
+            expected,
+            coverage,
+            by_day,
+        }
     }
 }
