@@ -150,6 +150,7 @@ fn main() {
         Some(Target::Within(Duration::from_millis(50))),
     );
     goals_row(&mut table, &mut ws, opp, stages);
+    slipped_row(&mut table, &ws);
     palette_rows(&mut table, &mut ws);
     predict_rows(&mut table, &mut ws);
     // Exports stream their rows into the file: one run each, as the file is large.
@@ -337,6 +338,27 @@ fn goals_row(
     table.single(
         "goals in the board's header after an edit at 1M (a frame's wait)",
         after_edit,
+        Some(Target::Within(Duration::from_millis(50))),
+    );
+}
+
+/// The slipped close dates of the month at 1M, as the Reports view's card waits for them
+/// after a change: every deal's close-date changes walked, the month's pushes kept.
+fn slipped_row(table: &mut Table, ws: &Workspace) {
+    use forsat::analytics::reports::{Params, Rows, Scope};
+    use forsat::domain::Every;
+    progress("slipped close dates at 1M");
+    let params = Params::Slipped {
+        every: Every::Month,
+    };
+    let t = median_of(5, || timed(|| ws.report(&Scope::default(), &params)).1);
+    let rows = match ws.report(&Scope::default(), &params).rows {
+        Rows::Slipped(rows) => rows.len(),
+        _ => 0,
+    };
+    table.single(
+        &format!("report slipped (this month: {rows} deals) at 1M"),
+        t,
         Some(Target::Within(Duration::from_millis(50))),
     );
 }

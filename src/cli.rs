@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::analytics::Cell;
 use crate::analytics::reports::{GroupBy, Params, Period, Scope, VelocityBy, WinLossBy};
 use crate::command::Command;
-use crate::domain::{EntityKind, Language, LookupKind};
+use crate::domain::{EntityKind, Every, Language, LookupKind};
 use crate::interchange;
 use crate::store::StoreError;
 use crate::store::files::{FileError, Replace};
@@ -315,6 +315,15 @@ pub enum Report {
         #[command(flatten)]
         common: ReportOptions,
     },
+    /// The deals whose expected close date was pushed later in this week, month, quarter or
+    /// year (of the calendar in use): the date before and now, how many times, and whether
+    /// it was due in the period and no longer is. An undone push does not count.
+    Slipped {
+        #[arg(long, value_enum, default_value_t = Every::Month)]
+        every: Every,
+        #[command(flatten)]
+        common: ReportOptions,
+    },
 }
 
 /// The period of a report, both days included.
@@ -397,6 +406,7 @@ impl Report {
             } => (Params::Velocity { by, from, to }, common),
             Report::Calibration { common } => (Params::Calibration, common),
             Report::Goals { common } => (Params::Goals, common),
+            Report::Slipped { every, common } => (Params::Slipped { every }, common),
         })
     }
 }

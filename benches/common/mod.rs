@@ -149,6 +149,7 @@ pub fn report_count(report: &Report) -> u64 {
         Rows::Calibration(c) => c.closed_train + c.closed_test,
         // Goals count no deals of their own: the benches set none.
         Rows::Goals(rows) => rows.len() as u64,
+        Rows::Slipped(rows) => rows.len() as u64,
     }
 }
 

@@ -8,9 +8,9 @@ use rust_decimal::Decimal;
 
 use crate::command::Batch;
 use crate::domain::{
-    Account, Activity, ActivityKind, ActivityLink, AmountMode, BusinessType, Contact, Currency,
-    ForecastChoice, Id, Lead, Line, Lookup, LookupKind, Opportunity, Product, Rates, Record,
-    Settings, Stage, StageEvent, StageKind, lines_amount,
+    Account, Activity, ActivityKind, ActivityLink, AmountMode, BusinessType, CloseDateChange,
+    Contact, Currency, ForecastChoice, Id, Lead, Line, Lookup, LookupKind, Opportunity, Product,
+    Rates, Record, Settings, Stage, StageEvent, StageKind, lines_amount,
 };
 use crate::workspace::Workspace;
 
@@ -296,6 +296,20 @@ mod truth {
     pub const DAYS_LOST: f64 = 40.0;
     /// At most this many done activities a followed-up deal logs: its latest.
     pub const LOGGED: usize = 2;
+    /// Per push of its expected close date (a deal's close date is pushed 0, 1 or 2 times,
+    /// drawn from its id: 60, 25 and 15 in a hundred; each push 14–45 days later, at a time
+    /// during its life).
+    pub const PER_PUSH: f64 = -0.6;
+
+    /// How many times deal `id`'s close date is pushed (from its id, so the other draws stay
+    /// as they were).
+    pub fn pushes(id: u64) -> u32 {
+        match id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57 {
+            0..=76 => 0,
+            77..=108 => 1,
+            _ => 2,
+        }
+    }
 }
 
 fn sigmoid(z: f64) -> f64 {
@@ -392,6 +406,7 @@ impl DealPool<'_> {
         if fate.followed_up {
             log_activities(rng, take_id, batch, &opp, created, end);
         }
+        push_close_date(batch, &opp, fate.pushes, created, end);
         let last = path[path.len() - 1];
         if opp.closed.is_none() {
             opp.next_step = rng.pick(&NEXT_STEPS).to_string();
@@ -439,8 +454,10 @@ impl DealPool<'_> {
             .and_then(|s| self.sources.iter().position(|&id| id == s))
             .map_or(0.0, |i| truth::SOURCE[i % truth::SOURCE.len()]);
         let decades = f64::try_from(opp.amount).unwrap_or(1.0).max(1.0).log10() - 4.5;
+        let pushes = truth::pushes(opp.id);
         let z = truth::SALESPERSON[person % truth::SALESPERSON.len()]
             + source
+            + truth::PER_PUSH * f64::from(pushes)
             + truth::PER_DECADE * decades
             + if followed_up {
                 truth::FOLLOWED_UP
@@ -450,6 +467,7 @@ impl DealPool<'_> {
         let fate = Fate {
             won: rng.unit() < sigmoid(z),
             followed_up,
+            pushes,
         };
         (opp, closing, fate)
     }
@@ -460,6 +478,39 @@ struct Fate {
     /// Won, or (open) will be.
     won: bool,
     followed_up: bool,
+    /// How many times its close date is pushed.
+    pushes: u32,
+}
+
+/// The `count` pushes of a deal's close date between `start` and `end`, ending at the date
+/// it holds: each 14–45 days, at evenly spread times (drawn from its id, so the other draws
+/// stay as they were).
+fn push_close_date(
+    batch: &mut Batch,
+    opp: &Opportunity,
+    count: u32,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) {
+    let Some(mut date) = opp.expected_close else {
+        return;
+    };
+    let mut rng = Rng(opp.id ^ 0x7075_7368); // "push"
+    let mut changes = Vec::new();
+    for k in (1..=count).rev() {
+        let at = start + (end - start) * i32::try_from(k).unwrap_or(1) / (count as i32 + 1);
+        let from = date - Duration::days(14 + rng.below(32) as i64);
+        changes.push(CloseDateChange {
+            id: 0,
+            opportunity: opp.id,
+            from: Some(from),
+            to: Some(date),
+            at,
+        });
+        date = from;
+    }
+    changes.reverse();
+    batch.close_dates.extend(changes);
 }
 
 /// A followed-up deal's done activities: every 10–40 days from `start`, the last

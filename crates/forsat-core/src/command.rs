@@ -6,8 +6,8 @@ use crate::analytics::reports::SavedReport;
 use chrono::NaiveDate;
 
 use crate::domain::{
-    Account, EntityKind, Filter, ForecastChoice, Id, ListColumn, Lookup, Opportunity, Record,
-    SavedFilter, Settings, StageEvent,
+    Account, CloseDateChange, EntityKind, Filter, ForecastChoice, Id, ListColumn, Lookup,
+    Opportunity, Record, SavedFilter, Settings, StageEvent,
 };
 
 /// One user action.
@@ -178,6 +178,10 @@ pub struct Batch {
     pub opportunities: Vec<Opportunity>,
     /// Each deal's stage moves, creation first, in time order.
     pub stage_events: Vec<StageEvent>,
+    /// Changes of the deals' expected close dates before the batch, each deal's in time
+    /// order, its last one to the date it holds; written into their history (their ids are
+    /// taken then: `id` is not read).
+    pub close_dates: Vec<CloseDateChange>,
     /// Contacts, leads, activities, products, currencies, pipelines and stages; what they
     /// name is in the batch or stored.
     pub records: Vec<Record>,

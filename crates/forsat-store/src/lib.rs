@@ -28,7 +28,7 @@ pub use backup::{backups_of, check, newest_good, now as back_up_now, restore};
 pub use codec::{CodecError, RECORD_VERSION, decode, decode_legacy, encode, seal};
 pub use error::{StoreError, TxError};
 pub use files::{FileError, Replace, write_file};
-pub use tables::{Records, SCHEMA_VERSION, TrashEntry, Tx};
+pub use tables::{CloseEdit, Records, SCHEMA_VERSION, TrashEntry, Tx};
 
 use crate::domain::{EntityKind, HistoryEntry, Id};
 use forsat_core::{analytics, domain};
@@ -175,7 +175,10 @@ impl Store {
                 .map_err(|e| open_refusal(path, e))
         })?;
         let store = Store::wrap(Some(db), None, path, lock);
-        store.guarded(|| migrate::run(&store, schema))?;
+        let mut records = records;
+        if let Some(found) = store.guarded(|| migrate::run(&store, schema))? {
+            records.close_dates = found;
+        }
         Ok((store, records, backup_failed))
     }
 

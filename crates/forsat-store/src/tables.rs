@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use super::codec::{self, CodecError};
 use crate::TxError;
 use crate::domain::{
-    Account, Activity, Contact, Currency, EntityKind, Goal, HistoryEntry, ID_LIMIT, Id, Lead,
-    ListColumn, Lookup, Opportunity, Pipeline, Product, Record, SavedFilter, Settings, SettingsV3,
-    SettingsV4, SettingsV6, Stage, StageEvent, StageV6,
+    Account, Activity, CloseDateChange, Contact, Currency, EntityKind, Field, Goal, HistoryEntry,
+    ID_LIMIT, Id, Lead, ListColumn, Lookup, Opportunity, Pipeline, Product, Record, SavedFilter,
+    Settings, SettingsV3, SettingsV4, SettingsV6, Stage, StageEvent, StageV6,
 };
 use crate::upgrade::{self, as_is};
 
@@ -36,6 +36,10 @@ pub(super) const LEADS: TableDefinition<u64, &[u8]> = TableDefinition::new("lead
 pub(super) const ACTIVITIES: TableDefinition<u64, &[u8]> = TableDefinition::new("activities");
 pub(super) const PRODUCTS: TableDefinition<u64, &[u8]> = TableDefinition::new("products");
 pub(super) const CURRENCIES: TableDefinition<u64, &[u8]> = TableDefinition::new("currencies");
+/// Each change of a deal's expected close date by its history entry's id: an index of the
+/// history, written with its entry (from schema 9 on), so pushes are counted without reading
+/// the history.
+pub(super) const CLOSE_DATES: TableDefinition<u64, &[u8]> = TableDefinition::new("close_dates");
 /// History keyed by (entity kind, record id, entry id): one record's history is one range.
 pub(super) const HISTORY: TableDefinition<(u8, u64, u64), &[u8]> = TableDefinition::new("history");
 
@@ -60,13 +64,15 @@ const META_TALLY: &str = "tally";
 /// The value of `meta.app` in every Forsat database.
 pub(super) const APP_TAG: &[u8] = b"forsat";
 /// The schema this build writes; older ones are migrated on open, newer ones refused.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 /// The first schema whose records carry a checksum (and whose meta holds a tally).
 const CHECKSUM_SCHEMA: u32 = 6;
 /// The first schema whose stages carry their forecast category.
 const FORECAST_SCHEMA: u32 = 7;
 /// The first schema whose meta may hold goals.
 const GOALS_SCHEMA: u32 = 8;
+/// The code of a deal's history entries.
+const DEAL_CODE: u8 = 5;
 
 fn entity_code(kind: EntityKind) -> u8 {
     match kind {
@@ -74,7 +80,7 @@ fn entity_code(kind: EntityKind) -> u8 {
         EntityKind::Stage => 2,
         EntityKind::Lookup => 3,
         EntityKind::Account => 4,
-        EntityKind::Opportunity => 5,
+        EntityKind::Opportunity => DEAL_CODE,
         EntityKind::SavedFilter => 6,
         EntityKind::Settings => 7,
         EntityKind::Contact => 8,
@@ -237,6 +243,8 @@ pub struct Records {
     /// million read inline then moved into boxes held both at once.
     pub opportunities: Vec<Box<Opportunity>>,
     pub stage_events: Vec<StageEvent>,
+    /// Every change of a deal's expected close date, in id order.
+    pub close_dates: Vec<CloseDateChange>,
     /// None until the database has been given its default pipeline.
     pub settings: Option<Settings>,
     /// Records created as the sample pipeline, removed by "Clear sample data".
@@ -546,6 +554,7 @@ fn load_rest(
     records.lookups = read_all(txn, LOOKUPS, schema, tally)?;
     records.accounts = read_all(txn, ACCOUNTS, schema, tally)?;
     records.stage_events = read_all(txn, STAGE_EVENTS, schema, tally)?;
+    records.close_dates = read_all(txn, CLOSE_DATES, schema, tally)?;
     records.trash = read_all(txn, TRASH, schema, tally)?;
     records.contacts = read_all(txn, CONTACTS, schema, tally)?;
     records.leads = read_all(txn, LEADS, schema, tally)?;
@@ -613,6 +622,12 @@ pub(super) fn history(
     Ok(out)
 }
 
+/// The close-date change a history entry records, if it is one: a deal's `expected_close`.
+pub(super) fn close_date_change(h: &HistoryEntry) -> Option<CloseDateChange> {
+    (h.entity == EntityKind::Opportunity && h.field == Field::ExpectedClose.key())
+        .then(|| CloseDateChange::of_entry(h.id, h.entity_id, (&h.old, &h.new), h.at))
+}
+
 /// Writes what a new file starts with: its app tag, its schema and its (empty) tables.
 pub(super) fn create(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     {
@@ -640,6 +655,7 @@ pub struct Tx<'t> {
     accounts: Table<'t, u64, &'static [u8]>,
     opportunities: Table<'t, u64, &'static [u8]>,
     stage_events: Table<'t, u64, &'static [u8]>,
+    close_dates: Table<'t, u64, &'static [u8]>,
     trash: Table<'t, u64, &'static [u8]>,
     contacts: Table<'t, u64, &'static [u8]>,
     leads: Table<'t, u64, &'static [u8]>,
@@ -651,6 +667,19 @@ pub struct Tx<'t> {
     next_id_dirty: bool,
     /// The tally's sums, brought up to date by every put and delete.
     sums: Sums,
+    /// The close-date changes written and removed, for memory once committed.
+    close_journal: Vec<CloseEdit>,
+}
+
+/// What a transaction did to the close-date changes ([`Tx::take_close_journal`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CloseEdit {
+    Put(CloseDateChange),
+    /// The change `id` of deal `opportunity` is gone (its history moved or deleted).
+    Remove {
+        opportunity: Id,
+        id: Id,
+    },
 }
 
 /// A damaged record met while writing, as redb's own error (the write is abandoned).
@@ -692,6 +721,7 @@ impl<'t> Tx<'t> {
             accounts: txn.open_table(ACCOUNTS)?,
             opportunities: txn.open_table(OPPORTUNITIES)?,
             stage_events: txn.open_table(STAGE_EVENTS)?,
+            close_dates: txn.open_table(CLOSE_DATES)?,
             trash: txn.open_table(TRASH)?,
             contacts: txn.open_table(CONTACTS)?,
             leads: txn.open_table(LEADS)?,
@@ -702,6 +732,7 @@ impl<'t> Tx<'t> {
             next_id,
             next_id_dirty: false,
             sums,
+            close_journal: Vec::new(),
         };
         if tx.sums.is_empty() {
             // A new file, or one just migrated: summed once, kept up to date from then on.
@@ -728,7 +759,7 @@ impl<'t> Tx<'t> {
     }
 
     /// Every table keyed by id.
-    fn id_tables(&self) -> [&Table<'t, u64, &'static [u8]>; 12] {
+    fn id_tables(&self) -> [&Table<'t, u64, &'static [u8]>; 13] {
         [
             &self.pipelines,
             &self.stages,
@@ -736,6 +767,7 @@ impl<'t> Tx<'t> {
             &self.accounts,
             &self.opportunities,
             &self.stage_events,
+            &self.close_dates,
             &self.trash,
             &self.contacts,
             &self.leads,
@@ -880,11 +912,49 @@ impl<'t> Tx<'t> {
         Self::put(&mut self.stage_events, &mut self.sums, e.id, e)
     }
 
+    /// Writes a history entry; one of a deal's close date goes to the close-date changes too.
     pub fn put_history(&mut self, h: &HistoryEntry) -> Result<(), TxError> {
         let key = (entity_code(h.entity), h.entity_id, h.id);
         self.history
             .insert(key, seal(HISTORY.name(), key, h).as_slice())?;
+        if let Some(change) = close_date_change(h) {
+            Self::put(&mut self.close_dates, &mut self.sums, change.id, &change)?;
+            self.close_journal.push(CloseEdit::Put(change));
+        }
         Ok(())
+    }
+
+    /// Takes the entry `key` out of the close-date changes, if it is one.
+    fn remove_close_date(&mut self, (code, opportunity, id): (u8, Id, Id)) -> Result<(), TxError> {
+        if code == DEAL_CODE && self.close_dates.get(id)?.is_some() {
+            Self::remove(&mut self.close_dates, &mut self.sums, id)?;
+            self.close_journal
+                .push(CloseEdit::Remove { opportunity, id });
+        }
+        Ok(())
+    }
+
+    /// Fills the close-date changes from the deals' history as it is (a file of schema 8);
+    /// returns them in id order.
+    pub(super) fn index_close_dates(&mut self) -> Result<Vec<CloseDateChange>, ReadError> {
+        let mut found = Vec::new();
+        let deals = (DEAL_CODE, 0, 0)..=(DEAL_CODE, u64::MAX, u64::MAX);
+        for row in self.history.range(deals)? {
+            let (key, value) = row?;
+            let entry: HistoryEntry = unseal(HISTORY.name(), key.value(), value.value())?;
+            found.extend(close_date_change(&entry));
+        }
+        for change in &found {
+            Self::put(&mut self.close_dates, &mut self.sums, change.id, change)
+                .map_err(|e| ReadError::Storage(e.into()))?;
+        }
+        found.sort_unstable_by_key(|c| c.id);
+        Ok(found)
+    }
+
+    /// What this transaction did to the close-date changes so far, for memory.
+    pub fn take_close_journal(&mut self) -> Vec<CloseEdit> {
+        std::mem::take(&mut self.close_journal)
     }
 
     pub fn put_trash(&mut self, entry: &TrashEntry) -> Result<(), TxError> {
@@ -942,6 +1012,7 @@ impl<'t> Tx<'t> {
         let mut moved = Vec::with_capacity(entries.len());
         for (key, mut entry) in entries {
             self.history.remove(key)?;
+            self.remove_close_date(key)?;
             entry.entity_id = to;
             self.put_history(&entry)?;
             moved.push(entry.id);
@@ -952,8 +1023,14 @@ impl<'t> Tx<'t> {
     /// Removes a record's whole history (used when the sample pipeline is cleared).
     pub fn delete_history_of(&mut self, entity: EntityKind, id: Id) -> Result<(), TxError> {
         let code = entity_code(entity);
-        self.history
-            .retain_in((code, id, 0)..=(code, id, u64::MAX), |_, _| false)?;
+        let range = (code, id, 0)..=(code, id, u64::MAX);
+        let keys = (self.history.range(range.clone())?)
+            .map(|row| row.map(|(key, _)| key.value()))
+            .collect::<Result<Vec<_>, _>>()?;
+        for key in keys {
+            self.remove_close_date(key)?;
+        }
+        self.history.retain_in(range, |_, _| false)?;
         Ok(())
     }
 

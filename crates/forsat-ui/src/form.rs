@@ -469,6 +469,8 @@ impl OpportunityForm {
 
     /// The expected close date, typed or picked.
     fn close_row(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+        // How often the date was pushed later (undone pushes not counted): a slipping deal.
+        let pushed = crate::domain::pushes(ws.close_dates(self.draft.id)).len();
         let errors = &self.errors;
         let close = &mut self.close_text;
         self.submit |= row(ui, errors, Field::ExpectedClose, |ui, l| {
@@ -481,6 +483,10 @@ impl OpportunityForm {
                 .labelled_by(l);
                 let name = Field::ExpectedClose.label();
                 super::date_picker::picker_button(ui, close, ws.today(), &name);
+                if pushed > 0 {
+                    let text = trn!(pushed as u64, "pushed later {n} times");
+                    ui.text(RichText::new(text).color(theme::STALE));
+                }
                 unsaved::submitted(ui, &field)
             })
             .inner

@@ -69,6 +69,7 @@ pub fn factor_label(ws: &Workspace, factor: Factor, situation: &Situation) -> St
         Factor::Salesperson(id) => tr!("Salesperson: {name}", name = ws.lookup_name(Some(id))),
         Factor::AccountWon => trn!(situation.account_won, "The account won {n} deals before"),
         Factor::AccountLost => trn!(situation.account_lost, "The account lost {n} deals before"),
+        Factor::Pushed => trn!(situation.pushed, "Its close date was pushed {n} times"),
     }
 }
 

@@ -12,6 +12,7 @@ mod controls;
 mod files;
 pub mod goals;
 mod picture;
+mod slipped;
 mod velocity;
 
 use crate::direction;
@@ -30,7 +31,7 @@ use crate::analytics::reports::{
     self, GroupBy, Params, Period, Report, Rows, SavedReport, Scope, VelocityBy, WinLossBy,
 };
 use crate::command::Command;
-use crate::domain::{Id, LookupKind};
+use crate::domain::{Every, Id, LookupKind};
 use crate::tr;
 use crate::workspace::Workspace;
 use charts::{Measure, Pivot};
@@ -51,10 +52,11 @@ pub enum Card {
     Velocity,
     Calibration,
     Goals,
+    Slipped,
 }
 
 /// How many cards the dashboard has.
-const CARDS: usize = 10;
+const CARDS: usize = 11;
 
 impl Card {
     /// In dashboard order, two to a row.
@@ -69,6 +71,7 @@ impl Card {
         Card::Velocity,
         Card::Calibration,
         Card::Goals,
+        Card::Slipped,
     ];
 
     fn title(self) -> String {
@@ -83,6 +86,7 @@ impl Card {
             Card::Velocity => tr!("Time in stage & velocity"),
             Card::Calibration => tr!("Predicted probability: calibration"),
             Card::Goals => tr!("Goals"),
+            Card::Slipped => tr!("Slipped close dates"),
         }
     }
 
@@ -115,6 +119,9 @@ impl Card {
             },
             Card::Calibration => Params::Calibration,
             Card::Goals => Params::Goals,
+            Card::Slipped => Params::Slipped {
+                every: Every::Month,
+            },
         }
     }
 
@@ -133,6 +140,7 @@ impl Card {
             Params::Velocity { .. } => Card::Velocity,
             Params::Calibration => Card::Calibration,
             Params::Goals => Card::Goals,
+            Params::Slipped { .. } => Card::Slipped,
         }
     }
 
@@ -159,6 +167,7 @@ fn file_stem(params: &Params) -> String {
         Params::Pipeline { by } => Some(by.name()),
         Params::Forecast { by, .. } | Params::Grid { by, .. } => Some(by.name()),
         Params::WinLoss { by, .. } => Some(by.name()),
+        Params::Slipped { every } => Some(every.key()),
         Params::Funnel
         | Params::Leakage
         | Params::Velocity { .. }
@@ -705,6 +714,7 @@ impl ReportsView {
                     ))
                     .color(theme::TEXT_MUTED));
             }
+            Params::Slipped { every } => slipped::every_ui(ui, every),
             Params::WinLoss { by, .. } => {
                 let label = ui.text(tr!("By"));
                 egui::ComboBox::from_id_salt("winloss_by")
@@ -1004,6 +1014,9 @@ fn report_ui(
             let below = rows.len() as f32 * 70.0 + 60.0;
             goals::card_ui(ui, ws, rows, currency, room.height(below), actions);
         }
+        (Rows::Slipped(rows), _) => {
+            slipped::card_ui(ui, rows, currency, room.height(0.0) + 80.0, actions);
+        }
         // The card lists stages; deals are for the command line.
         (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => {}
     }
@@ -1045,6 +1058,9 @@ fn needs(rows: &Rows, params: &Params, measure: Measure) -> Option<String> {
         Rows::Goals(rows) if rows.is_empty() => Some(tr!(
             "No goal is set: set one on the Goals card of the Reports view."
         )),
+        Rows::Slipped(rows) if rows.is_empty() => {
+            Some(tr!("No deal's close date was pushed later in this period."))
+        }
         Rows::DealTimes(_) => Some(tr!(
             "The time each deal spent in each stage is a table: chart it by stage."
         )),

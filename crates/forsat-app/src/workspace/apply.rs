@@ -248,6 +248,15 @@ impl Workspace {
     /// Validates `cmd`, writes it and its history in one durable transaction, then updates
     /// memory and the cached totals. On error nothing was written and memory is unchanged.
     pub fn apply(&mut self, cmd: Command) -> Result<Applied, ApplyError> {
+        let applied = self.apply_command(cmd);
+        self.close_journal_taken();
+        if applied.is_ok() {
+            self.generation += 1;
+        }
+        applied
+    }
+
+    fn apply_command(&mut self, cmd: Command) -> Result<Applied, ApplyError> {
         let applied = match cmd {
             Command::CreateOpportunity { opp, new_account } => {
                 self.save_opportunity(None, *opp, new_account)?
@@ -342,7 +351,6 @@ impl Workspace {
             Command::Change(change) => self.apply_change(*change)?,
             Command::ConvertLead(c) => self.convert_lead(&c)?,
         };
-        self.generation += 1;
         Ok(applied)
     }
 

@@ -2,14 +2,16 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Workspace;
 use super::apply::{Applied, ApplyError, Staged, Stamp, history, lifecycle};
 use crate::command::{Batch, Change, Command};
 use crate::domain::{
-    EntityKind, Field, FieldError, Id, IdSet, Problem, Record, StageEvent, StageKind,
+    CloseDateChange, EntityKind, Field, FieldError, Id, IdMap, IdSet, Opportunity, Problem, Record,
+    StageEvent, StageKind,
 };
+use crate::i18n::stored_date;
 use crate::store::{TrashEntry, Tx, TxError};
 use crate::tr;
 
@@ -145,6 +147,7 @@ impl Workspace {
             }
         }
         let deal_ids: IdSet = batch.opportunities.iter().map(|o| o.id).collect();
+        errors.extend(check_close_dates(batch));
         if batch.trash.iter().any(|id| !deal_ids.contains(id)) {
             errors.push(FieldError::new(Field::Name, Problem::Unknown));
         }
@@ -371,6 +374,8 @@ fn write_batch_deals(
         .filter_map(|e| Some((e, e.from?)))
         .collect();
     moves.sort_by_key(|(e, _)| (e.opportunity, e.id));
+    let mut closes: Vec<&CloseDateChange> = batch.close_dates.iter().collect();
+    closes.sort_by_key(|c| (c.opportunity, c.at));
     for o in &batch.opportunities {
         tx.put_opportunity(o)?;
         let stamp = stamp.dated(o.created);
@@ -397,6 +402,40 @@ fn write_batch_deals(
                 stage_names[&e.to].clone(),
             )?;
         }
+        let first = closes.partition_point(|c| c.opportunity < o.id);
+        for c in closes[first..].iter().take_while(|c| c.opportunity == o.id) {
+            let date = |d: Option<NaiveDate>| d.map(stored_date).unwrap_or_default();
+            history(
+                tx,
+                &stamp.dated(c.at),
+                EntityKind::Opportunity,
+                o.id,
+                Field::ExpectedClose.key(),
+                date(c.from),
+                date(c.to),
+            )?;
+        }
     }
     Ok(())
+}
+
+/// What is wrong with a batch's close-date changes: each deal's must follow on from one
+/// another and end at the date the deal holds.
+fn check_close_dates(batch: &Batch) -> Option<FieldError> {
+    let mut last: IdMap<&CloseDateChange> = IdMap::default();
+    let mut closes: Vec<&CloseDateChange> = batch.close_dates.iter().collect();
+    closes.sort_by_key(|c| (c.opportunity, c.at));
+    for c in closes {
+        if last
+            .insert(c.opportunity, c)
+            .is_some_and(|before| before.to != c.from)
+        {
+            return Some(FieldError::new(Field::ExpectedClose, Problem::Unknown));
+        }
+    }
+    let deals: IdMap<&Opportunity> = batch.opportunities.iter().map(|o| (o.id, o)).collect();
+    let broken = last
+        .iter()
+        .any(|(id, c)| deals.get(id).is_none_or(|o| o.expected_close != c.to));
+    broken.then(|| FieldError::new(Field::ExpectedClose, Problem::Unknown))
 }

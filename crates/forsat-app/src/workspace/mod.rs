@@ -27,14 +27,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::analytics::StageTotals;
 use crate::analytics::facts::{Facts, Sources};
-use crate::analytics::reports::{self, Data, Params, Records as ReportRecords, Report, Scope};
-use crate::domain::{
-    Account, Activity, ActivityLink, Contact, Currency, DEFAULT_LOSS_REASONS, DEFAULT_SOURCES,
-    EntityKind, Goal, HistoryEntry, Id, IdMap, IdSet, Lead, Lookup, LookupKind, Measure,
-    Opportunity, Pipeline, Product, Rates, SavedFilter, Settings, Stage, StageEvent, StageKind,
-    default_stages, default_text,
+use crate::analytics::reports::{
+    self, Data, Params, Push, Records as ReportRecords, Report, Scope, Slip,
 };
-use crate::store::{Records, Store, StoreError};
+use crate::domain::{
+    Account, Activity, ActivityLink, CloseDateChange, Contact, Currency, DEFAULT_LOSS_REASONS,
+    DEFAULT_SOURCES, EntityKind, Goal, HistoryEntry, Id, IdMap, IdSet, Lead, Lookup, LookupKind,
+    Measure, Opportunity, Pipeline, Product, Rates, SavedFilter, Settings, Stage, StageEvent,
+    StageKind, default_stages, default_text, pushes,
+};
+use crate::store::{CloseEdit, Records, Store, StoreError};
 use columns::Deals;
 
 pub use crate::domain::ListColumn;
@@ -67,6 +69,10 @@ pub struct Workspace {
     /// empty, so a million deals stored inline took twice their size.
     opportunities: Deals,
     stage_events: Vec<StageEvent>,
+    /// Each deal's close-date changes, oldest first (kept by the store with the history).
+    close_dates: IdMap<Vec<CloseDateChange>>,
+    /// What the writes of the command being applied did to them, taken in by `apply`.
+    close_journal: std::sync::Mutex<Vec<CloseEdit>>,
     /// Active deals per stage in card order, with their totals.
     columns: IdMap<BoardColumn>,
     sample: Vec<(EntityKind, Id)>,
@@ -153,6 +159,7 @@ impl Workspace {
             accounts,
             opportunities,
             stage_events,
+            close_dates,
             settings,
             sample,
             first_start_done,
@@ -192,6 +199,8 @@ impl Workspace {
             accounts: accounts.into_iter().map(|a| (a.id, a)).collect(),
             opportunities: opportunities.into_iter().map(|o| (o.id, o)).collect(),
             stage_events,
+            close_dates: IdMap::default(),
+            close_journal: std::sync::Mutex::default(),
             columns,
             sample,
             trash,
@@ -236,6 +245,7 @@ impl Workspace {
         }
         ws.sort_config();
         ws.rebuild_related_indexes();
+        ws.take_close_dates(close_dates.into_iter().map(CloseEdit::Put));
         Ok(ws)
     }
 
@@ -338,12 +348,56 @@ impl Workspace {
         &self,
         f: impl FnOnce(&mut crate::store::Tx<'_>) -> Result<T, crate::store::TxError>,
     ) -> Result<T, StoreError> {
-        let (value, next) = self.store.write(|tx| {
+        let (value, next, journal) = self.store.write(|tx| {
             let value = f(tx).map_err(|e| self.store.write_failed(e))?;
-            Ok::<_, StoreError>((value, tx.next_id()))
+            Ok::<_, StoreError>((value, tx.next_id(), tx.take_close_journal()))
         })?;
         self.next_id.store(next, Ordering::Relaxed);
+        if !journal.is_empty() {
+            (self.close_journal.lock())
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend(journal);
+        }
         Ok(value)
+    }
+
+    /// Brings the close-date changes in memory in step with what was committed.
+    fn take_close_dates(&mut self, edits: impl IntoIterator<Item = CloseEdit>) {
+        for edit in edits {
+            match edit {
+                CloseEdit::Put(change) => {
+                    let of_deal = self.close_dates.entry(change.opportunity).or_default();
+                    let key = |c: &CloseDateChange| (c.at, c.id);
+                    let at = of_deal.partition_point(|c| key(c) < key(&change));
+                    of_deal.insert(at, change);
+                }
+                CloseEdit::Remove { opportunity, id } => {
+                    if let Some(of_deal) = self.close_dates.get_mut(&opportunity) {
+                        of_deal.retain(|c| c.id != id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes in what the last writes did to the close-date changes.
+    pub(super) fn close_journal_taken(&mut self) {
+        let journal = std::mem::take(
+            self.close_journal
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        self.take_close_dates(journal);
+    }
+
+    /// Deal `id`'s close-date changes, oldest first.
+    pub fn close_dates(&self, id: Id) -> &[CloseDateChange] {
+        self.close_dates.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every deal's close-date changes, each deal's oldest first.
+    pub fn all_close_dates(&self) -> impl Iterator<Item = &[CloseDateChange]> {
+        self.close_dates.values().map(Vec::as_slice)
     }
 
     pub fn settings(&self) -> &Settings {
@@ -680,8 +734,37 @@ impl Workspace {
                 let data = self.report_data(&scope);
                 reports::run(&data.with_goals(&self.goals, &done), params)
             }
+            Params::Slipped { every } => {
+                let slips = self.slips(every.bounds(self.today()).0);
+                reports::run(&data.with_slips(&slips), params)
+            }
             _ => reports::run(&data, params),
         }
+    }
+
+    /// Every deal with a push of its close date that stands on or after `since`, with all of
+    /// its pushes that stand (the report keeps those of its period and deals of its scope).
+    fn slips(&self, since: NaiveDate) -> Vec<Slip> {
+        (self.close_dates.iter())
+            .filter_map(|(&deal, changes)| {
+                let pushes: Vec<Push> = pushes(changes)
+                    .into_iter()
+                    .filter_map(|c| {
+                        Some(Push {
+                            on: c.at.date_naive(),
+                            from: c.from?,
+                            to: c.to?,
+                        })
+                    })
+                    .collect();
+                let recent = pushes.last().is_some_and(|p| p.on >= since);
+                let name = || self.opportunity(deal).map(|o| o.name.clone());
+                recent
+                    .then(name)
+                    .flatten()
+                    .map(|name| Slip { deal, name, pushes })
+            })
+            .collect()
     }
 
     /// Whether the deal is in the trash.

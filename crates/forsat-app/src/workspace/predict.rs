@@ -19,8 +19,10 @@ pub struct BookCopy {
     today: chrono::NaiveDate,
     scope: Scope,
     deals: Vec<Id>,
-    /// How far the deals and the stage moves have been copied.
-    next: [usize; 2],
+    /// The deals whose close date changed.
+    closes: Vec<Id>,
+    /// How far the deals, the stage moves and the close-date changes have been copied.
+    next: [usize; 3],
     gathered: Gathered,
 }
 
@@ -37,7 +39,8 @@ impl BookCopy {
             today: ws.today(),
             scope: scope.clone(),
             deals: ws.opportunity_ids().collect(),
-            next: [0; 2],
+            closes: ws.close_dates.keys().copied().collect(),
+            next: [0; 3],
             gathered,
         }
     }
@@ -51,7 +54,7 @@ impl BookCopy {
     /// it started from ([`BookCopy::is_of`]).
     pub fn step(&mut self, ws: &Workspace, budget: Duration) -> Option<Gathered> {
         let start = Instant::now();
-        let [deals, events] = &mut self.next;
+        let [deals, events, closes] = &mut self.next;
         while *deals < self.deals.len() {
             let end = (*deals + SLICE).min(self.deals.len());
             for &id in &self.deals[*deals..end] {
@@ -71,6 +74,16 @@ impl BookCopy {
                 self.gathered.event(e);
             }
             *events = end;
+            if start.elapsed() >= budget {
+                return None;
+            }
+        }
+        while *closes < self.closes.len() {
+            let end = (*closes + SLICE).min(self.closes.len());
+            for id in &self.closes[*closes..end] {
+                self.gathered.close_dates(ws.close_dates(*id));
+            }
+            *closes = end;
             if start.elapsed() >= budget {
                 return None;
             }

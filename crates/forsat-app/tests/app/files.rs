@@ -242,14 +242,11 @@ fn a_schema_7_file_opens_as_schema_8_and_takes_goals() {
         proposition.map(|s| s.forecast),
         Some(ForecastCategory::BestCase)
     );
-    let backups = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter(|e| {
-            let name = e.as_ref().unwrap().file_name();
-            name.to_string_lossy().starts_with("seven.redb.schema-7-")
-        })
-        .count();
-    assert_eq!(backups, 1, "a copy was kept before the migration");
+    assert_eq!(
+        files_named(dir.path(), "seven.redb.schema-7-"),
+        1,
+        "a copy was kept before the migration"
+    );
     let goal = Goal {
         id: ws.next_id(),
         salesperson: None,
@@ -270,6 +267,64 @@ fn a_schema_7_file_opens_as_schema_8_and_takes_goals() {
     assert_eq!(ws.goals(), [goal]);
     drop(ws);
     forsat_store::check(&path).unwrap();
+}
+
+/// A file schema 8 wrote (the 40-deal demo, seed 8, then through the workspace: deal 43's
+/// close date pushed a month, 53's pushed and put back, 62's pushed twice): opened as schema 9
+/// after a copy is kept, its close-date changes found in its history — the pushes that stand
+/// counted, the one put back not — and kept in step from then on.
+#[test]
+fn a_schema_8_file_opens_as_schema_9_with_the_close_date_changes_of_its_history() {
+    use forsat_core::domain::pushes;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("eight.redb");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema8.redb");
+    std::fs::copy(fixture, &path).unwrap();
+    let mut ws = open(&path);
+    assert_eq!(ws.opportunity_count(), 40);
+    let standing = |ws: &Workspace, id| pushes(ws.close_dates(id)).len();
+    assert_eq!(
+        (standing(&ws, 43), standing(&ws, 53), standing(&ws, 62)),
+        (1, 0, 2)
+    );
+    assert_eq!(ws.close_dates(53).len(), 2, "the push and its reverse");
+    assert_eq!(
+        files_named(dir.path(), "eight.redb.schema-8-"),
+        1,
+        "a copy was kept before the migration"
+    );
+    // Pushed once more after the migration: kept beside the others.
+    let mut deal = ws.opportunity(43).unwrap().clone();
+    deal.expected_close = deal.expected_close.map(|d| d + chrono::Days::new(7));
+    ws.apply(forsat_core::command::Command::UpdateOpportunity {
+        opp: Box::new(deal),
+        new_account: None,
+    })
+    .unwrap();
+    assert_eq!(standing(&ws, 43), 2);
+    drop(ws);
+    assert_eq!(
+        stored_schema(&path),
+        forsat_store::SCHEMA_VERSION.to_le_bytes()
+    );
+    let ws = open(&path);
+    assert_eq!(
+        (standing(&ws, 43), standing(&ws, 53), standing(&ws, 62)),
+        (2, 0, 2)
+    );
+    drop(ws);
+    forsat_store::check(&path).unwrap();
+}
+
+/// How many files in `dir` have names starting with `start`.
+fn files_named(dir: &Path, start: &str) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().starts_with(start)
+        })
+        .count()
 }
 
 /// A full disk: the write that does not fit is refused with a message, nothing of it is kept,

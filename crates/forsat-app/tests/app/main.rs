@@ -22,6 +22,7 @@ mod reached;
 mod related;
 mod reports;
 mod search;
+mod slipped;
 #[path = "../common/tmpfs.rs"]
 mod tmpfs;
 mod workbooks;

@@ -5,7 +5,7 @@ use forsat_app::workspace::Workspace;
 use forsat_core::analytics::predict::{Factor, MIN_CLOSED, Predictions};
 use forsat_core::analytics::reports::{Params, Rows, Scope};
 use forsat_core::command::Command;
-use forsat_core::domain::LookupKind;
+use forsat_core::domain::{LookupKind, pushes};
 
 use crate::open;
 
@@ -132,6 +132,26 @@ fn open_deals_are_predicted_with_the_factors_the_demo_outcomes_follow() {
         };
     assert!(named(best, |e| &e.raises) > 0);
     assert!(named(worst, |e| &e.lowers) > 0);
+    // A deal whose close date was pushed is likelier lost in the demo: so it is predicted,
+    // and the pushes are named among what lowers it.
+    let pushed = |o: &forsat_core::domain::Opportunity| !pushes(ws.close_dates(o.id)).is_empty();
+    let mean_of = |slipped: bool| {
+        let ps: Vec<f64> = (open.iter())
+            .filter(|(o, _)| pushed(o) == slipped)
+            .map(|(_, e)| e.probability)
+            .collect();
+        ps.iter().sum::<f64>() / ps.len() as f64
+    };
+    assert!(
+        mean_of(true) + 0.05 < mean_of(false),
+        "{} vs {}",
+        mean_of(true),
+        mean_of(false)
+    );
+    let lowered = (open.iter())
+        .filter(|(o, e)| pushed(o) && e.lowers.iter().any(|f| f.0 == Factor::Pushed))
+        .count();
+    assert!(lowered > 0);
     for (_, e) in &open {
         assert!(e.probability > 0.0 && e.probability < 1.0);
         assert!(e.raises.len() <= 3 && e.lowers.len() <= 3);

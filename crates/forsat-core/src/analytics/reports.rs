@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike as _, Months, NaiveDate};
 
-use crate::domain::Calendar;
+use crate::domain::{Calendar, Every};
 use crate::i18n::jalali::{self, JalaliDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,7 @@ use super::predict::{self, Book, Calibration};
 mod forecast;
 mod goals;
 mod leakage;
+mod slipped;
 use super::velocity::{self, DealTimes, VelocityReport};
 use crate::domain::{
     FastMap, Goal, Id, IdMap, Lookup, Pipeline, Rates, Stage, StageEvent, StageKind,
@@ -27,6 +28,7 @@ pub use forecast::{
 };
 pub use goals::{DoneActivity, GoalRow, goals};
 pub use leakage::{Cause, review, verdict};
+pub use slipped::{Push, Slip, SlipRow, slipped};
 
 /// The key of deals without a value for what they are grouped by (no salesperson, no date).
 pub const NONE: &str = "none";
@@ -78,6 +80,8 @@ pub struct Data<'a> {
     /// The goals and the activities done, which only the goals read.
     goals: &'a [Goal],
     done: &'a [DoneActivity],
+    /// The deals' close-date pushes, which only the slipped close dates read.
+    slips: &'a [Slip],
     /// Whether the scope keeps only the deals created in a period.
     created_scoped: bool,
 }
@@ -133,6 +137,7 @@ impl<'a> Data<'a> {
             snapshots: &[],
             goals: &[],
             done: &[],
+            slips: &[],
             created_scoped: scope.created_from.is_some() || scope.created_to.is_some(),
         }
     }
@@ -151,6 +156,15 @@ impl<'a> Data<'a> {
             done,
             ..self
         }
+    }
+
+    /// The same data with the deals' close-date pushes `slips`.
+    pub fn with_slips(self, slips: &'a [Slip]) -> Data<'a> {
+        Data { slips, ..self }
+    }
+
+    fn slips(&self) -> &'a [Slip] {
+        self.slips
     }
 
     fn goals(&self) -> &'a [Goal] {
@@ -1033,6 +1047,10 @@ pub enum Params {
     Calibration,
     /// Each goal's progress in the period holding today.
     Goals,
+    /// The deals whose close date was pushed later in the period holding today.
+    Slipped {
+        every: Every,
+    },
 }
 
 /// What the velocity report lists: each open stage with the velocity, or each deal.
@@ -1059,6 +1077,7 @@ impl Params {
             Params::Velocity { .. } => "velocity",
             Params::Calibration => "calibration",
             Params::Goals => "goals",
+            Params::Slipped { .. } => "slipped",
         }
     }
 }
@@ -1076,6 +1095,7 @@ pub enum Rows {
     DealTimes(Vec<DealTimes>),
     Calibration(Calibration),
     Goals(Vec<GoalRow>),
+    Slipped(Vec<SlipRow>),
 }
 
 /// A report computed.
@@ -1119,6 +1139,7 @@ pub fn run(data: &Data, params: &Params) -> Report {
             Rows::Calibration(predict::calibration(data.book.unwrap_or(&Book::default())))
         }
         Params::Goals => Rows::Goals(goals(data)),
+        Params::Slipped { every } => Rows::Slipped(slipped(data, *every)),
     };
     Report {
         name: params.name(),
@@ -1179,6 +1200,7 @@ impl Report {
             }
             Rows::Forecast(rows) => out(self, rows),
             Rows::Goals(rows) => out(self, rows),
+            Rows::Slipped(rows) => out(self, rows),
             Rows::WinLoss(rows) => out(self, rows),
             Rows::Grid(rows) => out(self, rows),
             Rows::DealTimes(rows) => out(self, rows),
@@ -1401,6 +1423,40 @@ impl Report {
                             Cell::Money(r.pace),
                             r.expected.map_or(Cell::Empty, Cell::Money),
                             r.coverage.map_or(Cell::Empty, ratio_cell),
+                        ]
+                    })
+                    .collect(),
+            ),
+            Rows::Slipped(rows) => (
+                &[
+                    "id",
+                    "deal",
+                    "stage",
+                    "salesperson",
+                    "amount",
+                    "period",
+                    "was",
+                    "now",
+                    "pushes",
+                    "pushes_total",
+                    "last_pushed",
+                    "left_period",
+                ],
+                rows.iter()
+                    .map(|r| {
+                        vec![
+                            Cell::Integer(r.id),
+                            Cell::text(&r.deal),
+                            Cell::text(&r.stage),
+                            r.salesperson.as_deref().map_or(Cell::Empty, Cell::text),
+                            Cell::Money(r.amount),
+                            Cell::text(&r.period),
+                            Cell::date(Some(r.was)),
+                            Cell::date(r.now),
+                            Cell::Integer(r.pushes.into()),
+                            Cell::Integer(r.pushes_total.into()),
+                            Cell::date(Some(r.last_pushed)),
+                            Cell::text(if r.left_period { "yes" } else { "no" }),
                         ]
                     })
                     .collect(),

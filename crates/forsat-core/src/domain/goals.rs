@@ -111,6 +111,7 @@ impl Measure {
 /// The length of a goal's periods, in the calendar in use: Jalali months, seasons and years
 /// in the Jalali calendar, its weeks from Saturday.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Every {
     Week,
     #[default]
@@ -128,6 +129,16 @@ impl Every {
             Every::Month => tr!("Monthly"),
             Every::Quarter => tr!("Quarterly"),
             Every::Year => tr!("Yearly"),
+        }
+    }
+
+    /// The period of this length holding today, as a choice.
+    pub fn current_label(self) -> String {
+        match self {
+            Every::Week => tr!("This week"),
+            Every::Month => tr!("This month"),
+            Every::Quarter => tr!("This quarter"),
+            Every::Year => tr!("This year"),
         }
     }
 

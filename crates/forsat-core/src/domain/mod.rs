@@ -8,6 +8,7 @@ mod list;
 mod records;
 mod related;
 mod rules;
+mod slips;
 
 pub use duplicates::*;
 pub use filter::*;
@@ -17,6 +18,7 @@ pub use list::*;
 pub use records::*;
 pub use related::*;
 pub use rules::*;
+pub use slips::*;
 
 /// Records for unit tests of the domain.
 #[cfg(test)]

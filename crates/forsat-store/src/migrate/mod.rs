@@ -20,13 +20,17 @@
 //!   probabilities ([`v6_to_v7`]); a deal's forecast bool reads as its forecast choice as it is.
 //! - 7 → 8: `meta` may hold the goals ([`v7_to_v8`]); nothing to convert, the schema number
 //!   changes so that an older Forsat refuses the file as too new rather than as damaged.
+//! - 8 → 9: the close-date changes (`close_dates`), an index of the deals' history, filled
+//!   from the history as it is ([`v8_to_v9`]).
 
 mod v5_to_v6;
 mod v6_to_v7;
 mod v7_to_v8;
+mod v8_to_v9;
 
 use std::path::{Path, PathBuf};
 
+use crate::domain::CloseDateChange;
 use crate::tables::ReadError;
 use crate::{SCHEMA_VERSION, Store, StoreError, read_refusal};
 
@@ -42,10 +46,12 @@ pub(super) fn back_up(path: &Path, schema: u32) -> Result<PathBuf, StoreError> {
     Ok(backup)
 }
 
-/// Brings a file of schema `from` up to [`SCHEMA_VERSION`].
-pub(super) fn run(store: &Store, from: u32) -> Result<(), StoreError> {
+/// Brings a file of schema `from` up to [`SCHEMA_VERSION`]; returns the close-date changes
+/// it found in the history (the records read before it have none), None when it had nothing
+/// to do.
+pub(super) fn run(store: &Store, from: u32) -> Result<Option<Vec<CloseDateChange>>, StoreError> {
     if from >= SCHEMA_VERSION {
-        return Ok(());
+        return Ok(None);
     }
     let txn = store.begin()?;
     let steps = || {
@@ -55,11 +61,15 @@ pub(super) fn run(store: &Store, from: u32) -> Result<(), StoreError> {
         if from < 7 {
             v6_to_v7::migrate(&txn, from)?;
         }
-        v7_to_v8::migrate(&txn)
+        if from < 8 {
+            v7_to_v8::migrate(&txn)?;
+        }
+        v8_to_v9::migrate(&txn)
     };
-    steps().map_err(|e| match e {
+    let found = steps().map_err(|e| match e {
         ReadError::Storage(e) => store.write_failed(e),
         damaged => read_refusal(store.path(), damaged),
     })?;
-    txn.commit().map_err(|e| store.write_failed(e))
+    txn.commit().map_err(|e| store.write_failed(e))?;
+    Ok(Some(found))
 }

@@ -85,7 +85,8 @@ pub(super) fn range_mut(
         | Params::Funnel
         | Params::Leakage
         | Params::Calibration
-        | Params::Goals => None,
+        | Params::Goals
+        | Params::Slipped { .. } => None,
     }
 }
 

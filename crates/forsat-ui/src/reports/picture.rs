@@ -143,6 +143,17 @@ impl Picture {
             (Rows::Goals(rows), _) => {
                 super::goals::progress_ui(ui, rows, currency, CHART_HEIGHT, |_, _| {});
             }
+            (Rows::Slipped(rows), _) => {
+                // Every row in view: a picture cannot scroll.
+                let height = rows.len() as f32 * crate::theme::REPORT_ROW_HEIGHT + 30.0;
+                super::slipped::card_ui(
+                    ui,
+                    rows,
+                    currency,
+                    height.min(MAX_HEIGHT),
+                    &mut Vec::new(),
+                );
+            }
             // `needs` has said a deal's times are a table.
             (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => {}
         }
@@ -269,6 +280,7 @@ fn subtitle(
             by: crate::analytics::reports::GroupBy::Month,
         } => {}
         Params::Pipeline { by } => parts.push(tr!("By: {what}", what = group_label(*by))),
+        Params::Slipped { every } => parts.push(every.current_label()),
         Params::Forecast {
             by, salesperson, ..
         } => {

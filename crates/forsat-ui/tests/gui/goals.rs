@@ -7,8 +7,8 @@ use forsat_core::domain::{Every, Measure};
 use forsat_ui::App;
 use rust_decimal::Decimal;
 
-use crate::pick;
 use crate::reports::{click, five_deals, reports_harness};
+use crate::{has_label, pick};
 
 /// Types `text` into the goal's Target field (focused by a click, as a person does) and
 /// presses Enter.
@@ -18,16 +18,6 @@ fn type_target(harness: &mut Harness<'static, App>, text: &str) {
     harness.run();
     harness.key_press(egui::Key::Enter);
     harness.run();
-}
-
-fn has_label(harness: &Harness<'static, App>, part: &str) -> bool {
-    harness
-        .query_all_by(|n| {
-            n.value().is_some_and(|v| v.contains(part))
-                || n.label().is_some_and(|v| v.contains(part))
-        })
-        .next()
-        .is_some()
 }
 
 #[test]

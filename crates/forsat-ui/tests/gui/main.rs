@@ -32,6 +32,7 @@ mod records;
 mod report_charts;
 mod reports;
 mod settings;
+mod slipped;
 mod snapshots;
 #[path = "../../../forsat-app/tests/common/stages.rs"]
 mod stages;
@@ -251,6 +252,17 @@ pub fn assert_on_row(harness: &Harness<'static, App>, row: &str, y: f32, cells: 
             .any(|n| (n.rect().center().y - y).abs() < 3.0);
         assert!(on_row, "{row}: no {cell} on its row");
     }
+}
+
+/// Whether a node's text or name holds `part`.
+pub fn has_label(harness: &Harness<'static, App>, part: &str) -> bool {
+    harness
+        .query_all_by(|n| {
+            n.value().is_some_and(|v| v.contains(part))
+                || n.label().is_some_and(|v| v.contains(part))
+        })
+        .next()
+        .is_some()
 }
 
 /// Opens the dropdown `combo` and clicks `choice` in its popup (shown over the rest, so its item is the

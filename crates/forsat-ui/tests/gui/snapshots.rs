@@ -96,11 +96,14 @@ fn settings() {
 #[test]
 fn deal_form() {
     snapshot_both("deal_form", View::Pipeline, |harness| {
-        // The first deal of the sample in an open stage: its card has its name.
+        // The first deal of the sample in an open stage whose name no other deal has: its
+        // card is found by its name.
         let ws = harness.state().workspace().unwrap();
+        let named = |name: &str| ws.opportunities().filter(|o| o.name == name).count();
         let deal = ws
             .opportunities()
-            .find(|o| ws.stage(o.stage).is_some_and(|s| s.kind == StageKind::Open))
+            .filter(|o| ws.stage(o.stage).is_some_and(|s| s.kind == StageKind::Open))
+            .find(|o| named(&o.name) == 1)
             .unwrap()
             .name
             .clone();

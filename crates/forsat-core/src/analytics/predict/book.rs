@@ -11,7 +11,7 @@ use std::ops::Range;
 use chrono::{Datelike as _, NaiveDate};
 
 use super::features::Accounts;
-use crate::domain::{Id, IdMap, Stage, StageEvent, StageKind};
+use crate::domain::{CloseDateChange, Id, IdMap, Stage, StageEvent, StageKind, pushes};
 
 /// A day as a number (days since 1 January of year 1), so ages are subtractions.
 pub type Day = i32;
@@ -52,6 +52,8 @@ pub struct Deal {
     pub end: End,
     /// Its stage moves in [`Book::moves`], oldest first.
     moves: Range<u32>,
+    /// The days its close date was pushed, in [`Book::pushes`], oldest first.
+    pushes: Range<u32>,
 }
 
 /// A deal's entry into a stage.
@@ -76,6 +78,7 @@ pub struct StageInfo {
 pub struct Book {
     pub deals: Vec<Deal>,
     moves: Vec<Move>,
+    pushes: Vec<Day>,
     pub stages: IdMap<StageInfo>,
     /// Each pipeline's stages in order.
     pub pipelines: IdMap<Vec<Id>>,
@@ -109,6 +112,7 @@ pub struct DealRecord {
 pub struct Gathered {
     deals: Vec<DealRecord>,
     moves: Vec<(Id, Move)>,
+    pushes: Vec<(Id, Day)>,
     stages: IdMap<StageInfo>,
     pipelines: IdMap<Vec<Id>>,
     today: Day,
@@ -162,6 +166,15 @@ impl Gathered {
         self.moves.push((e.opportunity, stage));
     }
 
+    /// The pushes that stand among one deal's close-date changes (oldest first; see
+    /// [`pushes`]); those of a deal not gathered are left out.
+    pub fn close_dates(&mut self, changes: &[CloseDateChange]) {
+        for push in pushes(changes) {
+            self.pushes
+                .push((push.opportunity, day(push.at.date_naive())));
+        }
+    }
+
     /// The book of what was gathered.
     pub fn finish(self) -> Book {
         let mut book = Book {
@@ -186,12 +199,18 @@ impl Gathered {
                     _ => End::Open,
                 },
                 moves: 0..0,
+                pushes: 0..0,
                 record: r,
             });
         }
         let at = |id: &Id| index.get(id).copied();
         let moves = self.moves.iter().filter_map(|(id, m)| Some((at(id)?, *m)));
         book.moves = group(&mut book.deals, moves.collect(), |d| &mut d.moves);
+        let mut pushes: Vec<(u32, Day)> = (self.pushes.iter())
+            .filter_map(|(id, d)| Some((at(id)?, *d)))
+            .collect();
+        pushes.sort_unstable();
+        book.pushes = group(&mut book.deals, pushes, |d| &mut d.pushes);
         // A lost deal's stage when it was lost: the stage before its last move into a lost one.
         for deal in &mut book.deals {
             if let End::Lost(at, _) = deal.end {
@@ -232,6 +251,12 @@ impl Book {
     /// A deal's stage moves, oldest first.
     pub fn moves(&self, deal: &Deal) -> &[Move] {
         &self.moves[range(&deal.moves)]
+    }
+
+    /// How many times the deal's close date was pushed by `day` (that day's included, as
+    /// its stage moves are).
+    pub fn pushes_by(&self, deal: &Deal, day: Day) -> u32 {
+        self.pushes[range(&deal.pushes)].partition_point(|d| *d <= day) as u32
     }
 }
 

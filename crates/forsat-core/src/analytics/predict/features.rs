@@ -23,6 +23,8 @@ pub enum Factor {
     AccountWon,
     /// The account's deals lost before (the log of one more than their count).
     AccountLost,
+    /// Its close date pushed later before (the log of one more than how many times).
+    Pushed,
 }
 
 /// The span index of `days` in [`DAY_SPANS`].
@@ -58,6 +60,8 @@ pub struct Situation {
     pub salesperson: Option<Id>,
     pub account_won: u32,
     pub account_lost: u32,
+    /// How many times its close date had been pushed.
+    pub pushed: u32,
 }
 
 impl Situation {
@@ -75,6 +79,7 @@ impl Situation {
                 .then(|| (Factor::AccountWon, (1.0 + self.account_won as f32).ln())),
             (self.account_lost > 0)
                 .then(|| (Factor::AccountLost, (1.0 + self.account_lost as f32).ln())),
+            (self.pushed > 0).then(|| (Factor::Pushed, (1.0 + self.pushed as f32).ln())),
         ]
         .into_iter()
         .flatten()
@@ -153,6 +158,7 @@ pub fn situation(book: &Book, deal: &Deal, day: Day) -> Option<Situation> {
         salesperson: deal.record.salesperson,
         account_won,
         account_lost,
+        pushed: book.pushes_by(deal, day),
     })
 }
 

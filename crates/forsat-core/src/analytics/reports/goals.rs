@@ -75,7 +75,7 @@ fn share(part: Decimal, whole: Decimal) -> f64 {
 }
 
 /// The name of the period of `every` starting on `from`.
-fn period_name(every: Every, from: NaiveDate) -> String {
+pub(super) fn period_name(every: Every, from: NaiveDate) -> String {
     match every {
         Every::Week => crate::i18n::format_date(from),
         Every::Month => Period::Month.of(from),
