@@ -1015,7 +1015,8 @@ fn report_ui(
             goals::card_ui(ui, ws, rows, currency, room.height(below), actions);
         }
         (Rows::Slipped(rows), _) => {
-            slipped::card_ui(ui, rows, currency, room.height(0.0) + 80.0, actions);
+            // Below the table's top: the sentence and the link.
+            slipped::card_ui(ui, rows, currency, room.height(70.0), Some(actions));
         }
         // The card lists stages; deals are for the command line.
         (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => {}

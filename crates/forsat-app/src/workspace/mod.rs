@@ -3,6 +3,7 @@
 
 mod apply;
 mod batch;
+mod close_dates;
 mod columns;
 mod config;
 mod filter;
@@ -70,7 +71,7 @@ pub struct Workspace {
     opportunities: Deals,
     stage_events: Vec<StageEvent>,
     /// Each deal's close-date changes, oldest first (kept by the store with the history).
-    close_dates: IdMap<Vec<CloseDateChange>>,
+    close_dates: close_dates::CloseDates,
     /// What the writes of the command being applied did to them, taken in by `apply`.
     close_journal: std::sync::Mutex<Vec<CloseEdit>>,
     /// Active deals per stage in card order, with their totals.
@@ -199,7 +200,7 @@ impl Workspace {
             accounts: accounts.into_iter().map(|a| (a.id, a)).collect(),
             opportunities: opportunities.into_iter().map(|o| (o.id, o)).collect(),
             stage_events,
-            close_dates: IdMap::default(),
+            close_dates: close_dates::CloseDates::new(close_dates),
             close_journal: std::sync::Mutex::default(),
             columns,
             sample,
@@ -245,7 +246,6 @@ impl Workspace {
         }
         ws.sort_config();
         ws.rebuild_related_indexes();
-        ws.take_close_dates(close_dates.into_iter().map(CloseEdit::Put));
         Ok(ws)
     }
 
@@ -361,25 +361,6 @@ impl Workspace {
         Ok(value)
     }
 
-    /// Brings the close-date changes in memory in step with what was committed.
-    fn take_close_dates(&mut self, edits: impl IntoIterator<Item = CloseEdit>) {
-        for edit in edits {
-            match edit {
-                CloseEdit::Put(change) => {
-                    let of_deal = self.close_dates.entry(change.opportunity).or_default();
-                    let key = |c: &CloseDateChange| (c.at, c.id);
-                    let at = of_deal.partition_point(|c| key(c) < key(&change));
-                    of_deal.insert(at, change);
-                }
-                CloseEdit::Remove { opportunity, id } => {
-                    if let Some(of_deal) = self.close_dates.get_mut(&opportunity) {
-                        of_deal.retain(|c| c.id != id);
-                    }
-                }
-            }
-        }
-    }
-
     /// Takes in what the last writes did to the close-date changes.
     pub(super) fn close_journal_taken(&mut self) {
         let journal = std::mem::take(
@@ -387,17 +368,12 @@ impl Workspace {
                 .get_mut()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
-        self.take_close_dates(journal);
+        self.close_dates.apply(journal);
     }
 
     /// Deal `id`'s close-date changes, oldest first.
     pub fn close_dates(&self, id: Id) -> &[CloseDateChange] {
-        self.close_dates.get(&id).map_or(&[], Vec::as_slice)
-    }
-
-    /// Every deal's close-date changes, each deal's oldest first.
-    pub fn all_close_dates(&self) -> impl Iterator<Item = &[CloseDateChange]> {
-        self.close_dates.values().map(Vec::as_slice)
+        self.close_dates.of(id)
     }
 
     pub fn settings(&self) -> &Settings {
@@ -744,9 +720,11 @@ impl Workspace {
 
     /// Every deal with a push of its close date that stands on or after `since`, with all of
     /// its pushes that stand (the report keeps those of its period and deals of its scope).
-    fn slips(&self, since: NaiveDate) -> Vec<Slip> {
-        (self.close_dates.iter())
-            .filter_map(|(&deal, changes)| {
+    fn slips(&self, since: NaiveDate) -> Vec<Slip<'_>> {
+        // A push since then is a change since then: the other deals are passed over unread.
+        let start = since.and_time(chrono::NaiveTime::MIN).and_utc();
+        (self.close_dates.changed_since(start))
+            .filter_map(|(deal, changes)| {
                 let pushes: Vec<Push> = pushes(changes)
                     .into_iter()
                     .filter_map(|c| {
@@ -758,11 +736,16 @@ impl Workspace {
                     })
                     .collect();
                 let recent = pushes.last().is_some_and(|p| p.on >= since);
-                let name = || self.opportunity(deal).map(|o| o.name.clone());
-                recent
-                    .then(name)
-                    .flatten()
-                    .map(|name| Slip { deal, name, pushes })
+                let name = || self.opportunity(deal).map(|o| o.name.as_str());
+                // A pull-in then a push in the period: it was due on neither date before.
+                let first = changes.iter().find(|c| c.at >= start);
+                let was = first.map_or(changes.last().and_then(|c| c.to), |c| c.from);
+                recent.then(name).flatten().map(|name| Slip {
+                    deal,
+                    name,
+                    pushes,
+                    was,
+                })
             })
             .collect()
     }

@@ -39,7 +39,7 @@ impl BookCopy {
             today: ws.today(),
             scope: scope.clone(),
             deals: ws.opportunity_ids().collect(),
-            closes: ws.close_dates.keys().copied().collect(),
+            closes: ws.close_dates.deals().collect(),
             next: [0; 3],
             gathered,
         }

@@ -48,6 +48,8 @@ fn a_later_close_date_is_a_push_its_undo_cancels_it_and_both_outlast_a_reopening
     let mut ws = open(&path);
     let id = create(&mut ws, "Globex", "Globex renewal", "12000");
     let other = create(&mut ws, "Initech", "Initech pilot", "3000");
+    // The date a new deal is given: the one it was due on when the month's changes began.
+    let initial = ws.opportunity(id).unwrap().expected_close.unwrap();
     // Setting a first date, and pulling one in, are no pushes.
     set_close(&mut ws, id, Some(date("2026-11-25")));
     set_close(&mut ws, other, Some(date("2026-12-20")));
@@ -61,14 +63,11 @@ fn a_later_close_date_is_a_push_its_undo_cancels_it_and_both_outlast_a_reopening
     assert_eq!(rows.len(), 1, "{rows:?}");
     let row = &rows[0];
     assert_eq!((row.id, row.deal.as_str()), (id, "Globex renewal"));
-    assert_eq!(
-        (row.was, row.now),
-        (date("2026-11-25"), Some(date("2027-01-15")))
-    );
+    assert_eq!((row.was, row.now), (initial, Some(date("2027-01-15"))));
     assert_eq!((row.pushes, row.pushes_total), (1, 1));
     assert_eq!((row.from, row.to), (date("2026-11-01"), date("2026-11-30")));
     assert_eq!(row.period, "2026-11");
-    assert!(row.left_period, "due in November, now in January");
+    assert!(!row.left_period, "due after November before its changes");
     assert_eq!(row.amount, "12000".parse().unwrap());
 
     // Undone: the push did not happen (its history keeps both changes).
@@ -81,7 +80,7 @@ fn a_later_close_date_is_a_push_its_undo_cancels_it_and_both_outlast_a_reopening
     set_close(&mut ws, id, Some(date("2026-11-28")));
     set_close(&mut ws, id, Some(date("2026-12-05")));
     let rows = slipped(&ws, Every::Month);
-    assert_eq!((rows[0].pushes, rows[0].was), (2, date("2026-11-25")));
+    assert_eq!((rows[0].pushes, rows[0].was), (2, initial));
     let before: Vec<_> = ws.close_dates(id).to_vec();
     drop(ws);
 
@@ -95,7 +94,8 @@ fn a_later_close_date_is_a_push_its_undo_cancels_it_and_both_outlast_a_reopening
 #[test]
 fn a_merge_carries_the_merged_deals_pushes_and_its_undo_takes_them_back() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ws = open(&dir.path().join("crm.redb"));
+    let path = dir.path().join("crm.redb");
+    let mut ws = open(&path);
     let keep = create(&mut ws, "Acme", "Acme fleet", "5000");
     let gone = create(&mut ws, "Acme", "Acme fleet (copy)", "5000");
     set_close(&mut ws, gone, Some(date("2026-11-30")));
@@ -113,6 +113,11 @@ fn a_merge_carries_the_merged_deals_pushes_and_its_undo_takes_them_back() {
     assert!(ws.close_dates(gone).is_empty());
     ws.apply(applied.inverse.unwrap()).unwrap();
     assert_eq!((standing(&ws, keep), standing(&ws, gone)), (0, 1));
+    drop(ws);
+    let ws = open(&path);
+    assert_eq!((standing(&ws, keep), standing(&ws, gone)), (0, 1));
+    drop(ws);
+    forsat_store::check(&path).unwrap();
 }
 
 #[test]
@@ -166,4 +171,84 @@ fn the_period_is_the_one_chosen_and_a_deal_out_of_scope_is_left_out() {
     ] {
         assert!(json["rows"][0].get(field).is_some(), "{field}: {json}");
     }
+}
+
+#[test]
+fn a_push_put_back_days_later_stood_until_then_for_the_learner_and_no_longer_stands() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let days = Arc::new(AtomicI64::new(0));
+    let clock = {
+        let days = days.clone();
+        let start = crate::clock()();
+        Arc::new(move || start + chrono::Duration::days(days.load(Ordering::Relaxed)))
+    };
+    let mut ws = Workspace::open(&dir.path().join("crm.redb"), clock).unwrap();
+    let id = create(&mut ws, "Hooli", "Hooli rollout", "900");
+    set_close(&mut ws, id, Some(date("2026-12-01")));
+    days.store(1, Ordering::Relaxed);
+    set_close(&mut ws, id, Some(date("2027-01-15")));
+    days.store(5, Ordering::Relaxed);
+    set_close(&mut ws, id, Some(date("2026-12-01")));
+    // Put back by hand: the push no longer stands, and the month lists nothing.
+    assert_eq!(standing(&ws, id), 0);
+    assert!(slipped(&ws, Every::Month).is_empty());
+    // But it stood from day 1 to day 4: a look at those days saw it, one on day 5 did not.
+    let book = ws.prediction_book(&Scope::default());
+    let deal = book.deals.iter().find(|d| d.record.id == id).unwrap();
+    let day = |n: u64| forsat_core::analytics::predict::day(date("2026-11-22") + Days::new(n));
+    let seen: Vec<u32> = [0, 1, 4, 5].map(|n| book.pushes_by(deal, day(n))).to_vec();
+    assert_eq!(seen, [0, 1, 1, 0]);
+
+    // Due on 26 December when the week began; pulled into the week, then pushed past it on
+    // the same day: it was due in the week only for a moment, so it did not leave it.
+    // One due in the week when it began and pushed past it did leave it.
+    let other = create(&mut ws, "Pied Piper", "Pied Piper platform", "500");
+    let left = create(&mut ws, "Raviga", "Raviga fund", "700");
+    let (week_start, _) = Every::Week.bounds(date("2026-12-02"));
+    set_close(&mut ws, other, Some(date("2026-12-26")));
+    set_close(&mut ws, left, Some(week_start + Days::new(2)));
+    days.store(10, Ordering::Relaxed);
+    set_close(&mut ws, other, Some(week_start + Days::new(1)));
+    set_close(&mut ws, other, Some(date("2026-12-28")));
+    set_close(&mut ws, left, Some(date("2026-12-28")));
+    let rows = slipped(&ws, Every::Week);
+    let row = |id| rows.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(
+        (row(other).was, row(other).left_period),
+        (date("2026-12-26"), false)
+    );
+    assert_eq!(
+        (row(left).was, row(left).left_period),
+        (week_start + Days::new(2), true)
+    );
+    assert_eq!(rows[0].id, left, "what left the period comes first");
+    assert!(
+        rows[0].period.starts_with("the week of "),
+        "{}",
+        rows[0].period
+    );
+}
+
+#[test]
+fn the_report_lists_the_deals_of_its_scope_only_and_none_in_the_trash() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&dir.path().join("crm.redb"));
+    let ids: Vec<Id> = ["Alpha", "Beta", "Gamma"]
+        .iter()
+        .map(|name| create(&mut ws, name, &format!("{name} deal"), "100"))
+        .collect();
+    for &id in &ids {
+        set_close(&mut ws, id, Some(date("2026-11-24")));
+        set_close(&mut ws, id, Some(date("2026-11-29")));
+    }
+    ws.apply(Command::Trash { ids: vec![ids[1]] }).unwrap();
+    let rows = slipped(&ws, Every::Month);
+    // The trashed deal left out; equal amounts listed by id.
+    let listed: Vec<Id> = rows.iter().map(|r| r.id).collect();
+    assert_eq!(listed, [ids[0], ids[2]]);
+    // Still due in November: none left the period.
+    assert!(rows.iter().all(|r| !r.left_period));
 }

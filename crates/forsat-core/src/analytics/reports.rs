@@ -81,9 +81,10 @@ pub struct Data<'a> {
     goals: &'a [Goal],
     done: &'a [DoneActivity],
     /// The deals' close-date pushes, which only the slipped close dates read.
-    slips: &'a [Slip],
+    slips: &'a [Slip<'a>],
     /// Whether the scope keeps only the deals created in a period.
     created_scoped: bool,
+    scope: Scope,
 }
 
 /// What names and converts the deals of a report, as the workspace holds it.
@@ -106,6 +107,7 @@ impl<'a> Data<'a> {
         L: IntoIterator<Item = &'a Lookup>,
     {
         let in_scope = |f: &DealFacts| !f.trashed && scope.holds(f.pipeline, f.created);
+        // (`Data::holds` asks the same of one deal.)
         let deals = (0u32..)
             .zip(facts.deals())
             .filter(|(_, f)| in_scope(f))
@@ -139,6 +141,7 @@ impl<'a> Data<'a> {
             done: &[],
             slips: &[],
             created_scoped: scope.created_from.is_some() || scope.created_to.is_some(),
+            scope: scope.clone(),
         }
     }
 
@@ -159,11 +162,11 @@ impl<'a> Data<'a> {
     }
 
     /// The same data with the deals' close-date pushes `slips`.
-    pub fn with_slips(self, slips: &'a [Slip]) -> Data<'a> {
+    pub fn with_slips(self, slips: &'a [Slip<'a>]) -> Data<'a> {
         Data { slips, ..self }
     }
 
-    fn slips(&self) -> &'a [Slip] {
+    fn slips(&self) -> &'a [Slip<'a>] {
         self.slips
     }
 
@@ -178,6 +181,11 @@ impl<'a> Data<'a> {
     /// The forecasts kept at the start of periods.
     fn snapshots(&self) -> &'a [ForecastSnapshot] {
         self.snapshots
+    }
+
+    /// Whether a deal is in the scope (as [`Data::each`] lists them).
+    fn holds(&self, f: &DealFacts) -> bool {
+        !f.trashed && self.scope.holds(f.pipeline, f.created)
     }
 
     /// Whether the scope keeps only the deals created in a period.
@@ -1435,6 +1443,8 @@ impl Report {
                     "salesperson",
                     "amount",
                     "period",
+                    "from",
+                    "to",
                     "was",
                     "now",
                     "pushes",
@@ -1451,6 +1461,8 @@ impl Report {
                             r.salesperson.as_deref().map_or(Cell::Empty, Cell::text),
                             Cell::Money(r.amount),
                             Cell::text(&r.period),
+                            Cell::date(Some(r.from)),
+                            Cell::date(Some(r.to)),
                             Cell::date(Some(r.was)),
                             Cell::date(r.now),
                             Cell::Integer(r.pushes.into()),

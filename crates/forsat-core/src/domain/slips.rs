@@ -51,20 +51,37 @@ impl CloseDateChange {
     }
 }
 
-/// The pushes that stand among one deal's close-date changes (`changes` in the order they
-/// happened): a change put straight back — an undo — cancels it, as an undone stage move is
-/// no move. A push later followed by a pull-in that is not its reverse stays a push.
-pub fn pushes(changes: &[CloseDateChange]) -> Vec<&CloseDateChange> {
-    let mut standing: Vec<&CloseDateChange> = Vec::with_capacity(changes.len());
-    for change in changes {
-        if standing.last().is_some_and(|last| change.reverses(last)) {
-            standing.pop();
-        } else {
-            standing.push(change);
+/// Every push among one deal's close-date changes (`changes` in the order they happened),
+/// with when a change put it straight back — an undo, or the old date typed again — if one
+/// did: from then on it no longer stands, as an undone stage move is no move. A pull-in that
+/// is not its reverse leaves it standing. Before it was put back it stood: a look at a past day
+/// sees what was known on that day.
+pub fn push_spans(changes: &[CloseDateChange]) -> Vec<(&CloseDateChange, Option<DateTime<Utc>>)> {
+    let mut standing: Vec<usize> = Vec::with_capacity(changes.len());
+    let mut spans: Vec<(usize, Option<DateTime<Utc>>)> = Vec::new();
+    for (i, change) in changes.iter().enumerate() {
+        match standing.last() {
+            Some(&last) if change.reverses(&changes[last]) => {
+                standing.pop();
+                spans.push((last, Some(change.at)));
+            }
+            _ => standing.push(i),
         }
     }
-    standing.retain(|c| c.is_push());
-    standing
+    spans.extend(standing.into_iter().map(|i| (i, None)));
+    spans.retain(|(i, _)| changes[*i].is_push());
+    spans.sort_unstable_by_key(|(i, _)| *i);
+    spans
+        .into_iter()
+        .map(|(i, end)| (&changes[i], end))
+        .collect()
+}
+
+/// The pushes that stand now among one deal's close-date changes (see [`push_spans`]).
+pub fn pushes(changes: &[CloseDateChange]) -> Vec<&CloseDateChange> {
+    (push_spans(changes).into_iter())
+        .filter_map(|(push, end)| end.is_none().then_some(push))
+        .collect()
 }
 
 #[cfg(test)]
@@ -110,5 +127,9 @@ mod tests {
             1,
             "a pull-in that is no undo leaves the push"
         );
+        // Put back on day 2: it stood on day 1, and is known not to from day 2 on.
+        let spans = push_spans(&undone);
+        assert_eq!(spans.len(), 1);
+        assert_eq!((spans[0].0.id, spans[0].1), (1, Some(undone[1].at)));
     }
 }

@@ -144,15 +144,17 @@ impl Picture {
                 super::goals::progress_ui(ui, rows, currency, CHART_HEIGHT, |_, _| {});
             }
             (Rows::Slipped(rows), _) => {
-                // Every row in view: a picture cannot scroll.
-                let height = rows.len() as f32 * crate::theme::REPORT_ROW_HEIGHT + 30.0;
-                super::slipped::card_ui(
-                    ui,
-                    rows,
-                    currency,
-                    height.min(MAX_HEIGHT),
-                    &mut Vec::new(),
-                );
+                // A picture cannot scroll: the rows that fit, and how many more there are.
+                // A row and the space between rows; the header's.
+                let row = crate::theme::REPORT_ROW_HEIGHT + ui.spacing().item_spacing.y + 2.0;
+                let fit = ((MAX_HEIGHT - 60.0) / row) as usize;
+                let shown = &rows[..rows.len().min(fit)];
+                let height = shown.len() as f32 * row + 40.0;
+                super::slipped::card_ui(ui, shown, currency, height, None);
+                if rows.len() > shown.len() {
+                    let more = (rows.len() - shown.len()) as u64;
+                    ui.text(crate::tr!("+{n} more", n = more));
+                }
             }
             // `needs` has said a deal's times are a table.
             (Rows::Forecast(_) | Rows::Grid(_), None) | (Rows::DealTimes(_), _) => {}

@@ -36,7 +36,7 @@ pub fn summary(rows: &[SlipRow], currency: &str) -> String {
 
 /// The card's choice of period: this week, month, quarter or year.
 pub fn every_ui(ui: &mut egui::Ui, every: &mut Every) {
-    let label = ui.text(tr!("Pushed"));
+    let label = ui.text(tr!("Period"));
     egui::ComboBox::from_id_salt("slipped_every")
         .selected_text(ui.rtl(every.current_label()))
         .show_ui(ui, |ui| {
@@ -49,13 +49,13 @@ pub fn every_ui(ui: &mut egui::Ui, every: &mut Every) {
 }
 
 /// The card: its sentence, a link to the deals in the list, and a line per deal (its name
-/// opens it), those that left the period first.
+/// opens it), those that left the period first. A picture (`actions` None) has no links.
 pub fn card_ui(
     ui: &mut egui::Ui,
     rows: &[SlipRow],
     currency: &str,
     height: f32,
-    actions: &mut Vec<Action>,
+    mut actions: Option<&mut Vec<Action>>,
 ) {
     let Some(first) = rows.first() else {
         return;
@@ -63,6 +63,9 @@ pub fn card_ui(
     ui.with_layout(direction::top_down_start(), |ui| {
         let text = RichText::new(summary(rows, currency)).strong();
         ui.add(egui::Label::new(ui.rtl(text)).wrap());
+        let Some(actions) = actions.as_deref_mut() else {
+            return;
+        };
         let label = tr!("Show these deals in the list");
         if ui.link(ui.rtl(label)).clicked() {
             actions.push(Action::OpenPinned {
@@ -72,7 +75,7 @@ pub fn card_ui(
         }
     });
     ui.add_space(4.0);
-    let columns = [
+    let mut columns = vec![
         (
             tr!("Deal"),
             Column::remainder().at_least(140.0).clip(true),
@@ -87,19 +90,25 @@ pub fn card_ui(
         (tr!("Was due"), Column::auto().at_least(80.0), true),
         (tr!("Now due"), Column::auto().at_least(80.0), true),
         (tr!("Pushed"), Column::auto().at_least(60.0), true),
-        // Room for the scroll bar, which is drawn over the last column.
-        (String::new(), Column::exact(12.0), false),
     ];
+    // Room for the scroll bar, drawn over the rightmost column: the last in reading order, or
+    // in Persian the first.
+    let gap = (String::new(), Column::exact(12.0), false);
+    let rtl = crate::i18n::right_to_left();
+    let at = if rtl { 0 } else { columns.len() };
+    columns.insert(at, gap);
     let shape = TableShape::new("slipped_table", theme::REPORT_ROW_HEIGHT).scrolled(height);
     reading_table(ui, shape, &columns, rows.len(), |ui, index, column| {
         let r = &rows[index];
+        let column = if rtl { column.wrapping_sub(1) } else { column };
         let text = match column {
+            0 if actions.is_none() => r.deal.clone(),
             0 => {
                 let link = ui
                     .link(ui.rtl(r.deal.clone()))
                     // The name in full: the column cuts a long one.
                     .on_hover_text(ui.rtl(r.deal.clone()));
-                if link.clicked() {
+                if let Some(actions) = actions.as_deref_mut().filter(|_| link.clicked()) {
                     actions.push(Action::Open(r.id));
                 }
                 return;

@@ -3,7 +3,8 @@
 //! the deal, and an undo that takes the push back.
 
 use egui_kittest::kittest::Queryable as _;
-use forsat_core::domain::pushes;
+use forsat_core::command::Command;
+use forsat_core::domain::{Account, Opportunity, pushes};
 
 use crate::reports::{click, five_deals};
 use crate::{card, deal, harness, has_label, pick, type_into};
@@ -20,10 +21,27 @@ fn set_close(harness: &mut egui_kittest::Harness<'static, forsat_ui::App>, name:
 #[test]
 fn a_close_date_pushed_in_the_form_is_listed_on_the_card_which_opens_the_deal() {
     let fixture = five_deals();
+    // A deal made due on 10 December (its creation is no change of its date).
+    let name = "Bluefin – CRM rollout";
+    let mut ws = fixture.reopen();
+    let stage = ws
+        .stages_of(ws.default_pipeline().id)
+        .next()
+        .unwrap()
+        .clone();
+    let mut opp = Opportunity::draft(&Account::default(), &stage, ws.settings(), ws.now());
+    (opp.name, opp.amount) = (name.to_owned(), 40_000.into());
+    opp.expected_close = "2026-12-10".parse().ok();
+    let new_account = Some("Bluefin".to_owned());
+    let create = Command::CreateOpportunity {
+        opp: Box::new(opp),
+        new_account,
+    };
+    ws.apply(create).unwrap();
+    drop(ws);
     let mut harness = harness(&fixture.path);
-    let name = "Nordwind – fleet renewal";
-    // A first date is no push; a later one is.
-    set_close(&mut harness, name, "2026-11-25");
+    // Pulled in is no push; a later date is.
+    set_close(&mut harness, name, "2026-12-05");
     set_close(&mut harness, name, "2027-01-15");
     let id = deal(harness.state().workspace().unwrap(), name).id;
     assert_eq!(
@@ -38,14 +56,16 @@ fn a_close_date_pushed_in_the_form_is_listed_on_the_card_which_opens_the_deal() 
         &harness,
         "1 deal had its close date pushed later in 2026-11."
     ));
+    // It was not due in November: November's forecast lost nothing.
+    assert!(!has_label(&harness, "no longer"));
+
+    // The quarter, picked in the popup: it was due in it, and no longer is.
+    pick(&mut harness, "Period", "This quarter");
+    assert!(has_label(&harness, "pushed later in 2026-Q4."));
     assert!(has_label(
         &harness,
         "1 of them, $40,000, was due in it and no longer is."
     ));
-
-    // The quarter, picked in the popup: the same deal, in 2026-Q4.
-    pick(&mut harness, "Pushed", "This quarter");
-    assert!(has_label(&harness, "pushed later in 2026-Q4."));
 
     // The deal's name opens it in the form.
     harness.get_by_label(name).click();

@@ -11,7 +11,7 @@ use std::ops::Range;
 use chrono::{Datelike as _, NaiveDate};
 
 use super::features::Accounts;
-use crate::domain::{CloseDateChange, Id, IdMap, Stage, StageEvent, StageKind, pushes};
+use crate::domain::{CloseDateChange, Id, IdMap, Stage, StageEvent, StageKind, push_spans};
 
 /// A day as a number (days since 1 January of year 1), so ages are subtractions.
 pub type Day = i32;
@@ -52,7 +52,7 @@ pub struct Deal {
     pub end: End,
     /// Its stage moves in [`Book::moves`], oldest first.
     moves: Range<u32>,
-    /// The days its close date was pushed, in [`Book::pushes`], oldest first.
+    /// Its close date's pushes in [`Book::pushes`], oldest first.
     pushes: Range<u32>,
 }
 
@@ -61,6 +61,14 @@ pub struct Deal {
 pub struct Move {
     pub day: Day,
     pub stage: Id,
+}
+
+/// A push of a deal's close date: the day it was pushed and the day it was put back
+/// ([`Day::MAX`] while it stands).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Span {
+    pub from: Day,
+    pub until: Day,
 }
 
 /// What the learner knows of a stage.
@@ -78,7 +86,7 @@ pub struct StageInfo {
 pub struct Book {
     pub deals: Vec<Deal>,
     moves: Vec<Move>,
-    pushes: Vec<Day>,
+    pushes: Vec<Span>,
     pub stages: IdMap<StageInfo>,
     /// Each pipeline's stages in order.
     pub pipelines: IdMap<Vec<Id>>,
@@ -112,7 +120,7 @@ pub struct DealRecord {
 pub struct Gathered {
     deals: Vec<DealRecord>,
     moves: Vec<(Id, Move)>,
-    pushes: Vec<(Id, Day)>,
+    pushes: Vec<(Id, Span)>,
     stages: IdMap<StageInfo>,
     pipelines: IdMap<Vec<Id>>,
     today: Day,
@@ -166,12 +174,15 @@ impl Gathered {
         self.moves.push((e.opportunity, stage));
     }
 
-    /// The pushes that stand among one deal's close-date changes (oldest first; see
-    /// [`pushes`]); those of a deal not gathered are left out.
+    /// The pushes among one deal's close-date changes (oldest first), with the day each was
+    /// put back if it was ([`push_spans`]); those of a deal not gathered are left out.
     pub fn close_dates(&mut self, changes: &[CloseDateChange]) {
-        for push in pushes(changes) {
-            self.pushes
-                .push((push.opportunity, day(push.at.date_naive())));
+        for (push, end) in push_spans(changes) {
+            let span = Span {
+                from: day(push.at.date_naive()),
+                until: end.map_or(Day::MAX, |at| day(at.date_naive())),
+            };
+            self.pushes.push((push.opportunity, span));
         }
     }
 
@@ -206,7 +217,7 @@ impl Gathered {
         let at = |id: &Id| index.get(id).copied();
         let moves = self.moves.iter().filter_map(|(id, m)| Some((at(id)?, *m)));
         book.moves = group(&mut book.deals, moves.collect(), |d| &mut d.moves);
-        let mut pushes: Vec<(u32, Day)> = (self.pushes.iter())
+        let mut pushes: Vec<(u32, Span)> = (self.pushes.iter())
             .filter_map(|(id, d)| Some((at(id)?, *d)))
             .collect();
         pushes.sort_unstable();
@@ -253,10 +264,12 @@ impl Book {
         &self.moves[range(&deal.moves)]
     }
 
-    /// How many times the deal's close date was pushed by `day` (that day's included, as
-    /// its stage moves are).
+    /// How many pushes of the deal's close date stood at the end of `day` (that day's
+    /// included, as its stage moves are): one put back later still stood then.
     pub fn pushes_by(&self, deal: &Deal, day: Day) -> u32 {
-        self.pushes[range(&deal.pushes)].partition_point(|d| *d <= day) as u32
+        let spans = &self.pushes[range(&deal.pushes)];
+        let known = &spans[..spans.partition_point(|s| s.from <= day)];
+        known.iter().filter(|s| s.until > day).count() as u32
     }
 }
 

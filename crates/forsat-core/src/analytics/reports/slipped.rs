@@ -13,11 +13,13 @@ use crate::domain::{Every, Id};
 /// One deal's pushes of its close date that stand (undone ones left out), as the workspace
 /// hands them to the report: each push's day, the date before and the date after.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Slip {
+pub struct Slip<'a> {
     pub deal: Id,
-    pub name: String,
+    pub name: &'a str,
     /// Oldest first.
     pub pushes: Vec<Push>,
+    /// The date it was due when the period began (before its first change in the period).
+    pub was: Option<NaiveDate>,
 }
 
 /// One push of a close date.
@@ -43,7 +45,8 @@ pub struct SlipRow {
     pub period: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
-    /// The close date before the period's first push.
+    /// The close date when the period began; without one then, the date its first push in
+    /// the period moved.
     pub was: NaiveDate,
     /// The close date now (None: cleared since).
     pub now: Option<NaiveDate>,
@@ -52,7 +55,8 @@ pub struct SlipRow {
     pub pushes_total: u32,
     /// The day of its last push in the period.
     pub last_pushed: NaiveDate,
-    /// Whether it was due in the period and is no longer: the period's forecast lost it.
+    /// Whether it is open, was due in the period and is no longer: the period's forecast
+    /// lost it.
     pub left_period: bool,
 }
 
@@ -60,24 +64,30 @@ pub struct SlipRow {
 pub fn slipped(data: &Data, every: Every) -> Vec<SlipRow> {
     let (from, end) = every.bounds(data.today());
     let to = end.pred_opt().unwrap_or(end);
-    let (positions, facts) = data.positions();
-    let period = period_name(every, from);
+    let facts = data.positions().1;
+    let period = match every {
+        // A day alone would read as the day it was pushed.
+        Every::Week => crate::tr!("the week of {day}", day = crate::i18n::format_date(from)),
+        _ => period_name(every, from),
+    };
     let mut rows: Vec<SlipRow> = data
         .slips()
         .iter()
         .filter_map(|slip| {
-            let at = facts.position(slip.deal)?;
-            // The scope's positions are in order.
-            positions.binary_search(&(at as u32)).ok()?;
-            let f = &facts.deals()[at];
+            let f = &facts.deals()[facts.position(slip.deal)?];
+            if !data.holds(f) {
+                return None;
+            }
             let inside: Vec<&Push> = (slip.pushes.iter())
                 .filter(|p| (from..end).contains(&p.on))
                 .collect();
             let (first, last) = (inside.first()?, inside.last()?);
+            // Without a date when the period began, the one its first push there moved.
+            let was = slip.was.unwrap_or(first.from);
             let now = f.expected_close;
             Some(SlipRow {
                 id: slip.deal,
-                deal: slip.name.clone(),
+                deal: slip.name.to_owned(),
                 stage: data
                     .stage(f.stage)
                     .map(|s| s.name.clone())
@@ -89,12 +99,15 @@ pub fn slipped(data: &Data, every: Every) -> Vec<SlipRow> {
                 period: period.clone(),
                 from,
                 to,
-                was: first.from,
+                was,
                 now,
                 pushes: inside.len() as u32,
                 pushes_total: slip.pushes.len() as u32,
                 last_pushed: last.on,
-                left_period: (from..end).contains(&first.from) && now.is_none_or(|d| d >= end),
+                // An open deal's: a closed one is no longer in any period's forecast.
+                left_period: Data::is_open(f)
+                    && (from..end).contains(&was)
+                    && now.is_none_or(|d| d >= end),
             })
         })
         .collect();
