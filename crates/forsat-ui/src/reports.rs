@@ -26,7 +26,7 @@ use super::app::{Action, Ctx};
 use super::learner::Learner;
 use super::offscreen::Painted;
 use super::theme;
-use super::widgets::lookup_combo;
+use super::widgets::{choice_combo, lookup_combo};
 use crate::analytics::reports::{
     self, GroupBy, Params, Period, Report, Rows, SavedReport, Scope, VelocityBy, WinLossBy,
 };
@@ -660,16 +660,8 @@ impl ReportsView {
                         .color(theme::TEXT_MUTED));
             }
             Params::Pipeline { by } => {
-                let label = ui.text(tr!("By"));
-                egui::ComboBox::from_id_salt("revenue_by")
-                    .selected_text(ui.rtl(group_label(*by)))
-                    .show_ui(ui, |ui| {
-                        for choice in [GroupBy::Stage, GroupBy::Salesperson, GroupBy::Source] {
-                            ui.selectable_value_text(by, choice, group_label(choice));
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
+                let choices = [GroupBy::Stage, GroupBy::Salesperson, GroupBy::Source];
+                choice_combo(ui, &tr!("By"), by, &choices, group_label);
             }
             Params::Forecast {
                 by, salesperson, ..
@@ -684,16 +676,7 @@ impl ReportsView {
                     salesperson,
                     &tr!("Everyone"),
                 );
-                let label = ui.text(tr!("Bars"));
-                egui::ComboBox::from_id_salt("forecast_measure")
-                    .selected_text(ui.rtl(measure.label()))
-                    .show_ui(ui, |ui| {
-                        for choice in Measure::ALL {
-                            ui.selectable_value_text(measure, choice, choice.label());
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
+                choice_combo(ui, &tr!("Bars"), measure, &Measure::ALL, Measure::label);
             }
             Params::Grid { by, .. } => period_ui(ui, &title, by),
             Params::Velocity { .. } => {
@@ -714,23 +697,17 @@ impl ReportsView {
                     ))
                     .color(theme::TEXT_MUTED));
             }
-            Params::Slipped { every } => slipped::every_ui(ui, every),
+            Params::Slipped { every } => {
+                choice_combo(ui, &tr!("Period"), every, &Every::ALL, Every::current_label);
+            }
             Params::WinLoss { by, .. } => {
-                let label = ui.text(tr!("By"));
-                egui::ComboBox::from_id_salt("winloss_by")
-                    .selected_text(ui.rtl(winloss_label(*by)))
-                    .show_ui(ui, |ui| {
-                        for choice in [
-                            WinLossBy::Reason,
-                            WinLossBy::Competitor,
-                            WinLossBy::Source,
-                            WinLossBy::Salesperson,
-                        ] {
-                            ui.selectable_value_text(by, choice, winloss_label(choice));
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
+                let choices = [
+                    WinLossBy::Reason,
+                    WinLossBy::Competitor,
+                    WinLossBy::Source,
+                    WinLossBy::Salesperson,
+                ];
+                choice_combo(ui, &tr!("By"), by, &choices, winloss_label);
             }
         });
         if range_mut(&mut state.params).is_some() {

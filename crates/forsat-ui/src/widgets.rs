@@ -60,6 +60,26 @@ pub fn history_ui(ui: &mut egui::Ui, history: &[HistoryEntry]) {
         });
 }
 
+/// A labelled dropdown of `choices`, each called by `name`.
+pub fn choice_combo<T: Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut T,
+    choices: &[T],
+    name: fn(T) -> String,
+) {
+    let label = ui.text(label);
+    egui::ComboBox::from_id_salt((label.id, "choice"))
+        .selected_text(ui.rtl(name(*value)))
+        .show_ui(ui, |ui| {
+            for choice in choices {
+                ui.selectable_value_text(value, *choice, name(*choice));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
 /// A dropdown over one lookup table, with an empty choice named `none`, named for assistive
 /// technology (and tests) by the visible label `label`. Returns true when the choice changed.
 pub fn lookup_combo(

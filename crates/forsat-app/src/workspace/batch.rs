@@ -35,6 +35,8 @@ impl Workspace {
         kind: BatchKind,
     ) -> Result<Applied, ApplyError> {
         let (fresh, max_id) = self.fresh_ids(&batch)?;
+        // By deal, as they are checked and written.
+        (batch.close_dates).sort_by_key(|c| (c.opportunity, c.at));
         let mut errors = Vec::new();
         for record in &mut batch.records {
             errors.extend(record.normalize_and_validate().err().unwrap_or_default());
@@ -374,8 +376,6 @@ fn write_batch_deals(
         .filter_map(|e| Some((e, e.from?)))
         .collect();
     moves.sort_by_key(|(e, _)| (e.opportunity, e.id));
-    let mut closes: Vec<&CloseDateChange> = batch.close_dates.iter().collect();
-    closes.sort_by_key(|c| (c.opportunity, c.at));
     for o in &batch.opportunities {
         tx.put_opportunity(o)?;
         let stamp = stamp.dated(o.created);
@@ -387,11 +387,7 @@ fn write_batch_deals(
             "created",
             &o.name,
         )?;
-        let first = moves.partition_point(|(e, _)| e.opportunity < o.id);
-        for (e, from) in moves[first..]
-            .iter()
-            .take_while(|(e, _)| e.opportunity == o.id)
-        {
+        for (e, from) in of_deal(&moves, o.id, |(e, _)| e.opportunity) {
             history(
                 tx,
                 &stamp.dated(e.at),
@@ -402,8 +398,7 @@ fn write_batch_deals(
                 stage_names[&e.to].clone(),
             )?;
         }
-        let first = closes.partition_point(|c| c.opportunity < o.id);
-        for c in closes[first..].iter().take_while(|c| c.opportunity == o.id) {
+        for c in of_deal(&batch.close_dates, o.id, |c| c.opportunity) {
             let date = |d: Option<NaiveDate>| d.map(stored_date).unwrap_or_default();
             history(
                 tx,
@@ -419,13 +414,18 @@ fn write_batch_deals(
     Ok(())
 }
 
-/// What is wrong with a batch's close-date changes: each deal's must follow on from one
-/// another and end at the date the deal holds.
+/// The items of deal `id` among `items`, which are sorted by deal.
+fn of_deal<T>(items: &[T], id: Id, deal: impl Fn(&T) -> Id) -> &[T] {
+    let first = items.partition_point(|t| deal(t) < id);
+    let count = items[first..].partition_point(|t| deal(t) == id);
+    &items[first..first + count]
+}
+
+/// What is wrong with a batch's close-date changes (sorted by deal, then time): each deal's
+/// must follow on from one another and end at the date the deal holds.
 fn check_close_dates(batch: &Batch) -> Option<FieldError> {
     let mut last: IdMap<&CloseDateChange> = IdMap::default();
-    let mut closes: Vec<&CloseDateChange> = batch.close_dates.iter().collect();
-    closes.sort_by_key(|c| (c.opportunity, c.at));
-    for c in closes {
+    for c in &batch.close_dates {
         if last
             .insert(c.opportunity, c)
             .is_some_and(|before| before.to != c.from)

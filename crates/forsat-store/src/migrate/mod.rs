@@ -18,14 +18,14 @@
 //!   migration (the file is refused as damaged, untouched).
 //! - 6 → 7: every stage gains its forecast category and the settings the choice of predicted
 //!   probabilities ([`v6_to_v7`]); a deal's forecast bool reads as its forecast choice as it is.
-//! - 7 → 8: `meta` may hold the goals ([`v7_to_v8`]); nothing to convert, the schema number
-//!   changes so that an older Forsat refuses the file as too new rather than as damaged.
+//! - 7 → 8: `meta` may hold the goals; nothing to convert, the schema number changes so that
+//!   an older Forsat refuses the file as too new rather than as damaged (done by the step
+//!   below, which stamps the schema).
 //! - 8 → 9: the close-date changes (`close_dates`), an index of the deals' history, filled
 //!   from the history as it is ([`v8_to_v9`]).
 
 mod v5_to_v6;
 mod v6_to_v7;
-mod v7_to_v8;
 mod v8_to_v9;
 
 use std::path::{Path, PathBuf};
@@ -60,9 +60,6 @@ pub(super) fn run(store: &Store, from: u32) -> Result<Option<Vec<CloseDateChange
         }
         if from < 7 {
             v6_to_v7::migrate(&txn, from)?;
-        }
-        if from < 8 {
-            v7_to_v8::migrate(&txn)?;
         }
         v8_to_v9::migrate(&txn)
     };

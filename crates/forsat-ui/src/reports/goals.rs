@@ -13,7 +13,7 @@ use crate::domain::{Every, Goal, LookupKind, Measure};
 use crate::i18n::{format_count, format_money, format_number};
 use crate::text::one_run;
 use crate::ui_ext::UiExt as _;
-use crate::widgets::lookup_combo;
+use crate::widgets::{choice_combo, lookup_combo};
 use crate::workspace::Workspace;
 use crate::{direction, theme, tr};
 
@@ -322,26 +322,6 @@ fn bar_ui(ui: &mut Ui, row: &GoalRow, width: f32) {
         egui::Stroke::new(1.0, theme::CARD_STROKE),
         egui::StrokeKind::Inside,
     );
-}
-
-/// A labelled dropdown of `choices`, each called by `name`.
-fn choice_combo<T: Copy + PartialEq>(
-    ui: &mut Ui,
-    label: &str,
-    value: &mut T,
-    choices: &[T],
-    name: fn(T) -> String,
-) {
-    let label = ui.text(label);
-    egui::ComboBox::from_id_salt((label.id, "goal"))
-        .selected_text(ui.rtl(name(*value)))
-        .show_ui(ui, |ui| {
-            for choice in choices {
-                ui.selectable_value_text(value, *choice, name(*choice));
-            }
-        })
-        .response
-        .labelled_by(label.id);
 }
 
 /// The goals' progress in the board's header: a short bar per goal, the whole story on hover.

@@ -7,7 +7,6 @@ use rust_decimal::Decimal;
 
 use crate::analytics::reports::SlipRow;
 use crate::app::Action;
-use crate::domain::Every;
 use crate::i18n::{format_count, format_date, format_money};
 use crate::ui_ext::UiExt as _;
 use crate::widgets::{TableShape, reading_table};
@@ -32,20 +31,6 @@ pub fn summary(rows: &[SlipRow], currency: &str) -> String {
         amount = format_money(amount, currency)
     );
     format!("{slipped} {out}")
-}
-
-/// The card's choice of period: this week, month, quarter or year.
-pub fn every_ui(ui: &mut egui::Ui, every: &mut Every) {
-    let label = ui.text(tr!("Period"));
-    egui::ComboBox::from_id_salt("slipped_every")
-        .selected_text(ui.rtl(every.current_label()))
-        .show_ui(ui, |ui| {
-            for choice in Every::ALL {
-                ui.selectable_value_text(every, choice, choice.current_label());
-            }
-        })
-        .response
-        .labelled_by(label.id);
 }
 
 /// The card: its sentence, a link to the deals in the list, and a line per deal (its name
