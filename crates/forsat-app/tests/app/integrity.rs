@@ -21,13 +21,14 @@ const SCHEMA5: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schem
 const SCHEMA1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema1.redb");
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const HISTORY: TableDefinition<(u8, u64, u64), &[u8]> = TableDefinition::new("history");
-const ID_TABLES: [&str; 12] = [
+const ID_TABLES: [&str; 13] = [
     "pipelines",
     "stages",
     "lookups",
     "accounts",
     "opportunities",
     "stage_events",
+    "close_dates",
     "trash",
     "contacts",
     "leads",
@@ -135,7 +136,22 @@ fn a_flipped_bit_in_any_record_or_key_of_any_table_is_refused_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let pristine = dir.path().join("pristine.redb");
     std::fs::copy(SCHEMA5, &pristine).unwrap();
-    drop(open(&pristine)); // migrated: every record is checksummed
+    // Migrated (every record is checksummed), and a deal's close date pushed, so that every
+    // table holds records.
+    let mut ws = open(&pristine);
+    let mut deal = ws
+        .opportunities()
+        .find(|o| o.expected_close.is_some())
+        .unwrap()
+        .clone();
+    deal.expected_close = deal.expected_close.map(|d| d + chrono::Days::new(30));
+    let opp = Box::new(deal);
+    let push = forsat_core::command::Command::UpdateOpportunity {
+        opp,
+        new_account: None,
+    };
+    ws.apply(push).unwrap();
+    drop(ws);
     let path = dir.path().join("flipped.redb");
     let tables = raw_tables(&pristine);
     assert!(
@@ -181,6 +197,48 @@ fn a_flipped_bit_in_any_record_or_key_of_any_table_is_refused_naming_it() {
         }
     }
     assert!(tried > 100, "{tried}");
+}
+
+/// A schema-8 file whose deal's history holds a damaged entry: the migration, which reads the
+/// whole history to find the close-date changes, refuses it naming the history, writes none of
+/// it, and the next opening refuses it again (no silent repair).
+#[test]
+fn a_damaged_history_entry_stops_the_migration_to_schema_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("eight.redb");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema8.redb");
+    std::fs::copy(fixture, &path).unwrap();
+    let before = raw_tables(&path);
+    let (key, value) = before["history"]
+        .iter()
+        .find(|(k, v)| k[0] == 5 && v.windows(14).any(|w| w == b"expected_close"))
+        .unwrap()
+        .clone();
+    let mut damaged = value.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0x04;
+    overwrite(&path, "history", &key, &key, &damaged);
+    let written = raw_tables(&path);
+    assert!(!written.contains_key("close_dates"));
+    // The refused file stays open in this process, left as after a crash (damage is never
+    // closed over, as closing writes): each look is at a copy of it, recovered by redb.
+    let mut file = path.clone();
+    for round in 1..=2 {
+        let err = Store::open(&file, today()).map(drop).unwrap_err();
+        assert!(
+            matches!(err, StoreError::Corrupt { .. }) && err.to_string().contains("history"),
+            "{err}"
+        );
+        let copy = dir.path().join(format!("copy-{round}.redb"));
+        std::fs::copy(&file, &copy).unwrap();
+        drop(redb::Database::open(&copy).unwrap());
+        assert_eq!(
+            raw_tables(&copy),
+            written,
+            "nothing of the migration was written"
+        );
+        file = copy;
+    }
 }
 
 #[test]
