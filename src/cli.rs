@@ -185,7 +185,8 @@ pub enum CliCommand {
         #[command(subcommand)]
         report: Report,
     },
-    /// Write records to a CSV or XLSX file (CSV to standard output without --out).
+    /// Write records to a CSV or XLSX file (CSV to standard output without --out), or the
+    /// activities to an iCalendar file (`--what activities --format ics`).
     Export {
         #[arg(long, value_enum, default_value_t = interchange::Kind::Opportunities)]
         what: interchange::Kind,
@@ -552,12 +553,14 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, Cl
                     ) + "\n")
                 }
                 None if format == interchange::Format::Xlsx => Err(CliError::XlsxNeedsOut),
-                // CSV is text: it goes to standard output as it is made.
-                None => match interchange::write_csv(&ws, what, None, std::io::stdout().lock()) {
-                    // The reader stopped early (`| head`): what it read was what it wanted.
-                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-                    _ => Ok(String::new()),
-                },
+                // CSV and iCalendar are text: they go to standard output.
+                None => {
+                    match interchange::write_text(&ws, what, format, std::io::stdout().lock()) {
+                        // The reader stopped early (`| head`): what it read was what it wanted.
+                        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                        _ => Ok(String::new()),
+                    }
+                }
             }
         }
         CliCommand::Import {

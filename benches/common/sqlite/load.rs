@@ -157,11 +157,13 @@ pub fn load(conn: &Connection) -> Loaded {
             };
             Ok(Activity {
                 id: r.get::<_, i64>(0)? as Id,
-                kind: activity_kind(r.get(1)?),
-                summary: r.get(2)?,
-                due: date(&r.get::<_, String>(3)?),
                 done: r.get(4)?,
-                link,
+                ..Activity::planned(
+                    activity_kind(r.get(1)?),
+                    r.get(2)?,
+                    date(&r.get::<_, String>(3)?),
+                    link,
+                )
             })
         },
     );

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc};
 use rust_decimal::Decimal;
 
 use crate::command::Batch;
@@ -536,14 +536,43 @@ fn log_activities(
     for due in days.iter().rev().take(truth::LOGGED).rev() {
         let (kind, summary) = *rng.pick(&ACTIVITIES);
         batch.records.push(Record::Activity(Activity {
-            id: take_id(),
-            kind,
-            summary: summary.to_owned(),
-            due: *due,
             done: true,
-            link: ActivityLink::Opportunity(opp.id),
+            ..demo_activity(take_id(), kind, summary, *due, opp)
         }));
     }
+}
+
+/// A deal's activity; calls and meetings at a time of the working day and for a while, both
+/// drawn from the id so that the generator's other draws (and the ground truth) stay as they
+/// were.
+fn demo_activity(
+    id: Id,
+    kind: ActivityKind,
+    summary: &str,
+    due: NaiveDate,
+    opp: &Opportunity,
+) -> Activity {
+    let mut activity = Activity {
+        id,
+        salesperson: opp.salesperson,
+        ..Activity::planned(
+            kind,
+            summary.to_owned(),
+            due,
+            ActivityLink::Opportunity(opp.id),
+        )
+    };
+    if matches!(kind, ActivityKind::Call | ActivityKind::Meeting) {
+        // Half-hour slots from 9:00 to 16:30.
+        let slot = (id.wrapping_mul(2_654_435_761) >> 7) % 16;
+        activity.time = NaiveTime::from_hms_opt(9 + (slot / 2) as u32, 30 * (slot % 2) as u32, 0);
+        activity.minutes = if kind == ActivityKind::Meeting {
+            60
+        } else {
+            30
+        };
+    }
+    activity
 }
 
 const CONTACTS: [(&str, &str); 8] = [
@@ -711,14 +740,13 @@ impl DealExtras {
                 let due = today
                     .checked_add_signed(Duration::days(rng.below(24) as i64 - 6))
                     .unwrap_or(today);
-                batch.records.push(Record::Activity(Activity {
-                    id: take_id(),
+                batch.records.push(Record::Activity(demo_activity(
+                    take_id(),
                     kind,
-                    summary: summary.to_owned(),
+                    summary,
                     due,
-                    done: false,
-                    link: ActivityLink::Opportunity(opp.id),
-                }));
+                    opp,
+                )));
             }
         }
     }

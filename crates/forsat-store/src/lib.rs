@@ -176,8 +176,12 @@ impl Store {
         })?;
         let store = Store::wrap(Some(db), None, path, lock);
         let mut records = records;
-        if let Some(found) = store.guarded(|| migrate::run(&store, schema))? {
-            records.close_dates = found;
+        let migrated = store.guarded(|| migrate::run(&store, schema))?;
+        if let Some(close_dates) = migrated.close_dates {
+            records.close_dates = close_dates;
+        }
+        if let Some(activities) = migrated.activities {
+            records.activities = activities;
         }
         Ok((store, records, backup_failed))
     }

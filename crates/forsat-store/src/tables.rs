@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use super::codec::{self, CodecError};
 use crate::TxError;
 use crate::domain::{
-    Account, Activity, CloseDateChange, Contact, Currency, EntityKind, Field, Goal, HistoryEntry,
-    ID_LIMIT, Id, Lead, ListColumn, Lookup, Opportunity, Pipeline, Product, Record, SavedFilter,
-    Settings, SettingsV3, SettingsV4, SettingsV6, Stage, StageEvent, StageV6,
+    Account, Activity, ActivityV9, CloseDateChange, Contact, Currency, EntityKind, Field, Goal,
+    HistoryEntry, ID_LIMIT, Id, Lead, ListColumn, Lookup, Opportunity, Pipeline, Product, Record,
+    SavedFilter, Settings, SettingsV3, SettingsV4, SettingsV6, Stage, StageEvent, StageV6,
 };
 use crate::upgrade::{self, as_is};
 
@@ -64,13 +64,15 @@ const META_TALLY: &str = "tally";
 /// The value of `meta.app` in every Forsat database.
 pub(super) const APP_TAG: &[u8] = b"forsat";
 /// The schema this build writes; older ones are migrated on open, newer ones refused.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 /// The first schema whose records carry a checksum (and whose meta holds a tally).
 const CHECKSUM_SCHEMA: u32 = 6;
 /// The first schema whose stages carry their forecast category.
 const FORECAST_SCHEMA: u32 = 7;
 /// The first schema whose meta may hold goals.
 const GOALS_SCHEMA: u32 = 8;
+/// The first schema whose activities carry a time, a duration, notes, an owner and a UID.
+const PLANNER_SCHEMA: u32 = 10;
 /// The code of a deal's history entries.
 const DEAL_CODE: u8 = 5;
 
@@ -558,7 +560,12 @@ fn load_rest(
     records.trash = read_all(txn, TRASH, schema, tally)?;
     records.contacts = read_all(txn, CONTACTS, schema, tally)?;
     records.leads = read_all(txn, LEADS, schema, tally)?;
-    records.activities = read_all(txn, ACTIVITIES, schema, tally)?;
+    records.activities = if schema < PLANNER_SCHEMA {
+        let old: Vec<ActivityV9> = read_all(txn, ACTIVITIES, schema, tally)?;
+        old.into_iter().map(Activity::from).collect()
+    } else {
+        read_all(txn, ACTIVITIES, schema, tally)?
+    };
     records.products = read_all(txn, PRODUCTS, schema, tally)?;
     records.currencies = read_all(txn, CURRENCIES, schema, tally)?;
     Ok(())

@@ -8,12 +8,10 @@ use crate::ui_ext::UiExt;
 use chrono::NaiveDate;
 use egui::{Align, Color32, RichText, ScrollArea, vec2};
 
-use super::activity_panel::kind_label;
+use super::activity_panel::{kind_label, summary_link, when_label};
 use super::app::{Action, Ctx};
 use super::theme;
-use crate::command::{Change, Command};
-use crate::domain::{Activity, ActivityLink, ActivityState, Record};
-use crate::i18n::format_date;
+use crate::domain::{ActivityLink, ActivityState};
 use crate::workspace::{OpenActivity, Workspace};
 use crate::{tr, trn};
 
@@ -97,7 +95,7 @@ impl ActivitiesView {
                         Row::Heading(state, n) => heading_ui(ui, *state, *n),
                         Row::Item(open) => {
                             if let Some(action) = item_ui(ui, open, today) {
-                                if matches!(action, Action::Apply(_)) {
+                                if matches!(action, Action::MarkDone(_)) {
                                     marked = Some(open.clone());
                                 }
                                 actions.push(action);
@@ -242,12 +240,7 @@ fn item_ui(ui: &mut egui::Ui, open: &OpenActivity, today: NaiveDate) -> Option<A
                     .accessible_name(tr!("Mark “{summary}” done", summary = a.summary))
                     .on_hover_text(ui.rtl(tr!("Mark as done")));
                 if done.clicked() {
-                    action = Some(Action::Apply(Command::Change(Box::new(Change::put(
-                        Record::Activity(Activity {
-                            done: true,
-                            ..a.clone()
-                        }),
-                    )))));
+                    action = Some(Action::MarkDone(a.id));
                 }
             });
             cell(ui, 70.0, |ui| {
@@ -255,17 +248,11 @@ fn item_ui(ui: &mut egui::Ui, open: &OpenActivity, today: NaiveDate) -> Option<A
             });
             let rest = ui.available_width();
             let summary_width = (rest * 0.4).clamp(160.0, 380.0);
-            cell(ui, summary_width, |ui| {
-                let summary = RichText::new(&a.summary);
-                let summary = if a.done {
-                    summary.strikethrough().color(theme::TEXT_MUTED)
-                } else {
-                    summary.color(theme::TEXT_STRONG)
-                };
-                ui.add(egui::Label::new(ui.rtl(summary)).truncate());
-            });
-            cell(ui, 90.0, |ui| {
-                ui.text(RichText::new(format_date(a.due)).color(color(state)));
+            if let Some(edit) = cell(ui, summary_width, |ui| summary_link(ui, a, true)) {
+                action = Some(edit);
+            }
+            cell(ui, 130.0, |ui| {
+                ui.text(RichText::new(when_label(a)).color(color(state)));
             });
             cell(ui, 100.0, |ui| {
                 ui.text(RichText::new(relative(a.due, today)).color(theme::TEXT_MUTED));

@@ -11,7 +11,7 @@ use super::theme;
 use crate::command::{Change, Command};
 use crate::domain::{
     Activity, ActivityKind, ActivityLink, ActivityState, EntityKind, Field, FieldError, Problem,
-    Record, clean_name, parse_date,
+    Record, clean_name, parse_date, parse_time,
 };
 use crate::i18n::{editable, format_date};
 use crate::tr;
@@ -23,6 +23,8 @@ pub struct ActivityPanel {
     kind: ActivityKind,
     summary: String,
     due: String,
+    /// The time of day, optional.
+    time: String,
     error: Option<String>,
     /// The summary takes the keyboard, in sight, when next drawn (`A` on a deal).
     focus: bool,
@@ -36,6 +38,38 @@ pub fn kind_label(kind: ActivityKind) -> String {
         ActivityKind::Email => tr!("Email"),
         ActivityKind::Task => tr!("Task"),
     }
+}
+
+/// When an activity is: its day, and its time when it has one ("2026-12-08 14:30").
+pub fn when_label(a: &Activity) -> String {
+    match a.time {
+        Some(time) => format!(
+            "{} {}",
+            format_date(a.due),
+            crate::i18n::localize_digits(&time.format("%H:%M").to_string())
+        ),
+        None => format_date(a.due),
+    }
+}
+
+/// The summary of an activity, struck through once done; a click on it opens its editor.
+pub fn summary_link(ui: &mut egui::Ui, a: &Activity, truncate: bool) -> Option<Action> {
+    let summary = RichText::new(&a.summary);
+    let summary = if a.done {
+        summary.strikethrough().color(theme::TEXT_MUTED)
+    } else {
+        summary.color(theme::TEXT_STRONG)
+    };
+    // A button without a frame: it reads as text, and as "Edit activity …" to assistive
+    // technology.
+    let button = egui::Button::new(ui.rtl(summary)).frame(false);
+    let button = if truncate { button.truncate() } else { button };
+    let response = ui
+        .add(button)
+        .on_hover_cursor(egui::CursorIcon::PointingHand)
+        .on_hover_text(ui.rtl(tr!("Edit: time, length, salesperson, notes")))
+        .accessible_name(tr!("Edit activity {summary}", summary = a.summary));
+    response.clicked().then_some(Action::EditActivity(a.id))
 }
 
 /// The colour of an activity due on `due`: late red, today amber, planned green.
@@ -63,21 +97,20 @@ fn row_ui(ui: &mut egui::Ui, ws: &Workspace, a: &Activity, actions: &mut Vec<Act
         .on_hover_text(ui.rtl(tr!("Mark as done")))
         .accessible_name(tr!("Done: {summary}", summary = a.summary));
     if done_box.changed() {
-        actions.push(put(Activity { done, ..a.clone() }));
+        actions.push(if done {
+            Action::MarkDone(a.id)
+        } else {
+            put(Activity { done, ..a.clone() })
+        });
     }
     ui.text(RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED));
-    let summary = RichText::new(&a.summary);
-    ui.text(if a.done {
-        summary.strikethrough().color(theme::TEXT_MUTED)
-    } else {
-        summary
-    });
+    actions.extend(summary_link(ui, a, false));
     let color = if a.done {
         theme::TEXT_MUTED
     } else {
         state_color(a.due, ws.today())
     };
-    ui.text(RichText::new(format_date(a.due)).color(color));
+    ui.text(RichText::new(when_label(a)).color(color));
     let delete = ui
         .small_button_text(tr!("Delete"))
         .accessible_name(tr!("Delete activity {summary}", summary = a.summary));
@@ -154,11 +187,20 @@ impl ActivityPanel {
             .accessible_name(tr!("New activity due date"));
             let name = tr!("New activity due date");
             super::date_picker::picker_button(ui, &mut self.due, ws.today(), &name);
+            let time = ui
+                .add(
+                    TextEdit::singleline(&mut self.time)
+                        .hint_text(ui.rtl(tr!("time")))
+                        .desired_width(52.0),
+                )
+                .accessible_name(tr!("New activity time"));
+            let add = add || (ui.input(|i| i.key_pressed(egui::Key::Enter)) && time.lost_focus());
             if ui.button_text(tr!("Add activity")).clicked() || add {
                 match self.planned(link) {
                     Ok(activity) => {
                         actions.push(put(activity));
                         self.summary.clear();
+                        self.time.clear();
                         self.error = None;
                         // Added with Enter: the keyboard stays for the next one, in sight
                         // under the list that just grew.
@@ -180,12 +222,8 @@ impl ActivityPanel {
             .ok_or_else(|| FieldError::new(Field::Due, Problem::Required))?;
         let summary = clean_name(Field::Summary, &self.summary)?;
         Ok(Activity {
-            id: 0,
-            kind: self.kind,
-            summary,
-            due,
-            done: false,
-            link,
+            time: parse_time(Field::Time, &self.time)?,
+            ..Activity::planned(self.kind, summary, due, link)
         })
     }
 }

@@ -9,6 +9,7 @@ use egui::{Color32, RichText};
 
 use super::accounts::AccountsView;
 use super::activities::ActivitiesView;
+use super::activity_editor::ActivityEditor;
 use super::board::BoardView;
 use super::catalog::CatalogView;
 use super::describe::describe;
@@ -27,8 +28,8 @@ use super::theme;
 use super::unsaved::{Choice, Editing, Leave};
 use crate::View;
 use crate::analytics::predict::Predictions;
-use crate::command::Command;
-use crate::domain::{Id, StageKind};
+use crate::command::{Change, Command};
+use crate::domain::{Activity, Id, Record, StageKind};
 use crate::i18n::deals;
 use crate::workspace::{Applied, ApplyError, Clock, Filter, UndoStack, Workspace};
 use crate::{demo, tr, trn};
@@ -117,6 +118,11 @@ pub enum Action {
     Select(Id),
     /// Open a deal's form with the keyboard in its "plan an activity" line.
     PlanActivity(Id),
+    /// Open the dialog editing an activity.
+    EditActivity(Id),
+    /// Mark an activity done; when nothing else is planned for its open deal, ask for the
+    /// next one.
+    MarkDone(Id),
     /// Open the list showing only `ids` (a funnel stage's deals), under a chip saying `label`.
     OpenPinned {
         label: String,
@@ -486,20 +492,7 @@ impl Ready {
         self.keep_forecasts();
         // Modals first: they take their keys (Escape) before the forms beneath them would.
         self.leave_ui(ui.ctx());
-        if let Some(dialog) = &mut self.dialog {
-            match dialogs::dialog_ui(ui.ctx(), dialog, &self.ws) {
-                dialogs::Outcome::Open => {}
-                dialogs::Outcome::Cancel => self.dialog = None,
-                dialogs::Outcome::Run(command) => {
-                    self.dialog = None;
-                    actions.push(Action::Apply(command));
-                }
-                dialogs::Outcome::Done(message) => {
-                    self.dialog = None;
-                    self.say(message, false);
-                }
-            }
-        }
+        self.dialog_ui(ui.ctx(), &mut actions);
         if let Some(pick) = self.palette.ui(ui.ctx(), &self.ws) {
             self.picked(pick, &mut actions);
         }
@@ -977,6 +970,8 @@ impl Ready {
             Action::Apply(command) => {
                 self.run(command, false);
             }
+            Action::EditActivity(id) => self.edit_activity(id),
+            Action::MarkDone(id) => self.mark_done(id),
             Action::Send(ticket, command) => {
                 let reply = self.run(command, true);
                 self.replies.answer(ticket, reply);
@@ -1061,6 +1056,61 @@ impl Ready {
             }
             Action::Error(message) => self.say(message, true),
             Action::Done(message) => self.say(message, false),
+        }
+    }
+
+    /// The open dialog, if any, and what its answer does.
+    fn dialog_ui(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        if let Some(dialog) = &mut self.dialog {
+            match dialogs::dialog_ui(ctx, dialog, &self.ws) {
+                dialogs::Outcome::Open => {}
+                dialogs::Outcome::Cancel => self.dialog = None,
+                // An activity refused (its salesperson deleted meanwhile) keeps its dialog open
+                // with what was typed.
+                dialogs::Outcome::Run(command) if matches!(dialog, Dialog::Activity(_)) => {
+                    if let Reply::Refused { fields, .. } = self.run(command, false)
+                        && let Some(Dialog::Activity(editor)) = &mut self.dialog
+                    {
+                        editor.refused(fields);
+                    } else {
+                        self.dialog = None;
+                    }
+                }
+                dialogs::Outcome::Run(command) => {
+                    self.dialog = None;
+                    actions.push(Action::Apply(command));
+                }
+                dialogs::Outcome::Done(message) => {
+                    self.dialog = None;
+                    self.say(message, false);
+                }
+            }
+        }
+    }
+
+    /// Opens the dialog editing activity `id`.
+    fn edit_activity(&mut self, id: Id) {
+        if let Some(activity) = self.ws.activity(id) {
+            self.dialog = Some(Dialog::Activity(Box::new(ActivityEditor::edit(activity))));
+        }
+    }
+
+    /// Marks activity `id` done; asks for the next one when nothing else is planned for its
+    /// open deal.
+    fn mark_done(&mut self, id: Id) {
+        let Some(activity) = self.ws.activity(id).filter(|a| !a.done).cloned() else {
+            return;
+        };
+        let done = Activity {
+            done: true,
+            ..activity
+        };
+        let command = Command::Change(Box::new(Change::put(Record::Activity(done.clone()))));
+        if let Reply::Applied { .. } = self.run(command, false)
+            && self.dialog.is_none()
+            && let Some(next) = ActivityEditor::next_after(&self.ws, &done)
+        {
+            self.dialog = Some(Dialog::Activity(Box::new(next)));
         }
     }
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use egui::RichText;
 
+use super::activity_editor::{ActivityEditor, EditorOutcome};
 use super::export::{ExportDialog, ExportOutcome};
 use super::import::{ImportDialog, ImportOutcome};
 use super::merge::{MergeDialog, MergeOutcome};
@@ -36,6 +37,8 @@ pub enum Dialog {
     Import(Box<ImportDialog>),
     /// The sheet of keyboard shortcuts (`?`).
     Shortcuts,
+    /// Editing an activity, or planning the next one once one is done.
+    Activity(Box<ActivityEditor>),
 }
 
 impl Dialog {
@@ -127,6 +130,13 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
                     ImportOutcome::Import(command) => Outcome::Run(command),
                 };
             }
+            Dialog::Activity(editor) => {
+                outcome = match editor.ui(ui, ws) {
+                    EditorOutcome::Open => Outcome::Open,
+                    EditorOutcome::Cancel => Outcome::Cancel,
+                    EditorOutcome::Save(command) => Outcome::Run(command),
+                };
+            }
             Dialog::EmptyTrash => {
                 outcome = confirm_ui(
                     ui,
@@ -140,7 +150,7 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
     });
     let holds_input = matches!(
         dialog,
-        Dialog::Export(_) | Dialog::Import(_) | Dialog::Merge(_)
+        Dialog::Export(_) | Dialog::Import(_) | Dialog::Merge(_) | Dialog::Activity(_)
     );
     if matches!(outcome, Outcome::Open) && closes(&modal, holds_input) {
         outcome = Outcome::Cancel;

@@ -53,6 +53,7 @@ fn kind_label(kind: Kind) -> String {
         Kind::Accounts => tr!("Accounts"),
         Kind::StageEvents => tr!("Stage moves"),
         Kind::History => tr!("History"),
+        Kind::Activities => tr!("Activities"),
     }
 }
 
@@ -117,12 +118,23 @@ impl ExportDialog {
                     ui.horizontal(|ui| {
                         ui.radio_value_text(&mut self.format, Format::Csv, "CSV");
                         ui.radio_value_text(&mut self.format, Format::Xlsx, "XLSX (Excel)");
+                        // A calendar file holds activities only.
+                        ui.add_enabled_ui(Format::Ics.holds(self.what), |ui| {
+                            ui.radio_value_text(&mut self.format, Format::Ics, "iCalendar (.ics)")
+                                .on_disabled_hover_text(ui.rtl(tr!(
+                                    "Only activities can be written as an iCalendar file (.ics)."
+                                )));
+                        });
                     });
+                    if !self.format.holds(self.what) {
+                        self.format = Format::Csv;
+                    }
                     ui.end_row();
                     let label = ui.text(tr!("File"));
                     let filter = match self.format {
                         Format::Csv => ("CSV", ["csv"].as_slice()),
                         Format::Xlsx => ("Excel", ["xlsx"].as_slice()),
+                        Format::Ics => ("iCalendar", ["ics"].as_slice()),
                     };
                     if self.file.ui(ui, label.id, Pick::Save, filter) {
                         self.path_typed = true;
@@ -131,7 +143,8 @@ impl ExportDialog {
                     }
                     // Only a change of format renames: a name the user types stays theirs.
                     if self.format != format_before {
-                        self.file.follow_extension(filter.1[0], &["csv", "xlsx"]);
+                        self.file
+                            .follow_extension(filter.1[0], &["csv", "xlsx", "ics"]);
                     }
                     ui.end_row();
                 })

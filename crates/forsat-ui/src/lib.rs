@@ -2,6 +2,7 @@
 
 mod accounts;
 mod activities;
+mod activity_editor;
 mod activity_panel;
 mod app;
 mod board;

@@ -139,6 +139,36 @@ pub const HISTORY: [&str; 8] = [
     "new",
 ];
 
+/// The headers of an activities export: the activity, what it is about (a deal and its
+/// account, or an account), who does it, its notes and its calendar UID.
+pub const ACTIVITIES: [&str; 14] = [
+    "id",
+    "kind",
+    "summary",
+    "due",
+    "time",
+    "duration",
+    "done",
+    "opportunity",
+    "opportunity_name",
+    "account",
+    "salesperson",
+    "notes",
+    "uid",
+    "link",
+];
+
+/// The text written for an activity's kind.
+pub fn activity_kind(kind: crate::domain::ActivityKind) -> &'static str {
+    use crate::domain::ActivityKind;
+    match kind {
+        ActivityKind::Call => "call",
+        ActivityKind::Meeting => "meeting",
+        ActivityKind::Email => "email",
+        ActivityKind::Task => "task",
+    }
+}
+
 /// The text written for a business type and read back (case ignored).
 pub fn business_type(value: crate::domain::BusinessType) -> &'static str {
     match value {

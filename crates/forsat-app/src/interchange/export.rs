@@ -9,7 +9,9 @@ use serde::Serialize;
 use super::Kind;
 use super::columns::{self, FileColumn, OPPORTUNITIES};
 use super::table::{Cell, decimal_text};
-use crate::domain::{Account, EntityKind, Field, Id, IdMap, Line, Opportunity, Product, StageKind};
+use crate::domain::{
+    Account, ActivityLink, EntityKind, Field, Id, IdMap, Line, Opportunity, Product, StageKind,
+};
 use crate::workspace::Workspace;
 
 /// What receives an export's rows, one at a time, in order.
@@ -22,6 +24,7 @@ pub fn header(what: Kind) -> (&'static str, Vec<&'static str>) {
         Kind::Accounts => ("Accounts", columns::accounts()),
         Kind::StageEvents => ("Stage events", columns::STAGE_EVENTS.to_vec()),
         Kind::History => ("History", columns::HISTORY.to_vec()),
+        Kind::Activities => ("Activities", columns::ACTIVITIES.to_vec()),
     }
 }
 
@@ -49,6 +52,7 @@ pub fn rows(ws: &Workspace, what: Kind, ids: Option<&[Id]>, row: &mut Sink) -> i
         Kind::Accounts => accounts(ws, ids.map(|_| &deals[..]), row),
         Kind::StageEvents => stage_events(ws, ids.map(|_| &deals[..]), row),
         Kind::History => history(ws, &deals, row),
+        Kind::Activities => activities(ws, ids.map(|_| &deals[..]), row),
     }
 }
 
@@ -249,6 +253,47 @@ fn stage_events(ws: &Workspace, deals: Option<&[&Opportunity]>, row: &mut Sink) 
                 .map_or(Cell::Empty, |s| Cell::text(&s.name)),
             stage(e.to).map_or(Cell::Empty, |s| Cell::text(&s.name)),
             Cell::Timestamp(e.at),
+        ])?;
+    }
+    Ok(())
+}
+
+/// Every activity in id order, or only those of `deals`.
+fn activities(ws: &Workspace, deals: Option<&[&Opportunity]>, row: &mut Sink) -> io::Result<()> {
+    let wanted: Option<HashSet<Id>> = deals.map(|d| d.iter().map(|o| o.id).collect());
+    for a in ws.activities() {
+        let (deal, account) = match a.link {
+            ActivityLink::Opportunity(id) => {
+                if wanted.as_ref().is_some_and(|w| !w.contains(&id)) {
+                    continue;
+                }
+                let deal = ws.opportunity(id);
+                (Some((id, deal)), deal.and_then(|o| ws.account(o.account)))
+            }
+            ActivityLink::Account(_) if wanted.is_some() => continue,
+            ActivityLink::Account(id) => (None, ws.account(id)),
+        };
+        row(&[
+            Cell::Integer(a.id),
+            Cell::text(columns::activity_kind(a.kind)),
+            Cell::text(&a.summary),
+            Cell::Date(a.due),
+            a.time
+                .map_or(Cell::Empty, |t| Cell::Text(t.format("%H:%M").to_string())),
+            if a.minutes == 0 {
+                Cell::Empty
+            } else {
+                Cell::Integer(u64::from(a.minutes))
+            },
+            Cell::Bool(a.done),
+            deal.map_or(Cell::Empty, |(id, _)| Cell::Integer(id)),
+            deal.and_then(|(_, o)| o)
+                .map_or(Cell::Empty, |o| Cell::text(&o.name)),
+            account.map_or(Cell::Empty, |acc| Cell::text(&acc.name)),
+            text(ws.lookup_name(a.salesperson)),
+            text(&a.notes),
+            text(&a.uid),
+            Cell::text(if deal.is_some() { "deal" } else { "account" }),
         ])?;
     }
     Ok(())

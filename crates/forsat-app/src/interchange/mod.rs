@@ -33,6 +33,7 @@
 //! The columns of each kind are listed in [`columns`]; the opportunity columns are named by
 //! [`crate::domain::Field::key`] where the field exists.
 
+mod calendar;
 mod clean;
 pub mod columns;
 mod csv_file;
@@ -52,6 +53,7 @@ use std::path::Path;
 use crate::analytics::cells as table;
 use crate::domain::Id;
 use crate::store::files::{FileError, Replace, write_file};
+use crate::tr;
 use crate::workspace::Workspace;
 
 pub use columns::FileColumn;
@@ -73,14 +75,17 @@ pub enum Kind {
     StageEvents,
     /// Every change of every deal.
     History,
+    /// Every activity of every deal and account (of the deals only, for some deals).
+    Activities,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 5] = [
         Kind::Opportunities,
         Kind::Accounts,
         Kind::StageEvents,
         Kind::History,
+        Kind::Activities,
     ];
 
     /// The spelling of the command line (`stage-events`).
@@ -90,6 +95,7 @@ impl Kind {
             Kind::Accounts => "accounts",
             Kind::StageEvents => "stage-events",
             Kind::History => "history",
+            Kind::Activities => "activities",
         }
     }
 }
@@ -102,6 +108,8 @@ pub enum Format {
     Csv,
     /// An Excel workbook with typed cells.
     Xlsx,
+    /// An iCalendar file (activities only), for calendar apps.
+    Ics,
 }
 
 impl Format {
@@ -109,15 +117,22 @@ impl Format {
         match self {
             Format::Csv => "csv",
             Format::Xlsx => "xlsx",
+            Format::Ics => "ics",
         }
     }
 
-    /// The format a file name's extension names (`.xlsx`, anything else CSV).
+    /// The format a file name's extension names (`.xlsx`, `.ics`, anything else CSV).
     pub fn of_path(path: &Path) -> Format {
-        let xlsx = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-        if xlsx { Format::Xlsx } else { Format::Csv }
+        let extension = path.extension().unwrap_or_default();
+        [Format::Xlsx, Format::Ics]
+            .into_iter()
+            .find(|f| extension.eq_ignore_ascii_case(f.as_str()))
+            .unwrap_or(Format::Csv)
+    }
+
+    /// Whether `what` can be written in this format (iCalendar holds activities only).
+    pub fn holds(self, what: Kind) -> bool {
+        self != Format::Ics || what == Kind::Activities
     }
 }
 
@@ -185,6 +200,33 @@ pub fn write_csv(
     csv.finish()?.flush()
 }
 
+/// Writes one kind (as [`write_csv`]) to `out` in a text format (CSV or iCalendar), which needs
+/// no seeking: standard output.
+pub fn write_text(ws: &Workspace, what: Kind, format: Format, out: impl Write) -> io::Result<()> {
+    match format {
+        Format::Ics => write_ics(ws, what, None, out),
+        Format::Csv | Format::Xlsx => write_csv(ws, what, None, out),
+    }
+}
+
+/// Writes the activities (of the deals `ids`, if given) as an iCalendar file; other kinds are
+/// refused.
+fn write_ics(
+    ws: &Workspace,
+    what: Kind,
+    ids: Option<&[Id]>,
+    mut out: impl Write,
+) -> io::Result<()> {
+    if what != Kind::Activities {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            tr!("Only activities can be written as an iCalendar file (.ics)."),
+        ));
+    }
+    out.write_all(calendar::activities_ics(ws, ids).as_bytes())?;
+    out.flush()
+}
+
 /// Writes one kind (as [`write_csv`]) to `out` in `format`.
 pub fn write(
     ws: &Workspace,
@@ -195,6 +237,7 @@ pub fn write(
 ) -> io::Result<()> {
     match format {
         Format::Csv => write_csv(ws, what, ids, out),
+        Format::Ics => write_ics(ws, what, ids, out),
         Format::Xlsx => {
             let (sheet, headers) = export::header(what);
             let mut book = xlsx::Writer::new(sheet, headers)?;

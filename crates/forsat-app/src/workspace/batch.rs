@@ -40,6 +40,9 @@ impl Workspace {
         let mut errors = Vec::new();
         for record in &mut batch.records {
             errors.extend(record.normalize_and_validate().err().unwrap_or_default());
+            if let Record::Activity(a) = record {
+                a.give_uid(self.now());
+            }
         }
         // What the batch itself adds may be named by its deals: stages and currencies too.
         let pending = Staged::of_records(fresh.clone(), &batch.records);

@@ -115,7 +115,7 @@ impl Workspace {
         change
     }
 
-    /// How many deals, accounts and leads use the lookup value `id`.
+    /// How many deals, accounts, leads and activities use the lookup value `id`.
     pub fn lookup_uses(&self, id: Id) -> usize {
         let used = Some(id);
         let deals = self.opportunities().filter(|o| uses_lookup(o, id)).count();
@@ -124,11 +124,16 @@ impl Workspace {
             .leads()
             .filter(|l| l.source == used || l.salesperson == used)
             .count();
-        deals + accounts + leads
+        let activities = self
+            .activities
+            .values()
+            .filter(|a| a.salesperson == used)
+            .count();
+        deals + accounts + leads + activities
     }
 
     /// Deletes the lookup value `id`; given `reassign_to` (a value of the same table, or None
-    /// to clear it), the deals, accounts and leads using it take that value first.
+    /// to clear it), the deals, accounts, leads and activities using it take that value first.
     pub fn delete_lookup_change(&self, id: Id, reassign_to: Option<Id>) -> Change {
         let swap = |value: &mut Option<Id>| {
             if *value == Some(id) {
@@ -167,6 +172,15 @@ impl Workspace {
             swap(&mut l.source);
             swap(&mut l.salesperson);
             change.put.push(Record::Lead(l));
+        }
+        for a in self
+            .activities
+            .values()
+            .filter(|a| a.salesperson == Some(id))
+        {
+            let mut a = a.clone();
+            swap(&mut a.salesperson);
+            change.put.push(Record::Activity(a));
         }
         change.remove.push((EntityKind::Lookup, id));
         change

@@ -172,6 +172,11 @@ impl Workspace {
         self.activities.get(&id)
     }
 
+    /// Every activity, in id order (the order they were planned in).
+    pub fn activities(&self) -> impl ExactSizeIterator<Item = &Activity> {
+        self.activities.values()
+    }
+
     /// The activities of a deal or an account: open ones by due date, then done ones.
     pub fn activities_of(&self, link: ActivityLink) -> Vec<&Activity> {
         let ids = self.activities_by_link.get(&link).map_or(&[][..], |v| v);
@@ -398,6 +403,16 @@ impl Workspace {
                 (Field::Due, stored_date(a.due)),
                 (Field::Done, a.done.to_string()),
                 (Field::Link, format!("{:?}", a.link)),
+                (
+                    Field::Time,
+                    a.time
+                        .map(|t| t.format("%H:%M").to_string())
+                        .unwrap_or_default(),
+                ),
+                (Field::Duration, a.minutes.to_string()),
+                (Field::Notes, a.notes.clone()),
+                (Field::Salesperson, lookup(a.salesperson)),
+                (Field::Uid, a.uid.clone()),
             ],
             Record::Product(p) => vec![
                 (Field::Code, p.code.clone()),
@@ -645,6 +660,9 @@ impl Workspace {
             // older id that is not stored was deleted and is put back (an undo).
             let event = if record.id() == 0 {
                 record.set_id(tx.new_id()?);
+                if let Record::Activity(a) = &mut record {
+                    a.give_uid(stamp.at);
+                }
                 "created"
             } else if record.id() >= first_new {
                 "created"

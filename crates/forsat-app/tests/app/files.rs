@@ -316,6 +316,71 @@ fn a_schema_8_file_opens_as_schema_9_with_the_close_date_changes_of_its_history(
     forsat_store::check(&path).unwrap();
 }
 
+/// A file schema 9 wrote (the 40-deal demo, seed 9): opened as schema 10 after a copy is kept,
+/// every activity as it was, with no time, length, notes or salesperson of its own, and a UID
+/// kept from then on; one given a time, a length and notes keeps them across a reopen.
+#[test]
+fn a_schema_9_file_opens_as_schema_10_with_its_activities_as_they_were() {
+    use forsat_core::command::{Change, Command};
+    use forsat_core::domain::{Activity, ActivityV9, Record};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nine.redb");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema9.redb");
+    std::fs::copy(fixture, &path).unwrap();
+    // What schema 9 wrote, read past each record's version byte and checksum.
+    let old: Vec<ActivityV9> = {
+        let db = redb::ReadOnlyDatabase::open(&path).unwrap();
+        let txn = db.begin_read().unwrap();
+        let table = txn
+            .open_table(TableDefinition::<u64, &[u8]>::new("activities"))
+            .unwrap();
+        table
+            .iter()
+            .unwrap()
+            .map(|row| postcard::from_bytes(&row.unwrap().1.value()[5..]).unwrap())
+            .collect()
+    };
+    assert!(old.len() > 20 && old.iter().any(|a| a.done) && old.iter().any(|a| !a.done));
+    let mut ws = open(&path);
+    for a in &old {
+        let migrated = ws.activity(a.id).unwrap().clone();
+        assert!(
+            migrated.uid.ends_with(&format!("-{}@forsat", a.id)),
+            "{migrated:?}"
+        );
+        let without_uid = Activity {
+            uid: String::new(),
+            ..migrated
+        };
+        assert_eq!(without_uid, Activity::from(a.clone()));
+    }
+    let uids: Vec<String> = ws.activities().map(|a| a.uid.clone()).collect();
+    assert_eq!(files_named(dir.path(), "nine.redb.schema-9-"), 1);
+    let planned = Activity {
+        time: chrono::NaiveTime::from_hms_opt(14, 30, 0),
+        minutes: 45,
+        notes: "Bring the revised offer".into(),
+        ..ws.activity(old[0].id).unwrap().clone()
+    };
+    ws.apply(Command::Change(Box::new(Change::put(Record::Activity(
+        planned.clone(),
+    )))))
+    .unwrap();
+    drop(ws);
+    assert_eq!(
+        stored_schema(&path),
+        forsat_store::SCHEMA_VERSION.to_le_bytes()
+    );
+    let ws = open(&path);
+    assert_eq!(ws.activity(planned.id), Some(&planned));
+    assert_eq!(
+        ws.activities().map(|a| a.uid.clone()).collect::<Vec<_>>(),
+        uids
+    );
+    drop(ws);
+    forsat_store::check(&path).unwrap();
+}
+
 /// How many files in `dir` have names starting with `start`.
 fn files_named(dir: &Path, start: &str) -> usize {
     std::fs::read_dir(dir)

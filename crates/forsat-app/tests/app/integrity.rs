@@ -8,8 +8,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 use forsat_core::analytics::reports::SavedReport;
 use forsat_core::domain::{
-    Account, Activity, Contact, Currency, EntityKind, HistoryEntry, Id, Lead, ListColumn, Lookup,
-    Opportunity, Pipeline, Product, SavedFilter, Settings, SettingsV6, Stage, StageEvent, StageV6,
+    Account, Activity, ActivityV9, Contact, Currency, EntityKind, HistoryEntry, Id, Lead,
+    ListColumn, Lookup, Opportunity, Pipeline, Product, SavedFilter, Settings, SettingsV6, Stage,
+    StageEvent, StageV6,
 };
 use forsat_store::{RECORD_VERSION, SCHEMA_VERSION, Store, StoreError, TrashEntry, seal};
 use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition, TableHandle as _};
@@ -327,6 +328,28 @@ fn legacy_meta<T: DeserializeOwned>(path: &Path, key: &str) -> Option<T> {
     Some(postcard::from_bytes(body).unwrap())
 }
 
+/// The activities as schema 9 and older stored them, in this build's layout.
+fn legacy_activities(path: &Path) -> Vec<(u64, Activity)> {
+    legacy::<ActivityV9>(path, "activities")
+        .into_iter()
+        .map(|(id, activity)| (id, Activity::from(activity)))
+        .collect()
+}
+
+/// The activities without the calendar UID the migration gave each, from its id.
+fn without_uids(activities: &[Activity]) -> Vec<Activity> {
+    activities
+        .iter()
+        .map(|a| {
+            assert!(a.uid.ends_with(&format!("-{}@forsat", a.id)), "{a:?}");
+            Activity {
+                uid: String::new(),
+                ..a.clone()
+            }
+        })
+        .collect()
+}
+
 fn values<T: Clone>(rows: &[(u64, T)]) -> Vec<T> {
     rows.iter().map(|(_, v)| v.clone()).collect()
 }
@@ -350,7 +373,7 @@ fn a_schema_5_file_migrates_and_every_record_reads_back_equal() {
     let trash = legacy::<TrashEntry>(&path, "trash");
     let contacts = legacy::<Contact>(&path, "contacts");
     let leads = legacy::<Lead>(&path, "leads");
-    let activities = legacy::<Activity>(&path, "activities");
+    let activities = legacy_activities(&path);
     let products = legacy::<Product>(&path, "products");
     let currencies = legacy::<Currency>(&path, "currencies");
     let history: Vec<HistoryEntry> = {
@@ -409,7 +432,7 @@ fn a_schema_5_file_migrates_and_every_record_reads_back_equal() {
     assert_eq!(records.trash, values(&trash));
     assert_eq!(records.contacts, values(&contacts));
     assert_eq!(records.leads, values(&leads));
-    assert_eq!(records.activities, values(&activities));
+    assert_eq!(without_uids(&records.activities), values(&activities));
     assert_eq!(records.products, values(&products));
     assert_eq!(records.currencies, values(&currencies));
     assert_eq!(records.settings, Some(settings));

@@ -6,6 +6,7 @@
     reason = "a panic in a test's helper is the test failing, as in the test itself"
 )]
 
+mod calendar;
 mod config;
 #[path = "../common/deals.rs"]
 mod deals;

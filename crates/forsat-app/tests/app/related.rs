@@ -187,14 +187,12 @@ fn an_account_with_deals_is_not_deleted_unless_they_are_reassigned() {
     .unwrap();
     put(
         &mut ws,
-        Record::Activity(Activity {
-            id: 0,
-            kind: ActivityKind::Call,
-            summary: "Call about renewal".into(),
-            due: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
-            done: false,
-            link: ActivityLink::Account(acme),
-        }),
+        Record::Activity(Activity::planned(
+            ActivityKind::Call,
+            "Call about renewal".into(),
+            NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+            ActivityLink::Account(acme),
+        )),
     )
     .unwrap();
 
@@ -235,14 +233,12 @@ fn a_deal_shows_its_next_open_activity() {
     for (summary, due) in [("Send quote", day(27)), ("Call back", day(21))] {
         put(
             &mut ws,
-            Record::Activity(Activity {
-                id: 0,
-                kind: ActivityKind::Task,
-                summary: summary.into(),
+            Record::Activity(Activity::planned(
+                ActivityKind::Task,
+                summary.into(),
                 due,
-                done: false,
-                link: ActivityLink::Opportunity(deal),
-            }),
+                ActivityLink::Opportunity(deal),
+            )),
         )
         .unwrap();
     }
@@ -259,14 +255,12 @@ fn a_deal_shows_its_next_open_activity() {
 fn plan(ws: &mut Workspace, deal: Id, summary: &str, day: u32) -> Id {
     put(
         ws,
-        Record::Activity(Activity {
-            id: 0,
-            kind: ActivityKind::Task,
-            summary: summary.into(),
-            due: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
-            done: false,
-            link: ActivityLink::Opportunity(deal),
-        }),
+        Record::Activity(Activity::planned(
+            ActivityKind::Task,
+            summary.into(),
+            NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+            ActivityLink::Opportunity(deal),
+        )),
     )
     .unwrap();
     ws.activities_of(ActivityLink::Opportunity(deal))

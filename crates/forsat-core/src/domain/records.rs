@@ -2,7 +2,7 @@
 //! decimals and timestamps use explicit serde adapters and no type uses `flatten`, `untagged` or
 //! `tag`.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -554,6 +554,70 @@ pub struct Activity {
     pub due: NaiveDate,
     pub done: bool,
     pub link: ActivityLink,
+    /// The time of day it starts, on the system's clock; None: some time that day.
+    pub time: Option<NaiveTime>,
+    /// How long it lasts, in minutes; 0 when not said.
+    pub minutes: u32,
+    pub notes: String,
+    /// Who does it; None: the deal's salesperson, or nobody named on an account.
+    pub salesperson: Option<Id>,
+    /// Its calendar event's UID: given when it is first written (see [`Activity::give_uid`]),
+    /// or the one of the event it was imported from; what keeps a calendar file exported
+    /// again, or imported back, from duplicating it.
+    pub uid: String,
+}
+
+impl Activity {
+    /// Gives an activity without a UID one, from its id and the time it is written: unique to
+    /// it across files, and kept from then on.
+    pub fn give_uid(&mut self, at: DateTime<Utc>) {
+        if self.uid.is_empty() {
+            self.uid = format!("{}-{}@forsat", at.timestamp_millis(), self.id);
+        }
+    }
+
+    /// A new activity (id 0) with no time, duration, notes or salesperson of its own.
+    pub fn planned(
+        kind: ActivityKind,
+        summary: String,
+        due: NaiveDate,
+        link: ActivityLink,
+    ) -> Self {
+        Activity {
+            id: 0,
+            kind,
+            summary,
+            due,
+            done: false,
+            link,
+            time: None,
+            minutes: 0,
+            notes: String::new(),
+            salesperson: None,
+            uid: String::new(),
+        }
+    }
+}
+
+/// The activity as schema 9 and older stored it: a day, no time, duration, notes or owner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityV9 {
+    pub id: Id,
+    pub kind: ActivityKind,
+    pub summary: String,
+    pub due: NaiveDate,
+    pub done: bool,
+    pub link: ActivityLink,
+}
+
+impl From<ActivityV9> for Activity {
+    fn from(old: ActivityV9) -> Activity {
+        Activity {
+            id: old.id,
+            done: old.done,
+            ..Activity::planned(old.kind, old.summary, old.due, old.link)
+        }
+    }
 }
 
 /// An item of the catalog that deal lines are priced from.

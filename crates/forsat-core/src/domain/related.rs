@@ -203,6 +203,9 @@ impl Opportunity {
     }
 }
 
+/// The longest an activity lasts: a week, in minutes.
+pub const MAX_ACTIVITY_MINUTES: u32 = 7 * 24 * 60;
+
 fn finish(errors: Vec<FieldError>) -> Result<(), Vec<FieldError>> {
     if errors.is_empty() {
         Ok(())
@@ -380,7 +383,23 @@ impl Record {
                 errors.extend(check_phone(&l.phone).err());
             }
             Record::Activity(a) => {
-                check_texts(&mut errors, &mut [(Field::Summary, &mut a.summary, true)]);
+                check_texts(
+                    &mut errors,
+                    &mut [
+                        (Field::Summary, &mut a.summary, true),
+                        (Field::Notes, &mut a.notes, false),
+                        (Field::Uid, &mut a.uid, false),
+                    ],
+                );
+                if a.minutes > MAX_ACTIVITY_MINUTES {
+                    errors.push(FieldError::new(
+                        Field::Duration,
+                        Problem::OutOfRange {
+                            min: 0,
+                            max: MAX_ACTIVITY_MINUTES,
+                        },
+                    ));
+                }
             }
             Record::Product(p) => {
                 check_texts(

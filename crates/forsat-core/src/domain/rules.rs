@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::records::{
@@ -222,6 +222,12 @@ pub enum Field {
     Backups,
     /// A goal's target.
     Target,
+    /// An activity's time of day.
+    Time,
+    /// An activity's length in minutes.
+    Duration,
+    /// The UID of the calendar event an activity came from.
+    Uid,
 }
 
 impl Field {
@@ -257,7 +263,7 @@ impl Field {
 
     /// The fields of accounts, contacts, leads, activities, products, currencies and lines
     /// that deals do not have.
-    pub const OTHER: [Field; 27] = [
+    pub const OTHER: [Field; 30] = [
         Field::Industry,
         Field::Phone,
         Field::Email,
@@ -285,6 +291,9 @@ impl Field {
         Field::Sequence,
         Field::Backups,
         Field::Target,
+        Field::Time,
+        Field::Duration,
+        Field::Uid,
     ];
 
     /// The field whose [`Field::key`] is `key`.
@@ -351,6 +360,9 @@ impl Field {
             Field::Sequence => "sequence",
             Field::Backups => "backups",
             Field::Target => "target",
+            Field::Time => "time",
+            Field::Duration => "duration",
+            Field::Uid => "uid",
         }
     }
 
@@ -410,6 +422,9 @@ impl Field {
             Field::Sequence => tr!("Order"),
             Field::Backups => tr!("Backups to keep"),
             Field::Target => tr!("Target"),
+            Field::Time => tr!("Time"),
+            Field::Duration => tr!("Duration"),
+            Field::Uid => tr!("Calendar UID"),
         }
     }
 }
@@ -420,6 +435,8 @@ pub enum Problem {
     Required,
     NotANumber(String),
     NotADate(String),
+    /// Text that is not a time of day.
+    NotATime(String),
     Negative,
     TooLarge,
     TooManyDecimals(u32),
@@ -482,6 +499,10 @@ impl FieldError {
                 "“{text}” is not a date (use {format})",
                 text = escaped(text),
                 format = crate::i18n::date_hint()
+            ),
+            Problem::NotATime(text) => tr!(
+                "“{text}” is not a time of day (use 14:30 or 2:30 pm)",
+                text = escaped(text)
             ),
             Problem::Negative => tr!("must not be negative"),
             Problem::TooLarge => tr!("is too large"),
@@ -722,6 +743,94 @@ pub fn parse_date(field: Field, text: &str) -> Result<Option<NaiveDate>, FieldEr
         .filter(|d| (FIRST_YEAR..=LAST_YEAR).contains(&chrono::Datelike::year(d)))
         .map(Some)
         .ok_or_else(|| FieldError::new(field, Problem::NotADate(trimmed.to_owned())))
+}
+
+/// Parses a time of day: `14:30`, `14.30`, `14h30`, `1430`, `14`, `2:30 pm`, `2pm`, in Latin or
+/// Persian digits; empty is no time.
+pub fn parse_time(field: Field, text: &str) -> Result<Option<NaiveTime>, FieldError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    let refused = || FieldError::new(field, Problem::NotATime(trimmed.to_owned()));
+    let lower = crate::i18n::latin_digits(trimmed).to_lowercase();
+    let (clock, half) = match lower
+        .strip_suffix("am")
+        .or_else(|| lower.strip_suffix("a.m."))
+    {
+        Some(clock) => (clock.trim(), Some(0)),
+        None => match lower
+            .strip_suffix("pm")
+            .or_else(|| lower.strip_suffix("p.m."))
+        {
+            Some(clock) => (clock.trim(), Some(12)),
+            None => (lower.as_str(), None),
+        },
+    };
+    let (hour, minute) = match clock.split_once([':', '.', 'h']) {
+        Some((h, m)) => (h, if m.is_empty() { "0" } else { m }),
+        None if clock.len() > 2 => clock.split_at(clock.len() - 2),
+        None => (clock, "0"),
+    };
+    let number = |s: &str| {
+        (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (mut hour, minute) = (
+        number(hour).ok_or_else(refused)?,
+        number(minute).ok_or_else(refused)?,
+    );
+    if let Some(half) = half {
+        if !(1..=12).contains(&hour) {
+            return Err(refused());
+        }
+        hour = hour % 12 + half;
+    }
+    NaiveTime::from_hms_opt(hour, minute, 0)
+        .map(Some)
+        .ok_or_else(refused)
+}
+
+/// Parses an activity's length: minutes (`90`) or hours and minutes (`1:30`, `1h30`, `2h`), in
+/// Latin or Persian digits, at most [`super::MAX_ACTIVITY_MINUTES`]; empty is 0 (not said).
+pub fn parse_minutes(text: &str) -> Result<u32, FieldError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Ok(0);
+    }
+    let refused = || FieldError::new(Field::Duration, Problem::NotANumber(trimmed.to_owned()));
+    let latin = crate::i18n::latin_digits(trimmed).to_lowercase();
+    let number = |s: &str| {
+        let s = s.trim();
+        (!s.is_empty() && s.len() <= 6 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let minutes = match latin.split_once([':', 'h']) {
+        Some((h, m)) => {
+            let m = if m.trim().is_empty() {
+                Some(0)
+            } else {
+                number(m).filter(|m| *m < 60)
+            };
+            number(h)
+                .zip(m)
+                .map(|(h, m)| h * 60 + m)
+                .ok_or_else(refused)?
+        }
+        None => number(&latin).ok_or_else(refused)?,
+    };
+    if minutes > super::MAX_ACTIVITY_MINUTES {
+        return Err(FieldError::new(
+            Field::Duration,
+            Problem::OutOfRange {
+                min: 0,
+                max: super::MAX_ACTIVITY_MINUTES,
+            },
+        ));
+    }
+    Ok(minutes)
 }
 
 /// The fewest digits a phone number has (an internal extension alone is "x 12").
@@ -1225,6 +1334,71 @@ mod tests {
             "Expected close: “2027-02-30” is not a date (use YYYY-MM-DD)"
         );
         assert_eq!(parse_date(Field::ExpectedClose, " "), Ok(None));
+    }
+
+    #[test]
+    fn times_of_day_are_read_in_the_ways_people_type_them() {
+        let at = |h, m| Ok(Some(NaiveTime::from_hms_opt(h, m, 0).unwrap()));
+        for (text, expected) in [
+            ("14:30", at(14, 30)),
+            ("9:05", at(9, 5)),
+            ("14.30", at(14, 30)),
+            ("14h30", at(14, 30)),
+            ("9h", at(9, 0)),
+            ("1430", at(14, 30)),
+            ("930", at(9, 30)),
+            ("14", at(14, 0)),
+            ("2:30 pm", at(14, 30)),
+            ("2pm", at(14, 0)),
+            ("12 am", at(0, 0)),
+            ("12:15 PM", at(12, 15)),
+            ("۱۴:۳۰", at(14, 30)),
+            ("  ", Ok(None)),
+        ] {
+            assert_eq!(parse_time(Field::Time, text), expected, "{text}");
+        }
+        for bad in ["24:00", "9:60", "13 pm", "noon", "1:2:3", "-1", "99999"] {
+            assert_eq!(
+                parse_time(Field::Time, bad),
+                Err(FieldError::new(
+                    Field::Time,
+                    Problem::NotATime(bad.to_owned())
+                )),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            parse_time(Field::Time, "25:00").unwrap_err().to_string(),
+            "Time: “25:00” is not a time of day (use 14:30 or 2:30 pm)"
+        );
+    }
+
+    #[test]
+    fn lengths_are_minutes_or_hours_and_minutes() {
+        for (text, minutes) in [
+            ("", 0),
+            ("45", 45),
+            ("1:30", 90),
+            ("1h30", 90),
+            ("2h", 120),
+            ("۹۰", 90),
+        ] {
+            assert_eq!(parse_minutes(text), Ok(minutes), "{text}");
+        }
+        for bad in ["an hour", "1:75", "-5", "1.5"] {
+            assert_eq!(
+                parse_minutes(bad),
+                Err(FieldError::new(
+                    Field::Duration,
+                    Problem::NotANumber(bad.to_owned())
+                )),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            parse_minutes("10081").unwrap_err().to_string(),
+            "Duration: must be between 0 and 10080"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Schema migrations: each runs in one write transaction, after a copy of the file was kept.
 //!
-//! Only 5 → 6 rewrites the file ([`v5_to_v6`]) and 6 → 7 its stages. The earlier steps are per-record upgrades:
+//! Only 5 → 6 rewrites the file ([`v5_to_v6`]), 6 → 7 its stages and 9 → 10 its activities. The earlier steps are per-record upgrades:
 //! an old record is brought to this build's layout as it is read ([`crate::upgrade`], the
 //! settings in `tables`), so a file of schema 1 to 5 is readable as it is.
 //!
@@ -23,14 +23,17 @@
 //!   below, which stamps the schema).
 //! - 8 → 9: the close-date changes (`close_dates`), an index of the deals' history, filled
 //!   from the history as it is ([`v8_to_v9`]).
+//! - 9 → 10: every activity gains a time of day, a duration, notes, a salesperson and a UID
+//!   ([`v9_to_v10`], which stamps the schema).
 
 mod v5_to_v6;
 mod v6_to_v7;
 mod v8_to_v9;
+mod v9_to_v10;
 
 use std::path::{Path, PathBuf};
 
-use crate::domain::CloseDateChange;
+use crate::domain::{Activity, CloseDateChange};
 use crate::tables::ReadError;
 use crate::{SCHEMA_VERSION, Store, StoreError, read_refusal};
 
@@ -46,12 +49,19 @@ pub(super) fn back_up(path: &Path, schema: u32) -> Result<PathBuf, StoreError> {
     Ok(backup)
 }
 
-/// Brings a file of schema `from` up to [`SCHEMA_VERSION`]; returns the close-date changes
-/// it found in the history (the records read before it have none), None when it had nothing
-/// to do.
-pub(super) fn run(store: &Store, from: u32) -> Result<Option<Vec<CloseDateChange>>, StoreError> {
+/// What a migration wrote that the records read before it lack.
+#[derive(Default)]
+pub(super) struct Migrated {
+    /// The close-date changes found in the history, when their table was filled.
+    pub(super) close_dates: Option<Vec<CloseDateChange>>,
+    /// The activities in this build's layout, with their UIDs.
+    pub(super) activities: Option<Vec<Activity>>,
+}
+
+/// Brings a file of schema `from` up to [`SCHEMA_VERSION`].
+pub(super) fn run(store: &Store, from: u32) -> Result<Migrated, StoreError> {
     if from >= SCHEMA_VERSION {
-        return Ok(None);
+        return Ok(Migrated::default());
     }
     let txn = store.begin()?;
     let steps = || {
@@ -61,12 +71,20 @@ pub(super) fn run(store: &Store, from: u32) -> Result<Option<Vec<CloseDateChange
         if from < 7 {
             v6_to_v7::migrate(&txn, from)?;
         }
-        v8_to_v9::migrate(&txn)
+        let close_dates = if from < 9 {
+            Some(v8_to_v9::migrate(&txn)?)
+        } else {
+            None
+        };
+        Ok(Migrated {
+            close_dates,
+            activities: Some(v9_to_v10::migrate(&txn)?),
+        })
     };
     let found = steps().map_err(|e| match e {
         ReadError::Storage(e) => store.write_failed(e),
         damaged => read_refusal(store.path(), damaged),
     })?;
     txn.commit().map_err(|e| store.write_failed(e))?;
-    Ok(Some(found))
+    Ok(found)
 }

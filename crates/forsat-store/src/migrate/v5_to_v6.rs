@@ -9,7 +9,7 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::SCHEMA_VERSION;
 use crate::domain::{
-    Account, Activity, Contact, Currency, HistoryEntry, Lead, Lookup, Opportunity, Pipeline,
+    Account, ActivityV9, Contact, Currency, HistoryEntry, Lead, Lookup, Opportunity, Pipeline,
     Product, StageEvent, StageV6,
 };
 use crate::tables::{
@@ -34,7 +34,8 @@ pub(super) fn migrate(txn: &WriteTransaction, from: u32) -> Result<(), ReadError
     reframe::<_, TrashEntry>(txn, TRASH, as_is)?;
     reframe::<_, Contact>(txn, CONTACTS, as_is)?;
     reframe::<_, Lead>(txn, LEADS, as_is)?;
-    reframe::<_, Activity>(txn, ACTIVITIES, as_is)?;
+    // As schema 9 kept them: the last step gives them their new fields.
+    reframe::<_, ActivityV9>(txn, ACTIVITIES, as_is)?;
     reframe::<_, Product>(txn, PRODUCTS, as_is)?;
     reframe::<_, Currency>(txn, CURRENCIES, as_is)?;
     reframe::<_, HistoryEntry>(txn, HISTORY, as_is)?;

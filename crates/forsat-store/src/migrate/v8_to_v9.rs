@@ -4,14 +4,11 @@
 
 use redb::WriteTransaction;
 
-use crate::SCHEMA_VERSION;
 use crate::domain::CloseDateChange;
-use crate::tables::{META, META_SCHEMA, ReadError, Tx};
+use crate::tables::{ReadError, Tx};
 
 /// Returns the changes found, in id order.
 pub(super) fn migrate(txn: &WriteTransaction) -> Result<Vec<CloseDateChange>, ReadError> {
-    txn.open_table(META)?
-        .insert(META_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
     let mut tx = Tx::open(txn)?;
     let found = tx.index_close_dates()?;
     tx.finish()?;

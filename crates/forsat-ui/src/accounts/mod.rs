@@ -75,7 +75,7 @@ pub(super) enum Switch {
 
 /// One label–field row of a record's form, in reading order, with the field's error, if
 /// any, under its widget; `add` gets the label's id.
-pub(super) fn field_row<R>(
+pub(crate) fn field_row<R>(
     ui: &mut egui::Ui,
     label_width: f32,
     field: Field,

@@ -524,14 +524,12 @@ mod tests {
         assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_NONE);
         let today = ws.today();
         let plan = |ws: &mut Workspace, due, summary: &str| {
-            let activity = Activity {
-                id: 0,
-                kind: ActivityKind::Call,
-                summary: summary.into(),
+            let activity = Activity::planned(
+                ActivityKind::Call,
+                summary.into(),
                 due,
-                done: false,
-                link: ActivityLink::Opportunity(id),
-            };
+                ActivityLink::Opportunity(id),
+            );
             ws.apply(Command::Change(Box::new(Change::put(Record::Activity(
                 activity,
             )))))

@@ -159,14 +159,12 @@ fn activities_are_grouped_by_due_date_and_marked_done() {
         ("Send the offer", day(27)),
     ] {
         ws.apply(Command::Change(Box::new(Change::put(Record::Activity(
-            Activity {
-                id: 0,
-                kind: ActivityKind::Call,
-                summary: summary.into(),
+            Activity::planned(
+                ActivityKind::Call,
+                summary.into(),
                 due,
-                done: false,
-                link: ActivityLink::Opportunity(opp),
-            },
+                ActivityLink::Opportunity(opp),
+            ),
         )))))
         .unwrap();
     }

@@ -7,6 +7,7 @@
 
 mod accessibility;
 mod accounts;
+mod activities;
 mod board;
 mod browse;
 mod catalog;

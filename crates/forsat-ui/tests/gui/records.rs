@@ -73,14 +73,12 @@ fn put(ws: &mut Workspace, records: Vec<Record>) {
 }
 
 fn activity(summary: &str, due: NaiveDate, link: ActivityLink) -> Record {
-    Record::Activity(Activity {
-        id: 0,
-        kind: ActivityKind::Call,
-        summary: summary.into(),
+    Record::Activity(Activity::planned(
+        ActivityKind::Call,
+        summary.into(),
         due,
-        done: false,
         link,
-    })
+    ))
 }
 
 fn day(d: u32) -> NaiveDate {
@@ -358,11 +356,15 @@ fn a_double_click_on_done_closes_one_activity_and_its_row_stays_struck_through()
     );
     // The done row stays in place; the next one's Done is where it was.
     label(&harness, "Overdue (1)");
-    label(&harness, "Call about the fleet");
+    harness.get_by_label("Edit activity Call about the fleet");
     let next = harness.get_by_label("Mark “Send the brochure” done").rect();
     assert!(!next.contains(done));
     click_button(&mut harness, "Hide done (1)");
-    assert!(harness.query_by_label("Call about the fleet").is_none());
+    assert!(
+        harness
+            .query_by_label("Edit activity Call about the fleet")
+            .is_none()
+    );
     drop(harness);
     let ws = fixture.reopen();
     let open: Vec<String> = ws

@@ -1,5 +1,5 @@
 //! Lookup values (sources, salespeople, ...): a value keeps its kind, and none is removed while
-//! a deal, account or lead uses it.
+//! a deal, account, lead or activity uses it.
 
 use super::After;
 use crate::domain::{EntityKind, Field, FieldError, Id, Lookup, Problem, Record};
@@ -14,7 +14,7 @@ pub(super) fn check(workspace: &Workspace, l: &Lookup) -> Vec<FieldError> {
     }
 }
 
-/// How many deals, accounts and leads use value `id`.
+/// How many deals, accounts, leads and activities use value `id`.
 pub(super) fn uses(after: &After, id: Id) -> usize {
     let workspace = after.workspace;
     let accounts = workspace
@@ -33,11 +33,20 @@ pub(super) fn uses(after: &After, id: Id) -> usize {
             Record::Lead(l) => Some(l),
             _ => None,
         }));
+    let activities = workspace
+        .activities
+        .values()
+        .filter(|a| after.is_untouched(EntityKind::Activity, a.id))
+        .chain(after.puts(|r| match r {
+            Record::Activity(a) => Some(a),
+            _ => None,
+        }));
     let used = Some(id);
     let deals = after.deals().filter(|o| uses_lookup(o, id)).count();
     let accounts = accounts.filter(|a| a.source == used).count();
     let leads = leads
         .filter(|l| l.source == used || l.salesperson == used)
         .count();
-    deals + accounts + leads
+    let activities = activities.filter(|a| a.salesperson == used).count();
+    deals + accounts + leads + activities
 }

@@ -1,0 +1,152 @@
+//! The activities as a person plans them: a click on one opens its editor (time, length,
+//! salesperson, notes), and marking one done asks for the deal's next.
+
+use chrono::{NaiveDate, NaiveTime};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use forsat_app::workspace::Workspace;
+use forsat_core::command::{Change, Command};
+use forsat_core::domain::{Activity, ActivityKind, ActivityLink, Id, Lookup, LookupKind, Record};
+use forsat_ui::App;
+
+use crate::{Fixture, deal, harness, has_label, label, pick, type_into};
+
+fn click_button(harness: &mut Harness<'_, App>, name: &str) {
+    harness.get_by_role_and_label(Role::Button, name).click();
+    harness.run();
+}
+
+fn put(ws: &mut Workspace, record: Record) {
+    ws.apply(Command::Change(Box::new(Change::put(record))))
+        .unwrap();
+}
+
+/// The fixture with the Nordwind deal's next step set and `summaries` planned for it (due on
+/// 27 November); returns the deal's id.
+fn planned(fixture: &Fixture, summaries: &[&str]) -> Id {
+    let mut ws = fixture.reopen();
+    let mut opp = deal(&ws, "Nordwind – fleet renewal").clone();
+    opp.next_step = "Send the revised offer".into();
+    let id = opp.id;
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(opp),
+        new_account: None,
+    })
+    .unwrap();
+    for summary in summaries {
+        put(
+            &mut ws,
+            Record::Activity(Activity::planned(
+                ActivityKind::Call,
+                (*summary).into(),
+                NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+                ActivityLink::Opportunity(id),
+            )),
+        );
+    }
+    put(
+        &mut ws,
+        Record::Lookup(Lookup {
+            id: 0,
+            kind: LookupKind::Salesperson,
+            name: "Daniel Okafor".into(),
+            active: true,
+        }),
+    );
+    id
+}
+
+fn activities(harness: &Harness<'static, App>, deal: Id) -> Vec<Activity> {
+    let ws = harness.state().workspace().unwrap();
+    ws.activities_of(ActivityLink::Opportunity(deal))
+        .into_iter()
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn done_asks_for_the_next_activity_with_the_deal_s_next_step() {
+    let fixture = Fixture::two_deals();
+    let id = planned(&fixture, &["Call about the fleet"]);
+    let mut harness = harness(&fixture.path);
+    harness.get_by_label("Activities").click();
+    harness.run();
+    click_button(&mut harness, "Mark “Call about the fleet” done");
+    label(&harness, "Plan the next activity?");
+    let summary = harness.get_by_role_and_label(Role::TextInput, "Summary");
+    assert_eq!(summary.value().as_deref(), Some("Send the revised offer"));
+    type_into(&mut harness, "Time", "2:30 pm");
+    type_into(&mut harness, "Duration", "45");
+    click_button(&mut harness, "Plan activity");
+    assert!(
+        !has_label(&harness, "Plan the next activity?"),
+        "closed once planned"
+    );
+    let next = activities(&harness, id)
+        .into_iter()
+        .find(|a| !a.done)
+        .expect("the next activity is planned");
+    assert_eq!(next.summary, "Send the revised offer");
+    // The fixture's today is 22 November: tomorrow.
+    assert_eq!(next.due, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    assert_eq!(next.time, NaiveTime::from_hms_opt(14, 30, 0));
+    assert_eq!((next.minutes, next.kind), (45, ActivityKind::Call));
+}
+
+#[test]
+fn no_question_while_another_activity_is_planned_and_not_now_plans_nothing() {
+    let fixture = Fixture::two_deals();
+    let id = planned(&fixture, &["Call about the fleet", "Visit the depot"]);
+    let mut harness = harness(&fixture.path);
+    harness.get_by_label("Activities").click();
+    harness.run();
+    click_button(&mut harness, "Mark “Call about the fleet” done");
+    assert!(!has_label(&harness, "Plan the next activity?"));
+    click_button(&mut harness, "Mark “Visit the depot” done");
+    label(&harness, "Plan the next activity?");
+    click_button(&mut harness, "Not now");
+    assert!(!has_label(&harness, "Plan the next activity?"));
+    assert!(activities(&harness, id).iter().all(|a| a.done));
+}
+
+#[test]
+fn a_click_on_an_activity_edits_its_time_length_salesperson_and_notes() {
+    let fixture = Fixture::two_deals();
+    let id = planned(&fixture, &["Call about the fleet"]);
+    let mut harness = harness(&fixture.path);
+    harness.get_by_label("Activities").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Edit activity Call about the fleet")
+        .click();
+    harness.run();
+    label(&harness, "Edit activity");
+
+    // A time that is none is refused where it was typed; nothing is saved, the dialog stays.
+    type_into(&mut harness, "Time", "25:00");
+    click_button(&mut harness, "Save");
+    assert!(has_label(&harness, "is not a time of day"));
+    assert_eq!(activities(&harness, id)[0].time, None);
+
+    type_into(&mut harness, "Time", "9:15");
+    type_into(&mut harness, "Duration", "1:30");
+    pick(&mut harness, "Salesperson", "Daniel Okafor");
+    type_into(&mut harness, "Notes", "Ask for the CFO");
+    // A click beside the dialog keeps what was typed.
+    label(&harness, "Upcoming (1)").click();
+    harness.run();
+    click_button(&mut harness, "Save");
+    let edited = &activities(&harness, id)[0];
+    assert_eq!(edited.time, NaiveTime::from_hms_opt(9, 15, 0));
+    assert_eq!(edited.minutes, 90);
+    assert_eq!(edited.notes, "Ask for the CFO");
+    let salesperson = {
+        let ws = harness.state().workspace().unwrap();
+        ws.lookup_name(edited.salesperson).to_owned()
+    };
+    assert_eq!(salesperson, "Daniel Okafor");
+    // The list shows the time beside the day.
+    harness.run();
+    assert!(has_label(&harness, "2026-11-27 09:15"));
+}
