@@ -232,3 +232,37 @@ Acme,Fine
         "{err}"
     );
 }
+
+/// `export --what activities --format ics`: the demo's activities as a calendar on standard
+/// output, or in a file named on the command line; another kind is refused in that format.
+#[test]
+fn the_cli_exports_the_activities_as_an_icalendar_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crm.redb");
+    let (code, _, err) = cli(&db, &["demo", "--opps", "30", "--seed", "4"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, ics, err) = cli(&db, &["export", "--what", "activities", "--format", "ics"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("BEGIN:VEVENT") && ics.contains("BEGIN:VTODO"),
+        "{ics}"
+    );
+    assert!(ics.trim_end().ends_with("END:VCALENDAR"));
+    // The extension says the format.
+    let out = dir.path().join("plan.ics");
+    let out_arg = out.to_str().unwrap();
+    let (code, said, err) = cli(&db, &["export", "--what", "activities", "--out", out_arg]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(said.contains("Wrote activities to"), "{said}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), ics);
+    let (code, _, err) = cli(&db, &["export", "--what", "accounts", "--format", "ics"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("Only activities can be written as an iCalendar file"),
+        "{err}"
+    );
+}
