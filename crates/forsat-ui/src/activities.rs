@@ -1,7 +1,9 @@
-//! The open activities, overdue first, then today's, then upcoming ones: each marked done with
-//! one click, and linked to the deal or account it is about. A row marked done here stays in
-//! place, struck through, until the user hides the done ones or comes back to the view: the
-//! next row never slides under the pointer (a double click would close two).
+//! The activities, overdue first, then today's, then upcoming ones, then (when asked for) the
+//! done ones, most recent first: each marked done with one click, and linked to the deal or
+//! account it is about. A search narrows them by words, salesperson, kind, whether done and
+//! days. A row marked done here stays in place, struck through, until the user hides the done
+//! ones or comes back to the view: the next row never slides under the pointer (a double click
+//! would close two).
 
 use crate::direction;
 use crate::ui_ext::UiExt;
@@ -11,23 +13,35 @@ use egui::{Align, Color32, RichText, ScrollArea, vec2};
 use super::activity_panel::{kind_label, summary_link, when_label};
 use super::app::{Action, Ctx};
 use super::theme;
-use crate::domain::{ActivityLink, ActivityState};
-use crate::workspace::{OpenActivity, Workspace};
+use super::widgets::{choice_combo, lookup_combo};
+use crate::domain::{
+    ActivityFilter, ActivityKind, ActivityLink, ActivityState, ActivityStatus, Field, LookupKind,
+    parse_date,
+};
+use crate::workspace::{ListedActivity, Workspace};
 use crate::{tr, trn};
 
 /// Height of a row (a heading or an activity); fixed, so only the visible rows are laid out.
 const ROW_HEIGHT: f32 = 28.0;
 
-/// A row of the list: a group's heading or one activity.
-enum Row {
-    Heading(ActivityState, usize),
-    Item(OpenActivity),
+/// A group of the list.
+#[derive(Clone, Copy)]
+enum Group {
+    Due(ActivityState),
+    Done,
 }
 
-/// The rows, recomputed only when the data, the day or the rows kept done change.
+/// A row of the list: a group's heading or one activity.
+enum Row {
+    Heading(Group, usize),
+    Item(ListedActivity),
+}
+
+/// The rows, recomputed only when the data, the day, the search or the rows kept done change.
 struct Rows {
     generation: u64,
     today: NaiveDate,
+    filter: ActivityFilter,
     /// How many rows marked done here it shows.
     kept: usize,
     rows: Vec<Row>,
@@ -39,9 +53,13 @@ struct Rows {
 pub struct ActivitiesView {
     rows: Option<Rows>,
     /// The activities marked done in this visit, kept in their rows.
-    marked: Vec<OpenActivity>,
+    marked: Vec<ListedActivity>,
     /// The frame the view was last drawn in: a gap means the user was elsewhere.
     drawn: u64,
+    filter: ActivityFilter,
+    /// The search's first and last days as typed.
+    from: String,
+    to: String,
 }
 
 impl ActivitiesView {
@@ -54,33 +72,43 @@ impl ActivitiesView {
             self.marked.clear();
         }
         self.drawn = frame;
+        ui.add_space(6.0);
+        let kept = self.rows.as_ref().map_or(0, |r| r.kept);
+        let count = self.rows.as_ref().map_or(0, |r| r.count);
+        let mut hide = false;
+        ui.horizontal(|ui| {
+            ui.text(RichText::new(tr!("Activities")).heading());
+            ui.text(RichText::new(trn!(count, "{n} open")).color(theme::TEXT_MUTED));
+            if kept > 0 {
+                hide = ui
+                    .button_text(trn!(kept, "Hide done ({n})"))
+                    .on_hover_text(ui.rtl(tr!("Take the rows marked done off the list")))
+                    .clicked();
+            }
+        });
+        self.search_ui(ui, ws);
         self.refresh(ws, today);
         let mut actions = Vec::new();
         let Some(rows) = &self.rows else {
             return actions;
         };
-        ui.add_space(6.0);
-        let mut hide = false;
-        ui.horizontal(|ui| {
-            ui.text(RichText::new(tr!("Activities")).heading());
-            ui.text(RichText::new(trn!(rows.count, "{n} open")).color(theme::TEXT_MUTED));
-            if rows.kept > 0 {
-                hide = ui
-                    .button_text(trn!(rows.kept, "Hide done ({n})"))
-                    .on_hover_text(ui.rtl(tr!("Take the rows marked done off the list")))
-                    .clicked();
-            }
-        });
         ui.add_space(4.0);
-        if rows.count == 0 && rows.kept == 0 {
+        if rows.rows.iter().all(|r| matches!(r, Row::Heading(..))) && rows.kept == 0 {
+            let searched = !rows.filter.is_default();
             ui.vertical_centered(|ui| {
                 ui.add_space(ui.available_height() / 3.0);
-                ui.text(
-                    RichText::new(tr!("Nothing to do: no open activities."))
-                        .size(16.0)
-                        .color(theme::TEXT_MUTED),
-                );
-                let hint = tr!("Plan calls, meetings and tasks from a deal or an account.");
+                let (said, hint) = if searched {
+                    (
+                        tr!("No activity matches this search."),
+                        tr!("Clear the search to see every open activity."),
+                    )
+                } else {
+                    (
+                        tr!("Nothing to do: no open activities."),
+                        tr!("Plan calls, meetings and tasks from a deal or an account."),
+                    )
+                };
+                ui.text(RichText::new(said).size(16.0).color(theme::TEXT_MUTED));
                 ui.text(RichText::new(hint).color(theme::TEXT_MUTED));
             });
             return actions;
@@ -92,7 +120,7 @@ impl ActivitiesView {
             .show_rows(ui, ROW_HEIGHT, rows.rows.len(), |ui, range| {
                 for row in &rows.rows[range] {
                     match row {
-                        Row::Heading(state, n) => heading_ui(ui, *state, *n),
+                        Row::Heading(group, n) => heading_ui(ui, *group, *n),
                         Row::Item(open) => {
                             if let Some(action) = item_ui(ui, open, today) {
                                 if matches!(action, Action::MarkDone(_)) {
@@ -113,59 +141,187 @@ impl ActivitiesView {
         actions
     }
 
+    /// The search: words, salesperson, kind, status, first and last day, and Clear.
+    fn search_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) {
+        ui.horizontal_wrapped(|ui| {
+            ui.add(
+                egui::TextEdit::singleline(&mut self.filter.text)
+                    .hint_text(ui.rtl(tr!("Search activities")))
+                    .desired_width(200.0),
+            )
+            .accessible_name(tr!("Search activities"));
+            let label = ui.text(Field::Salesperson.label());
+            let anyone = tr!("Anyone");
+            let people = LookupKind::Salesperson;
+            lookup_combo(
+                ui,
+                label.id,
+                ws,
+                people,
+                &mut self.filter.salesperson,
+                &anyone,
+            );
+            let kinds = [None, Some(ActivityKind::Call), Some(ActivityKind::Meeting)]
+                .into_iter()
+                .chain([Some(ActivityKind::Email), Some(ActivityKind::Task)])
+                .collect::<Vec<_>>();
+            choice_combo(
+                ui,
+                &Field::Kind.label(),
+                &mut self.filter.kind,
+                &kinds,
+                kind_choice,
+            );
+            let shown = tr!("Show");
+            choice_combo(
+                ui,
+                &shown,
+                &mut self.filter.status,
+                &ActivityStatus::ALL,
+                status_label,
+            );
+            let today = ws.today();
+            let from = tr!("From");
+            self.filter.from = day_field(ui, &from, &mut self.from, self.filter.from, today);
+            let to = tr!("To");
+            self.filter.to = day_field(ui, &to, &mut self.to, self.filter.to, today);
+            let cleared = ActivityFilter::default();
+            let clear = ui.add_enabled(
+                self.filter != cleared,
+                egui::Button::new(ui.rtl(tr!("Clear search"))),
+            );
+            if clear.clicked() {
+                self.filter = cleared;
+                self.from.clear();
+                self.to.clear();
+            }
+        });
+    }
+
     fn refresh(&mut self, ws: &Workspace, today: NaiveDate) {
         // The rows marked done that are done now (not undone, not deleted).
-        let kept: Vec<OpenActivity> = self
+        let kept: Vec<ListedActivity> = self
             .marked
             .iter()
             .filter_map(|o| {
                 let activity = ws.activity(o.activity.id).filter(|a| a.done)?;
-                Some(OpenActivity {
+                Some(ListedActivity {
                     activity: activity.clone(),
                     about: o.about.clone(),
                 })
             })
             .collect();
         let fresh = self.rows.as_ref().is_some_and(|r| {
-            r.generation == ws.generation() && r.today == today && r.kept == kept.len()
+            r.generation == ws.generation()
+                && r.today == today
+                && r.kept == kept.len()
+                && r.filter == self.filter
         });
         if fresh {
             return;
         }
-        let open = ws.open_activities();
-        let count = open.len();
+        let listed = ws.listed_activities(&self.filter);
+        let count = listed.iter().filter(|o| !o.activity.done).count();
         let kept_count = kept.len();
-        let mut all = open;
-        all.extend(kept);
-        all.sort_by_key(|o| (o.activity.due, o.activity.id));
-        let mut groups: [Vec<OpenActivity>; 3] = Default::default();
-        for o in all {
+        // Those marked done here stay where they were, among the open ones.
+        let mut groups: [Vec<ListedActivity>; 4] = Default::default();
+        for o in listed.into_iter().chain(kept) {
             let group = match ActivityState::of(o.activity.due, today) {
+                _ if o.activity.done
+                    && !self.marked.iter().any(|m| m.activity.id == o.activity.id) =>
+                {
+                    3
+                }
                 ActivityState::Late => 0,
                 ActivityState::Today => 1,
                 ActivityState::Planned => 2,
             };
             groups[group].push(o);
         }
-        let mut rows = Vec::with_capacity(count + 3);
-        let states = [
-            ActivityState::Late,
-            ActivityState::Today,
-            ActivityState::Planned,
+        for group in &mut groups[..3] {
+            group.sort_by_key(|o| (o.activity.due, o.activity.time, o.activity.id));
+        }
+        // The latest done first.
+        groups[3].reverse();
+        let mut rows = Vec::with_capacity(count + 4);
+        let kinds = [
+            Group::Due(ActivityState::Late),
+            Group::Due(ActivityState::Today),
+            Group::Due(ActivityState::Planned),
+            Group::Done,
         ];
-        for (state, group) in states.into_iter().zip(groups) {
-            let open = group.iter().filter(|o| !o.activity.done).count();
-            rows.push(Row::Heading(state, open));
-            rows.extend(group.into_iter().map(Row::Item));
+        // Every open group is named while open ones are listed ("Today (0) none"); the others
+        // when they hold rows.
+        let open_listed = matches!(
+            self.filter.status,
+            ActivityStatus::Open | ActivityStatus::All
+        );
+        for (group, items) in kinds.into_iter().zip(groups) {
+            let named = match group {
+                Group::Due(_) => open_listed || !items.is_empty(),
+                Group::Done => !items.is_empty(),
+            };
+            if !named {
+                continue;
+            }
+            let n = match group {
+                Group::Due(_) => items.iter().filter(|o| !o.activity.done).count(),
+                Group::Done => items.len(),
+            };
+            rows.push(Row::Heading(group, n));
+            rows.extend(items.into_iter().map(Row::Item));
         }
         self.rows = Some(Rows {
             generation: ws.generation(),
             today,
+            filter: self.filter.clone(),
             kept: kept_count,
             rows,
             count,
         });
     }
+}
+
+/// A kind of the search, or any.
+fn kind_choice(kind: Option<ActivityKind>) -> String {
+    kind.map_or_else(|| tr!("Any kind"), kind_label)
+}
+
+fn status_label(status: ActivityStatus) -> String {
+    match status {
+        ActivityStatus::Open => tr!("Open"),
+        ActivityStatus::Overdue => tr!("Overdue"),
+        ActivityStatus::Done => tr!("Done"),
+        ActivityStatus::All => tr!("All"),
+    }
+}
+
+/// A labelled day of the search, typed or picked: the day it says, none when empty, the day
+/// before (`was`) while what is typed is no date, which shows in red.
+fn day_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    was: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let name = label.to_owned();
+    let label = ui.text(label);
+    let parsed = parse_date(Field::Due, text);
+    let color = if parsed.is_err() {
+        theme::ERROR
+    } else {
+        ui.visuals().text_color()
+    };
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .hint_text(ui.rtl(crate::i18n::date_hint()))
+            .text_color(color)
+            .desired_width(112.0),
+    )
+    .labelled_by(label.id);
+    crate::date_picker::picker_button(ui, text, today, &name);
+    parse_date(Field::Due, text).unwrap_or(was)
 }
 
 fn color(state: ActivityState) -> Color32 {
@@ -176,17 +332,18 @@ fn color(state: ActivityState) -> Color32 {
     }
 }
 
-fn heading_ui(ui: &mut egui::Ui, state: ActivityState, n: usize) {
-    let title = match state {
-        ActivityState::Late => trn!(n, "Overdue ({n})"),
-        ActivityState::Today => trn!(n, "Today ({n})"),
-        ActivityState::Planned => trn!(n, "Upcoming ({n})"),
+fn heading_ui(ui: &mut egui::Ui, group: Group, n: usize) {
+    let (title, tint) = match group {
+        Group::Due(state @ ActivityState::Late) => (trn!(n, "Overdue ({n})"), color(state)),
+        Group::Due(state @ ActivityState::Today) => (trn!(n, "Today ({n})"), color(state)),
+        Group::Due(state @ ActivityState::Planned) => (trn!(n, "Upcoming ({n})"), color(state)),
+        Group::Done => (trn!(n, "Done ({n})"), theme::TEXT_MUTED),
     };
     ui.allocate_ui_with_layout(
         vec2(ui.available_width(), ROW_HEIGHT),
         direction::start_to_end(Align::Max),
         |ui| {
-            let text = RichText::new(title).strong().size(15.0).color(color(state));
+            let text = RichText::new(title).strong().size(15.0).color(tint);
             ui.text(text);
             if n == 0 {
                 ui.text(RichText::new(tr!("none")).color(theme::TEXT_MUTED));
@@ -219,7 +376,7 @@ fn cell<R>(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui) -> R) 
 }
 
 /// One activity: Done, kind, summary, due date and what it is about.
-fn item_ui(ui: &mut egui::Ui, open: &OpenActivity, today: NaiveDate) -> Option<Action> {
+fn item_ui(ui: &mut egui::Ui, open: &ListedActivity, today: NaiveDate) -> Option<Action> {
     let a = &open.activity;
     let state = ActivityState::of(a.due, today);
     let mut action = None;

@@ -45,7 +45,7 @@ pub use crate::domain::{CloseWindow, Filter};
 pub use apply::{Applied, ApplyError};
 pub use columns::BoardColumn;
 pub use list::{Closed, ListTotals, Sort};
-pub use records::{AccountSummary, OpenActivity};
+pub use records::{AccountSummary, ListedActivity};
 pub use search::IdBits;
 pub use undo::UndoStack;
 

@@ -14,9 +14,9 @@ use super::apply::{
 };
 use crate::command::{Change, Command, ConvertLead};
 use crate::domain::{
-    Account, Activity, ActivityLink, Contact, Conversion, Currency, EntityKind, Field, FieldError,
-    Id, Lead, Opportunity, Pipeline, Problem, Product, RATE_DECIMALS, Rates, Record, Settings,
-    Stage, StageEvent, StageKind, clean_name, default_stages,
+    Account, Activity, ActivityFilter, ActivityLink, Contact, Conversion, Currency, EntityKind,
+    Field, FieldError, Id, Lead, Opportunity, Pipeline, Problem, Product, RATE_DECIMALS, Rates,
+    Record, Settings, Stage, StageEvent, StageKind, clean_name, default_stages,
 };
 use crate::i18n::{stored_date, stored_number, stored_percent};
 
@@ -32,9 +32,9 @@ pub struct AccountSummary {
     pub deal_activities: Vec<Id>,
 }
 
-/// An activity not done yet, with what it is about.
+/// An activity with what it is about, as the Activities view lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OpenActivity {
+pub struct ListedActivity {
     pub activity: Activity,
     /// The deal's or account's name.
     pub about: String,
@@ -189,26 +189,37 @@ impl Workspace {
     }
 
     /// Activities not done yet whose deal or account exists (a trashed deal's wait), by due date.
-    pub fn open_activities(&self) -> Vec<OpenActivity> {
-        let mut out: Vec<OpenActivity> = self
+    pub fn open_activities(&self) -> Vec<ListedActivity> {
+        self.listed_activities(&ActivityFilter::default())
+    }
+
+    /// The activities `filter` lists whose deal or account exists (a trashed deal's wait), by
+    /// due date; an activity's salesperson is its own, else its deal's.
+    pub fn listed_activities(&self, filter: &ActivityFilter) -> Vec<ListedActivity> {
+        let today = self.today();
+        let words = filter.words();
+        let mut out: Vec<ListedActivity> = self
             .activities
             .values()
-            .filter(|a| !a.done)
             .filter_map(|a| {
-                let about = match a.link {
+                let (about, salesperson) = match a.link {
                     ActivityLink::Opportunity(id) => self
                         .opportunity(id)
                         .filter(|_| !self.is_trashed(id))
-                        .map(|o| o.name.clone()),
-                    ActivityLink::Account(id) => self.account(id).map(|x| x.name.clone()),
+                        .map(|o| (o.name.as_str(), a.salesperson.or(o.salesperson))),
+                    ActivityLink::Account(id) => {
+                        self.account(id).map(|x| (x.name.as_str(), a.salesperson))
+                    }
                 }?;
-                Some(OpenActivity {
-                    activity: a.clone(),
-                    about,
-                })
+                filter
+                    .matches(a, salesperson, about, today, &words)
+                    .then(|| ListedActivity {
+                        activity: a.clone(),
+                        about: about.to_owned(),
+                    })
             })
             .collect();
-        out.sort_by_key(|o| (o.activity.due, o.activity.id));
+        out.sort_by_key(|o| (o.activity.due, o.activity.time, o.activity.id));
         out
     }
 

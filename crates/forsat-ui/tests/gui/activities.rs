@@ -4,13 +4,30 @@
 use chrono::{NaiveDate, NaiveTime};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use forsat_app::workspace::Workspace;
 use forsat_core::command::{Change, Command};
 use forsat_core::domain::{Activity, ActivityKind, ActivityLink, Id, Lookup, LookupKind, Record};
 use forsat_ui::App;
 
-use crate::{Fixture, deal, harness, has_label, label, pick, type_into};
+use crate::{Fixture, deal, harness, has_label, label, type_into};
+
+/// Opens the last dropdown called `combo` (a dialog's, over the view's of the same name) and
+/// clicks `choice` among its items (a row of the list may read the same).
+fn choose(harness: &mut Harness<'static, App>, combo: &str, choice: &str) {
+    harness
+        .get_all_by_role_and_label(Role::ComboBox, combo)
+        .last()
+        .unwrap()
+        .click();
+    harness.run();
+    harness
+        .get_all_by_role_and_label(Role::Button, choice)
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+}
 
 fn click_button(harness: &mut Harness<'_, App>, name: &str) {
     harness.get_by_role_and_label(Role::Button, name).click();
@@ -131,7 +148,7 @@ fn a_click_on_an_activity_edits_its_time_length_salesperson_and_notes() {
 
     type_into(&mut harness, "Time", "9:15");
     type_into(&mut harness, "Duration", "1:30");
-    pick(&mut harness, "Salesperson", "Daniel Okafor");
+    choose(&mut harness, "Salesperson", "Daniel Okafor");
     type_into(&mut harness, "Notes", "Ask for the CFO");
     // A click beside the dialog keeps what was typed.
     label(&harness, "Upcoming (1)").click();
@@ -149,4 +166,86 @@ fn a_click_on_an_activity_edits_its_time_length_salesperson_and_notes() {
     // The list shows the time beside the day.
     harness.run();
     assert!(has_label(&harness, "2026-11-27 09:15"));
+}
+
+/// The summaries the Activities view lists, in order.
+fn listed(harness: &Harness<'static, App>) -> Vec<String> {
+    harness
+        .query_all_by_role(Role::Button)
+        .filter_map(|n| {
+            let name = n.accesskit_node().label()?;
+            name.strip_prefix("Edit activity ").map(str::to_owned)
+        })
+        .collect()
+}
+
+#[test]
+fn the_search_narrows_the_activities_by_words_salesperson_kind_status_and_days() {
+    let fixture = Fixture::two_deals();
+    let id = planned(&fixture, &["Call about the fleet"]);
+    {
+        let mut ws = fixture.reopen();
+        let daniel = ws.lookups(LookupKind::Salesperson)[0].id;
+        let on_deal = ActivityLink::Opportunity(id);
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        put(
+            &mut ws,
+            Record::Activity(Activity {
+                salesperson: Some(daniel),
+                notes: "Bring the depot plans".into(),
+                ..Activity::planned(ActivityKind::Meeting, "Visit".into(), day(30), on_deal)
+            }),
+        );
+        put(
+            &mut ws,
+            Record::Activity(Activity {
+                done: true,
+                ..Activity::planned(ActivityKind::Task, "Brochure".into(), day(15), on_deal)
+            }),
+        );
+        put(
+            &mut ws,
+            Record::Activity(Activity::planned(
+                ActivityKind::Email,
+                "Overdue email".into(),
+                day(18),
+                on_deal,
+            )),
+        );
+    }
+    let mut harness = harness(&fixture.path);
+    harness.get_by_label("Activities").click();
+    harness.run();
+    assert_eq!(
+        listed(&harness),
+        ["Overdue email", "Call about the fleet", "Visit"]
+    );
+    // Words of the notes.
+    type_into(&mut harness, "Search activities", "DEPOT");
+    assert_eq!(listed(&harness), ["Visit"]);
+    type_into(&mut harness, "Search activities", "nothing like it");
+    label(&harness, "No activity matches this search.");
+    harness.get_by_label("Clear search").click();
+    harness.run();
+    assert_eq!(listed(&harness).len(), 3);
+
+    choose(&mut harness, "Show", "Done");
+    label(&harness, "Done (1)");
+    assert_eq!(listed(&harness), ["Brochure"]);
+    choose(&mut harness, "Show", "Overdue");
+    assert_eq!(listed(&harness), ["Overdue email"]);
+    choose(&mut harness, "Show", "Open");
+    choose(&mut harness, "Kind", "Meeting");
+    assert_eq!(listed(&harness), ["Visit"]);
+    choose(&mut harness, "Kind", "Any kind");
+    choose(&mut harness, "Salesperson", "Daniel Okafor");
+    assert_eq!(listed(&harness), ["Visit"]);
+    choose(&mut harness, "Salesperson", "Anyone");
+    // Days from the 26th on; a day that is none leaves the search as it was.
+    type_into(&mut harness, "From", "2026-11-26");
+    assert_eq!(listed(&harness), ["Call about the fleet", "Visit"]);
+    type_into(&mut harness, "To", "not a day");
+    assert_eq!(listed(&harness), ["Call about the fleet", "Visit"]);
+    type_into(&mut harness, "To", "2026-11-28");
+    assert_eq!(listed(&harness), ["Call about the fleet"]);
 }
