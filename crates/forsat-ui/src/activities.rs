@@ -343,6 +343,8 @@ fn heading_ui(ui: &mut egui::Ui, group: Group, n: usize) {
         vec2(ui.available_width(), ROW_HEIGHT),
         direction::start_to_end(Align::Max),
         |ui| {
+            // Clear of the scroll bar in a right-to-left layout, in line with the rows.
+            ui.add_space(4.0);
             let text = RichText::new(title).strong().size(15.0).color(tint);
             ui.text(text);
             if n == 0 {
@@ -408,7 +410,7 @@ fn item_ui(ui: &mut egui::Ui, open: &ListedActivity, today: NaiveDate) -> Option
             if let Some(edit) = cell(ui, summary_width, |ui| summary_link(ui, a, true)) {
                 action = Some(edit);
             }
-            cell(ui, 130.0, |ui| {
+            cell(ui, 170.0, |ui| {
                 ui.text(RichText::new(when_label(a)).color(color(state)));
             });
             cell(ui, 100.0, |ui| {

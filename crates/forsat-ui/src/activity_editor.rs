@@ -21,6 +21,8 @@ use crate::workspace::Workspace;
 
 /// The labels' column.
 const LABEL_WIDTH: f32 = 110.0;
+/// The dialog's width.
+const DIALOG_WIDTH: f32 = 420.0;
 
 /// An activity being edited, as typed.
 pub struct ActivityEditor {
@@ -99,6 +101,9 @@ impl ActivityEditor {
 
     /// Shows the fields and the buttons.
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> EditorOutcome {
+        // A set width: rows laid out from the reading start (right to left in Persian) would
+        // otherwise widen the dialog frame after frame.
+        ui.set_width(DIALOG_WIDTH);
         let mut outcome = EditorOutcome::Open;
         let title = if self.is_next() {
             tr!("Plan the next activity?")

@@ -40,16 +40,25 @@ pub fn kind_label(kind: ActivityKind) -> String {
     }
 }
 
-/// When an activity is: its day, and its time when it has one ("2026-12-08 14:30").
+/// When an activity is: its day, and its time when it has one, to its end when it has a
+/// length ("2026-12-08 14:30", "2026-12-08 14:30–15:15").
 pub fn when_label(a: &Activity) -> String {
-    match a.time {
-        Some(time) => format!(
-            "{} {}",
-            format_date(a.due),
-            crate::i18n::localize_digits(&time.format("%H:%M").to_string())
-        ),
-        None => format_date(a.due),
-    }
+    let Some(time) = a.time else {
+        return format_date(a.due);
+    };
+    let clock = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
+    let span = match a.minutes {
+        0 => clock(time),
+        n => {
+            let end = time + chrono::Duration::minutes(i64::from(n));
+            format!("{}–{}", clock(time), clock(end))
+        }
+    };
+    format!(
+        "{} {}",
+        format_date(a.due),
+        crate::i18n::localize_digits(&span)
+    )
 }
 
 /// The summary of an activity, struck through once done; a click on it opens its editor.

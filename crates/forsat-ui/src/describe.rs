@@ -45,7 +45,7 @@ pub fn describe(ws: &Workspace, command: &Command) -> String {
         Command::SetListColumns { .. } => tr!("changed the list's columns"),
         Command::ClearSample => tr!("cleared the sample data"),
         Command::LoadSample(_) => tr!("loaded the sample pipeline"),
-        Command::Change(change) => describe_change(change),
+        Command::Change(change) => describe_change(ws, change),
         Command::ConvertLead(convert) => tr!(
             "converted the lead {lead}",
             lead = ws.lead(convert.lead).map_or("", |l| l.name.as_str())
@@ -53,11 +53,18 @@ pub fn describe(ws: &Workspace, command: &Command) -> String {
     }
 }
 
-fn describe_change(change: &Change) -> String {
+fn describe_change(ws: &Workspace, change: &Change) -> String {
     if change.settings.is_some() {
         return tr!("changed the settings");
     }
     match (change.put.as_slice(), change.remove.len()) {
+        ([Record::Activity(a)], 0) if ws.activity(a.id).is_some_and(|was| was.done != a.done) => {
+            if a.done {
+                tr!("marked {summary} done", summary = a.summary)
+            } else {
+                tr!("marked {summary} not done", summary = a.summary)
+            }
+        }
         ([record], 0) => tr!("saved {record}", record = record_name(record)),
         ([], 1) => tr!("deleted a record"),
         (put, removed) => trn!(put.len() + removed, "changed {n} records"),

@@ -131,7 +131,8 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
                 };
             }
             Dialog::Activity(editor) => {
-                outcome = match editor.ui(ui, ws) {
+                // In reading order: rows (`horizontal`) run right to left in Persian.
+                outcome = match super::direction::reading(ui, |ui| editor.ui(ui, ws)).inner {
                     EditorOutcome::Open => Outcome::Open,
                     EditorOutcome::Cancel => Outcome::Cancel,
                     EditorOutcome::Save(command) => Outcome::Run(command),

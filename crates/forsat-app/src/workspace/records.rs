@@ -184,7 +184,7 @@ impl Workspace {
             .iter()
             .filter_map(|id| self.activities.get(id))
             .collect();
-        out.sort_by_key(|a| (a.done, a.due, a.id));
+        out.sort_by_key(|a| (a.done, a.due, a.time, a.id));
         out
     }
 

@@ -437,6 +437,8 @@ pub enum Problem {
     NotADate(String),
     /// Text that is not a time of day.
     NotATime(String),
+    /// Text that is not a length of time.
+    NotALength(String),
     Negative,
     TooLarge,
     TooManyDecimals(u32),
@@ -502,6 +504,10 @@ impl FieldError {
             ),
             Problem::NotATime(text) => tr!(
                 "“{text}” is not a time of day (use 14:30 or 2:30 pm)",
+                text = escaped(text)
+            ),
+            Problem::NotALength(text) => tr!(
+                "“{text}” is not a length (use minutes, like 45, or hours and minutes, like 1:30)",
                 text = escaped(text)
             ),
             Problem::Negative => tr!("must not be negative"),
@@ -768,7 +774,9 @@ pub fn parse_time(field: Field, text: &str) -> Result<Option<NaiveTime>, FieldEr
         },
     };
     let (hour, minute) = match clock.split_once([':', '.', 'h']) {
-        Some((h, m)) => (h, if m.is_empty() { "0" } else { m }),
+        // "14h" is a French hour; "1:" is a time not finished.
+        Some((h, "")) if clock.ends_with('h') => (h, "0"),
+        Some((h, m)) => (h, m),
         None if clock.len() > 2 => clock.split_at(clock.len() - 2),
         None => (clock, "0"),
     };
@@ -799,7 +807,7 @@ pub fn parse_minutes(text: &str) -> Result<u32, FieldError> {
     if trimmed.is_empty() {
         return Ok(0);
     }
-    let refused = || FieldError::new(Field::Duration, Problem::NotANumber(trimmed.to_owned()));
+    let refused = || FieldError::new(Field::Duration, Problem::NotALength(trimmed.to_owned()));
     let latin = crate::i18n::latin_digits(trimmed).to_lowercase();
     let number = |s: &str| {
         let s = s.trim();
@@ -1357,7 +1365,9 @@ mod tests {
         ] {
             assert_eq!(parse_time(Field::Time, text), expected, "{text}");
         }
-        for bad in ["24:00", "9:60", "13 pm", "noon", "1:2:3", "-1", "99999"] {
+        for bad in [
+            "24:00", "9:60", "13 pm", "noon", "1:2:3", "-1", "99999", "1:", "9.",
+        ] {
             assert_eq!(
                 parse_time(Field::Time, bad),
                 Err(FieldError::new(
@@ -1390,7 +1400,7 @@ mod tests {
                 parse_minutes(bad),
                 Err(FieldError::new(
                     Field::Duration,
-                    Problem::NotANumber(bad.to_owned())
+                    Problem::NotALength(bad.to_owned())
                 )),
                 "{bad}"
             );

@@ -163,9 +163,9 @@ fn a_click_on_an_activity_edits_its_time_length_salesperson_and_notes() {
         ws.lookup_name(edited.salesperson).to_owned()
     };
     assert_eq!(salesperson, "Daniel Okafor");
-    // The list shows the time beside the day.
+    // The list shows the time and the end beside the day.
     harness.run();
-    assert!(has_label(&harness, "2026-11-27 09:15"));
+    assert!(has_label(&harness, "2026-11-27 09:15–10:45"));
 }
 
 /// The summaries the Activities view lists, in order.
@@ -248,4 +248,33 @@ fn the_search_narrows_the_activities_by_words_salesperson_kind_status_and_days()
     assert_eq!(listed(&harness), ["Call about the fleet", "Visit"]);
     type_into(&mut harness, "To", "2026-11-28");
     assert_eq!(listed(&harness), ["Call about the fleet"]);
+}
+
+/// Done in a deal's form asks for the next activity as the Activities view does; the status
+/// bar's undo names what was undone.
+#[test]
+fn done_in_the_deal_s_form_asks_too_and_undo_says_what_it_undid() {
+    let fixture = Fixture::two_deals();
+    let id = planned(&fixture, &["Call about the fleet"]);
+    let mut harness = harness(&fixture.path);
+    harness.get_by_label("Activities").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Link, "Nordwind – fleet renewal")
+        .click();
+    harness.run();
+    // Below the deal's fields, as a person scrolls to it.
+    harness
+        .get_by_label("Done: Call about the fleet")
+        .scroll_to_me();
+    harness.run();
+    harness.get_by_label("Done: Call about the fleet").click();
+    harness.run();
+    label(&harness, "Plan the next activity?");
+    click_button(&mut harness, "Not now");
+    assert!(activities(&harness, id)[0].done);
+    harness.get_by_role_and_label(Role::Button, "Undo").click();
+    harness.run();
+    assert!(has_label(&harness, "marked Call about the fleet done"));
+    assert!(!activities(&harness, id)[0].done);
 }
