@@ -1,6 +1,7 @@
 //! The pipeline board: a column per open stage with totals, draggable cards in the order the
 //! user picks, Won and Lost drop zones while a card is dragged, and the filter bar above it.
 
+mod activity_bar;
 mod card;
 mod close_zones;
 mod sort;
@@ -55,6 +56,8 @@ pub struct BoardView {
     cursor_at: Option<(usize, usize)>,
     /// The goals' progress for the header, as of a change and a day.
     goals: Option<((u64, chrono::NaiveDate, Id), Vec<GoalRow>)>,
+    /// The columns' activity states.
+    bars: Option<activity_bar::ActivityBars>,
 }
 
 impl BoardView {
@@ -79,6 +82,7 @@ impl BoardView {
         self.refresh(ws, filter, pipeline);
         let mut actions = Vec::new();
         let stages: Vec<&Stage> = ws.stages_of(pipeline).collect();
+        self.count_activities(ws, pipeline, filter, &stages);
         let shown = stages
             .iter()
             .filter(|s| s.kind == StageKind::Open)
@@ -125,6 +129,11 @@ impl BoardView {
                                 totals,
                                 sort: self.sort,
                                 reveal,
+                                activities: self
+                                    .bars
+                                    .as_ref()
+                                    .map(|b| b.of(stage.id))
+                                    .unwrap_or_default(),
                             };
                             column_ui(ui, cx, stage, &shown, width)
                         };
@@ -247,6 +256,28 @@ impl BoardView {
         });
     }
 
+    /// Counts the open columns' deals by their next activity, when the board changed.
+    fn count_activities(
+        &mut self,
+        ws: &Workspace,
+        pipeline: Id,
+        filter: &Filter,
+        stages: &[&Stage],
+    ) {
+        if self
+            .bars
+            .as_ref()
+            .is_some_and(|b| b.is_for(ws, pipeline, filter))
+        {
+            return;
+        }
+        let open = stages.iter().filter(|s| s.kind == StageKind::Open);
+        let columns = open.map(|s| (s.id, self.column(ws, s.id).0));
+        self.bars = Some(activity_bar::ActivityBars::count(
+            ws, pipeline, filter, columns,
+        ));
+    }
+
     /// A stage's visible deal ids, in card order, and their totals.
     fn column<'a>(&'a self, ws: &'a Workspace, stage: Id) -> (&'a [Id], StageTotals) {
         match &self.shown {
@@ -289,6 +320,8 @@ struct Shown<'a> {
     totals: StageTotals,
     sort: CardSort,
     reveal: Option<Id>,
+    /// Its deals by the state of their next activity.
+    activities: activity_bar::Counts,
 }
 
 /// A folded stage: a narrow column with its name and totals that takes dropped cards; "Show"
@@ -391,6 +424,8 @@ fn column_ui(
                         .on_hover_text(ui.rtl(tr!("Expected revenue × probability")));
                     });
                     probability_bar_ui(ui, stage);
+                    ui.add_space(2.0);
+                    activity_bar::bar_ui(ui, shown.activities);
                 });
             let (zone, dropped) = drop_zone_ui(ui, 6, |ui| {
                 ui.set_width(width - 12.0);

@@ -278,3 +278,49 @@ fn done_in_the_deal_s_form_asks_too_and_undo_says_what_it_undid() {
     assert!(has_label(&harness, "marked Call about the fleet done"));
     assert!(!activities(&harness, id)[0].done);
 }
+
+/// Each stage column's bar counts its deals by their next activity: marked done, the late one
+/// leaves the count, and the search narrows it with the cards.
+#[test]
+fn each_column_counts_its_deals_by_their_next_activity() {
+    let fixture = Fixture::two_deals();
+    let id = planned(&fixture, &[]);
+    {
+        let mut ws = fixture.reopen();
+        let late = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        put(
+            &mut ws,
+            Record::Activity(Activity::planned(
+                ActivityKind::Call,
+                "Chase the signature".into(),
+                late,
+                ActivityLink::Opportunity(id),
+            )),
+        );
+    }
+    let mut harness = harness(&fixture.path);
+    // The deal's column (Qualified), and the other's (New).
+    harness.get_by_label("1 late · 0 due today · 0 planned · 0 without an activity");
+    harness.get_by_label("0 late · 0 due today · 0 planned · 1 without an activity");
+    let none = "0 late · 0 due today · 0 planned · 1 without an activity";
+    type_into(&mut harness, "Search", "Café");
+    assert!(
+        harness
+            .query_by_label("1 late · 0 due today · 0 planned · 0 without an activity")
+            .is_none()
+    );
+    assert_eq!(harness.query_all_by_label(none).count(), 1);
+    // Done: the deal has no next activity left.
+    harness
+        .get_by_role_and_label(Role::TextInput, "Search")
+        .focus();
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    harness.get_by_label("Activities").click();
+    harness.run();
+    click_button(&mut harness, "Mark “Chase the signature” done");
+    click_button(&mut harness, "Not now");
+    harness.get_by_label("Pipeline").click();
+    harness.run();
+    assert_eq!(harness.query_all_by_label(none).count(), 2);
+}
