@@ -62,6 +62,8 @@ pub enum CliError {
     File(FileError),
     /// An import that wrote nothing.
     Import(interchange::ImportError),
+    /// A calendar invitation that was not imported: why.
+    Invitation(String),
     /// Standard output could not be written.
     Io(std::io::Error),
     /// The history could not be written as JSON.
@@ -95,7 +97,9 @@ impl std::fmt::Display for CliError {
             CliError::Import(e) => e.fmt(f),
             CliError::Io(e) => e.fmt(f),
             CliError::Json(e) => e.fmt(f),
-            CliError::Chart(text) | CliError::RowsSkipped(text) => f.write_str(text),
+            CliError::Chart(text) | CliError::RowsSkipped(text) | CliError::Invitation(text) => {
+                f.write_str(text)
+            }
             CliError::NoSalesperson(name) => f.write_str(&tr!(
                 "Salesperson: there is no salesperson “{name}”",
                 name = name
@@ -199,7 +203,8 @@ pub enum CliCommand {
     },
     /// Add the deals of a CSV file or a workbook (.xlsx, .xls, .ods: the sheet with the
     /// header), with the accounts, contacts, lists and currencies they need, in one
-    /// transaction: all or nothing unless --skip-bad-rows.
+    /// transaction: all or nothing unless --skip-bad-rows. A calendar invitation (.ics)
+    /// plans its events as activities of the contacts its attendees are.
     Import {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = interchange::Source::Auto)]
@@ -222,6 +227,57 @@ pub enum CliCommand {
         #[arg(long, value_name = "NAMES", value_delimiter = ',')]
         stage_order: Vec<String>,
     },
+}
+
+/// `export`: to the file `out` names, or to standard output (CSV and iCalendar).
+fn export(
+    ws: &Workspace,
+    what: interchange::Kind,
+    format: Option<interchange::Format>,
+    out: Option<PathBuf>,
+    replace: Replace,
+) -> Result<String, CliError> {
+    let format = format.unwrap_or_else(|| {
+        out.as_deref()
+            .map_or(interchange::Format::Csv, interchange::Format::of_path)
+    });
+    match out {
+        Some(path) => {
+            interchange::export_to(ws, what, None, format, &path, replace)?;
+            Ok(tr!(
+                "Wrote {what} to {path}.",
+                what = what.as_str(),
+                path = path.display()
+            ) + "\n")
+        }
+        None if format == interchange::Format::Xlsx => Err(CliError::XlsxNeedsOut),
+        // CSV and iCalendar are text: they go to standard output.
+        None => {
+            match interchange::write_text(ws, what, format, std::io::stdout().lock()) {
+                // The reader stopped early (`| head`): what it read was what it wanted.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(String::new()),
+            }
+        }
+    }
+}
+
+/// Plans the events of a calendar invitation (.ics) as activities, in one undo step; with
+/// `dry_run`, says what it would do and writes nothing.
+fn import_invitation(ws: &mut Workspace, file: &Path, dry_run: bool) -> Result<String, CliError> {
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        CliError::Invitation(tr!(
+            "{file} could not be read: {error}",
+            file = name,
+            error = e
+        ))
+    })?;
+    let planned = interchange::invitation::plan(ws, &name, &text).map_err(CliError::Invitation)?;
+    if !dry_run {
+        ws.apply(Command::Change(Box::new(planned.change)))?;
+    }
+    Ok(planned.lines.join("\n") + "\n")
 }
 
 fn parse_decimal_separator(mark: &str) -> Result<char, String> {
@@ -538,30 +594,11 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, Cl
         CliCommand::Check | CliCommand::Backup => Err(CliError::NotOpened),
         CliCommand::Demo { opps, seed } => demo(&mut ws, db, opps, seed),
         CliCommand::History { id, format } => history(&ws, id, format),
-        CliCommand::Export { what, format, out } => {
-            let format = format.unwrap_or_else(|| {
-                out.as_deref()
-                    .map_or(interchange::Format::Csv, interchange::Format::of_path)
-            });
-            match out {
-                Some(path) => {
-                    interchange::export_to(&ws, what, None, format, &path, replace)?;
-                    Ok(tr!(
-                        "Wrote {what} to {path}.",
-                        what = what.as_str(),
-                        path = path.display()
-                    ) + "\n")
-                }
-                None if format == interchange::Format::Xlsx => Err(CliError::XlsxNeedsOut),
-                // CSV and iCalendar are text: they go to standard output.
-                None => {
-                    match interchange::write_text(&ws, what, format, std::io::stdout().lock()) {
-                        // The reader stopped early (`| head`): what it read was what it wanted.
-                        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-                        _ => Ok(String::new()),
-                    }
-                }
-            }
+        CliCommand::Export { what, format, out } => export(&ws, what, format, out, replace),
+        CliCommand::Import { file, dry_run, .. }
+            if interchange::Format::of_path(&file) == interchange::Format::Ics =>
+        {
+            import_invitation(&mut ws, &file, dry_run)
         }
         CliCommand::Import {
             file,

@@ -259,6 +259,17 @@ fn the_cli_exports_the_activities_as_an_icalendar_file() {
     assert_eq!(code, Some(0), "{err}");
     assert!(said.contains("Wrote activities to"), "{said}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), ics);
+    // Imported back: every activity updated in place, none added.
+    let events = ics.matches("BEGIN:VEVENT").count() + ics.matches("BEGIN:VTODO").count();
+    let todos = ics.matches("BEGIN:VTODO").count();
+    let (code, said, err) = cli(&db, &["import", out_arg]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(said.matches("Updated “").count(), events - todos, "{said}");
+    let (_, again, _) = cli(&db, &["export", "--what", "activities", "--format", "ics"]);
+    assert_eq!(
+        again.matches("BEGIN:VEVENT").count() + again.matches("BEGIN:VTODO").count(),
+        events
+    );
     let (code, _, err) = cli(&db, &["export", "--what", "accounts", "--format", "ics"]);
     assert_eq!(code, Some(1));
     assert!(

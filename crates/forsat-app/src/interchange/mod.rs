@@ -41,6 +41,7 @@ mod error;
 mod export;
 mod formats;
 mod import;
+pub mod invitation;
 mod parse;
 mod rates;
 mod workbook;

@@ -218,3 +218,146 @@ fn exporting_again_keeps_every_uid_and_a_reopened_file_too() {
     let refused = interchange::export(&ws, Kind::Opportunities, Format::Ics).unwrap_err();
     assert!(refused.to_string().contains("Only activities"), "{refused}");
 }
+
+/// An invitation as calendar apps send it: an organiser, attendees by `mailto:`, a time in UTC.
+fn invitation(uid: &str, attendee: &str) -> String {
+    [
+        "BEGIN:VCALENDAR",
+        "PRODID:-//Google Inc//Google Calendar 70.9054//EN",
+        "VERSION:2.0",
+        "METHOD:REQUEST",
+        "BEGIN:VEVENT",
+        "DTSTART:20261201T070000Z",
+        "DTEND:20261201T074500Z",
+        "DTSTAMP:20261122T093000Z",
+        "ORGANIZER;CN=Me:mailto:me@mycompany.example",
+        &format!("UID:{uid}"),
+        &format!("ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;CN=Sara:mailto:{attendee}"),
+        "SUMMARY:Contract review",
+        "DESCRIPTION:Bring the signed NDA\\, please.",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+    .join("\r\n")
+}
+
+fn contact(ws: &mut Workspace, account: Id, email: &str) -> Id {
+    ws.apply(Command::Change(Box::new(Change::put(Record::Contact(
+        forsat_core::domain::Contact {
+            id: 0,
+            account,
+            name: "Sara Ahmadi".into(),
+            role: "CFO".into(),
+            email: email.into(),
+            phone: String::new(),
+        },
+    )))))
+    .unwrap()
+    .created
+    .unwrap()
+}
+
+#[test]
+fn an_invitation_plans_a_meeting_on_the_attendee_s_one_open_deal_and_again_updates_it() {
+    use forsat_app::interchange::invitation;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&dir.path().join("crm.redb"));
+    let deal = create(&mut ws, "Pars Data", "Pars Data – contract", "5000");
+    let account = ws.opportunity(deal).unwrap().account;
+    let sara = contact(&mut ws, account, "sara@parsdata.example");
+    let mut opp = ws.opportunity(deal).unwrap().clone();
+    opp.contact = Some(sara);
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(opp),
+        new_account: None,
+    })
+    .unwrap();
+
+    // The attendee's email in another case: the same person.
+    let text = invitation("abc123@google.com", "Sara@ParsData.example");
+    let planned = invitation::plan(&ws, "invite.ics", &text).unwrap();
+    assert_eq!(
+        planned.lines,
+        ["Planned “Contract review” on Pars Data – contract."]
+    );
+    ws.apply(Command::Change(Box::new(planned.change))).unwrap();
+    let meeting = ws.activities_of(ActivityLink::Opportunity(deal))[0].clone();
+    let start = Utc
+        .with_ymd_and_hms(2026, 12, 1, 7, 0, 0)
+        .unwrap()
+        .with_timezone(&Local);
+    assert_eq!(meeting.due, start.date_naive());
+    assert_eq!(meeting.time, Some(start.time()));
+    assert_eq!((meeting.minutes, meeting.kind), (45, ActivityKind::Meeting));
+    assert_eq!(meeting.notes, "Bring the signed NDA, please.");
+    assert_eq!(meeting.uid, "abc123@google.com");
+
+    // The same invitation again, moved an hour: the meeting moves, none is added.
+    let moved = text
+        .replace("T070000Z", "T080000Z")
+        .replace("T074500Z", "T084500Z");
+    let planned = invitation::plan(&ws, "invite.ics", &moved).unwrap();
+    assert_eq!(
+        planned.lines,
+        ["Updated “Contract review” on Pars Data – contract."]
+    );
+    ws.apply(Command::Change(Box::new(planned.change))).unwrap();
+    assert_eq!(ws.activities().len(), 1);
+    let later = start + chrono::Duration::hours(1);
+    assert_eq!(ws.activities().next().unwrap().time, Some(later.time()));
+
+    // Forsat's own calendar file read back: every activity updated in place.
+    let own = ics(&ws);
+    let planned = invitation::plan(&ws, "plan.ics", &own).unwrap();
+    ws.apply(Command::Change(Box::new(planned.change))).unwrap();
+    assert_eq!(ws.activities().len(), 1);
+    assert_eq!(
+        ws.activities().next().unwrap().notes,
+        "Bring the signed NDA, please."
+    );
+
+    // A second open deal with Sara: the account's, not a guess between them.
+    let other = create(&mut ws, "Pars Data", "Pars Data – support", "900");
+    let mut opp = ws.opportunity(other).unwrap().clone();
+    opp.contact = Some(sara);
+    opp.account = account;
+    ws.apply(Command::UpdateOpportunity {
+        opp: Box::new(opp),
+        new_account: None,
+    })
+    .unwrap();
+    let planned = invitation::plan(
+        &ws,
+        "invite.ics",
+        &invitation("new@google.com", "sara@parsdata.example"),
+    )
+    .unwrap();
+    assert_eq!(planned.lines, ["Planned “Contract review” on Pars Data."]);
+}
+
+#[test]
+fn an_invitation_nobody_is_known_by_or_a_file_that_is_none_is_refused_with_its_reason() {
+    use forsat_app::interchange::invitation;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = open(&dir.path().join("crm.redb"));
+    let refused = invitation::plan(
+        &ws,
+        "invite.ics",
+        &invitation("x@google.com", "nobody@else.example"),
+    )
+    .unwrap_err();
+    assert!(
+        refused.contains("Event 1 of invite.ics (“Contract review”)"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("nobody@else.example, me@mycompany.example"),
+        "{refused}"
+    );
+    let refused = invitation::plan(&ws, "notes.ics", "Dear Sara, see you Monday.").unwrap_err();
+    assert!(refused.starts_with("notes.ics"), "{refused}");
+    let empty = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n";
+    let refused = invitation::plan(&ws, "empty.ics", empty).unwrap_err();
+    assert_eq!(refused, "empty.ics holds no event (VEVENT).");
+}
