@@ -274,10 +274,13 @@ fn import_invitation(ws: &mut Workspace, file: &Path, dry_run: bool) -> Result<S
         ))
     })?;
     let planned = interchange::invitation::plan(ws, &name, &text).map_err(CliError::Invitation)?;
-    if !dry_run {
+    let mut lines = planned.lines;
+    if dry_run {
+        lines.push(tr!("Nothing was written (--dry-run)."));
+    } else {
         ws.apply(Command::Change(Box::new(planned.change)))?;
     }
-    Ok(planned.lines.join("\n") + "\n")
+    Ok(lines.join("\n") + "\n")
 }
 
 fn parse_decimal_separator(mark: &str) -> Result<char, String> {

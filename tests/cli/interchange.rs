@@ -259,6 +259,13 @@ fn the_cli_exports_the_activities_as_an_icalendar_file() {
     assert_eq!(code, Some(0), "{err}");
     assert!(said.contains("Wrote activities to"), "{said}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), ics);
+    // Tried first: said, nothing written.
+    let (code, said, _) = cli(&db, &["import", out_arg, "--dry-run"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        said.ends_with("Nothing was written (--dry-run).\n"),
+        "{said}"
+    );
     // Imported back: every activity updated in place, none added.
     let events = ics.matches("BEGIN:VEVENT").count() + ics.matches("BEGIN:VTODO").count();
     let todos = ics.matches("BEGIN:VTODO").count();
