@@ -102,7 +102,12 @@ impl ExportDialog {
                         }
                     });
                     ui.end_row();
-                    ui.text(tr!("Deals"));
+                    // Activities are those of the deals chosen (all: the accounts' too).
+                    ui.text(if self.what == Kind::Activities {
+                        tr!("Of the deals")
+                    } else {
+                        tr!("Deals")
+                    });
                     ui.vertical(|ui| {
                         let all = trn!(ws.opportunity_count(), "All ({n})");
                         ui.radio_value_text(&mut self.scope, Scope::Everything, all);

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use forsat_core::command::{Change, Command};
 use forsat_core::domain::{Lookup, LookupKind, Record, StageKind};
 use forsat_ui::App;
@@ -213,4 +213,61 @@ fn a_hurried_export_keeps_its_dialog_names_the_folder_and_follows_the_format() {
     press(&mut harness, "Export");
     assert!(std::fs::read(&workbook).unwrap().starts_with(b"PK"));
     assert!(!typed.exists());
+}
+
+/// File → Export…: iCalendar is offered for activities only; chosen, the file's name follows
+/// and the calendar is written.
+#[test]
+fn activities_export_as_an_icalendar_file_from_the_window() {
+    use forsat_core::domain::{Activity, ActivityKind, ActivityLink};
+    let fixture = Fixture::two_deals();
+    {
+        let mut ws = fixture.reopen();
+        let deal = ws.opportunities().next().unwrap().id;
+        let call = Activity {
+            time: chrono::NaiveTime::from_hms_opt(10, 0, 0),
+            ..Activity::planned(
+                ActivityKind::Call,
+                "Call about the fleet".into(),
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+                ActivityLink::Opportunity(deal),
+            )
+        };
+        ws.apply(Command::Change(Box::new(Change::put(Record::Activity(
+            call,
+        )))))
+        .unwrap();
+    }
+    let mut harness = harness(&fixture.path);
+    press(&mut harness, "File");
+    harness.get_by_label("Export…").click();
+    harness.run();
+    let ics = harness.get_by_role_and_label(Role::RadioButton, "iCalendar (.ics)");
+    assert!(ics.accesskit_node().is_disabled(), "not for deals");
+    harness
+        .get_by_role_and_label(Role::RadioButton, "Activities")
+        .click();
+    harness.run();
+    label(&harness, "Of the deals");
+    harness
+        .get_by_role_and_label(Role::RadioButton, "iCalendar (.ics)")
+        .click();
+    harness.run();
+    let suggested = harness
+        .get_by_role_and_label(Role::TextInput, "File")
+        .value()
+        .unwrap();
+    assert!(
+        suggested.ends_with("forsat-activities-2026-11-22.ics"),
+        "{suggested}"
+    );
+    let out = fixture.path.with_file_name("plan.ics");
+    crate::retype(&mut harness, "File", out.to_str().unwrap());
+    press(&mut harness, "Export");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.starts_with("BEGIN:VCALENDAR\r\n"), "{written}");
+    assert!(
+        written.contains("SUMMARY:Call about the fleet"),
+        "{written}"
+    );
 }
