@@ -306,14 +306,9 @@ fn digits_row<'a>(
 
 /// "Deal: Fleet renewal", "Account: Acme".
 fn about(ws: &Workspace, link: ActivityLink) -> String {
+    let name = ws.activity_about(link).unwrap_or_default();
     match link {
-        ActivityLink::Opportunity(id) => tr!(
-            "Deal: {name}",
-            name = ws.opportunity(id).map_or("", |o| o.name.as_str())
-        ),
-        ActivityLink::Account(id) => tr!(
-            "Account: {name}",
-            name = ws.account(id).map_or("", |a| a.name.as_str())
-        ),
+        ActivityLink::Opportunity(_) => tr!("Deal: {name}", name = name),
+        ActivityLink::Account(_) => tr!("Account: {name}", name = name),
     }
 }

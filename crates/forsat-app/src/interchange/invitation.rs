@@ -100,7 +100,7 @@ pub fn plan(ws: &Workspace, name: &str, text: &str) -> Result<Planned, String> {
             uid,
             ..Activity::planned(kind, summary.clone(), due, link)
         };
-        let about = about(ws, link);
+        let about = ws.activity_about(link).unwrap_or_default();
         lines.push(if existing.is_some() {
             tr!(
                 "Updated “{summary}” on {about}.",
@@ -139,15 +139,6 @@ fn timing(
         .unwrap_or(u32::MAX)
         .min(MAX_ACTIVITY_MINUTES);
     (start, (!all_day).then_some(minutes))
-}
-
-/// The deal's or account's name.
-fn about(ws: &Workspace, link: ActivityLink) -> String {
-    match link {
-        ActivityLink::Opportunity(id) => ws.opportunity(id).map(|o| o.name.clone()),
-        ActivityLink::Account(id) => ws.account(id).map(|a| a.name.clone()),
-    }
-    .unwrap_or_default()
 }
 
 /// What an event is about: what the activity it updates is about, else the attendee's open

@@ -172,6 +172,14 @@ impl Workspace {
         self.activities.get(&id)
     }
 
+    /// The name of the deal or account an activity is about, while it exists.
+    pub fn activity_about(&self, link: ActivityLink) -> Option<&str> {
+        match link {
+            ActivityLink::Opportunity(id) => self.opportunity(id).map(|o| o.name.as_str()),
+            ActivityLink::Account(id) => self.account(id).map(|a| a.name.as_str()),
+        }
+    }
+
     /// Every activity, in id order (the order they were planned in).
     pub fn activities(&self) -> impl ExactSizeIterator<Item = &Activity> {
         self.activities.values()
@@ -202,15 +210,14 @@ impl Workspace {
             .activities
             .values()
             .filter_map(|a| {
-                let (about, salesperson) = match a.link {
-                    ActivityLink::Opportunity(id) => self
-                        .opportunity(id)
-                        .filter(|_| !self.is_trashed(id))
-                        .map(|o| (o.name.as_str(), a.salesperson.or(o.salesperson))),
-                    ActivityLink::Account(id) => {
-                        self.account(id).map(|x| (x.name.as_str(), a.salesperson))
+                let salesperson = match a.link {
+                    ActivityLink::Opportunity(id) if self.is_trashed(id) => return None,
+                    ActivityLink::Opportunity(id) => {
+                        a.salesperson.or(self.opportunity(id)?.salesperson)
                     }
-                }?;
+                    ActivityLink::Account(_) => a.salesperson,
+                };
+                let about = self.activity_about(a.link)?;
                 filter
                     .matches(a, salesperson, about, today, &words)
                     .then(|| ListedActivity {

@@ -168,9 +168,7 @@ fn opening_a_schema_1_file_migrates_it_after_a_backup_copy() {
 fn a_schema_6_file_gains_forecast_categories_and_keeps_its_deals_choices() {
     use forsat_core::domain::{ForecastCategory, ForecastChoice};
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("six.redb");
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema6.redb");
-    std::fs::copy(fixture, &path).unwrap();
+    let path = copy_schema(dir.path(), 6, "six");
     let check = |ws: &Workspace| {
         assert_eq!(ws.opportunity_count(), 42);
         // The settings as schema 6 kept them, gaining the choice of predictions (off).
@@ -230,9 +228,7 @@ fn a_schema_7_file_opens_as_schema_8_and_takes_goals() {
     use forsat_core::command::Command;
     use forsat_core::domain::{Every, ForecastCategory, Goal, Measure};
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("seven.redb");
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema7.redb");
-    std::fs::copy(fixture, &path).unwrap();
+    let path = copy_schema(dir.path(), 7, "seven");
     let mut ws = open(&path);
     assert_eq!(ws.opportunity_count(), 40);
     assert!(ws.goals().is_empty());
@@ -277,9 +273,7 @@ fn a_schema_7_file_opens_as_schema_8_and_takes_goals() {
 fn a_schema_8_file_opens_as_schema_9_with_the_close_date_changes_of_its_history() {
     use forsat_core::domain::pushes;
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("eight.redb");
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema8.redb");
-    std::fs::copy(fixture, &path).unwrap();
+    let path = copy_schema(dir.path(), 8, "eight");
     let mut ws = open(&path);
     assert_eq!(ws.opportunity_count(), 40);
     let standing = |ws: &Workspace, id| pushes(ws.close_dates(id)).len();
@@ -324,9 +318,7 @@ fn a_schema_9_file_opens_as_schema_10_with_its_activities_as_they_were() {
     use forsat_core::command::{Change, Command};
     use forsat_core::domain::{Activity, ActivityV9, Record};
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("nine.redb");
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema9.redb");
-    std::fs::copy(fixture, &path).unwrap();
+    let path = copy_schema(dir.path(), 9, "nine");
     // What schema 9 wrote, read past each record's version byte and checksum.
     let old: Vec<ActivityV9> = {
         let db = redb::ReadOnlyDatabase::open(&path).unwrap();
@@ -379,6 +371,14 @@ fn a_schema_9_file_opens_as_schema_10_with_its_activities_as_they_were() {
     );
     drop(ws);
     forsat_store::check(&path).unwrap();
+}
+
+/// A copy of the fixture file schema `schema` wrote, as `NAME.redb` in `dir`.
+fn copy_schema(dir: &Path, schema: u32, name: &str) -> std::path::PathBuf {
+    let path = dir.join(format!("{name}.redb"));
+    let fixture = crate::deals::fixtures().join(format!("schema{schema}.redb"));
+    std::fs::copy(fixture, &path).unwrap();
+    path
 }
 
 /// How many files in `dir` have names starting with `start`.

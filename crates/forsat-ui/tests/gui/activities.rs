@@ -74,6 +74,14 @@ fn planned(fixture: &Fixture, summaries: &[&str]) -> Id {
     id
 }
 
+/// The window on the fixture, showing the Activities view.
+fn activities_view(fixture: &Fixture) -> Harness<'static, App> {
+    let mut harness = harness(&fixture.path);
+    harness.get_by_label("Activities").click();
+    harness.run();
+    harness
+}
+
 fn activities(harness: &Harness<'static, App>, deal: Id) -> Vec<Activity> {
     let ws = harness.state().workspace().unwrap();
     ws.activities_of(ActivityLink::Opportunity(deal))
@@ -86,9 +94,7 @@ fn activities(harness: &Harness<'static, App>, deal: Id) -> Vec<Activity> {
 fn done_asks_for_the_next_activity_with_the_deal_s_next_step() {
     let fixture = Fixture::two_deals();
     let id = planned(&fixture, &["Call about the fleet"]);
-    let mut harness = harness(&fixture.path);
-    harness.get_by_label("Activities").click();
-    harness.run();
+    let mut harness = activities_view(&fixture);
     click_button(&mut harness, "Mark “Call about the fleet” done");
     label(&harness, "Plan the next activity?");
     let summary = harness.get_by_role_and_label(Role::TextInput, "Summary");
@@ -115,9 +121,7 @@ fn done_asks_for_the_next_activity_with_the_deal_s_next_step() {
 fn no_question_while_another_activity_is_planned_and_not_now_plans_nothing() {
     let fixture = Fixture::two_deals();
     let id = planned(&fixture, &["Call about the fleet", "Visit the depot"]);
-    let mut harness = harness(&fixture.path);
-    harness.get_by_label("Activities").click();
-    harness.run();
+    let mut harness = activities_view(&fixture);
     click_button(&mut harness, "Mark “Call about the fleet” done");
     assert!(!has_label(&harness, "Plan the next activity?"));
     click_button(&mut harness, "Mark “Visit the depot” done");
@@ -131,9 +135,7 @@ fn no_question_while_another_activity_is_planned_and_not_now_plans_nothing() {
 fn a_click_on_an_activity_edits_its_time_length_salesperson_and_notes() {
     let fixture = Fixture::two_deals();
     let id = planned(&fixture, &["Call about the fleet"]);
-    let mut harness = harness(&fixture.path);
-    harness.get_by_label("Activities").click();
-    harness.run();
+    let mut harness = activities_view(&fixture);
     harness
         .get_by_role_and_label(Role::Button, "Edit activity Call about the fleet")
         .click();
@@ -213,9 +215,7 @@ fn the_search_narrows_the_activities_by_words_salesperson_kind_status_and_days()
             )),
         );
     }
-    let mut harness = harness(&fixture.path);
-    harness.get_by_label("Activities").click();
-    harness.run();
+    let mut harness = activities_view(&fixture);
     assert_eq!(
         listed(&harness),
         ["Overdue email", "Call about the fleet", "Visit"]
@@ -256,9 +256,7 @@ fn the_search_narrows_the_activities_by_words_salesperson_kind_status_and_days()
 fn done_in_the_deal_s_form_asks_too_and_undo_says_what_it_undid() {
     let fixture = Fixture::two_deals();
     let id = planned(&fixture, &["Call about the fleet"]);
-    let mut harness = harness(&fixture.path);
-    harness.get_by_label("Activities").click();
-    harness.run();
+    let mut harness = activities_view(&fixture);
     harness
         .get_by_role_and_label(Role::Link, "Nordwind – fleet renewal")
         .click();
