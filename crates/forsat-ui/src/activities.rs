@@ -12,6 +12,7 @@ use egui::{Align, Color32, RichText, ScrollArea, vec2};
 
 use super::activity_panel::{kind_label, summary_link, when_label};
 use super::app::{Action, Ctx};
+use super::calendar::{CalendarView, Page, Went};
 use super::theme;
 use super::widgets::{choice_combo, lookup_combo};
 use crate::domain::{
@@ -48,9 +49,20 @@ struct Rows {
     count: usize,
 }
 
+/// How the activities are shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Shape {
+    #[default]
+    List,
+    Calendar(Page),
+}
+
 /// The activities view.
 #[derive(Default)]
 pub struct ActivitiesView {
+    shape: Shape,
+    /// The week or month shown, kept while the list is.
+    calendar: Option<CalendarView>,
     rows: Option<Rows>,
     /// The activities marked done in this visit, kept in their rows.
     marked: Vec<ListedActivity>,
@@ -78,6 +90,10 @@ impl ActivitiesView {
         let mut hide = false;
         ui.horizontal(|ui| {
             ui.text(RichText::new(tr!("Activities")).heading());
+            self.shape_ui(ui, today);
+            if self.shape != Shape::List {
+                return;
+            }
             ui.text(RichText::new(trn!(count, "{n} open")).color(theme::TEXT_MUTED));
             if kept > 0 {
                 hide = ui
@@ -87,8 +103,20 @@ impl ActivitiesView {
             }
         });
         self.search_ui(ui, ws);
-        self.refresh(ws, today);
         let mut actions = Vec::new();
+        if let (Shape::Calendar(_), Some(calendar)) = (self.shape, &mut self.calendar) {
+            ui.add_space(4.0);
+            if let Some(Went::Day(day)) = calendar.ui(ui, ws, &self.filter, &mut actions) {
+                // "+n more" in a week's strip: that day's activities as a list.
+                self.shape = Shape::List;
+                self.filter.from = Some(day);
+                self.filter.to = Some(day);
+                self.from = crate::i18n::editable(crate::i18n::format_date(day));
+                self.to = self.from.clone();
+            }
+            return actions;
+        }
+        self.refresh(ws, today);
         let Some(rows) = &self.rows else {
             return actions;
         };
@@ -139,6 +167,54 @@ impl ActivitiesView {
             self.marked.clear();
         }
         actions
+    }
+
+    /// List, Week or Month; in a calendar, Today and the arrows to the weeks or months around
+    /// it, and its title.
+    fn shape_ui(&mut self, ui: &mut egui::Ui, today: NaiveDate) {
+        ui.add_space(12.0);
+        let shapes = [
+            (Shape::List, tr!("List")),
+            (Shape::Calendar(Page::Week), tr!("Week")),
+            (Shape::Calendar(Page::Month), tr!("Month")),
+        ];
+        for (shape, name) in shapes {
+            if ui
+                .selectable_label_text(self.shape == shape, name)
+                .clicked()
+            {
+                self.shape = shape;
+                if let Shape::Calendar(page) = shape {
+                    let calendar = self
+                        .calendar
+                        .get_or_insert_with(|| CalendarView::new(page, today));
+                    let day = calendar.day;
+                    calendar.show(page, day);
+                }
+            }
+        }
+        let Some(calendar) = self.calendar.as_mut().filter(|_| self.shape != Shape::List) else {
+            return;
+        };
+        ui.add_space(12.0);
+        if ui.button_text(tr!("Today")).clicked() {
+            calendar.show(calendar.page, today);
+        }
+        // Mirrored in a right-to-left layout, where earlier days are on the right.
+        let (back, forth) = ("<", ">");
+        let (before, after) = match calendar.page {
+            Page::Week => (tr!("Previous week"), tr!("Next week")),
+            Page::Month => (tr!("Previous month"), tr!("Next month")),
+        };
+        let previous = ui.button(back).accessible_name(&before);
+        if previous.on_hover_text(ui.rtl(before)).clicked() {
+            calendar.step(-1);
+        }
+        let next = ui.button(forth).accessible_name(&after);
+        if next.on_hover_text(ui.rtl(after)).clicked() {
+            calendar.step(1);
+        }
+        ui.text(RichText::new(calendar.title()).strong().size(15.0));
     }
 
     /// The search: words, salesperson, kind, status, first and last day, and Clear.

@@ -38,7 +38,7 @@ pub fn picker_button(ui: &mut Ui, text: &mut String, today: NaiveDate, name: &st
 }
 
 /// The first day of `date`'s month in the calendar in use.
-fn first_of_month(date: NaiveDate) -> NaiveDate {
+pub(crate) fn first_of_month(date: NaiveDate) -> NaiveDate {
     match calendar() {
         Calendar::Gregorian => date.with_day(1).unwrap_or(date),
         Calendar::Jalali => JalaliDate::from_gregorian(date).months_from_start(1).0,
@@ -46,7 +46,7 @@ fn first_of_month(date: NaiveDate) -> NaiveDate {
 }
 
 /// The first day of the month after (`step` 1) or before (−1) the one starting on `first`.
-fn shift_month(first: NaiveDate, step: i32) -> NaiveDate {
+pub(crate) fn shift_month(first: NaiveDate, step: i32) -> NaiveDate {
     match calendar() {
         Calendar::Gregorian if step > 0 => first + Months::new(1),
         Calendar::Gregorian => first - Months::new(1),
@@ -63,7 +63,7 @@ fn shift_month(first: NaiveDate, step: i32) -> NaiveDate {
 }
 
 /// The month's title and length: "Azar 1405" / "آذر ۱۴۰۵", 30.
-fn month_title(first: NaiveDate) -> (String, u32) {
+pub(crate) fn month_title(first: NaiveDate) -> (String, u32) {
     match calendar() {
         Calendar::Gregorian => {
             let next = first + Months::new(1);
@@ -97,7 +97,7 @@ fn gregorian_month(month: u32) -> String {
     }
 }
 
-fn weekday_short(day: Weekday) -> String {
+pub(crate) fn weekday_short(day: Weekday) -> String {
     match day {
         Weekday::Mon => tr!("Mo"),
         Weekday::Tue => tr!("Tu"),

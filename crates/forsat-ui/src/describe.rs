@@ -1,7 +1,7 @@
 //! What a command does, in the user's words, for the status bar's "Undid: …" and "Redid: …".
 
 use crate::command::{Change, Command};
-use crate::domain::{Id, Record};
+use crate::domain::{Activity, Id, Record};
 use crate::workspace::Workspace;
 use crate::{tr, trn};
 
@@ -64,6 +64,21 @@ fn describe_change(ws: &Workspace, change: &Change) -> String {
             } else {
                 tr!("marked {summary} not done", summary = a.summary)
             }
+        }
+        ([Record::Activity(a)], 0)
+            if ws.activity(a.id).is_some_and(|was| {
+                Activity {
+                    due: a.due,
+                    time: a.time,
+                    ..was.clone()
+                } == *a
+            }) =>
+        {
+            tr!(
+                "moved {summary} to {when}",
+                summary = a.summary,
+                when = crate::activity_panel::when_label(a)
+            )
         }
         ([record], 0) => tr!("saved {record}", record = record_name(record)),
         ([], 1) => tr!("deleted a record"),

@@ -6,6 +6,7 @@ mod activity_editor;
 mod activity_panel;
 mod app;
 mod board;
+mod calendar;
 mod catalog;
 mod cursor;
 mod date_picker;

@@ -105,6 +105,8 @@ pub struct Workspace {
     /// without scanning every record each frame.
     contacts_by_account: IdMap<Vec<Id>>,
     activities_by_link: HashMap<ActivityLink, Vec<Id>>,
+    /// Every activity by due day: a calendar's week or month without a walk of them all.
+    activities_by_due: std::collections::BTreeSet<(chrono::NaiveDate, Id)>,
     first_start_done: bool,
     /// Mirrors the store's id counter after each commit.
     /// (Atomic rather than a `Cell` so the workspace can be read from several threads.)
@@ -222,6 +224,7 @@ impl Workspace {
             next_activity: IdMap::default(),
             contacts_by_account: IdMap::default(),
             activities_by_link: HashMap::new(),
+            activities_by_due: std::collections::BTreeSet::new(),
             first_start_done,
             next_id: AtomicU64::new(next_id),
             generation: 0,

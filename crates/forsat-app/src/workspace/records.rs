@@ -206,9 +206,23 @@ impl Workspace {
     pub fn listed_activities(&self, filter: &ActivityFilter) -> Vec<ListedActivity> {
         let today = self.today();
         let words = filter.words();
-        let mut out: Vec<ListedActivity> = self
-            .activities
-            .values()
+        // A range of days reads only those days' activities (a calendar's week or month).
+        let ranged: Box<dyn Iterator<Item = &Activity>> =
+            if filter.from.is_some() || filter.to.is_some() {
+                let from = (filter.from.unwrap_or(NaiveDate::MIN), Id::MIN);
+                let to = (filter.to.unwrap_or(NaiveDate::MAX), Id::MAX);
+                if from > to {
+                    return Vec::new();
+                }
+                Box::new(
+                    self.activities_by_due
+                        .range(from..=to)
+                        .filter_map(|(_, id)| self.activities.get(id)),
+                )
+            } else {
+                Box::new(self.activities.values())
+            };
+        let mut out: Vec<ListedActivity> = ranged
             .filter_map(|a| {
                 let salesperson = match a.link {
                     ActivityLink::Opportunity(id) if self.is_trashed(id) => return None,
@@ -791,6 +805,7 @@ impl Workspace {
                     .or_default()
                     .push(r.id);
                 let link = r.link;
+                self.activities_by_due.insert((r.due, r.id));
                 self.activities.insert(r.id, r);
                 self.refresh_next_activity(link);
                 if let Some(old) = old_link.filter(|old| *old != link) {
@@ -903,10 +918,13 @@ impl Workspace {
                 .contacts
                 .get(&id)
                 .and_then(|c| self.contacts_by_account.get_mut(&c.account)),
-            EntityKind::Activity => self
-                .activities
-                .get(&id)
-                .and_then(|a| self.activities_by_link.get_mut(&a.link)),
+            EntityKind::Activity => {
+                let Some(a) = self.activities.get(&id) else {
+                    return;
+                };
+                self.activities_by_due.remove(&(a.due, id));
+                self.activities_by_link.get_mut(&a.link)
+            }
             _ => None,
         };
         if let Some(list) = list {
@@ -956,6 +974,7 @@ impl Workspace {
         }
         self.activities_by_link.clear();
         self.next_activity.clear();
+        self.activities_by_due = self.activities.values().map(|a| (a.due, a.id)).collect();
         for a in self.activities.values() {
             self.activities_by_link
                 .entry(a.link)

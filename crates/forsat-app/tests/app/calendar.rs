@@ -6,7 +6,9 @@ use chrono::{Local, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use forsat_app::interchange::{self, Format, Kind};
 use forsat_app::workspace::Workspace;
 use forsat_core::command::{Change, Command};
-use forsat_core::domain::{Activity, ActivityKind, ActivityLink, Id, Record};
+use forsat_core::domain::{
+    Activity, ActivityFilter, ActivityKind, ActivityLink, ActivityStatus, Id, Record,
+};
 
 use crate::{create, open};
 
@@ -360,4 +362,83 @@ fn an_invitation_nobody_is_known_by_or_a_file_that_is_none_is_refused_with_its_r
     let empty = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n";
     let refused = invitation::plan(&ws, "empty.ics", empty).unwrap_err();
     assert_eq!(refused, "empty.ics holds no event (VEVENT).");
+}
+
+/// The activities a search lists, by id.
+fn listed(ws: &Workspace, filter: &ActivityFilter) -> Vec<Id> {
+    ws.listed_activities(filter)
+        .into_iter()
+        .map(|o| o.activity.id)
+        .collect()
+}
+
+#[test]
+fn a_range_of_days_lists_what_a_walk_of_every_activity_finds_after_moves_and_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = open(&dir.path().join("crm.redb"));
+    planned(&mut ws);
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    let all = ActivityFilter {
+        status: ActivityStatus::All,
+        ..ActivityFilter::default()
+    };
+    let week = ActivityFilter {
+        from: Some(day(23)),
+        to: Some(day(29)),
+        ..all.clone()
+    };
+    // What the days' index finds is what filtering every activity by day finds.
+    let walked = |ws: &Workspace, from: NaiveDate, to: NaiveDate| -> Vec<Id> {
+        let mut ids: Vec<(NaiveDate, Option<NaiveTime>, Id)> = ws
+            .activities()
+            .filter(|a| a.due >= from && a.due <= to)
+            .map(|a| (a.due, a.time, a.id))
+            .collect();
+        ids.sort();
+        ids.into_iter().map(|(.., id)| id).collect()
+    };
+    assert_eq!(listed(&ws, &week).len(), 2, "the meeting and the call");
+    assert_eq!(listed(&ws, &week), walked(&ws, day(23), day(29)));
+    // The meeting moved out of the week, then back by Undo; the call deleted.
+    let meeting = ws
+        .activities()
+        .find(|a| a.summary == "Contract meeting")
+        .unwrap()
+        .clone();
+    put(
+        &mut ws,
+        Activity {
+            due: day(2),
+            ..meeting
+        },
+    );
+    assert_eq!(listed(&ws, &week).len(), 1);
+    assert_eq!(listed(&ws, &week), walked(&ws, day(23), day(29)));
+    let mut undo = forsat_app::workspace::UndoStack::default();
+    let call = ws
+        .activities()
+        .find(|a| a.summary == "تماس پیگیری")
+        .unwrap()
+        .id;
+    let remove = Change {
+        remove: vec![(forsat_core::domain::EntityKind::Activity, call)],
+        ..Change::default()
+    };
+    let command = Command::Change(Box::new(remove));
+    undo.run(&mut ws, command, String::new()).unwrap();
+    assert!(listed(&ws, &week).is_empty());
+    undo.undo(&mut ws).unwrap().unwrap();
+    assert_eq!(listed(&ws, &week).len(), 1);
+    // A first day after the last lists nothing; one bound alone lists from or up to it.
+    let backwards = ActivityFilter {
+        from: Some(day(29)),
+        to: Some(day(23)),
+        ..all.clone()
+    };
+    assert!(listed(&ws, &backwards).is_empty());
+    let from = ActivityFilter {
+        from: Some(day(24)),
+        ..all.clone()
+    };
+    assert_eq!(listed(&ws, &from), walked(&ws, day(24), NaiveDate::MAX));
 }

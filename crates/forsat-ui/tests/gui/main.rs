@@ -10,6 +10,7 @@ mod accounts;
 mod activities;
 mod board;
 mod browse;
+mod calendar;
 mod catalog;
 mod deal_form;
 mod editing;
