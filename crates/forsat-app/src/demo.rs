@@ -695,6 +695,7 @@ fn add_contacts(
             role: role.to_owned(),
             email: format!("{}@{}.example", slug(name), slug(&account.name)),
             phone: format!("+1 555 {:04}", rng.below(10_000)),
+            ..Contact::default()
         };
         first_contact.insert(account.id, contact.id);
         batch.records.push(Record::Contact(contact));

@@ -16,9 +16,10 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use super::codec::{self, CodecError};
 use crate::TxError;
 use crate::domain::{
-    Account, Activity, ActivityV9, CloseDateChange, Contact, Currency, EntityKind, Field, Goal,
-    HistoryEntry, ID_LIMIT, Id, Lead, ListColumn, Lookup, Opportunity, Pipeline, Product, Record,
-    SavedFilter, Settings, SettingsV3, SettingsV4, SettingsV6, Stage, StageEvent, StageV6,
+    Account, Activity, ActivityV9, CloseDateChange, Contact, ContactV10, Currency, EntityKind,
+    Field, Goal, HistoryEntry, ID_LIMIT, Id, Lead, ListColumn, Lookup, Opportunity, Pipeline,
+    Product, Record, SavedFilter, Settings, SettingsV3, SettingsV4, SettingsV6, Stage, StageEvent,
+    StageV6,
 };
 use crate::upgrade::{self, as_is};
 
@@ -64,7 +65,7 @@ const META_TALLY: &str = "tally";
 /// The value of `meta.app` in every Forsat database.
 pub(super) const APP_TAG: &[u8] = b"forsat";
 /// The schema this build writes; older ones are migrated on open, newer ones refused.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 /// The first schema whose records carry a checksum (and whose meta holds a tally).
 const CHECKSUM_SCHEMA: u32 = 6;
 /// The first schema whose stages carry their forecast category.
@@ -73,6 +74,8 @@ const FORECAST_SCHEMA: u32 = 7;
 const GOALS_SCHEMA: u32 = 8;
 /// The first schema whose activities carry a time, a duration, notes, an owner and a UID.
 const PLANNER_SCHEMA: u32 = 10;
+/// The first schema whose contacts carry several emails and phones and notes.
+const CONTACTS_SCHEMA: u32 = 11;
 /// The code of a deal's history entries.
 const DEAL_CODE: u8 = 5;
 
@@ -558,7 +561,12 @@ fn load_rest(
     records.stage_events = read_all(txn, STAGE_EVENTS, schema, tally)?;
     records.close_dates = read_all(txn, CLOSE_DATES, schema, tally)?;
     records.trash = read_all(txn, TRASH, schema, tally)?;
-    records.contacts = read_all(txn, CONTACTS, schema, tally)?;
+    records.contacts = if schema < CONTACTS_SCHEMA {
+        let old: Vec<ContactV10> = read_all(txn, CONTACTS, schema, tally)?;
+        old.into_iter().map(Contact::from).collect()
+    } else {
+        read_all(txn, CONTACTS, schema, tally)?
+    };
     records.leads = read_all(txn, LEADS, schema, tally)?;
     records.activities = if schema < PLANNER_SCHEMA {
         let old: Vec<ActivityV9> = read_all(txn, ACTIVITIES, schema, tally)?;

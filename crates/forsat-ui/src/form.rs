@@ -765,6 +765,7 @@ impl OpportunityForm {
             role: String::new(),
             email: contact.email.trim().to_owned(),
             phone: contact.phone.trim().to_owned(),
+            ..Contact::default()
         });
         actions.push(reply::send(
             &mut self.contact_sent,

@@ -193,10 +193,10 @@ fn attendees(event: &ICalendarComponent) -> Vec<String> {
     emails
 }
 
-/// The contact whose email is `email` (case ignored).
+/// The contact one of whose emails is `email` (case ignored).
 fn contact_of<'a>(ws: &'a Workspace, email: &str) -> Option<&'a Contact> {
     ws.contacts()
-        .find(|c| !c.email.is_empty() && c.email.trim().eq_ignore_ascii_case(email))
+        .find(|c| c.emails().any(|e| e.trim().eq_ignore_ascii_case(email)))
 }
 
 /// The contact's one open deal with them, else its account.

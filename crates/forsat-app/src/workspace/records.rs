@@ -128,6 +128,7 @@ fn lead_contact(lead: &Lead, account: Id) -> Result<Option<Record>, ApplyError> 
             role: String::new(),
             email: lead.email.clone(),
             phone: lead.phone.clone(),
+            ..Contact::default()
         })
     });
     if let Some(contact) = &mut contact
@@ -416,8 +417,9 @@ impl Workspace {
                         .unwrap_or_default(),
                 ),
                 (Field::Role, c.role.clone()),
-                (Field::Email, c.email.clone()),
-                (Field::Phone, c.phone.clone()),
+                (Field::Email, c.emails().collect::<Vec<_>>().join(", ")),
+                (Field::Phone, c.phones().collect::<Vec<_>>().join(", ")),
+                (Field::Notes, c.notes.clone()),
             ],
             Record::Lead(l) => vec![
                 (Field::Name, l.name.clone()),

@@ -253,6 +253,7 @@ fn contact(ws: &mut Workspace, account: Id, email: &str) -> Id {
             role: "CFO".into(),
             email: email.into(),
             phone: String::new(),
+            ..Default::default()
         },
     )))))
     .unwrap()

@@ -4,6 +4,8 @@ use std::path::Path;
 
 use forsat_app::workspace::Workspace;
 use forsat_core::analytics::reports::{GroupBy, Params, Rows, Scope, WinLossBy};
+use forsat_core::command::{Change, Command};
+use forsat_core::domain::Record;
 use forsat_store::StoreError;
 use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition};
 use rust_decimal::Decimal;
@@ -315,25 +317,12 @@ fn a_schema_8_file_opens_as_schema_9_with_the_close_date_changes_of_its_history(
 /// kept from then on; one given a time, a length and notes keeps them across a reopen.
 #[test]
 fn a_schema_9_file_opens_as_schema_10_with_its_activities_as_they_were() {
-    use forsat_core::command::{Change, Command};
-    use forsat_core::domain::{Activity, ActivityV9, Record};
+    use forsat_core::domain::{Activity, ActivityV9};
     let dir = tempfile::tempdir().unwrap();
     let path = copy_schema(dir.path(), 9, "nine");
-    // What schema 9 wrote, read past each record's version byte and checksum.
-    let old: Vec<ActivityV9> = {
-        let db = redb::ReadOnlyDatabase::open(&path).unwrap();
-        let txn = db.begin_read().unwrap();
-        let table = txn
-            .open_table(TableDefinition::<u64, &[u8]>::new("activities"))
-            .unwrap();
-        table
-            .iter()
-            .unwrap()
-            .map(|row| postcard::from_bytes(&row.unwrap().1.value()[5..]).unwrap())
-            .collect()
-    };
+    let old: Vec<ActivityV9> = stored_rows(&path, "activities");
     assert!(old.len() > 20 && old.iter().any(|a| a.done) && old.iter().any(|a| !a.done));
-    let mut ws = open(&path);
+    let ws = open(&path);
     for a in &old {
         let migrated = ws.activity(a.id).unwrap().clone();
         assert!(
@@ -354,21 +343,69 @@ fn a_schema_9_file_opens_as_schema_10_with_its_activities_as_they_were() {
         notes: "Bring the revised offer".into(),
         ..ws.activity(old[0].id).unwrap().clone()
     };
-    ws.apply(Command::Change(Box::new(Change::put(Record::Activity(
-        planned.clone(),
-    )))))
-    .unwrap();
-    drop(ws);
-    assert_eq!(
-        stored_schema(&path),
-        forsat_store::SCHEMA_VERSION.to_le_bytes()
-    );
-    let ws = open(&path);
+    let ws = put_and_reopen(ws, &path, Record::Activity(planned.clone()));
     assert_eq!(ws.activity(planned.id), Some(&planned));
     assert_eq!(
         ws.activities().map(|a| a.uid.clone()).collect::<Vec<_>>(),
         uids
     );
+    drop(ws);
+    forsat_store::check(&path).unwrap();
+}
+
+/// Saves `record`, closes the file, checks it is of this build's schema and opens it again.
+fn put_and_reopen(mut ws: Workspace, path: &Path, record: Record) -> Workspace {
+    ws.apply(Command::Change(Box::new(Change::put(record))))
+        .unwrap();
+    drop(ws);
+    assert_eq!(
+        stored_schema(path),
+        forsat_store::SCHEMA_VERSION.to_le_bytes()
+    );
+    open(path)
+}
+
+/// What an older schema wrote in `table`, read past each record's version byte and checksum.
+fn stored_rows<T: serde::de::DeserializeOwned>(path: &Path, table: &str) -> Vec<T> {
+    let db = redb::ReadOnlyDatabase::open(path).unwrap();
+    let txn = db.begin_read().unwrap();
+    let table = txn
+        .open_table(TableDefinition::<u64, &[u8]>::new(table))
+        .unwrap();
+    table
+        .iter()
+        .unwrap()
+        .map(|row| postcard::from_bytes(&row.unwrap().1.value()[5..]).unwrap())
+        .collect()
+}
+
+/// A schema-10 file (made by the build before contacts had several emails): every contact
+/// opens as it was, with no other email, phone or notes, and the file is schema 11 from then
+/// on; one given two more emails, a phone and notes keeps them across a reopen.
+#[test]
+fn a_schema_10_file_opens_as_schema_11_with_its_contacts_as_they_were() {
+    use forsat_core::domain::{Contact, ContactV10};
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_schema(dir.path(), 10, "ten");
+    let old: Vec<ContactV10> = stored_rows(&path, "contacts");
+    assert!(old.len() >= 10 && old.iter().all(|c| !c.email.is_empty()));
+    let activities = stored_rows::<forsat_core::domain::Activity>(&path, "activities").len();
+    let ws = open(&path);
+    for c in &old {
+        assert_eq!(ws.contact(c.id), Some(&Contact::from(c.clone())));
+    }
+    assert_eq!(
+        ws.activities().count(),
+        activities,
+        "activities as they were"
+    );
+    assert_eq!(files_named(dir.path(), "ten.redb.schema-10-"), 1);
+    let mut more = ws.contact(old[0].id).unwrap().clone();
+    more.more_emails = vec!["second@example.com".into(), "third@example.com".into()];
+    more.more_phones = vec!["+98 912 000 1111".into()];
+    more.notes = "Met at the fair.\nPrefers calls.".into();
+    let ws = put_and_reopen(ws, &path, Record::Contact(more.clone()));
+    assert_eq!(ws.contact(more.id), Some(&more));
     drop(ws);
     forsat_store::check(&path).unwrap();
 }

@@ -177,6 +177,7 @@ fn an_odoo_export_brings_its_contacts_teams_html_notes_and_tags() {
             role: "Buyer".into(),
             email: "edwin@gemini.example".into(),
             phone: String::new(),
+            ..Default::default()
         })),
     )))
     .unwrap();

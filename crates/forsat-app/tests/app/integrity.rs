@@ -8,9 +8,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 use forsat_core::analytics::reports::SavedReport;
 use forsat_core::domain::{
-    Account, Activity, ActivityV9, Contact, Currency, EntityKind, HistoryEntry, Id, Lead,
-    ListColumn, Lookup, Opportunity, Pipeline, Product, SavedFilter, Settings, SettingsV6, Stage,
-    StageEvent, StageV6,
+    Account, Activity, ActivityV9, Contact, ContactV10, Currency, EntityKind, HistoryEntry, Id,
+    Lead, ListColumn, Lookup, Opportunity, Pipeline, Product, SavedFilter, Settings, SettingsV6,
+    Stage, StageEvent, StageV6,
 };
 use forsat_store::{RECORD_VERSION, SCHEMA_VERSION, Store, StoreError, TrashEntry, seal};
 use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition, TableHandle as _};
@@ -328,11 +328,11 @@ fn legacy_meta<T: DeserializeOwned>(path: &Path, key: &str) -> Option<T> {
     Some(postcard::from_bytes(body).unwrap())
 }
 
-/// The activities as schema 9 and older stored them, in this build's layout.
-fn legacy_activities(path: &Path) -> Vec<(u64, Activity)> {
-    legacy::<ActivityV9>(path, "activities")
+/// The records of a table of an old file in the layout it wrote (`Old`), in this build's.
+fn legacy_into<Old: DeserializeOwned, New: From<Old>>(path: &Path, table: &str) -> Vec<(u64, New)> {
+    legacy::<Old>(path, table)
         .into_iter()
-        .map(|(id, activity)| (id, Activity::from(activity)))
+        .map(|(id, old)| (id, New::from(old)))
         .collect()
 }
 
@@ -371,9 +371,9 @@ fn a_schema_5_file_migrates_and_every_record_reads_back_equal() {
     let opportunities = legacy::<Opportunity>(&path, "opportunities");
     let stage_events = legacy::<StageEvent>(&path, "stage_events");
     let trash = legacy::<TrashEntry>(&path, "trash");
-    let contacts = legacy::<Contact>(&path, "contacts");
+    let contacts = legacy_into::<ContactV10, Contact>(&path, "contacts");
     let leads = legacy::<Lead>(&path, "leads");
-    let activities = legacy_activities(&path);
+    let activities = legacy_into::<ActivityV9, Activity>(&path, "activities");
     let products = legacy::<Product>(&path, "products");
     let currencies = legacy::<Currency>(&path, "currencies");
     let history: Vec<HistoryEntry> = {

@@ -489,8 +489,76 @@ pub struct Contact {
     pub name: String,
     /// Their job or part in the deal ("CFO", "decision maker").
     pub role: String,
+    /// The first email (the one mail goes to); [`Contact::more_emails`] holds the others.
+    pub email: String,
+    /// The first phone; [`Contact::more_phones`] holds the others.
+    pub phone: String,
+    /// Their other email addresses (a vCard's second and later EMAIL).
+    pub more_emails: Vec<String>,
+    /// Their other phone numbers.
+    pub more_phones: Vec<String>,
+    pub notes: String,
+}
+
+impl Contact {
+    /// Every email address, the first one first.
+    pub fn emails(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.email.as_str())
+            .chain(self.more_emails.iter().map(String::as_str))
+            .filter(|e| !e.is_empty())
+    }
+
+    /// Every phone number, the first one first.
+    pub fn phones(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.phone.as_str())
+            .chain(self.more_phones.iter().map(String::as_str))
+            .filter(|p| !p.is_empty())
+    }
+
+    /// Sets the emails from a list, the first one first (none: no email).
+    pub fn set_emails(&mut self, emails: Vec<String>) {
+        (self.email, self.more_emails) = first_and_rest(emails);
+    }
+
+    /// Sets the phones from a list, the first one first (none: no phone).
+    pub fn set_phones(&mut self, phones: Vec<String>) {
+        (self.phone, self.more_phones) = first_and_rest(phones);
+    }
+}
+
+/// A list's first item (empty when none) and the others.
+fn first_and_rest(mut list: Vec<String>) -> (String, Vec<String>) {
+    if list.is_empty() {
+        (String::new(), list)
+    } else {
+        let first = list.remove(0);
+        (first, list)
+    }
+}
+
+/// The contact as schema 10 and older stored it: one email, one phone, no notes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactV10 {
+    pub id: Id,
+    pub account: Id,
+    pub name: String,
+    pub role: String,
     pub email: String,
     pub phone: String,
+}
+
+impl From<ContactV10> for Contact {
+    fn from(old: ContactV10) -> Contact {
+        Contact {
+            id: old.id,
+            account: old.account,
+            name: old.name,
+            role: old.role,
+            email: old.email,
+            phone: old.phone,
+            ..Contact::default()
+        }
+    }
 }
 
 /// An unqualified prospect, before it becomes an account and a deal.

@@ -362,10 +362,34 @@ impl Record {
                         (Field::Role, &mut c.role, false),
                         (Field::Email, &mut c.email, false),
                         (Field::Phone, &mut c.phone, false),
+                        (Field::Notes, &mut c.notes, false),
                     ],
                 );
-                check_email(&mut errors, &c.email);
-                errors.extend(check_phone(&c.phone).err());
+                for list in [&mut c.more_emails, &mut c.more_phones] {
+                    for text in list.iter_mut() {
+                        *text = text.trim().to_owned();
+                    }
+                    list.retain(|t| !t.is_empty());
+                }
+                // The first of several is the one kept in the first place.
+                if c.email.is_empty() && !c.more_emails.is_empty() {
+                    c.email = c.more_emails.remove(0);
+                }
+                if c.phone.is_empty() && !c.more_phones.is_empty() {
+                    c.phone = c.more_phones.remove(0);
+                }
+                for email in c.emails() {
+                    check_email(&mut errors, email);
+                    if email.chars().count() > MAX_LINE_CHARS {
+                        errors.push(FieldError::new(
+                            Field::Email,
+                            Problem::TooLong(MAX_LINE_CHARS),
+                        ));
+                    }
+                }
+                for phone in c.phones() {
+                    errors.extend(check_phone(phone).err());
+                }
             }
             Record::Lead(l) => {
                 check_texts(

@@ -800,6 +800,16 @@ pub fn parse_time(field: Field, text: &str) -> Result<Option<NaiveTime>, FieldEr
         .ok_or_else(refused)
 }
 
+/// The items of a list typed in one field ("a@x.com, b@y.com"): split at commas and semicolons
+/// (Persian ones too), trimmed, empty ones dropped.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split([',', ';', '،', '؛'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Parses an activity's length: minutes (`90`) or hours and minutes (`1:30`, `1h30`, `2h`), in
 /// Latin or Persian digits, at most [`super::MAX_ACTIVITY_MINUTES`]; empty is 0 (not said).
 pub fn parse_minutes(text: &str) -> Result<u32, FieldError> {

@@ -1,6 +1,7 @@
 //! Schema migrations: each runs in one write transaction, after a copy of the file was kept.
 //!
-//! Only 5 → 6 rewrites the file ([`v5_to_v6`]), 6 → 7 its stages and 9 → 10 its activities. The earlier steps are per-record upgrades:
+//! Only 5 → 6 rewrites the file ([`v5_to_v6`]), 6 → 7 its stages, 9 → 10 its activities and
+//! 10 → 11 its contacts. The earlier steps are per-record upgrades:
 //! an old record is brought to this build's layout as it is read ([`crate::upgrade`], the
 //! settings in `tables`), so a file of schema 1 to 5 is readable as it is.
 //!
@@ -24,8 +25,12 @@
 //! - 8 → 9: the close-date changes (`close_dates`), an index of the deals' history, filled
 //!   from the history as it is ([`v8_to_v9`]).
 //! - 9 → 10: every activity gains a time of day, a duration, notes, a salesperson and a UID
-//!   ([`v9_to_v10`], which stamps the schema).
+//!   ([`v9_to_v10`]).
+//! - 10 → 11: every contact gains other emails, other phones and notes ([`v10_to_v11`]).
+//!
+//! The last step run stamps the schema.
 
+mod v10_to_v11;
 mod v5_to_v6;
 mod v6_to_v7;
 mod v8_to_v9;
@@ -76,9 +81,15 @@ pub(super) fn run(store: &Store, from: u32) -> Result<Migrated, StoreError> {
         } else {
             None
         };
+        let activities = if from < 10 {
+            Some(v9_to_v10::migrate(&txn)?)
+        } else {
+            None
+        };
+        v10_to_v11::migrate(&txn)?;
         Ok(Migrated {
             close_dates,
-            activities: Some(v9_to_v10::migrate(&txn)?),
+            activities,
         })
     };
     let found = steps().map_err(|e| match e {

@@ -9,7 +9,7 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::SCHEMA_VERSION;
 use crate::domain::{
-    Account, ActivityV9, Contact, Currency, HistoryEntry, Lead, Lookup, Opportunity, Pipeline,
+    Account, ActivityV9, ContactV10, Currency, HistoryEntry, Lead, Lookup, Opportunity, Pipeline,
     Product, StageEvent, StageV6,
 };
 use crate::tables::{
@@ -32,7 +32,7 @@ pub(super) fn migrate(txn: &WriteTransaction, from: u32) -> Result<(), ReadError
     reframe::<_, StageEvent>(txn, STAGE_EVENTS, as_is)?;
     // Opening a table creates it: the tables schemas 2 and 3 added.
     reframe::<_, TrashEntry>(txn, TRASH, as_is)?;
-    reframe::<_, Contact>(txn, CONTACTS, as_is)?;
+    reframe::<_, ContactV10>(txn, CONTACTS, as_is)?;
     reframe::<_, Lead>(txn, LEADS, as_is)?;
     // As schema 9 kept them: the last step gives them their new fields.
     reframe::<_, ActivityV9>(txn, ACTIVITIES, as_is)?;

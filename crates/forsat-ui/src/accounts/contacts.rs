@@ -8,7 +8,7 @@ use super::Sending;
 use super::detail::{Detail, errors_ui, section};
 use crate::app::Action;
 use crate::command::{Change, Command};
-use crate::domain::{Contact, EntityKind, FieldError, Id, Record};
+use crate::domain::{Contact, EntityKind, FieldError, Id, Record, split_list};
 use crate::theme;
 use crate::unsaved::{self};
 use crate::workspace::Workspace;
@@ -58,12 +58,14 @@ impl ContactEdit {
     }
 }
 
+/// A contact as typed: its emails and its phones each in one field, separated by commas.
 #[derive(Clone, Default, PartialEq)]
 pub(super) struct ContactDraft {
     name: String,
     role: String,
     email: String,
     phone: String,
+    notes: String,
 }
 
 impl ContactDraft {
@@ -71,27 +73,37 @@ impl ContactDraft {
         ContactDraft {
             name: contact.name.clone(),
             role: contact.role.clone(),
-            email: contact.email.clone(),
-            phone: contact.phone.clone(),
+            email: contact.emails().collect::<Vec<_>>().join(", "),
+            phone: contact.phones().collect::<Vec<_>>().join(", "),
+            notes: contact.notes.clone(),
         }
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        [&self.name, &self.role, &self.email, &self.phone]
-            .iter()
-            .all(|t| t.trim().is_empty())
+        [
+            &self.name,
+            &self.role,
+            &self.email,
+            &self.phone,
+            &self.notes,
+        ]
+        .iter()
+        .all(|t| t.trim().is_empty())
     }
 
     /// The contact to put, trimmed and checked; or what is wrong with it.
     pub(super) fn record(&self, id: Id, account: Id) -> Result<Record, Vec<FieldError>> {
-        let mut record = Record::Contact(Contact {
+        let mut contact = Contact {
             id,
             account,
             name: self.name.clone(),
             role: self.role.clone(),
-            email: self.email.clone(),
-            phone: self.phone.clone(),
-        });
+            notes: self.notes.clone(),
+            ..Contact::default()
+        };
+        contact.set_emails(split_list(&self.email));
+        contact.set_phones(split_list(&self.phone));
+        let mut record = Record::Contact(contact);
         record.normalize_and_validate().map(|()| record)
     }
 }
@@ -122,6 +134,7 @@ impl Detail {
                         (&mut c.role, tr!("Role"), tr!("New contact role")),
                         (&mut c.email, tr!("Email"), tr!("New contact email")),
                         (&mut c.phone, tr!("Phone"), tr!("New contact phone")),
+                        (&mut c.notes, tr!("Notes"), tr!("New contact notes")),
                     ] {
                         let field = ui
                             .add(
@@ -151,11 +164,12 @@ impl Detail {
                 ui.add_space(4.0);
                 direction::grid_scope(ui, |ui| {
                     egui::Grid::new("account_contacts_grid")
-                        .num_columns(5)
+                        .num_columns(6)
                         .striped(true)
                         .spacing([14.0, 4.0])
                         .show(ui, |ui| {
-                            for header in [tr!("Name"), tr!("Role"), tr!("Email"), tr!("Phone")] {
+                            let headers = [tr!("Name"), tr!("Role"), tr!("Email"), tr!("Phone")];
+                            for header in headers.into_iter().chain([tr!("Notes")]) {
                                 ui.text(RichText::new(header).small().color(theme::TEXT_MUTED));
                             }
                             ui.end_row();
@@ -190,6 +204,7 @@ impl Detail {
                     (&mut draft.role, tr!("Contact role")),
                     (&mut draft.email, tr!("Contact email")),
                     (&mut draft.phone, tr!("Contact phone")),
+                    (&mut draft.notes, tr!("Contact notes")),
                 ] {
                     let field = ui
                         .add(TextEdit::singleline(text).desired_width(110.0))
@@ -219,8 +234,13 @@ impl Detail {
             _ => {
                 ui.text(&contact.name);
                 ui.text(RichText::new(&contact.role).color(theme::TEXT_MUTED));
-                ui.text(&contact.email);
-                ui.text(&contact.phone);
+                ui.text(contact.emails().collect::<Vec<_>>().join(", "));
+                ui.text(contact.phones().collect::<Vec<_>>().join(", "));
+                let notes = contact.notes.lines().next().unwrap_or_default();
+                ui.add(
+                    egui::Label::new(ui.rtl(RichText::new(notes).color(theme::TEXT_MUTED)))
+                        .truncate(),
+                );
                 ui.horizontal(|ui| {
                     let edit = ui
                         .small_button_text(tr!("Edit"))

@@ -37,6 +37,7 @@ pub fn with_globex() -> Fixture {
             role: "CFO".into(),
             email: "hana@globex.example".into(),
             phone: String::new(),
+            ..Default::default()
         },
     )))))
     .unwrap();

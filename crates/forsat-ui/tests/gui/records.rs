@@ -278,6 +278,7 @@ fn add_contact_stays_under_the_pointer_and_a_second_click_deletes_nothing_more()
             role: "Buyer".into(),
             email: String::new(),
             phone: String::new(),
+            ..Default::default()
         })
     };
     put(&mut ws, vec![contact("Anna Berg"), contact("Anne Borg")]);
