@@ -9,9 +9,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::analytics::Cell;
 use crate::analytics::reports::{GroupBy, Params, Period, Scope, VelocityBy, WinLossBy};
-use crate::command::Command;
+use crate::command::{Change, Command};
 use crate::domain::{EntityKind, Every, Language, LookupKind};
 use crate::interchange;
+use crate::interchange::vcard::OnDuplicate;
 use crate::store::StoreError;
 use crate::store::files::{FileError, Replace};
 use crate::ui::View;
@@ -62,8 +63,8 @@ pub enum CliError {
     File(FileError),
     /// An import that wrote nothing.
     Import(interchange::ImportError),
-    /// A calendar invitation that was not imported: why.
-    Invitation(String),
+    /// A calendar invitation or a file of cards that was not imported: why.
+    NotImported(String),
     /// Standard output could not be written.
     Io(std::io::Error),
     /// The history could not be written as JSON.
@@ -97,7 +98,7 @@ impl std::fmt::Display for CliError {
             CliError::Import(e) => e.fmt(f),
             CliError::Io(e) => e.fmt(f),
             CliError::Json(e) => e.fmt(f),
-            CliError::Chart(text) | CliError::RowsSkipped(text) | CliError::Invitation(text) => {
+            CliError::Chart(text) | CliError::RowsSkipped(text) | CliError::NotImported(text) => {
                 f.write_str(text)
             }
             CliError::NoSalesperson(name) => f.write_str(&tr!(
@@ -204,7 +205,8 @@ pub enum CliCommand {
     /// Add the deals of a CSV file or a workbook (.xlsx, .xls, .ods: the sheet with the
     /// header), with the accounts, contacts, lists and currencies they need, in one
     /// transaction: all or nothing unless --skip-bad-rows. A calendar invitation (.ics)
-    /// plans its events as activities of the contacts its attendees are.
+    /// plans its events as activities of the contacts its attendees are; a vCard file (.vcf)
+    /// adds its cards as contacts.
     Import {
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = interchange::Source::Auto)]
@@ -226,6 +228,10 @@ pub enum CliCommand {
         /// these first, the others after them in the import's own order.
         #[arg(long, value_name = "NAMES", value_delimiter = ',')]
         stage_order: Vec<String>,
+        /// A vCard file's cards whose email or phone a contact already has: left out (skip),
+        /// given to that contact (merge), or added all the same (add).
+        #[arg(long, value_enum, default_value_t = OnDuplicate::Skip)]
+        duplicates: OnDuplicate,
     },
 }
 
@@ -262,25 +268,59 @@ fn export(
     }
 }
 
-/// Plans the events of a calendar invitation (.ics) as activities, in one undo step; with
-/// `dry_run`, says what it would do and writes nothing.
-fn import_invitation(ws: &mut Workspace, file: &Path, dry_run: bool) -> Result<String, CliError> {
+/// The text of a calendar or vCard file, and its name for messages.
+fn read_text(file: &Path) -> Result<(String, String), CliError> {
     let name = file.display().to_string();
     let text = std::fs::read_to_string(file).map_err(|e| {
-        CliError::Invitation(tr!(
+        CliError::NotImported(tr!(
             "{file} could not be read: {error}",
             file = name,
             error = e
         ))
     })?;
-    let planned = interchange::invitation::plan(ws, &name, &text).map_err(CliError::Invitation)?;
-    let mut lines = planned.lines;
+    Ok((name, text))
+}
+
+/// Applies what a calendar or vCard file plans, in one undo step, and says what it did; with
+/// `dry_run`, says what it would do and writes nothing.
+fn apply_planned(
+    ws: &mut Workspace,
+    change: Change,
+    mut lines: Vec<String>,
+    dry_run: bool,
+) -> Result<String, CliError> {
     if dry_run {
         lines.push(tr!("Nothing was written (--dry-run)."));
     } else {
-        ws.apply(Command::Change(Box::new(planned.change)))?;
+        ws.apply(Command::Change(Box::new(change)))?;
     }
     Ok(lines.join("\n") + "\n")
+}
+
+/// Plans the events of a calendar invitation (.ics) as activities.
+fn import_invitation(ws: &mut Workspace, file: &Path, dry_run: bool) -> Result<String, CliError> {
+    let (name, text) = read_text(file)?;
+    let planned = interchange::invitation::plan(ws, &name, &text).map_err(CliError::NotImported)?;
+    apply_planned(ws, planned.change, planned.lines, dry_run)
+}
+
+/// Adds the cards of a vCard file (.vcf) as contacts, duplicates kept as `duplicates` says.
+fn import_cards(
+    ws: &mut Workspace,
+    file: &Path,
+    dry_run: bool,
+    duplicates: OnDuplicate,
+) -> Result<String, CliError> {
+    let (name, text) = read_text(file)?;
+    let plan = interchange::vcard::plan_cards(ws, &name, &text, &|_| duplicates)
+        .map_err(|problems| CliError::NotImported(problems.join("\n")))?;
+    let mut lines = plan.lines;
+    if duplicates == OnDuplicate::Skip && !plan.duplicates.is_empty() {
+        lines.push(tr!(
+            "Run again with --duplicates merge to give the contacts what their duplicates have, or --duplicates add to add them all the same."
+        ));
+    }
+    apply_planned(ws, plan.change, lines, dry_run)
 }
 
 fn parse_decimal_separator(mark: &str) -> Result<char, String> {
@@ -605,12 +645,21 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, Cl
         }
         CliCommand::Import {
             file,
+            dry_run,
+            duplicates,
+            ..
+        } if interchange::Format::of_path(&file) == interchange::Format::Vcf => {
+            import_cards(&mut ws, &file, dry_run, duplicates)
+        }
+        CliCommand::Import {
+            file,
             from,
             dry_run,
             skip_bad_rows,
             decimal_separator,
             errors_file,
             stage_order,
+            ..
         } => {
             let options = interchange::ImportOptions {
                 from,

@@ -284,3 +284,70 @@ fn the_cli_exports_the_activities_as_an_icalendar_file() {
         "{err}"
     );
 }
+
+/// Contacts written as a vCard file and read into another database; read again, every card
+/// is a duplicate, left out unless `--duplicates` says otherwise; a bad card writes nothing.
+#[test]
+fn contacts_go_out_as_vcard_and_come_back_without_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crm.redb");
+    let (code, _, err) = cli(&db, &["demo", "--opps", "30", "--seed", "4"]);
+    assert_eq!(code, Some(0), "{err}");
+    let out = dir.path().join("people.vcf");
+    let out_arg = out.to_str().unwrap();
+    let (code, said, err) = cli(&db, &["export", "--what", "contacts", "--out", out_arg]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(said.contains("Wrote contacts to"), "{said}");
+    let vcf = std::fs::read_to_string(&out).unwrap();
+    let cards = vcf.matches("BEGIN:VCARD\r\nVERSION:3.0\r\n").count();
+    assert!(cards >= 5, "{vcf}");
+
+    let other = dir.path().join("other.redb");
+    let (code, said, err) = cli(&other, &["import", out_arg, "--dry-run"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        said.starts_with(&format!("{cards} contacts added")),
+        "{said}"
+    );
+    assert!(
+        said.ends_with("Nothing was written (--dry-run).\n"),
+        "{said}"
+    );
+    let (code, _, err) = cli(&other, &["import", out_arg]);
+    assert_eq!(code, Some(0), "{err}");
+    let (_, again, _) = cli(&other, &["export", "--what", "contacts", "--format", "vcf"]);
+    assert_eq!(again.matches("BEGIN:VCARD").count(), cards);
+    // Twice: all duplicates, left out, and the way to merge them said.
+    let (code, said, err) = cli(&other, &["import", out_arg]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        said.starts_with(&format!("0 contacts added, {cards} duplicates left out")),
+        "{said}"
+    );
+    assert!(said.contains("--duplicates merge"), "{said}");
+    let (code, said, err) = cli(&other, &["import", out_arg, "--duplicates", "add"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        said.starts_with(&format!("{cards} contacts added")),
+        "{said}"
+    );
+
+    // A card with a bad email: refused by line, nothing written.
+    let bad = dir.path().join("bad.vcf");
+    std::fs::write(
+        &bad,
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ali\nEMAIL:ali at pars\nEND:VCARD\n",
+    )
+    .unwrap();
+    let (code, _, err) = cli(&other, &["import", bad.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("line 1 (Ali): Email: “ali at pars”"), "{err}");
+    let (_, after, _) = cli(&other, &["export", "--what", "contacts", "--format", "vcf"]);
+    assert_eq!(after.matches("BEGIN:VCARD").count(), 2 * cards);
+    let (code, _, err) = cli(&db, &["export", "--what", "accounts", "--format", "vcf"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("Only contacts can be written as a vCard file"),
+        "{err}"
+    );
+}

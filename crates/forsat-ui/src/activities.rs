@@ -106,13 +106,18 @@ impl ActivitiesView {
         let mut actions = Vec::new();
         if let (Shape::Calendar(_), Some(calendar)) = (self.shape, &mut self.calendar) {
             ui.add_space(4.0);
-            if let Some(Went::Day(day)) = calendar.ui(ui, ws, &self.filter, &mut actions) {
+            match calendar.ui(ui, ws, &self.filter, &mut actions) {
                 // "+n more" in a week's strip: that day's activities as a list.
-                self.shape = Shape::List;
-                self.filter.from = Some(day);
-                self.filter.to = Some(day);
-                self.from = crate::i18n::editable(crate::i18n::format_date(day));
-                self.to = self.from.clone();
+                Some(Went::Day(day)) => {
+                    self.shape = Shape::List;
+                    self.filter.from = Some(day);
+                    self.filter.to = Some(day);
+                    self.from = crate::i18n::editable(crate::i18n::format_date(day));
+                    self.to = self.from.clone();
+                }
+                // In a month: that day's week.
+                Some(Went::Week(_)) => self.shape = Shape::Calendar(Page::Week),
+                None => {}
             }
             return actions;
         }
@@ -215,6 +220,19 @@ impl ActivitiesView {
             calendar.step(1);
         }
         ui.text(RichText::new(calendar.title()).strong().size(15.0));
+        if let Some(n) = calendar.count() {
+            let color = if n == 0 && !self.filter.is_default() {
+                theme::ERROR
+            } else {
+                theme::TEXT_MUTED
+            };
+            let said = if n == 0 && !self.filter.is_default() {
+                tr!("No activity matches this search.")
+            } else {
+                trn!(n, "{n} activities")
+            };
+            ui.text(RichText::new(said).color(color));
+        }
     }
 
     /// The search: words, salesperson, kind, status, first and last day, and Clear.

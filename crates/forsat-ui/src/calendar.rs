@@ -55,6 +55,8 @@ struct Shown {
 pub enum Went {
     /// List the activities of this day.
     Day(NaiveDate),
+    /// Show the week of this day.
+    Week(NaiveDate),
 }
 
 /// A week or month calendar of the activities.
@@ -103,6 +105,11 @@ impl CalendarView {
         }
     }
 
+    /// How many activities the page shows (none before it is first drawn).
+    pub fn count(&self) -> Option<usize> {
+        self.shown.as_ref().map(|s| s.items.len())
+    }
+
     /// Moves to the next (`step` 1) or previous (−1) week or month.
     pub fn step(&mut self, step: i32) {
         self.day = match self.page {
@@ -144,10 +151,10 @@ impl CalendarView {
             }
             Page::Month => {
                 let went = grid.month_ui(ui, self.day, actions);
-                if let Some(Went::Day(day)) = went {
-                    // "+n more" in a month opens that day's week.
+                // "+n more" in a month opens that day's week.
+                if let Some(Went::Day(day) | Went::Week(day)) = went {
                     self.show(Page::Week, day);
-                    return None;
+                    return Some(Went::Week(day));
                 }
                 went
             }
@@ -459,8 +466,8 @@ impl Grid<'_> {
         more.then_some(Went::Day(date))
     }
 
-    /// Activities stacked in `rect` as many as fit (at most [`SHOWN`]), then "+n more"; true
-    /// when "+n more" was clicked.
+    /// Activities stacked in `rect` as many as fit, then "+n more"; true when "+n more" was
+    /// clicked.
     fn chips_ui(
         &self,
         ui: &Ui,
@@ -469,8 +476,8 @@ impl Grid<'_> {
         actions: &mut Vec<Action>,
     ) -> bool {
         let fit = ((rect.height() / (CHIP + 2.0)).floor() as usize).max(1);
-        let shown = if listed.len() > fit.min(SHOWN) {
-            fit.min(SHOWN).saturating_sub(1)
+        let shown = if listed.len() > fit {
+            fit - 1
         } else {
             listed.len()
         };
@@ -530,7 +537,9 @@ impl Grid<'_> {
         let n = Self::column_at(zone.rect, pos.x);
         let day = self.day(n);
         let pointed = ((pos.y - rect.top()) / HOUR * 60.0).max(0.0) as u32;
-        let start = (pointed.saturating_sub(drag.grab) / SNAP * SNAP).min(24 * 60 - SNAP);
+        // To the nearest quarter hour, as the shadow shows it.
+        let start =
+            ((pointed.saturating_sub(drag.grab) + SNAP / 2) / SNAP * SNAP).min(24 * 60 - SNAP);
         let Some(time) = NaiveTime::from_num_seconds_from_midnight_opt(start * 60, 0) else {
             return;
         };
@@ -623,12 +632,24 @@ fn chip_ui(
     let response = ui.interact(rect, id, Sense::click_and_drag());
     let label = tr!("Edit activity {summary}", summary = a.summary);
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+    let pressed_at = id.with("pressed_at");
     if response.drag_started() {
         // Where the press was, not where the pointer is once it has moved far enough to drag.
-        let grab = ui
-            .input(|i| i.pointer.press_origin())
-            .map_or(0, |p| ((p.y - rect.top()).max(0.0) / HOUR * 60.0) as u32);
+        let origin = ui.input(|i| i.pointer.press_origin());
+        let grab = origin.map_or(0, |p| ((p.y - rect.top()).max(0.0) / HOUR * 60.0) as u32);
         egui::DragAndDrop::set_payload(ui.ctx(), ActivityDrag { id: a.id, grab });
+        ui.data_mut(|d| d.insert_temp(pressed_at, origin));
+    }
+    // A press held a moment or moved a hair is a drag to egui, but a click to the hand.
+    let mut clicked = response.clicked();
+    if response.drag_stopped() {
+        let origin = ui
+            .data_mut(|d| d.remove_temp::<Option<Pos2>>(pressed_at))
+            .flatten();
+        let now = ui.input(|i| i.pointer.latest_pos());
+        if let (Some(origin), Some(now)) = (origin, now) {
+            clicked |= origin.distance(now) < 6.0;
+        }
     }
     let dragged = response.dragged();
     let tint = if a.done {
@@ -682,10 +703,10 @@ fn chip_ui(
         when_label(a),
         item.about
     );
-    let response = response
+    response
         .on_hover_cursor(egui::CursorIcon::PointingHand)
         .on_hover_text(ui.rtl(hover));
-    if response.clicked() {
+    if clicked {
         actions.push(Action::EditActivity(a.id));
     }
 }

@@ -54,6 +54,7 @@ fn kind_label(kind: Kind) -> String {
         Kind::StageEvents => tr!("Stage moves"),
         Kind::History => tr!("History"),
         Kind::Activities => tr!("Activities"),
+        Kind::Contacts => tr!("Contacts"),
     }
 }
 
@@ -85,6 +86,34 @@ impl ExportDialog {
         ))
     }
 
+    /// The formats: CSV and XLSX for everything, iCalendar for activities, vCard for
+    /// contacts.
+    fn format_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.radio_value_text(&mut self.format, Format::Csv, "CSV");
+            ui.radio_value_text(&mut self.format, Format::Xlsx, "XLSX (Excel)");
+            // A calendar file holds activities only, a vCard file contacts.
+            let exchange = [
+                (
+                    Format::Ics,
+                    "iCalendar (.ics)",
+                    tr!("Only activities can be written as an iCalendar file (.ics)."),
+                ),
+                (
+                    Format::Vcf,
+                    "vCard (.vcf)",
+                    tr!("Only contacts can be written as a vCard file (.vcf)."),
+                ),
+            ];
+            for (format, name, only) in exchange {
+                ui.add_enabled_ui(format.holds(self.what), |ui| {
+                    ui.radio_value_text(&mut self.format, format, name)
+                        .on_disabled_hover_text(ui.rtl(only));
+                });
+            }
+        });
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> ExportOutcome {
         ui.set_min_width(560.0);
         let format_before = self.format;
@@ -102,8 +131,8 @@ impl ExportDialog {
                         }
                     });
                     ui.end_row();
-                    // Activities are those of the deals chosen (all: the accounts' too).
-                    ui.text(if self.what == Kind::Activities {
+                    // Activities and contacts are those of the deals chosen (all: every one).
+                    ui.text(if matches!(self.what, Kind::Activities | Kind::Contacts) {
                         tr!("Of the deals")
                     } else {
                         tr!("Deals")
@@ -120,17 +149,7 @@ impl ExportDialog {
                     });
                     ui.end_row();
                     ui.text(tr!("Format"));
-                    ui.horizontal(|ui| {
-                        ui.radio_value_text(&mut self.format, Format::Csv, "CSV");
-                        ui.radio_value_text(&mut self.format, Format::Xlsx, "XLSX (Excel)");
-                        // A calendar file holds activities only.
-                        ui.add_enabled_ui(Format::Ics.holds(self.what), |ui| {
-                            ui.radio_value_text(&mut self.format, Format::Ics, "iCalendar (.ics)")
-                                .on_disabled_hover_text(ui.rtl(tr!(
-                                    "Only activities can be written as an iCalendar file (.ics)."
-                                )));
-                        });
-                    });
+                    self.format_ui(ui);
                     if !self.format.holds(self.what) {
                         self.format = Format::Csv;
                     }
@@ -140,6 +159,7 @@ impl ExportDialog {
                         Format::Csv => ("CSV", ["csv"].as_slice()),
                         Format::Xlsx => ("Excel", ["xlsx"].as_slice()),
                         Format::Ics => ("iCalendar", ["ics"].as_slice()),
+                        Format::Vcf => ("vCard", ["vcf"].as_slice()),
                     };
                     if self.file.ui(ui, label.id, Pick::Save, filter) {
                         self.path_typed = true;
@@ -149,7 +169,7 @@ impl ExportDialog {
                     // Only a change of format renames: a name the user types stays theirs.
                     if self.format != format_before {
                         self.file
-                            .follow_extension(filter.1[0], &["csv", "xlsx", "ics"]);
+                            .follow_extension(filter.1[0], &["csv", "xlsx", "ics", "vcf"]);
                     }
                     ui.end_row();
                 })

@@ -158,6 +158,17 @@ pub const ACTIVITIES: [&str; 14] = [
     "link",
 ];
 
+pub const CONTACTS: [&str; 8] = [
+    "id",
+    "name",
+    "account",
+    "role",
+    "email",
+    "phone",
+    "notes",
+    "account_id",
+];
+
 /// The text written for an activity's kind.
 pub fn activity_kind(kind: crate::domain::ActivityKind) -> &'static str {
     use crate::domain::ActivityKind;

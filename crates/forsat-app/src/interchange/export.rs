@@ -25,6 +25,7 @@ pub fn header(what: Kind) -> (&'static str, Vec<&'static str>) {
         Kind::StageEvents => ("Stage events", columns::STAGE_EVENTS.to_vec()),
         Kind::History => ("History", columns::HISTORY.to_vec()),
         Kind::Activities => ("Activities", columns::ACTIVITIES.to_vec()),
+        Kind::Contacts => ("Contacts", columns::CONTACTS.to_vec()),
     }
 }
 
@@ -53,6 +54,7 @@ pub fn rows(ws: &Workspace, what: Kind, ids: Option<&[Id]>, row: &mut Sink) -> i
         Kind::StageEvents => stage_events(ws, ids.map(|_| &deals[..]), row),
         Kind::History => history(ws, &deals, row),
         Kind::Activities => activities(ws, ids.map(|_| &deals[..]), row),
+        Kind::Contacts => contacts(ws, ids.map(|_| &deals[..]), row),
     }
 }
 
@@ -294,6 +296,30 @@ fn activities(ws: &Workspace, deals: Option<&[&Opportunity]>, row: &mut Sink) ->
             text(&a.notes),
             text(&a.uid),
             Cell::text(if deal.is_some() { "deal" } else { "account" }),
+        ])?;
+    }
+    Ok(())
+}
+
+/// Every contact, or those of the accounts of `deals`, by id; several emails or phones in
+/// one cell, separated by commas (as the account's contacts take them).
+fn contacts(ws: &Workspace, deals: Option<&[&Opportunity]>, row: &mut Sink) -> io::Result<()> {
+    let wanted: Option<HashSet<Id>> = deals.map(|d| d.iter().map(|o| o.account).collect());
+    let mut contacts: Vec<_> = ws
+        .contacts()
+        .filter(|c| wanted.as_ref().is_none_or(|w| w.contains(&c.account)))
+        .collect();
+    contacts.sort_by_key(|c| c.id);
+    for c in contacts {
+        row(&[
+            Cell::Integer(c.id),
+            Cell::text(&c.name),
+            text(ws.account(c.account).map_or("", |a| a.name.as_str())),
+            text(&c.role),
+            text(&c.emails().collect::<Vec<_>>().join(", ")),
+            text(&c.phones().collect::<Vec<_>>().join(", ")),
+            text(&c.notes),
+            Cell::Integer(c.account),
         ])?;
     }
     Ok(())

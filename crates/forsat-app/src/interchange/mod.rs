@@ -44,6 +44,7 @@ mod import;
 pub mod invitation;
 mod parse;
 mod rates;
+pub mod vcard;
 mod workbook;
 mod xlsx;
 
@@ -78,15 +79,18 @@ pub enum Kind {
     History,
     /// Every activity of every deal and account (of the deals only, for some deals).
     Activities,
+    /// Every contact (of the deals' accounts, for some deals).
+    Contacts,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Opportunities,
         Kind::Accounts,
         Kind::StageEvents,
         Kind::History,
         Kind::Activities,
+        Kind::Contacts,
     ];
 
     /// The spelling of the command line (`stage-events`).
@@ -97,6 +101,7 @@ impl Kind {
             Kind::StageEvents => "stage-events",
             Kind::History => "history",
             Kind::Activities => "activities",
+            Kind::Contacts => "contacts",
         }
     }
 }
@@ -111,6 +116,8 @@ pub enum Format {
     Xlsx,
     /// An iCalendar file (activities only), for calendar apps.
     Ics,
+    /// A vCard file (contacts only), for address books.
+    Vcf,
 }
 
 impl Format {
@@ -119,21 +126,31 @@ impl Format {
             Format::Csv => "csv",
             Format::Xlsx => "xlsx",
             Format::Ics => "ics",
+            Format::Vcf => "vcf",
         }
     }
 
-    /// The format a file name's extension names (`.xlsx`, `.ics`, anything else CSV).
+    /// The format a file name's extension names (`.xlsx`, `.ics`, `.vcf`, anything else
+    /// CSV).
     pub fn of_path(path: &Path) -> Format {
         let extension = path.extension().unwrap_or_default();
-        [Format::Xlsx, Format::Ics]
+        if extension.eq_ignore_ascii_case("vcard") {
+            return Format::Vcf;
+        }
+        [Format::Xlsx, Format::Ics, Format::Vcf]
             .into_iter()
             .find(|f| extension.eq_ignore_ascii_case(f.as_str()))
             .unwrap_or(Format::Csv)
     }
 
-    /// Whether `what` can be written in this format (iCalendar holds activities only).
+    /// Whether `what` can be written in this format (iCalendar holds activities only, vCard
+    /// contacts only).
     pub fn holds(self, what: Kind) -> bool {
-        self != Format::Ics || what == Kind::Activities
+        match self {
+            Format::Ics => what == Kind::Activities,
+            Format::Vcf => what == Kind::Contacts,
+            Format::Csv | Format::Xlsx => true,
+        }
     }
 }
 
@@ -201,30 +218,49 @@ pub fn write_csv(
     csv.finish()?.flush()
 }
 
-/// Writes one kind (as [`write_csv`]) to `out` in a text format (CSV or iCalendar), which needs
-/// no seeking: standard output.
+/// Writes one kind (as [`write_csv`]) to `out` in a text format (CSV, iCalendar or vCard),
+/// which needs no seeking: standard output.
 pub fn write_text(ws: &Workspace, what: Kind, format: Format, out: impl Write) -> io::Result<()> {
     match format {
-        Format::Ics => write_ics(ws, what, None, out),
+        Format::Ics | Format::Vcf => write_exchange(ws, what, format, None, out),
         Format::Csv | Format::Xlsx => write_csv(ws, what, None, out),
     }
 }
 
-/// Writes the activities (of the deals `ids`, if given) as an iCalendar file; other kinds are
-/// refused.
-fn write_ics(
+/// Writes the activities as an iCalendar file or the contacts as a vCard file (of the deals
+/// `ids`, if given); another kind is refused.
+fn write_exchange(
     ws: &Workspace,
     what: Kind,
+    format: Format,
     ids: Option<&[Id]>,
     mut out: impl Write,
 ) -> io::Result<()> {
-    if what != Kind::Activities {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            tr!("Only activities can be written as an iCalendar file (.ics)."),
-        ));
-    }
-    out.write_all(calendar::activities_ics(ws, ids).as_bytes())?;
+    let text = match (format, what) {
+        (Format::Ics, Kind::Activities) => calendar::activities_ics(ws, ids),
+        (Format::Vcf, Kind::Contacts) => {
+            let accounts = ids.map(|ids| {
+                ids.iter()
+                    .filter_map(|id| ws.opportunity(*id))
+                    .map(|o| o.account)
+                    .collect::<Vec<_>>()
+            });
+            vcard::contacts_vcf(ws, accounts.as_deref())
+        }
+        (Format::Ics, _) => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                tr!("Only activities can be written as an iCalendar file (.ics)."),
+            ));
+        }
+        _ => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                tr!("Only contacts can be written as a vCard file (.vcf)."),
+            ));
+        }
+    };
+    out.write_all(text.as_bytes())?;
     out.flush()
 }
 
@@ -238,7 +274,7 @@ pub fn write(
 ) -> io::Result<()> {
     match format {
         Format::Csv => write_csv(ws, what, ids, out),
-        Format::Ics => write_ics(ws, what, ids, out),
+        Format::Ics | Format::Vcf => write_exchange(ws, what, format, ids, out),
         Format::Xlsx => {
             let (sheet, headers) = export::header(what);
             let mut book = xlsx::Writer::new(sheet, headers)?;

@@ -26,6 +26,7 @@ mod search;
 mod slipped;
 #[path = "../common/tmpfs.rs"]
 mod tmpfs;
+mod vcard;
 mod workbooks;
 mod workspace;
 
