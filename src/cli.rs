@@ -315,6 +315,7 @@ fn import_cards(
     let plan = interchange::vcard::plan_cards(ws, &name, &text, &|_| duplicates)
         .map_err(|problems| CliError::NotImported(problems.join("\n")))?;
     let mut lines = plan.lines;
+    lines.extend(plan.duplicates.iter().map(|d| d.said.clone()));
     if duplicates == OnDuplicate::Skip && !plan.duplicates.is_empty() {
         lines.push(tr!(
             "Run again with --duplicates merge to give the contacts what their duplicates have, or --duplicates add to add them all the same."

@@ -725,6 +725,12 @@ impl Ready {
                 if ui.button_text(tr!("Import…")).clicked() {
                     self.verb(Verb::Import, actions);
                 }
+                if ui
+                    .button_text(tr!("Import contacts or an invitation…"))
+                    .clicked()
+                {
+                    self.dialog = Some(Dialog::Exchange(Box::default()));
+                }
                 if ui.button_text(tr!("Export…")).clicked() {
                     self.ask_export();
                 }

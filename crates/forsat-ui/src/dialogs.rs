@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use egui::RichText;
 
 use super::activity_editor::{ActivityEditor, EditorOutcome};
+use super::exchange_import::{ExchangeImport, ExchangeOutcome};
 use super::export::{ExportDialog, ExportOutcome};
 use super::import::{ImportDialog, ImportOutcome};
 use super::merge::{MergeDialog, MergeOutcome};
@@ -35,6 +36,8 @@ pub enum Dialog {
     Export(ExportDialog),
     /// Reading deals from a file.
     Import(Box<ImportDialog>),
+    /// Reading contacts from a vCard file or activities from an invitation.
+    Exchange(Box<ExchangeImport>),
     /// The sheet of keyboard shortcuts (`?`).
     Shortcuts,
     /// Editing an activity, or planning the next one once one is done.
@@ -67,29 +70,7 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
         ui.set_min_width(380.0);
         match dialog {
             Dialog::LossReason { opp, stage, reason } => {
-                let name = ws.opportunity(*opp).map_or("", |o| o.name.as_str());
-                ui.text(RichText::new(tr!("Why was this deal lost?")).heading());
-                ui.text(RichText::new(name).strong());
-                ui.add_space(6.0);
-                let label = ui.text(tr!("Loss reason"));
-                let choose = loss_reasons_ui(ui, ws, reason);
-                choose.response.labelled_by(label.id);
-                ui.add_space(10.0);
-                ui.horizontal(|ui| {
-                    let mark = ui
-                        .button_text(RichText::new(tr!("Mark as lost")).strong())
-                        .on_hover_text(ui.rtl(tr!("Enter")));
-                    if mark.clicked() || choose.inner {
-                        outcome = Outcome::Run(Command::MoveToStage {
-                            opp: *opp,
-                            stage: *stage,
-                            loss_reason: *reason,
-                        });
-                    }
-                    if ui.button_text(tr!("Cancel")).clicked() {
-                        outcome = Outcome::Cancel;
-                    }
-                });
+                outcome = loss_reason_ui(ui, ws, *opp, *stage, reason);
             }
             Dialog::Shortcuts => {
                 super::shortcuts::sheet_ui(ui);
@@ -130,6 +111,13 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
                     ImportOutcome::Import(command) => Outcome::Run(command),
                 };
             }
+            Dialog::Exchange(import) => {
+                outcome = match import.ui(ui, ws) {
+                    ExchangeOutcome::Open => Outcome::Open,
+                    ExchangeOutcome::Cancel => Outcome::Cancel,
+                    ExchangeOutcome::Import(command) => Outcome::Run(command),
+                };
+            }
             Dialog::Activity(editor) => {
                 // In reading order: rows (`horizontal`) run right to left in Persian.
                 outcome = match super::direction::reading(ui, |ui| editor.ui(ui, ws)).inner {
@@ -151,11 +139,50 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
     });
     let holds_input = matches!(
         dialog,
-        Dialog::Export(_) | Dialog::Import(_) | Dialog::Merge(_) | Dialog::Activity(_)
+        Dialog::Export(_)
+            | Dialog::Import(_)
+            | Dialog::Exchange(_)
+            | Dialog::Merge(_)
+            | Dialog::Activity(_)
     );
     if matches!(outcome, Outcome::Open) && closes(&modal, holds_input) {
         outcome = Outcome::Cancel;
     }
+    outcome
+}
+
+/// Asks why the deal `opp` was lost before it moves to the Lost stage `stage`.
+fn loss_reason_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    opp: Id,
+    stage: Id,
+    reason: &mut Option<Id>,
+) -> Outcome {
+    let mut outcome = Outcome::Open;
+    let name = ws.opportunity(opp).map_or("", |o| o.name.as_str());
+    ui.text(RichText::new(tr!("Why was this deal lost?")).heading());
+    ui.text(RichText::new(name).strong());
+    ui.add_space(6.0);
+    let label = ui.text(tr!("Loss reason"));
+    let choose = loss_reasons_ui(ui, ws, reason);
+    choose.response.labelled_by(label.id);
+    ui.add_space(10.0);
+    ui.horizontal(|ui| {
+        let mark = ui
+            .button_text(RichText::new(tr!("Mark as lost")).strong())
+            .on_hover_text(ui.rtl(tr!("Enter")));
+        if mark.clicked() || choose.inner {
+            outcome = Outcome::Run(Command::MoveToStage {
+                opp,
+                stage,
+                loss_reason: *reason,
+            });
+        }
+        if ui.button_text(tr!("Cancel")).clicked() {
+            outcome = Outcome::Cancel;
+        }
+    });
     outcome
 }
 

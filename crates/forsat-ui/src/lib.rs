@@ -14,6 +14,7 @@ mod describe;
 mod dialogs;
 pub mod direction;
 mod empty;
+mod exchange_import;
 mod export;
 mod file_field;
 mod form;

@@ -126,9 +126,12 @@ pub struct Duplicate {
     pub repeats_name: String,
     /// What they share: the email or phone.
     pub shared: String,
+    /// What was done with it, in a line ("Line 14: Sara left out: …").
+    pub said: String,
 }
 
-/// What a file of cards adds: the change, a line for each card, and the duplicates.
+/// What a file of cards adds: the change, a summary and the repairs made (a card without an
+/// organisation), and the duplicates.
 #[derive(Debug)]
 pub struct CardsPlan {
     pub change: Change,
@@ -489,7 +492,7 @@ impl Planning {
         let keep = choice(card.line);
         let other = self.name_of(ws, &repeats);
         let (line, name) = (card.line, &card.name);
-        self.lines.push(match keep {
+        let said = match keep {
             OnDuplicate::Skip => tr!(
                 "Line {line}: {name} left out: {other} has {shared} already.",
                 line = line,
@@ -511,12 +514,13 @@ impl Planning {
                 shared = shared,
                 other = other
             ),
-        });
+        };
         self.duplicates.push(Duplicate {
             card: card.clone(),
             repeats: repeats.clone(),
             repeats_name: other,
             shared,
+            said,
         });
         match keep {
             OnDuplicate::Merge => self.merge(ws, file, card, &repeats),

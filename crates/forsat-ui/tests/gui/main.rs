@@ -14,6 +14,7 @@ mod calendar;
 mod catalog;
 mod deal_form;
 mod editing;
+mod exchange;
 mod export;
 mod forecast;
 mod form;
