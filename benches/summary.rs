@@ -587,6 +587,7 @@ fn kittest_overhead(db: &Path) -> String {
                 &cc.egui_ctx,
                 AppOptions {
                     opening: None,
+                    desktop_notifications: false,
                     db: path,
                     clock: clock(),
                     view: View::Pipeline,

@@ -35,6 +35,7 @@ impl Window {
             &ctx,
             AppOptions {
                 opening: None,
+                desktop_notifications: false,
                 db: db.to_owned(),
                 clock: clock(),
                 view,

@@ -59,6 +59,8 @@ const META_LIST_COLUMNS: &str = "list_columns";
 const META_FORECASTS: &str = "forecast_snapshots";
 /// The goals (from schema 8 on).
 const META_GOALS: &str = "goals";
+/// The moment (the system's clock) up to which activities due were reminded (from schema 11).
+const META_REMINDED: &str = "reminded_through";
 /// The [`Tally`] (from schema 6 on).
 const META_TALLY: &str = "tally";
 
@@ -268,6 +270,8 @@ pub struct Records {
     /// The forecasts kept at the start of periods.
     pub forecasts: Vec<ForecastSnapshot>,
     pub goals: Vec<Goal>,
+    /// Up to when the activities due were reminded, once the window has reminded any.
+    pub reminded_through: Option<chrono::NaiveDateTime>,
     pub contacts: Vec<Contact>,
     pub leads: Vec<Lead>,
     pub activities: Vec<Activity>,
@@ -444,6 +448,9 @@ pub(super) fn read_meta(
             }
             META_GOALS if schema >= GOALS_SCHEMA => {
                 records.goals = read_record(schema, table, key, bytes)?;
+            }
+            META_REMINDED if schema >= CONTACTS_SCHEMA => {
+                records.reminded_through = Some(read_record(schema, table, key, bytes)?);
             }
             // No key was ever retired: another is damage (a flipped bit in a key).
             other => {
@@ -1096,5 +1103,9 @@ impl<'t> Tx<'t> {
 
     pub fn put_first_start_done(&mut self) -> Result<(), TxError> {
         self.put_meta(META_FIRST_START, &true)
+    }
+
+    pub fn put_reminded_through(&mut self, at: chrono::NaiveDateTime) -> Result<(), TxError> {
+        self.put_meta(META_REMINDED, &at)
     }
 }

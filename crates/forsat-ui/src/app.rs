@@ -19,6 +19,7 @@ use super::keys::{self, Verb};
 use super::leads::LeadsView;
 use super::learner::Learner;
 use super::list::ListView;
+use super::reminders::Reminders;
 use super::reply::{Replies, Reply, Ticket};
 use super::reports::ReportsView;
 use super::screenshot::{Capture, Request};
@@ -45,6 +46,9 @@ pub struct AppOptions {
     /// The database already being opened on another thread (while the window is made), or
     /// None to open it here.
     pub opening: Option<Opening>,
+    /// Whether activities due are said in desktop notifications (the status bar says them
+    /// always): the binary's window, not the tests'.
+    pub desktop_notifications: bool,
 }
 
 /// A database being opened on a thread of its own: [`open_in_background`].
@@ -208,6 +212,8 @@ struct Ready {
     /// The day and data the forecasts due at the start of a period were last kept (or tried)
     /// on.
     forecasts_kept: Option<(chrono::NaiveDate, u64)>,
+    /// When to look for activities due, and how to say them.
+    reminders: Reminders,
     /// Deals following their stage's probability take the prediction: the data last brought
     /// up to date, and the day every such deal last was (None while the setting is off).
     followed: Option<(u64, Option<chrono::NaiveDate>)>,
@@ -240,6 +246,8 @@ pub struct App {
     /// The open database, or why it could not be opened.
     state: Result<Box<Ready>, Box<Refusal>>,
     capture: Option<Capture>,
+    /// Whether activities due are said in desktop notifications.
+    desktop_notifications: bool,
 }
 
 /// Why the database could not be opened, and what the error screen can do about it.
@@ -262,6 +270,7 @@ impl App {
             view,
             screenshot,
             opening,
+            desktop_notifications,
         } = options;
         let mut capture = screenshot.map(|request| Capture::new(request, db.clone()));
         let opened = match opening {
@@ -284,7 +293,20 @@ impl App {
                 None => eprintln!("forsat: {}", refusal.message),
             }
         }
-        App { state, capture }
+        let mut app = App {
+            state,
+            capture,
+            desktop_notifications,
+        };
+        app.remind();
+        app
+    }
+
+    /// Gives the open workspace its reminders.
+    fn remind(&mut self) {
+        if let Ok(ready) = &mut self.state {
+            ready.reminders = Reminders::new(self.desktop_notifications);
+        }
     }
 
     /// The open workspace, for tests.
@@ -316,6 +338,7 @@ impl App {
             Ok(kept) => {
                 let opened = Workspace::open(&refusal.db, refusal.clock.clone());
                 self.state = Ready::open(opened, &refusal.db, &refusal.clock, refusal.view);
+                self.remind();
                 if let Ok(ready) = &mut self.state {
                     ready.status = Some(Status {
                         text: tr!(
@@ -471,6 +494,7 @@ impl Ready {
             palette: super::palette::Palette::default(),
             predictions: Learner::default(),
             forecasts_kept: None,
+            reminders: Reminders::new(false),
             followed: None,
             predicted: None,
         }))
@@ -490,6 +514,9 @@ impl Ready {
         self.reveal_focus(ui.ctx());
         self.ask_before_quitting(ui.ctx());
         self.keep_forecasts();
+        if let Some((said, error)) = self.reminders.tick(ui.ctx(), &mut self.ws) {
+            self.say(said, error);
+        }
         // Modals first: they take their keys (Escape) before the forms beneath them would.
         self.leave_ui(ui.ctx());
         self.dialog_ui(ui.ctx(), &mut actions);

@@ -30,6 +30,7 @@ mod merge;
 mod offscreen;
 mod palette;
 mod prediction;
+mod reminders;
 mod reorder;
 mod reply;
 mod reports;
@@ -97,6 +98,7 @@ pub fn run(
     let pending = opening.clone();
     let mut app_options = AppOptions {
         opening: None,
+        desktop_notifications: true,
         db: db.to_owned(),
         clock,
         view,

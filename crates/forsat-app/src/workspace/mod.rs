@@ -14,6 +14,7 @@ pub use predict::BookCopy;
 mod preferences;
 mod records;
 mod references;
+mod reminders;
 mod search;
 mod trash;
 mod undo;
@@ -85,6 +86,8 @@ pub struct Workspace {
     forecasts: Vec<ForecastSnapshot>,
     /// The goals, in the order they were set.
     goals: Vec<Goal>,
+    /// Up to when the activities due were reminded (the system's clock).
+    reminded_through: Option<chrono::NaiveDateTime>,
     /// The reports' facts of every deal, kept up to date deal by deal.
     facts: std::sync::Mutex<FactsCache>,
     /// The search's folded texts, kept up to date deal by deal.
@@ -173,6 +176,7 @@ impl Workspace {
             list_columns,
             forecasts,
             goals,
+            reminded_through,
             contacts,
             leads,
             activities,
@@ -211,6 +215,7 @@ impl Workspace {
             saved_reports,
             forecasts,
             goals,
+            reminded_through,
             facts: std::sync::Mutex::default(),
             search: std::sync::Mutex::default(),
             sorted: std::sync::Mutex::default(),

@@ -21,6 +21,7 @@ mod list;
 mod predict;
 mod reached;
 mod related;
+mod reminders;
 mod reports;
 mod search;
 mod slipped;

@@ -32,6 +32,7 @@ mod lookups;
 mod palette;
 mod prediction;
 mod records;
+mod reminders;
 mod report_charts;
 mod reports;
 mod settings;
@@ -173,6 +174,7 @@ pub fn app_harness(
                     view,
                     screenshot: None,
                     opening: None,
+                    desktop_notifications: false,
                 },
             )
         });
