@@ -89,6 +89,8 @@ pub enum Command {
     },
     /// Chooses the list's visible columns, in order.
     SetListColumns { columns: Vec<ListColumn> },
+    /// Keeps the activities written to this iCalendar file after every change (None: stops).
+    SetCalendarFile { path: Option<std::path::PathBuf> },
     /// Removes the sample pipeline's deals, and its accounts and salespeople no longer in use.
     ClearSample,
     /// Creates, edits or deletes accounts, contacts, leads, activities, products or

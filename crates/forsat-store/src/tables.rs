@@ -61,6 +61,8 @@ const META_FORECASTS: &str = "forecast_snapshots";
 const META_GOALS: &str = "goals";
 /// The moment (the system's clock) up to which activities due were reminded (from schema 11).
 const META_REMINDED: &str = "reminded_through";
+/// The iCalendar file kept up to date with the activities (from schema 11).
+const META_CALENDAR_FILE: &str = "calendar_file";
 /// The [`Tally`] (from schema 6 on).
 const META_TALLY: &str = "tally";
 
@@ -272,6 +274,8 @@ pub struct Records {
     pub goals: Vec<Goal>,
     /// Up to when the activities due were reminded, once the window has reminded any.
     pub reminded_through: Option<chrono::NaiveDateTime>,
+    /// The iCalendar file kept up to date with the activities, when one is.
+    pub calendar_file: Option<std::path::PathBuf>,
     pub contacts: Vec<Contact>,
     pub leads: Vec<Lead>,
     pub activities: Vec<Activity>,
@@ -451,6 +455,9 @@ pub(super) fn read_meta(
             }
             META_REMINDED if schema >= CONTACTS_SCHEMA => {
                 records.reminded_through = Some(read_record(schema, table, key, bytes)?);
+            }
+            META_CALENDAR_FILE if schema >= CONTACTS_SCHEMA => {
+                records.calendar_file = read_record(schema, table, key, bytes)?;
             }
             // No key was ever retired: another is damage (a flipped bit in a key).
             other => {
@@ -1107,5 +1114,9 @@ impl<'t> Tx<'t> {
 
     pub fn put_reminded_through(&mut self, at: chrono::NaiveDateTime) -> Result<(), TxError> {
         self.put_meta(META_REMINDED, &at)
+    }
+
+    pub fn put_calendar_file(&mut self, path: Option<&std::path::Path>) -> Result<(), TxError> {
+        self.put_meta(META_CALENDAR_FILE, &path)
     }
 }

@@ -214,6 +214,8 @@ struct Ready {
     forecasts_kept: Option<(chrono::NaiveDate, u64)>,
     /// When to look for activities due, and how to say them.
     reminders: Reminders,
+    /// The calendar file as last written: its path and the activity changes it holds.
+    calendar_written: Option<(std::path::PathBuf, u64)>,
     /// Deals following their stage's probability take the prediction: the data last brought
     /// up to date, and the day every such deal last was (None while the setting is off).
     followed: Option<(u64, Option<chrono::NaiveDate>)>,
@@ -495,6 +497,7 @@ impl Ready {
             predictions: Learner::default(),
             forecasts_kept: None,
             reminders: Reminders::new(false),
+            calendar_written: None,
             followed: None,
             predicted: None,
         }))
@@ -516,6 +519,12 @@ impl Ready {
         self.keep_forecasts();
         if let Some((said, error)) = self.reminders.tick(ui.ctx(), &mut self.ws) {
             self.say(said, error);
+        }
+        if let Some(Err(e)) =
+            crate::interchange::keep_calendar(&self.ws, &mut self.calendar_written)
+        {
+            let said = tr!("The calendar file could not be written: {error}", error = e);
+            self.say(said, true);
         }
         // Modals first: they take their keys (Escape) before the forms beneath them would.
         self.leave_ui(ui.ctx());

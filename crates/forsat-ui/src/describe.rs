@@ -43,6 +43,10 @@ pub fn describe(ws: &Workspace, command: &Command) -> String {
         ),
         Command::Unmerge { survivor, .. } => tr!("split {deal} again", deal = survivor.name),
         Command::SetListColumns { .. } => tr!("changed the list's columns"),
+        Command::SetCalendarFile { path: Some(path) } => {
+            tr!("kept the activities in {file}", file = path.display())
+        }
+        Command::SetCalendarFile { path: None } => tr!("stopped keeping the calendar file"),
         Command::ClearSample => tr!("cleared the sample data"),
         Command::LoadSample(_) => tr!("loaded the sample pipeline"),
         Command::Change(change) => describe_change(ws, change),

@@ -49,7 +49,7 @@ mod workbook;
 mod xlsx;
 
 use std::io::{self, Seek, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 // Typed cells live with the reports, the lowest layer that writes them.
 use crate::analytics::cells as table;
@@ -298,6 +298,32 @@ pub fn export_to(
     write_file(ws.path(), target, replace, |out| {
         write(ws, what, ids, format, out)
     })
+}
+
+/// Writes the activities to the calendar file the settings keep up to date, unless `written`
+/// says it holds them as they are (the file, and [`Workspace::activities_changed`] when it was
+/// written); None when there is nothing to write. The user chose the file to be replaced each
+/// time; the database and its backups are refused as for any export.
+pub fn keep_calendar(
+    ws: &Workspace,
+    written: &mut Option<(PathBuf, u64)>,
+) -> Option<Result<(), FileError>> {
+    let path = ws.calendar_file()?;
+    let now = (path.to_owned(), ws.activities_changed());
+    if written.as_ref() == Some(&now) {
+        return None;
+    }
+    let done = export_to(
+        ws,
+        Kind::Activities,
+        None,
+        Format::Ics,
+        path,
+        Replace::Allow,
+    );
+    // A failure is said once; the next change tries again.
+    *written = Some(now);
+    Some(done)
 }
 
 /// The whole of one kind as the bytes of a file.

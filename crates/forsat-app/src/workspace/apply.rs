@@ -332,6 +332,7 @@ impl Workspace {
                 self.set_saved(goals)?
             }
             Command::SetListColumns { columns } => self.set_list_columns(columns)?,
+            Command::SetCalendarFile { path } => self.set_calendar_file(path)?,
             Command::Merge {
                 survivor,
                 merged,

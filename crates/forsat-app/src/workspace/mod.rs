@@ -88,6 +88,10 @@ pub struct Workspace {
     goals: Vec<Goal>,
     /// Up to when the activities due were reminded (the system's clock).
     reminded_through: Option<chrono::NaiveDateTime>,
+    /// The iCalendar file kept up to date with the activities.
+    calendar_file: Option<std::path::PathBuf>,
+    /// How many times an activity was put or removed since the file was opened.
+    activities_changed: u64,
     /// The reports' facts of every deal, kept up to date deal by deal.
     facts: std::sync::Mutex<FactsCache>,
     /// The search's folded texts, kept up to date deal by deal.
@@ -177,6 +181,7 @@ impl Workspace {
             forecasts,
             goals,
             reminded_through,
+            calendar_file,
             contacts,
             leads,
             activities,
@@ -216,6 +221,8 @@ impl Workspace {
             forecasts,
             goals,
             reminded_through,
+            calendar_file,
+            activities_changed: 0,
             facts: std::sync::Mutex::default(),
             search: std::sync::Mutex::default(),
             sorted: std::sync::Mutex::default(),

@@ -165,6 +165,23 @@ impl Workspace {
         Ok(())
     }
 
+    /// Writes one preference with `put`, its history saying it went from `old` to `new`.
+    fn write_preference(
+        &self,
+        field: &'static str,
+        old: String,
+        new: String,
+        put: impl FnOnce(&mut crate::store::Tx) -> Result<(), crate::store::TxError>,
+    ) -> Result<(), ApplyError> {
+        let now = self.now();
+        self.write(|tx| {
+            let stamp = Stamp::begin(tx, now)?;
+            history(tx, &stamp, EntityKind::Settings, 0, field, old, new)?;
+            put(tx)
+        })?;
+        Ok(())
+    }
+
     /// Chooses the list's columns. The name column always stays, first.
     pub(super) fn set_list_columns(
         &mut self,
@@ -180,24 +197,43 @@ impl Workspace {
                 .join(", ")
         };
         let (old, new) = (names(&self.list_columns), names(&columns));
-        let now = self.now();
-        self.write(|tx| {
-            let stamp = Stamp::begin(tx, now)?;
-            history(
-                tx,
-                &stamp,
-                EntityKind::Settings,
-                0,
-                "list_columns",
-                old,
-                new,
-            )?;
-            tx.put_list_columns(&columns)
-        })?;
+        self.write_preference("list_columns", old, new, |tx| tx.put_list_columns(&columns))?;
         let before = std::mem::replace(&mut self.list_columns, columns);
         Ok(Applied {
             inverse: Some(Command::SetListColumns { columns: before }),
             created: None,
         })
+    }
+
+    /// Keeps the activities written to `path` after every change, or stops (None).
+    pub(super) fn set_calendar_file(
+        &mut self,
+        path: Option<std::path::PathBuf>,
+    ) -> Result<Applied, ApplyError> {
+        let shown = |p: &Option<std::path::PathBuf>| {
+            p.as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        };
+        let (old, new) = (shown(&self.calendar_file), shown(&path));
+        self.write_preference("calendar_file", old, new, |tx| {
+            tx.put_calendar_file(path.as_deref())
+        })?;
+        let before = std::mem::replace(&mut self.calendar_file, path);
+        Ok(Applied {
+            inverse: Some(Command::SetCalendarFile { path: before }),
+            created: None,
+        })
+    }
+
+    /// The iCalendar file kept up to date with the activities, when one is.
+    pub fn calendar_file(&self) -> Option<&std::path::Path> {
+        self.calendar_file.as_deref()
+    }
+
+    /// How many times an activity was put or removed since the file was opened: the calendar
+    /// file is written again when this moves.
+    pub fn activities_changed(&self) -> u64 {
+        self.activities_changed
     }
 }

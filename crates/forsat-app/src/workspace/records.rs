@@ -784,6 +784,9 @@ impl Workspace {
     }
 
     pub(super) fn install_record(&mut self, record: Record) {
+        if record.kind() == EntityKind::Activity {
+            self.activities_changed += 1;
+        }
         self.unindex(record.kind(), record.id());
         // An activity moved to another deal leaves that deal's next activity to recompute.
         let old_link = self.activities.get(&record.id()).map(|a| a.link);
@@ -890,6 +893,9 @@ impl Workspace {
     }
 
     pub(super) fn uninstall_record(&mut self, kind: EntityKind, id: Id) {
+        if kind == EntityKind::Activity {
+            self.activities_changed += 1;
+        }
         self.unindex(kind, id);
         match kind {
             EntityKind::Account => self.drop_account(id),

@@ -443,3 +443,63 @@ fn a_range_of_days_lists_what_a_walk_of_every_activity_finds_after_moves_and_und
     };
     assert_eq!(listed(&ws, &from), walked(&ws, day(24), NaiveDate::MAX));
 }
+
+/// The settings' calendar file: written when set, again after an activity changes (not after
+/// another change), never onto the database; the setting is undone like any change.
+#[test]
+fn the_calendar_file_follows_every_change_of_an_activity() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crm.redb");
+    let mut ws = open(&db);
+    planned(&mut ws);
+    let file = dir.path().join("subscribed.ics");
+    let mut undo = forsat_app::workspace::UndoStack::default();
+    let keep = Command::SetCalendarFile {
+        path: Some(file.clone()),
+    };
+    undo.run(&mut ws, keep, String::new()).unwrap();
+    let mut written = None;
+    assert!(matches!(
+        interchange::keep_calendar(&ws, &mut written),
+        Some(Ok(()))
+    ));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), ics(&ws));
+    assert!(
+        interchange::keep_calendar(&ws, &mut written).is_none(),
+        "nothing new"
+    );
+    // A deal changed: not written again. An activity done: written again.
+    create(&mut ws, "Kavir Steel", "Kavir Steel – racks", "100");
+    assert!(interchange::keep_calendar(&ws, &mut written).is_none());
+    let before = std::fs::read_to_string(&file).unwrap();
+    let call = ws
+        .activities()
+        .find(|a| a.summary == "تماس پیگیری")
+        .unwrap()
+        .clone();
+    put(&mut ws, Activity { done: true, ..call });
+    assert!(matches!(
+        interchange::keep_calendar(&ws, &mut written),
+        Some(Ok(()))
+    ));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_ne!(text, before);
+    assert_eq!(text.matches("STATUS:COMPLETED").count(), 2, "{text}");
+    assert_eq!(text, ics(&ws));
+    // Undone: kept no more.
+    undo.undo(&mut ws).unwrap().unwrap();
+    assert!(ws.calendar_file().is_none());
+    assert!(interchange::keep_calendar(&ws, &mut written).is_none());
+    // The database itself is refused, as by any export.
+    let onto_db = Command::SetCalendarFile {
+        path: Some(db.clone()),
+    };
+    ws.apply(onto_db).unwrap();
+    assert!(matches!(
+        interchange::keep_calendar(&ws, &mut None),
+        Some(Err(_))
+    ));
+    drop(ws);
+    // Kept in the file.
+    assert_eq!(open(&db).calendar_file(), Some(db.as_path()));
+}

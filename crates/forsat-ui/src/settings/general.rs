@@ -147,6 +147,7 @@ pub(super) struct GeneralTab {
     pub(super) refused: Option<String>,
     /// "Save settings", sent.
     sent: Option<Sent<()>>,
+    calendar: super::calendar_file::CalendarFileRow,
 }
 
 impl GeneralTab {
@@ -240,6 +241,8 @@ impl GeneralTab {
                                 *switch = Some(Switch::Close(Form::General));
                             }
                         });
+                        ui.add_space(18.0);
+                        self.calendar.ui(ui, ws, actions);
                     });
             });
         if (draft != stored) != dirty {

@@ -11,6 +11,7 @@
 //! and says why. Every form follows the one model of [`super::unsaved`]: a dirty one asks
 //! "Save / Discard / Keep editing" before it closes.
 
+mod calendar_file;
 mod general;
 mod pipelines;
 mod stage_editor;

@@ -188,3 +188,61 @@ fn a_persian_week_runs_from_saturday_on_the_right() {
             .is_none()
     );
 }
+
+#[test]
+fn the_settings_calendar_file_is_written_again_after_a_drag_and_a_foreign_file_is_kept() {
+    let fixture = Fixture::two_deals();
+    with_activities(&fixture, &[("Call about the fleet", 20, Some((10, 0)))]);
+    let mut harness = harness(&fixture.path);
+    let press = |harness: &mut Harness<'static, App>, name: &str| {
+        harness.get_by_role_and_label(Role::Button, name).click();
+        harness.run();
+    };
+    press(&mut harness, "Settings");
+    press(&mut harness, "General");
+    // A file of the user's own is not taken.
+    let mine = fixture.path.with_file_name("mine.ics");
+    std::fs::write(&mine, "my own notes").unwrap();
+    crate::retype(&mut harness, "Path", mine.to_str().unwrap());
+    press(&mut harness, "Keep this file up to date");
+    assert!(crate::has_label(&harness, "is not a calendar Forsat wrote"));
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "my own notes");
+    let kept = fixture.path.with_file_name("subscribed.ics");
+    crate::retype(&mut harness, "Path", kept.to_str().unwrap());
+    press(&mut harness, "Keep this file up to date");
+    harness.run();
+    let first = std::fs::read_to_string(&kept).unwrap();
+    assert!(first.starts_with("BEGIN:VCALENDAR") && first.contains("SUMMARY:Call about the fleet"));
+    // Dragged two hours later: the file says so at once.
+    press(&mut harness, "Activities");
+    press(&mut harness, "Week");
+    let fleet = chip(&harness, "Call about the fleet").center();
+    drag(&mut harness, fleet, fleet + egui::vec2(0.0, 2.0 * HOUR));
+    harness.run();
+    assert_eq!(when(&harness, "Call about the fleet"), (day(20), at(12, 0)));
+    let second = std::fs::read_to_string(&kept).unwrap();
+    assert_ne!(first, second);
+    let ws = harness.state().workspace().unwrap();
+    assert_eq!(
+        second,
+        String::from_utf8(
+            forsat_app::interchange::export(
+                ws,
+                forsat_app::interchange::Kind::Activities,
+                forsat_app::interchange::Format::Ics
+            )
+            .unwrap()
+        )
+        .unwrap()
+    );
+    press(&mut harness, "Settings");
+    press(&mut harness, "Stop keeping it");
+    assert!(
+        harness
+            .state()
+            .workspace()
+            .unwrap()
+            .calendar_file()
+            .is_none()
+    );
+}
