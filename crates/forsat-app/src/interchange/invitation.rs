@@ -29,11 +29,10 @@ pub struct Planned {
 /// Reads the invitation `text` (of the file `name`) and plans its events as activities.
 pub fn plan(ws: &Workspace, name: &str, text: &str) -> Result<Planned, String> {
     let calendar = ICalendar::parse(text).map_err(|entry| {
-        let line = format!("{entry:?}");
         tr!(
             "{file} is not an iCalendar file that can be read ({detail}).",
             file = name,
-            detail = line
+            detail = super::unreadable(&entry, text, 1)
         )
     })?;
     let events: Vec<(u32, &ICalendarComponent)> = (0u32..)

@@ -300,6 +300,42 @@ pub fn export_to(
     })
 }
 
+/// What calcard could not read in `text` (whose first line is line `first` of its file), in
+/// words: the line it stopped at, by number, when it names one.
+fn unreadable(entry: &calcard::Entry, text: &str, first: usize) -> String {
+    if let calcard::Entry::InvalidLine(bad) = entry {
+        let bad = bad.trim();
+        let found = (first..)
+            .zip(text.lines())
+            .find(|(_, line)| !bad.is_empty() && line.contains(bad));
+        if let Some((n, line)) = found {
+            let line: String = line.chars().take(60).collect();
+            return tr!(
+                "line {line}: “{text}” cannot be read",
+                line = n,
+                text = line
+            );
+        }
+    }
+    match entry {
+        calcard::Entry::VCard(_) => tr!("it is a vCard file of contacts"),
+        calcard::Entry::ICalendar(_) => tr!("it is an iCalendar file"),
+        calcard::Entry::UnexpectedComponentEnd { expected, found } => tr!(
+            "END:{found} where END:{expected} was due",
+            found = found.as_str(),
+            expected = expected.as_str()
+        ),
+        calcard::Entry::UnterminatedComponent(name) => {
+            tr!("BEGIN:{name} has no END", name = name)
+        }
+        calcard::Entry::TooManyComponents => tr!("it holds too many parts"),
+        calcard::Entry::Eof | calcard::Entry::InvalidLine(_) => {
+            tr!("it ends before its last END line")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
 /// Writes the activities to the calendar file the settings keep up to date, unless `written`
 /// says it holds them as they are (the file, and [`Workspace::activities_changed`] when it was
 /// written); None when there is nothing to write. The user chose the file to be replaced each

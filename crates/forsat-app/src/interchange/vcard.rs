@@ -225,7 +225,7 @@ fn card_of(line: usize, text: &str) -> Result<Card, String> {
     let card = VCard::parse(text).map_err(|entry| {
         tr!(
             "the card cannot be read ({detail}).",
-            detail = format!("{entry:?}")
+            detail = super::unreadable(&entry, text, line)
         )
     })?;
     let texts = |property: VCardProperty| -> Vec<String> {

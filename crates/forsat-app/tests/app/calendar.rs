@@ -360,6 +360,19 @@ fn an_invitation_nobody_is_known_by_or_a_file_that_is_none_is_refused_with_its_r
     );
     let refused = invitation::plan(&ws, "notes.ics", "Dear Sara, see you Monday.").unwrap_err();
     assert!(refused.starts_with("notes.ics"), "{refused}");
+    // A line calcard cannot read is named by its number; a vCard is named as one.
+    let refused =
+        invitation::plan(&ws, "notes.ics", "\r\nDear Sara,\r\nsee you Monday.").unwrap_err();
+    assert!(
+        refused.contains("line 2: “Dear Sara,” cannot be read"),
+        "{refused}"
+    );
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Sara\r\nEND:VCARD\r\n";
+    let refused = invitation::plan(&ws, "sara.ics", card).unwrap_err();
+    assert!(
+        refused.contains("it is a vCard file of contacts"),
+        "{refused}"
+    );
     let empty = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n";
     let refused = invitation::plan(&ws, "empty.ics", empty).unwrap_err();
     assert_eq!(refused, "empty.ics holds no event (VEVENT).");
