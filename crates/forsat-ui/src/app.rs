@@ -214,6 +214,8 @@ struct Ready {
     forecasts_kept: Option<(chrono::NaiveDate, u64)>,
     /// When to look for activities due, and how to say them.
     reminders: Reminders,
+    /// The reminders said and not dismissed yet.
+    due_now: Vec<String>,
     /// The calendar file as last written: its path and the activity changes it holds.
     calendar_written: Option<(std::path::PathBuf, u64)>,
     /// Deals following their stage's probability take the prediction: the data last brought
@@ -497,6 +499,7 @@ impl Ready {
             predictions: Learner::default(),
             forecasts_kept: None,
             reminders: Reminders::new(false),
+            due_now: Vec::new(),
             calendar_written: None,
             followed: None,
             predicted: None,
@@ -516,16 +519,7 @@ impl Ready {
         }
         self.reveal_focus(ui.ctx());
         self.ask_before_quitting(ui.ctx());
-        self.keep_forecasts();
-        if let Some((said, error)) = self.reminders.tick(ui.ctx(), &mut self.ws) {
-            self.say(said, error);
-        }
-        if let Some(Err(e)) =
-            crate::interchange::keep_calendar(&self.ws, &mut self.calendar_written)
-        {
-            let said = tr!("The calendar file could not be written: {error}", error = e);
-            self.say(said, true);
-        }
+        self.keep_up(ui.ctx());
         // Modals first: they take their keys (Escape) before the forms beneath them would.
         self.leave_ui(ui.ctx());
         self.dialog_ui(ui.ctx(), &mut actions);
@@ -546,6 +540,14 @@ impl Ready {
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             direction::reading(ui, |ui| self.status_bar_ui(ui));
         });
+        if !self.due_now.is_empty() {
+            let bar = egui::Frame::side_top_panel(ui.style()).fill(theme::REMINDER_FILL);
+            egui::Panel::bottom("reminder_bar")
+                .frame(bar)
+                .show(ui, |ui| {
+                    direction::reading(ui, |ui| self.reminder_bar_ui(ui));
+                });
+        }
         // The board's cards and the form show predicted probabilities: learnt again after each
         // change, on another thread (in every view when deals follow them).
         let following = self.ws.settings().predicted_probability;
@@ -968,6 +970,30 @@ impl Ready {
         matches!(self.view, View::Pipeline | View::List)
     }
 
+    /// The reminders said, until dismissed: "Open activities" shows them, "Dismiss" clears.
+    fn reminder_bar_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.text(
+                RichText::new(tr!("Reminder"))
+                    .strong()
+                    .color(theme::TEXT_STRONG),
+            );
+            ui.vertical(|ui| {
+                for due in &self.due_now {
+                    ui.text(RichText::new(due).color(theme::TEXT_STRONG));
+                }
+            });
+            if ui.button_text(tr!("Open activities")).clicked() {
+                self.due_now.clear();
+                let go = Leaving::View(View::Activities);
+                self.leave_then(Some(Holder::View(self.view)), go);
+            }
+            if ui.button_text(tr!("Dismiss")).clicked() {
+                self.due_now.clear();
+            }
+        });
+    }
+
     fn status_bar_ui(&self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             // Counted every frame, so a merge, an import or an undo shows at once; deals in
@@ -1323,6 +1349,24 @@ impl Ready {
             && let Err(e) = self.ws.apply(Command::Change(Box::new(change)))
         {
             self.say(e.to_string(), true);
+        }
+    }
+
+    /// What the window keeps up with each frame: the forecast of a period begun, the
+    /// reminders due, the calendar file.
+    fn keep_up(&mut self, ctx: &egui::Context) {
+        self.keep_forecasts();
+        match self.reminders.tick(ctx, &mut self.ws) {
+            // Added to those not dismissed yet.
+            Some(Ok(due)) => self.due_now.push(due),
+            Some(Err(why)) => self.say(why, true),
+            None => {}
+        }
+        if let Some(Err(e)) =
+            crate::interchange::keep_calendar(&self.ws, &mut self.calendar_written)
+        {
+            let said = tr!("The calendar file could not be written: {error}", error = e);
+            self.say(said, true);
         }
     }
 

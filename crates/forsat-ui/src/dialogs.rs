@@ -112,7 +112,8 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
                 };
             }
             Dialog::Exchange(import) => {
-                outcome = match import.ui(ui, ws) {
+                // In reading order: rows (`horizontal`) run right to left in Persian.
+                outcome = match super::direction::reading(ui, |ui| import.ui(ui, ws)).inner {
                     ExchangeOutcome::Open => Outcome::Open,
                     ExchangeOutcome::Cancel => Outcome::Cancel,
                     ExchangeOutcome::Import(command) => Outcome::Run(command),

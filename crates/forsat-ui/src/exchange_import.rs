@@ -25,8 +25,9 @@ struct Planned {
     choices: HashMap<usize, OnDuplicate>,
     /// The change and what it does, line by line; or why the file cannot be taken.
     plan: Result<(Change, Vec<String>), Vec<String>>,
-    /// The duplicate cards: line, name, who they repeat, what they share.
-    duplicates: Vec<(usize, String, String, String)>,
+    /// The duplicate cards: line, name, and what is said of them (who they repeat, what they
+    /// share, what a merge adds).
+    duplicates: Vec<(usize, String, String)>,
 }
 
 /// The dialog's state.
@@ -50,7 +51,7 @@ fn choice_label(choice: OnDuplicate) -> String {
     match choice {
         OnDuplicate::Skip => tr!("Leave out"),
         OnDuplicate::Merge => tr!("Merge into the contact"),
-        OnDuplicate::Add => tr!("Add all the same"),
+        OnDuplicate::Add => tr!("Add as a new contact"),
     }
 }
 
@@ -128,15 +129,7 @@ impl ExchangeImport {
                     let duplicates = p
                         .duplicates
                         .iter()
-                        .map(|d| {
-                            let line = d.card.line;
-                            (
-                                line,
-                                d.card.name.clone(),
-                                d.repeats_name.clone(),
-                                d.shared.clone(),
-                            )
-                        })
+                        .map(|d| (d.card.line, d.card.name.clone(), duplicate_said(d)))
                         .collect();
                     (Ok((p.change, p.lines)), duplicates)
                 }
@@ -208,7 +201,7 @@ impl ExchangeImport {
                 .id_salt("duplicate_cards")
                 .max_height(220.0)
                 .show(ui, |ui| {
-                    for (line, name, other, shared) in duplicates {
+                    for (line, name, said) in duplicates {
                         ui.horizontal(|ui| {
                             let mut choice = self.choices.get(&line).copied().unwrap_or_default();
                             let label = tr!("{name} (line {line})", name = name, line = line);
@@ -219,7 +212,6 @@ impl ExchangeImport {
                                 &[OnDuplicate::Skip, OnDuplicate::Merge, OnDuplicate::Add],
                                 choice_label,
                             );
-                            let said = tr!("{other} has {shared}", other = other, shared = shared);
                             ui.text(RichText::new(said).color(theme::TEXT_MUTED));
                             self.choices.insert(line, choice);
                         });
@@ -230,6 +222,25 @@ impl ExchangeImport {
             Ok((change, _)) => !change.put.is_empty(),
             Err(_) => false,
         }
+    }
+}
+
+/// What is said of a duplicate card beside its choice: who has what it shares, and what a
+/// merge would give them.
+fn duplicate_said(d: &vcard::Duplicate) -> String {
+    let has = tr!(
+        "{other} has {shared}",
+        other = d.repeats_name,
+        shared = d.shared
+    );
+    if d.adds.is_empty() {
+        tr!("{has}; the card holds nothing new", has = has)
+    } else {
+        tr!(
+            "{has}; a merge adds {what}",
+            has = has,
+            what = d.adds.join(", ")
+        )
     }
 }
 

@@ -1,7 +1,8 @@
 //! Desktop notifications of activities whose time comes while the window is open (and, at
 //! the start, of those whose time came while it was closed): the workspace says which are due
-//! and keeps that they were said, so each is said once. The status bar says it too, for a
-//! desktop without a notification service.
+//! and keeps that they were said, so each is said once. A bar above the status bar says it
+//! too, until the user dismisses it: a desktop without a notification service, or a user away
+//! from the screen, loses none.
 
 use std::time::Duration;
 
@@ -23,13 +24,13 @@ impl Reminders {
         Reminders { desktop }
     }
 
-    /// Says the activities due in a desktop notification and returns the status bar's line,
-    /// or why they could not be kept as said.
-    pub fn tick(&self, ctx: &egui::Context, ws: &mut Workspace) -> Option<(String, bool)> {
+    /// Says the activities due in a desktop notification and returns the line the window
+    /// shows until it is dismissed; or why they could not be kept as said.
+    pub fn tick(&self, ctx: &egui::Context, ws: &mut Workspace) -> Option<Result<String, String>> {
         ctx.request_repaint_after(EVERY);
         let at = ws.local_now();
         if let Err(e) = ws.remind_from(at) {
-            return Some((reminder_error(&e), true));
+            return Some(Err(reminder_error(&e)));
         }
         let due: Vec<String> = ws
             .reminders_due(at)
@@ -43,13 +44,13 @@ impl Reminders {
             return None;
         }
         if let Err(e) = ws.reminded_through(at) {
-            return Some((reminder_error(&e), true));
+            return Some(Err(reminder_error(&e)));
         }
         let title = trn!(due.len(), "{n} activities due");
         if self.desktop {
             notify(title.clone(), due.join("\n"));
         }
-        Some((format!("{title}: {}", due.join("; ")), false))
+        Some(Ok(format!("{title}: {}", due.join("; "))))
     }
 }
 

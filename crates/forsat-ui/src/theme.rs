@@ -79,6 +79,8 @@ pub const ACTIVITY_LATE: Color32 = Color32::from_rgb(0xD3, 0x2F, 0x2F);
 pub const ACTIVITY_TODAY: Color32 = Color32::from_rgb(0xE0, 0x8E, 0x0B);
 pub const ACTIVITY_PLANNED: Color32 = Color32::from_rgb(0x2E, 0x9D, 0x45);
 pub const ACTIVITY_NONE: Color32 = Color32::from_rgb(0xB4, 0xBA, 0xC3);
+/// The bar of reminders said and not dismissed: amber, as today's activities.
+pub const REMINDER_FILL: Color32 = Color32::from_rgb(0xFF, 0xF1, 0xD6);
 /// The edge and note of a card that sat in its stage too long.
 pub const STALE: Color32 = Color32::from_rgb(0xC7, 0x6A, 0x00);
 pub const ERROR: Color32 = Color32::from_rgb(0xC6, 0x28, 0x28);

@@ -128,6 +128,9 @@ pub struct Duplicate {
     pub shared: String,
     /// What was done with it, in a line ("Line 14: Sara left out: …").
     pub said: String,
+    /// The emails, phones and notes a merge would give the contact it repeats (none: the
+    /// card holds nothing new).
+    pub adds: Vec<String>,
 }
 
 /// What a file of cards adds: the change, a summary and the repairs made (a card without an
@@ -491,6 +494,9 @@ impl Planning {
         };
         let keep = choice(card.line);
         let other = self.name_of(ws, &repeats);
+        let adds = self
+            .target(ws, &repeats)
+            .map_or_else(Vec::new, |t| news(&t, card));
         let (line, name) = (card.line, &card.name);
         let said = match keep {
             OnDuplicate::Skip => tr!(
@@ -521,6 +527,7 @@ impl Planning {
             repeats_name: other,
             shared,
             said,
+            adds,
         });
         match keep {
             OnDuplicate::Merge => self.merge(ws, file, card, &repeats),
@@ -580,6 +587,14 @@ impl Planning {
         Ok(())
     }
 
+    /// The contact (or earlier card, as planned) a card repeats.
+    fn target(&self, ws: &Workspace, repeats: &Repeats) -> Option<Contact> {
+        match repeats {
+            Repeats::Contact(id) => self.merged.get(id).or_else(|| ws.contact(*id)).cloned(),
+            Repeats::Card(line) => self.by_line.get(line).map(|i| self.contacts[*i].clone()),
+        }
+    }
+
     /// Gives the contact (or earlier card) a card repeats the emails, phones and notes it
     /// lacked, and the card's title when it had none.
     fn merge(
@@ -589,11 +604,7 @@ impl Planning {
         card: &Card,
         repeats: &Repeats,
     ) -> Result<(), String> {
-        let target = match repeats {
-            Repeats::Contact(id) => self.merged.get(id).or_else(|| ws.contact(*id)).cloned(),
-            Repeats::Card(line) => self.by_line.get(line).map(|i| self.contacts[*i].clone()),
-        };
-        let Some(mut contact) = target else {
+        let Some(mut contact) = self.target(ws, repeats) else {
             return Ok(());
         };
         let mut emails: Vec<String> = contact.emails().map(str::to_owned).collect();
@@ -639,10 +650,10 @@ impl Planning {
         let merged = self.merged.len();
         // What happened, each part said only when it happened (the contacts added always).
         let summary = [
-            (usize::MAX, crate::trn!(self.added, "{n} contacts added")),
+            (usize::MAX, crate::trn!(self.added, "{n} new contacts")),
             (
                 merged,
-                crate::trn!(merged, "{n} contacts given what a duplicate card had"),
+                crate::trn!(merged, "{n} contacts completed from a duplicate card"),
             ),
             (
                 self.skipped,
@@ -656,6 +667,20 @@ impl Planning {
         .collect::<Vec<_>>()
         .join(", ");
         self.lines.insert(0, summary + ".");
+        // Who is new, by name (the first twenty).
+        if !self.contacts.is_empty() {
+            let mut names: Vec<String> = self
+                .contacts
+                .iter()
+                .take(20)
+                .map(|c| c.name.clone())
+                .collect();
+            if self.contacts.len() > 20 {
+                names.push("…".to_owned());
+            }
+            self.lines
+                .insert(1, tr!("New: {names}", names = names.join(", ")));
+        }
         let mut change = Change::default();
         change
             .put
@@ -677,6 +702,21 @@ impl Planning {
             duplicates: self.duplicates,
         }
     }
+}
+
+/// The emails, phones and notes of `card` that `contact` lacks.
+fn news(contact: &Contact, card: &Card) -> Vec<String> {
+    let emails = card
+        .emails
+        .iter()
+        .filter(|e| !contact.emails().any(|have| have.eq_ignore_ascii_case(e)));
+    let phones = card
+        .phones
+        .iter()
+        .filter(|p| !contact.phones().any(|have| same_phone(have, p)));
+    let notes = (!card.notes.is_empty() && !contact.notes.contains(&card.notes))
+        .then(|| card.notes.lines().next().unwrap_or_default().to_owned());
+    emails.chain(phones).cloned().chain(notes).collect()
 }
 
 /// `contact` checked as a contact is before it is saved, or the reason naming the card's

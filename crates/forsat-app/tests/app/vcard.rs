@@ -237,7 +237,7 @@ BEGIN:VCARD\r\nVERSION:3.0\r\nFN:R. Karimi\r\nORG:Kavir Steel\r\nTEL:(555) 0101\
     assert_eq!(skip.duplicates[0].shared, "sara@example.ir");
     assert_eq!(skip.duplicates[0].repeats_name, "Sara Ahmadi (Pars Data)");
     assert!(
-        skip.lines[0].starts_with("1 contact added, 2 duplicates left out, 1 new account."),
+        skip.lines[0].starts_with("1 new contact, 2 duplicates left out, 1 new account."),
         "{:?}",
         skip.lines
     );

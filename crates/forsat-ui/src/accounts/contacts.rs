@@ -199,15 +199,16 @@ impl Detail {
         match &mut self.editing_contact {
             Some(ContactEdit { id, draft, .. }) if *id == contact.id => {
                 let mut save = false;
-                for (text, name) in [
-                    (&mut draft.name, tr!("Contact name")),
-                    (&mut draft.role, tr!("Contact role")),
-                    (&mut draft.email, tr!("Contact email")),
-                    (&mut draft.phone, tr!("Contact phone")),
-                    (&mut draft.notes, tr!("Contact notes")),
+                // Emails and phones may be several, comma-separated: wider.
+                for (text, name, width) in [
+                    (&mut draft.name, tr!("Contact name"), 110.0),
+                    (&mut draft.role, tr!("Contact role"), 110.0),
+                    (&mut draft.email, tr!("Contact email"), 220.0),
+                    (&mut draft.phone, tr!("Contact phone"), 160.0),
+                    (&mut draft.notes, tr!("Contact notes"), 140.0),
                 ] {
                     let field = ui
-                        .add(TextEdit::singleline(text).desired_width(110.0))
+                        .add(TextEdit::singleline(text).desired_width(width))
                         .accessible_name(name);
                     save |= unsaved::submitted(ui, &field);
                 }

@@ -64,7 +64,7 @@ fn a_duplicate_card_merged_by_its_dropdown_and_undone_as_one_change() {
     let mut harness = importing(&fixture, "people.vcf", CARDS);
     label(
         &harness,
-        "1 contact added, 1 duplicate left out, 1 new account.",
+        "1 new contact, 1 duplicate left out, 1 new account.",
     );
     assert!(has_label(&harness, "has SARA@nordwind.example"));
     assert_eq!(
@@ -73,15 +73,15 @@ fn a_duplicate_card_merged_by_its_dropdown_and_undone_as_one_change() {
         "nothing written yet"
     );
     // Every duplicate at once, then this one otherwise.
-    harness.get_by_label("All: Add all the same").click();
+    harness.get_by_label("All: Add as a new contact").click();
     harness.run();
     harness.run();
     // Added, S. Ahmadi comes with an account "Nordwind" (the fixture's is named otherwise).
-    label(&harness, "2 contacts added, 2 new accounts.");
+    label(&harness, "2 new contacts, 2 new accounts.");
     pick(&mut harness, "S. Ahmadi (line 1)", "Merge into the contact");
     label(
         &harness,
-        "1 contact added, 1 contact given what a duplicate card had, 1 new account.",
+        "1 new contact, 1 contact completed from a duplicate card, 1 new account.",
     );
     harness
         .get_by_role_and_label(Role::Button, "Import")

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{Local, NaiveDate, NaiveTime, TimeZone as _, Utc};
+use egui_kittest::kittest::Queryable as _;
 use forsat_core::command::{Change, Command};
 use forsat_core::domain::{Activity, ActivityKind, ActivityLink, Record};
 
@@ -53,10 +54,21 @@ fn an_activity_is_said_when_its_time_comes_and_once_more_never() {
     assert!(!has_label(&harness, "activity due"));
     now.store(local(10, 1), Ordering::SeqCst);
     harness.run();
-    assert!(has_label(
-        &harness,
-        "1 activity due: 2026-11-22 10:00 — Call about the fleet (Nordwind – fleet renewal)"
-    ));
+    let said = "1 activity due: 2026-11-22 10:00 — Call about the fleet (Nordwind – fleet renewal)";
+    assert!(has_label(&harness, said));
+    // It stays while the user works (a change says "Saved." in the status bar) until dismissed.
+    harness.get_by_label("Activities").click();
+    harness.run();
+    harness
+        .get_by_label("Mark “Call about the fleet” done")
+        .click();
+    harness.run();
+    harness.get_by_label("Not now").click();
+    harness.run();
+    assert!(has_label(&harness, said));
+    harness.get_by_label("Dismiss").click();
+    harness.run();
+    assert!(!has_label(&harness, said));
     drop(harness);
     // Its time came before this start: not said again. One whose time came while the window
     // was closed is said as it opens.
