@@ -718,13 +718,15 @@ fn run_on(command: CliCommand, db: &Path, replace: Replace) -> Result<String, Cl
         CliCommand::Report { report: r } => report(&ws, r, replace),
     };
     // A command that changed activities keeps the settings' calendar file up to date too.
-    if ws.activities_changed() > 0
-        && let Some(Err(e)) = interchange::keep_calendar(&ws, &mut None)
-    {
-        eprintln!(
-            "forsat: {}",
-            tr!("The calendar file could not be written: {error}", error = e)
-        );
+    if ws.activities_changed() > 0 {
+        let mut keeper = interchange::CalendarKeeper::default();
+        keeper.keep(&ws);
+        if let Some(Err(e)) = keeper.finish() {
+            eprintln!(
+                "forsat: {}",
+                tr!("The calendar file could not be written: {error}", error = e)
+            );
+        }
     }
     ws.close_for_exit();
     done

@@ -216,8 +216,8 @@ struct Ready {
     reminders: Reminders,
     /// The reminders said and not dismissed yet.
     due_now: Vec<String>,
-    /// The calendar file as last written: its path and the activity changes it holds.
-    calendar_written: Option<(std::path::PathBuf, u64)>,
+    /// The settings' calendar file, written again after each change of an activity.
+    calendar: crate::interchange::CalendarKeeper,
     /// Deals following their stage's probability take the prediction: the data last brought
     /// up to date, and the day every such deal last was (None while the setting is off).
     followed: Option<(u64, Option<chrono::NaiveDate>)>,
@@ -436,6 +436,13 @@ fn error_screen_ui(ui: &mut egui::Ui, refusal: &Refusal) -> bool {
     restore
 }
 
+impl Drop for Ready {
+    /// A calendar file being written is finished before the window goes.
+    fn drop(&mut self) {
+        self.calendar.finish();
+    }
+}
+
 impl Ready {
     /// Opens the database at `db`; on the GUI's first start on an empty file, adds the sample
     /// pipeline.
@@ -500,7 +507,7 @@ impl Ready {
             forecasts_kept: None,
             reminders: Reminders::new(false),
             due_now: Vec::new(),
-            calendar_written: None,
+            calendar: crate::interchange::CalendarKeeper::default(),
             followed: None,
             predicted: None,
         }))
@@ -1362,11 +1369,13 @@ impl Ready {
             Some(Err(why)) => self.say(why, true),
             None => {}
         }
-        if let Some(Err(e)) =
-            crate::interchange::keep_calendar(&self.ws, &mut self.calendar_written)
-        {
+        if let Some(Err(e)) = self.calendar.keep(&self.ws) {
             let said = tr!("The calendar file could not be written: {error}", error = e);
             self.say(said, true);
+        }
+        if self.calendar.busy() {
+            // Its end is looked for while the window is idle.
+            ctx.request_repaint_after(std::time::Duration::from_millis(200));
         }
     }
 

@@ -19,6 +19,45 @@ use crate::workspace::Workspace;
 /// The activities of every deal and account, or of the deals `ids` only, in id order, as the
 /// text of an iCalendar file.
 pub fn activities_ics(ws: &Workspace, ids: Option<&[Id]>) -> String {
+    draft(ws, ids).text()
+}
+
+/// What an iCalendar file of activities needs from the workspace, taken out of it: the text is
+/// made from it apart (on another thread, for a file kept up to date at a million activities).
+pub struct CalendarDraft {
+    stamp: PartialDateTime,
+    /// Each activity with its description (the deal, account and salesperson by name).
+    items: Vec<(Activity, String)>,
+}
+
+impl CalendarDraft {
+    /// The text of the iCalendar file.
+    pub fn text(&self) -> String {
+        let mut calendar = ICalendar {
+            components: Vec::with_capacity(self.items.len() + 1),
+        };
+        let mut root = ICalendarComponent::new(ICalendarComponentType::VCalendar);
+        root.add_property(ICalendarProperty::Version, "2.0");
+        root.add_property(
+            ICalendarProperty::Prodid,
+            concat!("-//Forsat//Forsat ", env!("CARGO_PKG_VERSION"), "//EN"),
+        );
+        root.component_ids = (1..=self.items.len())
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+            .collect();
+        calendar.components.push(root);
+        for (a, description) in &self.items {
+            calendar
+                .components
+                .push(component(a, description, &self.stamp));
+        }
+        calendar.to_string()
+    }
+}
+
+/// The activities of every deal and account, or of the deals `ids` only, in id order, taken
+/// from the workspace for an iCalendar file.
+pub fn draft(ws: &Workspace, ids: Option<&[Id]>) -> CalendarDraft {
     let activities: Vec<&Activity> = match ids {
         Some(ids) => {
             let mut of: Vec<&Activity> = ids
@@ -31,28 +70,17 @@ pub fn activities_ics(ws: &Workspace, ids: Option<&[Id]>) -> String {
         }
         None => ws.activities().collect(),
     };
-    let stamp = utc(ws.now());
-    let mut calendar = ICalendar {
-        components: Vec::with_capacity(activities.len() + 1),
-    };
-    let mut root = ICalendarComponent::new(ICalendarComponentType::VCalendar);
-    root.add_property(ICalendarProperty::Version, "2.0");
-    root.add_property(
-        ICalendarProperty::Prodid,
-        concat!("-//Forsat//Forsat ", env!("CARGO_PKG_VERSION"), "//EN"),
-    );
-    root.component_ids = (1..=activities.len())
-        .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
-        .collect();
-    calendar.components.push(root);
-    for a in activities {
-        calendar.components.push(component(ws, a, &stamp));
+    CalendarDraft {
+        stamp: utc(ws.now()),
+        items: activities
+            .into_iter()
+            .map(|a| (a.clone(), description(ws, a)))
+            .collect(),
     }
-    calendar.to_string()
 }
 
 /// One activity's VEVENT or VTODO.
-fn component(ws: &Workspace, a: &Activity, stamp: &PartialDateTime) -> ICalendarComponent {
+fn component(a: &Activity, description: &str, stamp: &PartialDateTime) -> ICalendarComponent {
     let timed = a.time.map(|time| a.due.and_time(time));
     let kind = if timed.is_some() {
         ICalendarComponentType::VEvent
@@ -97,7 +125,7 @@ fn component(ws: &Workspace, a: &Activity, stamp: &PartialDateTime) -> ICalendar
         }
     }
     c.add_property(ICalendarProperty::Categories, category(a.kind));
-    c.add_property(ICalendarProperty::Description, description(ws, a));
+    c.add_property(ICalendarProperty::Description, description);
     c
 }
 

@@ -336,30 +336,59 @@ fn unreadable(entry: &calcard::Entry, text: &str, first: usize) -> String {
     }
 }
 
-/// Writes the activities to the calendar file the settings keep up to date, unless `written`
-/// says it holds them as they are (the file, and [`Workspace::activities_changed`] when it was
-/// written); None when there is nothing to write. The user chose the file to be replaced each
-/// time; the database and its backups are refused as for any export.
-pub fn keep_calendar(
-    ws: &Workspace,
-    written: &mut Option<(PathBuf, u64)>,
-) -> Option<Result<(), FileError>> {
-    let path = ws.calendar_file()?;
-    let now = (path.to_owned(), ws.activities_changed());
-    if written.as_ref() == Some(&now) {
-        return None;
+/// Keeps the settings' calendar file up to date: after a change of an activity, the file is
+/// made and written on a thread of its own (a million activities take seconds), one write at a
+/// time; a change made during a write is written after it. The user chose the file to be
+/// replaced each time; the database and its backups are refused as for any export.
+#[derive(Default)]
+pub struct CalendarKeeper {
+    /// The file and [`Workspace::activities_changed`] last sent to be written.
+    sent: Option<(PathBuf, u64)>,
+    writing: Option<std::thread::JoinHandle<Result<(), FileError>>>,
+}
+
+impl CalendarKeeper {
+    /// Starts writing the file when its activities changed since it was last written and no
+    /// write is under way; returns the outcome of a write that has finished. A failure is said
+    /// once; the next change tries again.
+    pub fn keep(&mut self, ws: &Workspace) -> Option<Result<(), FileError>> {
+        let finished = if self.writing.as_ref().is_some_and(std::thread::JoinHandle::is_finished) {
+            self.finish()
+        } else {
+            None
+        };
+        if self.writing.is_none()
+            && let Some(path) = ws.calendar_file()
+        {
+            let now = (path.to_owned(), ws.activities_changed());
+            if self.sent.as_ref() != Some(&now) {
+                let draft = calendar::draft(ws, None);
+                let (db, target) = (ws.path().to_owned(), path.to_owned());
+                self.writing = Some(std::thread::spawn(move || {
+                    write_file(&db, &target, Replace::Allow, |out| {
+                        out.write_all(draft.text().as_bytes())
+                    })
+                }));
+                self.sent = Some(now);
+            }
+        }
+        finished
     }
-    let done = export_to(
-        ws,
-        Kind::Activities,
-        None,
-        Format::Ics,
-        path,
-        Replace::Allow,
-    );
-    // A failure is said once; the next change tries again.
-    *written = Some(now);
-    Some(done)
+
+    /// Whether a write is under way.
+    pub fn busy(&self) -> bool {
+        self.writing.is_some()
+    }
+
+    /// Waits for the write under way, if any, and returns how it went.
+    pub fn finish(&mut self) -> Option<Result<(), FileError>> {
+        let writing = self.writing.take()?;
+        Some(
+            writing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        )
+    }
 }
 
 /// The whole of one kind as the bytes of a file.

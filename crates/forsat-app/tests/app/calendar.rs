@@ -457,6 +457,15 @@ fn a_range_of_days_lists_what_a_walk_of_every_activity_finds_after_moves_and_und
     assert_eq!(listed(&ws, &from), walked(&ws, day(24), NaiveDate::MAX));
 }
 
+/// What the keeper wrote for `ws`, once its write (when it started one) is done.
+fn written(
+    keeper: &mut interchange::CalendarKeeper,
+    ws: &Workspace,
+) -> Option<Result<(), forsat_store::files::FileError>> {
+    assert!(keeper.keep(ws).is_none(), "no write was under way");
+    keeper.finish()
+}
+
 /// The settings' calendar file: written when set, again after an activity changes (not after
 /// another change), never onto the database; the setting is undone like any change.
 #[test]
@@ -471,19 +480,13 @@ fn the_calendar_file_follows_every_change_of_an_activity() {
         path: Some(file.clone()),
     };
     undo.run(&mut ws, keep, String::new()).unwrap();
-    let mut written = None;
-    assert!(matches!(
-        interchange::keep_calendar(&ws, &mut written),
-        Some(Ok(()))
-    ));
+    let mut keeper = interchange::CalendarKeeper::default();
+    assert!(matches!(written(&mut keeper, &ws), Some(Ok(()))));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), ics(&ws));
-    assert!(
-        interchange::keep_calendar(&ws, &mut written).is_none(),
-        "nothing new"
-    );
+    assert!(written(&mut keeper, &ws).is_none(), "nothing new");
     // A deal changed: not written again. An activity done: written again.
     create(&mut ws, "Kavir Steel", "Kavir Steel – racks", "100");
-    assert!(interchange::keep_calendar(&ws, &mut written).is_none());
+    assert!(written(&mut keeper, &ws).is_none());
     let before = std::fs::read_to_string(&file).unwrap();
     let call = ws
         .activities()
@@ -491,10 +494,7 @@ fn the_calendar_file_follows_every_change_of_an_activity() {
         .unwrap()
         .clone();
     put(&mut ws, Activity { done: true, ..call });
-    assert!(matches!(
-        interchange::keep_calendar(&ws, &mut written),
-        Some(Ok(()))
-    ));
+    assert!(matches!(written(&mut keeper, &ws), Some(Ok(()))));
     let text = std::fs::read_to_string(&file).unwrap();
     assert_ne!(text, before);
     assert_eq!(text.matches("STATUS:COMPLETED").count(), 2, "{text}");
@@ -502,14 +502,14 @@ fn the_calendar_file_follows_every_change_of_an_activity() {
     // Undone: kept no more.
     undo.undo(&mut ws).unwrap().unwrap();
     assert!(ws.calendar_file().is_none());
-    assert!(interchange::keep_calendar(&ws, &mut written).is_none());
+    assert!(written(&mut keeper, &ws).is_none());
     // The database itself is refused, as by any export.
     let onto_db = Command::SetCalendarFile {
         path: Some(db.clone()),
     };
     ws.apply(onto_db).unwrap();
     assert!(matches!(
-        interchange::keep_calendar(&ws, &mut None),
+        written(&mut interchange::CalendarKeeper::default(), &ws),
         Some(Err(_))
     ));
     drop(ws);

@@ -189,6 +189,20 @@ fn a_persian_week_runs_from_saturday_on_the_right() {
     );
 }
 
+/// The file at `path` once the window (writing it on a thread of its own) has made it other
+/// than `before`.
+fn written(harness: &mut Harness<'static, App>, path: &std::path::Path, before: &str) -> String {
+    for _ in 0..200 {
+        harness.run();
+        let now = std::fs::read_to_string(path).unwrap_or_default();
+        if !now.is_empty() && now != before {
+            return now;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("{} was not written", path.display());
+}
+
 #[test]
 fn the_settings_calendar_file_is_written_again_after_a_drag_and_a_foreign_file_is_kept() {
     let fixture = Fixture::two_deals();
@@ -211,7 +225,7 @@ fn the_settings_calendar_file_is_written_again_after_a_drag_and_a_foreign_file_i
     crate::retype(&mut harness, "Path", kept.to_str().unwrap());
     press(&mut harness, "Keep this file up to date");
     harness.run();
-    let first = std::fs::read_to_string(&kept).unwrap();
+    let first = written(&mut harness, &kept, "");
     assert!(first.starts_with("BEGIN:VCALENDAR") && first.contains("SUMMARY:Call about the fleet"));
     // Dragged two hours later: the file says so at once.
     press(&mut harness, "Activities");
@@ -220,7 +234,7 @@ fn the_settings_calendar_file_is_written_again_after_a_drag_and_a_foreign_file_i
     drag(&mut harness, fleet, fleet + egui::vec2(0.0, 2.0 * HOUR));
     harness.run();
     assert_eq!(when(&harness, "Call about the fleet"), (day(20), at(12, 0)));
-    let second = std::fs::read_to_string(&kept).unwrap();
+    let second = written(&mut harness, &kept, &first);
     assert_ne!(first, second);
     let ws = harness.state().workspace().unwrap();
     assert_eq!(
