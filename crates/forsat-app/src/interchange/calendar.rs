@@ -16,12 +16,6 @@ use crate::domain::{Activity, ActivityKind, ActivityLink, Id};
 use crate::tr;
 use crate::workspace::Workspace;
 
-/// The activities of every deal and account, or of the deals `ids` only, in id order, as the
-/// text of an iCalendar file.
-pub fn activities_ics(ws: &Workspace, ids: Option<&[Id]>) -> String {
-    draft(ws, ids).text()
-}
-
 /// What an iCalendar file of activities needs from the workspace, taken out of it: the text is
 /// made from it apart (on another thread, for a file kept up to date at a million activities).
 pub struct CalendarDraft {
@@ -31,27 +25,32 @@ pub struct CalendarDraft {
 }
 
 impl CalendarDraft {
-    /// The text of the iCalendar file.
-    pub fn text(&self) -> String {
-        let mut calendar = ICalendar {
-            components: Vec::with_capacity(self.items.len() + 1),
-        };
+    /// Writes the iCalendar file to `out` one activity at a time: a million activities never
+    /// stand in memory as one calendar (three gigabytes as calcard's model, measured).
+    pub fn write(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         let mut root = ICalendarComponent::new(ICalendarComponentType::VCalendar);
         root.add_property(ICalendarProperty::Version, "2.0");
         root.add_property(
             ICalendarProperty::Prodid,
             concat!("-//Forsat//Forsat ", env!("CARGO_PKG_VERSION"), "//EN"),
         );
-        root.component_ids = (1..=self.items.len())
-            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
-            .collect();
-        calendar.components.push(root);
-        for (a, description) in &self.items {
-            calendar
-                .components
-                .push(component(a, description, &self.stamp));
+        // The calendar's own lines as calcard writes them, its END kept for the last.
+        let shell = ICalendar {
+            components: vec![root],
         }
-        calendar.to_string()
+        .to_string();
+        let end = shell.rfind("END:VCALENDAR").unwrap_or(shell.len());
+        out.write_all(&shell.as_bytes()[..end])?;
+        let mut text = String::new();
+        for (a, description) in &self.items {
+            text.clear();
+            let one = ICalendar {
+                components: vec![component(a, description, &self.stamp)],
+            };
+            one.write_to(&mut text).map_err(std::io::Error::other)?;
+            out.write_all(text.as_bytes())?;
+        }
+        out.write_all(&shell.as_bytes()[end..])
     }
 }
 

@@ -237,7 +237,10 @@ fn write_exchange(
     mut out: impl Write,
 ) -> io::Result<()> {
     let text = match (format, what) {
-        (Format::Ics, Kind::Activities) => calendar::activities_ics(ws, ids),
+        (Format::Ics, Kind::Activities) => {
+            calendar::draft(ws, ids).write(&mut out)?;
+            return out.flush();
+        }
         (Format::Vcf, Kind::Contacts) => {
             let accounts = ids.map(|ids| {
                 ids.iter()
@@ -365,9 +368,7 @@ impl CalendarKeeper {
                 let draft = calendar::draft(ws, None);
                 let (db, target) = (ws.path().to_owned(), path.to_owned());
                 self.writing = Some(std::thread::spawn(move || {
-                    write_file(&db, &target, Replace::Allow, |out| {
-                        out.write_all(draft.text().as_bytes())
-                    })
+                    write_file(&db, &target, Replace::Allow, |out| draft.write(out))
                 }));
                 self.sent = Some(now);
             }
