@@ -355,7 +355,11 @@ impl CalendarKeeper {
     /// write is under way; returns the outcome of a write that has finished. A failure is said
     /// once; the next change tries again.
     pub fn keep(&mut self, ws: &Workspace) -> Option<Result<(), FileError>> {
-        let finished = if self.writing.as_ref().is_some_and(std::thread::JoinHandle::is_finished) {
+        let finished = if self
+            .writing
+            .as_ref()
+            .is_some_and(std::thread::JoinHandle::is_finished)
+        {
             self.finish()
         } else {
             None
