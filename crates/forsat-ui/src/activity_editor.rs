@@ -113,8 +113,17 @@ impl ActivityEditor {
         ui.text(RichText::new(title).heading());
         ui.text(RichText::new(about(ws, self.base.link)).color(theme::TEXT_MUTED));
         ui.add_space(6.0);
-        let errors = std::mem::take(&mut self.errors);
+        let mut errors = std::mem::take(&mut self.errors);
+        let before = self.typed();
         let submit = self.fields_ui(ui, ws, &errors);
+        // An error goes once its field is typed in again: it spoke of what was there.
+        let after = self.typed();
+        errors.retain(|e| {
+            before
+                .iter()
+                .zip(&after)
+                .all(|((field, was), (_, is))| *field != e.field || was == is)
+        });
         // Errors of fields the dialog does not show (the deal it is about was deleted).
         for e in errors.iter().filter(|e| e.field == Field::Link) {
             ui.text(RichText::new(e.to_string()).color(theme::ERROR));
@@ -147,6 +156,17 @@ impl ActivityEditor {
             }
         });
         outcome
+    }
+
+    /// What is typed in each text field.
+    fn typed(&self) -> [(Field, String); 5] {
+        [
+            (Field::Summary, self.summary.clone()),
+            (Field::Due, self.due.clone()),
+            (Field::Time, self.time.clone()),
+            (Field::Duration, self.minutes.clone()),
+            (Field::Notes, self.notes.clone()),
+        ]
     }
 
     /// The fields, each with its error; whether Enter was pressed in a one-line one.

@@ -149,6 +149,8 @@ fn a_click_on_an_activity_edits_its_time_length_salesperson_and_notes() {
     assert_eq!(activities(&harness, id)[0].time, None);
 
     type_into(&mut harness, "Time", "9:15");
+    // Typed again, the time's error goes: it spoke of what was there.
+    assert!(!has_label(&harness, "is not a time of day"));
     type_into(&mut harness, "Duration", "1:30");
     choose(&mut harness, "Salesperson", "Daniel Okafor");
     type_into(&mut harness, "Notes", "Ask for the CFO");
