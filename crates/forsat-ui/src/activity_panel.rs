@@ -138,12 +138,24 @@ impl ActivityPanel {
         self.focus = true;
     }
 
-    /// Lists the activities of `link`, open ones first, and the line to add one.
-    pub fn ui(&mut self, ui: &mut egui::Ui, ws: &Workspace, link: ActivityLink) -> Vec<Action> {
+    /// Lists the activities of `link`, open ones first, and the line to add one; `elsewhere`
+    /// activities are listed below it (an account's deals').
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &Workspace,
+        link: ActivityLink,
+        elsewhere: usize,
+    ) -> Vec<Action> {
         let mut actions = Vec::new();
         let activities = ws.activities_of(link);
         if activities.is_empty() {
-            ui.text(RichText::new(tr!("No activities yet.")).color(theme::TEXT_MUTED));
+            let none = if elsewhere > 0 {
+                tr!("None of its own: those of its deals are below.")
+            } else {
+                tr!("No activities yet.")
+            };
+            ui.text(RichText::new(none).color(theme::TEXT_MUTED));
         } else {
             direction::grid_scope(ui, |ui| {
                 egui::Grid::new(("activities_grid", link))

@@ -336,7 +336,7 @@ impl OpportunityForm {
             egui::CollapsingHeader::new(ui.rtl(tr!("Activities")))
                 .default_open(true)
                 .show(ui, |ui| {
-                    actions.extend(self.activities.ui(ui, ws, ActivityLink::Opportunity(id)));
+                    actions.extend(self.activities.ui(ui, ws, ActivityLink::Opportunity(id), 0));
                 });
         }
         ui.add_space(10.0);

@@ -354,7 +354,8 @@ impl Detail {
             trn!(count, "Activities ({n})"),
             "account_activities",
             |ui| {
-                actions.extend(self.activities.ui(ui, ws, ActivityLink::Account(id)));
+                let account = ActivityLink::Account(id);
+                actions.extend(self.activities.ui(ui, ws, account, of_deals.len()));
                 if of_deals.is_empty() {
                     return;
                 }

@@ -324,3 +324,23 @@ fn each_column_counts_its_deals_by_their_next_activity() {
     harness.run();
     assert_eq!(harness.query_all_by_label(none).count(), 2);
 }
+
+#[test]
+fn an_account_without_activities_of_its_own_points_to_its_deals() {
+    let fixture = Fixture::two_deals();
+    planned(&fixture, &["Call about the fleet"]);
+    let mut harness = harness(&fixture.path);
+    let account = {
+        let ws = harness.state().workspace().unwrap();
+        let id = deal(ws, "Nordwind – fleet renewal").account;
+        ws.account(id).unwrap().name.clone()
+    };
+    click_button(&mut harness, "Accounts");
+    harness
+        .get_by_role_and_label(Role::ListItem, &account)
+        .click();
+    harness.run();
+    label(&harness, "None of its own: those of its deals are below.");
+    assert!(!has_label(&harness, "No activities yet."));
+    assert!(has_label(&harness, "Call about the fleet"));
+}
