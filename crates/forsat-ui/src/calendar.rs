@@ -136,39 +136,32 @@ impl CalendarView {
         actions: &mut Vec<Action>,
     ) -> Option<Went> {
         let (start, days) = self.days();
-        let items = self.items(ws, filter, start, days);
-        let today = ws.today();
+        self.refresh(ws, filter, start, days);
+        let (page, day) = (self.page, self.day);
+        let morning = page == Page::Week && std::mem::take(&mut self.to_morning);
         let grid = Grid {
             start,
             days,
-            today,
-            items: &items,
+            today: ws.today(),
+            items: self.shown.as_ref().map_or(&[][..], |s| &s.items),
         };
-        match self.page {
-            Page::Week => {
-                let morning = std::mem::take(&mut self.to_morning);
-                grid.week_ui(ui, morning, actions)
-            }
-            Page::Month => {
-                let went = grid.month_ui(ui, self.day, actions);
-                // "+n more" in a month opens that day's week.
-                if let Some(Went::Day(day) | Went::Week(day)) = went {
-                    self.show(Page::Week, day);
-                    return Some(Went::Week(day));
-                }
-                went
-            }
+        let went = match page {
+            Page::Week => grid.week_ui(ui, morning, actions),
+            Page::Month => grid.month_ui(ui, day, actions),
+        };
+        // "+n more" in a month opens that day's week.
+        if page == Page::Month
+            && let Some(Went::Day(day) | Went::Week(day)) = went
+        {
+            self.show(Page::Week, day);
+            return Some(Went::Week(day));
         }
+        went
     }
 
-    /// The activities of the days shown that the search lists.
-    fn items(
-        &mut self,
-        ws: &Workspace,
-        filter: &ActivityFilter,
-        start: NaiveDate,
-        days: u32,
-    ) -> Vec<ListedActivity> {
+    /// Reads the activities of the days shown that the search lists, unless they were read
+    /// for this data and search already.
+    fn refresh(&mut self, ws: &Workspace, filter: &ActivityFilter, start: NaiveDate, days: u32) {
         let last = start + Days::new(u64::from(days) - 1);
         let ranged = ActivityFilter {
             from: Some(filter.from.map_or(start, |f| f.max(start))),
@@ -186,10 +179,6 @@ impl CalendarView {
                 filter: ranged,
             });
         }
-        self.shown
-            .as_ref()
-            .map(|s| s.items.clone())
-            .unwrap_or_default()
     }
 }
 

@@ -303,6 +303,11 @@ pub fn export_to(
     })
 }
 
+/// The first 60 characters of a line, for a message.
+fn clip(line: &str) -> String {
+    line.chars().take(60).collect()
+}
+
 /// What calcard could not read in `text` (whose first line is line `first` of its file), in
 /// words: the line it stopped at, by number, when it names one.
 fn unreadable(entry: &calcard::Entry, text: &str, first: usize) -> String {
@@ -312,11 +317,10 @@ fn unreadable(entry: &calcard::Entry, text: &str, first: usize) -> String {
             .zip(text.lines())
             .find(|(_, line)| !bad.is_empty() && line.contains(bad));
         if let Some((n, line)) = found {
-            let line: String = line.chars().take(60).collect();
             return tr!(
                 "line {line}: “{text}” cannot be read",
                 line = n,
-                text = line
+                text = clip(line)
             );
         }
     }

@@ -173,7 +173,7 @@ fn scan(name: &str, text: &str) -> (Vec<Card>, Vec<(usize, String)>) {
                     "{file}, line {line}: “{text}” is outside a card (BEGIN:VCARD … END:VCARD).",
                     file = name,
                     line = n,
-                    text = clip(line)
+                    text = super::clip(line)
                 ),
             )),
             Some((start, lines, depth)) => {
@@ -216,11 +216,6 @@ fn scan(name: &str, text: &str) -> (Vec<Card>, Vec<(usize, String)>) {
         problems.push((0, tr!("{file} holds no card (BEGIN:VCARD).", file = name)));
     }
     (cards, problems)
-}
-
-/// The first 60 characters of a line, for a message.
-fn clip(line: &str) -> String {
-    line.chars().take(60).collect()
 }
 
 /// The card whose text begins on line `line`.
@@ -488,9 +483,11 @@ impl Planning {
         card: &Card,
         choice: &dyn Fn(usize) -> OnDuplicate,
     ) -> Result<(), String> {
-        checked(file, card, card.contact())?;
+        // Checked once, as the contact it is; a merge checks what it makes of two.
+        let contact = checked(file, card, card.contact())?;
         let Some((repeats, shared)) = self.known.repeated(card) else {
-            return self.add(file, card);
+            self.add(card, contact);
+            return Ok(());
         };
         let keep = choice(card.line);
         let other = self.name_of(ws, &repeats);
@@ -531,7 +528,10 @@ impl Planning {
         });
         match keep {
             OnDuplicate::Merge => self.merge(ws, file, card, &repeats),
-            OnDuplicate::Add => self.add(file, card),
+            OnDuplicate::Add => {
+                self.add(card, contact);
+                Ok(())
+            }
             OnDuplicate::Skip => {
                 self.skipped += 1;
                 Ok(())
@@ -570,21 +570,19 @@ impl Planning {
         format!("{name} ({organisation})")
     }
 
-    /// Adds a card as a new contact.
-    fn add(&mut self, file: &str, card: &Card) -> Result<(), String> {
+    /// Adds a card as a new contact: `contact`, as checked, at the card's account.
+    fn add(&mut self, card: &Card, contact: Contact) {
         let account = self.account_of(card);
         let contact = Contact {
             id: self.take_id(),
             account,
-            ..card.contact()
+            ..contact
         };
-        let contact = checked(file, card, contact)?;
         let who = Repeats::Card(card.line);
         self.known.learn(&who, contact.emails(), contact.phones());
         self.by_line.insert(card.line, self.contacts.len());
         self.contacts.push(contact);
         self.added += 1;
-        Ok(())
     }
 
     /// The contact (or earlier card, as planned) a card repeats.

@@ -210,16 +210,8 @@ impl Workspace {
         // A range of days reads only those days' activities (a calendar's week or month).
         let ranged: Box<dyn Iterator<Item = &Activity>> =
             if filter.from.is_some() || filter.to.is_some() {
-                let from = (filter.from.unwrap_or(NaiveDate::MIN), Id::MIN);
-                let to = (filter.to.unwrap_or(NaiveDate::MAX), Id::MAX);
-                if from > to {
-                    return Vec::new();
-                }
-                Box::new(
-                    self.activities_by_due
-                        .range(from..=to)
-                        .filter_map(|(_, id)| self.activities.get(id)),
-                )
+                let from = filter.from.unwrap_or(NaiveDate::MIN);
+                Box::new(self.due_between(from, filter.to.unwrap_or(NaiveDate::MAX)))
             } else {
                 Box::new(self.activities.values())
             };
@@ -243,6 +235,20 @@ impl Workspace {
             .collect();
         out.sort_by_key(|o| (o.activity.due, o.activity.time, o.activity.id));
         out
+    }
+
+    /// The activities due from `from` to `to`, both days included, by day (none when `from`
+    /// is after `to`): read through the index of days, not by a walk of every activity.
+    pub(super) fn due_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> impl Iterator<Item = &Activity> {
+        let range = (from <= to).then_some((from, Id::MIN)..=(to, Id::MAX));
+        range
+            .into_iter()
+            .flat_map(|range| self.activities_by_due.range(range))
+            .filter_map(|(_, id)| self.activities.get(id))
     }
 
     /// The due date of a deal's next open activity, if it has one.

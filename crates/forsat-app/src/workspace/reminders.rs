@@ -21,12 +21,8 @@ impl Workspace {
         let Some(after) = self.reminded_through.filter(|after| *after < now) else {
             return Vec::new();
         };
-        let from = (after.date(), crate::domain::Id::MIN);
-        let to = (now.date(), crate::domain::Id::MAX);
         let mut due: Vec<&Activity> = self
-            .activities_by_due
-            .range(from..=to)
-            .filter_map(|(_, id)| self.activities.get(id))
+            .due_between(after.date(), now.date())
             // Not those of a deal in the trash or of a record gone.
             .filter(|a| !a.done && self.activity_about(a.link).is_some())
             .filter(|a| !matches!(a.link, ActivityLink::Opportunity(id) if self.is_trashed(id)))
