@@ -592,6 +592,8 @@ fn kittest_overhead(db: &Path) -> String {
                     clock: clock(),
                     view: View::Pipeline,
                     screenshot: None,
+                    theme: egui::ThemePreference::Light,
+                    remembered: None,
                 },
             )
         });

@@ -15,7 +15,7 @@ use crate::interchange;
 use crate::interchange::vcard::OnDuplicate;
 use crate::store::StoreError;
 use crate::store::files::{FileError, Replace};
-use crate::ui::View;
+use crate::ui::{ThemePreference, View};
 use crate::workspace::{ApplyError, Workspace, system_clock};
 use crate::{tr, trn};
 
@@ -37,15 +37,41 @@ pub struct Cli {
     /// memory then, and exit (for benchmarks).
     #[arg(long)]
     pub timing: bool,
-    /// The view the window opens on.
-    #[arg(long, value_enum, default_value_t = View::Pipeline)]
-    pub view: View,
+    /// The view the window opens on. Default: the one it showed last.
+    #[arg(long, value_enum)]
+    pub view: Option<View>,
+    /// The window's theme: light, dark or the system's. Default: the one chosen last.
+    #[arg(long, value_enum)]
+    pub theme: Option<Theme>,
+    /// The database file to open in the window, as a file manager passes it (the same as
+    /// --db FILE).
+    #[arg(value_name = "FILE", conflicts_with = "db")]
+    pub file: Option<PathBuf>,
     /// Replace the file that --out or --screenshot names if it exists (never the database,
     /// its lock or its backups).
     #[arg(long, global = true)]
     pub force: bool,
     #[command(subcommand)]
     pub command: Option<CliCommand>,
+}
+
+/// The window's themes, as the command line names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Theme {
+    Light,
+    Dark,
+    /// The desktop's (light where it does not say).
+    System,
+}
+
+impl From<Theme> for ThemePreference {
+    fn from(theme: Theme) -> Self {
+        match theme {
+            Theme::Light => ThemePreference::Light,
+            Theme::Dark => ThemePreference::Dark,
+            Theme::System => ThemePreference::System,
+        }
+    }
 }
 
 fn parse_language(code: &str) -> Result<Language, String> {
@@ -598,6 +624,13 @@ pub fn default_db_path() -> PathBuf {
 /// the user's config folder (~/.config/forsat on Linux).
 pub fn language_file() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "Forsat").map(|dirs| dirs.config_dir().join("language"))
+}
+
+/// Where the window keeps what it remembers (its size and place, the theme, the view…; see
+/// [`crate::ui::Remembered`]): `window.ron` in the user's config folder.
+pub fn remembered_file() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "Forsat")
+        .map(|dirs| dirs.config_dir().join("window.ron"))
 }
 
 /// Runs a headless subcommand and returns what it prints; the error is the message for stderr.

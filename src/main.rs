@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser as _;
-use forsat::cli::{Cli, default_db_path, language_file, run};
+use forsat::cli::{Cli, default_db_path, language_file, remembered_file, run};
 use forsat::i18n;
 use forsat::last_language;
 use forsat::store::files::Replace;
@@ -17,7 +17,8 @@ fn main() -> ExitCode {
     // `--timing` counts from here: what a user waits for starts when the process does.
     let started = Instant::now();
     let cli = Cli::parse();
-    let db = cli.db.clone().unwrap_or_else(default_db_path);
+    let given = cli.db.clone().or_else(|| cli.file.clone());
+    let db = given.clone().unwrap_or_else(default_db_path);
     // The language is decided before the file is opened: a locked or damaged one cannot say it.
     if let Some(file) = language_file() {
         last_language::keep_in(file);
@@ -31,7 +32,7 @@ fn main() -> ExitCode {
     }
     // A mistyped --db must not quietly become a new database in new folders (the default
     // path's folder is made on first start).
-    if let Some(folder) = cli.db.as_deref().and_then(Path::parent)
+    if let Some(folder) = given.as_deref().and_then(Path::parent)
         && !folder.as_os_str().is_empty()
         && !folder.is_dir()
     {
@@ -70,12 +71,14 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        None => forsat::ui::run(
-            &db,
-            cli.screenshot.as_deref(),
+        None => forsat::ui::run(forsat::ui::Launch {
+            db: &db,
+            screenshot: cli.screenshot.as_deref(),
             replace,
-            cli.view,
-            cli.timing.then_some(started),
-        ),
+            view: cli.view,
+            theme: cli.theme.map(Into::into),
+            timing: cli.timing.then_some(started),
+            remember_in: remembered_file(),
+        }),
     }
 }

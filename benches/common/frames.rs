@@ -40,6 +40,8 @@ impl Window {
                 clock: clock(),
                 view,
                 screenshot: None,
+                theme: egui::ThemePreference::Light,
+                remembered: None,
             },
         );
         assert_eq!(app.open_error(), None, "the app opens {}", db.display());

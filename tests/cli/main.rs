@@ -12,6 +12,7 @@ mod bin;
 mod config;
 #[path = "../../crates/forsat-app/tests/common/deals.rs"]
 mod deals;
+mod desktop;
 mod files;
 mod integrity;
 mod interchange;

@@ -8,7 +8,7 @@
 use crate::direction;
 use crate::ui_ext::UiExt;
 use chrono::NaiveDate;
-use egui::{Align, Color32, RichText, ScrollArea, vec2};
+use egui::{Align, RichText, ScrollArea, vec2};
 
 use super::activity_panel::{kind_label, summary_link, when_label};
 use super::app::{Action, Ctx};
@@ -94,7 +94,7 @@ impl ActivitiesView {
             if self.shape != Shape::List {
                 return;
             }
-            ui.text(RichText::new(trn!(count, "{n} open")).color(theme::TEXT_MUTED));
+            ui.text(RichText::new(trn!(count, "{n} open")).color(theme::colors(ui).text_muted));
             if kept > 0 {
                 hide = ui
                     .button_text(trn!(kept, "Hide done ({n})"))
@@ -141,8 +141,12 @@ impl ActivitiesView {
                         tr!("Plan calls, meetings and tasks from a deal or an account."),
                     )
                 };
-                ui.text(RichText::new(said).size(16.0).color(theme::TEXT_MUTED));
-                ui.text(RichText::new(hint).color(theme::TEXT_MUTED));
+                ui.text(
+                    RichText::new(said)
+                        .size(16.0)
+                        .color(theme::colors(ui).text_muted),
+                );
+                ui.text(RichText::new(hint).color(theme::colors(ui).text_muted));
             });
             return actions;
         }
@@ -222,9 +226,9 @@ impl ActivitiesView {
         ui.text(RichText::new(calendar.title()).strong().size(15.0));
         if let Some(n) = calendar.count() {
             let color = if n == 0 && !self.filter.is_default() {
-                theme::ERROR
+                theme::colors(ui).error
             } else {
-                theme::TEXT_MUTED
+                theme::colors(ui).text_muted
             };
             let said = if n == 0 && !self.filter.is_default() {
                 tr!("No activity matches this search.")
@@ -403,7 +407,7 @@ fn day_field(
     let label = ui.text(label);
     let parsed = parse_date(Field::Due, text);
     let color = if parsed.is_err() {
-        theme::ERROR
+        theme::colors(ui).error
     } else {
         ui.visuals().text_color()
     };
@@ -418,20 +422,19 @@ fn day_field(
     parse_date(Field::Due, text).unwrap_or(was)
 }
 
-fn color(state: ActivityState) -> Color32 {
-    match state {
-        ActivityState::Late => theme::ACTIVITY_LATE,
-        ActivityState::Today => theme::ACTIVITY_TODAY,
-        ActivityState::Planned => theme::ACTIVITY_PLANNED,
-    }
-}
-
 fn heading_ui(ui: &mut egui::Ui, group: Group, n: usize) {
+    let colors = theme::colors(ui);
     let (title, tint) = match group {
-        Group::Due(state @ ActivityState::Late) => (trn!(n, "Overdue ({n})"), color(state)),
-        Group::Due(state @ ActivityState::Today) => (trn!(n, "Today ({n})"), color(state)),
-        Group::Due(state @ ActivityState::Planned) => (trn!(n, "Upcoming ({n})"), color(state)),
-        Group::Done => (trn!(n, "Done ({n})"), theme::TEXT_MUTED),
+        Group::Due(state @ ActivityState::Late) => {
+            (trn!(n, "Overdue ({n})"), colors.activity(state))
+        }
+        Group::Due(state @ ActivityState::Today) => {
+            (trn!(n, "Today ({n})"), colors.activity(state))
+        }
+        Group::Due(state @ ActivityState::Planned) => {
+            (trn!(n, "Upcoming ({n})"), colors.activity(state))
+        }
+        Group::Done => (trn!(n, "Done ({n})"), colors.text_muted),
     };
     ui.allocate_ui_with_layout(
         vec2(ui.available_width(), ROW_HEIGHT),
@@ -442,7 +445,7 @@ fn heading_ui(ui: &mut egui::Ui, group: Group, n: usize) {
             let text = RichText::new(title).strong().size(15.0).color(tint);
             ui.text(text);
             if n == 0 {
-                ui.text(RichText::new(tr!("none")).color(theme::TEXT_MUTED));
+                ui.text(RichText::new(tr!("none")).color(theme::colors(ui).text_muted));
             }
         },
     );
@@ -484,7 +487,8 @@ fn item_ui(ui: &mut egui::Ui, open: &ListedActivity, today: NaiveDate) -> Option
             cell(ui, 64.0, |ui| {
                 if a.done {
                     // Marked done here: no button where the pointer just clicked.
-                    let done = ui.rtl(RichText::new(tr!("Done")).color(theme::TEXT_MUTED));
+                    let done =
+                        ui.rtl(RichText::new(tr!("Done")).color(theme::colors(ui).text_muted));
                     ui.add(egui::Label::new(done).selectable(false));
                     return;
                 }
@@ -497,7 +501,7 @@ fn item_ui(ui: &mut egui::Ui, open: &ListedActivity, today: NaiveDate) -> Option
                 }
             });
             cell(ui, 70.0, |ui| {
-                ui.text(RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED));
+                ui.text(RichText::new(kind_label(a.kind)).color(theme::colors(ui).text_muted));
             });
             let rest = ui.available_width();
             let summary_width = (rest * 0.4).clamp(160.0, 380.0);
@@ -505,16 +509,20 @@ fn item_ui(ui: &mut egui::Ui, open: &ListedActivity, today: NaiveDate) -> Option
                 action = Some(edit);
             }
             cell(ui, 170.0, |ui| {
-                ui.text(RichText::new(when_label(a)).color(color(state)));
+                ui.text(RichText::new(when_label(a)).color(theme::colors(ui).activity(state)));
             });
             cell(ui, 100.0, |ui| {
-                ui.text(RichText::new(relative(a.due, today)).color(theme::TEXT_MUTED));
+                ui.text(RichText::new(relative(a.due, today)).color(theme::colors(ui).text_muted));
             });
             let (what, target) = match a.link {
                 ActivityLink::Opportunity(id) => (tr!("Deal"), Action::Open(id)),
                 ActivityLink::Account(id) => (tr!("Account"), Action::OpenAccount(id)),
             };
-            ui.text(RichText::new(what).size(12.0).color(theme::TEXT_MUTED));
+            ui.text(
+                RichText::new(what)
+                    .size(12.0)
+                    .color(theme::colors(ui).text_muted),
+            );
             let link = ui
                 .add(egui::Link::new(&open.about))
                 .on_hover_text(ui.rtl(tr!("Open {name}", name = open.about)));

@@ -111,7 +111,7 @@ impl ActivityEditor {
             tr!("Edit activity")
         };
         ui.text(RichText::new(title).heading());
-        ui.text(RichText::new(about(ws, self.base.link)).color(theme::TEXT_MUTED));
+        ui.text(RichText::new(about(ws, self.base.link)).color(theme::colors(ui).text_muted));
         ui.add_space(6.0);
         let mut errors = std::mem::take(&mut self.errors);
         let before = self.typed();
@@ -126,7 +126,7 @@ impl ActivityEditor {
         });
         // Errors of fields the dialog does not show (the deal it is about was deleted).
         for e in errors.iter().filter(|e| e.field == Field::Link) {
-            ui.text(RichText::new(e.to_string()).color(theme::ERROR));
+            ui.text(RichText::new(e.to_string()).color(theme::colors(ui).error));
         }
         self.errors = errors;
         ui.add_space(8.0);

@@ -65,9 +65,9 @@ pub fn when_label(a: &Activity) -> String {
 pub fn summary_link(ui: &mut egui::Ui, a: &Activity, truncate: bool) -> Option<Action> {
     let summary = RichText::new(&a.summary);
     let summary = if a.done {
-        summary.strikethrough().color(theme::TEXT_MUTED)
+        summary.strikethrough().color(theme::colors(ui).text_muted)
     } else {
-        summary.color(theme::TEXT_STRONG)
+        summary.color(theme::colors(ui).text_strong)
     };
     // A button without a frame: it reads as text, and as "Edit activity …" to assistive
     // technology.
@@ -82,12 +82,12 @@ pub fn summary_link(ui: &mut egui::Ui, a: &Activity, truncate: bool) -> Option<A
 }
 
 /// The colour of an activity due on `due`: late red, today amber, planned green.
-pub fn state_color(due: chrono::NaiveDate, today: chrono::NaiveDate) -> egui::Color32 {
-    match ActivityState::of(due, today) {
-        ActivityState::Late => theme::ACTIVITY_LATE,
-        ActivityState::Today => theme::ACTIVITY_TODAY,
-        ActivityState::Planned => theme::ACTIVITY_PLANNED,
-    }
+pub fn state_color(
+    ui: &egui::Ui,
+    due: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> egui::Color32 {
+    theme::colors(ui).activity(ActivityState::of(due, today))
 }
 
 /// The command saving `activity` (new with id 0, or changed).
@@ -112,12 +112,12 @@ fn row_ui(ui: &mut egui::Ui, ws: &Workspace, a: &Activity, actions: &mut Vec<Act
             put(Activity { done, ..a.clone() })
         });
     }
-    ui.text(RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED));
+    ui.text(RichText::new(kind_label(a.kind)).color(theme::colors(ui).text_muted));
     actions.extend(summary_link(ui, a, false));
     let color = if a.done {
-        theme::TEXT_MUTED
+        theme::colors(ui).text_muted
     } else {
-        state_color(a.due, ws.today())
+        state_color(ui, a.due, ws.today())
     };
     ui.text(RichText::new(when_label(a)).color(color));
     let delete = ui
@@ -155,7 +155,7 @@ impl ActivityPanel {
             } else {
                 tr!("No activities yet.")
             };
-            ui.text(RichText::new(none).color(theme::TEXT_MUTED));
+            ui.text(RichText::new(none).color(theme::colors(ui).text_muted));
         } else {
             direction::grid_scope(ui, |ui| {
                 egui::Grid::new(("activities_grid", link))
@@ -232,7 +232,7 @@ impl ActivityPanel {
             }
         });
         if let Some(error) = &self.error {
-            ui.text(RichText::new(error).color(theme::ERROR));
+            ui.text(RichText::new(error).color(theme::colors(ui).error));
         }
         actions
     }

@@ -5,8 +5,9 @@ use crate::direction;
 use crate::ui_ext::UiExt;
 use std::path::PathBuf;
 
-use egui::{Color32, RichText};
+use egui::RichText;
 
+use super::about::About;
 use super::accounts::AccountsView;
 use super::activities::ActivitiesView;
 use super::activity_editor::ActivityEditor;
@@ -19,6 +20,7 @@ use super::keys::{self, Verb};
 use super::leads::LeadsView;
 use super::learner::Learner;
 use super::list::ListView;
+use super::remembered::{FileMemory, Remembered};
 use super::reminders::Reminders;
 use super::reply::{Replies, Reply, Ticket};
 use super::reports::ReportsView;
@@ -49,6 +51,11 @@ pub struct AppOptions {
     /// Whether activities due are said in desktop notifications (the status bar says them
     /// always): the binary's window, not the tests'.
     pub desktop_notifications: bool,
+    /// Light, dark or the system's.
+    pub theme: egui::ThemePreference,
+    /// What this computer remembers of the window, to take up and to keep up to date; None
+    /// to remember nothing (tests, `--screenshot`).
+    pub remembered: Option<Remembered>,
 }
 
 /// A database being opened on a thread of its own: [`open_in_background`].
@@ -252,6 +259,10 @@ pub struct App {
     capture: Option<Capture>,
     /// Whether activities due are said in desktop notifications.
     desktop_notifications: bool,
+    /// What was remembered at the start; see [`App::remembered`].
+    remembered: Option<Remembered>,
+    /// The window's context, for the theme chosen when the remembered is saved.
+    ctx: egui::Context,
 }
 
 /// Why the database could not be opened, and what the error screen can do about it.
@@ -267,7 +278,6 @@ struct Refusal {
 impl App {
     /// Opens the database; on the GUI's first start on an empty file, adds the sample pipeline.
     pub fn new(ctx: &egui::Context, options: AppOptions) -> Self {
-        theme::apply(ctx);
         let AppOptions {
             db,
             clock,
@@ -275,7 +285,10 @@ impl App {
             screenshot,
             opening,
             desktop_notifications,
+            theme,
+            remembered,
         } = options;
+        theme::apply(ctx, theme);
         let mut capture = screenshot.map(|request| Capture::new(request, db.clone()));
         let opened = match opening {
             Some(opening) => {
@@ -301,16 +314,38 @@ impl App {
             state,
             capture,
             desktop_notifications,
+            remembered,
+            ctx: ctx.clone(),
         };
         app.remind();
         app
     }
 
-    /// Gives the open workspace its reminders.
+    /// Gives the open workspace its reminders, and takes up what was remembered of its file.
     fn remind(&mut self) {
         if let Ok(ready) = &mut self.state {
             ready.reminders = Reminders::new(self.desktop_notifications);
+            if let Some(remembered) = &self.remembered {
+                ready.take_up(remembered);
+            }
         }
+    }
+
+    /// What to remember of the window now (the theme, the view, the list's widths, and the
+    /// pipeline and reports of the file open); None when it remembers nothing.
+    pub fn remembered(&self) -> Option<Remembered> {
+        let mut remembered = self.remembered.clone()?;
+        remembered.theme = self.ctx.options(|o| o.theme_preference);
+        if let Ok(ready) = &self.state {
+            remembered.view = ready.view;
+            remembered.list_widths = ready.list.widths().to_vec();
+            let memory = FileMemory {
+                pipeline: Some(ready.pipeline),
+                reports: Some(ready.reports.settings()),
+            };
+            remembered.set_file(ready.ws.path(), memory);
+        }
+        Some(remembered)
     }
 
     /// The open workspace, for tests.
@@ -392,6 +427,19 @@ fn file_name(path: &std::path::Path) -> String {
 }
 
 impl eframe::App for App {
+    /// Called by eframe every 30 seconds and when the window closes.
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if let Some(remembered) = self.remembered() {
+            remembered.save(storage);
+        }
+    }
+
+    /// egui's own memory (its windows' places, its options) is not kept: what is worth
+    /// remembering is named in [`Remembered`].
+    fn persist_egui_memory(&self) -> bool {
+        false
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         super::text::follow_language(ui.ctx());
         match &mut self.state {
@@ -417,7 +465,7 @@ fn error_screen_ui(ui: &mut egui::Ui, refusal: &Refusal) -> bool {
                 ui.add_space(ui.available_height() / 3.0);
                 ui.text(RichText::new(tr!("Forsat cannot open this database")).heading());
                 ui.add_space(12.0);
-                ui.text(RichText::new(&refusal.message).color(theme::ERROR));
+                ui.text(RichText::new(&refusal.message).color(theme::colors(ui).error));
                 ui.add_space(12.0);
                 if let Some(backup) = &refusal.backup {
                     ui.text(tr!(
@@ -444,6 +492,23 @@ impl Drop for Ready {
 }
 
 impl Ready {
+    /// Takes up what this computer remembers: the list's widths, and the file's pipeline (if
+    /// it still has it) and reports' settings.
+    fn take_up(&mut self, remembered: &Remembered) {
+        self.list.set_widths(remembered.list_widths.clone());
+        let Some(memory) = remembered.file(self.ws.path()) else {
+            return;
+        };
+        if let Some(pipeline) = memory.pipeline
+            && self.ws.pipelines().iter().any(|p| p.id == pipeline)
+        {
+            self.pipeline = pipeline;
+        }
+        if let Some(reports) = &memory.reports {
+            self.reports.restore(reports, self.ws.today());
+        }
+    }
+
     /// Opens the database at `db`; on the GUI's first start on an empty file, adds the sample
     /// pipeline.
     /// The window's state on the workspace `opened` from `db`, or the refusal to show.
@@ -548,7 +613,7 @@ impl Ready {
             direction::reading(ui, |ui| self.status_bar_ui(ui));
         });
         if !self.due_now.is_empty() {
-            let bar = egui::Frame::side_top_panel(ui.style()).fill(theme::REMINDER_FILL);
+            let bar = egui::Frame::side_top_panel(ui.style()).fill(theme::colors(ui).reminder_fill);
             egui::Panel::bottom("reminder_bar")
                 .frame(bar)
                 .show(ui, |ui| {
@@ -578,7 +643,7 @@ impl Ready {
                 });
         }
         egui::CentralPanel::default()
-            .frame(egui::Frame::central_panel(ui.style()).fill(theme::BOARD_FILL))
+            .frame(egui::Frame::central_panel(ui.style()).fill(theme::colors(ui).board_fill))
             .show(ui, |ui| {
                 direction::reading(ui, |ui| {
                     actions.extend(match cx.view {
@@ -783,8 +848,20 @@ impl Ready {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             });
+            ui.menu_button_text(tr!("Help"), |ui| {
+                if ui.button_text(Verb::Shortcuts.label()).clicked() {
+                    self.verb(Verb::Shortcuts, actions);
+                }
+                if ui.button_text(tr!("About Forsat")).clicked() {
+                    self.dialog = Some(Dialog::About(About::default()));
+                }
+            });
             ui.separator();
-            ui.text(RichText::new("Forsat").strong().color(theme::TEXT_STRONG));
+            ui.text(
+                RichText::new("Forsat")
+                    .strong()
+                    .color(theme::colors(ui).text_strong),
+            );
             self.pipeline_ui(ui);
             ui.separator();
             for view in keys::VIEWS {
@@ -983,11 +1060,11 @@ impl Ready {
             ui.text(
                 RichText::new(tr!("Reminder"))
                     .strong()
-                    .color(theme::TEXT_STRONG),
+                    .color(theme::colors(ui).text_strong),
             );
             ui.vertical(|ui| {
                 for due in &self.due_now {
-                    ui.text(RichText::new(due).color(theme::TEXT_STRONG));
+                    ui.text(RichText::new(due).color(theme::colors(ui).text_strong));
                 }
             });
             if ui.button_text(tr!("Open activities")).clicked() {
@@ -1010,9 +1087,9 @@ impl Ready {
             if let Some(Status { text, error }) = &self.status {
                 ui.separator();
                 let color = if *error {
-                    theme::ERROR
+                    theme::colors(ui).error
                 } else {
-                    theme::TEXT_STRONG
+                    theme::colors(ui).text_strong
                 };
                 ui.text(RichText::new(text).color(color));
             }
@@ -1020,7 +1097,7 @@ impl Ready {
                 ui.text(
                     RichText::new(self.ws.path().display().to_string())
                         .small()
-                        .color(Color32::GRAY),
+                        .color(theme::colors(ui).text_faint),
                 );
             });
         });

@@ -298,7 +298,8 @@ impl BoardView {
 /// The cards' order, named above the board so that no card's place is a mystery.
 fn sort_ui(ui: &mut egui::Ui, sort: &mut CardSort) {
     ui.horizontal(|ui| {
-        let label = ui.text(RichText::new(tr!("Cards sorted by")).color(theme::TEXT_MUTED));
+        let label =
+            ui.text(RichText::new(tr!("Cards sorted by")).color(theme::colors(ui).text_muted));
         egui::ComboBox::from_id_salt("card_sort")
             .selected_text(ui.rtl(sort.label()))
             .show_ui(ui, |ui| {
@@ -341,10 +342,10 @@ fn folded_column_ui(
         if !stage.requirements.is_empty() {
             title.on_hover_text(ui.rtl(&stage.requirements));
         }
-        ui.text(RichText::new(deals(totals.count)).color(theme::TEXT_MUTED));
+        ui.text(RichText::new(deals(totals.count)).color(theme::colors(ui).text_muted));
         ui.text(
             RichText::new(format_money(totals.expected, &ws.settings().base_currency))
-                .color(theme::TEXT_MUTED),
+                .color(theme::colors(ui).text_muted),
         );
         show = ui
             .small_button_text(tr!("Show"))
@@ -384,7 +385,7 @@ fn column_ui(
         direction::top_down_start(),
         |ui| {
             egui::Frame::new()
-                .fill(theme::COLUMN_FILL)
+                .fill(theme::colors(ui).column_fill)
                 .corner_radius(theme::CARD_RADIUS)
                 .inner_margin(egui::Margin::same(8))
                 .show(ui, |ui| {
@@ -395,7 +396,7 @@ fn column_ui(
                         if !stage.requirements.is_empty() {
                             title.on_hover_text(ui.rtl(&stage.requirements));
                         }
-                        ui.text(RichText::new(format_count(totals.count)).color(theme::TEXT_MUTED));
+                        ui.text(RichText::new(format_count(totals.count)).color(theme::colors(ui).text_muted));
                         ui.with_layout(direction::end_to_start(Align::Center), |ui| {
                             let add = ui
                                 .small_button_text("+")
@@ -414,13 +415,13 @@ fn column_ui(
                     ui.horizontal(|ui| {
                         ui.text(RichText::new(format_money(totals.expected, currency))
                                 .strong()
-                                .color(theme::TEXT_STRONG))
+                                .color(theme::colors(ui).text_strong))
                         .on_hover_text(ui.rtl(tr!("Expected revenue")));
                         ui.text(RichText::new(tr!(
                                 "weighted {amount}",
                                 amount = format_money(totals.weighted, currency)
                             ))
-                            .color(theme::TEXT_MUTED))
+                            .color(theme::colors(ui).text_muted))
                         .on_hover_text(ui.rtl(tr!("Expected revenue × probability")));
                     });
                     probability_bar_ui(ui, stage);
@@ -519,12 +520,12 @@ fn drop_marker_ui(ui: &egui::Ui, cards: egui::Rect, y: f32, sort: CardSort) {
     };
     let y = y.clamp(top, bottom);
     let painter = ui.painter();
-    let stroke = egui::Stroke::new(3.0, theme::DROP_MARKER);
+    let stroke = egui::Stroke::new(3.0, theme::colors(ui).drop_marker);
     painter.hline(cards.x_range().shrink(2.0), y, stroke);
     let job = egui::text::LayoutJob::simple_singleline(
         tr!("Lands here · by {sort}", sort = sort.label()),
         FontId::proportional(11.5),
-        theme::CLOSE_ZONE_TEXT,
+        theme::TEXT_ON_COLOR,
     );
     let galley = painter.layout_job(crate::text::bidi_job(job));
     let pill = egui::Rect::from_center_size(
@@ -536,8 +537,8 @@ fn drop_marker_ui(ui: &egui::Ui, cards: egui::Rect, y: f32, sort: CardSort) {
         0.0,
         (cards.top() - pill.top()).max(0.0) + (cards.bottom() - pill.bottom()).min(0.0),
     ));
-    painter.rect_filled(pill, theme::CHIP_RADIUS, theme::DROP_MARKER);
-    painter.galley(pill.min + vec2(6.0, 2.0), galley, theme::CLOSE_ZONE_TEXT);
+    painter.rect_filled(pill, theme::CHIP_RADIUS, theme::colors(ui).drop_marker);
+    painter.galley(pill.min + vec2(6.0, 2.0), galley, theme::TEXT_ON_COLOR);
     if beyond != 0.0 {
         // An arrowhead beside the pill, pointing to the place out of sight.
         let tip = egui::pos2(pill.right() + 12.0, y + beyond * 8.0);
@@ -548,7 +549,7 @@ fn drop_marker_ui(ui: &egui::Ui, cards: egui::Rect, y: f32, sort: CardSort) {
                 egui::pos2(tip.x - 7.0, base),
                 egui::pos2(tip.x + 7.0, base),
             ],
-            theme::DROP_MARKER,
+            theme::colors(ui).drop_marker,
             egui::Stroke::NONE,
         ));
     }
@@ -562,15 +563,15 @@ fn drop_zone_ui<R>(
     add: impl FnOnce(&mut egui::Ui) -> R,
 ) -> (egui::InnerResponse<R>, Option<std::sync::Arc<CardDrag>>) {
     let mut frame = egui::Frame::new()
-        .fill(theme::COLUMN_FILL)
+        .fill(theme::colors(ui).column_fill)
         .corner_radius(theme::CARD_RADIUS)
         .inner_margin(egui::Margin::same(margin))
         .begin(ui);
     let inner = add(&mut frame.content_ui);
     let response = frame.allocate_space(ui);
     if response.dnd_hover_payload::<CardDrag>().is_some() {
-        frame.frame.fill = theme::COLUMN_DROP_FILL;
-        frame.frame.stroke = egui::Stroke::new(2.0, theme::COLUMN_DROP_STROKE);
+        frame.frame.fill = theme::colors(ui).column_drop_fill;
+        frame.frame.stroke = egui::Stroke::new(2.0, theme::colors(ui).column_drop_stroke);
     }
     frame.paint(ui);
     let dropped = response.dnd_release_payload::<CardDrag>();
@@ -580,12 +581,14 @@ fn drop_zone_ui<R>(
 /// A thin bar under the column header showing the stage's default probability.
 fn probability_bar_ui(ui: &mut egui::Ui, stage: &Stage) {
     let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), 3.0), Sense::hover());
-    ui.painter().rect_filled(rect, 1.5, theme::CARD_STROKE);
+    ui.painter()
+        .rect_filled(rect, 1.5, theme::colors(ui).card_stroke);
     let share =
         (stage.probability.to_string().parse::<f32>().unwrap_or(0.0) / 100.0).clamp(0.0, 1.0);
     let mut filled = rect;
     filled.set_width(rect.width() * share);
-    ui.painter().rect_filled(filled, 1.5, theme::PROGRESS);
+    ui.painter()
+        .rect_filled(filled, 1.5, theme::colors(ui).progress);
 }
 
 /// The filter bar: text, salesperson and expected-close window. `focus`: the search takes the

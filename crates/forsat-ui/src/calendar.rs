@@ -241,7 +241,7 @@ impl Grid<'_> {
             .1;
         let strip_days = strip.with_min_x(days.left()).with_max_x(days.right());
         let all_day = gutter.with_min_y(strip.top()).with_max_y(strip.bottom());
-        let muted = theme::TEXT_MUTED;
+        let muted = theme::colors(ui).text_muted;
         paint_text(
             ui,
             all_day,
@@ -271,7 +271,7 @@ impl Grid<'_> {
         ui.painter().hline(
             strip.x_range(),
             strip.bottom(),
-            Stroke::new(1.0, theme::CARD_STROKE),
+            Stroke::new(1.0, theme::colors(ui).card_stroke),
         );
         let mut scroll = egui::ScrollArea::vertical()
             .id_salt("week_hours")
@@ -287,15 +287,15 @@ impl Grid<'_> {
     fn heading_ui(&self, ui: &Ui, cell: Rect, day: NaiveDate) {
         let text = format!("{} {}", weekday_short(day.weekday()), format_date(day));
         let color = if day == self.today {
-            theme::CARD_SELECTED
+            theme::colors(ui).card_selected
         } else {
-            theme::TEXT_STRONG
+            theme::colors(ui).text_strong
         };
         if day == self.today {
             ui.painter().rect_filled(
                 cell.shrink(2.0),
                 4.0,
-                theme::CARD_SELECTED.gamma_multiply(0.12),
+                theme::colors(ui).card_selected.gamma_multiply(0.12),
             );
         }
         paint_text(ui, cell, &text, 13.0, color, Align2::CENTER_CENTER);
@@ -311,7 +311,11 @@ impl Grid<'_> {
         let painter = ui.painter();
         for hour in 0..24 {
             let y = rect.top() + hour as f32 * HOUR;
-            painter.hline(days.x_range(), y, Stroke::new(1.0, theme::CARD_STROKE));
+            painter.hline(
+                days.x_range(),
+                y,
+                Stroke::new(1.0, theme::colors(ui).card_stroke),
+            );
             let label = localize_digits(&format!("{hour:02}:00")).into_owned();
             let cell = gutter.with_min_y(y + 2.0).with_max_y(y + HOUR / 2.0);
             paint_text(
@@ -319,7 +323,7 @@ impl Grid<'_> {
                 cell,
                 &label,
                 11.0,
-                theme::TEXT_MUTED,
+                theme::colors(ui).text_muted,
                 Align2::CENTER_TOP,
             );
         }
@@ -328,10 +332,14 @@ impl Grid<'_> {
             painter.vline(
                 column.left(),
                 rect.y_range(),
-                Stroke::new(1.0, theme::CARD_STROKE),
+                Stroke::new(1.0, theme::colors(ui).card_stroke),
             );
             if self.day(n) == self.today {
-                painter.rect_filled(column, 0.0, theme::CARD_SELECTED.gamma_multiply(0.05));
+                painter.rect_filled(
+                    column,
+                    0.0,
+                    theme::colors(ui).card_selected.gamma_multiply(0.05),
+                );
             }
         }
         for n in 0..7 {
@@ -371,7 +379,7 @@ impl Grid<'_> {
                 cell,
                 &text,
                 12.0,
-                theme::TEXT_MUTED,
+                theme::colors(ui).text_muted,
                 Align2::CENTER_CENTER,
             );
         }
@@ -410,25 +418,26 @@ impl Grid<'_> {
     ) -> Option<Went> {
         let zone = ui.interact(cell, ui.scope_id().with(("month", date)), Sense::hover());
         let painter = ui.painter();
+        let colors = theme::colors(ui);
         let fill = if outside {
-            Color32::from_gray(246)
+            colors.outside_fill
         } else {
-            theme::CARD_FILL
+            colors.card_fill
         };
         painter.rect(
             cell.shrink(1.0),
             2.0,
             fill,
-            Stroke::new(1.0, theme::CARD_STROKE),
+            Stroke::new(1.0, theme::colors(ui).card_stroke),
             egui::StrokeKind::Inside,
         );
         let number = localize_digits(&day_of_month(date).to_string()).into_owned();
         let (color, strong) = if date == self.today {
-            (theme::CARD_SELECTED, true)
+            (theme::colors(ui).card_selected, true)
         } else if outside {
-            (theme::TEXT_MUTED, false)
+            (theme::colors(ui).text_muted, false)
         } else {
-            (theme::TEXT_STRONG, false)
+            (theme::colors(ui).text_strong, false)
         };
         let head = cell.shrink(4.0).with_max_y(cell.top() + 20.0);
         let align = if right_to_left() {
@@ -486,9 +495,9 @@ impl Grid<'_> {
         let response = ui.interact(more, id, Sense::click());
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, text.clone()));
         let color = if response.hovered() {
-            theme::CARD_SELECTED
+            theme::colors(ui).card_selected
         } else {
-            theme::TEXT_MUTED
+            theme::colors(ui).text_muted
         };
         paint_text(ui, more, &text, 12.0, color, start_align());
         response.clicked()
@@ -507,7 +516,7 @@ impl Grid<'_> {
         ui.painter().rect_stroke(
             zone.rect,
             3.0,
-            Stroke::new(2.0, theme::COLUMN_DROP_STROKE),
+            Stroke::new(2.0, theme::colors(ui).column_drop_stroke),
             egui::StrokeKind::Inside,
         );
         zone.dnd_release_payload::<ActivityDrag>().map(|_| target)
@@ -538,8 +547,11 @@ impl Grid<'_> {
             Pos2::new(column.left() + 2.0, rect.top() + start as f32 / 60.0 * HOUR),
             vec2(column.width() - 4.0, length as f32 / 60.0 * HOUR),
         );
-        ui.painter()
-            .rect_filled(shadow, 3.0, theme::COLUMN_DROP_STROKE.gamma_multiply(0.25));
+        ui.painter().rect_filled(
+            shadow,
+            3.0,
+            theme::colors(ui).column_drop_stroke.gamma_multiply(0.25),
+        );
         let when = format!(
             "{} {}",
             weekday_short(day.weekday()),
@@ -550,7 +562,7 @@ impl Grid<'_> {
             shadow.shrink(4.0),
             &when,
             12.0,
-            theme::TEXT_STRONG,
+            theme::colors(ui).text_strong,
             Align2::CENTER_TOP,
         );
         if zone.dnd_release_payload::<ActivityDrag>().is_some()
@@ -642,9 +654,9 @@ fn chip_ui(
     }
     let dragged = response.dragged();
     let tint = if a.done {
-        theme::TEXT_MUTED
+        theme::colors(ui).text_muted
     } else {
-        state_color(a.due, today)
+        state_color(ui, a.due, today)
     };
     let fill = if dragged {
         tint.gamma_multiply(0.08)
@@ -669,9 +681,9 @@ fn chip_ui(
     let inner = rect.shrink2(vec2(6.0, 2.0));
     let line = inner.with_max_y(inner.top() + CHIP - 4.0);
     let color = if a.done {
-        theme::TEXT_MUTED
+        theme::colors(ui).text_muted
     } else {
-        theme::TEXT_STRONG
+        theme::colors(ui).text_strong
     };
     paint_text(ui, line, &text, 12.0, color, start_align());
     if inner.height() >= 1.8 * CHIP {
@@ -681,7 +693,7 @@ fn chip_ui(
             below,
             &item.about,
             11.0,
-            theme::TEXT_MUTED,
+            theme::colors(ui).text_muted,
             start_align(),
         );
     }

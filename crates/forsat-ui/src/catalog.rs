@@ -263,7 +263,7 @@ impl CatalogView {
                 RichText::new(tr!(
                     "No products yet. Products price the lines of a deal: add one with “New product”."
                 ))
-                .color(theme::TEXT_MUTED));
+                .color(theme::colors(ui).text_muted));
             return;
         }
         let mut picked = None;
@@ -324,7 +324,7 @@ impl CatalogView {
                 "Every total is shown in the base currency, {base}. A rate says what one unit of a currency is worth in {base}; changing it updates every total at once.",
                 base = base
             ))
-            .color(theme::TEXT_MUTED));
+            .color(theme::colors(ui).text_muted));
         let ask = self
             .currency
             .as_mut()
@@ -490,7 +490,7 @@ fn delete_command(kind: EntityKind, id: Id) -> Command {
 
 fn error_ui(ui: &mut egui::Ui, error: Option<&str>) {
     if let Some(error) = error {
-        ui.text(RichText::new(error).color(theme::ERROR));
+        ui.text(RichText::new(error).color(theme::colors(ui).error));
     }
 }
 
@@ -519,7 +519,7 @@ fn editor_frame(
         None => None,
     };
     egui::Frame::group(ui.style())
-        .fill(theme::CARD_FILL)
+        .fill(theme::colors(ui).card_fill)
         .inner_margin(egui::Margin::same(10))
         .show(ui, |ui| {
             ui.horizontal(|ui| {

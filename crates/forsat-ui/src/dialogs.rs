@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use egui::RichText;
 
+use super::about::About;
 use super::activity_editor::{ActivityEditor, EditorOutcome};
 use super::exchange_import::{ExchangeImport, ExchangeOutcome};
 use super::export::{ExportDialog, ExportOutcome};
@@ -40,6 +41,8 @@ pub enum Dialog {
     Exchange(Box<ExchangeImport>),
     /// The sheet of keyboard shortcuts (`?`).
     Shortcuts,
+    /// Help → About Forsat.
+    About(About),
     /// Editing an activity, or planning the next one once one is done.
     Activity(Box<ActivityEditor>),
 }
@@ -71,6 +74,11 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog, ws: &Workspace) -> Ou
         match dialog {
             Dialog::LossReason { opp, stage, reason } => {
                 outcome = loss_reason_ui(ui, ws, *opp, *stage, reason);
+            }
+            Dialog::About(about) => {
+                if super::direction::reading(ui, |ui| about.ui(ui, ws)).inner {
+                    outcome = Outcome::Cancel;
+                }
             }
             Dialog::Shortcuts => {
                 super::shortcuts::sheet_ui(ui);
@@ -249,7 +257,7 @@ fn confirm_ui(
 ) -> Outcome {
     ui.text(RichText::new(title).heading());
     ui.text(text);
-    ui.text(RichText::new(tr!("This cannot be undone.")).color(theme::ERROR));
+    ui.text(RichText::new(tr!("This cannot be undone.")).color(theme::colors(ui).error));
     ui.add_space(10.0);
     ui.horizontal(|ui| {
         if ui.button_text(confirm).clicked() {

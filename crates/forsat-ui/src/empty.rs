@@ -62,9 +62,9 @@ pub fn empty_ui(ui: &mut egui::Ui, cx: &Ctx, empty: Empty) -> Option<Action> {
             ),
             Empty::NothingInTrash => (tr!("The trash is empty"), String::new()),
         };
-        ui.text(RichText::new(title).heading().color(theme::TEXT_STRONG));
+        ui.text(RichText::new(title).heading().color(theme::colors(ui).text_strong));
         if !detail.is_empty() {
-            ui.text(RichText::new(detail).color(theme::TEXT_MUTED));
+            ui.text(RichText::new(detail).color(theme::colors(ui).text_muted));
         }
         ui.add_space(10.0);
         match empty {

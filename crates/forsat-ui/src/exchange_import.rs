@@ -63,7 +63,7 @@ impl ExchangeImport {
             RichText::new(tr!(
                 "A vCard file (.vcf) of contacts from a phone or an address book, or a calendar invitation (.ics). Nothing is written until you import; Undo takes it back."
             ))
-            .color(theme::TEXT_MUTED),
+            .color(theme::colors(ui).text_muted),
         );
         ui.add_space(6.0);
         let changed = ui
@@ -150,12 +150,12 @@ impl ExchangeImport {
             None => {
                 ui.text(
                     RichText::new(tr!("Name a file to see what it holds."))
-                        .color(theme::TEXT_MUTED),
+                        .color(theme::colors(ui).text_muted),
                 );
                 return false;
             }
             Some(Err(why)) => {
-                ui.text(RichText::new(why).color(theme::ERROR));
+                ui.text(RichText::new(why).color(theme::colors(ui).error));
                 return false;
             }
             Some(Ok(_)) => {}
@@ -168,9 +168,9 @@ impl ExchangeImport {
             Err(problems) => {
                 ui.text(
                     RichText::new(tr!("This file cannot be imported; nothing was written:"))
-                        .color(theme::ERROR),
+                        .color(theme::colors(ui).error),
                 );
-                lines_ui(ui, problems, theme::ERROR);
+                lines_ui(ui, problems, theme::colors(ui).error);
                 return false;
             }
         };
@@ -178,14 +178,14 @@ impl ExchangeImport {
         if let Some(summary) = lines.first() {
             ui.text(RichText::new(summary).strong());
         }
-        lines_ui(ui, &lines[1..], theme::TEXT_MUTED);
+        lines_ui(ui, &lines[1..], theme::colors(ui).text_muted);
         let duplicates = planned.duplicates.clone();
         if !duplicates.is_empty() {
             ui.add_space(4.0);
             ui.horizontal(|ui| {
                 ui.text(tr!("These cards repeat a contact's email or phone:"));
                 ui.add_space(8.0);
-                ui.text(RichText::new(tr!("All:")).color(theme::TEXT_MUTED));
+                ui.text(RichText::new(tr!("All:")).color(theme::colors(ui).text_muted));
                 for choice in [OnDuplicate::Skip, OnDuplicate::Merge, OnDuplicate::Add] {
                     let all = ui
                         .small_button_text(choice_label(choice))
@@ -212,7 +212,7 @@ impl ExchangeImport {
                                 &[OnDuplicate::Skip, OnDuplicate::Merge, OnDuplicate::Add],
                                 choice_label,
                             );
-                            ui.text(RichText::new(said).color(theme::TEXT_MUTED));
+                            ui.text(RichText::new(said).color(theme::colors(ui).text_muted));
                             self.choices.insert(line, choice);
                         });
                     }

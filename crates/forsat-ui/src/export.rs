@@ -179,7 +179,7 @@ impl ExportDialog {
             self.file.path = self.default_path(ws).display().to_string();
         }
         if let Some(error) = &self.error {
-            ui.text(RichText::new(error).color(theme::ERROR));
+            ui.text(RichText::new(error).color(theme::colors(ui).error));
         }
         ui.add_space(10.0);
         match self.overwrite.ui(ui, self.file.path().as_deref()) {

@@ -115,7 +115,7 @@ impl FileField {
         if self.no_dialog {
             ui.text(
                 RichText::new(tr!("No file dialog on this system: type the path"))
-                    .color(theme::ERROR),
+                    .color(theme::colors(ui).error),
             );
         }
         changed

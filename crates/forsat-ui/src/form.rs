@@ -260,7 +260,10 @@ impl OpportunityForm {
                 .chain(self.line_errors.iter().cloned())
                 .collect::<Vec<_>>()
                 .join("\n");
-            ui.text(RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR));
+            ui.text(
+                RichText::new(tr!("Not saved:\n{errors}", errors = text))
+                    .color(theme::colors(ui).error),
+            );
         }
     }
 
@@ -436,8 +439,10 @@ impl OpportunityForm {
                 && self.draft.closed.is_none()
             {
                 ui.add(
-                    egui::Label::new(ui.rtl(egui::RichText::new(why).color(theme::TEXT_MUTED)))
-                        .wrap(),
+                    egui::Label::new(
+                        ui.rtl(egui::RichText::new(why).color(theme::colors(ui).text_muted)),
+                    )
+                    .wrap(),
                 );
             }
             return;
@@ -449,7 +454,7 @@ impl OpportunityForm {
                 if !self.draft.probability_overridden {
                     ui.text(
                         egui::RichText::new(tr!("(followed, as the General settings ask)"))
-                            .color(theme::TEXT_MUTED),
+                            .color(theme::colors(ui).text_muted),
                     );
                 }
                 return;
@@ -485,7 +490,7 @@ impl OpportunityForm {
                 super::date_picker::picker_button(ui, close, ws.today(), &name);
                 if pushed > 0 {
                     let text = trn!(pushed as u64, "pushed later {n} times");
-                    ui.text(RichText::new(text).color(theme::STALE));
+                    ui.text(RichText::new(text).color(theme::colors(ui).stale));
                 }
                 unsaved::submitted(ui, &field)
             })
@@ -629,7 +634,7 @@ impl OpportunityForm {
                 })
                 .inner;
             if let Some(error) = account_error {
-                ui.text(RichText::new(error.as_str()).color(theme::ERROR));
+                ui.text(RichText::new(error.as_str()).color(theme::colors(ui).error));
             }
             unsaved::submitted(ui, &response)
         });
@@ -738,7 +743,7 @@ impl OpportunityForm {
         let sending = self.contact_sent.is_some();
         direction::field_row(ui, LABEL_WIDTH, "", |ui, _| {
             if let Some(error) = error {
-                ui.text(RichText::new(error).color(theme::ERROR));
+                ui.text(RichText::new(error).color(theme::colors(ui).error));
             }
             ui.horizontal(|ui| {
                 add |= ui
@@ -864,7 +869,7 @@ impl OpportunityForm {
                         )
                     ))
                     .small()
-                    .color(theme::TEXT_MUTED),
+                    .color(theme::colors(ui).text_muted),
                 );
             }
         }
@@ -924,7 +929,7 @@ impl OpportunityForm {
                 RichText::new(tr!("Expected: {text}", text = s.requirements))
                     .small()
                     .italics()
-                    .color(theme::TEXT_MUTED),
+                    .color(theme::colors(ui).text_muted),
             );
         }
         if let Some(days) = self.original.as_ref().and_then(|o| ws.stale_days(o)) {
@@ -932,7 +937,7 @@ impl OpportunityForm {
                 ui,
                 RichText::new(trn!(days, "Stale: {n} days in this stage"))
                     .small()
-                    .color(theme::STALE),
+                    .color(theme::colors(ui).stale),
             );
         }
         if ws
@@ -1060,7 +1065,7 @@ fn row<R>(
     direction::field_row(ui, LABEL_WIDTH, label, |ui, l| {
         let inner = add(ui, l);
         if let Some(error) = error {
-            ui.text(RichText::new(error).color(theme::ERROR));
+            ui.text(RichText::new(error).color(theme::colors(ui).error));
         }
         inner
     })
@@ -1194,9 +1199,9 @@ fn stamps_ui(ui: &mut egui::Ui, original: &Opportunity) {
             original.closed.map_or_else(|| "—".to_owned(), format_date),
         ),
     ] {
-        let label = ui.rtl(RichText::new(label).color(theme::TEXT_MUTED));
+        let label = ui.rtl(RichText::new(label).color(theme::colors(ui).text_muted));
         direction::field_row(ui, LABEL_WIDTH, label, |ui, _| {
-            ui.text(RichText::new(value).color(theme::TEXT_MUTED))
+            ui.text(RichText::new(value).color(theme::colors(ui).text_muted))
         });
     }
 }

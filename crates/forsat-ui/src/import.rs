@@ -215,13 +215,13 @@ impl ImportDialog {
         ui.horizontal(|ui| {
             for (i, (step, name)) in names.into_iter().enumerate() {
                 if i > 0 {
-                    ui.text(RichText::new("›").color(theme::TEXT_MUTED));
+                    ui.text(RichText::new("›").color(theme::colors(ui).text_muted));
                 }
                 let text = RichText::new(name);
                 ui.text(if step == self.step {
-                    text.strong().color(theme::TEXT_STRONG)
+                    text.strong().color(theme::colors(ui).text_strong)
                 } else {
-                    text.color(theme::TEXT_MUTED)
+                    text.color(theme::colors(ui).text_muted)
                 });
             }
         });
@@ -232,7 +232,7 @@ impl ImportDialog {
             RichText::new(tr!(
                 "A CSV or a workbook (.xlsx, .xls, .ods) exported by Forsat, Odoo, SuiteCRM or Pipedrive, or any such file whose columns you map. Missing accounts, stages and list values are created; everything is one step you can undo."
             ))
-            .color(theme::TEXT_MUTED));
+            .color(theme::colors(ui).text_muted));
         ui.add_space(6.0);
         let mut changed = false;
         direction::grid_scope(ui, |ui| {
@@ -266,7 +266,7 @@ impl ImportDialog {
             self.mapped = None;
         }
         if let Some(Err(e)) = &self.mapped {
-            ui.text(RichText::new(e).color(theme::ERROR));
+            ui.text(RichText::new(e).color(theme::colors(ui).error));
         }
         self.buttons(ui, false, &tr!("Next"), true, |dialog| {
             if dialog.read_file() {
@@ -285,7 +285,7 @@ impl ImportDialog {
                 "{rows} rows. Forsat does not recognise this format: check what each column holds.",
                 rows = job.rows()
             ))
-            .color(theme::STALE)
+            .color(theme::colors(ui).stale)
         } else {
             RichText::new(tr!(
                 "{format} file, {rows} rows. Check what each column holds; columns marked “Not imported” are left out.",
@@ -326,7 +326,7 @@ impl ImportDialog {
                                     .collect();
                                 ui.text(
                                     RichText::new(escaped(&shorten(&values.join(" · "), 60)))
-                                        .color(theme::TEXT_MUTED),
+                                        .color(theme::colors(ui).text_muted),
                                 );
                                 ui.end_row();
                             }
@@ -335,7 +335,7 @@ impl ImportDialog {
             });
         let unusable = job.unusable();
         if let Some(why) = &unusable {
-            ui.text(RichText::new(why).color(theme::ERROR));
+            ui.text(RichText::new(why).color(theme::colors(ui).error));
         }
         // Numbers that read two ways are asked about, never guessed.
         let unclear = job.unclear_numbers().into_iter().next();
@@ -348,7 +348,7 @@ impl ImportDialog {
                         column = escaped(column),
                         value = escaped(value)
                     ))
-                    .color(theme::STALE),
+                    .color(theme::colors(ui).stale),
                 );
                 for mark in ['.', ','] {
                     ui.selectable_value(&mut decimal, Some(mark), mark.to_string());
@@ -477,7 +477,7 @@ impl ImportDialog {
         match &self.checked {
             None => {}
             Some(Err(e)) => {
-                ui.text(RichText::new(e).color(theme::ERROR));
+                ui.text(RichText::new(e).color(theme::colors(ui).error));
             }
             Some(Ok(s)) => {
                 ui.text(
@@ -495,14 +495,14 @@ impl ImportDialog {
                 if s.skipped_rows > 0 {
                     ui.text(
                         RichText::new(trn!(s.skipped_rows, "{n} rows left out:"))
-                            .color(theme::ERROR),
+                            .color(theme::colors(ui).error),
                     );
                 }
                 for line in crate::interchange::capped(&s.errors) {
-                    ui.text(RichText::new(line).small().color(theme::ERROR));
+                    ui.text(RichText::new(line).small().color(theme::colors(ui).error));
                 }
                 for m in &s.messages {
-                    ui.text(RichText::new(m).small().color(theme::TEXT_MUTED));
+                    ui.text(RichText::new(m).small().color(theme::colors(ui).text_muted));
                 }
             }
         }
@@ -554,7 +554,7 @@ impl ImportDialog {
                 "Drag a stage by its dotted handle, or use the arrows, to reorder."
             ))
             .small()
-            .color(theme::TEXT_MUTED),
+            .color(theme::colors(ui).text_muted),
         );
         let mut moved: Option<(usize, Vec<&str>)> = None;
         for (g, (pipeline, names)) in groups.iter().enumerate() {
@@ -562,7 +562,7 @@ impl ImportDialog {
             ui.text(
                 RichText::new(tr!("Pipeline “{pipeline}”", pipeline = pipeline))
                     .small()
-                    .color(theme::TEXT_MUTED),
+                    .color(theme::colors(ui).text_muted),
             );
             let mut rows = Vec::with_capacity(names.len());
             for k in 0..names.len() {
@@ -607,7 +607,7 @@ impl ImportDialog {
                     stages = escaped(&closing.join(", "))
                 ))
                 .small()
-                .color(theme::TEXT_MUTED),
+                .color(theme::colors(ui).text_muted),
             );
         }
     }
@@ -628,11 +628,11 @@ fn new_stage_row_ui<'a>(
     let mut moved = None;
     let row = egui::Frame::new()
         .fill(if dragged {
-            theme::CARD_STROKE.gamma_multiply(0.5)
+            theme::colors(ui).card_stroke.gamma_multiply(0.5)
         } else {
-            theme::CARD_FILL
+            theme::colors(ui).card_fill
         })
-        .stroke(egui::Stroke::new(1.0, theme::CARD_STROKE))
+        .stroke(egui::Stroke::new(1.0, theme::colors(ui).card_stroke))
         .corner_radius(theme::CARD_RADIUS)
         .inner_margin(egui::Margin::symmetric(8, 1))
         .show(ui, |ui| {
@@ -640,7 +640,9 @@ fn new_stage_row_ui<'a>(
             ui.horizontal(|ui| {
                 let size = egui::vec2(18.0, STAGE_ROW_HEIGHT);
                 reorder::handle(ui, drag_id, StageKey(g, k), size, name);
-                ui.text(RichText::new(format_count(k as u64 + 1)).color(theme::TEXT_MUTED));
+                ui.text(
+                    RichText::new(format_count(k as u64 + 1)).color(theme::colors(ui).text_muted),
+                );
                 let width = (ui.available_width() - STAGE_ARROWS_WIDTH).max(40.0);
                 ui.allocate_ui_with_layout(
                     egui::vec2(width, STAGE_ROW_HEIGHT),
@@ -652,7 +654,7 @@ fn new_stage_row_ui<'a>(
                                 ui.rtl(
                                     RichText::new(escaped(name))
                                         .strong()
-                                        .color(theme::TEXT_STRONG),
+                                        .color(theme::colors(ui).text_strong),
                                 ),
                             )
                             .truncate(),
@@ -681,7 +683,7 @@ fn target_combo(
 ) -> Option<Target> {
     let shown = match current {
         Some(target) => RichText::new(target.label()),
-        None => RichText::new(tr!("Not recognised: not imported")).color(theme::STALE),
+        None => RichText::new(tr!("Not recognised: not imported")).color(theme::colors(ui).stale),
     };
     let mut picked = None;
     egui::ComboBox::from_id_salt(("import_column", i))

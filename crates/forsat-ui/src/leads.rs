@@ -340,11 +340,11 @@ impl LeadsView {
         ui.text(
             RichText::new(trn!(rows.ids.len(), "{n} shown"))
                 .small()
-                .color(theme::TEXT_MUTED),
+                .color(theme::colors(ui).text_muted),
         );
         if rows.ids.is_empty() {
             ui.add_space(12.0);
-            ui.text(RichText::new(tr!("No leads here.")).color(theme::TEXT_MUTED));
+            ui.text(RichText::new(tr!("No leads here.")).color(theme::colors(ui).text_muted));
             return switch;
         }
         let selected = self.editor.as_ref().and_then(Editor::id);
@@ -383,7 +383,7 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
     let mut name_width = inner.width();
     if lead.converted.is_some() {
         let tag = tr!("Converted");
-        let galley = painter.layout_no_wrap(tag, FontId::proportional(11.0), theme::WON);
+        let galley = painter.layout_no_wrap(tag, FontId::proportional(11.0), theme::colors(ui).won);
         let tag_size = galley.size() + vec2(12.0, 4.0);
         let tag_x = if rtl {
             inner.left()
@@ -391,8 +391,8 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
             inner.right() - tag_size.x
         };
         let tag_rect = egui::Rect::from_min_size(egui::pos2(tag_x, inner.top()), tag_size);
-        painter.rect_filled(tag_rect, 8.0, theme::WON.gamma_multiply(0.12));
-        painter.galley(tag_rect.min + vec2(6.0, 2.0), galley, theme::WON);
+        painter.rect_filled(tag_rect, 8.0, theme::colors(ui).won.gamma_multiply(0.12));
+        painter.galley(tag_rect.min + vec2(6.0, 2.0), galley, theme::colors(ui).won);
         name_width -= tag_rect.width() + 8.0;
     }
     let line = |y: f32, text: &str, size: f32, color, max: f32| {
@@ -412,7 +412,7 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
         inner.top(),
         &lead.name,
         LINE_SIZES[0],
-        theme::TEXT_STRONG,
+        theme::colors(ui).text_strong,
         name_width,
     );
     let who = joined([&lead.company, &lead.contact_name]);
@@ -420,7 +420,7 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
         bottom + 2.0,
         &who,
         LINE_SIZES[1],
-        theme::TEXT_MUTED,
+        theme::colors(ui).text_muted,
         inner.width(),
     );
     let source = ws.lookup_name(lead.source);
@@ -435,7 +435,7 @@ fn lead_row_ui(ui: &mut egui::Ui, ws: &Workspace, lead: &Lead, selected: bool) -
         bottom + 2.0,
         &origin,
         LINE_SIZES[2],
-        theme::TEXT_MUTED,
+        theme::colors(ui).text_muted,
         inner.width(),
     );
     response.clicked()
@@ -446,7 +446,7 @@ fn empty_form_ui(ui: &mut egui::Ui) {
         ui.add_space(ui.available_height() / 3.0);
         ui.text(
             RichText::new(tr!("Select a lead, or create one with “New lead”."))
-                .color(theme::TEXT_MUTED),
+                .color(theme::colors(ui).text_muted),
         );
     });
 }
@@ -546,7 +546,7 @@ impl Editor {
                 if let Some(refused) = &self.refused {
                     ui.text(
                         RichText::new(tr!("Not saved:\n{errors}", errors = refused))
-                            .color(theme::ERROR),
+                            .color(theme::colors(ui).error),
                     );
                 }
                 if self.fields_ui(ui, ws) && dirty {
@@ -560,7 +560,7 @@ impl Editor {
                     ui.add_space(10.0);
                     let dirty = self.is_dirty();
                     let action = egui::Frame::new()
-                        .fill(theme::COLUMN_FILL)
+                        .fill(theme::colors(ui).column_fill)
                         .corner_radius(theme::CARD_RADIUS)
                         .inner_margin(egui::Margin::same(10))
                         .show(ui, |ui| {
@@ -663,7 +663,9 @@ impl Editor {
                     }
                     if !self.confirm_delete
                         && ui
-                            .button_text(RichText::new(tr!("Delete lead…")).color(theme::ERROR))
+                            .button_text(
+                                RichText::new(tr!("Delete lead…")).color(theme::colors(ui).error),
+                            )
                             .clicked()
                     {
                         self.confirm_delete = true;
@@ -675,7 +677,7 @@ impl Editor {
             ui.horizontal_wrapped(|ui| {
                 ui.text(
                     RichText::new(tr!("Delete the lead “{name}”?", name = original.name))
-                        .color(theme::ERROR),
+                        .color(theme::colors(ui).error),
                 );
                 if ui.button_text(tr!("Delete")).clicked() {
                     self.confirm_delete = false;
@@ -741,7 +743,11 @@ fn converted_ui(ui: &mut egui::Ui, ws: &Workspace, conversion: &Conversion) -> O
     let mut action = None;
     let deal = ws.opportunity(conversion.opportunity);
     let account = ws.account(conversion.account);
-    ui.text(RichText::new(tr!("Converted")).strong().color(theme::WON));
+    ui.text(
+        RichText::new(tr!("Converted"))
+            .strong()
+            .color(theme::colors(ui).won),
+    );
     ui.text(tr!(
         "Converted on {date} into deal “{deal}” (account “{account}”)",
         date = format_date(conversion.at.date_naive()),
@@ -750,7 +756,8 @@ fn converted_ui(ui: &mut egui::Ui, ws: &Workspace, conversion: &Conversion) -> O
     ));
     if let Some(contact) = conversion.contact.and_then(|c| ws.contact(c)) {
         ui.text(
-            RichText::new(tr!("Contact: {name}", name = contact.name)).color(theme::TEXT_MUTED),
+            RichText::new(tr!("Contact: {name}", name = contact.name))
+                .color(theme::colors(ui).text_muted),
         );
     }
     ui.horizontal(|ui| {
@@ -879,7 +886,11 @@ impl ConvertDraft {
         let explained = tr!(
             "Creates a deal from the lead, a contact for its contact name, and the account if new."
         );
-        ui.text(RichText::new(explained).small().color(theme::TEXT_MUTED));
+        ui.text(
+            RichText::new(explained)
+                .small()
+                .color(theme::colors(ui).text_muted),
+        );
         ui.add_space(4.0);
         let pipeline = ws.default_pipeline();
         let stages: Vec<&Stage> = ws
@@ -927,7 +938,7 @@ impl ConvertDraft {
             ui.text(
                 RichText::new(tr!("Save the lead's changes first."))
                     .small()
-                    .color(theme::TEXT_MUTED),
+                    .color(theme::colors(ui).text_muted),
             );
         }
         if button.clicked()
@@ -981,7 +992,10 @@ impl ConvertDraft {
                     }
                     let choices = self.choices.get(ws, self.find.trim());
                     if choices.is_empty() {
-                        ui.text(RichText::new(tr!("No account matches")).color(theme::TEXT_MUTED));
+                        ui.text(
+                            RichText::new(tr!("No account matches"))
+                                .color(theme::colors(ui).text_muted),
+                        );
                     }
                     for (id, name) in choices {
                         if ui.selectable_label_text(false, name).clicked() {
@@ -993,7 +1007,7 @@ impl ConvertDraft {
                         ui.text(
                             RichText::new(tr!("Type more of the name to see others."))
                                 .small()
-                                .color(theme::TEXT_MUTED),
+                                .color(theme::colors(ui).text_muted),
                         );
                     }
                 });
@@ -1022,19 +1036,19 @@ impl ConvertDraft {
         let (message, color) = if let Some((_, name)) = &self.picked {
             (
                 tr!("Uses the existing account “{name}”", name = name),
-                theme::WON,
+                theme::colors(ui).won,
             )
         } else if let Some((_, name)) = self.matched.get(ws, text) {
             (
                 tr!("Matches existing account “{name}”", name = name),
-                theme::WON,
+                theme::colors(ui).won,
             )
         } else if text.is_empty() {
-            (tr!("Name the account."), theme::ERROR)
+            (tr!("Name the account."), theme::colors(ui).error)
         } else {
             (
                 tr!("Creates the account “{name}”", name = text),
-                theme::TEXT_MUTED,
+                theme::colors(ui).text_muted,
             )
         };
         ui.text(RichText::new(message).small().color(color));

@@ -1,5 +1,6 @@
 //! The egui window: a thin [`App`] shell routing to one file per view.
 
+mod about;
 mod accounts;
 mod activities;
 mod activity_editor;
@@ -30,6 +31,7 @@ mod merge;
 mod offscreen;
 mod palette;
 mod prediction;
+pub mod remembered;
 mod reminders;
 mod reorder;
 mod reply;
@@ -46,16 +48,18 @@ mod ui_ext;
 mod unsaved;
 mod widgets;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 pub use app::{App, AppOptions};
+pub use egui::ThemePreference;
 pub use file_field::dialog_available as file_dialog_available;
 pub use offscreen::Painted;
 #[cfg(feature = "snapshot")]
 pub use offscreen::SnapshotRenderer;
+pub use remembered::Remembered;
 pub use reports::{paint_chart, write_chart};
 
 use crate::files::Replace;
@@ -64,27 +68,64 @@ use crate::workspace::system_clock;
 /// The window's size, also the size of `--screenshot` images.
 pub const WINDOW_SIZE: [f32; 2] = [1400.0, 900.0];
 
-/// Opens the window on `db`. With `screenshot`, renders once, writes the PNG (replacing a file
-/// there only when `replace` allows) and exits. With `timing` (the process's start), prints
-/// the time to the first painted frame and the resident memory then, and exits.
-pub fn run(
-    db: &Path,
-    screenshot: Option<&Path>,
-    replace: Replace,
-    view: View,
-    timing: Option<Instant>,
-) -> ExitCode {
+/// How the binary opens the window.
+pub struct Launch<'a> {
+    pub db: &'a Path,
+    /// Render once, write this PNG (replacing a file there only when `replace` allows) and
+    /// exit.
+    pub screenshot: Option<&'a Path>,
+    pub replace: Replace,
+    /// The view to open on; None for the one remembered.
+    pub view: Option<View>,
+    /// The theme, whatever was remembered (and remembered from now on).
+    pub theme: Option<egui::ThemePreference>,
+    /// The process's start: print the time to the first painted frame and the resident
+    /// memory then, and exit.
+    pub timing: Option<Instant>,
+    /// The file where eframe keeps what the window remembers (see [`remembered`]) and the
+    /// window's size and place; None to remember nothing.
+    pub remember_in: Option<PathBuf>,
+}
+
+/// The window's icon, in the title bar and the task switcher.
+const ICON: &[u8] =
+    include_bytes!("../../../assets/icons/hicolor/256x256/apps/app.forsat.Forsat.png");
+
+/// The application's id: the desktop entry's name, so the desktop matches the window to its
+/// icon and launcher (Wayland's app id, X11's class).
+pub const APP_ID: &str = "app.forsat.Forsat";
+
+/// Opens the window as `launch` says.
+pub fn run(launch: Launch) -> ExitCode {
+    let Launch {
+        db,
+        screenshot,
+        replace,
+        view,
+        theme,
+        timing,
+        remember_in,
+    } = launch;
     // A PNG that could not be written is refused before the window opens.
     if let Some(Err(refused)) = screenshot.map(|path| files::check(db, path, replace)) {
         eprintln!("forsat: {refused}");
         return ExitCode::FAILURE;
     }
+    // A picture or a timing is of the window as it starts on any computer.
+    let remember_in = remember_in.filter(|_| screenshot.is_none() && timing.is_none());
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Forsat")
+        .with_app_id(APP_ID)
+        .with_inner_size(WINDOW_SIZE)
+        .with_min_inner_size([800.0, 500.0]);
+    match eframe::icon_data::from_png_bytes(ICON) {
+        Ok(icon) => viewport = viewport.with_icon(icon),
+        Err(e) => eprintln!("forsat: the window's icon could not be read: {e}"),
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Forsat")
-            .with_app_id("forsat")
-            .with_inner_size(WINDOW_SIZE)
-            .with_min_inner_size([800.0, 500.0]),
+        viewport,
+        persist_window: remember_in.is_some(),
+        persistence_path: remember_in.clone(),
         ..Default::default()
     };
     let outcome = screenshot::Outcome::default();
@@ -101,7 +142,9 @@ pub fn run(
         desktop_notifications: true,
         db: db.to_owned(),
         clock,
-        view,
+        view: view.unwrap_or(View::Pipeline),
+        theme: theme.unwrap_or(egui::ThemePreference::System),
+        remembered: None,
         screenshot: screenshot.map(|path| screenshot::Request {
             path: path.to_owned(),
             replace,
@@ -113,6 +156,12 @@ pub fn run(
         options,
         Box::new(move |cc| {
             app_options.opening = lock(&pending).take();
+            if remember_in.is_some() {
+                let remembered = cc.storage.map(Remembered::load).unwrap_or_default();
+                app_options.view = view.unwrap_or(remembered.view);
+                app_options.theme = theme.unwrap_or(remembered.theme);
+                app_options.remembered = Some(remembered);
+            }
             let app = App::new(&cc.egui_ctx, app_options);
             Ok(match timing {
                 Some(started) => Box::new(timing::Timed::new(app, started)),
@@ -140,7 +189,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// The views the window can open on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum View {
     /// The pipeline board.

@@ -130,7 +130,11 @@ impl LinesEditor {
                         tr!("Total"),
                         String::new(),
                     ] {
-                        ui.text(RichText::new(header).small().color(theme::TEXT_MUTED));
+                        ui.text(
+                            RichText::new(header)
+                                .small()
+                                .color(theme::colors(ui).text_muted),
+                        );
                     }
                     ui.end_row();
                     for (i, row) in self.rows.iter_mut().enumerate() {
@@ -149,7 +153,7 @@ impl LinesEditor {
                         match row.parse() {
                             Ok(line) => ui.text(format_money_cents(line.total(), currency)),
                             Err(errors) => ui
-                                .text(RichText::new("—").color(theme::ERROR))
+                                .text(RichText::new("—").color(theme::colors(ui).error))
                                 .on_hover_text(
                                     ui.rtl(
                                         errors
@@ -188,7 +192,7 @@ impl LinesEditor {
                 ui.text(
                     RichText::new(format_money_cents(self.total(), currency))
                         .strong()
-                        .color(theme::TEXT_STRONG),
+                        .color(theme::colors(ui).text_strong),
                 );
                 ui.text(tr!("Lines total"));
             });

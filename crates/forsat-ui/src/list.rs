@@ -51,7 +51,7 @@ fn ring_ui(ui: &egui::Ui, first: bool, last: bool) {
     let rect = ui
         .max_rect()
         .expand2(egui::vec2(ui.spacing().item_spacing.x / 2.0, -1.0));
-    let stroke = egui::Stroke::new(2.0, super::theme::FOCUS_RING);
+    let stroke = egui::Stroke::new(2.0, super::theme::colors(ui).focus_ring);
     let painter = ui.painter();
     painter.hline(rect.x_range(), rect.top(), stroke);
     painter.hline(rect.x_range(), rect.bottom(), stroke);
@@ -93,9 +93,29 @@ pub struct ListView {
     pinned: Option<Pinned>,
     /// The cell edit sent, until its reply says whether it was saved.
     sent: Option<Sent<Cell>>,
+    /// The widths the user gave columns (remembered between runs); the others start at
+    /// [`initial_width`].
+    widths: Vec<(ListColumn, f32)>,
 }
 
 impl ListView {
+    /// The widths the user gave the columns.
+    pub fn widths(&self) -> &[(ListColumn, f32)] {
+        &self.widths
+    }
+
+    /// Starts the columns at the widths remembered.
+    pub fn set_widths(&mut self, widths: Vec<(ListColumn, f32)>) {
+        self.widths = widths;
+    }
+
+    fn width(&self, column: ListColumn) -> f32 {
+        self.widths
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map_or_else(|| initial_width(column), |(_, w)| *w)
+    }
+
     /// The deals the list shows (its search, in its order) and those selected, for an export.
     pub fn shown_and_selected(
         &mut self,
@@ -309,6 +329,13 @@ impl ListView {
         // end, where the deal's name is. A child ui: the table draws its column lines down to its
         // ui's bottom, which must stop above the totals.
         let right_to_left = crate::i18n::right_to_left();
+        // Columns in reading order: the deal's name at the right in Persian.
+        let mut columns = ws.list_columns().to_vec();
+        if right_to_left {
+            columns.reverse();
+        }
+        let columns = &columns;
+        let mut drawn = Vec::new();
         egui::ScrollArea::horizontal()
             .id_salt("opportunity_list_columns")
             .auto_shrink(false)
@@ -324,14 +351,8 @@ impl ListView {
                     .resizable(true)
                     .auto_shrink(false)
                     .cell_layout(direction::start_to_end(Align::Center));
-                // Columns in reading order: the deal's name at the right in Persian.
-                let mut columns = ws.list_columns().to_vec();
-                if right_to_left {
-                    columns.reverse();
-                }
-                let columns = &columns;
                 for (i, column) in columns.iter().enumerate() {
-                    let width = initial_width(*column);
+                    let width = self.width(*column);
                     table = table.column(if i + 1 == columns.len() {
                         Column::remainder().at_least(width.min(120.0))
                     } else {
@@ -351,6 +372,7 @@ impl ListView {
                         }
                     })
                     .body(|body| {
+                        drawn = body.widths().to_vec();
                         body.rows(ROW_HEIGHT, ids.len(), |mut row| {
                             let Some(opp) = ws.opportunity(ids[row.index()]) else {
                                 return;
@@ -374,6 +396,19 @@ impl ListView {
                     });
             });
         self.sort = sort;
+        self.keep_widths(columns, &drawn);
+    }
+
+    /// Remembers the widths the user gave columns: all but the last, which takes what is left.
+    fn keep_widths(&mut self, columns: &[ListColumn], drawn: &[f32]) {
+        let last = columns.len().saturating_sub(1);
+        for (i, (column, width)) in columns.iter().zip(drawn).enumerate() {
+            let given = i != last && (width - initial_width(*column)).abs() > 0.5;
+            self.widths.retain(|(c, _)| c != column || !given);
+            if given {
+                self.widths.push((*column, *width));
+            }
+        }
     }
 
     /// Click selects one deal and opens it; Ctrl-click toggles; Shift-click selects the range
@@ -441,13 +476,20 @@ fn pinned_chip_ui(ui: &mut egui::Ui, label: &str, shown: usize) -> bool {
         direction::reading(ui, |ui| {
             ui.horizontal(|ui| {
                 egui::Frame::new()
-                    .fill(theme::CHIP_FILL)
+                    .fill(theme::colors(ui).chip_fill)
                     .corner_radius(theme::CARD_RADIUS)
                     .inner_margin(egui::Margin::symmetric(10, 3))
                     .show(ui, |ui| {
                         ui.horizontal(|ui| {
-                            ui.text(RichText::new(label).strong().color(theme::TEXT_STRONG));
-                            ui.text(RichText::new(deals(shown as u64)).color(theme::TEXT_MUTED));
+                            ui.text(
+                                RichText::new(label)
+                                    .strong()
+                                    .color(theme::colors(ui).text_strong),
+                            );
+                            ui.text(
+                                RichText::new(deals(shown as u64))
+                                    .color(theme::colors(ui).text_muted),
+                            );
                             clear = ui
                                 .small_button_text("×")
                                 .accessible_name(tr!("Show all deals again"))
@@ -488,7 +530,7 @@ fn sort_header_ui(ui: &mut egui::Ui, column: ListColumn, sort: &mut Sort) {
         };
         ui.painter().add(egui::Shape::convex_polygon(
             points,
-            theme::TEXT_STRONG,
+            theme::colors(ui).text_strong,
             egui::Stroke::NONE,
         ));
     }
@@ -525,7 +567,7 @@ fn totals_ui(ui: &mut egui::Ui, totals: &ListTotals, show: Show, currency: &str)
     }
     for (i, part) in parts.into_iter().enumerate() {
         if i > 0 {
-            ui.text(RichText::new("·").color(theme::TEXT_MUTED));
+            ui.text(RichText::new("·").color(theme::colors(ui).text_muted));
         }
         ui.text(RichText::new(part).strong());
     }
@@ -544,7 +586,7 @@ fn showing(filter: &Filter, show: Show) -> Action {
 fn status_ui(ui: &mut egui::Ui, show: Show) -> Option<Show> {
     let mut picked = show;
     ui.horizontal(|ui| {
-        ui.text(RichText::new(tr!("Show")).color(theme::TEXT_MUTED));
+        ui.text(RichText::new(tr!("Show")).color(theme::colors(ui).text_muted));
         for choice in Show::OUTCOMES {
             let name = match choice {
                 Show::Open => tr!("Show open deals"),
@@ -568,9 +610,11 @@ fn no_open_deal_ui(ui: &mut egui::Ui) -> bool {
         ui.text(
             RichText::new(tr!("No open deals"))
                 .heading()
-                .color(theme::TEXT_STRONG),
+                .color(theme::colors(ui).text_strong),
         );
-        ui.text(RichText::new(tr!("Every deal is won or lost.")).color(theme::TEXT_MUTED));
+        ui.text(
+            RichText::new(tr!("Every deal is won or lost.")).color(theme::colors(ui).text_muted),
+        );
         ui.add_space(10.0);
         show_all = ui.button_text(tr!("Show all deals")).clicked();
     });

@@ -304,7 +304,7 @@ impl LookupsEditor {
             let name = table_name(kind);
             let count = format_count(ws.all_lookups(kind).len() as u64);
             let button = egui::Button::selectable(kind == shown, name.clone())
-                .right_text(RichText::new(count).color(theme::TEXT_MUTED))
+                .right_text(RichText::new(count).color(theme::colors(ui).text_muted))
                 .min_size(egui::vec2(ui.available_width(), 26.0));
             if ui.add(button).accessible_name(name).clicked() && kind != shown {
                 *switch = Some(Switch::List(kind));
@@ -322,13 +322,13 @@ impl LookupsEditor {
         switch: &mut Option<Switch>,
     ) {
         ui.text(RichText::new(table_name(kind)).heading());
-        ui.text(RichText::new(table_help(kind)).color(theme::TEXT_MUTED));
+        ui.text(RichText::new(table_help(kind)).color(theme::colors(ui).text_muted));
         ui.text(
             RichText::new(tr!(
                 "An inactive value stays on the records that use it but is no longer offered in dropdowns."
             ))
             .small()
-            .color(theme::TEXT_MUTED));
+            .color(theme::colors(ui).text_muted));
         ui.add_space(8.0);
         self.add_ui(ui, ws, kind, actions);
         ui.add_space(10.0);
@@ -336,7 +336,7 @@ impl LookupsEditor {
         if values.is_empty() {
             ui.text(
                 RichText::new(tr!("This list is empty. Add its first value above."))
-                    .color(theme::TEXT_MUTED),
+                    .color(theme::colors(ui).text_muted),
             );
             return;
         }
@@ -443,7 +443,7 @@ impl LookupsEditor {
             cell(ui, widths.name, |ui| {
                 let mut text = RichText::new(name);
                 if !lookup.active {
-                    text = text.italics().color(theme::TEXT_MUTED);
+                    text = text.italics().color(theme::colors(ui).text_muted);
                 }
                 ui.add(egui::Label::new(ui.rtl(text)).truncate());
             });
@@ -466,7 +466,7 @@ impl LookupsEditor {
             });
             cell(ui, widths.uses, |ui| {
                 let text = if uses == 0 {
-                    RichText::new("—").color(theme::TEXT_MUTED)
+                    RichText::new("—").color(theme::colors(ui).text_muted)
                 } else {
                     RichText::new(format_count(uses as u64))
                 };
@@ -564,8 +564,11 @@ impl LookupsEditor {
         let mut go: Option<Option<Id>> = None;
         let mut close = false;
         egui::Frame::new()
-            .fill(theme::CARD_FILL)
-            .stroke(Stroke::new(1.0, theme::ERROR.gamma_multiply(0.4)))
+            .fill(theme::colors(ui).card_fill)
+            .stroke(Stroke::new(
+                1.0,
+                theme::colors(ui).error.gamma_multiply(0.4),
+            ))
             .corner_radius(6)
             .inner_margin(Margin::same(10))
             .outer_margin(Margin::symmetric(0, 4))
@@ -638,7 +641,7 @@ fn replace_combo(
                     RichText::new(&other.name)
                 } else {
                     RichText::new(tr!("{name} (inactive)", name = other.name))
-                        .color(theme::TEXT_MUTED)
+                        .color(theme::colors(ui).text_muted)
                 };
                 ui.selectable_value_text(choice, Some(Some(other.id)), text);
             }
@@ -702,7 +705,7 @@ fn validated(ws: &Workspace, lookup: Lookup) -> Result<Record, String> {
 /// A refused value's reason, in red.
 fn error_ui(ui: &mut egui::Ui, error: Option<&str>) {
     if let Some(error) = error {
-        ui.text(RichText::new(error).color(theme::ERROR));
+        ui.text(RichText::new(error).color(theme::colors(ui).error));
     }
 }
 

@@ -224,7 +224,7 @@ impl Closing {
                     } else {
                         trn!(flipped, "{n} of them is lost now and becomes won.")
                     };
-                    ui.text(RichText::new(warning).color(theme::STALE));
+                    ui.text(RichText::new(warning).color(theme::colors(ui).stale));
                     ui.add_space(6.0);
                 }
                 if lost {

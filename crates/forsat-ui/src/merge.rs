@@ -70,7 +70,7 @@ impl MergeDialog {
             RichText::new(tr!(
                 "Pick the deal to keep and, for each field, the value it keeps. The others move to the trash; their history and stage moves go to the kept deal."
             ))
-            .color(theme::TEXT_MUTED));
+            .color(theme::colors(ui).text_muted));
         ui.add_space(6.0);
         direction::grid_scope(ui, |ui| {
             egui::Grid::new("merge_grid")

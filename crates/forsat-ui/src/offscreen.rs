@@ -43,7 +43,7 @@ pub fn paint(
     mut content: impl FnMut(&mut egui::Ui),
 ) -> Painted {
     let ctx = egui::Context::default();
-    theme::apply(&ctx);
+    theme::apply(&ctx, egui::ThemePreference::Light);
     ctx.set_fonts(text::fonts(crate::i18n::language()));
     ctx.all_styles_mut(|style| style.animation_time = 0.0);
     let mut input = egui::RawInput {

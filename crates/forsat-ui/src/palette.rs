@@ -119,7 +119,7 @@ impl Palette {
                 }
                 ui.add_space(4.0);
                 if hits.is_empty() {
-                    ui.text(RichText::new(tr!("No match.")).color(theme::TEXT_MUTED));
+                    ui.text(RichText::new(tr!("No match.")).color(theme::colors(ui).text_muted));
                 }
                 for (i, hit) in hits.iter().enumerate() {
                     if self.line_ui(ui, ws, hit, i == self.at).clicked() {
@@ -197,17 +197,23 @@ impl Palette {
                         ui.add_sized(
                             [72.0, ui.spacing().interact_size.y],
                             egui::Label::new(
-                                ui.rtl(RichText::new(kind).small().color(theme::TEXT_MUTED)),
+                                ui.rtl(
+                                    RichText::new(kind)
+                                        .small()
+                                        .color(theme::colors(ui).text_muted),
+                                ),
                             ),
                         );
                         ui.text(RichText::new(name).strong());
                         if !detail.is_empty() {
-                            ui.text(RichText::new(detail).color(theme::TEXT_MUTED));
+                            ui.text(RichText::new(detail).color(theme::colors(ui).text_muted));
                         }
                         if let Some(shortcut) = shortcut {
                             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
                                 ui.text(
-                                    RichText::new(shortcut).monospace().color(theme::TEXT_MUTED),
+                                    RichText::new(shortcut)
+                                        .monospace()
+                                        .color(theme::colors(ui).text_muted),
                                 );
                             });
                         }

@@ -80,13 +80,21 @@ pub fn explanation_ui(ui: &mut egui::Ui, ws: &Workspace, explanation: &Explanati
     ui.with_layout(crate::direction::top_down_start(), |ui| {
         ui.text(egui::RichText::new(predicted(explanation.probability)).strong());
         for (heading, factors, color) in [
-            (tr!("Raises it:"), &explanation.raises, theme::WON),
-            (tr!("Lowers it:"), &explanation.lowers, theme::LOST),
+            (
+                tr!("Raises it:"),
+                &explanation.raises,
+                theme::colors(ui).won,
+            ),
+            (
+                tr!("Lowers it:"),
+                &explanation.lowers,
+                theme::colors(ui).lost,
+            ),
         ] {
             if factors.is_empty() {
                 continue;
             }
-            ui.text(egui::RichText::new(heading).color(theme::TEXT_MUTED));
+            ui.text(egui::RichText::new(heading).color(theme::colors(ui).text_muted));
             for (factor, effect) in factors {
                 let whole = (effect * 100.0).round();
                 let sign = if whole < 0.0 { "−" } else { "+" };
@@ -100,7 +108,11 @@ pub fn explanation_ui(ui: &mut egui::Ui, ws: &Workspace, explanation: &Explanati
             }
         }
         let note = tr!("Each figure: how far the prediction would move without that factor.");
-        ui.text(egui::RichText::new(note).small().color(theme::TEXT_MUTED));
+        ui.text(
+            egui::RichText::new(note)
+                .small()
+                .color(theme::colors(ui).text_muted),
+        );
     });
 }
 

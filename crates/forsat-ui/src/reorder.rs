@@ -58,7 +58,7 @@ fn arrow_button(ui: &mut egui::Ui, enabled: bool, up: bool) -> egui::Response {
     let color = if enabled {
         ui.visuals().widgets.style(&response).fg_stroke.color
     } else {
-        theme::CARD_STROKE
+        theme::colors(ui).card_stroke
     };
     let c = response.rect.center();
     let (w, h) = (4.5, 3.0);
@@ -77,7 +77,11 @@ fn paint_grip(painter: &egui::Painter, rect: egui::Rect) {
     let c = rect.center();
     for dx in [-2.5, 2.5] {
         for dy in [-5.0, 0.0, 5.0] {
-            painter.circle_filled(c + vec2(dx, dy), 1.4, theme::TEXT_MUTED);
+            painter.circle_filled(
+                c + vec2(dx, dy),
+                1.4,
+                theme::colors_of(painter.ctx()).text_muted,
+            );
         }
     }
 }
@@ -105,8 +109,11 @@ pub fn dropped<K: Copy + PartialEq + Send + Sync + 'static>(
         n if n == rows.len() => last.bottom() + 2.0,
         n => f32::midpoint(rows[n - 1].bottom(), rows[n].top()),
     };
-    ui.painter()
-        .hline(first.x_range(), y, Stroke::new(2.5, theme::CARD_SELECTED));
+    ui.painter().hline(
+        first.x_range(),
+        y,
+        Stroke::new(2.5, theme::colors(ui).card_selected),
+    );
     if !ui.input(|i| i.pointer.any_released()) {
         return None;
     }
@@ -127,7 +134,7 @@ pub fn paint_ghost(ui: &egui::Ui, drag_id: egui::Id, name: &str) {
     let galley = painter.layout_no_wrap(
         name.to_owned(),
         FontId::proportional(14.0),
-        theme::TEXT_STRONG,
+        theme::colors(ui).text_strong,
     );
     let rect = egui::Rect::from_min_size(
         pointer + vec2(16.0, -galley.size().y / 2.0 - 5.0),
@@ -136,9 +143,13 @@ pub fn paint_ghost(ui: &egui::Ui, drag_id: egui::Id, name: &str) {
     painter.rect(
         rect,
         theme::CARD_RADIUS,
-        theme::CARD_FILL,
-        Stroke::new(1.0, theme::CARD_SELECTED),
+        theme::colors(ui).card_fill,
+        Stroke::new(1.0, theme::colors(ui).card_selected),
         egui::StrokeKind::Inside,
     );
-    painter.galley(rect.min + vec2(10.0, 5.0), galley, theme::TEXT_STRONG);
+    painter.galley(
+        rect.min + vec2(10.0, 5.0),
+        galley,
+        theme::colors(ui).text_strong,
+    );
 }

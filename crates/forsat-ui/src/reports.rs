@@ -397,7 +397,53 @@ impl Default for ReportsView {
     }
 }
 
+/// The reports' choices, remembered between runs (see [`crate::remembered`]): each card's
+/// parameters and preset range in [`Card::ALL`]'s order, whether every pipeline is added up,
+/// and the forecast's measure.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ReportSettings {
+    cards: Vec<(Params, Option<Range>)>,
+    all_pipelines: bool,
+    measure: Measure,
+}
+
 impl ReportsView {
+    /// The choices to remember.
+    pub fn settings(&self) -> ReportSettings {
+        ReportSettings {
+            cards: self
+                .cards
+                .iter()
+                .map(|c| (c.params.clone(), c.range))
+                .collect(),
+            all_pipelines: self.all_pipelines,
+            measure: self.measure,
+        }
+    }
+
+    /// Takes up the choices remembered: a preset range's dates as of `today` (this year is
+    /// this year's), a card whose report has changed kind since left as it is.
+    pub fn restore(&mut self, settings: &ReportSettings, today: NaiveDate) {
+        for (state, (params, range)) in self.cards.iter_mut().zip(&settings.cards) {
+            if std::mem::discriminant(&state.params) != std::mem::discriminant(params) {
+                continue;
+            }
+            state.params = params.clone();
+            state.range = *range;
+            if let Some((from, to)) = range_mut(&mut state.params) {
+                match range {
+                    Some(preset) => (*from, *to) = preset.dates(today),
+                    None => {
+                        state.from.set(*from);
+                        state.to.set(*to);
+                    }
+                }
+            }
+        }
+        self.all_pipelines = settings.all_pipelines;
+        self.measure = settings.measure;
+    }
+
     /// Draws the dashboard, or one card full size, of the pipeline shown; a saved report
     /// opened may show another.
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Ctx) -> Vec<Action> {
@@ -433,7 +479,7 @@ impl ReportsView {
         ui.add_space(4.0);
         match self.full {
             Some(card) => {
-                let frame = card_frame();
+                let frame = card_frame(ui);
                 frame.show(ui, |ui| {
                     ui.set_min_size(ui.available_size());
                     self.card_ui(ui, ws, pipeline, card, true, &mut actions);
@@ -457,7 +503,7 @@ impl ReportsView {
                                         columns.reverse();
                                     }
                                     for (ui, card) in columns.iter_mut().zip(pair) {
-                                        card_frame().show(ui, |ui| {
+                                        card_frame(ui).show(ui, |ui| {
                                             ui.set_width(ui.available_width());
                                             self.card_ui(
                                                 ui,
@@ -507,7 +553,7 @@ impl ReportsView {
                     )));
             }
             ui.separator();
-            ui.text(RichText::new(tr!("Deals created")).color(theme::TEXT_MUTED));
+            ui.text(RichText::new(tr!("Deals created")).color(theme::colors(ui).text_muted));
             self.created_from.ui(ui, &tr!("from"));
             self.created_to.ui(ui, &tr!("to"));
         });
@@ -523,12 +569,12 @@ impl ReportsView {
     ) -> Option<Id> {
         let mut pipeline = None;
         ui.horizontal_wrapped(|ui| {
-            ui.text(RichText::new(tr!("Saved reports:")).color(theme::TEXT_MUTED));
+            ui.text(RichText::new(tr!("Saved reports:")).color(theme::colors(ui).text_muted));
             let saved = ws.saved_reports();
             if saved.is_empty() {
                 ui.text(
                     RichText::new(tr!("none yet: a card's Save… keeps its settings here"))
-                        .color(theme::TEXT_MUTED),
+                        .color(theme::colors(ui).text_muted),
                 );
             }
             for report in saved {
@@ -649,15 +695,15 @@ impl ReportsView {
         ui.horizontal_wrapped(|ui| match &mut state.params {
             Params::Funnel => {
                 ui.text(RichText::new(tr!("Click a stage to see the deals that reached it."))
-                        .color(theme::TEXT_MUTED));
+                        .color(theme::colors(ui).text_muted));
             }
             Params::Leakage => {
                 ui.text(RichText::new(tr!("Where deals are lost, and how many move on."))
-                        .color(theme::TEXT_MUTED));
+                        .color(theme::colors(ui).text_muted));
             }
             Params::Pipeline { by: GroupBy::Month } => {
                 ui.text(RichText::new(tr!("Open deals by the month they are expected to close."))
-                        .color(theme::TEXT_MUTED));
+                        .color(theme::colors(ui).text_muted));
             }
             Params::Pipeline { by } => {
                 let choices = [GroupBy::Stage, GroupBy::Salesperson, GroupBy::Source];
@@ -683,19 +729,19 @@ impl ReportsView {
                 ui.text(RichText::new(tr!(
                         "Days deals spend in each open stage, and the money the pipeline wins per day."
                     ))
-                    .color(theme::TEXT_MUTED));
+                    .color(theme::colors(ui).text_muted));
             }
             Params::Calibration => {
                 ui.text(RichText::new(tr!(
                         "Predictions learnt from older deals, checked against what happened to newer ones."
                     ))
-                    .color(theme::TEXT_MUTED));
+                    .color(theme::colors(ui).text_muted));
             }
             Params::Goals => {
                 ui.text(RichText::new(tr!(
                         "This week's, month's, quarter's or year's goals against a steady pace."
                     ))
-                    .color(theme::TEXT_MUTED));
+                    .color(theme::colors(ui).text_muted));
             }
             Params::Slipped { every } => {
                 choice_combo(ui, &tr!("Period"), every, &Every::ALL, Every::current_label);
@@ -768,7 +814,7 @@ impl ReportsView {
                     RichText::new(tr!(
                         "Its settings and scope, to open again from the list of saved reports."
                     ))
-                    .color(theme::TEXT_MUTED),
+                    .color(theme::colors(ui).text_muted),
                 );
                 ui.add_space(6.0);
                 let label = ui.text(tr!("Report name"));
@@ -824,10 +870,10 @@ fn with_saved(saved: &[SavedReport], mut report: SavedReport) -> Vec<SavedReport
     reports
 }
 
-fn card_frame() -> egui::Frame {
+fn card_frame(ui: &egui::Ui) -> egui::Frame {
     egui::Frame::new()
-        .fill(theme::CARD_FILL)
-        .stroke(egui::Stroke::new(1.0, theme::CARD_STROKE))
+        .fill(theme::colors(ui).card_fill)
+        .stroke(egui::Stroke::new(1.0, theme::colors(ui).card_stroke))
         .corner_radius(theme::CARD_RADIUS)
         .inner_margin(egui::Margin::same(12))
 }
@@ -841,7 +887,7 @@ fn card_header_ui(ui: &mut egui::Ui, card: Card, full: bool) -> Option<CardAsk> 
             RichText::new(&title)
                 .strong()
                 .size(16.0)
-                .color(theme::TEXT_STRONG),
+                .color(theme::colors(ui).text_strong),
         );
         ui.with_layout(direction::end_to_start(Align::Center), |ui| {
             let save = ui
@@ -1006,9 +1052,9 @@ fn leakage_card_ui(ui: &mut egui::Ui, rows: &[reports::LeakageRow], currency: &s
     let verdict = RichText::new(reports::verdict(rows, currency)).strong();
     let reviewed = rows.iter().any(|r| r.needs_review);
     let verdict = if reviewed {
-        verdict.color(theme::LOST)
+        verdict.color(theme::colors(ui).lost)
     } else {
-        verdict.color(theme::WON)
+        verdict.color(theme::colors(ui).won)
     };
     // Not justified: a sentence's spaces stay spaces.
     ui.with_layout(direction::top_down_start(), |ui| {
@@ -1096,7 +1142,7 @@ fn needs_ui(ui: &mut egui::Ui, lines: &[String], height: f32) -> egui::Rect {
     let mut inner = ui.new_child(egui::UiBuilder::new().max_rect(rect).layout(layout));
     inner.add_space(height / 3.0);
     for (k, line) in lines.iter().enumerate() {
-        let text = RichText::new(line).color(theme::TEXT_MUTED);
+        let text = RichText::new(line).color(theme::colors(ui).text_muted);
         let text = if k == 0 { text.size(15.0) } else { text };
         inner.add(egui::Label::new(inner.rtl(text)).wrap());
     }

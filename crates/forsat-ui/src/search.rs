@@ -192,7 +192,9 @@ impl Search {
     fn saved_menu_ui(&mut self, ui: &mut egui::Ui, cx: &Ctx, actions: &mut Vec<Action>) {
         let saved = cx.ws.saved_filters();
         if saved.is_empty() {
-            ui.text(RichText::new(tr!("No saved searches yet")).color(theme::TEXT_MUTED));
+            ui.text(
+                RichText::new(tr!("No saved searches yet")).color(theme::colors(ui).text_muted),
+            );
         }
         for s in saved {
             ui.horizontal(|ui| {
@@ -313,7 +315,7 @@ impl Search {
             self.errors = errors;
         });
         for error in &self.errors {
-            ui.text(RichText::new(error).color(theme::ERROR));
+            ui.text(RichText::new(error).color(theme::colors(ui).error));
         }
         self.last = filter.clone();
     }
@@ -366,7 +368,7 @@ impl Naming {
                 }
                 let enter = unsaved::submitted(ui, &field);
                 if let Some(error) = &self.error {
-                    ui.text(RichText::new(error).color(theme::ERROR));
+                    ui.text(RichText::new(error).color(theme::colors(ui).error));
                 }
                 ui.add_space(8.0);
                 let other = self

@@ -46,7 +46,7 @@ pub fn sheet_ui(ui: &mut egui::Ui) {
         RichText::new(tr!(
             "Letter keys work when no text field has the keyboard; Ctrl and Alt keys work everywhere."
         ))
-        .color(super::theme::TEXT_MUTED),
+        .color(super::theme::colors(ui).text_muted),
     );
     ui.add_space(6.0);
     let commands = Verb::all()

@@ -1,6 +1,8 @@
 //! Colours, sizes and spacing in one place, so views never scatter literals.
 
-use egui::{Color32, CornerRadius, Margin, Stroke};
+use egui::{Color32, CornerRadius, Margin, Stroke, Theme, ThemePreference};
+
+use crate::domain::ActivityState;
 
 /// Narrowest board column; with many stages the board scrolls sideways instead.
 pub const COLUMN_WIDTH: f32 = 276.0;
@@ -34,7 +36,6 @@ pub const PIPELINE_SWITCHER_WIDTH: f32 = 170.0;
 /// The salesperson's initials on a card: the disc's size and colours (dark enough for white
 /// letters), one per salesperson, repeated.
 pub const OWNER_DIAMETER: f32 = 18.0;
-pub const OWNER_TEXT: Color32 = Color32::WHITE;
 pub const OWNER_COLORS: [Color32; 6] = [
     Color32::from_rgb(0x3B, 0x6E, 0xD8),
     Color32::from_rgb(0x8E, 0x44, 0xAD),
@@ -46,54 +47,10 @@ pub const OWNER_COLORS: [Color32; 6] = [
 /// A tag chip on a card.
 pub const CHIP_PADDING: f32 = 5.0;
 pub const CHIP_RADIUS: CornerRadius = CornerRadius::same(4);
-/// The line showing where a dragged card will land.
-pub const DROP_MARKER: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
-
-pub const CARD_FILL: Color32 = Color32::WHITE;
-pub const CARD_STROKE: Color32 = Color32::from_rgb(0xD5, 0xD9, 0xE0);
-/// The edge of a widget at rest (a text field, a dropdown, a button): egui's light theme has
-/// none, so a white text field on a white card or editor frame could not be seen.
-pub const FIELD_STROKE: Color32 = Color32::from_rgb(0xB4, 0xBA, 0xC3);
-pub const CARD_SELECTED: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
-/// The ring of the card or row the keyboard is on: apart from the selected card's blue.
-pub const FOCUS_RING: Color32 = Color32::from_rgb(0x7C, 0x3A, 0xED);
-pub const COLUMN_FILL: Color32 = Color32::from_rgb(0xEF, 0xF1, 0xF5);
-pub const BOARD_FILL: Color32 = Color32::from_rgb(0xF7, 0xF8, 0xFA);
-pub const TEXT_MUTED: Color32 = Color32::from_rgb(0x5F, 0x67, 0x73);
-pub const TEXT_STRONG: Color32 = Color32::from_rgb(0x1F, 0x24, 0x2B);
-pub const OVERDUE: Color32 = Color32::from_rgb(0xC6, 0x28, 0x28);
-pub const WON: Color32 = Color32::from_rgb(0x2E, 0x7D, 0x32);
-pub const LOST: Color32 = Color32::from_rgb(0xB7, 0x1C, 0x1C);
-/// The Won and Lost drop zones under a dragged card: brighter than at rest.
-pub const WON_HOVER: Color32 = Color32::from_rgb(0x43, 0xA0, 0x47);
-pub const LOST_HOVER: Color32 = Color32::from_rgb(0xE5, 0x39, 0x35);
-pub const CLOSE_ZONE_TEXT: Color32 = Color32::WHITE;
+/// White letters on the salesperson's disc and on the Won and Lost drop zones, in both themes.
+pub const TEXT_ON_COLOR: Color32 = Color32::WHITE;
 /// A dragged card over them is faint, so that the zone's words read through it.
 pub const CARD_OVER_ZONE_OPACITY: f32 = 0.35;
-/// A column under a dragged card: a light tint and a blue edge.
-pub const COLUMN_DROP_FILL: Color32 = Color32::from_rgb(0xE3, 0xEC, 0xFB);
-pub const COLUMN_DROP_STROKE: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
-pub const STAR: Color32 = Color32::from_rgb(0xF2, 0xA9, 0x00);
-/// Next-activity dots (Odoo's colours): late, due today, planned, none.
-pub const ACTIVITY_LATE: Color32 = Color32::from_rgb(0xD3, 0x2F, 0x2F);
-pub const ACTIVITY_TODAY: Color32 = Color32::from_rgb(0xE0, 0x8E, 0x0B);
-pub const ACTIVITY_PLANNED: Color32 = Color32::from_rgb(0x2E, 0x9D, 0x45);
-pub const ACTIVITY_NONE: Color32 = Color32::from_rgb(0xB4, 0xBA, 0xC3);
-/// The bar of reminders said and not dismissed: amber, as today's activities.
-pub const REMINDER_FILL: Color32 = Color32::from_rgb(0xFF, 0xF1, 0xD6);
-/// The edge and note of a card that sat in its stage too long.
-pub const STALE: Color32 = Color32::from_rgb(0xC7, 0x6A, 0x00);
-pub const ERROR: Color32 = Color32::from_rgb(0xC6, 0x28, 0x28);
-/// The bar under a column header, tinted by the stage's probability.
-pub const PROGRESS: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
-
-/// Report charts: expected and weighted revenue, the funnel's bars, the conversion line, lost
-/// amounts that are not the worst leak.
-pub const CHART_EXPECTED: Color32 = Color32::from_rgb(0x3B, 0x6E, 0xD8);
-pub const CHART_WEIGHTED: Color32 = Color32::from_rgb(0xF2, 0x8E, 0x2B);
-pub const CHART_FUNNEL: Color32 = Color32::from_rgb(0xC9, 0xD8, 0xF5);
-pub const CHART_LINE: Color32 = Color32::from_rgb(0x5E, 0x35, 0xB1);
-pub const CHART_LOST_MUTED: Color32 = Color32::from_rgb(0xEF, 0xB4, 0xB4);
 /// One colour per salesperson in stacked charts (Tableau 10), repeated past ten.
 pub const CHART_SERIES: [Color32; 10] = [
     Color32::from_rgb(0x4E, 0x79, 0xA7),
@@ -107,8 +64,185 @@ pub const CHART_SERIES: [Color32; 10] = [
     Color32::from_rgb(0x9C, 0x75, 0x5F),
     Color32::from_rgb(0xBA, 0xB0, 0xAC),
 ];
-/// The chip naming a restriction of the list (a funnel stage's deals).
-pub const CHIP_FILL: Color32 = Color32::from_rgb(0xE3, 0xEC, 0xFB);
+
+/// Every colour that differs between the light and the dark theme. Views take theirs from
+/// [`colors`], never from a literal, so both themes stay readable wherever a colour is used.
+#[derive(Debug)]
+pub struct Palette {
+    /// The line showing where a dragged card will land.
+    pub drop_marker: Color32,
+    /// A card's face (also forms' and reports' frames, which sit on the panel like cards).
+    pub card_fill: Color32,
+    pub card_stroke: Color32,
+    /// The edge of a widget at rest (a text field, a dropdown, a button): egui's light theme has
+    /// none, so a white text field on a white card or editor frame could not be seen.
+    pub field_stroke: Color32,
+    pub card_selected: Color32,
+    /// The ring of the card or row the keyboard is on: apart from the selected card's blue.
+    pub focus_ring: Color32,
+    pub column_fill: Color32,
+    pub board_fill: Color32,
+    /// A day of another month in the month calendar.
+    pub outside_fill: Color32,
+    /// The chosen row of a list that is no table (the accounts).
+    pub selected_fill: Color32,
+    /// A question asked inside a form before it acts (delete this account?).
+    pub ask_fill: Color32,
+    pub text_muted: Color32,
+    pub text_strong: Color32,
+    /// The data file's path in the status bar: quieter than muted text.
+    pub text_faint: Color32,
+    pub overdue: Color32,
+    /// Won and lost as text and marks (labels, bars, legend swatches).
+    pub won: Color32,
+    pub lost: Color32,
+    /// The Won and Lost drop zones under a dragged card (white words on them), brighter when
+    /// the card is over them.
+    pub won_zone: Color32,
+    pub won_zone_hover: Color32,
+    pub lost_zone: Color32,
+    pub lost_zone_hover: Color32,
+    /// A column under a dragged card: a tint and an edge.
+    pub column_drop_fill: Color32,
+    pub column_drop_stroke: Color32,
+    pub star: Color32,
+    /// Next-activity dots (Odoo's colours): late, due today, planned, none.
+    pub activity_late: Color32,
+    pub activity_today: Color32,
+    pub activity_planned: Color32,
+    pub activity_none: Color32,
+    /// The bar of reminders said and not dismissed: amber, as today's activities.
+    pub reminder_fill: Color32,
+    /// The edge and note of a card that sat in its stage too long.
+    pub stale: Color32,
+    pub error: Color32,
+    /// The bar under a column header, tinted by the stage's probability.
+    pub progress: Color32,
+    /// Report charts: expected and weighted revenue, the funnel's bars, the conversion line,
+    /// lost amounts that are not the worst leak.
+    pub chart_expected: Color32,
+    pub chart_weighted: Color32,
+    pub chart_funnel: Color32,
+    pub chart_line: Color32,
+    pub chart_lost_muted: Color32,
+    /// The chip naming a restriction of the list (a funnel stage's deals), a tag on a card.
+    pub chip_fill: Color32,
+}
+
+const fn rgb(hex: u32) -> Color32 {
+    let [_, r, g, b] = hex.to_be_bytes();
+    Color32::from_rgb(r, g, b)
+}
+
+/// The light theme's colours.
+pub const LIGHT: Palette = Palette {
+    drop_marker: rgb(0x3B6ED8),
+    card_fill: Color32::WHITE,
+    card_stroke: rgb(0xD5D9E0),
+    field_stroke: rgb(0xB4BAC3),
+    card_selected: rgb(0x3B6ED8),
+    focus_ring: rgb(0x7C3AED),
+    column_fill: rgb(0xEFF1F5),
+    board_fill: rgb(0xF7F8FA),
+    outside_fill: Color32::from_gray(246),
+    selected_fill: rgb(0xE3ECFB),
+    ask_fill: rgb(0xFDF3F2),
+    text_muted: rgb(0x5F6773),
+    text_strong: rgb(0x1F242B),
+    text_faint: Color32::GRAY,
+    overdue: rgb(0xC62828),
+    won: rgb(0x2E7D32),
+    lost: rgb(0xB71C1C),
+    won_zone: rgb(0x2E7D32),
+    won_zone_hover: rgb(0x43A047),
+    lost_zone: rgb(0xB71C1C),
+    lost_zone_hover: rgb(0xE53935),
+    column_drop_fill: rgb(0xE3ECFB),
+    column_drop_stroke: rgb(0x3B6ED8),
+    star: rgb(0xF2A900),
+    activity_late: rgb(0xD32F2F),
+    activity_today: rgb(0xE08E0B),
+    activity_planned: rgb(0x2E9D45),
+    activity_none: rgb(0xB4BAC3),
+    reminder_fill: rgb(0xFFF1D6),
+    stale: rgb(0xC76A00),
+    error: rgb(0xC62828),
+    progress: rgb(0x3B6ED8),
+    chart_expected: rgb(0x3B6ED8),
+    chart_weighted: rgb(0xF28E2B),
+    chart_funnel: rgb(0xC9D8F5),
+    chart_line: rgb(0x5E35B1),
+    chart_lost_muted: rgb(0xEFB4B4),
+    chip_fill: rgb(0xE3ECFB),
+};
+
+/// The dark theme's colours: the same roles, lighter marks on darker faces, each text colour
+/// at least 4.5:1 against the card and the panel (WCAG AA).
+pub const DARK: Palette = Palette {
+    drop_marker: rgb(0x6A9BF4),
+    card_fill: rgb(0x2A2F37),
+    card_stroke: rgb(0x3D4450),
+    field_stroke: rgb(0x5C6573),
+    card_selected: rgb(0x6A9BF4),
+    focus_ring: rgb(0xB39DFF),
+    column_fill: rgb(0x1E2228),
+    board_fill: rgb(0x16191E),
+    outside_fill: rgb(0x22262D),
+    selected_fill: rgb(0x24344F),
+    ask_fill: rgb(0x3E2524),
+    text_muted: rgb(0xA4ACB8),
+    text_strong: rgb(0xE8EBF0),
+    text_faint: rgb(0x8A919C),
+    overdue: rgb(0xFF6B6B),
+    won: rgb(0x6CCB70),
+    lost: rgb(0xFF7070),
+    won_zone: rgb(0x2E7D32),
+    won_zone_hover: rgb(0x388E3C),
+    lost_zone: rgb(0xB71C1C),
+    lost_zone_hover: rgb(0xD32F2F),
+    column_drop_fill: rgb(0x22324C),
+    column_drop_stroke: rgb(0x6A9BF4),
+    star: rgb(0xFFC53D),
+    activity_late: rgb(0xFF5A5A),
+    activity_today: rgb(0xFFB020),
+    activity_planned: rgb(0x4CC35F),
+    activity_none: rgb(0x5C6573),
+    reminder_fill: rgb(0x4A3A16),
+    stale: rgb(0xFFA53D),
+    error: rgb(0xFF6B6B),
+    progress: rgb(0x6A9BF4),
+    chart_expected: rgb(0x6A9BF4),
+    chart_weighted: rgb(0xF5A05A),
+    chart_funnel: rgb(0x34496F),
+    chart_line: rgb(0xA98BF0),
+    chart_lost_muted: rgb(0x7D4242),
+    chip_fill: rgb(0x2B3B58),
+};
+
+/// The colours of the theme `ui` is painted in.
+pub fn colors(ui: &egui::Ui) -> &'static Palette {
+    palette_of(ui.visuals())
+}
+
+/// The colours of the theme a context paints in now (for painters and callbacks without a ui).
+pub fn colors_of(ctx: &egui::Context) -> &'static Palette {
+    palette_of(&ctx.global_style().visuals)
+}
+
+impl Palette {
+    /// An activity's dot and heading: late red, today amber, planned green.
+    pub fn activity(&self, state: ActivityState) -> Color32 {
+        match state {
+            ActivityState::Late => self.activity_late,
+            ActivityState::Today => self.activity_today,
+            ActivityState::Planned => self.activity_planned,
+        }
+    }
+}
+
+fn palette_of(visuals: &egui::Visuals) -> &'static Palette {
+    if visuals.dark_mode { &DARK } else { &LIGHT }
+}
 
 /// Height of a chart on the reports dashboard, and of a card's table under it.
 pub const CHART_HEIGHT: f32 = 250.0;
@@ -121,15 +255,19 @@ pub const CARD_RADIUS: CornerRadius = CornerRadius::same(6);
 /// A card's frame margins.
 pub const CARD_MARGIN: Margin = Margin::symmetric(10, 8);
 
-/// Sets the light theme and spacing used throughout the app.
-pub fn apply(ctx: &egui::Context) {
-    ctx.set_theme(egui::ThemePreference::Light);
-    ctx.all_styles_mut(|style| {
-        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
-        style.spacing.button_padding = egui::vec2(8.0, 3.0);
-        style.visuals.widgets.noninteractive.bg_stroke = Stroke::new(1.0, CARD_STROKE);
-        // A text field is as white as the frames editors sit on (`extreme_bg_color`): its edge
-        // is what shows it.
-        style.visuals.widgets.inactive.bg_stroke = Stroke::new(1.0, FIELD_STROKE);
-    });
+/// Sets both themes' spacing and edges, and which of them is shown: `choice`, where the system's
+/// is unknown (no desktop says it, as under Xvfb) the light one.
+pub fn apply(ctx: &egui::Context, choice: ThemePreference) {
+    ctx.options_mut(|options| options.fallback_theme = Theme::Light);
+    ctx.set_theme(choice);
+    for (theme, palette) in [(Theme::Light, &LIGHT), (Theme::Dark, &DARK)] {
+        ctx.style_mut_of(theme, |style| {
+            style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+            style.spacing.button_padding = egui::vec2(8.0, 3.0);
+            style.visuals.widgets.noninteractive.bg_stroke = Stroke::new(1.0, palette.card_stroke);
+            // A text field is as light as the frames editors sit on (`extreme_bg_color`): its
+            // edge is what shows it.
+            style.visuals.widgets.inactive.bg_stroke = Stroke::new(1.0, palette.field_stroke);
+        });
+    }
 }

@@ -109,7 +109,7 @@ pub fn marker(ui: &mut egui::Ui, dirty: bool) {
         ui.text(
             RichText::new(tr!("Unsaved changes"))
                 .small()
-                .color(theme::STALE),
+                .color(theme::colors(ui).stale),
         );
     }
 }

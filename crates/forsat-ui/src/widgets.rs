@@ -48,12 +48,18 @@ pub fn history_ui(ui: &mut egui::Ui, history: &[HistoryEntry]) {
                 };
                 // Stage moves are what a salesperson scans for: they stand out.
                 let what = if entry.field == Field::Stage.key() {
-                    RichText::new(what).strong().color(theme::PROGRESS)
+                    RichText::new(what)
+                        .strong()
+                        .color(theme::colors(ui).progress)
                 } else {
                     RichText::new(what)
                 };
                 ui.horizontal_wrapped(|ui| {
-                    ui.text(RichText::new(when).small().color(theme::TEXT_MUTED));
+                    ui.text(
+                        RichText::new(when)
+                            .small()
+                            .color(theme::colors(ui).text_muted),
+                    );
                     ui.text(what);
                 });
             }
@@ -381,9 +387,9 @@ pub fn star_button(ui: &mut egui::Ui, filled: bool, name: String) -> egui::Respo
     let (rect, response) = ui.allocate_exact_size(egui::vec2(22.0, 22.0), egui::Sense::click());
     let response = response.accessible_name(name);
     let color = if response.hovered() {
-        super::theme::STAR.gamma_multiply(0.8)
+        super::theme::colors(ui).star.gamma_multiply(0.8)
     } else {
-        super::theme::STAR
+        super::theme::colors(ui).star
     };
     paint_star(ui.painter(), rect.center(), 9.0, filled, color);
     response
@@ -391,17 +397,18 @@ pub fn star_button(ui: &mut egui::Ui, filled: bool, name: String) -> egui::Respo
 
 /// A card's white frame: a thick blue edge when selected, a thin blue one when hovered.
 pub fn paint_card_frame(painter: &egui::Painter, rect: Rect, selected: bool, hovered: bool) {
+    let colors = theme::colors_of(painter.ctx());
     let stroke = if selected {
-        egui::Stroke::new(2.0, theme::CARD_SELECTED)
+        egui::Stroke::new(2.0, colors.card_selected)
     } else if hovered {
-        egui::Stroke::new(1.0, theme::CARD_SELECTED)
+        egui::Stroke::new(1.0, colors.card_selected)
     } else {
-        egui::Stroke::new(1.0, theme::CARD_STROKE)
+        egui::Stroke::new(1.0, colors.card_stroke)
     };
     painter.rect(
         rect,
         theme::CARD_RADIUS,
-        theme::CARD_FILL,
+        colors.card_fill,
         stroke,
         egui::StrokeKind::Inside,
     );

@@ -170,7 +170,11 @@ impl Detail {
                         .show(ui, |ui| {
                             let headers = [tr!("Name"), tr!("Role"), tr!("Email"), tr!("Phone")];
                             for header in headers.into_iter().chain([tr!("Notes")]) {
-                                ui.text(RichText::new(header).small().color(theme::TEXT_MUTED));
+                                ui.text(
+                                    RichText::new(header)
+                                        .small()
+                                        .color(theme::colors(ui).text_muted),
+                                );
                             }
                             ui.end_row();
                             for contact in ids.iter().filter_map(|id| ws.contact(*id)) {
@@ -234,13 +238,15 @@ impl Detail {
             }
             _ => {
                 ui.text(&contact.name);
-                ui.text(RichText::new(&contact.role).color(theme::TEXT_MUTED));
+                ui.text(RichText::new(&contact.role).color(theme::colors(ui).text_muted));
                 ui.text(contact.emails().collect::<Vec<_>>().join(", "));
                 ui.text(contact.phones().collect::<Vec<_>>().join(", "));
                 let notes = contact.notes.lines().next().unwrap_or_default();
                 ui.add(
-                    egui::Label::new(ui.rtl(RichText::new(notes).color(theme::TEXT_MUTED)))
-                        .truncate(),
+                    egui::Label::new(
+                        ui.rtl(RichText::new(notes).color(theme::colors(ui).text_muted)),
+                    )
+                    .truncate(),
                 );
                 ui.horizontal(|ui| {
                     let edit = ui

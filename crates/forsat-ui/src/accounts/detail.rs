@@ -2,7 +2,7 @@
 
 use crate::direction;
 use crate::ui_ext::UiExt;
-use egui::{Color32, Margin, RichText, TextEdit};
+use egui::{Margin, RichText, TextEdit};
 
 use super::contacts::{ContactDraft, ContactEdit, Guard, contacts_count};
 use super::{AccountList, Sending, Switch, field_row};
@@ -26,8 +26,6 @@ const FIELD_MAX_WIDTH: f32 = 460.0;
 const LABEL_WIDTH: f32 = 110.0;
 /// How many accounts the reassign dropdown lists at once; typing narrows them.
 const REASSIGN_CHOICES: usize = 50;
-/// The background of the inline delete question.
-const ASK_FILL: Color32 = Color32::from_rgb(0xFD, 0xF3, 0xF2);
 
 /// The selected account (or a new one) being edited, with its related records.
 pub(super) struct Detail {
@@ -238,7 +236,7 @@ impl Detail {
             ui.text(
                 RichText::new(title)
                     .strong()
-                    .color(theme::TEXT_STRONG)
+                    .color(theme::colors(ui).text_strong)
                     .heading(),
             );
             unsaved::marker(ui, dirty);
@@ -252,7 +250,7 @@ impl Detail {
                     contacts = contacts_count(related.contacts.len()),
                     activities = activities_count(related.activity_count())
                 ))
-                .color(theme::TEXT_MUTED),
+                .color(theme::colors(ui).text_muted),
             );
         }
         ui.add_space(6.0);
@@ -264,7 +262,10 @@ impl Detail {
                 .chain(self.refused.clone())
                 .collect::<Vec<_>>()
                 .join("\n");
-            ui.text(RichText::new(tr!("Not saved:\n{errors}", errors = text)).color(theme::ERROR));
+            ui.text(
+                RichText::new(tr!("Not saved:\n{errors}", errors = text))
+                    .color(theme::colors(ui).error),
+            );
         }
         let entered = self.fields_ui(ui, ws);
         ui.add_space(6.0);
@@ -317,7 +318,7 @@ impl Detail {
             Some(Err(e)) => {
                 ui.text(
                     RichText::new(tr!("The history cannot be read: {error}", error = e))
-                        .color(theme::ERROR),
+                        .color(theme::colors(ui).error),
                 );
             }
             None => {}
@@ -363,7 +364,7 @@ impl Detail {
                 ui.text(
                     RichText::new(trn!(of_deals.len(), "On its deals ({n})"))
                         .small()
-                        .color(theme::TEXT_MUTED),
+                        .color(theme::colors(ui).text_muted),
                 );
                 for a in of_deals.iter().filter_map(|id| ws.activity(*id)) {
                     let ActivityLink::Opportunity(deal) = a.link else {
@@ -373,13 +374,15 @@ impl Detail {
                         let summary = RichText::new(&a.summary);
                         let (summary, color) = if a.done {
                             (
-                                summary.strikethrough().color(theme::TEXT_MUTED),
-                                theme::TEXT_MUTED,
+                                summary.strikethrough().color(theme::colors(ui).text_muted),
+                                theme::colors(ui).text_muted,
                             )
                         } else {
-                            (summary, state_color(a.due, ws.today()))
+                            (summary, state_color(ui, a.due, ws.today()))
                         };
-                        ui.text(RichText::new(kind_label(a.kind)).color(theme::TEXT_MUTED));
+                        ui.text(
+                            RichText::new(kind_label(a.kind)).color(theme::colors(ui).text_muted),
+                        );
                         ui.text(summary);
                         ui.text(RichText::new(format_date(a.due)).color(color));
                         if let Some(opp) = ws.opportunity(deal)
@@ -474,8 +477,11 @@ impl Detail {
         let mut send = None;
         let mut close = false;
         egui::Frame::new()
-            .fill(ASK_FILL)
-            .stroke(egui::Stroke::new(1.0, theme::ERROR.gamma_multiply(0.4)))
+            .fill(theme::colors(ui).ask_fill)
+            .stroke(egui::Stroke::new(
+                1.0,
+                theme::colors(ui).error.gamma_multiply(0.4),
+            ))
             .corner_radius(6)
             .inner_margin(Margin::same(10))
             .show(ui, |ui| {
@@ -509,7 +515,7 @@ impl Detail {
                     ui.text(
                         RichText::new(trn!(deals - shown, "({n} of them in the trash)"))
                             .small()
-                            .color(theme::TEXT_MUTED),
+                            .color(theme::colors(ui).text_muted),
                     );
                 }
                 ui.horizontal_wrapped(|ui| {
@@ -532,7 +538,7 @@ impl Detail {
                         "Its contacts and activities move there too; then it is deleted."
                     ))
                     .small()
-                    .color(theme::TEXT_MUTED),
+                    .color(theme::colors(ui).text_muted),
                 );
             });
         if close {
@@ -555,9 +561,9 @@ impl Detail {
             |ui| {
                 ui.horizontal_wrapped(|ui| {
                     for (name, (count, amount), color) in [
-                        (tr!("Open"), summary.open, theme::PROGRESS),
-                        (tr!("Won"), summary.won, theme::WON),
-                        (tr!("Lost"), summary.lost, theme::LOST),
+                        (tr!("Open"), summary.open, theme::colors(ui).progress),
+                        (tr!("Won"), summary.won, theme::colors(ui).won),
+                        (tr!("Lost"), summary.lost, theme::colors(ui).lost),
                     ] {
                         let text = tr!(
                             "{outcome}: {count} · {amount}",
@@ -570,7 +576,9 @@ impl Detail {
                     }
                 });
                 if summary.deals.is_empty() {
-                    ui.text(RichText::new(tr!("No deals yet.")).color(theme::TEXT_MUTED));
+                    ui.text(
+                        RichText::new(tr!("No deals yet.")).color(theme::colors(ui).text_muted),
+                    );
                     return;
                 }
                 direction::grid_scope(ui, |ui| {
@@ -585,7 +593,11 @@ impl Detail {
                                 tr!("Amount"),
                                 tr!("Expected close"),
                             ] {
-                                ui.text(RichText::new(header).small().color(theme::TEXT_MUTED));
+                                ui.text(
+                                    RichText::new(header)
+                                        .small()
+                                        .color(theme::colors(ui).text_muted),
+                                );
                             }
                             ui.end_row();
                             for opp in summary.deals.iter().filter_map(|id| ws.opportunity(*id)) {
@@ -598,9 +610,9 @@ impl Detail {
                                 }
                                 let stage = ws.stage(opp.stage);
                                 let color = match stage.map(|s| s.kind) {
-                                    Some(StageKind::Won) => theme::WON,
-                                    Some(StageKind::Lost) => theme::LOST,
-                                    _ => theme::TEXT_STRONG,
+                                    Some(StageKind::Won) => theme::colors(ui).won,
+                                    Some(StageKind::Lost) => theme::colors(ui).lost,
+                                    _ => theme::colors(ui).text_strong,
                                 };
                                 ui.text(
                                     RichText::new(stage.map_or("", |s| s.name.as_str()))
@@ -617,9 +629,9 @@ impl Detail {
                                 let close = opp.expected_close.map_or("—".to_owned(), format_date);
                                 let overdue = opp.is_overdue(ws.today());
                                 ui.text(RichText::new(close).color(if overdue {
-                                    theme::OVERDUE
+                                    theme::colors(ui).overdue
                                 } else {
-                                    theme::TEXT_MUTED
+                                    theme::colors(ui).text_muted
                                 }));
                                 ui.end_row();
                             }
@@ -698,12 +710,15 @@ fn reassign_combo(
                 }
             }
             if ids.is_empty() {
-                ui.text(RichText::new(tr!("No other account matches.")).color(theme::TEXT_MUTED));
+                ui.text(
+                    RichText::new(tr!("No other account matches."))
+                        .color(theme::colors(ui).text_muted),
+                );
             } else if ids.len() > REASSIGN_CHOICES {
                 ui.text(
                     RichText::new(tr!("Type to find more accounts…"))
                         .small()
-                        .color(theme::TEXT_MUTED),
+                        .color(theme::colors(ui).text_muted),
                 );
             }
         })
@@ -728,7 +743,7 @@ pub(super) fn errors_ui(ui: &mut egui::Ui, errors: &[FieldError]) {
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("; ");
-        ui.text(RichText::new(text).color(theme::ERROR));
+        ui.text(RichText::new(text).color(theme::colors(ui).error));
     }
 }
 

@@ -14,8 +14,6 @@ use crate::{tr, trn};
 
 /// Height of a row of the list (name over industry); fixed, so only visible rows are laid out.
 const ROW_HEIGHT: f32 = 44.0;
-/// The background of the selected row.
-const SELECTED_FILL: Color32 = Color32::from_rgb(0xE3, 0xEC, 0xFB);
 
 /// Every account by name, and those the search shows.
 #[derive(Default)]
@@ -74,9 +72,9 @@ fn account_row_ui(ui: &mut egui::Ui, account: &Account, selected: bool) -> egui:
     if ui.is_rect_visible(rect) {
         let painter = ui.painter();
         let fill = if selected {
-            SELECTED_FILL
+            theme::colors(ui).selected_fill
         } else if response.hovered() {
-            theme::COLUMN_FILL
+            theme::colors(ui).column_fill
         } else {
             Color32::TRANSPARENT
         };
@@ -87,7 +85,7 @@ fn account_row_ui(ui: &mut egui::Ui, account: &Account, selected: bool) -> egui:
             let x = if rtl { rect.right() - 3.0 } else { rect.left() };
             let bar =
                 egui::Rect::from_min_size(egui::pos2(x, rect.top()), vec2(3.0, rect.height()));
-            painter.rect_filled(bar, 0, theme::CARD_SELECTED);
+            painter.rect_filled(bar, 0, theme::colors(ui).card_selected);
         }
         let width = rect.width() - 24.0;
         let left = if rtl {
@@ -101,7 +99,7 @@ fn account_row_ui(ui: &mut egui::Ui, account: &Account, selected: bool) -> egui:
             rtl,
             &account.name,
             FontId::proportional(14.0),
-            theme::TEXT_STRONG,
+            theme::colors(ui).text_strong,
             width,
         );
         let industry = if account.industry.is_empty() {
@@ -115,13 +113,13 @@ fn account_row_ui(ui: &mut egui::Ui, account: &Account, selected: bool) -> egui:
             rtl,
             industry,
             FontId::proportional(12.0),
-            theme::TEXT_MUTED,
+            theme::colors(ui).text_muted,
             width,
         );
         painter.hline(
             rect.x_range(),
             rect.bottom() - 0.5,
-            egui::Stroke::new(1.0, theme::CARD_STROKE),
+            egui::Stroke::new(1.0, theme::colors(ui).card_stroke),
         );
     }
     response.on_hover_cursor(egui::CursorIcon::PointingHand)
@@ -144,7 +142,11 @@ impl AccountsView {
                     shown = format_count(shown)
                 )
             };
-            ui.text(RichText::new(count).strong().color(theme::TEXT_STRONG));
+            ui.text(
+                RichText::new(count)
+                    .strong()
+                    .color(theme::colors(ui).text_strong),
+            );
             ui.with_layout(direction::end_to_start(egui::Align::Center), |ui| {
                 if ui.button_text(tr!("New account")).clicked() {
                     switch = Some(Switch::New);
@@ -167,7 +169,7 @@ impl AccountsView {
             } else {
                 tr!("No account matches “{text}”.", text = self.search.trim())
             };
-            ui.text(RichText::new(text).color(theme::TEXT_MUTED));
+            ui.text(RichText::new(text).color(theme::colors(ui).text_muted));
             return switch;
         }
         let selected = self.detail.as_ref().and_then(|d| d.id);

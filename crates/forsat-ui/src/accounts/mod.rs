@@ -86,7 +86,7 @@ pub(crate) fn field_row<R>(
     direction::field_row(ui, label_width, label, |ui, label| {
         let inner = add(ui, label);
         if let Some(error) = error {
-            ui.text(RichText::new(error.reason()).color(theme::ERROR));
+            ui.text(RichText::new(error.reason()).color(theme::colors(ui).error));
         }
         inner
     })
@@ -163,7 +163,7 @@ impl AccountsView {
                                 RichText::new(tr!(
                                     "No account yet. Create one with “New account”."
                                 ))
-                                .color(theme::TEXT_MUTED),
+                                .color(theme::colors(ui).text_muted),
                             );
                             (None, None)
                         }

@@ -77,10 +77,10 @@ pub(super) fn bar_ui(ui: &mut egui::Ui, counts: Counts) {
         return;
     }
     let colors = [
-        theme::ACTIVITY_LATE,
-        theme::ACTIVITY_TODAY,
-        theme::ACTIVITY_PLANNED,
-        theme::ACTIVITY_NONE,
+        theme::colors(ui).activity_late,
+        theme::colors(ui).activity_today,
+        theme::colors(ui).activity_planned,
+        theme::colors(ui).activity_none,
     ];
     let rtl = crate::i18n::right_to_left();
     let mut at = 0.0;

@@ -55,7 +55,7 @@ pub(super) fn card_ui(
         ui.painter().rect_filled(
             rect,
             theme::CARD_RADIUS,
-            theme::CARD_STROKE.gamma_multiply(0.5),
+            theme::colors(ui).card_stroke.gamma_multiply(0.5),
         );
         if let Some(pointer) = ui.ctx().pointer_interact_pos() {
             let layer = egui::LayerId::new(egui::Order::Tooltip, id);
@@ -98,7 +98,7 @@ pub(super) fn card_ui(
             painter.rect_stroke(
                 rect.shrink(1.0),
                 theme::CARD_RADIUS,
-                Stroke::new(2.5, theme::FOCUS_RING),
+                Stroke::new(2.5, theme::colors(ui).focus_ring),
                 egui::StrokeKind::Inside,
             );
         }
@@ -166,7 +166,7 @@ pub(super) fn paint_card(
         painter.rect_stroke(
             rect,
             theme::CARD_RADIUS,
-            Stroke::new(2.0, theme::STALE),
+            Stroke::new(2.0, theme::colors_of(painter.ctx()).stale),
             egui::StrokeKind::Inside,
         );
     }
@@ -189,14 +189,20 @@ pub(super) fn paint_card(
 fn paint_name_lines(lines: &CardLines, ws: &Workspace, opp: &Opportunity, y: f32) -> f32 {
     let (painter, width) = (lines.painter, lines.width());
     let owner = owner_ui(painter, ws, opp, lines.end(y));
-    let name_bottom = lines.line(y, &opp.name, 14.0, theme::TEXT_STRONG, width - owner);
+    let name_bottom = lines.line(
+        y,
+        &opp.name,
+        14.0,
+        theme::colors_of(painter.ctx()).text_strong,
+        width - owner,
+    );
     let tags = tags_ui(painter, ws, opp, lines.end(name_bottom + 2.0), width * 0.5);
     let account = ws.account(opp.account).map_or("", |a| a.name.as_str());
     lines.line(
         name_bottom + 2.0,
         account,
         12.5,
-        theme::TEXT_MUTED,
+        theme::colors_of(painter.ctx()).text_muted,
         width - tags,
     )
 }
@@ -208,7 +214,13 @@ fn paint_amount_line(lines: &CardLines, opp: &Opportunity, predicted: Option<f64
     // The probability's end takes more room when it says the prediction too.
     let share = if predicted.is_some() { 0.6 } else { 0.4 };
     let money = format_money(opp.amount, &opp.currency);
-    let bottom = lines.line(y, &money, 13.5, theme::TEXT_STRONG, width * (1.0 - share));
+    let bottom = lines.line(
+        y,
+        &money,
+        13.5,
+        theme::colors_of(lines.painter.ctx()).text_strong,
+        width * (1.0 - share),
+    );
     let percent = format_percent(opp.probability);
     let percent = match predicted {
         // A deal that follows its prediction (Settings → General) says it once.
@@ -229,7 +241,7 @@ fn paint_amount_line(lines: &CardLines, opp: &Opportunity, predicted: Option<f64
         !lines.rtl,
         &percent,
         font,
-        theme::TEXT_MUTED,
+        theme::colors_of(lines.painter.ctx()).text_muted,
         width * share,
     );
     bottom
@@ -249,9 +261,9 @@ fn paint_last_line(
     if let Some(date) = opp.expected_close {
         let overdue = opp.is_overdue(ws.today());
         let color = if overdue {
-            theme::OVERDUE
+            theme::colors_of(lines.painter.ctx()).overdue
         } else {
-            theme::TEXT_MUTED
+            theme::colors_of(lines.painter.ctx()).text_muted
         };
         let font = FontId::proportional(12.0);
         offset = lines
@@ -265,7 +277,7 @@ fn paint_last_line(
             y,
             &trn!(days, "stale {n} days"),
             FontId::proportional(12.0),
-            theme::STALE,
+            theme::colors_of(lines.painter.ctx()).stale,
             (width - 64.0 - offset).max(1.0),
         );
     }
@@ -273,7 +285,7 @@ fn paint_last_line(
     lines.painter.circle_filled(
         egui::pos2(lines.x_from_start(width - 56.0), y + 7.0),
         4.5,
-        next_activity_color(ws, opp.id),
+        next_activity_color(theme::colors_of(lines.painter.ctx()), ws, opp.id),
     );
     paint_priority(
         lines.painter,
@@ -287,7 +299,7 @@ fn paint_last_line(
         ),
         14.0,
         opp.priority,
-        theme::STAR,
+        theme::colors_of(lines.painter.ctx()).star,
     );
 }
 
@@ -372,7 +384,7 @@ fn owner_ui(painter: &egui::Painter, ws: &Workspace, opp: &Opportunity, end: Lin
     let galley = painter.layout_job(bidi_job(LayoutJob::simple_singleline(
         initials(ws.lookup_name(opp.salesperson)),
         FontId::proportional(10.0),
-        theme::OWNER_TEXT,
+        theme::TEXT_ON_COLOR,
     )));
     // A disc, or a pill where the initials are wider (Persian letters are).
     let size = vec2(
@@ -386,7 +398,7 @@ fn owner_ui(painter: &egui::Painter, ws: &Workspace, opp: &Opportunity, end: Lin
     painter.galley(
         badge.center() - galley.size() / 2.0,
         galley,
-        theme::OWNER_TEXT,
+        theme::TEXT_ON_COLOR,
     );
     size.x + 6.0
 }
@@ -426,8 +438,11 @@ fn tags_ui(
     const GAP: f32 = 4.0;
     let LineEnd { x: end, top, rtl } = end;
     let chip = |text: String, max: f32| {
-        let mut job =
-            LayoutJob::simple_singleline(text, FontId::proportional(11.0), theme::TEXT_STRONG);
+        let mut job = LayoutJob::simple_singleline(
+            text,
+            FontId::proportional(11.0),
+            theme::colors_of(painter.ctx()).text_strong,
+        );
         job.wrap = egui::text::TextWrapping::truncate_at_width(max);
         painter.layout_job(bidi_job(job))
     };
@@ -463,11 +478,15 @@ fn tags_ui(
         let size = galley.size() + vec2(2.0 * theme::CHIP_PADDING, 2.0);
         let x = if rtl { start - size.x } else { start };
         let rect = egui::Rect::from_min_size(egui::pos2(x, top), size);
-        painter.rect_filled(rect, theme::CHIP_RADIUS, theme::CHIP_FILL);
+        painter.rect_filled(
+            rect,
+            theme::CHIP_RADIUS,
+            theme::colors_of(painter.ctx()).chip_fill,
+        );
         painter.galley(
             rect.min + vec2(theme::CHIP_PADDING, 1.0),
             galley,
-            theme::TEXT_STRONG,
+            theme::colors_of(painter.ctx()).text_strong,
         );
         start += if rtl { -(size.x + GAP) } else { size.x + GAP };
     }
@@ -475,16 +494,10 @@ fn tags_ui(
 }
 
 /// The colour of a card's next-activity dot: late red, today amber, planned green, none grey.
-fn next_activity_color(ws: &Workspace, opp: Id) -> egui::Color32 {
-    let state = ws
-        .next_activity(opp)
-        .map(|due| ActivityState::of(due, ws.today()));
-    match state {
-        Some(ActivityState::Late) => theme::ACTIVITY_LATE,
-        Some(ActivityState::Today) => theme::ACTIVITY_TODAY,
-        Some(ActivityState::Planned) => theme::ACTIVITY_PLANNED,
-        None => theme::ACTIVITY_NONE,
-    }
+fn next_activity_color(colors: &theme::Palette, ws: &Workspace, opp: Id) -> egui::Color32 {
+    ws.next_activity(opp).map_or(colors.activity_none, |due| {
+        colors.activity(ActivityState::of(due, ws.today()))
+    })
 }
 
 #[cfg(test)]
@@ -521,7 +534,10 @@ mod tests {
             .unwrap()
             .created
             .unwrap();
-        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_NONE);
+        assert_eq!(
+            next_activity_color(&theme::DARK, &ws, id),
+            theme::DARK.activity_none
+        );
         let today = ws.today();
         let plan = |ws: &mut Workspace, due, summary: &str| {
             let activity = Activity::planned(
@@ -536,10 +552,19 @@ mod tests {
             .unwrap();
         };
         plan(&mut ws, today + Days::new(3), "planned");
-        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_PLANNED);
+        assert_eq!(
+            next_activity_color(&theme::DARK, &ws, id),
+            theme::DARK.activity_planned
+        );
         plan(&mut ws, today, "today");
-        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_TODAY);
+        assert_eq!(
+            next_activity_color(&theme::DARK, &ws, id),
+            theme::DARK.activity_today
+        );
         plan(&mut ws, today - Days::new(1), "late");
-        assert_eq!(next_activity_color(&ws, id), theme::ACTIVITY_LATE);
+        assert_eq!(
+            next_activity_color(&theme::DARK, &ws, id),
+            theme::DARK.activity_late
+        );
     }
 }

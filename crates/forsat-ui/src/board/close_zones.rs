@@ -95,15 +95,18 @@ fn zone_ui(
     });
     let hovered = response.contains_pointer();
     let (fill, hover) = match stage.kind {
-        StageKind::Lost => (theme::LOST, theme::LOST_HOVER),
-        _ => (theme::WON, theme::WON_HOVER),
+        StageKind::Lost => (
+            theme::colors(ui).lost_zone,
+            theme::colors(ui).lost_zone_hover,
+        ),
+        _ => (theme::colors(ui).won_zone, theme::colors(ui).won_zone_hover),
     };
     let painter = ui.painter();
     painter.rect(
         rect,
         theme::CARD_RADIUS,
         if hovered { hover } else { fill },
-        egui::Stroke::new(if hovered { 3.0 } else { 0.0 }, theme::CLOSE_ZONE_TEXT),
+        egui::Stroke::new(if hovered { 3.0 } else { 0.0 }, theme::TEXT_ON_COLOR),
         egui::StrokeKind::Inside,
     );
     let title = if hovered {
@@ -122,11 +125,11 @@ fn zone_ui(
     ];
     for (text, size, y) in lines {
         let mut job =
-            LayoutJob::simple_singleline(text, FontId::proportional(size), theme::CLOSE_ZONE_TEXT);
+            LayoutJob::simple_singleline(text, FontId::proportional(size), theme::TEXT_ON_COLOR);
         job.wrap = egui::text::TextWrapping::truncate_at_width(rect.width() - 16.0);
         let galley = painter.layout_job(bidi_job(job));
         let at = egui::pos2(rect.center().x, y) - galley.size() / 2.0;
-        painter.galley(at, galley, theme::CLOSE_ZONE_TEXT);
+        painter.galley(at, galley, theme::TEXT_ON_COLOR);
     }
     response
         .dnd_release_payload::<CardDrag>()

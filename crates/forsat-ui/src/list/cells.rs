@@ -123,7 +123,7 @@ impl ListView {
             ListColumn::Amount if opp.amount_mode == AmountMode::FromLines => {
                 // Saved, a typed amount would be replaced by the lines' sum at once.
                 let why = tr!("Priced from its lines: open the deal to change them");
-                let amount = muted(format_money_cents(opp.amount, &opp.currency));
+                let amount = muted(ui, format_money_cents(opp.amount, &opp.currency));
                 let response = number_layout(ui, |ui| {
                     ui.add(
                         egui::Label::new(ui.rtl(amount))
@@ -143,7 +143,7 @@ impl ListView {
                 let (shown, text) = editable_text(opp, column);
                 let mut label = RichText::new(shown);
                 if column == ListColumn::ExpectedClose && opp.is_overdue(ws.today()) {
-                    label = label.color(theme::OVERDUE);
+                    label = label.color(theme::colors(ui).overdue);
                 }
                 if clickable_text_ui(ui, label, is_number(column)).clicked() {
                     self.editing = Some(CellEdit {
@@ -161,8 +161,8 @@ impl ListView {
     }
 }
 
-fn muted(text: String) -> RichText {
-    RichText::new(text).color(theme::TEXT_MUTED)
+fn muted(ui: &egui::Ui, text: String) -> RichText {
+    RichText::new(text).color(theme::colors(ui).text_muted)
 }
 
 /// A cell's text that opens its editor when clicked (or Enter is pressed on it).
@@ -207,15 +207,15 @@ fn read_only_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity, colum
             false,
         ),
         ListColumn::Weighted => (
-            muted(format_money_cents(opp.weighted(), &opp.currency)),
+            muted(ui, format_money_cents(opp.weighted(), &opp.currency)),
             true,
         ),
-        ListColumn::Created => (muted(format_date(opp.created.date_naive())), false),
+        ListColumn::Created => (muted(ui, format_date(opp.created.date_naive())), false),
         ListColumn::Source => (RichText::new(ws.lookup_name(opp.source)), false),
         ListColumn::Contact => (RichText::new(ws.contact_name(opp)), false),
         ListColumn::Tags => (RichText::new(ws.tag_names(opp)), false),
         ListColumn::Currency => (RichText::new(&opp.currency), false),
-        ListColumn::NextActivity => (next_activity_text(ws, opp), false),
+        ListColumn::NextActivity => (next_activity_text(ui, ws, opp), false),
         ListColumn::DaysInStage => (
             RichText::new(format_count(ws.days_in_stage(opp).max(0) as u64)),
             true,
@@ -226,7 +226,7 @@ fn read_only_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity, colum
                 .forecast_category(opp)
                 .map_or_else(|| "—".to_owned(), category_label);
             let text = if opp.forecast == ForecastChoice::Stage {
-                muted(label)
+                muted(ui, label)
             } else {
                 RichText::new(label)
             };
@@ -243,17 +243,17 @@ fn read_only_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity, colum
 }
 
 /// The next open activity's due date and summary, red when it is late; muted when none.
-fn next_activity_text(ws: &Workspace, opp: &Opportunity) -> RichText {
+fn next_activity_text(ui: &egui::Ui, ws: &Workspace, opp: &Opportunity) -> RichText {
     match ws.next_activity_of(opp.id) {
         Some(a) => {
             let text = RichText::new(format!("{} · {}", format_date(a.due), a.summary));
             if a.due < ws.today() {
-                text.color(theme::OVERDUE)
+                text.color(theme::colors(ui).overdue)
             } else {
                 text
             }
         }
-        None => muted(tr!("None planned")),
+        None => muted(ui, tr!("None planned")),
     }
 }
 
@@ -265,7 +265,13 @@ fn priority_cell_ui(ui: &mut egui::Ui, priority: u8) {
     response.widget_info(|| {
         egui::WidgetInfo::labeled(egui::Role::Label, true, trn!(priority, "{n} of 3 stars"))
     });
-    paint_priority(ui.painter(), rect.right_top(), size, priority, theme::STAR);
+    paint_priority(
+        ui.painter(),
+        rect.right_top(),
+        size,
+        priority,
+        theme::colors(ui).star,
+    );
 }
 
 /// The stage as text; clicked (or Enter), the dropdown of the pipeline's stages. Picking a
@@ -301,7 +307,7 @@ fn salesperson_cell_ui(ui: &mut egui::Ui, ws: &Workspace, opp: &Opportunity) -> 
         name => name.to_owned(),
     };
     let shown = if opp.salesperson.is_none() {
-        muted(value.clone())
+        muted(ui, value.clone())
     } else {
         RichText::new(&value)
     };

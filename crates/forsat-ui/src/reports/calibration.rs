@@ -25,12 +25,12 @@ pub fn chart_ui(ui: &mut egui::Ui, calibration: &Calibration, height: f32) -> Re
         &[
             (
                 model.clone(),
-                theme::CHART_LINE,
+                theme::colors(ui).chart_line,
                 super::charts::Swatch::Line,
             ),
             (
                 perfect.clone(),
-                theme::TEXT_MUTED,
+                theme::colors(ui).text_muted,
                 super::charts::Swatch::Line,
             ),
         ],
@@ -53,19 +53,19 @@ pub fn chart_ui(ui: &mut egui::Ui, calibration: &Calibration, height: f32) -> Re
                 perfect.as_str(),
                 PlotPoints::new(vec![[0.0, 0.0], [1.0, 1.0]]),
             )
-            .color(theme::TEXT_MUTED)
+            .color(theme::colors_of(plot_ui.ctx()).text_muted)
             .style(egui_plot::LineStyle::dashed_dense())
             .allow_hover(false),
         );
         plot_ui.line(
             Line::new(model.as_str(), PlotPoints::new(measured.clone()))
-                .color(theme::CHART_LINE)
+                .color(theme::colors_of(plot_ui.ctx()).chart_line)
                 .width(2.0)
                 .allow_hover(false),
         );
         plot_ui.points(
             Points::new(model.as_str(), PlotPoints::new(measured))
-                .color(theme::CHART_LINE)
+                .color(theme::colors_of(plot_ui.ctx()).chart_line)
                 .radius(4.0)
                 .filled(true)
                 .allow_hover(false),

@@ -56,7 +56,7 @@ impl Pivot {
 }
 
 /// Which amount the forecast's bars stack.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Measure {
     /// What was won plus the weighted pipeline: one figure for past and future periods.
     #[default]
@@ -311,7 +311,7 @@ pub(super) fn legend_row_ui(ui: &mut egui::Ui, entries: &[(String, Color32, Swat
                     ui.painter().circle_filled(rect.center(), 3.0, *color);
                 }
             }
-            ui.text(RichText::new(name).color(theme::TEXT_MUTED));
+            ui.text(RichText::new(name).color(theme::colors(ui).text_muted));
             ui.add_space(6.0);
         }
     });
@@ -383,8 +383,8 @@ pub fn funnel_ui(
             Bar::new(y(k), v)
                 .base_offset(-v / 2.0)
                 .name(&r.stage)
-                .fill(theme::CHART_FUNNEL)
-                .stroke(Stroke::new(1.0, theme::CHART_EXPECTED))
+                .fill(theme::colors(ui).chart_funnel)
+                .stroke(Stroke::new(1.0, theme::colors(ui).chart_expected))
         })
         .collect();
     let spoken = funnel_spoken(rows, currency);
@@ -434,7 +434,7 @@ pub fn funnel_ui(
                         &style,
                         RichText::new(label)
                             .size(FUNNEL_TEXT_SIZE)
-                            .color(theme::TEXT_STRONG),
+                            .color(theme::colors_of(plot_ui.ctx()).text_strong),
                     ),
                 )
                 .anchor(anchor)
@@ -626,13 +626,13 @@ pub fn revenue_ui(
         rows.iter().map(|r| to_f64(r.expected)),
         &labels,
         -0.2,
-        theme::CHART_EXPECTED,
+        theme::colors(ui).chart_expected,
     );
     let weighted = series(
         rows.iter().map(|r| to_f64(r.weighted)),
         &labels,
         0.2,
-        theme::CHART_WEIGHTED,
+        theme::colors(ui).chart_weighted,
     );
     let n = rows.len();
     let spoken = rows
@@ -651,15 +651,29 @@ pub fn revenue_ui(
     legend_row_ui(
         ui,
         &[
-            (tr!("Expected"), theme::CHART_EXPECTED, Swatch::Bar),
-            (tr!("Weighted"), theme::CHART_WEIGHTED, Swatch::Bar),
+            (
+                tr!("Expected"),
+                theme::colors(ui).chart_expected,
+                Swatch::Bar,
+            ),
+            (
+                tr!("Weighted"),
+                theme::colors(ui).chart_weighted,
+                Swatch::Bar,
+            ),
         ],
     );
     let height = height - ui.spacing().interact_size.y;
     let plot = money_axis(categories(ui, still_plot(id, height), labels), currency);
     let response = plot.show(ui, |plot_ui| {
-        plot_ui.bar_chart(BarChart::new(tr!("Expected"), expected).color(theme::CHART_EXPECTED));
-        plot_ui.bar_chart(BarChart::new(tr!("Weighted"), weighted).color(theme::CHART_WEIGHTED));
+        plot_ui.bar_chart(
+            BarChart::new(tr!("Expected"), expected)
+                .color(theme::colors_of(plot_ui.ctx()).chart_expected),
+        );
+        plot_ui.bar_chart(
+            BarChart::new(tr!("Weighted"), weighted)
+                .color(theme::colors_of(plot_ui.ctx()).chart_weighted),
+        );
     });
     let name = match id {
         "revenue_by_month_chart" => tr!("Revenue by month chart"),
@@ -703,7 +717,7 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
     // Stuck deals are measured only in stages with expected days: with none, a stuck series
     // would hold no data yet push every lost bar off its stage's label and conversion point.
     let measured = rows.iter().any(|r| r.stuck.is_some());
-    let (lost, stuck) = leakage_bars(rows, &labels, measured);
+    let (lost, stuck) = leakage_bars(theme::colors(ui), rows, &labels, measured);
     let lost_name = tr!("Lost amount");
     let stuck_name = tr!("Stuck past the stage's expected days");
     let spoken = leakage_spoken(
@@ -729,11 +743,11 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
     // The plot draws its series' names as one run; the legend's label orders its own text.
     let line_name = one_run(&line_text);
     // Series with long names: their legend sits above the chart, hiding no bar.
-    let mut legend = vec![(lost_name.clone(), theme::LOST, Swatch::Bar)];
+    let mut legend = vec![(lost_name.clone(), theme::colors(ui).lost, Swatch::Bar)];
     if measured {
-        legend.push((stuck_name.clone(), theme::STALE, Swatch::Bar));
+        legend.push((stuck_name.clone(), theme::colors(ui).stale, Swatch::Bar));
     }
-    legend.push((line_text, theme::CHART_LINE, Swatch::Line));
+    legend.push((line_text, theme::colors(ui).chart_line, Swatch::Line));
     legend_row_ui(ui, &legend);
     let height = height - ui.spacing().interact_size.y;
     let plot = money_axis(
@@ -744,9 +758,12 @@ pub fn leakage_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str, height
     // Room above the tallest point for its label.
     .include_y(scale * 1.2);
     let response = plot.show(ui, |plot_ui| {
-        plot_ui.bar_chart(BarChart::new(lost_name, lost).color(theme::LOST));
+        plot_ui
+            .bar_chart(BarChart::new(lost_name, lost).color(theme::colors_of(plot_ui.ctx()).lost));
         if let Some(stuck) = stuck {
-            plot_ui.bar_chart(BarChart::new(stuck_name, stuck).color(theme::STALE));
+            plot_ui.bar_chart(
+                BarChart::new(stuck_name, stuck).color(theme::colors_of(plot_ui.ctx()).stale),
+            );
         }
         conversion_ui(plot_ui, &points, rows, &line_name);
     });
@@ -791,6 +808,7 @@ fn leakage_spoken(
 /// The leakage chart's bars: the amount lost from each stage (in full red where it needs
 /// review) and, when `measured`, the amount stuck in it.
 fn leakage_bars(
+    colors: &theme::Palette,
     rows: &[LeakageRow],
     labels: &[String],
     measured: bool,
@@ -799,20 +817,20 @@ fn leakage_bars(
         rows.iter().map(|r| to_f64(r.lost_amount)),
         labels,
         if measured { -0.2 } else { 0.0 },
-        theme::CHART_LOST_MUTED,
+        colors.chart_lost_muted,
     );
     for (bar, r) in lost.iter_mut().zip(rows) {
         if r.needs_review {
             *bar = bar
                 .clone()
-                .fill(theme::LOST)
-                .stroke(Stroke::new(1.0, theme::LOST));
+                .fill(colors.lost)
+                .stroke(Stroke::new(1.0, colors.lost));
         }
     }
     let stuck_amounts = rows
         .iter()
         .map(|r| to_f64(r.stuck_amount.unwrap_or_default()));
-    let stuck = measured.then(|| series(stuck_amounts, labels, 0.2, theme::STALE));
+    let stuck = measured.then(|| series(stuck_amounts, labels, 0.2, colors.stale));
     (lost, stuck)
 }
 
@@ -831,13 +849,13 @@ fn conversion_ui(
         let run: Vec<[f64; 2]> = run.iter().flatten().copied().collect();
         plot_ui.line(
             Line::new(line_name, PlotPoints::new(run.clone()))
-                .color(theme::CHART_LINE)
+                .color(theme::colors_of(plot_ui.ctx()).chart_line)
                 .width(2.0)
                 .allow_hover(false),
         );
         plot_ui.points(
             Points::new(line_name, PlotPoints::new(run))
-                .color(theme::CHART_LINE)
+                .color(theme::colors_of(plot_ui.ctx()).chart_line)
                 .radius(4.0)
                 .filled(true)
                 .allow_hover(false),
@@ -856,8 +874,8 @@ fn conversion_ui(
                 RichText::new(one_run(&text))
                     .size(13.0)
                     .strong()
-                    .color(theme::CHART_LINE)
-                    .background_color(theme::CARD_FILL),
+                    .color(theme::colors_of(plot_ui.ctx()).chart_line)
+                    .background_color(theme::colors_of(plot_ui.ctx()).card_fill),
             )
             .anchor(Align2::CENTER_BOTTOM)
             .id(("conversion_label", k))
@@ -957,7 +975,7 @@ pub fn leakage_rows_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str) {
                 for r in rows {
                     let stage = RichText::new(&r.stage);
                     let stage = if r.needs_review {
-                        stage.color(theme::LOST).strong()
+                        stage.color(theme::colors(ui).lost).strong()
                     } else {
                         stage
                     };
@@ -982,9 +1000,9 @@ pub fn leakage_rows_ui(ui: &mut egui::Ui, rows: &[LeakageRow], currency: &str) {
                         _ => tr!("Not measured: no expected days"),
                     };
                     let color = if r.stuck.unwrap_or(0) > 0 {
-                        theme::STALE
+                        theme::colors(ui).stale
                     } else {
-                        theme::TEXT_MUTED
+                        theme::colors(ui).text_muted
                     };
                     ui.text(RichText::new(stuck).color(color));
                     let conversion = r.conversion_to_next.map_or_else(|| tr!("not yet"), percent);
@@ -1246,7 +1264,7 @@ pub fn winloss_ui(
         lost_deals: rows.iter().map(|r| r.lost).sum(),
     };
     let labels = chart.labels();
-    let (won, lost) = chart.bars();
+    let (won, lost) = chart.bars(theme::colors(ui));
     let spoken = chart.spoken(&won, &lost, &labels, currency);
     let ends = chart.ends();
     let top = rows
@@ -1258,8 +1276,8 @@ pub fn winloss_ui(
     legend_row_ui(
         ui,
         &[
-            (tr!("Lost"), theme::LOST, Swatch::Bar),
-            (tr!("Won"), theme::WON, Swatch::Bar),
+            (tr!("Lost"), theme::colors(ui).lost, Swatch::Bar),
+            (tr!("Won"), theme::colors(ui).won, Swatch::Bar),
         ],
     );
     let height = height - ui.spacing().interact_size.y;
@@ -1274,12 +1292,12 @@ pub fn winloss_ui(
         plot_ui.bar_chart(
             BarChart::new(tr!("Won"), won)
                 .horizontal()
-                .color(theme::WON),
+                .color(theme::colors_of(plot_ui.ctx()).won),
         );
         plot_ui.bar_chart(
             BarChart::new(tr!("Lost"), lost)
                 .horizontal()
-                .color(theme::LOST),
+                .color(theme::colors_of(plot_ui.ctx()).lost),
         );
         for (k, (y, x, text)) in ends.into_iter().enumerate() {
             plot_ui.text(
@@ -1288,7 +1306,7 @@ pub fn winloss_ui(
                     PlotPoint::new(x + top * 0.02, y),
                     RichText::new(one_run(&text))
                         .size(13.0)
-                        .color(theme::TEXT_STRONG),
+                        .color(theme::colors_of(plot_ui.ctx()).text_strong),
                 )
                 .anchor(anchor)
                 .id(("win_rate", k))
@@ -1380,7 +1398,7 @@ impl WinLossChart<'_> {
     }
 
     /// The won bars and the lost bars.
-    fn bars(&self) -> (Vec<Bar>, Vec<Bar>) {
+    fn bars(&self, colors: &theme::Palette) -> (Vec<Bar>, Vec<Bar>) {
         let bar = |i: usize, offset: f64, value: u64, width: f64, color: Color32| {
             Bar::new(self.y(i) + offset, value as f64)
                 .width(width)
@@ -1390,12 +1408,12 @@ impl WinLossChart<'_> {
         let (mut won, mut lost) = (Vec::new(), Vec::new());
         for (i, r) in self.rows.iter().enumerate() {
             if !self.by_reason {
-                won.push(bar(i, 0.2, r.won, 0.38, theme::WON));
-                lost.push(bar(i, -0.2, r.lost, 0.38, theme::LOST));
+                won.push(bar(i, 0.2, r.won, 0.38, colors.won));
+                lost.push(bar(i, -0.2, r.lost, 0.38, colors.lost));
             } else if self.is_won_row(r) {
-                won.push(bar(i, 0.0, r.won, 0.6, theme::WON));
+                won.push(bar(i, 0.0, r.won, 0.6, colors.won));
             } else {
-                lost.push(bar(i, 0.0, r.lost, 0.6, theme::LOST));
+                lost.push(bar(i, 0.0, r.lost, 0.6, colors.lost));
             }
         }
         (won, lost)
@@ -1566,15 +1584,19 @@ pub fn grid_ui(
     };
     ui.scope(|ui| {
         ui.horizontal(|ui| {
-            ui.text(RichText::new(tr!("Won")).color(theme::WON).strong());
+            ui.text(
+                RichText::new(tr!("Won"))
+                    .color(theme::colors(ui).won)
+                    .strong(),
+            );
             ui.text(
                 RichText::new(tr!("Pipeline"))
-                    .color(theme::TEXT_MUTED)
+                    .color(theme::colors(ui).text_muted)
                     .strong(),
             );
             ui.text(
                 RichText::new(tr!("(deals expected to close in the period)"))
-                    .color(theme::TEXT_MUTED),
+                    .color(theme::colors(ui).text_muted),
             );
         });
         egui::ScrollArea::horizontal()
@@ -1638,8 +1660,8 @@ fn grid_cell_ui(ui: &mut egui::Ui, sum: Option<GridSum>, currency: &str, strong:
     ui.vertical(|ui| {
         ui.spacing_mut().item_spacing.y = 0.0;
         for (amount, color, hover) in [
-            (sum.won_amount, theme::WON, won),
-            (sum.pipeline_amount, theme::TEXT_MUTED, pipeline),
+            (sum.won_amount, theme::colors(ui).won, won),
+            (sum.pipeline_amount, theme::colors(ui).text_muted, pipeline),
         ] {
             let text = RichText::new(format_money(amount, currency)).color(color);
             let text = if strong { text.strong() } else { text };

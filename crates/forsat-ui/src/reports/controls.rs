@@ -13,7 +13,7 @@ use crate::i18n::{editable, format_date};
 use crate::tr;
 
 /// The ranges offered by the cards that look at a period.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(super) enum Range {
     /// No dates given: the report's own default (two years back to one forward; all time for
     /// won and lost).
@@ -132,7 +132,7 @@ impl DateField {
             }
         }
         if let Some(error) = &self.error {
-            ui.text(RichText::new(error).color(theme::ERROR));
+            ui.text(RichText::new(error).color(theme::colors(ui).error));
         }
         changed
     }

@@ -119,7 +119,7 @@ pub fn progress_ui(
         ui.text(RichText::new(tr!(
             "No goal yet. Set one below: what to win, add or do each week, month, quarter or year."
         ))
-        .color(theme::TEXT_MUTED));
+        .color(theme::colors(ui).text_muted));
         return;
     }
     pace_chart_ui(ui, rows, height.min(220.0));
@@ -136,9 +136,9 @@ pub fn progress_ui(
         // Red where the open deals expected cannot make up what is left.
         let short = row.coverage.is_some_and(|c| c < 1.0);
         let colour = if short {
-            theme::ACTIVITY_LATE
+            theme::colors(ui).activity_late
         } else {
-            theme::TEXT_MUTED
+            theme::colors(ui).text_muted
         };
         ui.with_layout(direction::top_down_start(), |ui| {
             let text = RichText::new(pace_text(row, currency)).color(colour);
@@ -154,7 +154,7 @@ fn pace_chart_ui(ui: &mut Ui, rows: &[GoalRow], height: f32) {
     let colours = theme::CHART_SERIES;
     let mut legend = vec![(
         steady.clone(),
-        theme::TEXT_MUTED,
+        theme::colors(ui).text_muted,
         super::charts::Swatch::Line,
     )];
     let names: Vec<String> = rows.iter().map(title).collect();
@@ -185,7 +185,7 @@ fn pace_chart_ui(ui: &mut Ui, rows: &[GoalRow], height: f32) {
                 steady.as_str(),
                 PlotPoints::new(vec![[0.0, 0.0], [1.0, 1.0]]),
             )
-            .color(theme::TEXT_MUTED)
+            .color(theme::colors_of(plot_ui.ctx()).text_muted)
             .style(egui_plot::LineStyle::dashed_dense())
             .allow_hover(false),
         );
@@ -291,7 +291,7 @@ fn add_ui(ui: &mut Ui, ws: &Workspace, actions: &mut Vec<Action>) {
         }
     });
     if let Some(error) = &draft.error {
-        ui.text(RichText::new(error).color(theme::LOST));
+        ui.text(RichText::new(error).color(theme::colors(ui).lost));
     }
     ui.data_mut(|d| d.insert_temp(id, draft));
 }
@@ -302,7 +302,7 @@ fn bar_ui(ui: &mut Ui, row: &GoalRow, width: f32) {
     let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 10.0), egui::Sense::hover());
     let painter = ui.painter();
     let radius = egui::CornerRadius::same(3);
-    painter.rect_filled(rect, radius, theme::COLUMN_FILL);
+    painter.rect_filled(rect, radius, theme::colors(ui).column_fill);
     let behind = row.achieved < row.pace && row.achieved < row.target;
     let filled = width * row.share().clamp(0.0, 1.0) as f32;
     let fill = if crate::i18n::right_to_left() {
@@ -311,15 +311,15 @@ fn bar_ui(ui: &mut Ui, row: &GoalRow, width: f32) {
         egui::Rect::from_min_size(rect.min, egui::vec2(filled, rect.height()))
     };
     let colour = if behind {
-        theme::ACTIVITY_TODAY
+        theme::colors(ui).activity_today
     } else {
-        theme::WON
+        theme::colors(ui).won
     };
     painter.rect_filled(fill, radius, colour);
     painter.rect_stroke(
         rect,
         radius,
-        egui::Stroke::new(1.0, theme::CARD_STROKE),
+        egui::Stroke::new(1.0, theme::colors(ui).card_stroke),
         egui::StrokeKind::Inside,
     );
 }

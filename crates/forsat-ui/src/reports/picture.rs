@@ -85,12 +85,12 @@ impl Picture {
             RichText::new(&self.title)
                 .strong()
                 .size(22.0)
-                .color(theme::TEXT_STRONG),
+                .color(theme::colors(ui).text_strong),
         );
         ui.text(
             RichText::new(&self.subtitle)
                 .size(14.0)
-                .color(theme::TEXT_MUTED),
+                .color(theme::colors(ui).text_muted),
         );
         ui.add_space(10.0);
         self.chart_ui(ui);
@@ -189,7 +189,9 @@ impl Picture {
         offscreen::paint(
             self.size(),
             PIXELS_PER_POINT,
-            theme::CARD_FILL,
+            // Offscreen pictures are light whatever the window's theme: they are printed and
+            // pasted into documents.
+            theme::LIGHT.card_fill,
             MARGIN,
             // Right-aligned in a right-to-left language, as the window lays out.
             |ui| {

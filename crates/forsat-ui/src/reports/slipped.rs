@@ -105,7 +105,7 @@ pub fn card_ui(
                 let now = RichText::new(r.now.map(format_date).unwrap_or_default());
                 // Red: no longer due in the period.
                 ui.text(if r.left_period {
-                    now.color(theme::LOST)
+                    now.color(theme::colors(ui).lost)
                 } else {
                     now
                 });

@@ -82,8 +82,8 @@ pub(super) fn chart_ui(ui: &mut egui::Ui, rows: &[StageTimeRow], height: f32) {
                 Bar::new(k as f64, median)
                     .name(name)
                     .width(0.6)
-                    .fill(theme::CHART_EXPECTED)
-                    .stroke(Stroke::new(1.0, theme::CHART_EXPECTED)),
+                    .fill(theme::colors(ui).chart_expected)
+                    .stroke(Stroke::new(1.0, theme::colors(ui).chart_expected)),
             )
         })
         .collect();
@@ -104,8 +104,16 @@ pub(super) fn chart_ui(ui: &mut egui::Ui, rows: &[StageTimeRow], height: f32) {
     legend_row_ui(
         ui,
         &[
-            (median_name.clone(), theme::CHART_EXPECTED, Swatch::Bar),
-            (tr!("75th percentile"), theme::CHART_WEIGHTED, Swatch::Line),
+            (
+                median_name.clone(),
+                theme::colors(ui).chart_expected,
+                Swatch::Bar,
+            ),
+            (
+                tr!("75th percentile"),
+                theme::colors(ui).chart_weighted,
+                Swatch::Line,
+            ),
         ],
     );
     let plot = categories(ui, still_plot("velocity_chart", height - 24.0), labels)
@@ -117,7 +125,7 @@ pub(super) fn chart_ui(ui: &mut egui::Ui, rows: &[StageTimeRow], height: f32) {
     let response = plot.show(ui, |plot_ui| {
         plot_ui.bar_chart(
             BarChart::new(one_run(&median_name), bars)
-                .color(theme::CHART_EXPECTED)
+                .color(theme::colors_of(plot_ui.ctx()).chart_expected)
                 .allow_hover(false),
         );
         for (k, r) in rows.iter().enumerate() {
@@ -128,7 +136,7 @@ pub(super) fn chart_ui(ui: &mut egui::Ui, rows: &[StageTimeRow], height: f32) {
                     p75_name.clone(),
                     PlotPoints::new(vec![[x - 0.34, p75], [x + 0.34, p75]]),
                 )
-                .color(theme::CHART_WEIGHTED)
+                .color(theme::colors_of(plot_ui.ctx()).chart_weighted)
                 .width(3.0)
                 .id(("velocity_p75", k))
                 .allow_hover(false),
@@ -189,7 +197,7 @@ pub(super) fn velocity_ui(ui: &mut egui::Ui, v: &Velocity, currency: &str) {
             "Velocity: {amount} per day",
             amount = format_money(per_day, currency)
         ))
-        .color(theme::WON),
+        .color(theme::colors(ui).won),
         (None, missing) => RichText::new(match missing {
             Some(Missing::NoClosedDeals) | None => {
                 tr!("Velocity needs won or lost deals in the period to measure the win rate.")
@@ -199,7 +207,7 @@ pub(super) fn velocity_ui(ui: &mut egui::Ui, v: &Velocity, currency: &str) {
                 "Velocity needs a cycle longer than a day: every deal won in the period closed the day it was created."
             ),
         })
-        .color(theme::TEXT_MUTED),
+        .color(theme::colors(ui).text_muted),
     };
     ui.text(headline.strong().size(15.0));
     let none = || "—".to_owned();

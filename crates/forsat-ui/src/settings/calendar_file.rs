@@ -28,13 +28,13 @@ impl CalendarFileRow {
         ui.text(
             RichText::new(tr!("Calendar file"))
                 .strong()
-                .color(theme::TEXT_STRONG),
+                .color(theme::colors(ui).text_strong),
         );
         ui.text(
             RichText::new(tr!(
                 "Forsat writes every activity to this iCalendar file after each change, so a calendar app that subscribes to the file shows them."
             ))
-            .color(theme::TEXT_MUTED),
+            .color(theme::colors(ui).text_muted),
         );
         if let Some(path) = ws.calendar_file() {
             ui.horizontal(|ui| {
@@ -71,7 +71,7 @@ impl CalendarFileRow {
             }
         }
         if let Some(error) = &self.error {
-            ui.text(RichText::new(error).color(theme::ERROR));
+            ui.text(RichText::new(error).color(theme::colors(ui).error));
         }
     }
 

@@ -4,7 +4,7 @@
 use crate::direction;
 use crate::ui_ext::UiExt;
 
-use egui::{Margin, RichText, TextEdit};
+use egui::{Margin, RichText, TextEdit, ThemePreference};
 
 use super::{Form, LABEL_WIDTH, NUMBER_WIDTH, Switch, muted};
 use crate::app::Action;
@@ -217,19 +217,21 @@ impl GeneralTab {
                 egui::Frame::new()
                     .inner_margin(Margin::symmetric(18, 10))
                     .show(ui, |ui| {
+                        appearance_ui(ui);
+                        ui.add_space(18.0);
                         ui.horizontal(|ui| {
                             ui.text(
                                 RichText::new(tr!("General"))
                                     .strong()
                                     .size(17.0)
-                                    .color(theme::TEXT_STRONG),
+                                    .color(theme::colors(ui).text_strong),
                             );
                             unsaved::marker(ui, dirty);
                         });
                         ui.add_space(8.0);
                         save |= self.rows_ui(ui, ws, &stored, &mut draft);
                         if let Some(refused) = &self.refused {
-                            ui.text(RichText::new(refused).color(theme::ERROR));
+                            ui.text(RichText::new(refused).color(theme::colors(ui).error));
                         }
                         ui.add_space(10.0);
                         ui.horizontal(|ui| {
@@ -260,7 +262,7 @@ impl GeneralTab {
 
     fn error_ui(&self, ui: &mut egui::Ui, row: NumberRow) {
         if let Some((_, message)) = self.errors.iter().find(|(r, _)| *r == row) {
-            ui.text(RichText::new(message).color(theme::ERROR));
+            ui.text(RichText::new(message).color(theme::colors(ui).error));
         }
     }
 
@@ -334,7 +336,7 @@ fn prediction_row(ui: &mut egui::Ui, draft: &mut GeneralDraft) {
             &mut draft.predicted_probability,
             tr!("Deals without a probability of their own take the predicted one"),
         );
-        ui.text(muted(tr!(
+        ui.text(muted(ui, tr!(
             "Learnt from your own closed deals; a probability you type on a deal stays yours. Saving updates every such deal at once; then a deal moved to another stage takes its new prediction as soon as it is learnt, the others once a day."
         )));
     });
@@ -370,8 +372,44 @@ fn currency_row(
                 old = stored.base_currency
             )
         };
-        ui.text(muted(note));
+        ui.text(muted(ui, note));
     });
+}
+
+/// The theme: this computer's choice, taken at once, not one of the file's settings to save.
+fn appearance_ui(ui: &mut egui::Ui) {
+    ui.text(
+        RichText::new(tr!("Appearance"))
+            .strong()
+            .size(17.0)
+            .color(theme::colors(ui).text_strong),
+    );
+    let was = ui.ctx().options(|o| o.theme_preference);
+    let mut choice = was;
+    let name = |choice: ThemePreference| match choice {
+        ThemePreference::System => tr!("As the system"),
+        ThemePreference::Light => tr!("Light"),
+        ThemePreference::Dark => tr!("Dark"),
+    };
+    choice_row(
+        ui,
+        tr!("Theme"),
+        "settings_theme",
+        &mut choice,
+        [
+            ThemePreference::System,
+            ThemePreference::Light,
+            ThemePreference::Dark,
+        ],
+        name,
+    );
+    if choice != was {
+        ui.ctx().set_theme(choice);
+    }
+    ui.text(muted(
+        ui,
+        tr!("Taken at once and kept on this computer, not in the file."),
+    ));
 }
 
 /// The language, the calendar, the date format and the week's first day.

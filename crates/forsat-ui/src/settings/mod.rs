@@ -345,7 +345,7 @@ fn kind_label(kind: StageKind) -> String {
 /// The frame of an inline editor.
 fn editor_frame<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
     egui::Frame::group(ui.style())
-        .fill(theme::COLUMN_FILL)
+        .fill(theme::colors(ui).column_fill)
         .corner_radius(theme::CARD_RADIUS)
         .inner_margin(Margin::same(12))
         .show(ui, add)
@@ -363,6 +363,6 @@ fn ask_frame<R>(ui: &mut egui::Ui, color: Color32, add: impl FnOnce(&mut egui::U
         .inner
 }
 
-fn muted(text: String) -> RichText {
-    RichText::new(text).color(theme::TEXT_MUTED)
+fn muted(ui: &egui::Ui, text: String) -> RichText {
+    RichText::new(text).color(theme::colors(ui).text_muted)
 }

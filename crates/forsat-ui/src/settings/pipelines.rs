@@ -252,7 +252,7 @@ impl PipelinesTab {
         ui.text(
             RichText::new(tr!("Pipelines"))
                 .strong()
-                .color(theme::TEXT_STRONG),
+                .color(theme::colors(ui).text_strong),
         );
         ui.add_space(2.0);
         let pipelines = ws.pipelines();
@@ -307,11 +307,12 @@ impl PipelinesTab {
                         .labelled_by(label.id);
                     let enter = unsaved::submitted(ui, &field);
                     if let Some(error) = &draft.error {
-                        ui.text(RichText::new(error).color(theme::ERROR));
+                        ui.text(RichText::new(error).color(theme::colors(ui).error));
                     }
-                    ui.text(muted(tr!(
-                        "It starts with the stages New, Qualified, Proposition, Won and Lost."
-                    )));
+                    ui.text(muted(
+                        ui,
+                        tr!("It starts with the stages New, Qualified, Proposition, Won and Lost."),
+                    ));
                     ui.horizontal(|ui| {
                         let create = ui
                             .button_text(RichText::new(tr!("Create")).strong())
@@ -338,7 +339,7 @@ impl PipelinesTab {
             }
         }
         ui.add_space(10.0);
-        ui.text(muted(tr!(
+        ui.text(muted(ui, tr!(
             "The board opens on the first pipeline; the arrows change the order. Pick another one above the board."
         )));
     }
@@ -359,7 +360,7 @@ impl PipelinesTab {
         ui.text(
             RichText::new(&pipeline.name)
                 .strong()
-                .color(theme::TEXT_STRONG)
+                .color(theme::colors(ui).text_strong)
                 .heading(),
         );
         let mut summary = tr!(
@@ -370,7 +371,7 @@ impl PipelinesTab {
         if pid == ws.default_pipeline().id {
             summary = tr!("{summary} · the board opens on it", summary = summary);
         }
-        ui.text(muted(summary));
+        ui.text(muted(ui, summary));
         ui.add_space(6.0);
         self.rename_ui(ui, ws, &pipeline, actions);
         if self.delete_pipeline.is_some() {
@@ -381,10 +382,10 @@ impl PipelinesTab {
         ui.text(
             RichText::new(tr!("Stages"))
                 .strong()
-                .color(theme::TEXT_STRONG),
+                .color(theme::colors(ui).text_strong),
         );
         ui.text(
-            muted(tr!(
+            muted(ui, tr!(
                 "Drag a stage by its dotted handle, or use the arrows, to reorder. Open stages are the board's columns; Won and Lost are its drop zones. Hover a name for its expected result."
             )));
         ui.add_space(4.0);
@@ -393,7 +394,7 @@ impl PipelinesTab {
                 RichText::new(tr!(
                     "This pipeline has no stages yet: deals need at least one open stage."
                 ))
-                .color(theme::ERROR),
+                .color(theme::colors(ui).error),
             );
             if ui.button_text(tr!("Add the default stages")).clicked() {
                 actions.push(change_action(default_stages_change(pid)));
@@ -470,7 +471,7 @@ impl PipelinesTab {
             }
         });
         if let Some(error) = &self.rename.error {
-            ui.text(RichText::new(error).color(theme::ERROR));
+            ui.text(RichText::new(error).color(theme::colors(ui).error));
         }
         if renamed && let Some(command) = self.rename_command(ws) {
             actions.push(reply::send(&mut self.sent, Done::PipelineRenamed, command));
@@ -491,7 +492,7 @@ impl PipelinesTab {
         };
         let mut close = false;
         let mut deleted = None;
-        ask_frame(ui, theme::ERROR, |ui| {
+        ask_frame(ui, theme::colors(ui).error, |ui| {
             if held == 0 {
                 ui.text(
                     RichText::new(trn!(
@@ -530,7 +531,7 @@ impl PipelinesTab {
                 close = ui.button_text(tr!("Cancel")).clicked();
             });
             ui.text(
-                muted(tr!(
+                muted(ui, tr!(
                     "Each deal goes to that pipeline's first stage of the same kind (open deals to its first open stage); then this pipeline and its stages are deleted."
                 )));
         });
@@ -568,7 +569,7 @@ impl PipelinesTab {
                         (tr!("Deals"), DEALS_WIDTH),
                     ] {
                         cell(ui, width, |ui| {
-                            ui.text(muted(title).small().strong());
+                            ui.text(muted(ui, title).small().strong());
                         });
                     }
                 });
@@ -606,17 +607,17 @@ impl PipelinesTab {
             .as_ref()
             .is_some_and(|d| d.stage == stage.id);
         let fill = if dragged {
-            theme::CARD_STROKE.gamma_multiply(0.5)
+            theme::colors(ui).card_stroke.gamma_multiply(0.5)
         } else if editing || asked {
-            theme::CARD_SELECTED.gamma_multiply(0.1)
+            theme::colors(ui).card_selected.gamma_multiply(0.1)
         } else {
-            theme::CARD_FILL
+            theme::colors(ui).card_fill
         };
         let mut reorder = None;
         let held = self.counts.stage(stage.id);
         let response = egui::Frame::new()
             .fill(fill)
-            .stroke(Stroke::new(1.0, theme::CARD_STROKE))
+            .stroke(Stroke::new(1.0, theme::colors(ui).card_stroke))
             .corner_radius(theme::CARD_RADIUS)
             .inner_margin(Margin::symmetric(8, 1))
             .show(ui, |ui| {
@@ -697,7 +698,7 @@ impl PipelinesTab {
         let held = self.counts.stage(stage.id);
         let mut close = false;
         let mut deleted = None;
-        ask_frame(ui, theme::ERROR, |ui| {
+        ask_frame(ui, theme::colors(ui).error, |ui| {
             if held == 0 {
                 ui.text(
                     RichText::new(tr!("Delete the stage {stage}?", stage = stage.name)).strong(),
@@ -730,7 +731,7 @@ impl PipelinesTab {
                 close = ui.button_text(tr!("Cancel")).clicked();
             });
             ui.text(
-                muted(tr!(
+                muted(ui, tr!(
                     "Moved deals follow the rules of their new stage: a Won or Lost stage closes them, an open one gives them its probability."
                 )));
         });
@@ -811,11 +812,11 @@ fn change_action(change: Change) -> Action {
     Action::Apply(Command::Change(Box::new(change)))
 }
 
-fn kind_color(kind: StageKind) -> Color32 {
+fn kind_color(colors: &theme::Palette, kind: StageKind) -> Color32 {
     match kind {
-        StageKind::Open => theme::TEXT_MUTED,
-        StageKind::Won => theme::WON,
-        StageKind::Lost => theme::LOST,
+        StageKind::Open => colors.text_muted,
+        StageKind::Won => colors.won,
+        StageKind::Lost => colors.lost,
     }
 }
 
@@ -828,7 +829,7 @@ fn stage_cells_ui(ui: &mut egui::Ui, stage: &Stage, held: usize) {
                 ui.rtl(
                     RichText::new(&stage.name)
                         .strong()
-                        .color(theme::TEXT_STRONG),
+                        .color(theme::colors(ui).text_strong),
                 ),
             )
             .truncate(),
@@ -838,7 +839,9 @@ fn stage_cells_ui(ui: &mut egui::Ui, stage: &Stage, held: usize) {
         }
     });
     cell(ui, KIND_WIDTH, |ui| {
-        ui.text(RichText::new(kind_label(stage.kind)).color(kind_color(stage.kind)));
+        ui.text(
+            RichText::new(kind_label(stage.kind)).color(kind_color(theme::colors(ui), stage.kind)),
+        );
     });
     cell(ui, PROBABILITY_WIDTH, |ui| {
         ui.text(format_percent(stage.probability));
@@ -847,7 +850,7 @@ fn stage_cells_ui(ui: &mut egui::Ui, stage: &Stage, held: usize) {
         if stage.kind == StageKind::Open {
             ui.text(category_label(stage.forecast));
         } else {
-            ui.text(muted("—".to_owned()));
+            ui.text(muted(ui, "—".to_owned()));
         }
     });
     cell(ui, STALE_WIDTH, |ui| match stage.rotting_days {
@@ -855,7 +858,7 @@ fn stage_cells_ui(ui: &mut egui::Ui, stage: &Stage, held: usize) {
             ui.text(trn!(days, "{n} days"));
         }
         None => {
-            ui.text(muted("—".to_owned()))
+            ui.text(muted(ui, "—".to_owned()))
                 .on_hover_text(ui.rtl(tr!("Never stale")));
         }
     });
@@ -863,7 +866,7 @@ fn stage_cells_ui(ui: &mut egui::Ui, stage: &Stage, held: usize) {
         if stage.folded {
             ui.text(tr!("Yes"));
         } else {
-            ui.text(muted("—".to_owned()));
+            ui.text(muted(ui, "—".to_owned()));
         }
     });
     cell(ui, DEALS_WIDTH, |ui| {

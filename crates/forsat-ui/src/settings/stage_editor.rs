@@ -170,13 +170,13 @@ impl StageEditor {
                     RichText::new(title)
                         .strong()
                         .size(15.0)
-                        .color(theme::TEXT_STRONG),
+                        .color(theme::colors(ui).text_strong),
                 );
                 unsaved::marker(ui, dirty);
             });
             ui.add_space(4.0);
             if let Some(refusal) = &self.refusal {
-                ui.text(RichText::new(refusal).color(theme::ERROR));
+                ui.text(RichText::new(refusal).color(theme::colors(ui).error));
             }
             let shown = [
                 Field::Name,
@@ -191,7 +191,7 @@ impl StageEditor {
                 .filter(|e| !shown.contains(&e.field))
                 .collect();
             for e in others {
-                ui.text(RichText::new(e.to_string()).color(theme::ERROR));
+                ui.text(RichText::new(e.to_string()).color(theme::colors(ui).error));
             }
             let entered = self.fields_ui(ui, held);
             ui.add_space(6.0);
@@ -235,7 +235,7 @@ impl StageEditor {
         direction::field_row(ui, LABEL_WIDTH, label, |ui, label| {
             let inner = add(ui, label);
             if let Some(error) = self.error(field) {
-                ui.text(RichText::new(error.reason()).color(theme::ERROR));
+                ui.text(RichText::new(error.reason()).color(theme::colors(ui).error));
             }
             inner
         })
@@ -274,9 +274,10 @@ impl StageEditor {
                         })
                         .response
                         .labelled_by(l);
-                    ui.text(muted(tr!(
-                        "Its deals' category unless one is chosen on the deal."
-                    )));
+                    ui.text(muted(
+                        ui,
+                        tr!("Its deals' category unless one is chosen on the deal."),
+                    ));
                 });
             });
             self.category_picked |= stage.forecast != before;
@@ -293,9 +294,10 @@ impl StageEditor {
                         .desired_width(FIELD_WIDTH * 1.5),
                 )
                 .labelled_by(l);
-                ui.text(muted(tr!(
-                    "Shown when hovering the stage's column on the board."
-                )));
+                ui.text(muted(
+                    ui,
+                    tr!("Shown when hovering the stage's column on the board."),
+                ));
             },
         );
         entered |= self.row(ui, tr!("Stale after"), Field::RottingDays, |ui, l| {
@@ -308,7 +310,7 @@ impl StageEditor {
                     )
                     .labelled_by(l);
                 ui.text(tr!("days in the stage"));
-                ui.text(muted(tr!("(empty: never)")));
+                ui.text(muted(ui, tr!("(empty: never)")));
                 unsaved::submitted(ui, &field)
             })
             .inner
@@ -343,7 +345,7 @@ impl StageEditor {
                 } else {
                     tr!("Won and Lost stages close the deals dropped on them.")
                 };
-                ui.text(muted(note));
+                ui.text(muted(ui, note));
             });
         });
     }
@@ -384,7 +386,7 @@ impl StageEditor {
                         }
                     }
                     ui.text("%");
-                    ui.text(muted(tr!("what a deal gets on entering the stage")));
+                    ui.text(muted(ui, tr!("what a deal gets on entering the stage")));
                     entered
                 })
                 .inner
@@ -427,7 +429,7 @@ impl StageEditor {
     fn followers_ui(&mut self, ui: &mut egui::Ui, ws: &Workspace) -> Option<EditorOutcome> {
         let (stage, n) = self.followers.clone()?;
         let mut outcome = None;
-        ask_frame(ui, theme::PROGRESS, |ui| {
+        ask_frame(ui, theme::colors(ui).progress, |ui| {
             let percent = format_percent(stage.probability);
             let text = trn!(
                 n,

@@ -13,6 +13,7 @@ mod browse;
 mod calendar;
 mod catalog;
 mod deal_form;
+mod desktop;
 mod editing;
 mod exchange;
 mod export;
@@ -160,23 +161,43 @@ pub fn app_harness(
     clock: Clock,
     view: View,
 ) -> Harness<'static, App> {
-    let db = path.to_owned();
+    harness_with(builder, options(path, clock, view))
+}
+
+/// How the tests open the app: light, remembering nothing, no desktop notifications.
+pub fn options(path: &Path, clock: Clock, view: View) -> AppOptions {
+    AppOptions {
+        db: path.to_owned(),
+        clock,
+        view,
+        screenshot: None,
+        opening: None,
+        desktop_notifications: false,
+        theme: egui::ThemePreference::Light,
+        remembered: None,
+    }
+}
+
+/// The real app opened with `options`, in the window `builder` describes.
+pub fn harness_with(builder: HarnessBuilder<App>, options: AppOptions) -> Harness<'static, App> {
+    // The harness sets its own theme after the app is made (dark unless told): the app's.
+    let theme = match options.theme {
+        egui::ThemePreference::Dark => egui::Theme::Dark,
+        _ => egui::Theme::Light,
+    };
+    let options = std::sync::Mutex::new(Some(options));
     let mut harness = builder
+        .with_theme(theme)
         // Grids that gain rows take a few frames to settle their column widths (the export
         // dialog's grid twelve).
         .with_max_steps(16)
         .build_eframe(move |cc| {
-            App::new(
-                &cc.egui_ctx,
-                AppOptions {
-                    db,
-                    clock: clock.clone(),
-                    view,
-                    screenshot: None,
-                    opening: None,
-                    desktop_notifications: false,
-                },
-            )
+            let options = options
+                .lock()
+                .unwrap()
+                .take()
+                .expect("the app is made once");
+            App::new(&cc.egui_ctx, options)
         });
     harness.run();
     harness

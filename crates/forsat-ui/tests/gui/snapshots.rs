@@ -12,7 +12,7 @@ use forsat_app::workspace::Workspace;
 use forsat_core::domain::{Language, StageKind};
 use forsat_ui::{App, SnapshotRenderer, View};
 
-use crate::{app_harness, clock, set_language, settle};
+use crate::{clock, harness_with, set_language, settle};
 
 /// The window of every snapshot, in points (one pixel each).
 const SIZE: [f32; 2] = [1280.0, 800.0];
@@ -42,14 +42,22 @@ fn sample_file(name: &str, language: Language) -> PathBuf {
     path
 }
 
-/// The real app on a sample file of its own speaking `language`, opened on `view`, settled.
-fn window(name: &str, language: Language, view: View) -> Harness<'static, App> {
+/// The real app on a sample file of its own speaking `language`, opened on `view` in `theme`,
+/// settled.
+fn window(
+    name: &str,
+    language: Language,
+    view: View,
+    theme: egui::ThemePreference,
+) -> Harness<'static, App> {
     let path = sample_file(name, language);
     let builder = Harness::builder()
         .with_size(egui::Vec2::from(SIZE))
         .with_options(options())
         .renderer(SnapshotRenderer::default());
-    let mut harness = app_harness(builder, &path, clock(), view);
+    let mut opening = crate::options(&path, clock(), view);
+    opening.theme = theme;
+    let mut harness = harness_with(builder, opening);
     // Plots size their axes from the frame before; popups fade in.
     settle(&mut harness);
     harness
@@ -58,10 +66,20 @@ fn window(name: &str, language: Language, view: View) -> Harness<'static, App> {
 /// Snapshots the window opened on `view` and brought by `open` to what is pictured, in English
 /// and in Persian, as `NAME_en` and `NAME_fa`.
 fn snapshot_both(name: &str, view: View, open: impl Fn(&mut Harness<'static, App>)) {
+    snapshot_both_in(name, view, egui::ThemePreference::Light, open);
+}
+
+/// [`snapshot_both`] in `theme`.
+fn snapshot_both_in(
+    name: &str,
+    view: View,
+    theme: egui::ThemePreference,
+    open: impl Fn(&mut Harness<'static, App>),
+) {
     let mut results = SnapshotResults::new();
     for (language, code) in [(Language::English, "en"), (Language::Persian, "fa")] {
         let name = format!("{name}_{code}");
-        let mut harness = window(&name, language, view);
+        let mut harness = window(&name, language, view, theme);
         open(&mut harness);
         harness.snapshot(&name);
         results.extend_harness(&mut harness);
@@ -71,6 +89,29 @@ fn snapshot_both(name: &str, view: View, open: impl Fn(&mut Harness<'static, App
 #[test]
 fn board() {
     snapshot_both("board", View::Pipeline, |_| {});
+}
+
+/// The dark theme: every colour from the theme's dark tokens (columns, cards, the activity
+/// dots, stale edges, chips).
+#[test]
+fn board_dark() {
+    snapshot_both_in(
+        "board_dark",
+        View::Pipeline,
+        egui::ThemePreference::Dark,
+        |_| {},
+    );
+}
+
+/// The reports in the dark theme: charts, won and lost, tables.
+#[test]
+fn reports_dark() {
+    snapshot_both_in(
+        "reports_dark",
+        View::Reports,
+        egui::ThemePreference::Dark,
+        |_| {},
+    );
 }
 
 #[test]
