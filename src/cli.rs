@@ -45,7 +45,8 @@ pub struct Cli {
     pub theme: Option<Theme>,
     /// The database file to open in the window, as a file manager passes it (the same as
     /// --db FILE).
-    #[arg(value_name = "FILE", conflicts_with = "db")]
+    /// An existing file only: a mistyped subcommand must not become a new database.
+    #[arg(value_name = "FILE", conflicts_with = "db", value_parser = existing_file)]
     pub file: Option<PathBuf>,
     /// Replace the file that --out or --screenshot names if it exists (never the database,
     /// its lock or its backups).
@@ -71,6 +72,18 @@ impl From<Theme> for ThemePreference {
             Theme::Dark => ThemePreference::Dark,
             Theme::System => ThemePreference::System,
         }
+    }
+}
+
+fn existing_file(path: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(path);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(tr!(
+            "there is no file {path} (to make a new database, give it with --db; or is it a mistyped command? --help lists them)",
+            path = path.display()
+        ))
     }
 }
 

@@ -30,20 +30,23 @@ fn main() -> ExitCode {
         Some(_) => i18n::override_language(language),
         None => i18n::speak(language),
     }
+    // A file to open is for the window: a command names its file with --db.
+    if let (Some(file), Some(_)) = (&cli.file, &cli.command) {
+        return refused(&forsat::tr!(
+            "{file} is opened in the window; a command works on the file given with --db",
+            file = file.display()
+        ));
+    }
     // A mistyped --db must not quietly become a new database in new folders (the default
     // path's folder is made on first start).
     if let Some(folder) = given.as_deref().and_then(Path::parent)
         && !folder.as_os_str().is_empty()
         && !folder.is_dir()
     {
-        eprintln!(
-            "forsat: {}",
-            forsat::tr!(
-                "the folder {folder} does not exist: nothing was created. Check the path given to --db, or make the folder first.",
-                folder = folder.display()
-            )
-        );
-        return ExitCode::FAILURE;
+        return refused(&forsat::tr!(
+            "the folder {folder} does not exist: nothing was created. Check the path given to --db, or make the folder first.",
+            folder = folder.display()
+        ));
     }
     let replace = if cli.force {
         Replace::Allow
@@ -81,4 +84,10 @@ fn main() -> ExitCode {
             remember_in: remembered_file(),
         }),
     }
+}
+
+/// Says why nothing was done, and fails.
+fn refused(message: &str) -> ExitCode {
+    eprintln!("forsat: {message}");
+    ExitCode::FAILURE
 }

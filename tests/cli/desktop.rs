@@ -17,37 +17,61 @@ fn the_version_is_said() {
 fn a_file_given_with_another_db_is_refused_and_nothing_is_made() {
     let dir = tempfile::tempdir().unwrap();
     let (file, db) = (dir.path().join("a.redb"), dir.path().join("b.redb"));
+    std::fs::write(&file, b"").unwrap();
     let out = bin::forsat()
         .arg(&file)
         .arg("--db")
         .arg(&db)
-        .args(["--locale", "en"])
         .output()
         .unwrap();
     assert!(!out.status.success());
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("cannot be used with"), "{said}");
-    assert!(!file.exists() && !db.exists());
+    assert!(!db.exists());
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        b"",
+        "the file is left as it was"
+    );
 }
 
+/// A word that is no command is not taken for a new database's name.
 #[test]
-fn a_file_in_a_folder_that_does_not_exist_is_refused_as_with_db() {
+fn a_mistyped_command_makes_no_file() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("missing").join("deals.redb");
     let out = bin::forsat()
-        .arg(&file)
-        .args(["--locale", "en"])
+        .current_dir(dir.path())
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
+        .arg("chek")
         .output()
         .unwrap();
     assert!(!out.status.success());
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        said.contains("does not exist: nothing was created"),
-        "{said}"
-    );
-    assert!(!dir.path().join("missing").exists());
+    assert!(said.contains("there is no file chek"), "{said}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// A file to open and a command: the command would work on another file than the one named
+/// first, so neither runs.
+#[test]
+fn a_file_to_open_with_a_command_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, db) = (dir.path().join("a.redb"), dir.path().join("b.redb"));
+    let (code, _, said) = crate::forsat(&file, &["demo", "--opps", "5", "--seed", "1"]);
+    assert_eq!(code, Some(0), "{said}");
+    let before = std::fs::read(&file).unwrap();
+    let out = bin::forsat()
+        .arg(&file)
+        .args(["demo", "--opps", "5", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("is opened in the window"), "{said}");
+    assert!(!db.exists());
+    assert_eq!(std::fs::read(&file).unwrap(), before);
 }
 
 #[test]

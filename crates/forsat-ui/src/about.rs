@@ -40,16 +40,17 @@ impl About {
         );
         ui.add_space(10.0);
         ui.text(RichText::new(tr!("Data file")).strong());
-        let path = ws.path();
+        // Whole, so that a file named from its own folder (`forsat deals.redb`) has one.
+        let path = std::path::absolute(ws.path()).unwrap_or_else(|_| ws.path().to_owned());
         ui.add(egui::Label::new(ui.rtl(path.display().to_string())).selectable(true));
         if let Some(folder) = path.parent()
             && ui.button_text(tr!("Open its folder")).clicked()
         {
-            self.error = open::that_detached(folder).err().map(|e| {
+            // The launcher's own words (an exit status) say nothing to a user.
+            self.error = open::that_detached(folder).err().map(|_| {
                 tr!(
-                    "The folder {folder} could not be opened: {error}",
-                    folder = folder.display(),
-                    error = e
+                    "No file manager opened {folder}: open it from your desktop.",
+                    folder = folder.display()
                 )
             });
         }

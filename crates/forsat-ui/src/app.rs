@@ -427,17 +427,13 @@ fn file_name(path: &std::path::Path) -> String {
 }
 
 impl eframe::App for App {
-    /// Called by eframe every 30 seconds and when the window closes.
+    /// Called by eframe when the window closes, and after a frame at most every 30 seconds.
+    /// egui's own memory is kept beside it (eframe's default): its zoom, which the window's
+    /// remembered size is measured in.
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         if let Some(remembered) = self.remembered() {
             remembered.save(storage);
         }
-    }
-
-    /// egui's own memory (its windows' places, its options) is not kept: what is worth
-    /// remembering is named in [`Remembered`].
-    fn persist_egui_memory(&self) -> bool {
-        false
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -505,7 +501,7 @@ impl Ready {
             self.pipeline = pipeline;
         }
         if let Some(reports) = &memory.reports {
-            self.reports.restore(reports, self.ws.today());
+            self.reports.restore(reports, &self.ws);
         }
     }
 

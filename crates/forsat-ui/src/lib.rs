@@ -41,6 +41,7 @@ mod search;
 mod settings;
 mod shortcuts;
 mod spoken;
+mod system_theme;
 pub mod text;
 mod theme;
 pub mod timing;
@@ -87,9 +88,11 @@ pub struct Launch<'a> {
     pub remember_in: Option<PathBuf>,
 }
 
-/// The window's icon, in the title bar and the task switcher.
+/// The window's icon, in the title bar and the task switcher: 128 px, as a 256 px one (256 KiB)
+/// is past the largest request an X server takes and is dropped (the desktop entry's icon
+/// theme has every size).
 const ICON: &[u8] =
-    include_bytes!("../../../assets/icons/hicolor/256x256/apps/app.forsat.Forsat.png");
+    include_bytes!("../../../assets/icons/hicolor/128x128/apps/app.forsat.Forsat.png");
 
 /// The application's id: the desktop entry's name, so the desktop matches the window to its
 /// icon and launcher (Wayland's app id, X11's class).
@@ -111,8 +114,18 @@ pub fn run(launch: Launch) -> ExitCode {
         eprintln!("forsat: {refused}");
         return ExitCode::FAILURE;
     }
-    // A picture or a timing is of the window as it starts on any computer.
-    let remember_in = remember_in.filter(|_| screenshot.is_none() && timing.is_none());
+    // A picture or a timing is of the window as it starts on any computer: light unless told,
+    // and eframe's storage a file of its own, read and written by nobody else.
+    let ephemeral = screenshot.is_some() || timing.is_some();
+    let remember_in = remember_in.filter(|_| !ephemeral);
+    let theme = theme.or(ephemeral.then_some(egui::ThemePreference::Light));
+    let scratch = match tempfile::tempdir() {
+        Ok(scratch) => scratch,
+        Err(e) => {
+            eprintln!("forsat: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Forsat")
         .with_app_id(APP_ID)
@@ -125,7 +138,11 @@ pub fn run(launch: Launch) -> ExitCode {
     let options = eframe::NativeOptions {
         viewport,
         persist_window: remember_in.is_some(),
-        persistence_path: remember_in.clone(),
+        persistence_path: Some(
+            remember_in
+                .clone()
+                .unwrap_or_else(|| scratch.path().join("window.ron")),
+        ),
         ..Default::default()
     };
     let outcome = screenshot::Outcome::default();
@@ -163,6 +180,9 @@ pub fn run(launch: Launch) -> ExitCode {
                 app_options.remembered = Some(remembered);
             }
             let app = App::new(&cc.egui_ctx, app_options);
+            if !ephemeral {
+                system_theme::follow(&cc.egui_ctx);
+            }
             Ok(match timing {
                 Some(started) => Box::new(timing::Timed::new(app, started)),
                 None => Box::new(app),

@@ -346,7 +346,9 @@ impl ListView {
                     table = table.scroll_to_row(row, None);
                 }
                 let mut table = table
-                    .id_salt("opportunity_list")
+                    // Its state (the columns' widths, by place) is the column set's: another
+                    // set, or the same in the other reading order, starts from its own widths.
+                    .id_salt(("opportunity_list", columns))
                     .striped(true)
                     .resizable(true)
                     .auto_shrink(false)

@@ -32,7 +32,8 @@ pub struct Painted {
 }
 
 /// Runs `content` in a frame `size` points wide and at most as high, at `pixels_per_point`,
-/// in the fonts and theme of the window and the language of this thread, on `background`.
+/// in the window's fonts, the light theme (a picture is printed and pasted into documents,
+/// whatever the window shows) and the language of this thread, on `background`.
 /// The picture ends below the last thing `content` placed (a margin under it), so a report
 /// shorter than `size` leaves no empty band.
 pub fn paint(

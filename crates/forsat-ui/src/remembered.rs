@@ -17,8 +17,13 @@ use crate::View;
 use crate::domain::{Id, ListColumn};
 use crate::reports::ReportSettings;
 
-/// The key in eframe's storage.
-const KEY: &str = "forsat";
+/// The keys in eframe's storage: one a part, so that a part another version wrote and this
+/// one cannot read (a view or report it does not know) is forgotten alone.
+const THEME: &str = "theme";
+const VIEW: &str = "view";
+const LIST_WIDTHS: &str = "list_widths";
+/// The files remembered, most recently looked at last; each has its own keys ([`file_key`]).
+const FILES: &str = "files";
 
 /// Files remembered at most: the oldest looked at are forgotten past it.
 const FILES_KEPT: usize = 20;
@@ -57,19 +62,56 @@ pub struct FileMemory {
 }
 
 impl Remembered {
-    /// What `storage` remembers; the defaults when nothing, or something unreadable.
+    /// What `storage` remembers; each part's default where nothing, or something unreadable.
     pub fn load(storage: &dyn eframe::Storage) -> Remembered {
-        eframe::get_value(storage, KEY).unwrap_or_default()
+        let files: Vec<PathBuf> = eframe::get_value(storage, FILES).unwrap_or_default();
+        let defaults = Remembered::default();
+        Remembered {
+            theme: eframe::get_value(storage, THEME).unwrap_or(defaults.theme),
+            view: eframe::get_value(storage, VIEW).unwrap_or(defaults.view),
+            list_widths: eframe::get_value(storage, LIST_WIDTHS).unwrap_or_default(),
+            files: files
+                .into_iter()
+                .map(|path| {
+                    let memory = FileMemory {
+                        pipeline: eframe::get_value(storage, &file_key("pipeline", &path)),
+                        reports: eframe::get_value(storage, &file_key("reports", &path)),
+                    };
+                    (path, memory)
+                })
+                .collect(),
+        }
     }
 
-    /// Writes it to `storage` (eframe writes the file).
+    /// Writes it to `storage` (eframe writes the file), forgetting the files it no longer
+    /// remembers.
     pub fn save(&self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, KEY, self);
+        let before: Vec<PathBuf> = eframe::get_value(storage, FILES).unwrap_or_default();
+        for gone in before
+            .iter()
+            .filter(|p| !self.files.iter().any(|(f, _)| f == *p))
+        {
+            put::<Id>(storage, &file_key("pipeline", gone), None);
+            put::<ReportSettings>(storage, &file_key("reports", gone), None);
+        }
+        eframe::set_value(storage, THEME, &self.theme);
+        eframe::set_value(storage, VIEW, &self.view);
+        eframe::set_value(storage, LIST_WIDTHS, &self.list_widths);
+        let files: Vec<&PathBuf> = self.files.iter().map(|(path, _)| path).collect();
+        eframe::set_value(storage, FILES, &files);
+        for (path, memory) in &self.files {
+            put(
+                storage,
+                &file_key("pipeline", path),
+                memory.pipeline.as_ref(),
+            );
+            put(storage, &file_key("reports", path), memory.reports.as_ref());
+        }
     }
 
     /// What is remembered of the file at `db`.
     pub fn file(&self, db: &Path) -> Option<&FileMemory> {
-        let key = file_key(db);
+        let key = full_path(db);
         self.files
             .iter()
             .find(|(path, _)| *path == key)
@@ -78,31 +120,39 @@ impl Remembered {
 
     /// Remembers `memory` for the file at `db`, as the one looked at last.
     pub fn set_file(&mut self, db: &Path, memory: FileMemory) {
-        let key = file_key(db);
+        let key = full_path(db);
         self.files.retain(|(path, _)| *path != key);
         self.files.push((key, memory));
         let extra = self.files.len().saturating_sub(FILES_KEPT);
         self.files.drain(..extra);
     }
+}
 
-    /// The width remembered for `column`.
-    pub fn list_width(&self, column: ListColumn) -> Option<f32> {
-        self.list_widths
-            .iter()
-            .find(|(c, _)| *c == column)
-            .map(|(_, w)| *w)
+/// Keeps `value` under `key`, or no value. A key already so is left alone: eframe writes its file
+/// again after any removal.
+fn put<T: Serialize>(storage: &mut dyn eframe::Storage, key: &str, value: Option<&T>) {
+    match value {
+        Some(value) => eframe::set_value(storage, key, value),
+        None if storage.get_string(key).is_some() => storage.remove_string(key),
+        None => {}
     }
+}
+
+/// The key of one file's `part`.
+fn file_key(part: &str, path: &Path) -> String {
+    format!("{part} of {}", path.display())
 }
 
 /// The file's full path, links followed, so `--db ./x.redb` and the same file opened from a
 /// file manager are one; the path as given when it cannot be resolved.
-fn file_key(db: &Path) -> PathBuf {
+fn full_path(db: &Path) -> PathBuf {
     std::fs::canonicalize(db).unwrap_or_else(|_| db.to_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use eframe::Storage as _;
 
     #[test]
     fn a_file_is_found_by_any_path_to_it_and_the_oldest_are_forgotten() {
@@ -126,25 +176,61 @@ mod tests {
         assert_eq!(remembered.file(&db), None, "the oldest file is forgotten");
     }
 
-    #[test]
-    fn what_another_version_wrote_still_reads() {
-        let text = r#"(theme: Dark, view: List, unknown_field: 3)"#;
-        let read: Remembered = ron_read(text);
-        assert_eq!(read.theme, ThemePreference::Dark);
-        assert_eq!(read.view, View::List);
-        assert!(read.files.is_empty());
+    /// eframe's storage as a map, as its file holds it.
+    #[derive(Default)]
+    struct Map(std::collections::BTreeMap<String, String>);
+
+    impl eframe::Storage for Map {
+        fn get_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+        fn set_string(&mut self, key: &str, value: String) {
+            self.0.insert(key.to_owned(), value);
+        }
+        fn remove_string(&mut self, key: &str) {
+            self.0.remove(key);
+        }
+        fn flush(&mut self) {}
     }
 
-    fn ron_read(text: &str) -> Remembered {
-        struct One(String);
-        impl eframe::Storage for One {
-            fn get_string(&self, _: &str) -> Option<String> {
-                Some(self.0.clone())
-            }
-            fn set_string(&mut self, _: &str, _: String) {}
-            fn remove_string(&mut self, _: &str) {}
-            fn flush(&mut self) {}
-        }
-        Remembered::load(&One(text.to_owned()))
+    #[test]
+    fn what_is_saved_is_loaded_and_a_part_that_cannot_be_read_is_forgotten_alone() {
+        let mut remembered = Remembered {
+            theme: ThemePreference::Dark,
+            view: View::Reports,
+            list_widths: vec![(ListColumn::Amount, 130.0)],
+            files: Vec::new(),
+        };
+        let (a, b) = (
+            PathBuf::from("/nowhere/a.redb"),
+            PathBuf::from("/nowhere/b.redb"),
+        );
+        let memory = FileMemory {
+            pipeline: Some(3),
+            reports: None,
+        };
+        remembered.set_file(&a, memory.clone());
+        remembered.set_file(&b, memory.clone());
+        let mut storage = Map::default();
+        remembered.save(&mut storage);
+        assert_eq!(Remembered::load(&storage), remembered);
+
+        // Another version's view, and a file's pipeline it wrote otherwise.
+        storage.set_string(VIEW, "Timeline".to_owned());
+        storage.set_string(&file_key("pipeline", &a), "(id: 3)".to_owned());
+        let read = Remembered::load(&storage);
+        assert_eq!(read.view, View::Pipeline);
+        assert_eq!(read.theme, ThemePreference::Dark);
+        assert_eq!(read.file(&a).unwrap().pipeline, None);
+        assert_eq!(read.file(&b), Some(&memory));
+
+        // A file forgotten takes its keys with it.
+        remembered.files.retain(|(path, _)| *path != a);
+        remembered.save(&mut storage);
+        assert!(
+            storage.0.keys().all(|key| !key.contains("a.redb")),
+            "{:?}",
+            storage.0
+        );
     }
 }

@@ -40,7 +40,7 @@ use files::{FileKind, SaveFile, SaveOutcome};
 use picture::Picture;
 
 /// The cards of the dashboard.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Card {
     Funnel,
     Leakage,
@@ -398,11 +398,10 @@ impl Default for ReportsView {
 }
 
 /// The reports' choices, remembered between runs (see [`crate::remembered`]): each card's
-/// parameters and preset range in [`Card::ALL`]'s order, whether every pipeline is added up,
-/// and the forecast's measure.
+/// parameters and preset range, whether every pipeline is added up, and the forecast's measure.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReportSettings {
-    cards: Vec<(Params, Option<Range>)>,
+    cards: Vec<(Card, Params, Option<Range>)>,
     all_pipelines: bool,
     measure: Measure,
 }
@@ -411,28 +410,35 @@ impl ReportsView {
     /// The choices to remember.
     pub fn settings(&self) -> ReportSettings {
         ReportSettings {
-            cards: self
-                .cards
+            cards: Card::ALL
                 .iter()
-                .map(|c| (c.params.clone(), c.range))
+                .zip(&self.cards)
+                .map(|(card, c)| (*card, c.params.clone(), c.range))
                 .collect(),
             all_pipelines: self.all_pipelines,
             measure: self.measure,
         }
     }
 
-    /// Takes up the choices remembered: a preset range's dates as of `today` (this year is
-    /// this year's), a card whose report has changed kind since left as it is.
-    pub fn restore(&mut self, settings: &ReportSettings, today: NaiveDate) {
-        for (state, (params, range)) in self.cards.iter_mut().zip(&settings.cards) {
+    /// Takes up the choices remembered: a preset range's dates as of today (this year is this
+    /// year's), a salesperson the file no longer has dropped, a card whose report has changed
+    /// kind since left as it is.
+    pub fn restore(&mut self, settings: &ReportSettings, ws: &Workspace) {
+        for (card, params, range) in &settings.cards {
+            let state = &mut self.cards[card.index()];
             if std::mem::discriminant(&state.params) != std::mem::discriminant(params) {
                 continue;
             }
             state.params = params.clone();
             state.range = *range;
+            if let Params::Forecast { salesperson, .. } = &mut state.params
+                && salesperson.is_some_and(|id| ws.lookup(id).is_none())
+            {
+                *salesperson = None;
+            }
             if let Some((from, to)) = range_mut(&mut state.params) {
                 match range {
-                    Some(preset) => (*from, *to) = preset.dates(today),
+                    Some(preset) => (*from, *to) = preset.dates(ws.today()),
                     None => {
                         state.from.set(*from);
                         state.to.set(*to);

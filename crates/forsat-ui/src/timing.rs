@@ -37,6 +37,14 @@ impl<A: eframe::App> eframe::App for Timed<A> {
         ui.ctx().request_repaint();
         self.app.ui(ui, frame);
     }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.app.save(storage);
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        self.app.persist_egui_memory()
+    }
 }
 
 /// This process's resident memory (`VmRSS`) in bytes, where the system tells it (Linux).

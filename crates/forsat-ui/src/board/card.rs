@@ -494,7 +494,7 @@ fn tags_ui(
 }
 
 /// The colour of a card's next-activity dot: late red, today amber, planned green, none grey.
-fn next_activity_color(colors: &theme::Palette, ws: &Workspace, opp: Id) -> egui::Color32 {
+fn next_activity_color(colors: &theme::Colors, ws: &Workspace, opp: Id) -> egui::Color32 {
     ws.next_activity(opp).map_or(colors.activity_none, |due| {
         colors.activity(ActivityState::of(due, ws.today()))
     })

@@ -808,7 +808,7 @@ fn leakage_spoken(
 /// The leakage chart's bars: the amount lost from each stage (in full red where it needs
 /// review) and, when `measured`, the amount stuck in it.
 fn leakage_bars(
-    colors: &theme::Palette,
+    colors: &theme::Colors,
     rows: &[LeakageRow],
     labels: &[String],
     measured: bool,
@@ -1398,7 +1398,7 @@ impl WinLossChart<'_> {
     }
 
     /// The won bars and the lost bars.
-    fn bars(&self, colors: &theme::Palette) -> (Vec<Bar>, Vec<Bar>) {
+    fn bars(&self, colors: &theme::Colors) -> (Vec<Bar>, Vec<Bar>) {
         let bar = |i: usize, offset: f64, value: u64, width: f64, color: Color32| {
             Bar::new(self.y(i) + offset, value as f64)
                 .width(width)

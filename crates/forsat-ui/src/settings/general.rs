@@ -405,10 +405,12 @@ fn appearance_ui(ui: &mut egui::Ui) {
     );
     if choice != was {
         ui.ctx().set_theme(choice);
+        // This frame was begun in the other theme's style.
+        ui.ctx().request_discard("the theme changed");
     }
     ui.text(muted(
         ui,
-        tr!("Taken at once and kept on this computer, not in the file."),
+        tr!("Taken at once; remembered on this computer, not in the file, when the window closes."),
     ));
 }
 

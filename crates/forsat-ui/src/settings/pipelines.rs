@@ -812,7 +812,7 @@ fn change_action(change: Change) -> Action {
     Action::Apply(Command::Change(Box::new(change)))
 }
 
-fn kind_color(colors: &theme::Palette, kind: StageKind) -> Color32 {
+fn kind_color(colors: &theme::Colors, kind: StageKind) -> Color32 {
     match kind {
         StageKind::Open => colors.text_muted,
         StageKind::Won => colors.won,
