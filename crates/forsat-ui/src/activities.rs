@@ -178,6 +178,30 @@ impl ActivitiesView {
         actions
     }
 
+    /// The calendar shown (week or month), or None for the list: remembered between runs.
+    pub fn calendar_page(&self) -> Option<Page> {
+        match self.shape {
+            Shape::List => None,
+            Shape::Calendar(page) => Some(page),
+        }
+    }
+
+    /// Shows the calendar `page` (None: the list), at the day it showed, else `today`'s.
+    pub fn show_calendar(&mut self, page: Option<Page>, today: NaiveDate) {
+        self.choose(page.map_or(Shape::List, Shape::Calendar), today);
+    }
+
+    fn choose(&mut self, shape: Shape, today: NaiveDate) {
+        self.shape = shape;
+        if let Shape::Calendar(page) = shape {
+            let calendar = self
+                .calendar
+                .get_or_insert_with(|| CalendarView::new(page, today));
+            let day = calendar.day;
+            calendar.show(page, day);
+        }
+    }
+
     /// List, Week or Month; in a calendar, Today and the arrows to the weeks or months around
     /// it, and its title.
     fn shape_ui(&mut self, ui: &mut egui::Ui, today: NaiveDate) {
@@ -192,14 +216,7 @@ impl ActivitiesView {
                 .selectable_label_text(self.shape == shape, name)
                 .clicked()
             {
-                self.shape = shape;
-                if let Shape::Calendar(page) = shape {
-                    let calendar = self
-                        .calendar
-                        .get_or_insert_with(|| CalendarView::new(page, today));
-                    let day = calendar.day;
-                    calendar.show(page, day);
-                }
+                self.choose(shape, today);
             }
         }
         let Some(calendar) = self.calendar.as_mut().filter(|_| self.shape != Shape::List) else {

@@ -339,6 +339,7 @@ impl App {
         if let Ok(ready) = &self.state {
             remembered.view = ready.view;
             remembered.list_widths = ready.list.widths().to_vec();
+            remembered.activities_calendar = ready.activities.calendar_page();
             let memory = FileMemory {
                 pipeline: Some(ready.pipeline),
                 reports: Some(ready.reports.settings()),
@@ -492,6 +493,9 @@ impl Ready {
     /// it still has it) and reports' settings.
     fn take_up(&mut self, remembered: &Remembered) {
         self.list.set_widths(remembered.list_widths.clone());
+        let today = self.ws.today();
+        self.activities
+            .show_calendar(remembered.activities_calendar, today);
         let Some(memory) = remembered.file(self.ws.path()) else {
             return;
         };

@@ -29,7 +29,7 @@ const GUTTER: f32 = 52.0;
 const SHOWN: usize = 3;
 
 /// Which calendar is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Page {
     Week,
     Month,

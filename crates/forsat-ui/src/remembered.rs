@@ -14,6 +14,7 @@ use egui::ThemePreference;
 use serde::{Deserialize, Serialize};
 
 use crate::View;
+pub use crate::calendar::Page;
 use crate::domain::{Id, ListColumn};
 use crate::reports::ReportSettings;
 
@@ -22,6 +23,7 @@ use crate::reports::ReportSettings;
 const THEME: &str = "theme";
 const VIEW: &str = "view";
 const LIST_WIDTHS: &str = "list_widths";
+const ACTIVITIES: &str = "activities_calendar";
 /// The files remembered, most recently looked at last; each has its own keys ([`file_key`]).
 const FILES: &str = "files";
 
@@ -37,6 +39,8 @@ pub struct Remembered {
     pub view: View,
     /// The widths the user gave the list's columns.
     pub list_widths: Vec<(ListColumn, f32)>,
+    /// The activities' week or month calendar, or None for their list.
+    pub activities_calendar: Option<Page>,
     /// Most recently looked at last.
     pub files: Vec<(PathBuf, FileMemory)>,
 }
@@ -47,6 +51,7 @@ impl Default for Remembered {
             theme: ThemePreference::System,
             view: View::Pipeline,
             list_widths: Vec::new(),
+            activities_calendar: None,
             files: Vec::new(),
         }
     }
@@ -70,6 +75,7 @@ impl Remembered {
             theme: eframe::get_value(storage, THEME).unwrap_or(defaults.theme),
             view: eframe::get_value(storage, VIEW).unwrap_or(defaults.view),
             list_widths: eframe::get_value(storage, LIST_WIDTHS).unwrap_or_default(),
+            activities_calendar: eframe::get_value(storage, ACTIVITIES).unwrap_or_default(),
             files: files
                 .into_iter()
                 .map(|path| {
@@ -97,6 +103,7 @@ impl Remembered {
         eframe::set_value(storage, THEME, &self.theme);
         eframe::set_value(storage, VIEW, &self.view);
         eframe::set_value(storage, LIST_WIDTHS, &self.list_widths);
+        eframe::set_value(storage, ACTIVITIES, &self.activities_calendar);
         let files: Vec<&PathBuf> = self.files.iter().map(|(path, _)| path).collect();
         eframe::set_value(storage, FILES, &files);
         for (path, memory) in &self.files {
@@ -199,6 +206,7 @@ mod tests {
             theme: ThemePreference::Dark,
             view: View::Reports,
             list_widths: vec![(ListColumn::Amount, 130.0)],
+            activities_calendar: Some(Page::Month),
             files: Vec::new(),
         };
         let (a, b) = (

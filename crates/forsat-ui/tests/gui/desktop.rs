@@ -6,7 +6,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use forsat_core::command::{Change, Command};
 use forsat_core::domain::{ListColumn, Pipeline, Record};
-use forsat_ui::remembered::FileMemory;
+use forsat_ui::remembered::{FileMemory, Page};
 use forsat_ui::{App, Remembered, View, WINDOW_SIZE};
 
 use crate::{Fixture, clock, harness, harness_with, has_label, options, pick};
@@ -61,6 +61,7 @@ fn the_window_takes_up_what_it_remembered_and_remembers_what_the_user_changed() 
     let mut remembered = Remembered {
         theme: egui::ThemePreference::Dark,
         list_widths: vec![(ListColumn::Name, 310.0)],
+        activities_calendar: Some(Page::Month),
         ..Remembered::default()
     };
     remembered.set_file(
@@ -81,6 +82,14 @@ fn the_window_takes_up_what_it_remembered_and_remembers_what_the_user_changed() 
     assert_eq!(now.theme, egui::ThemePreference::Dark);
     assert_eq!(now.file(&fixture.path).unwrap().pipeline, Some(services));
     assert_eq!(now.list_widths, vec![(ListColumn::Name, 310.0)]);
+
+    // The activities open on their month, as left.
+    click_button(&mut harness, "Activities");
+    harness.get_by_role_and_label(Role::Button, "Previous month");
+    assert_eq!(
+        harness.state().remembered().unwrap().activities_calendar,
+        Some(Page::Month)
+    );
 
     // The user goes to the reports and back to the first pipeline: both are remembered.
     click_button(&mut harness, "Reports");
