@@ -43,9 +43,9 @@ pub struct Cli {
     /// The window's theme: light, dark or the system's. Default: the one chosen last.
     #[arg(long, value_enum)]
     pub theme: Option<Theme>,
-    /// The database file to open in the window, as a file manager passes it (the same as
-    /// --db FILE).
-    /// An existing file only: a mistyped subcommand must not become a new database.
+    /// An existing database file to open in the window, as a file manager passes it (a new
+    /// one is made with --db).
+    // Existing only: a mistyped subcommand must not become a new database's name.
     #[arg(value_name = "FILE", conflicts_with = "db", value_parser = existing_file)]
     pub file: Option<PathBuf>,
     /// Replace the file that --out or --screenshot names if it exists (never the database,
