@@ -63,16 +63,10 @@ impl About {
             "Forsat is free software under the MIT or the Apache 2.0 licence, at your choice."
         ));
         ui.text(RichText::new(tr!("Fonts built in:")).color(colors.text_muted));
-        egui::Grid::new("about_fonts")
-            .num_columns(2)
-            .spacing([16.0, 2.0])
-            .show(ui, |ui| {
-                for (font, licence) in FONTS {
-                    ui.text(font);
-                    ui.text(RichText::new(licence).color(colors.text_muted));
-                    ui.end_row();
-                }
-            });
+        // Lines, not a grid: egui's Grid cannot run right to left.
+        for (font, licence) in FONTS {
+            ui.text(format!("{font} — {licence}"));
+        }
         ui.add_space(10.0);
         ui.button_text(tr!("Close")).clicked()
     }

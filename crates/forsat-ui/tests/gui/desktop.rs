@@ -153,7 +153,26 @@ fn about_names_the_version_and_the_data_file_and_closes() {
         "the status bar's and the About box's"
     );
     harness.get_by_role_and_label(Role::Button, "Open its folder");
-    assert!(has_label(&harness, "Vazirmatn"));
+    assert!(has_label(&harness, "Vazirmatn — SIL Open Font License 1.1"));
     click_button(&mut harness, "Close");
     assert!(!has_label(&harness, "Vazirmatn"));
+}
+
+/// In Persian too the box shows, inside the window, its lines from the right.
+#[test]
+fn about_shows_in_persian() {
+    let fixture = Fixture::two_deals();
+    {
+        let mut ws = fixture.reopen();
+        crate::set_language(&mut ws, forsat_core::domain::Language::Persian);
+    }
+    let mut harness = harness(&fixture.path);
+    harness.get_by_label("راهنما").click();
+    harness.run();
+    harness.get_by_label("درباره فرصت").click();
+    harness.run();
+    let line = harness.get_by_label("Vazirmatn — SIL Open Font License 1.1");
+    let rect = line.rect();
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::Vec2::from(WINDOW_SIZE));
+    assert!(window.contains_rect(rect), "{rect:?}");
 }
