@@ -75,14 +75,19 @@ impl From<Theme> for ThemePreference {
     }
 }
 
-fn existing_file(path: &str) -> Result<PathBuf, String> {
-    let path = PathBuf::from(path);
+fn existing_file(given: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(given);
     if path.is_file() {
         Ok(path)
+    } else if path.extension().is_some() || path.components().count() > 1 {
+        Err(tr!(
+            "there is no file {path}: a new database is made with --db {path}",
+            path = given
+        ))
     } else {
         Err(tr!(
-            "there is no file {path} (to make a new database, give it with --db; or is it a mistyped command? --help lists them)",
-            path = path.display()
+            "“{word}” is neither a command nor a file (--help lists the commands)",
+            word = given
         ))
     }
 }

@@ -48,7 +48,10 @@ fn a_mistyped_command_makes_no_file() {
         .unwrap();
     assert!(!out.status.success());
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("there is no file chek"), "{said}");
+    assert!(
+        said.contains("“chek” is neither a command nor a file"),
+        "{said}"
+    );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 

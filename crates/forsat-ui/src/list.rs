@@ -335,6 +335,9 @@ impl ListView {
             columns.reverse();
         }
         let columns = &columns;
+        // The last column drawn takes the room left: in Persian the deal's name, at the right
+        // end of the row, whose width is therefore not remembered there.
+        let remainder = columns.last();
         let mut drawn = Vec::new();
         egui::ScrollArea::horizontal()
             .id_salt("opportunity_list_columns")
@@ -353,9 +356,9 @@ impl ListView {
                     .resizable(true)
                     .auto_shrink(false)
                     .cell_layout(direction::start_to_end(Align::Center));
-                for (i, column) in columns.iter().enumerate() {
+                for column in columns {
                     let width = self.width(*column);
-                    table = table.column(if i + 1 == columns.len() {
+                    table = table.column(if Some(column) == remainder {
                         Column::remainder().at_least(width.min(120.0))
                     } else {
                         Column::initial(width).at_least(60.0).clip(true)
@@ -398,16 +401,23 @@ impl ListView {
                     });
             });
         self.sort = sort;
-        self.keep_widths(columns, &drawn);
+        self.keep_widths(columns, remainder, &drawn);
     }
 
-    /// Remembers the widths the user gave columns: all but the last, which takes what is left.
-    fn keep_widths(&mut self, columns: &[ListColumn], drawn: &[f32]) {
-        let last = columns.len().saturating_sub(1);
-        for (i, (column, width)) in columns.iter().zip(drawn).enumerate() {
-            let given = i != last && (width - initial_width(*column)).abs() > 0.5;
-            self.widths.retain(|(c, _)| c != column || !given);
-            if given {
+    /// Remembers the widths the user gave columns: all but `remainder`, which takes what is
+    /// left.
+    fn keep_widths(
+        &mut self,
+        columns: &[ListColumn],
+        remainder: Option<&ListColumn>,
+        drawn: &[f32],
+    ) {
+        for (column, width) in columns.iter().zip(drawn) {
+            if Some(column) == remainder {
+                continue;
+            }
+            self.widths.retain(|(c, _)| c != column);
+            if (width - initial_width(*column)).abs() > 0.5 {
                 self.widths.push((*column, *width));
             }
         }
