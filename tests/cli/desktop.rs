@@ -3,6 +3,13 @@
 
 use crate::bin;
 
+/// Runs `command`, which must fail: what it said on standard error.
+fn refused(command: &mut std::process::Command) -> String {
+    let out = command.output().unwrap();
+    assert!(!out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 #[test]
 fn the_version_is_said() {
     let out = bin::forsat().arg("--version").output().unwrap();
@@ -18,14 +25,7 @@ fn a_file_given_with_another_db_is_refused_and_nothing_is_made() {
     let dir = tempfile::tempdir().unwrap();
     let (file, db) = (dir.path().join("a.redb"), dir.path().join("b.redb"));
     std::fs::write(&file, b"").unwrap();
-    let out = bin::forsat()
-        .arg(&file)
-        .arg("--db")
-        .arg(&db)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let said = String::from_utf8_lossy(&out.stderr);
+    let said = refused(bin::forsat().arg(&file).arg("--db").arg(&db));
     assert!(said.contains("cannot be used with"), "{said}");
     assert!(!db.exists());
     assert_eq!(
@@ -39,15 +39,13 @@ fn a_file_given_with_another_db_is_refused_and_nothing_is_made() {
 #[test]
 fn a_mistyped_command_makes_no_file() {
     let dir = tempfile::tempdir().unwrap();
-    let out = bin::forsat()
-        .current_dir(dir.path())
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .arg("chek")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let said = String::from_utf8_lossy(&out.stderr);
+    let said = refused(
+        bin::forsat()
+            .current_dir(dir.path())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .arg("chek"),
+    );
     assert!(
         said.contains("“chek” is neither a command nor a file"),
         "{said}"
@@ -64,14 +62,12 @@ fn a_file_to_open_with_a_command_is_refused() {
     let (code, _, said) = crate::forsat(&file, &["demo", "--opps", "5", "--seed", "1"]);
     assert_eq!(code, Some(0), "{said}");
     let before = std::fs::read(&file).unwrap();
-    let out = bin::forsat()
-        .arg(&file)
-        .args(["demo", "--opps", "5", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let said = String::from_utf8_lossy(&out.stderr);
+    let said = refused(
+        bin::forsat()
+            .arg(&file)
+            .args(["demo", "--opps", "5", "--db"])
+            .arg(&db),
+    );
     assert!(said.contains("is opened in the window"), "{said}");
     assert!(!db.exists());
     assert_eq!(std::fs::read(&file).unwrap(), before);
